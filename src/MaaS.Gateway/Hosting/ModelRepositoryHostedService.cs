@@ -8,8 +8,9 @@ namespace MaaS.Gateway.Hosting;
 /// is set) polls it for new or removed versions until shutdown.
 /// </summary>
 internal sealed partial class ModelRepositoryHostedService(
-    IModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelRepositoryHostedService> logger) : IHostedService, IAsyncDisposable
+    IModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelRepositoryHostedService> logger) : IHostedService
 {
+    // Not disposed: the host may call StopAsync after disposing services, and a CTS without timers holds nothing.
     private readonly CancellationTokenSource _stopping = new();
     private Task? _polling;
 
@@ -30,12 +31,6 @@ internal sealed partial class ModelRepositoryHostedService(
         {
             await _polling.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _stopping.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private async Task PollAsync(TimeSpan interval, CancellationToken cancellationToken)

@@ -213,8 +213,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             long? resolved = version ?? slot.ResolveDefault();
             if (resolved is not long v)
             {
-                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady,
-                    $"model '{name}' has no ready version{(slot.ConfigError is null ? "" : $": {slot.ConfigError}")}");
+                string why = slot.ConfigError
+                    ?? (slot.Versions.Count == 0 ? "no version folders" : string.Join("; ", slot.Versions.Values.Select(s => $"version {s.Version}: {s.Reason}")));
+                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' is not ready: {why}");
             }
 
             if (!slot.Versions.TryGetValue(v, out var versionSlot))
@@ -546,7 +547,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         catch (Exception e) when (e is not OperationCanceledException)
         {
             model?.Dispose();
-            string reason = e.Message;
+            // Runtime messages carry absolute paths; clients need the reason, not the server's layout.
+            string reason = e.Message.Replace(RepositoryPath, "<repository>", StringComparison.Ordinal);
             LogLoadFailed(_logger, disk.Name, version, reason);
             return VersionSlot.Unavailable(version, reason);
         }
