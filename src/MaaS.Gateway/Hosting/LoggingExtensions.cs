@@ -37,6 +37,8 @@ internal static class LoggingExtensions
     public static IApplicationBuilder UseGatewayRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // The logger from DI: the static Log.Logger is left alone so several hosts can share a process (tests).
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms";
             options.GetLevel = (http, _, exception) =>
                 exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error

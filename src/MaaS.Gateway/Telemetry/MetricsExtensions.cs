@@ -1,27 +1,17 @@
-using MaaS.Models.Telemetry;
 using Prometheus;
 
 namespace MaaS.Gateway.Telemetry;
 
 /// <summary>
-/// Prometheus exposition at <c>/metrics</c>: prometheus-net publishes every <c>System.Diagnostics.Metrics</c> meter (the
-/// <c>MaaS.Models</c> inference histograms among them) plus ASP.NET Core HTTP metrics.
+/// Prometheus exposition at <c>/metrics</c>: the <c>MaaS.Models</c> inference instruments (see <see cref="ModelMetricsExporter"/>),
+/// prometheus-net's HTTP metrics and its process and runtime defaults.
 /// </summary>
 internal static class MetricsExtensions
 {
-    private static readonly double[] DurationBuckets =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-    private static readonly double[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
-
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
-        Metrics.ConfigureMeterAdapter(options =>
-        {
-            options.ResolveHistogramBuckets = instrument =>
-                instrument.Meter.Name == ModelMetrics.MeterName && instrument.Unit == "{row}" ? BatchBuckets : DurationBuckets;
-        });
         services.AddMetrics();
+        services.AddHostedService<ModelMetricsExporter>();
         return services;
     }
 

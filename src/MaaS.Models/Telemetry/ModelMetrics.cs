@@ -33,9 +33,9 @@ public sealed class ModelMetrics
 
     internal void RecordRequest(string model, long version, ModelFailure failure, TimeSpan duration, TimeSpan queue)
     {
-        var tags = new TagList { { "model", model }, { "version", version }, { "outcome", OutcomeName(failure) } };
+        var tags = new TagList { { "model", model }, { "version", VersionTag(version) }, { "outcome", OutcomeName(failure) } };
         _requests.Add(1, tags);
-        var durationTags = new TagList { { "model", model }, { "version", version } };
+        var durationTags = new TagList { { "model", model }, { "version", VersionTag(version) } };
         _requestDuration.Record(duration.TotalSeconds, durationTags);
         if (failure == ModelFailure.None)
         {
@@ -45,10 +45,13 @@ public sealed class ModelMetrics
 
     internal void RecordExecution(string model, long version, int batchSize, in RunTimings timings)
     {
-        var tags = new TagList { { "model", model }, { "version", version } };
+        var tags = new TagList { { "model", model }, { "version", VersionTag(version) } };
         _batchSize.Record(batchSize, tags);
         _computeDuration.Record((timings.Input + timings.Infer + timings.Output).TotalSeconds, tags);
     }
+
+    // Tag values are strings: exporters such as prometheus-net drop measurements whose tags are not.
+    private static string VersionTag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string OutcomeName(ModelFailure failure) => failure switch
     {
