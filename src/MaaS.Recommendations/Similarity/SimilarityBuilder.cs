@@ -30,6 +30,11 @@ internal static class SimilarityBuilder
         }
 
         int nItems = matrix.Items.Count;
+        if (nItems == 0)
+        {
+            return new NeighbourGraph([0], [], []);
+        }
+
         float[] userFactor = UserFactors(matrix, options.UserDegreeExponent);
         var (sourceDenominator, targetDenominator) = Denominators(matrix, options);
         var rows = new int[nItems][];

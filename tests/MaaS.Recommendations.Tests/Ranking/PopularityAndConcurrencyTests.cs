@@ -53,4 +53,16 @@ public sealed class PopularityAndConcurrencyTests
         Assert.Equal(RecommendationError.None, result.Error);
         Assert.Equal(["never-played"], result.Items.Select(i => i.ItemId));
     }
+
+    [Fact]
+    public void Build_NoEvents_GivesEmptyIndexThatAnswersEmpty()
+    {
+        var index = ItemIndex.Build([]);
+
+        Assert.Equal(0, index.ItemCount);
+        var result = index.Recommend(new RecommendationRequest(["x"], Count: 3));
+        Assert.Equal(RecommendationError.None, result.Error);
+        Assert.Empty(result.Items);
+        Assert.Equal(1, result.UnknownHistoryItems);
+    }
 }
