@@ -26,6 +26,16 @@ public static class TextModelRepository
         ArgumentNullException.ThrowIfNull(config);
         string full = Path.GetFullPath(versionDirectory.TrimEnd('/', '\\'));
         Directory.CreateDirectory(full);
+        var metadata = OnnxMetadata(card);
+        WriteAtomically(Path.Combine(full, OnnxFileName), model.ToOnnx(card.Name, metadata));
+        WriteAtomically(Path.Combine(full, CardFileName), System.Text.Encoding.UTF8.GetBytes(card.ToJson() + "\n"));
+        WriteAtomically(Path.Combine(Path.GetDirectoryName(full)!, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson() + "\n"));
+    }
+
+    /// <summary>The ONNX metadata_props written beside the model's own (name, version, task, thresholds).</summary>
+    public static Dictionary<string, string> OnnxMetadata(TextModelCard card)
+    {
+        ArgumentNullException.ThrowIfNull(card);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["maas.name"] = card.Name,
@@ -34,12 +44,10 @@ public static class TextModelRepository
         };
         if (card.Thresholds is not null)
         {
-            metadata[TextModelMetadata.Thresholds] = System.Text.Json.JsonSerializer.Serialize(card.Thresholds, TextJsonContext.Default.SingleArray);
+            metadata[TextModelMetadata.Thresholds] = TextJson.Serialize(card.Thresholds);
         }
 
-        WriteAtomically(Path.Combine(full, OnnxFileName), model.ToOnnx(card.Name, metadata));
-        WriteAtomically(Path.Combine(full, CardFileName), System.Text.Encoding.UTF8.GetBytes(card.ToJson() + "\n"));
-        WriteAtomically(Path.Combine(Path.GetDirectoryName(full)!, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson() + "\n"));
+        return metadata;
     }
 
     /// <summary>Parses a version folder's name: the version number, or null when it is not a positive integer.</summary>
