@@ -1,1 +1,7 @@
-Console.WriteLine("maas");
+using System.CommandLine;
+using MaaS.Cli.Commands;
+
+var root = new RootCommand("maas: operator tool for the MaaS gateway (train, evaluate, import, publish).");
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(ImportCommand.Create());
+return root.Parse(args).Invoke();

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Hosting;
+using MaaS.Storage.Import;
+
+namespace MaaS.Cli.Commands;
+
+/// <summary>
+/// <c>maas import movielens &lt;dir&gt;</c>: loads a MovieLens release (ml-100k, ml-1m/10m .dat, ml-latest/20m/25m/32m
+/// .csv) into the SQLite file or PostgreSQL database the gateway reads. Parsing lives in MaaS.Storage.Import.
+/// </summary>
+internal static class ImportCommand
+{
+    public static Command Create()
+    {
+        var import = new Command("import", "Import interaction data into the MaaS store.");
+        import.Subcommands.Add(CreateMovieLens());
+        return import;
+    }
+
+    private static Command CreateMovieLens()
+    {
+        var directory = new Argument<DirectoryInfo>("dir")
+        {
+            Description = "Folder of a MovieLens release: u.data+u.item, ratings.dat+movies.dat, or ratings.csv+movies.csv.",
+        };
+        var sqlite = new Option<FileInfo?>("--sqlite")
+        {
+            Description = "SQLite database file to import into (created when missing). Default: data/maas.db.",
+        };
+        var postgres = new Option<string?>("--postgres")
+        {
+            Description = "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
+        };
+        var schema = new Option<string>("--postgres-schema")
+        {
+            Description = "PostgreSQL schema holding the MaaS tables.",
+            DefaultValueFactory = _ => "maas",
+        };
+        var tenant = new Option<string>("--tenant")
+        {
+            Description = "Tenant the data belongs to.",
+            DefaultValueFactory = _ => StorageLimits.DefaultTenant,
+        };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = $"Events per durable write (1..{StorageLimits.MaxBatchSize}).",
+            DefaultValueFactory = _ => 5_000,
+        };
+        batchSize.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > StorageLimits.MaxBatchSize)
+                result.AddError($"--batch-size must be between 1 and {StorageLimits.MaxBatchSize}.");
+        });
+
+        var command = new Command("movielens", "Import a MovieLens release: movies into the catalogue, ratings as 'rate' events (re-running adds nothing).")
+        {
+            directory, sqlite, postgres, schema, tenant, batchSize,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(sqlite) is not null && result.GetResult(postgres) is not null)
+                result.AddError("Give --sqlite or --postgres, not both.");
+        });
+        command.SetAction((parse, ct) => RunAsync(
+            parse.GetRequiredValue(directory),
+            BuildOptions(parse.GetValue(sqlite), parse.GetValue(postgres), parse.GetRequiredValue(schema)),
+            parse.GetRequiredValue(tenant),
+            parse.GetValue(batchSize),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            ct));
+        return command;
+    }
+
+    private static StorageOptions BuildOptions(FileInfo? sqlite, string? postgres, string schema)
+    {
+        var options = new StorageOptions();
+        if (postgres is not null)
+        {
+            options.Provider = StorageProvider.Postgres;
+            options.Postgres.ConnectionString = postgres;
+            options.Postgres.Schema = schema;
+        }
+        else if (sqlite is not null)
+        {
+            options.Sqlite.Path = sqlite.FullName;
+        }
+        return options;
+    }
+
+    private static async Task<int> RunAsync(
+        DirectoryInfo directory, StorageOptions options, string tenant, int batchSize, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var opened = MovieLensReader.Open(directory.FullName);
+        if (!opened.TryGetValue(out var reader, out var openError))
+        {
+            await error.WriteLineAsync($"import: {directory.FullName}: {openError.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        var storageResult = await StorageFactory.OpenAsync(options, cancellationToken: ct).ConfigureAwait(false);
+        if (!storageResult.TryGetValue(out var storage, out var storageError))
+        {
+            await error.WriteLineAsync($"import: storage: {storageError.Kind}: {storageError.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        await using (storage.ConfigureAwait(false))
+        {
+            var where = options.Provider == StorageProvider.Sqlite ? Path.GetFullPath(options.Sqlite.Path) : $"PostgreSQL schema {options.Postgres.Schema}";
+            await output.WriteLineAsync($"Importing {reader.Format} from {directory.FullName} into {where} (tenant {tenant})").ConfigureAwait(false);
+            var clock = Stopwatch.StartNew();
+            var lastReport = TimeSpan.Zero;
+            var progress = new Progress(read =>
+            {
+                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(2)) return;
+                lastReport = clock.Elapsed;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {read:N0} ratings ({read / clock.Elapsed.TotalSeconds:N0}/s)"));
+            });
+            var result = await MovieLensImporter.ImportAsync(reader, storage, tenant, batchSize, progress, ct).ConfigureAwait(false);
+            if (!result.TryGetValue(out var done, out var importError))
+            {
+                var failures = importError.Failures.Count > 0 ? $" ({string.Join("; ", importError.Failures.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+                await error.WriteLineAsync($"import: {importError.Kind}: {importError.Message}{failures}").ConfigureAwait(false);
+                return 1;
+            }
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Imported {done.Items:N0} movies and {done.RatingsRead:N0} ratings ({done.RatingsInserted:N0} new) in {clock.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+            if (done.MalformedLines > 0)
+            {
+                await error.WriteLineAsync($"import: skipped {done.MalformedLines} malformed line(s), e.g. {string.Join("; ", reader.MalformedSamples)}").ConfigureAwait(false);
+            }
+            return 0;
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (System.Progress would post to the thread pool and interleave output).</summary>
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaaS.Gateway.Contracts.V2;
+
+/// <summary>
+/// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats, which JSON numbers cannot
+/// carry, are written as the strings "NaN", "Infinity", "-Infinity". Write-only.
+/// </summary>
+public sealed class TensorDataJsonConverter : JsonConverter<Array>
+{
+    /// <inheritdoc />
+    public override Array Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Tensor data is read by the V2 tensor codec, not deserialised.");
+
+    /// <inheritdoc />
+    public override void Write(Utf8JsonWriter writer, Array value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        switch (value)
+        {
+            case float[] a:
+                foreach (float x in a)
+                {
+                    if (float.IsFinite(x)) { writer.WriteNumberValue(x); } else { writer.WriteStringValue(NonFinite(x)); }
+                }
+
+                break;
+            case double[] a:
+                foreach (double x in a)
+                {
+                    if (double.IsFinite(x)) { writer.WriteNumberValue(x); } else { writer.WriteStringValue(NonFinite(x)); }
+                }
+
+                break;
+            case Half[] a:
+                foreach (Half x in a)
+                {
+                    float f = (float)x;
+                    if (float.IsFinite(f)) { writer.WriteNumberValue(f); } else { writer.WriteStringValue(NonFinite(f)); }
+                }
+
+                break;
+            case long[] a:
+                foreach (long x in a) { writer.WriteNumberValue(x); }
+                break;
+            case int[] a:
+                foreach (int x in a) { writer.WriteNumberValue(x); }
+                break;
+            case byte[] a:
+                foreach (byte x in a) { writer.WriteNumberValue(x); }
+                break;
+            case sbyte[] a:
+                foreach (sbyte x in a) { writer.WriteNumberValue(x); }
+                break;
+            case bool[] a:
+                foreach (bool x in a) { writer.WriteBooleanValue(x); }
+                break;
+            case string[] a:
+                foreach (string x in a) { writer.WriteStringValue(x); }
+                break;
+            default:
+                throw new NotSupportedException($"No JSON encoding for {value.GetType().Name}.");
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static string NonFinite(double x) => double.IsNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+}

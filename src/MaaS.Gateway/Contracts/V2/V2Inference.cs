@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaaS.Gateway.Contracts.V2;
+
+/// <summary>Inference request (<c>POST /v2/models/{name}[/versions/{v}]/infer</c>).</summary>
+public sealed record V2InferRequest
+{
+    /// <summary>Request id, echoed in the response.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>Request parameters (accepted, not interpreted).</summary>
+    public Dictionary<string, JsonElement>? Parameters { get; set; }
+
+    /// <summary>Input tensors, one per model input.</summary>
+    public List<V2InferInput> Inputs { get; set; } = [];
+
+    /// <summary>Outputs to return; all when absent.</summary>
+    public List<V2RequestedOutput>? Outputs { get; set; }
+}
+
+/// <summary>An input tensor of an inference request.</summary>
+public sealed record V2InferInput
+{
+    /// <summary>Input name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Dimensions; their product is the element count.</summary>
+    public long[]? Shape { get; set; }
+
+    /// <summary>Protocol datatype: BOOL, UINT8, INT8, INT32, INT64, FP16, FP32, FP64, BYTES.</summary>
+    public string Datatype { get; set; } = "";
+
+    /// <summary>Tensor parameters (accepted, not interpreted).</summary>
+    public Dictionary<string, JsonElement>? Parameters { get; set; }
+
+    /// <summary>Elements in row-major order, flat or nested arrays; strings for BYTES, true/false for BOOL.</summary>
+    public JsonElement Data { get; set; }
+}
+
+/// <summary>A requested output.</summary>
+public sealed record V2RequestedOutput
+{
+    /// <summary>Output name.</summary>
+    public string Name { get; set; } = "";
+
+    /// <summary>Output parameters (accepted, not interpreted).</summary>
+    public Dictionary<string, JsonElement>? Parameters { get; set; }
+}
+
+/// <summary>Inference response.</summary>
+/// <param name="ModelName">Model that answered.</param>
+/// <param name="ModelVersion">Version that answered.</param>
+/// <param name="Id">The request id, when one was given.</param>
+/// <param name="Outputs">Output tensors, in requested order.</param>
+public sealed record V2InferResponse(
+    [property: JsonPropertyName("model_name")] string ModelName,
+    [property: JsonPropertyName("model_version")] string ModelVersion, string? Id, IReadOnlyList<V2InferOutput> Outputs);
+
+/// <summary>An output tensor with flat row-major data.</summary>
+/// <param name="Name">Output name.</param>
+/// <param name="Datatype">Protocol datatype.</param>
+/// <param name="Shape">Dimensions.</param>
+/// <param name="Data">Flat elements (numbers, booleans or strings by datatype).</param>
+public sealed record V2InferOutput(
+    string Name,
+    string Datatype,
+    long[] Shape,
+    [property: JsonConverter(typeof(TensorDataJsonConverter))] Array Data);

@@ -1,0 +1,27 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaaS.Gateway.Contracts.V2;
+
+/// <summary>Source-generated JSON for the Open Inference Protocol: snake_case names, nulls omitted.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = true,
+    NumberHandling = JsonNumberHandling.Strict)]
+[JsonSerializable(typeof(V2ServerMetadataResponse))]
+[JsonSerializable(typeof(V2ModelMetadataResponse))]
+[JsonSerializable(typeof(V2ModelListResponse))]
+[JsonSerializable(typeof(V2ModelReadyResponse))]
+[JsonSerializable(typeof(V2ErrorResponse))]
+[JsonSerializable(typeof(V2InferRequest))]
+[JsonSerializable(typeof(V2InferResponse))]
+[JsonSerializable(typeof(V2RepositoryIndexRequest))]
+[JsonSerializable(typeof(V2RepositoryIndexEntry[]))]
+[JsonSerializable(typeof(V2SetDefaultVersionRequest))]
+[JsonSerializable(typeof(V2StatisticsResponse))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(bool))]
+public sealed partial class V2JsonContext : JsonSerializerContext;

@@ -1,0 +1,139 @@
+using MaaS.Gateway.Contracts.V2;
+using MaaS.Gateway.Errors;
+using MaaS.Models.Registry;
+
+namespace MaaS.Gateway.Endpoints.V2;
+
+/// <summary>Model listing, metadata and readiness.</summary>
+internal static class ModelEndpoints
+{
+    public static RouteGroupBuilder MapModelEndpoints(this RouteGroupBuilder v2)
+    {
+        v2.MapGet("/models", ListModels)
+            .WithName("V2ListModels")
+            .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).")
+            .Produces<V2ModelListResponse>();
+        v2.MapGet("/models/{name}", (string name, IModelRegistry registry) => GetMetadata(name, null, registry))
+            .WithName("V2ModelMetadata")
+            .WithSummary("Model metadata: versions, platform, input and output tensors of the default version.")
+            .Produces<V2ModelMetadataResponse>()
+            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
+            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
+        v2.MapGet("/models/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata(name, version, registry))
+            .WithName("V2ModelVersionMetadata")
+            .WithSummary("Metadata of one model version.")
+            .Produces<V2ModelMetadataResponse>()
+            .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
+            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
+            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
+        v2.MapGet("/models/{name}/ready", (string name, IModelRegistry registry) => GetReady(name, null, registry))
+            .WithName("V2ModelReady")
+            .WithSummary("Model readiness: 200 when the default version is ready, 503 when not, 404 when unknown.")
+            .Produces<V2ModelReadyResponse>()
+            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable)
+            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
+        v2.MapGet("/models/{name}/versions/{version}/ready", (string name, string version, IModelRegistry registry) => GetReady(name, version, registry))
+            .WithName("V2ModelVersionReady")
+            .WithSummary("Model version readiness: 200 ready, 503 not ready, 404 unknown.")
+            .Produces<V2ModelReadyResponse>()
+            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable)
+            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
+        return v2;
+    }
+
+    private static IResult ListModels(IModelRegistry registry) => TypedResults.Json(
+        new V2ModelListResponse([.. registry.GetModels().Select(m => new V2ModelListEntry(
+            m.Name,
+            [.. m.Versions.Select(v => V2Mapping.Text(v.Version))],
+            m.DefaultVersion is long d ? V2Mapping.Text(d) : null,
+            m.DefaultVersion is long dv ? m.FindVersion(dv)?.Platform : null,
+            m.IsReady,
+            m.Reason))]),
+        V2JsonContext.Default.V2ModelListResponse);
+
+    private static IResult GetMetadata(string name, string? versionText, IModelRegistry registry)
+    {
+        long? version = V2Mapping.ParseVersion(versionText, out var error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (registry.GetModel(name) is not { } model)
+        {
+            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+        }
+
+        long? target = version ?? model.DefaultVersion;
+        var info = target is long t ? model.FindVersion(t) : null;
+        if (info is null)
+        {
+            return version is null
+                ? V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
+                : V2Errors.Result(ApiError.VersionNotFound, $"unknown version {version} of model '{name}'");
+        }
+
+        if (info.State != ModelVersionState.Ready)
+        {
+            return V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
+        }
+
+        var config = model.Config;
+        var parameters = new V2ModelParameters(
+            config?.Task,
+            config?.Description,
+            config?.Labels ?? [],
+            config?.Tags ?? [],
+            model.DefaultVersion is long d ? V2Mapping.Text(d) : null,
+            config?.MaxBatchSize ?? 0,
+            info.IsBatching,
+            info.Properties.TryGetValue("execution_provider", out string? provider) ? provider : null,
+            info.Card);
+        IReadOnlyList<string> versions = version is null
+            ? [.. model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))]
+            : [V2Mapping.Text(info.Version)];
+        return TypedResults.Json(
+            new V2ModelMetadataResponse(
+                name,
+                versions,
+                info.Platform ?? "unknown",
+                [.. info.Signature?.Inputs.Select(V2Mapping.Tensor) ?? []],
+                [.. info.Signature?.Outputs.Select(V2Mapping.Tensor) ?? []],
+                parameters),
+            V2JsonContext.Default.V2ModelMetadataResponse);
+    }
+
+    private static IResult GetReady(string name, string? versionText, IModelRegistry registry)
+    {
+        long? version = V2Mapping.ParseVersion(versionText, out var error);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (registry.GetModel(name) is not { } model)
+        {
+            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+        }
+
+        bool ready;
+        if (version is long v)
+        {
+            if (model.FindVersion(v) is not { } info)
+            {
+                return V2Errors.Result(ApiError.VersionNotFound, $"unknown version {v} of model '{name}'");
+            }
+
+            ready = info.IsReady;
+        }
+        else
+        {
+            ready = model.IsReady;
+        }
+
+        return TypedResults.Json(
+            new V2ModelReadyResponse(name, versionText, ready),
+            V2JsonContext.Default.V2ModelReadyResponse,
+            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+}

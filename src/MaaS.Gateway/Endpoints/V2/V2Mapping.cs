@@ -1,0 +1,59 @@
+using System.Globalization;
+using MaaS.Gateway.Contracts.V2;
+using MaaS.Gateway.Errors;
+using MaaS.Models.Inference;
+using MaaS.Models.Registry;
+
+namespace MaaS.Gateway.Endpoints.V2;
+
+/// <summary>Shared conversions between registry views and protocol contracts.</summary>
+internal static class V2Mapping
+{
+    public static string Text(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Parses a version path segment: a positive integer, or null with an error result.</summary>
+    public static long? ParseVersion(string? segment, out IResult? error)
+    {
+        error = null;
+        if (segment is null)
+        {
+            return null;
+        }
+
+        if (long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out long version) && version > 0)
+        {
+            return version;
+        }
+
+        error = V2Errors.Result(ApiError.InvalidRequest, $"invalid model version '{segment}': a positive integer is expected");
+        return null;
+    }
+
+    public static V2TensorMetadata Tensor(TensorSpec spec) => new(spec.Name, spec.DataType.ToProtocolName(), spec.Shape);
+
+    public static string State(ModelVersionState state) => state switch
+    {
+        ModelVersionState.Ready => "READY",
+        ModelVersionState.Loading => "LOADING",
+        ModelVersionState.Unloading => "UNLOADING",
+        _ => "UNAVAILABLE",
+    };
+
+    public static V2StatisticDuration Duration(DurationStatistic d) => new(d.Count, d.Ns);
+
+    public static V2ModelStatistics Statistics(ModelVersionInfo version)
+    {
+        var s = version.Statistics!.Snapshot();
+        var zero = new V2StatisticDuration(0, 0);
+        return new V2ModelStatistics(
+            version.Name,
+            Text(version.Version),
+            s.LastInferenceUnixMs,
+            s.InferenceCount,
+            s.ExecutionCount,
+            new V2InferenceStatistics(
+                Duration(s.Success), Duration(s.Fail), Duration(s.Queue), Duration(s.ComputeInput),
+                Duration(s.ComputeInfer), Duration(s.ComputeOutput), zero, zero),
+            [.. s.Batches.Select(b => new V2BatchStatistics(b.BatchSize, Duration(b.ComputeInput), Duration(b.ComputeInfer), Duration(b.ComputeOutput)))]);
+    }
+}

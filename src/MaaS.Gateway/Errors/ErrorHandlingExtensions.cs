@@ -1,0 +1,44 @@
+using MaaS.Gateway.Contracts.V2;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace MaaS.Gateway.Errors;
+
+/// <summary>
+/// Error plumbing: ProblemDetails for /v1 and everything else, <c>{"error"}</c> for /v2, for unexpected exceptions too.
+/// </summary>
+internal static class ErrorHandlingExtensions
+{
+    public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<V2ExceptionHandler>();
+        return services;
+    }
+
+    public static IApplicationBuilder UseGatewayErrors(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}
+
+/// <summary>Unexpected exceptions on /v2 become <c>{"error"}</c> 500s; elsewhere the ProblemDetails handler answers.</summary>
+internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!httpContext.Request.Path.StartsWithSegments("/v2"))
+        {
+            return false;
+        }
+
+        LogUnhandled(logger, httpContext.Request.Path, exception);
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        await httpContext.Response.WriteAsJsonAsync(new V2ErrorResponse("internal server error"), V2JsonContext.Default.V2ErrorResponse, cancellationToken: cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,19 @@
+using MaaS.Gateway.Contracts.V2;
+using MaaS.Models.Inference;
+
+namespace MaaS.Gateway.Errors;
+
+/// <summary>The Open Inference Protocol error writer: <c>{"error": "..."}</c> with the status of <see cref="ApiErrors"/>.</summary>
+public static class V2Errors
+{
+    /// <summary>An <c>{"error"}</c> result; adds Retry-After to 429s.</summary>
+    public static IResult Result(ApiError error, string message)
+    {
+        var result = TypedResults.Json(new V2ErrorResponse(message), V2JsonContext.Default.V2ErrorResponse, statusCode: error.StatusCode());
+        return error.IsRetryable() ? new RetryAfterResult(result, ApiErrors.RetryAfterSeconds) : result;
+    }
+
+    /// <summary>An <c>{"error"}</c> result for a failed model operation.</summary>
+    public static IResult Result<T>(ModelResult<T> failed) =>
+        Result(ApiErrors.FromModel(failed.Failure), failed.Message ?? failed.Failure.ToString());
+}

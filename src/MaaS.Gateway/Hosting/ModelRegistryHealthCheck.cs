@@ -1,0 +1,28 @@
+using MaaS.Models.Registry;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Hosting;
+
+/// <summary>Ready once the registry has loaded the repository; with StrictReadiness, only while every model is ready.</summary>
+internal sealed class ModelRegistryHealthCheck(IModelRegistry registry, IOptions<ServingOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!registry.IsInitialized)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("model repository not loaded yet"));
+        }
+
+        if (options.Value.StrictReadiness)
+        {
+            var notReady = registry.GetModels().Where(m => !m.IsReady).Select(m => m.Name).ToList();
+            if (notReady.Count > 0)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy($"models not ready: {string.Join(", ", notReady)}"));
+            }
+        }
+
+        return Task.FromResult(HealthCheckResult.Healthy());
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.OpenApi;
+
+namespace MaaS.Gateway.Hosting;
+
+/// <summary>Swagger (Swashbuckle): the OpenAPI document at /swagger/v1/swagger.json and the UI at /swagger, in every environment.</summary>
+internal static class SwaggerExtensions
+{
+    public static IServiceCollection AddGatewaySwagger(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "MaaS gateway",
+                Version = "v1",
+                Description = "Model-as-a-service: /v1 app API (ProblemDetails errors) and the Open Inference Protocol (KServe V2) under /v2 ({\"error\"} errors).",
+            });
+            foreach (string name in new[] { "MaaS.Gateway.xml", "MaaS.Models.xml" })
+            {
+                string path = Path.Combine(AppContext.BaseDirectory, name);
+                if (File.Exists(path))
+                {
+                    options.IncludeXmlComments(path);
+                }
+            }
+
+            // Tensor data is a flat JSON array of numbers, booleans or strings.
+            options.MapType<Array>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });
+            options.SupportNonNullableReferenceTypes();
+        });
+        return services;
+    }
+
+    public static IApplicationBuilder UseGatewaySwagger(this IApplicationBuilder app)
+    {
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "MaaS v1");
+            options.DocumentTitle = "MaaS gateway";
+        });
+        return app;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace MaaS.Models.Inference;
+
+/// <summary>
+/// Merges concurrent requests of one model version into session runs of up to <c>maxBatchSize</c> rows. One loop per
+/// version reads a bounded channel: it takes the first waiting request, then keeps taking requests with the same
+/// non-batch dimensions until the batch is full or <c>maxQueueDelay</c> has passed since the first one arrived. At
+/// most <c>maxQueueSize</c> requests wait (queued or forming a batch); one more is refused with
+/// <see cref="ModelFailure.Overloaded"/>, so latency stays bounded.
+/// </summary>
+internal sealed class DynamicBatcher : InferenceExecutor
+{
+    // Timed waits below this are done by yielding: timers on Linux resolve to about a millisecond.
+    private static readonly long SpinThreshold = Stopwatch.Frequency / 1000;
+
+    private readonly ITensorModel _model;
+    private readonly int _maxBatchSize;
+    private readonly long _delayTicks;
+    private readonly int _maxQueueSize;
+    private readonly ExecutionObserver _observer;
+    private readonly Channel<BatchItem> _channel;
+    private readonly Task _loop;
+    private CancellationTokenSource _waitTimer = new();
+    private int _pending;
+
+    public DynamicBatcher(ITensorModel model, int maxBatchSize, TimeSpan maxQueueDelay, int maxQueueSize, ExecutionObserver observer)
+    {
+        _model = model;
+        _maxBatchSize = maxBatchSize;
+        _delayTicks = (long)(maxQueueDelay.TotalSeconds * Stopwatch.Frequency);
+        _maxQueueSize = maxQueueSize;
+        _observer = observer;
+        _channel = Channel.CreateBounded<BatchItem>(new BoundedChannelOptions(maxQueueSize)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _loop = Task.Run(LoopAsync);
+    }
+
+    /// <summary>Requests waiting (queued or in a batch being formed).</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public override async ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref _pending) > _maxQueueSize)
+        {
+            Interlocked.Decrement(ref _pending);
+            return ModelResult<ExecutionResult>.Fail(ModelFailure.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)");
+        }
+
+        var item = new BatchItem(request, cancellationToken);
+        if (!_channel.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _pending);
+            return ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version is being retired");
+        }
+
+        return await item.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        _waitTimer.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _channel.Reader;
+        var batch = new List<BatchItem>(Math.Min(_maxBatchSize, 256));
+        BatchItem? carry = null;
+        while (true)
+        {
+            BatchItem first;
+            if (carry is not null)
+            {
+                first = carry;
+                carry = null;
+            }
+            else if (!reader.TryRead(out first!))
+            {
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (DropIfCancelled(first))
+            {
+                continue;
+            }
+
+            batch.Clear();
+            batch.Add(first);
+            int rows = first.Request.Rows;
+            long deadline = first.EnqueuedAt + _delayTicks;
+            while (rows < _maxBatchSize)
+            {
+                if (reader.TryRead(out var next))
+                {
+                    if (DropIfCancelled(next))
+                    {
+                        continue;
+                    }
+
+                    if (next.Request.BatchKey != first.Request.BatchKey || rows + next.Request.Rows > _maxBatchSize)
+                    {
+                        carry = next;
+                        break;
+                    }
+
+                    batch.Add(next);
+                    rows += next.Request.Rows;
+                    continue;
+                }
+
+                long remaining = deadline - Stopwatch.GetTimestamp();
+                if (remaining <= 0)
+                {
+                    break;
+                }
+
+                if (!await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            Interlocked.Add(ref _pending, -batch.Count);
+            Execute(batch);
+        }
+
+        while (reader.TryRead(out var orphan))
+        {
+            orphan.Completion.TrySetResult(ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version was retired"));
+        }
+    }
+
+    /// <summary>Waits until an item may be readable or the time is up; false when the channel is completed.</summary>
+    private async ValueTask<bool> WaitForMoreAsync(ChannelReader<BatchItem> reader, long remainingTicks)
+    {
+        if (remainingTicks < SpinThreshold)
+        {
+            await Task.Yield();
+            return true;
+        }
+
+        _waitTimer.CancelAfter(TimeSpan.FromSeconds((double)remainingTicks / Stopwatch.Frequency));
+        try
+        {
+            return await reader.WaitToReadAsync(_waitTimer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
+        finally
+        {
+            if (!_waitTimer.TryReset())
+            {
+                _waitTimer.Dispose();
+                _waitTimer = new CancellationTokenSource();
+            }
+        }
+    }
+
+    private bool DropIfCancelled(BatchItem item)
+    {
+        if (!item.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _pending);
+        item.Completion.TrySetCanceled(item.CancellationToken);
+        return true;
+    }
+
+    private void Execute(List<BatchItem> batch)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var requests = new ValidatedRequest[batch.Count];
+        var queues = new TimeSpan[batch.Count];
+        for (int i = 0; i < batch.Count; i++)
+        {
+            requests[i] = batch[i].Request;
+            queues[i] = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, start);
+        }
+
+        ModelResult<ExecutionResult>[] results;
+        try
+        {
+            results = BatchExecution.RunMerged(_model, requests, queues, _observer);
+        }
+        catch (Exception e)
+        {
+            results = new ModelResult<ExecutionResult>[batch.Count];
+            Array.Fill(results, ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}"));
+        }
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(results[i]);
+        }
+    }
+
+    private sealed class BatchItem(ValidatedRequest request, CancellationToken cancellationToken)
+    {
+        public ValidatedRequest Request { get; } = request;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
+
+        public TaskCompletionSource<ModelResult<ExecutionResult>> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

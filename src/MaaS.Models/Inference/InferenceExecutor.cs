@@ -1,0 +1,152 @@
+using System.Diagnostics;
+
+namespace MaaS.Models.Inference;
+
+/// <summary>Outputs of one request and where its time went.</summary>
+internal readonly record struct ExecutionResult(InferTensor[] Outputs, InferenceTimings Timings);
+
+/// <summary>Runs validated requests on one model version: directly, or merged by the dynamic batcher.</summary>
+internal abstract class InferenceExecutor : IAsyncDisposable
+{
+    /// <summary>Runs the request; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
+    public abstract ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>Callback for each session run: rows and timings.</summary>
+internal delegate void ExecutionObserver(int batchSize, in RunTimings timings);
+
+/// <summary>Runs one or many requests as session runs, turning runtime exceptions into failure values.</summary>
+internal static class BatchExecution
+{
+    /// <summary>Runs one request alone.</summary>
+    public static ModelResult<ExecutionResult> RunSingle(ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer)
+    {
+        try
+        {
+            var outputs = model.Run(request.Inputs, request.OutputNames, out var timings);
+            observer(request.Rows, timings);
+            return ModelResult<ExecutionResult>.Ok(new ExecutionResult(
+                [.. outputs], new InferenceTimings(queue, timings.Input, timings.Infer, timings.Output, request.Rows)));
+        }
+        catch (ModelInputException e)
+        {
+            return ModelResult<ExecutionResult>.Fail(ModelFailure.InvalidInput, e.Message);
+        }
+        catch (Exception e)
+        {
+            return ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Runs requests with equal batch keys as one session run (concatenated along axis 0) and splits the outputs back.
+    /// When the runtime rejects the merged input values, each request is rerun alone so only the bad one fails.
+    /// </summary>
+    public static ModelResult<ExecutionResult>[] RunMerged(
+        ITensorModel model, IReadOnlyList<ValidatedRequest> requests, IReadOnlyList<TimeSpan> queues, ExecutionObserver observer)
+    {
+        var results = new ModelResult<ExecutionResult>[requests.Count];
+        if (requests.Count == 1)
+        {
+            results[0] = RunSingle(model, requests[0], queues[0], observer);
+            return results;
+        }
+
+        try
+        {
+            long start = Stopwatch.GetTimestamp();
+            int totalRows = 0;
+            foreach (var request in requests)
+            {
+                totalRows += request.Rows;
+            }
+
+            var inputs = new InferTensor[requests[0].Inputs.Length];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = TensorBatching.Concat(requests, i, totalRows);
+            }
+
+            var outputNames = requests.SelectMany(r => r.OutputNames).Distinct(StringComparer.Ordinal).ToArray();
+            TimeSpan merge = Stopwatch.GetElapsedTime(start);
+            var outputs = model.Run(inputs, outputNames, out var run);
+            long split = Stopwatch.GetTimestamp();
+            var sliced = new InferTensor[requests.Count][];
+            int offset = 0;
+            for (int r = 0; r < requests.Count; r++)
+            {
+                var request = requests[r];
+                sliced[r] = new InferTensor[request.OutputNames.Length];
+                for (int o = 0; o < request.OutputNames.Length; o++)
+                {
+                    int index = Array.IndexOf(outputNames, request.OutputNames[o]);
+                    sliced[r][o] = TensorBatching.Slice(outputs[index], offset, request.Rows, totalRows);
+                }
+
+                offset += request.Rows;
+            }
+
+            var timings = new RunTimings(run.Input + merge, run.Infer, run.Output + Stopwatch.GetElapsedTime(split));
+            observer(totalRows, timings);
+            for (int r = 0; r < requests.Count; r++)
+            {
+                results[r] = ModelResult<ExecutionResult>.Ok(new ExecutionResult(
+                    sliced[r], new InferenceTimings(queues[r], timings.Input, timings.Infer, timings.Output, totalRows)));
+            }
+        }
+        catch (ModelInputException)
+        {
+            for (int r = 0; r < requests.Count; r++)
+            {
+                results[r] = RunSingle(model, requests[r], queues[r], observer);
+            }
+        }
+        catch (Exception e)
+        {
+            var failure = ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}");
+            Array.Fill(results, failure);
+        }
+
+        return results;
+    }
+}
+
+/// <summary>Runs each request on the caller's thread; bounds concurrent runs by the model's queue size.</summary>
+internal sealed class DirectExecutor : InferenceExecutor
+{
+    private readonly ITensorModel _model;
+    private readonly int _maxConcurrency;
+    private readonly ExecutionObserver _observer;
+    private int _running;
+
+    public DirectExecutor(ITensorModel model, int maxConcurrency, ExecutionObserver observer)
+    {
+        _model = model;
+        _maxConcurrency = maxConcurrency;
+        _observer = observer;
+    }
+
+    public override ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (Interlocked.Increment(ref _running) > _maxConcurrency)
+        {
+            Interlocked.Decrement(ref _running);
+            return ValueTask.FromResult(ModelResult<ExecutionResult>.Fail(
+                ModelFailure.Overloaded, $"too many concurrent requests (limit {_maxConcurrency})"));
+        }
+
+        try
+        {
+            return ValueTask.FromResult(BatchExecution.RunSingle(_model, request, TimeSpan.Zero, _observer));
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+    }
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

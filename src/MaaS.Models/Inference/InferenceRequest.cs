@@ -1,0 +1,40 @@
+namespace MaaS.Models.Inference;
+
+/// <summary>One inference call: the inputs and, optionally, which outputs to return.</summary>
+/// <param name="Inputs">Every input the model declares, once each.</param>
+/// <param name="Outputs">Outputs to return, by name; null or empty returns all of them.</param>
+public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOnlyList<string>? Outputs = null);
+
+/// <summary>The result of one inference call.</summary>
+/// <param name="ModelName">Model that answered.</param>
+/// <param name="ModelVersion">Version that answered (the default version is resolved).</param>
+/// <param name="Outputs">Requested outputs, this caller's rows only.</param>
+/// <param name="Timings">Where the time went.</param>
+public sealed record InferenceResponse(string ModelName, long ModelVersion, IReadOnlyList<InferTensor> Outputs, InferenceTimings Timings)
+{
+    /// <summary>The output of that name, or null.</summary>
+    public InferTensor? Output(string name)
+    {
+        foreach (var output in Outputs)
+        {
+            if (output.Name == name)
+            {
+                return output;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Time spent by one request.</summary>
+/// <param name="Queue">Waiting in the batcher queue.</param>
+/// <param name="ComputeInput">Merging inputs and creating runtime tensors (shared by the batch).</param>
+/// <param name="ComputeInfer">The session run (shared by the batch).</param>
+/// <param name="ComputeOutput">Copying and splitting outputs (shared by the batch).</param>
+/// <param name="BatchSize">Rows in the session run that served this request (1 when the model takes no batch axis).</param>
+public readonly record struct InferenceTimings(TimeSpan Queue, TimeSpan ComputeInput, TimeSpan ComputeInfer, TimeSpan ComputeOutput, int BatchSize)
+{
+    /// <summary>Total compute time (input + infer + output).</summary>
+    public TimeSpan Compute => ComputeInput + ComputeInfer + ComputeOutput;
+}

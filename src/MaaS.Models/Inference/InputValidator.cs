@@ -1,0 +1,214 @@
+using System.Text;
+
+namespace MaaS.Models.Inference;
+
+/// <summary>A request checked against the model's signature, ready to run or to batch.</summary>
+/// <param name="Inputs">Inputs in the model's declared order.</param>
+/// <param name="OutputNames">Outputs to return, declared names, no duplicates.</param>
+/// <param name="Rows">Size of the batch axis (axis 0) when the model batches, else 1.</param>
+/// <param name="BatchKey">Requests with equal keys (same non-batch dims) may be merged into one run.</param>
+internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNames, int Rows, string BatchKey);
+
+/// <summary>
+/// Checks a request against a model's signature before anything reaches the runtime, reporting the first problem
+/// as <see cref="ModelFailure.InvalidInput"/>: unknown, missing or repeated names, datatypes, ranks, declared
+/// dimensions, element counts versus data length, batch size, and declared integer value ranges.
+/// </summary>
+internal static class InputValidator
+{
+    public static ModelResult<ValidatedRequest> Validate(string model, ModelSignature signature, int maxBatchSize, InferenceRequest request)
+    {
+        var ordered = new InferTensor[signature.Inputs.Count];
+        foreach (var input in request.Inputs)
+        {
+            int index = IndexOf(signature.Inputs, input.Name);
+            if (index < 0)
+            {
+                return Invalid($"unexpected inference input '{input.Name}' for model '{model}'; it takes {Names(signature.Inputs)}");
+            }
+
+            if (ordered[index] is not null)
+            {
+                return Invalid($"input '{input.Name}' is given more than once");
+            }
+
+            string? error = CheckTensor(signature.Inputs[index], input, signature);
+            if (error is not null)
+            {
+                return Invalid(error);
+            }
+
+            ordered[index] = input;
+        }
+
+        for (int i = 0; i < ordered.Length; i++)
+        {
+            if (ordered[i] is null)
+            {
+                return Invalid($"expected {ordered.Length} inputs but got {request.Inputs.Count}: input '{signature.Inputs[i].Name}' is missing for model '{model}'");
+            }
+        }
+
+        int rows = 1;
+        if (maxBatchSize > 0)
+        {
+            long first = -1;
+            foreach (var input in ordered)
+            {
+                if (input.Shape.Length == 0)
+                {
+                    return Invalid($"input '{input.Name}' needs a batch dimension (axis 0)");
+                }
+
+                if (first < 0)
+                {
+                    first = input.Shape[0];
+                }
+                else if (input.Shape[0] != first)
+                {
+                    return Invalid($"inputs disagree on the batch dimension: '{input.Name}' has {input.Shape[0]}, expected {first}");
+                }
+            }
+
+            if (first < 1 || first > maxBatchSize)
+            {
+                return Invalid($"batch size {first} is outside [1, {maxBatchSize}] for model '{model}'");
+            }
+
+            rows = (int)first;
+        }
+
+        string[] outputs;
+        if (request.Outputs is null || request.Outputs.Count == 0)
+        {
+            outputs = [.. signature.Outputs.Select(o => o.Name)];
+        }
+        else
+        {
+            outputs = new string[request.Outputs.Count];
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                string name = request.Outputs[i];
+                if (signature.FindOutput(name) is null)
+                {
+                    return Invalid($"unexpected inference output '{name}' for model '{model}'; it has {Names(signature.Outputs)}");
+                }
+
+                if (Array.IndexOf(outputs, name, 0, i) >= 0)
+                {
+                    return Invalid($"output '{name}' is requested more than once");
+                }
+
+                outputs[i] = name;
+            }
+        }
+
+        return ModelResult<ValidatedRequest>.Ok(new ValidatedRequest(ordered, outputs, rows, BatchKey(ordered, maxBatchSize > 0)));
+    }
+
+    private static string? CheckTensor(TensorSpec spec, InferTensor input, ModelSignature signature)
+    {
+        if (input.DataType != spec.DataType)
+        {
+            return $"input '{input.Name}' has datatype {input.DataType.ToProtocolName()} but the model expects {spec.DataType.ToProtocolName()}";
+        }
+
+        if (input.Data is null || input.Data.GetType().GetElementType() != spec.DataType.ElementType())
+        {
+            return $"input '{input.Name}' carries {input.Data?.GetType().Name ?? "no data"}, not {spec.DataType.ElementType().Name}[]";
+        }
+
+        if (input.Shape.Length != spec.Shape.Length)
+        {
+            return $"input '{input.Name}' has shape {ShapeMath.Format(input.Shape)} (rank {input.Shape.Length}) but the model expects {ShapeMath.Format(spec.Shape)} (rank {spec.Shape.Length})";
+        }
+
+        for (int d = 0; d < spec.Shape.Length; d++)
+        {
+            if (input.Shape[d] < 0 || (spec.Shape[d] >= 0 && input.Shape[d] != spec.Shape[d]))
+            {
+                return $"input '{input.Name}' has shape {ShapeMath.Format(input.Shape)} but the model expects {ShapeMath.Format(spec.Shape)}";
+            }
+        }
+
+        long count = ShapeMath.Product(input.Shape);
+        if (count != input.Data.Length)
+        {
+            return $"input '{input.Name}' has {input.Data.Length} elements but shape {ShapeMath.Format(input.Shape)} needs {count}";
+        }
+
+        if (signature.InputRanges.TryGetValue(input.Name, out var range))
+        {
+            string? error = CheckRange(input, range);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? CheckRange(InferTensor input, ValueRange range)
+    {
+        switch (input.Data)
+        {
+            case long[] values:
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (values[i] < range.Min || values[i] > range.Max)
+                    {
+                        return $"input '{input.Name}' element {i} = {values[i]} is outside [{range.Min}, {range.Max}]";
+                    }
+                }
+
+                return null;
+            case int[] values:
+                for (int i = 0; i < values.Length; i++)
+                {
+                    if (values[i] < range.Min || values[i] > range.Max)
+                    {
+                        return $"input '{input.Name}' element {i} = {values[i]} is outside [{range.Min}, {range.Max}]";
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static string BatchKey(InferTensor[] inputs, bool batched)
+    {
+        var key = new StringBuilder();
+        foreach (var input in inputs)
+        {
+            key.Append(input.Name).Append(':');
+            for (int d = batched ? 1 : 0; d < input.Shape.Length; d++)
+            {
+                key.Append(input.Shape[d]).Append(',');
+            }
+
+            key.Append('|');
+        }
+
+        return key.ToString();
+    }
+
+    private static int IndexOf(IReadOnlyList<TensorSpec> specs, string name)
+    {
+        for (int i = 0; i < specs.Count; i++)
+        {
+            if (specs[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static string Names(IReadOnlyList<TensorSpec> specs) => string.Join(", ", specs.Select(s => $"'{s.Name}'"));
+
+    private static ModelResult<ValidatedRequest> Invalid(string message) => ModelResult<ValidatedRequest>.Fail(ModelFailure.InvalidInput, message);
+}

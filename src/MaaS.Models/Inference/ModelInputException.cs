@@ -1,0 +1,15 @@
+namespace MaaS.Models.Inference;
+
+/// <summary>
+/// Thrown by <see cref="ITensorModel.Run"/> when the runtime rejects the input values themselves (for example an index
+/// out of range in Gather). The registry turns it into <see cref="ModelFailure.InvalidInput"/>; it does not count
+/// towards the circuit breaker.
+/// </summary>
+public sealed class ModelInputException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ModelInputException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
+    }
+}

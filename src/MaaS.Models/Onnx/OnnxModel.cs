@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using MaaS.Models.Inference;
+using MaaS.Models.Registry;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaaS.Models.Onnx;
+
+/// <summary>
+/// One ONNX model version: a single <see cref="InferenceSession"/> shared by all callers (ORT's Run is thread-safe),
+/// run through the OrtValue API. Owns the session; dispose once no run is in flight.
+/// </summary>
+public sealed class OnnxModel : ITensorModel
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+
+    internal OnnxModel(InferenceSession session, ModelSignature signature, IReadOnlyDictionary<string, string> properties)
+    {
+        _session = session;
+        Signature = signature;
+        Properties = properties;
+    }
+
+    /// <inheritdoc />
+    public string Platform => "onnxruntime_onnx";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Properties { get; }
+
+    /// <inheritdoc />
+    public ModelSignature Signature { get; }
+
+    /// <summary>The underlying session, for in-process measurement (benchmarks). Do not dispose.</summary>
+    public InferenceSession Session => _session;
+
+    /// <inheritdoc />
+    public IReadOnlyList<InferTensor> Run(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var names = new string[inputs.Count];
+        var values = new OrtValue[inputs.Count];
+        try
+        {
+            for (int i = 0; i < inputs.Count; i++)
+            {
+                names[i] = inputs[i].Name;
+                values[i] = CreateValue(inputs[i]);
+            }
+
+            long created = Stopwatch.GetTimestamp();
+            using var results = RunSession(names, values, outputNames);
+            long ran = Stopwatch.GetTimestamp();
+            var outputs = new InferTensor[results.Count];
+            for (int i = 0; i < results.Count; i++)
+            {
+                outputs[i] = ReadValue(outputNames[i], results[i]);
+            }
+
+            long copied = Stopwatch.GetTimestamp();
+            timings = new RunTimings(
+                Stopwatch.GetElapsedTime(start, created), Stopwatch.GetElapsedTime(created, ran), Stopwatch.GetElapsedTime(ran, copied));
+            return outputs;
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value?.Dispose();
+            }
+        }
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunSession(string[] names, OrtValue[] values, IReadOnlyList<string> outputNames)
+    {
+        try
+        {
+            return _session.Run(_runOptions, names, values, [.. outputNames]);
+        }
+        catch (OnnxRuntimeException e) when (e.Message.Contains("InvalidArgument", StringComparison.Ordinal))
+        {
+            // Value-level rejections (an index out of bounds, say) are the caller's fault, not the model's.
+            throw new ModelInputException(e.Message, e);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private static OrtValue CreateValue(InferTensor tensor) => tensor.Data switch
+    {
+        // Numeric arrays are pinned and used in place: no copy.
+        float[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        double[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        long[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        int[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        bool[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        byte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        sbyte[] a => OrtValue.CreateTensorValueFromMemory(a, tensor.Shape),
+        Half[] a => OrtValue.CreateTensorValueFromMemory(
+            Array.ConvertAll(a, h => new Microsoft.ML.OnnxRuntime.Float16(BitConverter.HalfToUInt16Bits(h))), tensor.Shape),
+        string[] a => CreateStrings(a, tensor.Shape),
+        _ => throw new ArgumentException($"Unsupported data array {tensor.Data.GetType().Name} for input '{tensor.Name}'."),
+    };
+
+    private static OrtValue CreateStrings(string[] data, long[] shape)
+    {
+        var value = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+        for (int i = 0; i < data.Length; i++)
+        {
+            value.StringTensorSetElementAt(data[i].AsSpan(), i);
+        }
+
+        return value;
+    }
+
+    private static InferTensor ReadValue(string name, OrtValue value)
+    {
+        var info = value.GetTensorTypeAndShape();
+        long[] shape = info.Shape;
+        if (!OnnxTypes.TryMap(info.ElementDataType, out var type))
+        {
+            throw new NotSupportedException($"Output '{name}' has unsupported element type {info.ElementDataType}.");
+        }
+
+        Array data = type switch
+        {
+            TensorDataType.Fp32 => value.GetTensorDataAsSpan<float>().ToArray(),
+            TensorDataType.Fp64 => value.GetTensorDataAsSpan<double>().ToArray(),
+            TensorDataType.Int64 => value.GetTensorDataAsSpan<long>().ToArray(),
+            TensorDataType.Int32 => value.GetTensorDataAsSpan<int>().ToArray(),
+            TensorDataType.Bool => value.GetTensorDataAsSpan<bool>().ToArray(),
+            TensorDataType.Uint8 => value.GetTensorDataAsSpan<byte>().ToArray(),
+            TensorDataType.Int8 => value.GetTensorDataAsSpan<sbyte>().ToArray(),
+            TensorDataType.Fp16 => Array.ConvertAll(
+                value.GetTensorDataAsSpan<Microsoft.ML.OnnxRuntime.Float16>().ToArray(), h => BitConverter.UInt16BitsToHalf(h.value)),
+            TensorDataType.Bytes => value.GetStringTensorAsArray(),
+            _ => throw new NotSupportedException($"Output '{name}' has unsupported type {type}."),
+        };
+        return new InferTensor(name, type, shape, data);
+    }
+}

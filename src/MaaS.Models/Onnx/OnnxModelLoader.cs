@@ -1,0 +1,135 @@
+using System.Globalization;
+using MaaS.Models.Inference;
+using MaaS.Models.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace MaaS.Models.Onnx;
+
+/// <summary>
+/// Loads <c>&lt;version&gt;/model.onnx</c> into one <see cref="InferenceSession"/> with the configured provider,
+/// threading and graph optimisation. Integer inputs may declare value bounds in the ONNX metadata as
+/// <c>maas.input_range.&lt;input&gt; = "min,max"</c> (inclusive); requests outside are refused before Run.
+/// </summary>
+public sealed partial class OnnxModelLoader : IModelLoader
+{
+    /// <summary>File name of the ONNX artifact inside a version folder.</summary>
+    public const string FileName = "model.onnx";
+
+    /// <summary>Metadata key prefix declaring inclusive value bounds of an integer input.</summary>
+    public const string InputRangePrefix = "maas.input_range.";
+
+    private readonly IOptions<ServingOptions> _options;
+    private readonly ILogger<OnnxModelLoader> _logger;
+
+    /// <summary>Creates the loader.</summary>
+    public OnnxModelLoader(IOptions<ServingOptions> options, ILogger<OnnxModelLoader> logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public string Format => "onnx";
+
+    /// <inheritdoc />
+    public ValueTask<ILoadedModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(context.VersionDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{FileName} not found in version folder {context.Version}.");
+        }
+
+        ServingOptions options = _options.Value;
+        bool globalPools = OrtEnvironment.EnsureGlobalThreadPools(options.IntraOpNumThreads, options.InterOpNumThreads);
+        using var sessionOptions = new OrtSessionOptions
+        {
+            GraphOptimizationLevel = options.GraphOptimization switch
+            {
+                GraphOptimization.None => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            LogId = $"{context.ModelName}/{context.Version}",
+        };
+        if (globalPools)
+        {
+            sessionOptions.DisablePerSessionThreads();
+        }
+        else
+        {
+            LogPerSessionThreads(_logger, context.ModelName);
+            sessionOptions.IntraOpNumThreads = options.IntraOpNumThreads;
+            sessionOptions.InterOpNumThreads = options.InterOpNumThreads;
+        }
+
+        string provider = ExecutionProviderSelector.Apply(
+            sessionOptions, options.ExecutionProvider, options.CudaDeviceId, context.ModelName, _logger);
+        var session = new InferenceSession(path, sessionOptions);
+        try
+        {
+            var signature = ReadSignature(session);
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["execution_provider"] = provider,
+                ["onnxruntime_version"] = OrtEnv.Instance().GetVersionString(),
+                ["producer"] = session.ModelMetadata.ProducerName,
+                ["graph"] = session.ModelMetadata.GraphName,
+                ["global_thread_pool"] = globalPools ? "true" : "false",
+            };
+            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static ModelSignature ReadSignature(InferenceSession session)
+    {
+        var inputs = session.InputMetadata.Select(kv => ToSpec(kv.Key, kv.Value, "input")).ToList();
+        var outputs = session.OutputMetadata.Select(kv => ToSpec(kv.Key, kv.Value, "output")).ToList();
+        var ranges = new Dictionary<string, ValueRange>(StringComparer.Ordinal);
+        foreach (var (key, value) in session.ModelMetadata.CustomMetadataMap)
+        {
+            if (!key.StartsWith(InputRangePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string input = key[InputRangePrefix.Length..];
+            string[] parts = value.Split(',');
+            if (parts.Length != 2
+                || !long.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out long min)
+                || !long.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long max)
+                || min > max
+                || inputs.All(i => i.Name != input))
+            {
+                throw new InvalidDataException($"Metadata '{key}' must be 'min,max' for a declared input.");
+            }
+
+            ranges[input] = new ValueRange(min, max);
+        }
+
+        return new ModelSignature(inputs, outputs, ranges);
+    }
+
+    private static TensorSpec ToSpec(string name, NodeMetadata metadata, string kind)
+    {
+        if (!metadata.IsTensor || !OnnxTypes.TryMap(metadata.ElementDataType, out var type))
+        {
+            throw new NotSupportedException($"The {kind} '{name}' is not a tensor of a supported element type ({metadata.ElementDataType}).");
+        }
+
+        return new TensorSpec(name, type, [.. metadata.Dimensions.Select(d => (long)d)]);
+    }
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning,
+        Message = "ONNX Runtime environment was created before the registry; {Model} uses per-session thread pools")]
+    private static partial void LogPerSessionThreads(ILogger logger, string model);
+}

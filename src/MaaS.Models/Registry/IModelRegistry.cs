@@ -1,0 +1,56 @@
+using MaaS.Models.Inference;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>
+/// The model registry: every version in the repository loaded once, published as an immutable snapshot swapped
+/// atomically. Reads (<see cref="GetModels"/>, <see cref="Acquire"/>) are lock-free; lifecycle operations are
+/// serialised. A version that fails to load is Unavailable with its reason; the others keep serving. Thread-safe.
+/// </summary>
+public interface IModelRegistry
+{
+    /// <summary>Absolute path of the repository folder.</summary>
+    string RepositoryPath { get; }
+
+    /// <summary>True once <see cref="InitializeAsync"/> has completed.</summary>
+    bool IsInitialized { get; }
+
+    /// <summary>Loads every model and version found in the repository. Called once at start by the host.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Scans the repository for changes: new models and version folders are loaded fully and then published (the
+    /// default moves to the new highest version); removed folders are retired. Returns the number of changes.
+    /// </summary>
+    Task<int> PollAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>All models the registry knows, by name.</summary>
+    IReadOnlyList<ModelInfo> GetModels();
+
+    /// <summary>One model, or null when unknown.</summary>
+    ModelInfo? GetModel(string name);
+
+    /// <summary>The repository index: every model and version on disk or in the registry.</summary>
+    IReadOnlyList<RepositoryIndexEntry> GetIndex();
+
+    /// <summary>
+    /// Takes a lease on a ready version (the default when <paramref name="version"/> is null). Fails with ModelNotFound,
+    /// VersionNotFound or NotReady. The caller disposes the lease.
+    /// </summary>
+    ModelResult<ModelLease> Acquire(string name, long? version = null);
+
+    /// <summary>(Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.</summary>
+    Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Unloads every version of a model; in-flight requests finish first.</summary>
+    Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>(Re)loads one version from disk; the new one replaces the old atomically.</summary>
+    Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Unloads one version; in-flight requests finish first.</summary>
+    Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>Pins the default version (rollback), or with null returns to model.json's default / the highest ready one. Not persisted.</summary>
+    Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default);
+}

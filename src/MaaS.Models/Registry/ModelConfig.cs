@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>
+/// A model's <c>model.json</c> (see MODEL-REPO.md): model-level settings shared by all its versions. Setters exist for the
+/// JSON source generator (it does not keep initialiser defaults of init-only properties); treat instances as immutable.
+/// </summary>
+public sealed record ModelConfig
+{
+    /// <summary>What the model does: sentiment, tagging, classification, regression, recommendation...</summary>
+    public string? Task { get; set; }
+
+    /// <summary>Artifact format; picks the loader. Default <c>onnx</c>.</summary>
+    public string Format { get; set; } = "onnx";
+
+    /// <summary>Free text for people.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Who maintains it.</summary>
+    public string? Owner { get; set; }
+
+    /// <summary>Search tags.</summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
+
+    /// <summary>Output classes in output order, where meaningful.</summary>
+    public IReadOnlyList<string> Labels { get; set; } = [];
+
+    /// <summary>Version served when a request names none; null means the highest loaded version.</summary>
+    public long? DefaultVersion { get; set; }
+
+    /// <summary>Largest batch (axis 0) one session run may take; 0 means the model takes no batch axis (no dynamic batching).</summary>
+    public int MaxBatchSize { get; set; }
+
+    /// <summary>Dynamic batching settings; used only when <see cref="MaxBatchSize"/> &gt; 0.</summary>
+    public DynamicBatchingConfig DynamicBatching { get; set; } = new();
+}
+
+/// <summary>Dynamic batching settings of one model.</summary>
+public sealed record DynamicBatchingConfig
+{
+    /// <summary>Merge concurrent requests into one run.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long the first request of a batch may wait for others, in microseconds.</summary>
+    public int MaxQueueDelayMicroseconds { get; set; } = 500;
+
+    /// <summary>Requests allowed to wait; one more is refused (429). Also bounds concurrent direct runs.</summary>
+    public int MaxQueueSize { get; set; } = 1024;
+}
+
+/// <summary>Reads model.json.</summary>
+public static class ModelConfigReader
+{
+    /// <summary>Parses model.json text; returns an error message instead of throwing on bad content.</summary>
+    public static ModelConfig? TryParse(string json, out string? error)
+    {
+        try
+        {
+            var config = JsonSerializer.Deserialize(json, ModelJsonContext.Default.ModelConfig);
+            if (config is null)
+            {
+                error = "model.json is empty (null).";
+                return null;
+            }
+
+            error = Validate(config);
+            return error is null ? config : null;
+        }
+        catch (JsonException e)
+        {
+            error = $"model.json is not valid: {e.Message}";
+            return null;
+        }
+    }
+
+    private static string? Validate(ModelConfig config)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(config.Format))
+        {
+            errors.Add("format must not be empty");
+        }
+
+        if (config.MaxBatchSize < 0)
+        {
+            errors.Add("maxBatchSize must be >= 0");
+        }
+
+        if (config.DefaultVersion is <= 0)
+        {
+            errors.Add("defaultVersion must be a positive integer");
+        }
+
+        if (config.DynamicBatching.MaxQueueDelayMicroseconds < 0)
+        {
+            errors.Add("dynamicBatching.maxQueueDelayMicroseconds must be >= 0");
+        }
+
+        if (config.DynamicBatching.MaxQueueSize <= 0)
+        {
+            errors.Add("dynamicBatching.maxQueueSize must be > 0");
+        }
+
+        return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";
+    }
+}
+
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ModelConfig))]
+[JsonSerializable(typeof(JsonElement))]
+internal sealed partial class ModelJsonContext : JsonSerializerContext;

@@ -1,0 +1,639 @@
+using System.Collections.Immutable;
+using MaaS.Models.Inference;
+using MaaS.Models.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>The model registry over a folder repository; see <see cref="IModelRegistry"/>.</summary>
+public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, IDisposable
+{
+    private readonly ServingOptions _options;
+    private readonly Dictionary<string, IModelLoader> _loaders;
+    private readonly ModelMetrics _metrics;
+    private readonly ILogger<ModelRegistry> _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
+    private volatile bool _initialized;
+    private bool _disposed;
+
+    /// <summary>Creates the registry; nothing is loaded until <see cref="InitializeAsync"/>.</summary>
+    public ModelRegistry(
+        IOptions<ServingOptions> options,
+        IEnumerable<IModelLoader> loaders,
+        ModelMetrics metrics,
+        ILogger<ModelRegistry> logger,
+        TimeProvider? timeProvider = null)
+    {
+        _options = options.Value;
+        _loaders = new Dictionary<string, IModelLoader>(StringComparer.OrdinalIgnoreCase);
+        foreach (var loader in loaders)
+        {
+            _loaders[loader.Format] = loader;
+        }
+
+        _metrics = metrics;
+        _logger = logger;
+        _time = timeProvider ?? TimeProvider.System;
+        RepositoryPath = ResolveRepositoryPath(_options.RepositoryPath);
+    }
+
+    /// <inheritdoc />
+    public string RepositoryPath { get; }
+
+    /// <inheritdoc />
+    public bool IsInitialized => _initialized;
+
+    /// <summary>
+    /// Resolves a configured repository path: absolute as is; relative against the working directory, else the first
+    /// ancestor of the app's base directory that has it (so <c>dotnet run --project</c> and tests find <c>models/</c>).
+    /// </summary>
+    public static string ResolveRepositoryPath(string configured)
+    {
+        if (Path.IsPathRooted(configured))
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        string fromCwd = Path.GetFullPath(configured);
+        if (Directory.Exists(fromCwd))
+        {
+            return fromCwd;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, configured);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return fromCwd;
+    }
+
+    /// <inheritdoc />
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!Directory.Exists(RepositoryPath))
+            {
+                LogRepositoryMissing(_logger, RepositoryPath);
+            }
+
+            var models = _snapshot.Models;
+            foreach (var disk in RepositoryScanner.Scan(RepositoryPath))
+            {
+                if (!models.ContainsKey(disk.Name))
+                {
+                    models = models.SetItem(disk.Name, await LoadSlotAsync(disk, null, cancellationToken).ConfigureAwait(false));
+                    Publish(models);
+                }
+            }
+
+            _initialized = true;
+            LogInitialized(_logger, models.Count, models.Values.Sum(m => m.Versions.Values.Count(v => v.State == ModelVersionState.Ready)), RepositoryPath);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<int> PollAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            int changes = 0;
+            var onDisk = RepositoryScanner.Scan(RepositoryPath).ToDictionary(m => m.Name, StringComparer.Ordinal);
+            foreach (var (name, slot) in _snapshot.Models)
+            {
+                if (!onDisk.ContainsKey(name))
+                {
+                    var retired = _snapshot.Models.Remove(name);
+                    Publish(retired);
+                    RetireAll(slot);
+                    LogModelRemoved(_logger, name);
+                    changes++;
+                }
+            }
+
+            foreach (var disk in onDisk.Values)
+            {
+                var models = _snapshot.Models;
+                if (!models.TryGetValue(disk.Name, out var slot) || slot.ConfigText != disk.ConfigText)
+                {
+                    // New model, or model.json changed: load it whole, then swap.
+                    var fresh = await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
+                    Publish(_snapshot.Models.SetItem(disk.Name, fresh));
+                    if (slot is not null)
+                    {
+                        RetireAll(slot);
+                    }
+
+                    changes++;
+                    continue;
+                }
+
+                changes += await PollVersionsAsync(disk, slot, cancellationToken).ConfigureAwait(false);
+            }
+
+            return changes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<ModelInfo> GetModels() => [.. Volatile.Read(ref _snapshot).Models.Values.Select(ToInfo)];
+
+    /// <inheritdoc />
+    public ModelInfo? GetModel(string name) =>
+        Volatile.Read(ref _snapshot).Models.TryGetValue(name, out var slot) ? ToInfo(slot) : null;
+
+    /// <inheritdoc />
+    public IReadOnlyList<RepositoryIndexEntry> GetIndex()
+    {
+        var snapshot = Volatile.Read(ref _snapshot);
+        var entries = new List<RepositoryIndexEntry>();
+        var disk = RepositoryScanner.Scan(RepositoryPath).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        foreach (string name in disk.Keys.Union(snapshot.Models.Keys).Order(StringComparer.Ordinal))
+        {
+            snapshot.Models.TryGetValue(name, out var slot);
+            var versions = new SortedSet<long>(slot?.Versions.Keys ?? []);
+            if (disk.TryGetValue(name, out var onDisk))
+            {
+                versions.UnionWith(onDisk.Versions);
+            }
+
+            if (versions.Count == 0)
+            {
+                entries.Add(new RepositoryIndexEntry(name, null, slot is null ? null : ModelVersionState.Unavailable,
+                    slot?.ConfigError ?? onDisk?.ConfigError ?? "no version folders"));
+                continue;
+            }
+
+            foreach (long version in versions)
+            {
+                if (slot is not null && slot.Versions.TryGetValue(version, out var v))
+                {
+                    entries.Add(new RepositoryIndexEntry(name, version, v.State, ReasonOf(v)));
+                }
+                else
+                {
+                    entries.Add(new RepositoryIndexEntry(name, version, null, "not loaded"));
+                }
+            }
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public ModelResult<ModelLease> Acquire(string name, long? version = null)
+    {
+        // A runtime retired between reading the snapshot and taking the reference refuses it; read again.
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            var snapshot = Volatile.Read(ref _snapshot);
+            if (!snapshot.Models.TryGetValue(name, out var slot))
+            {
+                return ModelResult<ModelLease>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+            }
+
+            long? resolved = version ?? slot.ResolveDefault();
+            if (resolved is not long v)
+            {
+                string why = slot.ConfigError
+                    ?? (slot.Versions.Count == 0 ? "no version folders" : string.Join("; ", slot.Versions.Values.Select(s => $"version {s.Version}: {s.Reason}")));
+                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' is not ready: {why}");
+            }
+
+            if (!slot.Versions.TryGetValue(v, out var versionSlot))
+            {
+                return version is null
+                    ? ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"default version {v} of model '{name}' is not loaded")
+                    : ModelResult<ModelLease>.Fail(ModelFailure.VersionNotFound, $"unknown version {v} of model '{name}'");
+            }
+
+            if (versionSlot.Runtime is not { } runtime)
+            {
+                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' version {v} is not ready: {versionSlot.Reason}");
+            }
+
+            if (runtime.TryAddReference())
+            {
+                return ModelResult<ModelLease>.Ok(new ModelLease(runtime));
+            }
+        }
+
+        return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' is being replaced; retry");
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
+            if (disk is null)
+            {
+                return ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository");
+            }
+
+            _snapshot.Models.TryGetValue(name, out var old);
+            var fresh = await LoadSlotAsync(disk, old?.DefaultOverride, cancellationToken).ConfigureAwait(false);
+            Publish(_snapshot.Models.SetItem(name, fresh));
+            if (old is not null)
+            {
+                RetireAll(old);
+            }
+
+            var info = ToInfo(fresh);
+            if (fresh.ConfigError is not null)
+            {
+                return ModelResult<ModelInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}': {fresh.ConfigError}");
+            }
+
+            var failed = fresh.Versions.Values.Where(v => v.State != ModelVersionState.Ready).ToList();
+            if (fresh.Versions.Count == 0 || failed.Count == fresh.Versions.Count)
+            {
+                string reason = failed.Count == 0 ? "no version folders" : string.Join("; ", failed.Select(f => $"version {f.Version}: {f.Reason}"));
+                return ModelResult<ModelInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}': {reason}");
+            }
+
+            return ModelResult<ModelInfo>.Ok(info);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_snapshot.Models.TryGetValue(name, out var slot))
+            {
+                return RepositoryScanner.ScanModel(RepositoryPath, name) is null
+                    ? ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository")
+                    : ModelResult<ModelInfo>.Ok(new ModelInfo(name, null, [], null, false, "unloaded"));
+            }
+
+            var versions = slot.Versions.ToImmutableSortedDictionary(
+                kv => kv.Key, kv => kv.Value.State == ModelVersionState.Ready ? VersionSlot.Unavailable(kv.Key, "unloaded") : kv.Value);
+            var unloaded = slot with { Versions = versions };
+            Publish(_snapshot.Models.SetItem(name, unloaded));
+            RetireAll(slot);
+            LogUnloaded(_logger, name, null);
+            return ModelResult<ModelInfo>.Ok(ToInfo(unloaded));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
+            if (disk is null)
+            {
+                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository");
+            }
+
+            if (Array.IndexOf(disk.Versions, version) < 0)
+            {
+                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.VersionNotFound, $"model '{name}' has no version folder {version}");
+            }
+
+            if (!_snapshot.Models.TryGetValue(name, out var slot) || slot.ConfigText != disk.ConfigText)
+            {
+                // Never loaded, or model.json changed since: a version needs the model's current settings.
+                slot = new ModelSlot(name, disk.Config, disk.ConfigText, disk.ConfigError, ModelSlot.NoVersions, slot?.DefaultOverride);
+            }
+
+            var loaded = await LoadVersionSlotAsync(disk, version, cancellationToken).ConfigureAwait(false);
+            slot.Versions.TryGetValue(version, out var old);
+            var updated = slot with { Versions = slot.Versions.SetItem(version, loaded) };
+            Publish(_snapshot.Models.SetItem(name, updated));
+            old?.Runtime?.Release();
+            var info = ToVersionInfo(name, loaded);
+            return loaded.State == ModelVersionState.Ready
+                ? ModelResult<ModelVersionInfo>.Ok(info)
+                : ModelResult<ModelVersionInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}' version {version}: {loaded.Reason}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_snapshot.Models.TryGetValue(name, out var slot))
+            {
+                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+            }
+
+            if (!slot.Versions.TryGetValue(version, out var old))
+            {
+                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.VersionNotFound, $"unknown version {version} of model '{name}'");
+            }
+
+            var unloaded = old.State == ModelVersionState.Ready ? VersionSlot.Unavailable(version, "unloaded") : old;
+            Publish(_snapshot.Models.SetItem(name, slot with { Versions = slot.Versions.SetItem(version, unloaded) }));
+            old.Runtime?.Release();
+            LogUnloaded(_logger, name, version);
+            return ModelResult<ModelVersionInfo>.Ok(ToVersionInfo(name, unloaded));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_snapshot.Models.TryGetValue(name, out var slot))
+            {
+                return ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+            }
+
+            if (version is long v)
+            {
+                if (!slot.Versions.TryGetValue(v, out var target))
+                {
+                    return ModelResult<ModelInfo>.Fail(ModelFailure.VersionNotFound, $"unknown version {v} of model '{name}'");
+                }
+
+                if (target.State != ModelVersionState.Ready)
+                {
+                    return ModelResult<ModelInfo>.Fail(ModelFailure.NotReady, $"model '{name}' version {v} is not ready: {target.Reason}");
+                }
+            }
+
+            var updated = slot with { DefaultOverride = version };
+            Publish(_snapshot.Models.SetItem(name, updated));
+            LogDefaultSet(_logger, name, version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(automatic)");
+            return ModelResult<ModelInfo>.Ok(ToInfo(updated));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            var old = _snapshot;
+            Volatile.Write(ref _snapshot, RegistrySnapshot.Empty);
+            foreach (var slot in old.Models.Values)
+            {
+                RetireAll(slot);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private async Task<int> PollVersionsAsync(DiskModel disk, ModelSlot slot, CancellationToken cancellationToken)
+    {
+        int changes = 0;
+        var versions = slot.Versions;
+        var retired = new List<VersionSlot>();
+        foreach (long gone in versions.Keys.Where(v => Array.IndexOf(disk.Versions, v) < 0).ToList())
+        {
+            retired.Add(versions[gone]);
+            versions = versions.Remove(gone);
+            changes++;
+        }
+
+        long newest = 0;
+        foreach (long added in disk.Versions.Where(v => !slot.Versions.ContainsKey(v)))
+        {
+            // Loaded fully before it is published: requests never see a half-loaded version.
+            var loaded = await LoadVersionSlotAsync(disk, added, cancellationToken).ConfigureAwait(false);
+            versions = versions.SetItem(added, loaded);
+            if (loaded.State == ModelVersionState.Ready)
+            {
+                newest = Math.Max(newest, added);
+            }
+
+            changes++;
+        }
+
+        if (newest > 0 && _options.RetireSupersededVersions)
+        {
+            foreach (var (version, older) in versions.Where(kv => kv.Key < newest && kv.Value.State == ModelVersionState.Ready).ToList())
+            {
+                retired.Add(older);
+                versions = versions.SetItem(version, VersionSlot.Unavailable(version, $"superseded by version {newest}"));
+            }
+        }
+
+        if (changes > 0)
+        {
+            Publish(_snapshot.Models.SetItem(slot.Name, slot with { Versions = versions }));
+            foreach (var old in retired)
+            {
+                old.Runtime?.Release();
+            }
+
+            LogPolled(_logger, slot.Name, changes);
+        }
+
+        return changes;
+    }
+
+    private async Task<ModelSlot> LoadSlotAsync(DiskModel disk, long? defaultOverride, CancellationToken cancellationToken)
+    {
+        var versions = ModelSlot.NoVersions;
+        if (disk.Config is null)
+        {
+            LogConfigInvalid(_logger, disk.Name, disk.ConfigError ?? "unknown error");
+            foreach (long version in disk.Versions)
+            {
+                versions = versions.Add(version, VersionSlot.Unavailable(version, disk.ConfigError ?? "model.json is invalid"));
+            }
+        }
+        else
+        {
+            foreach (long version in disk.Versions)
+            {
+                versions = versions.Add(version, await LoadVersionSlotAsync(disk, version, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        // A pinned default survives a reload only if that version still exists.
+        long? keep = defaultOverride is long d && versions.ContainsKey(d) ? d : null;
+        return new ModelSlot(disk.Name, disk.Config, disk.ConfigText, disk.ConfigError, versions, keep);
+    }
+
+    private async Task<VersionSlot> LoadVersionSlotAsync(DiskModel disk, long version, CancellationToken cancellationToken)
+    {
+        if (disk.Config is not { } config)
+        {
+            return VersionSlot.Unavailable(version, disk.ConfigError ?? "model.json is invalid");
+        }
+
+        if (!_loaders.TryGetValue(config.Format, out var loader))
+        {
+            string reason = $"no loader for format '{config.Format}' (known: {string.Join(", ", _loaders.Keys)})";
+            LogLoadFailed(_logger, disk.Name, version, reason);
+            return VersionSlot.Unavailable(version, reason);
+        }
+
+        string directory = disk.VersionDirectory(version);
+        ILoadedModel? model = null;
+        try
+        {
+            var card = RepositoryScanner.ReadCard(directory);
+            model = await loader.LoadAsync(new ModelLoadContext(disk.Name, version, directory, config, card), cancellationToken).ConfigureAwait(false);
+            if (model is ITensorModel tensor && config.MaxBatchSize > 0)
+            {
+                string? batchError = CheckBatchAxis(tensor.Signature);
+                if (batchError is not null)
+                {
+                    throw new InvalidDataException(batchError);
+                }
+            }
+
+            var runtime = ModelVersionRuntime.Create(disk.Name, version, model, config, card, _options, _metrics, _time);
+            LogLoaded(_logger, disk.Name, version, model.Platform,
+                model.Properties.TryGetValue("execution_provider", out string? provider) ? provider : "-");
+            return new VersionSlot(version, ModelVersionState.Ready, null, runtime);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            model?.Dispose();
+            // Runtime messages carry absolute paths; clients need the reason, not the server's layout.
+            string reason = e.Message.Replace(RepositoryPath, "<repository>", StringComparison.Ordinal);
+            LogLoadFailed(_logger, disk.Name, version, reason);
+            return VersionSlot.Unavailable(version, reason);
+        }
+    }
+
+    private static string? CheckBatchAxis(ModelSignature signature)
+    {
+        foreach (var spec in signature.Inputs.Concat(signature.Outputs))
+        {
+            if (spec.Shape.Length == 0 || spec.Shape[0] >= 0)
+            {
+                return $"maxBatchSize > 0 needs a dynamic batch axis (-1) first in every input and output; '{spec.Name}' has {Inference.ShapeMath.Format(spec.Shape)}";
+            }
+        }
+
+        return null;
+    }
+
+    private void Publish(ImmutableSortedDictionary<string, ModelSlot> models) =>
+        Volatile.Write(ref _snapshot, new RegistrySnapshot(models));
+
+    private static void RetireAll(ModelSlot slot)
+    {
+        foreach (var version in slot.Versions.Values)
+        {
+            version.Runtime?.Release();
+        }
+    }
+
+    private static string? ReasonOf(VersionSlot slot) =>
+        slot.Runtime is { IsHealthy: false } ? "circuit open: too many recent failures" : slot.Reason;
+
+    private static ModelInfo ToInfo(ModelSlot slot)
+    {
+        var versions = slot.Versions.Values.Select(v => ToVersionInfo(slot.Name, v)).ToList();
+        long? resolved = slot.ResolveDefault();
+        var target = resolved is long d ? versions.FirstOrDefault(v => v.Version == d) : null;
+        string? reason = target is null
+            ? slot.ConfigError ?? (resolved is long r ? $"default version {r} is not loaded" : "no ready version")
+            : target.Reason;
+        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason);
+    }
+
+    private static ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)
+    {
+        var runtime = slot.Runtime;
+        return new ModelVersionInfo(
+            name,
+            slot.Version,
+            slot.State,
+            runtime is { IsHealthy: true },
+            ReasonOf(slot),
+            runtime?.Model.Platform,
+            runtime?.TensorModel?.Signature,
+            runtime?.Model.Properties ?? ImmutableDictionary<string, string>.Empty,
+            runtime?.Card,
+            runtime?.LoadedAt,
+            runtime?.IsBatching == true,
+            runtime?.Statistics);
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Model registry ready: {Models} models, {Versions} versions loaded from {Repository}")]
+    private static partial void LogInitialized(ILogger logger, int models, int versions, string repository);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Loaded {Model} version {Version} ({Platform}, {Provider})")]
+    private static partial void LogLoaded(ILogger logger, string model, long version, string platform, string provider);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Failed to load {Model} version {Version}: {Reason}")]
+    private static partial void LogLoadFailed(ILogger logger, string model, long version, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Model {Model} has an invalid model.json: {Reason}")]
+    private static partial void LogConfigInvalid(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Unloaded {Model} version {Version}")]
+    private static partial void LogUnloaded(ILogger logger, string model, long? version);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Default version of {Model} set to {Version}")]
+    private static partial void LogDefaultSet(ILogger logger, string model, string version);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Repository poll: {Changes} version changes in {Model}")]
+    private static partial void LogPolled(ILogger logger, string model, int changes);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Model {Model} removed from the repository; retired")]
+    private static partial void LogModelRemoved(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Model repository {Repository} does not exist; no models loaded")]
+    private static partial void LogRepositoryMissing(ILogger logger, string repository);
+}

@@ -1,0 +1,41 @@
+using MaaS.Models.Inference;
+using MaaS.Models.Onnx;
+using MaaS.Models.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>DI registration of the registry, the ONNX loader and the inference service.</summary>
+public static class ModelServingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IModelRegistry"/>, <see cref="IModelInference"/>, <see cref="ModelMetrics"/>, the ONNX loader and
+    /// <see cref="ServingOptions"/> validation (validated on start). Bind the options yourself (e.g. BindConfiguration("Serving")).
+    /// The host must call <see cref="IModelRegistry.InitializeAsync"/> once at start.
+    /// </summary>
+    public static IServiceCollection AddModelRegistry(this IServiceCollection services)
+    {
+        services.AddOptions<ServingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ModelMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddModelLoader<OnnxModelLoader>();
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
+        services.TryAddSingleton<IModelInference, ModelInference>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a loader for one model format (the <c>format</c> of model.json). A later registration for the same
+    /// format replaces an earlier one.
+    /// </summary>
+    public static IServiceCollection AddModelLoader<TLoader>(this IServiceCollection services)
+        where TLoader : class, IModelLoader
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelLoader, TLoader>());
+        return services;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using MaaS.Models.Inference;
+using MaaS.Models.Telemetry;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>
+/// The runtime state of one loaded version: the loaded model, its executor (batcher or direct), circuit breaker and
+/// statistics. Reference-counted: the registry holds one reference while the version is published, each lease one
+/// more; the last release disposes the executor and then the model, so in-flight requests finish on a retired version.
+/// </summary>
+internal sealed class ModelVersionRuntime
+{
+    private readonly TimeProvider _time;
+    private int _references = 1;
+    private long _openUntilTicks;
+
+    private ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
+    {
+        Name = name;
+        Version = version;
+        Model = model;
+        Config = config;
+        Card = card;
+        _time = time;
+        LoadedAt = time.GetUtcNow();
+    }
+
+    public string Name { get; }
+
+    public long Version { get; }
+
+    public ILoadedModel Model { get; }
+
+    public ITensorModel? TensorModel => Model as ITensorModel;
+
+    public ModelConfig Config { get; }
+
+    public JsonElement? Card { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public ModelStatistics Statistics { get; } = new();
+
+    public InferenceExecutor? Executor { get; private set; }
+
+    public ResiliencePipeline<ModelResult<ExecutionResult>>? Pipeline { get; private set; }
+
+    /// <summary>True unless the circuit breaker is open (too many recent failures).</summary>
+    public bool IsHealthy => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
+
+    /// <summary>Whether requests are merged by a dynamic batcher.</summary>
+    public bool IsBatching => Executor is DynamicBatcher;
+
+    public static ModelVersionRuntime Create(
+        string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card,
+        ServingOptions options, ModelMetrics metrics, TimeProvider time)
+    {
+        var runtime = new ModelVersionRuntime(name, version, model, config, card, time);
+        if (model is ITensorModel tensor)
+        {
+            ExecutionObserver observer = (int batchSize, in RunTimings timings) =>
+            {
+                runtime.Statistics.RecordExecution(batchSize, timings);
+                metrics.RecordExecution(name, version, batchSize, timings);
+            };
+            var batching = config.DynamicBatching;
+            runtime.Executor = options.DynamicBatching && batching.Enabled && config.MaxBatchSize > 0
+                ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer)
+                : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
+            runtime.Pipeline = runtime.BuildPipeline(options);
+        }
+
+        return runtime;
+    }
+
+    /// <summary>Takes a reference; false once the runtime is retired and released by everyone.</summary>
+    public bool TryAddReference()
+    {
+        int current = Volatile.Read(ref _references);
+        while (current > 0)
+        {
+            int seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops a reference; the last one disposes the executor, then the model (in the background).</summary>
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _ = DisposeAsync();
+        }
+    }
+
+    private async Task DisposeAsync()
+    {
+        try
+        {
+            if (Executor is not null)
+            {
+                await Executor.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Model.Dispose();
+        }
+    }
+
+    private ResiliencePipeline<ModelResult<ExecutionResult>> BuildPipeline(ServingOptions options)
+    {
+        var breaker = options.CircuitBreaker;
+        return new ResiliencePipelineBuilder<ModelResult<ExecutionResult>> { TimeProvider = _time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ModelResult<ExecutionResult>>
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingDurationSeconds),
+                BreakDuration = TimeSpan.FromSeconds(breaker.BreakDurationSeconds),
+                // Only the model's own failures count: bad input, overload and client cancellation do not.
+                ShouldHandle = static args => ValueTask.FromResult(
+                    args.Outcome.Exception is TimeoutRejectedException
+                    || (args.Outcome.Exception is null && args.Outcome.Result.Failure == ModelFailure.InferenceFailed)),
+                OnOpened = args =>
+                {
+                    Interlocked.Exchange(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    return default;
+                },
+                OnClosed = _ =>
+                {
+                    Interlocked.Exchange(ref _openUntilTicks, 0);
+                    return default;
+                },
+            })
+            .AddTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds))
+            .Build();
+    }
+}

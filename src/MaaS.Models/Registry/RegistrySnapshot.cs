@@ -1,0 +1,52 @@
+using System.Collections.Immutable;
+
+namespace MaaS.Models.Registry;
+
+/// <summary>The registry's published runtime state: immutable, replaced as a whole (YARP style).</summary>
+internal sealed record RegistrySnapshot(ImmutableSortedDictionary<string, ModelSlot> Models)
+{
+    public static readonly RegistrySnapshot Empty = new(ImmutableSortedDictionary.Create<string, ModelSlot>(StringComparer.Ordinal));
+}
+
+/// <summary>One model in a snapshot.</summary>
+internal sealed record ModelSlot(
+    string Name,
+    ModelConfig? Config,
+    string? ConfigText,
+    string? ConfigError,
+    ImmutableSortedDictionary<long, VersionSlot> Versions,
+    long? DefaultOverride)
+{
+    public static ImmutableSortedDictionary<long, VersionSlot> NoVersions { get; } = ImmutableSortedDictionary<long, VersionSlot>.Empty;
+
+    /// <summary>The version unversioned requests go to: the override, model.json's default, or the highest ready one.</summary>
+    public long? ResolveDefault()
+    {
+        if (DefaultOverride is long pinned)
+        {
+            return pinned;
+        }
+
+        if (Config?.DefaultVersion is long configured)
+        {
+            return configured;
+        }
+
+        long? highest = null;
+        foreach (var (version, slot) in Versions)
+        {
+            if (slot.State == ModelVersionState.Ready)
+            {
+                highest = version;
+            }
+        }
+
+        return highest;
+    }
+}
+
+/// <summary>One version in a snapshot; <see cref="Runtime"/> is set exactly when <see cref="State"/> is Ready.</summary>
+internal sealed record VersionSlot(long Version, ModelVersionState State, string? Reason, ModelVersionRuntime? Runtime)
+{
+    public static VersionSlot Unavailable(long version, string reason) => new(version, ModelVersionState.Unavailable, reason, null);
+}

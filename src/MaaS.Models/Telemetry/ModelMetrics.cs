@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MaaS.Models.Inference;
+
+namespace MaaS.Models.Telemetry;
+
+/// <summary>
+/// Inference instruments on the <c>MaaS.Models</c> meter: request counter, and histograms of request, queue and
+/// compute duration (seconds) and batch size (rows per session run), tagged by model and version so percentiles
+/// can be aggregated across replicas. Thread-safe; one instance per host.
+/// </summary>
+public sealed class ModelMetrics
+{
+    /// <summary>Meter name to subscribe to.</summary>
+    public const string MeterName = "MaaS.Models";
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Histogram<double> _queueDuration;
+    private readonly Histogram<double> _computeDuration;
+    private readonly Histogram<int> _batchSize;
+
+    /// <summary>Creates the instruments from the host's meter factory (or a private meter when none is given).</summary>
+    public ModelMetrics(IMeterFactory? meterFactory = null)
+    {
+        Meter meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _requests = meter.CreateCounter<long>("maas.inference.requests", "{request}", "Inference requests by outcome.");
+        _requestDuration = meter.CreateHistogram<double>("maas.inference.request.duration", "s", "Inference request duration, queue plus compute.");
+        _queueDuration = meter.CreateHistogram<double>("maas.inference.queue.duration", "s", "Time requests waited in the batching queue.");
+        _computeDuration = meter.CreateHistogram<double>("maas.inference.compute.duration", "s", "Session run time per execution (input, run, output).");
+        _batchSize = meter.CreateHistogram<int>("maas.inference.batch.size", "{row}", "Rows per session run.");
+    }
+
+    internal void RecordRequest(string model, long version, ModelFailure failure, TimeSpan duration, TimeSpan queue)
+    {
+        var tags = new TagList { { "model", model }, { "version", VersionTag(version) }, { "outcome", OutcomeName(failure) } };
+        _requests.Add(1, tags);
+        var durationTags = new TagList { { "model", model }, { "version", VersionTag(version) } };
+        _requestDuration.Record(duration.TotalSeconds, durationTags);
+        if (failure == ModelFailure.None)
+        {
+            _queueDuration.Record(queue.TotalSeconds, durationTags);
+        }
+    }
+
+    internal void RecordExecution(string model, long version, int batchSize, in RunTimings timings)
+    {
+        var tags = new TagList { { "model", model }, { "version", VersionTag(version) } };
+        _batchSize.Record(batchSize, tags);
+        _computeDuration.Record((timings.Input + timings.Infer + timings.Output).TotalSeconds, tags);
+    }
+
+    // Tag values are strings: exporters such as prometheus-net drop measurements whose tags are not.
+    private static string VersionTag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string OutcomeName(ModelFailure failure) => failure switch
+    {
+        ModelFailure.None => "success",
+        ModelFailure.InvalidInput => "invalid",
+        ModelFailure.Overloaded => "overloaded",
+        ModelFailure.Timeout => "timeout",
+        ModelFailure.Cancelled => "cancelled",
+        ModelFailure.NotReady => "unavailable",
+        _ => "error",
+    };
+}

@@ -1,0 +1,209 @@
+using MaaS.Recommendations.Kernels;
+using MaaS.Recommendations.Ranking;
+using MaaS.Recommendations.Similarity;
+
+namespace MaaS.Recommendations;
+
+public sealed partial class ItemIndex
+{
+    private const int ExplanationCount = 3;
+
+    /// <summary>Recommends for a user history or anonymous session. Thread-safe; allocates only the result.</summary>
+    public RecommendationResult Recommend(RecommendationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        {
+            return RecommendationResult.Fail(RecommendationError.InvalidCount);
+        }
+
+        if (request.Diversity is float l && (l is < 0f or > 1f || float.IsNaN(l)))
+        {
+            return RecommendationResult.Fail(RecommendationError.InvalidDiversity);
+        }
+
+        if (request.Weights is not null && request.Weights.Count != request.History.Count)
+        {
+            return RecommendationResult.Fail(RecommendationError.WeightsMismatch);
+        }
+
+        var history = new List<int>(request.History.Count);
+        var weights = new List<float>(request.History.Count);
+        int unknown = 0;
+        for (int k = 0; k < request.History.Count; k++)
+        {
+            if (Items.TryGetIndex(request.History[k], out int item))
+            {
+                history.Add(item);
+                weights.Add(request.Weights?[k] ?? 1f);
+            }
+            else
+            {
+                unknown++;
+            }
+        }
+
+        bool mmr = request.Diversity is float lambda && lambda < 1f;
+        int pool = mmr ? Math.Max(4 * request.Count, 40) : request.Count;
+        var picked = new int[pool];
+        var scores = new float[pool];
+        var sources = new RecommendationSource[pool];
+        int n = RecommendCore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(history), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights),
+            pool, request.Filter, request.ExcludeSeen, request.PopularityFallback, picked, scores, sources);
+        if (mmr)
+        {
+            n = Mmr.Rerank(this, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
+        }
+
+        var results = new RecommendedItem[n];
+        for (int r = 0; r < n; r++)
+        {
+            IReadOnlyList<Contribution> because = request.Explain && sources[r] == RecommendationSource.Neighbours
+                ? Explain(picked[r], history, weights)
+                : [];
+            results[r] = new RecommendedItem(Items[picked[r]], scores[r], sources[r], because);
+        }
+
+        return new RecommendationResult(RecommendationError.None, results, unknown);
+    }
+
+    /// <summary>Items most similar to one item, from its neighbour list. Thread-safe.</summary>
+    public RecommendationResult SimilarItems(SimilarItemsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        {
+            return RecommendationResult.Fail(RecommendationError.InvalidCount);
+        }
+
+        if (!Items.TryGetIndex(request.ItemId, out int item))
+        {
+            return RecommendationResult.Fail(RecommendationError.UnknownItem);
+        }
+
+        int start = Offsets[item];
+        int length = Offsets[item + 1] - start;
+        var row = new float[length];
+        Weights.Decode(item, start, length, row);
+        var positions = new int[request.Count];
+        var best = new float[request.Count];
+        var filter = new RowFilter(Neighbours.AsSpan(start, length).ToArray(), new CandidateFilter(Catalog, request.Filter, null));
+        int n = TopKSelector.Select(row, request.Count, 0f, filter, positions, best);
+        var results = new RecommendedItem[n];
+        for (int r = 0; r < n; r++)
+        {
+            results[r] = new RecommendedItem(Items[Neighbours[start + positions[r]]], best[r], RecommendationSource.Neighbours, []);
+        }
+
+        return new RecommendationResult(RecommendationError.None, results);
+    }
+
+    /// <summary>
+    /// The allocation-free core over internal indices: scores the history against the neighbour lists, selects the best
+    /// <paramref name="count"/> (score &gt; 0) and tops up from popularity. Returns how many were written.
+    /// </summary>
+    internal int RecommendCore(ReadOnlySpan<int> history, ReadOnlySpan<float> weights, int count, ItemFilter? filter, bool excludeSeen, bool fallback,
+        Span<int> items, Span<float> scores, Span<RecommendationSource> sources)
+    {
+        var ws = ScoringWorkspace.For(ItemCount);
+        var acc = ws.Scores.AsSpan(0, ItemCount);
+        for (int k = 0; k < history.Length; k++)
+        {
+            int h = history[k];
+            int start = Offsets[h];
+            int length = Offsets[h + 1] - start;
+            if (Weights.Precision == WeightPrecision.Float32)
+            {
+                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), weights[k]);
+            }
+            else
+            {
+                var decoded = ws.Decoded.AsSpan(0, length);
+                Weights.Decode(h, start, length, decoded);
+                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), decoded, weights[k]);
+            }
+
+            if (excludeSeen)
+            {
+                ws.Seen[h] = 1;
+            }
+        }
+
+        var candidates = new CandidateFilter(Catalog, filter, excludeSeen ? ws.Seen : null);
+        ws.EnsurePool(count);
+        int n = TopKSelector.Select(acc, count, 0f, candidates, ws.PoolPositions, ws.PoolScores);
+        for (int r = 0; r < n; r++)
+        {
+            items[r] = ws.PoolPositions[r];
+            scores[r] = ws.PoolScores[r];
+            sources[r] = RecommendationSource.Neighbours;
+        }
+
+        // Clear only what the history touched, so a call costs O(history × k), not O(items).
+        for (int k = 0; k < history.Length; k++)
+        {
+            int h = history[k];
+            foreach (int j in Neighbours.AsSpan(Offsets[h], Offsets[h + 1] - Offsets[h]))
+            {
+                acc[j] = 0f;
+            }
+        }
+
+        if (fallback && n < count)
+        {
+            n = FillFromPopularity(candidates, n, count, items, scores, sources);
+        }
+
+        foreach (int h in history)
+        {
+            ws.Seen[h] = 0;
+        }
+
+        return n;
+    }
+
+    private int FillFromPopularity(CandidateFilter candidates, int n, int count, Span<int> items, Span<float> scores, Span<RecommendationSource> sources)
+    {
+        int have = n;
+        foreach (int item in PopularOrder)
+        {
+            if (n == count)
+            {
+                break;
+            }
+
+            if (!candidates.Accept(item) || items[..have].Contains(item))
+            {
+                continue;
+            }
+
+            items[n] = item;
+            scores[n] = Popularity[item];
+            sources[n] = RecommendationSource.Popularity;
+            n++;
+        }
+
+        return n;
+    }
+
+    private Contribution[] Explain(int item, List<int> history, List<float> weights)
+    {
+        var top = new List<(float Value, int Item)>(history.Count);
+        for (int k = 0; k < history.Count; k++)
+        {
+            float w = WeightOf(history[k], item);
+            if (w != 0f)
+            {
+                top.Add((w * weights[k], history[k]));
+            }
+        }
+
+        return top.OrderByDescending(t => t.Value).ThenBy(t => t.Item).Take(ExplanationCount)
+            .Select(t => new Contribution(Items[t.Item], t.Value)).ToArray();
+    }
+
+    private readonly struct RowFilter(int[] neighbours, CandidateFilter inner) : ICandidateFilter
+    {
+        public bool Accept(int position) => inner.Accept(neighbours[position]);
+    }
+}

@@ -1,0 +1,165 @@
+using System.Numerics.Tensors;
+using MaaS.Recommendations.Interactions;
+using MaaS.Recommendations.Kernels;
+
+namespace MaaS.Recommendations.Similarity;
+
+/// <summary>
+/// Sparse item-item similarity: for each item i, the users of i scatter their rows into a dense accumulator, so the
+/// work is Σ over users of (items per user)², never items². Items are processed in parallel, each thread owning its
+/// accumulator and buffers.
+/// </summary>
+internal static class SimilarityBuilder
+{
+    public static NeighbourGraph Build(InteractionMatrix matrix, SimilarityOptions options)
+    {
+        var graph = BuildRaw(matrix, options);
+        if (options.NormalizeRows)
+        {
+            graph.NormalizeRows();
+        }
+
+        return graph;
+    }
+
+    private static NeighbourGraph BuildRaw(InteractionMatrix matrix, SimilarityOptions options)
+    {
+        if (options.Measure == SimilarityMeasure.Ease)
+        {
+            return EaseBuilder.Build(matrix, options);
+        }
+
+        int nItems = matrix.Items.Count;
+        float[] userFactor = UserFactors(matrix, options.UserDegreeExponent);
+        var (sourceDenominator, targetDenominator) = Denominators(matrix, options);
+        var rows = new int[nItems][];
+        var rowWeights = new float[nItems][];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+        var partitions = System.Collections.Concurrent.Partitioner.Create(0, nItems, Math.Max(1, nItems / 256));
+        Parallel.ForEach(partitions, parallel, () => new Workspace(nItems, options.TopK), (range, _, ws) =>
+        {
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                (rows[i], rowWeights[i]) = BuildRow(matrix, options, i, userFactor, sourceDenominator, targetDenominator, ws);
+            }
+
+            return ws;
+        }, _ => { });
+        return NeighbourGraph.FromRows(rows, rowWeights);
+    }
+
+    private static (int[], float[]) BuildRow(InteractionMatrix m, SimilarityOptions o, int i, float[] userFactor, float[] source, float[] target, Workspace ws)
+    {
+        for (int k = m.ItemOffsets[i]; k < m.ItemOffsets[i + 1]; k++)
+        {
+            int u = m.ItemUsers[k];
+            ScatterAdd.RunUnchecked(ws.Accumulator, m.UserItems(u), m.UserValues(u), m.ItemValues[k] * userFactor[u]);
+        }
+
+        ws.Accumulator[i] = 0f;
+        int n = CompactNonZero.Drain(ws.Accumulator, ws.Indices, ws.Values);
+        if (n == 0)
+        {
+            return ([], []);
+        }
+
+        var idx = ws.Indices.AsSpan(0, n);
+        var co = ws.Values.AsSpan(0, n);
+        var denom = ws.Scratch.AsSpan(0, n);
+        Gather.RunUnchecked(target, idx, denom);
+        switch (o.Measure)
+        {
+            case SimilarityMeasure.Jaccard:
+                // c_i + c_j - co: target holds c_j, source holds c_i.
+                TensorPrimitives.Add(denom, source[i] + o.Shrinkage, denom);
+                TensorPrimitives.Subtract(denom, co, denom);
+                break;
+            case SimilarityMeasure.Cooccurrence:
+                denom.Fill(1f + o.Shrinkage);
+                break;
+            default:
+                TensorPrimitives.Multiply(denom, source[i], denom);
+                TensorPrimitives.Add(denom, o.Shrinkage, denom);
+                break;
+        }
+
+        TensorPrimitives.Divide(co, denom, co);
+        if (o.Locality != 1f)
+        {
+            TensorPrimitives.Pow(co, o.Locality, co);
+        }
+
+        int kept = TopKSelector.Select(co, o.TopK, 0f, default(AcceptAll), ws.HeapPositions, ws.HeapValues);
+        var items = new int[kept];
+        var weights = new float[kept];
+        for (int r = 0; r < kept; r++)
+        {
+            items[r] = idx[ws.HeapPositions[r]];
+            weights[r] = ws.HeapValues[r];
+        }
+
+        Array.Sort(items, weights);
+        return (items, weights);
+    }
+
+    internal static float[] UserFactors(InteractionMatrix m, float gamma)
+    {
+        var f = new float[m.Users.Count];
+        for (int u = 0; u < f.Length; u++)
+        {
+            int degree = m.RowOffsets[u + 1] - m.RowOffsets[u];
+            f[u] = gamma == 0f || degree == 0 ? 1f : MathF.Pow(degree, -gamma);
+        }
+
+        return f;
+    }
+
+    private static (float[] Source, float[] Target) Denominators(InteractionMatrix m, SimilarityOptions o)
+    {
+        int nItems = m.Items.Count;
+        var source = new float[nItems];
+        var target = new float[nItems];
+        for (int i = 0; i < nItems; i++)
+        {
+            var vals = m.ItemValues.AsSpan(m.ItemOffsets[i], m.ItemDegree(i));
+            float sumSquares = TensorPrimitives.SumOfSquares(vals);
+            float sum = TensorPrimitives.Sum(vals);
+            switch (o.Measure)
+            {
+                case SimilarityMeasure.Cosine:
+                    source[i] = target[i] = MathF.Sqrt(sumSquares);
+                    break;
+                case SimilarityMeasure.AsymmetricCosine:
+                    source[i] = MathF.Pow(sumSquares, o.Alpha);
+                    target[i] = MathF.Pow(sumSquares, 1f - o.Alpha + o.PopularityPenalty);
+                    break;
+                case SimilarityMeasure.Jaccard:
+                    source[i] = target[i] = sum;
+                    break;
+                case SimilarityMeasure.Lift:
+                    source[i] = target[i] = sum;
+                    break;
+                default:
+                    source[i] = target[i] = 1f;
+                    break;
+            }
+        }
+
+        return (source, target);
+    }
+
+    private sealed class Workspace(int nItems, int topK)
+    {
+        public float[] Accumulator { get; } = new float[nItems];
+
+        public int[] Indices { get; } = new int[nItems];
+
+        public float[] Values { get; } = new float[nItems];
+
+        public float[] Scratch { get; } = new float[nItems];
+
+        public int[] HeapPositions { get; } = new int[Math.Max(1, topK)];
+
+        public float[] HeapValues { get; } = new float[Math.Max(1, topK)];
+    }
+}

@@ -1,0 +1,49 @@
+namespace MaaS.Storage.Abstractions;
+
+/// <summary>
+/// Append-only interaction log per tenant. Implementations are thread-safe and shared as singletons.
+/// </summary>
+public interface IEventStore
+{
+    /// <summary>
+    /// Appends a batch, ignoring events whose <see cref="InteractionEvent.EventId"/> is already stored in the tenant.
+    /// Also records first/last seen of each user that got a new event. The batch is validated as a whole: one bad
+    /// event rejects the batch with <see cref="StorageErrorKind.InvalidInput"/> listing every broken rule, and nothing
+    /// is written. A successful result means the events are durable (committed and flushed to stable storage).
+    /// </summary>
+    /// <param name="tenant">Tenant key, e.g. <see cref="StorageLimits.DefaultTenant"/>.</param>
+    /// <param name="events">At most <see cref="StorageLimits.MaxBatchSize"/> events; the list is not retained.</param>
+    /// <param name="cancellationToken">Cancels before commit; a cancelled append writes nothing.</param>
+    ValueTask<StorageResult<AppendResult>> AppendAsync(
+        string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A user's most recent events, newest first (ties broken by arrival order, latest first).
+    /// An unknown user yields an empty list, not an error.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+        string tenant, string userId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams the tenant's events in arrival order, in batches of up to <paramref name="batchSize"/>, for index
+    /// rebuilds. Every event committed before the call is yielded exactly once; events committed while streaming may
+    /// or may not appear. No transaction is held between batches, so a long rebuild does not block writers.
+    /// Database failures surface as exceptions from the enumerator (a stream cannot return an error value mid-way);
+    /// invalid arguments throw <see cref="ArgumentException"/> on first iteration.
+    /// </summary>
+    /// <param name="since">When set, only events with <see cref="InteractionEvent.Timestamp"/> at or after it.</param>
+    /// <param name="batchSize">1..<see cref="StorageLimits.MaxReadLimit"/>; each yielded list is a new list the caller owns.</param>
+    IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(
+        string tenant, DateTimeOffset? since = null, int batchSize = 5_000, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Privacy erase: deletes every event of the user and the user row, atomically. Other users are untouched.
+    /// Erasing an unknown user succeeds with zero counts. Event ids erased may be appended again afterwards.
+    /// </summary>
+    ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of events stored for the tenant.</summary>
+    ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+}

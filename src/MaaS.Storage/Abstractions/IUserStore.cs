@@ -1,0 +1,20 @@
+namespace MaaS.Storage.Abstractions;
+
+/// <summary>
+/// Users (or sessions) known from their events. Rows are created and widened by
+/// <see cref="IEventStore.AppendAsync"/> and removed by <see cref="IEventStore.EraseUserAsync"/>.
+/// Implementations are thread-safe and shared as singletons.
+/// </summary>
+public interface IUserStore
+{
+    /// <summary>One user, or <see cref="StorageErrorKind.NotFound"/>.</summary>
+    ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>A page of users ordered by id (ordinal), those after <paramref name="afterUserId"/> (null: from the start).</summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<StorageResult<IReadOnlyList<UserRecord>>> ListAsync(
+        string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Number of users of the tenant.</summary>
+    ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+}

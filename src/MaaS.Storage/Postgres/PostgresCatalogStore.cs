@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>PostgreSQL <see cref="ICatalogStore"/>.</summary>
+internal sealed class PostgresCatalogStore : ICatalogStore
+{
+    private const string Columns = "item_id, kind, title, genres, tags, text, available_from, available_until";
+    private readonly PostgresDatabase _database;
+    private readonly string _upsertSql, _getSql, _getManySql, _pageSql, _countSql;
+
+    public PostgresCatalogStore(PostgresDatabase database)
+    {
+        _database = database;
+        var s = database.Schema;
+        _upsertSql = $"""
+            INSERT INTO {s}.items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+            ON CONFLICT (tenant, item_id) DO UPDATE SET
+                kind = EXCLUDED.kind, title = EXCLUDED.title, genres = EXCLUDED.genres, tags = EXCLUDED.tags,
+                text = EXCLUDED.text, available_from = EXCLUDED.available_from,
+                available_until = EXCLUDED.available_until, updated_at = EXCLUDED.updated_at
+            """;
+        _getSql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id = $2";
+        _getManySql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id = ANY($2)";
+        _pageSql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id > $2 ORDER BY item_id LIMIT $3";
+        _countSql = $"SELECT count(*) FROM {s}.items WHERE tenant = $1";
+    }
+
+    public async ValueTask<StorageResult<int>> UpsertAsync(
+        string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid) return invalid;
+        if (items.Count == 0) return 0;
+        return await _database.RunAsync("upsert items", async (connection, ct) =>
+        {
+            // Genres and tags are ragged arrays, which unnest cannot carry; a batch of single-row statements
+            // still travels in one round trip, runs in one transaction, and applies repeated ids in order (last wins).
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using var batch = new NpgsqlBatch(connection, tx);
+            foreach (var item in items)
+            {
+                var command = new NpgsqlBatchCommand(_upsertSql);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = item.ItemId });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ItemKinds.ToText(item.Kind) });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = item.Title });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. item.Genres] });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. item.Tags] });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)item.Text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = item.AvailableFrom is { } f ? f : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+                command.Parameters.Add(new NpgsqlParameter { Value = item.AvailableUntil is { } u ? u : DBNull.Value, NpgsqlDbType = NpgsqlDbType.Date });
+                batch.BatchCommands.Add(command);
+            }
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return items.Count;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<StorageResult<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid) return invalid;
+        var result = await _database.RunAsync("get item", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_getSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = itemId });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadItem(reader) : null;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess) return result.Error;
+        return result.Value is { } item ? item : StorageError.NotFound("item");
+    }
+
+    public async ValueTask<StorageResult<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
+        string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid) return invalid;
+        if (itemIds.Count == 0) return new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
+        var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
+        var result = await _database.RunAsync("get items", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_getManySql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var item = ReadItem(reader);
+                found[item.ItemId] = item;
+            }
+            return found;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<StorageResult<IReadOnlyList<CatalogItem>>> ListAsync(
+        string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
+            return invalid;
+        var result = await _database.RunAsync("list items", (connection, ct) => PageAsync(connection, tenant, afterItemId, limit, ct), cancellationToken)
+            .ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async IAsyncEnumerable<CatalogItem> StreamAllAsync(
+        string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
+            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+        string? after = null;
+        while (true)
+        {
+            List<CatalogItem> page;
+            await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            {
+                page = await PageAsync(connection, tenant, after, pageSize, cancellationToken).ConfigureAwait(false);
+            }
+            foreach (var item in page) yield return item;
+            if (page.Count < pageSize) yield break;
+            after = page[^1].ItemId;
+        }
+    }
+
+    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        PostgresQueries.CountAsync(_database, tenant, _countSql, "count items", cancellationToken);
+
+    private async Task<List<CatalogItem>> PageAsync(NpgsqlConnection connection, string tenant, string? after, int limit, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_pageSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after ?? string.Empty });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<CatalogItem>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(ReadItem(reader));
+        return list;
+    }
+
+    private static CatalogItem ReadItem(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        ItemKinds.Parse(reader.GetString(1)),
+        reader.GetString(2),
+        reader.GetFieldValue<string[]>(3),
+        reader.GetFieldValue<string[]>(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetFieldValue<DateOnly>(6),
+        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateOnly>(7));
+}

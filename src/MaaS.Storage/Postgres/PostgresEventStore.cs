@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>PostgreSQL <see cref="IEventStore"/>.</summary>
+internal sealed class PostgresEventStore : IEventStore
+{
+    private const string Columns = "event_id, user_id, item_id, type, value, ts";
+    private readonly PostgresDatabase _database;
+    private readonly string _appendSql, _historySql, _streamSql, _streamSinceSql, _eraseSql, _countSql;
+
+    public PostgresEventStore(PostgresDatabase database)
+    {
+        _database = database;
+        var s = database.Schema;
+        // One statement per batch: the arrays travel as six parameters (no per-row round trips, no SQL built per
+        // batch), ON CONFLICT drops ids already stored or repeated in the batch, and only rows actually inserted
+        // widen the users' first/last seen. Users are upserted in id order so concurrent batches lock rows in the
+        // same order and cannot deadlock each other. Autocommit with synchronous_commit=on (the server default)
+        // returns only after the WAL is flushed: acknowledged = durable.
+        _appendSql = $"""
+            WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::real[], $7::timestamptz[])
+                    WITH ORDINALITY AS t(event_id, user_id, item_id, type, value, ts, ord)
+            ), inserted AS (
+                INSERT INTO {s}.events (tenant, event_id, user_id, item_id, type, value, ts)
+                SELECT $1, event_id, user_id, item_id, type, value, ts FROM input ORDER BY ord
+                ON CONFLICT (tenant, event_id) DO NOTHING
+                RETURNING user_id, ts
+            ), seen AS (
+                INSERT INTO {s}.users AS u (tenant, user_id, first_seen, last_seen)
+                SELECT $1, user_id, min(ts), max(ts) FROM inserted GROUP BY user_id ORDER BY user_id
+                ON CONFLICT (tenant, user_id) DO UPDATE SET
+                    first_seen = LEAST(u.first_seen, EXCLUDED.first_seen),
+                    last_seen = GREATEST(u.last_seen, EXCLUDED.last_seen)
+            )
+            SELECT count(*)::int FROM inserted
+            """;
+        _historySql = $"SELECT {Columns} FROM {s}.events WHERE tenant = $1 AND user_id = $2 ORDER BY ts DESC, seq DESC LIMIT $3";
+        _streamSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4";
+        _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
+        _eraseSql = $"""
+            WITH e AS (DELETE FROM {s}.events WHERE tenant = $1 AND user_id = $2 RETURNING 1),
+                 u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1)
+            SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM u)
+            """;
+        _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
+    }
+
+    public async ValueTask<StorageResult<AppendResult>> AppendAsync(
+        string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
+        if (events.Count == 0) return new AppendResult(0, 0);
+        var n = events.Count;
+        var ids = new string[n];
+        var users = new string[n];
+        var items = new string[n];
+        var types = new string[n];
+        var values = new float[n];
+        var times = new DateTime[n];
+        for (var i = 0; i < n; i++)
+        {
+            var e = events[i];
+            ids[i] = e.EventId;
+            users[i] = e.UserId;
+            items[i] = e.ItemId;
+            types[i] = e.Type;
+            values[i] = e.Value;
+            times[i] = TimeCodec.ToUtcDateTime(e.Timestamp);
+        }
+        var result = await _database.RunAsync("append", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_appendSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = users });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = items });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
+            command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = values });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
+    }
+
+    public async ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+        string tenant, string userId, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid) return invalid;
+        var result = await _database.RunAsync("history", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_historySql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var list = new List<InteractionEvent>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(ReadEvent(reader, 0));
+            return list;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(
+        string tenant, DateTimeOffset? since = null, int batchSize = 5_000,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
+            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+        // Identity values are handed out before commit, so a bound taken now can still see lower values commit
+        // later; they are simply left to the next rebuild. Every event committed before this point has seq <= end.
+        long last = 0, end;
+        await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var max = new NpgsqlCommand($"SELECT coalesce(max(seq), 0) FROM {_database.Schema}.events", connection))
+        {
+            end = (long)(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+        while (last < end)
+        {
+            var batch = new List<InteractionEvent>(Math.Min(batchSize, 1024));
+            await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+            await using (var command = new NpgsqlCommand(since is null ? _streamSql : _streamSinceSql, connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = end });
+                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
+                if (since is { } s) command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(s), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    last = reader.GetInt64(0);
+                    batch.Add(ReadEvent(reader, 1));
+                }
+            }
+            if (batch.Count == 0) yield break;
+            yield return batch;
+            if (batch.Count < batchSize) yield break;
+        }
+    }
+
+    public async ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
+        var result = await _database.RunAsync("erase", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_eraseSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return new EraseResult(reader.GetInt64(0), reader.GetInt64(1) > 0);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        PostgresQueries.CountAsync(_database, tenant, _countSql, "count events", cancellationToken);
+
+    private static InteractionEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(
+        reader.GetString(offset),
+        reader.GetString(offset + 1),
+        reader.GetString(offset + 2),
+        reader.GetString(offset + 3),
+        reader.GetFloat(offset + 4),
+        TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(offset + 5)));
+}

@@ -1,0 +1,20 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Npgsql;
+
+namespace MaaS.Storage.Postgres;
+
+internal static class PostgresQueries
+{
+    public static async ValueTask<StorageResult<long>> CountAsync(
+        PostgresDatabase database, string tenant, string sql, string operation, CancellationToken cancellationToken)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid) return invalid;
+        return await database.RunAsync(operation, async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.RegularExpressions;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL storage for multi-replica deployments: the same contract as SQLite, safe to open from several
+/// gateway replicas at once. Thread-safe; one per process. Dispose closes the connection pool.
+/// </summary>
+public sealed partial class PostgresStorage : IStorage
+{
+    private readonly PostgresDatabase _database;
+
+    private PostgresStorage(PostgresDatabase database)
+    {
+        _database = database;
+        Events = new PostgresEventStore(database);
+        Catalog = new PostgresCatalogStore(database);
+        Users = new PostgresUserStore(database);
+    }
+
+    public string Provider => "postgres";
+
+    public IEventStore Events { get; }
+
+    public ICatalogStore Catalog { get; }
+
+    public IUserStore Users { get; }
+
+    /// <summary>
+    /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
+    /// together do not race). Fails with <see cref="StorageErrorKind.InvalidInput"/> for a bad schema name or
+    /// connection string and <see cref="StorageErrorKind.Unavailable"/> when the server cannot be reached.
+    /// </summary>
+    /// <param name="executionStrategy">Transient-fault handling for every operation; null runs each once.</param>
+    public static async ValueTask<StorageResult<PostgresStorage>> OpenAsync(
+        PostgresStorageOptions options, ILoggerFactory? loggerFactory = null,
+        IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("MaaS.Storage.Postgres");
+        if (!SchemaName().IsMatch(options.Schema ?? string.Empty))
+            return StorageError.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
+        NpgsqlDataSource dataSource;
+        try
+        {
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            builder.UseLoggerFactory(loggerFactory);
+            dataSource = builder.Build();
+        }
+        catch (ArgumentException)
+        {
+            // The message may echo the connection string (a password): report the rule, not the text.
+            return StorageError.Invalid("ConnectionString", "is not a valid Npgsql connection string");
+        }
+        var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
+        var migrated = await database.RunAsync("migrate",
+            (connection, ct) => PostgresMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct), cancellationToken).ConfigureAwait(false);
+        if (!migrated.IsSuccess)
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            return migrated.Error;
+        }
+        var (from, to) = migrated.Value;
+        if (from != to) StorageLog.Migrated(logger, "postgres", from, to);
+        StorageLog.Opened(logger, "postgres", to);
+        return new PostgresStorage(database);
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex SchemaName();
+}

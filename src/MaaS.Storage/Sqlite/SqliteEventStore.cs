@@ -1,0 +1,178 @@
+using System.Runtime.CompilerServices;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>SQLite <see cref="IEventStore"/>. Microsoft.Data.Sqlite runs I/O synchronously under the async API.</summary>
+internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
+{
+    private const string Columns = "event_id, user_id, item_id, type, value, ts";
+
+    public async ValueTask<StorageResult<AppendResult>> AppendAsync(
+        string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
+        if (events.Count == 0) return new AppendResult(0, 0);
+        try
+        {
+            var inserted = await database.WriteAsync((_, tx) => Insert(tx, tenant, events), cancellationToken).ConfigureAwait(false);
+            return new AppendResult(events.Count, inserted);
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return database.Fail(ex, "append");
+        }
+    }
+
+    private int Insert(SqliteTransaction tx, string tenant, IReadOnlyList<InteractionEvent> events)
+    {
+        var insert = database.WriterCommands.InsertEvent;
+        insert.Transaction = tx;
+        var p = insert.Parameters;
+        p[0].Value = tenant;
+        // Users widened by this batch: only newly inserted events count, so a replayed batch changes nothing.
+        var seen = new Dictionary<string, (long First, long Last)>(StringComparer.Ordinal);
+        var inserted = 0;
+        foreach (var e in events)
+        {
+            var ts = TimeCodec.ToUnixMs(e.Timestamp);
+            p[1].Value = e.EventId;
+            p[2].Value = e.UserId;
+            p[3].Value = e.ItemId;
+            p[4].Value = e.Type;
+            p[5].Value = (double)e.Value;
+            p[6].Value = ts;
+            if (insert.ExecuteNonQuery() == 0) continue;
+            inserted++;
+            seen[e.UserId] = seen.TryGetValue(e.UserId, out var span) ? (Math.Min(span.First, ts), Math.Max(span.Last, ts)) : (ts, ts);
+        }
+
+        var upsert = database.WriterCommands.UpsertUser;
+        upsert.Transaction = tx;
+        var u = upsert.Parameters;
+        u[0].Value = tenant;
+        foreach (var (userId, (first, last)) in seen)
+        {
+            u[1].Value = userId;
+            u[2].Value = first;
+            u[3].Value = last;
+            upsert.ExecuteNonQuery();
+        }
+        return inserted;
+    }
+
+    public ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+        string tenant, string userId, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<IReadOnlyList<InteractionEvent>>>(invalid);
+        try
+        {
+            using var connection = database.OpenReader();
+            using var command = connection.CreateCommand();
+            // ix_events_user (tenant, user_id, ts) carries the rowid, so this is a backward index scan, no sort.
+            command.CommandText = $"SELECT {Columns} FROM events WHERE tenant = $tenant AND user_id = $user ORDER BY ts DESC, seq DESC LIMIT $limit";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$user", userId);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<InteractionEvent>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                list.Add(ReadEvent(reader, 0));
+            }
+            return ValueTask.FromResult(StorageResult<IReadOnlyList<InteractionEvent>>.Success(list));
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return ValueTask.FromResult<StorageResult<IReadOnlyList<InteractionEvent>>>(database.Fail(ex, "history"));
+        }
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(
+        string tenant, DateTimeOffset? since = null, int batchSize = 5_000,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
+            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+        // Upper bound fixed at the start: events arriving while streaming are left to the next rebuild, so a busy
+        // writer cannot keep a rebuild running forever.
+        long last = 0, end;
+        using (var connection = database.OpenReader())
+        using (var max = connection.CreateCommand())
+        {
+            max.CommandText = "SELECT coalesce(max(seq), 0) FROM events";
+            end = (long)max.ExecuteScalar()!;
+        }
+        while (last < end)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = new List<InteractionEvent>(Math.Min(batchSize, 1024));
+            // Keyset page on the rowid: each page is its own short read, so no snapshot pins the WAL between pages.
+            using (var connection = database.OpenReader())
+            using (var command = connection.CreateCommand())
+            {
+                command.CommandText = since is null
+                    ? $"SELECT seq, {Columns} FROM events WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit"
+                    : $"SELECT seq, {Columns} FROM events WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+                command.Parameters.AddWithValue("$tenant", tenant);
+                command.Parameters.AddWithValue("$after", last);
+                command.Parameters.AddWithValue("$end", end);
+                command.Parameters.AddWithValue("$limit", batchSize);
+                if (since is { } s) command.Parameters.AddWithValue("$since", TimeCodec.ToUnixMs(s));
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    last = reader.GetInt64(0);
+                    batch.Add(ReadEvent(reader, 1));
+                }
+            }
+            if (batch.Count == 0) yield break;
+            yield return batch;
+            if (batch.Count < batchSize) yield break;
+            await Task.Yield();
+        }
+    }
+
+    public async ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
+        try
+        {
+            return await database.WriteAsync((connection, tx) =>
+            {
+                using var events = connection.CreateCommand();
+                events.Transaction = tx;
+                events.CommandText = "DELETE FROM events WHERE tenant = $tenant AND user_id = $user";
+                events.Parameters.AddWithValue("$tenant", tenant);
+                events.Parameters.AddWithValue("$user", userId);
+                var deleted = events.ExecuteNonQuery();
+                using var user = connection.CreateCommand();
+                user.Transaction = tx;
+                user.CommandText = "DELETE FROM users WHERE tenant = $tenant AND user_id = $user";
+                user.Parameters.AddWithValue("$tenant", tenant);
+                user.Parameters.AddWithValue("$user", userId);
+                return new EraseResult(deleted, user.ExecuteNonQuery() > 0);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return database.Fail(ex, "erase");
+        }
+    }
+
+    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        SqliteQueries.Count(database, tenant, "events", "count events");
+
+    internal static InteractionEvent ReadEvent(SqliteDataReader reader, int offset) => new(
+        reader.GetString(offset),
+        reader.GetString(offset + 1),
+        reader.GetString(offset + 2),
+        reader.GetString(offset + 3),
+        (float)reader.GetDouble(offset + 4),
+        TimeCodec.FromUnixMs(reader.GetInt64(offset + 5)));
+}

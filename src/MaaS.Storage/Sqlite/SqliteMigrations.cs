@@ -1,0 +1,90 @@
+using Microsoft.Data.Sqlite;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// Ordered schema scripts. A script, once released, never changes: new columns or indexes come as a new version.
+/// </summary>
+internal static class SqliteMigrations
+{
+    private static readonly string[] Scripts =
+    [
+        // Version 1. events.seq is the rowid: arrival order, and the keyset for streaming.
+        // Times are Unix milliseconds (UTC); dates are ISO yyyy-MM-dd text.
+        """
+        CREATE TABLE events (
+            seq       INTEGER PRIMARY KEY,
+            tenant    TEXT NOT NULL DEFAULT 'default',
+            event_id  TEXT NOT NULL,
+            user_id   TEXT NOT NULL,
+            item_id   TEXT NOT NULL,
+            type      TEXT NOT NULL,
+            value     REAL NOT NULL,
+            ts        INTEGER NOT NULL,
+            UNIQUE (tenant, event_id)
+        );
+        CREATE INDEX ix_events_user ON events (tenant, user_id, ts);
+        CREATE INDEX ix_events_tenant ON events (tenant);
+        CREATE TABLE users (
+            tenant     TEXT NOT NULL DEFAULT 'default',
+            user_id    TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            last_seen  INTEGER NOT NULL,
+            PRIMARY KEY (tenant, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE items (
+            tenant          TEXT NOT NULL DEFAULT 'default',
+            item_id         TEXT NOT NULL,
+            kind            TEXT NOT NULL CHECK (kind IN ('movie', 'song', 'game')),
+            title           TEXT NOT NULL,
+            genres          TEXT NOT NULL,
+            tags            TEXT NOT NULL,
+            text            TEXT,
+            available_from  TEXT,
+            available_until TEXT,
+            updated_at      INTEGER NOT NULL,
+            PRIMARY KEY (tenant, item_id)
+        ) WITHOUT ROWID;
+        """,
+    ];
+
+    public static int LatestVersion => Scripts.Length;
+
+    /// <summary>
+    /// Brings the file to <see cref="LatestVersion"/>. BEGIN IMMEDIATE takes the write lock first, so two processes
+    /// opening the same new file cannot both apply version 1. Returns (from, to).
+    /// </summary>
+    public static (int From, int To) Apply(SqliteConnection connection)
+    {
+        using var tx = connection.BeginTransaction(deferred: false);
+        Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+        using var read = connection.CreateCommand();
+        read.Transaction = tx;
+        read.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
+        var current = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (current > LatestVersion)
+        {
+            throw new InvalidOperationException($"Database schema version {current} is newer than this build supports ({LatestVersion}).");
+        }
+        for (var v = current + 1; v <= LatestVersion; v++)
+        {
+            Execute(connection, tx, Scripts[v - 1]);
+            using var mark = connection.CreateCommand();
+            mark.Transaction = tx;
+            mark.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($v, $at)";
+            mark.Parameters.AddWithValue("$v", v);
+            mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            mark.ExecuteNonQuery();
+        }
+        tx.Commit();
+        return (current, LatestVersion);
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}

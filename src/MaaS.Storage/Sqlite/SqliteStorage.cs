@@ -1,0 +1,57 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default: one SQLite file (WAL) holding events, users and the catalogue.
+/// Thread-safe; open one per file per process. Dispose closes the file.
+/// </summary>
+public sealed class SqliteStorage : IStorage
+{
+    private readonly SqliteDatabase _database;
+
+    private SqliteStorage(SqliteDatabase database)
+    {
+        _database = database;
+        Events = new SqliteEventStore(database);
+        Catalog = new SqliteCatalogStore(database);
+        Users = new SqliteUserStore(database);
+    }
+
+    public string Provider => "sqlite";
+
+    public IEventStore Events { get; }
+
+    public ICatalogStore Catalog { get; }
+
+    public IUserStore Users { get; }
+
+    /// <summary>
+    /// Opens (creating when missing) and migrates the file. Fails with <see cref="StorageErrorKind.Unavailable"/>
+    /// when the file cannot be opened or written, or has a newer schema than this build.
+    /// </summary>
+    public static ValueTask<StorageResult<SqliteStorage>> OpenAsync(
+        SqliteStorageOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MaaS.Storage.Sqlite");
+        try
+        {
+            var (database, version) = SqliteDatabase.Open(options, logger);
+            StorageLog.Opened(logger, "sqlite", version);
+            return ValueTask.FromResult(StorageResult<SqliteStorage>.Success(new SqliteStorage(database)));
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            StorageLog.OpenFailed(logger, "sqlite", ex);
+            return ValueTask.FromResult<StorageResult<SqliteStorage>>(StorageError.Unavailable($"SQLite database could not be opened: {ex.Message}"));
+        }
+    }
+
+    public ValueTask DisposeAsync() => _database.DisposeAsync();
+}

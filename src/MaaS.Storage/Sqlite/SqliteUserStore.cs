@@ -1,0 +1,59 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>SQLite <see cref="IUserStore"/>; rows are maintained by <see cref="SqliteEventStore"/>.</summary>
+internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
+{
+    public ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+            return ValueTask.FromResult<StorageResult<UserRecord>>(invalid);
+        try
+        {
+            using var connection = database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT user_id, first_seen, last_seen FROM users WHERE tenant = $tenant AND user_id = $user";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$user", userId);
+            using var reader = command.ExecuteReader();
+            return ValueTask.FromResult(reader.Read() ? StorageResult<UserRecord>.Success(Read(reader)) : StorageError.NotFound("user"));
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return ValueTask.FromResult<StorageResult<UserRecord>>(database.Fail(ex, "get user"));
+        }
+    }
+
+    public ValueTask<StorageResult<IReadOnlyList<UserRecord>>> ListAsync(
+        string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterUserId, "afterUserId") ?? InputValidator.Limit(limit)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<IReadOnlyList<UserRecord>>>(invalid);
+        try
+        {
+            using var connection = database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT user_id, first_seen, last_seen FROM users WHERE tenant = $tenant AND user_id > $after ORDER BY user_id LIMIT $limit";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$after", afterUserId ?? string.Empty);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<UserRecord>();
+            while (reader.Read()) list.Add(Read(reader));
+            return ValueTask.FromResult(StorageResult<IReadOnlyList<UserRecord>>.Success(list));
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return ValueTask.FromResult<StorageResult<IReadOnlyList<UserRecord>>>(database.Fail(ex, "list users"));
+        }
+    }
+
+    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        SqliteQueries.Count(database, tenant, "users", "count users");
+
+    private static UserRecord Read(SqliteDataReader reader) =>
+        new(reader.GetString(0), TimeCodec.FromUnixMs(reader.GetInt64(1)), TimeCodec.FromUnixMs(reader.GetInt64(2)));
+}

@@ -1,0 +1,37 @@
+using System.Net;
+using MaaS.Gateway.FunctionalTests.Support;
+
+namespace MaaS.Gateway.FunctionalTests.Hosting;
+
+public sealed class SwaggerTests
+{
+    [Fact]
+    public async Task SwaggerJson_ListsEveryEndpoint()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (response, body) = await host.GetJsonAsync("/swagger/v1/swagger.json");
+        var ui = await host.Client.GetAsync("/swagger/index.html", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = body!["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
+        string[] expected =
+        [
+            "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models", "/v2/models/{name}", "/v2/models/{name}/versions/{version}",
+            "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/infer",
+            "/v2/models/{name}/versions/{version}/infer", "/v2/repository/index", "/v2/repository/models/{name}/load",
+            "/v2/repository/models/{name}/unload", "/v2/repository/models/{name}/default", "/v2/models/{name}/stats",
+            "/v2/models/stats", "/v1/models", "/v1/models/{name}", "/metrics",
+        ];
+        foreach (string path in expected)
+        {
+            Assert.True(paths.Contains(path), $"swagger.json lacks {path}; it has {string.Join(", ", paths)}");
+        }
+
+        var infer = body["paths"]!["/v2/models/{name}/infer"]!["post"]!;
+        Assert.False(string.IsNullOrEmpty(infer["summary"]?.GetValue<string>()), "the infer endpoint needs a summary");
+        Assert.NotNull(infer["responses"]!["429"]);
+        Assert.NotNull(body["components"]!["schemas"]!["V2InferRequest"]);
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+    }
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MaaS.Models.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace MaaS.Gateway.FunctionalTests.Support;
+
+/// <summary>
+/// The real gateway (Program) on a real Kestrel socket over a temp model repository the test fills, with options
+/// overridden per test. Dispose to stop it and delete the repository.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly Factory _factory;
+
+    private GatewayHost(TestRepository repository, Factory factory, HttpClient client)
+    {
+        Repository = repository;
+        _factory = factory;
+        Client = client;
+    }
+
+    public TestRepository Repository { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static GatewayHost Start(Action<TestRepository> setup, IDictionary<string, string?>? settings = null)
+    {
+        var repository = new TestRepository();
+        setup(repository);
+        var all = new Dictionary<string, string?>
+        {
+            ["Serving:RepositoryPath"] = repository.Root,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new Factory(all);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var client = factory.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(60);
+        return new GatewayHost(repository, factory, client);
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonNode? Body)> PostJsonAsync(string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        var response = await Client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        return (response, await ReadAsync(response));
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonNode? Body)> GetJsonAsync(string path)
+    {
+        var response = await Client.GetAsync(path, TestContext.Current.CancellationToken);
+        return (response, await ReadAsync(response));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+        Repository.Dispose();
+    }
+
+    private static async Task<JsonNode?> ReadAsync(HttpResponseMessage response)
+    {
+        string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
+            builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+        }
+    }
+}
+
+/// <summary>Builds V2 infer request bodies.</summary>
+public static class V2Json
+{
+    public static string Infer(string inputName, string datatype, long[] shape, object data, string? id = null, string[]? outputs = null)
+    {
+        var request = new JsonObject
+        {
+            ["inputs"] = new JsonArray(Input(inputName, datatype, shape, data)),
+        };
+        if (id is not null)
+        {
+            request["id"] = id;
+        }
+
+        if (outputs is not null)
+        {
+            request["outputs"] = new JsonArray([.. outputs.Select(o => (JsonNode)new JsonObject { ["name"] = o })]);
+        }
+
+        return request.ToJsonString();
+    }
+
+    public static JsonObject Input(string name, string datatype, long[] shape, object data) => new()
+    {
+        ["name"] = name,
+        ["datatype"] = datatype,
+        ["shape"] = JsonSerializer.SerializeToNode(shape),
+        ["data"] = JsonSerializer.SerializeToNode(data),
+    };
+
+    public static float[] Floats(JsonNode? output) => [.. output!["data"]!.AsArray().Select(n => n!.GetValue<float>())];
+
+    public static JsonNode? Output(JsonNode? body, string name) =>
+        body?["outputs"]?.AsArray().FirstOrDefault(o => o?["name"]?.GetValue<string>() == name);
+}

@@ -1,0 +1,65 @@
+using MaaS.Models.Examples;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaaS.Models.Tests.Examples;
+
+public sealed class ExampleMlpTests
+{
+    [Fact]
+    public void BuildOnnx_ShippedFile_IsByteIdentical()
+    {
+        string repository = FindRepositoryModels();
+        string shipped = Path.Combine(repository, ExampleMlp.Name, "1", "model.onnx");
+        string config = Path.Combine(repository, ExampleMlp.Name, "model.json");
+        if (Environment.GetEnvironmentVariable("MAAS_UPDATE_EXAMPLES") == "1")
+        {
+            ExampleMlp.WriteTo(repository);
+        }
+
+        Assert.True(File.Exists(shipped), $"{shipped} is missing; run the tests with MAAS_UPDATE_EXAMPLES=1 to write it");
+        Assert.True(ExampleMlp.BuildOnnx().AsSpan().SequenceEqual(File.ReadAllBytes(shipped)),
+            $"{shipped} differs from ExampleMlp.BuildOnnx(); regenerate with MAAS_UPDATE_EXAMPLES=1");
+        Assert.Equal(ExampleMlp.ModelJson, File.ReadAllText(config));
+    }
+
+    [Fact]
+    public void BuildOnnx_TwoCalls_SameBytes()
+    {
+        Assert.Equal(ExampleMlp.BuildOnnx(), ExampleMlp.BuildOnnx());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public void BuildOnnx_OnnxRuntime_MatchesReference(int rows)
+    {
+        var rng = new Random(rows);
+        float[] x = Enumerable.Range(0, rows * ExampleMlp.InputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        using var session = new InferenceSession(ExampleMlp.BuildOnnx());
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [rows, ExampleMlp.InputSize]);
+        using var runOptions = new RunOptions();
+        using var results = session.Run(runOptions, [ExampleMlp.Input], [input], [ExampleMlp.Logits, ExampleMlp.Probabilities]);
+        var (logits, probabilities) = ExampleMlp.Reference(x, rows);
+
+        float[] actualLogits = results[0].GetTensorDataAsSpan<float>().ToArray();
+        float[] actualProbabilities = results[1].GetTensorDataAsSpan<float>().ToArray();
+        for (int i = 0; i < logits.Length; i++)
+        {
+            Assert.True(Math.Abs(logits[i] - actualLogits[i]) <= 1e-5, $"logit {i}: expected {logits[i]}, got {actualLogits[i]}");
+            Assert.True(Math.Abs(probabilities[i] - actualProbabilities[i]) <= 1e-5, $"probability {i}: expected {probabilities[i]}, got {actualProbabilities[i]}");
+        }
+    }
+
+    private static string FindRepositoryModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MaaS.sln")))
+            {
+                return Path.Combine(dir.FullName, "models");
+            }
+        }
+
+        throw new InvalidOperationException("MaaS.sln not found above " + AppContext.BaseDirectory);
+    }
+}

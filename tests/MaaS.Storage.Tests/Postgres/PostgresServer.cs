@@ -1,0 +1,59 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Postgres;
+using Npgsql;
+
+namespace MaaS.Storage.Tests.Postgres;
+
+/// <summary>
+/// The test server from <c>MAAS_TEST_POSTGRES</c> (default: the one .ci/setup creates). Each fixture gets its own
+/// schema, dropped afterwards, so runs never see each other's tables.
+/// </summary>
+public sealed class PostgresServer : IAsyncLifetime
+{
+    public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test";
+
+    public string ConnectionString { get; } = Normalize(Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES") is { Length: > 0 } s ? s : DefaultConnectionString);
+
+    public string Schema { get; } = "maas_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Null when the server answered; otherwise why the PostgreSQL tests are skipped.</summary>
+    public string? SkipReason { get; private set; }
+
+    public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(ConnectionString);
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            SkipReason = $"PostgreSQL not reachable ({ex.GetType().Name}: {ex.Message}); set MAAS_TEST_POSTGRES or run .ci/setup to run these tests.";
+        }
+    }
+
+    public async ValueTask<IStorage> OpenAsync(string? schema = null)
+    {
+        if (SkipReason is not null) Assert.Skip(SkipReason);
+        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = ConnectionString, Schema = schema ?? Schema });
+        Assert.True(result.IsSuccess, result.ToString());
+        return result.Value;
+    }
+
+    public async ValueTask DropSchemaAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (SkipReason is null) await DropSchemaAsync(Schema);
+    }
+
+    private static string Normalize(string connectionString) =>
+        // A short timeout so an absent server skips in seconds, not after Npgsql's default 15 s.
+        new NpgsqlConnectionStringBuilder(connectionString) { Timeout = 3 }.ConnectionString;
+}
