@@ -107,11 +107,13 @@ public sealed partial class ItemIndex
     {
         var ws = ScoringWorkspace.For(ItemCount);
         var acc = ws.Scores.AsSpan(0, ItemCount);
+        long touched = 0;
         for (int k = 0; k < history.Length; k++)
         {
             int h = history[k];
             int start = Offsets[h];
             int length = Offsets[h + 1] - start;
+            touched += length;
             if (Weights.Precision == WeightPrecision.Float32)
             {
                 ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), weights[k]);
@@ -139,13 +141,20 @@ public sealed partial class ItemIndex
             sources[r] = RecommendationSource.Neighbours;
         }
 
-        // Clear only what the history touched, so a call costs O(history × k), not O(items).
-        for (int k = 0; k < history.Length; k++)
+        // Clear only what the history touched (O(history × k)) unless a dense clear of all items is cheaper.
+        if (touched >= ItemCount / 8)
         {
-            int h = history[k];
-            foreach (int j in Neighbours.AsSpan(Offsets[h], Offsets[h + 1] - Offsets[h]))
+            acc.Clear();
+        }
+        else
+        {
+            for (int k = 0; k < history.Length; k++)
             {
-                acc[j] = 0f;
+                int h = history[k];
+                foreach (int j in Neighbours.AsSpan(Offsets[h], Offsets[h + 1] - Offsets[h]))
+                {
+                    acc[j] = 0f;
+                }
             }
         }
 
