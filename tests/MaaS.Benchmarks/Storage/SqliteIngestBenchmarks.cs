@@ -6,7 +6,7 @@ namespace MaaS.Benchmarks.Storage;
 
 /// <summary>
 /// Event ingestion into SQLite as the gateway does it: batches of new events, each append acknowledged only once
-/// durable (Journal = the default: fsynced journal; Full = SQLite WAL fsynced per commit). Events/s = BatchSize / Mean. Each invocation appends fresh ids, so the
+/// durable (Full = SQLite WAL fsynced per commit). Events/s = BatchSize / Mean. Each invocation appends fresh ids, so the
 /// table keeps growing across the run as it would in production; the file lives in the temp folder.
 /// <see cref="UsersPerBatch"/> is how many distinct users (of 5,000) a batch's events come from: 500 is the worst
 /// case (every event a different user, so the per-user index is written at ~500 random places per commit), 25 is a
@@ -27,7 +27,7 @@ public class SqliteIngestBenchmarks
     [Params(500)]
     public int BatchSize { get; set; }
 
-    [Params(SqliteDurability.Journal, SqliteDurability.Full)]
+    [Params(SqliteDurability.Full)]
     public SqliteDurability Durability { get; set; }
 
     [Params(25, 500)]
