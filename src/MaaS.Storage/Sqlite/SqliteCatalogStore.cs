@@ -20,8 +20,7 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             return await database.WriteAsync(
-                (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now),
-                () => new JournalRecord.Upsert(tenant, items, now), cancellationToken).ConfigureAwait(false);
+                (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.Channels;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -7,42 +8,38 @@ using Microsoft.Extensions.Logging;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite file: a single long-lived writer connection guarded by a semaphore, pooled reader connections, and in
-/// <see cref="SqliteDurability.Journal"/> mode the fsynced journal that makes acknowledged writes durable.
-/// SQLite admits one writer at a time; queueing writers here (instead of letting them collide and retry on
-/// SQLITE_BUSY) keeps latency predictable and lets the writer keep its prepared statements. In WAL mode readers
-/// never block the writer nor each other.
+/// One SQLite file: a single long-lived writer connection owned by one writer thread that takes writes from a
+/// queue, and pooled reader connections. SQLite admits one writer at a time; queueing writers here (instead of
+/// letting them collide and retry on SQLITE_BUSY) keeps latency predictable, lets the writer keep its prepared
+/// statements, and lets writes that queue up share one commit. In WAL mode readers never block the writer nor each
+/// other.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable
 {
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    /// <summary>Most requests committed in one transaction; bounds how long one commit holds the others.</summary>
+    private const int MaxGroup = 32;
+    private readonly Channel<SqliteWriteRequest> _queue = Channel.CreateUnbounded<SqliteWriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Thread _writerThread;
     private readonly SqliteConnection _writer;
     private readonly string _connectionString;
-    private readonly string _walPath;
     private readonly int _busyTimeoutMs;
-    private readonly long _checkpointBytes;
-    private readonly SqliteJournal? _journal;
-    private bool _disposed;
+    private volatile bool _disposed;
 
-    private SqliteDatabase(SqliteConnection writer, string path, string connectionString, SqliteStorageOptions options, SqliteJournal? journal, ILogger logger)
+    private SqliteDatabase(SqliteConnection writer, string connectionString, int busyTimeoutMs, ILogger logger)
     {
         _writer = writer;
         _connectionString = connectionString;
-        _walPath = path + "-wal";
-        _busyTimeoutMs = BusyMs(options);
-        _checkpointBytes = Math.Max(1L << 20, options.CheckpointBytes);
-        _journal = journal;
+        _busyTimeoutMs = busyTimeoutMs;
         Logger = logger;
         WriterCommands = new SqliteWriterCommands(writer);
+        _writerThread = new Thread(WriterLoop) { IsBackground = true, Name = "maas-sqlite-writer" };
+        _writerThread.Start();
     }
 
     public ILogger Logger { get; }
 
     /// <summary>Prepared statements on the writer connection; use only inside <see cref="WriteAsync{T}"/>.</summary>
     public SqliteWriterCommands WriterCommands { get; }
-
-    /// <summary>The durability actually in force (Journal falls back to Full when another process holds the journal).</summary>
-    public SqliteDurability Durability { get; private init; }
 
     public static (SqliteDatabase Database, int Version) Open(SqliteStorageOptions options, ILogger logger)
     {
@@ -56,81 +53,94 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         };
+        var busyMs = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
         var writer = new SqliteConnection(builder.ToString());
-        SqliteJournal? journal = null;
         try
         {
             writer.Open();
-            var durability = options.Durability;
-            if (durability == SqliteDurability.Journal)
-            {
-                journal = SqliteJournal.TryOpen(path + ".maas-journal");
-                if (journal is null)
-                {
-                    SqliteLog.JournalHeldElsewhere(logger);
-                    durability = SqliteDurability.Full;
-                }
-            }
             // WAL: readers see the last commit without blocking the writer, and a commit appends to one file.
-            // FULL fsyncs the WAL at every commit; NORMAL only at checkpoints, which is durable here only because
-            // the journal is fsynced per write instead. With the journal, SQLite must not checkpoint on its own:
-            // the journal may be emptied only after a checkpoint this class ran and saw complete.
+            // synchronous=FULL in WAL fsyncs the WAL at every commit, which is what "acknowledged = durable" needs;
+            // NORMAL would only fsync at checkpoints (survives a process crash, may lose the last commits on power loss).
             // secure_delete: a privacy erase must not leave the user's rows readable in free pages.
-            // cache_size (32 MiB on the writer): the per-user index is written at random positions; keeping its
-            // pages cached avoids re-reading them for every batch.
-            var synchronous = durability == SqliteDurability.Full ? "FULL" : "NORMAL";
-            var autoCheckpoint = durability == SqliteDurability.Journal ? "PRAGMA wal_autocheckpoint = 0;" : "";
-            Pragmas(writer, BusyMs(options),
-                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; {autoCheckpoint} PRAGMA secure_delete = ON; PRAGMA cache_size = -32768;");
+            // cache_size (32 MiB on the writer): the per-user index is written at random positions; keeping its pages
+            // cached avoids re-reading them for every batch.
+            var synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
+            Pragmas(writer, busyMs,
+                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -32768;");
             var (from, to) = SqliteMigrations.Apply(writer);
             if (from != to) StorageLog.Migrated(logger, "sqlite", from, to);
-            var database = new SqliteDatabase(writer, path, builder.ToString(), options, journal, logger) { Durability = durability };
-            database.Replay();
-            return (database, to);
+            return (new SqliteDatabase(writer, builder.ToString(), busyMs, logger), to);
         }
         catch
         {
-            journal?.Dispose();
             writer.Dispose();
             throw;
         }
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> inside one write transaction on the single writer and commits; in Journal mode
-    /// then appends <paramref name="record"/> to the journal (fsynced) before returning.
+    /// Queues <paramref name="work"/> for the writer thread and completes once the transaction containing it has
+    /// committed (and, with <see cref="SqliteDurability.Full"/>, been fsynced). Requests that queue up while a commit
+    /// is in flight are committed together (group commit): one fsync then acknowledges several batches, which is
+    /// where concurrent ingestion gets its throughput. Each request runs in its own savepoint, so one failing
+    /// request does not undo the others. Cancellation is honoured until the request starts running.
     /// </summary>
-    public async ValueTask<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction, T> work, Func<JournalRecord> record, CancellationToken cancellationToken)
+    public ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
-        // Encoded before taking the lock, so other writers do not wait on serialization.
-        var journalRecord = _journal is null ? null : record();
-        var payload = journalRecord?.Encode();
-        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new SqliteWriteRequest<T>(work, cancellationToken);
+        if (!_queue.Writer.TryWrite(request)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        return new ValueTask<T>(request.Task);
+    }
+
+    private void WriterLoop()
+    {
+        var group = new List<SqliteWriteRequest>(MaxGroup);
+        // Blocking waits are fine here: this is a dedicated thread, and SQLite calls block anyway.
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            group.Clear();
+            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request))
+            {
+                if (request.CancellationToken.IsCancellationRequested) request.Cancel();
+                else group.Add(request);
+            }
+            if (group.Count > 0) CommitGroup(group);
+        }
+    }
+
+    private void CommitGroup(List<SqliteWriteRequest> group)
+    {
+        var succeeded = new List<SqliteWriteRequest>(group.Count);
         try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            T result;
-            using (var tx = _writer.BeginTransaction(deferred: false))
+            using var tx = _writer.BeginTransaction(deferred: false);
+            foreach (var request in group)
             {
-                result = work(_writer, tx);
-                cancellationToken.ThrowIfCancellationRequested();
-                tx.Commit();
+                tx.Save("request");
+                try
+                {
+                    request.Run(_writer, tx);
+                    tx.Release("request");
+                    succeeded.Add(request);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    tx.Rollback("request");
+                    tx.Release("request");
+                    request.Fail(ex);
+                }
             }
-            if (_journal is not null && payload is not null)
-            {
-                // Committed but not yet acknowledged: if this throws, the caller reports failure and the client
-                // retries, which is harmless because every write is idempotent.
-                _journal.Append(payload);
-                // An erase also checkpoints at once, so the erased rows do not linger in the journal or WAL.
-                Checkpoint(force: journalRecord is JournalRecord.Erase || _journal.Length > _checkpointBytes);
-            }
-            return result;
+            tx.Commit();
         }
-        finally
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _writeLock.Release();
+            // The transaction itself failed (I/O error, disk full): nothing of the group is durable. Requests that
+            // already failed on their own keep their first error (completion is set once).
+            foreach (var request in group) request.Fail(ex);
+            return;
         }
+        foreach (var request in succeeded) request.Succeed();
     }
 
     /// <summary>A pooled read connection; the caller disposes it (which returns it to the pool).</summary>
@@ -153,77 +163,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public static bool IsDatabaseFailure(Exception exception) => exception is SqliteException or IOException or ObjectDisposedException;
 
+    /// <summary>Lets queued writes finish, stops the writer thread, then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            if (_disposed) return;
-            _disposed = true;
-            if (_journal is not null)
-            {
-                Checkpoint(force: true);
-                _journal.Dispose();
-            }
-            WriterCommands.Dispose();
-            _writer.Dispose();
-            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        if (!_queue.Writer.TryComplete()) return;
+        _disposed = true;
+        await Task.Run(_writerThread.Join).ConfigureAwait(false);
+        WriterCommands.Dispose();
+        _writer.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
-
-    /// <summary>Re-applies journal records left by a crash (all idempotent), then checkpoints and empties the journal.</summary>
-    private void Replay()
-    {
-        if (_journal is null) return;
-        var records = _journal.ReadAll();
-        if (records.Count == 0) return;
-        using (var tx = _writer.BeginTransaction(deferred: false))
-        {
-            foreach (var payload in records) SqliteMutations.Apply(_writer, tx, WriterCommands, JournalRecord.Decode(payload));
-            tx.Commit();
-        }
-        SqliteLog.Replayed(Logger, records.Count);
-        Checkpoint(force: true);
-    }
-
-    /// <summary>
-    /// Copies the WAL into the database file and fsyncs it (TRUNCATE also empties the WAL); when that completed,
-    /// everything the journal holds is durable in the database, so the journal is emptied. When readers keep it
-    /// from completing, the journal stays and the next write tries again. Never fails the write that triggered it.
-    /// </summary>
-    private void Checkpoint(bool force)
-    {
-        if (_journal is null || (!force && WalLength() < _checkpointBytes)) return;
-        try
-        {
-            using var command = _writer.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
-            using var reader = command.ExecuteReader();
-            if (reader.Read() && reader.GetInt32(0) == 0) _journal.Truncate();
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException)
-        {
-            StorageLog.OperationFailed(Logger, "sqlite", "checkpoint", ex);
-        }
-    }
-
-    private long WalLength()
-    {
-        try
-        {
-            return new FileInfo(_walPath).Length;
-        }
-        catch (FileNotFoundException)
-        {
-            return 0;
-        }
-    }
-
-    private static int BusyMs(SqliteStorageOptions options) => (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
 
     private static void Pragmas(SqliteConnection connection, int busyTimeoutMs, string pragmas)
     {

@@ -18,8 +18,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         try
         {
             var inserted = await database.WriteAsync(
-                (_, _) => SqliteMutations.InsertEvents(database.WriterCommands, tenant, events),
-                () => new JournalRecord.Append(tenant, events), cancellationToken).ConfigureAwait(false);
+                (_, _) => SqliteMutations.InsertEvents(database.WriterCommands, tenant, events), cancellationToken).ConfigureAwait(false);
             return new AppendResult(events.Count, inserted);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
@@ -109,8 +108,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         try
         {
             return await database.WriteAsync(
-                (connection, tx) => SqliteMutations.EraseUser(connection, tx, tenant, userId),
-                () => new JournalRecord.Erase(tenant, userId), cancellationToken).ConfigureAwait(false);
+                (connection, tx) => SqliteMutations.EraseUser(connection, tx, tenant, userId), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {

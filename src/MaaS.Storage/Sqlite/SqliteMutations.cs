@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// Every write the SQLite store performs, in one place, so live calls and journal replay run exactly the same code.
-/// Each runs on the writer connection inside the caller's transaction; all are idempotent.
+/// Every write the SQLite store performs, in one place. Each runs on the writer connection inside the caller's
+/// transaction; all are idempotent.
 /// </summary>
 internal static class SqliteMutations
 {
@@ -63,22 +63,6 @@ internal static class SqliteMutations
             upsert.ExecuteNonQuery();
         }
         return items.Count;
-    }
-
-    public static void Apply(SqliteConnection connection, SqliteTransaction tx, SqliteWriterCommands commands, JournalRecord record)
-    {
-        switch (record)
-        {
-            case JournalRecord.Append a:
-                InsertEvents(commands, a.Tenant, a.Events);
-                break;
-            case JournalRecord.Erase e:
-                EraseUser(connection, tx, e.Tenant, e.UserId);
-                break;
-            case JournalRecord.Upsert u:
-                UpsertItems(commands, tx, u.Tenant, u.Items, u.UpdatedAtMs);
-                break;
-        }
     }
 
     private static object DateText(DateOnly? date) =>

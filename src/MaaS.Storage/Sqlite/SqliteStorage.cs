@@ -24,9 +24,6 @@ public sealed class SqliteStorage : IStorage
 
     public string Provider => "sqlite";
 
-    /// <summary>The durability in force: <see cref="SqliteDurability.Journal"/> falls back to Full when another process holds the journal.</summary>
-    public SqliteDurability Durability => _database.Durability;
-
     public IEventStore Events { get; }
 
     public ICatalogStore Catalog { get; }
@@ -49,7 +46,7 @@ public sealed class SqliteStorage : IStorage
             StorageLog.Opened(logger, "sqlite", version);
             return ValueTask.FromResult(StorageResult<SqliteStorage>.Success(new SqliteStorage(database)));
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or InvalidDataException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             StorageLog.OpenFailed(logger, "sqlite", ex);
             return ValueTask.FromResult<StorageResult<SqliteStorage>>(StorageError.Unavailable($"SQLite database could not be opened: {ex.Message}"));

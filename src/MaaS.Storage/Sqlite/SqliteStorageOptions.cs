@@ -1,26 +1,17 @@
 namespace MaaS.Storage.Sqlite;
 
-/// <summary>How the SQLite store makes an acknowledged write durable.</summary>
+/// <summary>How SQLite trades commit latency for crash safety.</summary>
 public enum SqliteDurability
 {
     /// <summary>
-    /// The default. Every write is appended to an fsynced journal next to the database before it is acknowledged;
-    /// SQLite runs with <c>synchronous=NORMAL</c> and is checkpointed (fsynced) periodically, after which the journal
-    /// is emptied. After a power loss the journal is replayed at open. Acknowledged = durable, at a fraction of
-    /// <see cref="Full"/>'s write volume. When another process already holds the journal, this process falls back
-    /// to <see cref="Full"/>.
-    /// </summary>
-    Journal,
-
-    /// <summary>
-    /// <c>synchronous=FULL</c>: every commit fsyncs SQLite's WAL. Acknowledged = durable, but each commit syncs every
-    /// page it dirtied (about 2 MB for 500 events from 500 users), so ingestion is several times slower.
+    /// <c>synchronous=FULL</c>: every commit fsyncs the WAL, so an acknowledged write survives power loss.
+    /// The default, because the gateway acknowledges events only once they are durable.
     /// </summary>
     Full,
 
     /// <summary>
-    /// <c>synchronous=NORMAL</c> without a journal: survives a process crash, but the last commits may roll back on
-    /// power loss. Not durable; for throwaway imports and tests.
+    /// <c>synchronous=NORMAL</c>: commits survive a process crash but the last ones may roll back on power loss
+    /// (the WAL is fsynced only at checkpoints). Not durable; for throwaway imports and tests.
     /// </summary>
     Normal,
 }
@@ -31,14 +22,8 @@ public sealed class SqliteStorageOptions
     /// <summary>Database file; its folder is created when missing. Default <c>data/maas.db</c> (relative to the working directory).</summary>
     public string Path { get; set; } = System.IO.Path.Combine("data", "maas.db");
 
-    /// <summary>Default <see cref="SqliteDurability.Journal"/>.</summary>
-    public SqliteDurability Durability { get; set; } = SqliteDurability.Journal;
-
-    /// <summary>
-    /// In <see cref="SqliteDurability.Journal"/> mode, checkpoint (and empty the journal) once SQLite's WAL exceeds
-    /// this many bytes. Bounds WAL size and replay time. Default 64 MiB.
-    /// </summary>
-    public long CheckpointBytes { get; set; } = 64L << 20;
+    /// <summary>Default <see cref="SqliteDurability.Full"/>.</summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Full;
 
     /// <summary>How long a statement waits for another process's write lock before failing. Default 5 s.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
