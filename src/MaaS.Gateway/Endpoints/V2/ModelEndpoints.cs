@@ -49,7 +49,7 @@ internal static class ModelEndpoints
             m.DefaultVersion is long dv ? m.FindVersion(dv)?.Platform : null,
             m.IsReady,
             m.Reason))]),
-        V2JsonContext.Default.V2ModelListResponse);
+        V2JsonContext.Web.V2ModelListResponse);
 
     private static IResult GetMetadata(string name, string? versionText, IModelRegistry registry)
     {
@@ -100,7 +100,7 @@ internal static class ModelEndpoints
                 [.. info.Signature?.Inputs.Select(V2Mapping.Tensor) ?? []],
                 [.. info.Signature?.Outputs.Select(V2Mapping.Tensor) ?? []],
                 parameters),
-            V2JsonContext.Default.V2ModelMetadataResponse);
+            V2JsonContext.Web.V2ModelMetadataResponse);
     }
 
     private static IResult GetReady(string name, string? versionText, IModelRegistry registry)
@@ -133,7 +133,7 @@ internal static class ModelEndpoints
 
         return TypedResults.Json(
             new V2ModelReadyResponse(name, versionText, ready),
-            V2JsonContext.Default.V2ModelReadyResponse,
+            V2JsonContext.Web.V2ModelReadyResponse,
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }
