@@ -12,6 +12,7 @@ namespace MaaS.Gateway.Contracts.V2;
 [JsonSerializable(typeof(V2ServerMetadataResponse))]
 [JsonSerializable(typeof(V2ModelMetadataResponse))]
 [JsonSerializable(typeof(V2ModelListResponse))]
+[JsonSerializable(typeof(V2ModelConfigResponse))]
 [JsonSerializable(typeof(V2ModelReadyResponse))]
 [JsonSerializable(typeof(V2ErrorResponse))]
 [JsonSerializable(typeof(V2InferRequest))]
