@@ -35,7 +35,7 @@ internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> log
 
         LogUnhandled(logger, httpContext.Request.Path, exception);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        await httpContext.Response.WriteAsJsonAsync(new V2ErrorResponse("internal server error"), V2JsonContext.Default.V2ErrorResponse, cancellationToken: cancellationToken);
+        await httpContext.Response.WriteAsJsonAsync(new V2ErrorResponse("internal server error"), V2JsonContext.Web.V2ErrorResponse, cancellationToken: cancellationToken);
         return true;
     }
 

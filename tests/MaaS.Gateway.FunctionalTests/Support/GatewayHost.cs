@@ -15,6 +15,7 @@ namespace MaaS.Gateway.FunctionalTests.Support;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    private static readonly Lock StartGate = new();
     private readonly Factory _factory;
 
     private GatewayHost(TestRepository repository, Factory factory, HttpClient client)
@@ -46,7 +47,13 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var factory = new Factory(all);
         factory.UseKestrel(0);
-        factory.StartServer();
+        // WebApplicationFactory intercepts Program's host through process-wide diagnostic events; two factories starting
+        // at once (parallel test classes) can cross-wire ("Addresses cannot be modified after the server has started").
+        lock (StartGate)
+        {
+            factory.StartServer();
+        }
+
         var client = factory.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(60);
         return new GatewayHost(repository, factory, client);

@@ -83,6 +83,25 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public async Task PollAsync_FailedVersionRewritten_RetriedAndReady()
+    {
+        // A version folder seen while its file was still being copied fails to load; once the file changes it is retried.
+        using var repo = new TestRepository().WithExampleMlp().WithGarbage(ExampleMlp.Name, version: 2);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        Assert.Equal(ModelVersionState.Unavailable, registry.GetModel(ExampleMlp.Name)!.FindVersion(2)!.State);
+        Assert.Equal(0, await registry.PollAsync(TestContext.Current.CancellationToken));
+
+        string file = Path.Combine(repo.Root, ExampleMlp.Name, "2", "model.onnx");
+        File.WriteAllBytes(file, ExampleMlp.BuildOnnx());
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        int changes = await registry.PollAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, changes);
+        Assert.True(registry.GetModel(ExampleMlp.Name)!.FindVersion(2)!.IsReady);
+        Assert.Equal(2, registry.GetModel(ExampleMlp.Name)!.DefaultVersion);
+    }
+
+    [Fact]
     public async Task PollAsync_ModelFolderRemoved_ModelGone()
     {
         using var repo = new TestRepository().WithExampleMlp().WithMixedTypes();
