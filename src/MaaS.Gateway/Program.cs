@@ -11,6 +11,7 @@ builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
+builder.AddTextModels();
 // Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
 
 var app = builder.Build();
@@ -22,6 +23,7 @@ app.UseGatewayHttpMetrics();
 
 app.MapOpenInferenceProtocol();
 app.MapModelsV1();
+app.MapTextV1();
 app.MapGatewayMetrics();
 // Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 

@@ -19,6 +19,9 @@ internal struct Fnv1a32
     /// <summary>A fresh hasher.</summary>
     public static Fnv1a32 Create() => new(OffsetBasis);
 
+    /// <summary>A hasher continuing from a previous <see cref="Value"/> (FNV is a running state over the bytes).</summary>
+    public static Fnv1a32 Resume(uint state) => new(state);
+
     /// <summary>Hash of <paramref name="bytes"/>.</summary>
     public static uint Hash(ReadOnlySpan<byte> bytes)
     {

@@ -10,6 +10,7 @@ public sealed class TextFeaturizer
 {
     private static readonly byte[] WordPrefix = "w:"u8.ToArray();
     private static readonly byte[] CharPrefix = "c:"u8.ToArray();
+    private static readonly uint CharPrefixState = Fnv1a32.Hash(CharPrefix);
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -166,15 +167,28 @@ public sealed class TextFeaturizer
 
             int runes = starts.Count;
             starts.Add(padded.Length);
-            for (int n = Settings.CharNgramMin; n <= Settings.CharNgramMax; n++)
+            // n-major order with one running FNV state per start position: growing every n-gram by one code point
+            // costs that code point's bytes only, and the ids come out exactly as hashing each n-gram afresh.
+            var states = scratch.States;
+            states.Clear();
+            for (int st = 0; st < runes; st++)
             {
-                for (int s = 0; s + n <= runes; s++)
+                states.Add(CharPrefixState);
+            }
+
+            for (int n = 1; n <= Settings.CharNgramMax; n++)
+            {
+                for (int st = 0; st + n <= runes; st++)
                 {
-                    var slice = padded.AsSpan(starts[s], starts[s + n] - starts[s]);
-                    var h = Fnv1a32.Create();
-                    h.Append(CharPrefix);
-                    h.Append(slice);
-                    string? term = withTerms ? "c:" + Encoding.UTF8.GetString(slice) : null;
+                    var h = Fnv1a32.Resume(states[st]);
+                    h.Append(padded.AsSpan(starts[st + n - 1], starts[st + n] - starts[st + n - 1]));
+                    states[st] = h.Value;
+                    if (n < Settings.CharNgramMin)
+                    {
+                        continue;
+                    }
+
+                    string? term = withTerms ? "c:" + Encoding.UTF8.GetString(padded.AsSpan(starts[st], starts[st + n] - starts[st])) : null;
                     if (!Add(scratch, h.Value, term, max))
                     {
                         return true;
@@ -190,17 +204,16 @@ public sealed class TextFeaturizer
     private bool Add(Scratch scratch, uint hash, string? term, int max)
     {
         int id = (int)(hash % (uint)Settings.Buckets);
-        if (scratch.Seen.Contains(id))
+        if (scratch.Ids.Count >= max)
+        {
+            return scratch.Seen.Contains(id);
+        }
+
+        if (!scratch.Seen.Add(id))
         {
             return true;
         }
 
-        if (scratch.Ids.Count >= max)
-        {
-            return false;
-        }
-
-        scratch.Seen.Add(id);
         scratch.Ids.Add(id);
         if (term is not null)
         {
@@ -218,6 +231,7 @@ public sealed class TextFeaturizer
         public List<string> Terms { get; } = [];
         public HashSet<int> Seen { get; } = [];
         public List<int> RuneStarts { get; } = [];
+        public List<uint> States { get; } = [];
 
         public bool Full(int max) => Ids.Count >= max;
 

@@ -170,6 +170,8 @@ public sealed class LinearTextModel
 
         builder.AddOutput(ProbabilitiesOutput, OnnxElementType.Float, -1, k);
         builder.AddMetadata(TextFeaturizerSettings.MetadataKey, Settings.ToJson());
+        // The registry refuses ids outside the table before Run (Gather would fail, or index from the end).
+        builder.AddMetadata(Onnx.OnnxModelLoader.InputRangePrefix + IdsInput, $"0,{Settings.Buckets - 1}");
         builder.AddMetadata(TextModelMetadata.Labels, TextJson.Serialize(Labels.ToArray()));
         builder.AddMetadata(TextModelMetadata.Activation, Activation.ToString().ToLowerInvariant());
         foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
