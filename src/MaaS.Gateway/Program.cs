@@ -2,6 +2,7 @@ using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
 using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
+builder.AddRecommendations();
 // Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
 
 var app = builder.Build();
@@ -22,6 +24,7 @@ app.UseGatewayHttpMetrics();
 
 app.MapOpenInferenceProtocol();
 app.MapModelsV1();
+app.MapRecommendationsV1();
 app.MapGatewayMetrics();
 // Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 
