@@ -100,7 +100,11 @@ internal sealed partial class IndexRebuildService(
         try
         {
             var built = await _builder!.BuildAsync(tenant, cancellationToken).ConfigureAwait(false);
-            if (!built.IsSuccess)
+            if (built.Error == Errors.ApiError.Conflict)
+            {
+                LogNothingToBuild(logger, tenant);
+            }
+            else if (!built.IsSuccess)
             {
                 LogBuildFailed(logger, tenant, built.Detail, null);
             }
@@ -110,6 +114,9 @@ internal sealed partial class IndexRebuildService(
             LogBuildFailed(logger, tenant, e.Message, e);
         }
     }
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Tenant {Tenant} has no events or items yet; its index is built once it has")]
+    private static partial void LogNothingToBuild(ILogger logger, string tenant);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Error, Message = "Index rebuild of tenant {Tenant} failed ({Reason}); the serving version is kept")]
     private static partial void LogBuildFailed(ILogger logger, string tenant, string? reason, Exception? exception);

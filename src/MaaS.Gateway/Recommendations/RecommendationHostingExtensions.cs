@@ -17,12 +17,12 @@ internal static class RecommendationHostingExtensions
 
     public static IHostApplicationBuilder AddRecommendations(this IHostApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var data = new DataDirectory(Path.GetFullPath(configuration[DataDirectoryKey] is { Length: > 0 } dir ? dir : "data"));
-        builder.Services.AddSingleton(data);
+        // Read from the final configuration (resolved lazily), so hosts that add settings late (tests) are honoured.
+        builder.Services.AddSingleton(sp => new DataDirectory(
+            Path.GetFullPath(sp.GetRequiredService<IConfiguration>()[DataDirectoryKey] is { Length: > 0 } dir ? dir : "data")));
         builder.Services.AddOptions<StorageOptions>()
             .BindConfiguration("Storage")
-            .PostConfigure(storage =>
+            .PostConfigure<IConfiguration, DataDirectory>((storage, configuration, data) =>
             {
                 if (string.IsNullOrEmpty(configuration["Storage:Sqlite:Path"]))
                 {
