@@ -2,6 +2,7 @@ using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
 using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,7 +13,7 @@ builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
 builder.AddTextModels();
-// Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
+builder.AddRecommendations();
 
 var app = builder.Build();
 
@@ -24,8 +25,8 @@ app.UseGatewayHttpMetrics();
 app.MapOpenInferenceProtocol();
 app.MapModelsV1();
 app.MapTextV1();
+app.MapRecommendationsV1();
 app.MapGatewayMetrics();
-// Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 
 app.Run();
 
