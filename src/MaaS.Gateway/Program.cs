@@ -2,6 +2,7 @@ using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
 using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
+builder.AddGatewaySecurity();
 // Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
 
 var app = builder.Build();
@@ -19,9 +21,12 @@ app.UseGatewayErrors();
 app.UseGatewayRequestLogging();
 app.UseGatewaySwagger();
 app.UseGatewayHttpMetrics();
+app.UseGatewaySecurity();
 
 app.MapOpenInferenceProtocol();
 app.MapModelsV1();
+app.MapMarketV1();
+app.MapKeysV1();
 app.MapGatewayMetrics();
 // Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 
