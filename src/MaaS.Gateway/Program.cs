@@ -18,6 +18,7 @@ builder.AddGatewaySecurity();
 var app = builder.Build();
 
 app.UseGatewayErrors();
+app.UseSecurityHeaders();
 app.UseGatewayRequestLogging();
 app.UseGatewaySwagger();
 app.UseGatewayHttpMetrics();

@@ -46,10 +46,12 @@ internal static partial class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Security headers, authentication, authorization, per-key rate limits and request timeouts, in that order.</summary>
+    /// <summary>
+    /// Authentication, authorization, per-key rate limits and request timeouts, in that order (security headers come
+    /// earlier, from <see cref="HardeningExtensions.UseSecurityHeaders"/>, so Swagger's responses carry them too).
+    /// </summary>
     public static IApplicationBuilder UseGatewaySecurity(this IApplicationBuilder app)
     {
-        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -15,12 +15,12 @@ internal static class MarketEndpoints
     public static IEndpointRouteBuilder MapMarketV1(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/v1/models").WithTags("Model market").RequireAuthorization(MaaSPolicies.Admin);
+        // No .Accepts("multipart/form-data"): its content-type matcher would answer 415 before authorization runs.
         models.MapPost("", PublishAsync)
             .WithName("V1PublishModel")
             .WithSummary("Publishes an ONNX model as the next version: multipart with file 'model' and JSON 'card' (name, task, description, tags, labels, visibility).")
             .WithDescription("The file must load in ONNX Runtime and agree with the card (labels = last dimension of the first output; optional inputs/outputs names). " +
                 "Nothing changes unless every check passes. 400 invalid, 409 name taken by another tenant, 413 too large.")
-            .Accepts<IFormFile>("multipart/form-data")
             .Produces<PublishResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
