@@ -80,7 +80,7 @@ internal static class MarketEndpoints
         catch (InvalidDataException e)
         {
             return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload exceeds a limit: {e.Message}")
+                ? ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
                 : ApiErrors.Problem(ApiError.InvalidRequest, $"the multipart body is malformed: {e.Message}");
         }
         catch (IOException e) when (e is not FileNotFoundException)
