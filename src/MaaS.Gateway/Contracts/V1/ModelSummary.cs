@@ -37,5 +37,5 @@ public sealed record ModelVersionSummary(long Version, string State, bool Ready,
 /// <summary>Source-generated JSON for /v1 model contracts (web defaults: camelCase).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ModelSummary))]
-[JsonSerializable(typeof(IReadOnlyList<ModelSummary>))]
+[JsonSerializable(typeof(List<ModelSummary>))]
 public sealed partial class V1ModelsJsonContext : JsonSerializerContext;
