@@ -41,7 +41,9 @@ internal static class SimilarityBuilder
         var rowWeights = new float[nItems][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var partitions = System.Collections.Concurrent.Partitioner.Create(0, nItems, Math.Max(1, nItems / 256));
-        Parallel.ForEach(partitions, parallel, () => new Workspace(nItems), (range, _, ws) =>
+        // Parallel.ForEach may start more tasks than cores; returning workspaces to a bag bounds them to the peak concurrency.
+        var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
+        Parallel.ForEach(partitions, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
         {
             for (int i = range.Item1; i < range.Item2; i++)
             {
@@ -49,7 +51,7 @@ internal static class SimilarityBuilder
             }
 
             return ws;
-        }, _ => { });
+        }, spare.Add);
         return NeighbourGraph.FromRows(rows, rowWeights);
     }
 
