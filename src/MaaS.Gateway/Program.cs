@@ -2,6 +2,8 @@ using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
+using MaaS.Gateway.Security;
 using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,21 +13,26 @@ builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
+builder.AddGatewaySecurity();
 builder.AddTextModels();
-// Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
+builder.AddRecommendations();
 
 var app = builder.Build();
 
 app.UseGatewayErrors();
+app.UseSecurityHeaders();
 app.UseGatewayRequestLogging();
 app.UseGatewaySwagger();
 app.UseGatewayHttpMetrics();
+app.UseGatewaySecurity();
 
 app.MapOpenInferenceProtocol();
 app.MapModelsV1();
+app.MapMarketV1();
+app.MapKeysV1();
 app.MapTextV1();
+app.MapRecommendationsV1();
 app.MapGatewayMetrics();
-// Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 
 app.Run();
 

@@ -1,0 +1,101 @@
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Keys;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>API key management (<c>/v1/keys</c>), admin keys only. Keys act within their tenant; the operator tenant's admins manage every tenant.</summary>
+internal static class KeysEndpoints
+{
+    public static IEndpointRouteBuilder MapKeysV1(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/v1/keys").WithTags("Keys").RequireAuthorization(MaaSPolicies.Admin);
+        keys.MapPost("", CreateAsync)
+            .WithName("V1CreateKey")
+            .WithSummary("Creates an API key; the key text is in the answer once and is never shown again.")
+            .Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        keys.MapGet("", ListAsync)
+            .WithName("V1ListKeys")
+            .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.")
+            .Produces<IReadOnlyList<KeyResponse>>();
+        keys.MapDelete("/{id}", RevokeAsync)
+            .WithName("V1RevokeKey")
+            .WithSummary("Revokes a key: refused at once on this replica, within Auth:KeyCacheSeconds on the others.")
+            .Produces<KeyResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        CreateKeyRequest? request, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
+    {
+        if (request is null)
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "a JSON body is required");
+        }
+
+        string caller = http.GetTenant();
+        string tenant = string.IsNullOrEmpty(request.Tenant) ? caller : request.Tenant;
+        if (tenant != caller && caller != options.Value.OperatorTenant)
+        {
+            return ApiErrors.Problem(ApiError.Forbidden, "only the operator tenant's admins create keys for other tenants");
+        }
+
+        var limits = request.Limits is { } l ? new ApiKeyLimits(l.RequestsPerSecond, l.Burst, l.MaxConcurrentRequests) : ApiKeyLimits.Default;
+        var (record, text) = ApiKeyText.Create(tenant, request.Name ?? string.Empty, request.Roles ?? [ApiKeyRules.AppRole], limits, time.GetUtcNow());
+        var created = await store.CreateAsync(record, http.RequestAborted);
+        if (!created.IsSuccess)
+        {
+            return StorageProblem(created.Error);
+        }
+
+        resolver.Evict(record.KeyId);
+        http.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Created($"/v1/keys/{record.KeyId}", new CreatedKeyResponse(text, ToResponse(created.Value)));
+    }
+
+    private static async Task<IResult> ListAsync(string? tenant, HttpContext http, IApiKeyStore store, IOptions<AuthOptions> options)
+    {
+        string caller = http.GetTenant();
+        string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
+        if (target != caller && caller != options.Value.OperatorTenant)
+        {
+            return ApiErrors.Problem(ApiError.Forbidden, "only the operator tenant's admins list other tenants' keys");
+        }
+
+        var listed = await store.ListAsync(target, http.RequestAborted);
+        return listed.IsSuccess ? TypedResults.Ok(listed.Value.Select(ToResponse).ToList()) : StorageProblem(listed.Error);
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        string id, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
+    {
+        string caller = http.GetTenant();
+        string tenant = caller;
+        if (caller == options.Value.OperatorTenant && ApiKeyRules.IsValidKeyId(id) && await store.FindAsync(id, http.RequestAborted) is { IsSuccess: true } found)
+        {
+            tenant = found.Value.Tenant;
+        }
+
+        var revoked = await store.RevokeAsync(tenant, id, time.GetUtcNow(), http.RequestAborted);
+        resolver.Evict(id);
+        return revoked.IsSuccess ? TypedResults.Ok(ToResponse(revoked.Value)) : StorageProblem(revoked.Error);
+    }
+
+    private static KeyResponse ToResponse(ApiKeyRecord key) => new(
+        key.KeyId, key.Tenant, key.Name, key.Roles,
+        new KeyLimitsDto(key.Limits.RequestsPerSecond, key.Limits.Burst, key.Limits.MaxConcurrentRequests),
+        key.CreatedAt, key.RevokedAt, key.IsActive);
+
+    private static IResult StorageProblem(StorageError error) => error.Kind switch
+    {
+        StorageErrorKind.InvalidInput => ApiErrors.Problem(ApiError.InvalidRequest, string.Join("; ", error.Failures.Select(f => $"{f.Field} {f.Reason}"))),
+        StorageErrorKind.NotFound => ApiErrors.Problem(ApiError.NotFound, "no such key in this tenant"),
+        _ => ApiErrors.Problem(ApiError.DependencyUnavailable, "the key store is unavailable"),
+    };
+}

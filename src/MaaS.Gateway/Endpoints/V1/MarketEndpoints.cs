@@ -1,0 +1,149 @@
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Market;
+using MaaS.Gateway.Security;
+using MaaS.Storage.Abstractions;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>The model market's write side: publish (upload), share, delete. Admin keys of the owning tenant only.</summary>
+internal static class MarketEndpoints
+{
+    public static IEndpointRouteBuilder MapMarketV1(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/v1/models").WithTags("Model market").RequireAuthorization(MaaSPolicies.Admin);
+        // No .Accepts("multipart/form-data"): its content-type matcher would answer 415 before authorization runs.
+        models.MapPost("", PublishAsync)
+            .WithName("V1PublishModel")
+            .WithSummary("Publishes an ONNX model as the next version: multipart with file 'model' and JSON 'card' (name, task, description, tags, labels, visibility).")
+            .WithDescription("The file must load in ONNX Runtime and agree with the card (labels = last dimension of the first output; optional inputs/outputs names). " +
+                "Nothing changes unless every check passes. 400 invalid, 409 name taken by another tenant, 413 too large.")
+            .Produces<PublishResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy);
+        models.MapPost("/{name}/shares", ShareAsync)
+            .WithName("V1ShareModel")
+            .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant').")
+            .Produces<ShareResponse>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        models.MapDelete("/{name}/shares/{tenant}", UnshareAsync)
+            .WithName("V1UnshareModel")
+            .WithSummary("Withdraws a share.")
+            .Produces<ShareResponse>();
+        models.MapDelete("/{name}", DeleteAsync)
+            .WithName("V1DeleteModel")
+            .WithSummary("Unloads a published model and removes every version and its listing.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> PublishAsync(HttpContext http, ModelPublisher publisher, IOptions<AuthOptions> options)
+    {
+        long limit = options.Value.Limits.MaxUploadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit + 1024 * 1024;
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
+        }
+
+        if (http.Request.ContentLength > limit + 1024 * 1024)
+        {
+            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(new FormOptions
+            {
+                MultipartBodyLengthLimit = limit,
+                ValueLengthLimit = ModelCard.MaxCardBytes,
+                ValueCountLimit = 16,
+                MultipartHeadersCountLimit = 16,
+            }, http.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+        }
+        catch (InvalidDataException e)
+        {
+            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
+                ? ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
+                : ApiErrors.Problem(ApiError.InvalidRequest, $"the multipart body is malformed: {e.Message}");
+        }
+        catch (IOException e) when (e is not FileNotFoundException)
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "the upload was cut short");
+        }
+
+        if (form.Files.GetFile("model") is not { } file || file.Length == 0)
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
+        }
+
+        if (file.Length > limit)
+        {
+            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the model file is larger than {limit} bytes");
+        }
+
+        string? card = form["card"];
+        if (string.IsNullOrWhiteSpace(card) && form.Files.GetFile("card") is { Length: > 0 and <= ModelCard.MaxCardBytes } cardFile)
+        {
+            using var reader = new StreamReader(cardFile.OpenReadStream());
+            card = await reader.ReadToEndAsync(http.RequestAborted);
+        }
+
+        if (string.IsNullOrWhiteSpace(card))
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "the multipart field 'card' (JSON) is missing");
+        }
+
+        byte[] bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, http.RequestAborted);
+        }
+
+        var result = await publisher.PublishAsync(http.GetTenant(), card, bytes, http.RequestAborted);
+        return result.IsSuccess
+            ? TypedResults.Created($"/v1/models/{result.Value!.Name}", new PublishResponse(result.Value.Name, result.Value.Version, result.Value.Owner, Text(result.Value.Visibility)))
+            : ApiErrors.Problem(result.Error!.Value, result.Message);
+    }
+
+    private static async Task<IResult> ShareAsync(string name, ShareRequest? request, HttpContext http, ModelPublisher publisher)
+    {
+        if (request?.Tenant is not { Length: > 0 } grantee)
+        {
+            return ApiErrors.Problem(ApiError.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
+        }
+
+        return ToShare(await publisher.ShareAsync(http.GetTenant(), name, grantee, share: true, http.RequestAborted));
+    }
+
+    private static async Task<IResult> UnshareAsync(string name, string tenant, HttpContext http, ModelPublisher publisher) =>
+        ToShare(await publisher.ShareAsync(http.GetTenant(), name, tenant, share: false, http.RequestAborted));
+
+    private static async Task<IResult> DeleteAsync(string name, HttpContext http, ModelPublisher publisher)
+    {
+        var result = await publisher.DeleteAsync(http.GetTenant(), name, http.RequestAborted);
+        return result.IsSuccess ? TypedResults.NoContent() : ApiErrors.Problem(result.Error!.Value, result.Message);
+    }
+
+    private static IResult ToShare(MarketResult<ModelListing> result) => result.IsSuccess
+        ? TypedResults.Ok(new ShareResponse(result.Value!.Name, Text(result.Value.Visibility), result.Value.SharedWith))
+        : ApiErrors.Problem(result.Error!.Value, result.Message);
+
+    public static string Text(ModelVisibility visibility) => visibility.ToString().ToLowerInvariant();
+}

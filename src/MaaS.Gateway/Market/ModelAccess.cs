@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using MaaS.Gateway.Security;
+using MaaS.Models.Registry;
+using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Market;
+
+/// <summary>
+/// Who may see and who owns each model, from an in-memory copy of the market listings (re-read every
+/// <see cref="AuthOptions.CatalogueRefreshSeconds"/>, updated at once by this replica's own changes). Rules: a listed
+/// model follows its listing; a published model whose listing this replica has not seen yet (model.json owner
+/// <c>tenant:&lt;t&gt;</c>) is visible to its owner only (fail closed); a model with neither (bundled) is public and
+/// owned by the operator tenant. Lock-free reads; thread-safe.
+/// </summary>
+internal sealed partial class ModelAccess(
+    IServiceProvider services, ModelRegistry registry, IOptions<AuthOptions> options, ILogger<ModelAccess> logger)
+{
+    /// <summary>model.json <c>owner</c> prefix marking a model published through the market.</summary>
+    public const string OwnerPrefix = "tenant:";
+
+    private volatile FrozenDictionary<string, ModelListing> _listings = FrozenDictionary<string, ModelListing>.Empty;
+
+    public ModelListing? Find(string name) => _listings.GetValueOrDefault(name);
+
+    public bool CanSee(string tenant, string name)
+    {
+        if (_listings.TryGetValue(name, out var listing))
+        {
+            return listing.IsVisibleTo(tenant);
+        }
+
+        return MarkedOwner(name) is not { } owner || owner == tenant;
+    }
+
+    public string OwnerOf(string name) => Find(name)?.Owner ?? MarkedOwner(name) ?? options.Value.OperatorTenant;
+
+    public bool IsOwner(string tenant, string name) => string.Equals(OwnerOf(name), tenant, StringComparison.Ordinal);
+
+    /// <summary>Re-reads every listing; a failed read keeps the last good copy.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        // Resolved late: the store opens in a hosted service that starts after this singleton is built.
+        var all = await services.GetRequiredService<IModelCatalogueStore>().ListAllAsync(cancellationToken);
+        if (!all.IsSuccess)
+        {
+            LogRefreshFailed(logger, all.Error.Message);
+            return;
+        }
+
+        _listings = all.Value.ToFrozenDictionary(l => l.Name, StringComparer.Ordinal);
+    }
+
+    public void Set(ModelListing listing) => _listings = _listings.Where(kv => kv.Key != listing.Name)
+        .Append(KeyValuePair.Create(listing.Name, listing)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    public void Remove(string name) => _listings = _listings.Where(kv => kv.Key != name).ToFrozenDictionary(StringComparer.Ordinal);
+
+    private string? MarkedOwner(string name) =>
+        registry.GetModel(name)?.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal)
+            ? owner[OwnerPrefix.Length..]
+            : null;
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Model market listings could not be refreshed ({Reason}); keeping the last copy")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
+}
+
+/// <summary>Loads the listings at start, then refreshes them periodically (other replicas' publications and shares).</summary>
+internal sealed class ModelAccessRefresher(ModelAccess access, IOptions<AuthOptions> options) : BackgroundService
+{
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await access.RefreshAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CatalogueRefreshSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await access.RefreshAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using MaaS.Gateway.Errors;
+using MaaS.Models.Registry;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Gateway.Market;
+
+/// <summary>Outcome of a market operation: the value, or an error value with a message for the caller.</summary>
+internal readonly record struct MarketResult<T>(T? Value, ApiError? Error, string? Message)
+{
+    public bool IsSuccess => Error is null;
+
+    public static MarketResult<T> Ok(T value) => new(value, null, null);
+
+    public static MarketResult<T> Fail(ApiError error, string message) => new(default, error, message);
+}
+
+/// <summary>A published version.</summary>
+internal sealed record PublishedVersion(string Name, long Version, string Owner, ModelVisibility Visibility);
+
+/// <summary>
+/// Publishes, shares and deletes market models. An upload is validated completely (card, ONNX session from the bytes in
+/// memory, card against model) before the repository is touched; it is then written to a hidden staging folder and
+/// renamed into place (same file system, so the version appears whole or not at all), and loaded through the registry.
+/// Anything failing after the write is rolled back, so a failed upload leaves the repository and listings as they
+/// were. Publications are serialised (one at a time per replica). Thread-safe singleton.
+/// </summary>
+internal sealed partial class ModelPublisher(
+    ModelRegistry registry, ModelAccess access, IServiceProvider services, ILogger<ModelPublisher> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private IModelCatalogueStore Store => services.GetRequiredService<IModelCatalogueStore>();
+
+    public async Task<MarketResult<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
+    {
+        if (ModelCard.Parse(cardJson, out var cardProblems) is not { } card)
+        {
+            return Invalid(string.Join("; ", cardProblems));
+        }
+
+        if (OnnxUploadValidator.Validate(onnx, out string? onnxError) is not { } facts)
+        {
+            return Invalid(onnxError!);
+        }
+
+        if (card.Match(facts) is { Count: > 0 } mismatch)
+        {
+            return Invalid($"the card does not match the model: {string.Join("; ", mismatch)}");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await PublishLockedAsync(tenant, card, facts, onnx, cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<MarketResult<PublishedVersion>> PublishLockedAsync(
+        string tenant, ModelCard card, OnnxFacts facts, byte[] onnx, CancellationToken cancellationToken)
+    {
+        string root = registry.RepositoryPath;
+        string modelDirectory = Path.Combine(root, card.Name);
+        var previous = access.Find(card.Name);
+        bool exists = Directory.Exists(modelDirectory);
+        if ((previous is not null && previous.Owner != tenant) || (previous is null && exists && access.OwnerOf(card.Name) != tenant))
+        {
+            return Taken(card.Name);
+        }
+
+        var claimed = await Store.ClaimAsync(tenant, card.Name, card.Visibility, cancellationToken);
+        if (!claimed.IsSuccess)
+        {
+            return MarketResult<PublishedVersion>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable; nothing was published");
+        }
+
+        if (claimed.Value.Owner != tenant)
+        {
+            return Taken(card.Name);
+        }
+
+        access.Set(claimed.Value);
+        long version = exists ? NextVersion(modelDirectory) : 1;
+        string configPath = Path.Combine(modelDirectory, RepositoryFiles.Config);
+        string? previousConfig = exists && File.Exists(configPath) ? await File.ReadAllTextAsync(configPath, cancellationToken) : null;
+        string staging = Path.Combine(root, $".staging-{Guid.NewGuid():N}");
+        string versionDirectory = Path.Combine(modelDirectory, version.ToString(CultureInfo.InvariantCulture));
+        bool written = false;
+        try
+        {
+            string stagedVersion = exists ? staging : Path.Combine(staging, version.ToString(CultureInfo.InvariantCulture));
+            Directory.CreateDirectory(stagedVersion);
+            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Onnx), onnx, cancellationToken);
+            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Card), System.Text.Encoding.UTF8.GetBytes(card.Raw.GetRawText()), cancellationToken);
+            byte[] config = System.Text.Encoding.UTF8.GetBytes(ModelJson(tenant, card, facts).ToJsonString(new() { WriteIndented = true }));
+            if (exists)
+            {
+                Directory.Move(staging, versionDirectory);
+                written = true;
+                string temp = Path.Combine(modelDirectory, $".model.json.{Guid.NewGuid():N}");
+                await WriteDurablyAsync(temp, config, cancellationToken);
+                File.Move(temp, configPath, overwrite: true);
+            }
+            else
+            {
+                await WriteDurablyAsync(Path.Combine(staging, RepositoryFiles.Config), config, cancellationToken);
+                Directory.Move(staging, modelDirectory);
+                written = true;
+            }
+
+            var loaded = await registry.LoadModelAsync(card.Name, CancellationToken.None);
+            var state = loaded.IsSuccess ? loaded.Value!.FindVersion(version) : null;
+            if (state is not { State: ModelVersionState.Ready })
+            {
+                string reason = state?.Reason ?? loaded.Message ?? "unknown reason";
+                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous);
+                return Invalid($"the model did not load: {reason}");
+            }
+
+            LogPublished(logger, card.Name, version, tenant);
+            return MarketResult<PublishedVersion>.Ok(new PublishedVersion(card.Name, version, tenant, card.Visibility));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            LogWriteFailed(logger, card.Name, e);
+            if (written)
+            {
+                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous);
+            }
+            else
+            {
+                await RestoreListingAsync(tenant, card.Name, previous);
+            }
+
+            return MarketResult<PublishedVersion>.Fail(ApiError.DependencyUnavailable, "the model could not be written to the repository; nothing was published");
+        }
+        finally
+        {
+            TryDelete(staging);
+        }
+    }
+
+    /// <summary>Shares the tenant's model with another tenant (404 when the caller cannot see it, 403 when it does not own it).</summary>
+    public async Task<MarketResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, bool share, CancellationToken cancellationToken)
+    {
+        if (OwnerCheck<ModelListing>(tenant, name) is { } refused)
+        {
+            return refused;
+        }
+
+        if (access.Find(name) is null)
+        {
+            return MarketResult<ModelListing>.Fail(ApiError.Unsupported, $"model '{name}' is a bundled model; only published models can be shared");
+        }
+
+        var result = share
+            ? await Store.ShareAsync(tenant, name, grantee, cancellationToken)
+            : await Store.UnshareAsync(tenant, name, grantee, cancellationToken);
+        if (!result.IsSuccess)
+        {
+            return result.Error.Kind == StorageErrorKind.InvalidInput
+                ? MarketResult<ModelListing>.Fail(ApiError.InvalidRequest, result.Error.Message)
+                : MarketResult<ModelListing>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable");
+        }
+
+        access.Set(result.Value);
+        return MarketResult<ModelListing>.Ok(result.Value);
+    }
+
+    /// <summary>Unloads the tenant's published model, removes its folder and its listing.</summary>
+    public async Task<MarketResult<string>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken)
+    {
+        if (OwnerCheck<string>(tenant, name) is { } refused)
+        {
+            return refused;
+        }
+
+        if (access.Find(name) is null)
+        {
+            return MarketResult<string>.Fail(ApiError.Unsupported, $"model '{name}' is a bundled model; remove it from the repository folder instead");
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var deleted = await Store.DeleteAsync(tenant, name, cancellationToken);
+            if (!deleted.IsSuccess && deleted.Error.Kind != StorageErrorKind.NotFound)
+            {
+                return MarketResult<string>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable; nothing was deleted");
+            }
+
+            await registry.UnloadModelAsync(name, CancellationToken.None);
+            string directory = Path.Combine(registry.RepositoryPath, name);
+            if (Directory.Exists(directory))
+            {
+                // Rename first so the registry never scans a half-deleted folder.
+                string trash = Path.Combine(registry.RepositoryPath, $".trash-{Guid.NewGuid():N}");
+                Directory.Move(directory, trash);
+                TryDelete(trash);
+            }
+
+            await registry.PollAsync(CancellationToken.None);
+            access.Remove(name);
+            LogDeleted(logger, name, tenant);
+            return MarketResult<string>.Ok(name);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private MarketResult<T>? OwnerCheck<T>(string tenant, string name)
+    {
+        if (!ModelListing.IsValidName(name) || registry.GetModel(name) is null || !access.CanSee(tenant, name))
+        {
+            return MarketResult<T>.Fail(ApiError.ModelNotFound, $"unknown model: '{name}'");
+        }
+
+        return access.IsOwner(tenant, name)
+            ? null
+            : MarketResult<T>.Fail(ApiError.Forbidden, $"model '{name}' belongs to another tenant");
+    }
+
+    private async Task RollBackAsync(
+        string tenant, string name, bool existed, string versionDirectory, string configPath, string? previousConfig, ModelListing? previous)
+    {
+        try
+        {
+            if (existed)
+            {
+                TryDelete(versionDirectory);
+                if (previousConfig is not null)
+                {
+                    string temp = configPath + $".{Guid.NewGuid():N}";
+                    await File.WriteAllTextAsync(temp, previousConfig);
+                    File.Move(temp, configPath, overwrite: true);
+                }
+
+                await registry.LoadModelAsync(name, CancellationToken.None);
+            }
+            else
+            {
+                await registry.UnloadModelAsync(name, CancellationToken.None);
+                string trash = Path.Combine(registry.RepositoryPath, $".trash-{Guid.NewGuid():N}");
+                Directory.Move(Path.GetDirectoryName(versionDirectory)!, trash);
+                TryDelete(trash);
+                await registry.PollAsync(CancellationToken.None);
+            }
+        }
+        catch (IOException e)
+        {
+            LogRollbackFailed(logger, name, e);
+        }
+
+        await RestoreListingAsync(tenant, name, previous);
+    }
+
+    private async Task RestoreListingAsync(string tenant, string name, ModelListing? previous)
+    {
+        if (previous is null)
+        {
+            await Store.DeleteAsync(tenant, name, CancellationToken.None);
+            access.Remove(name);
+        }
+        else
+        {
+            var restored = await Store.ClaimAsync(tenant, name, previous.Visibility, CancellationToken.None);
+            access.Set(restored.IsSuccess ? restored.Value : previous);
+        }
+    }
+
+    private static JsonObject ModelJson(string tenant, ModelCard card, OnnxFacts facts)
+    {
+        int maxBatch = card.MaxBatchSize ?? (ModelCard.BatchAxis(facts) ? 64 : 0);
+        var config = new JsonObject
+        {
+            ["task"] = card.Task,
+            ["format"] = "onnx",
+            ["owner"] = ModelAccess.OwnerPrefix + tenant,
+            ["tags"] = new JsonArray([.. card.Tags.Select(t => (JsonNode)JsonValue.Create(t))]),
+            ["labels"] = new JsonArray([.. card.Labels.Select(l => (JsonNode)JsonValue.Create(l))]),
+            ["maxBatchSize"] = maxBatch,
+        };
+        if (card.Description is not null)
+        {
+            config["description"] = card.Description;
+        }
+
+        return config;
+    }
+
+    private static long NextVersion(string modelDirectory) =>
+        Directory.EnumerateDirectories(modelDirectory)
+            .Select(d => long.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : 0)
+            .DefaultIfEmpty(0)
+            .Max() + 1;
+
+    private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        await stream.WriteAsync(bytes, cancellationToken);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static MarketResult<PublishedVersion> Invalid(string message) => MarketResult<PublishedVersion>.Fail(ApiError.InvalidRequest, message);
+
+    private static MarketResult<PublishedVersion> Taken(string name) =>
+        MarketResult<PublishedVersion>.Fail(ApiError.Conflict, $"the model name '{name}' is taken; choose another name");
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Published model {Model} version {Version} for tenant {Tenant}")]
+    private static partial void LogPublished(ILogger logger, string model, long version, string tenant);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Writing model {Model} to the repository failed; rolling back")]
+    private static partial void LogWriteFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Rolling back model {Model} failed")]
+    private static partial void LogRollbackFailed(ILogger logger, string model, Exception exception);
+
+    [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Deleted model {Model} of tenant {Tenant}")]
+    private static partial void LogDeleted(ILogger logger, string model, string tenant);
+}
+
+/// <summary>File names of the repository layout (MODEL-REPO.md).</summary>
+internal static class RepositoryFiles
+{
+    public const string Config = "model.json";
+    public const string Onnx = "model.onnx";
+    public const string Card = "card.json";
+}

@@ -1,0 +1,54 @@
+using MaaS.Gateway.Hosting;
+using MaaS.Models.Inference;
+using MaaS.Models.Registry;
+
+namespace MaaS.Gateway.Market;
+
+/// <summary>
+/// The registry as a tenant sees it: every read, inference lease and lifecycle call for a model the caller's tenant
+/// may not see answers exactly as for a model that does not exist (404, same message), so existence never leaks, and
+/// lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and those added
+/// later) gets it without code of its own. Calls outside an authenticated request (startup, polling, metrics) see
+/// everything.
+/// </summary>
+internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess access, IHttpContextAccessor http) : IModelRegistry
+{
+    public string RepositoryPath => inner.RepositoryPath;
+
+    public bool IsInitialized => inner.IsInitialized;
+
+    public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);
+
+    public Task<int> PollAsync(CancellationToken cancellationToken = default) => inner.PollAsync(cancellationToken);
+
+    public IReadOnlyList<ModelInfo> GetModels() => Tenant is { } t ? [.. inner.GetModels().Where(m => access.CanSee(t, m.Name))] : inner.GetModels();
+
+    public ModelInfo? GetModel(string name) => Visible(name) ? inner.GetModel(name) : null;
+
+    public IReadOnlyList<RepositoryIndexEntry> GetIndex() => Tenant is { } t ? [.. inner.GetIndex().Where(e => access.CanSee(t, e.Name))] : inner.GetIndex();
+
+    public ModelResult<ModelLease> Acquire(string name, long? version = null) =>
+        Visible(name) ? inner.Acquire(name, version) : ModelResult<ModelLease>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+
+    public Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
+
+    public Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.UnloadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
+
+    public Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.LoadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
+
+    public Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.UnloadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
+
+    public Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Hidden<ModelInfo>(name);
+
+    private string? Tenant => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user.GetTenant() : null;
+
+    private bool Visible(string name) => Tenant is not { } t || access.CanSee(t, name);
+
+    private static Task<ModelResult<T>> Hidden<T>(string name) =>
+        Task.FromResult(ModelResult<T>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository"));
+}

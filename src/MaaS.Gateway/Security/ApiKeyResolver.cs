@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Keys;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Security;
+
+/// <summary>Why a presented key was refused.</summary>
+public enum KeyRejection
+{
+    /// <summary>Accepted.</summary>
+    None,
+    /// <summary>Not shaped like a key, unknown, or the secret does not match.</summary>
+    Invalid,
+    /// <summary>The key was revoked.</summary>
+    Revoked,
+    /// <summary>The key store could not be asked (503).</summary>
+    StoreUnavailable,
+}
+
+/// <summary>
+/// Turns key text into an <see cref="ApiKeyIdentity"/>. Records are cached by key id for <see cref="AuthOptions.KeyCacheSeconds"/>
+/// (the secret is verified against the cached hash on every request, in constant time); creating or revoking a key
+/// through this replica evicts its entry at once. Thread-safe singleton.
+/// </summary>
+internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+    private readonly byte[]? _bootstrapHash = options.Value.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
+
+    public async ValueTask<(ApiKeyIdentity? Identity, KeyRejection Rejection)> ResolveAsync(string presented, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (_bootstrapHash is not null && !presented.StartsWith(ApiKeyText.Prefix, StringComparison.Ordinal))
+        {
+            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+            return CryptographicOperations.FixedTimeEquals(hash, _bootstrapHash)
+                ? (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
+                    EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits)), KeyRejection.None)
+                : (null, KeyRejection.Invalid);
+        }
+
+        if (!ApiKeyText.TryParse(presented, out string keyId, out string secret))
+        {
+            return (null, KeyRejection.Invalid);
+        }
+
+        long now = time.GetTimestamp();
+        ApiKeyRecord? record;
+        if (_cache.TryGetValue(keyId, out var entry) && time.GetElapsedTime(entry.LoadedAt, now).TotalSeconds < settings.KeyCacheSeconds)
+        {
+            record = entry.Record;
+        }
+        else
+        {
+            var found = await store.FindAsync(keyId, cancellationToken);
+            if (!found.IsSuccess && found.Error.Kind == StorageErrorKind.Unavailable)
+            {
+                return (null, KeyRejection.StoreUnavailable);
+            }
+
+            record = found.IsSuccess ? found.Value : null;
+            _cache[keyId] = new CacheEntry(record, now);
+        }
+
+        if (record is null || !ApiKeyText.Verify(secret, record.SecretHash))
+        {
+            return (null, KeyRejection.Invalid);
+        }
+
+        if (!record.IsActive)
+        {
+            return (null, KeyRejection.Revoked);
+        }
+
+        return (new ApiKeyIdentity(record.KeyId, record.Tenant, record.Roles, EffectiveLimits.From(record.Limits, settings.RateLimits)), KeyRejection.None);
+    }
+
+    /// <summary>Forgets a key so the next request reads the store (after create or revoke on this replica).</summary>
+    public void Evict(string keyId) => _cache.TryRemove(keyId, out _);
+
+    private sealed record CacheEntry(ApiKeyRecord? Record, long LoadedAt);
+}

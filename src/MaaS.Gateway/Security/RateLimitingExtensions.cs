@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using MaaS.Gateway.Errors;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace MaaS.Gateway.Security;
+
+/// <summary>
+/// Per-key limits with the framework's rate limiter: a token bucket (rate and burst) chained with a concurrency limit,
+/// both partitioned by key id, so one key at ten times its rate is refused (429 with Retry-After) while every other
+/// key keeps its own budget. Requests without a key identity (anonymous endpoints, auth switched off) are not limited.
+/// </summary>
+internal static class RateLimitingExtensions
+{
+    public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
+    {
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
+                    Partition(context) is { } p
+                        ? RateLimitPartition.GetTokenBucketLimiter(p, TokenBucket)
+                        : RateLimitPartition.GetNoLimiter(KeyPartition.None)),
+                PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
+                    Partition(context) is { } p
+                        ? RateLimitPartition.GetConcurrencyLimiter(p, k => new ConcurrencyLimiterOptions { PermitLimit = k.MaxConcurrent, QueueLimit = 0 })
+                        : RateLimitPartition.GetNoLimiter(KeyPartition.None)));
+            options.OnRejected = async (context, _) =>
+            {
+                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter)
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    : ApiErrors.RetryAfterSeconds;
+                await SecurityResponses.WriteAsync(context.HttpContext, ApiError.RateLimited, "this API key is over its request rate or concurrency limit");
+                // Written after the body helper, which sets its own default Retry-After.
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            };
+        });
+        return services;
+    }
+
+    private static KeyPartition? Partition(HttpContext context) =>
+        context.Features.Get<ApiKeyIdentity>() is { Limits: { } limits } identity
+            ? new KeyPartition(identity.KeyId, limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests)
+            : null;
+
+    private static TokenBucketRateLimiterOptions TokenBucket(KeyPartition key)
+    {
+        // Refill in tenths of a second where the rate allows it, so a key's budget flows smoothly instead of in
+        // one-second steps; slow rates refill one token per 1/rate seconds.
+        var (period, tokens) = key.RequestsPerSecond >= 10
+            ? (TimeSpan.FromMilliseconds(100), Math.Max(1, (int)Math.Round(key.RequestsPerSecond / 10)))
+            : (TimeSpan.FromSeconds(1 / key.RequestsPerSecond), 1);
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = key.Burst,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = period,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
+
+    /// <summary>A key's limiter partition; the limits are part of the key so changed limits get a fresh limiter.</summary>
+    private readonly record struct KeyPartition(string KeyId, double RequestsPerSecond, int Burst, int MaxConcurrent)
+    {
+        public static KeyPartition None { get; } = new(string.Empty, 0, 0, 0);
+    }
+}

@@ -1,0 +1,90 @@
+using MaaS.Gateway.Market;
+using MaaS.Models.Registry;
+using MaaS.Storage.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Security;
+
+/// <summary>
+/// Registers tenants, API keys, roles, per-key rate limits, hardening and the tenant view of the model registry.
+/// Call after <c>AddModelServing</c>; use <see cref="UseGatewaySecurity"/> before the endpoints are mapped.
+/// </summary>
+internal static partial class SecurityExtensions
+{
+    public static IHostApplicationBuilder AddGatewaySecurity(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
+        services.AddMaaSSecurityStorage();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+
+        services.AddSingleton<ApiKeyResolver>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, RouteAccessHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MaaSPolicies.App, p => p.RequireAuthenticatedUser().RequireRole(Storage.Abstractions.ApiKeyRules.AppRole))
+            .AddPolicy(MaaSPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Storage.Abstractions.ApiKeyRules.AdminRole))
+            .AddPolicy(MaaSPolicies.AnyKey, p => p.RequireAuthenticatedUser())
+            // Endpoints that declare nothing: the level RouteAccessTable gives them (an app key unless listed).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new RouteAccessRequirement()).Build());
+
+        services.AddGatewayRateLimiting();
+        services.AddGatewayHardening();
+
+        services.AddSingleton<ModelAccess>();
+        services.AddHostedService<ModelAccessRefresher>();
+        services.Replace(ServiceDescriptor.Singleton<IModelRegistry>(sp => new TenantModelRegistry(
+            sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ModelAccess>(), sp.GetRequiredService<IHttpContextAccessor>())));
+        services.AddSingleton<ModelPublisher>();
+        services.AddHostedService<SecurityStartupCheck>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Authentication, authorization, per-key rate limits and request timeouts, in that order (security headers come
+    /// earlier, from <see cref="HardeningExtensions.UseSecurityHeaders"/>, so Swagger's responses carry them too).
+    /// </summary>
+    public static IApplicationBuilder UseGatewaySecurity(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseRequestTimeouts();
+        return app;
+    }
+}
+
+/// <summary>Says loudly at start when authentication is off, or on without any way to get an admin key.</summary>
+internal sealed partial class SecurityStartupCheck(IOptions<AuthOptions> options, ILogger<SecurityStartupCheck> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            LogAuthDisabled(logger, settings.OperatorTenant);
+        }
+        else if (string.IsNullOrEmpty(settings.BootstrapAdminKey))
+        {
+            LogNoBootstrapKey(logger);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "AUTHENTICATION IS OFF (Auth:Enabled=false): every request acts as an admin of tenant {Tenant}. For local development only; set Auth__Enabled=true and Auth__BootstrapAdminKey in any shared or production deployment.")]
+    private static partial void LogAuthDisabled(ILogger logger, string tenant);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "Auth:BootstrapAdminKey is not set: only keys already in the store (created with 'maas keys create') can call the API")]
+    private static partial void LogNoBootstrapKey(ILogger logger);
+}

@@ -1,0 +1,15 @@
+using MaaS.Gateway.Errors;
+
+namespace MaaS.Gateway.Security;
+
+/// <summary>Writes security refusals (401, 403, 429, 503) in the request's protocol: <c>{"error"}</c> on /v2, ProblemDetails elsewhere.</summary>
+internal static class SecurityResponses
+{
+    public static Task WriteAsync(HttpContext context, ApiError error, string detail)
+    {
+        var result = context.Request.Path.StartsWithSegments("/v2")
+            ? V2Errors.Result(error, detail)
+            : ApiErrors.Problem(error, detail);
+        return result.ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,135 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Npgsql;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>PostgreSQL <see cref="IModelCatalogueStore"/>.</summary>
+internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
+{
+    private readonly PostgresDatabase _database;
+    private readonly string _claimSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
+
+    public PostgresModelCatalogueStore(PostgresDatabase database)
+    {
+        _database = database;
+        var s = database.Schema;
+        // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
+        _claimSql = $"""
+            INSERT INTO {s}.model_listings (name, owner, visibility, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
+            ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
+            WHERE {s}.model_listings.owner = excluded.owner
+            """;
+        _querySql = $"""
+            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
+            FROM {s}.model_listings l LEFT JOIN {s}.model_shares s ON s.name = l.name
+            WHERE $1::text IS NULL OR l.name = $1
+            ORDER BY l.name, s.grantee
+            """;
+        _shareSql = $"INSERT INTO {s}.model_shares (name, grantee) SELECT $1, $3 FROM {s}.model_listings WHERE name = $1 AND owner = $2 ON CONFLICT DO NOTHING";
+        _unshareSql = $"DELETE FROM {s}.model_shares WHERE name = $1 AND grantee = $3 AND EXISTS (SELECT 1 FROM {s}.model_listings WHERE name = $1 AND owner = $2)";
+        _touchSql = $"UPDATE {s}.model_listings SET updated_at = now() WHERE name = $1 AND owner = $2";
+        _deleteSql = $"DELETE FROM {s}.model_listings WHERE name = $1 AND owner = $2";
+    }
+
+    public async ValueTask<StorageResult<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid) return invalid;
+        var result = await _database.RunAsync("claim model", async (connection, ct) =>
+        {
+            await using (var command = new NpgsqlCommand(_claimSql, connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SecurityValidator.Visibility(visibility) });
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<StorageResult<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.ModelName(name) is { } invalid) return invalid;
+        var result = await _database.RunAsync("get model listing", (connection, ct) => QueryAsync(connection, name, ct), cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess) return result.Error;
+        return result.Value.Count > 0 ? result.Value[0] : StorageError.NotFound("model");
+    }
+
+    public async ValueTask<StorageResult<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _database.RunAsync("list model listings", (connection, ct) => QueryAsync(connection, null, ct), cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public ValueTask<StorageResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+        ChangeShareAsync(tenant, name, grantee, _shareSql, "share model", cancellationToken);
+
+    public ValueTask<StorageResult<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+        ChangeShareAsync(tenant, name, grantee, _unshareSql, "unshare model", cancellationToken);
+
+    public async ValueTask<StorageResult<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid) return invalid;
+        var result = await _database.RunAsync("delete model listing", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_deleteSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess) return result.Error;
+        return result.Value > 0 ? true : StorageError.NotFound("model");
+    }
+
+    private async ValueTask<StorageResult<ModelListing>> ChangeShareAsync(
+        string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid) return invalid;
+        var result = await _database.RunAsync(operation, async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            int touched;
+            await using (var touch = new NpgsqlCommand(_touchSql, connection, tx))
+            {
+                touch.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                touch.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                touched = await touch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            if (touched == 0) return null;
+            await using (var command = new NpgsqlCommand(sql, connection, tx))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grantee });
+                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess) return result.Error;
+        return result.Value is { } listing ? listing : StorageError.NotFound("model");
+    }
+
+    private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(_querySql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<ModelListing>();
+        List<string>? grantees = null;
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            var current = reader.GetString(0);
+            if (list.Count == 0 || list[^1].Name != current)
+            {
+                grantees = [];
+                list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
+                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))));
+            }
+            if (!reader.IsDBNull(5)) grantees!.Add(reader.GetString(5));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,109 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>SQLite <see cref="IApiKeyStore"/>.</summary>
+internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKeyStore
+{
+    private const string Columns = "key_id, tenant, name, roles, secret_hash, created_at, revoked_at, rps, burst, concurrency";
+
+    public ValueTask<StorageResult<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.Key(key) is { } invalid) return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+        return storage.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"INSERT INTO api_keys ({Columns}) VALUES ($id, $tenant, $name, $roles, $hash, $created, $revoked, $rps, $burst, $conc) ON CONFLICT (key_id) DO NOTHING";
+            command.Parameters.AddWithValue("$id", key.KeyId);
+            command.Parameters.AddWithValue("$tenant", key.Tenant);
+            command.Parameters.AddWithValue("$name", key.Name);
+            command.Parameters.AddWithValue("$roles", SecurityValidator.Roles(key.Roles));
+            command.Parameters.AddWithValue("$hash", key.SecretHash);
+            command.Parameters.AddWithValue("$created", TimeCodec.ToUnixMs(key.CreatedAt));
+            command.Parameters.AddWithValue("$revoked", key.RevokedAt is { } r ? TimeCodec.ToUnixMs(r) : DBNull.Value);
+            command.Parameters.AddWithValue("$rps", (object?)key.Limits.RequestsPerSecond ?? DBNull.Value);
+            command.Parameters.AddWithValue("$burst", (object?)key.Limits.Burst ?? DBNull.Value);
+            command.Parameters.AddWithValue("$conc", (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value);
+            if (command.ExecuteNonQuery() == 0) return StorageError.Invalid("KeyId", "exists already");
+            return Find(connection, tx, key.KeyId)!;
+        }, cancellationToken);
+    }
+
+    public ValueTask<StorageResult<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.KeyId(keyId) is { } invalid) return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+        return storage.ReadAsync<ApiKeyRecord>("find key", connection =>
+            Find(connection, null, keyId) is { } key ? key : StorageError.NotFound("key"));
+    }
+
+    public ValueTask<StorageResult<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<IReadOnlyList<ApiKeyRecord>>>(invalid);
+        return storage.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM api_keys WHERE tenant = $tenant ORDER BY created_at, key_id";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            using var reader = command.ExecuteReader();
+            var list = new List<ApiKeyRecord>();
+            while (reader.Read()) list.Add(Read(reader));
+            return list;
+        });
+    }
+
+    public ValueTask<StorageResult<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+        return storage.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "UPDATE api_keys SET revoked_at = coalesce(revoked_at, $at) WHERE key_id = $id AND tenant = $tenant";
+            command.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(at));
+            command.Parameters.AddWithValue("$id", keyId);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            if (command.ExecuteNonQuery() == 0) return StorageError.NotFound("key");
+            return Find(connection, tx, keyId)!;
+        }, cancellationToken);
+    }
+
+    public ValueTask<StorageResult<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<long>>(invalid);
+        return storage.ReadAsync<long>("count admin keys", connection =>
+        {
+            using var command = connection.CreateCommand();
+            // Roles are stored sorted and comma-joined, so 'admin' is a whole element exactly when it starts the list.
+            command.CommandText = "SELECT count(*) FROM api_keys WHERE tenant = $tenant AND revoked_at IS NULL AND (roles = 'admin' OR roles LIKE 'admin,%')";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        });
+    }
+
+    private static ApiKeyRecord? Find(SqliteConnection connection, SqliteTransaction? tx, string keyId)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = $"SELECT {Columns} FROM api_keys WHERE key_id = $id";
+        command.Parameters.AddWithValue("$id", keyId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    private static ApiKeyRecord Read(SqliteDataReader r) => new(
+        r.GetString(0),
+        r.GetString(1),
+        r.GetString(2),
+        SecurityValidator.Roles(r.GetString(3)),
+        r.GetString(4),
+        TimeCodec.FromUnixMs(r.GetInt64(5)),
+        r.IsDBNull(6) ? null : TimeCodec.FromUnixMs(r.GetInt64(6)),
+        new ApiKeyLimits(
+            r.IsDBNull(7) ? null : r.GetDouble(7),
+            r.IsDBNull(8) ? null : r.GetInt32(8),
+            r.IsDBNull(9) ? null : r.GetInt32(9)));
+}

@@ -1,0 +1,113 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Validation;
+using Microsoft.Data.Sqlite;
+
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>SQLite <see cref="IModelCatalogueStore"/>.</summary>
+internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) : IModelCatalogueStore
+{
+    public ValueTask<StorageResult<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+        return storage.WriteAsync<ModelListing>("claim model", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
+            command.CommandText = """
+                INSERT INTO model_listings (name, owner, visibility, created_at, updated_at) VALUES ($name, $owner, $vis, $now, $now)
+                ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
+                WHERE model_listings.owner = excluded.owner
+                """;
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$owner", tenant);
+            command.Parameters.AddWithValue("$vis", SecurityValidator.Visibility(visibility));
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            command.ExecuteNonQuery();
+            return Get(connection, tx, name)!;
+        }, cancellationToken);
+    }
+
+    public ValueTask<StorageResult<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.ModelName(name) is { } invalid) return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+        return storage.ReadAsync<ModelListing>("get model listing", connection =>
+            Get(connection, null, name) is { } listing ? listing : StorageError.NotFound("model"));
+    }
+
+    public ValueTask<StorageResult<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
+        storage.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
+
+    public ValueTask<StorageResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+        ChangeShare(tenant, name, grantee, "INSERT INTO model_shares (name, grantee) VALUES ($name, $grantee) ON CONFLICT DO NOTHING", "share model", cancellationToken);
+
+    public ValueTask<StorageResult<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+        ChangeShare(tenant, name, grantee, "DELETE FROM model_shares WHERE name = $name AND grantee = $grantee", "unshare model", cancellationToken);
+
+    public ValueTask<StorageResult<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<bool>>(invalid);
+        return storage.WriteAsync<bool>("delete model listing", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "DELETE FROM model_listings WHERE name = $name AND owner = $owner";
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$owner", tenant);
+            return command.ExecuteNonQuery() > 0 ? true : StorageError.NotFound("model");
+        }, cancellationToken);
+    }
+
+    private ValueTask<StorageResult<ModelListing>> ChangeShare(
+        string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
+            return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+        return storage.WriteAsync<ModelListing>(operation, (connection, tx) =>
+        {
+            if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant) return StorageError.NotFound("model");
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = sql + "; UPDATE model_listings SET updated_at = $now WHERE name = $name";
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$grantee", grantee);
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            command.ExecuteNonQuery();
+            return Get(connection, tx, name)!;
+        }, cancellationToken);
+    }
+
+    private static ModelListing? Get(SqliteConnection connection, SqliteTransaction? tx, string name) =>
+        Query(connection, tx, name).FirstOrDefault();
+
+    private static List<ModelListing> Query(SqliteConnection connection, SqliteTransaction? tx, string? name)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
+            FROM model_listings l LEFT JOIN model_shares s ON s.name = l.name
+            WHERE $name IS NULL OR l.name = $name
+            ORDER BY l.name, s.grantee
+            """;
+        command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        var list = new List<ModelListing>();
+        List<string>? grantees = null;
+        while (reader.Read())
+        {
+            var current = reader.GetString(0);
+            if (list.Count == 0 || list[^1].Name != current)
+            {
+                grantees = [];
+                list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
+                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))));
+            }
+            if (!reader.IsDBNull(5)) grantees!.Add(reader.GetString(5));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,58 @@
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Storage.Validation;
+
+/// <summary>Input rules of the key and market stores, checked before any database work (same for both providers).</summary>
+internal static class SecurityValidator
+{
+    public static StorageError? KeyId(string? keyId) =>
+        ApiKeyRules.IsValidKeyId(keyId) ? null : StorageError.Invalid("keyId", "must be 8-32 lower-case letters or digits");
+
+    public static StorageError? ModelName(string? name, string field = "name") =>
+        ModelListing.IsValidName(name) ? null : StorageError.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit");
+
+    public static StorageError? Key(ApiKeyRecord? key)
+    {
+        if (key is null) return StorageError.Invalid("key", "must not be null");
+        var failures = new List<ValidationFailure>();
+        if (!ApiKeyRules.IsValidKeyId(key.KeyId)) failures.Add(new(-1, nameof(key.KeyId), "must be 8-32 lower-case letters or digits"));
+        if (InputValidator.Tenant(key.Tenant) is { } tenant) failures.AddRange(tenant.Failures);
+        if (key.Name is null || key.Name.Length > ApiKeyRules.MaxNameLength || key.Name.Any(char.IsControl))
+            failures.Add(new(-1, nameof(key.Name), $"must be at most {ApiKeyRules.MaxNameLength} characters without control characters"));
+        if (key.Roles is null || key.Roles.Count == 0 || key.Roles.Any(r => !ApiKeyRules.Roles.Contains(r)))
+            failures.Add(new(-1, nameof(key.Roles), $"must be a non-empty subset of {string.Join(", ", ApiKeyRules.Roles)}"));
+        if (key.SecretHash is not { Length: 64 } || !key.SecretHash.All(char.IsAsciiHexDigitLower))
+            failures.Add(new(-1, nameof(key.SecretHash), "must be 64 lower-case hex characters"));
+        if (key.Limits is null) failures.Add(new(-1, nameof(key.Limits), "must not be null"));
+        else
+        {
+            if (key.Limits.RequestsPerSecond is { } rps && !(double.IsFinite(rps) && rps > 0))
+                failures.Add(new(-1, "RequestsPerSecond", "must be a positive finite number"));
+            if (key.Limits.Burst is < 1) failures.Add(new(-1, "Burst", "must be at least 1"));
+            if (key.Limits.MaxConcurrentRequests is < 1) failures.Add(new(-1, "MaxConcurrentRequests", "must be at least 1"));
+        }
+        return failures.Count == 0 ? null : StorageError.Invalid(failures);
+    }
+
+    public static string Roles(IReadOnlyList<string> roles) => string.Join(',', roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    public static IReadOnlyList<string> Roles(string stored) => stored.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    public static string Visibility(ModelVisibility visibility) => visibility switch
+    {
+        ModelVisibility.Private => "private",
+        ModelVisibility.Tenant => "tenant",
+        ModelVisibility.Public => "public",
+        _ => throw new ArgumentOutOfRangeException(nameof(visibility)),
+    };
+
+    public static ModelVisibility Visibility(string stored) => stored switch
+    {
+        "private" => ModelVisibility.Private,
+        "tenant" => ModelVisibility.Tenant,
+        _ => ModelVisibility.Public,
+    };
+
+    public static StorageError? VisibilityValue(ModelVisibility visibility) =>
+        Enum.IsDefined(visibility) ? null : StorageError.Invalid("visibility", "must be private, tenant or public");
+}

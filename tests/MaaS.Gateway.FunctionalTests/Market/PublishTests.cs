@@ -1,0 +1,164 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using MaaS.Gateway.FunctionalTests.Security;
+using MaaS.Models.Examples;
+
+namespace MaaS.Gateway.FunctionalTests.Market;
+
+public sealed class PublishTests
+{
+    private static readonly string Infer = SecureGateway.MlpInfer();
+
+    [Fact]
+    public async Task Publish_ValidModelTwice_Versions1And2ServeAndFilesInPlace()
+    {
+        await using var gateway = SecureGateway.Start();
+        string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
+        byte[] onnx = ExampleMlp.BuildOnnx();
+
+        var (first, firstBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "private"));
+        var (second, secondBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "public"));
+        using var v1 = await gateway.SendAsync(HttpMethod.Post, "/v2/models/churn/versions/1/infer", admin, Infer);
+        var (latest, latestBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/churn/infer", admin, Infer);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(1, firstBody!["version"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(2, secondBody!["version"]!.GetValue<long>());
+        Assert.Equal("public", secondBody["visibility"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
+        Assert.Equal("2", latestBody!["model_version"]!.GetValue<string>());
+        string folder = Path.Combine(gateway.Repository.Root, "churn");
+        Assert.Equal(onnx, File.ReadAllBytes(Path.Combine(folder, "2", "model.onnx")));
+        Assert.Contains("\"accuracy\"", File.ReadAllText(Path.Combine(folder, "2", "card.json")));
+        Assert.Contains("\"tenant:acme\"", File.ReadAllText(Path.Combine(folder, "model.json")));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(gateway.Repository.Root), p => Path.GetFileName(p).StartsWith('.'));
+    }
+
+    public static TheoryData<string> HostileUploads() => new()
+    {
+        "not-onnx", "truncated", "huge", "traversal-name", "upper-case-name", "labels-disagree", "inputs-disagree",
+        "card-not-json", "card-not-object", "card-missing", "model-missing", "external-data", "name-of-bundled-model",
+        "name-of-other-tenant", "bad-visibility", "deep-card",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileUploads))]
+    public async Task Publish_HostileUpload_RefusedWithClearMessageAndNothingChanges(string attack)
+    {
+        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString() });
+        string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
+        string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
+        byte[] onnx = ExampleMlp.BuildOnnx();
+        Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(globex, onnx, SecureGateway.MlpCard("globex-model", "public"))).Response.StatusCode);
+        var before = Snapshot(gateway.Repository.Root);
+
+        var (response, body) = attack switch
+        {
+            "not-onnx" => await gateway.PublishAsync(acme, RandomNumberGenerator.GetBytes(4096), SecureGateway.MlpCard("x1")),
+            "truncated" => await gateway.PublishAsync(acme, onnx[..(onnx.Length / 2)], SecureGateway.MlpCard("x1")),
+            "huge" => await gateway.PublishAsync(acme, [.. onnx, .. new byte[200 * 1024]], SecureGateway.MlpCard("x1")),
+            "traversal-name" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("../../evil")),
+            "upper-case-name" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("Evil")),
+            "labels-disagree" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", labels: ["yes", "no"])),
+            "inputs-disagree" => await gateway.PublishAsync(acme, onnx, """{"name":"x1","task":"classification","inputs":["pixels"]}"""),
+            "card-not-json" => await gateway.PublishAsync(acme, onnx, "{name: x1"),
+            "card-not-object" => await gateway.PublishAsync(acme, onnx, "[1,2,3]"),
+            "card-missing" => await PostFormAsync(gateway, acme, onnx, card: null),
+            "model-missing" => await PostFormAsync(gateway, acme, onnx: null, SecureGateway.MlpCard("x1")),
+            "external-data" => await gateway.PublishAsync(acme, [.. onnx, .. ExternalDataGraph()], SecureGateway.MlpCard("x1")),
+            "name-of-bundled-model" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("example-mlp")),
+            "name-of-other-tenant" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("globex-model")),
+            "bad-visibility" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "everyone")),
+            "deep-card" => await gateway.PublishAsync(acme, onnx, """{"name":"x1","task":"t","deep":""" + new string('[', 100) + new string(']', 100) + "}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(attack)),
+        };
+
+        string expectedFragment = attack switch
+        {
+            "not-onnx" or "truncated" => "not a loadable ONNX model",
+            "huge" => "larger than",
+            "traversal-name" or "upper-case-name" => "card.name must be 1-64 of [a-z0-9-_]",
+            "labels-disagree" => "card has 2 labels but output 'logits' has 3 classes",
+            "inputs-disagree" => "card.inputs [pixels] do not match the model's inputs [input]",
+            "card-not-json" or "deep-card" => "card is not valid JSON",
+            "card-not-object" => "card must be a JSON object",
+            "card-missing" => "'card'",
+            "model-missing" => "'model'",
+            "external-data" => "external tensor data",
+            "name-of-bundled-model" or "name-of-other-tenant" => "is taken",
+            "bad-visibility" => "card.visibility must be private, tenant or public",
+            _ => "?",
+        };
+        int expectedStatus = attack switch { "huge" => 413, "name-of-bundled-model" or "name-of-other-tenant" => 409, _ => 400 };
+        Assert.True(expectedStatus == (int)response.StatusCode, $"{attack}: {(int)response.StatusCode} {body}");
+        Assert.Contains(expectedFragment, body!["detail"]!.GetValue<string>());
+        Assert.Equal(before, Snapshot(gateway.Repository.Root));
+        using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, Infer);
+        using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex-model/infer", acme, Infer);
+        var (_, listing) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", acme);
+        Assert.Equal(HttpStatusCode.OK, bundled.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(["example-mlp", "globex-model"], listing!.AsArray().Select(m => m!["name"]!.GetValue<string>()).Order());
+        var (_, owner) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/globex-model", globex);
+        Assert.Equal("globex", owner!["owner"]!.GetValue<string>());
+        Assert.Equal("public", owner["visibility"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Delete_OwnersAdmin_FolderListingAndServingGone()
+    {
+        await using var gateway = SecureGateway.Start();
+        string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
+        Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone", "public"))).Response.StatusCode);
+
+        using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/gone", admin);
+        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/gone/infer", admin, Infer);
+        var (again, _) = await gateway.PublishAsync(await gateway.CreateKeyAsync("globex", ["admin"]), ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone"));
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, infer.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+    }
+
+    /// <summary>Every file under the repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
+    private static string Snapshot(string root) => string.Join('\n', Directory
+        .EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
+        .Order(StringComparer.Ordinal)
+        .Select(p => File.Exists(p)
+            ? $"{Path.GetRelativePath(root, p)} {new FileInfo(p).Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}"
+            : Path.GetRelativePath(root, p) + "/"));
+
+    /// <summary>A ModelProto fragment (graph with an initializer stored in an external file outside the upload).</summary>
+    private static byte[] ExternalDataGraph()
+    {
+        byte[] location = Encoding.ASCII.GetBytes("../../etc/passwd");
+        byte[] entry = [0x0A, 8, .. "location"u8, 0x12, (byte)location.Length, .. location];
+        byte[] tensor = [0x42, 1, (byte)'w', 0x70, 1, 0x6A, (byte)entry.Length, .. entry];
+        byte[] graph = [0x2A, (byte)tensor.Length, .. tensor];
+        return [0x3A, (byte)graph.Length, .. graph];
+    }
+
+    private static async Task<(HttpResponseMessage Response, System.Text.Json.Nodes.JsonNode? Body)> PostFormAsync(SecureGateway gateway, string key, byte[]? onnx, string? card)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models");
+        SecureGateway.Authorize(request, key, apiKeyHeader: false);
+        var form = new MultipartFormDataContent();
+        if (onnx is not null)
+        {
+            form.Add(new ByteArrayContent(onnx), "model", "model.onnx");
+        }
+
+        if (card is not null)
+        {
+            form.Add(new StringContent(card), "card");
+        }
+
+        form.Add(new StringContent("x"), "other");
+        request.Content = form;
+        var response = await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return (response, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)));
+    }
+}

@@ -1,0 +1,255 @@
+using MaaS.Storage.Abstractions;
+using static MaaS.Storage.Tests.TestData;
+
+namespace MaaS.Storage.Tests.Contract;
+
+/// <summary>
+/// The behaviour every <see cref="ISecurityStorage"/> must show (keys and model market). Each test uses its own
+/// tenants, key ids and model names, so tests sharing one database never see each other's rows.
+/// </summary>
+public abstract class SecurityStorageContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Created = new(2026, 4, 1, 8, 30, 15, 123, TimeSpan.Zero);
+    private ISecurityStorage? _storage;
+
+    protected string Tenant { get; } = NewTenant();
+
+    protected ISecurityStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    protected abstract ValueTask<ISecurityStorage> OpenAsync();
+
+    public async ValueTask InitializeAsync() => _storage = await OpenAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_storage is not null) await _storage.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    private static string NewKeyId() => Guid.NewGuid().ToString("N")[..16];
+
+    private static string NewModel() => "m-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static ApiKeyRecord Key(string tenant, string? id = null, string[]? roles = null, ApiKeyLimits? limits = null) =>
+        new(id ?? NewKeyId(), tenant, "ci key", roles ?? [ApiKeyRules.AppRole], new string('a', 60) + "0f9e", Created, null, limits ?? ApiKeyLimits.Default);
+
+    [Fact]
+    public async Task CreateAsync_ThenFind_RoundTripsEveryField()
+    {
+        var key = Key(Tenant, roles: [ApiKeyRules.AppRole, ApiKeyRules.AdminRole], limits: new ApiKeyLimits(12.5, 30, 4));
+
+        var created = await Storage.Keys.CreateAsync(key, Ct);
+        var found = await Storage.Keys.FindAsync(key.KeyId, Ct);
+
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.True(found.IsSuccess, found.ToString());
+        var f = found.Value;
+        Assert.Equal((key.KeyId, key.Tenant, key.Name, key.SecretHash, key.CreatedAt, key.RevokedAt, key.Limits),
+            (f.KeyId, f.Tenant, f.Name, f.SecretHash, f.CreatedAt, f.RevokedAt, f.Limits));
+        Assert.Equal(["admin", "app"], f.Roles);
+        Assert.True(f.IsActive);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameIdTwice_SecondRefusedFirstKept()
+    {
+        var key = Key(Tenant);
+        Assert.True((await Storage.Keys.CreateAsync(key, Ct)).IsSuccess);
+
+        var again = await Storage.Keys.CreateAsync(key with { Tenant = NewTenant(), Name = "thief" }, Ct);
+
+        Assert.Equal(StorageErrorKind.InvalidInput, again.Error?.Kind);
+        Assert.Equal(Tenant, (await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.Tenant);
+    }
+
+    [Fact]
+    public async Task CreateAsync_BrokenRecord_ReportsEveryRuleAndStoresNothing()
+    {
+        var bad = new ApiKeyRecord("BAD ID", "bad tenant!", "x\n", ["root"], "nothex", Created, null, new ApiKeyLimits(double.NaN, 0, -1));
+
+        var result = await Storage.Keys.CreateAsync(bad, Ct);
+
+        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(["KeyId", "tenant", "Name", "Roles", "SecretHash", "RequestsPerSecond", "Burst", "MaxConcurrentRequests"],
+            result.Error!.Failures.Select(f => f.Field));
+    }
+
+    [Fact]
+    public async Task FindAsync_UnknownId_NotFound()
+    {
+        Assert.Equal(StorageErrorKind.NotFound, (await Storage.Keys.FindAsync(NewKeyId(), Ct)).Error?.Kind);
+        Assert.Equal(StorageErrorKind.InvalidInput, (await Storage.Keys.FindAsync("../etc", Ct)).Error?.Kind);
+    }
+
+    [Fact]
+    public async Task ListAsync_TwoTenants_EachSeesOnlyItsKeysInCreationOrder()
+    {
+        var other = NewTenant();
+        var a1 = Key(Tenant) with { CreatedAt = Created };
+        var a2 = Key(Tenant) with { CreatedAt = Created.AddSeconds(1) };
+        var b1 = Key(other);
+        foreach (var k in new[] { a2, b1, a1 }) Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+
+        var mine = await Storage.Keys.ListAsync(Tenant, Ct);
+        var theirs = await Storage.Keys.ListAsync(other, Ct);
+
+        Assert.Equal([a1.KeyId, a2.KeyId], mine.Value.Select(k => k.KeyId));
+        Assert.Equal([b1.KeyId], theirs.Value.Select(k => k.KeyId));
+    }
+
+    [Fact]
+    public async Task RevokeAsync_OwnKey_StopsBeingActiveAndKeepsFirstRevocationTime()
+    {
+        var key = Key(Tenant);
+        Assert.True((await Storage.Keys.CreateAsync(key, Ct)).IsSuccess);
+
+        var first = await Storage.Keys.RevokeAsync(Tenant, key.KeyId, Created.AddHours(1), Ct);
+        var second = await Storage.Keys.RevokeAsync(Tenant, key.KeyId, Created.AddHours(2), Ct);
+
+        Assert.Equal(Created.AddHours(1), first.Value.RevokedAt);
+        Assert.Equal(Created.AddHours(1), second.Value.RevokedAt);
+        Assert.False((await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.IsActive);
+    }
+
+    [Fact]
+    public async Task RevokeAsync_OtherTenantsKey_NotFoundAndKeyStaysActive()
+    {
+        var key = Key(Tenant);
+        Assert.True((await Storage.Keys.CreateAsync(key, Ct)).IsSuccess);
+
+        var result = await Storage.Keys.RevokeAsync(NewTenant(), key.KeyId, Created, Ct);
+
+        Assert.Equal(StorageErrorKind.NotFound, result.Error?.Kind);
+        Assert.True((await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.IsActive);
+    }
+
+    [Fact]
+    public async Task CountActiveAdminsAsync_MixedKeys_CountsUnrevokedAdminsOfTenantOnly()
+    {
+        var admin = Key(Tenant, roles: ["admin"]);
+        var both = Key(Tenant, roles: ["app", "admin"]);
+        var revoked = Key(Tenant, roles: ["admin"]);
+        foreach (var k in new[] { admin, both, revoked, Key(Tenant), Key(NewTenant(), roles: ["admin"]) })
+            Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+        Assert.True((await Storage.Keys.RevokeAsync(Tenant, revoked.KeyId, Created, Ct)).IsSuccess);
+
+        Assert.Equal(2, (await Storage.Keys.CountActiveAdminsAsync(Tenant, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_NewName_OwnedByTenantWithVisibility()
+    {
+        var name = NewModel();
+
+        var claimed = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct);
+        var updated = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
+
+        Assert.Equal((name, Tenant, ModelVisibility.Private), (claimed.Value.Name, claimed.Value.Owner, claimed.Value.Visibility));
+        Assert.Equal(ModelVisibility.Public, updated.Value.Visibility);
+        Assert.Equal(claimed.Value.CreatedAt, updated.Value.CreatedAt);
+        Assert.Equal(ModelVisibility.Public, (await Storage.Models.GetAsync(name, Ct)).Value.Visibility);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_NameOwnedByOtherTenant_NothingChangesOwnerReturned()
+    {
+        var name = NewModel();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct)).IsSuccess);
+
+        var stolen = await Storage.Models.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
+
+        Assert.Equal(Tenant, stolen.Value.Owner);
+        Assert.Equal(ModelVisibility.Private, (await Storage.Models.GetAsync(name, Ct)).Value.Visibility);
+    }
+
+    [Fact]
+    public async Task ShareAsync_Owner_GranteeListedAndVisibleUnderTenantVisibility()
+    {
+        var name = NewModel();
+        string friend = NewTenant(), stranger = NewTenant();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+
+        var shared = await Storage.Models.ShareAsync(Tenant, name, friend, Ct);
+        var again = await Storage.Models.ShareAsync(Tenant, name, friend, Ct);
+
+        Assert.Equal([friend], shared.Value.SharedWith);
+        Assert.Equal([friend], again.Value.SharedWith);
+        Assert.True(shared.Value.IsVisibleTo(friend));
+        Assert.True(shared.Value.IsVisibleTo(Tenant));
+        Assert.False(shared.Value.IsVisibleTo(stranger));
+        Assert.False((shared.Value with { Visibility = ModelVisibility.Private }).IsVisibleTo(friend));
+    }
+
+    [Fact]
+    public async Task ShareAsync_NotOwner_NotFoundAndNoShare()
+    {
+        var name = NewModel();
+        var intruder = NewTenant();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+
+        var result = await Storage.Models.ShareAsync(intruder, name, intruder, Ct);
+
+        Assert.Equal(StorageErrorKind.NotFound, result.Error?.Kind);
+        Assert.Empty((await Storage.Models.GetAsync(name, Ct)).Value.SharedWith);
+    }
+
+    [Fact]
+    public async Task UnshareAsync_Owner_GranteeRemoved()
+    {
+        var name = NewModel();
+        string a = NewTenant(), b = NewTenant();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Models.ShareAsync(Tenant, name, a, Ct)).IsSuccess);
+        Assert.True((await Storage.Models.ShareAsync(Tenant, name, b, Ct)).IsSuccess);
+
+        var result = await Storage.Models.UnshareAsync(Tenant, name, a, Ct);
+
+        Assert.Equal([b], result.Value.SharedWith);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_OwnerAndStranger_OnlyOwnerDeletesAndSharesGo()
+    {
+        var name = NewModel();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Models.ShareAsync(Tenant, name, NewTenant(), Ct)).IsSuccess);
+
+        var stranger = await Storage.Models.DeleteAsync(NewTenant(), name, Ct);
+        var owner = await Storage.Models.DeleteAsync(Tenant, name, Ct);
+        var reclaimed = await Storage.Models.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
+
+        Assert.Equal(StorageErrorKind.NotFound, stranger.Error?.Kind);
+        Assert.True(owner.Value);
+        Assert.Equal(StorageErrorKind.NotFound, (await Storage.Models.DeleteAsync(Tenant, name, Ct)).Error?.Kind);
+        Assert.Empty(reclaimed.Value.SharedWith);
+    }
+
+    [Fact]
+    public async Task ListAllAsync_SeveralListings_AllWithTheirShares()
+    {
+        string m1 = NewModel(), m2 = NewModel(), friend = NewTenant();
+        Assert.True((await Storage.Models.ClaimAsync(Tenant, m1, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Models.ClaimAsync(friend, m2, ModelVisibility.Public, Ct)).IsSuccess);
+        Assert.True((await Storage.Models.ShareAsync(Tenant, m1, friend, Ct)).IsSuccess);
+
+        var all = (await Storage.Models.ListAllAsync(Ct)).Value;
+
+        Assert.Equal([friend], Assert.Single(all, l => l.Name == m1).SharedWith);
+        Assert.Equal(friend, Assert.Single(all, l => l.Name == m2).Owner);
+    }
+
+    [Theory]
+    [InlineData("../x")]
+    [InlineData("UPPER")]
+    [InlineData("")]
+    [InlineData("-lead")]
+    [InlineData("a b")]
+    public async Task ClaimAsync_InvalidName_Refused(string name)
+    {
+        var result = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
+
+        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+    }
+}
