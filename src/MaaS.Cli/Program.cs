@@ -4,4 +4,5 @@ using MaaS.Cli.Commands;
 var root = new RootCommand("maas: operator tool for the MaaS gateway (train, evaluate, import, publish).");
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(ImportCommand.Create());
+root.Subcommands.Add(TrainCommand.Create());
 return root.Parse(args).Invoke();

@@ -2,6 +2,7 @@ using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
 using MaaS.Gateway.Security;
 using MaaS.Gateway.Telemetry;
 
@@ -13,7 +14,8 @@ builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
 builder.AddModelServing();
 builder.AddGatewaySecurity();
-// Other features register here: builder.AddStorage(), builder.AddRecommendations(), builder.AddTextModels(), ...
+builder.AddTextModels();
+builder.AddRecommendations();
 
 var app = builder.Build();
 
@@ -28,8 +30,9 @@ app.MapOpenInferenceProtocol();
 app.MapModelsV1();
 app.MapMarketV1();
 app.MapKeysV1();
+app.MapTextV1();
+app.MapRecommendationsV1();
 app.MapGatewayMetrics();
-// Other features map here: app.MapRecommendationsV1(), app.MapSentimentV1(), ...
 
 app.Run();
 

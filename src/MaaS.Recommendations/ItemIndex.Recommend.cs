@@ -55,13 +55,11 @@ public sealed partial class ItemIndex
             n = Mmr.Rerank(this, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
         }
 
+        var because = request.Explain ? Explain(picked.AsSpan(0, n), sources.AsSpan(0, n), history, weights) : null;
         var results = new RecommendedItem[n];
         for (int r = 0; r < n; r++)
         {
-            IReadOnlyList<Contribution> because = request.Explain && sources[r] == RecommendationSource.Neighbours
-                ? Explain(picked[r], history, weights)
-                : [];
-            results[r] = new RecommendedItem(Items[picked[r]], scores[r], sources[r], because);
+            results[r] = new RecommendedItem(Items[picked[r]], scores[r], sources[r], because?[r] ?? []);
         }
 
         return new RecommendationResult(RecommendationError.None, results, unknown);
@@ -107,11 +105,13 @@ public sealed partial class ItemIndex
     {
         var ws = ScoringWorkspace.For(ItemCount);
         var acc = ws.Scores.AsSpan(0, ItemCount);
+        long touched = 0;
         for (int k = 0; k < history.Length; k++)
         {
             int h = history[k];
             int start = Offsets[h];
             int length = Offsets[h + 1] - start;
+            touched += length;
             if (Weights.Precision == WeightPrecision.Float32)
             {
                 ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), weights[k]);
@@ -139,13 +139,20 @@ public sealed partial class ItemIndex
             sources[r] = RecommendationSource.Neighbours;
         }
 
-        // Clear only what the history touched, so a call costs O(history × k), not O(items).
-        for (int k = 0; k < history.Length; k++)
+        // Clear only what the history touched (O(history × k)) unless a dense clear of all items is cheaper.
+        if (touched >= ItemCount / 8)
         {
-            int h = history[k];
-            foreach (int j in Neighbours.AsSpan(Offsets[h], Offsets[h + 1] - Offsets[h]))
+            acc.Clear();
+        }
+        else
+        {
+            for (int k = 0; k < history.Length; k++)
             {
-                acc[j] = 0f;
+                int h = history[k];
+                foreach (int j in Neighbours.AsSpan(Offsets[h], Offsets[h + 1] - Offsets[h]))
+                {
+                    acc[j] = 0f;
+                }
             }
         }
 
@@ -186,20 +193,82 @@ public sealed partial class ItemIndex
         return n;
     }
 
-    private Contribution[] Explain(int item, List<int> history, List<float> weights)
+    /// <summary>
+    /// For every neighbour-scored result, the history items with the largest history weight × similarity. One pass over
+    /// the history's neighbour rows marks hits through a result-slot table, instead of a lookup per (result, history) pair.
+    /// </summary>
+    private Contribution[][] Explain(ReadOnlySpan<int> picked, ReadOnlySpan<RecommendationSource> sources, List<int> history, List<float> weights)
     {
-        var top = new List<(float Value, int Item)>(history.Count);
-        for (int k = 0; k < history.Count; k++)
+        var ws = ScoringWorkspace.For(ItemCount);
+        var slots = ws.ResultSlots;
+        for (int r = 0; r < picked.Length; r++)
         {
-            float w = WeightOf(history[k], item);
-            if (w != 0f)
+            if (sources[r] == RecommendationSource.Neighbours)
             {
-                top.Add((w * weights[k], history[k]));
+                slots[picked[r]] = r + 1;
             }
         }
 
-        return top.OrderByDescending(t => t.Value).ThenBy(t => t.Item).Take(ExplanationCount)
-            .Select(t => new Contribution(Items[t.Item], t.Value)).ToArray();
+        var topValue = new float[picked.Length * ExplanationCount];
+        var topItem = new int[picked.Length * ExplanationCount];
+        Array.Fill(topValue, float.NegativeInfinity);
+        Array.Fill(topItem, -1);
+        for (int k = 0; k < history.Count; k++)
+        {
+            int h = history[k];
+            int start = Offsets[h];
+            int length = Offsets[h + 1] - start;
+            var row = Neighbours.AsSpan(start, length);
+            var decoded = ws.Decoded.AsSpan(0, length);
+            Weights.Decode(h, start, length, decoded);
+            for (int p = 0; p < row.Length; p++)
+            {
+                int r = slots[row[p]] - 1;
+                if (r >= 0)
+                {
+                    Insert(topValue.AsSpan(r * ExplanationCount, ExplanationCount), topItem.AsSpan(r * ExplanationCount, ExplanationCount), decoded[p] * weights[k], h);
+                }
+            }
+        }
+
+        var result = new Contribution[picked.Length][];
+        for (int r = 0; r < picked.Length; r++)
+        {
+            slots[picked[r]] = 0;
+            var list = new List<Contribution>(ExplanationCount);
+            for (int e = 0; e < ExplanationCount && topItem[(r * ExplanationCount) + e] >= 0; e++)
+            {
+                list.Add(new Contribution(Items[topItem[(r * ExplanationCount) + e]], topValue[(r * ExplanationCount) + e]));
+            }
+
+            result[r] = [.. list];
+        }
+
+        return result;
+    }
+
+    // Keeps the best few (value desc, then item asc) in a tiny sorted array; item -1 marks an empty slot.
+    private static void Insert(Span<float> values, Span<int> items, float value, int item)
+    {
+        int at = 0;
+        while (at < values.Length && items[at] >= 0 && (values[at] > value || (values[at] == value && items[at] < item)))
+        {
+            at++;
+        }
+
+        if (at == values.Length)
+        {
+            return;
+        }
+
+        for (int m = values.Length - 1; m > at; m--)
+        {
+            values[m] = values[m - 1];
+            items[m] = items[m - 1];
+        }
+
+        values[at] = value;
+        items[at] = item;
     }
 
     private readonly struct RowFilter(int[] neighbours, CandidateFilter inner) : ICandidateFilter

@@ -4,12 +4,14 @@ using System.Globalization;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Import;
+using MaaS.Storage.Seeding;
 
 namespace MaaS.Cli.Commands;
 
 /// <summary>
 /// <c>maas import movielens &lt;dir&gt;</c>: loads a MovieLens release (ml-100k, ml-1m/10m .dat, ml-latest/20m/25m/32m
-/// .csv) into the SQLite file or PostgreSQL database the gateway reads. Parsing lives in MaaS.Storage.Import.
+/// .csv) into the SQLite file or PostgreSQL database the gateway reads; <c>maas import demo</c> loads the synthetic
+/// demo data set. Parsing and generation live in MaaS.Storage (Import/, Seeding/).
 /// </summary>
 internal static class ImportCommand
 {
@@ -17,7 +19,53 @@ internal static class ImportCommand
     {
         var import = new Command("import", "Import interaction data into the MaaS store.");
         import.Subcommands.Add(CreateMovieLens());
+        import.Subcommands.Add(CreateDemo());
         return import;
+    }
+
+    private static Command CreateDemo()
+    {
+        var target = new TargetOptions();
+        var seed = new Option<int>("--seed") { Description = "Seed of the synthetic data set.", DefaultValueFactory = _ => 42 };
+        var command = new Command("demo", "Load the deterministic demo catalogue (300 movies, songs, games) and its synthetic users' events.");
+        target.AddTo(command);
+        command.Options.Add(seed);
+        command.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var opened = await StorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
+            if (!opened.TryGetValue(out var storage, out var openError))
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"import: storage: {openError.Kind}: {openError.Message}").ConfigureAwait(false);
+                return 3;
+            }
+            await using (storage.ConfigureAwait(false))
+            {
+                var tenant = parse.GetRequiredValue(target.Tenant);
+                var data = DemoSeed.Create(parse.GetValue(seed));
+                var items = await storage.Catalog.UpsertAsync(tenant, data.Items, ct).ConfigureAwait(false);
+                if (!items.IsSuccess)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {items.Error.Kind}: {items.Error.Message}").ConfigureAwait(false);
+                    return 1;
+                }
+                long inserted = 0;
+                foreach (var chunk in data.Events.Chunk(StorageLimits.MaxBatchSize))
+                {
+                    var appended = await storage.Events.AppendAsync(tenant, chunk, ct).ConfigureAwait(false);
+                    if (!appended.TryGetValue(out var done, out var error))
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {error.Kind}: {error.Message}").ConfigureAwait(false);
+                        return 1;
+                    }
+                    inserted += done.Inserted;
+                }
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"Demo data: {items.Value} items, {data.Users.Count} users, {data.Events.Count:N0} events ({inserted:N0} new) in tenant {tenant}")).ConfigureAwait(false);
+                return 0;
+            }
+        });
+        return command;
     }
 
     private static Command CreateMovieLens()
@@ -26,24 +74,7 @@ internal static class ImportCommand
         {
             Description = "Folder of a MovieLens release: u.data+u.item, ratings.dat+movies.dat, or ratings.csv+movies.csv.",
         };
-        var sqlite = new Option<FileInfo?>("--sqlite")
-        {
-            Description = "SQLite database file to import into (created when missing). Default: data/maas.db.",
-        };
-        var postgres = new Option<string?>("--postgres")
-        {
-            Description = "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
-        };
-        var schema = new Option<string>("--postgres-schema")
-        {
-            Description = "PostgreSQL schema holding the MaaS tables.",
-            DefaultValueFactory = _ => "maas",
-        };
-        var tenant = new Option<string>("--tenant")
-        {
-            Description = "Tenant the data belongs to.",
-            DefaultValueFactory = _ => StorageLimits.DefaultTenant,
-        };
+        var target = new TargetOptions();
         var batchSize = new Option<int>("--batch-size")
         {
             Description = $"Events per durable write (1..{StorageLimits.MaxBatchSize}).",
@@ -57,38 +88,18 @@ internal static class ImportCommand
 
         var command = new Command("movielens", "Import a MovieLens release: movies into the catalogue, ratings as 'rate' events (re-running adds nothing).")
         {
-            directory, sqlite, postgres, schema, tenant, batchSize,
+            directory, batchSize,
         };
-        command.Validators.Add(result =>
-        {
-            if (result.GetResult(sqlite) is not null && result.GetResult(postgres) is not null)
-                result.AddError("Give --sqlite or --postgres, not both.");
-        });
+        target.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(
             parse.GetRequiredValue(directory),
-            BuildOptions(parse.GetValue(sqlite), parse.GetValue(postgres), parse.GetRequiredValue(schema)),
-            parse.GetRequiredValue(tenant),
+            target.Build(parse),
+            parse.GetRequiredValue(target.Tenant),
             parse.GetValue(batchSize),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             ct));
         return command;
-    }
-
-    private static StorageOptions BuildOptions(FileInfo? sqlite, string? postgres, string schema)
-    {
-        var options = new StorageOptions();
-        if (postgres is not null)
-        {
-            options.Provider = StorageProvider.Postgres;
-            options.Postgres.ConnectionString = postgres;
-            options.Postgres.Schema = schema;
-        }
-        else if (sqlite is not null)
-        {
-            options.Sqlite.Path = sqlite.FullName;
-        }
-        return options;
     }
 
     private static async Task<int> RunAsync(
@@ -132,6 +143,61 @@ internal static class ImportCommand
                 await error.WriteLineAsync($"import: skipped {done.MalformedLines} malformed line(s), e.g. {string.Join("; ", reader.MalformedSamples)}").ConfigureAwait(false);
             }
             return 0;
+        }
+    }
+
+    /// <summary>Where to import to: the options every import subcommand shares.</summary>
+    private sealed class TargetOptions
+    {
+        public Option<FileInfo?> Sqlite { get; } = new("--sqlite")
+        {
+            Description = "SQLite database file to import into (created when missing). Default: data/maas.db.",
+        };
+
+        public Option<string?> Postgres { get; } = new("--postgres")
+        {
+            Description = "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
+        };
+
+        public Option<string> Schema { get; } = new("--postgres-schema")
+        {
+            Description = "PostgreSQL schema holding the MaaS tables.",
+            DefaultValueFactory = _ => "maas",
+        };
+
+        public Option<string> Tenant { get; } = new("--tenant")
+        {
+            Description = "Tenant the data belongs to.",
+            DefaultValueFactory = _ => StorageLimits.DefaultTenant,
+        };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Sqlite);
+            command.Options.Add(Postgres);
+            command.Options.Add(Schema);
+            command.Options.Add(Tenant);
+            command.Validators.Add(result =>
+            {
+                if (result.GetResult(Sqlite) is not null && result.GetResult(Postgres) is not null)
+                    result.AddError("Give --sqlite or --postgres, not both.");
+            });
+        }
+
+        public StorageOptions Build(ParseResult parse)
+        {
+            var options = new StorageOptions();
+            if (parse.GetValue(Postgres) is { } postgres)
+            {
+                options.Provider = StorageProvider.Postgres;
+                options.Postgres.ConnectionString = postgres;
+                options.Postgres.Schema = parse.GetRequiredValue(Schema);
+            }
+            else if (parse.GetValue(Sqlite) is { } sqlite)
+            {
+                options.Sqlite.Path = sqlite.FullName;
+            }
+            return options;
         }
     }
 

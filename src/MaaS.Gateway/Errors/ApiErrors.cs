@@ -71,7 +71,10 @@ public static class ApiErrors
     };
 
     /// <summary>A ProblemDetails result (/v1) for an error; adds Retry-After to 429s.</summary>
-    public static IResult Problem(ApiError error, string? detail = null)
+    public static IResult Problem(ApiError error, string? detail = null) => Problem(error, detail, null);
+
+    /// <summary>A ProblemDetails result (/v1) listing every broken rule under <c>errors</c> (when given); adds Retry-After to 429s.</summary>
+    public static IResult Problem(ApiError error, string? detail, IReadOnlyList<Contracts.V1.FieldProblem>? errors)
     {
         var problem = new ProblemDetails
         {
@@ -81,6 +84,11 @@ public static class ApiErrors
             Type = $"https://maas.dev/errors/{error}",
         };
         problem.Extensions["code"] = error.ToString();
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
         var result = TypedResults.Problem(problem);
         return error.IsRetryable() ? new RetryAfterResult(result, RetryAfterSeconds) : result;
     }

@@ -11,6 +11,7 @@ internal static class ErrorHandlingExtensions
     public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<V2ExceptionHandler>();
         return services;
     }
@@ -35,10 +36,29 @@ internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> log
 
         LogUnhandled(logger, httpContext.Request.Path, exception);
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
-        await httpContext.Response.WriteAsJsonAsync(new V2ErrorResponse("internal server error"), V2JsonContext.Default.V2ErrorResponse, cancellationToken: cancellationToken);
+        await httpContext.Response.WriteAsJsonAsync(new V2ErrorResponse("internal server error"), V2JsonContext.Web.V2ErrorResponse, cancellationToken: cancellationToken);
         return true;
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
     private static partial void LogUnhandled(ILogger logger, string path, Exception exception);
+}
+
+/// <summary>
+/// Unreadable request bodies (malformed JSON, wrong types) are the client's fault: 400 ProblemDetails on /v1, never a 500.
+/// Minimal APIs throw them only in Development; elsewhere they answer an empty 400 that the status-code pages complete.
+/// </summary>
+internal sealed class BadRequestExceptionHandler : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad || httpContext.Request.Path.StartsWithSegments("/v2"))
+        {
+            return false;
+        }
+
+        var result = ApiErrors.Problem(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiError.PayloadTooLarge : ApiError.InvalidRequest, bad.Message);
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
 }

@@ -9,7 +9,7 @@ public static class V2Errors
     /// <summary>An <c>{"error"}</c> result; adds Retry-After to 429s.</summary>
     public static IResult Result(ApiError error, string message)
     {
-        var result = TypedResults.Json(new V2ErrorResponse(message), V2JsonContext.Default.V2ErrorResponse, statusCode: error.StatusCode());
+        var result = TypedResults.Json(new V2ErrorResponse(message), V2JsonContext.Web.V2ErrorResponse, statusCode: error.StatusCode());
         return error.IsRetryable() ? new RetryAfterResult(result, ApiErrors.RetryAfterSeconds) : result;
     }
 

@@ -73,14 +73,16 @@ internal sealed class DynamicBatcher : InferenceExecutor
     {
         var reader = _channel.Reader;
         var batch = new List<BatchItem>(Math.Min(_maxBatchSize, 256));
-        BatchItem? carry = null;
+        // Requests that did not fit the batch being formed (other shape, or too many rows) wait here, in arrival
+        // order, and start the next batches: mixed traffic still merges, and nothing is overtaken indefinitely.
+        var deferred = new List<BatchItem>();
         while (true)
         {
             BatchItem first;
-            if (carry is not null)
+            if (deferred.Count > 0)
             {
-                first = carry;
-                carry = null;
+                first = deferred[0];
+                deferred.RemoveAt(0);
             }
             else if (!reader.TryRead(out first!))
             {
@@ -100,6 +102,20 @@ internal sealed class DynamicBatcher : InferenceExecutor
             batch.Clear();
             batch.Add(first);
             int rows = first.Request.Rows;
+            for (int i = 0; i < deferred.Count && rows < _maxBatchSize; i++)
+            {
+                var waiting = deferred[i];
+                if (waiting.Request.BatchKey == first.Request.BatchKey && rows + waiting.Request.Rows <= _maxBatchSize)
+                {
+                    deferred.RemoveAt(i--);
+                    if (!DropIfCancelled(waiting))
+                    {
+                        batch.Add(waiting);
+                        rows += waiting.Request.Rows;
+                    }
+                }
+            }
+
             long deadline = first.EnqueuedAt + _delayTicks;
             while (rows < _maxBatchSize)
             {
@@ -112,8 +128,8 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
                     if (next.Request.BatchKey != first.Request.BatchKey || rows + next.Request.Rows > _maxBatchSize)
                     {
-                        carry = next;
-                        break;
+                        deferred.Add(next);
+                        continue;
                     }
 
                     batch.Add(next);
@@ -137,19 +153,27 @@ internal sealed class DynamicBatcher : InferenceExecutor
             Execute(batch);
         }
 
+        foreach (var orphan in deferred)
+        {
+            orphan.Completion.TrySetResult(ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version was retired"));
+        }
+
         while (reader.TryRead(out var orphan))
         {
             orphan.Completion.TrySetResult(ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version was retired"));
         }
     }
 
-    /// <summary>Waits until an item may be readable or the time is up; false when the channel is completed.</summary>
+    /// <summary>Waits until an item may be readable or the time is up; false to stop waiting (time up, nothing came, or completed).</summary>
     private async ValueTask<bool> WaitForMoreAsync(ChannelReader<BatchItem> reader, long remainingTicks)
     {
         if (remainingTicks < SpinThreshold)
         {
+            // Below timer resolution: give requests already on their way one scheduling turn, then run. Spinning out
+            // the rest of the window would take a core from the HTTP server on small machines; under load the batch
+            // fills anyway from requests that arrived while the previous one ran.
             await Task.Yield();
-            return true;
+            return reader.TryPeek(out _);
         }
 
         _waitTimer.CancelAfter(TimeSpan.FromSeconds((double)remainingTicks / Stopwatch.Frequency));

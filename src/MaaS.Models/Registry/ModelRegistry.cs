@@ -450,7 +450,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         }
 
         long newest = 0;
-        foreach (long added in disk.Versions.Where(v => !slot.Versions.ContainsKey(v)))
+        var toLoad = disk.Versions.Where(v => !slot.Versions.TryGetValue(v, out var known)
+            || (known.FailedFingerprint is { } before && before != RepositoryScanner.Fingerprint(disk.VersionDirectory(v))));
+        foreach (long added in toLoad.ToList())
         {
             // Loaded fully before it is published: requests never see a half-loaded version.
             var loaded = await LoadVersionSlotAsync(disk, added, cancellationToken).ConfigureAwait(false);
@@ -463,7 +465,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             changes++;
         }
 
-        if (newest > 0 && _options.RetireSupersededVersions)
+        if (newest > 0 && _options.RetireSupersededVersions
+            && newest == versions.Where(kv => kv.Value.State == ModelVersionState.Ready).Max(kv => kv.Key))
         {
             foreach (var (version, older) in versions.Where(kv => kv.Key < newest && kv.Value.State == ModelVersionState.Ready).ToList())
             {
@@ -550,7 +553,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             // Runtime messages carry absolute paths; clients need the reason, not the server's layout.
             string reason = e.Message.Replace(RepositoryPath, "<repository>", StringComparison.Ordinal);
             LogLoadFailed(_logger, disk.Name, version, reason);
-            return VersionSlot.Unavailable(version, reason);
+            return VersionSlot.Unavailable(version, reason) with { FailedFingerprint = RepositoryScanner.Fingerprint(directory) };
         }
     }
 

@@ -45,8 +45,12 @@ internal sealed record ModelSlot(
     }
 }
 
-/// <summary>One version in a snapshot; <see cref="Runtime"/> is set exactly when <see cref="State"/> is Ready.</summary>
-internal sealed record VersionSlot(long Version, ModelVersionState State, string? Reason, ModelVersionRuntime? Runtime)
+/// <summary>
+/// One version in a snapshot; <see cref="Runtime"/> is set exactly when <see cref="State"/> is Ready.
+/// <see cref="FailedFingerprint"/> is set when a load failed: polling retries the version once its files change
+/// (a copy that was still being written when first seen).
+/// </summary>
+internal sealed record VersionSlot(long Version, ModelVersionState State, string? Reason, ModelVersionRuntime? Runtime, string? FailedFingerprint = null)
 {
     public static VersionSlot Unavailable(long version, string reason) => new(version, ModelVersionState.Unavailable, reason, null);
 }

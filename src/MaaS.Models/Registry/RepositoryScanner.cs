@@ -86,6 +86,21 @@ internal static class RepositoryScanner
         return document.RootElement.Clone();
     }
 
+    /// <summary>Sizes and write times of every file in a version folder: changes when anything in it is (re)written.</summary>
+    public static string Fingerprint(string versionDirectory)
+    {
+        if (!Directory.Exists(versionDirectory))
+        {
+            return "";
+        }
+
+        var parts = new DirectoryInfo(versionDirectory)
+            .EnumerateFiles("*", SearchOption.AllDirectories)
+            .OrderBy(f => f.FullName, StringComparer.Ordinal)
+            .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}");
+        return string.Join('|', parts);
+    }
+
     /// <summary>Folder names that are safe as model names and URL segments (no path tricks).</summary>
     public static bool IsValidName(string name) =>
         name.Length is > 0 and <= 128

@@ -11,6 +11,7 @@ internal sealed class ScoringWorkspace
         Scores = new float[items];
         Seen = new byte[items];
         Decoded = new float[items];
+        ResultSlots = new int[items];
         PoolPositions = new int[64];
         PoolScores = new float[64];
     }
@@ -20,6 +21,9 @@ internal sealed class ScoringWorkspace
     public byte[] Seen { get; }
 
     public float[] Decoded { get; }
+
+    /// <summary>Result position + 1 per item while explaining, else 0.</summary>
+    public int[] ResultSlots { get; }
 
     public int[] PoolPositions { get; private set; }
 

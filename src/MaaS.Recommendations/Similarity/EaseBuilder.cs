@@ -42,9 +42,9 @@ internal static class EaseBuilder
 
         var rows = new int[n][];
         var weights = new float[n][];
-        Parallel.For(0, n, parallel, () => (new float[n], new int[o.TopK], new float[o.TopK]), (i, _, ws) =>
+        Parallel.For(0, n, parallel, () => (new float[n], new int[o.TopK], new float[o.TopK], new float[n]), (i, _, ws) =>
         {
-            var (buf, pos, val) = ws;
+            var (buf, pos, val, scratch) = ws;
             TensorPrimitives.Multiply(g.AsSpan(i * n, n), negInvDiag, buf);
             buf[i] = 0f;
             if (o.Locality != 1f)
@@ -54,10 +54,9 @@ internal static class EaseBuilder
                 TensorPrimitives.Pow(buf, o.Locality, buf);
             }
 
-            int kept = TopKSelector.Select(buf, o.TopK, 0f, default(AcceptAll), pos, val);
+            int kept = ThresholdSelector.Select(buf, o.TopK, 0f, pos, val, scratch);
             rows[i] = pos.AsSpan(0, kept).ToArray();
             weights[i] = val.AsSpan(0, kept).ToArray();
-            Array.Sort(rows[i], weights[i]);
             return ws;
         }, _ => { });
         return NeighbourGraph.FromRows(rows, weights);

@@ -30,6 +30,11 @@ internal static class SimilarityBuilder
         }
 
         int nItems = matrix.Items.Count;
+        if (nItems == 0)
+        {
+            return new NeighbourGraph([0], [], []);
+        }
+
         float[] userFactor = UserFactors(matrix, options.UserDegreeExponent);
         var (sourceDenominator, targetDenominator) = Denominators(matrix, options);
         var rows = new int[nItems][];
@@ -89,16 +94,14 @@ internal static class SimilarityBuilder
             TensorPrimitives.Pow(co, o.Locality, co);
         }
 
-        int kept = TopKSelector.Select(co, o.TopK, 0f, default(AcceptAll), ws.HeapPositions, ws.HeapValues);
+        int kept = ThresholdSelector.Select(co, o.TopK, 0f, ws.HeapPositions, ws.HeapValues, ws.Scratch);
         var items = new int[kept];
-        var weights = new float[kept];
+        var weights = ws.HeapValues.AsSpan(0, kept).ToArray();
         for (int r = 0; r < kept; r++)
         {
             items[r] = idx[ws.HeapPositions[r]];
-            weights[r] = ws.HeapValues[r];
         }
 
-        Array.Sort(items, weights);
         return (items, weights);
     }
 

@@ -13,7 +13,10 @@ public interface IEventStore
     /// </summary>
     /// <param name="tenant">Tenant key, e.g. <see cref="StorageLimits.DefaultTenant"/>.</param>
     /// <param name="events">At most <see cref="StorageLimits.MaxBatchSize"/> events; the list is not retained.</param>
-    /// <param name="cancellationToken">Cancels before commit; a cancelled append writes nothing.</param>
+    /// <param name="cancellationToken">
+    /// Honoured until the write starts (then an <see cref="OperationCanceledException"/> is thrown and nothing is
+    /// written); once the write has started the call completes normally.
+    /// </param>
     ValueTask<StorageResult<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default);
 

@@ -19,27 +19,8 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         try
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            return await database.WriteAsync((_, tx) =>
-            {
-                var upsert = database.WriterCommands.UpsertItem;
-                upsert.Transaction = tx;
-                var p = upsert.Parameters;
-                p[0].Value = tenant;
-                foreach (var item in items)
-                {
-                    p[1].Value = item.ItemId;
-                    p[2].Value = ItemKinds.ToText(item.Kind);
-                    p[3].Value = item.Title;
-                    p[4].Value = LabelCodec.Encode(item.Genres);
-                    p[5].Value = LabelCodec.Encode(item.Tags);
-                    p[6].Value = (object?)item.Text ?? DBNull.Value;
-                    p[7].Value = DateText(item.AvailableFrom);
-                    p[8].Value = DateText(item.AvailableUntil);
-                    p[9].Value = now;
-                    upsert.ExecuteNonQuery();
-                }
-                return items.Count;
-            }, cancellationToken).ConfigureAwait(false);
+            return await database.WriteAsync(
+                (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
@@ -159,6 +140,4 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         reader.IsDBNull(6) ? null : DateOnly.ParseExact(reader.GetString(6), "yyyy-MM-dd", CultureInfo.InvariantCulture),
         reader.IsDBNull(7) ? null : DateOnly.ParseExact(reader.GetString(7), "yyyy-MM-dd", CultureInfo.InvariantCulture));
 
-    private static object DateText(DateOnly? date) =>
-        date is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
 }

@@ -17,50 +17,14 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         if (events.Count == 0) return new AppendResult(0, 0);
         try
         {
-            var inserted = await database.WriteAsync((_, tx) => Insert(tx, tenant, events), cancellationToken).ConfigureAwait(false);
+            var inserted = await database.WriteAsync(
+                (_, _) => SqliteMutations.InsertEvents(database.WriterCommands, tenant, events), cancellationToken).ConfigureAwait(false);
             return new AppendResult(events.Count, inserted);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
             return database.Fail(ex, "append");
         }
-    }
-
-    private int Insert(SqliteTransaction tx, string tenant, IReadOnlyList<InteractionEvent> events)
-    {
-        var insert = database.WriterCommands.InsertEvent;
-        insert.Transaction = tx;
-        var p = insert.Parameters;
-        p[0].Value = tenant;
-        // Users widened by this batch: only newly inserted events count, so a replayed batch changes nothing.
-        var seen = new Dictionary<string, (long First, long Last)>(StringComparer.Ordinal);
-        var inserted = 0;
-        foreach (var e in events)
-        {
-            var ts = TimeCodec.ToUnixMs(e.Timestamp);
-            p[1].Value = e.EventId;
-            p[2].Value = e.UserId;
-            p[3].Value = e.ItemId;
-            p[4].Value = e.Type;
-            p[5].Value = (double)e.Value;
-            p[6].Value = ts;
-            if (insert.ExecuteNonQuery() == 0) continue;
-            inserted++;
-            seen[e.UserId] = seen.TryGetValue(e.UserId, out var span) ? (Math.Min(span.First, ts), Math.Max(span.Last, ts)) : (ts, ts);
-        }
-
-        var upsert = database.WriterCommands.UpsertUser;
-        upsert.Transaction = tx;
-        var u = upsert.Parameters;
-        u[0].Value = tenant;
-        foreach (var (userId, (first, last)) in seen)
-        {
-            u[1].Value = userId;
-            u[2].Value = first;
-            u[3].Value = last;
-            upsert.ExecuteNonQuery();
-        }
-        return inserted;
     }
 
     public ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
@@ -143,21 +107,8 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
         try
         {
-            return await database.WriteAsync((connection, tx) =>
-            {
-                using var events = connection.CreateCommand();
-                events.Transaction = tx;
-                events.CommandText = "DELETE FROM events WHERE tenant = $tenant AND user_id = $user";
-                events.Parameters.AddWithValue("$tenant", tenant);
-                events.Parameters.AddWithValue("$user", userId);
-                var deleted = events.ExecuteNonQuery();
-                using var user = connection.CreateCommand();
-                user.Transaction = tx;
-                user.CommandText = "DELETE FROM users WHERE tenant = $tenant AND user_id = $user";
-                user.Parameters.AddWithValue("$tenant", tenant);
-                user.Parameters.AddWithValue("$user", userId);
-                return new EraseResult(deleted, user.ExecuteNonQuery() > 0);
-            }, cancellationToken).ConfigureAwait(false);
+            return await database.WriteAsync(
+                (connection, tx) => SqliteMutations.EraseUser(connection, tx, tenant, userId), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {

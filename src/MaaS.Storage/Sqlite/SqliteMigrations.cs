@@ -9,7 +9,9 @@ internal static class SqliteMigrations
 {
     private static readonly string[] Scripts =
     [
-        // Version 1. events.seq is the rowid: arrival order, and the keyset for streaming.
+        // Version 1. events.seq is the rowid: arrival order, and the keyset for streaming. ix_events_tenant (which
+        // carries the rowid) lets "tenant = ? AND seq > ? ORDER BY seq" walk one tenant in order; without it the
+        // planner picks the (tenant, event_id) index and sorts every page in a temp b-tree.
         // Times are Unix milliseconds (UTC); dates are ISO yyyy-MM-dd text.
         """
         CREATE TABLE events (

@@ -4,14 +4,14 @@ namespace MaaS.Storage.Sqlite;
 public enum SqliteDurability
 {
     /// <summary>
-    /// <c>synchronous=FULL</c>: every commit fsyncs the WAL, so an acknowledged append survives power loss.
+    /// <c>synchronous=FULL</c>: every commit fsyncs the WAL, so an acknowledged write survives power loss.
     /// The default, because the gateway acknowledges events only once they are durable.
     /// </summary>
     Full,
 
     /// <summary>
     /// <c>synchronous=NORMAL</c>: commits survive a process crash but the last ones may roll back on power loss
-    /// (the WAL is fsynced only at checkpoints). For imports and tests where speed beats that guarantee.
+    /// (the WAL is fsynced only at checkpoints). Not durable; for throwaway imports and tests.
     /// </summary>
     Normal,
 }

@@ -1,64 +1,108 @@
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// The hot write statements, prepared once on the writer connection and reused for every row of every batch
-/// (only parameter values change), so ingestion does not re-parse SQL per row.
+/// The hot write statements, prepared once on the writer connection and reused for every row of every batch.
+/// Events and user rows go through SQLite's C API directly (bind, step, reset): Microsoft.Data.Sqlite's per-execute
+/// bookkeeping (a reader object, boxed parameter values) cost more than the insert itself at ingestion rates.
+/// Use only on the writer, inside its transaction, under its lock.
 /// </summary>
 internal sealed class SqliteWriterCommands : IDisposable
 {
+    private readonly sqlite3 _db;
+    private readonly sqlite3_stmt _insertEvent;
+    private readonly sqlite3_stmt _upsertUser;
+
     public SqliteWriterCommands(SqliteConnection writer)
     {
-        InsertEvent = Create(writer,
-            """
-            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts)
-            VALUES ($tenant, $event_id, $user_id, $item_id, $type, $value, $ts)
+        _db = writer.Handle ?? throw new InvalidOperationException("writer connection is not open");
+        _insertEvent = Prepare("""
+            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             ON CONFLICT (tenant, event_id) DO NOTHING
-            """,
-            ("$tenant", SqliteType.Text), ("$event_id", SqliteType.Text), ("$user_id", SqliteType.Text),
-            ("$item_id", SqliteType.Text), ("$type", SqliteType.Text), ("$value", SqliteType.Real), ("$ts", SqliteType.Integer));
-        UpsertUser = Create(writer,
-            """
-            INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES ($tenant, $user_id, $first, $last)
+            """);
+        // The WHERE skips rewriting a row (and dirtying its page) when the batch does not widen the user's span.
+        _upsertUser = Prepare("""
+            INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4)
             ON CONFLICT (tenant, user_id) DO UPDATE SET
                 first_seen = min(first_seen, excluded.first_seen),
                 last_seen = max(last_seen, excluded.last_seen)
-            """,
-            ("$tenant", SqliteType.Text), ("$user_id", SqliteType.Text), ("$first", SqliteType.Integer), ("$last", SqliteType.Integer));
-        UpsertItem = Create(writer,
-            """
+            WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen
+            """);
+        UpsertItem = writer.CreateCommand();
+        UpsertItem.CommandText = """
             INSERT INTO items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
             VALUES ($tenant, $item_id, $kind, $title, $genres, $tags, $text, $from, $until, $updated)
             ON CONFLICT (tenant, item_id) DO UPDATE SET
                 kind = excluded.kind, title = excluded.title, genres = excluded.genres, tags = excluded.tags,
                 text = excluded.text, available_from = excluded.available_from,
                 available_until = excluded.available_until, updated_at = excluded.updated_at
-            """,
+            """;
+        foreach (var (name, type) in new[]
+        {
             ("$tenant", SqliteType.Text), ("$item_id", SqliteType.Text), ("$kind", SqliteType.Text), ("$title", SqliteType.Text),
             ("$genres", SqliteType.Text), ("$tags", SqliteType.Text), ("$text", SqliteType.Text), ("$from", SqliteType.Text),
-            ("$until", SqliteType.Text), ("$updated", SqliteType.Integer));
+            ("$until", SqliteType.Text), ("$updated", SqliteType.Integer),
+        })
+        {
+            UpsertItem.Parameters.Add(name, type);
+        }
+        UpsertItem.Prepare();
     }
 
-    public SqliteCommand InsertEvent { get; }
-
-    public SqliteCommand UpsertUser { get; }
-
+    /// <summary>Catalogue upserts are rare and small: the ordinary ADO.NET command is fine there.</summary>
     public SqliteCommand UpsertItem { get; }
+
+    /// <summary>Inserts one event unless its id is already stored; returns whether a row was inserted.</summary>
+    public bool InsertEvent(string tenant, string eventId, string userId, string itemId, string type, double value, long ts)
+    {
+        var s = _insertEvent;
+        Check(raw.sqlite3_bind_text(s, 1, tenant));
+        Check(raw.sqlite3_bind_text(s, 2, eventId));
+        Check(raw.sqlite3_bind_text(s, 3, userId));
+        Check(raw.sqlite3_bind_text(s, 4, itemId));
+        Check(raw.sqlite3_bind_text(s, 5, type));
+        Check(raw.sqlite3_bind_double(s, 6, value));
+        Check(raw.sqlite3_bind_int64(s, 7, ts));
+        Step(s);
+        return raw.sqlite3_changes(_db) == 1;
+    }
+
+    /// <summary>Creates the user row or widens its first/last seen span.</summary>
+    public void UpsertUser(string tenant, string userId, long firstSeen, long lastSeen)
+    {
+        var s = _upsertUser;
+        Check(raw.sqlite3_bind_text(s, 1, tenant));
+        Check(raw.sqlite3_bind_text(s, 2, userId));
+        Check(raw.sqlite3_bind_int64(s, 3, firstSeen));
+        Check(raw.sqlite3_bind_int64(s, 4, lastSeen));
+        Step(s);
+    }
 
     public void Dispose()
     {
-        InsertEvent.Dispose();
-        UpsertUser.Dispose();
+        _insertEvent.Dispose();
+        _upsertUser.Dispose();
         UpsertItem.Dispose();
     }
 
-    private static SqliteCommand Create(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)
+    private sqlite3_stmt Prepare(string sql)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
-        command.Prepare();
-        return command;
+        Check(raw.sqlite3_prepare_v2(_db, sql, out var statement));
+        return statement;
+    }
+
+    private void Step(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        // Reset even on failure so the statement is reusable for the next batch (after the rollback).
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+    }
+
+    private void Check(int rc)
+    {
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
     }
 }

@@ -6,6 +6,8 @@ namespace MaaS.Benchmarks.Recommendations;
 
 /// <summary>Latency of one recommendation for a user with 200 history items (default index on ml-100k).</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class ScoringBenchmarks
 {
     private ItemIndex _index = null!;

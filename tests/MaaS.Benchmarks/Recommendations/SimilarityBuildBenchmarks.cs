@@ -7,6 +7,8 @@ namespace MaaS.Benchmarks.Recommendations;
 
 /// <summary>Item-item similarity build on the shared ml-100k training split (1,682 items, 75k ratings).</summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class SimilarityBuildBenchmarks
 {
     private InteractionMatrix _ratings = null!;

@@ -21,11 +21,21 @@ public sealed class SwaggerTests
             "/v2/models/{name}/ready", "/v2/models/{name}/versions/{version}/ready", "/v2/models/{name}/infer",
             "/v2/models/{name}/versions/{version}/infer", "/v2/repository/index", "/v2/repository/models/{name}/load",
             "/v2/repository/models/{name}/unload", "/v2/repository/models/{name}/default", "/v2/models/{name}/stats",
-            "/v2/models/stats", "/v1/models", "/v1/models/{name}", "/metrics",
+            "/v2/models/stats", "/v2/models/{name}/config", "/v1/models", "/v1/models/{name}", "/metrics",
         ];
         foreach (string path in expected)
         {
             Assert.True(paths.Contains(path), $"swagger.json lacks {path}; it has {string.Join(", ", paths)}");
+        }
+
+        foreach (var (path, item) in body["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                Assert.False(string.IsNullOrEmpty(operation?["summary"]?.GetValue<string>()), $"{method} {path} has no summary");
+                var responses = operation!["responses"]!.AsObject().Select(r => r.Key).ToList();
+                Assert.True(responses.Any(code => code.StartsWith('2')), $"{method} {path} documents no success response: {string.Join(", ", responses)}");
+            }
         }
 
         var infer = body["paths"]!["/v2/models/{name}/infer"]!["post"]!;

@@ -15,11 +15,13 @@ namespace MaaS.Gateway.FunctionalTests.Support;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    private static readonly Lock StartGate = new();
     private readonly Factory _factory;
 
-    private GatewayHost(TestRepository repository, Factory factory, HttpClient client)
+    private GatewayHost(TestRepository repository, string dataDirectory, Factory factory, HttpClient client)
     {
         Repository = repository;
+        DataDirectory = dataDirectory;
         _factory = factory;
         Client = client;
     }
@@ -28,15 +30,23 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The host's own data folder (SQLite file, item-CF index versions); deleted on dispose.</summary>
+    public string DataDirectory { get; }
+
     public IServiceProvider Services => _factory.Services;
 
     public static GatewayHost Start(Action<TestRepository> setup, IDictionary<string, string?>? settings = null)
     {
         var repository = new TestRepository();
         setup(repository);
+        string data = Path.Combine(Path.GetTempPath(), "maas-data-" + Guid.NewGuid().ToString("N"));
         var all = new Dictionary<string, string?>
         {
             ["Serving:RepositoryPath"] = repository.Root,
+            // Each host its own store; no demo data unless a test asks for it.
+            ["Storage:DataDirectory"] = data,
+            ["Storage:SeedDemoDataWhenEmpty"] = "false",
+            ["Recommendations:RebuildIntervalSeconds"] = "0",
             ["Serilog:MinimumLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -46,16 +56,34 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var factory = new Factory(all);
         factory.UseKestrel(0);
-        factory.StartServer();
+        // WebApplicationFactory intercepts Program's host through process-wide diagnostic events; two factories starting
+        // at once (parallel test classes) can cross-wire ("Addresses cannot be modified after the server has started").
+        lock (StartGate)
+        {
+            factory.StartServer();
+        }
+
         var client = factory.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(60);
-        return new GatewayHost(repository, factory, client);
+        return new GatewayHost(repository, data, factory, client);
     }
 
     public async Task<(HttpResponseMessage Response, JsonNode? Body)> PostJsonAsync(string path, string json)
     {
         using var content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         var response = await Client.PostAsync(path, content, TestContext.Current.CancellationToken);
+        return (response, await ReadAsync(response));
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonNode? Body)> SendJsonAsync(HttpMethod method, string path, string? json)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        }
+
+        var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
         return (response, await ReadAsync(response));
     }
 
@@ -70,6 +98,13 @@ public sealed class GatewayHost : IAsyncDisposable
         Client.Dispose();
         await _factory.DisposeAsync();
         Repository.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     private static async Task<JsonNode?> ReadAsync(HttpResponseMessage response)

@@ -143,4 +143,26 @@ public sealed class RecommendTests
     {
         Assert.Equal(RecommendationError.UnknownItem, s_index.SimilarItems(new SimilarItemsRequest("nope")).Error);
     }
+
+    [Fact]
+    public void Recommend_Explain_MatchesPairwiseLookupReference()
+    {
+        var index = TinyCatalogue.Build();
+        string[] history = ["m0", "m1", "m2", "m3", "s0", "blockbuster"];
+        float[] weights = [1f, 2f, 0.5f, 1f, 3f, 1f];
+
+        var result = index.Recommend(new RecommendationRequest(history, Count: 5, Weights: weights, Explain: true, PopularityFallback: false));
+
+        Assert.NotEmpty(result.Items);
+        foreach (var item in result.Items)
+        {
+            index.TryGetItemIndex(item.ItemId, out int j);
+            var expected = history.Select((h, k) => (Id: h, Value: index.WeightOf(Idx(index, h), j) * weights[k]))
+                .Where(c => c.Value != 0f).OrderByDescending(c => c.Value).ThenBy(c => Idx(index, c.Id)).Take(3).ToArray();
+            Assert.Equal(expected.Select(c => c.Id), item.Because.Select(c => c.ItemId));
+            Assert.Equal(expected.Select(c => c.Value), item.Because.Select(c => c.Value));
+        }
+    }
+
+    private static int Idx(ItemIndex index, string id) => index.TryGetItemIndex(id, out int i) ? i : -1;
 }

@@ -22,7 +22,8 @@ public abstract class StorageContractTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => _storage = await OpenAsync();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>xunit calls only this (not Dispose) on a class that has both: derived classes clean up here.</summary>
+    public virtual async ValueTask DisposeAsync()
     {
         if (_storage is not null) await _storage.DisposeAsync();
         GC.SuppressFinalize(this);

@@ -5,7 +5,7 @@ using MaaS.Storage.Tests.Contract;
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>The shared contract against a fresh SQLite file per test (reopen closes and reopens that file).</summary>
-public sealed class SqliteStorageContractTests : StorageContractTests, IDisposable
+public sealed class SqliteStorageContractTests : StorageContractTests
 {
     private readonly TempFolder _folder = new();
 
@@ -16,5 +16,9 @@ public sealed class SqliteStorageContractTests : StorageContractTests, IDisposab
         return result.Value;
     }
 
-    public void Dispose() => _folder.Dispose();
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _folder.Dispose();
+    }
 }

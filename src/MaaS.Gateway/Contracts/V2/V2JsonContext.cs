@@ -12,6 +12,7 @@ namespace MaaS.Gateway.Contracts.V2;
 [JsonSerializable(typeof(V2ServerMetadataResponse))]
 [JsonSerializable(typeof(V2ModelMetadataResponse))]
 [JsonSerializable(typeof(V2ModelListResponse))]
+[JsonSerializable(typeof(V2ModelConfigResponse))]
 [JsonSerializable(typeof(V2ModelReadyResponse))]
 [JsonSerializable(typeof(V2ErrorResponse))]
 [JsonSerializable(typeof(V2InferRequest))]
@@ -24,4 +25,20 @@ namespace MaaS.Gateway.Contracts.V2;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
-public sealed partial class V2JsonContext : JsonSerializerContext;
+public sealed partial class V2JsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context used for responses: like <see cref="JsonSerializerContext"/>'s default but without escaping quotes and
+    /// non-ASCII in messages (bodies are application/json, never embedded in HTML).
+    /// </summary>
+    public static V2JsonContext Web => RelaxedHolder.Instance;
+
+    // A holder class so the instance is built after the generated Default (static initialisation order across partial files is not defined).
+    private static class RelaxedHolder
+    {
+        public static readonly V2JsonContext Instance = new(new JsonSerializerOptions(Default.Options)
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+    }
+}

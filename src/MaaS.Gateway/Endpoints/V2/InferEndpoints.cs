@@ -48,7 +48,7 @@ internal static class InferEndpoints
         V2InferRequest? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Default.V2InferRequest, http.RequestAborted);
+            body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Web.V2InferRequest, http.RequestAborted);
         }
         catch (JsonException e)
         {
@@ -92,6 +92,6 @@ internal static class InferEndpoints
                 V2Mapping.Text(response.ModelVersion),
                 body.Id,
                 [.. response.Outputs.Select(o => new V2InferOutput(o.Name, o.DataType.ToProtocolName(), o.Shape, o.Data))]),
-            V2JsonContext.Default.V2InferResponse);
+            V2JsonContext.Web.V2InferResponse);
     }
 }

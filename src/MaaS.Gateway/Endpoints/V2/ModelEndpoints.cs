@@ -1,5 +1,6 @@
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
+using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -26,6 +27,12 @@ internal static class ModelEndpoints
             .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
             .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
             .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
+        v2.MapGet("/models/{name}/config", (string name, IModelRegistry registry) => GetConfig(name, registry))
+            .WithName("V2ModelConfig")
+            .WithSummary("Model configuration in Triton's shape: max_batch_size, inputs/outputs (dims without the batch axis), dynamic_batching.")
+            .Produces<V2ModelConfigResponse>()
+            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
+            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
         v2.MapGet("/models/{name}/ready", (string name, IModelRegistry registry) => GetReady(name, null, registry))
             .WithName("V2ModelReady")
             .WithSummary("Model readiness: 200 when the default version is ready, 503 when not, 404 when unknown.")
@@ -49,7 +56,7 @@ internal static class ModelEndpoints
             m.DefaultVersion is long dv ? m.FindVersion(dv)?.Platform : null,
             m.IsReady,
             m.Reason))]),
-        V2JsonContext.Default.V2ModelListResponse);
+        V2JsonContext.Web.V2ModelListResponse);
 
     private static IResult GetMetadata(string name, string? versionText, IModelRegistry registry)
     {
@@ -100,7 +107,35 @@ internal static class ModelEndpoints
                 [.. info.Signature?.Inputs.Select(V2Mapping.Tensor) ?? []],
                 [.. info.Signature?.Outputs.Select(V2Mapping.Tensor) ?? []],
                 parameters),
-            V2JsonContext.Default.V2ModelMetadataResponse);
+            V2JsonContext.Web.V2ModelMetadataResponse);
+    }
+
+    private static IResult GetConfig(string name, IModelRegistry registry)
+    {
+        if (registry.GetModel(name) is not { } model)
+        {
+            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+        }
+
+        var info = model.DefaultVersion is long d ? model.FindVersion(d) : null;
+        if (info is not { State: ModelVersionState.Ready } || model.Config is not { } config)
+        {
+            return V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
+        }
+
+        bool batched = config.MaxBatchSize > 0;
+        V2ConfigTensor Tensor(TensorSpec spec) => new(
+            spec.Name, "TYPE_" + (spec.DataType == TensorDataType.Bytes ? "STRING" : spec.DataType.ToProtocolName()), batched ? spec.Shape[1..] : spec.Shape);
+        return TypedResults.Json(
+            new V2ModelConfigResponse(
+                name,
+                info.Platform ?? "unknown",
+                info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
+                config.MaxBatchSize,
+                [.. info.Signature?.Inputs.Select(Tensor) ?? []],
+                [.. info.Signature?.Outputs.Select(Tensor) ?? []],
+                info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null),
+            V2JsonContext.Web.V2ModelConfigResponse);
     }
 
     private static IResult GetReady(string name, string? versionText, IModelRegistry registry)
@@ -133,7 +168,7 @@ internal static class ModelEndpoints
 
         return TypedResults.Json(
             new V2ModelReadyResponse(name, versionText, ready),
-            V2JsonContext.Default.V2ModelReadyResponse,
+            V2JsonContext.Web.V2ModelReadyResponse,
             statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -57,7 +57,7 @@ internal static class RepositoryEndpoints
         {
             try
             {
-                var body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Default.V2RepositoryIndexRequest, http.RequestAborted);
+                var body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Web.V2RepositoryIndexRequest, http.RequestAborted);
                 readyOnly = body?.Ready == true;
             }
             catch (JsonException e)
@@ -74,7 +74,7 @@ internal static class RepositoryEndpoints
                 e.State is { } s ? V2Mapping.State(s) : null,
                 e.Reason))
             .ToArray();
-        return TypedResults.Json(entries, V2JsonContext.Default.V2RepositoryIndexEntryArray);
+        return TypedResults.Json(entries, V2JsonContext.Web.V2RepositoryIndexEntryArray);
     }
 
     private static async Task<IResult> SetDefaultAsync(string name, HttpContext http, IModelRegistry registry)
@@ -82,7 +82,7 @@ internal static class RepositoryEndpoints
         V2SetDefaultVersionRequest? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Default.V2SetDefaultVersionRequest, http.RequestAborted);
+            body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Web.V2SetDefaultVersionRequest, http.RequestAborted);
         }
         catch (JsonException e)
         {

@@ -31,7 +31,7 @@ internal static class ServerEndpoints
 
     private static IResult GetServerMetadata() => TypedResults.Json(
         new V2ServerMetadataResponse("maas", Version, ["model_repository", "statistics", "model_configuration"]),
-        V2JsonContext.Default.V2ServerMetadataResponse);
+        V2JsonContext.Web.V2ServerMetadataResponse);
 
     private static async Task<IResult> GetLiveAsync(HealthCheckService health, CancellationToken cancellationToken)
     {

@@ -59,6 +59,6 @@ internal static class StatisticsEndpoints
             .Where(v => v.Statistics is not null && (version is null || v.Version == version))
             .Select(V2Mapping.Statistics)
             .ToList();
-        return TypedResults.Json(new V2StatisticsResponse(stats), V2JsonContext.Default.V2StatisticsResponse);
+        return TypedResults.Json(new V2StatisticsResponse(stats), V2JsonContext.Web.V2StatisticsResponse);
     }
 }

@@ -57,8 +57,25 @@ public sealed class MetadataEndpointsTests
         Assert.Equal(body["inputs"]!.ToJsonString(), versionedBody!["inputs"]!.ToJsonString());
     }
 
+    [Fact]
+    public async Task ModelConfig_ExampleMlp_TritonShapeWithoutBatchAxis()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (response, body) = await host.GetJsonAsync("/v2/models/example-mlp/config");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(64, body!["max_batch_size"]!.GetValue<int>());
+        Assert.Equal("onnxruntime", body["backend"]!.GetValue<string>());
+        var input = body["input"]!.AsArray().Single()!;
+        Assert.Equal("TYPE_FP32", input["data_type"]!.GetValue<string>());
+        Assert.Equal([8L], input["dims"]!.AsArray().Select(d => d!.GetValue<long>()));
+        Assert.Equal(500, body["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<int>());
+    }
+
     [Theory]
     [InlineData("/v2/models/ghost", HttpStatusCode.NotFound)]
+    [InlineData("/v2/models/ghost/config", HttpStatusCode.NotFound)]
     [InlineData("/v2/models/example-mlp/versions/3", HttpStatusCode.NotFound)]
     [InlineData("/v2/models/example-mlp/versions/abc", HttpStatusCode.BadRequest)]
     [InlineData("/v2/models/ghost/ready", HttpStatusCode.NotFound)]

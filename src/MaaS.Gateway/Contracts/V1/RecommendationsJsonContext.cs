@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MaaS.Gateway.Contracts.V1;
+
+/// <summary>Source-generated JSON for the recommendation contracts (web defaults: camelCase), used by the HTTP pipeline first.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(EventBatchRequest))]
+[JsonSerializable(typeof(EventBatchResponse))]
+[JsonSerializable(typeof(ItemBatchRequest))]
+[JsonSerializable(typeof(ItemBatchResponse))]
+[JsonSerializable(typeof(ItemResponse))]
+[JsonSerializable(typeof(RecommendRequest))]
+[JsonSerializable(typeof(RecommendResponse))]
+[JsonSerializable(typeof(SimilarItemsResponse))]
+[JsonSerializable(typeof(RebuildResponse))]
+[JsonSerializable(typeof(PingResponse))]
+[JsonSerializable(typeof(FieldProblem))]
+[JsonSerializable(typeof(IReadOnlyList<FieldProblem>))]
+[JsonSerializable(typeof(UserAnalysisResponse))]
+public sealed partial class RecommendationsJsonContext : JsonSerializerContext;

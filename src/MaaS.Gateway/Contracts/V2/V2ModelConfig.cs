@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace MaaS.Gateway.Contracts.V2;
+
+/// <summary>Model configuration (<c>GET /v2/models/{name}/config</c>), in the shape of Triton's model configuration.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Platform">Runtime platform.</param>
+/// <param name="Backend">Backend name.</param>
+/// <param name="MaxBatchSize">Largest batch per run; 0 = no batch axis (then dims include every axis).</param>
+/// <param name="Input">Inputs; with a batch axis, dims omit it.</param>
+/// <param name="Output">Outputs; with a batch axis, dims omit it.</param>
+/// <param name="DynamicBatching">Batching settings when dynamic batching is on.</param>
+public sealed record V2ModelConfigResponse(
+    string Name,
+    string Platform,
+    string Backend,
+    [property: JsonPropertyName("max_batch_size")] int MaxBatchSize,
+    IReadOnlyList<V2ConfigTensor> Input,
+    IReadOnlyList<V2ConfigTensor> Output,
+    [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching);
+
+/// <summary>A tensor in the model configuration.</summary>
+/// <param name="Name">Tensor name.</param>
+/// <param name="DataType">Triton type name (TYPE_FP32, TYPE_INT64, TYPE_STRING...).</param>
+/// <param name="Dims">Dimensions without the batch axis when the model batches; -1 is variable.</param>
+public sealed record V2ConfigTensor(string Name, [property: JsonPropertyName("data_type")] string DataType, long[] Dims);
+
+/// <summary>Dynamic batching settings.</summary>
+/// <param name="MaxQueueDelayMicroseconds">How long the first request of a batch waits for others.</param>
+/// <param name="MaxQueueSize">Requests allowed to wait before 429.</param>
+public sealed record V2DynamicBatching(
+    [property: JsonPropertyName("max_queue_delay_microseconds")] int MaxQueueDelayMicroseconds,
+    [property: JsonPropertyName("max_queue_size")] int MaxQueueSize);

@@ -1,0 +1,64 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>The item catalogue and more-like-this (<c>/v1/items</c>).</summary>
+internal static class ItemsEndpoints
+{
+    public static IEndpointRouteBuilder MapItemsV1(this IEndpointRouteBuilder app)
+    {
+        var items = app.MapGroup("/v1/items").WithTags("Items");
+        items.MapPut("", UpsertAsync)
+            .WithName("V1PutItems")
+            .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.")
+            .Accepts<ItemBatchRequest>("application/json")
+            .Produces<ItemBatchResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        items.MapGet("/{id}", GetAsync)
+            .WithName("V1GetItem")
+            .WithSummary("One catalogue item.")
+            .Produces<ItemResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        items.MapGet("/{id}/similar", SimilarAsync)
+            .WithName("V1GetSimilarItems")
+            .WithSummary("More like this: the items most similar to one item (kind/genres filters, include=metadata).")
+            .WithDescription("An item catalogued after the last index build gets the most popular items of its kind and genres until the next build.")
+            .Produces<SimilarItemsResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    private static async Task<IResult> UpsertAsync(ItemBatchRequest? request, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    {
+        var outcome = await catalogue.UpsertAsync(http.GetTenant(), request, cancellationToken);
+        return outcome.ToResult(RecommendationsJsonContext.Default.ItemBatchResponse);
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    {
+        var outcome = await catalogue.GetAsync(http.GetTenant(), id, cancellationToken);
+        return outcome.ToResult(RecommendationsJsonContext.Default.ItemResponse);
+    }
+
+    /// <param name="id">The anchor item.</param>
+    /// <param name="count">Results wanted, 1..100 (default 10).</param>
+    /// <param name="kind">Only this kind: movie, song or game.</param>
+    /// <param name="genres">Only these genres (comma-separated, any of them).</param>
+    /// <param name="include"><c>metadata</c> adds each item's catalogue entry.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="service">The recommendation service.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    private static async Task<IResult> SimilarAsync(
+        string id, int? count, string? kind, string? genres, string? include, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
+    {
+        var outcome = await service.SimilarAsync(http.GetTenant(), id, count, kind, genres, include, cancellationToken);
+        return outcome.ToResult(RecommendationsJsonContext.Default.SimilarItemsResponse);
+    }
+}

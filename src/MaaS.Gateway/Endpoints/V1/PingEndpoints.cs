@@ -1,0 +1,18 @@
+using MaaS.Gateway.Contracts.V1;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>The trivial JSON endpoint (<c>/v1/ping</c>): liveness for apps, and the load test's baseline.</summary>
+internal static class PingEndpoints
+{
+    private static readonly PingResponse Ok = new("ok");
+
+    public static IEndpointRouteBuilder MapPingV1(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/ping", () => TypedResults.Ok(Ok))
+            .WithTags("Ping")
+            .WithName("V1Ping")
+            .WithSummary("Answers {\"status\":\"ok\"}; does no work.");
+        return app;
+    }
+}

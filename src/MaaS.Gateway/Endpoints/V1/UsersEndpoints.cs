@@ -1,0 +1,68 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Recommendations;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>Per-user analysis and privacy erasure (<c>/v1/users</c>).</summary>
+internal static partial class UsersEndpoints
+{
+    public static IEndpointRouteBuilder MapUsersV1(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/v1/users").WithTags("Users");
+        users.MapGet("/{id}/analysis", AnalyzeAsync)
+            .WithName("V1AnalyzeUser")
+            .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.")
+            .Produces<UserAnalysisResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        users.MapDelete("/{id}", EraseAsync)
+            .WithName("V1DeleteUser")
+            .WithSummary("Erases every event of the user (privacy); the index is rebuilt without them in the background.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    /// <param name="id">User or session id.</param>
+    /// <param name="trendDays">Length of the recent window of the trend, in days (1..365, default 14), ending at the user's newest event.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="analyzer">The analyser.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    private static async Task<IResult> AnalyzeAsync(string id, int? trendDays, HttpContext http, UserAnalyzer analyzer, CancellationToken cancellationToken)
+    {
+        var outcome = await analyzer.AnalyzeAsync(http.GetTenant(), id, trendDays, cancellationToken);
+        return outcome.ToResult(RecommendationsJsonContext.Default.UserAnalysisResponse);
+    }
+
+    private static async Task<IResult> EraseAsync(
+        string id, HttpContext http, IEventStore events, UserHistoryCache histories, TenantStates tenants, IndexRebuildService rebuild, UserIdHasher hasher,
+        ILogger<UserAnalyzer> logger, CancellationToken cancellationToken)
+    {
+        string tenant = http.GetTenant();
+        var erased = await events.EraseUserAsync(tenant, id, cancellationToken);
+        if (!erased.TryGetValue(out var result, out var error))
+        {
+            return error.Kind == StorageErrorKind.InvalidInput
+                ? Outcome<EraseResult>.Invalid(RecommendationService.Problems(error, "id")).ToProblem()
+                : ApiErrors.Problem(ApiError.DependencyUnavailable, "the event store is unavailable; nothing was erased");
+        }
+
+        histories.Invalidate(tenant, id);
+        LogErased(logger, hasher.Hash(id), result.EventsDeleted);
+        if (result.EventsDeleted > 0)
+        {
+            // The similarities still carry the user's co-occurrences until the index is rebuilt without them.
+            (await tenants.GetAsync(tenant, cancellationToken)).Dirty = true;
+            rebuild.Request(tenant);
+        }
+
+        return TypedResults.NoContent();
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Erased user {UserHash}: {Events} events")]
+    private static partial void LogErased(ILogger logger, string userHash, long events);
+}

@@ -1,0 +1,95 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Gateway.Recommendations;
+
+/// <summary>Catalogue upserts and reads; upserts also refresh the tenant's in-memory catalogue. Thread-safe.</summary>
+internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants)
+{
+    public async ValueTask<Outcome<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
+    {
+        if (request?.Items is not { Count: > 0 } input)
+        {
+            return Outcome<ItemBatchResponse>.Invalid([new FieldProblem(-1, "items", "must hold at least one item")]);
+        }
+
+        if (input.Count > StorageLimits.MaxBatchSize)
+        {
+            return Outcome<ItemBatchResponse>.Fail(ApiError.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} items per batch");
+        }
+
+        var items = new CatalogItem[input.Count];
+        List<FieldProblem>? problems = null;
+        for (int i = 0; i < input.Count; i++)
+        {
+            var item = input[i];
+            void Add(string field, string reason) => (problems ??= []).Add(new FieldProblem(i, $"items[{i}].{field}", reason));
+            if (item is null)
+            {
+                Add("", "must not be null");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Id))
+            {
+                Add("id", "is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Title))
+            {
+                Add("title", "is required");
+            }
+
+            if (!CatalogueMapping.TryParseKind(item.Kind, out var kind))
+            {
+                Add("kind", "must be movie, song or game");
+            }
+
+            if (item.AvailableFrom is { } from && item.AvailableUntil is { } until && until < from)
+            {
+                Add("availableUntil", "must not be before availableFrom");
+            }
+
+            items[i] = new CatalogItem(item.Id ?? "", kind, item.Title ?? "", item.Genres ?? [], item.Tags ?? [], item.Text, item.AvailableFrom, item.AvailableUntil);
+        }
+
+        if (problems is not null)
+        {
+            return Outcome<ItemBatchResponse>.Invalid(problems);
+        }
+
+        var written = await catalog.UpsertAsync(tenant, items, cancellationToken).ConfigureAwait(false);
+        if (!written.TryGetValue(out int count, out var error))
+        {
+            return error.Kind == StorageErrorKind.InvalidInput
+                ? Outcome<ItemBatchResponse>.Invalid([.. error.Failures.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{f.Field}", f.Reason))])
+                : Outcome<ItemBatchResponse>.Fail(ApiError.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
+        }
+
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            state.SetItem(item);
+        }
+
+        state.InvalidateAvailability();
+        return Outcome<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
+    }
+
+    public async ValueTask<Outcome<ItemResponse>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken)
+    {
+        var read = await catalog.GetAsync(tenant, itemId, cancellationToken).ConfigureAwait(false);
+        if (read.TryGetValue(out var item, out var error))
+        {
+            return Outcome<ItemResponse>.Ok(CatalogueMapping.ToResponse(item));
+        }
+
+        return error.Kind switch
+        {
+            StorageErrorKind.NotFound => Outcome<ItemResponse>.Fail(ApiError.NotFound, "unknown item"),
+            StorageErrorKind.InvalidInput => Outcome<ItemResponse>.Invalid(RecommendationService.Problems(error, "id")),
+            _ => Outcome<ItemResponse>.Fail(ApiError.DependencyUnavailable, "the catalogue store is unavailable"),
+        };
+    }
+}

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Globalization;
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Models.Registry;
+using MaaS.Recommendations;
+using MaaS.Recommendations.Artifacts;
+using MaaS.Recommendations.Ranking;
+using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Options;
+using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
+using StoreKind = MaaS.Storage.Abstractions.ItemKind;
+
+namespace MaaS.Gateway.Recommendations;
+
+/// <summary>
+/// Rebuilds a tenant's similarity index from the store: streams events and catalogue, builds, writes a new version
+/// folder (to a temp folder first, then renamed, so the registry never sees half a version), loads it into
+/// <see cref="RecommendationModels"/> (an atomic swap) and retires versions beyond <see cref="RecommendationOptions.KeepVersions"/>.
+/// Builds of one tenant are serialised; different tenants may build concurrently.
+/// </summary>
+internal sealed partial class IndexBuilder(
+    IEventStore events,
+    ICatalogStore catalog,
+    RecommendationModels models,
+    TenantStates tenants,
+    EventWeights weights,
+    IOptions<RecommendationOptions> options,
+    ILogger<IndexBuilder> logger)
+{
+    private const string ModelJson = """
+        {
+          "task": "recommendation",
+          "format": "itemcf",
+          "description": "Item-item collaborative filtering index, rebuilt from the event store by the gateway.",
+          "owner": "maas",
+          "tags": ["recommendation", "itemcf"]
+        }
+        """;
+
+    /// <summary>Distinct genres an index can filter on (ItemCatalog.MaxGenres in MaaS.Recommendations).</summary>
+    private const int MaxIndexGenres = 64;
+
+    public async Task<Outcome<RebuildResponse>> BuildAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        await state.BuildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await BuildLockedAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.BuildGate.Release();
+        }
+    }
+
+    private async Task<Outcome<RebuildResponse>> BuildLockedAsync(TenantState state, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var builtAt = DateTimeOffset.UtcNow;
+        state.Dirty = false;
+        var list = new List<RecEvent>();
+        var itemEvents = new Dictionary<string, int>(StringComparer.Ordinal);
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        var metadata = new List<ItemMetadata>();
+        try
+        {
+            await foreach (var batch in events.StreamAllAsync(state.Tenant, null, 5_000, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var e in batch)
+                {
+                    total++;
+                    users.Add(e.UserId);
+                    itemEvents[e.ItemId] = itemEvents.GetValueOrDefault(e.ItemId) + 1;
+                    float w = weights.Of(e.Type, e.Value);
+                    if (w > 0f)
+                    {
+                        list.Add(new RecEvent(e.UserId, e.ItemId, w, e.Timestamp.ToUnixTimeSeconds()));
+                    }
+                }
+            }
+
+            var genres = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            await foreach (var item in catalog.StreamAllAsync(state.Tenant, 1_000, cancellationToken).ConfigureAwait(false))
+            {
+                state.SetItem(item);
+                metadata.Add(new ItemMetadata(item.ItemId, ToIndexKind(item.Kind), KeepIndexableGenres(item.Genres, genres)));
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            state.Dirty = true;
+            LogReadFailed(logger, e);
+            return Outcome<RebuildResponse>.Fail(ApiError.DependencyUnavailable, "the event store could not be read");
+        }
+
+        if (list.Count == 0 && metadata.Count == 0)
+        {
+            return Outcome<RebuildResponse>.Fail(ApiError.Conflict, "the tenant has no events or items yet; nothing to build from");
+        }
+
+        var settings = BuildSettings();
+        ItemIndex index;
+        try
+        {
+            index = await Task.Run(() => ItemIndex.Build(list, settings, metadata), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            state.Dirty = true;
+            LogBuildFailed(logger, e);
+            return Outcome<RebuildResponse>.Fail(ApiError.InferenceFailed, "the index build failed; the serving version is kept");
+        }
+
+        var stats = new IndexStats(total, users.Count, builtAt, itemEvents);
+        string name = RecommendationModels.ModelName(state.Tenant);
+        long version = WriteVersion(name, index, stats);
+        var loaded = await models.Registry.LoadVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (!loaded.IsSuccess)
+        {
+            LogLoadFailed(logger, name, version, loaded.Message);
+            return Outcome<RebuildResponse>.Fail(ApiError.InferenceFailed, $"the new index version {version} did not load");
+        }
+
+        foreach (string id in state.NewItemEvents.Keys)
+        {
+            if (index.TryGetItemIndex(id, out _))
+            {
+                state.NewItemEvents.TryRemove(id, out _);
+            }
+        }
+
+        await RetireAsync(name, version, cancellationToken).ConfigureAwait(false);
+        double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        LogBuilt(logger, name, version, index.ItemCount, total, users.Count, ms);
+        return Outcome<RebuildResponse>.Ok(new RebuildResponse(name, version, index.ItemCount, total, users.Count, index.NeighbourCount, ms));
+    }
+
+    private IndexBuildOptions BuildSettings()
+    {
+        var o = options.Value;
+        var preset = IndexBuildOptions.Preset(o.Preset) ?? IndexBuildOptions.Default;
+        return o.PopularityHalfLifeDays > 0 ? preset with { PopularityHalfLifeSeconds = o.PopularityHalfLifeDays * 86_400 } : preset;
+    }
+
+    /// <summary>The index holds at most 64 distinct genres; later ones are left out of its filters (the catalogue cache still has them).</summary>
+    private static IReadOnlyList<string> KeepIndexableGenres(IReadOnlyList<string> genres, HashSet<string> seen)
+    {
+        bool allKept = true;
+        foreach (string genre in genres)
+        {
+            if (!seen.Contains(genre) && !(seen.Count < MaxIndexGenres && seen.Add(genre)))
+            {
+                allKept = false;
+            }
+        }
+
+        return allKept ? genres : [.. genres.Where(seen.Contains)];
+    }
+
+    private long WriteVersion(string name, ItemIndex index, IndexStats stats)
+    {
+        string modelDir = Path.Combine(models.Root, name);
+        Directory.CreateDirectory(modelDir);
+        string config = Path.Combine(modelDir, "model.json");
+        if (!File.Exists(config))
+        {
+            File.WriteAllText(config, ModelJson);
+        }
+
+        long version = ExistingVersions(modelDir).DefaultIfEmpty(0).Max() + 1;
+        string temp = Path.Combine(modelDir, ".building-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(temp);
+        ItemIndexArtifact.Save(index, Path.Combine(temp, ItemIndexArtifact.FileName));
+        stats.Write(Path.Combine(temp, IndexStats.FileName));
+        Directory.Move(temp, Path.Combine(modelDir, version.ToString(CultureInfo.InvariantCulture)));
+        return version;
+    }
+
+    private static IEnumerable<long> ExistingVersions(string modelDir) =>
+        Directory.EnumerateDirectories(modelDir)
+            .Select(d => long.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : 0)
+            .Where(v => v > 0);
+
+    private async Task RetireAsync(string name, long current, CancellationToken cancellationToken)
+    {
+        string modelDir = Path.Combine(models.Root, name);
+        foreach (long old in ExistingVersions(modelDir).Where(v => v <= current - options.Value.KeepVersions).ToList())
+        {
+            if (models.Registry.GetModel(name)?.FindVersion(old) is { State: ModelVersionState.Ready })
+            {
+                await models.Registry.UnloadVersionAsync(name, old, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                Directory.Delete(Path.Combine(modelDir, old.ToString(CultureInfo.InvariantCulture)), recursive: true);
+            }
+            catch (IOException e)
+            {
+                LogRetireFailed(logger, name, old, e);
+            }
+        }
+    }
+
+    internal static MaaS.Recommendations.Ranking.ItemKind ToIndexKind(StoreKind kind) => kind switch
+    {
+        StoreKind.Movie => MaaS.Recommendations.Ranking.ItemKind.Movie,
+        StoreKind.Song => MaaS.Recommendations.Ranking.ItemKind.Song,
+        StoreKind.Game => MaaS.Recommendations.Ranking.ItemKind.Game,
+        _ => MaaS.Recommendations.Ranking.ItemKind.Unknown,
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Built {Model} version {Version}: {Items} items from {Events} events of {Users} users in {Milliseconds:0.0} ms")]
+    private static partial void LogBuilt(ILogger logger, string model, long version, int items, long events, int users, double milliseconds);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Index rebuild could not read the store; the serving index is kept")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Error, Message = "Index build failed; the serving version is kept")]
+    private static partial void LogBuildFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Index {Model} version {Version} failed to load ({Reason}); the previous version keeps serving")]
+    private static partial void LogLoadFailed(ILogger logger, string model, long version, string? reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Could not delete retired index {Model} version {Version}")]
+    private static partial void LogRetireFailed(ILogger logger, string model, long version, Exception exception);
+}

@@ -1,0 +1,61 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Models.Registry;
+using MaaS.Storage.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Recommendations;
+
+/// <summary>
+/// Registers the recommendation service: storage (SQLite under <c>Storage:DataDirectory</c> by default, PostgreSQL
+/// with <c>Storage:Provider = Postgres</c> and <c>ConnectionStrings:Postgres</c>), the writable item-CF model
+/// registry with its <c>itemcf</c> loader, the request-time services, and the background index rebuild.
+/// </summary>
+internal static class RecommendationHostingExtensions
+{
+    public const string DataDirectoryKey = "Storage:DataDirectory";
+
+    public static IHostApplicationBuilder AddRecommendations(this IHostApplicationBuilder builder)
+    {
+        // Read from the final configuration (resolved lazily), so hosts that add settings late (tests) are honoured.
+        builder.Services.AddSingleton(sp => new DataDirectory(
+            Path.GetFullPath(sp.GetRequiredService<IConfiguration>()[DataDirectoryKey] is { Length: > 0 } dir ? dir : "data")));
+        builder.Services.AddOptions<StorageOptions>()
+            .BindConfiguration("Storage")
+            .PostConfigure<IConfiguration, DataDirectory>((storage, configuration, data) =>
+            {
+                if (string.IsNullOrEmpty(configuration["Storage:Sqlite:Path"]))
+                {
+                    storage.Sqlite.Path = Path.Combine(data.Path, "maas.db");
+                }
+
+                if (string.IsNullOrEmpty(storage.Postgres.ConnectionString) && configuration.GetConnectionString("Postgres") is { Length: > 0 } connection)
+                {
+                    storage.Postgres.ConnectionString = connection;
+                }
+            });
+
+        // Hosted services start in registration order: storage opens (and seeds) before the indexes build.
+        builder.Services.AddMaaSStorage();
+        builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new EventWeights(sp.GetRequiredService<IOptions<RecommendationOptions>>().Value.EventWeights));
+        builder.Services.AddSingleton<UserIdHasher>();
+        builder.Services.AddSingleton<ItemCfModelLoader>();
+        // The main registry loads itemcf versions too (e.g. an index published into models/ by the CLI).
+        builder.Services.AddModelLoader<ItemCfModelLoader>();
+        builder.Services.AddSingleton<RecommendationModels>();
+        builder.Services.AddSingleton<TenantStates>();
+        builder.Services.AddSingleton<IndexBuilder>();
+        builder.Services.AddSingleton<UserHistoryCache>();
+        builder.Services.AddSingleton<EventIngestion>();
+        builder.Services.AddSingleton<CatalogueService>();
+        builder.Services.AddSingleton<RecommendationService>();
+        builder.Services.AddSingleton<UserAnalyzer>();
+        builder.Services.AddSingleton<IndexRebuildService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, RecommendationsJsonContext.Default));
+        return builder;
+    }
+}

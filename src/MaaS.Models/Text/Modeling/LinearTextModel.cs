@@ -1,0 +1,202 @@
+using System.Text.Json;
+using MaaS.Models.Authoring;
+using MaaS.Models.Text.Featurization;
+
+namespace MaaS.Models.Text.Modeling;
+
+/// <summary>
+/// A linear model over hashed n-grams: <c>logits = bias + Σ weight(id) · table[id, :]</c>, then softmax or sigmoid.
+/// The C# prediction here and the exported ONNX graph compute the same function. Immutable and thread-safe.
+/// </summary>
+public sealed class LinearTextModel
+{
+    /// <summary>ONNX input of feature ids, INT64 [batch, length].</summary>
+    public const string IdsInput = "ids";
+
+    /// <summary>ONNX input of feature weights, FP32 [batch, length].</summary>
+    public const string WeightsInput = "weights";
+
+    /// <summary>ONNX output, FP32 [batch, labels].</summary>
+    public const string ProbabilitiesOutput = "probabilities";
+
+    private readonly float[] _table;
+    private readonly float[] _bias;
+
+    /// <summary>Creates a model; <paramref name="table"/> is row-major [Buckets, labels] and is not copied (do not mutate it).</summary>
+    public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(bias);
+        if (labels.Count == 0 || bias.Length != labels.Count || table.Length != (long)settings.Buckets * labels.Count)
+        {
+            throw new ArgumentException($"Expected a [{settings.Buckets}, {labels.Count}] table and {labels.Count} biases.");
+        }
+
+        Settings = settings;
+        Labels = [.. labels];
+        Activation = activation;
+        _table = table;
+        _bias = bias;
+        Featurizer = new TextFeaturizer(settings);
+    }
+
+    /// <summary>Featurizer settings the model was trained with.</summary>
+    public TextFeaturizerSettings Settings { get; }
+
+    /// <summary>The featurizer for these settings.</summary>
+    public TextFeaturizer Featurizer { get; }
+
+    /// <summary>Output labels in output order.</summary>
+    public IReadOnlyList<string> Labels { get; }
+
+    /// <summary>Softmax (single-label) or sigmoid (multi-label).</summary>
+    public TextModelActivation Activation { get; }
+
+    /// <summary>Weight of feature <paramref name="id"/> for label <paramref name="label"/>.</summary>
+    public float Weight(int id, int label) => _table[(long)id * Labels.Count + label];
+
+    /// <summary>Bias of a label.</summary>
+    public float Bias(int label) => _bias[label];
+
+    /// <summary>Raw scores before the activation.</summary>
+    public float[] Logits(TextFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int k = Labels.Count;
+        var sums = new double[k];
+        for (int i = 0; i < features.Count; i++)
+        {
+            long row = (long)features.Ids[i] * k;
+            for (int j = 0; j < k; j++)
+            {
+                sums[j] += (double)_table[row + j] * features.Weights[i];
+            }
+        }
+
+        var logits = new float[k];
+        for (int j = 0; j < k; j++)
+        {
+            logits[j] = (float)(sums[j] + _bias[j]);
+        }
+
+        return logits;
+    }
+
+    /// <summary>Probabilities per label for already featurized text.</summary>
+    public float[] Predict(TextFeatures features) => Activate(Logits(features));
+
+    /// <summary>Featurizes and predicts.</summary>
+    public float[] Predict(string text) => Predict(Featurizer.Featurize(text));
+
+    /// <summary>
+    /// The n-grams that moved <paramref name="label"/>'s score most: contribution = table weight × feature value,
+    /// largest absolute value first. <paramref name="features"/> must carry terms (featurized with terms).
+    /// </summary>
+    public IReadOnlyList<TermContribution> Explain(TextFeatures features, int label, int top)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentOutOfRangeException.ThrowIfNegative(label);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(label, Labels.Count);
+        if (features.Terms is null)
+        {
+            throw new ArgumentException("Featurize with terms to explain.", nameof(features));
+        }
+
+        var contributions = new TermContribution[features.Count];
+        for (int i = 0; i < features.Count; i++)
+        {
+            contributions[i] = new TermContribution(features.Terms[i], Weight(features.Ids[i], label) * features.Weights[i]);
+        }
+
+        return [.. contributions.OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Term, StringComparer.Ordinal).Take(top)];
+    }
+
+    /// <summary>Applies the model's activation to logits.</summary>
+    public float[] Activate(float[] logits)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        var p = new float[logits.Length];
+        if (Activation == TextModelActivation.Sigmoid)
+        {
+            for (int j = 0; j < p.Length; j++)
+            {
+                p[j] = (float)(1.0 / (1.0 + Math.Exp(-logits[j])));
+            }
+
+            return p;
+        }
+
+        double max = logits.Max();
+        double sum = 0;
+        for (int j = 0; j < p.Length; j++)
+        {
+            sum += Math.Exp(logits[j] - max);
+        }
+
+        for (int j = 0; j < p.Length; j++)
+        {
+            p[j] = (float)(Math.Exp(logits[j] - max) / sum);
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// Writes the model as ONNX: Gather(table, ids) · weights → ReduceSum over the length axis → + bias → activation.
+    /// Featurizer settings, labels and activation go into <c>metadata_props</c>.
+    /// </summary>
+    public byte[] ToOnnx(string graphName, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        int k = Labels.Count;
+        var builder = new OnnxGraphBuilder(graphName);
+        builder.AddInput(IdsInput, OnnxElementType.Int64, -1, -1);
+        builder.AddInput(WeightsInput, OnnxElementType.Float, -1, -1);
+        string table = builder.AddInitializer("table", OnnxTensor.FromFloats(_table, Settings.Buckets, k));
+        string gathered = builder.AddNode("Gather", [table, IdsInput], OnnxAttribute.Int("axis", 0));
+        string weights3 = builder.AddNode("Unsqueeze", [WeightsInput, builder.AddInitializer("axis_2", OnnxTensor.FromInt64s([2], 1))]);
+        string weighted = builder.AddNode("Mul", [gathered, weights3]);
+        string sum = builder.AddNode("ReduceSum", [weighted, builder.AddInitializer("axis_1", OnnxTensor.FromInt64s([1], 1))], OnnxAttribute.Int("keepdims", 0));
+        string logits = builder.AddNode("Add", [sum, builder.AddInitializer("bias", OnnxTensor.FromFloats(_bias, k))], ["logits"]);
+        if (Activation == TextModelActivation.Softmax)
+        {
+            builder.AddNode("Softmax", [logits], [ProbabilitiesOutput], OnnxAttribute.Int("axis", -1));
+        }
+        else
+        {
+            builder.AddNode("Sigmoid", [logits], [ProbabilitiesOutput]);
+        }
+
+        builder.AddOutput(ProbabilitiesOutput, OnnxElementType.Float, -1, k);
+        builder.AddMetadata(TextFeaturizerSettings.MetadataKey, Settings.ToJson());
+        // The registry refuses ids outside the table before Run (Gather would fail, or index from the end).
+        builder.AddMetadata(Onnx.OnnxModelLoader.InputRangePrefix + IdsInput, $"0,{Settings.Buckets - 1}");
+        builder.AddMetadata(TextModelMetadata.Labels, TextJson.Serialize(Labels.ToArray()));
+        builder.AddMetadata(TextModelMetadata.Activation, Activation.ToString().ToLowerInvariant());
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+        {
+            builder.AddMetadata(key, value);
+        }
+
+        return builder.ToBytes();
+    }
+}
+
+/// <summary>One n-gram's share of a label's score.</summary>
+/// <param name="Term">The n-gram (word n-grams as written, negated words as <c>NEG_word</c>, character n-grams as <c>c:…</c>).</param>
+/// <param name="Contribution">Table weight × feature value for the label (logit units).</param>
+public sealed record TermContribution(string Term, float Contribution);
+
+/// <summary>ONNX <c>metadata_props</c> keys written by <see cref="LinearTextModel.ToOnnx"/>.</summary>
+public static class TextModelMetadata
+{
+    /// <summary>JSON array of labels in output order.</summary>
+    public const string Labels = "maas.labels";
+
+    /// <summary><c>softmax</c> or <c>sigmoid</c>.</summary>
+    public const string Activation = "maas.activation";
+
+    /// <summary>Per-label decision thresholds (JSON array), for multi-label models.</summary>
+    public const string Thresholds = "maas.thresholds";
+}

@@ -1,0 +1,216 @@
+extern alias gateway;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using MaaS.Models.Examples;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaaS.Benchmarks.Serving;
+
+/// <summary>
+/// HTTP load test of the gateway (console mode, not BenchmarkDotNet: it measures a running server under concurrency).
+/// Starts the real gateway twice in this process on loopback ports, once with dynamic batching and once without, drives
+/// each with N concurrent clients posting one-row V2 infer requests to example-mlp for a fixed time, and measures the raw
+/// in-process <c>InferenceSession.Run</c> throughput of the same model file in the same run.
+/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2]</c>.
+/// </summary>
+internal static class ServingLoadTest
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int clients = Option(args, "--clients", 64);
+        int seconds = Option(args, "--seconds", 10);
+        int warmup = Option(args, "--warmup", 2);
+        string models = FindModels();
+        string modelFile = Path.Combine(models, ExampleMlp.Name, "1", "model.onnx");
+        Console.WriteLine($"MaaS serving load test: {clients} clients, {seconds} s per mode (+{warmup} s warm-up), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}");
+
+        int batchingPort = FreePort(), directPort = FreePort();
+        StartGateway(batchingPort, models, batching: true);
+        StartGateway(directPort, models, batching: false);
+        await WaitReadyAsync(batchingPort);
+        await WaitReadyAsync(directPort);
+
+        var batched = await LoadAsync(batchingPort, clients, seconds, warmup);
+        var direct = await LoadAsync(directPort, clients, seconds, warmup);
+        double raw1 = RawRunsPerSecond(modelFile, rows: 1, seconds: Math.Max(2, seconds / 2));
+        double raw64 = RawRunsPerSecond(modelFile, rows: 64, seconds: Math.Max(2, seconds / 2)) * 64;
+        var batchStats = await BatchSizeAsync(batchingPort);
+
+        Console.WriteLine();
+        Console.WriteLine("| mode | requests/s | p50 ms | p99 ms | errors | mean rows per session run |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(Row("HTTP V2, dynamic batching on", batched, batchStats));
+        Console.WriteLine(Row("HTTP V2, dynamic batching off", direct, 1));
+        Console.WriteLine($"| raw session.Run, batch 1, 1 thread (runs/s) | {raw1:N0} | | | | 1 |");
+        Console.WriteLine($"| raw session.Run, batch 64, 1 thread (rows/s) | {raw64:N0} | | | | 64 |");
+        Console.WriteLine();
+        Console.WriteLine($"batching on / off throughput: {batched.Throughput / direct.Throughput:0.00}x; p99 on / off: {batched.P99 / direct.P99:0.00}x");
+        Console.WriteLine($"HTTP (batching on) / raw batch-1 Run: {batched.Throughput / raw1:0.000}; HTTP (batching off) / raw batch-1 Run: {direct.Throughput / raw1:0.000}");
+        Environment.Exit(0);
+        return 0;
+    }
+
+    private static string Row(string mode, LoadResult r, double meanBatch) =>
+        $"| {mode} | {r.Throughput:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} | {meanBatch:0.0} |";
+
+    private static void StartGateway(int port, string models, bool batching)
+    {
+        string[] gatewayArgs =
+        [
+            $"--urls=http://127.0.0.1:{port}",
+            $"--Serving:RepositoryPath={models}",
+            $"--Serving:DynamicBatching={(batching ? "true" : "false")}",
+            "--Serilog:MinimumLevel:Default=Warning",
+            "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
+        ];
+        var entry = typeof(gateway::Program).Assembly.EntryPoint!;
+        var thread = new Thread(() => entry.Invoke(null, [gatewayArgs])) { IsBackground = true, Name = $"gateway-{port}" };
+        thread.Start();
+    }
+
+    private static async Task WaitReadyAsync(int port)
+    {
+        using var client = new HttpClient();
+        for (int i = 0; i < 300; i++)
+        {
+            try
+            {
+                var response = await client.GetAsync($"http://127.0.0.1:{port}/v2/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"gateway on port {port} did not become ready");
+    }
+
+    private static async Task<LoadResult> LoadAsync(int port, int clients, int seconds, int warmup)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+        };
+        var bodies = Enumerable.Range(0, clients).Select(c => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            inputs = new[] { new { name = "input", shape = new[] { 1, 8 }, datatype = "FP32", data = Enumerable.Range(0, 8).Select(i => MathF.Sin(c + i)).ToArray() } },
+        }))).ToArray();
+        long measureFrom = Stopwatch.GetTimestamp() + (long)(warmup * Stopwatch.Frequency);
+        long stopAt = measureFrom + (long)(seconds * Stopwatch.Frequency);
+        var latencies = new List<double>[clients];
+        int errors = 0;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var mine = latencies[c] = new List<double>(1 << 14);
+            while (true)
+            {
+                long start = Stopwatch.GetTimestamp();
+                if (start >= stopAt)
+                {
+                    break;
+                }
+
+                using var content = new ByteArrayContent(bodies[c]);
+                content.Headers.ContentType = new("application/json");
+                using var response = await http.PostAsync($"/v2/models/{ExampleMlp.Name}/infer", content);
+                await response.Content.ReadAsByteArrayAsync();
+                long end = Stopwatch.GetTimestamp();
+                if (start < measureFrom)
+                {
+                    continue;
+                }
+
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref errors);
+                    continue;
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new LoadResult(all.Length / (double)seconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+    }
+
+    private static async Task<double> BatchSizeAsync(int port)
+    {
+        using var client = new HttpClient();
+        using var stats = JsonDocument.Parse(await client.GetStringAsync($"http://127.0.0.1:{port}/v2/models/{ExampleMlp.Name}/stats"));
+        var model = stats.RootElement.GetProperty("model_stats")[0];
+        return model.GetProperty("inference_count").GetDouble() / Math.Max(1, model.GetProperty("execution_count").GetDouble());
+    }
+
+    private static double RawRunsPerSecond(string modelFile, int rows, int seconds)
+    {
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        using var session = new InferenceSession(modelFile, options);
+        float[] x = [.. Enumerable.Range(0, rows * 8).Select(i => MathF.Sin(i))];
+        using var input = OrtValue.CreateTensorValueFromMemory(x, [rows, 8]);
+        using var runOptions = new RunOptions();
+        string[] inputNames = [ExampleMlp.Input];
+        string[] outputNames = [ExampleMlp.Logits, ExampleMlp.Probabilities];
+        OrtValue[] inputs = [input];
+        for (int i = 0; i < 1000; i++)
+        {
+            using var warm = session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+
+        long runs = 0;
+        long start = Stopwatch.GetTimestamp();
+        long stopAt = start + (long)(seconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < stopAt)
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                using var results = session.Run(runOptions, inputNames, inputs, outputNames);
+            }
+
+            runs += 100;
+        }
+
+        return runs / Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    private static double Percentile(double[] sorted, double q) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string FindModels()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MaaS.sln")))
+            {
+                return Path.Combine(dir.FullName, "models");
+            }
+        }
+
+        return Path.GetFullPath("models");
+    }
+
+    private sealed record LoadResult(double Throughput, double P50, double P99, int Errors);
+}

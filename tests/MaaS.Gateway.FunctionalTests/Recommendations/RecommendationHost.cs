@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MaaS.Gateway.FunctionalTests.Recommendations;
+
+/// <summary>
+/// A real gateway over its own temp SQLite data folder and temp model repository, seeded with the deterministic demo
+/// catalogue and its first index (as a fresh clone starts), shared by the tests of one class. Tests that write use
+/// their own user and item ids, so they never see each other's data.
+/// </summary>
+public sealed class RecommendationHost : IAsyncLifetime
+{
+    private GatewayHost? _host;
+
+    public GatewayHost Gateway => _host ?? throw new InvalidOperationException("not started");
+
+    public IEventStore Store => Gateway.Services.GetRequiredService<IEventStore>();
+
+    public ValueTask InitializeAsync()
+    {
+        _host = GatewayHost.Start(_ => { }, new Dictionary<string, string?>
+        {
+            ["Storage:SeedDemoDataWhenEmpty"] = "true",
+            ["Recommendations:BuildOnStart"] = "true",
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+    }
+
+    public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
+
+    public static JsonObject Event(string eventId, string userId, string itemId, string type = "play", float value = 1f, DateTimeOffset? at = null)
+    {
+        var e = new JsonObject { ["eventId"] = eventId, ["userId"] = userId, ["itemId"] = itemId, ["type"] = type, ["value"] = value };
+        if (at is { } t)
+        {
+            e["timestamp"] = t.ToString("O");
+        }
+
+        return e;
+    }
+
+    public static string Events(params JsonObject[] events) => new JsonObject { ["events"] = new JsonArray(events) }.ToJsonString();
+
+    public static string[] Ids(JsonNode? recommendBody) => [.. recommendBody!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
+
+    public static string[] Sources(JsonNode? recommendBody) => [.. recommendBody!["items"]!.AsArray().Select(i => i!["source"]!.GetValue<string>())];
+}

@@ -1,0 +1,140 @@
+using MaaS.Models.Authoring;
+using MaaS.Models.Examples;
+using MaaS.Models.Inference;
+using MaaS.Models.Tests.Support;
+
+namespace MaaS.Models.Tests.Inference;
+
+public sealed class ModelInferenceTests
+{
+    [Fact]
+    public async Task InferAsync_ExampleMlp_MatchesReference()
+    {
+        using var repo = new TestRepository().WithExampleMlp();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        float[] x = [.. Enumerable.Range(0, 5 * 8).Select(i => MathF.Cos(i))];
+
+        var result = await Registries.Inference(registry).InferAsync(
+            ExampleMlp.Name, null, new InferenceRequest([InferTensor.Fp32("input", x, 5, 8)], [ExampleMlp.Probabilities]), TestContext.Current.CancellationToken);
+
+        Assert.True(result.IsSuccess, result.Message);
+        var output = Assert.Single(result.Value!.Outputs);
+        Assert.Equal([5L, 3L], output.Shape);
+        var (_, expected) = ExampleMlp.Reference(x, 5);
+        float[] actual = (float[])output.Data;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5, $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+
+    [Fact]
+    public async Task InferAsync_ConcurrentRequestsDifferentWidths_MergedOnlyWhenCompatible()
+    {
+        using var repo = new TestRepository();
+        var builder = new OnnxGraphBuilder("rowsum");
+        builder.AddInput("x", OnnxElementType.Float, -1, -1);
+        builder.AddNode("ReduceSum", ["x", builder.AddInitializer("axes", OnnxTensor.FromInt64s([1], 1))], ["sum"], OnnxAttribute.Int("keepdims", 1));
+        builder.AddOutput("sum", OnnxElementType.Float, -1, 1);
+        repo.WriteModel("rowsum", 1, builder.ToBytes(),
+            """{ "maxBatchSize": 32, "dynamicBatching": { "maxQueueDelayMicroseconds": 200000, "maxQueueSize": 64 } }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var tasks = Enumerable.Range(0, 10).Select(i =>
+        {
+            int width = i % 2 == 0 ? 2 : 3;
+            float[] x = [.. Enumerable.Range(0, 2 * width).Select(j => (float)(i * 10 + j))];
+            return (x, width, task: inference.InferAsync("rowsum", null, new InferenceRequest([InferTensor.Fp32("x", x, 2, width)]), TestContext.Current.CancellationToken).AsTask());
+        }).ToList();
+        await Task.WhenAll(tasks.Select(t => t.task));
+
+        foreach (var (x, width, task) in tasks)
+        {
+            var result = await task;
+            Assert.True(result.IsSuccess, result.Message);
+            float[] expected = [x.Take(width).Sum(), x.Skip(width).Sum()];
+            Assert.Equal(expected, (float[])result.Value!.Outputs.Single().Data);
+        }
+
+        var stats = registry.GetModel("rowsum")!.Versions.Single().Statistics!.Snapshot();
+        Assert.Equal(20, stats.InferenceCount);
+        Assert.True(stats.ExecutionCount is >= 2 and < 10, $"10 requests of two widths ran in {stats.ExecutionCount} runs");
+    }
+
+    [Fact]
+    public async Task InferAsync_BadIdMergedWithGoodRequests_OnlyBadRequestFails()
+    {
+        using var repo = new TestRepository().WithGather(declareRange: false);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var results = await Task.WhenAll(new long[][] { [1, 2], [3, 99], [4, 5] }.Select(ids =>
+            inference.InferAsync("embed", null, new InferenceRequest([InferTensor.Int64("ids", ids, 1, 2)]), TestContext.Current.CancellationToken).AsTask()));
+
+        Assert.True(results[0].IsSuccess, results[0].Message);
+        Assert.Equal(ModelFailure.InvalidInput, results[1].Failure);
+        Assert.True(results[2].IsSuccess, results[2].Message);
+        Assert.Equal([8f, 9f, 10f, 11f], (float[])results[2].Value!.Outputs.Single().Data);
+    }
+
+    [Fact]
+    public async Task InferAsync_RepeatedRuntimeFailures_CircuitOpensVersionNotReady()
+    {
+        using var repo = new TestRepository();
+        // Reshape to [-1, 2] fails at run time for an odd element count: a model failure, not an input check.
+        var builder = new OnnxGraphBuilder("pairs");
+        builder.AddInput("x", OnnxElementType.Float, -1, 3);
+        builder.AddNode("Reshape", ["x", builder.AddInitializer("shape", OnnxTensor.FromInt64s([-1, 2], 2))], ["y"]);
+        builder.AddOutput("y", OnnxElementType.Float, -1, 2);
+        repo.WriteModel("pairs", 1, builder.ToBytes(), """{ "maxBatchSize": 0 }""");
+        await using var registry = await Registries.LoadAsync(repo.Root, o =>
+        {
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.5;
+            o.CircuitBreaker.BreakDurationSeconds = 60;
+        });
+        var inference = Registries.Inference(registry);
+        var odd = new InferenceRequest([InferTensor.Fp32("x", new float[3], 1, 3)]);
+        var even = new InferenceRequest([InferTensor.Fp32("x", new float[6], 2, 3)]);
+
+        var first = await inference.InferAsync("pairs", null, odd, TestContext.Current.CancellationToken);
+        var second = await inference.InferAsync("pairs", null, odd, TestContext.Current.CancellationToken);
+        var blocked = await inference.InferAsync("pairs", null, even, TestContext.Current.CancellationToken);
+
+        Assert.Equal(ModelFailure.InferenceFailed, first.Failure);
+        Assert.Equal(ModelFailure.InferenceFailed, second.Failure);
+        Assert.Equal(ModelFailure.NotReady, blocked.Failure);
+        Assert.Contains("circuit open", blocked.Message);
+        var version = registry.GetModel("pairs")!.Versions.Single();
+        Assert.False(version.IsReady);
+        Assert.Contains("circuit open", version.Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_QueueFull_Overloaded()
+    {
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 500000, "maxQueueSize": 1 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var waiting = inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken).AsTask();
+        var rejected = await inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ModelFailure.Overloaded, rejected.Failure);
+        Assert.True((await waiting).IsSuccess);
+    }
+
+    [Fact]
+    public async Task InferAsync_Timeout_TimeoutFailure()
+    {
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 2000000, "maxQueueSize": 4 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root, o => o.RequestTimeoutMilliseconds = 100);
+
+        var result = await Registries.Inference(registry).InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ModelFailure.Timeout, result.Failure);
+    }
+}

@@ -1,0 +1,103 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Postgres;
+using Npgsql;
+using static MaaS.Storage.Tests.TestData;
+
+namespace MaaS.Storage.Tests.Postgres;
+
+/// <summary>PostgreSQL-only behaviour: migration under concurrent replicas, option errors, the resilience seam.</summary>
+public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<PostgresServer>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OpenAsync_FourReplicasOnAFreshSchema_AllSucceedAndMigrateOnce()
+    {
+        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        var schema = "maas_race_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            var opens = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+                PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema }, cancellationToken: Ct).AsTask(), Ct)));
+
+            Assert.All(opens, o => Assert.True(o.IsSuccess, o.ToString()));
+            await opens[0].Value.Events.AppendAsync("t", [Event("a")], Ct);
+            Assert.Equal(1, (await opens[3].Value.Events.CountAsync("t", Ct)).Value);
+            foreach (var o in opens) await o.Value.DisposeAsync();
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync(Ct);
+            await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_version", connection);
+            Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            await server.DropSchemaAsync(schema);
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Upper")]
+    [InlineData("x\"; DROP SCHEMA public; --")]
+    public async Task OpenAsync_BadSchemaName_InvalidInput(string schema)
+    {
+        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema }, cancellationToken: Ct);
+
+        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal("Schema", result.Error!.Failures[0].Field);
+    }
+
+    [Fact]
+    public async Task OpenAsync_MalformedConnectionString_InvalidInputWithoutEchoingIt()
+    {
+        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = "Host=x;Password=hunter2;NoSuchKeyword=1" }, cancellationToken: Ct);
+
+        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.DoesNotContain("hunter2", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NoServerListening_Unavailable()
+    {
+        var result = await PostgresStorage.OpenAsync(
+            new PostgresStorageOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=maas;Password=secret;Database=maas_test;Timeout=2" },
+            cancellationToken: Ct);
+
+        Assert.Equal(StorageErrorKind.Unavailable, result.Error?.Kind);
+        Assert.DoesNotContain("secret", result.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_WithExecutionStrategy_EveryOperationRunsThroughIt()
+    {
+        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        var strategy = new RetryOnceStrategy();
+        var opened = await PostgresStorage.OpenAsync(
+            new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = server.Schema }, executionStrategy: strategy, cancellationToken: Ct);
+        await using var storage = opened.Value;
+        var tenant = NewTenant();
+
+        var appended = await storage.Events.AppendAsync(tenant, [Event("a"), Event("b")], Ct);
+        var count = await storage.Events.CountAsync(tenant, Ct);
+
+        // Open (migrate), append, count; the append ran twice (first attempt failed after writing) yet stored each event once.
+        Assert.Equal(3, strategy.Operations);
+        Assert.Equal(2, appended.Value.Received);
+        Assert.Equal(2, count.Value);
+    }
+
+    /// <summary>Fails the first attempt of the second operation after it ran, then retries: appends must stay idempotent.</summary>
+    private sealed class RetryOnceStrategy : IPostgresExecutionStrategy
+    {
+        private int _operations;
+
+        public int Operations => _operations;
+
+        public async ValueTask<T> ExecuteAsync<T>(Func<CancellationToken, ValueTask<T>> operation, CancellationToken cancellationToken)
+        {
+            var n = Interlocked.Increment(ref _operations);
+            var result = await operation(cancellationToken);
+            return n == 2 ? await operation(cancellationToken) : result;
+        }
+    }
+}

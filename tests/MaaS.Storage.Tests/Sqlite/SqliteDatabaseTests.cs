@@ -1,0 +1,56 @@
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MaaS.Storage.Tests.Sqlite;
+
+/// <summary>The single-writer queue with group commit under the SQLite stores.</summary>
+public sealed class SqliteDatabaseTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public async Task WriteAsync_OneRequestOfAGroupThrows_OnlyThatRequestIsRolledBack()
+    {
+        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "w.db") }, NullLogger.Instance);
+        await using var _d = database;
+
+        var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((connection, tx) =>
+        {
+            database.WriterCommands.InsertEvent("t", $"e{i}", "u", "i", "play", 1, 1_000 + i);
+            if (i == 17) throw new InvalidOperationException("request 17 fails after writing");
+            return i;
+        }, TestContext.Current.CancellationToken).AsTask()).ToList();
+        await Task.WhenAll(writes.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.All(writes.Where((_, i) => i != 17), w => Assert.True(w.IsCompletedSuccessfully));
+        Assert.IsType<InvalidOperationException>(writes[17].Exception?.InnerException);
+        var storage = new SqliteEventStore(database);
+        var stored = new List<InteractionEvent>();
+        await foreach (var batch in storage.StreamAllAsync("t", cancellationToken: TestContext.Current.CancellationToken)) stored.AddRange(batch);
+        Assert.Equal(39, stored.Count);
+        Assert.DoesNotContain(stored, e => e.EventId == "e17");
+    }
+
+    [Fact]
+    public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
+    {
+        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, NullLogger.Instance);
+        await database.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => database.WriteAsync((_, _) => 1, TestContext.Current.CancellationToken).AsTask());
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterDispose_UnavailableError()
+    {
+        var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "s.db") }, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await storage.DisposeAsync();
+
+        var result = await storage.Events.AppendAsync("t", [TestData.Event("a")], TestContext.Current.CancellationToken);
+
+        Assert.Equal(StorageErrorKind.Unavailable, result.Error?.Kind);
+    }
+
+    public void Dispose() => _folder.Dispose();
+}
