@@ -35,6 +35,14 @@ public sealed class FuzzTests
         string admin = await gateway.CreateKeyAsync("acme", ["admin"]);
         var (published, _) = await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("acme-model", "tenant"));
         Assert.Equal(HttpStatusCode.Created, published.StatusCode);
+        // Each fuzzed tenant gets a catalogue, events and a built index, so "index not built yet" (a designed 503)
+        // cannot mask a real server error.
+        string acmeSetup = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
+        foreach (string setup in new[] { acmeSetup, SecureGateway.BootstrapKey })
+        {
+            await SeedAsync(gateway, setup);
+        }
+
         var endpoints = gateway.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, e.RoutePattern)))
@@ -100,6 +108,17 @@ public sealed class FuzzTests
             {
                 Assert.Equal(probabilities[j], actual[j], 1e-4f);
             }
+        }
+    }
+
+    private static async Task SeedAsync(SecureGateway gateway, string key)
+    {
+        string items = "{\"items\":[" + string.Join(',', Enumerable.Range(0, 20).Select(i => $"{{\"id\":\"m{i}\",\"kind\":\"movie\",\"title\":\"M {i}\",\"genres\":[\"Drama\"]}}")) + "]}";
+        string events = "{\"events\":[" + string.Join(',', Enumerable.Range(0, 200).Select(i => $"{{\"eventId\":\"e{i}\",\"userId\":\"u{i % 15}\",\"itemId\":\"m{(i * 7 + i / 15) % 20}\",\"type\":\"play\"}}")) + "]}";
+        foreach (var (method, path, body) in new[] { ("PUT", "/v1/items", items), ("POST", "/v1/events", events), ("POST", "/v1/recommendations/rebuild", "") })
+        {
+            using var response = await gateway.SendAsync(new HttpMethod(method), path, key, body);
+            Assert.True(response.IsSuccessStatusCode, $"seeding {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 
