@@ -27,6 +27,7 @@ public enum KeyRejection
 /// </summary>
 internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> options, TimeProvider time)
 {
+    private const int MaxCachedKeys = 100_000;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
     private readonly byte[]? _bootstrapHash = options.Value.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
 
@@ -62,6 +63,13 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> o
             }
 
             record = found.IsSuccess ? found.Value : null;
+            if (_cache.Count >= MaxCachedKeys)
+            {
+                // Well-formed but unknown ids are cached too (so a flood of them does not reach the store on every
+                // request); the cap keeps such a flood from growing memory without bound.
+                _cache.Clear();
+            }
+
             _cache[keyId] = new CacheEntry(record, now);
         }
 
