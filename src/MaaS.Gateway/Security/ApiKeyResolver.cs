@@ -34,13 +34,11 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> o
     public async ValueTask<(ApiKeyIdentity? Identity, KeyRejection Rejection)> ResolveAsync(string presented, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (_bootstrapHash is not null && !presented.StartsWith(ApiKeyText.Prefix, StringComparison.Ordinal))
+        if (_bootstrapHash is not null
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _bootstrapHash))
         {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-            return CryptographicOperations.FixedTimeEquals(hash, _bootstrapHash)
-                ? (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
-                    EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits)), KeyRejection.None)
-                : (null, KeyRejection.Invalid);
+            return (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
+                EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits)), KeyRejection.None);
         }
 
         if (!ApiKeyText.TryParse(presented, out string keyId, out string secret))
