@@ -27,19 +27,18 @@ public enum KeyRejection
 /// </summary>
 internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> options, TimeProvider time)
 {
+    private const int MaxCachedKeys = 100_000;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
     private readonly byte[]? _bootstrapHash = options.Value.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
 
     public async ValueTask<(ApiKeyIdentity? Identity, KeyRejection Rejection)> ResolveAsync(string presented, CancellationToken cancellationToken)
     {
         var settings = options.Value;
-        if (_bootstrapHash is not null && !presented.StartsWith(ApiKeyText.Prefix, StringComparison.Ordinal))
+        if (_bootstrapHash is not null
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _bootstrapHash))
         {
-            var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-            return CryptographicOperations.FixedTimeEquals(hash, _bootstrapHash)
-                ? (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
-                    EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits)), KeyRejection.None)
-                : (null, KeyRejection.Invalid);
+            return (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
+                EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits)), KeyRejection.None);
         }
 
         if (!ApiKeyText.TryParse(presented, out string keyId, out string secret))
@@ -62,6 +61,13 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> o
             }
 
             record = found.IsSuccess ? found.Value : null;
+            if (_cache.Count >= MaxCachedKeys)
+            {
+                // Well-formed but unknown ids are cached too (so a flood of them does not reach the store on every
+                // request); the cap keeps such a flood from growing memory without bound.
+                _cache.Clear();
+            }
+
             _cache[keyId] = new CacheEntry(record, now);
         }
 

@@ -41,8 +41,30 @@ internal static class HardeningExtensions
             });
         });
         services.AddRequestTimeouts();
+        // A body that does not bind is the client's mistake (400), in Development too, never an exception.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         return services;
     }
+
+    /// <summary>
+    /// Kestrel reports bodies over the size limit, or too slow, by throwing <see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/> from
+    /// the read; an endpoint that reads the body itself would let it become a 500. Answer with its status instead.
+    /// </summary>
+    public static IApplicationBuilder UseBadRequestMapping(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? Errors.ApiError.PayloadTooLarge : Errors.ApiError.InvalidRequest;
+            await SecurityResponses.WriteAsync(context, error, e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "the request body is larger than the server accepts"
+                : "the request could not be read");
+        }
+    });
 
     /// <summary>Security headers; Swagger UI gets a CSP that lets its own scripts and styles run.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>

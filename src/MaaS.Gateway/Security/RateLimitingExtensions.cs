@@ -31,9 +31,14 @@ internal static class RateLimitingExtensions
                 int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter)
                     ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
                     : ApiErrors.RetryAfterSeconds;
+                var response = context.HttpContext.Response;
+                // OnStarting runs after the error writer has set its default Retry-After, just before headers go out.
+                response.OnStarting(() =>
+                {
+                    response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                    return Task.CompletedTask;
+                });
                 await SecurityResponses.WriteAsync(context.HttpContext, ApiError.RateLimited, "this API key is over its request rate or concurrency limit");
-                // Written after the body helper, which sets its own default Retry-After.
-                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             };
         });
         return services;

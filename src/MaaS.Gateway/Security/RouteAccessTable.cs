@@ -30,6 +30,8 @@ public static class RouteAccessTable
         {
             "/v2" or "/v2/health/live" or "/v2/health/ready" => AccessLevel.Anonymous,
             "/metrics" => anonymousMetrics ? AccessLevel.Anonymous : AccessLevel.Admin,
+            // Rebuilding a tenant's index costs a full pass over its events: an operation, not app traffic.
+            "/v1/recommendations/rebuild" => AccessLevel.Admin,
             _ when route.StartsWith("/v2/repository/", StringComparison.Ordinal) => AccessLevel.Admin,
             _ => AccessLevel.App,
         };

@@ -56,6 +56,7 @@ internal static partial class SecurityExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseRequestTimeouts();
+        app.UseBadRequestMapping();
         return app;
     }
 }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace MaaS.Gateway.FunctionalTests.Security;
+
+public sealed class RateLimitTests
+{
+    private static readonly string Infer = SecureGateway.MlpInfer();
+
+    [Fact]
+    public async Task RateLimit_HotKeyAtTenTimesItsRate_HotGets429sOtherKeyNone()
+    {
+        await using var gateway = SecureGateway.Start();
+        string hot = await gateway.CreateKeyAsync("acme", ["app"], new { requestsPerSecond = 20, burst = 20, maxConcurrentRequests = 64 });
+        string cold = await gateway.CreateKeyAsync("globex", ["app"], new { requestsPerSecond = 100, burst = 100, maxConcurrentRequests = 64 });
+        var duration = TimeSpan.FromSeconds(2);
+
+        // Hot: 200 req/s for 2 s (ten times its 20 req/s); cold: 40 req/s at the same time (under its limit).
+        var hotRun = DriveAsync(gateway, hot, ratePerSecond: 200, duration);
+        var coldRun = DriveAsync(gateway, cold, ratePerSecond: 40, duration);
+        var hotResults = await hotRun;
+        var coldResults = await coldRun;
+
+        int hot429 = hotResults.Count(r => r.Status == 429);
+        int hotOk = hotResults.Count(r => r.Status == 200);
+        var coldLatencies = coldResults.Select(r => r.Milliseconds).Order().ToArray();
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"hot: {hotResults.Count} sent, {hotOk} ok, {hot429} 429; cold: {coldResults.Count} sent, {coldResults.Count(r => r.Status == 200)} ok, " +
+            $"p50 {coldLatencies[coldLatencies.Length / 2]:0.0} ms, p95 {coldLatencies[(int)(coldLatencies.Length * 0.95)]:0.0} ms");
+        Assert.True(hot429 > hotResults.Count / 2, $"hot key: only {hot429} of {hotResults.Count} refused");
+        Assert.InRange(hotOk, 20, 20 + 20 * 3 + 10);
+        Assert.All(hotResults.Where(r => r.Status == 429), r => Assert.True(r.RetryAfter >= 1, "429 without Retry-After"));
+        Assert.All(hotResults, r => Assert.Contains(r.Status, new[] { 200, 429 }));
+        Assert.All(coldResults, r => Assert.Equal(200, r.Status));
+    }
+
+    [Fact]
+    public async Task ConcurrencyLimit_KeyAtItsLimit_NextRequest429OtherKeyServed()
+    {
+        await using var gateway = SecureGateway.Start();
+        string narrow = await gateway.CreateKeyAsync("acme", ["app"], new { requestsPerSecond = 1000, burst = 1000, maxConcurrentRequests = 2 });
+        string other = await gateway.CreateKeyAsync("acme", ["app"]);
+        var release = new TaskCompletionSource();
+
+        // Two requests whose bodies are held back keep both permits of the narrow key while the server waits to read them.
+        var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, narrow, release.Task)).ToArray();
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        var (third, thirdBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, Infer);
+        using var otherKey = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", other, Infer);
+        release.SetResult();
+        var heldStatuses = await Task.WhenAll(held);
+        using var after = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, Infer);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("over its request rate or concurrency limit", thirdBody!["error"]!.GetValue<string>());
+        Assert.Equal("1", third.Headers.RetryAfter?.ToString());
+        Assert.Equal(HttpStatusCode.OK, otherKey.StatusCode);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], heldStatuses);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    /// <summary>
+    /// A request over a raw socket that sends its headers and the first body byte, then holds the rest until
+    /// <paramref name="release"/>: the server has admitted it (holding a concurrency permit) and waits for the body.
+    /// </summary>
+    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release)
+    {
+        var address = gateway.Client.BaseAddress!;
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
+        var stream = tcp.GetStream();
+        byte[] body = Encoding.UTF8.GetBytes(Infer);
+        string head = $"POST /v2/models/example-mlp/infer HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(body.AsMemory(0, 1), TestContext.Current.CancellationToken);
+        await stream.FlushAsync(TestContext.Current.CancellationToken);
+        await release;
+        await stream.WriteAsync(body.AsMemory(1), TestContext.Current.CancellationToken);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string statusLine = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? string.Empty;
+        return (HttpStatusCode)int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<(int Status, double Milliseconds, int RetryAfter)>> DriveAsync(SecureGateway gateway, string key, int ratePerSecond, TimeSpan duration)
+    {
+        int total = (int)(ratePerSecond * duration.TotalSeconds);
+        var start = Stopwatch.GetTimestamp();
+        var tasks = new List<Task<(int, double, int)>>(total);
+        for (int i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / ratePerSecond) - Stopwatch.GetElapsedTime(start);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due, TestContext.Current.CancellationToken);
+            }
+
+            tasks.Add(OneAsync(gateway, key));
+        }
+
+        return [.. await Task.WhenAll(tasks)];
+    }
+
+    private static async Task<(int, double, int)> OneAsync(SecureGateway gateway, string key)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        using var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", key, Infer);
+        await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+        int retryAfter = response.Headers.RetryAfter?.Delta is { } d ? (int)d.TotalSeconds : 0;
+        return ((int)response.StatusCode, Stopwatch.GetElapsedTime(t0).TotalMilliseconds, retryAfter);
+    }
+}
