@@ -35,8 +35,13 @@ report=$(awk -F'\t' 'NR > 1 { t[NR] = $1; a[NR] = $2; b[NR] = $3; n = NR }
     ea = (a[n] + a[n-1] + a[n-2]) / 3; eb = (b[n] + b[n-1] + b[n-2]) / 3
     pa = a[base] ? 100 * (ea - a[base]) / a[base] : 0; pb = b[base] ? 100 * (eb - b[base]) / b[base] : 0
     ma = 0; mb = 0; for (i = 2; i <= n; i++) { if (a[i] > ma) ma = a[i]; if (b[i] > mb) mb = b[i] }
-    printf "replica1 RSS %d MiB at %ds -> %.0f MiB at end (%+.1f%%, peak %d MiB)\n", a[base], t[base], ea, pa, ma
-    printf "replica2 RSS %d MiB at %ds -> %.0f MiB at end (%+.1f%%, peak %d MiB)\n", b[base], t[base], eb, pb, mb
+    # Least-squares trend after warm-up, in MiB per minute: a leak climbs steadily, a GC or index rebuild steps.
+    k = 0; st = 0; sa = 0; sb = 0; stt = 0; sta = 0; stb = 0
+    for (i = base; i <= n; i++) { k++; st += t[i]; sa += a[i]; sb += b[i]; stt += t[i] * t[i]; sta += t[i] * a[i]; stb += t[i] * b[i] }
+    d = k * stt - st * st
+    ta = d ? 60 * (k * sta - st * sa) / d : 0; tb = d ? 60 * (k * stb - st * sb) / d : 0
+    printf "replica1 RSS %d MiB at %ds -> %.0f MiB at end (%+.1f%%, peak %d MiB, trend %+.2f MiB/min)\n", a[base], t[base], ea, pa, ma, ta
+    printf "replica2 RSS %d MiB at %ds -> %.0f MiB at end (%+.1f%%, peak %d MiB, trend %+.2f MiB/min)\n", b[base], t[base], eb, pb, mb, tb
     printf "GROWTH %.1f %.1f\n", pa, pb
   }' "$samples")
 echo "$report" | grep -v '^GROWTH'
