@@ -1,3 +1,4 @@
+using MaaS.Gateway.Contracts;
 using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
@@ -9,6 +10,7 @@ using MaaS.Gateway.Telemetry;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGatewayLogging();
+builder.Services.AddGatewayJson();
 builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();

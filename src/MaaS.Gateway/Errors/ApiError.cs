@@ -4,7 +4,7 @@ namespace MaaS.Gateway.Errors;
 /// Expected failures of gateway endpoints. Each maps to exactly one HTTP status and title in <see cref="ApiErrors"/>;
 /// /v1 renders them as ProblemDetails, /v2 as <c>{"error": "..."}</c>.
 /// </summary>
-public enum ApiError
+internal enum ApiError
 {
     /// <summary>The request is malformed or its values are invalid (400).</summary>
     InvalidRequest,

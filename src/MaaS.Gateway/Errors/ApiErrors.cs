@@ -8,7 +8,7 @@ namespace MaaS.Gateway.Errors;
 /// The one mapping from error values to HTTP: status codes and titles for <see cref="ApiError"/>, the translation from
 /// <see cref="ModelFailure"/>, and ProblemDetails results for /v1 endpoints.
 /// </summary>
-public static class ApiErrors
+internal static class ApiErrors
 {
     /// <summary>Seconds clients are told to wait after a 429.</summary>
     public const int RetryAfterSeconds = 1;

@@ -4,7 +4,7 @@ using MaaS.Models.Inference;
 namespace MaaS.Gateway.Errors;
 
 /// <summary>The Open Inference Protocol error writer: <c>{"error": "..."}</c> with the status of <see cref="ApiErrors"/>.</summary>
-public static class V2Errors
+internal static class V2Errors
 {
     /// <summary>An <c>{"error"}</c> result; adds Retry-After to 429s.</summary>
     public static IResult Result(ApiError error, string message)

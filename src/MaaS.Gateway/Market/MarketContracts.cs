@@ -15,7 +15,7 @@ namespace MaaS.Gateway.Market;
 /// <param name="Owner">Owning tenant; null for bundled models.</param>
 /// <param name="Visibility">private, tenant or public (bundled models are public).</param>
 /// <param name="SharedWith">Tenants it is shared with; shown to the owner only.</param>
-public sealed record MarketModel(
+internal sealed record MarketModel(
     string Name,
     string? Task,
     string? Description,
@@ -34,14 +34,14 @@ public sealed record MarketModel(
 /// <param name="Version">The new version number.</param>
 /// <param name="Owner">Owning tenant.</param>
 /// <param name="Visibility">private, tenant or public.</param>
-public sealed record PublishResponse(string Name, long Version, string Owner, string Visibility);
+internal sealed record PublishResponse(string Name, long Version, string Owner, string Visibility);
 
 /// <summary>Body of <c>POST /v1/models/{name}/shares</c>.</summary>
 /// <param name="Tenant">Tenant to share the model with.</param>
-public sealed record ShareRequest(string? Tenant);
+internal sealed record ShareRequest(string? Tenant);
 
 /// <summary>A model's sharing state.</summary>
 /// <param name="Name">Model name.</param>
 /// <param name="Visibility">private, tenant or public; shares take effect under <c>tenant</c> (public is seen by all anyway).</param>
 /// <param name="SharedWith">Tenants it is shared with.</param>
-public sealed record ShareResponse(string Name, string Visibility, IReadOnlyList<string> SharedWith);
+internal sealed record ShareResponse(string Name, string Visibility, IReadOnlyList<string> SharedWith);

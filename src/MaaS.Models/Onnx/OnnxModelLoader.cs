@@ -45,6 +45,43 @@ public sealed partial class OnnxModelLoader : IModelLoader
 
         ServingOptions options = _options.Value;
         bool globalPools = OrtEnvironment.EnsureGlobalThreadPools(options.IntraOpNumThreads, options.InterOpNumThreads);
+        InferenceSession session;
+        string provider;
+        try
+        {
+            session = CreateSession(path, context, options, globalPools, out provider);
+        }
+        catch (OnnxRuntimeException e) when (globalPools && e.Message.Contains("GlobalThreadPools", StringComparison.Ordinal))
+        {
+            // Something else created ORT's process-wide environment first, without global pools (it can race the
+            // check in OrtEnvironment); this process then keeps per-session pools.
+            OrtEnvironment.MarkPerSessionThreadPools();
+            globalPools = false;
+            session = CreateSession(path, context, options, globalPools, out provider);
+        }
+
+        try
+        {
+            var signature = ReadSignature(session);
+            var properties = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["execution_provider"] = provider,
+                ["onnxruntime_version"] = OrtEnv.Instance().GetVersionString(),
+                ["producer"] = session.ModelMetadata.ProducerName,
+                ["graph"] = session.ModelMetadata.GraphName,
+                ["global_thread_pool"] = globalPools ? "true" : "false",
+            };
+            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private InferenceSession CreateSession(string path, ModelLoadContext context, ServingOptions options, bool globalPools, out string provider)
+    {
         using var sessionOptions = new OrtSessionOptions
         {
             GraphOptimizationLevel = options.GraphOptimization switch
@@ -67,27 +104,8 @@ public sealed partial class OnnxModelLoader : IModelLoader
             sessionOptions.InterOpNumThreads = options.InterOpNumThreads;
         }
 
-        string provider = ExecutionProviderSelector.Apply(
-            sessionOptions, options.ExecutionProvider, options.CudaDeviceId, context.ModelName, _logger);
-        var session = new InferenceSession(path, sessionOptions);
-        try
-        {
-            var signature = ReadSignature(session);
-            var properties = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["execution_provider"] = provider,
-                ["onnxruntime_version"] = OrtEnv.Instance().GetVersionString(),
-                ["producer"] = session.ModelMetadata.ProducerName,
-                ["graph"] = session.ModelMetadata.GraphName,
-                ["global_thread_pool"] = globalPools ? "true" : "false",
-            };
-            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties));
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
+        provider = ExecutionProviderSelector.Apply(sessionOptions, options.ExecutionProvider, options.CudaDeviceId, context.ModelName, _logger);
+        return new InferenceSession(path, sessionOptions);
     }
 
     private static ModelSignature ReadSignature(InferenceSession session)

@@ -12,6 +12,16 @@ internal static class OrtEnvironment
     private static bool _initialized;
     private static bool _globalThreadPools;
 
+    /// <summary>Records that the environment turned out to lack global pools (created elsewhere first).</summary>
+    public static void MarkPerSessionThreadPools()
+    {
+        lock (Gate)
+        {
+            _initialized = true;
+            _globalThreadPools = false;
+        }
+    }
+
     /// <summary>
     /// Creates the environment with global intra/inter-op pools (0 = ORT default sizes). Returns true when the global
     /// pools are in effect, false when something else created the environment first (sessions then keep per-session pools).
@@ -51,9 +61,18 @@ internal static class OrtEnvironment
                 logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_WARNING,
                 threadOptions = threading,
             };
-            OrtEnv.CreateInstanceWithOptions(ref options);
-            _globalThreadPools = true;
-            return true;
+            try
+            {
+                OrtEnv.CreateInstanceWithOptions(ref options);
+                _globalThreadPools = true;
+            }
+            catch (OnnxRuntimeException)
+            {
+                // Created by another thread between the check and here.
+                _globalThreadPools = false;
+            }
+
+            return _globalThreadPools;
         }
     }
 }

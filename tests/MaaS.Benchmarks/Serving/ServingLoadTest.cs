@@ -16,7 +16,7 @@ namespace MaaS.Benchmarks.Serving;
 /// Starts the real gateway twice in this process on loopback ports, once with dynamic batching and once without, drives
 /// each with N concurrent clients posting one-row V2 infer requests to example-mlp for a fixed time, and measures the raw
 /// in-process <c>InferenceSession.Run</c> throughput of the same model file in the same run.
-/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2]</c>.
+/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2] [--rounds 2]</c>.
 /// </summary>
 internal static class ServingLoadTest
 {
@@ -25,9 +25,10 @@ internal static class ServingLoadTest
         int clients = Option(args, "--clients", 64);
         int seconds = Option(args, "--seconds", 10);
         int warmup = Option(args, "--warmup", 2);
+        int rounds = Option(args, "--rounds", 2);
         string models = FindModels();
         string modelFile = Path.Combine(models, ExampleMlp.Name, "1", "model.onnx");
-        Console.WriteLine($"MaaS serving load test: {clients} clients, {seconds} s per mode (+{warmup} s warm-up), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}");
+        Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}");
 
         int batchingPort = FreePort(), directPort = FreePort();
         StartGateway(batchingPort, models, batching: true);
@@ -35,8 +36,18 @@ internal static class ServingLoadTest
         await WaitReadyAsync(batchingPort);
         await WaitReadyAsync(directPort);
 
-        var batched = await LoadAsync(batchingPort, clients, seconds, warmup);
-        var direct = await LoadAsync(directPort, clients, seconds, warmup);
+        // Modes alternate (on, off, on, off...) so drift in machine load hits both alike.
+        var batchedRounds = new List<LoadResult>();
+        var directRounds = new List<LoadResult>();
+        for (int round = 0; round < rounds; round++)
+        {
+            batchedRounds.Add(await LoadAsync(batchingPort, clients, seconds, warmup));
+            directRounds.Add(await LoadAsync(directPort, clients, seconds, warmup));
+            Console.WriteLine($"round {round + 1}: batching on {batchedRounds[^1].Throughput:N0} req/s, off {directRounds[^1].Throughput:N0} req/s");
+        }
+
+        var batched = LoadResult.Combine(batchedRounds, seconds);
+        var direct = LoadResult.Combine(directRounds, seconds);
         double raw1 = RawRunsPerSecond(modelFile, rows: 1, seconds: Math.Max(2, seconds / 2));
         double raw64 = RawRunsPerSecond(modelFile, rows: 64, seconds: Math.Max(2, seconds / 2)) * 64;
         var batchStats = await BatchSizeAsync(batchingPort);
@@ -140,8 +151,8 @@ internal static class ServingLoadTest
                 mine.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
             }
         }));
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(all.Length / (double)seconds, Percentile(all, 0.50), Percentile(all, 0.99), errors);
+        var all = latencies.SelectMany(l => l).ToArray();
+        return LoadResult.From(all, seconds, errors);
     }
 
     private static async Task<double> BatchSizeAsync(int port)
@@ -212,5 +223,15 @@ internal static class ServingLoadTest
         return Path.GetFullPath("models");
     }
 
-    private sealed record LoadResult(double Throughput, double P50, double P99, int Errors);
+    private sealed record LoadResult(double Throughput, double P50, double P99, int Errors, double[] Latencies)
+    {
+        public static LoadResult From(double[] latencies, int seconds, int errors)
+        {
+            var sorted = latencies.Order().ToArray();
+            return new LoadResult(sorted.Length / (double)seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), errors, sorted);
+        }
+
+        public static LoadResult Combine(IReadOnlyList<LoadResult> rounds, int seconds) =>
+            From([.. rounds.SelectMany(r => r.Latencies)], seconds * rounds.Count, rounds.Sum(r => r.Errors));
+    }
 }

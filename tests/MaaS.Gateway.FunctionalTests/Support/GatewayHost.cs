@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -15,7 +16,6 @@ namespace MaaS.Gateway.FunctionalTests.Support;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
-    private static readonly Lock StartGate = new();
     private readonly Factory _factory;
 
     private GatewayHost(TestRepository repository, string dataDirectory, Factory factory, HttpClient client)
@@ -55,14 +55,10 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var factory = new Factory(all);
-        factory.UseKestrel(0);
-        // WebApplicationFactory intercepts Program's host through process-wide diagnostic events; two factories starting
-        // at once (parallel test classes) can cross-wire ("Addresses cannot be modified after the server has started").
-        lock (StartGate)
-        {
-            factory.StartServer();
-        }
-
+        // Listen(…, 0) rather than UseKestrel(0): the latter rewrites the server addresses after Build, which races the
+        // minimal-hosting start ("Addresses cannot be modified after the server has started").
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
         var client = factory.CreateClient();
         client.Timeout = TimeSpan.FromSeconds(60);
         return new GatewayHost(repository, data, factory, client);

@@ -13,7 +13,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Ready">Whether the default version serves.</param>
 /// <param name="Reason">Why not, if not.</param>
 /// <param name="Versions">Every known version.</param>
-public sealed record ModelSummary(
+internal sealed record ModelSummary(
     string Name,
     string? Task,
     string? Description,
@@ -32,10 +32,10 @@ public sealed record ModelSummary(
 /// <param name="Platform">Runtime platform.</param>
 /// <param name="LoadedAt">When it was loaded.</param>
 /// <param name="Card">The version's model card (card.json).</param>
-public sealed record ModelVersionSummary(long Version, string State, bool Ready, string? Reason, string? Platform, DateTimeOffset? LoadedAt, JsonElement? Card);
+internal sealed record ModelVersionSummary(long Version, string State, bool Ready, string? Reason, string? Platform, DateTimeOffset? LoadedAt, JsonElement? Card);
 
 /// <summary>Source-generated JSON for /v1 model contracts (web defaults: camelCase).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ModelSummary))]
-[JsonSerializable(typeof(IReadOnlyList<ModelSummary>))]
-public sealed partial class V1ModelsJsonContext : JsonSerializerContext;
+[JsonSerializable(typeof(List<ModelSummary>))]
+internal sealed partial class V1ModelsJsonContext : JsonSerializerContext;

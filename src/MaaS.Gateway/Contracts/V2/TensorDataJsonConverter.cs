@@ -7,7 +7,7 @@ namespace MaaS.Gateway.Contracts.V2;
 /// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats, which JSON numbers cannot
 /// carry, are written as the strings "NaN", "Infinity", "-Infinity". Write-only.
 /// </summary>
-public sealed class TensorDataJsonConverter : JsonConverter<Array>
+internal sealed class TensorDataJsonConverter : JsonConverter<Array>
 {
     /// <inheritdoc />
     public override Array Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

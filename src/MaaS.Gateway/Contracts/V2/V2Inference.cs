@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MaaS.Gateway.Contracts.V2;
 
 /// <summary>Inference request (<c>POST /v2/models/{name}[/versions/{v}]/infer</c>).</summary>
-public sealed record V2InferRequest
+internal sealed record V2InferRequest
 {
     /// <summary>Request id, echoed in the response.</summary>
     public string? Id { get; set; }
@@ -20,7 +20,7 @@ public sealed record V2InferRequest
 }
 
 /// <summary>An input tensor of an inference request.</summary>
-public sealed record V2InferInput
+internal sealed record V2InferInput
 {
     /// <summary>Input name.</summary>
     public string Name { get; set; } = "";
@@ -39,7 +39,7 @@ public sealed record V2InferInput
 }
 
 /// <summary>A requested output.</summary>
-public sealed record V2RequestedOutput
+internal sealed record V2RequestedOutput
 {
     /// <summary>Output name.</summary>
     public string Name { get; set; } = "";
@@ -53,7 +53,7 @@ public sealed record V2RequestedOutput
 /// <param name="ModelVersion">Version that answered.</param>
 /// <param name="Id">The request id, when one was given.</param>
 /// <param name="Outputs">Output tensors, in requested order.</param>
-public sealed record V2InferResponse(
+internal sealed record V2InferResponse(
     [property: JsonPropertyName("model_name")] string ModelName,
     [property: JsonPropertyName("model_version")] string ModelVersion, string? Id, IReadOnlyList<V2InferOutput> Outputs);
 
@@ -62,7 +62,7 @@ public sealed record V2InferResponse(
 /// <param name="Datatype">Protocol datatype.</param>
 /// <param name="Shape">Dimensions.</param>
 /// <param name="Data">Flat elements (numbers, booleans or strings by datatype).</param>
-public sealed record V2InferOutput(
+internal sealed record V2InferOutput(
     string Name,
     string Datatype,
     long[] Shape,

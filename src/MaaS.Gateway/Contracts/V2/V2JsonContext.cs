@@ -25,7 +25,7 @@ namespace MaaS.Gateway.Contracts.V2;
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(bool))]
-public sealed partial class V2JsonContext : JsonSerializerContext
+internal sealed partial class V2JsonContext : JsonSerializerContext
 {
     /// <summary>
     /// The context used for responses: like <see cref="JsonSerializerContext"/>'s default but without escaping quotes and

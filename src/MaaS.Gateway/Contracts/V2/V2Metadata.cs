@@ -7,13 +7,13 @@ namespace MaaS.Gateway.Contracts.V2;
 /// <param name="Name">Server name.</param>
 /// <param name="Version">Server version.</param>
 /// <param name="Extensions">Protocol extensions supported.</param>
-public sealed record V2ServerMetadataResponse(string Name, string Version, IReadOnlyList<string> Extensions);
+internal sealed record V2ServerMetadataResponse(string Name, string Version, IReadOnlyList<string> Extensions);
 
 /// <summary>A tensor in model metadata.</summary>
 /// <param name="Name">Tensor name.</param>
 /// <param name="Datatype">Protocol datatype (FP32, INT64, ...).</param>
 /// <param name="Shape">Dimensions; -1 is variable.</param>
-public sealed record V2TensorMetadata(string Name, string Datatype, long[] Shape);
+internal sealed record V2TensorMetadata(string Name, string Datatype, long[] Shape);
 
 /// <summary>Model metadata (<c>GET /v2/models/{name}[/versions/{v}]</c>).</summary>
 /// <param name="Name">Model name.</param>
@@ -22,7 +22,7 @@ public sealed record V2TensorMetadata(string Name, string Datatype, long[] Shape
 /// <param name="Inputs">Declared inputs.</param>
 /// <param name="Outputs">Declared outputs.</param>
 /// <param name="Parameters">MaaS extras (clients written for Triton ignore them).</param>
-public sealed record V2ModelMetadataResponse(
+internal sealed record V2ModelMetadataResponse(
     string Name,
     IReadOnlyList<string> Versions,
     string Platform,
@@ -40,7 +40,7 @@ public sealed record V2ModelMetadataResponse(
 /// <param name="DynamicBatching">Whether concurrent requests are merged.</param>
 /// <param name="ExecutionProvider">ONNX Runtime execution provider in use.</param>
 /// <param name="Card">The version's card.json.</param>
-public sealed record V2ModelParameters(
+internal sealed record V2ModelParameters(
     string? Task,
     string? Description,
     IReadOnlyList<string> Labels,
@@ -58,18 +58,18 @@ public sealed record V2ModelParameters(
 /// <param name="Platform">Runtime platform of the default version.</param>
 /// <param name="Ready">The default version is ready.</param>
 /// <param name="Reason">Why not, if not.</param>
-public sealed record V2ModelListEntry(string Name, IReadOnlyList<string> Versions, [property: JsonPropertyName("default_version")] string? DefaultVersion, string? Platform, bool Ready, string? Reason);
+internal sealed record V2ModelListEntry(string Name, IReadOnlyList<string> Versions, [property: JsonPropertyName("default_version")] string? DefaultVersion, string? Platform, bool Ready, string? Reason);
 
 /// <summary><c>GET /v2/models</c>.</summary>
 /// <param name="Models">Every model the registry knows.</param>
-public sealed record V2ModelListResponse(IReadOnlyList<V2ModelListEntry> Models);
+internal sealed record V2ModelListResponse(IReadOnlyList<V2ModelListEntry> Models);
 
 /// <summary>Model readiness (body of <c>GET .../ready</c>; the status code carries the answer).</summary>
 /// <param name="Name">Model name.</param>
 /// <param name="Version">Version checked, if given.</param>
 /// <param name="Ready">Whether it is ready.</param>
-public sealed record V2ModelReadyResponse(string Name, string? Version, bool Ready);
+internal sealed record V2ModelReadyResponse(string Name, string? Version, bool Ready);
 
 /// <summary>Error body of every V2 failure.</summary>
 /// <param name="Error">What went wrong.</param>
-public sealed record V2ErrorResponse(string Error);
+internal sealed record V2ErrorResponse(string Error);

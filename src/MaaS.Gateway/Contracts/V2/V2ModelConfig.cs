@@ -10,7 +10,7 @@ namespace MaaS.Gateway.Contracts.V2;
 /// <param name="Input">Inputs; with a batch axis, dims omit it.</param>
 /// <param name="Output">Outputs; with a batch axis, dims omit it.</param>
 /// <param name="DynamicBatching">Batching settings when dynamic batching is on.</param>
-public sealed record V2ModelConfigResponse(
+internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
     string Backend,
@@ -23,11 +23,11 @@ public sealed record V2ModelConfigResponse(
 /// <param name="Name">Tensor name.</param>
 /// <param name="DataType">Triton type name (TYPE_FP32, TYPE_INT64, TYPE_STRING...).</param>
 /// <param name="Dims">Dimensions without the batch axis when the model batches; -1 is variable.</param>
-public sealed record V2ConfigTensor(string Name, [property: JsonPropertyName("data_type")] string DataType, long[] Dims);
+internal sealed record V2ConfigTensor(string Name, [property: JsonPropertyName("data_type")] string DataType, long[] Dims);
 
 /// <summary>Dynamic batching settings.</summary>
 /// <param name="MaxQueueDelayMicroseconds">How long the first request of a batch waits for others.</param>
 /// <param name="MaxQueueSize">Requests allowed to wait before 429.</param>
-public sealed record V2DynamicBatching(
+internal sealed record V2DynamicBatching(
     [property: JsonPropertyName("max_queue_delay_microseconds")] int MaxQueueDelayMicroseconds,
     [property: JsonPropertyName("max_queue_size")] int MaxQueueSize);

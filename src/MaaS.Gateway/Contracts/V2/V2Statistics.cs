@@ -4,7 +4,7 @@ namespace MaaS.Gateway.Contracts.V2;
 
 /// <summary>Statistics response (Triton statistics extension).</summary>
 /// <param name="ModelStats">One entry per loaded model version.</param>
-public sealed record V2StatisticsResponse([property: JsonPropertyName("model_stats")] IReadOnlyList<V2ModelStatistics> ModelStats);
+internal sealed record V2StatisticsResponse([property: JsonPropertyName("model_stats")] IReadOnlyList<V2ModelStatistics> ModelStats);
 
 /// <summary>Statistics of one model version.</summary>
 /// <param name="Name">Model name.</param>
@@ -14,14 +14,14 @@ public sealed record V2StatisticsResponse([property: JsonPropertyName("model_sta
 /// <param name="ExecutionCount">Session runs (a merged batch counts once).</param>
 /// <param name="InferenceStats">Cumulative durations by phase.</param>
 /// <param name="BatchStats">Compute durations per batch size.</param>
-public sealed record V2ModelStatistics(
+internal sealed record V2ModelStatistics(
     string Name, string Version, [property: JsonPropertyName("last_inference")] long LastInference, [property: JsonPropertyName("inference_count")] long InferenceCount, [property: JsonPropertyName("execution_count")] long ExecutionCount,
     [property: JsonPropertyName("inference_stats")] V2InferenceStatistics InferenceStats, [property: JsonPropertyName("batch_stats")] IReadOnlyList<V2BatchStatistics> BatchStats);
 
 /// <summary>Count and total nanoseconds.</summary>
 /// <param name="Count">Events.</param>
 /// <param name="Ns">Total nanoseconds.</param>
-public sealed record V2StatisticDuration(long Count, long Ns);
+internal sealed record V2StatisticDuration(long Count, long Ns);
 
 /// <summary>Durations by phase.</summary>
 /// <param name="Success">Successful requests, end to end.</param>
@@ -32,7 +32,7 @@ public sealed record V2StatisticDuration(long Count, long Ns);
 /// <param name="ComputeOutput">Output extraction.</param>
 /// <param name="CacheHit">Always zero (no response cache).</param>
 /// <param name="CacheMiss">Always zero (no response cache).</param>
-public sealed record V2InferenceStatistics(
+internal sealed record V2InferenceStatistics(
     V2StatisticDuration Success, V2StatisticDuration Fail, V2StatisticDuration Queue,
     [property: JsonPropertyName("compute_input")] V2StatisticDuration ComputeInput,
     [property: JsonPropertyName("compute_infer")] V2StatisticDuration ComputeInfer,
@@ -45,7 +45,7 @@ public sealed record V2InferenceStatistics(
 /// <param name="ComputeInput">Input preparation.</param>
 /// <param name="ComputeInfer">Session run.</param>
 /// <param name="ComputeOutput">Output extraction.</param>
-public sealed record V2BatchStatistics(
+internal sealed record V2BatchStatistics(
     [property: JsonPropertyName("batch_size")] int BatchSize,
     [property: JsonPropertyName("compute_input")] V2StatisticDuration ComputeInput,
     [property: JsonPropertyName("compute_infer")] V2StatisticDuration ComputeInfer,

@@ -138,6 +138,36 @@ public sealed class RepositoryEndpointsTests
     }
 
     [Fact]
+    public async Task Load_ReloadDuringTraffic_EveryRequestAnswered()
+    {
+        // A reload swaps in freshly loaded sessions; requests already holding the old version finish on it.
+        await using var host = GatewayHost.Start(r => r.WithMlpNamed("mlp", """{ "maxBatchSize": 8 }""", 1));
+        using var stop = new CancellationTokenSource();
+        var traffic = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            var statuses = new List<HttpStatusCode>();
+            while (!stop.IsCancellationRequested)
+            {
+                var (response, _) = await host.PostJsonAsync("/v2/models/mlp/infer", OneRow);
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses;
+        }).ToList();
+
+        for (int i = 0; i < 3; i++)
+        {
+            var (reload, _) = await host.PostJsonAsync("/v2/repository/models/mlp/load", "");
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+        }
+
+        await stop.CancelAsync();
+        var all = (await Task.WhenAll(traffic)).SelectMany(s => s).ToList();
+        Assert.NotEmpty(all);
+        Assert.All(all, status => Assert.Equal(HttpStatusCode.OK, status));
+    }
+
+    [Fact]
     public async Task Poll_NewVersionFolder_SwappedInAsDefault()
     {
         await using var host = GatewayHost.Start(

@@ -1,0 +1,15 @@
+using MaaS.Gateway.Contracts.V1;
+
+namespace MaaS.Gateway.Contracts;
+
+/// <summary>
+/// Registers the source-generated JSON contexts of /v1 contracts with minimal APIs (camelCase web defaults). Other
+/// features add their own context the same way: <c>options.SerializerOptions.TypeInfoResolverChain.Insert(0, XJsonContext.Default)</c>.
+/// V2 endpoints pass <see cref="V2.V2JsonContext"/> explicitly (snake_case) and need no registration.
+/// </summary>
+internal static class JsonContractsExtensions
+{
+    public static IServiceCollection AddGatewayJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1ModelsJsonContext.Default));
+}
