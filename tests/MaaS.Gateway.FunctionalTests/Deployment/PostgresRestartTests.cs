@@ -29,6 +29,8 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
         }
 
         var (version, name, connectionString) = (cluster.Version!, cluster.Name!, cluster.ConnectionString!);
+        // Several checkouts on one machine may run this test at once: one restart at a time per cluster.
+        using var exclusive = await LockClusterAsync(name, ct);
         await DeploymentEnvironment.ExecuteAsync(connectionString, $"CREATE SCHEMA \"{_schema}\"", ct);
         try
         {
@@ -135,6 +137,24 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
         }
 
         return new Cluster(null, null, null, "no PostgreSQL cluster named 'restart' (.ci/setup creates it) and MAAS_TEST_POSTGRES_RESTART is not set");
+    }
+
+    /// <summary>An exclusive lock file (flock on Linux) held for the whole test; waits up to 3 minutes for it.</summary>
+    private static async Task<FileStream> LockClusterAsync(string name, CancellationToken ct)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"maas-pg-restart-{name}.lock");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (clock.Elapsed < TimeSpan.FromMinutes(3))
+            {
+                await Task.Delay(500, ct);
+            }
+        }
     }
 
     private static async Task PgCtlAsync(string version, string name, string action, CancellationToken ct, bool ignoreFailure = false)
