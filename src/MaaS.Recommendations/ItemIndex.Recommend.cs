@@ -8,7 +8,8 @@ public sealed partial class ItemIndex
 {
     private const int ExplanationCount = 3;
 
-    /// <summary>Recommends for a user history or anonymous session. Thread-safe; allocates only the result.</summary>
+    /// <summary>Recommends for a user history or anonymous session. Thread-safe; scoring buffers are per thread and
+    /// reused, so allocation is proportional to the request and the result, not to the catalogue.</summary>
     public RecommendationResult Recommend(RecommendationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -40,9 +40,22 @@ internal static class LoggingExtensions
             // The logger from DI: the static Log.Logger is left alone so several hosts can share a process (tests).
             options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms";
+            options.GetMessageTemplateProperties = (http, path, elapsed, status) =>
+            [
+                new LogEventProperty("RequestMethod", new ScalarValue(http.Request.Method)),
+                new LogEventProperty("RequestPath", new ScalarValue(LogSafePath(http, path))),
+                new LogEventProperty("StatusCode", new ScalarValue(status)),
+                new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
+            ];
             options.GetLevel = (http, _, exception) =>
                 exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments("/v2/health") ? LogEventLevel.Debug
                 : LogEventLevel.Information;
         });
+
+    /// <summary>User ids are personal data: under /v1/users the route template stands for the path (no raw id in logs).</summary>
+    private static string LogSafePath(HttpContext http, string path) =>
+        http.Request.Path.StartsWithSegments("/v1/users")
+            ? (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "/v1/users/{id}"
+            : path;
 }

@@ -116,6 +116,15 @@ public static class ItemIndexArtifact
         }
     }
 
+    /// <summary>Reads a whole artifact from a stream (the caller owns and disposes it) and validates it.</summary>
+    public static ArtifactReadResult Read(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var buffer = new MemoryStream();
+        source.CopyTo(buffer);
+        return Read(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
     /// <summary>Validates and reads an artifact held in memory.</summary>
     public static ArtifactReadResult Read(ReadOnlySpan<byte> file)
     {

@@ -42,7 +42,7 @@ internal static class EaseBuilder
 
         var rows = new int[n][];
         var weights = new float[n][];
-        Parallel.For(0, n, parallel, () => (new float[n], new int[o.TopK], new float[o.TopK], new float[n]), (i, _, ws) =>
+        Parallel.For(0, n, parallel, () => (new float[n], new int[n], new float[n], new float[n]), (i, _, ws) =>
         {
             var (buf, pos, val, scratch) = ws;
             TensorPrimitives.Multiply(g.AsSpan(i * n, n), negInvDiag, buf);

@@ -41,7 +41,9 @@ internal static class SimilarityBuilder
         var rowWeights = new float[nItems][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
         var partitions = System.Collections.Concurrent.Partitioner.Create(0, nItems, Math.Max(1, nItems / 256));
-        Parallel.ForEach(partitions, parallel, () => new Workspace(nItems, options.TopK), (range, _, ws) =>
+        // Parallel.ForEach may start more tasks than cores; returning workspaces to a bag bounds them to the peak concurrency.
+        var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
+        Parallel.ForEach(partitions, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
         {
             for (int i = range.Item1; i < range.Item2; i++)
             {
@@ -49,7 +51,7 @@ internal static class SimilarityBuilder
             }
 
             return ws;
-        }, _ => { });
+        }, spare.Add);
         return NeighbourGraph.FromRows(rows, rowWeights);
     }
 
@@ -94,12 +96,12 @@ internal static class SimilarityBuilder
             TensorPrimitives.Pow(co, o.Locality, co);
         }
 
-        int kept = ThresholdSelector.Select(co, o.TopK, 0f, ws.HeapPositions, ws.HeapValues, ws.Scratch);
+        int kept = ThresholdSelector.Select(co, o.TopK, 0f, ws.OutPositions, ws.OutValues, ws.Scratch);
         var items = new int[kept];
-        var weights = ws.HeapValues.AsSpan(0, kept).ToArray();
+        var weights = ws.OutValues.AsSpan(0, kept).ToArray();
         for (int r = 0; r < kept; r++)
         {
-            items[r] = idx[ws.HeapPositions[r]];
+            items[r] = idx[ws.OutPositions[r]];
         }
 
         return (items, weights);
@@ -151,7 +153,7 @@ internal static class SimilarityBuilder
         return (source, target);
     }
 
-    private sealed class Workspace(int nItems, int topK)
+    private sealed class Workspace(int nItems)
     {
         public float[] Accumulator { get; } = new float[nItems];
 
@@ -161,8 +163,8 @@ internal static class SimilarityBuilder
 
         public float[] Scratch { get; } = new float[nItems];
 
-        public int[] HeapPositions { get; } = new int[Math.Max(1, topK)];
+        public int[] OutPositions { get; } = new int[nItems];
 
-        public float[] HeapValues { get; } = new float[Math.Max(1, topK)];
+        public float[] OutValues { get; } = new float[nItems];
     }
 }

@@ -1,3 +1,5 @@
+using MaaS.Recommendations.Kernels;
+
 namespace MaaS.Recommendations.Similarity;
 
 /// <summary>
@@ -8,7 +10,8 @@ namespace MaaS.Recommendations.Similarity;
 internal static class ThresholdSelector
 {
     /// <summary>Writes the positions (ascending) and values of the k largest values &gt; floor; returns the count.
-    /// <paramref name="scratch"/> must be at least as long as <paramref name="values"/>.</summary>
+    /// <paramref name="positions"/>, <paramref name="kept"/> and <paramref name="scratch"/> must be at least as long as
+    /// <paramref name="values"/> (ties at the threshold are emitted before the surplus is dropped).</summary>
     public static int Select(ReadOnlySpan<float> values, int k, float floor, Span<int> positions, Span<float> kept, Span<float> scratch)
     {
         if (k <= 0)
@@ -16,49 +19,54 @@ internal static class ThresholdSelector
             return 0;
         }
 
-        int m = 0;
-        foreach (float v in values)
-        {
-            if (v > floor)
-            {
-                scratch[m++] = v;
-            }
-        }
-
-        int count = 0;
+        int m = CountGreater.Count(values, floor);
         if (m <= k)
         {
-            for (int p = 0; p < values.Length; p++)
+            return CompactAtLeast.Run(values, MathF.BitIncrement(floor), positions, kept);
+        }
+
+        if (m == values.Length)
+        {
+            values.CopyTo(scratch);
+        }
+        else
+        {
+            int w = 0;
+            foreach (float v in values)
             {
-                if (values[p] > floor)
+                if (v > floor)
                 {
-                    positions[count] = p;
-                    kept[count++] = values[p];
+                    scratch[w++] = v;
                 }
             }
-
-            return count;
         }
 
         float threshold = KthLargest(scratch[..m], k - 1);
-        int greater = 0;
-        foreach (float v in values)
+        int count = CompactAtLeast.Run(values, threshold, positions, kept);
+        if (count > k)
         {
-            if (v > threshold)
+            // More than k at or above the threshold means ties at it: keep the lowest positions among them.
+            int greater = 0;
+            for (int r = 0; r < count; r++)
             {
-                greater++;
+                if (kept[r] > threshold)
+                {
+                    greater++;
+                }
             }
-        }
 
-        int ties = k - greater;
-        for (int p = 0; p < values.Length && count < k; p++)
-        {
-            float v = values[p];
-            if (v > threshold || (v == threshold && ties-- > 0))
+            int ties = k - greater;
+            int write = 0;
+            for (int r = 0; r < count; r++)
             {
-                positions[count] = p;
-                kept[count++] = v;
+                if (kept[r] > threshold || ties-- > 0)
+                {
+                    positions[write] = positions[r];
+                    kept[write++] = kept[r];
+                }
             }
+
+            count = write;
         }
 
         return count;

@@ -43,6 +43,12 @@ public class KernelBenchmarks
     [Benchmark(Description = "IndexOfFirstGreater scalar")]
     public int FindScalar() => IndexOfFirstGreater.FindScalar(_values, 2f);
 
+    [Benchmark(Description = "CountGreater SIMD")]
+    public int CountSimd() => CountGreater.Count(_values, 0.5f);
+
+    [Benchmark(Description = "CountGreater scalar")]
+    public int CountScalar() => CountGreater.CountScalar(_values, 0.5f);
+
     [Benchmark(Description = "ScatterAdd SIMD")]
     public void ScatterSimd() => ScatterAdd.RunUnchecked(_accumulator, _indices, _values, 0.5f);
 

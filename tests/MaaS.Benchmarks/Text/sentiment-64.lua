@@ -1,5 +1,10 @@
--- wrk load for POST /v1/sentiment: 64 short texts per request.
--- wrk -t2 -c16 -d20s --latency -s tests/MaaS.Benchmarks/Text/sentiment-64.lua http://127.0.0.1:8080
+-- wrk load for POST /v1/sentiment: 64 short texts per request; prints texts/s and p50/p90/p99 latency.
+-- Gateway (Release, started from its output folder so appsettings.json applies, ORT single-threaded per run):
+--   dotnet build -c Release src/MaaS.Gateway && cd src/MaaS.Gateway/bin/Release/net10.0 &&
+--   Serving__RepositoryPath=$REPO/models Serving__IntraOpNumThreads=1 Serving__InterOpNumThreads=1 \
+--   Serilog__MinimumLevel__Default=Warning Urls=http://127.0.0.1:8080 dotnet MaaS.Gateway.dll
+-- Load (from the repository root; warm up once, then measure):
+--   wrk -t2 -c16 -d20s --latency -s tests/MaaS.Benchmarks/Text/sentiment-64.lua http://127.0.0.1:8080
 wrk.method = "POST"
 wrk.path = "/v1/sentiment"
 wrk.headers["Content-Type"] = "application/json"

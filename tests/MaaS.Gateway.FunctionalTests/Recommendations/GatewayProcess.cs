@@ -13,6 +13,7 @@ namespace MaaS.Gateway.FunctionalTests.Recommendations;
 internal sealed class GatewayProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     private GatewayProcess(Process process, Uri address)
     {
@@ -21,6 +22,9 @@ internal sealed class GatewayProcess : IDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>Every line the process wrote to stdout and stderr so far.</summary>
+    public string Output => string.Join('\n', _output);
 
     /// <summary>The gateway dll next to this repository's sources, or null when it is not built.</summary>
     public static string? FindGatewayDll()
@@ -38,7 +42,8 @@ internal sealed class GatewayProcess : IDisposable
         return null;
     }
 
-    public static async Task<GatewayProcess> StartAsync(string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken)
+    public static async Task<GatewayProcess> StartAsync(
+        string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, params string[] settings)
     {
         int port = FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -57,18 +62,18 @@ internal sealed class GatewayProcess : IDisposable
             "--Serving:RepositoryPath", modelsDirectory,
             "--Recommendations:RebuildIntervalSeconds", "0",
             "--Serilog:MinimumLevel:Default", "Warning",
-        })
+        }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        // Drain the pipes so a chatty gateway never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var gateway = new GatewayProcess(process, address);
+        // Drain the pipes (a chatty gateway must never block on a full pipe), keeping the lines for assertions.
+        process.OutputDataReceived += (_, e) => gateway.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => gateway.Collect(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, address);
         await gateway.WaitReadyAsync(cancellationToken);
         return gateway;
     }
@@ -88,6 +93,14 @@ internal sealed class GatewayProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
     }
 
     private async Task WaitReadyAsync(CancellationToken cancellationToken)

@@ -34,6 +34,20 @@ public sealed class ItemIndexArtifactTests
     }
 
     [Fact]
+    public void WriteRead_Stream_RoundTrips()
+    {
+        var index = TinyCatalogue.Build();
+        using var stream = new MemoryStream();
+        ItemIndexArtifact.Write(index, stream);
+        stream.Position = 0;
+
+        var result = ItemIndexArtifact.Read(stream);
+
+        Assert.Equal(ArtifactError.None, result.Error);
+        Assert.Equal(index.NeighbourCount, result.Index!.NeighbourCount);
+    }
+
+    [Fact]
     public void Read_OneFlippedBit_ReportsChecksumMismatch()
     {
         var bytes = ItemIndexArtifact.ToBytes(TinyCatalogue.Build());

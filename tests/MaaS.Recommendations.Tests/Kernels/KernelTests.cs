@@ -42,6 +42,45 @@ public sealed class KernelTests
 
     [Theory]
     [MemberData(nameof(Lengths))]
+    public void CountGreater_EveryLength_MatchesScalar(int length)
+    {
+        var values = RandomFloats(new Random(6000 + length), length);
+        if (length > 1)
+        {
+            values[^1] = float.NaN;
+        }
+
+        foreach (float threshold in new[] { 0f, 0.25f, 0.5f, 0.999f, float.NegativeInfinity })
+        {
+            Assert.Equal(CountGreater.CountScalar(values, threshold), CountGreater.Count(values, threshold));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void CompactAtLeast_EveryLength_MatchesScalar(int length)
+    {
+        var random = new Random(7000 + length);
+        // Quarter steps make exact ties with the threshold common.
+        var values = Enumerable.Range(0, length).Select(_ => random.Next(0, 8) / 4f).ToArray();
+        foreach (float threshold in new[] { 0f, 0.75f, 1.5f, 9f })
+        {
+            var ep = new int[length];
+            var ev = new float[length];
+            int expected = CompactAtLeast.RunScalar(values, threshold, ep, ev);
+            var ap = new int[length + 1];
+            var av = new float[length + 1];
+            av[length] = Canary;
+            int actual = CompactAtLeast.Run(values, threshold, ap, av);
+            Assert.Equal(expected, actual);
+            Assert.Equal(ep.AsSpan(0, expected).ToArray(), ap.AsSpan(0, actual).ToArray());
+            Assert.Equal(ev.AsSpan(0, expected).ToArray(), av.AsSpan(0, actual).ToArray());
+            Assert.Equal(Canary, av[length]);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
     public void CompactNonZero_EveryLength_MatchesScalarAndZeroes(int length)
     {
         var random = new Random(1000 + length);

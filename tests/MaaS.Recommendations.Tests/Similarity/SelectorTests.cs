@@ -25,8 +25,8 @@ public sealed class SelectorTests
     {
         var values = RandomValues(n, seed: n + k);
         var expected = Reference(values, k).Order().ToArray();
-        var positions = new int[Math.Max(k, 1)];
-        var kept = new float[Math.Max(k, 1)];
+        var positions = new int[n];
+        var kept = new float[n];
 
         int count = ThresholdSelector.Select(values, k, 0f, positions, kept, new float[n]);
 

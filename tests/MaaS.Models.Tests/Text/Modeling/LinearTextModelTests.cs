@@ -66,6 +66,37 @@ public sealed class LinearTextModelTests
         Assert.Contains(all, c => c.Term == "NEG_great");
     }
 
+    [Fact]
+    public void Read_ExportedModel_RoundTripsWeightsAndMetadata()
+    {
+        var model = RandomModel(TextModelActivation.Sigmoid, 4, seed: 8);
+        byte[] onnx = model.ToOnnx("rt", new Dictionary<string, string> { [TextModelMetadata.Thresholds] = "[0.3,0.3,0.3,0.3]" });
+
+        var read = LinearTextModelReader.Read(onnx, out var metadata, out string? error);
+
+        Assert.Null(error);
+        Assert.NotNull(read);
+        Assert.Equal(model.Labels, read.Labels);
+        Assert.Equal(TextModelActivation.Sigmoid, read.Activation);
+        Assert.Equal("[0.3,0.3,0.3,0.3]", metadata[TextModelMetadata.Thresholds]);
+        Assert.Equal("0,1023", metadata["maas.input_range.ids"]);
+        Assert.Equal(onnx, read.ToOnnx("rt", new Dictionary<string, string> { [TextModelMetadata.Thresholds] = "[0.3,0.3,0.3,0.3]" }));
+    }
+
+    [Fact]
+    public void Read_NotATextModel_NullWithReason()
+    {
+        var builder = new MaaS.Models.Authoring.OnnxGraphBuilder("plain");
+        builder.AddInput("x", MaaS.Models.Authoring.OnnxElementType.Float, -1);
+        builder.AddNode("Neg", ["x"], ["y"]);
+        builder.AddOutput("y", MaaS.Models.Authoring.OnnxElementType.Float, -1);
+
+        Assert.Null(LinearTextModelReader.Read(builder.ToBytes(), out _, out string? plainError));
+        Assert.Null(LinearTextModelReader.Read([0xFF, 0xFF, 0xFF], out _, out string? garbageError));
+        Assert.Contains("MaaS text metadata", plainError);
+        Assert.NotNull(garbageError);
+    }
+
     private static LinearTextModel RandomModel(TextModelActivation activation, int labels, int seed)
     {
         var rng = new Random(seed);

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Text;
+
+namespace MaaS.Gateway.FunctionalTests.Recommendations;
+
+public sealed class LogPrivacyTests : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-logs-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task UserEndpoints_VerboseLogging_NoRawUserIdInLogs()
+    {
+        string? dll = GatewayProcess.FindGatewayDll();
+        if (dll is null)
+        {
+            Assert.Skip("src/MaaS.Gateway is not built in this test's configuration");
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        Directory.CreateDirectory(Path.Combine(_root, "models"));
+        string user = "probe-" + Guid.NewGuid().ToString("N");
+        using var gateway = await GatewayProcess.StartAsync(
+            dll, Path.Combine(_root, "data"), Path.Combine(_root, "models"), ct,
+            "--Serilog:MinimumLevel:Default", "Debug", "--Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Warning");
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+
+        async Task<HttpStatusCode> SendAsync(HttpMethod method, string path, string? json = null)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : new StringContent(json, Encoding.UTF8, "application/json") };
+            using var response = await client.SendAsync(request, ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, "/v1/events", $$"""{"events":[{"eventId":"{{user}}-1","userId":"{{user}}","itemId":"movie-001","type":"play"}]}"""));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, "/v1/recommend", $$"""{"userId":"{{user}}"}"""));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/v1/users/{user}/analysis"));
+        Assert.Equal(HttpStatusCode.NoContent, await SendAsync(HttpMethod.Delete, $"/v1/users/{user}"));
+        await Task.Delay(300, ct);
+
+        string logs = gateway.Output;
+        Assert.Contains("/v1/users/{id}/analysis", logs);
+        Assert.Contains("Erased user", logs);
+        Assert.DoesNotContain(user, logs);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
