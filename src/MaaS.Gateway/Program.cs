@@ -18,6 +18,7 @@ builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
+builder.AddStorageResilience();
 
 var app = builder.Build();
 
