@@ -5,5 +5,11 @@ if (args is ["serving", ..])
     return await MaaS.Benchmarks.Serving.ServingLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["large-build", ..])
+{
+    // One cold build of the 25M set outside BenchmarkDotNet (which runs a 1-minute operation several times).
+    return MaaS.Benchmarks.Recommendations.LargeBuildBenchmarks.RunOnce();
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

@@ -40,7 +40,7 @@ internal static class SimilarityBuilder
         var rows = new int[nItems][];
         var rowWeights = new float[nItems][];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var partitions = System.Collections.Concurrent.Partitioner.Create(0, nItems, Math.Max(1, nItems / 256));
+        var partitions = BalancedRanges(matrix, 64 * Math.Max(1, Environment.ProcessorCount));
         // Parallel.ForEach may start more tasks than cores; returning workspaces to a bag bounds them to the peak concurrency.
         var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
         Parallel.ForEach(partitions, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
@@ -105,6 +105,51 @@ internal static class SimilarityBuilder
         }
 
         return (items, weights);
+    }
+
+    /// <summary>
+    /// Item ranges of about equal work. Row i costs Σ over its users of their degree, and popularity is skewed (a Zipf
+    /// head item costs thousands of tail items), so equal-width ranges would leave one thread with the head alone.
+    /// </summary>
+    internal static List<Tuple<int, int>> BalancedRanges(InteractionMatrix m, int parts)
+    {
+        int nItems = m.Items.Count;
+        var cost = new long[nItems];
+        long total = 0;
+        for (int i = 0; i < nItems; i++)
+        {
+            long c = 1;
+            for (int k = m.ItemOffsets[i]; k < m.ItemOffsets[i + 1]; k++)
+            {
+                int u = m.ItemUsers[k];
+                c += m.RowOffsets[u + 1] - m.RowOffsets[u];
+            }
+
+            cost[i] = c;
+            total += c;
+        }
+
+        long target = Math.Max(1, total / parts);
+        var ranges = new List<Tuple<int, int>>(parts + 1);
+        int from = 0;
+        long acc = 0;
+        for (int i = 0; i < nItems; i++)
+        {
+            acc += cost[i];
+            if (acc >= target)
+            {
+                ranges.Add(Tuple.Create(from, i + 1));
+                from = i + 1;
+                acc = 0;
+            }
+        }
+
+        if (from < nItems)
+        {
+            ranges.Add(Tuple.Create(from, nItems));
+        }
+
+        return ranges;
     }
 
     internal static float[] UserFactors(InteractionMatrix m, float gamma)

@@ -49,8 +49,11 @@ public class KernelBenchmarks
     [Benchmark(Description = "CountGreater scalar")]
     public int CountScalar() => CountGreater.CountScalar(_values, 0.5f);
 
-    [Benchmark(Description = "ScatterAdd SIMD")]
-    public void ScatterSimd() => ScatterAdd.RunUnchecked(_accumulator, _indices, _values, 0.5f);
+    [Benchmark(Description = "ScatterAdd AVX2 gather")]
+    public void ScatterSimd() => ScatterAdd.RunGatherUnchecked(_accumulator, _indices, _values, 0.5f);
+
+    [Benchmark(Description = "ScatterAdd scalar unrolled (used)")]
+    public void ScatterUnrolled() => ScatterAdd.RunUnchecked(_accumulator, _indices, _values, 0.5f);
 
     [Benchmark(Description = "ScatterAdd scalar")]
     public void ScatterScalar() => ScatterAdd.RunScalar(_accumulator, _indices, _values, 0.5f);

@@ -35,6 +35,18 @@ public class LargeBuildBenchmarks
     [Benchmark(Description = "default similarity, 25M interactions")]
     public int DefaultKnn25M() => SimilarityBuilder.Build(_matrix, IndexBuildOptions.Default.Similarity).Neighbours.Length;
 
+    /// <summary>Generates the set, times one build, prints seconds and peak working set; <c>large-build</c> mode.</summary>
+    public static int RunOnce()
+    {
+        var benchmark = new LargeBuildBenchmarks();
+        benchmark.Setup();
+        var watch = Stopwatch.StartNew();
+        int neighbours = benchmark.DefaultKnn25M();
+        Console.WriteLine($"// default similarity build: {watch.Elapsed.TotalSeconds:F1} s, {neighbours:N0} neighbours, {Environment.ProcessorCount} cores");
+        benchmark.Cleanup();
+        return 0;
+    }
+
     [GlobalCleanup]
     public void Cleanup() =>
         Console.WriteLine($"// peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024 * 1024):F2} GiB");

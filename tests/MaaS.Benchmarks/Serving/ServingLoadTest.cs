@@ -15,8 +15,10 @@ namespace MaaS.Benchmarks.Serving;
 /// HTTP load test of the gateway (console mode, not BenchmarkDotNet: it measures a running server under concurrency).
 /// Starts the real gateway twice in this process on loopback ports, once with dynamic batching and once without, drives
 /// each with N concurrent clients posting one-row V2 infer requests to example-mlp for a fixed time, and measures the raw
-/// in-process <c>InferenceSession.Run</c> throughput of the same model file in the same run.
-/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2] [--rounds 2]</c>.
+/// in-process <c>InferenceSession.Run</c> throughput of the same model file in the same run, at batch 1 and at the
+/// request batch (<c>--rows</c>, rows per request), with as many concurrent callers as cores, like the gateway.
+/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2] [--rounds 2] [--rows 32]</c>. Auth is off (the
+/// limits of the per-key rate limiter are not what this measures); any failed request fails the run.
 /// </summary>
 internal static class ServingLoadTest
 {
@@ -26,9 +28,10 @@ internal static class ServingLoadTest
         int seconds = Option(args, "--seconds", 10);
         int warmup = Option(args, "--warmup", 2);
         int rounds = Option(args, "--rounds", 2);
+        int rows = Option(args, "--rows", 32);
         string models = FindModels();
         string modelFile = Path.Combine(models, ExampleMlp.Name, "1", "model.onnx");
-        Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}");
+        Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}, 1 and {rows} rows per request");
 
         int batchingPort = FreePort(), directPort = FreePort();
         StartGateway(batchingPort, models, batching: true);
@@ -36,38 +39,52 @@ internal static class ServingLoadTest
         await WaitReadyAsync(batchingPort);
         await WaitReadyAsync(directPort);
 
-        // Modes alternate (on, off, on, off...) so drift in machine load hits both alike.
+        // Modes alternate (on, off, batch-N, on, off, batch-N...) so drift in machine load hits all alike.
         var batchedRounds = new List<LoadResult>();
         var directRounds = new List<LoadResult>();
+        var wideRounds = new List<LoadResult>();
         for (int round = 0; round < rounds; round++)
         {
-            batchedRounds.Add(await LoadAsync(batchingPort, clients, seconds, warmup));
-            directRounds.Add(await LoadAsync(directPort, clients, seconds, warmup));
-            Console.WriteLine($"round {round + 1}: batching on {batchedRounds[^1].Throughput:N0} req/s, off {directRounds[^1].Throughput:N0} req/s");
+            batchedRounds.Add(await LoadAsync(batchingPort, clients, seconds, warmup, rows: 1));
+            directRounds.Add(await LoadAsync(directPort, clients, seconds, warmup, rows: 1));
+            wideRounds.Add(await LoadAsync(directPort, clients, seconds, warmup, rows));
+            Console.WriteLine($"round {round + 1}: 1 row, batching on {batchedRounds[^1].Throughput:N0} req/s, off {directRounds[^1].Throughput:N0} req/s; {rows} rows {wideRounds[^1].Throughput * rows:N0} rows/s");
         }
 
         var batched = LoadResult.Combine(batchedRounds, seconds);
         var direct = LoadResult.Combine(directRounds, seconds);
-        double raw1 = RawRunsPerSecond(modelFile, rows: 1, seconds: Math.Max(2, seconds / 2));
-        double raw64 = RawRunsPerSecond(modelFile, rows: 64, seconds: Math.Max(2, seconds / 2)) * 64;
+        var wide = LoadResult.Combine(wideRounds, seconds);
+        int callers = Environment.ProcessorCount;
+        double raw1 = RawRowsPerSecond(modelFile, rows: 1, callers, seconds: Math.Max(2, seconds / 2));
+        double rawWide = RawRowsPerSecond(modelFile, rows, callers, seconds: Math.Max(2, seconds / 2));
         var batchStats = await BatchSizeAsync(batchingPort);
 
         Console.WriteLine();
-        Console.WriteLine("| mode | requests/s | p50 ms | p99 ms | errors | mean rows per session run |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        Console.WriteLine(Row("HTTP V2, dynamic batching on", batched, batchStats));
-        Console.WriteLine(Row("HTTP V2, dynamic batching off", direct, 1));
-        Console.WriteLine($"| raw session.Run, batch 1, 1 thread (runs/s) | {raw1:N0} | | | | 1 |");
-        Console.WriteLine($"| raw session.Run, batch 64, 1 thread (rows/s) | {raw64:N0} | | | | 64 |");
+        Console.WriteLine("| mode | requests/s | rows/s | p50 ms | p99 ms | errors | mean rows per session run |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(Row("HTTP V2, 1 row per request, dynamic batching on", batched, 1, batchStats));
+        Console.WriteLine(Row("HTTP V2, 1 row per request, dynamic batching off", direct, 1, 1));
+        Console.WriteLine(Row($"HTTP V2, {rows} rows per request", wide, rows, rows));
+        Console.WriteLine($"| raw session.Run, batch 1, {callers} callers | {raw1:N0} | {raw1:N0} | | | | 1 |");
+        Console.WriteLine($"| raw session.Run, batch {rows}, {callers} callers | {rawWide / rows:N0} | {rawWide:N0} | | | | {rows} |");
         Console.WriteLine();
-        Console.WriteLine($"batching on / off throughput: {batched.Throughput / direct.Throughput:0.00}x; p99 on / off: {batched.P99 / direct.P99:0.00}x");
-        Console.WriteLine($"HTTP (batching on) / raw batch-1 Run: {batched.Throughput / raw1:0.000}; HTTP (batching off) / raw batch-1 Run: {direct.Throughput / raw1:0.000}");
+        Console.WriteLine($"batching on / off throughput (1 row): {batched.Throughput / direct.Throughput:0.00}x; p99 on / off: {batched.P99 / direct.P99:0.00}x");
+        Console.WriteLine($"HTTP / raw session.Run rows/s: batch 1 with batching on {batched.Throughput / raw1:0.000}, off {direct.Throughput / raw1:0.000}; batch {rows} {wide.Throughput * rows / rawWide:0.000}");
+        int failures = batched.Errors + direct.Errors + wide.Errors;
+        if (failures > 0 || batched.Throughput == 0 || direct.Throughput == 0 || wide.Throughput == 0)
+        {
+            Console.Error.WriteLine($"{failures} requests failed (first status: {FirstFailure}): the figures above are not valid.");
+            Environment.Exit(1);
+        }
+
         Environment.Exit(0);
         return 0;
     }
 
-    private static string Row(string mode, LoadResult r, double meanBatch) =>
-        $"| {mode} | {r.Throughput:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} | {meanBatch:0.0} |";
+    private static string? FirstFailure;
+
+    private static string Row(string mode, LoadResult r, int rows, double meanBatch) =>
+        $"| {mode} | {r.Throughput:N0} | {r.Throughput * rows:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} | {meanBatch:0.0} |";
 
     private static void StartGateway(int port, string models, bool batching)
     {
@@ -76,6 +93,9 @@ internal static class ServingLoadTest
             $"--urls=http://127.0.0.1:{port}",
             $"--Serving:RepositoryPath={models}",
             $"--Serving:DynamicBatching={(batching ? "true" : "false")}",
+            "--Auth:Enabled=false",
+            $"--Storage:DataDirectory={Path.Combine(Path.GetTempPath(), $"maas-serving-{port}")}",
+            "--Recommendations:BuildOnStart=false",
             "--Serilog:MinimumLevel:Default=Warning",
             "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
         ];
@@ -107,7 +127,7 @@ internal static class ServingLoadTest
         throw new TimeoutException($"gateway on port {port} did not become ready");
     }
 
-    private static async Task<LoadResult> LoadAsync(int port, int clients, int seconds, int warmup)
+    private static async Task<LoadResult> LoadAsync(int port, int clients, int seconds, int warmup, int rows)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
         {
@@ -115,7 +135,7 @@ internal static class ServingLoadTest
         };
         var bodies = Enumerable.Range(0, clients).Select(c => Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
-            inputs = new[] { new { name = "input", shape = new[] { 1, 8 }, datatype = "FP32", data = Enumerable.Range(0, 8).Select(i => MathF.Sin(c + i)).ToArray() } },
+            inputs = new[] { new { name = "input", shape = new[] { rows, 8 }, datatype = "FP32", data = Enumerable.Range(0, rows * 8).Select(i => MathF.Sin(c + i)).ToArray() } },
         }))).ToArray();
         long measureFrom = Stopwatch.GetTimestamp() + (long)(warmup * Stopwatch.Frequency);
         long stopAt = measureFrom + (long)(seconds * Stopwatch.Frequency);
@@ -144,6 +164,7 @@ internal static class ServingLoadTest
 
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
+                    FirstFailure ??= response.StatusCode.ToString();
                     Interlocked.Increment(ref errors);
                     continue;
                 }
@@ -163,35 +184,43 @@ internal static class ServingLoadTest
         return model.GetProperty("inference_count").GetDouble() / Math.Max(1, model.GetProperty("execution_count").GetDouble());
     }
 
-    private static double RawRunsPerSecond(string modelFile, int rows, int seconds)
+    /// <summary>Rows per second of <paramref name="callers"/> threads calling Run on one shared session (as the gateway does).</summary>
+    private static double RawRowsPerSecond(string modelFile, int rows, int callers, int seconds)
     {
-        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions();
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1 };
         using var session = new InferenceSession(modelFile, options);
-        float[] x = [.. Enumerable.Range(0, rows * 8).Select(i => MathF.Sin(i))];
-        using var input = OrtValue.CreateTensorValueFromMemory(x, [rows, 8]);
-        using var runOptions = new RunOptions();
         string[] inputNames = [ExampleMlp.Input];
         string[] outputNames = [ExampleMlp.Logits, ExampleMlp.Probabilities];
-        OrtValue[] inputs = [input];
-        for (int i = 0; i < 1000; i++)
-        {
-            using var warm = session.Run(runOptions, inputNames, inputs, outputNames);
-        }
-
         long runs = 0;
         long start = Stopwatch.GetTimestamp();
         long stopAt = start + (long)(seconds * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < stopAt)
+        var threads = Enumerable.Range(0, callers).Select(_ => new Thread(() =>
         {
-            for (int i = 0; i < 100; i++)
+            float[] x = [.. Enumerable.Range(0, rows * 8).Select(i => MathF.Sin(i))];
+            using var input = OrtValue.CreateTensorValueFromMemory(x, [rows, 8]);
+            using var runOptions = new RunOptions();
+            OrtValue[] inputs = [input];
+            for (int i = 0; i < 1000; i++)
             {
-                using var results = session.Run(runOptions, inputNames, inputs, outputNames);
+                using var warm = session.Run(runOptions, inputNames, inputs, outputNames);
             }
 
-            runs += 100;
-        }
+            long mine = 0;
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    using var results = session.Run(runOptions, inputNames, inputs, outputNames);
+                }
 
-        return runs / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                mine += 100;
+            }
+
+            Interlocked.Add(ref runs, mine);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        return runs * rows / Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     private static double Percentile(double[] sorted, double q) =>

@@ -151,6 +151,11 @@ public sealed class KernelTests
         ScatterAdd.RunScalar(expected.AsSpan(0, 400), indices, weights, 0.37f);
         ScatterAdd.Run(actual.AsSpan(0, 400), indices, weights, 0.37f);
         Assert.Equal(expected, actual);
+
+        var gathered = RandomFloats(new Random(7), 401);
+        gathered[400] = Canary;
+        ScatterAdd.RunGatherUnchecked(gathered.AsSpan(0, 400), indices, weights, 0.37f);
+        Assert.Equal(expected, gathered);
     }
 
     [Theory]
