@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Load run of POST /v1/sentiment with 64 short texts per request (sentiment-64.lua): builds and starts the Release
 # gateway on loopback over a temp data folder (ORT single-threaded per run: the batcher and Kestrel use the cores),
-# warms up, runs wrk, prints texts/s and p50/p90/p99, stops the gateway. Auth is off (as for dotnet run), and the
-# per-key rate limit every request then shares is lifted: this measures the model path, not the limiter.
+# warms up, runs wrk, prints texts/s and p50/p90/p99, stops the gateway. Auth is off, as for dotnet run.
 # Usage: tests/MaaS.Benchmarks/Text/sentiment-load.sh [seconds, default 20] [connections, default 16] [threads, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -15,7 +14,6 @@ data="$(mktemp -d)"; log="$(mktemp)"
 root="$PWD"; bin="$root/src/MaaS.Gateway/bin/Release/net10.0"
 (cd "$bin" && exec dotnet MaaS.Gateway.dll --urls "http://127.0.0.1:$port" --Storage:DataDirectory="$data" \
   --Serving:RepositoryPath="$root/models" --Serving:IntraOpNumThreads=1 --Serving:InterOpNumThreads=1 \
-  --Auth:RateLimits:RequestsPerSecond=1000000 --Auth:RateLimits:Burst=1000000 \
   --Serilog:MinimumLevel:Default=Warning --Recommendations:BuildOnStart=false) >"$log" 2>&1 &
 gateway=$!
 cleanup() { kill "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$data" "$log"; }
