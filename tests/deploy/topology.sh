@@ -65,7 +65,9 @@ topology_up() { # topology_up <workdir> <replicas>
   GATEWAY_URLS="${GATEWAY_URLS# }"; GATEWAY_PIDS="${GATEWAY_PIDS# }"
   port=$(free_port); NGINX_URL="http://127.0.0.1:$port"
   write_nginx_conf "$work" "$port" $GATEWAY_URLS
-  nginx -c "$work/nginx.conf" -p "$work" -e "$work/logs/nginx-error.log"
+  # In the foreground (backgrounded here), not as a daemon: a daemon's setsid() would put it in a scheduler autogroup
+  # of its own, so on a busy machine nginx would get a different CPU share than the gateways it fronts.
+  nginx -c "$work/nginx.conf" -p "$work" -e "$work/logs/nginx-error.log" &
   wait_ready "$NGINX_URL" 10
   export GATEWAY_URLS GATEWAY_PIDS NGINX_URL
 }
@@ -73,7 +75,7 @@ topology_up() { # topology_up <workdir> <replicas>
 write_nginx_conf() { # write_nginx_conf <workdir> <port> <upstream urls...>
   local work="$1" port="$2"; shift 2
   {
-    echo "daemon on; pid $work/nginx.pid; worker_processes 1; error_log $work/logs/nginx-error.log warn;"
+    echo "daemon off; pid $work/nginx.pid; worker_processes 1; error_log $work/logs/nginx-error.log warn;"
     echo "events { worker_connections 4096; }"
     echo "http {"
     echo "  access_log off; client_body_temp_path $work/tmp; proxy_temp_path $work/tmp;"
