@@ -22,11 +22,8 @@ internal static partial class ExecutionProviderSelector
         string[] available = OrtEnv.Instance().GetAvailableProviders();
         if (!available.Contains(Cuda, StringComparer.Ordinal))
         {
-            if (requested == ExecutionProviderKind.Cuda)
-            {
-                LogCudaUnavailable(logger, model, string.Join(",", available));
-            }
-
+            // Auto falls back too, but says so: an operator who deployed the CUDA image must see it is not on the GPU.
+            LogCudaUnavailable(logger, model, requested, string.Join(",", available));
             return Cpu;
         }
 
@@ -44,8 +41,8 @@ internal static partial class ExecutionProviderSelector
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
-        Message = "CUDA requested for {Model} but ONNX Runtime lists only {Providers}; using CPU")]
-    private static partial void LogCudaUnavailable(ILogger logger, string model, string providers);
+        Message = "Execution provider {Requested} for {Model}: ONNX Runtime lists only {Providers}; using CPU")]
+    private static partial void LogCudaUnavailable(ILogger logger, string model, ExecutionProviderKind requested, string providers);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning,
         Message = "CUDA execution provider could not be added for {Model} ({Reason}); using CPU")]
