@@ -110,20 +110,7 @@ public sealed partial class ItemIndex
         for (int k = 0; k < history.Length; k++)
         {
             int h = history[k];
-            int start = Offsets[h];
-            int length = Offsets[h + 1] - start;
-            touched += length;
-            if (Weights.Precision == WeightPrecision.Float32)
-            {
-                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), weights[k]);
-            }
-            else
-            {
-                var decoded = ws.Decoded.AsSpan(0, length);
-                Weights.Decode(h, start, length, decoded);
-                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), decoded, weights[k]);
-            }
-
+            touched += AddRow(h, weights[k], acc, ws.Decoded);
             if (excludeSeen)
             {
                 ws.Seen[h] = 1;
@@ -168,6 +155,25 @@ public sealed partial class ItemIndex
         }
 
         return n;
+    }
+
+    /// <summary><c>acc[j] += scale · w(item, j)</c> over the item's neighbour row; returns the row length.</summary>
+    internal int AddRow(int item, float scale, Span<float> acc, float[] decodeBuffer)
+    {
+        int start = Offsets[item];
+        int length = Offsets[item + 1] - start;
+        if (Weights.Precision == WeightPrecision.Float32)
+        {
+            ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), scale);
+        }
+        else
+        {
+            var decoded = decodeBuffer.AsSpan(0, length);
+            Weights.Decode(item, start, length, decoded);
+            ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), decoded, scale);
+        }
+
+        return length;
     }
 
     private int FillFromPopularity(CandidateFilter candidates, int n, int count, Span<int> items, Span<float> scores, Span<RecommendationSource> sources)
