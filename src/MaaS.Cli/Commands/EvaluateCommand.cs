@@ -25,16 +25,17 @@ internal static class EvaluateCommand
         var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
         var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
         var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };
+        var slots = new Option<int?>("--new-item-slots") { Description = "Hybrid positions reserved for items without interactions; default the tuned one." };
         var coldShare = new Option<double>("--cold-share") { Description = "Share of items held out (cold-items).", DefaultValueFactory = _ => 0.1 };
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, and int8/float16 compression.")
         {
-            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, coldShare,
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare,
         };
         command.SetAction(parse => parse.GetValue(protocol) switch
         {
             "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed)),
             "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
-                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(coldShare)),
+                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare)),
             var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
         });
         return command;
@@ -46,7 +47,7 @@ internal static class EvaluateCommand
         return 2;
     }
 
-    private static int RunContent(string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, double share)
+    private static int RunContent(string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share)
     {
         string? split = FindSplit();
         string? itemsPath = itemsFile?.FullName ?? (split is null ? null : Path.Combine(split, "..", "ml-100k", "u.item"));
@@ -67,8 +68,8 @@ internal static class EvaluateCommand
 
         var catalogue = MovieLensCatalogue.Read(itemsPath);
         return protocol == "hybrid"
-            ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha)
-            : HybridProtocols.RunColdItems(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, share);
+            ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots)
+            : HybridProtocols.RunColdItems(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, share);
     }
 
     private static bool TryRead(FileInfo? trainFile, FileInfo? testFile, int k, out List<InteractionEvent> trainEvents, out List<InteractionEvent> testEvents)

@@ -14,12 +14,12 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class HybridProtocols
 {
-    public static int RunHybrid(List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha)
+    public static int RunHybrid(List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, int? slots)
     {
-        var options = ChooseBlend(train, catalogue, k, tune, seed, beta, alpha);
+        var options = ChooseBlend(train, catalogue, k, tune, seed, beta, alpha, slots);
         var cf = ItemIndex.Build(train, IndexBuildOptions.Default);
         var recommender = new HybridRecommender(cf, ContentIndex.Build(catalogue), ColdItemProtocol.Counts(train), options);
-        var table = new Table().Title($"Test split (seen items removed), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}");
+        var table = new Table().Title($"Test split (seen items removed), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage");
         AddRow(table, "cf", OfflineEvaluator.Evaluate(cf, train, test, k));
         AddRow(table, "content", OfflineEvaluator.Evaluate(recommender, RecommendationStrategy.Content, train, test, k));
@@ -28,13 +28,13 @@ internal static class HybridProtocols
         return 0;
     }
 
-    public static int RunColdItems(List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, double share)
+    public static int RunColdItems(List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share)
     {
         var split = ColdItemProtocol.Split(train, test, share, seed);
         AnsiConsole.MarkupLine($"cold items: [bold]{split.ColdItems.Count}[/] of {split.ColdItems.Count + split.Train.Select(e => e.ItemId).Distinct().Count()} held out (seed {seed}); train {split.Train.Count:N0}, test {split.Test.Count:N0} events");
-        var options = ChooseBlend(split.Train, catalogue, k, tune, seed, beta, alpha);
+        var options = ChooseBlend(split.Train, catalogue, k, tune, seed, beta, alpha, slots);
         var rows = ColdItemProtocol.Evaluate(split, catalogue, IndexBuildOptions.Default, options, k: k);
-        var table = new Table().Title($"Cold-item protocol, β = {F(options.Beta)}, α = {F(options.ContentWeight)} (all-user metrics rank all items; cold R@{k} ranks cold candidates only)");
+        var table = new Table().Title($"Cold-item protocol, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots} (all-user metrics rank all items; cold R@{k} ranks cold candidates only)");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"R@{k}", $"cold R@{k}", $"cold R@{k} (all items)", "cold users");
         foreach (var row in rows)
         {
@@ -46,24 +46,24 @@ internal static class HybridProtocols
         return 0;
     }
 
-    private static HybridOptions ChooseBlend(List<InteractionEvent> train, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha)
+    private static HybridOptions ChooseBlend(List<InteractionEvent> train, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, int? slots)
     {
         if (!tune)
         {
-            return HybridOptions.Default with { Beta = beta ?? HybridOptions.DefaultBeta, ContentWeight = alpha ?? HybridOptions.DefaultContentWeight };
+            return HybridOptions.Default with { Beta = beta ?? HybridOptions.DefaultBeta, ContentWeight = alpha ?? HybridOptions.DefaultContentWeight, NewItemSlots = slots ?? HybridOptions.DefaultNewItemSlots };
         }
 
         var trials = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seed: seed, k: k);
-        var table = new Table().Title($"Best 12 of {trials.Count} (β, α) on a validation split of train (seed {seed}, 75% fit)");
-        table.AddColumns("β", "α", "nDCG", "MAP");
-        foreach (var t in trials.Take(12))
+        var table = new Table().Title($"Best 15 of {trials.Count} (β, α) on a validation split of train (seed {seed}, 75% fit)");
+        table.AddColumns("β", "α", "new-item slots", "nDCG", "MAP");
+        foreach (var t in trials.Take(15))
         {
-            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), F(t.Validation.Ndcg), F(t.Validation.Map));
+            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.Validation.Ndcg), F(t.Validation.Map));
         }
 
         AnsiConsole.Write(table);
         var chosen = HybridTuner.Choose(trials);
-        AnsiConsole.MarkupLine($"validation best: β = {F(trials[0].Options.Beta)}, α = {F(trials[0].Options.ContentWeight)}; chosen (ties within 0.001 nDCG → smallest β, largest α): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}");
+        AnsiConsole.MarkupLine($"validation best: β = {F(trials[0].Options.Beta)}, α = {F(trials[0].Options.ContentWeight)}, slots = {trials[0].Options.NewItemSlots}; chosen (ties within 0.001 nDCG → most new-item slots, smallest β, largest α): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}, slots = {chosen.Options.NewItemSlots}");
         return chosen.Options;
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class IndexBuilder(
     RecommendationModels models,
     TenantStates tenants,
     EventWeights weights,
+    CatalogueFeatures features,
     IOptions<RecommendationOptions> options,
     ILogger<IndexBuilder> logger)
 {
@@ -88,6 +89,9 @@ internal sealed partial class IndexBuilder(
                 state.SetItem(item);
                 metadata.Add(new ItemMetadata(item.ItemId, ToIndexKind(item.Kind), KeepIndexableGenres(item.Genres, genres)));
             }
+
+            // Every build also refreshes the content index from the whole catalogue (fresh IDF, rows refilled).
+            state.RebuildContent(features);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

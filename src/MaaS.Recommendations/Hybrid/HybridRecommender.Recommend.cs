@@ -94,8 +94,8 @@ public sealed partial class HybridRecommender
     }
 
     /// <summary>
-    /// The core over union indices: CF part w(i)·cf(i)/max cf, content part (1 − w(i))·content(i)/max content (strategy
-    /// CF sets w ≡ 1, content sets w ≡ 0), best <paramref name="count"/> with score &gt; 0, then popularity when
+    /// The core over union indices: CF part w(i)·cf(i)/max cf, content part α·(1 − w(i))·content(i)/max content (strategy
+    /// CF sets w ≡ 1, content sets w ≡ 0 and α = 1, and so does hybrid when no CF score is positive), best <paramref name="count"/> with score &gt; 0, then popularity when
     /// <paramref name="fallback"/>. <paramref name="allowed"/>, when given, restricts candidates (non-zero = allowed).
     /// </summary>
     internal int RecommendCore(ReadOnlySpan<int> history, ReadOnlySpan<float> weights, int count, ItemFilter? filter, byte[]? allowed, bool excludeSeen, bool fallback,
@@ -104,6 +104,7 @@ public sealed partial class HybridRecommender
         var ws = HybridWorkspace.For(Items.Count, CfCount, ContentToUnion.Length, count);
         var blend = ws.Blend.AsSpan(0, Items.Count);
         var cf = ws.Cf.AsSpan(0, CfCount);
+        bool cfEvidence = false;
         if (strategy != RecommendationStrategy.Content && Collaborative is not null)
         {
             for (int k = 0; k < history.Length; k++)
@@ -115,7 +116,8 @@ public sealed partial class HybridRecommender
             }
 
             float top = cf.IsEmpty ? 0f : TensorPrimitives.Max(cf);
-            if (top > 0f)
+            cfEvidence = top > 0f;
+            if (cfEvidence)
             {
                 if (strategy == RecommendationStrategy.Hybrid)
                 {
@@ -129,7 +131,9 @@ public sealed partial class HybridRecommender
 
         if (strategy != RecommendationStrategy.CollaborativeFiltering && ContentIndex is not null)
         {
-            AddContent(history, weights, strategy, blend, ws);
+            // Without any CF evidence (a history of items the CF build has not seen) the blend would weigh warm
+            // candidates' content by 1 − w ≈ 0 and rank nothing: content ranks alone instead.
+            AddContent(history, weights, cfEvidence ? strategy : RecommendationStrategy.Content, blend, ws);
         }
 
         if (excludeSeen)
@@ -140,7 +144,7 @@ public sealed partial class HybridRecommender
             }
         }
 
-        var candidates = new Candidates(new CandidateFilter(Catalog, filter, excludeSeen ? ws.Seen : null), allowed);
+        var candidates = new Candidates(new CandidateFilter(Catalog, filter, excludeSeen ? ws.Seen : null), allowed, null);
         int n = TopKSelector.Select(blend, count, 0f, candidates, ws.PoolPositions, ws.PoolScores);
         for (int r = 0; r < n; r++)
         {
@@ -149,6 +153,11 @@ public sealed partial class HybridRecommender
             scores[r] = ws.PoolScores[r];
             float cfPart = u < CfCount ? cf[u] : 0f;
             sources[r] = cfPart >= scores[r] - cfPart ? RecommendationSource.Neighbours : RecommendationSource.Content;
+        }
+
+        if (strategy == RecommendationStrategy.Hybrid && Options.NewItemSlots > 0)
+        {
+            n = ReserveNewItemSlots(blend, candidates, count, n, items, scores, sources, ws);
         }
 
         blend.Clear();
@@ -164,6 +173,44 @@ public sealed partial class HybridRecommender
         }
 
         return n;
+    }
+
+    // The page's last positions go to the best new items (w = 0) that did not make it on score.
+    private int ReserveNewItemSlots(Span<float> blend, Candidates candidates, int count, int n, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, HybridWorkspace ws)
+    {
+        int present = 0;
+        for (int r = 0; r < n; r++)
+        {
+            present += NewItems[items[r]];
+        }
+
+        int wanted = Math.Min(Options.NewItemSlots, count) - present;
+        if (wanted <= 0)
+        {
+            return n;
+        }
+
+        var onlyNew = new Candidates(candidates.Inner, candidates.Allowed, NewItems);
+        int found = TopKSelector.Select(blend, Math.Min(Options.NewItemSlots, count), 0f, onlyNew, ws.PoolPositions, ws.PoolScores);
+        var fresh = new List<(int Item, float Score)>(wanted);
+        for (int f = 0; f < found && fresh.Count < wanted; f++)
+        {
+            if (!items[..n].Contains(ws.PoolPositions[f]))
+            {
+                fresh.Add((ws.PoolPositions[f], ws.PoolScores[f]));
+            }
+        }
+
+        // Established results keep their order in front; the new items follow, best first, in the last positions.
+        int keep = Math.Min(n, count - fresh.Count);
+        for (int f = 0; f < fresh.Count; f++)
+        {
+            items[keep + f] = fresh[f].Item;
+            scores[keep + f] = fresh[f].Score;
+            sources[keep + f] = RecommendationSource.Content;
+        }
+
+        return keep + fresh.Count;
     }
 
     private void AddContent(ReadOnlySpan<int> history, ReadOnlySpan<float> weights, RecommendationStrategy strategy, Span<float> blend, HybridWorkspace ws)
@@ -267,8 +314,12 @@ public sealed partial class HybridRecommender
         return ca >= 0 && cb >= 0 ? Math.Max(ContentIndex!.WeightOf(ca, cb), ContentIndex.WeightOf(cb, ca)) : 0f;
     }
 
-    private readonly struct Candidates(CandidateFilter inner, byte[]? allowed) : ICandidateFilter
+    private readonly struct Candidates(CandidateFilter inner, byte[]? allowed, byte[]? required) : ICandidateFilter
     {
-        public bool Accept(int position) => (allowed is null || allowed[position] != 0) && inner.Accept(position);
+        public CandidateFilter Inner => inner;
+
+        public byte[]? Allowed => allowed;
+
+        public bool Accept(int position) => (allowed is null || allowed[position] != 0) && (required is null || required[position] != 0) && inner.Accept(position);
     }
 }

@@ -43,6 +43,12 @@ public sealed partial class HybridRecommender
             CfWeights[u] = Options.CfWeight(interactionCounts?.GetValueOrDefault(Items[u]) ?? 0);
         }
 
+        NewItems = new byte[Items.Count];
+        for (int u = 0; u < Items.Count; u++)
+        {
+            NewItems[u] = CfWeights[u] == 0f ? (byte)1 : (byte)0;
+        }
+
         ContentBlend = new float[contentCount];
         for (int c = 0; c < contentCount; c++)
         {
@@ -74,6 +80,9 @@ public sealed partial class HybridRecommender
 
     /// <summary>w(i) per union item (0 for items the CF index lacks).</summary>
     internal float[] CfWeights { get; }
+
+    /// <summary>1 for items without interactions in the CF build (w = 0), else 0.</summary>
+    internal byte[] NewItems { get; }
 
     /// <summary>α · (1 − w(i)) per content item.</summary>
     internal float[] ContentBlend { get; }

@@ -55,6 +55,25 @@ public sealed class HybridRecommenderTests
     }
 
     [Fact]
+    public void Recommend_NewItemBelowEstablishedOnes_TakesTheReservedLastSlot()
+    {
+        var cf = TinyCatalogue.Build();
+        var counts = ColdItemProtocol.Counts(TinyCatalogue.Events());
+        var catalogue = Catalogue();
+        catalogue.Add(Item("fresh-drama", "genre:drama", "kind:Movie") with { Metadata = new ItemMetadata("fresh-drama", ItemKind.Movie, ["drama"]) });
+        var content = ContentIndex.Build(catalogue);
+        var request = new RecommendationRequest(["m0", "m2", "m4"], Count: 3, PopularityFallback: false);
+
+        var withSlot = new HybridRecommender(cf, content, counts, new HybridOptions(0f, 0.1f, NewItemSlots: 1)).Recommend(request);
+        var without = new HybridRecommender(cf, content, counts, new HybridOptions(0f, 0.1f, NewItemSlots: 0)).Recommend(request);
+
+        Assert.DoesNotContain(without.Items, r => r.ItemId == "fresh-drama");
+        Assert.Equal("fresh-drama", withSlot.Items[^1].ItemId);
+        Assert.Equal(RecommendationSource.Content, withSlot.Items[^1].Source);
+        Assert.Equal(without.Items.Take(2).Select(r => r.ItemId), withSlot.Items.Take(2).Select(r => r.ItemId));
+    }
+
+    [Fact]
     public void SimilarItems_ContentStrategy_FindsSameGenresNewItem()
     {
         var hybrid = new HybridRecommender(TinyCatalogue.Build(), ContentIndex.Build(Catalogue()), ColdItemProtocol.Counts(TinyCatalogue.Events()));
