@@ -21,39 +21,16 @@ public sealed partial class HybridRecommender
             return Collaborative.Recommend(request);
         }
 
-        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        if (RequestHistory.Validate(request) is var error and not RecommendationError.None)
         {
-            return RecommendationResult.Fail(RecommendationError.InvalidCount);
-        }
-
-        if (request.Diversity is float l && (l is < 0f or > 1f || float.IsNaN(l)))
-        {
-            return RecommendationResult.Fail(RecommendationError.InvalidDiversity);
-        }
-
-        if (request.Weights is not null && request.Weights.Count != request.History.Count)
-        {
-            return RecommendationResult.Fail(RecommendationError.WeightsMismatch);
+            return RecommendationResult.Fail(error);
         }
 
         var history = new List<int>(request.History.Count);
         var weights = new List<float>(request.History.Count);
-        int unknown = 0;
-        for (int k = 0; k < request.History.Count; k++)
-        {
-            if (Items.TryGetIndex(request.History[k], out int item))
-            {
-                history.Add(item);
-                weights.Add(request.Weights?[k] ?? 1f);
-            }
-            else
-            {
-                unknown++;
-            }
-        }
-
+        int unknown = RequestHistory.Map(request, Items, history, weights);
         bool mmr = request.Diversity is float lambda && lambda < 1f;
-        int pool = mmr ? Math.Max(4 * request.Count, 40) : request.Count;
+        int pool = RequestHistory.Pool(request);
         var picked = new int[pool];
         var scores = new float[pool];
         var sources = new RecommendationSource[pool];

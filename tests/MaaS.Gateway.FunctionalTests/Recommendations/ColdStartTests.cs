@@ -39,6 +39,27 @@ public sealed class ColdStartTests(RecommendationHost host) : IClassFixture<Reco
     }
 
     [Fact]
+    public async Task PutItems_ConcurrentBatches_EveryItemHasContentNeighbours()
+    {
+        string genre = "Genre-" + Guid.NewGuid().ToString("N")[..8];
+        var ids = Enumerable.Range(0, 24).Select(_ => Unique("song")).ToArray();
+
+        var puts = await Task.WhenAll(ids.Chunk(3).Select(batch => host.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", new JsonObject
+        {
+            ["items"] = new JsonArray([.. batch.Select(id => (JsonNode)new JsonObject { ["id"] = id, ["kind"] = "song", ["title"] = "Song", ["genres"] = new JsonArray(genre) })]),
+        }.ToJsonString())));
+
+        Assert.All(puts, p => Assert.Equal(HttpStatusCode.OK, p.Response.StatusCode));
+        foreach (string id in ids)
+        {
+            var similar = await OkAsync($"/v1/items/{id}/similar?count=100&strategy=content&genres={genre}");
+            var found = Ids(similar).ToHashSet();
+            // Every other item of the unique genre, whichever batch wrote it first: no merge was lost.
+            Assert.True(found.SetEquals(ids.Where(other => other != id)), $"{id}: {found.Count} of {ids.Length - 1} neighbours");
+        }
+    }
+
+    [Fact]
     public async Task Recommend_ContentStrategy_OnlyContentOrPopularSources()
     {
         var body = await OkPostAsync("""{"items":["game-001","game-002"],"count":10,"strategy":"content","explain":true}""");
