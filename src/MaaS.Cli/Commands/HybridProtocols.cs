@@ -18,7 +18,10 @@ internal static class HybridProtocols
     {
         var options = ChooseBlend(train, catalogue, k, tune, seed, beta, alpha, slots);
         var cf = ItemIndex.Build(train, IndexBuildOptions.Default);
-        var recommender = new HybridRecommender(cf, ContentIndex.Build(catalogue), ColdItemProtocol.Counts(train), options);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var content = ContentIndex.Build(catalogue);
+        AnsiConsole.MarkupLine($"content index: {content.ItemCount} items, {content.FeatureCount} features, {content.NeighbourCount:N0} neighbours, built in {watch.Elapsed.TotalMilliseconds:F1} ms");
+        var recommender = new HybridRecommender(cf, content, ColdItemProtocol.Counts(train), options);
         var table = new Table().Title($"Test split (seen items removed), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage");
         AddRow(table, "cf", OfflineEvaluator.Evaluate(cf, train, test, k));
