@@ -8,8 +8,9 @@ namespace MaaS.Recommendations.Hybrid;
 /// candidates, so both lie in [0, 1] whatever their units; α caps how far content can lift an item. A request with
 /// no CF evidence at all (every history item new to the CF build, e.g. more-like-this of a new item) is ranked by
 /// content alone. Then up to <see cref="NewItemSlots"/> of the last positions go to the best-scoring items with no
-/// interactions at all (n_i = 0) when none made the page on score: a new item competes by content but is never
-/// starved of exposure by established ones.
+/// interactions at all (n_i = 0) when none made the page on score and their content score is at least
+/// <see cref="NewItemMinRelevance"/> of the request's best: a new item competes by content but is never starved of
+/// exposure by established ones.
 /// </summary>
 /// <param name="Beta">β, in interactions; 0 gives any item with an interaction pure CF. The defaults (β = 0, α = 0.5,
 /// one new-item slot) were chosen by <see cref="Evaluation.HybridTuner.Choose"/> on a validation split carved from the
@@ -19,6 +20,10 @@ namespace MaaS.Recommendations.Hybrid;
 /// <param name="NewItemSlots">Positions at the end of a page reserved for items without interactions (0 turns it off).</param>
 public sealed record HybridOptions(float Beta = HybridOptions.DefaultBeta, float ContentWeight = HybridOptions.DefaultContentWeight, int NewItemSlots = HybridOptions.DefaultNewItemSlots)
 {
+    /// <summary>Least content(i) / max content for a new item to take a reserved slot (a fixed guard, not tuned: on the
+    /// demo catalogue it keeps items that share only the kind or a title word out).</summary>
+    public const float NewItemMinRelevance = 0.25f;
+
     /// <summary>The tuned number of new-item slots.</summary>
     public const int DefaultNewItemSlots = 1;
 

@@ -134,7 +134,9 @@ public sealed partial class HybridRecommender
 
         if (strategy == RecommendationStrategy.Hybrid && Options.NewItemSlots > 0)
         {
-            n = ReserveNewItemSlots(blend, candidates, count, n, items, scores, sources, ws);
+            // A new item's blended score is scale · content / max content; the slot needs a real match, not a shared word.
+            float floor = HybridOptions.NewItemMinRelevance * (cfEvidence ? Options.ContentWeight : 1f);
+            n = ReserveNewItemSlots(blend, candidates, count, n, floor, items, scores, sources, ws);
         }
 
         blend.Clear();
@@ -152,8 +154,8 @@ public sealed partial class HybridRecommender
         return n;
     }
 
-    // The page's last positions go to the best new items (w = 0) that did not make it on score.
-    private int ReserveNewItemSlots(Span<float> blend, Candidates candidates, int count, int n, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, HybridWorkspace ws)
+    // The page's last positions go to the best new items (w = 0) that did not make it on score, if relevant enough.
+    private int ReserveNewItemSlots(Span<float> blend, Candidates candidates, int count, int n, float floor, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, HybridWorkspace ws)
     {
         int present = 0;
         for (int r = 0; r < n; r++)
@@ -168,7 +170,7 @@ public sealed partial class HybridRecommender
         }
 
         var onlyNew = new Candidates(candidates.Inner, candidates.Allowed, NewItems);
-        int found = TopKSelector.Select(blend, Math.Min(Options.NewItemSlots, count), 0f, onlyNew, ws.PoolPositions, ws.PoolScores);
+        int found = TopKSelector.Select(blend, Math.Min(Options.NewItemSlots, count), floor, onlyNew, ws.PoolPositions, ws.PoolScores);
         var fresh = new List<(int Item, float Score)>(wanted);
         for (int f = 0; f < found && fresh.Count < wanted; f++)
         {

@@ -74,6 +74,21 @@ public sealed class HybridRecommenderTests
     }
 
     [Fact]
+    public void Recommend_NewItemSharingOnlyTheKind_DoesNotTakeTheSlot()
+    {
+        var catalogue = TinyCatalogue.Metadata().Select(m => new ContentItem(m, [.. m.Genres.Select(g => new ContentFeature("genre:" + g, 1f)), new ContentFeature("kind:" + m.Kind, 1f)])).ToList();
+        catalogue.Add(Item("fresh-western", "genre:western", "kind:Movie") with { Metadata = new ItemMetadata("fresh-western", ItemKind.Movie, ["western"]) });
+        var hybrid = new HybridRecommender(TinyCatalogue.Build(), ContentIndex.Build(catalogue), ColdItemProtocol.Counts(TinyCatalogue.Events()), new HybridOptions(0f, 0.1f, NewItemSlots: 1));
+
+        // Other dramas (m2, m4) match m0 on genre and kind; the western shares only the kind: far below a quarter of the best.
+        var result = hybrid.Recommend(new RecommendationRequest(["m0"], Count: 3, PopularityFallback: false));
+
+        Assert.Equal(3, result.Items.Count);
+        Assert.DoesNotContain(result.Items, r => r.ItemId == "fresh-western");
+        Assert.All(result.Items, r => Assert.Equal(RecommendationSource.Neighbours, r.Source));
+    }
+
+    [Fact]
     public void SimilarItems_ContentStrategy_FindsSameGenresNewItem()
     {
         var hybrid = new HybridRecommender(TinyCatalogue.Build(), ContentIndex.Build(Catalogue()), ColdItemProtocol.Counts(TinyCatalogue.Events()));
