@@ -163,7 +163,7 @@ public sealed partial class ContentIndex
                 PostingWeights = [.. PostingWeights, .. Enumerable.Range(0, added).Select(_ => Array.Empty<float>())];
             }
 
-            (VectorIds[x], VectorWeights[x]) = Vector(ids, raw, [.. Idf]);
+            (VectorIds[x], VectorWeights[x]) = Vector(ids, raw, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Idf));
             for (int k = 0; k < VectorIds[x].Length; k++)
             {
                 int f = VectorIds[x][k];

@@ -165,7 +165,7 @@ public sealed partial class ContentIndex
     }
 
     /// <summary>raw × idf, zero-IDF features dropped, scaled to unit L2 norm.</summary>
-    internal static (int[] Ids, float[] Weights) Vector(int[] ids, float[] raw, float[] idf)
+    internal static (int[] Ids, float[] Weights) Vector(int[] ids, float[] raw, ReadOnlySpan<float> idf)
     {
         var outIds = new List<int>(ids.Length);
         var outWeights = new List<float>(ids.Length);
