@@ -60,6 +60,10 @@ internal sealed class RecommendationOptions
     [Range(0.0001, 1)]
     public float HybridContentWeight { get; set; } = MaaS.Recommendations.Hybrid.HybridOptions.DefaultContentWeight;
 
+    /// <summary>Hybrid: last positions of a page reserved for catalogue items without events (0 turns it off).</summary>
+    [Range(0, 10)]
+    public int HybridNewItemSlots { get; set; } = MaaS.Recommendations.Hybrid.HybridOptions.DefaultNewItemSlots;
+
     /// <summary>Key of the keyed hash that stands for user ids in logs; empty picks a random key per process.</summary>
     public string? LogHashKey { get; set; }
 }

@@ -23,7 +23,7 @@ internal sealed partial class RecommendationService(
     IOptions<RecommendationOptions> options,
     ILogger<RecommendationService> logger)
 {
-    private readonly HybridOptions _blend = new(options.Value.HybridBeta, options.Value.HybridContentWeight);
+    private readonly HybridOptions _blend = new(options.Value.HybridBeta, options.Value.HybridContentWeight, options.Value.HybridNewItemSlots);
 
     /// <summary>Most results one call returns.</summary>
     public const int MaxCount = 100;
