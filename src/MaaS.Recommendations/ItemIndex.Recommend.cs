@@ -13,39 +13,16 @@ public sealed partial class ItemIndex
     public RecommendationResult Recommend(RecommendationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        if (RequestHistory.Validate(request) is var error and not RecommendationError.None)
         {
-            return RecommendationResult.Fail(RecommendationError.InvalidCount);
-        }
-
-        if (request.Diversity is float l && (l is < 0f or > 1f || float.IsNaN(l)))
-        {
-            return RecommendationResult.Fail(RecommendationError.InvalidDiversity);
-        }
-
-        if (request.Weights is not null && request.Weights.Count != request.History.Count)
-        {
-            return RecommendationResult.Fail(RecommendationError.WeightsMismatch);
+            return RecommendationResult.Fail(error);
         }
 
         var history = new List<int>(request.History.Count);
         var weights = new List<float>(request.History.Count);
-        int unknown = 0;
-        for (int k = 0; k < request.History.Count; k++)
-        {
-            if (Items.TryGetIndex(request.History[k], out int item))
-            {
-                history.Add(item);
-                weights.Add(request.Weights?[k] ?? 1f);
-            }
-            else
-            {
-                unknown++;
-            }
-        }
-
+        int unknown = RequestHistory.Map(request, Items, history, weights);
         bool mmr = request.Diversity is float lambda && lambda < 1f;
-        int pool = mmr ? Math.Max(4 * request.Count, 40) : request.Count;
+        int pool = RequestHistory.Pool(request);
         var picked = new int[pool];
         var scores = new float[pool];
         var sources = new RecommendationSource[pool];
@@ -110,20 +87,7 @@ public sealed partial class ItemIndex
         for (int k = 0; k < history.Length; k++)
         {
             int h = history[k];
-            int start = Offsets[h];
-            int length = Offsets[h + 1] - start;
-            touched += length;
-            if (Weights.Precision == WeightPrecision.Float32)
-            {
-                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), weights[k]);
-            }
-            else
-            {
-                var decoded = ws.Decoded.AsSpan(0, length);
-                Weights.Decode(h, start, length, decoded);
-                ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), decoded, weights[k]);
-            }
-
+            touched += AddRow(h, weights[k], acc, ws.Decoded);
             if (excludeSeen)
             {
                 ws.Seen[h] = 1;
@@ -168,6 +132,25 @@ public sealed partial class ItemIndex
         }
 
         return n;
+    }
+
+    /// <summary><c>acc[j] += scale · w(item, j)</c> over the item's neighbour row; returns the row length.</summary>
+    internal int AddRow(int item, float scale, Span<float> acc, float[] decodeBuffer)
+    {
+        int start = Offsets[item];
+        int length = Offsets[item + 1] - start;
+        if (Weights.Precision == WeightPrecision.Float32)
+        {
+            ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), Weights.F32.AsSpan(start, length), scale);
+        }
+        else
+        {
+            var decoded = decodeBuffer.AsSpan(0, length);
+            Weights.Decode(item, start, length, decoded);
+            ScatterAdd.RunUnchecked(acc, Neighbours.AsSpan(start, length), decoded, scale);
+        }
+
+        return length;
     }
 
     private int FillFromPopularity(CandidateFilter candidates, int n, int count, Span<int> items, Span<float> scores, Span<RecommendationSource> sources)

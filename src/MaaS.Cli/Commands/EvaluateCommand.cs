@@ -20,36 +20,90 @@ internal static class EvaluateCommand
         var top = new Option<int>("--top", "-k") { Description = "Cut-off K.", DefaultValueFactory = _ => 10 };
         var tune = new Option<bool>("--tune") { Description = "Choose parameters on a validation split carved from --train (the test split is only used to report the winner)." };
         var grid = new Option<string>("--grid") { Description = "Tuning grid: knn (the grid behind the default) | ease", DefaultValueFactory = _ => "knn" };
-        var seed = new Option<int>("--seed") { Description = "Seed of the validation split.", DefaultValueFactory = _ => 42 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the validation split (and of the cold-item hold-out).", DefaultValueFactory = _ => 42 };
+        var protocol = new Option<string>("--protocol") { Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training)", DefaultValueFactory = _ => "standard" };
+        var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
+        var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
+        var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };
+        var slots = new Option<int?>("--new-item-slots") { Description = "Hybrid positions reserved for items without interactions; default the tuned one." };
+        var coldShare = new Option<double>("--cold-share") { Description = "Share of items held out (cold-items).", DefaultValueFactory = _ => 0.1 };
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, and int8/float16 compression.")
         {
-            train, test, preset, top, tune, grid, seed,
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed)));
+        command.SetAction(parse => parse.GetValue(protocol) switch
+        {
+            "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed)),
+            "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
+                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare)),
+            var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
+        });
         return command;
     }
 
-    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed)
+    private static int Refuse(string message)
     {
+        AnsiConsole.MarkupLine($"[red]{Markup.Escape(message)}[/]");
+        return 2;
+    }
+
+    private static int RunContent(string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share)
+    {
+        string? split = FindSplit();
+        string? itemsPath = itemsFile?.FullName ?? (split is null ? null : Path.Combine(split, "..", "ml-100k", "u.item"));
+        if (itemsPath is null || !File.Exists(itemsPath))
+        {
+            return Refuse("No u.item: pass --items, or set MAAS_DATA_DIR to the folder holding movielens/ml-100k.");
+        }
+
+        if (share is <= 0 or >= 1)
+        {
+            return Refuse("--cold-share must lie in (0, 1).");
+        }
+
+        if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
+        {
+            return 2;
+        }
+
+        var catalogue = MovieLensCatalogue.Read(itemsPath);
+        return protocol == "hybrid"
+            ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots)
+            : HybridProtocols.RunColdItems(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, share);
+    }
+
+    private static bool TryRead(FileInfo? trainFile, FileInfo? testFile, int k, out List<InteractionEvent> trainEvents, out List<InteractionEvent> testEvents)
+    {
+        trainEvents = testEvents = [];
         string? split = FindSplit();
         string? trainPath = trainFile?.FullName ?? (split is null ? null : Path.Combine(split, "train.tsv"));
         string? testPath = testFile?.FullName ?? (split is null ? null : Path.Combine(split, "test.tsv"));
         if (trainPath is null || testPath is null || !File.Exists(trainPath) || !File.Exists(testPath))
         {
             AnsiConsole.MarkupLine("[red]No data:[/] pass --train and --test, or set MAAS_DATA_DIR to the folder holding movielens/ml-100k-split.");
-            return 2;
+            return false;
         }
 
         if (k < 1)
         {
             AnsiConsole.MarkupLine("[red]--top must be at least 1.[/]");
+            return false;
+        }
+
+        trainEvents = InteractionFiles.ReadTsv(trainPath);
+        testEvents = InteractionFiles.ReadTsv(testPath);
+        AnsiConsole.MarkupLine($"train [bold]{trainEvents.Count:N0}[/] events, test [bold]{testEvents.Count:N0}[/] events, K = {k}");
+        return true;
+    }
+
+    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed)
+    {
+        string? split = FindSplit();
+        if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
+        {
             return 2;
         }
 
-        var trainEvents = InteractionFiles.ReadTsv(trainPath);
-        var testEvents = InteractionFiles.ReadTsv(testPath);
-        AnsiConsole.MarkupLine($"train [bold]{trainEvents.Count:N0}[/] events, test [bold]{testEvents.Count:N0}[/] events, K = {k}");
         var rows = new List<(string Name, EvaluationReport Report)>();
         if (tune)
         {

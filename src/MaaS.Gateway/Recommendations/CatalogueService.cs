@@ -4,8 +4,9 @@ using MaaS.Storage.Abstractions;
 
 namespace MaaS.Gateway.Recommendations;
 
-/// <summary>Catalogue upserts and reads; upserts also refresh the tenant's in-memory catalogue. Thread-safe.</summary>
-internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants)
+/// <summary>Catalogue upserts and reads; upserts also refresh the tenant's in-memory catalogue and merge the items into
+/// its content index (recommendable at once, before any CF rebuild). Thread-safe.</summary>
+internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants, CatalogueFeatures features)
 {
     public async ValueTask<Outcome<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
     {
@@ -74,6 +75,7 @@ internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenan
         }
 
         state.InvalidateAvailability();
+        state.UpsertContent(items, features);
         return Outcome<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class IndexBuilder(
     RecommendationModels models,
     TenantStates tenants,
     EventWeights weights,
+    CatalogueFeatures features,
     IOptions<RecommendationOptions> options,
     ILogger<IndexBuilder> logger)
 {
@@ -88,6 +89,11 @@ internal sealed partial class IndexBuilder(
                 state.SetItem(item);
                 metadata.Add(new ItemMetadata(item.ItemId, ToIndexKind(item.Kind), KeepIndexableGenres(item.Genres, genres)));
             }
+
+            // Every build also refreshes the content index from the whole catalogue (fresh IDF, rows refilled).
+            var contentStarted = Stopwatch.GetTimestamp();
+            state.RebuildContent(features);
+            LogContentBuilt(logger, state.Tenant, state.Content!.ItemCount, state.Content.FeatureCount, state.Content.NeighbourCount, Stopwatch.GetElapsedTime(contentStarted).TotalMilliseconds);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -215,6 +221,9 @@ internal sealed partial class IndexBuilder(
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Built {Model} version {Version}: {Items} items from {Events} events of {Users} users in {Milliseconds:0.0} ms")]
     private static partial void LogBuilt(ILogger logger, string model, long version, int items, long events, int users, double milliseconds);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Content index of tenant {Tenant}: {Items} items, {Features} features, {Neighbours} neighbours in {Milliseconds:0.0} ms")]
+    private static partial void LogContentBuilt(ILogger logger, string tenant, int items, int features, long neighbours, double milliseconds);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Index rebuild could not read the store; the serving index is kept")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);

@@ -46,6 +46,7 @@ internal static class RecommendationHostingExtensions
         // The main registry loads itemcf versions too (e.g. an index published into models/ by the CLI).
         builder.Services.AddModelLoader<ItemCfModelLoader>();
         builder.Services.AddSingleton<RecommendationModels>();
+        builder.Services.AddSingleton<CatalogueFeatures>();
         builder.Services.AddSingleton<TenantStates>();
         builder.Services.AddSingleton<IndexBuilder>();
         builder.Services.AddSingleton<UserHistoryCache>();

@@ -52,6 +52,18 @@ internal sealed class RecommendationOptions
         ["skip"] = -1f,
     };
 
+    /// <summary>Hybrid β in interactions: an item's CF weight is n / (n + β), n its events in the serving build (see HybridOptions).</summary>
+    [Range(0, 1_000_000)]
+    public float HybridBeta { get; set; } = MaaS.Recommendations.Hybrid.HybridOptions.DefaultBeta;
+
+    /// <summary>Hybrid α: scale of the content half of the blend.</summary>
+    [Range(0.0001, 1)]
+    public float HybridContentWeight { get; set; } = MaaS.Recommendations.Hybrid.HybridOptions.DefaultContentWeight;
+
+    /// <summary>Hybrid: last positions of a page reserved for catalogue items without events (0 turns it off).</summary>
+    [Range(0, 10)]
+    public int HybridNewItemSlots { get; set; } = MaaS.Recommendations.Hybrid.HybridOptions.DefaultNewItemSlots;
+
     /// <summary>Key of the keyed hash that stands for user ids in logs; empty picks a random key per process.</summary>
     public string? LogHashKey { get; set; }
 }

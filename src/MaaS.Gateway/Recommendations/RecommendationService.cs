@@ -1,15 +1,18 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
 using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Options;
 using StoreKind = MaaS.Storage.Abstractions.ItemKind;
 
 namespace MaaS.Gateway.Recommendations;
 
 /// <summary>
 /// Recommend and more-like-this: reads the user's history from the store at request time (so the latest event counts
-/// at the next request), scores it against the tenant's current index, and lets items new since the last build in
-/// through the trending fallback. Thread-safe; holds no per-user state.
+/// at the next request), scores it by the requested strategy (cf: the tenant's current CF index; content: its content
+/// index; hybrid, the default: both blended per item, so catalogue items without events are recommendable), and lets
+/// items new since the last build in through the trending fallback. Thread-safe; holds no per-user state.
 /// </summary>
 internal sealed partial class RecommendationService(
     UserHistoryCache histories,
@@ -17,8 +20,11 @@ internal sealed partial class RecommendationService(
     RecommendationModels models,
     UserIdHasher hasher,
     TimeProvider time,
+    IOptions<RecommendationOptions> options,
     ILogger<RecommendationService> logger)
 {
+    private readonly HybridOptions _blend = new(options.Value.HybridBeta, options.Value.HybridContentWeight, options.Value.HybridNewItemSlots);
+
     /// <summary>Most results one call returns.</summary>
     public const int MaxCount = 100;
 
@@ -27,7 +33,7 @@ internal sealed partial class RecommendationService(
 
     public async ValueTask<Outcome<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest request, CancellationToken cancellationToken)
     {
-        if (Validate(request, out StoreKind? kind) is { } problems)
+        if (Validate(request, out StoreKind? kind, out var strategy) is { } problems)
         {
             return Outcome<RecommendResponse>.Invalid(problems);
         }
@@ -60,18 +66,22 @@ internal sealed partial class RecommendationService(
         int historySize = history.Scored;
         bool metadata = WantsMetadata(request.Include);
         var leased = models.Acquire(tenant);
-        if (!leased.IsSuccess)
+        if (!leased.IsSuccess && strategy != RecommendationStrategy.Content)
         {
-            // No index yet (a tenant's first minutes): only items counted since start can be offered.
+            // No CF index yet (a tenant's first minutes): only items counted since start can be offered.
             var onlyTrending = new List<RecommendedItemResponse>(count);
             AddTrending(state, null, history, kind, filters, count, request.Explain, metadata, onlyTrending);
             return Outcome<RecommendResponse>.Ok(new RecommendResponse(onlyTrending, null, historySize));
         }
 
-        using var lease = leased.Value!;
-        var index = ((ItemCfModel)lease.Model).Index;
+        using var lease = leased.IsSuccess ? leased.Value! : null;
+        var model = (ItemCfModel?)lease?.Model;
+        var index = model?.Index;
         var filter = kind is null && filters?.Genres is not { Count: > 0 } ? null : new ItemFilter(ToIndexKind(kind), filters?.Genres);
-        var result = index.Recommend(new RecommendationRequest(history.Ids, count, history.Weights, filter, request.Diversity, request.Explain));
+        var scoring = new RecommendationRequest(history.Ids, count, history.Weights, filter, request.Diversity, request.Explain);
+        var result = strategy == RecommendationStrategy.CollaborativeFiltering
+            ? index!.Recommend(scoring)
+            : state.Hybrid(model, _blend).Recommend(scoring, strategy);
         if (result.Error != RecommendationError.None)
         {
             return Outcome<RecommendResponse>.Fail(ApiError.InvalidRequest, result.Error.ToString());
@@ -101,11 +111,11 @@ internal sealed partial class RecommendationService(
             output.Add(ToResponse(state, result.Items[r], request.Explain, metadata));
         }
 
-        return Outcome<RecommendResponse>.Ok(new RecommendResponse(output, lease.Version, historySize));
+        return Outcome<RecommendResponse>.Ok(new RecommendResponse(output, lease?.Version, historySize));
     }
 
     public async ValueTask<Outcome<SimilarItemsResponse>> SimilarAsync(
-        string tenant, string itemId, int? count, string? kindText, string? genresText, string? include, CancellationToken cancellationToken)
+        string tenant, string itemId, int? count, string? kindText, string? genresText, string? include, string? strategyText, CancellationToken cancellationToken)
     {
         var problems = new List<FieldProblem>();
         int n = count ?? 10;
@@ -132,6 +142,11 @@ internal sealed partial class RecommendationService(
             problems.Add(new FieldProblem(-1, "include", "only 'metadata' is supported"));
         }
 
+        if (!Strategies.TryParse(strategyText, out var strategy))
+        {
+            problems.Add(new FieldProblem(-1, "strategy", Strategies.Problem));
+        }
+
         if (problems.Count > 0)
         {
             return Outcome<SimilarItemsResponse>.Invalid(problems);
@@ -140,24 +155,34 @@ internal sealed partial class RecommendationService(
         var genres = string.IsNullOrWhiteSpace(genresText) ? null : genresText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         var leased = models.Acquire(tenant);
-        if (!leased.IsSuccess)
+        if (!leased.IsSuccess && strategy != RecommendationStrategy.Content)
         {
             return Outcome<SimilarItemsResponse>.Fail(ApiError.ModelNotReady, "the similarity index is not built yet; retry after POST /v1/recommendations/rebuild");
         }
 
-        using var lease = leased.Value!;
-        var index = ((ItemCfModel)lease.Model).Index;
+        using var lease = leased.IsSuccess ? leased.Value! : null;
+        var model = (ItemCfModel?)lease?.Model;
+        var index = model?.Index;
         bool metadata = include is not null;
         var filter = kind is null && genres is null ? null : new ItemFilter(ToIndexKind(kind), genres);
-        var similar = index.SimilarItems(new SimilarItemsRequest(itemId, n, filter));
-        if (similar.Error == RecommendationError.UnknownItem)
+        var similar = strategy == RecommendationStrategy.CollaborativeFiltering
+            ? index!.SimilarItems(new SimilarItemsRequest(itemId, n, filter))
+            : state.Hybrid(model, _blend).SimilarItems(new SimilarItemsRequest(itemId, n, filter), strategy);
+        bool noNeighbours = similar.Error == RecommendationError.None && similar.Items.Count == 0 && strategy != RecommendationStrategy.CollaborativeFiltering;
+        if (similar.Error == RecommendationError.UnknownItem || noNeighbours)
         {
             if (!state.Items.TryGetValue(itemId, out var item))
             {
                 return Outcome<SimilarItemsResponse>.Fail(ApiError.NotFound, "unknown item");
             }
 
-            // Catalogued after the build: the most popular items of its kind and genres stand in until the next build.
+            if (index is null)
+            {
+                return Outcome<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, [], null));
+            }
+
+            // No neighbours yet (catalogued after the CF build, or sharing no content feature): the most popular items
+            // of its kind and genres stand in until the next build.
             var history = new History(1);
             history.Exclude(itemId);
             var fallbackFilter = new ItemFilter(ToIndexKind(kind ?? item.Kind), genres ?? (item.Genres.Count > 0 ? item.Genres : null));
@@ -170,7 +195,7 @@ internal sealed partial class RecommendationService(
             output.Add(ToResponse(state, r, explain: false, metadata));
         }
 
-        return Outcome<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, output, lease.Version));
+        return Outcome<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, output, lease?.Version));
     }
 
     private static History Combine(UserHistory? stored, IReadOnlyList<string>? items, IReadOnlyList<string>? excluded, string[] unavailable)
@@ -217,6 +242,7 @@ internal sealed partial class RecommendationService(
         {
             if ((index is null || !index.TryGetItemIndex(pair.Key, out _))
                 && !history.Contains(pair.Key)
+                && !output.Exists(o => o.ItemId == pair.Key)
                 && CatalogueMapping.Passes(state.Items.GetValueOrDefault(pair.Key), kind, filters?.Genres))
             {
                 candidates.Add(pair);
@@ -235,18 +261,28 @@ internal sealed partial class RecommendationService(
 
     private static RecommendedItemResponse ToResponse(TenantState state, RecommendedItem item, bool explain, bool metadata)
     {
-        bool neighbours = item.Source == RecommendationSource.Neighbours;
         RecommendationReason? reason = null;
         if (explain)
         {
-            reason = neighbours ? Because(state, item.Because) : new RecommendationReason("popular", "Popular right now", []);
+            reason = item.Source switch
+            {
+                RecommendationSource.Neighbours => Because(state, item.Because),
+                RecommendationSource.Content => ContentReasons.Of(state, item.ItemId, ReasonItems(state, item.Because)),
+                _ => new RecommendationReason("popular", "Popular right now", []),
+            };
         }
 
         var meta = metadata && state.Items.TryGetValue(item.ItemId, out var catalogued) ? CatalogueMapping.ToResponse(catalogued) : null;
-        return new RecommendedItemResponse(item.ItemId, item.Score, neighbours ? "neighbours" : "popular", reason, meta);
+        string source = item.Source switch
+        {
+            RecommendationSource.Neighbours => "neighbours",
+            RecommendationSource.Content => "content",
+            _ => "popular",
+        };
+        return new RecommendedItemResponse(item.ItemId, item.Score, source, reason, meta);
     }
 
-    private static RecommendationReason Because(TenantState state, IReadOnlyList<Contribution> contributions)
+    private static List<ReasonItem> ReasonItems(TenantState state, IReadOnlyList<Contribution> contributions)
     {
         var items = new List<ReasonItem>(contributions.Count);
         foreach (var c in contributions)
@@ -258,6 +294,12 @@ internal sealed partial class RecommendationService(
             }
         }
 
+        return items;
+    }
+
+    private static RecommendationReason Because(TenantState state, IReadOnlyList<Contribution> contributions)
+    {
+        var items = ReasonItems(state, contributions);
         if (items.Count == 0)
         {
             return new RecommendationReason("similar", "Similar to your history", []);
@@ -268,11 +310,16 @@ internal sealed partial class RecommendationService(
         return new RecommendationReason(type, $"Because you {verb} {items[0].Title ?? items[0].ItemId}", items);
     }
 
-    private static List<FieldProblem>? Validate(RecommendRequest request, out StoreKind? kind)
+    private static List<FieldProblem>? Validate(RecommendRequest request, out StoreKind? kind, out RecommendationStrategy strategy)
     {
         kind = null;
         List<FieldProblem>? problems = null;
         void Add(string field, string reason) => (problems ??= []).Add(new FieldProblem(-1, field, reason));
+
+        if (!Strategies.TryParse(request.Strategy, out strategy))
+        {
+            Add("strategy", Strategies.Problem);
+        }
 
         if (request.UserId is null && request.SessionId is null && request.Items is not { Count: > 0 })
         {

@@ -5,10 +5,10 @@ namespace MaaS.Gateway.Recommendations;
 
 /// <summary>
 /// What the gateway keeps in memory per tenant: the catalogue (for filters on items the index has not seen, metadata
-/// in responses and availability windows), event counts of items new since the last build (the trending fallback),
+/// in responses and availability windows), its content index, event counts of items new since the last build (the trending fallback),
 /// and whether events arrived since the last build. No user data. Thread-safe.
 /// </summary>
-internal sealed class TenantState(string tenant)
+internal sealed partial class TenantState(string tenant)
 {
     private (DateOnly Day, string[] Ids) _unavailable = (DateOnly.MinValue, []);
 
@@ -63,7 +63,7 @@ internal sealed class TenantState(string tenant)
 }
 
 /// <summary>Every tenant's <see cref="TenantState"/>, created on first use with its catalogue loaded from the store.</summary>
-internal sealed class TenantStates(ICatalogStore catalog)
+internal sealed class TenantStates(ICatalogStore catalog, CatalogueFeatures features)
 {
     private readonly ConcurrentDictionary<string, TenantState> _states = new(StringComparer.Ordinal);
     private readonly Lock _loading = new();
@@ -109,5 +109,6 @@ internal sealed class TenantStates(ICatalogStore catalog)
         }
 
         state.InvalidateAvailability();
+        state.RebuildContent(features);
     }
 }

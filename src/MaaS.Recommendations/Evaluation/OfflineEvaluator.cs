@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;
 
@@ -36,11 +37,41 @@ public static class OfflineEvaluator
     public static RankingMetrics Evaluate(ItemIndex index, IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, int k = 10, IProgress<int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(index);
+        return Evaluate(index.Items, train, InteractionFiles.GroupByUser(test), k, (history, ranked) =>
+        {
+            var ones = new float[history.Length];
+            Array.Fill(ones, 1f);
+            return index.RecommendCore(history, ones, ranked.Length, null, excludeSeen: true, fallback: true, ranked, new float[ranked.Length], new RecommendationSource[ranked.Length]);
+        }, progress);
+    }
+
+    /// <summary>Evaluates a hybrid recommender under one strategy, by the same protocol.</summary>
+    public static RankingMetrics Evaluate(HybridRecommender recommender, RecommendationStrategy strategy, IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, int k = 10)
+    {
+        ArgumentNullException.ThrowIfNull(recommender);
+        return Evaluate(recommender.Items, train, InteractionFiles.GroupByUser(test), k, Ranker(recommender, strategy, null), null);
+    }
+
+    /// <summary>A ranker over a hybrid's union ids: training items weigh 1, popularity fills, <paramref name="allowed"/> restricts candidates.</summary>
+    internal static Func<int[], int[], int> Ranker(HybridRecommender recommender, RecommendationStrategy strategy, byte[]? allowed) => (history, ranked) =>
+    {
+        var ones = new float[history.Length];
+        Array.Fill(ones, 1f);
+        return recommender.RecommendCore(history, ones, ranked.Length, null, allowed, excludeSeen: true, fallback: allowed is null, strategy,
+            ranked, new float[ranked.Length], new RecommendationSource[ranked.Length]);
+    };
+
+    /// <summary>
+    /// The protocol over any ranker: each user of <paramref name="truth"/> with a training history gets the top
+    /// <paramref name="k"/> of <c>rank(distinct training items, output)</c>, scored by <see cref="RankingEvaluator"/>.
+    /// </summary>
+    internal static RankingMetrics Evaluate(IdMap items, IReadOnlyList<InteractionEvent> train, Dictionary<string, HashSet<string>> truth, int k, Func<int[], int[], int> rank, IProgress<int>? progress)
+    {
         var histories = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var trainItems = new HashSet<int>();
         foreach (var e in train)
         {
-            if (!index.TryGetItemIndex(e.ItemId, out int item))
+            if (!items.TryGetIndex(e.ItemId, out int item))
             {
                 continue;
             }
@@ -54,20 +85,16 @@ public static class OfflineEvaluator
             trainItems.Add(item);
         }
 
-        var truth = InteractionFiles.GroupByUser(test);
         var users = truth.Keys.Where(histories.ContainsKey).ToArray();
         var predictions = new IReadOnlyList<string>[users.Length];
         int done = 0;
-        Parallel.For(0, users.Length, () => (new int[k], new float[k], new RecommendationSource[k]), (u, _, buffers) =>
+        Parallel.For(0, users.Length, () => new int[k], (u, _, buffer) =>
         {
-            var history = histories[users[u]].Distinct().ToArray();
-            var ones = new float[history.Length];
-            Array.Fill(ones, 1f);
-            int n = index.RecommendCore(history, ones, k, null, excludeSeen: true, fallback: true, buffers.Item1, buffers.Item2, buffers.Item3);
+            int n = rank([.. histories[users[u]].Distinct()], buffer);
             var ranked = new string[n];
             for (int r = 0; r < n; r++)
             {
-                ranked[r] = index.Items[buffers.Item1[r]];
+                ranked[r] = items[buffer[r]];
             }
 
             predictions[u] = ranked;
@@ -77,7 +104,7 @@ public static class OfflineEvaluator
                 progress.Report(now);
             }
 
-            return buffers;
+            return buffer;
         }, _ => { });
         var byUser = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         for (int u = 0; u < users.Length; u++)

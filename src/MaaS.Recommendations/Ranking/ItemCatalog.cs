@@ -18,7 +18,9 @@ internal sealed class ItemCatalog
 
     public string[] GenreNames { get; }
 
-    public static ItemCatalog Create(Interactions.IdMap items, IEnumerable<ItemMetadata>? metadata)
+    /// <summary>Aligns attributes with <paramref name="items"/>; more than <see cref="MaxGenres"/> distinct genres throws
+    /// unless <paramref name="dropExtraGenres"/>, which leaves the later ones out of the filters.</summary>
+    public static ItemCatalog Create(Interactions.IdMap items, IEnumerable<ItemMetadata>? metadata, bool dropExtraGenres = false)
     {
         var kinds = new byte[items.Count];
         var masks = new ulong[items.Count];
@@ -38,6 +40,11 @@ internal sealed class ItemCatalog
                 {
                     if (names.Count == MaxGenres)
                     {
+                        if (dropExtraGenres)
+                        {
+                            continue;
+                        }
+
                         throw new ArgumentException($"More than {MaxGenres} distinct genres in the catalogue.", nameof(metadata));
                     }
 

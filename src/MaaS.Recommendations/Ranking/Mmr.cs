@@ -6,7 +6,11 @@ namespace MaaS.Recommendations.Ranking;
 /// </summary>
 internal static class Mmr
 {
-    public static int Rerank(ItemIndex index, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, int count, float lambda)
+    public static int Rerank(ItemIndex index, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, int count, float lambda) =>
+        Rerank((a, b) => Similarity(index, a, b), items, scores, sources, count, lambda);
+
+    /// <summary>The same over any pairwise similarity in [0, 1] (the hybrid passes its blend of both indexes).</summary>
+    public static int Rerank(Func<int, int, float> similarity, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, int count, float lambda)
     {
         int n = items.Length;
         if (n == 0)
@@ -24,7 +28,7 @@ internal static class Mmr
         for (int i = 0; i < n; i++)
         {
             // Popularity fill-ins rank below every neighbour-scored item.
-            relevance[i] = sources[i] == RecommendationSource.Neighbours && top > 0f ? scores[i] / top : 0f;
+            relevance[i] = sources[i] != RecommendationSource.Popularity && top > 0f ? scores[i] / top : 0f;
         }
 
         var maxSim = new float[n];
@@ -55,7 +59,7 @@ internal static class Mmr
             {
                 if (!taken[c])
                 {
-                    maxSim[c] = Math.Max(maxSim[c], Similarity(index, items[c], items[best]));
+                    maxSim[c] = Math.Max(maxSim[c], similarity(items[c], items[best]));
                 }
             }
         }

@@ -56,6 +56,9 @@ public enum RecommendationSource
 
     /// <summary>Filled from the popularity ranking (cold user or too few neighbours).</summary>
     Popularity,
+
+    /// <summary>Scored mostly from content similarity (genres, tags, kind, text) to the history.</summary>
+    Content,
 }
 
 /// <summary>A history item's share of a result's score.</summary>
@@ -66,7 +69,7 @@ public sealed record Contribution(string ItemId, float Value);
 /// <summary>One recommended item.</summary>
 /// <param name="ItemId">External item id.</param>
 /// <param name="Score">Relevance (neighbour score, or popularity for fallback items); comparable within one response.</param>
-/// <param name="Source">Neighbours or popularity.</param>
+/// <param name="Source">Neighbours (collaborative), content or popularity.</param>
 /// <param name="Because">Top contributing history items when explanations were asked for; otherwise empty.</param>
 public sealed record RecommendedItem(string ItemId, float Score, RecommendationSource Source, IReadOnlyList<Contribution> Because);
 

@@ -198,7 +198,8 @@ internal static class SimilarityBuilder
         return (source, target);
     }
 
-    private sealed class Workspace(int nItems)
+    /// <summary>Per-thread buffers sized to the item count (shared with the content build).</summary>
+    internal sealed class Workspace(int nItems)
     {
         public float[] Accumulator { get; } = new float[nItems];
 

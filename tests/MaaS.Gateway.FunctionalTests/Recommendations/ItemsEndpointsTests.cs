@@ -107,18 +107,26 @@ public sealed class ItemsEndpointsTests(RecommendationHost host) : IClassFixture
     }
 
     [Fact]
-    public async Task Similar_ItemCataloguedAfterBuild_PopularOfItsKindAndGenre()
+    public async Task Similar_ItemCataloguedAfterBuild_CfPopularOfItsKindAndGenre_HybridContentNeighbours()
     {
         string id = Unique("game");
         await host.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", $$"""{"items":[{"id":"{{id}}","kind":"game","title":"Fresh","genres":["Racing"]}]}""");
 
-        var (response, body) = await host.Gateway.GetJsonAsync($"/v1/items/{id}/similar?count=3&include=metadata");
+        var (response, body) = await host.Gateway.GetJsonAsync($"/v1/items/{id}/similar?count=3&include=metadata&strategy=cf");
+        var (hybridResponse, hybrid) = await host.Gateway.GetJsonAsync($"/v1/items/{id}/similar?count=3&include=metadata");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotEmpty(body!["items"]!.AsArray());
         Assert.All(body["items"]!.AsArray(), i =>
         {
             Assert.Equal("popular", i!["source"]!.GetValue<string>());
+            Assert.Contains("Racing", i["metadata"]!["genres"]!.AsArray().Select(g => g!.GetValue<string>()));
+        });
+        Assert.Equal(HttpStatusCode.OK, hybridResponse.StatusCode);
+        Assert.Equal(3, hybrid!["items"]!.AsArray().Count);
+        Assert.All(hybrid["items"]!.AsArray(), i =>
+        {
+            Assert.Equal("content", i!["source"]!.GetValue<string>());
             Assert.Contains("Racing", i["metadata"]!["genres"]!.AsArray().Select(g => g!.GetValue<string>()));
         });
     }

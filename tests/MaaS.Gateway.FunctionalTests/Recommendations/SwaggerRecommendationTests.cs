@@ -30,4 +30,17 @@ public sealed class SwaggerRecommendationTests
             Assert.NotNull(operation["responses"]![problem]!["content"]!["application/problem+json"]);
         }
     }
+
+    [Fact]
+    public async Task SwaggerDocument_Strategy_DocumentedOnRecommendAndSimilar()
+    {
+        await using var host = GatewayHost.Start(_ => { });
+
+        var (_, body) = await host.GetJsonAsync("/swagger/v1/swagger.json");
+
+        var request = body!["components"]!["schemas"]!["RecommendRequest"]!["properties"]!["strategy"]!;
+        Assert.Contains("hybrid", request["description"]!.GetValue<string>());
+        var parameter = body["paths"]!["/v1/items/{id}/similar"]!["get"]!["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "strategy");
+        Assert.Contains("content", parameter!["description"]!.GetValue<string>());
+    }
 }

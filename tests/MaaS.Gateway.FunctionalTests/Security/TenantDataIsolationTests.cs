@@ -40,6 +40,28 @@ public sealed class TenantDataIsolationTests
     }
 
     [Fact]
+    public async Task ContentSimilar_ItemsOfTenantA_NeverNeighboursInTenantB()
+    {
+        await using var gateway = SecureGateway.Start();
+        string a = await gateway.CreateKeyAsync("acme", ["app"]);
+        string b = await gateway.CreateKeyAsync("globex", ["app"]);
+        using (await gateway.SendAsync(HttpMethod.Put, "/v1/items", a, Items("acme-1", "acme-2")))
+        using (await gateway.SendAsync(HttpMethod.Put, "/v1/items", b, Items("globex-1", "globex-2")))
+        {
+        }
+
+        var (mine, fromA) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/items/acme-1/similar?strategy=content", a);
+        var (theirs, fromB) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/items/globex-1/similar?strategy=content", b);
+        var (foreign, _) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/items/acme-1/similar?strategy=content", b);
+
+        Assert.Equal(HttpStatusCode.OK, mine.StatusCode);
+        Assert.Equal(["acme-2"], fromA!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+        Assert.Equal(["globex-2"], fromB!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+    }
+
+    [Fact]
     public async Task Catalogue_SameIdInTwoTenants_EachKeepsItsOwn()
     {
         await using var gateway = SecureGateway.Start();

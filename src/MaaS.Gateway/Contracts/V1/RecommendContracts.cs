@@ -9,6 +9,9 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Diversity">MMR λ in [0, 1]: 1 (or absent) ranks by relevance only, lower values trade relevance for variety.</param>
 /// <param name="Explain">When true each result carries its reason (because-you-played, popular, trending).</param>
 /// <param name="Include">Extra data per result: <c>metadata</c> adds the catalogue entry.</param>
+/// <param name="Strategy">cf (people who played X also played this), content (same genres, tags, kind, words as your
+/// history) or hybrid (the default: both blended per item, the CF weight growing with its interactions as n / (n + β),
+/// so an item without events is ranked by content). Anything else is a 400.</param>
 public sealed record RecommendRequest(
     string? UserId,
     string? SessionId,
@@ -17,7 +20,8 @@ public sealed record RecommendRequest(
     RecommendFilters? Filters,
     float? Diversity,
     bool Explain,
-    IReadOnlyList<string>? Include);
+    IReadOnlyList<string>? Include,
+    string? Strategy = null);
 
 /// <summary>Restrictions on recommended items; absent members do not filter.</summary>
 /// <param name="Kind">Only this kind: movie, song or game.</param>
@@ -35,14 +39,15 @@ public sealed record RecommendResponse(IReadOnlyList<RecommendedItemResponse> It
 /// <summary>One recommended item.</summary>
 /// <param name="ItemId">Item id.</param>
 /// <param name="Score">Relevance; comparable within one response only.</param>
-/// <param name="Source">neighbours, popular or trending.</param>
+/// <param name="Source">neighbours (collaborative), content, popular or trending.</param>
 /// <param name="Reason">Why, when <c>explain</c> was asked for.</param>
 /// <param name="Metadata">The catalogue entry, when <c>include</c> has <c>metadata</c> and the item is catalogued.</param>
 public sealed record RecommendedItemResponse(string ItemId, float Score, string Source, RecommendationReason? Reason, ItemResponse? Metadata);
 
 /// <summary>Why an item was recommended.</summary>
-/// <param name="Type">because-you-played (or -watched, -listened), popular or trending.</param>
-/// <param name="Text">A sentence for people, e.g. "Because you played Star Quest".</param>
+/// <param name="Type">because-you-played (or -watched, -listened) for collaborative results, same-genres or
+/// similar-content for content results, popular or trending.</param>
+/// <param name="Text">A sentence for people, e.g. "Because you played Star Quest" or "Same genres as Star Quest".</param>
 /// <param name="Items">The history items that contributed most, strongest first (empty for popular / trending).</param>
 public sealed record RecommendationReason(string Type, string Text, IReadOnlyList<ReasonItem> Items);
 

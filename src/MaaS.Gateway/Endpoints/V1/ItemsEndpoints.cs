@@ -26,8 +26,8 @@ internal static class ItemsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         items.MapGet("/{id}/similar", SimilarAsync)
             .WithName("V1GetSimilarItems")
-            .WithSummary("More like this: the items most similar to one item (kind/genres filters, include=metadata).")
-            .WithDescription("An item catalogued after the last index build gets the most popular items of its kind and genres until the next build.")
+            .WithSummary("More like this: the items most similar to one item (strategy, kind/genres filters, include=metadata).")
+            .WithDescription("strategy=cf|content|hybrid (default hybrid). With content or hybrid an item catalogued a moment ago already has content neighbours (same genres, tags, kind, words); with cf an item catalogued after the last index build gets the most popular items of its kind and genres until the next build.")
             .Produces<SimilarItemsResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -52,13 +52,14 @@ internal static class ItemsEndpoints
     /// <param name="kind">Only this kind: movie, song or game.</param>
     /// <param name="genres">Only these genres (comma-separated, any of them).</param>
     /// <param name="include"><c>metadata</c> adds each item's catalogue entry.</param>
+    /// <param name="strategy">cf (co-occurrence neighbours), content (same genres, tags, kind, words) or hybrid (default: both, blended per item by its interaction count).</param>
     /// <param name="http">The request.</param>
     /// <param name="service">The recommendation service.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     private static async Task<IResult> SimilarAsync(
-        string id, int? count, string? kind, string? genres, string? include, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
+        string id, int? count, string? kind, string? genres, string? include, string? strategy, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
-        var outcome = await service.SimilarAsync(http.GetTenant(), id, count, kind, genres, include, cancellationToken);
+        var outcome = await service.SimilarAsync(http.GetTenant(), id, count, kind, genres, include, strategy, cancellationToken);
         return outcome.ToResult(RecommendationsJsonContext.Default.SimilarItemsResponse);
     }
 }

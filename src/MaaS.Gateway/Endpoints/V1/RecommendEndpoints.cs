@@ -13,7 +13,7 @@ internal static class RecommendEndpoints
             .WithTags("Recommendations")
             .WithName("V1Recommend")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
-            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, popular, trending); include: [\"metadata\"] adds catalogue entries.")
+            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.")
             .Accepts<RecommendRequest>("application/json")
             .Produces<RecommendResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,0 +1,180 @@
+using MaaS.Recommendations.Interactions;
+using Workspace = MaaS.Recommendations.Similarity.SimilarityBuilder.Workspace;
+
+namespace MaaS.Recommendations.Content;
+
+public sealed partial class ContentIndex
+{
+    /// <summary>
+    /// A new index with <paramref name="changes"/> added or replacing items of the same id; this one is unchanged.
+    /// Small batches are merged: each changed item leaves the rows that held it, gets its own top-k row, and enters
+    /// every row it now beats (similarity is symmetric); IDF stays as built (a new feature counts df = 1), and a row
+    /// that lost a neighbour is not refilled until the next full build. Batches above a quarter of the catalogue
+    /// rebuild everything. Cost of a merge: O(items) to copy row references plus the postings of the changed items'
+    /// features.
+    /// </summary>
+    public ContentIndex WithItems(IReadOnlyList<ContentItem> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var latest = new Dictionary<string, ContentItem>(StringComparer.Ordinal);
+        foreach (var change in changes)
+        {
+            latest[change.Metadata.ItemId] = change;
+        }
+
+        if (latest.Count == 0)
+        {
+            return this;
+        }
+
+        if (latest.Count * 4 > ItemCount)
+        {
+            return Build(Inputs.Concat(changes), Options);
+        }
+
+        var merge = new Merge(this);
+        var changed = new List<int>(latest.Count);
+        foreach (var change in latest.Values)
+        {
+            changed.Add(merge.Replace(change));
+        }
+
+        var ws = new Workspace(merge.Items.Count);
+        foreach (int x in changed)
+        {
+            int m = ContentSimilarity.Scatter(x, merge.VectorIds[x], merge.VectorWeights[x], merge.PostingItems, merge.PostingWeights, ws);
+            (merge.Rows[x], merge.RowWeights[x]) = ContentSimilarity.TopK(ws, m, Options.TopK);
+            for (int r = 0; r < m; r++)
+            {
+                int j = ws.Indices[r];
+                (merge.Rows[j], merge.RowWeights[j]) = Enter(merge.Rows[j], merge.RowWeights[j], x, ws.Values[r], Options.TopK);
+            }
+        }
+
+        return merge.ToIndex();
+    }
+
+    /// <summary>Row with <paramref name="item"/> at <paramref name="weight"/> when it belongs among the k best (a copy; the input is shared).</summary>
+    private static (int[], float[]) Enter(int[] row, float[] weights, int item, float weight, int k)
+    {
+        int at = row.AsSpan().BinarySearch(item);
+        if (at >= 0)
+        {
+            var updated = (float[])weights.Clone();
+            updated[at] = weight;
+            return (row, updated);
+        }
+
+        var items = row.ToList();
+        var values = weights.ToList();
+        if (row.Length >= k)
+        {
+            int weakest = System.Numerics.Tensors.TensorPrimitives.IndexOfMin(weights);
+            if (weight <= weights[weakest])
+            {
+                return (row, weights);
+            }
+
+            items.RemoveAt(weakest);
+            values.RemoveAt(weakest);
+        }
+
+        int insert = ~items.BinarySearch(item);
+        items.Insert(insert, item);
+        values.Insert(insert, weight);
+        return ([.. items], [.. values]);
+    }
+
+    private static (int[], float[]) Without(int[] items, float[] weights, int item)
+    {
+        int at = Array.IndexOf(items, item);
+        if (at < 0)
+        {
+            return (items, weights);
+        }
+
+        var keptItems = items.ToList();
+        var keptWeights = weights.ToList();
+        keptItems.RemoveAt(at);
+        keptWeights.RemoveAt(at);
+        return ([.. keptItems], [.. keptWeights]);
+    }
+
+    /// <summary>Copy-on-write working set of a merge: outer arrays copied, inner arrays replaced only where they change.</summary>
+    private sealed class Merge(ContentIndex source)
+    {
+        public IdMap Items { get; } = new(source.Items.Ids);
+
+        public List<ContentItem> Inputs { get; } = [.. source.Inputs];
+
+        public Dictionary<string, int> Features { get; } = new(source.Features, StringComparer.Ordinal);
+
+        public List<float> Idf { get; } = [.. source.Idf];
+
+        public List<int[]> VectorIds { get; } = [.. source.VectorIds];
+
+        public List<float[]> VectorWeights { get; } = [.. source.VectorWeights];
+
+        public int[][] PostingItems { get; private set; } = [.. source.PostingItems];
+
+        public float[][] PostingWeights { get; private set; } = [.. source.PostingWeights];
+
+        public List<int[]> Rows { get; } = [.. source.Rows];
+
+        public List<float[]> RowWeights { get; } = [.. source.RowWeights];
+
+        /// <summary>Takes the old vector out (postings and every row that held the item), puts the new one in; returns the item index.</summary>
+        public int Replace(ContentItem change)
+        {
+            if (Items.TryGetIndex(change.Metadata.ItemId, out int x))
+            {
+                foreach (int f in VectorIds[x])
+                {
+                    foreach (int j in PostingItems[f])
+                    {
+                        (Rows[j], RowWeights[j]) = Without(Rows[j], RowWeights[j], x);
+                    }
+
+                    (PostingItems[f], PostingWeights[f]) = Without(PostingItems[f], PostingWeights[f], x);
+                }
+
+                Inputs[x] = change;
+            }
+            else
+            {
+                x = Items.GetOrAdd(change.Metadata.ItemId);
+                Inputs.Add(change);
+                VectorIds.Add([]);
+                VectorWeights.Add([]);
+                Rows.Add([]);
+                RowWeights.Add([]);
+            }
+
+            var (ids, raw) = Aggregate(change.Features, Features, add: true);
+            if (Features.Count > Idf.Count)
+            {
+                int added = Features.Count - Idf.Count;
+                for (int a = 0; a < added; a++)
+                {
+                    Idf.Add(InverseFrequency(Items.Count, 1));
+                }
+
+                PostingItems = [.. PostingItems, .. Enumerable.Range(0, added).Select(_ => Array.Empty<int>())];
+                PostingWeights = [.. PostingWeights, .. Enumerable.Range(0, added).Select(_ => Array.Empty<float>())];
+            }
+
+            (VectorIds[x], VectorWeights[x]) = Vector(ids, raw, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Idf));
+            for (int k = 0; k < VectorIds[x].Length; k++)
+            {
+                int f = VectorIds[x][k];
+                PostingItems[f] = [.. PostingItems[f], x];
+                PostingWeights[f] = [.. PostingWeights[f], VectorWeights[x][k]];
+            }
+
+            return x;
+        }
+
+        public ContentIndex ToIndex() => new(source.Options, Items, [.. Inputs], Features, [.. Idf], [.. VectorIds], [.. VectorWeights],
+            PostingItems, PostingWeights, [.. Rows], [.. RowWeights]);
+    }
+}
