@@ -64,9 +64,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             // secure_delete: a privacy erase must not leave the user's rows readable in free pages.
             // cache_size (32 MiB on the writer): the per-user index is written at random positions; keeping its pages
             // cached avoids re-reading them for every batch.
+            // wal_autocheckpoint 8192 pages (32 MiB, default 1000): hot pages (the per-user index leaves, the tail of
+            // the append-ordered indexes) are rewritten by almost every commit; checkpointing less often writes each
+            // of them back to the database file once per checkpoint instead of once per few commits (ingestion
+            // benchmark: ~+10 % events/s, p90 per batch 33 -> 18 ms here).
             var synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             Pragmas(writer, busyMs,
-                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -32768;");
+                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -32768; PRAGMA wal_autocheckpoint = 8192;");
             var (from, to) = SqliteMigrations.Apply(writer);
             if (from != to) StorageLog.Migrated(logger, "sqlite", from, to);
             return (new SqliteDatabase(writer, builder.ToString(), busyMs, logger), to);
