@@ -16,7 +16,7 @@ internal static class InferEndpoints
             .WithName("V2Infer")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription("Inputs as {name, shape, datatype, data} with flat or nested data; 'outputs' selects outputs; 'id' is echoed. " +
-                "Errors are {\"error\": \"...\"}: 400 invalid input, 404 unknown model, 429 queue full (Retry-After), 503 not ready, 504 timeout.")
+                "The body is read as JSON whatever its Content-Type. Errors are {\"error\": \"...\"}: 400 invalid input, 404 unknown model, 413 body over the limit, 429 queue full (Retry-After), 503 not ready, 504 timeout.")
             .WithInferMetadata();
         v2.MapPost("/models/{name}/versions/{version}/infer", (string name, string version, HttpContext http, IModelInference inference, IDiagnosticContext diagnostics) =>
                 InferAsync(name, version, http, inference, diagnostics))
@@ -26,11 +26,14 @@ internal static class InferEndpoints
         return v2;
     }
 
+    // "*/*" keeps routing from answering 415 for other Content-Types (curl's form default, none at all): Triton reads
+    // the body as JSON whatever it says, and the JSON body is still documented.
     private static RouteHandlerBuilder WithInferMetadata(this RouteHandlerBuilder builder) => builder
-        .Accepts<V2InferRequest>("application/json")
+        .Accepts<V2InferRequest>("application/json", "*/*")
         .Produces<V2InferResponse>()
         .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
         .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
+        .Produces<V2ErrorResponse>(StatusCodes.Status413PayloadTooLarge)
         .Produces<V2ErrorResponse>(StatusCodes.Status429TooManyRequests)
         .Produces<V2ErrorResponse>(StatusCodes.Status500InternalServerError)
         .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
