@@ -60,4 +60,14 @@ public sealed class ErrorShapeTests
         Assert.True(answer.Status == System.Net.HttpStatusCode.RequestEntityTooLarge, $"{json.Length} bytes: {answer.Status} {answer.Json}");
         Assert.True(answer.Json?["error"]?.GetValue<string>() is { Length: > 0 }, $"{answer.Json}");
     }
+
+    [Fact]
+    public async Task ServerMetadata_ListsBinaryTensorData()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (_, body) = await host.GetJsonAsync("/v2");
+
+        Assert.Contains("binary_tensor_data", body!["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
 }
