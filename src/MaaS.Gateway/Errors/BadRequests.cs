@@ -16,7 +16,7 @@ internal static class BadRequests
     };
 
     /// <summary>
-    /// What is wrong, without echoing the body: the JSON reader's message (position and path) for malformed JSON, the
+    /// What is wrong: the JSON reader's message (offending token, JSON path, position) for malformed JSON, the
     /// framework's message ("Failed to bind parameter ...", "Required parameter ... was not provided") otherwise.
     /// </summary>
     public static string Describe(BadHttpRequestException exception) => exception switch
