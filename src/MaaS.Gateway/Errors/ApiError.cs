@@ -36,6 +36,8 @@ internal enum ApiError
     Forbidden,
     /// <summary>The body is too large (413).</summary>
     PayloadTooLarge,
+    /// <summary>The body's Content-Type is not one the endpoint reads (415).</summary>
+    UnsupportedMediaType,
     /// <summary>A dependency (database, storage) is unavailable (503).</summary>
     DependencyUnavailable,
 }

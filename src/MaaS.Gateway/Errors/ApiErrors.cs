@@ -22,6 +22,7 @@ internal static class ApiErrors
         ApiError.ModelNotFound or ApiError.VersionNotFound or ApiError.NotFound => StatusCodes.Status404NotFound,
         ApiError.Conflict => StatusCodes.Status409Conflict,
         ApiError.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ApiError.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ApiError.Overloaded or ApiError.RateLimited => StatusCodes.Status429TooManyRequests,
         ApiError.ClientClosedRequest => 499,
         ApiError.InferenceFailed => StatusCodes.Status500InternalServerError,
@@ -48,6 +49,7 @@ internal static class ApiErrors
         ApiError.Unauthorized => "Unauthorized",
         ApiError.Forbidden => "Forbidden",
         ApiError.PayloadTooLarge => "Payload too large",
+        ApiError.UnsupportedMediaType => "Unsupported media type",
         ApiError.DependencyUnavailable => "Dependency unavailable",
         _ => "Error",
     };

@@ -1,5 +1,6 @@
 using MaaS.Gateway.Contracts.V2;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Gateway.Errors;
 
@@ -10,6 +11,8 @@ internal static class ErrorHandlingExtensions
 {
     public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
     {
+        // Before AddProblemDetails: writers are tried in registration order, and /v2 must get {"error"}.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, V2ProblemDetailsWriter>());
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<V2ExceptionHandler>();
@@ -24,7 +27,10 @@ internal static class ErrorHandlingExtensions
     }
 }
 
-/// <summary>Unexpected exceptions on /v2 become <c>{"error"}</c> 500s; elsewhere the ProblemDetails handler answers.</summary>
+/// <summary>
+/// Exceptions on /v2 become <c>{"error"}</c>: unreadable requests (<see cref="BadHttpRequestException"/>, e.g. a body
+/// over the size limit) with their own status, anything else a logged 500; elsewhere the ProblemDetails handlers answer.
+/// </summary>
 internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -32,6 +38,12 @@ internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> log
         if (!httpContext.Request.Path.StartsWithSegments("/v2"))
         {
             return false;
+        }
+
+        if (exception is BadHttpRequestException bad)
+        {
+            await V2Errors.Result(BadRequests.Error(bad), BadRequests.Describe(bad)).ExecuteAsync(httpContext);
+            return true;
         }
 
         LogUnhandled(logger, httpContext.Request.Path, exception);
@@ -45,8 +57,10 @@ internal sealed partial class V2ExceptionHandler(ILogger<V2ExceptionHandler> log
 }
 
 /// <summary>
-/// Unreadable request bodies (malformed JSON, wrong types) are the client's fault: 400 ProblemDetails on /v1, never a 500.
-/// Minimal APIs throw them only in Development; elsewhere they answer an empty 400 that the status-code pages complete.
+/// Unreadable requests (malformed JSON, wrong types, parameters that do not bind) are the client's fault: 400
+/// ProblemDetails with code InvalidRequest on /v1, never a 500. Minimal APIs throw them because
+/// <c>RouteHandlerOptions.ThrowOnBadRequest</c> is on; most are answered earlier by <c>UseBadRequestMapping</c>, this
+/// handler catches the ones thrown before it in the pipeline.
 /// </summary>
 internal sealed class BadRequestExceptionHandler : IExceptionHandler
 {
@@ -57,8 +71,7 @@ internal sealed class BadRequestExceptionHandler : IExceptionHandler
             return false;
         }
 
-        var result = ApiErrors.Problem(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ApiError.PayloadTooLarge : ApiError.InvalidRequest, bad.Message);
-        await result.ExecuteAsync(httpContext);
+        await ApiErrors.Problem(BadRequests.Error(bad), BadRequests.Describe(bad)).ExecuteAsync(httpContext);
         return true;
     }
 }

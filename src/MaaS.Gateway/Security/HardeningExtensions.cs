@@ -41,14 +41,17 @@ internal static class HardeningExtensions
             });
         });
         services.AddRequestTimeouts();
-        // A body that does not bind is the client's mistake (400), in Development too, never an exception.
-        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        // A body or parameter that does not bind is the client's mistake: throw, so UseBadRequestMapping answers a 400
+        // that says what is wrong (without it Production answers an empty 400 that status-code pages turn into a bare
+        // ProblemDetails with no detail or code). It is caught below the exception handler, so it is never logged as unhandled.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
 
     /// <summary>
     /// Kestrel reports bodies over the size limit, or too slow, by throwing <see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/> from
-    /// the read; an endpoint that reads the body itself would let it become a 500. Answer with its status instead.
+    /// the read, and minimal APIs throw it for bodies and parameters that do not bind; an endpoint that reads the body
+    /// itself would let it become a 500. Answer with its status and what is wrong instead (ProblemDetails on /v1, <c>{"error"}</c> on /v2).
     /// </summary>
     public static IApplicationBuilder UseBadRequestMapping(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -59,10 +62,7 @@ internal static class HardeningExtensions
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? Errors.ApiError.PayloadTooLarge : Errors.ApiError.InvalidRequest;
-            await SecurityResponses.WriteAsync(context, error, e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "the request body is larger than the server accepts"
-                : "the request could not be read");
+            await SecurityResponses.WriteAsync(context, Errors.BadRequests.Error(e), Errors.BadRequests.Describe(e));
         }
     });
 

@@ -41,6 +41,8 @@ public sealed class SwaggerTests
         var infer = body["paths"]!["/v2/models/{name}/infer"]!["post"]!;
         Assert.False(string.IsNullOrEmpty(infer["summary"]?.GetValue<string>()), "the infer endpoint needs a summary");
         Assert.NotNull(infer["responses"]!["429"]);
+        Assert.True(infer["requestBody"]?["content"]?["application/json"]?["schema"] is not null, $"the infer JSON body must stay documented: {infer["requestBody"]}");
+        Assert.Contains("Inference-Header-Content-Length", infer["description"]?.GetValue<string>() ?? "");
         Assert.NotNull(body["components"]!["schemas"]!["V2InferRequest"]);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }

@@ -57,13 +57,19 @@ internal sealed record V2InferResponse(
     [property: JsonPropertyName("model_name")] string ModelName,
     [property: JsonPropertyName("model_version")] string ModelVersion, string? Id, IReadOnlyList<V2InferOutput> Outputs);
 
-/// <summary>An output tensor with flat row-major data.</summary>
+/// <summary>An output tensor: flat row-major JSON data, or (binary tensor data extension) only its size in the body.</summary>
 /// <param name="Name">Output name.</param>
 /// <param name="Datatype">Protocol datatype.</param>
 /// <param name="Shape">Dimensions.</param>
-/// <param name="Data">Flat elements (numbers, booleans or strings by datatype).</param>
+/// <param name="Data">Flat elements (numbers, booleans or strings by datatype); null when sent as binary.</param>
+/// <param name="Parameters"><c>binary_data_size</c> when the data follows the JSON as binary; else null.</param>
 internal sealed record V2InferOutput(
     string Name,
     string Datatype,
     long[] Shape,
-    [property: JsonConverter(typeof(TensorDataJsonConverter))] Array Data);
+    [property: JsonConverter(typeof(TensorDataJsonConverter))] Array? Data,
+    V2OutputParameters? Parameters = null);
+
+/// <summary>Parameters of a binary output.</summary>
+/// <param name="BinaryDataSize">Bytes of this output's data in the binary part of the response body.</param>
+internal sealed record V2OutputParameters(long BinaryDataSize);

@@ -14,7 +14,7 @@ internal static class RepositoryEndpoints
         repository.MapPost("/index", IndexAsync)
             .WithName("V2RepositoryIndex")
             .WithSummary("Lists every model and version in the repository with state (READY, UNAVAILABLE...) and reason.")
-            .Accepts<V2RepositoryIndexRequest>("application/json")
+            .Accepts<V2RepositoryIndexRequest>("application/json", "*/*")
             .Produces<V2RepositoryIndexEntry[]>();
         repository.MapPost("/models/{name}/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
                 Empty(await registry.LoadModelAsync(name, ct)))
@@ -39,7 +39,7 @@ internal static class RepositoryEndpoints
         repository.MapPost("/models/{name}/default", SetDefaultAsync)
             .WithName("V2RepositorySetDefaultVersion")
             .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).")
-            .Accepts<V2SetDefaultVersionRequest>("application/json")
+            .Accepts<V2SetDefaultVersionRequest>("application/json", "*/*")
             .WithLifecycleMetadata();
         return v2;
     }

@@ -30,7 +30,7 @@ internal static class ServerEndpoints
     }
 
     private static IResult GetServerMetadata() => TypedResults.Json(
-        new V2ServerMetadataResponse("maas", Version, ["model_repository", "statistics", "model_configuration"]),
+        new V2ServerMetadataResponse("maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data"]),
         V2JsonContext.Web.V2ServerMetadataResponse);
 
     private static async Task<IResult> GetLiveAsync(HealthCheckService health, CancellationToken cancellationToken)

@@ -4,13 +4,48 @@ using MaaS.Models.Inference;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
-/// <summary>Turns protocol JSON tensors into typed <see cref="InferTensor"/>s, reporting the first problem as text.</summary>
+/// <summary>
+/// Turns protocol tensors into typed <see cref="InferTensor"/>s, reporting the first problem as text: JSON <c>data</c>,
+/// or (binary tensor data extension) <c>parameters.binary_data_size</c> bytes of the request's binary part.
+/// </summary>
 internal static class V2TensorCodec
 {
-    /// <summary>Largest tensor accepted over JSON, in elements (the body limit bounds it further).</summary>
+    /// <summary>Largest tensor accepted, in elements (the body limit bounds it further).</summary>
     public const long MaxElements = 16 * 1024 * 1024;
 
-    public static InferTensor? Decode(V2InferInput input, out string? error)
+    /// <summary>The input parameter that says its data is binary, and how many bytes of it.</summary>
+    public const string BinaryDataSize = "binary_data_size";
+
+    /// <summary>Decodes every input in order; binary inputs consume <paramref name="binary"/> in turn, which must be used up exactly.</summary>
+    /// <param name="inputs">The request's inputs.</param>
+    /// <param name="binary">The binary part of the body (after the JSON); empty without one.</param>
+    /// <param name="hasBinaryPart">Whether the request carried <c>Inference-Header-Content-Length</c>.</param>
+    /// <param name="error">The first problem, when null is returned.</param>
+    public static InferTensor[]? DecodeAll(IReadOnlyList<V2InferInput> inputs, ReadOnlySpan<byte> binary, bool hasBinaryPart, out string? error)
+    {
+        var tensors = new InferTensor[inputs.Count];
+        int offset = 0;
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            if (Decode(inputs[i], binary, hasBinaryPart, ref offset, out error) is not { } tensor)
+            {
+                return null;
+            }
+
+            tensors[i] = tensor;
+        }
+
+        if (offset != binary.Length)
+        {
+            error = $"the binary_data_size of the inputs add up to {offset} bytes but the body has {binary.Length} bytes after the JSON header";
+            return null;
+        }
+
+        error = null;
+        return tensors;
+    }
+
+    private static InferTensor? Decode(V2InferInput input, ReadOnlySpan<byte> binary, bool hasBinaryPart, ref int offset, out string? error)
     {
         if (string.IsNullOrEmpty(input.Name))
         {
@@ -43,9 +78,39 @@ internal static class V2TensorCodec
             return null;
         }
 
+        if (!TryGetBinarySize(input, out long? binarySize, out error))
+        {
+            return null;
+        }
+
+        if (binarySize is long size)
+        {
+            if (input.Data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            {
+                error = $"input '{input.Name}' has both 'data' and parameters.{BinaryDataSize}; give one";
+                return null;
+            }
+
+            if (!hasBinaryPart)
+            {
+                error = $"input '{input.Name}' has parameters.{BinaryDataSize} but the request has no Inference-Header-Content-Length header";
+                return null;
+            }
+
+            if (size > binary.Length - offset)
+            {
+                error = $"input '{input.Name}' has {BinaryDataSize} {size} but only {binary.Length - offset} bytes of binary data are left in the body";
+                return null;
+            }
+
+            var data = V2BinaryTensors.Decode(input.Name, type, (int)count, binary.Slice(offset, (int)size), out error);
+            offset += (int)size;
+            return data is null ? null : new InferTensor(input.Name, type, shape, data);
+        }
+
         if (input.Data.ValueKind != JsonValueKind.Array)
         {
-            error = $"input '{input.Name}' needs 'data' as a JSON array (binary data is not supported)";
+            error = $"input '{input.Name}' needs 'data' as a JSON array, or parameters.{BinaryDataSize} with binary data after the JSON";
             return null;
         }
 
@@ -65,6 +130,31 @@ internal static class V2TensorCodec
 
         error = null;
         return new InferTensor(input.Name, type, shape, decoder.Data);
+    }
+
+    private static bool TryGetBinarySize(V2InferInput input, out long? size, out string? error)
+    {
+        size = null;
+        error = null;
+        if (input.Parameters is null || !input.Parameters.TryGetValue(BinaryDataSize, out var value))
+        {
+            return true;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long bytes) || bytes < 0)
+        {
+            error = $"input '{input.Name}' has parameters.{BinaryDataSize} {Describe(value)}; a non-negative integer is expected";
+            return false;
+        }
+
+        size = bytes;
+        return true;
+    }
+
+    private static string Describe(JsonElement item)
+    {
+        string raw = item.GetRawText();
+        return raw.Length <= 32 ? raw : raw[..32] + "...";
     }
 
     private sealed class Decoder(string name, TensorDataType type, int expected)
@@ -151,10 +241,5 @@ internal static class V2TensorCodec
             }
         }
 
-        private static string Describe(JsonElement item)
-        {
-            string raw = item.GetRawText();
-            return raw.Length <= 32 ? raw : raw[..32] + "...";
-        }
     }
 }

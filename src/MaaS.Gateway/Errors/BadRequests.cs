@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace MaaS.Gateway.Errors;
+
+/// <summary>
+/// The error value and client-facing text of a <see cref="BadHttpRequestException"/> (Kestrel's body limits and
+/// timeouts, minimal API binding failures), shared by every place that answers one.
+/// </summary>
+internal static class BadRequests
+{
+    public static ApiError Error(BadHttpRequestException exception) => exception.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ApiError.UnsupportedMediaType,
+        _ => ApiError.InvalidRequest,
+    };
+
+    /// <summary>
+    /// What is wrong: the JSON reader's message (offending token, JSON path, position) for malformed JSON, the
+    /// framework's message ("Failed to bind parameter ...", "Required parameter ... was not provided") otherwise.
+    /// </summary>
+    public static string Describe(BadHttpRequestException exception) => exception switch
+    {
+        { StatusCode: StatusCodes.Status413PayloadTooLarge } => "the request body is larger than the server accepts",
+        { InnerException: JsonException json } => $"the request body is not valid JSON for this endpoint: {json.Message}",
+        _ => exception.Message,
+    };
+}

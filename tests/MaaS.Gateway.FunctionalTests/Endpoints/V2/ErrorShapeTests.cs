@@ -1,0 +1,73 @@
+using System.Net;
+using System.Text;
+using MaaS.Gateway.FunctionalTests.Support;
+
+namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
+
+public sealed class ErrorShapeTests
+{
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("text/plain")]
+    [InlineData(null)]
+    public async Task Infer_AnyContentType_ReadAsJson(string? contentType)
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+        byte[] json = Encoding.UTF8.GetBytes(V2Json.Infer("input", "FP32", [1, 8], new float[8]));
+
+        var answer = await BinaryTensorClient.SendAsync(host, "/v2/models/example-mlp/infer", json, null, contentType);
+
+        Assert.True(answer.Status == HttpStatusCode.OK, $"Content-Type {contentType ?? "(none)"}: {answer.Status} {answer.Json}");
+        Assert.NotNull(V2Json.Output(answer.Json, "probabilities"));
+    }
+
+    [Theory]
+    [InlineData("GET", "/v2/nothing/here", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/v2/models/example-mlp/infer", HttpStatusCode.MethodNotAllowed)]
+    [InlineData("DELETE", "/v2/repository/index", HttpStatusCode.MethodNotAllowed)]
+    public async Task FrameworkErrors_UnderV2_ErrorObjectNotProblemDetails(string method, string path, HttpStatusCode expected)
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (response, body) = await host.SendJsonAsync(new HttpMethod(method), path, null);
+
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {response.StatusCode} {body}");
+        Assert.True(body?["error"]?.GetValue<string>() is { Length: > 0 }, $"{method} {path}: {body}");
+        Assert.Null(body!["status"]);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task FrameworkErrors_UnderV1_StillProblemDetails()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (response, body) = await host.GetJsonAsync("/v1/nothing/here");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(404, body!["status"]!.GetValue<int>());
+        Assert.Null(body["error"]);
+    }
+
+    [Fact]
+    public async Task Infer_JsonBodyOverLimit_413ErrorObject()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp(), new Dictionary<string, string?> { ["Auth:Limits:MaxRequestBodyBytes"] = "2048" });
+        byte[] json = Encoding.UTF8.GetBytes(V2Json.Infer("input", "FP32", [64, 8], Enumerable.Repeat(0.123456f, 64 * 8).ToArray()));
+
+        var answer = await BinaryTensorClient.SendAsync(host, "/v2/models/example-mlp/infer", json, null, "application/json");
+
+        Assert.True(answer.Status == System.Net.HttpStatusCode.RequestEntityTooLarge, $"{json.Length} bytes: {answer.Status} {answer.Json}");
+        Assert.True(answer.Json?["error"]?.GetValue<string>() is { Length: > 0 }, $"{answer.Json}");
+    }
+
+    [Fact]
+    public async Task ServerMetadata_ListsBinaryTensorData()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (_, body) = await host.GetJsonAsync("/v2");
+
+        Assert.Contains("binary_tensor_data", body!["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+}
