@@ -84,6 +84,6 @@ public class InferencePathBenchmarks
     public int DecodeV2Json()
     {
         var request = JsonSerializer.Deserialize(_body, V2Contracts.V2JsonContext.Default.V2InferRequest)!;
-        return V2Codec.Decode(request.Inputs[0], out _)!.Data.Length;
+        return V2Codec.DecodeAll(request.Inputs, [], hasBinaryPart: false, out _)![0].Data.Length;
     }
 }
