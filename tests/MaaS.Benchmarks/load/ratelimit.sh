@@ -7,21 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-15}"
-port="${MAAS_LOAD_PORT:-18092}"; url="http://127.0.0.1:$port"
+port="${MAAS_LOAD_PORT:-18092}"
 load="tests/MaaS.Benchmarks/load"
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-
-dotnet build src/MaaS.Gateway -c Release -nologo -v q >/dev/null
-root="$PWD"; data="$(mktemp -d)"; out="$(mktemp -d)"
-admin="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-(cd "$root/src/MaaS.Gateway/bin/Release/net10.0" && exec env Auth__BootstrapAdminKey="$admin" dotnet MaaS.Gateway.dll \
-  --urls "$url" --Storage:DataDirectory="$data" --Serving:RepositoryPath="$root/models" --Auth:Enabled=true \
-  --Serilog:MinimumLevel:Default=Warning --Recommendations:BuildOnStart=false) >"$out/gateway.log" 2>&1 &
-gateway=$!
-cleanup() { kill "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$data" "$out"; }
-trap cleanup EXIT
-for _ in $(seq 1 150); do curl -fs "$url/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fs "$url/v2/health/ready" >/dev/null || { echo "gateway did not become ready:" >&2; cat "$out/gateway.log" >&2; exit 1; }
+source "$load/gateway.sh"
+# The bootstrap admin key through the environment, not the command line (ps shows arguments).
+Auth__BootstrapAdminKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"; export Auth__BootstrapAdminKey
+admin="$Auth__BootstrapAdminKey"
+start_gateway "$port" --Auth:Enabled=true --Recommendations:BuildOnStart=false
+url="$GATEWAY_URL"; out="$GATEWAY_OUT"
 
 create_key() { # name limits-json -> prints the key (shown once)
   curl -fs -X POST "$url/v1/keys" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \

@@ -9,25 +9,12 @@ cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
 port="${MAAS_LOAD_PORT:-18089}"
 load="tests/MaaS.Benchmarks/load"
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-
-dotnet build src/MaaS.Gateway -c Release -nologo -v q >/dev/null
-data="$(mktemp -d)"; out="$(mktemp -d)"
-dll="$PWD/src/MaaS.Gateway/bin/Release/net10.0/MaaS.Gateway.dll"
-(cd "$(dirname "$dll")" && exec dotnet "$dll" --urls "http://127.0.0.1:$port" --Storage:DataDirectory="$data" \
-  --Serilog:MinimumLevel:Default=Warning --Recommendations:RebuildIntervalSeconds=0) >"$out/gateway.log" 2>&1 &
-gateway=$!
-cleanup() { kill "$gateway" 2>/dev/null || true; wait "$gateway" 2>/dev/null || true; rm -rf "$data" "$out"; }
-trap cleanup EXIT
-
-for _ in $(seq 1 150); do
-  curl -fs "http://127.0.0.1:$port/v1/ping" >/dev/null 2>&1 && break
-  sleep 0.2
-done
-curl -fs "http://127.0.0.1:$port/v1/ping" >/dev/null || { echo "gateway did not start:" >&2; cat "$out/gateway.log" >&2; exit 1; }
+source "$load/gateway.sh"
+start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
+out="$GATEWAY_OUT"
 
 run() { # name script seconds
-  wrk -t"$threads" -c"$connections" -d"$3s" --latency -s "$load/$2" "http://127.0.0.1:$port" >"$out/$1.txt"
+  wrk -t"$threads" -c"$connections" -d"$3s" --latency -s "$load/$2" "$GATEWAY_URL" >"$out/$1.txt"
 }
 # Warm-up: JIT tiering, connection pools, SQLite page cache.
 run warm-ping ping.lua 3; run warm-recommend recommend.lua 3
