@@ -17,27 +17,8 @@ internal static class ContentSimilarity
     public static (int[][] Rows, float[][] Weights) AllRows(int[][] vectorIds, float[][] vectorWeights, int[][] postingItems, float[][] postingWeights, ContentOptions options)
     {
         int n = vectorIds.Length;
-        var rows = new int[n][];
-        var weights = new float[n][];
-        if (n == 0)
-        {
-            return (rows, weights);
-        }
-
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var partitions = Partitioner.Create(0, n, Math.Max(1, n / 256));
-        var spare = new ConcurrentBag<Workspace>();
-        Parallel.ForEach(partitions, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(n), (range, _, ws) =>
-        {
-            for (int i = range.Item1; i < range.Item2; i++)
-            {
-                int m = Scatter(i, vectorIds[i], vectorWeights[i], postingItems, postingWeights, ws);
-                (rows[i], weights[i]) = TopK(ws, m, options.TopK);
-            }
-
-            return ws;
-        }, spare.Add);
-        return (rows, weights);
+        return SimilarityBuilder.ParallelRows(Partitioner.Create(0, n, Math.Max(1, n / 256)).GetDynamicPartitions(), n, options.MaxDegreeOfParallelism,
+            (i, ws) => TopK(ws, Scatter(i, vectorIds[i], vectorWeights[i], postingItems, postingWeights, ws), options.TopK));
     }
 
     /// <summary>Scatters one vector against the postings and drains every positive similarity (self excluded) into
@@ -58,20 +39,5 @@ internal static class ContentSimilarity
     }
 
     /// <summary>The k best of the drained similarities, ascending item.</summary>
-    public static (int[] Items, float[] Weights) TopK(Workspace ws, int count, int k)
-    {
-        if (count == 0)
-        {
-            return ([], []);
-        }
-
-        int kept = ThresholdSelector.Select(ws.Values.AsSpan(0, count), k, 0f, ws.OutPositions, ws.OutValues, ws.Scratch);
-        var items = new int[kept];
-        for (int r = 0; r < kept; r++)
-        {
-            items[r] = ws.Indices[ws.OutPositions[r]];
-        }
-
-        return (items, ws.OutValues.AsSpan(0, kept).ToArray());
-    }
+    public static (int[] Items, float[] Weights) TopK(Workspace ws, int count, int k) => SimilarityBuilder.SelectTopK(ws, count, k);
 }

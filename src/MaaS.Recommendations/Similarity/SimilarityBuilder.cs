@@ -37,22 +37,52 @@ internal static class SimilarityBuilder
 
         float[] userFactor = UserFactors(matrix, options.UserDegreeExponent);
         var (sourceDenominator, targetDenominator) = Denominators(matrix, options);
+        var (rows, rowWeights) = ParallelRows(BalancedRanges(matrix, 64 * Math.Max(1, Environment.ProcessorCount)), nItems, options.MaxDegreeOfParallelism,
+            (i, ws) => BuildRow(matrix, options, i, userFactor, sourceDenominator, targetDenominator, ws));
+        return NeighbourGraph.FromRows(rows, rowWeights);
+    }
+
+    /// <summary>
+    /// Builds every row of an n-item graph in parallel over <paramref name="ranges"/>; each running task owns a
+    /// <see cref="Workspace"/>. Shared by the collaborative and the content build.
+    /// </summary>
+    internal static (int[][] Rows, float[][] Weights) ParallelRows(
+        IEnumerable<Tuple<int, int>> ranges, int nItems, int maxDegreeOfParallelism, Func<int, Workspace, (int[], float[])> row)
+    {
         var rows = new int[nItems][];
-        var rowWeights = new float[nItems][];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        var partitions = BalancedRanges(matrix, 64 * Math.Max(1, Environment.ProcessorCount));
+        var weights = new float[nItems][];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
         // Parallel.ForEach may start more tasks than cores; returning workspaces to a bag bounds them to the peak concurrency.
         var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
-        Parallel.ForEach(partitions, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
+        Parallel.ForEach(ranges, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
         {
             for (int i = range.Item1; i < range.Item2; i++)
             {
-                (rows[i], rowWeights[i]) = BuildRow(matrix, options, i, userFactor, sourceDenominator, targetDenominator, ws);
+                (rows[i], weights[i]) = row(i, ws);
             }
 
             return ws;
         }, spare.Add);
-        return NeighbourGraph.FromRows(rows, rowWeights);
+        return (rows, weights);
+    }
+
+    /// <summary>The <paramref name="k"/> best of the <paramref name="count"/> similarities drained into the workspace's
+    /// indices / values (positive ones only), ascending item.</summary>
+    internal static (int[] Items, float[] Weights) SelectTopK(Workspace ws, int count, int k)
+    {
+        if (count == 0)
+        {
+            return ([], []);
+        }
+
+        int kept = ThresholdSelector.Select(ws.Values.AsSpan(0, count), k, 0f, ws.OutPositions, ws.OutValues, ws.Scratch);
+        var items = new int[kept];
+        for (int r = 0; r < kept; r++)
+        {
+            items[r] = ws.Indices[ws.OutPositions[r]];
+        }
+
+        return (items, ws.OutValues.AsSpan(0, kept).ToArray());
     }
 
     private static (int[], float[]) BuildRow(InteractionMatrix m, SimilarityOptions o, int i, float[] userFactor, float[] source, float[] target, Workspace ws)
@@ -96,15 +126,7 @@ internal static class SimilarityBuilder
             TensorPrimitives.Pow(co, o.Locality, co);
         }
 
-        int kept = ThresholdSelector.Select(co, o.TopK, 0f, ws.OutPositions, ws.OutValues, ws.Scratch);
-        var items = new int[kept];
-        var weights = ws.OutValues.AsSpan(0, kept).ToArray();
-        for (int r = 0; r < kept; r++)
-        {
-            items[r] = idx[ws.OutPositions[r]];
-        }
-
-        return (items, weights);
+        return SelectTopK(ws, n, o.TopK);
     }
 
     /// <summary>
