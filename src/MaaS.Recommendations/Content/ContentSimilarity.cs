@@ -17,6 +17,11 @@ internal static class ContentSimilarity
     public static (int[][] Rows, float[][] Weights) AllRows(int[][] vectorIds, float[][] vectorWeights, int[][] postingItems, float[][] postingWeights, ContentOptions options)
     {
         int n = vectorIds.Length;
+        if (n == 0)
+        {
+            return ([], []);
+        }
+
         return SimilarityBuilder.ParallelRows(Partitioner.Create(0, n, Math.Max(1, n / 256)).GetDynamicPartitions(), n, options.MaxDegreeOfParallelism,
             (i, ws) => TopK(ws, Scatter(i, vectorIds[i], vectorWeights[i], postingItems, postingWeights, ws), options.TopK));
     }

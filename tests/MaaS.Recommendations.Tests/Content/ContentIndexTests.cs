@@ -28,6 +28,16 @@ public sealed class ContentIndexTests
     }
 
     [Fact]
+    public void Build_EmptyCatalogue_EmptyIndexThatAcceptsNewItems()
+    {
+        var index = ContentIndex.Build([]);
+
+        Assert.Equal(0, index.ItemCount);
+        Assert.Equal(0, index.NeighbourCount);
+        Assert.Equal(2, index.WithItems([Item("a", "genre:x"), Item("b", "genre:x")]).ItemCount);
+    }
+
+    [Fact]
     public void Build_RepeatedId_KeepsLastEntry()
     {
         var index = ContentIndex.Build([Item("a", "genre:x"), Item("b", "genre:y"), Item("a", "genre:y")]);
