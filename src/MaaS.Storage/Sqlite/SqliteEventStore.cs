@@ -10,6 +10,13 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
 {
     private const string Columns = "event_id, user_id, item_id, type, value, ts";
 
+    /// <summary>One keyset page of <see cref="StreamAllAsync"/> (internal for the query-plan test).</summary>
+    internal const string StreamSql =
+        $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit";
+
+    internal const string StreamSinceSql =
+        $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+
     public async ValueTask<StorageResult<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
     {
@@ -76,12 +83,13 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
             cancellationToken.ThrowIfCancellationRequested();
             var batch = new List<InteractionEvent>(Math.Min(batchSize, 1024));
             // Keyset page on the rowid: each page is its own short read, so no snapshot pins the WAL between pages.
+            // NOT INDEXED keeps the planner on the rowid range (it would otherwise pick the (tenant, event_id) index
+            // and sort every page); the tenant is filtered on the row. Other tenants' rows in the range are read and
+            // skipped: a rebuild reads the whole log anyway, and no index has to be kept up to date on every append.
             using (var connection = database.OpenReader())
             using (var command = connection.CreateCommand())
             {
-                command.CommandText = since is null
-                    ? $"SELECT seq, {Columns} FROM events WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit"
-                    : $"SELECT seq, {Columns} FROM events WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+                command.CommandText = since is null ? StreamSql : StreamSinceSql;
                 command.Parameters.AddWithValue("$tenant", tenant);
                 command.Parameters.AddWithValue("$after", last);
                 command.Parameters.AddWithValue("$end", end);

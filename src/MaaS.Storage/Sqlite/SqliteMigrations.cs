@@ -10,8 +10,7 @@ internal static class SqliteMigrations
     private static readonly string[] Scripts =
     [
         // Version 1. events.seq is the rowid: arrival order, and the keyset for streaming. ix_events_tenant (which
-        // carries the rowid) lets "tenant = ? AND seq > ? ORDER BY seq" walk one tenant in order; without it the
-        // planner picks the (tenant, event_id) index and sorts every page in a temp b-tree.
+        // carries the rowid) let "tenant = ? AND seq > ? ORDER BY seq" walk one tenant in order (dropped in version 2).
         // Times are Unix milliseconds (UTC); dates are ISO yyyy-MM-dd text.
         """
         CREATE TABLE events (
@@ -48,9 +47,18 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant, item_id)
         ) WITHOUT ROWID;
         """,
+        // Version 2. Drops ix_events_tenant: every appended event paid for a fourth b-tree insert (~15 % of the
+        // ingestion CPU) to serve only the rebuild's stream, which now walks the rowid range directly
+        // (SqliteEventStore.StreamAllAsync, NOT INDEXED) and filters the tenant on the row.
+        """
+        DROP INDEX IF EXISTS ix_events_tenant;
+        """,
     ];
 
     public static int LatestVersion => Scripts.Length;
+
+    /// <summary>The script that brings a file from <paramref name="version"/> − 1 to it (tests build old files).</summary>
+    internal static string Script(int version) => Scripts[version - 1];
 
     /// <summary>
     /// Brings the file to <see cref="LatestVersion"/>. BEGIN IMMEDIATE takes the write lock first, so two processes

@@ -33,6 +33,27 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_RequestAloneThrows_ItsWritesAreRolledBackAndTheNextCommits()
+    {
+        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "a.db") }, NullLogger.Instance);
+        await using var _d = database;
+        var ct = TestContext.Current.CancellationToken;
+
+        // Awaited one by one, so each request has a transaction to itself (the path without a savepoint).
+        await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>((_, _) =>
+        {
+            database.WriterCommands.InsertEvent("t", "lost", "u", "i", "play", 1, 1_000);
+            throw new InvalidOperationException("fails after writing");
+        }, ct).AsTask());
+        var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", "i", "play", 1, 2_000), ct);
+
+        Assert.True(inserted);
+        var stored = new List<InteractionEvent>();
+        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct)) stored.AddRange(batch);
+        Assert.Equal(["kept"], stored.Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
     {
         var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, NullLogger.Instance);
