@@ -7,8 +7,9 @@ namespace MaaS.Benchmarks.Storage;
 /// <summary>
 /// Event ingestion into SQLite as the gateway does it: batches of 500 new events, each append acknowledged only
 /// once durable (synchronous=FULL: the WAL is fsynced before the call returns). Mean and Median are per batch, so
-/// events/s = 500 / Median (Mean includes the runs that met a checkpoint or another process's burst). Each invocation appends fresh ids (time-ordered, like UUIDv7/ULID), so the table keeps
-/// growing across the run as in production; the file lives in the temp folder.
+/// events/s = 500 / Median (Mean also carries the iterations that met a checkpoint or another process's burst).
+/// Each invocation appends fresh ids (time-ordered, like UUIDv7/ULID), so the table keeps growing across the run as
+/// in production; the file lives in the temp folder.
 /// <see cref="UsersPerBatch"/>: how many distinct users (of 5,000) a batch's events come from. 500 is the worst case
 /// (every event a different user, so the per-user index is written at ~500 random places per commit); 25 is a
 /// collector flushing a few active sessions. <c>Concurrent</c> has 4 callers appending at once, as concurrent HTTP
