@@ -56,22 +56,45 @@ internal static class HybridProtocols
             return HybridOptions.Default with { Beta = beta ?? HybridOptions.DefaultBeta, ContentWeight = alpha ?? HybridOptions.DefaultContentWeight, NewItemSlots = slots ?? HybridOptions.DefaultNewItemSlots };
         }
 
-        var trials = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seed: seed, k: k);
-        var table = new Table().Title($"Best 15 of {trials.Count} (β, α) on a validation split of train (seed {seed}, 75% fit)");
-        table.AddColumns("β", "α", "new-item slots", "nDCG", "MAP");
-        foreach (var t in trials.Take(15))
+        var seeds = new[] { seed, seed + 1, seed + 2 };
+        var tuning = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seeds: seeds, k: k);
+        string seedList = string.Join(", ", seeds);
+        var table = new Table().Title($"Validation folds of train (seeds {seedList}, 75% fit; cold-item validation holds 10% of items out): first 15 of {tuning.Trials.Count} blends in rule order (then the best with each slot count), {tuning.Feasible} admitted. warm = warm validation, cold = cold-item validation (all users), z = paired z vs CF, new R@{k} = held-out items' recall ranking all items");
+        table.AddColumns("β", "α", "slots", "warm nDCG", "MAP", "z", "cold nDCG", "z", $"new R@{k}", "ok");
+        table.AddRow("cf", "", "", F(tuning.Cf.Average(f => f.WarmNdcg)), F(tuning.Cf.Average(f => f.WarmMap)), "", F(tuning.Cf.Average(f => f.MixNdcg)), "", F(tuning.Cf.Average(f => f.ColdRecall)), "");
+        foreach (var t in tuning.Trials.Take(15))
         {
-            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.Validation.Ndcg), F(t.Validation.Map));
+            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.WarmNdcg), F(t.WarmMap),
+                Z(HybridTuner.PairedZ(t.Folds, tuning.Cf, f => f.WarmUsers)), F(t.MixNdcg), Z(HybridTuner.PairedZ(t.Folds, tuning.Cf, f => f.MixUsers)), F(t.ColdRecall),
+                HybridTuner.Admits(t, tuning.Cf) ? "yes" : "no");
+        }
+
+        foreach (var t in tuning.Trials.Skip(15).Where(t => t.Options.NewItemSlots > 0).GroupBy(t => t.Options.NewItemSlots).Select(g => g.First()))
+        {
+            // The rule's best blend with each slot count, when it is not already shown.
+            if (!tuning.Trials.Take(15).Any(s => s.Options.NewItemSlots == t.Options.NewItemSlots))
+            {
+                table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.WarmNdcg), F(t.WarmMap),
+                    Z(HybridTuner.PairedZ(t.Folds, tuning.Cf, f => f.WarmUsers)), F(t.MixNdcg), Z(HybridTuner.PairedZ(t.Folds, tuning.Cf, f => f.MixUsers)), F(t.ColdRecall),
+                    HybridTuner.Admits(t, tuning.Cf) ? "yes" : "no");
+            }
         }
 
         AnsiConsole.Write(table);
-        var chosen = HybridTuner.Choose(trials);
-        AnsiConsole.MarkupLine($"validation best: β = {F(trials[0].Options.Beta)}, α = {F(trials[0].Options.ContentWeight)}, slots = {trials[0].Options.NewItemSlots}; chosen (ties within 0.001 nDCG → most new-item slots, smallest β, largest α): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}, slots = {chosen.Options.NewItemSlots}");
+        var bestWarm = tuning.Trials.OrderByDescending(t => t.WarmNdcg).First();
+        AnsiConsole.MarkupLine($"highest warm validation nDCG: β = {F(bestWarm.Options.Beta)}, α = {F(bestWarm.Options.ContentWeight)}, slots = {bestWarm.Options.NewItemSlots} ({F(bestWarm.WarmNdcg)} vs CF {F(tuning.Cf.Average(f => f.WarmNdcg))})");
+        var chosen = tuning.Chosen;
+        string rule = tuning.Feasible > 0
+            ? $"rule: paired z vs CF ≥ −{F(HybridTuner.ZBar)} on warm and cold-item validation, and ≥ +{F(HybridTuner.ZBar)} on warm if β > 0; then most cold-item validation recall, warm nDCG, fewest slots, smallest β, smallest α"
+            : "[yellow]the rule admitted no blend: fell back to the highest warm validation nDCG[/]";
+        AnsiConsole.MarkupLine($"chosen ({rule}): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}, slots = {chosen.Options.NewItemSlots}");
         return chosen.Options;
     }
 
     private static void AddRow(Table table, string name, RankingMetrics m) =>
         table.AddRow(name, F(m.Ndcg), F(m.Map), F(m.Precision), F(m.Recall), F(m.Coverage));
+
+    private static string Z(double z) => z.ToString("+0.00;−0.00;0", CultureInfo.InvariantCulture);
 
     private static string F(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
 }
