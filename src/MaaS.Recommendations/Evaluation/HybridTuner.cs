@@ -36,9 +36,10 @@ public sealed record HybridTrial(HybridOptions Options, IReadOnlyList<HybridFold
 /// <summary>What <see cref="HybridTuner.Tune"/> found and chose.</summary>
 /// <param name="Trials">Every blend, in the rule's order (the chosen one first).</param>
 /// <param name="Cf">CF alone on the same folds (its cold recall is 0: it cannot rank an unseen item).</param>
+/// <param name="Reference">The rule's reference blend (<see cref="HybridTuner.Reference"/>) on the same folds.</param>
 /// <param name="Seeds">The folds' seeds.</param>
 /// <param name="Feasible">How many blends the rule admits (<see cref="HybridTuner.Admits"/>).</param>
-public sealed record HybridTuning(IReadOnlyList<HybridTrial> Trials, IReadOnlyList<HybridFold> Cf, IReadOnlyList<int> Seeds, int Feasible)
+public sealed record HybridTuning(IReadOnlyList<HybridTrial> Trials, IReadOnlyList<HybridFold> Cf, IReadOnlyList<HybridFold> Reference, IReadOnlyList<int> Seeds, int Feasible)
 {
     /// <summary>The chosen blend.</summary>
     public HybridTrial Chosen => Trials[0];
@@ -49,11 +50,15 @@ public sealed record HybridTuning(IReadOnlyList<HybridTrial> Trials, IReadOnlyLi
 /// Each fold (one seed) is a per-user stratified split of train (75% fit). It yields two validations: a <b>warm</b> one
 /// (both indexes fitted on the fold's fit part, its held-out events the truth, as the test protocol does) and a
 /// <b>cold-item</b> one (a seeded 10% of items also held out of the fit, their events added to the truth, as
-/// <see cref="ColdItemProtocol"/> does). The rule (<see cref="Order"/>) comes from the product requirement: the hybrid
-/// must not be measurably worse than CF alone, neither for warm recommendations nor overall when new items are present;
-/// content may reshape the ranking of items CF already knows (β &gt; 0) only where that measurably helps them; and among
-/// the blends that keep those promises the one that brings new items to the users who go on to consume them most often
-/// wins. "Measurably" is a paired z-statistic over users (<see cref="PairedZ"/>) against <see cref="ZBar"/>. Stateless.
+/// <see cref="ColdItemProtocol"/> does). The rule (<see cref="Order"/>) comes from the product requirements: a
+/// catalogue item is recommendable the moment it is PUT, so a hybrid page keeps <see cref="RequiredNewItemSlots"/>
+/// new-item slot (a product setting, not tuned); the least the hybrid can do to keep that promise is
+/// <see cref="Reference"/> (CF for every item with an interaction, content only for items without, one slot); any more
+/// content must not be measurably worse than that, neither for warm recommendations nor overall when new items are
+/// present; content may reshape the ranking of items CF already knows (β &gt; 0) only where that measurably helps
+/// them; and among the blends that keep those promises the one that brings new items to the users who go on to consume
+/// them most often wins. "Measurably" is a paired z-statistic over users (<see cref="PairedZ"/>) against
+/// <see cref="ZBar"/>. Stateless.
 /// </summary>
 public static class HybridTuner
 {
@@ -70,6 +75,7 @@ public static class HybridTuner
         var contentIndex = ContentIndex.Build(catalogue, content);
         var folds = options.Select(_ => new List<HybridFold>()).ToArray();
         var cfFolds = new List<HybridFold>();
+        var referenceFolds = new List<HybridFold>();
         foreach (int seed in seeds)
         {
             var (fit, validation) = StratifiedSplit.Split(train, trainRatio, seed);
@@ -77,6 +83,7 @@ public static class HybridTuner
             var cold = ColdItemProtocol.Split(fit, validation, coldShare, seed);
             var mix = new Validation(cold.Train, cold.Test, cf, contentIndex, k, cold.ColdItems);
             cfFolds.Add(Fold(warm, mix, null, RecommendationStrategy.CollaborativeFiltering));
+            referenceFolds.Add(Fold(warm, mix, Reference, RecommendationStrategy.Hybrid));
             for (int o = 0; o < options.Length; o++)
             {
                 folds[o].Add(Fold(warm, mix, options[o], RecommendationStrategy.Hybrid));
@@ -84,52 +91,66 @@ public static class HybridTuner
         }
 
         var trials = options.Select((o, i) => new HybridTrial(o, folds[i])).ToList();
-        return new HybridTuning(Order(trials, cfFolds), cfFolds, [.. seeds], trials.Count(t => Admits(t, cfFolds)));
+        return new HybridTuning(Order(trials, referenceFolds), cfFolds, referenceFolds, [.. seeds], trials.Count(t => Admits(t, referenceFolds)));
     }
+
+    /// <summary>New-item slots every admitted blend keeps (the cold-start promise; a product setting, not tuned).</summary>
+    public const int RequiredNewItemSlots = 1;
+
+    /// <summary>The least intervention that keeps the promise, the rule's reference: β = 0 (CF for every item with an
+    /// interaction), the grid's smallest α (0.1), <see cref="RequiredNewItemSlots"/> slot.</summary>
+    public static HybridOptions Reference { get; } = new(0f, 0.1f, RequiredNewItemSlots);
 
     /// <summary>|z| at which a paired difference from CF counts as measured rather than noise (about a 2.3% one-sided level).</summary>
     public const double ZBar = 2.0;
 
     /// <summary>
-    /// The selection rule. A blend is <b>admitted</b> (<see cref="Admits"/>) when its paired z against CF is at least
-    /// −<see cref="ZBar"/> on the warm validation and on the cold-item validation (not measurably worse), and, if
-    /// β &gt; 0 (content reaches items CF knows), at least +<see cref="ZBar"/> on the warm validation (measurably better
-    /// there). Admitted blends come first, by most cold-item validation recall (mean over folds), then most warm
+    /// The selection rule. A blend is <b>admitted</b> (<see cref="Admits"/>) when it keeps at least
+    /// <see cref="RequiredNewItemSlots"/> slot and its paired z against the reference (<paramref name="reference"/>, the
+    /// folds of <see cref="Reference"/>) is at least −<see cref="ZBar"/> on the warm validation and on the cold-item
+    /// validation (not measurably worse), and, if β &gt; 0 (content reaches items CF knows), at least +<see cref="ZBar"/>
+    /// on the warm validation (measurably better there). Admitted blends come first, by most cold-item validation recall (mean over folds), then most warm
     /// validation nDCG, then the least intervention: fewest new-item slots, smallest β, smallest α. The rest follow by
     /// warm validation nDCG and the same tie-breaks; if none is admitted the first of them is the fallback and
     /// <see cref="HybridTuning.Feasible"/> is 0.
     /// </summary>
-    public static IReadOnlyList<HybridTrial> Order(IReadOnlyList<HybridTrial> trials, IReadOnlyList<HybridFold> cf)
+    public static IReadOnlyList<HybridTrial> Order(IReadOnlyList<HybridTrial> trials, IReadOnlyList<HybridFold> reference)
     {
         ArgumentNullException.ThrowIfNull(trials);
-        ArgumentNullException.ThrowIfNull(cf);
-        var admitted = trials.Where(t => Admits(t, cf)).OrderByDescending(t => t.ColdRecall).ThenByDescending(t => t.WarmNdcg);
-        var rest = trials.Where(t => !Admits(t, cf)).OrderByDescending(t => t.WarmNdcg);
+        ArgumentNullException.ThrowIfNull(reference);
+        var admitted = trials.Where(t => Admits(t, reference)).OrderByDescending(t => t.ColdRecall).ThenByDescending(t => t.WarmNdcg);
+        var rest = trials.Where(t => !Admits(t, reference)).OrderByDescending(t => t.WarmNdcg);
         return [.. Settle(admitted), .. Settle(rest)];
     }
 
     /// <summary>Whether the rule admits a blend (see <see cref="Order"/>).</summary>
-    public static bool Admits(HybridTrial trial, IReadOnlyList<HybridFold> cf)
+    public static bool Admits(HybridTrial trial, IReadOnlyList<HybridFold> reference)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        double warm = PairedZ(trial.Folds, cf, f => f.WarmUsers);
-        double mix = PairedZ(trial.Folds, cf, f => f.MixUsers);
+        if (trial.Options.NewItemSlots < RequiredNewItemSlots)
+        {
+            return false;
+        }
+
+        double warm = PairedZ(trial.Folds, reference, f => f.WarmUsers);
+        double mix = PairedZ(trial.Folds, reference, f => f.MixUsers);
         return warm >= -ZBar && mix >= -ZBar && (trial.Options.Beta <= 0f || warm >= ZBar);
     }
 
     /// <summary>
-    /// Paired z of a blend's per-user nDCG against CF's: per user (present in every fold of both), the difference
+    /// Paired z of a blend's per-user nDCG against a baseline's (CF or the reference): per user (present in every fold of both), the difference
     /// averaged over the folds; z = mean / (standard deviation / √users). Folds share users, so a user counts once.
     /// 0 when there is no difference at all, ±∞ when every user differs alike.
     /// </summary>
-    public static double PairedZ(IReadOnlyList<HybridFold> trial, IReadOnlyList<HybridFold> cf, Func<HybridFold, IReadOnlyDictionary<string, double>> users)
+    public static double PairedZ(IReadOnlyList<HybridFold> trial, IReadOnlyList<HybridFold> baseline, Func<HybridFold, IReadOnlyDictionary<string, double>> users)
     {
         ArgumentNullException.ThrowIfNull(trial);
-        ArgumentNullException.ThrowIfNull(cf);
+        ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(users);
+        var cf = baseline;
         if (trial.Count != cf.Count || cf.Count == 0)
         {
-            throw new ArgumentException("A trial needs one fold per CF fold.", nameof(trial));
+            throw new ArgumentException("A trial needs one fold per baseline fold.", nameof(trial));
         }
 
         var differences = new List<double>();

@@ -30,7 +30,8 @@ public sealed class HybridQualityTests
         var tuning = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default);
 
         Assert.True(tuning.Feasible > 0, "the rule admitted no blend");
-        Assert.True(HybridTuner.Admits(tuning.Chosen, tuning.Cf));
+        Assert.True(HybridTuner.Admits(tuning.Chosen, tuning.Reference));
+        Assert.True(tuning.Chosen.Options.NewItemSlots >= HybridTuner.RequiredNewItemSlots);
         Assert.Equal(HybridOptions.Default, tuning.Chosen.Options);
     }
 

@@ -3,7 +3,7 @@ using MaaS.Recommendations.Hybrid;
 
 namespace MaaS.Recommendations.Tests.Evaluation;
 
-/// <summary>The hybrid selection rule on synthetic folds: paired z, admission and order.</summary>
+/// <summary>The hybrid selection rule on synthetic folds (the baseline stands in for the reference blend): paired z, admission and order.</summary>
 public sealed class HybridTunerTests
 {
     private const int Users = 400;
@@ -65,8 +65,8 @@ public sealed class HybridTunerTests
         var noisyGain = Shift(cf, seed: 10, warm: 0.0005, noise: 0.1);
         Assert.InRange(HybridTuner.PairedZ(noisyGain, cf, f => f.WarmUsers), -HybridTuner.ZBar, HybridTuner.ZBar);
 
-        Assert.False(HybridTuner.Admits(new HybridTrial(new HybridOptions(5f, 0.2f, 0), noisyGain), cf));
-        Assert.True(HybridTuner.Admits(new HybridTrial(new HybridOptions(0f, 0.2f, 0), noisyGain), cf));
+        Assert.False(HybridTuner.Admits(new HybridTrial(new HybridOptions(5f, 0.2f, 1), noisyGain), cf));
+        Assert.True(HybridTuner.Admits(new HybridTrial(new HybridOptions(0f, 0.2f, 1), noisyGain), cf));
     }
 
     [Fact]
@@ -74,7 +74,17 @@ public sealed class HybridTunerTests
     {
         var cf = Folds(Random(11), 0, 0);
 
-        Assert.True(HybridTuner.Admits(new HybridTrial(new HybridOptions(5f, 0.2f, 0), Shift(cf, seed: 12, warm: 0.02, noise: 0.05)), cf));
+        Assert.True(HybridTuner.Admits(new HybridTrial(new HybridOptions(5f, 0.2f, 1), Shift(cf, seed: 12, warm: 0.02, noise: 0.05)), cf));
+    }
+
+    [Fact]
+    public void Admits_FewerSlotsThanRequired_NoWhateverTheNumbers()
+    {
+        var cf = Folds(Random(24), 0, 0);
+        var better = Shift(cf, seed: 25, warm: 0.05, mix: 0.05, noise: 0.01).Select(f => f with { ColdRecall = 1 }).ToList();
+
+        Assert.False(HybridTuner.Admits(new HybridTrial(new HybridOptions(0f, 0.2f, HybridTuner.RequiredNewItemSlots - 1), better), cf));
+        Assert.True(HybridTuner.Admits(new HybridTrial(new HybridOptions(0f, 0.2f, HybridTuner.RequiredNewItemSlots), better), cf));
     }
 
     [Fact]
@@ -93,20 +103,21 @@ public sealed class HybridTunerTests
         var same = cf.Select(f => f with { ColdRecall = 0.05 }).ToList();
         var trials = new List<HybridTrial>
         {
-            new(new HybridOptions(0f, 0.5f, 0), same),
-            new(new HybridOptions(0f, 0.2f, 0), same),
-            new(new HybridOptions(0f, 0.1f, 0), cf.Select(f => f with { ColdRecall = 0.01 }).ToList()),
+            new(new HybridOptions(0f, 0.5f, 1), same),
+            new(new HybridOptions(0f, 0.2f, 1), same),
+            new(new HybridOptions(0f, 0.1f, 1), cf.Select(f => f with { ColdRecall = 0.01 }).ToList()),
             new(new HybridOptions(0f, 0.7f, 2), Shift(cf, seed: 17, warm: -0.03, noise: 0.05).Select(f => f with { ColdRecall = 0.5 }).ToList()),
-            new(new HybridOptions(2f, 0.1f, 0), Shift(cf, seed: 23, noise: 0.1)),
+            new(new HybridOptions(2f, 0.1f, 1), Shift(cf, seed: 23, noise: 0.1)),
+            new(new HybridOptions(0f, 0.3f, 0), cf.Select(f => f with { ColdRecall = 0.9 }).ToList()),
         };
         Assert.InRange(HybridTuner.PairedZ(trials[^1].Folds, cf, f => f.WarmUsers), -HybridTuner.ZBar, HybridTuner.ZBar);
 
         var ordered = HybridTuner.Order(trials, cf);
 
         Assert.Equal(trials.Count, ordered.Count);
-        Assert.Equal(new HybridOptions(0f, 0.2f, 0), ordered[0].Options);
-        Assert.Equal(new HybridOptions(0f, 0.5f, 0), ordered[1].Options);
-        Assert.Equal(new HybridOptions(0f, 0.1f, 0), ordered[2].Options);
+        Assert.Equal(new HybridOptions(0f, 0.2f, 1), ordered[0].Options);
+        Assert.Equal(new HybridOptions(0f, 0.5f, 1), ordered[1].Options);
+        Assert.Equal(new HybridOptions(0f, 0.1f, 1), ordered[2].Options);
         Assert.DoesNotContain(ordered.Take(3), t => !HybridTuner.Admits(t, cf));
         Assert.DoesNotContain(ordered.Skip(3), t => HybridTuner.Admits(t, cf));
     }
@@ -119,11 +130,13 @@ public sealed class HybridTunerTests
         {
             new(new HybridOptions(0f, 0.2f, 2), Shift(cf, seed: 20, warm: -0.05, noise: 0.05)),
             new(new HybridOptions(0f, 0.2f, 1), Shift(cf, seed: 21, warm: -0.02, noise: 0.05)),
+            new(new HybridOptions(0f, 0.2f, 0), Shift(cf, seed: 21, warm: 0.02, noise: 0.05)),
         };
 
         var ordered = HybridTuner.Order(trials, cf);
 
-        Assert.Equal(1, ordered[0].Options.NewItemSlots);
+        Assert.Equal(0, ordered[0].Options.NewItemSlots);
+        Assert.Equal(1, ordered[1].Options.NewItemSlots);
     }
 
     [Fact]
