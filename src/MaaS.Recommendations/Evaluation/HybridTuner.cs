@@ -101,7 +101,7 @@ public static class HybridTuner
     /// interaction), the grid's smallest α (0.1), <see cref="RequiredNewItemSlots"/> slot.</summary>
     public static HybridOptions Reference { get; } = new(0f, 0.1f, RequiredNewItemSlots);
 
-    /// <summary>|z| at which a paired difference from CF counts as measured rather than noise (about a 2.3% one-sided level).</summary>
+    /// <summary>|z| at which a paired difference from the baseline counts as measured rather than noise (about a 2.3% one-sided level).</summary>
     public const double ZBar = 2.0;
 
     /// <summary>
@@ -147,26 +147,25 @@ public static class HybridTuner
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(users);
-        var cf = baseline;
-        if (trial.Count != cf.Count || cf.Count == 0)
+        if (trial.Count != baseline.Count || baseline.Count == 0)
         {
             throw new ArgumentException("A trial needs one fold per baseline fold.", nameof(trial));
         }
 
         var differences = new List<double>();
-        foreach (string user in users(cf[0]).Keys)
+        foreach (string user in users(baseline[0]).Keys)
         {
             double sum = 0;
             bool everywhere = true;
-            for (int f = 0; f < cf.Count && everywhere; f++)
+            for (int f = 0; f < baseline.Count && everywhere; f++)
             {
-                everywhere = users(trial[f]).TryGetValue(user, out double h) & users(cf[f]).TryGetValue(user, out double c);
+                everywhere = users(trial[f]).TryGetValue(user, out double h) & users(baseline[f]).TryGetValue(user, out double c);
                 sum += h - c;
             }
 
             if (everywhere)
             {
-                differences.Add(sum / cf.Count);
+                differences.Add(sum / baseline.Count);
             }
         }
 
