@@ -56,22 +56,41 @@ internal static class HybridProtocols
             return HybridOptions.Default with { Beta = beta ?? HybridOptions.DefaultBeta, ContentWeight = alpha ?? HybridOptions.DefaultContentWeight, NewItemSlots = slots ?? HybridOptions.DefaultNewItemSlots };
         }
 
-        var trials = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seed: seed, k: k);
-        var table = new Table().Title($"Best 15 of {trials.Count} (β, α) on a validation split of train (seed {seed}, 75% fit)");
-        table.AddColumns("β", "α", "new-item slots", "nDCG", "MAP");
-        foreach (var t in trials.Take(15))
+        var seeds = new[] { seed, seed + 1, seed + 2 };
+        var tuning = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seeds: seeds, k: k);
+        string seedList = string.Join(", ", seeds);
+        var table = new Table().Title($"Validation folds of train (seeds {seedList}, 75% fit; cold-item validation holds 10% of items out): {tuning.Feasible} of {tuning.Trials.Count} blends admitted, shown in rule order, then the best 10 others with {HybridTuner.RequiredNewItemSlots} slot, then the best with each other slot count. warm = warm validation, cold = cold-item validation (all users), z = paired z vs the reference blend (β = 0, α = 0.1, 1 slot), new R@{k} = held-out items' recall ranking all items");
+        table.AddColumns("β", "α", "slots", "warm nDCG", "MAP", "z", "cold nDCG", "z", $"new R@{k}", "ok");
+        table.AddRow("cf", "", "", F(tuning.Cf.Average(f => f.WarmNdcg)), F(tuning.Cf.Average(f => f.WarmMap)), "", F(tuning.Cf.Average(f => f.MixNdcg)), "", F(tuning.Cf.Average(f => f.ColdRecall)), "");
+        table.AddRow("ref " + F(HybridTuner.Reference.Beta), F(HybridTuner.Reference.ContentWeight), HybridTuner.Reference.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(tuning.Reference.Average(f => f.WarmNdcg)),
+            F(tuning.Reference.Average(f => f.WarmMap)), Z(HybridTuner.PairedZ(tuning.Reference, tuning.Cf, f => f.WarmUsers)) + " vs cf", F(tuning.Reference.Average(f => f.MixNdcg)),
+            Z(HybridTuner.PairedZ(tuning.Reference, tuning.Cf, f => f.MixUsers)) + " vs cf", F(tuning.Reference.Average(f => f.ColdRecall)), "");
+        // Every admitted blend, the best 10 others that keep the required slot, then the best with each other slot count.
+        var shown = tuning.Trials.Where(t => HybridTuner.Admits(t, tuning.Reference))
+            .Concat(tuning.Trials.Where(t => !HybridTuner.Admits(t, tuning.Reference) && t.Options.NewItemSlots == HybridTuner.RequiredNewItemSlots).Take(10))
+            .Concat(tuning.Trials.Where(t => t.Options.NewItemSlots != HybridTuner.RequiredNewItemSlots).GroupBy(t => t.Options.NewItemSlots).Select(g => g.First()));
+        foreach (var t in shown)
         {
-            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.Validation.Ndcg), F(t.Validation.Map));
+            table.AddRow(F(t.Options.Beta), F(t.Options.ContentWeight), t.Options.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(t.WarmNdcg), F(t.WarmMap),
+                Z(HybridTuner.PairedZ(t.Folds, tuning.Reference, f => f.WarmUsers)), F(t.MixNdcg), Z(HybridTuner.PairedZ(t.Folds, tuning.Reference, f => f.MixUsers)), F(t.ColdRecall),
+                HybridTuner.Admits(t, tuning.Reference) ? "yes" : "no");
         }
 
         AnsiConsole.Write(table);
-        var chosen = HybridTuner.Choose(trials);
-        AnsiConsole.MarkupLine($"validation best: β = {F(trials[0].Options.Beta)}, α = {F(trials[0].Options.ContentWeight)}, slots = {trials[0].Options.NewItemSlots}; chosen (ties within 0.001 nDCG → most new-item slots, smallest β, largest α): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}, slots = {chosen.Options.NewItemSlots}");
+        var bestWarm = tuning.Trials.OrderByDescending(t => t.WarmNdcg).First();
+        AnsiConsole.MarkupLine($"highest warm validation nDCG: β = {F(bestWarm.Options.Beta)}, α = {F(bestWarm.Options.ContentWeight)}, slots = {bestWarm.Options.NewItemSlots} ({F(bestWarm.WarmNdcg)} vs CF {F(tuning.Cf.Average(f => f.WarmNdcg))})");
+        var chosen = tuning.Chosen;
+        string rule = tuning.Feasible > 0
+            ? $"rule: ≥ {HybridTuner.RequiredNewItemSlots} new-item slot; paired z vs the reference ≥ −{F(HybridTuner.ZBar)} on warm and cold-item validation, and ≥ +{F(HybridTuner.ZBar)} on warm if β > 0; then most cold-item validation recall, warm nDCG, fewest slots, smallest β, smallest α"
+            : "[yellow]the rule admitted no blend: fell back to the highest warm validation nDCG[/]";
+        AnsiConsole.MarkupLine($"chosen ({rule}): β = {F(chosen.Options.Beta)}, α = {F(chosen.Options.ContentWeight)}, slots = {chosen.Options.NewItemSlots}");
         return chosen.Options;
     }
 
     private static void AddRow(Table table, string name, RankingMetrics m) =>
         table.AddRow(name, F(m.Ndcg), F(m.Map), F(m.Precision), F(m.Recall), F(m.Coverage));
+
+    private static string Z(double z) => z.ToString("+0.00;−0.00;0", CultureInfo.InvariantCulture);
 
     private static string F(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
 }

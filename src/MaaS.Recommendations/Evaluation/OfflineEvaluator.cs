@@ -67,6 +67,18 @@ public static class OfflineEvaluator
     /// </summary>
     internal static RankingMetrics Evaluate(IdMap items, IReadOnlyList<InteractionEvent> train, Dictionary<string, HashSet<string>> truth, int k, Func<int[], int[], int> rank, IProgress<int>? progress)
     {
+        var (byUser, catalogue) = Predict(items, train, truth.Keys, k, rank, progress);
+        return RankingEvaluator.Evaluate(truth, byUser, k, catalogue);
+    }
+
+    /// <summary>
+    /// The top <paramref name="k"/> of <c>rank(distinct training items, output)</c> for each of <paramref name="users"/>
+    /// with a training history, and the number of distinct training items (the coverage denominator). One ranking can
+    /// then be scored against several truths.
+    /// </summary>
+    internal static (Dictionary<string, IReadOnlyList<string>> Predictions, int TrainItems) Predict(IdMap items, IReadOnlyList<InteractionEvent> train, IEnumerable<string> users, int k,
+        Func<int[], int[], int> rank, IProgress<int>? progress)
+    {
         var histories = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         var trainItems = new HashSet<int>();
         foreach (var e in train)
@@ -85,12 +97,12 @@ public static class OfflineEvaluator
             trainItems.Add(item);
         }
 
-        var users = truth.Keys.Where(histories.ContainsKey).ToArray();
-        var predictions = new IReadOnlyList<string>[users.Length];
+        var scored = users.Where(histories.ContainsKey).ToArray();
+        var predictions = new IReadOnlyList<string>[scored.Length];
         int done = 0;
-        Parallel.For(0, users.Length, () => new int[k], (u, _, buffer) =>
+        Parallel.For(0, scored.Length, () => new int[k], (u, _, buffer) =>
         {
-            int n = rank([.. histories[users[u]].Distinct()], buffer);
+            int n = rank([.. histories[scored[u]].Distinct()], buffer);
             var ranked = new string[n];
             for (int r = 0; r < n; r++)
             {
@@ -99,7 +111,7 @@ public static class OfflineEvaluator
 
             predictions[u] = ranked;
             int now = Interlocked.Increment(ref done);
-            if (progress is not null && (now % 100 == 0 || now == users.Length))
+            if (progress is not null && (now % 100 == 0 || now == scored.Length))
             {
                 progress.Report(now);
             }
@@ -107,11 +119,11 @@ public static class OfflineEvaluator
             return buffer;
         }, _ => { });
         var byUser = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        for (int u = 0; u < users.Length; u++)
+        for (int u = 0; u < scored.Length; u++)
         {
-            byUser[users[u]] = predictions[u];
+            byUser[scored[u]] = predictions[u];
         }
 
-        return RankingEvaluator.Evaluate(truth, byUser, k, trainItems.Count);
+        return (byUser, trainItems.Count);
     }
 }

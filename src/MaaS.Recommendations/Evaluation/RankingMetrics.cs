@@ -69,4 +69,33 @@ public static class RankingEvaluator
         double coverage = catalogueSize > 0 ? (double)recommended.Count / catalogueSize : double.NaN;
         return new RankingMetrics(k, users, map / users, ndcg / users, precision / users, recall / users, coverage);
     }
+
+    /// <summary>One user's nDCG@K (binary relevance, natural-log discount), the per-user term <see cref="Evaluate"/> averages.</summary>
+    public static double UserNdcg<TItem>(HashSet<TItem> relevant, IReadOnlyList<TItem> ranked, int k)
+        where TItem : notnull
+    {
+        ArgumentNullException.ThrowIfNull(relevant);
+        ArgumentNullException.ThrowIfNull(ranked);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (relevant.Count == 0)
+        {
+            return 0;
+        }
+
+        double dcg = 0, idcg = 0;
+        for (int r = 0; r < Math.Min(k, ranked.Count); r++)
+        {
+            if (relevant.Contains(ranked[r]))
+            {
+                dcg += 1.0 / Math.Log(r + 2);
+            }
+        }
+
+        for (int r = 0; r < Math.Min(relevant.Count, k); r++)
+        {
+            idcg += 1.0 / Math.Log(r + 2);
+        }
+
+        return dcg / idcg;
+    }
 }

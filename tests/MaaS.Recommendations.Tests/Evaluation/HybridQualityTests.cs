@@ -23,10 +23,25 @@ public sealed class HybridQualityTests
     }
 
     [Fact]
-    public void ColdItems_HybridRecall_AtLeastThreeTimesPopularity()
+    public void Tune_OnValidationFoldsOfTrain_ChoosesTheShippedDefault()
+    {
+        var (train, _, catalogue) = Load();
+
+        var tuning = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default);
+
+        Assert.True(tuning.Feasible > 0, "the rule admitted no blend");
+        Assert.True(HybridTuner.Admits(tuning.Chosen, tuning.Reference));
+        Assert.True(tuning.Chosen.Options.NewItemSlots >= HybridTuner.RequiredNewItemSlots);
+        Assert.Equal(HybridOptions.Default, tuning.Chosen.Options);
+    }
+
+    [Theory]
+    [InlineData(42)]
+    [InlineData(7)]
+    public void ColdItems_HybridRecall_AtLeastThreeTimesPopularity(int seed)
     {
         var (train, test, catalogue) = Load();
-        var split = ColdItemProtocol.Split(train, test, 0.1, seed: 42);
+        var split = ColdItemProtocol.Split(train, test, 0.1, seed);
 
         var rows = ColdItemProtocol.Evaluate(split, catalogue, IndexBuildOptions.Default, HybridOptions.Default).ToDictionary(r => r.Name);
 
