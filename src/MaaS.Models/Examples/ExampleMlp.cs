@@ -4,8 +4,11 @@ namespace MaaS.Models.Examples;
 
 /// <summary>
 /// The example model shipped in <c>models/example-mlp</c>: a dense MLP with seeded weights,
-/// <c>input</c> FP32 [-1, 8] → Gemm(8→16) → Relu → Gemm(16→3) = <c>logits</c> [-1, 3] → Softmax = <c>probabilities</c> [-1, 3].
-/// Deterministic: <see cref="BuildOnnx"/> returns the same bytes on every run, so the shipped file is reproducible.
+/// <c>input</c> FP32 [-1, 8] → Gemm(8→768) → Relu → Gemm(768→768) → Relu → Gemm(768→3) = <c>logits</c> [-1, 3] →
+/// Softmax = <c>probabilities</c> [-1, 3]. About 600k multiply-adds per row, the size of a small ranking or tabular
+/// model: large enough that serving it measures the gateway against real compute (an 8→16→3 toy costs less to run than
+/// to parse its JSON), small enough (2.3 MB) to ship in the repository.
+/// Deterministic: <see cref="BuildOnnx()"/> returns the same bytes on every run, so the shipped file is reproducible.
 /// </summary>
 public static class ExampleMlp
 {
@@ -24,8 +27,8 @@ public static class ExampleMlp
     /// <summary>Input features.</summary>
     public const int InputSize = 8;
 
-    /// <summary>Hidden units.</summary>
-    public const int HiddenSize = 16;
+    /// <summary>Hidden layer widths of the shipped model.</summary>
+    public static IReadOnlyList<int> HiddenSizes { get; } = [768, 768];
 
     /// <summary>Output classes.</summary>
     public const int Classes = 3;
@@ -38,7 +41,7 @@ public static class ExampleMlp
         {
           "task": "classification",
           "format": "onnx",
-          "description": "Example dense MLP (8 features -> 3 classes) with seeded weights, written by MaaS.Models.Authoring.",
+          "description": "Example dense MLP (8 features -> 768 -> 768 -> 3 classes) with seeded weights, written by MaaS.Models.Authoring.",
           "owner": "maas",
           "tags": ["example", "mlp"],
           "labels": ["low", "medium", "high"],
@@ -48,9 +51,13 @@ public static class ExampleMlp
 
         """;
 
-    /// <summary>The seeded weights (row-major; W1 is [8,16], W2 is [16,3]).</summary>
-    public static (float[] W1, float[] B1, float[] W2, float[] B2) Weights()
+    /// <summary>
+    /// The seeded layers, input to output: each weight matrix row-major [fan-in, fan-out] with its bias. Weights are
+    /// uniform in ±1/√fan-in (biases ±0.1), so activations stay of order one at any width.
+    /// </summary>
+    public static IReadOnlyList<(float[] Weight, float[] Bias, int FanIn, int FanOut)> Layers(IReadOnlyList<int> hiddenSizes)
     {
+        ArgumentNullException.ThrowIfNull(hiddenSizes);
         // A fixed xorshift generator, not System.Random, so the bytes cannot drift with the runtime.
         ulong state = 0x9E3779B97F4A7C15UL;
         float Next()
@@ -72,24 +79,39 @@ public static class ExampleMlp
             return values;
         }
 
-        return (Fill(InputSize * HiddenSize, 0.5f), Fill(HiddenSize, 0.1f), Fill(HiddenSize * Classes, 0.5f), Fill(Classes, 0.1f));
+        int[] widths = [InputSize, .. hiddenSizes, Classes];
+        var layers = new List<(float[], float[], int, int)>(widths.Length - 1);
+        for (int l = 0; l + 1 < widths.Length; l++)
+        {
+            int fanIn = widths[l], fanOut = widths[l + 1];
+            ArgumentOutOfRangeException.ThrowIfLessThan(fanOut, 1, nameof(hiddenSizes));
+            layers.Add((Fill(fanIn * fanOut, 1f / MathF.Sqrt(fanIn)), Fill(fanOut, 0.1f), fanIn, fanOut));
+        }
+
+        return layers;
     }
 
-    /// <summary>The ONNX bytes.</summary>
-    public static byte[] BuildOnnx()
+    /// <summary>The ONNX bytes of the shipped model (<see cref="HiddenSizes"/>).</summary>
+    public static byte[] BuildOnnx() => BuildOnnx(HiddenSizes);
+
+    /// <summary>The ONNX bytes of the same family with other hidden widths (the serving benchmark compares sizes).</summary>
+    public static byte[] BuildOnnx(IReadOnlyList<int> hiddenSizes)
     {
-        var (w1, b1, w2, b2) = Weights();
+        var layers = Layers(hiddenSizes);
         var builder = new OnnxGraphBuilder("example_mlp") { ProducerName = "maas-examples" };
         builder.AddInput(Input, OnnxElementType.Float, -1, InputSize);
-        string hidden = builder.AddNode("Gemm", [
-            Input,
-            builder.AddInitializer("W1", OnnxTensor.FromFloats(w1, InputSize, HiddenSize)),
-            builder.AddInitializer("B1", OnnxTensor.FromFloats(b1, HiddenSize))]);
-        hidden = builder.AddNode("Relu", [hidden]);
-        builder.AddNode("Gemm", [
-            hidden,
-            builder.AddInitializer("W2", OnnxTensor.FromFloats(w2, HiddenSize, Classes)),
-            builder.AddInitializer("B2", OnnxTensor.FromFloats(b2, Classes))], [Logits]);
+        string current = Input;
+        for (int l = 0; l < layers.Count; l++)
+        {
+            var (weight, bias, fanIn, fanOut) = layers[l];
+            bool last = l == layers.Count - 1;
+            string[] gemm = [
+                current,
+                builder.AddInitializer($"W{l + 1}", OnnxTensor.FromFloats(weight, fanIn, fanOut)),
+                builder.AddInitializer($"B{l + 1}", OnnxTensor.FromFloats(bias, fanOut))];
+            current = last ? builder.AddNode("Gemm", gemm, [Logits]) : builder.AddNode("Relu", [builder.AddNode("Gemm", gemm)]);
+        }
+
         builder.AddNode("Softmax", [Logits], [Probabilities], OnnxAttribute.Int("axis", -1));
         builder.AddOutput(Logits, OnnxElementType.Float, -1, Classes);
         builder.AddOutput(Probabilities, OnnxElementType.Float, -1, Classes);
@@ -106,37 +128,41 @@ public static class ExampleMlp
         File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx"), BuildOnnx());
     }
 
-    /// <summary>Plain C# forward pass of the same model (for tests and benchmarks): returns (logits, probabilities), row-major.</summary>
-    public static (float[] Logits, float[] Probabilities) Reference(ReadOnlySpan<float> input, int rows)
+    /// <summary>Plain C# forward pass of the shipped model (for tests and benchmarks): returns (logits, probabilities), row-major.</summary>
+    public static (float[] Logits, float[] Probabilities) Reference(ReadOnlySpan<float> input, int rows) => Reference(input, rows, HiddenSizes);
+
+    /// <summary>Plain C# forward pass (sums in double) of <see cref="BuildOnnx(IReadOnlyList{int})"/> with the same widths.</summary>
+    public static (float[] Logits, float[] Probabilities) Reference(ReadOnlySpan<float> input, int rows, IReadOnlyList<int> hiddenSizes)
     {
-        var (w1, b1, w2, b2) = Weights();
+        var layers = Layers(hiddenSizes);
         var logits = new float[rows * Classes];
         var probabilities = new float[rows * Classes];
-        var hidden = new float[HiddenSize];
         for (int n = 0; n < rows; n++)
         {
-            for (int j = 0; j < HiddenSize; j++)
+            float[] activation = input.Slice(n * InputSize, InputSize).ToArray();
+            for (int l = 0; l < layers.Count; l++)
             {
-                float z = b1[j];
-                for (int i = 0; i < InputSize; i++)
+                var (weight, bias, fanIn, fanOut) = layers[l];
+                var next = new float[fanOut];
+                for (int j = 0; j < fanOut; j++)
                 {
-                    z += input[n * InputSize + i] * w1[i * HiddenSize + j];
+                    double z = bias[j];
+                    for (int i = 0; i < fanIn; i++)
+                    {
+                        z += (double)activation[i] * weight[i * fanOut + j];
+                    }
+
+                    next[j] = l == layers.Count - 1 ? (float)z : MathF.Max(0, (float)z);
                 }
 
-                hidden[j] = MathF.Max(0, z);
+                activation = next;
             }
 
             double max = double.NegativeInfinity;
             for (int o = 0; o < Classes; o++)
             {
-                float z = b2[o];
-                for (int j = 0; j < HiddenSize; j++)
-                {
-                    z += hidden[j] * w2[j * Classes + o];
-                }
-
-                logits[n * Classes + o] = z;
-                max = Math.Max(max, z);
+                logits[n * Classes + o] = activation[o];
+                max = Math.Max(max, activation[o]);
             }
 
             double sum = 0;

@@ -17,7 +17,8 @@ namespace MaaS.Benchmarks.Serving;
 /// each with N concurrent clients posting one-row V2 infer requests to example-mlp for a fixed time, and measures the raw
 /// in-process <c>InferenceSession.Run</c> throughput of the same model file in the same run, at batch 1 and at the
 /// request batch (<c>--rows</c>, rows per request), with as many concurrent callers as cores, like the gateway.
-/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2] [--rounds 2] [--rows 32]</c>. Auth is off (the
+/// Usage: <c>serving [--clients 64] [--seconds 10] [--warmup 2] [--rounds 2] [--rows 32] [--hidden 16]</c>
+/// (<c>--hidden</c>: serve example-mlp rebuilt with other hidden widths instead of the shipped file). Auth is off (the
 /// limits of the per-key rate limiter are not what this measures); any failed request fails the run.
 /// </summary>
 internal static class ServingLoadTest
@@ -29,9 +30,11 @@ internal static class ServingLoadTest
         int warmup = Option(args, "--warmup", 2);
         int rounds = Option(args, "--rounds", 2);
         int rows = Option(args, "--rows", 32);
-        string models = FindModels();
+        string? hidden = TextOption(args, "--hidden");
+        string models = hidden is null ? FindModels() : WriteVariant(hidden);
         string modelFile = Path.Combine(models, ExampleMlp.Name, "1", "model.onnx");
-        Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name}, 1 and {rows} rows per request");
+        string widths = hidden ?? string.Join(",", ExampleMlp.HiddenSizes);
+        Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name} (hidden {widths}), 1 and {rows} rows per request");
 
         int batchingPort = FreePort(), directPort = FreePort();
         StartGateway(batchingPort, models, batching: true);
@@ -242,6 +245,27 @@ internal static class ServingLoadTest
     {
         int index = Array.IndexOf(args, name);
         return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string? TextOption(string[] args, string name)
+    {
+        int index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+
+    /// <summary>
+    /// <c>--hidden 16</c> (or <c>256,256</c>): a temp repository holding only example-mlp rebuilt with those hidden
+    /// widths, to measure how the gateway/raw ratio moves with the model's compute per row.
+    /// </summary>
+    private static string WriteVariant(string hidden)
+    {
+        int[] sizes = [.. hidden.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture))];
+        string root = Directory.CreateTempSubdirectory("maas-serving-models-").FullName;
+        string folder = Path.Combine(root, ExampleMlp.Name);
+        Directory.CreateDirectory(Path.Combine(folder, "1"));
+        File.WriteAllText(Path.Combine(folder, "model.json"), ExampleMlp.ModelJson);
+        File.WriteAllBytes(Path.Combine(folder, "1", "model.onnx"), ExampleMlp.BuildOnnx(sizes));
+        return root;
     }
 
     private static string FindModels()

@@ -51,7 +51,8 @@ public sealed class PublishTests
         await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString() });
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
-        byte[] onnx = ExampleMlp.BuildOnnx();
+        byte[] onnx = ExampleMlp.BuildOnnx([16]); // 1 KB: the valid upload must fit under this test's 64 KiB limit
+
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(globex, onnx, SecureGateway.MlpCard("globex-model", "public"))).Response.StatusCode);
         var before = Snapshot(gateway.Repository.Root);
 

@@ -33,7 +33,8 @@ public sealed class FuzzTests
         });
         string app = await gateway.CreateKeyAsync("acme", ["app"]);
         string admin = await gateway.CreateKeyAsync("acme", ["admin"]);
-        var (published, _) = await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("acme-model", "tenant"));
+        // The 8→16→3 variant of the example (1 KB) fits under the tight upload limit this test sets.
+        var (published, _) = await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx([16]), SecureGateway.MlpCard("acme-model", "tenant"));
         Assert.Equal(HttpStatusCode.Created, published.StatusCode);
         // Each fuzzed tenant gets a catalogue, events and a built index, so "index not built yet" (a designed 503)
         // cannot mask a real server error.
@@ -97,11 +98,11 @@ public sealed class FuzzTests
         using var ready = await gateway.SendAsync(HttpMethod.Get, "/v2/health/ready", key: null);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         float[] x = [0.5f, -1f, 0.25f, 2f, 0f, 1f, -0.5f, 0.75f];
-        foreach (string model in new[] { "example-mlp", "acme-model" })
+        foreach (var (model, hidden) in new (string, int[])[] { ("example-mlp", [.. ExampleMlp.HiddenSizes]), ("acme-model", [16]) })
         {
             var (infer, body) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", app, Support.V2Json.Infer("input", "FP32", [1, 8], x));
             Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
-            var (_, probabilities) = ExampleMlp.Reference(x, 1);
+            var (_, probabilities) = ExampleMlp.Reference(x, 1, hidden);
             var actual = Support.V2Json.Floats(Support.V2Json.Output(body, "probabilities"));
             Assert.Equal(probabilities.Length, actual.Length);
             for (int j = 0; j < actual.Length; j++)
