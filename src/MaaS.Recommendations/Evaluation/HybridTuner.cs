@@ -118,8 +118,9 @@ public static class HybridTuner
     {
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(reference);
-        var admitted = trials.Where(t => Admits(t, reference)).OrderByDescending(t => t.ColdRecall).ThenByDescending(t => t.WarmNdcg);
-        var rest = trials.Where(t => !Admits(t, reference)).OrderByDescending(t => t.WarmNdcg);
+        var admits = trials.ToLookup(t => Admits(t, reference));
+        var admitted = admits[true].OrderByDescending(t => t.ColdRecall).ThenByDescending(t => t.WarmNdcg);
+        var rest = admits[false].OrderByDescending(t => t.WarmNdcg);
         return [.. Settle(admitted), .. Settle(rest)];
     }
 

@@ -119,32 +119,38 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     private void CommitGroup(List<SqliteWriteRequest> group)
     {
-        if (group.Count == 1)
-        {
-            CommitAlone(group[0]);
-            return;
-        }
+        // A request alone in its transaction needs no savepoint: if it fails, rolling back the transaction undoes
+        // exactly it. (The common case with one caller; the savepoint's bookkeeping was a tenth of the batch.)
+        bool alone = group.Count == 1;
         var succeeded = new List<SqliteWriteRequest>(group.Count);
         try
         {
             using var tx = _writer.BeginTransaction(deferred: false);
             foreach (var request in group)
             {
-                tx.Save("request");
+                if (!alone) tx.Save("request");
                 try
                 {
                     request.Run(_writer, tx);
-                    tx.Release("request");
+                    if (!alone) tx.Release("request");
                     succeeded.Add(request);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    tx.Rollback("request");
-                    tx.Release("request");
+                    if (alone)
+                    {
+                        tx.Rollback();
+                    }
+                    else
+                    {
+                        tx.Rollback("request");
+                        tx.Release("request");
+                    }
                     request.Fail(ex);
                 }
             }
-            tx.Commit();
+            // Nothing succeeded: disposing the transaction rolls back whatever is left of it.
+            if (succeeded.Count > 0) tx.Commit();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -154,35 +160,6 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             return;
         }
         foreach (var request in succeeded) request.Succeed();
-    }
-
-    /// <summary>
-    /// A request that has the transaction to itself needs no savepoint: if it fails, rolling back the transaction
-    /// undoes exactly it. (The common case with one caller; the savepoint's bookkeeping was a tenth of the batch.)
-    /// </summary>
-    private void CommitAlone(SqliteWriteRequest request)
-    {
-        try
-        {
-            using var tx = _writer.BeginTransaction(deferred: false);
-            try
-            {
-                request.Run(_writer, tx);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                tx.Rollback();
-                request.Fail(ex);
-                return;
-            }
-            tx.Commit();
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            request.Fail(ex);
-            return;
-        }
-        request.Succeed();
     }
 
     /// <summary>A pooled read connection; the caller disposes it (which returns it to the pool).</summary>

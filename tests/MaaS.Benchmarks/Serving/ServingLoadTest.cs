@@ -241,11 +241,8 @@ internal static class ServingLoadTest
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        int index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
-    }
+    private static int Option(string[] args, string name, int fallback) =>
+        TextOption(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private static string? TextOption(string[] args, string name)
     {
