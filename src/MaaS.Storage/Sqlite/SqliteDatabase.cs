@@ -62,8 +62,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             // synchronous=FULL in WAL fsyncs the WAL at every commit, which is what "acknowledged = durable" needs;
             // NORMAL would only fsync at checkpoints (survives a process crash, may lose the last commits on power loss).
             // secure_delete: a privacy erase must not leave the user's rows readable in free pages.
-            // cache_size (32 MiB on the writer): the per-user index is written at random positions; keeping its pages
-            // cached avoids re-reading them for every batch.
+            // cache_size (32 MiB on the writer): the per-user index (user_key, ts) is written at random positions;
+            // keeping its pages cached avoids re-reading them for every batch.
             // wal_autocheckpoint 8192 pages (32 MiB, default 1000): hot pages (the per-user index leaves, the tail of
             // the append-ordered indexes) are rewritten by almost every commit; checkpointing less often writes each
             // of them back to the database file once per checkpoint instead of once per few commits (ingestion

@@ -53,6 +53,28 @@ internal static class SqliteMigrations
         """
         DROP INDEX IF EXISTS ix_events_tenant;
         """,
+        // Version 3. Users get an integer key (users.user_key, the rowid) and events carry it: the per-user index
+        // becomes (user_key, ts) instead of (tenant, user_id, ts), about half the bytes per entry, so a batch splits
+        // fewer of its pages and writes fewer of them to the WAL. first_seen/last_seen are no longer stored: they
+        // are the two ends of the user's range in that index, so an append never rewrites a user row (it used to
+        // widen last_seen on every batch, one more random page per user per commit). The UNION also keys users
+        // that somehow have events but no row.
+        """
+        CREATE TABLE users_v3 (
+            user_key INTEGER PRIMARY KEY,
+            tenant   TEXT NOT NULL,
+            user_id  TEXT NOT NULL,
+            UNIQUE (tenant, user_id)
+        );
+        INSERT INTO users_v3 (tenant, user_id)
+            SELECT tenant, user_id FROM users UNION SELECT tenant, user_id FROM events ORDER BY 1, 2;
+        ALTER TABLE events ADD COLUMN user_key INTEGER NOT NULL DEFAULT 0;
+        UPDATE events SET user_key = (SELECT u.user_key FROM users_v3 u WHERE u.tenant = events.tenant AND u.user_id = events.user_id);
+        DROP INDEX ix_events_user;
+        CREATE INDEX ix_events_user ON events (user_key, ts);
+        DROP TABLE users;
+        ALTER TABLE users_v3 RENAME TO users;
+        """,
     ];
 
     public static int LatestVersion => Scripts.Length;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -13,17 +14,22 @@ internal static class SqliteMutations
 {
     public static int InsertEvents(SqliteWriterCommands commands, string tenant, IReadOnlyList<InteractionEvent> events)
     {
-        // Users widened by this batch: only newly inserted events count, so a replayed batch changes nothing.
-        var seen = new Dictionary<string, (long First, long Last)>(StringComparer.Ordinal);
+        // One key lookup per distinct user of the batch. A user row this batch creates stays only if one of the
+        // user's events was actually inserted (they may all be ids already stored), so a replay creates nothing.
+        var users = new Dictionary<string, BatchUser>(StringComparer.Ordinal);
         var inserted = 0;
         foreach (var e in events)
         {
-            var ts = TimeCodec.ToUnixMs(e.Timestamp);
-            if (!commands.InsertEvent(tenant, e.EventId, e.UserId, e.ItemId, e.Type, e.Value, ts)) continue;
+            ref var user = ref CollectionsMarshal.GetValueRefOrAddDefault(users, e.UserId, out var known);
+            if (!known) user.Key = commands.UserKey(tenant, e.UserId, out user.Created);
+            if (!commands.InsertEvent(tenant, e.EventId, e.UserId, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp))) continue;
             inserted++;
-            seen[e.UserId] = seen.TryGetValue(e.UserId, out var span) ? (Math.Min(span.First, ts), Math.Max(span.Last, ts)) : (ts, ts);
+            user.HasEvents = true;
         }
-        foreach (var (userId, (first, last)) in seen) commands.UpsertUser(tenant, userId, first, last);
+        foreach (var user in users.Values)
+        {
+            if (user.Created && !user.HasEvents) commands.DeleteUser(user.Key);
+        }
         return inserted;
     }
 
@@ -31,7 +37,7 @@ internal static class SqliteMutations
     {
         using var events = connection.CreateCommand();
         events.Transaction = tx;
-        events.CommandText = "DELETE FROM events WHERE tenant = $tenant AND user_id = $user";
+        events.CommandText = $"DELETE FROM events WHERE user_key = ({SqliteQueries.UserKeySql})";
         events.Parameters.AddWithValue("$tenant", tenant);
         events.Parameters.AddWithValue("$user", userId);
         var deleted = events.ExecuteNonQuery();
@@ -67,4 +73,11 @@ internal static class SqliteMutations
 
     private static object DateText(DateOnly? date) =>
         date is { } d ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : DBNull.Value;
+
+    private struct BatchUser
+    {
+        public long Key;
+        public bool Created;
+        public bool HasEvents;
+    }
 }

@@ -5,6 +5,16 @@ namespace MaaS.Storage.Sqlite;
 
 internal static class SqliteQueries
 {
+    /// <summary>The key of user ($tenant, $user), as a scalar subquery (NULL when unknown).</summary>
+    public const string UserKeySql = "SELECT user_key FROM users WHERE tenant = $tenant AND user_id = $user";
+
+    /// <summary>
+    /// A user's first and last seen: the two ends of its range in ix_events_user (user_key, ts), one index seek
+    /// each. Selects user_id, first, last from users u.
+    /// </summary>
+    public const string UserSpanSql =
+        "SELECT u.user_id, (SELECT min(ts) FROM events WHERE user_key = u.user_key), (SELECT max(ts) FROM events WHERE user_key = u.user_key) FROM users u";
+
     public static ValueTask<StorageResult<long>> Count(SqliteDatabase database, string tenant, string table, string operation)
     {
         if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<long>>(invalid);

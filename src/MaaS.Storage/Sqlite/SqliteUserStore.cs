@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace MaaS.Storage.Sqlite;
 
-/// <summary>SQLite <see cref="IUserStore"/>; rows are maintained by <see cref="SqliteEventStore"/>.</summary>
+/// <summary>SQLite <see cref="IUserStore"/>; rows are maintained by <see cref="SqliteEventStore"/>, first and last seen come from the user's events.</summary>
 internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 {
     public ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
@@ -15,11 +15,11 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         {
             using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT user_id, first_seen, last_seen FROM users WHERE tenant = $tenant AND user_id = $user";
+            command.CommandText = $"{SqliteQueries.UserSpanSql} WHERE u.tenant = $tenant AND u.user_id = $user";
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$user", userId);
             using var reader = command.ExecuteReader();
-            return ValueTask.FromResult(reader.Read() ? StorageResult<UserRecord>.Success(Read(reader)) : StorageError.NotFound("user"));
+            return ValueTask.FromResult(reader.Read() && HasEvents(reader) ? StorageResult<UserRecord>.Success(Read(reader)) : StorageError.NotFound("user"));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
@@ -36,13 +36,16 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         {
             using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT user_id, first_seen, last_seen FROM users WHERE tenant = $tenant AND user_id > $after ORDER BY user_id LIMIT $limit";
+            command.CommandText = $"{SqliteQueries.UserSpanSql} WHERE u.tenant = $tenant AND u.user_id > $after ORDER BY u.user_id LIMIT $limit";
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$after", afterUserId ?? string.Empty);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var list = new List<UserRecord>();
-            while (reader.Read()) list.Add(Read(reader));
+            while (reader.Read())
+            {
+                if (HasEvents(reader)) list.Add(Read(reader));
+            }
             return ValueTask.FromResult(StorageResult<IReadOnlyList<UserRecord>>.Success(list));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
@@ -53,6 +56,9 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 
     public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "users", "count users");
+
+    /// <summary>A user row always has events (both are written and erased together); this only guards the spans.</summary>
+    private static bool HasEvents(SqliteDataReader reader) => !reader.IsDBNull(1);
 
     private static UserRecord Read(SqliteDataReader reader) =>
         new(reader.GetString(0), TimeCodec.FromUnixMs(reader.GetInt64(1)), TimeCodec.FromUnixMs(reader.GetInt64(2)));

@@ -5,7 +5,7 @@ namespace MaaS.Storage.Sqlite;
 
 /// <summary>
 /// The hot write statements, prepared once on the writer connection and reused for every row of every batch.
-/// Events and user rows go through SQLite's C API directly (bind, step, reset): Microsoft.Data.Sqlite's per-execute
+/// Events and user keys go through SQLite's C API directly (bind, step, reset): Microsoft.Data.Sqlite's per-execute
 /// bookkeeping (a reader object, boxed parameter values) cost more than the insert itself at ingestion rates.
 /// Use only on the writer, inside its transaction, under its lock.
 /// </summary>
@@ -13,23 +13,20 @@ internal sealed class SqliteWriterCommands : IDisposable
 {
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _insertEvent;
-    private readonly sqlite3_stmt _upsertUser;
+    private readonly sqlite3_stmt _findUser;
+    private readonly sqlite3_stmt _insertUser;
+    private readonly sqlite3_stmt _deleteUser;
 
     public SqliteWriterCommands(SqliteConnection writer)
     {
         _db = writer.Handle ?? throw new InvalidOperationException("writer connection is not open");
         _insertEvent = Prepare("""
-            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts, user_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
             ON CONFLICT (tenant, event_id) DO NOTHING
             """);
-        // The WHERE skips rewriting a row (and dirtying its page) when the batch does not widen the user's span.
-        _upsertUser = Prepare("""
-            INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4)
-            ON CONFLICT (tenant, user_id) DO UPDATE SET
-                first_seen = min(first_seen, excluded.first_seen),
-                last_seen = max(last_seen, excluded.last_seen)
-            WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen
-            """);
+        _findUser = Prepare("SELECT user_key FROM users WHERE tenant = ?1 AND user_id = ?2");
+        _insertUser = Prepare("INSERT INTO users (tenant, user_id) VALUES (?1, ?2)");
+        _deleteUser = Prepare("DELETE FROM users WHERE user_key = ?1");
         UpsertItem = writer.CreateCommand();
         UpsertItem.CommandText = """
             INSERT INTO items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
@@ -55,7 +52,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     public SqliteCommand UpsertItem { get; }
 
     /// <summary>Inserts one event unless its id is already stored; returns whether a row was inserted.</summary>
-    public bool InsertEvent(string tenant, string eventId, string userId, string itemId, string type, double value, long ts)
+    public bool InsertEvent(string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts)
     {
         var s = _insertEvent;
         Check(raw.sqlite3_bind_text(s, 1, tenant));
@@ -65,25 +62,42 @@ internal sealed class SqliteWriterCommands : IDisposable
         Check(raw.sqlite3_bind_text(s, 5, type));
         Check(raw.sqlite3_bind_double(s, 6, value));
         Check(raw.sqlite3_bind_int64(s, 7, ts));
+        Check(raw.sqlite3_bind_int64(s, 8, userKey));
         Step(s);
         return raw.sqlite3_changes(_db) == 1;
     }
 
-    /// <summary>Creates the user row or widens its first/last seen span.</summary>
-    public void UpsertUser(string tenant, string userId, long firstSeen, long lastSeen)
+    /// <summary>The user's key; creates the user row when there is none (<paramref name="created"/>).</summary>
+    public long UserKey(string tenant, string userId, out bool created)
     {
-        var s = _upsertUser;
-        Check(raw.sqlite3_bind_text(s, 1, tenant));
-        Check(raw.sqlite3_bind_text(s, 2, userId));
-        Check(raw.sqlite3_bind_int64(s, 3, firstSeen));
-        Check(raw.sqlite3_bind_int64(s, 4, lastSeen));
-        Step(s);
+        var find = _findUser;
+        Check(raw.sqlite3_bind_text(find, 1, tenant));
+        Check(raw.sqlite3_bind_text(find, 2, userId));
+        var rc = raw.sqlite3_step(find);
+        var key = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(find, 0) : 0;
+        raw.sqlite3_reset(find);
+        created = rc == raw.SQLITE_DONE;
+        if (rc == raw.SQLITE_ROW) return key;
+        if (!created) SqliteException.ThrowExceptionForRC(rc, _db);
+        Check(raw.sqlite3_bind_text(_insertUser, 1, tenant));
+        Check(raw.sqlite3_bind_text(_insertUser, 2, userId));
+        Step(_insertUser);
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
+    /// <summary>Removes a user row (one created by this batch that ended up with no event of its own).</summary>
+    public void DeleteUser(long userKey)
+    {
+        Check(raw.sqlite3_bind_int64(_deleteUser, 1, userKey));
+        Step(_deleteUser);
     }
 
     public void Dispose()
     {
         _insertEvent.Dispose();
-        _upsertUser.Dispose();
+        _findUser.Dispose();
+        _insertUser.Dispose();
+        _deleteUser.Dispose();
         UpsertItem.Dispose();
     }
 

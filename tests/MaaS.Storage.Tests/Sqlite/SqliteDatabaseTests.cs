@@ -17,7 +17,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((connection, tx) =>
         {
-            database.WriterCommands.InsertEvent("t", $"e{i}", "u", "i", "play", 1, 1_000 + i);
+            database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i);
             if (i == 17) throw new InvalidOperationException("request 17 fails after writing");
             return i;
         }, TestContext.Current.CancellationToken).AsTask()).ToList();
@@ -42,10 +42,10 @@ public sealed class SqliteDatabaseTests : IDisposable
         // Awaited one by one, so each request has a transaction to itself (the path without a savepoint).
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>((_, _) =>
         {
-            database.WriterCommands.InsertEvent("t", "lost", "u", "i", "play", 1, 1_000);
+            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000);
             throw new InvalidOperationException("fails after writing");
         }, ct).AsTask());
-        var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", "i", "play", 1, 2_000), ct);
+        var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000), ct);
 
         Assert.True(inserted);
         var stored = new List<InteractionEvent>();

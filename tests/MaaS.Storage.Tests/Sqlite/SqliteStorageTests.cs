@@ -92,7 +92,65 @@ public sealed class SqliteStorageTests : IDisposable
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_tenant'"));
-        Assert.Equal(2L, Scalar(check, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_VersionTwoFile_KeysUsersAndKeepsHistoriesSpansAndErasure()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            Execute(connection, SqliteMigrations.Script(1));
+            Execute(connection, SqliteMigrations.Script(2));
+            Execute(connection, "INSERT INTO schema_version (version, applied_at) VALUES (1, 0), (2, 0)");
+            // Version 2 rows: the same user id in two tenants, and u2 in t only. Minutes from T0 as Unix ms.
+            var t0 = T0.ToUnixTimeMilliseconds();
+            Execute(connection, $"""
+                INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES
+                    ('t', 'a', 'u1', 'i1', 'play', 1, {t0 + 60_000}),
+                    ('t', 'b', 'u1', 'i2', 'play', 1, {t0 + 180_000}),
+                    ('other', 'a', 'u1', 'i9', 'play', 1, {t0}),
+                    ('t', 'c', 'u2', 'i3', 'like', 1, {t0 + 120_000});
+                INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES
+                    ('t', 'u1', {t0 + 60_000}, {t0 + 180_000}), ('other', 'u1', {t0}, {t0}), ('t', 'u2', {t0 + 120_000}, {t0 + 120_000});
+                """);
+        }
+
+        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await storage.Events.AppendAsync("t", [Event("d", item: "i4", minutes: 5)], Ct);
+
+        Assert.Equal(["d", "b", "a"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
+        Assert.Equal(["i9"], (await storage.Events.GetUserHistoryAsync("other", "u1", 10, Ct)).Value.Select(e => e.ItemId));
+        Assert.Equal(new UserRecord("u1", T0.AddMinutes(1), T0.AddMinutes(5)), (await storage.Users.GetAsync("t", "u1", Ct)).Value);
+        Assert.Equal(new UserRecord("u1", T0, T0), (await storage.Users.GetAsync("other", "u1", Ct)).Value);
+        Assert.Equal(["u1", "u2"], (await storage.Users.ListAsync("t", null, 10, Ct)).Value.Select(u => u.UserId));
+        Assert.Equal(new EraseResult(3, true), (await storage.Events.EraseUserAsync("t", "u1", Ct)).Value);
+        Assert.Equal(["c"], (await storage.Events.GetUserHistoryAsync("t", "u2", 10, Ct)).Value.Select(e => e.EventId));
+        Assert.Single((await storage.Events.GetUserHistoryAsync("other", "u1", 10, Ct)).Value);
+        using var check = new SqliteConnection($"Data Source={DbPath}");
+        check.Open();
+        Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM events WHERE user_key NOT IN (SELECT user_key FROM users)"));
+        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+    }
+
+    [Theory]
+    [InlineData(SqliteEventStore.HistorySql)]
+    [InlineData(SqliteQueries.UserSpanSql + " WHERE u.tenant = $tenant AND u.user_id = $user")]
+    public async Task UserReads_SeekTheUserKeyRange_NoScanNoSort(string sql)
+    {
+        await using (var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        {
+            await storage.Events.AppendAsync("t", Events(50), Ct);
+        }
+
+        var plan = QueryPlan(sql, "$tenant", "$user", "$limit");
+
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal) || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("USING COVERING INDEX ix_events_user (user_key=?", StringComparison.Ordinal)
+            || step.Contains("USING INDEX ix_events_user (user_key=?", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -104,22 +162,26 @@ public sealed class SqliteStorageTests : IDisposable
         {
             await storage.Events.AppendAsync("t", Events(50), Ct);
         }
-        using var connection = new SqliteConnection($"Data Source={DbPath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var name in new[] { "$tenant", "$after", "$end", "$limit", "$since" }) command.Parameters.AddWithValue(name, 0);
-        var plan = new List<string>();
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read()) plan.Add(reader.GetString(3));
-        }
+        var plan = QueryPlan(sql, "$tenant", "$after", "$end", "$limit", "$since");
 
         var step = Assert.Single(plan);
         Assert.Contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)", step, StringComparison.Ordinal);
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private List<string> QueryPlan(string sql, params string[] parameters)
+    {
+        using var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        foreach (var name in parameters) command.Parameters.AddWithValue(name, 0);
+        var plan = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) plan.Add(reader.GetString(3));
+        return plan;
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {
