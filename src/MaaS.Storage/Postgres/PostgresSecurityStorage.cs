@@ -41,9 +41,7 @@ public sealed partial class PostgresSecurityStorage : ISecurityStorage
         NpgsqlDataSource dataSource;
         try
         {
-            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            builder.UseLoggerFactory(loggerFactory);
-            dataSource = builder.Build();
+            dataSource = PostgresDataSources.Build(options.ConnectionString, loggerFactory);
         }
         catch (ArgumentException)
         {

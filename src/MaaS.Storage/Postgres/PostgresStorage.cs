@@ -49,9 +49,7 @@ public sealed partial class PostgresStorage : IStorage
         NpgsqlDataSource dataSource;
         try
         {
-            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            builder.UseLoggerFactory(loggerFactory);
-            dataSource = builder.Build();
+            dataSource = PostgresDataSources.Build(options.ConnectionString, loggerFactory);
         }
         catch (ArgumentException)
         {
