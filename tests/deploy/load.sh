@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Throughput and latency (p50/p99) of recommend, sentiment and V2 infer at 1, 16 and 64 connections, against one
 # gateway replica directly and against nginx in front of two, all over PostgreSQL.
-#   tests/deploy/load.sh [seconds per run, default 5]
+#   tests/deploy/load.sh [seconds per run, default 5]     (WARMUP_SECONDS per endpoint before measuring, default 10)
 # Prints a markdown table. Needs wrk, nginx, psql and PostgreSQL (see topology.sh).
 set -euo pipefail
 DURATION="${1:-5}"
@@ -19,8 +19,10 @@ rows=()
 for replicas in 1 2; do
   topology_up "$work" "$replicas"
   if [ "$replicas" = 1 ]; then target="${GATEWAY_URLS%% *}"; label="1 replica (direct)"; else target="$NGINX_URL"; label="2 replicas (nginx)"; fi
-  # Warm-up: JIT, ONNX sessions, connection pools.
-  for s in recommend sentiment infer; do wrk -t1 -c4 -d2s -s "$DEPLOY_DIR/$s.lua" "$target" >/dev/null; done
+  # Warm-up at the highest concurrency measured: tiered JIT (on 2 cores its background compiles took more than 15 s
+  # of a 2 s x 4-connection warm-up and the first cells), ONNX sessions, and connection pools grown to the size the
+  # 64-connection cells use (each new PostgreSQL connection pays a TLS handshake and SCRAM authentication).
+  for s in recommend sentiment infer; do wrk -t2 -c64 -d"${WARMUP_SECONDS:-10}s" -s "$DEPLOY_DIR/$s.lua" "$target" >/dev/null; done
   for s in recommend sentiment infer; do
     for c in 1 16 64; do
       r=$(run_wrk "$target" "$s" "$c")
