@@ -34,6 +34,8 @@ internal enum ApiError
     Unauthorized,
     /// <summary>Credentials lack the permission (403).</summary>
     Forbidden,
+    /// <summary>The path exists but not for this HTTP method (405).</summary>
+    MethodNotAllowed,
     /// <summary>The body is too large (413).</summary>
     PayloadTooLarge,
     /// <summary>The body's Content-Type is not one the endpoint reads (415).</summary>

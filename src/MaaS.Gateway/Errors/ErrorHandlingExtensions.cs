@@ -13,7 +13,7 @@ internal static class ErrorHandlingExtensions
     {
         // Before AddProblemDetails: writers are tried in registration order, and /v2 must get {"error"}.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, V2ProblemDetailsWriter>());
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<V2ExceptionHandler>();
         return services;
@@ -25,6 +25,40 @@ internal static class ErrorHandlingExtensions
         app.UseStatusCodePages();
         return app;
     }
+}
+
+/// <summary>
+/// The framework's own /v1 answers (status-code pages: an unknown path, a wrong method, a wrong Content-Type; a 401/403
+/// from the authorization middleware) get the same <c>code</c> and <c>type</c> as the gateway's errors, so a client
+/// switches on one field. Problems that already carry a code (every <see cref="ApiErrors.Problem(ApiError, string?)"/>)
+/// and statuses without an error value (a 500 from an exception) are left as they are.
+/// </summary>
+internal static class FrameworkProblems
+{
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Extensions.ContainsKey("code") || ForStatus(problem.Status) is not { } error)
+        {
+            return;
+        }
+
+        problem.Extensions["code"] = error.ToString();
+        problem.Type = $"https://maas.dev/errors/{error}";
+        problem.Title = error.Title();
+    }
+
+    private static ApiError? ForStatus(int? status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ApiError.InvalidRequest,
+        StatusCodes.Status401Unauthorized => ApiError.Unauthorized,
+        StatusCodes.Status403Forbidden => ApiError.Forbidden,
+        StatusCodes.Status404NotFound => ApiError.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ApiError.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ApiError.UnsupportedMediaType,
+        _ => null,
+    };
 }
 
 /// <summary>

@@ -37,15 +37,24 @@ public sealed class ErrorShapeTests
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    [Fact]
-    public async Task FrameworkErrors_UnderV1_StillProblemDetails()
+    [Theory]
+    [InlineData("GET", "/v1/nothing/here", null, HttpStatusCode.NotFound, "NotFound")]
+    [InlineData("GET", "/v1/events", null, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
+    [InlineData("POST", "/v1/events", "text/plain", HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType")]
+    public async Task FrameworkErrors_UnderV1_ProblemDetailsWithTheGatewaysCode(string method, string path, string? contentType, HttpStatusCode expected, string code)
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (contentType is not null) request.Content = new StringContent("{}", Encoding.UTF8, contentType);
 
-        var (response, body) = await host.GetJsonAsync("/v1/nothing/here");
+        using var response = await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(404, body!["status"]!.GetValue<int>());
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {response.StatusCode} {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal((int)expected, body!["status"]!.GetValue<int>());
+        Assert.Equal(code, body["code"]?.GetValue<string>());
+        Assert.Equal($"https://maas.dev/errors/{code}", body["type"]?.GetValue<string>());
         Assert.Null(body["error"]);
     }
 
