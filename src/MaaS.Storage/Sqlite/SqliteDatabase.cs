@@ -69,17 +69,21 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             // walking every cached page (pcache1TruncateUnsafe). Until the file reaches 1 GiB that walk runs on almost
             // every commit and grows with the cache: at 32 MiB it was the top SQLite symbol in perf, and 8 MiB was
             // about 7 % faster per batch than 16 or 32 MiB in three interleaved runs of the ingestion harness.
-            // wal_autocheckpoint 8192 pages (32 MiB, default 1000): hot pages (the per-user index leaves, the tail of
-            // the append-ordered indexes) are rewritten by almost every commit; checkpointing less often writes each
-            // of them back to the database file once per checkpoint instead of once per few commits (ingestion
-            // benchmark: ~+10 % events/s, p90 per batch 33 -> 18 ms here). A checkpoint thread of its own (PASSIVE
-            // every 250 ms) was tried and measured no different from this, so the writer checkpoints itself.
+            // wal_autocheckpoint 2048 pages (8 MiB, default 1000): hot pages (the per-user index leaves, the tail of
+            // the append-ordered indexes) are rewritten by almost every commit, and checkpointing less often writes
+            // each of them back once per checkpoint instead of once per few commits. But the commit that runs the
+            // checkpoint waits for it, so its size is the ingestion tail: POST /v1/events p99 per batch was 142 ms at
+            // 8192 pages, 51 at 2048, 31 at 1000 (interleaved runs, same throughput over HTTP); in the store
+            // benchmark 2048 matched 8192 for 25 users per batch and lost ~20 % when every event is a different
+            // user, 1000 lost ~18 % even at 25. A checkpoint thread of its own (PASSIVE every 250 ms) was tried twice
+            // and measured no different from the writer checkpointing itself (likely because on ext4 the next WAL fsync
+            // still waits for the checkpoint's writes to reach the disk).
             // temp_store MEMORY: a savepoint (one per request in a group commit) journals the pages it changes in a
             // statement journal; in a temp file that cost ~10 % of the ingestion time, in memory it is a copy of the
             // ~100 pages a 500-event batch touches.
             var synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             Pragmas(writer, busyMs,
-                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 8192; PRAGMA temp_store = MEMORY;");
+                $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 2048; PRAGMA temp_store = MEMORY;");
             var (from, to) = SqliteMigrations.Apply(writer);
             if (from != to) StorageLog.Migrated(logger, "sqlite", from, to);
             return (new SqliteDatabase(writer, builder.ToString(), busyMs, logger), to);
