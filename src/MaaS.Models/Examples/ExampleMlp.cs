@@ -119,13 +119,16 @@ public static class ExampleMlp
         return builder.ToBytes();
     }
 
-    /// <summary>Writes <c>&lt;root&gt;/example-mlp/model.json</c> and <c>&lt;root&gt;/example-mlp/&lt;version&gt;/model.onnx</c>.</summary>
-    public static void WriteTo(string repositoryRoot, long version = 1)
+    /// <summary>
+    /// Writes <c>&lt;root&gt;/example-mlp/model.json</c> and <c>&lt;root&gt;/example-mlp/&lt;version&gt;/model.onnx</c>
+    /// (the shipped widths, or <paramref name="hiddenSizes"/>).
+    /// </summary>
+    public static void WriteTo(string repositoryRoot, long version = 1, IReadOnlyList<int>? hiddenSizes = null)
     {
         string directory = Path.Combine(repositoryRoot, Name);
         Directory.CreateDirectory(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         File.WriteAllText(Path.Combine(directory, "model.json"), ModelJson);
-        File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx"), BuildOnnx());
+        File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx"), BuildOnnx(hiddenSizes ?? HiddenSizes));
     }
 
     /// <summary>Plain C# forward pass of the shipped model (for tests and benchmarks): returns (logits, probabilities), row-major.</summary>

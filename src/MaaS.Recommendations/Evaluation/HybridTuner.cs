@@ -91,7 +91,8 @@ public static class HybridTuner
         }
 
         var trials = options.Select((o, i) => new HybridTrial(o, folds[i])).ToList();
-        return new HybridTuning(Order(trials, referenceFolds), cfFolds, referenceFolds, [.. seeds], trials.Count(t => Admits(t, referenceFolds)));
+        var (ordered, admitted) = Ordered(trials, referenceFolds);
+        return new HybridTuning(ordered, cfFolds, referenceFolds, [.. seeds], admitted);
     }
 
     /// <summary>New-item slots every admitted blend keeps (the cold-start promise; a product setting, not tuned).</summary>
@@ -114,14 +115,18 @@ public static class HybridTuner
     /// warm validation nDCG and the same tie-breaks; if none is admitted the first of them is the fallback and
     /// <see cref="HybridTuning.Feasible"/> is 0.
     /// </summary>
-    public static IReadOnlyList<HybridTrial> Order(IReadOnlyList<HybridTrial> trials, IReadOnlyList<HybridFold> reference)
+    public static IReadOnlyList<HybridTrial> Order(IReadOnlyList<HybridTrial> trials, IReadOnlyList<HybridFold> reference) =>
+        Ordered(trials, reference).Trials;
+
+    /// <summary><see cref="Order"/>, and how many of the ordered trials (the first ones) the rule admits.</summary>
+    private static (IReadOnlyList<HybridTrial> Trials, int Admitted) Ordered(IReadOnlyList<HybridTrial> trials, IReadOnlyList<HybridFold> reference)
     {
         ArgumentNullException.ThrowIfNull(trials);
         ArgumentNullException.ThrowIfNull(reference);
         var admits = trials.ToLookup(t => Admits(t, reference));
         var admitted = admits[true].OrderByDescending(t => t.ColdRecall).ThenByDescending(t => t.WarmNdcg);
         var rest = admits[false].OrderByDescending(t => t.WarmNdcg);
-        return [.. Settle(admitted), .. Settle(rest)];
+        return ([.. Settle(admitted), .. Settle(rest)], admits[true].Count());
     }
 
     /// <summary>Whether the rule admits a blend (see <see cref="Order"/>).</summary>

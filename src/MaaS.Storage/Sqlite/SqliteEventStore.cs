@@ -14,15 +14,15 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     internal const string StreamSql =
         $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit";
 
+    internal const string StreamSinceSql =
+        $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+
     /// <summary>
     /// A user's latest events. ix_events_user (user_key, ts) carries the rowid, so this is a backward scan of one
     /// key's range, no sort (internal for the query-plan test).
     /// </summary>
     internal const string HistorySql =
         $"SELECT {Columns} FROM events WHERE user_key = ({SqliteQueries.UserKeySql}) ORDER BY ts DESC, seq DESC LIMIT $limit";
-
-    internal const string StreamSinceSql =
-        $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
 
     public async ValueTask<StorageResult<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)

@@ -258,10 +258,7 @@ internal static class ServingLoadTest
     {
         int[] sizes = [.. hidden.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture))];
         string root = Directory.CreateTempSubdirectory("maas-serving-models-").FullName;
-        string folder = Path.Combine(root, ExampleMlp.Name);
-        Directory.CreateDirectory(Path.Combine(folder, "1"));
-        File.WriteAllText(Path.Combine(folder, "model.json"), ExampleMlp.ModelJson);
-        File.WriteAllBytes(Path.Combine(folder, "1", "model.onnx"), ExampleMlp.BuildOnnx(sizes));
+        ExampleMlp.WriteTo(root, hiddenSizes: sizes);
         return root;
     }
 

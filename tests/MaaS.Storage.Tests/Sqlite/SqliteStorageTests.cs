@@ -73,15 +73,7 @@ public sealed class SqliteStorageTests : IDisposable
     [Fact]
     public async Task OpenAsync_VersionOneFile_DropsTenantIndexAndKeepsEventsStreamable()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-            Execute(connection, SqliteMigrations.Script(1));
-            Execute(connection, "INSERT INTO schema_version (version, applied_at) VALUES (1, 0)");
-            Execute(connection, "INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 'i1', 'play', 1, 0)");
-        }
+        WriteOldFile(1, "INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 'i1', 'play', 1, 0)");
 
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
         await storage.Events.AppendAsync("t", [Event("new")], Ct);
@@ -98,26 +90,17 @@ public sealed class SqliteStorageTests : IDisposable
     [Fact]
     public async Task OpenAsync_VersionTwoFile_KeysUsersAndKeepsHistoriesSpansAndErasure()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-            Execute(connection, SqliteMigrations.Script(1));
-            Execute(connection, SqliteMigrations.Script(2));
-            Execute(connection, "INSERT INTO schema_version (version, applied_at) VALUES (1, 0), (2, 0)");
-            // Version 2 rows: the same user id in two tenants, and u2 in t only. Minutes from T0 as Unix ms.
-            var t0 = T0.ToUnixTimeMilliseconds();
-            Execute(connection, $"""
-                INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES
-                    ('t', 'a', 'u1', 'i1', 'play', 1, {t0 + 60_000}),
-                    ('t', 'b', 'u1', 'i2', 'play', 1, {t0 + 180_000}),
-                    ('other', 'a', 'u1', 'i9', 'play', 1, {t0}),
-                    ('t', 'c', 'u2', 'i3', 'like', 1, {t0 + 120_000});
-                INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES
-                    ('t', 'u1', {t0 + 60_000}, {t0 + 180_000}), ('other', 'u1', {t0}, {t0}), ('t', 'u2', {t0 + 120_000}, {t0 + 120_000});
-                """);
-        }
+        // Version 2 rows: the same user id in two tenants, and u2 in t only. Minutes from T0 as Unix ms.
+        var t0 = T0.ToUnixTimeMilliseconds();
+        WriteOldFile(2, $"""
+            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES
+                ('t', 'a', 'u1', 'i1', 'play', 1, {t0 + 60_000}),
+                ('t', 'b', 'u1', 'i2', 'play', 1, {t0 + 180_000}),
+                ('other', 'a', 'u1', 'i9', 'play', 1, {t0}),
+                ('t', 'c', 'u2', 'i3', 'like', 1, {t0 + 120_000});
+            INSERT INTO users (tenant, user_id, first_seen, last_seen) VALUES
+                ('t', 'u1', {t0 + 60_000}, {t0 + 180_000}), ('other', 'u1', {t0}, {t0}), ('t', 'u2', {t0 + 120_000}, {t0 + 120_000});
+            """);
 
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
         await storage.Events.AppendAsync("t", [Event("d", item: "i4", minutes: 5)], Ct);
@@ -181,6 +164,21 @@ public sealed class SqliteStorageTests : IDisposable
         using var reader = command.ExecuteReader();
         while (reader.Read()) plan.Add(reader.GetString(3));
         return plan;
+    }
+
+    /// <summary>A file as version <paramref name="version"/> of the schema left it, holding <paramref name="rows"/>.</summary>
+    private void WriteOldFile(int version, string rows)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        connection.Open();
+        Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+        for (var v = 1; v <= version; v++)
+        {
+            Execute(connection, SqliteMigrations.Script(v));
+            Execute(connection, $"INSERT INTO schema_version (version, applied_at) VALUES ({v}, 0)");
+        }
+        Execute(connection, rows);
     }
 
     private static void Execute(SqliteConnection connection, string sql)
