@@ -36,7 +36,7 @@ internal static class ImportCommand
             var opened = await StorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
             if (!opened.TryGetValue(out var storage, out var openError))
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"import: storage: {openError.Kind}: {openError.Message}").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"import: storage: {openError.Code}: {openError.Message}").ConfigureAwait(false);
                 return 3;
             }
             await using (storage.ConfigureAwait(false))
@@ -46,7 +46,7 @@ internal static class ImportCommand
                 var items = await storage.Catalog.UpsertAsync(tenant, data.Items, ct).ConfigureAwait(false);
                 if (!items.IsSuccess)
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {items.Error.Kind}: {items.Error.Message}").ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {items.Error.Code}: {items.Error.Message}").ConfigureAwait(false);
                     return 1;
                 }
                 long inserted = 0;
@@ -55,7 +55,7 @@ internal static class ImportCommand
                     var appended = await storage.Events.AppendAsync(tenant, chunk, ct).ConfigureAwait(false);
                     if (!appended.TryGetValue(out var done, out var error))
                     {
-                        await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {error.Kind}: {error.Message}").ConfigureAwait(false);
+                        await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {error.Code}: {error.Message}").ConfigureAwait(false);
                         return 1;
                     }
                     inserted += done.Inserted;
@@ -114,7 +114,7 @@ internal static class ImportCommand
         var storageResult = await StorageFactory.OpenAsync(options, cancellationToken: ct).ConfigureAwait(false);
         if (!storageResult.TryGetValue(out var storage, out var storageError))
         {
-            await error.WriteLineAsync($"import: storage: {storageError.Kind}: {storageError.Message}").ConfigureAwait(false);
+            await error.WriteLineAsync($"import: storage: {storageError.Code}: {storageError.Message}").ConfigureAwait(false);
             return 3;
         }
         await using (storage.ConfigureAwait(false))
@@ -132,8 +132,8 @@ internal static class ImportCommand
             var result = await MovieLensImporter.ImportAsync(reader, storage, tenant, batchSize, progress, ct).ConfigureAwait(false);
             if (!result.TryGetValue(out var done, out var importError))
             {
-                var failures = importError.Failures.Count > 0 ? $" ({string.Join("; ", importError.Failures.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
-                await error.WriteLineAsync($"import: {importError.Kind}: {importError.Message}{failures}").ConfigureAwait(false);
+                var failures = importError.Problems.Count > 0 ? $" ({string.Join("; ", importError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+                await error.WriteLineAsync($"import: {importError.Code}: {importError.Message}{failures}").ConfigureAwait(false);
                 return 1;
             }
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

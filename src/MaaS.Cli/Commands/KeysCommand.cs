@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.CommandLine;
 using System.Globalization;
 using MaaS.Storage.Abstractions;
@@ -114,7 +115,7 @@ internal static class KeysCommand
         var opened = await SecurityStorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
         if (!opened.TryGetValue(out var storage, out var error))
         {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"keys: storage: {error.Kind}: {error.Message}").ConfigureAwait(false);
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"keys: storage: {error.Code}: {error.Message}").ConfigureAwait(false);
             return 3;
         }
 
@@ -124,11 +125,11 @@ internal static class KeysCommand
         }
     }
 
-    private static int Fail(ParseResult parse, StorageError error)
+    private static int Fail(ParseResult parse, Error error)
     {
-        string detail = error.Failures.Count > 0 ? string.Join("; ", error.Failures.Select(f => $"{f.Field} {f.Reason}")) : error.Message;
-        parse.InvocationConfiguration.Error.WriteLine($"keys: {error.Kind}: {detail}");
-        return error.Kind == StorageErrorKind.Unavailable ? 3 : 1;
+        string detail = error.Problems.Count > 0 ? string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}")) : error.Message;
+        parse.InvocationConfiguration.Error.WriteLine($"keys: {error.Code}: {detail}");
+        return error.Code == ErrorCode.DependencyUnavailable ? 3 : 1;
     }
 
     /// <summary>Which store and tenant: the same options as <c>maas import</c>.</summary>

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using MaaS.Models.Inference;
 using Microsoft.AspNetCore.Mvc;
@@ -5,8 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace MaaS.Gateway.Errors;
 
 /// <summary>
-/// The one mapping from error values to HTTP: status codes and titles for <see cref="ApiError"/>, the translation from
-/// <see cref="ModelFailure"/>, and ProblemDetails results for /v1 endpoints.
+/// The one mapping from error values to HTTP: status codes and titles for <see cref="ErrorCode"/>, and ProblemDetails
+/// results for /v1 endpoints.
 /// </summary>
 internal static class ApiErrors
 {
@@ -14,71 +15,56 @@ internal static class ApiErrors
     public const int RetryAfterSeconds = 1;
 
     /// <summary>HTTP status code of an error.</summary>
-    public static int StatusCode(this ApiError error) => error switch
+    public static int StatusCode(this ErrorCode error) => error switch
     {
-        ApiError.InvalidRequest or ApiError.Unsupported => StatusCodes.Status400BadRequest,
-        ApiError.Unauthorized => StatusCodes.Status401Unauthorized,
-        ApiError.Forbidden => StatusCodes.Status403Forbidden,
-        ApiError.ModelNotFound or ApiError.VersionNotFound or ApiError.NotFound => StatusCodes.Status404NotFound,
-        ApiError.Conflict => StatusCodes.Status409Conflict,
-        ApiError.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
-        ApiError.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        ApiError.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        ApiError.Overloaded or ApiError.RateLimited => StatusCodes.Status429TooManyRequests,
-        ApiError.ClientClosedRequest => 499,
-        ApiError.InferenceFailed => StatusCodes.Status500InternalServerError,
-        ApiError.ModelNotReady or ApiError.DependencyUnavailable => StatusCodes.Status503ServiceUnavailable,
-        ApiError.Timeout => StatusCodes.Status504GatewayTimeout,
+        ErrorCode.InvalidRequest or ErrorCode.Unsupported => StatusCodes.Status400BadRequest,
+        ErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
+        ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCode.ModelNotFound or ErrorCode.VersionNotFound or ErrorCode.NotFound => StatusCodes.Status404NotFound,
+        ErrorCode.Conflict => StatusCodes.Status409Conflict,
+        ErrorCode.MethodNotAllowed => StatusCodes.Status405MethodNotAllowed,
+        ErrorCode.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCode.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorCode.Overloaded or ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        ErrorCode.ClientClosedRequest => 499,
+        ErrorCode.InferenceFailed => StatusCodes.Status500InternalServerError,
+        ErrorCode.ModelNotReady or ErrorCode.DependencyUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.Timeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
     };
 
     /// <summary>Short, stable title of an error (ProblemDetails <c>title</c>).</summary>
-    public static string Title(this ApiError error) => error switch
+    public static string Title(this ErrorCode error) => error switch
     {
-        ApiError.InvalidRequest => "Invalid request",
-        ApiError.ModelNotFound => "Model not found",
-        ApiError.VersionNotFound => "Model version not found",
-        ApiError.NotFound => "Not found",
-        ApiError.ModelNotReady => "Model not ready",
-        ApiError.Overloaded => "Model overloaded",
-        ApiError.RateLimited => "Too many requests",
-        ApiError.Timeout => "Inference timed out",
-        ApiError.ClientClosedRequest => "Client closed request",
-        ApiError.InferenceFailed => "Inference failed",
-        ApiError.Unsupported => "Operation not supported",
-        ApiError.Conflict => "Conflict",
-        ApiError.Unauthorized => "Unauthorized",
-        ApiError.Forbidden => "Forbidden",
-        ApiError.MethodNotAllowed => "Method not allowed",
-        ApiError.PayloadTooLarge => "Payload too large",
-        ApiError.UnsupportedMediaType => "Unsupported media type",
-        ApiError.DependencyUnavailable => "Dependency unavailable",
+        ErrorCode.InvalidRequest => "Invalid request",
+        ErrorCode.ModelNotFound => "Model not found",
+        ErrorCode.VersionNotFound => "Model version not found",
+        ErrorCode.NotFound => "Not found",
+        ErrorCode.ModelNotReady => "Model not ready",
+        ErrorCode.Overloaded => "Model overloaded",
+        ErrorCode.RateLimited => "Too many requests",
+        ErrorCode.Timeout => "Inference timed out",
+        ErrorCode.ClientClosedRequest => "Client closed request",
+        ErrorCode.InferenceFailed => "Inference failed",
+        ErrorCode.Unsupported => "Operation not supported",
+        ErrorCode.Conflict => "Conflict",
+        ErrorCode.Unauthorized => "Unauthorized",
+        ErrorCode.Forbidden => "Forbidden",
+        ErrorCode.MethodNotAllowed => "Method not allowed",
+        ErrorCode.PayloadTooLarge => "Payload too large",
+        ErrorCode.UnsupportedMediaType => "Unsupported media type",
+        ErrorCode.DependencyUnavailable => "Dependency unavailable",
         _ => "Error",
     };
 
     /// <summary>True for errors that tell the client to retry later (a Retry-After header is added).</summary>
-    public static bool IsRetryable(this ApiError error) => error is ApiError.Overloaded or ApiError.RateLimited;
-
-    /// <summary>The API error of a model failure.</summary>
-    public static ApiError FromModel(ModelFailure failure) => failure switch
-    {
-        ModelFailure.ModelNotFound => ApiError.ModelNotFound,
-        ModelFailure.VersionNotFound => ApiError.VersionNotFound,
-        ModelFailure.NotReady => ApiError.ModelNotReady,
-        ModelFailure.InvalidInput => ApiError.InvalidRequest,
-        ModelFailure.Overloaded => ApiError.Overloaded,
-        ModelFailure.Timeout => ApiError.Timeout,
-        ModelFailure.Cancelled => ApiError.ClientClosedRequest,
-        ModelFailure.Unsupported => ApiError.Unsupported,
-        ModelFailure.RepositoryError => ApiError.InvalidRequest,
-        _ => ApiError.InferenceFailed,
-    };
+    public static bool IsRetryable(this ErrorCode error) => error is ErrorCode.Overloaded or ErrorCode.RateLimited;
 
     /// <summary>A ProblemDetails result (/v1) for an error; adds Retry-After to 429s.</summary>
-    public static IResult Problem(ApiError error, string? detail = null) => Problem(error, detail, null);
+    public static IResult Problem(ErrorCode error, string? detail = null) => Problem(error, detail, null);
 
     /// <summary>A ProblemDetails result (/v1) listing every broken rule under <c>errors</c> (when given); adds Retry-After to 429s.</summary>
-    public static IResult Problem(ApiError error, string? detail, IReadOnlyList<Contracts.V1.FieldProblem>? errors)
+    public static IResult Problem(ErrorCode error, string? detail, IReadOnlyList<FieldProblem>? errors)
     {
         var problem = new ProblemDetails
         {
@@ -97,9 +83,18 @@ internal static class ApiErrors
         return error.IsRetryable() ? new RetryAfterResult(result, RetryAfterSeconds) : result;
     }
 
-    /// <summary>A ProblemDetails result (/v1) for a failed model operation.</summary>
-    public static IResult Problem<T>(ModelResult<T> failed) =>
-        Problem(FromModel(failed.Failure), failed.Message);
+    /// <summary>The ProblemDetails result (/v1) of an error, with its field problems.</summary>
+    public static IResult Problem(Error error) => Problem(error.Code, error.Message, error.Problems);
+
+    /// <summary>200 with the value written by source-generated JSON (nulls left out), or the ProblemDetails of the failure.</summary>
+    public static IResult ToResult<T>(this Result<T> result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> json) =>
+        result.TryGetValue(out var value, out var error) ? TypedResults.Json(value, json) : Problem(error);
+
+    /// <summary>The ProblemDetails result (/v1) of an error, with its field problems.</summary>
+    public static IResult ToProblem(this Error error) => Problem(error);
+
+    /// <summary>The ProblemDetails result (/v1) of a failed operation.</summary>
+    public static IResult Problem<T>(Result<T> failed) => Problem(failed.Error ?? throw new ArgumentException("not a failure", nameof(failed)));
 }
 
 /// <summary>Wraps a result and adds <c>Retry-After</c>.</summary>

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.Json;
 
 namespace MaaS.Gateway.Errors;
@@ -8,11 +9,11 @@ namespace MaaS.Gateway.Errors;
 /// </summary>
 internal static class BadRequests
 {
-    public static ApiError Error(BadHttpRequestException exception) => exception.StatusCode switch
+    public static ErrorCode Error(BadHttpRequestException exception) => exception.StatusCode switch
     {
-        StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
-        StatusCodes.Status415UnsupportedMediaType => ApiError.UnsupportedMediaType,
-        _ => ApiError.InvalidRequest,
+        StatusCodes.Status413PayloadTooLarge => ErrorCode.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCode.UnsupportedMediaType,
+        _ => ErrorCode.InvalidRequest,
     };
 
     /// <summary>

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,7 +31,7 @@ internal static class ErrorHandlingExtensions
 /// <summary>
 /// The framework's own /v1 answers (status-code pages: an unknown path, a wrong method, a wrong Content-Type; a 401/403
 /// from the authorization middleware) get the same <c>code</c> and <c>type</c> as the gateway's errors, so a client
-/// switches on one field. Problems that already carry a code (every <see cref="ApiErrors.Problem(ApiError, string?)"/>)
+/// switches on one field. Problems that already carry a code (every <see cref="ApiErrors.Problem(ErrorCode, string?)"/>)
 /// and statuses without an error value (a 500 from an exception) are left as they are.
 /// </summary>
 internal static class FrameworkProblems
@@ -48,15 +49,15 @@ internal static class FrameworkProblems
         problem.Title = error.Title();
     }
 
-    private static ApiError? ForStatus(int? status) => status switch
+    private static ErrorCode? ForStatus(int? status) => status switch
     {
-        StatusCodes.Status400BadRequest => ApiError.InvalidRequest,
-        StatusCodes.Status401Unauthorized => ApiError.Unauthorized,
-        StatusCodes.Status403Forbidden => ApiError.Forbidden,
-        StatusCodes.Status404NotFound => ApiError.NotFound,
-        StatusCodes.Status405MethodNotAllowed => ApiError.MethodNotAllowed,
-        StatusCodes.Status413PayloadTooLarge => ApiError.PayloadTooLarge,
-        StatusCodes.Status415UnsupportedMediaType => ApiError.UnsupportedMediaType,
+        StatusCodes.Status400BadRequest => ErrorCode.InvalidRequest,
+        StatusCodes.Status401Unauthorized => ErrorCode.Unauthorized,
+        StatusCodes.Status403Forbidden => ErrorCode.Forbidden,
+        StatusCodes.Status404NotFound => ErrorCode.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ErrorCode.MethodNotAllowed,
+        StatusCodes.Status413PayloadTooLarge => ErrorCode.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCode.UnsupportedMediaType,
         _ => null,
     };
 }

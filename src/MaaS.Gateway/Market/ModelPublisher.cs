@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MaaS.Gateway.Errors;
@@ -5,16 +6,6 @@ using MaaS.Models.Registry;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Gateway.Market;
-
-/// <summary>Outcome of a market operation: the value, or an error value with a message for the caller.</summary>
-internal readonly record struct MarketResult<T>(T? Value, ApiError? Error, string? Message)
-{
-    public bool IsSuccess => Error is null;
-
-    public static MarketResult<T> Ok(T value) => new(value, null, null);
-
-    public static MarketResult<T> Fail(ApiError error, string message) => new(default, error, message);
-}
 
 /// <summary>A published version.</summary>
 internal sealed record PublishedVersion(string Name, long Version, string Owner, ModelVisibility Visibility);
@@ -33,7 +24,7 @@ internal sealed partial class ModelPublisher(
 
     private IModelCatalogueStore Store => services.GetRequiredService<IModelCatalogueStore>();
 
-    public async Task<MarketResult<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
+    public async Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
     {
         if (ModelCard.Parse(cardJson, out var cardProblems) is not { } card)
         {
@@ -61,7 +52,7 @@ internal sealed partial class ModelPublisher(
         }
     }
 
-    private async Task<MarketResult<PublishedVersion>> PublishLockedAsync(
+    private async Task<Result<PublishedVersion>> PublishLockedAsync(
         string tenant, ModelCard card, OnnxFacts facts, byte[] onnx, CancellationToken cancellationToken)
     {
         string root = registry.RepositoryPath;
@@ -76,7 +67,7 @@ internal sealed partial class ModelPublisher(
         var claimed = await Store.ClaimAsync(tenant, card.Name, card.Visibility, cancellationToken);
         if (!claimed.IsSuccess)
         {
-            return MarketResult<PublishedVersion>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable; nothing was published");
+            return Result<PublishedVersion>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable; nothing was published");
         }
 
         if (claimed.Value.Owner != tenant)
@@ -117,13 +108,13 @@ internal sealed partial class ModelPublisher(
             var state = loaded.IsSuccess ? loaded.Value!.FindVersion(version) : null;
             if (state is not { State: ModelVersionState.Ready })
             {
-                string reason = state?.Reason ?? loaded.Message ?? "unknown reason";
+                string reason = state?.Reason ?? loaded.Error?.Message ?? "unknown reason";
                 await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous);
                 return Invalid($"the model did not load: {reason}");
             }
 
             LogPublished(logger, card.Name, version, tenant);
-            return MarketResult<PublishedVersion>.Ok(new PublishedVersion(card.Name, version, tenant, card.Visibility));
+            return Result<PublishedVersion>.Ok(new PublishedVersion(card.Name, version, tenant, card.Visibility));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
@@ -137,7 +128,7 @@ internal sealed partial class ModelPublisher(
                 await RestoreListingAsync(tenant, card.Name, previous);
             }
 
-            return MarketResult<PublishedVersion>.Fail(ApiError.DependencyUnavailable, "the model could not be written to the repository; nothing was published");
+            return Result<PublishedVersion>.Fail(ErrorCode.DependencyUnavailable, "the model could not be written to the repository; nothing was published");
         }
         finally
         {
@@ -146,16 +137,16 @@ internal sealed partial class ModelPublisher(
     }
 
     /// <summary>Shares the tenant's model with another tenant (404 when the caller cannot see it, 403 when it does not own it).</summary>
-    public async Task<MarketResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, bool share, CancellationToken cancellationToken)
+    public async Task<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, bool share, CancellationToken cancellationToken)
     {
-        if (OwnerCheck<ModelListing>(tenant, name) is { } refused)
+        if (OwnerCheck(tenant, name) is { } refused)
         {
             return refused;
         }
 
         if (access.Find(name) is null)
         {
-            return MarketResult<ModelListing>.Fail(ApiError.Unsupported, $"model '{name}' is a bundled model; only published models can be shared");
+            return Result<ModelListing>.Fail(ErrorCode.Unsupported, $"model '{name}' is a bundled model; only published models can be shared");
         }
 
         var result = share
@@ -163,35 +154,35 @@ internal sealed partial class ModelPublisher(
             : await Store.UnshareAsync(tenant, name, grantee, cancellationToken);
         if (!result.IsSuccess)
         {
-            return result.Error.Kind == StorageErrorKind.InvalidInput
-                ? MarketResult<ModelListing>.Fail(ApiError.InvalidRequest, result.Error.Message)
-                : MarketResult<ModelListing>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable");
+            return result.Error.Code == ErrorCode.InvalidRequest
+                ? Result<ModelListing>.Fail(ErrorCode.InvalidRequest, result.Error.Message)
+                : Result<ModelListing>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable");
         }
 
         access.Set(result.Value);
-        return MarketResult<ModelListing>.Ok(result.Value);
+        return Result<ModelListing>.Ok(result.Value);
     }
 
     /// <summary>Unloads the tenant's published model, removes its folder and its listing.</summary>
-    public async Task<MarketResult<string>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken)
+    public async Task<Result<string>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken)
     {
-        if (OwnerCheck<string>(tenant, name) is { } refused)
+        if (OwnerCheck(tenant, name) is { } refused)
         {
             return refused;
         }
 
         if (access.Find(name) is null)
         {
-            return MarketResult<string>.Fail(ApiError.Unsupported, $"model '{name}' is a bundled model; remove it from the repository folder instead");
+            return Result<string>.Fail(ErrorCode.Unsupported, $"model '{name}' is a bundled model; remove it from the repository folder instead");
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
             var deleted = await Store.DeleteAsync(tenant, name, cancellationToken);
-            if (!deleted.IsSuccess && deleted.Error.Kind != StorageErrorKind.NotFound)
+            if (!deleted.IsSuccess && deleted.Error.Code != ErrorCode.NotFound)
             {
-                return MarketResult<string>.Fail(ApiError.DependencyUnavailable, "the model catalogue is unavailable; nothing was deleted");
+                return Result<string>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable; nothing was deleted");
             }
 
             await registry.UnloadModelAsync(name, CancellationToken.None);
@@ -207,7 +198,7 @@ internal sealed partial class ModelPublisher(
             await registry.PollAsync(CancellationToken.None);
             access.Remove(name);
             LogDeleted(logger, name, tenant);
-            return MarketResult<string>.Ok(name);
+            return Result<string>.Ok(name);
         }
         finally
         {
@@ -215,16 +206,16 @@ internal sealed partial class ModelPublisher(
         }
     }
 
-    private MarketResult<T>? OwnerCheck<T>(string tenant, string name)
+    private Error? OwnerCheck(string tenant, string name)
     {
         if (!ModelListing.IsValidName(name) || registry.GetModel(name) is null || !access.CanSee(tenant, name))
         {
-            return MarketResult<T>.Fail(ApiError.ModelNotFound, $"unknown model: '{name}'");
+            return new Error(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
 
         return access.IsOwner(tenant, name)
             ? null
-            : MarketResult<T>.Fail(ApiError.Forbidden, $"model '{name}' belongs to another tenant");
+            : new Error(ErrorCode.Forbidden, $"model '{name}' belongs to another tenant");
     }
 
     private async Task RollBackAsync(
@@ -325,10 +316,10 @@ internal sealed partial class ModelPublisher(
         }
     }
 
-    private static MarketResult<PublishedVersion> Invalid(string message) => MarketResult<PublishedVersion>.Fail(ApiError.InvalidRequest, message);
+    private static Result<PublishedVersion> Invalid(string message) => Result<PublishedVersion>.Fail(ErrorCode.InvalidRequest, message);
 
-    private static MarketResult<PublishedVersion> Taken(string name) =>
-        MarketResult<PublishedVersion>.Fail(ApiError.Conflict, $"the model name '{name}' is taken; choose another name");
+    private static Result<PublishedVersion> Taken(string name) =>
+        Result<PublishedVersion>.Fail(ErrorCode.Conflict, $"the model name '{name}' is taken; choose another name");
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Published model {Model} version {Version} for tenant {Tenant}")]
     private static partial void LogPublished(ILogger logger, string model, long version, string tenant);

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Hosting;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
@@ -27,28 +28,28 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
 
     public IReadOnlyList<RepositoryIndexEntry> GetIndex() => Tenant is { } t ? [.. inner.GetIndex().Where(e => access.CanSee(t, e.Name))] : inner.GetIndex();
 
-    public ModelResult<ModelLease> Acquire(string name, long? version = null) =>
-        Visible(name) ? inner.Acquire(name, version) : ModelResult<ModelLease>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+    public Result<ModelLease> Acquire(string name, long? version = null) =>
+        Visible(name) ? inner.Acquire(name, version) : Result<ModelLease>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
 
-    public Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
+    public Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
 
-    public Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default) =>
+    public Task<Result<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.UnloadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
 
-    public Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
+    public Task<Result<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.LoadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
 
-    public Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
+    public Task<Result<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.UnloadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
 
-    public Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
+    public Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Hidden<ModelInfo>(name);
 
     private string? Tenant => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user.GetTenant() : null;
 
     private bool Visible(string name) => Tenant is not { } t || access.CanSee(t, name);
 
-    private static Task<ModelResult<T>> Hidden<T>(string name) =>
-        Task.FromResult(ModelResult<T>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository"));
+    private static Task<Result<T>> Hidden<T>(string name) =>
+        Task.FromResult(Result<T>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository"));
 }

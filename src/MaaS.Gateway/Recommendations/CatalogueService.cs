@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Storage.Abstractions;
@@ -8,16 +9,16 @@ namespace MaaS.Gateway.Recommendations;
 /// its content index (recommendable at once, before any CF rebuild). Thread-safe.</summary>
 internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants, CatalogueFeatures features)
 {
-    public async ValueTask<Outcome<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
+    public async ValueTask<Result<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
     {
         if (request?.Items is not { Count: > 0 } input)
         {
-            return Outcome<ItemBatchResponse>.Invalid([new FieldProblem(-1, "items", "must hold at least one item")]);
+            return Error.Invalid([new FieldProblem(-1, "items", "must hold at least one item")]);
         }
 
         if (input.Count > StorageLimits.MaxBatchSize)
         {
-            return Outcome<ItemBatchResponse>.Fail(ApiError.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} items per batch");
+            return new Error(ErrorCode.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} items per batch");
         }
 
         var items = new CatalogItem[input.Count];
@@ -57,15 +58,15 @@ internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenan
 
         if (problems is not null)
         {
-            return Outcome<ItemBatchResponse>.Invalid(problems);
+            return Error.Invalid(problems);
         }
 
         var written = await catalog.UpsertAsync(tenant, items, cancellationToken).ConfigureAwait(false);
         if (!written.TryGetValue(out int count, out var error))
         {
-            return error.Kind == StorageErrorKind.InvalidInput
-                ? Outcome<ItemBatchResponse>.Invalid([.. error.Failures.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{f.Field}", f.Reason))])
-                : Outcome<ItemBatchResponse>.Fail(ApiError.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
+            return error.Code == ErrorCode.InvalidRequest
+                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{f.Field}", f.Reason))])
+                : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
         }
 
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
@@ -76,22 +77,22 @@ internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenan
 
         state.InvalidateAvailability();
         state.UpsertContent(items, features);
-        return Outcome<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
+        return Result<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
     }
 
-    public async ValueTask<Outcome<ItemResponse>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken)
+    public async ValueTask<Result<ItemResponse>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken)
     {
         var read = await catalog.GetAsync(tenant, itemId, cancellationToken).ConfigureAwait(false);
         if (read.TryGetValue(out var item, out var error))
         {
-            return Outcome<ItemResponse>.Ok(CatalogueMapping.ToResponse(item));
+            return Result<ItemResponse>.Ok(CatalogueMapping.ToResponse(item));
         }
 
-        return error.Kind switch
+        return error.Code switch
         {
-            StorageErrorKind.NotFound => Outcome<ItemResponse>.Fail(ApiError.NotFound, "unknown item"),
-            StorageErrorKind.InvalidInput => Outcome<ItemResponse>.Invalid(RecommendationService.Problems(error, "id")),
-            _ => Outcome<ItemResponse>.Fail(ApiError.DependencyUnavailable, "the catalogue store is unavailable"),
+            ErrorCode.NotFound => new Error(ErrorCode.NotFound, "unknown item"),
+            ErrorCode.InvalidRequest => Error.Invalid(RecommendationService.Problems(error, "id")),
+            _ => new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable"),
         };
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Storage.Abstractions;
@@ -14,16 +15,16 @@ internal sealed partial class EventIngestion(
     /// <summary>How far in the future a timestamp may lie (clock skew between app and gateway).</summary>
     private static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
 
-    public async ValueTask<Outcome<EventBatchResponse>> AppendAsync(string tenant, EventBatchRequest? request, CancellationToken cancellationToken)
+    public async ValueTask<Result<EventBatchResponse>> AppendAsync(string tenant, EventBatchRequest? request, CancellationToken cancellationToken)
     {
         if (request?.Events is not { Count: > 0 } input)
         {
-            return Outcome<EventBatchResponse>.Invalid([new FieldProblem(-1, "events", "must hold at least one event")]);
+            return Error.Invalid([new FieldProblem(-1, "events", "must hold at least one event")]);
         }
 
         if (input.Count > StorageLimits.MaxBatchSize)
         {
-            return Outcome<EventBatchResponse>.Fail(ApiError.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} events per batch");
+            return new Error(ErrorCode.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} events per batch");
         }
 
         var now = time.GetUtcNow();
@@ -49,24 +50,24 @@ internal sealed partial class EventIngestion(
 
         if (problems is not null)
         {
-            return Outcome<EventBatchResponse>.Invalid(problems);
+            return Error.Invalid(problems);
         }
 
         var appended = await events.AppendAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
         if (!appended.TryGetValue(out var result, out var error))
         {
-            if (error.Kind == StorageErrorKind.InvalidInput)
+            if (error.Code == ErrorCode.InvalidRequest)
             {
-                return Outcome<EventBatchResponse>.Invalid(
-                    [.. error.Failures.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"events[{f.Index}].{Camel(f.Field)}", f.Reason))]);
+                return Error.Invalid(
+                    [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"events[{f.Index}].{Camel(f.Field)}", f.Reason))]);
             }
 
             LogAppendFailed(logger, input.Count);
-            return Outcome<EventBatchResponse>.Fail(ApiError.DependencyUnavailable, "the event store is unavailable; nothing was stored");
+            return new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable; nothing was stored");
         }
 
         await NoteAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
-        return Outcome<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates));
+        return Result<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates));
     }
 
     private async ValueTask NoteAsync(string tenant, InteractionEvent[] batch, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Diagnostics;
 using System.Globalization;
 using MaaS.Gateway.Contracts.V1;
@@ -42,7 +43,7 @@ internal sealed partial class IndexBuilder(
     /// <summary>Distinct genres an index can filter on (ItemCatalog.MaxGenres in MaaS.Recommendations).</summary>
     private const int MaxIndexGenres = 64;
 
-    public async Task<Outcome<RebuildResponse>> BuildAsync(string tenant, CancellationToken cancellationToken)
+    public async Task<Result<RebuildResponse>> BuildAsync(string tenant, CancellationToken cancellationToken)
     {
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         await state.BuildGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -56,7 +57,7 @@ internal sealed partial class IndexBuilder(
         }
     }
 
-    private async Task<Outcome<RebuildResponse>> BuildLockedAsync(TenantState state, CancellationToken cancellationToken)
+    private async Task<Result<RebuildResponse>> BuildLockedAsync(TenantState state, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var builtAt = DateTimeOffset.UtcNow;
@@ -99,12 +100,12 @@ internal sealed partial class IndexBuilder(
         {
             state.Dirty = true;
             LogReadFailed(logger, e);
-            return Outcome<RebuildResponse>.Fail(ApiError.DependencyUnavailable, "the event store could not be read");
+            return new Error(ErrorCode.DependencyUnavailable, "the event store could not be read");
         }
 
         if (list.Count == 0 && metadata.Count == 0)
         {
-            return Outcome<RebuildResponse>.Fail(ApiError.Conflict, "the tenant has no events or items yet; nothing to build from");
+            return new Error(ErrorCode.Conflict, "the tenant has no events or items yet; nothing to build from");
         }
 
         var settings = BuildSettings();
@@ -117,7 +118,7 @@ internal sealed partial class IndexBuilder(
         {
             state.Dirty = true;
             LogBuildFailed(logger, e);
-            return Outcome<RebuildResponse>.Fail(ApiError.InferenceFailed, "the index build failed; the serving version is kept");
+            return new Error(ErrorCode.InferenceFailed, "the index build failed; the serving version is kept");
         }
 
         var stats = new IndexStats(total, users.Count, builtAt, itemEvents);
@@ -126,8 +127,8 @@ internal sealed partial class IndexBuilder(
         var loaded = await models.Registry.LoadVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (!loaded.IsSuccess)
         {
-            LogLoadFailed(logger, name, version, loaded.Message);
-            return Outcome<RebuildResponse>.Fail(ApiError.InferenceFailed, $"the new index version {version} did not load");
+            LogLoadFailed(logger, name, version, loaded.Error?.Message);
+            return new Error(ErrorCode.InferenceFailed, $"the new index version {version} did not load");
         }
 
         foreach (string id in state.NewItemEvents.Keys)
@@ -141,7 +142,7 @@ internal sealed partial class IndexBuilder(
         await RetireAsync(name, version, cancellationToken).ConfigureAwait(false);
         double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogBuilt(logger, name, version, index.ItemCount, total, users.Count, ms);
-        return Outcome<RebuildResponse>.Ok(new RebuildResponse(name, version, index.ItemCount, total, users.Count, index.NeighbourCount, ms));
+        return Result<RebuildResponse>.Ok(new RebuildResponse(name, version, index.ItemCount, total, users.Count, index.NeighbourCount, ms));
     }
 
     private IndexBuildOptions BuildSettings()

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
@@ -100,13 +101,13 @@ internal sealed partial class IndexRebuildService(
         try
         {
             var built = await _builder!.BuildAsync(tenant, cancellationToken).ConfigureAwait(false);
-            if (built.Error == Errors.ApiError.Conflict)
+            if (built.Error?.Code == ErrorCode.Conflict)
             {
                 LogNothingToBuild(logger, tenant);
             }
             else if (!built.IsSuccess)
             {
-                LogBuildFailed(logger, tenant, built.Detail, null);
+                LogBuildFailed(logger, tenant, built.Error.Message, null);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
@@ -29,7 +30,7 @@ internal sealed class RecommendationModels : IAsyncDisposable
     public static string ModelName(string tenant) => "itemcf-" + tenant;
 
     /// <summary>A lease on the tenant's serving index; the caller disposes it. Fails when none is built yet.</summary>
-    public ModelResult<ModelLease> Acquire(string tenant) => Registry.Acquire(ModelName(tenant));
+    public Result<ModelLease> Acquire(string tenant) => Registry.Acquire(ModelName(tenant));
 
     public ValueTask DisposeAsync() => Registry.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Recommendations.Hybrid;
@@ -31,11 +32,11 @@ internal sealed partial class RecommendationService(
     /// <summary>Most ids in <c>items</c>, <c>excludeIds</c> or <c>genres</c>.</summary>
     public const int MaxListLength = 1_000;
 
-    public async ValueTask<Outcome<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest request, CancellationToken cancellationToken)
+    public async ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest request, CancellationToken cancellationToken)
     {
         if (Validate(request, out StoreKind? kind, out var strategy) is { } problems)
         {
-            return Outcome<RecommendResponse>.Invalid(problems);
+            return Error.Invalid(problems);
         }
 
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
@@ -48,9 +49,9 @@ internal sealed partial class RecommendationService(
             var read = await histories.GetAsync(tenant, user, cancellationToken).ConfigureAwait(false);
             if (!read.TryGetValue(out stored, out var error))
             {
-                return error.Kind == StorageErrorKind.InvalidInput
-                    ? Outcome<RecommendResponse>.Invalid(Problems(error, request.UserId is null ? "sessionId" : "userId"))
-                    : Outcome<RecommendResponse>.Fail(ApiError.DependencyUnavailable, "the event store is unavailable");
+                return error.Code == ErrorCode.InvalidRequest
+                    ? Error.Invalid(Problems(error, request.UserId is null ? "sessionId" : "userId"))
+                    : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
             }
 
             if (logger.IsEnabled(LogLevel.Debug))
@@ -71,7 +72,7 @@ internal sealed partial class RecommendationService(
             // No CF index yet (a tenant's first minutes): only items counted since start can be offered.
             var onlyTrending = new List<RecommendedItemResponse>(count);
             AddTrending(state, null, history, kind, filters, count, request.Explain, metadata, onlyTrending);
-            return Outcome<RecommendResponse>.Ok(new RecommendResponse(onlyTrending, null, historySize));
+            return Result<RecommendResponse>.Ok(new RecommendResponse(onlyTrending, null, historySize));
         }
 
         using var lease = leased.IsSuccess ? leased.Value! : null;
@@ -84,7 +85,7 @@ internal sealed partial class RecommendationService(
             : state.Hybrid(model, _blend).Recommend(scoring, strategy);
         if (result.Error != RecommendationError.None)
         {
-            return Outcome<RecommendResponse>.Fail(ApiError.InvalidRequest, result.Error.ToString());
+            return new Error(ErrorCode.InvalidRequest, result.Error.ToString());
         }
 
         var output = new List<RecommendedItemResponse>(count);
@@ -111,10 +112,10 @@ internal sealed partial class RecommendationService(
             output.Add(ToResponse(state, result.Items[r], request.Explain, metadata));
         }
 
-        return Outcome<RecommendResponse>.Ok(new RecommendResponse(output, lease?.Version, historySize));
+        return Result<RecommendResponse>.Ok(new RecommendResponse(output, lease?.Version, historySize));
     }
 
-    public async ValueTask<Outcome<SimilarItemsResponse>> SimilarAsync(
+    public async ValueTask<Result<SimilarItemsResponse>> SimilarAsync(
         string tenant, string itemId, int? count, string? kindText, string? genresText, string? include, string? strategyText, CancellationToken cancellationToken)
     {
         var problems = new List<FieldProblem>();
@@ -149,7 +150,7 @@ internal sealed partial class RecommendationService(
 
         if (problems.Count > 0)
         {
-            return Outcome<SimilarItemsResponse>.Invalid(problems);
+            return Error.Invalid(problems);
         }
 
         var genres = string.IsNullOrWhiteSpace(genresText) ? null : genresText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -157,7 +158,7 @@ internal sealed partial class RecommendationService(
         var leased = models.Acquire(tenant);
         if (!leased.IsSuccess && strategy != RecommendationStrategy.Content)
         {
-            return Outcome<SimilarItemsResponse>.Fail(ApiError.ModelNotReady, "the similarity index is not built yet; retry after POST /v1/recommendations/rebuild");
+            return new Error(ErrorCode.ModelNotReady, "the similarity index is not built yet; retry after POST /v1/recommendations/rebuild");
         }
 
         using var lease = leased.IsSuccess ? leased.Value! : null;
@@ -173,12 +174,12 @@ internal sealed partial class RecommendationService(
         {
             if (!state.Items.TryGetValue(itemId, out var item))
             {
-                return Outcome<SimilarItemsResponse>.Fail(ApiError.NotFound, "unknown item");
+                return new Error(ErrorCode.NotFound, "unknown item");
             }
 
             if (index is null)
             {
-                return Outcome<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, [], null));
+                return Result<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, [], null));
             }
 
             // No neighbours yet (catalogued after the CF build, or sharing no content feature): the most popular items
@@ -195,7 +196,7 @@ internal sealed partial class RecommendationService(
             output.Add(ToResponse(state, r, explain: false, metadata));
         }
 
-        return Outcome<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, output, lease?.Version));
+        return Result<SimilarItemsResponse>.Ok(new SimilarItemsResponse(itemId, output, lease?.Version));
     }
 
     private static History Combine(UserHistory? stored, IReadOnlyList<string>? items, IReadOnlyList<string>? excluded, string[] unavailable)
@@ -409,10 +410,10 @@ internal sealed partial class RecommendationService(
         }
     }
 
-    internal static List<FieldProblem> Problems(StorageError error, string field) =>
-        error.Failures.Count == 0
+    internal static List<FieldProblem> Problems(Error error, string field) =>
+        error.Problems.Count == 0
             ? [new FieldProblem(-1, field, error.Message)]
-            : [.. error.Failures.Select(f => new FieldProblem(f.Index, f.Index < 0 ? field : f.Field, f.Reason))];
+            : [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? field : f.Field, f.Reason))];
 
     private static bool WantsMetadata(IReadOnlyList<string>? include) => include is { Count: > 0 };
 

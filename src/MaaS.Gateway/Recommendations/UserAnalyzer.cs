@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
@@ -15,20 +16,20 @@ internal sealed class UserAnalyzer(IEventStore events, TenantStates tenants, Rec
     /// <summary>Most events analysed (the most recent).</summary>
     public const int MaxEvents = StorageLimits.MaxReadLimit;
 
-    public async ValueTask<Outcome<UserAnalysisResponse>> AnalyzeAsync(string tenant, string userId, int? trendDays, CancellationToken cancellationToken)
+    public async ValueTask<Result<UserAnalysisResponse>> AnalyzeAsync(string tenant, string userId, int? trendDays, CancellationToken cancellationToken)
     {
         int window = trendDays ?? 14;
         if (window is < 1 or > 365)
         {
-            return Outcome<UserAnalysisResponse>.Invalid([new FieldProblem(-1, "trendDays", "must be 1..365")]);
+            return Error.Invalid([new FieldProblem(-1, "trendDays", "must be 1..365")]);
         }
 
         var read = await events.GetUserHistoryAsync(tenant, userId, MaxEvents, cancellationToken).ConfigureAwait(false);
         if (!read.TryGetValue(out var history, out var error))
         {
-            return error.Kind == StorageErrorKind.InvalidInput
-                ? Outcome<UserAnalysisResponse>.Invalid(RecommendationService.Problems(error, "id"))
-                : Outcome<UserAnalysisResponse>.Fail(ApiError.DependencyUnavailable, "the event store is unavailable");
+            return error.Code == ErrorCode.InvalidRequest
+                ? Error.Invalid(RecommendationService.Problems(error, "id"))
+                : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
         }
 
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
@@ -39,7 +40,7 @@ internal sealed class UserAnalyzer(IEventStore events, TenantStates tenants, Rec
             stats = (lease?.Model as ItemCfModel)?.Stats;
         }
 
-        return Outcome<UserAnalysisResponse>.Ok(Analyze(history, state, stats, window));
+        return Result<UserAnalysisResponse>.Ok(Analyze(history, state, stats, window));
     }
 
     internal static UserAnalysisResponse Analyze(IReadOnlyList<InteractionEvent> history, TenantState state, IndexStats? stats, int window)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Collections.Concurrent;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
@@ -39,7 +40,7 @@ internal sealed class UserHistoryCache
     public bool Enabled { get; }
 
     /// <summary>The user's recent history (at most <see cref="RecommendationOptions.HistoryLimit"/> events), aggregated per item.</summary>
-    public async ValueTask<StorageResult<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
+    public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
         var key = (tenant, userId);
         long now = _time.GetUtcNow().UtcTicks;

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using MaaS.Gateway.Errors;
@@ -58,7 +59,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         var rejection = Context.Items.TryGetValue(RejectionItem, out var r) && r is KeyRejection k ? k : KeyRejection.None;
         if (rejection == KeyRejection.StoreUnavailable)
         {
-            await SecurityResponses.WriteAsync(Context, ApiError.DependencyUnavailable, "the key store is unavailable; retry later");
+            await SecurityResponses.WriteAsync(Context, ErrorCode.DependencyUnavailable, "the key store is unavailable; retry later");
             return;
         }
 
@@ -71,11 +72,11 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             KeyRejection.Revoked => "the API key was revoked",
             _ => "the API key is not valid",
         };
-        await SecurityResponses.WriteAsync(Context, ApiError.Unauthorized, detail);
+        await SecurityResponses.WriteAsync(Context, ErrorCode.Unauthorized, detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        SecurityResponses.WriteAsync(Context, ApiError.Forbidden, "this API key may not do this: wrong role or tenant");
+        SecurityResponses.WriteAsync(Context, ErrorCode.Forbidden, "this API key may not do this: wrong role or tenant");
 
     private AuthenticateResult Success(ApiKeyIdentity identity)
     {

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -55,7 +56,7 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> o
         else
         {
             var found = await store.FindAsync(keyId, cancellationToken);
-            if (!found.IsSuccess && found.Error.Kind == StorageErrorKind.Unavailable)
+            if (!found.IsSuccess && found.Error.Code == ErrorCode.DependencyUnavailable)
             {
                 return (null, KeyRejection.StoreUnavailable);
             }

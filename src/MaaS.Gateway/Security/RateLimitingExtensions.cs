@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using MaaS.Gateway.Errors;
@@ -38,7 +39,7 @@ internal static class RateLimitingExtensions
                     response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
                     return Task.CompletedTask;
                 });
-                await SecurityResponses.WriteAsync(context.HttpContext, ApiError.RateLimited, "this API key is over its request rate or concurrency limit");
+                await SecurityResponses.WriteAsync(context.HttpContext, ErrorCode.RateLimited, "this API key is over its request rate or concurrency limit");
             };
         });
         return services;

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Errors;
 
 namespace MaaS.Gateway.Security;
@@ -5,7 +6,7 @@ namespace MaaS.Gateway.Security;
 /// <summary>Writes security refusals (401, 403, 429, 503) in the request's protocol: <c>{"error"}</c> on /v2, ProblemDetails elsewhere.</summary>
 internal static class SecurityResponses
 {
-    public static Task WriteAsync(HttpContext context, ApiError error, string detail)
+    public static Task WriteAsync(HttpContext context, ErrorCode error, string detail)
     {
         var result = context.Request.Path.StartsWithSegments("/v2")
             ? V2Errors.Result(error, detail)

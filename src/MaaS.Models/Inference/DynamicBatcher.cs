@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Diagnostics;
 using System.Threading.Channels;
 
@@ -8,7 +9,7 @@ namespace MaaS.Models.Inference;
 /// version reads a bounded channel: it takes the first waiting request, then keeps taking requests with the same
 /// non-batch dimensions until the batch is full or <c>maxQueueDelay</c> has passed since the first one arrived. At
 /// most <c>maxQueueSize</c> requests wait (queued or forming a batch); one more is refused with
-/// <see cref="ModelFailure.Overloaded"/>, so latency stays bounded.
+/// <see cref="ErrorCode.Overloaded"/>, so latency stays bounded.
 /// </summary>
 internal sealed class DynamicBatcher : InferenceExecutor
 {
@@ -43,20 +44,20 @@ internal sealed class DynamicBatcher : InferenceExecutor
     /// <summary>Requests waiting (queued or in a batch being formed).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public override async ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    public override async ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _pending) > _maxQueueSize)
         {
             Interlocked.Decrement(ref _pending);
-            return ModelResult<ExecutionResult>.Fail(ModelFailure.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)");
+            return Result<ExecutionResult>.Fail(ErrorCode.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)");
         }
 
         var item = new BatchItem(request, cancellationToken);
         if (!_channel.Writer.TryWrite(item))
         {
             Interlocked.Decrement(ref _pending);
-            return ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version is being retired");
+            return Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired");
         }
 
         return await item.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -155,12 +156,12 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
         foreach (var orphan in deferred)
         {
-            orphan.Completion.TrySetResult(ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version was retired"));
+            orphan.Completion.TrySetResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
         }
 
         while (reader.TryRead(out var orphan))
         {
-            orphan.Completion.TrySetResult(ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady, "the model version was retired"));
+            orphan.Completion.TrySetResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
         }
     }
 
@@ -218,15 +219,15 @@ internal sealed class DynamicBatcher : InferenceExecutor
             queues[i] = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, start);
         }
 
-        ModelResult<ExecutionResult>[] results;
+        Result<ExecutionResult>[] results;
         try
         {
             results = BatchExecution.RunMerged(_model, requests, queues, _observer);
         }
         catch (Exception e)
         {
-            results = new ModelResult<ExecutionResult>[batch.Count];
-            Array.Fill(results, ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}"));
+            results = new Result<ExecutionResult>[batch.Count];
+            Array.Fill(results, Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}"));
         }
 
         for (int i = 0; i < batch.Count; i++)
@@ -243,7 +244,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
 
-        public TaskCompletionSource<ModelResult<ExecutionResult>> Completion { get; } =
+        public TaskCompletionSource<Result<ExecutionResult>> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 namespace MaaS.Models.Inference;
 
 /// <summary>
@@ -12,6 +13,6 @@ public interface IModelInference
     /// <param name="version">Version, or null for the default.</param>
     /// <param name="request">Inputs (arrays are not copied; do not mutate them until the call completes).</param>
     /// <param name="cancellationToken">Client cancellation (e.g. HttpContext.RequestAborted).</param>
-    ValueTask<ModelResult<InferenceResponse>> InferAsync(
+    ValueTask<Result<InferenceResponse>> InferAsync(
         string model, long? version, InferenceRequest request, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Diagnostics;
 
 namespace MaaS.Models.Inference;
@@ -9,7 +10,7 @@ internal readonly record struct ExecutionResult(InferTensor[] Outputs, Inference
 internal abstract class InferenceExecutor : IAsyncDisposable
 {
     /// <summary>Runs the request; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
-    public abstract ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken);
+    public abstract ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 }
@@ -21,22 +22,22 @@ internal delegate void ExecutionObserver(int batchSize, in RunTimings timings);
 internal static class BatchExecution
 {
     /// <summary>Runs one request alone.</summary>
-    public static ModelResult<ExecutionResult> RunSingle(ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer)
+    public static Result<ExecutionResult> RunSingle(ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer)
     {
         try
         {
             var outputs = model.Run(request.Inputs, request.OutputNames, out var timings);
             observer(request.Rows, timings);
-            return ModelResult<ExecutionResult>.Ok(new ExecutionResult(
+            return Result<ExecutionResult>.Ok(new ExecutionResult(
                 [.. outputs], new InferenceTimings(queue, timings.Input, timings.Infer, timings.Output, request.Rows)));
         }
         catch (ModelInputException e)
         {
-            return ModelResult<ExecutionResult>.Fail(ModelFailure.InvalidInput, e.Message);
+            return Result<ExecutionResult>.Fail(ErrorCode.InvalidRequest, e.Message);
         }
         catch (Exception e)
         {
-            return ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}");
+            return Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}");
         }
     }
 
@@ -44,10 +45,10 @@ internal static class BatchExecution
     /// Runs requests with equal batch keys as one session run (concatenated along axis 0) and splits the outputs back.
     /// When the runtime rejects the merged input values, each request is rerun alone so only the bad one fails.
     /// </summary>
-    public static ModelResult<ExecutionResult>[] RunMerged(
+    public static Result<ExecutionResult>[] RunMerged(
         ITensorModel model, IReadOnlyList<ValidatedRequest> requests, IReadOnlyList<TimeSpan> queues, ExecutionObserver observer)
     {
-        var results = new ModelResult<ExecutionResult>[requests.Count];
+        var results = new Result<ExecutionResult>[requests.Count];
         if (requests.Count == 1)
         {
             results[0] = RunSingle(model, requests[0], queues[0], observer);
@@ -92,7 +93,7 @@ internal static class BatchExecution
             observer(totalRows, timings);
             for (int r = 0; r < requests.Count; r++)
             {
-                results[r] = ModelResult<ExecutionResult>.Ok(new ExecutionResult(
+                results[r] = Result<ExecutionResult>.Ok(new ExecutionResult(
                     sliced[r], new InferenceTimings(queues[r], timings.Input, timings.Infer, timings.Output, totalRows)));
             }
         }
@@ -105,7 +106,7 @@ internal static class BatchExecution
         }
         catch (Exception e)
         {
-            var failure = ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}");
+            var failure = Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}");
             Array.Fill(results, failure);
         }
 
@@ -128,14 +129,14 @@ internal sealed class DirectExecutor : InferenceExecutor
         _observer = observer;
     }
 
-    public override ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _running) > _maxConcurrency)
         {
             Interlocked.Decrement(ref _running);
-            return ValueTask.FromResult(ModelResult<ExecutionResult>.Fail(
-                ModelFailure.Overloaded, $"too many concurrent requests (limit {_maxConcurrency})"));
+            return ValueTask.FromResult(Result<ExecutionResult>.Fail(
+                ErrorCode.Overloaded, $"too many concurrent requests (limit {_maxConcurrency})"));
         }
 
         try

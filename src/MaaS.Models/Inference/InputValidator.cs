@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text;
 
 namespace MaaS.Models.Inference;
@@ -11,12 +12,12 @@ internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNam
 
 /// <summary>
 /// Checks a request against a model's signature before anything reaches the runtime, reporting the first problem
-/// as <see cref="ModelFailure.InvalidInput"/>: unknown, missing or repeated names, datatypes, ranks, declared
+/// as <see cref="ErrorCode.InvalidRequest"/>: unknown, missing or repeated names, datatypes, ranks, declared
 /// dimensions, element counts versus data length, batch size, and declared integer value ranges.
 /// </summary>
 internal static class InputValidator
 {
-    public static ModelResult<ValidatedRequest> Validate(string model, ModelSignature signature, int maxBatchSize, InferenceRequest request)
+    public static Result<ValidatedRequest> Validate(string model, ModelSignature signature, int maxBatchSize, InferenceRequest request)
     {
         var ordered = new InferTensor[signature.Inputs.Count];
         foreach (var input in request.Inputs)
@@ -103,7 +104,7 @@ internal static class InputValidator
             }
         }
 
-        return ModelResult<ValidatedRequest>.Ok(new ValidatedRequest(ordered, outputs, rows, BatchKey(ordered, maxBatchSize > 0)));
+        return Result<ValidatedRequest>.Ok(new ValidatedRequest(ordered, outputs, rows, BatchKey(ordered, maxBatchSize > 0)));
     }
 
     private static string? CheckTensor(TensorSpec spec, InferTensor input, ModelSignature signature)
@@ -210,5 +211,5 @@ internal static class InputValidator
 
     private static string Names(IReadOnlyList<TensorSpec> specs) => string.Join(", ", specs.Select(s => $"'{s.Name}'"));
 
-    private static ModelResult<ValidatedRequest> Invalid(string message) => ModelResult<ValidatedRequest>.Fail(ModelFailure.InvalidInput, message);
+    private static Result<ValidatedRequest> Invalid(string message) => Result<ValidatedRequest>.Fail(ErrorCode.InvalidRequest, message);
 }

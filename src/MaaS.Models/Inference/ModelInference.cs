@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Diagnostics;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
@@ -21,7 +22,7 @@ public sealed class ModelInference : IModelInference
     }
 
     /// <inheritdoc />
-    public async ValueTask<ModelResult<InferenceResponse>> InferAsync(
+    public async ValueTask<Result<InferenceResponse>> InferAsync(
         string model, long? version, InferenceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -35,14 +36,14 @@ public sealed class ModelInference : IModelInference
         var runtime = lease.Runtime;
         if (runtime.TensorModel is not { } tensor || runtime.Executor is null || runtime.Pipeline is null)
         {
-            return ModelResult<InferenceResponse>.Fail(ModelFailure.Unsupported,
+            return Result<InferenceResponse>.Fail(ErrorCode.Unsupported,
                 $"model '{model}' ({runtime.Model.Platform}) does not take tensor inference requests");
         }
 
         var validated = InputValidator.Validate(model, tensor.Signature, runtime.Config.MaxBatchSize, request);
         if (!validated.IsSuccess)
         {
-            _metrics.RecordRequest(model, lease.Version, validated.Failure, TimeSpan.Zero, TimeSpan.Zero);
+            _metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);
             return validated.Cast<InferenceResponse>();
         }
 
@@ -53,20 +54,20 @@ public sealed class ModelInference : IModelInference
         {
             var execution = result.Value;
             runtime.Statistics.RecordSuccess(validated.Value!.Rows, elapsed, execution.Timings);
-            _metrics.RecordRequest(model, lease.Version, ModelFailure.None, elapsed, execution.Timings.Queue);
-            return ModelResult<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, execution.Outputs, execution.Timings));
+            _metrics.RecordRequest(model, lease.Version, null, elapsed, execution.Timings.Queue);
+            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, execution.Outputs, execution.Timings));
         }
 
-        if (result.Failure != ModelFailure.Overloaded)
+        if (result.Error.Code != ErrorCode.Overloaded)
         {
             runtime.Statistics.RecordFailure(elapsed);
         }
 
-        _metrics.RecordRequest(model, lease.Version, result.Failure, elapsed, TimeSpan.Zero);
+        _metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
         return result.Cast<InferenceResponse>();
     }
 
-    private static async ValueTask<ModelResult<ExecutionResult>> ExecuteAsync(
+    private static async ValueTask<Result<ExecutionResult>> ExecuteAsync(
         ModelVersionRuntime runtime, ValidatedRequest request, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
@@ -81,7 +82,7 @@ public sealed class ModelInference : IModelInference
                     }
                     catch (Exception e)
                     {
-                        return Outcome.FromException<ModelResult<ExecutionResult>>(e);
+                        return Outcome.FromException<Result<ExecutionResult>>(e);
                     }
                 },
                 context,
@@ -89,12 +90,12 @@ public sealed class ModelInference : IModelInference
             return outcome.Exception switch
             {
                 null => outcome.Result,
-                BrokenCircuitException => ModelResult<ExecutionResult>.Fail(ModelFailure.NotReady,
+                BrokenCircuitException => Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady,
                     $"model '{runtime.Name}' version {runtime.Version} is not ready: circuit open after repeated failures"),
-                TimeoutRejectedException => ModelResult<ExecutionResult>.Fail(ModelFailure.Timeout,
+                TimeoutRejectedException => Result<ExecutionResult>.Fail(ErrorCode.Timeout,
                     $"inference on model '{runtime.Name}' timed out"),
-                OperationCanceledException => ModelResult<ExecutionResult>.Fail(ModelFailure.Cancelled, "the request was cancelled"),
-                var e => ModelResult<ExecutionResult>.Fail(ModelFailure.InferenceFailed, $"inference failed: {e.Message}"),
+                OperationCanceledException => Result<ExecutionResult>.Fail(ErrorCode.ClientClosedRequest, "the request was cancelled"),
+                var e => Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}"),
             };
         }
         finally

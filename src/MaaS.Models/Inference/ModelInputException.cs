@@ -1,8 +1,9 @@
+using MaaS.Core;
 namespace MaaS.Models.Inference;
 
 /// <summary>
 /// Thrown by <see cref="ITensorModel.Run"/> when the runtime rejects the input values themselves (for example an index
-/// out of range in Gather). The registry turns it into <see cref="ModelFailure.InvalidInput"/>; it does not count
+/// out of range in Gather). The registry turns it into <see cref="ErrorCode.InvalidRequest"/>; it does not count
 /// towards the circuit breaker.
 /// </summary>
 public sealed class ModelInputException : Exception

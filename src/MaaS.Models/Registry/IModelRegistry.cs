@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Models.Inference;
 
 namespace MaaS.Models.Registry;
@@ -37,20 +38,20 @@ public interface IModelRegistry
     /// Takes a lease on a ready version (the default when <paramref name="version"/> is null). Fails with ModelNotFound,
     /// VersionNotFound or NotReady. The caller disposes the lease.
     /// </summary>
-    ModelResult<ModelLease> Acquire(string name, long? version = null);
+    Result<ModelLease> Acquire(string name, long? version = null);
 
     /// <summary>(Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.</summary>
-    Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default);
+    Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Unloads every version of a model; in-flight requests finish first.</summary>
-    Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default);
+    Task<Result<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>(Re)loads one version from disk; the new one replaces the old atomically.</summary>
-    Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
+    Task<Result<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
 
     /// <summary>Unloads one version; in-flight requests finish first.</summary>
-    Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
+    Task<Result<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
 
     /// <summary>Pins the default version (rollback), or with null returns to model.json's default / the highest ready one. Not persisted.</summary>
-    Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default);
+    Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Collections.Immutable;
 using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
@@ -199,7 +200,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public ModelResult<ModelLease> Acquire(string name, long? version = null)
+    public Result<ModelLease> Acquire(string name, long? version = null)
     {
         // A runtime retired between reading the snapshot and taking the reference refuses it; read again.
         for (int attempt = 0; attempt < 4; attempt++)
@@ -207,7 +208,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var snapshot = Volatile.Read(ref _snapshot);
             if (!snapshot.Models.TryGetValue(name, out var slot))
             {
-                return ModelResult<ModelLease>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+                return Result<ModelLease>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
             }
 
             long? resolved = version ?? slot.ResolveDefault();
@@ -215,32 +216,32 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             {
                 string why = slot.ConfigError
                     ?? (slot.Versions.Count == 0 ? "no version folders" : string.Join("; ", slot.Versions.Values.Select(s => $"version {s.Version}: {s.Reason}")));
-                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' is not ready: {why}");
+                return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {why}");
             }
 
             if (!slot.Versions.TryGetValue(v, out var versionSlot))
             {
                 return version is null
-                    ? ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"default version {v} of model '{name}' is not loaded")
-                    : ModelResult<ModelLease>.Fail(ModelFailure.VersionNotFound, $"unknown version {v} of model '{name}'");
+                    ? Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"default version {v} of model '{name}' is not loaded")
+                    : Result<ModelLease>.Fail(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
             }
 
             if (versionSlot.Runtime is not { } runtime)
             {
-                return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' version {v} is not ready: {versionSlot.Reason}");
+                return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' version {v} is not ready: {versionSlot.Reason}");
             }
 
             if (runtime.TryAddReference())
             {
-                return ModelResult<ModelLease>.Ok(new ModelLease(runtime));
+                return Result<ModelLease>.Ok(new ModelLease(runtime));
             }
         }
 
-        return ModelResult<ModelLease>.Fail(ModelFailure.NotReady, $"model '{name}' is being replaced; retry");
+        return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' is being replaced; retry");
     }
 
     /// <inheritdoc />
-    public async Task<ModelResult<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -248,7 +249,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
             if (disk is null)
             {
-                return ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository");
+                return Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository");
             }
 
             _snapshot.Models.TryGetValue(name, out var old);
@@ -262,17 +263,17 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var info = ToInfo(fresh);
             if (fresh.ConfigError is not null)
             {
-                return ModelResult<ModelInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}': {fresh.ConfigError}");
+                return Result<ModelInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}': {fresh.ConfigError}");
             }
 
             var failed = fresh.Versions.Values.Where(v => v.State != ModelVersionState.Ready).ToList();
             if (fresh.Versions.Count == 0 || failed.Count == fresh.Versions.Count)
             {
                 string reason = failed.Count == 0 ? "no version folders" : string.Join("; ", failed.Select(f => $"version {f.Version}: {f.Reason}"));
-                return ModelResult<ModelInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}': {reason}");
+                return Result<ModelInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}': {reason}");
             }
 
-            return ModelResult<ModelInfo>.Ok(info);
+            return Result<ModelInfo>.Ok(info);
         }
         finally
         {
@@ -281,7 +282,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async Task<ModelResult<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<Result<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -289,8 +290,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             if (!_snapshot.Models.TryGetValue(name, out var slot))
             {
                 return RepositoryScanner.ScanModel(RepositoryPath, name) is null
-                    ? ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository")
-                    : ModelResult<ModelInfo>.Ok(new ModelInfo(name, null, [], null, false, "unloaded"));
+                    ? Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository")
+                    : Result<ModelInfo>.Ok(new ModelInfo(name, null, [], null, false, "unloaded"));
             }
 
             var versions = slot.Versions.ToImmutableSortedDictionary(
@@ -299,7 +300,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             Publish(_snapshot.Models.SetItem(name, unloaded));
             RetireAll(slot);
             LogUnloaded(_logger, name, null);
-            return ModelResult<ModelInfo>.Ok(ToInfo(unloaded));
+            return Result<ModelInfo>.Ok(ToInfo(unloaded));
         }
         finally
         {
@@ -308,7 +309,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async Task<ModelResult<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
+    public async Task<Result<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -316,12 +317,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
             if (disk is null)
             {
-                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.ModelNotFound, $"model '{name}' is not in the repository");
+                return Result<ModelVersionInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository");
             }
 
             if (Array.IndexOf(disk.Versions, version) < 0)
             {
-                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.VersionNotFound, $"model '{name}' has no version folder {version}");
+                return Result<ModelVersionInfo>.Fail(ErrorCode.VersionNotFound, $"model '{name}' has no version folder {version}");
             }
 
             if (!_snapshot.Models.TryGetValue(name, out var slot) || slot.ConfigText != disk.ConfigText)
@@ -337,8 +338,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             old?.Runtime?.Release();
             var info = ToVersionInfo(name, loaded);
             return loaded.State == ModelVersionState.Ready
-                ? ModelResult<ModelVersionInfo>.Ok(info)
-                : ModelResult<ModelVersionInfo>.Fail(ModelFailure.RepositoryError, $"failed to load '{name}' version {version}: {loaded.Reason}");
+                ? Result<ModelVersionInfo>.Ok(info)
+                : Result<ModelVersionInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}' version {version}: {loaded.Reason}");
         }
         finally
         {
@@ -347,26 +348,26 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async Task<ModelResult<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
+    public async Task<Result<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!_snapshot.Models.TryGetValue(name, out var slot))
             {
-                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+                return Result<ModelVersionInfo>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
             }
 
             if (!slot.Versions.TryGetValue(version, out var old))
             {
-                return ModelResult<ModelVersionInfo>.Fail(ModelFailure.VersionNotFound, $"unknown version {version} of model '{name}'");
+                return Result<ModelVersionInfo>.Fail(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
             }
 
             var unloaded = old.State == ModelVersionState.Ready ? VersionSlot.Unavailable(version, "unloaded") : old;
             Publish(_snapshot.Models.SetItem(name, slot with { Versions = slot.Versions.SetItem(version, unloaded) }));
             old.Runtime?.Release();
             LogUnloaded(_logger, name, version);
-            return ModelResult<ModelVersionInfo>.Ok(ToVersionInfo(name, unloaded));
+            return Result<ModelVersionInfo>.Ok(ToVersionInfo(name, unloaded));
         }
         finally
         {
@@ -375,33 +376,33 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async Task<ModelResult<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default)
+    public async Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (!_snapshot.Models.TryGetValue(name, out var slot))
             {
-                return ModelResult<ModelInfo>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{name}'");
+                return Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
             }
 
             if (version is long v)
             {
                 if (!slot.Versions.TryGetValue(v, out var target))
                 {
-                    return ModelResult<ModelInfo>.Fail(ModelFailure.VersionNotFound, $"unknown version {v} of model '{name}'");
+                    return Result<ModelInfo>.Fail(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
                 }
 
                 if (target.State != ModelVersionState.Ready)
                 {
-                    return ModelResult<ModelInfo>.Fail(ModelFailure.NotReady, $"model '{name}' version {v} is not ready: {target.Reason}");
+                    return Result<ModelInfo>.Fail(ErrorCode.ModelNotReady, $"model '{name}' version {v} is not ready: {target.Reason}");
                 }
             }
 
             var updated = slot with { DefaultOverride = version };
             Publish(_snapshot.Models.SetItem(name, updated));
             LogDefaultSet(_logger, name, version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(automatic)");
-            return ModelResult<ModelInfo>.Ok(ToInfo(updated));
+            return Result<ModelInfo>.Ok(ToInfo(updated));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.Json;
 using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
@@ -47,7 +48,7 @@ internal sealed class ModelVersionRuntime
 
     public InferenceExecutor? Executor { get; private set; }
 
-    public ResiliencePipeline<ModelResult<ExecutionResult>>? Pipeline { get; private set; }
+    public ResiliencePipeline<Result<ExecutionResult>>? Pipeline { get; private set; }
 
     /// <summary>True unless the circuit breaker is open (too many recent failures).</summary>
     public bool IsHealthy => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
@@ -119,11 +120,11 @@ internal sealed class ModelVersionRuntime
         }
     }
 
-    private ResiliencePipeline<ModelResult<ExecutionResult>> BuildPipeline(ServingOptions options)
+    private ResiliencePipeline<Result<ExecutionResult>> BuildPipeline(ServingOptions options)
     {
         var breaker = options.CircuitBreaker;
-        return new ResiliencePipelineBuilder<ModelResult<ExecutionResult>> { TimeProvider = _time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ModelResult<ExecutionResult>>
+        return new ResiliencePipelineBuilder<Result<ExecutionResult>> { TimeProvider = _time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Result<ExecutionResult>>
             {
                 FailureRatio = breaker.FailureRatio,
                 MinimumThroughput = breaker.MinimumThroughput,
@@ -132,7 +133,7 @@ internal sealed class ModelVersionRuntime
                 // Only the model's own failures count: bad input, overload and client cancellation do not.
                 ShouldHandle = static args => ValueTask.FromResult(
                     args.Outcome.Exception is TimeoutRejectedException
-                    || (args.Outcome.Exception is null && args.Outcome.Result.Failure == ModelFailure.InferenceFailed)),
+                    || (args.Outcome.Exception is null && args.Outcome.Result.Error?.Code == ErrorCode.InferenceFailed)),
                 OnOpened = args =>
                 {
                     Interlocked.Exchange(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MaaS.Models.Inference;
@@ -31,13 +32,13 @@ public sealed class ModelMetrics
         _batchSize = meter.CreateHistogram<int>("maas.inference.batch.size", "{row}", "Rows per session run.");
     }
 
-    internal void RecordRequest(string model, long version, ModelFailure failure, TimeSpan duration, TimeSpan queue)
+    internal void RecordRequest(string model, long version, ErrorCode? failure, TimeSpan duration, TimeSpan queue)
     {
         var tags = new TagList { { "model", model }, { "version", VersionTag(version) }, { "outcome", OutcomeName(failure) } };
         _requests.Add(1, tags);
         var durationTags = new TagList { { "model", model }, { "version", VersionTag(version) } };
         _requestDuration.Record(duration.TotalSeconds, durationTags);
-        if (failure == ModelFailure.None)
+        if (failure is null)
         {
             _queueDuration.Record(queue.TotalSeconds, durationTags);
         }
@@ -53,14 +54,14 @@ public sealed class ModelMetrics
     // Tag values are strings: exporters such as prometheus-net drop measurements whose tags are not.
     private static string VersionTag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string OutcomeName(ModelFailure failure) => failure switch
+    private static string OutcomeName(ErrorCode? failure) => failure switch
     {
-        ModelFailure.None => "success",
-        ModelFailure.InvalidInput => "invalid",
-        ModelFailure.Overloaded => "overloaded",
-        ModelFailure.Timeout => "timeout",
-        ModelFailure.Cancelled => "cancelled",
-        ModelFailure.NotReady => "unavailable",
+        null => "success",
+        ErrorCode.InvalidRequest => "invalid",
+        ErrorCode.Overloaded => "overloaded",
+        ErrorCode.Timeout => "timeout",
+        ErrorCode.ClientClosedRequest => "cancelled",
+        ErrorCode.ModelNotReady => "unavailable",
         _ => "error",
     };
 }

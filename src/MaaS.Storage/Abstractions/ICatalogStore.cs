@@ -1,3 +1,4 @@
+using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>A tenant's item catalogue. Implementations are thread-safe and shared as singletons.</summary>
@@ -9,16 +10,16 @@ public interface ICatalogStore
     /// Returns the number of items written.
     /// </summary>
     /// <param name="items">At most <see cref="StorageLimits.MaxBatchSize"/> items; not retained.</param>
-    ValueTask<StorageResult<int>> UpsertAsync(
+    ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default);
 
-    /// <summary>One item, or <see cref="StorageErrorKind.NotFound"/>.</summary>
-    ValueTask<StorageResult<CatalogItem>> GetAsync(
+    /// <summary>One item, or <see cref="ErrorCode.NotFound"/>.</summary>
+    ValueTask<Result<CatalogItem>> GetAsync(
         string tenant, string itemId, CancellationToken cancellationToken = default);
 
     /// <summary>The items that exist among <paramref name="itemIds"/>, keyed by id (missing ids are absent).</summary>
     /// <param name="itemIds">At most <see cref="StorageLimits.MaxReadLimit"/> ids; duplicates are fine.</param>
-    ValueTask<StorageResult<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
+    ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
         string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -26,7 +27,7 @@ public interface ICatalogStore
     /// (null for the first page). Pass the last id of a page to get the next.
     /// </summary>
     /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
-    ValueTask<StorageResult<IReadOnlyList<CatalogItem>>> ListAsync(
+    ValueTask<Result<IReadOnlyList<CatalogItem>>> ListAsync(
         string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -37,5 +38,5 @@ public interface ICatalogStore
         string tenant, int pageSize = 1_000, CancellationToken cancellationToken = default);
 
     /// <summary>Number of items in the tenant's catalogue.</summary>
-    ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+    ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 }

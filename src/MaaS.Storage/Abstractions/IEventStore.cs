@@ -1,3 +1,4 @@
+using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>
@@ -8,7 +9,7 @@ public interface IEventStore
     /// <summary>
     /// Appends a batch, ignoring events whose <see cref="InteractionEvent.EventId"/> is already stored in the tenant.
     /// Also records first/last seen of each user that got a new event. The batch is validated as a whole: one bad
-    /// event rejects the batch with <see cref="StorageErrorKind.InvalidInput"/> listing every broken rule, and nothing
+    /// event rejects the batch with <see cref="ErrorCode.InvalidRequest"/> listing every broken rule, and nothing
     /// is written. A successful result means the events are durable (committed and flushed to stable storage).
     /// </summary>
     /// <param name="tenant">Tenant key, e.g. <see cref="StorageLimits.DefaultTenant"/>.</param>
@@ -17,7 +18,7 @@ public interface IEventStore
     /// Honoured until the write starts (then an <see cref="OperationCanceledException"/> is thrown and nothing is
     /// written); once the write has started the call completes normally.
     /// </param>
-    ValueTask<StorageResult<AppendResult>> AppendAsync(
+    ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -25,7 +26,7 @@ public interface IEventStore
     /// An unknown user yields an empty list, not an error.
     /// </summary>
     /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
-    ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+    ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
         string tenant, string userId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -44,9 +45,9 @@ public interface IEventStore
     /// Privacy erase: deletes every event of the user and the user row, atomically. Other users are untouched.
     /// Erasing an unknown user succeeds with zero counts. Event ids erased may be appended again afterwards.
     /// </summary>
-    ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+    ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default);
 
     /// <summary>Number of events stored for the tenant.</summary>
-    ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+    ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>The model market's ownership, visibility and shares. Thread-safe; shared as a singleton.</summary>
@@ -8,24 +9,24 @@ public interface IModelCatalogueStore
     /// visibility when the tenant owns it already. When another tenant owns the name nothing changes and the other
     /// tenant's listing is returned: callers compare <see cref="ModelListing.Owner"/> with their tenant.
     /// </summary>
-    ValueTask<StorageResult<ModelListing>> ClaimAsync(
+    ValueTask<Result<ModelListing>> ClaimAsync(
         string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default);
 
-    /// <summary>One listing, or <see cref="StorageErrorKind.NotFound"/>.</summary>
-    ValueTask<StorageResult<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default);
+    /// <summary>One listing, or <see cref="ErrorCode.NotFound"/>.</summary>
+    ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Every listing of every tenant, by name (the market is small: hosts cache it whole).</summary>
-    ValueTask<StorageResult<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default);
+    ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Shares the tenant's model with <paramref name="grantee"/> (idempotent). A model the tenant does not own is
-    /// <see cref="StorageErrorKind.NotFound"/>. Returns the updated listing.
+    /// <see cref="ErrorCode.NotFound"/>. Returns the updated listing.
     /// </summary>
-    ValueTask<StorageResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
+    ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
 
     /// <summary>Withdraws a share (idempotent); NotFound when the tenant does not own the model. Returns the updated listing.</summary>
-    ValueTask<StorageResult<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
+    ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the tenant's listing and its shares; NotFound when the tenant does not own the model.</summary>
-    ValueTask<StorageResult<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
+    ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
 }

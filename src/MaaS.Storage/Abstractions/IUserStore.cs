@@ -1,3 +1,4 @@
+using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>
@@ -7,14 +8,14 @@ namespace MaaS.Storage.Abstractions;
 /// </summary>
 public interface IUserStore
 {
-    /// <summary>One user, or <see cref="StorageErrorKind.NotFound"/>.</summary>
-    ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default);
+    /// <summary>One user, or <see cref="ErrorCode.NotFound"/>.</summary>
+    ValueTask<Result<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default);
 
     /// <summary>A page of users ordered by id (ordinal), those after <paramref name="afterUserId"/> (null: from the start).</summary>
     /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
-    ValueTask<StorageResult<IReadOnlyList<UserRecord>>> ListAsync(
+    ValueTask<Result<IReadOnlyList<UserRecord>>> ListAsync(
         string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Number of users of the tenant.</summary>
-    ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+    ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using MaaS.Storage.Sqlite;
@@ -9,7 +10,7 @@ namespace MaaS.Storage.Hosting;
 public static class SecurityStorageFactory
 {
     /// <summary>Opens and migrates the key and market tables. The caller owns (disposes) the result.</summary>
-    public static async ValueTask<StorageResult<ISecurityStorage>> OpenAsync(
+    public static async ValueTask<Result<ISecurityStorage>> OpenAsync(
         StorageOptions options, ILoggerFactory? loggerFactory = null,
         IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
     {
@@ -27,7 +28,7 @@ public static class SecurityStorageFactory
                 return result.IsSuccess ? result.Value : result.Error;
             }
             default:
-                return StorageError.Invalid("Provider", "must be Sqlite or Postgres");
+                return Error.Invalid("Provider", "must be Sqlite or Postgres");
         }
     }
 }

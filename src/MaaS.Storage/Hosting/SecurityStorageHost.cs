@@ -20,7 +20,7 @@ internal sealed class SecurityStorageHost(
     {
         if (_storage is not null) return;
         var opened = await SecurityStorageFactory.OpenAsync(options.Value, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
-        if (!opened.IsSuccess) throw new InvalidOperationException($"Security storage could not be opened: {opened.Error.Kind}: {opened.Error.Message}");
+        if (!opened.IsSuccess) throw new InvalidOperationException($"Security storage could not be opened: {opened.Error.Code}: {opened.Error.Message}");
         _storage = opened.Value;
     }
 

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using MaaS.Storage.Seeding;
@@ -13,7 +14,7 @@ public static class StorageFactory
     /// Opens and migrates the configured database. The caller owns (disposes) the result.
     /// </summary>
     /// <param name="executionStrategy">PostgreSQL transient-fault handling (ignored for SQLite); null runs each operation once.</param>
-    public static async ValueTask<StorageResult<IStorage>> OpenAsync(
+    public static async ValueTask<Result<IStorage>> OpenAsync(
         StorageOptions options, ILoggerFactory? loggerFactory = null,
         IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
     {
@@ -31,7 +32,7 @@ public static class StorageFactory
                 return result.IsSuccess ? result.Value : result.Error;
             }
             default:
-                return StorageError.Invalid("Provider", "must be Sqlite or Postgres");
+                return Error.Invalid("Provider", "must be Sqlite or Postgres");
         }
     }
 
@@ -39,7 +40,7 @@ public static class StorageFactory
     /// Loads <see cref="DemoSeed.Create"/> into <paramref name="tenant"/> when its catalogue is empty.
     /// Idempotent: events dedupe by id and items upsert. Returns whether data was loaded.
     /// </summary>
-    public static async ValueTask<StorageResult<bool>> SeedDemoWhenEmptyAsync(
+    public static async ValueTask<Result<bool>> SeedDemoWhenEmptyAsync(
         IStorage storage, string tenant = StorageLimits.DefaultTenant, int seed = 42, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(storage);

@@ -23,12 +23,12 @@ internal sealed class StorageHost(
     {
         if (_storage is not null) return;
         var opened = await StorageFactory.OpenAsync(options.Value, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
-        if (!opened.IsSuccess) throw new InvalidOperationException($"Storage could not be opened: {opened.Error.Kind}: {opened.Error.Message}");
+        if (!opened.IsSuccess) throw new InvalidOperationException($"Storage could not be opened: {opened.Error.Code}: {opened.Error.Message}");
         _storage = opened.Value;
         if (options.Value.SeedDemoDataWhenEmpty)
         {
             var seeded = await StorageFactory.SeedDemoWhenEmptyAsync(_storage, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (!seeded.IsSuccess) throw new InvalidOperationException($"Demo seed failed: {seeded.Error.Kind}: {seeded.Error.Message}");
+            if (!seeded.IsSuccess) throw new InvalidOperationException($"Demo seed failed: {seeded.Error.Code}: {seeded.Error.Message}");
         }
     }
 

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Import;
@@ -17,7 +18,7 @@ public static class MovieLensImporter
     /// the next). Stops at the first store error and returns it; what was written before stays (re-running is safe).
     /// </summary>
     /// <param name="progress">Receives the number of ratings read so far after each batch.</param>
-    public static async ValueTask<StorageResult<MovieLensImportResult>> ImportAsync(
+    public static async ValueTask<Result<MovieLensImportResult>> ImportAsync(
         MovieLensReader reader, IStorage storage, string tenant = StorageLimits.DefaultTenant, int batchSize = 5_000,
         IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {

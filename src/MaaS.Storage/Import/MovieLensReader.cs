@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Text;
 using MaaS.Storage.Abstractions;
@@ -40,16 +41,16 @@ public sealed class MovieLensReader
     /// <summary>The first few skipped lines as <c>file:line: reason</c>.</summary>
     public IReadOnlyList<string> MalformedSamples => _samples;
 
-    /// <summary>Detects the layout of <paramref name="directory"/>; <see cref="StorageErrorKind.NotFound"/> when it holds no known layout.</summary>
-    public static StorageResult<MovieLensReader> Open(string directory)
+    /// <summary>Detects the layout of <paramref name="directory"/>; <see cref="ErrorCode.NotFound"/> when it holds no known layout.</summary>
+    public static Result<MovieLensReader> Open(string directory)
     {
         if (string.IsNullOrWhiteSpace(directory) || !System.IO.Directory.Exists(directory))
-            return StorageError.NotFound("MovieLens folder");
+            return Error.NotFound("MovieLens folder");
         bool Has(string name) => File.Exists(Path.Combine(directory, name));
         if (Has("u.data") && Has("u.item")) return new MovieLensReader(directory, MovieLensFormat.Ml100k);
         if (Has("ratings.dat") && Has("movies.dat")) return new MovieLensReader(directory, MovieLensFormat.Dat);
         if (Has("ratings.csv") && Has("movies.csv")) return new MovieLensReader(directory, MovieLensFormat.Csv);
-        return StorageError.NotFound("MovieLens layout (u.data+u.item, ratings.dat+movies.dat or ratings.csv+movies.csv)");
+        return Error.NotFound("MovieLens layout (u.data+u.item, ratings.dat+movies.dat or ratings.csv+movies.csv)");
     }
 
     /// <summary>Every movie of the release, in file order.</summary>

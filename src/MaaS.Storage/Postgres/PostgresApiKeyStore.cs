@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
@@ -22,7 +23,7 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         _countAdminsSql = $"SELECT count(*) FROM {s}.api_keys WHERE tenant = $1 AND revoked_at IS NULL AND 'admin' = ANY (string_to_array(roles, ','))";
     }
 
-    public async ValueTask<StorageResult<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.Key(key) is { } invalid) return invalid;
         var result = await _database.RunAsync("create key", async (connection, ct) =>
@@ -41,10 +42,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } created ? created : StorageError.Invalid("KeyId", "exists already");
+        return result.Value is { } created ? created : Error.Invalid("KeyId", "exists already");
     }
 
-    public async ValueTask<StorageResult<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.KeyId(keyId) is { } invalid) return invalid;
         var result = await _database.RunAsync("find key", async (connection, ct) =>
@@ -54,10 +55,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } key ? key : StorageError.NotFound("key");
+        return result.Value is { } key ? key : Error.NotFound("key");
     }
 
-    public async ValueTask<StorageResult<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
         if (InputValidator.Tenant(tenant) is { } invalid) return invalid;
         var result = await _database.RunAsync("list keys", async (connection, ct) =>
@@ -72,7 +73,7 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<StorageResult<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid) return invalid;
         var result = await _database.RunAsync("revoke key", async (connection, ct) =>
@@ -84,10 +85,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } key ? key : StorageError.NotFound("key");
+        return result.Value is { } key ? key : Error.NotFound("key");
     }
 
-    public ValueTask<StorageResult<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countAdminsSql, "count admin keys", cancellationToken);
 
     private static async Task<ApiKeyRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Runtime.CompilerServices;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -31,7 +32,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         _countSql = $"SELECT count(*) FROM {s}.items WHERE tenant = $1";
     }
 
-    public async ValueTask<StorageResult<int>> UpsertAsync(
+    public async ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid) return invalid;
@@ -62,7 +63,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<StorageResult<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid) return invalid;
         var result = await _database.RunAsync("get item", async (connection, ct) =>
@@ -74,10 +75,10 @@ internal sealed class PostgresCatalogStore : ICatalogStore
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadItem(reader) : null;
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } item ? item : StorageError.NotFound("item");
+        return result.Value is { } item ? item : Error.NotFound("item");
     }
 
-    public async ValueTask<StorageResult<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
+    public async ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
         string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid) return invalid;
@@ -100,7 +101,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<StorageResult<IReadOnlyList<CatalogItem>>> ListAsync(
+    public async ValueTask<Result<IReadOnlyList<CatalogItem>>> ListAsync(
         string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
@@ -114,7 +115,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
-            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
         string? after = null;
         while (true)
         {
@@ -129,7 +130,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         }
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count items", cancellationToken);
 
     private async Task<List<CatalogItem>> PageAsync(NpgsqlConnection connection, string tenant, string? after, int limit, CancellationToken ct)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Net.Sockets;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -20,9 +21,9 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource, string quote
 
     /// <summary>
     /// Opens a pooled connection and runs <paramref name="work"/> through the execution strategy; database failures
-    /// become <see cref="StorageErrorKind.Unavailable"/>. Cancellation propagates as an exception.
+    /// become <see cref="ErrorCode.DependencyUnavailable"/>. Cancellation propagates as an exception.
     /// </summary>
-    public async ValueTask<StorageResult<T>> RunAsync<T>(
+    public async ValueTask<Result<T>> RunAsync<T>(
         string operation, Func<NpgsqlConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         try
@@ -32,13 +33,13 @@ internal sealed class PostgresDatabase(NpgsqlDataSource dataSource, string quote
                 await using var connection = await DataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
                 return await work(connection, ct).ConfigureAwait(false);
             }, cancellationToken).ConfigureAwait(false);
-            return StorageResult<T>.Success(value);
+            return Result<T>.Ok(value);
         }
         catch (Exception ex) when (IsDatabaseFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
             StorageLog.OperationFailed(logger, "postgres", operation, ex);
             var code = ex is PostgresException pg ? pg.SqlState : ex.GetType().Name;
-            return StorageError.Unavailable($"PostgreSQL {operation} failed ({code})");
+            return Error.Unavailable($"PostgreSQL {operation} failed ({code})");
         }
     }
 

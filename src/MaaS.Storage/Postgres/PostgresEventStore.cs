@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Runtime.CompilerServices;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -51,7 +52,7 @@ internal sealed class PostgresEventStore : IEventStore
         _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
     }
 
-    public async ValueTask<StorageResult<AppendResult>> AppendAsync(
+    public async ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
@@ -88,7 +89,7 @@ internal sealed class PostgresEventStore : IEventStore
         return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
     }
 
-    public async ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+    public async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
         string tenant, string userId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid) return invalid;
@@ -111,7 +112,7 @@ internal sealed class PostgresEventStore : IEventStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
-            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
         // Identity values are handed out before commit, so a bound taken now can still see lower values commit
         // later; they are simply left to the next rebuild. Every event committed before this point has seq <= end.
         long last = 0, end;
@@ -144,7 +145,7 @@ internal sealed class PostgresEventStore : IEventStore
         }
     }
 
-    public async ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+    public async ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
@@ -160,7 +161,7 @@ internal sealed class PostgresEventStore : IEventStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count events", cancellationToken);
 
     private static InteractionEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
@@ -32,7 +33,7 @@ internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
         _deleteSql = $"DELETE FROM {s}.model_listings WHERE name = $1 AND owner = $2";
     }
 
-    public async ValueTask<StorageResult<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid) return invalid;
         var result = await _database.RunAsync("claim model", async (connection, ct) =>
@@ -49,27 +50,27 @@ internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<StorageResult<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.ModelName(name) is { } invalid) return invalid;
         var result = await _database.RunAsync("get model listing", (connection, ct) => QueryAsync(connection, name, ct), cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value.Count > 0 ? result.Value[0] : StorageError.NotFound("model");
+        return result.Value.Count > 0 ? result.Value[0] : Error.NotFound("model");
     }
 
-    public async ValueTask<StorageResult<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default)
     {
         var result = await _database.RunAsync("list model listings", (connection, ct) => QueryAsync(connection, null, ct), cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public ValueTask<StorageResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShareAsync(tenant, name, grantee, _shareSql, "share model", cancellationToken);
 
-    public ValueTask<StorageResult<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShareAsync(tenant, name, grantee, _unshareSql, "unshare model", cancellationToken);
 
-    public async ValueTask<StorageResult<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid) return invalid;
         var result = await _database.RunAsync("delete model listing", async (connection, ct) =>
@@ -80,10 +81,10 @@ internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value > 0 ? true : StorageError.NotFound("model");
+        return result.Value > 0 ? true : Error.NotFound("model");
     }
 
-    private async ValueTask<StorageResult<ModelListing>> ChangeShareAsync(
+    private async ValueTask<Result<ModelListing>> ChangeShareAsync(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid) return invalid;
@@ -109,7 +110,7 @@ internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
             return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } listing ? listing : StorageError.NotFound("model");
+        return result.Value is { } listing ? listing : Error.NotFound("model");
     }
 
     private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct)

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
@@ -6,7 +7,7 @@ namespace MaaS.Storage.Postgres;
 
 internal static class PostgresQueries
 {
-    public static async ValueTask<StorageResult<long>> CountAsync(
+    public static async ValueTask<Result<long>> CountAsync(
         PostgresDatabase database, string tenant, string sql, string operation, CancellationToken cancellationToken)
     {
         if (InputValidator.Tenant(tenant) is { } invalid) return invalid;

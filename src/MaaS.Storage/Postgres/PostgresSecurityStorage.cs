@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.RegularExpressions;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -29,7 +30,7 @@ public sealed partial class PostgresSecurityStorage : ISecurityStorage
     public IModelCatalogueStore Models { get; }
 
     /// <summary>Connects and migrates the key and market tables (schema created when missing).</summary>
-    public static async ValueTask<StorageResult<PostgresSecurityStorage>> OpenAsync(
+    public static async ValueTask<Result<PostgresSecurityStorage>> OpenAsync(
         PostgresStorageOptions options, ILoggerFactory? loggerFactory = null,
         IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
     {
@@ -37,7 +38,7 @@ public sealed partial class PostgresSecurityStorage : ISecurityStorage
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("MaaS.Storage.Postgres.Security");
         if (!SchemaName().IsMatch(options.Schema ?? string.Empty))
-            return StorageError.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
+            return Error.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
         NpgsqlDataSource dataSource;
         try
         {
@@ -45,7 +46,7 @@ public sealed partial class PostgresSecurityStorage : ISecurityStorage
         }
         catch (ArgumentException)
         {
-            return StorageError.Invalid("ConnectionString", "is not a valid Npgsql connection string");
+            return Error.Invalid("ConnectionString", "is not a valid Npgsql connection string");
         }
         var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
         var migrated = await database.RunAsync("migrate security",

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.RegularExpressions;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -33,11 +34,11 @@ public sealed partial class PostgresStorage : IStorage
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
-    /// together do not race). Fails with <see cref="StorageErrorKind.InvalidInput"/> for a bad schema name or
-    /// connection string and <see cref="StorageErrorKind.Unavailable"/> when the server cannot be reached.
+    /// together do not race). Fails with <see cref="ErrorCode.InvalidRequest"/> for a bad schema name or
+    /// connection string and <see cref="ErrorCode.DependencyUnavailable"/> when the server cannot be reached.
     /// </summary>
     /// <param name="executionStrategy">Transient-fault handling for every operation; null runs each once.</param>
-    public static async ValueTask<StorageResult<PostgresStorage>> OpenAsync(
+    public static async ValueTask<Result<PostgresStorage>> OpenAsync(
         PostgresStorageOptions options, ILoggerFactory? loggerFactory = null,
         IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
     {
@@ -45,7 +46,7 @@ public sealed partial class PostgresStorage : IStorage
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("MaaS.Storage.Postgres");
         if (!SchemaName().IsMatch(options.Schema ?? string.Empty))
-            return StorageError.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
+            return Error.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
         NpgsqlDataSource dataSource;
         try
         {
@@ -54,7 +55,7 @@ public sealed partial class PostgresStorage : IStorage
         catch (ArgumentException)
         {
             // The message may echo the connection string (a password): report the rule, not the text.
-            return StorageError.Invalid("ConnectionString", "is not a valid Npgsql connection string");
+            return Error.Invalid("ConnectionString", "is not a valid Npgsql connection string");
         }
         var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
         var migrated = await database.RunAsync("migrate",

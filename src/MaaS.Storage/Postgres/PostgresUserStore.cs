@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
@@ -19,7 +20,7 @@ internal sealed class PostgresUserStore : IUserStore
         _countSql = $"SELECT count(*) FROM {s}.users WHERE tenant = $1";
     }
 
-    public async ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
         var result = await _database.RunAsync("get user", async (connection, ct) =>
@@ -31,10 +32,10 @@ internal sealed class PostgresUserStore : IUserStore
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess) return result.Error;
-        return result.Value is { } user ? user : StorageError.NotFound("user");
+        return result.Value is { } user ? user : Error.NotFound("user");
     }
 
-    public async ValueTask<StorageResult<IReadOnlyList<UserRecord>>> ListAsync(
+    public async ValueTask<Result<IReadOnlyList<UserRecord>>> ListAsync(
         string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterUserId, "afterUserId") ?? InputValidator.Limit(limit)) is { } invalid)
@@ -53,7 +54,7 @@ internal sealed class PostgresUserStore : IUserStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count users", cancellationToken);
 
     private static UserRecord Read(NpgsqlDataReader reader) => new(

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -9,9 +10,9 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
 {
     private const string Columns = "key_id, tenant, name, roles, secret_hash, created_at, revoked_at, rps, burst, concurrency";
 
-    public ValueTask<StorageResult<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.Key(key) is { } invalid) return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+        if (SecurityValidator.Key(key) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
         return storage.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -27,21 +28,21 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
             command.Parameters.AddWithValue("$rps", (object?)key.Limits.RequestsPerSecond ?? DBNull.Value);
             command.Parameters.AddWithValue("$burst", (object?)key.Limits.Burst ?? DBNull.Value);
             command.Parameters.AddWithValue("$conc", (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value);
-            if (command.ExecuteNonQuery() == 0) return StorageError.Invalid("KeyId", "exists already");
+            if (command.ExecuteNonQuery() == 0) return Error.Invalid("KeyId", "exists already");
             return Find(connection, tx, key.KeyId)!;
         }, cancellationToken);
     }
 
-    public ValueTask<StorageResult<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.KeyId(keyId) is { } invalid) return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+        if (SecurityValidator.KeyId(keyId) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
         return storage.ReadAsync<ApiKeyRecord>("find key", connection =>
-            Find(connection, null, keyId) is { } key ? key : StorageError.NotFound("key"));
+            Find(connection, null, keyId) is { } key ? key : Error.NotFound("key"));
     }
 
-    public ValueTask<StorageResult<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
+    public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<IReadOnlyList<ApiKeyRecord>>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<IReadOnlyList<ApiKeyRecord>>>(invalid);
         return storage.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
         {
             using var command = connection.CreateCommand();
@@ -54,10 +55,10 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
         });
     }
 
-    public ValueTask<StorageResult<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<ApiKeyRecord>>(invalid);
+            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
         return storage.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -66,14 +67,14 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
             command.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(at));
             command.Parameters.AddWithValue("$id", keyId);
             command.Parameters.AddWithValue("$tenant", tenant);
-            if (command.ExecuteNonQuery() == 0) return StorageError.NotFound("key");
+            if (command.ExecuteNonQuery() == 0) return Error.NotFound("key");
             return Find(connection, tx, keyId)!;
         }, cancellationToken);
     }
 
-    public ValueTask<StorageResult<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
+    public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<long>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<long>>(invalid);
         return storage.ReadAsync<long>("count admin keys", connection =>
         {
             using var command = connection.CreateCommand();

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using MaaS.Storage.Abstractions;
@@ -11,7 +12,7 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
 {
     private const string Columns = "item_id, kind, title, genres, tags, text, available_from, available_until";
 
-    public async ValueTask<StorageResult<int>> UpsertAsync(
+    public async ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid) return invalid;
@@ -28,10 +29,10 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         }
     }
 
-    public ValueTask<StorageResult<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
+    public ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid)
-            return ValueTask.FromResult<StorageResult<CatalogItem>>(invalid);
+            return ValueTask.FromResult<Result<CatalogItem>>(invalid);
         try
         {
             using var connection = database.OpenReader();
@@ -41,22 +42,22 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
             command.Parameters.AddWithValue("$id", itemId);
             using var reader = command.ExecuteReader();
             return ValueTask.FromResult(reader.Read()
-                ? StorageResult<CatalogItem>.Success(ReadItem(reader))
-                : StorageError.NotFound("item"));
+                ? Result<CatalogItem>.Ok(ReadItem(reader))
+                : Error.NotFound("item"));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<CatalogItem>>(database.Fail(ex, "get item"));
+            return ValueTask.FromResult<Result<CatalogItem>>(database.Fail(ex, "get item"));
         }
     }
 
-    public ValueTask<StorageResult<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
+    public ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
         string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<IReadOnlyDictionary<string, CatalogItem>>>(invalid);
+            return ValueTask.FromResult<Result<IReadOnlyDictionary<string, CatalogItem>>>(invalid);
         var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-        if (itemIds.Count == 0) return ValueTask.FromResult(StorageResult<IReadOnlyDictionary<string, CatalogItem>>.Success(found));
+        if (itemIds.Count == 0) return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(found));
         try
         {
             using var connection = database.OpenReader();
@@ -71,26 +72,26 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
                 var item = ReadItem(reader);
                 found[item.ItemId] = item;
             }
-            return ValueTask.FromResult(StorageResult<IReadOnlyDictionary<string, CatalogItem>>.Success(found));
+            return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(found));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<IReadOnlyDictionary<string, CatalogItem>>>(database.Fail(ex, "get items"));
+            return ValueTask.FromResult<Result<IReadOnlyDictionary<string, CatalogItem>>>(database.Fail(ex, "get items"));
         }
     }
 
-    public ValueTask<StorageResult<IReadOnlyList<CatalogItem>>> ListAsync(
+    public ValueTask<Result<IReadOnlyList<CatalogItem>>> ListAsync(
         string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<CatalogItem>>>(invalid);
+            return ValueTask.FromResult<Result<IReadOnlyList<CatalogItem>>>(invalid);
         try
         {
-            return ValueTask.FromResult(StorageResult<IReadOnlyList<CatalogItem>>.Success(Page(tenant, afterItemId, limit)));
+            return ValueTask.FromResult(Result<IReadOnlyList<CatalogItem>>.Ok(Page(tenant, afterItemId, limit)));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<CatalogItem>>>(database.Fail(ex, "list items"));
+            return ValueTask.FromResult<Result<IReadOnlyList<CatalogItem>>>(database.Fail(ex, "list items"));
         }
     }
 
@@ -98,7 +99,7 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
-            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
         string? after = null;
         while (true)
         {
@@ -111,7 +112,7 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         }
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "items", "count items");
 
     private List<CatalogItem> Page(string tenant, string? after, int limit)

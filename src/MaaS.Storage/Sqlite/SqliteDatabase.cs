@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Threading.Channels;
 using MaaS.Storage.Abstractions;
@@ -182,11 +183,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     }
 
     /// <summary>Maps a database failure to an error value and logs it.</summary>
-    public StorageError Fail(Exception exception, string operation)
+    public Error Fail(Exception exception, string operation)
     {
         StorageLog.OperationFailed(Logger, "sqlite", operation, exception);
         var code = exception is SqliteException se ? se.SqliteErrorCode.ToString(CultureInfo.InvariantCulture) : exception.GetType().Name;
-        return StorageError.Unavailable($"SQLite {operation} failed (code {code})");
+        return Error.Unavailable($"SQLite {operation} failed (code {code})");
     }
 
     public static bool IsDatabaseFailure(Exception exception) => exception is SqliteException or IOException or ObjectDisposedException;

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Runtime.CompilerServices;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -24,7 +25,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     internal const string HistorySql =
         $"SELECT {Columns} FROM events WHERE user_key = ({SqliteQueries.UserKeySql}) ORDER BY ts DESC, seq DESC LIMIT $limit";
 
-    public async ValueTask<StorageResult<AppendResult>> AppendAsync(
+    public async ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
@@ -41,11 +42,11 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
     }
 
-    public ValueTask<StorageResult<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
+    public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
         string tenant, string userId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<InteractionEvent>>>(invalid);
+            return ValueTask.FromResult<Result<IReadOnlyList<InteractionEvent>>>(invalid);
         try
         {
             using var connection = database.OpenReader();
@@ -61,11 +62,11 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 cancellationToken.ThrowIfCancellationRequested();
                 list.Add(ReadEvent(reader, 0));
             }
-            return ValueTask.FromResult(StorageResult<IReadOnlyList<InteractionEvent>>.Success(list));
+            return ValueTask.FromResult(Result<IReadOnlyList<InteractionEvent>>.Ok(list));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<InteractionEvent>>>(database.Fail(ex, "history"));
+            return ValueTask.FromResult<Result<IReadOnlyList<InteractionEvent>>>(database.Fail(ex, "history"));
         }
     }
 
@@ -74,7 +75,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
-            throw new ArgumentException(invalid.Message, invalid.Failures[0].Field);
+            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
         // Upper bound fixed at the start: events arriving while streaming are left to the next rebuild, so a busy
         // writer cannot keep a rebuild running forever.
         long last = 0, end;
@@ -115,7 +116,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
     }
 
-    public async ValueTask<StorageResult<EraseResult>> EraseUserAsync(
+    public async ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
@@ -130,7 +131,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         }
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "events", "count events");
 
     internal static InteractionEvent ReadEvent(SqliteDataReader reader, int offset) => new(

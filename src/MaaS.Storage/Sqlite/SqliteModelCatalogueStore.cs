@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -7,10 +8,10 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IModelCatalogueStore"/>.</summary>
 internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) : IModelCatalogueStore
 {
-    public ValueTask<StorageResult<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+            return ValueTask.FromResult<Result<ModelListing>>(invalid);
         return storage.WriteAsync<ModelListing>("claim model", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -30,26 +31,26 @@ internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) :
         }, cancellationToken);
     }
 
-    public ValueTask<StorageResult<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.ModelName(name) is { } invalid) return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+        if (SecurityValidator.ModelName(name) is { } invalid) return ValueTask.FromResult<Result<ModelListing>>(invalid);
         return storage.ReadAsync<ModelListing>("get model listing", connection =>
-            Get(connection, null, name) is { } listing ? listing : StorageError.NotFound("model"));
+            Get(connection, null, name) is { } listing ? listing : Error.NotFound("model"));
     }
 
-    public ValueTask<StorageResult<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
         storage.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
 
-    public ValueTask<StorageResult<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShare(tenant, name, grantee, "INSERT INTO model_shares (name, grantee) VALUES ($name, $grantee) ON CONFLICT DO NOTHING", "share model", cancellationToken);
 
-    public ValueTask<StorageResult<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShare(tenant, name, grantee, "DELETE FROM model_shares WHERE name = $name AND grantee = $grantee", "unshare model", cancellationToken);
 
-    public ValueTask<StorageResult<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    public ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<bool>>(invalid);
+            return ValueTask.FromResult<Result<bool>>(invalid);
         return storage.WriteAsync<bool>("delete model listing", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -57,18 +58,18 @@ internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) :
             command.CommandText = "DELETE FROM model_listings WHERE name = $name AND owner = $owner";
             command.Parameters.AddWithValue("$name", name);
             command.Parameters.AddWithValue("$owner", tenant);
-            return command.ExecuteNonQuery() > 0 ? true : StorageError.NotFound("model");
+            return command.ExecuteNonQuery() > 0 ? true : Error.NotFound("model");
         }, cancellationToken);
     }
 
-    private ValueTask<StorageResult<ModelListing>> ChangeShare(
+    private ValueTask<Result<ModelListing>> ChangeShare(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<ModelListing>>(invalid);
+            return ValueTask.FromResult<Result<ModelListing>>(invalid);
         return storage.WriteAsync<ModelListing>(operation, (connection, tx) =>
         {
-            if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant) return StorageError.NotFound("model");
+            if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant) return Error.NotFound("model");
             using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = sql + "; UPDATE model_listings SET updated_at = $now WHERE name = $name";

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 
@@ -15,9 +16,9 @@ internal static class SqliteQueries
     public const string UserSpanSql =
         "SELECT u.user_id, (SELECT min(ts) FROM events WHERE user_key = u.user_key), (SELECT max(ts) FROM events WHERE user_key = u.user_key) FROM users u";
 
-    public static ValueTask<StorageResult<long>> Count(SqliteDatabase database, string tenant, string table, string operation)
+    public static ValueTask<Result<long>> Count(SqliteDatabase database, string tenant, string table, string operation)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<StorageResult<long>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<long>>(invalid);
         try
         {
             using var connection = database.OpenReader();
@@ -25,11 +26,11 @@ internal static class SqliteQueries
             // table is one of three constants from this assembly, never input.
             command.CommandText = $"SELECT count(*) FROM {table} WHERE tenant = $tenant";
             command.Parameters.AddWithValue("$tenant", tenant);
-            return ValueTask.FromResult(StorageResult<long>.Success((long)command.ExecuteScalar()!));
+            return ValueTask.FromResult(Result<long>.Ok((long)command.ExecuteScalar()!));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<long>>(database.Fail(ex, operation));
+            return ValueTask.FromResult<Result<long>>(database.Fail(ex, operation));
         }
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -36,7 +37,7 @@ public sealed class SqliteSecurityStorage : ISecurityStorage
     public IModelCatalogueStore Models { get; }
 
     /// <summary>Opens (creating when missing) the file and migrates the key and market tables.</summary>
-    public static ValueTask<StorageResult<SqliteSecurityStorage>> OpenAsync(
+    public static ValueTask<Result<SqliteSecurityStorage>> OpenAsync(
         SqliteStorageOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,12 +61,12 @@ public sealed class SqliteSecurityStorage : ISecurityStorage
             var (from, to) = SqliteSecurityMigrations.Apply(connection);
             if (from != to) StorageLog.Migrated(logger, "sqlite security", from, to);
             StorageLog.Opened(logger, "sqlite security", to);
-            return ValueTask.FromResult(StorageResult<SqliteSecurityStorage>.Success(storage));
+            return ValueTask.FromResult(Result<SqliteSecurityStorage>.Ok(storage));
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             StorageLog.OpenFailed(logger, "sqlite security", ex);
-            return ValueTask.FromResult<StorageResult<SqliteSecurityStorage>>(StorageError.Unavailable($"SQLite database could not be opened: {ex.Message}"));
+            return ValueTask.FromResult<Result<SqliteSecurityStorage>>(Error.Unavailable($"SQLite database could not be opened: {ex.Message}"));
         }
     }
 
@@ -79,7 +80,7 @@ public sealed class SqliteSecurityStorage : ISecurityStorage
     }
 
     /// <summary>Runs a read on a pooled connection; database failures become Unavailable.</summary>
-    internal ValueTask<StorageResult<T>> ReadAsync<T>(string operation, Func<SqliteConnection, StorageResult<T>> work)
+    internal ValueTask<Result<T>> ReadAsync<T>(string operation, Func<SqliteConnection, Result<T>> work)
     {
         try
         {
@@ -88,13 +89,13 @@ public sealed class SqliteSecurityStorage : ISecurityStorage
         }
         catch (Exception ex) when (ex is SqliteException or IOException or ObjectDisposedException)
         {
-            return ValueTask.FromResult<StorageResult<T>>(Fail(ex, operation));
+            return ValueTask.FromResult<Result<T>>(Fail(ex, operation));
         }
     }
 
     /// <summary>Runs <paramref name="work"/> in one immediate transaction; it commits only when the work succeeds.</summary>
-    internal async ValueTask<StorageResult<T>> WriteAsync<T>(
-        string operation, Func<SqliteConnection, SqliteTransaction, StorageResult<T>> work, CancellationToken cancellationToken)
+    internal async ValueTask<Result<T>> WriteAsync<T>(
+        string operation, Func<SqliteConnection, SqliteTransaction, Result<T>> work, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -119,11 +120,11 @@ public sealed class SqliteSecurityStorage : ISecurityStorage
         }
     }
 
-    private StorageError Fail(Exception exception, string operation)
+    private Error Fail(Exception exception, string operation)
     {
         StorageLog.OperationFailed(_logger, "sqlite", operation, exception);
         var code = exception is SqliteException se ? se.SqliteErrorCode.ToString(CultureInfo.InvariantCulture) : exception.GetType().Name;
-        return StorageError.Unavailable($"SQLite {operation} failed (code {code})");
+        return Error.Unavailable($"SQLite {operation} failed (code {code})");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -31,10 +32,10 @@ public sealed class SqliteStorage : IStorage
     public IUserStore Users { get; }
 
     /// <summary>
-    /// Opens (creating when missing) and migrates the file. Fails with <see cref="StorageErrorKind.Unavailable"/>
+    /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>
     /// when the file cannot be opened or written, or has a newer schema than this build.
     /// </summary>
-    public static ValueTask<StorageResult<SqliteStorage>> OpenAsync(
+    public static ValueTask<Result<SqliteStorage>> OpenAsync(
         SqliteStorageOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -44,12 +45,12 @@ public sealed class SqliteStorage : IStorage
         {
             var (database, version) = SqliteDatabase.Open(options, logger);
             StorageLog.Opened(logger, "sqlite", version);
-            return ValueTask.FromResult(StorageResult<SqliteStorage>.Success(new SqliteStorage(database)));
+            return ValueTask.FromResult(Result<SqliteStorage>.Ok(new SqliteStorage(database)));
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             StorageLog.OpenFailed(logger, "sqlite", ex);
-            return ValueTask.FromResult<StorageResult<SqliteStorage>>(StorageError.Unavailable($"SQLite database could not be opened: {ex.Message}"));
+            return ValueTask.FromResult<Result<SqliteStorage>>(Error.Unavailable($"SQLite database could not be opened: {ex.Message}"));
         }
     }
 

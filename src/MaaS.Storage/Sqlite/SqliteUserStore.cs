@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
@@ -7,10 +8,10 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IUserStore"/>; rows are maintained by <see cref="SqliteEventStore"/>, first and last seen come from the user's events.</summary>
 internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
 {
-    public ValueTask<StorageResult<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    public ValueTask<Result<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
-            return ValueTask.FromResult<StorageResult<UserRecord>>(invalid);
+            return ValueTask.FromResult<Result<UserRecord>>(invalid);
         try
         {
             using var connection = database.OpenReader();
@@ -19,19 +20,19 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$user", userId);
             using var reader = command.ExecuteReader();
-            return ValueTask.FromResult(reader.Read() && HasEvents(reader) ? StorageResult<UserRecord>.Success(Read(reader)) : StorageError.NotFound("user"));
+            return ValueTask.FromResult(reader.Read() && HasEvents(reader) ? Result<UserRecord>.Ok(Read(reader)) : Error.NotFound("user"));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<UserRecord>>(database.Fail(ex, "get user"));
+            return ValueTask.FromResult<Result<UserRecord>>(database.Fail(ex, "get user"));
         }
     }
 
-    public ValueTask<StorageResult<IReadOnlyList<UserRecord>>> ListAsync(
+    public ValueTask<Result<IReadOnlyList<UserRecord>>> ListAsync(
         string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterUserId, "afterUserId") ?? InputValidator.Limit(limit)) is { } invalid)
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<UserRecord>>>(invalid);
+            return ValueTask.FromResult<Result<IReadOnlyList<UserRecord>>>(invalid);
         try
         {
             using var connection = database.OpenReader();
@@ -46,15 +47,15 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             {
                 if (HasEvents(reader)) list.Add(Read(reader));
             }
-            return ValueTask.FromResult(StorageResult<IReadOnlyList<UserRecord>>.Success(list));
+            return ValueTask.FromResult(Result<IReadOnlyList<UserRecord>>.Ok(list));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {
-            return ValueTask.FromResult<StorageResult<IReadOnlyList<UserRecord>>>(database.Fail(ex, "list users"));
+            return ValueTask.FromResult<Result<IReadOnlyList<UserRecord>>>(database.Fail(ex, "list users"));
         }
     }
 
-    public ValueTask<StorageResult<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "users", "count users");
 
     /// <summary>A user row always has events (both are written and erased together); this only guards the spans.</summary>

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Validation;
@@ -8,30 +9,30 @@ namespace MaaS.Storage.Validation;
 /// </summary>
 internal static class InputValidator
 {
-    public static StorageError? Tenant(string? tenant)
+    public static Error? Tenant(string? tenant)
     {
         var reason = TenantReason(tenant);
-        return reason is null ? null : StorageError.Invalid("tenant", reason);
+        return reason is null ? null : Error.Invalid("tenant", reason);
     }
 
-    public static StorageError? Id(string? id, string field)
+    public static Error? Id(string? id, string field)
     {
         var reason = IdReason(id);
-        return reason is null ? null : StorageError.Invalid(field, reason);
+        return reason is null ? null : Error.Invalid(field, reason);
     }
 
-    public static StorageError? Limit(int limit, string field = "limit") =>
+    public static Error? Limit(int limit, string field = "limit") =>
         limit is < 1 or > StorageLimits.MaxReadLimit
-            ? StorageError.Invalid(field, $"must be between 1 and {StorageLimits.MaxReadLimit}")
+            ? Error.Invalid(field, $"must be between 1 and {StorageLimits.MaxReadLimit}")
             : null;
 
-    public static StorageError? OptionalId(string? id, string field) => id is null ? null : Id(id, field);
+    public static Error? OptionalId(string? id, string field) => id is null ? null : Id(id, field);
 
-    public static StorageError? Events(IReadOnlyList<InteractionEvent>? events)
+    public static Error? Events(IReadOnlyList<InteractionEvent>? events)
     {
-        if (events is null) return StorageError.Invalid("events", "must not be null");
-        if (events.Count > StorageLimits.MaxBatchSize) return StorageError.Invalid("events", $"batch larger than {StorageLimits.MaxBatchSize}");
-        List<ValidationFailure>? failures = null;
+        if (events is null) return Error.Invalid("events", "must not be null");
+        if (events.Count > StorageLimits.MaxBatchSize) return Error.Invalid("events", $"batch larger than {StorageLimits.MaxBatchSize}");
+        List<FieldProblem>? failures = null;
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -48,14 +49,14 @@ internal static class InputValidator
             if (e.Timestamp == default) Add(ref failures, i, nameof(e.Timestamp), "is missing");
             else if (e.Timestamp.UtcDateTime.Year is < 1970 or > 9998) Add(ref failures, i, nameof(e.Timestamp), "must be between 1970 and 9998");
         }
-        return failures is null ? null : StorageError.Invalid(failures);
+        return failures is null ? null : Error.Invalid(failures);
     }
 
-    public static StorageError? Items(IReadOnlyList<CatalogItem>? items)
+    public static Error? Items(IReadOnlyList<CatalogItem>? items)
     {
-        if (items is null) return StorageError.Invalid("items", "must not be null");
-        if (items.Count > StorageLimits.MaxBatchSize) return StorageError.Invalid("items", $"batch larger than {StorageLimits.MaxBatchSize}");
-        List<ValidationFailure>? failures = null;
+        if (items is null) return Error.Invalid("items", "must not be null");
+        if (items.Count > StorageLimits.MaxBatchSize) return Error.Invalid("items", $"batch larger than {StorageLimits.MaxBatchSize}");
+        List<FieldProblem>? failures = null;
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -75,24 +76,24 @@ internal static class InputValidator
             if (item.AvailableFrom is { } from && item.AvailableUntil is { } until && until < from)
                 Add(ref failures, i, nameof(item.AvailableUntil), "is before AvailableFrom");
         }
-        return failures is null ? null : StorageError.Invalid(failures);
+        return failures is null ? null : Error.Invalid(failures);
     }
 
-    public static StorageError? ItemIds(IReadOnlyCollection<string>? ids)
+    public static Error? ItemIds(IReadOnlyCollection<string>? ids)
     {
-        if (ids is null) return StorageError.Invalid("itemIds", "must not be null");
-        if (ids.Count > StorageLimits.MaxReadLimit) return StorageError.Invalid("itemIds", $"more than {StorageLimits.MaxReadLimit} ids");
-        List<ValidationFailure>? failures = null;
+        if (ids is null) return Error.Invalid("itemIds", "must not be null");
+        if (ids.Count > StorageLimits.MaxReadLimit) return Error.Invalid("itemIds", $"more than {StorageLimits.MaxReadLimit} ids");
+        List<FieldProblem>? failures = null;
         var i = 0;
         foreach (var id in ids)
         {
             if (IdReason(id) is { } r) Add(ref failures, i, "itemIds", r);
             i++;
         }
-        return failures is null ? null : StorageError.Invalid(failures);
+        return failures is null ? null : Error.Invalid(failures);
     }
 
-    private static void LabelsReason(IReadOnlyList<string>? labels, string field, int index, ref List<ValidationFailure>? failures)
+    private static void LabelsReason(IReadOnlyList<string>? labels, string field, int index, ref List<FieldProblem>? failures)
     {
         if (labels is null)
         {
@@ -135,6 +136,6 @@ internal static class InputValidator
         return null;
     }
 
-    private static void Add(ref List<ValidationFailure>? failures, int index, string field, string reason) =>
-        (failures ??= []).Add(new ValidationFailure(index, field, reason));
+    private static void Add(ref List<FieldProblem>? failures, int index, string field, string reason) =>
+        (failures ??= []).Add(new FieldProblem(index, field, reason));
 }

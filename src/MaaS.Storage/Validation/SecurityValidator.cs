@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Validation;
@@ -5,18 +6,18 @@ namespace MaaS.Storage.Validation;
 /// <summary>Input rules of the key and market stores, checked before any database work (same for both providers).</summary>
 internal static class SecurityValidator
 {
-    public static StorageError? KeyId(string? keyId) =>
-        ApiKeyRules.IsValidKeyId(keyId) ? null : StorageError.Invalid("keyId", "must be 8-32 lower-case letters or digits");
+    public static Error? KeyId(string? keyId) =>
+        ApiKeyRules.IsValidKeyId(keyId) ? null : Error.Invalid("keyId", "must be 8-32 lower-case letters or digits");
 
-    public static StorageError? ModelName(string? name, string field = "name") =>
-        ModelListing.IsValidName(name) ? null : StorageError.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit");
+    public static Error? ModelName(string? name, string field = "name") =>
+        ModelListing.IsValidName(name) ? null : Error.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit");
 
-    public static StorageError? Key(ApiKeyRecord? key)
+    public static Error? Key(ApiKeyRecord? key)
     {
-        if (key is null) return StorageError.Invalid("key", "must not be null");
-        var failures = new List<ValidationFailure>();
+        if (key is null) return Error.Invalid("key", "must not be null");
+        var failures = new List<FieldProblem>();
         if (!ApiKeyRules.IsValidKeyId(key.KeyId)) failures.Add(new(-1, nameof(key.KeyId), "must be 8-32 lower-case letters or digits"));
-        if (InputValidator.Tenant(key.Tenant) is { } tenant) failures.AddRange(tenant.Failures);
+        if (InputValidator.Tenant(key.Tenant) is { } tenant) failures.AddRange(tenant.Problems);
         if (key.Name is null || key.Name.Length > ApiKeyRules.MaxNameLength || key.Name.Any(char.IsControl))
             failures.Add(new(-1, nameof(key.Name), $"must be at most {ApiKeyRules.MaxNameLength} characters without control characters"));
         if (key.Roles is null || key.Roles.Count == 0 || key.Roles.Any(r => !ApiKeyRules.Roles.Contains(r)))
@@ -31,7 +32,7 @@ internal static class SecurityValidator
             if (key.Limits.Burst is < 1) failures.Add(new(-1, "Burst", "must be at least 1"));
             if (key.Limits.MaxConcurrentRequests is < 1) failures.Add(new(-1, "MaxConcurrentRequests", "must be at least 1"));
         }
-        return failures.Count == 0 ? null : StorageError.Invalid(failures);
+        return failures.Count == 0 ? null : Error.Invalid(failures);
     }
 
     public static string Roles(IReadOnlyList<string> roles) => string.Join(',', roles.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
@@ -53,6 +54,6 @@ internal static class SecurityValidator
         _ => ModelVisibility.Public,
     };
 
-    public static StorageError? VisibilityValue(ModelVisibility visibility) =>
-        Enum.IsDefined(visibility) ? null : StorageError.Invalid("visibility", "must be private, tenant or public");
+    public static Error? VisibilityValue(ModelVisibility visibility) =>
+        Enum.IsDefined(visibility) ? null : Error.Invalid("visibility", "must be private, tenant or public");
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Models.Inference;
 
 namespace MaaS.Models.Tests.Inference;
@@ -18,7 +19,7 @@ public sealed class InputValidatorTests
     {
         var result = InputValidator.Validate("m", Signature, 8, new InferenceRequest([Mask(2), Ids(2)]));
 
-        Assert.True(result.IsSuccess, result.Message);
+        Assert.True(result.IsSuccess, result.Error?.Message);
         Assert.Equal(["ids", "mask"], result.Value!.Inputs.Select(i => i.Name));
         Assert.Equal(2, result.Value.Rows);
         Assert.Equal(["score"], result.Value.OutputNames);
@@ -50,7 +51,7 @@ public sealed class InputValidatorTests
     {
         var result = InputValidator.Validate("m", Signature, 8, request);
 
-        Assert.Equal(ModelFailure.InvalidInput, result.Failure);
-        Assert.Contains(expected, result.Message);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Contains(expected, result.Error?.Message);
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
@@ -17,7 +18,7 @@ public sealed class ModelInferenceTests
         var result = await Registries.Inference(registry).InferAsync(
             ExampleMlp.Name, null, new InferenceRequest([InferTensor.Fp32("input", x, 5, 8)], [ExampleMlp.Probabilities]), TestContext.Current.CancellationToken);
 
-        Assert.True(result.IsSuccess, result.Message);
+        Assert.True(result.IsSuccess, result.Error?.Message);
         var output = Assert.Single(result.Value!.Outputs);
         Assert.Equal([5L, 3L], output.Shape);
         var (_, expected) = ExampleMlp.Reference(x, 5);
@@ -52,7 +53,7 @@ public sealed class ModelInferenceTests
         foreach (var (x, width, task) in tasks)
         {
             var result = await task;
-            Assert.True(result.IsSuccess, result.Message);
+            Assert.True(result.IsSuccess, result.Error?.Message);
             float[] expected = [x.Take(width).Sum(), x.Skip(width).Sum()];
             Assert.Equal(expected, (float[])result.Value!.Outputs.Single().Data);
         }
@@ -72,9 +73,9 @@ public sealed class ModelInferenceTests
         var results = await Task.WhenAll(new long[][] { [1, 2], [3, 99], [4, 5] }.Select(ids =>
             inference.InferAsync("embed", null, new InferenceRequest([InferTensor.Int64("ids", ids, 1, 2)]), TestContext.Current.CancellationToken).AsTask()));
 
-        Assert.True(results[0].IsSuccess, results[0].Message);
-        Assert.Equal(ModelFailure.InvalidInput, results[1].Failure);
-        Assert.True(results[2].IsSuccess, results[2].Message);
+        Assert.True(results[0].IsSuccess, results[0].Error?.Message);
+        Assert.Equal(ErrorCode.InvalidRequest, results[1].Error?.Code);
+        Assert.True(results[2].IsSuccess, results[2].Error?.Message);
         Assert.Equal([8f, 9f, 10f, 11f], (float[])results[2].Value!.Outputs.Single().Data);
     }
 
@@ -102,10 +103,10 @@ public sealed class ModelInferenceTests
         var second = await inference.InferAsync("pairs", null, odd, TestContext.Current.CancellationToken);
         var blocked = await inference.InferAsync("pairs", null, even, TestContext.Current.CancellationToken);
 
-        Assert.Equal(ModelFailure.InferenceFailed, first.Failure);
-        Assert.Equal(ModelFailure.InferenceFailed, second.Failure);
-        Assert.Equal(ModelFailure.NotReady, blocked.Failure);
-        Assert.Contains("circuit open", blocked.Message);
+        Assert.Equal(ErrorCode.InferenceFailed, first.Error?.Code);
+        Assert.Equal(ErrorCode.InferenceFailed, second.Error?.Code);
+        Assert.Equal(ErrorCode.ModelNotReady, blocked.Error?.Code);
+        Assert.Contains("circuit open", blocked.Error?.Message);
         var version = registry.GetModel("pairs")!.Versions.Single();
         Assert.False(version.IsReady);
         Assert.Contains("circuit open", version.Reason);
@@ -122,7 +123,7 @@ public sealed class ModelInferenceTests
         var waiting = inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken).AsTask();
         var rejected = await inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken);
 
-        Assert.Equal(ModelFailure.Overloaded, rejected.Failure);
+        Assert.Equal(ErrorCode.Overloaded, rejected.Error?.Code);
         Assert.True((await waiting).IsSuccess);
     }
 
@@ -135,6 +136,6 @@ public sealed class ModelInferenceTests
 
         var result = await Registries.Inference(registry).InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken);
 
-        Assert.Equal(ModelFailure.Timeout, result.Failure);
+        Assert.Equal(ErrorCode.Timeout, result.Error?.Code);
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
@@ -38,12 +39,12 @@ public sealed class ModelRegistryTests
         using var repo = new TestRepository().WithExampleMlp();
         await using var registry = await Registries.LoadAsync(repo.Root);
 
-        Assert.Equal(ModelFailure.ModelNotFound, registry.Acquire("nope").Failure);
-        Assert.Equal(ModelFailure.VersionNotFound, registry.Acquire(ExampleMlp.Name, 5).Failure);
+        Assert.Equal(ErrorCode.ModelNotFound, registry.Acquire("nope").Error?.Code);
+        Assert.Equal(ErrorCode.VersionNotFound, registry.Acquire(ExampleMlp.Name, 5).Error?.Code);
         await registry.UnloadVersionAsync(ExampleMlp.Name, 1, TestContext.Current.CancellationToken);
         var unloaded = registry.Acquire(ExampleMlp.Name, 1);
-        Assert.Equal(ModelFailure.NotReady, unloaded.Failure);
-        Assert.Contains("unloaded", unloaded.Message);
+        Assert.Equal(ErrorCode.ModelNotReady, unloaded.Error?.Code);
+        Assert.Contains("unloaded", unloaded.Error?.Message);
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class ModelRegistryTests
         await registry.PollAsync(TestContext.Current.CancellationToken);
 
         Assert.Null(registry.GetModel("mixed"));
-        Assert.Equal(ModelFailure.ModelNotFound, registry.Acquire("mixed").Failure);
+        Assert.Equal(ErrorCode.ModelNotFound, registry.Acquire("mixed").Error?.Code);
         Assert.True(registry.GetModel(ExampleMlp.Name)!.IsReady);
     }
 
@@ -129,7 +130,7 @@ public sealed class ModelRegistryTests
 
         Assert.True(pinned.IsSuccess);
         Assert.Equal(1, pinnedVersion);
-        Assert.Equal(ModelFailure.VersionNotFound, missing.Failure);
+        Assert.Equal(ErrorCode.VersionNotFound, missing.Error?.Code);
         Assert.Equal(2, automatic);
     }
 
@@ -161,7 +162,7 @@ public sealed class ModelRegistryTests
 
         Assert.Equal(42, ((ConstantModel)lease.Model).Value);
         Assert.Equal(3, lease.Version);
-        Assert.Equal(ModelFailure.Unsupported, inferred.Failure);
+        Assert.Equal(ErrorCode.Unsupported, inferred.Error?.Code);
     }
 
     [Fact]

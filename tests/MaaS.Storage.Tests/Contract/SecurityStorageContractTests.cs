@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using static MaaS.Storage.Tests.TestData;
 
@@ -60,7 +61,7 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
 
         var again = await Storage.Keys.CreateAsync(key with { Tenant = NewTenant(), Name = "thief" }, Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, again.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, again.Error?.Code);
         Assert.Equal(Tenant, (await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.Tenant);
     }
 
@@ -71,16 +72,16 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
 
         var result = await Storage.Keys.CreateAsync(bad, Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.Equal(["KeyId", "tenant", "Name", "Roles", "SecretHash", "RequestsPerSecond", "Burst", "MaxConcurrentRequests"],
-            result.Error!.Failures.Select(f => f.Field));
+            result.Error!.Problems.Select(f => f.Field));
     }
 
     [Fact]
     public async Task FindAsync_UnknownId_NotFound()
     {
-        Assert.Equal(StorageErrorKind.NotFound, (await Storage.Keys.FindAsync(NewKeyId(), Ct)).Error?.Kind);
-        Assert.Equal(StorageErrorKind.InvalidInput, (await Storage.Keys.FindAsync("../etc", Ct)).Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Keys.FindAsync(NewKeyId(), Ct)).Error?.Code);
+        Assert.Equal(ErrorCode.InvalidRequest, (await Storage.Keys.FindAsync("../etc", Ct)).Error?.Code);
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
 
         var result = await Storage.Keys.RevokeAsync(NewTenant(), key.KeyId, Created, Ct);
 
-        Assert.Equal(StorageErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, result.Error?.Code);
         Assert.True((await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.IsActive);
     }
 
@@ -191,7 +192,7 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
 
         var result = await Storage.Models.ShareAsync(intruder, name, intruder, Ct);
 
-        Assert.Equal(StorageErrorKind.NotFound, result.Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, result.Error?.Code);
         Assert.Empty((await Storage.Models.GetAsync(name, Ct)).Value.SharedWith);
     }
 
@@ -220,9 +221,9 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
         var owner = await Storage.Models.DeleteAsync(Tenant, name, Ct);
         var reclaimed = await Storage.Models.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
 
-        Assert.Equal(StorageErrorKind.NotFound, stranger.Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, stranger.Error?.Code);
         Assert.True(owner.Value);
-        Assert.Equal(StorageErrorKind.NotFound, (await Storage.Models.DeleteAsync(Tenant, name, Ct)).Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Models.DeleteAsync(Tenant, name, Ct)).Error?.Code);
         Assert.Empty(reclaimed.Value.SharedWith);
     }
 
@@ -250,6 +251,6 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     {
         var result = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
     }
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using static MaaS.Storage.Tests.TestData;
 
@@ -57,7 +58,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(3, (await Storage.Events.CountAsync(Tenant, Ct)).Value);
         var stored = Assert.Single(await ReadAll(Storage.Events, Tenant), e => e.EventId == "dup");
         Assert.Equal(Event("dup", minutes: 1), stored);
-        Assert.Equal(NotFound, (await Storage.Users.GetAsync(Tenant, "other", Ct)).Error?.Kind);
+        Assert.Equal(NotFound, (await Storage.Users.GetAsync(Tenant, "other", Ct)).Error?.Code);
     }
 
     [Fact]
@@ -139,7 +140,7 @@ public abstract class StorageContractTests : IAsyncLifetime
 
         Assert.Equal(new EraseResult(10, true), erased.Value);
         Assert.Empty((await Storage.Events.GetUserHistoryAsync(Tenant, "u3", 100, Ct)).Value);
-        Assert.Equal(NotFound, (await Storage.Users.GetAsync(Tenant, "u3", Ct)).Error?.Kind);
+        Assert.Equal(NotFound, (await Storage.Users.GetAsync(Tenant, "u3", Ct)).Error?.Code);
         var remaining = await ReadAll(Storage.Events, Tenant);
         Assert.Equal(60, remaining.Count);
         Assert.DoesNotContain(remaining, e => e.UserId == "u3");
@@ -178,7 +179,7 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(0, (await Storage.Events.CountAsync(Tenant, Ct)).Value);
         Assert.Empty(await ReadAll(Storage.Events, Tenant));
         Assert.Empty((await Storage.Events.GetUserHistoryAsync(Tenant, "u1", 10, Ct)).Value);
-        Assert.Equal(NotFound, (await Storage.Catalog.GetAsync(Tenant, "i1", Ct)).Error?.Kind);
+        Assert.Equal(NotFound, (await Storage.Catalog.GetAsync(Tenant, "i1", Ct)).Error?.Code);
         Assert.Equal(0, (await Storage.Users.CountAsync(Tenant, Ct)).Value);
     }
 
@@ -219,10 +220,10 @@ public abstract class StorageContractTests : IAsyncLifetime
 
         var result = await Storage.Events.AppendAsync(Tenant, events, Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.Equal(
             [(1, "EventId"), (2, "Value"), (3, "UserId"), (4, "ItemId"), (4, "Value"), (5, "Timestamp"), (6, "Type")],
-            result.Error!.Failures.Select(f => (f.Index, f.Field)));
+            result.Error!.Problems.Select(f => (f.Index, f.Field)));
         Assert.Equal(0, (await Storage.Events.CountAsync(Tenant, Ct)).Value);
     }
 
@@ -244,19 +245,19 @@ public abstract class StorageContractTests : IAsyncLifetime
     {
         var result = await Storage.Events.AppendAsync(tenant, [Event("a")], Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
-        Assert.Equal("tenant", result.Error!.Failures[0].Field);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Equal("tenant", result.Error!.Problems[0].Field);
     }
 
     [Fact]
     public async Task Reads_BadArguments_InvalidInput()
     {
-        Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "", 10, Ct)).Error?.Kind);
-        Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "u1", 0, Ct)).Error?.Kind);
-        Assert.Equal(Invalid, (await Storage.Events.EraseUserAsync(Tenant, new string('u', 129), Ct)).Error?.Kind);
-        Assert.Equal(Invalid, (await Storage.Catalog.GetAsync(Tenant, "", Ct)).Error?.Kind);
-        Assert.Equal(Invalid, (await Storage.Catalog.ListAsync(Tenant, null, StorageLimits.MaxReadLimit + 1, Ct)).Error?.Kind);
-        Assert.Equal(Invalid, (await Storage.Users.GetAsync(Tenant, "\0", Ct)).Error?.Kind);
+        Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "", 10, Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "u1", 0, Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Events.EraseUserAsync(Tenant, new string('u', 129), Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Catalog.GetAsync(Tenant, "", Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Catalog.ListAsync(Tenant, null, StorageLimits.MaxReadLimit + 1, Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Users.GetAsync(Tenant, "\0", Ct)).Error?.Code);
     }
 
     [Fact]
@@ -307,9 +308,9 @@ public abstract class StorageContractTests : IAsyncLifetime
 
         var result = await Storage.Catalog.UpsertAsync(Tenant, items, Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.Equal([(1, "ItemId"), (1, "Title"), (2, "Kind"), (3, "AvailableUntil"), (4, "Genres")],
-            result.Error!.Failures.Select(f => (f.Index, f.Field)));
+            result.Error!.Problems.Select(f => (f.Index, f.Field)));
         Assert.Equal(0, (await Storage.Catalog.CountAsync(Tenant, Ct)).Value);
     }
 
@@ -318,7 +319,7 @@ public abstract class StorageContractTests : IAsyncLifetime
     {
         var result = await Storage.Catalog.GetAsync(Tenant, "missing", Ct);
 
-        Assert.Equal(NotFound, result.Error?.Kind);
+        Assert.Equal(NotFound, result.Error?.Code);
     }
 
     [Fact]
@@ -355,8 +356,8 @@ public abstract class StorageContractTests : IAsyncLifetime
         Assert.Equal(expected, streamed);
     }
 
-    private const StorageErrorKind NotFound = StorageErrorKind.NotFound;
-    private const StorageErrorKind Invalid = StorageErrorKind.InvalidInput;
+    private const ErrorCode NotFound = ErrorCode.NotFound;
+    private const ErrorCode Invalid = ErrorCode.InvalidRequest;
 
     private static void AssertSameItem(CatalogItem expected, CatalogItem actual)
     {

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
@@ -127,8 +128,8 @@ public sealed class MovieLensReaderTests
         using var folder = new TempFolder();
         File.WriteAllText(Path.Combine(folder.Path, "ratings.csv"), "userId,movieId,rating,timestamp\n");
 
-        Assert.Equal(StorageErrorKind.NotFound, MovieLensReader.Open(folder.Path).Error?.Kind);
-        Assert.Equal(StorageErrorKind.NotFound, MovieLensReader.Open(Path.Combine(folder.Path, "missing")).Error?.Kind);
+        Assert.Equal(ErrorCode.NotFound, MovieLensReader.Open(folder.Path).Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, MovieLensReader.Open(Path.Combine(folder.Path, "missing")).Error?.Code);
     }
 
     private sealed class SynchronousProgress(Action<long> report) : IProgress<long>

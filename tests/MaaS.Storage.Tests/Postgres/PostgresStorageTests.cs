@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using Npgsql;
@@ -43,8 +44,8 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     {
         var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema }, cancellationToken: Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
-        Assert.Equal("Schema", result.Error!.Failures[0].Field);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Equal("Schema", result.Error!.Problems[0].Field);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     {
         var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = "Host=x;Password=hunter2;NoSuchKeyword=1" }, cancellationToken: Ct);
 
-        Assert.Equal(StorageErrorKind.InvalidInput, result.Error?.Kind);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.DoesNotContain("hunter2", result.Error!.Message, StringComparison.Ordinal);
     }
 
@@ -63,7 +64,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
             new PostgresStorageOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=maas;Password=secret;Database=maas_test;Timeout=2" },
             cancellationToken: Ct);
 
-        Assert.Equal(StorageErrorKind.Unavailable, result.Error?.Kind);
+        Assert.Equal(ErrorCode.DependencyUnavailable, result.Error?.Code);
         Assert.DoesNotContain("secret", result.Error!.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -70,7 +71,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var result = await storage.Events.AppendAsync("t", [TestData.Event("a")], TestContext.Current.CancellationToken);
 
-        Assert.Equal(StorageErrorKind.Unavailable, result.Error?.Kind);
+        Assert.Equal(ErrorCode.DependencyUnavailable, result.Error?.Code);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -56,7 +57,7 @@ public sealed class SqliteStorageTests : IDisposable
 
         var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
 
-        Assert.Equal(StorageErrorKind.Unavailable, reopened.Error?.Kind);
+        Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
         Assert.Contains("99", reopened.Error!.Message, StringComparison.Ordinal);
     }
 
@@ -67,7 +68,7 @@ public sealed class SqliteStorageTests : IDisposable
 
         var result = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
 
-        Assert.Equal(StorageErrorKind.Unavailable, result.Error?.Kind);
+        Assert.Equal(ErrorCode.DependencyUnavailable, result.Error?.Code);
     }
 
     [Fact]

@@ -26,9 +26,3 @@ public sealed record EventInput(
 /// <param name="Accepted">Events newly stored.</param>
 /// <param name="Duplicates">Events whose id was already stored (or repeated in the batch); not stored again.</param>
 public sealed record EventBatchResponse(int Received, int Accepted, int Duplicates);
-
-/// <summary>One broken rule of a rejected request (the <c>errors</c> list of its ProblemDetails).</summary>
-/// <param name="Index">Position of the offending element in the batch, or -1 for a request-level field.</param>
-/// <param name="Field">JSON path of the field, e.g. <c>events[3].itemId</c>.</param>
-/// <param name="Reason">What is wrong (values are not echoed: ids may be personal data).</param>
-public sealed record FieldProblem(int Index, string Field, string Reason);

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

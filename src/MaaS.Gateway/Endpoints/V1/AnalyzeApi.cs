@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Text.Data;
@@ -39,12 +40,12 @@ internal static class AnalyzeApi
 
         if (body!.Items is null || body.Items.Count == 0 || body.Items.Any(i => i is null))
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "give 'items': a list of { text, title? } objects");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "give 'items': a list of { text, title? } objects");
         }
 
         if (body.MaxTags is < 1 or > 20 || body.MaxTerms is < 1 or > 50)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "maxTags must be in 1..20 and maxTerms in 1..50");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "maxTags must be in 1..20 and maxTerms in 1..50");
         }
 
         int maxTags = body.MaxTags ?? 5, maxTerms = body.MaxTerms ?? 5;

@@ -2,6 +2,8 @@ using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Recommendations;
 
+using MaaS.Gateway.Errors;
+
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>Interaction ingestion (<c>/v1/events</c>).</summary>

@@ -2,6 +2,8 @@ using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Recommendations;
 
+using MaaS.Gateway.Errors;
+
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>The item catalogue and more-like-this (<c>/v1/items</c>).</summary>

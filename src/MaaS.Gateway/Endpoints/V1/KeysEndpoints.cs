@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Security;
@@ -36,14 +37,14 @@ internal static class KeysEndpoints
     {
         if (request is null)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "a JSON body is required");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "a JSON body is required");
         }
 
         string caller = http.GetTenant();
         string tenant = string.IsNullOrEmpty(request.Tenant) ? caller : request.Tenant;
         if (tenant != caller && caller != options.Value.OperatorTenant)
         {
-            return ApiErrors.Problem(ApiError.Forbidden, "only the operator tenant's admins create keys for other tenants");
+            return ApiErrors.Problem(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
         }
 
         var limits = request.Limits is { } l ? new ApiKeyLimits(l.RequestsPerSecond, l.Burst, l.MaxConcurrentRequests) : ApiKeyLimits.Default;
@@ -65,7 +66,7 @@ internal static class KeysEndpoints
         string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
         if (target != caller && caller != options.Value.OperatorTenant)
         {
-            return ApiErrors.Problem(ApiError.Forbidden, "only the operator tenant's admins list other tenants' keys");
+            return ApiErrors.Problem(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
         }
 
         var listed = await store.ListAsync(target, http.RequestAborted);
@@ -92,10 +93,10 @@ internal static class KeysEndpoints
         new KeyLimitsDto(key.Limits.RequestsPerSecond, key.Limits.Burst, key.Limits.MaxConcurrentRequests),
         key.CreatedAt, key.RevokedAt, key.IsActive);
 
-    private static IResult StorageProblem(StorageError error) => error.Kind switch
+    private static IResult StorageProblem(Error error) => error.Code switch
     {
-        StorageErrorKind.InvalidInput => ApiErrors.Problem(ApiError.InvalidRequest, string.Join("; ", error.Failures.Select(f => $"{f.Field} {f.Reason}"))),
-        StorageErrorKind.NotFound => ApiErrors.Problem(ApiError.NotFound, "no such key in this tenant"),
-        _ => ApiErrors.Problem(ApiError.DependencyUnavailable, "the key store is unavailable"),
+        ErrorCode.InvalidRequest => ApiErrors.Problem(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+        ErrorCode.NotFound => ApiErrors.Problem(ErrorCode.NotFound, "no such key in this tenant"),
+        _ => ApiErrors.Problem(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
     };
 }

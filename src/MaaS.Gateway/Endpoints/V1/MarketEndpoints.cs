@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Market;
@@ -54,12 +55,12 @@ internal static class MarketEndpoints
 
         if (!http.Request.HasFormContentType)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
         }
 
         if (http.Request.ContentLength > limit + 1024 * 1024)
         {
-            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
         }
 
         IFormCollection form;
@@ -75,27 +76,27 @@ internal static class MarketEndpoints
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
         }
         catch (InvalidDataException e)
         {
             return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? ApiErrors.Problem(ApiError.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
-                : ApiErrors.Problem(ApiError.InvalidRequest, $"the multipart body is malformed: {e.Message}");
+                ? ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
+                : ApiErrors.Problem(ErrorCode.InvalidRequest, $"the multipart body is malformed: {e.Message}");
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "the upload was cut short");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the upload was cut short");
         }
 
         if (form.Files.GetFile("model") is not { } file || file.Length == 0)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
         }
 
         if (file.Length > limit)
         {
-            return ApiErrors.Problem(ApiError.PayloadTooLarge, $"the model file is larger than {limit} bytes");
+            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the model file is larger than {limit} bytes");
         }
 
         string? card = form["card"];
@@ -107,7 +108,7 @@ internal static class MarketEndpoints
 
         if (string.IsNullOrWhiteSpace(card))
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "the multipart field 'card' (JSON) is missing");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the multipart field 'card' (JSON) is missing");
         }
 
         byte[] bytes = new byte[file.Length];
@@ -119,14 +120,14 @@ internal static class MarketEndpoints
         var result = await publisher.PublishAsync(http.GetTenant(), card, bytes, http.RequestAborted);
         return result.IsSuccess
             ? TypedResults.Created($"/v1/models/{result.Value!.Name}", new PublishResponse(result.Value.Name, result.Value.Version, result.Value.Owner, Text(result.Value.Visibility)))
-            : ApiErrors.Problem(result.Error!.Value, result.Message);
+            : ApiErrors.Problem(result);
     }
 
     private static async Task<IResult> ShareAsync(string name, ShareRequest? request, HttpContext http, ModelPublisher publisher)
     {
         if (request?.Tenant is not { Length: > 0 } grantee)
         {
-            return ApiErrors.Problem(ApiError.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
+            return ApiErrors.Problem(ErrorCode.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
         }
 
         return ToShare(await publisher.ShareAsync(http.GetTenant(), name, grantee, share: true, http.RequestAborted));
@@ -138,12 +139,12 @@ internal static class MarketEndpoints
     private static async Task<IResult> DeleteAsync(string name, HttpContext http, ModelPublisher publisher)
     {
         var result = await publisher.DeleteAsync(http.GetTenant(), name, http.RequestAborted);
-        return result.IsSuccess ? TypedResults.NoContent() : ApiErrors.Problem(result.Error!.Value, result.Message);
+        return result.IsSuccess ? TypedResults.NoContent() : ApiErrors.Problem(result);
     }
 
-    private static IResult ToShare(MarketResult<ModelListing> result) => result.IsSuccess
+    private static IResult ToShare(Result<ModelListing> result) => result.IsSuccess
         ? TypedResults.Ok(new ShareResponse(result.Value!.Name, Text(result.Value.Visibility), result.Value.SharedWith))
-        : ApiErrors.Problem(result.Error!.Value, result.Message);
+        : ApiErrors.Problem(result);
 
     public static string Text(ModelVisibility visibility) => visibility.ToString().ToLowerInvariant();
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
@@ -27,7 +28,7 @@ internal static class ModelsEndpoints
         models.MapGet("/{name}", (string name, HttpContext http, IModelRegistry registry, ModelAccess access) =>
                 registry.GetModel(name) is { } model
                     ? TypedResults.Ok(ToSummary(model, access, http.GetTenant()))
-                    : ApiErrors.Problem(ApiError.ModelNotFound, $"unknown model: '{name}'"))
+                    : ApiErrors.Problem(ErrorCode.ModelNotFound, $"unknown model: '{name}'"))
             .WithName("V1GetModel")
             .WithSummary("One model: task, tags, labels, versions with model cards, readiness, owner and visibility.")
             .Produces<MarketModel>()

@@ -1,6 +1,9 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Recommendations;
+
+using MaaS.Gateway.Errors;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -33,7 +36,7 @@ internal static class RecommendEndpoints
     {
         if (request is null)
         {
-            return Outcome<RecommendResponse>.Invalid([new FieldProblem(-1, "body", "a JSON request body is required")]).ToProblem();
+            return Error.Invalid([new FieldProblem(-1, "body", "a JSON request body is required")]).ToProblem();
         }
 
         var outcome = await service.RecommendAsync(http.GetTenant(), request, cancellationToken);

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MaaS.Gateway.Contracts.V1;
@@ -15,11 +16,11 @@ internal static class TextRequests
         try
         {
             var body = await JsonSerializer.DeserializeAsync(http.Request.Body, type, http.RequestAborted);
-            return body is null ? (null, ApiErrors.Problem(ApiError.InvalidRequest, "the request body is empty")) : (body, null);
+            return body is null ? (null, ApiErrors.Problem(ErrorCode.InvalidRequest, "the request body is empty")) : (body, null);
         }
         catch (JsonException e)
         {
-            return (null, ApiErrors.Problem(ApiError.InvalidRequest, $"failed to parse the request JSON: {e.Message}"));
+            return (null, ApiErrors.Problem(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}"));
         }
     }
 

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
@@ -46,9 +47,9 @@ internal static partial class UsersEndpoints
         var erased = await events.EraseUserAsync(tenant, id, cancellationToken);
         if (!erased.TryGetValue(out var result, out var error))
         {
-            return error.Kind == StorageErrorKind.InvalidInput
-                ? Outcome<EraseResult>.Invalid(RecommendationService.Problems(error, "id")).ToProblem()
-                : ApiErrors.Problem(ApiError.DependencyUnavailable, "the event store is unavailable; nothing was erased");
+            return error.Code == ErrorCode.InvalidRequest
+                ? Error.Invalid(RecommendationService.Problems(error, "id")).ToProblem()
+                : ApiErrors.Problem(ErrorCode.DependencyUnavailable, "the event store is unavailable; nothing was erased");
         }
 
         histories.Invalidate(tenant, id);

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
@@ -71,13 +72,13 @@ internal static class InferEndpoints
         var body = read.Request;
         if (body.Inputs is not { Count: > 0 })
         {
-            return V2Errors.Result(ApiError.InvalidRequest, "the request needs at least one input");
+            return V2Errors.Result(ErrorCode.InvalidRequest, "the request needs at least one input");
         }
 
         if (V2OutputEncoding.Parse(body, out string? error) is not { } encoding
             || V2TensorCodec.DecodeAll(body.Inputs, read.Binary.Span, read.HasBinaryPart, out error) is not { } inputs)
         {
-            return V2Errors.Result(ApiError.InvalidRequest, error!);
+            return V2Errors.Result(ErrorCode.InvalidRequest, error!);
         }
 
         string[]? outputs = body.Outputs?.Select(o => o.Name).ToArray();
@@ -85,7 +86,7 @@ internal static class InferEndpoints
         diagnostics.Set("Model", name);
         if (!result.IsSuccess)
         {
-            diagnostics.Set("InferenceFailure", result.Failure);
+            diagnostics.Set("InferenceFailure", result.Error.Code);
             return V2Errors.Result(result);
         }
 

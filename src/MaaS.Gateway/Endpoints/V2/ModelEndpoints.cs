@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
@@ -68,7 +69,7 @@ internal static class ModelEndpoints
 
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
 
         long? target = version ?? model.DefaultVersion;
@@ -76,13 +77,13 @@ internal static class ModelEndpoints
         if (info is null)
         {
             return version is null
-                ? V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
-                : V2Errors.Result(ApiError.VersionNotFound, $"unknown version {version} of model '{name}'");
+                ? V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
+                : V2Errors.Result(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
         }
 
         if (info.State != ModelVersionState.Ready)
         {
-            return V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
+            return V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
         }
 
         var config = model.Config;
@@ -114,13 +115,13 @@ internal static class ModelEndpoints
     {
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
 
         var info = model.DefaultVersion is long d ? model.FindVersion(d) : null;
         if (info is not { State: ModelVersionState.Ready } || model.Config is not { } config)
         {
-            return V2Errors.Result(ApiError.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
+            return V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
         }
 
         bool batched = config.MaxBatchSize > 0;
@@ -148,7 +149,7 @@ internal static class ModelEndpoints
 
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
 
         bool ready;
@@ -156,7 +157,7 @@ internal static class ModelEndpoints
         {
             if (model.FindVersion(v) is not { } info)
             {
-                return V2Errors.Result(ApiError.VersionNotFound, $"unknown version {v} of model '{name}'");
+                return V2Errors.Result(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
             }
 
             ready = info.IsReady;

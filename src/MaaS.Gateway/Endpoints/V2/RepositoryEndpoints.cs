@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Text.Json;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
@@ -62,7 +63,7 @@ internal static class RepositoryEndpoints
             }
             catch (JsonException e)
             {
-                return V2Errors.Result(ApiError.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+                return V2Errors.Result(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
             }
         }
 
@@ -86,18 +87,18 @@ internal static class RepositoryEndpoints
         }
         catch (JsonException e)
         {
-            return V2Errors.Result(ApiError.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+            return V2Errors.Result(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
         }
 
         if (body?.Version is <= 0)
         {
-            return V2Errors.Result(ApiError.InvalidRequest, "version must be a positive integer or null");
+            return V2Errors.Result(ErrorCode.InvalidRequest, "version must be a positive integer or null");
         }
 
         return Empty(await registry.SetDefaultVersionAsync(name, body?.Version, http.RequestAborted));
     }
 
     // Triton answers repository calls with 200 and an empty body.
-    private static IResult Empty<T>(Models.Inference.ModelResult<T> result) =>
+    private static IResult Empty<T>(Result<T> result) =>
         result.IsSuccess ? Results.Ok() : V2Errors.Result(result);
 }

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Registry;
@@ -44,14 +45,14 @@ internal static class StatisticsEndpoints
         {
             if (version is long v && model.FindVersion(v) is not { Statistics: not null })
             {
-                return V2Errors.Result(ApiError.VersionNotFound, $"version {v} of model '{name}' is not loaded");
+                return V2Errors.Result(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
             }
 
             models = [model];
         }
         else
         {
-            return V2Errors.Result(ApiError.ModelNotFound, $"unknown model: '{name}'");
+            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
 
         var stats = models

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using System.Text.Json;
 using MaaS.Gateway.Contracts.V2;
@@ -73,7 +74,7 @@ internal sealed record V2InferBody(V2InferRequest Request, ReadOnlyMemory<byte> 
             // Checked before allocating: Kestrel would refuse the read anyway, but only after the buffer exists.
             if (length > limit)
             {
-                return (null, V2Errors.Result(ApiError.PayloadTooLarge, $"the request body is {length} bytes; at most {limit} are accepted"));
+                return (null, V2Errors.Result(ErrorCode.PayloadTooLarge, $"the request body is {length} bytes; at most {limit} are accepted"));
             }
 
             var buffer = new byte[length];
@@ -87,7 +88,7 @@ internal sealed record V2InferBody(V2InferRequest Request, ReadOnlyMemory<byte> 
         return (copy.ToArray(), null);
     }
 
-    private static IResult Invalid(string message) => V2Errors.Result(ApiError.InvalidRequest, message);
+    private static IResult Invalid(string message) => V2Errors.Result(ErrorCode.InvalidRequest, message);
 
     private static IResult NoInputs() => Invalid("the request needs at least one input");
 

@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Globalization;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
@@ -25,7 +26,7 @@ internal static class V2Mapping
             return version;
         }
 
-        error = V2Errors.Result(ApiError.InvalidRequest, $"invalid model version '{segment}': a positive integer is expected");
+        error = V2Errors.Result(ErrorCode.InvalidRequest, $"invalid model version '{segment}': a positive integer is expected");
         return null;
     }
 

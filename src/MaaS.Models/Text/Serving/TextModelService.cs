@@ -1,3 +1,4 @@
+using MaaS.Core;
 using System.Collections.Concurrent;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
@@ -9,7 +10,7 @@ namespace MaaS.Models.Text.Serving;
 /// <summary>
 /// Text inference over registry models: validates texts, featurizes them with the featurizer stored in the model
 /// version itself, runs them through <see cref="IModelInference"/> (so through the version's dynamic batcher) and
-/// returns probabilities per text. Expected failures come back as <see cref="ModelResult{T}"/> values. Thread-safe;
+/// returns probabilities per text. Expected failures come back as <see cref="Result{T}"/> values. Thread-safe;
 /// register as a singleton.
 /// </summary>
 public sealed class TextModelService
@@ -41,12 +42,12 @@ public sealed class TextModelService
     /// <param name="texts">Texts (1..256).</param>
     /// <param name="withTerms">Keep the n-gram behind each feature, for explanations.</param>
     /// <param name="cancellationToken">Client cancellation.</param>
-    public async ValueTask<ModelResult<TextPredictions>> PredictAsync(string model, long? version, IReadOnlyList<string?>? texts, bool withTerms, CancellationToken cancellationToken)
+    public async ValueTask<Result<TextPredictions>> PredictAsync(string model, long? version, IReadOnlyList<string?>? texts, bool withTerms, CancellationToken cancellationToken)
     {
         string? invalid = Validate(texts);
         if (invalid is not null)
         {
-            return ModelResult<TextPredictions>.Fail(ModelFailure.InvalidInput, invalid);
+            return Result<TextPredictions>.Fail(ErrorCode.InvalidRequest, invalid);
         }
 
         var resolved = Resolve(model, version);
@@ -79,7 +80,7 @@ public sealed class TextModelService
         int k = profile.Labels.Count;
         if (output?.Data is not float[] probabilities || probabilities.Length != features.Length * k)
         {
-            return ModelResult<TextPredictions>.Fail(ModelFailure.InferenceFailed, $"model '{profile.Name}' returned no [{features.Length}, {k}] probabilities");
+            return Result<TextPredictions>.Fail(ErrorCode.InferenceFailed, $"model '{profile.Name}' returned no [{features.Length}, {k}] probabilities");
         }
 
         var items = new TextPrediction[features.Length];
@@ -88,45 +89,45 @@ public sealed class TextModelService
             items[i] = new TextPrediction(probabilities.AsSpan(i * k, k).ToArray(), features[i]);
         }
 
-        return ModelResult<TextPredictions>.Ok(new TextPredictions(profile, items, response.Value.Timings));
+        return Result<TextPredictions>.Ok(new TextPredictions(profile, items, response.Value.Timings));
     }
 
     /// <summary>The profile of a ready version (default when <paramref name="version"/> is null).</summary>
-    public ModelResult<TextModelProfile> Resolve(string model, long? version)
+    public Result<TextModelProfile> Resolve(string model, long? version)
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            return ModelResult<TextModelProfile>.Fail(ModelFailure.InvalidInput, "a model name is required");
+            return Result<TextModelProfile>.Fail(ErrorCode.InvalidRequest, "a model name is required");
         }
 
         var info = _registry.GetModel(model);
         if (info is null)
         {
-            return ModelResult<TextModelProfile>.Fail(ModelFailure.ModelNotFound, $"unknown model: '{model}'");
+            return Result<TextModelProfile>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{model}'");
         }
 
         long? resolved = version ?? info.DefaultVersion;
         if (resolved is not long v)
         {
-            return ModelResult<TextModelProfile>.Fail(ModelFailure.NotReady, $"model '{model}' has no ready version");
+            return Result<TextModelProfile>.Fail(ErrorCode.ModelNotReady, $"model '{model}' has no ready version");
         }
 
         var versionInfo = info.FindVersion(v);
         if (versionInfo is null)
         {
-            return ModelResult<TextModelProfile>.Fail(ModelFailure.VersionNotFound, $"model '{model}' has no version {v}");
+            return Result<TextModelProfile>.Fail(ErrorCode.VersionNotFound, $"model '{model}' has no version {v}");
         }
 
         if (!versionInfo.IsReady)
         {
-            return ModelResult<TextModelProfile>.Fail(ModelFailure.NotReady, $"model '{model}' version {v} is not ready: {versionInfo.Reason}");
+            return Result<TextModelProfile>.Fail(ErrorCode.ModelNotReady, $"model '{model}' version {v} is not ready: {versionInfo.Reason}");
         }
 
         var entry = _profiles.GetOrAdd((model, v, versionInfo.LoadedAt), key => new Lazy<(TextModelProfile?, string?)>(() => Load(key.Name, key.Version)));
         var (profile, error) = entry.Value;
         return profile is not null
-            ? ModelResult<TextModelProfile>.Ok(profile)
-            : ModelResult<TextModelProfile>.Fail(ModelFailure.Unsupported, error!);
+            ? Result<TextModelProfile>.Ok(profile)
+            : Result<TextModelProfile>.Fail(ErrorCode.Unsupported, error!);
     }
 
     private (TextModelProfile?, string?) Load(string name, long version)
