@@ -1,0 +1,16 @@
+using System.Runtime.InteropServices;
+
+namespace MaaS.Recommendations.Kernels;
+
+/// <summary>State of an element-wise kernel: <c>destination[i] = f(source[i])</c>.</summary>
+internal ref struct MapState<TSource, TDestination>
+{
+    public ref TSource Source;
+    public ref TDestination Destination;
+
+    public MapState(ReadOnlySpan<TSource> source, Span<TDestination> destination)
+    {
+        Source = ref MemoryMarshal.GetReference(source);
+        Destination = ref MemoryMarshal.GetReference(destination);
+    }
+}
