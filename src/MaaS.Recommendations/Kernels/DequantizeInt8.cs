@@ -10,11 +10,6 @@ internal static class DequantizeInt8
 
     public static void Run(ReadOnlySpan<sbyte> source, float scale, Span<float> destination, VectorWidth width = VectorWidth.Auto)
     {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than source.", nameof(destination));
-        }
-
         var state = new MapState<sbyte, float>(source, destination);
         VectorDriver.Run<Operator, MapState<sbyte, float>>(ref state, source.Length, scale, width);
     }

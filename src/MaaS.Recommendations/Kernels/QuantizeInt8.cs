@@ -13,11 +13,6 @@ internal static class QuantizeInt8
 
     public static void Run(ReadOnlySpan<float> source, float inverseScale, Span<sbyte> destination, VectorWidth width = VectorWidth.Auto)
     {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("Destination is shorter than source.", nameof(destination));
-        }
-
         var state = new MapState<float, sbyte>(source, destination);
         VectorDriver.Run<Operator, MapState<float, sbyte>>(ref state, source.Length, inverseScale, width);
     }
