@@ -12,6 +12,9 @@ namespace MaaS.Recommendations.Kernels;
 /// </summary>
 internal static class ScatterAdd
 {
+    /// <summary>The paths of <see cref="RunGatherUnchecked"/>; <see cref="RunUnchecked"/> is scalar by measurement.</summary>
+    internal static VectorWidth[] GatherPaths { get; } = VectorDriver.Paths<GatherOperator, GatherState>();
+
     public static unsafe void Run(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale)
     {
         if (weights.Length < indices.Length)
