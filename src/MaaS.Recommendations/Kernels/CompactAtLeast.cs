@@ -11,6 +11,7 @@ internal static class CompactAtLeast
 {
     internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<AtLeast, Sink>, MaskScanState>();
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Run(ReadOnlySpan<float> values, float threshold, Span<int> positions, Span<float> kept, VectorWidth width = VectorWidth.Auto)
     {
         if (positions.Length < values.Length || kept.Length < values.Length)

@@ -13,6 +13,7 @@ internal static class CompactNonZero
 
     /// <summary>Returns the number of pairs written. <paramref name="indices"/> and <paramref name="values"/> must
     /// hold at least the number of non-zero elements (the accumulator length is always enough).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Drain(Span<float> accumulator, Span<int> indices, Span<float> values, VectorWidth width = VectorWidth.Auto)
     {
         if (indices.Length < accumulator.Length || values.Length < accumulator.Length)

@@ -8,6 +8,7 @@ internal static class CountGreater
 {
     internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<GreaterThan, Sink>, MaskScanState>();
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Count(ReadOnlySpan<float> values, float threshold, VectorWidth width = VectorWidth.Auto)
     {
         var state = new MaskScanState(values, initialResult: 0);

@@ -8,6 +8,7 @@ internal static class DequantizeInt8
 {
     internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<Operator, MapState<sbyte, float>>();
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Run(ReadOnlySpan<sbyte> source, float scale, Span<float> destination, VectorWidth width = VectorWidth.Auto)
     {
         var state = new MapState<sbyte, float>(source, destination);

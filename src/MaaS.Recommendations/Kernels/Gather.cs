@@ -33,6 +33,7 @@ internal static class Gather
     }
 
     /// <summary>Gathers without validating indices; callers own the invariant (indices come from the index itself).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static unsafe void RunUnchecked(ReadOnlySpan<float> table, ReadOnlySpan<int> indices, Span<float> destination, VectorWidth width = VectorWidth.Auto)
     {
         fixed (float* t = table)

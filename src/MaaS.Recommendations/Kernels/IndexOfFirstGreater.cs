@@ -9,6 +9,7 @@ internal static class IndexOfFirstGreater
     internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<GreaterThan, Sink>, MaskScanState>();
 
     /// <summary>Index of the first <c>values[i] &gt; threshold</c>, or -1. NaN never compares greater.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int Find(ReadOnlySpan<float> values, float threshold, VectorWidth width = VectorWidth.Auto)
     {
         var state = new MaskScanState(values, initialResult: -1);

@@ -11,6 +11,7 @@ internal static class QuantizeInt8
 {
     internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<Operator, MapState<float, sbyte>>();
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Run(ReadOnlySpan<float> source, float inverseScale, Span<sbyte> destination, VectorWidth width = VectorWidth.Auto)
     {
         var state = new MapState<float, sbyte>(source, destination);

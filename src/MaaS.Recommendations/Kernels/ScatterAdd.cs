@@ -67,6 +67,7 @@ internal static class ScatterAdd
     }
 
     /// <summary>AVX2 variant: lanes gathered, fused multiply-added, written back lane by lane (no scatter before AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     internal static unsafe void RunGatherUnchecked(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale, VectorWidth width = VectorWidth.Auto)
     {
         fixed (float* acc = accumulator)

@@ -96,6 +96,12 @@ internal static class VectorDriver
     /// Runs the operator over elements <c>[0, length)</c>: whole steps at <paramref name="width"/> from index 0 up,
     /// then the rest one element at a time, so results follow index order at every width.
     /// </summary>
+    /// <remarks>
+    /// Inlined, so each kernel entry compiles to one method with its loops, as the hand-written kernels did (no call
+    /// or state copy per invocation; top-k calls a kernel once per candidate). The entries are NoInlining in turn:
+    /// inlined into a large caller, the state could be left out of registers.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<TOperator, TState>(ref TState state, int length, float arg, VectorWidth width = VectorWidth.Auto)
         where TOperator : IVectorOperator<TState>
         where TState : allows ref struct
@@ -115,41 +121,38 @@ internal static class VectorDriver
         int i = 0;
         int step = TOperator.StepAt128;
 
-        switch (width)
+        if (width == VectorWidth.Bits512)
         {
-            case VectorWidth.Bits512:
-                var a512 = Vector512.Create(arg);
-                for (; i <= length - (4 * step); i += 4 * step)
+            var a512 = Vector512.Create(arg);
+            for (; i <= length - (4 * step); i += 4 * step)
+            {
+                if (!TOperator.Invoke(ref s, i, a512))
                 {
-                    if (!TOperator.Invoke(ref s, i, a512))
-                    {
-                        goto Done;
-                    }
+                    goto Done;
                 }
-
-                break;
-            case VectorWidth.Bits256:
-                var a256 = Vector256.Create(arg);
-                for (; i <= length - (2 * step); i += 2 * step)
+            }
+        }
+        else if (width == VectorWidth.Bits256)
+        {
+            var a256 = Vector256.Create(arg);
+            for (; i <= length - (2 * step); i += 2 * step)
+            {
+                if (!TOperator.Invoke(ref s, i, a256))
                 {
-                    if (!TOperator.Invoke(ref s, i, a256))
-                    {
-                        goto Done;
-                    }
+                    goto Done;
                 }
-
-                break;
-            case VectorWidth.Bits128:
-                var a128 = Vector128.Create(arg);
-                for (; i <= length - step; i += step)
+            }
+        }
+        else if (width == VectorWidth.Bits128)
+        {
+            var a128 = Vector128.Create(arg);
+            for (; i <= length - step; i += step)
+            {
+                if (!TOperator.Invoke(ref s, i, a128))
                 {
-                    if (!TOperator.Invoke(ref s, i, a128))
-                    {
-                        goto Done;
-                    }
+                    goto Done;
                 }
-
-                break;
+            }
         }
 
         for (; i < length; i++)
