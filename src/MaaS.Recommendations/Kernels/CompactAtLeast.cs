@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MaaS.Recommendations.Kernels;
@@ -11,74 +9,19 @@ namespace MaaS.Recommendations.Kernels;
 /// </summary>
 internal static class CompactAtLeast
 {
-    public static int Run(ReadOnlySpan<float> values, float threshold, Span<int> positions, Span<float> kept)
+    internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<AtLeast, Sink>, MaskScanState>();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Run(ReadOnlySpan<float> values, float threshold, Span<int> positions, Span<float> kept, VectorWidth width = VectorWidth.Auto)
     {
         if (positions.Length < values.Length || kept.Length < values.Length)
         {
             throw new ArgumentException("The output spans must be at least as long as the values.");
         }
 
-        ref float src = ref MemoryMarshal.GetReference(values);
-        ref int pos = ref MemoryMarshal.GetReference(positions);
-        ref float val = ref MemoryMarshal.GetReference(kept);
-        int length = values.Length;
-        int count = 0;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
-        {
-            var t = Vector512.Create(threshold);
-            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                ulong mask = Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref src, (nuint)i), t).ExtractMostSignificantBits();
-                count = Emit(ref src, ref pos, ref val, i, mask, count);
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-        {
-            var t = Vector256.Create(threshold);
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                uint mask = Vector256.GreaterThanOrEqual(Vector256.LoadUnsafe(ref src, (nuint)i), t).ExtractMostSignificantBits();
-                count = Emit(ref src, ref pos, ref val, i, mask, count);
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-        {
-            var t = Vector128.Create(threshold);
-            for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                uint mask = Vector128.GreaterThanOrEqual(Vector128.LoadUnsafe(ref src, (nuint)i), t).ExtractMostSignificantBits();
-                count = Emit(ref src, ref pos, ref val, i, mask, count);
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            float x = Unsafe.Add(ref src, i);
-            if (x >= threshold)
-            {
-                Unsafe.Add(ref pos, count) = i;
-                Unsafe.Add(ref val, count) = x;
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Emit(ref float src, ref int pos, ref float val, int baseIndex, ulong mask, int count)
-    {
-        while (mask != 0)
-        {
-            int lane = BitOperations.TrailingZeroCount(mask);
-            Unsafe.Add(ref pos, count) = baseIndex + lane;
-            Unsafe.Add(ref val, count) = Unsafe.Add(ref src, baseIndex + lane);
-            count++;
-            mask &= mask - 1;
-        }
-
-        return count;
+        var state = new MaskScanState(values, positions, kept);
+        VectorDriver.Run<MaskScan<AtLeast, Sink>, MaskScanState>(ref state, values.Length, threshold, width);
+        return state.Result;
     }
 
     /// <summary>Scalar reference used by tests.</summary>
@@ -95,5 +38,26 @@ internal static class CompactAtLeast
         }
 
         return count;
+    }
+
+    private readonly struct AtLeast : ILanePredicate
+    {
+        public static bool Invoke(float x, float arg) => x >= arg;
+
+        public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> arg) => Vector128.GreaterThanOrEqual(x, arg);
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> arg) => Vector256.GreaterThanOrEqual(x, arg);
+
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> arg) => Vector512.GreaterThanOrEqual(x, arg);
+    }
+
+    private readonly struct Sink : IMaskSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Take(ref MaskScanState state, int baseIndex, ulong mask, int lanes)
+        {
+            state.Emit(baseIndex, mask);
+            return true;
+        }
     }
 }

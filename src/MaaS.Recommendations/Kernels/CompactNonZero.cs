@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace MaaS.Recommendations.Kernels;
@@ -11,89 +9,21 @@ namespace MaaS.Recommendations.Kernels;
 /// </summary>
 internal static class CompactNonZero
 {
+    internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<NonZero, Sink>, MaskScanState>();
+
     /// <summary>Returns the number of pairs written. <paramref name="indices"/> and <paramref name="values"/> must
     /// hold at least the number of non-zero elements (the accumulator length is always enough).</summary>
-    public static int Drain(Span<float> accumulator, Span<int> indices, Span<float> values)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Drain(Span<float> accumulator, Span<int> indices, Span<float> values, VectorWidth width = VectorWidth.Auto)
     {
         if (indices.Length < accumulator.Length || values.Length < accumulator.Length)
         {
             ThrowShort();
         }
 
-        ref float acc = ref MemoryMarshal.GetReference(accumulator);
-        ref int idx = ref MemoryMarshal.GetReference(indices);
-        ref float val = ref MemoryMarshal.GetReference(values);
-        int length = accumulator.Length;
-        int count = 0;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
-        {
-            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                var v = Vector512.LoadUnsafe(ref acc, (nuint)i);
-                ulong mask = ~Vector512.Equals(v, Vector512<float>.Zero).ExtractMostSignificantBits() & 0xFFFFUL;
-                if (mask != 0)
-                {
-                    count = Emit(ref acc, ref idx, ref val, i, (uint)mask, count);
-                    Vector512<float>.Zero.StoreUnsafe(ref acc, (nuint)i);
-                }
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-        {
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref acc, (nuint)i);
-                uint mask = ~Vector256.Equals(v, Vector256<float>.Zero).ExtractMostSignificantBits() & 0xFFu;
-                if (mask != 0)
-                {
-                    count = Emit(ref acc, ref idx, ref val, i, mask, count);
-                    Vector256<float>.Zero.StoreUnsafe(ref acc, (nuint)i);
-                }
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-        {
-            for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                var v = Vector128.LoadUnsafe(ref acc, (nuint)i);
-                uint mask = ~Vector128.Equals(v, Vector128<float>.Zero).ExtractMostSignificantBits() & 0xFu;
-                if (mask != 0)
-                {
-                    count = Emit(ref acc, ref idx, ref val, i, mask, count);
-                    Vector128<float>.Zero.StoreUnsafe(ref acc, (nuint)i);
-                }
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            float x = Unsafe.Add(ref acc, i);
-            if (x != 0f)
-            {
-                Unsafe.Add(ref idx, count) = i;
-                Unsafe.Add(ref val, count) = x;
-                count++;
-                Unsafe.Add(ref acc, i) = 0f;
-            }
-        }
-
-        return count;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Emit(ref float acc, ref int idx, ref float val, int baseIndex, uint mask, int count)
-    {
-        while (mask != 0)
-        {
-            int lane = BitOperations.TrailingZeroCount(mask);
-            Unsafe.Add(ref idx, count) = baseIndex + lane;
-            Unsafe.Add(ref val, count) = Unsafe.Add(ref acc, baseIndex + lane);
-            count++;
-            mask &= mask - 1;
-        }
-
-        return count;
+        var state = new MaskScanState(accumulator, indices, values);
+        VectorDriver.Run<MaskScan<NonZero, Sink>, MaskScanState>(ref state, accumulator.Length, 0f, width);
+        return state.Result;
     }
 
     /// <summary>Scalar reference used by tests and the SIMD-vs-scalar benchmark.</summary>
@@ -116,4 +46,49 @@ internal static class CompactNonZero
 
     private static void ThrowShort() =>
         throw new ArgumentException("The output spans must be at least as long as the accumulator.");
+
+    /// <summary><c>x != 0</c> (NaN included, -0 excluded); the argument is unused.</summary>
+    private readonly struct NonZero : ILanePredicate
+    {
+        public static bool Invoke(float x, float arg) => x != 0f;
+
+        public static Vector128<float> Invoke(Vector128<float> x, Vector128<float> arg) => ~Vector128.Equals(x, Vector128<float>.Zero);
+
+        public static Vector256<float> Invoke(Vector256<float> x, Vector256<float> arg) => ~Vector256.Equals(x, Vector256<float>.Zero);
+
+        public static Vector512<float> Invoke(Vector512<float> x, Vector512<float> arg) => ~Vector512.Equals(x, Vector512<float>.Zero);
+    }
+
+    /// <summary>Emits the step's non-zero lanes, then clears the whole step with one store (the scan only reaches a
+    /// store when something was non-zero; a -0 beside a non-zero lane therefore becomes +0, as it always has).</summary>
+    private readonly struct Sink : IMaskSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Take(ref MaskScanState state, int baseIndex, ulong mask, int lanes)
+        {
+            if (mask != 0)
+            {
+                state.Emit(baseIndex, mask);
+                ref float step = ref Unsafe.Add(ref state.Source, baseIndex);
+                if (lanes == Vector512<float>.Count)
+                {
+                    Vector512<float>.Zero.StoreUnsafe(ref step);
+                }
+                else if (lanes == Vector256<float>.Count)
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref step);
+                }
+                else if (lanes == Vector128<float>.Count)
+                {
+                    Vector128<float>.Zero.StoreUnsafe(ref step);
+                }
+                else
+                {
+                    step = 0f;
+                }
+            }
+
+            return true;
+        }
+    }
 }

@@ -1,53 +1,19 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary>Counts elements strictly greater than a threshold (compare mask + popcount); TensorPrimitives has no count.</summary>
 internal static class CountGreater
 {
-    public static int Count(ReadOnlySpan<float> values, float threshold)
+    internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<MaskScan<GreaterThan, Sink>, MaskScanState>();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int Count(ReadOnlySpan<float> values, float threshold, VectorWidth width = VectorWidth.Auto)
     {
-        ref float start = ref MemoryMarshal.GetReference(values);
-        int length = values.Length;
-        int count = 0;
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
-        {
-            var t = Vector512.Create(threshold);
-            for (; i <= length - Vector512<float>.Count; i += Vector512<float>.Count)
-            {
-                count += BitOperations.PopCount(Vector512.GreaterThan(Vector512.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits());
-            }
-        }
-        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
-        {
-            var t = Vector256.Create(threshold);
-            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                count += BitOperations.PopCount(Vector256.GreaterThan(Vector256.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits());
-            }
-        }
-        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
-        {
-            var t = Vector128.Create(threshold);
-            for (; i <= length - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                count += BitOperations.PopCount(Vector128.GreaterThan(Vector128.LoadUnsafe(ref start, (nuint)i), t).ExtractMostSignificantBits());
-            }
-        }
-
-        for (; i < length; i++)
-        {
-            if (Unsafe.Add(ref start, i) > threshold)
-            {
-                count++;
-            }
-        }
-
-        return count;
+        var state = new MaskScanState(values, initialResult: 0);
+        VectorDriver.Run<MaskScan<GreaterThan, Sink>, MaskScanState>(ref state, values.Length, threshold, width);
+        return state.Result;
     }
 
     /// <summary>Scalar reference used by tests and the SIMD-vs-scalar benchmark.</summary>
@@ -63,5 +29,15 @@ internal static class CountGreater
         }
 
         return count;
+    }
+
+    private readonly struct Sink : IMaskSink
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Take(ref MaskScanState state, int baseIndex, ulong mask, int lanes)
+        {
+            state.Result += BitOperations.PopCount(mask);
+            return true;
+        }
     }
 }

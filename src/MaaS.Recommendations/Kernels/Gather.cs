@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -9,6 +8,8 @@ namespace MaaS.Recommendations.Kernels;
 /// <summary><c>destination[k] = table[indices[k]]</c>; TensorPrimitives has no gather.</summary>
 internal static class Gather
 {
+    internal static VectorWidth[] Paths { get; } = VectorDriver.Paths<Operator, State>();
+
     /// <summary>Gathers; every index must lie in [0, table.Length) and is validated in one vectorised pass.</summary>
     public static void Run(ReadOnlySpan<float> table, ReadOnlySpan<int> indices, Span<float> destination)
     {
@@ -32,26 +33,15 @@ internal static class Gather
     }
 
     /// <summary>Gathers without validating indices; callers own the invariant (indices come from the index itself).</summary>
-    internal static unsafe void RunUnchecked(ReadOnlySpan<float> table, ReadOnlySpan<int> indices, Span<float> destination)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static unsafe void RunUnchecked(ReadOnlySpan<float> table, ReadOnlySpan<int> indices, Span<float> destination, VectorWidth width = VectorWidth.Auto)
     {
-        int length = indices.Length;
-        int i = 0;
         fixed (float* t = table)
         fixed (int* ix = indices)
         fixed (float* d = destination)
         {
-            if (Avx2.IsSupported)
-            {
-                for (; i <= length - Vector256<int>.Count; i += Vector256<int>.Count)
-                {
-                    Avx2.GatherVector256(t, Avx.LoadVector256(ix + i), 4).Store(d + i);
-                }
-            }
-
-            for (; i < length; i++)
-            {
-                d[i] = t[ix[i]];
-            }
+            var state = new State { Table = t, Indices = ix, Destination = d };
+            VectorDriver.Run<Operator, State>(ref state, indices.Length, 0f, width);
         }
     }
 
@@ -61,6 +51,40 @@ internal static class Gather
         for (int k = 0; k < indices.Length; k++)
         {
             destination[k] = table[indices[k]];
+        }
+    }
+
+    private unsafe struct State
+    {
+        public float* Table;
+        public int* Indices;
+        public float* Destination;
+    }
+
+    /// <summary>
+    /// The AVX2 hardware gather only (on x64, 256-bit acceleration means AVX2): there is no portable gather to build
+    /// 128- or 512-bit paths on. The argument is unused.
+    /// </summary>
+    private readonly unsafe struct Operator : IVectorOperator<State>
+    {
+        public static int StepAt128 => Vector128<int>.Count;
+
+        public static VectorWidth Widest => VectorWidth.Bits256;
+
+        public static VectorWidth Narrowest => VectorWidth.Bits256;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Invoke(ref State state, int i, float arg)
+        {
+            state.Destination[i] = state.Table[state.Indices[i]];
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Invoke(ref State state, int i, Vector256<float> arg)
+        {
+            Avx2.GatherVector256(state.Table, Avx.LoadVector256(state.Indices + i), 4).Store(state.Destination + i);
+            return true;
         }
     }
 }

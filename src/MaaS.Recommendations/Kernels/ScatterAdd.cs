@@ -12,6 +12,9 @@ namespace MaaS.Recommendations.Kernels;
 /// </summary>
 internal static class ScatterAdd
 {
+    /// <summary>The paths of <see cref="RunGatherUnchecked"/>; <see cref="RunUnchecked"/> is scalar by measurement.</summary>
+    internal static VectorWidth[] GatherPaths { get; } = VectorDriver.Paths<GatherOperator, GatherState>();
+
     public static unsafe void Run(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale)
     {
         if (weights.Length < indices.Length)
@@ -64,36 +67,15 @@ internal static class ScatterAdd
     }
 
     /// <summary>AVX2 variant: lanes gathered, fused multiply-added, written back lane by lane (no scatter before AVX-512).</summary>
-    internal static unsafe void RunGatherUnchecked(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static unsafe void RunGatherUnchecked(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale, VectorWidth width = VectorWidth.Auto)
     {
-        int length = indices.Length;
-        int i = 0;
         fixed (float* acc = accumulator)
         fixed (int* ix = indices)
         fixed (float* w = weights)
         {
-            if (Avx2.IsSupported && Fma.IsSupported)
-            {
-                var s = Vector256.Create(scale);
-                for (; i <= length - 8; i += 8)
-                {
-                    var idx = Avx.LoadVector256(ix + i);
-                    var sum = Fma.MultiplyAdd(Avx.LoadVector256(w + i), s, Avx2.GatherVector256(acc, idx, 4));
-                    acc[ix[i]] = sum.GetElement(0);
-                    acc[ix[i + 1]] = sum.GetElement(1);
-                    acc[ix[i + 2]] = sum.GetElement(2);
-                    acc[ix[i + 3]] = sum.GetElement(3);
-                    acc[ix[i + 4]] = sum.GetElement(4);
-                    acc[ix[i + 5]] = sum.GetElement(5);
-                    acc[ix[i + 6]] = sum.GetElement(6);
-                    acc[ix[i + 7]] = sum.GetElement(7);
-                }
-            }
-
-            for (; i < length; i++)
-            {
-                acc[ix[i]] = MathF.FusedMultiplyAdd(w[i], scale, acc[ix[i]]);
-            }
+            var state = new GatherState { Accumulator = acc, Indices = ix, Weights = w };
+            VectorDriver.Run<GatherOperator, GatherState>(ref state, indices.Length, scale, width);
         }
     }
 
@@ -103,6 +85,49 @@ internal static class ScatterAdd
         for (int k = 0; k < indices.Length; k++)
         {
             accumulator[indices[k]] = MathF.FusedMultiplyAdd(weights[k], scale, accumulator[indices[k]]);
+        }
+    }
+
+    private unsafe struct GatherState
+    {
+        public float* Accumulator;
+        public int* Indices;
+        public float* Weights;
+    }
+
+    /// <summary>The AVX2 hardware gather only (on x64, 256-bit acceleration means AVX2); see <see cref="RunGatherUnchecked"/>.</summary>
+    private readonly unsafe struct GatherOperator : IVectorOperator<GatherState>
+    {
+        public static int StepAt128 => Vector128<int>.Count;
+
+        public static VectorWidth Widest => VectorWidth.Bits256;
+
+        public static VectorWidth Narrowest => VectorWidth.Bits256;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Invoke(ref GatherState state, int i, float scale)
+        {
+            float* acc = state.Accumulator;
+            int k = state.Indices[i];
+            acc[k] = MathF.FusedMultiplyAdd(state.Weights[i], scale, acc[k]);
+            return true;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool Invoke(ref GatherState state, int i, Vector256<float> scale)
+        {
+            float* acc = state.Accumulator;
+            int* ix = state.Indices + i;
+            var sum = Vector256.FusedMultiplyAdd(Avx.LoadVector256(state.Weights + i), scale, Avx2.GatherVector256(acc, Avx.LoadVector256(ix), 4));
+            acc[ix[0]] = sum.GetElement(0);
+            acc[ix[1]] = sum.GetElement(1);
+            acc[ix[2]] = sum.GetElement(2);
+            acc[ix[3]] = sum.GetElement(3);
+            acc[ix[4]] = sum.GetElement(4);
+            acc[ix[5]] = sum.GetElement(5);
+            acc[ix[6]] = sum.GetElement(6);
+            acc[ix[7]] = sum.GetElement(7);
+            return true;
         }
     }
 }
