@@ -39,7 +39,7 @@ internal static class PublishCommand
             Description = "Admin API key of the publishing tenant (sent as 'Authorization: Bearer'). Default: $MAAS_API_KEY.",
         };
         var name = new Option<string?>("--name") { Description = "Model name in the market. Default: the card's name, else the model folder's name." };
-        var visibility = new Option<string?>("--visibility") { Description = "private | tenant | public. Default: the card's, else private." };
+        var visibility = new Option<string?>("--visibility") { Description = "Who may see it. Default: the card's visibility, else private." };
         visibility.AcceptOnlyFromAmong("private", "tenant", "public");
         var command = new Command("publish", "Publish a model folder to a gateway's model market as the model's next version.")
         {
