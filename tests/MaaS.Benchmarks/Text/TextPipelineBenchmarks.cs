@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
+using MaaS.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;
@@ -28,7 +29,7 @@ public class TextPipelineBenchmarks
     {
         var random = new Random(7);
         _texts = [.. Enumerable.Range(0, 64).Select(_ => $"{Subjects[random.Next(Subjects.Length)]} {Predicates[random.Next(Predicates.Length)]}{Endings[random.Next(Endings.Length)]}")];
-        string path = Path.Combine(RepositoryRoot(), "models", "sentiment", "1", "model.onnx");
+        string path = Path.Combine(SharedData.RepositoryRoot, "models", "sentiment", "1", "model.onnx");
         _model = LinearTextModelReader.Read(path, out _, out string? error) ?? throw new InvalidOperationException(error);
         using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         _session = new InferenceSession(path, options);
@@ -78,18 +79,5 @@ public class TextPipelineBenchmarks
         }
 
         return sum;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MaaS.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MaaS.sln not found above " + AppContext.BaseDirectory);
     }
 }

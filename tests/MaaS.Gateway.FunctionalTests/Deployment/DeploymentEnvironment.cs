@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
@@ -76,21 +75,5 @@ internal static class DeploymentEnvironment
         }
 
         return ids;
-    }
-
-    /// <summary>Runs a command to completion; returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

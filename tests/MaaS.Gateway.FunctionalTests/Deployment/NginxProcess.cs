@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Net.Sockets;
+using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
@@ -10,9 +9,9 @@ namespace MaaS.Gateway.FunctionalTests.Deployment;
 /// </summary>
 internal sealed class NginxProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private NginxProcess(Process process, Uri address)
+    private NginxProcess(ChildProcess process, Uri address)
     {
         _process = process;
         Address = address;
@@ -30,7 +29,7 @@ internal sealed class NginxProcess : IDisposable
 
     public static async Task<NginxProcess> StartAsync(string nginx, string directory, IEnumerable<Uri> upstreams, CancellationToken cancellationToken)
     {
-        int port = ReplicaProcess.FreePort();
+        int port = ChildProcess.FreePort();
         Directory.CreateDirectory(Path.Combine(directory, "logs"));
         Directory.CreateDirectory(Path.Combine(directory, "tmp"));
         string servers = string.Join("\n", upstreams.Select(u => $"        server 127.0.0.1:{u.Port} max_fails=1 fail_timeout=5s;"));
@@ -63,61 +62,29 @@ internal sealed class NginxProcess : IDisposable
             """;
         string path = Path.Combine(directory, "nginx.conf");
         await File.WriteAllTextAsync(path, config, cancellationToken);
-        var start = new ProcessStartInfo(nginx)
+        string errorLog = Path.Combine(directory, "logs", "error.log");
+        // SIGKILL of the master alone leaves its worker orphaned: kill the tree.
+        var process = ChildProcess.Start(nginx, ["-c", path, "-p", directory, "-e", errorLog, "-g", "daemon off;"], killEntireTree: true);
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { "-c", path, "-p", directory, "-e", Path.Combine(directory, "logs", "error.log"), "-g", "daemon off;" })
+            await process.WaitForPortAsync(port, TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (InvalidOperationException) when (process.HasExited)
         {
-            start.ArgumentList.Add(argument);
+            // nginx reports configuration errors to its error log, not to the captured output.
+            string log = File.Exists(errorLog) ? await File.ReadAllTextAsync(errorLog, cancellationToken) : "";
+            int code = process.ExitCode;
+            process.Dispose();
+            throw new InvalidOperationException($"nginx exited with code {code}: {log}");
+        }
+        catch
+        {
+            process.Dispose();
+            throw;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var result = new NginxProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await result.WaitListeningAsync(port, directory, cancellationToken);
-        return result;
+        return new NginxProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            // SIGKILL of the master leaves its worker orphaned; SIGTERM-like Kill on the tree takes both.
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task WaitListeningAsync(int port, string directory, CancellationToken cancellationToken)
-    {
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            if (_process.HasExited)
-            {
-                string log = File.Exists(Path.Combine(directory, "logs", "error.log")) ? await File.ReadAllTextAsync(Path.Combine(directory, "logs", "error.log"), cancellationToken) : "";
-                throw new InvalidOperationException($"nginx exited with code {_process.ExitCode}: {log}");
-            }
-
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port, cancellationToken);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-
-        throw new TimeoutException("nginx did not listen within 5 s");
-    }
+    public void Dispose() => _process.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using MaaS.TestSupport.Processes;
 using Npgsql;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
@@ -34,8 +35,8 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
         await DeploymentEnvironment.ExecuteAsync(connectionString, $"CREATE SCHEMA \"{_schema}\"", ct);
         try
         {
-            using var gateway = new ReplicaProcess(
-                ReplicaProcess.FindGatewayDll()!, ReplicaProcess.FreePort(),
+            using var gateway = new GatewayProcess(
+                GatewayProcess.FindGatewayDll()!, ChildProcess.FreePort(),
                 ReplicaTopology.Settings(connectionString, _schema, topology.ModelsDirectory, _data));
             await gateway.StartAsync(TimeSpan.FromSeconds(90), ct);
             using var probe = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromSeconds(5) };
@@ -114,7 +115,7 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
 
         string? given = Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES_RESTART") is { Length: > 0 } s ? s : null;
         int? port = given is null ? null : new NpgsqlConnectionStringBuilder(given).Port;
-        var (code, text) = await DeploymentEnvironment.RunAsync("/usr/bin/pg_lsclusters", ["-h"], ct);
+        var (code, text) = await ChildProcess.RunAsync("/usr/bin/pg_lsclusters", ["-h"], ct);
         if (code != 0)
         {
             return new Cluster(null, null, null, $"pg_lsclusters failed: {text}");
@@ -160,7 +161,7 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
     private static async Task PgCtlAsync(string version, string name, string action, CancellationToken ct, bool ignoreFailure = false)
     {
         string[] arguments = action == "stop" ? [version, name, "stop", "-m", "fast"] : [version, name, action];
-        var (code, text) = await DeploymentEnvironment.RunAsync("/usr/bin/pg_ctlcluster", arguments, ct);
+        var (code, text) = await ChildProcess.RunAsync("/usr/bin/pg_ctlcluster", arguments, ct);
         // "start" on a running cluster exits 2 ("already running"): fine when only making sure it runs.
         Assert.True(ignoreFailure || code == 0, $"pg_ctlcluster {string.Join(' ', arguments)} exited {code}: {text}");
     }

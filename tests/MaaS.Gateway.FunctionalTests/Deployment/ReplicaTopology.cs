@@ -1,3 +1,5 @@
+using MaaS.TestSupport.Processes;
+
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
 /// <summary>The deployment tests share one topology and run one at a time (they load the machine).</summary>
@@ -18,7 +20,7 @@ public sealed class ReplicaTopology : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-deploy-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly List<ReplicaProcess> _replicas = [];
+    private readonly List<GatewayProcess> _replicas = [];
     private NginxProcess? _nginx;
     private string? _startError;
 
@@ -31,14 +33,14 @@ public sealed class ReplicaTopology : IAsyncLifetime
 
     public string? SkipReason { get; private set; }
 
-    internal IReadOnlyList<ReplicaProcess> Replicas => _replicas;
+    internal IReadOnlyList<GatewayProcess> Replicas => _replicas;
 
     internal Uri LoadBalancer => _nginx!.Address;
 
     public async ValueTask InitializeAsync()
     {
         var ct = TestContext.Current.CancellationToken;
-        string? dll = ReplicaProcess.FindGatewayDll();
+        string? dll = GatewayProcess.FindGatewayDll();
         string? nginx = NginxProcess.FindNginx();
         SkipReason = dll is null ? "src/MaaS.Gateway is not built in this test's configuration"
             : nginx is null ? "nginx is not installed (apt-get install nginx, or run .ci/setup)"
@@ -55,7 +57,7 @@ public sealed class ReplicaTopology : IAsyncLifetime
             await DeploymentEnvironment.ExecuteAsync(ConnectionString, $"CREATE SCHEMA \"{Schema}\"", ct);
             for (int i = 0; i < 2; i++)
             {
-                var replica = new ReplicaProcess(dll!, ReplicaProcess.FreePort(), Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}")));
+                var replica = new GatewayProcess(dll!, ChildProcess.FreePort(), Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}")));
                 _replicas.Add(replica);
                 // One after the other: the first migrates the schema and seeds the demo catalogue.
                 await replica.StartAsync(StartTimeout, ct);

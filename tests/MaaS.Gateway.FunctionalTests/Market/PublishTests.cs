@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MaaS.Gateway.FunctionalTests.Security;
 using MaaS.Models.Examples;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Market;
 

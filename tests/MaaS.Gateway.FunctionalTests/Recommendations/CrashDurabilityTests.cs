@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using MaaS.Storage.Hosting;
+using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 

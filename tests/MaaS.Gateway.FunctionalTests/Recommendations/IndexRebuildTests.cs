@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.TestSupport.Hosting;
 using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;

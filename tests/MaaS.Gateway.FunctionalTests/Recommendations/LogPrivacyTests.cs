@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
@@ -21,7 +22,7 @@ public sealed class LogPrivacyTests : IDisposable
         string user = "probe-" + Guid.NewGuid().ToString("N");
         using var gateway = await GatewayProcess.StartAsync(
             dll, Path.Combine(_root, "data"), Path.Combine(_root, "models"), ct,
-            "--Serilog:MinimumLevel:Default", "Debug", "--Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Warning");
+            new Dictionary<string, string> { ["Serilog:MinimumLevel:Default"] = "Debug", ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning" });
         using var client = new HttpClient { BaseAddress = gateway.Address };
 
         async Task<HttpStatusCode> SendAsync(HttpMethod method, string path, string? json = null)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Support;
 using MaaS.Storage.Abstractions;
+using MaaS.TestSupport.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;

@@ -1,4 +1,5 @@
 using System.Net;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using MaaS.Models.Examples;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

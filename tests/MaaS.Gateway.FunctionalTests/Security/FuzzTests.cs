@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using MaaS.Models.Examples;
+using MaaS.TestSupport.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
@@ -100,10 +101,10 @@ public sealed class FuzzTests
         float[] x = [0.5f, -1f, 0.25f, 2f, 0f, 1f, -0.5f, 0.75f];
         foreach (var (model, hidden) in new (string, int[])[] { ("example-mlp", [.. ExampleMlp.HiddenSizes]), ("acme-model", [16]) })
         {
-            var (infer, body) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", app, Support.V2Json.Infer("input", "FP32", [1, 8], x));
+            var (infer, body) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", app, V2Json.Infer("input", "FP32", [1, 8], x));
             Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
             var (_, probabilities) = ExampleMlp.Reference(x, 1, hidden);
-            var actual = Support.V2Json.Floats(Support.V2Json.Output(body, "probabilities"));
+            var actual = V2Json.Floats(V2Json.Output(body, "probabilities"));
             Assert.Equal(probabilities.Length, actual.Length);
             for (int j = 0; j < actual.Length; j++)
             {

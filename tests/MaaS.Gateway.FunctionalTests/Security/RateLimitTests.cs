@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Text;
 

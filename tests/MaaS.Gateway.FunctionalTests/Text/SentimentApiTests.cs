@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Support;
 using MaaS.Models.Text.Modeling;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Text;
 

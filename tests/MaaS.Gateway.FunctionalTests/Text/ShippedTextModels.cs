@@ -1,4 +1,5 @@
-using MaaS.Models.Tests.Support;
+using MaaS.TestSupport;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.Text;
 
@@ -7,7 +8,7 @@ internal static class ShippedTextModels
 {
     public static TestRepository WithShippedTextModels(this TestRepository repository, params string[] names)
     {
-        string models = Path.Combine(RepositoryRoot(), "models");
+        string models = Path.Combine(SharedData.RepositoryRoot, "models");
         foreach (string name in names.Length == 0 ? ["sentiment", "content-tags"] : names)
         {
             Copy(Path.Combine(models, name), Path.Combine(repository.Root, name));
@@ -28,18 +29,5 @@ internal static class ShippedTextModels
         {
             Copy(dir, Path.Combine(to, Path.GetFileName(dir)));
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MaaS.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MaaS.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -3,6 +3,7 @@ using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
 using MaaS.Models.Tests.Support;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Models.Tests.Inference;
 

@@ -2,6 +2,7 @@ using MaaS.Models.Examples;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Models.Tests.Support;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Models.Tests.Onnx;
 

@@ -5,6 +5,7 @@ using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Models.Tests.Support;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Models.Tests.Registry;
 

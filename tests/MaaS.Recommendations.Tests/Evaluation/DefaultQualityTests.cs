@@ -1,5 +1,6 @@
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Ranking;
+using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;
 
@@ -35,7 +36,7 @@ public sealed class DefaultQualityTests
 
     private static (List<MaaS.Recommendations.Interactions.InteractionEvent> Train, List<MaaS.Recommendations.Interactions.InteractionEvent> Test) Load()
     {
-        string split = SharedData.MovieLensSplitOrSkip();
+        string split = SharedData.Require(Path.Combine("movielens", "ml-100k-split"), "train.tsv", "test.tsv");
         return (InteractionFiles.ReadTsv(Path.Combine(split, "train.tsv")), InteractionFiles.ReadTsv(Path.Combine(split, "test.tsv")));
     }
 }

@@ -2,6 +2,7 @@ using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
+using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;
 
@@ -54,12 +55,8 @@ public sealed class HybridQualityTests
 
     private static (List<InteractionEvent> Train, List<InteractionEvent> Test, List<ContentItem> Catalogue) Load()
     {
-        string split = SharedData.MovieLensSplitOrSkip();
-        string items = Path.Combine(split, "..", "ml-100k", "u.item");
-        if (!File.Exists(items))
-        {
-            Assert.Skip("MovieLens 100K u.item not found next to the split (shared/data/movielens/ml-100k/u.item).");
-        }
+        string split = SharedData.Require(Path.Combine("movielens", "ml-100k-split"), "train.tsv", "test.tsv");
+        string items = Path.Combine(SharedData.Require(Path.Combine("movielens", "ml-100k"), "u.item"), "u.item");
 
         return (InteractionFiles.ReadTsv(Path.Combine(split, "train.tsv")), InteractionFiles.ReadTsv(Path.Combine(split, "test.tsv")), MovieLensCatalogue.Read(items));
     }

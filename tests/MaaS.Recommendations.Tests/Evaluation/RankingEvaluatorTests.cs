@@ -1,4 +1,5 @@
 using MaaS.Recommendations.Evaluation;
+using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;
 
@@ -7,7 +8,7 @@ public sealed class RankingEvaluatorTests
     [Fact]
     public void Evaluate_SarTop10OnSharedSplit_ReproducesPublishedFigures()
     {
-        string split = SharedData.MovieLensSplitOrSkip();
+        string split = SharedData.Require(Path.Combine("movielens", "ml-100k-split"), "train.tsv", "test.tsv");
         string sarPath = Path.Combine(split, "sar_top10.tsv");
         if (!File.Exists(sarPath))
         {

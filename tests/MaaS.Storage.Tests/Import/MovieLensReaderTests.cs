@@ -3,6 +3,7 @@ using System.Text;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
 using MaaS.Storage.Sqlite;
+using MaaS.TestSupport;
 
 namespace MaaS.Storage.Tests.Import;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using MaaS.Gateway.FunctionalTests.Recommendations;
-using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.TestSupport.Hosting;
+using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V1;
 

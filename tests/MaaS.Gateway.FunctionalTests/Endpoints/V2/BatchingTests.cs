@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Support;
 using MaaS.Models.Examples;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

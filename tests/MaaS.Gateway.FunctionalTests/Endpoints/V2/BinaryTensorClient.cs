@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

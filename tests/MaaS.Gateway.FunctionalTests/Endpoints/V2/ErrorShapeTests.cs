@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using MaaS.Gateway.FunctionalTests.Support;
+using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

@@ -3,6 +3,7 @@ using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Training;
+using MaaS.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Text.Modeling;
@@ -92,7 +93,7 @@ public sealed class ShippedModelsTests
     public void ShippedModel_SizeAndRepositoryLayout_WithinLimits(string name)
     {
         var (card, path) = Load(name);
-        string root = Path.Combine(TextTestData.RepositoryRoot(), "models", name);
+        string root = Path.Combine(SharedData.RepositoryRoot, "models", name);
 
         Assert.True(new FileInfo(path).Length <= 8_000_000, $"{path} is {new FileInfo(path).Length} bytes");
         Assert.True(File.Exists(Path.Combine(root, TextModelRepository.ConfigFileName)));
@@ -105,7 +106,7 @@ public sealed class ShippedModelsTests
 
     private static (TextModelCard Card, string OnnxPath) Load(string name)
     {
-        string version = Path.Combine(TextTestData.RepositoryRoot(), "models", name, "1");
+        string version = Path.Combine(SharedData.RepositoryRoot, "models", name, "1");
         var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
         Assert.NotNull(card);
         return (card, Path.Combine(version, TextModelRepository.OnnxFileName));

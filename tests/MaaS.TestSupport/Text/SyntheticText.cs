@@ -1,7 +1,7 @@
-namespace MaaS.Models.Tests.Text.Training;
+namespace MaaS.TestSupport.Text;
 
 /// <summary>Seeded synthetic review-like sentences whose polarity is carried by known cue words.</summary>
-internal static class SyntheticText
+public static class SyntheticText
 {
     private static readonly string[] Neutral = ["the", "film", "plot", "actor", "story", "scene", "director", "movie", "ending", "cast", "music", "was", "is", "quite", "very"];
     private static readonly string[] Positive = ["great", "wonderful", "moving", "brilliant", "funny", "charming"];

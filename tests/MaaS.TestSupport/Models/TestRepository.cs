@@ -1,7 +1,7 @@
 using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
 
-namespace MaaS.Models.Tests.Support;
+namespace MaaS.TestSupport.Models;
 
 /// <summary>A model repository in a temp folder, deleted on dispose; tests write the models they need into it.</summary>
 public sealed class TestRepository : IDisposable

@@ -2,11 +2,10 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Support;
 using MaaS.Models.Examples;
-using MaaS.Models.Tests.Support;
+using MaaS.TestSupport.Models;
 
-namespace MaaS.Gateway.FunctionalTests.Security;
+namespace MaaS.TestSupport.Hosting;
 
 /// <summary>
 /// The real gateway with authentication on, its own SQLite file for keys and listings, the bootstrap admin key of

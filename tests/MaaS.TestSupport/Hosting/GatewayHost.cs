@@ -3,16 +3,20 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MaaS.Models.Tests.Support;
+using MaaS.TestSupport.Models;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace MaaS.Gateway.FunctionalTests.Support;
+namespace MaaS.TestSupport.Hosting;
 
 /// <summary>
-/// The real gateway (Program) on a real Kestrel socket over a temp model repository the test fills, with options
-/// overridden per test. Dispose to stop it and delete the repository.
+/// The real gateway (Program) in process on a real Kestrel socket on 127.0.0.1 (a free port) over a temp model
+/// repository the test fills and its own temp data folder, with options overridden per test. <see cref="Client"/>
+/// talks to it; <see cref="Address"/> is for clients of its own (the CLI). Dispose to stop it and delete both folders.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
@@ -29,6 +33,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public TestRepository Repository { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The listening address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri Address => new(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <summary>The host's own data folder (SQLite file, item-CF index versions); deleted on dispose.</summary>
     public string DataDirectory { get; }
@@ -133,40 +140,4 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
         }
     }
-}
-
-/// <summary>Builds V2 infer request bodies.</summary>
-public static class V2Json
-{
-    public static string Infer(string inputName, string datatype, long[] shape, object data, string? id = null, string[]? outputs = null)
-    {
-        var request = new JsonObject
-        {
-            ["inputs"] = new JsonArray(Input(inputName, datatype, shape, data)),
-        };
-        if (id is not null)
-        {
-            request["id"] = id;
-        }
-
-        if (outputs is not null)
-        {
-            request["outputs"] = new JsonArray([.. outputs.Select(o => (JsonNode)new JsonObject { ["name"] = o })]);
-        }
-
-        return request.ToJsonString();
-    }
-
-    public static JsonObject Input(string name, string datatype, long[] shape, object data) => new()
-    {
-        ["name"] = name,
-        ["datatype"] = datatype,
-        ["shape"] = JsonSerializer.SerializeToNode(shape),
-        ["data"] = JsonSerializer.SerializeToNode(data),
-    };
-
-    public static float[] Floats(JsonNode? output) => [.. output!["data"]!.AsArray().Select(n => n!.GetValue<float>())];
-
-    public static JsonNode? Output(JsonNode? body, string name) =>
-        body?["outputs"]?.AsArray().FirstOrDefault(o => o?["name"]?.GetValue<string>() == name);
 }

@@ -1,0 +1,98 @@
+using System.Globalization;
+using MaaS.Cli.Tests.Support;
+using MaaS.Recommendations;
+using MaaS.Recommendations.Evaluation;
+using MaaS.TestSupport;
+
+namespace MaaS.Cli.Tests.Commands;
+
+public sealed class EvaluateCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task Evaluate_SmallSplit_PrintsTheMetricsOfTheOfflineEvaluator()
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, "--preset", "default", "--top", "5");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("train 240 events, test 80 events, K = 5", run.Output);
+        var expected = OfflineEvaluator.Evaluate(InteractionFiles.ReadTsv(train), InteractionFiles.ReadTsv(test), IndexBuildOptions.Preset("default")!, k: 5).Metrics;
+        string[] row = Row(run, "default");
+        Assert.True(row.Length >= 6, run.ToString());
+        Assert.Equal([F(expected.Ndcg), F(expected.Map), F(expected.Precision), F(expected.Recall), F(expected.Coverage)], row[1..6]);
+        // Every user's held-out items are in their own cluster: the item-CF neighbours must find some of them.
+        Assert.True(expected.Ndcg > 0.3, $"nDCG@5 {expected.Ndcg:F4} on a clustered split:\n{run}");
+        Assert.NotEmpty(Row(run, "default, Int8"));
+    }
+
+    [Fact]
+    public async Task Evaluate_SharedMl100kSplit_DefaultBeatsPublishedBaselines()
+    {
+        string split = SharedData.Require(Path.Combine("movielens", "ml-100k-split"), "train.tsv", "test.tsv");
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", Path.Combine(split, "train.tsv"), "--test", Path.Combine(split, "test.tsv"), "--preset", "default");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"train {75_066:N0} events, test {24_934:N0} events, K = 10", run.Output);
+        string[] row = Row(run, "default");
+        double ndcg = double.Parse(row[1], CultureInfo.InvariantCulture), map = double.Parse(row[2], CultureInfo.InvariantCulture);
+        // BPR 0.442 / 0.132 and SAR 0.388 / 0.113 on this split (README).
+        Assert.True(ndcg >= 0.45 && map >= 0.135, $"nDCG@10 {ndcg}, MAP {map}:\n{run}");
+    }
+
+    [Fact]
+    public async Task Evaluate_MissingTrainFile_ExitCode2AndSaysWhatIsMissing()
+    {
+        var run = await MaasCli.RunAsync("evaluate", "--train", _temp["nope/train.tsv"], "--test", _temp["nope/test.tsv"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("No data", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Evaluate_UnknownProtocol_ExitCode2AndNamesTheChoices()
+    {
+        var run = await MaasCli.RunAsync("evaluate", "--protocol", "leave-one-out");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("leave-one-out", run.Output + run.Error);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>The cells of the table row whose first cell is <paramref name="model"/> (either border style).</summary>
+    private static string[] Row(CliResult run, string model) =>
+        run.Output.Split('\n')
+            .Select(line => line.Split(['│', '|']).Select(c => c.Trim()).Where(c => c.Length > 0).ToArray())
+            .FirstOrDefault(cells => cells.Length > 0 && cells[0] == model)
+        ?? throw new Xunit.Sdk.XunitException($"no table row '{model}':\n{run}");
+
+    /// <summary>
+    /// 40 users in 4 taste clusters of 8 items: 6 training and 2 held-out ratings per user, all within the user's cluster.
+    /// </summary>
+    private (string Train, string Test) WriteClusteredSplit()
+    {
+        var random = new Random(7);
+        var train = new List<string>();
+        var test = new List<string>();
+        for (int user = 0; user < 40; user++)
+        {
+            int cluster = user % 4;
+            var items = Enumerable.Range(cluster * 8, 8).OrderBy(_ => random.Next()).ToArray();
+            for (int i = 0; i < items.Length; i++)
+            {
+                string line = string.Create(CultureInfo.InvariantCulture, $"u{user}\ti{items[i]}\t{1 + random.Next(5)}\t{880_000_000 + user * 100 + i}");
+                (i < 6 ? train : test).Add(line);
+            }
+        }
+
+        File.WriteAllLines(_temp["train.tsv"], train);
+        File.WriteAllLines(_temp["test.tsv"], test);
+        return (_temp["train.tsv"], _temp["test.tsv"]);
+    }
+}

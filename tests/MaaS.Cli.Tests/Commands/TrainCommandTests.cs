@@ -1,0 +1,84 @@
+using MaaS.Cli.Tests.Support;
+using MaaS.Models.Text.Featurization;
+using MaaS.Models.Text.Modeling;
+using MaaS.TestSupport.Text;
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaaS.Cli.Tests.Commands;
+
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task TrainSentiment_TinyLabelledSet_WritesVersionFolderWhoseOnnxLoadsAndSeparatesTheCues()
+    {
+        string data = WriteMovieReviews(300, seed: 11);
+        string version = _temp["models/tiny-sentiment/1"];
+
+        var run = await MaasCli.RunAsync("train", "sentiment", "--data", data, "--out", version, "--seed", "3");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(Path.Combine(version, TextModelRepository.OnnxFileName), run.Output);
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
+        Assert.NotNull(card);
+        Assert.Equal(("tiny-sentiment", 1, "sentiment"), (card.Name, card.Version, card.Task));
+        Assert.Equal(["negative", "positive"], card.Labels);
+        Assert.Equal("300", card.Data["rows"]);
+        Assert.Contains("--seed 3", card.Command);
+        Assert.True(File.Exists(_temp["models/tiny-sentiment/" + TextModelRepository.ConfigFileName]), run.ToString());
+
+        using var session = new InferenceSession(Path.Combine(version, TextModelRepository.OnnxFileName));
+        float[] positive = Probabilities(session, card.Featurizer, "the film was wonderful and brilliant .");
+        float[] negative = Probabilities(session, card.Featurizer, "the film was awful and boring .");
+        Assert.True(positive[1] > 0.5f && negative[1] < 0.5f, $"P(positive): {positive[1]} for the positive cue, {negative[1]} for the negative one");
+    }
+
+    [Fact]
+    public async Task TrainSentiment_MissingData_ExitCode2AndNamesTheFolder()
+    {
+        string missing = _temp["no-mr"];
+
+        var run = await MaasCli.RunAsync("train", "sentiment", "--data", missing, "--out", _temp["models/s/1"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("rt-polarity", run.Output + run.Error);
+        Assert.Contains(missing, run.Output + run.Error);
+        Assert.False(Directory.Exists(_temp["models"]), "a model folder was written without data");
+    }
+
+    [Fact]
+    public async Task TrainSentiment_OutWithoutVersionNumber_ExitCode2BeforeTraining()
+    {
+        string data = WriteMovieReviews(40, seed: 2);
+
+        var run = await MaasCli.RunAsync("train", "sentiment", "--data", data, "--out", _temp["models/s/latest"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("positive integer version folder", run.Output + run.Error);
+        Assert.False(Directory.Exists(_temp["models/s/latest"]));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    /// <summary>MR's layout (rt-polarity.neg / .pos, one snippet per line) with seeded synthetic reviews.</summary>
+    private string WriteMovieReviews(int count, int seed)
+    {
+        var (texts, labels) = SyntheticText.Sentiment(count, seed);
+        string folder = Directory.CreateDirectory(_temp["mr"]).FullName;
+        File.WriteAllLines(Path.Combine(folder, "rt-polarity.neg"), texts.Where((_, i) => labels[i] == 0));
+        File.WriteAllLines(Path.Combine(folder, "rt-polarity.pos"), texts.Where((_, i) => labels[i] == 1));
+        return folder;
+    }
+
+    private static float[] Probabilities(InferenceSession session, TextFeaturizerSettings settings, string text)
+    {
+        var featurizer = new TextFeaturizer(settings);
+        var batch = featurizer.Pad([featurizer.Featurize(text)]);
+        using var ids = OrtValue.CreateTensorValueFromMemory(batch.Ids, [batch.BatchSize, batch.Length]);
+        using var weights = OrtValue.CreateTensorValueFromMemory(batch.Weights, [batch.BatchSize, batch.Length]);
+        using var options = new RunOptions();
+        using var results = session.Run(options, [LinearTextModel.IdsInput, LinearTextModel.WeightsInput], [ids, weights], [LinearTextModel.ProbabilitiesOutput]);
+        return results[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+}

@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace MaaS.TestSupport.Processes;
+
+/// <summary>
+/// A child process for tests: started with its stdout and stderr captured line by line (the pipes are always drained,
+/// so a chatty child never blocks on a full pipe), waited on until it is ready (an HTTP URL answering 200, a line in
+/// its output, or a TCP port accepting), and killed on dispose if it still runs. Reads of the output are thread-safe.
+/// </summary>
+public sealed class ChildProcess : IDisposable
+{
+    /// <summary>Lines kept; older ones are dropped so a long, noisy run cannot exhaust memory.</summary>
+    private const int MaxLines = 50_000;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly bool _killTree;
+
+    private ChildProcess(Process process, string name, bool killTree)
+    {
+        _process = process;
+        Name = name;
+        _killTree = killTree;
+    }
+
+    /// <summary>Short name used in failure messages (the file name, unless given).</summary>
+    public string Name { get; }
+
+    /// <summary>Operating-system process id.</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Exit code; only meaningful once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Every line written to stdout and stderr so far, in arrival order.</summary>
+    public string Output => string.Join('\n', _lines);
+
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> (passed as a list: no shell quoting).
+    /// With <paramref name="killEntireTree"/>, kill takes the child's children too (nginx's workers).
+    /// </summary>
+    public static ChildProcess Start(
+        string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var child = new ChildProcess(process, name ?? Path.GetFileName(fileName), killEntireTree);
+        process.OutputDataReceived += (_, e) => child.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Runs a command to completion; returns its exit code and its stdout followed by its stderr.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    /// <summary>A loopback TCP port free at the time of the call (another process may still take it before use).</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of output, for assertion and failure messages.</summary>
+    public string Tail(int lines = 40)
+    {
+        var all = _lines.ToArray();
+        return string.Join('\n', all.AsSpan(Math.Max(0, all.Length - lines)).ToArray());
+    }
+
+    /// <summary>Waits until GET <paramref name="url"/> answers 200.</summary>
+    /// <exception cref="InvalidOperationException">The process exited first (the message carries its last lines).</exception>
+    /// <exception cref="TimeoutException">Not ready within <paramref name="timeout"/>.</exception>
+    public async Task WaitForUrlAsync(Uri url, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitAsync($"GET {url} answering 200", timeout, async () =>
+        {
+            try
+            {
+                using var response = await client.GetAsync(url, cancellationToken);
+                return response.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Waits until a line of output contains <paramref name="text"/> (ordinal).</summary>
+    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForLineAsync(string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitAsync($"a line containing '{text}'", timeout, () => Task.FromResult(_lines.Any(l => l.Contains(text, StringComparison.Ordinal))), cancellationToken);
+
+    /// <summary>Waits until 127.0.0.1:<paramref name="port"/> accepts a TCP connection.</summary>
+    /// <exception cref="InvalidOperationException">The process exited first.</exception>
+    /// <exception cref="TimeoutException">Not listening within <paramref name="timeout"/>.</exception>
+    public Task WaitForPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitAsync($"127.0.0.1:{port} accepting connections", timeout, async () =>
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
+    /// <summary>SIGKILL on Linux: no shutdown hooks, no flush. Returns once the process is gone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(_killTree);
+        }
+
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitAsync(string what, TimeSpan timeout, Func<Task<bool>> ready, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                // The pipes may still hold the last lines (the reason it exited): let them drain first.
+                await _process.WaitForExitAsync(cancellationToken);
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before {what}:\n{Tail()}");
+            }
+
+            if (await ready())
+            {
+                return;
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        throw new TimeoutException($"{Name}: no {what} within {timeout.TotalSeconds:0} s:\n{Tail()}");
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _lines.Enqueue(line);
+        while (_lines.Count > MaxLines && _lines.TryDequeue(out _))
+        {
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System.Reflection;
+
+namespace MaaS.TestSupport.Processes;
+
+/// <summary>
+/// The gateway as a separate OS process: the build output of src/MaaS.Gateway (same configuration as the test
+/// assemblies; the project reference builds it) run with <c>dotnet</c> on a fixed loopback port with settings given as
+/// command-line configuration. It can be SIGKILLed and started again on the same port (a load balancer's upstream list
+/// stays valid). Dispose kills it if it still runs. Not thread-safe: one test drives it.
+/// </summary>
+public sealed class GatewayProcess : IDisposable
+{
+    private readonly string _dll;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly string _readinessPath;
+    private ChildProcess? _process;
+
+    /// <param name="dll">The gateway dll (<see cref="FindGatewayDll"/>).</param>
+    /// <param name="port">Loopback port to listen on (<see cref="ChildProcess.FreePort"/>).</param>
+    /// <param name="settings">Configuration keys and values (<c>Storage:DataDirectory</c> …), passed as <c>--key value</c>.</param>
+    /// <param name="readinessPath">Path that answers 200 once the gateway serves.</param>
+    public GatewayProcess(string dll, int port, IEnumerable<KeyValuePair<string, string>> settings, string readinessPath = "/v2/health/ready")
+    {
+        _dll = dll;
+        _readinessPath = readinessPath;
+        Address = new Uri($"http://127.0.0.1:{port}");
+        _arguments = [dll, "--urls", Address.ToString(), .. settings.SelectMany(s => new[] { "--" + s.Key, s.Value })];
+    }
+
+    public Uri Address { get; }
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    public int? ProcessId => IsRunning ? _process!.Id : null;
+
+    /// <summary>Every line the current (or last) run wrote to stdout and stderr.</summary>
+    public string Output => _process?.Output ?? string.Empty;
+
+    /// <summary>The last lines of the current (or last) run, for assertion messages.</summary>
+    public string Tail => _process?.Tail() ?? string.Empty;
+
+    /// <summary>The gateway dll of this build configuration next to this repository's sources, or null when it is not built.</summary>
+    public static string? FindGatewayDll()
+    {
+        string configuration = typeof(GatewayProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "src", "MaaS.Gateway", "bin", configuration, "net10.0", "MaaS.Gateway.dll");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data or
+    /// background index rebuilds, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
+    /// when <c>/v1/ping</c> answers (within 30 s).
+    /// </summary>
+    public static async Task<GatewayProcess> StartAsync(
+        string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var all = new Dictionary<string, string>
+        {
+            ["Storage:DataDirectory"] = dataDirectory,
+            ["Storage:SeedDemoDataWhenEmpty"] = "false",
+            ["Serving:RepositoryPath"] = modelsDirectory,
+            ["Recommendations:RebuildIntervalSeconds"] = "0",
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
+        try
+        {
+            await gateway.StartAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            return gateway;
+        }
+        catch
+        {
+            gateway.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts the process unless it runs, and waits until the readiness path answers 200.</summary>
+    /// <exception cref="InvalidOperationException">It exited before it was ready (the message carries its last lines).</exception>
+    /// <exception cref="TimeoutException">Not ready within <paramref name="timeout"/>.</exception>
+    public async Task StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        _process?.Dispose();
+        _process = ChildProcess.Start("dotnet", _arguments, Path.GetDirectoryName(_dll), name: $"gateway {Address}");
+        await _process.WaitForUrlAsync(new Uri(Address, _readinessPath), timeout, cancellationToken);
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, no flush; in-flight requests die with the process.</summary>
+    public void Kill() => _process?.Kill();
+
+    public void Dispose() => _process?.Dispose();
+}
