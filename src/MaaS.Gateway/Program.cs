@@ -14,11 +14,11 @@ builder.Services.AddGatewayJson();
 builder.Services.AddGatewayErrors();
 builder.Services.AddGatewayTelemetry();
 builder.Services.AddGatewaySwagger();
+builder.AddGatewayStorage();
 builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
-builder.AddStorageResilience();
 
 var app = builder.Build();
 

@@ -112,7 +112,7 @@ internal static class KeysCommand
     private static async Task<int> WithStoreAsync(
         ParseResult parse, Target target, Func<IApiKeyStore, string, TextWriter, Task<int>> work, CancellationToken ct)
     {
-        var opened = await SecurityStorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
+        var opened = await StorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
         if (!opened.TryGetValue(out var storage, out var error))
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync($"keys: storage: {error.Code}: {error.Message}").ConfigureAwait(false);

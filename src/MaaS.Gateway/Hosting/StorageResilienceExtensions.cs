@@ -16,13 +16,14 @@ namespace MaaS.Gateway.Hosting;
 /// </summary>
 internal static class StorageResilienceExtensions
 {
-    public static IHostApplicationBuilder AddStorageResilience(this IHostApplicationBuilder builder)
+    /// <summary>Every store runs through the strategy registered here: the storage host takes it when it opens the database.</summary>
+    public static IServiceCollection AddStorageResilience(this IServiceCollection services)
     {
-        builder.Services.AddSingleton<IPostgresExecutionStrategy, PollyPostgresExecutionStrategy>();
-        builder.Services.AddSingleton<PostgresHealthCheck>();
-        builder.Services.AddHealthChecks()
+        services.AddSingleton<IPostgresExecutionStrategy, PollyPostgresExecutionStrategy>();
+        services.AddSingleton<PostgresHealthCheck>();
+        services.AddHealthChecks()
             .AddCheck<PostgresHealthCheck>("storage", tags: [ServerEndpoints.ReadyTag]);
-        return builder;
+        return services;
     }
 }
 

@@ -41,7 +41,7 @@ internal sealed partial class ModelAccess(
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         // Resolved late: the store opens in a hosted service that starts after this singleton is built.
-        var all = await services.GetRequiredService<IModelCatalogueStore>().ListAllAsync(cancellationToken);
+        var all = await services.GetRequiredService<IModelMarketStore>().ListAllAsync(cancellationToken);
         if (!all.IsSuccess)
         {
             LogRefreshFailed(logger, all.Error.Message);

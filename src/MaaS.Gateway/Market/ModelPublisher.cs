@@ -22,7 +22,7 @@ internal sealed partial class ModelPublisher(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private IModelCatalogueStore Store => services.GetRequiredService<IModelCatalogueStore>();
+    private IModelMarketStore Store => services.GetRequiredService<IModelMarketStore>();
 
     public async Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
     {

@@ -7,9 +7,8 @@ using Microsoft.Extensions.Options;
 namespace MaaS.Gateway.Recommendations;
 
 /// <summary>
-/// Registers the recommendation service: storage (SQLite under <c>Storage:DataDirectory</c> by default, PostgreSQL
-/// with <c>Storage:Provider = Postgres</c> and <c>ConnectionStrings:Postgres</c>), the writable item-CF model
-/// registry with its <c>itemcf</c> loader, the request-time services, and the background index rebuild.
+/// Registers the recommendation service: the writable item-CF model registry with its <c>itemcf</c> loader, the
+/// request-time services, and the background index rebuild. Call after <c>AddGatewayStorage</c>.
 /// </summary>
 internal static class RecommendationHostingExtensions
 {
@@ -20,23 +19,7 @@ internal static class RecommendationHostingExtensions
         // Read from the final configuration (resolved lazily), so hosts that add settings late (tests) are honoured.
         builder.Services.AddSingleton(sp => new DataDirectory(
             Path.GetFullPath(sp.GetRequiredService<IConfiguration>()[DataDirectoryKey] is { Length: > 0 } dir ? dir : "data")));
-        builder.Services.AddOptions<StorageOptions>()
-            .BindConfiguration("Storage")
-            .PostConfigure<IConfiguration, DataDirectory>((storage, configuration, data) =>
-            {
-                if (string.IsNullOrEmpty(configuration["Storage:Sqlite:Path"]))
-                {
-                    storage.Sqlite.Path = Path.Combine(data.Path, "maas.db");
-                }
-
-                if (string.IsNullOrEmpty(storage.Postgres.ConnectionString) && configuration.GetConnectionString("Postgres") is { Length: > 0 } connection)
-                {
-                    storage.Postgres.ConnectionString = connection;
-                }
-            });
-
-        // Hosted services start in registration order: storage opens (and seeds) before the indexes build.
-        builder.Services.AddMaaSStorage();
+        // Storage is registered by AddGatewayStorage, before this: it opens (and seeds) before the indexes build.
         builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -1,6 +1,5 @@
 using MaaS.Gateway.Market;
 using MaaS.Models.Registry;
-using MaaS.Storage.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -18,8 +17,6 @@ internal static partial class SecurityExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
-        services.AddOptions<StorageOptions>().BindConfiguration("Storage");
-        services.AddMaaSSecurityStorage();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 

@@ -1,8 +1,10 @@
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>
-/// An opened, migrated database exposing the three stores. Thread-safe; one instance per process (a singleton).
-/// The owner disposes it, which closes connections; the stores must not be used afterwards.
+/// An opened, migrated database exposing every store: interaction events, users, the item catalogue, API keys and the
+/// model market. The data tables and the key and market tables keep separate schema versions (so each family migrates
+/// without touching the other's scripts) in the same SQLite file or PostgreSQL schema. Thread-safe; one instance per
+/// process (a singleton). The owner disposes it, which closes connections; the stores must not be used afterwards.
 /// </summary>
 public interface IStorage : IAsyncDisposable
 {
@@ -14,4 +16,12 @@ public interface IStorage : IAsyncDisposable
     ICatalogStore Catalog { get; }
 
     IUserStore Users { get; }
+
+    IApiKeyStore Keys { get; }
+
+    /// <summary>
+    /// Ownership, visibility and shares of published models. Named for the market, not "catalogue", so it is never
+    /// confused with <see cref="Catalog"/> (the tenant's items).
+    /// </summary>
+    IModelMarketStore Market { get; }
 }

@@ -1,7 +1,6 @@
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,25 +8,33 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class StorageServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IStorage"/>, <see cref="IEventStore"/>, <see cref="ICatalogStore"/> and
-    /// <see cref="IUserStore"/> as singletons, opened (and migrated, and optionally demo-seeded) by a hosted service
-    /// at host start. Resolve them only after the host has started; register hosted services that read storage
-    /// after this call, since hosted services start in registration order. Options come from
+    /// Registers the one <see cref="IStorage"/> of the process and its stores (<see cref="IEventStore"/>,
+    /// <see cref="ICatalogStore"/>, <see cref="IUserStore"/>, <see cref="IApiKeyStore"/>, <see cref="IModelMarketStore"/>)
+    /// as singletons. The database is opened and migrated on the first resolution of any of them, or at host start
+    /// when nothing resolved one before; a database that cannot be opened fails that resolution or the start. Demo data
+    /// (<see cref="StorageOptions.SeedDemoDataWhenEmpty"/>) is loaded by the hosted service at start: register hosted
+    /// services that read it after this call, since hosted services start in registration order. Options come from
     /// <paramref name="configure"/> and any other <c>StorageOptions</c> configuration, e.g.
-    /// <c>services.AddOptions&lt;StorageOptions&gt;().BindConfiguration("Storage")</c>. To add PostgreSQL retries,
-    /// register an <c>IPostgresExecutionStrategy</c> singleton.
+    /// <c>services.AddOptions&lt;StorageOptions&gt;().BindConfiguration("Storage")</c> (bind them once). To add
+    /// PostgreSQL retries, register an <c>IPostgresExecutionStrategy</c> singleton: every store runs through it.
     /// </summary>
     public static IServiceCollection AddMaaSStorage(this IServiceCollection services, Action<StorageOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = services.AddOptions<StorageOptions>();
-        if (configure is not null) builder.Configure(configure);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
         services.TryAddSingleton<StorageHost>();
         services.AddHostedService(sp => sp.GetRequiredService<StorageHost>());
         services.TryAddSingleton(sp => sp.GetRequiredService<StorageHost>().Storage);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Events);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Catalog);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Users);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Keys);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Market);
         return services;
     }
 }

@@ -10,7 +10,8 @@ namespace MaaS.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL storage for multi-replica deployments: the same contract as SQLite, safe to open from several
-/// gateway replicas at once. Thread-safe; one per process. Dispose closes the connection pool.
+/// gateway replicas at once. Every store shares one connection pool and the execution strategy. Thread-safe; one per
+/// process. Dispose closes the connection pool.
 /// </summary>
 public sealed partial class PostgresStorage : IStorage
 {
@@ -22,6 +23,8 @@ public sealed partial class PostgresStorage : IStorage
         Events = new PostgresEventStore(database);
         Catalog = new PostgresCatalogStore(database);
         Users = new PostgresUserStore(database);
+        Keys = new PostgresApiKeyStore(database);
+        Market = new PostgresModelMarketStore(database);
     }
 
     public string Provider => "postgres";
@@ -31,6 +34,10 @@ public sealed partial class PostgresStorage : IStorage
     public ICatalogStore Catalog { get; }
 
     public IUserStore Users { get; }
+
+    public IApiKeyStore Keys { get; }
+
+    public IModelMarketStore Market { get; }
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
@@ -58,16 +65,28 @@ public sealed partial class PostgresStorage : IStorage
             return Error.Invalid("ConnectionString", "is not a valid Npgsql connection string");
         }
         var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
-        var migrated = await database.RunAsync("migrate",
-            (connection, ct) => PostgresMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct), cancellationToken).ConfigureAwait(false);
+        // One operation, two transactions: each table family migrates under its own version table and advisory lock.
+        var migrated = await database.RunAsync("migrate", async (connection, ct) =>
+        {
+            var data = await PostgresMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            var security = await PostgresSecurityMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            return (Data: data, Security: security);
+        }, cancellationToken).ConfigureAwait(false);
         if (!migrated.IsSuccess)
         {
             await database.DisposeAsync().ConfigureAwait(false);
             return migrated.Error;
         }
-        var (from, to) = migrated.Value;
-        if (from != to) StorageLog.Migrated(logger, "postgres", from, to);
-        StorageLog.Opened(logger, "postgres", to);
+        var (data, security) = migrated.Value;
+        if (data.From != data.To)
+        {
+            StorageLog.Migrated(logger, "postgres", data.From, data.To);
+        }
+        if (security.From != security.To)
+        {
+            StorageLog.Migrated(logger, "postgres keys and market", security.From, security.To);
+        }
+        StorageLog.Opened(logger, "postgres", data.To, security.To);
         return new PostgresStorage(database);
     }
 

@@ -6,14 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>SQLite <see cref="IApiKeyStore"/>.</summary>
-internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKeyStore
+internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
 {
     private const string Columns = "key_id, tenant, name, roles, secret_hash, created_at, revoked_at, rps, burst, concurrency";
 
     public ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.Key(key) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        return storage.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
+        return database.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -36,14 +36,14 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
     public ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.KeyId(keyId) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        return storage.ReadAsync<ApiKeyRecord>("find key", connection =>
+        return database.ReadAsync<ApiKeyRecord>("find key", connection =>
             Find(connection, null, keyId) is { } key ? key : Error.NotFound("key"));
     }
 
     public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
         if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<IReadOnlyList<ApiKeyRecord>>>(invalid);
-        return storage.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
+        return database.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM api_keys WHERE tenant = $tenant ORDER BY created_at, key_id";
@@ -59,7 +59,7 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
             return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        return storage.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
+        return database.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -75,7 +75,7 @@ internal sealed class SqliteApiKeyStore(SqliteSecurityStorage storage) : IApiKey
     public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
     {
         if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<long>>(invalid);
-        return storage.ReadAsync<long>("count admin keys", connection =>
+        return database.ReadAsync<long>("count admin keys", connection =>
         {
             using var command = connection.CreateCommand();
             // Roles are stored sorted and comma-joined, so 'admin' is a whole element exactly when it starts the list.

@@ -39,10 +39,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public ILogger Logger { get; }
 
-    /// <summary>Prepared statements on the writer connection; use only inside <see cref="WriteAsync{T}"/>.</summary>
+    /// <summary>Prepared statements on the writer connection; use only inside <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, T}, CancellationToken)"/>.</summary>
     public SqliteWriterCommands WriterCommands { get; }
 
-    public static (SqliteDatabase Database, int Version) Open(SqliteStorageOptions options, ILogger logger)
+    /// <summary>
+    /// Opens (creating when missing) the file and brings both table families to their latest version: the data
+    /// tables (<see cref="SqliteMigrations"/>) and the key and market tables (<see cref="SqliteSecurityMigrations"/>).
+    /// </summary>
+    public static (SqliteDatabase Database, int Version, int SecurityVersion) Open(SqliteStorageOptions options, ILogger logger)
     {
         var path = Path.GetFullPath(options.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -86,8 +90,20 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             Pragmas(writer, busyMs,
                 $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 2048; PRAGMA temp_store = MEMORY;");
             var (from, to) = SqliteMigrations.Apply(writer);
-            if (from != to) StorageLog.Migrated(logger, "sqlite", from, to);
-            return (new SqliteDatabase(writer, builder.ToString(), busyMs, logger), to);
+            if (from != to)
+            {
+                StorageLog.Migrated(logger, "sqlite", from, to);
+            }
+            var (securityFrom, securityTo) = SqliteSecurityMigrations.Apply(writer);
+            if (securityFrom != securityTo)
+            {
+                StorageLog.Migrated(logger, "sqlite keys and market", securityFrom, securityTo);
+            }
+            // Deleting a market listing removes its shares through ON DELETE CASCADE, which SQLite enforces only with
+            // foreign_keys on (per connection, outside a transaction; only the writer deletes). No data table has a
+            // foreign key, so appends pay nothing for it.
+            Pragmas(writer, busyMs, "PRAGMA foreign_keys = ON;");
+            return (new SqliteDatabase(writer, builder.ToString(), busyMs, logger), to, securityTo);
         }
         catch
         {
@@ -182,6 +198,46 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Runs <paramref name="read"/> on a pooled reader connection; database failures become Unavailable.</summary>
+    public ValueTask<Result<T>> ReadAsync<T>(string operation, Func<SqliteConnection, Result<T>> read)
+    {
+        try
+        {
+            using var connection = OpenReader();
+            return ValueTask.FromResult(read(connection));
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            return ValueTask.FromResult<Result<T>>(Fail(ex, operation));
+        }
+    }
+
+    /// <summary>
+    /// Queues <paramref name="work"/> like <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, T}, CancellationToken)"/>
+    /// for work that decides its own outcome: what it wrote commits only when it returns a success (a failure rolls
+    /// back its part of the group). Database failures become Unavailable.
+    /// </summary>
+    public async ValueTask<Result<T>> WriteAsync<T>(
+        string operation, Func<SqliteConnection, SqliteTransaction, Result<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync<Result<T>>((connection, tx) =>
+            {
+                var result = work(connection, tx);
+                return result.IsSuccess ? result : throw new WorkFailedException(result.Error);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkFailedException failed)
+        {
+            return failed.Error;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            return Fail(ex, operation);
+        }
+    }
+
     /// <summary>Maps a database failure to an error value and logs it.</summary>
     public Error Fail(Exception exception, string operation)
     {
@@ -201,6 +257,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         WriterCommands.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    /// <summary>Carries a work's error out of the writer thread, which rolls back whatever the work wrote.</summary>
+    private sealed class WorkFailedException(Error error) : Exception(error.Message)
+    {
+        public Error Error { get; } = error;
     }
 
     private static void Pragmas(SqliteConnection connection, int busyTimeoutMs, string pragmas)

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default: one SQLite file (WAL) holding events, users and the catalogue.
-/// Thread-safe; open one per file per process. Dispose closes the file.
+/// The embedded default: one SQLite file (WAL) holding events, users, the catalogue, API keys and the model market.
+/// Every store writes through the file's one writer thread, so a key or market write never contends with ingestion
+/// for SQLite's write lock. Thread-safe; open one per file per process. Dispose closes the file.
 /// </summary>
 public sealed class SqliteStorage : IStorage
 {
@@ -21,6 +22,8 @@ public sealed class SqliteStorage : IStorage
         Events = new SqliteEventStore(database);
         Catalog = new SqliteCatalogStore(database);
         Users = new SqliteUserStore(database);
+        Keys = new SqliteApiKeyStore(database);
+        Market = new SqliteModelMarketStore(database);
     }
 
     public string Provider => "sqlite";
@@ -30,6 +33,10 @@ public sealed class SqliteStorage : IStorage
     public ICatalogStore Catalog { get; }
 
     public IUserStore Users { get; }
+
+    public IApiKeyStore Keys { get; }
+
+    public IModelMarketStore Market { get; }
 
     /// <summary>
     /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>
@@ -43,8 +50,8 @@ public sealed class SqliteStorage : IStorage
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MaaS.Storage.Sqlite");
         try
         {
-            var (database, version) = SqliteDatabase.Open(options, logger);
-            StorageLog.Opened(logger, "sqlite", version);
+            var (database, version, securityVersion) = SqliteDatabase.Open(options, logger);
+            StorageLog.Opened(logger, "sqlite", version, securityVersion);
             return ValueTask.FromResult(Result<SqliteStorage>.Ok(new SqliteStorage(database)));
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)

@@ -11,8 +11,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "{Provider} schema migrated from version {From} to {To}")]
     public static partial void Migrated(ILogger logger, string provider, int from, int to);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "{Provider} storage opened (schema version {Version})")]
-    public static partial void Opened(ILogger logger, string provider, int version);
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "{Provider} storage opened (schema version {Version}, keys and market schema version {SecurityVersion})")]
+    public static partial void Opened(ILogger logger, string provider, int version, int securityVersion);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "{Provider} storage could not be opened")]
     public static partial void OpenFailed(ILogger logger, string provider, Exception exception);

@@ -27,8 +27,40 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
             foreach (var o in opens) await o.Value.DisposeAsync();
             await using var connection = new NpgsqlConnection(server.ConnectionString);
             await connection.OpenAsync(Ct);
-            await using var count = new NpgsqlCommand($"SELECT count(*) FROM \"{schema}\".schema_version", connection);
-            Assert.Equal(1L, await count.ExecuteScalarAsync(Ct));
+            await using var count = new NpgsqlCommand(
+                $"SELECT (SELECT count(*) FROM \"{schema}\".schema_version) + (SELECT count(*) FROM \"{schema}\".security_schema_version)", connection);
+            Assert.Equal(2L, await count.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            await server.DropSchemaAsync(schema);
+        }
+    }
+
+    [Fact]
+    public async Task OpenAsync_SchemaWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
+    {
+        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        var schema = "maas_old_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            // A schema written before keys and the market existed: the data tables alone, holding one event.
+            await using (var connection = new NpgsqlConnection(server.ConnectionString))
+            {
+                await connection.OpenAsync(Ct);
+                await PostgresMigrations.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
+                await using var insert = new NpgsqlCommand(
+                    $"INSERT INTO \"{schema}\".events (tenant, event_id, user_id, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 'i1', 'play', 1, now())", connection);
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+
+            var opened = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema }, cancellationToken: Ct);
+            await using var storage = opened.Value;
+            var claimed = await storage.Market.ClaimAsync("t", "churn", ModelVisibility.Tenant, Ct);
+
+            Assert.Equal("t", claimed.Value.Owner);
+            Assert.Equal(0L, (await storage.Keys.CountActiveAdminsAsync("t", Ct)).Value);
+            Assert.Equal(1L, (await storage.Events.CountAsync("t", Ct)).Value);
         }
         finally
         {

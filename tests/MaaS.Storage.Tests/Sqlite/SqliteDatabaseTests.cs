@@ -13,7 +13,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_OneRequestOfAGroupThrows_OnlyThatRequestIsRolledBack()
     {
-        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "w.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "w.db") }, NullLogger.Instance);
         await using var _d = database;
 
         var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((connection, tx) =>
@@ -36,7 +36,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_RequestAloneThrows_ItsWritesAreRolledBackAndTheNextCommits()
     {
-        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "a.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "a.db") }, NullLogger.Instance);
         await using var _d = database;
         var ct = TestContext.Current.CancellationToken;
 
@@ -55,9 +55,30 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_WorkReturnsAnError_ErrorReturnedAndItsWritesRolledBack()
+    {
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "r.db") }, NullLogger.Instance);
+        await using var _d = database;
+        var ct = TestContext.Current.CancellationToken;
+
+        var refused = await database.WriteAsync<bool>("test write", (_, _) =>
+        {
+            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000);
+            return Error.Invalid("field", "refused after writing");
+        }, ct);
+        var kept = await database.WriteAsync<bool>("test write", (_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000), ct);
+
+        Assert.Equal("field", Assert.Single(refused.Error!.Problems).Field);
+        Assert.True(kept.Value);
+        var stored = new List<InteractionEvent>();
+        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct)) stored.AddRange(batch);
+        Assert.Equal(["kept"], stored.Select(e => e.EventId));
+    }
+
+    [Fact]
     public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
     {
-        var (database, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, NullLogger.Instance);
         await database.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => database.WriteAsync((_, _) => 1, TestContext.Current.CancellationToken).AsTask());

@@ -42,7 +42,45 @@ public sealed class SqliteStorageTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
         Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
         Assert.Equal(1, (await second.Events.CountAsync("t", Ct)).Value);
+    }
+
+    [Fact]
+    public async Task OpenAsync_FileWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
+    {
+        // A file written before keys and the market existed: the latest data schema and no security_schema_version.
+        WriteOldFile(SqliteMigrations.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
+            "INSERT INTO events (tenant, event_id, user_id, user_key, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 1, 'i1', 'play', 1, 0)");
+
+        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        var key = new ApiKeyRecord("abcdef0123", "t", "k", ["app"], new string('b', 64), DateTimeOffset.UnixEpoch, null, ApiKeyLimits.Default);
+        var created = await storage.Keys.CreateAsync(key, Ct);
+        var claimed = await storage.Market.ClaimAsync("t", "churn", ModelVisibility.Public, Ct);
+
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.Equal("t", claimed.Value.Owner);
+        Assert.Equal(["old"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
+        using var check = new SqliteConnection($"Data Source={DbPath}");
+        check.Open();
+        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
+        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_KeyAndMarketSchemaNewerThanBuild_UnavailableError()
+    {
+        await using (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct) is var r && r.IsSuccess ? r.Value : null) { }
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            Scalar(connection, "INSERT INTO security_schema_version (version, applied_at) VALUES (77, 0) RETURNING version");
+        }
+
+        var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
+
+        Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
+        Assert.Contains("77", reopened.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

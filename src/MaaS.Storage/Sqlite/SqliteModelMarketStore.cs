@@ -5,14 +5,14 @@ using Microsoft.Data.Sqlite;
 
 namespace MaaS.Storage.Sqlite;
 
-/// <summary>SQLite <see cref="IModelCatalogueStore"/>.</summary>
-internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) : IModelCatalogueStore
+/// <summary>SQLite <see cref="IModelMarketStore"/>.</summary>
+internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMarketStore
 {
     public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
             return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        return storage.WriteAsync<ModelListing>("claim model", (connection, tx) =>
+        return database.WriteAsync<ModelListing>("claim model", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -34,12 +34,12 @@ internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) :
     public ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
     {
         if (SecurityValidator.ModelName(name) is { } invalid) return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        return storage.ReadAsync<ModelListing>("get model listing", connection =>
+        return database.ReadAsync<ModelListing>("get model listing", connection =>
             Get(connection, null, name) is { } listing ? listing : Error.NotFound("model"));
     }
 
     public ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
-        storage.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
+        database.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
 
     public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShare(tenant, name, grantee, "INSERT INTO model_shares (name, grantee) VALUES ($name, $grantee) ON CONFLICT DO NOTHING", "share model", cancellationToken);
@@ -51,7 +51,7 @@ internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) :
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
             return ValueTask.FromResult<Result<bool>>(invalid);
-        return storage.WriteAsync<bool>("delete model listing", (connection, tx) =>
+        return database.WriteAsync<bool>("delete model listing", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -67,7 +67,7 @@ internal sealed class SqliteModelCatalogueStore(SqliteSecurityStorage storage) :
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
             return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        return storage.WriteAsync<ModelListing>(operation, (connection, tx) =>
+        return database.WriteAsync<ModelListing>(operation, (connection, tx) =>
         {
             if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant) return Error.NotFound("model");
             using var command = connection.CreateCommand();

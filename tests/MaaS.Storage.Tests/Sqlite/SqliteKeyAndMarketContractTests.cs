@@ -4,17 +4,14 @@ using MaaS.Storage.Tests.Contract;
 
 namespace MaaS.Storage.Tests.Sqlite;
 
-/// <summary>The key and market contract against a fresh SQLite file per test, shared with the data stores.</summary>
-public sealed class SqliteSecurityStorageContractTests : SecurityStorageContractTests, IDisposable
+/// <summary>The key and market contract against a fresh SQLite file per test.</summary>
+public sealed class SqliteKeyAndMarketContractTests : KeyAndMarketContractTests
 {
     private readonly TempFolder _folder = new();
 
-    protected override async ValueTask<ISecurityStorage> OpenAsync()
+    protected override async ValueTask<IStorage> OpenAsync()
     {
-        var options = new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "maas.db") };
-        // The data stores open the same file first: the two schema versions must live side by side.
-        await using (var data = (await SqliteStorage.OpenAsync(options, cancellationToken: Ct)).Value) { }
-        var result = await SqliteSecurityStorage.OpenAsync(options, cancellationToken: Ct);
+        var result = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "maas.db") }, cancellationToken: Ct);
         Assert.True(result.IsSuccess, result.ToString());
         return result.Value;
     }
@@ -30,5 +27,9 @@ public sealed class SqliteSecurityStorageContractTests : SecurityStorageContract
         Assert.Equal(Tenant, (await reopened.Keys.FindAsync("abcdef0123", Ct)).Value.Tenant);
     }
 
-    public void Dispose() => _folder.Dispose();
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _folder.Dispose();
+    }
 }

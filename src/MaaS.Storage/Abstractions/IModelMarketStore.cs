@@ -2,7 +2,7 @@ using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>The model market's ownership, visibility and shares. Thread-safe; shared as a singleton.</summary>
-public interface IModelCatalogueStore
+public interface IModelMarketStore
 {
     /// <summary>
     /// Claims <paramref name="name"/> for <paramref name="tenant"/> with <paramref name="visibility"/>, or updates the

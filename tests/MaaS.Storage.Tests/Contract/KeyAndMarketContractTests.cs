@@ -5,25 +5,26 @@ using static MaaS.Storage.Tests.TestData;
 namespace MaaS.Storage.Tests.Contract;
 
 /// <summary>
-/// The behaviour every <see cref="ISecurityStorage"/> must show (keys and model market). Each test uses its own
+/// The behaviour of every <see cref="IStorage"/>'s key and model market stores. Each test uses its own
 /// tenants, key ids and model names, so tests sharing one database never see each other's rows.
 /// </summary>
-public abstract class SecurityStorageContractTests : IAsyncLifetime
+public abstract class KeyAndMarketContractTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Created = new(2026, 4, 1, 8, 30, 15, 123, TimeSpan.Zero);
-    private ISecurityStorage? _storage;
+    private IStorage? _storage;
 
     protected string Tenant { get; } = NewTenant();
 
-    protected ISecurityStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
+    protected IStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    protected abstract ValueTask<ISecurityStorage> OpenAsync();
+    protected abstract ValueTask<IStorage> OpenAsync();
 
     public async ValueTask InitializeAsync() => _storage = await OpenAsync();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>xunit calls only this (not Dispose) on a class that has both: derived classes clean up here.</summary>
+    public virtual async ValueTask DisposeAsync()
     {
         if (_storage is not null) await _storage.DisposeAsync();
         GC.SuppressFinalize(this);
@@ -144,25 +145,25 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     {
         var name = NewModel();
 
-        var claimed = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct);
-        var updated = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
+        var claimed = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct);
+        var updated = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
 
         Assert.Equal((name, Tenant, ModelVisibility.Private), (claimed.Value.Name, claimed.Value.Owner, claimed.Value.Visibility));
         Assert.Equal(ModelVisibility.Public, updated.Value.Visibility);
         Assert.Equal(claimed.Value.CreatedAt, updated.Value.CreatedAt);
-        Assert.Equal(ModelVisibility.Public, (await Storage.Models.GetAsync(name, Ct)).Value.Visibility);
+        Assert.Equal(ModelVisibility.Public, (await Storage.Market.GetAsync(name, Ct)).Value.Visibility);
     }
 
     [Fact]
     public async Task ClaimAsync_NameOwnedByOtherTenant_NothingChangesOwnerReturned()
     {
         var name = NewModel();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct)).IsSuccess);
 
-        var stolen = await Storage.Models.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
+        var stolen = await Storage.Market.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
 
         Assert.Equal(Tenant, stolen.Value.Owner);
-        Assert.Equal(ModelVisibility.Private, (await Storage.Models.GetAsync(name, Ct)).Value.Visibility);
+        Assert.Equal(ModelVisibility.Private, (await Storage.Market.GetAsync(name, Ct)).Value.Visibility);
     }
 
     [Fact]
@@ -170,10 +171,10 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     {
         var name = NewModel();
         string friend = NewTenant(), stranger = NewTenant();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
 
-        var shared = await Storage.Models.ShareAsync(Tenant, name, friend, Ct);
-        var again = await Storage.Models.ShareAsync(Tenant, name, friend, Ct);
+        var shared = await Storage.Market.ShareAsync(Tenant, name, friend, Ct);
+        var again = await Storage.Market.ShareAsync(Tenant, name, friend, Ct);
 
         Assert.Equal([friend], shared.Value.SharedWith);
         Assert.Equal([friend], again.Value.SharedWith);
@@ -188,12 +189,12 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     {
         var name = NewModel();
         var intruder = NewTenant();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
 
-        var result = await Storage.Models.ShareAsync(intruder, name, intruder, Ct);
+        var result = await Storage.Market.ShareAsync(intruder, name, intruder, Ct);
 
         Assert.Equal(ErrorCode.NotFound, result.Error?.Code);
-        Assert.Empty((await Storage.Models.GetAsync(name, Ct)).Value.SharedWith);
+        Assert.Empty((await Storage.Market.GetAsync(name, Ct)).Value.SharedWith);
     }
 
     [Fact]
@@ -201,11 +202,11 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     {
         var name = NewModel();
         string a = NewTenant(), b = NewTenant();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
-        Assert.True((await Storage.Models.ShareAsync(Tenant, name, a, Ct)).IsSuccess);
-        Assert.True((await Storage.Models.ShareAsync(Tenant, name, b, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ShareAsync(Tenant, name, a, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ShareAsync(Tenant, name, b, Ct)).IsSuccess);
 
-        var result = await Storage.Models.UnshareAsync(Tenant, name, a, Ct);
+        var result = await Storage.Market.UnshareAsync(Tenant, name, a, Ct);
 
         Assert.Equal([b], result.Value.SharedWith);
     }
@@ -214,16 +215,16 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     public async Task DeleteAsync_OwnerAndStranger_OnlyOwnerDeletesAndSharesGo()
     {
         var name = NewModel();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
-        Assert.True((await Storage.Models.ShareAsync(Tenant, name, NewTenant(), Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ShareAsync(Tenant, name, NewTenant(), Ct)).IsSuccess);
 
-        var stranger = await Storage.Models.DeleteAsync(NewTenant(), name, Ct);
-        var owner = await Storage.Models.DeleteAsync(Tenant, name, Ct);
-        var reclaimed = await Storage.Models.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
+        var stranger = await Storage.Market.DeleteAsync(NewTenant(), name, Ct);
+        var owner = await Storage.Market.DeleteAsync(Tenant, name, Ct);
+        var reclaimed = await Storage.Market.ClaimAsync(NewTenant(), name, ModelVisibility.Public, Ct);
 
         Assert.Equal(ErrorCode.NotFound, stranger.Error?.Code);
         Assert.True(owner.Value);
-        Assert.Equal(ErrorCode.NotFound, (await Storage.Models.DeleteAsync(Tenant, name, Ct)).Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Market.DeleteAsync(Tenant, name, Ct)).Error?.Code);
         Assert.Empty(reclaimed.Value.SharedWith);
     }
 
@@ -231,11 +232,11 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     public async Task ListAllAsync_SeveralListings_AllWithTheirShares()
     {
         string m1 = NewModel(), m2 = NewModel(), friend = NewTenant();
-        Assert.True((await Storage.Models.ClaimAsync(Tenant, m1, ModelVisibility.Tenant, Ct)).IsSuccess);
-        Assert.True((await Storage.Models.ClaimAsync(friend, m2, ModelVisibility.Public, Ct)).IsSuccess);
-        Assert.True((await Storage.Models.ShareAsync(Tenant, m1, friend, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, m1, ModelVisibility.Tenant, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(friend, m2, ModelVisibility.Public, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ShareAsync(Tenant, m1, friend, Ct)).IsSuccess);
 
-        var all = (await Storage.Models.ListAllAsync(Ct)).Value;
+        var all = (await Storage.Market.ListAllAsync(Ct)).Value;
 
         Assert.Equal([friend], Assert.Single(all, l => l.Name == m1).SharedWith);
         Assert.Equal(friend, Assert.Single(all, l => l.Name == m2).Owner);
@@ -249,7 +250,7 @@ public abstract class SecurityStorageContractTests : IAsyncLifetime
     [InlineData("a b")]
     public async Task ClaimAsync_InvalidName_Refused(string name)
     {
-        var result = await Storage.Models.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
+        var result = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
 
         Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
     }

@@ -5,13 +5,13 @@ using Npgsql;
 
 namespace MaaS.Storage.Postgres;
 
-/// <summary>PostgreSQL <see cref="IModelCatalogueStore"/>.</summary>
-internal sealed class PostgresModelCatalogueStore : IModelCatalogueStore
+/// <summary>PostgreSQL <see cref="IModelMarketStore"/>.</summary>
+internal sealed class PostgresModelMarketStore : IModelMarketStore
 {
     private readonly PostgresDatabase _database;
     private readonly string _claimSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
 
-    public PostgresModelCatalogueStore(PostgresDatabase database)
+    public PostgresModelMarketStore(PostgresDatabase database)
     {
         _database = database;
         var s = database.Schema;
