@@ -83,7 +83,9 @@ internal static class ImportCommand
         batchSize.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 1 or > StorageLimits.MaxBatchSize)
+            {
                 result.AddError($"--batch-size must be between 1 and {StorageLimits.MaxBatchSize}.");
+            }
         });
 
         var command = new Command("movielens", "Import a MovieLens release: movies into the catalogue, ratings as 'rate' events (re-running adds nothing).")
@@ -125,7 +127,10 @@ internal static class ImportCommand
             var lastReport = TimeSpan.Zero;
             var progress = new Progress(read =>
             {
-                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(2)) return;
+                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(2))
+                {
+                    return;
+                }
                 lastReport = clock.Elapsed;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {read:N0} ratings ({read / clock.Elapsed.TotalSeconds:N0}/s)"));
             });
@@ -180,7 +185,9 @@ internal static class ImportCommand
             command.Validators.Add(result =>
             {
                 if (result.GetResult(Sqlite) is not null && result.GetResult(Postgres) is not null)
+                {
                     result.AddError("Give --sqlite or --postgres, not both.");
+                }
             });
         }
 

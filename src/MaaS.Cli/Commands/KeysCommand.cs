@@ -152,7 +152,9 @@ internal static class KeysCommand
             command.Validators.Add(result =>
             {
                 if (result.GetResult(Sqlite) is not null && result.GetResult(Postgres) is not null)
+                {
                     result.AddError("Give --sqlite or --postgres, not both.");
+                }
             });
         }
 

@@ -45,15 +45,27 @@ public static class StorageFactory
     {
         ArgumentNullException.ThrowIfNull(storage);
         var count = await storage.Catalog.CountAsync(tenant, cancellationToken).ConfigureAwait(false);
-        if (!count.IsSuccess) return count.Error;
-        if (count.Value > 0) return false;
+        if (!count.IsSuccess)
+        {
+            return count.Error;
+        }
+        if (count.Value > 0)
+        {
+            return false;
+        }
         var data = DemoSeed.Create(seed);
         var items = await storage.Catalog.UpsertAsync(tenant, data.Items, cancellationToken).ConfigureAwait(false);
-        if (!items.IsSuccess) return items.Error;
+        if (!items.IsSuccess)
+        {
+            return items.Error;
+        }
         foreach (var chunk in data.Events.Chunk(StorageLimits.MaxBatchSize))
         {
             var appended = await storage.Events.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
-            if (!appended.IsSuccess) return appended.Error;
+            if (!appended.IsSuccess)
+            {
+                return appended.Error;
+            }
         }
         return true;
     }

@@ -18,21 +18,33 @@ internal static class CsvLine
             var c = line[i];
             if (quoted)
             {
-                if (c != '"') field.Append(c);
+                if (c != '"')
+                {
+                    field.Append(c);
+                }
                 else if (i + 1 < line.Length && line[i + 1] == '"')
                 {
                     field.Append('"');
                     i++;
                 }
-                else quoted = false;
+                else
+                {
+                    quoted = false;
+                }
             }
-            else if (c == '"') quoted = true;
+            else if (c == '"')
+            {
+                quoted = true;
+            }
             else if (c == ',')
             {
                 fields.Add(field.ToString());
                 field.Clear();
             }
-            else field.Append(c);
+            else
+            {
+                field.Append(c);
+            }
         }
         fields.Add(field.ToString());
         return fields;

@@ -31,7 +31,10 @@ public static class MovieLensImporter
         foreach (var chunk in reader.ReadItems().Chunk(batchSize))
         {
             var upserted = await storage.Catalog.UpsertAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
-            if (!upserted.IsSuccess) return upserted.Error;
+            if (!upserted.IsSuccess)
+            {
+                return upserted.Error;
+            }
             items += upserted.Value;
         }
 
@@ -39,7 +42,10 @@ public static class MovieLensImporter
         foreach (var chunk in reader.ReadRatings().Chunk(batchSize))
         {
             var appended = await storage.Events.AppendAsync(tenant, chunk, cancellationToken).ConfigureAwait(false);
-            if (!appended.IsSuccess) return appended.Error;
+            if (!appended.IsSuccess)
+            {
+                return appended.Error;
+            }
             read += chunk.Length;
             inserted += appended.Value.Inserted;
             progress?.Report(read);

@@ -45,11 +45,22 @@ public sealed class MovieLensReader
     public static Result<MovieLensReader> Open(string directory)
     {
         if (string.IsNullOrWhiteSpace(directory) || !System.IO.Directory.Exists(directory))
+        {
             return Error.NotFound("MovieLens folder");
+        }
         bool Has(string name) => File.Exists(Path.Combine(directory, name));
-        if (Has("u.data") && Has("u.item")) return new MovieLensReader(directory, MovieLensFormat.Ml100k);
-        if (Has("ratings.dat") && Has("movies.dat")) return new MovieLensReader(directory, MovieLensFormat.Dat);
-        if (Has("ratings.csv") && Has("movies.csv")) return new MovieLensReader(directory, MovieLensFormat.Csv);
+        if (Has("u.data") && Has("u.item"))
+        {
+            return new MovieLensReader(directory, MovieLensFormat.Ml100k);
+        }
+        if (Has("ratings.dat") && Has("movies.dat"))
+        {
+            return new MovieLensReader(directory, MovieLensFormat.Dat);
+        }
+        if (Has("ratings.csv") && Has("movies.csv"))
+        {
+            return new MovieLensReader(directory, MovieLensFormat.Csv);
+        }
         return Error.NotFound("MovieLens layout (u.data+u.item, ratings.dat+movies.dat or ratings.csv+movies.csv)");
     }
 
@@ -88,7 +99,10 @@ public sealed class MovieLensReader
             var itemGenres = new List<string>();
             for (var g = 0; g < genres.Length; g++)
             {
-                if (f[5 + g] == "1" && genres[g] != "unknown") itemGenres.Add(genres[g]);
+                if (f[5 + g] == "1" && genres[g] != "unknown")
+                {
+                    itemGenres.Add(genres[g]);
+                }
             }
             DateOnly? released = DateOnly.TryParseExact(f[2], "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
             yield return new CatalogItem(f[0], ItemKind.Movie, f[1], itemGenres, [], null, released);
@@ -129,7 +143,10 @@ public sealed class MovieLensReader
     private Dictionary<string, string[]> ReadCsvTags()
     {
         var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (!File.Exists(Path.Combine(Directory, "tags.csv"))) return result;
+        if (!File.Exists(Path.Combine(Directory, "tags.csv")))
+        {
+            return result;
+        }
         var counts = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         foreach (var (line, number) in Lines("tags.csv", Encoding.UTF8, header: true))
         {
@@ -140,8 +157,14 @@ public sealed class MovieLensReader
                 continue;
             }
             var tag = CleanLabel(f[2]);
-            if (tag is null) continue;
-            if (!counts.TryGetValue(f[1], out var perMovie)) counts[f[1]] = perMovie = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            if (tag is null)
+            {
+                continue;
+            }
+            if (!counts.TryGetValue(f[1], out var perMovie))
+            {
+                counts[f[1]] = perMovie = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+            }
             perMovie[tag] = perMovie.GetValueOrDefault(tag) + 1;
         }
         foreach (var (movie, perMovie) in counts)
@@ -173,7 +196,10 @@ public sealed class MovieLensReader
         foreach (var line in File.ReadLines(Path.Combine(Directory, file), encoding))
         {
             number++;
-            if ((header && number == 1) || line.Length == 0) continue;
+            if ((header && number == 1) || line.Length == 0)
+            {
+                continue;
+            }
             yield return (line.TrimEnd('\r'), number);
         }
     }
@@ -181,7 +207,10 @@ public sealed class MovieLensReader
     private void Malformed(string file, long line, string reason)
     {
         MalformedLines++;
-        if (_samples.Count < MaxSamples) _samples.Add($"{file}:{line}: {reason}");
+        if (_samples.Count < MaxSamples)
+        {
+            _samples.Add($"{file}:{line}: {reason}");
+        }
     }
 
     private static List<string> Genres(string field) =>
@@ -190,7 +219,10 @@ public sealed class MovieLensReader
     private static string? CleanLabel(string raw)
     {
         var label = new string([.. raw.Where(c => !char.IsControl(c))]).Trim();
-        if (label.Length == 0) return null;
+        if (label.Length == 0)
+        {
+            return null;
+        }
         return label.Length <= StorageLimits.MaxLabelLength ? label : label[..StorageLimits.MaxLabelLength].TrimEnd();
     }
 

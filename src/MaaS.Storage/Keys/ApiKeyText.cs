@@ -30,16 +30,28 @@ public static class ApiKeyText
     public static bool TryParse(ReadOnlySpan<char> text, out string keyId, out string secret)
     {
         keyId = secret = string.Empty;
-        if (text.Length is < 40 or > 128 || !text.StartsWith(Prefix, StringComparison.Ordinal)) return false;
+        if (text.Length is < 40 or > 128 || !text.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
         var rest = text[Prefix.Length..];
         int separator = rest.IndexOf('_');
-        if (separator < 0) return false;
+        if (separator < 0)
+        {
+            return false;
+        }
         var id = rest[..separator];
         var secretPart = rest[(separator + 1)..];
-        if (!ApiKeyRules.IsValidKeyId(id.ToString()) || secretPart.Length < 32) return false;
+        if (!ApiKeyRules.IsValidKeyId(id.ToString()) || secretPart.Length < 32)
+        {
+            return false;
+        }
         foreach (char c in secretPart)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')) return false;
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            {
+                return false;
+            }
         }
         keyId = id.ToString();
         secret = secretPart.ToString();
@@ -56,7 +68,9 @@ public static class ApiKeyText
         SHA256.HashData(Encoding.UTF8.GetBytes(secret), presented);
         Span<byte> stored = stackalloc byte[32];
         if (storedHash.Length != 64 || Convert.FromHexString(storedHash, stored, out _, out int written) != System.Buffers.OperationStatus.Done || written != 32)
+        {
             return false;
+        }
         return CryptographicOperations.FixedTimeEquals(presented, stored);
     }
 

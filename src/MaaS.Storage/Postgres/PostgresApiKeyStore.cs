@@ -25,7 +25,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.Key(key) is { } invalid) return invalid;
+        if (SecurityValidator.Key(key) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("create key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_insertSql, connection);
@@ -41,33 +44,48 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
             command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } created ? created : Error.Invalid("KeyId", "exists already");
     }
 
     public async ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.KeyId(keyId) is { } invalid) return invalid;
+        if (SecurityValidator.KeyId(keyId) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("find key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_findSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } key ? key : Error.NotFound("key");
     }
 
     public async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return invalid;
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("list keys", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_listSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<ApiKeyRecord>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(Read(reader));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(Read(reader));
+            }
             return list;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
@@ -75,7 +93,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
 
     public async ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("revoke key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_revokeSql, connection);
@@ -84,7 +105,10 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(at) });
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } key ? key : Error.NotFound("key");
     }
 

@@ -35,8 +35,14 @@ internal sealed class PostgresCatalogStore : ICatalogStore
     public async ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid) return invalid;
-        if (items.Count == 0) return 0;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (items.Count == 0)
+        {
+            return 0;
+        }
         return await _database.RunAsync("upsert items", async (connection, ct) =>
         {
             // Genres and tags are ragged arrays, which unnest cannot carry; a batch of single-row statements
@@ -65,7 +71,10 @@ internal sealed class PostgresCatalogStore : ICatalogStore
 
     public async ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("get item", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_getSql, connection);
@@ -74,15 +83,24 @@ internal sealed class PostgresCatalogStore : ICatalogStore
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadItem(reader) : null;
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } item ? item : Error.NotFound("item");
     }
 
     public async ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
         string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid) return invalid;
-        if (itemIds.Count == 0) return new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (itemIds.Count == 0)
+        {
+            return new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
+        }
         var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
         var result = await _database.RunAsync("get items", async (connection, ct) =>
         {
@@ -105,7 +123,9 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
             return invalid;
+        }
         var result = await _database.RunAsync("list items", (connection, ct) => PageAsync(connection, tenant, afterItemId, limit, ct), cancellationToken)
             .ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
@@ -115,7 +135,9 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
+        {
             throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
+        }
         string? after = null;
         while (true)
         {
@@ -124,8 +146,14 @@ internal sealed class PostgresCatalogStore : ICatalogStore
             {
                 page = await PageAsync(connection, tenant, after, pageSize, cancellationToken).ConfigureAwait(false);
             }
-            foreach (var item in page) yield return item;
-            if (page.Count < pageSize) yield break;
+            foreach (var item in page)
+            {
+                yield return item;
+            }
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
             after = page[^1].ItemId;
         }
     }
@@ -141,7 +169,10 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<CatalogItem>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(ReadItem(reader));
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(ReadItem(reader));
+        }
         return list;
     }
 

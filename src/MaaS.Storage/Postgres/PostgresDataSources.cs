@@ -24,9 +24,18 @@ internal static class PostgresDataSources
     {
         var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!Names(given, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 32;
-        if (!Names(given, "Auto Prepare Min Usages", "AutoPrepareMinUsages")) builder.AutoPrepareMinUsages = 2;
-        if (!Names(given, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        if (!Names(given, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+        if (!Names(given, "Auto Prepare Min Usages", "AutoPrepareMinUsages"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+        if (!Names(given, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
         return builder.ConnectionString;
     }
 

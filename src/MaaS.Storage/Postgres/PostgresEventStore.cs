@@ -55,8 +55,14 @@ internal sealed class PostgresEventStore : IEventStore
     public async ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
-        if (events.Count == 0) return new AppendResult(0, 0);
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (events.Count == 0)
+        {
+            return new AppendResult(0, 0);
+        }
         var n = events.Count;
         var ids = new string[n];
         var users = new string[n];
@@ -92,7 +98,10 @@ internal sealed class PostgresEventStore : IEventStore
     public async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
         string tenant, string userId, int limit, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("history", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_historySql, connection);
@@ -101,7 +110,10 @@ internal sealed class PostgresEventStore : IEventStore
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<InteractionEvent>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(ReadEvent(reader, 0));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(ReadEvent(reader, 0));
+            }
             return list;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
@@ -112,7 +124,9 @@ internal sealed class PostgresEventStore : IEventStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
+        {
             throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
+        }
         // Identity values are handed out before commit, so a bound taken now can still see lower values commit
         // later; they are simply left to the next rebuild. Every event committed before this point has seq <= end.
         long last = 0, end;
@@ -131,7 +145,10 @@ internal sealed class PostgresEventStore : IEventStore
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = end });
                 command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
-                if (since is { } s) command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(s), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                if (since is { } s)
+                {
+                    command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(s), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                }
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -139,16 +156,25 @@ internal sealed class PostgresEventStore : IEventStore
                     batch.Add(ReadEvent(reader, 1));
                 }
             }
-            if (batch.Count == 0) yield break;
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
             yield return batch;
-            if (batch.Count < batchSize) yield break;
+            if (batch.Count < batchSize)
+            {
+                yield break;
+            }
         }
     }
 
     public async ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("erase", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_eraseSql, connection);

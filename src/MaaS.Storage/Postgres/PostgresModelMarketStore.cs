@@ -35,7 +35,10 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
 
     public async ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("claim model", async (connection, ct) =>
         {
             await using (var command = new NpgsqlCommand(_claimSql, connection))
@@ -52,9 +55,15 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
 
     public async ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.ModelName(name) is { } invalid) return invalid;
+        if (SecurityValidator.ModelName(name) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("get model listing", (connection, ct) => QueryAsync(connection, name, ct), cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value.Count > 0 ? result.Value[0] : Error.NotFound("model");
     }
 
@@ -72,7 +81,10 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
 
     public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("delete model listing", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_deleteSql, connection);
@@ -80,14 +92,20 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value > 0 ? true : Error.NotFound("model");
     }
 
     private async ValueTask<Result<ModelListing>> ChangeShareAsync(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync(operation, async (connection, ct) =>
         {
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -98,7 +116,10 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
                 touch.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
                 touched = await touch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            if (touched == 0) return null;
+            if (touched == 0)
+            {
+                return null;
+            }
             await using (var command = new NpgsqlCommand(sql, connection, tx))
             {
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
@@ -109,7 +130,10 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } listing ? listing : Error.NotFound("model");
     }
 
@@ -129,7 +153,10 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
                     TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))));
             }
-            if (!reader.IsDBNull(5)) grantees!.Add(reader.GetString(5));
+            if (!reader.IsDBNull(5))
+            {
+                grantees!.Add(reader.GetString(5));
+            }
         }
         return list;
     }

@@ -10,7 +10,10 @@ internal static class PostgresQueries
     public static async ValueTask<Result<long>> CountAsync(
         PostgresDatabase database, string tenant, string sql, string operation, CancellationToken cancellationToken)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return invalid;
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return invalid;
+        }
         return await database.RunAsync(operation, async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(sql, connection);

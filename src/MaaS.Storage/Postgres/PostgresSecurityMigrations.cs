@@ -60,7 +60,9 @@ internal static class PostgresSecurityMigrations
             current = (int)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
         if (current > LatestVersion)
+        {
             throw new InvalidOperationException($"Security schema version {current} is newer than this build supports ({LatestVersion}).");
+        }
         for (var v = current + 1; v <= LatestVersion; v++)
         {
             await ExecuteAsync(connection, tx, Scripts[v - 1].Replace("{s}", quotedSchema, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);

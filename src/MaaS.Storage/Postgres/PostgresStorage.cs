@@ -53,7 +53,9 @@ public sealed partial class PostgresStorage : IStorage
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("MaaS.Storage.Postgres");
         if (!SchemaName().IsMatch(options.Schema ?? string.Empty))
+        {
             return Error.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
+        }
         NpgsqlDataSource dataSource;
         try
         {

@@ -22,7 +22,10 @@ internal sealed class PostgresUserStore : IUserStore
 
     public async ValueTask<Result<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        {
+            return invalid;
+        }
         var result = await _database.RunAsync("get user", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_getSql, connection);
@@ -31,7 +34,10 @@ internal sealed class PostgresUserStore : IUserStore
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
         }, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess) return result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
         return result.Value is { } user ? user : Error.NotFound("user");
     }
 
@@ -39,7 +45,9 @@ internal sealed class PostgresUserStore : IUserStore
         string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterUserId, "afterUserId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
             return invalid;
+        }
         var result = await _database.RunAsync("list users", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_pageSql, connection);
@@ -48,7 +56,10 @@ internal sealed class PostgresUserStore : IUserStore
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var list = new List<UserRecord>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false)) list.Add(Read(reader));
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                list.Add(Read(reader));
+            }
             return list;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;

@@ -52,7 +52,10 @@ public static class DemoSeed
 
             var count = rng.Next(20, 61);
             var minutes = new int[count];
-            for (var i = 0; i < count; i++) minutes[i] = rng.Next(0, 90 * 24 * 60);
+            for (var i = 0; i < count; i++)
+            {
+                minutes[i] = rng.Next(0, 90 * 24 * 60);
+            }
             Array.Sort(minutes);
             for (var i = 0; i < count; i++)
             {
@@ -83,7 +86,10 @@ public static class DemoSeed
                 if (rng.NextDouble() < 0.35)
                 {
                     var extra = rng.Pick(genres);
-                    if (extra != primary) itemGenres.Add(extra);
+                    if (extra != primary)
+                    {
+                        itemGenres.Add(extra);
+                    }
                 }
                 var pool = itemGenres.SelectMany(g => DemoVocabulary.Tags[g]).Distinct().ToArray();
                 for (var i = pool.Length - 1; i > 0; i--)
@@ -93,14 +99,23 @@ public static class DemoSeed
                 }
                 var tags = pool[..rng.Next(2, 4)];
                 var title = $"{rng.Pick(DemoVocabulary.Adjectives)} {rng.Pick(DemoVocabulary.Nouns)}";
-                for (var suffix = 2; !titles.Add(title); suffix++) title = $"{title.Split(' ')[0]} {title.Split(' ')[1]} {suffix}";
+                for (var suffix = 2; !titles.Add(title); suffix++)
+                {
+                    title = $"{title.Split(' ')[0]} {title.Split(' ')[1]} {suffix}";
+                }
                 var from = new DateOnly(2015, 1, 1).AddDays(rng.Next(0, 11 * 365));
                 // A few items leave the catalogue at the end of 2026 and a few arrive in 2027, so availability
                 // filtering has something to do.
                 DateOnly? until = null;
                 var window = rng.NextDouble();
-                if (window < 0.08) until = new DateOnly(2026, 12, 31);
-                else if (window < 0.12) from = new DateOnly(2027, 1, 1).AddDays(rng.Next(0, 180));
+                if (window < 0.08)
+                {
+                    until = new DateOnly(2026, 12, 31);
+                }
+                else if (window < 0.12)
+                {
+                    from = new DateOnly(2027, 1, 1).AddDays(rng.Next(0, 180));
+                }
                 items.Add(new CatalogItem(
                     $"{kind.ToString().ToLowerInvariant()}-{n:D3}",
                     kind,

@@ -12,7 +12,10 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
 
     public ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.Key(key) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
+        if (SecurityValidator.Key(key) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
+        }
         return database.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -28,21 +31,30 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             command.Parameters.AddWithValue("$rps", (object?)key.Limits.RequestsPerSecond ?? DBNull.Value);
             command.Parameters.AddWithValue("$burst", (object?)key.Limits.Burst ?? DBNull.Value);
             command.Parameters.AddWithValue("$conc", (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value);
-            if (command.ExecuteNonQuery() == 0) return Error.Invalid("KeyId", "exists already");
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return Error.Invalid("KeyId", "exists already");
+            }
             return Find(connection, tx, key.KeyId)!;
         }, cancellationToken);
     }
 
     public ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.KeyId(keyId) is { } invalid) return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
+        if (SecurityValidator.KeyId(keyId) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
+        }
         return database.ReadAsync<ApiKeyRecord>("find key", connection =>
             Find(connection, null, keyId) is { } key ? key : Error.NotFound("key"));
     }
 
     public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<IReadOnlyList<ApiKeyRecord>>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<ApiKeyRecord>>>(invalid);
+        }
         return database.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
         {
             using var command = connection.CreateCommand();
@@ -50,7 +62,10 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             command.Parameters.AddWithValue("$tenant", tenant);
             using var reader = command.ExecuteReader();
             var list = new List<ApiKeyRecord>();
-            while (reader.Read()) list.Add(Read(reader));
+            while (reader.Read())
+            {
+                list.Add(Read(reader));
+            }
             return list;
         });
     }
@@ -58,7 +73,9 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
     public ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
+        }
         return database.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -67,14 +84,20 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             command.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(at));
             command.Parameters.AddWithValue("$id", keyId);
             command.Parameters.AddWithValue("$tenant", tenant);
-            if (command.ExecuteNonQuery() == 0) return Error.NotFound("key");
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return Error.NotFound("key");
+            }
             return Find(connection, tx, keyId)!;
         }, cancellationToken);
     }
 
     public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<long>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<long>>(invalid);
+        }
         return database.ReadAsync<long>("count admin keys", connection =>
         {
             using var command = connection.CreateCommand();

@@ -15,8 +15,14 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
     public async ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid) return invalid;
-        if (items.Count == 0) return 0;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (items.Count == 0)
+        {
+            return 0;
+        }
         try
         {
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -32,7 +38,9 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
     public ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid)
+        {
             return ValueTask.FromResult<Result<CatalogItem>>(invalid);
+        }
         try
         {
             using var connection = database.OpenReader();
@@ -55,9 +63,14 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<IReadOnlyDictionary<string, CatalogItem>>>(invalid);
+        }
         var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-        if (itemIds.Count == 0) return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(found));
+        if (itemIds.Count == 0)
+        {
+            return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(found));
+        }
         try
         {
             using var connection = database.OpenReader();
@@ -84,7 +97,9 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<IReadOnlyList<CatalogItem>>>(invalid);
+        }
         try
         {
             return ValueTask.FromResult(Result<IReadOnlyList<CatalogItem>>.Ok(Page(tenant, afterItemId, limit)));
@@ -99,14 +114,22 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
+        {
             throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
+        }
         string? after = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var page = Page(tenant, after, pageSize);
-            foreach (var item in page) yield return item;
-            if (page.Count < pageSize) yield break;
+            foreach (var item in page)
+            {
+                yield return item;
+            }
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
             after = page[^1].ItemId;
             await Task.Yield();
         }
@@ -127,7 +150,10 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ICatalogStor
         command.Parameters.AddWithValue("$limit", limit);
         using var reader = command.ExecuteReader();
         var list = new List<CatalogItem>();
-        while (reader.Read()) list.Add(ReadItem(reader));
+        while (reader.Read())
+        {
+            list.Add(ReadItem(reader));
+        }
         return list;
     }
 

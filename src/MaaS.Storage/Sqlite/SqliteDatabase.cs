@@ -123,7 +123,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var request = new SqliteWriteRequest<T>(work, cancellationToken);
-        if (!_queue.Writer.TryWrite(request)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        if (!_queue.Writer.TryWrite(request))
+        {
+            throw new ObjectDisposedException(nameof(SqliteDatabase));
+        }
         return new ValueTask<T>(request.Task);
     }
 
@@ -136,10 +139,19 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request))
             {
-                if (request.CancellationToken.IsCancellationRequested) request.Cancel();
-                else group.Add(request);
+                if (request.CancellationToken.IsCancellationRequested)
+                {
+                    request.Cancel();
+                }
+                else
+                {
+                    group.Add(request);
+                }
             }
-            if (group.Count > 0) CommitGroup(group);
+            if (group.Count > 0)
+            {
+                CommitGroup(group);
+            }
         }
     }
 
@@ -154,11 +166,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             using var tx = _writer.BeginTransaction(deferred: false);
             foreach (var request in group)
             {
-                if (!alone) tx.Save("request");
+                if (!alone)
+                {
+                    tx.Save("request");
+                }
                 try
                 {
                     request.Run(_writer, tx);
-                    if (!alone) tx.Release("request");
+                    if (!alone)
+                    {
+                        tx.Release("request");
+                    }
                     succeeded.Add(request);
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -176,16 +194,25 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 }
             }
             // Nothing succeeded: disposing the transaction rolls back whatever is left of it.
-            if (succeeded.Count > 0) tx.Commit();
+            if (succeeded.Count > 0)
+            {
+                tx.Commit();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // The transaction itself failed (I/O error, disk full): nothing of the group is durable. Requests that
             // already failed on their own keep their first error (completion is set once).
-            foreach (var request in group) request.Fail(ex);
+            foreach (var request in group)
+            {
+                request.Fail(ex);
+            }
             return;
         }
-        foreach (var request in succeeded) request.Succeed();
+        foreach (var request in succeeded)
+        {
+            request.Succeed();
+        }
     }
 
     /// <summary>A pooled read connection; the caller disposes it (which returns it to the pool).</summary>
@@ -251,7 +278,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     /// <summary>Lets queued writes finish, stops the writer thread, then closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!_queue.Writer.TryComplete()) return;
+        if (!_queue.Writer.TryComplete())
+        {
+            return;
+        }
         _disposed = true;
         await Task.Run(_writerThread.Join).ConfigureAwait(false);
         WriterCommands.Dispose();

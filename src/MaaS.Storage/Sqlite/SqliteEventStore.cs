@@ -28,8 +28,14 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public async ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid) return invalid;
-        if (events.Count == 0) return new AppendResult(0, 0);
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid)
+        {
+            return invalid;
+        }
+        if (events.Count == 0)
+        {
+            return new AppendResult(0, 0);
+        }
         try
         {
             var inserted = await database.WriteAsync(
@@ -46,7 +52,9 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         string tenant, string userId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<IReadOnlyList<InteractionEvent>>>(invalid);
+        }
         try
         {
             using var connection = database.OpenReader();
@@ -75,7 +83,9 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
+        {
             throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
+        }
         // Upper bound fixed at the start: events arriving while streaming are left to the next rebuild, so a busy
         // writer cannot keep a rebuild running forever.
         long last = 0, end;
@@ -101,7 +111,10 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                 command.Parameters.AddWithValue("$after", last);
                 command.Parameters.AddWithValue("$end", end);
                 command.Parameters.AddWithValue("$limit", batchSize);
-                if (since is { } s) command.Parameters.AddWithValue("$since", TimeCodec.ToUnixMs(s));
+                if (since is { } s)
+                {
+                    command.Parameters.AddWithValue("$since", TimeCodec.ToUnixMs(s));
+                }
                 using var reader = command.ExecuteReader();
                 while (reader.Read())
                 {
@@ -109,9 +122,15 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
                     batch.Add(ReadEvent(reader, 1));
                 }
             }
-            if (batch.Count == 0) yield break;
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
             yield return batch;
-            if (batch.Count < batchSize) yield break;
+            if (batch.Count < batchSize)
+            {
+                yield break;
+            }
             await Task.Yield();
         }
     }
@@ -119,7 +138,10 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : IEventStore
     public async ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid) return invalid;
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        {
+            return invalid;
+        }
         try
         {
             return await database.WriteAsync(

@@ -11,7 +11,9 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
     public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<ModelListing>>(invalid);
+        }
         return database.WriteAsync<ModelListing>("claim model", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -33,7 +35,10 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
 
     public ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        if (SecurityValidator.ModelName(name) is { } invalid) return ValueTask.FromResult<Result<ModelListing>>(invalid);
+        if (SecurityValidator.ModelName(name) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<ModelListing>>(invalid);
+        }
         return database.ReadAsync<ModelListing>("get model listing", connection =>
             Get(connection, null, name) is { } listing ? listing : Error.NotFound("model"));
     }
@@ -50,7 +55,9 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
     public ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<bool>>(invalid);
+        }
         return database.WriteAsync<bool>("delete model listing", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
@@ -66,10 +73,15 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<ModelListing>>(invalid);
+        }
         return database.WriteAsync<ModelListing>(operation, (connection, tx) =>
         {
-            if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant) return Error.NotFound("model");
+            if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant)
+            {
+                return Error.NotFound("model");
+            }
             using var command = connection.CreateCommand();
             command.Transaction = tx;
             command.CommandText = sql + "; UPDATE model_listings SET updated_at = $now WHERE name = $name";
@@ -107,7 +119,10 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
                     TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))));
             }
-            if (!reader.IsDBNull(5)) grantees!.Add(reader.GetString(5));
+            if (!reader.IsDBNull(5))
+            {
+                grantees!.Add(reader.GetString(5));
+            }
         }
         return list;
     }

@@ -21,14 +21,23 @@ internal static class SqliteMutations
         foreach (var e in events)
         {
             ref var user = ref CollectionsMarshal.GetValueRefOrAddDefault(users, e.UserId, out var known);
-            if (!known) user.Key = commands.UserKey(tenant, e.UserId, out user.Created);
-            if (!commands.InsertEvent(tenant, e.EventId, e.UserId, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp))) continue;
+            if (!known)
+            {
+                user.Key = commands.UserKey(tenant, e.UserId, out user.Created);
+            }
+            if (!commands.InsertEvent(tenant, e.EventId, e.UserId, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp)))
+            {
+                continue;
+            }
             inserted++;
             user.HasEvents = true;
         }
         foreach (var user in users.Values)
         {
-            if (user.Created && !user.HasEvents) commands.DeleteUser(user.Key);
+            if (user.Created && !user.HasEvents)
+            {
+                commands.DeleteUser(user.Key);
+            }
         }
         return inserted;
     }

@@ -18,7 +18,10 @@ internal static class SqliteQueries
 
     public static ValueTask<Result<long>> Count(SqliteDatabase database, string tenant, string table, string operation)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid) return ValueTask.FromResult<Result<long>>(invalid);
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<long>>(invalid);
+        }
         try
         {
             using var connection = database.OpenReader();

@@ -52,7 +52,9 @@ internal static class SqliteSecurityMigrations
         read.CommandText = "SELECT coalesce(max(version), 0) FROM security_schema_version";
         var current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
         if (current > LatestVersion)
+        {
             throw new InvalidOperationException($"Security schema version {current} is newer than this build supports ({LatestVersion}).");
+        }
         for (var v = current + 1; v <= LatestVersion; v++)
         {
             Execute(connection, tx, Scripts[v - 1]);

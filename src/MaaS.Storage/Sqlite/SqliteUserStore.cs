@@ -11,7 +11,9 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
     public ValueTask<Result<UserRecord>> GetAsync(string tenant, string userId, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        {
             return ValueTask.FromResult<Result<UserRecord>>(invalid);
+        }
         try
         {
             using var connection = database.OpenReader();
@@ -32,7 +34,9 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
         string tenant, string? afterUserId, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterUserId, "afterUserId") ?? InputValidator.Limit(limit)) is { } invalid)
+        {
             return ValueTask.FromResult<Result<IReadOnlyList<UserRecord>>>(invalid);
+        }
         try
         {
             using var connection = database.OpenReader();
@@ -45,7 +49,10 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
             var list = new List<UserRecord>();
             while (reader.Read())
             {
-                if (HasEvents(reader)) list.Add(Read(reader));
+                if (HasEvents(reader))
+                {
+                    list.Add(Read(reader));
+                }
             }
             return ValueTask.FromResult(Result<IReadOnlyList<UserRecord>>.Ok(list));
         }

@@ -77,8 +77,14 @@ internal sealed class SqliteWriterCommands : IDisposable
         var key = rc == raw.SQLITE_ROW ? raw.sqlite3_column_int64(find, 0) : 0;
         raw.sqlite3_reset(find);
         created = rc == raw.SQLITE_DONE;
-        if (rc == raw.SQLITE_ROW) return key;
-        if (!created) SqliteException.ThrowExceptionForRC(rc, _db);
+        if (rc == raw.SQLITE_ROW)
+        {
+            return key;
+        }
+        if (!created)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
         Check(raw.sqlite3_bind_text(_insertUser, 1, tenant));
         Check(raw.sqlite3_bind_text(_insertUser, 2, userId));
         Step(_insertUser);
@@ -112,11 +118,17 @@ internal sealed class SqliteWriterCommands : IDisposable
         var rc = raw.sqlite3_step(statement);
         // Reset even on failure so the statement is reusable for the next batch (after the rollback).
         raw.sqlite3_reset(statement);
-        if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, _db);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
     }
 
     private void Check(int rc)
     {
-        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, _db);
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _db);
+        }
     }
 }

@@ -30,8 +30,14 @@ internal static class InputValidator
 
     public static Error? Events(IReadOnlyList<InteractionEvent>? events)
     {
-        if (events is null) return Error.Invalid("events", "must not be null");
-        if (events.Count > StorageLimits.MaxBatchSize) return Error.Invalid("events", $"batch larger than {StorageLimits.MaxBatchSize}");
+        if (events is null)
+        {
+            return Error.Invalid("events", "must not be null");
+        }
+        if (events.Count > StorageLimits.MaxBatchSize)
+        {
+            return Error.Invalid("events", $"batch larger than {StorageLimits.MaxBatchSize}");
+        }
         List<FieldProblem>? failures = null;
         for (var i = 0; i < events.Count; i++)
         {
@@ -41,21 +47,48 @@ internal static class InputValidator
                 Add(ref failures, i, "event", "must not be null");
                 continue;
             }
-            if (IdReason(e.EventId) is { } a) Add(ref failures, i, nameof(e.EventId), a);
-            if (IdReason(e.UserId) is { } b) Add(ref failures, i, nameof(e.UserId), b);
-            if (IdReason(e.ItemId) is { } c) Add(ref failures, i, nameof(e.ItemId), c);
-            if (TextReason(e.Type, StorageLimits.MaxTypeLength, allowSpaces: false) is { } d) Add(ref failures, i, nameof(e.Type), d);
-            if (!float.IsFinite(e.Value)) Add(ref failures, i, nameof(e.Value), "must be a finite number");
-            if (e.Timestamp == default) Add(ref failures, i, nameof(e.Timestamp), "is missing");
-            else if (e.Timestamp.UtcDateTime.Year is < 1970 or > 9998) Add(ref failures, i, nameof(e.Timestamp), "must be between 1970 and 9998");
+            if (IdReason(e.EventId) is { } a)
+            {
+                Add(ref failures, i, nameof(e.EventId), a);
+            }
+            if (IdReason(e.UserId) is { } b)
+            {
+                Add(ref failures, i, nameof(e.UserId), b);
+            }
+            if (IdReason(e.ItemId) is { } c)
+            {
+                Add(ref failures, i, nameof(e.ItemId), c);
+            }
+            if (TextReason(e.Type, StorageLimits.MaxTypeLength, allowSpaces: false) is { } d)
+            {
+                Add(ref failures, i, nameof(e.Type), d);
+            }
+            if (!float.IsFinite(e.Value))
+            {
+                Add(ref failures, i, nameof(e.Value), "must be a finite number");
+            }
+            if (e.Timestamp == default)
+            {
+                Add(ref failures, i, nameof(e.Timestamp), "is missing");
+            }
+            else if (e.Timestamp.UtcDateTime.Year is < 1970 or > 9998)
+            {
+                Add(ref failures, i, nameof(e.Timestamp), "must be between 1970 and 9998");
+            }
         }
         return failures is null ? null : Error.Invalid(failures);
     }
 
     public static Error? Items(IReadOnlyList<CatalogItem>? items)
     {
-        if (items is null) return Error.Invalid("items", "must not be null");
-        if (items.Count > StorageLimits.MaxBatchSize) return Error.Invalid("items", $"batch larger than {StorageLimits.MaxBatchSize}");
+        if (items is null)
+        {
+            return Error.Invalid("items", "must not be null");
+        }
+        if (items.Count > StorageLimits.MaxBatchSize)
+        {
+            return Error.Invalid("items", $"batch larger than {StorageLimits.MaxBatchSize}");
+        }
         List<FieldProblem>? failures = null;
         for (var i = 0; i < items.Count; i++)
         {
@@ -65,29 +98,54 @@ internal static class InputValidator
                 Add(ref failures, i, "item", "must not be null");
                 continue;
             }
-            if (IdReason(item.ItemId) is { } a) Add(ref failures, i, nameof(item.ItemId), a);
-            if (!Enum.IsDefined(item.Kind)) Add(ref failures, i, nameof(item.Kind), "is not movie, song or game");
-            if (TextReason(item.Title, StorageLimits.MaxTitleLength, allowSpaces: true) is { } b) Add(ref failures, i, nameof(item.Title), b);
+            if (IdReason(item.ItemId) is { } a)
+            {
+                Add(ref failures, i, nameof(item.ItemId), a);
+            }
+            if (!Enum.IsDefined(item.Kind))
+            {
+                Add(ref failures, i, nameof(item.Kind), "is not movie, song or game");
+            }
+            if (TextReason(item.Title, StorageLimits.MaxTitleLength, allowSpaces: true) is { } b)
+            {
+                Add(ref failures, i, nameof(item.Title), b);
+            }
             LabelsReason(item.Genres, nameof(item.Genres), i, ref failures);
             LabelsReason(item.Tags, nameof(item.Tags), i, ref failures);
             if (item.Genres is not null && item.Tags is not null && item.Genres.Count + item.Tags.Count > StorageLimits.MaxLabels)
+            {
                 Add(ref failures, i, nameof(item.Tags), $"more than {StorageLimits.MaxLabels} genres and tags together");
-            if (item.Text is { Length: > StorageLimits.MaxTextLength }) Add(ref failures, i, nameof(item.Text), $"longer than {StorageLimits.MaxTextLength}");
+            }
+            if (item.Text is { Length: > StorageLimits.MaxTextLength })
+            {
+                Add(ref failures, i, nameof(item.Text), $"longer than {StorageLimits.MaxTextLength}");
+            }
             if (item.AvailableFrom is { } from && item.AvailableUntil is { } until && until < from)
+            {
                 Add(ref failures, i, nameof(item.AvailableUntil), "is before AvailableFrom");
+            }
         }
         return failures is null ? null : Error.Invalid(failures);
     }
 
     public static Error? ItemIds(IReadOnlyCollection<string>? ids)
     {
-        if (ids is null) return Error.Invalid("itemIds", "must not be null");
-        if (ids.Count > StorageLimits.MaxReadLimit) return Error.Invalid("itemIds", $"more than {StorageLimits.MaxReadLimit} ids");
+        if (ids is null)
+        {
+            return Error.Invalid("itemIds", "must not be null");
+        }
+        if (ids.Count > StorageLimits.MaxReadLimit)
+        {
+            return Error.Invalid("itemIds", $"more than {StorageLimits.MaxReadLimit} ids");
+        }
         List<FieldProblem>? failures = null;
         var i = 0;
         foreach (var id in ids)
         {
-            if (IdReason(id) is { } r) Add(ref failures, i, "itemIds", r);
+            if (IdReason(id) is { } r)
+            {
+                Add(ref failures, i, "itemIds", r);
+            }
             i++;
         }
         return failures is null ? null : Error.Invalid(failures);
@@ -112,11 +170,20 @@ internal static class InputValidator
 
     private static string? TenantReason(string? tenant)
     {
-        if (string.IsNullOrEmpty(tenant)) return "must not be empty";
-        if (tenant.Length > StorageLimits.MaxTenantLength) return $"longer than {StorageLimits.MaxTenantLength}";
+        if (string.IsNullOrEmpty(tenant))
+        {
+            return "must not be empty";
+        }
+        if (tenant.Length > StorageLimits.MaxTenantLength)
+        {
+            return $"longer than {StorageLimits.MaxTenantLength}";
+        }
         foreach (var c in tenant)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) return "may hold only ASCII letters, digits, '-', '_' and '.'";
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return "may hold only ASCII letters, digits, '-', '_' and '.'";
+            }
         }
         return null;
     }
@@ -125,13 +192,25 @@ internal static class InputValidator
 
     private static string? TextReason(string? value, int maxLength, bool allowSpaces)
     {
-        if (string.IsNullOrWhiteSpace(value)) return "must not be empty";
-        if (value.Length > maxLength) return $"longer than {maxLength}";
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return "must not be empty";
+        }
+        if (value.Length > maxLength)
+        {
+            return $"longer than {maxLength}";
+        }
         foreach (var c in value)
         {
             // Control characters (NUL above all) break logs and some drivers; PostgreSQL text rejects NUL outright.
-            if (char.IsControl(c)) return "contains a control character";
-            if (!allowSpaces && char.IsWhiteSpace(c)) return "contains whitespace";
+            if (char.IsControl(c))
+            {
+                return "contains a control character";
+            }
+            if (!allowSpaces && char.IsWhiteSpace(c))
+            {
+                return "contains whitespace";
+            }
         }
         return null;
     }

@@ -14,23 +14,49 @@ internal static class SecurityValidator
 
     public static Error? Key(ApiKeyRecord? key)
     {
-        if (key is null) return Error.Invalid("key", "must not be null");
+        if (key is null)
+        {
+            return Error.Invalid("key", "must not be null");
+        }
         var failures = new List<FieldProblem>();
-        if (!ApiKeyRules.IsValidKeyId(key.KeyId)) failures.Add(new(-1, nameof(key.KeyId), "must be 8-32 lower-case letters or digits"));
-        if (InputValidator.Tenant(key.Tenant) is { } tenant) failures.AddRange(tenant.Problems);
+        if (!ApiKeyRules.IsValidKeyId(key.KeyId))
+        {
+            failures.Add(new(-1, nameof(key.KeyId), "must be 8-32 lower-case letters or digits"));
+        }
+        if (InputValidator.Tenant(key.Tenant) is { } tenant)
+        {
+            failures.AddRange(tenant.Problems);
+        }
         if (key.Name is null || key.Name.Length > ApiKeyRules.MaxNameLength || key.Name.Any(char.IsControl))
+        {
             failures.Add(new(-1, nameof(key.Name), $"must be at most {ApiKeyRules.MaxNameLength} characters without control characters"));
+        }
         if (key.Roles is null || key.Roles.Count == 0 || key.Roles.Any(r => !ApiKeyRules.Roles.Contains(r)))
+        {
             failures.Add(new(-1, nameof(key.Roles), $"must be a non-empty subset of {string.Join(", ", ApiKeyRules.Roles)}"));
+        }
         if (key.SecretHash is not { Length: 64 } || !key.SecretHash.All(char.IsAsciiHexDigitLower))
+        {
             failures.Add(new(-1, nameof(key.SecretHash), "must be 64 lower-case hex characters"));
-        if (key.Limits is null) failures.Add(new(-1, nameof(key.Limits), "must not be null"));
+        }
+        if (key.Limits is null)
+        {
+            failures.Add(new(-1, nameof(key.Limits), "must not be null"));
+        }
         else
         {
             if (key.Limits.RequestsPerSecond is { } rps && !(double.IsFinite(rps) && rps > 0))
+            {
                 failures.Add(new(-1, "RequestsPerSecond", "must be a positive finite number"));
-            if (key.Limits.Burst is < 1) failures.Add(new(-1, "Burst", "must be at least 1"));
-            if (key.Limits.MaxConcurrentRequests is < 1) failures.Add(new(-1, "MaxConcurrentRequests", "must be at least 1"));
+            }
+            if (key.Limits.Burst is < 1)
+            {
+                failures.Add(new(-1, "Burst", "must be at least 1"));
+            }
+            if (key.Limits.MaxConcurrentRequests is < 1)
+            {
+                failures.Add(new(-1, "MaxConcurrentRequests", "must be at least 1"));
+            }
         }
         return failures.Count == 0 ? null : Error.Invalid(failures);
     }
