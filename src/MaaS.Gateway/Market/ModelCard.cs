@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MaaS.Models.Onnx;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Gateway.Market;

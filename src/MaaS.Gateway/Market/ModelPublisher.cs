@@ -2,6 +2,7 @@ using MaaS.Core;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using MaaS.Gateway.Errors;
+using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Storage.Abstractions;
 
@@ -31,9 +32,9 @@ internal sealed partial class ModelPublisher(
             return Invalid(string.Join("; ", cardProblems));
         }
 
-        if (OnnxUploadValidator.Validate(onnx, out string? onnxError) is not { } facts)
+        if (!OnnxUploadValidator.Validate(onnx).TryGetValue(out var facts, out var onnxError))
         {
-            return Invalid(onnxError!);
+            return onnxError;
         }
 
         if (card.Match(facts) is { Count: > 0 } mismatch)

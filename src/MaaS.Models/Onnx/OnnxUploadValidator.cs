@@ -1,34 +1,34 @@
 using Google.Protobuf;
+using MaaS.Core;
+using ErrorCode = MaaS.Core.ErrorCode;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
-namespace MaaS.Gateway.Market;
+namespace MaaS.Models.Onnx;
 
 /// <summary>What an uploaded ONNX file declares, read from a session built in memory.</summary>
 /// <param name="Inputs">Input names and shapes (-1 for dynamic), model order.</param>
 /// <param name="Outputs">Output names and shapes, model order.</param>
-internal sealed record OnnxFacts(IReadOnlyList<(string Name, long[] Shape)> Inputs, IReadOnlyList<(string Name, long[] Shape)> Outputs);
+public sealed record OnnxFacts(IReadOnlyList<(string Name, long[] Shape)> Inputs, IReadOnlyList<(string Name, long[] Shape)> Outputs);
 
 /// <summary>
 /// Checks uploaded bytes before anything touches the repository: no external-data references (they name files by
 /// path, which an upload must never reach), then a real ONNX Runtime session from the bytes in memory, with every
-/// input and output a tensor of a type the server can serve.
+/// input and output a tensor of a type the server can serve (<see cref="OnnxTypes"/>). Thread-safe (no state).
 /// </summary>
-internal static class OnnxUploadValidator
+public static class OnnxUploadValidator
 {
-    private static readonly HashSet<TensorElementType> Supported =
-    [
-        TensorElementType.Bool, TensorElementType.UInt8, TensorElementType.Int8, TensorElementType.Int32, TensorElementType.Int64,
-        TensorElementType.Float16, TensorElementType.Float, TensorElementType.Double, TensorElementType.String,
-    ];
-
-    public static OnnxFacts? Validate(byte[] bytes, out string? error)
+    /// <summary>
+    /// The model's inputs and outputs, or <see cref="ErrorCode.InvalidRequest"/> saying every reason it cannot be
+    /// served. Builds (and disposes) one single-threaded session without graph optimisation.
+    /// </summary>
+    /// <param name="bytes">The uploaded file; not retained.</param>
+    public static Result<OnnxFacts> Validate(byte[] bytes)
     {
+        ArgumentNullException.ThrowIfNull(bytes);
         if (ExternalDataScanner.Find(bytes) is { } reason)
         {
-            error = reason;
-            return null;
+            return Invalid(reason);
         }
 
         try
@@ -48,22 +48,22 @@ internal static class OnnxUploadValidator
                 problems.Add("the model must have at least one input and one output");
             }
 
-            error = problems.Count == 0 ? null : string.Join("; ", problems);
-            return error is null ? new OnnxFacts(inputs, outputs) : null;
+            return problems.Count == 0 ? new OnnxFacts(inputs, outputs) : Invalid(string.Join("; ", problems));
         }
         catch (OnnxRuntimeException e)
         {
-            error = $"the file is not a loadable ONNX model: {Shorten(e.Message)}";
-            return null;
+            return Invalid($"the file is not a loadable ONNX model: {Shorten(e.Message)}");
         }
     }
+
+    private static Error Invalid(string message) => new(ErrorCode.InvalidRequest, message);
 
     private static List<(string, long[])> Read(IReadOnlyDictionary<string, NodeMetadata> metadata, string kind, List<string> problems)
     {
         var list = new List<(string, long[])>();
         foreach (var (name, node) in metadata)
         {
-            if (!node.IsTensor || !Supported.Contains(node.ElementDataType))
+            if (!node.IsTensor || !OnnxTypes.TryMap(node.ElementDataType, out _))
             {
                 problems.Add($"{kind} '{name}' is not a tensor of a supported type");
                 continue;
