@@ -1,5 +1,5 @@
 using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Market;
+using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
-using MaaS.Gateway.Market;
-using MaaS.Models.Registry;
+using MaaS.Services.Market;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,11 +33,13 @@ internal static partial class SecurityExtensions
         services.AddGatewayRateLimiting();
         services.AddGatewayHardening();
 
-        services.AddSingleton<ModelAccess>();
-        services.AddHostedService<ModelAccessRefresher>();
-        services.Replace(ServiceDescriptor.Singleton<IModelRegistry>(sp => new TenantModelRegistry(
-            sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<ModelAccess>(), sp.GetRequiredService<IHttpContextAccessor>())));
-        services.AddSingleton<ModelPublisher>();
+        services.AddSingleton<ITenantContext, HttpTenantContext>();
+        services.AddOptions<MarketOptions>().Configure<IOptions<AuthOptions>>((market, auth) =>
+        {
+            market.OperatorTenant = auth.Value.OperatorTenant;
+            market.CatalogueRefreshSeconds = auth.Value.CatalogueRefreshSeconds;
+        });
+        services.AddModelMarket();
         services.AddHostedService<SecurityStartupCheck>();
         return builder;
     }

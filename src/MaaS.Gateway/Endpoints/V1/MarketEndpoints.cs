@@ -1,8 +1,9 @@
 using MaaS.Core;
+using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Market;
 using MaaS.Gateway.Security;
+using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;

@@ -2,9 +2,9 @@ using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Market;
 using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
+using MaaS.Services.Market;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -58,7 +58,7 @@ internal static class ModelsEndpoints
     private static MarketModel ToSummary(ModelInfo model, ModelAccess access, string tenant)
     {
         var listing = access.Find(model.Name);
-        string? owner = listing?.Owner ?? (model.Config?.Owner is { } o && o.StartsWith(ModelAccess.OwnerPrefix, StringComparison.Ordinal) ? o[ModelAccess.OwnerPrefix.Length..] : null);
+        string? owner = listing?.Owner ?? access.MarkedOwner(model.Name);
         return new MarketModel(
             model.Name,
             model.Config?.Task,

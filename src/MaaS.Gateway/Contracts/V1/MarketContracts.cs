@@ -1,6 +1,4 @@
-using MaaS.Gateway.Contracts.V1;
-
-namespace MaaS.Gateway.Market;
+namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>
 /// <param name="Name">Model name.</param>

@@ -1,20 +1,21 @@
 using System.Collections.Frozen;
-using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
 using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace MaaS.Gateway.Market;
+namespace MaaS.Services.Market;
 
 /// <summary>
 /// Who may see and who owns each model, from an in-memory copy of the market listings (re-read every
-/// <see cref="AuthOptions.CatalogueRefreshSeconds"/>, updated at once by this replica's own changes). Rules: a listed
+/// <see cref="MarketOptions.CatalogueRefreshSeconds"/>, updated at once by this replica's own changes). Rules: a listed
 /// model follows its listing; a published model whose listing this replica has not seen yet (model.json owner
 /// <c>tenant:&lt;t&gt;</c>) is visible to its owner only (fail closed); a model with neither (bundled) is public and
 /// owned by the operator tenant. Lock-free reads; thread-safe.
 /// </summary>
 internal sealed partial class ModelAccess(
-    IServiceProvider services, ModelRegistry registry, IOptions<AuthOptions> options, ILogger<ModelAccess> logger)
+    IModelMarketStore store, ModelRegistry registry, IOptions<MarketOptions> options, ILogger<ModelAccess> logger)
 {
     /// <summary>model.json <c>owner</c> prefix marking a model published through the market.</summary>
     public const string OwnerPrefix = "tenant:";
@@ -37,11 +38,16 @@ internal sealed partial class ModelAccess(
 
     public bool IsOwner(string tenant, string name) => string.Equals(OwnerOf(name), tenant, StringComparison.Ordinal);
 
+    /// <summary>The owner a published model's model.json names (<c>tenant:&lt;t&gt;</c>), or null for a bundled model.</summary>
+    public string? MarkedOwner(string name) =>
+        registry.GetModel(name)?.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal)
+            ? owner[OwnerPrefix.Length..]
+            : null;
+
     /// <summary>Re-reads every listing; a failed read keeps the last good copy.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        // Resolved late: the store opens in a hosted service that starts after this singleton is built.
-        var all = await services.GetRequiredService<IModelMarketStore>().ListAllAsync(cancellationToken);
+        var all = await store.ListAllAsync(cancellationToken).ConfigureAwait(false);
         if (!all.IsSuccess)
         {
             LogRefreshFailed(logger, all.Error.Message);
@@ -56,32 +62,27 @@ internal sealed partial class ModelAccess(
 
     public void Remove(string name) => _listings = _listings.Where(kv => kv.Key != name).ToFrozenDictionary(StringComparer.Ordinal);
 
-    private string? MarkedOwner(string name) =>
-        registry.GetModel(name)?.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal)
-            ? owner[OwnerPrefix.Length..]
-            : null;
-
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Model market listings could not be refreshed ({Reason}); keeping the last copy")]
     private static partial void LogRefreshFailed(ILogger logger, string reason);
 }
 
 /// <summary>Loads the listings at start, then refreshes them periodically (other replicas' publications and shares).</summary>
-internal sealed class ModelAccessRefresher(ModelAccess access, IOptions<AuthOptions> options) : BackgroundService
+internal sealed class ModelAccessRefresher(ModelAccess access, IOptions<MarketOptions> options, TimeProvider time) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await access.RefreshAsync(cancellationToken);
-        await base.StartAsync(cancellationToken);
+        await access.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CatalogueRefreshSeconds));
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CatalogueRefreshSeconds), time);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await access.RefreshAsync(stoppingToken);
+                await access.RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -2,7 +2,7 @@ using System.Text.Json;
 using MaaS.Models.Onnx;
 using MaaS.Storage.Abstractions;
 
-namespace MaaS.Gateway.Market;
+namespace MaaS.Services.Market;
 
 /// <summary>
 /// The <c>card</c> part of an upload: the fields the market reads; the whole JSON object is also kept as the

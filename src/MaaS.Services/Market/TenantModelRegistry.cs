@@ -1,18 +1,17 @@
 using MaaS.Core;
-using MaaS.Gateway.Hosting;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 
-namespace MaaS.Gateway.Market;
+namespace MaaS.Services.Market;
 
 /// <summary>
 /// The registry as a tenant sees it: every read, inference lease and lifecycle call for a model the caller's tenant
-/// may not see answers exactly as for a model that does not exist (404, same message), so existence never leaks, and
-/// lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and those added
-/// later) gets it without code of its own. Calls outside an authenticated request (startup, polling, metrics) see
-/// everything.
+/// may not see answers exactly as for a model that does not exist (ModelNotFound, same message), so existence never
+/// leaks, and lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and
+/// those added later) gets it without code of its own. Calls without a tenant (<see cref="ITenantContext"/>: startup,
+/// polling, metrics) see everything.
 /// </summary>
-internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess access, IHttpContextAccessor http) : IModelRegistry
+internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess access, ITenantContext tenant) : IModelRegistry
 {
     public string RepositoryPath => inner.RepositoryPath;
 
@@ -46,7 +45,7 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
     public Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Hidden<ModelInfo>(name);
 
-    private string? Tenant => http.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user.GetTenant() : null;
+    private string? Tenant => tenant.Tenant;
 
     private bool Visible(string name) => Tenant is not { } t || access.CanSee(t, name);
 

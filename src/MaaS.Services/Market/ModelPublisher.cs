@@ -1,12 +1,12 @@
-using MaaS.Core;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using MaaS.Gateway.Errors;
+using MaaS.Core;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Logging;
 
-namespace MaaS.Gateway.Market;
+namespace MaaS.Services.Market;
 
 /// <summary>A published version.</summary>
 internal sealed record PublishedVersion(string Name, long Version, string Owner, ModelVisibility Visibility);
@@ -19,11 +19,9 @@ internal sealed record PublishedVersion(string Name, long Version, string Owner,
 /// were. Publications are serialised (one at a time per replica). Thread-safe singleton.
 /// </summary>
 internal sealed partial class ModelPublisher(
-    ModelRegistry registry, ModelAccess access, IServiceProvider services, ILogger<ModelPublisher> logger)
+    ModelRegistry registry, ModelAccess access, IModelMarketStore store, ILogger<ModelPublisher> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-
-    private IModelMarketStore Store => services.GetRequiredService<IModelMarketStore>();
 
     public async Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
     {
@@ -42,10 +40,10 @@ internal sealed partial class ModelPublisher(
             return Invalid($"the card does not match the model: {string.Join("; ", mismatch)}");
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await PublishLockedAsync(tenant, card, facts, onnx, cancellationToken);
+            return await PublishLockedAsync(tenant, card, facts, onnx, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -65,10 +63,10 @@ internal sealed partial class ModelPublisher(
             return Taken(card.Name);
         }
 
-        var claimed = await Store.ClaimAsync(tenant, card.Name, card.Visibility, cancellationToken);
+        var claimed = await store.ClaimAsync(tenant, card.Name, card.Visibility, cancellationToken).ConfigureAwait(false);
         if (!claimed.IsSuccess)
         {
-            return Result<PublishedVersion>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable; nothing was published");
+            return InMarketWords(claimed.Error, "the model catalogue is unavailable; nothing was published");
         }
 
         if (claimed.Value.Owner != tenant)
@@ -79,7 +77,7 @@ internal sealed partial class ModelPublisher(
         access.Set(claimed.Value);
         long version = exists ? NextVersion(modelDirectory) : 1;
         string configPath = Path.Combine(modelDirectory, RepositoryFiles.Config);
-        string? previousConfig = exists && File.Exists(configPath) ? await File.ReadAllTextAsync(configPath, cancellationToken) : null;
+        string? previousConfig = exists && File.Exists(configPath) ? await File.ReadAllTextAsync(configPath, cancellationToken).ConfigureAwait(false) : null;
         string staging = Path.Combine(root, $".staging-{Guid.NewGuid():N}");
         string versionDirectory = Path.Combine(modelDirectory, version.ToString(CultureInfo.InvariantCulture));
         bool written = false;
@@ -87,30 +85,30 @@ internal sealed partial class ModelPublisher(
         {
             string stagedVersion = exists ? staging : Path.Combine(staging, version.ToString(CultureInfo.InvariantCulture));
             Directory.CreateDirectory(stagedVersion);
-            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Onnx), onnx, cancellationToken);
-            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Card), System.Text.Encoding.UTF8.GetBytes(card.Raw.GetRawText()), cancellationToken);
+            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Onnx), onnx, cancellationToken).ConfigureAwait(false);
+            await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Card), System.Text.Encoding.UTF8.GetBytes(card.Raw.GetRawText()), cancellationToken).ConfigureAwait(false);
             byte[] config = System.Text.Encoding.UTF8.GetBytes(ModelJson(tenant, card, facts).ToJsonString(new() { WriteIndented = true }));
             if (exists)
             {
                 Directory.Move(staging, versionDirectory);
                 written = true;
                 string temp = Path.Combine(modelDirectory, $".model.json.{Guid.NewGuid():N}");
-                await WriteDurablyAsync(temp, config, cancellationToken);
+                await WriteDurablyAsync(temp, config, cancellationToken).ConfigureAwait(false);
                 File.Move(temp, configPath, overwrite: true);
             }
             else
             {
-                await WriteDurablyAsync(Path.Combine(staging, RepositoryFiles.Config), config, cancellationToken);
+                await WriteDurablyAsync(Path.Combine(staging, RepositoryFiles.Config), config, cancellationToken).ConfigureAwait(false);
                 Directory.Move(staging, modelDirectory);
                 written = true;
             }
 
-            var loaded = await registry.LoadModelAsync(card.Name, CancellationToken.None);
+            var loaded = await registry.LoadModelAsync(card.Name, CancellationToken.None).ConfigureAwait(false);
             var state = loaded.IsSuccess ? loaded.Value!.FindVersion(version) : null;
             if (state is not { State: ModelVersionState.Ready })
             {
                 string reason = state?.Reason ?? loaded.Error?.Message ?? "unknown reason";
-                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous);
+                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous).ConfigureAwait(false);
                 return Invalid($"the model did not load: {reason}");
             }
 
@@ -122,11 +120,11 @@ internal sealed partial class ModelPublisher(
             LogWriteFailed(logger, card.Name, e);
             if (written)
             {
-                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous);
+                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous).ConfigureAwait(false);
             }
             else
             {
-                await RestoreListingAsync(tenant, card.Name, previous);
+                await RestoreListingAsync(tenant, card.Name, previous).ConfigureAwait(false);
             }
 
             return Result<PublishedVersion>.Fail(ErrorCode.DependencyUnavailable, "the model could not be written to the repository; nothing was published");
@@ -151,13 +149,11 @@ internal sealed partial class ModelPublisher(
         }
 
         var result = share
-            ? await Store.ShareAsync(tenant, name, grantee, cancellationToken)
-            : await Store.UnshareAsync(tenant, name, grantee, cancellationToken);
+            ? await store.ShareAsync(tenant, name, grantee, cancellationToken).ConfigureAwait(false)
+            : await store.UnshareAsync(tenant, name, grantee, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
-            return result.Error.Code == ErrorCode.InvalidRequest
-                ? Result<ModelListing>.Fail(ErrorCode.InvalidRequest, result.Error.Message)
-                : Result<ModelListing>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable");
+            return InMarketWords(result.Error, "the model catalogue is unavailable");
         }
 
         access.Set(result.Value);
@@ -177,16 +173,17 @@ internal sealed partial class ModelPublisher(
             return Result<string>.Fail(ErrorCode.Unsupported, $"model '{name}' is a bundled model; remove it from the repository folder instead");
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var deleted = await Store.DeleteAsync(tenant, name, cancellationToken);
+            var deleted = await store.DeleteAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+            // NotFound: the listing is gone already (another replica deleted it); the folder and registry still go.
             if (!deleted.IsSuccess && deleted.Error.Code != ErrorCode.NotFound)
             {
-                return Result<string>.Fail(ErrorCode.DependencyUnavailable, "the model catalogue is unavailable; nothing was deleted");
+                return InMarketWords(deleted.Error, "the model catalogue is unavailable; nothing was deleted");
             }
 
-            await registry.UnloadModelAsync(name, CancellationToken.None);
+            await registry.UnloadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
             string directory = Path.Combine(registry.RepositoryPath, name);
             if (Directory.Exists(directory))
             {
@@ -196,7 +193,7 @@ internal sealed partial class ModelPublisher(
                 TryDelete(trash);
             }
 
-            await registry.PollAsync(CancellationToken.None);
+            await registry.PollAsync(CancellationToken.None).ConfigureAwait(false);
             access.Remove(name);
             LogDeleted(logger, name, tenant);
             return Result<string>.Ok(name);
@@ -230,19 +227,19 @@ internal sealed partial class ModelPublisher(
                 if (previousConfig is not null)
                 {
                     string temp = configPath + $".{Guid.NewGuid():N}";
-                    await File.WriteAllTextAsync(temp, previousConfig);
+                    await File.WriteAllTextAsync(temp, previousConfig).ConfigureAwait(false);
                     File.Move(temp, configPath, overwrite: true);
                 }
 
-                await registry.LoadModelAsync(name, CancellationToken.None);
+                await registry.LoadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
-                await registry.UnloadModelAsync(name, CancellationToken.None);
+                await registry.UnloadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
                 string trash = Path.Combine(registry.RepositoryPath, $".trash-{Guid.NewGuid():N}");
                 Directory.Move(Path.GetDirectoryName(versionDirectory)!, trash);
                 TryDelete(trash);
-                await registry.PollAsync(CancellationToken.None);
+                await registry.PollAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (IOException e)
@@ -250,19 +247,19 @@ internal sealed partial class ModelPublisher(
             LogRollbackFailed(logger, name, e);
         }
 
-        await RestoreListingAsync(tenant, name, previous);
+        await RestoreListingAsync(tenant, name, previous).ConfigureAwait(false);
     }
 
     private async Task RestoreListingAsync(string tenant, string name, ModelListing? previous)
     {
         if (previous is null)
         {
-            await Store.DeleteAsync(tenant, name, CancellationToken.None);
+            await store.DeleteAsync(tenant, name, CancellationToken.None).ConfigureAwait(false);
             access.Remove(name);
         }
         else
         {
-            var restored = await Store.ClaimAsync(tenant, name, previous.Visibility, CancellationToken.None);
+            var restored = await store.ClaimAsync(tenant, name, previous.Visibility, CancellationToken.None).ConfigureAwait(false);
             access.Set(restored.IsSuccess ? restored.Value : previous);
         }
     }
@@ -296,7 +293,7 @@ internal sealed partial class ModelPublisher(
     private static async Task WriteDurablyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
-        await stream.WriteAsync(bytes, cancellationToken);
+        await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
         stream.Flush(flushToDisk: true);
     }
 
@@ -316,6 +313,14 @@ internal sealed partial class ModelPublisher(
         {
         }
     }
+
+    /// <summary>
+    /// A store error as the market answers it: unchanged, except an unavailable database, which is said in the
+    /// market's words (what did not happen) because the store's message names the database and its error code (the
+    /// store has logged those).
+    /// </summary>
+    private static Error InMarketWords(Error error, string unavailable) =>
+        error.Code == ErrorCode.DependencyUnavailable ? new Error(ErrorCode.DependencyUnavailable, unavailable) : error;
 
     private static Result<PublishedVersion> Invalid(string message) => Result<PublishedVersion>.Fail(ErrorCode.InvalidRequest, message);
 

@@ -1,0 +1,26 @@
+using MaaS.Models.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MaaS.Services.Market;
+
+/// <summary>DI registration of the model market.</summary>
+internal static class MarketServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the market over the model registry and storage (register both first): <see cref="ModelAccess"/> with
+    /// its periodic refresh, <see cref="ModelPublisher"/>, and <see cref="TenantModelRegistry"/> in place of
+    /// <see cref="IModelRegistry"/>. The host supplies <see cref="ITenantContext"/> and configures
+    /// <see cref="MarketOptions"/>.
+    /// </summary>
+    public static IServiceCollection AddModelMarket(this IServiceCollection services)
+    {
+        services.AddOptions<MarketOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelAccess>();
+        services.AddHostedService<ModelAccessRefresher>();
+        services.AddSingleton<ModelPublisher>();
+        services.Replace(ServiceDescriptor.Singleton<IModelRegistry, TenantModelRegistry>());
+        return services;
+    }
+}
