@@ -21,7 +21,8 @@ public interface IApiKeyStore
 
     /// <summary>
     /// Revokes a key of the tenant (idempotent: revoking twice keeps the first time). A key of another tenant is
-    /// <see cref="ErrorCode.NotFound"/>, the same as an unknown one. Returns the revoked record.
+    /// <see cref="ErrorCode.NotFound"/> ("no such key in this tenant"), the same as an unknown one. Returns the revoked
+    /// record.
     /// </summary>
     ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default);
 

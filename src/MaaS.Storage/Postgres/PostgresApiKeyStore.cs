@@ -109,7 +109,7 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         {
             return result.Error;
         }
-        return result.Value is { } key ? key : Error.NotFound("key");
+        return result.Value is { } key ? key : SecurityValidator.NoSuchKeyInTenant;
     }
 
     public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default) =>

@@ -86,7 +86,7 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             command.Parameters.AddWithValue("$tenant", tenant);
             if (command.ExecuteNonQuery() == 0)
             {
-                return Error.NotFound("key");
+                return SecurityValidator.NoSuchKeyInTenant;
             }
             return Find(connection, tx, keyId)!;
         }, cancellationToken);

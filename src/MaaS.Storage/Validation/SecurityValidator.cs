@@ -6,6 +6,12 @@ namespace MaaS.Storage.Validation;
 /// <summary>Input rules of the key and market stores, checked before any database work (same for both providers).</summary>
 internal static class SecurityValidator
 {
+    /// <summary>
+    /// A revoke of a key the tenant does not have (unknown, or another tenant's: the answer must not tell which).
+    /// Worded for the caller, so hosts can pass it on unchanged.
+    /// </summary>
+    public static Error NoSuchKeyInTenant { get; } = new(ErrorCode.NotFound, "no such key in this tenant");
+
     public static Error? KeyId(string? keyId) =>
         ApiKeyRules.IsValidKeyId(keyId) ? null : Error.Invalid("keyId", "must be 8-32 lower-case letters or digits");
 

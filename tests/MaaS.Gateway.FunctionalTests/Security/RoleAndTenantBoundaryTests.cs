@@ -171,11 +171,26 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         string victim = await fixture.Gateway.CreateKeyAsync("acme", ["app"]);
         string id = victim.Split('_')[1];
 
-        using var revoke = await fixture.Gateway.SendAsync(HttpMethod.Delete, $"/v1/keys/{id}", fixture.Keys["adminB"]);
+        var (revoke, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Delete, $"/v1/keys/{id}", fixture.Keys["adminB"]);
+        var (_, unknown) = await fixture.Gateway.SendJsonAsync(HttpMethod.Delete, "/v1/keys/0123456789abcdef", fixture.Keys["adminB"]);
         using var still = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", victim, Infer);
 
         Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
+        Assert.Equal(("NotFound", "Not found", "no such key in this tenant"),
+            (problem!["code"]!.GetValue<string>(), problem["title"]!.GetValue<string>(), problem["detail"]!.GetValue<string>()));
+        Assert.Equal(problem["detail"]!.GetValue<string>(), unknown!["detail"]!.GetValue<string>());
+        Assert.Null(problem["errors"]);
         Assert.Equal(HttpStatusCode.OK, still.StatusCode);
+    }
+
+    [Fact]
+    public async Task CreateKey_UnknownRole_400StatesTheRuleInTheDetail()
+    {
+        var (created, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"x","roles":["root"]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
+        Assert.Equal("Roles must be a non-empty subset of admin, app", problem!["detail"]!.GetValue<string>());
+        Assert.Null(problem["errors"]);
     }
 
     [Fact]

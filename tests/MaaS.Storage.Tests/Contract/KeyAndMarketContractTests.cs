@@ -122,8 +122,11 @@ public abstract class KeyAndMarketContractTests : IAsyncLifetime
         Assert.True((await Storage.Keys.CreateAsync(key, Ct)).IsSuccess);
 
         var result = await Storage.Keys.RevokeAsync(NewTenant(), key.KeyId, Created, Ct);
+        var unknown = await Storage.Keys.RevokeAsync(Tenant, NewKeyId(), Created, Ct);
 
-        Assert.Equal(ErrorCode.NotFound, result.Error?.Code);
+        // Worded for the caller, and the same for another tenant's key as for none: the gateway passes it on.
+        Assert.Equal(new Error(ErrorCode.NotFound, "no such key in this tenant"), result.Error);
+        Assert.Equal(result.Error, unknown.Error);
         Assert.True((await Storage.Keys.FindAsync(key.KeyId, Ct)).Value.IsActive);
     }
 
