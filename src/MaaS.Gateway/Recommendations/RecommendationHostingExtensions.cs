@@ -1,6 +1,5 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Models.Registry;
-using MaaS.Storage.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 

@@ -7,7 +7,8 @@ namespace MaaS.Gateway.Security;
 
 /// <summary>
 /// Registers tenants, API keys, roles, per-key rate limits, hardening and the tenant view of the model registry.
-/// Call after <c>AddModelServing</c>; use <see cref="UseGatewaySecurity"/> before the endpoints are mapped.
+/// Call after <c>AddGatewayStorage</c> and <c>AddModelServing</c>; use <see cref="UseGatewaySecurity"/> before the
+/// endpoints are mapped.
 /// </summary>
 internal static partial class SecurityExtensions
 {
@@ -34,6 +35,7 @@ internal static partial class SecurityExtensions
         services.AddGatewayHardening();
 
         services.AddSingleton<ITenantContext, HttpTenantContext>();
+        // The market's settings are part of Auth (validated with it), where operators have always set them.
         services.AddOptions<MarketOptions>().Configure<IOptions<AuthOptions>>((market, auth) =>
         {
             market.OperatorTenant = auth.Value.OperatorTenant;
