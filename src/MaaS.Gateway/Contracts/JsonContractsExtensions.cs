@@ -11,5 +11,8 @@ internal static class JsonContractsExtensions
 {
     public static IServiceCollection AddGatewayJson(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(options =>
-            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1ModelsJsonContext.Default));
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1ModelsJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1TextJsonContext.Default);
+        });
 }

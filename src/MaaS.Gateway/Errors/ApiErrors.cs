@@ -1,7 +1,5 @@
 using MaaS.Core;
-using System.Globalization;
 using MaaS.Models.Inference;
-using Microsoft.AspNetCore.Mvc;
 
 namespace MaaS.Gateway.Errors;
 
@@ -64,27 +62,10 @@ internal static class ApiErrors
     public static IResult Problem(ErrorCode error, string? detail = null) => Problem(error, detail, null);
 
     /// <summary>A ProblemDetails result (/v1) listing every broken rule under <c>errors</c> (when given); adds Retry-After to 429s.</summary>
-    public static IResult Problem(ErrorCode error, string? detail, IReadOnlyList<FieldProblem>? errors)
-    {
-        var problem = new ProblemDetails
-        {
-            Status = error.StatusCode(),
-            Title = error.Title(),
-            Detail = detail,
-            Type = $"https://maas.dev/errors/{error}",
-        };
-        problem.Extensions["code"] = error.ToString();
-        if (errors is { Count: > 0 })
-        {
-            problem.Extensions["errors"] = errors;
-        }
-
-        var result = TypedResults.Problem(problem);
-        return error.IsRetryable() ? new RetryAfterResult(result, RetryAfterSeconds) : result;
-    }
+    public static IResult Problem(ErrorCode error, string? detail, IReadOnlyList<FieldProblem>? errors) => new ApiProblem(error, detail, errors);
 
     /// <summary>The ProblemDetails result (/v1) of an error, with its field problems.</summary>
-    public static IResult Problem(Error error) => Problem(error.Code, error.Message, error.Problems);
+    public static IResult Problem(Error error) => new ApiProblem(error);
 
     /// <summary>200 with the value written by source-generated JSON (nulls left out), or the ProblemDetails of the failure.</summary>
     public static IResult ToResult<T>(this Result<T> result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> json) =>
@@ -95,14 +76,4 @@ internal static class ApiErrors
 
     /// <summary>The ProblemDetails result (/v1) of a failed operation.</summary>
     public static IResult Problem<T>(Result<T> failed) => Problem(failed.Error ?? throw new ArgumentException("not a failure", nameof(failed)));
-}
-
-/// <summary>Wraps a result and adds <c>Retry-After</c>.</summary>
-internal sealed class RetryAfterResult(IResult inner, int seconds) : IResult
-{
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return inner.ExecuteAsync(httpContext);
-    }
 }

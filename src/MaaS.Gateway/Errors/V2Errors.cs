@@ -1,19 +1,14 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 
 namespace MaaS.Gateway.Errors;
 
-/// <summary>The Open Inference Protocol error writer: <c>{"error": "..."}</c> with the status of <see cref="ApiErrors"/>.</summary>
+/// <summary>The Open Inference Protocol error writer for callers outside the /v2 handlers (security refusals, exceptions).</summary>
 internal static class V2Errors
 {
     /// <summary>An <c>{"error"}</c> result; adds Retry-After to 429s.</summary>
-    public static IResult Result(ErrorCode error, string message)
-    {
-        var result = TypedResults.Json(new V2ErrorResponse(message), V2JsonContext.Web.V2ErrorResponse, statusCode: error.StatusCode());
-        return error.IsRetryable() ? new RetryAfterResult(result, ApiErrors.RetryAfterSeconds) : result;
-    }
+    public static IResult Result(ErrorCode error, string message) => new V2Error(error, message);
 
     /// <summary>An <c>{"error"}</c> result for a failed model operation.</summary>
     public static IResult Result<T>(Result<T> failed) =>
-        failed.Error is { } error ? Result(error.Code, error.Message) : throw new ArgumentException("not a failure", nameof(failed));
+        failed.Error is { } error ? new V2Error(error) : throw new ArgumentException("not a failure", nameof(failed));
 }

@@ -14,5 +14,5 @@ internal static class TextModelsExtensions
 
     /// <summary>Maps <c>POST /v1/sentiment</c> and <c>POST /v1/analyze</c>.</summary>
     public static IEndpointRouteBuilder MapTextV1(this IEndpointRouteBuilder app) =>
-        app.MapSentimentApi().MapAnalyzeApi();
+        app.MapSentimentV1().MapAnalyzeV1();
 }

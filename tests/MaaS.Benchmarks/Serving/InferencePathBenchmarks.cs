@@ -84,6 +84,6 @@ public class InferencePathBenchmarks
     public int DecodeV2Json()
     {
         var request = JsonSerializer.Deserialize(_body, V2Contracts.V2JsonContext.Default.V2InferRequest)!;
-        return V2Codec.DecodeAll(request.Inputs, [], hasBinaryPart: false, out _)![0].Data.Length;
+        return V2Codec.DecodeAll(request.Inputs, [], hasBinaryPart: false).Value[0].Data.Length;
     }
 }

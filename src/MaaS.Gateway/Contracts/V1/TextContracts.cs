@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MaaS.Core;
+using MaaS.Gateway.Endpoints;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Contracts.V1;
 
@@ -7,7 +10,14 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Texts">1..256 non-empty texts (each at most 20,000 characters).</param>
 /// <param name="Model">Model name; default <c>sentiment</c>.</param>
 /// <param name="Version">Model version; default the model's default version.</param>
-public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null);
+public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null)
+    : IRequestBody<SentimentRequest>
+{
+    static AcceptsMetadata IRequestBody<SentimentRequest>.Accepts => JsonBody.Accepts<SentimentRequest>("application/json");
+
+    static ValueTask<Result<SentimentRequest>> IRequestBody<SentimentRequest>.ReadAsync(HttpRequest request) =>
+        JsonBody.ReadAsync(request, V1TextJsonContext.Default.SentimentRequest);
+}
 
 /// <summary><c>POST /v1/sentiment</c> answer.</summary>
 /// <param name="Model">Model that answered.</param>
@@ -39,7 +49,14 @@ public sealed record AnalyzeRequest(
     string? SentimentModel = null,
     long? SentimentVersion = null,
     int? MaxTags = null,
-    int? MaxTerms = null);
+    int? MaxTerms = null)
+    : IRequestBody<AnalyzeRequest>
+{
+    static AcceptsMetadata IRequestBody<AnalyzeRequest>.Accepts => JsonBody.Accepts<AnalyzeRequest>("application/json");
+
+    static ValueTask<Result<AnalyzeRequest>> IRequestBody<AnalyzeRequest>.ReadAsync(HttpRequest request) =>
+        JsonBody.ReadAsync(request, V1TextJsonContext.Default.AnalyzeRequest);
+}
 
 /// <summary>One content: its text (description, review...) and optional title.</summary>
 /// <param name="Text">The text; required.</param>

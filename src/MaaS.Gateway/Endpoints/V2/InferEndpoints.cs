@@ -2,6 +2,7 @@ using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -24,73 +25,36 @@ internal static class InferEndpoints
         "Errors are {\"error\": \"...\"}: 400 invalid input (including binary sizes that do not match the shapes or the body), 404 unknown model, " +
         "413 body over the limit, 429 queue full (Retry-After), 503 not ready, 504 timeout.";
 
-    public static RouteGroupBuilder MapInferEndpoints(this RouteGroupBuilder v2)
+    public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
-        v2.MapPost("/models/{name}/infer", (string name, HttpContext http, IModelInference inference, IDiagnosticContext diagnostics) =>
-                InferAsync(name, null, http, inference, diagnostics))
+        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
+                InferAsync(name, null, body, inference, diagnostics, ct))
             .WithName("V2Infer")
             .WithSummary("Runs inference on the model's default version.")
-            .WithDescription(Description)
-            .WithInferMetadata();
-        v2.MapPost("/models/{name}/versions/{version}/infer", (string name, string version, HttpContext http, IModelInference inference, IDiagnosticContext diagnostics) =>
-                InferAsync(name, version, http, inference, diagnostics))
+            .WithDescription(Description);
+        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync)
             .WithName("V2InferVersion")
             .WithSummary("Runs inference on one model version.")
-            .WithDescription(Description)
-            .WithInferMetadata();
+            .WithDescription(Description);
         return v2;
     }
 
-    // "*/*" keeps routing from answering 415 for other Content-Types (curl's form default, none at all, octet-stream)
-    // while the JSON body is still documented.
-    private static RouteHandlerBuilder WithInferMetadata(this RouteHandlerBuilder builder) => builder
-        .Accepts<V2InferRequest>("application/json", "*/*")
-        .Produces<V2InferResponse>()
-        .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
-        .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
-        .Produces<V2ErrorResponse>(StatusCodes.Status413PayloadTooLarge)
-        .Produces<V2ErrorResponse>(StatusCodes.Status429TooManyRequests)
-        .Produces<V2ErrorResponse>(StatusCodes.Status500InternalServerError)
-        .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable)
-        .Produces<V2ErrorResponse>(StatusCodes.Status504GatewayTimeout);
-
-    private static async Task<IResult> InferAsync(
-        string name, string? versionText, HttpContext http, IModelInference inference, IDiagnosticContext diagnostics)
+    private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
+        string name, string? version, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
     {
-        long? version = V2Mapping.ParseVersion(versionText, out var versionError);
-        if (versionError is not null)
+        if (!Decode(version, body.Result).TryGetValue(out var call, out var error))
         {
-            return versionError;
+            return new V2Error<InferenceErrors>(error);
         }
 
-        var (read, readError) = await V2InferBody.ReadAsync(http.Request, http.RequestAborted);
-        if (read is null)
-        {
-            return readError!;
-        }
-
-        var body = read.Request;
-        if (body.Inputs is not { Count: > 0 })
-        {
-            return V2Errors.Result(ErrorCode.InvalidRequest, "the request needs at least one input");
-        }
-
-        if (V2OutputEncoding.Parse(body, out string? error) is not { } encoding
-            || V2TensorCodec.DecodeAll(body.Inputs, read.Binary.Span, read.HasBinaryPart, out error) is not { } inputs)
-        {
-            return V2Errors.Result(ErrorCode.InvalidRequest, error!);
-        }
-
-        string[]? outputs = body.Outputs?.Select(o => o.Name).ToArray();
-        var result = await inference.InferAsync(name, version, new InferenceRequest(inputs, outputs), http.RequestAborted);
+        var result = await inference.InferAsync(name, call.Version, call.Request, cancellationToken);
         diagnostics.Set("Model", name);
-        if (!result.IsSuccess)
+        if (!result.TryGetValue(out var response, out error))
         {
-            diagnostics.Set("InferenceFailure", result.Error.Code);
-            return V2Errors.Result(result);
+            diagnostics.Set("InferenceFailure", error.Code);
+            return new V2Error<InferenceErrors>(error);
         }
 
-        var response = result.Value!;
         var timings = response.Timings;
         diagnostics.Set("ModelVersion", response.ModelVersion);
         diagnostics.Set("BatchSize", timings.BatchSize);
@@ -101,7 +65,7 @@ internal static class InferEndpoints
         for (int i = 0; i < written.Length; i++)
         {
             var o = response.Outputs[i];
-            if (encoding.IsBinary(o.Name))
+            if (call.Encoding.IsBinary(o.Name))
             {
                 (blobs ??= []).Add(o.Data);
                 written[i] = new V2InferOutput(o.Name, o.DataType.ToProtocolName(), o.Shape, null, new V2OutputParameters(V2BinaryTensors.EncodedSize(o.Data)));
@@ -112,9 +76,50 @@ internal static class InferEndpoints
             }
         }
 
-        var answer = new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), body.Id, written);
-        return blobs is null
-            ? TypedResults.Json(answer, V2JsonContext.Web.V2InferResponse)
-            : new V2BinaryInferResult(answer, blobs);
+        var answer = new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), call.Id, written);
+        return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
+
+    /// <summary>Everything the request asks for, or its first problem: the version, the body, the output encoding, the tensors.</summary>
+    private static Result<InferCall> Decode(string? versionText, Result<V2InferBody> read)
+    {
+        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error)
+            || !read.TryGetValue(out var body, out error))
+        {
+            return error;
+        }
+
+        var request = body.Request;
+        if (request.Inputs is not { Count: > 0 })
+        {
+            return V2Mapping.Invalid("the request needs at least one input");
+        }
+
+        if (!V2OutputEncoding.Parse(request).TryGetValue(out var encoding, out error)
+            || !V2TensorCodec.DecodeAll(request.Inputs, body.Binary.Span, body.HasBinaryPart).TryGetValue(out var inputs, out error))
+        {
+            return error;
+        }
+
+        return new InferCall(version, new InferenceRequest(inputs, OutputNames(request.Outputs)), encoding, request.Id);
+    }
+
+    private static string[]? OutputNames(List<V2RequestedOutput>? outputs)
+    {
+        if (outputs is null)
+        {
+            return null;
+        }
+
+        var names = new string[outputs.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = outputs[i].Name;
+        }
+
+        return names;
+    }
+
+    /// <summary>A decoded infer request: what the model runs, and how its outputs are written back.</summary>
+    private readonly record struct InferCall(long? Version, InferenceRequest Request, V2OutputEncoding Encoding, string? Id);
 }

@@ -6,11 +6,11 @@ internal static class OpenInferenceProtocolEndpoints
     public static IEndpointRouteBuilder MapOpenInferenceProtocol(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/v2").WithTags("Open Inference Protocol (V2)");
-        v2.MapServerEndpoints();
-        v2.MapStatisticsEndpoints();
-        v2.MapModelEndpoints();
-        v2.MapInferEndpoints();
-        v2.MapRepositoryEndpoints();
+        v2.MapServerV2();
+        v2.MapStatisticsV2();
+        v2.MapModelsV2();
+        v2.MapInferV2();
+        v2.MapRepositoryV2();
         return app;
     }
 }

@@ -1,72 +1,54 @@
 using MaaS.Core;
-using System.Text.Json;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>The model repository extension: index, load, unload; plus MaaS's per-version load/unload and default-version pin.</summary>
 internal static class RepositoryEndpoints
 {
-    public static RouteGroupBuilder MapRepositoryEndpoints(this RouteGroupBuilder v2)
+    public static RouteGroupBuilder MapRepositoryV2(this RouteGroupBuilder v2)
     {
         var repository = v2.MapGroup("/repository");
-        repository.MapPost("/index", IndexAsync)
+        repository.MapPost("/index", GetIndex)
             .WithName("V2RepositoryIndex")
-            .WithSummary("Lists every model and version in the repository with state (READY, UNAVAILABLE...) and reason.")
-            .Accepts<V2RepositoryIndexRequest>("application/json", "*/*")
-            .Produces<V2RepositoryIndexEntry[]>();
+            .WithSummary("Lists every model and version in the repository with state (READY, UNAVAILABLE...) and reason.");
         repository.MapPost("/models/{name}/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
-                Empty(await registry.LoadModelAsync(name, ct)))
+                Done(await registry.LoadModelAsync(name, ct)))
             .WithName("V2RepositoryLoad")
-            .WithSummary("Loads (or reloads) every version of a model from disk; the new versions replace the old atomically.")
-            .WithLifecycleMetadata();
+            .WithSummary("Loads (or reloads) every version of a model from disk; the new versions replace the old atomically.");
         repository.MapPost("/models/{name}/unload", async (string name, IModelRegistry registry, CancellationToken ct) =>
-                Empty(await registry.UnloadModelAsync(name, ct)))
+                Done(await registry.UnloadModelAsync(name, ct)))
             .WithName("V2RepositoryUnload")
-            .WithSummary("Unloads every version of a model; in-flight requests finish first.")
-            .WithLifecycleMetadata();
+            .WithSummary("Unloads every version of a model; in-flight requests finish first.");
         repository.MapPost("/models/{name}/versions/{version}/load", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
-                V2Mapping.ParseVersion(version, out var error) is long v ? Empty(await registry.LoadVersionAsync(name, v, ct)) : error!)
+                V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
+                    ? Done(await registry.LoadVersionAsync(name, v!.Value, ct))
+                    : new V2Error<ModelErrors>(error))
             .WithName("V2RepositoryLoadVersion")
-            .WithSummary("Loads (or reloads) one version (MaaS extension).")
-            .WithLifecycleMetadata();
+            .WithSummary("Loads (or reloads) one version (MaaS extension).");
         repository.MapPost("/models/{name}/versions/{version}/unload", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
-                V2Mapping.ParseVersion(version, out var error) is long v ? Empty(await registry.UnloadVersionAsync(name, v, ct)) : error!)
+                V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
+                    ? Done(await registry.UnloadVersionAsync(name, v!.Value, ct))
+                    : new V2Error<ModelErrors>(error))
             .WithName("V2RepositoryUnloadVersion")
-            .WithSummary("Unloads one version (MaaS extension).")
-            .WithLifecycleMetadata();
+            .WithSummary("Unloads one version (MaaS extension).");
         repository.MapPost("/models/{name}/default", SetDefaultAsync)
             .WithName("V2RepositorySetDefaultVersion")
-            .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).")
-            .Accepts<V2SetDefaultVersionRequest>("application/json", "*/*")
-            .WithLifecycleMetadata();
+            .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).");
         return v2;
     }
 
-    private static RouteHandlerBuilder WithLifecycleMetadata(this RouteHandlerBuilder builder) => builder
-        .Produces(StatusCodes.Status200OK)
-        .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
-        .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
-        .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
-
-    private static async Task<IResult> IndexAsync(HttpContext http, IModelRegistry registry)
+    private static Results<V2Json<V2RepositoryIndexEntry[]>, V2Error<RequestErrors>> GetIndex(Body<V2RepositoryIndexRequest> body, IModelRegistry registry)
     {
-        bool readyOnly = false;
-        if (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0)
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
-            try
-            {
-                var body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Web.V2RepositoryIndexRequest, http.RequestAborted);
-                readyOnly = body?.Ready == true;
-            }
-            catch (JsonException e)
-            {
-                return V2Errors.Result(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
-            }
+            return new V2Error<RequestErrors>(error);
         }
 
+        bool readyOnly = request.Ready == true;
         var entries = registry.GetIndex()
             .Where(e => !readyOnly || e.State == ModelVersionState.Ready)
             .Select(e => new V2RepositoryIndexEntry(
@@ -75,30 +57,26 @@ internal static class RepositoryEndpoints
                 e.State is { } s ? V2Mapping.State(s) : null,
                 e.Reason))
             .ToArray();
-        return TypedResults.Json(entries, V2JsonContext.Web.V2RepositoryIndexEntryArray);
+        return V2Json.Ok(entries, V2JsonContext.Web.V2RepositoryIndexEntryArray);
     }
 
-    private static async Task<IResult> SetDefaultAsync(string name, HttpContext http, IModelRegistry registry)
+    private static async Task<Results<Ok, V2Error<ModelErrors>>> SetDefaultAsync(
+        string name, Body<V2SetDefaultVersionRequest> body, IModelRegistry registry, CancellationToken cancellationToken)
     {
-        V2SetDefaultVersionRequest? body;
-        try
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
-            body = await JsonSerializer.DeserializeAsync(http.Request.Body, V2JsonContext.Web.V2SetDefaultVersionRequest, http.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return V2Errors.Result(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+            return new V2Error<ModelErrors>(error);
         }
 
-        if (body?.Version is <= 0)
+        if (request.Version is <= 0)
         {
-            return V2Errors.Result(ErrorCode.InvalidRequest, "version must be a positive integer or null");
+            return new V2Error<ModelErrors>(ErrorCode.InvalidRequest, "version must be a positive integer or null");
         }
 
-        return Empty(await registry.SetDefaultVersionAsync(name, body?.Version, http.RequestAborted));
+        return Done(await registry.SetDefaultVersionAsync(name, request.Version, cancellationToken));
     }
 
     // Triton answers repository calls with 200 and an empty body.
-    private static IResult Empty<T>(Result<T> result) =>
-        result.IsSuccess ? Results.Ok() : V2Errors.Result(result);
+    private static Results<Ok, V2Error<ModelErrors>> Done<T>(Result<T> result) =>
+        result.TryGetValue(out _, out var error) ? TypedResults.Ok() : new V2Error<ModelErrors>(error);
 }

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Contracts.V2;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -11,37 +12,29 @@ internal static class ServerEndpoints
 
     private static readonly string Version = typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
-    public static RouteGroupBuilder MapServerEndpoints(this RouteGroupBuilder v2)
+    public static RouteGroupBuilder MapServerV2(this RouteGroupBuilder v2)
     {
         v2.MapGet("", GetServerMetadata)
             .WithName("V2ServerMetadata")
-            .WithSummary("Server metadata: name, version and supported protocol extensions.")
-            .Produces<V2ServerMetadataResponse>();
-        v2.MapGet("/health/live", GetLiveAsync)
+            .WithSummary("Server metadata: name, version and supported protocol extensions.");
+        v2.MapGet("/health/live", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, "live", cancellationToken))
             .WithName("V2ServerLive")
-            .WithSummary("Liveness: 200 while the process serves HTTP.")
-            .Produces(StatusCodes.Status200OK);
-        v2.MapGet("/health/ready", GetReadyAsync)
+            .WithSummary("Liveness: 200 while the process serves HTTP.");
+        v2.MapGet("/health/ready", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, ReadyTag, cancellationToken))
             .WithName("V2ServerReady")
             .WithSummary("Readiness: 200 once the model registry has loaded the repository (and every ready-tagged health check passes), else 503.")
-            .Produces(StatusCodes.Status200OK)
             .Produces(StatusCodes.Status503ServiceUnavailable);
         return v2;
     }
 
-    private static IResult GetServerMetadata() => TypedResults.Json(
+    private static V2Json<V2ServerMetadataResponse> GetServerMetadata() => V2Json.Ok(
         new V2ServerMetadataResponse("maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data"]),
         V2JsonContext.Web.V2ServerMetadataResponse);
 
-    private static async Task<IResult> GetLiveAsync(HealthCheckService health, CancellationToken cancellationToken)
+    // Unhealthy is a bare 503: the status-code pages give it its {"error"} body.
+    private static async Task<Results<Ok, StatusCodeHttpResult>> CheckAsync(HealthCheckService health, string tag, CancellationToken cancellationToken)
     {
-        var report = await health.CheckHealthAsync(c => c.Tags.Contains("live"), cancellationToken);
-        return report.Status == HealthStatus.Unhealthy ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Ok();
-    }
-
-    private static async Task<IResult> GetReadyAsync(HealthCheckService health, CancellationToken cancellationToken)
-    {
-        var report = await health.CheckHealthAsync(c => c.Tags.Contains(ReadyTag), cancellationToken);
-        return report.Status == HealthStatus.Unhealthy ? Results.StatusCode(StatusCodes.Status503ServiceUnavailable) : Results.Ok();
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains(tag), cancellationToken);
+        return report.Status == HealthStatus.Unhealthy ? TypedResults.StatusCode(StatusCodes.Status503ServiceUnavailable) : TypedResults.Ok();
     }
 }

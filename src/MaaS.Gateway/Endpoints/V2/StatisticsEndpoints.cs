@@ -2,64 +2,54 @@ using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>The statistics extension: cumulative counts and durations per loaded model version.</summary>
 internal static class StatisticsEndpoints
 {
-    public static RouteGroupBuilder MapStatisticsEndpoints(this RouteGroupBuilder v2)
+    public static RouteGroupBuilder MapStatisticsV2(this RouteGroupBuilder v2)
     {
-        v2.MapGet("/models/stats", (IModelRegistry registry) => Statistics(null, null, registry))
+        v2.MapGet("/models/stats", (IModelRegistry registry) => Statistics(registry.GetModels(), null))
             .WithName("V2AllStatistics")
-            .WithSummary("Statistics of every loaded model version.")
-            .Produces<V2StatisticsResponse>();
-        v2.MapGet("/models/{name}/stats", (string name, IModelRegistry registry) => Statistics(name, null, registry))
+            .WithSummary("Statistics of every loaded model version.");
+        v2.MapGet("/models/{name}/stats", (string name, IModelRegistry registry) => GetStatistics(name, null, registry))
             .WithName("V2ModelStatistics")
-            .WithSummary("Statistics of every loaded version of a model: counts, queue and compute durations, batch sizes.")
-            .Produces<V2StatisticsResponse>()
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
-        v2.MapGet("/models/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => Statistics(name, version, registry))
+            .WithSummary("Statistics of every loaded version of a model: counts, queue and compute durations, batch sizes.");
+        v2.MapGet("/models/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => GetStatistics(name, version, registry))
             .WithName("V2ModelVersionStatistics")
-            .WithSummary("Statistics of one loaded model version.")
-            .Produces<V2StatisticsResponse>()
-            .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
+            .WithSummary("Statistics of one loaded model version.");
         return v2;
     }
 
-    private static IResult Statistics(string? name, string? versionText, IModelRegistry registry)
+    private static Results<V2Json<V2StatisticsResponse>, V2Error<LookupErrors>> GetStatistics(string name, string? versionText, IModelRegistry registry)
     {
-        long? version = V2Mapping.ParseVersion(versionText, out var error);
-        if (error is not null)
+        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return error;
+            return new V2Error<LookupErrors>(error);
         }
 
-        IEnumerable<ModelInfo> models;
-        if (name is null)
+        if (registry.GetModel(name) is not { } model)
         {
-            models = registry.GetModels();
-        }
-        else if (registry.GetModel(name) is { } model)
-        {
-            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
-            {
-                return V2Errors.Result(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
-            }
-
-            models = [model];
-        }
-        else
-        {
-            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+            return new V2Error<LookupErrors>(V2Mapping.UnknownModel(name));
         }
 
+        if (version is long v && model.FindVersion(v) is not { Statistics: not null })
+        {
+            return new V2Error<LookupErrors>(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
+        }
+
+        return Statistics([model], version);
+    }
+
+    private static V2Json<V2StatisticsResponse> Statistics(IEnumerable<ModelInfo> models, long? version)
+    {
         var stats = models
             .SelectMany(m => m.Versions)
             .Where(v => v.Statistics is not null && (version is null || v.Version == version))
             .Select(V2Mapping.Statistics)
             .ToList();
-        return TypedResults.Json(new V2StatisticsResponse(stats), V2JsonContext.Web.V2StatisticsResponse);
+        return V2Json.Ok(new V2StatisticsResponse(stats), V2JsonContext.Web.V2StatisticsResponse);
     }
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
+using MaaS.Core;
 using MaaS.Models.Inference;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -26,33 +27,27 @@ internal static class V2BinaryTensors
         _ => 0,
     };
 
-    /// <summary>The elements of <paramref name="data"/> (exactly one input's bytes), or null with the reason.</summary>
-    public static Array? Decode(string name, TensorDataType type, int count, ReadOnlySpan<byte> data, out string? error)
+    /// <summary>The elements of <paramref name="data"/> (exactly one input's bytes), or why they are not valid.</summary>
+    public static Result<Array> Decode(string name, TensorDataType type, int count, ReadOnlySpan<byte> data)
     {
         if (type == TensorDataType.Bytes)
         {
-            return DecodeStrings(name, count, data, out error);
+            return DecodeStrings(name, count, data);
         }
 
         long expected = (long)count * ElementSize(type);
         if (data.Length != expected)
         {
-            error = $"input '{name}' has binary_data_size {data.Length} but its shape needs {count} {type.ToProtocolName()} elements = {expected} bytes";
-            return null;
+            return V2Mapping.Invalid($"input '{name}' has binary_data_size {data.Length} but its shape needs {count} {type.ToProtocolName()} elements = {expected} bytes");
         }
 
-        error = null;
         switch (type)
         {
             case TensorDataType.Bool:
                 int bad = data.IndexOfAnyExcept((byte)0, (byte)1);
-                if (bad >= 0)
-                {
-                    error = $"input '{name}' element {bad} is byte {data[bad]}; BOOL elements are 0 or 1";
-                    return null;
-                }
-
-                return Copy<bool>(data, count);
+                return bad >= 0
+                    ? V2Mapping.Invalid($"input '{name}' element {bad} is byte {data[bad]}; BOOL elements are 0 or 1")
+                    : Copy<bool>(data, count);
             case TensorDataType.Uint8: return data.ToArray();
             case TensorDataType.Int8: return Copy<sbyte>(data, count);
             case TensorDataType.Int32: return Copy<int>(data, count);
@@ -61,8 +56,7 @@ internal static class V2BinaryTensors
             case TensorDataType.Fp32: return Copy<float>(data, count);
             case TensorDataType.Fp64: return Copy<double>(data, count);
             default:
-                error = $"input '{name}' has datatype {type.ToProtocolName()}, which has no binary encoding";
-                return null;
+                return V2Mapping.Invalid($"input '{name}' has datatype {type.ToProtocolName()}, which has no binary encoding");
         }
     }
 
@@ -156,7 +150,7 @@ internal static class V2BinaryTensors
         }
     }
 
-    private static string[]? DecodeStrings(string name, int count, ReadOnlySpan<byte> data, out string? error)
+    private static Result<Array> DecodeStrings(string name, int count, ReadOnlySpan<byte> data)
     {
         var values = new string[count];
         int offset = 0;
@@ -164,36 +158,28 @@ internal static class V2BinaryTensors
         {
             if (data.Length - offset < sizeof(uint))
             {
-                error = $"input '{name}' BYTES element {i}: its 4-byte length prefix runs past the input's binary_data_size {data.Length}";
-                return null;
+                return V2Mapping.Invalid($"input '{name}' BYTES element {i}: its 4-byte length prefix runs past the input's binary_data_size {data.Length}");
             }
 
             uint length = BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]);
             offset += sizeof(uint);
             if (length > (uint)(data.Length - offset))
             {
-                error = $"input '{name}' BYTES element {i} has length {length}, past the input's binary_data_size {data.Length}";
-                return null;
+                return V2Mapping.Invalid($"input '{name}' BYTES element {i} has length {length}, past the input's binary_data_size {data.Length}");
             }
 
             var bytes = data.Slice(offset, (int)length);
             if (!Utf8.IsValid(bytes))
             {
-                error = $"input '{name}' BYTES element {i} is not valid UTF-8";
-                return null;
+                return V2Mapping.Invalid($"input '{name}' BYTES element {i} is not valid UTF-8");
             }
 
             values[i] = Encoding.UTF8.GetString(bytes);
             offset += (int)length;
         }
 
-        if (offset != data.Length)
-        {
-            error = $"input '{name}' has {data.Length - offset} bytes left after its {count} BYTES elements (binary_data_size {data.Length})";
-            return null;
-        }
-
-        error = null;
-        return values;
+        return offset == data.Length
+            ? values
+            : V2Mapping.Invalid($"input '{name}' has {data.Length - offset} bytes left after its {count} BYTES elements (binary_data_size {data.Length})");
     }
 }

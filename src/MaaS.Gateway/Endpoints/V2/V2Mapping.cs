@@ -1,7 +1,6 @@
 using MaaS.Core;
 using System.Globalization;
 using MaaS.Gateway.Contracts.V2;
-using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 
@@ -12,23 +11,24 @@ internal static class V2Mapping
 {
     public static string Text(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Parses a version path segment: a positive integer, or null with an error result.</summary>
-    public static long? ParseVersion(string? segment, out IResult? error)
+    /// <summary>Parses a version path segment: null when absent, else a positive integer.</summary>
+    public static Result<long?> ParseVersion(string? segment)
     {
-        error = null;
         if (segment is null)
         {
-            return null;
+            return Result<long?>.Ok(null);
         }
 
-        if (long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out long version) && version > 0)
-        {
-            return version;
-        }
-
-        error = V2Errors.Result(ErrorCode.InvalidRequest, $"invalid model version '{segment}': a positive integer is expected");
-        return null;
+        return long.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out long version) && version > 0
+            ? version
+            : Invalid($"invalid model version '{segment}': a positive integer is expected");
     }
+
+    /// <summary>An unusable request, worded for the protocol's one-message <c>{"error"}</c>.</summary>
+    public static Error Invalid(string message) => new(ErrorCode.InvalidRequest, message);
+
+    /// <summary>The error for a model name the registry does not know.</summary>
+    public static Error UnknownModel(string name) => new(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
 
     public static V2TensorMetadata Tensor(TensorSpec spec) => new(spec.Name, spec.DataType.ToProtocolName(), spec.Shape);
 

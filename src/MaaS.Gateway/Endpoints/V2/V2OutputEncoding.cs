@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -12,6 +13,10 @@ internal sealed class V2OutputEncoding
     private const string BinaryDataOutput = "binary_data_output";
     private const string BinaryData = "binary_data";
 
+    // Requests without per-output flags share these: no allocation per request.
+    private static readonly V2OutputEncoding AllJson = new(false, null);
+    private static readonly V2OutputEncoding AllBinary = new(true, null);
+
     private readonly bool _default;
     private readonly Dictionary<string, bool>? _perOutput;
 
@@ -21,20 +26,20 @@ internal sealed class V2OutputEncoding
         _perOutput = perOutput;
     }
 
-    /// <summary>The encoding the request asks for, or null with the reason when a parameter is not a boolean.</summary>
-    public static V2OutputEncoding? Parse(V2InferRequest request, out string? error)
+    /// <summary>The encoding the request asks for, or why not (a parameter that is not a boolean).</summary>
+    public static Result<V2OutputEncoding> Parse(V2InferRequest request)
     {
-        if (!TryGetFlag(request.Parameters, BinaryDataOutput, "the request", out bool? all, out error))
+        if (!Flag(request.Parameters, BinaryDataOutput, "the request").TryGetValue(out bool? all, out var error))
         {
-            return null;
+            return error;
         }
 
         Dictionary<string, bool>? perOutput = null;
         foreach (var output in request.Outputs ?? [])
         {
-            if (!TryGetFlag(output.Parameters, BinaryData, $"output '{output.Name}'", out bool? binary, out error))
+            if (!Flag(output.Parameters, BinaryData, $"output '{output.Name}'").TryGetValue(out bool? binary, out error))
             {
-                return null;
+                return error;
             }
 
             if (binary is bool b)
@@ -43,29 +48,21 @@ internal sealed class V2OutputEncoding
             }
         }
 
-        error = null;
-        return new V2OutputEncoding(all ?? false, perOutput);
+        return perOutput is not null ? new V2OutputEncoding(all ?? false, perOutput) : all == true ? AllBinary : AllJson;
     }
 
     /// <summary>Whether the output named <paramref name="name"/> is sent as binary.</summary>
     public bool IsBinary(string name) => _perOutput is not null && _perOutput.TryGetValue(name, out bool binary) ? binary : _default;
 
-    private static bool TryGetFlag(Dictionary<string, JsonElement>? parameters, string key, string owner, out bool? value, out string? error)
+    private static Result<bool?> Flag(Dictionary<string, JsonElement>? parameters, string key, string owner)
     {
-        value = null;
-        error = null;
         if (parameters is null || !parameters.TryGetValue(key, out var element))
         {
-            return true;
+            return Result<bool?>.Ok(null);
         }
 
-        if (element.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            error = $"{owner} has parameters.{key} {element.ValueKind.ToString().ToLowerInvariant()}; true or false is expected";
-            return false;
-        }
-
-        value = element.GetBoolean();
-        return true;
+        return element.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? element.GetBoolean()
+            : V2Mapping.Invalid($"{owner} has parameters.{key} {element.ValueKind.ToString().ToLowerInvariant()}; true or false is expected");
     }
 }

@@ -1,11 +1,12 @@
 using System.Text.Json;
+using MaaS.Core;
 using MaaS.Gateway.Contracts.V2;
 using MaaS.Models.Inference;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>
-/// Turns protocol tensors into typed <see cref="InferTensor"/>s, reporting the first problem as text: JSON <c>data</c>,
+/// Turns protocol tensors into typed <see cref="InferTensor"/>s, or the first problem as an InvalidRequest: JSON <c>data</c>,
 /// or (binary tensor data extension) <c>parameters.binary_data_size</c> bytes of the request's binary part.
 /// </summary>
 internal static class V2TensorCodec
@@ -20,16 +21,16 @@ internal static class V2TensorCodec
     /// <param name="inputs">The request's inputs.</param>
     /// <param name="binary">The binary part of the body (after the JSON); empty without one.</param>
     /// <param name="hasBinaryPart">Whether the request carried <c>Inference-Header-Content-Length</c>.</param>
-    /// <param name="error">The first problem, when null is returned.</param>
-    public static InferTensor[]? DecodeAll(IReadOnlyList<V2InferInput> inputs, ReadOnlySpan<byte> binary, bool hasBinaryPart, out string? error)
+    /// <returns>The tensors, or the first problem.</returns>
+    public static Result<InferTensor[]> DecodeAll(IReadOnlyList<V2InferInput> inputs, ReadOnlySpan<byte> binary, bool hasBinaryPart)
     {
         var tensors = new InferTensor[inputs.Count];
         int offset = 0;
         for (int i = 0; i < tensors.Length; i++)
         {
-            if (Decode(inputs[i], binary, hasBinaryPart, ref offset, out error) is not { } tensor)
+            if (!Decode(inputs[i], binary, hasBinaryPart, ref offset).TryGetValue(out var tensor, out var error))
             {
-                return null;
+                return error;
             }
 
             tensors[i] = tensor;
@@ -37,118 +38,97 @@ internal static class V2TensorCodec
 
         if (offset != binary.Length)
         {
-            error = $"the binary_data_size of the inputs add up to {offset} bytes but the body has {binary.Length} bytes after the JSON header";
-            return null;
+            return V2Mapping.Invalid($"the binary_data_size of the inputs add up to {offset} bytes but the body has {binary.Length} bytes after the JSON header");
         }
 
-        error = null;
         return tensors;
     }
 
-    private static InferTensor? Decode(V2InferInput input, ReadOnlySpan<byte> binary, bool hasBinaryPart, ref int offset, out string? error)
+    private static Result<InferTensor> Decode(V2InferInput input, ReadOnlySpan<byte> binary, bool hasBinaryPart, ref int offset)
     {
         if (string.IsNullOrEmpty(input.Name))
         {
-            error = "every input needs a name";
-            return null;
+            return V2Mapping.Invalid("every input needs a name");
         }
 
         if (!TensorDataTypes.TryParse(input.Datatype, out var type))
         {
-            error = $"input '{input.Name}' has an unknown datatype '{input.Datatype}'";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' has an unknown datatype '{input.Datatype}'");
         }
 
         if (input.Shape is not { } shape)
         {
-            error = $"input '{input.Name}' has no shape";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' has no shape");
         }
 
         long count = ShapeMath.Product(shape);
         if (count < 0)
         {
-            error = $"input '{input.Name}' has a negative dimension in shape {ShapeMath.Format(shape)}";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' has a negative dimension in shape {ShapeMath.Format(shape)}");
         }
 
         if (count > MaxElements)
         {
-            error = $"input '{input.Name}' has {count} elements; at most {MaxElements} are accepted";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' has {count} elements; at most {MaxElements} are accepted");
         }
 
-        if (!TryGetBinarySize(input, out long? binarySize, out error))
+        if (!BinarySize(input).TryGetValue(out long? binarySize, out var error))
         {
-            return null;
+            return error;
         }
 
         if (binarySize is long size)
         {
             if (input.Data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
             {
-                error = $"input '{input.Name}' has both 'data' and parameters.{BinaryDataSize}; give one";
-                return null;
+                return V2Mapping.Invalid($"input '{input.Name}' has both 'data' and parameters.{BinaryDataSize}; give one");
             }
 
             if (!hasBinaryPart)
             {
-                error = $"input '{input.Name}' has parameters.{BinaryDataSize} but the request has no Inference-Header-Content-Length header";
-                return null;
+                return V2Mapping.Invalid($"input '{input.Name}' has parameters.{BinaryDataSize} but the request has no Inference-Header-Content-Length header");
             }
 
             if (size > binary.Length - offset)
             {
-                error = $"input '{input.Name}' has {BinaryDataSize} {size} but only {binary.Length - offset} bytes of binary data are left in the body";
-                return null;
+                return V2Mapping.Invalid($"input '{input.Name}' has {BinaryDataSize} {size} but only {binary.Length - offset} bytes of binary data are left in the body");
             }
 
-            var data = V2BinaryTensors.Decode(input.Name, type, (int)count, binary.Slice(offset, (int)size), out error);
+            var data = V2BinaryTensors.Decode(input.Name, type, (int)count, binary.Slice(offset, (int)size));
             offset += (int)size;
-            return data is null ? null : new InferTensor(input.Name, type, shape, data);
+            return data.TryGetValue(out var array, out error) ? new InferTensor(input.Name, type, shape, array) : error;
         }
 
         if (input.Data.ValueKind != JsonValueKind.Array)
         {
-            error = $"input '{input.Name}' needs 'data' as a JSON array, or parameters.{BinaryDataSize} with binary data after the JSON";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' needs 'data' as a JSON array, or parameters.{BinaryDataSize} with binary data after the JSON");
         }
 
         var decoder = new Decoder(input.Name, type, (int)count);
         decoder.Walk(input.Data, 0);
         if (decoder.Error is not null)
         {
-            error = decoder.Error;
-            return null;
+            return V2Mapping.Invalid(decoder.Error);
         }
 
         if (decoder.Count != count)
         {
-            error = $"input '{input.Name}' has {decoder.Count} elements but shape {ShapeMath.Format(shape)} needs {count}";
-            return null;
+            return V2Mapping.Invalid($"input '{input.Name}' has {decoder.Count} elements but shape {ShapeMath.Format(shape)} needs {count}");
         }
 
-        error = null;
         return new InferTensor(input.Name, type, shape, decoder.Data);
     }
 
-    private static bool TryGetBinarySize(V2InferInput input, out long? size, out string? error)
+    private static Result<long?> BinarySize(V2InferInput input)
     {
-        size = null;
-        error = null;
         if (input.Parameters is null || !input.Parameters.TryGetValue(BinaryDataSize, out var value))
         {
-            return true;
+            return Result<long?>.Ok(null);
         }
 
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long bytes) || bytes < 0)
-        {
-            error = $"input '{input.Name}' has parameters.{BinaryDataSize} {Describe(value)}; a non-negative integer is expected";
-            return false;
-        }
-
-        size = bytes;
-        return true;
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long bytes) && bytes >= 0
+            ? bytes
+            : V2Mapping.Invalid($"input '{input.Name}' has parameters.{BinaryDataSize} {Describe(value)}; a non-negative integer is expected");
     }
 
     private static string Describe(JsonElement item)

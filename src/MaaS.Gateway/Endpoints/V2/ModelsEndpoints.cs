@@ -3,53 +3,40 @@ using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
-/// <summary>Model listing, metadata and readiness.</summary>
-internal static class ModelEndpoints
+/// <summary>Model listing, metadata, configuration and readiness (<c>/v2/models</c>).</summary>
+internal static class ModelsEndpoints
 {
-    public static RouteGroupBuilder MapModelEndpoints(this RouteGroupBuilder v2)
+    public static RouteGroupBuilder MapModelsV2(this RouteGroupBuilder v2)
     {
-        v2.MapGet("/models", ListModels)
+        var models = v2.MapGroup("/models");
+        models.MapGet("", ListModels)
             .WithName("V2ListModels")
-            .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).")
-            .Produces<V2ModelListResponse>();
-        v2.MapGet("/models/{name}", (string name, IModelRegistry registry) => GetMetadata(name, null, registry))
+            .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).");
+        models.MapGet("/{name}", (string name, IModelRegistry registry) => GetMetadata(name, null, registry))
             .WithName("V2ModelMetadata")
-            .WithSummary("Model metadata: versions, platform, input and output tensors of the default version.")
-            .Produces<V2ModelMetadataResponse>()
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
-            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
-        v2.MapGet("/models/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata(name, version, registry))
+            .WithSummary("Model metadata: versions, platform, input and output tensors of the default version.");
+        models.MapGet("/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata(name, version, registry))
             .WithName("V2ModelVersionMetadata")
-            .WithSummary("Metadata of one model version.")
-            .Produces<V2ModelMetadataResponse>()
-            .Produces<V2ErrorResponse>(StatusCodes.Status400BadRequest)
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
-            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
-        v2.MapGet("/models/{name}/config", (string name, IModelRegistry registry) => GetConfig(name, registry))
+            .WithSummary("Metadata of one model version.");
+        models.MapGet("/{name}/config", GetConfig)
             .WithName("V2ModelConfig")
-            .WithSummary("Model configuration in Triton's shape: max_batch_size, inputs/outputs (dims without the batch axis), dynamic_batching.")
-            .Produces<V2ModelConfigResponse>()
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound)
-            .Produces<V2ErrorResponse>(StatusCodes.Status503ServiceUnavailable);
-        v2.MapGet("/models/{name}/ready", (string name, IModelRegistry registry) => GetReady(name, null, registry))
+            .WithSummary("Model configuration in Triton's shape: max_batch_size, inputs/outputs (dims without the batch axis), dynamic_batching.");
+        models.MapGet("/{name}/ready", (string name, IModelRegistry registry) => GetReady(name, null, registry))
             .WithName("V2ModelReady")
             .WithSummary("Model readiness: 200 when the default version is ready, 503 when not, 404 when unknown.")
-            .Produces<V2ModelReadyResponse>()
-            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable)
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
-        v2.MapGet("/models/{name}/versions/{version}/ready", (string name, string version, IModelRegistry registry) => GetReady(name, version, registry))
+            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable);
+        models.MapGet("/{name}/versions/{version}/ready", (string name, string version, IModelRegistry registry) => GetReady(name, version, registry))
             .WithName("V2ModelVersionReady")
             .WithSummary("Model version readiness: 200 ready, 503 not ready, 404 unknown.")
-            .Produces<V2ModelReadyResponse>()
-            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable)
-            .Produces<V2ErrorResponse>(StatusCodes.Status404NotFound);
+            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable);
         return v2;
     }
 
-    private static IResult ListModels(IModelRegistry registry) => TypedResults.Json(
+    private static V2Json<V2ModelListResponse> ListModels(IModelRegistry registry) => V2Json.Ok(
         new V2ModelListResponse([.. registry.GetModels().Select(m => new V2ModelListEntry(
             m.Name,
             [.. m.Versions.Select(v => V2Mapping.Text(v.Version))],
@@ -59,17 +46,16 @@ internal static class ModelEndpoints
             m.Reason))]),
         V2JsonContext.Web.V2ModelListResponse);
 
-    private static IResult GetMetadata(string name, string? versionText, IModelRegistry registry)
+    private static Results<V2Json<V2ModelMetadataResponse>, V2Error<ModelErrors>> GetMetadata(string name, string? versionText, IModelRegistry registry)
     {
-        long? version = V2Mapping.ParseVersion(versionText, out var error);
-        if (error is not null)
+        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return error;
+            return new V2Error<ModelErrors>(error);
         }
 
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+            return new V2Error<ModelErrors>(V2Mapping.UnknownModel(name));
         }
 
         long? target = version ?? model.DefaultVersion;
@@ -77,13 +63,13 @@ internal static class ModelEndpoints
         if (info is null)
         {
             return version is null
-                ? V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
-                : V2Errors.Result(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
+                ? new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
+                : new V2Error<ModelErrors>(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
         }
 
         if (info.State != ModelVersionState.Ready)
         {
-            return V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
+            return new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
         }
 
         var config = model.Config;
@@ -100,7 +86,7 @@ internal static class ModelEndpoints
         IReadOnlyList<string> versions = version is null
             ? [.. model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))]
             : [V2Mapping.Text(info.Version)];
-        return TypedResults.Json(
+        return V2Json.Ok(
             new V2ModelMetadataResponse(
                 name,
                 versions,
@@ -111,23 +97,23 @@ internal static class ModelEndpoints
             V2JsonContext.Web.V2ModelMetadataResponse);
     }
 
-    private static IResult GetConfig(string name, IModelRegistry registry)
+    private static Results<V2Json<V2ModelConfigResponse>, V2Error<ModelErrors>> GetConfig(string name, IModelRegistry registry)
     {
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+            return new V2Error<ModelErrors>(V2Mapping.UnknownModel(name));
         }
 
         var info = model.DefaultVersion is long d ? model.FindVersion(d) : null;
         if (info is not { State: ModelVersionState.Ready } || model.Config is not { } config)
         {
-            return V2Errors.Result(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
+            return new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
         }
 
         bool batched = config.MaxBatchSize > 0;
         V2ConfigTensor Tensor(TensorSpec spec) => new(
             spec.Name, "TYPE_" + (spec.DataType == TensorDataType.Bytes ? "STRING" : spec.DataType.ToProtocolName()), batched ? spec.Shape[1..] : spec.Shape);
-        return TypedResults.Json(
+        return V2Json.Ok(
             new V2ModelConfigResponse(
                 name,
                 info.Platform ?? "unknown",
@@ -139,17 +125,17 @@ internal static class ModelEndpoints
             V2JsonContext.Web.V2ModelConfigResponse);
     }
 
-    private static IResult GetReady(string name, string? versionText, IModelRegistry registry)
+    // Not ready is an answer, not an error: the readiness body with 503.
+    private static Results<V2Json<V2ModelReadyResponse>, V2Error<LookupErrors>> GetReady(string name, string? versionText, IModelRegistry registry)
     {
-        long? version = V2Mapping.ParseVersion(versionText, out var error);
-        if (error is not null)
+        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return error;
+            return new V2Error<LookupErrors>(error);
         }
 
         if (registry.GetModel(name) is not { } model)
         {
-            return V2Errors.Result(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+            return new V2Error<LookupErrors>(V2Mapping.UnknownModel(name));
         }
 
         bool ready;
@@ -157,7 +143,7 @@ internal static class ModelEndpoints
         {
             if (model.FindVersion(v) is not { } info)
             {
-                return V2Errors.Result(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
+                return new V2Error<LookupErrors>(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
             }
 
             ready = info.IsReady;
@@ -167,9 +153,9 @@ internal static class ModelEndpoints
             ready = model.IsReady;
         }
 
-        return TypedResults.Json(
+        return new V2Json<V2ModelReadyResponse>(
             new V2ModelReadyResponse(name, versionText, ready),
             V2JsonContext.Web.V2ModelReadyResponse,
-            statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+            ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 }

@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MaaS.Core;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace MaaS.Gateway.Endpoints;
+
+/// <summary>A request body type: how it is read, and what routing accepts and OpenAPI documents for it.</summary>
+/// <typeparam name="TSelf">The body type itself.</typeparam>
+internal interface IRequestBody<TSelf>
+    where TSelf : IRequestBody<TSelf>
+{
+    /// <summary>The content types routing accepts (<c>*/*</c> where any is read as JSON) and the documented schema.</summary>
+    static abstract AcceptsMetadata Accepts { get; }
+
+    /// <summary>Reads the body: the value, or the error saying why the body is unusable (never an exception for a bad body).</summary>
+    static abstract ValueTask<Result<TSelf>> ReadAsync(HttpRequest request);
+}
+
+/// <summary>
+/// The one way handlers get their request body: minimal APIs bind this parameter by letting <typeparamref name="T"/>
+/// read itself, and the handler maps the error of <see cref="Result"/> like any other. Binding never fails, so an
+/// unreadable body is answered in the endpoint's own error shape (ProblemDetails on /v1, <c>{"error"}</c> on /v2).
+/// </summary>
+internal sealed class Body<T>(Result<T> result) : IBindableFromHttpContext<Body<T>>, IEndpointParameterMetadataProvider
+    where T : IRequestBody<T>
+{
+    public Result<T> Result { get; } = result;
+
+    // Pooled: binding is on every request's path and must not add an allocation to it when the read goes async.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<Body<T>?> BindAsync(HttpContext context, ParameterInfo parameter) =>
+        new(await T.ReadAsync(context.Request));
+
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(T.Accepts);
+}
+
+/// <summary>Reads JSON request bodies with source-generated metadata, whatever the Content-Type, and words every failure the same way.</summary>
+internal static class JsonBody
+{
+    /// <summary>Routing and OpenAPI metadata for a JSON body of type <typeparamref name="T"/>.</summary>
+    public static AcceptsMetadata Accepts<T>(params string[] contentTypes) => new(contentTypes, typeof(T));
+
+    /// <summary>Streams the body into the parser.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="type">The contract's JSON metadata.</param>
+    /// <param name="whenNull">The value of a <c>null</c> body; without one, null is the error "the request body is empty".</param>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<Result<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type, T? whenNull = null)
+        where T : class
+    {
+        try
+        {
+            return NotNull(await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted), whenNull);
+        }
+        catch (JsonException e)
+        {
+            return Unparsable(e);
+        }
+    }
+
+    /// <summary>Parses JSON already read (the JSON part of a body that carries binary data after it).</summary>
+    /// <param name="json">The JSON bytes.</param>
+    /// <param name="type">The contract's JSON metadata.</param>
+    /// <param name="whenNull">The value of a <c>null</c> body; without one, null is the error "the request body is empty".</param>
+    public static Result<T> Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, T? whenNull = null)
+        where T : class
+    {
+        try
+        {
+            return NotNull(JsonSerializer.Deserialize(json, type), whenNull);
+        }
+        catch (JsonException e)
+        {
+            return Unparsable(e);
+        }
+    }
+
+    private static Result<T> NotNull<T>(T? body, T? whenNull)
+        where T : class =>
+        (body ?? whenNull) is { } value ? value : Result<T>.Fail(ErrorCode.InvalidRequest, "the request body is empty");
+
+    private static Error Unparsable(JsonException e) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+}

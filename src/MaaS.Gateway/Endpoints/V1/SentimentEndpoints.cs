@@ -1,0 +1,53 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Models.Text.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary><c>POST /v1/sentiment</c>: label and probability per text, through the model's dynamic batcher.</summary>
+internal static class SentimentEndpoints
+{
+    /// <summary>Model used when the request names none.</summary>
+    public const string DefaultModel = "sentiment";
+
+    public static IEndpointRouteBuilder MapSentimentV1(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/v1/sentiment").WithTags("Text")
+            .MapPost("", PredictAsync)
+            .WithName("V1Sentiment")
+            .WithSummary("Sentiment of up to 256 texts: label and probability per text (model and version selectable).");
+        return app;
+    }
+
+    /// <summary>The sentiment of one text, as /v1/sentiment and /v1/analyze answer it.</summary>
+    public static SentimentResult ToResult(TextModelProfile profile, TextPrediction prediction)
+    {
+        int best = prediction.Best;
+        return new SentimentResult(profile.Labels[best], prediction.Probabilities[best], prediction.Probabilities, prediction.Features.TokenCount, prediction.Features.Truncated);
+    }
+
+    private static async Task<Results<Ok<SentimentResponse>, ApiProblem<InferenceErrors>>> PredictAsync(
+        Body<SentimentRequest> body, TextModelService text, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<InferenceErrors>(error);
+        }
+
+        var result = await text.PredictAsync(request.Model ?? DefaultModel, request.Version, request.Texts, withTerms: false, cancellationToken);
+        if (!result.TryGetValue(out var predictions, out error))
+        {
+            return new ApiProblem<InferenceErrors>(error);
+        }
+
+        var profile = predictions.Profile;
+        var results = new SentimentResult[predictions.Items.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            results[i] = ToResult(profile, predictions.Items[i]);
+        }
+
+        return TypedResults.Ok(new SentimentResponse(profile.Name, profile.Version, profile.Labels, results));
+    }
+}

@@ -1,0 +1,56 @@
+using MaaS.Core;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace MaaS.Gateway.Errors;
+
+/// <summary>
+/// The expected failures of a group of endpoints. Typed error results are generic over one
+/// (<see cref="ApiProblem{TErrors}"/>, <see cref="V2Error{TErrors}"/>), so the handler's signature tells OpenAPI exactly
+/// which statuses it answers, each derived through <see cref="ApiErrors.StatusCode"/>.
+/// </summary>
+internal interface IErrorSet
+{
+    /// <summary>The error codes the endpoints can answer.</summary>
+    static abstract IReadOnlyList<ErrorCode> Codes { get; }
+}
+
+/// <summary>An unreadable or invalid request.</summary>
+internal sealed class RequestErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest];
+}
+
+/// <summary>Finding a model or version by name: a malformed version, an unknown model or version.</summary>
+internal sealed class LookupErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.ModelNotFound, ErrorCode.VersionNotFound];
+}
+
+/// <summary>Using a model version: the lookup errors, or the version is not ready.</summary>
+internal sealed class ModelErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. LookupErrors.Codes, ErrorCode.ModelNotReady];
+}
+
+/// <summary>
+/// Running a model: the model errors, plus what the body limit, the batcher and the model itself can answer.
+/// <see cref="ErrorCode.ClientClosedRequest"/> is left out: no client is left to read it.
+/// </summary>
+internal sealed class InferenceErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [.. ModelErrors.Codes, ErrorCode.Unsupported, ErrorCode.PayloadTooLarge, ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout];
+}
+
+internal static class ErrorSetMetadata
+{
+    /// <summary>One response per distinct status of <typeparamref name="TErrors"/>, with the protocol's error body.</summary>
+    public static void Add<TErrors>(EndpointBuilder builder, Type body, string contentType)
+        where TErrors : IErrorSet
+    {
+        foreach (int status in TErrors.Codes.Select(code => code.StatusCode()).Distinct())
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, body, [contentType]));
+        }
+    }
+}
