@@ -59,7 +59,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         };
         var busyMs = (int)Math.Clamp(options.BusyTimeout.TotalMilliseconds, 0, int.MaxValue);
-        var writer = new SqliteConnection(builder.ToString());
+        // The writer is one long-lived connection, never pooled: readers go back to the pool with query_only on, and
+        // a second storage on the same file in this process (the CLI beside a gateway, test hosts) would otherwise be
+        // handed one of them as its writer ("attempt to write a readonly database").
+        var writer = new SqliteConnection(new SqliteConnectionStringBuilder(builder.ToString()) { Pooling = false }.ToString());
         try
         {
             writer.Open();

@@ -16,6 +16,7 @@ public sealed partial class PublishCommandTests(PublishGateway fixture) : IClass
     public async Task Publish_ModelFolderTwiceWithKeyFromKeysCreate_ListedWithBothVersionsAndTheCard()
     {
         var created = await MaasCli.RunAsync("keys", "create", "--sqlite", fixture.Database, "--tenant", "acme", "--role", "admin", "--role", "app");
+        Assert.True(created.ExitCode == 0 && KeyLine().IsMatch(created.Output), created.ToString());
         string key = KeyLine().Match(created.Output).Groups[1].Value;
         string repository = _temp["repo"];
         ExampleMlp.WriteTo(repository, 1, hiddenSizes: [16]);

@@ -47,6 +47,24 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task OpenAsync_WhileAnotherStorageOnTheFileHasReadersPooled_SecondOneWrites()
+    {
+        // Readers are pooled with PRAGMA query_only = ON; a second storage in the same process (the CLI creating a key
+        // beside a running gateway, a test host) must not get one of them as its writer.
+        await using var first = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await first.Events.AppendAsync("t", [Event("a")], Ct);
+        Assert.Equal(1, (await first.Events.CountAsync("t", Ct)).Value);
+
+        var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
+        Assert.True(opened.IsSuccess, opened.ToString());
+        await using var second = opened.Value;
+        var appended = await second.Events.AppendAsync("t", [Event("b")], Ct);
+
+        Assert.True(appended.IsSuccess, appended.ToString());
+        Assert.Equal(2, (await first.Events.CountAsync("t", Ct)).Value);
+    }
+
+    [Fact]
     public async Task OpenAsync_FileWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
     {
         // A file written before keys and the market existed: the latest data schema and no security_schema_version.
