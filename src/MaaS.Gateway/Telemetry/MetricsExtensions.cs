@@ -1,17 +1,24 @@
+using MaaS.Models.Telemetry;
 using Prometheus;
 
 namespace MaaS.Gateway.Telemetry;
 
 /// <summary>
-/// Prometheus exposition at <c>/metrics</c>: the <c>MaaS.Models</c> inference instruments (see <see cref="ModelMetricsExporter"/>),
-/// prometheus-net's HTTP metrics and its process and runtime defaults.
+/// Prometheus exposition at <c>/metrics</c>: the <c>MaaS.Models</c> inference instruments (see <see cref="ModelMetricsExporter"/>;
+/// models not every caller may see are aggregated, see <see cref="ModelSeriesPolicy"/>), prometheus-net's HTTP
+/// metrics and its process and runtime defaults.
 /// </summary>
 internal static class MetricsExtensions
 {
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
         services.AddMetrics();
-        services.AddHostedService<ModelMetricsExporter>();
+        // prometheus-net's default meter adapter (started at the first scrape) would publish the model meter a second
+        // time, by model name; ModelMetricsExporter is its only exporter. Process-wide, so set before any scrape.
+        Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = instrument => instrument.Meter.Name != ModelMetrics.MeterName);
+        services.AddSingleton<ModelSeriesPolicy>();
+        services.AddSingleton<ModelMetricsExporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelMetricsExporter>());
         return services;
     }
 
@@ -19,14 +26,15 @@ internal static class MetricsExtensions
 
     public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", async (HttpContext http, CancellationToken cancellationToken) =>
+        app.MapGet("/metrics", async (HttpContext http, ModelMetricsExporter models, CancellationToken cancellationToken) =>
             {
                 http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
                 await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(http.Response.Body, cancellationToken);
+                await models.Registry.CollectAndExportAsTextAsync(http.Response.Body, cancellationToken);
             })
             .WithName("Metrics")
             .WithTags("Operations")
-            .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram, HTTP metrics.")
+            .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram (private and shared market models as model=\"private\"), HTTP metrics.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return app;
     }

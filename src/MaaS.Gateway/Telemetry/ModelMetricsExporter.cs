@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using MaaS.Models.Telemetry;
 using Prometheus;
@@ -5,10 +6,11 @@ using Prometheus;
 namespace MaaS.Gateway.Telemetry;
 
 /// <summary>
-/// Publishes the <c>MaaS.Models</c> meter as native Prometheus metrics: histograms keep their buckets (so p99 can be
-/// aggregated across replicas), counters become <c>_total</c> counters, units become name suffixes (<c>_seconds</c>).
-/// A MeterListener of our own rather than prometheus-net's generic adapter, which gives no control over names and, on
-/// this runtime, exported none of these instruments.
+/// Publishes this host's <c>MaaS.Models</c> meter as native Prometheus metrics: histograms keep their buckets (so p99
+/// can be aggregated across replicas), counters become <c>_total</c> counters, units become name suffixes
+/// (<c>_seconds</c>). Models that not every caller may see are labelled by <see cref="ModelSeriesPolicy"/>, never by
+/// name. A MeterListener of our own rather than prometheus-net's generic adapter, which gives no control over names
+/// or labels (the adapter is told to skip this meter, see <see cref="MetricsExtensions.AddGatewayTelemetry"/>).
 /// </summary>
 internal sealed class ModelMetricsExporter : IHostedService, IDisposable
 {
@@ -18,14 +20,35 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
     private static readonly double[] BatchBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 
     private readonly MeterListener _listener = new();
+    private readonly IMeterFactory _meterFactory;
+    private readonly ModelSeriesPolicy _policy;
+    private readonly IMetricFactory _metrics;
+    private readonly ConcurrentQueue<Sink> _sinks = new();
+
+    public ModelMetricsExporter(IMeterFactory meterFactory, ModelSeriesPolicy policy)
+    {
+        _meterFactory = meterFactory;
+        _policy = policy;
+        // A registry per host, not prometheus-net's static one: hosts sharing a process (tests) must not export each
+        // other's models, and each host can judge the visibility of its own models only.
+        Registry = Metrics.NewCustomRegistry();
+        _metrics = Metrics.WithCustomRegistry(Registry);
+        Registry.AddBeforeCollectCallback(RemoveHiddenSeries);
+    }
+
+    /// <summary>The per-model series; <c>/metrics</c> exports it after prometheus-net's default registry.</summary>
+    public CollectorRegistry Registry { get; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == ModelMetrics.MeterName)
+            // Meters of other hosts in the process carry the same name; the factory scope tells this host's apart.
+            if (instrument.Meter.Name == ModelMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, _meterFactory))
             {
-                listener.EnableMeasurementEvents(instrument, Sink.For(instrument));
+                var sink = Sink.For(instrument, _metrics, _policy);
+                _sinks.Enqueue(sink);
+                listener.EnableMeasurementEvents(instrument, sink);
             }
         };
         _listener.SetMeasurementEventCallback<double>((_, value, tags, state) => ((Sink)state!).Record(value, tags));
@@ -39,21 +62,32 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    /// <summary>One Prometheus metric fed by one instrument.</summary>
+    /// <summary>Before each scrape: series named after a model that is no longer public (or no longer served) go.</summary>
+    private void RemoveHiddenSeries()
+    {
+        foreach (var sink in _sinks)
+        {
+            sink.RemoveHidden();
+        }
+    }
+
+    /// <summary>One Prometheus metric fed by one instrument; its labels start with <c>model</c>, <c>version</c>.</summary>
     private sealed class Sink
     {
         private readonly string[] _labels;
+        private readonly ModelSeriesPolicy _policy;
         private readonly Histogram? _histogram;
         private readonly Counter? _counter;
 
-        private Sink(string[] labels, Histogram? histogram, Counter? counter)
+        private Sink(string[] labels, ModelSeriesPolicy policy, Histogram? histogram, Counter? counter)
         {
             _labels = labels;
+            _policy = policy;
             _histogram = histogram;
             _counter = counter;
         }
 
-        public static Sink For(Instrument instrument)
+        public static Sink For(Instrument instrument, IMetricFactory metrics, ModelSeriesPolicy policy)
         {
             string[] labels = instrument.Name.EndsWith(".requests", StringComparison.Ordinal)
                 ? ["model", "version", "outcome"]
@@ -67,10 +101,10 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
             if (instrument is Histogram<double> or Histogram<int> or Histogram<long>)
             {
                 var buckets = instrument.Unit == "s" ? DurationBuckets : BatchBuckets;
-                return new Sink(labels, Metrics.CreateHistogram(name, help, new HistogramConfiguration { LabelNames = labels, Buckets = buckets }), null);
+                return new Sink(labels, policy, metrics.CreateHistogram(name, help, new HistogramConfiguration { LabelNames = labels, Buckets = buckets }), null);
             }
 
-            return new Sink(labels, null, Metrics.CreateCounter(name + "_total", help, new CounterConfiguration { LabelNames = labels }));
+            return new Sink(labels, policy, null, metrics.CreateCounter(name + "_total", help, new CounterConfiguration { LabelNames = labels }));
         }
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -89,6 +123,13 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
                 }
             }
 
+            if (!_policy.MayNameCached(values[0]))
+            {
+                // Neither the name nor the version: a model's own sequence of versions could single it out.
+                values[0] = ModelSeriesPolicy.PrivateLabel;
+                values[1] = "";
+            }
+
             if (_histogram is not null)
             {
                 _histogram.WithLabels(values).Observe(value);
@@ -96,6 +137,30 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
             else
             {
                 _counter!.WithLabels(values).Inc(value);
+            }
+        }
+
+        public void RemoveHidden()
+        {
+            if (_histogram is not null)
+            {
+                RemoveHidden(_histogram);
+            }
+            else
+            {
+                RemoveHidden(_counter!);
+            }
+        }
+
+        private void RemoveHidden<TChild>(Collector<TChild> collector)
+            where TChild : ChildBase
+        {
+            foreach (string[] values in collector.GetAllLabelValues().ToList())
+            {
+                if (values[0] != ModelSeriesPolicy.PrivateLabel && !_policy.MayName(values[0]))
+                {
+                    collector.RemoveLabelled(values);
+                }
             }
         }
     }

@@ -21,7 +21,10 @@ public interface IModelRegistry
 
     /// <summary>
     /// Scans the repository for changes: new models and version folders are loaded fully and then published (the
-    /// default moves to the new highest version); removed folders are retired. Returns the number of changes.
+    /// default moves to the new highest version); removed folders are retired; a changed model.json reloads the model.
+    /// A model.json that turns unreadable or invalid under a model that had a good one is refused: the last good
+    /// settings and versions keep serving and <see cref="ModelInfo.ConfigError"/> says why, until the file is fixed.
+    /// Returns the number of changes.
     /// </summary>
     Task<int> PollAsync(CancellationToken cancellationToken = default);
 
@@ -40,7 +43,10 @@ public interface IModelRegistry
     /// </summary>
     Result<ModelLease> Acquire(string name, long? version = null);
 
-    /// <summary>(Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.</summary>
+    /// <summary>
+    /// (Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.
+    /// A bad model.json fails the call and, when the model had a good one, leaves it serving as it was.
+    /// </summary>
     Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Unloads every version of a model; in-flight requests finish first.</summary>

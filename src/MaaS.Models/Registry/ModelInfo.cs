@@ -18,13 +18,25 @@ public enum ModelVersionState
 
 /// <summary>A point-in-time view of one model (immutable).</summary>
 /// <param name="Name">Model name.</param>
-/// <param name="Config">model.json, or null when it could not be read.</param>
+/// <param name="Config">
+/// The model.json in effect: the last good one while <paramref name="ConfigError"/> is set, or null when none was ever valid.
+/// </param>
 /// <param name="Versions">Known versions, ascending.</param>
 /// <param name="DefaultVersion">Version served when a request names none (null when none is ready).</param>
 /// <param name="IsReady">The default version is ready.</param>
 /// <param name="Reason">Why the model is not ready, if it is not.</param>
+/// <param name="ConfigError">
+/// Why the model.json on disk is not in effect (unreadable, missing or invalid), or null when it is. With a non-null
+/// <paramref name="Config"/> the model keeps serving on its last good settings until the file is fixed.
+/// </param>
 public sealed record ModelInfo(
-    string Name, ModelConfig? Config, IReadOnlyList<ModelVersionInfo> Versions, long? DefaultVersion, bool IsReady, string? Reason)
+    string Name,
+    ModelConfig? Config,
+    IReadOnlyList<ModelVersionInfo> Versions,
+    long? DefaultVersion,
+    bool IsReady,
+    string? Reason,
+    string? ConfigError = null)
 {
     /// <summary>The version's view, or null.</summary>
     public ModelVersionInfo? FindVersion(long version) => Versions.FirstOrDefault(v => v.Version == version);

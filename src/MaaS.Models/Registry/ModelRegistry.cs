@@ -10,6 +10,8 @@ namespace MaaS.Models.Registry;
 /// <summary>The model registry over a folder repository; see <see cref="IModelRegistry"/>.</summary>
 public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, IDisposable
 {
+    private const string KeptNote = "the last good model.json stays in effect";
+
     private readonly ServingOptions _options;
     private readonly Dictionary<string, IModelLoader> _loaders;
     private readonly ModelMetrics _metrics;
@@ -129,7 +131,20 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             foreach (var disk in onDisk.Values)
             {
                 var models = _snapshot.Models;
-                if (!models.TryGetValue(disk.Name, out var slot) || slot.ConfigText != disk.ConfigText)
+                models.TryGetValue(disk.Name, out var slot);
+                if (RefuseConfig(slot, disk) is { } kept)
+                {
+                    if (!ReferenceEquals(kept, slot))
+                    {
+                        Publish(_snapshot.Models.SetItem(disk.Name, kept));
+                        changes++;
+                    }
+
+                    changes += await PollVersionsAsync(disk, kept, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (slot is null || slot.ConfigText != disk.ConfigText)
                 {
                     // New model, or model.json changed: load it whole, then swap.
                     var fresh = await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
@@ -214,7 +229,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             long? resolved = version ?? slot.ResolveDefault();
             if (resolved is not long v)
             {
-                string why = slot.ConfigError
+                string why = slot.LoadError
                     ?? (slot.Versions.Count == 0 ? "no version folders" : string.Join("; ", slot.Versions.Values.Select(s => $"version {s.Version}: {s.Reason}")));
                 return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {why}");
             }
@@ -253,6 +268,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             _snapshot.Models.TryGetValue(name, out var old);
+            if (RefuseConfig(old, disk) is { } kept)
+            {
+                Publish(_snapshot.Models.SetItem(name, kept));
+                return Result<ModelInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}': {disk.ConfigError}; {KeptNote}");
+            }
+
             var fresh = await LoadSlotAsync(disk, old?.DefaultOverride, cancellationToken).ConfigureAwait(false);
             Publish(_snapshot.Models.SetItem(name, fresh));
             if (old is not null)
@@ -325,7 +346,14 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 return Result<ModelVersionInfo>.Fail(ErrorCode.VersionNotFound, $"model '{name}' has no version folder {version}");
             }
 
-            if (!_snapshot.Models.TryGetValue(name, out var slot) || slot.ConfigText != disk.ConfigText)
+            _snapshot.Models.TryGetValue(name, out var slot);
+            if (RefuseConfig(slot, disk) is { } kept)
+            {
+                Publish(_snapshot.Models.SetItem(name, kept));
+                return Result<ModelVersionInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}' version {version}: {disk.ConfigError}; {KeptNote}");
+            }
+
+            if (slot is null || slot.ConfigText != disk.ConfigText)
             {
                 // Never loaded, or model.json changed since: a version needs the model's current settings.
                 slot = new ModelSlot(name, disk.Config, disk.ConfigText, disk.ConfigError, ModelSlot.NoVersions, slot?.DefaultOverride);
@@ -490,6 +518,29 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         return changes;
     }
 
+    /// <summary>
+    /// YARP's rule for a reload: a model.json that cannot be applied (unreadable, missing, invalid) to a model that has
+    /// a good one is refused, and the last good settings and loaded versions stay in effect with the error recorded.
+    /// Returns the slot to publish (the same instance when nothing changed), or null when the disk's model.json is to
+    /// be applied: it is valid, or the model never had a valid one (a first load fails as before).
+    /// </summary>
+    private ModelSlot? RefuseConfig(ModelSlot? slot, DiskModel disk)
+    {
+        if (disk.Config is not null || slot?.Config is null)
+        {
+            return null;
+        }
+
+        if (slot.ConfigText == disk.ConfigText && slot.ConfigError == disk.ConfigError)
+        {
+            return slot;
+        }
+
+        LogConfigRefused(_logger, disk.Name, disk.ConfigError ?? "unknown error");
+        // ConfigText becomes the refused text, so the next poll sees no change until the file is rewritten.
+        return slot with { ConfigText = disk.ConfigText, ConfigError = disk.ConfigError };
+    }
+
     private async Task<ModelSlot> LoadSlotAsync(DiskModel disk, long? defaultOverride, CancellationToken cancellationToken)
     {
         var versions = ModelSlot.NoVersions;
@@ -591,9 +642,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         long? resolved = slot.ResolveDefault();
         var target = resolved is long d ? versions.FirstOrDefault(v => v.Version == d) : null;
         string? reason = target is null
-            ? slot.ConfigError ?? (resolved is long r ? $"default version {r} is not loaded" : "no ready version")
+            ? slot.LoadError ?? (resolved is long r ? $"default version {r} is not loaded" : "no ready version")
             : target.Reason;
-        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason);
+        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError);
     }
 
     private static ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)
@@ -625,6 +676,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Model {Model} has an invalid model.json: {Reason}")]
     private static partial void LogConfigInvalid(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "Model {Model} has an invalid model.json: {Reason}; its last good model.json stays in effect")]
+    private static partial void LogConfigRefused(ILogger logger, string model, string reason);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Unloaded {Model} version {Version}")]
     private static partial void LogUnloaded(ILogger logger, string model, long? version);

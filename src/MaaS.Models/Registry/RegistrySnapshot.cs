@@ -8,7 +8,11 @@ internal sealed record RegistrySnapshot(ImmutableSortedDictionary<string, ModelS
     public static readonly RegistrySnapshot Empty = new(ImmutableSortedDictionary.Create<string, ModelSlot>(StringComparer.Ordinal));
 }
 
-/// <summary>One model in a snapshot.</summary>
+/// <summary>
+/// One model in a snapshot. <see cref="Config"/> is the model.json in effect; <see cref="ConfigText"/> and
+/// <see cref="ConfigError"/> are what was last read from disk. Both errors and a config mean a refused reload: the
+/// last good settings serve until the file is fixed.
+/// </summary>
 internal sealed record ModelSlot(
     string Name,
     ModelConfig? Config,
@@ -18,6 +22,9 @@ internal sealed record ModelSlot(
     long? DefaultOverride)
 {
     public static ImmutableSortedDictionary<long, VersionSlot> NoVersions { get; } = ImmutableSortedDictionary<long, VersionSlot>.Empty;
+
+    /// <summary>The config error when it keeps the model from serving (no model.json was ever in effect).</summary>
+    public string? LoadError => Config is null ? ConfigError : null;
 
     /// <summary>The version unversioned requests go to: the override, model.json's default, or the highest ready one.</summary>
     public long? ResolveDefault()

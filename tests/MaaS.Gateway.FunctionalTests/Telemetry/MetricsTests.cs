@@ -1,4 +1,5 @@
 using System.Net;
+using MaaS.Models.Examples;
 using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Telemetry;
@@ -26,5 +27,57 @@ public sealed class MetricsTests
         }
 
         Assert.Contains("model=\"example-mlp\"", text);
+    }
+
+    [Fact]
+    public async Task Metrics_AnonymousAfterNonPublicMarketTraffic_NoSeriesNamesThemPublicSeriesStay()
+    {
+        await using var gateway = SecureGateway.Start();
+        // prometheus-net starts its own meter adapter at the first scrape of the process: the traffic must follow one.
+        using (var first = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
+        byte[] onnx = ExampleMlp.BuildOnnx([16]);
+        string infer = SecureGateway.MlpInfer();
+        await PublishAsync(gateway, acme, onnx, "secret-churn", "private");
+        await PublishAsync(gateway, acme, onnx, "shared-churn", "tenant");
+        await PublishAsync(gateway, acme, onnx, "open-churn", "public");
+        // Public first, then private: the series it had while public must go too.
+        await PublishAsync(gateway, acme, onnx, "was-open-churn", "public");
+        foreach (string model in new[] { "secret-churn", "shared-churn", "open-churn", "was-open-churn", "example-mlp" })
+        {
+            using var response = await gateway.SendAsync(HttpMethod.Post, $"/v2/models/{model}/infer", acme, infer);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"infer {model}: {(int)response.StatusCode}");
+        }
+
+        await PublishAsync(gateway, acme, onnx, "was-open-churn", "private");
+        using (var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/was-open-churn/infer", acme, infer))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var scrape = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
+        string text = await scrape.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        foreach (string hidden in new[] { "secret-churn", "shared-churn", "was-open-churn" })
+        {
+            Assert.DoesNotContain(hidden, text);
+        }
+
+        Assert.Contains("maas_inference_requests_total{model=\"open-churn\",version=\"1\",outcome=\"success\"} 1", text);
+        Assert.Contains("maas_inference_requests_total{model=\"example-mlp\",version=\"1\",outcome=\"success\"} 1", text);
+        // Three non-public models, one request each while non-public: one series, no name, no version.
+        Assert.Contains("maas_inference_requests_total{model=\"private\",version=\"\",outcome=\"success\"} 3", text);
+        Assert.Contains("maas_inference_batch_size_count{model=\"private\",version=\"\"}", text);
+    }
+
+    private static async Task PublishAsync(SecureGateway gateway, string key, byte[] onnx, string name, string visibility)
+    {
+        var (response, body) = await gateway.PublishAsync(key, onnx, SecureGateway.MlpCard(name, visibility));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publish {name} ({visibility}): {(int)response.StatusCode} {body}");
     }
 }

@@ -40,6 +40,7 @@ internal sealed record V2ModelMetadataResponse(
 /// <param name="DynamicBatching">Whether concurrent requests are merged.</param>
 /// <param name="ExecutionProvider">ONNX Runtime execution provider in use.</param>
 /// <param name="Card">The version's card.json.</param>
+/// <param name="ConfigError">Why the model.json on disk is refused; the last good one serves meanwhile. Absent when none.</param>
 internal sealed record V2ModelParameters(
     string? Task,
     string? Description,
@@ -49,7 +50,8 @@ internal sealed record V2ModelParameters(
     [property: JsonPropertyName("max_batch_size")] int MaxBatchSize,
     [property: JsonPropertyName("dynamic_batching")] bool DynamicBatching,
     [property: JsonPropertyName("execution_provider")] string? ExecutionProvider,
-    JsonElement? Card);
+    JsonElement? Card,
+    [property: JsonPropertyName("config_error")] string? ConfigError = null);
 
 /// <summary>One model in <c>GET /v2/models</c>.</summary>
 /// <param name="Name">Model name.</param>

@@ -82,7 +82,8 @@ internal static class ModelsEndpoints
             config?.MaxBatchSize ?? 0,
             info.IsBatching,
             info.Properties.TryGetValue("execution_provider", out string? provider) ? provider : null,
-            info.Card);
+            info.Card,
+            model.ConfigError);
         IReadOnlyList<string> versions = version is null
             ? [.. model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))]
             : [V2Mapping.Text(info.Version)];
