@@ -75,6 +75,48 @@ public sealed partial class ItemIndex
     }
 
     /// <summary>
+    /// The popularity ranking (time-decayed when the build asked for it) without the excluded items, filtered: what
+    /// <see cref="Recommend"/> fills a page with when <see cref="RecommendationRequest.PopularityFallback"/> is set.
+    /// Thread-safe.
+    /// </summary>
+    public RecommendationResult Popular(PopularItemsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        {
+            return RecommendationResult.Fail(RecommendationError.InvalidCount);
+        }
+
+        var seen = ScoringWorkspace.For(ItemCount).Seen;
+        var excluded = new List<int>(request.Exclude.Count);
+        foreach (string id in request.Exclude)
+        {
+            if (Items.TryGetIndex(id, out int item))
+            {
+                seen[item] = 1;
+                excluded.Add(item);
+            }
+        }
+
+        var items = new int[request.Count];
+        var scores = new float[request.Count];
+        var sources = new RecommendationSource[request.Count];
+        int n = FillFromPopularity(new CandidateFilter(Catalog, request.Filter, seen), 0, request.Count, items, scores, sources);
+        foreach (int item in excluded)
+        {
+            seen[item] = 0;
+        }
+
+        var results = new RecommendedItem[n];
+        for (int r = 0; r < n; r++)
+        {
+            results[r] = new RecommendedItem(Items[items[r]], scores[r], RecommendationSource.Popularity, []);
+        }
+
+        return new RecommendationResult(RecommendationError.None, results);
+    }
+
+    /// <summary>
     /// The allocation-free core over internal indices: scores the history against the neighbour lists, selects the best
     /// <paramref name="count"/> (score &gt; 0) and tops up from popularity. Returns how many were written.
     /// </summary>

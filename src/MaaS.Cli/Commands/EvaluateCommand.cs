@@ -3,13 +3,21 @@ using System.Diagnostics;
 using System.Globalization;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Evaluation;
+using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Evaluation;
+using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 using Spectre.Console;
 
 namespace MaaS.Cli.Commands;
 
-/// <summary><c>maas evaluate</c>: offline ranking metrics of the item-CF engine (microsoft/recommenders' protocol).</summary>
+/// <summary>
+/// <c>maas evaluate</c>: offline ranking metrics (microsoft/recommenders' protocol) of what the API serves. Each rating
+/// is a <c>rate</c> event and is ranked by the recommendation service's own path (<see cref="ServingEvaluator"/>). That
+/// path uses the service's default settings: event weights, history limit and popularity half-life.
+/// </summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -27,15 +35,22 @@ internal static class EvaluateCommand
         var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };
         var slots = new Option<int?>("--new-item-slots") { Description = "Hybrid positions reserved for items without interactions; default the tuned one." };
         var coldShare = new Option<double>("--cold-share") { Description = "Share of items held out (cold-items).", DefaultValueFactory = _ => 0.1 };
+        var historyLimit = new Option<int>("--history-limit")
+        {
+            Description = "Most recent events per user the API reads to rank (Recommendations:HistoryLimit).",
+            DefaultValueFactory = _ => new RecommendationOptions().HistoryLimit,
+        };
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, and int8/float16 compression.")
         {
-            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare,
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit,
         };
         command.SetAction(parse => parse.GetValue(protocol) switch
         {
-            "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed)),
+            _ when parse.GetValue(historyLimit) is < 1 or > StorageLimits.MaxReadLimit => Refuse($"--history-limit must be 1..{StorageLimits.MaxReadLimit}."),
+            "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed),
+                parse.GetValue(historyLimit)),
             "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
-                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare)),
+                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit)),
             var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
         });
         return command;
@@ -47,7 +62,8 @@ internal static class EvaluateCommand
         return 2;
     }
 
-    private static int RunContent(string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share)
+    private static int RunContent(
+        string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share, int historyLimit)
     {
         string? split = FindSplit();
         string? itemsPath = itemsFile?.FullName ?? (split is null ? null : Path.Combine(split, "..", "ml-100k", "u.item"));
@@ -68,7 +84,7 @@ internal static class EvaluateCommand
 
         var catalogue = MovieLensCatalogue.Read(itemsPath);
         return protocol == "hybrid"
-            ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots)
+            ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, historyLimit)
             : HybridProtocols.RunColdItems(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, share);
     }
 
@@ -96,7 +112,7 @@ internal static class EvaluateCommand
         return true;
     }
 
-    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed)
+    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed, int historyLimit)
     {
         string? split = FindSplit();
         if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
@@ -116,7 +132,7 @@ internal static class EvaluateCommand
                     report = Tuner.Tune(trainEvents, candidates, seed: seed, k: k, progress: new Reporter(v => task.Value = v));
                 });
             PrintTrials(report!);
-            rows.Add(("tuned (validation winner)", Evaluate(trainEvents, testEvents, report!.Best.Options, k)));
+            rows.Add(("tuned (validation winner)", Evaluate(trainEvents, testEvents, report!.Best.Options, k, historyLimit)));
         }
         else
         {
@@ -130,44 +146,41 @@ internal static class EvaluateCommand
                     return 2;
                 }
 
-                rows.Add((name, Evaluate(trainEvents, testEvents, options, k)));
+                rows.Add((name, Evaluate(trainEvents, testEvents, options, k, historyLimit)));
                 if (name == "default")
                 {
                     foreach (var precision in new[] { WeightPrecision.Float16, WeightPrecision.Int8 })
                     {
-                        rows.Add(($"default, {precision}", Evaluate(trainEvents, testEvents, options with { Precision = precision }, k)));
+                        rows.Add(($"default, {precision}", Evaluate(trainEvents, testEvents, options with { Precision = precision }, k, historyLimit)));
                     }
                 }
             }
         }
 
-        PrintTable(rows, k, split is null ? null : Path.Combine(split, "sar_top10.tsv"), trainEvents, testEvents);
+        PrintTable(rows, k, historyLimit, split is null ? null : Path.Combine(split, "sar_top10.tsv"), trainEvents, testEvents);
         return 0;
     }
 
-    private static EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k)
+    private static EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit)
     {
+        var evaluator = new ServingEvaluator(new RecommendationOptions { HistoryLimit = historyLimit });
+        var trainEvents = ServingEvaluator.AsRateEvents(train);
+        var testEvents = ServingEvaluator.AsRateEvents(test);
         EvaluationReport? result = null;
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
             {
-                var build = ctx.AddTask($"Building {options.Similarity.Measure}", maxValue: 1);
-                var watch = Stopwatch.StartNew();
-                var index = ItemIndex.Build(train, options);
-                double seconds = watch.Elapsed.TotalSeconds;
-                build.Value = 1;
                 int users = test.Select(e => e.UserId).Distinct().Count();
-                var scoring = ctx.AddTask("Scoring users", maxValue: users);
-                var metrics = OfflineEvaluator.Evaluate(index, train, test, k, new Reporter(v => scoring.Value = v));
+                var scoring = ctx.AddTask($"{options.Similarity.Measure}: building, then ranking users as the API does", maxValue: users);
+                result = evaluator.Evaluate(trainEvents, testEvents, RecommendationStrategy.CollaborativeFiltering, k, options, progress: new Reporter(v => scoring.Value = v));
                 scoring.Value = users;
-                result = new EvaluationReport(metrics, seconds, index.NeighbourBytes, options);
             });
         return result!;
     }
 
     private static void PrintTrials(TuningReport report)
     {
-        var table = new Table().Title($"Validation split of train (seed {report.Seed}, {report.TrainRatio:P0} fit): best 10 of {report.Trials.Count}");
+        var table = new Table().Title($"Validation split of train (seed {report.Seed}, {report.TrainRatio:P0} fit; the library's protocol: every training item weighs 1): best 10 of {report.Trials.Count}");
         table.AddColumns("weighting", "similarity", $"nDCG", "MAP");
         foreach (var t in report.Trials.Take(10))
         {
@@ -181,9 +194,9 @@ internal static class EvaluateCommand
         AnsiConsole.Write(table);
     }
 
-    private static void PrintTable(List<(string Name, EvaluationReport Report)> rows, int k, string? sarPath, List<InteractionEvent> train, List<InteractionEvent> test)
+    private static void PrintTable(List<(string Name, EvaluationReport Report)> rows, int k, int historyLimit, string? sarPath, List<InteractionEvent> train, List<InteractionEvent> test)
     {
-        var table = new Table().Title("Test split (seen items removed)");
+        var table = new Table().Title($"Test split (seen items removed), ranked as POST /v1/recommend ranks: strategy cf, each user's {historyLimit} latest ratings as rate events, default Recommendations settings otherwise");
         table.AddColumns("model", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage", "build s", "neighbour MB");
         foreach (var (name, r) in rows)
         {

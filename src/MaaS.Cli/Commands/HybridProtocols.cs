@@ -4,29 +4,36 @@ using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Evaluation;
 using Spectre.Console;
 
 namespace MaaS.Cli.Commands;
 
 /// <summary>
-/// <c>maas evaluate --protocol hybrid | cold-items</c>: CF vs content vs hybrid on the split, and the cold-item table
-/// (a seeded 10% of items held out of training). Content features come from MovieLens <c>u.item</c>.
+/// <c>maas evaluate --protocol hybrid | cold-items</c>: CF vs content vs hybrid on the split, ranked as the API ranks
+/// (<see cref="ServingEvaluator"/>), and the cold-item table (a seeded 10% of items held out of training; the
+/// library's protocol). Content features come from MovieLens <c>u.item</c>.
 /// </summary>
 internal static class HybridProtocols
 {
-    public static int RunHybrid(List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, int? slots)
+    public static int RunHybrid(
+        List<InteractionEvent> train, List<InteractionEvent> test, List<ContentItem> catalogue, int k, bool tune, int seed, float? beta, float? alpha, int? slots, int historyLimit)
     {
         var options = ChooseBlend(train, catalogue, k, tune, seed, beta, alpha, slots);
-        var cf = ItemIndex.Build(train, IndexBuildOptions.Default);
+        var evaluator = new ServingEvaluator(new RecommendationOptions { HistoryLimit = historyLimit, HybridBeta = options.Beta, HybridContentWeight = options.ContentWeight, HybridNewItemSlots = options.NewItemSlots });
+        var trainEvents = ServingEvaluator.AsRateEvents(train);
+        var testEvents = ServingEvaluator.AsRateEvents(test);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var content = ContentIndex.Build(catalogue);
         AnsiConsole.MarkupLine($"content index: {content.ItemCount} items, {content.FeatureCount} features, {content.NeighbourCount:N0} neighbours, built in {watch.Elapsed.TotalMilliseconds:F1} ms");
-        var recommender = new HybridRecommender(cf, content, ColdItemProtocol.Counts(train), options);
-        var table = new Table().Title($"Test split (seen items removed), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
+        var table = new Table().Title($"Test split (seen items removed), ranked as POST /v1/recommend ranks ({historyLimit} latest ratings per user), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage");
-        AddRow(table, "cf", OfflineEvaluator.Evaluate(cf, train, test, k));
-        AddRow(table, "content", OfflineEvaluator.Evaluate(recommender, RecommendationStrategy.Content, train, test, k));
-        AddRow(table, "hybrid", OfflineEvaluator.Evaluate(recommender, RecommendationStrategy.Hybrid, train, test, k));
+        foreach (var (name, strategy) in new[] { ("cf", RecommendationStrategy.CollaborativeFiltering), ("content", RecommendationStrategy.Content), ("hybrid", RecommendationStrategy.Hybrid) })
+        {
+            AddRow(table, name, evaluator.Evaluate(trainEvents, testEvents, strategy, k, content: content).Metrics);
+        }
+
         AnsiConsole.Write(table);
         return 0;
     }

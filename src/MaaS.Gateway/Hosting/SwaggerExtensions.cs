@@ -16,7 +16,7 @@ internal static class SwaggerExtensions
                 Version = "v1",
                 Description = "Model-as-a-service: /v1 app API (ProblemDetails errors) and the Open Inference Protocol (KServe V2) under /v2 ({\"error\"} errors).",
             });
-            foreach (string name in new[] { "MaaS.Gateway.xml", "MaaS.Models.xml" })
+            foreach (string name in new[] { "MaaS.Gateway.xml", "MaaS.Models.xml", "MaaS.Services.xml" })
             {
                 string path = Path.Combine(AppContext.BaseDirectory, name);
                 if (File.Exists(path))

@@ -71,6 +71,53 @@ public sealed partial class HybridRecommender
     }
 
     /// <summary>
+    /// The popularity ranking of the CF index without the excluded items, filtered: what <see cref="Recommend"/> fills
+    /// a page with under the same strategy (<see cref="RecommendationStrategy.CollaborativeFiltering"/> is exactly
+    /// <see cref="ItemIndex.Popular"/>; the others judge filters by this recommender's catalogue, where the live
+    /// content metadata wins). Empty without a CF index.
+    /// </summary>
+    public RecommendationResult Popular(PopularItemsRequest request, RecommendationStrategy strategy = RecommendationStrategy.Hybrid)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (strategy == RecommendationStrategy.CollaborativeFiltering && Collaborative is not null)
+        {
+            return Collaborative.Popular(request);
+        }
+
+        if (request.Count is < 1 or > RecommendationRequest.MaxCount)
+        {
+            return RecommendationResult.Fail(RecommendationError.InvalidCount);
+        }
+
+        if (Collaborative is null)
+        {
+            return new RecommendationResult(RecommendationError.None, []);
+        }
+
+        var ws = HybridWorkspace.For(Items.Count, CfCount, ContentToUnion.Length, request.Count);
+        var excluded = new List<int>(request.Exclude.Count);
+        foreach (string id in request.Exclude)
+        {
+            if (Items.TryGetIndex(id, out int item))
+            {
+                ws.Seen[item] = 1;
+                excluded.Add(item);
+            }
+        }
+
+        var items = new int[request.Count];
+        var scores = new float[request.Count];
+        var sources = new RecommendationSource[request.Count];
+        int n = FillFromPopularity(new Candidates(new CandidateFilter(Catalog, request.Filter, ws.Seen), null, null), 0, request.Count, items, scores, sources);
+        foreach (int item in excluded)
+        {
+            ws.Seen[item] = 0;
+        }
+
+        return Results(items.AsSpan(0, n), scores, sources, null, 0);
+    }
+
+    /// <summary>
     /// The core over union indices: CF part w(i)·cf(i)/max cf, content part α·(1 − w(i))·content(i)/max content (strategy
     /// CF sets w ≡ 1, content sets w ≡ 0 and α = 1, and so does hybrid when no CF score is positive), best <paramref name="count"/> with score &gt; 0, then popularity when
     /// <paramref name="fallback"/>. <paramref name="allowed"/>, when given, restricts candidates (non-zero = allowed).

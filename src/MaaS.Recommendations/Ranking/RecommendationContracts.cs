@@ -21,7 +21,8 @@ public enum RecommendationError
 
 /// <summary>Recommend for a user history or an anonymous session.</summary>
 /// <param name="History">External ids of items the user interacted with (unknown ids are ignored and counted).</param>
-/// <param name="Count">Number of results, 1..<see cref="MaxCount"/>.</param>
+/// <param name="Count">Number of results, 1..<see cref="MaxCount"/> (a defensive bound of the engine; a service applies its
+/// own, smaller, user-facing limit before calling it).</param>
 /// <param name="Weights">Optional strength per history item (same order); default 1 each.</param>
 /// <param name="Filter">Optional restriction on kind / genres.</param>
 /// <param name="Diversity">MMR λ in [0, 1]: 1 (or null) ranks by relevance only, lower trades relevance for variety.</param>
@@ -38,9 +39,15 @@ public sealed record RecommendationRequest(
     bool ExcludeSeen = true,
     bool PopularityFallback = true)
 {
-    /// <summary>Largest accepted count.</summary>
+    /// <summary>Largest accepted count: a guard on buffer sizes, not a product limit.</summary>
     public const int MaxCount = 1000;
 }
+
+/// <summary>The most popular items, for a page that the ranked items did not fill.</summary>
+/// <param name="Exclude">External ids never returned (the history and what the page already holds); unknown ids are ignored.</param>
+/// <param name="Count">Number of results, 1..<see cref="RecommendationRequest.MaxCount"/>.</param>
+/// <param name="Filter">Optional restriction on kind / genres.</param>
+public sealed record PopularItemsRequest(IReadOnlyList<string> Exclude, int Count = 10, ItemFilter? Filter = null);
 
 /// <summary>Items similar to one item.</summary>
 /// <param name="ItemId">External id of the anchor item.</param>

@@ -133,4 +133,32 @@ public sealed class HybridRecommenderTests
 
     private static Dictionary<string, float> Sum(IReadOnlyList<string> items, string[] history, Func<string, string, float> similarity) =>
         items.ToDictionary(i => i, i => history.Sum(h => similarity(h, i)));
+
+    [Theory]
+    [InlineData(RecommendationStrategy.Hybrid)]
+    [InlineData(RecommendationStrategy.Content)]
+    [InlineData(RecommendationStrategy.CollaborativeFiltering)]
+    public void Popular_UnderEachStrategy_IsWhatRecommendFillsWithUnderIt(RecommendationStrategy strategy)
+    {
+        var hybrid = new HybridRecommender(TinyCatalogue.Build(), ContentIndex.Build(Catalogue()), ColdItemProtocol.Counts(TinyCatalogue.Events()));
+        string[] history = ["m0"];
+        var filled = hybrid.Recommend(new RecommendationRequest(history, Count: 25), strategy).Items;
+        var ranked = hybrid.Recommend(new RecommendationRequest(history, Count: 25, PopularityFallback: false), strategy).Items;
+
+        var popular = hybrid.Popular(new PopularItemsRequest([.. history, .. ranked.Select(r => r.ItemId)], 25 - ranked.Count), strategy).Items;
+
+        Assert.NotEmpty(popular);
+        Assert.Equal(filled.Select(i => i.ItemId), ranked.Concat(popular).Select(i => i.ItemId));
+    }
+
+    [Fact]
+    public void Popular_WithoutCfIndex_Empty()
+    {
+        var contentOnly = new HybridRecommender(null, ContentIndex.Build(Catalogue()), null);
+
+        var result = contentOnly.Popular(new PopularItemsRequest([], 5));
+
+        Assert.Equal(RecommendationError.None, result.Error);
+        Assert.Empty(result.Items);
+    }
 }

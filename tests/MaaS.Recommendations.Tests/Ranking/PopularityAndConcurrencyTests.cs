@@ -65,4 +65,40 @@ public sealed class PopularityAndConcurrencyTests
         Assert.Empty(result.Items);
         Assert.Equal(1, result.UnknownHistoryItems);
     }
+
+    [Fact]
+    public void Popular_HistoryAndRankedExcluded_IsExactlyWhatRecommendFillsWith()
+    {
+        var index = TinyCatalogue.Build();
+        string[] history = ["m0"];
+        var filled = index.Recommend(new RecommendationRequest(history, Count: 12)).Items;
+        var ranked = index.Recommend(new RecommendationRequest(history, Count: 12, PopularityFallback: false)).Items;
+
+        var popular = index.Popular(new PopularItemsRequest([.. history, .. ranked.Select(r => r.ItemId)], 12 - ranked.Count)).Items;
+
+        Assert.InRange(ranked.Count, 1, 11);
+        Assert.Equal(filled.Select(i => i.ItemId), ranked.Concat(popular).Select(i => i.ItemId));
+        Assert.Equal(filled.Select(i => i.Score), ranked.Concat(popular).Select(i => i.Score));
+        Assert.All(popular, p => Assert.Equal(RecommendationSource.Popularity, p.Source));
+    }
+
+    [Fact]
+    public void Popular_KindFilterAndUnknownExclusions_OnlyMatchingItems()
+    {
+        var result = TinyCatalogue.Build().Popular(new PopularItemsRequest(["no-such-item"], 5, new ItemFilter(Kind: ItemKind.Game)));
+
+        Assert.Equal(RecommendationError.None, result.Error);
+        Assert.Equal(["never-played"], result.Items.Select(i => i.ItemId));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(RecommendationRequest.MaxCount + 1)]
+    public void Popular_CountOutOfRange_RefusedAsAValue(int count)
+    {
+        var result = TinyCatalogue.Build().Popular(new PopularItemsRequest([], count));
+
+        Assert.Equal(RecommendationError.InvalidCount, result.Error);
+        Assert.Empty(result.Items);
+    }
 }

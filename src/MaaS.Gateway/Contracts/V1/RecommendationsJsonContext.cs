@@ -1,10 +1,14 @@
-using MaaS.Core;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MaaS.Core;
+using MaaS.Services.Recommendations.Contracts;
 
 namespace MaaS.Gateway.Contracts.V1;
 
-/// <summary>Source-generated JSON for the recommendation contracts (web defaults: camelCase), used by the HTTP pipeline first.</summary>
+/// <summary>
+/// Source-generated JSON for the recommendation contracts (web defaults: camelCase), used by the HTTP pipeline first.
+/// The contracts live in MaaS.Services, which takes and returns them, so a request keeps one shape end to end.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(EventBatchRequest))]
 [JsonSerializable(typeof(EventBatchResponse))]

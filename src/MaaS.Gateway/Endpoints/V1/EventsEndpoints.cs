@@ -1,8 +1,8 @@
 using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Recommendations;
-
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Events;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

@@ -1,8 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Recommendations;
-
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -59,7 +62,7 @@ internal static class ItemsEndpoints
     /// <param name="service">The recommendation service.</param>
     /// <param name="cancellationToken">Request aborted.</param>
     private static async Task<IResult> SimilarAsync(
-        string id, int? count, string? kind, string? genres, string? include, string? strategy, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
+        string id, [Range(1, RecommendationLimits.MaxCount)] int? count, string? kind, string? genres, string? include, string? strategy, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
         var outcome = await service.SimilarAsync(http.GetTenant(), id, count, kind, genres, include, strategy, cancellationToken);
         return outcome.ToResult(RecommendationsJsonContext.Default.SimilarItemsResponse);

@@ -1,9 +1,9 @@
-using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Recommendations;
-
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Index;
+using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -34,11 +34,6 @@ internal static class RecommendEndpoints
 
     private static async Task<IResult> RecommendAsync(RecommendRequest? request, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
-        if (request is null)
-        {
-            return Error.Invalid([new FieldProblem(-1, "body", "a JSON request body is required")]).ToProblem();
-        }
-
         var outcome = await service.RecommendAsync(http.GetTenant(), request, cancellationToken);
         return outcome.ToResult(RecommendationsJsonContext.Default.RecommendResponse);
     }

@@ -1,14 +1,16 @@
-using MaaS.Core;
+using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Recommendations;
-using MaaS.Storage.Abstractions;
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Events;
+using MaaS.Services.Recommendations.Users;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>Per-user analysis and privacy erasure (<c>/v1/users</c>).</summary>
-internal static partial class UsersEndpoints
+internal static class UsersEndpoints
 {
     public static IEndpointRouteBuilder MapUsersV1(this IEndpointRouteBuilder app)
     {
@@ -33,37 +35,16 @@ internal static partial class UsersEndpoints
     /// <param name="http">The request.</param>
     /// <param name="analyzer">The analyser.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    private static async Task<IResult> AnalyzeAsync(string id, int? trendDays, HttpContext http, UserAnalyzer analyzer, CancellationToken cancellationToken)
+    private static async Task<IResult> AnalyzeAsync(
+        string id, [Range(RecommendationLimits.MinTrendDays, RecommendationLimits.MaxTrendDays)] int? trendDays, HttpContext http, UserAnalyzer analyzer, CancellationToken cancellationToken)
     {
         var outcome = await analyzer.AnalyzeAsync(http.GetTenant(), id, trendDays, cancellationToken);
         return outcome.ToResult(RecommendationsJsonContext.Default.UserAnalysisResponse);
     }
 
-    private static async Task<IResult> EraseAsync(
-        string id, HttpContext http, IEventStore events, UserHistoryCache histories, TenantStates tenants, IndexRebuildService rebuild, UserIdHasher hasher,
-        ILogger<UserAnalyzer> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)
     {
-        string tenant = http.GetTenant();
-        var erased = await events.EraseUserAsync(tenant, id, cancellationToken);
-        if (!erased.TryGetValue(out var result, out var error))
-        {
-            return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid(RecommendationService.Problems(error, "id")).ToProblem()
-                : ApiErrors.Problem(ErrorCode.DependencyUnavailable, "the event store is unavailable; nothing was erased");
-        }
-
-        histories.Invalidate(tenant, id);
-        LogErased(logger, hasher.Hash(id), result.EventsDeleted);
-        if (result.EventsDeleted > 0)
-        {
-            // The similarities still carry the user's co-occurrences until the index is rebuilt without them.
-            (await tenants.GetAsync(tenant, cancellationToken)).Dirty = true;
-            rebuild.Request(tenant);
-        }
-
-        return TypedResults.NoContent();
+        var outcome = await erasure.EraseAsync(http.GetTenant(), id, cancellationToken);
+        return outcome.IsSuccess ? TypedResults.NoContent() : outcome.Error.ToProblem();
     }
-
-    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Erased user {UserHash}: {Events} events")]
-    private static partial void LogErased(ILogger logger, string userHash, long events);
 }

@@ -1,0 +1,92 @@
+using MaaS.Core;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Services.Recommendations.Catalogue;
+
+/// <summary>Catalogue upserts and reads; upserts also refresh the tenant's in-memory catalogue and merge the items into
+/// its content index (recommendable at once, before any CF rebuild). Thread-safe.</summary>
+internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants)
+{
+    public async ValueTask<Result<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
+    {
+        if (request?.Items is not { Count: > 0 } input)
+        {
+            return Error.Invalid([new FieldProblem(-1, "items", "must hold at least one item")]);
+        }
+
+        if (input.Count > StorageLimits.MaxBatchSize)
+        {
+            return new Error(ErrorCode.PayloadTooLarge, $"at most {StorageLimits.MaxBatchSize} items per batch");
+        }
+
+        var items = new CatalogItem[input.Count];
+        List<FieldProblem>? problems = null;
+        for (int i = 0; i < input.Count; i++)
+        {
+            var item = input[i];
+            void Add(string field, string reason) => (problems ??= []).Add(new FieldProblem(i, $"items[{i}].{field}", reason));
+            if (item is null)
+            {
+                Add("", "must not be null");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Id))
+            {
+                Add("id", "is required");
+            }
+
+            if (string.IsNullOrWhiteSpace(item.Title))
+            {
+                Add("title", "is required");
+            }
+
+            if (!CatalogueMapping.TryParseKind(item.Kind, out var kind))
+            {
+                Add("kind", "must be movie, song or game");
+            }
+
+            if (item.AvailableFrom is { } from && item.AvailableUntil is { } until && until < from)
+            {
+                Add("availableUntil", "must not be before availableFrom");
+            }
+
+            items[i] = new CatalogItem(item.Id ?? "", kind, item.Title ?? "", item.Genres ?? [], item.Tags ?? [], item.Text, item.AvailableFrom, item.AvailableUntil);
+        }
+
+        if (problems is not null)
+        {
+            return Error.Invalid(problems);
+        }
+
+        var written = await catalog.UpsertAsync(tenant, items, cancellationToken).ConfigureAwait(false);
+        if (!written.TryGetValue(out int count, out var error))
+        {
+            return error.Code == ErrorCode.InvalidRequest
+                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{f.Field}", f.Reason))])
+                : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
+        }
+
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        state.Upsert(items);
+        return Result<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
+    }
+
+    public async ValueTask<Result<ItemResponse>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken)
+    {
+        var read = await catalog.GetAsync(tenant, itemId, cancellationToken).ConfigureAwait(false);
+        if (read.TryGetValue(out var item, out var error))
+        {
+            return Result<ItemResponse>.Ok(CatalogueMapping.ToResponse(item));
+        }
+
+        return error.Code switch
+        {
+            ErrorCode.NotFound => new Error(ErrorCode.NotFound, "unknown item"),
+            ErrorCode.InvalidRequest => Error.Invalid(StoreProblems.For(error, "id")),
+            _ => new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable"),
+        };
+    }
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using MaaS.Recommendations;
+using MaaS.Recommendations.Content;
+using MaaS.Recommendations.Evaluation;
+using MaaS.Recommendations.Hybrid;
+using MaaS.Services.Recommendations.Events;
+using MaaS.Services.Recommendations.Index;
+using MaaS.Services.Recommendations.Serving;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Storage.Abstractions;
+using Rating = MaaS.Recommendations.Interactions.InteractionEvent;
+
+namespace MaaS.Services.Recommendations.Evaluation;
+
+/// <summary>
+/// Offline evaluation through the API's own scoring path, so <c>maas evaluate</c> and <c>POST /v1/recommend</c> rank
+/// alike on the same events and <see cref="RecommendationOptions"/>: the index is trained by <see cref="IndexTraining"/>
+/// as the rebuild trains it; each user's history is what <see cref="UserHistoryCache"/> reads (the
+/// <see cref="RecommendationOptions.HistoryLimit"/> most recent events, newest first, ties by arrival, latest first,
+/// weighed by <see cref="EventWeights"/>); <see cref="Ranker"/> ranks the page (no catalogue, no trending items:
+/// nothing is new since the build). Thread-safe.
+/// </summary>
+internal sealed class ServingEvaluator(RecommendationOptions options)
+{
+    private readonly EventWeights _weights = new(options.EventWeights);
+
+    /// <summary>The settings evaluated.</summary>
+    public RecommendationOptions Options { get; } = options;
+
+    /// <summary>Ratings (user, item, rating, unix seconds) as the API stores them: one <c>rate</c> event each, the rating
+    /// its value, ids <c>r0, r1, …</c> in file order (the arrival order).</summary>
+    public static List<InteractionEvent> AsRateEvents(IReadOnlyList<Rating> ratings)
+    {
+        var events = new List<InteractionEvent>(ratings.Count);
+        for (int i = 0; i < ratings.Count; i++)
+        {
+            var r = ratings[i];
+            events.Add(new InteractionEvent(
+                "r" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), r.UserId, r.ItemId, "rate", r.Value, DateTimeOffset.FromUnixTimeSeconds(r.Timestamp)));
+        }
+
+        return events;
+    }
+
+    /// <summary>Trains the index from events in arrival order, with the options' preset or <paramref name="preset"/>
+    /// (either with the options' popularity half-life).</summary>
+    public ItemCfModel Train(IReadOnlyList<InteractionEvent> events, IndexBuildOptions? preset = null)
+    {
+        var training = new IndexTraining(_weights);
+        foreach (var e in events)
+        {
+            training.Add(e);
+        }
+
+        var settings = preset is null ? IndexTraining.Settings(Options) : IndexTraining.WithHalfLife(preset, Options);
+        return new ItemCfModel(training.Build(settings, []), training.Stats(DateTimeOffset.UtcNow));
+    }
+
+    /// <summary>
+    /// The top <paramref name="k"/> for each of <paramref name="users"/> that has events, from <paramref name="events"/>
+    /// (arrival order) as its stored history.
+    /// </summary>
+    /// <param name="model">The trained index.</param>
+    /// <param name="content">The content index, for the content and hybrid strategies; null for none.</param>
+    /// <param name="events">Every stored event, in arrival order.</param>
+    /// <param name="users">Users to rank for.</param>
+    /// <param name="strategy">cf, content or hybrid.</param>
+    /// <param name="k">Page size.</param>
+    /// <param name="progress">Receives the number of users ranked so far.</param>
+    public Dictionary<string, IReadOnlyList<string>> Recommend(
+        ItemCfModel model, ContentIndex? content, IReadOnlyList<InteractionEvent> events, IEnumerable<string> users, RecommendationStrategy strategy, int k, IProgress<int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var engine = new HybridRecommender(model.Index, content, model.Stats.ItemEvents, Options.Blend());
+        var stored = StoredHistories(events);
+        var ranked = users.Where(stored.ContainsKey).Distinct().ToArray();
+        var pages = new IReadOnlyList<string>[ranked.Length];
+        int done = 0;
+        Parallel.For(0, ranked.Length, u =>
+        {
+            var history = History.Of(UserHistory.Aggregate(stored[ranked[u]], _weights), null, null, []);
+            var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy), CatalogueSnapshot.Empty, []);
+            pages[u] = [.. page.Select(p => p.ItemId)];
+            int now = Interlocked.Increment(ref done);
+            if (progress is not null && (now % 100 == 0 || now == ranked.Length))
+            {
+                progress.Report(now);
+            }
+        });
+
+        var byUser = new Dictionary<string, IReadOnlyList<string>>(ranked.Length, StringComparer.Ordinal);
+        for (int u = 0; u < ranked.Length; u++)
+        {
+            byUser[ranked[u]] = pages[u];
+        }
+
+        return byUser;
+    }
+
+    /// <summary>Trains on <paramref name="train"/>, ranks every user of <paramref name="test"/> and scores the pages
+    /// (coverage over the distinct training items the index knows).</summary>
+    public EvaluationReport Evaluate(
+        IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, RecommendationStrategy strategy, int k,
+        IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null)
+    {
+        var watch = Stopwatch.StartNew();
+        var model = Train(train, preset);
+        double seconds = watch.Elapsed.TotalSeconds;
+        var truth = Truth(test);
+        var pages = Recommend(model, content, train, truth.Keys, strategy, k, progress);
+        int trainItems = train.Select(e => e.ItemId).Where(id => model.Index.TryGetItemIndex(id, out _)).Distinct(StringComparer.Ordinal).Count();
+        var settings = preset is null ? IndexTraining.Settings(Options) : IndexTraining.WithHalfLife(preset, Options);
+        return new EvaluationReport(RankingEvaluator.Evaluate(truth, pages, k, trainItems), seconds, model.Index.NeighbourBytes, settings);
+    }
+
+    /// <summary>Per user, the held-out items (the relevant set).</summary>
+    public static Dictionary<string, HashSet<string>> Truth(IEnumerable<InteractionEvent> test)
+    {
+        var truth = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var e in test)
+        {
+            if (!truth.TryGetValue(e.UserId, out var items))
+            {
+                truth[e.UserId] = items = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            items.Add(e.ItemId);
+        }
+
+        return truth;
+    }
+
+    // What IEventStore.GetUserHistoryAsync answers with the options' limit: newest first, ties by arrival, latest first.
+    private Dictionary<string, List<InteractionEvent>> StoredHistories(IReadOnlyList<InteractionEvent> events)
+    {
+        var byUser = new Dictionary<string, List<InteractionEvent>>(StringComparer.Ordinal);
+        for (int i = events.Count - 1; i >= 0; i--)
+        {
+            var e = events[i];
+            if (!byUser.TryGetValue(e.UserId, out var list))
+            {
+                byUser[e.UserId] = list = [];
+            }
+
+            list.Add(e);
+        }
+
+        foreach (var (user, latestArrivalFirst) in byUser.ToList())
+        {
+            // A stable sort keeps later arrivals first among equal timestamps.
+            byUser[user] = [.. latestArrivalFirst.OrderByDescending(e => e.Timestamp).Take(Options.HistoryLimit)];
+        }
+
+        return byUser;
+    }
+}

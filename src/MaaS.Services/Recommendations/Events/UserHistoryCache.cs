@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using MaaS.Core;
+using MaaS.Storage.Abstractions;
+using MaaS.Storage.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Recommendations.Events;
+
+/// <summary>
+/// A user's aggregated history (distinct items, summed weights) in front of the event store, for the recommend hot
+/// path. Only with SQLite, where this process is the store's writer: ingestion and erasure invalidate a user's entry
+/// after the store commits and before the client is answered, so the next request reads the store again and sees the
+/// new event. A read racing an invalidation never caches its (older) result: entries are replaced by compare-exchange
+/// against the entry seen before the read. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long
+/// another writer's events (an import) can go unseen. With PostgreSQL (several replicas write) it is off and every
+/// request reads the store. Thread-safe.
+/// </summary>
+internal sealed class UserHistoryCache
+{
+    private readonly ConcurrentDictionary<(string Tenant, string User), Entry> _entries = new();
+    private readonly IEventStore _events;
+    private readonly EventWeights _weights;
+    private readonly TimeProvider _time;
+    private readonly long _ttlTicks;
+    private readonly int _limit;
+    private readonly int _maxEntries;
+
+    public UserHistoryCache(IServiceProvider services, IOptions<StorageOptions> storage, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
+    {
+        _events = services.GetRequiredService<IEventStore>();
+        _weights = weights;
+        _time = time;
+        var o = options.Value;
+        Enabled = storage.Value.Provider == StorageProvider.Sqlite && o.HistoryCacheSeconds > 0;
+        _ttlTicks = TimeSpan.FromSeconds(o.HistoryCacheSeconds).Ticks;
+        _limit = o.HistoryLimit;
+        _maxEntries = o.HistoryCacheEntries;
+    }
+
+    public bool Enabled { get; }
+
+    /// <summary>The user's recent history (at most <see cref="RecommendationOptions.HistoryLimit"/> events), aggregated per item.</summary>
+    public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
+    {
+        var key = (tenant, userId);
+        long now = _time.GetUtcNow().UtcTicks;
+        Entry? seen = null;
+        if (Enabled && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now)
+        {
+            return cached;
+        }
+
+        var read = await _events.GetUserHistoryAsync(tenant, userId, _limit, cancellationToken).ConfigureAwait(false);
+        if (!read.TryGetValue(out var list, out var error))
+        {
+            return error;
+        }
+
+        var history = UserHistory.Aggregate(list, _weights);
+        if (Enabled)
+        {
+            if (_entries.Count >= _maxEntries)
+            {
+                // Crude but bounded: tombstones go too, so an in-flight read may cache a stale answer for one TTL.
+                _entries.Clear();
+            }
+
+            var fresh = new Entry(history, now + _ttlTicks);
+            _ = seen is null ? _entries.TryAdd(key, fresh) : _entries.TryUpdate(key, fresh, seen);
+        }
+
+        return history;
+    }
+
+    /// <summary>Forgets the user's entry; call after the store committed a change of the user's events.</summary>
+    public void Invalidate(string tenant, string userId)
+    {
+        if (Enabled)
+        {
+            _entries[(tenant, userId)] = Entry.Tombstone();
+        }
+    }
+
+    /// <summary>A class, not a record: TryUpdate compares entries by reference.</summary>
+    private sealed class Entry(UserHistory? history, long expiresTicks)
+    {
+        public UserHistory? History { get; } = history;
+
+        public long ExpiresTicks { get; } = expiresTicks;
+
+        public static Entry Tombstone() => new(null, 0);
+    }
+}

@@ -1,0 +1,29 @@
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Services.Recommendations;
+
+/// <summary>
+/// The user-facing bounds of the recommendation API, in one place: the service validates requests against them (once,
+/// listing every broken rule), the contracts carry them as <c>Range</c> / <c>MaxLength</c> attributes, so the OpenAPI
+/// document shows the same numbers, and the engine below keeps only defensive argument checks.
+/// </summary>
+public static class RecommendationLimits
+{
+    /// <summary>Results per call of recommend and similar items when no count is given.</summary>
+    public const int DefaultCount = 10;
+
+    /// <summary>Most results per call of recommend and similar items.</summary>
+    public const int MaxCount = 100;
+
+    /// <summary>Most ids in a request's <c>items</c>, <c>filters.excludeIds</c> or <c>filters.genres</c>.</summary>
+    public const int MaxListLength = 1_000;
+
+    /// <summary>Most characters of a user, session or item id (the store's limit).</summary>
+    public const int MaxIdLength = StorageLimits.MaxIdLength;
+
+    /// <summary>Bounds of the MMR λ (<c>diversity</c>): 0 trades all relevance for variety, 1 ranks by relevance only.</summary>
+    public const double MinDiversity = 0, MaxDiversity = 1;
+
+    /// <summary>Bounds and default of the user analysis's trend window, in days.</summary>
+    public const int MinTrendDays = 1, MaxTrendDays = 365, DefaultTrendDays = 14;
+}

@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+using MaaS.Recommendations.Hybrid;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Recommendations;
+
+/// <summary>Recommendation service settings, bound from the <c>Recommendations</c> section.</summary>
+internal sealed class RecommendationOptions
+{
+    public const string SectionName = "Recommendations";
+
+    /// <summary>Seconds between background index rebuilds of tenants that got events since their last build; 0 turns the schedule off.</summary>
+    [Range(0, 604_800)]
+    public double RebuildIntervalSeconds { get; set; } = 300;
+
+    /// <summary>Build the default tenant's index at start when it has none (after the demo seed on a fresh data folder).</summary>
+    public bool BuildOnStart { get; set; } = true;
+
+    /// <summary>Most recent events of a user read at request time to score recommendations.</summary>
+    [Range(1, 10_000)]
+    public int HistoryLimit { get; set; } = 200;
+
+    /// <summary>
+    /// Seconds a user's history may be served from memory (SQLite only: ingestion and erasure invalidate it at once, so
+    /// this bounds only how long events written by another process, such as an import, go unseen); 0 reads the store on
+    /// every request. Ignored with PostgreSQL, where several replicas write.
+    /// </summary>
+    [Range(0, 3600)]
+    public double HistoryCacheSeconds { get; set; } = 30;
+
+    /// <summary>Most users whose history is held in memory.</summary>
+    [Range(1, 10_000_000)]
+    public int HistoryCacheEntries { get; set; } = 100_000;
+
+    /// <summary>Index versions kept on disk per tenant; older ones are unloaded and deleted after a rebuild.</summary>
+    [Range(1, 100)]
+    public int KeepVersions { get; set; } = 2;
+
+    /// <summary>Build preset: default, ease or sar-jaccard (see IndexBuildOptions).</summary>
+    [Required]
+    public string Preset { get; set; } = "default";
+
+    /// <summary>Half-life in days of the time-decayed popularity fallback; 0 counts every event the same.</summary>
+    [Range(0, 3650)]
+    public double PopularityHalfLifeDays { get; set; } = 14;
+
+    /// <summary>Weight of an event type in a user's history and in the index (<c>rate</c> uses value / 2.5 instead); unknown types weigh 1, negative weights (skip) push similar items down and are left out of the index.</summary>
+    public Dictionary<string, float> EventWeights { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["view"] = 1f,
+        ["play"] = 1.5f,
+        ["like"] = 2f,
+        ["skip"] = -1f,
+    };
+
+    /// <summary>Hybrid β in interactions: an item's CF weight is n / (n + β), n its events in the serving build (see HybridOptions).</summary>
+    [Range(0, 1_000_000)]
+    public float HybridBeta { get; set; } = HybridOptions.DefaultBeta;
+
+    /// <summary>Hybrid α: scale of the content half of the blend.</summary>
+    [Range(0.0001, 1)]
+    public float HybridContentWeight { get; set; } = HybridOptions.DefaultContentWeight;
+
+    /// <summary>Hybrid: last positions of a page reserved for catalogue items without events (0 turns it off).</summary>
+    [Range(0, 10)]
+    public int HybridNewItemSlots { get; set; } = HybridOptions.DefaultNewItemSlots;
+
+    /// <summary>Key of the keyed hash that stands for user ids in logs; empty picks a random key per process.</summary>
+    public string? LogHashKey { get; set; }
+
+    /// <summary>The hybrid blend these settings ask for.</summary>
+    public HybridOptions Blend() => new(HybridBeta, HybridContentWeight, HybridNewItemSlots);
+}
+
+/// <summary>Validates <see cref="RecommendationOptions"/> from its data annotations.</summary>
+[OptionsValidator]
+internal sealed partial class RecommendationOptionsValidator : IValidateOptions<RecommendationOptions>;

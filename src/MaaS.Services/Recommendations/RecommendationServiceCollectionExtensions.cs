@@ -1,0 +1,57 @@
+using MaaS.Models.Registry;
+using MaaS.Models.Telemetry;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Services.Recommendations.Events;
+using MaaS.Services.Recommendations.Index;
+using MaaS.Services.Recommendations.Serving;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Services.Recommendations.Users;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Recommendations;
+
+/// <summary>DI registration of the recommendation service.</summary>
+internal static class RecommendationServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the request-time services (ingestion, catalogue, recommend and similar items, user analysis and
+    /// erasure), the writable item-CF registry under the <see cref="DataDirectory"/> with its <c>itemcf</c> loader (also
+    /// added to the main model registry), and the background index rebuild. <see cref="RecommendationOptions"/> are
+    /// validated on start; bind them yourself (e.g. <c>BindConfiguration(RecommendationOptions.SectionName)</c>). The host
+    /// registers the <see cref="DataDirectory"/> and the storage (<c>AddMaaSStorage</c>) before calling this: hosted
+    /// services start in registration order, and the rebuild reads the store at start.
+    /// </summary>
+    public static IServiceCollection AddMaaSRecommendations(this IServiceCollection services, Action<RecommendationOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<RecommendationOptions>().ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new ModelMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton(sp => new EventWeights(sp.GetRequiredService<IOptions<RecommendationOptions>>().Value.EventWeights));
+        services.AddSingleton<UserIdHasher>();
+        services.AddSingleton<ItemCfModelLoader>();
+        // The main registry loads itemcf versions too (e.g. an index published into models/ by the CLI).
+        services.AddModelLoader<ItemCfModelLoader>();
+        services.AddSingleton<RecommendationModels>();
+        services.AddSingleton<CatalogueFeatures>();
+        services.AddSingleton<TenantStates>();
+        services.AddSingleton<IndexBuilder>();
+        services.AddSingleton<UserHistoryCache>();
+        services.AddSingleton<EventIngestion>();
+        services.AddSingleton<CatalogueService>();
+        services.AddSingleton<RecommendationService>();
+        services.AddSingleton<UserAnalyzer>();
+        services.AddSingleton<UserErasure>();
+        services.AddSingleton<IndexRebuildService>();
+        services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
+        return services;
+    }
+}

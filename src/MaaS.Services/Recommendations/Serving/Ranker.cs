@@ -1,0 +1,125 @@
+using MaaS.Recommendations;
+using MaaS.Recommendations.Hybrid;
+using MaaS.Recommendations.Ranking;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Services.Recommendations.Tenants;
+using StoreKind = MaaS.Storage.Abstractions.ItemKind;
+
+namespace MaaS.Services.Recommendations.Serving;
+
+/// <summary>Where a ranked item came from.</summary>
+internal enum RankedSource
+{
+    /// <summary>Scored from the CF neighbour lists.</summary>
+    Neighbours,
+
+    /// <summary>Scored mostly from content similarity.</summary>
+    Content,
+
+    /// <summary>New since the last build, ranked by its events since then.</summary>
+    Trending,
+
+    /// <summary>The index's popularity ranking, filling what nothing else could.</summary>
+    Popular,
+}
+
+/// <summary>One item of a ranked page.</summary>
+/// <param name="ItemId">Item id.</param>
+/// <param name="Score">Neighbour or blend score, events since the build (trending), or popularity; comparable within a source.</param>
+/// <param name="Source">Where it came from.</param>
+/// <param name="Because">The history items that contributed most, when explanations were asked for.</param>
+internal readonly record struct RankedItem(string ItemId, float Score, RankedSource Source, IReadOnlyList<Contribution> Because);
+
+/// <summary>What a page is ranked for.</summary>
+/// <param name="History">The request's history (stored events, given items, exclusions).</param>
+/// <param name="Count">Page size.</param>
+/// <param name="Strategy">cf, content or hybrid.</param>
+/// <param name="Kind">Only this kind, if set.</param>
+/// <param name="Genres">Only these genres (any of them), if set.</param>
+/// <param name="Diversity">MMR λ, if set.</param>
+/// <param name="Explain">Whether to name the contributing history items.</param>
+internal sealed record RankingQuery(
+    History History, int Count, RecommendationStrategy Strategy, StoreKind? Kind = null, IReadOnlyList<string>? Genres = null, float? Diversity = null, bool Explain = false);
+
+/// <summary>
+/// The one scoring path of a recommendation page, for the API and for <c>maas evaluate</c> alike. A page is assembled
+/// once, in this order: the engine's ranked items (CF neighbours, content, or their blend; no popularity fill), then
+/// items new since the last build by their events since (they have no neighbours yet, and outrank the index's stale
+/// popularity), then the engine's popularity ranking. Each part skips the history and what the page already holds.
+/// Stateless and thread-safe.
+/// </summary>
+internal static class Ranker
+{
+    /// <param name="engine">The tenant's recommender; null when the strategy needs a CF index and none is built yet
+    /// (only trending items can be offered).</param>
+    /// <param name="query">The validated query.</param>
+    /// <param name="catalogue">The catalogue the trending items are filtered by.</param>
+    /// <param name="newItemEvents">Events per item since the build (<see cref="TenantState.NewItemEvents"/>; empty offline).</param>
+    public static List<RankedItem> Rank(HybridRecommender? engine, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents)
+    {
+        var page = new List<RankedItem>(query.Count);
+        var filter = query.Kind is null && query.Genres is not { Count: > 0 } ? null : new ItemFilter(query.Kind is { } k ? CatalogueMapping.ToIndexKind(k) : null, query.Genres);
+        if (engine is not null)
+        {
+            var history = query.History;
+            var ranked = engine.Recommend(
+                new RecommendationRequest(history.Ids, query.Count, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false),
+                query.Strategy);
+            foreach (var item in Checked(ranked).Items)
+            {
+                page.Add(new RankedItem(item.ItemId, item.Score, item.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, item.Because));
+            }
+        }
+
+        AddTrending(page, query, catalogue, newItemEvents, engine?.Collaborative);
+        if (engine is not null && page.Count < query.Count)
+        {
+            var exclude = new List<string>(query.History.Ids.Count + page.Count);
+            exclude.AddRange(query.History.Ids);
+            exclude.AddRange(page.Select(p => p.ItemId));
+            foreach (var item in Checked(engine.Popular(new PopularItemsRequest(exclude, query.Count - page.Count, filter), query.Strategy)).Items)
+            {
+                page.Add(new RankedItem(item.ItemId, item.Score, RankedSource.Popular, []));
+            }
+        }
+
+        return page;
+    }
+
+    private static void AddTrending(List<RankedItem> page, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents, ItemIndex? cf)
+    {
+        int room = query.Count - page.Count;
+        if (room <= 0)
+        {
+            return;
+        }
+
+        List<KeyValuePair<string, int>>? candidates = null;
+        foreach (var pair in newItemEvents)
+        {
+            // The build that learnt the item may have loaded after these counts were taken.
+            if ((cf is null || !cf.TryGetItemIndex(pair.Key, out _))
+                && !query.History.Contains(pair.Key)
+                && !page.Exists(p => p.ItemId == pair.Key)
+                && CatalogueMapping.Passes(catalogue.Find(pair.Key), query.Kind, query.Genres))
+            {
+                (candidates ??= []).Add(pair);
+            }
+        }
+
+        if (candidates is null)
+        {
+            return;
+        }
+
+        candidates.Sort(static (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
+        for (int c = 0; c < candidates.Count && c < room; c++)
+        {
+            page.Add(new RankedItem(candidates[c].Key, candidates[c].Value, RankedSource.Trending, []));
+        }
+    }
+
+    /// <summary>The engine's own checks cannot fail on a validated query; if one does, that is a bug, not a client error.</summary>
+    private static RecommendationResult Checked(RecommendationResult result) =>
+        result.Error == RecommendationError.None ? result : throw new InvalidOperationException($"The engine refused a validated query: {result.Error}.");
+}

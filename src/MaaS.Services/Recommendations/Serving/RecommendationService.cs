@@ -1,0 +1,125 @@
+using MaaS.Core;
+using MaaS.Recommendations.Hybrid;
+using MaaS.Recommendations.Ranking;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Events;
+using MaaS.Services.Recommendations.Index;
+using MaaS.Services.Recommendations.Tenants;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Recommendations.Serving;
+
+/// <summary>
+/// Recommend and more-like-this: validates the request once (<see cref="RecommendValidation"/>), reads the user's
+/// history from the store at request time (so the latest event counts at the next request), and ranks it by the
+/// requested strategy through <see cref="Ranker"/> (cf: the tenant's current CF index; content: its content index;
+/// hybrid, the default: both blended per item, so catalogue items without events are recommendable; then items new
+/// since the last build, then popularity). Thread-safe; holds no per-user state.
+/// </summary>
+internal sealed partial class RecommendationService(
+    UserHistoryCache histories,
+    TenantStates tenants,
+    RecommendationModels models,
+    UserIdHasher hasher,
+    TimeProvider time,
+    IOptions<RecommendationOptions> options,
+    ILogger<RecommendationService> logger)
+{
+    private readonly HybridOptions _blend = options.Value.Blend();
+
+    public async ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, CancellationToken cancellationToken)
+    {
+        if (!RecommendValidation.Validate(body).TryGetValue(out var valid, out var invalid))
+        {
+            return invalid;
+        }
+
+        var request = valid.Request;
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var catalogue = state.Catalogue;
+        UserHistory? stored = null;
+        string? user = request.UserId ?? request.SessionId;
+        if (user is not null)
+        {
+            var read = await histories.GetAsync(tenant, user, cancellationToken).ConfigureAwait(false);
+            if (!read.TryGetValue(out stored, out var error))
+            {
+                return error.Code == ErrorCode.InvalidRequest
+                    ? Error.Invalid(StoreProblems.For(error, request.UserId is null ? "sessionId" : "userId"))
+                    : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
+            }
+
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                LogRecommend(logger, hasher.Hash(user), stored.Events);
+            }
+        }
+
+        var filters = request.Filters;
+        string[] unavailable = filters?.AvailableNow == true ? catalogue.UnavailableOn(Today()) : [];
+        var history = History.Of(stored, request.Items, filters?.ExcludeIds, unavailable);
+        var leased = models.Acquire(tenant);
+        using var lease = leased.IsSuccess ? leased.Value : null;
+        var model = (ItemCfModel?)lease?.Model;
+
+        // Without a CF index (a tenant's first minutes) only content can rank; cf and hybrid offer trending items alone.
+        var engine = model is null && valid.Strategy != RecommendationStrategy.Content ? null : state.Engine(model, catalogue, _blend);
+        var query = new RankingQuery(history, valid.Count, valid.Strategy, valid.Kind, filters?.Genres, request.Diversity, request.Explain);
+        var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents);
+        return new RecommendResponse(ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata), lease?.Version, history.Scored);
+    }
+
+    public async ValueTask<Result<SimilarItemsResponse>> SimilarAsync(
+        string tenant, string itemId, int? count, string? kindText, string? genresText, string? include, string? strategyText, CancellationToken cancellationToken)
+    {
+        if (!RecommendValidation.ValidateSimilar(itemId, count, kindText, genresText, include, strategyText).TryGetValue(out var valid, out var invalid))
+        {
+            return invalid;
+        }
+
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var catalogue = state.Catalogue;
+        var leased = models.Acquire(tenant);
+        if (!leased.IsSuccess && valid.Strategy != RecommendationStrategy.Content)
+        {
+            return new Error(ErrorCode.ModelNotReady, "the similarity index is not built yet; retry after POST /v1/recommendations/rebuild");
+        }
+
+        using var lease = leased.IsSuccess ? leased.Value : null;
+        var model = (ItemCfModel?)lease?.Model;
+        var filter = valid.Kind is null && valid.Genres is null ? null : new ItemFilter(valid.Kind is { } k ? CatalogueMapping.ToIndexKind(k) : null, valid.Genres);
+        var similar = state.Engine(model, catalogue, _blend).SimilarItems(new SimilarItemsRequest(itemId, valid.Count, filter), valid.Strategy);
+        bool noNeighbours = similar.Error == RecommendationError.None && similar.Items.Count == 0 && valid.Strategy != RecommendationStrategy.CollaborativeFiltering;
+        if (similar.Error == RecommendationError.UnknownItem || noNeighbours)
+        {
+            if (catalogue.Find(itemId) is not { } item)
+            {
+                return new Error(ErrorCode.NotFound, "unknown item");
+            }
+
+            if (model is null)
+            {
+                return new SimilarItemsResponse(itemId, [], null);
+            }
+
+            // No neighbours yet (catalogued after the CF build, or sharing no content feature): the most popular items
+            // of its kind and genres stand in until the next build.
+            var fallback = new ItemFilter(CatalogueMapping.ToIndexKind(valid.Kind ?? item.Kind), valid.Genres ?? (item.Genres.Count > 0 ? item.Genres : null));
+            similar = model.Index.Popular(new PopularItemsRequest([itemId], valid.Count, fallback));
+        }
+
+        if (similar.Error != RecommendationError.None)
+        {
+            throw new InvalidOperationException($"The engine refused a validated query: {similar.Error}.");
+        }
+
+        return new SimilarItemsResponse(itemId, ResultMapping.ToResponses(similar.Items, catalogue, valid.Metadata), lease?.Version);
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Recommend for user {UserHash} from {HistoryEvents} stored events")]
+    private static partial void LogRecommend(ILogger logger, string userHash, int historyEvents);
+}

@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Services.Recommendations.Tenants;
+
+/// <summary>Every tenant's <see cref="TenantState"/>, created on first use with its catalogue loaded from the store. Thread-safe.</summary>
+internal sealed class TenantStates(ICatalogStore catalog, CatalogueFeatures features)
+{
+    private readonly ConcurrentDictionary<string, TenantState> _states = new(StringComparer.Ordinal);
+
+    public ICollection<TenantState> All => _states.Values;
+
+    /// <summary>The tenant's state once its catalogue is in memory.</summary>
+    public ValueTask<TenantState> GetAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var state = _states.GetOrAdd(tenant, static (t, owner) => new TenantState(t, owner.catalog, owner.features), (catalog, features));
+        var load = state.EnsureLoadedAsync(cancellationToken);
+        return load.IsCompletedSuccessfully ? ValueTask.FromResult(state) : AwaitAsync(state, load);
+    }
+
+    private static async ValueTask<TenantState> AwaitAsync(TenantState state, ValueTask load)
+    {
+        await load.ConfigureAwait(false);
+        return state;
+    }
+}

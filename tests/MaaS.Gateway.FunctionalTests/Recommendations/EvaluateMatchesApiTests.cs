@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using System.Net;
+using MaaS.Recommendations.Evaluation;
+using MaaS.Recommendations.Hybrid;
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Evaluation;
+using MaaS.Storage.Abstractions;
+using MaaS.TestSupport;
+using MaaS.TestSupport.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.FunctionalTests.Recommendations;
+
+/// <summary>
+/// <c>maas evaluate</c> scores what the API serves: on the shared ml-100k split, with the training events in the
+/// gateway's store and the same settings, the evaluator's path and <c>POST /v1/recommend</c> give every test user the
+/// same top 10, so their nDCG@10 is one number.
+/// </summary>
+public sealed class EvaluateMatchesApiTests
+{
+    private const int K = 10;
+
+    [Fact]
+    public async Task Evaluate_SharedMovieLensSplit_SameTopTenAsRecommendEndpointForEveryTestUser()
+    {
+        string split = SharedData.Require(Path.Combine("movielens", "ml-100k-split"), "train.tsv", "test.tsv");
+        var ct = TestContext.Current.CancellationToken;
+        var train = ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(Path.Combine(split, "train.tsv")));
+        var truth = ServingEvaluator.Truth(ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(Path.Combine(split, "test.tsv"))));
+        await using var host = GatewayHost.Start(_ => { }, new Dictionary<string, string?> { ["Recommendations:BuildOnStart"] = "false" });
+        var store = host.Services.GetRequiredService<IEventStore>();
+        foreach (var batch in train.Chunk(StorageLimits.MaxBatchSize))
+        {
+            var appended = await store.AppendAsync(StorageLimits.DefaultTenant, batch, ct);
+            Assert.True(appended.IsSuccess, appended.Error?.Message);
+        }
+
+        var (rebuilt, built) = await host.PostJsonAsync("/v1/recommendations/rebuild", "");
+        Assert.True(rebuilt.StatusCode == HttpStatusCode.OK, built?.ToJsonString());
+
+        var evaluator = new ServingEvaluator(host.Services.GetRequiredService<IOptions<RecommendationOptions>>().Value);
+        var offline = evaluator.Recommend(evaluator.Train(train), null, train, truth.Keys, RecommendationStrategy.CollaborativeFiltering, K);
+        var served = new ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(offline.Keys, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (user, _) =>
+        {
+            var (response, body) = await host.PostJsonAsync("/v1/recommend", $$"""{"userId":"{{user}}","count":{{K}},"strategy":"cf"}""");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"user {user}: {(int)response.StatusCode} {body?.ToJsonString()}");
+            served[user] = RecommendationHost.Ids(body);
+        });
+
+        var differing = offline.Where(p => !p.Value.SequenceEqual(served[p.Key])).Select(p => $"{p.Key}: evaluate [{string.Join(",", p.Value)}] api [{string.Join(",", served[p.Key])}]").ToList();
+        Assert.True(differing.Count == 0, $"{differing.Count} of {offline.Count} users differ, e.g. {string.Join("; ", differing.Take(3))}");
+        var evaluated = RankingEvaluator.Evaluate(truth, offline, K);
+        var api = RankingEvaluator.Evaluate(truth, served, K);
+        TestContext.Current.TestOutputHelper?.WriteLine($"nDCG@{K}: evaluate {evaluated.Ndcg:F4}, api {api.Ndcg:F4} over {api.Users} users; MAP {evaluated.Map:F4} / {api.Map:F4}");
+        Assert.Equal(943, api.Users);
+        Assert.Equal(evaluated.Ndcg, api.Ndcg);
+        Assert.Equal(evaluated.Map, api.Map);
+    }
+}

@@ -1,0 +1,91 @@
+using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Recommendations.Events;
+using MaaS.Services.Recommendations.Index;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MaaS.Services.Tests.Recommendations;
+
+/// <summary>
+/// The recommendation service as a host registers it (<c>AddMaaSStorage</c> + <c>AddMaaSRecommendations</c>) in a
+/// plain DI container over a real SQLite file in a temp folder: no HTTP, no web host. Builds only when asked.
+/// Dispose stops it and deletes the folder.
+/// </summary>
+internal sealed class RecommendationServices : IAsyncDisposable
+{
+    public const string Tenant = "default";
+
+    private readonly ServiceProvider _provider;
+    private readonly IHostedService[] _hosted;
+    private readonly string _data;
+
+    private RecommendationServices(ServiceProvider provider, IHostedService[] hosted, string data)
+    {
+        _provider = provider;
+        _hosted = hosted;
+        _data = data;
+    }
+
+    public static async Task<RecommendationServices> StartAsync(Action<RecommendationOptions>? configure = null)
+    {
+        string data = Path.Combine(Path.GetTempPath(), "maas-services-" + Guid.NewGuid().ToString("N"));
+        var services = new ServiceCollection();
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton(new DataDirectory(data));
+        services.AddMaaSStorage(o => o.Sqlite.Path = Path.Combine(data, "maas.db"));
+        services.AddMaaSRecommendations(o =>
+        {
+            o.BuildOnStart = false;
+            o.RebuildIntervalSeconds = 0;
+            configure?.Invoke(o);
+        });
+        var provider = services.BuildServiceProvider();
+        var hosted = provider.GetServices<IHostedService>().ToArray();
+        foreach (var service in hosted)
+        {
+            await service.StartAsync(TestContext.Current.CancellationToken);
+        }
+
+        return new RecommendationServices(provider, hosted, data);
+    }
+
+    public T Get<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
+    /// <summary>Stores events through ingestion, as <c>POST /v1/events</c> does; each is (user, item, type).</summary>
+    public async Task AppendAsync(params (string User, string Item, string Type)[] events)
+    {
+        var batch = events.Select(e => new EventInput(Guid.NewGuid().ToString("N"), e.User, null, e.Item, e.Type, null, null)).ToList();
+        var appended = await Get<EventIngestion>().AppendAsync(Tenant, new EventBatchRequest(batch), TestContext.Current.CancellationToken);
+        Assert.True(appended.IsSuccess, appended.Error?.Message);
+    }
+
+    /// <summary>Rebuilds the tenant's index now, as <c>POST /v1/recommendations/rebuild</c> does.</summary>
+    public async Task<RebuildResponse> RebuildAsync()
+    {
+        var built = await Get<IndexBuilder>().BuildAsync(Tenant, TestContext.Current.CancellationToken);
+        Assert.True(built.IsSuccess, built.Error?.Message);
+        return built.Value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in _hosted.Reverse())
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        await _provider.DisposeAsync();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+}
