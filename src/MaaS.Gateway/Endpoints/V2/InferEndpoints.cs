@@ -1,7 +1,7 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
@@ -27,7 +27,7 @@ internal static class InferEndpoints
 
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
-        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
+        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
                 InferAsync(name, null, body, inference, diagnostics, ct))
             .WithName("V2Infer")
             .WithSummary("Runs inference on the model's default version.")
@@ -40,7 +40,7 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
     {
         if (!Decode(version, body.Result).TryGetValue(out var call, out var error))
         {
@@ -81,14 +81,15 @@ internal static class InferEndpoints
     }
 
     /// <summary>Everything the request asks for, or its first problem: the version, the body, the output encoding, the tensors.</summary>
-    private static Result<InferCall> Decode(string? versionText, Result<V2InferBody> read)
+    private static Result<InferCall> Decode(string? versionText, Result<V2InferHttpBody> read)
     {
         if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error)
-            || !read.TryGetValue(out var body, out error))
+            || !read.TryGetValue(out var http, out error))
         {
             return error;
         }
 
+        var body = http.Value;
         var request = body.Request;
         if (request.Inputs is not { Count: > 0 })
         {

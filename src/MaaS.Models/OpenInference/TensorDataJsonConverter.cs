@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>
 /// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats, which JSON numbers cannot
