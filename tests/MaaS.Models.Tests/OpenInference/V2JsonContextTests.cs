@@ -21,6 +21,7 @@ public sealed class V2JsonContextTests
         { new[] { long.MinValue, long.MaxValue }, "[-9223372036854775808,9223372036854775807]" },
         { new[] { -1, 7 }, "[-1,7]" },
         { new byte[] { 0, 255 }, "[0,255]" },
+        { new sbyte[] { -128, 127 }, "[-128,127]" },
         { new[] { true, false }, "[true,false]" },
         { new[] { "a", "" }, "[\"a\",\"\"]" },
         { Array.Empty<float>(), "[]" },
