@@ -5,7 +5,7 @@ namespace MaaS.Gateway.Contracts;
 /// <summary>
 /// Registers the source-generated JSON contexts of /v1 contracts with minimal APIs (camelCase web defaults). Other
 /// features add their own context the same way: <c>options.SerializerOptions.TypeInfoResolverChain.Insert(0, XJsonContext.Default)</c>.
-/// V2 endpoints pass <see cref="V2.V2JsonContext"/> explicitly (snake_case) and need no registration.
+/// V2 endpoints pass <see cref="Models.OpenInference.V2JsonContext"/> explicitly (snake_case) and need no registration.
 /// </summary>
 internal static class JsonContractsExtensions
 {

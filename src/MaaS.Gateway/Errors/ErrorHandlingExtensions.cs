@@ -1,5 +1,5 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Errors;

@@ -1,4 +1,4 @@
-using MaaS.Gateway.Contracts.V2;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace MaaS.Gateway.Errors;

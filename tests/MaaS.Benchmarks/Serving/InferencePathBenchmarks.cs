@@ -1,18 +1,15 @@
-extern alias gateway;
-
 using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
+using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
-using V2Contracts = gateway::MaaS.Gateway.Contracts.V2;
-using V2Codec = gateway::MaaS.Gateway.Endpoints.V2.V2TensorCodec;
 
 namespace MaaS.Benchmarks.Serving;
 
@@ -83,7 +80,7 @@ public class InferencePathBenchmarks
     [Benchmark]
     public int DecodeV2Json()
     {
-        var request = JsonSerializer.Deserialize(_body, V2Contracts.V2JsonContext.Default.V2InferRequest)!;
-        return V2Codec.DecodeAll(request.Inputs, [], hasBinaryPart: false).Value[0].Data.Length;
+        var request = JsonSerializer.Deserialize(_body, V2JsonContext.Default.V2InferRequest)!;
+        return V2TensorCodec.DecodeAll(request.Inputs, [], hasBinaryPart: false).Value[0].Data.Length;
     }
 }

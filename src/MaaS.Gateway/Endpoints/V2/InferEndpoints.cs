@@ -1,7 +1,6 @@
-using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
@@ -27,7 +26,7 @@ internal static class InferEndpoints
 
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
-        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
+        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
                 InferAsync(name, null, body, inference, diagnostics, ct))
             .WithName("V2Infer")
             .WithSummary("Runs inference on the model's default version.")
@@ -40,14 +39,16 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
     {
-        if (!Decode(version, body.Result).TryGetValue(out var call, out var error))
+        if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
+            || !body.Result.TryGetValue(out var read, out error)
+            || !V2InferCall.Decode(read.Value).TryGetValue(out var call, out error))
         {
             return new V2Error<InferenceErrors>(error);
         }
 
-        var result = await inference.InferAsync(name, call.Version, call.Request, cancellationToken);
+        var result = await inference.InferAsync(name, versionNumber, call.Request, cancellationToken);
         diagnostics.Set("Model", name);
         if (!result.TryGetValue(out var response, out error))
         {
@@ -60,66 +61,7 @@ internal static class InferEndpoints
         diagnostics.Set("BatchSize", timings.BatchSize);
         diagnostics.Set("QueueMs", timings.Queue.TotalMilliseconds);
         diagnostics.Set("ComputeMs", timings.Compute.TotalMilliseconds);
-        var written = new V2InferOutput[response.Outputs.Count];
-        List<Array>? blobs = null;
-        for (int i = 0; i < written.Length; i++)
-        {
-            var o = response.Outputs[i];
-            if (call.Encoding.IsBinary(o.Name))
-            {
-                (blobs ??= []).Add(o.Data);
-                written[i] = new V2InferOutput(o.Name, o.DataType.ToProtocolName(), o.Shape, null, new V2OutputParameters(V2BinaryTensors.EncodedSize(o.Data)));
-            }
-            else
-            {
-                written[i] = new V2InferOutput(o.Name, o.DataType.ToProtocolName(), o.Shape, o.Data);
-            }
-        }
-
-        var answer = new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), call.Id, written);
+        var answer = call.Encode(response, out var blobs);
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
-
-    /// <summary>Everything the request asks for, or its first problem: the version, the body, the output encoding, the tensors.</summary>
-    private static Result<InferCall> Decode(string? versionText, Result<V2InferBody> read)
-    {
-        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error)
-            || !read.TryGetValue(out var body, out error))
-        {
-            return error;
-        }
-
-        var request = body.Request;
-        if (request.Inputs is not { Count: > 0 })
-        {
-            return V2Mapping.Invalid("the request needs at least one input");
-        }
-
-        if (!V2OutputEncoding.Parse(request).TryGetValue(out var encoding, out error)
-            || !V2TensorCodec.DecodeAll(request.Inputs, body.Binary.Span, body.HasBinaryPart).TryGetValue(out var inputs, out error))
-        {
-            return error;
-        }
-
-        return new InferCall(version, new InferenceRequest(inputs, OutputNames(request.Outputs)), encoding, request.Id);
-    }
-
-    private static string[]? OutputNames(List<V2RequestedOutput>? outputs)
-    {
-        if (outputs is null)
-        {
-            return null;
-        }
-
-        var names = new string[outputs.Count];
-        for (int i = 0; i < names.Length; i++)
-        {
-            names[i] = outputs[i].Name;
-        }
-
-        return names;
-    }
-
-    /// <summary>A decoded infer request: what the model runs, and how its outputs are written back.</summary>
-    private readonly record struct InferCall(long? Version, InferenceRequest Request, V2OutputEncoding Encoding, string? Id);
 }

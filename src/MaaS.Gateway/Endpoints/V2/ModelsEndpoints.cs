@@ -1,7 +1,7 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
 using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 

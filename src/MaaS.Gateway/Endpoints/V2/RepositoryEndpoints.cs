@@ -1,6 +1,6 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
+using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -41,14 +41,14 @@ internal static class RepositoryEndpoints
         return v2;
     }
 
-    private static Results<V2Json<V2RepositoryIndexEntry[]>, V2Error<RequestErrors>> GetIndex(Body<V2RepositoryIndexRequest> body, IModelRegistry registry)
+    private static Results<V2Json<V2RepositoryIndexEntry[]>, V2Error<RequestErrors>> GetIndex(Body<V2RepositoryIndexHttpBody> body, IModelRegistry registry)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
+        if (!body.Result.TryGetValue(out var read, out var error))
         {
             return new V2Error<RequestErrors>(error);
         }
 
-        bool readyOnly = request.Ready == true;
+        bool readyOnly = read.Value.Ready == true;
         var entries = registry.GetIndex()
             .Where(e => !readyOnly || e.State == ModelVersionState.Ready)
             .Select(e => new V2RepositoryIndexEntry(
@@ -61,13 +61,14 @@ internal static class RepositoryEndpoints
     }
 
     private static async Task<Results<Ok, V2Error<ModelErrors>>> SetDefaultAsync(
-        string name, Body<V2SetDefaultVersionRequest> body, IModelRegistry registry, CancellationToken cancellationToken)
+        string name, Body<V2SetDefaultVersionHttpBody> body, IModelRegistry registry, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
+        if (!body.Result.TryGetValue(out var read, out var error))
         {
             return new V2Error<ModelErrors>(error);
         }
 
+        var request = read.Value;
         if (request.Version is <= 0)
         {
             return new V2Error<ModelErrors>(ErrorCode.InvalidRequest, "version must be a positive integer or null");

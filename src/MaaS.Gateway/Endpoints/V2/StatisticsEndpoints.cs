@@ -1,6 +1,6 @@
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Gateway.Errors;
+using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
-using MaaS.Gateway.Contracts.V2;
+using MaaS.Models.OpenInference;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>
-/// A /v2 answer written with the protocol's snake_case JSON (<see cref="Contracts.V2.V2JsonContext"/>), which the
+/// A /v2 answer written with the protocol's snake_case JSON (<see cref="Models.OpenInference.V2JsonContext"/>), which the
 /// framework's <c>Ok&lt;T&gt;</c> (camelCase options) cannot write; documented in OpenAPI as the 200 response.
 /// </summary>
 /// <typeparam name="T">The answer's contract.</typeparam>

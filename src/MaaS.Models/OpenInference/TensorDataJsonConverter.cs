@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>
 /// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats, which JSON numbers cannot
@@ -47,7 +47,8 @@ internal sealed class TensorDataJsonConverter : JsonConverter<Array>
             case int[] a:
                 foreach (int x in a) { writer.WriteNumberValue(x); }
                 break;
-            case byte[] a:
+            // The exact type: the runtime lets an sbyte[] pass a type test for byte[], which would write INT8 unsigned.
+            case byte[] a when a.GetType() == typeof(byte[]):
                 foreach (byte x in a) { writer.WriteNumberValue(x); }
                 break;
             case sbyte[] a:

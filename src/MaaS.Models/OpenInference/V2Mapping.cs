@@ -1,10 +1,9 @@
 using MaaS.Core;
 using System.Globalization;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 
-namespace MaaS.Gateway.Endpoints.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Shared conversions between registry views and protocol contracts.</summary>
 internal static class V2Mapping

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Server metadata (<c>GET /v2</c>).</summary>
 /// <param name="Name">Server name.</param>

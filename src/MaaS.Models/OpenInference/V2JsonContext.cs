@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Source-generated JSON for the Open Inference Protocol: snake_case names, nulls omitted.</summary>
 [JsonSourceGenerationOptions(

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 using MaaS.Models.Inference;
 
-namespace MaaS.Gateway.Endpoints.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>
 /// Turns protocol tensors into typed <see cref="InferTensor"/>s, or the first problem as an InvalidRequest: JSON <c>data</c>,

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Statistics response (Triton statistics extension).</summary>
 /// <param name="ModelStats">One entry per loaded model version.</param>

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using MaaS.Core;
-using MaaS.Gateway.Contracts.V2;
 
-namespace MaaS.Gateway.Endpoints.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>
 /// Which outputs go back as binary (binary tensor data extension): every output when the request parameter

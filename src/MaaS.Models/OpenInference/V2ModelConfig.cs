@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Model configuration (<c>GET /v2/models/{name}/config</c>), in the shape of Triton's model configuration.</summary>
 /// <param name="Name">Model name.</param>

@@ -7,7 +7,7 @@ using System.Text.Unicode;
 using MaaS.Core;
 using MaaS.Models.Inference;
 
-namespace MaaS.Gateway.Endpoints.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>
 /// Triton's binary tensor data encoding: fixed-size elements little-endian in row-major order (BOOL one byte, 0 or 1),

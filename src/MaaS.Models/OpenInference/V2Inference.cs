@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MaaS.Gateway.Contracts.V2;
+namespace MaaS.Models.OpenInference;
 
 /// <summary>Inference request (<c>POST /v2/models/{name}[/versions/{v}]/infer</c>).</summary>
 internal sealed record V2InferRequest

@@ -1,0 +1,73 @@
+using MaaS.Core;
+using MaaS.Models.OpenInference;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace MaaS.Gateway.Endpoints.V2;
+
+/// <summary>Reads an infer request's HTTP body into the protocol's <see cref="V2InferBody"/>.</summary>
+/// <param name="Value">The body.</param>
+internal readonly record struct V2InferHttpBody(V2InferBody Value) : IRequestBody<V2InferHttpBody>
+{
+    // The body is read as JSON whatever its Content-Type, as Triton does: "*/*" keeps routing from answering 415 for
+    // curl's form default, no Content-Type at all, or octet-stream, while the JSON body is still documented.
+    public static AcceptsMetadata Accepts => JsonBody.Accepts<V2InferRequest>("application/json", "*/*");
+
+    /// <summary>
+    /// Reads the body whatever its Content-Type. Without <see cref="V2InferBody.HeaderLengthHeader"/> it is all JSON and
+    /// is streamed into the parser; with it, the body is read whole (bounded by the server's request body limit) and split.
+    /// </summary>
+    public static async ValueTask<Result<V2InferHttpBody>> ReadAsync(HttpRequest request)
+    {
+        var header = request.Headers[V2InferBody.HeaderLengthHeader];
+        if (header.Count == 0)
+        {
+            var json = await JsonBody.ReadAsync(request, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
+            return json.TryGetValue(out var parsed, out var error) ? new V2InferHttpBody(V2InferBody.Json(parsed)) : error;
+        }
+
+        if (!V2InferBody.ParseJsonLength(header.ToString()).TryGetValue(out long declared, out var badHeader))
+        {
+            return badHeader;
+        }
+
+        var whole = await ReadWholeAsync(request);
+        if (!whole.TryGetValue(out byte[]? body, out var tooLarge))
+        {
+            return tooLarge;
+        }
+
+        if (!V2InferBody.CheckJsonLength(declared, body.Length).TryGetValue(out int jsonLength, out var tooLong))
+        {
+            return tooLong;
+        }
+
+        var head = JsonBody.Parse(body.AsSpan(0, jsonLength), V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
+        return head.TryGetValue(out var headRequest, out var invalid)
+            ? new V2InferHttpBody(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)))
+            : invalid;
+    }
+
+    private static async ValueTask<Result<byte[]>> ReadWholeAsync(HttpRequest request)
+    {
+        long limit = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? Array.MaxLength;
+        limit = Math.Min(limit, Array.MaxLength);
+        if (request.ContentLength is long length)
+        {
+            // Checked before allocating: Kestrel would refuse the read anyway, but only after the buffer exists.
+            if (length > limit)
+            {
+                return Result<byte[]>.Fail(ErrorCode.PayloadTooLarge, $"the request body is {length} bytes; at most {limit} are accepted");
+            }
+
+            var buffer = new byte[length];
+            await request.Body.ReadExactlyAsync(buffer, request.HttpContext.RequestAborted);
+            return buffer;
+        }
+
+        // Chunked: Kestrel enforces the limit while reading (a BadHttpRequestException, answered as 413).
+        using var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, request.HttpContext.RequestAborted);
+        return copy.ToArray();
+    }
+}

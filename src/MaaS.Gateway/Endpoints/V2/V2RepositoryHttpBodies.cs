@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+using MaaS.Core;
+using MaaS.Models.OpenInference;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace MaaS.Gateway.Endpoints.V2;
+
+/// <summary>Reads <c>POST /v2/repository/index</c>'s optional body into <see cref="V2RepositoryIndexRequest"/>.</summary>
+/// <param name="Value">The request.</param>
+internal readonly record struct V2RepositoryIndexHttpBody(V2RepositoryIndexRequest Value) : IRequestBody<V2RepositoryIndexHttpBody>
+{
+    private static readonly V2RepositoryIndexRequest All = new(Ready: null);
+
+    public static AcceptsMetadata Accepts => JsonBody.Accepts<V2RepositoryIndexRequest>("application/json", "*/*");
+
+    // Triton's clients often send no body at all.
+    public static ValueTask<Result<V2RepositoryIndexHttpBody>> ReadAsync(HttpRequest request) =>
+        request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
+            ? ReadJsonAsync(request)
+            : ValueTask.FromResult<Result<V2RepositoryIndexHttpBody>>(new V2RepositoryIndexHttpBody(All));
+
+    // Pooled like JsonBody.ReadAsync, so wrapping its result adds no allocation when the read goes async.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<Result<V2RepositoryIndexHttpBody>> ReadJsonAsync(HttpRequest request) =>
+        (await JsonBody.ReadAsync(request, V2JsonContext.Web.V2RepositoryIndexRequest, whenNull: All)).TryGetValue(out var value, out var error)
+            ? new V2RepositoryIndexHttpBody(value)
+            : error;
+}
+
+/// <summary>Reads <c>POST /v2/repository/models/{name}/default</c>'s body into <see cref="V2SetDefaultVersionRequest"/>.</summary>
+/// <param name="Value">The request.</param>
+internal readonly record struct V2SetDefaultVersionHttpBody(V2SetDefaultVersionRequest Value) : IRequestBody<V2SetDefaultVersionHttpBody>
+{
+    private static readonly V2SetDefaultVersionRequest Unpin = new(Version: null);
+
+    public static AcceptsMetadata Accepts => JsonBody.Accepts<V2SetDefaultVersionRequest>("application/json", "*/*");
+
+    // A null body unpins, as {"version": null} does. Pooled like JsonBody.ReadAsync, for the same reason as above.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public static async ValueTask<Result<V2SetDefaultVersionHttpBody>> ReadAsync(HttpRequest request) =>
+        (await JsonBody.ReadAsync(request, V2JsonContext.Web.V2SetDefaultVersionRequest, whenNull: Unpin)).TryGetValue(out var value, out var error)
+            ? new V2SetDefaultVersionHttpBody(value)
+            : error;
+}
