@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MaaS.Core;
+using MaaS.Gateway.Errors;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints;
@@ -42,6 +44,35 @@ internal static class JsonBody
 {
     /// <summary>Routing and OpenAPI metadata for a JSON body of type <typeparamref name="T"/>.</summary>
     public static AcceptsMetadata Accepts<T>(params string[] contentTypes) => new(contentTypes, typeof(T));
+
+    /// <summary>Routing and OpenAPI metadata for an optional JSON body of type <typeparamref name="T"/>, read by <see cref="ReadOptionalAsync"/>.</summary>
+    public static AcceptsMetadata AcceptsOptional<T>() => new(["application/json"], typeof(T), isOptional: true);
+
+    /// <summary>
+    /// Reads an optional JSON body as minimal API binding read one, for endpoints whose answers predate <see cref="Body{T}"/>:
+    /// no body, or <c>null</c>, is <paramref name="whenAbsent"/>, and JSON that does not parse is worded as the
+    /// framework's binding failures are (<see cref="BadRequests.NotJson"/>).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="type">The contract's JSON metadata.</param>
+    /// <param name="whenAbsent">The value, or the error, of a request without a body.</param>
+    public static async ValueTask<Result<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> type, Result<T> whenAbsent)
+        where T : class
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return whenAbsent;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted) is { } body ? body : whenAbsent;
+        }
+        catch (JsonException e)
+        {
+            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
+        }
+    }
 
     /// <summary>Streams the body into the parser.</summary>
     /// <param name="request">The request.</param>

@@ -23,7 +23,10 @@ internal static class BadRequests
     public static string Describe(BadHttpRequestException exception) => exception switch
     {
         { StatusCode: StatusCodes.Status413PayloadTooLarge } => "the request body is larger than the server accepts",
-        { InnerException: JsonException json } => $"the request body is not valid JSON for this endpoint: {json.Message}",
+        { InnerException: JsonException json } => NotJson(json),
         _ => exception.Message,
     };
+
+    /// <summary>What is wrong with a body that is not JSON of the endpoint's contract: the reader's message (token, path, position).</summary>
+    public static string NotJson(JsonException exception) => $"the request body is not valid JSON for this endpoint: {exception.Message}";
 }

@@ -42,6 +42,41 @@ internal sealed class InferenceErrors : IErrorSet
         [.. ModelErrors.Codes, ErrorCode.Unsupported, ErrorCode.PayloadTooLarge, ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout];
 }
 
+/// <summary>Model discovery by name: the model is unknown or invisible to the caller's tenant.</summary>
+internal sealed class DiscoveryErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound];
+}
+
+/// <summary>Publishing a model: a bad card or file, a name another tenant holds, an upload over the limit, an unavailable store.</summary>
+internal sealed class PublishErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.Conflict, ErrorCode.PayloadTooLarge, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>
+/// Acting on a published model as its owner (share, unshare, delete): a bad request or a bundled model, another
+/// tenant's model, a model the tenant cannot see, an unavailable store.
+/// </summary>
+internal sealed class MarketModelErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.Unsupported, ErrorCode.Forbidden, ErrorCode.ModelNotFound, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Creating or listing keys: broken rules, another tenant's keys, an unavailable store.</summary>
+internal sealed class KeyErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.Forbidden, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Revoking a key: no such key in the tenant, an unavailable store.</summary>
+internal sealed class KeyRevokeErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}
+
 internal static class ErrorSetMetadata
 {
     /// <summary>One response per distinct status of <typeparamref name="TErrors"/>, with the protocol's error body.</summary>

@@ -1,4 +1,6 @@
+using MaaS.Gateway.Endpoints;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace MaaS.Gateway.Hosting;
 
@@ -28,6 +30,7 @@ internal static class SwaggerExtensions
             // Tensor data is a flat JSON array of numbers, booleans or strings.
             options.MapType<Array>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });
             options.SupportNonNullableReferenceTypes();
+            options.OperationFilter<MultipartFormFilter>();
         });
         return services;
     }
@@ -41,5 +44,36 @@ internal static class SwaggerExtensions
             options.DocumentTitle = "MaaS gateway";
         });
         return app;
+    }
+}
+
+/// <summary>Writes the request body of endpoints carrying <see cref="MultipartFormMetadata"/> as <c>multipart/form-data</c>.</summary>
+internal sealed class MultipartFormFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<MultipartFormMetadata>().LastOrDefault() is not { } form)
+        {
+            return;
+        }
+
+        var schema = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Properties = form.Parts.ToDictionary(
+                part => part.Name,
+                IOpenApiSchema (part) => new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Format = part.IsFile ? "binary" : null,
+                    Description = part.Description,
+                }),
+            Required = form.Parts.Select(part => part.Name).ToHashSet(),
+        };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, IOpenApiMediaType> { ["multipart/form-data"] = new OpenApiMediaType { Schema = schema } },
+        };
     }
 }

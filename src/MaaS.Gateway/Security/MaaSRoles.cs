@@ -3,22 +3,30 @@ using MaaS.Storage.Abstractions;
 namespace MaaS.Gateway.Security;
 
 /// <summary>
-/// Authorization policies. Every endpoint needs an <b>app</b> key unless it says otherwise (the fallback policy, so
-/// endpoints added later are protected by default). An endpoint opts in to another level with
-/// <c>.RequireAuthorization(MaaSPolicies.Admin)</c> (admin key), <c>.RequireAuthorization(MaaSPolicies.AnyKey)</c>
-/// (app or admin) or <c>.AllowAnonymous()</c> (no key: health, docs). Endpoints whose code cannot carry metadata
-/// (the Open Inference Protocol, /metrics) get their level from <see cref="RouteAccessTable"/>.
+/// Authorization policies, registered by <see cref="SecurityExtensions.AddGatewaySecurity"/>. Every endpoint or route
+/// group declares one with <c>.RequireAuthorization(MaaSPolicies.X)</c>, or <c>.AllowAnonymous()</c>; an endpoint that
+/// declares nothing, and a path that matches no endpoint, falls to the fallback policy, which is <see cref="App"/>.
 /// </summary>
 public static class MaaSPolicies
 {
-    /// <summary>A key with the app role: inference, events, recommendations.</summary>
+    /// <summary>A key with the app role: inference, events, recommendations, text.</summary>
     public const string App = "maas:app";
 
-    /// <summary>A key with the admin role: publish/load/unload/delete models, manage keys.</summary>
+    /// <summary>A key with the admin role: publish/share/delete models, manage keys, the model repository, index rebuilds.</summary>
     public const string Admin = "maas:admin";
 
-    /// <summary>Any valid key (discovery, metadata).</summary>
+    /// <summary>Any valid key (discovery).</summary>
     public const string AnyKey = "maas:any";
+
+    /// <summary>
+    /// An admin of the tenant that owns the model named by the route's <c>{name}</c>. A model the caller cannot see
+    /// passes, so the endpoint answers 404 as for an unknown model and the model stays invisible; an unknown name
+    /// counts as the operator's (a repository load reads it from disk as a bundled model).
+    /// </summary>
+    public const string ModelOwner = "maas:model-owner";
+
+    /// <summary>No key when <see cref="AuthOptions.AnonymousMetrics"/> is set (Prometheus scrapes), else <see cref="Admin"/>.</summary>
+    public const string Metrics = "maas:metrics";
 }
 
 /// <summary>Claim types the API key handler issues.</summary>

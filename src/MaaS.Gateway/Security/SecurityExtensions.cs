@@ -1,4 +1,5 @@
 using MaaS.Services.Market;
+using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -23,13 +24,7 @@ internal static partial class SecurityExtensions
         services.AddSingleton<ApiKeyResolver>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddSingleton<IAuthorizationHandler, RouteAccessHandler>();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(MaaSPolicies.App, p => p.RequireAuthenticatedUser().RequireRole(Storage.Abstractions.ApiKeyRules.AppRole))
-            .AddPolicy(MaaSPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(Storage.Abstractions.ApiKeyRules.AdminRole))
-            .AddPolicy(MaaSPolicies.AnyKey, p => p.RequireAuthenticatedUser())
-            // Endpoints that declare nothing: the level RouteAccessTable gives them (an app key unless listed).
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new RouteAccessRequirement()).Build());
+        services.AddGatewayAuthorization();
 
         services.AddGatewayRateLimiting();
         services.AddGatewayHardening();
@@ -44,6 +39,28 @@ internal static partial class SecurityExtensions
         services.AddModelMarket();
         services.AddHostedService<SecurityStartupCheck>();
         return builder;
+    }
+
+    /// <summary>
+    /// The policies of <see cref="MaaSPolicies"/>, and the fallback (an app key) for an endpoint that declares none and
+    /// for paths that match no endpoint.
+    /// </summary>
+    private static void AddGatewayAuthorization(this IServiceCollection services)
+    {
+        var app = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(ApiKeyRules.AppRole).Build();
+        var admin = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireRole(ApiKeyRules.AdminRole).Build();
+        services.AddSingleton<IAuthorizationHandler, ModelOwnerHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(MaaSPolicies.App, app)
+            .AddPolicy(MaaSPolicies.Admin, admin)
+            .AddPolicy(MaaSPolicies.AnyKey, p => p.RequireAuthenticatedUser())
+            .AddPolicy(MaaSPolicies.ModelOwner, p => p.Combine(admin).AddRequirements(new ModelOwnerRequirement()))
+            .SetFallbackPolicy(app);
+        // The metrics policy follows a setting, so it is built from the bound options rather than at registration.
+        services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
+            authorization.AddPolicy(MaaSPolicies.Metrics, auth.Value.AnonymousMetrics
+                ? new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build()
+                : admin));
     }
 
     /// <summary>

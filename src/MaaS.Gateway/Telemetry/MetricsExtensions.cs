@@ -1,3 +1,4 @@
+using MaaS.Gateway.Security;
 using MaaS.Models.Telemetry;
 using Prometheus;
 
@@ -32,6 +33,7 @@ internal static class MetricsExtensions
                 await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(http.Response.Body, cancellationToken);
                 await models.Registry.CollectAndExportAsTextAsync(http.Response.Body, cancellationToken);
             })
+            .RequireAuthorization(MaaSPolicies.Metrics)
             .WithName("Metrics")
             .WithTags("Operations")
             .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram (private and shared market models as model=\"private\"), HTTP metrics.")

@@ -46,4 +46,28 @@ public sealed class SwaggerTests
         Assert.NotNull(body["components"]!["schemas"]!["V2InferRequest"]);
         Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
     }
+
+    [Fact]
+    public async Task SwaggerJson_PublishAndKeys_BodiesAndStatusesFromTheSignatures()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+
+        var (_, body) = await host.GetJsonAsync("/swagger/v1/swagger.json");
+
+        var publish = body!["paths"]!["/v1/models"]!["post"]!;
+        var form = publish["requestBody"]?["content"]?["multipart/form-data"]?["schema"];
+        Assert.True(form is not null, $"publish must document a multipart body: {publish["requestBody"]}");
+        Assert.Equal("binary", form["properties"]!["model"]!["format"]!.GetValue<string>());
+        Assert.NotNull(form["properties"]!["card"]);
+        Assert.Equal(["card", "model"], form["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
+        Assert.Equal(["201", "400", "409", "413", "503"], Statuses(publish));
+        var createKey = body["paths"]!["/v1/keys"]!["post"]!;
+        Assert.NotNull(createKey["requestBody"]?["content"]?["application/json"]?["schema"]);
+        Assert.Equal(["201", "400", "403", "503"], Statuses(createKey));
+        Assert.Equal(["204", "400", "403", "404", "503"], Statuses(body["paths"]!["/v1/models/{name}"]!["delete"]!));
+        Assert.Equal(["200", "404"], Statuses(body["paths"]!["/v1/models/{name}"]!["get"]!));
+    }
+
+    private static string[] Statuses(System.Text.Json.Nodes.JsonNode operation) =>
+        [.. operation["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal)];
 }

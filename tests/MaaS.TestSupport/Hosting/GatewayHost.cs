@@ -42,7 +42,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public static GatewayHost Start(Action<TestRepository> setup, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts the gateway; <paramref name="services"/> adds to its services (a startup filter, say) after Program's own.</summary>
+    public static GatewayHost Start(Action<TestRepository> setup, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var repository = new TestRepository();
         setup(repository);
@@ -61,7 +62,7 @@ public sealed class GatewayHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all);
+        var factory = new Factory(all, services);
         // Listen(…, 0) rather than UseKestrel(0): the latter rewrites the server addresses after Build, which races the
         // minimal-hosting start ("Addresses cannot be modified after the server has started").
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -128,7 +129,7 @@ public sealed class GatewayHost : IAsyncDisposable
         }
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -138,6 +139,10 @@ public sealed class GatewayHost : IAsyncDisposable
             }
 
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Models;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.TestSupport.Hosting;
 
@@ -28,7 +29,7 @@ public sealed class SecureGateway : IAsyncDisposable
 
     public TestRepository Repository => Host.Repository;
 
-    public static SecureGateway Start(Action<TestRepository>? setup = null, IDictionary<string, string?>? settings = null)
+    public static SecureGateway Start(Action<TestRepository>? setup = null, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         string data = Directory.CreateTempSubdirectory("maas-auth-").FullName;
         var all = new Dictionary<string, string?>
@@ -43,7 +44,7 @@ public sealed class SecureGateway : IAsyncDisposable
             all[k] = v;
         }
 
-        var host = GatewayHost.Start(setup ?? (r => r.WithExampleMlp()), all);
+        var host = GatewayHost.Start(setup ?? (r => r.WithExampleMlp()), all, services);
         return new SecureGateway(host, data);
     }
 

@@ -1,3 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MaaS.Core;
+using MaaS.Gateway.Endpoints;
+using Microsoft.AspNetCore.Http.Metadata;
+
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>
@@ -36,10 +42,22 @@ internal sealed record PublishResponse(string Name, long Version, string Owner, 
 
 /// <summary>Body of <c>POST /v1/models/{name}/shares</c>.</summary>
 /// <param name="Tenant">Tenant to share the model with.</param>
-internal sealed record ShareRequest(string? Tenant);
+internal sealed record ShareRequest(string? Tenant) : IRequestBody<ShareRequest>
+{
+    static AcceptsMetadata IRequestBody<ShareRequest>.Accepts => JsonBody.AcceptsOptional<ShareRequest>();
+
+    // No body reads as no tenant, which the endpoint refuses in its own words.
+    static ValueTask<Result<ShareRequest>> IRequestBody<ShareRequest>.ReadAsync(HttpRequest request) =>
+        JsonBody.ReadOptionalAsync(request, MarketRequestJsonContext.Default.ShareRequest, new ShareRequest(Tenant: null));
+}
 
 /// <summary>A model's sharing state.</summary>
 /// <param name="Name">Model name.</param>
 /// <param name="Visibility">private, tenant or public; shares take effect under <c>tenant</c> (public is seen by all anyway).</param>
 /// <param name="SharedWith">Tenants it is shared with.</param>
 internal sealed record ShareResponse(string Name, string Visibility, IReadOnlyList<string> SharedWith);
+
+/// <summary>Source-generated JSON for the market's request bodies (web defaults, as minimal API binding read them).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ShareRequest))]
+internal sealed partial class MarketRequestJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
@@ -19,7 +20,7 @@ internal static class AnalyzeEndpoints
 
     public static IEndpointRouteBuilder MapAnalyzeV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/analyze").WithTags("Text")
+        app.MapGroup("/v1/analyze").WithTags("Text").RequireAuthorization(MaaSPolicies.App)
             .MapPost("", AnalyzeAsync)
             .WithName("V1Analyze")
             .WithSummary("Content analysis of up to 256 items: tags, sentiment, keywords and explanations (models and versions selectable).");

@@ -4,6 +4,7 @@ using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Security;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -16,64 +17,61 @@ internal static class KeysEndpoints
         var keys = app.MapGroup("/v1/keys").WithTags("Keys").RequireAuthorization(MaaSPolicies.Admin);
         keys.MapPost("", CreateAsync)
             .WithName("V1CreateKey")
-            .WithSummary("Creates an API key; the key text is in the answer once and is never shown again.")
-            .Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("Creates an API key; the key text is in the answer once and is never shown again.");
         keys.MapGet("", ListAsync)
             .WithName("V1ListKeys")
-            .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.")
-            .Produces<IReadOnlyList<KeyResponse>>();
+            .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.");
         keys.MapDelete("/{id}", RevokeAsync)
             .WithName("V1RevokeKey")
-            .WithSummary("Revokes a key: refused at once on this replica, within Auth:KeyCacheSeconds on the others.")
-            .Produces<KeyResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Revokes a key: refused at once on this replica, within Auth:KeyCacheSeconds on the others.");
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(
-        CreateKeyRequest? request, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
+    private static async Task<Results<Created<CreatedKeyResponse>, ApiProblem<KeyErrors>>> CreateAsync(
+        Body<CreateKeyRequest> body, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
     {
-        if (request is null)
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "a JSON body is required");
+            return new ApiProblem<KeyErrors>(error);
         }
 
         string caller = http.GetTenant();
         string tenant = string.IsNullOrEmpty(request.Tenant) ? caller : request.Tenant;
         if (tenant != caller && caller != options.Value.OperatorTenant)
         {
-            return ApiErrors.Problem(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
+            return new ApiProblem<KeyErrors>(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
         }
 
         var limits = request.Limits is { } l ? new ApiKeyLimits(l.RequestsPerSecond, l.Burst, l.MaxConcurrentRequests) : ApiKeyLimits.Default;
         var (record, text) = ApiKeyText.Create(tenant, request.Name ?? string.Empty, request.Roles ?? [ApiKeyRules.AppRole], limits, time.GetUtcNow());
         var created = await store.CreateAsync(record, http.RequestAborted);
-        if (!created.IsSuccess)
+        if (!created.TryGetValue(out var stored, out error))
         {
-            return KeyStoreProblem(created.Error);
+            return KeyStoreProblem<KeyErrors>(error);
         }
 
         resolver.Evict(record.KeyId);
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created($"/v1/keys/{record.KeyId}", new CreatedKeyResponse(text, ToResponse(created.Value)));
+        return TypedResults.Created($"/v1/keys/{record.KeyId}", new CreatedKeyResponse(text, ToResponse(stored)));
     }
 
-    private static async Task<IResult> ListAsync(string? tenant, HttpContext http, IApiKeyStore store, IOptions<AuthOptions> options)
+    private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(
+        string? tenant, HttpContext http, IApiKeyStore store, IOptions<AuthOptions> options)
     {
         string caller = http.GetTenant();
         string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
         if (target != caller && caller != options.Value.OperatorTenant)
         {
-            return ApiErrors.Problem(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
+            return new ApiProblem<KeyErrors>(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
         }
 
         var listed = await store.ListAsync(target, http.RequestAborted);
-        return listed.IsSuccess ? TypedResults.Ok(listed.Value.Select(ToResponse).ToList()) : KeyStoreProblem(listed.Error);
+        return listed.TryGetValue(out var keys, out var error)
+            ? TypedResults.Ok(keys.Select(ToResponse).ToList())
+            : KeyStoreProblem<KeyErrors>(error);
     }
 
-    private static async Task<IResult> RevokeAsync(
+    private static async Task<Results<Ok<KeyResponse>, ApiProblem<KeyRevokeErrors>>> RevokeAsync(
         string id, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
     {
         string caller = http.GetTenant();
@@ -85,7 +83,9 @@ internal static class KeysEndpoints
 
         var revoked = await store.RevokeAsync(tenant, id, time.GetUtcNow(), http.RequestAborted);
         resolver.Evict(id);
-        return revoked.IsSuccess ? TypedResults.Ok(ToResponse(revoked.Value)) : KeyStoreProblem(revoked.Error);
+        return revoked.TryGetValue(out var key, out var error)
+            ? TypedResults.Ok(ToResponse(key))
+            : KeyStoreProblem<KeyRevokeErrors>(error);
     }
 
     private static KeyResponse ToResponse(ApiKeyRecord key) => new(
@@ -99,10 +99,11 @@ internal static class KeysEndpoints
     /// "field reason", without an errors list; and an unavailable store is named without the database and its error
     /// code that the store's message carries (the store has logged them).
     /// </summary>
-    private static IResult KeyStoreProblem(Error error) => error.Code switch
+    private static ApiProblem<TErrors> KeyStoreProblem<TErrors>(Error error)
+        where TErrors : IErrorSet => error.Code switch
     {
-        ErrorCode.InvalidRequest => ApiErrors.Problem(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
-        ErrorCode.DependencyUnavailable => ApiErrors.Problem(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
-        _ => ApiErrors.Problem(error),
+        ErrorCode.InvalidRequest => new ApiProblem<TErrors>(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+        ErrorCode.DependencyUnavailable => new ApiProblem<TErrors>(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
+        _ => new ApiProblem<TErrors>(error),
     };
 }

@@ -6,6 +6,7 @@ using MaaS.Gateway.Security;
 using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
@@ -16,37 +17,36 @@ internal static class MarketEndpoints
 {
     public static IEndpointRouteBuilder MapMarketV1(this IEndpointRouteBuilder app)
     {
+        // Admin, not ModelOwner: ModelPublisher checks ownership itself and answers 404 for a name it does not know,
+        // where ModelOwner would count an unknown name as the operator's (403).
         var models = app.MapGroup("/v1/models").WithTags("Model market").RequireAuthorization(MaaSPolicies.Admin);
-        // No .Accepts("multipart/form-data"): its content-type matcher would answer 415 before authorization runs.
         models.MapPost("", PublishAsync)
             .WithName("V1PublishModel")
             .WithSummary("Publishes an ONNX model as the next version: multipart with file 'model' and JSON 'card' (name, task, description, tags, labels, visibility).")
             .WithDescription("The file must load in ONNX Runtime and agree with the card (labels = last dimension of the first output; optional inputs/outputs names). " +
                 "Nothing changes unless every check passes. 400 invalid, 409 name taken by another tenant, 413 too large.")
-            .Produces<PublishResponse>(StatusCodes.Status201Created)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(PublishForm)
             .WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy);
         models.MapPost("/{name}/shares", ShareAsync)
             .WithName("V1ShareModel")
-            .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant').")
-            .Produces<ShareResponse>()
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant').");
         models.MapDelete("/{name}/shares/{tenant}", UnshareAsync)
             .WithName("V1UnshareModel")
-            .WithSummary("Withdraws a share.")
-            .Produces<ShareResponse>();
+            .WithSummary("Withdraws a share.");
         models.MapDelete("/{name}", DeleteAsync)
             .WithName("V1DeleteModel")
-            .WithSummary("Unloads a published model and removes every version and its listing.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Unloads a published model and removes every version and its listing.");
         return app;
     }
 
-    private static async Task<IResult> PublishAsync(HttpContext http, ModelPublisher publisher, IOptions<AuthOptions> options)
+    // Documentation only: accepts metadata would let routing answer 415 to a non-multipart body before authorization runs.
+    private static readonly MultipartFormMetadata PublishForm = new(
+    [
+        new("model", "the .onnx file", IsFile: true),
+        new("card", "the model card: JSON with name, task, description, tags, labels, visibility, metrics", IsFile: false),
+    ]);
+
+    private static async Task<Results<Created<PublishResponse>, ApiProblem<PublishErrors>>> PublishAsync(HttpContext http, ModelPublisher publisher, IOptions<AuthOptions> options)
     {
         long limit = options.Value.Limits.MaxUploadBytes;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
@@ -56,12 +56,12 @@ internal static class MarketEndpoints
 
         if (!http.Request.HasFormContentType)
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
+            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
         }
 
         if (http.Request.ContentLength > limit + 1024 * 1024)
         {
-            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
         }
 
         IFormCollection form;
@@ -77,27 +77,27 @@ internal static class MarketEndpoints
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
+            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
         }
         catch (InvalidDataException e)
         {
             return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
-                : ApiErrors.Problem(ErrorCode.InvalidRequest, $"the multipart body is malformed: {e.Message}");
+                ? new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
+                : new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, $"the multipart body is malformed: {e.Message}");
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the upload was cut short");
+            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the upload was cut short");
         }
 
         if (form.Files.GetFile("model") is not { } file || file.Length == 0)
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
+            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
         }
 
         if (file.Length > limit)
         {
-            return ApiErrors.Problem(ErrorCode.PayloadTooLarge, $"the model file is larger than {limit} bytes");
+            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the model file is larger than {limit} bytes");
         }
 
         string? card = form["card"];
@@ -109,7 +109,7 @@ internal static class MarketEndpoints
 
         if (string.IsNullOrWhiteSpace(card))
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "the multipart field 'card' (JSON) is missing");
+            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the multipart field 'card' (JSON) is missing");
         }
 
         byte[] bytes = new byte[file.Length];
@@ -119,33 +119,41 @@ internal static class MarketEndpoints
         }
 
         var result = await publisher.PublishAsync(http.GetTenant(), card, bytes, http.RequestAborted);
-        return result.IsSuccess
-            ? TypedResults.Created($"/v1/models/{result.Value!.Name}", new PublishResponse(result.Value.Name, result.Value.Version, result.Value.Owner, Text(result.Value.Visibility)))
-            : ApiErrors.Problem(result);
+        return result.TryGetValue(out var published, out var error)
+            ? TypedResults.Created($"/v1/models/{published.Name}", new PublishResponse(published.Name, published.Version, published.Owner, Text(published.Visibility)))
+            : new ApiProblem<PublishErrors>(error);
     }
 
-    private static async Task<IResult> ShareAsync(string name, ShareRequest? request, HttpContext http, ModelPublisher publisher)
+    private static async Task<Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>>> ShareAsync(
+        string name, Body<ShareRequest> body, HttpContext http, ModelPublisher publisher)
     {
-        if (request?.Tenant is not { Length: > 0 } grantee)
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return ApiErrors.Problem(ErrorCode.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
+            return new ApiProblem<MarketModelErrors>(error);
+        }
+
+        if (request.Tenant is not { Length: > 0 } grantee)
+        {
+            return new ApiProblem<MarketModelErrors>(ErrorCode.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
         }
 
         return ToShare(await publisher.ShareAsync(http.GetTenant(), name, grantee, share: true, http.RequestAborted));
     }
 
-    private static async Task<IResult> UnshareAsync(string name, string tenant, HttpContext http, ModelPublisher publisher) =>
+    private static async Task<Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>>> UnshareAsync(
+        string name, string tenant, HttpContext http, ModelPublisher publisher) =>
         ToShare(await publisher.ShareAsync(http.GetTenant(), name, tenant, share: false, http.RequestAborted));
 
-    private static async Task<IResult> DeleteAsync(string name, HttpContext http, ModelPublisher publisher)
+    private static async Task<Results<NoContent, ApiProblem<MarketModelErrors>>> DeleteAsync(string name, HttpContext http, ModelPublisher publisher)
     {
         var result = await publisher.DeleteAsync(http.GetTenant(), name, http.RequestAborted);
-        return result.IsSuccess ? TypedResults.NoContent() : ApiErrors.Problem(result);
+        return result.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<MarketModelErrors>(error);
     }
 
-    private static IResult ToShare(Result<ModelListing> result) => result.IsSuccess
-        ? TypedResults.Ok(new ShareResponse(result.Value!.Name, Text(result.Value.Visibility), result.Value.SharedWith))
-        : ApiErrors.Problem(result);
+    private static Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>> ToShare(Result<ModelListing> result) =>
+        result.TryGetValue(out var listing, out var error)
+            ? TypedResults.Ok(new ShareResponse(listing.Name, Text(listing.Visibility), listing.SharedWith))
+            : new ApiProblem<MarketModelErrors>(error);
 
     public static string Text(ModelVisibility visibility) => visibility.ToString().ToLowerInvariant();
 }

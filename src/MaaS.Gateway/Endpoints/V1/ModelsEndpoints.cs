@@ -5,6 +5,7 @@ using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
 using MaaS.Services.Market;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -17,24 +18,26 @@ internal static class ModelsEndpoints
     public static IEndpointRouteBuilder MapModelsV1(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/v1/models").WithTags("Models").RequireAuthorization(MaaSPolicies.AnyKey);
-        models.MapGet("", (string? task, string? tag, string? q, HttpContext http, IModelRegistry registry, ModelAccess access) =>
-                TypedResults.Ok(registry.GetModels()
-                    .Where(m => Matches(m, task, tag, q))
-                    .Select(m => ToSummary(m, access, http.GetTenant()))
-                    .ToList()))
+        models.MapGet("", List)
             .WithName("V1ListModels")
             .WithSummary("Lists the models this tenant may see: task, tags, labels, versions with model cards (metrics), readiness, owner and visibility.")
             .WithDescription("Filters: task (exact), tag (exact), q (case-insensitive substring of name, description, tags).");
-        models.MapGet("/{name}", (string name, HttpContext http, IModelRegistry registry, ModelAccess access) =>
-                registry.GetModel(name) is { } model
-                    ? TypedResults.Ok(ToSummary(model, access, http.GetTenant()))
-                    : ApiErrors.Problem(ErrorCode.ModelNotFound, $"unknown model: '{name}'"))
+        models.MapGet("/{name}", Get)
             .WithName("V1GetModel")
-            .WithSummary("One model: task, tags, labels, versions with model cards, readiness, owner and visibility.")
-            .Produces<MarketModel>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One model: task, tags, labels, versions with model cards, readiness, owner and visibility.");
         return app;
     }
+
+    private static Ok<List<MarketModel>> List(string? task, string? tag, string? q, HttpContext http, IModelRegistry registry, ModelAccess access) =>
+        TypedResults.Ok(registry.GetModels()
+            .Where(m => Matches(m, task, tag, q))
+            .Select(m => ToSummary(m, access, http.GetTenant()))
+            .ToList());
+
+    private static Results<Ok<MarketModel>, ApiProblem<DiscoveryErrors>> Get(string name, HttpContext http, IModelRegistry registry, ModelAccess access) =>
+        registry.GetModel(name) is { } model
+            ? TypedResults.Ok(ToSummary(model, access, http.GetTenant()))
+            : new ApiProblem<DiscoveryErrors>(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
 
     private static bool Matches(ModelInfo model, string? task, string? tag, string? q)
     {

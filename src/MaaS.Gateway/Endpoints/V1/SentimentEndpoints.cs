@@ -1,5 +1,6 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.Text.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,7 +14,7 @@ internal static class SentimentEndpoints
 
     public static IEndpointRouteBuilder MapSentimentV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/sentiment").WithTags("Text")
+        app.MapGroup("/v1/sentiment").WithTags("Text").RequireAuthorization(MaaSPolicies.App)
             .MapPost("", PredictAsync)
             .WithName("V1Sentiment")
             .WithSummary("Sentiment of up to 256 texts: label and probability per text (model and version selectable).");

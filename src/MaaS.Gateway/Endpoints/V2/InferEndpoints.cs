@@ -1,4 +1,5 @@
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -26,12 +27,13 @@ internal static class InferEndpoints
 
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
-        v2.MapPost("/models/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
+        var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
+        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
                 InferAsync(name, null, body, inference, diagnostics, ct))
             .WithName("V2Infer")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
-        v2.MapPost("/models/{name}/versions/{version}/infer", InferAsync)
+        models.MapPost("/{name}/versions/{version}/infer", InferAsync)
             .WithName("V2InferVersion")
             .WithSummary("Runs inference on one model version.")
             .WithDescription(Description);

@@ -1,5 +1,6 @@
 using MaaS.Core;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
@@ -12,7 +13,7 @@ internal static class ModelsEndpoints
 {
     public static RouteGroupBuilder MapModelsV2(this RouteGroupBuilder v2)
     {
-        var models = v2.MapGroup("/models");
+        var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
         models.MapGet("", ListModels)
             .WithName("V2ListModels")
             .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).");

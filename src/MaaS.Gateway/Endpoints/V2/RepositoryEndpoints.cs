@@ -1,5 +1,6 @@
 using MaaS.Core;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,31 +12,32 @@ internal static class RepositoryEndpoints
 {
     public static RouteGroupBuilder MapRepositoryV2(this RouteGroupBuilder v2)
     {
-        var repository = v2.MapGroup("/repository");
+        var repository = v2.MapGroup("/repository").RequireAuthorization(MaaSPolicies.Admin);
         repository.MapPost("/index", GetIndex)
             .WithName("V2RepositoryIndex")
             .WithSummary("Lists every model and version in the repository with state (READY, UNAVAILABLE...) and reason.");
-        repository.MapPost("/models/{name}/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
+        var model = repository.MapGroup("/models/{name}").RequireAuthorization(MaaSPolicies.ModelOwner);
+        model.MapPost("/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
                 Done(await registry.LoadModelAsync(name, ct)))
             .WithName("V2RepositoryLoad")
             .WithSummary("Loads (or reloads) every version of a model from disk; the new versions replace the old atomically.");
-        repository.MapPost("/models/{name}/unload", async (string name, IModelRegistry registry, CancellationToken ct) =>
+        model.MapPost("/unload", async (string name, IModelRegistry registry, CancellationToken ct) =>
                 Done(await registry.UnloadModelAsync(name, ct)))
             .WithName("V2RepositoryUnload")
             .WithSummary("Unloads every version of a model; in-flight requests finish first.");
-        repository.MapPost("/models/{name}/versions/{version}/load", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
+        model.MapPost("/versions/{version}/load", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
                 V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
                     ? Done(await registry.LoadVersionAsync(name, v!.Value, ct))
                     : new V2Error<ModelErrors>(error))
             .WithName("V2RepositoryLoadVersion")
             .WithSummary("Loads (or reloads) one version (MaaS extension).");
-        repository.MapPost("/models/{name}/versions/{version}/unload", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
+        model.MapPost("/versions/{version}/unload", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
                 V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
                     ? Done(await registry.UnloadVersionAsync(name, v!.Value, ct))
                     : new V2Error<ModelErrors>(error))
             .WithName("V2RepositoryUnloadVersion")
             .WithSummary("Unloads one version (MaaS extension).");
-        repository.MapPost("/models/{name}/default", SetDefaultAsync)
+        model.MapPost("/default", SetDefaultAsync)
             .WithName("V2RepositorySetDefaultVersion")
             .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).");
         return v2;

@@ -14,13 +14,15 @@ internal static class ServerEndpoints
 
     public static RouteGroupBuilder MapServerV2(this RouteGroupBuilder v2)
     {
-        v2.MapGet("", GetServerMetadata)
+        // Probes and clients discover the server before they hold a key.
+        var server = v2.MapGroup(string.Empty).AllowAnonymous();
+        server.MapGet("", GetServerMetadata)
             .WithName("V2ServerMetadata")
             .WithSummary("Server metadata: name, version and supported protocol extensions.");
-        v2.MapGet("/health/live", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, "live", cancellationToken))
+        server.MapGet("/health/live", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, "live", cancellationToken))
             .WithName("V2ServerLive")
             .WithSummary("Liveness: 200 while the process serves HTTP.");
-        v2.MapGet("/health/ready", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, ReadyTag, cancellationToken))
+        server.MapGet("/health/ready", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, ReadyTag, cancellationToken))
             .WithName("V2ServerReady")
             .WithSummary("Readiness: 200 once the model registry has loaded the repository (and every ready-tagged health check passes), else 503.")
             .Produces(StatusCodes.Status503ServiceUnavailable);

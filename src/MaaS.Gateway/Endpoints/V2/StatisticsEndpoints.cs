@@ -1,5 +1,6 @@
 using MaaS.Core;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security;
 using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,13 +12,14 @@ internal static class StatisticsEndpoints
 {
     public static RouteGroupBuilder MapStatisticsV2(this RouteGroupBuilder v2)
     {
-        v2.MapGet("/models/stats", (IModelRegistry registry) => Statistics(registry.GetModels(), null))
+        var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
+        models.MapGet("/stats", (IModelRegistry registry) => Statistics(registry.GetModels(), null))
             .WithName("V2AllStatistics")
             .WithSummary("Statistics of every loaded model version.");
-        v2.MapGet("/models/{name}/stats", (string name, IModelRegistry registry) => GetStatistics(name, null, registry))
+        models.MapGet("/{name}/stats", (string name, IModelRegistry registry) => GetStatistics(name, null, registry))
             .WithName("V2ModelStatistics")
             .WithSummary("Statistics of every loaded version of a model: counts, queue and compute durations, batch sizes.");
-        v2.MapGet("/models/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => GetStatistics(name, version, registry))
+        models.MapGet("/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => GetStatistics(name, version, registry))
             .WithName("V2ModelVersionStatistics")
             .WithSummary("Statistics of one loaded model version.");
         return v2;
