@@ -34,7 +34,7 @@ app.MapModelsV1();
 app.MapMarketV1();
 app.MapKeysV1();
 app.MapTextV1();
-app.MapGroup(string.Empty).WithPendingRecommendationPolicies().MapRecommendationsV1();
+app.MapRecommendationsV1();
 app.MapGatewayMetrics();
 
 app.Run();

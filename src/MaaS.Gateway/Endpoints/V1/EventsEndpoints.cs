@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
 
@@ -12,6 +13,7 @@ internal static class EventsEndpoints
     public static IEndpointRouteBuilder MapEventsV1(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/events", AppendAsync)
+            .RequireAuthorization(MaaSPolicies.App)
             .WithTags("Events")
             .WithName("V1PostEvents")
             .WithSummary("Stores a batch of interactions; answers only once they are durable.")

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Contracts;
@@ -14,7 +15,7 @@ internal static class ItemsEndpoints
 {
     public static IEndpointRouteBuilder MapItemsV1(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/v1/items").WithTags("Items");
+        var items = app.MapGroup("/v1/items").WithTags("Items").RequireAuthorization(MaaSPolicies.App);
         items.MapPut("", UpsertAsync)
             .WithName("V1PutItems")
             .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.")

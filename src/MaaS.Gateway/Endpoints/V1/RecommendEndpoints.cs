@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
@@ -13,6 +14,7 @@ internal static class RecommendEndpoints
     public static IEndpointRouteBuilder MapRecommendV1(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/recommend", RecommendAsync)
+            .RequireAuthorization(MaaSPolicies.App)
             .WithTags("Recommendations")
             .WithName("V1Recommend")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
@@ -22,6 +24,8 @@ internal static class RecommendEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
+            // A full pass over the tenant's events: an operation, not app traffic.
+            .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1RebuildIndex")
             .WithSummary("Rebuilds the similarity index from the store now and swaps the new version in; answers when it serves.")

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
@@ -14,7 +15,7 @@ internal static class UsersEndpoints
 {
     public static IEndpointRouteBuilder MapUsersV1(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/v1/users").WithTags("Users");
+        var users = app.MapGroup("/v1/users").WithTags("Users").RequireAuthorization(MaaSPolicies.App);
         users.MapGet("/{id}/analysis", AnalyzeAsync)
             .WithName("V1AnalyzeUser")
             .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.")
