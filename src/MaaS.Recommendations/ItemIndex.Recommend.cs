@@ -27,7 +27,7 @@ public sealed partial class ItemIndex
         var scores = new float[pool];
         var sources = new RecommendationSource[pool];
         int n = RecommendCore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(history), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights),
-            pool, request.Filter, request.ExcludeSeen, request.PopularityFallback, picked, scores, sources);
+            pool, request.Filter, request.ExcludeSeen, request.PopularityFallback, picked, scores, sources, RequestHistory.MapExcluded(request, Items));
         if (mmr)
         {
             n = Mmr.Rerank(this, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
@@ -118,10 +118,11 @@ public sealed partial class ItemIndex
 
     /// <summary>
     /// The allocation-free core over internal indices: scores the history against the neighbour lists, selects the best
-    /// <paramref name="count"/> (score &gt; 0) and tops up from popularity. Returns how many were written.
+    /// <paramref name="count"/> (score &gt; 0) and tops up from popularity, never offering <paramref name="excluded"/>
+    /// (nor the history when <paramref name="excludeSeen"/>). Returns how many were written.
     /// </summary>
     internal int RecommendCore(ReadOnlySpan<int> history, ReadOnlySpan<float> weights, int count, ItemFilter? filter, bool excludeSeen, bool fallback,
-        Span<int> items, Span<float> scores, Span<RecommendationSource> sources)
+        Span<int> items, Span<float> scores, Span<RecommendationSource> sources, ReadOnlySpan<int> excluded = default)
     {
         var ws = ScoringWorkspace.For(ItemCount);
         var acc = ws.Scores.AsSpan(0, ItemCount);
@@ -136,7 +137,12 @@ public sealed partial class ItemIndex
             }
         }
 
-        var candidates = new CandidateFilter(Catalog, filter, excludeSeen ? ws.Seen : null);
+        foreach (int x in excluded)
+        {
+            ws.Seen[x] = 1;
+        }
+
+        var candidates = new CandidateFilter(Catalog, filter, excludeSeen || !excluded.IsEmpty ? ws.Seen : null);
         ws.EnsurePool(count);
         int n = TopKSelector.Select(acc, count, 0f, candidates, ws.PoolPositions, ws.PoolScores);
         for (int r = 0; r < n; r++)
@@ -171,6 +177,11 @@ public sealed partial class ItemIndex
         foreach (int h in history)
         {
             ws.Seen[h] = 0;
+        }
+
+        foreach (int x in excluded)
+        {
+            ws.Seen[x] = 0;
         }
 
         return n;

@@ -35,7 +35,7 @@ public sealed partial class HybridRecommender
         var scores = new float[pool];
         var sources = new RecommendationSource[pool];
         int n = RecommendCore(CollectionsMarshal.AsSpan(history), CollectionsMarshal.AsSpan(weights), pool, request.Filter, null,
-            request.ExcludeSeen, request.PopularityFallback, strategy, picked, scores, sources);
+            request.ExcludeSeen, request.PopularityFallback, strategy, picked, scores, sources, RequestHistory.MapExcluded(request, Items));
         if (mmr)
         {
             n = Mmr.Rerank(PairSimilarity, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
@@ -120,10 +120,11 @@ public sealed partial class HybridRecommender
     /// <summary>
     /// The core over union indices: CF part w(i)·cf(i)/max cf, content part α·(1 − w(i))·content(i)/max content (strategy
     /// CF sets w ≡ 1, content sets w ≡ 0 and α = 1, and so does hybrid when no CF score is positive), best <paramref name="count"/> with score &gt; 0, then popularity when
-    /// <paramref name="fallback"/>. <paramref name="allowed"/>, when given, restricts candidates (non-zero = allowed).
+    /// <paramref name="fallback"/>. <paramref name="allowed"/>, when given, restricts candidates (non-zero = allowed);
+    /// <paramref name="excluded"/> are never offered (nor the history when <paramref name="excludeSeen"/>).
     /// </summary>
     internal int RecommendCore(ReadOnlySpan<int> history, ReadOnlySpan<float> weights, int count, ItemFilter? filter, byte[]? allowed, bool excludeSeen, bool fallback,
-        RecommendationStrategy strategy, Span<int> items, Span<float> scores, Span<RecommendationSource> sources)
+        RecommendationStrategy strategy, Span<int> items, Span<float> scores, Span<RecommendationSource> sources, ReadOnlySpan<int> excluded = default)
     {
         var ws = HybridWorkspace.For(Items.Count, CfCount, ContentToUnion.Length, count);
         var blend = ws.Blend.AsSpan(0, Items.Count);
@@ -168,7 +169,12 @@ public sealed partial class HybridRecommender
             }
         }
 
-        var candidates = new Candidates(new CandidateFilter(Catalog, filter, excludeSeen ? ws.Seen : null), allowed, null);
+        foreach (int x in excluded)
+        {
+            ws.Seen[x] = 1;
+        }
+
+        var candidates = new Candidates(new CandidateFilter(Catalog, filter, excludeSeen || !excluded.IsEmpty ? ws.Seen : null), allowed, null);
         int n = TopKSelector.Select(blend, count, 0f, candidates, ws.PoolPositions, ws.PoolScores);
         for (int r = 0; r < n; r++)
         {
@@ -196,6 +202,11 @@ public sealed partial class HybridRecommender
         foreach (int h in history)
         {
             ws.Seen[h] = 0;
+        }
+
+        foreach (int x in excluded)
+        {
+            ws.Seen[x] = 0;
         }
 
         return n;

@@ -29,6 +29,8 @@ public enum RecommendationError
 /// <param name="Explain">When true each result lists the history items that contributed most.</param>
 /// <param name="ExcludeSeen">When true (default) history items are never recommended.</param>
 /// <param name="PopularityFallback">When true (default) popular items fill what the neighbours cannot (cold users).</param>
+/// <param name="Exclude">External ids never recommended and not scored, whatever <paramref name="ExcludeSeen"/> says: what the
+/// user consumed before the scored history, or what the caller filters out; unknown ids are ignored.</param>
 public sealed record RecommendationRequest(
     IReadOnlyList<string> History,
     int Count = 10,
@@ -37,7 +39,8 @@ public sealed record RecommendationRequest(
     float? Diversity = null,
     bool Explain = false,
     bool ExcludeSeen = true,
-    bool PopularityFallback = true)
+    bool PopularityFallback = true,
+    IReadOnlyList<string>? Exclude = null)
 {
     /// <summary>Largest accepted count: a guard on buffer sizes, not a product limit.</summary>
     public const int MaxCount = 1000;

@@ -41,6 +41,27 @@ internal static class RequestHistory
         return unknown;
     }
 
+    /// <summary>Indices of the request's known <see cref="RecommendationRequest.Exclude"/> ids (empty without any).</summary>
+    public static int[] MapExcluded(RecommendationRequest request, IdMap items)
+    {
+        if (request.Exclude is not { Count: > 0 } exclude)
+        {
+            return [];
+        }
+
+        var known = new int[exclude.Count];
+        int n = 0;
+        foreach (string id in exclude)
+        {
+            if (items.TryGetIndex(id, out int item))
+            {
+                known[n++] = item;
+            }
+        }
+
+        return n == known.Length ? known : known[..n];
+    }
+
     /// <summary>Candidates scored before MMR re-ranks: 4 × count (at least 40) when diversity asks for it.</summary>
     public static int Pool(RecommendationRequest request) =>
         request.Diversity is float lambda && lambda < 1f ? Math.Max(4 * request.Count, 40) : request.Count;

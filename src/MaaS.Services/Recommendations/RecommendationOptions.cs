@@ -16,7 +16,10 @@ internal sealed class RecommendationOptions
     /// <summary>Build the default tenant's index at start when it has none (after the demo seed on a fresh data folder).</summary>
     public bool BuildOnStart { get; set; } = true;
 
-    /// <summary>Most recent events of a user read at request time to score recommendations.</summary>
+    /// <summary>
+    /// Most recent events of a user read at request time to score recommendations. Exclusion does not depend on it:
+    /// every item the user has an event of, however old, is never recommended.
+    /// </summary>
     [Range(1, 10_000)]
     public int HistoryLimit { get; set; } = 200;
 

@@ -30,6 +30,15 @@ public interface IEventStore
         string tenant, string userId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every distinct item the user has an event of, whatever its type or age, in no particular order: what a user has
+    /// consumed, which recommendations never offer again. An unknown user yields an empty list, not an error. Reads
+    /// only the user's own events (its range of the per-user index), so the cost grows with the user's events, not
+    /// with the tenant's.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<string>>> GetUserItemsAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Streams the tenant's events in arrival order, in batches of up to <paramref name="batchSize"/>, for index
     /// rebuilds. Every event committed before the call is yielded exactly once; events committed while streaming may
     /// or may not appear. No transaction is held between batches, so a long rebuild does not block writers.

@@ -12,7 +12,7 @@ internal sealed class PostgresEventStore : IEventStore
 {
     private const string Columns = "event_id, user_id, item_id, type, value, ts";
     private readonly PostgresDatabase _database;
-    private readonly string _appendSql, _historySql, _streamSql, _streamSinceSql, _eraseSql, _countSql;
+    private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql;
 
     public PostgresEventStore(PostgresDatabase database)
     {
@@ -42,6 +42,8 @@ internal sealed class PostgresEventStore : IEventStore
             SELECT count(*)::int FROM inserted
             """;
         _historySql = $"SELECT {Columns} FROM {s}.events WHERE tenant = $1 AND user_id = $2 ORDER BY ts DESC, seq DESC LIMIT $3";
+        // Walks the (tenant, user_id) prefix of events_user_ts; DISTINCT before the rows leave the server.
+        _itemsSql = $"SELECT DISTINCT item_id FROM {s}.events WHERE tenant = $1 AND user_id = $2";
         _streamSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4";
         _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
         _eraseSql = $"""
@@ -115,6 +117,28 @@ internal sealed class PostgresEventStore : IEventStore
                 list.Add(ReadEvent(reader, 0));
             }
             return list;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<Result<IReadOnlyList<string>>> GetUserItemsAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync("user items", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_itemsSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var items = new List<string>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                items.Add(reader.GetString(0));
+            }
+            return items;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }

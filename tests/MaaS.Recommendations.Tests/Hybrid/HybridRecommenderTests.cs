@@ -40,6 +40,27 @@ public sealed class HybridRecommenderTests
         Assert.DoesNotContain(result.Items, r => history.Contains(r.ItemId));
     }
 
+    [Theory]
+    [InlineData(RecommendationStrategy.Hybrid)]
+    [InlineData(RecommendationStrategy.Content)]
+    [InlineData(RecommendationStrategy.CollaborativeFiltering)]
+    public void Recommend_Exclude_NeverReturnedNotScoredWorkspaceLeftClean(RecommendationStrategy strategy)
+    {
+        var hybrid = new HybridRecommender(TinyCatalogue.Build(), ContentIndex.Build(Catalogue()), ColdItemProtocol.Counts(TinyCatalogue.Events()), new HybridOptions(3f, 0.5f, 0));
+        string[] history = ["m0", "g0"];
+        var plain = hybrid.Recommend(new RecommendationRequest(history, Count: 12), strategy);
+        Assert.True(plain.Items.Count >= 4, $"{strategy}: {plain.Items.Count} items");
+        string[] exclude = [plain.Items[0].ItemId, plain.Items[3].ItemId, "fresh-puzzle", "unknown-id"];
+
+        var excluded = hybrid.Recommend(new RecommendationRequest(history, Count: 12, Exclude: exclude), strategy);
+        var after = hybrid.Recommend(new RecommendationRequest(history, Count: 12), strategy);
+
+        Assert.DoesNotContain(excluded.Items, r => exclude.Contains(r.ItemId));
+        var kept = plain.Items.Where(r => !exclude.Contains(r.ItemId)).Select(r => (r.ItemId, r.Score)).ToList();
+        Assert.Equal(kept, excluded.Items.Take(kept.Count).Select(r => (r.ItemId, r.Score)));
+        Assert.Equal(plain.Items.Select(r => (r.ItemId, r.Score)), after.Items.Select(r => (r.ItemId, r.Score)));
+    }
+
     [Fact]
     public void Recommend_ItemWithoutEvents_RankedByContentWithContentSource()
     {

@@ -26,6 +26,26 @@ public sealed class RecommendTests
         Assert.Contains(result.Items, r => r.ItemId is "m0" or "m1" or "m2");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Recommend_Exclude_NeverReturnedNotScoredWorkspaceLeftClean(bool excludeSeen)
+    {
+        var plain = s_index.Recommend(new RecommendationRequest(["m0"], Count: 13, ExcludeSeen: excludeSeen));
+        string[] exclude = [plain.Items[0].ItemId, plain.Items[2].ItemId, "blockbuster", "unknown-id"];
+
+        var excluded = s_index.Recommend(new RecommendationRequest(["m0"], Count: 13, ExcludeSeen: excludeSeen, Exclude: exclude));
+        var after = s_index.Recommend(new RecommendationRequest(["m0"], Count: 13, ExcludeSeen: excludeSeen));
+
+        // Excluded items add nothing to the scores (unlike history items): the rest keep their scores and order, and
+        // the popularity fill takes the freed places.
+        var kept = plain.Items.Where(r => !exclude.Contains(r.ItemId)).Select(r => (r.ItemId, r.Score)).ToList();
+        Assert.DoesNotContain(excluded.Items, r => exclude.Contains(r.ItemId));
+        Assert.Equal(kept, excluded.Items.Take(kept.Count).Select(r => (r.ItemId, r.Score)));
+        Assert.Equal(plain.Items.Select(r => (r.ItemId, r.Score)), after.Items.Select(r => (r.ItemId, r.Score)));
+        Assert.Equal(excludeSeen, !excluded.Items.Any(r => r.ItemId == "m0"));
+    }
+
     [Fact]
     public void Recommend_KindFilter_ReturnsOnlyThatKind()
     {

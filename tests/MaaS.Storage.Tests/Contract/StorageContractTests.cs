@@ -130,6 +130,44 @@ public abstract class StorageContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetUserItemsAsync_EventsBeyondAnyHistoryLimit_EveryItemOnceWhateverTypeOrAge()
+    {
+        // 300 events over 250 items (50 played twice, the repeats the newest), one skip and one very old view: the read
+        // is not bounded by a history window, and every event type counts.
+        var events = Enumerable.Range(0, 300).Select(i => Event($"p{i}", item: $"i{i % 250}", minutes: i)).ToList();
+        events.Add(Event("skip", item: "skipped", minutes: 400, type: "skip", value: -1f));
+        events.Add(Event("old", item: "ancient", minutes: -100_000, type: "view"));
+        events.Add(Event("other-user", user: "u2", item: "theirs"));
+        foreach (var chunk in events.Chunk(StorageLimits.MaxBatchSize))
+        {
+            Assert.True((await Storage.Events.AppendAsync(Tenant, chunk, Ct)).IsSuccess);
+        }
+        var otherTenant = NewTenant();
+        await Storage.Events.AppendAsync(otherTenant, [Event("elsewhere", item: "other-tenant")], Ct);
+
+        var items = await Storage.Events.GetUserItemsAsync(Tenant, "u1", Ct);
+
+        Assert.True(items.IsSuccess, items.ToString());
+        var expected = Enumerable.Range(0, 250).Select(i => $"i{i}").Append("skipped").Append("ancient").Order(StringComparer.Ordinal);
+        Assert.Equal(expected, items.Value.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task GetUserItemsAsync_UnknownOrErasedUser_EmptyList()
+    {
+        await Storage.Events.AppendAsync(Tenant, [Event("a", item: "i1"), Event("b", item: "i2")], Ct);
+        await Storage.Events.EraseUserAsync(Tenant, "u1", Ct);
+
+        var erased = await Storage.Events.GetUserItemsAsync(Tenant, "u1", Ct);
+        var unknown = await Storage.Events.GetUserItemsAsync(Tenant, "nobody", Ct);
+
+        Assert.True(erased.IsSuccess, erased.ToString());
+        Assert.Empty(erased.Value);
+        Assert.True(unknown.IsSuccess, unknown.ToString());
+        Assert.Empty(unknown.Value);
+    }
+
+    [Fact]
     public async Task EraseUserAsync_UserWithEvents_RemovesAllOfThatUserAndNothingElse()
     {
         await Storage.Events.AppendAsync(Tenant, Events(70, users: 7), Ct);
@@ -254,6 +292,8 @@ public abstract class StorageContractTests : IAsyncLifetime
     {
         Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "", 10, Ct)).Error?.Code);
         Assert.Equal(Invalid, (await Storage.Events.GetUserHistoryAsync(Tenant, "u1", 0, Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Events.GetUserItemsAsync(Tenant, "", Ct)).Error?.Code);
+        Assert.Equal(Invalid, (await Storage.Events.GetUserItemsAsync("", "u1", Ct)).Error?.Code);
         Assert.Equal(Invalid, (await Storage.Events.EraseUserAsync(Tenant, new string('u', 129), Ct)).Error?.Code);
         Assert.Equal(Invalid, (await Storage.Catalog.GetAsync(Tenant, "", Ct)).Error?.Code);
         Assert.Equal(Invalid, (await Storage.Catalog.ListAsync(Tenant, null, StorageLimits.MaxReadLimit + 1, Ct)).Error?.Code);

@@ -193,6 +193,21 @@ public sealed class SqliteStorageTests : IDisposable
             || step.Contains("USING INDEX ix_events_user (user_key=?", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task UserItemsRead_SeeksTheUserKeyRange_NoScan()
+    {
+        await using (var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        {
+            await storage.Events.AppendAsync("t", Events(50), Ct);
+        }
+
+        var plan = QueryPlan(SqliteEventStore.ItemsSql, "$tenant", "$user");
+
+        // DISTINCT may use a temporary b-tree over the user's own rows; what must not happen is a walk of the table.
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("INDEX ix_events_user (user_key=?", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(SqliteEventStore.StreamSql)]
     [InlineData(SqliteEventStore.StreamSinceSql)]

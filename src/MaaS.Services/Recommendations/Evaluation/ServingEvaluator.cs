@@ -17,8 +17,8 @@ namespace MaaS.Services.Recommendations.Evaluation;
 /// alike on the same events and <see cref="RecommendationOptions"/>: the index is trained by <see cref="IndexTraining"/>
 /// as the rebuild trains it; each user's history is what <see cref="UserHistoryCache"/> reads (the
 /// <see cref="RecommendationOptions.HistoryLimit"/> most recent events, newest first, ties by arrival, latest first,
-/// weighed by <see cref="EventWeights"/>); <see cref="Ranker"/> ranks the page (no catalogue, no trending items:
-/// nothing is new since the build). Thread-safe.
+/// weighed by <see cref="EventWeights"/>, and every earlier item excluded); <see cref="Ranker"/> ranks the page (no
+/// catalogue, no trending items: nothing is new since the build). Thread-safe.
 /// </summary>
 internal sealed class ServingEvaluator(RecommendationOptions options)
 {
@@ -78,7 +78,9 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
         int done = 0;
         Parallel.For(0, ranked.Length, u =>
         {
-            var history = History.Of(UserHistory.Aggregate(stored[ranked[u]], _weights), null, null, []);
+            var events = stored[ranked[u]];
+            var window = events.Count > Options.HistoryLimit ? events.GetRange(0, Options.HistoryLimit) : events;
+            var history = History.Of(UserHistory.Aggregate(window, _weights, events.Select(e => e.ItemId)), null, null, []);
             var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy), CatalogueSnapshot.Empty, []);
             pages[u] = [.. page.Select(p => p.ItemId)];
             int now = Interlocked.Increment(ref done);
@@ -130,7 +132,8 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
         return truth;
     }
 
-    // What IEventStore.GetUserHistoryAsync answers with the options' limit: newest first, ties by arrival, latest first.
+    // Every event of each user in the order IEventStore.GetUserHistoryAsync answers: newest first, ties by arrival,
+    // latest first. Its first HistoryLimit events are the window the API reads.
     private Dictionary<string, List<InteractionEvent>> StoredHistories(IReadOnlyList<InteractionEvent> events)
     {
         var byUser = new Dictionary<string, List<InteractionEvent>>(StringComparer.Ordinal);
@@ -148,7 +151,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
         foreach (var (user, latestArrivalFirst) in byUser.ToList())
         {
             // A stable sort keeps later arrivals first among equal timestamps.
-            byUser[user] = [.. latestArrivalFirst.OrderByDescending(e => e.Timestamp).Take(Options.HistoryLimit)];
+            byUser[user] = [.. latestArrivalFirst.OrderByDescending(e => e.Timestamp)];
         }
 
         return byUser;

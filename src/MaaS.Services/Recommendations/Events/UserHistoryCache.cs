@@ -8,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>
-/// A user's aggregated history (distinct items, summed weights) in front of the event store, for the recommend hot
-/// path. Only with SQLite, where this process is the store's writer: ingestion and erasure invalidate a user's entry
+/// A user's aggregated history (distinct items, summed weights, and what the user consumed before the scoring window)
+/// in front of the event store, for the recommend hot path. Only with SQLite, where this process is the store's writer: ingestion and erasure invalidate a user's entry
 /// after the store commits and before the client is answered, so the next request reads the store again and sees the
 /// new event. A read racing an invalidation never caches its (older) result: entries are replaced by compare-exchange
 /// against the entry seen before the read. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long
@@ -40,7 +40,11 @@ internal sealed class UserHistoryCache
 
     public bool Enabled { get; }
 
-    /// <summary>The user's recent history (at most <see cref="RecommendationOptions.HistoryLimit"/> events), aggregated per item.</summary>
+    /// <summary>
+    /// The user's recent history (at most <see cref="RecommendationOptions.HistoryLimit"/> events) aggregated per item,
+    /// with every item consumed before it. A window that is not full holds all of the user's events, so only a user
+    /// with more events than the limit costs a second read: the store's distinct items, not the events.
+    /// </summary>
     public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
         var key = (tenant, userId);
@@ -57,7 +61,17 @@ internal sealed class UserHistoryCache
             return error;
         }
 
-        var history = UserHistory.Aggregate(list, _weights);
+        IReadOnlyList<string>? consumed = null;
+        if (list.Count >= _limit)
+        {
+            var items = await _events.GetUserItemsAsync(tenant, userId, cancellationToken).ConfigureAwait(false);
+            if (!items.TryGetValue(out consumed, out error))
+            {
+                return error;
+            }
+        }
+
+        var history = UserHistory.Aggregate(list, _weights, consumed);
         if (Enabled)
         {
             if (_entries.Count >= _maxEntries)

@@ -31,7 +31,7 @@ internal enum RankedSource
 internal readonly record struct RankedItem(string ItemId, float Score, RankedSource Source, IReadOnlyList<Contribution> Because);
 
 /// <summary>What a page is ranked for.</summary>
-/// <param name="History">The request's history (stored events, given items, exclusions).</param>
+/// <param name="History">The request's history (stored events, given items, exclusions, items consumed before the window).</param>
 /// <param name="Count">Page size.</param>
 /// <param name="Strategy">cf, content or hybrid.</param>
 /// <param name="Kind">Only this kind, if set.</param>
@@ -45,7 +45,8 @@ internal sealed record RankingQuery(
 /// The one scoring path of a recommendation page, for the API and for <c>maas evaluate</c> alike. A page is assembled
 /// once, in this order: the engine's ranked items (CF neighbours, content, or their blend; no popularity fill), then
 /// items new since the last build by their events since (they have no neighbours yet, and outrank the index's stale
-/// popularity), then the engine's popularity ranking. Each part skips the history and what the page already holds.
+/// popularity), then the engine's popularity ranking. Each part skips the history, its exclusions (everything the user
+/// consumed, however old) and what the page already holds.
 /// Stateless and thread-safe.
 /// </summary>
 internal static class Ranker
@@ -63,7 +64,8 @@ internal static class Ranker
         {
             var history = query.History;
             var ranked = engine.Recommend(
-                new RecommendationRequest(history.Ids, query.Count, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false),
+                new RecommendationRequest(history.Ids, query.Count, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false,
+                    Exclude: history.Excluded.Count > 0 ? history.Excluded : null),
                 query.Strategy);
             foreach (var item in Checked(ranked).Items)
             {
@@ -74,8 +76,9 @@ internal static class Ranker
         AddTrending(page, query, catalogue, newItemEvents, engine?.Collaborative);
         if (engine is not null && page.Count < query.Count)
         {
-            var exclude = new List<string>(query.History.Ids.Count + page.Count);
+            var exclude = new List<string>(query.History.Ids.Count + query.History.Excluded.Count + page.Count);
             exclude.AddRange(query.History.Ids);
+            exclude.AddRange(query.History.Excluded);
             exclude.AddRange(page.Select(p => p.ItemId));
             foreach (var item in Checked(engine.Popular(new PopularItemsRequest(exclude, query.Count - page.Count, filter), query.Strategy)).Items)
             {
