@@ -30,7 +30,7 @@ public sealed class BoundaryFixture : IAsyncLifetime
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"publishing {name}: {(int)response.StatusCode} {body}");
         }
 
-        using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");
+        using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme.acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");
         Assert.Equal(HttpStatusCode.OK, share.StatusCode);
     }
 
