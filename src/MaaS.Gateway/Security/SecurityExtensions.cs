@@ -30,8 +30,8 @@ internal static partial class SecurityExtensions
         services.AddGatewayHardening();
 
         services.AddSingleton<ITenantContext, HttpTenantContext>();
-        // The market's settings are part of Auth (validated with it), where operators have always set them.
-        services.AddOptions<MarketOptions>().Configure<IOptions<AuthOptions>>((market, auth) =>
+        // The quotas come from Market; the operator tenant and refresh period from Auth (validated with it), where operators have always set them.
+        services.AddOptions<MarketOptions>().BindConfiguration(MarketOptions.SectionName).Configure<IOptions<AuthOptions>>((market, auth) =>
         {
             market.OperatorTenant = auth.Value.OperatorTenant;
             market.CatalogueRefreshSeconds = auth.Value.CatalogueRefreshSeconds;

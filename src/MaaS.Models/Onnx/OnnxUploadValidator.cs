@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using MaaS.Core;
 using ErrorCode = MaaS.Core.ErrorCode;
 using Microsoft.ML.OnnxRuntime;
@@ -12,12 +11,20 @@ namespace MaaS.Models.Onnx;
 public sealed record OnnxFacts(IReadOnlyList<(string Name, long[] Shape)> Inputs, IReadOnlyList<(string Name, long[] Shape)> Outputs);
 
 /// <summary>
-/// Checks uploaded bytes before anything touches the repository: no external-data references (they name files by
-/// path, which an upload must never reach), then a real ONNX Runtime session from the bytes in memory, with every
-/// input and output a tensor of a type the server can serve (<see cref="OnnxTypes"/>). Thread-safe (no state).
+/// Checks uploaded bytes before anything touches the repository: first a scan of the protobuf itself
+/// (<see cref="OnnxUploadScan"/>: no external data anywhere in the model, no out-of-range declared dimensions), then a
+/// real ONNX Runtime session from the bytes in memory, with every input and output a tensor of a type the server can
+/// serve (<see cref="OnnxTypes"/>). Nothing on the file system is read: the scan refuses every external reference
+/// before the session exists, and the session's external-data folder is one that does not exist. Thread-safe (no state).
 /// </summary>
 public static class OnnxUploadValidator
 {
+    /// <summary>
+    /// Where ONNX Runtime would look for external data of a model loaded from memory (it resolves against the working
+    /// directory otherwise): a folder that is never created, so a reference the scan missed fails to open.
+    /// </summary>
+    internal static readonly string NoExternalDataFolder = Path.Combine(Path.GetTempPath(), "maas-no-external-data-" + Guid.NewGuid().ToString("N"));
+
     /// <summary>
     /// The model's inputs and outputs, or <see cref="ErrorCode.InvalidRequest"/> saying every reason it cannot be
     /// served. Builds (and disposes) one single-threaded session without graph optimisation.
@@ -26,20 +33,20 @@ public static class OnnxUploadValidator
     public static Result<OnnxFacts> Validate(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        if (ExternalDataScanner.Find(bytes) is { } reason)
+        var scan = OnnxUploadScan.Run(bytes);
+        if (scan.Refusal is { } reason)
         {
             return Invalid(reason);
         }
 
+        if (scan.Problems.Count > 0)
+        {
+            return Invalid(string.Join("; ", scan.Problems));
+        }
+
         try
         {
-            using var options = new OrtSessionOptions
-            {
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
-                IntraOpNumThreads = 1,
-                InterOpNumThreads = 1,
-            };
-            using var session = new InferenceSession(bytes, options);
+            using var session = CreateSession(bytes);
             var problems = new List<string>();
             var inputs = Read(session.InputMetadata, "input", problems);
             var outputs = Read(session.OutputMetadata, "output", problems);
@@ -54,6 +61,19 @@ public static class OnnxUploadValidator
         {
             return Invalid($"the file is not a loadable ONNX model: {Shorten(e.Message)}");
         }
+    }
+
+    /// <summary>The validation session over <paramref name="bytes"/> in memory (caller disposes); throws what ORT throws.</summary>
+    internal static InferenceSession CreateSession(byte[] bytes)
+    {
+        using var options = new OrtSessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+        };
+        options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", NoExternalDataFolder);
+        return new InferenceSession(bytes, options);
     }
 
     private static Error Invalid(string message) => new(ErrorCode.InvalidRequest, message);
@@ -76,82 +96,4 @@ public static class OnnxUploadValidator
     }
 
     private static string Shorten(string message) => message.Length <= 300 ? message : message[..300] + "…";
-
-    /// <summary>
-    /// Walks the protobuf wire format of a ModelProto looking for tensors stored outside the file
-    /// (TensorProto.data_location = EXTERNAL or external_data entries), in initializers and in node attributes of
-    /// every (sub)graph. Malformed protobuf is left for ONNX Runtime to refuse.
-    /// </summary>
-    private static class ExternalDataScanner
-    {
-        private const int MaxDepth = 32;
-
-        public static string? Find(byte[] bytes)
-        {
-            try
-            {
-                return Message(new CodedInputStream(bytes), Kind.Model, 0);
-            }
-            catch (InvalidProtocolBufferException)
-            {
-                return null;
-            }
-        }
-
-        private enum Kind { Model, Function, Graph, Node, Attribute, Tensor, SparseTensor, Other }
-
-        private static string? Message(CodedInputStream input, Kind kind, int depth)
-        {
-            if (depth > MaxDepth)
-            {
-                return "the model nests graphs too deeply";
-            }
-
-            uint tag;
-            while ((tag = input.ReadTag()) != 0)
-            {
-                int field = WireFormat.GetTagFieldNumber(tag);
-                var wire = WireFormat.GetTagWireType(tag);
-                if (kind == Kind.Tensor && ((field == 14 && wire == WireFormat.WireType.Varint && input.ReadInt32() == 1) || (field == 13 && wire == WireFormat.WireType.LengthDelimited)))
-                {
-                    return "the model references external tensor data; upload a self-contained .onnx file";
-                }
-
-                if (field == 14 && kind == Kind.Tensor && wire == WireFormat.WireType.Varint)
-                {
-                    continue;
-                }
-
-                Kind child = (kind, field) switch
-                {
-                    (Kind.Model, 7) => Kind.Graph,
-                    (Kind.Model, 25) => Kind.Function,
-                    (Kind.Function, 7) => Kind.Node,
-                    (Kind.Graph, 1) => Kind.Node,
-                    (Kind.Graph, 5) => Kind.Tensor,
-                    (Kind.Graph, 15) => Kind.SparseTensor,
-                    (Kind.Node, 5) => Kind.Attribute,
-                    (Kind.Attribute, 5) or (Kind.Attribute, 10) => Kind.Tensor,
-                    (Kind.Attribute, 6) or (Kind.Attribute, 11) => Kind.Graph,
-                    (Kind.Attribute, 22) or (Kind.Attribute, 23) => Kind.SparseTensor,
-                    (Kind.SparseTensor, 1) or (Kind.SparseTensor, 2) => Kind.Tensor,
-                    _ => Kind.Other,
-                };
-                if (child != Kind.Other && wire == WireFormat.WireType.LengthDelimited)
-                {
-                    var nested = new CodedInputStream(input.ReadBytes().ToByteArray());
-                    if (Message(nested, child, depth + 1) is { } found)
-                    {
-                        return found;
-                    }
-                }
-                else
-                {
-                    input.SkipLastField();
-                }
-            }
-
-            return null;
-        }
-    }
 }

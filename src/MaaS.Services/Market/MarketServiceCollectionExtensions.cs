@@ -1,6 +1,7 @@
 using MaaS.Models.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 
@@ -11,11 +12,13 @@ internal static class MarketServiceCollectionExtensions
     /// Registers the market over the model registry and storage (register both first): <see cref="ModelAccess"/> with
     /// its periodic refresh, <see cref="ModelPublisher"/>, and <see cref="TenantModelRegistry"/> in place of
     /// <see cref="IModelRegistry"/>. The host supplies <see cref="ITenantContext"/> and configures
-    /// <see cref="MarketOptions"/>.
+    /// <see cref="MarketOptions"/> (bind the quotas yourself, e.g. <c>BindConfiguration(MarketOptions.SectionName)</c>);
+    /// they are validated on start.
     /// </summary>
     public static IServiceCollection AddModelMarket(this IServiceCollection services)
     {
-        services.AddOptions<MarketOptions>();
+        services.AddOptions<MarketOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MarketOptions>, MarketOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelAccess>();
         services.AddHostedService<ModelAccessRefresher>();

@@ -12,7 +12,9 @@ namespace MaaS.Services.Market;
 /// <see cref="MarketOptions.CatalogueRefreshSeconds"/>, updated at once by this replica's own changes). Rules: a listed
 /// model follows its listing; a published model whose listing this replica has not seen yet (model.json owner
 /// <c>tenant:&lt;t&gt;</c>) is visible to its owner only (fail closed); a model with neither (bundled) is public and
-/// owned by the operator tenant. Lock-free reads; thread-safe.
+/// owned by the operator tenant. A name that is neither listed nor in the registry is seen by the operator tenant only
+/// (who may load a folder added since the last poll): to every other tenant no model and another tenant's private
+/// model look alike. Lock-free reads; thread-safe.
 /// </summary>
 internal sealed partial class ModelAccess(
     IModelMarketStore store, ModelRegistry registry, IOptions<MarketOptions> options, ILogger<ModelAccess> logger)
@@ -31,7 +33,12 @@ internal sealed partial class ModelAccess(
             return listing.IsVisibleTo(tenant);
         }
 
-        return MarkedOwner(name) is not { } owner || owner == tenant;
+        if (registry.GetModel(name) is not { } model)
+        {
+            return string.Equals(tenant, options.Value.OperatorTenant, StringComparison.Ordinal);
+        }
+
+        return Marked(model) is not { } owner || owner == tenant;
     }
 
     public string OwnerOf(string name) => Find(name)?.Owner ?? MarkedOwner(name) ?? options.Value.OperatorTenant;
@@ -39,10 +46,10 @@ internal sealed partial class ModelAccess(
     public bool IsOwner(string tenant, string name) => string.Equals(OwnerOf(name), tenant, StringComparison.Ordinal);
 
     /// <summary>The owner a published model's model.json names (<c>tenant:&lt;t&gt;</c>), or null for a bundled model.</summary>
-    public string? MarkedOwner(string name) =>
-        registry.GetModel(name)?.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal)
-            ? owner[OwnerPrefix.Length..]
-            : null;
+    public string? MarkedOwner(string name) => registry.GetModel(name) is { } model ? Marked(model) : null;
+
+    private static string? Marked(ModelInfo model) =>
+        model.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal) ? owner[OwnerPrefix.Length..] : null;
 
     /// <summary>Re-reads every listing; a failed read keeps the last good copy.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)

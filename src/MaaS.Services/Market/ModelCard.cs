@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MaaS.Models.Onnx;
 using MaaS.Storage.Abstractions;
@@ -66,7 +67,11 @@ internal sealed record ModelCard(
         var visibility = ModelVisibility.Private;
         if (Text(root, "visibility", 16, errors, required: false) is { } v)
         {
-            if (!Enum.TryParse(v, ignoreCase: false, out visibility) && !TryLower(v, out visibility))
+            if (ParseVisibility(v) is { } parsed)
+            {
+                visibility = parsed;
+            }
+            else
             {
                 errors.Add("card.visibility must be private, tenant or public");
             }
@@ -90,17 +95,15 @@ internal sealed record ModelCard(
             : null;
     }
 
-    private static bool TryLower(string text, out ModelVisibility visibility)
-    {
-        visibility = text switch
-        {
-            "private" => ModelVisibility.Private,
-            "tenant" => ModelVisibility.Tenant,
-            "public" => ModelVisibility.Public,
-            _ => (ModelVisibility)(-1),
-        };
-        return Enum.IsDefined(visibility);
-    }
+    /// <summary>
+    /// One of the three documented words, in any ASCII case; nothing else. Not Enum.TryParse: it takes numbers ("7",
+    /// "-1") and flag lists ("Private, Public"), which are not visibilities.
+    /// </summary>
+    internal static ModelVisibility? ParseVisibility(string text) =>
+        Ascii.EqualsIgnoreCase(text, "private") ? ModelVisibility.Private
+        : Ascii.EqualsIgnoreCase(text, "tenant") ? ModelVisibility.Tenant
+        : Ascii.EqualsIgnoreCase(text, "public") ? ModelVisibility.Public
+        : null;
 
     private static string? Text(JsonElement root, string field, int max, List<string> errors, bool required)
     {

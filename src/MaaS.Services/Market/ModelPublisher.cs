@@ -5,21 +5,30 @@ using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 
 /// <summary>A published version.</summary>
+/// <param name="Name">The model's name: <c>&lt;tenant&gt;.&lt;card name&gt;</c> (or the plain name of a model the tenant published before names were scoped).</param>
+/// <param name="Version">The new version number.</param>
+/// <param name="Owner">The publishing tenant.</param>
+/// <param name="Visibility">Who may see the model.</param>
 internal sealed record PublishedVersion(string Name, long Version, string Owner, ModelVisibility Visibility);
 
 /// <summary>
-/// Publishes, shares and deletes market models. An upload is validated completely (card, ONNX session from the bytes in
-/// memory, card against model) before the repository is touched; it is then written to a hidden staging folder and
+/// Publishes, shares and deletes market models. A tenant publishes into its own namespace: the card's name <c>churn</c>
+/// becomes the model <c>&lt;tenant&gt;.churn</c>, so no name one tenant picks can collide with, or tell anything about,
+/// another tenant's models (a model published before names were scoped keeps its plain name and its owner's uploads
+/// keep adding versions to it). An upload is validated completely (card, ONNX bytes, card against model) and counted
+/// against the tenant's quota (<see cref="MarketOptions"/>, in the market store) before the repository is touched; it
+/// is then written to a hidden staging folder and
 /// renamed into place (same file system, so the version appears whole or not at all), and loaded through the registry.
 /// Anything failing after the write is rolled back, so a failed upload leaves the repository and listings as they
 /// were. Publications are serialised (one at a time per replica). Thread-safe singleton.
 /// </summary>
 internal sealed partial class ModelPublisher(
-    ModelRegistry registry, ModelAccess access, IModelMarketStore store, ILogger<ModelPublisher> logger)
+    ModelRegistry registry, ModelAccess access, IModelMarketStore store, IOptions<MarketOptions> options, ILogger<ModelPublisher> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
@@ -54,16 +63,24 @@ internal sealed partial class ModelPublisher(
     private async Task<Result<PublishedVersion>> PublishLockedAsync(
         string tenant, ModelCard card, OnnxFacts facts, byte[] onnx, CancellationToken cancellationToken)
     {
-        string root = registry.RepositoryPath;
-        string modelDirectory = Path.Combine(root, card.Name);
-        var previous = access.Find(card.Name);
-        bool exists = Directory.Exists(modelDirectory);
-        if ((previous is not null && previous.Owner != tenant) || (previous is null && exists && access.OwnerOf(card.Name) != tenant))
+        string name = NameFor(tenant, card.Name);
+        if (!ModelListing.IsValidListingName(name))
         {
-            return Taken(card.Name);
+            return Invalid($"the model name '{name}' ('<tenant>.<card.name>') is not valid: it must be at most " +
+                $"{ModelListing.MaxListingNameLength} characters and the tenant name must start with a letter or digit");
         }
 
-        var claimed = await store.ClaimAsync(tenant, card.Name, card.Visibility, cancellationToken).ConfigureAwait(false);
+        string root = registry.RepositoryPath;
+        string modelDirectory = Path.Combine(root, name);
+        var previous = access.Find(name);
+        bool exists = Directory.Exists(modelDirectory);
+        // Only a folder the operator put in this tenant's namespace can be in the way: every tenant sees bundled models.
+        if ((previous is not null && previous.Owner != tenant) || (previous is null && exists && access.OwnerOf(name) != tenant))
+        {
+            return Taken(name);
+        }
+
+        var claimed = await store.ClaimAsync(tenant, name, card.Visibility, onnx.Length, options.Value.Quota(), cancellationToken).ConfigureAwait(false);
         if (!claimed.IsSuccess)
         {
             return InMarketWords(claimed.Error, "the model catalogue is unavailable; nothing was published");
@@ -71,7 +88,7 @@ internal sealed partial class ModelPublisher(
 
         if (claimed.Value.Owner != tenant)
         {
-            return Taken(card.Name);
+            return Taken(name);
         }
 
         access.Set(claimed.Value);
@@ -103,28 +120,28 @@ internal sealed partial class ModelPublisher(
                 written = true;
             }
 
-            var loaded = await registry.LoadModelAsync(card.Name, CancellationToken.None).ConfigureAwait(false);
+            var loaded = await registry.LoadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
             var state = loaded.IsSuccess ? loaded.Value!.FindVersion(version) : null;
             if (state is not { State: ModelVersionState.Ready })
             {
                 string reason = state?.Reason ?? loaded.Error?.Message ?? "unknown reason";
-                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous).ConfigureAwait(false);
+                await RollBackAsync(tenant, name, exists, versionDirectory, configPath, previousConfig, previous, onnx.Length).ConfigureAwait(false);
                 return Invalid($"the model did not load: {reason}");
             }
 
-            LogPublished(logger, card.Name, version, tenant);
-            return Result<PublishedVersion>.Ok(new PublishedVersion(card.Name, version, tenant, card.Visibility));
+            LogPublished(logger, name, version, tenant);
+            return Result<PublishedVersion>.Ok(new PublishedVersion(name, version, tenant, card.Visibility));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            LogWriteFailed(logger, card.Name, e);
+            LogWriteFailed(logger, name, e);
             if (written)
             {
-                await RollBackAsync(tenant, card.Name, exists, versionDirectory, configPath, previousConfig, previous).ConfigureAwait(false);
+                await RollBackAsync(tenant, name, exists, versionDirectory, configPath, previousConfig, previous, onnx.Length).ConfigureAwait(false);
             }
             else
             {
-                await RestoreListingAsync(tenant, card.Name, previous).ConfigureAwait(false);
+                await RestoreListingAsync(tenant, name, previous, onnx.Length).ConfigureAwait(false);
             }
 
             return Result<PublishedVersion>.Fail(ErrorCode.DependencyUnavailable, "the model could not be written to the repository; nothing was published");
@@ -204,9 +221,16 @@ internal sealed partial class ModelPublisher(
         }
     }
 
+    /// <summary>
+    /// The model a tenant's upload of <paramref name="cardName"/> goes to: its plain name when the tenant owns a listing
+    /// of that name from before names were scoped, else the name in the tenant's namespace.
+    /// </summary>
+    private string NameFor(string tenant, string cardName) =>
+        access.Find(cardName) is { } legacy && legacy.Owner == tenant ? cardName : ModelListing.Qualify(tenant, cardName);
+
     private Error? OwnerCheck(string tenant, string name)
     {
-        if (!ModelListing.IsValidName(name) || registry.GetModel(name) is null || !access.CanSee(tenant, name))
+        if (!ModelListing.IsValidListingName(name) || registry.GetModel(name) is null || !access.CanSee(tenant, name))
         {
             return new Error(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
         }
@@ -217,7 +241,7 @@ internal sealed partial class ModelPublisher(
     }
 
     private async Task RollBackAsync(
-        string tenant, string name, bool existed, string versionDirectory, string configPath, string? previousConfig, ModelListing? previous)
+        string tenant, string name, bool existed, string versionDirectory, string configPath, string? previousConfig, ModelListing? previous, long bytes)
     {
         try
         {
@@ -247,10 +271,11 @@ internal sealed partial class ModelPublisher(
             LogRollbackFailed(logger, name, e);
         }
 
-        await RestoreListingAsync(tenant, name, previous).ConfigureAwait(false);
+        await RestoreListingAsync(tenant, name, previous, bytes).ConfigureAwait(false);
     }
 
-    private async Task RestoreListingAsync(string tenant, string name, ModelListing? previous)
+    /// <summary>Undoes a claim: the new listing goes, or the previous one gets its visibility and the claimed bytes back.</summary>
+    private async Task RestoreListingAsync(string tenant, string name, ModelListing? previous, long bytes)
     {
         if (previous is null)
         {
@@ -259,7 +284,7 @@ internal sealed partial class ModelPublisher(
         }
         else
         {
-            var restored = await store.ClaimAsync(tenant, name, previous.Visibility, CancellationToken.None).ConfigureAwait(false);
+            var restored = await store.ClaimAsync(tenant, name, previous.Visibility, -bytes, null, CancellationToken.None).ConfigureAwait(false);
             access.Set(restored.IsSuccess ? restored.Value : previous);
         }
     }

@@ -6,8 +6,8 @@ namespace MaaS.Services.Market;
 
 /// <summary>
 /// The registry as a tenant sees it: every read, inference lease and lifecycle call for a model the caller's tenant
-/// may not see answers exactly as for a model that does not exist (ModelNotFound, same message), so existence never
-/// leaks, and lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and
+/// may not see answers exactly as <see cref="ModelRegistry"/> answers for a model that does not exist (ModelNotFound,
+/// each method's own message), so existence never leaks, and lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and
 /// those added later) gets it without code of its own. Calls without a tenant (<see cref="ITenantContext"/>: startup,
 /// polling, metrics) see everything.
 /// </summary>
@@ -28,27 +28,29 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
     public IReadOnlyList<RepositoryIndexEntry> GetIndex() => Tenant is { } t ? [.. inner.GetIndex().Where(e => access.CanSee(t, e.Name))] : inner.GetIndex();
 
     public Result<ModelLease> Acquire(string name, long? version = null) =>
-        Visible(name) ? inner.Acquire(name, version) : Result<ModelLease>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+        Visible(name) ? inner.Acquire(name, version) : Unknown<ModelLease>(name);
 
     public Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
+        Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Task.FromResult(NotInRepository<ModelInfo>(name));
 
     public Task<Result<ModelInfo>> UnloadModelAsync(string name, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.UnloadModelAsync(name, cancellationToken) : Hidden<ModelInfo>(name);
+        Visible(name) ? inner.UnloadModelAsync(name, cancellationToken) : Task.FromResult(NotInRepository<ModelInfo>(name));
 
     public Task<Result<ModelVersionInfo>> LoadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.LoadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
+        Visible(name) ? inner.LoadVersionAsync(name, version, cancellationToken) : Task.FromResult(NotInRepository<ModelVersionInfo>(name));
 
+    // The registry answers these two from its loaded models, in other words than the three above.
     public Task<Result<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.UnloadVersionAsync(name, version, cancellationToken) : Hidden<ModelVersionInfo>(name);
+        Visible(name) ? inner.UnloadVersionAsync(name, version, cancellationToken) : Task.FromResult(Unknown<ModelVersionInfo>(name));
 
     public Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Hidden<ModelInfo>(name);
+        Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Task.FromResult(Unknown<ModelInfo>(name));
 
     private string? Tenant => tenant.Tenant;
 
     private bool Visible(string name) => Tenant is not { } t || access.CanSee(t, name);
 
-    private static Task<Result<T>> Hidden<T>(string name) =>
-        Task.FromResult(Result<T>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository"));
+    private static Result<T> Unknown<T>(string name) => Result<T>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
+
+    private static Result<T> NotInRepository<T>(string name) => Result<T>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository");
 }

@@ -10,7 +10,19 @@ public interface IModelMarketStore
     /// tenant's listing is returned: callers compare <see cref="ModelListing.Owner"/> with their tenant.
     /// </summary>
     ValueTask<Result<ModelListing>> ClaimAsync(
-        string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default);
+        string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default) =>
+        ClaimAsync(tenant, name, visibility, 0, null, cancellationToken);
+
+    /// <summary>
+    /// Claims like <see cref="ClaimAsync(string, string, ModelVisibility, CancellationToken)"/> and adds
+    /// <paramref name="bytes"/> to the listing's <see cref="ModelListing.Bytes"/> (negative gives bytes back, never
+    /// below 0), in one transaction with the check of <paramref name="quota"/>: a claim that would take the tenant past
+    /// <see cref="MarketQuota.MaxModels"/> (a new listing) or <see cref="MarketQuota.MaxBytes"/> (positive bytes) changes
+    /// nothing and is <see cref="ErrorCode.Conflict"/>, its message naming the limit and the usage. The check holds across
+    /// replicas sharing the store. A name in a namespace (<c>ns.model</c>) can be claimed only by tenant <c>ns</c>.
+    /// </summary>
+    ValueTask<Result<ModelListing>> ClaimAsync(
+        string tenant, string name, ModelVisibility visibility, long bytes, MarketQuota? quota, CancellationToken cancellationToken = default);
 
     /// <summary>One listing, or <see cref="ErrorCode.NotFound"/>.</summary>
     ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default);

@@ -9,7 +9,7 @@ namespace MaaS.Storage.Postgres;
 internal sealed class PostgresModelMarketStore : IModelMarketStore
 {
     private readonly PostgresDatabase _database;
-    private readonly string _claimSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
+    private readonly string _claimSql, _lockSql, _usageSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
 
     public PostgresModelMarketStore(PostgresDatabase database)
     {
@@ -17,12 +17,15 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         var s = database.Schema;
         // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
         _claimSql = $"""
-            INSERT INTO {s}.model_listings (name, owner, visibility, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
-            ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
+            INSERT INTO {s}.model_listings (name, owner, visibility, bytes, created_at, updated_at) VALUES ($1, $2, $3, GREATEST($4, 0), now(), now())
+            ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, bytes = GREATEST({s}.model_listings.bytes + $4, 0), updated_at = excluded.updated_at
             WHERE {s}.model_listings.owner = excluded.owner
             """;
+        // Claims of one tenant take turns (across replicas): its usage cannot change between the check and the write.
+        _lockSql = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+        _usageSql = $"SELECT count(*), coalesce(sum(bytes), 0)::bigint FROM {s}.model_listings WHERE owner = $1";
         _querySql = $"""
-            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
+            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee, l.bytes
             FROM {s}.model_listings l LEFT JOIN {s}.model_shares s ON s.name = l.name
             WHERE $1::text IS NULL OR l.name = $1
             ORDER BY l.name, s.grantee
@@ -33,22 +36,52 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         _deleteSql = $"DELETE FROM {s}.model_listings WHERE name = $1 AND owner = $2";
     }
 
-    public async ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default) =>
+        ClaimAsync(tenant, name, visibility, 0, null, cancellationToken);
+
+    public async ValueTask<Result<ModelListing>> ClaimAsync(
+        string tenant, string name, ModelVisibility visibility, long bytes, MarketQuota? quota, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)
+            ?? SecurityValidator.Claim(tenant, name, quota)) is { } invalid)
         {
             return invalid;
         }
-        var result = await _database.RunAsync("claim model", async (connection, ct) =>
+        var result = await _database.RunAsync<Result<ModelListing>>("claim model", async (connection, ct) =>
         {
-            await using (var command = new NpgsqlCommand(_claimSql, connection))
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var lockCommand = new NpgsqlCommand(_lockSql, connection, tx))
+            {
+                lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "maas.market:" + tenant });
+                await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            var existing = (await QueryAsync(connection, name, ct, tx).ConfigureAwait(false)).FirstOrDefault();
+            if (existing is not null && existing.Owner != tenant)
+            {
+                return existing;
+            }
+            if (quota is not null)
+            {
+                await using var usage = new NpgsqlCommand(_usageSql, connection, tx);
+                usage.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                await using var reader = await usage.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                if (SecurityValidator.OverQuota(existing is null, reader.GetInt64(0), reader.GetInt64(1), bytes, quota) is { } over)
+                {
+                    return over;
+                }
+            }
+            await using (var command = new NpgsqlCommand(_claimSql, connection, tx))
             {
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SecurityValidator.Visibility(visibility) });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = bytes });
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
-            return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
+            var claimed = (await QueryAsync(connection, name, ct, tx).ConfigureAwait(false))[0];
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return claimed;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
@@ -137,9 +170,9 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         return result.Value is { } listing ? listing : Error.NotFound("model");
     }
 
-    private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct)
+    private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct, NpgsqlTransaction? tx = null)
     {
-        await using var command = new NpgsqlCommand(_querySql, connection);
+        await using var command = new NpgsqlCommand(_querySql, connection, tx);
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var list = new List<ModelListing>();
@@ -151,7 +184,7 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
             {
                 grantees = [];
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))));
+                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))) { Bytes = reader.GetInt64(6) });
             }
             if (!reader.IsDBNull(5))
             {

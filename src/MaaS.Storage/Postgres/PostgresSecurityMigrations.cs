@@ -37,6 +37,11 @@ internal static class PostgresSecurityMigrations
             PRIMARY KEY (name, grantee)
         );
         """,
+        // Per-tenant quotas: model bytes per listing, and the owner's listings found without a scan.
+        """
+        ALTER TABLE {s}.model_listings ADD COLUMN bytes bigint NOT NULL DEFAULT 0 CHECK (bytes >= 0);
+        CREATE INDEX model_listings_owner ON {s}.model_listings (owner);
+        """,
     ];
 
     public static int LatestVersion => Scripts.Length;

@@ -8,25 +8,49 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IModelMarketStore"/>.</summary>
 internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMarketStore
 {
-    public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default) =>
+        ClaimAsync(tenant, name, visibility, 0, null, cancellationToken);
+
+    public ValueTask<Result<ModelListing>> ClaimAsync(
+        string tenant, string name, ModelVisibility visibility, long bytes, MarketQuota? quota, CancellationToken cancellationToken = default)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)
+            ?? SecurityValidator.Claim(tenant, name, quota)) is { } invalid)
         {
             return ValueTask.FromResult<Result<ModelListing>>(invalid);
         }
+        // One writer connection runs every write in turn: the usage read and the upsert cannot interleave with another claim.
         return database.WriteAsync<ModelListing>("claim model", (connection, tx) =>
         {
+            var existing = Get(connection, tx, name);
+            if (existing is not null && existing.Owner != tenant)
+            {
+                return existing;
+            }
+            if (quota is not null)
+            {
+                using var usage = connection.CreateCommand();
+                usage.Transaction = tx;
+                usage.CommandText = "SELECT count(*), coalesce(sum(bytes), 0) FROM model_listings WHERE owner = $owner";
+                usage.Parameters.AddWithValue("$owner", tenant);
+                using var reader = usage.ExecuteReader();
+                reader.Read();
+                if (SecurityValidator.OverQuota(existing is null, reader.GetInt64(0), reader.GetInt64(1), bytes, quota) is { } over)
+                {
+                    return over;
+                }
+            }
             using var command = connection.CreateCommand();
             command.Transaction = tx;
-            // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
             command.CommandText = """
-                INSERT INTO model_listings (name, owner, visibility, created_at, updated_at) VALUES ($name, $owner, $vis, $now, $now)
-                ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
+                INSERT INTO model_listings (name, owner, visibility, bytes, created_at, updated_at) VALUES ($name, $owner, $vis, max($bytes, 0), $now, $now)
+                ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, bytes = max(model_listings.bytes + $bytes, 0), updated_at = excluded.updated_at
                 WHERE model_listings.owner = excluded.owner
                 """;
             command.Parameters.AddWithValue("$name", name);
             command.Parameters.AddWithValue("$owner", tenant);
             command.Parameters.AddWithValue("$vis", SecurityValidator.Visibility(visibility));
+            command.Parameters.AddWithValue("$bytes", bytes);
             command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
             command.ExecuteNonQuery();
             return Get(connection, tx, name)!;
@@ -101,7 +125,7 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
         using var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = """
-            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
+            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee, l.bytes
             FROM model_listings l LEFT JOIN model_shares s ON s.name = l.name
             WHERE $name IS NULL OR l.name = $name
             ORDER BY l.name, s.grantee
@@ -117,7 +141,7 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             {
                 grantees = [];
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))));
+                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))) { Bytes = reader.GetInt64(6) });
             }
             if (!reader.IsDBNull(5))
             {

@@ -38,6 +38,11 @@ internal static class SqliteSecurityMigrations
             PRIMARY KEY (name, grantee)
         ) WITHOUT ROWID;
         """,
+        // Per-tenant quotas: model bytes per listing, and the owner's listings found without a scan.
+        """
+        ALTER TABLE model_listings ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0 CHECK (bytes >= 0);
+        CREATE INDEX ix_model_listings_owner ON model_listings (owner);
+        """,
     ];
 
     public static int LatestVersion => Scripts.Length;

@@ -16,7 +16,39 @@ internal static class SecurityValidator
         ApiKeyRules.IsValidKeyId(keyId) ? null : Error.Invalid("keyId", "must be 8-32 lower-case letters or digits");
 
     public static Error? ModelName(string? name, string field = "name") =>
-        ModelListing.IsValidName(name) ? null : Error.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit");
+        ModelListing.IsValidListingName(name)
+            ? null
+            : Error.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit, optionally after '<tenant>.'");
+
+    /// <summary>A claim's name and quota: a namespaced name must be the claiming tenant's own.</summary>
+    public static Error? Claim(string tenant, string name, MarketQuota? quota)
+    {
+        if (ModelListing.NamespaceOf(name) is { } ns && !string.Equals(ns, tenant, StringComparison.Ordinal))
+        {
+            return Error.Invalid("name", "must be in the claiming tenant's namespace ('<tenant>.<model>')");
+        }
+        return quota is { MaxModels: < 1 } or { MaxBytes: < 0 }
+            ? Error.Invalid("quota", "MaxModels must be at least 1 and MaxBytes at least 0")
+            : null;
+    }
+
+    /// <summary>The answer to a claim that would take a tenant past its quota (worded for the publisher's caller).</summary>
+    public static Error? OverQuota(bool newListing, long models, long usedBytes, long bytes, MarketQuota? quota)
+    {
+        if (quota is null)
+        {
+            return null;
+        }
+        if (newListing && models >= quota.MaxModels)
+        {
+            return new Error(ErrorCode.Conflict,
+                $"the tenant has {models} models, the most it may have ({quota.MaxModels}); delete one to publish another");
+        }
+        return bytes > 0 && usedBytes + bytes > quota.MaxBytes
+            ? new Error(ErrorCode.Conflict,
+                $"the tenant's models hold {usedBytes} bytes and this upload adds {bytes}, more than its limit of {quota.MaxBytes} bytes; delete a model or upload a smaller one")
+            : null;
+    }
 
     public static Error? Key(ApiKeyRecord? key)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using MaaS.Gateway.FunctionalTests.Security;
+using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Hosting;
 
@@ -20,18 +21,20 @@ public sealed class PublishTests
 
         var (first, firstBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "private"));
         var (second, secondBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "public"));
-        using var v1 = await gateway.SendAsync(HttpMethod.Post, "/v2/models/churn/versions/1/infer", admin, Infer);
-        var (latest, latestBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/churn/infer", admin, Infer);
+        using var v1 = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, Infer);
+        var (latest, latestBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/infer", admin, Infer);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(1, firstBody!["version"]!.GetValue<long>());
+        Assert.Equal("/v1/models/acme.churn", first.Headers.Location?.OriginalString);
+        Assert.Equal(("acme.churn", "acme"), (firstBody!["name"]!.GetValue<string>(), firstBody["owner"]!.GetValue<string>()));
+        Assert.Equal(1, firstBody["version"]!.GetValue<long>());
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(2, secondBody!["version"]!.GetValue<long>());
         Assert.Equal("public", secondBody["visibility"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
         Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
         Assert.Equal("2", latestBody!["model_version"]!.GetValue<string>());
-        string folder = Path.Combine(gateway.Repository.Root, "churn");
+        string folder = Path.Combine(gateway.Repository.Root, "acme.churn");
         Assert.Equal(onnx, File.ReadAllBytes(Path.Combine(folder, "2", "model.onnx")));
         Assert.Contains("\"accuracy\"", File.ReadAllText(Path.Combine(folder, "2", "card.json")));
         Assert.Contains("\"tenant:acme\"", File.ReadAllText(Path.Combine(folder, "model.json")));
@@ -41,15 +44,19 @@ public sealed class PublishTests
     public static TheoryData<string> HostileUploads() => new()
     {
         "not-onnx", "truncated", "huge", "traversal-name", "upper-case-name", "labels-disagree", "inputs-disagree",
-        "card-not-json", "card-not-object", "card-missing", "model-missing", "external-data", "name-of-bundled-model",
-        "name-of-other-tenant", "bad-visibility", "deep-card",
+        "card-not-json", "card-not-object", "card-missing", "model-missing", "external-data", "external-data-in-training-info",
+        "dimension-2^62", "bad-visibility", "visibility-7", "visibility-minus-1", "visibility-2", "visibility-flags", "deep-card",
+        "name-in-operator-folder",
     };
 
     [Theory]
     [MemberData(nameof(HostileUploads))]
     public async Task Publish_HostileUpload_RefusedWithClearMessageAndNothingChanges(string attack)
     {
-        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString() });
+        // acme.bundled: a folder the operator put in acme's namespace, the one name acme can find taken (every tenant sees it).
+        await using var gateway = SecureGateway.Start(
+            r => r.WithExampleMlp().WithMlpNamed("acme.bundled", """{ "task": "classification" }""", 1),
+            new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString() });
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
         byte[] onnx = ExampleMlp.BuildOnnx([16]); // 1 KB: the valid upload must fit under this test's 64 KiB limit
@@ -71,9 +78,14 @@ public sealed class PublishTests
             "card-missing" => await PostFormAsync(gateway, acme, onnx, card: null),
             "model-missing" => await PostFormAsync(gateway, acme, onnx: null, SecureGateway.MlpCard("x1")),
             "external-data" => await gateway.PublishAsync(acme, [.. onnx, .. ExternalDataGraph()], SecureGateway.MlpCard("x1")),
-            "name-of-bundled-model" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("example-mlp")),
-            "name-of-other-tenant" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("globex-model")),
+            "external-data-in-training-info" => await gateway.PublishAsync(acme, [.. onnx, .. ExternalDataTrainingInfo()], SecureGateway.MlpCard("x1")),
+            "dimension-2^62" => await gateway.PublishAsync(acme, HugeDimensionModel(), """{"name":"x1","task":"identity"}"""),
             "bad-visibility" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "everyone")),
+            "visibility-7" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "7")),
+            "visibility-minus-1" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "-1")),
+            "visibility-2" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "2")),
+            "visibility-flags" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("x1", visibility: "Private, Public")),
+            "name-in-operator-folder" => await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("bundled")),
             "deep-card" => await gateway.PublishAsync(acme, onnx, """{"name":"x1","task":"t","deep":""" + new string('[', 100) + new string(']', 100) + "}"),
             _ => throw new ArgumentOutOfRangeException(nameof(attack)),
         };
@@ -89,22 +101,23 @@ public sealed class PublishTests
             "card-not-object" => "card must be a JSON object",
             "card-missing" => "'card'",
             "model-missing" => "'model'",
-            "external-data" => "external tensor data",
-            "name-of-bundled-model" or "name-of-other-tenant" => "is taken",
-            "bad-visibility" => "card.visibility must be private, tenant or public",
+            "external-data" or "external-data-in-training-info" => "the model references external tensor data; upload a self-contained .onnx file",
+            "dimension-2^62" => "input 'x' declares dimension 1 as 4611686018427387904; a dimension must be 0..2147483647 or symbolic",
+            "bad-visibility" or "visibility-7" or "visibility-minus-1" or "visibility-2" or "visibility-flags" => "card.visibility must be private, tenant or public",
+            "name-in-operator-folder" => "the model name 'acme.bundled' is taken",
             _ => "?",
         };
-        int expectedStatus = attack switch { "huge" => 413, "name-of-bundled-model" or "name-of-other-tenant" => 409, _ => 400 };
+        int expectedStatus = attack switch { "huge" => 413, "name-in-operator-folder" => 409, _ => 400 };
         Assert.True(expectedStatus == (int)response.StatusCode, $"{attack}: {(int)response.StatusCode} {body}");
         Assert.Contains(expectedFragment, body!["detail"]!.GetValue<string>());
         Assert.Equal(before, Snapshot(gateway.Repository.Root));
         using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, Infer);
-        using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex-model/infer", acme, Infer);
+        using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.globex-model/infer", acme, Infer);
         var (_, listing) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", acme);
         Assert.Equal(HttpStatusCode.OK, bundled.StatusCode);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
-        Assert.Equal(["example-mlp", "globex-model"], listing!.AsArray().Select(m => m!["name"]!.GetValue<string>()).Order());
-        var (_, owner) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/globex-model", globex);
+        Assert.Equal(["acme.bundled", "example-mlp", "globex.globex-model"], listing!.AsArray().Select(m => m!["name"]!.GetValue<string>()).Order());
+        var (_, owner) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/globex.globex-model", globex);
         Assert.Equal("globex", owner!["owner"]!.GetValue<string>());
         Assert.Equal("public", owner["visibility"]!.GetValue<string>());
     }
@@ -116,13 +129,14 @@ public sealed class PublishTests
         string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone", "public"))).Response.StatusCode);
 
-        using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/gone", admin);
-        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/gone/infer", admin, Infer);
-        var (again, _) = await gateway.PublishAsync(await gateway.CreateKeyAsync("globex", ["admin"]), ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone"));
+        using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/acme.gone", admin);
+        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.gone/infer", admin, Infer);
+        var (again, againBody) = await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone"));
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, infer.StatusCode);
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
+        Assert.Equal(1, againBody!["version"]!.GetValue<long>());
     }
 
     /// <summary>Every file under the repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
@@ -141,6 +155,26 @@ public sealed class PublishTests
         byte[] tensor = [0x42, 1, (byte)'w', 0x70, 1, 0x6A, (byte)entry.Length, .. entry];
         byte[] graph = [0x2A, (byte)tensor.Length, .. tensor];
         return [0x3A, (byte)graph.Length, .. graph];
+    }
+
+    /// <summary>
+    /// A ModelProto fragment: training_info (field 20) whose initialization graph has an initializer stored in a file.
+    /// ONNX Runtime loads the model and ignores training_info, so only the upload scan can refuse it.
+    /// </summary>
+    private static byte[] ExternalDataTrainingInfo()
+    {
+        byte[] graph = ExternalDataGraph()[2..]; // GraphProto bytes (without ModelProto.graph's tag and length)
+        byte[] trainingInfo = [0x0A, (byte)graph.Length, .. graph];
+        return [0xA2, 0x01, (byte)trainingInfo.Length, .. trainingInfo];
+    }
+
+    /// <summary>y = Identity(x) with x and y declared float [N, 2^62].</summary>
+    private static byte[] HugeDimensionModel()
+    {
+        var graph = new OnnxGraphBuilder("huge").AddInput("x", OnnxElementType.Float, -1, 1L << 62);
+        graph.AddNode("Identity", ["x"], ["y"]);
+        graph.AddOutput("y", OnnxElementType.Float, -1, 1L << 62);
+        return graph.ToBytes();
     }
 
     private static async Task<(HttpResponseMessage Response, System.Text.Json.Nodes.JsonNode? Body)> PostFormAsync(SecureGateway gateway, string key, byte[]? onnx, string? card)

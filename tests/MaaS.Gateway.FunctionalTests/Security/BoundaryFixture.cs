@@ -7,7 +7,7 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 /// <summary>
 /// One secure gateway shared by the boundary tables: tenants acme and globex each with an app key and an
 /// admin-only key, the operator's bootstrap key, the bundled example-mlp, and acme's published models
-/// acme-private (private), acme-shared (tenant, shared with globex), acme-public (public).
+/// acme.acme-private (private), acme.acme-shared (tenant, shared with globex), acme.acme-public (public).
 /// </summary>
 public sealed class BoundaryFixture : IAsyncLifetime
 {
@@ -30,7 +30,7 @@ public sealed class BoundaryFixture : IAsyncLifetime
             Assert.True(response.StatusCode == HttpStatusCode.Created, $"publishing {name}: {(int)response.StatusCode} {body}");
         }
 
-        using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");
+        using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme.acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");
         Assert.Equal(HttpStatusCode.OK, share.StatusCode);
     }
 

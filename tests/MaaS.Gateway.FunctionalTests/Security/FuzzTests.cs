@@ -99,7 +99,7 @@ public sealed class FuzzTests
         using var ready = await gateway.SendAsync(HttpMethod.Get, "/v2/health/ready", key: null);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         float[] x = [0.5f, -1f, 0.25f, 2f, 0f, 1f, -0.5f, 0.75f];
-        foreach (var (model, hidden) in new (string, int[])[] { ("example-mlp", [.. ExampleMlp.HiddenSizes]), ("acme-model", [16]) })
+        foreach (var (model, hidden) in new (string, int[])[] { ("example-mlp", [.. ExampleMlp.HiddenSizes]), ("acme.acme-model", [16]) })
         {
             var (infer, body) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", app, V2Json.Infer("input", "FP32", [1, 8], x));
             Assert.Equal(HttpStatusCode.OK, infer.StatusCode);
@@ -126,7 +126,7 @@ public sealed class FuzzTests
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
-    private static readonly string[] Names = ["example-mlp", "acme-model", "ghost", "a", "../../etc/passwd", "..%2F..%2Fetc", "%00", "x%20y", "é✓", "CON", "-", "1", "0", "-1", "99999999999999999999", "%2e%2e", "a;b", "a%3Fb"];
+    private static readonly string[] Names = ["example-mlp", "acme.acme-model", "ghost", "a", "../../etc/passwd", "..%2F..%2Fetc", "%00", "x%20y", "é✓", "CON", "-", "1", "0", "-1", "99999999999999999999", "%2e%2e", "a;b", "a%3Fb"];
 
     private static HttpRequestMessage Generate(Random rng, string method, RoutePattern pattern, string[] keys)
     {
@@ -190,7 +190,7 @@ public sealed class FuzzTests
             _ => new string('a', rng.Next(1, 3000)),
         };
         // Unloading or deleting the models the final check infers on would be a legitimate call, not a fuzz finding.
-        return destructive && value is "example-mlp" or "acme-model" or "1" ? "ghost" : value;
+        return destructive && value is "example-mlp" or "acme.acme-model" or "1" ? "ghost" : value;
     }
 
     private static string Query(Random rng)

@@ -31,11 +31,11 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         { "appA", "POST", "/v2/repository/models/example-mlp/load", null, 403 },
         { "adminA", "POST", "/v2/repository/models/example-mlp/load", null, 403 },
         { "operator", "POST", "/v2/repository/models/example-mlp/load", null, 200 },
-        { "adminA", "POST", "/v2/repository/models/acme-public/load", null, 200 },
-        { "adminB", "POST", "/v2/repository/models/acme-public/load", null, 403 },
-        { "adminB", "POST", "/v2/repository/models/acme-public/unload", null, 403 },
-        { "adminB", "POST", "/v2/repository/models/acme-private/load", null, 404 },
-        { "adminB", "POST", "/v2/repository/models/acme-public/default", """{"version":1}""", 403 },
+        { "adminA", "POST", "/v2/repository/models/acme.acme-public/load", null, 200 },
+        { "adminB", "POST", "/v2/repository/models/acme.acme-public/load", null, 403 },
+        { "adminB", "POST", "/v2/repository/models/acme.acme-public/unload", null, 403 },
+        { "adminB", "POST", "/v2/repository/models/acme.acme-private/load", null, 404 },
+        { "adminB", "POST", "/v2/repository/models/acme.acme-public/default", """{"version":1}""", 403 },
         // Discovery: any key.
         { "none", "GET", "/v1/models", null, 401 },
         { "appA", "GET", "/v1/models", null, 200 },
@@ -55,24 +55,24 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         // Market write side: admin role of the owner.
         { "appA", "POST", "/v1/models", "{}", 403 },
         { "adminA", "POST", "/v1/models", "{}", 400 },
-        { "appA", "POST", "/v1/models/acme-shared/shares", """{"tenant":"initech"}""", 403 },
-        { "adminB", "POST", "/v1/models/acme-public/shares", """{"tenant":"globex"}""", 403 },
-        { "adminB", "POST", "/v1/models/acme-private/shares", """{"tenant":"globex"}""", 404 },
-        { "adminB", "DELETE", "/v1/models/acme-public", null, 403 },
-        { "adminB", "DELETE", "/v1/models/acme-private", null, 404 },
+        { "appA", "POST", "/v1/models/acme.acme-shared/shares", """{"tenant":"initech"}""", 403 },
+        { "adminB", "POST", "/v1/models/acme.acme-public/shares", """{"tenant":"globex"}""", 403 },
+        { "adminB", "POST", "/v1/models/acme.acme-private/shares", """{"tenant":"globex"}""", 404 },
+        { "adminB", "DELETE", "/v1/models/acme.acme-public", null, 403 },
+        { "adminB", "DELETE", "/v1/models/acme.acme-private", null, 404 },
         { "adminA", "DELETE", "/v1/models/example-mlp", null, 403 },
         // Tenant visibility of models: invisible means 404, never 403.
-        { "appA", "POST", "/v2/models/acme-private/infer", Infer, 200 },
-        { "appB", "POST", "/v2/models/acme-private/infer", Infer, 404 },
-        { "appB", "GET", "/v2/models/acme-private", null, 404 },
-        { "appB", "GET", "/v2/models/acme-private/ready", null, 404 },
-        { "appB", "GET", "/v2/models/acme-private/stats", null, 404 },
-        { "appB", "GET", "/v1/models/acme-private", null, 404 },
-        { "appB", "POST", "/v2/models/acme-shared/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme-shared/infer", Infer, 404 },
-        { "appC", "POST", "/v2/models/acme-public/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme-public/versions/1/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme-private/versions/1/infer", Infer, 404 },
+        { "appA", "POST", "/v2/models/acme.acme-private/infer", Infer, 200 },
+        { "appB", "POST", "/v2/models/acme.acme-private/infer", Infer, 404 },
+        { "appB", "GET", "/v2/models/acme.acme-private", null, 404 },
+        { "appB", "GET", "/v2/models/acme.acme-private/ready", null, 404 },
+        { "appB", "GET", "/v2/models/acme.acme-private/stats", null, 404 },
+        { "appB", "GET", "/v1/models/acme.acme-private", null, 404 },
+        { "appB", "POST", "/v2/models/acme.acme-shared/infer", Infer, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-shared/infer", Infer, 404 },
+        { "appC", "POST", "/v2/models/acme.acme-public/infer", Infer, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-public/versions/1/infer", Infer, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-private/versions/1/infer", Infer, 404 },
         // Anonymous operations endpoints and the default for unknown or future routes (an app key).
         { "none", "GET", "/v2/health/ready", null, 200 },
         { "none", "GET", "/metrics", null, 200 },
@@ -104,17 +104,17 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
     [Fact]
     public async Task InvisibleModel_404_IdenticalToUnknownModel()
     {
-        var (hidden, hiddenBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme-private/infer", fixture.Keys["appB"], Infer);
-        var (unknown, unknownBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme-nothing/infer", fixture.Keys["appB"], Infer);
+        var (hidden, hiddenBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", fixture.Keys["appB"], Infer);
+        var (unknown, unknownBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-nothing/infer", fixture.Keys["appB"], Infer);
 
         Assert.Equal(unknown.StatusCode, hidden.StatusCode);
-        Assert.Equal(unknownBody!["error"]!.GetValue<string>().Replace("acme-nothing", "X"), hiddenBody!["error"]!.GetValue<string>().Replace("acme-private", "X"));
+        Assert.Equal(unknownBody!["error"]!.GetValue<string>().Replace("acme.acme-nothing", "X"), hiddenBody!["error"]!.GetValue<string>().Replace("acme.acme-private", "X"));
     }
 
     [Theory]
-    [InlineData("appA", new[] { "acme-private", "acme-public", "acme-shared", "example-mlp" })]
-    [InlineData("appB", new[] { "acme-public", "acme-shared", "example-mlp" })]
-    [InlineData("appC", new[] { "acme-public", "example-mlp" })]
+    [InlineData("appA", new[] { "acme.acme-private", "acme.acme-public", "acme.acme-shared", "example-mlp" })]
+    [InlineData("appB", new[] { "acme.acme-public", "acme.acme-shared", "example-mlp" })]
+    [InlineData("appC", new[] { "acme.acme-public", "example-mlp" })]
     public async Task ListModels_EachTenant_SeesOnlyWhatItMay(string caller, string[] expected)
     {
         var (v1, v1Body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", fixture.Keys[caller]);
@@ -132,8 +132,8 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         var (_, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/repository/index", fixture.Keys["adminB"]);
 
         var names = body!.AsArray().Select(e => e!["name"]!.GetValue<string>()).ToHashSet();
-        Assert.DoesNotContain("acme-private", names);
-        Assert.Contains("acme-shared", names);
+        Assert.DoesNotContain("acme.acme-private", names);
+        Assert.Contains("acme.acme-shared", names);
     }
 
     [Fact]
@@ -145,9 +145,9 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         var (_, byText) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models?q=PRIVATE", key);
         var (_, none) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models?task=sentiment&q=acme", key);
 
-        Assert.Equal(["acme-private", "acme-public", "acme-shared"], byTask!.AsArray().Select(m => m!["name"]!.GetValue<string>()).Order());
+        Assert.Equal(["acme.acme-private", "acme.acme-public", "acme.acme-shared"], byTask!.AsArray().Select(m => m!["name"]!.GetValue<string>()).Order());
         var only = Assert.Single(byText!.AsArray())!;
-        Assert.Equal("acme-private", only["name"]!.GetValue<string>());
+        Assert.Equal("acme.acme-private", only["name"]!.GetValue<string>());
         Assert.Equal("acme", only["owner"]!.GetValue<string>());
         Assert.Equal("private", only["visibility"]!.GetValue<string>());
         Assert.Equal(0.91, only["versions"]![0]!["card"]!["metrics"]!["accuracy"]!.GetValue<double>());
@@ -157,8 +157,8 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
     [Fact]
     public async Task Discovery_SharedWith_ShownToOwnerOnly()
     {
-        var (_, owner) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/acme-shared", fixture.Keys["appA"]);
-        var (_, grantee) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/acme-shared", fixture.Keys["appB"]);
+        var (_, owner) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/acme.acme-shared", fixture.Keys["appA"]);
+        var (_, grantee) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/acme.acme-shared", fixture.Keys["appB"]);
 
         Assert.Equal(["globex"], owner!["sharedWith"]!.AsArray().Select(t => t!.GetValue<string>()));
         Assert.Null(grantee!["sharedWith"]);
@@ -208,8 +208,8 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         var (created, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"b2","roles":["app"]}""");
         string key = body!["key"]!.GetValue<string>();
 
-        using var hidden = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme-private/infer", key, Infer);
-        using var shared = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme-shared/infer", key, Infer);
+        using var hidden = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", key, Infer);
+        using var shared = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-shared/infer", key, Infer);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("globex", body["details"]!["tenant"]!.GetValue<string>());

@@ -47,14 +47,14 @@ public sealed class MetricsTests
         await PublishAsync(gateway, acme, onnx, "open-churn", "public");
         // Public first, then private: the series it had while public must go too.
         await PublishAsync(gateway, acme, onnx, "was-open-churn", "public");
-        foreach (string model in new[] { "secret-churn", "shared-churn", "open-churn", "was-open-churn", "example-mlp" })
+        foreach (string model in new[] { "acme.secret-churn", "acme.shared-churn", "acme.open-churn", "acme.was-open-churn", "example-mlp" })
         {
             using var response = await gateway.SendAsync(HttpMethod.Post, $"/v2/models/{model}/infer", acme, infer);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"infer {model}: {(int)response.StatusCode}");
         }
 
         await PublishAsync(gateway, acme, onnx, "was-open-churn", "private");
-        using (var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/was-open-churn/infer", acme, infer))
+        using (var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.was-open-churn/infer", acme, infer))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
@@ -68,7 +68,7 @@ public sealed class MetricsTests
             Assert.DoesNotContain(hidden, text);
         }
 
-        Assert.Contains("maas_inference_requests_total{model=\"open-churn\",version=\"1\",outcome=\"success\"} 1", text);
+        Assert.Contains("maas_inference_requests_total{model=\"acme.open-churn\",version=\"1\",outcome=\"success\"} 1", text);
         Assert.Contains("maas_inference_requests_total{model=\"example-mlp\",version=\"1\",outcome=\"success\"} 1", text);
         // Three non-public models, one request each while non-public: one series, no name, no version.
         Assert.Contains("maas_inference_requests_total{model=\"private\",version=\"\",outcome=\"success\"} 3", text);

@@ -26,13 +26,13 @@ internal sealed class MarketWorld : IAsyncDisposable
 
     private readonly string _folder;
 
-    private MarketWorld(string folder, IStorage storage, ModelRegistry registry, ModelAccess access)
+    private MarketWorld(string folder, IStorage storage, ModelRegistry registry, ModelAccess access, MarketOptions options)
     {
         _folder = folder;
         Storage = storage;
         Registry = registry;
         Access = access;
-        Publisher = new ModelPublisher(registry, access, storage.Market, NullLogger<ModelPublisher>.Instance);
+        Publisher = new ModelPublisher(registry, access, storage.Market, Options.Create(options), NullLogger<ModelPublisher>.Instance);
     }
 
     public IStorage Storage { get; }
@@ -47,7 +47,8 @@ internal sealed class MarketWorld : IAsyncDisposable
 
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<MarketWorld> StartAsync()
+    /// <summary>A market whose publisher enforces <paramref name="quota"/> (the defaults when null).</summary>
+    public static async Task<MarketWorld> StartAsync(MarketOptions? quota = null)
     {
         string folder = Directory.CreateTempSubdirectory("maas-market-").FullName;
         string models = Path.Combine(folder, "models");
@@ -59,7 +60,9 @@ internal sealed class MarketWorld : IAsyncDisposable
         await registry.InitializeAsync(Ct);
         var access = NewAccess(opened.Value, registry);
         await access.RefreshAsync(Ct);
-        return new MarketWorld(folder, opened.Value, registry, access);
+        var options = quota ?? new MarketOptions();
+        options.OperatorTenant = OperatorTenant;
+        return new MarketWorld(folder, opened.Value, registry, access, options);
     }
 
     /// <summary>Another access cache over the same store and registry, as another replica holds.</summary>

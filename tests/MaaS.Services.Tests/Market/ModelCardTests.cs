@@ -54,6 +54,38 @@ public sealed class ModelCardTests
     }
 
     [Theory]
+    [InlineData("7")]
+    [InlineData("-1")]
+    [InlineData("2")]
+    [InlineData("0")]
+    [InlineData("Private, Public")]
+    [InlineData("private,public")]
+    [InlineData(" public")]
+    [InlineData("publ\u0131c")]
+    [InlineData("everyone")]
+    [InlineData("")]
+    public void Parse_VisibilityNotOneOfTheThreeWords_RefusedWithTheRule(string visibility)
+    {
+        string json = new System.Text.Json.Nodes.JsonObject { ["name"] = "m", ["task"] = "t", ["visibility"] = visibility }.ToJsonString();
+
+        var card = ModelCard.Parse(json, out var problems);
+
+        Assert.Null(card);
+        Assert.Equal(["card.visibility must be private, tenant or public"], problems);
+    }
+
+    [Theory]
+    [InlineData("private", ModelVisibility.Private)]
+    [InlineData("TENANT", ModelVisibility.Tenant)]
+    [InlineData("Public", ModelVisibility.Public)]
+    public void Parse_VisibilityInAnyAsciiCase_Read(string visibility, ModelVisibility expected)
+    {
+        string json = new System.Text.Json.Nodes.JsonObject { ["name"] = "m", ["task"] = "t", ["visibility"] = visibility }.ToJsonString();
+
+        Assert.Equal(expected, ModelCard.Parse(json, out _)?.Visibility);
+    }
+
+    [Theory]
     [InlineData("{name: x", "card is not valid JSON")]
     [InlineData("[1]", "card must be a JSON object")]
     [InlineData("""{"name":"x","task":"a\u0001b"}""", "card.task must be a string of at most 64 characters")]

@@ -251,10 +251,94 @@ public abstract class KeyAndMarketContractTests : IAsyncLifetime
     [InlineData("")]
     [InlineData("-lead")]
     [InlineData("a b")]
+    [InlineData("{t}.Upper")]
+    [InlineData("{t}.")]
+    [InlineData("{t}.-lead")]
+    [InlineData("{t}.a/b")]
     public async Task ClaimAsync_InvalidName_Refused(string name)
     {
-        var result = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Public, Ct);
+        // {t}: the claiming tenant's namespace, so a refusal comes from the model part, not from a foreign namespace.
+        var result = await Storage.Market.ClaimAsync(Tenant, name.Replace("{t}", Tenant, StringComparison.Ordinal), ModelVisibility.Public, Ct);
 
         Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_NameInOwnNamespace_ClaimedAndAnotherTenantsNamespaceRefused()
+    {
+        string model = NewModel(), intruder = NewTenant();
+        string name = ModelListing.Qualify(Tenant, model);
+
+        var own = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, Ct);
+        var foreign = await Storage.Market.ClaimAsync(intruder, ModelListing.Qualify(Tenant, NewModel()), ModelVisibility.Public, Ct);
+        var taken = await Storage.Market.ClaimAsync(intruder, name, ModelVisibility.Public, Ct);
+
+        Assert.Equal((name, Tenant), (own.Value.Name, own.Value.Owner));
+        Assert.Equal(("name", ErrorCode.InvalidRequest), (Assert.Single(foreign.Error!.Problems).Field, foreign.Error.Code));
+        Assert.Equal(ErrorCode.InvalidRequest, taken.Error?.Code);
+        Assert.Equal((Tenant, ModelVisibility.Private), ((await Storage.Market.GetAsync(name, Ct)).Value.Owner, (await Storage.Market.GetAsync(name, Ct)).Value.Visibility));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_Bytes_AddedPerClaimGivenBackByNegativeNeverBelowZero()
+    {
+        string name = ModelListing.Qualify(Tenant, NewModel());
+
+        var first = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, 1000, null, Ct);
+        var second = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Public, 500, null, Ct);
+        var back = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, -500, null, Ct);
+        var floor = await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Private, -5000, null, Ct);
+
+        Assert.Equal([1000L, 1500, 1000, 0], new[] { first.Value.Bytes, second.Value.Bytes, back.Value.Bytes, floor.Value.Bytes });
+        Assert.Equal(0, Assert.Single((await Storage.Market.ListAllAsync(Ct)).Value, l => l.Name == name).Bytes);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_NewListingPastMaxModels_ConflictNamingTheLimitAndNothingClaimed()
+    {
+        var quota = new MarketQuota(MaxModels: 2, MaxBytes: long.MaxValue);
+        string a = NewModel(), b = NewModel(), c = NewModel();
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, a, ModelVisibility.Private, 10, quota, Ct)).IsSuccess);
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, b, ModelVisibility.Private, 10, quota, Ct)).IsSuccess);
+        // Another tenant's listings do not count against this one.
+        Assert.True((await Storage.Market.ClaimAsync(NewTenant(), NewModel(), ModelVisibility.Private, 10, quota, Ct)).IsSuccess);
+
+        var third = await Storage.Market.ClaimAsync(Tenant, c, ModelVisibility.Private, 10, quota, Ct);
+        var again = await Storage.Market.ClaimAsync(Tenant, a, ModelVisibility.Public, 10, quota, Ct);
+
+        Assert.Equal(new Error(ErrorCode.Conflict, "the tenant has 2 models, the most it may have (2); delete one to publish another"), third.Error);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Market.GetAsync(c, Ct)).Error?.Code);
+        Assert.Equal((ModelVisibility.Public, 20L), (again.Value.Visibility, again.Value.Bytes));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_BytesPastMaxBytes_ConflictNamingTheLimitAndListingUnchanged()
+    {
+        var quota = new MarketQuota(MaxModels: 10, MaxBytes: 1000);
+        string a = NewModel(), b = NewModel();
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, a, ModelVisibility.Private, 600, quota, Ct)).IsSuccess);
+
+        var tooBig = await Storage.Market.ClaimAsync(Tenant, b, ModelVisibility.Public, 401, quota, Ct);
+        var grows = await Storage.Market.ClaimAsync(Tenant, a, ModelVisibility.Public, 401, quota, Ct);
+        var fits = await Storage.Market.ClaimAsync(Tenant, b, ModelVisibility.Public, 400, quota, Ct);
+
+        Assert.Equal(new Error(ErrorCode.Conflict,
+            "the tenant's models hold 600 bytes and this upload adds 401, more than its limit of 1000 bytes; delete a model or upload a smaller one"), tooBig.Error);
+        Assert.Equal(ErrorCode.Conflict, grows.Error?.Code);
+        Assert.Equal((ModelVisibility.Private, 600L), ((await Storage.Market.GetAsync(a, Ct)).Value.Visibility, (await Storage.Market.GetAsync(a, Ct)).Value.Bytes));
+        Assert.Equal(400, fits.Value.Bytes);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ConcurrentNewListings_NeverMoreThanMaxModels()
+    {
+        var quota = new MarketQuota(MaxModels: 3, MaxBytes: long.MaxValue);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            Storage.Market.ClaimAsync(Tenant, ModelListing.Qualify(Tenant, NewModel()), ModelVisibility.Private, 1, quota, Ct).AsTask()));
+
+        Assert.Equal(3, results.Count(r => r.IsSuccess));
+        Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCode.Conflict, r.Error!.Code));
+        Assert.Equal(3, (await Storage.Market.ListAllAsync(Ct)).Value.Count(l => l.Owner == Tenant));
     }
 }

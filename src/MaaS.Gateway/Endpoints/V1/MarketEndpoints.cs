@@ -24,7 +24,7 @@ internal static class MarketEndpoints
             .WithName("V1PublishModel")
             .WithSummary("Publishes an ONNX model as the next version: multipart with file 'model' and JSON 'card' (name, task, description, tags, labels, visibility).")
             .WithDescription("The file must load in ONNX Runtime and agree with the card (labels = last dimension of the first output; optional inputs/outputs names). " +
-                "Nothing changes unless every check passes. 400 invalid, 409 name taken by another tenant, 413 too large.")
+                "The model is named '<tenant>.<card name>'. Nothing changes unless every check passes. 400 invalid, 409 tenant quota reached, 413 too large.")
             .WithMetadata(PublishForm)
             .WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy);
         models.MapPost("/{name}/shares", ShareAsync)
