@@ -227,11 +227,9 @@ internal sealed partial class RebuildJobs(
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            string reason = string.Create(
-                CultureInfo.InvariantCulture,
-                $"the build passed its deadline (Recommendations:BuildTimeoutSeconds = {timeout} s) and was stopped; the serving version is kept");
+            string reason = string.Create(CultureInfo.InvariantCulture, $"the build passed its deadline (Recommendations:BuildTimeoutSeconds = {timeout} s) and was stopped");
             LogBuildFailed(logger, job.Tenant, reason, null);
-            return job.Finished(JobStatus.Failed, time.GetUtcNow(), error: reason);
+            return job.Finished(JobStatus.Failed, time.GetUtcNow(), error: reason + "; the serving version is kept");
         }
         catch (Exception e)
         {
