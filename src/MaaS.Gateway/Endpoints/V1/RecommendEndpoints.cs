@@ -23,26 +23,27 @@ internal static class RecommendEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
+            // A full pass over the tenant's events: an operation, not app traffic.
+            .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1RebuildIndex")
             .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.")
-            .RequireAuthorization(MaaSPolicies.Admin)
             .Produces<RebuildJobResponse>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/v1/recommendations/rebuilds/{id}", GetRebuild)
+            .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1GetRebuild")
             .WithSummary("Status of an index rebuild job: queued, running, succeeded (with the new version), failed or cancelled (with the reason).")
-            .RequireAuthorization(MaaSPolicies.Admin)
             .Produces<RebuildJobResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/v1/recommendations/rebuilds", ListRebuilds)
+            .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1ListRebuilds")
             .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.")
-            .RequireAuthorization(MaaSPolicies.Admin)
             .Produces<RebuildJobListResponse>();
         return app;
     }
