@@ -70,7 +70,10 @@ public sealed partial class ItemIndex
     /// <param name="options">Build options; null uses <see cref="IndexBuildOptions.Default"/>.</param>
     /// <param name="catalog">Optional item attributes; catalogue items without events are kept (they can only be
     /// reached by the popularity fallback and filters).</param>
-    public static ItemIndex Build(IEnumerable<InteractionEvent> events, IndexBuildOptions? options = null, IEnumerable<ItemMetadata>? catalog = null)
+    /// <param name="cancellationToken">Stops the build between phases and between item ranges (dense builds: between
+    /// pivots); it then throws <see cref="OperationCanceledException"/> and keeps nothing it allocated.</param>
+    public static ItemIndex Build(
+        IEnumerable<InteractionEvent> events, IndexBuildOptions? options = null, IEnumerable<ItemMetadata>? catalog = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         options ??= IndexBuildOptions.Default;
@@ -83,6 +86,7 @@ public sealed partial class ItemIndex
         }
 
         var matrix = InteractionMatrixBuilder.Build(list, options.Weighting, items);
+        cancellationToken.ThrowIfCancellationRequested();
         var popularity = new float[items.Count];
         long newest = matrix.NewestTimestamp;
         foreach (var e in list)
@@ -91,11 +95,16 @@ public sealed partial class ItemIndex
             popularity[i] += options.PopularityHalfLifeSeconds is double h && h > 0 ? (float)Math.Pow(0.5, (newest - e.Timestamp) / h) : 1f;
         }
 
-        return Build(matrix, options, popularity, metadata);
+        return Build(matrix, options, popularity, metadata, cancellationToken);
     }
 
     /// <summary>Builds an index from a prepared matrix; popularity is each item's number of users.</summary>
-    public static ItemIndex Build(InteractionMatrix matrix, IndexBuildOptions? options = null, IEnumerable<ItemMetadata>? catalog = null)
+    /// <param name="matrix">The interactions.</param>
+    /// <param name="options">Build options; null uses <see cref="IndexBuildOptions.Default"/>.</param>
+    /// <param name="catalog">Optional item attributes.</param>
+    /// <param name="cancellationToken">Stops the build between item ranges (dense builds: between pivots).</param>
+    public static ItemIndex Build(
+        InteractionMatrix matrix, IndexBuildOptions? options = null, IEnumerable<ItemMetadata>? catalog = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         var popularity = new float[matrix.Items.Count];
@@ -104,12 +113,13 @@ public sealed partial class ItemIndex
             popularity[i] = matrix.ItemDegree(i);
         }
 
-        return Build(matrix, options ?? IndexBuildOptions.Default, popularity, catalog);
+        return Build(matrix, options ?? IndexBuildOptions.Default, popularity, catalog, cancellationToken);
     }
 
-    private static ItemIndex Build(InteractionMatrix matrix, IndexBuildOptions options, float[] popularity, IEnumerable<ItemMetadata>? catalog)
+    private static ItemIndex Build(InteractionMatrix matrix, IndexBuildOptions options, float[] popularity, IEnumerable<ItemMetadata>? catalog, CancellationToken cancellationToken)
     {
-        var graph = SimilarityBuilder.Build(matrix, options.Similarity);
+        var graph = SimilarityBuilder.Build(matrix, options.Similarity, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
         var weights = NeighbourWeights.Encode(graph.Weights, graph.Offsets, options.Precision);
         return new ItemIndex(matrix.Items, graph.Offsets, graph.Neighbours, weights, popularity, ItemCatalog.Create(matrix.Items, catalog), options.ToString());
     }

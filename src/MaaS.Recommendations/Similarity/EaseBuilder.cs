@@ -7,10 +7,12 @@ namespace MaaS.Recommendations.Similarity;
 /// <summary>
 /// EASE (Steck 2019) as an item-item similarity: the closed-form weights B = I - P·diag(1/diag P) with
 /// P = (XᵀX + λI)⁻¹, sparsified to the top-k positive weights per source row so it is scored like any neighbour list.
+/// O(items²) memory and O(items³) time: a cancelled build stops between rows of the Gram and top-k passes and between
+/// pivots of the inverse (each pivot is one items² pass), then throws <see cref="OperationCanceledException"/>.
 /// </summary>
 internal static class EaseBuilder
 {
-    public static NeighbourGraph Build(InteractionMatrix m, SimilarityOptions o)
+    public static NeighbourGraph Build(InteractionMatrix m, SimilarityOptions o, CancellationToken cancellationToken = default)
     {
         int n = m.Items.Count;
         if (n > SimilarityOptions.MaxDenseItems)
@@ -18,7 +20,7 @@ internal static class EaseBuilder
             throw new ArgumentException($"EASE needs a dense {n}×{n} matrix; the limit is {SimilarityOptions.MaxDenseItems} items.", nameof(m));
         }
 
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism, CancellationToken = cancellationToken };
         float[] userFactor = SimilarityBuilder.UserFactors(m, o.UserDegreeExponent);
         var g = new float[(long)n * n];
         Parallel.For(0, n, parallel, i =>
@@ -63,12 +65,14 @@ internal static class EaseBuilder
     }
 
     /// <summary>In-place Gauss-Jordan inverse without pivoting (safe for SPD matrices); each pivot's row updates are
-    /// AXPYs over TensorPrimitives, spread over threads.</summary>
+    /// AXPYs over TensorPrimitives, spread over threads. Stops before a pivot once <paramref name="parallel"/>'s token is
+    /// cancelled, leaving <paramref name="a"/> half inverted.</summary>
     internal static void InvertSymmetricPositiveDefinite(float[] a, int n, ParallelOptions parallel)
     {
         var pivotRow = new float[n];
         for (int p = 0; p < n; p++)
         {
+            parallel.CancellationToken.ThrowIfCancellationRequested();
             var rowP = a.AsSpan(p * n, n);
             float d = 1f / rowP[p];
             rowP[p] = 1f;

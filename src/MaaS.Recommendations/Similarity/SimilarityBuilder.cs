@@ -7,13 +7,14 @@ namespace MaaS.Recommendations.Similarity;
 /// <summary>
 /// Sparse item-item similarity: for each item i, the users of i scatter their rows into a dense accumulator, so the
 /// work is Σ over users of (items per user)², never items². Items are processed in parallel, each thread owning its
-/// accumulator and buffers.
+/// accumulator and buffers. A cancelled build stops between item ranges (each about 1/64 of a core's share of the
+/// work) and throws <see cref="OperationCanceledException"/>; nothing it allocated stays referenced.
 /// </summary>
 internal static class SimilarityBuilder
 {
-    public static NeighbourGraph Build(InteractionMatrix matrix, SimilarityOptions options)
+    public static NeighbourGraph Build(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken = default)
     {
-        var graph = BuildRaw(matrix, options);
+        var graph = BuildRaw(matrix, options, cancellationToken);
         if (options.NormalizeRows)
         {
             graph.NormalizeRows();
@@ -22,11 +23,11 @@ internal static class SimilarityBuilder
         return graph;
     }
 
-    private static NeighbourGraph BuildRaw(InteractionMatrix matrix, SimilarityOptions options)
+    private static NeighbourGraph BuildRaw(InteractionMatrix matrix, SimilarityOptions options, CancellationToken cancellationToken)
     {
         if (options.Measure == SimilarityMeasure.Ease)
         {
-            return EaseBuilder.Build(matrix, options);
+            return EaseBuilder.Build(matrix, options, cancellationToken);
         }
 
         int nItems = matrix.Items.Count;
@@ -38,20 +39,23 @@ internal static class SimilarityBuilder
         float[] userFactor = UserFactors(matrix, options.UserDegreeExponent);
         var (sourceDenominator, targetDenominator) = Denominators(matrix, options);
         var (rows, rowWeights) = ParallelRows(BalancedRanges(matrix, 64 * Math.Max(1, Environment.ProcessorCount)), nItems, options.MaxDegreeOfParallelism,
-            (i, ws) => BuildRow(matrix, options, i, userFactor, sourceDenominator, targetDenominator, ws));
+            (i, ws) => BuildRow(matrix, options, i, userFactor, sourceDenominator, targetDenominator, ws), cancellationToken);
         return NeighbourGraph.FromRows(rows, rowWeights);
     }
 
     /// <summary>
     /// Builds every row of an n-item graph in parallel over <paramref name="ranges"/>; each running task owns a
-    /// <see cref="Workspace"/>. Shared by the collaborative and the content build.
+    /// <see cref="Workspace"/>. Shared by the collaborative and the content build. Cancellation is observed before
+    /// each range (Parallel.ForEach starts no new range once the token is cancelled and throws
+    /// <see cref="OperationCanceledException"/> when the running ones end).
     /// </summary>
     internal static (int[][] Rows, float[][] Weights) ParallelRows(
-        IEnumerable<Tuple<int, int>> ranges, int nItems, int maxDegreeOfParallelism, Func<int, Workspace, (int[], float[])> row)
+        IEnumerable<Tuple<int, int>> ranges, int nItems, int maxDegreeOfParallelism, Func<int, Workspace, (int[], float[])> row,
+        CancellationToken cancellationToken = default)
     {
         var rows = new int[nItems][];
         var weights = new float[nItems][];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism, CancellationToken = cancellationToken };
         // Parallel.ForEach may start more tasks than cores; returning workspaces to a bag bounds them to the peak concurrency.
         var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
         Parallel.ForEach(ranges, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MaaS.Recommendations.Hybrid;
+using MaaS.Recommendations.Similarity;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations;
@@ -42,6 +43,39 @@ internal sealed class RecommendationOptions
     /// <summary>Build preset: default, ease or sar-jaccard (see IndexBuildOptions).</summary>
     [Required]
     public string Preset { get; set; } = "default";
+
+    /// <summary>
+    /// Most events a build reads (they are held in memory while it runs); a tenant with more is refused. The default
+    /// admits the 25M-interaction synthetic build README measures (42 s, 0.81 GiB for the similarity alone).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MaxBuildEvents { get; set; } = 30_000_000;
+
+    /// <summary>Most items an index may hold (each build thread keeps six arrays of this length).</summary>
+    [Range(1, 100_000_000)]
+    public int MaxBuildItems { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Most items the dense <c>ease</c> preset accepts: it inverts an items² matrix (memory items², time items³; 1,682
+    /// items take about 0.5 s, 9,742 never finished in 600 s). Above it, use the sparse default preset.
+    /// </summary>
+    [Range(1, SimilarityOptions.MaxDenseItems)]
+    public int MaxEaseItems { get; set; } = 3_000;
+
+    /// <summary>Deadline of one build in seconds, reading the store included; a build past it is stopped and the serving version kept.</summary>
+    [Range(0.001, 86_400)]
+    public double BuildTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>
+    /// Seconds a rebuild asked for by erasures waits, after the first erasure and after the tenant's previous build,
+    /// so a burst of erasures is one build. A rebuild asked for by an admin starts at once.
+    /// </summary>
+    [Range(0, 3600)]
+    public double ErasureRebuildDelaySeconds { get; set; } = 10;
+
+    /// <summary>Builds running at once across tenants (each build already uses every core); more wait, queued.</summary>
+    [Range(1, 64)]
+    public int MaxConcurrentBuilds { get; set; } = 1;
 
     /// <summary>Half-life in days of the time-decayed popularity fallback; 0 counts every event the same.</summary>
     [Range(0, 3650)]

@@ -43,7 +43,9 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<RecommendationModels>();
         services.AddSingleton<CatalogueFeatures>();
         services.AddSingleton<TenantStates>();
+        services.AddSingleton<BuildAdmission>();
         services.AddSingleton<IndexBuilder>();
+        services.AddSingleton<RebuildJobs>();
         services.AddSingleton<UserHistoryCache>();
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<CatalogueService>();

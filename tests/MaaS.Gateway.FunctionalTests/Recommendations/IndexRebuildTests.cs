@@ -31,12 +31,16 @@ public sealed class IndexRebuildTests
     [Fact]
     public async Task DeleteUser_WithEvents_IndexRebuiltWithoutThem()
     {
-        await using var host = GatewayHost.Start(_ => { }, new Dictionary<string, string?> { ["Storage:SeedDemoDataWhenEmpty"] = "true" });
+        await using var host = GatewayHost.Start(_ => { }, new Dictionary<string, string?>
+        {
+            ["Storage:SeedDemoDataWhenEmpty"] = "true",
+            ["Recommendations:ErasureRebuildDelaySeconds"] = "0",
+        });
         // Only this user links the two new items; once erased, the rebuilt index must not know them at all.
         string user = Unique("u"), a = Unique("song"), b = Unique("song");
         await host.PostJsonAsync("/v1/events", Events(Event(Unique("e"), user, a), Event(Unique("e"), user, b)));
-        var (rebuilt, _) = await host.PostJsonAsync("/v1/recommendations/rebuild", "");
-        Assert.Equal(HttpStatusCode.OK, rebuilt.StatusCode);
+        var rebuilt = await RebuildAsync(host);
+        Assert.Equal("succeeded", rebuilt["status"]!.GetValue<string>());
         var (before, _) = await host.GetJsonAsync($"/v1/items/{a}/similar");
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
 

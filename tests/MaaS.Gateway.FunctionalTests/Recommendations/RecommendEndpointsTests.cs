@@ -222,10 +222,11 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
         var (before, _) = await host.Gateway.GetJsonAsync($"/v1/items/{item}/similar");
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
 
-        var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommendations/rebuild", "");
+        var job = await RebuildAsync(host.Gateway);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.True(body!["version"]!.GetValue<long>() >= 2);
+        Assert.True(job["status"]!.GetValue<string>() == "succeeded", job.ToJsonString());
+        var body = job["result"]!;
+        Assert.True(body["version"]!.GetValue<long>() >= 2);
         var (after, similar) = await host.Gateway.GetJsonAsync($"/v1/items/{item}/similar?count=3");
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal("song-010", similar!["items"]![0]!["itemId"]!.GetValue<string>());

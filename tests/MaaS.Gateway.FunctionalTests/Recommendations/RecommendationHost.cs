@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Net;
 using System.Text.Json.Nodes;
 using MaaS.Storage.Abstractions;
 using MaaS.TestSupport.Hosting;
@@ -54,4 +56,31 @@ public sealed class RecommendationHost : IAsyncLifetime
     public static string[] Ids(JsonNode? recommendBody) => [.. recommendBody!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
 
     public static string[] Sources(JsonNode? recommendBody) => [.. recommendBody!["items"]!.AsArray().Select(i => i!["source"]!.GetValue<string>())];
+
+    /// <summary>Asks for a rebuild (202 and a job) and waits for the job to end; returns the finished job.</summary>
+    public static async Task<JsonNode> RebuildAsync(GatewayHost host)
+    {
+        var (response, job) = await host.PostJsonAsync("/v1/recommendations/rebuild", "");
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"rebuild: {(int)response.StatusCode} {job?.ToJsonString()}");
+        return await WaitForJobAsync(host, job!["id"]!.GetValue<string>());
+    }
+
+    /// <summary>Polls a rebuild job until it is no longer queued or running (at most 60 s).</summary>
+    public static async Task<JsonNode> WaitForJobAsync(GatewayHost host, string id)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var (response, job) = await host.GetJsonAsync($"/v1/recommendations/rebuilds/{id}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"job {id}: {(int)response.StatusCode} {job?.ToJsonString()}");
+            string status = job!["status"]!.GetValue<string>();
+            if (status is not ("queued" or "running"))
+            {
+                return job;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"job {id} still {status} after 60 s");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
 }

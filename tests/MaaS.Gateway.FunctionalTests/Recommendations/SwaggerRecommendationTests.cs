@@ -12,10 +12,12 @@ public sealed class SwaggerRecommendationTests
     [InlineData("/v1/items/{id}", "get", "ItemResponse", "404")]
     [InlineData("/v1/items/{id}/similar", "get", "SimilarItemsResponse", "404")]
     [InlineData("/v1/recommend", "post", "RecommendResponse", "400")]
-    [InlineData("/v1/recommendations/rebuild", "post", "RebuildResponse", "409")]
+    [InlineData("/v1/recommendations/rebuild", "post", "RebuildJobResponse", "400", "202")]
+    [InlineData("/v1/recommendations/rebuilds/{id}", "get", "RebuildJobResponse", "404")]
+    [InlineData("/v1/recommendations/rebuilds", "get", "RebuildJobListResponse", null)]
     [InlineData("/v1/users/{id}/analysis", "get", "UserAnalysisResponse", "400")]
     [InlineData("/v1/ping", "get", "PingResponse", null)]
-    public async Task SwaggerDocument_RecommendationEndpoints_SummaryTypedResponseAndProblems(string path, string method, string schema, string? problem)
+    public async Task SwaggerDocument_RecommendationEndpoints_SummaryTypedResponseAndProblems(string path, string method, string schema, string? problem, string success = "200")
     {
         await using var host = GatewayHost.Start(_ => { });
 
@@ -24,7 +26,7 @@ public sealed class SwaggerRecommendationTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var operation = body!["paths"]![path]![method]!;
         Assert.False(string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()), $"{method} {path} has no summary");
-        string reference = operation["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        string reference = operation["responses"]![success]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
         Assert.EndsWith("/" + schema, reference);
         if (problem is not null)
         {

@@ -121,6 +121,26 @@ public sealed class FuzzTests
         {
             using var response = await gateway.SendAsync(new HttpMethod(method), path, key, body);
             Assert.True(response.IsSuccessStatusCode, $"seeding {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (response.Headers.Location is { } job)
+            {
+                await WaitForBuildAsync(gateway, key, job.OriginalString);
+            }
+        }
+    }
+
+    /// <summary>Polls the rebuild job until it succeeds (a rebuild is a background job).</summary>
+    private static async Task WaitForBuildAsync(SecureGateway gateway, string key, string job)
+    {
+        for (var clock = Stopwatch.StartNew(); ; await Task.Delay(50, TestContext.Current.CancellationToken))
+        {
+            var (_, status) = await gateway.SendJsonAsync(HttpMethod.Get, job, key);
+            string? state = status?["status"]?.GetValue<string>();
+            Assert.True(state is "queued" or "running" or "succeeded", $"seeding rebuild: {status?.ToJsonString()}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"seeding rebuild still {state} after 30 s");
+            if (state == "succeeded")
+            {
+                return;
+            }
         }
     }
 

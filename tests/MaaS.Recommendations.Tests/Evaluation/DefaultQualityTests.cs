@@ -24,7 +24,7 @@ public sealed class DefaultQualityTests
     public void Evaluate_Int8Weights_LoseAtMostHalfAPointOfNdcg()
     {
         var (train, test) = Load();
-        var index = ItemIndex.Build(train, IndexBuildOptions.Default);
+        var index = ItemIndex.Build(train, IndexBuildOptions.Default, cancellationToken: TestContext.Current.CancellationToken);
         var int8 = index.WithPrecision(WeightPrecision.Int8);
 
         var full = OfflineEvaluator.Evaluate(index, train, test, 10);

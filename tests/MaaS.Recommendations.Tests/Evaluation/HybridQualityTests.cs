@@ -13,7 +13,7 @@ public sealed class HybridQualityTests
     public void Evaluate_DefaultHybridOnSharedSplit_AtLeastCfNdcg()
     {
         var (train, test, catalogue) = Load();
-        var cf = ItemIndex.Build(train, IndexBuildOptions.Default);
+        var cf = ItemIndex.Build(train, IndexBuildOptions.Default, cancellationToken: TestContext.Current.CancellationToken);
         var hybrid = new HybridRecommender(cf, ContentIndex.Build(catalogue), ColdItemProtocol.Counts(train));
 
         var cfMetrics = OfflineEvaluator.Evaluate(cf, train, test, 10);

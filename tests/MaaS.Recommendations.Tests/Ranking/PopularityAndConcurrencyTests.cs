@@ -22,8 +22,8 @@ public sealed class PopularityAndConcurrencyTests
         }
 
         var similarity = new SimilarityOptions(SimilarityMeasure.Cosine);
-        var plain = ItemIndex.Build(events, new IndexBuildOptions(new WeightingOptions(), similarity));
-        var decayed = ItemIndex.Build(events, new IndexBuildOptions(new WeightingOptions(), similarity, PopularityHalfLifeSeconds: 30 * Day));
+        var plain = ItemIndex.Build(events, new IndexBuildOptions(new WeightingOptions(), similarity), cancellationToken: TestContext.Current.CancellationToken);
+        var decayed = ItemIndex.Build(events, new IndexBuildOptions(new WeightingOptions(), similarity, PopularityHalfLifeSeconds: 30 * Day), cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("classic", plain.Recommend(new RecommendationRequest([], Count: 1)).Items[0].ItemId);
         Assert.Equal("trending", decayed.Recommend(new RecommendationRequest([], Count: 1)).Items[0].ItemId);
@@ -57,7 +57,7 @@ public sealed class PopularityAndConcurrencyTests
     [Fact]
     public void Build_NoEvents_GivesEmptyIndexThatAnswersEmpty()
     {
-        var index = ItemIndex.Build([]);
+        var index = ItemIndex.Build([], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal(0, index.ItemCount);
         var result = index.Recommend(new RecommendationRequest(["x"], Count: 3));

@@ -25,7 +25,7 @@ public sealed class SimilarityBuilderTests
         var (matrix, dense) = RandomMatrix(seed: 17, users: 60, items: 40, binary);
         var options = new SimilarityOptions(measure, alpha, beta, gamma, shrink, q, TopK: 40);
 
-        var graph = SimilarityBuilder.Build(matrix, options);
+        var graph = SimilarityBuilder.Build(matrix, options, TestContext.Current.CancellationToken);
 
         var degree = Enumerable.Range(0, 60).Select(u => (double)Enumerable.Range(0, 40).Count(i => dense[u, i] != 0)).ToArray();
         for (int i = 0; i < 40; i++)
@@ -44,8 +44,8 @@ public sealed class SimilarityBuilderTests
     public void Build_TopK_KeepsTheLargestInAscendingItemOrder()
     {
         var (matrix, _) = RandomMatrix(seed: 5, users: 80, items: 50);
-        var full = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Cosine, TopK: 50));
-        var top = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Cosine, TopK: 5));
+        var full = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Cosine, TopK: 50), TestContext.Current.CancellationToken);
+        var top = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Cosine, TopK: 5), TestContext.Current.CancellationToken);
 
         for (int i = 0; i < 50; i++)
         {
@@ -59,7 +59,7 @@ public sealed class SimilarityBuilderTests
     public void Build_Ease_MatchesClosedFormOnSmallData()
     {
         var (matrix, dense) = RandomMatrix(seed: 9, users: 30, items: 8);
-        var graph = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Ease, EaseLambda: 2f, TopK: 8));
+        var graph = SimilarityBuilder.Build(matrix, new SimilarityOptions(SimilarityMeasure.Ease, EaseLambda: 2f, TopK: 8), TestContext.Current.CancellationToken);
 
         // Reference: invert G + λI in double by Gauss-Jordan with partial pivoting.
         int n = 8;

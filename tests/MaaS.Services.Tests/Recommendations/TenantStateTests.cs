@@ -59,13 +59,13 @@ public sealed class TenantStateTests
     {
         await using var services = await RecommendationServices.StartAsync();
         var state = await services.Get<TenantStates>().GetAsync(RecommendationServices.Tenant, Ct);
-        var serving = ItemIndex.Build([new RecEvent("u", "old", 1f, 0)]);
+        var serving = ItemIndex.Build([new RecEvent("u", "old", 1f, 0)], cancellationToken: Ct);
 
         state.NoteEvents([Event("old"), Event("fresh"), Event("fresh")], serving);
 
         Assert.True(state.IsDirty);
         Assert.Equal([KeyValuePair.Create("fresh", 2)], state.NewItemEvents);
-        state.Serving(ItemIndex.Build([new RecEvent("u", "old", 1f, 0), new RecEvent("u", "fresh", 1f, 0)]));
+        state.Serving(ItemIndex.Build([new RecEvent("u", "old", 1f, 0), new RecEvent("u", "fresh", 1f, 0)], cancellationToken: Ct));
         Assert.Empty(state.NewItemEvents);
     }
 

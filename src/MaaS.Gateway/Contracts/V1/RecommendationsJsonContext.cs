@@ -19,6 +19,8 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(RecommendResponse))]
 [JsonSerializable(typeof(SimilarItemsResponse))]
 [JsonSerializable(typeof(RebuildResponse))]
+[JsonSerializable(typeof(RebuildJobResponse))]
+[JsonSerializable(typeof(RebuildJobListResponse))]
 [JsonSerializable(typeof(PingResponse))]
 [JsonSerializable(typeof(FieldProblem))]
 [JsonSerializable(typeof(IReadOnlyList<FieldProblem>))]

@@ -28,11 +28,24 @@ internal static class RecommendEndpoints
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1RebuildIndex")
-            .WithSummary("Rebuilds the similarity index from the store now and swaps the new version in; answers when it serves.")
-            .Produces<RebuildResponse>()
+            .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.")
+            .Produces<RebuildJobResponse>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/recommendations/rebuilds/{id}", GetRebuild)
+            .RequireAuthorization(MaaSPolicies.Admin)
+            .WithTags("Recommendations")
+            .WithName("V1GetRebuild")
+            .WithSummary("Status of an index rebuild job: queued, running, succeeded (with the new version), failed or cancelled (with the reason).")
+            .Produces<RebuildJobResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/v1/recommendations/rebuilds", ListRebuilds)
+            .RequireAuthorization(MaaSPolicies.Admin)
+            .WithTags("Recommendations")
+            .WithName("V1ListRebuilds")
+            .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.")
+            .Produces<RebuildJobListResponse>();
         return app;
     }
 
@@ -42,9 +55,21 @@ internal static class RecommendEndpoints
         return outcome.ToResult(RecommendationsJsonContext.Default.RecommendResponse);
     }
 
-    private static async Task<IResult> RebuildAsync(HttpContext http, IndexBuilder builder, CancellationToken cancellationToken)
+    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildJobs rebuilds, CancellationToken cancellationToken)
     {
-        var outcome = await builder.BuildAsync(http.GetTenant(), cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.RebuildResponse);
+        var outcome = await rebuilds.RequestAsync(http.GetTenant(), cancellationToken);
+        if (!outcome.TryGetValue(out var job, out var error))
+        {
+            return error.ToProblem();
+        }
+
+        http.Response.Headers.Location = $"/v1/recommendations/rebuilds/{job.Id}";
+        return TypedResults.Json(job, RecommendationsJsonContext.Default.RebuildJobResponse, statusCode: StatusCodes.Status202Accepted);
     }
+
+    private static IResult GetRebuild(string id, HttpContext http, RebuildJobs rebuilds) =>
+        rebuilds.Find(http.GetTenant(), id).ToResult(RecommendationsJsonContext.Default.RebuildJobResponse);
+
+    private static IResult ListRebuilds(HttpContext http, RebuildJobs rebuilds) =>
+        TypedResults.Json(rebuilds.Recent(http.GetTenant()), RecommendationsJsonContext.Default.RebuildJobListResponse);
 }

@@ -7,12 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>
-/// Privacy erasure of one user: every stored event goes, the cached history is dropped before the caller is answered,
-/// and, when events were erased, the tenant's index is rebuilt without them in the background (the similarities carry
-/// the user's co-occurrences until then). Thread-safe.
+/// Privacy erasure of one user: every stored event goes and the cached history is dropped before the caller is
+/// answered, so the user's own history and recommendations are empty at once. The item-item similarities still carry
+/// the user's co-occurrences until the tenant's next build: erasure marks the tenant dirty and asks for a coalesced
+/// rebuild (<see cref="RebuildJobs"/>; a burst of erasures is one build), never a build per user. Thread-safe.
 /// </summary>
 internal sealed partial class UserErasure(
-    IEventStore events, UserHistoryCache histories, TenantStates tenants, IndexRebuildService rebuild, UserIdHasher hasher, ILogger<UserErasure> logger)
+    IEventStore events, UserHistoryCache histories, TenantStates tenants, RebuildJobs rebuilds, UserIdHasher hasher, ILogger<UserErasure> logger)
 {
     public async ValueTask<Result<EraseResult>> EraseAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
@@ -29,7 +30,9 @@ internal sealed partial class UserErasure(
         if (result.EventsDeleted > 0)
         {
             (await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false)).MarkDirty();
-            rebuild.Request(tenant);
+            // Refused only while the service stops: the events are gone either way, the similarities keep the user's
+            // contribution until the tenant's next build.
+            rebuilds.Enqueue(tenant, RebuildTrigger.Erasure);
         }
 
         return result;

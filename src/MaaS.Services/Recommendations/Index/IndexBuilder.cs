@@ -18,7 +18,11 @@ namespace MaaS.Services.Recommendations.Index;
 /// Rebuilds a tenant's similarity index from the store: streams events and catalogue, builds, writes a new version
 /// folder (to a temp folder first, then renamed, so the registry never sees half a version), loads it into
 /// <see cref="RecommendationModels"/> (an atomic swap) and retires versions beyond <see cref="RecommendationOptions.KeepVersions"/>.
-/// Builds of one tenant are serialised; different tenants may build concurrently.
+/// Builds of one tenant are serialised; different tenants may build concurrently. <see cref="BuildAdmission"/> refuses
+/// a build beyond the limits before it reads the events and again, exactly, before it computes. The token is observed
+/// until the new version is written (reading, and the build between item ranges): a build cancelled by then leaves
+/// nothing behind and the serving version untouched; once writing has begun it completes. Callers wanting a deadline
+/// (<see cref="RebuildJobs"/>) pass a token that expires.
 /// </summary>
 internal sealed partial class IndexBuilder(
     IEventStore events,
@@ -26,6 +30,7 @@ internal sealed partial class IndexBuilder(
     RecommendationModels models,
     TenantStates tenants,
     EventWeights weights,
+    BuildAdmission admission,
     IOptions<RecommendationOptions> options,
     ILogger<IndexBuilder> logger)
 {
@@ -42,17 +47,36 @@ internal sealed partial class IndexBuilder(
     /// <summary>Distinct genres an index can filter on (ItemCatalog.MaxGenres in MaaS.Recommendations).</summary>
     private const int MaxIndexGenres = 64;
 
-    public async Task<Result<RebuildResponse>> BuildAsync(string tenant, CancellationToken cancellationToken)
+    public Task<Result<RebuildResponse>> BuildAsync(string tenant, CancellationToken cancellationToken) => BuildAsync(tenant, null, cancellationToken);
+
+    /// <param name="tenant">The tenant whose index is rebuilt.</param>
+    /// <param name="progress">Told each stage as it begins: admission, reading, building, loading.</param>
+    /// <param name="cancellationToken">Stops the build until its version is written (see the class remarks).</param>
+    public async Task<Result<RebuildResponse>> BuildAsync(string tenant, Action<string>? progress, CancellationToken cancellationToken)
     {
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         using var build = await state.BeginBuildAsync(cancellationToken).ConfigureAwait(false);
-        return await BuildLockedAsync(state, build, cancellationToken).ConfigureAwait(false);
+        return await BuildLockedAsync(state, build, progress ?? (_ => { }), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Result<RebuildResponse>> BuildLockedAsync(TenantState state, TenantState.BuildLease build, CancellationToken cancellationToken)
+    private async Task<Result<RebuildResponse>> BuildLockedAsync(
+        TenantState state, TenantState.BuildLease build, Action<string> progress, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var builtAt = DateTimeOffset.UtcNow;
+        progress("admission");
+        var admitted = await admission.CheckStoreAsync(state.Tenant, cancellationToken).ConfigureAwait(false);
+        if (!admitted.IsSuccess)
+        {
+            if (admitted.Error.Code == ErrorCode.DependencyUnavailable)
+            {
+                build.Failed();
+            }
+
+            return admitted.Error;
+        }
+
+        progress("reading");
         var training = new IndexTraining(weights);
         var metadata = new List<ItemMetadata>();
         try
@@ -90,11 +114,17 @@ internal sealed partial class IndexBuilder(
             return new Error(ErrorCode.Conflict, "the tenant has no events or items yet; nothing to build from");
         }
 
+        if (admission.Check(new BuildSize(DistinctItems(training, metadata), training.Events, training.Users)) is { } refused)
+        {
+            return refused;
+        }
+
+        progress("building");
         var settings = IndexTraining.Settings(options.Value);
         ItemIndex index;
         try
         {
-            index = await Task.Run(() => training.Build(settings, metadata), cancellationToken).ConfigureAwait(false);
+            index = await Task.Run(() => training.Build(settings, metadata, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -103,10 +133,13 @@ internal sealed partial class IndexBuilder(
             return new Error(ErrorCode.InferenceFailed, "the index build failed; the serving version is kept");
         }
 
+        // The last point of cancellation: from here the version is written and loaded whole, or not at all.
+        cancellationToken.ThrowIfCancellationRequested();
+        progress("loading");
         var stats = training.Stats(builtAt);
         string name = RecommendationModels.ModelName(state.Tenant);
         long version = WriteVersion(name, index, stats);
-        var loaded = await models.Registry.LoadVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        var loaded = await models.Registry.LoadVersionAsync(name, version, CancellationToken.None).ConfigureAwait(false);
         if (!loaded.IsSuccess)
         {
             LogLoadFailed(logger, name, version, loaded.Error?.Message);
@@ -114,10 +147,18 @@ internal sealed partial class IndexBuilder(
         }
 
         state.Serving(index);
-        await RetireAsync(name, version, cancellationToken).ConfigureAwait(false);
+        await RetireAsync(name, version, CancellationToken.None).ConfigureAwait(false);
         double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         LogBuilt(logger, name, version, index.ItemCount, stats.Events, stats.Users, ms);
         return Result<RebuildResponse>.Ok(new RebuildResponse(name, version, index.ItemCount, stats.Events, stats.Users, index.NeighbourCount, ms));
+    }
+
+    /// <summary>Items the index will hold: the catalogue's and those only events name.</summary>
+    private static int DistinctItems(IndexTraining training, List<ItemMetadata> catalogue)
+    {
+        var items = new HashSet<string>(training.ItemIds, StringComparer.Ordinal);
+        items.UnionWith(catalogue.Select(m => m.ItemId));
+        return items.Count;
     }
 
     /// <summary>The index holds at most 64 distinct genres; later ones are left out of its filters (the catalogue cache still has them).</summary>

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using MaaS.Core;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,12 +9,13 @@ namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>
 /// Keeps the indexes fresh: at start loads the built versions from the data folder and builds the default tenant's
-/// first index when there is none (fresh clone: after the demo seed); then rebuilds, on the configured schedule, every
-/// tenant that got events since its last build, and at once any tenant queued by <see cref="Request"/> (e.g. after a
-/// user was erased). A failed build keeps the serving version.
+/// first index when there is none (fresh clone: after the demo seed), waiting for it; then, on the configured
+/// schedule, asks for a rebuild of every tenant that got events since its last build. Every build goes through
+/// <see cref="RebuildJobs"/> (coalesced per tenant, admitted, under a deadline); a failed build keeps the serving
+/// version. Stopping cancels the running builds.
 /// </summary>
 /// <remarks>
-/// The builder and tenant states are resolved at start, not in the constructor: the host constructs every hosted
+/// The jobs and tenant states are resolved at start, not in the constructor: the host constructs every hosted
 /// service before starting any, and the stores exist only once the storage host has started.
 /// </remarks>
 internal sealed partial class IndexRebuildService(
@@ -25,29 +24,24 @@ internal sealed partial class IndexRebuildService(
     IOptions<RecommendationOptions> options,
     ILogger<IndexRebuildService> logger) : IHostedService
 {
-    private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _scheduled;
-    private Task? _onDemand;
-
-    /// <summary>Queues a background rebuild of the tenant (coalesced with a running one by the builder's gate).</summary>
-    public void Request(string tenant) => _requests.Writer.TryWrite(tenant);
-
-    private IndexBuilder? _builder;
+    private RebuildJobs? _jobs;
     private TenantStates? _tenants;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _builder = services.GetRequiredService<IndexBuilder>();
+        _jobs = services.GetRequiredService<RebuildJobs>();
         _tenants = services.GetRequiredService<TenantStates>();
         await models.Registry.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var state = await _tenants.GetAsync(StorageLimits.DefaultTenant, cancellationToken).ConfigureAwait(false);
-        if (options.Value.BuildOnStart && !models.Acquire(state.Tenant).IsSuccess)
+        if (options.Value.BuildOnStart && !models.Acquire(state.Tenant).IsSuccess
+            && _jobs.Enqueue(state.Tenant, RebuildTrigger.Start) is { IsSuccess: true } queued)
         {
-            await BuildAsync(state.Tenant, cancellationToken).ConfigureAwait(false);
+            var job = await queued.Value.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+            LogFirstBuild(logger, state.Tenant, job.Status, job.Error);
         }
 
-        _onDemand = DrainRequestsAsync(_stopping.Token);
         if (options.Value.RebuildIntervalSeconds > 0)
         {
             _scheduled = ScheduleAsync(TimeSpan.FromSeconds(options.Value.RebuildIntervalSeconds), _stopping.Token);
@@ -57,12 +51,14 @@ internal sealed partial class IndexRebuildService(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var task in new[] { _scheduled, _onDemand })
+        if (_scheduled is not null)
         {
-            if (task is not null)
-            {
-                await task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+            await _scheduled.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (_jobs is not null)
+        {
+            await _jobs.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
@@ -77,7 +73,8 @@ internal sealed partial class IndexRebuildService(
                 {
                     if (state.IsDirty)
                     {
-                        await BuildAsync(state.Tenant, cancellationToken).ConfigureAwait(false);
+                        // Joins the tenant's queued rebuild when there is one.
+                        _jobs!.Enqueue(state.Tenant, RebuildTrigger.Schedule);
                     }
                 }
             }
@@ -87,43 +84,6 @@ internal sealed partial class IndexRebuildService(
         }
     }
 
-    private async Task DrainRequestsAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (string tenant in _requests.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                await BuildAsync(tenant, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task BuildAsync(string tenant, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var built = await _builder!.BuildAsync(tenant, cancellationToken).ConfigureAwait(false);
-            if (built.Error?.Code == ErrorCode.Conflict)
-            {
-                LogNothingToBuild(logger, tenant);
-            }
-            else if (!built.IsSuccess)
-            {
-                LogBuildFailed(logger, tenant, built.Error.Message, null);
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            LogBuildFailed(logger, tenant, e.Message, e);
-        }
-    }
-
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Tenant {Tenant} has no events or items yet; its index is built once it has")]
-    private static partial void LogNothingToBuild(ILogger logger, string tenant);
-
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Error, Message = "Index rebuild of tenant {Tenant} failed ({Reason}); the serving version is kept")]
-    private static partial void LogBuildFailed(ILogger logger, string tenant, string? reason, Exception? exception);
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "First index build of tenant {Tenant}: {Status} {Reason}")]
+    private static partial void LogFirstBuild(ILogger logger, string tenant, JobStatus status, string? reason);
 }

@@ -23,6 +23,12 @@ internal sealed class IndexTraining(EventWeights weights)
     /// <summary>Events that carry positive weight into the similarities.</summary>
     public int Weighted => _weighted.Count;
 
+    /// <summary>Distinct users (and sessions) added.</summary>
+    public int Users => _users.Count;
+
+    /// <summary>Distinct items the added events name.</summary>
+    public IEnumerable<string> ItemIds => _itemEvents.Keys;
+
     public void Add(InteractionEvent e)
     {
         Events++;
@@ -43,8 +49,10 @@ internal sealed class IndexTraining(EventWeights weights)
     public static IndexBuildOptions WithHalfLife(IndexBuildOptions preset, RecommendationOptions options) =>
         options.PopularityHalfLifeDays > 0 ? preset with { PopularityHalfLifeSeconds = options.PopularityHalfLifeDays * 86_400 } : preset;
 
-    /// <summary>Builds the index (CPU-bound; callers on a request path run it on the thread pool).</summary>
-    public ItemIndex Build(IndexBuildOptions settings, IReadOnlyList<ItemMetadata> catalogue) => ItemIndex.Build(_weighted, settings, catalogue);
+    /// <summary>Builds the index (CPU-bound; callers on a request path run it on the thread pool); a cancelled build
+    /// throws <see cref="OperationCanceledException"/> within one item range (ease: one pivot).</summary>
+    public ItemIndex Build(IndexBuildOptions settings, IReadOnlyList<ItemMetadata> catalogue, CancellationToken cancellationToken = default) =>
+        ItemIndex.Build(_weighted, settings, catalogue, cancellationToken);
 
     /// <summary>What the build saw, for <c>stats.json</c>.</summary>
     public IndexStats Stats(DateTimeOffset builtAt) => new(Events, _users.Count, builtAt, _itemEvents);

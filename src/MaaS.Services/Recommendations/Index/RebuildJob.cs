@@ -1,0 +1,77 @@
+using MaaS.Services.Recommendations.Contracts;
+
+namespace MaaS.Services.Recommendations.Index;
+
+/// <summary>Where a job is in its life; the first two are live, the others final.</summary>
+internal enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
+/// <summary>Who asked for a rebuild first.</summary>
+internal enum RebuildTrigger
+{
+    /// <summary>An admin through <c>POST /v1/recommendations/rebuild</c>: starts as soon as a build slot is free.</summary>
+    Api,
+
+    /// <summary>A user erasure: waits <see cref="RecommendationOptions.ErasureRebuildDelaySeconds"/> so a burst is one build.</summary>
+    Erasure,
+
+    /// <summary>The schedule, for a tenant that got events since its last build.</summary>
+    Schedule,
+
+    /// <summary>The first start of a tenant without an index.</summary>
+    Start,
+}
+
+/// <summary>
+/// One index rebuild of a tenant, as a job. Immutable: each transition is a new value.
+/// </summary>
+/// <remarks>
+/// Shaped as the durable job issue #19 asks for (trainings and index rebuilds sharing jobs in SQLite/PostgreSQL): an
+/// id, a kind, the tenant, a status, progress, timestamps, a result and an error are what a <c>jobs</c> row would hold,
+/// so moving jobs into the store changes where they are kept, not what they are. They are kept in memory per replica
+/// for now (<see cref="RebuildJobs"/>): each replica builds and serves its own index from the shared store, so today a
+/// rebuild is the replica's work, and its status is lost with the process.
+/// </remarks>
+internal sealed record RebuildJob(
+    string Id,
+    string Tenant,
+    JobStatus Status,
+    RebuildTrigger Trigger,
+    int Requests,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt = null,
+    DateTimeOffset? FinishedAt = null,
+    string? Progress = null,
+    RebuildResponse? Result = null,
+    string? Error = null)
+{
+    public const string IndexRebuild = "index-rebuild";
+
+    public string Kind { get; init; } = IndexRebuild;
+
+    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    public RebuildJob Finished(JobStatus status, DateTimeOffset at, RebuildResponse? result = null, string? error = null) =>
+        this with { Status = status, FinishedAt = at, StartedAt = StartedAt ?? at, Progress = null, Result = result, Error = error };
+
+    /// <summary>The API shape; <paramref name="now"/> dates a running job's duration.</summary>
+    public RebuildJobResponse ToResponse(DateTimeOffset now) => new(
+        Id,
+        Kind,
+        Status.ToString().ToLowerInvariant(),
+        Trigger.ToString().ToLowerInvariant(),
+        Requests,
+        CreatedAt,
+        StartedAt,
+        FinishedAt,
+        StartedAt is { } started ? ((FinishedAt ?? now) - started).TotalMilliseconds : null,
+        Progress,
+        Result,
+        Error);
+}
