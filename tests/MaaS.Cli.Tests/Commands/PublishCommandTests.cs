@@ -27,10 +27,10 @@ public sealed partial class PublishCommandTests(PublishGateway fixture) : IClass
         var second = await MaasCli.RunAsync("publish", Path.Combine(model, "1"), "--gateway", fixture.Url, "--key", key);
 
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("Published churn-cli version 1 (owner acme, tenant)", first.Output);
+        Assert.Contains("Published acme.churn-cli version 1 (owner acme, tenant)", first.Output);
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains("Published churn-cli version 2 (owner acme, private)", second.Output);
-        var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/churn-cli", key);
+        Assert.Contains("Published acme.churn-cli version 2 (owner acme, private)", second.Output);
+        var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/models/acme.churn-cli", key);
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} {body}");
         Assert.Equal([1L, 2L], body!["versions"]!.AsArray().Select(v => v!["version"]!.GetValue<long>()));
         Assert.Equal("acme", body["owner"]!.GetValue<string>());
@@ -40,7 +40,7 @@ public sealed partial class PublishCommandTests(PublishGateway fixture) : IClass
         Assert.Equal(ExampleMlp.Labels, body["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.StartsWith("Example dense MLP", body["description"]!.GetValue<string>());
         Assert.Equal(0.81, body["versions"]![1]!["card"]!["metrics"]!["auc"]!.GetValue<double>());
-        Assert.Equal(File.ReadAllBytes(Path.Combine(model, "1", "model.onnx")), File.ReadAllBytes(Path.Combine(fixture.Gateway.Repository.Root, "churn-cli", "2", "model.onnx")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(model, "1", "model.onnx")), File.ReadAllBytes(Path.Combine(fixture.Gateway.Repository.Root, "acme.churn-cli", "2", "model.onnx")));
     }
 
     [Fact]
@@ -58,16 +58,21 @@ public sealed partial class PublishCommandTests(PublishGateway fixture) : IClass
     }
 
     [Fact]
-    public async Task Publish_TenantTakesNameOfBundledModel_ExitCode1WithConflict()
+    public async Task Publish_OverTheTenantsModelQuota_ExitCode1WithConflict()
     {
-        var created = await MaasCli.RunAsync("keys", "create", "--sqlite", fixture.Database, "--tenant", "globex", "--role", "admin");
-        string version = WriteVersion(ExampleMlp.Name, """{ "task": "classification", "labels": ["low", "medium", "high"] }""");
+        // Names are the tenant's own (tenant.name), so a publish can no longer collide with another tenant's model; the
+        // 409 a client meets now is its quota.
+        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Market:MaxModelsPerTenant"] = "1" });
+        const string Card = """{ "task": "classification", "labels": ["low", "medium", "high"] }""";
+        string url = gateway.Host.Address.ToString();
 
-        var run = await MaasCli.RunAsync("publish", version, "--gateway", fixture.Url, "--key", KeyLine().Match(created.Output).Groups[1].Value);
+        var first = await MaasCli.RunAsync("publish", WriteVersion("quota-one", Card), "--gateway", url, "--key", SecureGateway.BootstrapKey);
+        var second = await MaasCli.RunAsync("publish", WriteVersion("quota-two", Card), "--gateway", url, "--key", SecureGateway.BootstrapKey);
 
-        Assert.True(run.ExitCode == 1, run.ToString());
-        Assert.Contains("409", run.Error);
-        Assert.Contains(ExampleMlp.Name, run.Error);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Contains("409", second.Error);
+        Assert.Contains("the most it may have (1)", second.Error);
     }
 
     [Fact]

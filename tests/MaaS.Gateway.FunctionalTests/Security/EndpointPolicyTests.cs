@@ -106,17 +106,18 @@ public sealed partial class EndpointPolicyTests
     }
 
     [Fact]
-    public async Task UnknownModelName_RepositoryRefusesNonOperatorAdmins_MarketAnswers404()
+    public async Task UnknownModelName_NonOperatorAdminsGet404LikeAHiddenModel_OperatorMayLoadFromDisk()
     {
         await using var gateway = SecureGateway.Start();
         string admin = await gateway.CreateKeyAsync("acme", ["admin"]);
 
-        // A repository load reads an unknown name from disk as a bundled (operator's) model: only the operator may.
+        // A repository load reads an unknown name from disk as a bundled (operator's) model: only the operator may, and
+        // another tenant's admin gets the 404 a hidden model gets (a 403 would tell it the name is free or taken).
         var (load, loadBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/repository/models/ghost/load", admin);
         var (operatorLoad, _) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/repository/models/ghost/load", SecureGateway.BootstrapKey);
         var (delete, deleteBody) = await gateway.SendJsonAsync(HttpMethod.Delete, "/v1/models/ghost", admin);
 
-        Assert.Equal(HttpStatusCode.Forbidden, load.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, load.StatusCode);
         Assert.False(string.IsNullOrEmpty(loadBody?["error"]?.GetValue<string>()), $"{loadBody}");
         Assert.Equal(HttpStatusCode.NotFound, operatorLoad.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
