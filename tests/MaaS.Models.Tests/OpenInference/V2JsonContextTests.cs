@@ -154,6 +154,13 @@ public sealed class V2JsonContextTests
         Assert.Equal(expected, JsonSerializer.Deserialize(json, V2JsonContext.Web.V2RepositoryIndexRequest)!.Ready);
 
     [Theory]
+    [InlineData("""{"ready": null}""", "ready")]
+    [InlineData("""{}""", null)]
+    [InlineData("""{"ready": true}""", null)]
+    public void RepositoryIndexRequest_NullReady_Noted(string json, string? expected) =>
+        Assert.Equal(expected, JsonSerializer.Deserialize(json, V2JsonContext.Web.V2RepositoryIndexRequest)!.NullMember);
+
+    [Theory]
     [InlineData("""{"version": 3}""", 3L)]
     [InlineData("""{"version": null}""", null)]
     public void SetDefaultVersionRequest_VersionOrNull(string json, long? expected) =>
