@@ -33,11 +33,12 @@ public sealed class V2JsonContextTests
         Assert.Equal(Expected(data.Length, expected), Data(data));
 
     [Theory]
-    [InlineData(float.NaN, "\"NaN\"")]
-    [InlineData(float.PositiveInfinity, "\"Infinity\"")]
-    [InlineData(float.NegativeInfinity, "\"-Infinity\"")]
-    public void InferResponse_NonFiniteFloats_WrittenAsStrings(float value, string expected)
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void InferResponse_NonFiniteFloats_BareTokensAsTritonWritesThem(float value, string expected)
     {
+        Assert.Equal(Expected(3, $"[{expected},1,{expected}]"), Data(new[] { value, 1f, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { 1f, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { 1.0, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { (Half)1f, (Half)value }));
