@@ -236,4 +236,28 @@ public sealed class ModelInferenceTests
 
         Assert.Equal(ErrorCode.Timeout, result.Error?.Code);
     }
+
+    [Fact]
+    public async Task InferAsync_RepeatedTimeouts_CircuitStaysClosed()
+    {
+        // Requests time out waiting behind a slow queue, as they do behind another caller's flood: not the model's fault.
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 2000000, "maxQueueSize": 64 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root, o =>
+        {
+            o.RequestTimeoutMilliseconds = 50;
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.1;
+        });
+        var inference = Registries.Inference(registry);
+
+        var codes = new List<ErrorCode?>();
+        for (int i = 0; i < 6; i++)
+        {
+            codes.Add((await inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken)).Error?.Code);
+        }
+
+        Assert.All(codes, c => Assert.Equal(ErrorCode.Timeout, c));
+        Assert.True(registry.GetModel("mlp")!.Versions.Single().IsReady);
+    }
 }
