@@ -22,8 +22,13 @@ internal delegate void ExecutionObserver(int batchSize, in RunTimings timings);
 internal static class BatchExecution
 {
     /// <summary>Runs one request alone.</summary>
-    public static Result<ExecutionResult> RunSingle(ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer)
+    public static Result<ExecutionResult> RunSingle(ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer) =>
+        RunSingle(model, request, queue, observer, out _);
+
+    private static Result<ExecutionResult> RunSingle(
+        ITensorModel model, ValidatedRequest request, TimeSpan queue, ExecutionObserver observer, out bool mayBeInput)
     {
+        mayBeInput = false;
         try
         {
             var outputs = model.Run(request.Inputs, request.OutputNames, out var timings);
@@ -37,13 +42,15 @@ internal static class BatchExecution
         }
         catch (Exception e)
         {
+            // Models throw messages fit for callers (OnnxModel keeps the runtime's own text for its log).
+            mayBeInput = e is ModelRunException { MayBeInput: true };
             return Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}");
         }
     }
 
     /// <summary>
     /// Runs requests with equal batch keys as one session run (concatenated along axis 0) and splits the outputs back.
-    /// When the runtime rejects the merged input values, each request is rerun alone so only the bad one fails.
+    /// When the merged run fails, each request is rerun alone so that one caller's bad values fail only that caller.
     /// </summary>
     public static Result<ExecutionResult>[] RunMerged(
         ITensorModel model, IReadOnlyList<ValidatedRequest> requests, IReadOnlyList<TimeSpan> queues, ExecutionObserver observer)
@@ -97,20 +104,39 @@ internal static class BatchExecution
                     sliced[r], new InferenceTimings(queues[r], timings.Input, timings.Infer, timings.Output, totalRows)));
             }
         }
-        catch (ModelInputException)
+        catch (Exception)
         {
-            for (int r = 0; r < requests.Count; r++)
+            RunEachAlone(model, requests, queues, observer, results);
+        }
+
+        return results;
+    }
+
+    private static void RunEachAlone(
+        ITensorModel model, IReadOnlyList<ValidatedRequest> requests, IReadOnlyList<TimeSpan> queues, ExecutionObserver observer, Result<ExecutionResult>[] results)
+    {
+        bool anySucceeded = false;
+        var undecided = new bool[requests.Count];
+        for (int r = 0; r < requests.Count; r++)
+        {
+            results[r] = RunSingle(model, requests[r], queues[r], observer, out undecided[r]);
+            anySucceeded |= results[r].IsSuccess;
+        }
+
+        if (!anySucceeded)
+        {
+            return;
+        }
+
+        // A model that had never run could not blame a request that ran before the others succeeded; now that it has
+        // run, the same failure is that request's (see ModelRunException.MayBeInput).
+        for (int r = 0; r < requests.Count; r++)
+        {
+            if (undecided[r])
             {
                 results[r] = RunSingle(model, requests[r], queues[r], observer);
             }
         }
-        catch (Exception e)
-        {
-            var failure = Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}");
-            Array.Fill(results, failure);
-        }
-
-        return results;
     }
 }
 

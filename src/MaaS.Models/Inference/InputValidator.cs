@@ -13,7 +13,8 @@ internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNam
 /// <summary>
 /// Checks a request against a model's signature before anything reaches the runtime, reporting the first problem
 /// as <see cref="ErrorCode.InvalidRequest"/>: unknown, missing or repeated names, datatypes, ranks, declared
-/// dimensions, element counts versus data length, batch size, and declared integer value ranges.
+/// dimensions, element counts versus data length, batch size, symbolic dimensions the inputs share, and declared
+/// integer value ranges.
 /// </summary>
 internal static class InputValidator
 {
@@ -77,6 +78,12 @@ internal static class InputValidator
             }
 
             rows = (int)first;
+        }
+
+        string? disagreement = CheckSharedDimensions(signature, ordered);
+        if (disagreement is not null)
+        {
+            return Invalid(disagreement);
         }
 
         string[] outputs;
@@ -144,6 +151,30 @@ internal static class InputValidator
             if (error is not null)
             {
                 return error;
+            }
+        }
+
+        return null;
+    }
+
+    // Inputs that are each well formed can still disagree with each other (token ids and their weights of different
+    // lengths): the runtime would fail deep inside a kernel, so the sizes that the model names alike are compared here.
+    private static string? CheckSharedDimensions(ModelSignature signature, InferTensor[] ordered)
+    {
+        foreach (var dimension in signature.SharedDimensions)
+        {
+            var (firstInput, firstAxis) = dimension.Axes[0];
+            long size = ordered[firstInput].Shape[firstAxis];
+            for (int i = 1; i < dimension.Axes.Count; i++)
+            {
+                var (input, axis) = dimension.Axes[i];
+                if (ordered[input].Shape[axis] != size)
+                {
+                    var a = ordered[firstInput];
+                    var b = ordered[input];
+                    return $"inputs '{a.Name}' and '{b.Name}' disagree on dimension '{dimension.Name}': '{a.Name}' has {size} on axis {firstAxis} " +
+                        $"(shape {ShapeMath.Format(a.Shape)}), '{b.Name}' has {b.Shape[axis]} on axis {axis} (shape {ShapeMath.Format(b.Shape)})";
+                }
             }
         }
 

@@ -1,24 +1,36 @@
 using System.Diagnostics;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Onnx;
 
 /// <summary>
 /// One ONNX model version: a single <see cref="InferenceSession"/> shared by all callers (ORT's Run is thread-safe),
-/// run through the OrtValue API. Owns the session; dispose once no run is in flight.
+/// run through the OrtValue API. Owns the session; dispose once no run is in flight. Runtime errors leave as
+/// <see cref="ModelInputException"/> or <see cref="ModelRunException"/> with messages fit for callers; the runtime's own
+/// text (source paths, node names) goes to the log only.
 /// </summary>
-public sealed class OnnxModel : ITensorModel
+public sealed partial class OnnxModel : ITensorModel
 {
     private readonly InferenceSession _session;
-    private readonly RunOptions _runOptions = new();
+    // A failed run is logged once, classified, through ILogger below; ORT's own error line would repeat it unstructured
+    // on stderr for every refused request.
+    private readonly RunOptions _runOptions = new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
+    private readonly string _name;
+    private readonly ILogger _logger;
 
-    internal OnnxModel(InferenceSession session, ModelSignature signature, IReadOnlyDictionary<string, string> properties)
+    // Set by the first run that succeeds: from then on a kernel's shape or value failure is blamed on its inputs.
+    private volatile bool _hasRun;
+
+    internal OnnxModel(InferenceSession session, ModelSignature signature, IReadOnlyDictionary<string, string> properties, string name, ILogger logger)
     {
         _session = session;
         Signature = signature;
         Properties = properties;
+        _name = name;
+        _logger = logger;
     }
 
     /// <inheritdoc />
@@ -36,6 +48,32 @@ public sealed class OnnxModel : ITensorModel
     /// <inheritdoc />
     public IReadOnlyList<InferTensor> Run(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
     {
+        try
+        {
+            var outputs = RunCore(inputs, outputNames, out timings);
+            if (!_hasRun)
+            {
+                _hasRun = true;
+            }
+
+            return outputs;
+        }
+        catch (OnnxRuntimeException e)
+        {
+            var fault = OnnxModelFailure.Classify(e);
+            if (fault == OnnxRunFault.Input || (fault == OnnxRunFault.InputOrModel && _hasRun))
+            {
+                LogInputRefused(_logger, _name, e.Message);
+                throw new ModelInputException(OnnxModelFailure.InputMessage, e);
+            }
+
+            LogRunFailed(_logger, _name, e.Message);
+            throw new ModelRunException(OnnxModelFailure.ModelMessage, fault == OnnxRunFault.InputOrModel, e);
+        }
+    }
+
+    private IReadOnlyList<InferTensor> RunCore(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
+    {
         long start = Stopwatch.GetTimestamp();
         var names = new string[inputs.Count];
         var values = new OrtValue[inputs.Count];
@@ -48,7 +86,7 @@ public sealed class OnnxModel : ITensorModel
             }
 
             long created = Stopwatch.GetTimestamp();
-            using var results = RunSession(names, values, outputNames);
+            using var results = _session.Run(_runOptions, names, values, [.. outputNames]);
             long ran = Stopwatch.GetTimestamp();
             var outputs = new InferTensor[results.Count];
             for (int i = 0; i < results.Count; i++)
@@ -67,19 +105,6 @@ public sealed class OnnxModel : ITensorModel
             {
                 value?.Dispose();
             }
-        }
-    }
-
-    private IDisposableReadOnlyCollection<OrtValue> RunSession(string[] names, OrtValue[] values, IReadOnlyList<string> outputNames)
-    {
-        try
-        {
-            return _session.Run(_runOptions, names, values, [.. outputNames]);
-        }
-        catch (OnnxRuntimeException e) when (e.Message.Contains("InvalidArgument", StringComparison.Ordinal))
-        {
-            // Value-level rejections (an index out of bounds, say) are the caller's fault, not the model's.
-            throw new ModelInputException(e.Message, e);
         }
     }
 
@@ -142,4 +167,10 @@ public sealed class OnnxModel : ITensorModel
         };
         return new InferTensor(name, type, shape, data);
     }
+
+    [LoggerMessage(EventId = 1110, Level = LogLevel.Debug, Message = "ONNX Runtime refused a request's inputs to model {Model}: {Error}")]
+    private static partial void LogInputRefused(ILogger logger, string model, string error);
+
+    [LoggerMessage(EventId = 1111, Level = LogLevel.Error, Message = "ONNX Runtime failed running model {Model}: {Error}")]
+    private static partial void LogRunFailed(ILogger logger, string model, string error);
 }

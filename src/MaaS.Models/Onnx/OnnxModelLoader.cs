@@ -71,7 +71,7 @@ public sealed partial class OnnxModelLoader : IModelLoader
                 ["graph"] = session.ModelMetadata.GraphName,
                 ["global_thread_pool"] = globalPools ? "true" : "false",
             };
-            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties));
+            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties, context.ModelName, _logger));
         }
         catch
         {
@@ -144,7 +144,7 @@ public sealed partial class OnnxModelLoader : IModelLoader
             throw new NotSupportedException($"The {kind} '{name}' is not a tensor of a supported element type ({metadata.ElementDataType}).");
         }
 
-        return new TensorSpec(name, type, [.. metadata.Dimensions.Select(d => (long)d)]);
+        return new TensorSpec(name, type, [.. metadata.Dimensions.Select(d => (long)d)], [.. metadata.SymbolicDimensions]);
     }
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning,

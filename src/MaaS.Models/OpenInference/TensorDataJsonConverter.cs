@@ -4,8 +4,10 @@ using System.Text.Json.Serialization;
 namespace MaaS.Models.OpenInference;
 
 /// <summary>
-/// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats, which JSON numbers cannot
-/// carry, are written as the strings "NaN", "Infinity", "-Infinity". Write-only.
+/// Writes a tensor's flat data array as a JSON array of its element type. Non-finite floats (FP16, FP32, FP64), which
+/// JSON numbers cannot carry, are written as Triton writes them: the bare tokens <c>NaN</c>, <c>Infinity</c> and
+/// <c>-Infinity</c> in the number's place (rapidjson's kWriteNanAndInfFlag, which Triton's JSON writer sets and its
+/// clients' parsers accept). Strings would change the element's type; binary outputs carry the exact bits. Write-only.
 /// </summary>
 internal sealed class TensorDataJsonConverter : JsonConverter<Array>
 {
@@ -22,14 +24,14 @@ internal sealed class TensorDataJsonConverter : JsonConverter<Array>
             case float[] a:
                 foreach (float x in a)
                 {
-                    if (float.IsFinite(x)) { writer.WriteNumberValue(x); } else { writer.WriteStringValue(NonFinite(x)); }
+                    if (float.IsFinite(x)) { writer.WriteNumberValue(x); } else { WriteNonFinite(writer, x); }
                 }
 
                 break;
             case double[] a:
                 foreach (double x in a)
                 {
-                    if (double.IsFinite(x)) { writer.WriteNumberValue(x); } else { writer.WriteStringValue(NonFinite(x)); }
+                    if (double.IsFinite(x)) { writer.WriteNumberValue(x); } else { WriteNonFinite(writer, x); }
                 }
 
                 break;
@@ -37,7 +39,7 @@ internal sealed class TensorDataJsonConverter : JsonConverter<Array>
                 foreach (Half x in a)
                 {
                     float f = (float)x;
-                    if (float.IsFinite(f)) { writer.WriteNumberValue(f); } else { writer.WriteStringValue(NonFinite(f)); }
+                    if (float.IsFinite(f)) { writer.WriteNumberValue(f); } else { WriteNonFinite(writer, f); }
                 }
 
                 break;
@@ -67,5 +69,7 @@ internal sealed class TensorDataJsonConverter : JsonConverter<Array>
         writer.WriteEndArray();
     }
 
-    private static string NonFinite(double x) => double.IsNaN(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity";
+    // Unvalidated raw values: the writer still places the separators, and these tokens are what JSON cannot spell.
+    private static void WriteNonFinite(Utf8JsonWriter writer, double x) =>
+        writer.WriteRawValue(double.IsNaN(x) ? "NaN"u8 : x > 0 ? "Infinity"u8 : "-Infinity"u8, skipInputValidation: true);
 }

@@ -9,10 +9,15 @@ namespace MaaS.Models.OpenInference;
 /// <param name="Id">The request id, echoed in the response.</param>
 internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEncoding Encoding, string? Id)
 {
-    /// <summary>Everything the body asks for, or its first problem: the inputs, the output encoding, the tensors.</summary>
+    /// <summary>Everything the body asks for, or its first problem: a null, the inputs, the output encoding, the tensors.</summary>
     public static Result<V2InferCall> Decode(V2InferBody body)
     {
         var request = body.Request;
+        if (V2NullCheck.Find(request) is { } path)
+        {
+            return V2Mapping.Invalid($"'{path}' is null; null is not a value in an infer request (leave out a member that has no value)");
+        }
+
         if (request.Inputs is not { Count: > 0 })
         {
             return V2Mapping.Invalid("the request needs at least one input");

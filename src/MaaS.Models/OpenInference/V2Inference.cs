@@ -3,49 +3,67 @@ using System.Text.Json.Serialization;
 
 namespace MaaS.Models.OpenInference;
 
+// The parser sets a member to null only when the JSON says null (absent members keep their defaults), so each setter
+// notes the first member given as null: V2NullCheck refuses them, since null is never a value in these bodies.
+
 /// <summary>Inference request (<c>POST /v2/models/{name}[/versions/{v}]/infer</c>).</summary>
 internal sealed record V2InferRequest
 {
     /// <summary>Request id, echoed in the response.</summary>
-    public string? Id { get; set; }
+    public string? Id { get; set => field = V2NullCheck.Note(value, "id", ref _null); }
 
     /// <summary>Request parameters (accepted, not interpreted).</summary>
-    public Dictionary<string, JsonElement>? Parameters { get; set; }
+    public Dictionary<string, JsonElement>? Parameters { get; set => field = V2NullCheck.Note(value, "parameters", ref _null); }
 
     /// <summary>Input tensors, one per model input.</summary>
-    public List<V2InferInput> Inputs { get; set; } = [];
+    public List<V2InferInput> Inputs { get; set => field = V2NullCheck.Note(value, "inputs", ref _null); } = [];
 
     /// <summary>Outputs to return; all when absent.</summary>
-    public List<V2RequestedOutput>? Outputs { get; set; }
+    public List<V2RequestedOutput>? Outputs { get; set => field = V2NullCheck.Note(value, "outputs", ref _null); }
+
+    /// <summary>The first member the JSON gave as null, or null.</summary>
+    internal string? NullMember => _null;
+
+    private string? _null;
 }
 
 /// <summary>An input tensor of an inference request.</summary>
 internal sealed record V2InferInput
 {
     /// <summary>Input name.</summary>
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = V2NullCheck.Note(value, "name", ref _null); } = "";
 
     /// <summary>Dimensions; their product is the element count.</summary>
-    public long[]? Shape { get; set; }
+    public long[]? Shape { get; set => field = V2NullCheck.Note(value, "shape", ref _null); }
 
     /// <summary>Protocol datatype: BOOL, UINT8, INT8, INT32, INT64, FP16, FP32, FP64, BYTES.</summary>
-    public string Datatype { get; set; } = "";
+    public string Datatype { get; set => field = V2NullCheck.Note(value, "datatype", ref _null); } = "";
 
     /// <summary>Tensor parameters (accepted, not interpreted).</summary>
-    public Dictionary<string, JsonElement>? Parameters { get; set; }
+    public Dictionary<string, JsonElement>? Parameters { get; set => field = V2NullCheck.Note(value, "parameters", ref _null); }
 
     /// <summary>Elements in row-major order, flat or nested arrays; strings for BYTES, true/false for BOOL.</summary>
     public JsonElement Data { get; set; }
+
+    /// <summary>The first member the JSON gave as null (<c>data</c> is seen in <see cref="Data"/>), or null.</summary>
+    internal string? NullMember => _null;
+
+    private string? _null;
 }
 
 /// <summary>A requested output.</summary>
 internal sealed record V2RequestedOutput
 {
     /// <summary>Output name.</summary>
-    public string Name { get; set; } = "";
+    public string Name { get; set => field = V2NullCheck.Note(value, "name", ref _null); } = "";
 
     /// <summary>Output parameters (accepted, not interpreted).</summary>
-    public Dictionary<string, JsonElement>? Parameters { get; set; }
+    public Dictionary<string, JsonElement>? Parameters { get; set => field = V2NullCheck.Note(value, "parameters", ref _null); }
+
+    /// <summary>The first member the JSON gave as null, or null.</summary>
+    internal string? NullMember => _null;
+
+    private string? _null;
 }
 
 /// <summary>Inference response.</summary>

@@ -1,8 +1,16 @@
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Body of <c>POST /v2/repository/index</c>; optional, as Triton's clients often send none.</summary>
-/// <param name="Ready">When true, list only ready versions.</param>
-internal sealed record V2RepositoryIndexRequest(bool? Ready);
+internal sealed record V2RepositoryIndexRequest
+{
+    /// <summary>When true, list only ready versions.</summary>
+    public bool? Ready { get; set => field = V2NullCheck.Note(value, "ready", ref _null); }
+
+    /// <summary>The member the JSON gave as null (never a value here), or null.</summary>
+    internal string? NullMember => _null;
+
+    private string? _null;
+}
 
 /// <summary>One row of the repository index.</summary>
 /// <param name="Name">Model name.</param>

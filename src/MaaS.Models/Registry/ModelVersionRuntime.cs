@@ -4,7 +4,6 @@ using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace MaaS.Models.Registry;
 
@@ -130,10 +129,11 @@ internal sealed class ModelVersionRuntime
                 MinimumThroughput = breaker.MinimumThroughput,
                 SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingDurationSeconds),
                 BreakDuration = TimeSpan.FromSeconds(breaker.BreakDurationSeconds),
-                // Only the model's own failures count: bad input, overload and client cancellation do not.
+                // Only the model's own failures count. Bad input, overload and client cancellation do not, and neither do
+                // timeouts: a timed-out request mostly waited behind other callers' work, so counting it would let one
+                // tenant's flood (or its huge inputs) open the breaker for every tenant of a shared model.
                 ShouldHandle = static args => ValueTask.FromResult(
-                    args.Outcome.Exception is TimeoutRejectedException
-                    || (args.Outcome.Exception is null && args.Outcome.Result.Error?.Code == ErrorCode.InferenceFailed)),
+                    args.Outcome.Exception is null && args.Outcome.Result.Error?.Code == ErrorCode.InferenceFailed),
                 OnOpened = args =>
                 {
                     Interlocked.Exchange(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);

@@ -3,6 +3,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
+using MaaS.Gateway.FunctionalTests.Text;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +17,9 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 /// <summary>
 /// 10,000 generated requests (seeded) over every endpoint the app maps, enumerated from its EndpointDataSource so
 /// endpoints added later are fuzzed too: random and mutated bodies, headers, keys, methods, route values and queries.
-/// No request may get a 5xx, and the server must still be ready and infer correctly afterwards.
+/// They open with a sweep that sends every endpoint taking a body its valid body with each position (member, element,
+/// the root) replaced by null in turn, and mix in inputs to the shared sentiment model that disagree on a dimension.
+/// No request may get a 5xx, and every model must still be ready and answer a valid request afterwards.
 /// </summary>
 public sealed class FuzzTests
 {
@@ -25,7 +29,7 @@ public sealed class FuzzTests
     [Fact]
     public async Task Fuzz_TenThousandRequestsOverEveryEndpoint_NoServerErrorAndStillHealthy()
     {
-        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?>
+        await using var gateway = SecureGateway.Start(r => r.WithExampleMlp().WithShippedTextModels(), settings: new Dictionary<string, string?>
         {
             ["Auth:RateLimits:RequestsPerSecond"] = "1000000",
             ["Auth:RateLimits:Burst"] = "1000000",
@@ -50,6 +54,8 @@ public sealed class FuzzTests
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (Method: m, e.RoutePattern)))
             .ToArray();
         Assert.True(endpoints.Length >= 25, $"only {endpoints.Length} endpoints found");
+        var sweep = NullSweep(endpoints);
+        Assert.True(sweep.Count is > 200 and < Requests / 10, $"{sweep.Count} null-sweep requests");
         string[] keys = [app, admin, SecureGateway.BootstrapKey, "maas_0000000000000000_" + new string('A', 43), "garbage"];
         var failures = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
@@ -65,8 +71,7 @@ public sealed class FuzzTests
             for (int attempt = 0; ; attempt++)
             {
                 var rng = new Random(Seed + i);
-                var (method, pattern) = endpoints[rng.Next(endpoints.Length)];
-                using var request = Generate(rng, method, pattern, keys);
+                using var request = i < sweep.Count ? sweep[i].Request(acmeSetup) : Generate(rng, endpoints, keys);
                 string description = $"#{i} {request.Method} {request.RequestUri}";
                 try
                 {
@@ -98,6 +103,18 @@ public sealed class FuzzTests
         Assert.True(failures.IsEmpty, $"{failures.Count} failures, first: {string.Join("\n", failures.Take(20))}");
         using var ready = await gateway.SendAsync(HttpMethod.Get, "/v2/health/ready", key: null);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        foreach (string model in new[] { "example-mlp", "acme.acme-model", "sentiment", "content-tags" })
+        {
+            using var modelReady = await gateway.SendAsync(HttpMethod.Get, $"/v2/models/{model}/ready", app);
+            Assert.True(modelReady.StatusCode == HttpStatusCode.OK, $"{model} not ready after the fuzz: {await modelReady.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        }
+
+        foreach (var (path, json) in new[] { ("/v2/models/sentiment/infer", SentimentInfer(new Random(Seed), consistent: true)), ("/v1/sentiment", ValidBody(null, "/v1/sentiment")), ("/v1/analyze", ValidBody(null, "/v1/analyze")) })
+        {
+            var (served, servedBody) = await gateway.SendJsonAsync(HttpMethod.Post, path, app, json);
+            Assert.True(served.StatusCode == HttpStatusCode.OK, $"{path} after the fuzz: {(int)served.StatusCode} {servedBody?.ToJsonString()}");
+        }
+
         float[] x = [0.5f, -1f, 0.25f, 2f, 0f, 1f, -0.5f, 0.75f];
         foreach (var (model, hidden) in new (string, int[])[] { ("example-mlp", [.. ExampleMlp.HiddenSizes]), ("acme.acme-model", [16]) })
         {
@@ -146,10 +163,11 @@ public sealed class FuzzTests
 
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
-    private static readonly string[] Names = ["example-mlp", "acme.acme-model", "ghost", "a", "../../etc/passwd", "..%2F..%2Fetc", "%00", "x%20y", "é✓", "CON", "-", "1", "0", "-1", "99999999999999999999", "%2e%2e", "a;b", "a%3Fb"];
+    private static readonly string[] Names = ["example-mlp", "acme.acme-model", "sentiment", "content-tags", "ghost", "a", "../../etc/passwd", "..%2F..%2Fetc", "%00", "x%20y", "é✓", "CON", "-", "1", "0", "-1", "99999999999999999999", "%2e%2e", "a;b", "a%3Fb"];
 
-    private static HttpRequestMessage Generate(Random rng, string method, RoutePattern pattern, string[] keys)
+    private static HttpRequestMessage Generate(Random rng, (string Method, RoutePattern Pattern)[] endpoints, string[] keys)
     {
+        var (method, pattern) = endpoints[rng.Next(endpoints.Length)];
         if (rng.Next(10) == 0)
         {
             method = Methods[rng.Next(Methods.Length)];
@@ -194,7 +212,7 @@ public sealed class FuzzTests
 
         if (method is not ("GET" or "HEAD" or "OPTIONS") || rng.Next(10) == 0)
         {
-            request.Content = Body(rng);
+            request.Content = Body(rng, pattern.RawText ?? "");
         }
 
         return request;
@@ -210,7 +228,7 @@ public sealed class FuzzTests
             _ => new string('a', rng.Next(1, 3000)),
         };
         // Unloading or deleting the models the final check infers on would be a legitimate call, not a fuzz finding.
-        return destructive && value is "example-mlp" or "acme.acme-model" or "1" ? "ghost" : value;
+        return destructive && value is "example-mlp" or "acme.acme-model" or "sentiment" or "content-tags" or "1" ? "ghost" : value;
     }
 
     private static string Query(Random rng)
@@ -220,11 +238,17 @@ public sealed class FuzzTests
         return "?" + string.Join('&', parts);
     }
 
-    private static HttpContent Body(Random rng)
+    private static HttpContent Body(Random rng, string route)
     {
         string valid = SecureGateway.MlpInfer();
-        switch (rng.Next(12))
+        switch (rng.Next(15))
         {
+            case 12:
+                return Json(WithNodeNulled(ValidBody(rng, route), rng.Next(int.MaxValue)));
+            case 13:
+                return Json(SentimentInfer(rng, consistent: false));
+            case 14:
+                return Json(ValidBody(rng, route));
             case 0:
                 return Json(valid);
             case 1:
@@ -270,6 +294,130 @@ public sealed class FuzzTests
     }
 
     private static StringContent Json(string text) => new(text, Encoding.UTF8, "application/json");
+
+    /// <summary>A request that sends <see cref="Body"/> to <see cref="Path"/>, authorised with the key it is given.</summary>
+    private sealed record SweepRequest(string Method, string Path, string Body)
+    {
+        public HttpRequestMessage Request(string key)
+        {
+            var request = new HttpRequestMessage(new HttpMethod(Method), Path) { Content = Json(Body) };
+            SecureGateway.Authorize(request, key, apiKeyHeader: false);
+            return request;
+        }
+    }
+
+    /// <summary>
+    /// Every endpoint that takes a body, sent its valid body (both models' for infer) once per position with that
+    /// position nulled; route values name the real models (a ghost where the call would unload or delete one).
+    /// </summary>
+    private static List<SweepRequest> NullSweep((string Method, RoutePattern Pattern)[] endpoints)
+    {
+        var sweep = new List<SweepRequest>();
+        foreach (var (method, pattern) in endpoints.Where(e => e.Method is "POST" or "PUT" or "PATCH"))
+        {
+            string route = pattern.RawText ?? "";
+            bool destructive = route.Contains("unload", StringComparison.Ordinal);
+            var bodies = route.Contains("/infer", StringComparison.Ordinal)
+                ? new[] { ("example-mlp", SecureGateway.MlpInfer()), ("sentiment", SentimentInfer(new Random(Seed), consistent: true)) }
+                : [("example-mlp", ValidBody(null, route))];
+            foreach (var (model, body) in bodies)
+            {
+                string path = string.Join("", pattern.PathSegments.Select(segment => "/" + string.Concat(segment.Parts.Select(part => part switch
+                {
+                    RoutePatternLiteralPart literal => literal.Content,
+                    RoutePatternParameterPart { Name: "name" } => destructive ? "ghost" : model,
+                    RoutePatternParameterPart { Name: "version" } => "1",
+                    RoutePatternParameterPart { Name: "tenant" } => "acme",
+                    _ => "x",
+                }))));
+                int positions = Nodes(JsonNode.Parse(body)!).Count();
+                for (int p = 0; p < positions; p++)
+                {
+                    sweep.Add(new SweepRequest(method, path, WithNodeNulled(body, p)));
+                }
+            }
+        }
+
+        return sweep;
+    }
+
+    /// <summary>A valid body for the route (by its pattern), so that nulls and mutations reach the handler, not only the parser.</summary>
+    private static string ValidBody(Random? rng, string route) => route switch
+    {
+        _ when route.Contains("/infer", StringComparison.Ordinal) && rng?.Next(2) == 0 => SentimentInfer(rng, consistent: true),
+        _ when route.Contains("/infer", StringComparison.Ordinal) => SecureGateway.MlpInfer(),
+        _ when route.StartsWith("/v1/sentiment", StringComparison.Ordinal) =>
+            """{"texts":["a gorgeous, moving film","tedious and clumsy"],"model":"sentiment","version":1}""",
+        _ when route.StartsWith("/v1/analyze", StringComparison.Ordinal) =>
+            """{"items":[{"text":"a funny heist film with a great cast","title":"Heist"}],"model":"content-tags","version":1,"sentimentModel":"sentiment","sentimentVersion":1,"maxTags":3,"maxTerms":3}""",
+        _ when route.StartsWith("/v1/keys", StringComparison.Ordinal) =>
+            """{"name":"fuzz","roles":["app"],"tenant":"acme","limits":{"requestsPerSecond":5,"burst":10,"maxConcurrentRequests":2}}""",
+        _ when route.StartsWith("/v1/items", StringComparison.Ordinal) =>
+            """{"items":[{"id":"m1","kind":"movie","title":"M 1","genres":["Drama"],"tags":["a"],"text":"t","availableFrom":"2020-01-01","availableUntil":"2099-12-31"}]}""",
+        _ when route.StartsWith("/v1/events", StringComparison.Ordinal) =>
+            """{"events":[{"eventId":"fuzz-e","userId":"u1","itemId":"m1","type":"rate","value":4,"timestamp":"2024-01-01T00:00:00Z"},{"eventId":"fuzz-f","sessionId":"s1","itemId":"m2","type":"play"}]}""",
+        _ when route.StartsWith("/v1/recommend", StringComparison.Ordinal) =>
+            """{"userId":"u1","items":["m1"],"count":5,"filters":{"kind":"movie","genres":["Drama"],"excludeIds":["m2"],"availableNow":true},"diversity":0.5,"explain":true,"include":["metadata"],"strategy":"hybrid"}""",
+        _ when route.Contains("/shares", StringComparison.Ordinal) => """{"tenant":"acme"}""",
+        _ when route.Contains("/repository/index", StringComparison.Ordinal) => """{"ready":true}""",
+        _ when route.EndsWith("/default", StringComparison.Ordinal) => """{"version":1}""",
+        _ => SecureGateway.MlpInfer(),
+    };
+
+    /// <summary>
+    /// A /v2 body for the shared sentiment model: ids and weights of one length, or (inconsistent) of lengths that each
+    /// alone is well formed but that disagree with each other.
+    /// </summary>
+    private static string SentimentInfer(Random rng, bool consistent)
+    {
+        int length = rng.Next(1, 12);
+        int weights = consistent ? length : length + rng.Next(1, 4);
+        return new JsonObject
+        {
+            ["inputs"] = new JsonArray(
+                V2Json.Input("ids", "INT64", [1, length], Enumerable.Range(0, length).Select(_ => (long)rng.Next(1000)).ToArray()),
+                V2Json.Input("weights", "FP32", [1, weights], Enumerable.Range(0, weights).Select(_ => (float)rng.NextDouble()).ToArray())),
+        }.ToJsonString();
+    }
+
+    /// <summary>The JSON with its node number <paramref name="position"/> (modulo the count, in document order, the root first) replaced by null.</summary>
+    private static string WithNodeNulled(string json, int position)
+    {
+        var root = JsonNode.Parse(json)!;
+        var nodes = Nodes(root).ToList();
+        var node = nodes[position % nodes.Count];
+        switch (node.Parent)
+        {
+            case null:
+                return "null";
+            case JsonObject parent:
+                parent[node.GetPropertyName()] = null;
+                break;
+            case JsonArray parent:
+                parent[node.GetElementIndex()] = null;
+                break;
+        }
+
+        return root.ToJsonString();
+    }
+
+    private static IEnumerable<JsonNode> Nodes(JsonNode node)
+    {
+        yield return node;
+        IEnumerable<JsonNode?> children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a,
+            _ => [],
+        };
+        foreach (var child in children.Where(c => c is not null).ToList())
+        {
+            foreach (var descendant in Nodes(child!))
+            {
+                yield return descendant;
+            }
+        }
+    }
 
     private static string Mutate(Random rng, string text)
     {

@@ -54,4 +54,85 @@ public sealed class InputValidatorTests
         Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.Contains(expected, result.Error?.Message);
     }
+
+    [Fact]
+    public void Validate_NamedDimensionsDisagreeAcrossInputs_RefusedNamingBothInputsAndTheDimension()
+    {
+        var signature = new ModelSignature(
+            [
+                new TensorSpec("ids", TensorDataType.Int64, [-1, -1], ["batch", "seq"]),
+                new TensorSpec("mask", TensorDataType.Bool, [-1, -1], ["batch", "seq"]),
+                new TensorSpec("positions", TensorDataType.Int64, [-1], ["seq"]),
+            ],
+            [new TensorSpec("score", TensorDataType.Fp32, [-1, 1])],
+            new Dictionary<string, ValueRange>());
+        InferenceRequest Request(int idsLength, int maskLength, int positions) => new(
+        [
+            InferTensor.Int64("ids", new long[idsLength], 1, idsLength),
+            InferTensor.Bool("mask", new bool[maskLength], 1, maskLength),
+            InferTensor.Int64("positions", new long[positions], positions),
+        ]);
+
+        var good = InputValidator.Validate("m", signature, 0, Request(5, 5, 5));
+        var mask = InputValidator.Validate("m", signature, 0, Request(5, 6, 5));
+        var positions = InputValidator.Validate("m", signature, 0, Request(5, 5, 4));
+
+        Assert.True(good.IsSuccess, good.Error?.Message);
+        Assert.Equal(ErrorCode.InvalidRequest, mask.Error?.Code);
+        Assert.Contains("inputs 'ids' and 'mask' disagree on dimension 'seq'", mask.Error?.Message);
+        Assert.Contains("'mask' has 6 on axis 1", mask.Error?.Message);
+        Assert.Contains("inputs 'ids' and 'positions' disagree on dimension 'seq'", positions.Error?.Message);
+    }
+
+    [Theory]
+    [InlineData(1, 5, 1, 5, null)]
+    [InlineData(3, 2, 3, 2, null)]
+    [InlineData(1, 2, 1, 3, "inputs 'ids' and 'weights' disagree on dimension 'N'")]
+    [InlineData(2, 4, 1, 4, "disagree on the batch dimension")]
+    public void Validate_OneNameForEveryDynamicAxis_BindsEachAxisAcrossInputsNotAxesWithinOne(
+        int idsRows, int idsLength, int weightsRows, int weightsLength, string? expected)
+    {
+        // The MaaS graph builder writes every dynamic axis as N: ids [N, N] must still take [1, 5].
+        var signature = new ModelSignature(
+            [
+                new TensorSpec("ids", TensorDataType.Int64, [-1, -1], ["N", "N"]),
+                new TensorSpec("weights", TensorDataType.Fp32, [-1, -1], ["N", "N"]),
+            ],
+            [new TensorSpec("probabilities", TensorDataType.Fp32, [-1, 2], ["N", ""])],
+            new Dictionary<string, ValueRange>());
+        var request = new InferenceRequest(
+        [
+            InferTensor.Int64("ids", new long[idsRows * idsLength], idsRows, idsLength),
+            InferTensor.Fp32("weights", new float[weightsRows * weightsLength], weightsRows, weightsLength),
+        ]);
+
+        var result = InputValidator.Validate("m", signature, 8, request);
+
+        if (expected is null)
+        {
+            Assert.True(result.IsSuccess, result.Error?.Message);
+        }
+        else
+        {
+            Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+            Assert.Contains(expected, result.Error?.Message);
+        }
+    }
+
+    [Fact]
+    public void Validate_NameOnDifferentAxesOfTwoInputs_BindsThoseAxes()
+    {
+        var signature = new ModelSignature(
+            [new TensorSpec("a", TensorDataType.Fp32, [-1, -1], ["K", "M"]), new TensorSpec("b", TensorDataType.Fp32, [-1, -1], ["M", "K"])],
+            [new TensorSpec("c", TensorDataType.Fp32, [-1, -1])],
+            new Dictionary<string, ValueRange>());
+        InferenceRequest Request(long[] a, long[] b) => new(
+            [new InferTensor("a", TensorDataType.Fp32, a, new float[a[0] * a[1]]), new InferTensor("b", TensorDataType.Fp32, b, new float[b[0] * b[1]])]);
+
+        var transposed = InputValidator.Validate("m", signature, 0, Request([2, 3], [3, 2]));
+        var same = InputValidator.Validate("m", signature, 0, Request([2, 3], [2, 3]));
+
+        Assert.True(transposed.IsSuccess, transposed.Error?.Message);
+        Assert.Contains("disagree on dimension 'K'", same.Error?.Message);
+    }
 }

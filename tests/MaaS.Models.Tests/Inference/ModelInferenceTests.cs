@@ -76,8 +76,105 @@ public sealed class ModelInferenceTests
 
         Assert.True(results[0].IsSuccess, results[0].Error?.Message);
         Assert.Equal(ErrorCode.InvalidRequest, results[1].Error?.Code);
+        AssertNoRuntimeText(results[1].Error!.Message);
         Assert.True(results[2].IsSuccess, results[2].Error?.Message);
         Assert.Equal([8f, 9f, 10f, 11f], (float[])results[2].Value!.Outputs.Single().Data);
+    }
+
+    [Fact]
+    public async Task InferAsync_RuntimeShapeFailureAfterSuccess_InvalidRequestWithoutRuntimeTextAndCircuitClosed()
+    {
+        using var repo = new TestRepository();
+        repo.WriteModel("pairs", 1, PairsModel(), """{ "maxBatchSize": 0 }""");
+        await using var registry = await Registries.LoadAsync(repo.Root, o =>
+        {
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.1;
+            o.CircuitBreaker.BreakDurationSeconds = 60;
+        });
+        var inference = Registries.Inference(registry);
+        var odd = new InferenceRequest([InferTensor.Fp32("x", new float[3], 1, 3)]);
+        var even = new InferenceRequest([InferTensor.Fp32("x", [1, 2, 3, 4, 5, 6], 2, 3)]);
+
+        var first = await inference.InferAsync("pairs", null, even, TestContext.Current.CancellationToken);
+        var refused = new List<Core.Error>();
+        for (int i = 0; i < 30; i++)
+        {
+            refused.Add((await inference.InferAsync("pairs", null, odd, TestContext.Current.CancellationToken)).Error!);
+        }
+
+        var after = await inference.InferAsync("pairs", null, even, TestContext.Current.CancellationToken);
+
+        Assert.True(first.IsSuccess, first.Error?.Message);
+        Assert.All(refused, e => Assert.Equal(ErrorCode.InvalidRequest, e?.Code));
+        Assert.All(refused, e => AssertNoRuntimeText(e.Message));
+        Assert.True(after.IsSuccess, after.Error?.Message);
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], (float[])after.Value!.Outputs.Single().Data);
+        Assert.True(registry.GetModel("pairs")!.Versions.Single().IsReady);
+    }
+
+    [Fact]
+    public async Task InferAsync_ValuesThatFailAMergedRunOnAFreshModel_OnlyThatRequestFails()
+    {
+        using var repo = new TestRepository();
+        repo.WriteModel("regroup", 1, RegroupModel(),
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 200000, "maxQueueSize": 16 } }""");
+        await using var registry = await Registries.LoadAsync(repo.Root, o =>
+        {
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.1;
+        });
+        var inference = Registries.Inference(registry);
+        // Rows regroup by the largest value of the run: 5 divides no run of up to 4 rows of 4, so any run holding the
+        // first request fails; 1 and 2 divide every run without it.
+        float[][] rows = [[5, 1, 1, 1], [2, 1, 2, 1], [1, 1, 1, 1], [2, 2, 2, 2]];
+
+        var results = await Task.WhenAll(rows.Select(x =>
+            inference.InferAsync("regroup", null, new InferenceRequest([InferTensor.Fp32("x", x, 1, 4)]), TestContext.Current.CancellationToken).AsTask()));
+
+        Assert.Equal(ErrorCode.InvalidRequest, results[0].Error?.Code);
+        AssertNoRuntimeText(results[0].Error!.Message);
+        for (int i = 1; i < rows.Length; i++)
+        {
+            Assert.True(results[i].IsSuccess, $"row {i}: {results[i].Error?.Message}");
+            Assert.Equal(rows[i], (float[])results[i].Value!.Outputs.Single().Data);
+        }
+
+        Assert.True(registry.GetModel("regroup")!.Versions.Single().IsReady);
+    }
+
+    // Reshape to [-1, 2] fails at run time for an odd element count, though [-1, 3] admits it.
+    private static byte[] PairsModel()
+    {
+        var builder = new OnnxGraphBuilder("pairs");
+        builder.AddInput("x", OnnxElementType.Float, -1, 3);
+        string pairs = builder.AddNode("Reshape", ["x", builder.AddInitializer("shape", OnnxTensor.FromInt64s([-1, 2], 2))]);
+        builder.AddNode("Reshape", [pairs, builder.AddInitializer("back", OnnxTensor.FromInt64s([-1, 3], 2))], ["y"]);
+        builder.AddOutput("y", OnnxElementType.Float, -1, 3);
+        return builder.ToBytes();
+    }
+
+    // y = x reshaped to [-1, max(x)] and back to [-1, 4]: runs only when the largest value divides the element count.
+    private static byte[] RegroupModel()
+    {
+        var builder = new OnnxGraphBuilder("regroup");
+        builder.AddInput("x", OnnxElementType.Float, -1, 4);
+        string max = builder.AddNode("ReduceMax", ["x"], OnnxAttribute.Int("keepdims", 0));
+        string width = builder.AddNode("Cast", [max], OnnxAttribute.Int("to", (long)OnnxElementType.Int64));
+        string width1 = builder.AddNode("Unsqueeze", [width, builder.AddInitializer("axis0", OnnxTensor.FromInt64s([0], 1))]);
+        string shape = builder.AddNode("Concat", [builder.AddInitializer("rest", OnnxTensor.FromInt64s([-1], 1)), width1], OnnxAttribute.Int("axis", 0));
+        string grouped = builder.AddNode("Reshape", ["x", shape]);
+        builder.AddNode("Reshape", [grouped, builder.AddInitializer("back", OnnxTensor.FromInt64s([-1, 4], 2))], ["y"]);
+        builder.AddOutput("y", OnnxElementType.Float, -1, 4);
+        return builder.ToBytes();
+    }
+
+    private static void AssertNoRuntimeText(string message)
+    {
+        foreach (string leak in new[] { "[ErrorCode:", "onnxruntime", "Non-zero status code", "Status Message", ".cc:", ".h:" })
+        {
+            Assert.False(message.Contains(leak, StringComparison.Ordinal), $"'{leak}' in: {message}");
+        }
     }
 
     [Fact]
@@ -138,5 +235,29 @@ public sealed class ModelInferenceTests
         var result = await Registries.Inference(registry).InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken);
 
         Assert.Equal(ErrorCode.Timeout, result.Error?.Code);
+    }
+
+    [Fact]
+    public async Task InferAsync_RepeatedTimeouts_CircuitStaysClosed()
+    {
+        // Requests time out waiting behind a slow queue, as they do behind another caller's flood: not the model's fault.
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 2000000, "maxQueueSize": 64 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root, o =>
+        {
+            o.RequestTimeoutMilliseconds = 50;
+            o.CircuitBreaker.MinimumThroughput = 2;
+            o.CircuitBreaker.FailureRatio = 0.1;
+        });
+        var inference = Registries.Inference(registry);
+
+        var codes = new List<ErrorCode?>();
+        for (int i = 0; i < 6; i++)
+        {
+            codes.Add((await inference.InferAsync("mlp", null, Registries.MlpRequest(1), TestContext.Current.CancellationToken)).Error?.Code);
+        }
+
+        Assert.All(codes, c => Assert.Equal(ErrorCode.Timeout, c));
+        Assert.True(registry.GetModel("mlp")!.Versions.Single().IsReady);
     }
 }

@@ -33,11 +33,12 @@ public sealed class V2JsonContextTests
         Assert.Equal(Expected(data.Length, expected), Data(data));
 
     [Theory]
-    [InlineData(float.NaN, "\"NaN\"")]
-    [InlineData(float.PositiveInfinity, "\"Infinity\"")]
-    [InlineData(float.NegativeInfinity, "\"-Infinity\"")]
-    public void InferResponse_NonFiniteFloats_WrittenAsStrings(float value, string expected)
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    [InlineData(float.NegativeInfinity, "-Infinity")]
+    public void InferResponse_NonFiniteFloats_BareTokensAsTritonWritesThem(float value, string expected)
     {
+        Assert.Equal(Expected(3, $"[{expected},1,{expected}]"), Data(new[] { value, 1f, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { 1f, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { 1.0, value }));
         Assert.Equal(Expected(2, $"[1,{expected}]"), Data(new[] { (Half)1f, (Half)value }));
@@ -152,6 +153,13 @@ public sealed class V2JsonContextTests
     [InlineData("""{}""", null)]
     public void RepositoryIndexRequest_ReadyOptional(string json, bool? expected) =>
         Assert.Equal(expected, JsonSerializer.Deserialize(json, V2JsonContext.Web.V2RepositoryIndexRequest)!.Ready);
+
+    [Theory]
+    [InlineData("""{"ready": null}""", "ready")]
+    [InlineData("""{}""", null)]
+    [InlineData("""{"ready": true}""", null)]
+    public void RepositoryIndexRequest_NullReady_Noted(string json, string? expected) =>
+        Assert.Equal(expected, JsonSerializer.Deserialize(json, V2JsonContext.Web.V2RepositoryIndexRequest)!.NullMember);
 
     [Theory]
     [InlineData("""{"version": 3}""", 3L)]

@@ -9,7 +9,7 @@ namespace MaaS.Gateway.Endpoints.V2;
 /// <param name="Value">The request.</param>
 internal readonly record struct V2RepositoryIndexHttpBody(V2RepositoryIndexRequest Value) : IRequestBody<V2RepositoryIndexHttpBody>
 {
-    private static readonly V2RepositoryIndexRequest All = new(Ready: null);
+    private static readonly V2RepositoryIndexRequest All = new();
 
     public static AcceptsMetadata Accepts => JsonBody.Accepts<V2RepositoryIndexRequest>("application/json", "*/*");
 
@@ -19,12 +19,20 @@ internal readonly record struct V2RepositoryIndexHttpBody(V2RepositoryIndexReque
             ? ReadJsonAsync(request)
             : ValueTask.FromResult<Result<V2RepositoryIndexHttpBody>>(new V2RepositoryIndexHttpBody(All));
 
-    // Pooled like JsonBody.ReadAsync, so wrapping its result adds no allocation when the read goes async.
+    // Pooled like JsonBody.ReadAsync, so wrapping its result adds no allocation when the read goes async. A body that
+    // is there is an object: null, whole or as "ready", is refused (no body, or {}, lists everything).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<Result<V2RepositoryIndexHttpBody>> ReadJsonAsync(HttpRequest request) =>
-        (await JsonBody.ReadAsync(request, V2JsonContext.Web.V2RepositoryIndexRequest, whenNull: All)).TryGetValue(out var value, out var error)
-            ? new V2RepositoryIndexHttpBody(value)
-            : error;
+    private static async ValueTask<Result<V2RepositoryIndexHttpBody>> ReadJsonAsync(HttpRequest request)
+    {
+        if (!(await JsonBody.ReadAsync(request, V2JsonContext.Web.V2RepositoryIndexRequest)).TryGetValue(out var value, out var error))
+        {
+            return error;
+        }
+
+        return value.NullMember is { } member
+            ? new Error(ErrorCode.InvalidRequest, $"'{member}' is null; give true or false, or leave it out to list every version")
+            : new V2RepositoryIndexHttpBody(value);
+    }
 }
 
 /// <summary>Reads <c>POST /v2/repository/models/{name}/default</c>'s body into <see cref="V2SetDefaultVersionRequest"/>.</summary>
