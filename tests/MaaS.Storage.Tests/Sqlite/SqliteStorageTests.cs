@@ -26,7 +26,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1, (await storage.Events.CountAsync("t", Ct)).Value);
     }
 
@@ -41,8 +41,8 @@ public sealed class SqliteStorageTests : IDisposable
 
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
-        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
         Assert.Equal(1, (await second.Events.CountAsync("t", Ct)).Value);
     }
 
@@ -68,7 +68,7 @@ public sealed class SqliteStorageTests : IDisposable
     public async Task OpenAsync_FileWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
     {
         // A file written before keys and the market existed: the latest data schema and no security_schema_version.
-        WriteOldFile(SqliteMigrations.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
+        WriteOldFile(SqliteMigrations.Set.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
             "INSERT INTO events (tenant, event_id, user_id, user_key, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 1, 'i1', 'play', 1, 0)");
 
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
@@ -81,8 +81,8 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(["old"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
-        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_tenant'"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
 
     [Fact]
@@ -173,7 +173,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM events WHERE user_key NOT IN (SELECT user_key FROM users)"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
 
     [Theory]
@@ -232,7 +232,7 @@ public sealed class SqliteStorageTests : IDisposable
         Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
         for (var v = 1; v <= version; v++)
         {
-            Execute(connection, SqliteMigrations.Script(v));
+            Execute(connection, SqliteMigrations.Set.Script(v));
             Execute(connection, $"INSERT INTO schema_version (version, applied_at) VALUES ({v}, 0)");
         }
         Execute(connection, rows);
