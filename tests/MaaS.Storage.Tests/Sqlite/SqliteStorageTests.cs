@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Sqlite;
@@ -85,36 +86,22 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
     }
 
-    [Fact]
-    public async Task OpenAsync_KeyAndMarketSchemaNewerThanBuild_UnavailableError()
+    [Theory]
+    [InlineData("schema_version", 99)]
+    [InlineData("security_schema_version", 77)]
+    public async Task OpenAsync_TableFamilyNewerThanBuild_UnavailableError(string versionTable, int version)
     {
         await using (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct) is var r && r.IsSuccess ? r.Value : null) { }
         using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             connection.Open();
-            Scalar(connection, "INSERT INTO security_schema_version (version, applied_at) VALUES (77, 0) RETURNING version");
+            Scalar(connection, $"INSERT INTO {versionTable} (version, applied_at) VALUES ({version}, 0) RETURNING version");
         }
 
         var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
 
         Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
-        Assert.Contains("77", reopened.Error!.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task OpenAsync_SchemaNewerThanBuild_UnavailableError()
-    {
-        await using (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct) is var r && r.IsSuccess ? r.Value : null) { }
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            Scalar(connection, "INSERT INTO schema_version (version, applied_at) VALUES (99, 0) RETURNING version");
-        }
-
-        var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
-
-        Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
-        Assert.Contains("99", reopened.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains(version.ToString(CultureInfo.InvariantCulture), reopened.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
