@@ -2,44 +2,41 @@ using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="IModelMarketStore"/>.</summary>
-internal sealed class PostgresModelMarketStore : IModelMarketStore
+internal sealed class PostgresModelMarketStore(PostgresDatabase database) : ValidatedModelMarketStore
 {
-    private readonly PostgresDatabase _database;
-    private readonly string _claimSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
+    // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
+    private readonly string _claimSql = $"""
+        INSERT INTO {database.Schema}.model_listings (name, owner, visibility, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
+        ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
+        WHERE {database.Schema}.model_listings.owner = excluded.owner
+        """;
+    private readonly string _querySql = $"""
+        SELECT {ListingColumns}
+        FROM {database.Schema}.model_listings l LEFT JOIN {database.Schema}.model_shares s ON s.name = l.name
+        WHERE $1::text IS NULL OR l.name = $1
+        ORDER BY l.name, s.grantee
+        """;
+    private readonly string _shareSql =
+        $"INSERT INTO {database.Schema}.model_shares (name, grantee) SELECT $1, $3 FROM {database.Schema}.model_listings WHERE name = $1 AND owner = $2 ON CONFLICT DO NOTHING";
+    private readonly string _unshareSql =
+        $"DELETE FROM {database.Schema}.model_shares WHERE name = $1 AND grantee = $3 AND EXISTS (SELECT 1 FROM {database.Schema}.model_listings WHERE name = $1 AND owner = $2)";
+    private readonly string _touchSql = $"UPDATE {database.Schema}.model_listings SET updated_at = now() WHERE name = $1 AND owner = $2";
+    private readonly string _deleteSql = $"DELETE FROM {database.Schema}.model_listings WHERE name = $1 AND owner = $2";
 
-    public PostgresModelMarketStore(PostgresDatabase database)
+    public override async ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default)
     {
-        _database = database;
-        var s = database.Schema;
-        // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
-        _claimSql = $"""
-            INSERT INTO {s}.model_listings (name, owner, visibility, created_at, updated_at) VALUES ($1, $2, $3, now(), now())
-            ON CONFLICT (name) DO UPDATE SET visibility = excluded.visibility, updated_at = excluded.updated_at
-            WHERE {s}.model_listings.owner = excluded.owner
-            """;
-        _querySql = $"""
-            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
-            FROM {s}.model_listings l LEFT JOIN {s}.model_shares s ON s.name = l.name
-            WHERE $1::text IS NULL OR l.name = $1
-            ORDER BY l.name, s.grantee
-            """;
-        _shareSql = $"INSERT INTO {s}.model_shares (name, grantee) SELECT $1, $3 FROM {s}.model_listings WHERE name = $1 AND owner = $2 ON CONFLICT DO NOTHING";
-        _unshareSql = $"DELETE FROM {s}.model_shares WHERE name = $1 AND grantee = $3 AND EXISTS (SELECT 1 FROM {s}.model_listings WHERE name = $1 AND owner = $2)";
-        _touchSql = $"UPDATE {s}.model_listings SET updated_at = now() WHERE name = $1 AND owner = $2";
-        _deleteSql = $"DELETE FROM {s}.model_listings WHERE name = $1 AND owner = $2";
+        var result = await database.RunAsync("list model listings", (connection, ct) => QueryAsync(connection, null, ct), cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<ModelListing>> ClaimCoreAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("claim model", async (connection, ct) =>
+        var result = await database.RunAsync("claim model", async (connection, ct) =>
         {
             await using (var command = new NpgsqlCommand(_claimSql, connection))
             {
@@ -53,13 +50,9 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<ModelListing>> GetCoreAsync(string name, CancellationToken cancellationToken)
     {
-        if (SecurityValidator.ModelName(name) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("get model listing", (connection, ct) => QueryAsync(connection, name, ct), cancellationToken).ConfigureAwait(false);
+        var result = await database.RunAsync("get model listing", (connection, ct) => QueryAsync(connection, name, ct), cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             return result.Error;
@@ -67,25 +60,15 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         return result.Value.Count > 0 ? result.Value[0] : Error.NotFound("model");
     }
 
-    public async ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await _database.RunAsync("list model listings", (connection, ct) => QueryAsync(connection, null, ct), cancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? result.Value : result.Error;
-    }
-
-    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    protected override ValueTask<Result<ModelListing>> ShareCoreAsync(string tenant, string name, string grantee, CancellationToken cancellationToken) =>
         ChangeShareAsync(tenant, name, grantee, _shareSql, "share model", cancellationToken);
 
-    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    protected override ValueTask<Result<ModelListing>> UnshareCoreAsync(string tenant, string name, string grantee, CancellationToken cancellationToken) =>
         ChangeShareAsync(tenant, name, grantee, _unshareSql, "unshare model", cancellationToken);
 
-    public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<bool>> DeleteCoreAsync(string tenant, string name, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("delete model listing", async (connection, ct) =>
+        var result = await database.RunAsync("delete model listing", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_deleteSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
@@ -102,11 +85,7 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
     private async ValueTask<Result<ModelListing>> ChangeShareAsync(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync(operation, async (connection, ct) =>
+        var result = await database.RunAsync(operation, async (connection, ct) =>
         {
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             int touched;
@@ -140,24 +119,13 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
     private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_querySql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<ModelListing>();
-        List<string>? grantees = null;
+        var fold = new ListingFold(static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            var current = reader.GetString(0);
-            if (list.Count == 0 || list[^1].Name != current)
-            {
-                grantees = [];
-                list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))));
-            }
-            if (!reader.IsDBNull(5))
-            {
-                grantees!.Add(reader.GetString(5));
-            }
+            fold.Add(reader);
         }
-        return list;
+        return fold.Listings;
     }
 }

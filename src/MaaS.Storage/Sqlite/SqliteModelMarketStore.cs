@@ -6,15 +6,13 @@ using Microsoft.Data.Sqlite;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>SQLite <see cref="IModelMarketStore"/>.</summary>
-internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMarketStore
+internal sealed class SqliteModelMarketStore(SqliteDatabase database) : ValidatedModelMarketStore
 {
-    public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? SecurityValidator.VisibilityValue(visibility)) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        }
-        return database.WriteAsync<ModelListing>("claim model", (connection, tx) =>
+    public override ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
+
+    protected override ValueTask<Result<ModelListing>> ClaimCoreAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken) =>
+        database.WriteAsync<ModelListing>("claim model", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -31,34 +29,19 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             command.ExecuteNonQuery();
             return Get(connection, tx, name)!;
         }, cancellationToken);
-    }
 
-    public ValueTask<Result<ModelListing>> GetAsync(string name, CancellationToken cancellationToken = default)
-    {
-        if (SecurityValidator.ModelName(name) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        }
-        return database.ReadAsync<ModelListing>("get model listing", connection =>
+    protected override ValueTask<Result<ModelListing>> GetCoreAsync(string name, CancellationToken cancellationToken) =>
+        database.ReadAsync<ModelListing>("get model listing", connection =>
             Get(connection, null, name) is { } listing ? listing : Error.NotFound("model"));
-    }
 
-    public ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
-
-    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    protected override ValueTask<Result<ModelListing>> ShareCoreAsync(string tenant, string name, string grantee, CancellationToken cancellationToken) =>
         ChangeShare(tenant, name, grantee, "INSERT INTO model_shares (name, grantee) VALUES ($name, $grantee) ON CONFLICT DO NOTHING", "share model", cancellationToken);
 
-    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    protected override ValueTask<Result<ModelListing>> UnshareCoreAsync(string tenant, string name, string grantee, CancellationToken cancellationToken) =>
         ChangeShare(tenant, name, grantee, "DELETE FROM model_shares WHERE name = $name AND grantee = $grantee", "unshare model", cancellationToken);
 
-    public ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name)) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<bool>>(invalid);
-        }
-        return database.WriteAsync<bool>("delete model listing", (connection, tx) =>
+    protected override ValueTask<Result<bool>> DeleteCoreAsync(string tenant, string name, CancellationToken cancellationToken) =>
+        database.WriteAsync<bool>("delete model listing", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -67,16 +50,10 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             command.Parameters.AddWithValue("$owner", tenant);
             return command.ExecuteNonQuery() > 0 ? true : Error.NotFound("model");
         }, cancellationToken);
-    }
 
     private ValueTask<Result<ModelListing>> ChangeShare(
-        string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
-    {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ModelListing>>(invalid);
-        }
-        return database.WriteAsync<ModelListing>(operation, (connection, tx) =>
+        string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken) =>
+        database.WriteAsync<ModelListing>(operation, (connection, tx) =>
         {
             if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant)
             {
@@ -91,7 +68,6 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             command.ExecuteNonQuery();
             return Get(connection, tx, name)!;
         }, cancellationToken);
-    }
 
     private static ModelListing? Get(SqliteConnection connection, SqliteTransaction? tx, string name) =>
         Query(connection, tx, name).FirstOrDefault();
@@ -100,30 +76,19 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
     {
         using var command = connection.CreateCommand();
         command.Transaction = tx;
-        command.CommandText = """
-            SELECT l.name, l.owner, l.visibility, l.created_at, l.updated_at, s.grantee
+        command.CommandText = $"""
+            SELECT {ListingColumns}
             FROM model_listings l LEFT JOIN model_shares s ON s.name = l.name
             WHERE $name IS NULL OR l.name = $name
             ORDER BY l.name, s.grantee
             """;
         command.Parameters.AddWithValue("$name", (object?)name ?? DBNull.Value);
         using var reader = command.ExecuteReader();
-        var list = new List<ModelListing>();
-        List<string>? grantees = null;
+        var fold = new ListingFold(static (r, i) => TimeCodec.FromUnixMs(r.GetInt64(i)));
         while (reader.Read())
         {
-            var current = reader.GetString(0);
-            if (list.Count == 0 || list[^1].Name != current)
-            {
-                grantees = [];
-                list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))));
-            }
-            if (!reader.IsDBNull(5))
-            {
-                grantees!.Add(reader.GetString(5));
-            }
+            fold.Add(reader);
         }
-        return list;
+        return fold.Listings;
     }
 }
