@@ -14,88 +14,56 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
     public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "items", "count items");
 
-    protected override async ValueTask<Result<int>> UpsertCoreAsync(string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken)
+    protected override ValueTask<Result<int>> UpsertCoreAsync(string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken)
     {
-        try
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            return await database.WriteAsync(
-                (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return database.Fail(ex, "upsert items");
-        }
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return database.WriteAsync<int>("upsert items",
+            (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now), cancellationToken);
     }
 
-    protected override ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken)
-    {
-        try
+    protected override ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken) =>
+        database.ReadAsync<CatalogItem>("get item", connection =>
         {
-            using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM items WHERE tenant = $tenant AND item_id = $id";
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$id", itemId);
             using var reader = command.ExecuteReader();
-            return ValueTask.FromResult(reader.Read()
-                ? Result<CatalogItem>.Ok(ReadItem(reader))
-                : Error.NotFound("item"));
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return ValueTask.FromResult<Result<CatalogItem>>(database.Fail(ex, "get item"));
-        }
-    }
+            return reader.Read() ? ReadItem(reader) : Error.NotFound("item");
+        });
 
-    protected override ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyCoreAsync(string tenant, string[] itemIds, CancellationToken cancellationToken)
-    {
-        try
+    protected override ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyCoreAsync(string tenant, string[] itemIds, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyDictionary<string, CatalogItem>>("get items", connection =>
         {
-            var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-            using var connection = database.OpenReader();
             using var command = connection.CreateCommand();
             // json_each turns one JSON array parameter into rows: one statement for any number of ids, no SQL built from input.
             command.CommandText = $"SELECT {Columns} FROM items WHERE tenant = $tenant AND item_id IN (SELECT value FROM json_each($ids))";
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$ids", LabelCodec.Encode(itemIds));
             using var reader = command.ExecuteReader();
+            var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
             while (reader.Read())
             {
                 var item = ReadItem(reader);
                 found[item.ItemId] = item;
             }
-            return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(found));
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return ValueTask.FromResult<Result<IReadOnlyDictionary<string, CatalogItem>>>(database.Fail(ex, "get items"));
-        }
-    }
+            return found;
+        });
 
-    protected override ValueTask<Result<IReadOnlyList<CatalogItem>>> ListCoreAsync(string tenant, string? afterItemId, int limit, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return ValueTask.FromResult(Result<IReadOnlyList<CatalogItem>>.Ok(Page(tenant, afterItemId, limit)));
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return ValueTask.FromResult<Result<IReadOnlyList<CatalogItem>>>(database.Fail(ex, "list items"));
-        }
-    }
+    protected override ValueTask<Result<IReadOnlyList<CatalogItem>>> ListCoreAsync(string tenant, string? afterItemId, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<CatalogItem>>("list items", connection => Page(connection, tenant, afterItemId, limit));
 
     protected override async Task<List<CatalogItem>> PageAsync(string tenant, string? after, int limit, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         // A page is one synchronous read: yielding first keeps a long walk from holding the caller's thread throughout.
         await Task.Yield();
-        return Page(tenant, after, limit);
+        using var connection = database.OpenReader();
+        return Page(connection, tenant, after, limit);
     }
 
-    private List<CatalogItem> Page(string tenant, string? after, int limit)
+    private static List<CatalogItem> Page(SqliteConnection connection, string tenant, string? after, int limit)
     {
-        using var connection = database.OpenReader();
         using var command = connection.CreateCommand();
         // The primary key's default BINARY collation orders like string.CompareOrdinal on UTF-8, which matches
         // PostgreSQL's COLLATE "C"; both stores page identically.
@@ -121,5 +89,4 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
         reader.IsDBNull(5) ? null : reader.GetString(5),
         reader.IsDBNull(6) ? null : DateOnly.ParseExact(reader.GetString(6), "yyyy-MM-dd", CultureInfo.InvariantCulture),
         reader.IsDBNull(7) ? null : DateOnly.ParseExact(reader.GetString(7), "yyyy-MM-dd", CultureInfo.InvariantCulture));
-
 }
