@@ -2,7 +2,6 @@ using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
 
@@ -29,10 +28,10 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : Validated
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = SecurityValidator.Roles(key.Roles) });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.SecretHash });
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(key.CreatedAt) });
-            command.Parameters.Add(new NpgsqlParameter { Value = key.RevokedAt is { } r ? TimeCodec.ToUtcDateTime(r) : DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.RequestsPerSecond ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.Burst ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            command.Parameters.Add(new NpgsqlParameter { Value = key.RevokedAt is { } r ? TimeCodec.ToUtcDateTime(r) : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.RequestsPerSecond ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Double });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.Burst ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+            command.Parameters.Add(new NpgsqlParameter { Value = (object?)key.Limits.MaxConcurrentRequests ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
             return await ReadOneAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
@@ -63,13 +62,7 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : Validated
         {
             await using var command = new NpgsqlCommand(_listSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<ApiKeyRecord>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                list.Add(Read(reader));
-            }
-            return list;
+            return await PostgresQueries.ReadAllAsync(command, Read, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
@@ -94,11 +87,9 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : Validated
     protected override ValueTask<Result<long>> CountActiveAdminsCoreAsync(string tenant, CancellationToken cancellationToken) =>
         PostgresQueries.CountAsync(database, tenant, _countAdminsSql, "count admin keys", cancellationToken);
 
-    private static async Task<ApiKeyRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)
-    {
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
-    }
+    // key_id is the primary key: at most one row.
+    private static async Task<ApiKeyRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct) =>
+        (await PostgresQueries.ReadAllAsync(command, Read, ct).ConfigureAwait(false)).FirstOrDefault();
 
     private static ApiKeyRecord Read(NpgsqlDataReader row) =>
         ReadKey(row, static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));

@@ -60,8 +60,8 @@ internal sealed class PostgresCatalogStore(PostgresDatabase database) : Validate
             await using var command = new NpgsqlCommand(_getSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = itemId });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadItem(reader) : null;
+            // (tenant, item_id) is the primary key: at most one row.
+            return (await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false)).FirstOrDefault();
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
@@ -77,14 +77,8 @@ internal sealed class PostgresCatalogStore(PostgresDatabase database) : Validate
             await using var command = new NpgsqlCommand(_getManySql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = itemIds });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var item = ReadItem(reader);
-                found[item.ItemId] = item;
-            }
-            return found;
+            var found = await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false);
+            return found.ToDictionary(item => item.ItemId, StringComparer.Ordinal);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
@@ -108,13 +102,7 @@ internal sealed class PostgresCatalogStore(PostgresDatabase database) : Validate
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after ?? string.Empty });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<CatalogItem>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(ReadItem(reader));
-        }
-        return list;
+        return await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false);
     }
 
     private static CatalogItem ReadItem(NpgsqlDataReader reader) => new(

@@ -2,7 +2,6 @@ using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
 
@@ -119,7 +118,7 @@ internal sealed class PostgresModelMarketStore(PostgresDatabase database) : Vali
     private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(_querySql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)name ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var fold = new ListingFold(static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
