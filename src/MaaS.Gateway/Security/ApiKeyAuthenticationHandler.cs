@@ -1,4 +1,3 @@
-using MaaS.Core;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using MaaS.Gateway.Errors;

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using MaaS.Gateway.Errors;
