@@ -1,8 +1,6 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using MaaS.Gateway.Security;
 using MaaS.TestSupport;
-using MaaS.TestSupport.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
