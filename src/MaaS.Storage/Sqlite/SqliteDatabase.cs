@@ -1,7 +1,6 @@
 using MaaS.Core;
 using System.Globalization;
 using System.Threading.Channels;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

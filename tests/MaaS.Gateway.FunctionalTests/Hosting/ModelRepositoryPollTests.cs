@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
 
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 
