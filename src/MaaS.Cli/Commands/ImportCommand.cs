@@ -15,56 +15,39 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class ImportCommand
 {
-    public static Command Create()
-    {
-        var import = new Command("import", "Import interaction data into the MaaS store.");
-        import.Subcommands.Add(CreateMovieLens());
-        import.Subcommands.Add(CreateDemo());
-        return import;
-    }
+    public static Command Create() => new("import", "Import interaction data into the MaaS store.") { CreateMovieLens(), CreateDemo() };
 
     private static Command CreateDemo()
     {
-        var target = new TargetOptions();
+        var target = NewTarget();
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic data set.", DefaultValueFactory = _ => 42 };
         var command = new Command("demo", "Load the deterministic demo catalogue (300 movies, songs, games) and its synthetic users' events.");
         target.AddTo(command);
         command.Options.Add(seed);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => target.WithStorageAsync(parse, "import", async (storage, tenant) =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var opened = await StorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
-            if (!opened.TryGetValue(out var storage, out var openError))
+            var data = DemoSeed.Create(parse.GetValue(seed));
+            var items = await storage.Catalog.UpsertAsync(tenant, data.Items, ct).ConfigureAwait(false);
+            if (!items.IsSuccess)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync($"import: storage: {openError.Code}: {openError.Message}").ConfigureAwait(false);
-                return 3;
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {items.Error.Code}: {items.Error.Message}").ConfigureAwait(false);
+                return 1;
             }
-            await using (storage.ConfigureAwait(false))
+            long inserted = 0;
+            foreach (var chunk in data.Events.Chunk(StorageLimits.MaxBatchSize))
             {
-                var tenant = parse.GetRequiredValue(target.Tenant);
-                var data = DemoSeed.Create(parse.GetValue(seed));
-                var items = await storage.Catalog.UpsertAsync(tenant, data.Items, ct).ConfigureAwait(false);
-                if (!items.IsSuccess)
+                var appended = await storage.Events.AppendAsync(tenant, chunk, ct).ConfigureAwait(false);
+                if (!appended.TryGetValue(out var done, out var error))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {items.Error.Code}: {items.Error.Message}").ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {error.Code}: {error.Message}").ConfigureAwait(false);
                     return 1;
                 }
-                long inserted = 0;
-                foreach (var chunk in data.Events.Chunk(StorageLimits.MaxBatchSize))
-                {
-                    var appended = await storage.Events.AppendAsync(tenant, chunk, ct).ConfigureAwait(false);
-                    if (!appended.TryGetValue(out var done, out var error))
-                    {
-                        await parse.InvocationConfiguration.Error.WriteLineAsync($"import: {error.Code}: {error.Message}").ConfigureAwait(false);
-                        return 1;
-                    }
-                    inserted += done.Inserted;
-                }
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"Demo data: {items.Value} items, {data.Users.Count} users, {data.Events.Count:N0} events ({inserted:N0} new) in tenant {tenant}")).ConfigureAwait(false);
-                return 0;
+                inserted += done.Inserted;
             }
-        });
+            await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Demo data: {items.Value} items, {data.Users.Count} users, {data.Events.Count:N0} events ({inserted:N0} new) in tenant {tenant}")).ConfigureAwait(false);
+            return 0;
+        }, ct));
         return command;
     }
 
@@ -74,7 +57,7 @@ internal static class ImportCommand
         {
             Description = "Folder of a MovieLens release: u.data+u.item, ratings.dat+movies.dat, or ratings.csv+movies.csv.",
         };
-        var target = new TargetOptions();
+        var target = NewTarget();
         var batchSize = new Option<int>("--batch-size")
         {
             Description = $"Events per durable write (1..{StorageLimits.MaxBatchSize}).",
@@ -93,120 +76,62 @@ internal static class ImportCommand
             directory, batchSize,
         };
         target.AddTo(command);
-        command.SetAction((parse, ct) => RunAsync(
-            parse.GetRequiredValue(directory),
-            target.Build(parse),
-            parse.GetRequiredValue(target.Tenant),
-            parse.GetValue(batchSize),
-            parse.InvocationConfiguration.Output,
-            parse.InvocationConfiguration.Error,
-            ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            var folder = parse.GetRequiredValue(directory).FullName;
+            var error = parse.InvocationConfiguration.Error;
+            // The folder is checked first: a wrong path is the likelier mistake, and it needs no store.
+            if (!MovieLensReader.Open(folder).TryGetValue(out var reader, out var openError))
+            {
+                await error.WriteLineAsync($"import: {folder}: {openError.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            var options = target.Build(parse);
+            var where = options.Provider == StorageProvider.Sqlite ? Path.GetFullPath(options.Sqlite.Path) : $"PostgreSQL schema {options.Postgres.Schema}";
+            var output = parse.InvocationConfiguration.Output;
+            return await target.WithStorageAsync(parse, "import", async (storage, tenant) =>
+            {
+                await output.WriteLineAsync($"Importing {reader.Format} from {folder} into {where} (tenant {tenant})").ConfigureAwait(false);
+                return await ImportAsync(reader, storage, tenant, parse.GetValue(batchSize), output, error, ct).ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(
-        DirectoryInfo directory, StorageOptions options, string tenant, int batchSize, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> ImportAsync(
+        MovieLensReader reader, IStorage storage, string tenant, int batchSize, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        var opened = MovieLensReader.Open(directory.FullName);
-        if (!opened.TryGetValue(out var reader, out var openError))
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var progress = new Progress(read =>
         {
-            await error.WriteLineAsync($"import: {directory.FullName}: {openError.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        var storageResult = await StorageFactory.OpenAsync(options, cancellationToken: ct).ConfigureAwait(false);
-        if (!storageResult.TryGetValue(out var storage, out var storageError))
-        {
-            await error.WriteLineAsync($"import: storage: {storageError.Code}: {storageError.Message}").ConfigureAwait(false);
-            return 3;
-        }
-        await using (storage.ConfigureAwait(false))
-        {
-            var where = options.Provider == StorageProvider.Sqlite ? Path.GetFullPath(options.Sqlite.Path) : $"PostgreSQL schema {options.Postgres.Schema}";
-            await output.WriteLineAsync($"Importing {reader.Format} from {directory.FullName} into {where} (tenant {tenant})").ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
-            var lastReport = TimeSpan.Zero;
-            var progress = new Progress(read =>
+            if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(2))
             {
-                if (clock.Elapsed - lastReport < TimeSpan.FromSeconds(2))
-                {
-                    return;
-                }
-                lastReport = clock.Elapsed;
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {read:N0} ratings ({read / clock.Elapsed.TotalSeconds:N0}/s)"));
-            });
-            var result = await MovieLensImporter.ImportAsync(reader, storage, tenant, batchSize, progress, ct).ConfigureAwait(false);
-            if (!result.TryGetValue(out var done, out var importError))
-            {
-                var failures = importError.Problems.Count > 0 ? $" ({string.Join("; ", importError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
-                await error.WriteLineAsync($"import: {importError.Code}: {importError.Message}{failures}").ConfigureAwait(false);
-                return 1;
+                return;
             }
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Imported {done.Items:N0} movies and {done.RatingsRead:N0} ratings ({done.RatingsInserted:N0} new) in {clock.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
-            if (done.MalformedLines > 0)
-            {
-                await error.WriteLineAsync($"import: skipped {done.MalformedLines} malformed line(s), e.g. {string.Join("; ", reader.MalformedSamples)}").ConfigureAwait(false);
-            }
-            return 0;
+            lastReport = clock.Elapsed;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {read:N0} ratings ({read / clock.Elapsed.TotalSeconds:N0}/s)"));
+        });
+        var result = await MovieLensImporter.ImportAsync(reader, storage, tenant, batchSize, progress, ct).ConfigureAwait(false);
+        if (!result.TryGetValue(out var done, out var importError))
+        {
+            var failures = importError.Problems.Count > 0 ? $" ({string.Join("; ", importError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+            await error.WriteLineAsync($"import: {importError.Code}: {importError.Message}{failures}").ConfigureAwait(false);
+            return 1;
         }
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"Imported {done.Items:N0} movies and {done.RatingsRead:N0} ratings ({done.RatingsInserted:N0} new) in {clock.Elapsed.TotalSeconds:F1} s")).ConfigureAwait(false);
+        if (done.MalformedLines > 0)
+        {
+            await error.WriteLineAsync($"import: skipped {done.MalformedLines} malformed line(s), e.g. {string.Join("; ", reader.MalformedSamples)}").ConfigureAwait(false);
+        }
+        return 0;
     }
 
-    /// <summary>Where to import to: the options every import subcommand shares.</summary>
-    private sealed class TargetOptions
-    {
-        public Option<FileInfo?> Sqlite { get; } = new("--sqlite")
-        {
-            Description = "SQLite database file to import into (created when missing). Default: data/maas.db.",
-        };
-
-        public Option<string?> Postgres { get; } = new("--postgres")
-        {
-            Description = "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
-        };
-
-        public Option<string> Schema { get; } = new("--postgres-schema")
-        {
-            Description = "PostgreSQL schema holding the MaaS tables.",
-            DefaultValueFactory = _ => "maas",
-        };
-
-        public Option<string> Tenant { get; } = new("--tenant")
-        {
-            Description = "Tenant the data belongs to.",
-            DefaultValueFactory = _ => StorageLimits.DefaultTenant,
-        };
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Sqlite);
-            command.Options.Add(Postgres);
-            command.Options.Add(Schema);
-            command.Options.Add(Tenant);
-            command.Validators.Add(result =>
-            {
-                if (result.GetResult(Sqlite) is not null && result.GetResult(Postgres) is not null)
-                {
-                    result.AddError("Give --sqlite or --postgres, not both.");
-                }
-            });
-        }
-
-        public StorageOptions Build(ParseResult parse)
-        {
-            var options = new StorageOptions();
-            if (parse.GetValue(Postgres) is { } postgres)
-            {
-                options.Provider = StorageProvider.Postgres;
-                options.Postgres.ConnectionString = postgres;
-                options.Postgres.Schema = parse.GetRequiredValue(Schema);
-            }
-            else if (parse.GetValue(Sqlite) is { } sqlite)
-            {
-                options.Sqlite.Path = sqlite.FullName;
-            }
-            return options;
-        }
-    }
+    private static StorageTarget NewTarget() => new(
+        sqliteHelp: "SQLite database file to import into (created when missing). Default: data/maas.db.",
+        postgresHelp: "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
+        tenantHelp: "Tenant the data belongs to.");
 
     /// <summary>Reports on the caller's thread (System.Progress would post to the thread pool and interleave output).</summary>
     private sealed class Progress(Action<long> report) : IProgress<long>

@@ -1,8 +1,7 @@
-using MaaS.Core;
 using System.CommandLine;
 using System.Globalization;
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
-using MaaS.Storage.Hosting;
 using MaaS.Storage.Keys;
 
 namespace MaaS.Cli.Commands;
@@ -14,18 +13,11 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class KeysCommand
 {
-    public static Command Create()
-    {
-        var keys = new Command("keys", "Create, list and revoke API keys.");
-        keys.Subcommands.Add(CreateCreate());
-        keys.Subcommands.Add(CreateList());
-        keys.Subcommands.Add(CreateRevoke());
-        return keys;
-    }
+    public static Command Create() => new("keys", "Create, list and revoke API keys.") { CreateCreate(), CreateList(), CreateRevoke() };
 
     private static Command CreateCreate()
     {
-        var target = new Target();
+        var target = NewTarget();
         var name = new Option<string>("--name") { Description = "Label for people (e.g. 'ci', 'android app').", DefaultValueFactory = _ => string.Empty };
         var roles = new Option<string[]>("--role")
         {
@@ -65,7 +57,7 @@ internal static class KeysCommand
 
     private static Command CreateList()
     {
-        var target = new Target();
+        var target = NewTarget();
         var command = new Command("list", "List the tenant's keys (ids, roles, limits, state; never secrets).");
         target.AddTo(command);
         command.SetAction((parse, ct) => WithStoreAsync(parse, target, async (store, tenant, output) =>
@@ -90,7 +82,7 @@ internal static class KeysCommand
 
     private static Command CreateRevoke()
     {
-        var target = new Target();
+        var target = NewTarget();
         var id = new Argument<string>("id") { Description = "Key id (the part between 'maas_' and the next '_')." };
         var command = new Command("revoke", "Revoke a key of the tenant.");
         command.Arguments.Add(id);
@@ -109,70 +101,19 @@ internal static class KeysCommand
         return command;
     }
 
-    private static async Task<int> WithStoreAsync(
-        ParseResult parse, Target target, Func<IApiKeyStore, string, TextWriter, Task<int>> work, CancellationToken ct)
-    {
-        var opened = await StorageFactory.OpenAsync(target.Build(parse), cancellationToken: ct).ConfigureAwait(false);
-        if (!opened.TryGetValue(out var storage, out var error))
-        {
-            await parse.InvocationConfiguration.Error.WriteLineAsync($"keys: storage: {error.Code}: {error.Message}").ConfigureAwait(false);
-            return 3;
-        }
-
-        await using (storage.ConfigureAwait(false))
-        {
-            return await work(storage.Keys, parse.GetRequiredValue(target.Tenant), parse.InvocationConfiguration.Output).ConfigureAwait(false);
-        }
-    }
+    private static Task<int> WithStoreAsync(
+        ParseResult parse, StorageTarget target, Func<IApiKeyStore, string, TextWriter, Task<int>> work, CancellationToken ct) =>
+        target.WithStorageAsync(parse, "keys", (storage, tenant) => work(storage.Keys, tenant, parse.InvocationConfiguration.Output), ct);
 
     private static int Fail(ParseResult parse, Error error)
     {
         string detail = error.Problems.Count > 0 ? string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}")) : error.Message;
         parse.InvocationConfiguration.Error.WriteLine($"keys: {error.Code}: {detail}");
-        return error.Code == ErrorCode.DependencyUnavailable ? 3 : 1;
+        return error.Code == ErrorCode.DependencyUnavailable ? StorageTarget.StorageUnavailable : 1;
     }
 
-    /// <summary>Which store and tenant: the same options as <c>maas import</c>.</summary>
-    private sealed class Target
-    {
-        public Option<FileInfo?> Sqlite { get; } = new("--sqlite") { Description = "SQLite database file of the gateway. Default: data/maas.db." };
-
-        public Option<string?> Postgres { get; } = new("--postgres") { Description = "Npgsql connection string of the gateway's PostgreSQL database instead." };
-
-        public Option<string> Schema { get; } = new("--postgres-schema") { Description = "PostgreSQL schema holding the MaaS tables.", DefaultValueFactory = _ => "maas" };
-
-        public Option<string> Tenant { get; } = new("--tenant") { Description = "Tenant of the keys.", DefaultValueFactory = _ => StorageLimits.DefaultTenant };
-
-        public void AddTo(Command command)
-        {
-            command.Options.Add(Sqlite);
-            command.Options.Add(Postgres);
-            command.Options.Add(Schema);
-            command.Options.Add(Tenant);
-            command.Validators.Add(result =>
-            {
-                if (result.GetResult(Sqlite) is not null && result.GetResult(Postgres) is not null)
-                {
-                    result.AddError("Give --sqlite or --postgres, not both.");
-                }
-            });
-        }
-
-        public StorageOptions Build(ParseResult parse)
-        {
-            var options = new StorageOptions();
-            if (parse.GetValue(Postgres) is { } postgres)
-            {
-                options.Provider = StorageProvider.Postgres;
-                options.Postgres.ConnectionString = postgres;
-                options.Postgres.Schema = parse.GetRequiredValue(Schema);
-            }
-            else if (parse.GetValue(Sqlite) is { } sqlite)
-            {
-                options.Sqlite.Path = sqlite.FullName;
-            }
-
-            return options;
-        }
-    }
+    private static StorageTarget NewTarget() => new(
+        sqliteHelp: "SQLite database file of the gateway. Default: data/maas.db.",
+        postgresHelp: "Npgsql connection string of the gateway's PostgreSQL database instead.",
+        tenantHelp: "Tenant of the keys.");
 }

@@ -14,13 +14,7 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    public static Command Create()
-    {
-        var train = new Command("train", "Train a text model and write it to the model repository.");
-        train.Subcommands.Add(Sentiment());
-        train.Subcommands.Add(Tags());
-        return train;
-    }
+    public static Command Create() => new("train", "Train a text model and write it to the model repository.") { Sentiment(), Tags() };
 
     private static Command Sentiment()
     {
@@ -89,9 +83,8 @@ internal static class TrainCommand
 
     private static int WriteSentiment(LabeledCorpus corpus, SentimentTrainingOptions options, DirectoryInfo outDir, CrossValidationReport? report, string command)
     {
-        if (TextModelRepository.VersionOf(outDir.FullName) is not int version)
+        if (VersionOf(outDir, "models/sentiment/1") is not int version)
         {
-            AnsiConsole.MarkupLine("[red]--out must end in a positive integer version folder, e.g. models/sentiment/1.[/]");
             return 2;
         }
 
@@ -125,7 +118,7 @@ internal static class TrainCommand
             Task = "sentiment",
             Labels = [.. corpus.LabelNames],
             Activation = "softmax",
-            Date = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            Date = UtcStamp(),
             Data = new()
             {
                 ["source"] = "MR: Pang & Lee sentence polarity v1.0 (rt-polarity.neg/.pos, UTF-8)",
@@ -137,16 +130,24 @@ internal static class TrainCommand
             Featurizer = options.Featurizer,
             Command = command,
         };
-        var config = new TextModelConfig
-        {
-            Task = "sentiment",
-            Description = "Binary sentiment (negative/positive) of short English text; NB-LR over hashed word and character n-grams, trained on MR.",
-            Labels = card.Labels,
-        };
-        TextModelRepository.Write(outDir.FullName, result.Model, card, config);
+        Write(outDir, result.Model, card,
+            "Binary sentiment (negative/positive) of short English text; NB-LR over hashed word and character n-grams, trained on MR.");
         AnsiConsole.MarkupLineInterpolated($"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/] (λ = {result.Lambda:G3}, training accuracy {Pct(trainAccuracy)}).");
         return 0;
     }
+
+    private static Dictionary<string, string> Hyperparameters(SentimentTrainingOptions options, double lambda) => new()
+    {
+        ["trainer"] = "NB-LR: NBSVM log-count ratios (binary features) + L2 logistic regression by SGD; NBSVM interpolation β",
+        ["alpha"] = options.Alpha.ToString("G3", CultureInfo.InvariantCulture),
+        ["beta"] = options.Beta.ToString("G3", CultureInfo.InvariantCulture),
+        ["lambda"] = lambda.ToString("G3", CultureInfo.InvariantCulture),
+        ["lambdaGrid"] = string.Join(",", options.LambdaGrid.Select(l => l.ToString("G3", CultureInfo.InvariantCulture))),
+        ["innerFolds"] = I(options.InnerFolds),
+        ["epochs"] = I(options.Logistic.Epochs),
+        ["learningRate"] = options.Logistic.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
+        ["seed"] = I(options.Seed),
+    };
 
     private static Command Tags()
     {
@@ -164,9 +165,8 @@ internal static class TrainCommand
                 return 2;
             }
 
-            if (TextModelRepository.VersionOf(outDir.FullName) is not int version)
+            if (VersionOf(outDir, "models/content-tags/1") is not int version)
             {
-                AnsiConsole.MarkupLine("[red]--out must end in a positive integer version folder, e.g. models/content-tags/1.[/]");
                 return 2;
             }
 
@@ -203,7 +203,7 @@ internal static class TrainCommand
                 Labels = [.. corpus.LabelNames],
                 Activation = "sigmoid",
                 Thresholds = [.. Enumerable.Repeat(result.Threshold, corpus.LabelNames.Count)],
-                Date = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                Date = UtcStamp(),
                 Data = new()
                 {
                     ["source"] = "Netflix titles (netflix_titles.csv, 8,807 rows); text = title + \". \" + description, labels = listed_in",
@@ -232,31 +232,34 @@ internal static class TrainCommand
                 Featurizer = options.Featurizer,
                 Command = CommandLine(parse),
             };
-            var config = new TextModelConfig
-            {
-                Task = "tagging",
-                Description = "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles.",
-                Labels = card.Labels,
-            };
-            TextModelRepository.Write(outDir.FullName, result.Model, card, config);
+            Write(outDir, result.Model, card,
+                "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles.");
             AnsiConsole.MarkupLineInterpolated($"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/].");
             return 0;
         });
         return command;
     }
 
-    private static Dictionary<string, string> Hyperparameters(SentimentTrainingOptions options, double lambda) => new()
+    /// <summary>The version number <paramref name="outDir"/> ends in, or null after saying it must end in one.</summary>
+    private static int? VersionOf(DirectoryInfo outDir, string example)
     {
-        ["trainer"] = "NB-LR: NBSVM log-count ratios (binary features) + L2 logistic regression by SGD; NBSVM interpolation β",
-        ["alpha"] = options.Alpha.ToString("G3", CultureInfo.InvariantCulture),
-        ["beta"] = options.Beta.ToString("G3", CultureInfo.InvariantCulture),
-        ["lambda"] = lambda.ToString("G3", CultureInfo.InvariantCulture),
-        ["lambdaGrid"] = string.Join(",", options.LambdaGrid.Select(l => l.ToString("G3", CultureInfo.InvariantCulture))),
-        ["innerFolds"] = I(options.InnerFolds),
-        ["epochs"] = I(options.Logistic.Epochs),
-        ["learningRate"] = options.Logistic.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
-        ["seed"] = I(options.Seed),
-    };
+        if (TextModelRepository.VersionOf(outDir.FullName) is int version)
+        {
+            return version;
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"[red]--out must end in a positive integer version folder, e.g. {example}.[/]");
+        return null;
+    }
+
+    /// <summary>Writes model.onnx and card.json into the version folder and model.json beside it, with the card's task and labels.</summary>
+    private static void Write(DirectoryInfo outDir, LinearTextModel model, TextModelCard card, string description)
+    {
+        var config = new TextModelConfig { Task = card.Task, Description = description, Labels = card.Labels };
+        TextModelRepository.Write(outDir.FullName, model, card, config);
+    }
+
+    private static string UtcStamp() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string CommandLine(ParseResult parse) =>
         "maas " + string.Join(' ', parse.Tokens.Select(t => t.Value));

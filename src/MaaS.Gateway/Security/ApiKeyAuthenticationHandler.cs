@@ -1,7 +1,5 @@
-using MaaS.Core;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Authentication;

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,8 +1,6 @@
-using MaaS.Core;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using MaaS.Gateway.Errors;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace MaaS.Gateway.Security;
 

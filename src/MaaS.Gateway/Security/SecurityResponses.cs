@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Gateway.Errors;
 
 namespace MaaS.Gateway.Security;

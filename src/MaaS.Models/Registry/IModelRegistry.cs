@@ -1,5 +1,4 @@
 using MaaS.Core;
-using MaaS.Models.Inference;
 
 namespace MaaS.Models.Registry;
 

@@ -6,30 +6,20 @@ using Npgsql;
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="IApiKeyStore"/>.</summary>
-internal sealed class PostgresApiKeyStore : IApiKeyStore
+internal sealed class PostgresApiKeyStore(PostgresDatabase database) : ValidatedApiKeyStore
 {
-    private const string Columns = "key_id, tenant, name, roles, secret_hash, created_at, revoked_at, rps, burst, concurrency";
-    private readonly PostgresDatabase _database;
-    private readonly string _insertSql, _findSql, _listSql, _revokeSql, _countAdminsSql;
+    private readonly string _insertSql =
+        $"INSERT INTO {database.Schema}.api_keys ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key_id) DO NOTHING RETURNING {Columns}";
+    private readonly string _findSql = $"SELECT {Columns} FROM {database.Schema}.api_keys WHERE key_id = $1";
+    private readonly string _listSql = $"SELECT {Columns} FROM {database.Schema}.api_keys WHERE tenant = $1 ORDER BY created_at, key_id";
+    private readonly string _revokeSql =
+        $"UPDATE {database.Schema}.api_keys SET revoked_at = coalesce(revoked_at, $3) WHERE key_id = $1 AND tenant = $2 RETURNING {Columns}";
+    private readonly string _countAdminsSql =
+        $"SELECT count(*) FROM {database.Schema}.api_keys WHERE tenant = $1 AND revoked_at IS NULL AND 'admin' = ANY (string_to_array(roles, ','))";
 
-    public PostgresApiKeyStore(PostgresDatabase database)
+    protected override async ValueTask<Result<ApiKeyRecord>> CreateCoreAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
-        _database = database;
-        var s = database.Schema;
-        _insertSql = $"INSERT INTO {s}.api_keys ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key_id) DO NOTHING RETURNING {Columns}";
-        _findSql = $"SELECT {Columns} FROM {s}.api_keys WHERE key_id = $1";
-        _listSql = $"SELECT {Columns} FROM {s}.api_keys WHERE tenant = $1 ORDER BY created_at, key_id";
-        _revokeSql = $"UPDATE {s}.api_keys SET revoked_at = coalesce(revoked_at, $3) WHERE key_id = $1 AND tenant = $2 RETURNING {Columns}";
-        _countAdminsSql = $"SELECT count(*) FROM {s}.api_keys WHERE tenant = $1 AND revoked_at IS NULL AND 'admin' = ANY (string_to_array(roles, ','))";
-    }
-
-    public async ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
-    {
-        if (SecurityValidator.Key(key) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("create key", async (connection, ct) =>
+        var result = await database.RunAsync("create key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_insertSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key.KeyId });
@@ -51,13 +41,9 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         return result.Value is { } created ? created : Error.Invalid("KeyId", "exists already");
     }
 
-    public async ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<ApiKeyRecord>> FindCoreAsync(string keyId, CancellationToken cancellationToken)
     {
-        if (SecurityValidator.KeyId(keyId) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("find key", async (connection, ct) =>
+        var result = await database.RunAsync("find key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_findSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
@@ -70,34 +56,20 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         return result.Value is { } key ? key : Error.NotFound("key");
     }
 
-    public async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, CancellationToken cancellationToken)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("list keys", async (connection, ct) =>
+        var result = await database.RunAsync("list keys", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_listSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<ApiKeyRecord>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                list.Add(Read(reader));
-            }
-            return list;
+            return await PostgresQueries.ReadAllAsync(command, Read, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<ApiKeyRecord>> RevokeCoreAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("revoke key", async (connection, ct) =>
+        var result = await database.RunAsync("revoke key", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_revokeSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = keyId });
@@ -112,25 +84,13 @@ internal sealed class PostgresApiKeyStore : IApiKeyStore
         return result.Value is { } key ? key : SecurityValidator.NoSuchKeyInTenant;
     }
 
-    public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default) =>
-        PostgresQueries.CountAsync(_database, tenant, _countAdminsSql, "count admin keys", cancellationToken);
+    protected override ValueTask<Result<long>> CountActiveAdminsCoreAsync(string tenant, CancellationToken cancellationToken) =>
+        PostgresQueries.CountAsync(database, tenant, _countAdminsSql, "count admin keys", cancellationToken);
 
-    private static async Task<ApiKeyRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct)
-    {
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? Read(reader) : null;
-    }
+    // key_id is the primary key: at most one row.
+    private static async Task<ApiKeyRecord?> ReadOneAsync(NpgsqlCommand command, CancellationToken ct) =>
+        (await PostgresQueries.ReadAllAsync(command, Read, ct).ConfigureAwait(false)).FirstOrDefault();
 
-    private static ApiKeyRecord Read(NpgsqlDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        r.GetString(2),
-        SecurityValidator.Roles(r.GetString(3)),
-        r.GetString(4),
-        TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(5)),
-        r.IsDBNull(6) ? null : TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(6)),
-        new ApiKeyLimits(
-            r.IsDBNull(7) ? null : r.GetDouble(7),
-            r.IsDBNull(8) ? null : r.GetInt32(8),
-            r.IsDBNull(9) ? null : r.GetInt32(9)));
+    private static ApiKeyRecord Read(NpgsqlDataReader row) =>
+        ReadKey(row, static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
 }

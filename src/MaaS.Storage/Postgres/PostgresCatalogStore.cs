@@ -1,5 +1,4 @@
 using MaaS.Core;
-using System.Runtime.CompilerServices;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
@@ -8,42 +7,28 @@ using NpgsqlTypes;
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="ICatalogStore"/>.</summary>
-internal sealed class PostgresCatalogStore : ICatalogStore
+internal sealed class PostgresCatalogStore(PostgresDatabase database) : ValidatedCatalogStore
 {
     private const string Columns = "item_id, kind, title, genres, tags, text, available_from, available_until";
-    private readonly PostgresDatabase _database;
-    private readonly string _upsertSql, _getSql, _getManySql, _pageSql, _countSql;
 
-    public PostgresCatalogStore(PostgresDatabase database)
-    {
-        _database = database;
-        var s = database.Schema;
-        _upsertSql = $"""
-            INSERT INTO {s}.items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
-            ON CONFLICT (tenant, item_id) DO UPDATE SET
-                kind = EXCLUDED.kind, title = EXCLUDED.title, genres = EXCLUDED.genres, tags = EXCLUDED.tags,
-                text = EXCLUDED.text, available_from = EXCLUDED.available_from,
-                available_until = EXCLUDED.available_until, updated_at = EXCLUDED.updated_at
-            """;
-        _getSql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id = $2";
-        _getManySql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id = ANY($2)";
-        _pageSql = $"SELECT {Columns} FROM {s}.items WHERE tenant = $1 AND item_id > $2 ORDER BY item_id LIMIT $3";
-        _countSql = $"SELECT count(*) FROM {s}.items WHERE tenant = $1";
-    }
+    private readonly string _upsertSql = $"""
+        INSERT INTO {database.Schema}.items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+        ON CONFLICT (tenant, item_id) DO UPDATE SET
+            kind = EXCLUDED.kind, title = EXCLUDED.title, genres = EXCLUDED.genres, tags = EXCLUDED.tags,
+            text = EXCLUDED.text, available_from = EXCLUDED.available_from,
+            available_until = EXCLUDED.available_until, updated_at = EXCLUDED.updated_at
+        """;
+    private readonly string _getSql = $"SELECT {Columns} FROM {database.Schema}.items WHERE tenant = $1 AND item_id = $2";
+    private readonly string _getManySql = $"SELECT {Columns} FROM {database.Schema}.items WHERE tenant = $1 AND item_id = ANY($2)";
+    private readonly string _pageSql = $"SELECT {Columns} FROM {database.Schema}.items WHERE tenant = $1 AND item_id > $2 ORDER BY item_id LIMIT $3";
+    private readonly string _countSql = $"SELECT count(*) FROM {database.Schema}.items WHERE tenant = $1";
 
-    public async ValueTask<Result<int>> UpsertAsync(
-        string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid)
-        {
-            return invalid;
-        }
-        if (items.Count == 0)
-        {
-            return 0;
-        }
-        return await _database.RunAsync("upsert items", async (connection, ct) =>
+    public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+        PostgresQueries.CountAsync(database, tenant, _countSql, "count items", cancellationToken);
+
+    protected override async ValueTask<Result<int>> UpsertCoreAsync(string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken) =>
+        await database.RunAsync("upsert items", async (connection, ct) =>
         {
             // Genres and tags are ragged arrays, which unnest cannot carry; a batch of single-row statements
             // still travels in one round trip, runs in one transaction, and applies repeated ids in order (last wins).
@@ -67,21 +52,16 @@ internal sealed class PostgresCatalogStore : ICatalogStore
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return items.Count;
         }, cancellationToken).ConfigureAwait(false);
-    }
 
-    public async ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("get item", async (connection, ct) =>
+        var result = await database.RunAsync("get item", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_getSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = itemId });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadItem(reader) : null;
+            // (tenant, item_id) is the primary key: at most one row.
+            return (await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false)).FirstOrDefault();
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
@@ -90,76 +70,31 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         return result.Value is { } item ? item : Error.NotFound("item");
     }
 
-    public async ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
-        string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyCoreAsync(string tenant, string[] itemIds, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid)
-        {
-            return invalid;
-        }
-        if (itemIds.Count == 0)
-        {
-            return new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-        }
-        var ids = itemIds.Distinct(StringComparer.Ordinal).ToArray();
-        var result = await _database.RunAsync("get items", async (connection, ct) =>
+        var result = await database.RunAsync("get items", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_getManySql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var found = new Dictionary<string, CatalogItem>(StringComparer.Ordinal);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var item = ReadItem(reader);
-                found[item.ItemId] = item;
-            }
-            return found;
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = itemIds });
+            var found = await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false);
+            return found.ToDictionary(item => item.ItemId, StringComparer.Ordinal);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<Result<IReadOnlyList<CatalogItem>>> ListAsync(
-        string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<IReadOnlyList<CatalogItem>>> ListCoreAsync(string tenant, string? afterItemId, int limit, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("list items", (connection, ct) => PageAsync(connection, tenant, afterItemId, limit, ct), cancellationToken)
+        var result = await database.RunAsync("list items", (connection, ct) => PageAsync(connection, tenant, afterItemId, limit, ct), cancellationToken)
             .ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async IAsyncEnumerable<CatalogItem> StreamAllAsync(
-        string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override async Task<List<CatalogItem>> PageAsync(string tenant, string? after, int limit, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
-        {
-            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
-        }
-        string? after = null;
-        while (true)
-        {
-            List<CatalogItem> page;
-            await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            {
-                page = await PageAsync(connection, tenant, after, pageSize, cancellationToken).ConfigureAwait(false);
-            }
-            foreach (var item in page)
-            {
-                yield return item;
-            }
-            if (page.Count < pageSize)
-            {
-                yield break;
-            }
-            after = page[^1].ItemId;
-        }
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await PageAsync(connection, tenant, after, limit, cancellationToken).ConfigureAwait(false);
     }
-
-    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
-        PostgresQueries.CountAsync(_database, tenant, _countSql, "count items", cancellationToken);
 
     private async Task<List<CatalogItem>> PageAsync(NpgsqlConnection connection, string tenant, string? after, int limit, CancellationToken ct)
     {
@@ -167,13 +102,7 @@ internal sealed class PostgresCatalogStore : ICatalogStore
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after ?? string.Empty });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var list = new List<CatalogItem>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
-        {
-            list.Add(ReadItem(reader));
-        }
-        return list;
+        return await PostgresQueries.ReadAllAsync(command, ReadItem, ct).ConfigureAwait(false);
     }
 
     private static CatalogItem ReadItem(NpgsqlDataReader reader) => new(

@@ -1,6 +1,5 @@
 using MaaS.Core;
 using System.Net.Sockets;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Extensions.Logging;
 using Npgsql;

@@ -1,5 +1,4 @@
 using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Npgsql;
 
@@ -20,5 +19,17 @@ internal static class PostgresQueries
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="command"/> and maps every row it returns with <paramref name="read"/>.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
     }
 }

@@ -70,8 +70,8 @@ public sealed partial class PostgresStorage : IStorage
         // One operation, two transactions: each table family migrates under its own version table and advisory lock.
         var migrated = await database.RunAsync("migrate", async (connection, ct) =>
         {
-            var data = await PostgresMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            var security = await PostgresSecurityMigrations.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            var data = await PostgresMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
             return (Data: data, Security: security);
         }, cancellationToken).ConfigureAwait(false);
         if (!migrated.IsSuccess)

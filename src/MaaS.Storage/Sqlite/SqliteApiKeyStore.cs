@@ -6,17 +6,10 @@ using Microsoft.Data.Sqlite;
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>SQLite <see cref="IApiKeyStore"/>.</summary>
-internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
+internal sealed class SqliteApiKeyStore(SqliteDatabase database) : ValidatedApiKeyStore
 {
-    private const string Columns = "key_id, tenant, name, roles, secret_hash, created_at, revoked_at, rps, burst, concurrency";
-
-    public ValueTask<Result<ApiKeyRecord>> CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
-    {
-        if (SecurityValidator.Key(key) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        }
-        return database.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
+    protected override ValueTask<Result<ApiKeyRecord>> CreateCoreAsync(ApiKeyRecord key, CancellationToken cancellationToken) =>
+        database.WriteAsync<ApiKeyRecord>("create key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -37,25 +30,13 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             }
             return Find(connection, tx, key.KeyId)!;
         }, cancellationToken);
-    }
 
-    public ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default)
-    {
-        if (SecurityValidator.KeyId(keyId) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        }
-        return database.ReadAsync<ApiKeyRecord>("find key", connection =>
+    protected override ValueTask<Result<ApiKeyRecord>> FindCoreAsync(string keyId, CancellationToken cancellationToken) =>
+        database.ReadAsync<ApiKeyRecord>("find key", connection =>
             Find(connection, null, keyId) is { } key ? key : Error.NotFound("key"));
-    }
 
-    public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        if (InputValidator.Tenant(tenant) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<IReadOnlyList<ApiKeyRecord>>>(invalid);
-        }
-        return database.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
+    protected override ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"SELECT {Columns} FROM api_keys WHERE tenant = $tenant ORDER BY created_at, key_id";
@@ -68,15 +49,9 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             }
             return list;
         });
-    }
 
-    public ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<ApiKeyRecord>>(invalid);
-        }
-        return database.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
+    protected override ValueTask<Result<ApiKeyRecord>> RevokeCoreAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        database.WriteAsync<ApiKeyRecord>("revoke key", (connection, tx) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = tx;
@@ -90,15 +65,9 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             }
             return Find(connection, tx, keyId)!;
         }, cancellationToken);
-    }
 
-    public ValueTask<Result<long>> CountActiveAdminsAsync(string tenant, CancellationToken cancellationToken = default)
-    {
-        if (InputValidator.Tenant(tenant) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<long>>(invalid);
-        }
-        return database.ReadAsync<long>("count admin keys", connection =>
+    protected override ValueTask<Result<long>> CountActiveAdminsCoreAsync(string tenant, CancellationToken cancellationToken) =>
+        database.ReadAsync<long>("count admin keys", connection =>
         {
             using var command = connection.CreateCommand();
             // Roles are stored sorted and comma-joined, so 'admin' is a whole element exactly when it starts the list.
@@ -106,7 +75,6 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
             command.Parameters.AddWithValue("$tenant", tenant);
             return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         });
-    }
 
     private static ApiKeyRecord? Find(SqliteConnection connection, SqliteTransaction? tx, string keyId)
     {
@@ -118,16 +86,5 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : IApiKeyStore
         return reader.Read() ? Read(reader) : null;
     }
 
-    private static ApiKeyRecord Read(SqliteDataReader r) => new(
-        r.GetString(0),
-        r.GetString(1),
-        r.GetString(2),
-        SecurityValidator.Roles(r.GetString(3)),
-        r.GetString(4),
-        TimeCodec.FromUnixMs(r.GetInt64(5)),
-        r.IsDBNull(6) ? null : TimeCodec.FromUnixMs(r.GetInt64(6)),
-        new ApiKeyLimits(
-            r.IsDBNull(7) ? null : r.GetDouble(7),
-            r.IsDBNull(8) ? null : r.GetInt32(8),
-            r.IsDBNull(9) ? null : r.GetInt32(9)));
+    private static ApiKeyRecord Read(SqliteDataReader row) => ReadKey(row, static (r, i) => TimeCodec.FromUnixMs(r.GetInt64(i)));
 }

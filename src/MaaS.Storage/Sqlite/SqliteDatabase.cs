@@ -1,7 +1,6 @@
 using MaaS.Core;
 using System.Globalization;
 using System.Threading.Channels;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -92,12 +91,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             var synchronous = options.Durability == SqliteDurability.Full ? "FULL" : "NORMAL";
             Pragmas(writer, busyMs,
                 $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous}; PRAGMA secure_delete = ON; PRAGMA cache_size = -8192; PRAGMA wal_autocheckpoint = 2048; PRAGMA temp_store = MEMORY;");
-            var (from, to) = SqliteMigrations.Apply(writer);
+            var (from, to) = SqliteMigrations.Set.Apply(writer);
             if (from != to)
             {
                 StorageLog.Migrated(logger, "sqlite", from, to);
             }
-            var (securityFrom, securityTo) = SqliteSecurityMigrations.Apply(writer);
+            var (securityFrom, securityTo) = SqliteSecurityMigrations.Set.Apply(writer);
             if (securityFrom != securityTo)
             {
                 StorageLog.Migrated(logger, "sqlite keys and market", securityFrom, securityTo);

@@ -1,13 +1,12 @@
-using Microsoft.Data.Sqlite;
-
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// Ordered schema scripts. A script, once released, never changes: new columns or indexes come as a new version.
+/// The data tables (events, users, items). A script, once released, never changes: new columns or indexes come as a
+/// new version.
 /// </summary>
 internal static class SqliteMigrations
 {
-    private static readonly string[] Scripts =
+    public static readonly SqliteMigrationSet Set = new("schema_version", "Database schema",
     [
         // Version 1. events.seq is the rowid: arrival order, and the keyset for streaming. ix_events_tenant (which
         // carries the rowid) let "tenant = ? AND seq > ? ORDER BY seq" walk one tenant in order (dropped in version 2).
@@ -75,48 +74,5 @@ internal static class SqliteMigrations
         DROP TABLE users;
         ALTER TABLE users_v3 RENAME TO users;
         """,
-    ];
-
-    public static int LatestVersion => Scripts.Length;
-
-    /// <summary>The script that brings a file from <paramref name="version"/> − 1 to it (tests build old files).</summary>
-    internal static string Script(int version) => Scripts[version - 1];
-
-    /// <summary>
-    /// Brings the file to <see cref="LatestVersion"/>. BEGIN IMMEDIATE takes the write lock first, so two processes
-    /// opening the same new file cannot both apply version 1. Returns (from, to).
-    /// </summary>
-    public static (int From, int To) Apply(SqliteConnection connection)
-    {
-        using var tx = connection.BeginTransaction(deferred: false);
-        Execute(connection, tx, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-        using var read = connection.CreateCommand();
-        read.Transaction = tx;
-        read.CommandText = "SELECT coalesce(max(version), 0) FROM schema_version";
-        var current = Convert.ToInt32(read.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        if (current > LatestVersion)
-        {
-            throw new InvalidOperationException($"Database schema version {current} is newer than this build supports ({LatestVersion}).");
-        }
-        for (var v = current + 1; v <= LatestVersion; v++)
-        {
-            Execute(connection, tx, Scripts[v - 1]);
-            using var mark = connection.CreateCommand();
-            mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO schema_version (version, applied_at) VALUES ($v, $at)";
-            mark.Parameters.AddWithValue("$v", v);
-            mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            mark.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return (current, LatestVersion);
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    ]);
 }

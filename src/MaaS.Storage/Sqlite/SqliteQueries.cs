@@ -1,5 +1,4 @@
 using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 
 namespace MaaS.Storage.Sqlite;

@@ -1,6 +1,3 @@
-using System.Globalization;
-using Microsoft.Data.Sqlite;
-
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
@@ -9,7 +6,7 @@ namespace MaaS.Storage.Sqlite;
 /// </summary>
 internal static class SqliteSecurityMigrations
 {
-    private static readonly string[] Scripts =
+    public static readonly SqliteMigrationSet Set = new("security_schema_version", "Security schema",
     [
         """
         CREATE TABLE api_keys (
@@ -43,42 +40,5 @@ internal static class SqliteSecurityMigrations
         ALTER TABLE model_listings ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0 CHECK (bytes >= 0);
         CREATE INDEX ix_model_listings_owner ON model_listings (owner);
         """,
-    ];
-
-    public static int LatestVersion => Scripts.Length;
-
-    /// <summary>Brings the tables to <see cref="LatestVersion"/> under BEGIN IMMEDIATE; returns (from, to).</summary>
-    public static (int From, int To) Apply(SqliteConnection connection)
-    {
-        using var tx = connection.BeginTransaction(deferred: false);
-        Execute(connection, tx, "CREATE TABLE IF NOT EXISTS security_schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
-        using var read = connection.CreateCommand();
-        read.Transaction = tx;
-        read.CommandText = "SELECT coalesce(max(version), 0) FROM security_schema_version";
-        var current = Convert.ToInt32(read.ExecuteScalar(), CultureInfo.InvariantCulture);
-        if (current > LatestVersion)
-        {
-            throw new InvalidOperationException($"Security schema version {current} is newer than this build supports ({LatestVersion}).");
-        }
-        for (var v = current + 1; v <= LatestVersion; v++)
-        {
-            Execute(connection, tx, Scripts[v - 1]);
-            using var mark = connection.CreateCommand();
-            mark.Transaction = tx;
-            mark.CommandText = "INSERT INTO security_schema_version (version, applied_at) VALUES ($v, $at)";
-            mark.Parameters.AddWithValue("$v", v);
-            mark.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            mark.ExecuteNonQuery();
-        }
-        tx.Commit();
-        return (current, LatestVersion);
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction tx, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    ]);
 }

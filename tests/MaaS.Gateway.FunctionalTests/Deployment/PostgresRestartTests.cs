@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using MaaS.TestSupport.Processes;
 using Npgsql;
 

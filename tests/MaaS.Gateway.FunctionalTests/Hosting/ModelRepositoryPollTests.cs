@@ -1,7 +1,4 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
-using MaaS.Models.Examples;
 
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

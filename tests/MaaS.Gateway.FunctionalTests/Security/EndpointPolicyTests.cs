@@ -1,12 +1,9 @@
-using System.Net;
 using System.Text.RegularExpressions;
 using MaaS.Gateway.Security;
 using MaaS.TestSupport;
-using MaaS.TestSupport.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

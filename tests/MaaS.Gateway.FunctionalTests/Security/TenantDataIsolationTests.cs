@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

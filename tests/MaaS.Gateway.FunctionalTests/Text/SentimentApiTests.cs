@@ -1,7 +1,5 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using MaaS.Models.Text.Modeling;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Text;
 

@@ -1,8 +1,6 @@
 using MaaS.Core;
 using MaaS.Models.Examples;
 using MaaS.Models.Registry;
-using MaaS.Models.Tests.Support;
-using MaaS.TestSupport.Models;
 
 namespace MaaS.Models.Tests.Registry;
 

@@ -4,8 +4,6 @@ using MaaS.Models.Examples;
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
-using MaaS.Models.Tests.Support;
-using MaaS.TestSupport.Models;
 
 namespace MaaS.Models.Tests.Registry;
 

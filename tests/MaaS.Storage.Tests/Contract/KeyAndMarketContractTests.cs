@@ -8,27 +8,9 @@ namespace MaaS.Storage.Tests.Contract;
 /// The behaviour of every <see cref="IStorage"/>'s key and model market stores. Each test uses its own
 /// tenants, key ids and model names, so tests sharing one database never see each other's rows.
 /// </summary>
-public abstract class KeyAndMarketContractTests : IAsyncLifetime
+public abstract class KeyAndMarketContractTests(IStorageSource source) : StorageTestBase(source)
 {
     private static readonly DateTimeOffset Created = new(2026, 4, 1, 8, 30, 15, 123, TimeSpan.Zero);
-    private IStorage? _storage;
-
-    protected string Tenant { get; } = NewTenant();
-
-    protected IStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    protected abstract ValueTask<IStorage> OpenAsync();
-
-    public async ValueTask InitializeAsync() => _storage = await OpenAsync();
-
-    /// <summary>xunit calls only this (not Dispose) on a class that has both: derived classes clean up here.</summary>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_storage is not null) await _storage.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
 
     private static string NewKeyId() => Guid.NewGuid().ToString("N")[..16];
 

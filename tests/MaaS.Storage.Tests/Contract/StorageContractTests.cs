@@ -5,38 +5,11 @@ using static MaaS.Storage.Tests.TestData;
 namespace MaaS.Storage.Tests.Contract;
 
 /// <summary>
-/// The behaviour every <see cref="IStorage"/> must show. Each provider derives once and supplies open/reopen;
-/// each test works in its own tenant so tests sharing a database never see each other's rows.
+/// The behaviour every <see cref="IStorage"/> must show. Each provider derives once and supplies the
+/// <see cref="IStorageSource"/> that opens (and reopens) its database.
 /// </summary>
-public abstract class StorageContractTests : IAsyncLifetime
+public abstract class StorageContractTests(IStorageSource source) : StorageTestBase(source)
 {
-    private IStorage? _storage;
-
-    protected string Tenant { get; } = NewTenant();
-
-    protected IStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    /// <summary>Opens the store under test, or calls Assert.Skip when its server is not reachable.</summary>
-    protected abstract ValueTask<IStorage> OpenAsync();
-
-    public async ValueTask InitializeAsync() => _storage = await OpenAsync();
-
-    /// <summary>xunit calls only this (not Dispose) on a class that has both: derived classes clean up here.</summary>
-    public virtual async ValueTask DisposeAsync()
-    {
-        if (_storage is not null) await _storage.DisposeAsync();
-        GC.SuppressFinalize(this);
-    }
-
-    protected async Task ReopenAsync()
-    {
-        await Storage.DisposeAsync();
-        _storage = null;
-        _storage = await OpenAsync();
-    }
-
     [Fact]
     public async Task AppendAsync_NewEvents_ReturnsInsertedCount()
     {

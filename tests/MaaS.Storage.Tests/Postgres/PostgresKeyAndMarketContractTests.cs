@@ -1,10 +1,6 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Tests.Contract;
 
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>The key and market contract against a real PostgreSQL server (skipped with a reason when none is reachable).</summary>
-public sealed class PostgresKeyAndMarketContractTests(PostgresServer server) : KeyAndMarketContractTests, IClassFixture<PostgresServer>
-{
-    protected override ValueTask<IStorage> OpenAsync() => server.OpenAsync();
-}
+public sealed class PostgresKeyAndMarketContractTests(PostgresServer server) : KeyAndMarketContractTests(server), IClassFixture<PostgresServer>;

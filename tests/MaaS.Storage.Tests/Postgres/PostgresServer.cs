@@ -1,5 +1,6 @@
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
+using MaaS.Storage.Tests.Contract;
 using Npgsql;
 
 namespace MaaS.Storage.Tests.Postgres;
@@ -8,7 +9,7 @@ namespace MaaS.Storage.Tests.Postgres;
 /// The test server from <c>MAAS_TEST_POSTGRES</c> (default: the one .ci/setup creates). Each fixture gets its own
 /// schema, dropped afterwards, so runs never see each other's tables.
 /// </summary>
-public sealed class PostgresServer : IAsyncLifetime
+public sealed class PostgresServer : IAsyncLifetime, IStorageSource
 {
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test";
 
@@ -32,7 +33,7 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
-    public async ValueTask<IStorage> OpenAsync(string? schema = null)
+    public async ValueTask<IStorage> OpenAsync()
     {
         if (SkipReason is not null)
         {
@@ -41,7 +42,7 @@ public sealed class PostgresServer : IAsyncLifetime
             Assert.Skip(SkipReason);
         }
 
-        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = ConnectionString, Schema = schema ?? Schema });
+        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = ConnectionString, Schema = Schema });
         Assert.True(result.IsSuccess, result.ToString());
         return result.Value;
     }

@@ -1,10 +1,6 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Tests.Contract;
 
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>The shared contract against a real PostgreSQL server (skipped with a reason when none is reachable).</summary>
-public sealed class PostgresStorageContractTests(PostgresServer server) : StorageContractTests, IClassFixture<PostgresServer>
-{
-    protected override ValueTask<IStorage> OpenAsync() => server.OpenAsync();
-}
+public sealed class PostgresStorageContractTests(PostgresServer server) : StorageContractTests(server), IClassFixture<PostgresServer>;

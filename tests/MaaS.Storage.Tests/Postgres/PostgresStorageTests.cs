@@ -29,7 +29,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
             await connection.OpenAsync(Ct);
             await using var count = new NpgsqlCommand(
                 $"SELECT (SELECT count(*) FROM \"{schema}\".schema_version) + (SELECT count(*) FROM \"{schema}\".security_schema_version)", connection);
-            Assert.Equal((long)(PostgresMigrations.LatestVersion + PostgresSecurityMigrations.LatestVersion), await count.ExecuteScalarAsync(Ct));
+            Assert.Equal((long)(PostgresMigrations.Set.LatestVersion + PostgresSecurityMigrations.Set.LatestVersion), await count.ExecuteScalarAsync(Ct));
         }
         finally
         {
@@ -48,7 +48,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
             await using (var connection = new NpgsqlConnection(server.ConnectionString))
             {
                 await connection.OpenAsync(Ct);
-                await PostgresMigrations.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
+                await PostgresMigrations.Set.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
                 await using var insert = new NpgsqlCommand(
                     $"INSERT INTO \"{schema}\".events (tenant, event_id, user_id, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 'i1', 'play', 1, now())", connection);
                 await insert.ExecuteNonQueryAsync(Ct);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Sqlite;
@@ -26,7 +27,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1, (await storage.Events.CountAsync("t", Ct)).Value);
     }
 
@@ -41,8 +42,8 @@ public sealed class SqliteStorageTests : IDisposable
 
         using var connection = new SqliteConnection($"Data Source={DbPath}");
         connection.Open();
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
-        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
         Assert.Equal(1, (await second.Events.CountAsync("t", Ct)).Value);
     }
 
@@ -68,7 +69,7 @@ public sealed class SqliteStorageTests : IDisposable
     public async Task OpenAsync_FileWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
     {
         // A file written before keys and the market existed: the latest data schema and no security_schema_version.
-        WriteOldFile(SqliteMigrations.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
+        WriteOldFile(SqliteMigrations.Set.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
             "INSERT INTO events (tenant, event_id, user_id, user_key, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 1, 'i1', 'play', 1, 0)");
 
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
@@ -81,40 +82,26 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(["old"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
-        Assert.Equal((long)SqliteSecurityMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
+        Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
     }
 
-    [Fact]
-    public async Task OpenAsync_KeyAndMarketSchemaNewerThanBuild_UnavailableError()
+    [Theory]
+    [InlineData("schema_version", 99)]
+    [InlineData("security_schema_version", 77)]
+    public async Task OpenAsync_TableFamilyNewerThanBuild_UnavailableError(string versionTable, int version)
     {
         await using (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct) is var r && r.IsSuccess ? r.Value : null) { }
         using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
         {
             connection.Open();
-            Scalar(connection, "INSERT INTO security_schema_version (version, applied_at) VALUES (77, 0) RETURNING version");
+            Scalar(connection, $"INSERT INTO {versionTable} (version, applied_at) VALUES ({version}, 0) RETURNING version");
         }
 
         var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
 
         Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
-        Assert.Contains("77", reopened.Error!.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task OpenAsync_SchemaNewerThanBuild_UnavailableError()
-    {
-        await using (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct) is var r && r.IsSuccess ? r.Value : null) { }
-        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
-        {
-            connection.Open();
-            Scalar(connection, "INSERT INTO schema_version (version, applied_at) VALUES (99, 0) RETURNING version");
-        }
-
-        var reopened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct);
-
-        Assert.Equal(ErrorCode.DependencyUnavailable, reopened.Error?.Code);
-        Assert.Contains("99", reopened.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains(version.ToString(CultureInfo.InvariantCulture), reopened.Error!.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,7 +128,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_tenant'"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
 
     [Fact]
@@ -173,7 +160,7 @@ public sealed class SqliteStorageTests : IDisposable
         using var check = new SqliteConnection($"Data Source={DbPath}");
         check.Open();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM events WHERE user_key NOT IN (SELECT user_key FROM users)"));
-        Assert.Equal((long)SqliteMigrations.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
+        Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
 
     [Theory]
@@ -247,7 +234,7 @@ public sealed class SqliteStorageTests : IDisposable
         Execute(connection, "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
         for (var v = 1; v <= version; v++)
         {
-            Execute(connection, SqliteMigrations.Script(v));
+            Execute(connection, SqliteMigrations.Set.Script(v));
             Execute(connection, $"INSERT INTO schema_version (version, applied_at) VALUES ({v}, 0)");
         }
         Execute(connection, rows);

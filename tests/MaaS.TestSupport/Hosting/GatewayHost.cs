@@ -22,12 +22,13 @@ public sealed class GatewayHost : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private GatewayHost(TestRepository repository, string dataDirectory, Factory factory, HttpClient client)
+    private GatewayHost(TestRepository repository, string dataDirectory, Factory factory)
     {
         Repository = repository;
         DataDirectory = dataDirectory;
         _factory = factory;
-        Client = client;
+        Client = factory.CreateClient();
+        Client.Timeout = TimeSpan.FromSeconds(60);
     }
 
     public TestRepository Repository { get; }
@@ -67,9 +68,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // minimal-hosting start ("Addresses cannot be modified after the server has started").
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
-        var client = factory.CreateClient();
-        client.Timeout = TimeSpan.FromSeconds(60);
-        return new GatewayHost(repository, data, factory, client);
+        return new GatewayHost(repository, data, factory);
     }
 
     public async Task<(HttpResponseMessage Response, JsonNode? Body)> PostJsonAsync(string path, string json)

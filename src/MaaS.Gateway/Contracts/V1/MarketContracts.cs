@@ -1,37 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MaaS.Core;
 using MaaS.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Contracts.V1;
-
-/// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>
-/// <param name="Name">Model name.</param>
-/// <param name="Task">What it does.</param>
-/// <param name="Description">Free text.</param>
-/// <param name="Tags">Search tags.</param>
-/// <param name="Labels">Output classes in output order.</param>
-/// <param name="DefaultVersion">Version served when none is named.</param>
-/// <param name="Ready">Whether the default version serves.</param>
-/// <param name="Reason">Why not, if not.</param>
-/// <param name="Versions">Every version with its card (metrics, data, training notes) and state.</param>
-/// <param name="Owner">Owning tenant; null for bundled models.</param>
-/// <param name="Visibility">private, tenant or public (bundled models are public).</param>
-/// <param name="SharedWith">Tenants it is shared with; shown to the owner only.</param>
-internal sealed record MarketModel(
-    string Name,
-    string? Task,
-    string? Description,
-    IReadOnlyList<string> Tags,
-    IReadOnlyList<string> Labels,
-    long? DefaultVersion,
-    bool Ready,
-    string? Reason,
-    IReadOnlyList<ModelVersionSummary> Versions,
-    string? Owner,
-    string Visibility,
-    IReadOnlyList<string>? SharedWith);
 
 /// <summary>The answer to a successful upload.</summary>
 /// <param name="Name">Model name.</param>

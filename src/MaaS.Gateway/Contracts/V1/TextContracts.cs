@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using MaaS.Core;
 using MaaS.Gateway.Endpoints;
 using Microsoft.AspNetCore.Http.Metadata;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MaaS.Models.Authoring;
 using MaaS.Models.Text.Featurization;
 

@@ -3,17 +3,20 @@ using System.Text.Json.Serialization;
 
 namespace MaaS.Gateway.Contracts.V1;
 
-/// <summary>A model as apps see it (<c>GET /v1/models</c>).</summary>
+/// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>
 /// <param name="Name">Model name.</param>
-/// <param name="Task">What it does (sentiment, tagging, classification...).</param>
+/// <param name="Task">What it does.</param>
 /// <param name="Description">Free text.</param>
 /// <param name="Tags">Search tags.</param>
 /// <param name="Labels">Output classes in output order.</param>
 /// <param name="DefaultVersion">Version served when none is named.</param>
 /// <param name="Ready">Whether the default version serves.</param>
 /// <param name="Reason">Why not, if not.</param>
-/// <param name="Versions">Every known version.</param>
-internal sealed record ModelSummary(
+/// <param name="Versions">Every version with its card (metrics, data, training notes) and state.</param>
+/// <param name="Owner">Owning tenant; null for bundled models.</param>
+/// <param name="Visibility">private, tenant or public (bundled models are public).</param>
+/// <param name="SharedWith">Tenants it is shared with; shown to the owner only.</param>
+internal sealed record MarketModel(
     string Name,
     string? Task,
     string? Description,
@@ -22,7 +25,10 @@ internal sealed record ModelSummary(
     long? DefaultVersion,
     bool Ready,
     string? Reason,
-    IReadOnlyList<ModelVersionSummary> Versions);
+    IReadOnlyList<ModelVersionSummary> Versions,
+    string? Owner,
+    string Visibility,
+    IReadOnlyList<string>? SharedWith);
 
 /// <summary>One version of a model.</summary>
 /// <param name="Version">Version number.</param>
@@ -34,8 +40,8 @@ internal sealed record ModelSummary(
 /// <param name="Card">The version's model card (card.json).</param>
 internal sealed record ModelVersionSummary(long Version, string State, bool Ready, string? Reason, string? Platform, DateTimeOffset? LoadedAt, JsonElement? Card);
 
-/// <summary>Source-generated JSON for /v1 model contracts (web defaults: camelCase).</summary>
+/// <summary>Source-generated JSON for the /v1 model listings (web defaults: camelCase).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(ModelSummary))]
-[JsonSerializable(typeof(List<ModelSummary>))]
+[JsonSerializable(typeof(MarketModel))]
+[JsonSerializable(typeof(List<MarketModel>))]
 internal sealed partial class V1ModelsJsonContext : JsonSerializerContext;

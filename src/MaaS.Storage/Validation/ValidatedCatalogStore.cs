@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using MaaS.Core;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Storage.Validation;
+
+/// <summary>
+/// What every <see cref="ICatalogStore"/> does before it reaches its database: the input rules, the empty-batch
+/// short cut and the keyset walk behind <see cref="StreamAllAsync"/>. Written once so the providers cannot drift
+/// apart; each supplies only its queries, which see valid inputs alone.
+/// </summary>
+internal abstract class ValidatedCatalogStore : ICatalogStore
+{
+    public ValueTask<Result<int>> UpsertAsync(
+        string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Items(items)) is { } invalid)
+        {
+            return Refusal.Of<int>(invalid);
+        }
+        return items.Count == 0 ? ValueTask.FromResult(Result<int>.Ok(0)) : UpsertCoreAsync(tenant, items, cancellationToken);
+    }
+
+    public ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid
+            ? Refusal.Of<CatalogItem>(invalid)
+            : GetCoreAsync(tenant, itemId, cancellationToken);
+
+    public ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyAsync(
+        string tenant, IReadOnlyCollection<string> itemIds, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.ItemIds(itemIds)) is { } invalid)
+        {
+            return Refusal.Of<IReadOnlyDictionary<string, CatalogItem>>(invalid);
+        }
+        if (itemIds.Count == 0)
+        {
+            return ValueTask.FromResult(Result<IReadOnlyDictionary<string, CatalogItem>>.Ok(new Dictionary<string, CatalogItem>(StringComparer.Ordinal)));
+        }
+        return GetManyCoreAsync(tenant, [.. itemIds.Distinct(StringComparer.Ordinal)], cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<CatalogItem>>> ListAsync(
+        string tenant, string? afterItemId, int limit, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.OptionalId(afterItemId, "afterItemId") ?? InputValidator.Limit(limit)) is { } invalid
+            ? Refusal.Of<IReadOnlyList<CatalogItem>>(invalid)
+            : ListCoreAsync(tenant, afterItemId, limit, cancellationToken);
+
+    public async IAsyncEnumerable<CatalogItem> StreamAllAsync(
+        string tenant, int pageSize = 1_000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(pageSize, nameof(pageSize))) is { } invalid)
+        {
+            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
+        }
+        string? after = null;
+        while (true)
+        {
+            var page = await PageAsync(tenant, after, pageSize, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page)
+            {
+                yield return item;
+            }
+            if (page.Count < pageSize)
+            {
+                yield break;
+            }
+            after = page[^1].ItemId;
+        }
+    }
+
+    public abstract ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>Upserts a non-empty batch.</summary>
+    protected abstract ValueTask<Result<int>> UpsertCoreAsync(string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken);
+
+    /// <summary>Reads the items of <paramref name="itemIds"/> (non-empty, no repeats) that exist.</summary>
+    protected abstract ValueTask<Result<IReadOnlyDictionary<string, CatalogItem>>> GetManyCoreAsync(string tenant, string[] itemIds, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<Result<IReadOnlyList<CatalogItem>>> ListCoreAsync(string tenant, string? afterItemId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>One page of the stream in item id order (ordinal), after <paramref name="after"/>; throws on a database failure.</summary>
+    protected abstract Task<List<CatalogItem>> PageAsync(string tenant, string? after, int limit, CancellationToken cancellationToken);
+}

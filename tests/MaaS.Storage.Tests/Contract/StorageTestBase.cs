@@ -1,0 +1,40 @@
+using MaaS.Storage.Abstractions;
+using static MaaS.Storage.Tests.TestData;
+
+namespace MaaS.Storage.Tests.Contract;
+
+/// <summary>
+/// Opens the store under test before each test and closes it after. Each test works in its own tenant, so tests
+/// sharing a database never see each other's rows. A source that is <see cref="IDisposable"/> belongs to the test (a
+/// SQLite file) and goes with it; a class fixture (the PostgreSQL server) is not, and outlives it.
+/// </summary>
+public abstract class StorageTestBase(IStorageSource source) : IAsyncLifetime
+{
+    private IStorage? _storage;
+
+    protected string Tenant { get; } = NewTenant();
+
+    protected IStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Opens another store on the same database (the caller disposes it).</summary>
+    protected ValueTask<IStorage> OpenAsync() => source.OpenAsync();
+
+    public async ValueTask InitializeAsync() => _storage = await source.OpenAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_storage is not null) await _storage.DisposeAsync();
+        (source as IDisposable)?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Closes the store and opens it again on the same database, as a restarted process would.</summary>
+    protected async Task ReopenAsync()
+    {
+        await Storage.DisposeAsync();
+        _storage = null;
+        _storage = await source.OpenAsync();
+    }
+}
