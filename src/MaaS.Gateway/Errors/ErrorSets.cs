@@ -83,10 +83,11 @@ internal sealed class RecommendErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
 
-/// <summary>Storing a batch of items or events: the recommend errors, or a batch over the size limit.</summary>
+/// <summary>Storing a batch of items or events: a bad or non-JSON body, a batch over the size limit, an unavailable store.</summary>
 internal sealed class BatchErrors : IErrorSet
 {
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. RecommendErrors.Codes, ErrorCode.PayloadTooLarge];
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
 
 /// <summary>Reading a catalogue item: a malformed id, an unknown item, an unavailable store.</summary>
