@@ -77,6 +77,50 @@ internal sealed class KeyRevokeErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
 }
 
+/// <summary>Recommending: a bad or non-JSON body, an unavailable event store.</summary>
+internal sealed class RecommendErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Storing a batch of items or events: a bad or non-JSON body, a batch over the size limit, an unavailable store.</summary>
+internal sealed class BatchErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Reading a catalogue item: a malformed id, an unknown item, an unavailable store.</summary>
+internal sealed class ItemErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>More like this: bad parameters, an unknown item, no similarity index yet.</summary>
+internal sealed class SimilarItemsErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.ModelNotReady];
+}
+
+/// <summary>Analysing or erasing a user: a malformed id or parameter, an unavailable event store.</summary>
+internal sealed class UserErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Requesting an index rebuild: a store beyond the build limits, nothing to build, stopping, an unavailable store.</summary>
+internal sealed class RebuildErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.Unsupported, ErrorCode.Conflict, ErrorCode.ModelNotReady, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Reading a rebuild job: no such job in the tenant.</summary>
+internal sealed class RebuildJobErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.NotFound];
+}
+
 internal static class ErrorSetMetadata
 {
     /// <summary>One response per distinct status of <typeparamref name="TErrors"/>, with the protocol's error body.</summary>

@@ -4,6 +4,7 @@ using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -17,18 +18,19 @@ internal static class EventsEndpoints
             .WithTags("Events")
             .WithName("V1PostEvents")
             .WithSummary("Stores a batch of interactions; answers only once they are durable.")
-            .WithDescription("Every event is validated and a bad batch is rejected whole (400 listing every problem; nothing stored). Event ids make retries idempotent: a repeated id counts as a duplicate.")
-            .Accepts<EventBatchRequest>("application/json")
-            .Produces<EventBatchResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("Every event is validated and a bad batch is rejected whole (400 listing every problem; nothing stored). Event ids make retries idempotent: a repeated id counts as a duplicate.");
         return app;
     }
 
-    private static async Task<IResult> AppendAsync(EventBatchRequest? request, HttpContext http, EventIngestion ingestion, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<EventBatchResponse>, ApiProblem<BatchErrors>>> AppendAsync(
+        Body<RecommendationBody<EventBatchRequest>> body, HttpContext http, EventIngestion ingestion, CancellationToken cancellationToken)
     {
-        var outcome = await ingestion.AppendAsync(http.GetTenant(), request, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.EventBatchResponse);
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<BatchErrors>(error);
+        }
+
+        var outcome = await ingestion.AppendAsync(http.GetTenant(), request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<EventBatchResponse, BatchErrors>(outcome, RecommendationsJsonContext.Default.EventBatchResponse);
     }
 }

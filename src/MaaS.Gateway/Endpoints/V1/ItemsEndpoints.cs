@@ -7,6 +7,7 @@ using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -18,39 +19,34 @@ internal static class ItemsEndpoints
         var items = app.MapGroup("/v1/items").WithTags("Items").RequireAuthorization(MaaSPolicies.App);
         items.MapPut("", UpsertAsync)
             .WithName("V1PutItems")
-            .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.")
-            .Accepts<ItemBatchRequest>("application/json")
-            .Produces<ItemBatchResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.");
         items.MapGet("/{id}", GetAsync)
             .WithName("V1GetItem")
-            .WithSummary("One catalogue item.")
-            .Produces<ItemResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("One catalogue item.");
         items.MapGet("/{id}/similar", SimilarAsync)
             .WithName("V1GetSimilarItems")
             .WithSummary("More like this: the items most similar to one item (strategy, kind/genres filters, include=metadata).")
-            .WithDescription("strategy=cf|content|hybrid (default hybrid). With content or hybrid an item catalogued a moment ago already has content neighbours (same genres, tags, kind, words); with cf an item catalogued after the last index build gets the most popular items of its kind and genres until the next build.")
-            .Produces<SimilarItemsResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("strategy=cf|content|hybrid (default hybrid). With content or hybrid an item catalogued a moment ago already has content neighbours (same genres, tags, kind, words); with cf an item catalogued after the last index build gets the most popular items of its kind and genres until the next build.");
         return app;
     }
 
-    private static async Task<IResult> UpsertAsync(ItemBatchRequest? request, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<ItemBatchResponse>, ApiProblem<BatchErrors>>> UpsertAsync(
+        Body<RecommendationBody<ItemBatchRequest>> body, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
     {
-        var outcome = await catalogue.UpsertAsync(http.GetTenant(), request, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.ItemBatchResponse);
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<BatchErrors>(error);
+        }
+
+        var outcome = await catalogue.UpsertAsync(http.GetTenant(), request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<ItemBatchResponse, BatchErrors>(outcome, RecommendationsJsonContext.Default.ItemBatchResponse);
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<ItemResponse>, ApiProblem<ItemErrors>>> GetAsync(
+        string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
     {
         var outcome = await catalogue.GetAsync(http.GetTenant(), id, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.ItemResponse);
+        return RecommendationJson.OkOrProblem<ItemResponse, ItemErrors>(outcome, RecommendationsJsonContext.Default.ItemResponse);
     }
 
     /// <param name="id">The anchor item.</param>
@@ -62,10 +58,10 @@ internal static class ItemsEndpoints
     /// <param name="http">The request.</param>
     /// <param name="service">The recommendation service.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    private static async Task<IResult> SimilarAsync(
+    private static async Task<Results<RecommendationJson<SimilarItemsResponse>, ApiProblem<SimilarItemsErrors>>> SimilarAsync(
         string id, [Range(1, RecommendationLimits.MaxCount)] int? count, string? kind, string? genres, string? include, string? strategy, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
         var outcome = await service.SimilarAsync(http.GetTenant(), id, count, kind, genres, include, strategy, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.SimilarItemsResponse);
+        return RecommendationJson.OkOrProblem<SimilarItemsResponse, SimilarItemsErrors>(outcome, RecommendationsJsonContext.Default.SimilarItemsResponse);
     }
 }

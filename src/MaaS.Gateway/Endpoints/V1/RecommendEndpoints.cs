@@ -5,6 +5,7 @@ using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -18,58 +19,50 @@ internal static class RecommendEndpoints
             .WithTags("Recommendations")
             .WithName("V1Recommend")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
-            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.")
-            .Accepts<RecommendRequest>("application/json")
-            .Produces<RecommendResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
             // A full pass over the tenant's events: an operation, not app traffic.
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1RebuildIndex")
-            .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.")
-            .Produces<RebuildJobResponse>(StatusCodes.Status202Accepted)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.");
         app.MapGet("/v1/recommendations/rebuilds/{id}", GetRebuild)
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1GetRebuild")
-            .WithSummary("Status of an index rebuild job: queued, running, succeeded (with the new version), failed or cancelled (with the reason).")
-            .Produces<RebuildJobResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("Status of an index rebuild job: queued, running, succeeded (with the new version), failed or cancelled (with the reason).");
         app.MapGet("/v1/recommendations/rebuilds", ListRebuilds)
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags("Recommendations")
             .WithName("V1ListRebuilds")
-            .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.")
-            .Produces<RebuildJobListResponse>();
+            .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.");
         return app;
     }
 
-    private static async Task<IResult> RecommendAsync(RecommendRequest? request, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<RecommendResponse>, ApiProblem<RecommendErrors>>> RecommendAsync(
+        Body<RecommendationBody<RecommendRequest>> body, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
-        var outcome = await service.RecommendAsync(http.GetTenant(), request, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.RecommendResponse);
-    }
-
-    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildJobs rebuilds, CancellationToken cancellationToken)
-    {
-        var outcome = await rebuilds.RequestAsync(http.GetTenant(), cancellationToken);
-        if (!outcome.TryGetValue(out var job, out var error))
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return error.ToProblem();
+            return new ApiProblem<RecommendErrors>(error);
         }
 
-        http.Response.Headers.Location = $"/v1/recommendations/rebuilds/{job.Id}";
-        return TypedResults.Json(job, RecommendationsJsonContext.Default.RebuildJobResponse, statusCode: StatusCodes.Status202Accepted);
+        var outcome = await service.RecommendAsync(http.GetTenant(), request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<RecommendResponse, RecommendErrors>(outcome, RecommendationsJsonContext.Default.RecommendResponse);
     }
 
-    private static IResult GetRebuild(string id, HttpContext http, RebuildJobs rebuilds) =>
-        rebuilds.Find(http.GetTenant(), id).ToResult(RecommendationsJsonContext.Default.RebuildJobResponse);
+    private static async Task<Results<RecommendationAccepted<RebuildJobResponse>, ApiProblem<RebuildErrors>>> RebuildAsync(
+        HttpContext http, RebuildJobs rebuilds, CancellationToken cancellationToken)
+    {
+        var outcome = await rebuilds.RequestAsync(http.GetTenant(), cancellationToken);
+        return outcome.TryGetValue(out var job, out var error)
+            ? new RecommendationAccepted<RebuildJobResponse>($"/v1/recommendations/rebuilds/{job.Id}", job, RecommendationsJsonContext.Default.RebuildJobResponse)
+            : new ApiProblem<RebuildErrors>(error);
+    }
 
-    private static IResult ListRebuilds(HttpContext http, RebuildJobs rebuilds) =>
-        TypedResults.Json(rebuilds.Recent(http.GetTenant()), RecommendationsJsonContext.Default.RebuildJobListResponse);
+    private static Results<RecommendationJson<RebuildJobResponse>, ApiProblem<RebuildJobErrors>> GetRebuild(string id, HttpContext http, RebuildJobs rebuilds) =>
+        RecommendationJson.OkOrProblem<RebuildJobResponse, RebuildJobErrors>(rebuilds.Find(http.GetTenant(), id), RecommendationsJsonContext.Default.RebuildJobResponse);
+
+    private static RecommendationJson<RebuildJobListResponse> ListRebuilds(HttpContext http, RebuildJobs rebuilds) =>
+        new(rebuilds.Recent(http.GetTenant()), RecommendationsJsonContext.Default.RebuildJobListResponse);
 }

@@ -7,6 +7,7 @@ using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -18,16 +19,10 @@ internal static class UsersEndpoints
         var users = app.MapGroup("/v1/users").WithTags("Users").RequireAuthorization(MaaSPolicies.App);
         users.MapGet("/{id}/analysis", AnalyzeAsync)
             .WithName("V1AnalyzeUser")
-            .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.")
-            .Produces<UserAnalysisResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.");
         users.MapDelete("/{id}", EraseAsync)
             .WithName("V1DeleteUser")
-            .WithSummary("Erases every event of the user (privacy); the index is rebuilt without them in the background.")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary("Erases every event of the user (privacy); the index is rebuilt without them in the background.");
         return app;
     }
 
@@ -36,16 +31,16 @@ internal static class UsersEndpoints
     /// <param name="http">The request.</param>
     /// <param name="analyzer">The analyser.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    private static async Task<IResult> AnalyzeAsync(
+    private static async Task<Results<RecommendationJson<UserAnalysisResponse>, ApiProblem<UserErrors>>> AnalyzeAsync(
         string id, [Range(RecommendationLimits.MinTrendDays, RecommendationLimits.MaxTrendDays)] int? trendDays, HttpContext http, UserAnalyzer analyzer, CancellationToken cancellationToken)
     {
         var outcome = await analyzer.AnalyzeAsync(http.GetTenant(), id, trendDays, cancellationToken);
-        return outcome.ToResult(RecommendationsJsonContext.Default.UserAnalysisResponse);
+        return RecommendationJson.OkOrProblem<UserAnalysisResponse, UserErrors>(outcome, RecommendationsJsonContext.Default.UserAnalysisResponse);
     }
 
-    private static async Task<IResult> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ApiProblem<UserErrors>>> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)
     {
         var outcome = await erasure.EraseAsync(http.GetTenant(), id, cancellationToken);
-        return outcome.IsSuccess ? TypedResults.NoContent() : outcome.Error.ToProblem();
+        return outcome.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<UserErrors>(error);
     }
 }

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MaaS.Core;
+using MaaS.Gateway.Errors;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>
+/// An optional JSON body of a recommendation contract, read as minimal API binding read it before <see cref="Body{T}"/>,
+/// so the answers stay the same: no body, or <c>null</c>, is a null <see cref="Value"/> the service words itself; a body
+/// that is not JSON-typed is 415, JSON that does not parse the framework's wording (<see cref="BadRequests.NotJson"/>).
+/// The contracts live in MaaS.Services and cannot read themselves, hence the wrapper.
+/// </summary>
+/// <typeparam name="T">The request contract, registered in <see cref="Contracts.V1.RecommendationsJsonContext"/>.</typeparam>
+/// <param name="Value">The request, or null when none was sent.</param>
+internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<RecommendationBody<T>>
+    where T : class
+{
+    public static AcceptsMetadata Accepts => JsonBody.AcceptsOptional<T>();
+
+    public static async ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request)
+    {
+        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return new RecommendationBody<T>(null);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return new Error(ErrorCode.UnsupportedMediaType, $"Expected a supported JSON media type but got \"{request.ContentType}\".");
+        }
+
+        // The HTTP options, not the context's own: they carry the gateway's JSON limits (MaxDepth).
+        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var type = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+        try
+        {
+            return new RecommendationBody<T>(await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted));
+        }
+        catch (JsonException e)
+        {
+            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
+        }
+    }
+}
