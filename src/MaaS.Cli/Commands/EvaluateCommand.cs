@@ -7,8 +7,8 @@ using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
-using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 using Spectre.Console;
+using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 
 namespace MaaS.Cli.Commands;
 

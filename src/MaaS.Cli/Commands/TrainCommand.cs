@@ -31,7 +31,7 @@ internal static class TrainCommand
             int folds = parse.GetValue(cv);
             if (!MovieReviewCorpus.Exists(dataDir.FullName))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]No rt-polarity.neg/.pos in {dataDir.FullName}.[/]");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No rt-polarity.neg/.pos in {dataDir.FullName}.[/]");
                 return 2;
             }
 
@@ -132,7 +132,7 @@ internal static class TrainCommand
         };
         Write(outDir, result.Model, card,
             "Binary sentiment (negative/positive) of short English text; NB-LR over hashed word and character n-grams, trained on MR.");
-        AnsiConsole.MarkupLineInterpolated($"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/] (λ = {result.Lambda:G3}, training accuracy {Pct(trainAccuracy)}).");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/] (λ = {result.Lambda:G3}, training accuracy {Pct(trainAccuracy)}).");
         return 0;
     }
 
@@ -161,7 +161,7 @@ internal static class TrainCommand
             var outDir = parse.GetRequiredValue(output);
             if (!ContentCorpus.Exists(dataDir.FullName))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]No {ContentCorpus.FileName} in {dataDir.FullName}.[/]");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No {ContentCorpus.FileName} in {dataDir.FullName}.[/]");
                 return 2;
             }
 
@@ -234,7 +234,7 @@ internal static class TrainCommand
             };
             Write(outDir, result.Model, card,
                 "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles.");
-            AnsiConsole.MarkupLineInterpolated($"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/].");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/].");
             return 0;
         });
         return command;
@@ -248,7 +248,7 @@ internal static class TrainCommand
             return version;
         }
 
-        AnsiConsole.MarkupLineInterpolated($"[red]--out must end in a positive integer version folder, e.g. {example}.[/]");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]--out must end in a positive integer version folder, e.g. {example}.[/]");
         return null;
     }
 

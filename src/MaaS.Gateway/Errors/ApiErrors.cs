@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Inference;
-
 namespace MaaS.Gateway.Errors;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using System.Text.Json;
 
 namespace MaaS.Gateway.Errors;

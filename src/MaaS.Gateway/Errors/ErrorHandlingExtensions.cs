@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace MaaS.Gateway.Errors;
 
 /// <summary>

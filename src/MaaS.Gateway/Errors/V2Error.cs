@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using MaaS.Core;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Metadata;
 

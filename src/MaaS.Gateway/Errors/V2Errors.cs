@@ -1,5 +1,3 @@
-using MaaS.Core;
-
 namespace MaaS.Gateway.Errors;
 
 /// <summary>The Open Inference Protocol error writer for callers outside the /v2 handlers (security refusals, exceptions).</summary>

@@ -7,6 +7,8 @@ namespace MaaS.Gateway.Hosting;
 /// <summary>Swagger (Swashbuckle): the OpenAPI document at /swagger/v1/swagger.json and the UI at /swagger, in every environment.</summary>
 internal static class SwaggerExtensions
 {
+    private static readonly string[] DocumentationFiles = ["MaaS.Gateway.xml", "MaaS.Models.xml", "MaaS.Services.xml"];
+
     public static IServiceCollection AddGatewaySwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -18,7 +20,7 @@ internal static class SwaggerExtensions
                 Version = "v1",
                 Description = "Model-as-a-service: /v1 app API (ProblemDetails errors) and the Open Inference Protocol (KServe V2) under /v2 ({\"error\"} errors).",
             });
-            foreach (string name in new[] { "MaaS.Gateway.xml", "MaaS.Models.xml", "MaaS.Services.xml" })
+            foreach (string name in DocumentationFiles)
             {
                 string path = Path.Combine(AppContext.BaseDirectory, name);
                 if (File.Exists(path))

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using MaaS.Services.Market;
 using MaaS.Models.Registry;
+using MaaS.Services.Market;
 
 namespace MaaS.Gateway.Telemetry;
 

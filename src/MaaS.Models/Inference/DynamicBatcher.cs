@@ -1,6 +1,6 @@
-using MaaS.Core;
 using System.Diagnostics;
 using System.Threading.Channels;
+using MaaS.Core;
 
 namespace MaaS.Models.Inference;
 

@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Text;
+using MaaS.Core;
 
 namespace MaaS.Models.Inference;
 

@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Diagnostics;
+using MaaS.Core;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Polly;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MaaS.Models.Inference;
-using MaaS.Models.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -72,7 +71,7 @@ public sealed partial class OnnxModel : ITensorModel
         }
     }
 
-    private IReadOnlyList<InferTensor> RunCore(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
+    private InferTensor[] RunCore(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
     {
         long start = Stopwatch.GetTimestamp();
         var names = new string[inputs.Count];

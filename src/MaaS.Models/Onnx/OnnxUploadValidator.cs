@@ -1,6 +1,6 @@
 using MaaS.Core;
-using ErrorCode = MaaS.Core.ErrorCode;
 using Microsoft.ML.OnnxRuntime;
+using ErrorCode = MaaS.Core.ErrorCode;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace MaaS.Models.Onnx;

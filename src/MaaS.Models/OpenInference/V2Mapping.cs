@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Globalization;
+using MaaS.Core;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 

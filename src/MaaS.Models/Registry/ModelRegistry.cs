@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Collections.Immutable;
+using MaaS.Core;
 using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging;

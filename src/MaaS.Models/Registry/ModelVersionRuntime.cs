@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Text.Json;
+using MaaS.Core;
 using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
 using Polly;

@@ -1,6 +1,6 @@
-using MaaS.Core;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using MaaS.Core;
 using MaaS.Models.Inference;
 
 namespace MaaS.Models.Telemetry;

@@ -53,10 +53,13 @@ public static class Tuner
         return grid;
     }
 
+    private static readonly float[] EaseLambdas = [200f, 400f, 600f];
+    private static readonly int[] EaseTopKs = [100, 400];
+
     /// <summary>The grid that chose <see cref="IndexBuildOptions.Ease"/>: λ × top-k.</summary>
     public static IReadOnlyList<IndexBuildOptions> EaseGrid() =>
-        [.. from lambda in new[] { 200f, 400f, 600f }
-            from k in new[] { 100, 400 }
+        [.. from lambda in EaseLambdas
+            from k in EaseTopKs
             select new IndexBuildOptions(new WeightingOptions(ValueScheme.Binary), new SimilarityOptions(SimilarityMeasure.Ease, EaseLambda: lambda, TopK: k))];
 
     /// <summary>Evaluates every configuration on a validation split of <paramref name="train"/>.</summary>

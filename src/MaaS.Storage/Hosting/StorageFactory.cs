@@ -22,15 +22,15 @@ public static class StorageFactory
         switch (options.Provider)
         {
             case StorageProvider.Sqlite:
-            {
-                var result = await SqliteStorage.OpenAsync(options.Sqlite, loggerFactory, cancellationToken).ConfigureAwait(false);
-                return result.IsSuccess ? result.Value : result.Error;
-            }
+                {
+                    var result = await SqliteStorage.OpenAsync(options.Sqlite, loggerFactory, cancellationToken).ConfigureAwait(false);
+                    return result.IsSuccess ? result.Value : result.Error;
+                }
             case StorageProvider.Postgres:
-            {
-                var result = await PostgresStorage.OpenAsync(options.Postgres, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
-                return result.IsSuccess ? result.Value : result.Error;
-            }
+                {
+                    var result = await PostgresStorage.OpenAsync(options.Postgres, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
+                    return result.IsSuccess ? result.Value : result.Error;
+                }
             default:
                 return Error.Invalid("Provider", "must be Sqlite or Postgres");
         }

@@ -1,6 +1,6 @@
-using MaaS.Core;
 using System.Globalization;
 using System.Text;
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Import;

@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Net.Sockets;
+using MaaS.Core;
 using MaaS.Storage.Validation;
 using Microsoft.Extensions.Logging;
 using Npgsql;

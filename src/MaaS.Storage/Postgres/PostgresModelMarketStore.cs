@@ -184,7 +184,8 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
             {
                 grantees = [];
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4))) { Bytes = reader.GetInt64(6) });
+                    TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(3)), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(4)))
+                { Bytes = reader.GetInt64(6) });
             }
             if (!reader.IsDBNull(5))
             {

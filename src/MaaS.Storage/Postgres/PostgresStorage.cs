@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Text.RegularExpressions;
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Extensions.Logging;

@@ -46,7 +46,11 @@ public static class DemoSeed
         {
             var first = rng.Pick(allGenres);
             string second;
-            do second = rng.Pick(allGenres); while (second == first);
+            do
+            {
+                second = rng.Pick(allGenres);
+            }
+            while (second == first);
             var user = new DemoUser($"demo-user-{u:D3}", [first, second]);
             users.Add(user);
 

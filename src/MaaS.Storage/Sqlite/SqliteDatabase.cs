@@ -1,6 +1,6 @@
-using MaaS.Core;
 using System.Globalization;
 using System.Threading.Channels;
+using MaaS.Core;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -125,10 +125,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         var request = new SqliteWriteRequest<T>(work, cancellationToken);
-        if (!_queue.Writer.TryWrite(request))
-        {
-            throw new ObjectDisposedException(nameof(SqliteDatabase));
-        }
+        // The queue is completed only by Dispose: a refused write means the database is closed.
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(request), this);
         return new ValueTask<T>(request.Task);
     }
 

@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Runtime.CompilerServices;
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
 using Microsoft.Data.Sqlite;

@@ -141,7 +141,8 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             {
                 grantees = [];
                 list.Add(new ModelListing(current, reader.GetString(1), SecurityValidator.Visibility(reader.GetString(2)), grantees,
-                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4))) { Bytes = reader.GetInt64(6) });
+                    TimeCodec.FromUnixMs(reader.GetInt64(3)), TimeCodec.FromUnixMs(reader.GetInt64(4)))
+                { Bytes = reader.GetInt64(6) });
             }
             if (!reader.IsDBNull(5))
             {

@@ -41,9 +41,17 @@ public abstract class IngestBenchmarks
     [Benchmark(OperationsPerInvoke = Callers, Description = "4 concurrent callers")]
     public async Task<int> AppendBatchesConcurrently()
     {
-        for (var c = 0; c < Callers; c++) _appends[c] = Append(_batches[c]);
+        for (var c = 0; c < Callers; c++)
+        {
+            _appends[c] = Append(_batches[c]);
+        }
+
         var total = 0;
-        foreach (var append in _appends) total += await append;
+        foreach (var append in _appends)
+        {
+            total += await append;
+        }
+
         return total;
     }
 

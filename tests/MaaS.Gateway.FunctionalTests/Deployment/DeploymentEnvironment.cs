@@ -13,7 +13,8 @@ internal static class DeploymentEnvironment
 
     /// <summary>The shared test server (<c>MAAS_TEST_POSTGRES</c>, default the one .ci/setup creates).</summary>
     public static string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(
-        Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES") is { Length: > 0 } s ? s : DefaultConnectionString) { Timeout = 15 }.ConnectionString;
+        Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES") is { Length: > 0 } s ? s : DefaultConnectionString)
+    { Timeout = 15 }.ConnectionString;
 
     public static bool Required => Environment.GetEnvironmentVariable("MAAS_REQUIRE_POSTGRES") == "1";
 

@@ -10,7 +10,7 @@ public sealed class FailoverTests(ReplicaTopology topology)
         await topology.RequireAsync();
         var ct = TestContext.Current.CancellationToken;
         var output = TestContext.Current.TestOutputHelper!;
-                await using (var load = new EventLoad(topology.LoadBalancer, workers: 6))
+        await using (var load = new EventLoad(topology.LoadBalancer, workers: 6))
         {
             await load.WaitForAcknowledgedAsync(300, TimeSpan.FromSeconds(20), ct);
             Assert.True(load.AcknowledgedCount >= 300, $"only {load.AcknowledgedCount} events acknowledged before the kill");

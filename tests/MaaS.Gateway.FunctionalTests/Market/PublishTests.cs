@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -56,7 +57,7 @@ public sealed class PublishTests
         // acme.bundled: a folder the operator put in acme's namespace, the one name acme can find taken (every tenant sees it).
         await using var gateway = SecureGateway.Start(
             r => r.WithExampleMlp().WithMlpNamed("acme.bundled", """{ "task": "classification" }""", 1),
-            new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString() });
+            new Dictionary<string, string?> { ["Auth:Limits:MaxUploadBytes"] = (64 * 1024).ToString(CultureInfo.InvariantCulture) });
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
         byte[] onnx = ExampleMlp.BuildOnnx([16]); // 1 KB: the valid upload must fit under this test's 64 KiB limit

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Hosting;
@@ -38,7 +39,7 @@ public sealed class QuotaTests
     {
         byte[] onnx = ExampleMlp.BuildOnnx([16]);
         long limit = 2L * onnx.Length - 1;
-        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Market:MaxBytesPerTenant"] = limit.ToString() });
+        await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Market:MaxBytesPerTenant"] = limit.ToString(CultureInfo.InvariantCulture) });
         string acme = await gateway.CreateKeyAsync("acme", ["admin"]);
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("one"))).Response.StatusCode);
 

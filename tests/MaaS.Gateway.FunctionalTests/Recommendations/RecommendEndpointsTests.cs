@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
@@ -97,7 +98,7 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
         var (get, top) = await host.Gateway.GetJsonAsync($"/v1/items/{first[0]}");
         Assert.Equal(HttpStatusCode.OK, get.StatusCode);
         top!["availableFrom"] = null;
-        top["availableUntil"] = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd");
+        top["availableUntil"] = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var (put, _) = await host.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", new JsonObject { ["items"] = new JsonArray(top.DeepClone()) }.ToJsonString());
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 

@@ -266,28 +266,28 @@ public sealed class FuzzTests
             case 7:
                 return Json("{\"tenant\":\"" + RandomText(rng, rng.Next(0, 100)) + "\"}");
             case 8:
-            {
-                var form = new MultipartFormDataContent("b" + rng.Next());
-                byte[] bytes = new byte[rng.Next(0, 20_000)];
-                rng.NextBytes(bytes);
-                form.Add(new ByteArrayContent(bytes), "model", "model.onnx");
-                form.Add(new StringContent(Mutate(rng, SecureGateway.MlpCard("fuzz-" + rng.Next(1000)))), "card");
-                return form;
-            }
+                {
+                    var form = new MultipartFormDataContent("b" + rng.Next());
+                    byte[] bytes = new byte[rng.Next(0, 20_000)];
+                    rng.NextBytes(bytes);
+                    form.Add(new ByteArrayContent(bytes), "model", "model.onnx");
+                    form.Add(new StringContent(Mutate(rng, SecureGateway.MlpCard("fuzz-" + rng.Next(1000)))), "card");
+                    return form;
+                }
             case 9:
-            {
-                var content = new ByteArrayContent(Encoding.UTF8.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + RandomText(rng, 100)));
-                content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=" + (rng.Next(2) == 0 ? "xyz" : AsciiText(rng, 80)));
-                return content;
-            }
+                {
+                    var content = new ByteArrayContent(Encoding.UTF8.GetBytes("--xyz\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + RandomText(rng, 100)));
+                    content.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=" + (rng.Next(2) == 0 ? "xyz" : AsciiText(rng, 80)));
+                    return content;
+                }
             case 10:
-            {
-                byte[] bytes = new byte[rng.Next(0, 50_000)];
-                rng.NextBytes(bytes);
-                var content = new ByteArrayContent(bytes);
-                content.Headers.ContentType = new MediaTypeHeaderValue(rng.Next(2) == 0 ? "application/json" : "application/octet-stream");
-                return content;
-            }
+                {
+                    byte[] bytes = new byte[rng.Next(0, 50_000)];
+                    rng.NextBytes(bytes);
+                    var content = new ByteArrayContent(bytes);
+                    content.Headers.ContentType = new MediaTypeHeaderValue(rng.Next(2) == 0 ? "application/json" : "application/octet-stream");
+                    return content;
+                }
             default:
                 return new StringContent(RandomText(rng, rng.Next(0, 500)), Encoding.UTF8, rng.Next(2) == 0 ? "text/plain" : "application/json");
         }

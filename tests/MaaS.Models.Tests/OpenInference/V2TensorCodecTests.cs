@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using MaaS.Core;
 using MaaS.Models.Inference;
@@ -267,7 +268,7 @@ public sealed class V2TensorCodecTests
     [InlineData("FP16", "[3]", "8", "binary_data_size 8 but its shape needs 3 FP16 elements = 6 bytes")]
     [InlineData("BOOL", "[2]", "3", "binary_data_size 3 but its shape needs 2 BOOL elements = 2 bytes")]
     public void DecodeAll_BinarySizeNotTheShapes_Refused(string datatype, string shape, string size, string expected) =>
-        AssertInvalid($$"""{"inputs": [{{BinaryInput("a", datatype, shape, size)}}]}""", expected, new byte[int.Parse(size)]);
+        AssertInvalid($$"""{"inputs": [{{BinaryInput("a", datatype, shape, size)}}]}""", expected, new byte[int.Parse(size, CultureInfo.InvariantCulture)]);
 
     [Fact]
     public void DecodeAll_BinaryWithoutTheHeader_Refused()

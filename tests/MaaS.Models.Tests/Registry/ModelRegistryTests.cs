@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Core;
 using MaaS.Models.Authoring;
 using MaaS.Models.Examples;
@@ -209,7 +210,7 @@ public sealed class ModelRegistryTests
         public string Format => "constant";
 
         public ValueTask<ILoadedModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<ILoadedModel>(new ConstantModel(int.Parse(File.ReadAllText(Path.Combine(context.VersionDirectory, "value.txt")))));
+            ValueTask.FromResult<ILoadedModel>(new ConstantModel(int.Parse(File.ReadAllText(Path.Combine(context.VersionDirectory, "value.txt")), CultureInfo.InvariantCulture)));
     }
 }
 

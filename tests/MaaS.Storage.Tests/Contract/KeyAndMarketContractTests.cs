@@ -74,7 +74,10 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
         var a1 = Key(Tenant) with { CreatedAt = Created };
         var a2 = Key(Tenant) with { CreatedAt = Created.AddSeconds(1) };
         var b1 = Key(other);
-        foreach (var k in new[] { a2, b1, a1 }) Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+        foreach (var k in new[] { a2, b1, a1 })
+        {
+            Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+        }
 
         var mine = await Storage.Keys.ListAsync(Tenant, Ct);
         var theirs = await Storage.Keys.ListAsync(other, Ct);
@@ -119,7 +122,10 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
         var both = Key(Tenant, roles: ["app", "admin"]);
         var revoked = Key(Tenant, roles: ["admin"]);
         foreach (var k in new[] { admin, both, revoked, Key(Tenant), Key(NewTenant(), roles: ["admin"]) })
+        {
             Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+        }
+
         Assert.True((await Storage.Keys.RevokeAsync(Tenant, revoked.KeyId, Created, Ct)).IsSuccess);
 
         Assert.Equal(2, (await Storage.Keys.CountActiveAdminsAsync(Tenant, Ct)).Value);

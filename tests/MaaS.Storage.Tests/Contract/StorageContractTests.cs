@@ -198,7 +198,10 @@ public abstract class StorageContractTests(IStorageSource source) : StorageTestB
     public async Task StreamAllAsync_SmallBatches_YieldsEveryEventOnceInArrivalOrder()
     {
         var events = Events(1_001);
-        foreach (var chunk in events.Chunk(300)) await Storage.Events.AppendAsync(Tenant, chunk, Ct);
+        foreach (var chunk in events.Chunk(300))
+        {
+            await Storage.Events.AppendAsync(Tenant, chunk, Ct);
+        }
 
         var streamed = await ReadAll(Storage.Events, Tenant, batchSize: 100);
 
@@ -358,11 +361,18 @@ public abstract class StorageContractTests(IStorageSource source) : StorageTestB
         {
             var page = (await Storage.Catalog.ListAsync(Tenant, after, 2, Ct)).Value;
             paged.AddRange(page.Select(i => i.ItemId));
-            if (page.Count < 2) break;
+            if (page.Count < 2)
+            {
+                break;
+            }
+
             after = page[^1].ItemId;
         }
         var streamed = new List<string>();
-        await foreach (var item in Storage.Catalog.StreamAllAsync(Tenant, 3, Ct)) streamed.Add(item.ItemId);
+        await foreach (var item in Storage.Catalog.StreamAllAsync(Tenant, 3, Ct))
+        {
+            streamed.Add(item.ItemId);
+        }
 
         var expected = ids.Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, paged);

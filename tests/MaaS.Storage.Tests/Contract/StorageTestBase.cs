@@ -25,7 +25,11 @@ public abstract class StorageTestBase(IStorageSource source) : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_storage is not null) await _storage.DisposeAsync();
+        if (_storage is not null)
+        {
+            await _storage.DisposeAsync();
+        }
+
         (source as IDisposable)?.Dispose();
         GC.SuppressFinalize(this);
     }

@@ -27,7 +27,10 @@ public sealed class StorageServiceCollectionExtensionsTests(PostgresServer serve
         });
         await using var provider = services.BuildServiceProvider();
 
-        foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(Ct);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
 
         var storage = provider.GetRequiredService<IStorage>();
         Assert.Equal("sqlite", storage.Provider);
@@ -57,7 +60,10 @@ public sealed class StorageServiceCollectionExtensionsTests(PostgresServer serve
         var market = provider.GetRequiredService<IModelMarketStore>();
         var claimed = await market.ClaimAsync("acme", "churn", ModelVisibility.Private, Ct);
         var catalogueBeforeStart = await provider.GetRequiredService<ICatalogStore>().CountAsync(StorageLimits.DefaultTenant, Ct);
-        foreach (var hosted in provider.GetServices<IHostedService>()) await hosted.StartAsync(Ct);
+        foreach (var hosted in provider.GetServices<IHostedService>())
+        {
+            await hosted.StartAsync(Ct);
+        }
 
         Assert.Equal("acme", claimed.Value.Owner);
         Assert.Equal(0, catalogueBeforeStart.Value);
@@ -89,7 +95,11 @@ public sealed class StorageServiceCollectionExtensionsTests(PostgresServer serve
     [Fact]
     public async Task AddMaaSStorage_PostgresWithExecutionStrategy_EveryStoreRunsThroughIt()
     {
-        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
         var strategy = new CountingStrategy();
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);

@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Text;
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
 using MaaS.Storage.Sqlite;

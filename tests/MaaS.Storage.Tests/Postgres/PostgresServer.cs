@@ -57,7 +57,10 @@ public sealed class PostgresServer : IAsyncLifetime, IStorageSource
 
     public async ValueTask DisposeAsync()
     {
-        if (SkipReason is null) await DropSchemaAsync(Schema);
+        if (SkipReason is null)
+        {
+            await DropSchemaAsync(Schema);
+        }
     }
 
     private static string Normalize(string connectionString) =>

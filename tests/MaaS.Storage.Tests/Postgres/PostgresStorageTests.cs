@@ -14,7 +14,11 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     [Fact]
     public async Task OpenAsync_FourReplicasOnAFreshSchema_AllSucceedAndMigrateOnce()
     {
-        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
         var schema = "maas_race_" + Guid.NewGuid().ToString("N")[..10];
         try
         {
@@ -24,7 +28,11 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
             Assert.All(opens, o => Assert.True(o.IsSuccess, o.ToString()));
             await opens[0].Value.Events.AppendAsync("t", [Event("a")], Ct);
             Assert.Equal(1, (await opens[3].Value.Events.CountAsync("t", Ct)).Value);
-            foreach (var o in opens) await o.Value.DisposeAsync();
+            foreach (var o in opens)
+            {
+                await o.Value.DisposeAsync();
+            }
+
             await using var connection = new NpgsqlConnection(server.ConnectionString);
             await connection.OpenAsync(Ct);
             await using var count = new NpgsqlCommand(
@@ -40,7 +48,11 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     [Fact]
     public async Task OpenAsync_SchemaWithDataTablesOnly_AddsKeyAndMarketTablesAndKeepsEvents()
     {
-        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
         var schema = "maas_old_" + Guid.NewGuid().ToString("N")[..10];
         try
         {
@@ -103,7 +115,11 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     [Fact]
     public async Task OpenAsync_WithExecutionStrategy_EveryOperationRunsThroughIt()
     {
-        if (server.SkipReason is not null) Assert.Skip(server.SkipReason);
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
         var strategy = new RetryOnceStrategy();
         var opened = await PostgresStorage.OpenAsync(
             new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = server.Schema }, executionStrategy: strategy, cancellationToken: Ct);

@@ -93,7 +93,9 @@ public sealed class DemoSeedTests
 
         await storage.Catalog.UpsertAsync(StorageLimits.DefaultTenant, data.Items, TestContext.Current.CancellationToken);
         foreach (var chunk in data.Events.Chunk(2_000))
+        {
             Assert.True((await storage.Events.AppendAsync(StorageLimits.DefaultTenant, chunk, TestContext.Current.CancellationToken)).IsSuccess);
+        }
 
         Assert.Equal(300, (await storage.Catalog.CountAsync(StorageLimits.DefaultTenant, TestContext.Current.CancellationToken)).Value);
         Assert.Equal(data.Events.Count, (await storage.Events.CountAsync(StorageLimits.DefaultTenant, TestContext.Current.CancellationToken)).Value);

@@ -19,7 +19,11 @@ public sealed class SqliteDatabaseTests : IDisposable
         var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((connection, tx) =>
         {
             database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i);
-            if (i == 17) throw new InvalidOperationException("request 17 fails after writing");
+            if (i == 17)
+            {
+                throw new InvalidOperationException("request 17 fails after writing");
+            }
+
             return i;
         }, TestContext.Current.CancellationToken).AsTask()).ToList();
         await Task.WhenAll(writes.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
@@ -28,7 +32,11 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.IsType<InvalidOperationException>(writes[17].Exception?.InnerException);
         var storage = new SqliteEventStore(database);
         var stored = new List<InteractionEvent>();
-        await foreach (var batch in storage.StreamAllAsync("t", cancellationToken: TestContext.Current.CancellationToken)) stored.AddRange(batch);
+        await foreach (var batch in storage.StreamAllAsync("t", cancellationToken: TestContext.Current.CancellationToken))
+        {
+            stored.AddRange(batch);
+        }
+
         Assert.Equal(39, stored.Count);
         Assert.DoesNotContain(stored, e => e.EventId == "e17");
     }
@@ -50,7 +58,11 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.True(inserted);
         var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct)) stored.AddRange(batch);
+        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct))
+        {
+            stored.AddRange(batch);
+        }
+
         Assert.Equal(["kept"], stored.Select(e => e.EventId));
     }
 
@@ -71,7 +83,11 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal("field", Assert.Single(refused.Error!.Problems).Field);
         Assert.True(kept.Value);
         var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct)) stored.AddRange(batch);
+        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct))
+        {
+            stored.AddRange(batch);
+        }
+
         Assert.Equal(["kept"], stored.Select(e => e.EventId));
     }
 

@@ -122,7 +122,10 @@ public sealed class SqliteStorageTests : IDisposable
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
         await storage.Events.AppendAsync("t", [Event("new")], Ct);
         var streamed = new List<string>();
-        await foreach (var page in storage.Events.StreamAllAsync("t", cancellationToken: Ct)) streamed.AddRange(page.Select(e => e.EventId));
+        await foreach (var page in storage.Events.StreamAllAsync("t", cancellationToken: Ct))
+        {
+            streamed.AddRange(page.Select(e => e.EventId));
+        }
 
         Assert.Equal(["old", "new"], streamed);
         using var check = new SqliteConnection($"Data Source={DbPath}");
@@ -218,10 +221,18 @@ public sealed class SqliteStorageTests : IDisposable
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var name in parameters) command.Parameters.AddWithValue(name, 0);
+        foreach (var name in parameters)
+        {
+            command.Parameters.AddWithValue(name, 0);
+        }
+
         var plan = new List<string>();
         using var reader = command.ExecuteReader();
-        while (reader.Read()) plan.Add(reader.GetString(3));
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
         return plan;
     }
 

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Security;
@@ -101,9 +100,9 @@ internal static class KeysEndpoints
     /// </summary>
     private static ApiProblem<TErrors> KeyStoreProblem<TErrors>(Error error)
         where TErrors : IErrorSet => error.Code switch
-    {
-        ErrorCode.InvalidRequest => new ApiProblem<TErrors>(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
-        ErrorCode.DependencyUnavailable => new ApiProblem<TErrors>(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
-        _ => new ApiProblem<TErrors>(error),
-    };
+        {
+            ErrorCode.InvalidRequest => new ApiProblem<TErrors>(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+            ErrorCode.DependencyUnavailable => new ApiProblem<TErrors>(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
+            _ => new ApiProblem<TErrors>(error),
+        };
 }

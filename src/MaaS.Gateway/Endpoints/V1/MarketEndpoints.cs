@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
@@ -7,7 +6,6 @@ using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Endpoints.V1;

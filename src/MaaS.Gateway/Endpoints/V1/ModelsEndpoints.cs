@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;

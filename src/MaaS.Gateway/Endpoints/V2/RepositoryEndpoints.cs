@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Security;
 using MaaS.Models.OpenInference;

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using MaaS.Core;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Metadata;
 

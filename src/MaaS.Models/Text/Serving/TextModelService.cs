@@ -1,5 +1,5 @@
-using MaaS.Core;
 using System.Collections.Concurrent;
+using MaaS.Core;
 using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 using MaaS.Models.Text.Featurization;

@@ -134,7 +134,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
 
     // Every event of each user in the order IEventStore.GetUserHistoryAsync answers: newest first, ties by arrival,
     // latest first. Its first HistoryLimit events are the window the API reads.
-    private Dictionary<string, List<InteractionEvent>> StoredHistories(IReadOnlyList<InteractionEvent> events)
+    private static Dictionary<string, List<InteractionEvent>> StoredHistories(IReadOnlyList<InteractionEvent> events)
     {
         var byUser = new Dictionary<string, List<InteractionEvent>>(StringComparer.Ordinal);
         for (int i = events.Count - 1; i >= 0; i--)

@@ -1,5 +1,4 @@
 using MaaS.Core;
-using MaaS.Models.Inference;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -20,7 +20,7 @@ public sealed class BinaryInferTests
         string json = $$$"""{"inputs":[{"name":"input","shape":[{{{rows}}},8],"datatype":"FP32","parameters":{"binary_data_size":{{{x.Length * 4}}}}}]}""";
         byte[] body = BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x));
 
-        var binary = await BinaryTensorClient.SendAsync(host, MlpInfer, body, json.Length.ToString(), "application/octet-stream");
+        var binary = await BinaryTensorClient.SendAsync(host, MlpInfer, body, json.Length.ToString(CultureInfo.InvariantCulture), "application/octet-stream");
         var (_, jsonBody) = await host.PostJsonAsync(MlpInfer, V2Json.Infer("input", "FP32", [rows, 8], x));
 
         Assert.Equal(HttpStatusCode.OK, binary.Status);
@@ -41,7 +41,7 @@ public sealed class BinaryInferTests
         float[] x = Features(rows, seed: 400 + rows);
         string json = $$$"""{"id":"b{{{rows}}}","inputs":[{"name":"input","shape":[{{{rows}}},8],"datatype":"FP32","parameters":{"binary_data_size":{{{x.Length * 4}}}}}],"outputs":[{"name":"probabilities","parameters":{"binary_data":true}},{"name":"logits","parameters":{"binary_data":true}}]}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString());
+        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString(CultureInfo.InvariantCulture));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.True(answer.HasHeaderLength);
@@ -68,8 +68,8 @@ public sealed class BinaryInferTests
         string overridden = """{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","parameters":{"binary_data_size":64}}],"outputs":[{"name":"probabilities","parameters":{"binary_data":false}},{"name":"logits"}]}""";
 
         var a = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(mixed), null, "application/json");
-        var b = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(flag, BinaryTensorClient.Bytes(x)), flag.Length.ToString());
-        var c = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(overridden, BinaryTensorClient.Bytes(x)), overridden.Length.ToString());
+        var b = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(flag, BinaryTensorClient.Bytes(x)), flag.Length.ToString(CultureInfo.InvariantCulture));
+        var c = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(overridden, BinaryTensorClient.Bytes(x)), overridden.Length.ToString(CultureInfo.InvariantCulture));
 
         foreach (var (name, answer, binaryLogits, binaryProbabilities) in new[] { ("mixed", a, true, false), ("flag", b, true, true), ("overridden", c, true, false) })
         {
@@ -93,7 +93,7 @@ public sealed class BinaryInferTests
         // bytes after the JSON, Inference-Header-Content-Length and no Content-Type.
         string json = """{"inputs": [{"name": "input", "shape": [2, 8], "datatype": "FP32", "parameters": {"binary_data_size": 64}}], "parameters": {"binary_data_output": true}}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString());
+        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString(CultureInfo.InvariantCulture));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.True(answer.HasHeaderLength);
@@ -111,7 +111,7 @@ public sealed class BinaryInferTests
         byte[] blob = BinaryTensorClient.Strings("héllo", "", "wörld");
         string json = $$$"""{"inputs":[{"name":"text","shape":[3],"datatype":"BYTES","parameters":{"binary_data_size":{{{blob.Length}}}}}],"outputs":[{"name":"echo","parameters":{"binary_data":true}}]}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, "/v2/models/echo/infer", BinaryTensorClient.Body(json, blob), json.Length.ToString());
+        var answer = await BinaryTensorClient.SendAsync(host, "/v2/models/echo/infer", BinaryTensorClient.Body(json, blob), json.Length.ToString(CultureInfo.InvariantCulture));
 
         Assert.True(answer.Status == HttpStatusCode.OK, answer.Json?.ToJsonString());
         Assert.Equal(blob, answer.Blob("echo"));
@@ -152,7 +152,7 @@ public sealed class BinaryInferTests
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
         // null: the JSON's real length; "none": no header at all (the JSON alone is the body).
-        string? headerValue = header switch { null => json.Length.ToString(), "none" => null, _ => header };
+        string? headerValue = header switch { null => json.Length.ToString(CultureInfo.InvariantCulture), "none" => null, _ => header };
 
         var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, binary), headerValue);
 
@@ -167,8 +167,8 @@ public sealed class BinaryInferTests
         await using var host = GatewayHost.Start(r => r.WithBoolInt32());
         string json = """{"inputs":[{"name":"flags","shape":[1,3],"datatype":"BOOL","parameters":{"binary_data_size":3}},{"name":"values","shape":[1,3],"datatype":"INT32","data":[1,2,3]}]}""";
 
-        var bad = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 2, 0]), json.Length.ToString());
-        var ok = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 0, 1]), json.Length.ToString());
+        var bad = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 2, 0]), json.Length.ToString(CultureInfo.InvariantCulture));
+        var ok = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 0, 1]), json.Length.ToString(CultureInfo.InvariantCulture));
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("element 1 is byte 2", bad.Json!["error"]!.GetValue<string>());
@@ -184,7 +184,7 @@ public sealed class BinaryInferTests
         string json = $$$"""{"inputs":[{"name":"input","shape":[64,8],"datatype":"FP32","parameters":{"binary_data_size":{{{x.Length * 4}}}}}]}""";
         byte[] body = BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x));
 
-        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, body, json.Length.ToString());
+        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, body, json.Length.ToString(CultureInfo.InvariantCulture));
 
         Assert.True(answer.Status == HttpStatusCode.RequestEntityTooLarge, $"{body.Length} bytes over a 2048-byte limit: {answer.Status} {answer.Json}");
         Assert.Contains("at most 2048", answer.Json?["error"]?.GetValue<string>() ?? "");

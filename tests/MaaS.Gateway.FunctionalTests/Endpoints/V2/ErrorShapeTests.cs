@@ -45,7 +45,10 @@ public sealed class ErrorShapeTests
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
-        if (contentType is not null) request.Content = new StringContent("{}", Encoding.UTF8, contentType);
+        if (contentType is not null)
+        {
+            request.Content = new StringContent("{}", Encoding.UTF8, contentType);
+        }
 
         using var response = await host.Client.SendAsync(request, TestContext.Current.CancellationToken);
         var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));

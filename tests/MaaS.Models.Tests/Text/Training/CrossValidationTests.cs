@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Training;
 
@@ -17,7 +18,7 @@ public sealed class CrossValidationTests
 
         Assert.Equal(10, report.Folds.Count);
         Assert.Equal(corpus.Examples.Count, report.Folds.Sum(f => f.TestCount));
-        Assert.True(report.MeanAccuracy >= 0.80, $"10-fold accuracy {report.MeanAccuracy:P2} (folds: {string.Join(", ", report.Folds.Select(f => f.Accuracy.ToString("P1")))})");
+        Assert.True(report.MeanAccuracy >= 0.80, $"10-fold accuracy {report.MeanAccuracy:P2} (folds: {string.Join(", ", report.Folds.Select(f => f.Accuracy.ToString("P1", CultureInfo.InvariantCulture)))})");
     }
 
     [Fact]
