@@ -63,14 +63,4 @@ internal static class ApiErrors
 
     /// <summary>The ProblemDetails result (/v1) of an error, with its field problems.</summary>
     public static IResult Problem(Error error) => new ApiProblem(error);
-
-    /// <summary>200 with the value written by source-generated JSON (nulls left out), or the ProblemDetails of the failure.</summary>
-    public static IResult ToResult<T>(this Result<T> result, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> json) =>
-        result.TryGetValue(out var value, out var error) ? TypedResults.Json(value, json) : Problem(error);
-
-    /// <summary>The ProblemDetails result (/v1) of an error, with its field problems.</summary>
-    public static IResult ToProblem(this Error error) => Problem(error);
-
-    /// <summary>The ProblemDetails result (/v1) of a failed operation.</summary>
-    public static IResult Problem<T>(Result<T> failed) => Problem(failed.Error ?? throw new ArgumentException("not a failure", nameof(failed)));
 }

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Hosting;
 using MaaS.Services.Recommendations;
 
 namespace MaaS.Gateway.Recommendations;
@@ -9,13 +10,10 @@ namespace MaaS.Gateway.Recommendations;
 /// </summary>
 internal static class RecommendationHostingExtensions
 {
-    public const string DataDirectoryKey = "Storage:DataDirectory";
-
     public static IHostApplicationBuilder AddRecommendations(this IHostApplicationBuilder builder)
     {
         // Read from the final configuration (resolved lazily), so hosts that add settings late (tests) are honoured.
-        builder.Services.AddSingleton(sp => new DataDirectory(
-            Path.GetFullPath(sp.GetRequiredService<IConfiguration>()[DataDirectoryKey] is { Length: > 0 } dir ? dir : "data")));
+        builder.Services.AddSingleton(sp => new DataDirectory(StorageExtensions.DataDirectory(sp.GetRequiredService<IConfiguration>())));
         // Storage is registered by AddGatewayStorage, before this: it opens (and seeds) before the indexes build.
         builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName);
         builder.Services.AddMaaSRecommendations();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Events;
@@ -26,9 +25,9 @@ internal sealed class UserHistoryCache
     private readonly int _limit;
     private readonly int _maxEntries;
 
-    public UserHistoryCache(IServiceProvider services, IOptions<StorageOptions> storage, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
+    public UserHistoryCache(IEventStore events, IOptions<StorageOptions> storage, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
     {
-        _events = services.GetRequiredService<IEventStore>();
+        _events = events;
         _weights = weights;
         _time = time;
         var o = options.Value;

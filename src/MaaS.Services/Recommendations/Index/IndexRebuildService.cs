@@ -1,6 +1,5 @@
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,25 +13,20 @@ namespace MaaS.Services.Recommendations.Index;
 /// <see cref="RebuildJobs"/> (coalesced per tenant, admitted, under a deadline); a failed build keeps the serving
 /// version. Stopping cancels the running builds.
 /// </summary>
-/// <remarks>
-/// The jobs and tenant states are resolved at start, not in the constructor: the host constructs every hosted
-/// service before starting any, and the stores exist only once the storage host has started.
-/// </remarks>
 internal sealed partial class IndexRebuildService(
-    IServiceProvider services,
+    RebuildJobs jobs,
+    TenantStates tenants,
     RecommendationModels models,
     IOptions<RecommendationOptions> options,
     ILogger<IndexRebuildService> logger) : IHostedService
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _scheduled;
-    private RebuildJobs? _jobs;
-    private TenantStates? _tenants;
+    private readonly RebuildJobs _jobs = jobs;
+    private readonly TenantStates _tenants = tenants;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _jobs = services.GetRequiredService<RebuildJobs>();
-        _tenants = services.GetRequiredService<TenantStates>();
         await models.Registry.InitializeAsync(cancellationToken).ConfigureAwait(false);
         var state = await _tenants.GetAsync(StorageLimits.DefaultTenant, cancellationToken).ConfigureAwait(false);
         if (options.Value.BuildOnStart && !models.Acquire(state.Tenant).IsSuccess
@@ -69,12 +63,12 @@ internal sealed partial class IndexRebuildService(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                foreach (var state in _tenants!.All)
+                foreach (var state in _tenants.All)
                 {
                     if (state.IsDirty)
                     {
                         // Joins the tenant's queued rebuild when there is one.
-                        _jobs!.Enqueue(state.Tenant, RebuildTrigger.Schedule);
+                        _jobs.Enqueue(state.Tenant, RebuildTrigger.Schedule);
                     }
                 }
             }
