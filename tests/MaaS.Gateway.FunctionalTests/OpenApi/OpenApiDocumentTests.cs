@@ -49,6 +49,8 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         }
 
         Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+        // Said explicitly either way: an anonymous operation carries an empty list, not nothing.
+        Assert.All(fixture.Operations, o => Assert.True(o.Operation["security"] is JsonArray, $"{o} does not state its security"));
         Assert.Contains(fixture.Operations, o => !o.RequiresKey && o.Path == "/v2/health/ready");
     }
 
