@@ -13,9 +13,8 @@ namespace MaaS.Gateway.OpenApi;
 /// <param name="MayForbid">It demands more than a valid key (a role, ownership): 403 for a key that lacks it.</param>
 internal readonly record struct EndpointAccess(bool RequiresKey, bool MayForbid)
 {
-    public static EndpointAccess Of(IEnumerable<object> metadata, AuthorizationOptions options)
+    public static EndpointAccess Of(IList<object> items, AuthorizationOptions options)
     {
-        var items = metadata as IList<object> ?? [.. metadata];
         if (items.OfType<IAllowAnonymous>().Any())
         {
             return default;
