@@ -11,4 +11,6 @@ internal sealed record MultipartFormMetadata(IReadOnlyList<MultipartPart> Parts)
 /// <param name="Name">The part's name.</param>
 /// <param name="Description">What it holds.</param>
 /// <param name="IsFile">A file (binary) rather than a text field.</param>
-internal sealed record MultipartPart(string Name, string Description, bool IsFile);
+/// <param name="Example">For a text field, a value that works against a fresh gateway (with the file its description names).</param>
+/// <param name="ContentType">For a text field, the media type of its value (application/json for a JSON document).</param>
+internal sealed record MultipartPart(string Name, string Description, bool IsFile, string? Example = null, string? ContentType = null);

@@ -78,5 +78,5 @@ internal sealed class ApiProblem<TErrors> : ApiProblem, IEndpointMetadataProvide
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        ErrorSetMetadata.Add<TErrors>(builder, typeof(ProblemDetails), "application/problem+json");
+        ErrorSetMetadata.Add<TErrors>(builder);
 }

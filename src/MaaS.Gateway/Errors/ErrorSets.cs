@@ -17,10 +17,22 @@ internal sealed class RequestErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest];
 }
 
-/// <summary>Finding a model or version by name: a malformed version, an unknown model or version.</summary>
+/// <summary>Finding a model version by name and version: a malformed version, an unknown model or version.</summary>
 internal sealed class LookupErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.ModelNotFound, ErrorCode.VersionNotFound];
+}
+
+/// <summary>Finding a model by name alone (no version in the path): the model is unknown.</summary>
+internal sealed class ModelLookupErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound];
+}
+
+/// <summary>Using a model's default version (no version in the path): the model is unknown, or has no ready version.</summary>
+internal sealed class DefaultVersionErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound, ErrorCode.ModelNotReady];
 }
 
 /// <summary>Using a model version: the lookup errors, or the version is not ready.</summary>
@@ -118,15 +130,23 @@ internal sealed class RebuildJobErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.NotFound];
 }
 
+/// <summary>
+/// The error codes an endpoint can answer, in its protocol's error shape (ProblemDetails on /v1, <c>{"error"}</c> on
+/// /v2). The OpenAPI document gives one response per distinct status (<see cref="ApiErrors.StatusCode"/>), next to
+/// what the request and the authorization policy add on their own.
+/// </summary>
+/// <param name="Codes">The codes.</param>
+internal sealed record ErrorResponsesMetadata(IReadOnlyList<ErrorCode> Codes);
+
 internal static class ErrorSetMetadata
 {
-    /// <summary>One response per distinct status of <typeparamref name="TErrors"/>, with the protocol's error body.</summary>
-    public static void Add<TErrors>(EndpointBuilder builder, Type body, string contentType)
-        where TErrors : IErrorSet
-    {
-        foreach (int status in TErrors.Codes.Select(code => code.StatusCode()).Distinct())
-        {
-            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, body, [contentType]));
-        }
-    }
+    /// <summary>Documents the codes of <typeparamref name="TErrors"/> on the endpoint.</summary>
+    public static void Add<TErrors>(EndpointBuilder builder)
+        where TErrors : IErrorSet =>
+        builder.Metadata.Add(new ErrorResponsesMetadata(TErrors.Codes));
+
+    /// <summary>Documents error answers an endpoint gives without a typed error result (a bare status the status-code pages word).</summary>
+    public static TBuilder ProducesErrors<TBuilder>(this TBuilder builder, params ErrorCode[] codes)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ErrorResponsesMetadata(codes));
 }

@@ -51,5 +51,5 @@ internal sealed class V2Error<TErrors>(ErrorCode code, string message) : V2Error
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        ErrorSetMetadata.Add<TErrors>(builder, typeof(V2ErrorResponse), "application/json");
+        ErrorSetMetadata.Add<TErrors>(builder);
 }

@@ -1,12 +1,18 @@
-using MaaS.Gateway.Endpoints;
+using MaaS.Gateway.OpenApi;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace MaaS.Gateway.Hosting;
 
-/// <summary>Swagger (Swashbuckle): the OpenAPI document at /swagger/v1/swagger.json and the UI at /swagger, in every environment.</summary>
+/// <summary>
+/// Swagger (Swashbuckle): the OpenAPI document at /swagger/v1/swagger.json and the UI at /swagger, in every
+/// environment. What the document says beyond the handlers' signatures comes from endpoint metadata through the
+/// filters in <see cref="OpenApi"/>: security per policy, every error status, examples, tags in app-first order.
+/// </summary>
 internal static class SwaggerExtensions
 {
+    public const string DocumentPath = "/swagger/v1/swagger.json";
+
     private static readonly string[] DocumentationFiles = ["MaaS.Gateway.xml", "MaaS.Models.xml", "MaaS.Services.xml"];
 
     public static IServiceCollection AddGatewaySwagger(this IServiceCollection services)
@@ -18,7 +24,10 @@ internal static class SwaggerExtensions
             {
                 Title = "MaaS gateway",
                 Version = "v1",
-                Description = "Model-as-a-service: /v1 app API (ProblemDetails errors) and the Open Inference Protocol (KServe V2) under /v2 ({\"error\"} errors).",
+                Description = "Model-as-a-service: the /v1 app API (recommendations, events, catalogue, text, models; errors are ProblemDetails " +
+                    "with 'code' and 'traceId') and the Open Inference Protocol (KServe V2) under /v2 (errors are {\"error\": \"...\"}). " +
+                    "Every call but health and server metadata needs an API key: use Authorize, then Try it out; the examples work " +
+                    "against a fresh gateway (bundled models, demo data).",
             });
             foreach (string name in DocumentationFiles)
             {
@@ -32,50 +41,31 @@ internal static class SwaggerExtensions
             // Tensor data is a flat JSON array of numbers, booleans or strings.
             options.MapType<Array>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });
             options.SupportNonNullableReferenceTypes();
+            // Grouped by tag in ApiTags order; within a tag, in the order the endpoints are mapped (OrderBy is stable).
+            options.OrderActionsBy(api => ApiTags.Order(api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().LastOrDefault()?.Tags is [var tag, ..] ? tag : null)
+                .ToString("D2", System.Globalization.CultureInfo.InvariantCulture));
+            SecurityRequirementsFilter.AddSchemes(options);
             options.OperationFilter<MultipartFormFilter>();
+            options.OperationFilter<ExamplesFilter>();
+            options.OperationFilter<SecurityRequirementsFilter>();
+            options.OperationFilter<ErrorResponsesFilter>();
+            options.DocumentFilter<TagsDocumentFilter>();
         });
         return services;
     }
 
     public static IApplicationBuilder UseGatewaySwagger(this IApplicationBuilder app)
     {
-        app.UseSwagger();
+        app.UseSwagger(options =>
+            // Relative to where the document was fetched from, so Try it out calls this gateway however it is reached
+            // (directly, or through a proxy that mounts it under a path base).
+            options.PreSerializeFilters.Add((document, request) =>
+                document.Servers = [new OpenApiServer { Url = request.PathBase.HasValue ? request.PathBase.Value : "/", Description = "This gateway" }]));
         app.UseSwaggerUI(options =>
         {
-            options.SwaggerEndpoint("/swagger/v1/swagger.json", "MaaS v1");
+            options.SwaggerEndpoint(DocumentPath, "MaaS v1");
             options.DocumentTitle = "MaaS gateway";
         });
         return app;
-    }
-}
-
-/// <summary>Writes the request body of endpoints carrying <see cref="MultipartFormMetadata"/> as <c>multipart/form-data</c>.</summary>
-internal sealed class MultipartFormFilter : IOperationFilter
-{
-    public void Apply(OpenApiOperation operation, OperationFilterContext context)
-    {
-        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<MultipartFormMetadata>().LastOrDefault() is not { } form)
-        {
-            return;
-        }
-
-        var schema = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Properties = form.Parts.ToDictionary(
-                part => part.Name,
-                IOpenApiSchema (part) => new OpenApiSchema
-                {
-                    Type = JsonSchemaType.String,
-                    Format = part.IsFile ? "binary" : null,
-                    Description = part.Description,
-                }),
-            Required = form.Parts.Select(part => part.Name).ToHashSet(),
-        };
-        operation.RequestBody = new OpenApiRequestBody
-        {
-            Required = true,
-            Content = new Dictionary<string, IOpenApiMediaType> { ["multipart/form-data"] = new OpenApiMediaType { Schema = schema } },
-        };
     }
 }

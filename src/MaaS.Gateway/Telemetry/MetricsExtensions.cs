@@ -1,3 +1,4 @@
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Telemetry;
 using Prometheus;
@@ -35,7 +36,7 @@ internal static class MetricsExtensions
             })
             .RequireAuthorization(MaaSPolicies.Metrics)
             .WithName("Metrics")
-            .WithTags("Operations")
+            .WithTags(ApiTags.Operations)
             .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram (private and shared market models as model=\"private\"), HTTP metrics.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return app;

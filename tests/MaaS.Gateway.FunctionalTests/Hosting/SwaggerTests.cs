@@ -57,12 +57,13 @@ public sealed class SwaggerTests
         Assert.Equal("binary", form["properties"]!["model"]!["format"]!.GetValue<string>());
         Assert.NotNull(form["properties"]!["card"]);
         Assert.Equal(["card", "model"], form["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order());
-        Assert.Equal(["201", "400", "409", "413", "503"], Statuses(publish));
+        Assert.Equal(["201", "400", "401", "403", "409", "413", "429", "503"], Statuses(publish));
         var createKey = body["paths"]!["/v1/keys"]!["post"]!;
         Assert.NotNull(createKey["requestBody"]?["content"]?["application/json"]?["schema"]);
-        Assert.Equal(["201", "400", "403", "503"], Statuses(createKey));
-        Assert.Equal(["204", "400", "403", "404", "503"], Statuses(body["paths"]!["/v1/models/{name}"]!["delete"]!));
-        Assert.Equal(["200", "404"], Statuses(body["paths"]!["/v1/models/{name}"]!["get"]!));
+        Assert.Equal(["201", "400", "401", "403", "413", "415", "429", "503"], Statuses(createKey));
+        Assert.Equal(["204", "400", "401", "403", "404", "429", "503"], Statuses(body["paths"]!["/v1/models/{name}"]!["delete"]!));
+        // Any valid key may discover models: no 403.
+        Assert.Equal(["200", "401", "404", "429", "503"], Statuses(body["paths"]!["/v1/models/{name}"]!["get"]!));
     }
 
     private static string[] Statuses(System.Text.Json.Nodes.JsonNode operation) =>

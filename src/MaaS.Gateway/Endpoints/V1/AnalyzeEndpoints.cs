@@ -1,5 +1,6 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
@@ -19,9 +20,10 @@ internal static class AnalyzeEndpoints
 
     public static IEndpointRouteBuilder MapAnalyzeV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/analyze").WithTags("Text").RequireAuthorization(MaaSPolicies.App)
+        app.MapGroup("/v1/analyze").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", AnalyzeAsync)
             .WithName("V1Analyze")
+            .WithRequestExample("""{"items":[{"title":"Night Harbour","text":"A tense noir thriller: a dock worker finds a ledger that links the mayor to a string of murders."}],"model":"content-tags","sentimentModel":"sentiment","maxTags":3,"maxTerms":3}""")
             .WithSummary("Content analysis of up to 256 items: tags, sentiment, keywords and explanations (models and versions selectable).");
         return app;
     }

@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
@@ -15,8 +16,9 @@ internal static class EventsEndpoints
     {
         app.MapPost("/v1/events", AppendAsync)
             .RequireAuthorization(MaaSPolicies.App)
-            .WithTags("Events")
+            .WithTags(ApiTags.Events)
             .WithName("V1PostEvents")
+            .WithRequestExample("""{"events":[{"eventId":"app1-0001","userId":"demo-user-001","itemId":"movie-009","type":"play","value":0.8,"timestamp":"2026-03-01T18:00:00Z"},{"eventId":"app1-0002","userId":"demo-user-001","itemId":"movie-041","type":"like"},{"eventId":"app1-0003","sessionId":"s-42","itemId":"game-007","type":"view"}]}""")
             .WithSummary("Stores a batch of interactions; answers only once they are durable.")
             .WithDescription("Every event is validated and a bad batch is rejected whole (400 listing every problem; nothing stored). Event ids make retries idempotent: a repeated id counts as a duplicate.");
         return app;

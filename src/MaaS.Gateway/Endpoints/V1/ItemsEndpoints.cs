@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
@@ -16,15 +17,22 @@ internal static class ItemsEndpoints
 {
     public static IEndpointRouteBuilder MapItemsV1(this IEndpointRouteBuilder app)
     {
-        var items = app.MapGroup("/v1/items").WithTags("Items").RequireAuthorization(MaaSPolicies.App);
+        var items = app.MapGroup("/v1/items").WithTags(ApiTags.Items).RequireAuthorization(MaaSPolicies.App)
+            .WithParameterExample("id", "movie-001");
         items.MapPut("", UpsertAsync)
             .WithName("V1PutItems")
+            .WithRequestExample("""{"items":[{"id":"movie-9001","kind":"movie","title":"Night Harbour","genres":["Drama","Thriller"],"tags":["noir"],"text":"A dock worker finds a ledger.","availableFrom":"2026-01-01","availableUntil":"2027-12-31"}]}""")
             .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.");
         items.MapGet("/{id}", GetAsync)
             .WithName("V1GetItem")
             .WithSummary("One catalogue item.");
         items.MapGet("/{id}/similar", SimilarAsync)
             .WithName("V1GetSimilarItems")
+            .WithParameterExample("count", 5)
+            .WithParameterExample("kind", "movie")
+            .WithParameterExample("genres", "Action,Drama")
+            .WithParameterExample("include", "metadata")
+            .WithParameterExample("strategy", "hybrid")
             .WithSummary("More like this: the items most similar to one item (strategy, kind/genres filters, include=metadata).")
             .WithDescription("strategy=cf|content|hybrid (default hybrid). With content or hybrid an item catalogued a moment ago already has content neighbours (same genres, tags, kind, words); with cf an item catalogued after the last index build gets the most popular items of its kind and genres until the next build.");
         return app;

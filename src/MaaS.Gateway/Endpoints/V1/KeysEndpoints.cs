@@ -1,5 +1,6 @@
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;
@@ -13,15 +14,19 @@ internal static class KeysEndpoints
 {
     public static IEndpointRouteBuilder MapKeysV1(this IEndpointRouteBuilder app)
     {
-        var keys = app.MapGroup("/v1/keys").WithTags("Keys").RequireAuthorization(MaaSPolicies.Admin);
+        var keys = app.MapGroup("/v1/keys").WithTags(ApiTags.Keys).RequireAuthorization(MaaSPolicies.Admin);
         keys.MapPost("", CreateAsync)
             .WithName("V1CreateKey")
+            .WithRequestExample("""{"name":"android app","roles":["app"],"limits":{"requestsPerSecond":20,"burst":40,"maxConcurrentRequests":8}}""")
             .WithSummary("Creates an API key; the key text is in the answer once and is never shown again.");
         keys.MapGet("", ListAsync)
             .WithName("V1ListKeys")
+            .WithParameterExample("tenant", "default")
             .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.");
         keys.MapDelete("/{id}", RevokeAsync)
             .WithName("V1RevokeKey")
+            // Key ids are minted by POST /v1/keys: the shape of one, to be replaced by the id it answered.
+            .WithParameterExample("id", "3f9a1c7e5b2d4086")
             .WithSummary("Revokes a key: refused at once on this replica, within Auth:KeyCacheSeconds on the others.");
         return app;
     }

@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
@@ -17,7 +18,9 @@ internal static class MarketEndpoints
     {
         // Admin, not ModelOwner: ModelPublisher checks ownership itself and answers 404 for a name it does not know,
         // where ModelOwner would count an unknown name as the operator's (403).
-        var models = app.MapGroup("/v1/models").WithTags("Model market").RequireAuthorization(MaaSPolicies.Admin);
+        var models = app.MapGroup("/v1/models").WithTags(ApiTags.Models).RequireAuthorization(MaaSPolicies.Admin)
+            // The model the publish example creates, named for the operator tenant ("default") whose admin key tries it.
+            .WithParameterExample("name", "default.demo-mlp");
         models.MapPost("", PublishAsync)
             .WithName("V1PublishModel")
             .WithSummary("Publishes an ONNX model as the next version: multipart with file 'model' and JSON 'card' (name, task, description, tags, labels, visibility).")
@@ -27,9 +30,11 @@ internal static class MarketEndpoints
             .WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy);
         models.MapPost("/{name}/shares", ShareAsync)
             .WithName("V1ShareModel")
+            .WithRequestExample("""{"tenant":"acme"}""")
             .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant').");
         models.MapDelete("/{name}/shares/{tenant}", UnshareAsync)
             .WithName("V1UnshareModel")
+            .WithParameterExample("tenant", "acme")
             .WithSummary("Withdraws a share.");
         models.MapDelete("/{name}", DeleteAsync)
             .WithName("V1DeleteModel")
@@ -40,8 +45,14 @@ internal static class MarketEndpoints
     // Documentation only: accepts metadata would let routing answer 415 to a non-multipart body before authorization runs.
     private static readonly MultipartFormMetadata PublishForm = new(
     [
-        new("model", "the .onnx file", IsFile: true),
-        new("card", "the model card: JSON with name, task, description, tags, labels, visibility, metrics", IsFile: false),
+        new("model", "the .onnx file, e.g. the bundled models/example-mlp/1/model.onnx (8 features in, 3 classes out)", IsFile: true),
+        new(
+            "card",
+            "the model card, JSON: name (1-64 of a-z 0-9 - _), task, description, tags, labels (one per class of the first output), visibility " +
+            "(private, tenant or public), optional inputs/outputs names, maxBatchSize and any metrics; kept whole as the version's card.json",
+            IsFile: false,
+            Example: """{"name":"demo-mlp","task":"classification","description":"Churn risk from 8 engagement features.","tags":["demo","mlp"],"labels":["low","medium","high"],"visibility":"tenant","metrics":{"auc":0.81}}""",
+            ContentType: "application/json"),
     ]);
 
     private static async Task<Results<Created<PublishResponse>, ApiProblem<PublishErrors>>> PublishAsync(HttpContext http, ModelPublisher publisher, IOptions<AuthOptions> options)

@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
 using MaaS.Services.Market;
@@ -16,13 +17,17 @@ internal static class ModelsEndpoints
 {
     public static IEndpointRouteBuilder MapModelsV1(this IEndpointRouteBuilder app)
     {
-        var models = app.MapGroup("/v1/models").WithTags("Models").RequireAuthorization(MaaSPolicies.AnyKey);
+        var models = app.MapGroup("/v1/models").WithTags(ApiTags.Models).RequireAuthorization(MaaSPolicies.AnyKey);
         models.MapGet("", List)
             .WithName("V1ListModels")
+            .WithParameterExample("task", "classification")
+            .WithParameterExample("tag", "mlp")
+            .WithParameterExample("q", "example")
             .WithSummary("Lists the models this tenant may see: task, tags, labels, versions with model cards (metrics), readiness, owner and visibility.")
             .WithDescription("Filters: task (exact), tag (exact), q (case-insensitive substring of name, description, tags).");
         models.MapGet("/{name}", Get)
             .WithName("V1GetModel")
+            .WithParameterExample("name", "example-mlp")
             .WithSummary("One model: task, tags, labels, versions with model cards, readiness, owner and visibility.");
         return app;
     }

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,7 +14,7 @@ internal static class PingEndpoints
     {
         app.MapGet("/v1/ping", Ping)
             .RequireAuthorization(MaaSPolicies.App)
-            .WithTags("Ping")
+            .WithTags(ApiTags.Operations)
             .WithName("V1Ping")
             .WithSummary("Answers {\"status\":\"ok\"}; does no work.");
         return app;

@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
@@ -16,24 +17,27 @@ internal static class RecommendEndpoints
     {
         app.MapPost("/v1/recommend", RecommendAsync)
             .RequireAuthorization(MaaSPolicies.App)
-            .WithTags("Recommendations")
+            .WithTags(ApiTags.Recommendations)
             .WithName("V1Recommend")
+            .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"]}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
             .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
             // A full pass over the tenant's events: an operation, not app traffic.
             .RequireAuthorization(MaaSPolicies.Admin)
-            .WithTags("Recommendations")
+            .WithTags(ApiTags.Recommendations)
             .WithName("V1RebuildIndex")
             .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.");
         app.MapGet("/v1/recommendations/rebuilds/{id}", GetRebuild)
             .RequireAuthorization(MaaSPolicies.Admin)
-            .WithTags("Recommendations")
+            .WithTags(ApiTags.Recommendations)
             .WithName("V1GetRebuild")
+            // Job ids are minted by the server: the shape of one, to be replaced by the id in the rebuild's Location.
+            .WithParameterExample("id", "ada402e7c7424d8fb72bcd688ac020dc")
             .WithSummary("Status of an index rebuild job: queued, running, succeeded (with the new version), failed or cancelled (with the reason).");
         app.MapGet("/v1/recommendations/rebuilds", ListRebuilds)
             .RequireAuthorization(MaaSPolicies.Admin)
-            .WithTags("Recommendations")
+            .WithTags(ApiTags.Recommendations)
             .WithName("V1ListRebuilds")
             .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.");
         return app;

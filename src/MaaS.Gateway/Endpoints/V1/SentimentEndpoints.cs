@@ -1,5 +1,6 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Text.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -14,9 +15,10 @@ internal static class SentimentEndpoints
 
     public static IEndpointRouteBuilder MapSentimentV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/sentiment").WithTags("Text").RequireAuthorization(MaaSPolicies.App)
+        app.MapGroup("/v1/sentiment").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", PredictAsync)
             .WithName("V1Sentiment")
+            .WithRequestExample("""{"texts":["A wonderful, moving film with brilliant performances. Highly recommended!","Terrible. A waste of two hours."],"model":"sentiment"}""")
             .WithSummary("Sentiment of up to 256 texts: label and probability per text (model and version selectable).");
         return app;
     }

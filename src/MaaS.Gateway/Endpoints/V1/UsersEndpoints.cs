@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Contracts;
@@ -16,12 +17,16 @@ internal static class UsersEndpoints
 {
     public static IEndpointRouteBuilder MapUsersV1(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/v1/users").WithTags("Users").RequireAuthorization(MaaSPolicies.App);
+        var users = app.MapGroup("/v1/users").WithTags(ApiTags.Users).RequireAuthorization(MaaSPolicies.App);
         users.MapGet("/{id}/analysis", AnalyzeAsync)
             .WithName("V1AnalyzeUser")
+            .WithParameterExample("id", "demo-user-001")
+            .WithParameterExample("trendDays", 30)
             .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.");
         users.MapDelete("/{id}", EraseAsync)
             .WithName("V1DeleteUser")
+            // Not the user the other examples read: trying erasure should not empty their answers.
+            .WithParameterExample("id", "demo-user-200")
             .WithSummary("Erases every event of the user (privacy); the index is rebuilt without them in the background.");
         return app;
     }

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
@@ -34,10 +35,12 @@ internal static class InferEndpoints
         models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
                 InferAsync(name, null, body, inference, diagnostics, ct))
             .WithName("V2Infer")
+            .WithRequestExample("""{"id":"req-1","inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
         models.MapPost("/{name}/versions/{version}/infer", InferAsync)
             .WithName("V2InferVersion")
+            .WithRequestExample("""{"id":"req-2","inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","data":[[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8],[1,1,1,1,0,0,0,0]]}],"outputs":[{"name":"probabilities"}]}""")
             .WithSummary("Runs inference on one model version.")
             .WithDescription(Description);
         return v2;

@@ -16,25 +16,30 @@ internal static class ModelsEndpoints
         models.MapGet("", ListModels)
             .WithName("V2ListModels")
             .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).");
-        models.MapGet("/{name}", (string name, IModelRegistry registry) => GetMetadata(name, null, registry))
+        models.MapGet("/{name}", (string name, IModelRegistry registry) => GetMetadata<DefaultVersionErrors>(name, null, registry))
             .WithName("V2ModelMetadata")
             .WithSummary("Model metadata: versions, platform, input and output tensors of the default version.");
-        models.MapGet("/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata(name, version, registry))
+        models.MapGet("/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata<ModelErrors>(name, version, registry))
             .WithName("V2ModelVersionMetadata")
             .WithSummary("Metadata of one model version.");
         models.MapGet("/{name}/config", GetConfig)
             .WithName("V2ModelConfig")
             .WithSummary("Model configuration in Triton's shape: max_batch_size, inputs/outputs (dims without the batch axis), dynamic_batching.");
-        models.MapGet("/{name}/ready", (string name, IModelRegistry registry) => GetReady(name, null, registry))
+        models.MapGet("/{name}/ready", (string name, IModelRegistry registry) => GetReady<ModelLookupErrors>(name, null, registry))
             .WithName("V2ModelReady")
             .WithSummary("Model readiness: 200 when the default version is ready, 503 when not, 404 when unknown.")
-            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable);
-        models.MapGet("/{name}/versions/{version}/ready", (string name, string version, IModelRegistry registry) => GetReady(name, version, registry))
+            .WithMetadata(NotReady);
+        models.MapGet("/{name}/versions/{version}/ready", (string name, string version, IModelRegistry registry) => GetReady<LookupErrors>(name, version, registry))
             .WithName("V2ModelVersionReady")
             .WithSummary("Model version readiness: 200 ready, 503 not ready, 404 unknown.")
-            .Produces<V2ModelReadyResponse>(StatusCodes.Status503ServiceUnavailable);
+            .WithMetadata(NotReady);
         return v2;
     }
+
+    private static readonly ProducesResponseTypeMetadata NotReady = new(StatusCodes.Status503ServiceUnavailable, typeof(V2ModelReadyResponse), ["application/json"])
+    {
+        Description = "Not ready: the readiness body with ready=false",
+    };
 
     private static V2Json<V2ModelListResponse> ListModels(IModelRegistry registry) => V2Json.Ok(
         new V2ModelListResponse([.. registry.GetModels().Select(m => new V2ModelListEntry(
@@ -46,16 +51,18 @@ internal static class ModelsEndpoints
             m.Reason))]),
         V2JsonContext.Web.V2ModelListResponse);
 
-    private static Results<V2Json<V2ModelMetadataResponse>, V2Error<ModelErrors>> GetMetadata(string name, string? versionText, IModelRegistry registry)
+    // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
+    private static Results<V2Json<V2ModelMetadataResponse>, V2Error<TErrors>> GetMetadata<TErrors>(string name, string? versionText, IModelRegistry registry)
+        where TErrors : IErrorSet
     {
         if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return new V2Error<ModelErrors>(error);
+            return new V2Error<TErrors>(error);
         }
 
         if (registry.GetModel(name) is not { } model)
         {
-            return new V2Error<ModelErrors>(V2Mapping.UnknownModel(name));
+            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
 
         long? target = version ?? model.DefaultVersion;
@@ -63,13 +70,13 @@ internal static class ModelsEndpoints
         if (info is null)
         {
             return version is null
-                ? new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
-                : new V2Error<ModelErrors>(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
+                ? new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
+                : new V2Error<TErrors>(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
         }
 
         if (info.State != ModelVersionState.Ready)
         {
-            return new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
+            return new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
         }
 
         var config = model.Config;
@@ -98,17 +105,17 @@ internal static class ModelsEndpoints
             V2JsonContext.Web.V2ModelMetadataResponse);
     }
 
-    private static Results<V2Json<V2ModelConfigResponse>, V2Error<ModelErrors>> GetConfig(string name, IModelRegistry registry)
+    private static Results<V2Json<V2ModelConfigResponse>, V2Error<DefaultVersionErrors>> GetConfig(string name, IModelRegistry registry)
     {
         if (registry.GetModel(name) is not { } model)
         {
-            return new V2Error<ModelErrors>(V2Mapping.UnknownModel(name));
+            return new V2Error<DefaultVersionErrors>(V2Mapping.UnknownModel(name));
         }
 
         var info = model.DefaultVersion is long d ? model.FindVersion(d) : null;
         if (info is not { State: ModelVersionState.Ready } || model.Config is not { } config)
         {
-            return new V2Error<ModelErrors>(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
+            return new V2Error<DefaultVersionErrors>(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
         }
 
         bool batched = config.MaxBatchSize > 0;
@@ -127,16 +134,17 @@ internal static class ModelsEndpoints
     }
 
     // Not ready is an answer, not an error: the readiness body with 503.
-    private static Results<V2Json<V2ModelReadyResponse>, V2Error<LookupErrors>> GetReady(string name, string? versionText, IModelRegistry registry)
+    private static Results<V2Json<V2ModelReadyResponse>, V2Error<TErrors>> GetReady<TErrors>(string name, string? versionText, IModelRegistry registry)
+        where TErrors : IErrorSet
     {
         if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return new V2Error<LookupErrors>(error);
+            return new V2Error<TErrors>(error);
         }
 
         if (registry.GetModel(name) is not { } model)
         {
-            return new V2Error<LookupErrors>(V2Mapping.UnknownModel(name));
+            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
 
         bool ready;
@@ -144,7 +152,7 @@ internal static class ModelsEndpoints
         {
             if (model.FindVersion(v) is not { } info)
             {
-                return new V2Error<LookupErrors>(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
+                return new V2Error<TErrors>(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
             }
 
             ready = info.IsReady;

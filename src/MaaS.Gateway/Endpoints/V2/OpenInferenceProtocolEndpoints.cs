@@ -1,3 +1,5 @@
+using MaaS.Gateway.OpenApi;
+
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>Maps the Open Inference Protocol (KServe V2) under <c>/v2</c>.</summary>
@@ -5,7 +7,10 @@ internal static class OpenInferenceProtocolEndpoints
 {
     public static IEndpointRouteBuilder MapOpenInferenceProtocol(this IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup("/v2").WithTags("Open Inference Protocol (V2)");
+        var v2 = app.MapGroup("/v2").WithTags(ApiTags.OpenInference)
+            // The bundled example model and its one version: every /v2 example runs against it on a fresh gateway.
+            .WithParameterExample("name", "example-mlp")
+            .WithParameterExample("version", "1");
         v2.MapServerV2();
         v2.MapStatisticsV2();
         v2.MapModelsV2();

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
@@ -14,30 +15,33 @@ internal static class RepositoryEndpoints
         var repository = v2.MapGroup("/repository").RequireAuthorization(MaaSPolicies.Admin);
         repository.MapPost("/index", GetIndex)
             .WithName("V2RepositoryIndex")
+            .WithRequestExample("""{"ready":true}""")
             .WithSummary("Lists every model and version in the repository with state (READY, UNAVAILABLE...) and reason.");
         var model = repository.MapGroup("/models/{name}").RequireAuthorization(MaaSPolicies.ModelOwner);
-        model.MapPost("/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
-                Done(await registry.LoadModelAsync(name, ct)))
-            .WithName("V2RepositoryLoad")
-            .WithSummary("Loads (or reloads) every version of a model from disk; the new versions replace the old atomically.");
+        // Unload before load, in the document too: trying them top to bottom in Swagger UI leaves the model loaded.
         model.MapPost("/unload", async (string name, IModelRegistry registry, CancellationToken ct) =>
                 Done(await registry.UnloadModelAsync(name, ct)))
             .WithName("V2RepositoryUnload")
             .WithSummary("Unloads every version of a model; in-flight requests finish first.");
-        model.MapPost("/versions/{version}/load", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
-                V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
-                    ? Done(await registry.LoadVersionAsync(name, v!.Value, ct))
-                    : new V2Error<ModelErrors>(error))
-            .WithName("V2RepositoryLoadVersion")
-            .WithSummary("Loads (or reloads) one version (MaaS extension).");
+        model.MapPost("/load", async (string name, IModelRegistry registry, CancellationToken ct) =>
+                Done(await registry.LoadModelAsync(name, ct)))
+            .WithName("V2RepositoryLoad")
+            .WithSummary("Loads (or reloads) every version of a model from disk; the new versions replace the old atomically.");
         model.MapPost("/versions/{version}/unload", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
                 V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
                     ? Done(await registry.UnloadVersionAsync(name, v!.Value, ct))
                     : new V2Error<ModelErrors>(error))
             .WithName("V2RepositoryUnloadVersion")
             .WithSummary("Unloads one version (MaaS extension).");
+        model.MapPost("/versions/{version}/load", async (string name, string version, IModelRegistry registry, CancellationToken ct) =>
+                V2Mapping.ParseVersion(version).TryGetValue(out long? v, out var error)
+                    ? Done(await registry.LoadVersionAsync(name, v!.Value, ct))
+                    : new V2Error<ModelErrors>(error))
+            .WithName("V2RepositoryLoadVersion")
+            .WithSummary("Loads (or reloads) one version (MaaS extension).");
         model.MapPost("/default", SetDefaultAsync)
             .WithName("V2RepositorySetDefaultVersion")
+            .WithRequestExample("""{"version":1}""")
             .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).");
         return v2;
     }

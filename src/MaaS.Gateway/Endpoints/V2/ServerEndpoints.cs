@@ -1,3 +1,4 @@
+using MaaS.Gateway.Errors;
 using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -25,7 +26,7 @@ internal static class ServerEndpoints
         server.MapGet("/health/ready", (HealthCheckService health, CancellationToken cancellationToken) => CheckAsync(health, ReadyTag, cancellationToken))
             .WithName("V2ServerReady")
             .WithSummary("Readiness: 200 once the model registry has loaded the repository (and every ready-tagged health check passes), else 503.")
-            .Produces(StatusCodes.Status503ServiceUnavailable);
+            .ProducesErrors(ErrorCode.ModelNotReady, ErrorCode.DependencyUnavailable);
         return v2;
     }
 

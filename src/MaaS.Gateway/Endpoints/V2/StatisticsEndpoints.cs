@@ -15,30 +15,32 @@ internal static class StatisticsEndpoints
         models.MapGet("/stats", (IModelRegistry registry) => Statistics(registry.GetModels(), null))
             .WithName("V2AllStatistics")
             .WithSummary("Statistics of every loaded model version.");
-        models.MapGet("/{name}/stats", (string name, IModelRegistry registry) => GetStatistics(name, null, registry))
+        models.MapGet("/{name}/stats", (string name, IModelRegistry registry) => GetStatistics<ModelLookupErrors>(name, null, registry))
             .WithName("V2ModelStatistics")
             .WithSummary("Statistics of every loaded version of a model: counts, queue and compute durations, batch sizes.");
-        models.MapGet("/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => GetStatistics(name, version, registry))
+        models.MapGet("/{name}/versions/{version}/stats", (string name, string version, IModelRegistry registry) => GetStatistics<LookupErrors>(name, version, registry))
             .WithName("V2ModelVersionStatistics")
             .WithSummary("Statistics of one loaded model version.");
         return v2;
     }
 
-    private static Results<V2Json<V2StatisticsResponse>, V2Error<LookupErrors>> GetStatistics(string name, string? versionText, IModelRegistry registry)
+    // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
+    private static Results<V2Json<V2StatisticsResponse>, V2Error<TErrors>> GetStatistics<TErrors>(string name, string? versionText, IModelRegistry registry)
+        where TErrors : IErrorSet
     {
         if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
         {
-            return new V2Error<LookupErrors>(error);
+            return new V2Error<TErrors>(error);
         }
 
         if (registry.GetModel(name) is not { } model)
         {
-            return new V2Error<LookupErrors>(V2Mapping.UnknownModel(name));
+            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
 
         if (version is long v && model.FindVersion(v) is not { Statistics: not null })
         {
-            return new V2Error<LookupErrors>(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
+            return new V2Error<TErrors>(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
         }
 
         return Statistics([model], version);

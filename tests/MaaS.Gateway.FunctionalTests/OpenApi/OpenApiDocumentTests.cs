@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using MaaS.TestSupport.Models;
+
+namespace MaaS.Gateway.FunctionalTests.OpenApi;
+
+/// <summary>
+/// The document against the gateway that serves it: each claim (who needs a key, which statuses, which error shape,
+/// which examples) is checked by calling every operation, so a new endpoint is held to it without a line here.
+/// </summary>
+public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFixture<DemoGatewayFixture>
+{
+    private static readonly byte[] Model = TinyClassifier.Build();
+
+    [Fact]
+    public async Task SecuritySchemes_BearerAndXApiKey_BothAcceptedByTheGateway()
+    {
+        var schemes = fixture.Document["components"]!["securitySchemes"]!;
+
+        using var bearer = await fixture.Gateway.SendAsync(HttpMethod.Get, "/v1/ping", SecureGateway.BootstrapKey);
+        using var header = await fixture.Gateway.SendAsync(HttpMethod.Get, "/v1/ping", SecureGateway.BootstrapKey, apiKeyHeader: true);
+
+        Assert.Equal("http", schemes["bearer"]!["type"]!.GetValue<string>());
+        Assert.Equal("bearer", schemes["bearer"]!["scheme"]!.GetValue<string>());
+        Assert.Equal("apiKey", schemes["apiKey"]!["type"]!.GetValue<string>());
+        Assert.Equal("header", schemes["apiKey"]!["in"]!.GetValue<string>());
+        Assert.Equal("X-Api-Key", schemes["apiKey"]!["name"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, bearer.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, header.StatusCode);
+    }
+
+    [Fact]
+    public async Task EveryOperation_WithoutAKey_401ExactlyWhereTheDocumentAsksForOne()
+    {
+        var wrong = new List<string>();
+        foreach (var operation in fixture.Operations)
+        {
+            using var request = operation.ExampleRequest(key: null, Model);
+            using var response = await fixture.Gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            bool refused = response.StatusCode == HttpStatusCode.Unauthorized;
+            if (refused != operation.RequiresKey || operation.RequiresKey != operation.Statuses.Contains("401"))
+            {
+                wrong.Add($"{operation}: documented key={operation.RequiresKey}, statuses {string.Join(',', operation.Statuses)}; keyless call answered {(int)response.StatusCode}");
+            }
+
+            if (!operation.RequiresKey && operation.Statuses.Contains("403"))
+            {
+                wrong.Add($"{operation}: anonymous but documents 403");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+        // Said explicitly either way: an anonymous operation carries an empty list, not nothing.
+        Assert.All(fixture.Operations, o => Assert.True(o.Operation["security"] is JsonArray, $"{o} does not state its security"));
+        Assert.Contains(fixture.Operations, o => !o.RequiresKey && o.Path == "/v2/health/ready");
+    }
+
+    [Fact]
+    public async Task EveryOperation_AppOnlyKey_AnswersOnlyDocumentedStatuses()
+    {
+        var undocumented = new List<string>();
+        int forbidden = 0;
+        foreach (var operation in fixture.Operations.Where(o => o.RequiresKey))
+        {
+            using var request = operation.ExampleRequest(fixture.AppKey, Model);
+            using var response = await fixture.Gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
+            string status = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            forbidden += response.StatusCode == HttpStatusCode.Forbidden ? 1 : 0;
+            if (!operation.Statuses.Contains(status))
+            {
+                undocumented.Add($"{operation}: answered {status} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}; documents {string.Join(',', operation.Statuses)}");
+            }
+        }
+
+        Assert.True(undocumented.Count == 0, string.Join('\n', undocumented));
+        Assert.True(forbidden > 0, "the app-only key met no admin operation; the check above proved nothing about 403");
+    }
+
+    [Fact]
+    public async Task ErrorResponses_ProtocolShape_AndARealProblemFitsTheSchema()
+    {
+        var wrong = new List<string>();
+        foreach (var operation in fixture.Operations)
+        {
+            foreach (var (status, response) in operation.Operation["responses"]!.AsObject().Where(r => r.Key[0] is '4' or '5'))
+            {
+                bool v2 = operation.Path.StartsWith("/v2", StringComparison.Ordinal);
+                var media = response!["content"]?[v2 ? "application/json" : "application/problem+json"];
+                string schema = media?["schema"]?.ToJsonString() ?? "none";
+                if (!schema.Contains(v2 ? "V2ErrorResponse" : "ProblemDetails", StringComparison.Ordinal) || media!["examples"] is not JsonObject { Count: > 0 })
+                {
+                    wrong.Add($"{operation} {status}: schema {schema}, examples {media?["examples"]?.ToJsonString() ?? "none"}");
+                }
+            }
+        }
+
+        var problem = fixture.Document["components"]!["schemas"]!["ProblemDetails"]!;
+        var documented = problem["properties"]!.AsObject().Select(p => p.Key).ToHashSet();
+        var required = problem["required"]!.AsArray().Select(r => r!.GetValue<string>()).ToList();
+        var (answer, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/recommend", SecureGateway.BootstrapKey, """{"count":0}""");
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
+        var members = body!.AsObject().Select(m => m.Key).ToList();
+        Assert.True(members.All(documented.Contains), $"the 400 has members the schema lacks: {body.ToJsonString()}");
+        Assert.True(required.All(members.Contains), $"the 400 lacks required members {string.Join(',', required)}: {body.ToJsonString()}");
+        Assert.Contains(body["code"]!.GetValue<string>(), problem["properties"]!["code"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(["field", "index", "reason"], body["errors"]![0]!.AsObject().Select(m => m.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task V2ModelRoutes_400OnlyWhereAVersionIsInThePath()
+    {
+        var reads = fixture.Operations.Where(o => o.Method == "GET" && o.Path.StartsWith("/v2/models/{name}", StringComparison.Ordinal)).ToList();
+
+        using var malformed = await fixture.Gateway.SendAsync(HttpMethod.Get, "/v2/models/example-mlp/versions/x", SecureGateway.BootstrapKey);
+
+        Assert.True(reads.Count >= 7, $"expected the /v2 model reads, found {string.Join(", ", reads)}");
+        foreach (var operation in reads)
+        {
+            Assert.True(operation.Path.Contains("{version}", StringComparison.Ordinal) == operation.Statuses.Contains("400"), $"{operation} documents {string.Join(',', operation.Statuses)}");
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+
+    [Fact]
+    public void Tags_AppFacingFirst_EachDescribed_OneForTheModelFamily()
+    {
+        var tags = fixture.Document["tags"]!.AsArray().Select(t => t!.AsObject()).ToList();
+        var names = tags.Select(t => t["name"]!.GetValue<string>()).ToList();
+        var used = fixture.Operations.SelectMany(o => o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())).ToHashSet();
+
+        Assert.Equal(["Recommendations", "Events", "Items", "Users", "Text", "Models", "Open Inference Protocol (V2)", "Keys", "Operations"], names);
+        Assert.All(tags, t => Assert.False(string.IsNullOrWhiteSpace(t["description"]?.GetValue<string>()), $"tag {t["name"]} has no description"));
+        Assert.Subset(names.ToHashSet(), used);
+        var modelOperations = fixture.Operations.Where(o => o.Path.StartsWith("/v1/models", StringComparison.Ordinal)).ToList();
+        Assert.True(modelOperations.Count >= 6 && modelOperations.All(o => o.Operation["tags"]![0]!.GetValue<string>() == "Models"), string.Join(", ", modelOperations));
+        // Swagger UI lists operations in document order: the app's calls come before the protocol's.
+        Assert.StartsWith("/v1/recommend", fixture.Operations[0].Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryParameterAndBody_HasAnExample()
+    {
+        var missing = new List<string>();
+        foreach (var operation in fixture.Operations)
+        {
+            missing.AddRange((operation.Operation["parameters"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(p => p["example"] is null)
+                .Select(p => $"{operation}: parameter {p["name"]}"));
+            var content = operation.Operation["requestBody"]?["content"]?.AsObject();
+            foreach (var (mediaType, media) in content ?? [])
+            {
+                bool example = mediaType == "multipart/form-data"
+                    ? media!["schema"]!["properties"]!.AsObject().All(p => p.Value!["format"]?.GetValue<string>() == "binary" || p.Value["example"] is not null)
+                    : media!["example"] is not null;
+                if (!example)
+                {
+                    missing.Add($"{operation}: body {mediaType}");
+                }
+            }
+        }
+
+        Assert.True(missing.Count == 0, "no example: " + string.Join('\n', missing));
+    }
+
+    [Fact]
+    public void Servers_TheGatewayItself()
+    {
+        var servers = fixture.Document["servers"]!.AsArray();
+
+        Assert.Equal("/", Assert.Single(servers)!["url"]!.GetValue<string>());
+    }
+}
