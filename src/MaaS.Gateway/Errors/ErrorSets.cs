@@ -99,7 +99,7 @@ internal sealed class BatchErrors : IErrorSet
         [ErrorCode.InvalidRequest, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
 
-/// <summary>Reading a catalogue item: a malformed id, an unknown item, an unavailable store.</summary>
+/// <summary>Reading or deleting a catalogue item: a malformed id, an unknown item, an unavailable store.</summary>
 internal sealed class ItemErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];

@@ -54,6 +54,45 @@ public sealed partial class ContentIndex
         return merge.ToIndex();
     }
 
+    /// <summary>
+    /// A new index without <paramref name="itemIds"/> (ids it does not hold are ignored); this one is unchanged. Each
+    /// removed item leaves the postings of its features and every row that held it, and the last item takes its index
+    /// (renamed in the rows and postings that hold it), so indices stay dense. As with <see cref="WithItems"/>, rows that
+    /// lost a neighbour are not refilled and IDF stays as built until the next full build; removing more than a quarter
+    /// of the catalogue rebuilds from what is left. Cost: O(items) to copy row references plus the postings of the
+    /// removed and moved items' features.
+    /// </summary>
+    public ContentIndex WithoutItems(IReadOnlyCollection<string> itemIds)
+    {
+        ArgumentNullException.ThrowIfNull(itemIds);
+        var gone = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string id in itemIds)
+        {
+            if (Items.TryGetIndex(id, out _))
+            {
+                gone.Add(id);
+            }
+        }
+
+        if (gone.Count == 0)
+        {
+            return this;
+        }
+
+        if (gone.Count * 4 > ItemCount)
+        {
+            return Build(Inputs.Where(i => !gone.Contains(i.Metadata.ItemId)), Options);
+        }
+
+        var merge = new Merge(this);
+        foreach (string id in gone)
+        {
+            merge.Remove(id);
+        }
+
+        return merge.ToIndex();
+    }
+
     /// <summary>Row with <paramref name="item"/> at <paramref name="weight"/> when it belongs among the k best (a copy; the input is shared).</summary>
     private static (int[], float[]) Enter(int[] row, float[] weights, int item, float weight, int k)
     {
@@ -100,6 +139,26 @@ public sealed partial class ContentIndex
         return ([.. keptItems], [.. keptWeights]);
     }
 
+    /// <summary>The ascending row with <paramref name="from"/> renamed <paramref name="to"/> (a copy, still ascending); unchanged when it lacks <paramref name="from"/>.</summary>
+    private static (int[], float[]) Renamed(int[] row, float[] weights, int from, int to)
+    {
+        int at = row.AsSpan().BinarySearch(from);
+        if (at < 0)
+        {
+            return (row, weights);
+        }
+
+        var items = row.ToList();
+        var values = weights.ToList();
+        float weight = values[at];
+        items.RemoveAt(at);
+        values.RemoveAt(at);
+        int insert = ~items.BinarySearch(to);
+        items.Insert(insert, to);
+        values.Insert(insert, weight);
+        return ([.. items], [.. values]);
+    }
+
     /// <summary>Copy-on-write working set of a merge: outer arrays copied, inner arrays replaced only where they change.</summary>
     private sealed class Merge(ContentIndex source)
     {
@@ -128,16 +187,7 @@ public sealed partial class ContentIndex
         {
             if (Items.TryGetIndex(change.Metadata.ItemId, out int x))
             {
-                foreach (int f in VectorIds[x])
-                {
-                    foreach (int j in PostingItems[f])
-                    {
-                        (Rows[j], RowWeights[j]) = Without(Rows[j], RowWeights[j], x);
-                    }
-
-                    (PostingItems[f], PostingWeights[f]) = Without(PostingItems[f], PostingWeights[f], x);
-                }
-
+                Detach(x);
                 Inputs[x] = change;
             }
             else
@@ -172,6 +222,60 @@ public sealed partial class ContentIndex
             }
 
             return x;
+        }
+
+        /// <summary>Takes a held item out, then moves the last item into its index.</summary>
+        public void Remove(string itemId)
+        {
+            int x = Items.TryGetIndex(itemId, out int found) ? found : throw new ArgumentException("Not in the index.", nameof(itemId));
+            Detach(x);
+            int last = Items.Count - 1;
+            if (x != last)
+            {
+                // A row holds an item only if its owner shares a feature with it, so the postings of the last item's
+                // features reach every row that names it.
+                foreach (int f in VectorIds[last])
+                {
+                    foreach (int j in PostingItems[f])
+                    {
+                        (Rows[j], RowWeights[j]) = Renamed(Rows[j], RowWeights[j], last, x);
+                    }
+                }
+
+                foreach (int f in VectorIds[last])
+                {
+                    var postings = (int[])PostingItems[f].Clone();
+                    postings[Array.IndexOf(postings, last)] = x;
+                    PostingItems[f] = postings;
+                }
+
+                Inputs[x] = Inputs[last];
+                VectorIds[x] = VectorIds[last];
+                VectorWeights[x] = VectorWeights[last];
+                Rows[x] = Rows[last];
+                RowWeights[x] = RowWeights[last];
+            }
+
+            Items.SwapRemove(x);
+            Inputs.RemoveAt(last);
+            VectorIds.RemoveAt(last);
+            VectorWeights.RemoveAt(last);
+            Rows.RemoveAt(last);
+            RowWeights.RemoveAt(last);
+        }
+
+        /// <summary>Takes item <paramref name="x"/> out of its features' postings and out of every row that holds it.</summary>
+        private void Detach(int x)
+        {
+            foreach (int f in VectorIds[x])
+            {
+                foreach (int j in PostingItems[f])
+                {
+                    (Rows[j], RowWeights[j]) = Without(Rows[j], RowWeights[j], x);
+                }
+
+                (PostingItems[f], PostingWeights[f]) = Without(PostingItems[f], PostingWeights[f], x);
+            }
         }
 
         public ContentIndex ToIndex() => new(source.Options, Items, [.. Inputs], Features, [.. Idf], [.. VectorIds], [.. VectorWeights],

@@ -54,6 +54,23 @@ public sealed class IdMap
         return index;
     }
 
+    /// <summary>
+    /// Removes the id at <paramref name="index"/> in O(1): the last id takes that index, so indices stay dense. The
+    /// caller moves whatever it keeps per index the same way.
+    /// </summary>
+    internal void SwapRemove(int index)
+    {
+        int last = _ids.Count - 1;
+        _toIndex.Remove(_ids[index]);
+        if (index != last)
+        {
+            _ids[index] = _ids[last];
+            _toIndex[_ids[index]] = index;
+        }
+
+        _ids.RemoveAt(last);
+    }
+
     /// <summary>Index of an id when known.</summary>
     public bool TryGetIndex(string id, out int index) => _toIndex.TryGetValue(id, out index);
 }

@@ -14,6 +14,14 @@ internal sealed class RecommendationOptions
     [Range(0, 604_800)]
     public double RebuildIntervalSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// Longest wait, in seconds, between two looks at the store's catalogue change feed. Another replica's catalogue
+    /// write usually arrives sooner (PostgreSQL notifies every replica on commit); this bounds the delay when a
+    /// notification is lost, and is how a single node sees writes of another process (an import) on its SQLite file.
+    /// </summary>
+    [Range(0.05, 3600)]
+    public double CatalogueFeedPollSeconds { get; set; } = 1;
+
     /// <summary>Build the default tenant's index at start when it has none (after the demo seed on a fresh data folder).</summary>
     public bool BuildOnStart { get; set; } = true;
 

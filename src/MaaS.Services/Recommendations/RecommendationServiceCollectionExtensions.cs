@@ -18,10 +18,11 @@ internal static class RecommendationServiceCollectionExtensions
     /// <summary>
     /// Registers the request-time services (ingestion, catalogue, recommend and similar items, user analysis and
     /// erasure), the writable item-CF registry under the <see cref="DataDirectory"/> with its <c>itemcf</c> loader (also
-    /// added to the main model registry), and the background index rebuild. <see cref="RecommendationOptions"/> are
-    /// validated on start; bind them yourself (e.g. <c>BindConfiguration(RecommendationOptions.SectionName)</c>). The host
-    /// registers the <see cref="DataDirectory"/> and the storage (<c>AddMaaSStorage</c>) before calling this: hosted
-    /// services start in registration order, and the rebuild reads the store at start.
+    /// added to the main model registry), the background index rebuild, and the catalogue change feed follower.
+    /// <see cref="RecommendationOptions"/> are validated on start; bind them yourself (e.g.
+    /// <c>BindConfiguration(RecommendationOptions.SectionName)</c>). The host registers the <see cref="DataDirectory"/>
+    /// and the storage (<c>AddMaaSStorage</c>) before calling this: hosted services start in registration order, and the
+    /// rebuild reads the store at start.
     /// </summary>
     public static IServiceCollection AddMaaSRecommendations(this IServiceCollection services, Action<RecommendationOptions>? configure = null)
     {
@@ -54,6 +55,7 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<UserErasure>();
         services.AddSingleton<IndexRebuildService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
+        services.AddHostedService<CatalogueFeedFollower>();
         return services;
     }
 }

@@ -1,7 +1,12 @@
 using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
-/// <summary>A tenant's item catalogue. Implementations are thread-safe and shared as singletons.</summary>
+/// <summary>
+/// A tenant's item catalogue and its change feed. Every upsert and delete also records, in the same transaction, a
+/// change with a sequence number that increases in commit order across all tenants, so replicas that each keep the
+/// catalogue in memory can follow the writes of the others (<see cref="GetChangesAsync"/>). Implementations are
+/// thread-safe and shared as singletons.
+/// </summary>
 public interface ICatalogStore
 {
     /// <summary>
@@ -12,6 +17,12 @@ public interface ICatalogStore
     /// <param name="items">At most <see cref="StorageLimits.MaxBatchSize"/> items; not retained.</param>
     ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes one item and records the deletion in the change feed; returns whether the item existed (deleting an
+    /// unknown id changes nothing). Upserting the id later brings it back as a new item.
+    /// </summary>
+    ValueTask<Result<bool>> DeleteAsync(string tenant, string itemId, CancellationToken cancellationToken = default);
 
     /// <summary>One item, or <see cref="ErrorCode.NotFound"/>.</summary>
     ValueTask<Result<CatalogItem>> GetAsync(
@@ -39,4 +50,27 @@ public interface ICatalogStore
 
     /// <summary>Number of items in the tenant's catalogue.</summary>
     ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of the tenant's change feed: every item changed after <paramref name="afterSequence"/>, once, with its
+    /// latest change, ordered by <see cref="CatalogChange.Sequence"/>. Changes commit in sequence order, so a reader
+    /// that has applied everything up to a sequence has missed nothing below it; pass the last sequence of a page to get
+    /// the next, and 0 for the whole catalogue (deleted items included, as deletions).
+    /// </summary>
+    /// <param name="afterSequence">0 or a sequence an earlier page returned.</param>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<IReadOnlyList<CatalogChange>>> GetChangesAsync(
+        string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The largest sequence of any tenant's catalogue change (0 before the first): a reader behind it may have changes to read.</summary>
+    ValueTask<Result<long>> GetLatestSequenceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Completes when a catalogue change may have been committed since the previous wait returned (written through
+    /// this store, or, with PostgreSQL, by any process on the same schema), or when <paramref name="timeout"/> has
+    /// passed. A wake-up may be spurious, and with PostgreSQL a notification sent while the listening connection was
+    /// down is lost: callers read <see cref="GetLatestSequenceAsync"/> after every return, so a lost one only costs
+    /// the timeout. Never fails for a database error. Meant for one waiter per store.
+    /// </summary>
+    ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 }

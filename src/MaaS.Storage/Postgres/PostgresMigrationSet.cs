@@ -15,6 +15,9 @@ internal sealed class PostgresMigrationSet(string versionTable, string lockName,
 {
     public int LatestVersion => scripts.Length;
 
+    /// <summary>The script that brings a schema from <paramref name="version"/> − 1 to it (tests build old schemas).</summary>
+    public string Script(int version) => scripts[version - 1];
+
     /// <summary>
     /// Brings the family to <see cref="LatestVersion"/> in one transaction. The transaction-scoped advisory lock,
     /// keyed by the schema name, makes replicas that start together apply each version once: the second waits,

@@ -1,7 +1,7 @@
 namespace MaaS.Storage.Postgres;
 
 /// <summary>
-/// The data tables (events, users, items; <c>{s}</c> is the quoted schema). A released script never changes; changes
+/// The data tables (events, users, items, the catalogue change feed; <c>{s}</c> is the quoted schema). A released script never changes; changes
 /// come as new versions. Text keys use COLLATE "C" so paging order is byte order, the same as SQLite's BINARY collation.
 /// </summary>
 internal static class PostgresMigrations
@@ -42,6 +42,24 @@ internal static class PostgresMigrations
             updated_at      timestamptz NOT NULL DEFAULT now(),
             PRIMARY KEY (tenant, item_id)
         );
+        """,
+        // Version 2. The catalogue change feed: one row per item ever written, holding the sequence of its latest change
+        // (upsert or delete; a deleted item keeps its row, without an items row). Writers take a transaction-scoped
+        // advisory lock before they draw from the sequence, so sequences commit in order and a reader that has read up
+        // to one has missed nothing below it. Items already in the schema enter the feed, so a replica reading it from
+        // 0 sees the whole catalogue.
+        """
+        CREATE SEQUENCE {s}.catalog_change_seq;
+        CREATE TABLE {s}.catalog_changes (
+            tenant  text COLLATE "C" NOT NULL,
+            item_id text COLLATE "C" NOT NULL,
+            seq     bigint NOT NULL,
+            PRIMARY KEY (tenant, item_id)
+        );
+        CREATE UNIQUE INDEX catalog_changes_seq ON {s}.catalog_changes (seq);
+        CREATE INDEX catalog_changes_tenant_seq ON {s}.catalog_changes (tenant, seq);
+        INSERT INTO {s}.catalog_changes (tenant, item_id, seq)
+            SELECT tenant, item_id, nextval('{s}.catalog_change_seq') FROM {s}.items;
         """,
     ]);
 }

@@ -16,12 +16,13 @@ namespace MaaS.Storage.Postgres;
 public sealed partial class PostgresStorage : IStorage
 {
     private readonly PostgresDatabase _database;
+    private readonly PostgresCatalogStore _catalog;
 
-    private PostgresStorage(PostgresDatabase database)
+    private PostgresStorage(PostgresDatabase database, ILogger logger)
     {
         _database = database;
         Events = new PostgresEventStore(database);
-        Catalog = new PostgresCatalogStore(database);
+        Catalog = _catalog = new PostgresCatalogStore(database, logger);
         Users = new PostgresUserStore(database);
         Keys = new PostgresApiKeyStore(database);
         Market = new PostgresModelMarketStore(database);
@@ -89,10 +90,14 @@ public sealed partial class PostgresStorage : IStorage
             StorageLog.Migrated(logger, "postgres keys and market", security.From, security.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
-        return new PostgresStorage(database);
+        return new PostgresStorage(database, logger);
     }
 
-    public ValueTask DisposeAsync() => _database.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _catalog.DisposeAsync().ConfigureAwait(false);
+        await _database.DisposeAsync().ConfigureAwait(false);
+    }
 
     [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
     private static partial Regex SchemaName();

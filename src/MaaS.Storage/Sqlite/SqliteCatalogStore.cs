@@ -11,6 +11,9 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
 {
     private const string Columns = "item_id, kind, title, genres, tags, text, available_from, available_until";
 
+    /// <summary>The item columns after <c>item_id</c>, from the items table aliased <c>i</c>.</summary>
+    private const string ItemColumns = "i.kind, i.title, i.genres, i.tags, i.text, i.available_from, i.available_until";
+
     public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "items", "count items");
 
@@ -20,6 +23,41 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
         return database.WriteAsync<int>("upsert items",
             (_, tx) => SqliteMutations.UpsertItems(database.WriterCommands, tx, tenant, items, now), cancellationToken);
     }
+
+    protected override ValueTask<Result<bool>> DeleteCoreAsync(string tenant, string itemId, CancellationToken cancellationToken) =>
+        database.WriteAsync<bool>("delete item",
+            (connection, tx) => SqliteMutations.DeleteItem(connection, tx, database.WriterCommands, tenant, itemId), cancellationToken);
+
+    protected override ValueTask<Result<IReadOnlyList<CatalogChange>>> GetChangesCoreAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<CatalogChange>>("read catalogue changes", connection =>
+        {
+            using var command = connection.CreateCommand();
+            // The (tenant, seq) index walks the tenant's feed in order; each change finds its item by primary key.
+            command.CommandText = $"""
+                SELECT c.seq, c.item_id, {ItemColumns}
+                FROM catalog_changes c LEFT JOIN items i ON i.tenant = c.tenant AND i.item_id = c.item_id
+                WHERE c.tenant = $tenant AND c.seq > $after ORDER BY c.seq LIMIT $limit
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var changes = new List<CatalogChange>();
+            while (reader.Read())
+            {
+                // Column 2 (kind) is NOT NULL in items: null means the join found no item, a deletion.
+                changes.Add(new CatalogChange(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : ReadItem(reader, 1)));
+            }
+            return changes;
+        });
+
+    public override ValueTask<Result<long>> GetLatestSequenceAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<long>("read catalogue sequence", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT coalesce(max(seq), 0) FROM catalog_changes";
+            return (long)command.ExecuteScalar()!;
+        });
 
     protected override ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken) =>
         database.ReadAsync<CatalogItem>("get item", connection =>
@@ -80,13 +118,14 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
         return list;
     }
 
-    private static CatalogItem ReadItem(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        ItemKinds.Parse(reader.GetString(1)),
-        reader.GetString(2),
-        LabelCodec.Decode(reader.GetString(3)),
-        LabelCodec.Decode(reader.GetString(4)),
-        reader.IsDBNull(5) ? null : reader.GetString(5),
-        reader.IsDBNull(6) ? null : DateOnly.ParseExact(reader.GetString(6), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-        reader.IsDBNull(7) ? null : DateOnly.ParseExact(reader.GetString(7), "yyyy-MM-dd", CultureInfo.InvariantCulture));
+    /// <summary>The item whose <see cref="Columns"/> start at column <paramref name="at"/>.</summary>
+    private static CatalogItem ReadItem(SqliteDataReader reader, int at = 0) => new(
+        reader.GetString(at),
+        ItemKinds.Parse(reader.GetString(at + 1)),
+        reader.GetString(at + 2),
+        LabelCodec.Decode(reader.GetString(at + 3)),
+        LabelCodec.Decode(reader.GetString(at + 4)),
+        reader.IsDBNull(at + 5) ? null : reader.GetString(at + 5),
+        reader.IsDBNull(at + 6) ? null : DateOnly.ParseExact(reader.GetString(at + 6), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        reader.IsDBNull(at + 7) ? null : DateOnly.ParseExact(reader.GetString(at + 7), "yyyy-MM-dd", CultureInfo.InvariantCulture));
 }

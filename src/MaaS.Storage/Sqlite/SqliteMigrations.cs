@@ -1,7 +1,7 @@
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>
-/// The data tables (events, users, items). A script, once released, never changes: new columns or indexes come as a
+/// The data tables (events, users, items, the catalogue change feed). A script, once released, never changes: new columns or indexes come as a
 /// new version.
 /// </summary>
 internal static class SqliteMigrations
@@ -73,6 +73,22 @@ internal static class SqliteMigrations
         CREATE INDEX ix_events_user ON events (user_key, ts);
         DROP TABLE users;
         ALTER TABLE users_v3 RENAME TO users;
+        """,
+        // Version 4. The catalogue change feed: one row per item ever written, holding the sequence of its latest change
+        // (upsert or delete; a deleted item keeps its row, without an items row). seq comes from max(seq) + 1 inside the
+        // write transaction, and SQLite has one writer at a time, so sequences commit in order. Items already in the
+        // file enter the feed in id order, so a replica reading the feed from 0 sees the whole catalogue.
+        """
+        CREATE TABLE catalog_changes (
+            tenant  TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            seq     INTEGER NOT NULL,
+            PRIMARY KEY (tenant, item_id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX ix_catalog_changes_seq ON catalog_changes (seq);
+        CREATE INDEX ix_catalog_changes_tenant_seq ON catalog_changes (tenant, seq);
+        INSERT INTO catalog_changes (tenant, item_id, seq)
+            SELECT tenant, item_id, row_number() OVER (ORDER BY tenant, item_id) FROM items;
         """,
     ]);
 }

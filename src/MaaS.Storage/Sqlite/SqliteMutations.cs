@@ -76,8 +76,34 @@ internal static class SqliteMutations
             p[8].Value = DateText(item.AvailableUntil);
             p[9].Value = updatedAtMs;
             upsert.ExecuteNonQuery();
+            RecordItemChange(commands, tx, tenant, item.ItemId);
         }
         return items.Count;
+    }
+
+    /// <summary>Deletes an item and records the deletion in the change feed; false when there was no such item.</summary>
+    public static bool DeleteItem(SqliteConnection connection, SqliteTransaction tx, SqliteWriterCommands commands, string tenant, string itemId)
+    {
+        using var delete = connection.CreateCommand();
+        delete.Transaction = tx;
+        delete.CommandText = "DELETE FROM items WHERE tenant = $tenant AND item_id = $id";
+        delete.Parameters.AddWithValue("$tenant", tenant);
+        delete.Parameters.AddWithValue("$id", itemId);
+        if (delete.ExecuteNonQuery() == 0)
+        {
+            return false;
+        }
+        RecordItemChange(commands, tx, tenant, itemId);
+        return true;
+    }
+
+    private static void RecordItemChange(SqliteWriterCommands commands, SqliteTransaction tx, string tenant, string itemId)
+    {
+        var record = commands.RecordItemChange;
+        record.Transaction = tx;
+        record.Parameters[0].Value = tenant;
+        record.Parameters[1].Value = itemId;
+        record.ExecuteNonQuery();
     }
 
     private static object DateText(DateOnly? date) =>

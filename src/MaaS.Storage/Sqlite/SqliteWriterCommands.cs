@@ -46,10 +46,21 @@ internal sealed class SqliteWriterCommands : IDisposable
             UpsertItem.Parameters.Add(name, type);
         }
         UpsertItem.Prepare();
+        RecordItemChange = writer.CreateCommand();
+        RecordItemChange.CommandText = """
+            INSERT INTO catalog_changes (tenant, item_id, seq) VALUES ($tenant, $item_id, (SELECT coalesce(max(seq), 0) + 1 FROM catalog_changes))
+            ON CONFLICT (tenant, item_id) DO UPDATE SET seq = excluded.seq
+            """;
+        RecordItemChange.Parameters.Add("$tenant", SqliteType.Text);
+        RecordItemChange.Parameters.Add("$item_id", SqliteType.Text);
+        RecordItemChange.Prepare();
     }
 
     /// <summary>Catalogue upserts are rare and small: the ordinary ADO.NET command is fine there.</summary>
     public SqliteCommand UpsertItem { get; }
+
+    /// <summary>Gives an item's feed row the next sequence (<c>$tenant</c>, <c>$item_id</c>).</summary>
+    public SqliteCommand RecordItemChange { get; }
 
     /// <summary>Inserts one event unless its id is already stored; returns whether a row was inserted.</summary>
     public bool InsertEvent(string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts)
@@ -105,6 +116,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         _insertUser.Dispose();
         _deleteUser.Dispose();
         UpsertItem.Dispose();
+        RecordItemChange.Dispose();
     }
 
     private sqlite3_stmt Prepare(string sql)

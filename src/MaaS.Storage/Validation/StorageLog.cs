@@ -16,4 +16,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "{Provider} storage could not be opened")]
     public static partial void OpenFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "{Provider} catalogue change listener lost its connection; other replicas' changes arrive by polling until it reconnects")]
+    public static partial void ListenerFailed(ILogger logger, string provider, Exception exception);
 }

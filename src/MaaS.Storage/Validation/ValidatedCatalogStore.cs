@@ -6,11 +6,15 @@ namespace MaaS.Storage.Validation;
 
 /// <summary>
 /// What every <see cref="ICatalogStore"/> does before it reaches its database: the input rules, the empty-batch
-/// short cut and the keyset walk behind <see cref="StreamAllAsync"/>. Written once so the providers cannot drift
-/// apart; each supplies only its queries, which see valid inputs alone.
+/// short cut, the keyset walk behind <see cref="StreamAllAsync"/>, and the in-process change signal behind
+/// <see cref="WaitForChangeAsync"/>. Written once so the providers cannot drift apart; each supplies only its queries,
+/// which see valid inputs alone.
 /// </summary>
 internal abstract class ValidatedCatalogStore : ICatalogStore
 {
+    // An auto-reset event: a write that commits while nobody waits leaves it set, so the next wait returns at once.
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
     public ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
@@ -18,7 +22,45 @@ internal abstract class ValidatedCatalogStore : ICatalogStore
         {
             return Refusal.Of<int>(invalid);
         }
-        return items.Count == 0 ? ValueTask.FromResult(Result<int>.Ok(0)) : UpsertCoreAsync(tenant, items, cancellationToken);
+        return items.Count == 0 ? ValueTask.FromResult(Result<int>.Ok(0)) : SignalledAsync(UpsertCoreAsync(tenant, items, cancellationToken));
+    }
+
+    public ValueTask<Result<bool>> DeleteAsync(string tenant, string itemId, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid
+            ? Refusal.Of<bool>(invalid)
+            : SignalledAsync(DeleteCoreAsync(tenant, itemId, cancellationToken));
+
+    public ValueTask<Result<IReadOnlyList<CatalogChange>>> GetChangesAsync(
+        string tenant, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return Refusal.Of<IReadOnlyList<CatalogChange>>(invalid);
+        }
+        if (afterSequence < 0)
+        {
+            return Refusal.Of<IReadOnlyList<CatalogChange>>(Error.Invalid("afterSequence", "must not be negative"));
+        }
+        return GetChangesCoreAsync(tenant, afterSequence, limit, cancellationToken);
+    }
+
+    public abstract ValueTask<Result<long>> GetLatestSequenceAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for this process's own writes; PostgreSQL adds the other replicas' notifications.</summary>
+    public virtual async ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        await _changed.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Wakes the waiter of <see cref="WaitForChangeAsync"/> (or the next one, if none waits now).</summary>
+    protected void SignalChange()
+    {
+        try
+        {
+            _changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already set: the waiter has not yet consumed the previous signal, and this one adds nothing to it.
+        }
     }
 
     public ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default) =>
@@ -74,6 +116,11 @@ internal abstract class ValidatedCatalogStore : ICatalogStore
     /// <summary>Upserts a non-empty batch.</summary>
     protected abstract ValueTask<Result<int>> UpsertCoreAsync(string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken);
 
+    /// <summary>Deletes an item and records the deletion; false when there was no such item.</summary>
+    protected abstract ValueTask<Result<bool>> DeleteCoreAsync(string tenant, string itemId, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<Result<IReadOnlyList<CatalogChange>>> GetChangesCoreAsync(string tenant, long afterSequence, int limit, CancellationToken cancellationToken);
+
     protected abstract ValueTask<Result<CatalogItem>> GetCoreAsync(string tenant, string itemId, CancellationToken cancellationToken);
 
     /// <summary>Reads the items of <paramref name="itemIds"/> (non-empty, no repeats) that exist.</summary>
@@ -83,4 +130,14 @@ internal abstract class ValidatedCatalogStore : ICatalogStore
 
     /// <summary>One page of the stream in item id order (ordinal), after <paramref name="after"/>; throws on a database failure.</summary>
     protected abstract Task<List<CatalogItem>> PageAsync(string tenant, string? after, int limit, CancellationToken cancellationToken);
+
+    private async ValueTask<Result<T>> SignalledAsync<T>(ValueTask<Result<T>> write)
+    {
+        var result = await write.ConfigureAwait(false);
+        if (result.IsSuccess)
+        {
+            SignalChange();
+        }
+        return result;
+    }
 }

@@ -74,6 +74,119 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         Assert.Equal(outputs[0], outputs[1]);
     }
 
+    [Fact]
+    public async Task PutItems_OnOneReplica_TheOtherServesThemAndTheirContentWithinOneSecond()
+    {
+        await topology.RequireAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var writer = new HttpClient { BaseAddress = topology.Replicas[0].Address };
+        using var reader = new HttpClient { BaseAddress = topology.Replicas[1].Address };
+        var (first, twin) = NewTwins();
+
+        var written = await PutTwinsAsync(writer, first, twin, ct);
+
+        // The reader has had the default tenant's catalogue in memory since it started, so only a change feed brings
+        // the items into its content index before its next rebuild.
+        await WithinAsync(written, reader, async () =>
+        {
+            using var get = await reader.GetAsync($"/v1/items/{first}", ct);
+            var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
+            var coldStart = await ItemIdsAsync(reader, "/v1/recommend", ct, new JsonObject { ["items"] = new JsonArray(first), ["strategy"] = "content", ["count"] = 5 });
+            return (get.StatusCode == HttpStatusCode.OK && similar?.FirstOrDefault() == twin && coldStart?.FirstOrDefault() == twin,
+                $"GET {(int)get.StatusCode}, similar [{Join(similar)}], cold start [{Join(coldStart)}]");
+        }, ct);
+    }
+
+    [Fact]
+    public async Task DeleteItem_OnOneReplica_GoneFromTheOtherWithinOneSecond()
+    {
+        await topology.RequireAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var writer = new HttpClient { BaseAddress = topology.Replicas[0].Address };
+        using var reader = new HttpClient { BaseAddress = topology.Replicas[1].Address };
+        var (first, twin) = NewTwins();
+        await WithinAsync(await PutTwinsAsync(writer, first, twin, ct), reader, async () =>
+        {
+            var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
+            return (similar?.FirstOrDefault() == twin, $"similar [{Join(similar)}]");
+        }, ct);
+
+        using var deleted = await writer.DeleteAsync($"/v1/items/{twin}", ct);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var done = System.Diagnostics.Stopwatch.StartNew();
+
+        await WithinAsync(done, reader, async () =>
+        {
+            using var get = await reader.GetAsync($"/v1/items/{twin}", ct);
+            using var similarOfTwin = await reader.GetAsync($"/v1/items/{twin}/similar?strategy=content", ct);
+            var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=100", ct);
+            var coldStart = await ItemIdsAsync(reader, "/v1/recommend", ct, new JsonObject { ["items"] = new JsonArray(first), ["strategy"] = "content", ["count"] = 100 });
+            bool gone = get.StatusCode == HttpStatusCode.NotFound && similarOfTwin.StatusCode == HttpStatusCode.NotFound
+                && similar is not null && !similar.Contains(twin) && coldStart is not null && !coldStart.Contains(twin);
+            return (gone, $"GET {(int)get.StatusCode}, its similar {(int)similarOfTwin.StatusCode}, similar of the other [{Join(similar)}], cold start [{Join(coldStart)}]");
+        }, ct);
+    }
+
+    /// <summary>Two new items sharing content no other item has: each is the other's best content match.</summary>
+    private static (string First, string Twin) NewTwins()
+    {
+        string tag = Guid.NewGuid().ToString("N")[..10];
+        return ($"feed-{tag}-a", $"feed-{tag}-b");
+    }
+
+    /// <summary>PUTs the twins and returns a clock started when the answer arrived.</summary>
+    private static async Task<System.Diagnostics.Stopwatch> PutTwinsAsync(HttpClient client, string first, string twin, CancellationToken ct)
+    {
+        string genre = "Feed" + first[5..15];
+        var items = new JsonArray(Twin(first, genre), Twin(twin, genre));
+        using var put = await client.PutAsync("/v1/items", new StringContent(new JsonObject { ["items"] = items }.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        return System.Diagnostics.Stopwatch.StartNew();
+
+        static JsonObject Twin(string id, string genre) => new()
+        {
+            ["id"] = id,
+            ["kind"] = "game",
+            ["title"] = $"Quillwork {genre}",
+            ["genres"] = new JsonArray(genre),
+            ["tags"] = new JsonArray(genre + "-tag"),
+            ["text"] = $"An inkwell puzzle about {genre} lanterns.",
+        };
+    }
+
+    /// <summary>Asks <paramref name="check"/> every 50 ms until it holds; fails when it still does not a second after <paramref name="since"/> started.</summary>
+    private static async Task WithinAsync(System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
+    {
+        var limit = TimeSpan.FromSeconds(1);
+        while (true)
+        {
+            var (holds, state) = await check();
+            if (holds)
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"{replica.BaseAddress} converged {since.Elapsed.TotalMilliseconds:0} ms after the write");
+                return;
+            }
+
+            Assert.True(since.Elapsed < limit, $"{replica.BaseAddress} after {since.Elapsed.TotalMilliseconds:0} ms: {state}");
+            await Task.Delay(50, ct);
+        }
+    }
+
+    /// <summary>The item ids of a similar-items (GET) or recommend (POST <paramref name="body"/>) answer; null unless 200.</summary>
+    private static async Task<List<string>?> ItemIdsAsync(HttpClient client, string path, CancellationToken ct, JsonObject? body = null)
+    {
+        using var response = body is null ? await client.GetAsync(path, ct) : await client.PostAsJsonAsync(path, body, ct);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            return null;
+        }
+
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+        return [.. answer!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
+    }
+
+    private static string Join(List<string>? ids) => ids is null ? "not 200" : string.Join(", ", ids);
+
     internal const string InferBody = """{"inputs":[{"name":"input","datatype":"FP32","shape":[1,8],"data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""";
 
     private static JsonObject Event(string user, string item, string type) => new()

@@ -83,6 +83,32 @@ public sealed class ItemsEndpointsTests(RecommendationHost host) : IClassFixture
     }
 
     [Fact]
+    public async Task DeleteItem_Catalogued_204ThenGoneFromReadsAndSimilarAndUnknownTheSecondTime()
+    {
+        string kept = Unique("movie"), gone = Unique("movie"), genre = Unique("Genre");
+        string json = $$"""
+            {"items":[{"id":"{{kept}}","kind":"movie","title":"Twin One","genres":["{{genre}}"],"tags":["{{genre}}-tag"]},
+                      {"id":"{{gone}}","kind":"movie","title":"Twin Two","genres":["{{genre}}"],"tags":["{{genre}}-tag"]}]}
+            """;
+        await host.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", json);
+        var (_, before) = await host.Gateway.GetJsonAsync($"/v1/items/{kept}/similar?strategy=content&count=3");
+        Assert.Equal(gone, before!["items"]![0]!["itemId"]!.GetValue<string>());
+
+        var (deleted, _) = await host.Gateway.SendJsonAsync(HttpMethod.Delete, $"/v1/items/{gone}", null);
+        var (again, problem) = await host.Gateway.SendJsonAsync(HttpMethod.Delete, $"/v1/items/{gone}", null);
+        var (get, _) = await host.Gateway.GetJsonAsync($"/v1/items/{gone}");
+        var (similarOfGone, _) = await host.Gateway.GetJsonAsync($"/v1/items/{gone}/similar?strategy=content");
+        var (_, after) = await host.Gateway.GetJsonAsync($"/v1/items/{kept}/similar?strategy=content&count=100");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+        Assert.Equal("NotFound", problem!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, similarOfGone.StatusCode);
+        Assert.DoesNotContain(gone, after!["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Similar_DemoItem_NeighboursOfSameTasteWithMetadata()
     {
         var (response, body) = await host.Gateway.GetJsonAsync("/v1/items/movie-005/similar?count=5&include=metadata");

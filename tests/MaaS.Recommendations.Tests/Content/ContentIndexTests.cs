@@ -90,23 +90,68 @@ public sealed class ContentIndexTests
 
         var merged = index.WithItems([.. all.Skip(50).Take(5), .. replaced]);
 
-        for (int i = 0; i < merged.ItemCount; i++)
-        {
-            var expected = new List<int>();
-            for (int j = 0; j < merged.ItemCount; j++)
-            {
-                if (j != i && Dot(merged, i, j) > 0f)
-                {
-                    expected.Add(j);
-                }
-            }
+        AssertRowsAreBruteForce(merged, $"seed {seed}");
+    }
 
-            Assert.True(expected.SequenceEqual(merged.Rows[i]), $"seed {seed}, item {i}: expected [{string.Join(",", expected)}], got [{string.Join(",", merged.Rows[i])}]");
-            for (int r = 0; r < expected.Count; r++)
-            {
-                Assert.True(Math.Abs(Dot(merged, i, expected[r]) - merged.RowWeights[i][r]) < 1e-5, $"seed {seed}, item {i}, neighbour {expected[r]}");
-            }
+    [Theory]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void WithoutItems_KeepingEveryNeighbour_RowsEqualBruteForceOverTheRemainingVectors(int seed)
+    {
+        var all = RandomItems(seed, 50);
+        var index = ContentIndex.Build(all, new ContentOptions(TopK: 100));
+        // i49 is the last index (removed outright); the others' indices are taken over by the last item left.
+        string[] removed = ["i3", "i20", "i49", "i31", "absent"];
+
+        var smaller = index.WithoutItems(removed);
+
+        Assert.Equal(46, smaller.ItemCount);
+        Assert.Equal(50, index.ItemCount);
+        Assert.Equal(all.Select(i => i.Metadata.ItemId).Except(removed).Order(StringComparer.Ordinal), smaller.ItemIds.Order(StringComparer.Ordinal));
+        for (int i = 0; i < smaller.ItemCount; i++)
+        {
+            Assert.True(smaller.TryGetItemIndex(smaller.ItemIds[i], out int at) && at == i, $"seed {seed}: {smaller.ItemIds[i]} maps to {at}, not {i}");
         }
+
+        AssertRowsAreBruteForce(smaller, $"seed {seed}, after removing");
+        // Putting an item back goes through the postings: stale or missing entries would show in its row or in others'.
+        var restored = smaller.WithItems([all[20]]);
+        AssertRowsAreBruteForce(restored, $"seed {seed}, after putting i20 back");
+        Assert.True(restored.TryGetItemIndex("i20", out int back));
+        Assert.True(index.TryGetItemIndex("i20", out int before));
+        Assert.Equal(
+            index.Rows[before].Select(j => index.ItemIds[j]).Where(id => !removed.Contains(id)).Order(StringComparer.Ordinal),
+            restored.Rows[back].Select(j => restored.ItemIds[j]).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void WithoutItems_SharedFeatureNeighbour_LeavesEveryRowAndNoRefill()
+    {
+        var baseItems = Enumerable.Range(0, 20).Select(i => Item($"i{i}", $"genre:g{i % 4}")).ToList();
+        var index = ContentIndex.Build(baseItems, new ContentOptions(TopK: 2));
+        index.TryGetItemIndex("i4", out int twin);
+
+        var after = index.WithoutItems(["i0"]);
+
+        after.TryGetItemIndex("i4", out int twinAfter);
+        var names = after.Rows[twinAfter].Select(j => after.ItemIds[j]).ToList();
+        Assert.DoesNotContain("i0", names);
+        Assert.Equal(index.Rows[twin].Select(j => index.ItemIds[j]).Where(id => id != "i0").Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+        Assert.All(Enumerable.Range(0, after.ItemCount), i => Assert.DoesNotContain(after.ItemCount, after.Rows[i]));
+    }
+
+    [Fact]
+    public void WithoutItems_MoreThanAQuarter_RebuildsFromWhatIsLeft()
+    {
+        var items = Enumerable.Range(0, 8).Select(i => Item($"i{i}", $"genre:g{i % 2}", "kind:movie")).ToList();
+        var index = ContentIndex.Build(items);
+
+        var after = index.WithoutItems(["i0", "i1", "i2"]);
+
+        var rebuilt = ContentIndex.Build(items.Skip(3));
+        Assert.Equal(rebuilt.ItemIds, after.ItemIds);
+        Assert.Equal(rebuilt.Idf, after.Idf);
+        Assert.Empty(index.WithoutItems([.. items.Select(i => i.Metadata.ItemId)]).ItemIds);
     }
 
     [Fact]
@@ -120,6 +165,28 @@ public sealed class ContentIndexTests
         var a = index.VectorWeights[0];
         Assert.True(a[1] > a[0], $"rare {a[1]} vs common {a[0]}");
         Assert.True(Math.Abs(a[0] - (MathF.Log(2f) / MathF.Sqrt((MathF.Log(2f) * MathF.Log(2f)) + (MathF.Log(11f) * MathF.Log(11f))))) < 1e-6, $"weight {a[0]}");
+    }
+
+    /// <summary>With every neighbour kept (TopK above the item count), each row is exactly the items of positive cosine.</summary>
+    private static void AssertRowsAreBruteForce(ContentIndex index, string context)
+    {
+        for (int i = 0; i < index.ItemCount; i++)
+        {
+            var expected = new List<int>();
+            for (int j = 0; j < index.ItemCount; j++)
+            {
+                if (j != i && Dot(index, i, j) > 0f)
+                {
+                    expected.Add(j);
+                }
+            }
+
+            Assert.True(expected.SequenceEqual(index.Rows[i]), $"{context}, item {i}: expected [{string.Join(",", expected)}], got [{string.Join(",", index.Rows[i])}]");
+            for (int r = 0; r < expected.Count; r++)
+            {
+                Assert.True(Math.Abs(Dot(index, i, expected[r]) - index.RowWeights[i][r]) < 1e-5, $"{context}, item {i}, neighbour {expected[r]}");
+            }
+        }
     }
 
     internal static ContentItem Item(string id, params string[] features) =>

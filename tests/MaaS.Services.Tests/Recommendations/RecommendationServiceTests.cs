@@ -3,6 +3,7 @@ using MaaS.Recommendations;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations;
+using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
@@ -106,6 +107,39 @@ public sealed class RecommendationServiceTests
 
         Assert.Equal(expected, page.Select(i => i.ItemId));
         Assert.Equal(RecommendValidation.Validate(Request(["a1"], 7, strategy)).Value.Strategy, parsed);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_ItemTheCfIndexKnows_NeverOfferedBeforeOrAfterTheNextBuild()
+    {
+        await using var services = await WorldAsync(withNewItems: false);
+        var catalogue = services.Get<CatalogueService>();
+        var items = new[] { "a1", "a2", "a3", "b1", "b2", "b3", "blockbuster" }
+            .Select(id => new ItemInput(id, "game", "Title " + id, ["Puzzle"], [], null, null, null)).ToList();
+        Assert.True((await catalogue.UpsertAsync(RecommendationServices.Tenant, new ItemBatchRequest(items), Ct)).IsSuccess);
+        var service = services.Get<RecommendationService>();
+        Assert.Contains("b1", (await service.SimilarAsync(RecommendationServices.Tenant, "b2", 5, null, null, null, "cf", Ct)).Value.Items.Select(i => i.ItemId));
+
+        Assert.True((await catalogue.DeleteAsync(RecommendationServices.Tenant, "b1", Ct)).IsSuccess);
+
+        foreach (string when in new[] { "before the build", "after the build" })
+        {
+            var page = (await service.RecommendAsync(RecommendationServices.Tenant, Request(["a1"], 8, "cf"), Ct)).Value.Items.Select(i => i.ItemId).ToList();
+            Assert.Equal(["b2", "b3"], page.Where(id => id is "b1" or "b2" or "b3").Order());
+            foreach (string strategy in new[] { "cf", "content", "hybrid" })
+            {
+                var similar = (await service.SimilarAsync(RecommendationServices.Tenant, "b2", 5, null, null, null, strategy, Ct)).Value.Items.Select(i => i.ItemId).ToList();
+                Assert.True(!similar.Contains("b1"), $"{when}, {strategy}: [{string.Join(", ", similar)}]");
+                Assert.NotEmpty(similar);
+            }
+
+            Assert.Equal(ErrorCode.NotFound, (await service.SimilarAsync(RecommendationServices.Tenant, "b1", 5, null, null, null, "cf", Ct)).Error?.Code);
+            await services.RebuildAsync();
+        }
+
+        using var lease = services.Get<RecommendationModels>().Acquire(RecommendationServices.Tenant).Value;
+        Assert.False(((ItemCfModel)lease.Model).Index.TryGetItemIndex("b1", out _), "the build after the delete still learnt b1 from its events");
+        Assert.Equal(ErrorCode.NotFound, (await catalogue.DeleteAsync(RecommendationServices.Tenant, "b1", Ct)).Error?.Code);
     }
 
     private static RecommendRequest Request(string[] items, int count, string? strategy) =>

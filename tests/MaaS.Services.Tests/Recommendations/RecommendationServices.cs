@@ -53,6 +53,9 @@ internal sealed class RecommendationServices : IAsyncDisposable
         return new RecommendationServices(provider, hosted, data);
     }
 
+    /// <summary>The SQLite file the services use; another storage opened on it writes as another process would.</summary>
+    public string DatabasePath => Path.Combine(_data, "maas.db");
+
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
 

@@ -80,6 +80,47 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task OpenAsync_SchemaAtDataVersionOne_ItemsEnterTheChangeFeedBeforeNewWrites()
+    {
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
+        var schema = "maas_v1_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            await using (var connection = new NpgsqlConnection(server.ConnectionString))
+            {
+                await connection.OpenAsync(Ct);
+                var versionOne = new PostgresMigrationSet("schema_version", "maas.schema", "Database schema", [PostgresMigrations.Set.Script(1)]);
+                await versionOne.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
+                await using var insert = new NpgsqlCommand(
+                    $"INSERT INTO \"{schema}\".items (tenant, item_id, kind, title, genres, tags) VALUES ('t', 'a', 'movie', 'A', '{{Drama}}', '{{}}'), ('t', 'b', 'song', 'B', '{{}}', '{{live}}')",
+                    connection);
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+
+            var opened = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema }, cancellationToken: Ct);
+            Assert.True(opened.IsSuccess, opened.ToString());
+            await using var storage = opened.Value;
+            var old = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
+            await storage.Catalog.UpsertAsync("t", [Item("new")], Ct);
+            var all = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
+
+            Assert.Equal(["a", "b"], old.Select(c => c.ItemId).Order(StringComparer.Ordinal));
+            Assert.Equal(["Drama"], old.Single(c => c.ItemId == "a").Item!.Genres);
+            Assert.Equal("new", all[^1].ItemId);
+            Assert.Equal(3, all.Count);
+            Assert.Equal(all[^1].Sequence, (await storage.Catalog.GetLatestSequenceAsync(Ct)).Value);
+        }
+        finally
+        {
+            await server.DropSchemaAsync(schema);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Upper")]

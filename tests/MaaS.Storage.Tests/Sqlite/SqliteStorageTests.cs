@@ -166,6 +166,29 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
 
+    [Fact]
+    public async Task OpenAsync_VersionThreeFile_ItemsEnterTheChangeFeedBeforeNewWrites()
+    {
+        WriteOldFile(3, """
+            INSERT INTO items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at) VALUES
+                ('t', 'b', 'movie', 'B', '["Drama"]', '[]', NULL, NULL, NULL, 0),
+                ('t', 'a', 'song', 'A', '[]', '["live"]', 'text', '2025-01-01', NULL, 0),
+                ('other', 'z', 'game', 'Z', '[]', '[]', NULL, NULL, NULL, 0);
+            """);
+
+        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        var old = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
+        await storage.Catalog.UpsertAsync("t", [Item("new")], Ct);
+        var all = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
+
+        Assert.Equal(["a", "b"], old.Select(c => c.ItemId));
+        Assert.Equal(["text", null], old.Select(c => c.Item?.Text));
+        Assert.Equal(["a", "b", "new"], all.Select(c => c.ItemId));
+        Assert.Equal(["z"], (await storage.Catalog.GetChangesAsync("other", 0, 100, Ct)).Value.Select(c => c.ItemId));
+        Assert.Equal(all[^1].Sequence, (await storage.Catalog.GetLatestSequenceAsync(Ct)).Value);
+        Assert.Equal(4L, all[^1].Sequence);
+    }
+
     [Theory]
     [InlineData(SqliteEventStore.HistorySql)]
     [InlineData(SqliteQueries.UserSpanSql + " WHERE u.tenant = $tenant AND u.user_id = $user")]

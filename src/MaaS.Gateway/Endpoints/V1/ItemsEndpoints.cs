@@ -26,6 +26,9 @@ internal static class ItemsEndpoints
         items.MapGet("/{id}", GetAsync)
             .WithName("V1GetItem")
             .WithSummary("One catalogue item.");
+        items.MapDelete("/{id}", DeleteAsync)
+            .WithName("V1DeleteItem")
+            .WithSummary("Deletes one catalogue item: gone from reads at once, and from recommendations and similar items on every replica within about a second.");
         items.MapGet("/{id}/similar", SimilarAsync)
             .WithName("V1GetSimilarItems")
             .WithParameterExample("count", 5)
@@ -55,6 +58,13 @@ internal static class ItemsEndpoints
     {
         var outcome = await catalogue.GetAsync(http.GetTenant(), id, cancellationToken);
         return RecommendationJson.OkOrProblem<ItemResponse, ItemErrors>(outcome, RecommendationsJsonContext.Default.ItemResponse);
+    }
+
+    private static async Task<Results<NoContent, ApiProblem<ItemErrors>>> DeleteAsync(
+        string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    {
+        var outcome = await catalogue.DeleteAsync(http.GetTenant(), id, cancellationToken);
+        return outcome.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<ItemErrors>(error);
     }
 
     /// <param name="id">The anchor item.</param>

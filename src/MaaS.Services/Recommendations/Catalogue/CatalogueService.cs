@@ -2,12 +2,17 @@ using MaaS.Core;
 using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace MaaS.Services.Recommendations.Catalogue;
 
-/// <summary>Catalogue upserts and reads; upserts also refresh the tenant's in-memory catalogue and merge the items into
-/// its content index (recommendable at once, before any CF rebuild). Thread-safe.</summary>
-internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenants)
+/// <summary>
+/// Catalogue writes and reads. After a write this replica's in-memory catalogue catches up with the store's change
+/// feed at once, through the path every other replica's <see cref="CatalogueFeedFollower"/> takes within about a
+/// second: written items are recommendable (and deleted ones gone) before the answer, before any CF rebuild.
+/// Thread-safe.
+/// </summary>
+internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStates tenants, ILogger<CatalogueService> logger)
 {
     public async ValueTask<Result<ItemBatchResponse>> UpsertAsync(string tenant, ItemBatchRequest? request, CancellationToken cancellationToken)
     {
@@ -69,9 +74,28 @@ internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenan
                 : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
         }
 
-        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
-        state.Upsert(items);
+        await CatchUpAsync(tenant, cancellationToken).ConfigureAwait(false);
         return Result<ItemBatchResponse>.Ok(new ItemBatchResponse(count));
+    }
+
+    /// <summary>Deletes an item: gone from reads at once, and from recommendations and similar items on every replica as its catalogue catches up.</summary>
+    public async ValueTask<Result<bool>> DeleteAsync(string tenant, string itemId, CancellationToken cancellationToken)
+    {
+        var deleted = await catalog.DeleteAsync(tenant, itemId, cancellationToken).ConfigureAwait(false);
+        if (!deleted.TryGetValue(out bool existed, out var error))
+        {
+            return error.Code == ErrorCode.InvalidRequest
+                ? Error.Invalid(StoreProblems.For(error, "id"))
+                : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was deleted");
+        }
+
+        if (!existed)
+        {
+            return new Error(ErrorCode.NotFound, "unknown item");
+        }
+
+        await CatchUpAsync(tenant, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public async ValueTask<Result<ItemResponse>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken)
@@ -89,4 +113,18 @@ internal sealed class CatalogueService(ICatalogStore catalog, TenantStates tenan
             _ => new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable"),
         };
     }
+
+    // The write is durable whatever happens here: if the feed cannot be read now, the follower applies it later.
+    private async Task CatchUpAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var caught = await state.CatchUpAsync(0, cancellationToken).ConfigureAwait(false);
+        if (!caught.IsSuccess)
+        {
+            LogCatchUpFailed(logger, caught.Error.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "A catalogue write is stored but not yet served here ({Reason}); the change feed follower applies it later")]
+    private static partial void LogCatchUpFailed(ILogger logger, string reason);
 }

@@ -15,9 +15,10 @@ using Microsoft.Extensions.Options;
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>
-/// Rebuilds a tenant's similarity index from the store: streams events and catalogue, builds, writes a new version
-/// folder (to a temp folder first, then renamed, so the registry never sees half a version), loads it into
-/// <see cref="RecommendationModels"/> (an atomic swap) and retires versions beyond <see cref="RecommendationOptions.KeepVersions"/>.
+/// Rebuilds a tenant's similarity index from the store: catches the tenant's catalogue up with the change feed, streams
+/// the events (but those of deleted items), builds, writes a new version folder (to a temp folder first, then renamed,
+/// so the registry never sees half a version), loads it into <see cref="RecommendationModels"/> (an atomic swap) and
+/// retires versions beyond <see cref="RecommendationOptions.KeepVersions"/>.
 /// Builds of one tenant are serialised; different tenants may build concurrently. <see cref="BuildAdmission"/> refuses
 /// a build beyond the limits before it reads the events and again, exactly, before it computes. The token is observed
 /// until the new version is written (reading, and the build between item ranges): a build cancelled by then leaves
@@ -26,7 +27,6 @@ namespace MaaS.Services.Recommendations.Index;
 /// </summary>
 internal sealed partial class IndexBuilder(
     IEventStore events,
-    ICatalogStore catalog,
     RecommendationModels models,
     TenantStates tenants,
     EventWeights weights,
@@ -77,6 +77,16 @@ internal sealed partial class IndexBuilder(
         }
 
         progress("reading");
+        // The catalogue as every caught-up replica has it (other replicas' writes included); items deleted from it
+        // leave the index with their events, so no build brings them back.
+        var caught = await state.CatchUpAsync(0, cancellationToken).ConfigureAwait(false);
+        if (!caught.IsSuccess)
+        {
+            build.Failed();
+            return new Error(ErrorCode.DependencyUnavailable, "the catalogue store could not be read");
+        }
+
+        var deleted = state.Catalogue.Deleted;
         var training = new IndexTraining(weights);
         var metadata = new List<ItemMetadata>();
         try
@@ -85,22 +95,23 @@ internal sealed partial class IndexBuilder(
             {
                 foreach (var e in batch)
                 {
-                    training.Add(e);
+                    if (!deleted.Contains(e.ItemId))
+                    {
+                        training.Add(e);
+                    }
                 }
-            }
-
-            var genres = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var items = new List<CatalogItem>();
-            await foreach (var item in catalog.StreamAllAsync(state.Tenant, 1_000, cancellationToken).ConfigureAwait(false))
-            {
-                items.Add(item);
-                metadata.Add(new ItemMetadata(item.ItemId, CatalogueMapping.ToIndexKind(item.Kind), KeepIndexableGenres(item.Genres, genres)));
             }
 
             // Every build also refreshes the content index from the whole catalogue (fresh IDF, rows refilled).
             var contentStarted = Stopwatch.GetTimestamp();
-            var content = state.Refresh(items).Content!;
+            var catalogue = state.RebuildContent();
+            var content = catalogue.Content!;
             LogContentBuilt(logger, state.Tenant, content.ItemCount, content.FeatureCount, content.NeighbourCount, Stopwatch.GetElapsedTime(contentStarted).TotalMilliseconds);
+            var genres = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var item in catalogue.Items.Values.OrderBy(i => i.ItemId, StringComparer.Ordinal))
+            {
+                metadata.Add(new ItemMetadata(item.ItemId, CatalogueMapping.ToIndexKind(item.Kind), KeepIndexableGenres(item.Genres, genres)));
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

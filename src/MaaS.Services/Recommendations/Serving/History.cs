@@ -5,8 +5,8 @@ namespace MaaS.Services.Recommendations.Serving;
 /// <summary>
 /// A request's history as the index takes it: distinct item ids with summed weights, which are scored, and
 /// exclusions, which are never offered and add nothing to scores (items consumed before the scoring window, the
-/// request's <c>excludeIds</c>, items unavailable today). Either built item by item, or a read-only view of a cached
-/// <see cref="UserHistory"/> (no copy on the hot path).
+/// request's <c>excludeIds</c>, items unavailable today or deleted from the catalogue). Either built item by item, or
+/// a read-only view of a cached <see cref="UserHistory"/> (no copy on the hot path).
 /// </summary>
 internal sealed class History
 {

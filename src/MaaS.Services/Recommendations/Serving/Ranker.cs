@@ -102,6 +102,7 @@ internal static class Ranker
         {
             // The build that learnt the item may have loaded after these counts were taken.
             if ((cf is null || !cf.TryGetItemIndex(pair.Key, out _))
+                && !catalogue.Deleted.Contains(pair.Key)
                 && !query.History.Contains(pair.Key)
                 && !page.Exists(p => p.ItemId == pair.Key)
                 && CatalogueMapping.Passes(catalogue.Find(pair.Key), query.Kind, query.Genres))

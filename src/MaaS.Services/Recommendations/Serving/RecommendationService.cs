@@ -58,11 +58,16 @@ internal sealed partial class RecommendationService(
         }
 
         var filters = request.Filters;
-        string[] unavailable = filters?.AvailableNow == true ? catalogue.UnavailableOn(Today()) : [];
-        var history = History.Of(stored, request.Items, filters?.ExcludeIds, unavailable);
         var leased = models.Acquire(tenant);
         using var lease = leased.IsSuccess ? leased.Value : null;
         var model = (ItemCfModel?)lease?.Model;
+        string[] unavailable = filters?.AvailableNow == true ? catalogue.UnavailableOn(Today()) : [];
+        if (catalogue.WithdrawnFrom(model?.Index) is { Length: > 0 } withdrawn)
+        {
+            unavailable = [.. unavailable, .. withdrawn];
+        }
+
+        var history = History.Of(stored, request.Items, filters?.ExcludeIds, unavailable);
 
         // Without a CF index (a tenant's first minutes) only content can rank; cf and hybrid offer trending items alone.
         var engine = model is null && valid.Strategy != RecommendationStrategy.Content ? null : state.Engine(model, catalogue, _blend);
@@ -81,6 +86,11 @@ internal sealed partial class RecommendationService(
 
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         var catalogue = state.Catalogue;
+        if (catalogue.Deleted.Contains(itemId))
+        {
+            return new Error(ErrorCode.NotFound, "unknown item");
+        }
+
         var leased = models.Acquire(tenant);
         if (!leased.IsSuccess && valid.Strategy != RecommendationStrategy.Content)
         {
@@ -90,7 +100,11 @@ internal sealed partial class RecommendationService(
         using var lease = leased.IsSuccess ? leased.Value : null;
         var model = (ItemCfModel?)lease?.Model;
         var filter = valid.Kind is null && valid.Genres is null ? null : new ItemFilter(valid.Kind is { } k ? CatalogueMapping.ToIndexKind(k) : null, valid.Genres);
-        var similar = state.Engine(model, catalogue, _blend).SimilarItems(new SimilarItemsRequest(itemId, valid.Count, filter), valid.Strategy);
+
+        // Items deleted since the CF build are still its neighbours: ask for as many more and drop them.
+        string[] withdrawn = catalogue.WithdrawnFrom(model?.Index);
+        var similar = state.Engine(model, catalogue, _blend)
+            .SimilarItems(new SimilarItemsRequest(itemId, Math.Min(valid.Count + withdrawn.Length, RecommendationRequest.MaxCount), filter), valid.Strategy);
         bool noNeighbours = similar.Error == RecommendationError.None && similar.Items.Count == 0 && valid.Strategy != RecommendationStrategy.CollaborativeFiltering;
         if (similar.Error == RecommendationError.UnknownItem || noNeighbours)
         {
@@ -107,7 +121,7 @@ internal sealed partial class RecommendationService(
             // No neighbours yet (catalogued after the CF build, or sharing no content feature): the most popular items
             // of its kind and genres stand in until the next build.
             var fallback = new ItemFilter(CatalogueMapping.ToIndexKind(valid.Kind ?? item.Kind), valid.Genres ?? (item.Genres.Count > 0 ? item.Genres : null));
-            similar = model.Index.Popular(new PopularItemsRequest([itemId], valid.Count, fallback));
+            similar = model.Index.Popular(new PopularItemsRequest([itemId, .. withdrawn], valid.Count, fallback));
         }
 
         if (similar.Error != RecommendationError.None)
@@ -115,7 +129,8 @@ internal sealed partial class RecommendationService(
             throw new InvalidOperationException($"The engine refused a validated query: {similar.Error}.");
         }
 
-        return new SimilarItemsResponse(itemId, ResultMapping.ToResponses(similar.Items, catalogue, valid.Metadata), lease?.Version);
+        var items = withdrawn.Length == 0 ? similar.Items : [.. similar.Items.Where(i => !catalogue.Deleted.Contains(i.ItemId)).Take(valid.Count)];
+        return new SimilarItemsResponse(itemId, ResultMapping.ToResponses(items, catalogue, valid.Metadata), lease?.Version);
     }
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);

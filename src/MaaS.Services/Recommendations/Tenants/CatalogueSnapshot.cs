@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Storage.Abstractions;
@@ -7,29 +8,41 @@ namespace MaaS.Services.Recommendations.Tenants;
 
 /// <summary>
 /// One version of a tenant's catalogue as serving sees it: the items (filters on items the CF index has not seen,
-/// metadata and reasons in responses, availability windows) and the content index built from exactly those items.
-/// Immutable; a change makes a new snapshot that <see cref="TenantState"/> swaps in whole, so one request reads items
-/// and content of the same version. Thread-safe.
+/// metadata and reasons in responses, availability windows), the content index built from exactly those items, the
+/// ids deleted from the catalogue, and the change-feed sequence it reflects. Immutable; a change makes a new snapshot
+/// that <see cref="TenantState"/> swaps in whole, so one request reads items and content of the same version.
+/// Thread-safe.
 /// </summary>
 internal sealed class CatalogueSnapshot
 {
-    // A reference, not a tuple: readers must never see one day's date with another day's ids.
-    private volatile Unavailable? _unavailable;
+    private static readonly ImmutableHashSet<string> NoIds = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
-    private CatalogueSnapshot(ImmutableDictionary<string, CatalogItem> items, ContentIndex? content)
+    // References, not tuples: readers must never see one day's date with another day's ids.
+    private volatile Unavailable? _unavailable;
+    private volatile Withdrawn? _withdrawn;
+
+    private CatalogueSnapshot(ImmutableDictionary<string, CatalogItem> items, ContentIndex? content, ImmutableHashSet<string> deleted, long sequence)
     {
         Items = items;
         Content = content;
+        Deleted = deleted;
+        Sequence = sequence;
     }
 
     /// <summary>Before the first load: no items, no content index.</summary>
-    public static CatalogueSnapshot Empty { get; } = new(ImmutableDictionary.Create<string, CatalogItem>(StringComparer.Ordinal), null);
+    public static CatalogueSnapshot Empty { get; } = new(ImmutableDictionary.Create<string, CatalogItem>(StringComparer.Ordinal), null, NoIds, 0);
 
     /// <summary>Every catalogued item by id.</summary>
     public ImmutableDictionary<string, CatalogItem> Items { get; }
 
     /// <summary>The content index over <see cref="Items"/> (null only in <see cref="Empty"/>).</summary>
     public ContentIndex? Content { get; }
+
+    /// <summary>Ids deleted from the catalogue (and not written since): never offered, even by a CF index that still holds them.</summary>
+    public ImmutableHashSet<string> Deleted { get; }
+
+    /// <summary>The last change-feed sequence applied (0 before any).</summary>
+    public long Sequence { get; }
 
     public CatalogItem? Find(string itemId) => Items.GetValueOrDefault(itemId);
 
@@ -56,26 +69,76 @@ internal sealed class CatalogueSnapshot
         return computed.Ids;
     }
 
-    /// <summary>This catalogue with <paramref name="items"/> added or replaced, and its content index rebuilt from the
-    /// whole result (fresh IDF, every row refilled).</summary>
-    public CatalogueSnapshot Rebuilt(IEnumerable<CatalogItem> items, CatalogueFeatures features)
+    /// <summary>
+    /// Deleted ids that <paramref name="index"/> still holds (it was built before the deletion), computed once per index
+    /// and snapshot: the exclusions a request needs. Empty once a build has run after the deletions.
+    /// </summary>
+    public string[] WithdrawnFrom(ItemIndex? index)
     {
-        var merged = Items.SetItems(items.Select(i => KeyValuePair.Create(i.ItemId, i)));
-        return new CatalogueSnapshot(merged, ContentIndex.Build([.. merged.Values.Select(features.Of)]));
-    }
-
-    /// <summary>This catalogue with <paramref name="items"/> added or replaced and merged into the content index (their
-    /// featurised form given, so the caller can featurise outside any lock).</summary>
-    public CatalogueSnapshot Upserted(IReadOnlyList<CatalogItem> items, IReadOnlyList<ContentItem> featurised, CatalogueFeatures features)
-    {
-        if (Content is null)
+        if (index is null || Deleted.IsEmpty)
         {
-            return Rebuilt(items, features);
+            return [];
         }
 
-        var merged = Items.SetItems(items.Select(i => KeyValuePair.Create(i.ItemId, i)));
-        return new CatalogueSnapshot(merged, Content.WithItems(featurised));
+        if (_withdrawn is { } cached && ReferenceEquals(cached.Index, index))
+        {
+            return cached.Ids;
+        }
+
+        var computed = new Withdrawn(index, [.. Deleted.Where(id => index.TryGetItemIndex(id, out _))]);
+        _withdrawn = computed;
+        return computed.Ids;
     }
 
+    /// <summary>
+    /// This catalogue with <paramref name="changes"/> applied: upserted items replace or join, deleted ones leave, and
+    /// the content index is merged incrementally or, on the first load (no content index yet), built whole.
+    /// </summary>
+    public CatalogueSnapshot Applied(CatalogueChanges changes, CatalogueFeatures features)
+    {
+        var items = Items.SetItems(changes.Upserted.Select(i => KeyValuePair.Create(i.ItemId, i))).RemoveRange(changes.Deleted);
+        var deleted = Deleted.Except(changes.Upserted.Select(i => i.ItemId)).Union(changes.Deleted);
+        var content = Content is null ? Build(items, features) : Content.WithItems(changes.Featurised).WithoutItems(changes.Deleted);
+        return new CatalogueSnapshot(items, content, deleted, Math.Max(Sequence, changes.Sequence));
+    }
+
+    /// <summary>This catalogue with its content index rebuilt from scratch (fresh IDF, every row refilled).</summary>
+    public CatalogueSnapshot Rebuilt(CatalogueFeatures features) => new(Items, Build(Items, features), Deleted, Sequence);
+
+    // In id order: the dictionary's own order follows string hashes, which differ between processes, and replicas
+    // building from the same items should number them (and break ties) alike.
+    private static ContentIndex Build(ImmutableDictionary<string, CatalogItem> items, CatalogueFeatures features) =>
+        ContentIndex.Build([.. items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => features.Of(i.Value))]);
+
     private sealed record Unavailable(DateOnly Day, string[] Ids);
+
+    private sealed record Withdrawn(ItemIndex Index, string[] Ids);
+}
+
+/// <summary>
+/// A run of change-feed entries made ready to apply: each item once, at its latest change (a later page may repeat an
+/// item written again meanwhile), upserts featurised for the content index (done outside the snapshot lock).
+/// </summary>
+/// <param name="Upserted">Items written, in feed order.</param>
+/// <param name="Featurised">Their content features, same order.</param>
+/// <param name="Deleted">Ids deleted.</param>
+/// <param name="Sequence">The last sequence of the run.</param>
+internal sealed record CatalogueChanges(IReadOnlyList<CatalogItem> Upserted, IReadOnlyList<ContentItem> Featurised, IReadOnlyList<string> Deleted, long Sequence)
+{
+    public static CatalogueChanges Of(IReadOnlyList<CatalogChange> feed, CatalogueFeatures features, bool featurise)
+    {
+        var latest = new Dictionary<string, CatalogChange>(StringComparer.Ordinal);
+        foreach (var change in feed)
+        {
+            latest.Remove(change.ItemId);
+            latest.Add(change.ItemId, change);
+        }
+
+        var upserted = latest.Values.Where(c => c.Item is not null).Select(c => c.Item!).ToList();
+        return new CatalogueChanges(
+            upserted,
+            featurise ? [.. upserted.Select(features.Of)] : [],
+            [.. latest.Values.Where(c => c.Item is null).Select(c => c.ItemId)],
+            feed.Count > 0 ? feed[^1].Sequence : 0);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MaaS.Core;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Hybrid;
@@ -12,23 +13,30 @@ namespace MaaS.Services.Recommendations.Tenants;
 /// What serving keeps in memory per tenant, and the only code that changes it: the catalogue with its content index
 /// (an immutable <see cref="CatalogueSnapshot"/>, swapped whole), event counts of items new since the last build (the
 /// trending fallback), whether events arrived since the last build, and the gate that lets one build run at a time.
-/// Ingestion, catalogue upserts, erasure and builds call its methods; nobody writes its fields. No user data.
-/// Thread-safe.
+/// The catalogue changes only by following the store's change feed (<see cref="CatchUpAsync"/>), whoever wrote:
+/// this replica or another. Ingestion, catalogue writes, the feed follower, erasure and builds call its methods;
+/// nobody writes its fields. No user data. Thread-safe.
 /// </summary>
 internal sealed class TenantState
 {
+    private const int FeedPage = StorageLimits.MaxReadLimit;
+
     private readonly ICatalogStore _catalog;
     private readonly CatalogueFeatures _features;
     private readonly ConcurrentDictionary<string, int> _newItemEvents = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _buildGate = new(1, 1);
 
-    // Serialises catalogue writers (upserts, refreshes): each derives the next snapshot from the current one, so an
-    // upsert racing a refresh is either in the refresh's snapshot or merged after it, never lost.
+    // One reader of the feed at a time: two would read the same changes from the same sequence and merge them twice.
+    private readonly SemaphoreSlim _feedGate = new(1, 1);
+
+    // Serialises snapshot writers (feed pages, content rebuilds): each derives the next snapshot from the current one,
+    // so a page applied while a rebuild runs is either in the rebuild's snapshot or merged after it, never lost.
     private readonly Lock _catalogueWrite = new();
     private readonly Lock _loading = new();
     private volatile CatalogueSnapshot _catalogue = CatalogueSnapshot.Empty;
     private volatile EngineJoin? _engine;
     private volatile bool _dirty;
+    private long _checkedThrough;
     private Task? _load;
 
     public TenantState(string tenant, ICatalogStore catalog, CatalogueFeatures features)
@@ -43,34 +51,82 @@ internal sealed class TenantState
     /// <summary>The current catalogue; read it once per request for a consistent view.</summary>
     public CatalogueSnapshot Catalogue => _catalogue;
 
+    /// <summary>Whether the first load has completed (only then does the feed follower keep it current).</summary>
+    public bool IsLoaded => _catalogue.Content is not null;
+
+    /// <summary>
+    /// The feed sequence (of any tenant) up to which this tenant's changes are known to be applied: at least
+    /// <see cref="CatalogueSnapshot.Sequence"/>, and the latest sequence a caught-up reader saw before it read. A
+    /// follower compares it with the store's latest, so other tenants' writes cost this one no read.
+    /// </summary>
+    public long CheckedThrough => Math.Max(Volatile.Read(ref _checkedThrough), _catalogue.Sequence);
+
     /// <summary>Whether events arrived (or were erased) since the last build started.</summary>
     public bool IsDirty => _dirty;
 
     /// <summary>Events per item that the serving index does not know, counted since its build (a live view).</summary>
     public IEnumerable<KeyValuePair<string, int>> NewItemEvents => _newItemEvents;
 
-    /// <summary>Loads the catalogue from the store on first use; a failed load is retried by the next caller.</summary>
+    /// <summary>Loads the catalogue from the store's change feed on first use; a failed load is retried by the next caller.</summary>
     public ValueTask EnsureLoadedAsync(CancellationToken cancellationToken) =>
         _load is { IsCompletedSuccessfully: true } ? ValueTask.CompletedTask : new ValueTask(AwaitLoadAsync(cancellationToken));
 
-    /// <summary>Items the store has just committed: merged into the catalogue and its content index, so they are
-    /// recommendable at once, before any CF build.</summary>
-    public void Upsert(IReadOnlyList<CatalogItem> items)
+    /// <summary>
+    /// Applies the store's catalogue changes after <see cref="CatalogueSnapshot.Sequence"/>, in feed order, one page
+    /// (up to <see cref="StorageLimits.MaxReadLimit"/> changes, so a burst of writes is one merge) per new snapshot; the
+    /// first load reads the whole feed and builds once. This is the one way the catalogue changes: the replica that
+    /// took a write calls it right after the write, every replica's feed follower calls it when the feed moves, so all
+    /// apply the same changes in the same order. Returns the sequence now applied, or the store's error (the snapshot
+    /// then keeps what it had).
+    /// </summary>
+    /// <param name="latest">The store's latest sequence, read before this call (0 when not known): every change up to it
+    /// has committed, so once this call has read the feed, this tenant is current through it.</param>
+    /// <param name="cancellationToken">Stops waiting and reading; what was applied stays.</param>
+    public async ValueTask<Result<long>> CatchUpAsync(long latest, CancellationToken cancellationToken)
     {
-        var featurised = items.Select(_features.Of).ToList();
-        lock (_catalogueWrite)
+        await _feedGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            _catalogue = _catalogue.Upserted(items, featurised, _features);
+            bool first = _catalogue.Content is null;
+            var pending = new List<CatalogChange>();
+            long after = _catalogue.Sequence;
+            while (true)
+            {
+                var read = await _catalog.GetChangesAsync(Tenant, after, FeedPage, cancellationToken).ConfigureAwait(false);
+                if (!read.TryGetValue(out var page, out var error))
+                {
+                    return error;
+                }
+
+                pending.AddRange(page);
+                bool more = page.Count == FeedPage;
+                after = more ? page[^1].Sequence : after;
+                if (first ? !more : page.Count > 0)
+                {
+                    Apply(CatalogueChanges.Of(pending, _features, featurise: !first));
+                    pending.Clear();
+                    first = false;
+                }
+
+                if (!more)
+                {
+                    Volatile.Write(ref _checkedThrough, Math.Max(Volatile.Read(ref _checkedThrough), latest));
+                    return _catalogue.Sequence;
+                }
+            }
+        }
+        finally
+        {
+            _feedGate.Release();
         }
     }
 
-    /// <summary>The whole catalogue as read from the store, merged in (items are never deleted from a catalogue), with
-    /// the content index rebuilt from scratch; returns the new snapshot.</summary>
-    public CatalogueSnapshot Refresh(IEnumerable<CatalogItem> items)
+    /// <summary>The content index rebuilt from the current catalogue (fresh IDF, every row refilled); returns the new snapshot.</summary>
+    public CatalogueSnapshot RebuildContent()
     {
         lock (_catalogueWrite)
         {
-            var next = _catalogue.Rebuilt(items, _features);
+            var next = _catalogue.Rebuilt(_features);
             _catalogue = next;
             return next;
         }
@@ -147,13 +203,19 @@ internal sealed class TenantState
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var items = new List<CatalogItem>();
-        await foreach (var item in _catalog.StreamAllAsync(Tenant, 1_000, cancellationToken).ConfigureAwait(false))
+        var loaded = await CatchUpAsync(0, cancellationToken).ConfigureAwait(false);
+        if (!loaded.IsSuccess)
         {
-            items.Add(item);
+            throw new InvalidOperationException($"The catalogue of tenant {Tenant} could not be read: {loaded.Error.Message}");
         }
+    }
 
-        Refresh(items);
+    private void Apply(CatalogueChanges changes)
+    {
+        lock (_catalogueWrite)
+        {
+            _catalogue = _catalogue.Applied(changes, _features);
+        }
     }
 
     /// <summary>The tenant's build gate, held until disposed.</summary>

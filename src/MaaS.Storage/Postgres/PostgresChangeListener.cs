@@ -1,0 +1,125 @@
+using MaaS.Storage.Validation;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>
+/// LISTENs for the catalogue writes of every process on the schema (<see cref="Channel"/>, payload the quoted schema)
+/// over one long-lived connection, and calls <c>changed</c> for each. A lost connection is reopened after
+/// <see cref="RetryDelay"/>; notifications sent meanwhile are lost, so every (re)connect also calls <c>changed</c> once,
+/// and readers poll besides. Started by the first <see cref="EnsureStarted"/>; disposing stops it.
+/// </summary>
+internal sealed class PostgresChangeListener(PostgresDatabase database, Action changed, ILogger logger) : IAsyncDisposable
+{
+    /// <summary>One channel for every schema of the database: a NOTIFY channel name is at most 63 bytes, a schema name alone may be.</summary>
+    public const string Channel = "maas_catalog_changes";
+
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    // A connection dropped without a FIN (a failed-over server) would wait forever; a query this often finds out.
+    private static readonly TimeSpan Probe = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
+    private int _started;
+    private int _disposed;
+
+    public void EnsureStarted()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _running = Task.Run(() => RunAsync(_stopping.Token));
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ListenAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (PostgresDatabase.IsDatabaseFailure(e))
+            {
+                StorageLog.ListenerFailed(logger, "postgres", e);
+                try
+                {
+                    await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        connection.Notification += (_, e) =>
+        {
+            if (e.Payload == database.Schema)
+            {
+                changed();
+            }
+        };
+        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        changed();
+        try
+        {
+            while (true)
+            {
+                if (!await connection.WaitAsync(Probe, cancellationToken).ConfigureAwait(false))
+                {
+                    await using var probe = new NpgsqlCommand("SELECT 1", connection);
+                    await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            // The pool does not reset connections (No Reset On Close): one returned still listening would keep
+            // collecting notifications for whoever borrows it next.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                    await unlisten.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PostgresDatabase.IsDatabaseFailure(e))
+                {
+                    // The connection is broken, and a broken connection never goes back to the pool.
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The storage may be disposed twice (a container and its owner); the second call has nothing left to stop.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_running is not null)
+        {
+            await _running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _stopping.Dispose();
+    }
+}
