@@ -24,8 +24,8 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var train = ExistingFile(new Option<FileInfo?>("--train") { Description = "Training TSV (user item rating timestamp); give --test with it. Default: shared ml-100k split." });
-        var test = ExistingFile(new Option<FileInfo?>("--test") { Description = "Test TSV; give --train with it. Default: shared ml-100k split." });
+        var train = new Option<FileInfo?>("--train") { Description = "Training TSV (user item rating timestamp); give --test with it. Default: shared ml-100k split." };
+        var test = new Option<FileInfo?>("--test") { Description = "Test TSV; give --train with it. Default: shared ml-100k split." };
         var preset = new Option<string>("--preset") { Description = string.Join(" | ", Presets), DefaultValueFactory = _ => "all" };
         // Refused while parsing, so a typo costs nothing: no data is read first.
         preset.AcceptOnlyFromAmong(Presets);
@@ -35,7 +35,7 @@ internal static class EvaluateCommand
         grid.AcceptOnlyFromAmong("knn", "ease");
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split (and of the cold-item hold-out).", DefaultValueFactory = _ => 42 };
         var protocol = new Option<string>("--protocol") { Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training)", DefaultValueFactory = _ => "standard" };
-        var items = ExistingFile(new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." });
+        var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
         var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
         var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };
         var slots = new Option<int?>("--new-item-slots") { Description = "Hybrid positions reserved for items without interactions; default the tuned one." };
@@ -49,9 +49,17 @@ internal static class EvaluateCommand
         {
             train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit,
         };
-        // A train file scored against another data set's test split gives numbers that mean nothing.
         command.Validators.Add(result =>
         {
+            foreach (var file in new[] { train, test, items })
+            {
+                if (result.GetValue(file) is { Exists: false } missing)
+                {
+                    result.AddError($"{file.Name} {missing.FullName}: file not found.");
+                }
+            }
+
+            // A train file scored against another data set's test split gives numbers that mean nothing.
             if ((result.GetResult(train) is null) != (result.GetResult(test) is null))
             {
                 result.AddError("Give --train and --test together (or neither, for the shared ml-100k split).");
@@ -67,18 +75,6 @@ internal static class EvaluateCommand
             var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
         });
         return command;
-    }
-
-    private static Option<FileInfo?> ExistingFile(Option<FileInfo?> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<FileInfo?>() is { Exists: false } file)
-            {
-                result.AddError($"{option.Name} {file.FullName}: file not found.");
-            }
-        });
-        return option;
     }
 
     private static int Refuse(string message)
