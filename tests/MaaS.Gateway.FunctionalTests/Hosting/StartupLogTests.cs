@@ -64,8 +64,20 @@ public sealed partial class StartupLogTests(StartupLogTests.Gateway gateway) : I
         Assert.True(unnamed.Count == 0, "lines without a level and a source:\n" + string.Join('\n', unnamed));
     }
 
+    [Fact]
+    public void EveryLine_NoNullStandingForAMissingValue()
+    {
+        var nulls = gateway.Lines.Where(l => NullWord().IsMatch(l)).ToList();
+
+        Assert.Contains(gateway.Lines, l => l.Contains("First index build of tenant default", StringComparison.Ordinal));
+        Assert.True(nulls.Count == 0, "lines that print null:\n" + string.Join('\n', nulls));
+    }
+
     [GeneratedRegex(@"^\[\d\d:\d\d:\d\d (VRB|DBG|INF|WRN|ERR|FTL)\] [A-Za-z][\w.]+: \S")]
     private static partial Regex LogLine();
+
+    [GeneratedRegex(@"\bnull\b")]
+    private static partial Regex NullWord();
 
     /// <summary>The gateway process: started once, asked a few things, then stopped; its log is what the tests read.</summary>
     public sealed class Gateway : IAsyncLifetime
