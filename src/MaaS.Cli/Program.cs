@@ -10,7 +10,7 @@ namespace MaaS.Cli;
 /// </summary>
 public static class Program
 {
-    /// <summary>Width of rich output when it is captured: wide enough that metric tables do not wrap.</summary>
+    /// <summary>Width of rich output (progress lines) when it is captured; tables are written as plain columns then.</summary>
     private const int CapturedWidth = 200;
 
     // Commands write tables and progress through Spectre's process-wide AnsiConsole: captured runs take turns.

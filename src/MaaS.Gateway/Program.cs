@@ -7,7 +7,12 @@ using MaaS.Gateway.Recommendations;
 using MaaS.Gateway.Security;
 using MaaS.Gateway.Telemetry;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // appsettings.json lies beside the binary: read whatever the working directory (dotnet run, a checkout, an image).
+    ContentRootPath = AppContext.BaseDirectory,
+});
 
 builder.AddGatewayLogging();
 builder.Services.AddGatewayJson();
@@ -37,7 +42,7 @@ app.MapTextV1();
 app.MapRecommendationsV1();
 app.MapGatewayMetrics();
 
-app.Run();
+return await app.RunGatewayAsync();
 
 /// <summary>Entry point; public so functional tests can host it with WebApplicationFactory.</summary>
 public partial class Program;

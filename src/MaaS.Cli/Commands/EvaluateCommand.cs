@@ -19,14 +19,20 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
+    /// <summary>The index presets <c>--preset</c> accepts, <c>all</c> standing for the three.</summary>
+    private static readonly string[] Presets = ["default", "ease", "sar-jaccard", "all"];
+
     public static Command Create()
     {
-        var train = new Option<FileInfo?>("--train") { Description = "Training TSV (user item rating timestamp). Default: shared ml-100k split." };
-        var test = new Option<FileInfo?>("--test") { Description = "Test TSV. Default: shared ml-100k split." };
-        var preset = new Option<string>("--preset") { Description = "default | ease | sar-jaccard | all", DefaultValueFactory = _ => "all" };
+        var train = new Option<FileInfo?>("--train") { Description = "Training TSV (user item rating timestamp); give --test with it. Default: shared ml-100k split." };
+        var test = new Option<FileInfo?>("--test") { Description = "Test TSV; give --train with it. Default: shared ml-100k split." };
+        var preset = new Option<string>("--preset") { Description = string.Join(" | ", Presets), DefaultValueFactory = _ => "all" };
+        // Refused while parsing, so a typo costs nothing: no data is read first.
+        preset.AcceptOnlyFromAmong(Presets);
         var top = new Option<int>("--top", "-k") { Description = "Cut-off K.", DefaultValueFactory = _ => 10 };
         var tune = new Option<bool>("--tune") { Description = "Choose parameters on a validation split carved from --train (the test split is only used to report the winner)." };
         var grid = new Option<string>("--grid") { Description = "Tuning grid: knn (the grid behind the default) | ease", DefaultValueFactory = _ => "knn" };
+        grid.AcceptOnlyFromAmong("knn", "ease");
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split (and of the cold-item hold-out).", DefaultValueFactory = _ => 42 };
         var protocol = new Option<string>("--protocol") { Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training)", DefaultValueFactory = _ => "standard" };
         var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
@@ -43,6 +49,22 @@ internal static class EvaluateCommand
         {
             train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit,
         };
+        command.Validators.Add(result =>
+        {
+            foreach (var file in new[] { train, test, items })
+            {
+                if (result.GetValue(file) is { Exists: false } missing)
+                {
+                    result.AddError($"{file.Name} {missing.FullName}: file not found.");
+                }
+            }
+
+            // A train file scored against another data set's test split gives numbers that mean nothing.
+            if ((result.GetResult(train) is null) != (result.GetResult(test) is null))
+            {
+                result.AddError("Give --train and --test together (or neither, for the shared ml-100k split).");
+            }
+        });
         command.SetAction(parse => parse.GetValue(protocol) switch
         {
             _ when parse.GetValue(historyLimit) is < 1 or > StorageLimits.MaxReadLimit => Refuse($"--history-limit must be 1..{StorageLimits.MaxReadLimit}."),
@@ -95,6 +117,7 @@ internal static class EvaluateCommand
         string? testPath = testFile?.FullName ?? (split is null ? null : Path.Combine(split, "test.tsv"));
         if (trainPath is null || testPath is null || !File.Exists(trainPath) || !File.Exists(testPath))
         {
+            // The files given were checked while parsing: this is the shared split, missing.
             AnsiConsole.MarkupLine("[red]No data:[/] pass --train and --test, or set MAAS_DATA_DIR to the folder holding movielens/ml-100k-split.");
             return false;
         }
@@ -119,6 +142,8 @@ internal static class EvaluateCommand
             return 2;
         }
 
+        // The published figures and SAR's output belong to the shared ml-100k split; on other data they would mislead.
+        string? reference = split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null;
         var rows = new List<(string Name, EvaluationReport Report)>();
         if (tune)
         {
@@ -138,13 +163,7 @@ internal static class EvaluateCommand
             var names = preset == "all" ? new[] { "default", "ease", "sar-jaccard" } : [preset];
             foreach (string name in names)
             {
-                var options = IndexBuildOptions.Preset(name);
-                if (options is null)
-                {
-                    AnsiConsole.MarkupLine($"[red]Unknown preset[/] {Markup.Escape(name)}.");
-                    return 2;
-                }
-
+                var options = IndexBuildOptions.Preset(name)!;
                 rows.Add((name, Evaluate(trainEvents, testEvents, options, k, historyLimit)));
                 if (name == "default")
                 {
@@ -156,9 +175,16 @@ internal static class EvaluateCommand
             }
         }
 
-        PrintTable(rows, k, historyLimit, split is null ? null : Path.Combine(split, "sar_top10.tsv"), trainEvents, testEvents);
+        PrintTable(rows, k, historyLimit, reference, trainEvents, testEvents);
         return 0;
     }
+
+    /// <summary>Whether the data is the shared ml-100k split: no files given, or exactly its two files.</summary>
+    private static bool IsSharedSplit(FileInfo? train, FileInfo? test, string split) =>
+        (train is null && test is null)
+        || (train is not null && test is not null
+            && train.FullName == Path.GetFullPath(Path.Combine(split, "train.tsv"))
+            && test.FullName == Path.GetFullPath(Path.Combine(split, "test.tsv")));
 
     private static EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit)
     {
@@ -179,7 +205,7 @@ internal static class EvaluateCommand
 
     private static void PrintTrials(TuningReport report)
     {
-        var table = new Table().Title($"Validation split of train (seed {report.Seed}, {report.TrainRatio:P0} fit; the library's protocol: every training item weighs 1): best 10 of {report.Trials.Count}");
+        var table = new ResultTable($"Validation split of train (seed {report.Seed}, {report.TrainRatio:P0} fit; the library's protocol: every training item weighs 1): best 10 of {report.Trials.Count}");
         table.AddColumns("weighting", "similarity", $"nDCG", "MAP");
         foreach (var t in report.Trials.Take(10))
         {
@@ -190,12 +216,13 @@ internal static class EvaluateCommand
             table.AddRow(t.Options.Weighting.Scheme.ToString(), similarity, F(t.Validation.Ndcg), F(t.Validation.Map));
         }
 
-        AnsiConsole.Write(table);
+        table.Write();
     }
 
-    private static void PrintTable(List<(string Name, EvaluationReport Report)> rows, int k, int historyLimit, string? sarPath, List<InteractionEvent> train, List<InteractionEvent> test)
+    /// <summary>The metrics table; <c>referenceSplit</c> is the shared ml-100k split when it is the data (its reference rows are shown), else null.</summary>
+    private static void PrintTable(List<(string Name, EvaluationReport Report)> rows, int k, int historyLimit, string? referenceSplit, List<InteractionEvent> train, List<InteractionEvent> test)
     {
-        var table = new Table().Title($"Test split (seen items removed), ranked as POST /v1/recommend ranks: strategy cf, each user's {historyLimit} latest ratings as rate events, default Recommendations settings otherwise");
+        var table = new ResultTable($"Test split (seen items removed), ranked as POST /v1/recommend ranks: strategy cf, each user's {historyLimit} latest ratings as rate events, default Recommendations settings otherwise");
         table.AddColumns("model", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage", "build s", "neighbour MB");
         foreach (var (name, r) in rows)
         {
@@ -204,18 +231,23 @@ internal static class EvaluateCommand
                 (r.NeighbourBytes / 1e6).ToString("F2", CultureInfo.InvariantCulture));
         }
 
+        string? sarPath = referenceSplit is null ? null : Path.Combine(referenceSplit, "sar_top10.tsv");
         if (k == 10 && sarPath is not null && File.Exists(sarPath))
         {
             // SAR's own output on this split, scored by the same metric code: reproduces its published 0.388 / 0.113.
             var sar = File.ReadLines(sarPath).Select(l => l.Split('\t')).GroupBy(p => p[0])
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.OrderBy(p => int.Parse(p[3], CultureInfo.InvariantCulture)).Select(p => p[1]).ToList());
             var m = RankingEvaluator.Evaluate(InteractionFiles.GroupByUser(test), sar, k, train.Select(e => e.ItemId).Distinct().Count());
-            table.AddRow("SAR (sar_top10.tsv)", F(m.Ndcg), F(m.Map), F(m.Precision), F(m.Recall), F(m.Coverage), "", "");
+            table.AddReferenceRow("SAR (sar_top10.tsv)", F(m.Ndcg), F(m.Map), F(m.Precision), F(m.Recall), F(m.Coverage), "", "");
         }
 
-        table.AddRow("[grey]BPR (published)[/]", "[grey]0.442[/]", "[grey]0.132[/]", "", "", "", "", "");
-        table.AddRow("[grey]LightGCN (published)[/]", "[grey]0.418[/]", "[grey]0.122[/]", "", "", "", "", "");
-        AnsiConsole.Write(table);
+        if (referenceSplit is not null && k == 10)
+        {
+            table.AddReferenceRow("BPR (published)", "0.442", "0.132", "", "", "", "", "");
+            table.AddReferenceRow("LightGCN (published)", "0.418", "0.122", "", "", "", "", "");
+        }
+
+        table.Write();
     }
 
     private static string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);

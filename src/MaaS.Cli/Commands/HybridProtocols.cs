@@ -27,14 +27,14 @@ internal static class HybridProtocols
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var content = ContentIndex.Build(catalogue);
         AnsiConsole.MarkupLine($"content index: {content.ItemCount} items, {content.FeatureCount} features, {content.NeighbourCount:N0} neighbours, built in {watch.Elapsed.TotalMilliseconds:F1} ms");
-        var table = new Table().Title($"Test split (seen items removed), ranked as POST /v1/recommend ranks ({historyLimit} latest ratings per user), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
+        var table = new ResultTable($"Test split (seen items removed), ranked as POST /v1/recommend ranks ({historyLimit} latest ratings per user), default CF preset, content over u.item, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots}");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"P@{k}", $"R@{k}", "coverage");
         foreach (var (name, strategy) in new[] { ("cf", RecommendationStrategy.CollaborativeFiltering), ("content", RecommendationStrategy.Content), ("hybrid", RecommendationStrategy.Hybrid) })
         {
             AddRow(table, name, evaluator.Evaluate(trainEvents, testEvents, strategy, k, content: content).Metrics);
         }
 
-        AnsiConsole.Write(table);
+        table.Write();
         return 0;
     }
 
@@ -44,14 +44,14 @@ internal static class HybridProtocols
         AnsiConsole.MarkupLine($"cold items: [bold]{split.ColdItems.Count}[/] of {split.ColdItems.Count + split.Train.Select(e => e.ItemId).Distinct().Count()} held out (seed {seed}); train {split.Train.Count:N0}, test {split.Test.Count:N0} events");
         var options = ChooseBlend(split.Train, catalogue, k, tune, seed, beta, alpha, slots);
         var rows = ColdItemProtocol.Evaluate(split, catalogue, IndexBuildOptions.Default, options, k: k);
-        var table = new Table().Title($"Cold-item protocol, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots} (all-user metrics rank all items; cold R@{k} ranks cold candidates only)");
+        var table = new ResultTable($"Cold-item protocol, β = {F(options.Beta)}, α = {F(options.ContentWeight)}, slots = {options.NewItemSlots} (all-user metrics rank all items; cold R@{k} ranks cold candidates only)");
         table.AddColumns("strategy", $"nDCG@{k}", "MAP", $"R@{k}", $"cold R@{k}", $"cold R@{k} (all items)", "cold users");
         foreach (var row in rows)
         {
             table.AddRow(row.Name, F(row.All.Ndcg), F(row.All.Map), F(row.All.Recall), F(row.ColdRecall), F(row.ColdRecallAllItems), row.ColdUsers.ToString(CultureInfo.InvariantCulture));
         }
 
-        AnsiConsole.Write(table);
+        table.Write();
         AnsiConsole.MarkupLine($"popularity's cold R@{k} is K / |cold candidates|: no cold item has a training event, so popularity ties them all.");
         return 0;
     }
@@ -66,7 +66,7 @@ internal static class HybridProtocols
         var seeds = new[] { seed, seed + 1, seed + 2 };
         var tuning = HybridTuner.Tune(train, catalogue, IndexBuildOptions.Default, seeds: seeds, k: k);
         string seedList = string.Join(", ", seeds);
-        var table = new Table().Title($"Validation folds of train (seeds {seedList}, 75% fit; cold-item validation holds 10% of items out): {tuning.Feasible} of {tuning.Trials.Count} blends admitted, shown in rule order, then the best 10 others with {HybridTuner.RequiredNewItemSlots} slot, then the best with each other slot count. warm = warm validation, cold = cold-item validation (all users), z = paired z vs the reference blend (β = 0, α = 0.1, 1 slot), new R@{k} = held-out items' recall ranking all items");
+        var table = new ResultTable($"Validation folds of train (seeds {seedList}, 75% fit; cold-item validation holds 10% of items out): {tuning.Feasible} of {tuning.Trials.Count} blends admitted, shown in rule order, then the best 10 others with {HybridTuner.RequiredNewItemSlots} slot, then the best with each other slot count. warm = warm validation, cold = cold-item validation (all users), z = paired z vs the reference blend (β = 0, α = 0.1, 1 slot), new R@{k} = held-out items' recall ranking all items");
         table.AddColumns("β", "α", "slots", "warm nDCG", "MAP", "z", "cold nDCG", "z", $"new R@{k}", "ok");
         table.AddRow("cf", "", "", F(tuning.Cf.Average(f => f.WarmNdcg)), F(tuning.Cf.Average(f => f.WarmMap)), "", F(tuning.Cf.Average(f => f.MixNdcg)), "", F(tuning.Cf.Average(f => f.ColdRecall)), "");
         table.AddRow("ref " + F(HybridTuner.Reference.Beta), F(HybridTuner.Reference.ContentWeight), HybridTuner.Reference.NewItemSlots.ToString(CultureInfo.InvariantCulture), F(tuning.Reference.Average(f => f.WarmNdcg)),
@@ -83,7 +83,7 @@ internal static class HybridProtocols
                 HybridTuner.Admits(t, tuning.Reference) ? "yes" : "no");
         }
 
-        AnsiConsole.Write(table);
+        table.Write();
         var bestWarm = tuning.Trials.OrderByDescending(t => t.WarmNdcg).First();
         AnsiConsole.MarkupLine($"highest warm validation nDCG: β = {F(bestWarm.Options.Beta)}, α = {F(bestWarm.Options.ContentWeight)}, slots = {bestWarm.Options.NewItemSlots} ({F(bestWarm.WarmNdcg)} vs CF {F(tuning.Cf.Average(f => f.WarmNdcg))})");
         var chosen = tuning.Chosen;
@@ -94,7 +94,7 @@ internal static class HybridProtocols
         return chosen.Options;
     }
 
-    private static void AddRow(Table table, string name, RankingMetrics m) =>
+    private static void AddRow(ResultTable table, string name, RankingMetrics m) =>
         table.AddRow(name, F(m.Ndcg), F(m.Map), F(m.Precision), F(m.Recall), F(m.Coverage));
 
     private static string Z(double z) => z.ToString("+0.00;−0.00;0", CultureInfo.InvariantCulture);

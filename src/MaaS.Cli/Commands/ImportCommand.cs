@@ -129,7 +129,7 @@ internal static class ImportCommand
     }
 
     private static StorageTarget NewTarget() => new(
-        sqliteHelp: "SQLite database file to import into (created when missing). Default: data/maas.db.",
+        sqliteHelp: "SQLite database file to import into (created when missing; its folder must exist).",
         postgresHelp: "Npgsql connection string of a PostgreSQL database to import into instead of SQLite.",
         tenantHelp: "Tenant the data belongs to.");
 

@@ -45,6 +45,7 @@ internal static class KeysCommand
                 return Fail(parse, created.Error);
             }
 
+            await output.WriteLineAsync($"store:  {target.Describe(parse)}").ConfigureAwait(false);
             await output.WriteLineAsync($"id:     {record.KeyId}").ConfigureAwait(false);
             await output.WriteLineAsync($"tenant: {record.Tenant}").ConfigureAwait(false);
             await output.WriteLineAsync($"roles:  {string.Join(", ", created.Value.Roles)}").ConfigureAwait(false);
@@ -113,7 +114,7 @@ internal static class KeysCommand
     }
 
     private static StorageTarget NewTarget() => new(
-        sqliteHelp: "SQLite database file of the gateway. Default: data/maas.db.",
+        sqliteHelp: "SQLite database file of the gateway (its folder must exist).",
         postgresHelp: "Npgsql connection string of the gateway's PostgreSQL database instead.",
         tenantHelp: "Tenant of the keys.");
 }

@@ -69,15 +69,15 @@ internal static class TrainCommand
             task.Value = folds;
         });
 
-        var table = new Table().Title($"MR sentiment, {folds}-fold CV (fold seed {foldSeed})")
-            .AddColumn("fold").AddColumn("train").AddColumn("test").AddColumn("λ (inner CV)").AddColumn("accuracy");
+        var table = new ResultTable($"MR sentiment, {folds}-fold CV (fold seed {foldSeed})")
+            .AddColumns("fold", "train", "test", "λ (inner CV)", "accuracy");
         foreach (var fold in report!.Folds)
         {
             table.AddRow(I(fold.Fold), I(fold.TrainCount), I(fold.TestCount), fold.Lambda.ToString("G3", CultureInfo.InvariantCulture), Pct(fold.Accuracy));
         }
 
         table.AddRow("mean", "", "", "", $"{Pct(report.MeanAccuracy)} ± {Pct(report.StdAccuracy)}");
-        AnsiConsole.Write(table);
+        table.Write();
         return report;
     }
 
@@ -189,11 +189,11 @@ internal static class TrainCommand
             var scores = test.Select(i => result!.Model.Predict(features[i])).ToArray();
             var decided = scores.Select(s => TagTrainer.Decide(s, result!.Threshold)).ToArray();
             var m = MultiLabelMetrics.Compute(decided, scores, test.Select(i => labels[i]).ToArray(), corpus.LabelNames.Count);
-            var table = new Table().Title($"Content tags on the test split ({m.Count} titles, id divisible by 5)").AddColumn("metric").AddColumn("value");
+            var table = new ResultTable($"Content tags on the test split ({m.Count} titles, id divisible by 5)").AddColumns("metric", "value");
             table.AddRow("micro precision", Pct(m.MicroPrecision)).AddRow("micro recall", Pct(m.MicroRecall)).AddRow("micro F1", Pct(m.MicroF1))
                 .AddRow("macro F1", Pct(m.MacroF1)).AddRow("precision@1", Pct(m.PrecisionAt1)).AddRow("precision@3", Pct(m.PrecisionAt3))
                 .AddRow("threshold", result!.Threshold.ToString("0.00", CultureInfo.InvariantCulture));
-            AnsiConsole.Write(table);
+            table.Write();
 
             var card = new TextModelCard
             {

@@ -6,7 +6,8 @@ namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Serilog: levels from the <c>Serilog</c> section, console output as text or compact JSON (<c>Logging:JsonConsole</c>),
-/// and one structured log event per request enriched by endpoints (model, version, batch size, queue and compute ms).
+/// and one structured log event per request enriched by endpoints (model, version, batch size, queue and compute ms),
+/// written at Debug (Error for a 5xx): a busy gateway at the default Information level logs its life cycle, not its traffic.
 /// </summary>
 internal static class LoggingExtensions
 {
@@ -20,7 +21,10 @@ internal static class LoggingExtensions
                     .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
                     .ReadFrom.Configuration(builder.Configuration)
                     .ReadFrom.Services(services)
-                    .Enrich.FromLogContext();
+                    .Enrich.FromLogContext()
+                    // A port already taken is reported by GatewayRunner in one line; Kestrel and the host would add
+                    // their own errors with the same stack trace.
+                    .Filter.ByExcluding(e => GatewayRunner.IsAddressInUse(e.Exception));
                 if (json)
                 {
                     logger.WriteTo.Console(new CompactJsonFormatter());
@@ -38,7 +42,8 @@ internal static class LoggingExtensions
         app.UseSerilogRequestLogging(options =>
         {
             // The logger from DI: the static Log.Logger is left alone so several hosts can share a process (tests).
-            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
+            // Named like every other source, so each console line says where it comes from.
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>().ForContext(Serilog.Core.Constants.SourceContextPropertyName, RequestsSource);
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.000} ms";
             options.GetMessageTemplateProperties = (http, path, elapsed, status) =>
             [
@@ -48,10 +53,11 @@ internal static class LoggingExtensions
                 new LogEventProperty("Elapsed", new ScalarValue(elapsed)),
             ];
             options.GetLevel = (http, _, exception) =>
-                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/metrics") || http.Request.Path.StartsWithSegments("/v2/health") ? LogEventLevel.Debug
-                : LogEventLevel.Information;
+                exception is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error : LogEventLevel.Debug;
         });
+
+    /// <summary>Source name of the per-request log events (set its level under <c>Serilog:MinimumLevel:Override</c>).</summary>
+    public const string RequestsSource = "MaaS.Gateway.Requests";
 
     /// <summary>User ids are personal data: under /v1/users the route template stands for the path (no raw id in logs).</summary>
     private static string LogSafePath(HttpContext http, string path) =>

@@ -1,14 +1,27 @@
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Models.Registry;
+using MaaS.Storage.Hosting;
 
 namespace MaaS.Gateway.Hosting;
 
-/// <summary>Registers model serving: options from <c>Serving</c>, the registry with its ONNX loader, startup load and polling, readiness.</summary>
+/// <summary>
+/// Registers model serving: options from <c>Serving</c> (published models under the data folder unless
+/// <c>Serving:PublishedRepositoryPath</c> says where), the registry with its ONNX loader, startup load and polling,
+/// readiness.
+/// </summary>
 internal static class ModelServingExtensions
 {
     public static IHostApplicationBuilder AddModelServing(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName);
+        builder.Services.AddOptions<ServingOptions>().BindConfiguration(ServingOptions.SectionName)
+            .PostConfigure<IConfiguration>((serving, configuration) =>
+            {
+                // Never the bundled models/ folder: it is part of the checkout or the image, and may be read-only.
+                if (string.IsNullOrWhiteSpace(serving.PublishedRepositoryPath))
+                {
+                    serving.PublishedRepositoryPath = Path.Combine(StorageExtensions.DataDirectory(configuration), DataLocation.PublishedModelsFolder);
+                }
+            });
         builder.Services.AddModelRegistry();
         builder.Services.AddHostedService<ModelRepositoryHostedService>();
         builder.Services.AddHealthChecks()

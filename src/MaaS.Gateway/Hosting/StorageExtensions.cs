@@ -4,16 +4,13 @@ namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Registers the one storage of the gateway: <see cref="StorageOptions"/> bound once from <c>Storage</c> (SQLite file
-/// <c>maas.db</c> under <c>Storage:DataDirectory</c> unless <c>Storage:Sqlite:Path</c> is set; PostgreSQL with
+/// <c>maas.db</c> in the data folder of <see cref="DataLocation"/> unless <c>Storage:Sqlite:Path</c> is set; PostgreSQL with
 /// <c>Storage:Provider = Postgres</c> and <c>Storage:Postgres:ConnectionString</c> or <c>ConnectionStrings:Postgres</c>),
 /// every store opened once per process (<see cref="StorageServiceCollectionExtensions.AddMaaSStorage"/>), and the
 /// PostgreSQL retries and readiness check of <see cref="StorageResilienceExtensions"/>.
 /// </summary>
 internal static class StorageExtensions
 {
-    /// <summary>Configuration key of the data folder (default <c>./data</c>).</summary>
-    public const string DataDirectoryKey = "Storage:DataDirectory";
-
     /// <summary>
     /// Call before registering hosted services that read stored data (the recommendation index build): hosted services
     /// start in registration order, and storage's loads the demo data at start when asked.
@@ -27,7 +24,7 @@ internal static class StorageExtensions
             {
                 if (string.IsNullOrEmpty(configuration["Storage:Sqlite:Path"]))
                 {
-                    storage.Sqlite.Path = Path.Combine(DataDirectory(configuration), "maas.db");
+                    storage.Sqlite.Path = DataLocation.DatabasePath(DataDirectory(configuration));
                 }
 
                 if (string.IsNullOrEmpty(storage.Postgres.ConnectionString) && configuration.GetConnectionString("Postgres") is { Length: > 0 } connection)
@@ -40,7 +37,6 @@ internal static class StorageExtensions
         return builder;
     }
 
-    /// <summary>The data folder, absolute: <c>Storage:DataDirectory</c> or <c>./data</c>.</summary>
-    public static string DataDirectory(IConfiguration configuration) =>
-        Path.GetFullPath(configuration[DataDirectoryKey] is { Length: > 0 } directory ? directory : "data");
+    /// <summary>The data folder, absolute: <c>Storage:DataDirectory</c>, else the default the CLI shares (<see cref="DataLocation"/>).</summary>
+    public static string DataDirectory(IConfiguration configuration) => DataLocation.Resolve(configuration[DataLocation.ConfigurationKey]);
 }

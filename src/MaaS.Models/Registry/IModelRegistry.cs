@@ -9,8 +9,17 @@ namespace MaaS.Models.Registry;
 /// </summary>
 public interface IModelRegistry
 {
-    /// <summary>Absolute path of the repository folder.</summary>
+    /// <summary>Absolute path of the bundled repository folder (<see cref="ServingOptions.RepositoryPath"/>), only read.</summary>
     string RepositoryPath { get; }
+
+    /// <summary>
+    /// Absolute path of the writable folder published models go to (<see cref="ServingOptions.PublishedRepositoryPath"/>);
+    /// <see cref="RepositoryPath"/> when none is configured.
+    /// </summary>
+    string PublishedRepositoryPath { get; }
+
+    /// <summary>The folder a model is read from (bundled first, then published), or null when neither has it.</summary>
+    string? FindModelDirectory(string name);
 
     /// <summary>True once <see cref="InitializeAsync"/> has completed.</summary>
     bool IsInitialized { get; }

@@ -17,18 +17,24 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private readonly ModelMetrics _metrics;
     private readonly ILogger<ModelRegistry> _logger;
     private readonly TimeProvider _time;
+    private readonly string _name;
+    private readonly string[] _roots;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
     private volatile bool _initialized;
     private bool _disposed;
 
-    /// <summary>Creates the registry; nothing is loaded until <see cref="InitializeAsync"/>.</summary>
+    /// <summary>
+    /// Creates the registry; nothing is loaded until <see cref="InitializeAsync"/>. <c>name</c> is what its log lines
+    /// call it (another registry may log beside it).
+    /// </summary>
     public ModelRegistry(
         IOptions<ServingOptions> options,
         IEnumerable<IModelLoader> loaders,
         ModelMetrics metrics,
         ILogger<ModelRegistry> logger,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        string name = "Model registry")
     {
         _options = options.Value;
         _loaders = new Dictionary<string, IModelLoader>(StringComparer.OrdinalIgnoreCase);
@@ -40,11 +46,20 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         _metrics = metrics;
         _logger = logger;
         _time = timeProvider ?? TimeProvider.System;
+        _name = name;
         RepositoryPath = ResolveRepositoryPath(_options.RepositoryPath);
+        PublishedRepositoryPath = string.IsNullOrWhiteSpace(_options.PublishedRepositoryPath)
+            ? RepositoryPath
+            : Path.GetFullPath(_options.PublishedRepositoryPath);
+        // The bundled folder first: a name in both is served from it.
+        _roots = RepositoryPath == PublishedRepositoryPath ? [RepositoryPath] : [RepositoryPath, PublishedRepositoryPath];
     }
 
     /// <inheritdoc />
     public string RepositoryPath { get; }
+
+    /// <inheritdoc />
+    public string PublishedRepositoryPath { get; }
 
     /// <inheritdoc />
     public bool IsInitialized => _initialized;
@@ -90,7 +105,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             var models = _snapshot.Models;
-            foreach (var disk in RepositoryScanner.Scan(RepositoryPath))
+            foreach (var disk in ScanRepositories())
             {
                 if (!models.ContainsKey(disk.Name))
                 {
@@ -100,7 +115,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             _initialized = true;
-            LogInitialized(_logger, models.Count, models.Values.Sum(m => m.Versions.Values.Count(v => v.State == ModelVersionState.Ready)), RepositoryPath);
+            LogInitialized(_logger, _name, models.Count, models.Values.Sum(m => m.Versions.Values.Count(v => v.State == ModelVersionState.Ready)), string.Join(" and ", _roots));
         }
         finally
         {
@@ -115,7 +130,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         try
         {
             int changes = 0;
-            var onDisk = RepositoryScanner.Scan(RepositoryPath).ToDictionary(m => m.Name, StringComparer.Ordinal);
+            var onDisk = ScanRepositories().ToDictionary(m => m.Name, StringComparer.Ordinal);
             foreach (var (name, slot) in _snapshot.Models)
             {
                 if (!onDisk.ContainsKey(name))
@@ -181,7 +196,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     {
         var snapshot = Volatile.Read(ref _snapshot);
         var entries = new List<RepositoryIndexEntry>();
-        var disk = RepositoryScanner.Scan(RepositoryPath).ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var disk = ScanRepositories().ToDictionary(m => m.Name, StringComparer.Ordinal);
         foreach (string name in disk.Keys.Union(snapshot.Models.Keys).Order(StringComparer.Ordinal))
         {
             snapshot.Models.TryGetValue(name, out var slot);
@@ -261,7 +276,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
+            var disk = ScanRepositories(name);
             if (disk is null)
             {
                 return Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository");
@@ -310,7 +325,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         {
             if (!_snapshot.Models.TryGetValue(name, out var slot))
             {
-                return RepositoryScanner.ScanModel(RepositoryPath, name) is null
+                return ScanRepositories(name) is null
                     ? Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository")
                     : Result<ModelInfo>.Ok(new ModelInfo(name, null, [], null, false, "unloaded"));
             }
@@ -320,7 +335,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var unloaded = slot with { Versions = versions };
             Publish(_snapshot.Models.SetItem(name, unloaded));
             RetireAll(slot);
-            LogUnloaded(_logger, name, null);
+            LogModelUnloaded(_logger, name);
             return Result<ModelInfo>.Ok(ToInfo(unloaded));
         }
         finally
@@ -335,7 +350,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var disk = RepositoryScanner.ScanModel(RepositoryPath, name);
+            var disk = ScanRepositories(name);
             if (disk is null)
             {
                 return Result<ModelVersionInfo>.Fail(ErrorCode.ModelNotFound, $"model '{name}' is not in the repository");
@@ -465,6 +480,33 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
     /// <inheritdoc />
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public string? FindModelDirectory(string name) => ScanRepositories(name)?.Directory;
+
+    /// <summary>Every model folder of the repositories, by name; the bundled one wins a name found in both.</summary>
+    private IReadOnlyList<DiskModel> ScanRepositories()
+    {
+        if (_roots.Length == 1)
+        {
+            return RepositoryScanner.Scan(_roots[0]);
+        }
+
+        var found = new SortedDictionary<string, DiskModel>(StringComparer.Ordinal);
+        foreach (string root in _roots)
+        {
+            foreach (var model in RepositoryScanner.Scan(root))
+            {
+                found.TryAdd(model.Name, model);
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    /// <summary>One model folder, from the first repository that has it; null when none does.</summary>
+    private DiskModel? ScanRepositories(string name) =>
+        _roots.Select(root => RepositoryScanner.ScanModel(root, name)).FirstOrDefault(m => m is not null);
 
     private async Task<int> PollVersionsAsync(DiskModel disk, ModelSlot slot, CancellationToken cancellationToken)
     {
@@ -603,7 +645,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         {
             model?.Dispose();
             // Runtime messages carry absolute paths; clients need the reason, not the server's layout.
-            string reason = e.Message.Replace(RepositoryPath, "<repository>", StringComparison.Ordinal);
+            string reason = _roots.Aggregate(e.Message, (message, root) => message.Replace(root, "<repository>", StringComparison.Ordinal));
             LogLoadFailed(_logger, disk.Name, version, reason);
             return VersionSlot.Unavailable(version, reason) with { FailedFingerprint = RepositoryScanner.Fingerprint(directory) };
         }
@@ -665,8 +707,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             runtime?.Statistics);
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Model registry ready: {Models} models, {Versions} versions loaded from {Repository}")]
-    private static partial void LogInitialized(ILogger logger, int models, int versions, string repository);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "{Registry}: {Models} models found, {Versions} versions ready, in {Repository}")]
+    private static partial void LogInitialized(ILogger logger, string registry, int models, int versions, string repository);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Loaded {Model} version {Version} ({Platform}, {Provider})")]
     private static partial void LogLoaded(ILogger logger, string model, long version, string platform, string provider);
@@ -681,7 +723,10 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private static partial void LogConfigRefused(ILogger logger, string model, string reason);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Unloaded {Model} version {Version}")]
-    private static partial void LogUnloaded(ILogger logger, string model, long? version);
+    private static partial void LogUnloaded(ILogger logger, string model, long version);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Unloaded every version of {Model}")]
+    private static partial void LogModelUnloaded(ILogger logger, string model);
 
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Default version of {Model} set to {Version}")]
     private static partial void LogDefaultSet(ILogger logger, string model, string version);

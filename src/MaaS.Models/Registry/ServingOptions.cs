@@ -9,9 +9,20 @@ public sealed class ServingOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Serving";
 
-    /// <summary>Model repository folder. A relative path is resolved against the working directory, then its ancestors and the app's.</summary>
+    /// <summary>
+    /// Model repository folder of the bundled models; only read, so it may be mounted read-only. A relative path is
+    /// resolved against the working directory, then its ancestors and the app's.
+    /// </summary>
     [Required]
     public string RepositoryPath { get; set; } = "models";
+
+    /// <summary>
+    /// Writable folder that receives the models tenants publish (<c>POST /v1/models</c>), scanned like
+    /// <see cref="RepositoryPath"/>; replicas that share it serve the same published versions. A model name found in
+    /// both is served from <see cref="RepositoryPath"/>. Null or empty: published models go into
+    /// <see cref="RepositoryPath"/> (one writable folder). A relative path is resolved against the working directory.
+    /// </summary>
+    public string? PublishedRepositoryPath { get; set; }
 
     /// <summary>Seconds between repository scans for new or removed version folders; 0 turns polling off.</summary>
     [Range(0, 86_400)]

@@ -70,10 +70,17 @@ internal sealed partial class ModelPublisher(
                 $"{ModelListing.MaxListingNameLength} characters and the tenant name must start with a letter or digit");
         }
 
-        string root = registry.RepositoryPath;
+        // Published models live apart from the bundled ones, which may be read-only (a container's image or mount).
+        string root = registry.PublishedRepositoryPath;
         string modelDirectory = Path.Combine(root, name);
         var previous = access.Find(name);
         bool exists = Directory.Exists(modelDirectory);
+        // A bundled folder of that name would hide whatever is published under it.
+        if (root != registry.RepositoryPath && Directory.Exists(Path.Combine(registry.RepositoryPath, name)))
+        {
+            return Taken(name);
+        }
+
         // Only a folder the operator put in this tenant's namespace can be in the way: every tenant sees bundled models.
         if ((previous is not null && previous.Owner != tenant) || (previous is null && exists && access.OwnerOf(name) != tenant))
         {
@@ -201,11 +208,11 @@ internal sealed partial class ModelPublisher(
             }
 
             await registry.UnloadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
-            string directory = Path.Combine(registry.RepositoryPath, name);
+            string directory = Path.Combine(registry.PublishedRepositoryPath, name);
             if (Directory.Exists(directory))
             {
                 // Rename first so the registry never scans a half-deleted folder.
-                string trash = Path.Combine(registry.RepositoryPath, $".trash-{Guid.NewGuid():N}");
+                string trash = Path.Combine(registry.PublishedRepositoryPath, $".trash-{Guid.NewGuid():N}");
                 Directory.Move(directory, trash);
                 TryDelete(trash);
             }
@@ -260,7 +267,7 @@ internal sealed partial class ModelPublisher(
             else
             {
                 await registry.UnloadModelAsync(name, CancellationToken.None).ConfigureAwait(false);
-                string trash = Path.Combine(registry.RepositoryPath, $".trash-{Guid.NewGuid():N}");
+                string trash = Path.Combine(registry.PublishedRepositoryPath, $".trash-{Guid.NewGuid():N}");
                 Directory.Move(Path.GetDirectoryName(versionDirectory)!, trash);
                 TryDelete(trash);
                 await registry.PollAsync(CancellationToken.None).ConfigureAwait(false);

@@ -14,6 +14,10 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
 {
     public string RepositoryPath => inner.RepositoryPath;
 
+    public string PublishedRepositoryPath => inner.PublishedRepositoryPath;
+
+    public string? FindModelDirectory(string name) => Visible(name) ? inner.FindModelDirectory(name) : null;
+
     public bool IsInitialized => inner.IsInitialized;
 
     public Task InitializeAsync(CancellationToken cancellationToken = default) => inner.InitializeAsync(cancellationToken);

@@ -1,5 +1,5 @@
 namespace MaaS.Services.Recommendations;
 
-/// <summary>The data folder (<c>Storage:DataDirectory</c>, default <c>./data</c>): the SQLite file and the index versions live under it.</summary>
+/// <summary>The data folder (<c>Storage:DataDirectory</c>, default <c>MaaS.Storage.Hosting.DataLocation</c>'s): the SQLite file and the index versions live under it.</summary>
 /// <param name="Path">Absolute path.</param>
 internal sealed record DataDirectory(string Path);

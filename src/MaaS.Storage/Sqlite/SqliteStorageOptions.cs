@@ -19,8 +19,8 @@ public enum SqliteDurability
 /// <summary>Settings of the embedded SQLite store. Bindable from configuration (section <c>Storage:Sqlite</c>).</summary>
 public sealed class SqliteStorageOptions
 {
-    /// <summary>Database file; its folder is created when missing. Default <c>data/maas.db</c> (relative to the working directory).</summary>
-    public string Path { get; set; } = System.IO.Path.Combine("data", "maas.db");
+    /// <summary>Database file; its folder is created when missing. Default <c>maas.db</c> in <see cref="Hosting.DataLocation.DefaultDirectory"/>.</summary>
+    public string Path { get; set; } = Hosting.DataLocation.DatabasePath(Hosting.DataLocation.DefaultDirectory);
 
     /// <summary>Default <see cref="SqliteDurability.Full"/>.</summary>
     public SqliteDurability Durability { get; set; } = SqliteDurability.Full;

@@ -12,7 +12,7 @@ start_gateway() {
   GATEWAY_DATA="$(mktemp -d)"; GATEWAY_OUT="$(mktemp -d)"; GATEWAY_URL="http://127.0.0.1:$port"
   (cd "$root/src/MaaS.Gateway/bin/Release/net10.0" && exec dotnet MaaS.Gateway.dll --urls "$GATEWAY_URL" \
     --Storage:DataDirectory="$GATEWAY_DATA" --Serving:RepositoryPath="$root/models" \
-    --Serilog:MinimumLevel:Default=Warning "$@") >"$GATEWAY_OUT/gateway.log" 2>&1 &
+    --Auth:Enabled=false --Serilog:MinimumLevel:Default=Warning "$@") >"$GATEWAY_OUT/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   trap stop_gateway EXIT
   for _ in $(seq 1 150); do

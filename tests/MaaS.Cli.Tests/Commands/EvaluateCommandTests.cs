@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using MaaS.Cli.Tests.Support;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Evaluation;
@@ -9,7 +10,7 @@ using MaaS.TestSupport;
 
 namespace MaaS.Cli.Tests.Commands;
 
-public sealed class EvaluateCommandTests : IDisposable
+public sealed partial class EvaluateCommandTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
@@ -50,15 +51,77 @@ public sealed class EvaluateCommandTests : IDisposable
         double ndcg = double.Parse(row[1], CultureInfo.InvariantCulture), map = double.Parse(row[2], CultureInfo.InvariantCulture);
         // BPR 0.442 / 0.132 and SAR 0.388 / 0.113 on this split (README).
         Assert.True(ndcg >= 0.45 && map >= 0.135, $"nDCG@10 {ndcg}, MAP {map}:\n{run}");
+        // The shared split is the data the published figures belong to: they are shown beside ours.
+        Assert.Equal(["BPR (published)", "0.442", "0.132"], Row(run, "BPR (published)"));
+        Assert.NotEmpty(Row(run, "LightGCN (published)"));
     }
 
     [Fact]
-    public async Task Evaluate_MissingTrainFile_ExitCode2AndSaysWhatIsMissing()
+    public async Task Evaluate_TrainFileMissing_SaysFileNotFoundAndNamesIt()
     {
-        var run = await MaasCli.RunAsync("evaluate", "--train", _temp["nope/train.tsv"], "--test", _temp["nope/test.tsv"]);
+        var (_, test) = WriteClusteredSplit();
+        string missing = _temp["nope/train.tsv"];
 
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains("No data", run.Output + run.Error);
+        var run = await MaasCli.RunAsync("evaluate", "--train", missing, "--test", test);
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains($"--train {missing}: file not found", run.Error);
+        Assert.DoesNotContain("No data", run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Evaluate_UnknownPreset_RefusedBeforeReadingDataAndListsThePresets()
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, "--preset", "bogus");
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("bogus", run.Error);
+        Assert.All(new[] { "'default'", "'ease'", "'sar-jaccard'", "'all'" }, preset => Assert.Contains(preset, run.Error));
+        Assert.DoesNotContain(" events, test ", run.Output);
+    }
+
+    [Fact]
+    public async Task Evaluate_TrainWithoutTest_RefusedNotScoredAgainstAnotherSplit()
+    {
+        var (train, _) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--preset", "default");
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("Give --train and --test together", run.Error);
+        Assert.DoesNotContain(" events, test ", run.Output);
+    }
+
+    [Fact]
+    public async Task Evaluate_OtherDataThanTheSharedSplit_NoReferenceRows()
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, "--preset", "default");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.NotEmpty(Row(run, "default"));
+        Assert.DoesNotContain("BPR", run.Output);
+        Assert.DoesNotContain("LightGCN", run.Output);
+        Assert.DoesNotContain("SAR", run.Output);
+    }
+
+    [Fact]
+    public async Task Evaluate_OutputRedirected_PlainColumnsOneLinePerRowNeverWrapped()
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasProcess.RunAsync(_temp.Path, new Dictionary<string, string?>(), "evaluate", "--train", train, "--test", test, "--preset", "default", "--top", "5");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.DoesNotContain(lines, l => l.IndexOfAny(['│', '─', '┌', '└', '╭', '╰', '|']) >= 0);
+        // The title is longer than a terminal's 80 columns: it stays one line.
+        Assert.Contains(lines, l => l.StartsWith("Test split (seen items removed)", StringComparison.Ordinal) && l.EndsWith("default Recommendations settings otherwise", StringComparison.Ordinal));
+        Assert.Equal(["model", "nDCG@5", "MAP", "P@5", "R@5", "coverage", "build s", "neighbour MB"], Cells(lines.Single(l => l.StartsWith("model ", StringComparison.Ordinal))));
+        Assert.Equal(8, Row(run, "default, Float16").Length);
     }
 
     [Fact]
@@ -74,12 +137,15 @@ public sealed class EvaluateCommandTests : IDisposable
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
 
-    /// <summary>The cells of the table row whose first cell is <paramref name="model"/> (either border style).</summary>
+    /// <summary>The cells of the table row whose first cell is <paramref name="model"/> (plain columns: two or more spaces apart).</summary>
     private static string[] Row(CliResult run, string model) =>
-        run.Output.Split('\n')
-            .Select(line => line.Split(['│', '|']).Select(c => c.Trim()).Where(c => c.Length > 0).ToArray())
-            .FirstOrDefault(cells => cells.Length > 0 && cells[0] == model)
+        run.Output.Split('\n').Select(Cells).FirstOrDefault(cells => cells.Length > 0 && cells[0] == model)
         ?? throw new Xunit.Sdk.XunitException($"no table row '{model}':\n{run}");
+
+    private static string[] Cells(string line) => ColumnGap().Split(line.Trim()).Where(c => c.Length > 0).ToArray();
+
+    [GeneratedRegex(@"\s{2,}")]
+    private static partial Regex ColumnGap();
 
     /// <summary>
     /// 40 users in 4 taste clusters of 8 items: 6 training and 2 held-out ratings per user, all within the user's cluster.

@@ -39,7 +39,7 @@ public sealed partial class PublishCommandTests(PublishGateway fixture) : IClass
         Assert.Equal(ExampleMlp.Labels, body["labels"]!.AsArray().Select(l => l!.GetValue<string>()));
         Assert.StartsWith("Example dense MLP", body["description"]!.GetValue<string>());
         Assert.Equal(0.81, body["versions"]![1]!["card"]!["metrics"]!["auc"]!.GetValue<double>());
-        Assert.Equal(File.ReadAllBytes(Path.Combine(model, "1", "model.onnx")), File.ReadAllBytes(Path.Combine(fixture.Gateway.Repository.Root, "acme.churn-cli", "2", "model.onnx")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(model, "1", "model.onnx")), File.ReadAllBytes(Path.Combine(fixture.Gateway.Host.PublishedDirectory, "acme.churn-cli", "2", "model.onnx")));
     }
 
     [Fact]

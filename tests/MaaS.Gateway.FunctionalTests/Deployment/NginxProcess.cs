@@ -1,13 +1,16 @@
+using System.Text.RegularExpressions;
+using MaaS.TestSupport;
 using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
 /// <summary>
-/// nginx as a child process (<c>nginx -c conf -p dir</c>, in the foreground, one worker): a load balancer over
-/// loopback upstreams, configured like docker/nginx.conf (passive health: max_fails/fail_timeout, next upstream on
-/// error/timeout/502/503, non-idempotent requests included because event batches dedupe by event id).
+/// nginx as a child process (<c>nginx -c conf -p dir</c>, in the foreground): a load balancer over loopback upstreams
+/// running docker/nginx.conf itself, so the tests check the shipped retry and timeout policy. Only what ties the file
+/// to Docker is rewritten (<see cref="FromDockerConfig"/>): the upstream servers (their health parameters kept), the
+/// listener, Docker's resolver, the worker count and the process's own paths.
 /// </summary>
-internal sealed class NginxProcess : IDisposable
+internal sealed partial class NginxProcess : IDisposable
 {
     private readonly ChildProcess _process;
 
@@ -19,6 +22,9 @@ internal sealed class NginxProcess : IDisposable
 
     public Uri Address { get; }
 
+    /// <summary>docker/nginx.conf of this checkout.</summary>
+    public static string DockerConfigPath => Path.Combine(SharedData.RepositoryRoot, "docker", "nginx.conf");
+
     /// <summary>The nginx binary on PATH or in /usr/sbin, or null when it is not installed.</summary>
     public static string? FindNginx()
     {
@@ -27,44 +33,36 @@ internal sealed class NginxProcess : IDisposable
         return directories.Select(d => Path.Combine(d, "nginx")).FirstOrDefault(File.Exists);
     }
 
+    /// <summary>
+    /// docker/nginx.conf for loopback processes: <c>server gateway:8080 resolve …</c> becomes one server line per
+    /// upstream with the same parameters, <c>listen 8080</c> becomes the loopback port, the resolver goes, temp files
+    /// go under <paramref name="directory"/>. Throws when the file no longer has one of these lines, so a change to it
+    /// fails the tests loudly instead of testing something else.
+    /// </summary>
+    public static string FromDockerConfig(string docker, string directory, int port, IEnumerable<Uri> upstreams)
+    {
+        string config = Replace(docker, WorkerProcesses(), _ => "worker_processes 1;");
+        config = Replace(config, Resolver(), _ => "");
+        config = Replace(config, UpstreamServer(), m => string.Join("\n", upstreams.Select(u =>
+            $"{m.Groups["indent"].Value}server 127.0.0.1:{u.Port}{m.Groups["parameters"].Value};")));
+        config = Replace(config, Listen(), m => $"{m.Groups["indent"].Value}listen 127.0.0.1:{port};");
+        string temp = Path.Combine(directory, "tmp");
+        return Replace(config, HttpBlock(), m => m.Value + string.Concat(
+            new[] { "client_body", "proxy", "fastcgi", "uwsgi", "scgi" }.Select(kind => $"\n    {kind}_temp_path {temp};")));
+    }
+
     public static async Task<NginxProcess> StartAsync(string nginx, string directory, IEnumerable<Uri> upstreams, CancellationToken cancellationToken)
     {
         int port = ChildProcess.FreePort();
         Directory.CreateDirectory(Path.Combine(directory, "logs"));
         Directory.CreateDirectory(Path.Combine(directory, "tmp"));
-        string servers = string.Join("\n", upstreams.Select(u => $"        server 127.0.0.1:{u.Port} max_fails=1 fail_timeout=5s;"));
-        string config = $$"""
-            worker_processes 1;
-            pid {{directory}}/nginx.pid;
-            error_log {{directory}}/logs/error.log warn;
-            events { worker_connections 1024; }
-            http {
-                access_log off;
-                client_body_temp_path {{directory}}/tmp;
-                proxy_temp_path {{directory}}/tmp;
-                upstream maas {
-            {{servers}}
-                    keepalive 32;
-                }
-                server {
-                    listen 127.0.0.1:{{port}};
-                    location / {
-                        proxy_pass http://maas;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_connect_timeout 2s;
-                        proxy_read_timeout 30s;
-                        proxy_next_upstream error timeout http_502 http_503 non_idempotent;
-                        proxy_next_upstream_tries 2;
-                    }
-                }
-            }
-            """;
+        string config = FromDockerConfig(await File.ReadAllTextAsync(DockerConfigPath, cancellationToken), directory, port, upstreams);
         string path = Path.Combine(directory, "nginx.conf");
         await File.WriteAllTextAsync(path, config, cancellationToken);
         string errorLog = Path.Combine(directory, "logs", "error.log");
         // SIGKILL of the master alone leaves its worker orphaned: kill the tree.
-        var process = ChildProcess.Start(nginx, ["-c", path, "-p", directory, "-e", errorLog, "-g", "daemon off;"], killEntireTree: true);
+        var process = ChildProcess.Start(
+            nginx, ["-c", path, "-p", directory, "-e", errorLog, "-g", $"daemon off; pid {Path.Combine(directory, "nginx.pid")};"], killEntireTree: true);
         try
         {
             await process.WaitForPortAsync(port, TimeSpan.FromSeconds(5), cancellationToken);
@@ -87,4 +85,30 @@ internal sealed class NginxProcess : IDisposable
     }
 
     public void Dispose() => _process.Dispose();
+
+    private static string Replace(string config, Regex pattern, MatchEvaluator replacement)
+    {
+        int matches = pattern.Count(config);
+        if (matches != 1)
+        {
+            throw new InvalidOperationException($"docker/nginx.conf has {matches} lines matching /{pattern}/ where the deployment tests expect one; update NginxProcess.FromDockerConfig");
+        }
+
+        return pattern.Replace(config, replacement);
+    }
+
+    [GeneratedRegex(@"^worker_processes\s+\S+;", RegexOptions.Multiline)]
+    private static partial Regex WorkerProcesses();
+
+    [GeneratedRegex(@"^[ \t]*resolver\s[^;]*;", RegexOptions.Multiline)]
+    private static partial Regex Resolver();
+
+    [GeneratedRegex(@"^(?<indent>[ \t]*)server\s+gateway:8080(?:\s+resolve)?(?<parameters>[^;]*);", RegexOptions.Multiline)]
+    private static partial Regex UpstreamServer();
+
+    [GeneratedRegex(@"^(?<indent>[ \t]*)listen\s+8080;", RegexOptions.Multiline)]
+    private static partial Regex Listen();
+
+    [GeneratedRegex(@"^http\s*\{", RegexOptions.Multiline)]
+    private static partial Regex HttpBlock();
 }

@@ -10,8 +10,9 @@ public sealed class DeploymentCollection : ICollectionFixture<ReplicaTopology>
 }
 
 /// <summary>
-/// docker/docker-compose.yml without Docker: two gateway replicas over one fresh PostgreSQL schema and one shared
-/// (temp) copy of models/ with polling on, behind nginx. Started once for the collection; tests that kill a replica
+/// docker/docker-compose.yml without Docker: two gateway replicas over one fresh PostgreSQL schema, compose's folder
+/// layout (one shared temp copy of models/ as the bundled repository, one shared published-models folder) with polling
+/// on, behind nginx running docker/nginx.conf. Started once for the collection; tests that kill a replica
 /// call <see cref="EnsureRunningAsync"/> to bring it back on the same port. When something is missing,
 /// <see cref="SkipReason"/> says what and <see cref="RequireAsync"/> skips (or fails under CI).
 /// </summary>
@@ -30,6 +31,9 @@ public sealed class ReplicaTopology : IAsyncLifetime
 
     /// <summary>The shared model repository every replica polls.</summary>
     public string ModelsDirectory => Path.Combine(_root, "models");
+
+    /// <summary>The shared folder published models go to (compose's published-models volume).</summary>
+    public string PublishedDirectory => Path.Combine(_root, "published");
 
     public string? SkipReason { get; private set; }
 
@@ -57,7 +61,7 @@ public sealed class ReplicaTopology : IAsyncLifetime
             await DeploymentEnvironment.ExecuteAsync(ConnectionString, $"CREATE SCHEMA \"{Schema}\"", ct);
             for (int i = 0; i < 2; i++)
             {
-                var replica = new GatewayProcess(dll!, ChildProcess.FreePort(), Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}")));
+                var replica = new GatewayProcess(dll!, ChildProcess.FreePort(), Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}"), PublishedDirectory));
                 _replicas.Add(replica);
                 // One after the other: the first migrates the schema and seeds the demo catalogue.
                 await replica.StartAsync(StartTimeout, ct);
@@ -99,8 +103,11 @@ public sealed class ReplicaTopology : IAsyncLifetime
         }
     }
 
-    /// <summary>Gateway settings of a replica over PostgreSQL with a shared, polled model repository.</summary>
-    internal static Dictionary<string, string> Settings(string connectionString, string schema, string models, string data) => new()
+    /// <summary>
+    /// Gateway settings of a replica over PostgreSQL with a shared, polled model repository and, when given, a shared
+    /// published-models folder; authentication off, explicitly.
+    /// </summary>
+    internal static Dictionary<string, string> Settings(string connectionString, string schema, string models, string data, string? published = null) => new()
     {
         ["Storage:Provider"] = "Postgres",
         ["Storage:Postgres:ConnectionString"] = connectionString,
@@ -108,7 +115,9 @@ public sealed class ReplicaTopology : IAsyncLifetime
         ["Storage:DataDirectory"] = data,
         ["Storage:SeedDemoDataWhenEmpty"] = "true",
         ["Serving:RepositoryPath"] = models,
+        ["Serving:PublishedRepositoryPath"] = published ?? Path.Combine(data, "published"),
         ["Serving:PollIntervalSeconds"] = "1",
+        ["Auth:Enabled"] = "false",
         ["Recommendations:RebuildIntervalSeconds"] = "0",
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };

@@ -35,11 +35,12 @@ public sealed class PublishTests
         Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
         Assert.Equal(HttpStatusCode.OK, latest.StatusCode);
         Assert.Equal("2", latestBody!["model_version"]!.GetValue<string>());
-        string folder = Path.Combine(gateway.Repository.Root, "acme.churn");
+        string folder = Path.Combine(gateway.Host.PublishedDirectory, "acme.churn");
         Assert.Equal(onnx, File.ReadAllBytes(Path.Combine(folder, "2", "model.onnx")));
         Assert.Contains("\"accuracy\"", File.ReadAllText(Path.Combine(folder, "2", "card.json")));
         Assert.Contains("\"tenant:acme\"", File.ReadAllText(Path.Combine(folder, "model.json")));
-        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(gateway.Repository.Root), p => Path.GetFileName(p).StartsWith('.'));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(gateway.Host.PublishedDirectory), p => Path.GetFileName(p).StartsWith('.'));
+        Assert.False(Directory.Exists(Path.Combine(gateway.Repository.Root, "acme.churn")), "published into the bundled repository");
     }
 
     public static TheoryData<string> HostileUploads() => new()
@@ -63,7 +64,7 @@ public sealed class PublishTests
         byte[] onnx = ExampleMlp.BuildOnnx([16]); // 1 KB: the valid upload must fit under this test's 64 KiB limit
 
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(globex, onnx, SecureGateway.MlpCard("globex-model", "public"))).Response.StatusCode);
-        var before = Snapshot(gateway.Repository.Root);
+        var before = Snapshot(gateway.Repository.Root, gateway.Host.PublishedDirectory);
 
         var (response, body) = attack switch
         {
@@ -111,7 +112,7 @@ public sealed class PublishTests
         int expectedStatus = attack switch { "huge" => 413, "name-in-operator-folder" => 409, _ => 400 };
         Assert.True(expectedStatus == (int)response.StatusCode, $"{attack}: {(int)response.StatusCode} {body}");
         Assert.Contains(expectedFragment, body!["detail"]!.GetValue<string>());
-        Assert.Equal(before, Snapshot(gateway.Repository.Root));
+        Assert.Equal(before, Snapshot(gateway.Repository.Root, gateway.Host.PublishedDirectory));
         using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, Infer);
         using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.globex-model/infer", acme, Infer);
         var (_, listing) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", acme);
@@ -140,13 +141,13 @@ public sealed class PublishTests
         Assert.Equal(1, againBody!["version"]!.GetValue<long>());
     }
 
-    /// <summary>Every file under the repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
-    private static string Snapshot(string root) => string.Join('\n', Directory
+    /// <summary>Every file under the bundled and the published repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
+    private static string Snapshot(params string[] roots) => string.Join('\n', roots.Where(Directory.Exists).SelectMany(root => Directory
         .EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
         .Order(StringComparer.Ordinal)
         .Select(p => File.Exists(p)
-            ? $"{Path.GetRelativePath(root, p)} {new FileInfo(p).Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}"
-            : Path.GetRelativePath(root, p) + "/"));
+            ? $"{root}: {Path.GetRelativePath(root, p)} {new FileInfo(p).Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}"
+            : $"{root}: {Path.GetRelativePath(root, p)}/")));
 
     /// <summary>A ModelProto fragment (graph with an initializer stored in an external file outside the upload).</summary>
     private static byte[] ExternalDataGraph()

@@ -18,7 +18,7 @@ public sealed class QuotaTests
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("one"))).Response.StatusCode);
 
         var (second, problem) = await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("two"));
-        bool refusedWrote = Directory.Exists(Path.Combine(gateway.Repository.Root, "acme.two"));
+        bool refusedWrote = Directory.Exists(Path.Combine(gateway.Host.PublishedDirectory, "acme.two"));
         var (newVersion, _) = await gateway.PublishAsync(acme, onnx, SecureGateway.MlpCard("one"));
         var (otherTenant, _) = await gateway.PublishAsync(globex, onnx, SecureGateway.MlpCard("two"));
         using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/acme.one", acme);
@@ -49,6 +49,6 @@ public sealed class QuotaTests
         Assert.Equal(
             $"the tenant's models hold {onnx.Length} bytes and this upload adds {onnx.Length}, more than its limit of {limit} bytes; delete a model or upload a smaller one",
             problem!["detail"]!.GetValue<string>());
-        Assert.False(Directory.Exists(Path.Combine(gateway.Repository.Root, "acme.one", "2")));
+        Assert.False(Directory.Exists(Path.Combine(gateway.Host.PublishedDirectory, "acme.one", "2")));
     }
 }

@@ -38,8 +38,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The listening address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Address => new(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <summary>The host's own data folder (SQLite file, item-CF index versions); deleted on dispose.</summary>
+    /// <summary>The host's own data folder (SQLite file, item-CF index versions, published models); deleted on dispose.</summary>
     public string DataDirectory { get; }
+
+    /// <summary>The folder published models are written to (apart from <see cref="Repository"/>, the bundled one).</summary>
+    public string PublishedDirectory => Services.GetRequiredService<MaaS.Models.Registry.IModelRegistry>().PublishedRepositoryPath;
 
     public IServiceProvider Services => _factory.Services;
 

@@ -43,9 +43,11 @@ public sealed class ChildProcess : IDisposable
     /// <summary>
     /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> (passed as a list: no shell quoting).
     /// With <paramref name="killEntireTree"/>, kill takes the child's children too (nginx's workers).
+    /// <paramref name="environment"/> adds to (a null value removes from) the inherited environment.
     /// </summary>
     public static ChildProcess Start(
-        string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false)
+        string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -63,6 +65,11 @@ public sealed class ChildProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
         var child = new ChildProcess(process, name ?? Path.GetFileName(fileName), killEntireTree);
         process.OutputDataReceived += (_, e) => child.Collect(e.Data);
@@ -72,13 +79,28 @@ public sealed class ChildProcess : IDisposable
         return child;
     }
 
-    /// <summary>Runs a command to completion; returns its exit code and its stdout followed by its stderr.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a command to completion; returns its exit code and its stdout followed by its stderr. Stdout is a pipe, as
+    /// when a user redirects it. <paramref name="environment"/> adds to (a null value removes from) the inherited one.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(
+        string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
@@ -150,6 +172,9 @@ public sealed class ChildProcess : IDisposable
                 return false;
             }
         }, cancellationToken);
+
+    /// <summary>Waits until the process exits on its own and its output is drained.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <summary>SIGKILL on Linux: no shutdown hooks, no flush. Returns once the process is gone.</summary>
     public void Kill()

@@ -56,8 +56,8 @@ public sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>
-    /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data or
-    /// background index rebuilds, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
+    /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data,
+    /// background index rebuilds or authentication, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
     /// when <c>/v1/ping</c> answers (within 30 s).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(
@@ -70,6 +70,8 @@ public sealed class GatewayProcess : IDisposable
             ["Serving:RepositoryPath"] = modelsDirectory,
             ["Recommendations:RebuildIntervalSeconds"] = "0",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // A built gateway runs with authentication on unless told otherwise, as every deployment does.
+            ["Auth:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

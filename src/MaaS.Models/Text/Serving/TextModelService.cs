@@ -132,7 +132,12 @@ public sealed class TextModelService
 
     private (TextModelProfile?, string?) Load(string name, long version)
     {
-        string path = Path.Combine(_registry.RepositoryPath, name, version.ToString(System.Globalization.CultureInfo.InvariantCulture), TextModelRepository.OnnxFileName);
+        if (_registry.FindModelDirectory(name) is not { } directory)
+        {
+            return (null, $"model '{name}' is not in the repository");
+        }
+
+        string path = Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), TextModelRepository.OnnxFileName);
         try
         {
             var model = LinearTextModelReader.Read(path, out var metadata, out string? error);

@@ -33,7 +33,7 @@ internal sealed partial class IndexRebuildService(
             && _jobs.Enqueue(state.Tenant, RebuildTrigger.Start) is { IsSuccess: true } queued)
         {
             var job = await queued.Value.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
-            LogFirstBuild(logger, state.Tenant, job.Status, job.Error);
+            LogFirstBuild(logger, state.Tenant, job.Status, job.Error ?? "no error");
         }
 
         if (options.Value.RebuildIntervalSeconds > 0)
@@ -78,6 +78,6 @@ internal sealed partial class IndexRebuildService(
         }
     }
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "First index build of tenant {Tenant}: {Status} {Reason}")]
-    private static partial void LogFirstBuild(ILogger logger, string tenant, JobStatus status, string? reason);
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "First index build of tenant {Tenant}: {Status} ({Reason})")]
+    private static partial void LogFirstBuild(ILogger logger, string tenant, JobStatus status, string reason);
 }

@@ -18,7 +18,9 @@ internal sealed class RecommendationModels : IAsyncDisposable
     {
         Root = Path.Combine(data.Path, "models");
         Directory.CreateDirectory(Root);
-        Registry = new ModelRegistry(Options.Create(new ServingOptions { RepositoryPath = Root }), [loader], metrics, logger);
+        // Named apart from the served models' registry: at start it finds no index until the first build writes one.
+        Registry = new ModelRegistry(Options.Create(new ServingOptions { RepositoryPath = Root }), [loader], metrics, logger,
+            name: "Recommendation indexes (built per tenant after start)");
     }
 
     /// <summary>Absolute path of the writable repository.</summary>
