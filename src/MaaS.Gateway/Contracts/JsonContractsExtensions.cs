@@ -14,5 +14,6 @@ internal static class JsonContractsExtensions
         {
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1ModelsJsonContext.Default);
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1TextJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1EmbeddingsJsonContext.Default);
         });
 }

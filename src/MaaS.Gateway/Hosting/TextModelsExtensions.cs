@@ -1,18 +1,20 @@
 using MaaS.Gateway.Endpoints.V1;
+using MaaS.Models.Embeddings;
 using MaaS.Models.Text.Serving;
 
 namespace MaaS.Gateway.Hosting;
 
-/// <summary>Text models (sentiment, content analysis): the service over the registry and the /v1 endpoints.</summary>
+/// <summary>Text models (sentiment, content analysis, embeddings): the services over the registry and the /v1 endpoints.</summary>
 internal static class TextModelsExtensions
 {
     public static IHostApplicationBuilder AddTextModels(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<TextModelService>();
+        builder.Services.AddSingleton<EmbeddingService>();
         return builder;
     }
 
-    /// <summary>Maps <c>POST /v1/sentiment</c> and <c>POST /v1/analyze</c>.</summary>
+    /// <summary>Maps <c>POST /v1/sentiment</c>, <c>POST /v1/analyze</c> and <c>POST /v1/embeddings</c>.</summary>
     public static IEndpointRouteBuilder MapTextV1(this IEndpointRouteBuilder app) =>
-        app.MapSentimentV1().MapAnalyzeV1();
+        app.MapSentimentV1().MapAnalyzeV1().MapEmbeddingsV1();
 }

@@ -4,7 +4,7 @@ using MaaS.Core;
 namespace MaaS.Models.Inference;
 
 /// <summary>A request checked against the model's signature, ready to run or to batch.</summary>
-/// <param name="Inputs">Inputs in the model's declared order.</param>
+/// <param name="Inputs">The inputs given, in the model's declared order (optional inputs left out are absent).</param>
 /// <param name="OutputNames">Outputs to return, declared names, no duplicates.</param>
 /// <param name="Rows">Size of the batch axis (axis 0) when the model batches, else 1.</param>
 /// <param name="BatchKey">Requests with equal keys (same non-batch dims) may be merged into one run.</param>
@@ -20,7 +20,7 @@ internal static class InputValidator
 {
     public static Result<ValidatedRequest> Validate(string model, ModelSignature signature, int maxBatchSize, InferenceRequest request)
     {
-        var ordered = new InferTensor[signature.Inputs.Count];
+        var ordered = new InferTensor?[signature.Inputs.Count];
         foreach (var input in request.Inputs)
         {
             int index = IndexOf(signature.Inputs, input.Name);
@@ -45,10 +45,15 @@ internal static class InputValidator
 
         for (int i = 0; i < ordered.Length; i++)
         {
-            if (ordered[i] is null)
+            if (ordered[i] is null && !signature.Inputs[i].Optional)
             {
                 return Invalid($"expected {ordered.Length} inputs but got {request.Inputs.Count}: input '{signature.Inputs[i].Name}' is missing for model '{model}'");
             }
+        }
+
+        if (request.Inputs.Count == 0)
+        {
+            return Invalid($"model '{model}' needs at least one of its inputs {Names(signature.Inputs)}");
         }
 
         int rows = 1;
@@ -57,6 +62,11 @@ internal static class InputValidator
             long first = -1;
             foreach (var input in ordered)
             {
+                if (input is null)
+                {
+                    continue;
+                }
+
                 if (input.Shape.Length == 0)
                 {
                     return Invalid($"input '{input.Name}' needs a batch dimension (axis 0)");
@@ -111,7 +121,8 @@ internal static class InputValidator
             }
         }
 
-        return Result<ValidatedRequest>.Ok(new ValidatedRequest(ordered, outputs, rows, BatchKey(ordered, maxBatchSize > 0)));
+        InferTensor[] given = [.. ordered.OfType<InferTensor>()];
+        return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(given, maxBatchSize > 0)));
     }
 
     private static string? CheckTensor(TensorSpec spec, InferTensor input, ModelSignature signature)
@@ -159,19 +170,26 @@ internal static class InputValidator
 
     // Inputs that are each well formed can still disagree with each other (token ids and their weights of different
     // lengths): the runtime would fail deep inside a kernel, so the sizes that the model names alike are compared here.
-    private static string? CheckSharedDimensions(ModelSignature signature, InferTensor[] ordered)
+    private static string? CheckSharedDimensions(ModelSignature signature, InferTensor?[] ordered)
     {
         foreach (var dimension in signature.SharedDimensions)
         {
-            var (firstInput, firstAxis) = dimension.Axes[0];
-            long size = ordered[firstInput].Shape[firstAxis];
-            for (int i = 1; i < dimension.Axes.Count; i++)
+            // Optional inputs left out take no part: the first given input sets the size.
+            var present = dimension.Axes.Where(a => ordered[a.Input] is not null).ToList();
+            if (present.Count < 2)
             {
-                var (input, axis) = dimension.Axes[i];
-                if (ordered[input].Shape[axis] != size)
+                continue;
+            }
+
+            var (firstInput, firstAxis) = present[0];
+            long size = ordered[firstInput]!.Shape[firstAxis];
+            for (int i = 1; i < present.Count; i++)
+            {
+                var (input, axis) = present[i];
+                if (ordered[input]!.Shape[axis] != size)
                 {
-                    var a = ordered[firstInput];
-                    var b = ordered[input];
+                    var a = ordered[firstInput]!;
+                    var b = ordered[input]!;
                     return $"inputs '{a.Name}' and '{b.Name}' disagree on dimension '{dimension.Name}': '{a.Name}' has {size} on axis {firstAxis} " +
                         $"(shape {ShapeMath.Format(a.Shape)}), '{b.Name}' has {b.Shape[axis]} on axis {axis} (shape {ShapeMath.Format(b.Shape)})";
                 }

@@ -8,7 +8,11 @@ namespace MaaS.Models.Inference;
 /// The symbolic name of each dimension (ONNX <c>dim_param</c>), empty or null where it has none; null when the runtime
 /// reports no names. Inputs that share a name must agree on its size.
 /// </param>
-public sealed record TensorSpec(string Name, TensorDataType DataType, long[] Shape, string?[]? DimensionNames = null);
+/// <param name="Optional">
+/// An input a request may leave out (Triton's <c>optional</c>): a model that takes text or token ids declares both.
+/// Requests that give different sets of inputs are never merged into one batch.
+/// </param>
+public sealed record TensorSpec(string Name, TensorDataType DataType, long[] Shape, string?[]? DimensionNames = null, bool Optional = false);
 
 /// <summary>Inclusive bounds an integer input's values must lie in (for example token ids fed to Gather).</summary>
 /// <param name="Min">Smallest allowed value.</param>

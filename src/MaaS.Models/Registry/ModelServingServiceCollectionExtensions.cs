@@ -1,3 +1,4 @@
+using MaaS.Models.Embeddings;
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using MaaS.Models.Telemetry;
@@ -11,7 +12,7 @@ namespace MaaS.Models.Registry;
 public static class ModelServingServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="IModelRegistry"/>, <see cref="IModelInference"/>, <see cref="ModelMetrics"/>, the ONNX loader and
+    /// Registers <see cref="IModelRegistry"/>, <see cref="IModelInference"/>, <see cref="ModelMetrics"/>, the ONNX and sentence-embedding loaders and
     /// <see cref="ServingOptions"/> validation (validated on start). Bind the options yourself (e.g. BindConfiguration("Serving")).
     /// The host must call <see cref="IModelRegistry.InitializeAsync"/> once at start.
     /// </summary>
@@ -22,6 +23,7 @@ public static class ModelServingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ModelMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddModelLoader<OnnxModelLoader>();
+        services.AddModelLoader<SentenceEmbeddingLoader>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.TryAddSingleton<IModelInference, ModelInference>();

