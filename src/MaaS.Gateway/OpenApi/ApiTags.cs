@@ -24,7 +24,7 @@ internal static class ApiTags
         (Events, "Interactions an app reports (view, play, like, rate, skip...): what recommendations learn from, read at request time."),
         (Items, "The item catalogue (movies, songs, games) and more-like-this."),
         (Users, "A user's behaviour analysis, and erasure of everything stored about them."),
-        (Text, "Sentiment and content analysis (tags, keywords, explanations) of short texts with the text models."),
+        (Text, "Sentiment, content analysis (tags, keywords, explanations) and sentence embeddings (OpenAI's embeddings API) of short texts."),
         (Models, "The model family: discover the models this tenant may see (any key), publish ONNX models, share and delete them (admin keys of the owning tenant)."),
         (OpenInference, "The Open Inference Protocol (KServe V2, as Triton speaks it): server and model metadata, health, inference with JSON or binary tensors, statistics, and the model repository (admin). Errors are {\"error\": \"...\"}."),
         (Keys, "API keys of the tenant (admin keys only): create, list, revoke."),

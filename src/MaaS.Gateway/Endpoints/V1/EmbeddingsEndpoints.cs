@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
 using MaaS.Models.Embeddings;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,11 +28,12 @@ internal static class EmbeddingsEndpoints
 
     public static IEndpointRouteBuilder MapEmbeddingsV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/embeddings").WithTags("Embeddings").RequireAuthorization(MaaSPolicies.App)
+        app.MapGroup("/v1/embeddings").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", EmbedAsync)
             .WithName("V1Embeddings")
             .WithSummary("Embeddings of up to 2,048 texts (OpenAI-compatible).")
-            .WithDescription(Description);
+            .WithDescription(Description)
+            .WithRequestExample("""{"model":"all-minilm-l6-v2","input":["a space opera with a funny robot","a cooking show in Tuscany"],"encoding_format":"float"}""");
         return app;
     }
 
