@@ -49,7 +49,7 @@ public sealed partial class EvaluateCommandTests : IDisposable
         Assert.Contains($"train {75_066:N0} events, test {24_934:N0} events, K = 10", run.Output);
         string[] row = Row(run, "default");
         double ndcg = double.Parse(row[1], CultureInfo.InvariantCulture), map = double.Parse(row[2], CultureInfo.InvariantCulture);
-        // BPR 0.442 / 0.132 and SAR 0.388 / 0.113 on this split (README).
+        // BPR 0.442 / 0.132 and SAR 0.388 / 0.113 on this split (docs/recommendations.md).
         Assert.True(ndcg >= 0.45 && map >= 0.135, $"nDCG@10 {ndcg}, MAP {map}:\n{run}");
         // The shared split is the data the published figures belong to: they are shown beside ours.
         Assert.Equal(["BPR (published)", "0.442", "0.132"], Row(run, "BPR (published)"));

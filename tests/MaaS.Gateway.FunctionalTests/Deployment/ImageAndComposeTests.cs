@@ -97,7 +97,7 @@ public sealed partial class ImageAndComposeTests : IDisposable
         var missing = used.Where(v => !template.Contains(v)).ToList();
         Assert.True(missing.Count == 0, "docker/.env.example lacks " + string.Join(", ", missing));
         Assert.Contains("cp docker/.env.example docker/.env", compose);
-        Assert.Contains("cp docker/.env.example docker/.env", File.ReadAllText(Path.Combine(Root, "README.md")));
+        Assert.Contains("cp docker/.env.example docker/.env", File.ReadAllText(Path.Combine(Root, "docs", "deployment.md")));
         Assert.Contains("docker/.env", File.ReadAllLines(Path.Combine(Root, ".gitignore")));
     }
 

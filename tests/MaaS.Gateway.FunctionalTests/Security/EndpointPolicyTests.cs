@@ -11,7 +11,7 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 
 /// <summary>
 /// Authorization is declared on the endpoints: every endpoint of the running app names a policy or allows anonymous
-/// callers, the policies of known routes are the roles README's endpoint map gives them, and an endpoint that forgets
+/// callers, the policies of known routes are the roles the endpoint map of docs/api.md gives them, and an endpoint that forgets
 /// still needs an app key (the fallback policy).
 /// </summary>
 public sealed partial class EndpointPolicyTests
@@ -59,7 +59,7 @@ public sealed partial class EndpointPolicyTests
 
         var (expectAnonymous, expected) = Expected(role, route);
         Assert.True(expectAnonymous == anonymous && expected.SequenceEqual(policies),
-            $"{method} {route} (README role '{role}'): expected {(expectAnonymous ? "anonymous" : string.Join("+", expected))}, " +
+            $"{method} {route} (docs/api.md role '{role}'): expected {(expectAnonymous ? "anonymous" : string.Join("+", expected))}, " +
             $"got {(anonymous ? "anonymous" : string.Join("+", policies))}");
     }
 
@@ -131,17 +131,17 @@ public sealed partial class EndpointPolicyTests
         // The repository checks ownership in its policy; the market's publisher checks it itself (unknown names: 404).
         "admin (owner)" when route.StartsWith("/v2/repository/", StringComparison.Ordinal) => (false, [MaaSPolicies.Admin, MaaSPolicies.ModelOwner]),
         "admin (owner)" => (false, [MaaSPolicies.Admin]),
-        _ => throw new InvalidOperationException($"README role '{role}' of {route} has no policy in this test"),
+        _ => throw new InvalidOperationException($"docs/api.md role '{role}' of {route} has no policy in this test"),
     };
 
-    /// <summary>The Role cell of README's endpoint map row for the method whose Path cell names the route.</summary>
+    /// <summary>The Role cell of the row of docs/api.md's endpoint map for the method whose Path cell names the route.</summary>
     private static string ReadmeRole(string method, string route)
     {
-        string readme = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "README.md"));
-        int start = readme.IndexOf("### Endpoint map", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '### Endpoint map' section");
-        int end = readme.IndexOf("\n### ", start + 1, StringComparison.Ordinal);
-        var roles = readme[start..(end < 0 ? readme.Length : end)]
+        string guide = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "docs", "api.md"));
+        int start = guide.IndexOf("## Endpoint map", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/api.md has no '## Endpoint map' section");
+        int end = guide.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var roles = guide[start..(end < 0 ? guide.Length : end)]
             .Split('\n')
             .Where(line => line.StartsWith("| ", StringComparison.Ordinal))
             .Select(line => line.Split('|', StringSplitOptions.TrimEntries))

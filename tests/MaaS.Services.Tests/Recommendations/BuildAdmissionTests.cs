@@ -4,7 +4,7 @@ using MaaS.Services.Recommendations.Index;
 
 namespace MaaS.Services.Tests.Recommendations;
 
-/// <summary>The default limits against the sizes README and issue #15 name.</summary>
+/// <summary>The default limits against the sizes docs/benchmarks.md and issue #15 name.</summary>
 public sealed class BuildAdmissionTests
 {
     public static TheoryData<string, long, long, long, string?> Sizes() => new()
@@ -15,7 +15,7 @@ public sealed class BuildAdmissionTests
         // ml-latest-small (issue #15: ease never answered in 600 s).
         { "default", 9_742, 100_836, 610, null },
         { "ease", 9_742, 100_836, 610, "Recommendations:MaxEaseItems = 3,000" },
-        // README's synthetic MovieLens-25M-shaped build.
+        // The synthetic MovieLens-25M-shaped build of docs/benchmarks.md.
         { "default", 62_423, 25_000_000, 162_541, null },
         { "sar-jaccard", 62_423, 25_000_000, 162_541, null },
         { "default", 62_423, 30_000_001, 162_541, "Recommendations:MaxBuildEvents = 30,000,000" },
