@@ -102,6 +102,13 @@ internal static class GrpcTensors
                 return V2Mapping.Invalid($"input '{input.Name}' has contents but the request has raw_input_contents; give one or the other");
             }
 
+            // Checked here so the message names this protocol's field rather than HTTP's binary_data_size.
+            long size = count * V2BinaryTensors.ElementSize(type);
+            if (type != TensorDataType.Bytes && raw.Length != size)
+            {
+                return V2Mapping.Invalid($"input '{input.Name}' has {raw.Length} bytes in raw_input_contents but its shape needs {count} {type.ToProtocolName()} elements = {size} bytes");
+            }
+
             data = V2BinaryTensors.Decode(input.Name, type, (int)count, raw.Span);
         }
         else if (input.Contents is { } contents)

@@ -127,7 +127,7 @@ public sealed class GrpcNodeClientTests
         var index = Ok(results, "index")["models"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToHashSet();
         Assert.Superset(models.ToHashSet(), index);
 
-        AssertStatus(results, "invalid-argument", 3, "raw");
+        AssertStatus(results, "invalid-argument", 3, "raw_input_contents");
         AssertStatus(results, "not-found", 5, "no-such-model");
         AssertStatus(results, "unauthenticated", 16, null);
         AssertStatus(results, "unauthenticated-bad-key", 16, null);
@@ -381,6 +381,9 @@ public sealed class GrpcNodeClientTests
                         Assert.Equal(expected[j]!.GetValue<long>(), BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(j * 8)));
                     }
 
+                    break;
+                case "BOOL":
+                    Assert.Equal([.. expected.Select(e => e!.GetValue<bool>() ? (byte)1 : (byte)0)], bytes);
                     break;
                 case "BYTES":
                     Assert.Equal(Bytes([.. expected.Select(e => e!.GetValue<string>())]), bytes);
