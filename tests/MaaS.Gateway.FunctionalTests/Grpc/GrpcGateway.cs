@@ -72,15 +72,20 @@ internal sealed class GrpcGateway : IDisposable
         }
     }
 
-    /// <summary>Creates a key of the operator tenant with <paramref name="roles"/>; returns its text.</summary>
-    public async Task<string> CreateKeyAsync(string[] roles, CancellationToken cancellationToken)
+    /// <summary>Creates a key of <paramref name="tenant"/> (the operator's by default) with <paramref name="roles"/>; returns its text.</summary>
+    public async Task<string> CreateKeyAsync(string[] roles, CancellationToken cancellationToken, string tenant = "default", JsonObject? limits = null)
     {
         var body = new JsonObject
         {
             ["name"] = "grpc-" + string.Join('+', roles),
-            ["tenant"] = "default",
+            ["tenant"] = tenant,
             ["roles"] = new JsonArray([.. roles.Select(r => (JsonNode)JsonValue.Create(r))]),
         };
+        if (limits is not null)
+        {
+            body["limits"] = limits;
+        }
+
         using var response = await SendAsync(HttpMethod.Post, "/v1/keys", body, cancellationToken);
         string text = await response.Content.ReadAsStringAsync(cancellationToken);
         Assert.True(response.IsSuccessStatusCode, $"creating a key failed: {(int)response.StatusCode} {text}");
@@ -107,6 +112,10 @@ internal sealed class GrpcGateway : IDisposable
         Assert.True(response.IsSuccessStatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;
     }
+
+    /// <summary>A client of the gRPC port (cleartext HTTP/2); dispose it.</summary>
+    public global::Grpc.Net.Client.GrpcChannel Channel() =>
+        global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
 
     /// <summary>The gateway's last output lines, for failure messages.</summary>
     public string Tail => _process.Tail;
