@@ -27,15 +27,10 @@ internal static class GrpcHostingExtensions
         });
         services.AddGrpcReflection();
 
-        // The port decides the listening addresses, so it is read (and validated) now, before the server is built.
+        // The port decides the listening addresses, so it is read now, before the server is built; an invalid one binds
+        // nothing here and fails the start through ValidateOnStart, as every other invalid setting does.
         var options = builder.Configuration.GetSection(GrpcOptions.SectionName).Get<GrpcOptions>() ?? new GrpcOptions();
-        var validation = new GrpcOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(GrpcOptions.SectionName, typeof(GrpcOptions), validation.Failures);
-        }
-
-        if (options.Port > 0)
+        if (options.Port > 0 && !new GrpcOptionsValidator().Validate(null, options).Failed)
         {
             int port = options.Port;
             string urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";

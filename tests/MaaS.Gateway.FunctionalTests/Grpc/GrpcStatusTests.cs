@@ -85,6 +85,19 @@ public sealed class GrpcStatusTests
         Assert.Contains("inference.GRPCInferenceService", call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
     }
 
+    [Fact]
+    public async Task Start_GrpcPortOutOfRange_FailsNamingTheSetting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.SkipWhen(MaaS.TestSupport.Processes.GatewayProcess.FindGatewayDll() is null, "the gateway is not built");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            (await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Grpc:Port"] = "70000" }, ct))?.Dispose());
+
+        Assert.Contains("GrpcOptions", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("65535", failure.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:8080", 8081, "http://127.0.0.1:8081")]
     [InlineData("http://+:8080;http://localhost:9000", 9001, "http://+:9001")]
