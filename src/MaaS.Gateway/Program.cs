@@ -2,6 +2,7 @@ using MaaS.Gateway.Contracts;
 using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Errors;
+using MaaS.Gateway.Grpc;
 using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Recommendations;
 using MaaS.Gateway.Security;
@@ -24,6 +25,7 @@ builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
+builder.AddGatewayGrpc();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapKeysV1();
 app.MapTextV1();
 app.MapRecommendationsV1();
 app.MapGatewayMetrics();
+app.MapGatewayGrpc();
 
 return await app.RunGatewayAsync();
 

@@ -11,7 +11,11 @@ internal static class ServerEndpoints
     /// <summary>Health check tag for readiness checks (the model registry, later storage...).</summary>
     public const string ReadyTag = "ready";
 
-    private static readonly string Version = typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+    /// <summary>The server's name and version and the protocol extensions it serves, over HTTP and gRPC alike.</summary>
+    public static readonly V2ServerMetadataResponse Metadata = new(
+        "maas",
+        typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
+        ["model_repository", "statistics", "model_configuration", "binary_tensor_data"]);
 
     public static RouteGroupBuilder MapServerV2(this RouteGroupBuilder v2)
     {
@@ -30,9 +34,7 @@ internal static class ServerEndpoints
         return v2;
     }
 
-    private static V2Json<V2ServerMetadataResponse> GetServerMetadata() => V2Json.Ok(
-        new V2ServerMetadataResponse("maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data"]),
-        V2JsonContext.Web.V2ServerMetadataResponse);
+    private static V2Json<V2ServerMetadataResponse> GetServerMetadata() => V2Json.Ok(Metadata, V2JsonContext.Web.V2ServerMetadataResponse);
 
     // Unhealthy is a bare 503: the status-code pages give it its {"error"} body.
     private static async Task<Results<Ok, StatusCodeHttpResult>> CheckAsync(HealthCheckService health, string tag, CancellationToken cancellationToken)

@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Text;
+using Google.Protobuf;
+using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
+
+namespace MaaS.Gateway.Grpc;
+
+/// <summary>
+/// Maps <c>ModelInfer</c> messages to the inference path's tensors and back. Raw contents use Triton's binary tensor
+/// encoding, which <see cref="V2BinaryTensors"/> already reads and writes for HTTP's binary extension, so both
+/// protocols decode the same bytes the same way; typed <c>contents</c> are read for clients that send them. Outputs
+/// always go back as <c>raw_output_contents</c>, as Triton answers. Stateless and thread-safe.
+/// </summary>
+internal static class GrpcTensors
+{
+    // Strict: invalid UTF-8 in a BYTES element is the caller's mistake, not a string to guess at.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The request's tensors and requested outputs, or its first problem.</summary>
+    public static Result<InferenceRequest> Decode(ModelInferRequest request)
+    {
+        if (request.Inputs.Count == 0)
+        {
+            return V2Mapping.Invalid("the request needs at least one input");
+        }
+
+        var raw = request.RawInputContents;
+        if (raw.Count > 0 && raw.Count != request.Inputs.Count)
+        {
+            return V2Mapping.Invalid($"raw_input_contents has {raw.Count} entries but the request has {request.Inputs.Count} inputs; give one per input, in input order");
+        }
+
+        var tensors = new InferTensor[request.Inputs.Count];
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            if (!Decode(request.Inputs[i], raw.Count > 0 ? raw[i] : null).TryGetValue(out var tensor, out var error))
+            {
+                return error;
+            }
+
+            tensors[i] = tensor;
+        }
+
+        string[]? outputs = request.Outputs.Count == 0 ? null : [.. request.Outputs.Select(o => o.Name)];
+        return new InferenceRequest(tensors, outputs);
+    }
+
+    /// <summary>The answer to a call: output metadata in order, each output's bytes in <c>raw_output_contents</c>.</summary>
+    public static ModelInferResponse Encode(InferenceResponse response, string id)
+    {
+        var answer = new ModelInferResponse
+        {
+            ModelName = response.ModelName,
+            ModelVersion = V2Mapping.Text(response.ModelVersion),
+            Id = id,
+        };
+        foreach (var output in response.Outputs)
+        {
+            var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = output.Name, Datatype = output.DataType.ToProtocolName() };
+            tensor.Shape.Add(output.Shape);
+            answer.Outputs.Add(tensor);
+            var bytes = new ArrayBufferWriter<byte>(checked((int)V2BinaryTensors.EncodedSize(output.Data)));
+            V2BinaryTensors.Write(bytes, output.Data);
+            // The writer is this call's own and never written again: wrap it rather than copy.
+            answer.RawOutputContents.Add(UnsafeByteOperations.UnsafeWrap(bytes.WrittenMemory));
+        }
+
+        return answer;
+    }
+
+    private static Result<InferTensor> Decode(ModelInferRequest.Types.InferInputTensor input, ByteString? raw)
+    {
+        if (string.IsNullOrEmpty(input.Name))
+        {
+            return V2Mapping.Invalid("every input needs a name");
+        }
+
+        if (!TensorDataTypes.TryParse(input.Datatype, out var type))
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has an unknown datatype '{input.Datatype}'");
+        }
+
+        long[] shape = [.. input.Shape];
+        long count = ShapeMath.Product(shape);
+        if (count < 0)
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has a negative dimension in shape {ShapeMath.Format(shape)}");
+        }
+
+        if (count > V2TensorCodec.MaxElements)
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has {count} elements; at most {V2TensorCodec.MaxElements} are accepted");
+        }
+
+        Result<Array> data;
+        if (raw is not null)
+        {
+            if (input.Contents is not null)
+            {
+                return V2Mapping.Invalid($"input '{input.Name}' has contents but the request has raw_input_contents; give one or the other");
+            }
+
+            // Checked here so the message names this protocol's field rather than HTTP's binary_data_size.
+            long size = count * V2BinaryTensors.ElementSize(type);
+            if (type != TensorDataType.Bytes && raw.Length != size)
+            {
+                return V2Mapping.Invalid($"input '{input.Name}' has {raw.Length} bytes in raw_input_contents but its shape needs {count} {type.ToProtocolName()} elements = {size} bytes");
+            }
+
+            data = V2BinaryTensors.Decode(input.Name, type, (int)count, raw.Span);
+        }
+        else if (input.Contents is { } contents)
+        {
+            data = Typed(input.Name, type, (int)count, contents);
+        }
+        else
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has no contents and the request has no raw_input_contents");
+        }
+
+        return data.TryGetValue(out var array, out var problem) ? new InferTensor(input.Name, type, shape, array) : problem;
+    }
+
+    private static Result<Array> Typed(string name, TensorDataType type, int count, InferTensorContents contents)
+    {
+        Result<Array> Counted<T>(ICollection<T> values, Func<T[]> convert) =>
+            values.Count == count
+                ? convert()
+                : V2Mapping.Invalid($"input '{name}' has {values.Count} {type.ToProtocolName()} elements in contents but its shape needs {count}");
+
+        switch (type)
+        {
+            case TensorDataType.Bool: return Counted(contents.BoolContents, () => [.. contents.BoolContents]);
+            case TensorDataType.Int32: return Counted(contents.IntContents, () => [.. contents.IntContents]);
+            case TensorDataType.Int64: return Counted(contents.Int64Contents, () => [.. contents.Int64Contents]);
+            case TensorDataType.Fp32: return Counted(contents.Fp32Contents, () => [.. contents.Fp32Contents]);
+            case TensorDataType.Fp64: return Counted(contents.Fp64Contents, () => [.. contents.Fp64Contents]);
+            case TensorDataType.Int8:
+                return contents.IntContents.Any(v => v is < sbyte.MinValue or > sbyte.MaxValue)
+                    ? V2Mapping.Invalid($"input '{name}' has an INT8 element outside [-128, 127]")
+                    : Counted(contents.IntContents, () => [.. contents.IntContents.Select(v => (sbyte)v)]);
+            case TensorDataType.Uint8:
+                return contents.UintContents.Any(v => v > byte.MaxValue)
+                    ? V2Mapping.Invalid($"input '{name}' has a UINT8 element above 255")
+                    : Counted(contents.UintContents, () => [.. contents.UintContents.Select(v => (byte)v)]);
+            case TensorDataType.Bytes:
+                if (contents.BytesContents.Count != count)
+                {
+                    return V2Mapping.Invalid($"input '{name}' has {contents.BytesContents.Count} BYTES elements in contents but its shape needs {count}");
+                }
+
+                var strings = new string[count];
+                for (int i = 0; i < count; i++)
+                {
+                    try
+                    {
+                        strings[i] = StrictUtf8.GetString(contents.BytesContents[i].Span);
+                    }
+                    catch (DecoderFallbackException)
+                    {
+                        return V2Mapping.Invalid($"input '{name}' element {i} is not valid UTF-8");
+                    }
+                }
+
+                return strings;
+            default:
+                return V2Mapping.Invalid($"input '{name}' has datatype {type.ToProtocolName()}, which has no typed contents: send it in raw_input_contents");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using Grpc.Core;
+using MaaS.Gateway.Endpoints.V2;
+using MaaS.Gateway.Grpc.Protocol;
+using Proto = MaaS.Gateway.Grpc.Protocol;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.Security;
+using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
+using MaaS.Models.Registry;
+using MaaS.Services.Market;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Serilog;
+
+namespace MaaS.Gateway.Grpc;
+
+/// <summary>
+/// <c>inference.GRPCInferenceService</c>: the KServe V2 protocol over gRPC. Each RPC maps its message to the same
+/// services <c>/v2</c> calls (the tenant's view of the registry, <see cref="IModelInference"/> with its validation and
+/// dynamic batcher, the readiness health checks) and a failure to its gRPC status through <see cref="GrpcErrors"/>.
+/// Authentication, roles and per-key limits are the HTTP pipeline's, applied to these endpoints by their policies.
+/// </summary>
+internal sealed class InferenceGrpcService(
+    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IDiagnosticContext diagnostics)
+    : GRPCInferenceService.GRPCInferenceServiceBase
+{
+    [AllowAnonymous]
+    public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
+        Task.FromResult(new ServerLiveResponse { Live = true });
+
+    // Not ready is an answer (ready = false), as in Triton, not an error.
+    [AllowAnonymous]
+    public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
+    {
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains(ServerEndpoints.ReadyTag), context.CancellationToken);
+        return new ServerReadyResponse { Ready = report.Status != HealthStatus.Unhealthy };
+    }
+
+    [AllowAnonymous]
+    public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
+    {
+        var metadata = ServerEndpoints.Metadata;
+        var answer = new ServerMetadataResponse { Name = metadata.Name, Version = metadata.Version };
+        answer.Extensions.Add(metadata.Extensions);
+        return Task.FromResult(answer);
+    }
+
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
+    {
+        var model = Model(request.Name);
+        if (Version(request.Version) is not long v)
+        {
+            return Task.FromResult(new ModelReadyResponse { Ready = model.IsReady });
+        }
+
+        var info = model.FindVersion(v) ?? throw GrpcErrors.Exception(ErrorCode.VersionNotFound, $"unknown version {v} of model '{model.Name}'");
+        return Task.FromResult(new ModelReadyResponse { Ready = info.IsReady });
+    }
+
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    {
+        var model = Model(request.Name);
+        long? version = Version(request.Version);
+        var info = ReadyVersion(model, version);
+        var answer = new ModelMetadataResponse { Name = model.Name, Platform = info.Platform ?? "unknown" };
+        answer.Versions.Add(version is null
+            ? model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))
+            : [V2Mapping.Text(info.Version)]);
+        foreach (var spec in info.Signature?.Inputs ?? [])
+        {
+            answer.Inputs.Add(Tensor(spec));
+        }
+
+        foreach (var spec in info.Signature?.Outputs ?? [])
+        {
+            answer.Outputs.Add(Tensor(spec));
+        }
+
+        return Task.FromResult(answer);
+    }
+
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.ModelName))
+        {
+            throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "model_name is required");
+        }
+
+        long? version = Version(request.ModelVersion);
+        if (!GrpcTensors.Decode(request).TryGetValue(out var call, out var error))
+        {
+            throw error.Exception();
+        }
+
+        diagnostics.Set("Model", request.ModelName);
+        var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
+        if (!result.TryGetValue(out var response, out error))
+        {
+            diagnostics.Set("InferenceFailure", error.Code);
+            throw error.Exception();
+        }
+
+        var timings = response.Timings;
+        diagnostics.Set("ModelVersion", response.ModelVersion);
+        diagnostics.Set("BatchSize", timings.BatchSize);
+        diagnostics.Set("QueueMs", timings.Queue.TotalMilliseconds);
+        diagnostics.Set("ComputeMs", timings.Compute.TotalMilliseconds);
+        return GrpcTensors.Encode(response, request.Id);
+    }
+
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
+    {
+        var model = Model(request.Name);
+        var info = ReadyVersion(model, Version(request.Version));
+        if (model.Config is not { } settings)
+        {
+            throw GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' is not ready: {model.Reason}");
+        }
+
+        bool batched = settings.MaxBatchSize > 0;
+        var config = new Proto.ModelConfig
+        {
+            Name = model.Name,
+            Platform = info.Platform ?? "unknown",
+            Backend = info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
+            MaxBatchSize = settings.MaxBatchSize,
+        };
+        foreach (var spec in info.Signature?.Inputs ?? [])
+        {
+            var input = new ModelInput { Name = spec.Name, DataType = ConfigType(spec.DataType), Optional = spec.Optional };
+            input.Dims.Add(batched ? spec.Shape[1..] : spec.Shape);
+            config.Input.Add(input);
+        }
+
+        foreach (var spec in info.Signature?.Outputs ?? [])
+        {
+            var output = new ModelOutput { Name = spec.Name, DataType = ConfigType(spec.DataType) };
+            output.Dims.Add(batched ? spec.Shape[1..] : spec.Shape);
+            config.Output.Add(output);
+        }
+
+        if (info.IsBatching)
+        {
+            config.DynamicBatching = new ModelDynamicBatching
+            {
+                MaxQueueDelayMicroseconds = (ulong)settings.DynamicBatching.MaxQueueDelayMicroseconds,
+                DefaultQueuePolicy = new ModelQueuePolicy { MaxQueueSize = (uint)settings.DynamicBatching.MaxQueueSize },
+            };
+        }
+
+        return Task.FromResult(new ModelConfigResponse { Config = config });
+    }
+
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        long? version = Version(request.Version);
+        IEnumerable<ModelInfo> models = registry.GetModels();
+        if (!string.IsNullOrEmpty(request.Name))
+        {
+            var model = Model(request.Name);
+            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
+            {
+                throw GrpcErrors.Exception(ErrorCode.VersionNotFound, $"version {v} of model '{model.Name}' is not loaded");
+            }
+
+            models = [model];
+        }
+
+        var answer = new ModelStatisticsResponse();
+        foreach (var info in models.SelectMany(m => m.Versions).Where(v => v.Statistics is not null && (version is null || v.Version == version)))
+        {
+            answer.ModelStats.Add(GrpcStatistics.Map(V2Mapping.Statistics(info)));
+        }
+
+        return Task.FromResult(answer);
+    }
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
+    {
+        var answer = new RepositoryIndexResponse();
+        foreach (var entry in registry.GetIndex().Where(e => !request.Ready || e.State == ModelVersionState.Ready))
+        {
+            answer.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
+            {
+                Name = entry.Name,
+                Version = entry.Version is long v ? V2Mapping.Text(v) : string.Empty,
+                State = entry.State is { } s ? V2Mapping.State(s) : string.Empty,
+                Reason = entry.Reason ?? string.Empty,
+            });
+        }
+
+        return Task.FromResult(answer);
+    }
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        RequireOwner(request.ModelName, context);
+        Done(await registry.LoadModelAsync(request.ModelName, context.CancellationToken));
+        return new RepositoryModelLoadResponse();
+    }
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        RequireOwner(request.ModelName, context);
+        Done(await registry.UnloadModelAsync(request.ModelName, context.CancellationToken));
+        return new RepositoryModelUnloadResponse();
+    }
+
+    private static void Done<T>(Result<T> result)
+    {
+        if (!result.TryGetValue(out _, out var error))
+        {
+            throw error.Exception();
+        }
+    }
+
+    // The ModelOwner policy of the HTTP routes, which reads the name from the route; here it is in the message. A model
+    // the caller cannot see passes, so the registry answers NOT_FOUND as for an unknown one.
+    private void RequireOwner(string name, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "model_name is required");
+        }
+
+        string tenant = context.GetHttpContext().GetTenant();
+        if (access.CanSee(tenant, name) && !access.IsOwner(tenant, name))
+        {
+            throw GrpcErrors.Exception(ErrorCode.Forbidden, $"model '{name}' belongs to another tenant: only its owner's admins may load or unload it");
+        }
+    }
+
+    private ModelInfo Model(string name) =>
+        string.IsNullOrEmpty(name)
+            ? throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "name is required")
+            : registry.GetModel(name) ?? throw V2Mapping.UnknownModel(name).Exception();
+
+    // The protocol's empty string is "no version", the default one.
+    private static long? Version(string text) =>
+        string.IsNullOrEmpty(text) ? null
+        : V2Mapping.ParseVersion(text).TryGetValue(out long? version, out var error) ? version
+        : throw error.Exception();
+
+    private static ModelVersionInfo ReadyVersion(ModelInfo model, long? version)
+    {
+        long? target = version ?? model.DefaultVersion;
+        var info = target is long t ? model.FindVersion(t) : null;
+        if (info is null)
+        {
+            throw version is null
+                ? GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' has no ready version: {model.Reason}")
+                : GrpcErrors.Exception(ErrorCode.VersionNotFound, $"unknown version {version} of model '{model.Name}'");
+        }
+
+        return info.State == ModelVersionState.Ready
+            ? info
+            : throw GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' version {info.Version} is not ready: {info.Reason}");
+    }
+
+    private static ModelMetadataResponse.Types.TensorMetadata Tensor(TensorSpec spec)
+    {
+        var tensor = new ModelMetadataResponse.Types.TensorMetadata { Name = spec.Name, Datatype = spec.DataType.ToProtocolName() };
+        tensor.Shape.Add(spec.Shape);
+        return tensor;
+    }
+
+    private static DataType ConfigType(TensorDataType type) => type switch
+    {
+        TensorDataType.Bool => DataType.TypeBool,
+        TensorDataType.Uint8 => DataType.TypeUint8,
+        TensorDataType.Int8 => DataType.TypeInt8,
+        TensorDataType.Int32 => DataType.TypeInt32,
+        TensorDataType.Int64 => DataType.TypeInt64,
+        TensorDataType.Fp16 => DataType.TypeFp16,
+        TensorDataType.Fp32 => DataType.TypeFp32,
+        TensorDataType.Fp64 => DataType.TypeFp64,
+        TensorDataType.Bytes => DataType.TypeString,
+        _ => DataType.TypeInvalid,
+    };
+}

@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Reflection.V1Alpha;
+using MaaS.Gateway.Grpc;
+using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Models.Examples;
+
+namespace MaaS.Gateway.FunctionalTests.Grpc;
+
+/// <summary>
+/// The gRPC refusals and views that the Node test does not reach, with the .NET client over the generated stubs: the
+/// per-key rate limit as RESOURCE_EXHAUSTED with its message, another tenant's private model as NOT_FOUND, reflection.
+/// </summary>
+public sealed class GrpcStatusTests
+{
+    [Fact]
+    public async Task ModelInfer_KeyOverItsRate_ResourceExhaustedWithMessage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gateway = await GrpcGateway.StartAsync(null, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        string key = await gateway.CreateKeyAsync(["app"], ct, limits: new JsonObject { ["requestsPerSecond"] = 0.2, ["burst"] = 1 });
+        using var channel = gateway.Channel();
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var headers = new Metadata { { "x-api-key", key } };
+
+        var first = await client.ModelInferAsync(MlpRequest(), headers, cancellationToken: ct);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), headers, cancellationToken: ct));
+
+        Assert.True(first.Outputs.Count > 0 && first.RawOutputContents.Count == first.Outputs.Count, first.ToString());
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("rate", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ModelMetadataAndInfer_AnotherTenantsPrivateModel_NotFoundLikeAnUnknownOne()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gateway = await GrpcGateway.StartAsync(null, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        string globex = await gateway.CreateKeyAsync(["admin", "app"], ct, tenant: "globex");
+        string acme = await gateway.CreateKeyAsync(["admin", "app"], ct, tenant: "acme");
+        await PublishAsync(gateway, globex, "secret", ct);
+        using var channel = gateway.Channel();
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var owner = new Metadata { { "authorization", "Bearer " + globex } };
+        var stranger = new Metadata { { "authorization", "Bearer " + acme } };
+
+        var metadata = await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, owner, cancellationToken: ct);
+        var hidden = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, stranger, cancellationToken: ct));
+        var hiddenInfer = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ModelInferAsync(MlpRequest("globex.secret"), stranger, cancellationToken: ct));
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.nothing" }, stranger, cancellationToken: ct));
+        var unloadByStranger = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "globex.secret" }, stranger, cancellationToken: ct));
+        var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest(), stranger, cancellationToken: ct);
+
+        Assert.Equal("globex.secret", metadata.Name);
+        Assert.Equal(StatusCode.NotFound, hidden.StatusCode);
+        Assert.Equal(StatusCode.NotFound, hiddenInfer.StatusCode);
+        Assert.Equal(unknown.StatusCode, hidden.StatusCode);
+        Assert.Equal(StatusCode.NotFound, unloadByStranger.StatusCode);
+        Assert.DoesNotContain(index.Models, m => m.Name == "globex.secret");
+    }
+
+    [Fact]
+    public async Task Reflection_WithoutKey_ListsTheInferenceService()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gateway = await GrpcGateway.StartAsync(null, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        using var channel = gateway.Channel();
+        var reflection = new ServerReflection.ServerReflectionClient(channel);
+
+        using var call = reflection.ServerReflectionInfo(cancellationToken: ct);
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = string.Empty }, ct);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(ct));
+
+        Assert.Contains("inference.GRPCInferenceService", call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
+    }
+
+    [Fact]
+    public async Task Start_GrpcPortOutOfRange_FailsNamingTheSetting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.SkipWhen(MaaS.TestSupport.Processes.GatewayProcess.FindGatewayDll() is null, "the gateway is not built");
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            (await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Grpc:Port"] = "70000" }, ct))?.Dispose());
+
+        Assert.Contains("GrpcOptions", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("65535", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8080", 8081, "http://127.0.0.1:8081")]
+    [InlineData("http://+:8080;http://localhost:9000", 9001, "http://+:9001")]
+    [InlineData("http://[::1]:5000/", 5001, "http://[::1]:5001")]
+    [InlineData("http://*", 8081, "http://*:8081")]
+    public void GrpcUrl_FirstHttpUrl_SameHostOtherPort(string urls, int port, string expected) =>
+        Assert.Equal(expected, GrpcHostingExtensions.GrpcUrl(urls, port));
+
+    private static ModelInferRequest MlpRequest(string model = "example-mlp")
+    {
+        float[] row = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
+        var request = new ModelInferRequest { ModelName = model };
+        var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
+        input.Shape.Add([1, 8]);
+        request.Inputs.Add(input);
+        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan())));
+        return request;
+    }
+
+    private static async Task PublishAsync(GrpcGateway gateway, string key, string name, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/models");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        var file = new ByteArrayContent(ExampleMlp.BuildOnnx([16]));
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Content = new MultipartFormDataContent
+        {
+            { file, "model", "model.onnx" },
+            { new StringContent(SecureGateway.MlpCard(name, "private"), Encoding.UTF8, "application/json"), "card" },
+        };
+        using var response = await gateway.Http.SendAsync(request, ct);
+        Assert.True(response.IsSuccessStatusCode, $"publishing {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
+    }
+}

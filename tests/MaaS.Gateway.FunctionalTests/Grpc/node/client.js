@@ -1,0 +1,57 @@
+// Drives the gateway's gRPC endpoint with @grpc/grpc-js and @grpc/proto-loader, loading the project's .proto files:
+// reads a plan (JSON: address, proto directory, calls; argv[2]), makes each call in order and writes one JSON array of
+// results to argv[3]. The C# test (GrpcNodeClientTests) writes the plan and checks the answers against /v2 over HTTP, so this
+// script only transports: bytes fields travel as base64, 64-bit integers as strings, enums by name.
+'use strict';
+
+const fs = require('node:fs');
+const path = require('node:path');
+const grpc = require('@grpc/grpc-js');
+const protoLoader = require('@grpc/proto-loader');
+
+async function main() {
+  const plan = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const definition = protoLoader.loadSync(path.join(plan.protoDir, 'grpc_service.proto'), {
+    includeDirs: [plan.protoDir],
+    keepCase: true,
+    longs: String,
+    enums: String,
+    bytes: String,
+    defaults: true,
+    arrays: true,
+    oneofs: true,
+  });
+  const inference = grpc.loadPackageDefinition(definition).inference;
+  const client = new inference.GRPCInferenceService(plan.address, grpc.credentials.createInsecure());
+  const results = [];
+  for (const call of plan.calls) {
+    results.push(await invoke(client, call));
+  }
+  client.close();
+  fs.writeFileSync(process.argv[3], JSON.stringify(results));
+}
+
+function invoke(client, call) {
+  const metadata = new grpc.Metadata();
+  if (call.authorization) {
+    metadata.set('authorization', call.authorization);
+  }
+  if (call.apiKey) {
+    metadata.set('x-api-key', call.apiKey);
+  }
+  const options = call.deadlineMs ? { deadline: new Date(Date.now() + call.deadlineMs) } : {};
+  return new Promise((resolve) => {
+    client[call.rpc](call.request, metadata, options, (error, response) => {
+      if (error) {
+        resolve({ name: call.name, ok: false, code: error.code, status: grpc.status[error.code], details: error.details });
+      } else {
+        resolve({ name: call.name, ok: true, response });
+      }
+    });
+  });
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error && error.stack ? error.stack : error) + '\n');
+  process.exit(1);
+});
