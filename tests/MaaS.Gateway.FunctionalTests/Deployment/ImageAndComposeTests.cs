@@ -32,6 +32,9 @@ public sealed partial class ImageAndComposeTests : IDisposable
         var variables = environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value);
         variables["Storage__DataDirectory"] = Path.Combine(_temp, "data");
         variables["Serving__RepositoryPath"] = Directory.CreateDirectory(Path.Combine(_temp, "models")).FullName;
+        // The image serves gRPC on 8081 (EXPOSE'd beside 8080); here on a free port, so parallel tests never collide.
+        Assert.Equal("8081", environment["Grpc__Port"]);
+        variables["Grpc__Port"] = ChildProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         variables["ASPNETCORE_ENVIRONMENT"] = null;
         variables["DOTNET_ENVIRONMENT"] = null;
         int port = ChildProcess.FreePort();
