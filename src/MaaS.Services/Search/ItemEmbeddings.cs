@@ -1,15 +1,26 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using MaaS.Models.Embeddings;
 using MaaS.Models.Registry;
 using MaaS.Recommendations.Search;
 using MaaS.Services.Recommendations.Tenants;
+using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Search;
 
-/// <summary>An item's embedding and what it was computed from: the text and the model version (either changing means recompute).</summary>
-internal sealed record ItemVector(string Text, string Model, long Version, float[] Vector);
+/// <summary>An item's embedding and what it was computed from: the text (by hash) and the model version (either changing
+/// means recompute). <paramref name="Item"/> is the catalogue entry it was checked against, so an unchanged snapshot entry
+/// is recognised by reference without hashing again; null when read from the store and not checked yet.</summary>
+internal sealed record ItemVector(CatalogItem? Item, string TextHash, string Model, long Version, float[] Vector)
+{
+    public bool IsCurrentFor(CatalogItem item, string model, long version) =>
+        Version == version && Model == model && (ReferenceEquals(Item, item) || TextHash == HashOf(LexicalIndex.Document(item)));
+
+    public static string HashOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
 
 /// <summary>The int8 vector store over one lexical index's items that have a current embedding.</summary>
 /// <param name="Lexical">The index whose items the rows are.</param>
@@ -25,9 +36,10 @@ internal sealed record VectorIndex(LexicalIndex Lexical, string Model, long Vers
 /// Every tenant's item embeddings, computed in the background from the catalogue snapshots that <see cref="TenantState"/>
 /// applies from the change feed (so every replica embeds every item, whoever wrote it): items new, changed, or embedded
 /// by another model version are embedded in batches through <see cref="EmbeddingService"/> (the model's dynamic batcher),
-/// one run per tenant at a time. Thread-safe.
+/// one run per tenant at a time, and stored with the items (<see cref="ICatalogStore.PutEmbeddingsAsync"/>), so a restart
+/// reads them back instead of computing them again. Thread-safe.
 /// </summary>
-internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, IModelRegistry registry, IOptions<SearchOptions> options, ILogger<ItemEmbeddings> logger)
+internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatalogStore store, IModelRegistry registry, IOptions<SearchOptions> options, ILogger<ItemEmbeddings> logger)
 {
     private readonly ConcurrentDictionary<string, TenantVectors> _tenants = new(StringComparer.Ordinal);
     private long _embedded;
@@ -76,7 +88,7 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, IModel
         for (int i = 0; i < lexical.Items.Length; i++)
         {
             var item = lexical.Items[i];
-            if (vectors.Vectors.TryGetValue(item.ItemId, out var v) && v.Version == version && v.Model == Model && v.Text == LexicalIndex.Document(item))
+            if (vectors.Vectors.TryGetValue(item.ItemId, out var v) && v.IsCurrentFor(item, Model, version))
             {
                 rows.Add(v.Vector);
                 ordinals.Add(i);
@@ -100,13 +112,35 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, IModel
     {
         try
         {
-            var todo = new List<(string Id, string Text)>();
+            if (!vectors.Restored)
+            {
+                var stored = await store.GetEmbeddingsAsync(tenant, Model, CancellationToken.None).ConfigureAwait(false);
+                if (!stored.TryGetValue(out var rows, out var readError))
+                {
+                    LogEmbeddingFailed(tenant, readError.Message);
+                    return;
+                }
+
+                foreach (var row in rows)
+                {
+                    vectors.Vectors.TryAdd(row.ItemId, new ItemVector(null, row.TextHash, row.Model, row.Version, row.Vector));
+                }
+
+                vectors.Restored = true;
+                Interlocked.Increment(ref vectors.Changes);
+            }
+
+            var todo = new List<(CatalogItem Item, string Text)>();
             foreach (var (id, item) in snapshot.Items)
             {
-                string text = LexicalIndex.Document(item);
-                if (!vectors.Vectors.TryGetValue(id, out var v) || v.Version != version || v.Model != Model || v.Text != text)
+                if (!vectors.Vectors.TryGetValue(id, out var v) || !v.IsCurrentFor(item, Model, version))
                 {
-                    todo.Add((id, text));
+                    todo.Add((item, LexicalIndex.Document(item)));
+                }
+                else if (v.Item is null)
+                {
+                    // Checked by hash once: from now on the entry is recognised by reference.
+                    vectors.Vectors[id] = v with { Item = item };
                 }
             }
 
@@ -125,9 +159,18 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, IModel
                     return;
                 }
 
+                var rows = new ItemEmbedding[chunk.Length];
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    vectors.Vectors[chunk[i].Id] = new ItemVector(chunk[i].Text, embedded.Model, embedded.Version, embedded[i].ToArray());
+                    var vector = new ItemVector(chunk[i].Item, ItemVector.HashOf(chunk[i].Text), embedded.Model, embedded.Version, embedded[i].ToArray());
+                    vectors.Vectors[chunk[i].Item.ItemId] = vector;
+                    rows[i] = new ItemEmbedding(chunk[i].Item.ItemId, vector.Model, vector.Version, vector.TextHash, vector.Vector);
+                }
+
+                // Kept in memory even when the store refuses: search works now, and a restart computes them again.
+                if (await store.PutEmbeddingsAsync(tenant, rows, CancellationToken.None).ConfigureAwait(false) is { IsSuccess: false } put)
+                {
+                    LogEmbeddingFailed(tenant, put.Error.Message);
                 }
 
                 Interlocked.Add(ref _embedded, chunk.Length);
@@ -168,6 +211,7 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, IModel
         public Task Running = Task.CompletedTask;
         public long DoneSequence = -1;
         public long DoneVersion = -1;
+        public bool Restored;
         public volatile VectorIndex? Index;
     }
 }

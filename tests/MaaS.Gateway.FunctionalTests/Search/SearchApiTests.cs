@@ -6,17 +6,6 @@ namespace MaaS.Gateway.FunctionalTests.Search;
 /// <summary><c>POST /v1/search</c> on a real gateway: real SQLite, real MiniLM through the registry, items PUT over HTTP.</summary>
 public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<EmbeddingsGateway>
 {
-    // The sci-fi item shares no word with "space adventure with robots": only its meaning can find it.
-    private const string Catalogue = """
-        {"items":[
-          {"id":"scifi","kind":"movie","title":"Star Voyagers","genres":["Science Fiction"],"text":"Androids crew a starship across distant galaxies."},
-          {"id":"cooking","kind":"movie","title":"Kitchen Duel","genres":["Reality"],"tags":["food"],"text":"Two chefs compete to bake the perfect soufflé."},
-          {"id":"romance","kind":"movie","title":"Paris in Spring","genres":["Romance"],"text":"A baker falls in love on the banks of the Seine."},
-          {"id":"bees","kind":"movie","title":"The Hive","genres":["Documentary"],"text":"A year inside a colony of honeybees."},
-          {"id":"song","kind":"song","title":"Soufflé Blues","genres":["Jazz"],"text":"A slow tune about dessert."}
-        ]}
-        """;
-
     [Fact]
     public async Task Semantic_SpaceAdventureWithRobots_FindsTheSciFiItemWithoutSharedWords()
     {
@@ -91,31 +80,12 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
     private async Task<string> TenantWithCatalogueAsync(string tenant)
     {
         string key = await fixture.Gateway.CreateKeyAsync(tenant, ["app"]);
-        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, Catalogue);
+        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
         Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
         return key;
     }
 
-    private async Task<JsonNode> OkAsync(string key, string json)
-    {
-        var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/search", key, json);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{json}: {(int)response.StatusCode} {body?.ToJsonString()}");
-        return body!;
-    }
+    private Task<JsonNode> OkAsync(string key, string json) => SearchCatalogue.SearchAsync(fixture.Gateway, key, json);
 
-    // Items are embedded in the background after the PUT: wait until none is pending.
-    private async Task<JsonNode> SearchReadyAsync(string key, string json)
-    {
-        for (int attempt = 0; ; attempt++)
-        {
-            var body = await OkAsync(key, json);
-            if (body["pending"]!.GetValue<int>() == 0 || attempt == 300)
-            {
-                Assert.Equal(0, body["pending"]!.GetValue<int>());
-                return body;
-            }
-
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    private Task<JsonNode> SearchReadyAsync(string key, string json) => SearchCatalogue.ReadyAsync(fixture.Gateway, key, json);
 }
