@@ -64,14 +64,14 @@ public static class ItemFileReader
         for (int r = 0; r < rows.Count; r++)
         {
             var row = rows[r];
-            string? id = row.GetValueOrDefault(map.Id)?.Trim(), title = row.GetValueOrDefault(map.Title)?.Trim();
+            string? id = row.GetValueOrDefault(map.Id)?.Trim(), title = Clean(row.GetValueOrDefault(map.Title));
             if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(title))
             {
                 return Error.Invalid([new FieldProblem(r + 1, string.IsNullOrEmpty(id) ? map.Id : map.Title, "missing or empty")]);
             }
 
             var kind = map.Kind is { } k && row.GetValueOrDefault(k) is { } text && TryKind(text, out var parsed) ? parsed : defaultKind;
-            string? description = map.Text is null ? null : row.GetValueOrDefault(map.Text);
+            string? description = map.Text is null ? null : Clean(row.GetValueOrDefault(map.Text));
             items.Add(new CatalogItem(id, kind, title, List(row, map.Genres), List(row, map.Tags), string.IsNullOrWhiteSpace(description) ? null : description));
         }
 
@@ -94,7 +94,13 @@ public static class ItemFileReader
     private static string[] List(Dictionary<string, string> row, string? column) =>
         column is null || !row.TryGetValue(column, out var text)
             ? []
-            : text.Split(text.Contains(ArraySeparator, StringComparison.Ordinal) ? ArraySeparator : ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            : [.. text.Split(text.Contains(ArraySeparator, StringComparison.Ordinal) ? ArraySeparator : ',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(Clean).Where(v => v.Length > 0)];
+
+    // The store refuses control characters (they break logs and drivers); in exported data they are line breaks
+    // inside a field (Netflix's s8420 title), which read as a space.
+    private static string Clean(string? text) =>
+        string.IsNullOrEmpty(text) ? "" : string.Join(' ', text.Split((char[])[.. text.Where(char.IsControl).Distinct()], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static Result<List<Dictionary<string, string>>> Csv(string path)
     {
