@@ -11,11 +11,61 @@ namespace MaaS.Cli.Commands;
 /// <summary>
 /// <c>maas import movielens &lt;dir&gt;</c>: loads a MovieLens release (ml-100k, ml-1m/10m .dat, ml-latest/20m/25m/32m
 /// .csv) into the SQLite file or PostgreSQL database the gateway reads; <c>maas import demo</c> loads the synthetic
-/// demo data set. Parsing and generation live in MaaS.Storage (Import/, Seeding/).
+/// demo data set; <c>maas import items &lt;file&gt; --map …</c> loads a catalogue from CSV or JSON Lines. Parsing and generation live in MaaS.Storage (Import/, Seeding/).
 /// </summary>
 internal static class ImportCommand
 {
-    public static Command Create() => new("import", "Import interaction data into the MaaS store.") { CreateMovieLens(), CreateDemo() };
+    public static Command Create() => new("import", "Import interaction data into the MaaS store.") { CreateMovieLens(), CreateItems(), CreateDemo() };
+
+    private static Command CreateItems()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A CSV file with a header row, or JSON Lines (.jsonl, .ndjson): one item per record." };
+        var map = new Option<string>("--map")
+        {
+            Description = "Catalogue field = source column, comma-separated: id and title required; text, genres, tags, kind optional. " +
+                "E.g. id=show_id,title=title,text=description,genres=listed_in",
+            Required = true,
+        };
+        var kind = new Option<string>("--kind") { Description = "Kind of items whose kind column is absent or not movie, song or game.", DefaultValueFactory = _ => "movie" };
+        kind.AcceptOnlyFromAmong("movie", "song", "game");
+        var target = NewTarget();
+        var command = new Command("items", "Import catalogue items from CSV or JSON Lines (an existing id is replaced).") { file, map, kind };
+        target.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            string path = parse.GetRequiredValue(file).FullName;
+            var defaultKind = Enum.Parse<ItemKind>(parse.GetValue(kind)!, ignoreCase: true);
+            // The file is read first: a wrong path or map is the likelier mistake, and it needs no store.
+            if (!ItemFieldMap.Parse(parse.GetValue(map)).TryGetValue(out var fields, out var mapError)
+                || !ItemFileReader.Read(path, fields, defaultKind).TryGetValue(out var items, out mapError))
+            {
+                var where = mapError.Problems.Count > 0 ? $" ({string.Join("; ", mapError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+                await error.WriteLineAsync($"import: {path}: {mapError.Message}{where}").ConfigureAwait(false);
+                return 2;
+            }
+
+            return await target.WithStorageAsync(parse, "import", async (storage, tenant) =>
+            {
+                int written = 0;
+                foreach (var chunk in items.Chunk(StorageLimits.MaxBatchSize))
+                {
+                    var upserted = await storage.Catalog.UpsertAsync(tenant, chunk, ct).ConfigureAwait(false);
+                    if (!upserted.TryGetValue(out int n, out var storeError))
+                    {
+                        await error.WriteLineAsync($"import: {storeError.Code}: {storeError.Message}").ConfigureAwait(false);
+                        return 1;
+                    }
+
+                    written += n;
+                }
+
+                await parse.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Imported {written:N0} items from {path} into tenant {tenant}")).ConfigureAwait(false);
+                return 0;
+            }, ct).ConfigureAwait(false);
+        });
+        return command;
+    }
 
     private static Command CreateDemo()
     {

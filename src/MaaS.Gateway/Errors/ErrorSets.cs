@@ -150,3 +150,13 @@ internal static class ErrorSetMetadata
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ErrorResponsesMetadata(codes));
 }
+
+/// <summary>Searching the catalogue: a bad or non-JSON body, the embedding model unknown, busy, not ready or too slow, an unavailable store.</summary>
+internal sealed class SearchErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+    [
+        ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.ModelNotFound, ErrorCode.Overloaded,
+        ErrorCode.ModelNotReady, ErrorCode.Timeout, ErrorCode.DependencyUnavailable,
+    ];
+}

@@ -22,7 +22,7 @@ internal static class ApiTags
     [
         (Recommendations, "Recommendations for a user, a session or a list of recent items (cf, content or hybrid), and the similarity index behind them (admin)."),
         (Events, "Interactions an app reports (view, play, like, rate, skip...): what recommendations learn from, read at request time."),
-        (Items, "The item catalogue (movies, songs, games) and more-like-this."),
+        (Items, "The item catalogue (movies, songs, games), its search (words, meaning or both) and more-like-this."),
         (Users, "A user's behaviour analysis, and erasure of everything stored about them."),
         (Text, "Sentiment, content analysis (tags, keywords, explanations) and sentence embeddings (OpenAI's embeddings API) of short texts."),
         (Models, "The model family: discover the models this tenant may see (any key), publish ONNX models, share and delete them (admin keys of the owning tenant)."),

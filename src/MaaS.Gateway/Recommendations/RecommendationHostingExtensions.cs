@@ -1,6 +1,7 @@
 using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Hosting;
 using MaaS.Services.Recommendations;
+using MaaS.Services.Search;
 
 namespace MaaS.Gateway.Recommendations;
 
@@ -17,6 +18,8 @@ internal static class RecommendationHostingExtensions
         // Storage is registered by AddGatewayStorage, before this: it opens (and seeds) before the indexes build.
         builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName);
         builder.Services.AddMaaSRecommendations();
+        builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
+        builder.Services.AddMaaSSearch();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, RecommendationsJsonContext.Default));
         return builder;
     }

@@ -73,4 +73,13 @@ public interface ICatalogStore
     /// the timeout. Never fails for a database error. Meant for one waiter per store.
     /// </summary>
     ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores item embeddings, replacing any earlier one of the same item and model. They are a cache of what the
+    /// model computes from the item: they do not enter the change feed, and a deleted item's embedding goes with it.
+    /// </summary>
+    ValueTask<Result<int>> PutEmbeddingsAsync(string tenant, IReadOnlyList<ItemEmbedding> embeddings, CancellationToken cancellationToken = default);
+
+    /// <summary>Every stored embedding of <paramref name="model"/> in the tenant (any version).</summary>
+    ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsAsync(string tenant, string model, CancellationToken cancellationToken = default);
 }

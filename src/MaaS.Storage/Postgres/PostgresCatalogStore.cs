@@ -102,6 +102,10 @@ internal sealed class PostgresCatalogStore : ValidatedCatalogStore, IAsyncDispos
             await using (var record = new NpgsqlBatch(connection, tx))
             {
                 record.BatchCommands.Add(RecordChangeCommand(tenant, itemId));
+                var embeddings = new NpgsqlBatchCommand($"DELETE FROM {_database.Schema}.item_embeddings WHERE tenant = $1 AND item_id = $2");
+                embeddings.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                embeddings.Parameters.Add(new NpgsqlParameter<string> { TypedValue = itemId });
+                record.BatchCommands.Add(embeddings);
                 record.BatchCommands.Add(NotifyCommand());
                 await record.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
@@ -119,6 +123,43 @@ internal sealed class PostgresCatalogStore : ValidatedCatalogStore, IAsyncDispos
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             // Column 2 (kind) is NOT NULL in items: null means the join found no item, a deletion.
             return await PostgresQueries.ReadAllAsync(command, r => new CatalogChange(r.GetInt64(0), r.GetString(1), r.IsDBNull(2) ? null : ReadItem(r, 1)), ct)
+                .ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    protected override async ValueTask<Result<int>> PutEmbeddingsCoreAsync(string tenant, IReadOnlyList<ItemEmbedding> embeddings, CancellationToken cancellationToken) =>
+        await _database.RunAsync("put item embeddings", async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            foreach (var e in embeddings)
+            {
+                var command = new NpgsqlBatchCommand($"""
+                    INSERT INTO {_database.Schema}.item_embeddings (tenant, item_id, model, version, text_hash, vector)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    ON CONFLICT (tenant, model, item_id) DO UPDATE SET version = excluded.version, text_hash = excluded.text_hash, vector = excluded.vector
+                    """);
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.ItemId });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.Model });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = e.Version });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = e.TextHash });
+                command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = e.Vector });
+                batch.BatchCommands.Add(command);
+            }
+            // One statement per row in one round trip, implicitly one transaction.
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return embeddings.Count;
+        }, cancellationToken).ConfigureAwait(false);
+
+    protected override async ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsCoreAsync(string tenant, string model, CancellationToken cancellationToken)
+    {
+        var result = await _database.RunAsync("read item embeddings", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT item_id, version, text_hash, vector FROM {_database.Schema}.item_embeddings WHERE tenant = $1 AND model = $2", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = model });
+            return await PostgresQueries.ReadAllAsync(command, r => new ItemEmbedding(r.GetString(0), model, r.GetInt64(1), r.GetString(2), r.GetFieldValue<float[]>(3)), ct)
                 .ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;

@@ -61,5 +61,19 @@ internal static class PostgresMigrations
         INSERT INTO {s}.catalog_changes (tenant, item_id, seq)
             SELECT tenant, item_id, nextval('{s}.catalog_change_seq') FROM {s}.items;
         """,
+        // Version 3. Item embeddings for catalogue search (real[]: pgvector is not assumed), with the model version and
+        // the hash of the text they came from (either changing means recompute). Not in the change feed: every replica
+        // derives them from the items, and a stored one only spares the work.
+        """
+        CREATE TABLE {s}.item_embeddings (
+            tenant    text COLLATE "C" NOT NULL,
+            item_id   text COLLATE "C" NOT NULL,
+            model     text COLLATE "C" NOT NULL,
+            version   bigint NOT NULL,
+            text_hash text NOT NULL,
+            vector    real[] NOT NULL,
+            PRIMARY KEY (tenant, model, item_id)
+        );
+        """,
     ]);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Validation;
@@ -117,6 +118,47 @@ internal sealed class SqliteCatalogStore(SqliteDatabase database) : ValidatedCat
         }
         return list;
     }
+
+    protected override ValueTask<Result<int>> PutEmbeddingsCoreAsync(string tenant, IReadOnlyList<ItemEmbedding> embeddings, CancellationToken cancellationToken) =>
+        database.WriteAsync<int>("put item embeddings", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT OR REPLACE INTO item_embeddings (tenant, item_id, model, version, text_hash, vector)
+                VALUES ($tenant, $item, $model, $version, $hash, $vector)
+                """;
+            var item = command.Parameters.Add("$item", SqliteType.Text);
+            var model = command.Parameters.Add("$model", SqliteType.Text);
+            var version = command.Parameters.Add("$version", SqliteType.Integer);
+            var hash = command.Parameters.Add("$hash", SqliteType.Text);
+            var vector = command.Parameters.Add("$vector", SqliteType.Blob);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            foreach (var e in embeddings)
+            {
+                (item.Value, model.Value, version.Value, hash.Value) = (e.ItemId, e.Model, e.Version, e.TextHash);
+                vector.Value = MemoryMarshal.AsBytes(e.Vector.AsSpan()).ToArray();
+                command.ExecuteNonQuery();
+            }
+            return Result<int>.Ok(embeddings.Count);
+        }, cancellationToken);
+
+    protected override ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsCoreAsync(string tenant, string model, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ItemEmbedding>>("read item embeddings", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT item_id, version, text_hash, vector FROM item_embeddings WHERE tenant = $tenant AND model = $model";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$model", model);
+            using var reader = command.ExecuteReader();
+            var found = new List<ItemEmbedding>();
+            while (reader.Read())
+            {
+                var bytes = (byte[])reader.GetValue(3);
+                found.Add(new ItemEmbedding(reader.GetString(0), model, reader.GetInt64(1), reader.GetString(2), MemoryMarshal.Cast<byte, float>(bytes).ToArray()));
+            }
+            return found;
+        });
 
     /// <summary>The item whose <see cref="Columns"/> start at column <paramref name="at"/>.</summary>
     private static CatalogItem ReadItem(SqliteDataReader reader, int at = 0) => new(

@@ -90,5 +90,19 @@ internal static class SqliteMigrations
         INSERT INTO catalog_changes (tenant, item_id, seq)
             SELECT tenant, item_id, row_number() OVER (ORDER BY tenant, item_id) FROM items;
         """,
+        // Version 5. Item embeddings for catalogue search: the vector as little-endian float32 bytes, with the model
+        // version and the hash of the text it came from (either changing means recompute). Not in the change feed: every
+        // replica derives them from the items, and a stored one only spares the work.
+        """
+        CREATE TABLE item_embeddings (
+            tenant    TEXT NOT NULL,
+            item_id   TEXT NOT NULL,
+            model     TEXT NOT NULL,
+            version   INTEGER NOT NULL,
+            text_hash TEXT NOT NULL,
+            vector    BLOB NOT NULL,
+            PRIMARY KEY (tenant, model, item_id)
+        ) WITHOUT ROWID;
+        """,
     ]);
 }

@@ -94,6 +94,8 @@ internal static class SqliteMutations
             return false;
         }
         RecordItemChange(commands, tx, tenant, itemId);
+        delete.CommandText = "DELETE FROM item_embeddings WHERE tenant = $tenant AND item_id = $id";
+        delete.ExecuteNonQuery();
         return true;
     }
 

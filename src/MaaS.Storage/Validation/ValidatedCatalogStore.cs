@@ -46,6 +46,25 @@ internal abstract class ValidatedCatalogStore : ICatalogStore
 
     public abstract ValueTask<Result<long>> GetLatestSequenceAsync(CancellationToken cancellationToken = default);
 
+    public ValueTask<Result<int>> PutEmbeddingsAsync(string tenant, IReadOnlyList<ItemEmbedding> embeddings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return Refusal.Of<int>(invalid);
+        }
+        return embeddings.Count == 0 ? ValueTask.FromResult(Result<int>.Ok(0)) : PutEmbeddingsCoreAsync(tenant, embeddings, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsAsync(string tenant, string model, CancellationToken cancellationToken = default) =>
+        InputValidator.Tenant(tenant) is { } invalid
+            ? Refusal.Of<IReadOnlyList<ItemEmbedding>>(invalid)
+            : GetEmbeddingsCoreAsync(tenant, model, cancellationToken);
+
+    protected abstract ValueTask<Result<int>> PutEmbeddingsCoreAsync(string tenant, IReadOnlyList<ItemEmbedding> embeddings, CancellationToken cancellationToken);
+
+    protected abstract ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsCoreAsync(string tenant, string model, CancellationToken cancellationToken);
+
     /// <summary>Waits for this process's own writes; PostgreSQL adds the other replicas' notifications.</summary>
     public virtual async ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
         await _changed.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);

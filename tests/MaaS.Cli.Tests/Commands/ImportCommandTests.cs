@@ -61,6 +61,31 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("ratings.csv", run.Error);
     }
 
+    [Fact]
+    public async Task ImportItems_JsonLinesWithMap_StoresMappedItemsAndBadMapIsExitCode2()
+    {
+        string file = _temp["items.jsonl"];
+        await File.WriteAllTextAsync(file, """
+            {"sku":"g1","name":"Star Quest","genres":["Action","RPG"],"blurb":"Fly between stars."}
+            {"sku":"g2","name":"Tetra","genres":"Puzzle"}
+            """, TestContext.Current.CancellationToken);
+        string database = _temp["items.db"];
+
+        var run = await MaasCli.RunAsync("import", "items", file, "--map", "id=sku,title=name,genres=genres,text=blurb", "--kind", "game", "--sqlite", database);
+        var bad = await MaasCli.RunAsync("import", "items", file, "--map", "title=name", "--sqlite", database);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Imported 2 items", run.Output);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("id=", bad.Error);
+        var ct = TestContext.Current.CancellationToken;
+        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: ct)).Value;
+        var star = (await storage.Catalog.GetAsync("default", "g1", ct)).Value;
+        Assert.Equal(("Star Quest", MaaS.Storage.Abstractions.ItemKind.Game, "Fly between stars."), (star.Title, star.Kind, star.Text));
+        Assert.Equal(["Action", "RPG"], star.Genres);
+        Assert.Equal(["Puzzle"], (await storage.Catalog.GetAsync("default", "g2", ct)).Value.Genres);
+    }
+
     public void Dispose() => _temp.Dispose();
 
     /// <summary>ml-latest layout: 3 movies (one title quoted for its comma), 5 ratings and one malformed line.</summary>

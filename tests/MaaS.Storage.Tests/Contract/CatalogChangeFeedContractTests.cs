@@ -31,6 +31,31 @@ public abstract class CatalogChangeFeedContractTests(IStorageSource source) : St
     }
 
     [Fact]
+    public async Task Embeddings_PutReplacedReadAndDeletedWithTheItem_StayOutOfTheFeed()
+    {
+        await Storage.Catalog.UpsertAsync(Tenant, [Item("a"), Item("b")], Ct);
+        long head = (await Storage.Catalog.GetLatestSequenceAsync(Ct)).Value;
+        float[] first = [0.5f, -0.25f, float.Epsilon, 1e30f];
+        await Storage.Catalog.PutEmbeddingsAsync(Tenant, [new("a", "m", 1, "h1", first), new("b", "m", 1, "h1", [1, 2, 3, 4]), new("a", "other", 7, "h", [9, 9, 9, 9])], Ct);
+        var put = await Storage.Catalog.PutEmbeddingsAsync(Tenant, [new("b", "m", 2, "h2", [4, 3, 2, 1])], Ct);
+
+        var stored = (await Storage.Catalog.GetEmbeddingsAsync(Tenant, "m", Ct)).Value.OrderBy(e => e.ItemId, StringComparer.Ordinal).ToList();
+        Assert.True((await Storage.Catalog.DeleteAsync(Tenant, "a", Ct)).Value);
+        var afterDelete = (await Storage.Catalog.GetEmbeddingsAsync(Tenant, "m", Ct)).Value;
+
+        Assert.Equal(1, put.Value);
+        Assert.Equal(["a", "b"], stored.Select(e => e.ItemId));
+        Assert.Equal(first, stored[0].Vector);
+        Assert.Equal((1L, "h1"), (stored[0].Version, stored[0].TextHash));
+        Assert.Equal((2L, "h2"), (stored[1].Version, stored[1].TextHash));
+        Assert.Equal([4f, 3, 2, 1], stored[1].Vector);
+        Assert.Equal("b", Assert.Single(afterDelete).ItemId);
+        Assert.Empty((await Storage.Catalog.GetEmbeddingsAsync("other-tenant", "m", Ct)).Value);
+        // Writing embeddings is no catalogue change: only the delete moved the feed.
+        Assert.Equal(head + 1, (await Storage.Catalog.GetLatestSequenceAsync(Ct)).Value);
+    }
+
+    [Fact]
     public async Task GetChangesAsync_PagedFromALastSequence_EveryChangeOnceAndOnlyLaterOnes()
     {
         await Storage.Catalog.UpsertAsync(Tenant, [.. Enumerable.Range(0, 7).Select(i => Item($"i{i}"))], Ct);

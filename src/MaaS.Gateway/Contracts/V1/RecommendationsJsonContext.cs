@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MaaS.Services.Recommendations.Contracts;
+using MaaS.Services.Search;
 
 namespace MaaS.Gateway.Contracts.V1;
 
@@ -24,4 +25,6 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(FieldProblem))]
 [JsonSerializable(typeof(IReadOnlyList<FieldProblem>))]
 [JsonSerializable(typeof(UserAnalysisResponse))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
 public sealed partial class RecommendationsJsonContext : JsonSerializerContext;

@@ -4,5 +4,5 @@ namespace MaaS.Gateway.Endpoints.V1;
 internal static class RecommendationsApi
 {
     public static IEndpointRouteBuilder MapRecommendationsV1(this IEndpointRouteBuilder app) =>
-        app.MapPingV1().MapEventsV1().MapItemsV1().MapRecommendV1().MapUsersV1();
+        app.MapPingV1().MapEventsV1().MapItemsV1().MapRecommendV1().MapUsersV1().MapSearchV1();
 }

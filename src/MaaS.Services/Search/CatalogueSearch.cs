@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using MaaS.Core;
+using MaaS.Recommendations.Search;
+using MaaS.Services.Recommendations.Catalogue;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Storage.Abstractions;
+
+namespace MaaS.Services.Search;
+
+/// <summary>
+/// <c>POST /v1/search</c>: validates once, reads the tenant's current catalogue snapshot (the one the change feed keeps
+/// current on every replica), ranks lexically (BM25), semantically (int8 exact search over item embeddings) or both
+/// fused by reciprocal rank, with recommend's filters, and explains each hit when asked. Thread-safe.
+/// </summary>
+internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embeddings, Models.Embeddings.EmbeddingService encoder, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, LexicalIndex> _lexical = new(StringComparer.Ordinal);
+
+    public async ValueTask<Result<SearchResponse>> SearchAsync(string tenant, SearchRequest? request, CancellationToken cancellationToken)
+    {
+        if (!SearchValidation.Validate(request).TryGetValue(out var query, out var invalid))
+        {
+            return invalid;
+        }
+
+        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
+        embeddings.Kick(state);
+        var lexical = LexicalFor(tenant, state.Catalogue);
+        var accept = Filter(lexical, query);
+        var mode = query.Mode;
+        long? version = embeddings.CurrentVersion;
+        if (mode == SearchMode.Hybrid && version is null)
+        {
+            // No embedding model served: words still find things, and the response says which mode ranked them.
+            mode = SearchMode.Lexical;
+        }
+
+        int depth = mode == SearchMode.Hybrid ? Math.Max(SearchLimits.FusionDepth, query.Count) : query.Count;
+        var words = mode == SearchMode.Semantic ? [] : lexical.Bm25.Search(query.Query, depth, accept);
+        List<VectorHit> meanings = [];
+        VectorIndex? vectors = null;
+        if (mode != SearchMode.Lexical)
+        {
+            var embedded = await encoder.EmbedAsync(embeddings.Model, version, [query.Query], null, cancellationToken).ConfigureAwait(false);
+            if (!embedded.TryGetValue(out var batch, out var error))
+            {
+                return error;
+            }
+
+            vectors = embeddings.IndexFor(tenant, lexical, batch.Version);
+            var rows = vectors.Ordinals;
+            meanings = vectors.Store.Count == 0 ? [] : vectors.Store.Search(batch[0].Span, depth, row => accept(rows[row]));
+        }
+
+        var hits = Rank(mode, words, meanings, vectors, query.Count);
+        var items = hits.Select(h => Respond(h, lexical, query)).ToList();
+        string? model = vectors is null ? null : $"{vectors.Model}/{vectors.Version}";
+        return new SearchResponse(items, mode.ToString().ToLowerInvariant(), model, vectors?.Pending ?? 0);
+    }
+
+    private static List<Hit> Rank(SearchMode mode, List<LexicalHit> words, List<VectorHit> meanings, VectorIndex? vectors, int count)
+    {
+        var byOrdinal = words.Select((w, i) => (w, i)).ToDictionary(x => x.w.Document, x => (Hit: x.w, Rank: x.i + 1));
+        var semantic = meanings.Select((m, i) => (Ordinal: vectors!.Ordinals[m.Row], m.Similarity, Rank: i + 1)).ToList();
+        var similarity = semantic.ToDictionary(s => s.Ordinal, s => (s.Similarity, s.Rank));
+        Hit Make(int ordinal, float score)
+        {
+            bool lexical = byOrdinal.TryGetValue(ordinal, out var w);
+            bool meant = similarity.TryGetValue(ordinal, out var s);
+            return new Hit(ordinal, score, lexical ? w.Hit.Terms : [], lexical ? w.Hit.Score : null, meant ? s.Similarity : null, lexical ? w.Rank : null, meant ? s.Rank : null);
+        }
+
+        return mode switch
+        {
+            SearchMode.Lexical => [.. words.Take(count).Select(w => Make(w.Document, w.Score))],
+            SearchMode.Semantic => [.. semantic.Take(count).Select(s => Make(s.Ordinal, s.Similarity))],
+            _ => [.. RankFusion.Reciprocal([.. words.Select(w => w.Document)], [.. semantic.Select(s => s.Ordinal)], count).Select(f => Make(f.Key, f.Score))],
+        };
+    }
+
+    private static SearchHitResponse Respond(Hit hit, LexicalIndex lexical, ValidSearch query)
+    {
+        var item = lexical.Items[hit.Ordinal];
+        var why = query.Explain ? new SearchExplanation(hit.Terms, hit.Bm25, hit.Similarity, hit.LexicalRank, hit.SemanticRank) : null;
+        return new SearchHitResponse(item.ItemId, hit.Score, why, query.Metadata ? CatalogueMapping.ToResponse(item) : null);
+    }
+
+    private Func<int, bool> Filter(LexicalIndex lexical, ValidSearch query)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        CatalogItem[] items = lexical.Items;
+        return ordinal =>
+        {
+            var item = items[ordinal];
+            return !query.Exclude.Contains(item.ItemId)
+                && CatalogueMapping.Passes(item, query.Kind, query.Genres)
+                && (!query.AvailableNow || item.IsAvailableOn(today));
+        };
+    }
+
+    private LexicalIndex LexicalFor(string tenant, CatalogueSnapshot snapshot)
+    {
+        if (_lexical.TryGetValue(tenant, out var cached) && ReferenceEquals(cached.Snapshot, snapshot))
+        {
+            return cached;
+        }
+
+        // Rebuilt per snapshot, on the first search after a change: two searches may build at once, the last is kept.
+        var built = LexicalIndex.Build(snapshot);
+        _lexical[tenant] = built;
+        return built;
+    }
+
+    private readonly record struct Hit(int Ordinal, float Score, IReadOnlyList<string> Terms, float? Bm25, float? Similarity, int? LexicalRank, int? SemanticRank);
+}

@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using MaaS.Models.Embeddings;
+using MaaS.Models.Registry;
+using MaaS.Recommendations.Search;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Storage.Abstractions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Search;
+
+/// <summary>An item's embedding and what it was computed from: the text (by hash) and the model version (either changing
+/// means recompute). <paramref name="Item"/> is the catalogue entry it was checked against, so an unchanged snapshot entry
+/// is recognised by reference without hashing again; null when read from the store and not checked yet.</summary>
+internal sealed record ItemVector(CatalogItem? Item, string TextHash, string Model, long Version, float[] Vector)
+{
+    public bool IsCurrentFor(CatalogItem item, string model, long version) =>
+        Version == version && Model == model && (ReferenceEquals(Item, item) || TextHash == HashOf(LexicalIndex.Document(item)));
+
+    public static string HashOf(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>The int8 vector store over one lexical index's items that have a current embedding.</summary>
+/// <param name="Lexical">The index whose items the rows are.</param>
+/// <param name="Model">The embedding model.</param>
+/// <param name="Version">Its version that embedded every row.</param>
+/// <param name="Changes">The tenant's embedding change count it was built at (a later change rebuilds it).</param>
+/// <param name="Store">The vectors.</param>
+/// <param name="Ordinals">Row → item ordinal of the lexical index.</param>
+/// <param name="Pending">Items of the snapshot without a current embedding (not in the store).</param>
+internal sealed record VectorIndex(LexicalIndex Lexical, string Model, long Version, int Changes, Int8VectorStore Store, int[] Ordinals, int Pending);
+
+/// <summary>
+/// Every tenant's item embeddings, computed in the background from the catalogue snapshots that <see cref="TenantState"/>
+/// applies from the change feed (so every replica embeds every item, whoever wrote it): items new, changed, or embedded
+/// by another model version are embedded in batches through <see cref="EmbeddingService"/> (the model's dynamic batcher),
+/// one run per tenant at a time, and stored with the items (<see cref="ICatalogStore.PutEmbeddingsAsync"/>), so a restart
+/// reads them back instead of computing them again. Thread-safe.
+/// </summary>
+internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatalogStore store, IModelRegistry registry, IOptions<SearchOptions> options, ILogger<ItemEmbeddings> logger)
+{
+    private readonly ConcurrentDictionary<string, TenantVectors> _tenants = new(StringComparer.Ordinal);
+    private long _embedded;
+
+    public string Model => options.Value.EmbeddingModel;
+
+    /// <summary>Texts embedded by this process since it started (a restart on durable vectors embeds none).</summary>
+    public long Embedded => Interlocked.Read(ref _embedded);
+
+    /// <summary>The served default version of the embedding model, or null when it is not served.</summary>
+    public long? CurrentVersion => registry.GetModel(Model)?.DefaultVersion;
+
+    /// <summary>Starts embedding what <paramref name="state"/>'s catalogue lacks, unless a run is going or nothing changed since the last.</summary>
+    public void Kick(TenantState state)
+    {
+        if (!state.IsLoaded || CurrentVersion is not long version)
+        {
+            return;
+        }
+
+        var tenant = _tenants.GetOrAdd(state.Tenant, static _ => new TenantVectors());
+        var snapshot = state.Catalogue;
+        lock (tenant)
+        {
+            if (!tenant.Running.IsCompleted || (tenant.DoneSequence == snapshot.Sequence && tenant.DoneVersion == version))
+            {
+                return;
+            }
+
+            tenant.Running = Task.Run(() => RunAsync(state.Tenant, tenant, snapshot, version));
+        }
+    }
+
+    /// <summary>The vector store over <paramref name="lexical"/>'s items embedded by <paramref name="version"/>, reused while nothing changed.</summary>
+    public VectorIndex IndexFor(string tenant, LexicalIndex lexical, long version)
+    {
+        var vectors = _tenants.GetOrAdd(tenant, static _ => new TenantVectors());
+        int changes = Volatile.Read(ref vectors.Changes);
+        if (vectors.Index is { } cached && ReferenceEquals(cached.Lexical, lexical) && cached.Version == version && cached.Changes == changes && cached.Model == Model)
+        {
+            return cached;
+        }
+
+        var rows = new List<float[]>();
+        var ordinals = new List<int>();
+        for (int i = 0; i < lexical.Items.Length; i++)
+        {
+            var item = lexical.Items[i];
+            if (vectors.Vectors.TryGetValue(item.ItemId, out var v) && v.IsCurrentFor(item, Model, version))
+            {
+                rows.Add(v.Vector);
+                ordinals.Add(i);
+            }
+        }
+
+        int dimensions = rows.Count > 0 ? rows[0].Length : 1;
+        var flat = new float[rows.Count * dimensions];
+        for (int r = 0; r < rows.Count; r++)
+        {
+            rows[r].CopyTo(flat, r * dimensions);
+        }
+
+        // Two searches may build the same index at once; both are equal and the last one is kept.
+        var index = new VectorIndex(lexical, Model, version, changes, Int8VectorStore.Build(flat, dimensions), [.. ordinals], lexical.Items.Length - rows.Count);
+        vectors.Index = index;
+        return index;
+    }
+
+    private async Task RunAsync(string tenant, TenantVectors vectors, CatalogueSnapshot snapshot, long version)
+    {
+        try
+        {
+            if (!vectors.Restored)
+            {
+                var stored = await store.GetEmbeddingsAsync(tenant, Model, CancellationToken.None).ConfigureAwait(false);
+                if (!stored.TryGetValue(out var rows, out var readError))
+                {
+                    LogEmbeddingFailed(tenant, readError.Message);
+                    return;
+                }
+
+                foreach (var row in rows)
+                {
+                    vectors.Vectors.TryAdd(row.ItemId, new ItemVector(null, row.TextHash, row.Model, row.Version, row.Vector));
+                }
+
+                vectors.Restored = true;
+                Interlocked.Increment(ref vectors.Changes);
+            }
+
+            var todo = new List<(CatalogItem Item, string Text)>();
+            foreach (var (id, item) in snapshot.Items)
+            {
+                if (!vectors.Vectors.TryGetValue(id, out var v) || !v.IsCurrentFor(item, Model, version))
+                {
+                    todo.Add((item, LexicalIndex.Document(item)));
+                }
+                else if (v.Item is null)
+                {
+                    // Checked by hash once: from now on the entry is recognised by reference.
+                    vectors.Vectors[id] = v with { Item = item };
+                }
+            }
+
+            foreach (string gone in vectors.Vectors.Keys.Where(id => !snapshot.Items.ContainsKey(id)))
+            {
+                vectors.Vectors.TryRemove(gone, out _);
+            }
+
+            int batch = Math.Max(1, options.Value.EmbeddingBatch);
+            foreach (var chunk in todo.Chunk(batch))
+            {
+                var result = await embeddings.EmbedAsync(Model, version, [.. chunk.Select(c => c.Text)], null, CancellationToken.None).ConfigureAwait(false);
+                if (!result.TryGetValue(out var embedded, out var error))
+                {
+                    LogEmbeddingFailed(tenant, error.Message);
+                    return;
+                }
+
+                var rows = new ItemEmbedding[chunk.Length];
+                for (int i = 0; i < chunk.Length; i++)
+                {
+                    var vector = new ItemVector(chunk[i].Item, ItemVector.HashOf(chunk[i].Text), embedded.Model, embedded.Version, embedded[i].ToArray());
+                    vectors.Vectors[chunk[i].Item.ItemId] = vector;
+                    rows[i] = new ItemEmbedding(chunk[i].Item.ItemId, vector.Model, vector.Version, vector.TextHash, vector.Vector);
+                }
+
+                // Kept in memory even when the store refuses: search works now, and a restart computes them again.
+                if (await store.PutEmbeddingsAsync(tenant, rows, CancellationToken.None).ConfigureAwait(false) is { IsSuccess: false } put)
+                {
+                    LogEmbeddingFailed(tenant, put.Error.Message);
+                }
+
+                Interlocked.Add(ref _embedded, chunk.Length);
+                Interlocked.Increment(ref vectors.Changes);
+            }
+
+            if (todo.Count > 0)
+            {
+                LogEmbedded(tenant, todo.Count, Model, version);
+            }
+
+            lock (vectors)
+            {
+                vectors.DoneSequence = snapshot.Sequence;
+                vectors.DoneVersion = version;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A background run has no caller to answer: log, and the next kick tries again.
+            LogEmbeddingCrashed(e, tenant);
+        }
+    }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Embedded {Count} catalogue items of tenant {Tenant} with {Model} v{Version}")]
+    private partial void LogEmbedded(string tenant, int count, string model, long version);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Warning, Message = "Embedding catalogue items of tenant {Tenant} failed: {Reason}; the next change or poll retries")]
+    private partial void LogEmbeddingFailed(string tenant, string reason);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Error, Message = "Embedding catalogue items of tenant {Tenant} crashed; the next change or poll retries")]
+    private partial void LogEmbeddingCrashed(Exception exception, string tenant);
+
+    private sealed class TenantVectors
+    {
+        public readonly ConcurrentDictionary<string, ItemVector> Vectors = new(StringComparer.Ordinal);
+        public int Changes;
+        public Task Running = Task.CompletedTask;
+        public long DoneSequence = -1;
+        public long DoneVersion = -1;
+        public bool Restored;
+        public volatile VectorIndex? Index;
+    }
+}

@@ -1,0 +1,26 @@
+using MaaS.Services.Recommendations.Tenants;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Services.Search;
+
+/// <summary>
+/// Keeps every loaded tenant's item embeddings in step with its catalogue: each poll kicks <see cref="ItemEmbeddings"/>,
+/// which does nothing unless the snapshot's sequence or the model version moved since its last run. The snapshots come
+/// from the change feed, so a replica embeds items written on another replica too.
+/// </summary>
+internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddings embeddings, IOptions<SearchOptions> options, TimeProvider time) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var period = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.EmbeddingPollSeconds));
+        using var timer = new PeriodicTimer(period, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            foreach (var state in tenants.All)
+            {
+                embeddings.Kick(state);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MaaS.Services.Search;
+
+/// <summary>DI registration of catalogue search.</summary>
+internal static class SearchServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="CatalogueSearch"/> and the background item embedding. Needs <c>AddMaaSRecommendations</c>
+    /// (the tenants' catalogues) and an <see cref="Models.Embeddings.EmbeddingService"/>; bind
+    /// <see cref="SearchOptions"/> yourself (e.g. <c>BindConfiguration(SearchOptions.SectionName)</c>).
+    /// </summary>
+    public static IServiceCollection AddMaaSSearch(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SearchOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ItemEmbeddings>();
+        services.AddSingleton<CatalogueSearch>();
+        services.AddHostedService<SearchEmbeddingFollower>();
+        return services;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using MaaS.Gateway.FunctionalTests.Embeddings;
+
+namespace MaaS.Gateway.FunctionalTests.Search;
+
+/// <summary><c>POST /v1/search</c> on a real gateway: real SQLite, real MiniLM through the registry, items PUT over HTTP.</summary>
+public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<EmbeddingsGateway>
+{
+    [Fact]
+    public async Task Semantic_SpaceAdventureWithRobots_FindsTheSciFiItemWithoutSharedWords()
+    {
+        string key = await TenantWithCatalogueAsync("searchsemantic");
+
+        var semantic = await SearchReadyAsync(key, """{"query":"space adventure with robots","mode":"semantic","count":3,"explain":true}""");
+        var lexical = await OkAsync(key, """{"query":"space adventure with robots","mode":"lexical"}""");
+        var hybrid = await OkAsync(key, """{"query":"space adventure with robots","explain":true}""");
+
+        var hits = semantic["items"]!.AsArray();
+        Assert.Equal("scifi", hits[0]!["itemId"]!.GetValue<string>());
+        float top = hits[0]!["explanation"]!["similarity"]!.GetValue<float>();
+        Assert.True(top > hits[1]!["explanation"]!["similarity"]!.GetValue<float>() + 0.05f, semantic.ToJsonString());
+        Assert.Equal("all-minilm-l6-v2/1", semantic["embeddingModel"]!.GetValue<string>());
+        Assert.Empty(lexical["items"]!.AsArray());
+        Assert.Equal("hybrid", hybrid["mode"]!.GetValue<string>());
+        Assert.Equal("scifi", hybrid["items"]![0]!["itemId"]!.GetValue<string>());
+        Assert.Equal(1, hybrid["items"]![0]!["explanation"]!["semanticRank"]!.GetValue<int>());
+        Assert.Null(hybrid["items"]![0]!["explanation"]!["lexicalRank"]);
+    }
+
+    [Fact]
+    public async Task Lexical_WordQuery_MatchesTermsAndHonoursFilters()
+    {
+        string key = await TenantWithCatalogueAsync("searchlexical");
+
+        var all = await OkAsync(key, """{"query":"Souffle","mode":"lexical","explain":true,"include":["metadata"]}""");
+        var movies = await OkAsync(key, """{"query":"souffle","mode":"lexical","filters":{"kind":"movie"}}""");
+        var excluded = await OkAsync(key, """{"query":"souffle","mode":"lexical","filters":{"excludeIds":["cooking"]}}""");
+        var jazz = await OkAsync(key, """{"query":"souffle","mode":"lexical","filters":{"genres":["jazz"]}}""");
+
+        Assert.Equal(["song", "cooking"], Ids(all));
+        Assert.Equal(["souffle"], all["items"]![0]!["explanation"]!["terms"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.True(all["items"]![0]!["explanation"]!["bm25"]!.GetValue<float>() > 0);
+        Assert.Equal("Soufflé Blues", all["items"]![0]!["metadata"]!["title"]!.GetValue<string>());
+        Assert.Equal(["cooking"], Ids(movies));
+        Assert.Equal(["song"], Ids(excluded));
+        Assert.Equal(["song"], Ids(jazz));
+    }
+
+    [Theory]
+    [InlineData("""{"query":""}""", "query")]
+    [InlineData("""{"query":"   "}""", "query")]
+    [InlineData("""{"count":5}""", "query")]
+    [InlineData("""{"query":"robots","mode":"fuzzy"}""", "mode")]
+    [InlineData("""{"query":"robots","count":0}""", "count")]
+    [InlineData("""{"query":"robots","count":101}""", "count")]
+    [InlineData("""{"query":"robots","filters":{"kind":"book"}}""", "filters.kind")]
+    [InlineData("""{"query":"robots","include":["reviews"]}""", "include")]
+    public async Task Post_BadInput_400NamingTheField(string json, string field)
+    {
+        var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/search", fixture.AppKey, json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(body!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Fact]
+    public async Task Post_HugeQueryOrNotJson_400()
+    {
+        string huge = new('a', 100_000);
+        var (big, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/search", fixture.AppKey, $$"""{"query":"{{huge}}"}""");
+        var (broken, _) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/search", fixture.AppKey, """{"query":""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
+        Assert.Equal("query", body!["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+    }
+
+    private static string[] Ids(JsonNode response) => [.. response["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
+
+    private async Task<string> TenantWithCatalogueAsync(string tenant)
+    {
+        string key = await fixture.Gateway.CreateKeyAsync(tenant, ["app"]);
+        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
+        Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
+        return key;
+    }
+
+    private Task<JsonNode> OkAsync(string key, string json) => SearchCatalogue.SearchAsync(fixture.Gateway, key, json);
+
+    private Task<JsonNode> SearchReadyAsync(string key, string json) => SearchCatalogue.ReadyAsync(fixture.Gateway, key, json);
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using MaaS.Gateway.FunctionalTests.Embeddings;
+using MaaS.Services.Search;
+using MaaS.TestSupport.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MaaS.Gateway.FunctionalTests.Search;
+
+/// <summary>Item embeddings live with the items in SQLite: a gateway restarted on the same file searches without computing them again.</summary>
+public sealed class SearchDurabilityTests
+{
+    [Fact]
+    public async Task Restart_SameSqliteFile_SearchesWithoutRecomputingEmbeddings()
+    {
+        string folder = Directory.CreateTempSubdirectory("maas-search-").FullName;
+        var settings = new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = Path.Combine(folder, "maas.db") };
+        const string Query = """{"query":"space adventure with robots","mode":"semantic","count":1}""";
+        string key;
+        await using (var first = SecureGateway.Start(r => r.WithShippedModel(EmbeddingsGateway.Model), settings))
+        {
+            key = await first.CreateKeyAsync("searchdurable", ["app"]);
+            var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
+            Assert.True(put.IsSuccessStatusCode);
+            await SearchCatalogue.ReadyAsync(first, key, Query);
+            Assert.Equal(SearchCatalogue.Count, first.Host.Services.GetRequiredService<ItemEmbeddings>().Embedded);
+        }
+
+        await using var second = SecureGateway.Start(r => r.WithShippedModel(EmbeddingsGateway.Model), settings);
+        JsonNode found = await SearchCatalogue.ReadyAsync(second, key, Query);
+
+        Assert.Equal("scifi", found["items"]![0]!["itemId"]!.GetValue<string>());
+        Assert.Equal(0, second.Host.Services.GetRequiredService<ItemEmbeddings>().Embedded);
+    }
+}
