@@ -15,12 +15,19 @@ internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddin
     {
         var period = TimeSpan.FromSeconds(Math.Max(0.05, options.Value.EmbeddingPollSeconds));
         using var timer = new PeriodicTimer(period, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            foreach (var state in tenants.All)
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                embeddings.Kick(state);
+                foreach (var state in tenants.All)
+                {
+                    embeddings.Kick(state);
+                }
             }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown, also a start that failed (a port in use): the host must not log the stop as an error.
         }
     }
 }
