@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Kernels;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations;
 
 public sealed partial class ItemIndex

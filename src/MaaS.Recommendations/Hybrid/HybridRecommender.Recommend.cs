@@ -1,9 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using MaaS.Recommendations.Kernels;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Hybrid;
 
 public sealed partial class HybridRecommender

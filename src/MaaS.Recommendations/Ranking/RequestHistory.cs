@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Ranking;
 
 /// <summary>What every recommender does first with a <see cref="RecommendationRequest"/>: validate it and map its history to indices.</summary>

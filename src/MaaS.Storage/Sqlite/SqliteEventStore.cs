@@ -1,8 +1,4 @@
 using System.Runtime.CompilerServices;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Data.Sqlite;
 
 namespace MaaS.Storage.Sqlite;
 

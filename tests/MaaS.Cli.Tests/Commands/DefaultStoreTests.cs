@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using MaaS.Cli.Tests.Support;
 using MaaS.Models.Examples;
 using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Cli.Tests.Commands;
 

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 

@@ -1,9 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 

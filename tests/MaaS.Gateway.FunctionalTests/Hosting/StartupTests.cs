@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 

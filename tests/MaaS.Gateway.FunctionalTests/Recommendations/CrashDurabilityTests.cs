@@ -1,10 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
 using MaaS.Storage.Hosting;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 

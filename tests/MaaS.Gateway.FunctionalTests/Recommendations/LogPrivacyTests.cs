@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class LogPrivacyTests : IDisposable

@@ -1,16 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Text;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

@@ -1,10 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Authoring;
-using MaaS.Models.Examples;
-using MaaS.Models.Inference;
-using MaaS.Models.Tests.Support;
-using MaaS.TestSupport.Models;
-
 namespace MaaS.Models.Tests.Inference;
 
 public sealed class ModelInferenceTests

@@ -1,9 +1,5 @@
 using System.Globalization;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
-using static MaaS.Storage.Tests.TestData;
 
 namespace MaaS.Storage.Tests.Sqlite;
 

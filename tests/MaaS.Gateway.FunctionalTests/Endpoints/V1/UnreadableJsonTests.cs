@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using MaaS.TestSupport.Hosting;
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V1;
 
 public sealed class UnreadableJsonTests : IDisposable

@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

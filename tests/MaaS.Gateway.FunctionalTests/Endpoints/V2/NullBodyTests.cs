@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 /// <summary>
