@@ -91,13 +91,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<InteractionEvent>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                list.Add(Read(reader, 0));
-            }
-            return list;
+            return await PostgresQueries.ReadAllAsync(command, static row => Read(row, 0), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
@@ -109,13 +103,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             await using var command = new NpgsqlCommand(_itemsSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var items = new List<string>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                items.Add(reader.GetString(0));
-            }
-            return items;
+            return await PostgresQueries.ReadAllAsync(command, static row => row.GetString(0), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }

@@ -39,54 +39,11 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : ValidatedEvent
     }
 
     protected override ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryCoreAsync(
-        string tenant, string userId, int limit, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var connection = database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = HistorySql;
-            command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$user", userId);
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            var list = new List<InteractionEvent>();
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                list.Add(Read(reader, 0));
-            }
-            return ValueTask.FromResult(Result<IReadOnlyList<InteractionEvent>>.Ok(list));
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return ValueTask.FromResult<Result<IReadOnlyList<InteractionEvent>>>(database.Fail(ex, "history"));
-        }
-    }
+        string tenant, string userId, int limit, CancellationToken cancellationToken) =>
+        ReadUserRowsAsync("history", HistorySql, tenant, userId, limit, static row => Read(row, 0), cancellationToken);
 
-    protected override ValueTask<Result<IReadOnlyList<string>>> GetUserItemsCoreAsync(string tenant, string userId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var connection = database.OpenReader();
-            using var command = connection.CreateCommand();
-            command.CommandText = ItemsSql;
-            command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$user", userId);
-            using var reader = command.ExecuteReader();
-            var items = new List<string>();
-            while (reader.Read())
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                items.Add(reader.GetString(0));
-            }
-            return ValueTask.FromResult(Result<IReadOnlyList<string>>.Ok(items));
-        }
-        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
-        {
-            return ValueTask.FromResult<Result<IReadOnlyList<string>>>(database.Fail(ex, "user items"));
-        }
-    }
+    protected override ValueTask<Result<IReadOnlyList<string>>> GetUserItemsCoreAsync(string tenant, string userId, CancellationToken cancellationToken) =>
+        ReadUserRowsAsync("user items", ItemsSql, tenant, userId, null, static row => row.GetString(0), cancellationToken);
 
     protected override Task<long> MaxSequenceAsync(CancellationToken cancellationToken)
     {
@@ -143,6 +100,29 @@ internal sealed class SqliteEventStore(SqliteDatabase database) : ValidatedEvent
 
     public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         SqliteQueries.Count(database, tenant, "events", "count events");
+
+    // Every row of one of a user's queries ($tenant, $user and, when given, $limit bound) on a pooled reader.
+    private ValueTask<Result<IReadOnlyList<T>>> ReadUserRowsAsync<T>(
+        string operation, string sql, string tenant, string userId, int? limit, Func<SqliteDataReader, T> read, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<T>>(operation, connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$user", userId);
+            if (limit is { } rows)
+            {
+                command.Parameters.AddWithValue("$limit", rows);
+            }
+            using var reader = command.ExecuteReader();
+            var list = new List<T>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                list.Add(read(reader));
+            }
+            return Result<IReadOnlyList<T>>.Ok(list);
+        });
 
     private static InteractionEvent Read(SqliteDataReader row, int offset) =>
         ReadEvent(row, offset, static (r, i) => TimeCodec.FromUnixMs(r.GetInt64(i)));
