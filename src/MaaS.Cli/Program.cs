@@ -1,6 +1,4 @@
-using System.CommandLine;
 using MaaS.Cli.Commands;
-using Spectre.Console;
 
 namespace MaaS.Cli;
 

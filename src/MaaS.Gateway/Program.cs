@@ -1,11 +1,8 @@
 using MaaS.Gateway.Contracts;
 using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Grpc;
-using MaaS.Gateway.Hosting;
 using MaaS.Gateway.Recommendations;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions

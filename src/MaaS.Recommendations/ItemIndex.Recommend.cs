@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Kernels;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations;
 
 public sealed partial class ItemIndex
@@ -13,34 +9,22 @@ public sealed partial class ItemIndex
     public RecommendationResult Recommend(RecommendationRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (RequestHistory.Validate(request) is var error and not RecommendationError.None)
+        if (!RequestHistory.TryMap(request, Items, out var mapped, out var error))
         {
             return RecommendationResult.Fail(error);
         }
 
-        var history = new List<int>(request.History.Count);
-        var weights = new List<float>(request.History.Count);
-        int unknown = RequestHistory.Map(request, Items, history, weights);
-        bool mmr = request.Diversity is float lambda && lambda < 1f;
-        int pool = RequestHistory.Pool(request);
-        var picked = new int[pool];
-        var scores = new float[pool];
-        var sources = new RecommendationSource[pool];
-        int n = RecommendCore(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(history), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(weights),
-            pool, request.Filter, request.ExcludeSeen, request.PopularityFallback, picked, scores, sources, RequestHistory.MapExcluded(request, Items));
-        if (mmr)
-        {
-            n = Mmr.Rerank(this, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
-        }
-
-        var because = request.Explain ? Explain(picked.AsSpan(0, n), sources.AsSpan(0, n), history, weights) : null;
+        int n = RecommendCore(mapped.HistorySpan, mapped.WeightSpan, mapped.Picked.Length, request.Filter, request.ExcludeSeen, request.PopularityFallback,
+            mapped.Picked, mapped.Scores, mapped.Sources, mapped.Excluded);
+        n = mapped.Diversify(n, this);
+        var because = request.Explain ? Explain(mapped.Picked.AsSpan(0, n), mapped.Sources.AsSpan(0, n), mapped.History, mapped.Weights) : null;
         var results = new RecommendedItem[n];
         for (int r = 0; r < n; r++)
         {
-            results[r] = new RecommendedItem(Items[picked[r]], scores[r], sources[r], because?[r] ?? []);
+            results[r] = new RecommendedItem(Items[mapped.Picked[r]], mapped.Scores[r], mapped.Sources[r], because?[r] ?? []);
         }
 
-        return new RecommendationResult(RecommendationError.None, results, unknown);
+        return new RecommendationResult(RecommendationError.None, results, mapped.Unknown);
     }
 
     /// <summary>Items most similar to one item, from its neighbour list. Thread-safe.</summary>
@@ -137,10 +121,7 @@ public sealed partial class ItemIndex
             }
         }
 
-        foreach (int x in excluded)
-        {
-            ws.Seen[x] = 1;
-        }
+        SeenMarks.Mark(ws.Seen, excluded);
 
         var candidates = new CandidateFilter(Catalog, filter, excludeSeen || !excluded.IsEmpty ? ws.Seen : null);
         ws.EnsurePool(count);
@@ -174,15 +155,8 @@ public sealed partial class ItemIndex
             n = FillFromPopularity(candidates, n, count, items, scores, sources);
         }
 
-        foreach (int h in history)
-        {
-            ws.Seen[h] = 0;
-        }
-
-        foreach (int x in excluded)
-        {
-            ws.Seen[x] = 0;
-        }
+        SeenMarks.Unmark(ws.Seen, history);
+        SeenMarks.Unmark(ws.Seen, excluded);
 
         return n;
     }

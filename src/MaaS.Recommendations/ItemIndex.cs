@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations;
 
 /// <summary>

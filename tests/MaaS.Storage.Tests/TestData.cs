@@ -1,5 +1,3 @@
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Tests;
 
 internal static class TestData

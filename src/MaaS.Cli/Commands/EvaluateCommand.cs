@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
@@ -7,7 +5,6 @@ using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
-using Spectre.Console;
 using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 
 namespace MaaS.Cli.Commands;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Evaluation;
@@ -6,7 +5,6 @@ using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
-using Spectre.Console;
 
 namespace MaaS.Cli.Commands;
 

@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Import;

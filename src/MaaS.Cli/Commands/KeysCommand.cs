@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;

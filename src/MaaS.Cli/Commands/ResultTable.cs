@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace MaaS.Cli.Commands;
 
 /// <summary>

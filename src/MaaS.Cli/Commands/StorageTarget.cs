@@ -1,4 +1,3 @@
-using System.CommandLine;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 

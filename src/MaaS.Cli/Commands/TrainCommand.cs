@@ -1,10 +1,7 @@
-using System.CommandLine;
-using System.Globalization;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Training;
-using Spectre.Console;
 
 namespace MaaS.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using MaaS.Gateway.Contracts.V1;
-
 namespace MaaS.Gateway.Contracts;
 
 /// <summary>

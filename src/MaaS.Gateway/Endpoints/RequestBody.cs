@@ -1,10 +1,6 @@
-using System.Reflection;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Errors;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints;
 

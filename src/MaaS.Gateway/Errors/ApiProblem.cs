@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Reflection;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace MaaS.Gateway.Errors;

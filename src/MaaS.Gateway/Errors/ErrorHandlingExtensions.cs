@@ -1,4 +1,3 @@
-using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

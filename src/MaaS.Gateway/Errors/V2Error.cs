@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Reflection;
-using MaaS.Models.OpenInference;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Errors;
 

@@ -1,4 +1,3 @@
-using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace MaaS.Gateway.Errors;

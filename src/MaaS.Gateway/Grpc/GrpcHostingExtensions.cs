@@ -1,7 +1,5 @@
-using MaaS.Gateway.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Grpc;
 

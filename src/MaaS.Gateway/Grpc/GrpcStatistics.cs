@@ -1,5 +1,4 @@
 using MaaS.Gateway.Grpc.Protocol;
-using MaaS.Models.OpenInference;
 
 namespace MaaS.Gateway.Grpc;
 

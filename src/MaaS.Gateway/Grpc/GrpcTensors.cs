@@ -3,7 +3,6 @@ using System.Text;
 using Google.Protobuf;
 using MaaS.Gateway.Grpc.Protocol;
 using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
 
 namespace MaaS.Gateway.Grpc;
 

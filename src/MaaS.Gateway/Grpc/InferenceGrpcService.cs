@@ -2,13 +2,7 @@ using Grpc.Core;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc.Protocol;
 using Proto = MaaS.Gateway.Grpc.Protocol;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
-using MaaS.Models.Registry;
-using MaaS.Services.Market;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
 

@@ -1,6 +1,4 @@
-using MaaS.Models.Registry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Hosting;
 

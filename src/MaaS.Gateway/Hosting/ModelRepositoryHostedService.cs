@@ -1,6 +1,3 @@
-using MaaS.Models.Registry;
-using Microsoft.Extensions.Options;
-
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>

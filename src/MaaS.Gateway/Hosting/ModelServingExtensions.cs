@@ -1,5 +1,4 @@
 using MaaS.Gateway.Endpoints.V2;
-using MaaS.Models.Registry;
 using MaaS.Storage.Hosting;
 
 namespace MaaS.Gateway.Hosting;

@@ -2,7 +2,6 @@ using MaaS.Gateway.Endpoints.V2;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using Polly;
 using Polly.Retry;

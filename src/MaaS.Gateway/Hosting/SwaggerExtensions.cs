@@ -1,5 +1,3 @@
-using MaaS.Gateway.OpenApi;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.OpenApi;
 
 namespace MaaS.Gateway.Hosting;

@@ -1,10 +1,5 @@
 using System.Text.Json.Nodes;
-using MaaS.Gateway.Endpoints;
-using MaaS.Gateway.Errors;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
-using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using MaaS.Gateway.Errors;
-using MaaS.Models.OpenInference;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using MaaS.Gateway.Endpoints;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -1,6 +1,3 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Hosting;
-using MaaS.Services.Recommendations;
 using MaaS.Services.Search;
 
 namespace MaaS.Gateway.Recommendations;

@@ -1,9 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using MaaS.Gateway.Hosting;
-using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using IDiagnosticContext = Serilog.IDiagnosticContext;
 
 namespace MaaS.Gateway.Security;

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Security;
 

@@ -1,6 +1,3 @@
-using MaaS.Gateway.Hosting;
-using MaaS.Services.Market;
-
 namespace MaaS.Gateway.Security;
 
 /// <summary>The market's tenant of the current request: the authenticated API key's tenant; none outside a request.</summary>

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using MaaS.Gateway.Endpoints;
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace MaaS.Gateway.Security;
 
 /// <summary>Body of <c>POST /v1/keys</c>.</summary>

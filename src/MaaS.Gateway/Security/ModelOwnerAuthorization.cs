@@ -1,7 +1,3 @@
-using MaaS.Gateway.Hosting;
-using MaaS.Services.Market;
-using Microsoft.AspNetCore.Authorization;
-
 namespace MaaS.Gateway.Security;
 
 /// <summary>The <see cref="MaaSPolicies.ModelOwner"/> requirement: the caller's tenant owns the route's <c>{name}</c> model.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using MaaS.Gateway.Errors;
 
 namespace MaaS.Gateway.Security;
 

@@ -1,8 +1,4 @@
-using MaaS.Services.Market;
-using MaaS.Storage.Abstractions;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Security;
 

@@ -1,4 +1,3 @@
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Grpc;
 
 namespace MaaS.Gateway.Security;

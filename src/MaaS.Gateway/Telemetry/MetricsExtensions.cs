@@ -1,5 +1,3 @@
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Models.Telemetry;
 using Prometheus;
 

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MaaS.Models.Registry;
-using MaaS.Services.Market;
 
 namespace MaaS.Gateway.Telemetry;
 

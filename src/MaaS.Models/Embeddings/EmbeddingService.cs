@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Inference;
-using MaaS.Models.Registry;
-
 namespace MaaS.Models.Embeddings;
 
 /// <summary>

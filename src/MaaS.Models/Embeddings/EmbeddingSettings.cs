@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MaaS.Models.Embeddings;
 
 /// <summary>How a sentence-embedding model turns token states into one vector.</summary>

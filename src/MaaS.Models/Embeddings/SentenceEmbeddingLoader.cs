@@ -1,8 +1,4 @@
-using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Embeddings;
 

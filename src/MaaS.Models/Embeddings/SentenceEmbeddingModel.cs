@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using MaaS.Models.Inference;
 
 namespace MaaS.Models.Embeddings;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Threading.Channels;
-using MaaS.Core;
 
 namespace MaaS.Models.Inference;
 

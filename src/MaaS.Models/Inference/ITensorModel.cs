@@ -1,5 +1,3 @@
-using MaaS.Models.Registry;
-
 namespace MaaS.Models.Inference;
 
 /// <summary>

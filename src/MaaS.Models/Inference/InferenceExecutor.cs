@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using MaaS.Core;
-
 namespace MaaS.Models.Inference;
 
 /// <summary>Outputs of one request and where its time went.</summary>

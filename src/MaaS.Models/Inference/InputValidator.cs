@@ -1,6 +1,3 @@
-using System.Text;
-using MaaS.Core;
-
 namespace MaaS.Models.Inference;
 
 /// <summary>A request checked against the model's signature, ready to run or to batch.</summary>

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using MaaS.Core;
-using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;

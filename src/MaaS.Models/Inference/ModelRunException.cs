@@ -1,4 +1,3 @@
-using MaaS.Core;
 namespace MaaS.Models.Inference;
 
 /// <summary>

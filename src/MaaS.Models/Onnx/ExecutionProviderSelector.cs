@@ -1,5 +1,3 @@
-using MaaS.Models.Registry;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 

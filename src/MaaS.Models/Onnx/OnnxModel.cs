@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using MaaS.Models.Inference;
-using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Onnx;

@@ -1,8 +1,3 @@
-using System.Globalization;
-using MaaS.Models.Inference;
-using MaaS.Models.Registry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 

@@ -1,4 +1,3 @@
-using MaaS.Models.Inference;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace MaaS.Models.Onnx;

@@ -1,4 +1,3 @@
-using MaaS.Core;
 using Microsoft.ML.OnnxRuntime;
 using ErrorCode = MaaS.Core.ErrorCode;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;

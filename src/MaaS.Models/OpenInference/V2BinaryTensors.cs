@@ -2,10 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Unicode;
-using MaaS.Core;
-using MaaS.Models.Inference;
 
 namespace MaaS.Models.OpenInference;
 

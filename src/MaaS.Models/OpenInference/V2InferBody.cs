@@ -1,6 +1,3 @@
-using System.Globalization;
-using MaaS.Core;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>An infer request body: the JSON request and, with the binary tensor data extension, the bytes after it.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>A decoded infer request: what the model runs, and how its outputs are written back.</summary>

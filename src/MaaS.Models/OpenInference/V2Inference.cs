@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Models.OpenInference;
 
 // The parser sets a member to null only when the JSON says null (absent members keep their defaults), so each setter

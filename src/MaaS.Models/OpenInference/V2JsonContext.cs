@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Source-generated JSON for the Open Inference Protocol: snake_case names, nulls omitted.</summary>

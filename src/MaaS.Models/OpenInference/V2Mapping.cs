@@ -1,8 +1,3 @@
-using System.Globalization;
-using MaaS.Core;
-using MaaS.Models.Inference;
-using MaaS.Models.Registry;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Shared conversions between registry views and protocol contracts.</summary>

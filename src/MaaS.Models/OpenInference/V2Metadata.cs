@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Server metadata (<c>GET /v2</c>).</summary>

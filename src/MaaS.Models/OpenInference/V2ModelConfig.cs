@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Model configuration (<c>GET /v2/models/{name}/config</c>), in the shape of Triton's model configuration.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Core;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>Statistics response (Triton statistics extension).</summary>

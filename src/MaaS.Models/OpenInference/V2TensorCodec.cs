@@ -1,7 +1,3 @@
-using System.Text.Json;
-using MaaS.Core;
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.OpenInference;
 
 /// <summary>

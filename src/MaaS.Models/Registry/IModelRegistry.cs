@@ -1,5 +1,3 @@
-using MaaS.Core;
-
 namespace MaaS.Models.Registry;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.Registry;
 
 /// <summary>Lifecycle state of a model version (Triton's names).</summary>

@@ -1,5 +1,3 @@
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.Registry;
 
 /// <summary>

@@ -1,9 +1,5 @@
 using System.Collections.Immutable;
-using MaaS.Core;
-using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Registry;
 

@@ -1,10 +1,8 @@
 using MaaS.Models.Embeddings;
-using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Registry;
 

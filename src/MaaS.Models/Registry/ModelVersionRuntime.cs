@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Core;
-using MaaS.Models.Inference;
 using MaaS.Models.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;

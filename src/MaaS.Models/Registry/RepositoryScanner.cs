@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-
 namespace MaaS.Models.Registry;
 
 /// <summary>A model folder as found on disk.</summary>

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using MaaS.Core;
-using MaaS.Models.Inference;
 
 namespace MaaS.Models.Telemetry;
 

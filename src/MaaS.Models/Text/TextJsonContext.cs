@@ -1,7 +1,3 @@
-using System.Text.Json.Serialization;
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
-
 namespace MaaS.Models.Text;
 
 /// <summary>Source-generated JSON for featurizer settings and model cards (camelCase, indented).</summary>

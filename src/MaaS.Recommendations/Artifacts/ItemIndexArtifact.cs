@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
-using System.Runtime.InteropServices;
 using System.Text;
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
 using static MaaS.Recommendations.Artifacts.ArtifactFormat;
 
 namespace MaaS.Recommendations.Artifacts;

@@ -1,4 +1,3 @@
-using MaaS.Recommendations.Interactions;
 using Workspace = MaaS.Recommendations.Similarity.SimilarityBuilder.Workspace;
 
 namespace MaaS.Recommendations.Content;

@@ -1,6 +1,3 @@
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
-
 namespace MaaS.Recommendations.Content;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Ranking;
-
 namespace MaaS.Recommendations.Content;
 
 /// <summary>One already-tokenized feature of an item: a genre, tag, kind or text token.</summary>

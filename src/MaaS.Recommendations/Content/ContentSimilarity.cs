@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MaaS.Recommendations.Kernels;
-using MaaS.Recommendations.Similarity;
 using Workspace = MaaS.Recommendations.Similarity.SimilarityBuilder.Workspace;
 
 namespace MaaS.Recommendations.Content;

@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Hybrid;
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Evaluation;
 
 /// <summary>A split with a share of items held out of training entirely.</summary>

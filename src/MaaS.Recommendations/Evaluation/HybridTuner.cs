@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Hybrid;
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Evaluation;
 
 /// <summary>One validation fold's numbers for one blend (or for CF alone).</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using MaaS.Recommendations.Interactions;
 
 namespace MaaS.Recommendations.Evaluation;
 

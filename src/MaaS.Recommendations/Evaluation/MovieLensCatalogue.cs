@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Recommendations.Evaluation;
 

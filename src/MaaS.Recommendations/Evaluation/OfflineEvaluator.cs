@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using MaaS.Recommendations.Hybrid;
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Recommendations.Evaluation;
 

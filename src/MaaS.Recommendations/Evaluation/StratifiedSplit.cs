@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Evaluation;
 
 /// <summary>Per-user random split (microsoft/recommenders' <c>python_stratified_split</c>): each user keeps

@@ -1,6 +1,3 @@
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Evaluation;
 
 /// <summary>One configuration tried during tuning and its validation metrics.</summary>

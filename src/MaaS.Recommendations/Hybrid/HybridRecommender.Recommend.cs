@@ -1,9 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
-using MaaS.Recommendations.Kernels;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Hybrid;
 
 public sealed partial class HybridRecommender
@@ -21,27 +15,15 @@ public sealed partial class HybridRecommender
             return Collaborative.Recommend(request);
         }
 
-        if (RequestHistory.Validate(request) is var error and not RecommendationError.None)
+        if (!RequestHistory.TryMap(request, Items, out var mapped, out var error))
         {
             return RecommendationResult.Fail(error);
         }
 
-        var history = new List<int>(request.History.Count);
-        var weights = new List<float>(request.History.Count);
-        int unknown = RequestHistory.Map(request, Items, history, weights);
-        bool mmr = request.Diversity is float lambda && lambda < 1f;
-        int pool = RequestHistory.Pool(request);
-        var picked = new int[pool];
-        var scores = new float[pool];
-        var sources = new RecommendationSource[pool];
-        int n = RecommendCore(CollectionsMarshal.AsSpan(history), CollectionsMarshal.AsSpan(weights), pool, request.Filter, null,
-            request.ExcludeSeen, request.PopularityFallback, strategy, picked, scores, sources, RequestHistory.MapExcluded(request, Items));
-        if (mmr)
-        {
-            n = Mmr.Rerank(PairSimilarity, picked.AsSpan(0, n), scores.AsSpan(0, n), sources.AsSpan(0, n), request.Count, request.Diversity!.Value);
-        }
-
-        return Results(picked.AsSpan(0, n), scores, sources, request.Explain ? (history, weights) : null, unknown);
+        int n = RecommendCore(mapped.HistorySpan, mapped.WeightSpan, mapped.Picked.Length, request.Filter, null, request.ExcludeSeen, request.PopularityFallback,
+            strategy, mapped.Picked, mapped.Scores, mapped.Sources, mapped.Excluded);
+        n = mapped.Diversify(n, PairSimilarity);
+        return Results(mapped.Picked.AsSpan(0, n), mapped.Scores, mapped.Sources, request.Explain ? (mapped.History, mapped.Weights) : null, mapped.Unknown);
     }
 
     /// <summary>Items most similar to one item: its own rows scored as a one-item history (no popularity fill).</summary>
@@ -163,16 +145,10 @@ public sealed partial class HybridRecommender
 
         if (excludeSeen)
         {
-            foreach (int h in history)
-            {
-                ws.Seen[h] = 1;
-            }
+            SeenMarks.Mark(ws.Seen, history);
         }
 
-        foreach (int x in excluded)
-        {
-            ws.Seen[x] = 1;
-        }
+        SeenMarks.Mark(ws.Seen, excluded);
 
         var candidates = new Candidates(new CandidateFilter(Catalog, filter, excludeSeen || !excluded.IsEmpty ? ws.Seen : null), allowed, null);
         int n = TopKSelector.Select(blend, count, 0f, candidates, ws.PoolPositions, ws.PoolScores);
@@ -199,15 +175,8 @@ public sealed partial class HybridRecommender
             n = FillFromPopularity(candidates, n, count, items, scores, sources);
         }
 
-        foreach (int h in history)
-        {
-            ws.Seen[h] = 0;
-        }
-
-        foreach (int x in excluded)
-        {
-            ws.Seen[x] = 0;
-        }
+        SeenMarks.Unmark(ws.Seen, history);
+        SeenMarks.Unmark(ws.Seen, excluded);
 
         return n;
     }

@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
-
 namespace MaaS.Recommendations.Hybrid;
 
 /// <summary>

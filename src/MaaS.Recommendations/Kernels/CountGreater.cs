@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary>Counts elements strictly greater than a threshold (compare mask + popcount); TensorPrimitives has no count.</summary>

@@ -1,6 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary><c>destination[k] = source[k] * scale</c> from sbyte; the widening chain TensorPrimitives lacks.</summary>

@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.CompilerServices;
-
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary>Finds the first element strictly greater than a threshold; lets top-k selection skip whole vectors.</summary>

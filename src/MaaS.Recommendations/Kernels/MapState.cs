@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary>State of an element-wise kernel, <c>destination[i] = f(source[i])</c>; refuses a destination shorter than the source.</summary>

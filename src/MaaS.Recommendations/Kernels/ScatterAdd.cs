@@ -1,8 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace MaaS.Recommendations.Kernels;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Ranking;
 
 /// <summary>Excludes seen items and applies kind / genre filters during selection.</summary>

@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using MaaS.Recommendations.Kernels;
-
 namespace MaaS.Recommendations.Ranking;
 
 /// <summary>How neighbour weights are stored.</summary>

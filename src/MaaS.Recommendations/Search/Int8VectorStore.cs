@@ -1,6 +1,3 @@
-using System.Numerics.Tensors;
-using MaaS.Recommendations.Kernels;
-
 namespace MaaS.Recommendations.Search;
 
 /// <summary>A semantic hit: the row's ordinal and its approximate cosine to the query.</summary>

@@ -1,7 +1,3 @@
-using System.Numerics.Tensors;
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Kernels;
-
 namespace MaaS.Recommendations.Similarity;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Kernels;
-
 namespace MaaS.Recommendations.Similarity;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 

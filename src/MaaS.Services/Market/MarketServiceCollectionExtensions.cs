@@ -1,7 +1,5 @@
-using MaaS.Models.Registry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 

@@ -1,9 +1,5 @@
 using System.Collections.Frozen;
-using MaaS.Models.Registry;
-using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 

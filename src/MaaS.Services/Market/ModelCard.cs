@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using MaaS.Models.Onnx;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Market;
 

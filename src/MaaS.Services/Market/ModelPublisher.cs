@@ -1,11 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
-using MaaS.Core;
 using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Market;
 

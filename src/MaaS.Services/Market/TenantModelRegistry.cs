@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Registry;
-
 namespace MaaS.Services.Market;
 
 /// <summary>

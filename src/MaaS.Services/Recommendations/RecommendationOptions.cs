@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Similarity;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations;
 

@@ -1,14 +1,9 @@
-using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
-using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
-using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Recommendations.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations;
 

@@ -1,5 +1,3 @@
-using MaaS.Core;
-
 namespace MaaS.Services.Recommendations;
 
 /// <summary>A store's refusal of one request field, told with the API's field name.</summary>

@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using MaaS.Core;
 using MaaS.Recommendations.Search;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Search;
 

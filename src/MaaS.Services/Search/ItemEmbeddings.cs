@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using MaaS.Models.Embeddings;
-using MaaS.Models.Registry;
 using MaaS.Recommendations.Search;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Search;
 

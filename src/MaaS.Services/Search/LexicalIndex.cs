@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using MaaS.Recommendations.Search;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Search;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Services.Recommendations.Contracts;
 
 namespace MaaS.Services.Search;
 

@@ -1,6 +1,4 @@
-using MaaS.Services.Recommendations.Tenants;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Search;
 

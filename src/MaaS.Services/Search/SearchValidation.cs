@@ -1,6 +1,4 @@
-using MaaS.Core;
 using MaaS.Services.Recommendations;
-using MaaS.Services.Recommendations.Catalogue;
 using StoreKind = MaaS.Storage.Abstractions.ItemKind;
 
 namespace MaaS.Services.Search;

@@ -1,4 +1,3 @@
-using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>API keys of every tenant. Implementations are thread-safe and shared as singletons.</summary>

@@ -1,4 +1,3 @@
-using MaaS.Core;
 namespace MaaS.Storage.Abstractions;
 
 /// <summary>The model market's ownership, visibility and shares. Thread-safe; shared as a singleton.</summary>

@@ -1,9 +1,6 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using MaaS.Storage.Seeding;
 using MaaS.Storage.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace MaaS.Storage.Hosting;
 

@@ -1,7 +1,5 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Storage.Hosting;

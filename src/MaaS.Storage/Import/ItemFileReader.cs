@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Import;
 

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Import;
 
 /// <summary>What an import did.</summary>

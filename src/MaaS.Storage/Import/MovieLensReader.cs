@@ -1,7 +1,4 @@
-using System.Globalization;
 using System.Text;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Import;
 

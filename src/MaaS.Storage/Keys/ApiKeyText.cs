@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Keys;
 

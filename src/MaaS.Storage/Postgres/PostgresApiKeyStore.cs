@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Npgsql;
-
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="IApiKeyStore"/>.</summary>

@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;

@@ -1,7 +1,3 @@
-using MaaS.Storage.Validation;
-using Microsoft.Extensions.Logging;
-using Npgsql;
-
 namespace MaaS.Storage.Postgres;
 
 /// <summary>

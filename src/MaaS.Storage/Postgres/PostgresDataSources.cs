@@ -1,6 +1,4 @@
 using System.Data.Common;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace MaaS.Storage.Postgres;
 

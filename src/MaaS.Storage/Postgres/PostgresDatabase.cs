@@ -1,8 +1,4 @@
 using System.Net.Sockets;
-using MaaS.Core;
-using MaaS.Storage.Validation;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace MaaS.Storage.Postgres;
 

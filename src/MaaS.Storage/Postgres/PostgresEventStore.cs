@@ -1,16 +1,10 @@
-using System.Runtime.CompilerServices;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="IEventStore"/>.</summary>
-internal sealed class PostgresEventStore : IEventStore
+internal sealed class PostgresEventStore : ValidatedEventStore
 {
-    private const string Columns = "event_id, user_id, item_id, type, value, ts";
     private readonly PostgresDatabase _database;
     private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql;
 
@@ -54,17 +48,8 @@ internal sealed class PostgresEventStore : IEventStore
         _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
     }
 
-    public async ValueTask<Result<AppendResult>> AppendAsync(
-        string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<AppendResult>> AppendCoreAsync(string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Events(events)) is { } invalid)
-        {
-            return invalid;
-        }
-        if (events.Count == 0)
-        {
-            return new AppendResult(0, 0);
-        }
         var n = events.Count;
         var ids = new string[n];
         var users = new string[n];
@@ -97,108 +82,67 @@ internal sealed class PostgresEventStore : IEventStore
         return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
     }
 
-    public async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
-        string tenant, string userId, int limit, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryCoreAsync(
+        string tenant, string userId, int limit, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid)
-        {
-            return invalid;
-        }
         var result = await _database.RunAsync("history", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_historySql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var list = new List<InteractionEvent>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                list.Add(ReadEvent(reader, 0));
-            }
-            return list;
+            return await PostgresQueries.ReadAllAsync(command, static row => Read(row, 0), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async ValueTask<Result<IReadOnlyList<string>>> GetUserItemsAsync(string tenant, string userId, CancellationToken cancellationToken = default)
+    protected override async ValueTask<Result<IReadOnlyList<string>>> GetUserItemsCoreAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
-        {
-            return invalid;
-        }
         var result = await _database.RunAsync("user items", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_itemsSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var items = new List<string>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                items.Add(reader.GetString(0));
-            }
-            return items;
+            return await PostgresQueries.ReadAllAsync(command, static row => row.GetString(0), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public async IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(
-        string tenant, DateTimeOffset? since = null, int batchSize = 5_000,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    protected override async Task<long> MaxSequenceAsync(CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(batchSize, nameof(batchSize))) is { } invalid)
-        {
-            throw new ArgumentException(invalid.Message, invalid.Problems[0].Field);
-        }
         // Identity values are handed out before commit, so a bound taken now can still see lower values commit
         // later; they are simply left to the next rebuild. Every event committed before this point has seq <= end.
-        long last = 0, end;
-        await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var max = new NpgsqlCommand($"SELECT coalesce(max(seq), 0) FROM {_database.Schema}.events", connection))
-        {
-            end = (long)(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-        }
-        while (last < end)
-        {
-            var batch = new List<InteractionEvent>(Math.Min(batchSize, 1024));
-            await using (var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-            await using (var command = new NpgsqlCommand(since is null ? _streamSql : _streamSinceSql, connection))
-            {
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = last });
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = end });
-                command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batchSize });
-                if (since is { } s)
-                {
-                    command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(s), NpgsqlDbType = NpgsqlDbType.TimestampTz });
-                }
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    last = reader.GetInt64(0);
-                    batch.Add(ReadEvent(reader, 1));
-                }
-            }
-            if (batch.Count == 0)
-            {
-                yield break;
-            }
-            yield return batch;
-            if (batch.Count < batchSize)
-            {
-                yield break;
-            }
-        }
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var max = new NpgsqlCommand($"SELECT coalesce(max(seq), 0) FROM {_database.Schema}.events", connection);
+        return (long)(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    public async ValueTask<Result<EraseResult>> EraseUserAsync(
-        string tenant, string userId, CancellationToken cancellationToken = default)
+    protected override async Task<(List<InteractionEvent> Events, long Last)> PageAsync(
+        string tenant, DateTimeOffset? since, long after, long end, int limit, CancellationToken cancellationToken)
     {
-        if ((InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid)
+        var batch = new List<InteractionEvent>(Math.Min(limit, 1024));
+        long last = after;
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(since is null ? _streamSql : _streamSinceSql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = end });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        if (since is { } s)
         {
-            return invalid;
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(s), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            last = reader.GetInt64(0);
+            batch.Add(Read(reader, 1));
+        }
+        return (batch, last);
+    }
+
+    protected override async ValueTask<Result<EraseResult>> EraseUserCoreAsync(string tenant, string userId, CancellationToken cancellationToken)
+    {
         var result = await _database.RunAsync("erase", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_eraseSql, connection);
@@ -211,14 +155,9 @@ internal sealed class PostgresEventStore : IEventStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
+    public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count events", cancellationToken);
 
-    private static InteractionEvent ReadEvent(NpgsqlDataReader reader, int offset) => new(
-        reader.GetString(offset),
-        reader.GetString(offset + 1),
-        reader.GetString(offset + 2),
-        reader.GetString(offset + 3),
-        reader.GetFloat(offset + 4),
-        TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(offset + 5)));
+    private static InteractionEvent Read(NpgsqlDataReader row, int offset) =>
+        ReadEvent(row, offset, static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
 }

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace MaaS.Storage.Postgres;
 
 /// <summary>

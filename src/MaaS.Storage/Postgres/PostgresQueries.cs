@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Validation;
-using Npgsql;
-
 namespace MaaS.Storage.Postgres;
 
 internal static class PostgresQueries

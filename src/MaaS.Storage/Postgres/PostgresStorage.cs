@@ -1,10 +1,5 @@
 using System.Text.RegularExpressions;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
 namespace MaaS.Storage.Postgres;
 

@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Npgsql;
-
 namespace MaaS.Storage.Postgres;
 
 /// <summary>PostgreSQL <see cref="IUserStore"/>; rows are maintained by <see cref="PostgresEventStore"/>.</summary>

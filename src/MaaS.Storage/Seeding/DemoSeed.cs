@@ -1,5 +1,3 @@
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Seeding;
 
 /// <summary>A synthetic user and the genres it was generated to prefer (kept so tests can check the structure).</summary>

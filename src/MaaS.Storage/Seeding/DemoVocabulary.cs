@@ -1,5 +1,3 @@
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Seeding;
 
 /// <summary>Word lists the demo catalogue is composed from: genres per kind, tags per genre, title words.</summary>

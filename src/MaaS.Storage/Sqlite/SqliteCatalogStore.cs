@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Data.Sqlite;
 
 namespace MaaS.Storage.Sqlite;
 

@@ -1,9 +1,4 @@
-using System.Globalization;
 using System.Threading.Channels;
-using MaaS.Core;
-using MaaS.Storage.Validation;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 
 namespace MaaS.Storage.Sqlite;
 

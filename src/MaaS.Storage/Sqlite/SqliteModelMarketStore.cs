@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Data.Sqlite;
-
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>SQLite <see cref="IModelMarketStore"/>.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Validation;
-
 namespace MaaS.Storage.Sqlite;
 
 internal static class SqliteQueries

@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Validation;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Sqlite;

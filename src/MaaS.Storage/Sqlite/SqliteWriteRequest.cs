@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>A write waiting for the single writer thread; completed after the commit that contains it.</summary>

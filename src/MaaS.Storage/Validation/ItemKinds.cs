@@ -1,5 +1,3 @@
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Validation;
 
 /// <summary>The lower-case names both stores write for <see cref="ItemKind"/>.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Core;
-
 namespace MaaS.Storage.Validation;
 
 /// <summary>An input refused before any database work, as the completed result a store method returns.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Storage.Validation;
 
 /// <summary>Input rules of the key and market stores, checked before any database work (same for both providers).</summary>

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace MaaS.Storage.Validation;
 
 /// <summary>Source-generated log messages shared by both providers (no ids or connection strings are logged).</summary>

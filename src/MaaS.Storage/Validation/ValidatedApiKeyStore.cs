@@ -1,6 +1,4 @@
 using System.Data.Common;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Validation;
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Storage.Validation;
 

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using MaaS.Cli.Tests.Support;
 using MaaS.Models.Examples;
 using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Cli.Tests.Commands;
 
@@ -22,8 +19,7 @@ public sealed partial class DefaultStoreTests : IDisposable
     public async Task KeysCreateWithoutSqlite_GatewayWithoutSettings_KeyWorksAndPublishedModelLandsInTheDataFolder()
     {
         var ct = TestContext.Current.CancellationToken;
-        string? gatewayDll = GatewayProcess.FindGatewayDll();
-        Assert.SkipWhen(gatewayDll is null, "src/MaaS.Gateway is not built in this test's configuration");
+        string gatewayDll = GatewayProcess.RequireGatewayDll();
         // The user's data folder is the only thing moved: ~/.local/share is $XDG_DATA_HOME when set.
         var environment = new Dictionary<string, string?>
         {
@@ -42,7 +38,7 @@ public sealed partial class DefaultStoreTests : IDisposable
         string key = KeyLine().Match(created.Output).Groups[1].Value;
         int port = ChildProcess.FreePort();
         using var gateway = ChildProcess.Start("dotnet",
-            [gatewayDll!, "--urls", $"http://127.0.0.1:{port}", "--Storage:SeedDemoDataWhenEmpty", "false", "--Recommendations:BuildOnStart", "false"],
+            [gatewayDll, "--urls", $"http://127.0.0.1:{port}", "--Storage:SeedDemoDataWhenEmpty", "false", "--Recommendations:BuildOnStart", "false"],
             SharedData.RepositoryRoot, "gateway (no settings)", environment: environment);
         var address = new Uri($"http://127.0.0.1:{port}");
         await gateway.WaitForUrlAsync(new Uri(address, "/v2/health/ready"), TimeSpan.FromSeconds(60), ct);

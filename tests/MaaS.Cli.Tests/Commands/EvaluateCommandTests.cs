@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using MaaS.Cli.Tests.Support;
 using MaaS.Recommendations;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;

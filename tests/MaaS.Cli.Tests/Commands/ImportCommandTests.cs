@@ -1,4 +1,3 @@
-using MaaS.Cli.Tests.Support;
 using MaaS.Storage.Hosting;
 
 namespace MaaS.Cli.Tests.Commands;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-using MaaS.Cli.Tests.Support;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Keys;
 

@@ -1,9 +1,6 @@
 using System.Net;
-using System.Text.RegularExpressions;
-using MaaS.Cli.Tests.Support;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Hosting;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Cli.Tests.Commands;
 

@@ -1,4 +1,3 @@
-using MaaS.Cli.Tests.Support;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.TestSupport.Text;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Cli.Tests.Support;
 

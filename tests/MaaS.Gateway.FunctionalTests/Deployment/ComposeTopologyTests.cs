@@ -1,8 +1,5 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 

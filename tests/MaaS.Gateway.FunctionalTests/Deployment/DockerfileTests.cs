@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using MaaS.TestSupport;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 

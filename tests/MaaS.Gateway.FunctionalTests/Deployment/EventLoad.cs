@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using MaaS.Gateway.Security;
 using MaaS.Models.Registry;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
@@ -24,8 +20,7 @@ public sealed partial class ImageAndComposeTests : IDisposable
     {
         var environment = ImageEnvironment(dockerfile);
         Assert.False(environment.ContainsKey("Auth__Enabled"), $"{dockerfile} sets Auth__Enabled; authentication must stay on unless the operator turns it off");
-        string? dll = GatewayProcess.FindGatewayDll();
-        Assert.SkipWhen(dll is null, "src/MaaS.Gateway is not built in this test's configuration");
+        string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
         // The image's variables, its working directory (the app folder), nothing from this machine's environment;
         // only the paths that exist in the image alone move to temp folders.
@@ -38,7 +33,7 @@ public sealed partial class ImageAndComposeTests : IDisposable
         variables["ASPNETCORE_ENVIRONMENT"] = null;
         variables["DOTNET_ENVIRONMENT"] = null;
         int port = ChildProcess.FreePort();
-        using var gateway = ChildProcess.Start("dotnet", [dll!, "--urls", $"http://127.0.0.1:{port}"], Path.GetDirectoryName(dll), "gateway (image environment)", environment: variables);
+        using var gateway = ChildProcess.Start("dotnet", [dll, "--urls", $"http://127.0.0.1:{port}"], Path.GetDirectoryName(dll), "gateway (image environment)", environment: variables);
         await gateway.WaitForUrlAsync(new Uri($"http://127.0.0.1:{port}/v2/health/ready"), TimeSpan.FromSeconds(60), ct);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
 

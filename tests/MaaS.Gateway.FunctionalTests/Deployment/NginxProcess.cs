@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using MaaS.TestSupport.Processes;
 using Npgsql;
 
 namespace MaaS.Gateway.FunctionalTests.Deployment;

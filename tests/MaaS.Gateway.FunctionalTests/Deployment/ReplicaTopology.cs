@@ -1,5 +1,3 @@
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
 /// <summary>The deployment tests share one topology and run one at a time (they load the machine).</summary>

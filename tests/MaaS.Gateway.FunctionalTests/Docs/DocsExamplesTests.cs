@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text;
-using MaaS.TestSupport;
 
 namespace MaaS.Gateway.FunctionalTests.Docs;
 

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.Numerics.Tensors;
-using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Embeddings;
 

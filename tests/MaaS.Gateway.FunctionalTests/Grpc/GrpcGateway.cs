@@ -1,8 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 

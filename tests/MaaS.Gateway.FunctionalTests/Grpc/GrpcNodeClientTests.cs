@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
+using System.Runtime.CompilerServices;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 
@@ -247,32 +244,10 @@ public sealed class GrpcNodeClientTests
             switch (datatype)
             {
                 case "FP32":
-                    float[] floats = [.. Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
-                    foreach (float f in floats)
-                    {
-                        data.Add(f);
-                    }
-
-                    bytes = new byte[count * 4];
-                    for (int i = 0; i < count; i++)
-                    {
-                        BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * 4), floats[i]);
-                    }
-
+                    bytes = Numbers<float>([.. Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1))], data, BinaryPrimitives.WriteSingleLittleEndian);
                     break;
                 case "INT64":
-                    long[] longs = [.. Enumerable.Range(0, count).Select(_ => (long)rng.Next(1, 1000))];
-                    foreach (long l in longs)
-                    {
-                        data.Add(l);
-                    }
-
-                    bytes = new byte[count * 8];
-                    for (int i = 0; i < count; i++)
-                    {
-                        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(i * 8), longs[i]);
-                    }
-
+                    bytes = Numbers<long>([.. Enumerable.Range(0, count).Select(_ => (long)rng.Next(1, 1000))], data, BinaryPrimitives.WriteInt64LittleEndian);
                     break;
                 case "BYTES":
                     string[] strings = [.. Enumerable.Range(0, count).Select(i => Sentences[(i + rng.Next(Sentences.Length)) % Sentences.Length])];
@@ -292,6 +267,21 @@ public sealed class GrpcNodeClientTests
         }
 
         return (json, [.. raw]);
+    }
+
+    /// <summary>Adds the values to the JSON data and returns them as the raw little-endian bytes gRPC carries.</summary>
+    private static byte[] Numbers<T>(T[] values, JsonArray data, Action<Span<byte>, T> write)
+        where T : unmanaged
+    {
+        int size = Unsafe.SizeOf<T>();
+        var bytes = new byte[values.Length * size];
+        for (int i = 0; i < values.Length; i++)
+        {
+            data.Add(values[i]);
+            write(bytes.AsSpan(i * size), values[i]);
+        }
+
+        return bytes;
     }
 
     private static JsonObject Input(string name, string datatype, long[] shape, JsonArray? data)

@@ -1,12 +1,9 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Reflection.V1Alpha;
 using MaaS.Gateway.Grpc;
 using MaaS.Gateway.Grpc.Protocol;
-using MaaS.Models.Examples;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 

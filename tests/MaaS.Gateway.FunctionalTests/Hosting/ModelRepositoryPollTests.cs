@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 
 public sealed class ModelRepositoryPollTests

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 
 /// <summary>
@@ -99,7 +95,7 @@ public sealed partial class StartupLogTests(StartupLogTests.Gateway gateway) : I
         public async ValueTask InitializeAsync()
         {
             var ct = TestContext.Current.CancellationToken;
-            Dll = StartupTests.RequireGateway();
+            Dll = GatewayProcess.RequireGatewayDll();
             int port = ChildProcess.FreePort();
             // Nothing but a port, a data folder and the admin key: appsettings.json decides the rest (the bundled
             // models, Auto provider, Information level, demo data).

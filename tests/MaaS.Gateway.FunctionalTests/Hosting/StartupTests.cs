@@ -1,6 +1,4 @@
 using System.Net.Sockets;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
 
 namespace MaaS.Gateway.FunctionalTests.Hosting;
 
@@ -12,7 +10,7 @@ public sealed class StartupTests : IDisposable
     [Fact]
     public async Task Start_PortAlreadyInUse_OneLineAndExitCode1()
     {
-        string dll = RequireGateway();
+        string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
@@ -44,12 +42,5 @@ public sealed class StartupTests : IDisposable
         catch (DirectoryNotFoundException)
         {
         }
-    }
-
-    internal static string RequireGateway()
-    {
-        string? dll = GatewayProcess.FindGatewayDll();
-        Assert.SkipWhen(dll is null, "src/MaaS.Gateway is not built in this test's configuration");
-        return dll!;
     }
 }

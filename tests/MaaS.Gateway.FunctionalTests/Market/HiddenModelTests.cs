@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.RegularExpressions;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Market;
 
 /// <summary>

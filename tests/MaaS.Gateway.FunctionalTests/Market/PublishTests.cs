@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using MaaS.Gateway.FunctionalTests.Security;
 using MaaS.Models.Authoring;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Market;
 

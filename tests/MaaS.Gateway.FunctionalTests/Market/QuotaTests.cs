@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Market;
 

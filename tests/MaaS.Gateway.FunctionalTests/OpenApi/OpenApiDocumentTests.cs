@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.OpenApi;

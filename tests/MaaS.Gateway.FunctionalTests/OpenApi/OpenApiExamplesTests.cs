@@ -1,4 +1,3 @@
-using MaaS.TestSupport;
 using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.OpenApi;

@@ -1,6 +1,3 @@
-using MaaS.TestSupport;
-using MaaS.TestSupport.Processes;
-
 namespace MaaS.Gateway.FunctionalTests.OpenApi;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 /// <summary>A catalogue item is recommendable the moment it is PUT, before any event or index rebuild (content and hybrid strategies).</summary>

@@ -1,13 +1,8 @@
-using System.Collections.Concurrent;
-using System.Net;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Storage.Abstractions;
-using MaaS.TestSupport;
-using MaaS.TestSupport.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using MaaS.TestSupport.Hosting;
-using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class IndexRebuildTests

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class ItemsEndpointsTests(RecommendationHost host) : IClassFixture<RecommendationHost>

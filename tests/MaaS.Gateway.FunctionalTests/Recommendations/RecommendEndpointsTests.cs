@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text.Json.Nodes;
 using MaaS.Storage.Abstractions;
-using MaaS.TestSupport.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 

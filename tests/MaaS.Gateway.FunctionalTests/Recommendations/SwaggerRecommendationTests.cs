@@ -1,6 +1,4 @@
-using System.Net;
 using MaaS.Services.Recommendations;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 

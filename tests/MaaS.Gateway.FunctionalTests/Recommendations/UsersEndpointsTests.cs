@@ -1,6 +1,3 @@
-using System.Net;
-using static MaaS.Gateway.FunctionalTests.Recommendations.RecommendationHost;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class UsersEndpointsTests(RecommendationHost host) : IClassFixture<RecommendationHost>

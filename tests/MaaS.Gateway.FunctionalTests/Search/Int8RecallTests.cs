@@ -1,10 +1,8 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Embeddings;
 using MaaS.Models.Text.Data;
 using MaaS.Recommendations.Search;
-using MaaS.TestSupport;
 
 namespace MaaS.Gateway.FunctionalTests.Search;
 

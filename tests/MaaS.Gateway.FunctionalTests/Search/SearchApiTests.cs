@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Embeddings;
 
 namespace MaaS.Gateway.FunctionalTests.Search;

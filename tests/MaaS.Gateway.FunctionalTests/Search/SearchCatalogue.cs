@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Search;
 
 /// <summary>The small catalogue the search tests PUT, and a wait for its background embeddings.</summary>

@@ -1,8 +1,5 @@
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Embeddings;
 using MaaS.Services.Search;
-using MaaS.TestSupport.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Search;
 

@@ -1,5 +1,3 @@
-using MaaS.Models.Examples;
-
 namespace MaaS.Gateway.FunctionalTests.Security;
 
 /// <summary>

@@ -1,11 +1,8 @@
-using System.Text.RegularExpressions;
 using MaaS.Gateway.Security;
-using MaaS.TestSupport;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

@@ -1,16 +1,7 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Text;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 
@@ -244,7 +235,7 @@ public sealed class FuzzTests
         switch (rng.Next(15))
         {
             case 12:
-                return Json(WithNodeNulled(ValidBody(rng, route), rng.Next(int.MaxValue)));
+                return Json(NulledJson.At(ValidBody(rng, route), rng.Next(int.MaxValue)));
             case 13:
                 return Json(SentimentInfer(rng, consistent: false));
             case 14:
@@ -330,11 +321,7 @@ public sealed class FuzzTests
                     RoutePatternParameterPart { Name: "tenant" } => "acme",
                     _ => "x",
                 }))));
-                int positions = Nodes(JsonNode.Parse(body)!).Count();
-                for (int p = 0; p < positions; p++)
-                {
-                    sweep.Add(new SweepRequest(method, path, WithNodeNulled(body, p)));
-                }
+                sweep.AddRange(NulledJson.EachNode(body).Select(nulled => new SweepRequest(method, path, nulled)));
             }
         }
 
@@ -378,45 +365,6 @@ public sealed class FuzzTests
                 V2Json.Input("ids", "INT64", [1, length], Enumerable.Range(0, length).Select(_ => (long)rng.Next(1000)).ToArray()),
                 V2Json.Input("weights", "FP32", [1, weights], Enumerable.Range(0, weights).Select(_ => (float)rng.NextDouble()).ToArray())),
         }.ToJsonString();
-    }
-
-    /// <summary>The JSON with its node number <paramref name="position"/> (modulo the count, in document order, the root first) replaced by null.</summary>
-    private static string WithNodeNulled(string json, int position)
-    {
-        var root = JsonNode.Parse(json)!;
-        var nodes = Nodes(root).ToList();
-        var node = nodes[position % nodes.Count];
-        switch (node.Parent)
-        {
-            case null:
-                return "null";
-            case JsonObject parent:
-                parent[node.GetPropertyName()] = null;
-                break;
-            case JsonArray parent:
-                parent[node.GetElementIndex()] = null;
-                break;
-        }
-
-        return root.ToJsonString();
-    }
-
-    private static IEnumerable<JsonNode> Nodes(JsonNode node)
-    {
-        yield return node;
-        IEnumerable<JsonNode?> children = node switch
-        {
-            JsonObject o => o.Select(p => p.Value),
-            JsonArray a => a,
-            _ => [],
-        };
-        foreach (var child in children.Where(c => c is not null).ToList())
-        {
-            foreach (var descendant in Nodes(child!))
-            {
-                yield return descendant;
-            }
-        }
     }
 
     private static string Mutate(Random rng, string text)

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace MaaS.Gateway.FunctionalTests.Security;
 
 public sealed class RateLimitTests

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MaaS.Models.Text.Modeling;
 
 namespace MaaS.Gateway.FunctionalTests.Text;

@@ -1,4 +1,3 @@
-using MaaS.Models.Authoring;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Authoring;

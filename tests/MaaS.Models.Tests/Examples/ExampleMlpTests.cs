@@ -1,4 +1,3 @@
-using MaaS.Models.Examples;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Examples;

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.Tests.Inference;
 
 public sealed class InputValidatorTests

@@ -1,5 +1,3 @@
-using MaaS.Models.Inference;
-
 namespace MaaS.Models.Tests.Inference;
 
 public sealed class LengthGroupsTests

@@ -1,10 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Authoring;
-using MaaS.Models.Examples;
-using MaaS.Models.Inference;
-using MaaS.Models.Tests.Support;
-using MaaS.TestSupport.Models;
-
 namespace MaaS.Models.Tests.Inference;
 
 public sealed class ModelInferenceTests
@@ -86,12 +79,7 @@ public sealed class ModelInferenceTests
     {
         using var repo = new TestRepository();
         repo.WriteModel("pairs", 1, PairsModel(), """{ "maxBatchSize": 0 }""");
-        await using var registry = await Registries.LoadAsync(repo.Root, o =>
-        {
-            o.CircuitBreaker.MinimumThroughput = 2;
-            o.CircuitBreaker.FailureRatio = 0.1;
-            o.CircuitBreaker.BreakDurationSeconds = 60;
-        });
+        await using var registry = await Registries.LoadAsync(repo.Root, o => JudgeFromSecondCall(o, 0.1, breakSeconds: 60));
         var inference = Registries.Inference(registry);
         var odd = new InferenceRequest([InferTensor.Fp32("x", new float[3], 1, 3)]);
         var even = new InferenceRequest([InferTensor.Fp32("x", [1, 2, 3, 4, 5, 6], 2, 3)]);
@@ -119,11 +107,7 @@ public sealed class ModelInferenceTests
         using var repo = new TestRepository();
         repo.WriteModel("regroup", 1, RegroupModel(),
             """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 200000, "maxQueueSize": 16 } }""");
-        await using var registry = await Registries.LoadAsync(repo.Root, o =>
-        {
-            o.CircuitBreaker.MinimumThroughput = 2;
-            o.CircuitBreaker.FailureRatio = 0.1;
-        });
+        await using var registry = await Registries.LoadAsync(repo.Root, o => JudgeFromSecondCall(o, 0.1));
         var inference = Registries.Inference(registry);
         // Rows regroup by the largest value of the run: 5 divides no run of up to 4 rows of 4, so any run holding the
         // first request fails; 1 and 2 divide every run without it.
@@ -144,6 +128,17 @@ public sealed class ModelInferenceTests
     }
 
     // Reshape to [-1, 2] fails at run time for an odd element count, though [-1, 3] admits it.
+    // The breaker judges from the second call on, so that a few calls trip it (or show that it stays closed).
+    private static void JudgeFromSecondCall(ServingOptions options, double failureRatio, double? breakSeconds = null)
+    {
+        options.CircuitBreaker.MinimumThroughput = 2;
+        options.CircuitBreaker.FailureRatio = failureRatio;
+        if (breakSeconds is { } seconds)
+        {
+            options.CircuitBreaker.BreakDurationSeconds = seconds;
+        }
+    }
+
     private static byte[] PairsModel()
     {
         var builder = new OnnxGraphBuilder("pairs");
@@ -187,12 +182,7 @@ public sealed class ModelInferenceTests
         builder.AddNode("Reshape", ["x", builder.AddInitializer("shape", OnnxTensor.FromInt64s([-1, 2], 2))], ["y"]);
         builder.AddOutput("y", OnnxElementType.Float, -1, 2);
         repo.WriteModel("pairs", 1, builder.ToBytes(), """{ "maxBatchSize": 0 }""");
-        await using var registry = await Registries.LoadAsync(repo.Root, o =>
-        {
-            o.CircuitBreaker.MinimumThroughput = 2;
-            o.CircuitBreaker.FailureRatio = 0.5;
-            o.CircuitBreaker.BreakDurationSeconds = 60;
-        });
+        await using var registry = await Registries.LoadAsync(repo.Root, o => JudgeFromSecondCall(o, 0.5, breakSeconds: 60));
         var inference = Registries.Inference(registry);
         var odd = new InferenceRequest([InferTensor.Fp32("x", new float[3], 1, 3)]);
         var even = new InferenceRequest([InferTensor.Fp32("x", new float[6], 2, 3)]);
@@ -246,8 +236,7 @@ public sealed class ModelInferenceTests
         await using var registry = await Registries.LoadAsync(repo.Root, o =>
         {
             o.RequestTimeoutMilliseconds = 50;
-            o.CircuitBreaker.MinimumThroughput = 2;
-            o.CircuitBreaker.FailureRatio = 0.1;
+            JudgeFromSecondCall(o, 0.1);
         });
         var inference = Registries.Inference(registry);
 

@@ -1,9 +1,3 @@
-using MaaS.Models.Examples;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-using MaaS.Models.Tests.Support;
-using MaaS.TestSupport.Models;
-
 namespace MaaS.Models.Tests.Onnx;
 
 public sealed class OnnxModelLoaderTests

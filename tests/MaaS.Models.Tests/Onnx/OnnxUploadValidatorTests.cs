@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Authoring;
-using MaaS.Models.Examples;
-using MaaS.Models.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Onnx;

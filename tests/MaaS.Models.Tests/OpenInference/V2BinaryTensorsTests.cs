@@ -1,9 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Text;
-using MaaS.Core;
-using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
 
 namespace MaaS.Models.Tests.OpenInference;
 

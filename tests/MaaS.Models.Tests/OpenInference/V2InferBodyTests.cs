@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.OpenInference;
-
 namespace MaaS.Models.Tests.OpenInference;
 
 public sealed class V2InferBodyTests

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Models.OpenInference;
-
 namespace MaaS.Models.Tests.OpenInference;
 
 public sealed class V2JsonContextTests

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using MaaS.Core;
-using MaaS.Models.OpenInference;
-
 namespace MaaS.Models.Tests.OpenInference;
 
 public sealed class V2OutputEncodingTests

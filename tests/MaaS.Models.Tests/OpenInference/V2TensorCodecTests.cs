@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using MaaS.Core;
-using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
-
 namespace MaaS.Models.Tests.OpenInference;
 
 public sealed class V2TensorCodecTests

@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Examples;
-using MaaS.Models.Registry;
-
 namespace MaaS.Models.Tests.Registry;
 
 /// <summary>

@@ -1,11 +1,3 @@
-using System.Globalization;
-using MaaS.Core;
-using MaaS.Models.Authoring;
-using MaaS.Models.Examples;
-using MaaS.Models.Inference;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-
 namespace MaaS.Models.Tests.Registry;
 
 public sealed class ModelRegistryTests

@@ -1,6 +1,3 @@
-using MaaS.Models.Inference;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

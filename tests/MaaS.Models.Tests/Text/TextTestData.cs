@@ -1,6 +1,3 @@
-using MaaS.Models.Text.Data;
-using MaaS.TestSupport;
-
 namespace MaaS.Models.Tests.Text;
 
 /// <summary>The shared text data sets (MR, Netflix titles), or a skip with the reason.</summary>

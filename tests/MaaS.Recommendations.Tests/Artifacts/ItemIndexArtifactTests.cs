@@ -1,5 +1,4 @@
 using MaaS.Recommendations.Artifacts;
-using MaaS.Recommendations.Ranking;
 using MaaS.Recommendations.Tests.Ranking;
 
 namespace MaaS.Recommendations.Tests.Artifacts;

@@ -1,5 +1,4 @@
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Recommendations.Tests.Content;
 

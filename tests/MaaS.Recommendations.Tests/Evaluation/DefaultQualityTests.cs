@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Evaluation;
-using MaaS.Recommendations.Ranking;
 using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;

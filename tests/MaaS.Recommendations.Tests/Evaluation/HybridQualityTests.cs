@@ -1,7 +1,5 @@
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
-using MaaS.Recommendations.Interactions;
 using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;

@@ -1,4 +1,3 @@
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 
 namespace MaaS.Recommendations.Tests.Evaluation;

@@ -1,4 +1,3 @@
-using MaaS.Recommendations.Evaluation;
 using MaaS.TestSupport;
 
 namespace MaaS.Recommendations.Tests.Evaluation;

@@ -1,6 +1,3 @@
-using MaaS.Recommendations.Evaluation;
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Tests.Evaluation;
 
 public sealed class StratifiedSplitTests

@@ -1,7 +1,5 @@
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
-using MaaS.Recommendations.Ranking;
 using MaaS.Recommendations.Tests.Ranking;
 using static MaaS.Recommendations.Tests.Content.ContentIndexTests;
 

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Interactions;
-
 namespace MaaS.Recommendations.Tests.Interactions;
 
 public sealed class InteractionMatrixBuilderTests

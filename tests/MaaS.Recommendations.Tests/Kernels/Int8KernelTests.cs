@@ -1,4 +1,3 @@
-using MaaS.Recommendations.Kernels;
 using static MaaS.Recommendations.Tests.Kernels.KernelCases;
 
 namespace MaaS.Recommendations.Tests.Kernels;

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using MaaS.Recommendations.Kernels;
 
 namespace MaaS.Recommendations.Tests.Kernels;
 

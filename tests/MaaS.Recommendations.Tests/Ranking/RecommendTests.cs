@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Ranking;
-
 namespace MaaS.Recommendations.Tests.Ranking;
 
 public sealed class RecommendTests

@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Ranking;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Tests.Ranking;
 
 /// <summary>Two taste clusters (m0..m5 movies, s0..s5 songs) and one blockbuster everybody watched.</summary>

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Similarity;
 
 namespace MaaS.Recommendations.Tests.Similarity;
 

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Tests.Similarity;
 
 /// <summary>Both top-k selectors against a full sort (value desc, position asc), with ties and values under the floor.</summary>

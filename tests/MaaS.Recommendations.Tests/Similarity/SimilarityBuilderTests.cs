@@ -1,6 +1,3 @@
-using MaaS.Recommendations.Interactions;
-using MaaS.Recommendations.Similarity;
-
 namespace MaaS.Recommendations.Tests.Similarity;
 
 /// <summary>The sparse parallel build against a dense brute-force reference on random data.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Core;
-
 namespace MaaS.Services.Tests.Core;
 
 public sealed class ResultTests

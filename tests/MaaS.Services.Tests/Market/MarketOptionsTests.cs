@@ -1,4 +1,3 @@
-using MaaS.Services.Market;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

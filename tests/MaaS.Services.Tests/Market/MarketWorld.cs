@@ -1,11 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
-using MaaS.Services.Market;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;

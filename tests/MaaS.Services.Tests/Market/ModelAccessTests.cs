@@ -1,7 +1,3 @@
-using MaaS.Models.Examples;
-using MaaS.Storage.Abstractions;
-using static MaaS.Services.Tests.Market.MarketWorld;
-
 namespace MaaS.Services.Tests.Market;
 
 public sealed class ModelAccessTests

@@ -1,6 +1,4 @@
 using MaaS.Models.Onnx;
-using MaaS.Services.Market;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Tests.Market;
 

@@ -1,9 +1,4 @@
-using MaaS.Core;
-using MaaS.Models.Examples;
 using MaaS.Models.Registry;
-using MaaS.Services.Market;
-using MaaS.Storage.Abstractions;
-using static MaaS.Services.Tests.Market.MarketWorld;
 
 namespace MaaS.Services.Tests.Market;
 

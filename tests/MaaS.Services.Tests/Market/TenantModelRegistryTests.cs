@@ -1,8 +1,3 @@
-using MaaS.Core;
-using MaaS.Models.Examples;
-using MaaS.Services.Market;
-using static MaaS.Services.Tests.Market.MarketWorld;
-
 namespace MaaS.Services.Tests.Market;
 
 public sealed class TenantModelRegistryTests

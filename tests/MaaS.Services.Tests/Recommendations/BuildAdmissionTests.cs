@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Services.Recommendations;
-using MaaS.Services.Recommendations.Index;
-
 namespace MaaS.Services.Tests.Recommendations;
 
 /// <summary>The default limits against the sizes docs/benchmarks.md and issue #15 name.</summary>

@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using MaaS.Core;
-using MaaS.Services.Recommendations;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Index;
-using MaaS.Services.Recommendations.Tenants;
 
 namespace MaaS.Services.Tests.Recommendations;
 

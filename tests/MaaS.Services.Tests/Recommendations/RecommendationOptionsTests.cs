@@ -1,5 +1,3 @@
-using MaaS.Services.Recommendations;
-
 namespace MaaS.Services.Tests.Recommendations;
 
 public sealed class RecommendationOptionsTests

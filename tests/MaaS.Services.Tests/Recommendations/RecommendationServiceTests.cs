@@ -1,13 +1,7 @@
-using MaaS.Core;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
-using MaaS.Services.Recommendations.Tenants;
 
 namespace MaaS.Services.Tests.Recommendations;
 

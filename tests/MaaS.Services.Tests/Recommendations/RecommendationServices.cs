@@ -1,7 +1,3 @@
-using MaaS.Services.Recommendations;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Index;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,3 @@
-using MaaS.Services.Recommendations;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Services.Tests.Recommendations;

@@ -1,6 +1,4 @@
 using MaaS.Recommendations;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Sqlite;
 using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using static MaaS.Storage.Tests.TestData;
 
 namespace MaaS.Storage.Tests.Contract;
 

@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using static MaaS.Storage.Tests.TestData;
-
 namespace MaaS.Storage.Tests.Contract;
 
 /// <summary>

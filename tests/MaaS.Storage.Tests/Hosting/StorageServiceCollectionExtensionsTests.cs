@@ -1,4 +1,3 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
 using MaaS.Storage.Postgres;
 using MaaS.Storage.Seeding;

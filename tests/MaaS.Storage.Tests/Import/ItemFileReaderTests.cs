@@ -1,4 +1,3 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
 using MaaS.TestSupport;
 

@@ -1,8 +1,5 @@
 using System.Text;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
-using MaaS.Storage.Sqlite;
 using MaaS.TestSupport;
 
 namespace MaaS.Storage.Tests.Import;

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using MaaS.Storage.Tests.Contract;
-using static MaaS.Storage.Tests.TestData;
 
 namespace MaaS.Storage.Tests.Postgres;
 

@@ -1,5 +1,3 @@
-using MaaS.Storage.Tests.Contract;
-
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>The key and market contract against a real PostgreSQL server (skipped with a reason when none is reachable).</summary>

@@ -1,6 +1,4 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
-using MaaS.Storage.Tests.Contract;
 using Npgsql;
 
 namespace MaaS.Storage.Tests.Postgres;

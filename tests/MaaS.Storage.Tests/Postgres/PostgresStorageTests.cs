@@ -1,8 +1,5 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using Npgsql;
-using static MaaS.Storage.Tests.TestData;
 
 namespace MaaS.Storage.Tests.Postgres;
 

@@ -1,6 +1,4 @@
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Seeding;
-using MaaS.Storage.Sqlite;
 using MaaS.Storage.Validation;
 
 namespace MaaS.Storage.Tests.Seeding;

@@ -1,5 +1,3 @@
-using MaaS.Storage.Tests.Contract;
-
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>The catalogue change feed contract against a fresh SQLite file per test.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Tests.Sqlite;

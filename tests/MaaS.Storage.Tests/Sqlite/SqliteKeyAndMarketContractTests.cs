@@ -1,6 +1,3 @@
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Tests.Contract;
-
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>The key and market contract against a fresh SQLite file per test.</summary>

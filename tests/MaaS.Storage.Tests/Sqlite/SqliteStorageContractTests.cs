@@ -1,5 +1,3 @@
-using MaaS.Storage.Tests.Contract;
-
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>The shared contract against a fresh SQLite file per test (reopen closes and reopens that file).</summary>

@@ -1,9 +1,5 @@
 using System.Globalization;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
-using MaaS.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
-using static MaaS.Storage.Tests.TestData;
 
 namespace MaaS.Storage.Tests.Sqlite;
 
@@ -24,8 +20,7 @@ public sealed class SqliteStorageTests : IDisposable
         await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath, Durability = durability }, cancellationToken: Ct)).Value;
         await storage.Events.AppendAsync("t", [Event("a")], Ct);
 
-        using var connection = new SqliteConnection($"Data Source={DbPath}");
-        connection.Open();
+        using var connection = OpenFile();
         Assert.Equal("wal", Scalar(connection, "PRAGMA journal_mode"));
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT max(version) FROM schema_version"));
         Assert.Equal(1, (await storage.Events.CountAsync("t", Ct)).Value);
@@ -34,14 +29,13 @@ public sealed class SqliteStorageTests : IDisposable
     [Fact]
     public async Task OpenAsync_TwiceOnSameFile_MigratesOnceAndKeepsData()
     {
-        await using (var first = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        await using (var first = await OpenStorageAsync())
         {
             await first.Events.AppendAsync("t", [Event("a")], Ct);
         }
-        await using var second = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var second = await OpenStorageAsync();
 
-        using var connection = new SqliteConnection($"Data Source={DbPath}");
-        connection.Open();
+        using var connection = OpenFile();
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM schema_version"));
         Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(connection, "SELECT count(*) FROM security_schema_version"));
         Assert.Equal(1, (await second.Events.CountAsync("t", Ct)).Value);
@@ -52,7 +46,7 @@ public sealed class SqliteStorageTests : IDisposable
     {
         // Readers are pooled with PRAGMA query_only = ON; a second storage in the same process (the CLI creating a key
         // beside a running gateway, a test host) must not get one of them as its writer.
-        await using var first = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var first = await OpenStorageAsync();
         await first.Events.AppendAsync("t", [Event("a")], Ct);
         Assert.Equal(1, (await first.Events.CountAsync("t", Ct)).Value);
 
@@ -72,7 +66,7 @@ public sealed class SqliteStorageTests : IDisposable
         WriteOldFile(SqliteMigrations.Set.LatestVersion, "INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'); " +
             "INSERT INTO events (tenant, event_id, user_id, user_key, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 1, 'i1', 'play', 1, 0)");
 
-        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var storage = await OpenStorageAsync();
         var key = new ApiKeyRecord("abcdef0123", "t", "k", ["app"], new string('b', 64), DateTimeOffset.UnixEpoch, null, ApiKeyLimits.Default);
         var created = await storage.Keys.CreateAsync(key, Ct);
         var claimed = await storage.Market.ClaimAsync("t", "churn", ModelVisibility.Public, Ct);
@@ -80,8 +74,7 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.True(created.IsSuccess, created.ToString());
         Assert.Equal("t", claimed.Value.Owner);
         Assert.Equal(["old"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
-        using var check = new SqliteConnection($"Data Source={DbPath}");
-        check.Open();
+        using var check = OpenFile();
         Assert.Equal((long)SqliteSecurityMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM security_schema_version"));
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT count(*) FROM schema_version"));
     }
@@ -119,7 +112,7 @@ public sealed class SqliteStorageTests : IDisposable
     {
         WriteOldFile(1, "INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts) VALUES ('t', 'old', 'u1', 'i1', 'play', 1, 0)");
 
-        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var storage = await OpenStorageAsync();
         await storage.Events.AppendAsync("t", [Event("new")], Ct);
         var streamed = new List<string>();
         await foreach (var page in storage.Events.StreamAllAsync("t", cancellationToken: Ct))
@@ -128,8 +121,7 @@ public sealed class SqliteStorageTests : IDisposable
         }
 
         Assert.Equal(["old", "new"], streamed);
-        using var check = new SqliteConnection($"Data Source={DbPath}");
-        check.Open();
+        using var check = OpenFile();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'ix_events_tenant'"));
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
@@ -149,7 +141,7 @@ public sealed class SqliteStorageTests : IDisposable
                 ('t', 'u1', {t0 + 60_000}, {t0 + 180_000}), ('other', 'u1', {t0}, {t0}), ('t', 'u2', {t0 + 120_000}, {t0 + 120_000});
             """);
 
-        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var storage = await OpenStorageAsync();
         await storage.Events.AppendAsync("t", [Event("d", item: "i4", minutes: 5)], Ct);
 
         Assert.Equal(["d", "b", "a"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
@@ -160,8 +152,7 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(new EraseResult(3, true), (await storage.Events.EraseUserAsync("t", "u1", Ct)).Value);
         Assert.Equal(["c"], (await storage.Events.GetUserHistoryAsync("t", "u2", 10, Ct)).Value.Select(e => e.EventId));
         Assert.Single((await storage.Events.GetUserHistoryAsync("other", "u1", 10, Ct)).Value);
-        using var check = new SqliteConnection($"Data Source={DbPath}");
-        check.Open();
+        using var check = OpenFile();
         Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM events WHERE user_key NOT IN (SELECT user_key FROM users)"));
         Assert.Equal((long)SqliteMigrations.Set.LatestVersion, Scalar(check, "SELECT max(version) FROM schema_version"));
     }
@@ -176,7 +167,7 @@ public sealed class SqliteStorageTests : IDisposable
                 ('other', 'z', 'game', 'Z', '[]', '[]', NULL, NULL, NULL, 0);
             """);
 
-        await using var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+        await using var storage = await OpenStorageAsync();
         var old = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
         await storage.Catalog.UpsertAsync("t", [Item("new")], Ct);
         var all = (await storage.Catalog.GetChangesAsync("t", 0, 100, Ct)).Value;
@@ -194,7 +185,7 @@ public sealed class SqliteStorageTests : IDisposable
     [InlineData(SqliteQueries.UserSpanSql + " WHERE u.tenant = $tenant AND u.user_id = $user")]
     public async Task UserReads_SeekTheUserKeyRange_NoScanNoSort(string sql)
     {
-        await using (var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        await using (var storage = await OpenStorageAsync())
         {
             await storage.Events.AppendAsync("t", Events(50), Ct);
         }
@@ -209,7 +200,7 @@ public sealed class SqliteStorageTests : IDisposable
     [Fact]
     public async Task UserItemsRead_SeeksTheUserKeyRange_NoScan()
     {
-        await using (var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        await using (var storage = await OpenStorageAsync())
         {
             await storage.Events.AppendAsync("t", Events(50), Ct);
         }
@@ -226,7 +217,7 @@ public sealed class SqliteStorageTests : IDisposable
     [InlineData(SqliteEventStore.StreamSinceSql)]
     public async Task StreamPage_WalksTheRowidRange_NoIndexNoSort(string sql)
     {
-        await using (var storage = (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value)
+        await using (var storage = await OpenStorageAsync())
         {
             await storage.Events.AppendAsync("t", Events(50), Ct);
         }
@@ -238,10 +229,20 @@ public sealed class SqliteStorageTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    private async Task<SqliteStorage> OpenStorageAsync() =>
+        (await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = DbPath }, cancellationToken: Ct)).Value;
+
+    /// <summary>The file on a plain connection, for what the storage API does not show (schema, indexes, plans).</summary>
+    private SqliteConnection OpenFile()
+    {
+        var connection = new SqliteConnection($"Data Source={DbPath}");
+        connection.Open();
+        return connection;
+    }
+
     private List<string> QueryPlan(string sql, params string[] parameters)
     {
-        using var connection = new SqliteConnection($"Data Source={DbPath}");
-        connection.Open();
+        using var connection = OpenFile();
         using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
         foreach (var name in parameters)

@@ -49,28 +49,7 @@ public sealed class ChildProcess : IDisposable
         string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (workingDirectory is not null)
-        {
-            start.WorkingDirectory = workingDirectory;
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            start.Environment[key] = value;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var process = Process.Start(StartInfo(fileName, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"{fileName} did not start");
         var child = new ChildProcess(process, name ?? Path.GetFileName(fileName), killEntireTree);
         process.OutputDataReceived += (_, e) => child.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => child.Collect(e.Data);
@@ -86,6 +65,17 @@ public sealed class ChildProcess : IDisposable
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
         string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        using var process = Process.Start(StartInfo(fileName, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    // Both output streams piped, no shell; the arguments as a list (no quoting) and the environment edited in place.
+    private static ProcessStartInfo StartInfo(
+        string fileName, IEnumerable<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (workingDirectory is not null)
@@ -103,11 +93,7 @@ public sealed class ChildProcess : IDisposable
             start.Environment[key] = value;
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
+        return start;
     }
 
     /// <summary>A loopback TCP port free at the time of the call (another process may still take it before use).</summary>

@@ -55,6 +55,18 @@ public sealed class GatewayProcess : IDisposable
         return null;
     }
 
+    /// <summary><see cref="FindGatewayDll"/>, or the calling test skipped when the gateway is not built.</summary>
+    public static string RequireGatewayDll()
+    {
+        string? dll = FindGatewayDll();
+        if (dll is null)
+        {
+            Assert.Skip("src/MaaS.Gateway is not built in this test's configuration");
+        }
+
+        return dll;
+    }
+
     /// <summary>
     /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data,
     /// background index rebuilds or authentication, logging warnings and up; <paramref name="settings"/> override or add keys. Ready

@@ -1,8 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using MaaS.Gateway.Endpoints;
-using Microsoft.AspNetCore.Http.Metadata;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary><c>POST /v1/embeddings</c> body, in the OpenAI embeddings shape.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>

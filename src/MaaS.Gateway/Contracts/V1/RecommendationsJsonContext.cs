@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Search;
 
 namespace MaaS.Gateway.Contracts.V1;

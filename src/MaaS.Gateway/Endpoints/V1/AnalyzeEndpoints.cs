@@ -1,11 +1,6 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

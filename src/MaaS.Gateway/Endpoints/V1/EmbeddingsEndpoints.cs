@@ -1,11 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Models.Embeddings;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
 namespace MaaS.Gateway.Endpoints.V1;

@@ -1,14 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Serving;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

@@ -1,11 +1,4 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

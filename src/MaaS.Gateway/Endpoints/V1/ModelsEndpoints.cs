@@ -1,12 +1,3 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using MaaS.Models.Registry;
-using MaaS.Services.Market;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>The trivial JSON endpoint (<c>/v1/ping</c>): liveness for apps, and the load test's baseline.</summary>

@@ -1,12 +1,5 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

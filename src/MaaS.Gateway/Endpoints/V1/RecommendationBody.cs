@@ -1,9 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Errors;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace MaaS.Gateway.Endpoints.V1;

@@ -1,8 +1,4 @@
-using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Errors;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

@@ -1,10 +1,4 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Services.Search;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

@@ -1,9 +1,4 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
 namespace MaaS.Gateway.Endpoints.V2;

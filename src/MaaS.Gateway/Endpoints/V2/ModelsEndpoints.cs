@@ -1,9 +1,4 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Security;
 using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
-using MaaS.Models.Registry;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

@@ -1,5 +1,3 @@
-using MaaS.Gateway.OpenApi;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>Maps the Open Inference Protocol (KServe V2) under <c>/v2</c>.</summary>

@@ -1,10 +1,3 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
-using MaaS.Models.OpenInference;
-using MaaS.Models.Registry;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>The model repository extension: index, load, unload; plus MaaS's per-version load/unload and default-version pin.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Gateway.Errors;
-using MaaS.Models.OpenInference;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MaaS.Gateway.Endpoints.V2;

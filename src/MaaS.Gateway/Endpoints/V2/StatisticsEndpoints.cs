@@ -1,9 +1,3 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Security;
-using MaaS.Models.OpenInference;
-using MaaS.Models.Registry;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>The statistics extension: cumulative counts and durations per loaded model version.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Json;
-using MaaS.Models.OpenInference;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

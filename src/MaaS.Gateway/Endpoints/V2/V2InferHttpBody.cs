@@ -1,6 +1,4 @@
-using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

@@ -1,6 +1,4 @@
-using System.Reflection;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using MaaS.Models.OpenInference;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Endpoints.V2;
 

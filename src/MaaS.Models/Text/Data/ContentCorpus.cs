@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Models.Text.Data;
 
 /// <summary>

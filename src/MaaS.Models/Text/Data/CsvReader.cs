@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MaaS.Models.Text.Data;
 
 /// <summary>A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.</summary>

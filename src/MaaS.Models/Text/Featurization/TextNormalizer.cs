@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using MaaS.Models.Text.Normalization;
 
 namespace MaaS.Models.Text.Featurization;

@@ -1,5 +1,4 @@
 using MaaS.Models.Authoring;
-using MaaS.Models.Text.Featurization;
 
 namespace MaaS.Models.Text.Modeling;
 

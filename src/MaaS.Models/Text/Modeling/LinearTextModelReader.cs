@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using MaaS.Models.Text.Featurization;
 
 namespace MaaS.Models.Text.Modeling;
 

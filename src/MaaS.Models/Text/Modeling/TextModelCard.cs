@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Text.Modeling;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Modeling;
-
 namespace MaaS.Models.Text.Serving;
 
 /// <summary>

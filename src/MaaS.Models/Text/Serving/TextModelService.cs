@@ -1,9 +1,4 @@
 using System.Collections.Concurrent;
-using MaaS.Core;
-using MaaS.Models.Inference;
-using MaaS.Models.Registry;
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
 
 namespace MaaS.Models.Text.Serving;
 

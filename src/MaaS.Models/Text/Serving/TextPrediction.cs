@@ -1,6 +1,3 @@
-using MaaS.Models.Inference;
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Text.Serving;
 
 /// <summary>One text's result: probabilities per label (from ONNX Runtime) and what the featurizer saw.</summary>

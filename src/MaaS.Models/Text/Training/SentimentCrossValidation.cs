@@ -1,5 +1,4 @@
 using MaaS.Models.Text.Data;
-using MaaS.Models.Text.Featurization;
 
 namespace MaaS.Models.Text.Training;
 

@@ -1,6 +1,3 @@
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
-
 namespace MaaS.Models.Text.Training;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Text.Training;
 
 /// <summary>

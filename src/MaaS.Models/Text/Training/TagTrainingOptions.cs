@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Text.Training;
 
 /// <summary>Options of the multi-label tag trainer (one-vs-rest logistic regression, a sigmoid per label). Immutable.</summary>

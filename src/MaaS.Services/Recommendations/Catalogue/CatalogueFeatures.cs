@@ -1,7 +1,6 @@
 using MaaS.Models.Text.Featurization;
 using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Ranking;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Recommendations.Catalogue;
 

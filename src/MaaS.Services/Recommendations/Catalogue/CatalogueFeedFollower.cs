@@ -1,8 +1,4 @@
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Catalogue;
 

@@ -1,5 +1,3 @@
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Storage.Abstractions;
 using IndexKind = MaaS.Recommendations.Ranking.ItemKind;
 
 namespace MaaS.Services.Recommendations.Catalogue;

@@ -1,13 +1,8 @@
 using System.Diagnostics;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Evaluation;
-using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
 using Rating = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Recommendations.Evaluation;

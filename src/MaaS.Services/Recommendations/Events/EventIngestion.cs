@@ -1,10 +1,3 @@
-using MaaS.Core;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Index;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Logging;
-
 namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>

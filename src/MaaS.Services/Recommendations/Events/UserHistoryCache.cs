@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using MaaS.Core;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Events;
 

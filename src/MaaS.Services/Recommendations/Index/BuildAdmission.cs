@@ -1,8 +1,4 @@
-using System.Globalization;
-using MaaS.Core;
 using MaaS.Recommendations.Similarity;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Index;
 

@@ -1,16 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
-using MaaS.Core;
-using MaaS.Models.Registry;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Artifacts;
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Index;
 

@@ -1,6 +1,4 @@
-using MaaS.Recommendations;
 using MaaS.Recommendations.Ranking;
-using MaaS.Storage.Abstractions;
 using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Recommendations.Index;

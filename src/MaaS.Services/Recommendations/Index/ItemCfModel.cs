@@ -1,6 +1,3 @@
-using MaaS.Models.Registry;
-using MaaS.Recommendations;
-
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>A loaded item-CF index version (format <c>itemcf</c>): the index plus the popularity statistics of its build. Immutable, thread-safe.</summary>

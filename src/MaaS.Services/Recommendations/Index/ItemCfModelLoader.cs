@@ -1,4 +1,3 @@
-using MaaS.Models.Registry;
 using MaaS.Recommendations.Artifacts;
 
 namespace MaaS.Services.Recommendations.Index;

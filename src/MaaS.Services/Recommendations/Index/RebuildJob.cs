@@ -1,5 +1,3 @@
-using MaaS.Services.Recommendations.Contracts;
-
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>Where a job is in its life; the first two are live, the others final.</summary>

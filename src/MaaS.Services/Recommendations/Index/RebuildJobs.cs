@@ -1,9 +1,3 @@
-using System.Globalization;
-using MaaS.Core;
-using MaaS.Services.Recommendations.Contracts;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>

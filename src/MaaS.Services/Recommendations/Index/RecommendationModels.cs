@@ -1,8 +1,4 @@
-using MaaS.Core;
-using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Index;
 

@@ -1,6 +1,3 @@
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Tenants;
-
 namespace MaaS.Services.Recommendations.Serving;
 
 /// <summary>Reasons of content-sourced results, named after the history item that contributed most.</summary>

@@ -1,8 +1,4 @@
-using MaaS.Recommendations;
-using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Tenants;
 using StoreKind = MaaS.Storage.Abstractions.ItemKind;
 
 namespace MaaS.Services.Recommendations.Serving;

@@ -1,7 +1,3 @@
-using MaaS.Core;
-using MaaS.Recommendations.Hybrid;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
 using StoreKind = MaaS.Storage.Abstractions.ItemKind;
 
 namespace MaaS.Services.Recommendations.Serving;

@@ -1,13 +1,5 @@
-using MaaS.Core;
-using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Index;
-using MaaS.Services.Recommendations.Tenants;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Recommendations.Serving;
 

@@ -1,7 +1,4 @@
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Tenants;
 
 namespace MaaS.Services.Recommendations.Serving;
 

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Hybrid;
-
 namespace MaaS.Services.Recommendations.Serving;
 
 /// <summary>The API's names of <see cref="RecommendationStrategy"/>: cf, content, hybrid (absent = hybrid).</summary>

@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Recommendations.Tenants;
 

@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using MaaS.Core;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Hybrid;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Index;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Recommendations.Tenants;
 

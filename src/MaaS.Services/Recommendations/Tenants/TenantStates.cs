@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Storage.Abstractions;
 
 namespace MaaS.Services.Recommendations.Tenants;
 

@@ -1,11 +1,3 @@
-using System.Globalization;
-using MaaS.Core;
-using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Contracts;
-using MaaS.Services.Recommendations.Index;
-using MaaS.Services.Recommendations.Tenants;
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Services.Recommendations.Users;
 
 /// <summary>

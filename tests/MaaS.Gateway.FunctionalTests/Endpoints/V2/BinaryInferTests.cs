@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
@@ -26,9 +22,7 @@ public sealed class BinaryInferTests
         Assert.Equal(HttpStatusCode.OK, binary.Status);
         Assert.False(binary.HasHeaderLength, "no binary outputs were asked for, so the answer is plain JSON");
         Assert.Equal("application/json", binary.ContentType);
-        var (logits, probabilities) = ExampleMlp.Reference(x, rows);
-        AssertClose(logits, binary.Floats("logits"), $"rows {rows} logits vs reference");
-        AssertClose(probabilities, binary.Floats("probabilities"), $"rows {rows} probabilities vs reference");
+        AssertMatchesReference(x, rows, binary, $"rows {rows} vs reference");
         AssertClose(V2Json.Floats(V2Json.Output(jsonBody, "probabilities")), binary.Floats("probabilities"), $"rows {rows} binary vs JSON input");
     }
 
@@ -41,7 +35,7 @@ public sealed class BinaryInferTests
         float[] x = Features(rows, seed: 400 + rows);
         string json = $$$"""{"id":"b{{{rows}}}","inputs":[{"name":"input","shape":[{{{rows}}},8],"datatype":"FP32","parameters":{"binary_data_size":{{{x.Length * 4}}}}}],"outputs":[{"name":"probabilities","parameters":{"binary_data":true}},{"name":"logits","parameters":{"binary_data":true}}]}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString(CultureInfo.InvariantCulture));
+        var answer = await BinaryTensorClient.SendWithBlobsAsync(host, MlpInfer, json, BinaryTensorClient.Bytes(x));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.True(answer.HasHeaderLength);
@@ -52,9 +46,7 @@ public sealed class BinaryInferTests
         Assert.All(outputs, o => Assert.Null(o!["data"]));
         Assert.All(outputs, o => Assert.Equal(rows * 3 * 4, o!["parameters"]!["binary_data_size"]!.GetValue<int>()));
         Assert.Equal(2 * rows * 3 * 4, answer.Binary.Length);
-        var (logits, probabilities) = ExampleMlp.Reference(x, rows);
-        AssertClose(probabilities, answer.Floats("probabilities"), $"rows {rows} probabilities");
-        AssertClose(logits, answer.Floats("logits"), $"rows {rows} logits");
+        AssertMatchesReference(x, rows, answer, $"rows {rows}");
     }
 
     [Fact]
@@ -62,14 +54,13 @@ public sealed class BinaryInferTests
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
         float[] x = Features(2, seed: 7);
-        var (logits, probabilities) = ExampleMlp.Reference(x, 2);
         string mixed = $$$"""{"inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","data":[{{{string.Join(',', x.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}}}]}],"outputs":[{"name":"logits","parameters":{"binary_data":true}},{"name":"probabilities"}]}""";
         string flag = """{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","parameters":{"binary_data_size":64}}]}""";
         string overridden = """{"parameters":{"binary_data_output":true},"inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","parameters":{"binary_data_size":64}}],"outputs":[{"name":"probabilities","parameters":{"binary_data":false}},{"name":"logits"}]}""";
 
         var a = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(mixed), null, "application/json");
-        var b = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(flag, BinaryTensorClient.Bytes(x)), flag.Length.ToString(CultureInfo.InvariantCulture));
-        var c = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(overridden, BinaryTensorClient.Bytes(x)), overridden.Length.ToString(CultureInfo.InvariantCulture));
+        var b = await BinaryTensorClient.SendWithBlobsAsync(host, MlpInfer, flag, BinaryTensorClient.Bytes(x));
+        var c = await BinaryTensorClient.SendWithBlobsAsync(host, MlpInfer, overridden, BinaryTensorClient.Bytes(x));
 
         foreach (var (name, answer, binaryLogits, binaryProbabilities) in new[] { ("mixed", a, true, false), ("flag", b, true, true), ("overridden", c, true, false) })
         {
@@ -78,8 +69,7 @@ public sealed class BinaryInferTests
             Assert.True((answer.Blob("logits") is not null) == binaryLogits, $"{name}: logits binary should be {binaryLogits}");
             Assert.True((answer.Blob("probabilities") is not null) == binaryProbabilities, $"{name}: probabilities binary should be {binaryProbabilities}");
             Assert.True((V2Json.Output(answer.Json, "probabilities")!["data"] is not null) != binaryProbabilities, $"{name}: JSON data iff not binary");
-            AssertClose(logits, answer.Floats("logits"), $"{name} logits");
-            AssertClose(probabilities, answer.Floats("probabilities"), $"{name} probabilities");
+            AssertMatchesReference(x, 2, answer, name);
         }
     }
 
@@ -93,14 +83,12 @@ public sealed class BinaryInferTests
         // bytes after the JSON, Inference-Header-Content-Length and no Content-Type.
         string json = """{"inputs": [{"name": "input", "shape": [2, 8], "datatype": "FP32", "parameters": {"binary_data_size": 64}}], "parameters": {"binary_data_output": true}}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, MlpInfer, BinaryTensorClient.Body(json, BinaryTensorClient.Bytes(x)), json.Length.ToString(CultureInfo.InvariantCulture));
+        var answer = await BinaryTensorClient.SendWithBlobsAsync(host, MlpInfer, json, BinaryTensorClient.Bytes(x));
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.True(answer.HasHeaderLength);
         Assert.Equal("example-mlp", answer.Json!["model_name"]!.GetValue<string>());
-        var (logits, probabilities) = ExampleMlp.Reference(x, 2);
-        AssertClose(logits, answer.Floats("logits"), "logits");
-        AssertClose(probabilities, answer.Floats("probabilities"), "probabilities");
+        AssertMatchesReference(x, 2, answer, "tritonclient");
         Assert.Equal([2L, 3L], answer.Json["outputs"]![0]!["shape"]!.AsArray().Select(n => n!.GetValue<long>()));
     }
 
@@ -111,7 +99,7 @@ public sealed class BinaryInferTests
         byte[] blob = BinaryTensorClient.Strings("héllo", "", "wörld");
         string json = $$$"""{"inputs":[{"name":"text","shape":[3],"datatype":"BYTES","parameters":{"binary_data_size":{{{blob.Length}}}}}],"outputs":[{"name":"echo","parameters":{"binary_data":true}}]}""";
 
-        var answer = await BinaryTensorClient.SendAsync(host, "/v2/models/echo/infer", BinaryTensorClient.Body(json, blob), json.Length.ToString(CultureInfo.InvariantCulture));
+        var answer = await BinaryTensorClient.SendWithBlobsAsync(host, "/v2/models/echo/infer", json, blob);
 
         Assert.True(answer.Status == HttpStatusCode.OK, answer.Json?.ToJsonString());
         Assert.Equal(blob, answer.Blob("echo"));
@@ -167,8 +155,8 @@ public sealed class BinaryInferTests
         await using var host = GatewayHost.Start(r => r.WithBoolInt32());
         string json = """{"inputs":[{"name":"flags","shape":[1,3],"datatype":"BOOL","parameters":{"binary_data_size":3}},{"name":"values","shape":[1,3],"datatype":"INT32","data":[1,2,3]}]}""";
 
-        var bad = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 2, 0]), json.Length.ToString(CultureInfo.InvariantCulture));
-        var ok = await BinaryTensorClient.SendAsync(host, "/v2/models/flags/infer", BinaryTensorClient.Body(json, [1, 0, 1]), json.Length.ToString(CultureInfo.InvariantCulture));
+        var bad = await BinaryTensorClient.SendWithBlobsAsync(host, "/v2/models/flags/infer", json, [1, 2, 0]);
+        var ok = await BinaryTensorClient.SendWithBlobsAsync(host, "/v2/models/flags/infer", json, [1, 0, 1]);
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
         Assert.Contains("element 1 is byte 2", bad.Json!["error"]!.GetValue<string>());
@@ -194,6 +182,14 @@ public sealed class BinaryInferTests
     {
         var rng = new Random(seed);
         return [.. Enumerable.Range(0, rows * ExampleMlp.InputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2))];
+    }
+
+    // The answer's logits and probabilities against the example MLP's own reference for the same features.
+    private static void AssertMatchesReference(float[] x, int rows, BinaryAnswer answer, string what)
+    {
+        var (logits, probabilities) = ExampleMlp.Reference(x, rows);
+        AssertClose(logits, answer.Floats("logits"), $"{what} logits");
+        AssertClose(probabilities, answer.Floats("probabilities"), $"{what} probabilities");
     }
 
     private static void AssertClose(float[] expected, float[] actual, string what)

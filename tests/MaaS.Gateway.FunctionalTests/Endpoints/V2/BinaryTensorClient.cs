@@ -1,9 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
@@ -30,6 +27,10 @@ internal static class BinaryTensorClient
 
         return [.. bytes];
     }
+
+    /// <summary>Sends <paramref name="json"/> followed by <paramref name="blobs"/>, with the header length that marks where the JSON ends.</summary>
+    public static Task<BinaryAnswer> SendWithBlobsAsync(GatewayHost host, string path, string json, params byte[][] blobs) =>
+        SendAsync(host, path, Body(json, blobs), Encoding.UTF8.GetByteCount(json).ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>Sends <paramref name="body"/> with the header (when given) and no Content-Type unless one is named.</summary>
     public static async Task<BinaryAnswer> SendAsync(GatewayHost host, string path, byte[] body, string? headerLength, string? contentType = null)

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 public sealed class ErrorShapeTests

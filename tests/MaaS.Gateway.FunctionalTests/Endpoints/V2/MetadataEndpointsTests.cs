@@ -1,6 +1,3 @@
-using System.Net;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 public sealed class MetadataEndpointsTests

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Runtime.InteropServices;
-using System.Text;
 using MaaS.Models.Authoring;
-using MaaS.TestSupport.Hosting;
 using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 /// <summary>
@@ -34,10 +29,10 @@ public sealed class NullBodyTests
         var cases = new List<(string Route, string Body)>();
         foreach (string route in new[] { "/v2/models/example-mlp/infer", "/v2/models/example-mlp/versions/1/infer" })
         {
-            cases.AddRange(WithEachNodeNulled(ValidInfer).Select(b => (route, b)));
+            cases.AddRange(NulledJson.EachNode(ValidInfer).Select(b => (route, b)));
         }
 
-        cases.AddRange(WithEachNodeNulled("""{ "ready": true }""").Select(b => ("/v2/repository/index", b)));
+        cases.AddRange(NulledJson.EachNode("""{ "ready": true }""").Select(b => ("/v2/repository/index", b)));
         var failures = new List<string>();
 
         var (infer, inferBody) = await host.PostJsonAsync("/v2/models/example-mlp/infer", ValidInfer);
@@ -69,51 +64,5 @@ public sealed class NullBodyTests
 
         Assert.True(answer.Status == HttpStatusCode.BadRequest, $"{answer.Status} {answer.Json}");
         Assert.Contains("'inputs[0].data' is null", answer.Json!["error"]!.GetValue<string>());
-    }
-
-    /// <summary>The body once per node (the root, every member value, every array element), that node replaced by null.</summary>
-    private static IEnumerable<string> WithEachNodeNulled(string json)
-    {
-        int count = Paths(JsonNode.Parse(json)!, "$").Count();
-        for (int i = 0; i < count; i++)
-        {
-            var root = JsonNode.Parse(json)!;
-            var node = Paths(root, "$").ElementAt(i).Node;
-            if (node == root)
-            {
-                yield return "null";
-                continue;
-            }
-
-            switch (node.Parent)
-            {
-                case JsonObject parent:
-                    parent[node.GetPropertyName()] = null;
-                    break;
-                case JsonArray parent:
-                    parent[node.GetElementIndex()] = null;
-                    break;
-            }
-
-            yield return root.ToJsonString();
-        }
-    }
-
-    private static IEnumerable<(string Path, JsonNode Node)> Paths(JsonNode node, string path)
-    {
-        yield return (path, node);
-        var children = node switch
-        {
-            JsonObject o => o.Select(p => (Path: $"{path}.{p.Key}", Node: p.Value!)),
-            JsonArray a => a.Select((e, i) => (Path: $"{path}[{i}]", Node: e!)),
-            _ => [],
-        };
-        foreach (var (childPath, child) in children.ToList())
-        {
-            foreach (var descendant in Paths(child, childPath))
-            {
-                yield return descendant;
-            }
-        }
     }
 }

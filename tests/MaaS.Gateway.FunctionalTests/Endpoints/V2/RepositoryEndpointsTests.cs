@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using MaaS.Models.Examples;
-using MaaS.TestSupport.Hosting;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 public sealed class RepositoryEndpointsTests

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json.Nodes;
 using MaaS.Gateway.FunctionalTests.Text;
-using MaaS.TestSupport.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

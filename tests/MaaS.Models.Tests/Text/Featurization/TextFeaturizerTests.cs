@@ -1,6 +1,3 @@
-using System.Text;
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Tests.Text.Featurization;
 
 public sealed class TextFeaturizerTests

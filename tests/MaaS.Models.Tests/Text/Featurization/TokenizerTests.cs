@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Featurization;
-
 namespace MaaS.Models.Tests.Text.Featurization;
 
 public sealed class TokenizerTests

@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Text.Modeling;

@@ -1,9 +1,3 @@
-using System.Globalization;
-using MaaS.Models.Text.Data;
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
-using MaaS.Models.Text.Training;
-using MaaS.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Text.Modeling;

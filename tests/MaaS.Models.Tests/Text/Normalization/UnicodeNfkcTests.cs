@@ -1,5 +1,3 @@
-using System.Text;
-using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Normalization;
 
 namespace MaaS.Models.Tests.Text.Normalization;

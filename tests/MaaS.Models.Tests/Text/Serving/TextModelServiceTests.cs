@@ -1,5 +1,3 @@
-using MaaS.Models.Inference;
-using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Serving;
 
 namespace MaaS.Models.Tests.Text.Serving;

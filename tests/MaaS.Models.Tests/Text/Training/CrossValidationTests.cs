@@ -1,7 +1,3 @@
-using System.Globalization;
-using MaaS.Models.Text.Data;
-using MaaS.Models.Text.Training;
-
 namespace MaaS.Models.Tests.Text.Training;
 
 public sealed class CrossValidationTests

@@ -1,6 +1,3 @@
-using MaaS.Models.Text.Featurization;
-using MaaS.Models.Text.Modeling;
-using MaaS.Models.Text.Training;
 using MaaS.TestSupport.Text;
 
 namespace MaaS.Models.Tests.Text.Training;
