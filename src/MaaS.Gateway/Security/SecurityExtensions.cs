@@ -1,3 +1,4 @@
+using MaaS.Gateway.Security.Admission;
 using MaaS.Services.Market;
 using MaaS.Storage.Abstractions;
 using Microsoft.AspNetCore.Authorization;
@@ -18,6 +19,7 @@ internal static partial class SecurityExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthLimitsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
@@ -27,6 +29,7 @@ internal static partial class SecurityExtensions
         services.AddGatewayAuthorization();
 
         services.AddGatewayRateLimiting();
+        services.AddGatewayAdmission();
         services.AddGatewayHardening();
 
         services.AddSingleton<ITenantContext, HttpTenantContext>();
@@ -64,7 +67,7 @@ internal static partial class SecurityExtensions
     }
 
     /// <summary>
-    /// Authentication, authorization, per-key rate limits and request timeouts, in that order (security headers come
+    /// Authentication, authorization, per-key rate limits, admission of costed work and request timeouts, in that order (security headers come
     /// earlier, from <see cref="HardeningExtensions.UseSecurityHeaders"/>, so Swagger's responses carry them too).
     /// </summary>
     public static IApplicationBuilder UseGatewaySecurity(this IApplicationBuilder app)
@@ -72,6 +75,7 @@ internal static partial class SecurityExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAdmission();
         app.UseRequestTimeouts();
         app.UseBadRequestMapping();
         return app;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Gateway.Errors;
 
 namespace MaaS.Gateway.Security;
@@ -11,5 +12,19 @@ internal static class SecurityResponses
             ? V2Errors.Result(error, detail)
             : ApiErrors.Problem(error, detail);
         return result.ExecuteAsync(context);
+    }
+
+    /// <summary>A 429 whose Retry-After is <paramref name="retryAfter"/>, rounded up to whole seconds (at least 1).</summary>
+    public static Task WriteRateLimitedAsync(HttpContext context, string detail, TimeSpan retryAfter)
+    {
+        int seconds = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(retryAfter.TotalSeconds)));
+        var response = context.Response;
+        // OnStarting runs after the error writer has set its default Retry-After, just before headers go out.
+        response.OnStarting(() =>
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return WriteAsync(context, ErrorCode.RateLimited, detail);
     }
 }

@@ -2,6 +2,7 @@ using MaaS.Gateway.Contracts.V1;
 using MaaS.Gateway.Errors;
 using MaaS.Gateway.OpenApi;
 using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,6 +18,7 @@ internal static class SentimentEndpoints
     {
         app.MapGroup("/v1/sentiment").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", PredictAsync)
+            .RequireAdmission()
             .WithName("V1Sentiment")
             .WithRequestExample("""{"texts":["A wonderful, moving film with brilliant performances. Highly recommended!","Terrible. A waste of two hours."],"model":"sentiment"}""")
             .WithSummary("Sentiment of up to 256 texts: label and probability per text (model and version selectable).");

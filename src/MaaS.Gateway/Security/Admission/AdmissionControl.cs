@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Security.Admission;
+
+/// <summary>Why a costed request was refused before its body was read, and when to come back.</summary>
+internal readonly record struct AdmissionRefusal(string Detail, TimeSpan RetryAfter);
+
+/// <summary>
+/// Admission of costed requests, per partition (<see cref="AdmissionPartition"/>): before the body is read, the
+/// partition's budget must not be in debt (<see cref="CostBucket"/>) and it must be under its in-flight cap (the
+/// framework's concurrency limiter, partitioned); once the body is parsed its cost is charged and, for CPU work, it
+/// waits its turn in the <see cref="WorkQueue"/>. Thread-safe singleton.
+/// </summary>
+internal sealed class AdmissionControl : IDisposable
+{
+    /// <summary>Meter of the admission instruments.</summary>
+    public const string MeterName = "MaaS.Gateway.Admission";
+
+    // Budgets are dropped once full (a fresh one is the same), swept when there are many, at most once a second.
+    private const int SweepAbove = 1_024;
+
+    private readonly AdmissionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, CostBucket> _budgets = new(StringComparer.Ordinal);
+    private readonly PartitionedRateLimiter<string> _inFlight;
+    private readonly Counter<long> _refused;
+    private readonly Histogram<double> _wait;
+    private long _sweptAt;
+
+    public AdmissionControl(IOptions<AuthOptions> options, TimeProvider time, IMeterFactory meters)
+    {
+        _options = options.Value.Admission;
+        _time = time;
+        int permits = _options.MaxConcurrentRequests;
+        _inFlight = PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
+        Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
+        var meter = meters.Create(MeterName);
+        _refused = meter.CreateCounter<long>("maas.admission.refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight).");
+        _wait = meter.CreateHistogram<double>("maas.admission.queue.wait", "s", "Time costed requests waited for work capacity.");
+        meter.CreateObservableGauge("maas.admission.running", () => Queue.RunningUnits, "{unit}", "Work units running.");
+        meter.CreateObservableGauge("maas.admission.waiting", () => Queue.Waiting, "{request}", "Costed requests waiting for work capacity.");
+    }
+
+    /// <summary>The fair queue of CPU work.</summary>
+    public WorkQueue Queue { get; }
+
+    /// <summary>
+    /// Lets a request of <paramref name="partition"/> be read, or says why not. The ticket holds its in-flight place
+    /// until disposed.
+    /// </summary>
+    public bool TryEnter(AdmissionPartition partition, bool usesWorkQueue, out AdmissionTicket? ticket, out AdmissionRefusal refusal)
+    {
+        ticket = null;
+        var budget = _budgets.GetOrAdd(partition.Key, static (_, self) => new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time), this);
+        SweepIfCrowded();
+        if (!budget.TryOpen(out var repaid))
+        {
+            _refused.Add(1, new KeyValuePair<string, object?>("reason", "budget"));
+            var wait = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(repaid.TotalSeconds)));
+            refusal = new AdmissionRefusal(
+                string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has spent its work budget (requests are charged by their size); retry in {wait.TotalSeconds} s"), wait);
+            return false;
+        }
+
+        var lease = _inFlight.AttemptAcquire(partition.Key);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight"));
+            refusal = new AdmissionRefusal($"{partition.Description} has {_options.MaxConcurrentRequests} costed requests in flight, its limit", TimeSpan.FromSeconds(1));
+            return false;
+        }
+
+        refusal = default;
+        ticket = new AdmissionTicket(this, partition.Key, budget, lease, usesWorkQueue);
+        return true;
+    }
+
+    /// <summary>Records a wait for work capacity.</summary>
+    public void RecordWait(TimeSpan waited) => _wait.Record(waited.TotalSeconds);
+
+    public void Dispose() => _inFlight.Dispose();
+
+    private void SweepIfCrowded()
+    {
+        long now = _time.GetTimestamp(), last = Volatile.Read(ref _sweptAt);
+        if (_budgets.Count <= SweepAbove || _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)
+            || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, bucket) in _budgets)
+        {
+            // A charge racing this removal is forgiven: the partition starts again from a full budget.
+            if (bucket.IsFull)
+            {
+                _budgets.TryRemove(new KeyValuePair<string, CostBucket>(key, bucket));
+            }
+        }
+    }
+}
+
+/// <summary>A request's place in its partition's admission: its in-flight permit, its budget, whether it queues for CPU.</summary>
+internal sealed class AdmissionTicket(AdmissionControl control, string partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
+{
+    /// <summary>Partition key.</summary>
+    public string Partition { get; } = partition;
+
+    /// <summary>Whether the request waits its turn in the work queue once charged.</summary>
+    public bool UsesWorkQueue { get; } = usesWorkQueue;
+
+    /// <summary>Charges the parsed request's cost to the partition's budget.</summary>
+    public void Charge(long units) => budget.Charge(units);
+
+    /// <summary>Waits for room to run <paramref name="units"/> of work; dispose the grant when done.</summary>
+    public async ValueTask<IDisposable> WaitForWorkAsync(long units, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var grant = await control.Queue.EnterAsync(Partition, units, cancellationToken).ConfigureAwait(false);
+        control.RecordWait(Stopwatch.GetElapsedTime(started));
+        return grant;
+    }
+
+    public void Dispose() => lease.Dispose();
+}
