@@ -1,0 +1,192 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using MaaS.Gateway.FunctionalTests.Text;
+
+namespace MaaS.Gateway.FunctionalTests.Security;
+
+/// <summary>
+/// Admission of costed work over real HTTP (issue #15, finding 5): a tenant's in-flight cap bounds its queue while
+/// other tenants are served, the work budget is charged by size, and with auth off each client address has its own.
+/// </summary>
+public sealed class AdmissionTests
+{
+    private static readonly string Small = Texts(1, "a fine and moving film");
+
+    // 16 texts of 20,000 characters: 16 + 320 = 336 work units, against 2 for Small.
+    private static readonly string Large = Texts(16, new string('x', 19_990) + " fine film");
+
+    [Fact]
+    public async Task Admission_HeavyTenantQueueFull_HeavyRefusedBeforeReadLightServed()
+    {
+        await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Auth:Admission:MaxConcurrentRequests"] = "2",
+        });
+        string heavy = await gateway.CreateKeyAsync("heavy", ["app"]);
+        string light = await gateway.CreateKeyAsync("light", ["app"]);
+        var release = new TaskCompletionSource();
+
+        // Two requests of the heavy tenant whose bodies are held back fill its in-flight places (its queue).
+        var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, heavy, release.Task)).ToArray();
+        var (refused, refusedBody) = await UntilRefusedAsync(gateway, heavy);
+        var lightAnswers = new List<HttpStatusCode>();
+        for (int i = 0; i < 5; i++)
+        {
+            using var answer = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", light, Small);
+            lightAnswers.Add(answer.StatusCode);
+        }
+
+        bool heldStillWaiting = !held.Any(h => h.IsCompleted);
+        release.SetResult();
+        var heldStatuses = await Task.WhenAll(held);
+        using var after = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", heavy, Small);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("tenant 'heavy' has 2 costed requests in flight", refusedBody!["detail"]!.GetValue<string>());
+        Assert.Equal("1", refused.Headers.RetryAfter?.ToString());
+        Assert.True(heldStillWaiting, "the held requests finished before they were released");
+        Assert.All(lightAnswers, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], heldStatuses);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Admission_SameBudget_AdmitsManySmallRequestsButFewLargeOnes()
+    {
+        // A budget that does not refill within the test: what each tenant gets is the burst, spent by size.
+        await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Auth:Admission:CostPerSecond"] = "0.01",
+            ["Auth:Admission:CostBurst"] = "600",
+        });
+        var limits = new { requestsPerSecond = 1000, burst = 1000, maxConcurrentRequests = 8 };
+        string small = await gateway.CreateKeyAsync("small", ["app"], limits);
+        string large = await gateway.CreateKeyAsync("large", ["app"], limits);
+
+        var (smallAdmitted, _) = await SendUntilRefusedAsync(gateway, small, Small, max: 400);
+        var (largeAdmitted, largeRefusal) = await SendUntilRefusedAsync(gateway, large, Large, max: 10);
+
+        Assert.InRange(smallAdmitted, 250, 310);
+        Assert.InRange(largeAdmitted, 1, 2);
+        Assert.NotNull(largeRefusal);
+        Assert.Contains("tenant 'large' has spent its work budget", largeRefusal.Value.Detail);
+        Assert.True(largeRefusal.Value.RetryAfter >= 60, $"Retry-After {largeRefusal.Value.RetryAfter} s for a debt repaid at 0.01 units/s");
+    }
+
+    [Fact]
+    public async Task Admission_AuthOff_EachClientAddressHasItsOwnBudget()
+    {
+        await using var host = GatewayHost.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Auth:Enabled"] = "false",
+            ["Auth:Admission:CostPerSecond"] = "0.01",
+            ["Auth:Admission:CostBurst"] = "600",
+        });
+        using var other = ClientFrom(IPAddress.Parse("127.0.0.2"), host.Address);
+
+        var first = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            var (response, _) = await host.PostJsonAsync("/v1/sentiment", Large);
+            first.Add(response.StatusCode);
+        }
+
+        using var otherLarge = await PostAsync(other, Large);
+        using var otherSmall = await PostAsync(other, Small);
+        var (firstSmall, firstSmallBody) = await host.PostJsonAsync("/v1/sentiment", Small);
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], first);
+        Assert.Equal(HttpStatusCode.OK, otherLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherSmall.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, firstSmall.StatusCode);
+        Assert.Contains("this client address has spent its work budget", firstSmallBody!["detail"]!.GetValue<string>());
+    }
+
+    private static string Texts(int count, string text) =>
+        new JsonObject { ["texts"] = new JsonArray([.. Enumerable.Repeat(text, count).Select(t => (JsonNode?)t)]) }.ToJsonString();
+
+    /// <summary>Sends <paramref name="body"/> one request at a time until the first refusal: how many were admitted, and the refusal.</summary>
+    private static async Task<(int Admitted, (string Detail, double RetryAfter)? Refusal)> SendUntilRefusedAsync(SecureGateway gateway, string key, string body, int max)
+    {
+        for (int i = 0; i < max; i++)
+        {
+            var (response, answer) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, body);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return (i, (answer!["detail"]!.GetValue<string>(), response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0));
+            }
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"request {i}: {(int)response.StatusCode} {answer?.ToJsonString()}");
+        }
+
+        return (max, null);
+    }
+
+    /// <summary>Sends small requests until one is refused (the held ones have taken their places), for at most 10 s.</summary>
+    private static async Task<(HttpResponseMessage Response, JsonNode? Body)> UntilRefusedAsync(SecureGateway gateway, string key)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, Small);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests || DateTime.UtcNow > deadline)
+            {
+                return (response, body);
+            }
+
+            response.Dispose();
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A request over a raw socket that sends its headers and the first body byte, then holds the rest until
+    /// <paramref name="release"/>: admitted (it holds an in-flight place) while the server waits to read its body.
+    /// </summary>
+    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release)
+    {
+        var address = gateway.Client.BaseAddress!;
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
+        var stream = tcp.GetStream();
+        byte[] body = Encoding.UTF8.GetBytes(Small);
+        string head = $"POST /v1/sentiment HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
+        await stream.WriteAsync(body.AsMemory(0, 1), TestContext.Current.CancellationToken);
+        await stream.FlushAsync(TestContext.Current.CancellationToken);
+        await release;
+        await stream.WriteAsync(body.AsMemory(1), TestContext.Current.CancellationToken);
+        using var reader = new StreamReader(stream, Encoding.ASCII);
+        string statusLine = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? string.Empty;
+        return (HttpStatusCode)int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A client whose connections come from <paramref name="source"/> (any 127.x address is loopback on Linux).</summary>
+    private static HttpClient ClientFrom(IPAddress source, Uri server)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
+        client.PostAsync("/v1/sentiment", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+}
