@@ -46,12 +46,13 @@ internal static class WorkCosts
     /// One unit per row (the largest first dimension of the inputs) plus one per <see cref="ElementsPerUnit"/> elements
     /// the shapes declare; both at most <paramref name="bodyBytes"/>, since every element takes at least one byte of body.
     /// </summary>
-    public static long Tensors(IReadOnlyList<V2InferInput> inputs, long bodyBytes)
+    public static long Tensors(IReadOnlyList<V2InferInput?>? inputs, long bodyBytes)
     {
         long rows = 1, elements = 0;
-        foreach (var input in inputs)
+        // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
+        foreach (var input in inputs ?? [])
         {
-            if (input.Shape is not { } shape)
+            if (input?.Shape is not { } shape)
             {
                 continue;
             }
