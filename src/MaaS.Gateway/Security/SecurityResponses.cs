@@ -6,13 +6,11 @@ namespace MaaS.Gateway.Security;
 /// <summary>Writes security refusals (401, 403, 429, 503) in the request's protocol: <c>{"error"}</c> on /v2, ProblemDetails elsewhere.</summary>
 internal static class SecurityResponses
 {
-    public static Task WriteAsync(HttpContext context, ErrorCode error, string detail)
-    {
-        var result = context.Request.Path.StartsWithSegments("/v2")
-            ? V2Errors.Result(error, detail)
-            : ApiErrors.Problem(error, detail);
-        return result.ExecuteAsync(context);
-    }
+    public static Task WriteAsync(HttpContext context, ErrorCode error, string detail) => Result(context, error, detail).ExecuteAsync(context);
+
+    /// <summary>The refusal as a result, for filters that answer instead of the endpoint.</summary>
+    public static IResult Result(HttpContext context, ErrorCode error, string detail) =>
+        context.Request.Path.StartsWithSegments("/v2") ? V2Errors.Result(error, detail) : ApiErrors.Problem(error, detail);
 
     /// <summary>A 429 whose Retry-After is <paramref name="retryAfter"/>, rounded up to whole seconds (at least 1).</summary>
     public static Task WriteRateLimitedAsync(HttpContext context, string detail, TimeSpan retryAfter)

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Timeouts;
+
 namespace MaaS.Gateway.Security.Admission;
 
 /// <summary>How a costed endpoint is admitted.</summary>
@@ -83,7 +85,18 @@ internal sealed class AdmissionFilter : IEndpointFilter
             return await next(context);
         }
 
-        using (await ticket.WaitForWorkAsync(units, context.HttpContext.RequestAborted))
+        IDisposable grant;
+        try
+        {
+            grant = await ticket.WaitForWorkAsync(units, context.HttpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.HttpContext.Features.Get<IHttpRequestTimeoutFeature>()?.RequestTimeoutToken.IsCancellationRequested != true)
+        {
+            // The client left while its request waited (a timeout instead goes on to the timeouts middleware's 504).
+            return SecurityResponses.Result(context.HttpContext, ErrorCode.ClientClosedRequest, "the request was cancelled while it waited for work capacity");
+        }
+
+        using (grant)
         {
             return await next(context);
         }
