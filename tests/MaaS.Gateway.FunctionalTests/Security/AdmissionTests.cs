@@ -29,7 +29,8 @@ public sealed class AdmissionTests
 
         // Two requests of the heavy tenant whose bodies are held back fill its in-flight places (its queue).
         var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, heavy, release.Task)).ToArray();
-        var (refused, refusedBody) = await UntilRefusedAsync(gateway, heavy);
+        await WaitForInFlightAsync(gateway, 2);
+        var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", heavy, Small);
         var lightAnswers = new List<HttpStatusCode>();
         for (int i = 0; i < 5; i++)
         {
@@ -66,12 +67,42 @@ public sealed class AdmissionTests
 
         var (smallAdmitted, _) = await SendUntilRefusedAsync(gateway, small, Small, max: 400);
         var (largeAdmitted, largeRefusal) = await SendUntilRefusedAsync(gateway, large, Large, max: 10);
+        using var ping = await gateway.SendAsync(HttpMethod.Get, "/v1/ping", large);
+        using var metadata = await gateway.SendAsync(HttpMethod.Get, "/v2/models/sentiment", large);
 
         Assert.InRange(smallAdmitted, 250, 310);
         Assert.InRange(largeAdmitted, 1, 2);
         Assert.NotNull(largeRefusal);
         Assert.Contains("tenant 'large' has spent its work budget", largeRefusal.Value.Detail);
         Assert.True(largeRefusal.Value.RetryAfter >= 60, $"Retry-After {largeRefusal.Value.RetryAfter} s for a debt repaid at 0.01 units/s");
+        // Cheap calls are not costed: a tenant deep in debt still pings and reads metadata.
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, metadata.StatusCode);
+    }
+
+    [Fact]
+    public async Task Admission_ShapeDeclaringMoreThanTheBodyHolds_ChargedByTheBody()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp(), new Dictionary<string, string?>
+        {
+            ["Auth:Enabled"] = "false",
+            ["Auth:Admission:CostPerSecond"] = "0.01",
+            ["Auth:Admission:CostBurst"] = "600",
+        });
+        // A billion rows declared, eight numbers sent: a bad request, and no reason to put the client in debt for years.
+        string lying = V2Json.Infer("input", "FP32", [1_000_000_000, 8], new float[8]);
+
+        var statuses = new List<HttpStatusCode>();
+        for (int i = 0; i < 3; i++)
+        {
+            var (response, _) = await host.PostJsonAsync("/v2/models/example-mlp/infer", lying);
+            statuses.Add(response.StatusCode);
+        }
+
+        var (valid, body) = await host.PostJsonAsync("/v2/models/example-mlp/infer", SecureGateway.MlpInfer());
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.BadRequest, s));
+        Assert.True(valid.StatusCode == HttpStatusCode.OK, $"a valid request after three lying ones: {(int)valid.StatusCode} {body?.ToJsonString()}");
     }
 
     [Fact]
@@ -123,19 +154,23 @@ public sealed class AdmissionTests
         return (max, null);
     }
 
-    /// <summary>Sends small requests until one is refused (the held ones have taken their places), for at most 10 s.</summary>
-    private static async Task<(HttpResponseMessage Response, JsonNode? Body)> UntilRefusedAsync(SecureGateway gateway, string key)
+    /// <summary>
+    /// Waits until the gateway reports <paramref name="count"/> costed requests in flight, so the held requests have their
+    /// places before the probe is sent (at most 5 s: a gateway without the gauge fails on the probe's answer instead).
+    /// </summary>
+    private static async Task WaitForInFlightAsync(SecureGateway gateway, int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        string expected = $"maas_admission_in_flight {count}";
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline)
         {
-            var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, Small);
-            if (response.StatusCode == HttpStatusCode.TooManyRequests || DateTime.UtcNow > deadline)
+            using var response = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
+            string metrics = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            if (metrics.Split('\n').Contains(expected))
             {
-                return (response, body);
+                return;
             }
 
-            response.Dispose();
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
     }

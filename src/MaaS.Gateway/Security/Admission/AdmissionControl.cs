@@ -18,8 +18,8 @@ internal readonly record struct AdmissionRefusal(string Detail, TimeSpan RetryAf
 /// </summary>
 internal sealed class AdmissionControl : IDisposable
 {
-    /// <summary>Meter of the admission instruments.</summary>
-    public const string MeterName = "MaaS.Gateway.Admission";
+    /// <summary>Meter of the admission instruments; Prometheus prefixes their names with it (<c>maas_admission_in_flight</c>).</summary>
+    public const string MeterName = "MaaS.Admission";
 
     // Budgets are dropped once full (a fresh one is the same), swept when there are many, at most once a second.
     private const int SweepAbove = 1_024;
@@ -31,6 +31,7 @@ internal sealed class AdmissionControl : IDisposable
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _wait;
     private long _sweptAt;
+    private long _inFlightCount;
 
     public AdmissionControl(IOptions<AuthOptions> options, TimeProvider time, IMeterFactory meters)
     {
@@ -41,10 +42,11 @@ internal sealed class AdmissionControl : IDisposable
             RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
         Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
         var meter = meters.Create(MeterName);
-        _refused = meter.CreateCounter<long>("maas.admission.refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight).");
-        _wait = meter.CreateHistogram<double>("maas.admission.queue.wait", "s", "Time costed requests waited for work capacity.");
-        meter.CreateObservableGauge("maas.admission.running", () => Queue.RunningUnits, "{unit}", "Work units running.");
-        meter.CreateObservableGauge("maas.admission.waiting", () => Queue.Waiting, "{request}", "Costed requests waiting for work capacity.");
+        _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight).");
+        _wait = meter.CreateHistogram<double>("queue.wait", "s", "Time costed requests waited for work capacity.");
+        meter.CreateObservableGauge("running", () => Queue.RunningUnits, "{unit}", "Work units running.");
+        meter.CreateObservableGauge("waiting", () => Queue.Waiting, "{request}", "Costed requests waiting for work capacity.");
+        meter.CreateObservableGauge("in_flight", () => Volatile.Read(ref _inFlightCount), "{request}", "Costed requests admitted and not yet answered (being read, waiting or running).");
     }
 
     /// <summary>The fair queue of CPU work.</summary>
@@ -78,9 +80,13 @@ internal sealed class AdmissionControl : IDisposable
         }
 
         refusal = default;
+        Interlocked.Increment(ref _inFlightCount);
         ticket = new AdmissionTicket(this, partition.Key, budget, lease, usesWorkQueue);
         return true;
     }
+
+    /// <summary>A ticket was disposed.</summary>
+    public void Left() => Interlocked.Decrement(ref _inFlightCount);
 
     /// <summary>Records a wait for work capacity.</summary>
     public void RecordWait(TimeSpan waited) => _wait.Record(waited.TotalSeconds);
@@ -128,5 +134,9 @@ internal sealed class AdmissionTicket(AdmissionControl control, string partition
         return grant;
     }
 
-    public void Dispose() => lease.Dispose();
+    public void Dispose()
+    {
+        lease.Dispose();
+        control.Left();
+    }
 }
