@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
 using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
 using MaaS.Services.Recommendations;
@@ -70,11 +72,38 @@ internal static class WorkCosts
         return Math.Min(rows, bound) + Ceiling(Math.Min(elements, bound), ElementsPerUnit);
     }
 
+    /// <summary>Units per word piece a transformer encodes (about 4 characters), on top of as many per text.</summary>
+    public const int UnitsPerWordPiece = 10;
+
+    /// <summary>
+    /// A sentence-embedding request (OpenAI's <c>input</c>: a string or an array of them): a transformer costs far more
+    /// per character than the linear text models, so <see cref="UnitsPerWordPiece"/> per estimated word piece (4
+    /// characters, at most the model's 256 per text, past which it cuts) plus as many per text. The raw JSON is measured,
+    /// so nothing is decoded twice; anything but strings costs one text (the handler refuses it).
+    /// </summary>
+    public static long Embeddings(JsonElement input)
+    {
+        const int charactersPerPiece = 4, maxPieces = 256;
+        long units = 0;
+        foreach (var text in input.ValueKind == JsonValueKind.Array ? input.EnumerateArray() : EnumerateOne(input))
+        {
+            long characters = text.ValueKind == JsonValueKind.String ? JsonMarshal.GetRawUtf8Value(text).Length : 0;
+            units += UnitsPerWordPiece * (1 + Math.Min(maxPieces, Ceiling(characters, charactersPerPiece)));
+        }
+
+        return Math.Max(1, units);
+    }
+
     /// <summary>One unit plus one per <see cref="RecordsPerUnit"/> items asked for (the default count when absent).</summary>
     public static long Recommend(int? count) => 1 + Ceiling(Math.Max(0, count ?? RecommendationLimits.DefaultCount), RecordsPerUnit);
 
     /// <summary>One unit plus one per <see cref="RecordsPerUnit"/> events or catalogue items.</summary>
     public static long Records(int count) => 1 + Ceiling(count, RecordsPerUnit);
+
+    private static IEnumerable<JsonElement> EnumerateOne(JsonElement input)
+    {
+        yield return input;
+    }
 
     private static long Ceiling(long value, long per) => (value / per) + (value % per == 0 ? 0 : 1);
 }
