@@ -28,7 +28,7 @@ public sealed class AdmissionTests
         var release = new TaskCompletionSource();
 
         // Two requests of the heavy tenant whose bodies are held back fill its in-flight places (its queue).
-        var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, heavy, release.Task)).ToArray();
+        var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, heavy, Small, release.Task)).ToArray();
         await WaitForInFlightAsync(gateway, 2);
         var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", heavy, Small);
         var lightAnswers = new List<HttpStatusCode>();
@@ -50,6 +50,34 @@ public sealed class AdmissionTests
         Assert.All(lightAnswers, s => Assert.Equal(HttpStatusCode.OK, s));
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK], heldStatuses);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Admission_BytesInFlightAtTheLimit_LargerBodyRefusedBeforeReadSmallerAdmitted()
+    {
+        await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Auth:Admission:MaxInFlightBytes"] = "4096",
+        });
+        string key = await gateway.CreateKeyAsync("acme", ["app"]);
+        string other = await gateway.CreateKeyAsync("globex", ["app"]);
+        string threeKb = Texts(1, new string('x', 3_000) + " fine film");
+        string twoKb = Texts(1, new string('x', 2_000) + " fine film");
+        var release = new TaskCompletionSource();
+
+        // 3 KB of the tenant's 4 KB is being read (its body held back): 2 KB more does not fit, 40 bytes do.
+        var held = SendHeldAsync(gateway, key, threeKb, release.Task);
+        await WaitForInFlightAsync(gateway, 1);
+        var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, twoKb);
+        using var small = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", key, Small);
+        using var otherTenant = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", other, twoKb);
+        release.SetResult();
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("tenant 'acme' has costed requests of up to 4096 bytes in flight", refusedBody!["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherTenant.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, await held);
     }
 
     [Fact]
@@ -179,13 +207,13 @@ public sealed class AdmissionTests
     /// A request over a raw socket that sends its headers and the first body byte, then holds the rest until
     /// <paramref name="release"/>: admitted (it holds an in-flight place) while the server waits to read its body.
     /// </summary>
-    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release)
+    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, string json, Task release)
     {
         var address = gateway.Client.BaseAddress!;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
         var stream = tcp.GetStream();
-        byte[] body = Encoding.UTF8.GetBytes(Small);
+        byte[] body = Encoding.UTF8.GetBytes(json);
         string head = $"POST /v1/sentiment HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {key}\r\n" +
             $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);

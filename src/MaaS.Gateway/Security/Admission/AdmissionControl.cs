@@ -28,6 +28,7 @@ internal sealed class AdmissionControl : IDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, CostBucket> _budgets = new(StringComparer.Ordinal);
     private readonly PartitionedRateLimiter<string> _inFlight;
+    private readonly PartitionedRateLimiter<string> _inFlightBytes;
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _wait;
     private long _sweptAt;
@@ -40,9 +41,12 @@ internal sealed class AdmissionControl : IDisposable
         int permits = _options.MaxConcurrentRequests;
         _inFlight = PartitionedRateLimiter.Create<string, string>(key =>
             RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
+        int bytes = _options.MaxInFlightBytes;
+        _inFlightBytes = PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = bytes, QueueLimit = 0 }));
         Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
         var meter = meters.Create(MeterName);
-        _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight).");
+        _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight, in_flight_bytes).");
         _wait = meter.CreateHistogram<double>("queue.wait", "s", "Time costed requests waited for work capacity.");
         meter.CreateObservableGauge("running", () => Queue.RunningUnits, "{unit}", "Work units running.");
         meter.CreateObservableGauge("waiting", () => Queue.Waiting, "{request}", "Costed requests waiting for work capacity.");
@@ -53,10 +57,10 @@ internal sealed class AdmissionControl : IDisposable
     public WorkQueue Queue { get; }
 
     /// <summary>
-    /// Lets a request of <paramref name="partition"/> be read, or says why not. The ticket holds its in-flight place
-    /// until disposed.
+    /// Lets a request of <paramref name="partition"/> whose body is <paramref name="bodyBytes"/> long be read, or says
+    /// why not. The ticket holds its in-flight place until disposed.
     /// </summary>
-    public bool TryEnter(AdmissionPartition partition, bool usesWorkQueue, out AdmissionTicket? ticket, out AdmissionRefusal refusal)
+    public bool TryEnter(AdmissionPartition partition, long bodyBytes, bool usesWorkQueue, out AdmissionTicket? ticket, out AdmissionRefusal refusal)
     {
         ticket = null;
         var budget = _budgets.GetOrAdd(partition.Key, static (_, self) => new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time), this);
@@ -79,9 +83,20 @@ internal sealed class AdmissionControl : IDisposable
             return false;
         }
 
+        var bytesLease = _inFlightBytes.AttemptAcquire(partition.Key, (int)Math.Clamp(bodyBytes, 1, _options.MaxInFlightBytes));
+        if (!bytesLease.IsAcquired)
+        {
+            bytesLease.Dispose();
+            lease.Dispose();
+            _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
+            refusal = new AdmissionRefusal(
+                string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has costed requests of up to {_options.MaxInFlightBytes} bytes in flight, its limit"), TimeSpan.FromSeconds(1));
+            return false;
+        }
+
         refusal = default;
         Interlocked.Increment(ref _inFlightCount);
-        ticket = new AdmissionTicket(this, partition.Key, budget, lease, usesWorkQueue);
+        ticket = new AdmissionTicket(this, partition.Key, budget, lease, bytesLease, usesWorkQueue);
         return true;
     }
 
@@ -91,7 +106,11 @@ internal sealed class AdmissionControl : IDisposable
     /// <summary>Records a wait for work capacity.</summary>
     public void RecordWait(TimeSpan waited) => _wait.Record(waited.TotalSeconds);
 
-    public void Dispose() => _inFlight.Dispose();
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        _inFlightBytes.Dispose();
+    }
 
     private void SweepIfCrowded()
     {
@@ -114,7 +133,8 @@ internal sealed class AdmissionControl : IDisposable
 }
 
 /// <summary>A request's place in its partition's admission: its in-flight permit, its budget, whether it queues for CPU.</summary>
-internal sealed class AdmissionTicket(AdmissionControl control, string partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
+internal sealed class AdmissionTicket(
+    AdmissionControl control, string partition, CostBucket budget, RateLimitLease lease, RateLimitLease bytesLease, bool usesWorkQueue) : IDisposable
 {
     /// <summary>Partition key.</summary>
     public string Partition { get; } = partition;
@@ -137,6 +157,7 @@ internal sealed class AdmissionTicket(AdmissionControl control, string partition
     public void Dispose()
     {
         lease.Dispose();
+        bytesLease.Dispose();
         control.Left();
     }
 }

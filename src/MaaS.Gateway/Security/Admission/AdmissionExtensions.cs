@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace MaaS.Gateway.Security.Admission;
@@ -50,7 +51,11 @@ internal static class AdmissionExtensions
                 return;
             }
 
-            if (!control.TryEnter(AdmissionPartition.Of(context), metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
+            // A body of unknown length may be as large as the server accepts.
+            long bodyBytes = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
+                ? 0
+                : context.Request.ContentLength ?? context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
+            if (!control.TryEnter(AdmissionPartition.Of(context), bodyBytes, metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
             {
                 await SecurityResponses.WriteRateLimitedAsync(context, refusal.Detail, refusal.RetryAfter);
                 return;

@@ -5,8 +5,9 @@ namespace MaaS.Gateway.Security.Admission;
 /// <summary>
 /// Admission of costed requests (section <c>Auth:Admission</c>): inference, text models, recommendations, events and
 /// catalogue writes. Each request costs work units computed from its parsed body (see <see cref="WorkCosts"/>). A
-/// partition is a tenant, or with authentication off a client address. Defaults let one tenant on a small server be
-/// held by its share of the work capacity before its budget; lower the budget to sell quotas.
+/// partition is a tenant, or with authentication off a client address. The default budget is more than a two-core
+/// server does (so a lone tenant or developer keeps the whole machine and there a tenant is held by its share of the
+/// work capacity); size it per deployment to sell quotas.
 /// </summary>
 public sealed class AdmissionOptions
 {
@@ -24,6 +25,15 @@ public sealed class AdmissionOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequests { get; set; } = 64;
+
+    /// <summary>
+    /// Request bytes of one partition in flight at once (by Content-Length; a body without one counts as the largest
+    /// the server accepts): parsed bodies wait in memory for work capacity, so this bounds the memory one partition's
+    /// queue holds, and with it the garbage collector's work that every tenant waits on. A body larger than this
+    /// runs alone. Default 16 MiB.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxInFlightBytes { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>Work units running at once on this replica, all partitions together; 0 = 4,096 per processor. Default 0.</summary>
     [Range(0, long.MaxValue)]
