@@ -70,12 +70,17 @@ public sealed class AdmissionTests
         await WaitForInFlightAsync(gateway, 1);
         var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, twoKb);
         using var small = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", key, Small);
+        // Without a Content-Length (chunked) the bytes are counted as they are read.
+        using var chunkedRefused = await SendChunkedAsync(gateway, key, twoKb);
+        using var chunkedSmall = await SendChunkedAsync(gateway, key, Small);
         using var otherTenant = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", other, twoKb);
         release.SetResult();
 
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.Contains("tenant 'acme' has costed requests of up to 4096 bytes in flight", refusedBody!["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, chunkedRefused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, chunkedSmall.StatusCode);
         Assert.Equal(HttpStatusCode.OK, otherTenant.StatusCode);
         Assert.Equal(HttpStatusCode.OK, await held);
     }
@@ -224,6 +229,17 @@ public sealed class AdmissionTests
         using var reader = new StreamReader(stream, Encoding.ASCII);
         string statusLine = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? string.Empty;
         return (HttpStatusCode)int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A request whose JSON body is sent chunked, without a Content-Length.</summary>
+    private static async Task<HttpResponseMessage> SendChunkedAsync(SecureGateway gateway, string key, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/sentiment");
+        SecureGateway.Authorize(request, key, apiKeyHeader: false);
+        request.Content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)));
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        return await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     /// <summary>A client whose connections come from <paramref name="source"/> (any 127.x address is loopback on Linux).</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Threading.RateLimiting;
@@ -57,10 +58,11 @@ internal sealed class AdmissionControl : IDisposable
     public WorkQueue Queue { get; }
 
     /// <summary>
-    /// Lets a request of <paramref name="partition"/> whose body is <paramref name="bodyBytes"/> long be read, or says
-    /// why not. The ticket holds its in-flight place until disposed.
+    /// Lets a request of <paramref name="partition"/> be read, or says why not: <paramref name="bodyBytes"/> is its
+    /// Content-Length (0 without one: its bytes are then counted as they are read, <see cref="AdmissionTicket.TryCount"/>).
+    /// The ticket holds its in-flight place until disposed.
     /// </summary>
-    public bool TryEnter(AdmissionPartition partition, long bodyBytes, bool usesWorkQueue, out AdmissionTicket? ticket, out AdmissionRefusal refusal)
+    public bool TryEnter(AdmissionPartition partition, long bodyBytes, bool usesWorkQueue, [NotNullWhen(true)] out AdmissionTicket? ticket, out AdmissionRefusal refusal)
     {
         ticket = null;
         var budget = _budgets.GetOrAdd(partition.Key, static (_, self) => new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time), this);
@@ -83,22 +85,43 @@ internal sealed class AdmissionControl : IDisposable
             return false;
         }
 
-        var bytesLease = _inFlightBytes.AttemptAcquire(partition.Key, (int)Math.Clamp(bodyBytes, 1, _options.MaxInFlightBytes));
-        if (!bytesLease.IsAcquired)
+        var candidate = new AdmissionTicket(this, partition, budget, lease, usesWorkQueue).Entered();
+        if (!candidate.TryCount(bodyBytes, step: 0))
         {
-            bytesLease.Dispose();
-            lease.Dispose();
-            _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
-            refusal = new AdmissionRefusal(
-                string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has costed requests of up to {_options.MaxInFlightBytes} bytes in flight, its limit"), TimeSpan.FromSeconds(1));
+            candidate.Dispose();
+            refusal = BytesRefusal(partition);
             return false;
         }
 
         refusal = default;
-        Interlocked.Increment(ref _inFlightCount);
-        ticket = new AdmissionTicket(this, partition.Key, budget, lease, bytesLease, usesWorkQueue);
+        ticket = candidate;
         return true;
     }
+
+    /// <summary>Takes <paramref name="bytes"/> more of the partition's in-flight bytes (at most the whole allowance); null when the partition has no more to give.</summary>
+    public RateLimitLease? TryTakeBytes(string partition, long bytes)
+    {
+        var lease = _inFlightBytes.AttemptAcquire(partition, (int)Math.Clamp(bytes, 0, _options.MaxInFlightBytes));
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
+        return null;
+    }
+
+    /// <summary>The refusal of a request whose body does not fit the partition's in-flight bytes.</summary>
+    public AdmissionRefusal BytesRefusal(AdmissionPartition partition) => new(
+        string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has costed requests of up to {_options.MaxInFlightBytes} bytes in flight, its limit"),
+        TimeSpan.FromSeconds(1));
+
+    /// <summary>The allowance of in-flight bytes of one partition.</summary>
+    public int MaxInFlightBytes => _options.MaxInFlightBytes;
+
+    /// <summary>A ticket was made (it counts in flight until disposed).</summary>
+    public void Entered() => Interlocked.Increment(ref _inFlightCount);
 
     /// <summary>A ticket was disposed.</summary>
     public void Left() => Interlocked.Decrement(ref _inFlightCount);
@@ -132,15 +155,56 @@ internal sealed class AdmissionControl : IDisposable
     }
 }
 
-/// <summary>A request's place in its partition's admission: its in-flight permit, its budget, whether it queues for CPU.</summary>
+/// <summary>
+/// A request's place in its partition's admission: its in-flight permit, the in-flight bytes it holds, its budget,
+/// whether it queues for CPU. Used by one request at a time.
+/// </summary>
 internal sealed class AdmissionTicket(
-    AdmissionControl control, string partition, CostBucket budget, RateLimitLease lease, RateLimitLease bytesLease, bool usesWorkQueue) : IDisposable
+    AdmissionControl control, AdmissionPartition partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
 {
+    private readonly List<RateLimitLease> _bytes = [];
+    private long _held;
+    private bool _disposed;
+
+    /// <summary>Counts in flight from here until disposed.</summary>
+    public AdmissionTicket Entered()
+    {
+        control.Entered();
+        return this;
+    }
+
     /// <summary>Partition key.</summary>
-    public string Partition { get; } = partition;
+    public string Partition => partition.Key;
+
+    /// <summary>The refusal when the body outgrows the partition's in-flight bytes.</summary>
+    public AdmissionRefusal BytesRefusal => control.BytesRefusal(partition);
 
     /// <summary>Whether the request waits its turn in the work queue once charged.</summary>
     public bool UsesWorkQueue { get; } = usesWorkQueue;
+
+    /// <summary>
+    /// Holds at least <paramref name="total"/> of the partition's in-flight bytes for this request, taking at least
+    /// <paramref name="step"/> more when it must take any (a body larger than the whole allowance holds all of it, and so
+    /// runs alone); false when the partition has no more to give.
+    /// </summary>
+    public bool TryCount(long total, long step)
+    {
+        if (total <= _held || _held >= control.MaxInFlightBytes)
+        {
+            return true;
+        }
+
+        long needed = total - _held, more = Math.Min(Math.Max(needed, step), control.MaxInFlightBytes - _held);
+        // A step that does not fit falls back to exactly what this read needs.
+        if ((control.TryTakeBytes(Partition, more) ?? (more > needed ? control.TryTakeBytes(Partition, more = needed) : null)) is not { } taken)
+        {
+            return false;
+        }
+
+        _bytes.Add(taken);
+        _held += more;
+        return true;
+    }
 
     /// <summary>Charges the parsed request's cost to the partition's budget.</summary>
     public void Charge(long units) => budget.Charge(units);
@@ -156,8 +220,19 @@ internal sealed class AdmissionTicket(
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         lease.Dispose();
-        bytesLease.Dispose();
+        foreach (var taken in _bytes)
+        {
+            taken.Dispose();
+        }
+
+        _bytes.Clear();
         control.Left();
     }
 }

@@ -51,11 +51,9 @@ internal static class AdmissionExtensions
                 return;
             }
 
-            // A body of unknown length may be as large as the server accepts.
-            long bodyBytes = context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false }
-                ? 0
-                : context.Request.ContentLength ?? context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
-            if (!control.TryEnter(AdmissionPartition.Of(context), bodyBytes, metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
+            bool canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false };
+            long declared = canHaveBody ? context.Request.ContentLength ?? 0 : 0;
+            if (!control.TryEnter(AdmissionPartition.Of(context), declared, metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
             {
                 await SecurityResponses.WriteRateLimitedAsync(context, refusal.Detail, refusal.RetryAfter);
                 return;
@@ -64,7 +62,19 @@ internal static class AdmissionExtensions
             using (ticket)
             {
                 context.Features.Set(ticket);
-                await next(context);
+                if (canHaveBody && context.Request.ContentLength is null)
+                {
+                    context.Request.Body = new AdmissionBodyStream(context.Request.Body, ticket);
+                }
+
+                try
+                {
+                    await next(context);
+                }
+                catch (AdmissionRefusedException refused) when (!context.Response.HasStarted)
+                {
+                    await SecurityResponses.WriteRateLimitedAsync(context, refused.Refusal.Detail, refused.Refusal.RetryAfter);
+                }
             }
         });
     }

@@ -27,8 +27,8 @@ public sealed class AdmissionOptions
     public int MaxConcurrentRequests { get; set; } = 64;
 
     /// <summary>
-    /// Request bytes of one partition in flight at once (by Content-Length; a body without one counts as the largest
-    /// the server accepts): parsed bodies wait in memory for work capacity, so this bounds the memory one partition's
+    /// Request bytes of one partition in flight at once (by Content-Length; a body without one is counted as it is
+    /// read): parsed bodies wait in memory for work capacity, so this bounds the memory one partition's
     /// queue holds, and with it the garbage collector's work that every tenant waits on. A body larger than this
     /// runs alone. Default 16 MiB.
     /// </summary>
