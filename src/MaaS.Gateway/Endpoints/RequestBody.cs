@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints;
@@ -21,10 +23,12 @@ internal interface IRequestBody<TSelf>
 /// read itself, and the handler maps the error of <see cref="Result"/> like any other. Binding never fails, so an
 /// unreadable body is answered in the endpoint's own error shape (ProblemDetails on /v1, <c>{"error"}</c> on /v2).
 /// </summary>
-internal sealed class Body<T>(Result<T> result) : IBindableFromHttpContext<Body<T>>, IEndpointParameterMetadataProvider
+internal sealed class Body<T>(Result<T> result) : IBindableFromHttpContext<Body<T>>, IEndpointParameterMetadataProvider, ICostedBody
     where T : IRequestBody<T>
 {
     public Result<T> Result { get; } = result;
+
+    long? ICostedBody.WorkCost => Result.IsSuccess ? (Result.Value is IWorkCost cost ? Math.Max(1, cost.WorkCost) : 1) : null;
 
     // Pooled: binding is on every request's path and must not add an allocation to it when the read goes async.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]

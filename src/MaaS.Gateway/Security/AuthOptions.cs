@@ -49,6 +49,14 @@ public sealed class AuthOptions
     [ValidateObjectMembers]
     public RateLimitDefaults RateLimits { get; set; } = new();
 
+    /// <summary>The operator's ceilings on the limits a key may be given.</summary>
+    [ValidateObjectMembers]
+    public KeyLimitCeilings KeyLimitCeilings { get; set; } = new();
+
+    /// <summary>Cost budgets, in-flight caps and the fair work queue of costed requests, per tenant (or client address with auth off).</summary>
+    [ValidateObjectMembers]
+    public Admission.AdmissionOptions Admission { get; set; } = new();
+
     /// <summary>Request limits that protect the server from oversized or slow requests.</summary>
     [ValidateObjectMembers]
     public HardeningOptions Limits { get; set; } = new();
@@ -105,3 +113,17 @@ public sealed class HardeningOptions
 /// <summary>Validates <see cref="AuthOptions"/> from its annotations (source-generated).</summary>
 [OptionsValidator]
 internal sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>;
+
+/// <summary>The rules between fields: every default per-key limit within its ceiling (all broken rules reported).</summary>
+internal sealed class AuthLimitsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions options)
+    {
+        var defaults = options.RateLimits;
+        var problems = options.KeyLimitCeilings
+            .Violations(defaults.RequestsPerSecond, defaults.Burst, defaults.MaxConcurrentRequests)
+            .Select(p => $"Auth:RateLimits: the default {p}")
+            .ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

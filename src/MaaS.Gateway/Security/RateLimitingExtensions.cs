@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace MaaS.Gateway.Security;
@@ -6,7 +5,8 @@ namespace MaaS.Gateway.Security;
 /// <summary>
 /// Per-key limits with the framework's rate limiter: a token bucket (rate and burst) chained with a concurrency limit,
 /// both partitioned by key id, so one key at ten times its rate is refused (429 with Retry-After) while every other
-/// key keeps its own budget. Requests without a key identity (anonymous endpoints, auth switched off) are not limited.
+/// key keeps its own budget. Requests without a key identity (anonymous endpoints, auth switched off) are not limited
+/// here; their costed work is, per client address, by <see cref="Admission.AdmissionControl"/>.
 /// </summary>
 internal static class RateLimitingExtensions
 {
@@ -24,20 +24,10 @@ internal static class RateLimitingExtensions
                     Partition(context) is { } p
                         ? RateLimitPartition.GetConcurrencyLimiter(p, k => new ConcurrencyLimiterOptions { PermitLimit = k.MaxConcurrent, QueueLimit = 0 })
                         : RateLimitPartition.GetNoLimiter(KeyPartition.None)));
-            options.OnRejected = async (context, _) =>
-            {
-                int seconds = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : ApiErrors.RetryAfterSeconds;
-                var response = context.HttpContext.Response;
-                // OnStarting runs after the error writer has set its default Retry-After, just before headers go out.
-                response.OnStarting(() =>
-                {
-                    response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                    return Task.CompletedTask;
-                });
-                await SecurityResponses.WriteAsync(context.HttpContext, ErrorCode.RateLimited, "this API key is over its request rate or concurrency limit");
-            };
+            options.OnRejected = (context, _) => new ValueTask(SecurityResponses.WriteRateLimitedAsync(
+                context.HttpContext,
+                "this API key is over its request rate or concurrency limit",
+                context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter) ? retryAfter : TimeSpan.FromSeconds(ApiErrors.RetryAfterSeconds)));
         });
         return services;
     }

@@ -1,3 +1,7 @@
+using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Market;
+using MaaS.Storage.Abstractions;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Gateway.Security;
@@ -14,6 +18,7 @@ internal static partial class SecurityExtensions
         var services = builder.Services;
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthLimitsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
@@ -23,6 +28,7 @@ internal static partial class SecurityExtensions
         services.AddGatewayAuthorization();
 
         services.AddGatewayRateLimiting();
+        services.AddGatewayAdmission();
         services.AddGatewayHardening();
 
         services.AddSingleton<ITenantContext, HttpTenantContext>();
@@ -60,7 +66,7 @@ internal static partial class SecurityExtensions
     }
 
     /// <summary>
-    /// Authentication, authorization, per-key rate limits and request timeouts, in that order (security headers come
+    /// Authentication, authorization, per-key rate limits, admission of costed work and request timeouts, in that order (security headers come
     /// earlier, from <see cref="HardeningExtensions.UseSecurityHeaders"/>, so Swagger's responses carry them too).
     /// </summary>
     public static IApplicationBuilder UseGatewaySecurity(this IApplicationBuilder app)
@@ -68,6 +74,7 @@ internal static partial class SecurityExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseAdmission();
         app.UseRequestTimeouts();
         app.UseBadRequestMapping();
         return app;

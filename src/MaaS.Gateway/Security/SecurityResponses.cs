@@ -1,3 +1,5 @@
+using System.Globalization;
+using MaaS.Gateway.Errors;
 using MaaS.Gateway.Grpc;
 
 namespace MaaS.Gateway.Security;
@@ -8,16 +10,26 @@ namespace MaaS.Gateway.Security;
 /// </summary>
 internal static class SecurityResponses
 {
-    public static Task WriteAsync(HttpContext context, ErrorCode error, string detail)
-    {
-        if (context.Request.IsGrpc())
-        {
-            return GrpcErrors.WriteRefusalAsync(context, error, detail);
-        }
+    public static Task WriteAsync(HttpContext context, ErrorCode error, string detail) =>
+        context.Request.IsGrpc()
+            ? GrpcErrors.WriteRefusalAsync(context, error, detail)
+            : Result(context, error, detail).ExecuteAsync(context);
 
-        var result = context.Request.Path.StartsWithSegments("/v2")
-            ? V2Errors.Result(error, detail)
-            : ApiErrors.Problem(error, detail);
-        return result.ExecuteAsync(context);
+    /// <summary>The refusal as a result, for filters that answer instead of the endpoint.</summary>
+    public static IResult Result(HttpContext context, ErrorCode error, string detail) =>
+        context.Request.Path.StartsWithSegments("/v2") ? V2Errors.Result(error, detail) : ApiErrors.Problem(error, detail);
+
+    /// <summary>A 429 whose Retry-After is <paramref name="retryAfter"/>, rounded up to whole seconds (at least 1).</summary>
+    public static Task WriteRateLimitedAsync(HttpContext context, string detail, TimeSpan retryAfter)
+    {
+        int seconds = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Ceiling(retryAfter.TotalSeconds)));
+        var response = context.Response;
+        // OnStarting runs after the error writer has set its default Retry-After, just before headers go out.
+        response.OnStarting(() =>
+        {
+            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Task.CompletedTask;
+        });
+        return WriteAsync(context, ErrorCode.RateLimited, detail);
     }
 }

@@ -25,6 +25,9 @@ public sealed class FuzzTests
             ["Auth:RateLimits:RequestsPerSecond"] = "1000000",
             ["Auth:RateLimits:Burst"] = "1000000",
             ["Auth:RateLimits:MaxConcurrentRequests"] = "1000",
+            ["Auth:KeyLimitCeilings:RequestsPerSecond"] = "1000000",
+            ["Auth:KeyLimitCeilings:Burst"] = "1000000",
+            ["Auth:KeyLimitCeilings:MaxConcurrentRequests"] = "1000",
             ["Auth:Limits:MaxUploadBytes"] = "262144",
         });
         string app = await gateway.CreateKeyAsync("acme", ["app"]);

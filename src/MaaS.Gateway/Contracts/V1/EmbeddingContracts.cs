@@ -1,3 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MaaS.Gateway.Endpoints;
+using MaaS.Gateway.Security.Admission;
+using Microsoft.AspNetCore.Http.Metadata;
+
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary><c>POST /v1/embeddings</c> body, in the OpenAI embeddings shape.</summary>
@@ -12,8 +18,10 @@ public sealed record EmbeddingsRequest(
     [property: JsonPropertyName("encoding_format")] string? EncodingFormat = null,
     [property: JsonPropertyName("dimensions")] int? Dimensions = null,
     [property: JsonPropertyName("user")] string? User = null)
-    : IRequestBody<EmbeddingsRequest>
+    : IRequestBody<EmbeddingsRequest>, IWorkCost
 {
+    long IWorkCost.WorkCost => WorkCosts.Embeddings(Input);
+
     static AcceptsMetadata IRequestBody<EmbeddingsRequest>.Accepts => JsonBody.Accepts<EmbeddingsRequest>("application/json");
 
     static ValueTask<Result<EmbeddingsRequest>> IRequestBody<EmbeddingsRequest>.ReadAsync(HttpRequest request) =>

@@ -1,3 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MaaS.Gateway.Endpoints;
+using MaaS.Gateway.Security.Admission;
+using Microsoft.AspNetCore.Http.Metadata;
+
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary><c>POST /v1/sentiment</c> body.</summary>
@@ -5,8 +11,10 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Model">Model name; default <c>sentiment</c>.</param>
 /// <param name="Version">Model version; default the model's default version.</param>
 public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null)
-    : IRequestBody<SentimentRequest>
+    : IRequestBody<SentimentRequest>, IWorkCost
 {
+    long IWorkCost.WorkCost => WorkCosts.Texts(Texts);
+
     static AcceptsMetadata IRequestBody<SentimentRequest>.Accepts => JsonBody.Accepts<SentimentRequest>("application/json");
 
     static ValueTask<Result<SentimentRequest>> IRequestBody<SentimentRequest>.ReadAsync(HttpRequest request) =>
@@ -44,8 +52,11 @@ public sealed record AnalyzeRequest(
     long? SentimentVersion = null,
     int? MaxTags = null,
     int? MaxTerms = null)
-    : IRequestBody<AnalyzeRequest>
+    : IRequestBody<AnalyzeRequest>, IWorkCost
 {
+    // Two models read every text (the tagger with its title), and both explain their answers.
+    long IWorkCost.WorkCost => 2 * WorkCosts.Texts(Items?.Count ?? 0, Items?.Sum(i => (long)(i?.Text?.Length ?? 0) + (i?.Title?.Length ?? 0)) ?? 0);
+
     static AcceptsMetadata IRequestBody<AnalyzeRequest>.Accepts => JsonBody.Accepts<AnalyzeRequest>("application/json");
 
     static ValueTask<Result<AnalyzeRequest>> IRequestBody<AnalyzeRequest>.ReadAsync(HttpRequest request) =>

@@ -1,3 +1,8 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
@@ -17,6 +22,7 @@ internal static class AnalyzeEndpoints
     {
         app.MapGroup("/v1/analyze").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", AnalyzeAsync)
+            .RequireAdmission()
             .WithName("V1Analyze")
             .WithRequestExample("""{"items":[{"title":"Night Harbour","text":"A tense noir thriller: a dock worker finds a ledger that links the mayor to a string of murders."}],"model":"content-tags","sentimentModel":"sentiment","maxTags":3,"maxTerms":3}""")
             .WithSummary("Content analysis of up to 256 items: tags, sentiment, keywords and explanations (models and versions selectable).");

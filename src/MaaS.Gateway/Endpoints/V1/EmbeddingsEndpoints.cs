@@ -1,4 +1,10 @@
 using System.Runtime.InteropServices;
+using System.Text.Json;
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Embeddings;
 using Serilog;
 
@@ -24,6 +30,7 @@ internal static class EmbeddingsEndpoints
     {
         app.MapGroup("/v1/embeddings").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", EmbedAsync)
+            .RequireAdmission()
             .WithName("V1Embeddings")
             .WithSummary("Embeddings of up to 2,048 texts (OpenAI-compatible).")
             .WithDescription(Description)

@@ -1,3 +1,10 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -10,6 +17,7 @@ internal static class EventsEndpoints
         app.MapPost("/v1/events", AppendAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithTags(ApiTags.Events)
+            .RequireAdmission(AdmissionMode.Budget)
             .WithName("V1PostEvents")
             .WithRequestExample("""{"events":[{"eventId":"app1-0001","userId":"demo-user-001","itemId":"movie-009","type":"play","value":0.8,"timestamp":"2026-03-01T18:00:00Z"},{"eventId":"app1-0002","userId":"demo-user-001","itemId":"movie-041","type":"like"},{"eventId":"app1-0003","sessionId":"s-42","itemId":"game-007","type":"view"}]}""")
             .WithSummary("Stores a batch of interactions; answers only once they are durable.")

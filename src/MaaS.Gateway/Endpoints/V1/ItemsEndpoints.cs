@@ -1,4 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Serving;
 
@@ -12,6 +19,7 @@ internal static class ItemsEndpoints
         var items = app.MapGroup("/v1/items").WithTags(ApiTags.Items).RequireAuthorization(MaaSPolicies.App)
             .WithParameterExample("id", "movie-001");
         items.MapPut("", UpsertAsync)
+            .RequireAdmission(AdmissionMode.Budget)
             .WithName("V1PutItems")
             .WithRequestExample("""{"items":[{"id":"movie-9001","kind":"movie","title":"Night Harbour","genres":["Drama","Thriller"],"tags":["noir"],"text":"A dock worker finds a ledger.","availableFrom":"2026-01-01","availableUntil":"2027-12-31"}]}""")
             .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.");
@@ -22,6 +30,7 @@ internal static class ItemsEndpoints
             .WithName("V1DeleteItem")
             .WithSummary("Deletes one catalogue item: gone from reads at once, and from recommendations and similar items on every replica within about a second.");
         items.MapGet("/{id}/similar", SimilarAsync)
+            .RequireAdmission()
             .WithName("V1GetSimilarItems")
             .WithParameterExample("count", 5)
             .WithParameterExample("kind", "movie")

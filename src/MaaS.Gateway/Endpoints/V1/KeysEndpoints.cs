@@ -39,6 +39,13 @@ internal static class KeysEndpoints
             return new ApiProblem<KeyErrors>(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
         }
 
+        // The operator's tenant too: a ceiling is raised in configuration, never by an API call.
+        if (request.Limits is { } asked
+            && options.Value.KeyLimitCeilings.Violations(asked.RequestsPerSecond, asked.Burst, asked.MaxConcurrentRequests) is { Count: > 0 } over)
+        {
+            return new ApiProblem<KeyErrors>(ErrorCode.InvalidRequest, string.Join("; ", over));
+        }
+
         var limits = request.Limits is { } l ? new ApiKeyLimits(l.RequestsPerSecond, l.Burst, l.MaxConcurrentRequests) : ApiKeyLimits.Default;
         var (record, text) = ApiKeyText.Create(tenant, request.Name ?? string.Empty, request.Roles ?? [ApiKeyRules.AppRole], limits, time.GetUtcNow());
         var created = await store.CreateAsync(record, http.RequestAborted);

@@ -1,3 +1,10 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Hosting;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 
@@ -11,6 +18,7 @@ internal static class RecommendEndpoints
         app.MapPost("/v1/recommend", RecommendAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithTags(ApiTags.Recommendations)
+            .RequireAdmission()
             .WithName("V1Recommend")
             .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"]}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")

@@ -1,4 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Recommendations.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
@@ -12,9 +15,18 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// </summary>
 /// <typeparam name="T">The request contract, registered in <see cref="Contracts.V1.RecommendationsJsonContext"/>.</typeparam>
 /// <param name="Value">The request, or null when none was sent.</param>
-internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<RecommendationBody<T>>
+internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<RecommendationBody<T>>, IWorkCost
     where T : class
 {
+    // The contracts live in MaaS.Services, below the gateway's admission, so their costs are read here.
+    long IWorkCost.WorkCost => Value switch
+    {
+        RecommendRequest recommend => WorkCosts.Recommend(recommend.Count),
+        EventBatchRequest events => WorkCosts.Records(events.Events?.Count ?? 0),
+        ItemBatchRequest items => WorkCosts.Records(items.Items?.Count ?? 0),
+        _ => 1,
+    };
+
     public static AcceptsMetadata Accepts => JsonBody.AcceptsOptional<T>();
 
     public static async ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request)

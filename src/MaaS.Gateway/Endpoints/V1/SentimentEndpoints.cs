@@ -1,3 +1,8 @@
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Serving;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -12,6 +17,7 @@ internal static class SentimentEndpoints
     {
         app.MapGroup("/v1/sentiment").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", PredictAsync)
+            .RequireAdmission()
             .WithName("V1Sentiment")
             .WithRequestExample("""{"texts":["A wonderful, moving film with brilliant performances. Highly recommended!","Terrible. A waste of two hours."],"model":"sentiment"}""")
             .WithSummary("Sentiment of up to 256 texts: label and probability per text (model and version selectable).");

@@ -1,3 +1,7 @@
+using MaaS.Gateway.Errors;
+using MaaS.Gateway.OpenApi;
+using MaaS.Gateway.Security;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Inference;
 using Serilog;
 
@@ -29,11 +33,13 @@ internal static class InferEndpoints
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
         models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
                 InferAsync(name, null, body, inference, diagnostics, ct))
+            .RequireAdmission()
             .WithName("V2Infer")
             .WithRequestExample("""{"id":"req-1","inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
         models.MapPost("/{name}/versions/{version}/infer", InferAsync)
+            .RequireAdmission()
             .WithName("V2InferVersion")
             .WithRequestExample("""{"id":"req-2","inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","data":[[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8],[1,1,1,1,0,0,0,0]]}],"outputs":[{"name":"probabilities"}]}""")
             .WithSummary("Runs inference on one model version.")

@@ -1,11 +1,16 @@
+using MaaS.Gateway.Security.Admission;
+using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>Reads an infer request's HTTP body into the protocol's <see cref="V2InferBody"/>.</summary>
 /// <param name="Value">The body.</param>
-internal readonly record struct V2InferHttpBody(V2InferBody Value) : IRequestBody<V2InferHttpBody>
+/// <param name="BodyBytes">The body's length, or the most it could have been when it was streamed without one.</param>
+internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyBytes) : IRequestBody<V2InferHttpBody>, IWorkCost
 {
+    long IWorkCost.WorkCost => WorkCosts.Tensors(Value.Request.Inputs, BodyBytes);
+
     // The body is read as JSON whatever its Content-Type, as Triton does: "*/*" keeps routing from answering 415 for
     // curl's form default, no Content-Type at all, or octet-stream, while the JSON body is still documented.
     public static AcceptsMetadata Accepts => JsonBody.Accepts<V2InferRequest>("application/json", "*/*");
@@ -20,7 +25,8 @@ internal readonly record struct V2InferHttpBody(V2InferBody Value) : IRequestBod
         if (header.Count == 0)
         {
             var json = await JsonBody.ReadAsync(request, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
-            return json.TryGetValue(out var parsed, out var error) ? new V2InferHttpBody(V2InferBody.Json(parsed)) : error;
+            long bytes = request.ContentLength ?? request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
+            return json.TryGetValue(out var parsed, out var error) ? new V2InferHttpBody(V2InferBody.Json(parsed), bytes) : error;
         }
 
         if (!V2InferBody.ParseJsonLength(header.ToString()).TryGetValue(out long declared, out var badHeader))
@@ -41,7 +47,7 @@ internal readonly record struct V2InferHttpBody(V2InferBody Value) : IRequestBod
 
         var head = JsonBody.Parse(body.AsSpan(0, jsonLength), V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
         return head.TryGetValue(out var headRequest, out var invalid)
-            ? new V2InferHttpBody(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)))
+            ? new V2InferHttpBody(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length)
             : invalid;
     }
 

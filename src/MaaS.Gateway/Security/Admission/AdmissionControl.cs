@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace MaaS.Gateway.Security.Admission;
+
+/// <summary>Why a costed request was refused before its body was read, and when to come back.</summary>
+internal readonly record struct AdmissionRefusal(string Detail, TimeSpan RetryAfter);
+
+/// <summary>
+/// Admission of costed requests, per partition (<see cref="AdmissionPartition"/>): before the body is read, the
+/// partition's budget must not be in debt (<see cref="CostBucket"/>) and it must be under its in-flight cap (the
+/// framework's concurrency limiter, partitioned); once the body is parsed its cost is charged and, for CPU work, it
+/// waits its turn in the <see cref="WorkQueue"/>. Thread-safe singleton.
+/// </summary>
+internal sealed class AdmissionControl : IDisposable
+{
+    /// <summary>Meter of the admission instruments; Prometheus prefixes their names with it (<c>maas_admission_in_flight</c>).</summary>
+    public const string MeterName = "MaaS.Admission";
+
+    // Budgets are dropped once full (a fresh one is the same), swept when there are many, at most once a second.
+    private const int SweepAbove = 1_024;
+
+    private readonly AdmissionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, CostBucket> _budgets = new(StringComparer.Ordinal);
+    private readonly PartitionedRateLimiter<string> _inFlight;
+    private readonly PartitionedRateLimiter<string> _inFlightBytes;
+    private readonly Counter<long> _refused;
+    private readonly Histogram<double> _wait;
+    private long _sweptAt;
+    private long _inFlightCount;
+
+    public AdmissionControl(IOptions<AuthOptions> options, TimeProvider time, IMeterFactory meters)
+    {
+        _options = options.Value.Admission;
+        _time = time;
+        int permits = _options.MaxConcurrentRequests;
+        _inFlight = PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
+        int bytes = _options.MaxInFlightBytes;
+        _inFlightBytes = PartitionedRateLimiter.Create<string, string>(key =>
+            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = bytes, QueueLimit = 0 }));
+        Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
+        var meter = meters.Create(MeterName);
+        _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight, in_flight_bytes).");
+        _wait = meter.CreateHistogram<double>("queue.wait", "s", "Time costed requests waited for work capacity.");
+        meter.CreateObservableGauge("running", () => Queue.RunningUnits, "{unit}", "Work units running.");
+        meter.CreateObservableGauge("waiting", () => Queue.Waiting, "{request}", "Costed requests waiting for work capacity.");
+        meter.CreateObservableGauge("in_flight", () => Volatile.Read(ref _inFlightCount), "{request}", "Costed requests admitted and not yet answered (being read, waiting or running).");
+    }
+
+    /// <summary>The fair queue of CPU work.</summary>
+    public WorkQueue Queue { get; }
+
+    /// <summary>
+    /// Lets a request of <paramref name="partition"/> be read, or says why not: <paramref name="bodyBytes"/> is its
+    /// Content-Length (0 without one: its bytes are then counted as they are read, <see cref="AdmissionTicket.TryCount"/>).
+    /// The ticket holds its in-flight place until disposed.
+    /// </summary>
+    public bool TryEnter(AdmissionPartition partition, long bodyBytes, bool usesWorkQueue, [NotNullWhen(true)] out AdmissionTicket? ticket, out AdmissionRefusal refusal)
+    {
+        ticket = null;
+        var budget = _budgets.GetOrAdd(partition.Key, static (_, self) => new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time), this);
+        SweepIfCrowded();
+        if (!budget.TryOpen(out var repaid))
+        {
+            _refused.Add(1, new KeyValuePair<string, object?>("reason", "budget"));
+            var wait = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(repaid.TotalSeconds)));
+            refusal = new AdmissionRefusal(
+                string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has spent its work budget (requests are charged by their size); retry in {wait.TotalSeconds} s"), wait);
+            return false;
+        }
+
+        var lease = _inFlight.AttemptAcquire(partition.Key);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight"));
+            refusal = new AdmissionRefusal($"{partition.Description} has {_options.MaxConcurrentRequests} costed requests in flight, its limit", TimeSpan.FromSeconds(1));
+            return false;
+        }
+
+        var candidate = new AdmissionTicket(this, partition, budget, lease, usesWorkQueue).Entered();
+        if (!candidate.TryCount(bodyBytes, step: 0))
+        {
+            candidate.Dispose();
+            refusal = BytesRefusal(partition);
+            return false;
+        }
+
+        refusal = default;
+        ticket = candidate;
+        return true;
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> more of the partition's in-flight bytes (at most the whole allowance); null when the partition has no more to give.</summary>
+    public RateLimitLease? TryTakeBytes(string partition, long bytes)
+    {
+        var lease = _inFlightBytes.AttemptAcquire(partition, (int)Math.Clamp(bytes, 0, _options.MaxInFlightBytes));
+        if (lease.IsAcquired)
+        {
+            return lease;
+        }
+
+        lease.Dispose();
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
+        return null;
+    }
+
+    /// <summary>The refusal of a request whose body does not fit the partition's in-flight bytes.</summary>
+    public AdmissionRefusal BytesRefusal(AdmissionPartition partition) => new(
+        string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has costed requests of up to {_options.MaxInFlightBytes} bytes in flight, its limit"),
+        TimeSpan.FromSeconds(1));
+
+    /// <summary>The allowance of in-flight bytes of one partition.</summary>
+    public int MaxInFlightBytes => _options.MaxInFlightBytes;
+
+    /// <summary>A ticket was made (it counts in flight until disposed).</summary>
+    public void Entered() => Interlocked.Increment(ref _inFlightCount);
+
+    /// <summary>A ticket was disposed.</summary>
+    public void Left() => Interlocked.Decrement(ref _inFlightCount);
+
+    /// <summary>Records a wait for work capacity.</summary>
+    public void RecordWait(TimeSpan waited) => _wait.Record(waited.TotalSeconds);
+
+    public void Dispose()
+    {
+        _inFlight.Dispose();
+        _inFlightBytes.Dispose();
+    }
+
+    private void SweepIfCrowded()
+    {
+        long now = _time.GetTimestamp(), last = Volatile.Read(ref _sweptAt);
+        if (_budgets.Count <= SweepAbove || _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)
+            || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
+        {
+            return;
+        }
+
+        foreach (var (key, bucket) in _budgets)
+        {
+            // A charge racing this removal is forgiven: the partition starts again from a full budget.
+            if (bucket.IsFull)
+            {
+                _budgets.TryRemove(new KeyValuePair<string, CostBucket>(key, bucket));
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A request's place in its partition's admission: its in-flight permit, the in-flight bytes it holds, its budget,
+/// whether it queues for CPU. Used by one request at a time.
+/// </summary>
+internal sealed class AdmissionTicket(
+    AdmissionControl control, AdmissionPartition partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
+{
+    private readonly List<RateLimitLease> _bytes = [];
+    private long _held;
+    private bool _disposed;
+
+    /// <summary>Counts in flight from here until disposed.</summary>
+    public AdmissionTicket Entered()
+    {
+        control.Entered();
+        return this;
+    }
+
+    /// <summary>Partition key.</summary>
+    public string Partition => partition.Key;
+
+    /// <summary>The refusal when the body outgrows the partition's in-flight bytes.</summary>
+    public AdmissionRefusal BytesRefusal => control.BytesRefusal(partition);
+
+    /// <summary>Whether the request waits its turn in the work queue once charged.</summary>
+    public bool UsesWorkQueue { get; } = usesWorkQueue;
+
+    /// <summary>
+    /// Holds at least <paramref name="total"/> of the partition's in-flight bytes for this request, taking at least
+    /// <paramref name="step"/> more when it must take any (a body larger than the whole allowance holds all of it, and so
+    /// runs alone); false when the partition has no more to give.
+    /// </summary>
+    public bool TryCount(long total, long step)
+    {
+        if (total <= _held || _held >= control.MaxInFlightBytes)
+        {
+            return true;
+        }
+
+        long needed = total - _held, more = Math.Min(Math.Max(needed, step), control.MaxInFlightBytes - _held);
+        // A step that does not fit falls back to exactly what this read needs.
+        if ((control.TryTakeBytes(Partition, more) ?? (more > needed ? control.TryTakeBytes(Partition, more = needed) : null)) is not { } taken)
+        {
+            return false;
+        }
+
+        _bytes.Add(taken);
+        _held += more;
+        return true;
+    }
+
+    /// <summary>Charges the parsed request's cost to the partition's budget.</summary>
+    public void Charge(long units) => budget.Charge(units);
+
+    /// <summary>Waits for room to run <paramref name="units"/> of work; dispose the grant when done.</summary>
+    public async ValueTask<IDisposable> WaitForWorkAsync(long units, CancellationToken cancellationToken)
+    {
+        long started = Stopwatch.GetTimestamp();
+        var grant = await control.Queue.EnterAsync(Partition, units, cancellationToken).ConfigureAwait(false);
+        control.RecordWait(Stopwatch.GetElapsedTime(started));
+        return grant;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        lease.Dispose();
+        foreach (var taken in _bytes)
+        {
+            taken.Dispose();
+        }
+
+        _bytes.Clear();
+        control.Left();
+    }
+}

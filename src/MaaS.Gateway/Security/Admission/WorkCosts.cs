@@ -1,0 +1,109 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using MaaS.Models.Inference;
+using MaaS.Models.OpenInference;
+using MaaS.Services.Recommendations;
+
+namespace MaaS.Gateway.Security.Admission;
+
+/// <summary>A parsed request body that knows the work it asks for, in work units (<see cref="WorkCosts"/>).</summary>
+internal interface IWorkCost
+{
+    /// <summary>Work units, at least 1.</summary>
+    long WorkCost { get; }
+}
+
+/// <summary>
+/// What requests cost, in work units: about one short text's inference each. The rules read only what the body
+/// declares, so they are cheap, and they are bounded by what the body can hold, so a request that lies about its size
+/// (a huge declared shape, say) cannot put its tenant into a debt it never caused.
+/// </summary>
+internal static class WorkCosts
+{
+    /// <summary>Characters of text per unit, on top of one unit per text.</summary>
+    public const int CharactersPerUnit = 1_000;
+
+    /// <summary>Tensor elements per unit, on top of one unit per row.</summary>
+    public const int ElementsPerUnit = 1_000;
+
+    /// <summary>Events, catalogue items or recommended items per unit, on top of one unit per request.</summary>
+    public const int RecordsPerUnit = 10;
+
+    /// <summary>One unit per text plus one per <see cref="CharactersPerUnit"/> characters of all of them.</summary>
+    public static long Texts(IReadOnlyList<string?>? texts)
+    {
+        long characters = 0;
+        foreach (string? text in texts ?? [])
+        {
+            characters += text?.Length ?? 0;
+        }
+
+        return Texts(texts?.Count ?? 0, characters);
+    }
+
+    /// <summary>One unit per text plus one per <see cref="CharactersPerUnit"/> characters.</summary>
+    public static long Texts(long count, long characters) => Math.Max(1, count + Ceiling(characters, CharactersPerUnit));
+
+    /// <summary>
+    /// One unit per row (the largest first dimension of the inputs) plus one per <see cref="ElementsPerUnit"/> elements
+    /// the shapes declare; both at most <paramref name="bodyBytes"/>, since every element takes at least one byte of body.
+    /// </summary>
+    public static long Tensors(IReadOnlyList<V2InferInput?>? inputs, long bodyBytes)
+    {
+        long rows = 1, elements = 0;
+        // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
+        foreach (var input in inputs ?? [])
+        {
+            if (input?.Shape is not { } shape)
+            {
+                continue;
+            }
+
+            if (shape.Length > 0 && shape[0] > rows)
+            {
+                rows = shape[0];
+            }
+
+            long count = ShapeMath.Product(shape);
+            elements = count < 0 || elements > long.MaxValue - count ? long.MaxValue : elements + count;
+        }
+
+        long bound = Math.Max(1, bodyBytes);
+        return Math.Min(rows, bound) + Ceiling(Math.Min(elements, bound), ElementsPerUnit);
+    }
+
+    /// <summary>Units per word piece a transformer encodes (about 4 characters), on top of as many per text.</summary>
+    public const int UnitsPerWordPiece = 10;
+
+    /// <summary>
+    /// A sentence-embedding request (OpenAI's <c>input</c>: a string or an array of them): a transformer costs far more
+    /// per character than the linear text models, so <see cref="UnitsPerWordPiece"/> per estimated word piece (4
+    /// characters, at most the model's 256 per text, past which it cuts) plus as many per text. The raw JSON is measured,
+    /// so nothing is decoded twice; anything but strings costs one text (the handler refuses it).
+    /// </summary>
+    public static long Embeddings(JsonElement input)
+    {
+        const int charactersPerPiece = 4, maxPieces = 256;
+        long units = 0;
+        foreach (var text in input.ValueKind == JsonValueKind.Array ? input.EnumerateArray() : EnumerateOne(input))
+        {
+            long characters = text.ValueKind == JsonValueKind.String ? JsonMarshal.GetRawUtf8Value(text).Length : 0;
+            units += UnitsPerWordPiece * (1 + Math.Min(maxPieces, Ceiling(characters, charactersPerPiece)));
+        }
+
+        return Math.Max(1, units);
+    }
+
+    /// <summary>One unit plus one per <see cref="RecordsPerUnit"/> items asked for (the default count when absent).</summary>
+    public static long Recommend(int? count) => 1 + Ceiling(Math.Max(0, count ?? RecommendationLimits.DefaultCount), RecordsPerUnit);
+
+    /// <summary>One unit plus one per <see cref="RecordsPerUnit"/> events or catalogue items.</summary>
+    public static long Records(int count) => 1 + Ceiling(count, RecordsPerUnit);
+
+    private static IEnumerable<JsonElement> EnumerateOne(JsonElement input)
+    {
+        yield return input;
+    }
+
+    private static long Ceiling(long value, long per) => (value / per) + (value % per == 0 ? 0 : 1);
+}
