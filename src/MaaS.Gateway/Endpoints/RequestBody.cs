@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 

@@ -1,10 +1,10 @@
 using Grpc.Core;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc.Protocol;
-using Proto = MaaS.Gateway.Grpc.Protocol;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
+using Proto = MaaS.Gateway.Grpc.Protocol;
 
 namespace MaaS.Gateway.Grpc;
 

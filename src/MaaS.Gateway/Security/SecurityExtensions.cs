@@ -1,7 +1,4 @@
 using MaaS.Gateway.Security.Admission;
-using MaaS.Services.Market;
-using MaaS.Storage.Abstractions;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Gateway.Security;

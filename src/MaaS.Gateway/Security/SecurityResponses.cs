@@ -1,5 +1,4 @@
 using System.Globalization;
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Grpc;
 
 namespace MaaS.Gateway.Security;

@@ -1,8 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using MaaS.Gateway.Endpoints;
 using MaaS.Gateway.Security.Admission;
-using Microsoft.AspNetCore.Http.Metadata;
 
 namespace MaaS.Gateway.Contracts.V1;
 

@@ -1,9 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Embeddings;
 using Serilog;

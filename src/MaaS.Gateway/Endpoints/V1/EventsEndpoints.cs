@@ -1,10 +1,4 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Security.Admission;
-using MaaS.Services.Recommendations.Contracts;
 using MaaS.Services.Recommendations.Events;
 
 namespace MaaS.Gateway.Endpoints.V1;

@@ -1,11 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.Hosting;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Security.Admission;
-using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Serving;
 

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Errors;
 using MaaS.Gateway.Security.Admission;
-using MaaS.Services.Recommendations.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 

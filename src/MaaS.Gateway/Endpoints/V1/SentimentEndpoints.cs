@@ -1,7 +1,3 @@
-using MaaS.Gateway.Contracts.V1;
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Serving;
 

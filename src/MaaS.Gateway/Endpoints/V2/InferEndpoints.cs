@@ -1,6 +1,3 @@
-using MaaS.Gateway.Errors;
-using MaaS.Gateway.OpenApi;
-using MaaS.Gateway.Security;
 using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Inference;
 using Serilog;

@@ -1,5 +1,4 @@
 using MaaS.Gateway.Security.Admission;
-using MaaS.Models.OpenInference;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V2;

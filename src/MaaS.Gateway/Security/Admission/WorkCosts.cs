@@ -1,8 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using MaaS.Models.Inference;
-using MaaS.Models.OpenInference;
-using MaaS.Services.Recommendations;
 
 namespace MaaS.Gateway.Security.Admission;
 
