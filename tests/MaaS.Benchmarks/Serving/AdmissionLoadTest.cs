@@ -1,3 +1,4 @@
+using MaaS.TestSupport.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -214,26 +215,9 @@ internal static class AdmissionLoadTest
     /// <summary>A client whose connections come from <paramref name="source"/> (any 127.x address is loopback on Linux).</summary>
     private static HttpClient Client(Uri url, IPAddress source, string? key, int connections)
     {
-        var handler = new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = connections,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = RawHttp.HandlerFrom(source);
+        handler.MaxConnectionsPerServer = connections;
+        handler.PooledConnectionLifetime = Timeout.InfiniteTimeSpan;
         var client = new HttpClient(handler) { BaseAddress = url, Timeout = TimeSpan.FromSeconds(120) };
         if (key is not null)
         {

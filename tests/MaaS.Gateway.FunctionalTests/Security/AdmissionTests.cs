@@ -208,28 +208,8 @@ public sealed class AdmissionTests
         }
     }
 
-    /// <summary>
-    /// A request over a raw socket that sends its headers and the first body byte, then holds the rest until
-    /// <paramref name="release"/>: admitted (it holds an in-flight place) while the server waits to read its body.
-    /// </summary>
-    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, string json, Task release)
-    {
-        var address = gateway.Client.BaseAddress!;
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
-        var stream = tcp.GetStream();
-        byte[] body = Encoding.UTF8.GetBytes(json);
-        string head = $"POST /v1/sentiment HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {key}\r\n" +
-            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
-        await stream.WriteAsync(body.AsMemory(0, 1), TestContext.Current.CancellationToken);
-        await stream.FlushAsync(TestContext.Current.CancellationToken);
-        await release;
-        await stream.WriteAsync(body.AsMemory(1), TestContext.Current.CancellationToken);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        string statusLine = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? string.Empty;
-        return (HttpStatusCode)int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, string json, Task release) =>
+        RawHttp.PostHeldAsync(gateway.Client.BaseAddress!, "/v1/sentiment", key, json, release, TestContext.Current.CancellationToken);
 
     /// <summary>A request whose JSON body is sent chunked, without a Content-Length.</summary>
     private static async Task<HttpResponseMessage> SendChunkedAsync(SecureGateway gateway, string key, string json)
@@ -242,29 +222,9 @@ public sealed class AdmissionTests
         return await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
-    /// <summary>A client whose connections come from <paramref name="source"/> (any 127.x address is loopback on Linux).</summary>
-    private static HttpClient ClientFrom(IPAddress source, Uri server)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(source, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
-    }
+    /// <summary>A client whose connections come from <paramref name="source"/>.</summary>
+    private static HttpClient ClientFrom(IPAddress source, Uri server) =>
+        new(RawHttp.HandlerFrom(source)) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(60) };
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string json) =>
         client.PostAsync("/v1/sentiment", new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);

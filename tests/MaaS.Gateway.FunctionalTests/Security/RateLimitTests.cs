@@ -56,28 +56,8 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
-    /// <summary>
-    /// A request over a raw socket that sends its headers and the first body byte, then holds the rest until
-    /// <paramref name="release"/>: the server has admitted it (holding a concurrency permit) and waits for the body.
-    /// </summary>
-    private static async Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release)
-    {
-        var address = gateway.Client.BaseAddress!;
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(address.Host, address.Port, TestContext.Current.CancellationToken);
-        var stream = tcp.GetStream();
-        byte[] body = Encoding.UTF8.GetBytes(Infer);
-        string head = $"POST /v2/models/example-mlp/infer HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {key}\r\n" +
-            $"Content-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), TestContext.Current.CancellationToken);
-        await stream.WriteAsync(body.AsMemory(0, 1), TestContext.Current.CancellationToken);
-        await stream.FlushAsync(TestContext.Current.CancellationToken);
-        await release;
-        await stream.WriteAsync(body.AsMemory(1), TestContext.Current.CancellationToken);
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        string statusLine = await reader.ReadLineAsync(TestContext.Current.CancellationToken) ?? string.Empty;
-        return (HttpStatusCode)int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release) =>
+        RawHttp.PostHeldAsync(gateway.Client.BaseAddress!, "/v2/models/example-mlp/infer", key, Infer, release, TestContext.Current.CancellationToken);
 
     private static async Task<List<(int Status, double Milliseconds, int RetryAfter)>> DriveAsync(SecureGateway gateway, string key, int ratePerSecond, TimeSpan duration)
     {
