@@ -154,6 +154,8 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                     return;
                 }
 
+                // Counted before the vectors are published, so a search that finds none pending sees them counted.
+                Interlocked.Add(ref _embedded, chunk.Length);
                 var rows = new ItemEmbedding[chunk.Length];
                 for (int i = 0; i < chunk.Length; i++)
                 {
@@ -168,7 +170,6 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                     LogEmbeddingFailed(tenant, put.Error.Message);
                 }
 
-                Interlocked.Add(ref _embedded, chunk.Length);
                 Interlocked.Increment(ref vectors.Changes);
             }
 
