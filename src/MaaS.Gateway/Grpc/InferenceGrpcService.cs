@@ -1,6 +1,7 @@
 using Grpc.Core;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serilog;
@@ -76,6 +77,7 @@ internal sealed class InferenceGrpcService(
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
+    [Admission]
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.ModelName))
@@ -90,6 +92,7 @@ internal sealed class InferenceGrpcService(
         }
 
         diagnostics.Set("Model", request.ModelName);
+        using var grant = await AdmitAsync(request, context);
         var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
         if (!result.TryGetValue(out var response, out error))
         {
@@ -103,6 +106,30 @@ internal sealed class InferenceGrpcService(
         diagnostics.Set("QueueMs", timings.Queue.TotalMilliseconds);
         diagnostics.Set("ComputeMs", timings.Compute.TotalMilliseconds);
         return GrpcTensors.Encode(response, request.Id);
+    }
+
+    /// <summary>
+    /// Admission of a parsed call, as the endpoint filter does for <c>/v2</c>: its bytes held against the tenant's
+    /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors(IEnumerable{long[]}, long)"/>) charged, then its turn in the
+    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read.
+    /// </summary>
+    private static async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context)
+    {
+        if (context.GetHttpContext().Features.Get<AdmissionTicket>() is not { } ticket)
+        {
+            return null;
+        }
+
+        long bytes = request.CalculateSize();
+        try
+        {
+            var (grant, refusal) = await ticket.AdmitAsync(bytes, WorkCosts.Tensors(request.Inputs.Select(i => (long[]?)[.. i.Shape]), bytes), context.CancellationToken);
+            return grant ?? throw GrpcErrors.Exception(ErrorCode.RateLimited, refusal.Detail);
+        }
+        catch (OperationCanceledException)
+        {
+            throw GrpcErrors.Exception(ErrorCode.ClientClosedRequest, "the call was cancelled while it waited for work capacity");
+        }
     }
 
     [Authorize(Policy = MaaSPolicies.App)]

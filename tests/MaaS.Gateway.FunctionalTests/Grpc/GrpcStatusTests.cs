@@ -33,6 +33,39 @@ public sealed class GrpcStatusTests
     }
 
     [Fact]
+    public async Task ModelInfer_TenantSpentItsWorkBudgetOnALargeBatch_ResourceExhaustedOtherTenantServed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // 50 units saved up and almost no refill: a one-row call costs 2, a 64-row batch 65 (one per row + one per
+        // 1,000 elements), charged to the tenant's budget as over /v2.
+        using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string>
+        {
+            ["Auth:Admission:CostPerSecond"] = "0.01",
+            ["Auth:Admission:CostBurst"] = "50",
+        }, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        string heavy = await gateway.CreateKeyAsync(["app"], ct, tenant: "heavy");
+        string light = await gateway.CreateKeyAsync(["app"], ct, tenant: "light");
+        using var channel = gateway.Channel();
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var heavyHeaders = new Metadata { { "x-api-key", heavy } };
+
+        for (int i = 0; i < 5; i++)
+        {
+            await client.ModelInferAsync(MlpRequest(), heavyHeaders, cancellationToken: ct);
+        }
+
+        var batch = await client.ModelInferAsync(MlpRequest(rows: 64), heavyHeaders, cancellationToken: ct);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), heavyHeaders, cancellationToken: ct));
+        var other = await client.ModelInferAsync(MlpRequest(), new Metadata { { "x-api-key", light } }, cancellationToken: ct);
+
+        Assert.Equal(64, batch.Outputs[0].Shape[0]);
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Contains("tenant 'heavy' has spent its work budget", refused.Status.Detail, StringComparison.Ordinal);
+        Assert.True(other.Outputs.Count > 0, other.ToString());
+    }
+
+    [Fact]
     public async Task ModelMetadataAndInfer_AnotherTenantsPrivateModel_NotFoundLikeAnUnknownOne()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -103,14 +136,15 @@ public sealed class GrpcStatusTests
     public void GrpcUrl_FirstHttpUrl_SameHostOtherPort(string urls, int port, string expected) =>
         Assert.Equal(expected, GrpcHostingExtensions.GrpcUrl(urls, port));
 
-    private static ModelInferRequest MlpRequest(string model = "example-mlp")
+    private static ModelInferRequest MlpRequest(string model = "example-mlp", int rows = 1)
     {
         float[] row = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
+        float[] data = [.. Enumerable.Repeat(row, rows).SelectMany(r => r)];
         var request = new ModelInferRequest { ModelName = model };
         var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
-        input.Shape.Add([1, 8]);
+        input.Shape.Add([rows, 8]);
         request.Inputs.Add(input);
-        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan())));
+        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan())));
         return request;
     }
 

@@ -217,6 +217,22 @@ internal sealed class AdmissionTicket(
         return grant;
     }
 
+    /// <summary>
+    /// For callers outside the endpoint filter (gRPC): counts the parsed message's <paramref name="bytes"/>, charges
+    /// <paramref name="units"/> and waits for work capacity. Null when the message does not fit the partition's
+    /// in-flight bytes (the refusal says why); otherwise dispose the grant when the work is done.
+    /// </summary>
+    public async ValueTask<(IDisposable? Grant, AdmissionRefusal Refusal)> AdmitAsync(long bytes, long units, CancellationToken cancellationToken)
+    {
+        if (!TryCount(bytes, step: 0))
+        {
+            return (null, BytesRefusal);
+        }
+
+        Charge(units);
+        return (UsesWorkQueue ? await WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false) : NoGrant.Instance, default);
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -233,5 +249,15 @@ internal sealed class AdmissionTicket(
 
         _bytes.Clear();
         control.Left();
+    }
+}
+
+/// <summary>The grant of work that did not queue.</summary>
+file sealed class NoGrant : IDisposable
+{
+    public static readonly NoGrant Instance = new();
+
+    public void Dispose()
+    {
     }
 }

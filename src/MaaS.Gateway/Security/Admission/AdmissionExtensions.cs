@@ -1,3 +1,4 @@
+using MaaS.Gateway.Grpc;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Timeouts;
 
@@ -13,13 +14,21 @@ internal enum AdmissionMode
     Budget,
 }
 
-/// <summary>Endpoint metadata: this endpoint's requests are costed (<see cref="AdmissionExtensions.RequireAdmission{TBuilder}"/>).</summary>
-internal sealed record AdmissionMetadata(AdmissionMode Mode);
+/// <summary>
+/// Endpoint metadata: this endpoint's requests are costed. Minimal APIs get it from
+/// <see cref="AdmissionExtensions.RequireAdmission{TBuilder}"/>; a gRPC method carries it as an attribute and charges
+/// its parsed message itself (<see cref="AdmissionTicket.AdmitAsync"/>), since endpoint filters do not run there.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class AdmissionAttribute(AdmissionMode mode = AdmissionMode.Queued) : Attribute
+{
+    public AdmissionMode Mode { get; } = mode;
+}
 
 /// <summary>
 /// Registration and wiring of <see cref="AdmissionControl"/>: a middleware after the per-key rate limiter admits
 /// costed requests before their bodies are read, and an endpoint filter, after binding, charges the parsed body's cost
-/// and waits for work capacity. Endpoints without <see cref="AdmissionMetadata"/> (ping, health, metadata, listings)
+/// and waits for work capacity. Endpoints without <see cref="AdmissionAttribute"/> (ping, health, metadata, listings)
 /// never touch either, so they never wait behind costed work.
 /// </summary>
 internal static class AdmissionExtensions
@@ -34,7 +43,7 @@ internal static class AdmissionExtensions
     public static TBuilder RequireAdmission<TBuilder>(this TBuilder builder, AdmissionMode mode = AdmissionMode.Queued)
         where TBuilder : IEndpointConventionBuilder
     {
-        builder.WithMetadata(new AdmissionMetadata(mode));
+        builder.WithMetadata(new AdmissionAttribute(mode));
         builder.AddEndpointFilter<TBuilder, AdmissionFilter>();
         return builder;
     }
@@ -45,7 +54,7 @@ internal static class AdmissionExtensions
         var control = app.ApplicationServices.GetRequiredService<AdmissionControl>();
         return app.Use(async (context, next) =>
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<AdmissionMetadata>() is not { } metadata)
+            if (context.GetEndpoint()?.Metadata.GetMetadata<AdmissionAttribute>() is not { } metadata)
             {
                 await next(context);
                 return;
@@ -62,7 +71,9 @@ internal static class AdmissionExtensions
             using (ticket)
             {
                 context.Features.Set(ticket);
-                if (canHaveBody && context.Request.ContentLength is null)
+                // A gRPC message is counted once parsed (AdmitAsync): Grpc.AspNetCore reads it inside the call, where a
+                // refusal from the body stream would surface as UNKNOWN instead of RESOURCE_EXHAUSTED.
+                if (canHaveBody && context.Request.ContentLength is null && !context.Request.IsGrpc())
                 {
                     context.Request.Body = new AdmissionBodyStream(context.Request.Body, ticket);
                 }

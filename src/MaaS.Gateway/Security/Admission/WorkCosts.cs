@@ -45,13 +45,17 @@ internal static class WorkCosts
     /// One unit per row (the largest first dimension of the inputs) plus one per <see cref="ElementsPerUnit"/> elements
     /// the shapes declare; both at most <paramref name="bodyBytes"/>, since every element takes at least one byte of body.
     /// </summary>
-    public static long Tensors(IReadOnlyList<V2InferInput?>? inputs, long bodyBytes)
+    // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
+    public static long Tensors(IReadOnlyList<V2InferInput?>? inputs, long bodyBytes) =>
+        Tensors((inputs ?? []).Select(input => input?.Shape), bodyBytes);
+
+    /// <summary>The same for shapes however they came (a gRPC message's); a null shape costs nothing.</summary>
+    public static long Tensors(IEnumerable<long[]?> shapes, long bodyBytes)
     {
         long rows = 1, elements = 0;
-        // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
-        foreach (var input in inputs ?? [])
+        foreach (var shape in shapes)
         {
-            if (input?.Shape is not { } shape)
+            if (shape is null)
             {
                 continue;
             }
