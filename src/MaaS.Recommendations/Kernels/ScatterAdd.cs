@@ -33,7 +33,7 @@ internal static class ScatterAdd
     /// <summary>
     /// No index validation: for rows the index built itself. Scalar, unrolled by four: on the AMD EPYC (Zen) machines
     /// here the AVX2 gather with a lane-by-lane write-back (<see cref="RunGatherUnchecked"/>) measured slower than plain
-    /// loads and stores (KernelBenchmarks, README), so the hot loops use this one.
+    /// loads and stores (KernelBenchmarks, docs/benchmarks.md), so the hot loops use this one.
     /// </summary>
     internal static unsafe void RunUnchecked(Span<float> accumulator, ReadOnlySpan<int> indices, ReadOnlySpan<float> weights, float scale)
     {

@@ -52,7 +52,7 @@ internal sealed class RecommendationOptions
 
     /// <summary>
     /// Most events a build reads (they are held in memory while it runs); a tenant with more is refused. The default
-    /// admits the 25M-interaction synthetic build README measures (42 s, 0.81 GiB for the similarity alone).
+    /// admits the 25M-interaction synthetic build docs/benchmarks.md measures (42 s, 0.81 GiB for the similarity alone).
     /// </summary>
     [Range(1, int.MaxValue)]
     public int MaxBuildEvents { get; set; } = 30_000_000;

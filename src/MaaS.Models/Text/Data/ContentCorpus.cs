@@ -16,7 +16,7 @@ public static class ContentCorpus
     public static string ComposeText(string? title, string description) =>
         string.IsNullOrWhiteSpace(title) ? description : $"{title.Trim()}. {description}";
 
-    /// <summary>True for the README's deterministic test split: <c>s123</c> → 123, divisible by 5.</summary>
+    /// <summary>True for the deterministic test split of the data set's README (../shared/data/content): <c>s123</c> → 123, divisible by 5.</summary>
     public static bool IsTest(string showId) =>
         showId.Length > 1 && int.TryParse(showId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n % 5 == 0;
 
