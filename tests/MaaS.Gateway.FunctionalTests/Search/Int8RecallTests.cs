@@ -12,7 +12,11 @@ public sealed class Int8RecallTests(EmbeddingsGateway fixture) : IClassFixture<E
     [Fact]
     public async Task Int8Store_NetflixTitles_RecallAt10AgainstExactFp32AtLeast099()
     {
-        var corpus = ContentCorpus.Load(SharedData.Require("content", ContentCorpus.FileName)).Examples;
+        // The first 2,500 titles by default: embedding all 8,807 takes minutes on a 2-core CI machine; the figure in
+        // docs/recommendations.md is over all of them (MAAS_RECALL_ITEMS=all).
+        var all = ContentCorpus.Load(SharedData.Require("content", ContentCorpus.FileName)).Examples;
+        string? limit = Environment.GetEnvironmentVariable("MAAS_RECALL_ITEMS");
+        var corpus = limit == "all" ? all : [.. all.Take(int.TryParse(limit, out int n) && n > 0 ? n : 2_500)];
         const int Dimensions = 384, K = 10;
         var rows = new float[corpus.Count * Dimensions];
         foreach (var chunk in corpus.Select((e, i) => (e.Text, i)).Chunk(256))
