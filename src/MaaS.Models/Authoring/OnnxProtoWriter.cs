@@ -172,30 +172,20 @@ internal static class OnnxProtoWriter
     /// <summary>Field writers over one message's stream.</summary>
     internal readonly struct ProtoFields(CodedOutputStream output)
     {
-        public void WriteInt64(int field, long value)
-        {
-            output.WriteTag(field, WireFormat.WireType.Varint);
-            output.WriteInt64(value);
-        }
+        public void WriteInt64(int field, long value) => Tag(field, WireFormat.WireType.Varint).WriteInt64(value);
 
-        public void WriteFloat(int field, float value)
-        {
-            output.WriteTag(field, WireFormat.WireType.Fixed32);
-            output.WriteFloat(value);
-        }
+        public void WriteFloat(int field, float value) => Tag(field, WireFormat.WireType.Fixed32).WriteFloat(value);
 
-        public void WriteString(int field, string value)
-        {
-            output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-            output.WriteString(value);
-        }
+        public void WriteString(int field, string value) => Tag(field, WireFormat.WireType.LengthDelimited).WriteString(value);
 
-        public void WriteBytes(int field, ByteString value)
-        {
-            output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-            output.WriteBytes(value);
-        }
+        public void WriteBytes(int field, ByteString value) => Tag(field, WireFormat.WireType.LengthDelimited).WriteBytes(value);
 
         public void WriteMessage(int field, byte[] message) => WriteBytes(field, ByteString.CopyFrom(message));
+
+        private CodedOutputStream Tag(int field, WireFormat.WireType type)
+        {
+            output.WriteTag(field, type);
+            return output;
+        }
     }
 }

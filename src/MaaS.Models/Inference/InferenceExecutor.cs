@@ -138,33 +138,23 @@ internal static class BatchExecution
 }
 
 /// <summary>Runs each request on the caller's thread; bounds concurrent runs by the model's queue size.</summary>
-internal sealed class DirectExecutor : InferenceExecutor
+internal sealed class DirectExecutor(ITensorModel model, int maxConcurrency, ExecutionObserver observer) : InferenceExecutor
 {
-    private readonly ITensorModel _model;
-    private readonly int _maxConcurrency;
-    private readonly ExecutionObserver _observer;
     private int _running;
-
-    public DirectExecutor(ITensorModel model, int maxConcurrency, ExecutionObserver observer)
-    {
-        _model = model;
-        _maxConcurrency = maxConcurrency;
-        _observer = observer;
-    }
 
     public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (Interlocked.Increment(ref _running) > _maxConcurrency)
+        if (Interlocked.Increment(ref _running) > maxConcurrency)
         {
             Interlocked.Decrement(ref _running);
             return ValueTask.FromResult(Result<ExecutionResult>.Fail(
-                ErrorCode.Overloaded, $"too many concurrent requests (limit {_maxConcurrency})"));
+                ErrorCode.Overloaded, $"too many concurrent requests (limit {maxConcurrency})"));
         }
 
         try
         {
-            return ValueTask.FromResult(BatchExecution.RunSingle(_model, request, TimeSpan.Zero, _observer));
+            return ValueTask.FromResult(BatchExecution.RunSingle(model, request, TimeSpan.Zero, observer));
         }
         finally
         {

@@ -208,55 +208,36 @@ internal sealed class WorkQueue
         public long LastServed { get; set; }
     }
 
-    internal sealed class Waiter
+    internal sealed class Waiter(WorkQueue queue, Lane lane, long units, long arrival)
     {
-        private readonly WorkQueue _queue;
+        public Lane Lane { get; } = lane;
 
-        public Waiter(WorkQueue queue, Lane lane, long units, long arrival)
-        {
-            _queue = queue;
-            Lane = lane;
-            Units = units;
-            Arrival = arrival;
-            Node = new LinkedListNode<Waiter>(this);
-        }
+        public long Units { get; } = units;
 
-        public Lane Lane { get; }
+        public long Arrival { get; } = arrival;
 
-        public long Units { get; }
-
-        public long Arrival { get; }
-
-        public LinkedListNode<Waiter> Node { get; }
+        public LinkedListNode<Waiter> Node => field ??= new LinkedListNode<Waiter>(this);
 
         public TaskCompletionSource<WorkGrant> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Cancel(CancellationToken token) => _queue.Cancel(this, token);
+        public void Cancel(CancellationToken token) => queue.Cancel(this, token);
     }
 
     /// <summary>Room to run; dispose it (once or more) when the work is done.</summary>
-    internal sealed class WorkGrant : IDisposable
+    internal sealed class WorkGrant(WorkQueue queue, Lane lane, long units) : IDisposable
     {
-        private readonly WorkQueue _queue;
         private int _released;
 
-        internal WorkGrant(WorkQueue queue, Lane lane, long units)
-        {
-            _queue = queue;
-            Lane = lane;
-            Units = units;
-        }
-
         /// <summary>Units held.</summary>
-        public long Units { get; }
+        public long Units { get; } = units;
 
-        internal Lane Lane { get; }
+        internal Lane Lane { get; } = lane;
 
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                _queue.Release(this);
+                queue.Release(this);
             }
         }
     }
