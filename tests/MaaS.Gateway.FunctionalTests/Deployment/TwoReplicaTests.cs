@@ -75,17 +75,13 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     [Fact]
     public async Task PutItems_OnOneReplica_TheOtherServesThemAndTheirContentWithinOneSecond()
     {
-        await topology.RequireAsync();
-        var ct = TestContext.Current.CancellationToken;
-        using var writer = new HttpClient { BaseAddress = topology.Replicas[0].Address };
-        using var reader = new HttpClient { BaseAddress = topology.Replicas[1].Address };
-        var (first, twin) = NewTwins();
-
-        var written = await PutTwinsAsync(writer, first, twin, ct);
-
         // The reader has had the default tenant's catalogue in memory since it started, so only a change feed brings
         // the items into its content index before its next rebuild.
-        await WithinAsync(written, reader, async () =>
+        var ct = TestContext.Current.CancellationToken;
+        using var twins = await WriteTwinsAsync(ct);
+        var (reader, first, twin) = (twins.Reader, twins.First, twins.Twin);
+
+        await WithinAsync(twins.Written, reader, async () =>
         {
             using var get = await reader.GetAsync($"/v1/items/{first}", ct);
             var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
@@ -98,12 +94,10 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     [Fact]
     public async Task DeleteItem_OnOneReplica_GoneFromTheOtherWithinOneSecond()
     {
-        await topology.RequireAsync();
         var ct = TestContext.Current.CancellationToken;
-        using var writer = new HttpClient { BaseAddress = topology.Replicas[0].Address };
-        using var reader = new HttpClient { BaseAddress = topology.Replicas[1].Address };
-        var (first, twin) = NewTwins();
-        await WithinAsync(await PutTwinsAsync(writer, first, twin, ct), reader, async () =>
+        using var twins = await WriteTwinsAsync(ct);
+        var (writer, reader, first, twin) = (twins.Writer, twins.Reader, twins.First, twins.Twin);
+        await WithinAsync(twins.Written, reader, async () =>
         {
             var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
             return (similar?.FirstOrDefault() == twin, $"similar [{Join(similar)}]");
@@ -125,11 +119,36 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         }, ct);
     }
 
-    /// <summary>Two new items sharing content no other item has: each is the other's best content match.</summary>
-    private static (string First, string Twin) NewTwins()
+    /// <summary>
+    /// Two new items sharing content no other item has (each is the other's best content match), written through the
+    /// first replica, with a client of each replica and a clock started when the write was answered.
+    /// </summary>
+    private async Task<Twins> WriteTwinsAsync(CancellationToken ct)
     {
+        await topology.RequireAsync();
         string tag = Guid.NewGuid().ToString("N")[..10];
-        return ($"feed-{tag}-a", $"feed-{tag}-b");
+        var twins = new Twins(topology, $"feed-{tag}-a", $"feed-{tag}-b");
+        twins.Written = await PutTwinsAsync(twins.Writer, twins.First, twins.Twin, ct);
+        return twins;
+    }
+
+    private sealed class Twins(ReplicaTopology topology, string first, string twin) : IDisposable
+    {
+        public HttpClient Writer { get; } = new() { BaseAddress = topology.Replicas[0].Address };
+
+        public HttpClient Reader { get; } = new() { BaseAddress = topology.Replicas[1].Address };
+
+        public string First { get; } = first;
+
+        public string Twin { get; } = twin;
+
+        public System.Diagnostics.Stopwatch Written { get; set; } = new();
+
+        public void Dispose()
+        {
+            Writer.Dispose();
+            Reader.Dispose();
+        }
     }
 
     /// <summary>PUTs the twins and returns a clock started when the answer arrived.</summary>

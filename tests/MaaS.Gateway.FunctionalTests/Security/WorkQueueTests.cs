@@ -68,14 +68,15 @@ public sealed class WorkQueueTests
         var queue = new WorkQueue(capacity: 10, share: 8);
         using var running = await queue.EnterAsync("a", 5, Ct);
 
-        var large = Enter(queue, "b", 8);
-        var small = Enter(queue, "c", 1);
-
-        Assert.False(large.IsCompleted, "8 units granted with 5 of 10 running");
-        Assert.False(small.IsCompleted, "a small request overtook the large one whose turn it is");
+        // 5 of 10 units run: b's 8 do not fit, so b waits at the head of the queue, and c, which would fit, behind it.
+        var (large, small) = (Enter(queue, "b", 8), Enter(queue, "c", 1));
+        (bool largeGranted, bool smallGranted) = (large.IsCompleted, small.IsCompleted);
         running.Dispose();
         using var largeGrant = await large;
         using var smallGrant = await small;
+
+        Assert.False(largeGranted, "8 units granted with 5 of 10 running");
+        Assert.False(smallGranted, "a small request overtook the large one whose turn it is");
         Assert.Equal(9, queue.RunningUnits);
     }
 
