@@ -10,6 +10,13 @@ if (args is ["admission", ..])
     return await MaaS.Benchmarks.Serving.AdmissionLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["variant", var hidden, var folder])
+{
+    // A model repository holding example-mlp rebuilt with other hidden widths ("16" or "768,768"), for the load scripts.
+    MaaS.Models.Examples.ExampleMlp.WriteTo(folder, hiddenSizes: [.. hidden.Split(',').Select(w => int.Parse(w, System.Globalization.CultureInfo.InvariantCulture))]);
+    return 0;
+}
+
 if (args is ["large-build", ..])
 {
     // One cold build of the 25M set outside BenchmarkDotNet (which runs a 1-minute operation several times).
