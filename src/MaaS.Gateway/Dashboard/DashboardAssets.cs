@@ -33,7 +33,7 @@ internal static class DashboardAssets
         .kpi { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
         .kpi .label { color: var(--muted); font-size: 13px; }
         .kpi .value { font-size: 24px; font-weight: 600; }
-        svg.chart { width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 4px; }
+        svg.chart { width: 100%; max-width: 760px; height: auto; display: block; background: #fff; border: 1px solid var(--line); border-radius: 4px; }
         svg.chart text { font: 11px system-ui, "DejaVu Sans", sans-serif; fill: #333; }
         svg.chart text.legend { font-size: 12px; }
         table { border-collapse: collapse; width: 100%; font-size: 14px; }

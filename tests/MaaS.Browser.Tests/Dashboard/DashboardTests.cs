@@ -88,6 +88,12 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
         }
 
+        // An action: a POST form with its antiforgery token, through the registry, back to the page with what it did.
+        await session.OpenAsync("/dashboard/models");
+        await session.Page.Locator("article[data-model='example-mlp']").GetByRole(AriaRole.Button, new() { Name = "Unpin default" }).ClickAsync();
+        await session.Page.WaitForURLAsync("**/dashboard/models?done=*");
+        Assert.Contains("default example-mlp: done", await session.Page.Locator("#action-done").InnerTextAsync(), StringComparison.Ordinal);
+
         // The navigation links only to pages that exist.
         foreach (string href in await session.Page.Locator("nav.sections a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"))
         {

@@ -14,7 +14,7 @@ namespace MaaS.Gateway.Dashboard.Charts;
 public static class SvgCharts
 {
     private static readonly string[] Palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
-    private const int Width = 640, Height = 240, Left = 56, Right = 12, Top = 12, Bottom = 36;
+    private const int Width = 640, Height = 250, Left = 56, Right = 12, Top = 22, Bottom = 36;
 
     /// <summary>A line chart; <paramref name="xLabels"/> names every x position (a few are printed on the axis).</summary>
     public static string Line(string id, string title, string description, IReadOnlyList<string> xLabels, IReadOnlyList<ChartSeries> series, string unit)
@@ -53,6 +53,18 @@ public static class SvgCharts
             }
 
             sb.Append(CultureInfo.InvariantCulture, $"<path d=\"{path.ToString().TrimEnd()}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" data-series=\"{E(series[s].Name)}\" data-values=\"{Values(series[s].Values)}\"/>");
+            // A line of one point draws nothing: mark the points where there are few enough to tell apart.
+            int points = series[s].Values.Count(v => v.HasValue);
+            if (points <= 40)
+            {
+                for (int i = 0; i < series[s].Values.Count; i++)
+                {
+                    if (series[s].Values[i] is { } v)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(i))}\" cy=\"{F(Y(v))}\" r=\"3\" fill=\"{colour}\"/>");
+                    }
+                }
+            }
         }
 
         Legend(sb, series.Select(s => s.Name).ToList());
@@ -102,7 +114,7 @@ public static class SvgCharts
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" y1=\"{Top}\" x2=\"{Left}\" y2=\"{Height - Bottom}\" stroke=\"#444\"/>");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"4\" y=\"{Top + 4}\" class=\"tick\">{E(unit)}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 6}\" y=\"{Top - 10}\" text-anchor=\"end\" class=\"tick\">{E(unit)}</text>");
     }
 
     private static void Legend(StringBuilder sb, List<string> names)
