@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Deque.AxeCore.Playwright;
 using MaaS.Browser.Tests.OpenApi;
 using MaaS.Models.Examples;
 using MaaS.TestSupport;
@@ -86,6 +87,15 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
             Assert.False(string.IsNullOrEmpty(await svg.Locator("title").First.TextContentAsync()), $"{chart} on {path} has no <title>");
             Assert.True(await TotalAsync(session.Page, chart) > 0, $"{chart} on {path} was drawn from no data");
             await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+            // Accessibility: axe-core (bundled with the package, run in the page) finds no violation of WCAG 2 A/AA rules.
+            var axe = await session.Page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+            {
+                RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] },
+            });
+            var violations = axe.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}").ToList();
+            Assert.True(violations.Count == 0, $"{path} breaks accessibility rules:\n{string.Join('\n', violations)}");
+            Assert.NotEmpty(axe.Passes);
         }
 
         // An action: a POST form with its antiforgery token, through the registry, back to the page with what it did.
