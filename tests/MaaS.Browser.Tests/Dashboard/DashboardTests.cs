@@ -77,6 +77,20 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         string row = await session.Page.Locator("tr[data-row='Recommendations'] td").First.InnerTextAsync();
         Assert.True(long.Parse(row, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) >= 25, $"the Recommendations row counts {row} requests after 25 were sent");
 
+        // The rebuild button queues an index build; the builds table and chart show it once it has finished.
+        await session.OpenAsync("/dashboard/recommendations");
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Rebuild the index" }).ClickAsync();
+        await session.Page.WaitForURLAsync("**/dashboard/recommendations?*done=*");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        int builds;
+        while ((builds = await session.Page.Locator("#builds tbody tr", new() { HasText = "succeeded" }).CountAsync()) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, ct);
+            await session.Page.ReloadAsync();
+        }
+
+        Assert.True(builds >= 2, $"after the rebuild button the builds table lists {builds} finished builds");
+
         foreach (var (name, path, heading, chart) in Pages)
         {
             var (status, text) = await session.OpenAsync(path);
