@@ -46,8 +46,7 @@ internal static class RecommendationsEndpoints
             [.. finished.Select(j => j.FinishedAt!.Value.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture))],
             [new ChartSeries("duration ms", [.. finished.Select(j => j.DurationMilliseconds)])], "ms");
 
-        // Another tenant's catalogue is loaded only when someone already uses it: the operator typing a name loads nothing.
-        var state = scope == request.Viewer.Tenant || states.All.Any(s => s.Tenant == scope) ? await states.GetAsync(scope, http.RequestAborted) : null;
+        var state = TenantList.IsLoaded(request.Viewer, scope, states) ? await states.GetAsync(scope, http.RequestAborted) : null;
         var catalogue = state?.Catalogue.Items;
         Dictionary<string, int>? itemEvents = null;
         long? indexVersion = null;
@@ -149,6 +148,11 @@ internal static class RecommendationsEndpoints
         if (string.IsNullOrWhiteSpace(id))
         {
             return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, null, null, [], null, null, []));
+        }
+
+        if (!TenantList.IsLoaded(request.Viewer, scope, states))
+        {
+            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, id, $"Tenant {scope} has no catalogue in use on this replica.", [], null, null, []));
         }
 
         var history = await events.GetUserHistoryAsync(scope, id, HistoryShown, http.RequestAborted);

@@ -36,6 +36,11 @@ internal static class SearchEndpoints
             return DashboardGate.Page<SearchPage>(http, new SearchModel(request, scope, tenants, null, chosen, null, null, null));
         }
 
+        if (!TenantList.IsLoaded(request.Viewer, scope, states))
+        {
+            return DashboardGate.Page<SearchPage>(http, new SearchModel(request, scope, tenants, q, chosen, null, $"Tenant {scope} has no catalogue in use on this replica.", null));
+        }
+
         var outcome = await search.SearchAsync(scope, new SearchRequest(q, chosen, 20, null, true, ["metadata"]), http.RequestAborted);
         if (!outcome.TryGetValue(out var found, out var error))
         {

@@ -30,6 +30,13 @@ internal static class TenantList
         return [.. tenants];
     }
 
+    /// <summary>
+    /// Whether a page may read the tenant's catalogue: the viewer's own, or one this replica already holds. The operator
+    /// typing a name must not make the replica load (and keep) a catalogue nobody uses.
+    /// </summary>
+    public static bool IsLoaded(DashboardViewer viewer, string tenant, TenantStates states) =>
+        tenant == viewer.Tenant || states.All.Any(s => s.Tenant == tenant);
+
     /// <summary>The page for a tenant admin who asked for another tenant's data.</summary>
     public static IResult OtherTenant(HttpContext http, DashboardRequest request) =>
         DashboardGate.Message(http, StatusCodes.Status403Forbidden, "Another tenant", $"This key is an admin of tenant {request.Viewer.Tenant} and sees that tenant only.", request);
