@@ -1,4 +1,5 @@
 using MaaS.Gateway.Contracts;
+using MaaS.Gateway.Dashboard;
 using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc;
@@ -23,6 +24,7 @@ builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
 builder.AddGatewayGrpc();
+builder.Services.AddGatewayDashboard();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapTextV1();
 app.MapRecommendationsV1();
 app.MapGatewayMetrics();
 app.MapGatewayGrpc();
+app.MapGatewayDashboard();
 
 return await app.RunGatewayAsync();
 

@@ -6,10 +6,10 @@ using IDiagnosticContext = Serilog.IDiagnosticContext;
 namespace MaaS.Gateway.Security;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>. No key: no result (the
-/// policy then challenges with 401). A bad or revoked key: failure (401 with <c>WWW-Authenticate</c>). With
-/// <c>Auth:Enabled=false</c> every request is the operator tenant's admin+app development identity. The key text is
-/// never logged; the key id is added to the request log.
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c>, <c>X-Api-Key: &lt;key&gt;</c> or, under <c>/dashboard</c>
+/// only, the dashboard's sign-in cookie. No key: no result (the policy then challenges with 401). A bad or revoked
+/// key: failure (401 with <c>WWW-Authenticate</c>). With <c>Auth:Enabled=false</c> every request is the operator
+/// tenant's admin+app development identity. The key text is never logged; the key id is added to the request log.
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
@@ -98,7 +98,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         }
 
         string? header = request.Headers[ApiKeyHeader];
-        return string.IsNullOrWhiteSpace(header) ? null : header.Trim();
+        if (!string.IsNullOrWhiteSpace(header))
+        {
+            return header.Trim();
+        }
+
+        // The dashboard's sign-in cookie (HttpOnly, SameSite=Strict, path /dashboard): read there only, so a browser
+        // that signed in never authenticates /v1 or /v2 calls by ambient credentials.
+        return request.Path.StartsWithSegments(Dashboard.DashboardAuth.Path) && request.Cookies[Dashboard.DashboardAuth.CookieName] is { Length: > 0 } cookie
+            ? cookie
+            : null;
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "API key refused: {Rejection}")]

@@ -65,7 +65,7 @@ internal static class HardeningExtensions
         }
     });
 
-    /// <summary>Security headers; Swagger UI gets a CSP that lets its own scripts and styles run.</summary>
+    /// <summary>Security headers; Swagger UI and the dashboard get a CSP that lets their own scripts and styles run.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var headers = context.Response.Headers;
@@ -74,7 +74,10 @@ internal static class HardeningExtensions
         headers["Referrer-Policy"] = "no-referrer";
         headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/swagger")
             ? "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
-            : "default-src 'none'; frame-ancestors 'none'";
+            : context.Request.Path.StartsWithSegments("/dashboard")
+                // The dashboard's own stylesheet and script only: no inline script or style, forms post back to it.
+                ? "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+                : "default-src 'none'; frame-ancestors 'none'";
         return next(context);
     });
 }

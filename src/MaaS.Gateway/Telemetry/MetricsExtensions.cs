@@ -17,12 +17,14 @@ internal static class MetricsExtensions
         // time, by model name; ModelMetricsExporter is its only exporter. Process-wide, so set before any scrape.
         Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = instrument => instrument.Meter.Name != ModelMetrics.MeterName);
         services.AddSingleton<ModelSeriesPolicy>();
+        services.AddSingleton<TrafficRing>();
         services.AddSingleton<ModelMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelMetricsExporter>());
         return services;
     }
 
-    public static IApplicationBuilder UseGatewayHttpMetrics(this IApplicationBuilder app) => app.UseHttpMetrics();
+    /// <summary>prometheus-net's HTTP metrics and the dashboard's <see cref="TrafficRing"/>.</summary>
+    public static IApplicationBuilder UseGatewayHttpMetrics(this IApplicationBuilder app) => app.UseTrafficRing().UseHttpMetrics();
 
     public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder app)
     {

@@ -1,0 +1,198 @@
+using System.Globalization;
+using MaaS.Gateway.Dashboard.Charts;
+using MaaS.Gateway.Dashboard.Components;
+using MaaS.Gateway.Telemetry;
+using MaaS.Services.Recommendations.Index;
+using MaaS.Services.Recommendations.Serving;
+using MaaS.Services.Recommendations.Tenants;
+using MaaS.Services.Recommendations.Users;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace MaaS.Gateway.Dashboard;
+
+/// <summary>
+/// Recommendations of one tenant: index builds over time (duration, items, events), catalogue coverage and the
+/// popularity curve of the serving index, the top items; and a user page with the user's history, taste analysis
+/// (the same analysis as <c>/v1/users/{id}/analysis</c>) as charts, and their recommendations with reasons.
+/// </summary>
+internal static class RecommendationsEndpoints
+{
+    private const int HistoryShown = 50;
+
+    public static RouteGroupBuilder MapDashboardRecommendations(this RouteGroupBuilder dashboard)
+    {
+        dashboard.MapGet("/recommendations", RecommendationsAsync);
+        dashboard.MapPost("/recommendations/rebuild", RebuildAsync);
+        dashboard.MapGet("/users", UserAsync);
+        return dashboard;
+    }
+
+    private static async Task<IResult> RecommendationsAsync(
+        string? tenant, string? done, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
+    {
+        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request.Viewer.Scope(tenant) is not { } scope)
+        {
+            return TenantList.OtherTenant(http, request);
+        }
+
+        var jobs = rebuilds.Recent(scope).Jobs;
+        var finished = jobs.Where(j => j.FinishedAt is not null).OrderBy(j => j.FinishedAt).ToList();
+        string buildsChart = SvgCharts.Line("chart-builds", "Index builds: duration", "Duration in milliseconds of the tenant's recent index builds, oldest first.",
+            [.. finished.Select(j => j.FinishedAt!.Value.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture))],
+            [new ChartSeries("duration ms", [.. finished.Select(j => j.DurationMilliseconds)])], "ms");
+
+        var state = TenantList.IsLoaded(request.Viewer, scope, states) ? await states.GetAsync(scope, http.RequestAborted) : null;
+        var catalogue = state?.Catalogue.Items;
+        Dictionary<string, int>? itemEvents = null;
+        long? indexVersion = null;
+        var leased = models.Acquire(scope);
+        using (var lease = leased.IsSuccess ? leased.Value : null)
+        {
+            if (lease?.Model is ItemCfModel cf)
+            {
+                itemEvents = cf.Stats.ItemEvents;
+                indexVersion = lease.Version;
+            }
+        }
+
+        var popularity = itemEvents?.Values.OrderDescending().ToArray() ?? [];
+        long totalEvents = popularity.Sum(c => (long)c);
+        int catalogued = catalogue?.Count ?? 0;
+        int withEvents = catalogue is null || itemEvents is null ? 0 : catalogue.Keys.Count(itemEvents.ContainsKey);
+        var (ranks, counts, cumulative) = Curve(popularity, totalEvents);
+        string popularityChart = SvgCharts.Line("chart-popularity", "Popularity curve", "Events per item by popularity rank (most popular first), from the serving index's statistics.",
+            ranks, [new ChartSeries("events", counts)], "events");
+        string coverageChart = SvgCharts.Line("chart-coverage", "Cumulative share of events", "Share of all events that go to the most popular items, by share of items with events (a long-tail curve).",
+            ranks, [new ChartSeries("% of events", cumulative)], "%");
+        var top = popularity.Length == 0 ? [] : itemEvents!.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(15)
+            .Select(kv => new TopItem(kv.Key, catalogue?.GetValueOrDefault(kv.Key)?.Title, kv.Value)).ToList();
+        string topChart = SvgCharts.Bars("chart-top-items", "Top items by events", "The fifteen items with the most events in the serving index.",
+            [.. top.Select(t => new ChartBar(t.Title ?? t.ItemId, t.Events))], "events");
+
+        var model = new RecommendationsModel(
+            request, scope, TenantList.Known(request.Viewer, ring, states), done is { Length: <= 200 } ? done : null,
+            jobs, buildsChart, indexVersion, catalogued, withEvents, itemEvents?.Count ?? 0, totalEvents, popularityChart, coverageChart, top, topChart);
+        return DashboardGate.Page<RecommendationsPage>(http, model);
+    }
+
+    /// <summary>At most 100 points of the rank curve, and the cumulative share of events at each.</summary>
+    private static (List<string> Ranks, List<double?> Counts, List<double?> Cumulative) Curve(int[] popularity, long total)
+    {
+        var ranks = new List<string>();
+        var counts = new List<double?>();
+        var cumulative = new List<double?>();
+        if (popularity.Length == 0)
+        {
+            return (ranks, counts, cumulative);
+        }
+
+        int points = Math.Min(100, popularity.Length);
+        long running = 0;
+        int next = 0;
+        for (int p = 0; p < points; p++)
+        {
+            int rank = points == 1 ? 0 : (int)((long)p * (popularity.Length - 1) / (points - 1));
+            for (; next <= rank; next++)
+            {
+                running += popularity[next];
+            }
+
+            ranks.Add($"#{(rank + 1).ToString(CultureInfo.InvariantCulture)}");
+            counts.Add(popularity[rank]);
+            cumulative.Add(total == 0 ? 0 : 100.0 * running / total);
+        }
+
+        return (ranks, counts, cumulative);
+    }
+
+    private static async Task<IResult> RebuildAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, RebuildJobs rebuilds)
+    {
+        var (refusal, request) = await DashboardGate.PostAsync(http, auth.Value, antiforgery);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (request.Viewer.Scope(form["tenant"]) is not { } scope)
+        {
+            return TenantList.OtherTenant(http, request);
+        }
+
+        var outcome = await rebuilds.RequestAsync(scope, http.RequestAborted);
+        return outcome.TryGetValue(out var job, out var error)
+            ? TypedResults.Redirect($"/dashboard/recommendations?tenant={Uri.EscapeDataString(scope)}&done={Uri.EscapeDataString($"rebuild {job.Status}")}")
+            : DashboardGate.Message(http, error.Code.StatusCode(), "Refused", error.Message, request);
+    }
+
+    private static async Task<IResult> UserAsync(
+        string? tenant, string? id, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states,
+        IEventStore events, UserAnalyzer analyzer, RecommendationService recommendations)
+    {
+        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request.Viewer.Scope(tenant) is not { } scope)
+        {
+            return TenantList.OtherTenant(http, request);
+        }
+
+        var tenants = TenantList.Known(request.Viewer, ring, states);
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, null, null, [], null, null, []));
+        }
+
+        if (!TenantList.IsLoaded(request.Viewer, scope, states))
+        {
+            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, id, $"Tenant {scope} has no catalogue in use on this replica.", [], null, null, []));
+        }
+
+        var history = await events.GetUserHistoryAsync(scope, id, HistoryShown, http.RequestAborted);
+        if (!history.TryGetValue(out var shown, out var error))
+        {
+            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, id, error.Message, [], null, null, []), error.Code.StatusCode());
+        }
+
+        var analysis = await analyzer.AnalyzeAsync(scope, id, null, http.RequestAborted);
+        var recommended = await recommendations.RecommendAsync(scope, new RecommendRequest(id, null, null, 10, null, null, true, ["metadata"]), http.RequestAborted);
+        var a = analysis.IsSuccess ? analysis.Value : null;
+        var charts = new List<(string Heading, string Svg)>();
+        if (a is not null)
+        {
+            charts.Add(("Genres", SvgCharts.Bars("chart-genres", "Genre affinity", "Share of the user's events per genre, in percent.",
+                [.. a.Genres.Take(12).Select(g => new ChartBar(g.Name, Math.Round(100 * g.Share, 1)))], "% of events")));
+            charts.Add(("Kinds", SvgCharts.Bars("chart-kinds", "Kind affinity", "Share of the user's events per item kind, in percent.",
+                [.. a.Kinds.Select(k => new ChartBar(k.Name, Math.Round(100 * k.Share, 1)))], "% of events")));
+            charts.Add(("Activity", SvgCharts.Line("chart-activity", "Activity per day", "Events per active day of the user.",
+                [.. a.Activity.Days.Select(d => d.Period)], [new ChartSeries("events", [.. a.Activity.Days.Select(d => (double?)d.Events)])], "events")));
+            charts.Add(("Event types", SvgCharts.Bars("chart-event-types", "Event types", "The user's events per type.",
+                [.. a.EventTypes.OrderByDescending(kv => kv.Value).Select(kv => new ChartBar(kv.Key, kv.Value))], "events")));
+        }
+
+        string? problem = !analysis.IsSuccess ? analysis.Error.Message : !recommended.IsSuccess ? recommended.Error.Message : null;
+        return DashboardGate.Page<UserPage>(http, new UserModel(
+            request, scope, tenants, id, problem, shown, a, recommended.IsSuccess ? recommended.Value : null, charts));
+    }
+}
+
+/// <summary>An item of the top list.</summary>
+public sealed record TopItem(string ItemId, string? Title, int Events);
+
+/// <summary>What the recommendations page shows.</summary>
+public sealed record RecommendationsModel(
+    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, string? Done, IReadOnlyList<RebuildJobResponse> Jobs, string BuildsChart,
+    long? IndexVersion, int CatalogueItems, int ItemsWithEvents, int IndexedItems, long IndexedEvents, string PopularityChart, string CoverageChart,
+    IReadOnlyList<TopItem> Top, string TopChart);
+
+/// <summary>What the user page shows.</summary>
+public sealed record UserModel(
+    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, string? UserId, string? Problem, IReadOnlyList<InteractionEvent> History,
+    UserAnalysisResponse? Analysis, RecommendResponse? Recommendations, IReadOnlyList<(string Heading, string Svg)> Charts);

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Antiforgery;
+using MaaS.Gateway.Dashboard.Components;
+
+namespace MaaS.Gateway.Dashboard;
+
+/// <summary>
+/// Sign-in with an API key: the form posts the key, the gateway checks it as the API would, refuses an app key with a
+/// clear message, and keeps an admin key in the HttpOnly, SameSite=Strict cookie that the key handler reads under
+/// /dashboard. With authentication off there is nothing to sign in to.
+/// </summary>
+internal static class SignInEndpoints
+{
+    public static RouteGroupBuilder MapDashboardSignIn(this RouteGroupBuilder dashboard)
+    {
+        dashboard.MapGet("/signin", SignInPage);
+        dashboard.MapPost("/signin", SignInAsync);
+        dashboard.MapPost("/signout", SignOutAsync);
+        return dashboard;
+    }
+
+    private static IResult SignInPage(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery)
+    {
+        if (!auth.Value.Enabled || DashboardAuth.Viewer(http, auth.Value) is not null)
+        {
+            return TypedResults.Redirect(DashboardAuth.Path);
+        }
+
+        return Form(http, antiforgery, null, StatusCodes.Status200OK);
+    }
+
+    private static async Task<IResult> SignInAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, ApiKeyResolver resolver)
+    {
+        if (!auth.Value.Enabled)
+        {
+            return TypedResults.Redirect(DashboardAuth.Path);
+        }
+
+        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        {
+            return Form(http, antiforgery, "The form expired; enter the key again.", StatusCodes.Status400BadRequest);
+        }
+
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        string key = form["key"].ToString().Trim();
+        if (key.Length is 0 or > 512)
+        {
+            return Form(http, antiforgery, "Enter an API key.", StatusCodes.Status400BadRequest);
+        }
+
+        var (identity, rejection) = await resolver.ResolveAsync(key, http.RequestAborted);
+        if (identity is null)
+        {
+            return rejection switch
+            {
+                KeyRejection.Revoked => Form(http, antiforgery, "This API key was revoked.", StatusCodes.Status401Unauthorized),
+                KeyRejection.StoreUnavailable => Form(http, antiforgery, "The key store is unavailable; try again in a moment.", StatusCodes.Status503ServiceUnavailable),
+                _ => Form(http, antiforgery, "This API key is not valid.", StatusCodes.Status401Unauthorized),
+            };
+        }
+
+        if (!identity.Roles.Contains(ApiKeyRules.AdminRole))
+        {
+            return Form(http, antiforgery, DashboardGate.AppKeyRefused, StatusCodes.Status403Forbidden);
+        }
+
+        http.Response.Cookies.Append(DashboardAuth.CookieName, key, DashboardAuth.Cookie(http));
+        return TypedResults.Redirect(DashboardAuth.Path);
+    }
+
+    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http))
+        {
+            http.Response.Cookies.Delete(DashboardAuth.CookieName, DashboardAuth.Cookie(http));
+        }
+
+        return TypedResults.Redirect(DashboardAuth.Path + "/signin");
+    }
+
+    private static IResult Form(HttpContext http, IAntiforgery antiforgery, string? message, int status)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return DashboardGate.Page<SignInPage>(http, new SignInModel(new FormToken(tokens.FormFieldName, tokens.RequestToken!), message), status);
+    }
+}
+
+/// <summary>The sign-in form, with what went wrong last time.</summary>
+public sealed record SignInModel(FormToken Token, string? Message);

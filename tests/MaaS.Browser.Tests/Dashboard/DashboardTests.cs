@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text.Json;
+using Deque.AxeCore.Playwright;
+using MaaS.Browser.Tests.OpenApi;
+using MaaS.Models.Examples;
+using MaaS.TestSupport;
+using MaaS.TestSupport.Hosting;
+using Microsoft.Playwright;
+
+namespace MaaS.Browser.Tests.Dashboard;
+
+/// <summary>
+/// The operator dashboard in a real browser (Debian's chromium through Playwright) against a gateway with
+/// authentication on: sign in, every page, live chart data, app keys refused, tenants kept apart, no 5xx. The first
+/// test writes the screenshots of docs/dashboard/ (1280 px wide; the overview also at 768 px).
+/// </summary>
+public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly string Screenshots = Path.Combine(SharedData.RepositoryRoot, "docs", "dashboard");
+
+    private static readonly (string Name, string Path, string Heading, string Chart)[] Pages =
+    [
+        ("overview", "/dashboard?window=300", "Overview", "#chart-requests"),
+        ("models", "/dashboard/models", "Models & market", "#chart-model-requests"),
+        ("recommendations", "/dashboard/recommendations", "Recommendations", "#chart-popularity"),
+        ("user", "/dashboard/users?id=demo-user-001", "User demo-user-001", "#chart-genres"),
+        ("search", "/dashboard/search?q=action+drama&mode=hybrid", "Search", "#chart-search-scores"),
+        ("keys", "/dashboard/keys", "Keys & limits", "#chart-key-429"),
+    ];
+
+    [Fact]
+    public async Task Operator_SignsInAndOpensEveryPage_ChartsFollowLiveTraffic()
+    {
+        var chromium = browser.Browser;
+        var ct = TestContext.Current.CancellationToken;
+        await using var gateway = await DemoGateway.StartAsync(ct);
+        string app = await gateway.CreateKeyAsync("default", ["app"]);
+        string slow = await gateway.CreateKeyAsync("default", ["app"], new { requestsPerSecond = 1, burst = 1, maxConcurrentRequests = 1 });
+        await using var session = await DashboardSession.OpenAsync(chromium, gateway.Host.Address);
+        Directory.CreateDirectory(Screenshots);
+
+        var first = await session.Page.GotoAsync("/dashboard");
+        Assert.EndsWith("/dashboard/signin", session.Page.Url, StringComparison.Ordinal);
+        Assert.Equal(200, first!.Status);
+        await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "signin.png"), FullPage = true });
+        Assert.Equal(302, await session.SignInAsync(SecureGateway.BootstrapKey));
+        Assert.EndsWith("/dashboard", session.Page.Url, StringComparison.Ordinal);
+
+        // Live data: the overview refreshes its charts every 5 s; the traffic sent now must show without a reload.
+        await session.Page.GotoAsync("/dashboard?window=300");
+        double before = await TotalAsync(session.Page, "#chart-requests");
+        for (int i = 0; i < 25; i++)
+        {
+            using var response = await gateway.SendAsync(HttpMethod.Post, "/v1/recommend", app, """{"userId":"demo-user-001","count":5}""");
+            Assert.True(response.IsSuccessStatusCode, $"recommend answered {(int)response.StatusCode}");
+        }
+
+        // Model traffic for the models page, and a key over its limit for the keys page's 429 counts.
+        for (int i = 0; i < 5; i++)
+        {
+            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", app, SecureGateway.MlpInfer());
+            Assert.True(infer.IsSuccessStatusCode, $"infer answered {(int)infer.StatusCode}");
+        }
+
+        int throttled = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            using var response = await gateway.SendAsync(HttpMethod.Get, "/v1/models", slow);
+            throttled += response.StatusCode == System.Net.HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        Assert.True(throttled > 0, "a key limited to 1 request/s with a burst of 1 got no 429 from 6 requests in a row");
+        await session.Page.WaitForFunctionAsync(
+            "before => Number(document.querySelector('#chart-requests').getAttribute('data-total')) >= before + 25 / 5",
+            before,
+            new PageWaitForFunctionOptions { Timeout = 20_000 });
+        string row = await session.Page.Locator("tr[data-row='Recommendations'] td").First.InnerTextAsync();
+        Assert.True(long.Parse(row, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) >= 25, $"the Recommendations row counts {row} requests after 25 were sent");
+
+        // The rebuild button queues an index build; the builds table and chart show it once it has finished.
+        await session.OpenAsync("/dashboard/recommendations");
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Rebuild the index" }).ClickAsync();
+        await session.Page.WaitForURLAsync("**/dashboard/recommendations?*done=*");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        int builds;
+        while ((builds = await session.Page.Locator("#builds tbody tr", new() { HasText = "succeeded" }).CountAsync()) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, ct);
+            await session.Page.ReloadAsync();
+        }
+
+        Assert.True(builds >= 2, $"after the rebuild button the builds table lists {builds} finished builds");
+
+        foreach (var (name, path, heading, chart) in Pages)
+        {
+            var (status, text) = await session.OpenAsync(path);
+            Assert.True(status == 200, $"{path} answered {status}: {text}");
+            Assert.Equal(heading, await session.Page.Locator("main h2").First.InnerTextAsync());
+            var svg = session.Page.Locator(chart);
+            Assert.True(await svg.CountAsync() == 1, $"{path} has no chart {chart}");
+            Assert.False(string.IsNullOrEmpty(await svg.Locator("title").First.TextContentAsync()), $"{chart} on {path} has no <title>");
+            Assert.True(await TotalAsync(session.Page, chart) > 0, $"{chart} on {path} was drawn from no data");
+            await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });
+
+            // Accessibility: axe-core (bundled with the package, run in the page) finds no violation of WCAG 2 A/AA rules.
+            var axe = await session.Page.RunAxe(new Deque.AxeCore.Commons.AxeRunOptions
+            {
+                RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa"] },
+            });
+            var violations = axe.Violations.Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Target?.ToString()))}").ToList();
+            Assert.True(violations.Count == 0, $"{path} breaks accessibility rules:\n{string.Join('\n', violations)}");
+            Assert.NotEmpty(axe.Passes);
+        }
+
+        // An action: a POST form with its antiforgery token, through the registry, back to the page with what it did.
+        await session.OpenAsync("/dashboard/models");
+        await session.Page.Locator("article[data-model='example-mlp']").GetByRole(AriaRole.Button, new() { Name = "Unpin default" }).ClickAsync();
+        await session.Page.WaitForURLAsync("**/dashboard/models?done=*");
+        Assert.Contains("default example-mlp: done", await session.Page.Locator("#action-done").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The navigation links only to pages that exist.
+        foreach (string href in await session.Page.Locator("nav.sections a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"))
+        {
+            var (status, _) = await session.OpenAsync(href);
+            Assert.True(status == 200, $"the navigation's {href} answered {status}");
+        }
+
+        // 768 px: no page scrolls sideways.
+        await session.Page.SetViewportSizeAsync(768, 900);
+        foreach (var (name, path, _, _) in Pages)
+        {
+            await session.OpenAsync(path);
+            int width = await session.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            Assert.True(width <= 768, $"{path} is {width} px wide in a 768 px window");
+            if (name == "overview")
+            {
+                await session.Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "overview-768.png"), FullPage = true });
+            }
+        }
+
+        Assert.Empty(session.ServerErrors);
+    }
+
+    [Fact]
+    public async Task TenantAdmins_SeeOnlyTheirTenant_AppKeyRefused()
+    {
+        var chromium = browser.Browser;
+        await using var gateway = SecureGateway.Start();
+        string acmeAdmin = await gateway.CreateKeyAsync("acme", ["admin"]);
+        string globexAdmin = await gateway.CreateKeyAsync("globex", ["admin"]);
+        string globexApp = await gateway.CreateKeyAsync("globex", ["app"]);
+        var (published, body) = await gateway.PublishAsync(globexAdmin, ExampleMlp.BuildOnnx([16]), SecureGateway.MlpCard("secret-model"));
+        Assert.True(published.IsSuccessStatusCode, $"publish answered {(int)published.StatusCode}: {body}");
+        for (int i = 0; i < 10; i++)
+        {
+            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.secret-model/infer", globexApp, SecureGateway.MlpInfer());
+            Assert.True(infer.IsSuccessStatusCode, $"infer answered {(int)infer.StatusCode}");
+        }
+
+        await using (var appSession = await DashboardSession.OpenAsync(chromium, gateway.Host.Address))
+        {
+            Assert.Equal(403, await appSession.SignInAsync(globexApp));
+            Assert.Contains("This is an app key", await appSession.Page.Locator("#signin-error").InnerTextAsync(), StringComparison.Ordinal);
+            await appSession.Page.GotoAsync("/dashboard");
+            Assert.EndsWith("/dashboard/signin", appSession.Page.Url, StringComparison.Ordinal);
+            Assert.Empty(appSession.ServerErrors);
+        }
+
+        await using var acme = await DashboardSession.OpenAsync(chromium, gateway.Host.Address);
+        Assert.Equal(302, await acme.SignInAsync(acmeAdmin));
+        foreach (string path in new[] { "/dashboard", "/dashboard/models", "/dashboard/recommendations", "/dashboard/keys", "/dashboard/search?q=x", "/dashboard/users?id=u1" })
+        {
+            var (status, text) = await acme.OpenAsync(path);
+            Assert.True(status == 200, $"{path} answered {status} to acme's admin: {text}");
+            Assert.DoesNotContain("globex", text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(0, (await TrafficAsync(acme.Page)).GetProperty("total").GetProperty("requests").GetInt64());
+        foreach (string path in new[] { "/dashboard/keys?tenant=globex", "/dashboard/recommendations?tenant=globex", "/dashboard/search?tenant=globex&q=x", "/dashboard/users?tenant=globex&id=u1" })
+        {
+            var (status, text) = await acme.OpenAsync(path);
+            Assert.True(status == 403, $"{path} answered {status} to acme's admin: {text}");
+            Assert.Contains("sees that tenant only", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("globex-", text, StringComparison.Ordinal);
+        }
+
+        // The operator sees every tenant: the same pages show globex's model, traffic and keys.
+        await using var operatorSession = await DashboardSession.OpenAsync(chromium, gateway.Host.Address);
+        Assert.Equal(302, await operatorSession.SignInAsync(SecureGateway.BootstrapKey));
+        Assert.Contains("globex.secret-model", (await operatorSession.OpenAsync("/dashboard/models")).Text, StringComparison.Ordinal);
+        Assert.Contains("globex-app", (await operatorSession.OpenAsync("/dashboard/keys?tenant=globex")).Text, StringComparison.Ordinal);
+        var traffic = await TrafficAsync(operatorSession.Page);
+        Assert.True(traffic.GetProperty("total").GetProperty("requests").GetInt64() >= 10, $"the operator's traffic: {traffic}");
+        Assert.Contains(traffic.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "globex.secret-model");
+
+        Assert.Empty(acme.ServerErrors);
+        Assert.Empty(operatorSession.ServerErrors);
+    }
+
+    private static async Task<double> TotalAsync(IPage page, string chart) =>
+        double.Parse(await page.Locator(chart).GetAttributeAsync("data-total") ?? "0", CultureInfo.InvariantCulture);
+
+    private static async Task<JsonElement> TrafficAsync(IPage page)
+    {
+        var response = await page.GotoAsync("/dashboard/data/traffic");
+        Assert.Equal(200, response!.Status);
+        return (await response.JsonAsync())!.Value;
+    }
+}
