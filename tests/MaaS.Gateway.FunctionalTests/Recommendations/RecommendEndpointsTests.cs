@@ -193,6 +193,9 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
     [InlineData("""{"userId":"a","filters":{"kind":"book"}}""", "filters.kind")]
     [InlineData("""{"userId":"a","include":["everything"]}""", "include")]
     [InlineData("""{"items":[""]}""", "items[0]")]
+    [InlineData("""{"userId":"a","debias":{"method":"loud"}}""", "debias.method")]
+    [InlineData("""{"userId":"a","debias":{"method":"popularity","strength":1.01}}""", "debias.strength")]
+    [InlineData("""{"userId":"a","debias":{"method":"popularity","strength":-0.5}}""", "debias.strength")]
     public async Task Recommend_InvalidRequest_ProblemDetailsNamingTheField(string json, string field)
     {
         var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", json);
@@ -200,6 +203,34 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(body!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
+    }
+
+    [Fact]
+    public async Task Recommend_DebiasBadMethodAndStrength_ProblemDetailsListsBothFields()
+    {
+        var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", """{"userId":"a","debias":{"method":"loud","strength":7}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["debias.method", "debias.strength"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Recommend_DebiasWithExplain_ReportsThePagePopularityAndEachMove()
+    {
+        var request = JsonNode.Parse(Recommend("demo-user-004", count: 5, explain: true))!.AsObject();
+        request["debias"] = new JsonObject { ["method"] = "popularity", ["strength"] = 1 };
+
+        var plain = await OkAsync(Recommend("demo-user-004", count: 5, explain: true));
+        var body = await OkAsync(request.ToJsonString());
+
+        Assert.Null(plain["debias"]);
+        var debias = body["debias"]!;
+        Assert.Equal(("popularity", 1.0, "request"), (debias["method"]!.GetValue<string>(), debias["strength"]!.GetValue<double>(), debias["origin"]!.GetValue<string>()));
+        Assert.True(debias["meanPopularity"]!.GetValue<double>() < debias["meanPopularityWithout"]!.GetValue<double>(), body.ToJsonString());
+        Assert.NotEqual(Ids(plain), Ids(body));
+        var moves = body["items"]!.AsArray().Select(i => i!["reason"]!["reranked"]?.GetValue<string>()).Where(m => m is not null).ToList();
+        Assert.Contains(moves, m => m!.StartsWith("Moved up from ", StringComparison.Ordinal) && m.EndsWith("by the popularity re-ranking (strength 1)", StringComparison.Ordinal));
     }
 
     [Fact]
