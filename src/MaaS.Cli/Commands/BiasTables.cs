@@ -60,7 +60,7 @@ internal static class BiasTables
     /// <summary>Writes the sweep as an SVG: nDCG@K against coverage, one point per strength, labelled.</summary>
     public static void WriteCurve(string path, string method, IReadOnlyList<(float Strength, EvaluationReport Report)> sweep, int k)
     {
-        const double width = 640, height = 420, left = 70, right = 30, top = 40, bottom = 60;
+        const double width = 660, height = 420, left = 70, right = 60, top = 40, bottom = 60;
         var xs = sweep.Select(s => s.Report.Bias!.Coverage).ToArray();
         var ys = sweep.Select(s => s.Report.Metrics.Ndcg).ToArray();
         double x0 = Math.Floor(xs.Min() * 20) / 20, x1 = Math.Ceiling(xs.Max() * 20) / 20;
