@@ -43,8 +43,8 @@ internal static class EvaluateCommand
             Description = "Most recent events per user the API reads to rank (Recommendations:HistoryLimit).",
             DefaultValueFactory = _ => new RecommendationOptions().HistoryLimit,
         };
-        var debias = new Option<string>("--debias") { Description = "Re-rank as POST /v1/recommend's debias does: none | popularity (standard protocol).", DefaultValueFactory = _ => "none" };
-        debias.AcceptOnlyFromAmong("none", "popularity");
+        var debias = new Option<string>("--debias") { Description = "Re-rank as POST /v1/recommend's debias does: none | popularity | calibrated (genres from u.item; standard protocol).", DefaultValueFactory = _ => "none" };
+        debias.AcceptOnlyFromAmong("none", "popularity", "calibrated");
         var strength = new Option<float>("--strength")
         {
             Description = "Debias strength λ in [0, 1].",

@@ -113,8 +113,8 @@ internal sealed class RecommendationOptions
     public string? LogHashKey { get; set; }
 
     /// <summary>
-    /// Re-ranking against popularity bias when a request does not say (its <c>debias</c> wins): <c>Method</c> (none or
-    /// popularity) and <c>Strength</c> for every tenant, <c>Tenants:{tenant}</c> for one. Off by default.
+    /// Re-ranking against popularity bias when a request does not say (its <c>debias</c> wins): <c>Method</c> (none,
+    /// popularity or calibrated) and <c>Strength</c> for every tenant, <c>Tenants:{tenant}</c> for one. Off by default.
     /// </summary>
     public DebiasOptions Debias { get; set; } = new();
 
@@ -125,7 +125,7 @@ internal sealed class RecommendationOptions
 /// <summary>A debias method and strength (<c>Recommendations:Debias</c>, or one tenant's entry under it).</summary>
 internal class DebiasSettings
 {
-    /// <summary>none or popularity.</summary>
+    /// <summary>none, popularity or calibrated.</summary>
     public string Method { get; set; } = "none";
 
     /// <summary>λ in [0, 1].</summary>

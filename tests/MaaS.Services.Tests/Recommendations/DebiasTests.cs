@@ -30,13 +30,46 @@ public sealed class DebiasTests
         var zero = evaluator.Recommend(model, null, events, users, RecommendationStrategy.CollaborativeFiltering, K, debias: new DebiasSetting(DebiasMethod.Popularity, 0f, "request"));
         var on = evaluator.Recommend(model, null, events, users, RecommendationStrategy.CollaborativeFiltering, K, debias: new DebiasSetting(DebiasMethod.Popularity, 0.5f, "request"));
 
-        var differing = users.Where(u => !off[u].SequenceEqual(zero[u])).ToList();
+        var calibratedZero = evaluator.Recommend(model, null, events, users, RecommendationStrategy.CollaborativeFiltering, K,
+            debias: new DebiasSetting(DebiasMethod.Calibrated, 0f, "request"), genresOf: id => [id[..2]]);
+
+        var differing = users.Where(u => !off[u].SequenceEqual(zero[u]) || !off[u].SequenceEqual(calibratedZero[u])).ToList();
         Assert.True(differing.Count == 0, $"strength 0 changed {differing.Count} pages, e.g. {differing.FirstOrDefault()}");
         var before = Measure(off, ratings);
         var after = Measure(on, ratings);
         Assert.True(after.Coverage > before.Coverage, $"coverage {before.Coverage:F3} -> {after.Coverage:F3}");
         Assert.True(after.PopularityLift < before.PopularityLift, $"popularity lift {before.PopularityLift:F3} -> {after.PopularityLift:F3}");
         Assert.All(on, p => Assert.Equal(K, p.Value.Count));
+    }
+
+    [Fact]
+    public void Recommend_CalibratedOverTwoGenreHistories_PagesMoveTowardTheHistoryMix()
+    {
+        // Users of clusters 0 and 1 also rate 3 items of the other cluster: their history mixes two "genres" (the
+        // cluster), while their neighbours lean to their own cluster.
+        var ratings = SyntheticRatings();
+        long time = 2_000_000;
+        foreach (int u in Enumerable.Range(0, 40).Where(u => u % 4 is 0 or 1))
+        {
+            ratings.AddRange(new[] { 5, 7, 9 }.Select(i => new Rating($"u{u}", $"c{1 - (u % 4)}-i{i:D2}", 4, time++)));
+        }
+
+        var evaluator = new ServingEvaluator(new RecommendationOptions());
+        var events = ServingEvaluator.AsRateEvents(ratings);
+        var model = evaluator.Train(events);
+        var mixed = Enumerable.Range(0, 40).Where(u => u % 4 is 0 or 1).Select(u => $"u{u}").ToList();
+        Func<string, IReadOnlyList<string>?> genres = id => [id[..2]];
+
+        var off = evaluator.Recommend(model, null, events, mixed, RecommendationStrategy.CollaborativeFiltering, K);
+        var on = evaluator.Recommend(model, null, events, mixed, RecommendationStrategy.CollaborativeFiltering, K, debias: new DebiasSetting(DebiasMethod.Calibrated, 0.9f, "request"), genresOf: genres);
+
+        double Gap(Dictionary<string, IReadOnlyList<string>> pages) => mixed.Average(u =>
+        {
+            var history = ratings.Where(r => r.UserId == u).Select(r => r.ItemId[..2]).ToList();
+            string own = $"c{int.Parse(u[1..], System.Globalization.CultureInfo.InvariantCulture) % 4}";
+            return Math.Abs((pages[u].Count(i => i.StartsWith(own, StringComparison.Ordinal)) / (double)pages[u].Count) - (history.Count(g => g == own) / (double)history.Count));
+        });
+        Assert.True(Gap(on) < Gap(off), $"share of the own genre off the history's: {Gap(off):F3} -> {Gap(on):F3}");
     }
 
     [Fact]

@@ -35,8 +35,9 @@ public sealed record RecommendRequest(
 /// <summary>Re-ranking against popularity bias: the engine ranks a pool of candidates (20 per slot, at least 200) and
 /// each scores relevance − λ·popularity, relevance its score over the pool's best, popularity its quantile within the
 /// pool by events in the serving build (0 the least popular candidate, 1 the most). On ml-100k λ = 0.5 doubles the
-/// catalogue coverage without losing nDCG@10 (docs/recommendations.md).</summary>
-/// <param name="Method">none or popularity.</param>
+/// catalogue coverage without losing nDCG@10 (docs/recommendations.md). calibrated (Steck 2018) instead re-ranks the
+/// pool greedily toward the genre mix of the user's history: (1 − λ)·Σ relevance − λ·KL(history genres ‖ page genres).</summary>
+/// <param name="Method">none, popularity or calibrated.</param>
 /// <param name="Strength">λ in [0, 1]; 0 ranks exactly as without; default 0.5.</param>
 public sealed record DebiasRequest(
     string? Method,
@@ -61,7 +62,7 @@ public sealed record RecommendFilters(
 public sealed record RecommendResponse(IReadOnlyList<RecommendedItemResponse> Items, long? ModelVersion, int HistorySize, DebiasReport? Debias = null);
 
 /// <summary>The re-ranking against popularity bias a page got, and what its items weigh in popularity.</summary>
-/// <param name="Method">popularity.</param>
+/// <param name="Method">popularity or calibrated.</param>
 /// <param name="Strength">λ applied.</param>
 /// <param name="Origin">request (the body's <c>debias</c>) or tenant (the tenant's configured setting).</param>
 /// <param name="MeanPopularity">Mean events per item of the page in the serving build.</param>

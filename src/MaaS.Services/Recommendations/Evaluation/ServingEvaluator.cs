@@ -63,9 +63,10 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
     /// <param name="k">Page size.</param>
     /// <param name="progress">Receives the number of users ranked so far.</param>
     /// <param name="debias">The re-ranking against popularity bias, as a request or tenant would set it; null for none.</param>
+    /// <param name="genresOf">Item genres for calibrated re-ranking (the API reads its catalogue's); null: none known.</param>
     public Dictionary<string, IReadOnlyList<string>> Recommend(
         ItemCfModel model, ContentIndex? content, IReadOnlyList<InteractionEvent> events, IEnumerable<string> users, RecommendationStrategy strategy, int k, IProgress<int>? progress = null,
-        DebiasSetting? debias = null)
+        DebiasSetting? debias = null, Func<string, IReadOnlyList<string>?>? genresOf = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var engine = new HybridRecommender(model.Index, content, model.Stats.ItemEvents, Options.Blend());
@@ -78,7 +79,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
             var events = stored[ranked[u]];
             var window = events.Count > Options.HistoryLimit ? events.GetRange(0, Options.HistoryLimit) : events;
             var history = History.Of(UserHistory.Aggregate(window, _weights, events.Select(e => e.ItemId)), null, null, []);
-            var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy, Debias: debias), CatalogueSnapshot.Empty, [], model.Stats.ItemEvents);
+            var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy, Debias: debias), CatalogueSnapshot.Empty, [], model.Stats.ItemEvents, genresOf: genresOf);
             pages[u] = [.. page.Select(p => p.ItemId)];
             int now = Interlocked.Increment(ref done);
             if (progress is not null && (now % 100 == 0 || now == ranked.Length))
@@ -119,7 +120,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
     {
         ArgumentNullException.ThrowIfNull(model);
         var truth = Truth(test);
-        var pages = Recommend(model, content, train, truth.Keys, strategy, k, progress, debias);
+        var pages = Recommend(model, content, train, truth.Keys, strategy, k, progress, debias, groupsOf);
         string[] trainItems = [.. train.Select(e => e.ItemId).Where(id => model.Index.TryGetItemIndex(id, out _)).Distinct(StringComparer.Ordinal)];
         var settings = preset is null ? IndexTraining.Settings(Options) : IndexTraining.WithHalfLife(preset, Options);
         var profiles = train.GroupBy(e => e.UserId, StringComparer.Ordinal)

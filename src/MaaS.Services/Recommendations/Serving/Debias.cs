@@ -8,6 +8,9 @@ internal enum DebiasMethod
 
     /// <summary>Popularity-penalised re-ranking of a candidate pool (<see cref="MaaS.Recommendations.Ranking.PopularityRerank"/>).</summary>
     Popularity,
+
+    /// <summary>Re-ranking toward the genre mix of the user's history (<see cref="MaaS.Recommendations.Ranking.CalibratedRerank"/>, Steck 2018).</summary>
+    Calibrated,
 }
 
 /// <summary>A debias setting in force for one page.</summary>
@@ -23,7 +26,7 @@ internal sealed record DebiasSetting(DebiasMethod Method, float Strength, string
 /// <summary>The API's names of <see cref="DebiasMethod"/> and the strength bounds, shared by request and configuration validation.</summary>
 internal static class DebiasMethods
 {
-    public const string Problem = "must be none or popularity";
+    public const string Problem = "must be none, popularity or calibrated";
 
     public const string StrengthProblem = "must be in [0, 1]";
 
@@ -44,6 +47,9 @@ internal static class DebiasMethods
             case "popularity":
                 method = DebiasMethod.Popularity;
                 return true;
+            case "calibrated":
+                method = DebiasMethod.Calibrated;
+                return true;
             default:
                 method = default;
                 return false;
@@ -52,5 +58,10 @@ internal static class DebiasMethods
 
     public static bool IsStrength(float strength) => !float.IsNaN(strength) && strength >= RecommendationLimits.MinDebiasStrength && strength <= RecommendationLimits.MaxDebiasStrength;
 
-    public static string Name(DebiasMethod method) => method == DebiasMethod.Popularity ? "popularity" : "none";
+    public static string Name(DebiasMethod method) => method switch
+    {
+        DebiasMethod.Popularity => "popularity",
+        DebiasMethod.Calibrated => "calibrated",
+        _ => "none",
+    };
 }

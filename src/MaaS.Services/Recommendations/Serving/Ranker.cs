@@ -60,9 +60,10 @@ internal static class Ranker
     /// <param name="popularity">Events per item in the serving build (the build's <c>IndexStats.ItemEvents</c>), for debiasing; missing items count 0.</param>
     /// <param name="relevanceOrder">When given and the page is debiased, receives the engine items relevance order alone
     /// would have put on the page (to report what debiasing changed).</param>
+    /// <param name="genresOf">An item's genres, for calibrated re-ranking; null: the catalogue's.</param>
     public static List<RankedItem> Rank(
         HybridRecommender? engine, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents,
-        IReadOnlyDictionary<string, int>? popularity = null, List<string>? relevanceOrder = null)
+        IReadOnlyDictionary<string, int>? popularity = null, List<string>? relevanceOrder = null, Func<string, IReadOnlyList<string>?>? genresOf = null)
     {
         var page = new List<RankedItem>(query.Count);
         var filter = query.Kind is null && query.Genres is not { Count: > 0 } ? null : new ItemFilter(query.Kind is { } k ? CatalogueMapping.ToIndexKind(k) : null, query.Genres);
@@ -75,7 +76,12 @@ internal static class Ranker
                 new RecommendationRequest(history.Ids, pool, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false,
                     Exclude: history.Excluded.Count > 0 ? history.Excluded : null),
                 query.Strategy)).Items;
-            int[] order = debias is null ? Identity(ranked.Count) : Rerank(ranked, popularity, debias.Strength, query.Count);
+            int[] order = debias switch
+            {
+                null => Identity(ranked.Count),
+                { Method: DebiasMethod.Calibrated } => Calibrate(ranked, history, genresOf ?? (id => catalogue.Find(id)?.Genres), debias.Strength, query.Count),
+                _ => Rerank(ranked, popularity, debias.Strength, query.Count),
+            };
             if (debias is not null && relevanceOrder is not null)
             {
                 for (int i = 0; i < ranked.Count && i < query.Count; i++)
@@ -164,6 +170,18 @@ internal static class Ranker
         }
 
         return PopularityRerank.Order(scores, counts, strength, count);
+    }
+
+    private static int[] Calibrate(IReadOnlyList<RecommendedItem> pool, History history, Func<string, IReadOnlyList<string>?> genresOf, float strength, int count)
+    {
+        var target = CalibratedRerank.Distribution([.. history.Ids.Select(genresOf)], history.Weights);
+        var scores = new float[pool.Count];
+        for (int i = 0; i < pool.Count; i++)
+        {
+            scores[i] = pool[i].Score;
+        }
+
+        return CalibratedRerank.Order(scores, [.. pool.Select(p => genresOf(p.ItemId))], target, strength, count);
     }
 
     /// <summary>The engine's own checks cannot fail on a validated query; if one does, that is a bug, not a client error.</summary>
