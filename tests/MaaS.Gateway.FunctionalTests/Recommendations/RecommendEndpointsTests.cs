@@ -234,6 +234,48 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
     }
 
     [Fact]
+    public async Task Recommend_DebiasCalibrated_PageMovesTowardTheHistoryGenres()
+    {
+        var stored = await host.Store.GetUserHistoryAsync("default", "demo-user-004", 1000, TestContext.Current.CancellationToken);
+        var catalogue = new Dictionary<string, string[]>();
+        foreach (var id in stored.Value.Select(e => e.ItemId).Distinct())
+        {
+            var (_, item) = await host.Gateway.GetJsonAsync($"/v1/items/{id}");
+            catalogue[id] = [.. item!["genres"]!.AsArray().Select(g => g!.GetValue<string>())];
+        }
+
+        var request = JsonNode.Parse(Recommend("demo-user-004", count: 10, metadata: true))!.AsObject();
+        request["debias"] = new JsonObject { ["method"] = "calibrated", ["strength"] = 0.9 };
+        var plain = await OkAsync(Recommend("demo-user-004", count: 10, metadata: true));
+        var calibrated = await OkAsync(request.ToJsonString());
+
+        Assert.Equal("calibrated", calibrated["debias"]!["method"]!.GetValue<string>());
+        // Total variation between the history's genre mix and the page's: calibration must not widen it.
+        var history = Mix(catalogue.Values);
+        double Distance(JsonNode page) => Distance2(history, Mix(page["items"]!.AsArray().Select(i => i!["metadata"]!["genres"]!.AsArray().Select(g => g!.GetValue<string>()).ToArray())));
+        Assert.True(Distance(calibrated) <= Distance(plain), $"{Distance(plain):F3} -> {Distance(calibrated):F3}");
+    }
+
+    private static Dictionary<string, double> Mix(IEnumerable<string[]> items)
+    {
+        var mix = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        int n = 0;
+        foreach (var genres in items.Where(g => g.Length > 0))
+        {
+            n++;
+            foreach (string g in genres)
+            {
+                mix[g] = mix.GetValueOrDefault(g) + (1.0 / genres.Length);
+            }
+        }
+
+        return mix.ToDictionary(p => p.Key, p => p.Value / n, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static double Distance2(Dictionary<string, double> a, Dictionary<string, double> b) =>
+        a.Keys.Union(b.Keys, StringComparer.OrdinalIgnoreCase).Sum(k => Math.Abs(a.GetValueOrDefault(k) - b.GetValueOrDefault(k))) / 2;
+
+    [Fact]
     public async Task Recommend_MalformedJson_ProblemDetails400()
     {
         var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", """{"userId": 42""");
