@@ -5,6 +5,7 @@ using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
+using MaaS.Services.Recommendations.Serving;
 using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 
 namespace MaaS.Cli.Commands;
@@ -42,9 +43,18 @@ internal static class EvaluateCommand
             Description = "Most recent events per user the API reads to rank (Recommendations:HistoryLimit).",
             DefaultValueFactory = _ => new RecommendationOptions().HistoryLimit,
         };
-        var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, and int8/float16 compression.")
+        var debias = new Option<string>("--debias") { Description = "Re-rank as POST /v1/recommend's debias does: none | popularity | calibrated (genres from u.item; standard protocol).", DefaultValueFactory = _ => "none" };
+        debias.AcceptOnlyFromAmong("none", "popularity", "calibrated");
+        var strength = new Option<float>("--strength")
         {
-            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit,
+            Description = "Debias strength λ in [0, 1].",
+            DefaultValueFactory = _ => RecommendationLimits.DefaultDebiasStrength,
+        };
+        var sweep = new Option<string?>("--sweep") { Description = "Comma-separated strengths: prints the debias trade-off table of the first preset (--debias, default popularity)." };
+        var curve = new Option<FileInfo?>("--curve") { Description = "With --sweep: write the trade-off curve (nDCG@K against coverage) to this SVG file." };
+        var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, bias (Gini, novelty, popularity lift, exposure by genre), and int8/float16 compression.")
+        {
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve,
         };
         command.Validators.Add(result =>
         {
@@ -65,13 +75,86 @@ internal static class EvaluateCommand
         command.SetAction(parse => parse.GetValue(protocol) switch
         {
             _ when parse.GetValue(historyLimit) is < 1 or > StorageLimits.MaxReadLimit => Refuse($"--history-limit must be 1..{StorageLimits.MaxReadLimit}."),
+            _ when !DebiasMethods.IsStrength(parse.GetValue(strength)) => Refuse($"--strength {DebiasMethods.StrengthProblem}."),
+            _ when parse.GetValue(sweep) is { } list && ParseStrengths(list) is null => Refuse($"--sweep must be strengths in [0, 1] separated by commas, not '{list}'."),
+            "standard" when parse.GetValue(sweep) is { } list => Sweep(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(historyLimit),
+                parse.GetValue(debias) == "none" ? "popularity" : parse.GetValue(debias)!, ParseStrengths(list)!, parse.GetValue(curve)),
             "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed),
-                parse.GetValue(historyLimit)),
+                parse.GetValue(historyLimit), Setting(parse.GetValue(debias)!, parse.GetValue(strength))),
             "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
                 parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit)),
             var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
         });
         return command;
+    }
+
+    private static DebiasSetting? Setting(string method, float strength) =>
+        DebiasMethods.TryParse(method, out var parsed) && parsed != DebiasMethod.None ? new DebiasSetting(parsed, strength, "request") : null;
+
+    private static float[]? ParseStrengths(string list)
+    {
+        var parts = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var strengths = new float[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out strengths[i]) || !DebiasMethods.IsStrength(strengths[i]))
+            {
+                return null;
+            }
+        }
+
+        return strengths.Length == 0 ? null : strengths;
+    }
+
+    /// <summary>Genres of the shared ml-100k items (u.item beside the split), for exposure by genre; null elsewhere.</summary>
+    private static Func<string, IReadOnlyList<string>>? Genres(string? referenceSplit)
+    {
+        string? path = referenceSplit is null ? null : Path.Combine(referenceSplit, "..", "ml-100k", "u.item");
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        var genres = MovieLensCatalogue.Read(path).ToDictionary(i => i.Metadata.ItemId, i => i.Metadata.Genres, StringComparer.Ordinal);
+        return id => genres.GetValueOrDefault(id) ?? [];
+    }
+
+    private static int Sweep(FileInfo? trainFile, FileInfo? testFile, string preset, int k, int historyLimit, string method, float[] strengths, FileInfo? curve)
+    {
+        string? split = FindSplit();
+        if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
+        {
+            return 2;
+        }
+
+        string name = preset == "all" ? "default" : preset;
+        var evaluator = new ServingEvaluator(new RecommendationOptions { HistoryLimit = historyLimit });
+        var train = ServingEvaluator.AsRateEvents(trainEvents);
+        var test = ServingEvaluator.AsRateEvents(testEvents);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var model = evaluator.Train(train, IndexBuildOptions.Preset(name));
+        double seconds = watch.Elapsed.TotalSeconds;
+        var groups = Genres(split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null);
+        var results = new List<(float Strength, EvaluationReport Report)>();
+        AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask($"{name}: {strengths.Length} strengths of {method} re-ranking", maxValue: strengths.Length);
+                foreach (float s in strengths)
+                {
+                    results.Add((s, evaluator.Evaluate(model, seconds, train, test, RecommendationStrategy.CollaborativeFiltering, k, IndexBuildOptions.Preset(name),
+                        debias: Setting(method, s), groupsOf: groups)));
+                    task.Increment(1);
+                }
+            });
+        BiasTables.PrintSweep(method, results, k);
+        if (curve is not null)
+        {
+            BiasTables.WriteCurve(curve.FullName, method, results, k);
+            AnsiConsole.MarkupLine($"trade-off curve written to {Markup.Escape(curve.FullName)}");
+        }
+
+        return 0;
     }
 
     private static int Refuse(string message)
@@ -131,7 +214,7 @@ internal static class EvaluateCommand
         return true;
     }
 
-    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed, int historyLimit)
+    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed, int historyLimit, DebiasSetting? debias)
     {
         string? split = FindSplit();
         if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
@@ -141,6 +224,9 @@ internal static class EvaluateCommand
 
         // The published figures and SAR's output belong to the shared ml-100k split; on other data they would mislead.
         string? reference = split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null;
+        var groups = Genres(reference);
+        EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit) =>
+            EvaluateCommand.Evaluate(train, test, options, k, historyLimit, debias, groups);
         var rows = new List<(string Name, EvaluationReport Report)>();
         if (tune)
         {
@@ -173,6 +259,8 @@ internal static class EvaluateCommand
         }
 
         PrintTable(rows, k, historyLimit, reference, trainEvents, testEvents);
+        BiasTables.Print(rows, k);
+        BiasTables.PrintGroups(rows[0].Name, rows[0].Report);
         return 0;
     }
 
@@ -183,7 +271,8 @@ internal static class EvaluateCommand
             && train.FullName == Path.GetFullPath(Path.Combine(split, "train.tsv"))
             && test.FullName == Path.GetFullPath(Path.Combine(split, "test.tsv")));
 
-    private static EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit)
+    private static EvaluationReport Evaluate(
+        List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit, DebiasSetting? debias, Func<string, IReadOnlyList<string>>? groups)
     {
         var evaluator = new ServingEvaluator(new RecommendationOptions { HistoryLimit = historyLimit });
         var trainEvents = ServingEvaluator.AsRateEvents(train);
@@ -194,7 +283,8 @@ internal static class EvaluateCommand
             {
                 int users = test.Select(e => e.UserId).Distinct().Count();
                 var scoring = ctx.AddTask($"{options.Similarity.Measure}: building, then ranking users as the API does", maxValue: users);
-                result = evaluator.Evaluate(trainEvents, testEvents, RecommendationStrategy.CollaborativeFiltering, k, options, progress: new Reporter(v => scoring.Value = v));
+                result = evaluator.Evaluate(trainEvents, testEvents, RecommendationStrategy.CollaborativeFiltering, k, options, progress: new Reporter(v => scoring.Value = v),
+                    debias: debias, groupsOf: groups);
                 scoring.Value = users;
             });
         return result!;

@@ -7,7 +7,8 @@ namespace MaaS.Recommendations.Evaluation;
 /// <param name="BuildSeconds">Wall time of the index build, in seconds.</param>
 /// <param name="NeighbourBytes">Size of neighbour ids + weights.</param>
 /// <param name="Options">The options evaluated.</param>
-public sealed record EvaluationReport(RankingMetrics Metrics, double BuildSeconds, long NeighbourBytes, IndexBuildOptions Options);
+/// <param name="Bias">Beyond-accuracy measures of the same lists, when measured.</param>
+public sealed record EvaluationReport(RankingMetrics Metrics, double BuildSeconds, long NeighbourBytes, IndexBuildOptions Options, BeyondAccuracyMetrics? Bias = null);
 
 /// <summary>
 /// The offline protocol: train on one set, recommend top-K for every user of the held-out set from their training

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using MaaS.Recommendations.Similarity;
+using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Services.Recommendations;
 
@@ -111,8 +112,71 @@ internal sealed class RecommendationOptions
     /// <summary>Key of the keyed hash that stands for user ids in logs; empty picks a random key per process.</summary>
     public string? LogHashKey { get; set; }
 
+    /// <summary>
+    /// Re-ranking against popularity bias when a request does not say (its <c>debias</c> wins): <c>Method</c> (none,
+    /// popularity or calibrated) and <c>Strength</c> for every tenant, <c>Tenants:{tenant}</c> for one. Off by default.
+    /// </summary>
+    public DebiasOptions Debias { get; set; } = new();
+
     /// <summary>The hybrid blend these settings ask for.</summary>
     public HybridOptions Blend() => new(HybridBeta, HybridContentWeight, HybridNewItemSlots);
+}
+
+/// <summary>A debias method and strength (<c>Recommendations:Debias</c>, or one tenant's entry under it).</summary>
+internal class DebiasSettings
+{
+    /// <summary>none, popularity or calibrated.</summary>
+    public string Method { get; set; } = "none";
+
+    /// <summary>λ in [0, 1].</summary>
+    public float Strength { get; set; } = RecommendationLimits.DefaultDebiasStrength;
+}
+
+/// <summary><c>Recommendations:Debias</c>: the setting of every tenant, and per-tenant ones that replace it.</summary>
+internal sealed class DebiasOptions : DebiasSettings
+{
+    /// <summary>Per tenant name, its own setting.</summary>
+    public Dictionary<string, DebiasSettings> Tenants { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The setting in force for a tenant (the configuration was validated on start).</summary>
+    public DebiasSetting For(string tenant)
+    {
+        var chosen = Tenants.GetValueOrDefault(tenant) ?? this;
+        return DebiasMethods.TryParse(chosen.Method, out var method)
+            ? new DebiasSetting(method, chosen.Strength, "tenant")
+            : throw new InvalidOperationException($"Recommendations:Debias for {tenant} names an unknown method; the options validation should have refused it.");
+    }
+}
+
+/// <summary>Checks <c>Recommendations:Debias</c>, every tenant's entry included, naming each bad key.</summary>
+internal sealed class DebiasOptionsValidator : IValidateOptions<RecommendationOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RecommendationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Check(string path, DebiasSettings settings)
+        {
+            if (!DebiasMethods.TryParse(settings.Method, out _))
+            {
+                failures.Add($"{path}:Method {DebiasMethods.Problem}.");
+            }
+
+            if (!DebiasMethods.IsStrength(settings.Strength))
+            {
+                failures.Add($"{path}:Strength {DebiasMethods.StrengthProblem}.");
+            }
+        }
+
+        const string section = $"{RecommendationOptions.SectionName}:Debias";
+        Check(section, options.Debias);
+        foreach (var (tenant, settings) in options.Debias.Tenants)
+        {
+            Check($"{section}:Tenants:{tenant}", settings);
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>Validates <see cref="RecommendationOptions"/> from its data annotations.</summary>

@@ -131,6 +131,57 @@ public sealed partial class EvaluateCommandTests : IDisposable
         Assert.Contains("leave-one-out", run.Output + run.Error);
     }
 
+    [Fact]
+    public async Task Evaluate_Sweep_TradeOffRowsFromTheServingPathAndACurve()
+    {
+        var (train, test) = WriteClusteredSplit();
+        string curve = _temp["curve.svg"];
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, "--top", "5", "--sweep", "0,0.5", "--curve", curve);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var options = new ServingEvaluator(new RecommendationOptions());
+        var events = ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(train));
+        var expected = options.Evaluate(events, ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(test)), RecommendationStrategy.CollaborativeFiltering, k: 5,
+            IndexBuildOptions.Preset("default"), debias: new MaaS.Services.Recommendations.Serving.DebiasSetting(MaaS.Services.Recommendations.Serving.DebiasMethod.Popularity, 0.5f, "request"));
+        Assert.Equal([F(expected.Metrics.Ndcg)], Row(run, "0.5")[1..2]);
+        Assert.Equal(F(expected.Bias!.Coverage), Row(run, "0.5")[3]);
+        Assert.Equal(["0.0%", "1.00"], [Row(run, "0.0")[2], Row(run, "0.0")[4]]);
+        string svg = File.ReadAllText(curve);
+        Assert.StartsWith("<svg", svg, StringComparison.Ordinal);
+        Assert.Contains("λ=0.5", svg, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--sweep", "0,1.5")]
+    [InlineData("--strength", "-1")]
+    public async Task Evaluate_StrengthOutsideUnitInterval_ExitCode2NamingTheOption(string option, string value)
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, option, value);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(option, run.Output + run.Error);
+    }
+
+    [Fact]
+    public async Task Evaluate_SmallSplit_BiasTableBesideNdcg()
+    {
+        var (train, test) = WriteClusteredSplit();
+
+        var run = await MaasCli.RunAsync("evaluate", "--train", train, "--test", test, "--preset", "default", "--top", "5");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var bias = new ServingEvaluator(new RecommendationOptions()).Evaluate(
+            ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(train)), ServingEvaluator.AsRateEvents(InteractionFiles.ReadTsv(test)),
+            RecommendationStrategy.CollaborativeFiltering, k: 5, IndexBuildOptions.Preset("default")).Bias!;
+        var rows = run.Output.Split('\n').Select(Cells).Where(c => c.Length == 8 && c[0] == "default").ToList();
+        Assert.True(rows.Count == 2, run.ToString());
+        Assert.Equal([F(bias.Coverage), F(bias.Gini)], rows[1][2..4]);
+        Assert.Equal(F(bias.PopularityLift), rows[1][7]);
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
+using MaaS.Services.Recommendations.Serving;
 using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,8 @@ namespace MaaS.Gateway.FunctionalTests.Recommendations;
 /// <c>maas evaluate</c> scores what the API serves: on the shared ml-100k split, with the training events in the
 /// gateway's store and the default settings, the evaluator's path and <c>POST /v1/recommend</c> give every test user
 /// the same top 10, so their nDCG@10 is one number; and neither offers an item the user rated in training, however
-/// far behind <c>Recommendations:HistoryLimit</c> (users here have up to several hundred ratings).
+/// far behind <c>Recommendations:HistoryLimit</c> (users here have up to several hundred ratings). The same holds with
+/// the popularity re-ranking on (<c>debias</c>), which draws from the same candidate pool and build popularity.
 /// </summary>
 public sealed class EvaluateMatchesApiTests
 {
@@ -36,14 +38,15 @@ public sealed class EvaluateMatchesApiTests
         Assert.True(built["status"]!.GetValue<string>() == "succeeded", built.ToJsonString());
 
         var evaluator = new ServingEvaluator(host.Services.GetRequiredService<IOptions<RecommendationOptions>>().Value);
-        var offline = evaluator.Recommend(evaluator.Train(train), null, train, truth.Keys, RecommendationStrategy.CollaborativeFiltering, K);
-        var served = new ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        await Parallel.ForEachAsync(offline.Keys, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (user, _) =>
-        {
-            var (response, body) = await host.PostJsonAsync("/v1/recommend", $$"""{"userId":"{{user}}","count":{{K}},"strategy":"cf"}""");
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"user {user}: {(int)response.StatusCode} {body?.ToJsonString()}");
-            served[user] = RecommendationHost.Ids(body);
-        });
+        var model = evaluator.Train(train);
+        var offline = evaluator.Recommend(model, null, train, truth.Keys, RecommendationStrategy.CollaborativeFiltering, K);
+        var served = await ServeAsync(host, offline.Keys, "", ct);
+        var debias = new DebiasSetting(DebiasMethod.Popularity, 0.5f, "request");
+        var offlineDebiased = evaluator.Recommend(model, null, train, truth.Keys, RecommendationStrategy.CollaborativeFiltering, K, debias: debias);
+        var servedDebiased = await ServeAsync(host, offline.Keys, ""","debias":{"method":"popularity","strength":0.5}""", ct);
+        var differingDebiased = offlineDebiased.Where(p => !p.Value.SequenceEqual(servedDebiased[p.Key])).Select(p => p.Key).ToList();
+        Assert.True(differingDebiased.Count == 0, $"debiased: {differingDebiased.Count} of {offline.Count} users differ, e.g. {differingDebiased.FirstOrDefault()}");
+        Assert.True(offlineDebiased.Count(p => !p.Value.SequenceEqual(offline[p.Key])) > offline.Count / 2, "the re-ranking changed too few pages to test anything");
 
         var rated = train.GroupBy(e => e.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         Assert.Contains(rated.Values, items => items.Count > host.Services.GetRequiredService<IOptions<RecommendationOptions>>().Value.HistoryLimit);
@@ -59,5 +62,17 @@ public sealed class EvaluateMatchesApiTests
         Assert.Equal(943, api.Users);
         Assert.Equal(evaluated.Ndcg, api.Ndcg); // identical pages, so identical, not merely within 0.002
         Assert.Equal(evaluated.Map, api.Map);
+    }
+
+    private static async Task<ConcurrentDictionary<string, IReadOnlyList<string>>> ServeAsync(GatewayHost host, IEnumerable<string> users, string extra, CancellationToken ct)
+    {
+        var served = new ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (user, _) =>
+        {
+            var (response, body) = await host.PostJsonAsync("/v1/recommend", $$"""{"userId":"{{user}}","count":{{K}},"strategy":"cf"{{extra}}}""");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"user {user}: {(int)response.StatusCode} {body?.ToJsonString()}");
+            served[user] = RecommendationHost.Ids(body);
+        });
+        return served;
     }
 }

@@ -193,6 +193,9 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
     [InlineData("""{"userId":"a","filters":{"kind":"book"}}""", "filters.kind")]
     [InlineData("""{"userId":"a","include":["everything"]}""", "include")]
     [InlineData("""{"items":[""]}""", "items[0]")]
+    [InlineData("""{"userId":"a","debias":{"method":"loud"}}""", "debias.method")]
+    [InlineData("""{"userId":"a","debias":{"method":"popularity","strength":1.01}}""", "debias.strength")]
+    [InlineData("""{"userId":"a","debias":{"method":"popularity","strength":-0.5}}""", "debias.strength")]
     public async Task Recommend_InvalidRequest_ProblemDetailsNamingTheField(string json, string field)
     {
         var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", json);
@@ -201,6 +204,76 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(body!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == field);
     }
+
+    [Fact]
+    public async Task Recommend_DebiasBadMethodAndStrength_ProblemDetailsListsBothFields()
+    {
+        var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", """{"userId":"a","debias":{"method":"loud","strength":7}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["debias.method", "debias.strength"], body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Recommend_DebiasWithExplain_ReportsThePagePopularityAndEachMove()
+    {
+        var request = JsonNode.Parse(Recommend("demo-user-004", count: 5, explain: true))!.AsObject();
+        request["debias"] = new JsonObject { ["method"] = "popularity", ["strength"] = 1 };
+
+        var plain = await OkAsync(Recommend("demo-user-004", count: 5, explain: true));
+        var body = await OkAsync(request.ToJsonString());
+
+        Assert.Null(plain["debias"]);
+        var debias = body["debias"]!;
+        Assert.Equal(("popularity", 1.0, "request"), (debias["method"]!.GetValue<string>(), debias["strength"]!.GetValue<double>(), debias["origin"]!.GetValue<string>()));
+        Assert.True(debias["meanPopularity"]!.GetValue<double>() < debias["meanPopularityWithout"]!.GetValue<double>(), body.ToJsonString());
+        Assert.NotEqual(Ids(plain), Ids(body));
+        var moves = body["items"]!.AsArray().Select(i => i!["reason"]!["reranked"]?.GetValue<string>()).Where(m => m is not null).ToList();
+        Assert.Contains(moves, m => m!.StartsWith("Moved up from ", StringComparison.Ordinal) && m.EndsWith("by the popularity re-ranking (strength 1)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Recommend_DebiasCalibrated_PageMovesTowardTheHistoryGenres()
+    {
+        var stored = await host.Store.GetUserHistoryAsync("default", "demo-user-004", 1000, TestContext.Current.CancellationToken);
+        var catalogue = new Dictionary<string, string[]>();
+        foreach (var id in stored.Value.Select(e => e.ItemId).Distinct())
+        {
+            var (_, item) = await host.Gateway.GetJsonAsync($"/v1/items/{id}");
+            catalogue[id] = [.. item!["genres"]!.AsArray().Select(g => g!.GetValue<string>())];
+        }
+
+        var request = JsonNode.Parse(Recommend("demo-user-004", count: 10, metadata: true))!.AsObject();
+        request["debias"] = new JsonObject { ["method"] = "calibrated", ["strength"] = 0.9 };
+        var plain = await OkAsync(Recommend("demo-user-004", count: 10, metadata: true));
+        var calibrated = await OkAsync(request.ToJsonString());
+
+        Assert.Equal("calibrated", calibrated["debias"]!["method"]!.GetValue<string>());
+        // Total variation between the history's genre mix and the page's: calibration must not widen it.
+        var history = Mix(catalogue.Values);
+        double Distance(JsonNode page) => Distance2(history, Mix(page["items"]!.AsArray().Select(i => i!["metadata"]!["genres"]!.AsArray().Select(g => g!.GetValue<string>()).ToArray())));
+        Assert.True(Distance(calibrated) <= Distance(plain), $"{Distance(plain):F3} -> {Distance(calibrated):F3}");
+    }
+
+    private static Dictionary<string, double> Mix(IEnumerable<string[]> items)
+    {
+        var mix = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        int n = 0;
+        foreach (var genres in items.Where(g => g.Length > 0))
+        {
+            n++;
+            foreach (string g in genres)
+            {
+                mix[g] = mix.GetValueOrDefault(g) + (1.0 / genres.Length);
+            }
+        }
+
+        return mix.ToDictionary(p => p.Key, p => p.Value / n, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static double Distance2(Dictionary<string, double> a, Dictionary<string, double> b) =>
+        a.Keys.Union(b.Keys, StringComparer.OrdinalIgnoreCase).Sum(k => Math.Abs(a.GetValueOrDefault(k) - b.GetValueOrDefault(k))) / 2;
 
     [Fact]
     public async Task Recommend_MalformedJson_ProblemDetails400()

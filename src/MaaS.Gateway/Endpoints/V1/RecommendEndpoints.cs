@@ -14,9 +14,9 @@ internal static class RecommendEndpoints
             .WithTags(ApiTags.Recommendations)
             .RequireAdmission()
             .WithName("V1Recommend")
-            .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"]}""")
+            .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"],"debias":{"method":"popularity","strength":0.5}}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
-            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
+            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. debias re-ranks against popularity bias (method none, popularity or calibrated by genre, strength λ in [0, 1]; absent: the tenant's Recommendations:Debias) and the response's debias says what it changed. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
             // A full pass over the tenant's events: an operation, not app traffic.
             .RequireAuthorization(MaaSPolicies.Admin)

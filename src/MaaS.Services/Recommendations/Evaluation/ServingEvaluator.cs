@@ -62,8 +62,11 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
     /// <param name="strategy">cf, content or hybrid.</param>
     /// <param name="k">Page size.</param>
     /// <param name="progress">Receives the number of users ranked so far.</param>
+    /// <param name="debias">The re-ranking against popularity bias, as a request or tenant would set it; null for none.</param>
+    /// <param name="genresOf">Item genres for calibrated re-ranking (the API reads its catalogue's); null: none known.</param>
     public Dictionary<string, IReadOnlyList<string>> Recommend(
-        ItemCfModel model, ContentIndex? content, IReadOnlyList<InteractionEvent> events, IEnumerable<string> users, RecommendationStrategy strategy, int k, IProgress<int>? progress = null)
+        ItemCfModel model, ContentIndex? content, IReadOnlyList<InteractionEvent> events, IEnumerable<string> users, RecommendationStrategy strategy, int k, IProgress<int>? progress = null,
+        DebiasSetting? debias = null, Func<string, IReadOnlyList<string>?>? genresOf = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var engine = new HybridRecommender(model.Index, content, model.Stats.ItemEvents, Options.Blend());
@@ -76,7 +79,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
             var events = stored[ranked[u]];
             var window = events.Count > Options.HistoryLimit ? events.GetRange(0, Options.HistoryLimit) : events;
             var history = History.Of(UserHistory.Aggregate(window, _weights, events.Select(e => e.ItemId)), null, null, []);
-            var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy), CatalogueSnapshot.Empty, []);
+            var page = Ranker.Rank(engine, new RankingQuery(history, k, strategy, Debias: debias), CatalogueSnapshot.Empty, [], model.Stats.ItemEvents, genresOf: genresOf);
             pages[u] = [.. page.Select(p => p.ItemId)];
             int now = Interlocked.Increment(ref done);
             if (progress is not null && (now % 100 == 0 || now == ranked.Length))
@@ -94,20 +97,45 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
         return byUser;
     }
 
-    /// <summary>Trains on <paramref name="train"/>, ranks every user of <paramref name="test"/> and scores the pages
-    /// (coverage over the distinct training items the index knows).</summary>
+    /// <summary>Trains on <paramref name="train"/>, ranks every user of <paramref name="test"/> and scores the pages:
+    /// accuracy, and the bias measures (coverage and Gini over the distinct training items the index knows, popularity
+    /// as distinct training users per item, profiles every training item of the user; exposure by the groups
+    /// <c>groupsOf</c> gives an item, such as genres, kind or provider). <c>debias</c> re-ranks as a request would.</summary>
     public EvaluationReport Evaluate(
         IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, RecommendationStrategy strategy, int k,
-        IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null)
+        IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null, DebiasSetting? debias = null,
+        Func<string, IReadOnlyList<string>>? groupsOf = null)
     {
         var watch = Stopwatch.StartNew();
         var model = Train(train, preset);
         double seconds = watch.Elapsed.TotalSeconds;
+        return Evaluate(model, seconds, train, test, strategy, k, preset, content, progress, debias, groupsOf);
+    }
+
+    /// <summary>The same over an index already trained on <paramref name="train"/> (a sweep trains once).</summary>
+    public EvaluationReport Evaluate(
+        ItemCfModel model, double buildSeconds, IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, RecommendationStrategy strategy, int k,
+        IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null, DebiasSetting? debias = null,
+        Func<string, IReadOnlyList<string>>? groupsOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
         var truth = Truth(test);
-        var pages = Recommend(model, content, train, truth.Keys, strategy, k, progress);
-        int trainItems = train.Select(e => e.ItemId).Where(id => model.Index.TryGetItemIndex(id, out _)).Distinct(StringComparer.Ordinal).Count();
+        var pages = Recommend(model, content, train, truth.Keys, strategy, k, progress, debias, groupsOf);
+        string[] trainItems = [.. train.Select(e => e.ItemId).Where(id => model.Index.TryGetItemIndex(id, out _)).Distinct(StringComparer.Ordinal)];
         var settings = preset is null ? IndexTraining.Settings(Options) : IndexTraining.WithHalfLife(preset, Options);
-        return new EvaluationReport(RankingEvaluator.Evaluate(truth, pages, k, trainItems), seconds, model.Index.NeighbourBytes, settings);
+        var profiles = train.GroupBy(e => e.UserId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyCollection<string>)g.Select(e => e.ItemId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var usersPerItem = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var items in profiles.Values)
+        {
+            foreach (string item in items)
+            {
+                usersPerItem[item] = usersPerItem.GetValueOrDefault(item) + 1;
+            }
+        }
+
+        var bias = BeyondAccuracy.Evaluate(pages, profiles, new ItemPopularity(usersPerItem, profiles.Count), trainItems, k, groupsOf);
+        return new EvaluationReport(RankingEvaluator.Evaluate(truth, pages, k, trainItems.Length), buildSeconds, model.Index.NeighbourBytes, settings, bias);
     }
 
     /// <summary>Per user, the held-out items (the relevant set).</summary>

@@ -24,7 +24,8 @@ internal enum RankedSource
 /// <param name="Score">Neighbour or blend score, events since the build (trending), or popularity; comparable within a source.</param>
 /// <param name="Source">Where it came from.</param>
 /// <param name="Because">The history items that contributed most, when explanations were asked for.</param>
-internal readonly record struct RankedItem(string ItemId, float Score, RankedSource Source, IReadOnlyList<Contribution> Because);
+/// <param name="RankBefore">Its 1-based position in relevance order when debiasing moved it; 0 when not moved.</param>
+internal readonly record struct RankedItem(string ItemId, float Score, RankedSource Source, IReadOnlyList<Contribution> Because, int RankBefore = 0);
 
 /// <summary>What a page is ranked for.</summary>
 /// <param name="History">The request's history (stored events, given items, exclusions, items consumed before the window).</param>
@@ -34,15 +35,19 @@ internal readonly record struct RankedItem(string ItemId, float Score, RankedSou
 /// <param name="Genres">Only these genres (any of them), if set.</param>
 /// <param name="Diversity">MMR λ, if set.</param>
 /// <param name="Explain">Whether to name the contributing history items.</param>
+/// <param name="Debias">The re-ranking against popularity bias, if any.</param>
 internal sealed record RankingQuery(
-    History History, int Count, RecommendationStrategy Strategy, StoreKind? Kind = null, IReadOnlyList<string>? Genres = null, float? Diversity = null, bool Explain = false);
+    History History, int Count, RecommendationStrategy Strategy, StoreKind? Kind = null, IReadOnlyList<string>? Genres = null, float? Diversity = null, bool Explain = false,
+    DebiasSetting? Debias = null);
 
 /// <summary>
 /// The one scoring path of a recommendation page, for the API and for <c>maas evaluate</c> alike. A page is assembled
 /// once, in this order: the engine's ranked items (CF neighbours, content, or their blend; no popularity fill), then
 /// items new since the last build by their events since (they have no neighbours yet, and outrank the index's stale
 /// popularity), then the engine's popularity ranking. Each part skips the history, its exclusions (everything the user
-/// consumed, however old) and what the page already holds.
+/// consumed, however old) and what the page already holds. With a debias setting, the engine ranks a pool of
+/// <see cref="DebiasMethods.PoolFactor"/> candidates per slot and <see cref="PopularityRerank"/> picks the page's
+/// engine items from it; trending and popular fill-ins follow as without.
 /// Stateless and thread-safe.
 /// </summary>
 internal static class Ranker
@@ -52,20 +57,44 @@ internal static class Ranker
     /// <param name="query">The validated query.</param>
     /// <param name="catalogue">The catalogue the trending items are filtered by.</param>
     /// <param name="newItemEvents">Events per item since the build (<see cref="TenantState.NewItemEvents"/>; empty offline).</param>
-    public static List<RankedItem> Rank(HybridRecommender? engine, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents)
+    /// <param name="popularity">Events per item in the serving build (the build's <c>IndexStats.ItemEvents</c>), for debiasing; missing items count 0.</param>
+    /// <param name="relevanceOrder">When given and the page is debiased, receives the engine items relevance order alone
+    /// would have put on the page (to report what debiasing changed).</param>
+    /// <param name="genresOf">An item's genres, for calibrated re-ranking; null: the catalogue's.</param>
+    public static List<RankedItem> Rank(
+        HybridRecommender? engine, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents,
+        IReadOnlyDictionary<string, int>? popularity = null, List<string>? relevanceOrder = null, Func<string, IReadOnlyList<string>?>? genresOf = null)
     {
         var page = new List<RankedItem>(query.Count);
         var filter = query.Kind is null && query.Genres is not { Count: > 0 } ? null : new ItemFilter(query.Kind is { } k ? CatalogueMapping.ToIndexKind(k) : null, query.Genres);
         if (engine is not null)
         {
             var history = query.History;
-            var ranked = engine.Recommend(
-                new RecommendationRequest(history.Ids, query.Count, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false,
+            var debias = query.Debias is { Active: true } d ? d : null;
+            int pool = debias is null ? query.Count : Math.Min(RecommendationRequest.MaxCount, Math.Max(query.Count * DebiasMethods.PoolFactor, DebiasMethods.MinPool));
+            var ranked = Checked(engine.Recommend(
+                new RecommendationRequest(history.Ids, pool, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false,
                     Exclude: history.Excluded.Count > 0 ? history.Excluded : null),
-                query.Strategy);
-            foreach (var item in Checked(ranked).Items)
+                query.Strategy)).Items;
+            int[] order = debias switch
             {
-                page.Add(new RankedItem(item.ItemId, item.Score, item.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, item.Because));
+                null => Identity(ranked.Count),
+                { Method: DebiasMethod.Calibrated } => Calibrate(ranked, history, genresOf ?? (id => catalogue.Find(id)?.Genres), debias.Strength, query.Count),
+                _ => Rerank(ranked, popularity, debias.Strength, query.Count),
+            };
+            if (debias is not null && relevanceOrder is not null)
+            {
+                for (int i = 0; i < ranked.Count && i < query.Count; i++)
+                {
+                    relevanceOrder.Add(ranked[i].ItemId);
+                }
+            }
+
+            foreach (int position in order)
+            {
+                var item = ranked[position];
+                int before = position != page.Count ? position + 1 : 0;
+                page.Add(new RankedItem(item.ItemId, item.Score, item.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, item.Because, before));
             }
         }
 
@@ -117,6 +146,42 @@ internal static class Ranker
         {
             page.Add(new RankedItem(candidates[c].Key, candidates[c].Value, RankedSource.Trending, []));
         }
+    }
+
+    private static int[] Identity(int n)
+    {
+        var order = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        return order;
+    }
+
+    private static int[] Rerank(IReadOnlyList<RecommendedItem> pool, IReadOnlyDictionary<string, int>? popularity, float strength, int count)
+    {
+        var scores = new float[pool.Count];
+        var counts = new int[pool.Count];
+        for (int i = 0; i < pool.Count; i++)
+        {
+            scores[i] = pool[i].Score;
+            counts[i] = popularity?.GetValueOrDefault(pool[i].ItemId) ?? 0;
+        }
+
+        return PopularityRerank.Order(scores, counts, strength, count);
+    }
+
+    private static int[] Calibrate(IReadOnlyList<RecommendedItem> pool, History history, Func<string, IReadOnlyList<string>?> genresOf, float strength, int count)
+    {
+        var target = CalibratedRerank.Distribution([.. history.Ids.Select(genresOf)], history.Weights);
+        var scores = new float[pool.Count];
+        for (int i = 0; i < pool.Count; i++)
+        {
+            scores[i] = pool[i].Score;
+        }
+
+        return CalibratedRerank.Order(scores, [.. pool.Select(p => genresOf(p.ItemId))], target, strength, count);
     }
 
     /// <summary>The engine's own checks cannot fail on a validated query; if one does, that is a bug, not a client error.</summary>

@@ -7,7 +7,8 @@ namespace MaaS.Services.Recommendations.Serving;
 /// <param name="Count">Results wanted.</param>
 /// <param name="Kind">The kind filter, if any.</param>
 /// <param name="Strategy">The strategy, decided here once.</param>
-internal sealed record ValidRecommend(RecommendRequest Request, int Count, StoreKind? Kind, RecommendationStrategy Strategy)
+/// <param name="Debias">The request's own debias setting; null when it has none (the tenant's applies).</param>
+internal sealed record ValidRecommend(RecommendRequest Request, int Count, StoreKind? Kind, RecommendationStrategy Strategy, DebiasSetting? Debias = null)
 {
     public bool Metadata => Request.Include is { Count: > 0 };
 }
@@ -64,6 +65,23 @@ internal static class RecommendValidation
             }
         }
 
+        DebiasSetting? debias = null;
+        if (request.Debias is { } asked)
+        {
+            bool known = DebiasMethods.TryParse(asked.Method, out var method);
+            if (!known)
+            {
+                Add("debias.method", DebiasMethods.Problem);
+            }
+
+            if (asked.Strength is float strength && !DebiasMethods.IsStrength(strength))
+            {
+                Add("debias.strength", DebiasMethods.StrengthProblem);
+            }
+
+            debias = new DebiasSetting(known ? method : DebiasMethod.None, asked.Strength ?? RecommendationLimits.DefaultDebiasStrength, "request");
+        }
+
         if (request.Filters is { } filters)
         {
             kind = CheckKind(filters.Kind, "filters.kind", Add);
@@ -75,7 +93,7 @@ internal static class RecommendValidation
         }
 
         return problems is null
-            ? new ValidRecommend(request, request.Count ?? RecommendationLimits.DefaultCount, kind, strategy)
+            ? new ValidRecommend(request, request.Count ?? RecommendationLimits.DefaultCount, kind, strategy, debias)
             : Error.Invalid(problems);
     }
 

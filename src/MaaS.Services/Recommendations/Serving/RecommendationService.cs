@@ -63,9 +63,27 @@ internal sealed partial class RecommendationService(
 
         // Without a CF index (a tenant's first minutes) only content can rank; cf and hybrid offer trending items alone.
         var engine = model is null && valid.Strategy != RecommendationStrategy.Content ? null : state.Engine(model, catalogue, _blend);
-        var query = new RankingQuery(history, valid.Count, valid.Strategy, valid.Kind, filters?.Genres, request.Diversity, request.Explain);
-        var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents);
-        return new RecommendResponse(ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata), lease?.Version, history.Scored);
+        var debias = valid.Debias ?? options.Value.Debias.For(tenant);
+        var query = new RankingQuery(history, valid.Count, valid.Strategy, valid.Kind, filters?.Genres, request.Diversity, request.Explain, debias);
+        var popularity = model?.Stats.ItemEvents;
+        var relevanceOrder = new List<string>();
+        var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents, popularity, relevanceOrder);
+        return new RecommendResponse(
+            ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias), lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
+    }
+
+    /// <summary>What debiasing did to the page; null when it was off or nothing was ranked by the engine.</summary>
+    private static DebiasReport? Report(DebiasSetting debias, List<RankedItem> page, List<string> relevanceOrder, IReadOnlyDictionary<string, int>? popularity)
+    {
+        if (!debias.Active || relevanceOrder.Count == 0)
+        {
+            return null;
+        }
+
+        // Fill-ins (trending, popular) are the same with or without: both means count them.
+        var fills = page.Where(p => p.Source is RankedSource.Trending or RankedSource.Popular).Select(p => p.ItemId);
+        double Mean(IEnumerable<string> ids) => ids.Select(id => (double)(popularity?.GetValueOrDefault(id) ?? 0)).DefaultIfEmpty(0).Average();
+        return new DebiasReport(DebiasMethods.Name(debias.Method), debias.Strength, debias.Origin, Mean(page.Select(p => p.ItemId)), Mean(relevanceOrder.Concat(fills)));
     }
 
     public async ValueTask<Result<SimilarItemsResponse>> SimilarAsync(

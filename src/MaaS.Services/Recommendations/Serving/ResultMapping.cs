@@ -5,12 +5,32 @@ namespace MaaS.Services.Recommendations.Serving;
 /// <summary>Ranked items as the API answers them: source names, reasons for people, catalogue metadata.</summary>
 internal static class ResultMapping
 {
-    public static List<RecommendedItemResponse> ToResponses(IReadOnlyList<RankedItem> page, CatalogueSnapshot catalogue, bool explain, bool metadata)
+    /// <param name="page">The ranked page.</param>
+    /// <param name="catalogue">Titles and metadata.</param>
+    /// <param name="explain">Whether to give reasons.</param>
+    /// <param name="metadata">Whether to add catalogue entries.</param>
+    /// <param name="debias">The re-ranking applied, named in the reason of each item it moved.</param>
+    public static List<RecommendedItemResponse> ToResponses(IReadOnlyList<RankedItem> page, CatalogueSnapshot catalogue, bool explain, bool metadata, DebiasSetting? debias = null)
     {
         var output = new List<RecommendedItemResponse>(page.Count);
-        foreach (var item in page)
+        for (int position = 0; position < page.Count; position++)
         {
-            output.Add(ToResponse(item, catalogue, explain, metadata));
+            var item = page[position];
+            var response = ToResponse(item, catalogue, explain, metadata);
+            if (response.Reason is { } reason && debias is { Active: true } && item.RankBefore > 0)
+            {
+                string direction = item.RankBefore > position + 1 ? "up" : "down";
+                response = response with
+                {
+                    Reason = reason with
+                    {
+                        Reranked = $"Moved {direction} from {item.RankBefore} to {position + 1} by the {DebiasMethods.Name(debias.Method)} re-ranking (strength "
+                            + debias.Strength.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + ")",
+                    },
+                };
+            }
+
+            output.Add(response);
         }
 
         return output;
