@@ -98,18 +98,7 @@ internal static class ContentProtocols
         return 0;
     }
 
-    private static float[][] Embed(LocalEncoder encoder, IReadOnlyList<string> texts)
-    {
-        float[][]? vectors = null;
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        AnsiConsole.Progress().Start(ctx =>
-        {
-            var task = ctx.AddTask($"embed {texts.Count:N0} texts with {encoder.Name}", maxValue: texts.Count);
-            vectors = encoder.Embed(texts, new Reporter(done => task.Value = done));
-        });
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"embedded {texts.Count:N0} texts in {watch.Elapsed.TotalSeconds:F1} s");
-        return vectors!;
-    }
+    private static float[][] Embed(LocalEncoder encoder, IReadOnlyList<string> texts) => EmbeddingCache.Embed(encoder, texts, null);
 
     /// <summary>Netflix rows as catalogue items without their tags: id, title, description, kind.</summary>
     private static Dictionary<string, CatalogItem> NetflixTitles(string dataDirectory) =>
@@ -133,9 +122,4 @@ internal static class ContentProtocols
     }
 
     private static string F(double x) => x.ToString("0.####", CultureInfo.InvariantCulture);
-
-    private sealed class Reporter(Action<int> report) : IProgress<int>
-    {
-        public void Report(int value) => report(value);
-    }
 }

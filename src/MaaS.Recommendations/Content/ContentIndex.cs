@@ -143,6 +143,9 @@ public sealed partial class ContentIndex
         return new ContentIndex(options, ids, [.. inputs], features, idf, vectorIds, vectorWeights, embeddings, postingItems, postingWeights, rows, rowWeights);
     }
 
+    /// <summary>The embedding <paramref name="itemId"/> was given (as given, not normalised); empty when it has none or is not held.</summary>
+    public ReadOnlyMemory<float> EmbeddingOf(string itemId) => Items.TryGetIndex(itemId, out int i) ? Inputs[i].Embedding : default;
+
     /// <summary>Index of an external item id.</summary>
     public bool TryGetItemIndex(string itemId, out int index) => Items.TryGetIndex(itemId, out index);
 
