@@ -32,7 +32,15 @@ internal static class EvaluateCommand
         var grid = new Option<string>("--grid") { Description = "Tuning grid: knn (the grid behind the default) | ease", DefaultValueFactory = _ => "knn" };
         grid.AcceptOnlyFromAmong("knn", "ease");
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split (and of the cold-item hold-out).", DefaultValueFactory = _ => 42 };
-        var protocol = new Option<string>("--protocol") { Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training)", DefaultValueFactory = _ => "standard" };
+        var protocol = new Option<string>("--protocol")
+        {
+            Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training) | similar-items (Netflix \"more like this\" tag precision, TF-IDF vs embeddings)",
+            DefaultValueFactory = _ => "standard",
+        };
+        var embedTitles = new Option<bool>("--embed-titles") { Description = "cold-items: also score the content engine with sentence embeddings of the titles, at each embedding weight λ." };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "similar-items: folder with netflix_titles.csv. Default: shared content data." };
+        var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the embedding model (similar-items, --embed-titles).", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var embeddingModel = new Option<string>("--embedding-model") { Description = "Sentence-embedding model in --models.", DefaultValueFactory = _ => "all-minilm-l6-v2" };
         var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
         var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
         var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };
@@ -54,7 +62,8 @@ internal static class EvaluateCommand
         var curve = new Option<FileInfo?>("--curve") { Description = "With --sweep: write the trade-off curve (nDCG@K against coverage) to this SVG file." };
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, bias (Gini, novelty, popularity lift, exposure by genre), and int8/float16 compression.")
         {
-            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve,
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve, embedTitles, data, models,
+            embeddingModel,
         };
         command.Validators.Add(result =>
         {
@@ -82,8 +91,11 @@ internal static class EvaluateCommand
             "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed),
                 parse.GetValue(historyLimit), Setting(parse.GetValue(debias)!, parse.GetValue(strength))),
             "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
-                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit)),
-            var other => Refuse($"Unknown protocol {other}: standard, hybrid or cold-items."),
+                parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit),
+                parse.GetValue(embedTitles) ? (parse.GetValue(models)!.FullName, parse.GetValue(embeddingModel)!) : null),
+            "similar-items" => ContentProtocols.RunSimilarItemsAsync(parse.GetValue(data)?.FullName ?? FindShared("content") ?? "content", parse.GetValue(models)!.FullName,
+                parse.GetValue(embeddingModel)!, parse.GetValue(top)).GetAwaiter().GetResult(),
+            var other => Refuse($"Unknown protocol {other}: standard, hybrid, cold-items or similar-items."),
         });
         return command;
     }
@@ -164,7 +176,8 @@ internal static class EvaluateCommand
     }
 
     private static int RunContent(
-        string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share, int historyLimit)
+        string protocol, FileInfo? trainFile, FileInfo? testFile, FileInfo? itemsFile, int k, bool tune, int seed, float? beta, float? alpha, int? slots, double share, int historyLimit,
+        (string Repository, string Model)? embeddings)
     {
         string? split = FindSplit();
         string? itemsPath = itemsFile?.FullName ?? (split is null ? null : Path.Combine(split, "..", "ml-100k", "u.item"));
@@ -184,6 +197,12 @@ internal static class EvaluateCommand
         }
 
         var catalogue = MovieLensCatalogue.Read(itemsPath);
+        if (protocol == "cold-items" && embeddings is var (repository, model))
+        {
+            var hybrid = HybridOptions.Default with { Beta = beta ?? HybridOptions.DefaultBeta, ContentWeight = alpha ?? HybridOptions.DefaultContentWeight, NewItemSlots = slots ?? HybridOptions.DefaultNewItemSlots };
+            return ContentProtocols.RunColdItemsAsync(trainEvents, testEvents, catalogue, itemsPath, repository, model, k, seed, hybrid, share).GetAwaiter().GetResult();
+        }
+
         return protocol == "hybrid"
             ? HybridProtocols.RunHybrid(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, historyLimit)
             : HybridProtocols.RunColdItems(trainEvents, testEvents, catalogue, k, tune, seed, beta, alpha, slots, share);
@@ -339,7 +358,10 @@ internal static class EvaluateCommand
 
     private static string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
 
-    private static string? FindSplit()
+    private static string? FindSplit() => FindShared(Path.Combine("movielens", "ml-100k-split"));
+
+    /// <summary>A folder of the shared data: under MAAS_DATA_DIR, else under a <c>shared/data</c> beside the current or the program's folder or one above them.</summary>
+    private static string? FindShared(string relative)
     {
         string? env = Environment.GetEnvironmentVariable("MAAS_DATA_DIR");
         var roots = new List<string>();
@@ -356,7 +378,7 @@ internal static class EvaluateCommand
             }
         }
 
-        return roots.Select(r => Path.Combine(r, "movielens", "ml-100k-split")).FirstOrDefault(Directory.Exists);
+        return roots.Select(r => Path.Combine(r, relative)).FirstOrDefault(Directory.Exists);
     }
 
     /// <summary>Reports straight to the callback from any thread (Progress&lt;T&gt; would post to a context).</summary>

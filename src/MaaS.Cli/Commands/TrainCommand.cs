@@ -151,7 +151,17 @@ internal static class TrainCommand
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder with netflix_titles.csv.", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Version folder to write, e.g. models/content-tags/1.", Required = true };
         var seed = new Option<int>("--seed") { Description = "Training seed.", DefaultValueFactory = _ => 20_261_123 };
-        var command = new Command("tags", "Multi-label content tags (Netflix genres) from title + description.") { data, output, seed };
+        var embeddings = new Option<string?>("--embeddings") { Description = "Sentence-embedding model whose vector of each text joins the n-grams (content tags v2), e.g. all-minilm-l6-v2." };
+        var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the --embeddings model.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var scale = new Option<float>("--embedding-scale") { Description = "Factor on each embedding component (unit vectors have components of about 0.05).", DefaultValueFactory = _ => 4f };
+        var cache = new Option<FileInfo?>("--embedding-cache") { Description = "File keeping the texts' embeddings between runs (written when missing or stale)." };
+        var perLabel = new Option<bool>("--per-label-thresholds") { Description = "Tune one decision threshold per tag on the hold-out instead of one for all." };
+        var epochs = new Option<int?>("--epochs") { Description = "SGD epochs (default 15)." };
+        var lambda = new Option<double?>("--lambda") { Description = "L2 strength (default 1e-4)." };
+        var rate = new Option<double?>("--learning-rate") { Description = "SGD learning rate (default 0.2)." };
+        var l2 = new Option<bool>("--l2-normalize") { Description = "Scale each text's n-gram weights to unit L2 norm (instead of 1 per n-gram)." };
+        var exclusive = new Option<bool>("--exclusive-groups") { Description = "Emit only tags of the best tag's group (tags never seen together in training are not emitted together)." };
+        var command = new Command("tags", "Multi-label content tags (Netflix genres) from title + description.") { data, output, seed, embeddings, models, scale, cache, perLabel, epochs, lambda, exclusive, rate, l2 };
         command.SetAction(parse =>
         {
             var dataDir = parse.GetRequiredValue(data);
@@ -167,10 +177,42 @@ internal static class TrainCommand
                 return 2;
             }
 
-            var options = new TagTrainingOptions { Seed = parse.GetValue(seed) };
+            var options = new TagTrainingOptions { Seed = parse.GetValue(seed), PerLabelThresholds = parse.GetValue(perLabel), ExclusiveLabelGroups = parse.GetValue(exclusive) };
+            options = options with
+            {
+                Logistic = options.Logistic with
+                {
+                    Epochs = parse.GetValue(epochs) ?? options.Logistic.Epochs,
+                    Lambda = parse.GetValue(lambda) ?? options.Logistic.Lambda,
+                    LearningRate = parse.GetValue(rate) ?? options.Logistic.LearningRate,
+                },
+                Featurizer = parse.GetValue(l2) ? options.Featurizer with { Weighting = FeatureWeighting.L2Normalized } : options.Featurizer,
+            };
             var corpus = ContentCorpus.Load(dataDir.FullName);
             var featurizer = new TextFeaturizer(options.Featurizer);
             var features = corpus.Examples.Select(e => featurizer.Featurize(e.Text)).ToArray();
+            if (parse.GetValue(embeddings) is { } embeddingModel)
+            {
+                using var encoder = LocalEncoder.LoadAsync(parse.GetRequiredValue(models).FullName, embeddingModel).GetAwaiter().GetResult();
+                if (encoder is null)
+                {
+                    return 2;
+                }
+
+                var vectors = EmbeddingCache.Embed(encoder, [.. corpus.Examples.Select(e => e.Text)], parse.GetValue(cache));
+                options = options with
+                {
+                    Featurizer = options.Featurizer with
+                    {
+                        EmbeddingModel = encoder.Name,
+                        EmbeddingVersion = encoder.Version,
+                        EmbeddingDimensions = vectors[0].Length,
+                        EmbeddingScale = parse.GetValue(scale),
+                    },
+                };
+                features = [.. features.Select((f, i) => f.WithEmbedding(vectors[i], options.Featurizer))];
+            }
+
             var labels = corpus.Examples.Select(e => e.Labels).ToArray();
             var train = Enumerable.Range(0, features.Length).Where(i => !ContentCorpus.IsTest(corpus.Examples[i].Id)).ToArray();
             var test = Enumerable.Range(0, features.Length).Where(i => ContentCorpus.IsTest(corpus.Examples[i].Id)).ToArray();
@@ -184,12 +226,14 @@ internal static class TrainCommand
             });
 
             var scores = test.Select(i => result!.Model.Predict(features[i])).ToArray();
-            var decided = scores.Select(s => TagTrainer.Decide(s, result!.Threshold)).ToArray();
+            var decided = scores.Select(s => TagTrainer.Decide(s, result!.LabelThresholds, result.Groups)).ToArray();
             var m = MultiLabelMetrics.Compute(decided, scores, test.Select(i => labels[i]).ToArray(), corpus.LabelNames.Count);
             var table = new ResultTable($"Content tags on the test split ({m.Count} titles, id divisible by 5)").AddColumns("metric", "value");
             table.AddRow("micro precision", Pct(m.MicroPrecision)).AddRow("micro recall", Pct(m.MicroRecall)).AddRow("micro F1", Pct(m.MicroF1))
                 .AddRow("macro F1", Pct(m.MacroF1)).AddRow("precision@1", Pct(m.PrecisionAt1)).AddRow("precision@3", Pct(m.PrecisionAt3))
-                .AddRow("threshold", result!.Threshold.ToString("0.00", CultureInfo.InvariantCulture));
+                .AddRow("threshold", result!.Thresholds is { } own
+                    ? $"per label, {own.Min().ToString("0.00", CultureInfo.InvariantCulture)}–{own.Max().ToString("0.00", CultureInfo.InvariantCulture)}"
+                    : result.Threshold.ToString("0.00", CultureInfo.InvariantCulture));
             table.Write();
 
             var card = new TextModelCard
@@ -199,11 +243,13 @@ internal static class TrainCommand
                 Task = "tagging",
                 Labels = [.. corpus.LabelNames],
                 Activation = "sigmoid",
-                Thresholds = [.. Enumerable.Repeat(result.Threshold, corpus.LabelNames.Count)],
+                Thresholds = result.LabelThresholds,
+                LabelGroups = result.Groups,
                 Date = UtcStamp(),
                 Data = new()
                 {
-                    ["source"] = "Netflix titles (netflix_titles.csv, 8,807 rows); text = title + \". \" + description, labels = listed_in",
+                    ["source"] = "Netflix titles (netflix_titles.csv, 8,807 rows); text = title + \". \" + description, labels = listed_in"
+                        + (options.Featurizer.EmbeddingModel is { } used ? $"; features = hashed n-grams + the {used} v{options.Featurizer.EmbeddingVersion} embedding of the text" : ""),
                     ["train"] = I(train.Length),
                     ["test"] = I(test.Length),
                     ["split"] = "test = numeric show id divisible by 5; the model is trained on the train split only",
@@ -223,14 +269,18 @@ internal static class TrainCommand
                     ["lambda"] = options.Logistic.Lambda.ToString("G3", CultureInfo.InvariantCulture),
                     ["epochs"] = I(options.Logistic.Epochs),
                     ["learningRate"] = options.Logistic.LearningRate.ToString("G3", CultureInfo.InvariantCulture),
-                    ["threshold"] = "one global threshold maximising micro-F1 on a seeded 10% hold-out of the train split; at least one tag per text",
+                    ["threshold"] = options.PerLabelThresholds
+                        ? "one threshold per tag: coordinate ascent on micro-F1 from the best global one, on a seeded 10% hold-out of the train split; at least one tag per text"
+                        : "one global threshold maximising micro-F1 on a seeded 10% hold-out of the train split; at least one tag per text"
+                        + (options.ExclusiveLabelGroups ? "; only tags of the best tag's group (tags that never share a training title are never emitted together)" : ""),
                     ["seed"] = I(options.Seed),
                 },
                 Featurizer = options.Featurizer,
                 Command = CommandLine(parse),
             };
             Write(outDir, result.Model, card,
-                "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles.");
+                "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles"
+                + (options.Featurizer.EmbeddingModel is { } model ? $", from n-grams and {model} sentence embeddings." : "."));
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/].");
             return 0;
         });

@@ -8,6 +8,7 @@ namespace MaaS.Models.Text;
 [JsonSerializable(typeof(TextModelConfig))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(float[]))]
+[JsonSerializable(typeof(int[]))]
 internal sealed partial class TextJsonContext : JsonSerializerContext;
 
 /// <summary>Serializer options over <see cref="TextJsonContext"/> that keep characters such as &amp; and ' readable in files.</summary>

@@ -41,7 +41,7 @@ public sealed partial class ContentIndex
         var ws = new Workspace(merge.Items.Count);
         foreach (int x in changed)
         {
-            int m = ContentSimilarity.Scatter(x, merge.VectorIds[x], merge.VectorWeights[x], merge.PostingItems, merge.PostingWeights, ws);
+            int m = ContentSimilarity.Scatter(x, merge.VectorIds[x], merge.VectorWeights[x], merge.EmbeddingArray, merge.PostingItems, merge.PostingWeights, Options.EmbeddingWeight, ws);
             (merge.Rows[x], merge.RowWeights[x]) = ContentSimilarity.TopK(ws, m, Options.TopK);
             for (int r = 0; r < m; r++)
             {
@@ -173,6 +173,17 @@ public sealed partial class ContentIndex
 
         public List<float[]> VectorWeights { get; } = [.. source.VectorWeights];
 
+        public List<float[]?> Embeddings { get; } = [.. source.Embeddings];
+
+        /// <summary>A snapshot of <see cref="Embeddings"/> for scatters (taken after every item of the batch is in).</summary>
+        public float[]?[] EmbeddingArray => _embeddingArray ??= [.. Embeddings];
+
+        private float[]?[]? _embeddingArray;
+
+        // Embedding neighbours share no feature: with any embedding in the index, a row may hold an item its postings
+        // do not reach, so finding the rows that name an item means scanning them all (O(items · log k)).
+        private bool DenseRows => source.Options.EmbeddingWeight > 0f && (source.EmbeddedCount > 0 || Embeddings.Any(e => e is not null));
+
         public int[][] PostingItems { get; private set; } = [.. source.PostingItems];
 
         public float[][] PostingWeights { get; private set; } = [.. source.PostingWeights];
@@ -195,6 +206,7 @@ public sealed partial class ContentIndex
                 Inputs.Add(change);
                 VectorIds.Add([]);
                 VectorWeights.Add([]);
+                Embeddings.Add(null);
                 Rows.Add([]);
                 RowWeights.Add([]);
             }
@@ -213,6 +225,8 @@ public sealed partial class ContentIndex
             }
 
             (VectorIds[x], VectorWeights[x]) = Vector(ids, raw, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(Idf));
+            Embeddings[x] = UnitEmbedding(change);
+            _embeddingArray = null;
             for (int k = 0; k < VectorIds[x].Length; k++)
             {
                 int f = VectorIds[x][k];
@@ -231,14 +245,11 @@ public sealed partial class ContentIndex
             int last = Items.Count - 1;
             if (x != last)
             {
-                // A row holds an item only if its owner shares a feature with it, so the postings of the last item's
-                // features reach every row that names it.
-                foreach (int f in VectorIds[last])
+                // Without embeddings a row holds an item only if its owner shares a feature with it, so the postings
+                // of the last item's features reach every row that names it.
+                foreach (int j in RowsThatMayHold(last))
                 {
-                    foreach (int j in PostingItems[f])
-                    {
-                        (Rows[j], RowWeights[j]) = Renamed(Rows[j], RowWeights[j], last, x);
-                    }
+                    (Rows[j], RowWeights[j]) = Renamed(Rows[j], RowWeights[j], last, x);
                 }
 
                 foreach (int f in VectorIds[last])
@@ -251,6 +262,7 @@ public sealed partial class ContentIndex
                 Inputs[x] = Inputs[last];
                 VectorIds[x] = VectorIds[last];
                 VectorWeights[x] = VectorWeights[last];
+                Embeddings[x] = Embeddings[last];
                 Rows[x] = Rows[last];
                 RowWeights[x] = RowWeights[last];
             }
@@ -259,6 +271,8 @@ public sealed partial class ContentIndex
             Inputs.RemoveAt(last);
             VectorIds.RemoveAt(last);
             VectorWeights.RemoveAt(last);
+            Embeddings.RemoveAt(last);
+            _embeddingArray = null;
             Rows.RemoveAt(last);
             RowWeights.RemoveAt(last);
         }
@@ -266,18 +280,25 @@ public sealed partial class ContentIndex
         /// <summary>Takes item <paramref name="x"/> out of its features' postings and out of every row that holds it.</summary>
         private void Detach(int x)
         {
-            foreach (int f in VectorIds[x])
+            foreach (int j in RowsThatMayHold(x))
             {
-                foreach (int j in PostingItems[f])
+                if (Rows[j].AsSpan().BinarySearch(x) >= 0)
                 {
                     (Rows[j], RowWeights[j]) = Without(Rows[j], RowWeights[j], x);
                 }
+            }
 
+            foreach (int f in VectorIds[x])
+            {
                 (PostingItems[f], PostingWeights[f]) = Without(PostingItems[f], PostingWeights[f], x);
             }
         }
 
+        /// <summary>Every row that can name item <paramref name="x"/> (some more than once).</summary>
+        private IEnumerable<int> RowsThatMayHold(int x) =>
+            DenseRows ? Enumerable.Range(0, Rows.Count) : VectorIds[x].SelectMany(f => PostingItems[f]);
+
         public ContentIndex ToIndex() => new(source.Options, Items, [.. Inputs], Features, [.. Idf], [.. VectorIds], [.. VectorWeights],
-            PostingItems, PostingWeights, [.. Rows], [.. RowWeights]);
+            [.. Embeddings], PostingItems, PostingWeights, [.. Rows], [.. RowWeights]);
     }
 }

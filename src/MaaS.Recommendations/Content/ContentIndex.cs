@@ -3,7 +3,8 @@ namespace MaaS.Recommendations.Content;
 /// <summary>
 /// Item-item content similarity: each item is a TF-IDF vector over its features,
 /// w(i, f) = raw(i, f) · ln(1 + N / df(f)), scaled to unit L2 norm, so the similarity of two items is the cosine of
-/// their vectors. Per item the top-k neighbours are kept, found sparsely through an inverted index (feature → items),
+/// their vectors, blended with the cosine of the items' dense embeddings where both have one
+/// (<see cref="ContentOptions.EmbeddingWeight"/>). Per item the top-k neighbours are kept, found sparsely through an inverted index (feature → items),
 /// with the same scatter, compaction and selection kernels as collaborative filtering. Immutable: updates
 /// (<see cref="WithItems"/>) return a new index and share unchanged rows with this one, so readers never lock.
 /// Thread-safe.
@@ -11,7 +12,7 @@ namespace MaaS.Recommendations.Content;
 public sealed partial class ContentIndex
 {
     private ContentIndex(ContentOptions options, IdMap items, ContentItem[] inputs, Dictionary<string, int> features, float[] idf,
-        int[][] vectorIds, float[][] vectorWeights, int[][] postingItems, float[][] postingWeights, int[][] rows, float[][] rowWeights)
+        int[][] vectorIds, float[][] vectorWeights, float[]?[] embeddings, int[][] postingItems, float[][] postingWeights, int[][] rows, float[][] rowWeights)
     {
         Options = options;
         Items = items;
@@ -20,6 +21,8 @@ public sealed partial class ContentIndex
         Idf = idf;
         VectorIds = vectorIds;
         VectorWeights = vectorWeights;
+        Embeddings = embeddings;
+        EmbeddedCount = embeddings.Count(e => e is not null);
         PostingItems = postingItems;
         PostingWeights = postingWeights;
         Rows = rows;
@@ -39,6 +42,9 @@ public sealed partial class ContentIndex
     /// <summary>Total stored neighbour entries.</summary>
     public long NeighbourCount => Rows.Sum(r => (long)r.Length);
 
+    /// <summary>Items with an embedding.</summary>
+    public int EmbeddedCount { get; }
+
     /// <summary>The options it was built with.</summary>
     public ContentOptions Options { get; }
 
@@ -53,6 +59,9 @@ public sealed partial class ContentIndex
     internal int[][] VectorIds { get; }
 
     internal float[][] VectorWeights { get; }
+
+    /// <summary>Unit-length embedding per item, null where it has none.</summary>
+    internal float[]?[] Embeddings { get; }
 
     internal int[][] PostingItems { get; }
 
@@ -72,6 +81,11 @@ public sealed partial class ContentIndex
         ArgumentNullException.ThrowIfNull(items);
         options ??= ContentOptions.Default;
         ArgumentOutOfRangeException.ThrowIfLessThan(options.TopK, 1);
+        if (!(options.EmbeddingWeight is >= 0f and <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.EmbeddingWeight, "EmbeddingWeight must be in [0, 1].");
+        }
+
         var ids = new IdMap();
         var inputs = new List<ContentItem>();
         foreach (var item in items)
@@ -118,10 +132,19 @@ public sealed partial class ContentIndex
             (vectorIds[i], vectorWeights[i]) = Vector(raw[i].Ids, raw[i].Weights, idf);
         }
 
+        var embeddings = new float[]?[n];
+        for (int i = 0; i < n; i++)
+        {
+            embeddings[i] = UnitEmbedding(inputs[i]);
+        }
+
         var (postingItems, postingWeights) = Postings(vectorIds, vectorWeights, idf.Length);
-        var (rows, rowWeights) = ContentSimilarity.AllRows(vectorIds, vectorWeights, postingItems, postingWeights, options);
-        return new ContentIndex(options, ids, [.. inputs], features, idf, vectorIds, vectorWeights, postingItems, postingWeights, rows, rowWeights);
+        var (rows, rowWeights) = ContentSimilarity.AllRows(vectorIds, vectorWeights, embeddings, postingItems, postingWeights, options);
+        return new ContentIndex(options, ids, [.. inputs], features, idf, vectorIds, vectorWeights, embeddings, postingItems, postingWeights, rows, rowWeights);
     }
+
+    /// <summary>The embedding <paramref name="itemId"/> was given (as given, not normalised); empty when it has none or is not held.</summary>
+    public ReadOnlyMemory<float> EmbeddingOf(string itemId) => Items.TryGetIndex(itemId, out int i) ? Inputs[i].Embedding : default;
 
     /// <summary>Index of an external item id.</summary>
     public bool TryGetItemIndex(string itemId, out int index) => Items.TryGetIndex(itemId, out index);
@@ -159,6 +182,25 @@ public sealed partial class ContentIndex
 
         var kept = sums.Where(p => p.Value > 0f && float.IsFinite(p.Value)).OrderBy(p => p.Key).ToArray();
         return ([.. kept.Select(p => p.Key)], [.. kept.Select(p => p.Value)]);
+    }
+
+    /// <summary>A unit-length copy of the item's embedding; null when it has none, or it is zero or not finite.</summary>
+    internal static float[]? UnitEmbedding(ContentItem item)
+    {
+        if (item.Embedding.IsEmpty)
+        {
+            return null;
+        }
+
+        var vector = item.Embedding.ToArray();
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(vector);
+        if (!(norm > 0f) || !float.IsFinite(norm))
+        {
+            return null;
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Divide(vector, norm, vector);
+        return vector;
     }
 
     /// <summary>raw × idf, zero-IDF features dropped, scaled to unit L2 norm.</summary>

@@ -8,4 +8,9 @@ public readonly record struct ContentFeature(string Key, float Weight);
 /// <summary>An item as the content index sees it: its filter attributes and its features (the host featurizes).</summary>
 /// <param name="Metadata">Id, kind and genres (the genres drive filters; they are features only if also listed in <paramref name="Features"/>).</param>
 /// <param name="Features">Features; repeated keys add up.</param>
-public sealed record ContentItem(ItemMetadata Metadata, IReadOnlyList<ContentFeature> Features);
+public sealed record ContentItem(ItemMetadata Metadata, IReadOnlyList<ContentFeature> Features)
+{
+    /// <summary>A dense embedding of the item's text (e.g. a sentence encoder's), or null when it has none yet. The
+    /// index keeps a unit-length copy; items of other lengths are not compared with it.</summary>
+    public ReadOnlyMemory<float> Embedding { get; init; }
+}

@@ -64,7 +64,7 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                 return;
             }
 
-            tenant.Running = Task.Run(() => RunAsync(state.Tenant, tenant, snapshot, version));
+            tenant.Running = Task.Run(() => RunAsync(state, tenant, snapshot, version));
         }
     }
 
@@ -103,8 +103,9 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
         return index;
     }
 
-    private async Task RunAsync(string tenant, TenantVectors vectors, CatalogueSnapshot snapshot, long version)
+    private async Task RunAsync(TenantState state, TenantVectors vectors, CatalogueSnapshot snapshot, long version)
     {
+        string tenant = state.Tenant;
         try
         {
             if (!vectors.Restored)
@@ -176,6 +177,12 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
             if (todo.Count > 0)
             {
                 LogEmbedded(tenant, todo.Count, Model, version);
+            }
+
+            // Once per run, restored vectors included: the content index then blends them with its TF-IDF rows.
+            if (options.Value.ContentEmbeddings && state.Catalogue.Items.Count <= options.Value.ContentEmbeddingMaxItems)
+            {
+                state.ApplyEmbeddings(item => vectors.Vectors.TryGetValue(item.ItemId, out var v) && v.IsCurrentFor(item, Model, version) ? v.Vector : null);
             }
 
             lock (vectors)

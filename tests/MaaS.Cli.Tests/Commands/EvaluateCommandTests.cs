@@ -123,6 +123,18 @@ public sealed partial class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_SimilarItemsWithoutNetflixTitles_ExitCode2NamingTheFile()
+    {
+        string empty = _temp["no-content"];
+        Directory.CreateDirectory(empty);
+
+        var run = await MaasCli.RunAsync("evaluate", "--protocol", "similar-items", "--data", empty);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("netflix_titles.csv", run.Output + run.Error);
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownProtocol_ExitCode2AndNamesTheChoices()
     {
         var run = await MaasCli.RunAsync("evaluate", "--protocol", "leave-one-out");

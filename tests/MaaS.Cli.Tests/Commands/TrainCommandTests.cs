@@ -47,6 +47,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainTags_EmbeddingModelNotInRepository_ExitCode2NamingItAndWritesNothing()
+    {
+        string data = _temp["content"];
+        Directory.CreateDirectory(data);
+        File.WriteAllText(Path.Combine(data, "netflix_titles.csv"), """
+            show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description
+            s1,Movie,Star Voyagers,,,,,2020,PG,90 min,Sci-Fi & Fantasy,Androids crew a starship.
+            s2,Movie,Kitchen Duel,,,,,2021,PG,80 min,Reality TV,Two chefs compete.
+            """);
+        Directory.CreateDirectory(_temp["empty-models"]);
+
+        var run = await MaasCli.RunAsync("train", "tags", "--data", data, "--out", _temp["models/t/2"], "--embeddings", "no-such-encoder", "--models", _temp["empty-models"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("no-such-encoder", run.Output + run.Error);
+        Assert.False(Directory.Exists(_temp["models"]), "a model folder was written without its encoder");
+    }
+
+    [Fact]
     public async Task TrainSentiment_OutWithoutVersionNumber_ExitCode2BeforeTraining()
     {
         string data = WriteMovieReviews(40, seed: 2);

@@ -4,7 +4,7 @@ namespace MaaS.Gateway.FunctionalTests.Embeddings;
 
 /// <summary>
 /// One real gateway per test class, authentication on, serving the checkout's all-minilm-l6-v2 (91 MB, loaded once)
-/// and the sentiment model, with an app key of the operator tenant.
+/// the sentiment model and content tags (version 2 reads the encoder's embeddings), with an app key of the operator tenant.
 /// </summary>
 public sealed class EmbeddingsGateway : IAsyncLifetime
 {
@@ -16,7 +16,7 @@ public sealed class EmbeddingsGateway : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Gateway = SecureGateway.Start(r => r.WithShippedModel(Model).WithShippedTextModels("sentiment"));
+        Gateway = SecureGateway.Start(r => r.WithShippedModel(Model).WithShippedTextModels("sentiment", "content-tags"));
         AppKey = await Gateway.CreateKeyAsync("default", ["app"]);
     }
 

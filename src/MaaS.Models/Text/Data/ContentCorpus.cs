@@ -20,6 +20,16 @@ public static class ContentCorpus
     public static bool IsTest(string showId) =>
         showId.Length > 1 && int.TryParse(showId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n % 5 == 0;
 
+    /// <summary>Every complete row's show id, title and description (what a catalogue item of it holds besides its tags).</summary>
+    public static List<(string Id, string Title, string Description)> ReadTitles(string directory)
+    {
+        using var reader = new StreamReader(Path.Combine(directory, FileName));
+        var rows = CsvReader.Read(reader).ToList();
+        string[] header = rows[0];
+        int id = Array.IndexOf(header, "show_id"), title = Array.IndexOf(header, "title"), description = Array.IndexOf(header, "description");
+        return [.. rows.Skip(1).Where(r => r.Length == header.Length).Select(r => (r[id], r[title], r[description]))];
+    }
+
     /// <summary>Loads all rows with at least one tag.</summary>
     public static LabeledCorpus Load(string directory)
     {

@@ -2,7 +2,7 @@ namespace MaaS.Models.Text.Featurization;
 
 /// <summary>
 /// The features of one text: distinct ids in <c>[0, Buckets)</c> in extraction order (word n-grams by order, then
-/// character n-grams) with their weights. Treat the arrays as read-only.
+/// character n-grams) with their weights, and, for a model with an embedding, its components after them. Treat the arrays as read-only.
 /// </summary>
 /// <param name="Ids">Distinct feature ids, each in <c>[0, Buckets)</c>.</param>
 /// <param name="Weights">Weight of each id (same length as <paramref name="Ids"/>).</param>
@@ -12,8 +12,35 @@ namespace MaaS.Models.Text.Featurization;
 /// <param name="WordFeatureCount">How many leading ids are word n-grams (the rest are character n-grams).</param>
 public sealed record TextFeatures(int[] Ids, float[] Weights, string[]? Terms, int TokenCount, bool Truncated, int WordFeatureCount)
 {
+    /// <summary>The term an appended embedding component carries (explanations sum them into one entry).</summary>
+    public const string EmbeddingTerm = "[embedding]";
+
     /// <summary>Number of features.</summary>
     public int Count => Ids.Length;
+
+    /// <summary>These features followed by the text's embedding: component d as id <c>Buckets + d</c>, weight
+    /// <c>EmbeddingScale · x_d</c> (see <see cref="TextFeaturizerSettings.EmbeddingModel"/>).</summary>
+    public TextFeatures WithEmbedding(ReadOnlySpan<float> embedding, TextFeaturizerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (embedding.Length != settings.EmbeddingDimensions)
+        {
+            throw new ArgumentException($"Expected {settings.EmbeddingDimensions} dimensions, got {embedding.Length}.", nameof(embedding));
+        }
+
+        var ids = new int[Ids.Length + embedding.Length];
+        var weights = new float[ids.Length];
+        Ids.CopyTo(ids, 0);
+        Weights.CopyTo(weights, 0);
+        for (int d = 0; d < embedding.Length; d++)
+        {
+            ids[Ids.Length + d] = settings.Buckets + d;
+            weights[Ids.Length + d] = (settings.EmbeddingScale ?? 1f) * embedding[d];
+        }
+
+        string[]? terms = Terms is null ? null : [.. Terms, .. Enumerable.Repeat(EmbeddingTerm, embedding.Length)];
+        return this with { Ids = ids, Weights = weights, Terms = terms };
+    }
 }
 
 /// <summary>

@@ -53,6 +53,31 @@ public sealed record TextFeaturizerSettings
     [JsonConverter(typeof(JsonStringEnumConverter<FeatureWeighting>))]
     public FeatureWeighting Weighting { get; init; } = FeatureWeighting.Binary;
 
+    /// <summary>
+    /// The sentence-embedding model whose vector of the text is appended to the hashed n-grams (content tags v2), or
+    /// null for n-grams only. Embedding dimension d becomes feature id <c>Buckets + d</c> with weight
+    /// <see cref="EmbeddingScale"/> · x_d, so the model's table has <see cref="FeatureSpace"/> rows.
+    /// </summary>
+    public string? EmbeddingModel { get; init; }
+
+    // Left out of the JSON when unset, so models written before embeddings existed keep their exact bytes.
+
+    /// <summary>The version of <see cref="EmbeddingModel"/> the model was trained on (its vectors differ between versions).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public long EmbeddingVersion { get; init; }
+
+    /// <summary>Dimensions of <see cref="EmbeddingModel"/>'s vectors (0 without one).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int EmbeddingDimensions { get; init; }
+
+    /// <summary>Factor on each (unit-length) embedding component, 1 when null: puts the dense features on the scale of
+    /// the n-grams for SGD and L2.</summary>
+    public float? EmbeddingScale { get; init; }
+
+    /// <summary>Rows of the model's weight table: the hashed buckets, then one per embedding dimension.</summary>
+    [JsonIgnore]
+    public int FeatureSpace => Buckets + EmbeddingDimensions;
+
     /// <summary>Most distinct features a text keeps (the largest bucket length).</summary>
     [JsonIgnore]
     public int MaxFeatures => BucketLengths[^1];
@@ -90,6 +115,12 @@ public sealed record TextFeaturizerSettings
             || BucketLengths.Zip(BucketLengths.Skip(1)).Any(p => p.Second <= p.First))
         {
             errors.Add("BucketLengths must be positive and strictly ascending.");
+        }
+
+        if ((EmbeddingModel is null) != (EmbeddingDimensions == 0) || EmbeddingDimensions < 0 || EmbeddingVersion < 0
+            || EmbeddingScale is { } scale && (!(scale > 0f) || !float.IsFinite(scale)))
+        {
+            errors.Add("An embedding needs a model name, a version, positive dimensions and a positive finite scale (or none of them).");
         }
 
         return errors;

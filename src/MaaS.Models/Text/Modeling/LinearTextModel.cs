@@ -20,16 +20,16 @@ public sealed class LinearTextModel
     private readonly float[] _table;
     private readonly float[] _bias;
 
-    /// <summary>Creates a model; <paramref name="table"/> is row-major [Buckets, labels] and is not copied (do not mutate it).</summary>
+    /// <summary>Creates a model; <paramref name="table"/> is row-major [FeatureSpace, labels] and is not copied (do not mutate it).</summary>
     public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(bias);
-        if (labels.Count == 0 || bias.Length != labels.Count || table.Length != (long)settings.Buckets * labels.Count)
+        if (labels.Count == 0 || bias.Length != labels.Count || table.Length != (long)settings.FeatureSpace * labels.Count)
         {
-            throw new ArgumentException($"Expected a [{settings.Buckets}, {labels.Count}] table and {labels.Count} biases.");
+            throw new ArgumentException($"Expected a [{settings.FeatureSpace}, {labels.Count}] table and {labels.Count} biases.");
         }
 
         Settings = settings;
@@ -102,10 +102,27 @@ public sealed class LinearTextModel
             throw new ArgumentException("Featurize with terms to explain.", nameof(features));
         }
 
-        var contributions = new TermContribution[features.Count];
+        var contributions = new List<TermContribution>(features.Count);
+        float embedding = 0f;
+        bool embedded = false;
         for (int i = 0; i < features.Count; i++)
         {
-            contributions[i] = new TermContribution(features.Terms[i], Weight(features.Ids[i], label) * features.Weights[i]);
+            float contribution = Weight(features.Ids[i], label) * features.Weights[i];
+            if (features.Ids[i] >= Settings.Buckets)
+            {
+                // One dimension of a sentence embedding means nothing to a reader: the embedding is one entry.
+                embedding += contribution;
+                embedded = true;
+            }
+            else
+            {
+                contributions.Add(new TermContribution(features.Terms[i], contribution));
+            }
+        }
+
+        if (embedded)
+        {
+            contributions.Add(new TermContribution(TextFeatures.EmbeddingTerm, embedding));
         }
 
         return [.. contributions.OrderByDescending(c => Math.Abs(c.Contribution)).ThenBy(c => c.Term, StringComparer.Ordinal).Take(top)];
@@ -151,7 +168,7 @@ public sealed class LinearTextModel
         var builder = new OnnxGraphBuilder(graphName);
         builder.AddInput(IdsInput, OnnxElementType.Int64, -1, -1);
         builder.AddInput(WeightsInput, OnnxElementType.Float, -1, -1);
-        string table = builder.AddInitializer("table", OnnxTensor.FromFloats(_table, Settings.Buckets, k));
+        string table = builder.AddInitializer("table", OnnxTensor.FromFloats(_table, Settings.FeatureSpace, k));
         string gathered = builder.AddNode("Gather", [table, IdsInput], OnnxAttribute.Int("axis", 0));
         string weights3 = builder.AddNode("Unsqueeze", [WeightsInput, builder.AddInitializer("axis_2", OnnxTensor.FromInt64s([2], 1))]);
         string weighted = builder.AddNode("Mul", [gathered, weights3]);
@@ -169,7 +186,7 @@ public sealed class LinearTextModel
         builder.AddOutput(ProbabilitiesOutput, OnnxElementType.Float, -1, k);
         builder.AddMetadata(TextFeaturizerSettings.MetadataKey, Settings.ToJson());
         // The registry refuses ids outside the table before Run (Gather would fail, or index from the end).
-        builder.AddMetadata(Onnx.OnnxModelLoader.InputRangePrefix + IdsInput, $"0,{Settings.Buckets - 1}");
+        builder.AddMetadata(Onnx.OnnxModelLoader.InputRangePrefix + IdsInput, $"0,{Settings.FeatureSpace - 1}");
         builder.AddMetadata(TextModelMetadata.Labels, TextJson.Serialize(Labels.ToArray()));
         builder.AddMetadata(TextModelMetadata.Activation, Activation.ToString().ToLowerInvariant());
         foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
@@ -197,4 +214,7 @@ public static class TextModelMetadata
 
     /// <summary>Per-label decision thresholds (JSON array), for multi-label models.</summary>
     public const string Thresholds = "maas.thresholds";
+
+    /// <summary>Each label's group (JSON array): decisions keep to the most probable label's group.</summary>
+    public const string LabelGroups = "maas.label_groups";
 }

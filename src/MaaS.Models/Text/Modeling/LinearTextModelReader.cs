@@ -69,7 +69,7 @@ public static class LinearTextModelReader
 
         string[]? labels = System.Text.Json.JsonSerializer.Deserialize(labelsJson, TextJsonContext.Default.StringArray);
         var activation = activationName == "sigmoid" ? TextModelActivation.Sigmoid : TextModelActivation.Softmax;
-        if (labels is null || table.Dims.Length != 2 || table.Dims[0] != settings.Buckets || table.Dims[1] != labels.Length
+        if (labels is null || table.Dims.Length != 2 || table.Dims[0] != settings.FeatureSpace || table.Dims[1] != labels.Length
             || bias.Raw.Length != labels.Length * sizeof(float) || table.Raw.Length != table.Dims[0] * table.Dims[1] * sizeof(float)
             || settings.Validate().Count > 0)
         {

@@ -24,6 +24,9 @@ public sealed record TextModelCard
     /// <summary>Per-label decision thresholds on the probability (multi-label models).</summary>
     public float[]? Thresholds { get; init; }
 
+    /// <summary>Each label's group (multi-label models whose decisions keep to the best label's group), or null.</summary>
+    public int[]? LabelGroups { get; init; }
+
     /// <summary>UTC build date (ISO 8601).</summary>
     public required string Date { get; init; }
 

@@ -47,6 +47,11 @@ public static class TextModelRepository
             metadata[TextModelMetadata.Thresholds] = TextJson.Serialize(card.Thresholds);
         }
 
+        if (card.LabelGroups is not null)
+        {
+            metadata[TextModelMetadata.LabelGroups] = TextJson.Serialize(card.LabelGroups);
+        }
+
         return metadata;
     }
 

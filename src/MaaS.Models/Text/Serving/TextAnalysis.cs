@@ -8,15 +8,17 @@ public static class TextAnalysis
 {
     /// <summary>
     /// Tags at or above their threshold (the profile's, else 0.5), most probable first, at most <paramref name="max"/>;
-    /// the single best when none reaches its threshold.
+    /// the single best when none reaches its threshold. A model with label groups keeps to the best label's group.
     /// </summary>
     public static IReadOnlyList<int> DecideTags(TextModelProfile profile, TextPrediction prediction, int max)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(prediction);
         var p = prediction.Probabilities;
+        var groups = profile.LabelGroups;
+        int best = prediction.Best;
         var chosen = Enumerable.Range(0, p.Length)
-            .Where(j => p[j] >= (profile.Thresholds is { } t && j < t.Length ? t[j] : 0.5f))
+            .Where(j => p[j] >= (profile.Thresholds is { } t && j < t.Length ? t[j] : 0.5f) && (groups is null || groups[j] == groups[best]))
             .OrderByDescending(j => p[j]).ThenBy(j => j)
             .Take(Math.Max(1, max))
             .ToList();

@@ -15,6 +15,10 @@ public sealed class TextModelProfile
         Thresholds = metadata.TryGetValue(TextModelMetadata.Thresholds, out string? json)
             ? System.Text.Json.JsonSerializer.Deserialize(json, TextJsonContext.Default.SingleArray)
             : null;
+        var groups = metadata.TryGetValue(TextModelMetadata.LabelGroups, out string? groupsJson)
+            ? System.Text.Json.JsonSerializer.Deserialize(groupsJson, TextJsonContext.Default.Int32Array)
+            : null;
+        LabelGroups = groups?.Length == model.Labels.Count ? groups : null;
     }
 
     /// <summary>Model name.</summary>
@@ -37,4 +41,7 @@ public sealed class TextModelProfile
 
     /// <summary>Per-label decision thresholds (multi-label models), or null.</summary>
     public float[]? Thresholds { get; }
+
+    /// <summary>Each label's group, or null: decided tags keep to the most probable label's group.</summary>
+    public int[]? LabelGroups { get; }
 }

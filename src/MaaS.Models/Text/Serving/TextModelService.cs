@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MaaS.Models.Embeddings;
 
 namespace MaaS.Models.Text.Serving;
 
@@ -23,13 +24,18 @@ public sealed class TextModelService
 
     private readonly IModelRegistry _registry;
     private readonly IModelInference _inference;
+    private readonly EmbeddingService? _embeddings;
     private readonly ConcurrentDictionary<(string Name, long Version, DateTimeOffset? LoadedAt), Lazy<(TextModelProfile? Profile, string? Error)>> _profiles = new();
 
     /// <summary>Creates the service over the registry and its inference entry point.</summary>
-    public TextModelService(IModelRegistry registry, IModelInference inference)
+    /// <param name="registry">The model registry.</param>
+    /// <param name="inference">Runs the models.</param>
+    /// <param name="embeddings">Embeds texts for models that take a sentence embedding besides n-grams (content tags v2); without it such models are refused.</param>
+    public TextModelService(IModelRegistry registry, IModelInference inference, EmbeddingService? embeddings = null)
     {
         _registry = registry;
         _inference = inference;
+        _embeddings = embeddings;
     }
 
     /// <summary>
@@ -61,6 +67,15 @@ public sealed class TextModelService
         for (int i = 0; i < features.Length; i++)
         {
             features[i] = profile.Featurizer.Featurize(texts[i]!, withTerms);
+        }
+
+        if (profile.Model.Settings.EmbeddingModel is not null)
+        {
+            var embedded = await AppendEmbeddingsAsync(profile, texts, features, cancellationToken).ConfigureAwait(false);
+            if (!embedded.IsSuccess)
+            {
+                return embedded.Cast<TextPredictions>();
+            }
         }
 
         // Rows of similar length run together, each group padded to its own longest row: one long text no longer
@@ -132,6 +147,35 @@ public sealed class TextModelService
         return profile is not null
             ? Result<TextModelProfile>.Ok(profile)
             : Result<TextModelProfile>.Fail(ErrorCode.Unsupported, error!);
+    }
+
+    /// <summary>Appends each text's sentence embedding (the model and version it was trained with) to its features.</summary>
+    private async ValueTask<Result<int>> AppendEmbeddingsAsync(TextModelProfile profile, IReadOnlyList<string?> texts, TextFeatures[] features, CancellationToken cancellationToken)
+    {
+        var settings = profile.Model.Settings;
+        if (_embeddings is null)
+        {
+            return Result<int>.Fail(ErrorCode.Unsupported, $"model '{profile.Name}' needs embeddings from '{settings.EmbeddingModel}', which this host does not compute");
+        }
+
+        long? version = settings.EmbeddingVersion > 0 ? settings.EmbeddingVersion : null;
+        var embedded = await _embeddings.EmbedAsync(settings.EmbeddingModel!, version, texts, null, cancellationToken).ConfigureAwait(false);
+        if (!embedded.TryGetValue(out var batch, out var error))
+        {
+            return Result<int>.Fail(error.Code, $"model '{profile.Name}' needs embeddings from '{settings.EmbeddingModel}': {error.Message}");
+        }
+
+        if (batch.Dimensions != settings.EmbeddingDimensions)
+        {
+            return Result<int>.Fail(ErrorCode.InferenceFailed, $"'{settings.EmbeddingModel}' made {batch.Dimensions} dimensions; model '{profile.Name}' was trained on {settings.EmbeddingDimensions}");
+        }
+
+        for (int i = 0; i < features.Length; i++)
+        {
+            features[i] = features[i].WithEmbedding(batch[i].Span, settings);
+        }
+
+        return features.Length;
     }
 
     private async ValueTask<Result<(float[] Probabilities, InferenceTimings Timings)>> RunGroupAsync(

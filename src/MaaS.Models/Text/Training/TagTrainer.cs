@@ -16,17 +16,124 @@ public static class TagTrainer
         var validation = shuffled[..validationCount];
         var fit = shuffled[validationCount..].Order().ToArray();
 
+        int[]? groups = options.ExclusiveLabelGroups ? LabelGroups(labels, rows, labelNames.Count) : null;
         float threshold = 0.5f;
+        float[]? perLabel = null;
         if (validation.Length > 0)
         {
             var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report(p / 2));
             var scores = validation.Select(r => probe.Predict(features[r])).ToArray();
             var truth = validation.Select(r => labels[r]).ToArray();
-            threshold = ChooseThreshold(scores, truth);
+            threshold = ChooseThreshold(scores, truth, groups);
+            perLabel = options.PerLabelThresholds ? ChooseThresholds(scores, truth, threshold, groups) : null;
         }
 
         var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report(validation.Length > 0 ? 0.5 + p / 2 : p));
-        return new TagTrainingResult(model, threshold);
+        return new TagTrainingResult(model, threshold, perLabel, groups);
+    }
+
+    /// <summary>
+    /// Groups of labels that occur together: labels are joined when some training row carries both, and the groups are
+    /// the connected components, numbered by their lowest label. Labels of different groups never shared a row (on
+    /// Netflix: movie genres and TV genres), so a decision can keep to one group.
+    /// </summary>
+    public static int[] LabelGroups(IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, int labelCount)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(rows);
+        var parent = Enumerable.Range(0, labelCount).ToArray();
+        int Find(int x)
+        {
+            while (parent[x] != x)
+            {
+                x = parent[x] = parent[parent[x]];
+            }
+
+            return x;
+        }
+
+        foreach (int row in rows)
+        {
+            for (int i = 1; i < labels[row].Length; i++)
+            {
+                int a = Find(labels[row][0]), b = Find(labels[row][i]);
+                parent[Math.Max(a, b)] = Math.Min(a, b);
+            }
+        }
+
+        return [.. Enumerable.Range(0, labelCount).Select(Find)];
+    }
+
+    /// <summary>Tags of one prediction: labels at or above their own threshold, or the single best when none is; with
+    /// <paramref name="groups"/>, only labels of the best label's group (see <see cref="LabelGroups"/>).</summary>
+    public static int[] Decide(float[] probabilities, IReadOnlyList<float> thresholds, IReadOnlyList<int>? groups = null)
+    {
+        ArgumentNullException.ThrowIfNull(probabilities);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        int best = 0;
+        for (int j = 1; j < probabilities.Length; j++)
+        {
+            if (probabilities[j] > probabilities[best])
+            {
+                best = j;
+            }
+        }
+
+        var chosen = new List<int>();
+        for (int j = 0; j < probabilities.Length; j++)
+        {
+            if (probabilities[j] >= thresholds[j] && (groups is null || groups[j] == groups[best]))
+            {
+                chosen.Add(j);
+            }
+        }
+
+        return chosen.Count > 0 ? [.. chosen.OrderByDescending(j => probabilities[j]).ThenBy(j => j)] : [best];
+    }
+
+    /// <summary>
+    /// Per-label thresholds by coordinate ascent on validation micro-F1, from the global one: two passes over the
+    /// labels, each label moved to the grid value that raises micro-F1 most with the others fixed (ties keep it).
+    /// </summary>
+    private static float[] ChooseThresholds(float[][] scores, int[][] truth, float global, int[]? groups)
+    {
+        int k = scores[0].Length;
+        var thresholds = Enumerable.Repeat(global, k).ToArray();
+        double best = MicroF1(scores, truth, thresholds, groups);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int label = 0; label < k; label++)
+            {
+                float kept = thresholds[label];
+                for (int step = 5; step <= 80; step++)
+                {
+                    thresholds[label] = step / 100f;
+                    double f1 = MicroF1(scores, truth, thresholds, groups);
+                    if (f1 > best)
+                    {
+                        (best, kept) = (f1, thresholds[label]);
+                    }
+                }
+
+                thresholds[label] = kept;
+            }
+        }
+
+        return thresholds;
+    }
+
+    private static double MicroF1(float[][] scores, int[][] truth, float[] thresholds, int[]? groups)
+    {
+        long tp = 0, predicted = 0, actual = 0;
+        for (int i = 0; i < scores.Length; i++)
+        {
+            var decided = Decide(scores[i], thresholds, groups);
+            predicted += decided.Length;
+            actual += truth[i].Length;
+            tp += decided.Count(truth[i].Contains);
+        }
+
+        return predicted + actual == 0 ? 0 : 2.0 * tp / (predicted + actual);
     }
 
     /// <summary>Tags of one prediction: labels at or above the threshold, or the single best when none is.</summary>
@@ -50,14 +157,15 @@ public static class TagTrainer
         return chosen.Count > 0 ? [.. chosen.OrderByDescending(j => probabilities[j]).ThenBy(j => j)] : [best];
     }
 
-    private static float ChooseThreshold(float[][] scores, int[][] truth)
+    private static float ChooseThreshold(float[][] scores, int[][] truth, int[]? groups)
     {
         float best = 0.5f;
         double bestF1 = -1;
         for (int step = 5; step <= 80; step++)
         {
             float threshold = step / 100f;
-            var predicted = scores.Select(s => Decide(s, threshold)).ToArray();
+            var all = Enumerable.Repeat(threshold, scores[0].Length).ToArray();
+            var predicted = scores.Select(s => groups is null ? Decide(s, threshold) : Decide(s, all, groups)).ToArray();
             double f1 = MultiLabelMetrics.Compute(predicted, scores, truth, scores[0].Length).MicroF1;
             if (f1 > bestF1)
             {
@@ -93,7 +201,7 @@ public static class TagTrainer
             progress((double)Interlocked.Increment(ref done) / k);
         });
 
-        var table = new float[(long)options.Featurizer.Buckets * k];
+        var table = new float[(long)options.Featurizer.FeatureSpace * k];
         for (int label = 0; label < k; label++)
         {
             for (int j = 0; j < data.ColumnCount; j++)
@@ -109,4 +217,10 @@ public static class TagTrainer
 /// <summary>A trained tag model and its decision threshold on the probability.</summary>
 /// <param name="Model">The model.</param>
 /// <param name="Threshold">Tags at or above this probability are emitted (at least one per text).</param>
-public sealed record TagTrainingResult(LinearTextModel Model, float Threshold);
+/// <param name="Thresholds">Per-label thresholds when <see cref="TagTrainingOptions.PerLabelThresholds"/> (then they decide, not <paramref name="Threshold"/>).</param>
+/// <param name="Groups">Each label's group when <see cref="TagTrainingOptions.ExclusiveLabelGroups"/>, else null.</param>
+public sealed record TagTrainingResult(LinearTextModel Model, float Threshold, float[]? Thresholds = null, int[]? Groups = null)
+{
+    /// <summary>The threshold of every label.</summary>
+    public float[] LabelThresholds => Thresholds ?? [.. Enumerable.Repeat(Threshold, Model.Labels.Count)];
+}

@@ -20,6 +20,12 @@ public sealed record TagTrainingOptions
     /// <summary>SGD settings.</summary>
     public LogisticOptions Logistic { get; init; } = new(Lambda: 1e-4, Epochs: 15, LearningRate: 0.2);
 
+    /// <summary>Choose a threshold per label on the hold-out (coordinate ascent on micro-F1 from the global one) instead of one for all.</summary>
+    public bool PerLabelThresholds { get; init; }
+
+    /// <summary>Emit only labels of the most probable label's group: labels never seen together in training (<see cref="TagTrainer.LabelGroups"/>) are not emitted together.</summary>
+    public bool ExclusiveLabelGroups { get; init; }
+
     /// <summary>Share of the training rows held out to choose the decision threshold.</summary>
     public double ValidationShare { get; init; } = 0.1;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MaaS.Recommendations.Content;
+using MaaS.Services.Search;
 
 namespace MaaS.Services.Recommendations.Tenants;
 
@@ -95,17 +96,64 @@ internal sealed class CatalogueSnapshot
     {
         var items = Items.SetItems(changes.Upserted.Select(i => KeyValuePair.Create(i.ItemId, i))).RemoveRange(changes.Deleted);
         var deleted = Deleted.Except(changes.Upserted.Select(i => i.ItemId)).Union(changes.Deleted);
-        var content = Content is null ? Build(items, features) : Content.WithItems(changes.Featurised).WithoutItems(changes.Deleted);
+        var content = Content is null ? Build(items, features, null) : Content.WithItems(KeepEmbeddings(changes)).WithoutItems(changes.Deleted);
         return new CatalogueSnapshot(items, content, deleted, Math.Max(Sequence, changes.Sequence));
     }
 
-    /// <summary>This catalogue with its content index rebuilt from scratch (fresh IDF, every row refilled).</summary>
-    public CatalogueSnapshot Rebuilt(CatalogueFeatures features) => new(Items, Build(Items, features), Deleted, Sequence);
+    /// <summary>This catalogue with its content index rebuilt from scratch (fresh IDF, every row refilled), keeping the items' embeddings.</summary>
+    public CatalogueSnapshot Rebuilt(CatalogueFeatures features) => new(Items, Build(Items, features, Content), Deleted, Sequence);
+
+    /// <summary>
+    /// This catalogue with item embeddings merged into its content index, for the items whose catalogue entry is still
+    /// the one <paramref name="vectorOf"/> embedded (it answers null otherwise) and whose index entry lacks that very
+    /// vector; null when there is nothing to merge.
+    /// </summary>
+    public CatalogueSnapshot? WithEmbeddings(Func<CatalogItem, float[]?> vectorOf, CatalogueFeatures features)
+    {
+        if (Content is null)
+        {
+            return null;
+        }
+
+        var changed = new List<ContentItem>();
+        foreach (var (id, item) in Items)
+        {
+            if (vectorOf(item) is { } vector && !Content.EmbeddingOf(id).Equals(new ReadOnlyMemory<float>(vector)))
+            {
+                changed.Add(features.Of(item) with { Embedding = vector });
+            }
+        }
+
+        // In id order, like a build, so replicas merging the same vectors number new rows alike.
+        return changed.Count == 0 ? null : new CatalogueSnapshot(Items, Content.WithItems([.. changed.OrderBy(c => c.Metadata.ItemId, StringComparer.Ordinal)]), Deleted, Sequence);
+    }
+
+    // An upsert that leaves the embedded text alone (availability, say) keeps its vector: nothing would embed it again.
+    private IReadOnlyList<ContentItem> KeepEmbeddings(CatalogueChanges changes)
+    {
+        if (Content is not { EmbeddedCount: > 0 } content)
+        {
+            return changes.Featurised;
+        }
+
+        var kept = new ContentItem[changes.Featurised.Count];
+        for (int i = 0; i < kept.Length; i++)
+        {
+            var item = changes.Upserted[i];
+            kept[i] = Items.TryGetValue(item.ItemId, out var old) && content.EmbeddingOf(item.ItemId) is { IsEmpty: false } vector
+                && LexicalIndex.Document(old) == LexicalIndex.Document(item)
+                ? changes.Featurised[i] with { Embedding = vector }
+                : changes.Featurised[i];
+        }
+
+        return kept;
+    }
 
     // In id order: the dictionary's own order follows string hashes, which differ between processes, and replicas
     // building from the same items should number them (and break ties) alike.
-    private static ContentIndex Build(ImmutableDictionary<string, CatalogItem> items, CatalogueFeatures features) =>
-        ContentIndex.Build([.. items.OrderBy(i => i.Key, StringComparer.Ordinal).Select(i => features.Of(i.Value))]);
+    private static ContentIndex Build(ImmutableDictionary<string, CatalogItem> items, CatalogueFeatures features, ContentIndex? embeddingsFrom) =>
+        ContentIndex.Build([.. items.OrderBy(i => i.Key, StringComparer.Ordinal)
+            .Select(i => features.Of(i.Value) with { Embedding = embeddingsFrom?.EmbeddingOf(i.Key) ?? default })]);
 
     private sealed record Unavailable(DateOnly Day, string[] Ids);
 

@@ -126,6 +126,35 @@ internal sealed class TenantState
         }
     }
 
+    /// <summary>
+    /// Merges item embeddings into the content index (see <see cref="CatalogueSnapshot.WithEmbeddings"/>). The merge
+    /// runs outside the write lock, since it costs items · dimensions per changed item, and is swapped in only if the
+    /// snapshot did not move meanwhile; a moved one is merged again from the new snapshot (a few tries, then the
+    /// next call). Returns whether the index now holds them.
+    /// </summary>
+    public bool ApplyEmbeddings(Func<CatalogItem, float[]?> vectorOf)
+    {
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            var snapshot = _catalogue;
+            if (snapshot.WithEmbeddings(vectorOf, _features) is not { } next)
+            {
+                return true;
+            }
+
+            lock (_catalogueWrite)
+            {
+                if (ReferenceEquals(_catalogue, snapshot))
+                {
+                    _catalogue = next;
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>A stored event batch: the next build has work, and items the serving index does not know are counted.</summary>
     public void NoteEvents(IReadOnlyList<InteractionEvent> batch, ItemIndex? serving)
     {

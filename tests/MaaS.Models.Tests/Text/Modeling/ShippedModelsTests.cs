@@ -95,6 +95,26 @@ public sealed class ShippedModelsTests
         Assert.Empty(card.Featurizer.Validate());
     }
 
+    [Fact]
+    public void ContentTagsV2_ShippedFile_NamesItsEncoderAndCarriesTheCardsDecisions()
+    {
+        string version = Path.Combine(SharedData.RepositoryRoot, "models", "content-tags", "2");
+        string path = Path.Combine(version, TextModelRepository.OnnxFileName);
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
+
+        var model = LinearTextModelReader.Read(path, out var metadata, out string? error);
+
+        Assert.Null(error);
+        Assert.NotNull(card);
+        Assert.Equal("all-minilm-l6-v2", model!.Settings.EmbeddingModel);
+        Assert.Equal(384, model.Settings.EmbeddingDimensions);
+        Assert.Equal(card.Featurizer.ToJson(), model.Settings.ToJson());
+        Assert.Equal(JsonSerializer.Serialize(card.LabelGroups), JsonSerializer.Serialize(JsonSerializer.Deserialize<int[]>(metadata[TextModelMetadata.LabelGroups])));
+        Assert.Equal(JsonSerializer.Serialize(card.Thresholds), JsonSerializer.Serialize(JsonSerializer.Deserialize<float[]>(metadata[TextModelMetadata.Thresholds])));
+        Assert.True(new FileInfo(path).Length <= 8_000_000, $"{path} is {new FileInfo(path).Length} bytes");
+        Assert.True(card.Metrics["testMicroF1"] > 0.5, $"test micro-F1 {card.Metrics["testMicroF1"]}");
+    }
+
     private static TextFeaturizer ServingFeaturizer(InferenceSession session) =>
         new(TextFeaturizerSettings.FromJson(session.ModelMetadata.CustomMetadataMap[TextFeaturizerSettings.MetadataKey])!);
 
