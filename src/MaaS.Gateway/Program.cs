@@ -22,6 +22,7 @@ builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
+builder.AddAgents();
 builder.AddGatewayGrpc();
 
 var app = builder.Build();
@@ -39,6 +40,7 @@ app.MapMarketV1();
 app.MapKeysV1();
 app.MapTextV1();
 app.MapRecommendationsV1();
+app.MapAgentsV1();
 app.MapGatewayMetrics();
 app.MapGatewayGrpc();
 
