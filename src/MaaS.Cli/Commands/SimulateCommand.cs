@@ -20,7 +20,8 @@ internal static class SimulateCommand
         var decisions = new Option<int>("--decisions") { Description = "Players per run.", DefaultValueFactory = _ => 5_000 };
         var logged = new Option<int>("--logged") { Description = "Decisions a uniform policy logs for the offline estimates.", DefaultValueFactory = _ => 50_000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the players, rewards and policies.", DefaultValueFactory = _ => 31 };
-        var command = new Command("game", "Difficulty adjustment for players of hidden skill: mean expected reward per policy, and offline estimates.") { decisions, logged, seed };
+        var svg = new Option<FileInfo?>("--svg") { Description = "Also draw the learning curves (mean reward per 250 decisions) into this SVG file." };
+        var command = new Command("game", "Difficulty adjustment for players of hidden skill: mean expected reward per policy, and offline estimates.") { decisions, logged, seed, svg };
         command.SetAction(parse =>
         {
             int n = parse.GetValue(decisions), s = parse.GetValue(seed), log = parse.GetValue(logged);
@@ -41,6 +42,18 @@ internal static class SimulateCommand
                 table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
             }
             table.Write();
+            if (parse.GetValue(svg) is { } file)
+            {
+                const int Window = 250;
+                var curves = new List<SimulationResult>(GameSimulation.Baselines(n, s, Window))
+                {
+                    GameSimulation.Run("epsilon-greedy (ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Seed: s)), n, s, Window),
+                    GameSimulation.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s, Window),
+                    GameSimulation.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s, Window),
+                };
+                File.WriteAllText(file.FullName, LearningCurveSvg.Draw($"Difficulty game: learning curves (seed {s})", curves, Window));
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Learning curves written to {file.FullName}");
+            }
 
             var uniform = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.Random));
             var logRows = GameSimulation.Log(uniform, log, s + 1);
