@@ -7,7 +7,8 @@ public sealed class SimulateCommandTests : IDisposable
     [Fact]
     public async Task SimulateGame_PrintsEveryPolicyBesideTheOptimumAndTheOfflineEstimates()
     {
-        var run = await MaasCli.RunAsync("simulate", "game", "--decisions", "2000", "--logged", "5000", "--seed", "5");
+        string svg = _temp["curves.svg"];
+        var run = await MaasCli.RunAsync("simulate", "game", "--decisions", "2000", "--logged", "5000", "--seed", "5", "--svg", svg);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         foreach (string row in new[] { "random", "best fixed (", "optimal", "epsilon-greedy (ε 0.05, shared)", "linucb (α 0.3, ε 0.05, shared)", "linucb (α 0.3, ε 0.05, disjoint)", "nearest level to the skill signal" })
@@ -15,6 +16,10 @@ public sealed class SimulateCommandTests : IDisposable
             Assert.Contains(row, run.Output, StringComparison.Ordinal);
         }
         Assert.Matches(@"optimal\s+0\.8\d{3}\s+0\.8\d{3}\s+100\.0", run.Output);
+        // Six curves of 2,000 / 250 = 8 points each.
+        var polylines = Regex.Matches(File.ReadAllText(svg), "<polyline [^>]*points=\"([^\"]*)\"");
+        Assert.Equal(6, polylines.Count);
+        Assert.All(polylines, p => Assert.Equal(8, p.Groups[1].Value.Split(' ').Length));
     }
 
     [Fact]
