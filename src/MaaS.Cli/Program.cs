@@ -19,12 +19,13 @@ public static class Program
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("maas: operator tool for the MaaS gateway (evaluate, import, train, publish, keys).");
+        var root = new RootCommand("maas: operator tool for the MaaS gateway (evaluate, import, train, publish, keys, simulate).");
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(PublishCommand.Create());
         root.Subcommands.Add(KeysCommand.Create());
+        root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }
 

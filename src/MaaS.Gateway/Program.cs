@@ -23,6 +23,7 @@ builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
 builder.AddRecommendations();
+builder.AddAgents();
 builder.AddGatewayGrpc();
 builder.Services.AddGatewayDashboard();
 
@@ -41,6 +42,7 @@ app.MapMarketV1();
 app.MapKeysV1();
 app.MapTextV1();
 app.MapRecommendationsV1();
+app.MapAgentsV1();
 app.MapGatewayMetrics();
 app.MapGatewayGrpc();
 app.MapGatewayDashboard();

@@ -160,3 +160,10 @@ internal sealed class SearchErrors : IErrorSet
         ErrorCode.ModelNotReady, ErrorCode.Timeout, ErrorCode.DependencyUnavailable,
     ];
 }
+
+/// <summary>Agents: a bad or non-JSON body, an unknown agent, nothing left to choose, an unavailable store.</summary>
+internal sealed class AgentErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.DependencyUnavailable];
+}

@@ -24,4 +24,7 @@ public interface IStorage : IAsyncDisposable
     /// confused with <see cref="Catalog"/> (the tenant's items).
     /// </summary>
     IModelMarketStore Market { get; }
+
+    /// <summary>Agent definitions and their decision logs (its own table family, <c>agents_schema_version</c>).</summary>
+    IAgentStore Agents { get; }
 }

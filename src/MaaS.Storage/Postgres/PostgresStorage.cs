@@ -21,6 +21,7 @@ public sealed partial class PostgresStorage : IStorage
         Users = new PostgresUserStore(database);
         Keys = new PostgresApiKeyStore(database);
         Market = new PostgresModelMarketStore(database);
+        Agents = new PostgresAgentStore(database);
     }
 
     public string Provider => "postgres";
@@ -34,6 +35,8 @@ public sealed partial class PostgresStorage : IStorage
     public IApiKeyStore Keys { get; }
 
     public IModelMarketStore Market { get; }
+
+    public IAgentStore Agents { get; }
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
@@ -68,14 +71,19 @@ public sealed partial class PostgresStorage : IStorage
         {
             var data = await PostgresMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
             var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            return (Data: data, Security: security);
+            var agents = await PostgresAgentMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            return (Data: data, Security: security, Agents: agents);
         }, cancellationToken).ConfigureAwait(false);
         if (!migrated.IsSuccess)
         {
             await database.DisposeAsync().ConfigureAwait(false);
             return migrated.Error;
         }
-        var (data, security) = migrated.Value;
+        var (data, security, agents) = migrated.Value;
+        if (agents.From != agents.To)
+        {
+            StorageLog.Migrated(logger, "postgres agents", agents.From, agents.To);
+        }
         if (data.From != data.To)
         {
             StorageLog.Migrated(logger, "postgres", data.From, data.To);

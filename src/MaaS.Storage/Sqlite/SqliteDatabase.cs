@@ -96,6 +96,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             {
                 StorageLog.Migrated(logger, "sqlite keys and market", securityFrom, securityTo);
             }
+            var (agentsFrom, agentsTo) = SqliteAgentMigrations.Set.Apply(writer);
+            if (agentsFrom != agentsTo)
+            {
+                StorageLog.Migrated(logger, "sqlite agents", agentsFrom, agentsTo);
+            }
             // Deleting a market listing removes its shares through ON DELETE CASCADE, which SQLite enforces only with
             // foreign_keys on (per connection, outside a transaction; only the writer deletes). No data table has a
             // foreign key, so appends pay nothing for it.

@@ -1,0 +1,141 @@
+namespace MaaS.Agents.Policies;
+
+/// <summary>One decision of a policy: the sampled action, every action's probability and score.</summary>
+/// <param name="Chosen">Index into the decision's actions.</param>
+/// <param name="Probabilities">π(a | x) per action, 0 for the ineligible.</param>
+/// <param name="Scores">The model's score per action (the UCB for LinUCB, the estimate otherwise; 0 for random).</param>
+public sealed record PolicyDecision(int Chosen, double[] Probabilities, double[] Scores);
+
+/// <summary>
+/// A contextual bandit over context × action features: random, ε-greedy over a ridge model, or LinUCB, with a shared
+/// or a disjoint model. Not thread-safe: one owner serialises Decide and Learn (the service holds a lock per agent).
+/// </summary>
+public sealed class BanditPolicy : IDecisionPolicy
+{
+    private readonly FeatureSchema _schema;
+    private readonly Random _random;
+    private readonly RidgeModel? _shared;
+    private readonly Dictionary<string, RidgeModel> _disjoint = new(StringComparer.Ordinal);
+    private readonly double[] _features;
+
+    /// <summary>A fresh policy; throws <see cref="ArgumentException"/> when the settings are invalid.</summary>
+    public BanditPolicy(FeatureSchema schema, PolicySettings settings)
+    {
+        var problems = settings.Problems();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Field}: {p.Message}")), nameof(settings));
+        }
+        _schema = schema;
+        Settings = settings;
+        _random = new Random(settings.Seed);
+        if (settings.Model == LinearModelKind.Shared)
+        {
+            _shared = new RidgeModel(schema.InteractionLength, settings.Lambda);
+            _features = new double[schema.InteractionLength];
+        }
+        else
+        {
+            _features = new double[schema.Context.Count + 1];
+        }
+    }
+
+    /// <summary>The settings it was built with.</summary>
+    public PolicySettings Settings { get; }
+
+    /// <summary>The number of rewards learnt from.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>Scores every action, computes the probabilities over the eligible ones and samples one.</summary>
+    public PolicyDecision Decide(DecisionInput input, ReadOnlySpan<bool> eligible)
+    {
+        var scores = new double[input.Actions.Count];
+        var probabilities = new double[input.Actions.Count];
+        Score(input, scores);
+        Distribute(scores, eligible, probabilities);
+        return new PolicyDecision(Distributions.Sample(probabilities, _random), probabilities, scores);
+    }
+
+    /// <inheritdoc />
+    public void Probabilities(DecisionInput input, ReadOnlySpan<bool> eligible, Span<double> probabilities)
+    {
+        var scores = new double[input.Actions.Count];
+        Score(input, scores);
+        Distribute(scores, eligible, probabilities);
+    }
+
+    /// <summary>Learns the reward of the action at <paramref name="chosen"/>; a non-finite reward is refused.</summary>
+    public void Learn(DecisionInput input, int chosen, double reward)
+    {
+        if (!double.IsFinite(reward))
+        {
+            throw new ArgumentOutOfRangeException(nameof(reward), reward, "A reward must be a finite number.");
+        }
+        if (Settings.Kind == PolicyKind.Random)
+        {
+            Updates++;
+            return;
+        }
+        ActionInput action = input.Actions[chosen];
+        Model(action.Id).Update(Featurise(input.Context, action), reward);
+        Updates++;
+    }
+
+    private void Score(DecisionInput input, Span<double> scores)
+    {
+        if (Settings.Kind == PolicyKind.Random)
+        {
+            scores.Clear();
+            return;
+        }
+        for (int i = 0; i < input.Actions.Count; i++)
+        {
+            ActionInput action = input.Actions[i];
+            RidgeModel model = Model(action.Id);
+            ReadOnlySpan<double> z = Featurise(input.Context, action);
+            scores[i] = model.Predict(z) + (Settings.Kind == PolicyKind.LinUcb ? Settings.Alpha * model.Width(z) : 0);
+        }
+    }
+
+    private void Distribute(ReadOnlySpan<double> scores, ReadOnlySpan<bool> eligible, Span<double> probabilities)
+    {
+        if (Settings.Kind == PolicyKind.Random)
+        {
+            Distributions.Uniform(eligible, probabilities);
+            return;
+        }
+        Distributions.EpsilonGreedy(scores, eligible, Settings.Epsilon, probabilities);
+    }
+
+    private ReadOnlySpan<double> Featurise(double[] context, ActionInput action)
+    {
+        if (context.Length != _schema.Context.Count || action.Features.Length != _schema.Action.Count)
+        {
+            throw new ArgumentException(
+                $"Expected {_schema.Context.Count} context and {_schema.Action.Count} action features, got {context.Length} and {action.Features.Length}.");
+        }
+        if (_shared is not null)
+        {
+            Interactions.Shared(context, action.Features, _features);
+        }
+        else
+        {
+            Interactions.WithBias(context, _features);
+        }
+        return _features;
+    }
+
+    private RidgeModel Model(string actionId)
+    {
+        if (_shared is not null)
+        {
+            return _shared;
+        }
+        if (!_disjoint.TryGetValue(actionId, out RidgeModel? model))
+        {
+            model = new RidgeModel(_schema.Context.Count + 1, Settings.Lambda);
+            _disjoint[actionId] = model;
+        }
+        return model;
+    }
+}

@@ -1,0 +1,94 @@
+namespace MaaS.Agents.Policies;
+
+/// <summary>
+/// Online ridge regression: keeps A⁻¹ = (λI + Σ z zᵀ)⁻¹ and b = Σ r z, updated by Sherman-Morrison in O(d²) per
+/// observation, so that neither a solve nor a refit is ever needed. Not thread-safe: the owning policy serialises access.
+/// </summary>
+public sealed class RidgeModel
+{
+    private readonly double[] _inverse;
+    private readonly double[] _b;
+    private readonly double[] _theta;
+    private readonly double[] _scratch;
+    private bool _thetaStale;
+
+    /// <summary>A model over <paramref name="dimension"/> features with prior precision <paramref name="lambda"/> (> 0).</summary>
+    public RidgeModel(int dimension, double lambda)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (!(lambda > 0) || double.IsInfinity(lambda))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "Lambda must be a positive finite number.");
+        }
+        Dimension = dimension;
+        _inverse = new double[dimension * dimension];
+        for (int i = 0; i < dimension; i++)
+        {
+            _inverse[(i * dimension) + i] = 1.0 / lambda;
+        }
+        _b = new double[dimension];
+        _theta = new double[dimension];
+        _scratch = new double[dimension];
+    }
+
+    /// <summary>The number of features.</summary>
+    public int Dimension { get; }
+
+    /// <summary>The number of observations applied.</summary>
+    public long Observations { get; private set; }
+
+    /// <summary>The estimate θ·z.</summary>
+    public double Predict(ReadOnlySpan<double> z) => TensorPrimitives.Dot(Theta(), z);
+
+    /// <summary>The confidence width √(zᵀ A⁻¹ z).</summary>
+    public double Width(ReadOnlySpan<double> z)
+    {
+        int d = Dimension;
+        double quadratic = 0;
+        for (int i = 0; i < d; i++)
+        {
+            if (z[i] != 0)
+            {
+                quadratic += z[i] * TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), z);
+            }
+        }
+        return Math.Sqrt(Math.Max(quadratic, 0));
+    }
+
+    /// <summary>Adds one observation (z, r): A⁻¹ ← A⁻¹ − (A⁻¹z)(A⁻¹z)ᵀ / (1 + zᵀA⁻¹z), b ← b + r z.</summary>
+    public void Update(ReadOnlySpan<double> z, double reward)
+    {
+        int d = Dimension;
+        Span<double> u = _scratch;
+        for (int i = 0; i < d; i++)
+        {
+            u[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), z);
+        }
+        double denominator = 1 + TensorPrimitives.Dot(z, u);
+        for (int i = 0; i < d; i++)
+        {
+            if (u[i] != 0)
+            {
+                Span<double> row = new(_inverse, i * d, d);
+                TensorPrimitives.MultiplyAdd(u, -u[i] / denominator, row, row);
+            }
+        }
+        TensorPrimitives.MultiplyAdd(z, reward, _b, _b);
+        Observations++;
+        _thetaStale = true;
+    }
+
+    private double[] Theta()
+    {
+        if (_thetaStale)
+        {
+            int d = Dimension;
+            for (int i = 0; i < d; i++)
+            {
+                _theta[i] = TensorPrimitives.Dot(new ReadOnlySpan<double>(_inverse, i * d, d), _b);
+            }
+            _thetaStale = false;
+        }
+        return _theta;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using MaaS.Agents.Evaluation;
+using MaaS.Agents.Policies;
+using MaaS.Agents.Simulation;
+using MaaS.Models.Text.Data;
+using MaaS.Models.Text.Featurization;
+
+namespace MaaS.Cli.Commands;
+
+/// <summary>
+/// <c>maas simulate game|netflix</c>: the learning engine on the demo game (beside random, the best fixed level and the
+/// optimum, plus offline estimates against the exact value), and the Contextual Bandit Bake-off on the Netflix titles.
+/// </summary>
+internal static class SimulateCommand
+{
+    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Netflix() };
+
+    private static Command Game()
+    {
+        var decisions = new Option<int>("--decisions") { Description = "Players per run.", DefaultValueFactory = _ => 5_000 };
+        var logged = new Option<int>("--logged") { Description = "Decisions a uniform policy logs for the offline estimates.", DefaultValueFactory = _ => 50_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the players, rewards and policies.", DefaultValueFactory = _ => 31 };
+        var svg = new Option<FileInfo?>("--svg") { Description = "Also draw the learning curves (mean reward per 250 decisions) into this SVG file." };
+        var command = new Command("game", "Difficulty adjustment for players of hidden skill: mean expected reward per policy, and offline estimates.") { decisions, logged, seed, svg };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(decisions), s = parse.GetValue(seed), log = parse.GetValue(logged);
+            if (n < 1000 || log < 1000)
+            {
+                AnsiConsole.MarkupLine("[red]--decisions and --logged must be at least 1000.[/]");
+                return 2;
+            }
+            var rows = new List<SimulationResult>(GameSimulation.Baselines(n, s));
+            rows.Add(GameSimulation.Run("epsilon-greedy (ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Seed: s)), n, s));
+            rows.Add(GameSimulation.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s));
+            rows.Add(GameSimulation.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s));
+            double optimal = rows[2].MeanReward;
+            var table = new ResultTable($"Difficulty game, {n:N0} decisions (seed {s}), mean expected reward")
+                .AddColumns("policy", "progressive", "last 1,000", "last 1,000 / optimal");
+            foreach (SimulationResult row in rows)
+            {
+                table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
+            }
+            table.Write();
+            if (parse.GetValue(svg) is { } file)
+            {
+                const int Window = 250;
+                var curves = new List<SimulationResult>(GameSimulation.Baselines(n, s, Window))
+                {
+                    GameSimulation.Run("epsilon-greedy (ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Seed: s)), n, s, Window),
+                    GameSimulation.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s, Window),
+                    GameSimulation.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s, Window),
+                };
+                File.WriteAllText(file.FullName, LearningCurveSvg.Draw($"Difficulty game: learning curves (seed {s})", curves, Window));
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Learning curves written to {file.FullName}");
+            }
+
+            var uniform = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.Random));
+            var logRows = GameSimulation.Log(uniform, log, s + 1);
+            var nearest = new RulePolicy(input => NearestLevel(input.Context[0]));
+            var best = new FixedActionPolicy(DifficultyGame.Actions[GameSimulation.BestFixedAction(s)].Id);
+            var ope = new ResultTable($"Offline estimates from {log:N0} decisions logged by a uniform policy")
+                .AddColumns("target policy", "true value", "IPS", "SNIPS", "DR", "DM");
+            foreach (var (name, target) in new (string, IDecisionPolicy)[] { ("nearest level to the skill signal", nearest), ("best fixed level", best) })
+            {
+                double truth = GameSimulation.TrueValue(target, 200_000, s + 2);
+                OffPolicyEstimate e = OffPolicyEvaluator.Evaluate(logRows, DifficultyGame.Schema, target);
+                ope.AddRow(name, F(truth), F(e.Ips), F(e.Snips), F(e.DoublyRobust), F(e.DirectMethod));
+            }
+            ope.Write();
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Netflix()
+    {
+        var data = new Option<DirectoryInfo>("--data") { Description = "Folder with netflix_titles.csv.", Required = true };
+        var buckets = new Option<int>("--buckets") { Description = "Hashed text features per title (the context dimension).", DefaultValueFactory = _ => 256 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the shuffled order and the policies.", DefaultValueFactory = _ => 1 };
+        var epsilons = new Option<double[]>("--epsilon") { Description = "ε of the ε-greedy runs.", DefaultValueFactory = _ => [0.05], AllowMultipleArgumentsPerToken = true };
+        var alphas = new Option<double[]>("--alpha") { Description = "α of the LinUCB runs.", DefaultValueFactory = _ => [0.3], AllowMultipleArgumentsPerToken = true };
+        var lambda = new Option<double>("--lambda") { Description = "Ridge prior precision.", DefaultValueFactory = _ => 1.0 };
+        var metadata = new Option<bool>("--metadata") { Description = "Also hash the type, rating, first country and duration unit as words (beyond the protocol's text-only context)." };
+        var command = new Command("netflix", "The Contextual Bandit Bake-off on the Netflix titles: one pass, reward 1 when the chosen tag is one of the title's.") { data, buckets, seed, epsilons, alphas, lambda, metadata };
+        command.SetAction(parse =>
+        {
+            var folder = parse.GetRequiredValue(data);
+            int d = parse.GetValue(buckets), s = parse.GetValue(seed);
+            if (!ContentCorpus.Exists(folder.FullName))
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No {ContentCorpus.FileName} in {folder.FullName}.[/]");
+                return 2;
+            }
+            if (d is < 8 or > 1024)
+            {
+                AnsiConsole.MarkupLine("[red]--buckets must be 8..1024.[/]");
+                return 2;
+            }
+            LabeledCorpus corpus = ContentCorpus.Load(folder.FullName);
+            var extra = parse.GetValue(metadata) ? Metadata(folder.FullName) : null;
+            var examples = Featurize(corpus, d, extra);
+            int actions = corpus.LabelNames.Count;
+            var table = new ResultTable($"Netflix titles bake-off: {examples.Count:N0} titles, {actions} tag actions, {d} hashed features, seed {s}")
+                .AddColumns("algorithm", "progressive reward", "seconds");
+            BakeOffResult constant = BakeOff.BestConstant(examples, actions);
+            table.AddRow($"best constant ({corpus.LabelNames[constant.Action!.Value]})", F(constant.ProgressiveReward), "");
+            foreach (var (name, settings) in Algorithms(s, parse.GetValue(epsilons)!, parse.GetValue(alphas)!, parse.GetValue(lambda)))
+            {
+                var watch = Stopwatch.StartNew();
+                BakeOffResult result = BakeOff.Run(name, examples, actions, settings, s);
+                table.AddRow(name, F(result.ProgressiveReward), watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            }
+            table.AddReferenceRow("supervised tags model, precision@1 on the test split (maas train tags)", "0.563", "");
+            table.Write();
+            return 0;
+        });
+        return command;
+    }
+
+    private static IEnumerable<(string Name, PolicySettings Settings)> Algorithms(int seed, double[] epsilons, double[] alphas, double lambda) =>
+    [
+        ("random", new PolicySettings(PolicyKind.Random, Seed: seed)),
+        .. epsilons.Select(e => ($"epsilon-greedy ε {e:G3} (λ {lambda:G3})", new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: e, Lambda: lambda, Model: LinearModelKind.Disjoint, Seed: seed))),
+        .. alphas.Select(a => ($"linucb α {a:G3} (λ {lambda:G3})", new PolicySettings(PolicyKind.LinUcb, Epsilon: 0, Alpha: a, Lambda: lambda, Model: LinearModelKind.Disjoint, Seed: seed))),
+    ];
+
+    /// <summary>Title + description as binary word unigrams hashed into <paramref name="buckets"/> dimensions, L2-normalised.</summary>
+    private static List<BakeOffExample> Featurize(LabeledCorpus corpus, int buckets, Dictionary<string, string>? extra)
+    {
+        var featurizer = new TextFeaturizer(new TextFeaturizerSettings { Buckets = buckets, WordNgrams = 1, MarkNegation = false });
+        var examples = new List<BakeOffExample>(corpus.Examples.Count);
+        foreach (LabeledText text in corpus.Examples)
+        {
+            TextFeatures features = featurizer.Featurize(extra is not null && extra.TryGetValue(text.Id, out string? more) ? $"{text.Text} {more}" : text.Text);
+            var context = new double[buckets];
+            for (int i = 0; i < features.Count; i++)
+            {
+                context[features.Ids[i]] += features.Weights[i];
+            }
+            double norm = Math.Sqrt(context.Sum(v => v * v));
+            if (norm > 0)
+            {
+                for (int i = 0; i < context.Length; i++)
+                {
+                    context[i] /= norm;
+                }
+            }
+            examples.Add(new BakeOffExample(context, text.Labels));
+        }
+        return examples;
+    }
+
+    /// <summary>Per show id: its type, rating, first country and duration unit as single made-up words.</summary>
+    private static Dictionary<string, string> Metadata(string folder)
+    {
+        using var parser = new Microsoft.VisualBasic.FileIO.TextFieldParser(Path.Combine(folder, ContentCorpus.FileName)) { HasFieldsEnclosedInQuotes = true };
+        parser.SetDelimiters(",");
+        string[] header = parser.ReadFields()!;
+        int id = Array.IndexOf(header, "show_id"), type = Array.IndexOf(header, "type"), rating = Array.IndexOf(header, "rating");
+        int country = Array.IndexOf(header, "country"), duration = Array.IndexOf(header, "duration");
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (parser.ReadFields() is { } row)
+        {
+            if (row.Length != header.Length)
+            {
+                continue;
+            }
+            static string Word(string prefix, string value) => prefix + new string([.. value.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
+            string unit = row[duration].Contains("Season", StringComparison.Ordinal) ? "seasons" : "minutes";
+            extra[row[id]] = string.Join(' ', Word("zztype", row[type]), Word("zzrating", row[rating]), Word("zzcountry", row[country].Split(',')[0]), "zzdur" + unit);
+        }
+        return extra;
+    }
+
+    private static int NearestLevel(double signal)
+    {
+        int best = 0;
+        for (int a = 1; a < DifficultyGame.Actions.Count; a++)
+        {
+            if (Math.Abs(DifficultyGame.Actions[a].Features[0] - signal) < Math.Abs(DifficultyGame.Actions[best].Features[0] - signal))
+            {
+                best = a;
+            }
+        }
+        return best;
+    }
+
+    private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,15 @@
+using MaaS.Services.Agents;
+
+namespace MaaS.Gateway.Contracts.V1;
+
+/// <summary>Source-generated JSON for the agent contracts (web defaults, nulls left out); they live in MaaS.Services.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(AgentDefinitionRequest))]
+[JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(DecideRequest))]
+[JsonSerializable(typeof(DecideResponse))]
+[JsonSerializable(typeof(OutcomeRequest))]
+[JsonSerializable(typeof(OutcomeResponse))]
+[JsonSerializable(typeof(EvaluateRequest))]
+[JsonSerializable(typeof(EvaluateResponse))]
+internal sealed partial class AgentsJsonContext : JsonSerializerContext;

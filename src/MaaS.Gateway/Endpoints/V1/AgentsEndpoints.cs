@@ -1,0 +1,98 @@
+using MaaS.Services.Agents;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>Decision agents (<c>/v1/agents/{name}</c>): define (admin), read, decide, report outcomes, evaluate offline (admin).</summary>
+internal static class AgentsEndpoints
+{
+    private const string DefinitionExample = """
+        {"contextFeatures":["skill_signal","skill_signal_sq","hour","mobile"],"actionFeatures":["difficulty","difficulty_sq"],
+        "actions":[{"id":"easy","features":{"difficulty":0.3,"difficulty_sq":0.09}},{"id":"normal","features":{"difficulty":0.5,"difficulty_sq":0.25}},{"id":"hard","features":{"difficulty":0.7,"difficulty_sq":0.49}}],
+        "policy":{"kind":"linucb","epsilon":0.05,"alpha":0.3,"model":"shared"},
+        "rules":[{"name":"no-hard-for-novices","when":"context.skill_signal < 0.3 and action.difficulty >= 0.7","effect":"forbid"}],
+        "rewardWindowSeconds":60,"defaultReward":0}
+        """;
+
+    public static IEndpointRouteBuilder MapAgentsV1(this IEndpointRouteBuilder app)
+    {
+        var agents = app.MapGroup("/v1/agents/{name}").WithTags(ApiTags.Agents).WithParameterExample("name", "difficulty");
+        // PUT first: the document lists it before GET, so a reader trying the examples in order defines the agent first.
+        agents.MapPut("", PutAsync)
+            .RequireAuthorization(MaaSPolicies.Admin)
+            .WithName("V1PutAgent")
+            .WithRequestExample(DefinitionExample)
+            .WithSummary("Defines (or redefines) an agent: features, actions, policy (random, epsilon-greedy, linucb; shared or disjoint ridge model), rules, reward window, default reward.")
+            .WithDescription("Rules are conditions over context.NAME, action.NAME and action.id with < <= > >= == !=, and, or, not; forbid removes an action, allow exempts it from forbid, force keeps only the forced ones. A redefinition builds a new policy that relearns the whole decision log.");
+        agents.MapGet("", GetAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1GetAgent")
+            .WithSummary("An agent: its definition, policy version (rewards learnt), decisions, outcomes, defaults and mean reward per hour.");
+        agents.MapPost("/decide", DecideAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1Decide")
+            .WithRequestExample("""{"context":{"skill_signal":0.2,"skill_signal_sq":0.04,"hour":0.5,"mobile":1},"explain":true}""")
+            .WithSummary("Chooses an action for a context: rules first, then the policy; returns the decision id, the action, its probability and the ranking.")
+            .WithDescription("actions (optional) narrows the candidates and may override their features; an id outside the agent's action set is a 400. excluded removes candidates for this decision. 409 when rules and exclusions leave nothing.");
+        agents.MapPost("/outcomes", OutcomesAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1AgentOutcomes")
+            .WithRequestExample("""{"decisionId":"0192f5c2a1b27c3e9d4f5a6b7c8d9e0f","reward":1}""")
+            .WithSummary("Reports rewards: one (decisionId, reward) or a batch (outcomes); each is learnt as soon as it is stored.")
+            .WithDescription("Each outcome is answered: applied, duplicate (the first stands), late (after the reward window: the default reward stands, the late reward is kept) or unknown. A non-finite reward is a 400 and nothing of the batch is stored.");
+        agents.MapPost("/evaluate", EvaluateAsync)
+            .RequireAuthorization(MaaSPolicies.Admin)
+            .WithName("V1EvaluateAgent")
+            .WithRequestExample("""{"policy":{"kind":"epsilon-greedy","epsilon":0.1}}""")
+            .WithSummary("Offline evaluation of a candidate policy setting over the logged decisions: IPS, SNIPS, doubly robust, beside the logged mean reward.");
+        return app;
+    }
+
+    private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> PutAsync(
+        string name, Body<RecommendationBody<AgentDefinitionRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<AgentErrors>(error);
+        }
+        var outcome = await agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(outcome, AgentsJsonContext.Default.AgentResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> GetAsync(
+        string name, HttpContext http, AgentService agents, CancellationToken cancellationToken) =>
+        RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
+            await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
+
+    private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentErrors>>> DecideAsync(
+        string name, Body<RecommendationBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<AgentErrors>(error);
+        }
+        var outcome = await agents.DecideAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<DecideResponse, AgentErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentErrors>>> OutcomesAsync(
+        string name, Body<RecommendationBody<OutcomeRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<AgentErrors>(error);
+        }
+        var outcome = await agents.OutcomesAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<OutcomeResponse, AgentErrors>(outcome, AgentsJsonContext.Default.OutcomeResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<EvaluateResponse>, ApiProblem<AgentErrors>>> EvaluateAsync(
+        string name, Body<RecommendationBody<EvaluateRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<AgentErrors>(error);
+        }
+        var outcome = await agents.EvaluateAsync(http.GetTenant(), name, request.Value ?? new EvaluateRequest(null, null), cancellationToken);
+        return RecommendationJson.OkOrProblem<EvaluateResponse, AgentErrors>(outcome, AgentsJsonContext.Default.EvaluateResponse);
+    }
+}

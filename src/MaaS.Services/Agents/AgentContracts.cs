@@ -1,0 +1,104 @@
+namespace MaaS.Services.Agents;
+
+/// <summary>Body of <c>PUT /v1/agents/{name}</c>: everything an agent is.</summary>
+/// <param name="ContextFeatures">Names of the context features, in order (at most <see cref="AgentLimits.MaxFeatures"/>).</param>
+/// <param name="ActionFeatures">Names of the action features, in order.</param>
+/// <param name="Actions">The action set with default features; empty means decide takes any action the request names (with its features).</param>
+/// <param name="Policy">The learning policy; ε-greedy over a shared model when absent.</param>
+/// <param name="Rules">Rules applied before the policy.</param>
+/// <param name="RewardWindowSeconds">How long an outcome is awaited (default 60, at most 7 days).</param>
+/// <param name="DefaultReward">The reward of a decision whose window closed without an outcome (default 0).</param>
+public sealed record AgentDefinitionRequest(
+    IReadOnlyList<string>? ContextFeatures,
+    IReadOnlyList<string>? ActionFeatures,
+    IReadOnlyList<AgentActionSpec>? Actions,
+    AgentPolicySpec? Policy,
+    IReadOnlyList<AgentRuleSpec>? Rules,
+    double? RewardWindowSeconds,
+    double? DefaultReward);
+
+/// <summary>An action: its id and its features by name (a missing feature is 0).</summary>
+public sealed record AgentActionSpec(string? Id, IReadOnlyDictionary<string, double>? Features);
+
+/// <summary>Policy settings.</summary>
+/// <param name="Kind">random, epsilon-greedy or linucb.</param>
+/// <param name="Epsilon">Exploration share in [0, 1] (default 0.05).</param>
+/// <param name="Alpha">LinUCB's confidence multiplier ≥ 0 (default 1).</param>
+/// <param name="Lambda">Ridge prior precision > 0 (default 1).</param>
+/// <param name="Model">shared (context × action features) or disjoint (one model per action).</param>
+/// <param name="Seed">Seed of the sampling generator.</param>
+public sealed record AgentPolicySpec(string? Kind, double? Epsilon, double? Alpha, double? Lambda, string? Model, int? Seed);
+
+/// <summary>A rule: a name, a condition (e.g. <c>context.skill &lt; 0.3 and action.difficulty &gt; 0.7</c>) and an effect (allow, forbid, force).</summary>
+public sealed record AgentRuleSpec(string? Name, string? When, string? Effect);
+
+/// <summary>An agent as <c>GET /v1/agents/{name}</c> shows it.</summary>
+/// <param name="Name">Agent name.</param>
+/// <param name="Version">Definition version: 1, then +1 per PUT.</param>
+/// <param name="PolicyVersion">Rewards the policy has learnt since it was built (grows with every outcome).</param>
+/// <param name="Definition">The definition with every default filled in.</param>
+/// <param name="Decisions">Decisions logged.</param>
+/// <param name="Outcomes">Decisions rewarded by an outcome.</param>
+/// <param name="Defaulted">Decisions given the default reward.</param>
+/// <param name="MeanReward">Mean of the recorded rewards (null before any).</param>
+/// <param name="Hours">Decisions and rewards per hour, the latest 48 hours with decisions.</param>
+public sealed record AgentResponse(
+    string Name, long Version, long PolicyVersion, AgentDefinitionRequest Definition, long Decisions, long Outcomes, long Defaulted, double? MeanReward,
+    IReadOnlyList<AgentHourView> Hours);
+
+/// <summary>One hour of an agent's log.</summary>
+public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rewarded, double? MeanReward);
+
+/// <summary>Body of <c>POST /v1/agents/{name}/decide</c>.</summary>
+/// <param name="Context">Context feature values by name (a missing one is 0; an unknown name is refused).</param>
+/// <param name="Actions">Candidate actions; the agent's whole action set when absent. Features given here override the defined ones.</param>
+/// <param name="Excluded">Ids of candidate actions not to choose this time.</param>
+/// <param name="Explain">Adds the rules that fired.</param>
+public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain);
+
+/// <summary>The decision.</summary>
+/// <param name="DecisionId">Report the outcome with it.</param>
+/// <param name="Action">The chosen action.</param>
+/// <param name="Probability">Its probability under the policy (what offline evaluation weighs by).</param>
+/// <param name="Ranking">Every candidate, most probable first.</param>
+/// <param name="PolicyVersion">Rewards learnt when deciding.</param>
+/// <param name="Explain">The rules that fired (when asked).</param>
+public sealed record DecideResponse(string DecisionId, string Action, double Probability, IReadOnlyList<RankedAction> Ranking, long PolicyVersion, IReadOnlyList<RuleFiringView>? Explain);
+
+/// <summary>One candidate of a decision.</summary>
+/// <param name="Id">Action id.</param>
+/// <param name="Probability">Its probability (0 when not eligible).</param>
+/// <param name="Score">The policy's score (estimate, or upper confidence bound for LinUCB).</param>
+/// <param name="Eligible">Whether rules and exclusions left it.</param>
+public sealed record RankedAction(string Id, double Probability, double Score, bool Eligible);
+
+/// <summary>A rule that held for an action.</summary>
+public sealed record RuleFiringView(string Rule, string Action, string Effect);
+
+/// <summary>Body of <c>POST /v1/agents/{name}/outcomes</c>: one outcome (decisionId, reward) or a batch (outcomes).</summary>
+public sealed record OutcomeRequest(string? DecisionId, double? Reward, IReadOnlyList<OutcomeItem>? Outcomes);
+
+/// <summary>One reported reward.</summary>
+public sealed record OutcomeItem(string? DecisionId, double? Reward);
+
+/// <summary>What became of the outcomes: counts, then one result per outcome in request order.</summary>
+public sealed record OutcomeResponse(int Applied, int Duplicate, int Late, int Unknown, IReadOnlyList<OutcomeItemResult> Results);
+
+/// <summary>applied, duplicate (the first outcome stands), late (the window had closed: the default stands, the reward is kept for audit) or unknown.</summary>
+public sealed record OutcomeItemResult(string DecisionId, string State);
+
+/// <summary>Body of <c>POST /v1/agents/{name}/evaluate</c>.</summary>
+/// <param name="Policy">The candidate setting (the agent's own when absent).</param>
+/// <param name="Limit">The latest rewarded decisions to read (default and most 100,000).</param>
+public sealed record EvaluateRequest(AgentPolicySpec? Policy, int? Limit);
+
+/// <summary>Offline estimates of the candidate's mean reward over the logged decisions.</summary>
+/// <param name="Decisions">Rewarded decisions read.</param>
+/// <param name="LoggedMean">The mean reward the deployed policy got.</param>
+/// <param name="Ips">Inverse propensity scoring.</param>
+/// <param name="Snips">Self-normalised IPS.</param>
+/// <param name="DoublyRobust">Doubly robust (ridge direct method + IPS residual).</param>
+/// <param name="DirectMethod">The regressor alone.</param>
+/// <param name="EffectiveSampleSize">(Σw)²/Σw².</param>
+/// <param name="Candidate">The candidate setting, defaults filled in.</param>
+public sealed record EvaluateResponse(int Decisions, double LoggedMean, double Ips, double Snips, double DoublyRobust, double DirectMethod, double EffectiveSampleSize, AgentPolicySpec Candidate);

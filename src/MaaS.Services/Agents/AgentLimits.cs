@@ -1,0 +1,17 @@
+namespace MaaS.Services.Agents;
+
+/// <summary>The bounds every agent request is checked against.</summary>
+public static class AgentLimits
+{
+    public const int MaxFeatures = 256;
+    public const int MaxActions = 256;
+    public const int MaxRules = 128;
+    public const int MaxRuleLength = 1024;
+    public const int MaxIdLength = 128;
+    public const int MaxOutcomesPerBatch = 10_000;
+    public const int MaxEvaluated = 100_000;
+    public const double MaxRewardWindowSeconds = 7 * 24 * 3600;
+
+    /// <summary>The dimension of a shared model, (context + 1)(action + 1), is bounded so one update stays O(d²) ≈ 1M multiplies.</summary>
+    public const int MaxSharedDimension = 1024;
+}

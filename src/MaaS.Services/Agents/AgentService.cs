@@ -1,0 +1,347 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MaaS.Agents.Evaluation;
+using MaaS.Agents.Features;
+using MaaS.Agents.Policies;
+using MaaS.Agents.Rules;
+
+namespace MaaS.Services.Agents;
+
+/// <summary>
+/// Agents per tenant: define, decide, record outcomes, evaluate offline. Owns the loaded agents: each is built once per
+/// process from its stored definition, and its policy replays every rewarded decision of the log in order, so a restart
+/// resumes where the last process stopped. Thread-safe; a singleton.
+/// </summary>
+internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger)
+{
+    private const int Page = 5_000;
+    private readonly Dictionary<(string Tenant, string Name), AgentRuntime> _loaded = [];
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
+
+    /// <summary>The agents loaded in this process.</summary>
+    public IReadOnlyList<AgentRuntime> Loaded
+    {
+        get
+        {
+            lock (_loaded)
+            {
+                return [.. _loaded.Values];
+            }
+        }
+    }
+
+    public async ValueTask<Result<AgentResponse>> PutAsync(string tenant, string name, AgentDefinitionRequest? request, CancellationToken cancellationToken)
+    {
+        if (AgentValidation.Name(name) is { } badName)
+        {
+            return badName;
+        }
+        Result<CompiledAgent> compiled = AgentValidation.Definition(request);
+        if (!compiled.TryGetValue(out CompiledAgent? agent, out Error? error))
+        {
+            return error;
+        }
+        await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string json = JsonSerializer.Serialize(agent.Definition, AgentJsonContext.Default.AgentDefinitionRequest);
+            Result<AgentRecord> stored = await storage.Agents.PutAsync(tenant, name, json, cancellationToken).ConfigureAwait(false);
+            if (!stored.TryGetValue(out AgentRecord? record, out error))
+            {
+                return error;
+            }
+            // A new definition (features, policy, exploration) gets a new policy that relearns the whole log.
+            Result<AgentRuntime> runtime = await BuildAsync(record, agent, cancellationToken).ConfigureAwait(false);
+            if (!runtime.IsSuccess)
+            {
+                return runtime.Error;
+            }
+            lock (_loaded)
+            {
+                _loaded[(tenant, name)] = runtime.Value;
+            }
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+        return await GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Result<AgentResponse>> GetAsync(string tenant, string name, CancellationToken cancellationToken)
+    {
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out Error? error))
+        {
+            return error;
+        }
+        Result<AgentLogStats> stats = await storage.Agents.StatsAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!stats.TryGetValue(out AgentLogStats? s, out error))
+        {
+            return error;
+        }
+        long rewarded = s.Outcomes + s.Defaulted;
+        return new AgentResponse(
+            name, runtime.Version, runtime.PolicyVersion, runtime.Agent.Definition, s.Decisions, s.Outcomes, s.Defaulted,
+            rewarded > 0 ? s.RewardSum / rewarded : null,
+            [.. s.Hours.Select(h => new AgentHourView(h.Hour, h.Decisions, h.Rewarded, h.Rewarded > 0 ? h.RewardSum / h.Rewarded : null))]);
+    }
+
+    public async ValueTask<Result<DecideResponse>> DecideAsync(string tenant, string name, DecideRequest? request, CancellationToken cancellationToken)
+    {
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out Error? error))
+        {
+            return error;
+        }
+        Result<(DecisionInput Input, bool[] Excluded)> validated = DecideValidation.Validate(request, runtime.Agent);
+        if (!validated.TryGetValue(out var valid, out error))
+        {
+            return error;
+        }
+        RuleOutcome rules = runtime.Agent.Rules.Apply(valid.Input, valid.Excluded);
+        if (!rules.AnyEligible)
+        {
+            return new Error(ErrorCode.Conflict, "every candidate action is excluded or forbidden by the agent's rules: nothing to choose");
+        }
+        (PolicyDecision decision, long policyVersion) = runtime.Decide(valid.Input, rules.Eligible);
+        IReadOnlyList<ActionInput> actions = valid.Input.Actions;
+        var logged = new AgentDecision(
+            Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), tenant, name,
+            JsonSerializer.Serialize(AgentValidation.Named(valid.Input.Context, runtime.Agent.Schema.Context), AgentJsonContext.Default.DictionaryStringDouble),
+            JsonSerializer.Serialize(
+                [.. actions.Select((a, i) => new StoredAction(a.Id, AgentValidation.Named(a.Features, runtime.Agent.Schema.Action), rules.Eligible[i]))],
+                AgentJsonContext.Default.ListStoredAction),
+            actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
+        // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
+        Result<AgentDecision> appended = await storage.Agents.AppendAsync(logged, cancellationToken).ConfigureAwait(false);
+        if (!appended.IsSuccess)
+        {
+            return appended.Error;
+        }
+        var ranking = actions
+            .Select((a, i) => new RankedAction(a.Id, decision.Probabilities[i], decision.Scores[i], rules.Eligible[i]))
+            .OrderByDescending(r => r.Probability).ThenByDescending(r => r.Score).ToList();
+        IReadOnlyList<RuleFiringView>? explain = request!.Explain
+            ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
+            : null;
+        return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
+    }
+
+    public async ValueTask<Result<OutcomeResponse>> OutcomesAsync(string tenant, string name, OutcomeRequest? request, CancellationToken cancellationToken)
+    {
+        Result<IReadOnlyList<AgentOutcome>> validated = DecideValidation.Outcomes(request);
+        if (!validated.TryGetValue(out IReadOnlyList<AgentOutcome>? outcomes, out Error? error))
+        {
+            return error;
+        }
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out error))
+        {
+            return error;
+        }
+        Result<IReadOnlyList<OutcomeResult>> recorded = await storage.Agents.RecordOutcomesAsync(
+            tenant, name, outcomes, time.GetUtcNow() - runtime.Agent.Window, runtime.Agent.DefaultReward, cancellationToken).ConfigureAwait(false);
+        if (!recorded.TryGetValue(out IReadOnlyList<OutcomeResult>? results, out error))
+        {
+            return error;
+        }
+        // Learnt as soon as it is durable: the next decision already uses it.
+        foreach (OutcomeResult result in results)
+        {
+            if (result is { Learn: { } reward, Decision: { } decision })
+            {
+                runtime.Learn(decision, reward);
+            }
+        }
+        int Count(OutcomeState state) => results.Count(r => r.State == state);
+        return new OutcomeResponse(
+            Count(OutcomeState.Applied), Count(OutcomeState.Duplicate), Count(OutcomeState.Late), Count(OutcomeState.Unknown),
+            [.. results.Select(r => new OutcomeItemResult(r.DecisionId, r.State.ToString().ToLowerInvariant()))]);
+    }
+
+    public async ValueTask<Result<EvaluateResponse>> EvaluateAsync(string tenant, string name, EvaluateRequest? request, CancellationToken cancellationToken)
+    {
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out Error? error))
+        {
+            return error;
+        }
+        var problems = new List<FieldProblem>();
+        PolicySettings? candidate = AgentValidation.Policy(
+            request?.Policy ?? new AgentPolicySpec(null, null, null, null, null, null), "policy", (f, m) => problems.Add(new FieldProblem(-1, f, m)), runtime.Agent.Policy);
+        int limit = request?.Limit ?? AgentLimits.MaxEvaluated;
+        if (limit is < 1 or > AgentLimits.MaxEvaluated)
+        {
+            problems.Add(new FieldProblem(-1, "limit", $"must be 1..{AgentLimits.MaxEvaluated}"));
+        }
+        if (candidate is { Model: LinearModelKind.Shared } && runtime.Agent.Schema.InteractionLength > AgentLimits.MaxSharedDimension)
+        {
+            problems.Add(new FieldProblem(-1, "policy.model", $"a shared model would have {runtime.Agent.Schema.InteractionLength} weights, more than {AgentLimits.MaxSharedDimension}"));
+        }
+        if (problems.Count > 0)
+        {
+            return Error.Invalid(problems);
+        }
+        var log = new List<LoggedDecision>();
+        long after = 0;
+        while (true)
+        {
+            Result<IReadOnlyList<AgentDecision>> page = await storage.Agents.ReadAsync(tenant, name, after, Page, cancellationToken).ConfigureAwait(false);
+            if (!page.TryGetValue(out IReadOnlyList<AgentDecision>? decisions, out error))
+            {
+                return error;
+            }
+            foreach (AgentDecision decision in decisions)
+            {
+                if (decision.Reward is not null && runtime.Read(decision) is { } read)
+                {
+                    log.Add(read);
+                }
+            }
+            if (decisions.Count < Page)
+            {
+                break;
+            }
+            after = decisions[^1].Sequence;
+        }
+        if (log.Count > limit)
+        {
+            log.RemoveRange(0, log.Count - limit);
+        }
+        OffPolicyEstimate estimate = OffPolicyEvaluator.EvaluateLearner(log, runtime.Agent.Schema, candidate!);
+        return new EvaluateResponse(estimate.Count, estimate.LoggedMean, estimate.Ips, estimate.Snips, estimate.DoublyRobust, estimate.DirectMethod,
+            estimate.EffectiveSampleSize, AgentValidation.Spec(candidate!));
+    }
+
+    /// <summary>Gives the default reward to every loaded agent's decisions whose window has closed, and learns it.</summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        foreach (AgentRuntime runtime in Loaded)
+        {
+            Result<long> swept = await ExpireAsync(runtime, cancellationToken).ConfigureAwait(false);
+            if (!swept.IsSuccess)
+            {
+                AgentLog.SweepFailed(logger, runtime.Tenant, runtime.Name, swept.Error.Message);
+            }
+        }
+    }
+
+    private async ValueTask<Result<long>> ExpireAsync(AgentRuntime runtime, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            Result<IReadOnlyList<AgentDecision>> expired = await storage.Agents.ExpireAsync(
+                runtime.Tenant, runtime.Name, time.GetUtcNow() - runtime.Agent.Window, runtime.Agent.DefaultReward, 1000, cancellationToken).ConfigureAwait(false);
+            if (!expired.TryGetValue(out IReadOnlyList<AgentDecision>? decisions, out Error? error))
+            {
+                return error;
+            }
+            foreach (AgentDecision decision in decisions)
+            {
+                runtime.Learn(decision, runtime.Agent.DefaultReward);
+            }
+            total += decisions.Count;
+            if (decisions.Count > 0)
+            {
+                AgentLog.Defaulted(logger, runtime.Tenant, runtime.Name, decisions.Count);
+            }
+            if (decisions.Count < 1000)
+            {
+                return total;
+            }
+        }
+    }
+
+    private async ValueTask<Result<AgentRuntime>> RuntimeAsync(string tenant, string name, CancellationToken cancellationToken)
+    {
+        if (AgentValidation.Name(name) is { } badName)
+        {
+            return badName;
+        }
+        lock (_loaded)
+        {
+            if (_loaded.TryGetValue((tenant, name), out AgentRuntime? runtime))
+            {
+                return runtime;
+            }
+        }
+        await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            lock (_loaded)
+            {
+                if (_loaded.TryGetValue((tenant, name), out AgentRuntime? runtime))
+                {
+                    return runtime;
+                }
+            }
+            Result<AgentRecord> stored = await storage.Agents.GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+            if (!stored.TryGetValue(out AgentRecord? record, out Error? error))
+            {
+                return error;
+            }
+            AgentDefinitionRequest? definition = JsonSerializer.Deserialize(record.Definition, AgentJsonContext.Default.AgentDefinitionRequest);
+            Result<CompiledAgent> compiled = AgentValidation.Definition(definition);
+            if (!compiled.TryGetValue(out CompiledAgent? agent, out error))
+            {
+                return new Error(ErrorCode.DependencyUnavailable, $"the stored definition of agent '{name}' no longer validates: {error.Message}");
+            }
+            Result<AgentRuntime> built = await BuildAsync(record, agent, cancellationToken).ConfigureAwait(false);
+            if (built.IsSuccess)
+            {
+                lock (_loaded)
+                {
+                    _loaded[(tenant, name)] = built.Value;
+                }
+            }
+            return built;
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
+    }
+
+    /// <summary>A runtime whose policy has learnt every rewarded decision of the log, in log order, after closing overdue windows.</summary>
+    private async ValueTask<Result<AgentRuntime>> BuildAsync(AgentRecord record, CompiledAgent agent, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var runtime = new AgentRuntime(record.Tenant, record.Name, record.Version, agent);
+        // Defaults first, without learning them here: the replay below reads them back in log order.
+        Result<IReadOnlyList<AgentDecision>> expired;
+        do
+        {
+            expired = await storage.Agents.ExpireAsync(record.Tenant, record.Name, time.GetUtcNow() - agent.Window, agent.DefaultReward, 1000, cancellationToken).ConfigureAwait(false);
+            if (!expired.IsSuccess)
+            {
+                return expired.Error;
+            }
+        }
+        while (expired.Value.Count == 1000);
+        long after = 0;
+        while (true)
+        {
+            Result<IReadOnlyList<AgentDecision>> page = await storage.Agents.ReadAsync(record.Tenant, record.Name, after, Page, cancellationToken).ConfigureAwait(false);
+            if (!page.TryGetValue(out IReadOnlyList<AgentDecision>? decisions, out Error? error))
+            {
+                return error;
+            }
+            foreach (AgentDecision decision in decisions)
+            {
+                if (decision.Reward is { } reward)
+                {
+                    runtime.Learn(decision, reward);
+                }
+            }
+            if (decisions.Count < Page)
+            {
+                break;
+            }
+            after = decisions[^1].Sequence;
+        }
+        AgentLog.Loaded(logger, record.Tenant, record.Name, record.Version, runtime.PolicyVersion, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return runtime;
+    }
+}

@@ -1,0 +1,17 @@
+using MaaS.Agents.Features;
+using MaaS.Agents.Policies;
+using MaaS.Agents.Rules;
+
+namespace MaaS.Services.Agents;
+
+/// <summary>A validated agent definition, ready to decide: schema, policy settings, compiled rules, the action set. Immutable.</summary>
+/// <param name="Definition">The definition with every default filled in (what is stored and shown).</param>
+/// <param name="Schema">Context and action feature names.</param>
+/// <param name="Policy">The policy settings.</param>
+/// <param name="Rules">The compiled rules.</param>
+/// <param name="Actions">The action set with default features in schema order; empty for an open set.</param>
+/// <param name="Window">How long an outcome is awaited.</param>
+/// <param name="DefaultReward">The reward of a decision whose window closed without an outcome.</param>
+internal sealed record CompiledAgent(
+    AgentDefinitionRequest Definition, FeatureSchema Schema, PolicySettings Policy, RuleSet Rules,
+    IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward);

@@ -1,0 +1,121 @@
+namespace MaaS.Storage.Abstractions;
+
+/// <summary>An agent's stored definition: the service's JSON, which the store keeps whole and does not read.</summary>
+/// <param name="Tenant">Owning tenant.</param>
+/// <param name="Name">Agent name, unique in the tenant.</param>
+/// <param name="Definition">The definition as JSON text.</param>
+/// <param name="Version">1 on creation, +1 on every change.</param>
+/// <param name="UpdatedAt">Time of the last change.</param>
+public sealed record AgentRecord(string Tenant, string Name, string Definition, long Version, DateTimeOffset UpdatedAt);
+
+/// <summary>Where a decision's reward came from.</summary>
+public enum RewardSource
+{
+    /// <summary>No reward yet.</summary>
+    None,
+
+    /// <summary>An outcome reported within the reward window.</summary>
+    Outcome,
+
+    /// <summary>The agent's default reward, given when the window closed without an outcome.</summary>
+    Default,
+}
+
+/// <summary>One logged decision.</summary>
+/// <param name="DecisionId">Unique id handed to the caller (32 hex digits).</param>
+/// <param name="Tenant">Owning tenant.</param>
+/// <param name="Agent">Agent name.</param>
+/// <param name="Context">The context features, JSON text (the service's format).</param>
+/// <param name="Actions">The candidate actions with their features and eligibility, JSON text.</param>
+/// <param name="ChosenAction">The chosen action's id.</param>
+/// <param name="Probability">The policy's probability of that action, in (0, 1].</param>
+/// <param name="DecidedAt">When it was made.</param>
+public sealed record AgentDecision(
+    string DecisionId, string Tenant, string Agent, string Context, string Actions, string ChosenAction, double Probability, DateTimeOffset DecidedAt)
+{
+    /// <summary>Position in the log (ascending in decision order); 0 before it is stored.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>The reward, or null while none has come.</summary>
+    public double? Reward { get; init; }
+
+    /// <summary>Where <see cref="Reward"/> came from.</summary>
+    public RewardSource Source { get; init; }
+
+    /// <summary>When the reward was recorded.</summary>
+    public DateTimeOffset? RewardedAt { get; init; }
+
+    /// <summary>An outcome that came after the window closed: kept for audit, not learnt.</summary>
+    public double? LateReward { get; init; }
+}
+
+/// <summary>One reported reward.</summary>
+public sealed record AgentOutcome(string DecisionId, double Reward);
+
+/// <summary>What became of one reported outcome.</summary>
+public enum OutcomeState
+{
+    /// <summary>Recorded as the decision's reward.</summary>
+    Applied,
+
+    /// <summary>The decision already had an outcome: the first one stands, this one changed nothing.</summary>
+    Duplicate,
+
+    /// <summary>The reward window had closed: the default reward stands (given now if the sweep had not yet), and this reward is kept as the late reward.</summary>
+    Late,
+
+    /// <summary>No such decision for this agent of this tenant.</summary>
+    Unknown,
+}
+
+/// <summary>The answer for one outcome.</summary>
+/// <param name="DecisionId">The outcome's decision id.</param>
+/// <param name="State">What happened.</param>
+/// <param name="Decision">The decision after the write (null when unknown).</param>
+/// <param name="Learn">The reward the policy should now learn: the outcome when applied, the default when this write gave it; else null.</param>
+public sealed record OutcomeResult(string DecisionId, OutcomeState State, AgentDecision? Decision, double? Learn);
+
+/// <summary>Decisions and rewards of one hour.</summary>
+public sealed record AgentHour(DateTimeOffset Hour, long Decisions, long Rewarded, double RewardSum);
+
+/// <summary>An agent's log in numbers.</summary>
+/// <param name="Decisions">Decisions logged.</param>
+/// <param name="Outcomes">Decisions rewarded by an outcome.</param>
+/// <param name="Defaulted">Decisions given the default reward.</param>
+/// <param name="RewardSum">Sum of every recorded reward.</param>
+/// <param name="Hours">The latest hours with decisions, oldest first (at most 48).</param>
+public sealed record AgentLogStats(long Decisions, long Outcomes, long Defaulted, double RewardSum, IReadOnlyList<AgentHour> Hours);
+
+/// <summary>
+/// Agent definitions and their decision logs, per tenant. Thread-safe; shared as a singleton. Every write is durable
+/// when its task completes.
+/// </summary>
+public interface IAgentStore
+{
+    /// <summary>Creates or replaces the tenant's agent; the version starts at 1 and grows by one per change.</summary>
+    ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's agent, or <see cref="ErrorCode.NotFound"/>.</summary>
+    ValueTask<Result<AgentRecord>> GetAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends one decision; concurrent appends share commits. Returns it with its <see cref="AgentDecision.Sequence"/>.</summary>
+    ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a batch of outcomes in one transaction. A decision made before <paramref name="lateBefore"/> is past its
+    /// window: its outcome is <see cref="OutcomeState.Late"/> and it gets <paramref name="defaultReward"/> if it has none.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(
+        string tenant, string agent, IReadOnlyList<AgentOutcome> outcomes, DateTimeOffset lateBefore, double defaultReward, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives <paramref name="defaultReward"/> to at most <paramref name="limit"/> unrewarded decisions made before <paramref name="decidedBefore"/>; returns them.</summary>
+    ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>At most <paramref name="limit"/> decisions after <paramref name="afterSequence"/>, in log order.</summary>
+    ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(
+        string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts and the latest hours of the agent's log.</summary>
+    ValueTask<Result<AgentLogStats>> StatsAsync(string tenant, string agent, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,262 @@
+namespace MaaS.Storage.Postgres;
+
+/// <summary>PostgreSQL <see cref="IAgentStore"/>; outcomes of one batch are read and written in one transaction with row locks.</summary>
+internal sealed class PostgresAgentStore : IAgentStore
+{
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
+    private readonly PostgresDatabase _database;
+    private readonly string _putSql, _getSql, _appendSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+
+    public PostgresAgentStore(PostgresDatabase database)
+    {
+        _database = database;
+        var s = database.Schema;
+        _putSql = $"""
+            INSERT INTO {s}.agents (tenant, name, definition, version, created_at, updated_at) VALUES ($1, $2, $3, 1, now(), now())
+            ON CONFLICT (tenant, name) DO UPDATE SET definition = excluded.definition, version = {s}.agents.version + 1, updated_at = excluded.updated_at
+            RETURNING version, updated_at
+            """;
+        _getSql = $"SELECT definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name = $2";
+        _appendSql = $"""
+            INSERT INTO {s}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq
+            """;
+        _findSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE decision_id = ANY($1) AND tenant = $2 AND agent = $3 FOR UPDATE";
+        _updateSql = $"UPDATE {s}.agent_decisions SET reward = $1, reward_source = $2, rewarded_at = $3, late_reward = $4 WHERE seq = $5";
+        _expireSql = $"""
+            UPDATE {s}.agent_decisions SET reward = $1, reward_source = {(int)RewardSource.Default}, rewarded_at = now()
+            WHERE seq IN (SELECT seq FROM {s}.agent_decisions WHERE tenant = $2 AND agent = $3 AND reward IS NULL AND decided_at < $4
+                          ORDER BY decided_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+            RETURNING {Columns}
+            """;
+        _readSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3 ORDER BY seq LIMIT $4";
+        _statsSql = $"""
+            SELECT count(*), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Outcome}), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Default}),
+                   coalesce(sum(reward), 0)
+            FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2
+            """;
+        _hoursSql = $"""
+            SELECT date_trunc('hour', decided_at) AS hour, count(*), count(reward), coalesce(sum(reward), 0)
+            FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 GROUP BY hour ORDER BY hour DESC LIMIT 48
+            """;
+    }
+
+    public async ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return invalid;
+        }
+        return await _database.RunAsync("put agent", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_putSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = definition });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return new AgentRecord(tenant, name, definition, reader.GetInt64(0), TimeCodec.FromUtcDateTime(reader.GetDateTime(1)));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Result<AgentRecord>> GetAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<AgentRecord?>("get agent", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_getSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new AgentRecord(tenant, name, reader.GetString(0), reader.GetInt64(1), TimeCodec.FromUtcDateTime(reader.GetDateTime(2)))
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        return result.Value is { } record ? record : Error.NotFound("agent");
+    }
+
+    public async ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)
+    {
+        if (AgentValidator.Decision(decision) is { } invalid)
+        {
+            return invalid;
+        }
+        return await _database.RunAsync("append decision", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_appendSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.DecisionId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Agent });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Context });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Actions });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.ChosenAction });
+            command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = decision.Probability });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(decision.DecidedAt) });
+            var seq = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            return decision with { Sequence = seq };
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(
+        string tenant, string agent, IReadOnlyList<AgentOutcome> outcomes, DateTimeOffset lateBefore, double defaultReward, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? AgentValidator.Outcomes(outcomes)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<IReadOnlyList<OutcomeResult>>("record outcomes", async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
+            await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+            {
+                find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. outcomes.Select(o => o.DecisionId).Distinct(StringComparer.Ordinal)] });
+                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    var decision = Read(reader);
+                    stored[decision.DecisionId] = decision;
+                }
+            }
+            var now = DateTimeOffset.UtcNow;
+            var results = new List<OutcomeResult>(outcomes.Count);
+            var batch = new NpgsqlBatch(connection, tx);
+            await using (batch.ConfigureAwait(false))
+            {
+                foreach (AgentOutcome outcome in outcomes)
+                {
+                    (OutcomeResult answer, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored.GetValueOrDefault(outcome.DecisionId), lateBefore, defaultReward, now);
+                    results.Add(answer);
+                    if (write is null)
+                    {
+                        continue;
+                    }
+                    // A later outcome in the same batch for the same decision must see this one.
+                    stored[write.DecisionId] = write;
+                    var command = new NpgsqlBatchCommand(_updateSql);
+                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.Reward });
+                    command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)write.Source });
+                    command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = write.RewardedAt is { } at ? TimeCodec.ToUtcDateTime(at) : null });
+                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.LateReward });
+                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
+                    batch.BatchCommands.Add(command);
+                }
+                if (batch.BatchCommands.Count > 0)
+                {
+                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return results;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? Result<IReadOnlyList<OutcomeResult>>.Ok(result.Value) : result.Error;
+    }
+
+    public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync("expire decisions", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_expireSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = defaultReward });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(decidedBefore) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await ReadAllAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        result.Value.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return result.Value;
+    }
+
+    public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync("read decisions", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_readSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await ReadAllAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<Result<AgentLogStats>> StatsAsync(string tenant, string agent, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return invalid;
+        }
+        return await _database.RunAsync("agent stats", async (connection, ct) =>
+        {
+            long decisions, outcomes, defaulted;
+            double sum;
+            await using (var command = new NpgsqlCommand(_statsSql, connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                await reader.ReadAsync(ct).ConfigureAwait(false);
+                (decisions, outcomes, defaulted, sum) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3));
+            }
+            var hours = new List<AgentHour>();
+            await using (var command = new NpgsqlCommand(_hoursSql, connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    hours.Add(new AgentHour(TimeCodec.FromUtcDateTime(reader.GetDateTime(0)), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3)));
+                }
+            }
+            hours.Reverse();
+            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<AgentDecision>> ReadAllAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<AgentDecision>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(Read(reader));
+        }
+        return list;
+    }
+
+    private static AgentDecision Read(NpgsqlDataReader reader) =>
+        new(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+            reader.GetDouble(7), TimeCodec.FromUtcDateTime(reader.GetDateTime(8)))
+        {
+            Sequence = reader.GetInt64(0),
+            Reward = reader.IsDBNull(9) ? null : reader.GetDouble(9),
+            Source = (RewardSource)reader.GetInt16(10),
+            RewardedAt = reader.IsDBNull(11) ? null : TimeCodec.FromUtcDateTime(reader.GetDateTime(11)),
+            LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+        };
+}

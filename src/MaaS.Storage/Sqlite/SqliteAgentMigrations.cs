@@ -1,0 +1,40 @@
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// Schema of the agent tables, versioned in its own <c>agents_schema_version</c> table so it never interleaves with the
+/// data or the security family. A released script never changes.
+/// </summary>
+internal static class SqliteAgentMigrations
+{
+    public static readonly SqliteMigrationSet Set = new("agents_schema_version", "Agents schema",
+    [
+        """
+        CREATE TABLE agents (
+            tenant     TEXT NOT NULL,
+            name       TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            version    INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (tenant, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE agent_decisions (
+            seq           INTEGER PRIMARY KEY,
+            decision_id   TEXT NOT NULL UNIQUE,
+            tenant        TEXT NOT NULL,
+            agent         TEXT NOT NULL,
+            context       TEXT NOT NULL,
+            actions       TEXT NOT NULL,
+            chosen        TEXT NOT NULL,
+            probability   REAL NOT NULL CHECK (probability > 0 AND probability <= 1),
+            decided_at    INTEGER NOT NULL,
+            reward        REAL,
+            reward_source INTEGER NOT NULL DEFAULT 0,
+            rewarded_at   INTEGER,
+            late_reward   REAL
+        );
+        CREATE INDEX ix_agent_decisions_log ON agent_decisions (tenant, agent, seq);
+        CREATE INDEX ix_agent_decisions_pending ON agent_decisions (tenant, agent, decided_at) WHERE reward IS NULL;
+        """,
+    ]);
+}

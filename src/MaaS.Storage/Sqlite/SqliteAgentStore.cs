@@ -1,0 +1,226 @@
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>SQLite <see cref="IAgentStore"/>: every write goes through the file's one writer (group commit).</summary>
+internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
+{
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
+
+    public ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<AgentRecord>>(invalid);
+        }
+        return database.WriteAsync<AgentRecord>("put agent", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT INTO agents (tenant, name, definition, version, created_at, updated_at) VALUES ($tenant, $name, $definition, 1, $now, $now)
+                ON CONFLICT (tenant, name) DO UPDATE SET definition = excluded.definition, version = agents.version + 1, updated_at = excluded.updated_at
+                RETURNING version, updated_at
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$definition", definition);
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return new AgentRecord(tenant, name, definition, reader.GetInt64(0), TimeCodec.FromUnixMs(reader.GetInt64(1)));
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<AgentRecord>> GetAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<AgentRecord>>(invalid);
+        }
+        return database.ReadAsync<AgentRecord>("get agent", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT definition, version, updated_at FROM agents WHERE tenant = $tenant AND name = $name";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$name", name);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new AgentRecord(tenant, name, reader.GetString(0), reader.GetInt64(1), TimeCodec.FromUnixMs(reader.GetInt64(2)))
+                : Error.NotFound("agent");
+        });
+    }
+
+    public ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)
+    {
+        if (AgentValidator.Decision(decision) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<AgentDecision>>(invalid);
+        }
+        return database.WriteAsync<AgentDecision>("append decision", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+                VALUES ($id, $tenant, $agent, $context, $actions, $chosen, $p, $at) RETURNING seq
+                """;
+            command.Parameters.AddWithValue("$id", decision.DecisionId);
+            command.Parameters.AddWithValue("$tenant", decision.Tenant);
+            command.Parameters.AddWithValue("$agent", decision.Agent);
+            command.Parameters.AddWithValue("$context", decision.Context);
+            command.Parameters.AddWithValue("$actions", decision.Actions);
+            command.Parameters.AddWithValue("$chosen", decision.ChosenAction);
+            command.Parameters.AddWithValue("$p", decision.Probability);
+            command.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(decision.DecidedAt));
+            return decision with { Sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) };
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(
+        string tenant, string agent, IReadOnlyList<AgentOutcome> outcomes, DateTimeOffset lateBefore, double defaultReward, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? AgentValidator.Outcomes(outcomes)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<OutcomeResult>>>(invalid);
+        }
+        return database.WriteAsync<IReadOnlyList<OutcomeResult>>("record outcomes", (connection, tx) =>
+        {
+            long now = TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
+            long late = TimeCodec.ToUnixMs(lateBefore);
+            var results = new List<OutcomeResult>(outcomes.Count);
+            using var find = connection.CreateCommand();
+            find.Transaction = tx;
+            find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
+            var findId = find.Parameters.Add("$id", SqliteType.Text);
+            find.Parameters.AddWithValue("$tenant", tenant);
+            find.Parameters.AddWithValue("$agent", agent);
+            using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE agent_decisions SET reward = $reward, reward_source = $source, rewarded_at = $at, late_reward = $late WHERE seq = $seq";
+            var reward = update.Parameters.Add("$reward", SqliteType.Real);
+            var source = update.Parameters.Add("$source", SqliteType.Integer);
+            var lateReward = update.Parameters.Add("$late", SqliteType.Real);
+            var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+            var at = update.Parameters.Add("$at", SqliteType.Integer);
+            foreach (AgentOutcome outcome in outcomes)
+            {
+                findId.Value = outcome.DecisionId;
+                AgentDecision? stored;
+                using (var reader = find.ExecuteReader())
+                {
+                    stored = reader.Read() ? Read(reader) : null;
+                }
+                (OutcomeResult result, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored, TimeCodec.FromUnixMs(late), defaultReward, TimeCodec.FromUnixMs(now));
+                if (write is not null)
+                {
+                    reward.Value = (object?)write.Reward ?? DBNull.Value;
+                    source.Value = (int)write.Source;
+                    lateReward.Value = (object?)write.LateReward ?? DBNull.Value;
+                    seq.Value = write.Sequence;
+                    at.Value = write.RewardedAt is { } rewardedAt ? TimeCodec.ToUnixMs(rewardedAt) : DBNull.Value;
+                    update.ExecuteNonQuery();
+                }
+                results.Add(result);
+            }
+            return results;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<AgentDecision>>>(invalid);
+        }
+        return database.WriteAsync<IReadOnlyList<AgentDecision>>("expire decisions", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = $"""
+                UPDATE agent_decisions SET reward = $reward, reward_source = {(int)RewardSource.Default}, rewarded_at = $now
+                WHERE seq IN (SELECT seq FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND reward IS NULL AND decided_at < $before ORDER BY decided_at LIMIT $limit)
+                RETURNING {Columns}
+                """;
+            command.Parameters.AddWithValue("$reward", defaultReward);
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(decidedBefore));
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<AgentDecision>();
+            while (reader.Read())
+            {
+                list.Add(Read(reader));
+            }
+            list.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+            return list;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<AgentDecision>>>(invalid);
+        }
+        return database.ReadAsync<IReadOnlyList<AgentDecision>>("read decisions", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND seq > $after ORDER BY seq LIMIT $limit";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            var list = new List<AgentDecision>();
+            while (reader.Read())
+            {
+                list.Add(Read(reader));
+            }
+            return list;
+        });
+    }
+
+    public ValueTask<Result<AgentLogStats>> StatsAsync(string tenant, string agent, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<AgentLogStats>>(invalid);
+        }
+        return database.ReadAsync<AgentLogStats>("agent stats", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT count(*), coalesce(sum(reward_source = {(int)RewardSource.Outcome}), 0), coalesce(sum(reward_source = {(int)RewardSource.Default}), 0), coalesce(sum(reward), 0)
+                FROM agent_decisions WHERE tenant = $tenant AND agent = $agent;
+                SELECT decided_at / 3600000 AS hour, count(*), count(reward), coalesce(sum(reward), 0)
+                FROM agent_decisions WHERE tenant = $tenant AND agent = $agent GROUP BY hour ORDER BY hour DESC LIMIT 48;
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$agent", agent);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            (long decisions, long outcomes, long defaulted, double sum) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3));
+            reader.NextResult();
+            var hours = new List<AgentHour>();
+            while (reader.Read())
+            {
+                hours.Add(new AgentHour(TimeCodec.FromUnixMs(reader.GetInt64(0) * 3_600_000), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3)));
+            }
+            hours.Reverse();
+            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours);
+        });
+    }
+
+    private static AgentDecision Read(SqliteDataReader reader) =>
+        new(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
+            reader.GetDouble(7), TimeCodec.FromUnixMs(reader.GetInt64(8)))
+        {
+            Sequence = reader.GetInt64(0),
+            Reward = reader.IsDBNull(9) ? null : reader.GetDouble(9),
+            Source = (RewardSource)reader.GetInt32(10),
+            RewardedAt = reader.IsDBNull(11) ? null : TimeCodec.FromUnixMs(reader.GetInt64(11)),
+            LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+        };
+}

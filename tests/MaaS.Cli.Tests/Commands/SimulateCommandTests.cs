@@ -1,0 +1,49 @@
+namespace MaaS.Cli.Tests.Commands;
+
+public sealed class SimulateCommandTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task SimulateGame_PrintsEveryPolicyBesideTheOptimumAndTheOfflineEstimates()
+    {
+        string svg = _temp["curves.svg"];
+        var run = await MaasCli.RunAsync("simulate", "game", "--decisions", "2000", "--logged", "5000", "--seed", "5", "--svg", svg);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string row in new[] { "random", "best fixed (", "optimal", "epsilon-greedy (ε 0.05, shared)", "linucb (α 0.3, ε 0.05, shared)", "linucb (α 0.3, ε 0.05, disjoint)", "nearest level to the skill signal" })
+        {
+            Assert.Contains(row, run.Output, StringComparison.Ordinal);
+        }
+        Assert.Matches(@"optimal\s+0\.8\d{3}\s+0\.8\d{3}\s+100\.0", run.Output);
+        // Six curves of 2,000 / 250 = 8 points each.
+        var polylines = Regex.Matches(File.ReadAllText(svg), "<polyline [^>]*points=\"([^\"]*)\"");
+        Assert.Equal(6, polylines.Count);
+        Assert.All(polylines, p => Assert.Equal(8, p.Groups[1].Value.Split(' ').Length));
+    }
+
+    [Fact]
+    public async Task SimulateNetflix_TinyCsv_PlaysOnePassAndNamesTheBestConstantTag()
+    {
+        string folder = _temp["content"];
+        Directory.CreateDirectory(folder);
+        var lines = new List<string> { "show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description" };
+        for (int i = 1; i <= 60; i++)
+        {
+            string tags = i % 3 == 0 ? "\"Documentaries, International Movies\"" : "Dramas";
+            string text = i % 3 == 0 ? "a documentary about real events" : "a family drama about love";
+            lines.Add($"s{i},Movie,Title {i},,,India,,2020,TV-MA,90 min,{tags},{text}");
+        }
+        File.WriteAllLines(Path.Combine(folder, "netflix_titles.csv"), lines);
+
+        var run = await MaasCli.RunAsync("simulate", "netflix", "--data", folder, "--buckets", "16", "--metadata");
+        var missing = await MaasCli.RunAsync("simulate", "netflix", "--data", _temp["nothing"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"best constant \(Dramas\)\s+0\.6667", run.Output);
+        Assert.Contains("linucb α 0.3", run.Output, StringComparison.Ordinal);
+        Assert.Equal(2, missing.ExitCode);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}

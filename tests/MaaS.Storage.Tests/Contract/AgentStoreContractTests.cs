@@ -1,0 +1,103 @@
+namespace MaaS.Storage.Tests.Contract;
+
+/// <summary>The behaviour of every <see cref="IStorage"/>'s agent store: definitions, the decision log, outcomes and defaults.</summary>
+public abstract class AgentStoreContractTests(IStorageSource source) : StorageTestBase(source)
+{
+    private static readonly DateTimeOffset Decided = new(2026, 5, 1, 9, 15, 0, 250, TimeSpan.Zero);
+
+    private AgentDecision Decision(string? id = null, DateTimeOffset? at = null, string agent = "npc") =>
+        new(id ?? Guid.NewGuid().ToString("N"), Tenant, agent, """{"skill":0.4}""", """[{"id":"easy"}]""", "easy", 0.25, at ?? Decided);
+
+    [Fact]
+    public async Task PutAsync_Twice_VersionGrowsAndGetReadsTheLatest()
+    {
+        var first = await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        var second = await Storage.Agents.PutAsync(Tenant, "npc", """{"v":2}""", Ct);
+        var got = await Storage.Agents.GetAsync(Tenant, "npc", Ct);
+        var otherTenant = await Storage.Agents.GetAsync(Tenant + "x", "npc", Ct);
+
+        Assert.Equal(1, first.Value.Version);
+        Assert.Equal(2, second.Value.Version);
+        Assert.Equal(("""{"v":2}""", 2L), (got.Value.Definition, got.Value.Version));
+        Assert.Equal(ErrorCode.NotFound, otherTenant.Error!.Code);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ThenRead_RoundTripsInLogOrderAcrossReopen()
+    {
+        var a = await Storage.Agents.AppendAsync(Decision(), Ct);
+        var b = await Storage.Agents.AppendAsync(Decision(at: Decided.AddSeconds(1)), Ct);
+        await ReopenAsync();
+
+        var read = await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct);
+
+        Assert.True(b.Value.Sequence > a.Value.Sequence);
+        Assert.Equal([a.Value.DecisionId, b.Value.DecisionId], read.Value.Select(d => d.DecisionId));
+        var first = read.Value[0];
+        Assert.Equal((Decided, 0.25, "easy", """{"skill":0.4}""", RewardSource.None, (double?)null), (first.DecidedAt, first.Probability, first.ChosenAction, first.Context, first.Source, first.Reward));
+        Assert.Single((await Storage.Agents.ReadAsync(Tenant, "npc", a.Value.Sequence, 100, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameIdTwice_SecondRefused()
+    {
+        var decision = Decision();
+        Assert.True((await Storage.Agents.AppendAsync(decision, Ct)).IsSuccess);
+
+        var again = await Storage.Agents.AppendAsync(decision, Ct);
+
+        Assert.False(again.IsSuccess);
+        Assert.Single((await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task RecordOutcomesAsync_AppliedDuplicateUnknownLate_EachAnswered()
+    {
+        var fresh = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow), Ct)).Value;
+        var old = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow.AddHours(-2)), Ct)).Value;
+        var otherAgent = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow, agent: "boss"), Ct)).Value;
+
+        var results = (await Storage.Agents.RecordOutcomesAsync(Tenant, "npc",
+            [new(fresh.DecisionId, 1), new(fresh.DecisionId, 0), new("nope", 1), new(old.DecisionId, 1), new(otherAgent.DecisionId, 1)],
+            DateTimeOffset.UtcNow.AddHours(-1), defaultReward: -0.5, Ct)).Value;
+
+        Assert.Equal([OutcomeState.Applied, OutcomeState.Duplicate, OutcomeState.Unknown, OutcomeState.Late, OutcomeState.Unknown], results.Select(r => r.State));
+        Assert.Equal([1, null, null, -0.5, null], results.Select(r => r.Learn));
+        var log = (await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct)).Value.ToDictionary(d => d.DecisionId);
+        Assert.Equal((1.0, RewardSource.Outcome), (log[fresh.DecisionId].Reward!.Value, log[fresh.DecisionId].Source));
+        Assert.Equal((-0.5, RewardSource.Default, 1.0), (log[old.DecisionId].Reward!.Value, log[old.DecisionId].Source, log[old.DecisionId].LateReward!.Value));
+        Assert.Null((await Storage.Agents.ReadAsync(Tenant, "boss", 0, 100, Ct)).Value[0].Reward);
+    }
+
+    [Fact]
+    public async Task RecordOutcomesAsync_NaNReward_RefusedAndNothingWritten()
+    {
+        var decision = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow), Ct)).Value;
+
+        var result = await Storage.Agents.RecordOutcomesAsync(Tenant, "npc", [new(decision.DecisionId, double.NaN)], DateTimeOffset.UtcNow.AddHours(-1), 0, Ct);
+
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error!.Code);
+        Assert.Null((await Storage.Agents.ReadAsync(Tenant, "npc", 0, 10, Ct)).Value[0].Reward);
+    }
+
+    [Fact]
+    public async Task ExpireAsync_GivesTheDefaultOnceToOldUnrewardedDecisionsOnly()
+    {
+        var old = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow.AddMinutes(-10)), Ct)).Value;
+        var rewarded = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow.AddMinutes(-10)), Ct)).Value;
+        var fresh = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow), Ct)).Value;
+        await Storage.Agents.RecordOutcomesAsync(Tenant, "npc", [new(rewarded.DecisionId, 1)], DateTimeOffset.UtcNow.AddHours(-1), 0, Ct);
+
+        var expired = await Storage.Agents.ExpireAsync(Tenant, "npc", DateTimeOffset.UtcNow.AddMinutes(-1), 0.1, 100, Ct);
+        var again = await Storage.Agents.ExpireAsync(Tenant, "npc", DateTimeOffset.UtcNow.AddMinutes(-1), 0.1, 100, Ct);
+        var stats = (await Storage.Agents.StatsAsync(Tenant, "npc", Ct)).Value;
+
+        Assert.Equal([old.DecisionId], expired.Value.Select(d => d.DecisionId));
+        Assert.Equal((0.1, RewardSource.Default), (expired.Value[0].Reward!.Value, expired.Value[0].Source));
+        Assert.Empty(again.Value);
+        Assert.Equal((3L, 1L, 1L), (stats.Decisions, stats.Outcomes, stats.Defaulted));
+        Assert.Equal(1.1, stats.RewardSum, 9);
+        Assert.Equal(3, stats.Hours.Sum(h => h.Decisions));
+        Assert.NotNull(fresh);
+    }
+}
