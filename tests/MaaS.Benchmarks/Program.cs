@@ -10,6 +10,11 @@ if (args is ["admission", ..])
     return await MaaS.Benchmarks.Serving.AdmissionLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["privacy", ..])
+{
+    return await MaaS.Benchmarks.Storage.PrivacyCostTest.RunAsync(args[1..]);
+}
+
 if (args is ["large-build", ..])
 {
     // One cold build of the 25M set outside BenchmarkDotNet (which runs a 1-minute operation several times).

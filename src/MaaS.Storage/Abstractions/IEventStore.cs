@@ -46,7 +46,8 @@ public interface IEventStore
 
     /// <summary>
     /// Streams the tenant's events in arrival order, in batches of up to <paramref name="batchSize"/>, for index
-    /// rebuilds. Every event committed before the call is yielded exactly once; events committed while streaming may
+    /// rebuilds. Their <see cref="InteractionEvent.UserId"/> is the user's pseudonym (the store keeps no raw id): an
+    /// opaque key, the same for every event of a user. Every event committed before the call is yielded exactly once; events committed while streaming may
     /// or may not appear. No transaction is held between batches, so a long rebuild does not block writers.
     /// Database failures surface as exceptions from the enumerator (a stream cannot return an error value mid-way);
     /// invalid arguments throw <see cref="ArgumentException"/> on first iteration.

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -16,10 +15,14 @@ namespace MaaS.Storage.Privacy;
 /// </summary>
 internal sealed class PrivacyCodec
 {
-    /// <summary>Prefix of a pseudonym ("u." + 43 base64url characters, within <see cref="StorageLimits.MaxIdLength"/>).</summary>
+    /// <summary>Prefix of a pseudonym ("u." + 22 base64url characters: 128 bits of the MAC).</summary>
     public const string UserPrefix = "u.";
 
     private const string EventPrefix = "e.";
+
+    // 128 bits of the MAC identify a user or an event id among a tenant's (a collision would need ~2^64 of them);
+    // every event row carries both, and 22 characters instead of the full MAC's 43 keep rows and index entries short.
+    private const int KeyBytes = 16;
     private const byte Format = 1;
     private const int NonceBytes = 12;
     private const int TagBytes = 16;
@@ -27,13 +30,24 @@ internal sealed class PrivacyCodec
 
     private readonly byte[] _master;
     private readonly Dictionary<string, byte[]> _keys;
-    private readonly ConcurrentDictionary<string, byte[]> _tenantKeys = new(StringComparer.Ordinal);
+    private readonly ThreadLocal<Dictionary<string, IncrementalHash>> _macs = new(() => new(StringComparer.Ordinal));
 
-    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId)
+    // An AesGcm per key per thread: building one expands the key and allocates a native context, which measured as
+    // much as the sealing itself; an instance is not meant for concurrent calls, so threads do not share them.
+    private readonly ThreadLocal<Dictionary<string, AesGcm>> _ciphers = new(() => new(StringComparer.Ordinal));
+
+    private readonly bool _pseudonymise;
+
+    /// <param name="pseudonymise">
+    /// False only for the cost measurement's baseline (<c>MaaS.Benchmarks privacy</c>), on a file of its own: user ids
+    /// are then stored raw, as before pseudonyms existed. No configuration reaches it.
+    /// </param>
+    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId, bool pseudonymise = true)
     {
         _master = userKey;
         _keys = encryptionKeys;
         CurrentKeyId = currentKeyId;
+        _pseudonymise = pseudonymise;
     }
 
     /// <summary>The key id new events are sealed with; null when encryption is off.</summary>
@@ -49,7 +63,7 @@ internal sealed class PrivacyCodec
     public string EncryptionKeyCheck(string keyId) => Check(_keys[keyId]);
 
     /// <summary>The pseudonym of <paramref name="userId"/> in <paramref name="tenant"/>.</summary>
-    public string User(string tenant, string userId) => Hash(tenant, UserPrefix, userId);
+    public string User(string tenant, string userId) => _pseudonymise ? Hash(tenant, UserPrefix, userId, KeyBytes) : userId;
 
     /// <summary>The row of an event: pseudonymous, and sealed when a current key is set.</summary>
     public StoredEvent Store(string tenant, InteractionEvent e)
@@ -59,14 +73,14 @@ internal sealed class PrivacyCodec
         {
             return new StoredEvent(e.EventId, user, e.ItemId, e.Type, e.Value, e.Timestamp, null);
         }
-        var eventKey = Hash(tenant, EventPrefix, e.EventId);
+        var eventKey = Hash(tenant, EventPrefix, e.EventId, KeyBytes);
         return new StoredEvent(eventKey, user, string.Empty, string.Empty, 0, e.Timestamp, Seal(tenant, eventKey, e.EventId, e.ItemId, e.Type, e.Value));
     }
 
     /// <summary>Seals the fields of a row stored in clear (the migration of existing rows); returns the new event key and blob.</summary>
     public (string EventKey, byte[] Sealed) SealExisting(string tenant, string eventId, string itemId, string type, float value)
     {
-        var eventKey = Hash(tenant, EventPrefix, eventId);
+        var eventKey = Hash(tenant, EventPrefix, eventId, KeyBytes);
         return (eventKey, Seal(tenant, eventKey, eventId, itemId, type, value));
     }
 
@@ -102,8 +116,7 @@ internal sealed class PrivacyCodec
         id.CopyTo(blob, 2);
         var nonce = blob.AsSpan(2 + id.Length, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(key, TagBytes);
-        aes.Encrypt(nonce, plain, blob.AsSpan(2 + id.Length + NonceBytes, plain.Length), blob.AsSpan(blob.Length - TagBytes), Associated(tenant, eventKey));
+        Cipher(CurrentKeyId!, key).Encrypt(nonce, plain, blob.AsSpan(2 + id.Length + NonceBytes, plain.Length), blob.AsSpan(blob.Length - TagBytes), Associated(tenant, eventKey));
         return blob;
     }
 
@@ -121,10 +134,7 @@ internal sealed class PrivacyCodec
         var start = 2 + id.Length;
         var cipher = blob.AsSpan(start + NonceBytes, blob.Length - start - NonceBytes - TagBytes);
         var plain = new byte[cipher.Length];
-        using (var aes = new AesGcm(key, TagBytes))
-        {
-            aes.Decrypt(blob.AsSpan(start, NonceBytes), cipher, blob.AsSpan(blob.Length - TagBytes), plain, Associated(tenant, eventKey));
-        }
+        Cipher(id, key).Decrypt(blob.AsSpan(start, NonceBytes), cipher, blob.AsSpan(blob.Length - TagBytes), plain, Associated(tenant, eventKey));
         var at = 0;
         var texts = new string[3];
         for (var i = 0; i < 3; i++)
@@ -136,17 +146,35 @@ internal sealed class PrivacyCodec
         return (texts[0], texts[1], texts[2], BinaryPrimitives.ReadSingleLittleEndian(plain.AsSpan(at)));
     }
 
+    private AesGcm Cipher(string id, byte[] key)
+    {
+        var ciphers = _ciphers.Value!;
+        if (!ciphers.TryGetValue(id, out var aes))
+        {
+            ciphers[id] = aes = new AesGcm(key, TagBytes);
+        }
+        return aes;
+    }
+
     private static byte[] Associated(string tenant, string eventKey) => Encoding.UTF8.GetBytes(tenant + "\n" + eventKey);
 
-    private string Hash(string tenant, string prefix, string value)
+    private string Hash(string tenant, string prefix, string value, int bytes)
     {
-        var key = _tenantKeys.GetOrAdd(tenant, static (t, master) => HMACSHA256.HashData(master, Encoding.UTF8.GetBytes("maas/tenant/" + t)), _master);
+        // One keyed HMAC per tenant per thread, reset after each use: HMACSHA256.HashData sets the key up anew on
+        // every call, which cost about a tenth of an append when every event hashed its user.
+        var macs = _macs.Value!;
+        if (!macs.TryGetValue(tenant, out var hmac))
+        {
+            var key = HMACSHA256.HashData(_master, Encoding.UTF8.GetBytes("maas/tenant/" + tenant));
+            macs[tenant] = hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        }
         Span<byte> input = stackalloc byte[prefix.Length + Encoding.UTF8.GetMaxByteCount(value.Length)];
         var n = Encoding.ASCII.GetBytes(prefix, input);
         n += Encoding.UTF8.GetBytes(value, input[n..]);
         Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        HMACSHA256.HashData(key, input[..n], mac);
-        return prefix + Base64Url.EncodeToString(mac);
+        hmac.AppendData(input[..n]);
+        hmac.GetHashAndReset(mac);
+        return prefix + Base64Url.EncodeToString(mac[..bytes]);
     }
 
     private static string Check(byte[] key) => Convert.ToBase64String(HMACSHA256.HashData(key, CheckLabel).AsSpan(0, 16));

@@ -26,4 +26,28 @@ public sealed class PrivacyOptions
 
     /// <summary>The key id new events are sealed with; null leaves new events unencrypted (old ones stay readable).</summary>
     public string? EncryptionKeyId { get; set; }
+
+    /// <summary>
+    /// The options as the environment names them (<c>Privacy__UserKey</c>, <c>Privacy__KeyFile</c>,
+    /// <c>Privacy__EncryptionKeyId</c>, <c>Privacy__EncryptionKeys__{id}</c>): what a tool without configuration files
+    /// (the <c>maas</c> CLI) uses, so it opens the gateway's database with the gateway's keys.
+    /// </summary>
+    public static PrivacyOptions FromEnvironment()
+    {
+        const string keys = "Privacy__EncryptionKeys__";
+        var options = new PrivacyOptions
+        {
+            UserKey = Environment.GetEnvironmentVariable("Privacy__UserKey"),
+            KeyFile = Environment.GetEnvironmentVariable("Privacy__KeyFile"),
+            EncryptionKeyId = Environment.GetEnvironmentVariable("Privacy__EncryptionKeyId"),
+        };
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith(keys, StringComparison.Ordinal) && variable.Value is string value)
+            {
+                options.EncryptionKeys[name[keys.Length..]] = value;
+            }
+        }
+        return options;
+    }
 }

@@ -56,7 +56,20 @@ public sealed class SqliteStorage : IStorage
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MaaS.Storage.Sqlite");
         try
         {
-            var codec = PrivacyKeys.Load(privacy, Path.GetDirectoryName(Path.GetFullPath(options.Path))!);
+            return OpenAsync(options, PrivacyKeys.Load(privacy, Path.GetDirectoryName(Path.GetFullPath(options.Path))!), logger);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PrivacyKeyException)
+        {
+            StorageLog.OpenFailed(logger, "sqlite", ex);
+            return ValueTask.FromResult<Result<SqliteStorage>>(Error.Unavailable($"SQLite database could not be opened: {ex.Message}"));
+        }
+    }
+
+    /// <summary>Opens with keys already loaded (the public overloads, and the privacy cost measurement's baseline).</summary>
+    internal static ValueTask<Result<SqliteStorage>> OpenAsync(SqliteStorageOptions options, PrivacyCodec codec, ILogger logger)
+    {
+        try
+        {
             var (database, version, securityVersion) = SqliteDatabase.Open(options, codec, logger);
             StorageLog.Opened(logger, "sqlite", version, securityVersion);
             return ValueTask.FromResult(Result<SqliteStorage>.Ok(new SqliteStorage(database, codec)));
