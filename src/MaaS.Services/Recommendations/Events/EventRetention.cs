@@ -20,7 +20,8 @@ internal sealed partial class EventRetention(
         {
             return;
         }
-        using var timer = new PeriodicTimer(settings.Interval, time);
+        // Out-of-range settings are brought into range rather than left to fail every pass.
+        using var timer = new PeriodicTimer(settings.Interval < TimeSpan.FromSeconds(0.1) ? TimeSpan.FromSeconds(0.1) : settings.Interval, time);
         do
         {
             try
@@ -39,6 +40,7 @@ internal sealed partial class EventRetention(
     public async Task<IReadOnlyDictionary<string, long>> PurgeAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        int batch = Math.Clamp(settings.BatchSize, 1, StorageLimits.MaxReadLimit);
         var deleted = new Dictionary<string, long>(StringComparer.Ordinal);
         var listed = await events.ListTenantsAsync(cancellationToken).ConfigureAwait(false);
         if (!listed.TryGetValue(out var known, out var error))
@@ -56,14 +58,14 @@ internal sealed partial class EventRetention(
             long total = 0;
             while (true)
             {
-                var purged = await events.PurgeBeforeAsync(tenant, now - age, settings.BatchSize, cancellationToken).ConfigureAwait(false);
+                var purged = await events.PurgeBeforeAsync(tenant, now - age, batch, cancellationToken).ConfigureAwait(false);
                 if (!purged.TryGetValue(out var count, out error))
                 {
                     LogFailed(logger, error.Message);
                     break;
                 }
                 total += count;
-                if (count < settings.BatchSize)
+                if (count < batch)
                 {
                     break;
                 }

@@ -14,10 +14,10 @@ public sealed class RetentionOptions
     /// <summary>Per-tenant maximum age, overriding <see cref="MaxEventAge"/> (tenants have no settings store of their own).</summary>
     public Dictionary<string, TimeSpan> Tenants { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Time between purge passes (default 10 minutes).</summary>
+    /// <summary>Time between purge passes (default 10 minutes; at least 0.1 s).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Events deleted per transaction (default 5,000): a batch holds SQLite's one writer for one short commit.</summary>
+    /// <summary>Events deleted per transaction (default 5,000; 1..10,000): a batch holds SQLite's one writer for one short commit.</summary>
     public int BatchSize { get; set; } = 5_000;
 
     /// <summary>The maximum age of <paramref name="tenant"/>'s events; null when they are kept forever.</summary>
