@@ -17,6 +17,16 @@ if (args is ["variant", var hidden, var folder])
     return 0;
 }
 
+if (args is ["privacy", ..])
+{
+    return await MaaS.Benchmarks.Storage.PrivacyCostTest.RunAsync(args[1..]);
+}
+
+if (args is ["privacy-http", ..])
+{
+    return await MaaS.Benchmarks.Storage.PrivacyHttpCostTest.RunAsync(args[1..]);
+}
+
 if (args is ["large-build", ..])
 {
     // One cold build of the 25M set outside BenchmarkDotNet (which runs a 1-minute operation several times).

@@ -53,10 +53,13 @@ internal sealed class StorageTarget
         });
     }
 
-    /// <summary>The storage options the command line names (SQLite in the gateway's default data folder when neither is given).</summary>
+    /// <summary>
+    /// The storage options the command line names (SQLite in the gateway's default data folder when neither is given),
+    /// with the privacy keys of the environment (else the key file the gateway uses).
+    /// </summary>
     public StorageOptions Build(ParseResult parse)
     {
-        var options = new StorageOptions();
+        var options = new StorageOptions { Privacy = MaaS.Storage.Privacy.PrivacyOptions.FromEnvironment() };
         if (parse.GetValue(Postgres) is { } postgres)
         {
             options.Provider = StorageProvider.Postgres;

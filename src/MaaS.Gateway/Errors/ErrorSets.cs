@@ -117,6 +117,12 @@ internal sealed class UserErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.DependencyUnavailable];
 }
 
+/// <summary>Exporting a user: a malformed id, a user without stored events, an unavailable event store.</summary>
+internal sealed class UserExportErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}
+
 /// <summary>Requesting an index rebuild: a store beyond the build limits, nothing to build, stopping, an unavailable store.</summary>
 internal sealed class RebuildErrors : IErrorSet
 {

@@ -1,11 +1,13 @@
 using MaaS.Storage.Hosting;
+using MaaS.Storage.Privacy;
 
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Registers the one storage of the gateway: <see cref="StorageOptions"/> bound once from <c>Storage</c> (SQLite file
 /// <c>maas.db</c> in the data folder of <see cref="DataLocation"/> unless <c>Storage:Sqlite:Path</c> is set; PostgreSQL with
-/// <c>Storage:Provider = Postgres</c> and <c>Storage:Postgres:ConnectionString</c> or <c>ConnectionStrings:Postgres</c>),
+/// <c>Storage:Provider = Postgres</c> and <c>Storage:Postgres:ConnectionString</c> or <c>ConnectionStrings:Postgres</c>;
+/// privacy keys from <c>Privacy</c>, the user key file beside the SQLite file or, with PostgreSQL, in the data folder),
 /// every store opened once per process (<see cref="StorageServiceCollectionExtensions.AddMaaSStorage"/>), and the
 /// PostgreSQL retries and readiness check of <see cref="StorageResilienceExtensions"/>.
 /// </summary>
@@ -30,6 +32,12 @@ internal static class StorageExtensions
                 if (string.IsNullOrEmpty(storage.Postgres.ConnectionString) && configuration.GetConnectionString("Postgres") is { Length: > 0 } connection)
                 {
                     storage.Postgres.ConnectionString = connection;
+                }
+
+                configuration.GetSection("Privacy").Bind(storage.Privacy);
+                if (storage.Provider == StorageProvider.Postgres && string.IsNullOrEmpty(storage.Privacy.KeyFile))
+                {
+                    storage.Privacy.KeyFile = Path.Combine(DataDirectory(configuration), PrivacyOptions.DefaultKeyFileName);
                 }
             });
         builder.Services.AddMaaSStorage();

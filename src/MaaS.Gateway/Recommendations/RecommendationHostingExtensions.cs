@@ -1,10 +1,11 @@
+using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Search;
 
 namespace MaaS.Gateway.Recommendations;
 
 /// <summary>
 /// Hosts the recommendation service (MaaS.Services): its data folder, its options from the <c>Recommendations</c>
-/// section, its registrations, and the JSON of its contracts. Call after <c>AddGatewayStorage</c>.
+/// section (and event retention's from <c>Retention</c>), its registrations, and the JSON of its contracts. Call after <c>AddGatewayStorage</c>.
 /// </summary>
 internal static class RecommendationHostingExtensions
 {
@@ -14,6 +15,7 @@ internal static class RecommendationHostingExtensions
         builder.Services.AddSingleton(sp => new DataDirectory(StorageExtensions.DataDirectory(sp.GetRequiredService<IConfiguration>())));
         // Storage is registered by AddGatewayStorage, before this: it opens (and seeds) before the indexes build.
         builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName);
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
         builder.Services.AddMaaSRecommendations();
         builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
         builder.Services.AddMaaSSearch();

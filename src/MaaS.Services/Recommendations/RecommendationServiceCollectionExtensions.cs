@@ -49,6 +49,10 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<UserAnalyzer>();
         services.AddSingleton<UserErasure>();
+        services.AddSingleton<UserExporter>();
+        services.AddOptions<RetentionOptions>();
+        services.AddSingleton<EventRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
         services.AddSingleton<IndexRebuildService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
         services.AddHostedService<CatalogueFeedFollower>();

@@ -29,6 +29,13 @@ public interface IEventStore
         string tenant, string userId, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Every event of the user, newest first, however many (a privacy export: rare, and the user's own range only).
+    /// An unknown user yields an empty list, not an error.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserEventsAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Every distinct item the user has an event of, whatever its type or age, in no particular order: what a user has
     /// consumed, which recommendations never offer again. An unknown user yields an empty list, not an error. Reads
     /// only the user's own events (its range of the per-user index), so the cost grows with the user's events, not
@@ -39,7 +46,8 @@ public interface IEventStore
 
     /// <summary>
     /// Streams the tenant's events in arrival order, in batches of up to <paramref name="batchSize"/>, for index
-    /// rebuilds. Every event committed before the call is yielded exactly once; events committed while streaming may
+    /// rebuilds. Their <see cref="InteractionEvent.UserId"/> is the user's pseudonym (the store keeps no raw id): an
+    /// opaque key, the same for every event of a user. Every event committed before the call is yielded exactly once; events committed while streaming may
     /// or may not appear. No transaction is held between batches, so a long rebuild does not block writers.
     /// Database failures surface as exceptions from the enumerator (a stream cannot return an error value mid-way);
     /// invalid arguments throw <see cref="ArgumentException"/> on first iteration.
@@ -55,6 +63,18 @@ public interface IEventStore
     /// </summary>
     ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retention: deletes up to <paramref name="limit"/> of the tenant's events whose timestamp is before
+    /// <paramref name="before"/>, oldest first, in one transaction, and the user rows left without events. Returns how
+    /// many events went; fewer than <paramref name="limit"/> means none older is left. Call again for the next batch.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<long>> PurgeBeforeAsync(
+        string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenants that have at least one user, in ordinal order.</summary>
+    ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Number of events stored for the tenant.</summary>
     ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);

@@ -20,12 +20,12 @@ public static class StorageFactory
         {
             case StorageProvider.Sqlite:
                 {
-                    var result = await SqliteStorage.OpenAsync(options.Sqlite, loggerFactory, cancellationToken).ConfigureAwait(false);
+                    var result = await SqliteStorage.OpenAsync(options.Sqlite, options.Privacy, loggerFactory, cancellationToken).ConfigureAwait(false);
                     return result.IsSuccess ? result.Value : result.Error;
                 }
             case StorageProvider.Postgres:
                 {
-                    var result = await PostgresStorage.OpenAsync(options.Postgres, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
+                    var result = await PostgresStorage.OpenAsync(options.Postgres, options.Privacy, loggerFactory, executionStrategy, cancellationToken).ConfigureAwait(false);
                     return result.IsSuccess ? result.Value : result.Error;
                 }
             default:

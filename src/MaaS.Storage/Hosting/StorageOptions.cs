@@ -1,4 +1,5 @@
 using MaaS.Storage.Postgres;
+using MaaS.Storage.Privacy;
 using MaaS.Storage.Sqlite;
 
 namespace MaaS.Storage.Hosting;
@@ -21,6 +22,9 @@ public sealed class StorageOptions
     public SqliteStorageOptions Sqlite { get; set; } = new();
 
     public PostgresStorageOptions Postgres { get; set; } = new();
+
+    /// <summary>Keys of pseudonymous users and encryption at rest (the gateway binds them from the <c>Privacy</c> section).</summary>
+    public PrivacyOptions Privacy { get; set; } = new();
 
     /// <summary>
     /// When true and the default tenant's catalogue is empty at start, load <see cref="Seeding.DemoSeed"/> into it.

@@ -1,3 +1,4 @@
+using MaaS.Storage.Privacy;
 using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
@@ -6,9 +7,10 @@ namespace MaaS.Storage.Postgres;
 internal sealed class PostgresEventStore : ValidatedEventStore
 {
     private readonly PostgresDatabase _database;
-    private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql;
+    private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql, _purgeSql, _tenantsSql;
 
-    public PostgresEventStore(PostgresDatabase database)
+    public PostgresEventStore(PostgresDatabase database, PrivacyCodec privacy)
+        : base(privacy)
     {
         _database = database;
         var s = database.Schema;
@@ -19,11 +21,11 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         // returns only after the WAL is flushed: acknowledged = durable.
         _appendSql = $"""
             WITH input AS (
-                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::real[], $7::timestamptz[])
-                    WITH ORDINALITY AS t(event_id, user_id, item_id, type, value, ts, ord)
+                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::real[], $7::timestamptz[], $8::bytea[])
+                    WITH ORDINALITY AS t(event_id, user_id, item_id, type, value, ts, sealed, ord)
             ), inserted AS (
-                INSERT INTO {s}.events (tenant, event_id, user_id, item_id, type, value, ts)
-                SELECT $1, event_id, user_id, item_id, type, value, ts FROM input ORDER BY ord
+                INSERT INTO {s}.events (tenant, event_id, user_id, item_id, type, value, ts, sealed)
+                SELECT $1, event_id, user_id, item_id, type, value, ts, sealed FROM input ORDER BY ord
                 ON CONFLICT (tenant, event_id) DO NOTHING
                 RETURNING user_id, ts
             ), seen AS (
@@ -36,8 +38,8 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             SELECT count(*)::int FROM inserted
             """;
         _historySql = $"SELECT {Columns} FROM {s}.events WHERE tenant = $1 AND user_id = $2 ORDER BY ts DESC, seq DESC LIMIT $3";
-        // Walks the (tenant, user_id) prefix of events_user_ts; DISTINCT before the rows leave the server.
-        _itemsSql = $"SELECT DISTINCT item_id FROM {s}.events WHERE tenant = $1 AND user_id = $2";
+        // Walks the (tenant, user_id) prefix of events_user_ts; a sealed item is distinct only once opened, in code.
+        _itemsSql = $"SELECT {ItemColumns} FROM {s}.events WHERE tenant = $1 AND user_id = $2";
         _streamSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4";
         _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
         _eraseSql = $"""
@@ -46,9 +48,51 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM u)
             """;
         _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
+        // Oldest first along events_tenant_seq; users left without events go, the others' first_seen moves up.
+        _purgeSql = $"""
+            WITH d AS (
+                DELETE FROM {s}.events WHERE seq IN (
+                    SELECT seq FROM {s}.events WHERE tenant = $1 AND ts < $2 ORDER BY seq LIMIT $3)
+                RETURNING user_id, seq
+            ), affected AS (SELECT DISTINCT user_id FROM d),
+            kept AS (
+                SELECT e.user_id, min(e.ts) AS first FROM {s}.events e JOIN affected a ON e.user_id = a.user_id
+                WHERE e.tenant = $1 AND NOT EXISTS (SELECT 1 FROM d WHERE d.seq = e.seq) GROUP BY e.user_id
+            ), gone AS (
+                DELETE FROM {s}.users u USING affected a
+                WHERE u.tenant = $1 AND u.user_id = a.user_id AND NOT EXISTS (SELECT 1 FROM kept k WHERE k.user_id = a.user_id)
+            ), moved AS (
+                UPDATE {s}.users u SET first_seen = k.first FROM kept k WHERE u.tenant = $1 AND u.user_id = k.user_id
+            )
+            SELECT count(*) FROM d
+            """;
+        _tenantsSql = $"SELECT DISTINCT tenant FROM {s}.users ORDER BY tenant";
     }
 
-    protected override async ValueTask<Result<AppendResult>> AppendCoreAsync(string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken)
+    protected override async ValueTask<Result<long>> PurgeBeforeCoreAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken)
+    {
+        var result = await _database.RunAsync("purge", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_purgeSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(before), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public override async ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _database.RunAsync("list tenants", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_tenantsSql, connection);
+            return await PostgresQueries.ReadAllAsync(command, static row => row.GetString(0), ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    protected override async ValueTask<Result<AppendResult>> AppendCoreAsync(string tenant, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
         var n = events.Count;
         var ids = new string[n];
@@ -57,11 +101,13 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         var types = new string[n];
         var values = new float[n];
         var times = new DateTime[n];
+        var sealedFields = new byte[]?[n];
         for (var i = 0; i < n; i++)
         {
             var e = events[i];
-            ids[i] = e.EventId;
-            users[i] = e.UserId;
+            ids[i] = e.EventKey;
+            users[i] = e.User;
+            sealedFields[i] = e.Sealed;
             items[i] = e.ItemId;
             types[i] = e.Type;
             values[i] = e.Value;
@@ -77,6 +123,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types });
             command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = values });
             command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = sealedFields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
@@ -91,7 +138,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            return await PostgresQueries.ReadAllAsync(command, static row => Read(row, 0), ct).ConfigureAwait(false);
+            return await PostgresQueries.ReadAllAsync(command, row => Read(row, 0, tenant), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
@@ -103,9 +150,9 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             await using var command = new NpgsqlCommand(_itemsSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-            return await PostgresQueries.ReadAllAsync(command, static row => row.GetString(0), ct).ConfigureAwait(false);
+            return await PostgresQueries.ReadAllAsync(command, row => ReadItemId(row, tenant), ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? result.Value : result.Error;
+        return result.IsSuccess ? result.Value.Distinct(StringComparer.Ordinal).ToList() : result.Error;
     }
 
     protected override async Task<long> MaxSequenceAsync(CancellationToken cancellationToken)
@@ -136,7 +183,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             last = reader.GetInt64(0);
-            batch.Add(Read(reader, 1));
+            batch.Add(Read(reader, 1, tenant));
         }
         return (batch, last);
     }
@@ -158,6 +205,6 @@ internal sealed class PostgresEventStore : ValidatedEventStore
     public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count events", cancellationToken);
 
-    private static InteractionEvent Read(NpgsqlDataReader row, int offset) =>
-        ReadEvent(row, offset, static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
+    private InteractionEvent Read(NpgsqlDataReader row, int offset, string tenant) =>
+        ReadEvent(row, offset, tenant, static (r, i) => TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(i)));
 }

@@ -75,5 +75,16 @@ internal static class PostgresMigrations
             PRIMARY KEY (tenant, model, item_id)
         );
         """,
+        // Version 4. Privacy, as SQLite's version 6: events.sealed (AES-GCM sealed fields, NULL when clear) and the
+        // privacy table (key check values, whether user ids are pseudonyms yet). The existing ids are hashed in place
+        // right after this script, in code (PostgresPrivacyMigration), under the same advisory lock.
+        """
+        ALTER TABLE {s}.events ADD COLUMN sealed bytea;
+        CREATE TABLE {s}.privacy (
+            name  text COLLATE "C" PRIMARY KEY,
+            value text NOT NULL
+        );
+        INSERT INTO {s}.privacy (name, value) VALUES ('pseudonymised', '0');
+        """,
     ]);
 }

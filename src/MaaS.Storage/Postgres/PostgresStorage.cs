@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using MaaS.Storage.Hosting;
+using MaaS.Storage.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Postgres;
@@ -13,12 +15,12 @@ public sealed partial class PostgresStorage : IStorage
     private readonly PostgresDatabase _database;
     private readonly PostgresCatalogStore _catalog;
 
-    private PostgresStorage(PostgresDatabase database, ILogger logger)
+    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, ILogger logger)
     {
         _database = database;
-        Events = new PostgresEventStore(database);
+        Events = new PostgresEventStore(database, privacy);
         Catalog = _catalog = new PostgresCatalogStore(database, logger);
-        Users = new PostgresUserStore(database);
+        Users = new PseudonymousUserStore(new PostgresUserStore(database), privacy);
         Keys = new PostgresApiKeyStore(database);
         Market = new PostgresModelMarketStore(database);
         Agents = new PostgresAgentStore(database);
@@ -44,13 +46,34 @@ public sealed partial class PostgresStorage : IStorage
     /// connection string and <see cref="ErrorCode.DependencyUnavailable"/> when the server cannot be reached.
     /// </summary>
     /// <param name="executionStrategy">Transient-fault handling for every operation; null runs each once.</param>
-    public static async ValueTask<Result<PostgresStorage>> OpenAsync(
+    public static ValueTask<Result<PostgresStorage>> OpenAsync(
         PostgresStorageOptions options, ILoggerFactory? loggerFactory = null,
+        IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(options, null, loggerFactory, executionStrategy, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="OpenAsync(PostgresStorageOptions, ILoggerFactory?, IPostgresExecutionStrategy?, CancellationToken)"/>
+    /// with <paramref name="privacy"/>'s keys (null: the user key file of the default data folder, no encryption); a key
+    /// that is malformed, missing or not the one the data was written with fails with
+    /// <see cref="ErrorCode.DependencyUnavailable"/> naming the setting. Every replica needs the same keys.
+    /// </summary>
+    public static async ValueTask<Result<PostgresStorage>> OpenAsync(
+        PostgresStorageOptions options, PrivacyOptions? privacy, ILoggerFactory? loggerFactory = null,
         IPostgresExecutionStrategy? executionStrategy = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         loggerFactory ??= NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("MaaS.Storage.Postgres");
+        PrivacyCodec codec;
+        try
+        {
+            codec = PrivacyKeys.Load(privacy, DataLocation.FromEnvironment());
+        }
+        catch (Exception ex) when (ex is PrivacyKeyException or IOException or UnauthorizedAccessException)
+        {
+            StorageLog.OpenFailed(logger, "postgres", ex);
+            return Error.Unavailable($"PostgreSQL storage could not be opened: {ex.Message}");
+        }
         if (!SchemaName().IsMatch(options.Schema ?? string.Empty))
         {
             return Error.Invalid("Schema", "must be 1-63 lower-case letters, digits or '_', starting with a letter or '_'");
@@ -66,23 +89,39 @@ public sealed partial class PostgresStorage : IStorage
             return Error.Invalid("ConnectionString", "is not a valid Npgsql connection string");
         }
         var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
-        // One operation, two transactions: each table family migrates under its own version table and advisory lock.
-        var migrated = await database.RunAsync("migrate", async (connection, ct) =>
+        // One operation, four transactions: each table family migrates under its own version table and advisory
+        // lock, and the privacy step (the data family's ids hashed in code) right after the data family.
+        Result<((int From, int To) Data, (long Users, long Sealed) Privacy, (int From, int To) Security, (int From, int To) Agents)> migrated;
+        try
         {
-            var data = await PostgresMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            var agents = await PostgresAgentMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            return (Data: data, Security: security, Agents: agents);
-        }, cancellationToken).ConfigureAwait(false);
+            migrated = await database.RunAsync("migrate", async (connection, ct) =>
+            {
+                var data = await PostgresMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+                var pseudonymised = await PostgresPrivacyMigration.ApplyAsync(connection, database.Schema, options.Schema!, codec, ct).ConfigureAwait(false);
+                var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+                var agents = await PostgresAgentMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+                return (data, pseudonymised, security, agents);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PrivacyKeyException ex)
+        {
+            StorageLog.OpenFailed(logger, "postgres", ex);
+            await database.DisposeAsync().ConfigureAwait(false);
+            return Error.Unavailable($"PostgreSQL storage could not be opened: {ex.Message}");
+        }
         if (!migrated.IsSuccess)
         {
             await database.DisposeAsync().ConfigureAwait(false);
             return migrated.Error;
         }
-        var (data, security, agents) = migrated.Value;
+        var (data, privacyDone, security, agents) = migrated.Value;
         if (agents.From != agents.To)
         {
             StorageLog.Migrated(logger, "postgres agents", agents.From, agents.To);
+        }
+        if (privacyDone.Users > 0 || privacyDone.Sealed > 0)
+        {
+            StorageLog.PrivacyMigrated(logger, "postgres", privacyDone.Users, privacyDone.Sealed);
         }
         if (data.From != data.To)
         {
@@ -93,7 +132,7 @@ public sealed partial class PostgresStorage : IStorage
             StorageLog.Migrated(logger, "postgres keys and market", security.From, security.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
-        return new PostgresStorage(database, logger);
+        return new PostgresStorage(database, codec, logger);
     }
 
     public async ValueTask DisposeAsync()

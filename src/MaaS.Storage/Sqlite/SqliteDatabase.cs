@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Sqlite;
 
@@ -38,9 +39,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     /// <summary>
     /// Opens (creating when missing) the file and brings both table families to their latest version: the data
-    /// tables (<see cref="SqliteMigrations"/>) and the key and market tables (<see cref="SqliteSecurityMigrations"/>).
+    /// tables (<see cref="SqliteMigrations"/>, then <see cref="SqlitePrivacyMigration"/> with <paramref name="privacy"/>'s
+    /// keys) and the key and market tables (<see cref="SqliteSecurityMigrations"/>).
     /// </summary>
-    public static (SqliteDatabase Database, int Version, int SecurityVersion) Open(SqliteStorageOptions options, ILogger logger)
+    public static (SqliteDatabase Database, int Version, int SecurityVersion) Open(SqliteStorageOptions options, PrivacyCodec privacy, ILogger logger)
     {
         var path = Path.GetFullPath(options.Path);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -90,6 +92,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             if (from != to)
             {
                 StorageLog.Migrated(logger, "sqlite", from, to);
+            }
+            var (users, sealedEvents) = SqlitePrivacyMigration.Apply(writer, privacy);
+            if (users > 0 || sealedEvents > 0)
+            {
+                StorageLog.PrivacyMigrated(logger, "sqlite", users, sealedEvents);
             }
             var (securityFrom, securityTo) = SqliteSecurityMigrations.Set.Apply(writer);
             if (securityFrom != securityTo)

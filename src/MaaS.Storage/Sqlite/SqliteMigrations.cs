@@ -104,5 +104,18 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant, model, item_id)
         ) WITHOUT ROWID;
         """,
+        // Version 6. Privacy: events.sealed holds the AES-GCM sealed fields of an encrypted event (NULL: stored in
+        // clear), and the privacy table records the check values of the keys the data was written with and whether
+        // the user ids are pseudonyms yet. SQL cannot compute the pseudonyms (the key lives outside the file), so the
+        // existing ids are hashed in place right after this script, in code (SqlitePrivacyMigration), which turns
+        // 'pseudonymised' to 1.
+        """
+        ALTER TABLE events ADD COLUMN sealed BLOB;
+        CREATE TABLE privacy (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO privacy (name, value) VALUES ('pseudonymised', '0');
+        """,
     ]);
 }

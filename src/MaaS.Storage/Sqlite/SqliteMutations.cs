@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Sqlite;
 
@@ -8,7 +9,7 @@ namespace MaaS.Storage.Sqlite;
 /// </summary>
 internal static class SqliteMutations
 {
-    public static int InsertEvents(SqliteWriterCommands commands, string tenant, IReadOnlyList<InteractionEvent> events)
+    public static int InsertEvents(SqliteWriterCommands commands, string tenant, IReadOnlyList<StoredEvent> events)
     {
         // One key lookup per distinct user of the batch. A user row this batch creates stays only if one of the
         // user's events was actually inserted (they may all be ids already stored), so a replay creates nothing.
@@ -16,12 +17,12 @@ internal static class SqliteMutations
         var inserted = 0;
         foreach (var e in events)
         {
-            ref var user = ref CollectionsMarshal.GetValueRefOrAddDefault(users, e.UserId, out var known);
+            ref var user = ref CollectionsMarshal.GetValueRefOrAddDefault(users, e.User, out var known);
             if (!known)
             {
-                user.Key = commands.UserKey(tenant, e.UserId, out user.Created);
+                user.Key = commands.UserKey(tenant, e.User, out user.Created);
             }
-            if (!commands.InsertEvent(tenant, e.EventId, e.UserId, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp)))
+            if (!commands.InsertEvent(tenant, e.EventKey, e.User, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp), e.Sealed))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using MaaS.Storage.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Sqlite;
@@ -11,12 +12,12 @@ public sealed class SqliteStorage : IStorage
 {
     private readonly SqliteDatabase _database;
 
-    private SqliteStorage(SqliteDatabase database)
+    private SqliteStorage(SqliteDatabase database, PrivacyCodec privacy)
     {
         _database = database;
-        Events = new SqliteEventStore(database);
+        Events = new SqliteEventStore(database, privacy);
         Catalog = new SqliteCatalogStore(database);
-        Users = new SqliteUserStore(database);
+        Users = new PseudonymousUserStore(new SqliteUserStore(database), privacy);
         Keys = new SqliteApiKeyStore(database);
         Market = new SqliteModelMarketStore(database);
         Agents = new SqliteAgentStore(database);
@@ -38,21 +39,45 @@ public sealed class SqliteStorage : IStorage
 
     /// <summary>
     /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>
-    /// when the file cannot be opened or written, or has a newer schema than this build.
+    /// when the file cannot be opened or written, or has a newer schema than this build. Privacy keys default to a user
+    /// key file beside the database and no encryption.
     /// </summary>
     public static ValueTask<Result<SqliteStorage>> OpenAsync(
-        SqliteStorageOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
+        SqliteStorageOptions options, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(options, null, loggerFactory, cancellationToken);
+
+    /// <summary>
+    /// Opens (creating when missing) and migrates the file with <paramref name="privacy"/>'s keys (null: a user key file
+    /// beside the database, no encryption). Also fails with <see cref="ErrorCode.DependencyUnavailable"/>, naming the
+    /// setting, when a key is malformed, or missing or different from the one the file's data was written with.
+    /// </summary>
+    public static ValueTask<Result<SqliteStorage>> OpenAsync(
+        SqliteStorageOptions options, PrivacyOptions? privacy, ILoggerFactory? loggerFactory = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         cancellationToken.ThrowIfCancellationRequested();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("MaaS.Storage.Sqlite");
         try
         {
-            var (database, version, securityVersion) = SqliteDatabase.Open(options, logger);
-            StorageLog.Opened(logger, "sqlite", version, securityVersion);
-            return ValueTask.FromResult(Result<SqliteStorage>.Ok(new SqliteStorage(database)));
+            return OpenAsync(options, PrivacyKeys.Load(privacy, Path.GetDirectoryName(Path.GetFullPath(options.Path))!), logger);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PrivacyKeyException)
+        {
+            StorageLog.OpenFailed(logger, "sqlite", ex);
+            return ValueTask.FromResult<Result<SqliteStorage>>(Error.Unavailable($"SQLite database could not be opened: {ex.Message}"));
+        }
+    }
+
+    /// <summary>Opens with keys already loaded (the public overloads, and the privacy cost measurement's baseline).</summary>
+    internal static ValueTask<Result<SqliteStorage>> OpenAsync(SqliteStorageOptions options, PrivacyCodec codec, ILogger logger)
+    {
+        try
+        {
+            var (database, version, securityVersion) = SqliteDatabase.Open(options, codec, logger);
+            StorageLog.Opened(logger, "sqlite", version, securityVersion);
+            return ValueTask.FromResult(Result<SqliteStorage>.Ok(new SqliteStorage(database, codec)));
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException or PrivacyKeyException)
         {
             StorageLog.OpenFailed(logger, "sqlite", ex);
             return ValueTask.FromResult<Result<SqliteStorage>>(Error.Unavailable($"SQLite database could not be opened: {ex.Message}"));

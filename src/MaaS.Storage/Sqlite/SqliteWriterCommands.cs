@@ -20,7 +20,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     {
         _db = writer.Handle ?? throw new InvalidOperationException("writer connection is not open");
         _insertEvent = Prepare("""
-            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts, user_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             ON CONFLICT (tenant, event_id) DO NOTHING
             """);
         _findUser = Prepare("SELECT user_key FROM users WHERE tenant = ?1 AND user_id = ?2");
@@ -62,7 +62,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     public SqliteCommand RecordItemChange { get; }
 
     /// <summary>Inserts one event unless its id is already stored; returns whether a row was inserted.</summary>
-    public bool InsertEvent(string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts)
+    public bool InsertEvent(string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts, byte[]? sealedFields)
     {
         var s = _insertEvent;
         Check(raw.sqlite3_bind_text(s, 1, tenant));
@@ -73,6 +73,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         Check(raw.sqlite3_bind_double(s, 6, value));
         Check(raw.sqlite3_bind_int64(s, 7, ts));
         Check(raw.sqlite3_bind_int64(s, 8, userKey));
+        Check(sealedFields is null ? raw.sqlite3_bind_null(s, 9) : raw.sqlite3_bind_blob(s, 9, sealedFields));
         Step(s);
         return raw.sqlite3_changes(_db) == 1;
     }

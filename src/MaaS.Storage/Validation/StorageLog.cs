@@ -17,4 +17,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "{Provider} catalogue change listener lost its connection; other replicas' changes arrive by polling until it reconnects")]
     public static partial void ListenerFailed(ILogger logger, string provider, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "{Provider} privacy migration: {Users} user ids pseudonymised, {Sealed} events encrypted")]
+    public static partial void PrivacyMigrated(ILogger logger, string provider, long users, long @sealed);
 }

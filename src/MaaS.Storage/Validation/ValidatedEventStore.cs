@@ -1,17 +1,26 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Validation;
 
 /// <summary>
 /// What every <see cref="IEventStore"/> does before it reaches its database: the input rules, the empty-batch short
 /// cut, the keyset walk behind <see cref="StreamAllAsync"/> and the one row layout of <c>events</c>. Written once so
-/// the providers cannot drift apart; each supplies only its queries, which see valid inputs alone.
+/// the providers cannot drift apart; each supplies only its queries, which see valid inputs alone. Privacy is applied
+/// here too, once for both: the queries see user pseudonyms only, and rows go through <see cref="PrivacyCodec"/>
+/// (sealed fields) on their way in and out.
 /// </summary>
-internal abstract class ValidatedEventStore : IEventStore
+internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
 {
     /// <summary>The columns of <c>events</c> in the order <see cref="ReadEvent"/> reads them.</summary>
-    protected const string Columns = "event_id, user_id, item_id, type, value, ts";
+    protected const string Columns = "event_id, user_id, item_id, type, value, ts, sealed";
+
+    /// <summary>The columns <see cref="ReadItemId"/> reads (an item may be sealed, so DISTINCT happens in code).</summary>
+    protected const string ItemColumns = "item_id, event_id, sealed";
+
+    /// <summary>Pseudonyms and sealed fields of this store's rows.</summary>
+    internal PrivacyCodec Privacy { get; } = privacy;
 
     public ValueTask<Result<AppendResult>> AppendAsync(
         string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default)
@@ -20,19 +29,34 @@ internal abstract class ValidatedEventStore : IEventStore
         {
             return Refusal.Of<AppendResult>(invalid);
         }
-        return events.Count == 0 ? ValueTask.FromResult(Result<AppendResult>.Ok(new AppendResult(0, 0))) : AppendCoreAsync(tenant, events, cancellationToken);
+        if (events.Count == 0)
+        {
+            return ValueTask.FromResult(Result<AppendResult>.Ok(new AppendResult(0, 0)));
+        }
+        var rows = new StoredEvent[events.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = Privacy.Store(tenant, events[i]);
+        }
+        return AppendCoreAsync(tenant, rows, cancellationToken);
     }
 
     public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(
         string tenant, string userId, int limit, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId") ?? InputValidator.Limit(limit)) is { } invalid
             ? Refusal.Of<IReadOnlyList<InteractionEvent>>(invalid)
-            : GetUserHistoryCoreAsync(tenant, userId, limit, cancellationToken);
+            : WithUserAsync(GetUserHistoryCoreAsync(tenant, Privacy.User(tenant, userId), limit, cancellationToken), userId);
+
+    public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserEventsAsync(
+        string tenant, string userId, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid
+            ? Refusal.Of<IReadOnlyList<InteractionEvent>>(invalid)
+            : WithUserAsync(GetUserHistoryCoreAsync(tenant, Privacy.User(tenant, userId), int.MaxValue, cancellationToken), userId);
 
     public ValueTask<Result<IReadOnlyList<string>>> GetUserItemsAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid
             ? Refusal.Of<IReadOnlyList<string>>(invalid)
-            : GetUserItemsCoreAsync(tenant, userId, cancellationToken);
+            : GetUserItemsCoreAsync(tenant, Privacy.User(tenant, userId), cancellationToken);
 
     public async IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(
         string tenant, DateTimeOffset? since = null, int batchSize = 5_000,
@@ -66,12 +90,22 @@ internal abstract class ValidatedEventStore : IEventStore
         string tenant, string userId, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid
             ? Refusal.Of<EraseResult>(invalid)
-            : EraseUserCoreAsync(tenant, userId, cancellationToken);
+            : EraseUserCoreAsync(tenant, Privacy.User(tenant, userId), cancellationToken);
+
+    public ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid
+            ? Refusal.Of<long>(invalid)
+            : PurgeBeforeCoreAsync(tenant, before, limit, cancellationToken);
+
+    public abstract ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     public abstract ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 
-    /// <summary>Appends a non-empty batch.</summary>
-    protected abstract ValueTask<Result<AppendResult>> AppendCoreAsync(string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken);
+    /// <summary>Appends a non-empty batch of rows (pseudonymous, sealed when encryption is on).</summary>
+    protected abstract ValueTask<Result<AppendResult>> AppendCoreAsync(string tenant, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="limit"/> of the tenant's events older than <paramref name="before"/>, oldest first.</summary>
+    protected abstract ValueTask<Result<long>> PurgeBeforeCoreAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken);
 
     protected abstract ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryCoreAsync(string tenant, string userId, int limit, CancellationToken cancellationToken);
 
@@ -90,13 +124,37 @@ internal abstract class ValidatedEventStore : IEventStore
     protected abstract Task<(List<InteractionEvent> Events, long Last)> PageAsync(
         string tenant, DateTimeOffset? since, long after, long end, int limit, CancellationToken cancellationToken);
 
-    /// <summary>A row selected as <see cref="Columns"/> from <paramref name="offset"/> on; <paramref name="time"/>
-    /// reads the provider's timestamp column.</summary>
-    protected static InteractionEvent ReadEvent(DbDataReader row, int offset, Func<DbDataReader, int, DateTimeOffset> time) => new(
+    /// <summary>A row selected as <see cref="Columns"/> from <paramref name="offset"/> on, opened (its user stays the
+    /// pseudonym); <paramref name="time"/> reads the provider's timestamp column.</summary>
+    protected InteractionEvent ReadEvent(DbDataReader row, int offset, string tenant, Func<DbDataReader, int, DateTimeOffset> time) => Privacy.Open(
+        tenant,
         row.GetString(offset),
         row.GetString(offset + 1),
         row.GetString(offset + 2),
         row.GetString(offset + 3),
         row.GetFloat(offset + 4),
-        time(row, offset + 5));
+        time(row, offset + 5),
+        row.IsDBNull(offset + 6) ? null : row.GetFieldValue<byte[]>(offset + 6));
+
+    /// <summary>The item of a row selected as <see cref="ItemColumns"/>.</summary>
+    protected string ReadItemId(DbDataReader row, string tenant) => row.IsDBNull(2)
+        ? row.GetString(0)
+        : Privacy.Open(tenant, row.GetString(1), string.Empty, string.Empty, string.Empty, 0, default, row.GetFieldValue<byte[]>(2)).ItemId;
+
+    // The caller asked by the raw id: they get it back in place of the pseudonym the rows hold.
+    private static async ValueTask<Result<IReadOnlyList<InteractionEvent>>> WithUserAsync(
+        ValueTask<Result<IReadOnlyList<InteractionEvent>>> read, string userId)
+    {
+        var result = await read.ConfigureAwait(false);
+        if (!result.TryGetValue(out var events, out var error))
+        {
+            return error;
+        }
+        var list = new InteractionEvent[events.Count];
+        for (var i = 0; i < list.Length; i++)
+        {
+            list[i] = events[i] with { UserId = userId };
+        }
+        return list;
+    }
 }

@@ -89,7 +89,8 @@ public sealed class ComposeTopologyTests(ReplicaTopology topology)
     private async Task<Dictionary<string, int>> KeyCountsAsync(IEnumerable<string> names, CancellationToken cancellationToken)
     {
         var opened = await MaaS.Storage.Postgres.PostgresStorage.OpenAsync(
-            new MaaS.Storage.Postgres.PostgresStorageOptions { ConnectionString = topology.ConnectionString, Schema = topology.Schema }, cancellationToken: cancellationToken);
+            new MaaS.Storage.Postgres.PostgresStorageOptions { ConnectionString = topology.ConnectionString, Schema = topology.Schema },
+            new MaaS.Storage.Privacy.PrivacyOptions { UserKey = ReplicaTopology.UserKey }, cancellationToken: cancellationToken);
         Assert.True(opened.IsSuccess, opened.ToString());
         await using var storage = opened.Value;
         var keys = await storage.Keys.ListAsync("default", cancellationToken);

@@ -66,7 +66,8 @@ internal static class DeploymentEnvironment
     public static async Task<HashSet<string>> StoredEventIdsAsync(string connectionString, string schema, CancellationToken cancellationToken)
     {
         var opened = await MaaS.Storage.Postgres.PostgresStorage.OpenAsync(
-            new MaaS.Storage.Postgres.PostgresStorageOptions { ConnectionString = connectionString, Schema = schema }, cancellationToken: cancellationToken);
+            new MaaS.Storage.Postgres.PostgresStorageOptions { ConnectionString = connectionString, Schema = schema },
+            new MaaS.Storage.Privacy.PrivacyOptions { UserKey = ReplicaTopology.UserKey }, cancellationToken: cancellationToken);
         Assert.True(opened.IsSuccess, opened.ToString());
         await using var storage = opened.Value;
         var ids = new HashSet<string>(StringComparer.Ordinal);

@@ -101,12 +101,17 @@ public sealed class ReplicaTopology : IAsyncLifetime
         }
     }
 
+    /// <summary>The user key every replica and the tests' own reads of the schema use (32 bytes, base64).</summary>
+    internal const string UserKey = "cmVwbGljYS10b3BvbG9neS10ZXN0LXVzZXIta2V5ISE=";
+
     /// <summary>
     /// Gateway settings of a replica over PostgreSQL with a shared, polled model repository and, when given, a shared
     /// published-models folder; authentication off, explicitly.
     /// </summary>
     internal static Dictionary<string, string> Settings(string connectionString, string schema, string models, string data, string? published = null) => new()
     {
+        // Replicas over one database share its user key (each data folder would otherwise make a key of its own).
+        ["Privacy:UserKey"] = UserKey,
         ["Storage:Provider"] = "Postgres",
         ["Storage:Postgres:ConnectionString"] = connectionString,
         ["Storage:Postgres:Schema"] = schema,

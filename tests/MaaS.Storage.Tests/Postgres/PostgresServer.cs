@@ -1,4 +1,5 @@
 using MaaS.Storage.Postgres;
+using MaaS.Storage.Privacy;
 using Npgsql;
 
 namespace MaaS.Storage.Tests.Postgres;
@@ -12,6 +13,12 @@ public sealed class PostgresServer : IAsyncLifetime, IStorageSource
     public const string DefaultConnectionString = "Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test";
 
     public string ConnectionString { get; } = Normalize(Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES") is { Length: > 0 } s ? s : DefaultConnectionString);
+
+    /// <summary>The user key of every open that names no other (32 bytes, base64).</summary>
+    public const string TestUserKey = "cG9zdGdyZXMtY29udHJhY3QtdGVzdHMtdXNlci1rZXk=";
+
+    /// <summary>The keys of an open that names none.</summary>
+    public PrivacyOptions DefaultPrivacy { get; init; } = new() { UserKey = TestUserKey };
 
     public string Schema { get; } = "maas_test_" + Guid.NewGuid().ToString("N")[..12];
 
@@ -33,6 +40,13 @@ public sealed class PostgresServer : IAsyncLifetime, IStorageSource
 
     public async ValueTask<IStorage> OpenAsync()
     {
+        var result = await TryOpenAsync(null);
+        Assert.True(result.IsSuccess, result.ToString());
+        return result.Value;
+    }
+
+    public async ValueTask<Result<IStorage>> TryOpenAsync(PrivacyOptions? privacy)
+    {
         if (SkipReason is not null)
         {
             // CI starts a server (.ci/setup) and says so: there an unreachable server is a failure, not a skip.
@@ -40,9 +54,10 @@ public sealed class PostgresServer : IAsyncLifetime, IStorageSource
             Assert.Skip(SkipReason);
         }
 
-        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = ConnectionString, Schema = Schema });
-        Assert.True(result.IsSuccess, result.ToString());
-        return result.Value;
+        // The tests' own user key, so they never create one in the data folder of whoever runs them.
+        privacy ??= DefaultPrivacy;
+        var result = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = ConnectionString, Schema = Schema }, privacy);
+        return result.IsSuccess ? result.Value : result.Error;
     }
 
     public async ValueTask DropSchemaAsync(string schema)

@@ -78,6 +78,62 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task OpenAsync_SchemaOfThePreviousDataVersion_KeepsEveryEventAndHashesEveryUserIdInPlace()
+    {
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
+        var schema = "maas_v3_" + Guid.NewGuid().ToString("N")[..10];
+        string[] users = ["alice.secret@example.com", "bob-7f3a9c"];
+        try
+        {
+            // Data version 3 (main before privacy), 120 events of two users in two tenants, with raw ids.
+            await using (var connection = new NpgsqlConnection(server.ConnectionString))
+            {
+                await connection.OpenAsync(Ct);
+                var versionThree = new PostgresMigrationSet("schema_version", "maas.schema", "Database schema", [.. Enumerable.Range(1, 3).Select(PostgresMigrations.Set.Script)]);
+                await versionThree.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
+                await using var insert = new NpgsqlCommand($"""
+                    INSERT INTO "{schema}".events (tenant, event_id, user_id, item_id, type, value, ts)
+                        SELECT t, 'old-' || t || '-' || i, CASE WHEN i % 2 = 0 THEN '{users[0]}' ELSE '{users[1]}' END, 'i' || (i % 7), 'rate', i % 5 + 0.5,
+                               timestamptz '2026-03-01 12:00:00+00' + i * interval '1 minute'
+                        FROM generate_series(0, 59) AS i, unnest(ARRAY['t', 'other']) AS t;
+                    INSERT INTO "{schema}".users (tenant, user_id, first_seen, last_seen)
+                        SELECT tenant, user_id, min(ts), max(ts) FROM "{schema}".events GROUP BY tenant, user_id;
+                    """, connection);
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+
+            var opened = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema },
+                new MaaS.Storage.Privacy.PrivacyOptions { UserKey = PostgresServer.TestUserKey }, cancellationToken: Ct);
+            Assert.True(opened.IsSuccess, opened.ToString());
+            await using var storage = opened.Value;
+
+            foreach (var tenant in new[] { "t", "other" })
+            {
+                Assert.Equal(60, (await storage.Events.CountAsync(tenant, Ct)).Value);
+                var expected = Enumerable.Range(0, 30).Select(k => 58 - 2 * k)
+                    .Select(i => new InteractionEvent($"old-{tenant}-{i}", users[0], $"i{i % 7}", "rate", i % 5 + 0.5f, T0.AddMinutes(i)));
+                Assert.Equal(expected, (await storage.Events.GetUserEventsAsync(tenant, users[0], Ct)).Value);
+                Assert.Equal(30, (await storage.Events.GetUserEventsAsync(tenant, users[1], Ct)).Value.Count);
+                Assert.Equal(T0.AddMinutes(1), (await storage.Users.GetAsync(tenant, users[1], Ct)).Value.FirstSeen);
+            }
+            await using var check = new NpgsqlConnection(server.ConnectionString);
+            await check.OpenAsync(Ct);
+            await using var raw = new NpgsqlCommand(
+                $"SELECT (SELECT count(*) FROM \"{schema}\".events WHERE user_id = ANY($1)) + (SELECT count(*) FROM \"{schema}\".users WHERE user_id = ANY($1))", check);
+            raw.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = users });
+            Assert.Equal(0L, await raw.ExecuteScalarAsync(Ct));
+        }
+        finally
+        {
+            await server.DropSchemaAsync(schema);
+        }
+    }
+
+    [Fact]
     public async Task OpenAsync_SchemaAtDataVersionOne_ItemsEnterTheChangeFeedBeforeNewWrites()
     {
         if (server.SkipReason is not null)

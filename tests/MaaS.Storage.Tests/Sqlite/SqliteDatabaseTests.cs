@@ -10,12 +10,12 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_OneRequestOfAGroupThrows_OnlyThatRequestIsRolledBack()
     {
-        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "w.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "w.db") }, TestData.Privacy, NullLogger.Instance);
         await using var _d = database;
 
         var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((connection, tx) =>
         {
-            database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i);
+            database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i, null);
             if (i == 17)
             {
                 throw new InvalidOperationException("request 17 fails after writing");
@@ -27,7 +27,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.All(writes.Where((_, i) => i != 17), w => Assert.True(w.IsCompletedSuccessfully));
         Assert.IsType<InvalidOperationException>(writes[17].Exception?.InnerException);
-        var storage = new SqliteEventStore(database);
+        var storage = new SqliteEventStore(database, TestData.Privacy);
         var stored = new List<InteractionEvent>();
         await foreach (var batch in storage.StreamAllAsync("t", cancellationToken: TestContext.Current.CancellationToken))
         {
@@ -41,21 +41,21 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_RequestAloneThrows_ItsWritesAreRolledBackAndTheNextCommits()
     {
-        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "a.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "a.db") }, TestData.Privacy, NullLogger.Instance);
         await using var _d = database;
         var ct = TestContext.Current.CancellationToken;
 
         // Awaited one by one, so each request has a transaction to itself (the path without a savepoint).
         await Assert.ThrowsAsync<InvalidOperationException>(() => database.WriteAsync<int>((_, _) =>
         {
-            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000);
+            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000, null);
             throw new InvalidOperationException("fails after writing");
         }, ct).AsTask());
-        var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000), ct);
+        var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000, null), ct);
 
         Assert.True(inserted);
         var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct))
+        await foreach (var batch in new SqliteEventStore(database, TestData.Privacy).StreamAllAsync("t", cancellationToken: ct))
         {
             stored.AddRange(batch);
         }
@@ -66,21 +66,21 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_WorkReturnsAnError_ErrorReturnedAndItsWritesRolledBack()
     {
-        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "r.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "r.db") }, TestData.Privacy, NullLogger.Instance);
         await using var _d = database;
         var ct = TestContext.Current.CancellationToken;
 
         var refused = await database.WriteAsync<bool>("test write", (_, _) =>
         {
-            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000);
+            database.WriterCommands.InsertEvent("t", "lost", "u", 1, "i", "play", 1, 1_000, null);
             return Error.Invalid("field", "refused after writing");
         }, ct);
-        var kept = await database.WriteAsync<bool>("test write", (_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000), ct);
+        var kept = await database.WriteAsync<bool>("test write", (_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000, null), ct);
 
         Assert.Equal("field", Assert.Single(refused.Error!.Problems).Field);
         Assert.True(kept.Value);
         var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database).StreamAllAsync("t", cancellationToken: ct))
+        await foreach (var batch in new SqliteEventStore(database, TestData.Privacy).StreamAllAsync("t", cancellationToken: ct))
         {
             stored.AddRange(batch);
         }
@@ -91,7 +91,7 @@ public sealed class SqliteDatabaseTests : IDisposable
     [Fact]
     public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
     {
-        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, NullLogger.Instance);
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, TestData.Privacy, NullLogger.Instance);
         await database.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => database.WriteAsync((_, _) => 1, TestContext.Current.CancellationToken).AsTask());

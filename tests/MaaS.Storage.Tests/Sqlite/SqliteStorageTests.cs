@@ -148,7 +148,7 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(["i9"], (await storage.Events.GetUserHistoryAsync("other", "u1", 10, Ct)).Value.Select(e => e.ItemId));
         Assert.Equal(new UserRecord("u1", T0.AddMinutes(1), T0.AddMinutes(5)), (await storage.Users.GetAsync("t", "u1", Ct)).Value);
         Assert.Equal(new UserRecord("u1", T0, T0), (await storage.Users.GetAsync("other", "u1", Ct)).Value);
-        Assert.Equal(["u1", "u2"], (await storage.Users.ListAsync("t", null, 10, Ct)).Value.Select(u => u.UserId));
+        Assert.Equal(2L, (await storage.Users.CountAsync("t", Ct)).Value);
         Assert.Equal(new EraseResult(3, true), (await storage.Events.EraseUserAsync("t", "u1", Ct)).Value);
         Assert.Equal(["c"], (await storage.Events.GetUserHistoryAsync("t", "u2", 10, Ct)).Value.Select(e => e.EventId));
         Assert.Single((await storage.Events.GetUserHistoryAsync("other", "u1", 10, Ct)).Value);

@@ -22,6 +22,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(FieldProblem))]
 [JsonSerializable(typeof(IReadOnlyList<FieldProblem>))]
 [JsonSerializable(typeof(UserAnalysisResponse))]
+[JsonSerializable(typeof(UserExportResponse))]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 public sealed partial class RecommendationsJsonContext : JsonSerializerContext;

@@ -4,7 +4,7 @@ using MaaS.Services.Recommendations.Users;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
-/// <summary>Per-user analysis and privacy erasure (<c>/v1/users</c>).</summary>
+/// <summary>Per-user analysis, data export and privacy erasure (<c>/v1/users</c>).</summary>
 internal static class UsersEndpoints
 {
     public static IEndpointRouteBuilder MapUsersV1(this IEndpointRouteBuilder app)
@@ -15,6 +15,10 @@ internal static class UsersEndpoints
             .WithParameterExample("id", "demo-user-001")
             .WithParameterExample("trendDays", 30)
             .WithSummary("Behaviour analysis from the user's events: kind/genre affinity, genre entropy, novelty, activity per day/week, rising genres.");
+        users.MapGet("/{id}/export", ExportAsync)
+            .WithName("V1ExportUser")
+            .WithParameterExample("id", "demo-user-001")
+            .WithSummary("Everything stored about the user (right of access): every event as sent, newest first, and the profile derived from them.");
         users.MapDelete("/{id}", EraseAsync)
             .WithName("V1DeleteUser")
             // Not the user the other examples read: trying erasure should not empty their answers.
@@ -33,6 +37,17 @@ internal static class UsersEndpoints
     {
         var outcome = await analyzer.AnalyzeAsync(http.GetTenant(), id, trendDays, cancellationToken);
         return RecommendationJson.OkOrProblem<UserAnalysisResponse, UserErrors>(outcome, RecommendationsJsonContext.Default.UserAnalysisResponse);
+    }
+
+    /// <param name="id">User or session id.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="exporter">The exporter.</param>
+    /// <param name="cancellationToken">Request aborted.</param>
+    private static async Task<Results<RecommendationJson<UserExportResponse>, ApiProblem<UserExportErrors>>> ExportAsync(
+        string id, HttpContext http, UserExporter exporter, CancellationToken cancellationToken)
+    {
+        var outcome = await exporter.ExportAsync(http.GetTenant(), id, cancellationToken);
+        return RecommendationJson.OkOrProblem<UserExportResponse, UserExportErrors>(outcome, RecommendationsJsonContext.Default.UserExportResponse);
     }
 
     private static async Task<Results<NoContent, ApiProblem<UserErrors>>> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)

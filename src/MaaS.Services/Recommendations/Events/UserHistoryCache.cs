@@ -92,6 +92,22 @@ internal sealed class UserHistoryCache
         }
     }
 
+    /// <summary>Forgets every entry of the tenant; call after the store deleted events of many users (retention).</summary>
+    public void InvalidateTenant(string tenant)
+    {
+        if (!Enabled)
+        {
+            return;
+        }
+        foreach (var key in _entries.Keys)
+        {
+            if (key.Tenant == tenant)
+            {
+                _entries[key] = Entry.Tombstone();
+            }
+        }
+    }
+
     /// <summary>A class, not a record: TryUpdate compares entries by reference.</summary>
     private sealed class Entry(UserHistory? history, long expiresTicks)
     {

@@ -26,6 +26,12 @@ internal sealed class UserAnalyzer(IEventStore events, TenantStates tenants, Rec
                 : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
         }
 
+        return Result<UserAnalysisResponse>.Ok(await ProfileAsync(tenant, history, window, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The analysis of <paramref name="history"/> (newest first) against the tenant's catalogue and index.</summary>
+    public async ValueTask<UserAnalysisResponse> ProfileAsync(string tenant, IReadOnlyList<InteractionEvent> history, int window, CancellationToken cancellationToken)
+    {
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         IndexStats? stats = null;
         var leased = models.Acquire(tenant);
@@ -34,7 +40,7 @@ internal sealed class UserAnalyzer(IEventStore events, TenantStates tenants, Rec
             stats = (lease?.Model as ItemCfModel)?.Stats;
         }
 
-        return Result<UserAnalysisResponse>.Ok(Analyze(history, state.Catalogue, stats, window));
+        return Analyze(history, state.Catalogue, stats, window);
     }
 
     internal static UserAnalysisResponse Analyze(IReadOnlyList<InteractionEvent> history, CatalogueSnapshot catalogue, IndexStats? stats, int window)

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Hosting;
+
+namespace MaaS.Services.Recommendations.Events;
+
+/// <summary>
+/// Deletes expired events in the background: every <see cref="RetentionOptions.Interval"/>, for each tenant with users
+/// (and each tenant named in <see cref="RetentionOptions.Tenants"/>), the events older than its maximum age, in batches
+/// of <see cref="RetentionOptions.BatchSize"/>. The store removes users left without events; cached histories of the
+/// tenant are dropped and a loaded tenant is marked dirty, so the scheduled build leaves the purged events out of the
+/// index. Thread-safe; one per process.
+/// </summary>
+internal sealed partial class EventRetention(
+    IEventStore events, UserHistoryCache histories, TenantStates tenants, IOptions<RetentionOptions> options, TimeProvider time,
+    ILogger<EventRetention> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.MaxEventAge is null && settings.Tenants.Count == 0)
+        {
+            return;
+        }
+        // Out-of-range settings are brought into range rather than left to fail every pass.
+        using var timer = new PeriodicTimer(settings.Interval < TimeSpan.FromSeconds(0.1) ? TimeSpan.FromSeconds(0.1) : settings.Interval, time);
+        do
+        {
+            try
+            {
+                await PurgeAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One pass over every tenant; returns the events deleted per tenant (tenants with none left out).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> PurgeAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        int batch = Math.Clamp(settings.BatchSize, 1, StorageLimits.MaxReadLimit);
+        var deleted = new Dictionary<string, long>(StringComparer.Ordinal);
+        var listed = await events.ListTenantsAsync(cancellationToken).ConfigureAwait(false);
+        if (!listed.TryGetValue(out var known, out var error))
+        {
+            LogFailed(logger, error.Message);
+            return deleted;
+        }
+        var now = time.GetUtcNow();
+        foreach (var tenant in known.Union(settings.Tenants.Keys, StringComparer.Ordinal))
+        {
+            if (settings.MaxAgeOf(tenant) is not { } age || age <= TimeSpan.Zero)
+            {
+                continue;
+            }
+            long total = 0;
+            while (true)
+            {
+                var purged = await events.PurgeBeforeAsync(tenant, now - age, batch, cancellationToken).ConfigureAwait(false);
+                if (!purged.TryGetValue(out var count, out error))
+                {
+                    LogFailed(logger, error.Message);
+                    break;
+                }
+                total += count;
+                if (count < batch)
+                {
+                    break;
+                }
+            }
+            if (total > 0)
+            {
+                deleted[tenant] = total;
+                histories.InvalidateTenant(tenant);
+                tenants.All.FirstOrDefault(s => s.Tenant == tenant)?.MarkDirty();
+                LogPurged(logger, tenant, total);
+            }
+        }
+        return deleted;
+    }
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Retention purged {Events} expired events of tenant {Tenant}")]
+    private static partial void LogPurged(ILogger logger, string tenant, long events);
+
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Warning, Message = "Retention purge failed: {Reason}; retried at the next pass")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,53 @@
+namespace MaaS.Storage.Privacy;
+
+/// <summary>
+/// The rules both providers apply to their <c>privacy</c> table when they open: the keys configured must be the keys
+/// the data was written with (a wrong user key would silently split every user in two; a missing encryption key would
+/// leave events unreadable), checked by their check values, never by the keys themselves.
+/// </summary>
+internal static class PrivacyState
+{
+    public const string Pseudonymised = "pseudonymised";
+    public const string UserKey = "user-key";
+    public const string EncryptionKeyPrefix = "encryption-key:";
+
+    /// <summary>
+    /// Compares the stored check values with <paramref name="codec"/>'s; returns the rows to add (the first use of a
+    /// key). Throws <see cref="PrivacyKeyException"/> with the setting to fix when a key is missing or wrong.
+    /// </summary>
+    public static List<(string Name, string Value)> Verify(IReadOnlyDictionary<string, string> stored, PrivacyCodec codec)
+    {
+        var add = new List<(string, string)>();
+        if (!stored.TryGetValue(UserKey, out var userCheck))
+        {
+            add.Add((UserKey, codec.UserKeyCheck));
+        }
+        else if (userCheck != codec.UserKeyCheck)
+        {
+            throw new PrivacyKeyException(
+                "The user key (Privacy:UserKey or the privacy.key file) is not the key this database's user pseudonyms were made with; restore the original key.");
+        }
+        var known = new HashSet<string>(codec.KeyIds, StringComparer.Ordinal);
+        foreach (var (name, check) in stored)
+        {
+            if (!name.StartsWith(EncryptionKeyPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var id = name[EncryptionKeyPrefix.Length..];
+            if (!known.Contains(id))
+            {
+                throw new PrivacyKeyException($"The database holds events encrypted with key '{id}', which Privacy:EncryptionKeys does not hold; they cannot be read without it.");
+            }
+            if (codec.EncryptionKeyCheck(id) != check)
+            {
+                throw new PrivacyKeyException($"Privacy:EncryptionKeys:{id} is not the key this database's events were encrypted with under that id.");
+            }
+        }
+        if (codec.CurrentKeyId is { } current && !stored.ContainsKey(EncryptionKeyPrefix + current))
+        {
+            add.Add((EncryptionKeyPrefix + current, codec.EncryptionKeyCheck(current)));
+        }
+        return add;
+    }
+}
