@@ -24,4 +24,7 @@ public interface IStorage : IAsyncDisposable
     /// confused with <see cref="Catalog"/> (the tenant's items).
     /// </summary>
     IModelMarketStore Market { get; }
+
+    /// <summary>Durable background jobs (training runs) with their inputs, claimed through the database.</summary>
+    IJobStore Jobs { get; }
 }

@@ -21,6 +21,7 @@ public sealed partial class PostgresStorage : IStorage
         Users = new PostgresUserStore(database);
         Keys = new PostgresApiKeyStore(database);
         Market = new PostgresModelMarketStore(database);
+        Jobs = new PostgresJobStore(database);
     }
 
     public string Provider => "postgres";
@@ -34,6 +35,8 @@ public sealed partial class PostgresStorage : IStorage
     public IApiKeyStore Keys { get; }
 
     public IModelMarketStore Market { get; }
+
+    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
@@ -68,14 +71,15 @@ public sealed partial class PostgresStorage : IStorage
         {
             var data = await PostgresMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
             var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-            return (Data: data, Security: security);
+            var jobs = await PostgresJobMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+            return (Data: data, Security: security, Jobs: jobs);
         }, cancellationToken).ConfigureAwait(false);
         if (!migrated.IsSuccess)
         {
             await database.DisposeAsync().ConfigureAwait(false);
             return migrated.Error;
         }
-        var (data, security) = migrated.Value;
+        var (data, security, jobs) = migrated.Value;
         if (data.From != data.To)
         {
             StorageLog.Migrated(logger, "postgres", data.From, data.To);
@@ -83,6 +87,10 @@ public sealed partial class PostgresStorage : IStorage
         if (security.From != security.To)
         {
             StorageLog.Migrated(logger, "postgres keys and market", security.From, security.To);
+        }
+        if (jobs.From != jobs.To)
+        {
+            StorageLog.Migrated(logger, "postgres jobs", jobs.From, jobs.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
         return new PostgresStorage(database, logger);

@@ -19,6 +19,7 @@ public sealed class SqliteStorage : IStorage
         Users = new SqliteUserStore(database);
         Keys = new SqliteApiKeyStore(database);
         Market = new SqliteModelMarketStore(database);
+        Jobs = new SqliteJobStore(database);
     }
 
     public string Provider => "sqlite";
@@ -32,6 +33,8 @@ public sealed class SqliteStorage : IStorage
     public IApiKeyStore Keys { get; }
 
     public IModelMarketStore Market { get; }
+
+    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>
