@@ -21,6 +21,7 @@ builder.AddGatewayStorage();
 builder.AddModelServing();
 builder.AddGatewaySecurity();
 builder.AddTextModels();
+builder.AddTraining();
 builder.AddRecommendations();
 builder.AddGatewayGrpc();
 
@@ -38,6 +39,7 @@ app.MapModelsV1();
 app.MapMarketV1();
 app.MapKeysV1();
 app.MapTextV1();
+app.MapTrainingV1();
 app.MapRecommendationsV1();
 app.MapGatewayMetrics();
 app.MapGatewayGrpc();
