@@ -60,7 +60,8 @@ internal static class TrainingsEndpoints
         HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
     {
         long limit = training.Options.MaxBodyBytes;
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        // Raised for datasets past the gateway's general body limit, never lowered: the check below words the refusal.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && size.MaxRequestBodySize < limit + 1)
         {
             size.MaxRequestBodySize = limit + 1;
         }
