@@ -18,6 +18,7 @@ internal sealed partial class JobRunner : BackgroundService
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly LowPriorityScheduler _scheduler;
     private readonly List<Task> _running = [];
+    private int _disposed;
 
     public JobRunner(IStorage storage, IEnumerable<IJobHandler> handlers, IOptions<JobOptions> options, ILogger<JobRunner> logger)
     {
@@ -36,6 +37,12 @@ internal sealed partial class JobRunner : BackgroundService
 
     public override void Dispose()
     {
+        // Both a singleton and a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         base.Dispose();
         _scheduler.Dispose();
         _wake.Dispose();

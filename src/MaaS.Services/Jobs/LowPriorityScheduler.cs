@@ -12,6 +12,7 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread[] _threads;
+    private int _disposed;
 
     public LowPriorityScheduler(int threads, string name)
     {
@@ -28,6 +29,12 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 
     public void Dispose()
     {
+        // The runner is both a singleton and a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _tasks.CompleteAdding();
         foreach (var thread in _threads)
         {
