@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MaaS.Models.Text.Modeling;
+using MaaS.Models.Text.Serving;
 using MaaS.Models.Text.Training;
 using MaaS.Services.Jobs;
 using MaaS.Services.Market;
@@ -86,7 +87,8 @@ internal sealed class TrainingJobHandler(ModelPublisher publisher) : IJobHandler
             ["tags"] = new JsonArray("text", "trained"),
             ["labels"] = new JsonArray([.. spec.Labels.Select(l => (JsonNode)JsonValue.Create(l))]),
             ["visibility"] = "private",
-            ["maxBatchSize"] = 64,
+            // One /v1/classify call may send this many texts of one length group to the batcher at once.
+            ["maxBatchSize"] = TextModelService.MaxTexts,
             ["job"] = jobId,
             ["training"] = JsonSerializer.SerializeToNode(outcome, TrainingJsonContext.Default.TrainingOutcome),
         };

@@ -69,6 +69,8 @@ public sealed class TrainingApiTests
         var classified = await TrainingCalls.ClassifyAsync(host.Client, "default.reviews", "the film was wonderful and brilliant .", "the plot was dull and boring .");
         Assert.Equal(1, classified["version"]!.GetValue<long>());
         Assert.Equal(["positive", "negative"], classified["results"]!.AsArray().Select(r => r!["label"]!.GetValue<string>()));
+        var full = await TrainingCalls.ClassifyAsync(host.Client, "default.reviews", [.. Enumerable.Repeat("the story was charming .", 256)]);
+        Assert.Equal(256, full["results"]!.AsArray().Count);
 
         // /v2 serves the same model as tensors.
         var (v2, v2Body) = await host.GetJsonAsync("/v2/models/default.reviews");
