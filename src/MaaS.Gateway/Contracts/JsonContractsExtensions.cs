@@ -13,5 +13,6 @@ internal static class JsonContractsExtensions
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1ModelsJsonContext.Default);
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1TextJsonContext.Default);
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1EmbeddingsJsonContext.Default);
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, V1TrainingJsonContext.Default);
         });
 }

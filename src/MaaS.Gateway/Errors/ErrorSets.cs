@@ -173,3 +173,15 @@ internal sealed class AgentErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } =
         [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.DependencyUnavailable];
 }
+
+/// <summary>Submitting a training: a bad dataset (every problem listed), an unread content type, an unavailable store.</summary>
+internal sealed class TrainingErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Reading or cancelling a training: no such job in the tenant, an unavailable store.</summary>
+internal sealed class TrainingJobErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}

@@ -12,6 +12,7 @@ internal static class ApiTags
     public const string Items = "Items";
     public const string Users = "Users";
     public const string Text = "Text";
+    public const string Training = "Training";
     public const string Agents = "Agents";
     public const string Models = "Models";
     public const string OpenInference = "Open Inference Protocol (V2)";
@@ -26,6 +27,7 @@ internal static class ApiTags
         (Items, "The item catalogue (movies, songs, games), its search (words, meaning or both) and more-like-this."),
         (Users, "A user's behaviour analysis, and erasure of everything stored about them."),
         (Text, "Sentiment, content analysis (tags, keywords, explanations) and sentence embeddings (OpenAI's embeddings API) of short texts."),
+        (Training, "Custom text classifiers trained on the tenant's labelled data (admin keys): upload, follow the job (status or live events), cancel; the model is published as the tenant's private model and served by /v1/classify and /v2."),
         (Agents, "Decision agents for game characters, difficulty, offers: rules that allow, forbid or force actions, contextual bandit policies (epsilon-greedy, LinUCB) that learn from reported rewards, and offline evaluation (IPS, SNIPS, doubly robust) of other settings."),
         (Models, "The model family: discover the models this tenant may see (any key), publish ONNX models, share and delete them (admin keys of the owning tenant)."),
         (OpenInference, "The Open Inference Protocol (KServe V2, as Triton speaks it): server and model metadata, health, inference with JSON or binary tensors, statistics, and the model repository (admin). Errors are {\"error\": \"...\"}."),

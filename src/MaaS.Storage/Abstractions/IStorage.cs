@@ -27,4 +27,7 @@ public interface IStorage : IAsyncDisposable
 
     /// <summary>Agent definitions and their decision logs (its own table family, <c>agents_schema_version</c>).</summary>
     IAgentStore Agents { get; }
+
+    /// <summary>Durable background jobs (training runs) with their inputs, claimed through the database.</summary>
+    IJobStore Jobs { get; }
 }

@@ -24,6 +24,7 @@ public sealed partial class PostgresStorage : IStorage
         Keys = new PostgresApiKeyStore(database);
         Market = new PostgresModelMarketStore(database);
         Agents = new PostgresAgentStore(database);
+        Jobs = new PostgresJobStore(database);
     }
 
     public string Provider => "postgres";
@@ -39,6 +40,8 @@ public sealed partial class PostgresStorage : IStorage
     public IModelMarketStore Market { get; }
 
     public IAgentStore Agents { get; }
+
+    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
@@ -89,9 +92,9 @@ public sealed partial class PostgresStorage : IStorage
             return Error.Invalid("ConnectionString", "is not a valid Npgsql connection string");
         }
         var database = new PostgresDatabase(dataSource, $"\"{options.Schema}\"", executionStrategy ?? DirectExecutionStrategy.Instance, logger);
-        // One operation, four transactions: each table family migrates under its own version table and advisory
+        // One operation, five transactions: each table family migrates under its own version table and advisory
         // lock, and the privacy step (the data family's ids hashed in code) right after the data family.
-        Result<((int From, int To) Data, (long Users, long Sealed) Privacy, (int From, int To) Security, (int From, int To) Agents)> migrated;
+        Result<((int From, int To) Data, (long Users, long Sealed) Privacy, (int From, int To) Security, (int From, int To) Agents, (int From, int To) Jobs)> migrated;
         try
         {
             migrated = await database.RunAsync("migrate", async (connection, ct) =>
@@ -100,7 +103,8 @@ public sealed partial class PostgresStorage : IStorage
                 var pseudonymised = await PostgresPrivacyMigration.ApplyAsync(connection, database.Schema, options.Schema!, codec, ct).ConfigureAwait(false);
                 var security = await PostgresSecurityMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
                 var agents = await PostgresAgentMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
-                return (data, pseudonymised, security, agents);
+                var jobs = await PostgresJobMigrations.Set.ApplyAsync(connection, database.Schema, options.Schema!, ct).ConfigureAwait(false);
+                return (data, pseudonymised, security, agents, jobs);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (PrivacyKeyException ex)
@@ -114,7 +118,7 @@ public sealed partial class PostgresStorage : IStorage
             await database.DisposeAsync().ConfigureAwait(false);
             return migrated.Error;
         }
-        var (data, privacyDone, security, agents) = migrated.Value;
+        var (data, privacyDone, security, agents, jobs) = migrated.Value;
         if (agents.From != agents.To)
         {
             StorageLog.Migrated(logger, "postgres agents", agents.From, agents.To);
@@ -130,6 +134,10 @@ public sealed partial class PostgresStorage : IStorage
         if (security.From != security.To)
         {
             StorageLog.Migrated(logger, "postgres keys and market", security.From, security.To);
+        }
+        if (jobs.From != jobs.To)
+        {
+            StorageLog.Migrated(logger, "postgres jobs", jobs.From, jobs.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
         return new PostgresStorage(database, codec, logger);

@@ -108,6 +108,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             {
                 StorageLog.Migrated(logger, "sqlite agents", agentsFrom, agentsTo);
             }
+
+            var (jobsFrom, jobsTo) = SqliteJobMigrations.Set.Apply(writer);
+            if (jobsFrom != jobsTo)
+            {
+                StorageLog.Migrated(logger, "sqlite jobs", jobsFrom, jobsTo);
+            }
             // Deleting a market listing removes its shares through ON DELETE CASCADE, which SQLite enforces only with
             // foreign_keys on (per connection, outside a transaction; only the writer deletes). No data table has a
             // foreign key, so appends pay nothing for it.

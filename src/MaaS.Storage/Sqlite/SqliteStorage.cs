@@ -21,6 +21,7 @@ public sealed class SqliteStorage : IStorage
         Keys = new SqliteApiKeyStore(database);
         Market = new SqliteModelMarketStore(database);
         Agents = new SqliteAgentStore(database);
+        Jobs = new SqliteJobStore(database);
     }
 
     public string Provider => "sqlite";
@@ -36,6 +37,8 @@ public sealed class SqliteStorage : IStorage
     public IModelMarketStore Market { get; }
 
     public IAgentStore Agents { get; }
+
+    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>

@@ -1,0 +1,102 @@
+using MaaS.Gateway.Security.Admission;
+
+namespace MaaS.Gateway.Contracts.V1;
+
+/// <summary>
+/// <c>POST /v1/trainings</c> JSON body (rows inline); documentation of the shape, which the endpoint reads itself so
+/// that each row's problem is reported. CSV, TSV and JSON Lines uploads give model and settings in the query string.
+/// </summary>
+/// <param name="Model">Name of the model to train (1-64 of a-z 0-9 - _); published as <c>&lt;tenant&gt;.&lt;model&gt;</c>.</param>
+/// <param name="Rows">Labelled rows: <c>{"text", "label"}</c>, or <c>{"text", "labels": [...]}</c> for multi-label.</param>
+/// <param name="MultiLabel">Multi-label classification (a sigmoid per label); default false.</param>
+/// <param name="Settings">Optional training settings.</param>
+public sealed record TrainingRequest(string? Model, IReadOnlyList<TrainingRowContract>? Rows, bool? MultiLabel = null, TrainingSettings? Settings = null);
+
+/// <summary>One labelled row.</summary>
+/// <param name="Text">The text.</param>
+/// <param name="Label">Its label (single-label).</param>
+/// <param name="Labels">Its labels (multi-label).</param>
+public sealed record TrainingRowContract(string? Text, string? Label = null, IReadOnlyList<string>? Labels = null);
+
+/// <summary>Training settings.</summary>
+/// <param name="Folds">Cross-validation folds, 2..10 (default 5).</param>
+/// <param name="Lambdas">L2 strengths to try (default: a grid of three).</param>
+/// <param name="FeatureSets">Feature sets to try: <c>words</c>, <c>words+chars</c> (default both).</param>
+public sealed record TrainingSettings(int? Folds = null, IReadOnlyList<double>? Lambdas = null, IReadOnlyList<string>? FeatureSets = null);
+
+/// <summary>A training job.</summary>
+/// <param name="Id">Job id.</param>
+/// <param name="Model">Requested model name (the card name).</param>
+/// <param name="State">queued, running, succeeded, failed or cancelled.</param>
+/// <param name="Phase">What runs now (featurizing, cross-validation ..., publishing) or the final state.</param>
+/// <param name="Progress">Fraction done in [0, 1].</param>
+/// <param name="MultiLabel">Multi-label classification.</param>
+/// <param name="Rows">Rows in the dataset.</param>
+/// <param name="Labels">Labels in output order.</param>
+/// <param name="Fingerprint">SHA-256 of the canonical dataset.</param>
+/// <param name="Attempts">Runs started (more than one after a crash or restart).</param>
+/// <param name="CreatedAt">When it was queued.</param>
+/// <param name="StartedAt">When the current (or last) run started.</param>
+/// <param name="FinishedAt">When it ended.</param>
+/// <param name="Metrics">Metrics so far: <c>candidates</c> with each cross-validated score.</param>
+/// <param name="Result">When succeeded: the published model and version, the chosen candidate, the CV report, timings.</param>
+/// <param name="Error">Why it failed or was cancelled.</param>
+public sealed record TrainingJobResponse(
+    string Id,
+    string Model,
+    string State,
+    string Phase,
+    double Progress,
+    bool MultiLabel,
+    int Rows,
+    IReadOnlyList<string> Labels,
+    string Fingerprint,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    JsonElement? Metrics,
+    JsonElement? Result,
+    string? Error);
+
+/// <summary>The tenant's training jobs, newest first.</summary>
+/// <param name="Trainings">Up to 50 jobs.</param>
+public sealed record TrainingJobListResponse(IReadOnlyList<TrainingJobResponse> Trainings);
+
+/// <summary><c>POST /v1/classify</c> body.</summary>
+/// <param name="Model">A text classifier the tenant may use (a trained <c>&lt;tenant&gt;.&lt;name&gt;</c>, or a bundled text model).</param>
+/// <param name="Texts">1..256 non-empty texts.</param>
+/// <param name="Version">Version; default the model's default version.</param>
+public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Texts, long? Version = null)
+    : IRequestBody<ClassifyRequest>, IWorkCost
+{
+    long IWorkCost.WorkCost => WorkCosts.Texts(Texts);
+
+    static AcceptsMetadata IRequestBody<ClassifyRequest>.Accepts => JsonBody.Accepts<ClassifyRequest>("application/json");
+
+    static ValueTask<Result<ClassifyRequest>> IRequestBody<ClassifyRequest>.ReadAsync(HttpRequest request) =>
+        JsonBody.ReadAsync(request, V1TrainingJsonContext.Default.ClassifyRequest);
+}
+
+/// <summary><c>POST /v1/classify</c> answer.</summary>
+/// <param name="Model">Model that answered.</param>
+/// <param name="Version">Version that answered.</param>
+/// <param name="Labels">Labels in the order of each result's <c>scores</c>.</param>
+/// <param name="Results">One per text, in request order.</param>
+public sealed record ClassifyResponse(string Model, long Version, IReadOnlyList<string> Labels, IReadOnlyList<ClassifyResult> Results);
+
+/// <summary>The classification of one text.</summary>
+/// <param name="Label">Most probable label.</param>
+/// <param name="Probability">Its probability.</param>
+/// <param name="Labels">Decided labels: the label itself for single-label models; for multi-label, every label at or above the model's threshold (at least one), most probable first.</param>
+/// <param name="Scores">Probability per label (order of <c>labels</c>).</param>
+public sealed record ClassifyResult(string Label, float Probability, IReadOnlyList<string> Labels, float[] Scores);
+
+/// <summary>Source-generated JSON for the /v1 training and classify contracts (web defaults: camelCase).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(TrainingRequest))]
+[JsonSerializable(typeof(TrainingJobResponse))]
+[JsonSerializable(typeof(TrainingJobListResponse))]
+[JsonSerializable(typeof(ClassifyRequest))]
+[JsonSerializable(typeof(ClassifyResponse))]
+public sealed partial class V1TrainingJsonContext : JsonSerializerContext;

@@ -1,0 +1,203 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using MaaS.Services.Training;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MaaS.Gateway.Endpoints.V1;
+
+/// <summary>
+/// Training as a service: <c>POST /v1/trainings</c> (a labelled dataset, inline JSON or an upload), <c>GET</c> a job,
+/// its live progress as Server-Sent Events, <c>DELETE</c> to cancel. Admin keys: a job publishes a model in the
+/// tenant's name.
+/// </summary>
+internal static class TrainingsEndpoints
+{
+    private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
+
+    public static IEndpointRouteBuilder MapTrainingsV1(this IEndpointRouteBuilder app)
+    {
+        var trainings = app.MapGroup("/v1/trainings").WithTags(ApiTags.Training).RequireAuthorization(MaaSPolicies.Admin)
+            // Job ids are minted by the server: the shape of one, to be replaced by the id in the submit's Location.
+            .WithParameterExample("id", "5f0c6d0e8a3b4c2d9e1f0a7b6c5d4e3f");
+        trainings.MapPost("", SubmitAsync)
+            .WithName("V1SubmitTraining")
+            .WithMetadata(new AcceptsMetadata(["application/json", "text/csv", "text/tab-separated-values", "application/x-ndjson"], typeof(TrainingRequest)))
+            .WithParameterExample("model", "reviews")
+            .WithParameterExample("multiLabel", "false")
+            .WithParameterExample("folds", 3)
+            .WithRequestExample("""
+                {"model":"reviews","rows":[
+                {"text":"A wonderful, moving film with brilliant performances.","label":"positive"},
+                {"text":"Great fun from start to finish, I loved it.","label":"positive"},
+                {"text":"A beautiful, touching story, superbly acted.","label":"positive"},
+                {"text":"Terrible. A waste of two hours.","label":"negative"},
+                {"text":"Dull, clumsy and far too long.","label":"negative"},
+                {"text":"The worst script I have seen this year.","label":"negative"}],
+                "settings":{"folds":3}}
+                """)
+            .WithSummary("Trains a text classifier on labelled rows and publishes it as the next version of the tenant's private model; answers 202 with the job.")
+            .WithDescription("The body is JSON with inline rows ({\"text\", \"label\"}, or \"labels\": [...] with multiLabel), or an upload: text/csv or " +
+                "text/tab-separated-values (a header naming a text and a label column; several labels split by '|') or application/x-ndjson (one row " +
+                "object per line), with model, multiLabel and folds in the query string. Every row is checked before anything is stored; a 400 lists " +
+                "every problem (empty text, missing label, one class only, a label with too few examples, bad UTF-8, too large). The model is " +
+                "'<tenant>.<model>', chosen by k-fold cross-validation among n-gram feature sets and L2 strengths; GET the Location for progress.");
+        trainings.MapGet("", ListAsync)
+            .WithName("V1ListTrainings")
+            .WithSummary("The tenant's training jobs, newest first (up to 50).");
+        trainings.MapGet("/{id}", GetAsync)
+            .WithName("V1GetTraining")
+            .WithSummary("A training job: state, phase, progress, metrics so far, and the published model with its cross-validation report once it succeeded.");
+        trainings.MapGet("/{id}/events", EventsAsync)
+            .WithName("V1TrainingEvents")
+            .WithSummary("Live progress of a training job as Server-Sent Events: a 'progress' event on each change, then one named for the final state.");
+        trainings.MapDelete("/{id}", CancelAsync)
+            .WithName("V1CancelTraining")
+            .WithSummary("Cancels a queued or running training job (a finished one is returned unchanged).");
+        return app;
+    }
+
+    private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<TrainingErrors>>> SubmitAsync(
+        HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
+    {
+        long limit = training.Options.MaxBodyBytes;
+        // Raised for datasets past the gateway's general body limit, never lowered: the check below words the refusal.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && size.MaxRequestBodySize < limit + 1)
+        {
+            size.MaxRequestBodySize = limit + 1;
+        }
+
+        var body = await ReadBoundedAsync(http.Request, limit, http.RequestAborted);
+        if (body is null)
+        {
+            return new ApiProblem<TrainingErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
+        }
+
+        var submitted = await training.SubmitAsync(http.GetTenant(), http.Request.ContentType, body, new TrainingParameters(model, multiLabel, folds), http.RequestAborted);
+        return submitted.TryGetValue(out var job, out var error)
+            ? TypedResults.Accepted($"/v1/trainings/{job.Id}", TrainingJobs.ToResponse(job))
+            : new ApiProblem<TrainingErrors>(error);
+    }
+
+    private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<TrainingJobErrors>>> ListAsync(HttpContext http, TrainingService training)
+    {
+        var jobs = await training.ListAsync(http.GetTenant(), http.RequestAborted);
+        return jobs.TryGetValue(out var list, out var error)
+            ? TypedResults.Ok(new TrainingJobListResponse([.. list.Select(TrainingJobs.ToResponse)]))
+            : new ApiProblem<TrainingJobErrors>(error);
+    }
+
+    private static async Task<Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> GetAsync(string id, HttpContext http, TrainingService training) =>
+        TrainingJobs.OkOrProblem(await training.GetAsync(http.GetTenant(), id, http.RequestAborted));
+
+    private static async Task<Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> CancelAsync(string id, HttpContext http, TrainingService training) =>
+        TrainingJobs.OkOrProblem(await training.CancelAsync(http.GetTenant(), id, http.RequestAborted));
+
+    private static async Task<Results<ServerSentEventsResult<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> EventsAsync(string id, HttpContext http, TrainingService training)
+    {
+        string tenant = http.GetTenant();
+        var first = await training.GetAsync(tenant, id, http.RequestAborted);
+        if (!first.TryGetValue(out var job, out var error))
+        {
+            return new ApiProblem<TrainingJobErrors>(error);
+        }
+
+        return TypedResults.ServerSentEvents(Follow(job, tenant, training, http.RequestAborted));
+    }
+
+    // The store is the source (the job may run on another replica): poll it, and send each change once.
+    private static async IAsyncEnumerable<SseItem<TrainingJobResponse>> Follow(
+        JobRecord job, string tenant, TrainingService training, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (JobState, string, double)? sent = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var seen = (job.State, job.Phase, Math.Round(job.Progress, 3));
+            if (sent != seen)
+            {
+                sent = seen;
+                yield return new SseItem<TrainingJobResponse>(TrainingJobs.ToResponse(job), job.IsFinished ? TrainingJobs.State(job.State) : "progress");
+            }
+
+            if (job.IsFinished)
+            {
+                yield break;
+            }
+
+            try
+            {
+                await Task.Delay(EventPoll, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            var next = await training.GetAsync(tenant, job.Id, cancellationToken);
+            if (!next.IsSuccess)
+            {
+                yield break;
+            }
+
+            job = next.Value;
+        }
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>The one mapping of a training job to its HTTP answer.</summary>
+internal static class TrainingJobs
+{
+    public static Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>> OkOrProblem(Result<JobRecord> job) =>
+        job.TryGetValue(out var value, out var error) ? TypedResults.Ok(ToResponse(value)) : new ApiProblem<TrainingJobErrors>(error);
+
+    public static TrainingJobResponse ToResponse(JobRecord job)
+    {
+        var spec = TrainingService.Spec(job);
+        return new TrainingJobResponse(
+            job.Id, spec?.Model ?? "", State(job.State), job.Phase, job.Progress, spec?.MultiLabel ?? false, spec?.Rows ?? 0, spec?.Labels ?? [],
+            job.InputSha256, job.Attempts, job.CreatedAt, job.StartedAt, job.FinishedAt, Json(job.Metrics), Json(job.Result), job.Error);
+    }
+
+    public static string State(JobState state) => state.ToString().ToLowerInvariant();
+
+    private static JsonElement? Json(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

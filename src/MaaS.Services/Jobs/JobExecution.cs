@@ -1,0 +1,33 @@
+namespace MaaS.Services.Jobs;
+
+/// <summary>
+/// One run of a claimed job as its handler sees it: the record, its stored input, progress reporting (written by the
+/// runner's heartbeat) and a place to run CPU work at low priority on bounded threads. Thread-safe.
+/// </summary>
+internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler scheduler)
+{
+    private JobProgress _progress = new("starting", 0, null);
+
+    public JobRecord Job { get; } = job;
+
+    /// <summary>The latest progress reported.</summary>
+    public JobProgress Progress => Volatile.Read(ref _progress);
+
+    /// <summary>Records progress; the runner writes it with the next heartbeat.</summary>
+    public void Report(string phase, double fraction, string? metrics = null) =>
+        Volatile.Write(ref _progress, new JobProgress(phase, fraction, metrics ?? Volatile.Read(ref _progress).Metrics));
+
+    /// <summary>The input stored with the job.</summary>
+    public async Task<byte[]> ReadInputAsync(CancellationToken cancellationToken)
+    {
+        var input = await store.GetInputAsync(Job.Id, cancellationToken).ConfigureAwait(false);
+        return input.IsSuccess ? input.Value : throw new JobFailedException($"the job's input could not be read: {input.Error.Message}");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on the runner's low-priority threads; parallel loops inside it inherit the
+    /// scheduler, so they stay within the job's thread budget.
+    /// </summary>
+    public Task<T> RunCpuAsync<T>(Func<T> work, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(work, cancellationToken, TaskCreationOptions.DenyChildAttach, scheduler);
+}

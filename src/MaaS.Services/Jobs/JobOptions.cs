@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MaaS.Services.Jobs;
+
+/// <summary>Settings of the background job runner (section <c>Jobs</c>).</summary>
+internal sealed class JobOptions
+{
+    public const string SectionName = "Jobs";
+
+    /// <summary>Whether this replica runs jobs (a replica that only accepts them can turn it off). Default true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Most jobs running at once over every replica sharing the store. Default 2.</summary>
+    [Range(1, 64)]
+    public int GlobalConcurrency { get; set; } = 2;
+
+    /// <summary>Most jobs of one tenant running at once (over every replica). Default 1.</summary>
+    [Range(1, 64)]
+    public int PerTenantConcurrency { get; set; } = 1;
+
+    /// <summary>Most jobs this replica runs at once. Default 1.</summary>
+    [Range(1, 64)]
+    public int LocalConcurrency { get; set; } = 1;
+
+    /// <summary>
+    /// Threads one job's CPU work may use, at the lowest scheduling priority; with the default 1 a training run never
+    /// takes more than one core from serving. Default 1.
+    /// </summary>
+    [Range(1, 64)]
+    public int ThreadsPerJob { get; set; } = 1;
+
+    /// <summary>
+    /// How long a claim holds without a heartbeat, in seconds: a replica that dies loses its job to another (or to
+    /// itself after a restart) this long after its last heartbeat. Default 30.
+    /// </summary>
+    [Range(0.5, 3600)]
+    public double LeaseSeconds { get; set; } = 30;
+
+    /// <summary>How often a running job's progress is written and its lease renewed, in seconds. Default 1.</summary>
+    [Range(0.05, 600)]
+    public double HeartbeatSeconds { get; set; } = 1;
+
+    /// <summary>How often an idle runner looks for claimable jobs, in seconds (a submit on this replica wakes it at once). Default 1.</summary>
+    [Range(0.05, 600)]
+    public double PollSeconds { get; set; } = 1;
+
+    /// <summary>Claims of one job before it is failed instead of run again (a job that kills its runner each time). Default 3.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+}
+
+/// <summary>Validates <see cref="JobOptions"/> from its data annotations.</summary>
+[OptionsValidator]
+internal sealed partial class JobOptionsValidator : IValidateOptions<JobOptions>;

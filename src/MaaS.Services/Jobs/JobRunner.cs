@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Hosting;
+
+namespace MaaS.Services.Jobs;
+
+/// <summary>
+/// Runs durable jobs in the background: claims the next claimable job through the store (queued, or running under an
+/// expired lease: a replica died, or this one restarted), runs its handler, renews the lease with each progress
+/// heartbeat and stops the handler once the job is cancelled or the lease is lost. Concurrency is bounded per replica
+/// (<see cref="JobOptions.LocalConcurrency"/>) and, through the claim's check in the database, per tenant and over all
+/// replicas. CPU work runs on one <see cref="LowPriorityScheduler"/> per replica. Singleton; thread-safe.
+/// </summary>
+internal sealed partial class JobRunner : BackgroundService
+{
+    private readonly IJobStore _store;
+    private readonly Dictionary<string, IJobHandler> _handlers;
+    private readonly JobOptions _options;
+    private readonly ILogger<JobRunner> _logger;
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly LowPriorityScheduler _scheduler;
+    private readonly List<Task> _running = [];
+    private int _disposed;
+
+    public JobRunner(IStorage storage, IEnumerable<IJobHandler> handlers, IOptions<JobOptions> options, ILogger<JobRunner> logger)
+    {
+        _store = storage.Jobs;
+        _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+        _options = options.Value;
+        _logger = logger;
+        _scheduler = new LowPriorityScheduler(_options.ThreadsPerJob * _options.LocalConcurrency, "maas job");
+    }
+
+    /// <summary>This replica's name in <see cref="JobRecord.ClaimedBy"/>: new per process, so a restart never mistakes a dead run for its own.</summary>
+    public string Owner { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Asks the runner to look for work now (after a submit on this replica).</summary>
+    public void Wake() => _wake.Release();
+
+    public override void Dispose()
+    {
+        // Both a singleton and a hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        base.Dispose();
+        _scheduler.Dispose();
+        _wake.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var limits = new JobLimits(_options.GlobalConcurrency, _options.PerTenantConcurrency);
+        var poll = TimeSpan.FromSeconds(_options.PollSeconds);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                _running.RemoveAll(t => t.IsCompleted);
+                if (_running.Count < _options.LocalConcurrency)
+                {
+                    var claimed = await _store.ClaimNextAsync(Owner, _options.Lease, limits, stoppingToken).ConfigureAwait(false);
+                    if (claimed.IsSuccess && claimed.Value.Count > 0)
+                    {
+                        _running.Add(RunAsync(claimed.Value[0], stoppingToken));
+                        continue;
+                    }
+
+                    if (!claimed.IsSuccess)
+                    {
+                        LogClaimFailed(_logger, claimed.Error.Message);
+                    }
+                }
+
+                // A finishing job frees a slot: look again soon rather than after a whole poll.
+                var finished = _running.Count > 0 ? Task.WhenAny(_running) : Task.Delay(Timeout.Infinite, stoppingToken);
+                await Task.WhenAny(_wake.WaitAsync(poll, stoppingToken), finished).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        // Shutdown: handlers see the token; a job they leave unfinished keeps its lease, which expires and is claimed again.
+        await Task.WhenAll(_running).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(JobRecord job, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        if (job.Attempts > _options.MaxAttempts)
+        {
+            await FinishAsync(job, JobState.Failed, null, $"gave up after {job.Attempts - 1} attempts that did not finish").ConfigureAwait(false);
+            return;
+        }
+
+        if (!_handlers.TryGetValue(job.Kind, out var handler))
+        {
+            await FinishAsync(job, JobState.Failed, null, $"this gateway has no handler for jobs of kind '{job.Kind}'").ConfigureAwait(false);
+            return;
+        }
+
+        LogStarted(_logger, job.Id, job.Kind, job.Tenant, job.Attempts);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var execution = new JobExecution(job, _store, _scheduler);
+        var heartbeat = HeartbeatAsync(job, execution, stop);
+        try
+        {
+            string result = await handler.RunAsync(execution, stop.Token).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+            await FinishAsync(job, JobState.Succeeded, result, null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            await heartbeat.ConfigureAwait(false);
+            // Cancelled by its tenant or taken over: the store says so already. Shutdown: the lease runs out.
+            LogStopped(_logger, job.Id);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+            string message = e is JobFailedException ? e.Message : "the job failed unexpectedly; see the gateway log";
+            if (e is not JobFailedException)
+            {
+                LogCrashed(_logger, job.Id, e);
+            }
+
+            await FinishAsync(job, JobState.Failed, null, message).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(JobRecord job, JobExecution execution, CancellationTokenSource stop)
+    {
+        var interval = TimeSpan.FromSeconds(_options.HeartbeatSeconds);
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(interval, stop.Token).ConfigureAwait(false);
+                var stored = await _store.HeartbeatAsync(job.Id, Owner, execution.Progress, _options.Lease, CancellationToken.None).ConfigureAwait(false);
+                if (stored.IsSuccess && (stored.Value.State != JobState.Running || stored.Value.ClaimedBy != Owner))
+                {
+                    LogLost(_logger, job.Id, stored.Value.State);
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task FinishAsync(JobRecord job, JobState state, string? result, string? error)
+    {
+        var finished = await _store.FinishAsync(job.Id, Owner, state, result, error, CancellationToken.None).ConfigureAwait(false);
+        if (finished.IsSuccess)
+        {
+            LogFinished(_logger, job.Id, finished.Value.State);
+        }
+        else
+        {
+            LogClaimFailed(_logger, finished.Error.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Job {JobId} ({Kind}) of tenant {Tenant} started, attempt {Attempt}")]
+    private static partial void LogStarted(ILogger logger, string jobId, string kind, string tenant, int attempt);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Information, Message = "Job {JobId} ended {State}")]
+    private static partial void LogFinished(ILogger logger, string jobId, JobState state);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Information, Message = "Job {JobId} stopped before its end (cancelled, taken over or shutting down)")]
+    private static partial void LogStopped(ILogger logger, string jobId);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Job {JobId} is no longer this replica's ({State}); stopping it")]
+    private static partial void LogLost(ILogger logger, string jobId, JobState state);
+
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Error, Message = "Job {JobId} failed unexpectedly")]
+    private static partial void LogCrashed(ILogger logger, string jobId, Exception exception);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "The job store did not answer: {Reason}")]
+    private static partial void LogClaimFailed(ILogger logger, string reason);
+}

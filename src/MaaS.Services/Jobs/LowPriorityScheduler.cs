@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+
+namespace MaaS.Services.Jobs;
+
+/// <summary>
+/// A task scheduler over a fixed number of dedicated background threads at the lowest priority (on Linux also
+/// niced to 19, since .NET leaves thread priorities alone there). Background work such as training runs here, so it
+/// uses at most that many cores and yields them to request handling. Dispose stops the threads after the queued tasks.
+/// </summary>
+internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
+{
+    private readonly BlockingCollection<Task> _tasks = [];
+    private readonly Thread[] _threads;
+    private int _disposed;
+
+    public LowPriorityScheduler(int threads, string name)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        _threads = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            _threads[i] = new Thread(Work) { IsBackground = true, Name = $"{name} {i + 1}", Priority = ThreadPriority.Lowest };
+            _threads[i].Start();
+        }
+    }
+
+    public override int MaximumConcurrencyLevel => _threads.Length;
+
+    public void Dispose()
+    {
+        // The runner is both a singleton and a hosted service: the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        _tasks.CompleteAdding();
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
+
+        _tasks.Dispose();
+    }
+
+    protected override void QueueTask(Task task) => _tasks.Add(task);
+
+    // Inlining only on our own threads: a request thread must never end up running training work.
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        _threads.Contains(Thread.CurrentThread) && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _tasks.ToArray();
+
+    private void Work()
+    {
+        Nice();
+        foreach (var task in _tasks.GetConsumingEnumerable())
+        {
+            TryExecuteTask(task);
+        }
+    }
+
+    private static void Nice()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        try
+        {
+            // PRIO_PROCESS with a thread id sets that thread's nice value on Linux; raising it needs no privilege.
+            _ = NativeMethods.SetPriority(0, NativeMethods.GetThreadId(), 19);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Not glibc: the threads keep normal priority and are still bounded in number.
+        }
+    }
+
+    // DllImport, not LibraryImport: the generator needs unsafe code for this project, and two int calls marshal trivially.
+    private static class NativeMethods
+    {
+        [DllImport("libc", EntryPoint = "setpriority")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int SetPriority(int which, int who, int priority);
+
+        [DllImport("libc", EntryPoint = "gettid")]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        public static extern int GetThreadId();
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using MaaS.Services.Jobs;
+
+namespace MaaS.Services.Training;
+
+/// <summary>
+/// Training as a service: validates an upload completely before anything is stored, stores the job with its
+/// canonical dataset (so any replica, or this one after a restart, can run it), wakes the runner, and reads and
+/// cancels a tenant's jobs. Singleton; thread-safe.
+/// </summary>
+internal sealed class TrainingService(IStorage storage, JobRunner runner, IOptions<TrainingOptions> options)
+{
+    public TrainingOptions Options => options.Value;
+
+    public async Task<Result<JobRecord>> SubmitAsync(string tenant, string? contentType, ReadOnlyMemory<byte> body, TrainingParameters parameters, CancellationToken cancellationToken)
+    {
+        var parsed = TrainingDatasetParser.Parse(contentType, body, parameters, options.Value);
+        if (!parsed.TryGetValue(out var dataset, out var error))
+        {
+            return error;
+        }
+
+        var job = new NewJob(
+            Guid.NewGuid().ToString("N"), tenant, TrainingJobHandler.JobKind,
+            JsonSerializer.Serialize(dataset.Spec, TrainingJsonContext.Default.TrainingSpec), dataset.Sha256);
+        var created = await storage.Jobs.CreateAsync(job, dataset.Canonical, cancellationToken).ConfigureAwait(false);
+        if (created.IsSuccess)
+        {
+            runner.Wake();
+        }
+
+        return created;
+    }
+
+    public async Task<Result<JobRecord>> GetAsync(string tenant, string id, CancellationToken cancellationToken) =>
+        Training(await storage.Jobs.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false));
+
+    public async Task<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken) =>
+        Training(await storage.Jobs.CancelAsync(tenant, id, cancellationToken).ConfigureAwait(false));
+
+    public async Task<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, CancellationToken cancellationToken)
+    {
+        var jobs = await storage.Jobs.ListAsync(tenant, 50, cancellationToken).ConfigureAwait(false);
+        return jobs.IsSuccess ? jobs.Value.Where(j => j.Kind == TrainingJobHandler.JobKind).ToList() : jobs.Error;
+    }
+
+    /// <summary>Reads the spec stored with a training job.</summary>
+    public static TrainingSpec? Spec(JobRecord job) => JsonSerializer.Deserialize(job.Request, TrainingJsonContext.Default.TrainingSpec);
+
+    /// <summary>Reads the outcome of a succeeded training job.</summary>
+    public static TrainingOutcome? Outcome(JobRecord job) =>
+        job.Result is null ? null : JsonSerializer.Deserialize(job.Result, TrainingJsonContext.Default.TrainingOutcome);
+
+    /// <summary>Reads the metrics a running training job reported.</summary>
+    public static TrainingMetrics? Metrics(JobRecord job) =>
+        job.Metrics is null ? null : JsonSerializer.Deserialize(job.Metrics, TrainingJsonContext.Default.TrainingMetrics);
+
+    // Jobs of other kinds (index rebuilds later) are not trainings: the same 404 as an unknown id.
+    private static Result<JobRecord> Training(Result<JobRecord> job) =>
+        job.IsSuccess && job.Value.Kind != TrainingJobHandler.JobKind ? Error.NotFound("training") : job;
+}

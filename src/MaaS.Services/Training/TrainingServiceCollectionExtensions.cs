@@ -1,0 +1,27 @@
+using MaaS.Services.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MaaS.Services.Training;
+
+/// <summary>DI registration of the job runner and training as a service.</summary>
+internal static class TrainingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="JobRunner"/> (a hosted service), the training handler and <see cref="TrainingService"/>
+    /// over storage and the model market (register both first). The host binds <see cref="JobOptions"/> and
+    /// <see cref="TrainingOptions"/> (e.g. <c>BindConfiguration</c>); they are validated on start.
+    /// </summary>
+    public static IServiceCollection AddTraining(this IServiceCollection services)
+    {
+        services.AddOptions<JobOptions>().ValidateOnStart();
+        services.AddOptions<TrainingOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        services.AddSingleton<IJobHandler, TrainingJobHandler>();
+        services.AddSingleton<TrainingService>();
+        return services;
+    }
+}

@@ -1,0 +1,108 @@
+namespace MaaS.Storage.Abstractions;
+
+/// <summary>
+/// Durable background jobs (training runs): each row is claimed by one runner at a time through the database with a
+/// lease, so with several replicas over one store exactly one runs a job, and a job whose runner died (its lease
+/// expired) is claimed again instead of being lost. The job's input (a dataset) is stored with it. Thread-safe; shared
+/// as a singleton.
+/// </summary>
+public interface IJobStore
+{
+    /// <summary>Stores a queued job and its input in one transaction.</summary>
+    ValueTask<Result<JobRecord>> CreateAsync(NewJob job, ReadOnlyMemory<byte> input, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's job, or <see cref="ErrorCode.NotFound"/> (also for another tenant's job).</summary>
+    ValueTask<Result<JobRecord>> GetAsync(string tenant, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant's most recent jobs, newest first.</summary>
+    ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The input stored with the job.</summary>
+    ValueTask<Result<byte[]>> GetInputAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the oldest job that is queued, or running under an expired lease, for <paramref name="owner"/> until
+    /// now + <paramref name="lease"/>, when fewer than <see cref="JobLimits.Global"/> jobs (and fewer than
+    /// <see cref="JobLimits.PerTenant"/> of its tenant) hold a live lease. The check and the claim are one
+    /// transaction, serialised across replicas. An empty list when nothing can be claimed.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<JobRecord>>> ClaimNextAsync(string owner, TimeSpan lease, JobLimits limits, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records progress and extends the lease while the job is still running under <paramref name="owner"/>; returns
+    /// the job as stored, so a runner sees that it was cancelled or taken over (state or owner changed).
+    /// </summary>
+    ValueTask<Result<JobRecord>> HeartbeatAsync(string id, string owner, JobProgress progress, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends the job (succeeded or failed) if it is still running under <paramref name="owner"/>; returns the job as
+    /// stored (unchanged when it was cancelled or taken over meanwhile).
+    /// </summary>
+    ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels the tenant's queued or running job; a finished job is returned unchanged.</summary>
+    ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A job to queue.</summary>
+/// <param name="Id">Server-minted id (32 hex characters).</param>
+/// <param name="Tenant">Owning tenant.</param>
+/// <param name="Kind">Which handler runs it, e.g. <c>text-classification</c>.</param>
+/// <param name="Request">The job's parameters as JSON.</param>
+/// <param name="InputSha256">SHA-256 (lower-case hex) of the stored input.</param>
+public sealed record NewJob(string Id, string Tenant, string Kind, string Request, string InputSha256);
+
+/// <summary>Concurrency limits of <see cref="IJobStore.ClaimNextAsync"/>.</summary>
+/// <param name="Global">Most jobs running at once over every replica sharing the store.</param>
+/// <param name="PerTenant">Most jobs of one tenant running at once.</param>
+public sealed record JobLimits(int Global, int PerTenant);
+
+/// <summary>What a runner reports while a job runs.</summary>
+/// <param name="Phase">Current phase (e.g. <c>cross-validation</c>).</param>
+/// <param name="Progress">Fraction done in [0, 1].</param>
+/// <param name="Metrics">Metrics so far as JSON, or null to keep the stored ones.</param>
+public sealed record JobProgress(string Phase, double Progress, string? Metrics);
+
+/// <summary>Life cycle of a job.</summary>
+public enum JobState
+{
+    /// <summary>Waiting for a runner.</summary>
+    Queued,
+
+    /// <summary>Claimed by a runner whose lease is live (or expired: then claimable again).</summary>
+    Running,
+
+    /// <summary>Done; <see cref="JobRecord.Result"/> holds the outcome.</summary>
+    Succeeded,
+
+    /// <summary>Gave up; <see cref="JobRecord.Error"/> says why.</summary>
+    Failed,
+
+    /// <summary>Cancelled by its tenant.</summary>
+    Cancelled,
+}
+
+/// <summary>A stored job.</summary>
+public sealed record JobRecord(
+    string Id,
+    string Tenant,
+    string Kind,
+    JobState State,
+    string Phase,
+    double Progress,
+    string? Metrics,
+    string Request,
+    string? Result,
+    string? Error,
+    string InputSha256,
+    long InputBytes,
+    string? ClaimedBy,
+    DateTimeOffset? LeaseExpiresAt,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    /// <summary>Whether the job has ended (succeeded, failed or cancelled).</summary>
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+}

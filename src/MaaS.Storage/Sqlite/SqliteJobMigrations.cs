@@ -1,0 +1,40 @@
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// Schema of the job tables, versioned in its own <c>jobs_schema_version</c> table so it never interleaves with the
+/// data or security families. A released script never changes.
+/// </summary>
+internal static class SqliteJobMigrations
+{
+    public static readonly SqliteMigrationSet Set = new("jobs_schema_version", "Jobs schema",
+    [
+        """
+        CREATE TABLE jobs (
+            job_id           TEXT PRIMARY KEY,
+            tenant           TEXT NOT NULL,
+            kind             TEXT NOT NULL,
+            state            TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+            phase            TEXT NOT NULL,
+            progress         REAL NOT NULL DEFAULT 0,
+            metrics          TEXT,
+            request          TEXT NOT NULL,
+            result           TEXT,
+            error            TEXT,
+            input_sha256     TEXT NOT NULL,
+            input_bytes      INTEGER NOT NULL,
+            claimed_by       TEXT,
+            lease_expires_at INTEGER,
+            attempts         INTEGER NOT NULL DEFAULT 0,
+            created_at       INTEGER NOT NULL,
+            started_at       INTEGER,
+            finished_at      INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_jobs_pending ON jobs (state, created_at);
+        CREATE INDEX ix_jobs_tenant ON jobs (tenant, created_at);
+        CREATE TABLE job_inputs (
+            job_id TEXT PRIMARY KEY REFERENCES jobs (job_id) ON DELETE CASCADE,
+            data   BLOB NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ]);
+}

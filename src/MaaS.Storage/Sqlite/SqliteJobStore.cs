@@ -1,0 +1,217 @@
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// SQLite <see cref="IJobStore"/>. Every write runs on the file's one writer connection, and other processes on the
+/// same file wait for its write lock, so a claim's check and update cannot interleave with another claim.
+/// </summary>
+internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
+{
+    private const string Columns = """
+        job_id, tenant, kind, state, phase, progress, metrics, request, result, error, input_sha256, input_bytes,
+        claimed_by, lease_expires_at, attempts, created_at, started_at, finished_at
+        """;
+
+    public ValueTask<Result<JobRecord>> CreateAsync(NewJob job, ReadOnlyMemory<byte> input, CancellationToken cancellationToken = default)
+    {
+        if (JobCodec.New(job) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<JobRecord>>(invalid);
+        }
+
+        byte[] data = input.ToArray();
+        return database.WriteAsync<JobRecord>("create job", (connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at)
+                VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now);
+                INSERT INTO job_inputs (job_id, data) VALUES ($id, $data);
+                """);
+            command.Parameters.AddWithValue("$id", job.Id);
+            command.Parameters.AddWithValue("$tenant", job.Tenant);
+            command.Parameters.AddWithValue("$kind", job.Kind);
+            command.Parameters.AddWithValue("$request", job.Request);
+            command.Parameters.AddWithValue("$sha", job.InputSha256);
+            command.Parameters.AddWithValue("$bytes", (long)data.Length);
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$data", data);
+            command.ExecuteNonQuery();
+            return Get(connection, tx, job.Id)!;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<JobRecord>> GetAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    {
+        if (!JobCodec.IsId(id))
+        {
+            return ValueTask.FromResult<Result<JobRecord>>(Error.NotFound("job"));
+        }
+
+        return database.ReadAsync<JobRecord>("get job", connection =>
+            Get(connection, null, id) is { } job && job.Tenant == tenant ? job : Error.NotFound("job"));
+    }
+
+    public ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<JobRecord>>("list jobs", connection =>
+        {
+            using var command = Command(connection, null, $"SELECT {Columns} FROM jobs WHERE tenant = $tenant ORDER BY created_at DESC, job_id DESC LIMIT $limit");
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 1000));
+            return Read(command);
+        });
+
+    public ValueTask<Result<byte[]>> GetInputAsync(string id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<byte[]>("get job input", connection =>
+        {
+            using var command = Command(connection, null, "SELECT data FROM job_inputs WHERE job_id = $id");
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteScalar() is byte[] data ? data : Error.NotFound("job input");
+        });
+
+    public ValueTask<Result<IReadOnlyList<JobRecord>>> ClaimNextAsync(string owner, TimeSpan lease, JobLimits limits, CancellationToken cancellationToken = default)
+    {
+        if (JobCodec.Limits(limits) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<JobRecord>>>(invalid);
+        }
+
+        return database.WriteAsync<IReadOnlyList<JobRecord>>("claim job", (connection, tx) =>
+        {
+            long now = Now();
+            var running = new Dictionary<string, int>(StringComparer.Ordinal);
+            using (var count = Command(connection, tx, "SELECT tenant, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant"))
+            {
+                count.Parameters.AddWithValue("$now", now);
+                using var reader = count.ExecuteReader();
+                while (reader.Read())
+                {
+                    running[reader.GetString(0)] = reader.GetInt32(1);
+                }
+            }
+
+            var candidates = new List<(string Id, string Tenant)>();
+            using (var pending = Command(connection, tx, """
+                SELECT job_id, tenant FROM jobs
+                WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < $now)
+                ORDER BY created_at, job_id LIMIT 500
+                """))
+            {
+                pending.Parameters.AddWithValue("$now", now);
+                using var reader = pending.ExecuteReader();
+                while (reader.Read())
+                {
+                    candidates.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+
+            if (JobCodec.Choose(candidates, running, limits) is not int chosen)
+            {
+                return Array.Empty<JobRecord>();
+            }
+
+            using var claim = Command(connection, tx, """
+                UPDATE jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $owner,
+                    lease_expires_at = $lease, attempts = attempts + 1, started_at = $now
+                WHERE job_id = $id
+                """);
+            claim.Parameters.AddWithValue("$owner", owner);
+            claim.Parameters.AddWithValue("$lease", now + (long)lease.TotalMilliseconds);
+            claim.Parameters.AddWithValue("$now", now);
+            claim.Parameters.AddWithValue("$id", candidates[chosen].Id);
+            claim.ExecuteNonQuery();
+            return new[] { Get(connection, tx, candidates[chosen].Id)! };
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<JobRecord>> HeartbeatAsync(string id, string owner, JobProgress progress, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<JobRecord>("job heartbeat", (connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                UPDATE jobs SET phase = $phase, progress = $progress, metrics = coalesce($metrics, metrics), lease_expires_at = $lease
+                WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
+                """);
+            command.Parameters.AddWithValue("$phase", progress.Phase);
+            command.Parameters.AddWithValue("$progress", JobCodec.Clamp(progress.Progress));
+            command.Parameters.AddWithValue("$metrics", (object?)progress.Metrics ?? DBNull.Value);
+            command.Parameters.AddWithValue("$lease", Now() + (long)lease.TotalMilliseconds);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.ExecuteNonQuery();
+            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+        }, cancellationToken);
+
+    public ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<JobRecord>("finish job", (connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                UPDATE jobs SET state = $state, phase = $state, result = $result, error = $error, finished_at = $now,
+                    progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
+                WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
+                """);
+            command.Parameters.AddWithValue("$state", JobCodec.State(state));
+            command.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
+            command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.ExecuteNonQuery();
+            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+        }, cancellationToken);
+
+    public ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    {
+        if (!JobCodec.IsId(id))
+        {
+            return ValueTask.FromResult<Result<JobRecord>>(Error.NotFound("job"));
+        }
+
+        return database.WriteAsync<JobRecord>("cancel job", (connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                UPDATE jobs SET state = 'cancelled', phase = 'cancelled', error = 'cancelled by the client', finished_at = $now, lease_expires_at = NULL
+                WHERE job_id = $id AND tenant = $tenant AND state IN ('queued', 'running')
+                """);
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.ExecuteNonQuery();
+            return Get(connection, tx, id) is { } job && job.Tenant == tenant ? job : Error.NotFound("job");
+        }, cancellationToken);
+    }
+
+    private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static JobRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string id)
+    {
+        using var command = Command(connection, tx, $"SELECT {Columns} FROM jobs WHERE job_id = $id");
+        command.Parameters.AddWithValue("$id", id);
+        return Read(command).FirstOrDefault();
+    }
+
+    private static List<JobRecord> Read(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var jobs = new List<JobRecord>();
+        while (reader.Read())
+        {
+            jobs.Add(new JobRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), JobCodec.State(reader.GetString(3)), reader.GetString(4),
+                reader.GetDouble(5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9), reader.GetString(10),
+                reader.GetInt64(11), Text(reader, 12), Time(reader, 13), reader.GetInt32(14), TimeCodec.FromUnixMs(reader.GetInt64(15)),
+                Time(reader, 16), Time(reader, 17)));
+        }
+
+        return jobs;
+    }
+
+    private static string? Text(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    private static DateTimeOffset? Time(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : TimeCodec.FromUnixMs(reader.GetInt64(i));
+}

@@ -1,0 +1,58 @@
+namespace MaaS.Storage.Validation;
+
+/// <summary>The stored words of <see cref="JobState"/> and the checks both job stores apply before a write.</summary>
+internal static class JobCodec
+{
+    public static string State(JobState state) => state switch
+    {
+        JobState.Queued => "queued",
+        JobState.Running => "running",
+        JobState.Succeeded => "succeeded",
+        JobState.Failed => "failed",
+        _ => "cancelled",
+    };
+
+    public static JobState State(string text) => text switch
+    {
+        "queued" => JobState.Queued,
+        "running" => JobState.Running,
+        "succeeded" => JobState.Succeeded,
+        "failed" => JobState.Failed,
+        _ => JobState.Cancelled,
+    };
+
+    /// <summary>Server-minted ids are 32 lower-case hex characters; anything else cannot name a job.</summary>
+    public static bool IsId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
+
+    public static Error? New(NewJob job) =>
+        !IsId(job.Id) ? Error.Invalid("id", "must be 32 lower-case hex characters")
+        : InputValidator.Tenant(job.Tenant) is { } tenant ? tenant
+        : string.IsNullOrEmpty(job.Kind) || job.Kind.Length > 64 ? Error.Invalid("kind", "must be 1-64 characters")
+        : null;
+
+    public static Error? Limits(JobLimits limits) =>
+        limits.Global < 1 || limits.PerTenant < 1 ? Error.Invalid("limits", "must be at least 1") : null;
+
+    public static double Clamp(double progress) => double.IsFinite(progress) ? Math.Clamp(progress, 0, 1) : 0;
+
+    /// <summary>
+    /// Of the claimable candidates (oldest first), the first whose tenant is under its limit, given the live counts.
+    /// </summary>
+    public static int? Choose(IReadOnlyList<(string Id, string Tenant)> candidates, IReadOnlyDictionary<string, int> running, JobLimits limits)
+    {
+        if (running.Values.Sum() >= limits.Global)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            if (running.GetValueOrDefault(candidates[i].Tenant) < limits.PerTenant)
+            {
+                return i;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using MaaS.Models.Text.Data;
+
+namespace MaaS.Gateway.FunctionalTests.Training;
+
+/// <summary>
+/// Accuracy through the API on the shared data sets (docs/training.md): each run starts a gateway process, uploads a
+/// data set to <c>POST /v1/trainings</c>, waits for the job and, where the protocol has a test split, classifies it
+/// through <c>POST /v1/classify</c>. Minutes each, so explicit: <c>-- --explicit only</c> runs them.
+/// </summary>
+public sealed class TrainingAccuracyRuns : IDisposable
+{
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-train-accuracy-" + Guid.NewGuid().ToString("N"));
+    private readonly List<GatewayProcess> _gateways = [];
+
+    [Fact(Explicit = true)]
+    public async Task MovieReviews_TenFoldCrossValidation()
+    {
+        var corpus = MovieReviewCorpus.Load(SharedData.Require("sentiment/mr", "rt-polarity.neg", "rt-polarity.pos"));
+        string rows = JsonLines(corpus.Examples.Select(e => (e.Text, new[] { corpus.LabelNames[e.Labels[0]] })));
+        var (result, _) = await TrainAsync(rows, "?model=mr&folds=10");
+        Report("MR", result, $"10-fold CV accuracy {Pct(result["crossValidation"]!["accuracy"]!.GetValue<double>())}");
+    }
+
+    [Fact(Explicit = true)]
+    public async Task Sst2_TrainOnTrain_AccuracyOnDev()
+    {
+        string sst2 = SharedData.Require("sentiment/sst2", "train.tsv", "dev.tsv");
+        var (result, client) = await TrainAsync(await File.ReadAllTextAsync(Path.Combine(sst2, "train.tsv"), TestContext.Current.CancellationToken), "?model=sst2&folds=3", "text/tab-separated-values");
+        var dev = File.ReadLines(Path.Combine(sst2, "dev.tsv")).Skip(1).Select(l => l.Split('\t')).Select(f => (Text: f[0], Label: f[1] == "1" ? "1" : "0")).ToList();
+        int correct = 0;
+        foreach (var batch in dev.Chunk(256))
+        {
+            var answer = await TrainingCalls.ClassifyAsync(client, "default.sst2", [.. batch.Select(b => b.Text)]);
+            correct += answer["results"]!.AsArray().Select((r, i) => r!["label"]!.GetValue<string>() == batch[i].Label ? 1 : 0).Sum();
+        }
+
+        Report("SST-2", result, $"dev accuracy {Pct((double)correct / dev.Count)} ({correct}/{dev.Count})");
+    }
+
+    [Fact(Explicit = true)]
+    public async Task NetflixTags_TrainOnTrainSplit_MicroF1OnTest()
+    {
+        var corpus = ContentCorpus.Load(SharedData.Require("content", ContentCorpus.FileName));
+        var train = corpus.Examples.Where(e => !ContentCorpus.IsTest(e.Id)).ToList();
+        var test = corpus.Examples.Where(e => ContentCorpus.IsTest(e.Id)).ToList();
+        // Every label of the upload needs 3 examples: rarer tags are left out of training (and count as misses on test).
+        var counts = train.SelectMany(e => e.Labels).CountBy(l => l).ToDictionary(p => p.Key, p => p.Value);
+        var kept = train.Select(e => (e.Text, Labels: e.Labels.Where(l => counts[l] >= 3).Select(l => corpus.LabelNames[l]).ToArray())).Where(r => r.Labels.Length > 0);
+        var (result, client) = await TrainAsync(JsonLines(kept), "?model=netflix-tags&multiLabel=true&folds=3");
+        int tp = 0, fp = 0, fn = 0;
+        foreach (var batch in test.Chunk(256))
+        {
+            var answer = await TrainingCalls.ClassifyAsync(client, "default.netflix-tags", [.. batch.Select(b => b.Text)]);
+            for (int i = 0; i < batch.Length; i++)
+            {
+                var decided = answer["results"]![i]!["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToHashSet();
+                var truth = batch[i].Labels.Select(l => corpus.LabelNames[l]).ToHashSet();
+                tp += decided.Count(truth.Contains);
+                fp += decided.Count(d => !truth.Contains(d));
+                fn += truth.Count(t => !decided.Contains(t));
+            }
+        }
+
+        double microF1 = 2.0 * tp / (2 * tp + fp + fn);
+        Report("Netflix tags", result, $"test micro-F1 {microF1.ToString("0.000", CultureInfo.InvariantCulture)} ({test.Count} titles, id divisible by 5)");
+    }
+
+    public void Dispose()
+    {
+        _gateways.ForEach(g => g.Dispose());
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private async Task<(JsonNode Result, HttpClient Client)> TrainAsync(string body, string query, string contentType = "application/x-ndjson")
+    {
+        string dll = GatewayProcess.RequireGatewayDll();
+        var ct = TestContext.Current.CancellationToken;
+        string models = Path.Combine(_root, "models");
+        Directory.CreateDirectory(models);
+        var settings = new Dictionary<string, string>
+        {
+            ["Jobs:ThreadsPerJob"] = Environment.GetEnvironmentVariable("MAAS_TRAIN_THREADS") ?? "1",
+            ["Training:MaxBodyBytes"] = (64L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
+        };
+        var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), models, ct, settings);
+        _gateways.Add(gateway);
+        var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromMinutes(5) };
+        var (accepted, job) = await TrainingCalls.SubmitAsync(client, body, contentType, query);
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode} {job}");
+        var done = await TrainingCalls.WaitFinishedAsync(client, job!["id"]!.GetValue<string>(), TimeSpan.FromMinutes(60), () => gateway.Tail);
+        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        return (done["result"]!, client);
+    }
+
+    private static void Report(string name, JsonNode result, string metric)
+    {
+        var timings = result["timings"]!;
+        string line = $"{name}: {metric}; rows {result["rows"]}, chosen {result["chosen"]!.ToJsonString()}, CV accuracy {Pct(result["crossValidation"]!["accuracy"]!.GetValue<double>())}, " +
+            $"CV macro-F1 {result["crossValidation"]!["macroF1"]!.GetValue<double>():0.000}, CV micro-F1 {result["crossValidation"]!["microF1"]!.GetValue<double>():0.000}; " +
+            $"training {timings["totalSeconds"]!.GetValue<double>():0.0} s (featurize {timings["featurizeSeconds"]!.GetValue<double>():0.0}, CV {timings["crossValidationSeconds"]!.GetValue<double>():0.0}, final {timings["finalFitSeconds"]!.GetValue<double>():0.0}); " +
+            $"gateway peak working set {result["peakWorkingSetBytes"]!.GetValue<long>() / 1024.0 / 1024.0:0} MiB; candidates {result["candidates"]!.ToJsonString()}";
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "maas-training-accuracy.txt"), line + "\n");
+    }
+
+    private static string JsonLines(IEnumerable<(string Text, string[] Labels)> rows) =>
+        string.Concat(rows.Select(r => new JsonObject { ["text"] = r.Text, ["labels"] = new JsonArray([.. r.Labels.Select(l => (JsonNode)JsonValue.Create(l))]) }.ToJsonString() + "\n"));
+
+    private static string Pct(double value) => (value * 100).ToString("0.00", CultureInfo.InvariantCulture) + " %";
+}

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace MaaS.Storage.Tests.Contract;
+
+/// <summary>
+/// The behaviour of every <see cref="IJobStore"/>. Claims see every tenant's jobs, so each test runs on a database
+/// of its own (a SQLite file, or a PostgreSQL schema of its own).
+/// </summary>
+public abstract class JobStoreContractTests(IStorageSource source) : StorageTestBase(source)
+{
+    private static readonly JobLimits Unlimited = new(1000, 1000);
+
+    private static NewJob Job(string tenant) => new(Guid.NewGuid().ToString("N"), tenant, "test", """{"n":1}""", new string('a', 64));
+
+    [Fact]
+    public async Task Create_ThenGet_RoundTripsAndHidesFromOtherTenants()
+    {
+        var job = Job(Tenant);
+        var created = await Storage.Jobs.CreateAsync(job, Encoding.UTF8.GetBytes("rows"), Ct);
+        var found = await Storage.Jobs.GetAsync(Tenant, job.Id, Ct);
+        var other = await Storage.Jobs.GetAsync("other-tenant", job.Id, Ct);
+        var input = await Storage.Jobs.GetInputAsync(job.Id, Ct);
+
+        Assert.True(created.IsSuccess, created.ToString());
+        Assert.Equal((JobState.Queued, "queued", 0, 4L, 0), (found.Value.State, found.Value.Phase, found.Value.Progress, found.Value.InputBytes, found.Value.Attempts));
+        Assert.Equal((job.Kind, job.Request, job.InputSha256), (found.Value.Kind, found.Value.Request, found.Value.InputSha256));
+        Assert.Equal(ErrorCode.NotFound, other.Error?.Code);
+        Assert.Equal("rows"u8.ToArray(), input.Value);
+    }
+
+    [Fact]
+    public async Task ClaimNext_TwoStoresRacing_EveryJobClaimedExactlyOnce()
+    {
+        var ids = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            var job = Job(Tenant);
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+            ids.Add(job.Id);
+        }
+
+        await using var second = await OpenAsync();
+        var claims = new ConcurrentBag<string>();
+        async Task DrainAsync(IStorage storage, string owner)
+        {
+            while (true)
+            {
+                var claimed = await storage.Jobs.ClaimNextAsync(owner, TimeSpan.FromMinutes(5), Unlimited, Ct);
+                Assert.True(claimed.IsSuccess, claimed.ToString());
+                if (claimed.Value.Count == 0)
+                {
+                    return;
+                }
+
+                claims.Add(claimed.Value[0].Id);
+            }
+        }
+
+        await Task.WhenAll(DrainAsync(Storage, "a"), DrainAsync(second, "b"), DrainAsync(Storage, "c"), DrainAsync(second, "d"));
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), claims.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task ClaimNext_Limits_PerTenantAndGlobalHold()
+    {
+        var a1 = Job("tenant-a");
+        var a2 = Job("tenant-a");
+        var b1 = Job("tenant-b");
+        foreach (var job in new[] { a1, a2, b1 })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        }
+
+        var limits = new JobLimits(Global: 2, PerTenant: 1);
+        var first = await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), limits, Ct);
+        var second = await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), limits, Ct);
+        var third = await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), limits, Ct);
+        Assert.True((await Storage.Jobs.FinishAsync(a1.Id, "r", JobState.Succeeded, "{}", null, Ct)).IsSuccess);
+        var fourth = await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), limits, Ct);
+
+        Assert.Equal(a1.Id, first.Value.Single().Id);
+        Assert.Equal(b1.Id, second.Value.Single().Id); // a2 waits: tenant-a is at its limit
+        Assert.Empty(third.Value);
+        Assert.Equal(a2.Id, fourth.Value.Single().Id);
+    }
+
+    [Fact]
+    public async Task LeaseExpired_AnotherOwnerTakesOver_TheOldOwnerCanNeitherRenewNorFinish()
+    {
+        var job = Job(Tenant);
+        Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        var lease = TimeSpan.FromMilliseconds(300);
+
+        var first = await Storage.Jobs.ClaimNextAsync("old", lease, Unlimited, Ct);
+        var early = await Storage.Jobs.ClaimNextAsync("new", lease, Unlimited, Ct);
+        await Task.Delay(TimeSpan.FromMilliseconds(700), Ct);
+        var takeover = await Storage.Jobs.ClaimNextAsync("new", TimeSpan.FromMinutes(5), Unlimited, Ct);
+        var renewed = await Storage.Jobs.HeartbeatAsync(job.Id, "old", new JobProgress("late", 0.5, null), TimeSpan.FromMinutes(5), Ct);
+        var lateFinish = await Storage.Jobs.FinishAsync(job.Id, "old", JobState.Failed, null, "late", Ct);
+        var progress = await Storage.Jobs.HeartbeatAsync(job.Id, "new", new JobProgress("training", 0.25, """{"m":1}"""), TimeSpan.FromMinutes(5), Ct);
+        var finished = await Storage.Jobs.FinishAsync(job.Id, "new", JobState.Succeeded, """{"ok":true}""", null, Ct);
+
+        Assert.Equal(1, first.Value.Single().Attempts);
+        Assert.Empty(early.Value);
+        Assert.Equal((job.Id, 2, "new"), (takeover.Value.Single().Id, takeover.Value.Single().Attempts, takeover.Value.Single().ClaimedBy));
+        Assert.Equal(("new", JobState.Running, "starting"), (renewed.Value.ClaimedBy, renewed.Value.State, renewed.Value.Phase));
+        Assert.Equal(JobState.Running, lateFinish.Value.State);
+        Assert.Equal(("training", 0.25, """{"m":1}"""), (progress.Value.Phase, progress.Value.Progress, progress.Value.Metrics));
+        Assert.Equal((JobState.Succeeded, 1.0, """{"ok":true}"""), (finished.Value.State, finished.Value.Progress, finished.Value.Result));
+        Assert.NotNull(finished.Value.FinishedAt);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedAndRunning_NeverClaimedAgainAndTheRunnerSeesIt()
+    {
+        var queued = Job(Tenant);
+        var running = Job(Tenant);
+        Assert.True((await Storage.Jobs.CreateAsync(queued, new byte[] { 1 }, Ct)).IsSuccess);
+        Assert.True((await Storage.Jobs.CreateAsync(running, new byte[] { 1 }, Ct)).IsSuccess);
+        Assert.Equal(queued.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), new JobLimits(1, 1), Ct)).Value.Single().Id);
+
+        var cancelledRunning = await Storage.Jobs.CancelAsync(Tenant, queued.Id, Ct);
+        var cancelledQueued = await Storage.Jobs.CancelAsync(Tenant, running.Id, Ct);
+        var heartbeat = await Storage.Jobs.HeartbeatAsync(queued.Id, "r", new JobProgress("x", 0.5, null), TimeSpan.FromMinutes(5), Ct);
+        var claim = await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct);
+        var otherTenant = await Storage.Jobs.CancelAsync("other-tenant", running.Id, Ct);
+
+        Assert.Equal(JobState.Cancelled, cancelledRunning.Value.State);
+        Assert.Equal(JobState.Cancelled, cancelledQueued.Value.State);
+        Assert.Equal(JobState.Cancelled, heartbeat.Value.State);
+        Assert.Empty(claim.Value);
+        Assert.Equal(ErrorCode.NotFound, otherTenant.Error?.Code);
+    }
+}

@@ -1,0 +1,3 @@
+namespace MaaS.Storage.Tests.Sqlite;
+
+public sealed class SqliteJobStoreContractTests() : JobStoreContractTests(new SqliteTestFile());
