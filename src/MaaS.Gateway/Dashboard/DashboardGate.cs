@@ -37,12 +37,28 @@ internal static class DashboardGate
             return (refusal, request);
         }
 
-        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        if (!await IsValidFormAsync(http, antiforgery))
         {
             return (Message(http, StatusCodes.Status400BadRequest, "Form expired", "The form was stale or not sent from this dashboard. Go back, reload the page and try again.", request), request);
         }
 
         return (null, request);
+    }
+
+    /// <summary>
+    /// Whether the request is a form carrying this dashboard's antiforgery token. A form that cannot be read (a
+    /// multipart body without its boundary, cut short) is a bad form, not a server error: the token store throws for it.
+    /// </summary>
+    public static async Task<bool> IsValidFormAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 
     public const string AppKeyRefused =

@@ -35,7 +35,7 @@ internal static class SignInEndpoints
             return TypedResults.Redirect(DashboardAuth.Path);
         }
 
-        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http))
+        if (!await DashboardGate.IsValidFormAsync(http, antiforgery))
         {
             return Form(http, antiforgery, "The form expired; enter the key again.", StatusCodes.Status400BadRequest);
         }
@@ -69,7 +69,7 @@ internal static class SignInEndpoints
 
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
     {
-        if (http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http))
+        if (await DashboardGate.IsValidFormAsync(http, antiforgery))
         {
             http.Response.Cookies.Delete(DashboardAuth.CookieName, DashboardAuth.Cookie(http));
         }

@@ -28,6 +28,11 @@ internal static class ExampleMetadataExtensions
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ParameterExampleMetadata(name, JsonValue.Create(value)));
 
+    /// <summary>An example for the boolean parameter <paramref name="name"/>.</summary>
+    public static TBuilder WithParameterExample<TBuilder>(this TBuilder builder, string name, bool value)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ParameterExampleMetadata(name, JsonValue.Create(value)));
+
     /// <summary>An example request body, given as JSON text; text that is not JSON fails at start-up, not in the document.</summary>
     public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, [StringSyntax(StringSyntaxAttribute.Json)] string json)
         where TBuilder : IEndpointConventionBuilder =>

@@ -41,10 +41,11 @@ public sealed partial class StartupLogTests(StartupLogTests.Gateway gateway) : I
         Assert.DoesNotContain(gateway.Lines, l => l.Contains("Model registry ready: 0 models", StringComparison.Ordinal));
         Assert.Equal(2, registries.Count);
         Assert.Single(registries, l => l.Contains("Recommendation indexes (built per tenant after start)", StringComparison.Ordinal));
-        // One version of each bundled model (a folder with a model.json under models/).
-        int bundled = Directory.GetDirectories(Path.Combine(SharedData.RepositoryRoot, "models")).Count(d => File.Exists(Path.Combine(d, "model.json")));
-        Assert.True(bundled >= 3);
-        Assert.Single(registries, l => l.Contains($"Model registry: {bundled} models found, {bundled} versions ready", StringComparison.Ordinal));
+        // Every version of each bundled model (a folder with a model.json under models/, its versions numbered folders).
+        var bundled = Directory.GetDirectories(Path.Combine(SharedData.RepositoryRoot, "models")).Where(d => File.Exists(Path.Combine(d, "model.json"))).ToList();
+        int versions = bundled.Sum(d => Directory.GetDirectories(d).Count(v => long.TryParse(Path.GetFileName(v), out _)));
+        Assert.True(bundled.Count >= 3 && versions >= bundled.Count);
+        Assert.Single(registries, l => l.Contains($"Model registry: {bundled.Count} models found, {versions} versions ready", StringComparison.Ordinal));
     }
 
     [Fact]

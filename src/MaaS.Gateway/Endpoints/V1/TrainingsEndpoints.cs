@@ -23,7 +23,7 @@ internal static class TrainingsEndpoints
             .WithName("V1SubmitTraining")
             .WithMetadata(new AcceptsMetadata(["application/json", "text/csv", "text/tab-separated-values", "application/x-ndjson"], typeof(TrainingRequest)))
             .WithParameterExample("model", "reviews")
-            .WithParameterExample("multiLabel", "false")
+            .WithParameterExample("multiLabel", false)
             .WithParameterExample("folds", 3)
             .WithRequestExample("""
                 {"model":"reviews","rows":[
