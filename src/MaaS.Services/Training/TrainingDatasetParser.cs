@@ -321,7 +321,7 @@ internal static class TrainingDatasetParser
 
     private static List<(string?, string[]?)>? ReadDelimited(string text, char delimiter, Problems problems)
     {
-        var records = DelimitedText.Read(text, delimiter).ToList();
+        var records = MaaS.Models.Text.Data.CsvReader.Read(new StringReader(text), delimiter).ToList();
         if (records.Count == 0)
         {
             problems.Add(-1, "body", "the dataset is empty");

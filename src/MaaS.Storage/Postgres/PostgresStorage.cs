@@ -10,38 +10,20 @@ namespace MaaS.Storage.Postgres;
 /// gateway replicas at once. Every store shares one connection pool and the execution strategy. Thread-safe; one per
 /// process. Dispose closes the connection pool.
 /// </summary>
-public sealed partial class PostgresStorage : IStorage
+public sealed partial class PostgresStorage : StoreSet, IStorage
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresCatalogStore _catalog;
 
-    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, ILogger logger)
+    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog)
+        : base(new PostgresEventStore(database, privacy), catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
+            new PostgresApiKeyStore(database), new PostgresModelMarketStore(database), new PostgresAgentStore(database), new PostgresJobStore(database))
     {
         _database = database;
-        Events = new PostgresEventStore(database, privacy);
-        Catalog = _catalog = new PostgresCatalogStore(database, logger);
-        Users = new PseudonymousUserStore(new PostgresUserStore(database), privacy);
-        Keys = new PostgresApiKeyStore(database);
-        Market = new PostgresModelMarketStore(database);
-        Agents = new PostgresAgentStore(database);
-        Jobs = new PostgresJobStore(database);
+        _catalog = catalog;
     }
 
     public string Provider => "postgres";
-
-    public IEventStore Events { get; }
-
-    public ICatalogStore Catalog { get; }
-
-    public IUserStore Users { get; }
-
-    public IApiKeyStore Keys { get; }
-
-    public IModelMarketStore Market { get; }
-
-    public IAgentStore Agents { get; }
-
-    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Connects, creates the schema when missing and migrates it (under an advisory lock, so replicas starting
@@ -140,7 +122,7 @@ public sealed partial class PostgresStorage : IStorage
             StorageLog.Migrated(logger, "postgres jobs", jobs.From, jobs.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
-        return new PostgresStorage(database, codec, logger);
+        return new PostgresStorage(database, codec, new PostgresCatalogStore(database, logger));
     }
 
     public async ValueTask DisposeAsync()

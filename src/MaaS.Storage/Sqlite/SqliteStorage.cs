@@ -8,37 +8,18 @@ namespace MaaS.Storage.Sqlite;
 /// Every store writes through the file's one writer thread, so a key or market write never contends with ingestion
 /// for SQLite's write lock. Thread-safe; open one per file per process. Dispose closes the file.
 /// </summary>
-public sealed class SqliteStorage : IStorage
+public sealed class SqliteStorage : StoreSet, IStorage
 {
     private readonly SqliteDatabase _database;
 
     private SqliteStorage(SqliteDatabase database, PrivacyCodec privacy)
+        : base(new SqliteEventStore(database, privacy), new SqliteCatalogStore(database), new PseudonymousUserStore(new SqliteUserStore(database), privacy),
+            new SqliteApiKeyStore(database), new SqliteModelMarketStore(database), new SqliteAgentStore(database), new SqliteJobStore(database))
     {
         _database = database;
-        Events = new SqliteEventStore(database, privacy);
-        Catalog = new SqliteCatalogStore(database);
-        Users = new PseudonymousUserStore(new SqliteUserStore(database), privacy);
-        Keys = new SqliteApiKeyStore(database);
-        Market = new SqliteModelMarketStore(database);
-        Agents = new SqliteAgentStore(database);
-        Jobs = new SqliteJobStore(database);
     }
 
     public string Provider => "sqlite";
-
-    public IEventStore Events { get; }
-
-    public ICatalogStore Catalog { get; }
-
-    public IUserStore Users { get; }
-
-    public IApiKeyStore Keys { get; }
-
-    public IModelMarketStore Market { get; }
-
-    public IAgentStore Agents { get; }
-
-    public IJobStore Jobs { get; }
 
     /// <summary>
     /// Opens (creating when missing) and migrates the file. Fails with <see cref="ErrorCode.DependencyUnavailable"/>

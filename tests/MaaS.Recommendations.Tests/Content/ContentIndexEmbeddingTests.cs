@@ -127,20 +127,7 @@ public sealed class ContentIndexEmbeddingTests
     }
 
     // Scalar references: TF-IDF over the index's own vectors, cosine over the raw inputs (the index normalises its copy).
-    private static float TfIdfDot(ContentIndex index, int a, int b)
-    {
-        float sum = 0f;
-        for (int k = 0; k < index.VectorIds[a].Length; k++)
-        {
-            int at = Array.IndexOf(index.VectorIds[b], index.VectorIds[a][k]);
-            if (at >= 0)
-            {
-                sum += index.VectorWeights[a][k] * index.VectorWeights[b][at];
-            }
-        }
-
-        return sum;
-    }
+    private static float TfIdfDot(ContentIndex index, int a, int b) => ContentIndexTests.Dot(index, a, b);
 
     private static float Cosine(ContentItem a, ContentItem b)
     {

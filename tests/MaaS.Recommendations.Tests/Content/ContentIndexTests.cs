@@ -192,7 +192,8 @@ public sealed class ContentIndexTests
         new(new ItemMetadata(id, ItemKind.Movie, [.. features.Where(f => f.StartsWith("genre:", StringComparison.Ordinal)).Select(f => f[6..])]),
             [.. features.Select(f => new ContentFeature(f, 1f))]);
 
-    private static float Dot(ContentIndex index, int a, int b)
+    /// <summary>Scalar reference: the dot product of two items' TF-IDF vectors as the index stores them.</summary>
+    internal static float Dot(ContentIndex index, int a, int b)
     {
         float sum = 0f;
         for (int k = 0; k < index.VectorIds[a].Length; k++)

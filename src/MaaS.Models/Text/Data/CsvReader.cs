@@ -1,10 +1,15 @@
 namespace MaaS.Models.Text.Data;
 
-/// <summary>A small RFC 4180 reader: quoted fields may hold commas, doubled quotes and line breaks.</summary>
-internal static class CsvReader
+/// <summary>
+/// A small RFC 4180 reader with a chosen delimiter: quoted fields may hold delimiters, doubled quotes and line breaks.
+/// Tabs separate without quoting (IANA's text/tab-separated-values has none), so a tab-separated field may start with
+/// a quote. Shared by the data sets' loaders and the training service's uploads.
+/// </summary>
+public static class CsvReader
 {
-    public static IEnumerable<string[]> Read(TextReader reader)
+    public static IEnumerable<string[]> Read(TextReader reader, char delimiter = ',')
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var fields = new List<string>();
         var field = new StringBuilder();
         bool quoted = false, any = false;
@@ -32,11 +37,11 @@ internal static class CsvReader
                     field.Append(ch);
                 }
             }
-            else if (ch == '"')
+            else if (ch == '"' && delimiter != '\t')
             {
                 quoted = true;
             }
-            else if (ch == ',')
+            else if (ch == delimiter)
             {
                 fields.Add(field.ToString());
                 field.Clear();
@@ -57,7 +62,7 @@ internal static class CsvReader
 
         if (any)
         {
-            fields.Add(field.ToString());
+            fields.Add(field.ToString().TrimEnd('\r'));
             yield return [.. fields];
         }
     }
