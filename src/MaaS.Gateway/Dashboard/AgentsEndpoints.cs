@@ -95,7 +95,7 @@ internal static class AgentsEndpoints
             }
         }
 
-        string format = span < TimeSpan.FromHours(1) ? "HH:mm:ss" : span < TimeSpan.FromDays(2) ? "MM-dd HH:mm" : "yyyy-MM-dd";
+        string format = span < TimeSpan.FromMinutes(1) ? "HH:mm:ss.ff" : span < TimeSpan.FromHours(1) ? "HH:mm:ss" : span < TimeSpan.FromDays(2) ? "MM-dd HH:mm" : "yyyy-MM-dd";
         return (
             [.. Enumerable.Range(0, buckets).Select(b => first.AddTicks((long)(b * width)).ToString(format, CultureInfo.InvariantCulture))],
             [.. Enumerable.Range(0, buckets).Select(b => rewarded[b] > 0 ? sums[b] / rewarded[b] : (double?)null)],

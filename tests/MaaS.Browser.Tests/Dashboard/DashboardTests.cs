@@ -106,7 +106,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         int rewarded = await CreateAgentAsync(gateway, SecureGateway.BootstrapKey, app, "dash-npc", 30);
         await session.OpenAsync("/dashboard/agents?agent=dash-npc");
         Assert.Equal(30, await TotalAsync(session.Page, "#chart-agent-decisions"));
-        Assert.True(await TotalAsync(session.Page, "#chart-agent-reward") > 0, $"the reward chart is empty after {rewarded} rewards of 1");
+        Assert.True(await TotalAsync(session.Page, "#chart-agent-reward") > 0, $"the reward chart is empty after {rewarded} outcomes");
+        Assert.Equal(rewarded.ToString(CultureInfo.InvariantCulture), await session.Page.Locator("tr[data-agent='dash-npc'] td.num").Nth(2).InnerTextAsync());
         Assert.Equal("30", await session.Page.Locator("tr[data-agent='dash-npc'] td.num").Nth(1).InnerTextAsync());
 
         foreach (var (name, path, heading, chart) in Pages)
@@ -240,7 +241,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
     }
 
-    /// <summary>Defines an agent, makes <paramref name="decisions"/> decisions and rewards every other one with 1; returns the rewards sent.</summary>
+    /// <summary>Defines an agent, makes <paramref name="decisions"/> decisions and reports an outcome (1, or 0 for every third) for four in five; returns the outcomes sent.</summary>
     private static async Task<int> CreateAgentAsync(SecureGateway gateway, string adminKey, string appKey, string name, int decisions)
     {
         const string Definition = """
@@ -255,9 +256,10 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         {
             var (decide, decision) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/{name}/decide", appKey, i % 2 == 0 ? """{"context":{"skill":0.1}}""" : """{"context":{"skill":0.9}}""");
             Assert.True(decide.IsSuccessStatusCode, $"decide answered {(int)decide.StatusCode}: {decision}");
-            if (i % 2 == 0)
+            if (i % 5 != 4)
             {
-                var (outcome, result) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/{name}/outcomes", appKey, $$"""{"decisionId":"{{decision!["decisionId"]}}","reward":1}""");
+                string reward = i % 3 == 0 ? "0" : "1";
+                var (outcome, result) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/{name}/outcomes", appKey, $$"""{"decisionId":"{{decision!["decisionId"]}}","reward":{{reward}}}""");
                 Assert.True(outcome.IsSuccessStatusCode, $"outcomes answered {(int)outcome.StatusCode}: {result}");
                 rewarded++;
             }
