@@ -18,6 +18,7 @@ internal static class AgentsEndpoints
     // A log this short is read whole and cut into even buckets; a longer one is shown by the store's hourly counts.
     private const int ReadWhole = 5_000;
     private const int Buckets = 24;
+    private const int Listed = 100;
 
     public static RouteGroupBuilder MapDashboardAgents(this RouteGroupBuilder dashboard)
     {
@@ -39,8 +40,14 @@ internal static class AgentsEndpoints
             return TenantList.OtherTenant(http, request);
         }
 
+        var stored = await storage.Agents.ListAsync(scope, Listed, http.RequestAborted);
+        if (!stored.TryGetValue(out var records, out var error))
+        {
+            return DashboardGate.Message(http, error.Code.StatusCode(), "Agents unavailable", error.Message, request);
+        }
+
         var rows = new List<AgentResponse>();
-        foreach (string name in agents.Loaded.Where(a => a.Tenant == scope).Select(a => a.Name).Order(StringComparer.Ordinal))
+        foreach (string name in records.Select(r => r.Name))
         {
             if ((await agents.GetAsync(scope, name, http.RequestAborted)).TryGetValue(out var shown, out _))
             {
