@@ -59,6 +59,7 @@ internal static class DashboardAssets
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
         .toolbar { display: flex; flex-wrap: wrap; gap: 12px; align-items: end; margin-bottom: 12px; }
         .updated { font-size: 13px; color: var(--muted); }
+        progress { width: 90px; height: 12px; vertical-align: middle; accent-color: var(--accent); }
         @media (max-width: 1000px) {
           .grid, .cards { grid-template-columns: minmax(0, 1fr); }
           .kpis { grid-template-columns: repeat(3, minmax(0, 1fr)); }

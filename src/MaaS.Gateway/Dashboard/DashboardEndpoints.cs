@@ -32,6 +32,8 @@ internal static class DashboardEndpoints
         dashboard.MapDashboardModels();
         dashboard.MapDashboardRecommendations();
         dashboard.MapDashboardSearch();
+        dashboard.MapDashboardTrainings();
+        dashboard.MapDashboardAgents();
         dashboard.MapDashboardKeys();
         return app;
     }

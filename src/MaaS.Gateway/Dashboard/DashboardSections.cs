@@ -7,9 +7,8 @@ public sealed record DashboardSection(string Key, string Title, string Path);
 public sealed record FormToken(string Name, string Value);
 
 /// <summary>
-/// The sections the navigation lists, in order. The extension point for pages that need features the gateway does not
-/// have yet (training jobs with live progress, agents with reward curves): add the section here and map its page in
-/// <see cref="DashboardEndpoints"/>; until then nothing links to them.
+/// The sections the navigation lists, in order. A new page adds its section here and maps its page in
+/// <see cref="DashboardEndpoints"/>.
 /// </summary>
 public static class DashboardSections
 {
@@ -19,6 +18,8 @@ public static class DashboardSections
         new("models", "Models & market", "/dashboard/models"),
         new("recommendations", "Recommendations", "/dashboard/recommendations"),
         new("search", "Search", "/dashboard/search"),
+        new("trainings", "Training jobs", "/dashboard/trainings"),
+        new("agents", "Agents", "/dashboard/agents"),
         new("keys", "Keys & limits", "/dashboard/keys"),
     ];
 }

@@ -98,6 +98,9 @@ public interface IAgentStore
     /// <summary>The tenant's agent, or <see cref="ErrorCode.NotFound"/>.</summary>
     ValueTask<Result<AgentRecord>> GetAsync(string tenant, string name, CancellationToken cancellationToken = default);
 
+    /// <summary>At most <paramref name="limit"/> of the tenant's agents, by name (ordinal).</summary>
+    ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>Appends one decision; concurrent appends share commits. Returns it with its <see cref="AgentDecision.Sequence"/>.</summary>
     ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default);
 

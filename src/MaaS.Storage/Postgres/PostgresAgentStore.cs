@@ -5,7 +5,7 @@ internal sealed class PostgresAgentStore : IAgentStore
 {
     private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
     private readonly PostgresDatabase _database;
-    private readonly string _putSql, _getSql, _appendSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly string _putSql, _getSql, _listSql, _appendSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
 
     public PostgresAgentStore(PostgresDatabase database)
     {
@@ -17,6 +17,7 @@ internal sealed class PostgresAgentStore : IAgentStore
             RETURNING version, updated_at
             """;
         _getSql = $"SELECT definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name = $2";
+        _listSql = $"SELECT name, definition, version, updated_at FROM {s}.agents WHERE tenant = $1 ORDER BY name COLLATE \"C\" LIMIT $2";
         _appendSql = $"""
             INSERT INTO {s}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq
@@ -80,6 +81,28 @@ internal sealed class PostgresAgentStore : IAgentStore
             return result.Error;
         }
         return result.Value is { } record ? record : Error.NotFound("agent");
+    }
+
+    public async ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<IReadOnlyList<AgentRecord>>("list agents", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_listSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, limit) });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var agents = new List<AgentRecord>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                agents.Add(new AgentRecord(tenant, reader.GetString(0), reader.GetString(1), reader.GetInt64(2), TimeCodec.FromUtcDateTime(reader.GetDateTime(3))));
+            }
+            return agents;
+        }, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public async ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)

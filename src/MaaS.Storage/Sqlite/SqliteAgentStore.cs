@@ -49,6 +49,28 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         });
     }
 
+    public ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<AgentRecord>>>(invalid);
+        }
+        return database.ReadAsync<IReadOnlyList<AgentRecord>>("list agents", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name, definition, version, updated_at FROM agents WHERE tenant = $tenant ORDER BY name LIMIT $limit";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+            using var reader = command.ExecuteReader();
+            var agents = new List<AgentRecord>();
+            while (reader.Read())
+            {
+                agents.Add(new AgentRecord(tenant, reader.GetString(0), reader.GetString(1), reader.GetInt64(2), TimeCodec.FromUnixMs(reader.GetInt64(3))));
+            }
+            return agents;
+        });
+    }
+
     public ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)
     {
         if (AgentValidator.Decision(decision) is { } invalid)

@@ -5,6 +5,7 @@ using MaaS.Browser.Tests.OpenApi;
 using MaaS.Models.Examples;
 using MaaS.TestSupport;
 using MaaS.TestSupport.Hosting;
+using MaaS.TestSupport.Text;
 using Microsoft.Playwright;
 
 namespace MaaS.Browser.Tests.Dashboard;
@@ -25,6 +26,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         ("recommendations", "/dashboard/recommendations", "Recommendations", "#chart-popularity"),
         ("user", "/dashboard/users?id=demo-user-001", "User demo-user-001", "#chart-genres"),
         ("search", "/dashboard/search?q=action+drama&mode=hybrid", "Search", "#chart-search-scores"),
+        ("trainings", "/dashboard/trainings", "Training jobs", "#chart-training-scores"),
+        ("agents", "/dashboard/agents", "Agents", "#chart-agent-reward"),
         ("keys", "/dashboard/keys", "Keys & limits", "#chart-key-429"),
     ];
 
@@ -90,6 +93,22 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         Assert.True(builds >= 2, $"after the rebuild button the builds table lists {builds} finished builds");
+
+        // A training job and an agent with rewarded decisions, made through the API. The trainings page is open while
+        // the job runs: its live region must show the job finished without a reload.
+        string trainingId = await SubmitTrainingAsync(gateway, SecureGateway.BootstrapKey, "dash-reviews");
+        await session.OpenAsync("/dashboard/trainings");
+        await session.Page.Locator($"tr[data-job='{trainingId}'][data-state='succeeded']").WaitForAsync(new() { Timeout = 90_000 });
+        Assert.Equal("1", await session.Page.Locator($"tr[data-job='{trainingId}']").GetAttributeAsync("data-progress"));
+        Assert.Contains("dash-reviews", await session.Page.Locator($"tr[data-job='{trainingId}']").InnerTextAsync(), StringComparison.Ordinal);
+        await session.Page.ReloadAsync();
+        Assert.True(double.Parse(await session.Page.Locator("#cv-accuracy").InnerTextAsync(), CultureInfo.InvariantCulture) > 0.5, "the CV report shows no accuracy above chance");
+        int rewarded = await CreateAgentAsync(gateway, SecureGateway.BootstrapKey, app, "dash-npc", 30);
+        await session.OpenAsync("/dashboard/agents?agent=dash-npc");
+        Assert.Equal(30, await TotalAsync(session.Page, "#chart-agent-decisions"));
+        Assert.True(await TotalAsync(session.Page, "#chart-agent-reward") > 0, $"the reward chart is empty after {rewarded} outcomes");
+        Assert.Equal(rewarded.ToString(CultureInfo.InvariantCulture), await session.Page.Locator("tr[data-agent='dash-npc'] td.num").Nth(2).InnerTextAsync());
+        Assert.Equal("30", await session.Page.Locator("tr[data-agent='dash-npc'] td.num").Nth(1).InnerTextAsync());
 
         foreach (var (name, path, heading, chart) in Pages)
         {
@@ -168,7 +187,9 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
         await using var acme = await DashboardSession.OpenAsync(chromium, gateway.Host.Address);
         Assert.Equal(302, await acme.SignInAsync(acmeAdmin));
-        foreach (string path in new[] { "/dashboard", "/dashboard/models", "/dashboard/recommendations", "/dashboard/keys", "/dashboard/search?q=x", "/dashboard/users?id=u1" })
+        await SubmitTrainingAsync(gateway, globexAdmin, "globex-reviews");
+        await CreateAgentAsync(gateway, globexAdmin, globexApp, "globex-npc", 4);
+        foreach (string path in new[] { "/dashboard", "/dashboard/models", "/dashboard/recommendations", "/dashboard/keys", "/dashboard/search?q=x", "/dashboard/users?id=u1", "/dashboard/trainings", "/dashboard/agents" })
         {
             var (status, text) = await acme.OpenAsync(path);
             Assert.True(status == 200, $"{path} answered {status} to acme's admin: {text}");
@@ -176,7 +197,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         Assert.Equal(0, (await TrafficAsync(acme.Page)).GetProperty("total").GetProperty("requests").GetInt64());
-        foreach (string path in new[] { "/dashboard/keys?tenant=globex", "/dashboard/recommendations?tenant=globex", "/dashboard/search?tenant=globex&q=x", "/dashboard/users?tenant=globex&id=u1" })
+        foreach (string path in new[] { "/dashboard/keys?tenant=globex", "/dashboard/recommendations?tenant=globex", "/dashboard/search?tenant=globex&q=x", "/dashboard/users?tenant=globex&id=u1", "/dashboard/trainings?tenant=globex", "/dashboard/agents?tenant=globex" })
         {
             var (status, text) = await acme.OpenAsync(path);
             Assert.True(status == 403, $"{path} answered {status} to acme's admin: {text}");
@@ -189,12 +210,62 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.Equal(302, await operatorSession.SignInAsync(SecureGateway.BootstrapKey));
         Assert.Contains("globex.secret-model", (await operatorSession.OpenAsync("/dashboard/models")).Text, StringComparison.Ordinal);
         Assert.Contains("globex-app", (await operatorSession.OpenAsync("/dashboard/keys?tenant=globex")).Text, StringComparison.Ordinal);
+        Assert.Contains("globex-reviews", (await operatorSession.OpenAsync("/dashboard/trainings?tenant=globex")).Text, StringComparison.Ordinal);
+        Assert.Contains("globex-npc", (await operatorSession.OpenAsync("/dashboard/agents?tenant=globex")).Text, StringComparison.Ordinal);
         var traffic = await TrafficAsync(operatorSession.Page);
         Assert.True(traffic.GetProperty("total").GetProperty("requests").GetInt64() >= 10, $"the operator's traffic: {traffic}");
         Assert.Contains(traffic.GetProperty("models").EnumerateArray(), m => m.GetProperty("name").GetString() == "globex.secret-model");
 
         Assert.Empty(acme.ServerErrors);
         Assert.Empty(operatorSession.ServerErrors);
+    }
+
+    /// <summary>Queues a small sentiment training job through <c>POST /v1/trainings</c>; returns its id.</summary>
+    private static async Task<string> SubmitTrainingAsync(SecureGateway gateway, string adminKey, string model)
+    {
+        var (texts, labels) = SyntheticText.Sentiment(240, seed: 11);
+        var csv = new System.Text.StringBuilder("text,label\n");
+        for (int i = 0; i < texts.Count; i++)
+        {
+            csv.Append('"').Append(texts[i].Replace("\"", "\"\"", StringComparison.Ordinal)).Append("\",").Append(labels[i] == 1 ? "positive" : "negative").Append('\n');
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/trainings?model={model}&folds=2")
+        {
+            Content = new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"),
+        };
+        SecureGateway.Authorize(request, adminKey, apiKeyHeader: false);
+        using var response = await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
+        string body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"POST /v1/trainings answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+    }
+
+    /// <summary>Defines an agent, makes <paramref name="decisions"/> decisions and reports an outcome (1, or 0 for every third) for four in five; returns the outcomes sent.</summary>
+    private static async Task<int> CreateAgentAsync(SecureGateway gateway, string adminKey, string appKey, string name, int decisions)
+    {
+        const string Definition = """
+            {"contextFeatures":["skill"],"actionFeatures":["difficulty"],
+             "actions":[{"id":"easy","features":{"difficulty":0.2}},{"id":"hard","features":{"difficulty":0.9}}],
+             "policy":{"kind":"epsilon-greedy","epsilon":0.2,"seed":7},"rewardWindowSeconds":600,"defaultReward":0}
+            """;
+        var (put, defined) = await gateway.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{name}", adminKey, Definition);
+        Assert.True(put.IsSuccessStatusCode, $"PUT /v1/agents/{name} answered {(int)put.StatusCode}: {defined}");
+        int rewarded = 0;
+        for (int i = 0; i < decisions; i++)
+        {
+            var (decide, decision) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/{name}/decide", appKey, i % 2 == 0 ? """{"context":{"skill":0.1}}""" : """{"context":{"skill":0.9}}""");
+            Assert.True(decide.IsSuccessStatusCode, $"decide answered {(int)decide.StatusCode}: {decision}");
+            if (i % 5 != 4)
+            {
+                string reward = i % 3 == 0 ? "0" : "1";
+                var (outcome, result) = await gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/{name}/outcomes", appKey, $$"""{"decisionId":"{{decision!["decisionId"]}}","reward":{{reward}}}""");
+                Assert.True(outcome.IsSuccessStatusCode, $"outcomes answered {(int)outcome.StatusCode}: {result}");
+                rewarded++;
+            }
+        }
+
+        return rewarded;
     }
 
     private static async Task<double> TotalAsync(IPage page, string chart) =>

@@ -23,6 +23,24 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
     }
 
     [Fact]
+    public async Task ListAsync_SeveralAgents_TenantsOwnByNameUpToLimit()
+    {
+        await Storage.Agents.PutAsync(Tenant, "orc", """{"v":1}""", Ct);
+        await Storage.Agents.PutAsync(Tenant, "boss", """{"v":1}""", Ct);
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":2}""", Ct);
+        await Storage.Agents.PutAsync(Tenant + "x", "elf", """{"v":1}""", Ct);
+
+        var all = await Storage.Agents.ListAsync(Tenant, 10, Ct);
+        var two = await Storage.Agents.ListAsync(Tenant, 2, Ct);
+
+        Assert.Equal(["boss", "npc", "orc"], all.Value.Select(a => a.Name));
+        Assert.Equal(("""{"v":2}""", 2L, Tenant), (all.Value[1].Definition, all.Value[1].Version, all.Value[1].Tenant));
+        Assert.Equal(["boss", "npc"], two.Value.Select(a => a.Name));
+        Assert.Empty((await Storage.Agents.ListAsync(Tenant + "y", 10, Ct)).Value);
+    }
+
+    [Fact]
     public async Task AppendAsync_ThenRead_RoundTripsInLogOrderAcrossReopen()
     {
         var a = await Storage.Agents.AppendAsync(Decision(), Ct);

@@ -1,0 +1,116 @@
+using System.Globalization;
+using MaaS.Gateway.Dashboard.Charts;
+using MaaS.Gateway.Dashboard.Components;
+using MaaS.Gateway.Telemetry;
+using MaaS.Services.Agents;
+using MaaS.Services.Recommendations.Tenants;
+using Microsoft.AspNetCore.Antiforgery;
+
+namespace MaaS.Gateway.Dashboard;
+
+/// <summary>
+/// Game agents of one tenant through the same <see cref="AgentService"/> as <c>/v1/agents</c>: policy, exploration,
+/// decisions, outcomes and mean reward; for the chosen agent its mean reward and decisions over time, from the
+/// decision log.
+/// </summary>
+internal static class AgentsEndpoints
+{
+    // A log this short is read whole and cut into even buckets; a longer one is shown by the store's hourly counts.
+    private const int ReadWhole = 5_000;
+    private const int Buckets = 24;
+    private const int Listed = 100;
+
+    public static RouteGroupBuilder MapDashboardAgents(this RouteGroupBuilder dashboard)
+    {
+        dashboard.MapGet("/agents", AgentsAsync);
+        return dashboard;
+    }
+
+    private static async Task<IResult> AgentsAsync(
+        string? tenant, string? agent, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states,
+        AgentService agents, IStorage storage)
+    {
+        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (request.Viewer.Scope(tenant) is not { } scope)
+        {
+            return TenantList.OtherTenant(http, request);
+        }
+
+        var stored = await storage.Agents.ListAsync(scope, Listed, http.RequestAborted);
+        if (!stored.TryGetValue(out var records, out var error))
+        {
+            return DashboardGate.Message(http, error.Code.StatusCode(), "Agents unavailable", error.Message, request);
+        }
+
+        var rows = new List<AgentResponse>();
+        foreach (string name in records.Select(r => r.Name))
+        {
+            if ((await agents.GetAsync(scope, name, http.RequestAborted)).TryGetValue(out var shown, out _))
+            {
+                rows.Add(shown);
+            }
+        }
+
+        var selected = rows.FirstOrDefault(r => r.Name == agent) ?? rows.FirstOrDefault();
+        var (labels, rewards, decisions) = selected is null ? ([], [], []) : await CurveAsync(storage, scope, selected, http.RequestAborted);
+        string who = selected is null ? "No agent" : $"Agent {selected.Name}";
+        string rewardChart = SvgCharts.Line("chart-agent-reward", "Mean reward over time", $"{who}: mean recorded reward per time bucket of its decision log.",
+            labels, [new ChartSeries("mean reward", rewards)], "reward");
+        string decisionsChart = SvgCharts.Line("chart-agent-decisions", "Decisions over time", $"{who}: decisions per time bucket of its decision log.",
+            labels, [new ChartSeries("decisions", decisions)], "decisions");
+        return DashboardGate.Page<AgentsPage>(http, new AgentsModel(
+            request, scope, TenantList.Known(request.Viewer, ring, states), rows, selected, rewardChart, decisionsChart));
+    }
+
+    /// <summary>Mean reward and decisions per bucket: even buckets over a short log, the store's hours over a long one.</summary>
+    private static async Task<(List<string> Labels, List<double?> Rewards, List<double?> Decisions)> CurveAsync(
+        IStorage storage, string tenant, AgentResponse agent, CancellationToken cancellationToken)
+    {
+        if (agent.Decisions > ReadWhole || agent.Decisions == 0)
+        {
+            return (
+                [.. agent.Hours.Select(h => h.Hour.ToString("MM-dd HH:00", CultureInfo.InvariantCulture))],
+                [.. agent.Hours.Select(h => h.MeanReward)],
+                [.. agent.Hours.Select(h => (double?)h.Decisions)]);
+        }
+
+        var read = await storage.Agents.ReadAsync(tenant, agent.Name, 0, ReadWhole, cancellationToken).ConfigureAwait(false);
+        if (!read.TryGetValue(out var log, out _) || log.Count == 0)
+        {
+            return ([], [], []);
+        }
+
+        var first = log[0].DecidedAt;
+        var span = log[^1].DecidedAt - first;
+        int buckets = span <= TimeSpan.Zero ? 1 : Buckets;
+        double width = span.Ticks / (double)buckets;
+        var sums = new double[buckets];
+        var rewarded = new int[buckets];
+        var counts = new int[buckets];
+        foreach (var decision in log)
+        {
+            int b = buckets == 1 ? 0 : Math.Min(buckets - 1, (int)((decision.DecidedAt - first).Ticks / width));
+            counts[b]++;
+            if (decision.Reward is { } reward)
+            {
+                sums[b] += reward;
+                rewarded[b]++;
+            }
+        }
+
+        string format = span < TimeSpan.FromMinutes(1) ? "HH:mm:ss.ff" : span < TimeSpan.FromHours(1) ? "HH:mm:ss" : span < TimeSpan.FromDays(2) ? "MM-dd HH:mm" : "yyyy-MM-dd";
+        return (
+            [.. Enumerable.Range(0, buckets).Select(b => first.AddTicks((long)(b * width)).ToString(format, CultureInfo.InvariantCulture))],
+            [.. Enumerable.Range(0, buckets).Select(b => rewarded[b] > 0 ? sums[b] / rewarded[b] : (double?)null)],
+            [.. counts.Select(c => (double?)c)]);
+    }
+}
+
+/// <summary>What the agents page shows.</summary>
+public sealed record AgentsModel(
+    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, IReadOnlyList<AgentResponse> Agents, AgentResponse? Selected,
+    string RewardChart, string DecisionsChart);
