@@ -10,6 +10,11 @@ if (args is ["admission", ..])
     return await MaaS.Benchmarks.Serving.AdmissionLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["grpc-load", ..])
+{
+    return await MaaS.Benchmarks.Serving.GrpcLoadTest.RunAsync(args[1..]);
+}
+
 if (args is ["variant", var hidden, var folder])
 {
     // A model repository holding example-mlp rebuilt with other hidden widths ("16" or "768,768"), for the load scripts.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gateway's /v2 HTTP path against its peer, the minimal Node.js + onnxruntime-node V2 JSON server
 # (tests/MaaS.Benchmarks/peers/node-ort), on the same model file: the example MLP rebuilt 8 -> 16 -> 3 (MAAS_HIDDEN),
-# one row per request. Rounds alternate gateway /v2 infer, peer infer, gateway /v1/ping (same wrk settings) so drift
+# one row per request. Rounds alternate gateway /v2 infer, peer infer, gateway /v1/ping (same wrk settings) and
+# gateway gRPC ModelInfer (MaaS.Benchmarks grpc-load: as many callers on one HTTP/2 channel as wrk's connections) so drift
 # in machine load hits all alike; each run also records the server process's CPU time (utime + stime from /proc), so
 # the table gives CPU microseconds per request beside req/s and latency. Auth is off on the gateway (the peer has none).
 # Usage: tests/MaaS.Benchmarks/load/peer.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
@@ -9,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
 load="tests/MaaS.Benchmarks/load"; peer_dir="tests/MaaS.Benchmarks/peers/node-ort"
-gateway_port="${MAAS_LOAD_PORT:-18089}"; peer_port="${MAAS_PEER_PORT:-18090}"
+gateway_port="${MAAS_LOAD_PORT:-18089}"; peer_port="${MAAS_PEER_PORT:-18090}"; grpc_port="${MAAS_GRPC_PORT:-18091}"
 command -v node >/dev/null || { echo "node is not installed" >&2; exit 2; }
 # --ignore-scripts: the package carries its CPU binaries; its install script only fetches GPU ones from the internet.
 [ -d "$peer_dir/node_modules/onnxruntime-node" ] || npm ci --prefix "$peer_dir" --ignore-scripts --no-audit --no-fund >/dev/null
@@ -17,7 +18,7 @@ dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 models="$(mktemp -d)"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-16}" "$models"
 source "$load/gateway.sh"
-start_gateway "$gateway_port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0
+start_gateway "$gateway_port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0 --Grpc:Port="$grpc_port"
 out="$GATEWAY_OUT"
 node "$peer_dir/server.js" --port "$peer_port" --model "$models/example-mlp/1/model.onnx" >"$out/peer.log" 2>&1 &
 peer_pid=$!
@@ -32,13 +33,21 @@ run() { # name pid url script seconds
   after=$(ticks "$2")
   echo $((after - before)) >"$out/$1.cpu"
 }
+grpc() { # name seconds
+  local before after
+  before=$(ticks "$GATEWAY_PID")
+  dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll grpc-load --port "$grpc_port" --clients "$connections" --seconds "$2" >"$out/$1.txt"
+  after=$(ticks "$GATEWAY_PID")
+  echo $((after - before)) >"$out/$1.cpu"
+}
 gateway="$GATEWAY_URL"; peer="http://127.0.0.1:$peer_port"
 # Warm-up of all three: JIT tiering, connection pools, ORT's first runs.
-run warm-v2 "$GATEWAY_PID" "$gateway" infer.lua 3; run warm-peer "$peer_pid" "$peer" infer.lua 3; run warm-ping "$GATEWAY_PID" "$gateway" ping.lua 3
+run warm-v2 "$GATEWAY_PID" "$gateway" infer.lua 3; run warm-peer "$peer_pid" "$peer" infer.lua 3; run warm-ping "$GATEWAY_PID" "$gateway" ping.lua 3; grpc warm-grpc 3
 for r in $(seq 1 "$rounds"); do
   run "v2-$r" "$GATEWAY_PID" "$gateway" infer.lua "$duration"
   run "peer-$r" "$peer_pid" "$peer" infer.lua "$duration"
   run "ping-$r" "$GATEWAY_PID" "$gateway" ping.lua "$duration"
+  grpc "grpc-$r" "$duration"
 done
 
 field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
@@ -50,7 +59,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, example-mlp 8-%s-3, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "${MAAS_HIDDEN:-16}" "$(date -u +%FT%TZ)"
 printf '%-10s %12s %10s %10s %12s  %s\n' run req/s p50 p99 'CPU µs/req' errors
 for r in $(seq 1 "$rounds"); do
-  for name in v2 peer ping; do
+  for name in v2 peer ping grpc; do
     printf '%-10s %12s %10s %10s %12s  %s\n' "$name-$r" "$(field "$name-$r" 'Requests/sec' 2)" "$(field "$name-$r" '^ +50%' 2)" \
       "$(field "$name-$r" '^ +99%' 2)" "$(cpu_us "$name-$r")" "$(errors "$name-$r")"
   done
@@ -63,4 +72,5 @@ ratio() { # numerator-run denominator-run per round, then the median
 rps() { field "$1" 'Requests/sec' 2; }
 printf '\ngateway /v2 / peer throughput per round: %s (median %s; target >= 1.2)\n' "$(ratio v2 peer rps | tr '\n' ' ')" "$(ratio v2 peer rps | median)"
 printf 'gateway /v2 / peer CPU per request per round: %s (median %s)\n' "$(ratio v2 peer cpu_us | tr '\n' ' ')" "$(ratio v2 peer cpu_us | median)"
+printf 'gateway gRPC / peer HTTP throughput per round: %s (median %s; target >= 2)\n' "$(ratio grpc peer rps | tr '\n' ' ')" "$(ratio grpc peer rps | median)"
 printf 'gateway /v2 / /v1/ping CPU per request per round: %s (median %s; target <= 1.3)\n' "$(ratio v2 ping cpu_us | tr '\n' ' ')" "$(ratio v2 ping cpu_us | median)"
