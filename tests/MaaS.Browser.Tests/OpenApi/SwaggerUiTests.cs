@@ -82,7 +82,8 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
     {
         var page = await chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = gateway.Host.Address.ToString() });
         page.SetDefaultTimeout(30_000);
-        await page.GotoAsync("/swagger/index.html");
+        // The first load compiles Swagger UI's bundle in a browser that shares two cores with the rest of the suite.
+        await page.GotoAsync("/swagger/index.html", new PageGotoOptions { Timeout = 90_000 });
         await page.Locator(".opblock").First.WaitForAsync();
         return page;
     }

@@ -40,9 +40,12 @@ internal sealed class EventLoad : IAsyncDisposable
         return (window.Count, window.Count(o => !o.Ok));
     }
 
-    /// <summary>Event batches started in [from, to) that were acknowledged.</summary>
-    public int AcknowledgedBatchesBetween(double from, double to) =>
-        _outcomes.Count(o => o.IsEventBatch && o.Ok && o.Started >= from && o.Started < to);
+    /// <summary>
+    /// Event batches sent before <paramref name="restartedAt"/> and acknowledged only after it: they were in flight
+    /// while the database was down (sent during the outage, or just before it) and retries carried them across.
+    /// </summary>
+    public int AcknowledgedBatchesAcross(double restartedAt) =>
+        _outcomes.Count(o => o.IsEventBatch && o.Ok && o.Started < restartedAt && o.Ended > restartedAt);
 
     /// <summary>Waits (bounded) until <paramref name="count"/> events are acknowledged.</summary>
     public async Task WaitForAcknowledgedAsync(int count, TimeSpan timeout, CancellationToken ct)
@@ -108,9 +111,9 @@ internal sealed class EventLoad : IAsyncDisposable
             ok = false;
         }
 
-        _outcomes.Add(new Outcome(started, ok, isEventBatch));
+        _outcomes.Add(new Outcome(started, Now, ok, isEventBatch));
         return ok;
     }
 
-    private readonly record struct Outcome(double Started, bool Ok, bool IsEventBatch);
+    private readonly record struct Outcome(double Started, double Ended, bool Ok, bool IsEventBatch);
 }
