@@ -41,11 +41,12 @@ internal sealed class EventLoad : IAsyncDisposable
     }
 
     /// <summary>
-    /// Event batches sent before <paramref name="restartedAt"/> and acknowledged only after it: they were in flight
-    /// while the database was down (sent during the outage, or just before it) and retries carried them across.
+    /// Requests (event batches or recommendations, both read or write the database) sent before
+    /// <paramref name="restartedAt"/> and answered 2xx only after it: they were in flight while the database was down
+    /// (sent during the outage, or just before it) and retries carried them across.
     /// </summary>
-    public int AcknowledgedBatchesAcross(double restartedAt) =>
-        _outcomes.Count(o => o.IsEventBatch && o.Ok && o.Started < restartedAt && o.Ended > restartedAt);
+    public int AnsweredAcross(double restartedAt) =>
+        _outcomes.Count(o => o.Ok && o.Started < restartedAt && o.Ended > restartedAt);
 
     /// <summary>Waits (bounded) until <paramref name="count"/> events are acknowledged.</summary>
     public async Task WaitForAcknowledgedAsync(int count, TimeSpan timeout, CancellationToken ct)
