@@ -4,7 +4,6 @@ using MaaS.Gateway.Dashboard.Components;
 using MaaS.Gateway.Telemetry;
 using MaaS.Services.Agents;
 using MaaS.Services.Recommendations.Tenants;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -27,13 +26,10 @@ internal static class AgentsEndpoints
     }
 
     private static async Task<IResult> AgentsAsync(
-        string? tenant, string? agent, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states,
+        string? tenant, string? agent, HttpContext http, TrafficRing ring, TenantStates states,
         AgentService agents, IStorage storage)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {

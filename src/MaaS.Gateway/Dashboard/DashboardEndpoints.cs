@@ -23,18 +23,19 @@ internal static class DashboardEndpoints
 
     public static IEndpointRouteBuilder MapGatewayDashboard(this IEndpointRouteBuilder app)
     {
-        // Each page decides itself (DashboardGate): no key means the sign-in page, not a 401 ProblemDetails.
+        // The gate decides for every page (DashboardGate): no key means the sign-in page, not a 401 ProblemDetails.
         var dashboard = app.MapGroup(DashboardAuth.Path).AllowAnonymous().ExcludeFromDescription();
         dashboard.MapGet("/assets/dashboard.css", () => Asset(DashboardAssets.Css, "text/css; charset=utf-8"));
         dashboard.MapGet("/assets/live.js", () => Asset(DashboardAssets.Script, "text/javascript; charset=utf-8"));
         dashboard.MapDashboardSignIn();
-        dashboard.MapDashboardOverview();
-        dashboard.MapDashboardModels();
-        dashboard.MapDashboardRecommendations();
-        dashboard.MapDashboardSearch();
-        dashboard.MapDashboardTrainings();
-        dashboard.MapDashboardAgents();
-        dashboard.MapDashboardKeys();
+        var pages = dashboard.MapGroup("").AddEndpointFilter(DashboardGate.FilterAsync);
+        pages.MapDashboardOverview();
+        pages.MapDashboardModels();
+        pages.MapDashboardRecommendations();
+        pages.MapDashboardSearch();
+        pages.MapDashboardTrainings();
+        pages.MapDashboardAgents();
+        pages.MapDashboardKeys();
         return app;
     }
 

@@ -14,7 +14,32 @@ public sealed record DashboardRequest(DashboardViewer Viewer, FormToken Token);
 /// </summary>
 internal static class DashboardGate
 {
-    public static IResult? Enter(HttpContext http, AuthOptions auth, IAntiforgery antiforgery, out DashboardRequest request)
+    /// <summary>
+    /// The gate as an endpoint filter over every signed-in page: a refusal answers instead of the page; otherwise the
+    /// page reads who looks through <see cref="Request"/>. Form posts need a valid antiforgery token as well.
+    /// </summary>
+    public static async ValueTask<object?> FilterAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var auth = http.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        var (refusal, request) = HttpMethods.IsPost(http.Request.Method)
+            ? await PostAsync(http, auth, antiforgery)
+            : (Enter(http, auth, antiforgery, out var entered), entered);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        http.Features.Set(request);
+        return await next(context);
+    }
+
+    /// <summary>The signed-in request the gate let through (only inside a page behind <see cref="FilterAsync"/>).</summary>
+    public static DashboardRequest Request(HttpContext http) =>
+        http.Features.Get<DashboardRequest>() ?? throw new InvalidOperationException("A dashboard page was mapped outside the gate's group.");
+
+    private static IResult? Enter(HttpContext http, AuthOptions auth, IAntiforgery antiforgery, out DashboardRequest request)
     {
         request = null!;
         if (DashboardAuth.Viewer(http, auth) is not { } viewer)
@@ -30,7 +55,7 @@ internal static class DashboardGate
     }
 
     /// <summary>As <see cref="Enter"/>, for a form post: the antiforgery token must be valid too.</summary>
-    public static async Task<(IResult? Refusal, DashboardRequest Request)> PostAsync(HttpContext http, AuthOptions auth, IAntiforgery antiforgery)
+    private static async Task<(IResult? Refusal, DashboardRequest Request)> PostAsync(HttpContext http, AuthOptions auth, IAntiforgery antiforgery)
     {
         if (Enter(http, auth, antiforgery, out var request) is { } refusal)
         {

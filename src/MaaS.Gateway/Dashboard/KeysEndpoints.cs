@@ -2,7 +2,6 @@ using MaaS.Gateway.Dashboard.Charts;
 using MaaS.Gateway.Dashboard.Components;
 using MaaS.Gateway.Telemetry;
 using MaaS.Services.Recommendations.Tenants;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -19,12 +18,9 @@ internal static class KeysEndpoints
     }
 
     private static async Task<IResult> KeysAsync(
-        string? tenant, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states, IApiKeyStore store)
+        string? tenant, HttpContext http, IOptions<AuthOptions> auth, TrafficRing ring, TenantStates states, IApiKeyStore store)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {

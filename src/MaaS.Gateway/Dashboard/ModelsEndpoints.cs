@@ -2,7 +2,6 @@ using System.Globalization;
 using MaaS.Gateway.Dashboard.Charts;
 using MaaS.Gateway.Dashboard.Components;
 using MaaS.Gateway.Telemetry;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -23,12 +22,9 @@ internal static class ModelsEndpoints
     }
 
     private static IResult Models(
-        string? done, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access, TrafficRing ring)
+        string? done, HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access, TrafficRing ring)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         var viewer = request.Viewer;
         var registry = viewer.IsOperator ? allModels : tenantModels;
@@ -61,13 +57,9 @@ internal static class ModelsEndpoints
             [.. model.Versions.Select(v => new VersionView(v.Version, v.State.ToString(), v.IsReady, v.Reason, v.Platform, v.LoadedAt, CardFacts.From(v.Card)))]);
     }
 
-    private static async Task<IResult> ActionAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
+    private static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
     {
-        var (refusal, request) = await DashboardGate.PostAsync(http, auth.Value, antiforgery);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string name = form["name"].ToString();
@@ -100,13 +92,9 @@ internal static class ModelsEndpoints
             : DashboardGate.Message(http, error.Code.StatusCode(), "Refused", error.Message, request);
     }
 
-    private static async Task<IResult> ShareAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, ModelPublisher publisher, ModelAccess access)
+    private static async Task<IResult> ShareAsync(HttpContext http, ModelPublisher publisher, ModelAccess access)
     {
-        var (refusal, request) = await DashboardGate.PostAsync(http, auth.Value, antiforgery);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string name = form["name"].ToString();

@@ -2,7 +2,6 @@ using MaaS.Gateway.Dashboard.Charts;
 using MaaS.Gateway.Dashboard.Components;
 using MaaS.Gateway.Telemetry;
 using MaaS.Services.Recommendations.Index;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -21,12 +20,9 @@ internal static class OverviewEndpoints
     }
 
     private static IResult Overview(
-        int? window, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, ModelRegistry allModels, IModelRegistry tenantModels, RecommendationModels indexes)
+        int? window, HttpContext http, TrafficRing ring, ModelRegistry allModels, IModelRegistry tenantModels, RecommendationModels indexes)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         var viewer = request.Viewer;
         bool recent = window is > 0 and <= 300;
@@ -60,12 +56,9 @@ internal static class OverviewEndpoints
         return DashboardGate.Page<OverviewPage>(http, model);
     }
 
-    private static IResult Traffic(int? window, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring)
+    private static JsonHttpResult<TrafficJson> Traffic(int? window, HttpContext http, TrafficRing ring)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         int seconds = window is > 0 and <= 300 ? 300 : TrafficRing.Seconds;
         var read = ring.Read(TrafficViews.Visible(request.Viewer), seconds, seconds == 300 ? 5 : 60);

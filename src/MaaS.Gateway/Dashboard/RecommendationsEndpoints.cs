@@ -6,7 +6,6 @@ using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Recommendations.Users;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -28,12 +27,9 @@ internal static class RecommendationsEndpoints
     }
 
     private static async Task<IResult> RecommendationsAsync(
-        string? tenant, string? done, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
+        string? tenant, string? done, HttpContext http, TrafficRing ring, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {
@@ -110,13 +106,9 @@ internal static class RecommendationsEndpoints
         return (ranks, counts, cumulative);
     }
 
-    private static async Task<IResult> RebuildAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, RebuildJobs rebuilds)
+    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildJobs rebuilds)
     {
-        var (refusal, request) = await DashboardGate.PostAsync(http, auth.Value, antiforgery);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         if (request.Viewer.Scope(form["tenant"]) is not { } scope)
@@ -131,13 +123,10 @@ internal static class RecommendationsEndpoints
     }
 
     private static async Task<IResult> UserAsync(
-        string? tenant, string? id, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states,
+        string? tenant, string? id, HttpContext http, TrafficRing ring, TenantStates states,
         IEventStore events, UserAnalyzer analyzer, RecommendationService recommendations)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {

@@ -3,7 +3,6 @@ using MaaS.Gateway.Dashboard.Components;
 using MaaS.Gateway.Telemetry;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Search;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -17,12 +16,9 @@ internal static class SearchEndpoints
     }
 
     private static async Task<IResult> SearchAsync(
-        string? tenant, string? q, string? mode, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states, CatalogueSearch search)
+        string? tenant, string? q, string? mode, HttpContext http, TrafficRing ring, TenantStates states, CatalogueSearch search)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {

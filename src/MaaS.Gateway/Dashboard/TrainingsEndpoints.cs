@@ -4,7 +4,6 @@ using MaaS.Gateway.Telemetry;
 using MaaS.Models.Text.Training;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Training;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace MaaS.Gateway.Dashboard;
 
@@ -22,12 +21,9 @@ internal static class TrainingsEndpoints
     }
 
     private static async Task<IResult> TrainingsAsync(
-        string? tenant, string? id, HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, TrafficRing ring, TenantStates states, TrainingService trainings)
+        string? tenant, string? id, HttpContext http, TrafficRing ring, TenantStates states, TrainingService trainings)
     {
-        if (DashboardGate.Enter(http, auth.Value, antiforgery, out var request) is { } refusal)
-        {
-            return refusal;
-        }
+        var request = DashboardGate.Request(http);
 
         if (request.Viewer.Scope(tenant) is not { } scope)
         {

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Gateway.Grpc;
 
@@ -13,8 +12,7 @@ internal static class GrpcHostingExtensions
     public static WebApplicationBuilder AddGatewayGrpc(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<GrpcOptions>().BindConfiguration(GrpcOptions.SectionName).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GrpcOptions>, GrpcOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<GrpcOptions, GrpcOptionsValidator>().BindConfiguration(GrpcOptions.SectionName);
         services.AddGrpc();
         // A message may be as large as an HTTP body: one limit for both protocols. Grpc.AspNetCore lifts Kestrel's
         // body limit for its calls and enforces this one instead (RESOURCE_EXHAUSTED).

@@ -51,6 +51,7 @@ internal static class HardeningExtensions
     /// Kestrel reports bodies over the size limit, or too slow, by throwing <see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/> from
     /// the read, and minimal APIs throw it for bodies and parameters that do not bind; an endpoint that reads the body
     /// itself would let it become a 500. Answer with its status and what is wrong instead (ProblemDetails on /v1, <c>{"error"}</c> on /v2).
+    /// A request its client abandoned ends quietly with 499 instead of an error log.
     /// </summary>
     public static IApplicationBuilder UseBadRequestMapping(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -63,7 +64,18 @@ internal static class HardeningExtensions
             context.Response.Clear();
             await SecurityResponses.WriteAsync(context, Errors.BadRequests.Error(e), Errors.BadRequests.Describe(e));
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a poll that timed out, a closed tab): nobody reads an answer and nothing failed on
+            // this side, so it is not an error to log. 499 is the log's "client closed request" (nginx's convention).
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = StatusCodeClientClosedRequest;
+            }
+        }
     });
+
+    private const int StatusCodeClientClosedRequest = 499;
 
     /// <summary>Security headers; Swagger UI and the dashboard get a CSP that lets their own scripts and styles run.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>

@@ -16,8 +16,7 @@ public static class ModelServingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddModelRegistry(this IServiceCollection services)
     {
-        services.AddOptions<ServingOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServingOptions>, ServingOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ServingOptions, ServingOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ModelMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddModelLoader<OnnxModelLoader>();

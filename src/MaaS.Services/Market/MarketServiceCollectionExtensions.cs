@@ -15,8 +15,7 @@ internal static class MarketServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddModelMarket(this IServiceCollection services)
     {
-        services.AddOptions<MarketOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MarketOptions>, MarketOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<MarketOptions, MarketOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ModelAccess>();
         services.AddHostedService<ModelAccessRefresher>();

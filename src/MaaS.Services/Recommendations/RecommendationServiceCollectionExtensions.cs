@@ -22,13 +22,12 @@ internal static class RecommendationServiceCollectionExtensions
     public static IServiceCollection AddMaaSRecommendations(this IServiceCollection services, Action<RecommendationOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<RecommendationOptions>().ValidateOnStart();
+        var options = services.AddOptionsWithValidateOnStart<RecommendationOptions, RecommendationOptionsValidator>();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, RecommendationOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RecommendationOptions>, DebiasOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new ModelMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

@@ -1,6 +1,5 @@
 using MaaS.Services.Jobs;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Services.Training;
 
@@ -14,10 +13,8 @@ internal static class TrainingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTraining(this IServiceCollection services)
     {
-        services.AddOptions<JobOptions>().ValidateOnStart();
-        services.AddOptions<TrainingOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobOptions>, JobOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<JobOptions, JobOptionsValidator>();
+        services.AddOptionsWithValidateOnStart<TrainingOptions, TrainingOptionsValidator>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         services.AddSingleton<IJobHandler, TrainingJobHandler>();

@@ -14,8 +14,6 @@ public sealed class AgentsApiTests : IAsyncLifetime
     private SecureGateway _gateway = null!;
     private const string Key = SecureGateway.BootstrapKey;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     public async ValueTask InitializeAsync()
     {
         _gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Agents:SweepSeconds"] = "0.1" });

@@ -8,7 +8,6 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 /// </summary>
 public sealed class WorkQueueTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task EnterAsync_TenantAtItsShare_OtherTenantAdmittedAtOnceWhileItsOwnWait()

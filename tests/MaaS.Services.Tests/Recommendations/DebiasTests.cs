@@ -15,8 +15,6 @@ public sealed class DebiasTests
 {
     private const int K = 5;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public void Recommend_PopularityReranking_RaisesCoverageLowersPopularityLiftAndStrengthZeroIsOff()
     {

@@ -7,8 +7,6 @@ public sealed class RebuildJobsTests
 {
     private const string Tenant = RecommendationServices.Tenant;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task Enqueue_WhileOneRunsAndOneIsQueued_JoinsTheQueuedJob()
     {

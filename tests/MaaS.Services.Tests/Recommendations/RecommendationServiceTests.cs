@@ -12,7 +12,6 @@ namespace MaaS.Services.Tests.Recommendations;
 /// </summary>
 public sealed class RecommendationServiceTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task RecommendAsync_EveryRuleBroken_EveryProblemListedOnce()

@@ -15,8 +15,6 @@ public sealed class SeenItemsTests
     private const int Items = 280;
     private const int Played = 250;
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Theory]
     [InlineData(null)]
     [InlineData("cf")]

@@ -6,7 +6,6 @@ namespace MaaS.Services.Tests.Recommendations;
 
 public sealed class TenantStateTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task CatchUpAsync_WritesRacingContentRebuilds_EveryItemInTheCatalogueAndItsContentIndex()

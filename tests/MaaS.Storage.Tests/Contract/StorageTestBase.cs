@@ -13,8 +13,6 @@ public abstract class StorageTestBase(IStorageSource source) : IAsyncLifetime
 
     protected IStorage Storage => _storage ?? throw new InvalidOperationException("not opened");
 
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     /// <summary>Opens another store on the same database (the caller disposes it).</summary>
     protected ValueTask<IStorage> OpenAsync() => source.OpenAsync();
 

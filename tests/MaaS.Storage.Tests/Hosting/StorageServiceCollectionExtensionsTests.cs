@@ -11,7 +11,6 @@ namespace MaaS.Storage.Tests.Hosting;
 
 public sealed class StorageServiceCollectionExtensionsTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task AddMaaSStorage_HostStarted_EveryStoreResolvesToOneOpenedAndSeededSqliteStorage()

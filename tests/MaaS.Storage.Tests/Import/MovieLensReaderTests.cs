@@ -6,7 +6,6 @@ namespace MaaS.Storage.Tests.Import;
 
 public sealed class MovieLensReaderTests
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public void Open_RealMl100k_ReadsEveryItemAndRating()

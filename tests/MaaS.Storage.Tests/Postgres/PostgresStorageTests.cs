@@ -6,7 +6,6 @@ namespace MaaS.Storage.Tests.Postgres;
 /// <summary>PostgreSQL-only behaviour: migration under concurrent replicas, option errors, the resilience seam.</summary>
 public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task OpenAsync_FourReplicasOnAFreshSchema_AllSucceedAndMigrateOnce()

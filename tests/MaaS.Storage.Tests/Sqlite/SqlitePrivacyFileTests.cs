@@ -17,8 +17,6 @@ public sealed class SqlitePrivacyFileTests : IDisposable
 
     private string DbPath => Path.Combine(_folder.Path, "maas.db");
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task RawUserIds_AfterAppendsReadsEraseAndPurge_NeverInTheFileNorTheWal()
     {

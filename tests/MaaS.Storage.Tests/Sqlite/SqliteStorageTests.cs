@@ -10,8 +10,6 @@ public sealed class SqliteStorageTests : IDisposable
 
     private string DbPath => Path.Combine(_folder.Path, "sub", "maas.db");
 
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Theory]
     [InlineData(SqliteDurability.Full)]
     [InlineData(SqliteDurability.Normal)]
