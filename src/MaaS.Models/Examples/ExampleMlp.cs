@@ -51,6 +51,13 @@ public static class ExampleMlp
 
         """;
 
+    /// <summary>The model.json of a variant: the shipped one with its description naming <paramref name="hiddenSizes"/>.</summary>
+    public static string ModelJsonFor(IReadOnlyList<int> hiddenSizes) =>
+        ModelJson.Replace(
+            "(8 features -> 768 -> 768 -> 3 classes)",
+            $"({InputSize} features -> {string.Join(" -> ", hiddenSizes)} -> {Classes} classes)",
+            StringComparison.Ordinal);
+
     /// <summary>
     /// The seeded layers, input to output: each weight matrix row-major [fan-in, fan-out] with its bias. Weights are
     /// uniform in ±1/√fan-in (biases ±0.1), so activations stay of order one at any width.
@@ -127,7 +134,7 @@ public static class ExampleMlp
     {
         string directory = Path.Combine(repositoryRoot, Name);
         Directory.CreateDirectory(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        File.WriteAllText(Path.Combine(directory, "model.json"), ModelJson);
+        File.WriteAllText(Path.Combine(directory, "model.json"), ModelJsonFor(hiddenSizes ?? HiddenSizes));
         File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx"), BuildOnnx(hiddenSizes ?? HiddenSizes));
     }
 

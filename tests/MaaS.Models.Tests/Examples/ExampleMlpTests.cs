@@ -22,6 +22,25 @@ public sealed class ExampleMlpTests
     }
 
     [Fact]
+    public void WriteTo_NarrowVariant_ModelJsonDescribesItsOwnWidths()
+    {
+        string root = Directory.CreateTempSubdirectory("maas-mlp-variant-").FullName;
+        try
+        {
+            ExampleMlp.WriteTo(root, 1, hiddenSizes: [16]);
+
+            string json = File.ReadAllText(Path.Combine(root, ExampleMlp.Name, "model.json"));
+            Assert.Contains("(8 features -> 16 -> 3 classes)", json, StringComparison.Ordinal);
+            Assert.DoesNotContain("768", json, StringComparison.Ordinal);
+            Assert.Equal(ExampleMlp.ModelJson, ExampleMlp.ModelJsonFor(ExampleMlp.HiddenSizes));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void BuildOnnx_TwoCalls_SameBytes()
     {
         Assert.Equal(ExampleMlp.BuildOnnx(), ExampleMlp.BuildOnnx());
