@@ -35,6 +35,17 @@ public static class OnnxQuantizer
     /// <summary>The method, as the metadata and model cards name it.</summary>
     public const string Method = "dynamic-int8-per-channel";
 
+    /// <summary>
+    /// The filter that keeps down-projections (more input than output features: a transformer's FFN output, whose
+    /// post-GELU inputs are heavy-tailed and lose most to per-tensor uint8) in FP32. On all-minilm-l6-v2 it lifts the
+    /// worst of 1,000 texts' cosine to FP32 from 0.985 to 0.991 for 0.76× instead of 0.65× the size (docs/models.md).
+    /// </summary>
+    public static bool SkipDownProjections(QuantizationCandidate candidate)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return candidate.K <= candidate.N;
+    }
+
     // DynamicQuantizeLinear exists from opset 11 on.
     private const long MinimumOpset = 11;
 

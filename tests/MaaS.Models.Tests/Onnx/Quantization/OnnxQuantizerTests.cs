@@ -105,8 +105,9 @@ public sealed class OnnxQuantizerTests
     }
 
     /// <summary>
-    /// The shipped transformer, quantised, served beside its FP32 version: every embedding of a mixed sample of MR
-    /// sentences and Netflix descriptions within cosine 0.99 of FP32's, and the file under 70 % of the original's size.
+    /// The shipped transformer, quantised as the market does by default, served beside its FP32 version: every
+    /// embedding of a mixed sample of MR sentences and Netflix descriptions within cosine 0.99 of FP32's, and the file
+    /// under 80 % of the original's size.
     /// </summary>
     [Fact]
     public async Task Quantize_MiniLm_EmbeddingsAgreeWithFp32()
@@ -114,10 +115,10 @@ public sealed class OnnxQuantizerTests
         using var repository = new TestRepository().WithShippedModel(MiniLmFixture.Name);
         string v1 = Path.Combine(repository.Root, MiniLmFixture.Name, "1");
         byte[] fp32 = await File.ReadAllBytesAsync(Path.Combine(v1, "model.onnx"), TestContext.Current.CancellationToken);
-        var quantized = OnnxQuantizer.Quantize(fp32);
+        var quantized = OnnxQuantizer.Quantize(fp32, OnnxQuantizer.SkipDownProjections);
         Assert.True(quantized.IsSuccess, quantized.Error?.Message);
-        Assert.True(quantized.Value.Model.Length < 0.7 * fp32.Length, $"{quantized.Value.Model.Length} of {fp32.Length} bytes");
-        Assert.True(quantized.Value.Nodes >= 36, $"{quantized.Value.Nodes} nodes quantised (6 layers × 6 linear layers)");
+        Assert.True(quantized.Value.Model.Length < 0.8 * fp32.Length, $"{quantized.Value.Model.Length} of {fp32.Length} bytes");
+        Assert.True(quantized.Value.Nodes >= 30, $"{quantized.Value.Nodes} nodes quantised (6 layers × Q, K, V, attention output, FFN up)");
         string v2 = Path.Combine(repository.Root, MiniLmFixture.Name, "2");
         Directory.CreateDirectory(v2);
         File.Copy(Path.Combine(v1, "card.json"), Path.Combine(v2, "card.json"));
