@@ -64,6 +64,13 @@ internal sealed class PublishErrors : IErrorSet
         [ErrorCode.InvalidRequest, ErrorCode.Conflict, ErrorCode.PayloadTooLarge, ErrorCode.DependencyUnavailable];
 }
 
+/// <summary>Quantising a model version: no such model or version, a format without ONNX weights or nothing to quantise, a quota, an unavailable store.</summary>
+internal sealed class QuantizeErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } =
+        [ErrorCode.InvalidRequest, ErrorCode.Unsupported, ErrorCode.ModelNotFound, ErrorCode.VersionNotFound, ErrorCode.ModelNotReady, ErrorCode.Conflict, ErrorCode.DependencyUnavailable];
+}
+
 /// <summary>
 /// Acting on a published model as its owner (share, unshare, delete): a bad request or a bundled model, another
 /// tenant's model, a model the tenant cannot see, an unavailable store.

@@ -17,6 +17,9 @@ internal ref struct ProtoWireReader(ReadOnlySpan<byte> data)
 
     public readonly bool AtEnd => _position >= _data.Length;
 
+    /// <summary>Bytes read so far: with a field's start, the range to copy it verbatim.</summary>
+    public readonly int Position => _position;
+
     /// <summary>The next field's number and wire type; false on malformed input (call only when not <see cref="AtEnd"/>).</summary>
     public bool TryReadTag(out int field, out int wire)
     {

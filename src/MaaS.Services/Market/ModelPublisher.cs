@@ -10,6 +10,11 @@ namespace MaaS.Services.Market;
 /// <param name="Visibility">Who may see the model.</param>
 internal sealed record PublishedVersion(string Name, long Version, string Owner, ModelVisibility Visibility);
 
+/// <summary>What a publication made by the market itself (not an upload) adds: the model's format and files beside model.onnx.</summary>
+/// <param name="Format">model.json's <c>format</c> (<c>onnx</c> for uploads).</param>
+/// <param name="Files">File name → bytes, written into the version folder (a sentence encoder's vocabulary).</param>
+internal sealed record PublishExtras(string Format, IReadOnlyDictionary<string, byte[]> Files);
+
 /// <summary>
 /// Publishes, shares and deletes market models. A tenant publishes into its own namespace: the card's name <c>churn</c>
 /// becomes the model <c>&lt;tenant&gt;.churn</c>, so no name one tenant picks can collide with, or tell anything about,
@@ -26,7 +31,11 @@ internal sealed partial class ModelPublisher(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken)
+    public Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, CancellationToken cancellationToken) =>
+        PublishAsync(tenant, cardJson, onnx, null, cancellationToken);
+
+    /// <summary>Publishes with <paramref name="extras"/> (format and side files; null for a plain ONNX upload).</summary>
+    public async Task<Result<PublishedVersion>> PublishAsync(string tenant, string cardJson, byte[] onnx, PublishExtras? extras, CancellationToken cancellationToken)
     {
         if (ModelCard.Parse(cardJson, out var cardProblems) is not { } card)
         {
@@ -46,7 +55,7 @@ internal sealed partial class ModelPublisher(
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await PublishLockedAsync(tenant, card, facts, onnx, cancellationToken).ConfigureAwait(false);
+            return await PublishLockedAsync(tenant, card, facts, onnx, extras, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -55,7 +64,7 @@ internal sealed partial class ModelPublisher(
     }
 
     private async Task<Result<PublishedVersion>> PublishLockedAsync(
-        string tenant, ModelCard card, OnnxFacts facts, byte[] onnx, CancellationToken cancellationToken)
+        string tenant, ModelCard card, OnnxFacts facts, byte[] onnx, PublishExtras? extras, CancellationToken cancellationToken)
     {
         string name = NameFor(tenant, card.Name);
         if (!ModelListing.IsValidListingName(name))
@@ -105,7 +114,12 @@ internal sealed partial class ModelPublisher(
             Directory.CreateDirectory(stagedVersion);
             await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Onnx), onnx, cancellationToken).ConfigureAwait(false);
             await WriteDurablyAsync(Path.Combine(stagedVersion, RepositoryFiles.Card), System.Text.Encoding.UTF8.GetBytes(card.Raw.GetRawText()), cancellationToken).ConfigureAwait(false);
-            byte[] config = System.Text.Encoding.UTF8.GetBytes(ModelJson(tenant, card, facts).ToJsonString(new() { WriteIndented = true }));
+            foreach (var (fileName, bytes) in extras?.Files ?? new Dictionary<string, byte[]>())
+            {
+                await WriteDurablyAsync(Path.Combine(stagedVersion, Path.GetFileName(fileName)), bytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            byte[] config = System.Text.Encoding.UTF8.GetBytes(ModelJson(tenant, card, facts, extras?.Format ?? "onnx").ToJsonString(new() { WriteIndented = true }));
             if (exists)
             {
                 Directory.Move(staging, versionDirectory);
@@ -290,13 +304,13 @@ internal sealed partial class ModelPublisher(
         }
     }
 
-    private static JsonObject ModelJson(string tenant, ModelCard card, OnnxFacts facts)
+    private static JsonObject ModelJson(string tenant, ModelCard card, OnnxFacts facts, string format)
     {
         int maxBatch = card.MaxBatchSize ?? (ModelCard.BatchAxis(facts) ? 64 : 0);
         var config = new JsonObject
         {
             ["task"] = card.Task,
-            ["format"] = "onnx",
+            ["format"] = format,
             ["owner"] = ModelAccess.OwnerPrefix + tenant,
             ["tags"] = new JsonArray([.. card.Tags.Select(t => (JsonNode)JsonValue.Create(t))]),
             ["labels"] = new JsonArray([.. card.Labels.Select(l => (JsonNode)JsonValue.Create(l))]),

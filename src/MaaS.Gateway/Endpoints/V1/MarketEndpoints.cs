@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
-/// <summary>The model market's write side: publish (upload), share, delete. Admin keys of the owning tenant only.</summary>
+/// <summary>The model market's write side: publish (upload), quantise, share, delete. Admin keys of the owning tenant only.</summary>
 internal static class MarketEndpoints
 {
     public static IEndpointRouteBuilder MapMarketV1(this IEndpointRouteBuilder app)
@@ -27,6 +27,16 @@ internal static class MarketEndpoints
             .WithName("V1UnshareModel")
             .WithParameterExample("tenant", "acme")
             .WithSummary("Withdraws a share.");
+        models.MapPost("/{name}/versions/{version}/quantize", QuantizeAsync)
+            .WithName("V1QuantizeModel")
+            .WithParameterExample("name", "example-mlp")
+            .WithParameterExample("version", "1")
+            .WithParameterExample("scope", "skip-down-projections")
+            .WithSummary("Publishes an int8 dynamically quantised variant of a model version (weights int8 per output channel, activations quantised at run time).")
+            .WithDescription("Any ONNX model (or sentence encoder) the tenant can see whose MatMul/Gemm nodes have constant FP32 weights. The tenant's own model gets the next version; " +
+                "another's becomes '<tenant>.<card name>'. The card says so in its 'quantization' block. scope: skip-down-projections (default: FFN down-projections stay FP32) or all. " +
+                "400 nothing to quantise or already quantised, 404 unknown model or version, 409 quota.")
+            .WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy);
         models.MapDelete("/{name}", DeleteAsync)
             .WithName("V1DeleteModel")
             .WithSummary("Unloads a published model and removes every version and its listing.");
@@ -148,6 +158,20 @@ internal static class MarketEndpoints
     {
         var result = await publisher.DeleteAsync(http.GetTenant(), name, http.RequestAborted);
         return result.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<MarketModelErrors>(error);
+    }
+
+    private static async Task<Results<Created<PublishResponse>, ApiProblem<QuantizeErrors>>> QuantizeAsync(
+        string name, long version, string? scope, HttpContext http, ModelQuantizer quantizer)
+    {
+        if (ModelQuantizer.ParseScope(scope) is not { } parsed)
+        {
+            return new ApiProblem<QuantizeErrors>(ErrorCode.InvalidRequest, "scope must be 'skip-down-projections' (default) or 'all'");
+        }
+
+        var result = await quantizer.QuantizeAsync(http.GetTenant(), name, version, parsed, http.RequestAborted);
+        return result.TryGetValue(out var published, out var error)
+            ? TypedResults.Created($"/v1/models/{published.Name}", new PublishResponse(published.Name, published.Version, published.Owner, Text(published.Visibility)))
+            : new ApiProblem<QuantizeErrors>(error);
     }
 
     private static Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>> ToShare(Result<ModelListing> result) =>
