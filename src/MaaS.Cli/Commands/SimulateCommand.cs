@@ -114,6 +114,11 @@ internal static class SimulateCommand
                 return 2;
             }
             LabeledCorpus corpus = ContentCorpus.Load(folder.FullName);
+            if (corpus.Examples.Count == 0)
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No tagged titles in {ContentCorpus.FileName}.[/]");
+                return 2;
+            }
             var extra = parse.GetValue(metadata) ? Metadata(folder.FullName) : null;
             float[][]? titleVectors = null, tagVectors = null;
             if (embeddingModel is not null)
