@@ -17,13 +17,21 @@ public sealed record BakeOffResult(string Name, double ProgressiveReward, int Ex
 /// </summary>
 public static class BakeOff
 {
-    /// <summary>Plays one pass with a fresh policy of <paramref name="settings"/> over a disjoint model (actions have no features).</summary>
-    public static BakeOffResult Run(string name, IReadOnlyList<BakeOffExample> examples, int actions, PolicySettings settings, int seed)
+    /// <summary>Plays one pass with a fresh policy of <paramref name="settings"/>.</summary>
+    /// <param name="name">The row's name.</param>
+    /// <param name="examples">The data set, in its stored order.</param>
+    /// <param name="actions">The number of actions (labels).</param>
+    /// <param name="settings">The policy's settings.</param>
+    /// <param name="seed">Seed of the shuffled order.</param>
+    /// <param name="actionFeatures">Per action its features (all of one length), e.g. its name embedded as the
+    /// context is, for <see cref="PolicySettings.PriorWeight"/>; null = actions without features.</param>
+    public static BakeOffResult Run(string name, IReadOnlyList<BakeOffExample> examples, int actions, PolicySettings settings, int seed, IReadOnlyList<double[]>? actionFeatures = null)
     {
         int dimension = examples.Count == 0 ? 0 : examples[0].Context.Length;
-        var schema = new FeatureSchema([.. Enumerable.Range(0, dimension).Select(i => "x" + i)], []);
+        int width = actionFeatures is null || actionFeatures.Count == 0 ? 0 : actionFeatures[0].Length;
+        var schema = new FeatureSchema([.. Enumerable.Range(0, dimension).Select(i => "x" + i)], [.. Enumerable.Range(0, width).Select(i => "f" + i)]);
         var policy = new BanditPolicy(schema, settings);
-        ActionInput[] candidates = [.. Enumerable.Range(0, actions).Select(a => new ActionInput("a" + a, []))];
+        ActionInput[] candidates = [.. Enumerable.Range(0, actions).Select(a => new ActionInput("a" + a, actionFeatures?[a] ?? []))];
         var eligible = new bool[actions];
         Array.Fill(eligible, true);
         double total = 0;

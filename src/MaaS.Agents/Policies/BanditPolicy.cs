@@ -29,9 +29,17 @@ public sealed class BanditPolicy : IDecisionPolicy
         _schema = schema;
         Settings = settings;
         _random = new Random(settings.Seed);
+        if (settings.PriorWeight != 0 && schema.Action.Count != schema.Context.Count)
+        {
+            throw new ArgumentException(
+                $"A prior from the action features needs as many action as context features, got {schema.Action.Count} and {schema.Context.Count}.", nameof(settings));
+        }
         if (settings.Model == LinearModelKind.Shared)
         {
-            _shared = new RidgeModel(schema.InteractionLength, settings.Lambda);
+            // The shared map starts with the constant 1: its weight is the bias the optimism sets.
+            var prior = new double[schema.InteractionLength];
+            prior[0] = settings.Optimism;
+            _shared = new RidgeModel(schema.InteractionLength, settings.Lambda, prior);
             _features = new double[schema.InteractionLength];
         }
         else
@@ -77,7 +85,7 @@ public sealed class BanditPolicy : IDecisionPolicy
             return;
         }
         ActionInput action = input.Actions[chosen];
-        Model(action.Id).Update(Featurise(input.Context, action), reward);
+        Model(action).Update(Featurise(input.Context, action), reward);
         Updates++;
     }
 
@@ -91,7 +99,7 @@ public sealed class BanditPolicy : IDecisionPolicy
         for (int i = 0; i < input.Actions.Count; i++)
         {
             ActionInput action = input.Actions[i];
-            RidgeModel model = Model(action.Id);
+            RidgeModel model = Model(action);
             ReadOnlySpan<double> z = Featurise(input.Context, action);
             scores[i] = model.Predict(z) + (Settings.Kind == PolicyKind.LinUcb ? Settings.Alpha * model.Width(z) : 0);
         }
@@ -125,16 +133,23 @@ public sealed class BanditPolicy : IDecisionPolicy
         return _features;
     }
 
-    private RidgeModel Model(string actionId)
+    /// <summary>The action's model; a disjoint one is created at the action's first sight, its prior from the features seen then.</summary>
+    private RidgeModel Model(ActionInput action)
     {
         if (_shared is not null)
         {
             return _shared;
         }
-        if (!_disjoint.TryGetValue(actionId, out RidgeModel? model))
+        if (!_disjoint.TryGetValue(action.Id, out RidgeModel? model))
         {
-            model = new RidgeModel(_schema.Context.Count + 1, Settings.Lambda);
-            _disjoint[actionId] = model;
+            var prior = new double[_schema.Context.Count + 1];
+            prior[0] = Settings.Optimism;
+            if (Settings.PriorWeight != 0)
+            {
+                TensorPrimitives.Multiply(action.Features, Settings.PriorWeight, prior.AsSpan(1));
+            }
+            model = new RidgeModel(_schema.Context.Count + 1, Settings.Lambda, prior);
+            _disjoint[action.Id] = model;
         }
         return model;
     }

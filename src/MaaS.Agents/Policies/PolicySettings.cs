@@ -30,13 +30,20 @@ public enum LinearModelKind
 /// <param name="Lambda">Ridge prior precision, > 0.</param>
 /// <param name="Model">Shared or disjoint linear model.</param>
 /// <param name="Seed">Seed of the sampling generator, so that a replay chooses the same actions.</param>
+/// <param name="Optimism">Prior mean of the bias weight: every action's estimate before any reward. An optimistic value
+/// (the best reward possible) makes a greedy policy try each action until its own rewards pull it down.</param>
+/// <param name="PriorWeight">Disjoint models only, where the action features live in the context's space (the action's
+/// name embedded as the context is): the prior mean of an action's context weights is this times its features, so an
+/// untried action already scores by its similarity to the context (zero-shot), and its rewards correct that.</param>
 public sealed record PolicySettings(
     PolicyKind Kind = PolicyKind.EpsilonGreedy,
     double Epsilon = 0.05,
     double Alpha = 1.0,
     double Lambda = 1.0,
     LinearModelKind Model = LinearModelKind.Shared,
-    int Seed = 0)
+    int Seed = 0,
+    double Optimism = 0,
+    double PriorWeight = 0)
 {
     /// <summary>Every broken rule as (field, message); empty when valid.</summary>
     public IReadOnlyList<(string Field, string Message)> Problems()
@@ -61,6 +68,18 @@ public sealed record PolicySettings(
         if (!(Lambda > 0) || double.IsInfinity(Lambda))
         {
             problems.Add(("lambda", "Lambda must be a finite number > 0."));
+        }
+        if (!double.IsFinite(Optimism))
+        {
+            problems.Add(("optimism", "Optimism must be a finite number."));
+        }
+        if (!double.IsFinite(PriorWeight))
+        {
+            problems.Add(("priorWeight", "The prior weight must be a finite number."));
+        }
+        else if (PriorWeight != 0 && Model != LinearModelKind.Disjoint)
+        {
+            problems.Add(("priorWeight", "A prior from the action features needs the disjoint model."));
         }
         return problems;
     }

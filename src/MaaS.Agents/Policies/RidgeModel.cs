@@ -12,8 +12,17 @@ public sealed class RidgeModel
     private readonly double[] _scratch;
     private bool _thetaStale;
 
-    /// <summary>A model over <paramref name="dimension"/> features with prior precision <paramref name="lambda"/> (> 0).</summary>
+    /// <summary>A model over <paramref name="dimension"/> features with prior precision <paramref name="lambda"/> (> 0) around 0.</summary>
     public RidgeModel(int dimension, double lambda)
+        : this(dimension, lambda, [])
+    {
+    }
+
+    /// <summary>
+    /// A model with the prior N(<paramref name="priorMean"/>, λ⁻¹I) (empty = 0): θ = A⁻¹(λm + Σ r z), so the prior
+    /// mean is the estimate before any observation and fades as observations accumulate.
+    /// </summary>
+    public RidgeModel(int dimension, double lambda, ReadOnlySpan<double> priorMean)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         if (!(lambda > 0) || double.IsInfinity(lambda))
@@ -29,6 +38,15 @@ public sealed class RidgeModel
         _b = new double[dimension];
         _theta = new double[dimension];
         _scratch = new double[dimension];
+        if (!priorMean.IsEmpty)
+        {
+            if (priorMean.Length != dimension)
+            {
+                throw new ArgumentException($"The prior mean needs {dimension} values, has {priorMean.Length}.", nameof(priorMean));
+            }
+            TensorPrimitives.Multiply(priorMean, lambda, _b);
+            priorMean.CopyTo(_theta);
+        }
     }
 
     /// <summary>The number of features.</summary>

@@ -26,6 +26,25 @@ public static class GameSimulation
         });
     }
 
+    /// <summary>
+    /// An apprentice plays <paramref name="decisions"/> players, following <paramref name="baseline"/> until it switches
+    /// to its learner; each reward is learnt with the decision's logged probability.
+    /// </summary>
+    public static SimulationResult RunApprentice(string name, ApprenticePolicy policy, Func<Player, int> baseline, int decisions, int seed, int window = 1000)
+    {
+        var random = new Random(seed);
+        var eligible = AllEligible();
+        return Collect(name, decisions, window, () =>
+        {
+            Player player = DifficultyGame.Next(random);
+            int follow = baseline(player);
+            PolicyDecision decision = policy.Decide(player.Input, eligible, follow);
+            double reward = DifficultyGame.Reward(player.Skill, decision.Chosen, random);
+            policy.Learn(player.Input, decision.Chosen, reward, decision.Probabilities[decision.Chosen], follow, eligible);
+            return DifficultyGame.ExpectedReward(player.Skill, decision.Chosen);
+        });
+    }
+
     /// <summary>A fixed policy (random, a rule, the oracle) plays the same stream of players.</summary>
     public static SimulationResult Run(string name, Func<Player, int> choose, int decisions, int seed, int window = 1000)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using MaaS.Agents.Evaluation;
 using MaaS.Agents.Policies;
 using MaaS.Agents.Simulation;
@@ -76,39 +77,80 @@ internal static class SimulateCommand
     private static Command Netflix()
     {
         var data = new Option<DirectoryInfo>("--data") { Description = "Folder with netflix_titles.csv.", Required = true };
-        var buckets = new Option<int>("--buckets") { Description = "Hashed text features per title (the context dimension).", DefaultValueFactory = _ => 256 };
+        var buckets = new Option<int>("--buckets") { Description = "Hashed text features per title (0: none, with --embeddings).", DefaultValueFactory = _ => 256 };
         var seed = new Option<int>("--seed") { Description = "Seed of the shuffled order and the policies.", DefaultValueFactory = _ => 1 };
-        var epsilons = new Option<double[]>("--epsilon") { Description = "ε of the ε-greedy runs.", DefaultValueFactory = _ => [0.05], AllowMultipleArgumentsPerToken = true };
+        var epsilons = new Option<double[]>("--epsilon") { Description = "ε of the ε-greedy runs (0: greedy).", DefaultValueFactory = _ => [0.05], AllowMultipleArgumentsPerToken = true };
         var alphas = new Option<double[]>("--alpha") { Description = "α of the LinUCB runs.", DefaultValueFactory = _ => [0.3], AllowMultipleArgumentsPerToken = true };
         var lambda = new Option<double>("--lambda") { Description = "Ridge prior precision.", DefaultValueFactory = _ => 1.0 };
         var metadata = new Option<bool>("--metadata") { Description = "Also hash the type, rating, first country and duration unit as words (beyond the protocol's text-only context)." };
-        var command = new Command("netflix", "The Contextual Bandit Bake-off on the Netflix titles: one pass, reward 1 when the chosen tag is one of the title's.") { data, buckets, seed, epsilons, alphas, lambda, metadata };
+        var embeddings = new Option<string?>("--embeddings") { Description = "Sentence-embedding model whose vector of the title and description heads the context, e.g. all-minilm-l6-v2." };
+        var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the --embeddings model.", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var cache = new Option<FileInfo?>("--embedding-cache") { Description = "File keeping the titles' embeddings between runs (default: $XDG_DATA_HOME/maas/cache/netflix-MODEL.emb)." };
+        var optimism = new Option<double>("--optimism") { Description = "Every tag's estimated reward before it is tried (the bias weight's prior mean).", DefaultValueFactory = _ => 0 };
+        var priorWeight = new Option<double>("--prior-weight") { Description = "With --embeddings: each tag's name is embedded too, and its model's prior mean is this times that vector (zero-shot start).", DefaultValueFactory = _ => 0 };
+        var command = new Command("netflix", "The Contextual Bandit Bake-off on the Netflix titles: one pass, reward 1 when the chosen tag is one of the title's.")
+        {
+            data, buckets, seed, epsilons, alphas, lambda, metadata, embeddings, models, cache, optimism, priorWeight,
+        };
         command.SetAction(parse =>
         {
             var folder = parse.GetRequiredValue(data);
             int d = parse.GetValue(buckets), s = parse.GetValue(seed);
+            string? embeddingModel = parse.GetValue(embeddings);
+            double prior = parse.GetValue(priorWeight);
             if (!ContentCorpus.Exists(folder.FullName))
             {
                 AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No {ContentCorpus.FileName} in {folder.FullName}.[/]");
                 return 2;
             }
-            if (d is < 8 or > 1024)
+            if (d is < 0 or > 1024 || (d < 8 && (d != 0 || embeddingModel is null)))
             {
-                AnsiConsole.MarkupLine("[red]--buckets must be 8..1024.[/]");
+                AnsiConsole.MarkupLine("[red]--buckets must be 8..1024 (or 0 with --embeddings).[/]");
+                return 2;
+            }
+            if (prior != 0 && embeddingModel is null)
+            {
+                AnsiConsole.MarkupLine("[red]--prior-weight needs --embeddings (the tag names are embedded as the titles are).[/]");
                 return 2;
             }
             LabeledCorpus corpus = ContentCorpus.Load(folder.FullName);
+            if (corpus.Examples.Count == 0)
+            {
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No tagged titles in {ContentCorpus.FileName}.[/]");
+                return 2;
+            }
             var extra = parse.GetValue(metadata) ? Metadata(folder.FullName) : null;
-            var examples = Featurize(corpus, d, extra);
+            float[][]? titleVectors = null, tagVectors = null;
+            if (embeddingModel is not null)
+            {
+                using var encoder = LocalEncoder.LoadAsync(parse.GetRequiredValue(models).FullName, embeddingModel).GetAwaiter().GetResult();
+                if (encoder is null)
+                {
+                    return 2;
+                }
+                titleVectors = EmbeddingCache.Embed(encoder, [.. corpus.Examples.Select(e => e.Text)], parse.GetValue(cache) ?? DefaultCache(embeddingModel));
+                tagVectors = prior != 0 ? encoder.Embed(corpus.LabelNames) : null;
+            }
+            var examples = Featurize(corpus, d, extra, titleVectors);
+            int dimension = examples[0].Context.Length;
+            // A tag's features live in the context's space: its name's embedding, 0 for the hashed words.
+            double[][]? tagFeatures = tagVectors?.Select(v =>
+            {
+                var f = new double[dimension];
+                TensorPrimitives.ConvertChecked<float, double>(v, f.AsSpan(0, v.Length));
+                return f;
+            }).ToArray();
             int actions = corpus.LabelNames.Count;
-            var table = new ResultTable($"Netflix titles bake-off: {examples.Count:N0} titles, {actions} tag actions, {d} hashed features, seed {s}")
+            string contextName = (titleVectors is null ? "" : $"{embeddingModel} ({titleVectors[0].Length}) + ") + $"{d} hashed words";
+            var table = new ResultTable($"Netflix titles bake-off: {examples.Count:N0} titles, {actions} tag actions, context {contextName}, seed {s}")
                 .AddColumns("algorithm", "progressive reward", "seconds");
             BakeOffResult constant = BakeOff.BestConstant(examples, actions);
             table.AddRow($"best constant ({corpus.LabelNames[constant.Action!.Value]})", F(constant.ProgressiveReward), "");
-            foreach (var (name, settings) in Algorithms(s, parse.GetValue(epsilons)!, parse.GetValue(alphas)!, parse.GetValue(lambda)))
+            var shape = new PolicySettings(Seed: s, Lambda: parse.GetValue(lambda), Model: LinearModelKind.Disjoint, Optimism: parse.GetValue(optimism), PriorWeight: prior);
+            foreach (var (name, settings) in Algorithms(shape, parse.GetValue(epsilons)!, parse.GetValue(alphas)!))
             {
                 var watch = Stopwatch.StartNew();
-                BakeOffResult result = BakeOff.Run(name, examples, actions, settings, s);
+                BakeOffResult result = BakeOff.Run(name, examples, actions, settings, s, tagFeatures);
                 table.AddRow(name, F(result.ProgressiveReward), watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
             }
             table.AddReferenceRow("supervised tags model, precision@1 on the test split (maas train tags)", "0.563", "");
@@ -118,32 +160,56 @@ internal static class SimulateCommand
         return command;
     }
 
-    private static IEnumerable<(string Name, PolicySettings Settings)> Algorithms(int seed, double[] epsilons, double[] alphas, double lambda) =>
-    [
-        ("random", new PolicySettings(PolicyKind.Random, Seed: seed)),
-        .. epsilons.Select(e => ($"epsilon-greedy ε {e:G3} (λ {lambda:G3})", new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: e, Lambda: lambda, Model: LinearModelKind.Disjoint, Seed: seed))),
-        .. alphas.Select(a => ($"linucb α {a:G3} (λ {lambda:G3})", new PolicySettings(PolicyKind.LinUcb, Epsilon: 0, Alpha: a, Lambda: lambda, Model: LinearModelKind.Disjoint, Seed: seed))),
-    ];
-
-    /// <summary>Title + description as binary word unigrams hashed into <paramref name="buckets"/> dimensions, L2-normalised.</summary>
-    private static List<BakeOffExample> Featurize(LabeledCorpus corpus, int buckets, Dictionary<string, string>? extra)
+    private static FileInfo DefaultCache(string model)
     {
-        var featurizer = new TextFeaturizer(new TextFeaturizerSettings { Buckets = buckets, WordNgrams = 1, MarkNegation = false });
+        string root = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        string folder = Path.Combine(root, "maas", "cache");
+        Directory.CreateDirectory(folder);
+        return new FileInfo(Path.Combine(folder, $"netflix-{model}.emb"));
+    }
+
+    private static IEnumerable<(string Name, PolicySettings Settings)> Algorithms(PolicySettings shape, double[] epsilons, double[] alphas)
+    {
+        string prior = $"λ {shape.Lambda:G3}" + (shape.Optimism != 0 ? $", optimism {shape.Optimism:G3}" : "") + (shape.PriorWeight != 0 ? $", name prior {shape.PriorWeight:G3}" : "");
+        return
+        [
+            ("random", shape with { Kind = PolicyKind.Random, Optimism = 0, PriorWeight = 0 }),
+            .. epsilons.Select(e => ($"{(e == 0 ? "greedy" : $"epsilon-greedy ε {e:G3}")} ({prior})", shape with { Kind = PolicyKind.EpsilonGreedy, Epsilon = e })),
+            .. alphas.Select(a => ($"linucb α {a:G3} ({prior})", shape with { Kind = PolicyKind.LinUcb, Epsilon = 0, Alpha = a })),
+        ];
+    }
+
+    /// <summary>
+    /// Per title: its sentence embedding when given (a unit vector), then title + description as binary word unigrams
+    /// hashed into <paramref name="buckets"/> dimensions, L2-normalised.
+    /// </summary>
+    private static List<BakeOffExample> Featurize(LabeledCorpus corpus, int buckets, Dictionary<string, string>? extra, float[][]? embeddings)
+    {
+        var featurizer = buckets > 0 ? new TextFeaturizer(new TextFeaturizerSettings { Buckets = buckets, WordNgrams = 1, MarkNegation = false }) : null;
+        int offset = embeddings?[0].Length ?? 0;
         var examples = new List<BakeOffExample>(corpus.Examples.Count);
-        foreach (LabeledText text in corpus.Examples)
+        for (int e = 0; e < corpus.Examples.Count; e++)
         {
-            TextFeatures features = featurizer.Featurize(extra is not null && extra.TryGetValue(text.Id, out string? more) ? $"{text.Text} {more}" : text.Text);
-            var context = new double[buckets];
-            for (int i = 0; i < features.Count; i++)
+            LabeledText text = corpus.Examples[e];
+            var context = new double[offset + buckets];
+            if (embeddings is not null)
             {
-                context[features.Ids[i]] += features.Weights[i];
+                TensorPrimitives.ConvertChecked<float, double>(embeddings[e], context.AsSpan(0, offset));
             }
-            double norm = Math.Sqrt(context.Sum(v => v * v));
-            if (norm > 0)
+            if (featurizer is not null)
             {
-                for (int i = 0; i < context.Length; i++)
+                TextFeatures features = featurizer.Featurize(extra is not null && extra.TryGetValue(text.Id, out string? more) ? $"{text.Text} {more}" : text.Text);
+                Span<double> words = context.AsSpan(offset);
+                for (int i = 0; i < features.Count; i++)
                 {
-                    context[i] /= norm;
+                    words[features.Ids[i]] += features.Weights[i];
+                }
+                double norm = Math.Sqrt(TensorPrimitives.SumOfSquares<double>(words));
+                if (norm > 0)
+                {
+                    TensorPrimitives.Divide(words, norm, words);
                 }
             }
             examples.Add(new BakeOffExample(context, text.Labels));

@@ -8,6 +8,7 @@ namespace MaaS.Services.Agents;
 /// <param name="Rules">Rules applied before the policy.</param>
 /// <param name="RewardWindowSeconds">How long an outcome is awaited (default 60, at most 7 days).</param>
 /// <param name="DefaultReward">The reward of a decision whose window closed without an outcome (default 0).</param>
+/// <param name="Apprentice">Apprentice mode: follow a baseline action while the policy learns, until it is estimated better.</param>
 public sealed record AgentDefinitionRequest(
     IReadOnlyList<string>? ContextFeatures,
     IReadOnlyList<string>? ActionFeatures,
@@ -15,7 +16,23 @@ public sealed record AgentDefinitionRequest(
     AgentPolicySpec? Policy,
     IReadOnlyList<AgentRuleSpec>? Rules,
     double? RewardWindowSeconds,
-    double? DefaultReward);
+    double? DefaultReward,
+    AgentApprenticeSpec? Apprentice = null);
+
+/// <summary>Apprentice mode settings.</summary>
+/// <param name="Baseline">The action to follow when a decide request names none (a fixed baseline); optional.</param>
+/// <param name="Margin">How much the learner's SNIPS estimate must beat the baseline's observed mean reward (default 0.02).</param>
+/// <param name="Window">The latest rewarded decisions both are measured over, and the fewest before a switch (default 1000).</param>
+public sealed record AgentApprenticeSpec(string? Baseline, double? Margin, int? Window);
+
+/// <summary>Where an apprentice agent stands.</summary>
+/// <param name="Mode">apprentice (decisions follow the baseline) or learned (the policy decides, since it was estimated better).</param>
+/// <param name="Decisions">Rewarded apprentice decisions measured.</param>
+/// <param name="BaselineReward">Mean reward of the decisions that followed the baseline, over the window.</param>
+/// <param name="LearnerIps">The policy's IPS estimate over the same window (scored before it learnt each reward).</param>
+/// <param name="LearnerSnips">The policy's SNIPS estimate: what the switch compares with the baseline.</param>
+/// <param name="SwitchedAfter">Measured decisions when it switched; null while an apprentice.</param>
+public sealed record AgentApprenticeView(string Mode, long Decisions, double? BaselineReward, double? LearnerIps, double? LearnerSnips, long? SwitchedAfter);
 
 /// <summary>An action: its id and its features by name (a missing feature is 0).</summary>
 public sealed record AgentActionSpec(string? Id, IReadOnlyDictionary<string, double>? Features);
@@ -42,9 +59,10 @@ public sealed record AgentRuleSpec(string? Name, string? When, string? Effect);
 /// <param name="Defaulted">Decisions given the default reward.</param>
 /// <param name="MeanReward">Mean of the recorded rewards (null before any).</param>
 /// <param name="Hours">Decisions and rewards per hour, the latest 48 hours with decisions.</param>
+/// <param name="Apprentice">The mode and the estimates of an apprentice agent; null for others.</param>
 public sealed record AgentResponse(
     string Name, long Version, long PolicyVersion, AgentDefinitionRequest Definition, long Decisions, long Outcomes, long Defaulted, double? MeanReward,
-    IReadOnlyList<AgentHourView> Hours);
+    IReadOnlyList<AgentHourView> Hours, AgentApprenticeView? Apprentice = null);
 
 /// <summary>One hour of an agent's log.</summary>
 public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rewarded, double? MeanReward);
@@ -54,7 +72,8 @@ public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rew
 /// <param name="Actions">Candidate actions; the agent's whole action set when absent. Features given here override the defined ones.</param>
 /// <param name="Excluded">Ids of candidate actions not to choose this time.</param>
 /// <param name="Explain">Adds the rules that fired.</param>
-public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain);
+/// <param name="Baseline">Apprentice agents: the action the game's own logic would take (overrides the definition's baseline).</param>
+public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain, string? Baseline = null);
 
 /// <summary>The decision.</summary>
 /// <param name="DecisionId">Report the outcome with it.</param>

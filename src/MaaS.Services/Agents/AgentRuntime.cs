@@ -7,20 +7,44 @@ namespace MaaS.Services.Agents;
 
 /// <summary>
 /// One loaded agent: its compiled definition and its policy, which learns every reward as it is recorded. The policy is
-/// not thread-safe, so decide and learn take turns on one lock (each is microseconds for the sizes allowed).
+/// not thread-safe, so decide and learn take turns on one lock (each is microseconds for the sizes allowed). An
+/// apprentice agent's policy learns inside its apprentice, which decides until the switch.
 /// </summary>
-internal sealed class AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
+internal sealed class AgentRuntime
 {
-    private readonly BanditPolicy _policy = new(agent.Schema, agent.Policy);
+    private readonly BanditPolicy _policy;
+    private readonly ApprenticePolicy? _apprentice;
     private readonly Lock _gate = new();
 
-    public string Tenant { get; } = tenant;
+    public AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
+    {
+        Tenant = tenant;
+        Name = name;
+        Version = version;
+        Agent = agent;
+        _apprentice = agent.Apprentice is { } apprentice ? new ApprenticePolicy(agent.Schema, agent.Policy, apprentice) : null;
+        _policy = _apprentice?.Learner ?? new BanditPolicy(agent.Schema, agent.Policy);
+    }
 
-    public string Name { get; } = name;
+    public string Tenant { get; }
 
-    public long Version { get; } = version;
+    public string Name { get; }
 
-    public CompiledAgent Agent { get; } = agent;
+    public long Version { get; }
+
+    public CompiledAgent Agent { get; }
+
+    /// <summary>An apprentice agent's mode and estimates; null for others.</summary>
+    public ApprenticeEstimate? Apprentice
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _apprentice?.Estimate;
+            }
+        }
+    }
 
     /// <summary>Rewards learnt since the policy was built.</summary>
     public long PolicyVersion
@@ -34,31 +58,44 @@ internal sealed class AgentRuntime(string tenant, string name, long version, Com
         }
     }
 
-    public (PolicyDecision Decision, long PolicyVersion) Decide(DecisionInput input, bool[] eligible)
+    /// <param name="input">The decision.</param>
+    /// <param name="eligible">What the rules and exclusions left.</param>
+    /// <param name="baseline">An apprentice's baseline action index; −1 for none.</param>
+    public (PolicyDecision Decision, long PolicyVersion) Decide(DecisionInput input, bool[] eligible, int baseline = -1)
     {
         lock (_gate)
         {
-            return (_policy.Decide(input, eligible), _policy.Updates);
+            return (_apprentice?.Decide(input, eligible, baseline) ?? _policy.Decide(input, eligible), _policy.Updates);
         }
     }
 
     /// <summary>Learns a logged decision's reward; a decision whose chosen action this definition no longer has is skipped.</summary>
     public bool Learn(AgentDecision decision, double reward)
     {
-        if (Read(decision) is not { } logged)
+        if (Read(decision, out int baseline) is not { } logged)
         {
             return false;
         }
         lock (_gate)
         {
-            _policy.Learn(logged.Input, logged.Chosen, reward);
+            if (_apprentice is not null)
+            {
+                _apprentice.Learn(logged.Input, logged.Chosen, reward, logged.Probability, baseline, logged.Eligible);
+            }
+            else
+            {
+                _policy.Learn(logged.Input, logged.Chosen, reward);
+            }
         }
         return true;
     }
 
     /// <summary>A stored decision in this definition's schema (features by name; missing ones 0), or null when unreadable.</summary>
-    public LoggedDecision? Read(AgentDecision decision)
+    public LoggedDecision? Read(AgentDecision decision) => Read(decision, out _);
+
+    private LoggedDecision? Read(AgentDecision decision, out int baseline)
     {
+        baseline = -1;
         Dictionary<string, double>? context;
         List<StoredAction>? actions;
         try
@@ -81,6 +118,10 @@ internal sealed class AgentRuntime(string tenant, string name, long version, Com
         {
             inputs[i] = new ActionInput(actions[i].Id, Vector(actions[i].Features, Agent.Schema.Action));
             eligible[i] = actions[i].Eligible;
+            if (actions[i].Baseline == true)
+            {
+                baseline = i;
+            }
             if (string.Equals(actions[i].Id, decision.ChosenAction, StringComparison.Ordinal))
             {
                 chosen = i;

@@ -84,7 +84,10 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         return new AgentResponse(
             name, runtime.Version, runtime.PolicyVersion, runtime.Agent.Definition, s.Decisions, s.Outcomes, s.Defaulted,
             rewarded > 0 ? s.RewardSum / rewarded : null,
-            [.. s.Hours.Select(h => new AgentHourView(h.Hour, h.Decisions, h.Rewarded, h.Rewarded > 0 ? h.RewardSum / h.Rewarded : null))]);
+            [.. s.Hours.Select(h => new AgentHourView(h.Hour, h.Decisions, h.Rewarded, h.Rewarded > 0 ? h.RewardSum / h.Rewarded : null))],
+            runtime.Apprentice is { } a
+                ? new AgentApprenticeView(a.Mode.ToString().ToLowerInvariant(), a.Decisions, a.BaselineReward, a.LearnerIps, a.LearnerSnips, a.SwitchedAfter)
+                : null);
     }
 
     public async ValueTask<Result<DecideResponse>> DecideAsync(string tenant, string name, DecideRequest? request, CancellationToken cancellationToken)
@@ -104,13 +107,18 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return new Error(ErrorCode.Conflict, "every candidate action is excluded or forbidden by the agent's rules: nothing to choose");
         }
-        (PolicyDecision decision, long policyVersion) = runtime.Decide(valid.Input, rules.Eligible);
+        Result<int> baseline = Baseline(runtime, request!, valid.Input);
+        if (!baseline.IsSuccess)
+        {
+            return baseline.Error;
+        }
+        (PolicyDecision decision, long policyVersion) = runtime.Decide(valid.Input, rules.Eligible, baseline.Value);
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
             Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), tenant, name,
             JsonSerializer.Serialize(AgentValidation.Named(valid.Input.Context, runtime.Agent.Schema.Context), AgentJsonContext.Default.DictionaryStringDouble),
             JsonSerializer.Serialize(
-                [.. actions.Select((a, i) => new StoredAction(a.Id, AgentValidation.Named(a.Features, runtime.Agent.Schema.Action), rules.Eligible[i]))],
+                [.. actions.Select((a, i) => new StoredAction(a.Id, AgentValidation.Named(a.Features, runtime.Agent.Schema.Action), rules.Eligible[i], i == baseline.Value ? true : null))],
                 AgentJsonContext.Default.ListStoredAction),
             actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
@@ -126,6 +134,25 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
+    }
+
+    /// <summary>An apprentice's baseline index among the candidates (the request's, else the definition's); −1 when none applies.</summary>
+    private static Result<int> Baseline(AgentRuntime runtime, DecideRequest request, DecisionInput input)
+    {
+        if (runtime.Agent.Apprentice is null)
+        {
+            return request.Baseline is null ? -1 : Error.Invalid("baseline", "this agent has no apprentice mode: define apprentice to follow a baseline");
+        }
+        string? id = request.Baseline ?? runtime.Agent.Baseline;
+        if (id is null)
+        {
+            // Once switched the policy decides alone; until then the decisions have nothing to follow.
+            return runtime.Apprentice?.Mode == ApprenticeMode.Learned
+                ? -1
+                : Error.Invalid("baseline", "an apprentice agent needs a baseline action: name one here or in the definition's apprentice.baseline");
+        }
+        int index = input.IndexOf(id);
+        return index >= 0 ? index : Error.Invalid("baseline", "is not one of the candidate actions");
     }
 
     public async ValueTask<Result<OutcomeResponse>> OutcomesAsync(string tenant, string name, OutcomeRequest? request, CancellationToken cancellationToken)

@@ -99,6 +99,7 @@ internal static partial class AgentValidation
         {
             Add("defaultReward", "must be a finite number");
         }
+        ApprenticeSettings? apprentice = Apprentice(request.Apprentice, actions, Add);
         if (problems.Count > 0)
         {
             return Error.Invalid(problems);
@@ -107,8 +108,28 @@ internal static partial class AgentValidation
             context, actionFeatures,
             [.. actions.Select(a => new AgentActionSpec(a.Key, Named(a.Value, actionFeatures)))],
             Spec(policy!), [.. ruleSpecs.Select(r => new AgentRuleSpec(r!.Name, r.When, r.Effect!.ToLowerInvariant()))],
-            window, defaultReward);
-        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward);
+            window, defaultReward,
+            apprentice is null ? null : new AgentApprenticeSpec(request.Apprentice!.Baseline, apprentice.Margin, apprentice.Window));
+        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward, apprentice, request.Apprentice?.Baseline);
+    }
+
+    private static ApprenticeSettings? Apprentice(AgentApprenticeSpec? spec, Dictionary<string, double[]> actions, Action<string, string> add)
+    {
+        if (spec is null)
+        {
+            return null;
+        }
+        var settings = new ApprenticeSettings();
+        settings = settings with { Margin = spec.Margin ?? settings.Margin, Window = spec.Window ?? settings.Window };
+        foreach (var (field, message) in settings.Problems())
+        {
+            add($"apprentice.{field}", message);
+        }
+        if (spec.Baseline is { } baseline && (!ValidId(baseline) || (actions.Count > 0 && !actions.ContainsKey(baseline))))
+        {
+            add("apprentice.baseline", "must be one of the agent's actions");
+        }
+        return settings;
     }
 
     /// <summary>The policy settings of a spec; null fields take the defaults of <paramref name="fallback"/>.</summary>

@@ -12,6 +12,9 @@ namespace MaaS.Services.Agents;
 /// <param name="Actions">The action set with default features in schema order; empty for an open set.</param>
 /// <param name="Window">How long an outcome is awaited.</param>
 /// <param name="DefaultReward">The reward of a decision whose window closed without an outcome.</param>
+/// <param name="Apprentice">Apprentice mode's switch settings; null when the policy decides from the start.</param>
+/// <param name="Baseline">The apprentice's fixed baseline action, when the definition names one.</param>
 internal sealed record CompiledAgent(
     AgentDefinitionRequest Definition, FeatureSchema Schema, PolicySettings Policy, RuleSet Rules,
-    IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward);
+    IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward,
+    ApprenticeSettings? Apprentice = null, string? Baseline = null);

@@ -35,6 +35,26 @@ public sealed class BakeOffTests
     }
 
     [Fact]
+    public void Run_ActionFeaturesInTheContextSpace_PriorWeightStartsRight()
+    {
+        // Eight labels; a context points at its label's axis, and each action's features are that axis (its "name").
+        var random = new Random(9);
+        double[][] axes = [.. Enumerable.Range(0, 8).Select(a => Enumerable.Range(0, 8).Select(i => i == a ? 1.0 : 0).ToArray())];
+        var examples = Enumerable.Range(0, 300).Select(_ =>
+        {
+            int label = random.Next(8);
+            return new BakeOffExample([.. axes[label].Select(v => v + (0.3 * (random.NextDouble() - 0.5)))], [label]);
+        }).ToList();
+        var greedy = new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0, Model: LinearModelKind.Disjoint, Seed: 2);
+
+        double withPrior = BakeOff.Run("prior", examples, 8, greedy with { PriorWeight = 1 }, seed: 1, axes).ProgressiveReward;
+        double without = BakeOff.Run("no prior", examples, 8, greedy, seed: 1, axes).ProgressiveReward;
+
+        Assert.True(withPrior > 0.95, $"with the prior {withPrior:F3}");
+        Assert.True(without < withPrior - 0.1, $"without {without:F3}, with {withPrior:F3}");
+    }
+
+    [Fact]
     public void Order_SameSeed_SamePermutation()
     {
         Assert.Equal(BakeOff.Order(100, 3), BakeOff.Order(100, 3));

@@ -100,6 +100,39 @@ public sealed class BanditPolicyTests
         Assert.Throws<ArgumentException>(() => new BanditPolicy(Schema, new PolicySettings(Epsilon: double.NaN)));
     }
 
+    [Fact]
+    public void Optimism_GreedyTriesEveryActionBeforeSettling()
+    {
+        var policy = new BanditPolicy(Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0, Model: LinearModelKind.Disjoint, Optimism: 1, Seed: 5));
+        var tried = new HashSet<int>();
+
+        for (int i = 0; i < 6; i++)
+        {
+            int chosen = policy.Decide(Input(0.5), [true, true, true]).Chosen;
+            tried.Add(chosen);
+            policy.Learn(Input(0.5), chosen, 0.2);
+        }
+
+        // Each untried action still promises 1 while a tried one has fallen towards 0.2, so all three get their turn.
+        Assert.Equal([0, 1, 2], tried.Order());
+    }
+
+    [Fact]
+    public void PriorWeight_UntriedActionsScoreBySimilarityOfFeaturesToContext()
+    {
+        var schema = new FeatureSchema(["x0", "x1"], ["f0", "f1"]);
+        var policy = new BanditPolicy(schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0, Model: LinearModelKind.Disjoint, PriorWeight: 2, Seed: 1));
+        var input = new DecisionInput([0.9, 0.1], [new ActionInput("near", [1, 0]), new ActionInput("far", [0, 1])]);
+
+        PolicyDecision decision = policy.Decide(input, [true, true]);
+
+        Assert.Equal(1.8, decision.Scores[0], 12);
+        Assert.Equal(0.2, decision.Scores[1], 12);
+        Assert.Equal(0, decision.Chosen);
+        Assert.Throws<ArgumentException>(() => new BanditPolicy(Schema, new PolicySettings(Model: LinearModelKind.Disjoint, PriorWeight: 1)));
+        Assert.Equal(["priorWeight"], new PolicySettings(Model: LinearModelKind.Shared, PriorWeight: 1).Problems().Select(p => p.Field));
+    }
+
     private static int ArgMax(double[] scores)
     {
         return Array.IndexOf(scores, scores.Max());

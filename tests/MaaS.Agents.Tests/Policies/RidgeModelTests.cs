@@ -57,6 +57,25 @@ public sealed class RidgeModelTests
     }
 
     [Fact]
+    public void PriorMean_IsTheEstimateBeforeData_AndFadesWithObservations()
+    {
+        double[] prior = [0.8, -0.4];
+        var model = new RidgeModel(2, 2.0, prior);
+        double[] probe = [1, 1];
+
+        Assert.Equal(0.4, model.Predict(probe), 12);
+        for (int i = 0; i < 2000; i++)
+        {
+            model.Update([1, 0], 0.1);
+            model.Update([0, 1], 0.3);
+        }
+
+        // Posterior mean (λm + Σ r z) / (λ + n) per axis: the data dominate the prior.
+        Assert.Equal(((2 * 0.8) + (2000 * 0.1)) / 2002 + ((2 * -0.4) + (2000 * 0.3)) / 2002, model.Predict(probe), 9);
+        Assert.Throws<ArgumentException>(() => new RidgeModel(3, 1, [1, 2]));
+    }
+
+    [Fact]
     public void Constructor_NonPositiveLambda_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RidgeModel(3, 0));

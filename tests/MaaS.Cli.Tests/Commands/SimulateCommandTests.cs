@@ -1,3 +1,6 @@
+using System.Globalization;
+using MaaS.TestSupport;
+
 namespace MaaS.Cli.Tests.Commands;
 
 public sealed class SimulateCommandTests : IDisposable
@@ -43,6 +46,36 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Matches(@"best constant \(Dramas\)\s+0\.6667", run.Output);
         Assert.Contains("linucb α 0.3", run.Output, StringComparison.Ordinal);
         Assert.Equal(2, missing.ExitCode);
+    }
+
+    [Fact]
+    public async Task SimulateNetflix_Embeddings_PlaysOverMiniLmWithTheNamePriorAndCachesTheVectors()
+    {
+        string folder = _temp["content"];
+        Directory.CreateDirectory(folder);
+        var lines = new List<string> { "show_id,type,title,director,cast,country,date_added,release_year,rating,duration,listed_in,description" };
+        for (int i = 1; i <= 40; i++)
+        {
+            string tags = i % 2 == 0 ? "Documentaries" : "Comedies";
+            string text = i % 2 == 0 ? $"a documentary about real events part {i}" : $"a silly comedy full of jokes part {i}";
+            lines.Add($"s{i},Movie,Title {i},,,India,,2020,TV-MA,90 min,{tags},{text}");
+        }
+        File.WriteAllLines(Path.Combine(folder, "netflix_titles.csv"), lines);
+        string cache = _temp["netflix.emb"];
+        string[] args = ["simulate", "netflix", "--data", folder, "--embeddings", "all-minilm-l6-v2", "--models", Path.Combine(SharedData.RepositoryRoot, "models"),
+            "--embedding-cache", cache, "--buckets", "0", "--optimism", "1", "--prior-weight", "2", "--epsilon", "0", "--alpha", "0.1"];
+
+        var run = await MaasCli.RunAsync(args);
+        var again = await MaasCli.RunAsync(args);
+        var noEmbeddings = await MaasCli.RunAsync("simulate", "netflix", "--data", folder, "--prior-weight", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // The tag names alone point each title at its tag: the name prior makes greedy right from the first title.
+        var greedy = Regex.Match(run.Output, @"greedy \(λ 1, optimism 1, name prior 2\)\s+(\d\.\d{4})");
+        Assert.True(greedy.Success && double.Parse(greedy.Groups[1].Value, CultureInfo.InvariantCulture) >= 0.9, run.Output);
+        Assert.True(File.Exists(cache));
+        Assert.Contains("read 40 embeddings from", again.Output, StringComparison.Ordinal);
+        Assert.Equal(2, noEmbeddings.ExitCode);
     }
 
     public void Dispose() => _temp.Dispose();

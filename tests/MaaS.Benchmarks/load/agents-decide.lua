@@ -1,0 +1,29 @@
+-- POST /v1/agents/load/decide: 50 context features, the agent's 10 actions. Bodies are drawn from 64 prepared ones.
+-- With a file name as wrk's first script argument, every decision id answered is appended to it (for agents-outcomes.lua).
+local bodies = {}
+for b = 1, 64 do
+  local parts = {}
+  for i = 1, 50 do
+    parts[i] = string.format('"f%d":%.4f', i, ((b * 7919 + i * 104729) % 1000) / 1000)
+  end
+  bodies[b] = '{"context":{' .. table.concat(parts, ",") .. '}}'
+end
+local n, file = 0, nil
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+
+function init(args)
+  if args[1] then file = io.open(args[1], "a") end
+end
+
+request = function()
+  n = n + 1
+  return wrk.format(nil, "/v1/agents/load/decide", nil, bodies[n % 64 + 1])
+end
+
+response = function(status, headers, body)
+  if file and status == 200 then
+    local id = string.match(body, '"decisionId":"(%x+)"')
+    if id then file:write(id, "\n") end
+  end
+end

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Decision agents under load (issue #20): POST /v1/agents/load/decide (10 actions, 50 context features, ε-greedy over
+# disjoint ridge models; each decision is in the SQLite log before its 200) against GET /v1/ping, interleaved
+# (ping, decide, ping, decide, ...) so drift hits both alike, then durable batch outcomes: POST .../outcomes with 1,000
+# outcomes per request for decisions logged before (each answered "applied" only once stored).
+# Usage: tests/MaaS.Benchmarks/load/agents.sh [seconds, default 10] [connections, default 64] [rounds, default 3]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+duration="${1:-10}"; connections="${2:-64}"; rounds="${3:-3}"
+port="${MAAS_LOAD_PORT:-18092}"
+load="tests/MaaS.Benchmarks/load"
+source "$load/gateway.sh"
+start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
+features=$(seq -s, -f '"f%g"' 1 50)
+actions=$(seq -s, -f '{"id":"a%g"}' 1 10)
+curl -fs -X PUT "$GATEWAY_URL/v1/agents/load" -H 'Content-Type: application/json' -d "{\"contextFeatures\":[$features],\"actions\":[$actions],
+  \"policy\":{\"kind\":\"epsilon-greedy\",\"epsilon\":0.05,\"model\":\"disjoint\"},\"rewardWindowSeconds\":604800}" >/dev/null
+wrk -t2 -c"$connections" -d3s -s "$load/agents-decide.lua" "$GATEWAY_URL" >/dev/null
+wrk -t2 -c"$connections" -d3s -s "$load/ping.lua" "$GATEWAY_URL" >/dev/null
+rps() { grep '^Requests/sec' | awk '{ print $2 }'; }
+printf 'decide (10 actions, 50 features) vs /v1/ping, %s connections, %ss per run, %s cores, %s\n' "$connections" "$duration" "$(nproc)" "$(date -u +%FT%TZ)"
+ids="$GATEWAY_OUT/ids.txt"
+for r in $(seq 1 "$rounds"); do
+  ping=$(wrk -t2 -c"$connections" -d"${duration}s" -s "$load/ping.lua" "$GATEWAY_URL" | rps)
+  decide=$(wrk -t2 -c"$connections" -d"${duration}s" -s "$load/agents-decide.lua" "$GATEWAY_URL" -- "$ids" | rps)
+  printf 'round %s: ping %s req/s, decide %s req/s, decide/ping %s\n' "$r" "$ping" "$decide" "$(awk -v a="$decide" -v b="$ping" 'BEGIN { printf "%.3f", a / b }')"
+done
+printf 'batch outcomes (1,000 per request) over %s logged decisions, 2 connections, 2s:\n' "$(wc -l <"$ids")"
+wrk -t2 -c2 -d2s --timeout 10s -s "$load/agents-outcomes.lua" "$GATEWAY_URL" -- "$ids" 2 | grep '^RESULT'
