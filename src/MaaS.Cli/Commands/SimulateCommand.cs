@@ -57,7 +57,7 @@ internal static class SimulateCommand
 
             var uniform = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.Random));
             var logRows = GameSimulation.Log(uniform, log, s + 1);
-            var nearest = new RulePolicy(input => NearestLevel(input.Context[0]));
+            var nearest = new RulePolicy(input => ScriptedExpert.NearestLevel(input.Context[0]));
             var best = new FixedActionPolicy(DifficultyGame.Actions[GameSimulation.BestFixedAction(s)].Id);
             var ope = new ResultTable($"Offline estimates from {log:N0} decisions logged by a uniform policy")
                 .AddColumns("target policy", "true value", "IPS", "SNIPS", "DR", "DM");
@@ -171,19 +171,6 @@ internal static class SimulateCommand
             extra[row[id]] = string.Join(' ', Word("zztype", row[type]), Word("zzrating", row[rating]), Word("zzcountry", row[country].Split(',')[0]), "zzdur" + unit);
         }
         return extra;
-    }
-
-    private static int NearestLevel(double signal)
-    {
-        int best = 0;
-        for (int a = 1; a < DifficultyGame.Actions.Count; a++)
-        {
-            if (Math.Abs(DifficultyGame.Actions[a].Features[0] - signal) < Math.Abs(DifficultyGame.Actions[best].Features[0] - signal))
-            {
-                best = a;
-            }
-        }
-        return best;
     }
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);

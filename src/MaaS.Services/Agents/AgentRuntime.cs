@@ -2,6 +2,7 @@ using System.Text.Json;
 using MaaS.Agents.Evaluation;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
+using MaaS.Agents.Policies.Onnx;
 
 namespace MaaS.Services.Agents;
 
@@ -11,7 +12,10 @@ namespace MaaS.Services.Agents;
 /// </summary>
 internal sealed class AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
 {
-    private readonly BanditPolicy _policy = new(agent.Schema, agent.Policy);
+    // An onnx agent's scores come from its model; the bandit then only counts the rewards (its policy version), and
+    // a disjoint model allocates nothing for it.
+    private readonly BanditPolicy _policy = new(agent.Schema, agent.Policy.Kind == PolicyKind.Onnx ? agent.Policy with { Kind = PolicyKind.Random, Model = LinearModelKind.Disjoint } : agent.Policy);
+    private readonly ScoredPolicy? _scored = agent.Policy.Kind == PolicyKind.Onnx ? new(agent.Policy.Epsilon, agent.Policy.Seed) : null;
     private readonly Lock _gate = new();
 
     public string Tenant { get; } = tenant;
@@ -39,6 +43,15 @@ internal sealed class AgentRuntime(string tenant, string name, long version, Com
         lock (_gate)
         {
             return (_policy.Decide(input, eligible), _policy.Updates);
+        }
+    }
+
+    /// <summary>Decides by scores computed outside (the policy model's), for an agent of policy kind onnx.</summary>
+    public (PolicyDecision Decision, long PolicyVersion) Decide(bool[] eligible, double[] scores)
+    {
+        lock (_gate)
+        {
+            return (_scored!.Decide(scores, eligible), _policy.Updates);
         }
     }
 

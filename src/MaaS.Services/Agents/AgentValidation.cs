@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
 using MaaS.Agents.Rules;
+using MaaS.Services.Agents.Onnx;
 
 namespace MaaS.Services.Agents;
 
@@ -51,7 +52,8 @@ internal static partial class AgentValidation
 
         AgentPolicySpec policySpec = request.Policy ?? new AgentPolicySpec(null, null, null, null, null, null);
         PolicySettings? policy = Policy(policySpec, "policy", Add);
-        if (policy is { Model: LinearModelKind.Shared } && schema.InteractionLength > AgentLimits.MaxSharedDimension)
+        AgentModelRef? policyModel = OnnxPolicyValidation.Model(policy, policySpec, Add);
+        if (policy is { Model: LinearModelKind.Shared, Kind: not PolicyKind.Onnx } && schema.InteractionLength > AgentLimits.MaxSharedDimension)
         {
             Add("policy.model", $"a shared model over {context.Length} context and {actionFeatures.Length} action features has {schema.InteractionLength} weights, more than {AgentLimits.MaxSharedDimension}: use fewer features or model \"disjoint\"");
         }
@@ -106,9 +108,9 @@ internal static partial class AgentValidation
         var normalized = new AgentDefinitionRequest(
             context, actionFeatures,
             [.. actions.Select(a => new AgentActionSpec(a.Key, Named(a.Value, actionFeatures)))],
-            Spec(policy!), [.. ruleSpecs.Select(r => new AgentRuleSpec(r!.Name, r.When, r.Effect!.ToLowerInvariant()))],
+            Spec(policy!) with { RegistryModel = policyModel }, [.. ruleSpecs.Select(r => new AgentRuleSpec(r!.Name, r.When, r.Effect!.ToLowerInvariant()))],
             window, defaultReward);
-        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward);
+        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward) { PolicyModel = policyModel };
     }
 
     /// <summary>The policy settings of a spec; null fields take the defaults of <paramref name="fallback"/>.</summary>
@@ -121,6 +123,7 @@ internal static partial class AgentValidation
             "random" => PolicyKind.Random,
             "epsilon-greedy" or "epsilongreedy" or "egreedy" => PolicyKind.EpsilonGreedy,
             "linucb" => PolicyKind.LinUcb,
+            "onnx" => PolicyKind.Onnx,
             _ => null,
         };
         LinearModelKind? model = spec.Model?.ToLowerInvariant() switch
@@ -132,7 +135,7 @@ internal static partial class AgentValidation
         };
         if (kind is null)
         {
-            add($"{field}.kind", "must be random, epsilon-greedy or linucb");
+            add($"{field}.kind", "must be random, epsilon-greedy, linucb or onnx");
         }
         if (model is null)
         {
@@ -152,7 +155,7 @@ internal static partial class AgentValidation
     }
 
     public static AgentPolicySpec Spec(PolicySettings settings) => new(
-        settings.Kind switch { PolicyKind.Random => "random", PolicyKind.LinUcb => "linucb", _ => "epsilon-greedy" },
+        settings.Kind switch { PolicyKind.Random => "random", PolicyKind.LinUcb => "linucb", PolicyKind.Onnx => "onnx", _ => "epsilon-greedy" },
         settings.Epsilon, settings.Alpha, settings.Lambda, settings.Model == LinearModelKind.Disjoint ? "disjoint" : "shared", settings.Seed);
 
     /// <summary>Values by name into schema order; unknown names and non-finite values are problems, missing names 0.</summary>

@@ -14,4 +14,8 @@ namespace MaaS.Services.Agents;
 /// <param name="DefaultReward">The reward of a decision whose window closed without an outcome.</param>
 internal sealed record CompiledAgent(
     AgentDefinitionRequest Definition, FeatureSchema Schema, PolicySettings Policy, RuleSet Rules,
-    IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward);
+    IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward)
+{
+    /// <summary>The registry model that scores the actions (policy kind onnx), or null for a bandit policy.</summary>
+    public AgentModelRef? PolicyModel { get; init; }
+}
