@@ -115,11 +115,14 @@ public sealed class MlpClassifier
             TensorPrimitives.MultiplyAdd(W1.AsSpan(f * Hidden, Hidden), x[f], hidden, hidden);
         }
         TensorPrimitives.Max(hidden, 0f, hidden);
-        B2.CopyTo(probabilities);
+        Span<float> logits = stackalloc float[Classes];
+        B2.CopyTo(logits);
         for (int h = 0; h < Hidden; h++)
         {
-            TensorPrimitives.MultiplyAdd(W2.AsSpan(h * Classes, Classes), hidden[h], probabilities, probabilities);
+            TensorPrimitives.MultiplyAdd(W2.AsSpan(h * Classes, Classes), hidden[h], logits, logits);
         }
-        TensorPrimitives.SoftMax(probabilities, probabilities);
+        // Shifted by the largest logit, as ONNX's Softmax computes it: exp cannot overflow. SoftMax must not run in place.
+        TensorPrimitives.Subtract(logits, TensorPrimitives.Max(logits), logits);
+        TensorPrimitives.SoftMax(logits, probabilities);
     }
 }
