@@ -59,7 +59,7 @@ public sealed class PolicyOnnxTests
 
         using var session = new InferenceSession(PolicyModels.Tree(tree, Labels));
 
-        Assert.Equal([PolicyModels.Label, PolicyModels.Scores], session.OutputNames);
+        Assert.Equal([PolicyModels.Scores, PolicyModels.Label], session.OutputNames);
         Assert.Equal(typeof(long), session.OutputMetadata[PolicyModels.Label].ElementType);
         Assert.True(session.OutputMetadata[PolicyModels.Scores].IsTensor, "scores must be a tensor, not ZipMap's sequence of maps");
         Assert.Equal(string.Join(",", Labels), session.ModelMetadata.CustomMetadataMap["labels"]);

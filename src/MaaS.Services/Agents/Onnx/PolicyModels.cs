@@ -66,8 +66,9 @@ public static class PolicyModels
             OnnxAttribute.Ints("class_ids", [.. classId]),
             OnnxAttribute.Floats("class_weights", [.. classWeight]),
             OnnxAttribute.String("post_transform", "NONE"));
-        builder.AddOutput(Label, OnnxElementType.Int64, -1);
+        // Scores first: the market reads a card's labels against the first output.
         builder.AddOutput(Scores, OnnxElementType.Float, -1, tree.Classes);
+        builder.AddOutput(Label, OnnxElementType.Int64, -1);
         builder.AddMetadata("labels", string.Join(",", labels));
         return builder.ToBytes();
     }
