@@ -8,12 +8,12 @@ using MaaS.Models.Text.Featurization;
 namespace MaaS.Cli.Commands;
 
 /// <summary>
-/// <c>maas simulate game|netflix</c>: the learning engine on the demo game (beside random, the best fixed level and the
+/// <c>maas simulate game|netflix|train-policy</c>: the learning engine on the demo game (beside random, the best fixed level and the
 /// optimum, plus offline estimates against the exact value), and the Contextual Bandit Bake-off on the Netflix titles.
 /// </summary>
 internal static class SimulateCommand
 {
-    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Netflix() };
+    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Netflix(), TrainPolicyCommand.Create() };
 
     private static Command Game()
     {
