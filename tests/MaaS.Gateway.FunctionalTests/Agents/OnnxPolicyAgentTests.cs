@@ -93,7 +93,7 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Decide_WithExploration_SpreadsEpsilonAndOutcomesCountInThePolicyVersion()
+    public async Task Decide_WithExploration_SpreadsEpsilonOutcomesCountAndOfflineEvaluationIsRefused()
     {
         await PutAsync("exploring", "difficulty-tree", epsilon: 0.5);
 
@@ -101,6 +101,7 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         var (outcome, _) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/exploring/outcomes", Key,
             $$"""{"decisionId":"{{body!["decisionId"]!.GetValue<string>()}}","reward":1}""");
         var (_, agent) = await _gateway.SendJsonAsync(HttpMethod.Get, "/v1/agents/exploring", Key);
+        var (evaluate, evaluateBody) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/exploring/evaluate", Key, "{}");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var probabilities = body["ranking"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["probability"]!.GetValue<double>());
@@ -109,6 +110,8 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, outcome.StatusCode);
         Assert.Equal(1, agent!["policyVersion"]!.GetValue<long>());
         Assert.Equal("difficulty-tree", agent["definition"]!["policy"]!["registryModel"]!["name"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.BadRequest, evaluate.StatusCode);
+        Assert.Contains(evaluateBody!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "policy.kind");
     }
 
     [Theory]
