@@ -114,6 +114,24 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         Assert.Contains(evaluateBody!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "policy.kind");
     }
 
+    [Fact]
+    public async Task Decide_OpenActionSetWithAnUnlabelledAction_RanksItBelowEveryLabelledOne()
+    {
+        string definition = Definition("""{"kind":"onnx","registryModel":{"name":"difficulty-tree"}}""", "[]");
+        definition = Regex.Replace(definition, "\"actions\":\\[.*?\\],\\s*\"policy\"", "\"policy\"", RegexOptions.Singleline);
+        var (put, putBody) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/open", Key, definition);
+        Assert.True(put.StatusCode == HttpStatusCode.OK, putBody?.ToJsonString());
+
+        var (response, body) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/open/decide", Key,
+            """{"context":{"skill_signal":0.5,"skill_signal_sq":0.25,"hour":0.5,"mobile":0},"actions":[{"id":"bonus-level","features":{"difficulty":0.5}},{"id":"very-easy"}]}""");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        var scores = body!["ranking"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => r!["score"]!.GetValue<double>());
+        Assert.Equal(Tree.Scores(Observation(0.5, mobile: 0))[0], scores["very-easy"], 6);
+        Assert.True(scores["bonus-level"] < scores["very-easy"], body.ToJsonString());
+        Assert.Equal("very-easy", body["action"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("""{"kind":"onnx","registryModel":{"name":"no-such-model"}}""", "policy.registryModel.name")]
     [InlineData("""{"kind":"onnx","registryModel":{"name":"difficulty-tree","version":9}}""", "policy.registryModel.name")]

@@ -7,7 +7,7 @@ namespace MaaS.Services.Agents.Onnx;
 /// <summary>
 /// Scores a decision's candidate actions with the agent's policy model: the context features, in the agent's order, as
 /// one FP32 row of the model's only input; the first FP32 [N, K] output read as one score per label of model.json;
-/// each candidate gets the score of the label equal to its id (NaN, ranked last, when it has none). Runs through
+/// each candidate gets the score of the label equal to its id (one below the lowest score when it has none). Runs through
 /// <see cref="IModelInference"/>, so the version's batcher, timeout and circuit breaker apply and the caller's tenant
 /// sees only models it may see. The model reference comes validated (a name). Thread-safe.
 /// </summary>
@@ -58,11 +58,13 @@ internal sealed class OnnxPolicyScorer(IModelRegistry registry, IModelInference 
         {
             return new Error(ErrorCode.Conflict, $"the agent's policy model '{model.Name}' returned {(response.Output(found.Output)?.Data.Length ?? 0)} scores for {found.Labels.Count} labels");
         }
+        // An action the model has no label for ranks below every labelled one; a finite score, since JSON has no NaN.
+        double unlabelled = row.Where(float.IsFinite).Select(v => (double)v).DefaultIfEmpty(0).Min() - 1.0;
         var scores = new double[input.Actions.Count];
         for (int i = 0; i < scores.Length; i++)
         {
             int label = IndexOf(found.Labels, input.Actions[i].Id);
-            scores[i] = label >= 0 ? row[label] : double.NaN;
+            scores[i] = label >= 0 && float.IsFinite(row[label]) ? row[label] : unlabelled;
         }
         return scores;
     }
