@@ -11,6 +11,9 @@ public enum PolicyKind
 
     /// <summary>The best upper confidence bound θ·z + α√(zᵀA⁻¹z) (Li et al. 2010), uniform with probability ε.</summary>
     LinUcb,
+
+    /// <summary>The scores of an ONNX model in the registry (observation → action scores), ε-greedy over them; learns nothing online.</summary>
+    Onnx,
 }
 
 /// <summary>The feature map of the linear model.</summary>

@@ -128,7 +128,7 @@ public static class GameSimulation
         return eligible;
     }
 
-    private static SimulationResult Collect(string name, int decisions, int window, Func<double> step)
+    internal static SimulationResult Collect(string name, int decisions, int window, Func<double> step)
     {
         var curve = new List<double>();
         double total = 0;

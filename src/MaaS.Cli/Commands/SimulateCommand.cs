@@ -9,12 +9,12 @@ using MaaS.Models.Text.Featurization;
 namespace MaaS.Cli.Commands;
 
 /// <summary>
-/// <c>maas simulate game|netflix</c>: the learning engine on the demo game (beside random, the best fixed level and the
+/// <c>maas simulate game|npc|netflix|train-policy</c>: the learning engine on the demo game (beside random, the best fixed level and the
 /// optimum, plus offline estimates against the exact value), and the Contextual Bandit Bake-off on the Netflix titles.
 /// </summary>
 internal static class SimulateCommand
 {
-    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Netflix() };
+    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Npc(), Netflix(), TrainPolicyCommand.Create() };
 
     private static Command Game()
     {
@@ -58,7 +58,7 @@ internal static class SimulateCommand
 
             var uniform = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.Random));
             var logRows = GameSimulation.Log(uniform, log, s + 1);
-            var nearest = new RulePolicy(input => NearestLevel(input.Context[0]));
+            var nearest = new RulePolicy(input => ScriptedExpert.NearestLevel(input.Context[0]));
             var best = new FixedActionPolicy(DifficultyGame.Actions[GameSimulation.BestFixedAction(s)].Id);
             var ope = new ResultTable($"Offline estimates from {log:N0} decisions logged by a uniform policy")
                 .AddColumns("target policy", "true value", "IPS", "SNIPS", "DR", "DM");
@@ -69,6 +69,38 @@ internal static class SimulateCommand
                 ope.AddRow(name, F(truth), F(e.Ips), F(e.Snips), F(e.DoublyRobust), F(e.DirectMethod));
             }
             ope.Write();
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Npc()
+    {
+        var decisions = new Option<int>("--decisions") { Description = "Duels per run.", DefaultValueFactory = _ => 5_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the duels, outcomes and policies.", DefaultValueFactory = _ => 31 };
+        var command = new Command("npc", "An NPC opponent picks tactics against players of hidden style: mean expected win rate per policy.") { decisions, seed };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(decisions), s = parse.GetValue(seed);
+            if (n < 1000)
+            {
+                AnsiConsole.MarkupLine("[red]--decisions must be at least 1000.[/]");
+                return 2;
+            }
+            var rows = new List<SimulationResult>(NpcDuel.Baselines(n, s))
+            {
+                NpcDuel.Run("epsilon-greedy (ε 0.05, disjoint)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Model: LinearModelKind.Disjoint, Seed: s)), n, s),
+                NpcDuel.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s),
+                NpcDuel.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s),
+            };
+            double optimal = rows[2].MeanReward;
+            var table = new ResultTable($"NPC duels, {n:N0} decisions (seed {s}), mean expected win rate")
+                .AddColumns("policy", "progressive", "last 1,000", "last 1,000 / optimal");
+            foreach (SimulationResult row in rows)
+            {
+                table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
+            }
+            table.Write();
             return 0;
         });
         return command;
@@ -237,19 +269,6 @@ internal static class SimulateCommand
             extra[row[id]] = string.Join(' ', Word("zztype", row[type]), Word("zzrating", row[rating]), Word("zzcountry", row[country].Split(',')[0]), "zzdur" + unit);
         }
         return extra;
-    }
-
-    private static int NearestLevel(double signal)
-    {
-        int best = 0;
-        for (int a = 1; a < DifficultyGame.Actions.Count; a++)
-        {
-            if (Math.Abs(DifficultyGame.Actions[a].Features[0] - signal) < Math.Abs(DifficultyGame.Actions[best].Features[0] - signal))
-            {
-                best = a;
-            }
-        }
-        return best;
     }
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);

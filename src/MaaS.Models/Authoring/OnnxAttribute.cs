@@ -19,6 +19,7 @@ public sealed record OnnxAttribute
     internal string? StringValue { get; private init; }
     internal float[]? FloatValues { get; private init; }
     internal long[]? IntValues { get; private init; }
+    internal string[]? StringValues { get; private init; }
     internal OnnxTensor? TensorValue { get; private init; }
 
     /// <summary>A single float.</summary>
@@ -36,6 +37,9 @@ public sealed record OnnxAttribute
     /// <summary>A list of 64-bit integers.</summary>
     public static OnnxAttribute Ints(string name, params long[] values) => new(name, OnnxAttributeKind.Ints) { IntValues = values };
 
+    /// <summary>A list of UTF-8 strings (for example the <c>nodes_modes</c> of ONNX-ML tree ensembles).</summary>
+    public static OnnxAttribute Strings(string name, params string[] values) => new(name, OnnxAttributeKind.Strings) { StringValues = values };
+
     /// <summary>A constant tensor (for example the <c>value</c> of a <c>Constant</c> node).</summary>
     public static OnnxAttribute Tensor(string name, OnnxTensor value) => new(name, OnnxAttributeKind.Tensor) { TensorValue = value };
 }
@@ -49,4 +53,5 @@ internal enum OnnxAttributeKind
     Tensor = 4,
     Floats = 6,
     Ints = 7,
+    Strings = 8,
 }

@@ -21,6 +21,7 @@ public sealed class OnnxGraphBuilder
     private readonly List<(string Name, OnnxTensor Tensor)> _initializers = [];
     private readonly List<OnnxNode> _nodes = [];
     private readonly Dictionary<string, string> _metadata = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _opsets = new(StringComparer.Ordinal);
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private int _nextId;
 
@@ -81,6 +82,24 @@ public sealed class OnnxGraphBuilder
         return outputs[0];
     }
 
+    /// <summary>
+    /// Adds a node of an operator set other than the default one (for example <c>ai.onnx.ml</c>'s tree ensembles) and
+    /// imports that domain at <paramref name="opsetVersion"/>; returns the first output's name.
+    /// </summary>
+    public string AddDomainNode(string domain, long opsetVersion, string opType, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, params OnnxAttribute[] attributes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        if (_opsets.TryGetValue(domain, out long imported) && imported != opsetVersion)
+        {
+            throw new ArgumentException($"Domain '{domain}' is already imported at opset {imported}.", nameof(opsetVersion));
+        }
+
+        string first = AddNode(opType, inputs, outputs, attributes);
+        _nodes[^1] = _nodes[^1] with { Domain = domain };
+        _opsets[domain] = opsetVersion;
+        return first;
+    }
+
     /// <summary>Adds a single-output node whose output gets a fresh unique name, and returns that name.</summary>
     public string AddNode(string opType, IReadOnlyList<string> inputs, params OnnxAttribute[] attributes) =>
         AddNode(opType, inputs, [FreshName(opType)], attributes);
@@ -107,7 +126,7 @@ public sealed class OnnxGraphBuilder
         }
 
         return OnnxProtoWriter.WriteModel(new OnnxModelSpec(
-            GraphName, ProducerName, ModelVersion, _inputs, _outputs, _initializers, _nodes, _metadata));
+            GraphName, ProducerName, ModelVersion, _inputs, _outputs, _initializers, _nodes, _metadata, _opsets));
     }
 
     /// <summary>Writes the model to <paramref name="path"/>, creating its folder; replaces the file atomically.</summary>
@@ -145,7 +164,11 @@ public sealed class OnnxGraphBuilder
 
 internal sealed record OnnxValueInfo(string Name, OnnxElementType Type, long[] Dims);
 
-internal sealed record OnnxNode(string Name, string OpType, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes);
+internal sealed record OnnxNode(string Name, string OpType, string[] Inputs, string[] Outputs, OnnxAttribute[] Attributes)
+{
+    /// <summary>The operator set's domain; empty for the default ONNX domain.</summary>
+    public string Domain { get; init; } = "";
+}
 
 internal sealed record OnnxModelSpec(
     string GraphName,
@@ -155,4 +178,5 @@ internal sealed record OnnxModelSpec(
     IReadOnlyList<OnnxValueInfo> Outputs,
     IReadOnlyList<(string Name, OnnxTensor Tensor)> Initializers,
     IReadOnlyList<OnnxNode> Nodes,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyDictionary<string, long> Opsets);

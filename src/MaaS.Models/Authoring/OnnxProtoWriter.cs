@@ -22,6 +22,14 @@ internal static class OnnxProtoWriter
                 o.WriteString(1, string.Empty);
                 o.WriteInt64(2, OnnxGraphBuilder.OpsetVersion);
             }));
+            foreach (var (domain, version) in spec.Opsets)
+            {
+                w.WriteMessage(8, Message(o =>
+                {
+                    o.WriteString(1, domain);
+                    o.WriteInt64(2, version);
+                }));
+            }
             foreach (var (key, value) in spec.Metadata)
             {
                 w.WriteMessage(14, Message(e =>                         // metadata_props
@@ -75,6 +83,11 @@ internal static class OnnxProtoWriter
         {
             w.WriteMessage(5, Attribute(attribute));                    // attribute
         }
+
+        if (node.Domain.Length > 0)
+        {
+            w.WriteString(7, node.Domain);                              // domain
+        }
     });
 
     private static byte[] Attribute(OnnxAttribute a) => Message(w =>
@@ -105,6 +118,13 @@ internal static class OnnxProtoWriter
                 foreach (long i in a.IntValues!)
                 {
                     w.WriteInt64(8, i);                                 // ints
+                }
+
+                break;
+            case OnnxAttributeKind.Strings:
+                foreach (string text in a.StringValues!)
+                {
+                    w.WriteBytes(9, ByteString.CopyFromUtf8(text));     // strings
                 }
 
                 break;

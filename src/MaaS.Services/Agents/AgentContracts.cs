@@ -38,13 +38,20 @@ public sealed record AgentApprenticeView(string Mode, long Decisions, double? Ba
 public sealed record AgentActionSpec(string? Id, IReadOnlyDictionary<string, double>? Features);
 
 /// <summary>Policy settings.</summary>
-/// <param name="Kind">random, epsilon-greedy or linucb.</param>
+/// <param name="Kind">random, epsilon-greedy, linucb or onnx (the scores of <see cref="RegistryModel"/>).</param>
 /// <param name="Epsilon">Exploration share in [0, 1] (default 0.05).</param>
 /// <param name="Alpha">LinUCB's confidence multiplier ≥ 0 (default 1).</param>
 /// <param name="Lambda">Ridge prior precision > 0 (default 1).</param>
 /// <param name="Model">shared (context × action features) or disjoint (one model per action).</param>
 /// <param name="Seed">Seed of the sampling generator.</param>
-public sealed record AgentPolicySpec(string? Kind, double? Epsilon, double? Alpha, double? Lambda, string? Model, int? Seed);
+public sealed record AgentPolicySpec(string? Kind, double? Epsilon, double? Alpha, double? Lambda, string? Model, int? Seed)
+{
+    /// <summary>Kind onnx: the registry model whose scores decide (its default version when none is named).</summary>
+    public AgentModelRef? RegistryModel { get; init; }
+}
+
+/// <summary>A model of the registry: its name and, optionally, a version (the default version otherwise).</summary>
+public sealed record AgentModelRef(string? Name, long? Version);
 
 /// <summary>A rule: a name, a condition (e.g. <c>context.skill &lt; 0.3 and action.difficulty &gt; 0.7</c>) and an effect (allow, forbid, force).</summary>
 public sealed record AgentRuleSpec(string? Name, string? When, string? Effect);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MaaS.Agents.Evaluation;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
+using MaaS.Agents.Policies.Onnx;
 
 namespace MaaS.Services.Agents;
 
@@ -14,6 +15,7 @@ internal sealed class AgentRuntime
 {
     private readonly BanditPolicy _policy;
     private readonly ApprenticePolicy? _apprentice;
+    private readonly ScoredPolicy? _scored;
     private readonly Lock _gate = new();
 
     public AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
@@ -22,8 +24,12 @@ internal sealed class AgentRuntime
         Name = name;
         Version = version;
         Agent = agent;
-        _apprentice = agent.Apprentice is { } apprentice ? new ApprenticePolicy(agent.Schema, agent.Policy, apprentice) : null;
-        _policy = _apprentice?.Learner ?? new BanditPolicy(agent.Schema, agent.Policy);
+        // An onnx agent's scores come from its model; the bandit then only counts the rewards (its policy version), and
+        // a disjoint model allocates nothing for it.
+        var learned = agent.Policy.Kind == PolicyKind.Onnx ? agent.Policy with { Kind = PolicyKind.Random, Model = LinearModelKind.Disjoint } : agent.Policy;
+        _scored = agent.Policy.Kind == PolicyKind.Onnx ? new ScoredPolicy(agent.Policy.Epsilon, agent.Policy.Seed) : null;
+        _apprentice = agent.Apprentice is { } apprentice ? new ApprenticePolicy(agent.Schema, learned, apprentice) : null;
+        _policy = _apprentice?.Learner ?? new BanditPolicy(agent.Schema, learned);
     }
 
     public string Tenant { get; }
@@ -66,6 +72,15 @@ internal sealed class AgentRuntime
         lock (_gate)
         {
             return (_apprentice?.Decide(input, eligible, baseline) ?? _policy.Decide(input, eligible), _policy.Updates);
+        }
+    }
+
+    /// <summary>Decides by scores computed outside (the policy model's), for an agent of policy kind onnx.</summary>
+    public (PolicyDecision Decision, long PolicyVersion) Decide(bool[] eligible, double[] scores)
+    {
+        lock (_gate)
+        {
+            return (_scored!.Decide(scores, eligible), _policy.Updates);
         }
     }
 

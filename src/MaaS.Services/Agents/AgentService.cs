@@ -4,6 +4,7 @@ using MaaS.Agents.Evaluation;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
 using MaaS.Agents.Rules;
+using MaaS.Services.Agents.Onnx;
 
 namespace MaaS.Services.Agents;
 
@@ -12,7 +13,7 @@ namespace MaaS.Services.Agents;
 /// process from its stored definition, and its policy replays every rewarded decision of the log in order, so a restart
 /// resumes where the last process stopped. Thread-safe; a singleton.
 /// </summary>
-internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger)
+internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger, OnnxPolicyScorer scorer)
 {
     private const int Page = 5_000;
     private readonly Dictionary<(string Tenant, string Name), AgentRuntime> _loaded = [];
@@ -40,6 +41,10 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         if (!compiled.TryGetValue(out CompiledAgent? agent, out Error? error))
         {
             return error;
+        }
+        if (agent.PolicyModel is { } policyModel && scorer.Check(policyModel, agent.Schema, agent.Actions.Keys) is { Count: > 0 } modelProblems)
+        {
+            return Error.Invalid([.. modelProblems.Select(p => new FieldProblem(-1, p.Field, p.Message))]);
         }
         await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -112,7 +117,21 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return baseline.Error;
         }
-        (PolicyDecision decision, long policyVersion) = runtime.Decide(valid.Input, rules.Eligible, baseline.Value);
+        PolicyDecision decision;
+        long policyVersion;
+        if (runtime.Agent.PolicyModel is { } policyModel)
+        {
+            Result<double[]> scores = await scorer.ScoreAsync(policyModel, valid.Input, cancellationToken).ConfigureAwait(false);
+            if (!scores.TryGetValue(out double[]? modelScores, out error))
+            {
+                return error;
+            }
+            (decision, policyVersion) = runtime.Decide(rules.Eligible, modelScores);
+        }
+        else
+        {
+            (decision, policyVersion) = runtime.Decide(valid.Input, rules.Eligible, baseline.Value);
+        }
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
             Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), tenant, name,
@@ -205,6 +224,10 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         if (candidate is { Model: LinearModelKind.Shared } && runtime.Agent.Schema.InteractionLength > AgentLimits.MaxSharedDimension)
         {
             problems.Add(new FieldProblem(-1, "policy.model", $"a shared model would have {runtime.Agent.Schema.InteractionLength} weights, more than {AgentLimits.MaxSharedDimension}"));
+        }
+        if (candidate is { Kind: PolicyKind.Onnx })
+        {
+            problems.Add(new FieldProblem(-1, "policy.kind", "offline evaluation of an onnx policy is not supported yet: evaluate a bandit setting"));
         }
         if (problems.Count > 0)
         {

@@ -12,6 +12,7 @@ internal static class AgentServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<AgentOptions>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Onnx.OnnxPolicyScorer>();
         services.AddSingleton<AgentService>();
         services.AddHostedService<AgentRewardSweeper>();
         return services;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
 using MaaS.Agents.Rules;
+using MaaS.Services.Agents.Onnx;
 
 namespace MaaS.Services.Agents;
 
@@ -51,7 +52,8 @@ internal static partial class AgentValidation
 
         AgentPolicySpec policySpec = request.Policy ?? new AgentPolicySpec(null, null, null, null, null, null);
         PolicySettings? policy = Policy(policySpec, "policy", Add);
-        if (policy is { Model: LinearModelKind.Shared } && schema.InteractionLength > AgentLimits.MaxSharedDimension)
+        AgentModelRef? policyModel = OnnxPolicyValidation.Model(policy, policySpec, Add);
+        if (policy is { Model: LinearModelKind.Shared, Kind: not PolicyKind.Onnx } && schema.InteractionLength > AgentLimits.MaxSharedDimension)
         {
             Add("policy.model", $"a shared model over {context.Length} context and {actionFeatures.Length} action features has {schema.InteractionLength} weights, more than {AgentLimits.MaxSharedDimension}: use fewer features or model \"disjoint\"");
         }
@@ -107,10 +109,10 @@ internal static partial class AgentValidation
         var normalized = new AgentDefinitionRequest(
             context, actionFeatures,
             [.. actions.Select(a => new AgentActionSpec(a.Key, Named(a.Value, actionFeatures)))],
-            Spec(policy!), [.. ruleSpecs.Select(r => new AgentRuleSpec(r!.Name, r.When, r.Effect!.ToLowerInvariant()))],
+            Spec(policy!) with { RegistryModel = policyModel }, [.. ruleSpecs.Select(r => new AgentRuleSpec(r!.Name, r.When, r.Effect!.ToLowerInvariant()))],
             window, defaultReward,
             apprentice is null ? null : new AgentApprenticeSpec(request.Apprentice!.Baseline, apprentice.Margin, apprentice.Window));
-        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward, apprentice, request.Apprentice?.Baseline);
+        return new CompiledAgent(normalized, schema, policy!, ruleSet!, actions, TimeSpan.FromSeconds(window), defaultReward, apprentice, request.Apprentice?.Baseline) { PolicyModel = policyModel };
     }
 
     private static ApprenticeSettings? Apprentice(AgentApprenticeSpec? spec, Dictionary<string, double[]> actions, Action<string, string> add)
@@ -142,6 +144,7 @@ internal static partial class AgentValidation
             "random" => PolicyKind.Random,
             "epsilon-greedy" or "epsilongreedy" or "egreedy" => PolicyKind.EpsilonGreedy,
             "linucb" => PolicyKind.LinUcb,
+            "onnx" => PolicyKind.Onnx,
             _ => null,
         };
         LinearModelKind? model = spec.Model?.ToLowerInvariant() switch
@@ -153,7 +156,7 @@ internal static partial class AgentValidation
         };
         if (kind is null)
         {
-            add($"{field}.kind", "must be random, epsilon-greedy or linucb");
+            add($"{field}.kind", "must be random, epsilon-greedy, linucb or onnx");
         }
         if (model is null)
         {
@@ -173,7 +176,7 @@ internal static partial class AgentValidation
     }
 
     public static AgentPolicySpec Spec(PolicySettings settings) => new(
-        settings.Kind switch { PolicyKind.Random => "random", PolicyKind.LinUcb => "linucb", _ => "epsilon-greedy" },
+        settings.Kind switch { PolicyKind.Random => "random", PolicyKind.LinUcb => "linucb", PolicyKind.Onnx => "onnx", _ => "epsilon-greedy" },
         settings.Epsilon, settings.Alpha, settings.Lambda, settings.Model == LinearModelKind.Disjoint ? "disjoint" : "shared", settings.Seed);
 
     /// <summary>Values by name into schema order; unknown names and non-finite values are problems, missing names 0.</summary>

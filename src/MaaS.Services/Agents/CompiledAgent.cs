@@ -17,4 +17,8 @@ namespace MaaS.Services.Agents;
 internal sealed record CompiledAgent(
     AgentDefinitionRequest Definition, FeatureSchema Schema, PolicySettings Policy, RuleSet Rules,
     IReadOnlyDictionary<string, double[]> Actions, TimeSpan Window, double DefaultReward,
-    ApprenticeSettings? Apprentice = null, string? Baseline = null);
+    ApprenticeSettings? Apprentice = null, string? Baseline = null)
+{
+    /// <summary>The registry model that scores the actions (policy kind onnx), or null for a bandit policy.</summary>
+    public AgentModelRef? PolicyModel { get; init; }
+}

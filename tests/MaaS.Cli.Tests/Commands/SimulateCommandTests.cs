@@ -78,5 +78,32 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.Equal(2, noEmbeddings.ExitCode);
     }
 
+    [Fact]
+    public async Task SimulateTrainPolicy_WritesBothModelFoldersAndPlaysThemBesideTheExpert()
+    {
+        string repository = _temp["policies"];
+
+        var run = await MaasCli.RunAsync("simulate", "train-policy", "--out", repository, "--samples", "2000", "--players", "2000", "--epochs", "10");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (string model in new[] { "difficulty-tree", "difficulty-mlp" })
+        {
+            Assert.True(File.Exists(Path.Combine(repository, model, "1", "model.onnx")), run.ToString());
+            Assert.Contains("\"very-hard\"", File.ReadAllText(Path.Combine(repository, model, "model.json")), StringComparison.Ordinal);
+        }
+        Assert.Matches(@"TreeEnsembleClassifier.*10,000 / 10,000", run.Output);
+        Assert.Matches(@"Gemm/Relu/Softmax.*10,000 / 10,000", run.Output);
+    }
+
+    [Fact]
+    public async Task SimulateNpc_PrintsTheLearnersBesideTheOptimum()
+    {
+        var run = await MaasCli.RunAsync("simulate", "npc", "--decisions", "2000", "--seed", "5");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"optimal \(sees the style\)\s+0\.7\d{3}", run.Output);
+        Assert.Contains("linucb (α 0.3, ε 0.05, disjoint)", run.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -1,0 +1,43 @@
+using MaaS.Agents.Simulation;
+
+namespace MaaS.Agents.Tests.Simulation;
+
+/// <summary>The NPC opponent game: its optimum, and the learning engine beside random, the best fixed tactic and the optimum.</summary>
+public sealed class NpcDuelTests
+{
+    private const int Decisions = 5_000;
+    private const int Seed = 31;
+
+    [Theory]
+    [InlineData(PolicyKind.EpsilonGreedy, LinearModelKind.Disjoint)]
+    [InlineData(PolicyKind.LinUcb, LinearModelKind.Disjoint)]
+    public void Run_FiveThousandDuels_LearnerBeatsTheBestFixedTacticAndNearsTheOptimum(PolicyKind kind, LinearModelKind model)
+    {
+        var baselines = NpcDuel.Baselines(Decisions, Seed);
+        double random = baselines[0].MeanReward, bestFixed = baselines[1].MeanReward, optimal = baselines[2].MeanReward;
+        var policy = new BanditPolicy(NpcDuel.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: Seed));
+
+        SimulationResult learner = NpcDuel.Run(kind.ToString(), policy, Decisions, Seed);
+
+        string report = $"{kind}/{model}: last 1,000 {learner.FinalWindowReward:F4}, progressive {learner.MeanReward:F4}; random {random:F4}, {baselines[1].Name} {bestFixed:F4}, optimal {optimal:F4}";
+        Assert.True(learner.FinalWindowReward >= 0.85 * optimal, report);
+        Assert.True(learner.FinalWindowReward > bestFixed + 0.05, report);
+        Assert.True(random < bestFixed && bestFixed < 0.85 * optimal, report);
+    }
+
+    [Fact]
+    public void Optimal_RetreatsOnlyWhenHurt()
+    {
+        var random = new Random(4);
+        for (int i = 0; i < 2_000; i++)
+        {
+            Duel duel = NpcDuel.Next(random);
+            int best = NpcDuel.Optimal(duel);
+            Assert.All(Enumerable.Range(0, 4), a => Assert.True(NpcDuel.ExpectedReward(duel, best) >= NpcDuel.ExpectedReward(duel, a), $"duel {duel}, tactic {a}"));
+            if (duel.NpcHealth > 0.6)
+            {
+                Assert.NotEqual("retreat", NpcDuel.Actions[best].Id);
+            }
+        }
+    }
+}
