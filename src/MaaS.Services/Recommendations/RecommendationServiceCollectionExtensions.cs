@@ -1,4 +1,5 @@
 using MaaS.Models.Telemetry;
+using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Users;
@@ -50,6 +51,7 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<UserAnalyzer>();
         services.AddSingleton<UserErasure>();
         services.AddSingleton<UserExporter>();
+        services.AddSingleton<BiasReportService>();
         services.AddOptions<RetentionOptions>();
         services.AddSingleton<EventRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
