@@ -55,6 +55,9 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddOptions<RetentionOptions>();
         services.AddSingleton<EventRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
+        services.AddOptions<ResealOptions>();
+        services.AddSingleton<EventResealing>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventResealing>());
         services.AddSingleton<IndexRebuildService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
         services.AddHostedService<CatalogueFeedFollower>();

@@ -84,6 +84,29 @@ internal sealed class PrivacyCodec
         return (eventKey, Seal(tenant, eventKey, eventId, itemId, type, value));
     }
 
+    /// <summary>
+    /// The first bytes of every value sealed under the current key (format, key id length, key id): a row whose
+    /// <c>sealed</c> starts otherwise was sealed under an older key. Empty when encryption is off.
+    /// </summary>
+    public byte[] CurrentPrefix()
+    {
+        if (CurrentKeyId is null)
+        {
+            return [];
+        }
+        var id = Encoding.ASCII.GetBytes(CurrentKeyId);
+        return [Format, (byte)id.Length, .. id];
+    }
+
+    /// <summary>Opens a row's sealed fields under whatever key sealed them and seals them again under the current key (key rotation); the row keys stay.</summary>
+    /// <exception cref="CryptographicException">The sealed fields were altered.</exception>
+    /// <exception cref="PrivacyKeyException">The key that sealed them is not configured.</exception>
+    public byte[] Reseal(string tenant, string eventKey, byte[] sealedFields)
+    {
+        var (eventId, item, type, value) = Unseal(tenant, eventKey, sealedFields);
+        return Seal(tenant, eventKey, eventId, item, type, value);
+    }
+
     /// <summary>The event a row holds (<paramref name="userId"/> as the caller should see it: the raw id when known, else the pseudonym).</summary>
     /// <exception cref="CryptographicException">The sealed fields were altered or sealed under another key.</exception>
     /// <exception cref="PrivacyKeyException">The key that sealed them is not configured.</exception>
