@@ -37,17 +37,23 @@ internal sealed class PrivacyCodec
     private readonly ThreadLocal<Dictionary<string, AesGcm>> _ciphers = new(() => new(StringComparer.Ordinal));
 
     private readonly bool _pseudonymise;
+    private readonly bool _hashEventIds;
 
     /// <param name="pseudonymise">
     /// False only for the cost measurement's baseline (<c>MaaS.Benchmarks privacy</c>), on a file of its own: user ids
     /// are then stored raw, as before pseudonyms existed. No configuration reaches it.
     /// </param>
-    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId, bool pseudonymise = true)
+    /// <param name="hashEventIds">
+    /// False only for the same measurement's isolation of the sealed event key's cost: sealed rows then keep the event
+    /// id in clear as their key (so the unique index is appended in id order). No configuration reaches it.
+    /// </param>
+    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId, bool pseudonymise = true, bool hashEventIds = true)
     {
         _master = userKey;
         _keys = encryptionKeys;
         CurrentKeyId = currentKeyId;
         _pseudonymise = pseudonymise;
+        _hashEventIds = hashEventIds;
     }
 
     /// <summary>The key id new events are sealed with; null when encryption is off.</summary>
@@ -73,7 +79,7 @@ internal sealed class PrivacyCodec
         {
             return new StoredEvent(e.EventId, user, e.ItemId, e.Type, e.Value, e.Timestamp, null);
         }
-        var eventKey = Hash(tenant, EventPrefix, e.EventId, KeyBytes);
+        var eventKey = _hashEventIds ? Hash(tenant, EventPrefix, e.EventId, KeyBytes) : e.EventId;
         return new StoredEvent(eventKey, user, string.Empty, string.Empty, 0, e.Timestamp, Seal(tenant, eventKey, e.EventId, e.ItemId, e.Type, e.Value));
     }
 
