@@ -2,7 +2,7 @@ using MaaS.Recommendations.Evaluation;
 
 namespace MaaS.Cli.Commands;
 
-/// <summary>The beyond-accuracy side of <c>maas evaluate</c>: bias measures beside nDCG, exposure by genre, and the
+/// <summary>The beyond-accuracy side of <c>maas evaluate</c>: bias measures beside nDCG, exposure by an item attribute, and the
 /// debias trade-off sweep with its curve.</summary>
 internal static class BiasTables
 {
@@ -22,16 +22,16 @@ internal static class BiasTables
         table.Write();
     }
 
-    /// <summary>Exposure by genre of one row: its share of the recommended slots against the share in the users' histories.</summary>
-    public static void PrintGroups(string name, EvaluationReport report)
+    /// <summary>Exposure by an item attribute of one row: its share of the recommended slots against the share in the users' histories.</summary>
+    public static void PrintGroups(string name, EvaluationReport report, string attribute)
     {
         if (report.Bias is not { Groups.Count: > 0 } bias)
         {
             return;
         }
 
-        var table = new ResultTable($"Exposure by genre, {name} (each slot split evenly over its item's genres)");
-        table.AddColumns("genre", "recommended", "histories", "ratio");
+        var table = new ResultTable($"Exposure by {attribute}, {name} (each slot split evenly over its item's values)");
+        table.AddColumns(attribute, "recommended", "histories", "ratio");
         foreach (var g in bias.Groups)
         {
             table.AddRow(g.Group, F(g.RecommendedShare), F(g.ProfileShare), g.ProfileShare > 0 ? F2(g.RecommendedShare / g.ProfileShare) : "");

@@ -6,6 +6,7 @@ using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Serving;
+using CatalogItem = MaaS.Storage.Abstractions.CatalogItem;
 using StorageLimits = MaaS.Storage.Abstractions.StorageLimits;
 
 namespace MaaS.Cli.Commands;
@@ -59,10 +60,15 @@ internal static class EvaluateCommand
             DefaultValueFactory = _ => RecommendationLimits.DefaultDebiasStrength,
         };
         var sweep = new Option<string?>("--sweep") { Description = "Comma-separated strengths: prints the debias trade-off table of the first preset (--debias, default popularity)." };
+        var exposureBy = new Option<string>("--exposure-by")
+        {
+            Description = "Item attribute of the exposure table (standard protocol, shared split): genre, kind, tag, or a tag attribute (ml-100k items carry year and decade).",
+            DefaultValueFactory = _ => ExposureGroups.DefaultAttribute,
+        };
         var curve = new Option<FileInfo?>("--curve") { Description = "With --sweep: write the trade-off curve (nDCG@K against coverage) to this SVG file." };
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, bias (Gini, novelty, popularity lift, exposure by genre), and int8/float16 compression.")
         {
-            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve, embedTitles, data, models,
+            train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve, exposureBy, embedTitles, data, models,
             embeddingModel,
         };
         command.Validators.Add(result =>
@@ -85,11 +91,12 @@ internal static class EvaluateCommand
         {
             _ when parse.GetValue(historyLimit) is < 1 or > StorageLimits.MaxReadLimit => Refuse($"--history-limit must be 1..{StorageLimits.MaxReadLimit}."),
             _ when !DebiasMethods.IsStrength(parse.GetValue(strength)) => Refuse($"--strength {DebiasMethods.StrengthProblem}."),
+            _ when !ExposureGroups.IsAttribute(parse.GetValue(exposureBy)) => Refuse($"--exposure-by {ExposureGroups.Problem}."),
             _ when parse.GetValue(sweep) is { } list && ParseStrengths(list) is null => Refuse($"--sweep must be strengths in [0, 1] separated by commas, not '{list}'."),
             "standard" when parse.GetValue(sweep) is { } list => Sweep(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(historyLimit),
-                parse.GetValue(debias) == "none" ? "popularity" : parse.GetValue(debias)!, ParseStrengths(list)!, parse.GetValue(curve)),
+                parse.GetValue(debias) == "none" ? "popularity" : parse.GetValue(debias)!, ParseStrengths(list)!, parse.GetValue(curve), parse.GetValue(exposureBy)!),
             "standard" => Run(parse.GetValue(train), parse.GetValue(test), parse.GetValue(preset)!, parse.GetValue(top), parse.GetValue(tune), parse.GetValue(grid)!, parse.GetValue(seed),
-                parse.GetValue(historyLimit), Setting(parse.GetValue(debias)!, parse.GetValue(strength))),
+                parse.GetValue(historyLimit), Setting(parse.GetValue(debias)!, parse.GetValue(strength)), parse.GetValue(exposureBy)!),
             "hybrid" or "cold-items" => RunContent(parse.GetValue(protocol)!, parse.GetValue(train), parse.GetValue(test), parse.GetValue(items), parse.GetValue(top), parse.GetValue(tune),
                 parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit),
                 parse.GetValue(embedTitles) ? (parse.GetValue(models)!.FullName, parse.GetValue(embeddingModel)!) : null),
@@ -131,7 +138,26 @@ internal static class EvaluateCommand
         return id => genres.GetValueOrDefault(id) ?? [];
     }
 
-    private static int Sweep(FileInfo? trainFile, FileInfo? testFile, string preset, int k, int historyLimit, string method, float[] strengths, FileInfo? curve)
+    /// <summary>The shared ml-100k items as catalogue entries (u.item's genres; the release year and decade as the tags
+    /// <c>year:1995</c> and <c>decade:1990s</c>), grouped for exposure by <paramref name="by"/>; null elsewhere.</summary>
+    private static Func<string, IReadOnlyList<string>>? Exposure(string? referenceSplit, string by)
+    {
+        string? path = referenceSplit is null ? null : Path.Combine(referenceSplit, "..", "ml-100k", "u.item");
+        if (path is null || !File.Exists(path))
+        {
+            return null;
+        }
+
+        static string Tag(string feature) => feature.StartsWith("decade:", StringComparison.Ordinal) ? feature + "0s" : feature;
+        var items = MovieLensCatalogue.Read(path).ToDictionary(
+            i => i.Metadata.ItemId,
+            i => new CatalogItem(i.Metadata.ItemId, MaaS.Storage.Abstractions.ItemKind.Movie, i.Metadata.ItemId, i.Metadata.Genres,
+                [.. i.Features.Select(f => f.Key).Where(f => f.StartsWith("year:", StringComparison.Ordinal) || f.StartsWith("decade:", StringComparison.Ordinal)).Select(Tag)]),
+            StringComparer.Ordinal);
+        return ExposureGroups.Of(by, items.GetValueOrDefault);
+    }
+
+    private static int Sweep(FileInfo? trainFile, FileInfo? testFile, string preset, int k, int historyLimit, string method, float[] strengths, FileInfo? curve, string exposureBy)
     {
         string? split = FindSplit();
         if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
@@ -146,7 +172,9 @@ internal static class EvaluateCommand
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var model = evaluator.Train(train, IndexBuildOptions.Preset(name));
         double seconds = watch.Elapsed.TotalSeconds;
-        var groups = Genres(split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null);
+        string? reference = split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null;
+        var groups = Genres(reference);
+        var exposure = Exposure(reference, exposureBy);
         var results = new List<(float Strength, EvaluationReport Report)>();
         AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
             .Start(ctx =>
@@ -155,7 +183,7 @@ internal static class EvaluateCommand
                 foreach (float s in strengths)
                 {
                     results.Add((s, evaluator.Evaluate(model, seconds, train, test, RecommendationStrategy.CollaborativeFiltering, k, IndexBuildOptions.Preset(name),
-                        debias: Setting(method, s), groupsOf: groups)));
+                        debias: Setting(method, s), groupsOf: groups, exposureOf: exposure)));
                     task.Increment(1);
                 }
             });
@@ -233,7 +261,7 @@ internal static class EvaluateCommand
         return true;
     }
 
-    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed, int historyLimit, DebiasSetting? debias)
+    private static int Run(FileInfo? trainFile, FileInfo? testFile, string preset, int k, bool tune, string grid, int seed, int historyLimit, DebiasSetting? debias, string exposureBy)
     {
         string? split = FindSplit();
         if (!TryRead(trainFile, testFile, k, out var trainEvents, out var testEvents))
@@ -244,8 +272,9 @@ internal static class EvaluateCommand
         // The published figures and SAR's output belong to the shared ml-100k split; on other data they would mislead.
         string? reference = split is not null && IsSharedSplit(trainFile, testFile, split) ? split : null;
         var groups = Genres(reference);
+        var exposure = Exposure(reference, exposureBy);
         EvaluationReport Evaluate(List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit) =>
-            EvaluateCommand.Evaluate(train, test, options, k, historyLimit, debias, groups);
+            EvaluateCommand.Evaluate(train, test, options, k, historyLimit, debias, groups, exposure);
         var rows = new List<(string Name, EvaluationReport Report)>();
         if (tune)
         {
@@ -279,7 +308,7 @@ internal static class EvaluateCommand
 
         PrintTable(rows, k, historyLimit, reference, trainEvents, testEvents);
         BiasTables.Print(rows, k);
-        BiasTables.PrintGroups(rows[0].Name, rows[0].Report);
+        BiasTables.PrintGroups(rows[0].Name, rows[0].Report, exposureBy);
         return 0;
     }
 
@@ -291,7 +320,8 @@ internal static class EvaluateCommand
             && test.FullName == Path.GetFullPath(Path.Combine(split, "test.tsv")));
 
     private static EvaluationReport Evaluate(
-        List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit, DebiasSetting? debias, Func<string, IReadOnlyList<string>>? groups)
+        List<InteractionEvent> train, List<InteractionEvent> test, IndexBuildOptions options, int k, int historyLimit, DebiasSetting? debias, Func<string, IReadOnlyList<string>>? groups,
+        Func<string, IReadOnlyList<string>>? exposure)
     {
         var evaluator = new ServingEvaluator(new RecommendationOptions { HistoryLimit = historyLimit });
         var trainEvents = ServingEvaluator.AsRateEvents(train);
@@ -303,7 +333,7 @@ internal static class EvaluateCommand
                 int users = test.Select(e => e.UserId).Distinct().Count();
                 var scoring = ctx.AddTask($"{options.Similarity.Measure}: building, then ranking users as the API does", maxValue: users);
                 result = evaluator.Evaluate(trainEvents, testEvents, RecommendationStrategy.CollaborativeFiltering, k, options, progress: new Reporter(v => scoring.Value = v),
-                    debias: debias, groupsOf: groups);
+                    debias: debias, groupsOf: groups, exposureOf: exposure);
                 scoring.Value = users;
             });
         return result!;

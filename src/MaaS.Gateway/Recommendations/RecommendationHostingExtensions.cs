@@ -16,6 +16,7 @@ internal static class RecommendationHostingExtensions
         // Storage is registered by AddGatewayStorage, before this: it opens (and seeds) before the indexes build.
         builder.Services.AddOptions<RecommendationOptions>().BindConfiguration(RecommendationOptions.SectionName);
         builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
+        builder.Services.AddOptions<ResealOptions>().BindConfiguration(ResealOptions.SectionName);
         builder.Services.AddMaaSRecommendations();
         builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
         builder.Services.AddMaaSSearch();

@@ -29,6 +29,9 @@ public static class RecommendationLimits
     /// (docs/recommendations.md) that doubles catalogue coverage for under 2% of nDCG@10.</summary>
     public const float DefaultDebiasStrength = 0.5f;
 
+    /// <summary>Most users of one beyond-accuracy report (each is one recommend).</summary>
+    public const int MaxReportUsers = 500;
+
     /// <summary>Bounds and default of the user analysis's trend window, in days.</summary>
     public const int MinTrendDays = 1, MaxTrendDays = 365, DefaultTrendDays = 14;
 }

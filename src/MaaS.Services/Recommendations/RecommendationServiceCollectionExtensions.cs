@@ -1,4 +1,5 @@
 using MaaS.Models.Telemetry;
+using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Users;
@@ -49,9 +50,13 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<UserAnalyzer>();
         services.AddSingleton<UserErasure>();
         services.AddSingleton<UserExporter>();
+        services.AddSingleton<BiasReportService>();
         services.AddOptions<RetentionOptions>();
         services.AddSingleton<EventRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<EventRetention>());
+        services.AddOptions<ResealOptions>();
+        services.AddSingleton<EventResealing>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventResealing>());
         services.AddSingleton<IndexRebuildService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
         services.AddHostedService<CatalogueFeedFollower>();

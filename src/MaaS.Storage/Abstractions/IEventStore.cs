@@ -73,9 +73,25 @@ public interface IEventStore
     ValueTask<Result<long>> PurgeBeforeAsync(
         string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Key rotation: seals again under the current encryption key (<c>Privacy:EncryptionKeyId</c>) up to
+    /// <paramref name="limit"/> events still sealed under an older key, in one transaction, continuing from the progress
+    /// the database records (a restart resumes there; replicas share it). When none is left, the database forgets the
+    /// older keys' check values, which is what lets them be removed from <c>Privacy:EncryptionKeys</c>. Call again
+    /// until <see cref="ResealProgress.Done"/>. Without a current key there is nothing to do.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<ResealProgress>> ResealAsync(int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The tenants that have at least one user, in ordinal order.</summary>
     ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Number of events stored for the tenant.</summary>
     ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One step of re-sealing under the current key.</summary>
+/// <param name="Resealed">Events sealed again by this call.</param>
+/// <param name="Done">True when no event is sealed under an older key any more.</param>
+/// <param name="Retired">Key ids whose check values this call removed (the keys may now leave configuration).</param>
+public sealed record ResealProgress(long Resealed, bool Done, IReadOnlyList<string> Retired);

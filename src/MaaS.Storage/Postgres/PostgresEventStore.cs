@@ -82,6 +82,86 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
+    // One transaction under an advisory lock, so replicas take turns on the one cursor; the stale rows are locked as
+    // they are read (FOR UPDATE), so an erase or a purge of one waits for the step or finds it gone.
+    protected override async ValueTask<Result<ResealProgress>> ResealCoreAsync(int limit, CancellationToken cancellationToken)
+    {
+        var s = _database.Schema;
+        string current = Privacy.CurrentKeyId!;
+        byte[] prefix = Privacy.CurrentPrefix();
+        var result = await _database.RunAsync<Result<ResealProgress>>("reseal", async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", connection, tx))
+            {
+                lockCommand.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "maas.reseal:" + s });
+                await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            long after;
+            await using (var cursor = new NpgsqlCommand($"SELECT value FROM {s}.privacy WHERE name = $1", connection, tx))
+            {
+                cursor.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.ResealCursor });
+                after = PrivacyState.CursorOf(await cursor.ExecuteScalarAsync(ct).ConfigureAwait(false) as string, current);
+            }
+            var seqs = new List<long>();
+            var rows = new List<(string, string, byte[])>();
+            await using (var read = new NpgsqlCommand(
+                $"SELECT seq, tenant, event_id, sealed FROM {s}.events WHERE seq > $1 AND sealed IS NOT NULL AND substring(sealed from 1 for $2) <> $3 ORDER BY seq LIMIT $4 FOR UPDATE",
+                connection, tx))
+            {
+                read.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+                read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = prefix.Length });
+                read.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = prefix });
+                read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+                await using var reader = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    seqs.Add(reader.GetInt64(0));
+                    rows.Add((reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3)));
+                }
+            }
+            if (!Resealed(rows).TryGetValue(out var blobs, out var failed))
+            {
+                return failed;
+            }
+            await using (var update = new NpgsqlCommand(
+                $"UPDATE {s}.events e SET sealed = u.sealed FROM unnest($1::bigint[], $2::bytea[]) AS u(seq, sealed) WHERE e.seq = u.seq", connection, tx))
+            {
+                update.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. seqs] });
+                update.Parameters.Add(new NpgsqlParameter<byte[][]> { TypedValue = blobs });
+                await update.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            var retired = new List<string>();
+            bool done = false;
+            if (rows.Count < limit)
+            {
+                // As on SQLite: a replica still sealing with an older key may have written behind the cursor.
+                await using var check = new NpgsqlCommand(
+                    $"SELECT NOT EXISTS (SELECT 1 FROM {s}.events WHERE sealed IS NOT NULL AND substring(sealed from 1 for $1) <> $2)", connection, tx);
+                check.Parameters.Add(new NpgsqlParameter<int> { TypedValue = prefix.Length });
+                check.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = prefix });
+                done = (bool)(await check.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+                if (done)
+                {
+                    await using var retire = new NpgsqlCommand($"DELETE FROM {s}.privacy WHERE name LIKE $1 AND name <> $2 RETURNING name", connection, tx);
+                    retire.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.EncryptionKeyPrefix + "%" });
+                    retire.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.EncryptionKeyPrefix + current });
+                    retired.AddRange(await PostgresQueries.ReadAllAsync(retire, static row => row.GetString(0)[PrivacyState.EncryptionKeyPrefix.Length..], ct).ConfigureAwait(false));
+                }
+            }
+            await using (var write = new NpgsqlCommand(
+                $"INSERT INTO {s}.privacy (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value", connection, tx))
+            {
+                write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.ResealCursor });
+                write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.Cursor(current, done || rows.Count == limit ? seqs.LastOrDefault(after) : 0) });
+                await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return new ResealProgress(rows.Count, done, retired);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
     public override async ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default)
     {
         var result = await _database.RunAsync("list tenants", async (connection, ct) =>

@@ -37,17 +37,23 @@ internal sealed class PrivacyCodec
     private readonly ThreadLocal<Dictionary<string, AesGcm>> _ciphers = new(() => new(StringComparer.Ordinal));
 
     private readonly bool _pseudonymise;
+    private readonly bool _hashEventIds;
 
     /// <param name="pseudonymise">
     /// False only for the cost measurement's baseline (<c>MaaS.Benchmarks privacy</c>), on a file of its own: user ids
     /// are then stored raw, as before pseudonyms existed. No configuration reaches it.
     /// </param>
-    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId, bool pseudonymise = true)
+    /// <param name="hashEventIds">
+    /// False only for the same measurement's isolation of the sealed event key's cost: sealed rows then keep the event
+    /// id in clear as their key (so the unique index is appended in id order). No configuration reaches it.
+    /// </param>
+    public PrivacyCodec(byte[] userKey, Dictionary<string, byte[]> encryptionKeys, string? currentKeyId, bool pseudonymise = true, bool hashEventIds = true)
     {
         _master = userKey;
         _keys = encryptionKeys;
         CurrentKeyId = currentKeyId;
         _pseudonymise = pseudonymise;
+        _hashEventIds = hashEventIds;
     }
 
     /// <summary>The key id new events are sealed with; null when encryption is off.</summary>
@@ -73,7 +79,7 @@ internal sealed class PrivacyCodec
         {
             return new StoredEvent(e.EventId, user, e.ItemId, e.Type, e.Value, e.Timestamp, null);
         }
-        var eventKey = Hash(tenant, EventPrefix, e.EventId, KeyBytes);
+        var eventKey = _hashEventIds ? Hash(tenant, EventPrefix, e.EventId, KeyBytes) : e.EventId;
         return new StoredEvent(eventKey, user, string.Empty, string.Empty, 0, e.Timestamp, Seal(tenant, eventKey, e.EventId, e.ItemId, e.Type, e.Value));
     }
 
@@ -82,6 +88,29 @@ internal sealed class PrivacyCodec
     {
         var eventKey = Hash(tenant, EventPrefix, eventId, KeyBytes);
         return (eventKey, Seal(tenant, eventKey, eventId, itemId, type, value));
+    }
+
+    /// <summary>
+    /// The first bytes of every value sealed under the current key (format, key id length, key id): a row whose
+    /// <c>sealed</c> starts otherwise was sealed under an older key. Empty when encryption is off.
+    /// </summary>
+    public byte[] CurrentPrefix()
+    {
+        if (CurrentKeyId is null)
+        {
+            return [];
+        }
+        var id = Encoding.ASCII.GetBytes(CurrentKeyId);
+        return [Format, (byte)id.Length, .. id];
+    }
+
+    /// <summary>Opens a row's sealed fields under whatever key sealed them and seals them again under the current key (key rotation); the row keys stay.</summary>
+    /// <exception cref="CryptographicException">The sealed fields were altered.</exception>
+    /// <exception cref="PrivacyKeyException">The key that sealed them is not configured.</exception>
+    public byte[] Reseal(string tenant, string eventKey, byte[] sealedFields)
+    {
+        var (eventId, item, type, value) = Unseal(tenant, eventKey, sealedFields);
+        return Seal(tenant, eventKey, eventId, item, type, value);
     }
 
     /// <summary>The event a row holds (<paramref name="userId"/> as the caller should see it: the raw id when known, else the pseudonym).</summary>

@@ -11,6 +11,19 @@ internal static class PrivacyState
     public const string UserKey = "user-key";
     public const string EncryptionKeyPrefix = "encryption-key:";
 
+    /// <summary>Progress of re-sealing under the current key: <c>{key id}:{last seq done}</c>.</summary>
+    public const string ResealCursor = "reseal-cursor";
+
+    /// <summary>The cursor's last sequence done for <paramref name="currentKeyId"/>; 0 when none, or recorded for another key.</summary>
+    public static long CursorOf(string? stored, string currentKeyId) =>
+        stored is not null && stored.StartsWith(currentKeyId + ":", StringComparison.Ordinal)
+        && long.TryParse(stored.AsSpan(currentKeyId.Length + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seq)
+            ? seq
+            : 0;
+
+    /// <summary>The cursor's stored value.</summary>
+    public static string Cursor(string currentKeyId, long seq) => currentKeyId + ":" + seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>
     /// Compares the stored check values with <paramref name="codec"/>'s; returns the rows to add (the first use of a
     /// key). Throws <see cref="PrivacyKeyException"/> with the setting to fix when a key is missing or wrong.

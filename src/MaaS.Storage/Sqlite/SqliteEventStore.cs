@@ -33,6 +33,91 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
     internal const string ExpiredSql =
         "SELECT seq, user_key FROM events NOT INDEXED WHERE tenant = $tenant AND ts < $before ORDER BY seq LIMIT $limit";
 
+    /// <summary>One batch of rows sealed under another key than the current one, past the cursor: a walk of the rowid range.</summary>
+    internal const string StaleSealedSql =
+        "SELECT seq, tenant, event_id, sealed FROM events NOT INDEXED WHERE seq > $after AND sealed IS NOT NULL AND substr(sealed, 1, $length) <> $prefix ORDER BY seq LIMIT $limit";
+
+    // The writer runs the whole step, reads included: a batch is short, and no append can slip between the read and the
+    // update of a row (an erased row is simply not found).
+    protected override ValueTask<Result<ResealProgress>> ResealCoreAsync(int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync<ResealProgress>("reseal", (connection, tx) =>
+        {
+            string current = Privacy.CurrentKeyId!;
+            byte[] prefix = Privacy.CurrentPrefix();
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "SELECT value FROM privacy WHERE name = $name";
+            command.Parameters.AddWithValue("$name", PrivacyState.ResealCursor);
+            long after = PrivacyState.CursorOf(command.ExecuteScalar() as string, current);
+            command.Parameters.Clear();
+            command.CommandText = StaleSealedSql;
+            command.Parameters.AddWithValue("$after", after);
+            command.Parameters.AddWithValue("$length", prefix.Length);
+            command.Parameters.AddWithValue("$prefix", prefix);
+            command.Parameters.AddWithValue("$limit", limit);
+            var seqs = new List<long>();
+            var rows = new List<(string, string, byte[])>();
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    seqs.Add(reader.GetInt64(0));
+                    rows.Add((reader.GetString(1), reader.GetString(2), (byte[])reader.GetValue(3)));
+                }
+            }
+            if (!Resealed(rows).TryGetValue(out var blobs, out var failed))
+            {
+                return failed;
+            }
+            command.Parameters.Clear();
+            command.CommandText = "UPDATE events SET sealed = $sealed WHERE seq = $seq";
+            var sealedParameter = command.Parameters.Add("$sealed", SqliteType.Blob);
+            var seqParameter = command.Parameters.Add("$seq", SqliteType.Integer);
+            for (int i = 0; i < blobs.Length; i++)
+            {
+                sealedParameter.Value = blobs[i];
+                seqParameter.Value = seqs[i];
+                command.ExecuteNonQuery();
+            }
+            IReadOnlyList<string> retired = [];
+            bool done = false;
+            if (rows.Count < limit)
+            {
+                // Past the cursor all is current; a replica still sealing with an older key may have written behind
+                // it, so the whole log is checked (once per rotation) before the older keys are forgotten.
+                command.Parameters.Clear();
+                command.CommandText = "SELECT EXISTS (SELECT 1 FROM events WHERE sealed IS NOT NULL AND substr(sealed, 1, $length) <> $prefix)";
+                command.Parameters.AddWithValue("$length", prefix.Length);
+                command.Parameters.AddWithValue("$prefix", prefix);
+                done = (long)command.ExecuteScalar()! == 0;
+                if (done)
+                {
+                    retired = Retire(command, current);
+                }
+            }
+            command.Parameters.Clear();
+            command.CommandText = "INSERT INTO privacy (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+            command.Parameters.AddWithValue("$name", PrivacyState.ResealCursor);
+            command.Parameters.AddWithValue("$value", PrivacyState.Cursor(current, done || rows.Count == limit ? seqs.LastOrDefault(after) : 0));
+            command.ExecuteNonQuery();
+            return new ResealProgress(rows.Count, done, retired);
+        }, cancellationToken);
+
+    private static List<string> Retire(SqliteCommand command, string current)
+    {
+        command.Parameters.Clear();
+        command.CommandText = "DELETE FROM privacy WHERE name LIKE $pattern AND name <> $current RETURNING name";
+        command.Parameters.AddWithValue("$pattern", PrivacyState.EncryptionKeyPrefix + "%");
+        command.Parameters.AddWithValue("$current", PrivacyState.EncryptionKeyPrefix + current);
+        var retired = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            retired.Add(reader.GetString(0)[PrivacyState.EncryptionKeyPrefix.Length..]);
+        }
+        return retired;
+    }
+
     protected override async ValueTask<Result<long>> PurgeBeforeCoreAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken)
     {
         var expired = await database.ReadAsync<(List<long> Seqs, HashSet<long> Users)>("find expired", connection =>

@@ -97,6 +97,13 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
             ? Refusal.Of<long>(invalid)
             : PurgeBeforeCoreAsync(tenant, before, limit, cancellationToken);
 
+    public ValueTask<Result<ResealProgress>> ResealAsync(int limit, CancellationToken cancellationToken = default) =>
+        InputValidator.Limit(limit) is { } invalid
+            ? Refusal.Of<ResealProgress>(invalid)
+            : Privacy.CurrentKeyId is null
+                ? ValueTask.FromResult(Result<ResealProgress>.Ok(new ResealProgress(0, true, [])))
+                : ResealCoreAsync(limit, cancellationToken);
+
     public abstract ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     public abstract ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
@@ -106,6 +113,27 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
 
     /// <summary>Deletes up to <paramref name="limit"/> of the tenant's events older than <paramref name="before"/>, oldest first.</summary>
     protected abstract ValueTask<Result<long>> PurgeBeforeCoreAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Re-seals up to <paramref name="limit"/> rows sealed under an older key, past the recorded cursor (a current key is set).</summary>
+    protected abstract ValueTask<Result<ResealProgress>> ResealCoreAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>The rows sealed again under the current key; an error when one cannot be opened (altered, or its key is gone).</summary>
+    protected Result<byte[][]> Resealed(IReadOnlyList<(string Tenant, string EventKey, byte[] Sealed)> rows)
+    {
+        var blobs = new byte[rows.Count][];
+        try
+        {
+            for (int i = 0; i < rows.Count; i++)
+            {
+                blobs[i] = Privacy.Reseal(rows[i].Tenant, rows[i].EventKey, rows[i].Sealed);
+            }
+        }
+        catch (Exception e) when (e is PrivacyKeyException or System.Security.Cryptography.CryptographicException)
+        {
+            return Error.Unavailable("An event could not be opened to seal it under the current key: " + e.Message);
+        }
+        return blobs;
+    }
 
     protected abstract ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryCoreAsync(string tenant, string userId, int limit, CancellationToken cancellationToken);
 

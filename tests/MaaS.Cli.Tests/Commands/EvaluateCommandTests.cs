@@ -41,7 +41,8 @@ public sealed partial class EvaluateCommandTests : IDisposable
         // The published baselines rank from every training rating; the API reads only the latest
         // Recommendations:HistoryLimit (200) of a user, which costs about 0.03 nDCG@10 on this split.
         var run = await MaasCli.RunAsync(
-            "evaluate", "--train", Path.Combine(split, "train.tsv"), "--test", Path.Combine(split, "test.tsv"), "--preset", "default", "--history-limit", "10000");
+            "evaluate", "--train", Path.Combine(split, "train.tsv"), "--test", Path.Combine(split, "test.tsv"), "--preset", "default", "--history-limit", "10000",
+            "--exposure-by", "decade");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"train {75_066:N0} events, test {24_934:N0} events, K = 10", run.Output);
@@ -52,6 +53,18 @@ public sealed partial class EvaluateCommandTests : IDisposable
         // The shared split is the data the published figures belong to: they are shown beside ours.
         Assert.Equal(["BPR (published)", "0.442", "0.132"], Row(run, "BPR (published)"));
         Assert.NotEmpty(Row(run, "LightGCN (published)"));
+        // Exposure by the attribute asked for: u.item's release decades, written as decade: tags.
+        Assert.Contains("Exposure by decade, default", run.Output);
+        Assert.Equal(3, Row(run, "1990s")[1..].Count(cell => double.TryParse(cell, CultureInfo.InvariantCulture, out _)));
+    }
+
+    [Fact]
+    public async Task Evaluate_BadExposureAttribute_RefusedNamingTheRule()
+    {
+        var run = await MaasCli.RunAsync("evaluate", "--exposure-by", "no such attribute");
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("--exposure-by must be genre, kind, tag", run.Output + run.Error);
     }
 
     [Fact]

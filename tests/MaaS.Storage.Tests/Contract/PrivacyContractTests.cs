@@ -113,6 +113,52 @@ public abstract class PrivacyContractTests(IStorageSource source) : StorageTestB
     }
 
     [Fact]
+    public async Task Reseal_AfterRotationAcrossARestart_EveryOldRowOnceThenTheOldKeyCanGo()
+    {
+        var other = NewTenant();
+        var newer = new[] { new InteractionEvent("new-1", "u1", "item/é", "like", 1, T0.AddHours(1)), new InteractionEvent("new-2", "dave", "x", "rate", 2.5f, T0.AddHours(2)) };
+        await using (var first = await OpenWith(Keys("k1", ("k1", K1))))
+        {
+            Assert.True((await first.Events.AppendAsync(Tenant, Events(25), Ct)).IsSuccess);
+            Assert.True((await first.Events.AppendAsync(other, Events(3), Ct)).IsSuccess);
+        }
+
+        long resealed;
+        await using (var rotated = await OpenWith(Keys("k2", ("k1", K1), ("k2", K2))))
+        {
+            Assert.True((await rotated.Events.AppendAsync(Tenant, newer, Ct)).IsSuccess);
+            var step = (await rotated.Events.ResealAsync(10, Ct)).Value;
+            Assert.Equal(new ResealProgress(10, false, []), step with { Retired = [] });
+            Assert.Empty(step.Retired);
+            resealed = step.Resealed;
+        }
+
+        // A restart resumes from the recorded cursor: each old row is sealed again once, new ones never.
+        var retired = new List<string>();
+        await using (var restarted = await OpenWith(Keys("k2", ("k1", K1), ("k2", K2))))
+        {
+            for (int calls = 0; calls < 10; calls++)
+            {
+                var step = (await restarted.Events.ResealAsync(10, Ct)).Value;
+                resealed += step.Resealed;
+                retired.AddRange(step.Retired);
+                if (step.Done)
+                {
+                    break;
+                }
+            }
+            Assert.Equal(new ResealProgress(0, true, []), (await restarted.Events.ResealAsync(10, Ct)).Value with { Retired = [] });
+        }
+
+        Assert.Equal(28, resealed);
+        Assert.Equal(["k1"], retired);
+        await using var withoutOldKey = await OpenWith(Keys("k2", ("k2", K2)));
+        Assert.Equal(AsStored(withoutOldKey.Events, Tenant, [.. Events(25), .. newer]), await ReadAll(withoutOldKey.Events, Tenant));
+        Assert.Equal(AsStored(withoutOldKey.Events, other, Events(3)), await ReadAll(withoutOldKey.Events, other));
+        Assert.Equal(Events(25).Where(e => e.UserId == "u1").Append(newer[0]).Reverse(), (await withoutOldKey.Events.GetUserEventsAsync(Tenant, "u1", Ct)).Value);
+    }
+
+    [Fact]
     public async Task Encryption_KeyMissingOrWrong_OpenFailsNamingTheKey()
     {
         await using (var sealedStore = await OpenWith(Keys("k1", ("k1", K1))))

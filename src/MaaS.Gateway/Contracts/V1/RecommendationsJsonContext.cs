@@ -14,6 +14,8 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(ItemResponse))]
 [JsonSerializable(typeof(RecommendRequest))]
 [JsonSerializable(typeof(RecommendResponse))]
+[JsonSerializable(typeof(BiasReportRequest))]
+[JsonSerializable(typeof(BiasReportResponse))]
 [JsonSerializable(typeof(SimilarItemsResponse))]
 [JsonSerializable(typeof(RebuildResponse))]
 [JsonSerializable(typeof(RebuildJobResponse))]

@@ -1,4 +1,5 @@
 using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 
@@ -17,6 +18,14 @@ internal static class RecommendEndpoints
             .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"],"debias":{"method":"popularity","strength":0.5}}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
             .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. debias re-ranks against popularity bias (method none, popularity or calibrated by genre, strength λ in [0, 1]; absent: the tenant's Recommendations:Debias) and the response's debias says what it changed. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
+        app.MapPost("/v1/recommendations/bias", BiasReportAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithTags(ApiTags.Recommendations)
+            .RequireAdmission()
+            .WithName("V1RecommendationBias")
+            .WithRequestExample("""{"userIds":["demo-user-001","demo-user-002","demo-user-003"],"count":5,"strategy":"cf","by":"kind","debias":{"method":"popularity","strength":0.5}}""")
+            .WithSummary("Beyond-accuracy report of the named users' pages: coverage, Gini, novelty, popularity lift and exposure by an item attribute.")
+            .WithDescription("Ranks each user's page as POST /v1/recommend would (same strategy, debias and tenant settings) and measures them together. by: genre (default), kind, tag, or a tag attribute's name such as provider (tags written provider:value); items without it count under (none). Popularity is the item's events in the serving build.");
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
             // A full pass over the tenant's events: an operation, not app traffic.
             .RequireAuthorization(MaaSPolicies.Admin)
@@ -48,6 +57,18 @@ internal static class RecommendEndpoints
 
         var outcome = await service.RecommendAsync(http.GetTenant(), request.Value, cancellationToken);
         return RecommendationJson.OkOrProblem<RecommendResponse, RecommendErrors>(outcome, RecommendationsJsonContext.Default.RecommendResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<BiasReportResponse>, ApiProblem<RecommendErrors>>> BiasReportAsync(
+        Body<RecommendationBody<BiasReportRequest>> body, HttpContext http, BiasReportService service, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<RecommendErrors>(error);
+        }
+
+        var outcome = await service.ReportAsync(http.GetTenant(), request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<BiasReportResponse, RecommendErrors>(outcome, RecommendationsJsonContext.Default.BiasReportResponse);
     }
 
     private static async Task<Results<RecommendationAccepted<RebuildJobResponse>, ApiProblem<RebuildErrors>>> RebuildAsync(

@@ -20,6 +20,7 @@ internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<R
     long IWorkCost.WorkCost => Value switch
     {
         RecommendRequest recommend => WorkCosts.Recommend(recommend.Count),
+        BiasReportRequest report => WorkCosts.Recommend(report.Count) * Math.Max(1, report.UserIds?.Count ?? 0),
         EventBatchRequest events => WorkCosts.Records(events.Events?.Count ?? 0),
         ItemBatchRequest items => WorkCosts.Records(items.Items?.Count ?? 0),
         _ => 1,

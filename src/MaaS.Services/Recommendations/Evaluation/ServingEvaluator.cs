@@ -100,23 +100,24 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
     /// <summary>Trains on <paramref name="train"/>, ranks every user of <paramref name="test"/> and scores the pages:
     /// accuracy, and the bias measures (coverage and Gini over the distinct training items the index knows, popularity
     /// as distinct training users per item, profiles every training item of the user; exposure by the groups
-    /// <c>groupsOf</c> gives an item, such as genres, kind or provider). <c>debias</c> re-ranks as a request would.</summary>
+    /// <c>exposureOf</c> gives an item, such as its genres, kind or provider (<see cref="ExposureGroups"/>), or else by
+    /// <c>groupsOf</c>, the genres calibrated re-ranking reads). <c>debias</c> re-ranks as a request would.</summary>
     public EvaluationReport Evaluate(
         IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, RecommendationStrategy strategy, int k,
         IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null, DebiasSetting? debias = null,
-        Func<string, IReadOnlyList<string>>? groupsOf = null)
+        Func<string, IReadOnlyList<string>>? groupsOf = null, Func<string, IReadOnlyList<string>>? exposureOf = null)
     {
         var watch = Stopwatch.StartNew();
         var model = Train(train, preset);
         double seconds = watch.Elapsed.TotalSeconds;
-        return Evaluate(model, seconds, train, test, strategy, k, preset, content, progress, debias, groupsOf);
+        return Evaluate(model, seconds, train, test, strategy, k, preset, content, progress, debias, groupsOf, exposureOf);
     }
 
     /// <summary>The same over an index already trained on <paramref name="train"/> (a sweep trains once).</summary>
     public EvaluationReport Evaluate(
         ItemCfModel model, double buildSeconds, IReadOnlyList<InteractionEvent> train, IReadOnlyList<InteractionEvent> test, RecommendationStrategy strategy, int k,
         IndexBuildOptions? preset = null, ContentIndex? content = null, IProgress<int>? progress = null, DebiasSetting? debias = null,
-        Func<string, IReadOnlyList<string>>? groupsOf = null)
+        Func<string, IReadOnlyList<string>>? groupsOf = null, Func<string, IReadOnlyList<string>>? exposureOf = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var truth = Truth(test);
@@ -134,7 +135,7 @@ internal sealed class ServingEvaluator(RecommendationOptions options)
             }
         }
 
-        var bias = BeyondAccuracy.Evaluate(pages, profiles, new ItemPopularity(usersPerItem, profiles.Count), trainItems, k, groupsOf);
+        var bias = BeyondAccuracy.Evaluate(pages, profiles, new ItemPopularity(usersPerItem, profiles.Count), trainItems, k, exposureOf ?? groupsOf);
         return new EvaluationReport(RankingEvaluator.Evaluate(truth, pages, k, trainItems.Length), buildSeconds, model.Index.NeighbourBytes, settings, bias);
     }
 
