@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MaaS.Models.Authoring;
 
 namespace MaaS.Models.Text.Modeling;
@@ -62,24 +63,50 @@ public sealed class LinearTextModel
     public float[] Logits(TextFeatures features)
     {
         ArgumentNullException.ThrowIfNull(features);
+        var logits = new float[Labels.Count];
+        Logits(features.Ids, features.Weights, 0f, logits);
+        return logits;
+    }
+
+    // Sums in double, in feature order, whether the weights come per id or as one for all ids.
+    private void Logits(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, float weight, Span<float> logits)
+    {
         int k = Labels.Count;
-        var sums = new double[k];
-        for (int i = 0; i < features.Count; i++)
+        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
+        sums.Clear();
+        var table = _table.AsSpan();
+        for (int i = 0; i < ids.Length; i++)
         {
-            long row = (long)features.Ids[i] * k;
-            for (int j = 0; j < k; j++)
+            var row = table.Slice(ids[i] * k, k);
+            double w = weights.IsEmpty ? weight : weights[i];
+            for (int j = 0; j < row.Length; j++)
             {
-                sums[j] += (double)_table[row + j] * features.Weights[i];
+                sums[j] += (double)row[j] * w;
             }
         }
 
-        var logits = new float[k];
         for (int j = 0; j < k; j++)
         {
             logits[j] = (float)(sums[j] + _bias[j]);
         }
+    }
 
-        return logits;
+    /// <summary>
+    /// Probabilities per label for ids that all carry <paramref name="weight"/> (what
+    /// <see cref="TextFeaturizer.Featurize(ReadOnlySpan{char}, Span{int})"/> gives), written to
+    /// <paramref name="probabilities"/> (at least one per label) without allocating. Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is shorter than the labels.</exception>
+    public void Predict(ReadOnlySpan<int> ids, float weight, Span<float> probabilities)
+    {
+        if (probabilities.Length < Labels.Count)
+        {
+            throw new ArgumentException($"Needs room for {Labels.Count} probabilities.", nameof(probabilities));
+        }
+
+        var logits = probabilities[..Labels.Count];
+        Logits(ids, default, weight, logits);
+        Activate(logits, logits);
     }
 
     /// <summary>Probabilities per label for already featurized text.</summary>
@@ -133,29 +160,34 @@ public sealed class LinearTextModel
     {
         ArgumentNullException.ThrowIfNull(logits);
         var p = new float[logits.Length];
+        Activate(logits, p);
+        return p;
+    }
+
+    // In double, as the trainer computes it; p may be logits itself (each logit is read before its slot is written).
+    private void Activate(ReadOnlySpan<float> logits, Span<float> p)
+    {
         if (Activation == TextModelActivation.Sigmoid)
         {
-            for (int j = 0; j < p.Length; j++)
+            for (int j = 0; j < logits.Length; j++)
             {
                 p[j] = (float)(1.0 / (1.0 + Math.Exp(-logits[j])));
             }
 
-            return p;
+            return;
         }
 
-        double max = logits.Max();
+        double max = TensorPrimitives.Max(logits);
         double sum = 0;
-        for (int j = 0; j < p.Length; j++)
+        for (int j = 0; j < logits.Length; j++)
         {
             sum += Math.Exp(logits[j] - max);
         }
 
-        for (int j = 0; j < p.Length; j++)
+        for (int j = 0; j < logits.Length; j++)
         {
             p[j] = (float)(Math.Exp(logits[j] - max) / sum);
         }
-
-        return p;
     }
 
     /// <summary>

@@ -1,0 +1,81 @@
+using System.Numerics;
+
+namespace MaaS.Models.Text.Featurization;
+
+/// <summary>
+/// The distinct ids of one text: open addressing over (generation, id) slots, so starting the next text is one
+/// increment instead of clearing a hash set. At most half full (capacity ≥ 2 × the ids a text may keep). Not
+/// thread-safe (one per thread).
+/// </summary>
+internal sealed class FeatureIdSet
+{
+    private ulong[] _slots = [];
+    private int _shift;
+    private uint _generation;
+
+    /// <summary>Empties the set for a text of at most <paramref name="maxIds"/> ids.</summary>
+    public void Reset(int maxIds)
+    {
+        int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, maxIds * 2));
+        if (_slots.Length < capacity)
+        {
+            _slots = new ulong[capacity];
+            _shift = 32 - BitOperations.Log2((uint)capacity);
+            _generation = 0;
+        }
+
+        if (++_generation == 0)
+        {
+            Array.Clear(_slots);
+            _generation = 1;
+        }
+    }
+
+    /// <summary>Adds <paramref name="id"/>; false when it was already there.</summary>
+    public bool Add(int id)
+    {
+        ulong entry = ((ulong)_generation << 32) | (uint)id;
+        int mask = _slots.Length - 1;
+        // Fibonacci hashing spreads ids that share low bits (FNV values modulo a power of two) over the table.
+        int slot = (int)(((uint)id * 0x9E3779B1u) >> _shift);
+        while (true)
+        {
+            ulong current = _slots[slot];
+            if (current == entry)
+            {
+                return false;
+            }
+
+            if ((uint)(current >> 32) != _generation)
+            {
+                _slots[slot] = entry;
+                return true;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>Whether <paramref name="id"/> is in the set.</summary>
+    public bool Contains(int id)
+    {
+        ulong entry = ((ulong)_generation << 32) | (uint)id;
+        int mask = _slots.Length - 1;
+        int slot = (int)(((uint)id * 0x9E3779B1u) >> _shift);
+        while (true)
+        {
+            ulong current = _slots[slot];
+            if (current == entry)
+            {
+                return true;
+            }
+
+            if ((uint)(current >> 32) != _generation)
+            {
+                return false;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+}
