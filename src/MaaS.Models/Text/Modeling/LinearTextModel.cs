@@ -18,8 +18,15 @@ public sealed class LinearTextModel
     /// <summary>ONNX output, FP32 [batch, labels].</summary>
     public const string ProbabilitiesOutput = "probabilities";
 
+    [ThreadStatic]
+    private static int[]? t_ids;
+
     private readonly float[] _table;
     private readonly float[] _bias;
+
+    // Two-label softmax: table[id, 1] − table[id, 0], so prediction reads one float per feature (half the table's
+    // bytes) and p(1) = σ(Σ difference + bias difference).
+    private readonly float[]? _difference;
 
     /// <summary>Creates a model; <paramref name="table"/> is row-major [FeatureSpace, labels] and is not copied (do not mutate it).</summary>
     public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias)
@@ -39,6 +46,14 @@ public sealed class LinearTextModel
         _table = table;
         _bias = bias;
         Featurizer = new TextFeaturizer(settings);
+        if (activation == TextModelActivation.Softmax && labels.Count == 2)
+        {
+            _difference = new float[settings.FeatureSpace];
+            for (int id = 0; id < _difference.Length; id++)
+            {
+                _difference[id] = table[2 * id + 1] - table[2 * id];
+            }
+        }
     }
 
     /// <summary>Featurizer settings the model was trained with.</summary>
@@ -104,13 +119,93 @@ public sealed class LinearTextModel
             throw new ArgumentException($"Needs room for {Labels.Count} probabilities.", nameof(probabilities));
         }
 
-        var logits = probabilities[..Labels.Count];
-        Logits(ids, default, weight, logits);
-        Activate(logits, logits);
+        Probabilities(ids, default, weight, probabilities[..Labels.Count]);
+    }
+
+    /// <summary>
+    /// Featurizes and predicts one text without allocating (ASCII text; see
+    /// <see cref="TextFeaturizer.Featurize(ReadOnlySpan{char}, Span{int})"/>): the same probabilities as
+    /// <see cref="Predict(string)"/>, written to <paramref name="probabilities"/> (at least one per label), with the
+    /// table read while the text is hashed. Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is shorter than the labels.</exception>
+    public FeatureSummary Classify(ReadOnlySpan<char> text, Span<float> probabilities)
+    {
+        int k = Labels.Count;
+        if (probabilities.Length < k)
+        {
+            throw new ArgumentException($"Needs room for {k} probabilities.", nameof(probabilities));
+        }
+
+        var ids = t_ids is { } buffer && buffer.Length >= Settings.MaxFeatures ? buffer : t_ids = new int[Settings.MaxFeatures];
+        if (Settings.Weighting != FeatureWeighting.Binary)
+        {
+            // Weights depend on the count, known only at the end: sum after featurizing, as Predict does.
+            var summary = Featurizer.Featurize(text, ids);
+            Predict(ids.AsSpan(0, summary.Count), summary.Weight, probabilities);
+            return summary;
+        }
+
+        // Binary weights are 1, so summing rows as ids appear gives Predict's sums exactly.
+        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
+        sums.Clear();
+        if (_difference is not null)
+        {
+            var binary = Featurizer.Featurize(text, ids, _difference, sums[..1]);
+            TwoLabelSoftmax(sums[0], probabilities);
+            return binary;
+        }
+
+        var result = Featurizer.Featurize(text, ids, _table, sums);
+        Activate(sums, probabilities[..k]);
+        return result;
+    }
+
+    private void Probabilities(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, float weight, Span<float> p)
+    {
+        if (_difference is not null)
+        {
+            double sum = 0;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                sum += (double)_difference[ids[i]] * (weights.IsEmpty ? weight : weights[i]);
+            }
+
+            TwoLabelSoftmax(sum, p);
+            return;
+        }
+
+        Logits(ids, weights, weight, p);
+        Activate(p, p);
+    }
+
+    // Softmax over two logits is the logistic function of their difference.
+    private void TwoLabelSoftmax(double difference, Span<float> p)
+    {
+        double d = difference + ((double)_bias[1] - _bias[0]);
+        p[1] = (float)(1.0 / (1.0 + Math.Exp(-d)));
+        p[0] = (float)(1.0 / (1.0 + Math.Exp(d)));
+    }
+
+    // Logits from per-label sums, then the activation.
+    private void Activate(Span<double> sums, Span<float> p)
+    {
+        for (int j = 0; j < p.Length; j++)
+        {
+            p[j] = (float)(sums[j] + _bias[j]);
+        }
+
+        Activate(p, p);
     }
 
     /// <summary>Probabilities per label for already featurized text.</summary>
-    public float[] Predict(TextFeatures features) => Activate(Logits(features));
+    public float[] Predict(TextFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var p = new float[Labels.Count];
+        Probabilities(features.Ids, features.Weights, 0f, p);
+        return p;
+    }
 
     /// <summary>Featurizes and predicts.</summary>
     public float[] Predict(string text) => Predict(Featurizer.Featurize(text));

@@ -29,7 +29,7 @@ public sealed class TwinTests
     }
 
     [Fact]
-    public void Predict_Spans_EqualsPredictOnFeatures()
+    public void PredictAndClassify_Spans_EqualPredictOnFeatures()
     {
         string path = Path.Combine(SharedData.RepositoryRoot, "models", "sentiment", "1", TextModelRepository.OnnxFileName);
         var model = LinearTextModelReader.Read(path, out _, out string? error) ?? throw new InvalidOperationException(error);
@@ -42,6 +42,33 @@ public sealed class TwinTests
             model.Predict(ids.AsSpan(0, summary.Count), summary.Weight, probabilities);
 
             Assert.Equal(model.Predict(example.Text), probabilities);
+            var classified = new float[2];
+            Assert.Equal(summary, model.Classify(example.Text, classified));
+            Assert.Equal(probabilities, classified);
+        }
+    }
+
+    [Theory]
+    [InlineData(TextModelActivation.Sigmoid, FeatureWeighting.Binary)]
+    [InlineData(TextModelActivation.Softmax, FeatureWeighting.Binary)]
+    [InlineData(TextModelActivation.Softmax, FeatureWeighting.L2Normalized)]
+    public void Classify_ThreeLabelsOrL2Weights_EqualsPredict(TextModelActivation activation, FeatureWeighting weighting)
+    {
+        var settings = new TextFeaturizerSettings { Buckets = 1 << 12, CharNgramMin = 2, CharNgramMax = 4, CharNgramsSpanWords = true, Weighting = weighting };
+        var rng = new Random(11);
+        var table = new float[settings.FeatureSpace * 3];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+
+        var model = new LinearTextModel(settings, ["a", "b", "c"], activation, table, [0.1f, -0.2f, 0.3f]);
+        var probabilities = new float[3];
+        foreach (string text in new[] { "a gorgeous, moving film", "tedious and clumsy , not funny", "", "ok" })
+        {
+            model.Classify(text, probabilities);
+
+            Assert.Equal(model.Predict(text), probabilities);
         }
     }
 }
