@@ -89,7 +89,7 @@ internal static class SentimentInProcess
                 model.Predict(row.Ids, row.Weights[0], probabilities);
             }
         });
-        Report("featurize + twin, fused (Classify, what is timed above)", texts.Length, () => { foreach (string t in texts) { model.Classify(t, probabilities); } });
+        Report("featurize + twin (Classify, what is timed above)", texts.Length, () => { foreach (string t in texts) { model.Classify(t, probabilities); } });
         Report("ONNX Runtime run, batch 1", texts.Length, () =>
         {
             foreach (var row in rows)

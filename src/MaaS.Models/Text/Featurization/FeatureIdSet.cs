@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MaaS.Models.Text.Featurization;
 
@@ -32,6 +33,7 @@ internal sealed class FeatureIdSet
     }
 
     /// <summary>Adds <paramref name="id"/>; false when it was already there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Add(int id)
     {
         ulong entry = ((ulong)_generation << 32) | (uint)id;

@@ -16,14 +16,7 @@ public sealed partial class TextFeaturizer
     /// <param name="text">Raw text.</param>
     /// <param name="ids">Receives the ids; at least <see cref="TextFeaturizerSettings.MaxFeatures"/> long.</param>
     /// <exception cref="ArgumentException"><paramref name="ids"/> is shorter than the most features a text keeps.</exception>
-    public FeatureSummary Featurize(ReadOnlySpan<char> text, Span<int> ids) => Featurize(text, ids, default, default);
-
-    /// <summary>
-    /// Featurizes as <see cref="Featurize(ReadOnlySpan{char}, Span{int})"/> and adds each new id's row of
-    /// <paramref name="table"/> (row-major, <c>sums.Length</c> wide) to <paramref name="sums"/> in id order, in double:
-    /// the table reads of a linear model overlap the hashing instead of following it.
-    /// </summary>
-    internal FeatureSummary Featurize(ReadOnlySpan<char> text, Span<int> ids, ReadOnlySpan<float> table, Span<double> sums)
+    public FeatureSummary Featurize(ReadOnlySpan<char> text, Span<int> ids)
     {
         int max = Settings.MaxFeatures;
         if (ids.Length < max)
@@ -34,7 +27,7 @@ public sealed partial class TextFeaturizer
         var scratch = t_spanScratch ??= new SpanScratch();
         var tokens = scratch.Tokens;
         bool truncated = Tokenizer.Tokenize(Normalize(text, scratch), Settings.MaxTokens, Settings.MarkNegation, tokens);
-        var writer = new IdWriter(ids[..max], scratch.Seen, Settings.Buckets, table, sums);
+        var writer = new IdWriter(ids[..max], scratch.Seen, Settings.Buckets);
         truncated |= !AddWordNgrams(tokens, scratch, ref writer);
         int wordFeatures = writer.Count;
         if (Settings.CharNgramMin > 0 && tokens.Count > 0 && writer.Count < max)
@@ -200,11 +193,9 @@ public sealed partial class TextFeaturizer
     }
 
     /// <summary>Writes distinct ids up to the feature limit, as the reference path's Add.</summary>
-    private ref struct IdWriter(Span<int> ids, FeatureIdSet seen, int buckets, ReadOnlySpan<float> table, Span<double> sums)
+    private ref struct IdWriter(Span<int> ids, FeatureIdSet seen, int buckets)
     {
         private readonly Span<int> _ids = ids;
-        private readonly ReadOnlySpan<float> _table = table;
-        private readonly Span<double> _sums = sums;
         private readonly FeatureIdSet _seen = Reset(seen, ids.Length);
         private readonly uint _buckets = (uint)buckets;
         private readonly uint _mask = BitOperations.IsPow2(buckets) ? (uint)buckets - 1 : 0;
@@ -225,18 +216,6 @@ public sealed partial class TextFeaturizer
             if (_seen.Add(id))
             {
                 _ids[Count++] = id;
-                if (_sums.Length == 1)
-                {
-                    _sums[0] += _table[id];
-                }
-                else if (!_sums.IsEmpty)
-                {
-                    var row = _table.Slice(id * _sums.Length, _sums.Length);
-                    for (int j = 0; j < row.Length; j++)
-                    {
-                        _sums[j] += row[j];
-                    }
-                }
             }
 
             return true;

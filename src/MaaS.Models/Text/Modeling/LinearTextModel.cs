@@ -125,40 +125,17 @@ public sealed class LinearTextModel
     /// <summary>
     /// Featurizes and predicts one text without allocating (ASCII text; see
     /// <see cref="TextFeaturizer.Featurize(ReadOnlySpan{char}, Span{int})"/>): the same probabilities as
-    /// <see cref="Predict(string)"/>, written to <paramref name="probabilities"/> (at least one per label), with the
-    /// table read while the text is hashed. Thread-safe.
+    /// <see cref="Predict(string)"/>, written to <paramref name="probabilities"/> (at least one per label). Thread-safe.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="probabilities"/> is shorter than the labels.</exception>
     public FeatureSummary Classify(ReadOnlySpan<char> text, Span<float> probabilities)
     {
-        int k = Labels.Count;
-        if (probabilities.Length < k)
-        {
-            throw new ArgumentException($"Needs room for {k} probabilities.", nameof(probabilities));
-        }
-
+        // Summing table rows while hashing (one pass) measured slower than two passes: the table misses stall the
+        // hashing. So the ids go to a per-thread buffer first.
         var ids = t_ids is { } buffer && buffer.Length >= Settings.MaxFeatures ? buffer : t_ids = new int[Settings.MaxFeatures];
-        if (Settings.Weighting != FeatureWeighting.Binary)
-        {
-            // Weights depend on the count, known only at the end: sum after featurizing, as Predict does.
-            var summary = Featurizer.Featurize(text, ids);
-            Predict(ids.AsSpan(0, summary.Count), summary.Weight, probabilities);
-            return summary;
-        }
-
-        // Binary weights are 1, so summing rows as ids appear gives Predict's sums exactly.
-        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
-        sums.Clear();
-        if (_difference is not null)
-        {
-            var binary = Featurizer.Featurize(text, ids, _difference, sums[..1]);
-            TwoLabelSoftmax(sums[0], probabilities);
-            return binary;
-        }
-
-        var result = Featurizer.Featurize(text, ids, _table, sums);
-        Activate(sums, probabilities[..k]);
-        return result;
+        var summary = Featurizer.Featurize(text, ids);
+        Predict(ids.AsSpan(0, summary.Count), summary.Weight, probabilities);
+        return summary;
     }
 
     private void Probabilities(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, float weight, Span<float> p)
@@ -185,17 +162,6 @@ public sealed class LinearTextModel
         double d = difference + ((double)_bias[1] - _bias[0]);
         p[1] = (float)(1.0 / (1.0 + Math.Exp(-d)));
         p[0] = (float)(1.0 / (1.0 + Math.Exp(d)));
-    }
-
-    // Logits from per-label sums, then the activation.
-    private void Activate(Span<double> sums, Span<float> p)
-    {
-        for (int j = 0; j < p.Length; j++)
-        {
-            p[j] = (float)(sums[j] + _bias[j]);
-        }
-
-        Activate(p, p);
     }
 
     /// <summary>Probabilities per label for already featurized text.</summary>
