@@ -36,30 +36,26 @@ internal sealed class FeatureIdSet
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Add(int id)
     {
-        ulong entry = ((ulong)_generation << 32) | (uint)id;
-        int mask = _slots.Length - 1;
-        // Fibonacci hashing spreads ids that share low bits (FNV values modulo a power of two) over the table.
-        int slot = (int)(((uint)id * 0x9E3779B1u) >> _shift);
-        while (true)
+        int slot = Probe(id, out bool found);
+        if (!found)
         {
-            ulong current = _slots[slot];
-            if (current == entry)
-            {
-                return false;
-            }
-
-            if ((uint)(current >> 32) != _generation)
-            {
-                _slots[slot] = entry;
-                return true;
-            }
-
-            slot = (slot + 1) & mask;
+            _slots[slot] = ((ulong)_generation << 32) | (uint)id;
         }
+
+        return !found;
     }
 
     /// <summary>Whether <paramref name="id"/> is in the set.</summary>
     public bool Contains(int id)
+    {
+        Probe(id, out bool found);
+        return found;
+    }
+
+    // The slot holding id, or the free slot where it would go. Fibonacci hashing spreads ids that share low bits (FNV
+    // values modulo a power of two) over the table.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Probe(int id, out bool found)
     {
         ulong entry = ((ulong)_generation << 32) | (uint)id;
         int mask = _slots.Length - 1;
@@ -67,14 +63,10 @@ internal sealed class FeatureIdSet
         while (true)
         {
             ulong current = _slots[slot];
-            if (current == entry)
+            if (current == entry || (uint)(current >> 32) != _generation)
             {
-                return true;
-            }
-
-            if ((uint)(current >> 32) != _generation)
-            {
-                return false;
+                found = current == entry;
+                return slot;
             }
 
             slot = (slot + 1) & mask;
