@@ -7,8 +7,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace MaaS.Benchmarks.Text;
 
 /// <summary>
-/// The /v1/sentiment hot path for one request of 64 short texts on the shipped sentiment model: featurize + pad,
-/// the ONNX Runtime run of the padded batch, and the C# twin of the model for comparison.
+/// The parts of the text path for one request of 64 short texts on the shipped sentiment model: featurize + pad, the
+/// ONNX Runtime run of the padded batch (what /v1/sentiment ran before), and the C# twin that serves it now.
 /// </summary>
 [MemoryDiagnoser]
 public class TextPipelineBenchmarks

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace MaaS.Models.Text.Featurization;
 
 /// <summary>
@@ -31,15 +33,63 @@ internal struct Fnv1a32
     }
 
     /// <summary>Feeds bytes.</summary>
-    public void Append(ReadOnlySpan<byte> bytes)
+    public void Append(ReadOnlySpan<byte> bytes) => _state = Append(_state, bytes);
+
+    /// <summary>The state after feeding <paramref name="bytes"/> to <paramref name="state"/>.</summary>
+    public static uint Append(uint state, ReadOnlySpan<byte> bytes)
     {
-        uint h = _state;
         foreach (byte b in bytes)
         {
-            h = (h ^ b) * Prime;
+            state = (state ^ b) * Prime;
         }
 
-        _state = h;
+        return state;
+    }
+
+    /// <summary>The state after feeding the UTF-8 bytes of <paramref name="chars"/> (lone surrogates as U+FFFD, as
+    /// <see cref="Encoding.UTF8"/> encodes them) without encoding them into a buffer.</summary>
+    public static uint AppendUtf16(uint state, ReadOnlySpan<char> chars)
+    {
+        Span<byte> utf8 = stackalloc byte[4];
+        int i = 0;
+        while (i < chars.Length)
+        {
+            char c = chars[i];
+            if (c < 0x80)
+            {
+                state = (state ^ c) * Prime;
+                i++;
+                continue;
+            }
+
+            Rune.DecodeFromUtf16(chars[i..], out var rune, out int consumed);
+            state = Append(state, utf8[..rune.EncodeToUtf8(utf8)]);
+            i += consumed;
+        }
+
+        return state;
+    }
+
+    /// <summary>Feeds one byte to each state: <c>states[i]</c> takes <c>bytes[i]</c> (each byte widened to a uint
+    /// lane), a vector of states at a time.</summary>
+    public static void AppendEach(Span<uint> states, ReadOnlySpan<uint> bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes.Length, states.Length, nameof(bytes));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var prime = new Vector<uint>(Prime);
+            for (; i <= states.Length - Vector<uint>.Count; i += Vector<uint>.Count)
+            {
+                var h = new Vector<uint>(states[i..]);
+                ((h ^ new Vector<uint>(bytes[i..])) * prime).CopyTo(states[i..]);
+            }
+        }
+
+        for (; i < states.Length; i++)
+        {
+            states[i] = (states[i] ^ bytes[i]) * Prime;
+        }
     }
 
     /// <summary>Feeds one byte.</summary>

@@ -4,11 +4,12 @@ namespace MaaS.Models.Text.Featurization;
 /// Turns text into hashed n-gram features; the one code path used by the trainers and by serving, so a model sees
 /// the same ids in both. Thread-safe: an instance holds only immutable settings (scratch space is per thread).
 /// </summary>
-public sealed class TextFeaturizer
+public sealed partial class TextFeaturizer
 {
     private static readonly byte[] WordPrefix = "w:"u8.ToArray();
     private static readonly byte[] CharPrefix = "c:"u8.ToArray();
     private static readonly uint CharPrefixState = Fnv1a32.Hash(CharPrefix);
+    private static readonly uint WordPrefixState = Fnv1a32.Hash(WordPrefix);
 
     [ThreadStatic]
     private static Scratch? t_scratch;
@@ -36,6 +37,13 @@ public sealed class TextFeaturizer
     public TextFeatures Featurize(string text, bool withTerms = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        return withTerms ? FeaturizeReference(text, withTerms: true) : FeaturizeFast(text);
+    }
+
+    // The string-per-token path: it keeps each n-gram's text for explanations, and is the scalar reference the span
+    // path is tested against.
+    internal TextFeatures FeaturizeReference(string text, bool withTerms)
+    {
         var scratch = t_scratch ??= new Scratch();
         scratch.Reset();
         string normalized = TextNormalizer.Normalize(text);
@@ -105,8 +113,8 @@ public sealed class TextFeaturizer
     public FeatureBatch Pad(IReadOnlyList<TextFeatures> rows) => PadTo(rows, BucketLength(Longest(rows)));
 
     /// <summary>
-    /// Pads feature rows only to the longest of them (at least 1): serving groups rows of similar length first
-    /// (<see cref="Inference.LengthGroups"/>), so nothing is padded to a large bucket.
+    /// Pads feature rows only to the longest of them (at least 1), for rows of similar length (see
+    /// <see cref="Inference.LengthGroups"/>) that need not share a bucket shape with other batches.
     /// </summary>
     public static FeatureBatch PadToLongest(IReadOnlyList<TextFeatures> rows) => PadTo(rows, Math.Max(1, Longest(rows)));
 

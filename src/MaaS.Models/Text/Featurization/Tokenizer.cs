@@ -7,15 +7,24 @@ namespace MaaS.Models.Text.Featurization;
 /// </summary>
 internal static class Tokenizer
 {
-    private static readonly HashSet<string> NegationTriggers = new(StringComparer.Ordinal)
-    {
-        "not", "no", "never", "n't", "cannot", "nothing", "nobody", "none", "nor", "neither", "nowhere", "without",
-    };
-
     private static readonly string[] Clitics = ["'s", "'re", "'ve", "'ll", "'d", "'m"];
 
     /// <summary>Tokenises <paramref name="normalized"/> into <paramref name="output"/>; returns true when tokens past <paramref name="maxTokens"/> were dropped.</summary>
     public static bool Tokenize(string normalized, int maxTokens, bool markNegation, List<Token> output)
+    {
+        var buffer = new TokenBuffer();
+        bool truncated = Tokenize(normalized, maxTokens, markNegation, buffer);
+        output.Clear();
+        for (int t = 0; t < buffer.Count; t++)
+        {
+            output.Add(new Token(buffer.Text(t).ToString(), buffer.Kind(t), buffer.Negated(t)));
+        }
+
+        return truncated;
+    }
+
+    /// <summary>Tokenises into a reused buffer without a string per token; returns true when tokens past <paramref name="maxTokens"/> were dropped.</summary>
+    public static bool Tokenize(ReadOnlySpan<char> normalized, int maxTokens, bool markNegation, TokenBuffer output)
     {
         output.Clear();
         bool truncated = false;
@@ -29,106 +38,115 @@ internal static class Tokenizer
                 break;
             }
 
-            var rune = Rune.GetRuneAt(normalized, i);
+            var rune = RuneAt(normalized, i);
             if (Rune.IsWhiteSpace(rune))
             {
                 i += rune.Utf16SequenceLength;
                 continue;
             }
 
-            if (IsSingleRuneWord(rune))
+            if (IsSingleRuneWord(rune) || !IsWordRune(rune))
             {
-                Emit(new Token(rune.ToString(), TokenKind.Word, false));
+                var kind = IsSingleRuneWord(rune) ? TokenKind.Word : IsPunctuation(rune) ? TokenKind.Punctuation : TokenKind.Symbol;
+                Emit(normalized.Slice(i, rune.Utf16SequenceLength), kind, output, markNegation, ref negated);
                 i += rune.Utf16SequenceLength;
                 continue;
             }
 
-            if (IsWordRune(rune))
-            {
-                int end = WordEnd(normalized, i);
-                EmitWord(normalized[i..end]);
-                i = end;
-                continue;
-            }
-
-            var kind = IsPunctuation(rune) ? TokenKind.Punctuation : TokenKind.Symbol;
-            Emit(new Token(rune.ToString(), kind, false));
-            i += rune.Utf16SequenceLength;
+            int end = WordEnd(normalized, i);
+            EmitWord(normalized[i..end], output, markNegation, ref negated);
+            i = end;
         }
 
         if (output.Count > maxTokens)
         {
-            output.RemoveRange(maxTokens, output.Count - maxTokens);
+            output.Truncate(maxTokens);
             truncated = true;
         }
 
         return truncated;
+    }
 
-        void EmitWord(string word)
+    private static void EmitWord(ReadOnlySpan<char> word, TokenBuffer output, bool markNegation, ref bool negated)
+    {
+        int apostrophe = word.IndexOf('\'');
+        if (apostrophe > 0)
         {
-            int apostrophe = word.IndexOf('\'');
-            if (apostrophe > 0)
+            if (word.Length > 3 && word.EndsWith("n't", StringComparison.Ordinal))
             {
-                if (word.Length > 3 && word.EndsWith("n't", StringComparison.Ordinal))
+                var stem = word[..^3] switch
                 {
-                    string stem = word[..^3] switch
-                    {
-                        "ca" => "can",
-                        "wo" => "will",
-                        "sha" => "shall",
-                        var s => s,
-                    };
-                    Emit(new Token(stem, TokenKind.Word, false));
-                    Emit(new Token("n't", TokenKind.Word, false));
-                    return;
-                }
-
-                foreach (string clitic in Clitics)
-                {
-                    if (word.Length > clitic.Length && word.EndsWith(clitic, StringComparison.Ordinal) && word.LastIndexOf('\'') == word.Length - clitic.Length)
-                    {
-                        Emit(new Token(word[..^clitic.Length], TokenKind.Word, false));
-                        Emit(new Token(clitic, TokenKind.Word, false));
-                        return;
-                    }
-                }
-            }
-
-            Emit(new Token(word, TokenKind.Word, false));
-        }
-
-        void Emit(Token token)
-        {
-            if (!markNegation)
-            {
-                output.Add(token);
+                    "ca" => "can",
+                    "wo" => "will",
+                    "sha" => "shall",
+                    var s => s,
+                };
+                Emit(stem, TokenKind.Word, output, markNegation, ref negated);
+                Emit("n't", TokenKind.Word, output, markNegation, ref negated);
                 return;
             }
 
-            if (token.Kind == TokenKind.Punctuation)
+            foreach (string clitic in Clitics)
             {
-                negated = false;
-                output.Add(token);
+                if (word.Length > clitic.Length && word.EndsWith(clitic, StringComparison.Ordinal) && word.LastIndexOf('\'') == word.Length - clitic.Length)
+                {
+                    Emit(word[..^clitic.Length], TokenKind.Word, output, markNegation, ref negated);
+                    Emit(clitic, TokenKind.Word, output, markNegation, ref negated);
+                    return;
+                }
             }
-            else if (token.Kind == TokenKind.Word && NegationTriggers.Contains(token.Text))
-            {
-                output.Add(token);
-                negated = true;
-            }
-            else
-            {
-                output.Add(token with { Negated = negated && token.Kind == TokenKind.Word });
-            }
+        }
+
+        Emit(word, TokenKind.Word, output, markNegation, ref negated);
+    }
+
+    private static void Emit(ReadOnlySpan<char> text, TokenKind kind, TokenBuffer output, bool markNegation, ref bool negated)
+    {
+        if (!markNegation)
+        {
+            output.Add(text, kind, false);
+            return;
+        }
+
+        if (kind == TokenKind.Punctuation)
+        {
+            negated = false;
+            output.Add(text, kind, false);
+        }
+        else if (kind == TokenKind.Word && IsNegationTrigger(text))
+        {
+            output.Add(text, kind, false);
+            negated = true;
+        }
+        else
+        {
+            output.Add(text, kind, negated && kind == TokenKind.Word);
         }
     }
 
+    private static bool IsNegationTrigger(ReadOnlySpan<char> word) => word is "not" or "no" or "never" or "n't" or "cannot" or "nothing"
+        or "nobody" or "none" or "nor" or "neither" or "nowhere" or "without";
+
+    // Normalised text holds no lone surrogates (NFKC turns them into U+FFFD), so decoding never fails here.
+    private static Rune RuneAt(ReadOnlySpan<char> s, int i)
+    {
+        char c = s[i];
+        if (!char.IsSurrogate(c))
+        {
+            return new Rune(c);
+        }
+
+        Rune.DecodeFromUtf16(s[i..], out var rune, out _);
+        return rune;
+    }
+
     // A word runs over letters, digits and marks, and over one ' or - (or . , between digits) joining two of them.
-    private static int WordEnd(string s, int start)
+    private static int WordEnd(ReadOnlySpan<char> s, int start)
     {
         int i = start;
         while (i < s.Length)
         {
-            var rune = Rune.GetRuneAt(s, i);
+            var rune = RuneAt(s, i);
             if (IsWordRune(rune) && !IsSingleRuneWord(rune))
             {
                 i += rune.Utf16SequenceLength;
@@ -139,7 +157,7 @@ internal static class Tokenizer
             bool joiner = c is '\'' or '-' || (c is '.' or ',' && i > start && char.IsAsciiDigit(s[i - 1]));
             if (joiner && i + 1 < s.Length && i > start)
             {
-                var next = Rune.GetRuneAt(s, i + 1);
+                var next = RuneAt(s, i + 1);
                 bool nextOk = c is '.' or ',' ? next.IsAscii && char.IsAsciiDigit((char)next.Value) : IsWordRune(next) && !IsSingleRuneWord(next);
                 if (nextOk)
                 {
@@ -154,7 +172,7 @@ internal static class Tokenizer
         return i;
     }
 
-    private static bool HasMoreTokens(string s, int from)
+    private static bool HasMoreTokens(ReadOnlySpan<char> s, int from)
     {
         for (int i = from; i < s.Length; i++)
         {

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using MaaS.Models.Authoring;
 
 namespace MaaS.Models.Text.Modeling;
@@ -17,8 +18,15 @@ public sealed class LinearTextModel
     /// <summary>ONNX output, FP32 [batch, labels].</summary>
     public const string ProbabilitiesOutput = "probabilities";
 
+    [ThreadStatic]
+    private static int[]? t_ids;
+
     private readonly float[] _table;
     private readonly float[] _bias;
+
+    // Two-label softmax: table[id, 1] − table[id, 0], so prediction reads one float per feature (half the table's
+    // bytes) and p(1) = σ(Σ difference + bias difference).
+    private readonly float[]? _difference;
 
     /// <summary>Creates a model; <paramref name="table"/> is row-major [FeatureSpace, labels] and is not copied (do not mutate it).</summary>
     public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias)
@@ -38,6 +46,14 @@ public sealed class LinearTextModel
         _table = table;
         _bias = bias;
         Featurizer = new TextFeaturizer(settings);
+        if (activation == TextModelActivation.Softmax && labels.Count == 2)
+        {
+            _difference = new float[settings.FeatureSpace];
+            for (int id = 0; id < _difference.Length; id++)
+            {
+                _difference[id] = table[2 * id + 1] - table[2 * id];
+            }
+        }
     }
 
     /// <summary>Featurizer settings the model was trained with.</summary>
@@ -62,28 +78,100 @@ public sealed class LinearTextModel
     public float[] Logits(TextFeatures features)
     {
         ArgumentNullException.ThrowIfNull(features);
+        var logits = new float[Labels.Count];
+        Logits(features.Ids, features.Weights, 0f, logits);
+        return logits;
+    }
+
+    // Sums in double, in feature order, whether the weights come per id or as one for all ids.
+    private void Logits(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, float weight, Span<float> logits)
+    {
         int k = Labels.Count;
-        var sums = new double[k];
-        for (int i = 0; i < features.Count; i++)
+        Span<double> sums = k <= 64 ? stackalloc double[k] : new double[k];
+        sums.Clear();
+        var table = _table.AsSpan();
+        for (int i = 0; i < ids.Length; i++)
         {
-            long row = (long)features.Ids[i] * k;
-            for (int j = 0; j < k; j++)
+            var row = table.Slice(ids[i] * k, k);
+            double w = weights.IsEmpty ? weight : weights[i];
+            for (int j = 0; j < row.Length; j++)
             {
-                sums[j] += (double)_table[row + j] * features.Weights[i];
+                sums[j] += (double)row[j] * w;
             }
         }
 
-        var logits = new float[k];
         for (int j = 0; j < k; j++)
         {
             logits[j] = (float)(sums[j] + _bias[j]);
         }
+    }
 
-        return logits;
+    /// <summary>
+    /// Probabilities per label for ids that all carry <paramref name="weight"/> (what
+    /// <see cref="TextFeaturizer.Featurize(ReadOnlySpan{char}, Span{int})"/> gives), written to
+    /// <paramref name="probabilities"/> (at least one per label) without allocating. Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is shorter than the labels.</exception>
+    public void Predict(ReadOnlySpan<int> ids, float weight, Span<float> probabilities)
+    {
+        if (probabilities.Length < Labels.Count)
+        {
+            throw new ArgumentException($"Needs room for {Labels.Count} probabilities.", nameof(probabilities));
+        }
+
+        Probabilities(ids, default, weight, probabilities[..Labels.Count]);
+    }
+
+    /// <summary>
+    /// Featurizes and predicts one text without allocating (ASCII text; see
+    /// <see cref="TextFeaturizer.Featurize(ReadOnlySpan{char}, Span{int})"/>): the same probabilities as
+    /// <see cref="Predict(string)"/>, written to <paramref name="probabilities"/> (at least one per label). Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="probabilities"/> is shorter than the labels.</exception>
+    public FeatureSummary Classify(ReadOnlySpan<char> text, Span<float> probabilities)
+    {
+        // Summing table rows while hashing (one pass) measured slower than two passes: the table misses stall the
+        // hashing. So the ids go to a per-thread buffer first.
+        var ids = t_ids is { } buffer && buffer.Length >= Settings.MaxFeatures ? buffer : t_ids = new int[Settings.MaxFeatures];
+        var summary = Featurizer.Featurize(text, ids);
+        Predict(ids.AsSpan(0, summary.Count), summary.Weight, probabilities);
+        return summary;
+    }
+
+    private void Probabilities(ReadOnlySpan<int> ids, ReadOnlySpan<float> weights, float weight, Span<float> p)
+    {
+        if (_difference is not null)
+        {
+            double sum = 0;
+            for (int i = 0; i < ids.Length; i++)
+            {
+                sum += (double)_difference[ids[i]] * (weights.IsEmpty ? weight : weights[i]);
+            }
+
+            TwoLabelSoftmax(sum, p);
+            return;
+        }
+
+        Logits(ids, weights, weight, p);
+        Activate(p, p);
+    }
+
+    // Softmax over two logits is the logistic function of their difference.
+    private void TwoLabelSoftmax(double difference, Span<float> p)
+    {
+        double d = difference + ((double)_bias[1] - _bias[0]);
+        p[1] = (float)(1.0 / (1.0 + Math.Exp(-d)));
+        p[0] = (float)(1.0 / (1.0 + Math.Exp(d)));
     }
 
     /// <summary>Probabilities per label for already featurized text.</summary>
-    public float[] Predict(TextFeatures features) => Activate(Logits(features));
+    public float[] Predict(TextFeatures features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        var p = new float[Labels.Count];
+        Probabilities(features.Ids, features.Weights, 0f, p);
+        return p;
+    }
 
     /// <summary>Featurizes and predicts.</summary>
     public float[] Predict(string text) => Predict(Featurizer.Featurize(text));
@@ -133,29 +221,34 @@ public sealed class LinearTextModel
     {
         ArgumentNullException.ThrowIfNull(logits);
         var p = new float[logits.Length];
+        Activate(logits, p);
+        return p;
+    }
+
+    // In double, as the trainer computes it; p may be logits itself (each logit is read before its slot is written).
+    private void Activate(ReadOnlySpan<float> logits, Span<float> p)
+    {
         if (Activation == TextModelActivation.Sigmoid)
         {
-            for (int j = 0; j < p.Length; j++)
+            for (int j = 0; j < logits.Length; j++)
             {
                 p[j] = (float)(1.0 / (1.0 + Math.Exp(-logits[j])));
             }
 
-            return p;
+            return;
         }
 
-        double max = logits.Max();
+        double max = TensorPrimitives.Max(logits);
         double sum = 0;
-        for (int j = 0; j < p.Length; j++)
+        for (int j = 0; j < logits.Length; j++)
         {
             sum += Math.Exp(logits[j] - max);
         }
 
-        for (int j = 0; j < p.Length; j++)
+        for (int j = 0; j < logits.Length; j++)
         {
             p[j] = (float)(Math.Exp(logits[j] - max) / sum);
         }
-
-        return p;
     }
 
     /// <summary>

@@ -28,8 +28,8 @@ public sealed class TextModelServiceEmbeddingTests
         var embeddings = new EmbeddingService(registry, inference);
         string[] texts = ["Robots drift through a dying galaxy.", "Two chefs compete for a restaurant.", "A detective hunts a killer in Oslo."];
 
-        var result = await new TextModelService(registry, inference, embeddings).PredictAsync("tags-v2", null, texts, withTerms: true, TestContext.Current.CancellationToken);
-        var refused = await new TextModelService(registry, inference).PredictAsync("tags-v2", null, texts, withTerms: false, TestContext.Current.CancellationToken);
+        var result = await new TextModelService(registry, embeddings).PredictAsync("tags-v2", null, texts, withTerms: true, TestContext.Current.CancellationToken);
+        var refused = await new TextModelService(registry).PredictAsync("tags-v2", null, texts, withTerms: false, TestContext.Current.CancellationToken);
 
         Assert.True(result.IsSuccess, result.Error?.Message);
         var vectors = (await embeddings.EmbedAsync(Encoder, 1, texts, null, TestContext.Current.CancellationToken)).Value!;
