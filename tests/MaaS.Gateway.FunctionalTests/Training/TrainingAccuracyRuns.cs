@@ -1,17 +1,20 @@
 using System.Globalization;
 using MaaS.Models.Text.Data;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.Training;
 
 /// <summary>
 /// Accuracy through the API on the shared data sets (docs/training.md): each run starts a gateway process, uploads a
 /// data set to <c>POST /v1/trainings</c>, waits for the job and, where the protocol has a test split, classifies it
-/// through <c>POST /v1/classify</c>. Minutes each, so explicit: <c>-- --explicit only</c> runs them.
+/// through <c>POST /v1/classify</c>. The gateway serves the checkout's all-minilm-l6-v2, so the candidates include the
+/// n-gram sets joined with its embedding. Minutes each, so explicit: <c>-- --explicit only</c> runs them.
 /// </summary>
 public sealed class TrainingAccuracyRuns : IDisposable
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-train-accuracy-" + Guid.NewGuid().ToString("N"));
     private readonly List<GatewayProcess> _gateways = [];
+    private readonly TestRepository _models = new();
 
     [Fact(Explicit = true)]
     public async Task MovieReviews_TenFoldCrossValidation()
@@ -69,6 +72,7 @@ public sealed class TrainingAccuracyRuns : IDisposable
     public void Dispose()
     {
         _gateways.ForEach(g => g.Dispose());
+        _models.Dispose();
         try
         {
             Directory.Delete(_root, recursive: true);
@@ -82,8 +86,12 @@ public sealed class TrainingAccuracyRuns : IDisposable
     {
         string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
-        string models = Path.Combine(_root, "models");
-        Directory.CreateDirectory(models);
+        if (!Directory.Exists(Path.Combine(_models.Root, "all-minilm-l6-v2")))
+        {
+            _models.WithShippedModel("all-minilm-l6-v2");
+        }
+
+        string models = _models.Root;
         var settings = new Dictionary<string, string>
         {
             ["Jobs:ThreadsPerJob"] = Environment.GetEnvironmentVariable("MAAS_TRAIN_THREADS") ?? "1",
@@ -105,7 +113,7 @@ public sealed class TrainingAccuracyRuns : IDisposable
         string line = $"{name}: {metric}; rows {result["rows"]}, chosen {result["chosen"]!.ToJsonString()}, CV accuracy {Pct(result["crossValidation"]!["accuracy"]!.GetValue<double>())}, " +
             $"CV macro-F1 {result["crossValidation"]!["macroF1"]!.GetValue<double>():0.000}, CV micro-F1 {result["crossValidation"]!["microF1"]!.GetValue<double>():0.000}; " +
             $"training {timings["totalSeconds"]!.GetValue<double>():0.0} s (featurize {timings["featurizeSeconds"]!.GetValue<double>():0.0}, CV {timings["crossValidationSeconds"]!.GetValue<double>():0.0}, final {timings["finalFitSeconds"]!.GetValue<double>():0.0}); " +
-            $"gateway peak working set {result["peakWorkingSetBytes"]!.GetValue<long>() / 1024.0 / 1024.0:0} MiB; candidates {result["candidates"]!.ToJsonString()}";
+            $"gateway peak working set {result["peakWorkingSetBytes"]!.GetValue<long>() / 1024.0 / 1024.0:0} MiB; embedding {result["embedding"]}; candidates {result["candidates"]!.ToJsonString()}";
         TestContext.Current.TestOutputHelper?.WriteLine(line);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "maas-training-accuracy.txt"), line + "\n");
     }
