@@ -64,20 +64,19 @@ internal static class TrainClassifierCommand
             }
 
             string commandLine = "maas " + string.Join(' ', parse.Tokens.Select(t => t.Value));
-            TrainedClassifier? trained = null;
-            AnsiConsole.Progress().Start(ctx =>
+            // One line per phase (rather than a live bar) so a captured or logged run shows every step.
+            string? last = null;
+            var progress = new SynchronousProgress(p =>
             {
-                var task = ctx.AddTask("training", maxValue: 1.0);
-                var progress = new SynchronousProgress(p =>
+                if (p.Phase != last)
                 {
-                    task.Description = Markup.Escape(p.Phase);
-                    task.Value = Math.Max(task.Value, p.Fraction);
-                });
-                trained = TrainingPipeline.Train(dataset.Spec, dataset.Rows, dataset.Sha256, dataset.Spec.Model, new TrainingOrigin("by maas train classifier", null, commandLine), vectors, note, progress, CancellationToken.None);
-                task.Value = 1.0;
+                    last = p.Phase;
+                    AnsiConsole.WriteLine($"[{p.Fraction * 100,3:0}%] {p.Phase}");
+                }
             });
-
-            Print(trained!.Outcome);
+            var trained = TrainingPipeline.Train(
+                dataset.Spec, dataset.Rows, dataset.Sha256, dataset.Spec.Model, new TrainingOrigin("by maas train classifier", null, commandLine), vectors, note, progress, CancellationToken.None);
+            Print(trained.Outcome);
             if (parse.GetValue(test) is { } testFile && Evaluate(trained, testFile, parameters, parse.GetRequiredValue(models), vectors) is not 0)
             {
                 return 2;

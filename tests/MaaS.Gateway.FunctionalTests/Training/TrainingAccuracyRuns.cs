@@ -97,7 +97,8 @@ public sealed class TrainingAccuracyRuns : IDisposable
             ["Jobs:ThreadsPerJob"] = Environment.GetEnvironmentVariable("MAAS_TRAIN_THREADS") ?? "1",
             ["Training:MaxBodyBytes"] = (64L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
         };
-        var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), models, ct, settings);
+        // Loading the 91 MB encoder takes a while on a busy box.
+        var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), models, ct, settings, TimeSpan.FromMinutes(5));
         _gateways.Add(gateway);
         var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromMinutes(5) };
         var (accepted, job) = await TrainingCalls.SubmitAsync(client, body, contentType, query);
