@@ -11,7 +11,7 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class TrainCommand
 {
-    public static Command Create() => new("train", "Train a text model and write it to the model repository.") { Sentiment(), Tags() };
+    public static Command Create() => new("train", "Train a text model and write it to the model repository.") { Sentiment(), Tags(), TrainClassifierCommand.Create() };
 
     private static Command Sentiment()
     {

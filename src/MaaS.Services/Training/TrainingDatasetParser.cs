@@ -118,9 +118,9 @@ internal static class TrainingDatasetParser
             problems.Add(-1, "settings.lambdas", "must list 1..8 L2 strengths, each in (0, 1]");
         }
 
-        if (parameters.FeatureSets is { } sets && (sets.Count == 0 || sets.Any(s => !TextFeatureSets.All.Contains(s))))
+        if (parameters.FeatureSets is { } sets && (sets.Count == 0 || sets.Any(s => !TextFeatureSets.Names.Contains(s))))
         {
-            problems.Add(-1, "settings.featureSets", $"must list some of: {string.Join(", ", TextFeatureSets.All)}");
+            problems.Add(-1, "settings.featureSets", $"must list some of: {string.Join(", ", TextFeatureSets.Names)}");
         }
 
         if (rows.Count > options.MaxRows)

@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using MaaS.Models.Text.Modeling;
-using MaaS.Models.Text.Serving;
+using MaaS.Models.Embeddings;
 using MaaS.Models.Text.Training;
 using MaaS.Services.Jobs;
 using MaaS.Services.Market;
@@ -11,17 +8,21 @@ namespace MaaS.Services.Training;
 
 /// <summary>
 /// Runs a <c>text-classification</c> job: reads the stored dataset, trains on the runner's low-priority threads
-/// (<see cref="TextClassifierTrainer"/>: k-fold cross-validation over the n-gram feature sets and λ), and publishes the
+/// (<see cref="TextClassifierTrainer"/>: k-fold cross-validation over the n-gram feature sets, each alone and joined with
+/// the served sentence encoder's embedding, and λ), and publishes the
 /// model as the next version of the tenant's private model through the market, with the card holding the
 /// cross-validation report, the dataset's fingerprint, the parameters and the timings. Running a job again (after a
 /// crash) trains again and publishes one more version. Singleton.
 /// </summary>
-internal sealed class TrainingJobHandler(ModelPublisher publisher) : IJobHandler
+internal sealed class TrainingJobHandler(ModelPublisher publisher, IOptions<TrainingOptions> trainingOptions, EmbeddingService? encoder = null) : IJobHandler
 {
     public const string JobKind = "text-classification";
 
-    // A confusion matrix of more labels would outgrow the card (256 KiB); per-label precision and recall stay.
-    private const int MaxConfusionLabels = 50;
+    // Texts per embedding call: one call in flight at a time, so a job's encoding never floods the encoder's batcher.
+    private const int EmbeddingChunk = 64;
+
+    // Share of the progress bar the embedding pass takes when there is one.
+    private const double EmbeddingShare = 0.3;
 
     public string Kind => JobKind;
 
@@ -32,72 +33,68 @@ internal sealed class TrainingJobHandler(ModelPublisher publisher) : IJobHandler
             ?? throw new JobFailedException("the job's request could not be read");
         execution.Report("reading the dataset", 0);
         var rows = TrainingDataset.ReadCanonical(await execution.ReadInputAsync(cancellationToken).ConfigureAwait(false));
-        var index = spec.Labels.Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
         var texts = rows.Select(r => r.Text).ToArray();
-        var labels = rows.Select(r => r.Labels.Select(l => index[l]).Order().ToArray()).ToArray();
-        var options = new TextClassifierOptions { Folds = spec.Folds, Lambdas = spec.Lambdas, FeatureSets = spec.FeatureSets };
+        var (embeddings, embeddingNote) = await EmbedAsync(spec, texts, execution, cancellationToken).ConfigureAwait(false);
+        double start = embeddings is null ? 0 : EmbeddingShare;
         var progress = new SynchronousProgress(p => execution.Report(
-            p.Phase, 0.95 * p.Fraction, JsonSerializer.Serialize(new TrainingMetrics(p.Scored), TrainingJsonContext.Default.TrainingMetrics)));
-        var result = await execution.RunCpuAsync(
-            () => TextClassifierTrainer.Train(texts, labels, spec.Labels, spec.MultiLabel, options, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+            p.Phase, start + (0.95 - start) * p.Fraction, JsonSerializer.Serialize(new TrainingMetrics(p.Scored), TrainingJsonContext.Default.TrainingMetrics)));
+        var origin = new TrainingOrigin($"through the API (job {job.Id})", job.Id, null);
+        var trained = await execution.RunCpuAsync(
+            () => TrainingPipeline.Train(spec, rows, job.InputSha256, ModelListing.Qualify(job.Tenant, spec.Model), origin, embeddings, embeddingNote, progress, cancellationToken),
+            cancellationToken).ConfigureAwait(false);
 
         execution.Report("publishing", 0.97);
-        string task = spec.MultiLabel ? "multi-label-classification" : "classification";
-        var report = spec.Labels.Count > MaxConfusionLabels ? result.Report with { ConfusionMatrix = null } : result.Report;
-        var draft = new TrainingOutcome(
-            ModelListing.Qualify(job.Tenant, spec.Model), 0, task, job.InputSha256, rows.Count, spec.Labels, result.Chosen, result.Candidates, report,
-            result.Folds, result.Threshold, result.Timings, Process.GetCurrentProcess().PeakWorkingSet64);
-        byte[] onnx = result.Model.ToOnnx(spec.Model, Metadata(draft));
-        var published = await publisher.PublishAsync(job.Tenant, Card(spec, draft, job.Id), onnx, cancellationToken).ConfigureAwait(false);
+        var published = await publisher.PublishAsync(job.Tenant, trained.Card, trained.Onnx, cancellationToken).ConfigureAwait(false);
         if (!published.TryGetValue(out var version, out var error))
         {
             throw new JobFailedException($"the trained model could not be published: {error.Message}");
         }
 
-        var outcome = draft with { Model = version.Name, Version = version.Version };
+        var outcome = trained.Outcome with { Model = version.Name, Version = version.Version };
         return JsonSerializer.Serialize(outcome, TrainingJsonContext.Default.TrainingOutcome);
     }
 
-    private static Dictionary<string, string> Metadata(TrainingOutcome outcome)
+    /// <summary>
+    /// Every row's embedding from the configured encoder (one version throughout), when some candidate may use it; null
+    /// with the reason otherwise. A job that names an embedding set fails when the encoder is not served.
+    /// </summary>
+    private async Task<(TextEmbeddings? Embeddings, string Note)> EmbedAsync(TrainingSpec spec, string[] texts, JobExecution execution, CancellationToken cancellationToken)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        string model = trainingOptions.Value.EmbeddingModel;
+        bool asked = spec.FeatureSets?.Any(TextFeatureSets.NeedsEmbedding) == true;
+        if (spec.FeatureSets is not null && !asked)
         {
-            ["maas.name"] = outcome.Model,
-            ["maas.task"] = outcome.Task,
-            ["maas.dataset.sha256"] = outcome.Fingerprint,
-        };
-        if (outcome.Threshold is float threshold)
-        {
-            string one = threshold.ToString("R", CultureInfo.InvariantCulture);
-            metadata[TextModelMetadata.Thresholds] = "[" + string.Join(",", Enumerable.Repeat(one, outcome.Labels.Count)) + "]";
+            return (null, "not asked for");
         }
 
-        return metadata;
-    }
-
-    private static string Card(TrainingSpec spec, TrainingOutcome outcome, string jobId)
-    {
-        var card = new JsonObject
+        if (string.IsNullOrEmpty(model) || encoder is null)
         {
-            ["name"] = spec.Model,
-            ["task"] = outcome.Task,
-            ["description"] = $"Text classifier trained through the API (job {jobId}) on {outcome.Rows} rows; " +
-                $"{outcome.Chosen.FeatureSet} n-grams, λ {outcome.Chosen.Lambda.ToString("G3", CultureInfo.InvariantCulture)}, " +
-                $"{outcome.Folds}-fold CV {(spec.MultiLabel ? "micro-F1" : "accuracy")} {outcome.Chosen.Score.ToString("0.0000", CultureInfo.InvariantCulture)}.",
-            ["tags"] = new JsonArray("text", "trained"),
-            ["labels"] = new JsonArray([.. spec.Labels.Select(l => (JsonNode)JsonValue.Create(l))]),
-            ["visibility"] = "private",
-            // One /v1/classify call may send this many texts of one length group to the batcher at once.
-            ["maxBatchSize"] = TextModelService.MaxTexts,
-            ["job"] = jobId,
-            ["training"] = JsonSerializer.SerializeToNode(outcome, TrainingJsonContext.Default.TrainingOutcome),
-        };
-        return card.ToJsonString();
+            return asked ? throw new JobFailedException("an embedding feature set was asked for, and this gateway has no sentence encoder configured") : (null, "no encoder configured");
+        }
+
+        var vectors = new float[texts.Length][];
+        long? version = null;
+        for (int from = 0; from < texts.Length; from += EmbeddingChunk)
+        {
+            execution.Report($"embedding the texts with {model} ({from}/{texts.Length})", EmbeddingShare * from / texts.Length);
+            string[] chunk = texts[from..Math.Min(texts.Length, from + EmbeddingChunk)];
+            var embedded = await encoder.EmbedAsync(model, version, chunk, null, cancellationToken).ConfigureAwait(false);
+            if (!embedded.TryGetValue(out var batch, out var error))
+            {
+                bool absent = from == 0 && error.Code is ErrorCode.ModelNotFound or ErrorCode.ModelNotReady or ErrorCode.Unsupported;
+                return absent && !asked
+                    ? (null, $"{model} not served: {error.Message}")
+                    : throw new JobFailedException($"the texts could not be embedded with {model}: {error.Message}");
+            }
+
+            version = batch.Version;
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                vectors[from + i] = batch[i].ToArray();
+            }
+        }
+
+        return (new TextEmbeddings(model, version!.Value, vectors), $"{model} v{version}");
     }
 
-    /// <summary>Reports on the reporting thread (no synchronisation context hop), so the last report is the latest.</summary>
-    private sealed class SynchronousProgress(Action<TextTrainingProgress> report) : IProgress<TextTrainingProgress>
-    {
-        public void Report(TextTrainingProgress value) => report(value);
-    }
 }

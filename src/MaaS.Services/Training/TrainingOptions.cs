@@ -27,6 +27,12 @@ internal sealed class TrainingOptions
     [Range(1, 1_000_000)]
     public int MaxTextLength { get; set; } = 20_000;
 
+    /// <summary>
+    /// The registry's sentence-embedding model whose vectors join the candidates (each n-gram set + embedding); empty
+    /// leaves them out. When it is not served, jobs that do not ask for an embedding set train on n-grams alone.
+    /// </summary>
+    public string EmbeddingModel { get; set; } = "all-minilm-l6-v2";
+
     /// <summary>Most problems one 400 lists (the rest are counted). Default 100.</summary>
     [Range(1, 10_000)]
     public int MaxProblems { get; set; } = 100;

@@ -12,6 +12,8 @@ namespace MaaS.Services.Training;
 /// <param name="Chosen">The candidate cross-validation chose.</param>
 /// <param name="Candidates">Every candidate's cross-validated score.</param>
 /// <param name="CrossValidation">Out-of-fold report of the chosen candidate.</param>
+/// <param name="CrossValidationIs">What <paramref name="CrossValidation"/> measures (the chosen candidate's score on the folds that chose it, so optimistic).</param>
+/// <param name="Embedding">The encoder (<c>name vN</c>) whose vectors the candidates could use, or why none could.</param>
 /// <param name="Folds">Cross-validation folds.</param>
 /// <param name="Threshold">Multi-label decision threshold; null for single-label.</param>
 /// <param name="Timings">Seconds per stage.</param>
@@ -26,6 +28,8 @@ internal sealed record TrainingOutcome(
     CandidateScore Chosen,
     IReadOnlyList<CandidateScore> Candidates,
     ClassificationReport CrossValidation,
+    string CrossValidationIs,
+    string Embedding,
     int Folds,
     float? Threshold,
     TextTrainingTimings Timings,

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.TestSupport.Text;
@@ -75,6 +76,48 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("positive integer version folder", run.Output + run.Error);
         Assert.False(Directory.Exists(_temp["models/s/latest"]));
+    }
+
+    [Fact]
+    public async Task TrainClassifier_CsvRows_PrintsProgressAndWritesTheApiCardAndAWorkingOnnx()
+    {
+        var (texts, labels) = SyntheticText.Sentiment(400, seed: 5);
+        string data = _temp["reviews.csv"];
+        File.WriteAllLines(data, ["text,label", .. texts.Select((t, i) => $"\"{t}\",{(labels[i] == 1 ? "positive" : "negative")}")]);
+        string version = _temp["models/reviews/1"];
+
+        var run = await MaasCli.RunAsync("train", "classifier", "--data", data, "--model", "reviews", "--folds", "2", "--lambdas", "0.001", "--out", version);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("cross-validation (words+chars", run.Output);
+        Assert.Contains("words+chars (chosen)", run.Output + " " + run.Error);
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)))!;
+        var training = card["training"]!;
+        Assert.Equal(("reviews", "classification", 400), (card["name"]!.GetValue<string>(), training["task"]!.GetValue<string>(), training["rows"]!.GetValue<int>()));
+        Assert.Equal(2, training["candidates"]!.AsArray().Count);
+        Assert.Equal("not asked for", training["embedding"]!.GetValue<string>());
+        Assert.Contains("same folds it was chosen on", training["crossValidationIs"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{64}$", training["fingerprint"]!.GetValue<string>());
+        Assert.Contains("--lambdas 0.001", card["command"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var session = new InferenceSession(Path.Combine(version, TextModelRepository.OnnxFileName));
+        var settings = TextFeaturizerSettings.FromJson(session.ModelMetadata.CustomMetadataMap[TextFeaturizerSettings.MetadataKey])!;
+        float[] positive = Probabilities(session, settings, "the film was wonderful and brilliant .");
+        float[] negative = Probabilities(session, settings, "the film was awful and boring .");
+        Assert.True(positive[1] > 0.5f && negative[1] < 0.5f, $"P(positive): {positive[1]} for the positive cue, {negative[1]} for the negative one");
+    }
+
+    [Fact]
+    public async Task TrainClassifier_OneClassOnly_ExitCode2ListingTheProblemAsTheApiDoes()
+    {
+        string data = _temp["one.csv"];
+        File.WriteAllLines(data, ["text,label", "a fine film,good", "a great film,good", "a nice film,good"]);
+
+        var run = await MaasCli.RunAsync("train", "classifier", "--data", data, "--model", "m", "--out", _temp["models/m/1"]);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("one class only", run.Output + run.Error);
+        Assert.False(Directory.Exists(_temp["models"]), "a model folder was written for a refused dataset");
     }
 
     public void Dispose() => _temp.Dispose();

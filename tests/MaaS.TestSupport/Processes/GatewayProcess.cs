@@ -70,10 +70,10 @@ public sealed class GatewayProcess : IDisposable
     /// <summary>
     /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data,
     /// background index rebuilds or authentication, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
-    /// when <c>/v1/ping</c> answers (within 30 s).
+    /// when <c>/v1/ping</c> answers (within <paramref name="startTimeout"/>, default 30 s).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(
-        string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null)
+        string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null)
     {
         var all = new Dictionary<string, string>
         {
@@ -93,7 +93,7 @@ public sealed class GatewayProcess : IDisposable
         var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
         try
         {
-            await gateway.StartAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await gateway.StartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
             return gateway;
         }
         catch

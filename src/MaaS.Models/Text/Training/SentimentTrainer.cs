@@ -74,14 +74,19 @@ public static class SentimentTrainer
         Parallel.For(0, members.Length, m =>
         {
             var data = SparseDataset.Build(features, rows, options.Members[m]);
-            double[] ratios = NaiveBayesRatios.Compute(data, targets, options.Alpha);
+            int dense = options.Featurizer.Buckets;
+            double[] ratios = NaiveBayesRatios.Compute(data, targets, options.Alpha, dense);
             var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic with { Lambda = lambda }, options.Seed + m);
             if (options.Beta < 1)
             {
-                double mean = w.Average(Math.Abs);
+                // The interpolation towards plain NB is about count features: embedding columns keep their LR weight.
+                double mean = Enumerable.Range(0, w.Length).Where(j => data.ColumnIds[j] < dense).Select(j => Math.Abs(w[j])).DefaultIfEmpty(0).Average();
                 for (int j = 0; j < w.Length; j++)
                 {
-                    w[j] = (1 - options.Beta) * mean + options.Beta * w[j];
+                    if (data.ColumnIds[j] < dense)
+                    {
+                        w[j] = (1 - options.Beta) * mean + options.Beta * w[j];
+                    }
                 }
             }
 
@@ -94,7 +99,7 @@ public static class SentimentTrainer
         });
 
         // Two-column softmax table [-z/2, +z/2]: softmax of it is exactly sigmoid(z).
-        var logit = new double[options.Featurizer.Buckets];
+        var logit = new double[options.Featurizer.FeatureSpace];
         double bias = 0;
         foreach (var (data, w, b) in members)
         {

@@ -186,7 +186,7 @@ public static class TagTrainer
         Parallel.For(0, k, label =>
         {
             var targets = rows.Select(r => labels[r].Contains(label) ? 1f : 0f).ToArray();
-            double[]? ratios = options.NaiveBayes ? NaiveBayesRatios.Compute(data, targets, options.Alpha) : null;
+            double[]? ratios = options.NaiveBayes ? NaiveBayesRatios.Compute(data, targets, options.Alpha, options.Featurizer.Buckets) : null;
             var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic, options.Seed + label);
             if (ratios is not null)
             {

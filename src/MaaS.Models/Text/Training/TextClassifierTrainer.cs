@@ -4,7 +4,11 @@ namespace MaaS.Models.Text.Training;
 /// Trains a text classifier on a tenant's labelled rows: single-label (two labels: the NB-LR sentiment trainer; more:
 /// one-vs-rest NB-LR under a softmax) or multi-label (the tag trainer: a sigmoid per label and one threshold). Every
 /// candidate (feature set × λ) is scored by k-fold cross-validation on seeded folds (accuracy, or micro-F1 for
-/// multi-label); the best is refitted on every row and its out-of-fold predictions give the report. Parallel loops run
+/// multi-label); the best is refitted on every row and its out-of-fold predictions give the report. Given the rows'
+/// sentence embeddings, the candidates also include each n-gram set joined with the embedding (dimension d is feature
+/// <c>Buckets + d</c>, so the model stays one linear table, and serving embeds the text before it runs the table).
+/// The report is the chosen candidate's score on the folds it was chosen on, so it is optimistic by the selection
+/// among the candidates (callers say so where they show it). Parallel loops run
 /// on the caller's <see cref="TaskScheduler.Current"/>, so a caller bounds the threads by starting this on a scheduler
 /// of its own. Deterministic for a seed. Thread-safe (no shared state).
 /// </summary>
@@ -17,16 +21,24 @@ public static class TextClassifierTrainer
     /// <param name="multiLabel">Multi-label (sigmoid per label) instead of single-label (softmax).</param>
     /// <param name="options">Candidates and seeds.</param>
     /// <param name="progress">Receives the phase and the fraction done.</param>
+    /// <param name="embeddings">Each row's sentence embedding, for the <c>+embedding</c> candidates; null leaves them out.</param>
     /// <param name="cancellationToken">Checked between fits.</param>
     public static TextClassifierResult Train(
         IReadOnlyList<string> texts, IReadOnlyList<int[]> labels, IReadOnlyList<string> labelNames, bool multiLabel,
-        TextClassifierOptions options, IProgress<TextTrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+        TextClassifierOptions options, IProgress<TextTrainingProgress>? progress = null, TextEmbeddings? embeddings = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(options);
+        if (embeddings is not null && embeddings.Vectors.Count != texts.Count)
+        {
+            throw new ArgumentException($"{embeddings.Vectors.Count} embeddings for {texts.Count} texts.", nameof(embeddings));
+        }
+
         var total = Stopwatch.StartNew();
-        var sets = options.FeatureSets ?? TextFeatureSets.All;
+        var sets = options.FeatureSets ?? (embeddings is null ? TextFeatureSets.All : TextFeatureSets.Names);
+        var encoder = embeddings is null ? default((string, long, int)?) : (embeddings.Model, embeddings.Version, embeddings.Dimensions);
         var lambdas = options.LambdaGrid(multiLabel);
         int folds = Math.Clamp(options.Folds, 2, 20);
         int fits = sets.Count * lambdas.Count * folds + 1;
@@ -45,9 +57,16 @@ public static class TextClassifierTrainer
         {
             cancellationToken.ThrowIfCancellationRequested();
             Step($"featurizing ({set})");
-            var settings = TextFeatureSets.Settings(set, labelNames.Count, multiLabel);
+            var settings = TextFeatureSets.Settings(set, labelNames.Count, multiLabel, encoder, options.EmbeddingScale);
             var featurizeClock = Stopwatch.StartNew();
             var features = SparseDataset.Featurize(new TextFeaturizer(settings), texts);
+            if (settings.EmbeddingModel is not null)
+            {
+                for (int i = 0; i < features.Length; i++)
+                {
+                    features[i] = features[i].WithEmbedding(embeddings!.Vectors[i], settings);
+                }
+            }
             featurizeTime += featurizeClock.Elapsed;
             foreach (double lambda in lambdas)
             {
@@ -126,7 +145,7 @@ public static class TextClassifierTrainer
         Parallel.For(0, k, label =>
         {
             var targets = rows.Select(r => labels[r] == label ? 1f : 0f).ToArray();
-            double[] ratios = NaiveBayesRatios.Compute(data, targets, 1.0);
+            double[] ratios = NaiveBayesRatios.Compute(data, targets, 1.0, settings.Buckets);
             var (w, b) = LogisticSgd.Train(data, targets, ratios, logistic, seed + label);
             for (int j = 0; j < w.Length; j++)
             {
@@ -137,7 +156,7 @@ public static class TextClassifierTrainer
             bias[label] = (float)b;
         });
 
-        var table = new float[(long)settings.Buckets * k];
+        var table = new float[(long)settings.FeatureSpace * k];
         for (int label = 0; label < k; label++)
         {
             for (int j = 0; j < data.ColumnCount; j++)
@@ -164,7 +183,7 @@ public static class TextClassifierTrainer
 /// <param name="Threshold">Multi-label decision threshold on each label's probability; null for single-label.</param>
 /// <param name="Chosen">The winning candidate.</param>
 /// <param name="Candidates">Every candidate's cross-validated score, in the order tried.</param>
-/// <param name="Report">Out-of-fold report of the chosen candidate.</param>
+/// <param name="Report">Out-of-fold report of the chosen candidate, on the folds that chose it (so optimistic by the selection).</param>
 /// <param name="Folds">Folds used.</param>
 /// <param name="Timings">Where the time went.</param>
 public sealed record TextClassifierResult(
