@@ -1,3 +1,4 @@
+using MaaS.Gateway.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MaaS.Gateway.Grpc;
@@ -53,7 +54,7 @@ internal static class GrpcHostingExtensions
 
         // Only on the gRPC port: the HTTP port speaks HTTP/1.1 to browsers and proxies.
         string host = "*:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        app.MapGrpcService<InferenceGrpcService>().RequireHost(host);
+        app.MapGrpcService<InferenceGrpcService>().RequireHost(host).OnInferenceHotPath();
         // The schema is public, as the OpenAPI document is: grpcurl lists the services before it holds a key.
         app.MapGrpcReflectionService().RequireHost(host).AllowAnonymous();
         return app;

@@ -2,9 +2,9 @@ using Grpc.Core;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc.Protocol;
 using MaaS.Gateway.Security.Admission;
+using MaaS.Gateway.Telemetry;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Serilog;
 using Proto = MaaS.Gateway.Grpc.Protocol;
 
 namespace MaaS.Gateway.Grpc;
@@ -16,7 +16,7 @@ namespace MaaS.Gateway.Grpc;
 /// Authentication, roles and per-key limits are the HTTP pipeline's, applied to these endpoints by their policies.
 /// </summary>
 internal sealed class InferenceGrpcService(
-    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IDiagnosticContext diagnostics)
+    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, InferenceLogContext log)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -91,20 +91,15 @@ internal sealed class InferenceGrpcService(
             throw error.Exception();
         }
 
-        diagnostics.Set("Model", request.ModelName);
         using var grant = await AdmitAsync(request, context);
         var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
         if (!result.TryGetValue(out var response, out error))
         {
-            diagnostics.Set("InferenceFailure", error.Code);
+            log.Failed(request.ModelName, error.Code);
             throw error.Exception();
         }
 
-        var timings = response.Timings;
-        diagnostics.Set("ModelVersion", response.ModelVersion);
-        diagnostics.Set("BatchSize", timings.BatchSize);
-        diagnostics.Set("QueueMs", timings.Queue.TotalMilliseconds);
-        diagnostics.Set("ComputeMs", timings.Compute.TotalMilliseconds);
+        log.Served(request.ModelName, response);
         return GrpcTensors.Encode(response, request.Id);
     }
 

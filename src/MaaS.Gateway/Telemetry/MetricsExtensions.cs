@@ -18,13 +18,18 @@ internal static class MetricsExtensions
         Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = instrument => instrument.Meter.Name != ModelMetrics.MeterName);
         services.AddSingleton<ModelSeriesPolicy>();
         services.AddSingleton<TrafficRing>();
+        services.AddSingleton<InferenceLogContext>();
         services.AddSingleton<ModelMetricsExporter>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelMetricsExporter>());
         return services;
     }
 
-    /// <summary>prometheus-net's HTTP metrics and the dashboard's <see cref="TrafficRing"/>.</summary>
-    public static IApplicationBuilder UseGatewayHttpMetrics(this IApplicationBuilder app) => app.UseTrafficRing().UseHttpMetrics();
+    /// <summary>
+    /// prometheus-net's HTTP metrics, except on the inference endpoints (<see cref="InferenceHotPath"/>: the model
+    /// metrics count those), and the dashboard's <see cref="TrafficRing"/>.
+    /// </summary>
+    public static IApplicationBuilder UseGatewayHttpMetrics(this IApplicationBuilder app) =>
+        app.UseTrafficRing().UseWhen(context => !InferenceHotPath.IsHotPath(context), branch => branch.UseHttpMetrics());
 
     public static IEndpointRouteBuilder MapGatewayMetrics(this IEndpointRouteBuilder app)
     {
@@ -37,7 +42,7 @@ internal static class MetricsExtensions
             .RequireAuthorization(MaaSPolicies.Metrics)
             .WithName("Metrics")
             .WithTags(ApiTags.Operations)
-            .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram (private and shared market models as model=\"private\"), HTTP metrics.")
+            .WithSummary("Prometheus metrics: per-model request, queue and compute duration histograms (seconds), batch size histogram (private and shared market models as model=\"private\"), HTTP metrics of every endpoint but inference (the model metrics count those).")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         return app;
     }

@@ -40,6 +40,17 @@ public interface IModelRegistry
     /// <summary>One model, or null when unknown.</summary>
     ModelInfo? GetModel(string name);
 
+    /// <summary>
+    /// Whether the model is known, and its model.json (null when it has none in effect): what access checks need on
+    /// every request, without the <see cref="ModelInfo"/> that <see cref="GetModel"/> builds.
+    /// </summary>
+    bool TryGetConfig(string name, out ModelConfig? config)
+    {
+        var model = GetModel(name);
+        config = model?.Config;
+        return model is not null;
+    }
+
     /// <summary>The repository index: every model and version on disk or in the registry.</summary>
     IReadOnlyList<RepositoryIndexEntry> GetIndex();
 

@@ -188,6 +188,14 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         Volatile.Read(ref _snapshot).Models.TryGetValue(name, out var slot) ? ToInfo(slot) : null;
 
     /// <inheritdoc />
+    public bool TryGetConfig(string name, out ModelConfig? config)
+    {
+        bool known = Volatile.Read(ref _snapshot).Models.TryGetValue(name, out var slot);
+        config = slot?.Config;
+        return known;
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<RepositoryIndexEntry> GetIndex()
     {
         var snapshot = Volatile.Read(ref _snapshot);

@@ -29,12 +29,13 @@ internal sealed partial class ModelAccess(
             return listing.IsVisibleTo(tenant);
         }
 
-        if (registry.GetModel(name) is not { } model)
+        // On every request's path: the config alone, not the ModelInfo that GetModel builds.
+        if (!registry.TryGetConfig(name, out var config))
         {
             return string.Equals(tenant, options.Value.OperatorTenant, StringComparison.Ordinal);
         }
 
-        return Marked(model) is not { } owner || owner == tenant;
+        return Marked(config) is not { } owner || owner == tenant;
     }
 
     public string OwnerOf(string name) => Find(name)?.Owner ?? MarkedOwner(name) ?? options.Value.OperatorTenant;
@@ -42,10 +43,10 @@ internal sealed partial class ModelAccess(
     public bool IsOwner(string tenant, string name) => string.Equals(OwnerOf(name), tenant, StringComparison.Ordinal);
 
     /// <summary>The owner a published model's model.json names (<c>tenant:&lt;t&gt;</c>), or null for a bundled model.</summary>
-    public string? MarkedOwner(string name) => registry.GetModel(name) is { } model ? Marked(model) : null;
+    public string? MarkedOwner(string name) => registry.TryGetConfig(name, out var config) ? Marked(config) : null;
 
-    private static string? Marked(ModelInfo model) =>
-        model.Config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal) ? owner[OwnerPrefix.Length..] : null;
+    private static string? Marked(ModelConfig? config) =>
+        config?.Owner is { } owner && owner.StartsWith(OwnerPrefix, StringComparison.Ordinal) ? owner[OwnerPrefix.Length..] : null;
 
     /// <summary>Re-reads every listing; a failed read keeps the last good copy.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)

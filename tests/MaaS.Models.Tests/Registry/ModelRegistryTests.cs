@@ -26,6 +26,25 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public async Task TryGetConfig_KnownUnparsableAndUnknown_AgreesWithGetModel()
+    {
+        using var repo = new TestRepository().WithExampleMlp();
+        File.WriteAllText(Path.Combine(repo.Root, "badjson", "model.json").Also(p => Directory.CreateDirectory(Path.GetDirectoryName(p)!)), "{ not json");
+        Directory.CreateDirectory(Path.Combine(repo.Root, "badjson", "1"));
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        foreach (string name in new[] { ExampleMlp.Name, "badjson" })
+        {
+            Assert.True(registry.TryGetConfig(name, out var config), name);
+            Assert.Same(registry.GetModel(name)!.Config, config);
+        }
+
+        Assert.NotNull(registry.GetModel(ExampleMlp.Name)!.Config);
+        Assert.False(registry.TryGetConfig("nope", out var unknown));
+        Assert.Null(unknown);
+    }
+
+    [Fact]
     public async Task Acquire_UnknownModelVersionAndUnloaded_TypedFailures()
     {
         using var repo = new TestRepository().WithExampleMlp();

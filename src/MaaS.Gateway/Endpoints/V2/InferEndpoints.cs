@@ -1,6 +1,6 @@
 using MaaS.Gateway.Security.Admission;
+using MaaS.Gateway.Telemetry;
 using MaaS.Models.Inference;
-using Serilog;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
@@ -28,15 +28,17 @@ internal static class InferEndpoints
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
-        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken ct) =>
-                InferAsync(name, null, body, inference, diagnostics, ct))
+        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken ct) =>
+                InferAsync(name, null, body, inference, log, ct))
             .RequireAdmission()
+            .OnInferenceHotPath()
             .WithName("V2Infer")
             .WithRequestExample("""{"id":"req-1","inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
         models.MapPost("/{name}/versions/{version}/infer", InferAsync)
             .RequireAdmission()
+            .OnInferenceHotPath()
             .WithName("V2InferVersion")
             .WithRequestExample("""{"id":"req-2","inputs":[{"name":"input","shape":[2,8],"datatype":"FP32","data":[[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8],[1,1,1,1,0,0,0,0]]}],"outputs":[{"name":"probabilities"}]}""")
             .WithSummary("Runs inference on one model version.")
@@ -45,7 +47,7 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken cancellationToken)
     {
         if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
             || !body.Result.TryGetValue(out var read, out error)
@@ -55,18 +57,13 @@ internal static class InferEndpoints
         }
 
         var result = await inference.InferAsync(name, versionNumber, call.Request, cancellationToken);
-        diagnostics.Set("Model", name);
         if (!result.TryGetValue(out var response, out error))
         {
-            diagnostics.Set("InferenceFailure", error.Code);
+            log.Failed(name, error.Code);
             return new V2Error<InferenceErrors>(error);
         }
 
-        var timings = response.Timings;
-        diagnostics.Set("ModelVersion", response.ModelVersion);
-        diagnostics.Set("BatchSize", timings.BatchSize);
-        diagnostics.Set("QueueMs", timings.Queue.TotalMilliseconds);
-        diagnostics.Set("ComputeMs", timings.Compute.TotalMilliseconds);
+        log.Served(name, response);
         var answer = call.Encode(response, out var blobs);
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }

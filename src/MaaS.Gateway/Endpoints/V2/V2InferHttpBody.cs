@@ -1,3 +1,4 @@
+using System.Buffers;
 using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -23,6 +24,11 @@ internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyByte
         var header = request.Headers[V2InferBody.HeaderLengthHeader];
         if (header.Count == 0)
         {
+            if (request.ContentLength is long small and > 0 and <= BufferedJsonLimit)
+            {
+                return await ReadBufferedJsonAsync(request, (int)small);
+            }
+
             var json = await JsonBody.ReadAsync(request, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
             long bytes = request.ContentLength ?? request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
             return json.TryGetValue(out var parsed, out var error) ? new V2InferHttpBody(V2InferBody.Json(parsed), bytes) : error;
@@ -48,6 +54,44 @@ internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyByte
         return head.TryGetValue(out var headRequest, out var invalid)
             ? new V2InferHttpBody(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length)
             : invalid;
+    }
+
+    // The usual infer body is a few hundred bytes: waiting for all of it on the pipe and parsing it synchronously costs
+    // less than the serializer's async stream path (its rented buffer and resumable state), measured in docs/benchmarks.md.
+    private const int BufferedJsonLimit = 64 * 1024;
+
+    private static async ValueTask<Result<V2InferHttpBody>> ReadBufferedJsonAsync(HttpRequest request, int length)
+    {
+        var reader = request.BodyReader;
+        var read = await reader.ReadAtLeastAsync(length, request.HttpContext.RequestAborted);
+        var buffer = read.Buffer;
+        try
+        {
+            // A body shorter than its Content-Length parses as truncated JSON, as the stream path would report it.
+            var json = buffer.Length > length ? buffer.Slice(0, length) : buffer;
+            var parsed = json.IsSingleSegment
+                ? JsonBody.Parse(json.FirstSpan, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs)
+                : ParseCopy(json);
+            return parsed.TryGetValue(out var value, out var error) ? new V2InferHttpBody(V2InferBody.Json(value), length) : error;
+        }
+        finally
+        {
+            reader.AdvanceTo(buffer.End);
+        }
+    }
+
+    private static Result<V2InferRequest> ParseCopy(in ReadOnlySequence<byte> json)
+    {
+        byte[] copy = ArrayPool<byte>.Shared.Rent((int)json.Length);
+        try
+        {
+            json.CopyTo(copy);
+            return JsonBody.Parse(copy.AsSpan(0, (int)json.Length), V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
     }
 
     private static async ValueTask<Result<byte[]>> ReadWholeAsync(HttpRequest request)
