@@ -1,15 +1,19 @@
 namespace MaaS.Storage.Postgres;
 
 /// <summary>
-/// LISTENs for the catalogue writes of every process on the schema (<see cref="Channel"/>, payload the quoted schema)
-/// over one long-lived connection, and calls <c>changed</c> for each. A lost connection is reopened after
-/// <see cref="RetryDelay"/>; notifications sent meanwhile are lost, so every (re)connect also calls <c>changed</c> once,
-/// and readers poll besides. Started by the first <see cref="EnsureStarted"/>; disposing stops it.
+/// LISTENs on <c>channel</c> for the writes of every process on the schema over one long-lived connection, and calls
+/// <c>changed</c> for each: with <see cref="string.Empty"/> for a payload that is the quoted schema alone, with the
+/// rest for a payload <c>schema\n...</c>, with null on every (re)connect (notifications sent while it was down are
+/// lost, so whatever depends on them must assume anything changed). A lost connection is reopened after
+/// <see cref="RetryDelay"/>. Started by the first <see cref="EnsureStarted"/>; disposing stops it.
 /// </summary>
-internal sealed class PostgresChangeListener(PostgresDatabase database, Action changed, ILogger logger) : IAsyncDisposable
+internal sealed class PostgresChangeListener(PostgresDatabase database, string channel, Action<string?> changed, ILogger logger) : IAsyncDisposable
 {
-    /// <summary>One channel for every schema of the database: a NOTIFY channel name is at most 63 bytes, a schema name alone may be.</summary>
+    /// <summary>The catalogue's channel. One channel for every schema of the database: a NOTIFY channel name is at most 63 bytes, a schema name alone may be.</summary>
     public const string Channel = "maas_catalog_changes";
+
+    /// <summary>The channel of users' event changes, payload <c>schema\ntenant[\nuser key]*</c>.</summary>
+    public const string EventChannel = "maas_event_changes";
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
@@ -20,6 +24,10 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, Action c
     private Task? _running;
     private int _started;
     private int _disposed;
+    private volatile bool _listening;
+
+    /// <summary>True from the LISTEN's success until the connection fails or the listener stops.</summary>
+    public bool IsListening => _listening;
 
     public void EnsureStarted()
     {
@@ -59,19 +67,25 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, Action c
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var prefix = database.Schema + "\n";
         connection.Notification += (_, e) =>
         {
             if (e.Payload == database.Schema)
             {
-                changed();
+                changed(string.Empty);
+            }
+            else if (e.Payload.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                changed(e.Payload[prefix.Length..]);
             }
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        changed();
+        _listening = true;
+        changed(null);
         try
         {
             while (true)
@@ -85,6 +99,7 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, Action c
         }
         finally
         {
+            _listening = false;
             // The pool does not reset connections (No Reset On Close): one returned still listening would keep
             // collecting notifications for whoever borrows it next.
             if (connection.State == System.Data.ConnectionState.Open)

@@ -97,6 +97,8 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
             ? Refusal.Of<long>(invalid)
             : PurgeBeforeCoreAsync(tenant, before, limit, cancellationToken);
 
+    public virtual IUserChangeFeed UserChanges => LocalUserChangeFeed.Instance;
+
     public abstract ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     public abstract ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
