@@ -20,6 +20,9 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, string c
     // A connection dropped without a FIN (a failed-over server) would wait forever; a query this often finds out.
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(30);
 
+    // How long a blocking wait lasts before the stop token is checked again: the longest a dispose waits for the thread.
+    private static readonly TimeSpan StopCheck = TimeSpan.FromMilliseconds(200);
+
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
     private int _started;
@@ -88,14 +91,10 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, string c
         changed(null);
         try
         {
-            while (true)
-            {
-                if (!await connection.WaitAsync(Probe, cancellationToken).ConfigureAwait(false))
-                {
-                    await using var probe = new NpgsqlCommand("SELECT 1", connection);
-                    await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            // Read on a thread of its own, blocked on the socket: as an async continuation a notification would queue
+            // on a busy thread pool behind the very request that must see the change it reports.
+            await Task.Factory.StartNew(() => WaitLoop(connection, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
         }
         finally
         {
@@ -115,6 +114,22 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, string c
                 }
             }
         }
+    }
+
+    private static void WaitLoop(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var sinceProbe = System.Diagnostics.Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!connection.Wait(StopCheck) && sinceProbe.Elapsed >= Probe)
+            {
+                using var probe = new NpgsqlCommand("SELECT 1", connection);
+                probe.ExecuteNonQuery();
+                sinceProbe.Restart();
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()
