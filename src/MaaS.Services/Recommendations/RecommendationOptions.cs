@@ -32,9 +32,9 @@ internal sealed class RecommendationOptions
     public int HistoryLimit { get; set; } = 200;
 
     /// <summary>
-    /// Seconds a user's history may be served from memory (SQLite only: ingestion and erasure invalidate it at once, so
-    /// this bounds only how long events written by another process, such as an import, go unseen); 0 reads the store on
-    /// every request. Ignored with PostgreSQL, where several replicas write.
+    /// Seconds a user's history may be served from memory; 0 reads the store on every request. This replica's writes
+    /// invalidate it at once, and with PostgreSQL so do the other replicas' (the store's change feed), so this bounds
+    /// only how long events written outside both, such as an import into SQLite, go unseen.
     /// </summary>
     [Range(0, 3600)]
     public double HistoryCacheSeconds { get; set; } = 30;

@@ -1,17 +1,15 @@
-using System.Collections.Concurrent;
 using MaaS.Recommendations.Search;
 
 namespace MaaS.Services.Search;
 
 /// <summary>
 /// <c>POST /v1/search</c>: validates once, reads the tenant's current catalogue snapshot (the one the change feed keeps
-/// current on every replica), ranks lexically (BM25), semantically (int8 exact search over item embeddings) or both
+/// current on every replica) through its <see cref="SearchIndexes"/> (built in the background, never inside a request
+/// unless there is none yet), ranks lexically (BM25), semantically (int8 exact search over item embeddings) or both
 /// fused by reciprocal rank, with recommend's filters, and explains each hit when asked. Thread-safe.
 /// </summary>
-internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embeddings, Models.Embeddings.EmbeddingService encoder, TimeProvider time)
+internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, Models.Embeddings.EmbeddingService encoder, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, LexicalIndex> _lexical = new(StringComparer.Ordinal);
-
     public async ValueTask<Result<SearchResponse>> SearchAsync(string tenant, SearchRequest? request, CancellationToken cancellationToken)
     {
         if (!SearchValidation.Validate(request).TryGetValue(out var query, out var invalid))
@@ -21,10 +19,11 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
 
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         embeddings.Kick(state);
-        var lexical = LexicalFor(tenant, state.Catalogue);
+        long? version = embeddings.CurrentVersion;
+        var index = await indexes.GetAsync(state, version).ConfigureAwait(false);
+        var lexical = index.Lexical;
         var accept = Filter(lexical, query);
         var mode = query.Mode;
-        long? version = embeddings.CurrentVersion;
         if (mode == SearchMode.Hybrid && version is null)
         {
             // No embedding model served: words still find things, and the response says which mode ranked them.
@@ -43,9 +42,12 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
                 return error;
             }
 
-            vectors = embeddings.IndexFor(tenant, lexical, batch.Version);
-            var rows = vectors.Ordinals;
-            meanings = vectors.Store.Count == 0 ? [] : vectors.Store.Search(batch[0].Span, depth, row => accept(rows[row]));
+            vectors = index.Vectors;
+            if (vectors is not null && vectors.Store.Count > 0 && vectors.Store.Dimensions == batch[0].Length)
+            {
+                var rows = vectors.Ordinals;
+                meanings = vectors.Store.Search(batch[0].Span, depth, row => accept(rows[row]));
+            }
         }
 
         var hits = Rank(mode, words, meanings, vectors, query.Count);
@@ -92,19 +94,6 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
                 && CatalogueMapping.Passes(item, query.Kind, query.Genres)
                 && (!query.AvailableNow || item.IsAvailableOn(today));
         };
-    }
-
-    private LexicalIndex LexicalFor(string tenant, CatalogueSnapshot snapshot)
-    {
-        if (_lexical.TryGetValue(tenant, out var cached) && ReferenceEquals(cached.Snapshot, snapshot))
-        {
-            return cached;
-        }
-
-        // Rebuilt per snapshot, on the first search after a change: two searches may build at once, the last is kept.
-        var built = LexicalIndex.Build(snapshot);
-        _lexical[tenant] = built;
-        return built;
     }
 
     private readonly record struct Hit(int Ordinal, float Score, IReadOnlyList<string> Terms, float? Bm25, float? Similarity, int? LexicalRank, int? SemanticRank);

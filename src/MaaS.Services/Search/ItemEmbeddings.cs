@@ -68,6 +68,11 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
         }
     }
 
+    /// <summary>Whether <paramref name="index"/> is what <see cref="IndexFor"/> would build now for <paramref name="lexical"/> and <paramref name="version"/>.</summary>
+    public bool IsCurrent(string tenant, VectorIndex index, LexicalIndex lexical, long version) =>
+        ReferenceEquals(index.Lexical, lexical) && index.Version == version && index.Model == Model
+        && _tenants.TryGetValue(tenant, out var vectors) && index.Changes == Volatile.Read(ref vectors.Changes);
+
     /// <summary>The vector store over <paramref name="lexical"/>'s items embedded by <paramref name="version"/>, reused while nothing changed.</summary>
     public VectorIndex IndexFor(string tenant, LexicalIndex lexical, long version)
     {

@@ -5,9 +5,10 @@ namespace MaaS.Services.Search;
 /// <summary>
 /// Keeps every loaded tenant's item embeddings in step with its catalogue: each poll kicks <see cref="ItemEmbeddings"/>,
 /// which does nothing unless the snapshot's sequence or the model version moved since its last run. The snapshots come
-/// from the change feed, so a replica embeds items written on another replica too.
+/// from the change feed, so a replica embeds items written on another replica too. Each poll also starts rebuilding the
+/// search index of a tenant that has searched once its catalogue or embeddings moved, so the next search finds it built.
 /// </summary>
-internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddings embeddings, IOptions<SearchOptions> options, TimeProvider time) : BackgroundService
+internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, IOptions<SearchOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,6 +21,7 @@ internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddin
                 foreach (var state in tenants.All)
                 {
                     embeddings.Kick(state);
+                    indexes.Refresh(state, embeddings.CurrentVersion);
                 }
             }
         }

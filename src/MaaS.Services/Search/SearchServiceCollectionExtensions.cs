@@ -18,6 +18,7 @@ internal static class SearchServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ItemEmbeddings>();
         services.AddSingleton<CatalogueSearch>();
+        services.AddSingleton<SearchIndexes>();
         services.AddHostedService<SearchEmbeddingFollower>();
         return services;
     }

@@ -86,6 +86,9 @@ public interface IEventStore
     /// <summary>The tenants that have at least one user, in ordinal order.</summary>
     ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Which users' events other processes sharing the store changed: what keeps a history cache correct across replicas.</summary>
+    IUserChangeFeed UserChanges { get; }
+
     /// <summary>Number of events stored for the tenant.</summary>
     ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);
 }

@@ -18,7 +18,7 @@ internal sealed class PostgresCatalogStore : ValidatedCatalogStore, IAsyncDispos
     public PostgresCatalogStore(PostgresDatabase database, ILogger logger)
     {
         _database = database;
-        _listener = new PostgresChangeListener(database, SignalChange, logger);
+        _listener = new PostgresChangeListener(database, PostgresChangeListener.Channel, _ => SignalChange(), logger);
         _upsertSql = $"""
             INSERT INTO {database.Schema}.items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())

@@ -1,25 +1,36 @@
 namespace MaaS.Storage.Postgres;
 
 /// <summary>
-/// LISTENs for the catalogue writes of every process on the schema (<see cref="Channel"/>, payload the quoted schema)
-/// over one long-lived connection, and calls <c>changed</c> for each. A lost connection is reopened after
-/// <see cref="RetryDelay"/>; notifications sent meanwhile are lost, so every (re)connect also calls <c>changed</c> once,
-/// and readers poll besides. Started by the first <see cref="EnsureStarted"/>; disposing stops it.
+/// LISTENs on <c>channel</c> for the writes of every process on the schema over one long-lived connection, and calls
+/// <c>changed</c> for each: with <see cref="string.Empty"/> for a payload that is the quoted schema alone, with the
+/// rest for a payload <c>schema\n...</c>, with null on every (re)connect (notifications sent while it was down are
+/// lost, so whatever depends on them must assume anything changed). A lost connection is reopened after
+/// <see cref="RetryDelay"/>. Started by the first <see cref="EnsureStarted"/>; disposing stops it.
 /// </summary>
-internal sealed class PostgresChangeListener(PostgresDatabase database, Action changed, ILogger logger) : IAsyncDisposable
+internal sealed class PostgresChangeListener(PostgresDatabase database, string channel, Action<string?> changed, ILogger logger) : IAsyncDisposable
 {
-    /// <summary>One channel for every schema of the database: a NOTIFY channel name is at most 63 bytes, a schema name alone may be.</summary>
+    /// <summary>The catalogue's channel. One channel for every schema of the database: a NOTIFY channel name is at most 63 bytes, a schema name alone may be.</summary>
     public const string Channel = "maas_catalog_changes";
+
+    /// <summary>The channel of users' event changes, payload <c>schema\ntenant[\nuser key]*</c>.</summary>
+    public const string EventChannel = "maas_event_changes";
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     // A connection dropped without a FIN (a failed-over server) would wait forever; a query this often finds out.
     private static readonly TimeSpan Probe = TimeSpan.FromSeconds(30);
 
+    // How long a blocking wait lasts before the stop token is checked again: the longest a dispose waits for the thread.
+    private static readonly TimeSpan StopCheck = TimeSpan.FromMilliseconds(200);
+
     private readonly CancellationTokenSource _stopping = new();
     private Task? _running;
     private int _started;
     private int _disposed;
+    private volatile bool _listening;
+
+    /// <summary>True from the LISTEN's success until the connection fails or the listener stops.</summary>
+    public bool IsListening => _listening;
 
     public void EnsureStarted()
     {
@@ -59,32 +70,35 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, Action c
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var prefix = database.Schema + "\n";
         connection.Notification += (_, e) =>
         {
             if (e.Payload == database.Schema)
             {
-                changed();
+                changed(string.Empty);
+            }
+            else if (e.Payload.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                changed(e.Payload[prefix.Length..]);
             }
         };
-        await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+        await using (var listen = new NpgsqlCommand($"LISTEN {channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        changed();
+        _listening = true;
+        changed(null);
         try
         {
-            while (true)
-            {
-                if (!await connection.WaitAsync(Probe, cancellationToken).ConfigureAwait(false))
-                {
-                    await using var probe = new NpgsqlCommand("SELECT 1", connection);
-                    await probe.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
+            // Read on a thread of its own, blocked on the socket: as an async continuation a notification would queue
+            // on a busy thread pool behind the very request that must see the change it reports.
+            await Task.Factory.StartNew(() => WaitLoop(connection, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false);
         }
         finally
         {
+            _listening = false;
             // The pool does not reset connections (No Reset On Close): one returned still listening would keep
             // collecting notifications for whoever borrows it next.
             if (connection.State == System.Data.ConnectionState.Open)
@@ -100,6 +114,22 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, Action c
                 }
             }
         }
+    }
+
+    private static void WaitLoop(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var sinceProbe = System.Diagnostics.Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (!connection.Wait(StopCheck) && sinceProbe.Elapsed >= Probe)
+            {
+                using var probe = new NpgsqlCommand("SELECT 1", connection);
+                probe.ExecuteNonQuery();
+                sinceProbe.Restart();
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public async ValueTask DisposeAsync()

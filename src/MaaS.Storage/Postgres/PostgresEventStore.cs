@@ -3,17 +3,27 @@ using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;
 
-/// <summary>PostgreSQL <see cref="IEventStore"/>.</summary>
-internal sealed class PostgresEventStore : ValidatedEventStore
+/// <summary>
+/// PostgreSQL <see cref="IEventStore"/>. Every change of users' events NOTIFYs them in its own transaction
+/// (<see cref="PostgresUserChangeFeed"/>), so other replicas' history caches drop exactly what changed, once it is
+/// committed. Dispose stops the feed's listener.
+/// </summary>
+internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
+    private readonly PostgresUserChangeFeed _changes;
     private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql, _purgeSql, _tenantsSql;
 
-    public PostgresEventStore(PostgresDatabase database, PrivacyCodec privacy)
+    public PostgresEventStore(PostgresDatabase database, PrivacyCodec privacy, ILogger logger)
         : base(privacy)
     {
         _database = database;
+        _changes = new PostgresUserChangeFeed(database, privacy, logger);
         var s = database.Schema;
+        // A NOTIFY in the statement's own transaction reaches the listeners only once it commits, and only if
+        // something changed; the subquery is counted so it runs (pg_notify returns void).
+        string Notify(string payloads, string changed) =>
+            $"(SELECT count(*) FROM (SELECT pg_notify('{PostgresChangeListener.EventChannel}', p) FROM unnest({payloads}::text[]) AS p WHERE EXISTS (SELECT 1 FROM {changed})) AS n)";
         // One statement per batch: the arrays travel as six parameters (no per-row round trips, no SQL built per
         // batch), ON CONFLICT drops ids already stored or repeated in the batch, and only rows actually inserted
         // widen the users' first/last seen. Users are upserted in id order so concurrent batches lock rows in the
@@ -35,7 +45,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
                     first_seen = LEAST(u.first_seen, EXCLUDED.first_seen),
                     last_seen = GREATEST(u.last_seen, EXCLUDED.last_seen)
             )
-            SELECT count(*)::int FROM inserted
+            SELECT (SELECT count(*)::int FROM inserted), {Notify("$9", "inserted")}
             """;
         _historySql = $"SELECT {Columns} FROM {s}.events WHERE tenant = $1 AND user_id = $2 ORDER BY ts DESC, seq DESC LIMIT $3";
         // Walks the (tenant, user_id) prefix of events_user_ts; a sealed item is distinct only once opened, in code.
@@ -45,7 +55,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         _eraseSql = $"""
             WITH e AS (DELETE FROM {s}.events WHERE tenant = $1 AND user_id = $2 RETURNING 1),
                  u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1)
-            SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM u)
+            SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM u), {Notify("$3", "e")}
             """;
         _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
         // Oldest first along events_tenant_seq; users left without events go, the others' first_seen moves up.
@@ -64,7 +74,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             ), moved AS (
                 UPDATE {s}.users u SET first_seen = k.first FROM kept k WHERE u.tenant = $1 AND u.user_id = k.user_id
             )
-            SELECT count(*) FROM d
+            SELECT count(*), {Notify("$4", "d")} FROM d
             """;
         _tenantsSql = $"SELECT DISTINCT tenant FROM {s}.users ORDER BY tenant";
     }
@@ -77,6 +87,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(before), NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _changes.Payloads(tenant, []) });
             return (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
@@ -182,17 +193,20 @@ internal sealed class PostgresEventStore : ValidatedEventStore
         var values = new float[n];
         var times = new DateTime[n];
         var sealedFields = new byte[]?[n];
+        var changedUsers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
             var e = events[i];
             ids[i] = e.EventKey;
             users[i] = e.User;
+            changedUsers.Add(e.User);
             sealedFields[i] = e.Sealed;
             items[i] = e.ItemId;
             types[i] = e.Type;
             values[i] = e.Value;
             times[i] = TimeCodec.ToUtcDateTime(e.Timestamp);
         }
+        var payloads = _changes.Payloads(tenant, changedUsers);
         var result = await _database.RunAsync("append", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_appendSql, connection);
@@ -204,6 +218,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             command.Parameters.Add(new NpgsqlParameter<float[]> { TypedValue = values });
             command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = sealedFields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
             return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
@@ -275,12 +290,17 @@ internal sealed class PostgresEventStore : ValidatedEventStore
             await using var command = new NpgsqlCommand(_eraseSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _changes.Payloads(tenant, [userId]) });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             return new EraseResult(reader.GetInt64(0), reader.GetInt64(1) > 0);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }
+
+    public override IUserChangeFeed UserChanges => _changes;
+
+    public ValueTask DisposeAsync() => _changes.DisposeAsync();
 
     public override ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) =>
         PostgresQueries.CountAsync(_database, tenant, _countSql, "count events", cancellationToken);

@@ -14,13 +14,15 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresCatalogStore _catalog;
+    private readonly PostgresEventStore _events;
 
-    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog)
-        : base(new PostgresEventStore(database, privacy), catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
+    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog, PostgresEventStore events)
+        : base(events, catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
             new PostgresApiKeyStore(database), new PostgresModelMarketStore(database), new PostgresAgentStore(database), new PostgresJobStore(database))
     {
         _database = database;
         _catalog = catalog;
+        _events = events;
     }
 
     public string Provider => "postgres";
@@ -122,12 +124,13 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
             StorageLog.Migrated(logger, "postgres jobs", jobs.From, jobs.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
-        return new PostgresStorage(database, codec, new PostgresCatalogStore(database, logger));
+        return new PostgresStorage(database, codec, new PostgresCatalogStore(database, logger), new PostgresEventStore(database, codec, logger));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _catalog.DisposeAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
         await _database.DisposeAsync().ConfigureAwait(false);
     }
 

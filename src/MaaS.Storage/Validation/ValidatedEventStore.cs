@@ -104,6 +104,8 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
                 ? ValueTask.FromResult(Result<ResealProgress>.Ok(new ResealProgress(0, true, [])))
                 : ResealCoreAsync(limit, cancellationToken);
 
+    public virtual IUserChangeFeed UserChanges => LocalUserChangeFeed.Instance;
+
     public abstract ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
 
     public abstract ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default);

@@ -23,9 +23,9 @@ internal static class PrivacyCostTest
 
     public static async Task<int> RunAsync(string[] args)
     {
-        int rounds = Option(args, "--rounds", 3);
-        int batches = Option(args, "--batches", 200);
-        int reads = Option(args, "--reads", 3_000);
+        int rounds = ConsoleRuns.Option(args, "--rounds", 3);
+        int batches = ConsoleRuns.Option(args, "--batches", 200);
+        int reads = ConsoleRuns.Option(args, "--reads", 3_000);
         Console.WriteLine($"MaaS privacy cost: {rounds} rounds x 4 modes, {batches * BatchSize:N0} events and {reads:N0} history reads each, {Environment.ProcessorCount} cores");
         var userKey = new byte[32];
         var encryptionKey = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
@@ -53,7 +53,7 @@ internal static class PrivacyCostTest
         for (var m = 0; m < modes.Length; m++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {modes[m].Name} | {Median(results[m].Select(r => r.EventsPerSecond)):N0} | {Median(results[m].Select(r => r.P50)):0.000} | {Median(results[m].Select(r => r.P99)):0.000} |"));
+                $"| {modes[m].Name} | {ConsoleRuns.Median(results[m].Select(r => r.EventsPerSecond)):N0} | {ConsoleRuns.Median(results[m].Select(r => r.P50)):0.000} | {ConsoleRuns.Median(results[m].Select(r => r.P99)):0.000} |"));
         }
         return 0;
     }
@@ -105,17 +105,5 @@ internal static class PrivacyCostTest
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

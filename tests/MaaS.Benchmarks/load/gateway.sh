@@ -26,3 +26,27 @@ stop_gateway() {
   kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true
   rm -rf "$GATEWAY_DATA" "$GATEWAY_OUT"
 }
+
+# Reports interleaved wrk runs saved as $out/<name>-<round>.txt (out: the caller's folder): each round's req/s and
+# latencies for A then B, B's rate as a percentage of A's per round and the median of those; returns 1 unless that
+# median reaches <target>.   report_ab <name A> <name B> <rounds> <target %> <what B / A is, for the last line>
+report_ab() {
+  local a=$1 b=$2 rounds=$3 target=$4 what=$5 r name ratios=() ratio
+  field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
+  errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
+  median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+  printf '%-16s %12s %10s %10s %10s  %s\n' run req/s p50 p90 p99 errors
+  for r in $(seq 1 "$rounds"); do
+    for name in "$a" "$b"; do
+      printf '%-16s %12s %10s %10s %10s  %s\n' "$name-$r" "$(field "$name-$r" 'Requests/sec' 2)" "$(field "$name-$r" '^ +50%' 2)" \
+        "$(field "$name-$r" '^ +90%' 2)" "$(field "$name-$r" '^ +99%' 2)" "$(errors "$name-$r")"
+    done
+    ratios+=("$(awk -v x="$(field "$b-$r" 'Requests/sec' 2)" -v y="$(field "$a-$r" 'Requests/sec' 2)" 'BEGIN { printf "%.1f", 100 * x / y }')")
+  done
+  ratio=$(printf '%s\n' "${ratios[@]}" | median)
+  printf '\nmedian req/s: %s %s, %s %s; per-round %s/%s: %s%%\n' \
+    "$a" "$(for r in $(seq 1 "$rounds"); do field "$a-$r" 'Requests/sec' 2; done | median)" \
+    "$b" "$(for r in $(seq 1 "$rounds"); do field "$b-$r" 'Requests/sec' 2; done | median)" "$b" "$a" "${ratios[*]}"
+  printf '%s reaches %s%% of %s (median of the rounds; target >= %s%%)\n' "$what" "$ratio" "$a" "$target"
+  awk -v r="$ratio" -v t="$target" 'BEGIN { exit !(r >= t) }'
+}

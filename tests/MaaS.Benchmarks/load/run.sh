@@ -23,22 +23,5 @@ for r in $(seq 1 "$rounds"); do
   run "recommend-$r" recommend.lua "$duration"
 done
 
-field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
-errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "$(date -u +%FT%TZ)"
-printf '%-16s %12s %10s %10s %10s  %s\n' endpoint req/s p50 p90 p99 errors
-ratios=()
-for r in $(seq 1 "$rounds"); do
-  for name in ping recommend; do
-    printf '%-16s %12s %10s %10s %10s  %s\n' "$name-$r" "$(field "$name-$r" 'Requests/sec' 2)" "$(field "$name-$r" '^ +50%' 2)" \
-      "$(field "$name-$r" '^ +90%' 2)" "$(field "$name-$r" '^ +99%' 2)" "$(errors "$name-$r")"
-  done
-  ratios+=("$(awk -v a="$(field "recommend-$r" 'Requests/sec' 2)" -v b="$(field "ping-$r" 'Requests/sec' 2)" 'BEGIN { printf "%.1f", 100 * a / b }')")
-done
-med_ping=$(for r in $(seq 1 "$rounds"); do field "ping-$r" 'Requests/sec' 2; done | median)
-med_rec=$(for r in $(seq 1 "$rounds"); do field "recommend-$r" 'Requests/sec' 2; done | median)
-ratio=$(printf '%s\n' "${ratios[@]}" | median)
-printf '\nmedian req/s: ping %s, recommend %s; per-round recommend/ping: %s%%\n' "$med_ping" "$med_rec" "${ratios[*]}"
-printf '/v1/recommend reaches %s%% of /v1/ping throughput (median of the rounds; target >= 50%%)\n' "$ratio"
-awk -v r="$ratio" 'BEGIN { exit !(r >= 50) }'
+report_ab ping recommend "$rounds" 50 "/v1/recommend throughput"

@@ -45,6 +45,28 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
         Assert.Equal(["song"], Ids(jazz));
     }
 
+    [Fact]
+    public async Task Lexical_ItemPutAfterTheFirstSearch_FoundOnceTheRebuiltIndexIsSwappedIn()
+    {
+        string key = await TenantWithCatalogueAsync("searchswap");
+        Assert.Empty(Ids(await OkAsync(key, """{"query":"lighthouse","mode":"lexical"}""")));
+
+        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key,
+            """{"items":[{"id":"keeper","kind":"movie","title":"The Lighthouse Keeper","genres":["Drama"],"text":"A storm cuts off a lonely lighthouse."}]}""");
+        Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
+
+        // The index is rebuilt in the background (the previous one answers meanwhile) and swapped in when done.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string[] found;
+        while ((found = Ids(await OkAsync(key, """{"query":"lighthouse","mode":"lexical"}"""))).Length == 0)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the new item is still not searchable after 10 s");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(["keeper"], found);
+    }
+
     [Theory]
     [InlineData("""{"query":""}""", "query")]
     [InlineData("""{"query":"   "}""", "query")]

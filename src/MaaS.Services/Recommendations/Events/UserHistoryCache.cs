@@ -1,37 +1,44 @@
 using System.Collections.Concurrent;
-using MaaS.Storage.Hosting;
 
 namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>
 /// A user's aggregated history (distinct items, summed weights, and what the user consumed before the scoring window)
-/// in front of the event store, for the recommend hot path. Only with SQLite, where this process is the store's writer: ingestion and erasure invalidate a user's entry
-/// after the store commits and before the client is answered, so the next request reads the store again and sees the
-/// new event. A read racing an invalidation never caches its (older) result: entries are replaced by compare-exchange
-/// against the entry seen before the read. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long
-/// another writer's events (an import) can go unseen. With PostgreSQL (several replicas write) it is off and every
-/// request reads the store. Thread-safe.
+/// in front of the event store, for the recommend hot path. This process's ingestion and erasure invalidate a user's
+/// entry after the store commits and before the client is answered; the store's <see cref="IUserChangeFeed"/> reports
+/// the other replicas' commits (PostgreSQL: LISTEN/NOTIFY), and while it cannot (its connection is down) nothing is
+/// served from or kept in memory. A read racing an invalidation never caches its (older) result: entries are replaced
+/// by compare-exchange against the entry seen before the read, and a reset (reconnect, overflow) bumps an epoch that
+/// reads started earlier cannot match. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long events
+/// written by a process outside the feed (an import into SQLite) go unseen. Thread-safe.
 /// </summary>
 internal sealed class UserHistoryCache
 {
     private readonly ConcurrentDictionary<(string Tenant, string User), Entry> _entries = new();
     private readonly IEventStore _events;
+    private readonly IUserChangeFeed _feed;
     private readonly EventWeights _weights;
     private readonly TimeProvider _time;
     private readonly long _ttlTicks;
     private readonly int _limit;
     private readonly int _maxEntries;
+    private long _epoch;
 
-    public UserHistoryCache(IEventStore events, IOptions<StorageOptions> storage, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
+    public UserHistoryCache(IEventStore events, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
     {
         _events = events;
+        _feed = events.UserChanges;
         _weights = weights;
         _time = time;
         var o = options.Value;
-        Enabled = storage.Value.Provider == StorageProvider.Sqlite && o.HistoryCacheSeconds > 0;
+        Enabled = o.HistoryCacheSeconds > 0;
         _ttlTicks = TimeSpan.FromSeconds(o.HistoryCacheSeconds).Ticks;
         _limit = o.HistoryLimit;
         _maxEntries = o.HistoryCacheEntries;
+        if (Enabled)
+        {
+            _feed.Subscribe(OnChanged);
+        }
     }
 
     public bool Enabled { get; }
@@ -43,10 +50,12 @@ internal sealed class UserHistoryCache
     /// </summary>
     public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
-        var key = (tenant, userId);
+        bool caching = Enabled && _feed.IsLive;
+        var key = caching ? (tenant, _feed.KeyOf(tenant, userId)) : default;
         long now = _time.GetUtcNow().UtcTicks;
+        long epoch = Volatile.Read(ref _epoch);
         Entry? seen = null;
-        if (Enabled && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now)
+        if (caching && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now && seen.Epoch == epoch)
         {
             return cached;
         }
@@ -68,16 +77,22 @@ internal sealed class UserHistoryCache
         }
 
         var history = UserHistory.Aggregate(list, _weights, consumed);
-        if (Enabled)
+        if (caching)
         {
             if (_entries.Count >= _maxEntries)
             {
-                // Crude but bounded: tombstones go too, so an in-flight read may cache a stale answer for one TTL.
-                _entries.Clear();
+                // Crude but bounded; the epoch keeps reads started before the clear from caching what it dropped.
+                Reset();
+                return history;
             }
 
-            var fresh = new Entry(history, now + _ttlTicks);
+            var fresh = new Entry(history, now + _ttlTicks, epoch);
             _ = seen is null ? _entries.TryAdd(key, fresh) : _entries.TryUpdate(key, fresh, seen);
+            if (Volatile.Read(ref _epoch) != epoch || !_feed.IsLive)
+            {
+                // A reset (or the feed's loss) between the read and the add: what was added may predate it.
+                _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, fresh));
+            }
         }
 
         return history;
@@ -88,7 +103,7 @@ internal sealed class UserHistoryCache
     {
         if (Enabled)
         {
-            _entries[(tenant, userId)] = Entry.Tombstone();
+            _entries[(tenant, _feed.KeyOf(tenant, userId))] = Entry.Tombstone();
         }
     }
 
@@ -108,13 +123,37 @@ internal sealed class UserHistoryCache
         }
     }
 
+    private void OnChanged(string? tenant, string? userKey)
+    {
+        if (tenant is null)
+        {
+            Reset();
+        }
+        else if (userKey is null)
+        {
+            InvalidateTenant(tenant);
+        }
+        else
+        {
+            _entries[(tenant, userKey)] = Entry.Tombstone();
+        }
+    }
+
+    private void Reset()
+    {
+        Interlocked.Increment(ref _epoch);
+        _entries.Clear();
+    }
+
     /// <summary>A class, not a record: TryUpdate compares entries by reference.</summary>
-    private sealed class Entry(UserHistory? history, long expiresTicks)
+    private sealed class Entry(UserHistory? history, long expiresTicks, long epoch)
     {
         public UserHistory? History { get; } = history;
 
         public long ExpiresTicks { get; } = expiresTicks;
 
-        public static Entry Tombstone() => new(null, 0);
+        public long Epoch { get; } = epoch;
+
+        public static Entry Tombstone() => new(null, 0, -1);
     }
 }

@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using MaaS.Models.Text.Data;
+using MaaS.Recommendations.Search;
+using MaaS.TestSupport;
+
+namespace MaaS.Benchmarks.Search;
+
+/// <summary>
+/// Catalogue search at scale, in process (console mode): the ranking cores <c>/v1/search</c> runs (BM25, the int8
+/// exact vector store, reciprocal rank fusion over depth 200) over <c>--items</c> synthetic items built from the
+/// Netflix titles (item i is title i mod 8,807 with a variant number, its description as text), queried by
+/// <c>--concurrency</c> workers for <c>--seconds</c> per mode, modes interleaved for <c>--rounds</c> rounds. Vectors
+/// are synthetic too (no encoder could embed 100,000 texts here in minutes): each word a seeded random unit vector,
+/// an item the normalised sum of its words', so items sharing words are near, as with a sentence encoder; a query is
+/// a test title's vector (show id divisible by 5) with noise. Also prints build times, bytes per item and the
+/// recall@10 of int8 and fp16 rows against exact fp32 over <c>--recall-queries</c> queries. The query's own
+/// embedding (the transformer, not measured here) and HTTP are not included.
+/// Usage: <c>search-scale [--items 100000] [--seconds 5] [--concurrency 16] [--rounds 3] [--recall-queries 300]</c>.
+/// </summary>
+internal static class SearchScaleTest
+{
+    private const int Dimensions = 384, K = 10, Depth = 200;
+
+    private static readonly Dictionary<string, float[]> Words = new(StringComparer.Ordinal);
+
+    public static int Run(string[] args)
+    {
+        int items = ConsoleRuns.Option(args, "--items", 100_000);
+        int seconds = ConsoleRuns.Option(args, "--seconds", 5);
+        int concurrency = ConsoleRuns.Option(args, "--concurrency", 16);
+        int rounds = ConsoleRuns.Option(args, "--rounds", 3);
+        int recallQueries = ConsoleRuns.Option(args, "--recall-queries", 300);
+        var titles = ContentCorpus.ReadTitles(SharedData.Require("content", ContentCorpus.FileName));
+        Console.WriteLine($"MaaS search scale: {items:N0} items from {titles.Count:N0} Netflix titles, {concurrency} workers, {seconds} s per mode, {rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:u}");
+
+        var documents = new string[items];
+        var vectors = new float[items * Dimensions];
+        for (int i = 0; i < items; i++)
+        {
+            var (_, title, description) = titles[i % titles.Count];
+            documents[i] = $"{title} {i / titles.Count + 1}. {description}";
+            Embed(documents[i], vectors.AsSpan(i * Dimensions, Dimensions), noiseSeed: -1);
+        }
+
+        long before = RetainedBytes();
+        var clock = Stopwatch.StartNew();
+        var bm25 = Bm25Index.Build(documents);
+        double bm25Seconds = clock.Elapsed.TotalSeconds;
+        long afterBm25 = RetainedBytes();
+        clock.Restart();
+        var int8 = Int8VectorStore.Build(vectors, Dimensions);
+        double int8Seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"build: BM25 {bm25Seconds:F2} s ({(afterBm25 - before) / (double)items:F0} bytes per item), int8 {int8Seconds:F2} s ({int8.BytesPerRow} bytes per item; fp32 would be {Dimensions * 4}, fp16 {Dimensions * 2})");
+
+        var tests = Enumerable.Range(0, titles.Count).Where(i => ContentCorpus.IsTest(titles[i].Id)).ToArray();
+        var queries = tests.Select((t, q) =>
+        {
+            var vector = new float[Dimensions];
+            Embed(titles[t].Title + ". " + titles[t].Description, vector, noiseSeed: q);
+            return (Text: titles[t].Title, Vector: vector);
+        }).ToArray();
+
+        Recall(vectors, int8, [.. queries.Take(recallQueries).Select(q => q.Vector)]);
+
+        var modes = new (string Name, Func<int, int> Search)[]
+        {
+            ("lexical", q => bm25.Search(queries[q].Text, K).Count),
+            ("semantic", q => int8.Search(queries[q].Vector, K).Count),
+            ("hybrid", q => RankFusion.Reciprocal(
+                [.. bm25.Search(queries[q].Text, Depth).Select(h => h.Document)],
+                [.. int8.Search(queries[q].Vector, Depth).Select(h => h.Row)], K).Count),
+        };
+        foreach (var (_, search) in modes)
+        {
+            Measure(search, queries.Length, concurrency, 1);
+        }
+
+        var table = modes.Select(_ => new List<(double Qps, double P50, double P99)>()).ToArray();
+        for (int round = 1; round <= rounds; round++)
+        {
+            for (int m = 0; m < modes.Length; m++)
+            {
+                var result = Measure(modes[m].Search, queries.Length, concurrency, seconds);
+                table[m].Add(result);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} {modes[m].Name,-9} {result.Qps,8:F0} queries/s  p50 {result.P50,7:F2} ms  p99 {result.P99,7:F2} ms"));
+            }
+        }
+
+        bool met = true;
+        for (int m = 0; m < modes.Length; m++)
+        {
+            double p50 = ConsoleRuns.Median(table[m].Select(r => r.P50)), p99 = ConsoleRuns.Median(table[m].Select(r => r.P99));
+            bool ok = p50 <= 5 && p99 <= 20;
+            met &= ok;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{modes[m].Name,-9} median of rounds: {ConsoleRuns.Median(table[m].Select(r => r.Qps)):F0} queries/s, p50 {p50:F2} ms (spread {table[m].Min(r => r.P50):F2}-{table[m].Max(r => r.P50):F2}), p99 {p99:F2} ms (spread {table[m].Min(r => r.P99):F2}-{table[m].Max(r => r.P99):F2}): goal p50 <= 5 ms, p99 <= 20 ms {(ok ? "met" : "NOT met")}"));
+        }
+
+        return met ? 0 : 1;
+    }
+
+    /// <summary>Recall@10 of int8 rows (the store) and fp16 rows against exact fp32 top-10 by inner product.</summary>
+    private static void Recall(float[] rows, Int8VectorStore int8, float[][] queries)
+    {
+        int count = rows.Length / Dimensions;
+        var half = new Half[rows.Length];
+        TensorPrimitives.ConvertToHalf(rows, half);
+        var row = new float[Dimensions];
+        var exact = new float[count];
+        var approx = new float[count];
+        long int8Found = 0, halfFound = 0;
+        foreach (var query in queries)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                exact[r] = TensorPrimitives.Dot(query, rows.AsSpan(r * Dimensions, Dimensions));
+                TensorPrimitives.ConvertToSingle(half.AsSpan(r * Dimensions, Dimensions), row);
+                approx[r] = TensorPrimitives.Dot(query, row);
+            }
+
+            var truth = Top(exact).ToHashSet();
+            int8Found += int8.Search(query, K).Count(h => truth.Contains(h.Row));
+            halfFound += Top(approx).Count(truth.Contains);
+        }
+
+        double n = queries.Length * (double)K;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recall@10 against exact fp32 over {queries.Length} queries: int8 {int8Found / n:F4}, fp16 {halfFound / n:F4} (goal >= 0.99)"));
+
+        static IEnumerable<int> Top(float[] scores) => Enumerable.Range(0, scores.Length).OrderByDescending(r => scores[r]).ThenBy(r => r).Take(K);
+    }
+
+    private static (double Qps, double P50, double P99) Measure(Func<int, int> search, int queries, int concurrency, int seconds)
+    {
+        var latencies = new List<double>[concurrency];
+        var stop = Stopwatch.StartNew();
+        var limit = TimeSpan.FromSeconds(seconds);
+        // Threads of their own, all started at once: thread-pool workers would join one by one as the pool grows.
+        var workers = Enumerable.Range(0, concurrency).Select(w => new Thread(() =>
+        {
+            var mine = latencies[w] = [];
+            int q = w;
+            while (stop.Elapsed < limit)
+            {
+                long start = Stopwatch.GetTimestamp();
+                search(q % queries);
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                q += concurrency;
+            }
+        })).ToArray();
+        foreach (var worker in workers)
+        {
+            worker.Start();
+        }
+
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+
+        double elapsed = stop.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return (all.Length / elapsed, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
+    }
+
+    /// <summary>The normalised sum of the words' seeded unit vectors, plus noise when <paramref name="noiseSeed"/> is not negative.</summary>
+    private static void Embed(string text, Span<float> into, int noiseSeed)
+    {
+        into.Clear();
+        foreach (var token in SearchTokens.Of(text))
+        {
+            if (!Words.TryGetValue(token, out var word))
+            {
+                var random = new Random(StableHash(token));
+                Words[token] = word = [.. Enumerable.Range(0, Dimensions).Select(_ => (float)(random.NextDouble() * 2 - 1))];
+            }
+
+            TensorPrimitives.Add(into, word, into);
+        }
+
+        if (noiseSeed >= 0)
+        {
+            var random = new Random(noiseSeed);
+            float norm = TensorPrimitives.Norm(into);
+            for (int d = 0; d < Dimensions; d++)
+            {
+                into[d] += norm * 0.02f * (float)(random.NextDouble() * 2 - 1);
+            }
+        }
+
+        float length = TensorPrimitives.Norm(into);
+        if (length > 0)
+        {
+            TensorPrimitives.Divide(into, length, into);
+        }
+    }
+
+    private static int StableHash(string token)
+    {
+        uint hash = 2166136261;
+        foreach (char c in token)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)(hash & 0x7fffffff);
+    }
+
+    private static long RetainedBytes()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+}
