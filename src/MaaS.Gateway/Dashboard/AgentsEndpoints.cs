@@ -26,8 +26,7 @@ internal static class AgentsEndpoints
     }
 
     private static async Task<IResult> AgentsAsync(
-        string? tenant, string? agent, HttpContext http, TrafficRing ring, TenantStates states,
-        AgentService agents, IStorage storage)
+        string? tenant, string? agent, HttpContext http, TrafficRing ring, TenantStates states, IStorage storage)
     {
         var request = DashboardGate.Request(http);
 
@@ -42,12 +41,15 @@ internal static class AgentsEndpoints
             return DashboardGate.Message(http, error.Code.StatusCode(), "Agents unavailable", error.Message, request);
         }
 
-        var rows = new List<AgentResponse>();
-        foreach (string name in records.Select(r => r.Name))
+        // The table reads each agent's stored definition and its log's aggregates (one query each); nothing loads or
+        // replays a policy, so the first view on a replica costs the same as any other.
+        var rows = new List<AgentRow>();
+        foreach (var record in records)
         {
-            if ((await agents.GetAsync(scope, name, http.RequestAborted)).TryGetValue(out var shown, out _))
+            var stats = await storage.Agents.StatsAsync(scope, record.Name, http.RequestAborted);
+            if (stats.TryGetValue(out var s, out _) && AgentRow.From(record, s) is { } row)
             {
-                rows.Add(shown);
+                rows.Add(row);
             }
         }
 
@@ -64,7 +66,7 @@ internal static class AgentsEndpoints
 
     /// <summary>Mean reward and decisions per bucket: even buckets over a short log, the store's hours over a long one.</summary>
     private static async Task<(List<string> Labels, List<double?> Rewards, List<double?> Decisions)> CurveAsync(
-        IStorage storage, string tenant, AgentResponse agent, CancellationToken cancellationToken)
+        IStorage storage, string tenant, AgentRow agent, CancellationToken cancellationToken)
     {
         if (agent.Decisions > ReadWhole || agent.Decisions == 0)
         {
@@ -106,7 +108,32 @@ internal static class AgentsEndpoints
     }
 }
 
+/// <summary>One agent as the table shows it: its stored definition and its decision log's aggregates.</summary>
+public sealed record AgentRow(
+    string Name, long Version, AgentPolicySpec? Policy, long Decisions, long Outcomes, long Defaulted, double? MeanReward, IReadOnlyList<AgentHourView> Hours)
+{
+    /// <summary>The row of a stored agent; null when its definition cannot be read (the API reports that agent's error).</summary>
+    public static AgentRow? From(AgentRecord record, AgentLogStats stats)
+    {
+        AgentDefinitionRequest? definition;
+        try
+        {
+            definition = JsonSerializer.Deserialize(record.Definition, AgentJsonContext.Default.AgentDefinitionRequest);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        long rewarded = stats.Outcomes + stats.Defaulted;
+        return definition is null ? null : new AgentRow(
+            record.Name, record.Version, definition.Policy, stats.Decisions, stats.Outcomes, stats.Defaulted,
+            rewarded > 0 ? stats.RewardSum / rewarded : null,
+            [.. stats.Hours.Select(h => new AgentHourView(h.Hour, h.Decisions, h.Rewarded, h.Rewarded > 0 ? h.RewardSum / h.Rewarded : null))]);
+    }
+}
+
 /// <summary>What the agents page shows.</summary>
 public sealed record AgentsModel(
-    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, IReadOnlyList<AgentResponse> Agents, AgentResponse? Selected,
+    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, IReadOnlyList<AgentRow> Agents, AgentRow? Selected,
     string RewardChart, string DecisionsChart);
