@@ -18,7 +18,14 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _gateway = SecureGateway.Start();
+        // 800 calls of one key as fast as the box allows: the default 100/s per key would refuse some (429).
+        _gateway = SecureGateway.Start(settings: new Dictionary<string, string?>
+        {
+            ["Auth:RateLimits:RequestsPerSecond"] = "100000",
+            ["Auth:RateLimits:Burst"] = "100000",
+            ["Auth:KeyLimitCeilings:RequestsPerSecond"] = "100000",
+            ["Auth:KeyLimitCeilings:Burst"] = "100000",
+        });
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/coach", Key, Definition);
         Assert.True(put.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
     }
