@@ -30,7 +30,7 @@ internal static class MarketEndpoints
         models.MapPost("/{name}/versions/{version}/quantize", QuantizeAsync)
             .WithName("V1QuantizeModel")
             .WithParameterExample("name", "example-mlp")
-            .WithParameterExample("version", "1")
+            .WithParameterExample("version", 1)
             .WithParameterExample("scope", "skip-down-projections")
             .WithSummary("Publishes an int8 dynamically quantised variant of a model version (weights int8 per output channel, activations quantised at run time).")
             .WithDescription("Any ONNX model (or sentence encoder) the tenant can see whose MatMul/Gemm nodes have constant FP32 weights. The tenant's own model gets the next version; " +
