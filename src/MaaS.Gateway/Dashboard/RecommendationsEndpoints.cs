@@ -106,7 +106,7 @@ internal static class RecommendationsEndpoints
         return (ranks, counts, cumulative);
     }
 
-    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildJobs rebuilds)
+    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildQueue rebuilds)
     {
         var request = DashboardGate.Request(http);
 

@@ -43,6 +43,8 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<BuildAdmission>();
         services.AddSingleton<IndexBuilder>();
         services.AddSingleton<RebuildJobs>();
+        services.AddSingleton<RebuildQueue>();
+        services.AddSingleton<MaaS.Services.Jobs.IJobHandler, IndexRebuildJobHandler>();
         services.AddSingleton<UserHistoryCache>();
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<CatalogueService>();

@@ -31,7 +31,8 @@ internal static class RecommendEndpoints
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags(ApiTags.Recommendations)
             .WithName("V1RebuildIndex")
-            .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.");
+            .WithSummary("Queues a rebuild of the similarity index from the store (or joins the queued one) and answers 202 with the job; GET its Location for the status.")
+            .WithDescription("The rebuild is a durable job (kind index-rebuild) on the same runner as trainings: it survives a gateway restart and, with several replicas, one of them runs it. At most one rebuild per tenant is queued; a request while one is queued answers that job.");
         app.MapGet("/v1/recommendations/rebuilds/{id}", GetRebuild)
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags(ApiTags.Recommendations)
@@ -72,7 +73,7 @@ internal static class RecommendEndpoints
     }
 
     private static async Task<Results<RecommendationAccepted<RebuildJobResponse>, ApiProblem<RebuildErrors>>> RebuildAsync(
-        HttpContext http, RebuildJobs rebuilds, CancellationToken cancellationToken)
+        HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken)
     {
         var outcome = await rebuilds.RequestAsync(http.GetTenant(), cancellationToken);
         return outcome.TryGetValue(out var job, out var error)
@@ -80,9 +81,11 @@ internal static class RecommendEndpoints
             : new ApiProblem<RebuildErrors>(error);
     }
 
-    private static Results<RecommendationJson<RebuildJobResponse>, ApiProblem<RebuildJobErrors>> GetRebuild(string id, HttpContext http, RebuildJobs rebuilds) =>
-        RecommendationJson.OkOrProblem<RebuildJobResponse, RebuildJobErrors>(rebuilds.Find(http.GetTenant(), id), RecommendationsJsonContext.Default.RebuildJobResponse);
+    private static async Task<Results<RecommendationJson<RebuildJobResponse>, ApiProblem<RebuildJobErrors>>> GetRebuild(
+        string id, HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken) =>
+        RecommendationJson.OkOrProblem<RebuildJobResponse, RebuildJobErrors>(
+            await rebuilds.FindAsync(http.GetTenant(), id, cancellationToken), RecommendationsJsonContext.Default.RebuildJobResponse);
 
-    private static RecommendationJson<RebuildJobListResponse> ListRebuilds(HttpContext http, RebuildJobs rebuilds) =>
-        new(rebuilds.Recent(http.GetTenant()), RecommendationsJsonContext.Default.RebuildJobListResponse);
+    private static async Task<RecommendationJson<RebuildJobListResponse>> ListRebuilds(HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken) =>
+        new(await rebuilds.ListAsync(http.GetTenant(), cancellationToken), RecommendationsJsonContext.Default.RebuildJobListResponse);
 }

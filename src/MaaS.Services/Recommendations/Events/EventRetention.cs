@@ -6,11 +6,11 @@ namespace MaaS.Services.Recommendations.Events;
 /// Deletes expired events in the background: every <see cref="RetentionOptions.Interval"/>, for each tenant with users
 /// (and each tenant named in <see cref="RetentionOptions.Tenants"/>), the events older than its maximum age, in batches
 /// of <see cref="RetentionOptions.BatchSize"/>. The store removes users left without events; cached histories of the
-/// tenant are dropped and a loaded tenant is marked dirty, so the scheduled build leaves the purged events out of the
-/// index. Thread-safe; one per process.
+/// tenant are dropped, a loaded tenant is marked dirty and a durable rebuild is queued (<see cref="RebuildQueue"/>), so
+/// the next build leaves the purged events out of the index. Thread-safe; one per process.
 /// </summary>
 internal sealed partial class EventRetention(
-    IEventStore events, UserHistoryCache histories, TenantStates tenants, IOptions<RetentionOptions> options, TimeProvider time,
+    IEventStore events, UserHistoryCache histories, TenantStates tenants, RebuildQueue rebuilds, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<EventRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,6 +75,8 @@ internal sealed partial class EventRetention(
                 deleted[tenant] = total;
                 histories.InvalidateTenant(tenant);
                 tenants.All.FirstOrDefault(s => s.Tenant == tenant)?.MarkDirty();
+                // The serving index still counts the purged events: rebuild it (joins a queued rebuild).
+                await rebuilds.SubmitAsync(tenant, RebuildTrigger.Retention, cancellationToken).ConfigureAwait(false);
                 LogPurged(logger, tenant, total);
             }
         }

@@ -5,12 +5,13 @@ namespace MaaS.Services.Recommendations.Index;
 /// <summary>
 /// Keeps the indexes fresh: at start loads the built versions from the data folder and builds the default tenant's
 /// first index when there is none (fresh clone: after the demo seed), waiting for it; then, on the configured
-/// schedule, asks for a rebuild of every tenant that got events since its last build. Every build goes through
-/// <see cref="RebuildJobs"/> (coalesced per tenant, admitted, under a deadline); a failed build keeps the serving
-/// version. Stopping cancels the running builds.
+/// schedule, queues a durable rebuild (<see cref="RebuildQueue"/>) of every tenant that got events since its last
+/// build. Every build runs through <see cref="RebuildJobs"/> (coalesced per tenant, admitted, under a deadline); a
+/// failed build keeps the serving version. Stopping cancels the running builds.
 /// </summary>
 internal sealed partial class IndexRebuildService(
     RebuildJobs jobs,
+    RebuildQueue queue,
     TenantStates tenants,
     RecommendationModels models,
     IOptions<RecommendationOptions> options,
@@ -64,7 +65,7 @@ internal sealed partial class IndexRebuildService(
                     if (state.IsDirty)
                     {
                         // Joins the tenant's queued rebuild when there is one.
-                        _jobs.Enqueue(state.Tenant, RebuildTrigger.Schedule);
+                        await queue.SubmitAsync(state.Tenant, RebuildTrigger.Schedule, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }

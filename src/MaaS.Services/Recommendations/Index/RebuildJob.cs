@@ -24,6 +24,9 @@ internal enum RebuildTrigger
 
     /// <summary>The first start of a tenant without an index.</summary>
     Start,
+
+    /// <summary>A retention purge that removed events.</summary>
+    Retention,
 }
 
 /// <summary>
@@ -32,9 +35,9 @@ internal enum RebuildTrigger
 /// <remarks>
 /// Shaped as the durable job issue #19 asks for (trainings and index rebuilds sharing jobs in SQLite/PostgreSQL): an
 /// id, a kind, the tenant, a status, progress, timestamps, a result and an error are what a <c>jobs</c> row would hold,
-/// so moving jobs into the store changes where they are kept, not what they are. They are kept in memory per replica
-/// for now (<see cref="RebuildJobs"/>): each replica builds and serves its own index from the shared store, so today a
-/// rebuild is the replica's work, and its status is lost with the process.
+/// so moving jobs into the store changes where they are kept, not what they are. Admin, scheduled and retention
+/// rebuilds are durable jobs (<see cref="RebuildQueue"/>) whose run is one of these under the same id; erasure and
+/// first-start rebuilds live only in memory (<see cref="RebuildJobs"/>).
 /// </remarks>
 internal sealed record RebuildJob(
     string Id,

@@ -45,9 +45,10 @@ internal sealed partial class RebuildJobs(
 
     /// <summary>
     /// Queues a rebuild (or joins the queued one) without checking the store first (the build checks it); returns
-    /// the job and a task that completes with it once finished. Fails only while stopping.
+    /// the job and a task that completes with it once finished. Fails only while stopping. A durable job passes its
+    /// <paramref name="id"/> so the in-memory job, which carries the live progress, answers under the same id.
     /// </summary>
-    public Result<(RebuildJob Job, Task<RebuildJob> Finished)> Enqueue(string tenant, RebuildTrigger trigger)
+    public Result<(RebuildJob Job, Task<RebuildJob> Finished)> Enqueue(string tenant, RebuildTrigger trigger, string? id = null)
     {
         lock (_lock)
         {
@@ -74,7 +75,7 @@ internal sealed partial class RebuildJobs(
                 return (slot.Queued, slot.QueuedDone!.Task);
             }
 
-            slot.Queued = new RebuildJob(Guid.NewGuid().ToString("N"), tenant, JobStatus.Queued, trigger, 1, time.GetUtcNow());
+            slot.Queued = new RebuildJob(id ?? Guid.NewGuid().ToString("N"), tenant, JobStatus.Queued, trigger, 1, time.GetUtcNow());
             slot.QueuedDone = new TaskCompletionSource<RebuildJob>(TaskCreationOptions.RunContinuationsAsynchronously);
             slot.Deferred = trigger == RebuildTrigger.Erasure;
             slot.Worker ??= Task.Run(() => RunAsync(slot));

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MaaS.Services.Jobs;
+
+namespace MaaS.Services.Recommendations.Index;
+
+/// <summary>
+/// Runs a durable <c>index-rebuild</c> job (<see cref="RebuildQueue"/>) through <see cref="RebuildJobs"/>, under the
+/// job's id, so the build keeps its deadline, its build slots and its live progress; the result is the
+/// <see cref="RebuildResponse"/> as JSON. A build stopped by shutdown leaves the job to its lease, so the next start
+/// (or another replica) runs it again. Singleton.
+/// </summary>
+internal sealed class IndexRebuildJobHandler(RebuildJobs jobs) : IJobHandler
+{
+    public string Kind => RebuildJob.IndexRebuild;
+
+    public async Task<string> RunAsync(JobExecution execution, CancellationToken cancellationToken)
+    {
+        var job = execution.Job;
+        execution.Report("building", 0);
+        if (jobs.Enqueue(job.Tenant, RebuildQueue.TriggerOf(job.Request), job.Id).TryGetValue(out var queued, out _))
+        {
+            var finished = await queued.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
+            switch (finished.Status)
+            {
+                case JobStatus.Succeeded:
+                    return JsonSerializer.Serialize(finished.Result!, RebuildJsonContext.Default.RebuildResponse);
+                case JobStatus.Failed:
+                    throw new JobFailedException(finished.Error ?? "the build failed; the serving version is kept");
+            }
+        }
+
+        // Cancelled or refused: the service is stopping. Wait for the runner's stop so the job is run again, not failed.
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        throw new OperationCanceledException(cancellationToken);
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(RebuildResponse))]
+internal sealed partial class RebuildJsonContext : JsonSerializerContext;
