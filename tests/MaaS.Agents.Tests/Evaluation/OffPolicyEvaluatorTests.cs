@@ -1,5 +1,4 @@
 using MaaS.Agents.Evaluation;
-using MaaS.Agents.Simulation;
 
 namespace MaaS.Agents.Tests.Evaluation;
 

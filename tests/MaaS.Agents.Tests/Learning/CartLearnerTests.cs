@@ -1,6 +1,3 @@
-using MaaS.Agents.Learning;
-using MaaS.Agents.Learning.Trees;
-
 namespace MaaS.Agents.Tests.Learning;
 
 public sealed class CartLearnerTests

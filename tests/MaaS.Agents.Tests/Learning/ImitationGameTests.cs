@@ -1,8 +1,3 @@
-using MaaS.Agents.Learning;
-using MaaS.Agents.Learning.Networks;
-using MaaS.Agents.Learning.Trees;
-using MaaS.Agents.Simulation;
-
 namespace MaaS.Agents.Tests.Learning;
 
 /// <summary>Imitation policies played in the difficulty game beside the scripted expert they learnt from.</summary>

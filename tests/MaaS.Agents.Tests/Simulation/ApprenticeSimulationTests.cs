@@ -1,5 +1,3 @@
-using MaaS.Agents.Simulation;
-
 namespace MaaS.Agents.Tests.Simulation;
 
 public sealed class ApprenticeSimulationTests

