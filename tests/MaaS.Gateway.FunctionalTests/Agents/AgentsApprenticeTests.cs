@@ -18,12 +18,7 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        // 800 sequential requests: the default per-key rate would make the test depend on how fast the box serves them.
-        _gateway = SecureGateway.Start(settings: new Dictionary<string, string?>
-        {
-            ["Auth:RateLimits:RequestsPerSecond"] = "1000",
-            ["Auth:RateLimits:Burst"] = "2000",
-        });
+        _gateway = SecureGateway.Start();
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/coach", Key, Definition);
         Assert.True(put.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
     }
@@ -46,7 +41,6 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
         {
             double skill = random.NextDouble();
             var (_, decision) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/coach/decide", Key, "{\"context\":{\"skill\":" + skill.ToString("R", CultureInfo.InvariantCulture) + "}}");
-            Assert.True(decision?["action"] is not null, $"decision {i}: {decision?.ToJsonString()}");
             string action = decision!["action"]!.GetValue<string>();
             followed += action == "normal" ? 1 : 0;
             double reward = action == (skill < 0.5 ? "easy" : "hard") ? 1 : 0;
