@@ -12,6 +12,9 @@ public static class AgentLimits
     public const int MaxEvaluated = 100_000;
     public const double MaxRewardWindowSeconds = 7 * 24 * 3600;
 
+    /// <summary>Decisions per loaded agent kept in memory for their outcome (at most ~2 KB each at 256 features); older ones are read from the log.</summary>
+    public const int RecentDecisions = 8_192;
+
     /// <summary>The dimension of a shared model, (context + 1)(action + 1), is bounded so one update stays O(d²) ≈ 1M multiplies.</summary>
     public const int MaxSharedDimension = 1024;
 }

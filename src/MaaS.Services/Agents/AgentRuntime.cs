@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MaaS.Agents.Evaluation;
 using MaaS.Agents.Features;
 using MaaS.Agents.Policies;
@@ -17,6 +16,7 @@ internal sealed class AgentRuntime
     private readonly ApprenticePolicy? _apprentice;
     private readonly ScoredPolicy? _scored;
     private readonly Lock _gate = new();
+    private readonly RecentDecisions _recent = new(AgentLimits.RecentDecisions);
 
     public AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
     {
@@ -24,6 +24,7 @@ internal sealed class AgentRuntime
         Name = name;
         Version = version;
         Agent = agent;
+        Codec = new DecisionCodec(agent.Schema);
         // An onnx agent's scores come from its model; the bandit then only counts the rewards (its policy version), and
         // a disjoint model allocates nothing for it.
         var learned = agent.Policy.Kind == PolicyKind.Onnx ? agent.Policy with { Kind = PolicyKind.Random, Model = LinearModelKind.Disjoint } : agent.Policy;
@@ -39,6 +40,9 @@ internal sealed class AgentRuntime
     public long Version { get; }
 
     public CompiledAgent Agent { get; }
+
+    /// <summary>Writes and reads the log's JSON in this definition's schema.</summary>
+    public DecisionCodec Codec { get; }
 
     /// <summary>An apprentice agent's mode and estimates; null for others.</summary>
     public ApprenticeEstimate? Apprentice
@@ -84,10 +88,22 @@ internal sealed class AgentRuntime
         }
     }
 
+    /// <summary>Keeps a decision just logged, so that its outcome is learnt without reading the log's JSON back.</summary>
+    public void Remember(string decisionId, DecisionInput input, int chosen, bool[] eligible, int baseline) =>
+        _recent.Add(decisionId, new RecentDecision(input, chosen, eligible, baseline));
+
     /// <summary>Learns a logged decision's reward; a decision whose chosen action this definition no longer has is skipped.</summary>
     public bool Learn(AgentDecision decision, double reward)
     {
-        if (Read(decision, out int baseline) is not { } logged)
+        LoggedDecision? logged;
+        int baseline;
+        // A recent decision of this runtime is learnt from what decide had in hand; older ones (or another definition's) from the log.
+        if (_recent.Take(decision.DecisionId) is { } recent && recent.Input.Actions[recent.Chosen].Id == decision.ChosenAction)
+        {
+            logged = new LoggedDecision(recent.Input, recent.Chosen, decision.Probability, reward, recent.Eligible);
+            baseline = recent.Baseline;
+        }
+        else if ((logged = Read(decision, out baseline)) is null)
         {
             return false;
         }
@@ -111,52 +127,14 @@ internal sealed class AgentRuntime
     private LoggedDecision? Read(AgentDecision decision, out int baseline)
     {
         baseline = -1;
-        Dictionary<string, double>? context;
-        List<StoredAction>? actions;
-        try
-        {
-            context = JsonSerializer.Deserialize(decision.Context, AgentJsonContext.Default.DictionaryStringDouble);
-            actions = JsonSerializer.Deserialize(decision.Actions, AgentJsonContext.Default.ListStoredAction);
-        }
-        catch (JsonException)
+        if (Codec.Read(decision.Context, decision.Actions) is not { } read)
         {
             return null;
         }
-        if (context is null || actions is null || actions.Count == 0)
-        {
-            return null;
-        }
-        var inputs = new ActionInput[actions.Count];
-        var eligible = new bool[actions.Count];
-        int chosen = -1;
-        for (int i = 0; i < actions.Count; i++)
-        {
-            inputs[i] = new ActionInput(actions[i].Id, Vector(actions[i].Features, Agent.Schema.Action));
-            eligible[i] = actions[i].Eligible;
-            if (actions[i].Baseline == true)
-            {
-                baseline = i;
-            }
-            if (string.Equals(actions[i].Id, decision.ChosenAction, StringComparison.Ordinal))
-            {
-                chosen = i;
-            }
-        }
+        baseline = read.Baseline;
+        int chosen = read.Input.IndexOf(decision.ChosenAction);
         return chosen < 0
             ? null
-            : new LoggedDecision(new DecisionInput(Vector(context, Agent.Schema.Context), inputs), chosen, decision.Probability, decision.Reward ?? Agent.DefaultReward, eligible);
-    }
-
-    private static double[] Vector(Dictionary<string, double> values, IReadOnlyList<string> names)
-    {
-        var vector = new double[names.Count];
-        for (int i = 0; i < names.Count; i++)
-        {
-            if (values.TryGetValue(names[i], out double value) && double.IsFinite(value))
-            {
-                vector[i] = value;
-            }
-        }
-        return vector;
+            : new LoggedDecision(read.Input, chosen, decision.Probability, decision.Reward ?? Agent.DefaultReward, read.Eligible);
     }
 }

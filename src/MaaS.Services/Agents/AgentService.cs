@@ -135,10 +135,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
             Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), tenant, name,
-            JsonSerializer.Serialize(AgentValidation.Named(valid.Input.Context, runtime.Agent.Schema.Context), AgentJsonContext.Default.DictionaryStringDouble),
-            JsonSerializer.Serialize(
-                [.. actions.Select((a, i) => new StoredAction(a.Id, AgentValidation.Named(a.Features, runtime.Agent.Schema.Action), rules.Eligible[i], i == baseline.Value ? true : null))],
-                AgentJsonContext.Default.ListStoredAction),
+            runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
             actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
         Result<AgentDecision> appended = await storage.Agents.AppendAsync(logged, cancellationToken).ConfigureAwait(false);
@@ -146,6 +143,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return appended.Error;
         }
+        runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
         var ranking = actions
             .Select((a, i) => new RankedAction(a.Id, decision.Probabilities[i], decision.Scores[i], rules.Eligible[i]))
             .OrderByDescending(r => r.Probability).ThenByDescending(r => r.Score).ToList();

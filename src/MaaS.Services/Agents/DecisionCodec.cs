@@ -1,0 +1,220 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using MaaS.Agents.Features;
+
+namespace MaaS.Services.Agents;
+
+/// <summary>
+/// Writes and reads a logged decision's context and candidates in the log's JSON straight from and into schema-ordered
+/// vectors. The context is <c>{"name": value, ...}</c>; the candidates are
+/// <c>[{"id": "a", "features": {"name": value, ...}, "eligible": true, "baseline": true}, ...]</c>, features by name so
+/// a redefined agent still reads old decisions, baseline only on an apprentice decision's baseline action: decide and learn were spending most of their time building and parsing the
+/// by-name dictionaries in between. Immutable after construction; thread-safe.
+/// </summary>
+internal sealed class DecisionCodec
+{
+    // Feature names are validated short identifiers; a longer property name cannot be one of them.
+    private const int MaxName = 256;
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText Features = JsonEncodedText.Encode("features");
+    private static readonly JsonEncodedText EligibleName = JsonEncodedText.Encode("eligible");
+    private static readonly JsonEncodedText BaselineName = JsonEncodedText.Encode("baseline");
+    private readonly JsonEncodedText[] _contextNames;
+    private readonly JsonEncodedText[] _actionNames;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _contextIndex;
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _actionIndex;
+    private readonly FeatureSchema _schema;
+
+    public DecisionCodec(FeatureSchema schema)
+    {
+        _schema = schema;
+        _contextNames = [.. schema.Context.Select(n => JsonEncodedText.Encode(n))];
+        _actionNames = [.. schema.Action.Select(n => JsonEncodedText.Encode(n))];
+        _contextIndex = Index(schema.Context);
+        _actionIndex = Index(schema.Action);
+    }
+
+    /// <summary>The context as the log's JSON object of features by name.</summary>
+    public string WriteContext(double[] context)
+    {
+        var buffer = new ArrayBufferWriter<byte>(32 + (24 * context.Length));
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            WriteFeatures(writer, context, _contextNames);
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The candidates as the log's JSON array of stored actions.</summary>
+    public string WriteActions(IReadOnlyList<ActionInput> actions, bool[] eligible, int baseline)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + (actions.Count * (48 + (24 * _actionNames.Length))));
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartArray();
+            for (int i = 0; i < actions.Count; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString(Id, actions[i].Id);
+                writer.WritePropertyName(Features);
+                WriteFeatures(writer, actions[i].Features, _actionNames);
+                writer.WriteBoolean(EligibleName, eligible[i]);
+                if (i == baseline)
+                {
+                    writer.WriteBoolean(BaselineName, true);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Reads a logged decision in this schema (features by name; unknown names ignored, missing or non-finite ones 0).
+    /// Null when the JSON is not the log's format or names no candidate.
+    /// </summary>
+    public (DecisionInput Input, bool[] Eligible, int Baseline)? Read(string context, string actions)
+    {
+        byte[] rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(Math.Max(context.Length, actions.Length)));
+        try
+        {
+            int length = Encoding.UTF8.GetBytes(context, rented);
+            var contextReader = new Utf8JsonReader(rented.AsSpan(0, length));
+            var contextVector = new double[_schema.Context.Count];
+            if (!contextReader.Read() || !ReadFeatures(ref contextReader, _contextIndex, contextVector))
+            {
+                return null;
+            }
+            length = Encoding.UTF8.GetBytes(actions, rented);
+            var reader = new Utf8JsonReader(rented.AsSpan(0, length));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            {
+                return null;
+            }
+            var inputs = new List<ActionInput>();
+            var eligible = new List<bool>();
+            int baseline = -1;
+            while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                if (ReadAction(ref reader) is not { } action)
+                {
+                    return null;
+                }
+                if (action.Baseline)
+                {
+                    baseline = inputs.Count;
+                }
+                inputs.Add(action.Input);
+                eligible.Add(action.Eligible);
+            }
+            return reader.TokenType != JsonTokenType.EndArray || inputs.Count == 0
+                ? null
+                : (new DecisionInput(contextVector, inputs), [.. eligible], baseline);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private (ActionInput Input, bool Eligible, bool Baseline)? ReadAction(ref Utf8JsonReader reader)
+    {
+        string? id = null;
+        var features = new double[_schema.Action.Count];
+        bool eligible = false, baseline = false, hasFeatures = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("features"u8))
+            {
+                reader.Read();
+                hasFeatures = ReadFeatures(ref reader, _actionIndex, features);
+                if (!hasFeatures)
+                {
+                    return null;
+                }
+            }
+            else if (reader.ValueTextEquals("eligible"u8))
+            {
+                reader.Read();
+                eligible = reader.TokenType == JsonTokenType.True;
+            }
+            else if (reader.ValueTextEquals("baseline"u8))
+            {
+                reader.Read();
+                baseline = reader.TokenType == JsonTokenType.True;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        return id is null || !hasFeatures || reader.TokenType != JsonTokenType.EndObject ? null : (new ActionInput(id, features), eligible, baseline);
+    }
+
+    private static bool ReadFeatures(ref Utf8JsonReader reader, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> index, double[] vector)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+        Span<char> name = stackalloc char[MaxName];
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool known;
+            int found;
+            if (reader.ValueSpan.Length <= MaxName && !reader.ValueIsEscaped)
+            {
+                int written = Encoding.UTF8.GetChars(reader.ValueSpan, name);
+                known = index.TryGetValue(name[..written], out found);
+            }
+            else
+            {
+                known = index.TryGetValue(reader.GetString()!, out found);
+            }
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.Number)
+            {
+                return false;
+            }
+            double value = reader.GetDouble();
+            if (known && double.IsFinite(value))
+            {
+                vector[found] = value;
+            }
+        }
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    private static void WriteFeatures(Utf8JsonWriter writer, double[] values, JsonEncodedText[] names)
+    {
+        writer.WriteStartObject();
+        for (int i = 0; i < names.Length; i++)
+        {
+            writer.WriteNumber(names[i], values[i]);
+        }
+        writer.WriteEndObject();
+    }
+
+    private static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Index(IReadOnlyList<string> names)
+    {
+        var index = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            index[names[i]] = i;
+        }
+        return index.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+}
