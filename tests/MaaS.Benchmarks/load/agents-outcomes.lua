@@ -4,12 +4,10 @@
 -- carry unknown ids, so "exhausted" batches mean the figure is a lower bound (run shorter or log more decisions).
 local batch = 1000
 local threads = {}
-local thread_id = 0
 
 function setup(thread)
-  thread_id = thread_id + 1
-  thread:set("tid", thread_id)
   table.insert(threads, thread)
+  thread:set("tid", #threads)
 end
 
 applied, exhausted = 0, 0
@@ -42,13 +40,15 @@ response = function(status, headers, body)
   if n < batch then exhausted = exhausted + 1 end
 end
 
+-- A counter summed over wrk's threads (each thread keeps its own copy of the globals).
+local function sum(name)
+  local n = 0
+  for _, t in ipairs(threads) do n = n + t:get(name) end
+  return n
+end
+
 done = function(summary, latency, requests)
-  local total, short = 0, 0
-  for _, t in ipairs(threads) do
-    total = total + t:get("applied")
-    short = short + t:get("exhausted")
-  end
-  local seconds = summary.duration / 1e6
+  local total, seconds = sum("applied"), summary.duration / 1e6
   io.write(string.format("RESULT applied=%d exhausted_batches=%d outcomes_per_s=%.0f p50_ms=%.2f p99_ms=%.2f\n",
-    total, short, total / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+    total, sum("exhausted"), total / seconds, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
