@@ -65,9 +65,16 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     [Fact]
     public async Task ClaimNext_Limits_PerTenantAndGlobalHold()
     {
-        var a1 = Job("tenant-a");
-        var a2 = Job("tenant-a");
-        var b1 = Job("tenant-b");
+        // Jobs created within one clock tick are claimed in id order, so the ids rise with the creation order here.
+        static NewJob Nth(string tenant, char rank)
+        {
+            var job = Job(tenant);
+            return job with { Id = rank + job.Id[1..] };
+        }
+
+        var a1 = Nth("tenant-a", '0');
+        var a2 = Nth("tenant-a", '1');
+        var b1 = Nth("tenant-b", '2');
         foreach (var job in new[] { a1, a2, b1 })
         {
             Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
