@@ -82,9 +82,10 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
     {
         var page = await chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = gateway.Host.Address.ToString() });
         page.SetDefaultTimeout(30_000);
-        // The first load compiles Swagger UI's bundle in a browser that shares two cores with the rest of the suite.
+        // The first load compiles Swagger UI's bundle and renders the whole document (over 100 operations) in a browser
+        // that shares two cores with the rest of the suite: both may take well over the default wait.
         await page.GotoAsync("/swagger/index.html", new PageGotoOptions { Timeout = 90_000 });
-        await page.Locator(".opblock").First.WaitForAsync();
+        await page.Locator(".opblock").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 90_000 });
         return page;
     }
 
