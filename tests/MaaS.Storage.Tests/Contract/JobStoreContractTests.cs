@@ -13,6 +13,14 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
 
     private static NewJob Job(string tenant) => new(Guid.NewGuid().ToString("N"), tenant, "test", """{"n":1}""", new string('a', 64));
 
+    // Jobs created within one clock tick (SQLite stores milliseconds) are claimed in id order: where a test depends on
+    // the claim order, the ids rise with the creation order.
+    private static NewJob Nth(string tenant, char rank)
+    {
+        var job = Job(tenant);
+        return job with { Id = rank + job.Id[1..] };
+    }
+
     [Fact]
     public async Task Create_ThenGet_RoundTripsAndHidesFromOtherTenants()
     {
@@ -65,13 +73,6 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     [Fact]
     public async Task ClaimNext_Limits_PerTenantAndGlobalHold()
     {
-        // Jobs created within one clock tick are claimed in id order, so the ids rise with the creation order here.
-        static NewJob Nth(string tenant, char rank)
-        {
-            var job = Job(tenant);
-            return job with { Id = rank + job.Id[1..] };
-        }
-
         var a1 = Nth("tenant-a", '0');
         var a2 = Nth("tenant-a", '1');
         var b1 = Nth("tenant-b", '2');
@@ -122,8 +123,8 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     [Fact]
     public async Task Cancel_QueuedAndRunning_NeverClaimedAgainAndTheRunnerSeesIt()
     {
-        var queued = Job(Tenant);
-        var running = Job(Tenant);
+        var queued = Nth(Tenant, '0');
+        var running = Nth(Tenant, '1');
         Assert.True((await Storage.Jobs.CreateAsync(queued, new byte[] { 1 }, Ct)).IsSuccess);
         Assert.True((await Storage.Jobs.CreateAsync(running, new byte[] { 1 }, Ct)).IsSuccess);
         Assert.Equal(queued.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), new JobLimits(1, 1), Ct)).Value.Single().Id);
