@@ -35,14 +35,7 @@ internal static class SimulateCommand
             rows.Add(GameSimulation.Run("epsilon-greedy (ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Seed: s)), n, s));
             rows.Add(GameSimulation.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s));
             rows.Add(GameSimulation.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s));
-            double optimal = rows[2].MeanReward;
-            var table = new ResultTable($"Difficulty game, {n:N0} decisions (seed {s}), mean expected reward")
-                .AddColumns("policy", "progressive", "last 1,000", "last 1,000 / optimal");
-            foreach (SimulationResult row in rows)
-            {
-                table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
-            }
-            table.Write();
+            WriteAgainstOptimal($"Difficulty game, {n:N0} decisions (seed {s}), mean expected reward", rows);
             if (parse.GetValue(svg) is { } file)
             {
                 const int Window = 250;
@@ -93,14 +86,7 @@ internal static class SimulateCommand
                 NpcDuel.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s),
                 NpcDuel.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s),
             };
-            double optimal = rows[2].MeanReward;
-            var table = new ResultTable($"NPC duels, {n:N0} decisions (seed {s}), mean expected win rate")
-                .AddColumns("policy", "progressive", "last 1,000", "last 1,000 / optimal");
-            foreach (SimulationResult row in rows)
-            {
-                table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
-            }
-            table.Write();
+            WriteAgainstOptimal($"NPC duels, {n:N0} decisions (seed {s}), mean expected win rate", rows);
             return 0;
         });
         return command;
@@ -269,6 +255,18 @@ internal static class SimulateCommand
             extra[row[id]] = string.Join(' ', Word("zztype", row[type]), Word("zzrating", row[rating]), Word("zzcountry", row[country].Split(',')[0]), "zzdur" + unit);
         }
         return extra;
+    }
+
+    /// <summary>The learners beside the baselines; the third baseline row is the optimal policy every share is of.</summary>
+    private static void WriteAgainstOptimal(string title, List<SimulationResult> rows)
+    {
+        double optimal = rows[2].MeanReward;
+        var table = new ResultTable(title).AddColumns("policy", "progressive", "last 1,000", "last 1,000 / optimal");
+        foreach (SimulationResult row in rows)
+        {
+            table.AddRow(row.Name, F(row.MeanReward), F(row.FinalWindowReward), $"{row.FinalWindowReward / optimal:P1}");
+        }
+        table.Write();
     }
 
     private static string F(double value) => value.ToString("F4", CultureInfo.InvariantCulture);
