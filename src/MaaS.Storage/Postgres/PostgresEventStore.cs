@@ -146,11 +146,17 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             bool done = false;
             if (rows.Count < limit)
             {
-                // As on SQLite: a replica still sealing with an older key may have written behind the cursor.
+                // As on SQLite: a replica still sealing with an older key may have written behind the cursor; with no
+                // older key recorded (every start after the retirement) there is nothing to check.
                 await using var check = new NpgsqlCommand(
-                    $"SELECT NOT EXISTS (SELECT 1 FROM {s}.events WHERE sealed IS NOT NULL AND substring(sealed from 1 for $1) <> $2)", connection, tx);
+                    $"""
+                    SELECT NOT EXISTS (SELECT 1 FROM {s}.privacy WHERE name LIKE $3 AND name <> $4)
+                        OR NOT EXISTS (SELECT 1 FROM {s}.events WHERE sealed IS NOT NULL AND substring(sealed from 1 for $1) <> $2)
+                    """, connection, tx);
                 check.Parameters.Add(new NpgsqlParameter<int> { TypedValue = prefix.Length });
                 check.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = prefix });
+                check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.EncryptionKeyPrefix + "%" });
+                check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = PrivacyState.EncryptionKeyPrefix + current });
                 done = (bool)(await check.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
                 if (done)
                 {

@@ -84,12 +84,18 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
             if (rows.Count < limit)
             {
                 // Past the cursor all is current; a replica still sealing with an older key may have written behind
-                // it, so the whole log is checked (once per rotation) before the older keys are forgotten.
+                // it, so the whole log is checked before the older keys are forgotten: once per rotation, since with
+                // no older key recorded (every start after the retirement) there is nothing to check.
                 command.Parameters.Clear();
-                command.CommandText = "SELECT EXISTS (SELECT 1 FROM events WHERE sealed IS NOT NULL AND substr(sealed, 1, $length) <> $prefix)";
+                command.CommandText = """
+                    SELECT NOT EXISTS (SELECT 1 FROM privacy WHERE name LIKE $pattern AND name <> $current)
+                        OR NOT EXISTS (SELECT 1 FROM events WHERE sealed IS NOT NULL AND substr(sealed, 1, $length) <> $prefix)
+                    """;
+                command.Parameters.AddWithValue("$pattern", PrivacyState.EncryptionKeyPrefix + "%");
+                command.Parameters.AddWithValue("$current", PrivacyState.EncryptionKeyPrefix + current);
                 command.Parameters.AddWithValue("$length", prefix.Length);
                 command.Parameters.AddWithValue("$prefix", prefix);
-                done = (long)command.ExecuteScalar()! == 0;
+                done = (long)command.ExecuteScalar()! == 1;
                 if (done)
                 {
                     retired = Retire(command, current);
