@@ -1,5 +1,5 @@
+using MaaS.Dashboard;
 using MaaS.Gateway.Contracts;
-using MaaS.Gateway.Dashboard;
 using MaaS.Gateway.Endpoints.V1;
 using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc;
@@ -26,7 +26,7 @@ builder.AddTraining();
 builder.AddRecommendations();
 builder.AddAgents();
 builder.AddGatewayGrpc();
-builder.Services.AddGatewayDashboard();
+builder.Services.AddMaaSDashboard<GatewayDashboardHost>();
 
 var app = builder.Build();
 
@@ -47,7 +47,7 @@ app.MapRecommendationsV1();
 app.MapAgentsV1();
 app.MapGatewayMetrics();
 app.MapGatewayGrpc();
-app.MapGatewayDashboard();
+app.MapMaaSDashboard();
 
 return await app.RunGatewayAsync();
 

@@ -105,7 +105,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(
 
         // The dashboard's sign-in cookie (HttpOnly, SameSite=Strict, path /dashboard): read there only, so a browser
         // that signed in never authenticates /v1 or /v2 calls by ambient credentials.
-        return request.Path.StartsWithSegments(Dashboard.DashboardAuth.Path) && request.Cookies[Dashboard.DashboardAuth.CookieName] is { Length: > 0 } cookie
+        return request.Path.StartsWithSegments(MaaS.Dashboard.DashboardAuth.Path) && request.Cookies[MaaS.Dashboard.DashboardAuth.CookieName] is { Length: > 0 } cookie
             ? cookie
             : null;
     }

@@ -1,3 +1,4 @@
+using MaaS.Dashboard.Traffic;
 using MaaS.Models.Telemetry;
 using Prometheus;
 

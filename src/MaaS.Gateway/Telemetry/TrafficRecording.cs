@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MaaS.Dashboard.Traffic;
 
 namespace MaaS.Gateway.Telemetry;
 

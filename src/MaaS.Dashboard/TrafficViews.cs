@@ -1,8 +1,6 @@
 using System.Globalization;
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Telemetry;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>One row of a traffic table: a family, a model or the total, over the window read.</summary>
 public sealed record TrafficSummary(string Name, long Requests, double RequestsPerSecond, double ErrorRate, long ServerErrors, long ClientErrors, long Throttled, double? P50, double? P99);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace MaaS.Gateway.Telemetry;
+namespace MaaS.Dashboard.Traffic;
 
 /// <summary>What one series counts: an endpoint family (the endpoint's OpenAPI tag) or a model, for one caller tenant.</summary>
 /// <param name="Tenant">The caller's tenant; <see cref="TrafficRing.Anonymous"/> for requests without a key, <see cref="TrafficRing.Overflow"/> past the series cap.</param>

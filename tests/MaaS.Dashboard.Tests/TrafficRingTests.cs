@@ -1,6 +1,6 @@
-using MaaS.Gateway.Telemetry;
+using MaaS.Dashboard.Traffic;
 
-namespace MaaS.Gateway.FunctionalTests.Telemetry;
+namespace MaaS.Dashboard.Tests;
 
 /// <summary>The dashboard's time-series ring: counts, quantiles, expiry after an hour, and its fixed bound.</summary>
 public sealed class TrafficRingTests

@@ -1,13 +1,9 @@
 using System.Globalization;
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Dashboard.Components;
-using MaaS.Gateway.Telemetry;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
-using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Recommendations.Users;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// Recommendations of one tenant: index builds over time (duration, items, events), catalogue coverage and the
@@ -18,22 +14,13 @@ internal static class RecommendationsEndpoints
 {
     private const int HistoryShown = 50;
 
-    public static RouteGroupBuilder MapDashboardRecommendations(this RouteGroupBuilder dashboard)
+    internal static async Task<IResult> RecommendationsAsync(
+        string? tenant, string? done, HttpContext http, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
     {
-        dashboard.MapGet("/recommendations", RecommendationsAsync);
-        dashboard.MapPost("/recommendations/rebuild", RebuildAsync);
-        dashboard.MapGet("/users", UserAsync);
-        return dashboard;
-    }
-
-    private static async Task<IResult> RecommendationsAsync(
-        string? tenant, string? done, HttpContext http, TrafficRing ring, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
-    {
-        var request = DashboardGate.Request(http);
-
-        if (request.Viewer.Scope(tenant) is not { } scope)
+        var page = DashboardPage.Of(http);
+        if (page.Scope(tenant) is not { } scope)
         {
-            return TenantList.OtherTenant(http, request);
+            return page.OtherTenant();
         }
 
         var jobs = rebuilds.Recent(scope).Jobs;
@@ -42,7 +29,7 @@ internal static class RecommendationsEndpoints
             [.. finished.Select(j => j.FinishedAt!.Value.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture))],
             [new ChartSeries("duration ms", [.. finished.Select(j => j.DurationMilliseconds)])], "ms");
 
-        var state = TenantList.IsLoaded(request.Viewer, scope, states) ? await states.GetAsync(scope, http.RequestAborted) : null;
+        var state = page.IsLoaded(scope) ? await states.GetAsync(scope, http.RequestAborted) : null;
         var catalogue = state?.Catalogue.Items;
         Dictionary<string, int>? itemEvents = null;
         long? indexVersion = null;
@@ -71,9 +58,9 @@ internal static class RecommendationsEndpoints
             [.. top.Select(t => new ChartBar(t.Title ?? t.ItemId, t.Events))], "events");
 
         var model = new RecommendationsModel(
-            request, scope, TenantList.Known(request.Viewer, ring, states), done is { Length: <= 200 } ? done : null,
+            page.Request, scope, page.Tenants, done is { Length: <= 200 } ? done : null,
             jobs, buildsChart, indexVersion, catalogued, withEvents, itemEvents?.Count ?? 0, totalEvents, popularityChart, coverageChart, top, topChart);
-        return DashboardGate.Page<RecommendationsPage>(http, model);
+        return page.Show<RecommendationsPage>(model);
     }
 
     /// <summary>At most 100 points of the rank curve, and the cumulative share of events at each.</summary>
@@ -106,48 +93,45 @@ internal static class RecommendationsEndpoints
         return (ranks, counts, cumulative);
     }
 
-    private static async Task<IResult> RebuildAsync(HttpContext http, RebuildQueue rebuilds)
+    internal static async Task<IResult> RebuildAsync(HttpContext http, RebuildQueue rebuilds)
     {
-        var request = DashboardGate.Request(http);
-
+        var page = DashboardPage.Of(http);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
-        if (request.Viewer.Scope(form["tenant"]) is not { } scope)
+        if (page.Scope(form["tenant"]) is not { } scope)
         {
-            return TenantList.OtherTenant(http, request);
+            return page.OtherTenant();
         }
 
         var outcome = await rebuilds.RequestAsync(scope, http.RequestAborted);
         return outcome.TryGetValue(out var job, out var error)
             ? TypedResults.Redirect($"/dashboard/recommendations?tenant={Uri.EscapeDataString(scope)}&done={Uri.EscapeDataString($"rebuild {job.Status}")}")
-            : DashboardGate.Message(http, error.Code.StatusCode(), "Refused", error.Message, request);
+            : page.Refused(error);
     }
 
-    private static async Task<IResult> UserAsync(
-        string? tenant, string? id, HttpContext http, TrafficRing ring, TenantStates states,
-        IEventStore events, UserAnalyzer analyzer, RecommendationService recommendations)
+    internal static async Task<IResult> UserAsync(
+        string? tenant, string? id, HttpContext http, IEventStore events, UserAnalyzer analyzer, RecommendationService recommendations)
     {
-        var request = DashboardGate.Request(http);
-
-        if (request.Viewer.Scope(tenant) is not { } scope)
+        var page = DashboardPage.Of(http);
+        if (page.Scope(tenant) is not { } scope)
         {
-            return TenantList.OtherTenant(http, request);
+            return page.OtherTenant();
         }
 
-        var tenants = TenantList.Known(request.Viewer, ring, states);
+        var tenants = page.Tenants;
         if (string.IsNullOrWhiteSpace(id))
         {
-            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, null, null, [], null, null, []));
+            return page.Show<UserPage>(new UserModel(page.Request, scope, tenants, null, null, [], null, null, []));
         }
 
-        if (!TenantList.IsLoaded(request.Viewer, scope, states))
+        if (!page.IsLoaded(scope))
         {
-            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, id, $"Tenant {scope} has no catalogue in use on this replica.", [], null, null, []));
+            return page.Show<UserPage>(new UserModel(page.Request, scope, tenants, id, $"Tenant {scope} has no catalogue in use on this replica.", [], null, null, []));
         }
 
         var history = await events.GetUserHistoryAsync(scope, id, HistoryShown, http.RequestAborted);
         if (!history.TryGetValue(out var shown, out var error))
         {
-            return DashboardGate.Page<UserPage>(http, new UserModel(request, scope, tenants, id, error.Message, [], null, null, []), error.Code.StatusCode());
+            return page.Show<UserPage>(new UserModel(page.Request, scope, tenants, id, error.Message, [], null, null, []), page.StatusOf(error));
         }
 
         var analysis = await analyzer.AnalyzeAsync(scope, id, null, http.RequestAborted);
@@ -167,8 +151,8 @@ internal static class RecommendationsEndpoints
         }
 
         string? problem = !analysis.IsSuccess ? analysis.Error.Message : !recommended.IsSuccess ? recommended.Error.Message : null;
-        return DashboardGate.Page<UserPage>(http, new UserModel(
-            request, scope, tenants, id, problem, shown, a, recommended.IsSuccess ? recommended.Value : null, charts));
+        return page.Show<UserPage>(new UserModel(
+            page.Request, scope, tenants, id, problem, shown, a, recommended.IsSuccess ? recommended.Value : null, charts));
     }
 }
 

@@ -1,9 +1,6 @@
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Dashboard.Components;
-using MaaS.Gateway.Telemetry;
 using MaaS.Services.Recommendations.Index;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// The overview: requests/s, 5xx rate and p50/p99 latency per endpoint family and per model over the last hour (or
@@ -12,21 +9,12 @@ namespace MaaS.Gateway.Dashboard;
 /// </summary>
 internal static class OverviewEndpoints
 {
-    public static RouteGroupBuilder MapDashboardOverview(this RouteGroupBuilder dashboard)
-    {
-        dashboard.MapGet("", Overview);
-        dashboard.MapGet("/data/traffic", Traffic);
-        return dashboard;
-    }
-
-    private static IResult Overview(
+    internal static IResult Overview(
         int? window, HttpContext http, TrafficRing ring, ModelRegistry allModels, IModelRegistry tenantModels, RecommendationModels indexes)
     {
-        var request = DashboardGate.Request(http);
-
-        var viewer = request.Viewer;
+        var page = DashboardPage.Of(http);
         bool recent = window is > 0 and <= 300;
-        var read = ring.Read(TrafficViews.Visible(viewer), recent ? 300 : TrafficRing.Seconds, recent ? 5 : 60);
+        var read = ring.Read(TrafficViews.Visible(page.Viewer), recent ? 300 : TrafficRing.Seconds, recent ? 5 : 60);
         int seconds = read.Steps * read.StepSeconds;
         var labels = TrafficViews.TimeLabels(read);
         var families = read.By(TrafficSeriesKind.Family);
@@ -45,23 +33,22 @@ internal static class OverviewEndpoints
                 labels, [.. TrafficViews.Top(models, 6, read.Steps).Select(m => TrafficViews.Rate(m.Name, m.Steps, read.StepSeconds))], "req/s"));
 
         var model = new OverviewModel(
-            request,
+            page.Request,
             recent,
             span,
             TrafficViews.Summary("All traffic", total, seconds),
             [.. families.Select(f => TrafficViews.Summary(f.Name, f.Steps, seconds))],
             [.. models.Select(m => TrafficViews.Summary(m.Name, m.Steps, seconds))],
             charts,
-            Readiness(viewer, viewer.IsOperator ? allModels : tenantModels, indexes));
-        return DashboardGate.Page<OverviewPage>(http, model);
+            Readiness(page.Viewer, page.Models(allModels, tenantModels), indexes));
+        return page.Show<OverviewPage>(model);
     }
 
-    private static JsonHttpResult<TrafficJson> Traffic(int? window, HttpContext http, TrafficRing ring)
+    internal static JsonHttpResult<TrafficJson> Traffic(int? window, HttpContext http, TrafficRing ring)
     {
-        var request = DashboardGate.Request(http);
-
+        var viewer = DashboardPage.Of(http).Viewer;
         int seconds = window is > 0 and <= 300 ? 300 : TrafficRing.Seconds;
-        var read = ring.Read(TrafficViews.Visible(request.Viewer), seconds, seconds == 300 ? 5 : 60);
+        var read = ring.Read(TrafficViews.Visible(viewer), seconds, seconds == 300 ? 5 : 60);
         http.Response.Headers.CacheControl = "no-store";
         return TypedResults.Json(new TrafficJson(
             read.ReadAt,

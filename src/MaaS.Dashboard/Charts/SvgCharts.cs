@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 
-namespace MaaS.Gateway.Dashboard.Charts;
+namespace MaaS.Dashboard.Charts;
 
 /// <summary>
 /// The dashboard's charts as inline SVG, drawn on the server (no script, no library): line charts over a shared x axis

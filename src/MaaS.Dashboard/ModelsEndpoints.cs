@@ -1,9 +1,6 @@
 using System.Globalization;
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Dashboard.Components;
-using MaaS.Gateway.Telemetry;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// Models and market: every model the viewer may see with its versions, cards (metrics, data, licence), owner,
@@ -13,27 +10,16 @@ namespace MaaS.Gateway.Dashboard;
 /// </summary>
 internal static class ModelsEndpoints
 {
-    public static RouteGroupBuilder MapDashboardModels(this RouteGroupBuilder dashboard)
-    {
-        dashboard.MapGet("/models", Models);
-        dashboard.MapPost("/models/action", ActionAsync);
-        dashboard.MapPost("/models/share", ShareAsync);
-        return dashboard;
-    }
-
-    private static IResult Models(
+    internal static IResult Models(
         string? done, HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access, TrafficRing ring)
     {
-        var request = DashboardGate.Request(http);
-
-        var viewer = request.Viewer;
-        var registry = viewer.IsOperator ? allModels : tenantModels;
-        var cards = registry.GetModels().OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => Card(m, viewer, access)).ToList();
-        var traffic = ring.Read(TrafficViews.Visible(viewer), TrafficRing.Seconds, 60).By(TrafficSeriesKind.Model);
+        var page = DashboardPage.Of(http);
+        var cards = page.Models(allModels, tenantModels).GetModels().OrderBy(m => m.Name, StringComparer.Ordinal).Select(m => Card(m, page.Viewer, access)).ToList();
+        var traffic = ring.Read(TrafficViews.Visible(page.Viewer), TrafficRing.Seconds, 60).By(TrafficSeriesKind.Model);
         string chart = SvgCharts.Bars("chart-model-requests", "Requests per model, last hour",
             "Requests to each model in the last hour, from the gateway's traffic ring.",
             [.. traffic.Take(12).Select(t => new ChartBar(t.Name, t.Steps.TotalRequests))], "requests");
-        return DashboardGate.Page<ModelsPage>(http, new ModelsModel(request, cards, chart, done is { Length: <= 200 } ? done : null));
+        return page.Show<ModelsPage>(new ModelsModel(page.Request, cards, chart, done is { Length: <= 200 } ? done : null));
     }
 
     private static ModelCardView Card(ModelInfo model, DashboardViewer viewer, ModelAccess access)
@@ -57,25 +43,24 @@ internal static class ModelsEndpoints
             [.. model.Versions.Select(v => new VersionView(v.Version, v.State.ToString(), v.IsReady, v.Reason, v.Platform, v.LoadedAt, CardFacts.From(v.Card)))]);
     }
 
-    private static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
+    internal static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
     {
-        var request = DashboardGate.Request(http);
-
+        var page = DashboardPage.Of(http);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string name = form["name"].ToString();
         string action = form["action"].ToString();
         string versionText = form["version"].ToString();
         long? version = long.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out long v) && v > 0 ? v : null;
-        var viewer = request.Viewer;
-        var registry = viewer.IsOperator ? allModels : tenantModels;
+        var viewer = page.Viewer;
+        var registry = page.Models(allModels, tenantModels);
         if (name.Length == 0 || registry.GetModel(name) is null)
         {
-            return DashboardGate.Message(http, StatusCodes.Status404NotFound, "Unknown model", $"There is no model '{name}' this key may see.", request);
+            return page.Message(StatusCodes.Status404NotFound, "Unknown model", $"There is no model '{name}' this key may see.");
         }
 
         if (!viewer.IsOperator && !access.IsOwner(viewer.Tenant, name))
         {
-            return DashboardGate.Message(http, StatusCodes.Status403Forbidden, "Not your model", $"Only the owner of '{name}' (tenant {access.OwnerOf(name)}) or the operator may change it.", request);
+            return page.Message(StatusCodes.Status403Forbidden, "Not your model", $"Only the owner of '{name}' (tenant {access.OwnerOf(name)}) or the operator may change it.");
         }
 
         Error? error = action switch
@@ -89,21 +74,20 @@ internal static class ModelsEndpoints
         };
         return error is null
             ? TypedResults.Redirect($"/dashboard/models?done={Uri.EscapeDataString($"{action} {name}{(version is { } d ? $" version {d}" : "")}: done")}")
-            : DashboardGate.Message(http, error.Code.StatusCode(), "Refused", error.Message, request);
+            : page.Refused(error);
     }
 
-    private static async Task<IResult> ShareAsync(HttpContext http, ModelPublisher publisher, ModelAccess access)
+    internal static async Task<IResult> ShareAsync(HttpContext http, ModelPublisher publisher, ModelAccess access)
     {
-        var request = DashboardGate.Request(http);
-
+        var page = DashboardPage.Of(http);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         string name = form["name"].ToString();
         string grantee = form["tenant"].ToString().Trim();
         bool share = form["action"] != "unshare";
-        var viewer = request.Viewer;
+        var viewer = page.Viewer;
         if (name.Length == 0 || grantee.Length == 0 || (!viewer.IsOperator && !access.CanSee(viewer.Tenant, name)))
         {
-            return DashboardGate.Message(http, StatusCodes.Status400BadRequest, "Refused", "Give a model you own and a tenant to share it with.", request);
+            return page.Message(StatusCodes.Status400BadRequest, "Refused", "Give a model you own and a tenant to share it with.");
         }
 
         // The operator acts for the owner; a tenant admin acts for itself, and the publisher refuses a model it does not own.
@@ -111,7 +95,7 @@ internal static class ModelsEndpoints
         var result = await publisher.ShareAsync(actor, name, grantee, share, http.RequestAborted);
         return result.TryGetValue(out _, out var error)
             ? TypedResults.Redirect($"/dashboard/models?done={Uri.EscapeDataString($"{(share ? "shared" : "withdrew share of")} {name} {(share ? "with" : "from")} {grantee}")}")
-            : DashboardGate.Message(http, error.Code.StatusCode(), "Refused", error.Message, request);
+            : page.Refused(error);
     }
 
     private static Error? ErrorOrNull<T>(this Result<T> result) => result.TryGetValue(out _, out var error) ? null : error;

@@ -1,7 +1,5 @@
-using MaaS.Gateway.Telemetry;
-using MaaS.Services.Recommendations.Tenants;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>The tenants the operator can pick: the operator's own, those with traffic, and those with a catalogue in memory.</summary>
 internal static class TenantList
@@ -36,8 +34,4 @@ internal static class TenantList
     /// </summary>
     public static bool IsLoaded(DashboardViewer viewer, string tenant, TenantStates states) =>
         tenant == viewer.Tenant || states.All.Any(s => s.Tenant == tenant);
-
-    /// <summary>The page for a tenant admin who asked for another tenant's data.</summary>
-    public static IResult OtherTenant(HttpContext http, DashboardRequest request) =>
-        DashboardGate.Message(http, StatusCodes.Status403Forbidden, "Another tenant", $"This key is an admin of tenant {request.Viewer.Tenant} and sees that tenant only.", request);
 }

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// The dashboard's one stylesheet and one script, served by the gateway itself (no CDN, no build step). The script

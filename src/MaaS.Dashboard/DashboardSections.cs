@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>A dashboard section: one navigation entry and its page.</summary>
 public sealed record DashboardSection(string Key, string Title, string Path);

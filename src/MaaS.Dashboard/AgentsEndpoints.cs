@@ -1,11 +1,7 @@
 using System.Globalization;
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Dashboard.Components;
-using MaaS.Gateway.Telemetry;
 using MaaS.Services.Agents;
-using MaaS.Services.Recommendations.Tenants;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// Game agents of one tenant through the same <see cref="AgentService"/> as <c>/v1/agents</c>: policy, exploration,
@@ -19,26 +15,19 @@ internal static class AgentsEndpoints
     private const int Buckets = 24;
     private const int Listed = 100;
 
-    public static RouteGroupBuilder MapDashboardAgents(this RouteGroupBuilder dashboard)
+    internal static async Task<IResult> AgentsAsync(
+        string? tenant, string? agent, HttpContext http, IStorage storage)
     {
-        dashboard.MapGet("/agents", AgentsAsync);
-        return dashboard;
-    }
-
-    private static async Task<IResult> AgentsAsync(
-        string? tenant, string? agent, HttpContext http, TrafficRing ring, TenantStates states, IStorage storage)
-    {
-        var request = DashboardGate.Request(http);
-
-        if (request.Viewer.Scope(tenant) is not { } scope)
+        var page = DashboardPage.Of(http);
+        if (page.Scope(tenant) is not { } scope)
         {
-            return TenantList.OtherTenant(http, request);
+            return page.OtherTenant();
         }
 
         var stored = await storage.Agents.ListAsync(scope, Listed, http.RequestAborted);
         if (!stored.TryGetValue(out var records, out var error))
         {
-            return DashboardGate.Message(http, error.Code.StatusCode(), "Agents unavailable", error.Message, request);
+            return page.Refused(error, "Agents unavailable");
         }
 
         // The table reads each agent's stored definition and its log's aggregates (one query each); nothing loads or
@@ -60,8 +49,7 @@ internal static class AgentsEndpoints
             labels, [new ChartSeries("mean reward", rewards)], "reward");
         string decisionsChart = SvgCharts.Line("chart-agent-decisions", "Decisions over time", $"{who}: decisions per time bucket of its decision log.",
             labels, [new ChartSeries("decisions", decisions)], "decisions");
-        return DashboardGate.Page<AgentsPage>(http, new AgentsModel(
-            request, scope, TenantList.Known(request.Viewer, ring, states), rows, selected, rewardChart, decisionsChart));
+        return page.Show<AgentsPage>(new AgentsModel(page.Request, scope, page.Tenants, rows, selected, rewardChart, decisionsChart));
     }
 
     /// <summary>Mean reward and decisions per bucket: even buckets over a short log, the store's hours over a long one.</summary>
@@ -118,7 +106,7 @@ public sealed record AgentRow(
         AgentDefinitionRequest? definition;
         try
         {
-            definition = JsonSerializer.Deserialize(record.Definition, AgentJsonContext.Default.AgentDefinitionRequest);
+            definition = JsonSerializer.Deserialize(record.Definition, DashboardJsonContext.Default.AgentDefinitionRequest);
         }
         catch (JsonException)
         {

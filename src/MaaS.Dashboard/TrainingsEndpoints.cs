@@ -1,11 +1,7 @@
-using MaaS.Gateway.Dashboard.Charts;
-using MaaS.Gateway.Dashboard.Components;
-using MaaS.Gateway.Telemetry;
 using MaaS.Models.Text.Training;
-using MaaS.Services.Recommendations.Tenants;
 using MaaS.Services.Training;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// Training jobs of one tenant, newest first, through the same <see cref="TrainingService"/> as <c>/v1/trainings</c>:
@@ -14,27 +10,19 @@ namespace MaaS.Gateway.Dashboard;
 /// </summary>
 internal static class TrainingsEndpoints
 {
-    public static RouteGroupBuilder MapDashboardTrainings(this RouteGroupBuilder dashboard)
+    internal static async Task<IResult> TrainingsAsync(
+        string? tenant, string? id, HttpContext http, TrainingService trainings)
     {
-        dashboard.MapGet("/trainings", TrainingsAsync);
-        return dashboard;
-    }
-
-    private static async Task<IResult> TrainingsAsync(
-        string? tenant, string? id, HttpContext http, TrafficRing ring, TenantStates states, TrainingService trainings)
-    {
-        var request = DashboardGate.Request(http);
-
-        if (request.Viewer.Scope(tenant) is not { } scope)
+        var page = DashboardPage.Of(http);
+        if (page.Scope(tenant) is not { } scope)
         {
-            return TenantList.OtherTenant(http, request);
+            return page.OtherTenant();
         }
 
-        var tenants = TenantList.Known(request.Viewer, ring, states);
         var listed = await trainings.ListAsync(scope, http.RequestAborted);
         if (!listed.TryGetValue(out var jobs, out var error))
         {
-            return DashboardGate.Message(http, error.Code.StatusCode(), "Training jobs unavailable", error.Message, request);
+            return page.Refused(error, "Training jobs unavailable");
         }
 
         var rows = jobs.Select(Row).ToList();
@@ -42,7 +30,7 @@ internal static class TrainingsEndpoints
         string chart = SvgCharts.Bars("chart-training-scores", "Cross-validated score per candidate",
             shown is null ? "No training job has scored a candidate yet." : $"Cross-validated score of each candidate of job {shown.Id}, in the order tried.",
             [.. (shown?.Candidates ?? []).Select(c => new ChartBar($"{c.FeatureSet} λ{SvgCharts.Number(c.Lambda)}", Math.Round(c.Score, 4)))], "score");
-        return DashboardGate.Page<TrainingsPage>(http, new TrainingsModel(request, scope, tenants, rows, shown, chart));
+        return page.Show<TrainingsPage>(new TrainingsModel(page.Request, scope, page.Tenants, rows, shown, chart));
     }
 
     private static TrainingRow Row(JobRecord job)

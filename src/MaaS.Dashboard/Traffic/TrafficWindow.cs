@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Telemetry;
+namespace MaaS.Dashboard.Traffic;
 
 /// <summary>A read of the <see cref="TrafficRing"/>: every visible series over the same steps, oldest step first.</summary>
 /// <param name="ReadAt">When it was read.</param>

@@ -1,7 +1,7 @@
 using System.Xml.Linq;
-using MaaS.Gateway.Dashboard.Charts;
+using MaaS.Dashboard.Charts;
 
-namespace MaaS.Gateway.FunctionalTests.Dashboard;
+namespace MaaS.Dashboard.Tests;
 
 /// <summary>The dashboard's SVG charts: well-formed, accessible, escaped, and carrying the values they were drawn from.</summary>
 public sealed class SvgChartsTests

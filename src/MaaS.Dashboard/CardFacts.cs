@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
 /// The facts of a model card a reader looks for first: numeric metrics, the data it was trained on, the licence.

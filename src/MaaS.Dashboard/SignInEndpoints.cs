@@ -1,26 +1,17 @@
 using Microsoft.AspNetCore.Antiforgery;
-using MaaS.Gateway.Dashboard.Components;
 
-namespace MaaS.Gateway.Dashboard;
+namespace MaaS.Dashboard;
 
 /// <summary>
-/// Sign-in with an API key: the form posts the key, the gateway checks it as the API would, refuses an app key with a
+/// Sign-in with an API key: the form posts the key, the host checks it as the API would, refuses an app key with a
 /// clear message, and keeps an admin key in the HttpOnly, SameSite=Strict cookie that the key handler reads under
 /// /dashboard. With authentication off there is nothing to sign in to.
 /// </summary>
 internal static class SignInEndpoints
 {
-    public static RouteGroupBuilder MapDashboardSignIn(this RouteGroupBuilder dashboard)
+    internal static IResult SignInPage(HttpContext http, IDashboardHost host, IAntiforgery antiforgery)
     {
-        dashboard.MapGet("/signin", SignInPage);
-        dashboard.MapPost("/signin", SignInAsync);
-        dashboard.MapPost("/signout", SignOutAsync);
-        return dashboard;
-    }
-
-    private static IResult SignInPage(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery)
-    {
-        if (!auth.Value.Enabled || DashboardAuth.Viewer(http, auth.Value) is not null)
+        if (!host.AuthEnabled || host.Viewer(http.User) is not null)
         {
             return TypedResults.Redirect(DashboardAuth.Path);
         }
@@ -28,9 +19,9 @@ internal static class SignInEndpoints
         return Form(http, antiforgery, null, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext http, IOptions<AuthOptions> auth, IAntiforgery antiforgery, ApiKeyResolver resolver)
+    internal static async Task<IResult> SignInAsync(HttpContext http, IDashboardHost host, IAntiforgery antiforgery)
     {
-        if (!auth.Value.Enabled)
+        if (!host.AuthEnabled)
         {
             return TypedResults.Redirect(DashboardAuth.Path);
         }
@@ -47,27 +38,23 @@ internal static class SignInEndpoints
             return Form(http, antiforgery, "Enter an API key.", StatusCodes.Status400BadRequest);
         }
 
-        var (identity, rejection) = await resolver.ResolveAsync(key, http.RequestAborted);
-        if (identity is null)
+        var check = await host.CheckKeyAsync(key, http.RequestAborted);
+        if (check != KeyCheck.Admin)
         {
-            return rejection switch
+            return check switch
             {
-                KeyRejection.Revoked => Form(http, antiforgery, "This API key was revoked.", StatusCodes.Status401Unauthorized),
-                KeyRejection.StoreUnavailable => Form(http, antiforgery, "The key store is unavailable; try again in a moment.", StatusCodes.Status503ServiceUnavailable),
+                KeyCheck.AppKey => Form(http, antiforgery, DashboardGate.AppKeyRefused, StatusCodes.Status403Forbidden),
+                KeyCheck.Revoked => Form(http, antiforgery, "This API key was revoked.", StatusCodes.Status401Unauthorized),
+                KeyCheck.StoreUnavailable => Form(http, antiforgery, "The key store is unavailable; try again in a moment.", StatusCodes.Status503ServiceUnavailable),
                 _ => Form(http, antiforgery, "This API key is not valid.", StatusCodes.Status401Unauthorized),
             };
-        }
-
-        if (!identity.Roles.Contains(ApiKeyRules.AdminRole))
-        {
-            return Form(http, antiforgery, DashboardGate.AppKeyRefused, StatusCodes.Status403Forbidden);
         }
 
         http.Response.Cookies.Append(DashboardAuth.CookieName, key, DashboardAuth.Cookie(http));
         return TypedResults.Redirect(DashboardAuth.Path);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
+    internal static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery)
     {
         if (await DashboardGate.IsValidFormAsync(http, antiforgery))
         {
