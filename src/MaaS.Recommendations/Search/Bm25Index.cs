@@ -115,53 +115,45 @@ public sealed class Bm25Index
                 }
             }
 
-            var best = new PriorityQueue<int, (float Score, int Document)>(count + 1, WorstFirst.Instance);
-            for (int i = 0; i < touchedCount; i++)
+            // A common word touches most documents: the pooled heap checks each against its worst kept score first.
+            int kept = Math.Min(count, touchedCount);
+            var bestScores = ArrayPool<float>.Shared.Rent(kept);
+            var bestDocuments = ArrayPool<int>.Shared.Rent(kept);
+            try
             {
-                int document = touched[i];
-                if (accept is not null && !accept(document))
+                var best = new TopRows(bestScores.AsSpan(0, kept), bestDocuments.AsSpan(0, kept));
+                for (int i = 0; i < touchedCount; i++)
                 {
-                    continue;
+                    int document = touched[i];
+                    float score = scores[document];
+                    if (best.Admits(score) && (accept is null || accept(document)))
+                    {
+                        best.Offer(score, document);
+                    }
                 }
 
-                var key = (scores[document], document);
-                if (best.Count < count)
+                best.SortBestFirst();
+                var hits = new List<LexicalHit>(best.Count);
+                for (int i = 0; i < best.Count; i++)
                 {
-                    best.Enqueue(document, key);
+                    int document = best.RowAt(i);
+                    ulong mask = matched[document];
+                    hits.Add(new LexicalHit(document, best.ScoreAt(i), [.. terms.Where((_, t) => t < 64 && (mask & (1UL << t)) != 0)]));
                 }
-                else if (best.TryPeek(out _, out var worst) && WorstFirst.Instance.Compare(key, worst) > 0)
-                {
-                    best.EnqueueDequeue(document, key);
-                }
+
+                return hits;
             }
-
-            var hits = new List<LexicalHit>(best.Count);
-            while (best.TryDequeue(out int document, out var key))
+            finally
             {
-                ulong mask = matched[document];
-                hits.Add(new LexicalHit(document, key.Score, [.. terms.Where((_, t) => t < 64 && (mask & (1UL << t)) != 0)]));
+                ArrayPool<float>.Shared.Return(bestScores);
+                ArrayPool<int>.Shared.Return(bestDocuments);
             }
-
-            hits.Reverse();
-            return hits;
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<ulong>.Shared.Return(matched);
             ArrayPool<int>.Shared.Return(touched);
-        }
-    }
-
-    // Lower score first, and among equal scores the higher ordinal first, so the heap's head is the one to drop.
-    private sealed class WorstFirst : IComparer<(float Score, int Document)>
-    {
-        public static readonly WorstFirst Instance = new();
-
-        public int Compare((float Score, int Document) x, (float Score, int Document) y)
-        {
-            int byScore = x.Score.CompareTo(y.Score);
-            return byScore != 0 ? byScore : y.Document.CompareTo(x.Document);
         }
     }
 

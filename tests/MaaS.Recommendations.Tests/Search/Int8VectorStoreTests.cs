@@ -30,7 +30,8 @@ public sealed class Int8VectorStoreTests
         var hits = store.Search(query, rows);
 
         Assert.Equal(rows, hits.Count);
-        Assert.Equal(dimensions + 4, store.BytesPerRow);
+        Assert.Equal(dimensions + 4 + (2 * dimensions), store.BytesPerRow);
+        Assert.Equal(0, store.Lists);
         Assert.Equal(0, hits[0].Row);
         for (int i = 0; i < hits.Count; i++)
         {
@@ -52,4 +53,105 @@ public sealed class Int8VectorStoreTests
         Assert.Empty(store.Search([1, 0], 0));
         Assert.Throws<ArgumentException>(() => store.Search([1, 0, 0], 1));
     }
+
+    [Fact]
+    public void Search_SmallStore_ScansEveryRowAndRanksAsExactFp32()
+    {
+        const int rows = 2_000, dimensions = 64;
+        var data = UnitRows(new Random(7), rows, dimensions);
+        var store = Int8VectorStore.Build(data, dimensions);
+
+        Assert.Equal(0, store.Lists);
+        for (int q = 0; q < 20; q++)
+        {
+            var query = data.AsSpan(q * 97 * dimensions, dimensions).ToArray();
+            query[q % dimensions] += 0.3f;
+
+            Assert.Equal(ExactTop(data, dimensions, query, 10), store.Search(query, 10).Select(h => h.Row));
+        }
+    }
+
+    [Fact]
+    public void Search_PastExactUpTo_BuildsListsAndRecallAtTenIsAtLeast099()
+    {
+        // Seeded clusters (200 centres, rows within noise of one), queries near a row: the nearest rows of a query
+        // are its cluster's, spread over whichever lists k-means made of the clusters.
+        const int rows = Int8VectorStore.ExactUpTo + 5_000, dimensions = 48, queries = 100;
+        var random = new Random(11);
+        var centres = UnitRows(random, 200, dimensions);
+        var data = new float[rows * dimensions];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * dimensions, dimensions);
+            centres.AsSpan(random.Next(200) * dimensions, dimensions).CopyTo(row);
+            foreach (ref float x in row)
+            {
+                x += (float)((random.NextDouble() * 2) - 1) * 0.15f;
+            }
+
+            TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
+        }
+
+        var store = Int8VectorStore.Build(data, dimensions);
+
+        Assert.Equal(Int8VectorStore.ListsFor(rows), store.Lists);
+        Assert.True(store.Lists > 0 && store.Probes < store.Lists, $"{store.Lists} lists, {store.Probes} probes");
+        int found = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            var query = data.AsSpan(random.Next(rows) * dimensions, dimensions).ToArray();
+            foreach (ref float x in query.AsSpan())
+            {
+                x += (float)((random.NextDouble() * 2) - 1) * 0.05f;
+            }
+
+            var truth = ExactTop(data, dimensions, query, 10).ToHashSet();
+            var hits = store.Search(query, 10);
+            Assert.Equal(10, hits.Count);
+            found += hits.Count(h => truth.Contains(h.Row));
+            // Every list scanned is exact search again.
+            Assert.Equal(store.Search(query, 10, null, 0), store.Search(query, 10, null, store.Lists));
+        }
+
+        double recall = found / (queries * 10.0);
+        Assert.True(recall >= 0.99, $"IVF recall@10 {recall:F4} against exact fp32");
+    }
+
+    [Fact]
+    public void Search_ListsWithNarrowFilter_FallsBackToEveryRow()
+    {
+        const int rows = 3_000, dimensions = 16;
+        var data = UnitRows(new Random(5), rows, dimensions);
+        var store = Int8VectorStore.Build(data, dimensions, lists: 50);
+        float[] query = [.. data.AsSpan(0, dimensions)];
+        Func<int, bool> accept = row => row % 499 == 1;
+
+        var hits = store.Search(query, 5, accept);
+
+        Assert.Equal(5, hits.Count);
+        Assert.All(hits, h => Assert.True(accept(h.Row)));
+        Assert.Equal(store.Search(query, 5, accept, 0), hits);
+    }
+
+    private static float[] UnitRows(Random random, int rows, int dimensions)
+    {
+        var data = new float[rows * dimensions];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * dimensions, dimensions);
+            foreach (ref float x in row)
+            {
+                x = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
+        }
+
+        return data;
+    }
+
+    private static int[] ExactTop(float[] data, int dimensions, float[] query, int k) =>
+        [.. Enumerable.Range(0, data.Length / dimensions)
+            .Select(r => (Row: r, Score: TensorPrimitives.Dot(query, data.AsSpan(r * dimensions, dimensions))))
+            .OrderByDescending(x => x.Score).ThenBy(x => x.Row).Take(k).Select(x => x.Row)];
 }
