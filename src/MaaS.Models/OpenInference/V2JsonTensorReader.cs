@@ -20,7 +20,7 @@ internal static class V2JsonTensorReader
     /// <param name="expected">Elements the shape declares (at most <see cref="V2TensorCodec.MaxElements"/>).</param>
     public static V2DecodedElements Read(ref Utf8JsonReader reader, string name, TensorDataType type, int expected)
     {
-        var data = NewArray(type, expected);
+        var data = type.NewArray(expected);
         long found = 0;
         int open = 1;
         while (open > 0 && reader.Read())
@@ -70,16 +70,6 @@ internal static class V2JsonTensorReader
         reader.Read();
         return Read(ref reader, name, type, expected);
     }
-
-    // Typed allocation: Array.CreateInstance goes through reflection, and this runs once per input of every request.
-    private static Array NewArray(TensorDataType type, int length) => type switch
-    {
-        TensorDataType.Fp32 => new float[length],
-        TensorDataType.Int64 => new long[length],
-        TensorDataType.Int32 => new int[length],
-        TensorDataType.Fp64 => new double[length],
-        _ => type.NewArray(length),
-    };
 
     private static bool TrySet(ref Utf8JsonReader reader, TensorDataType type, Array data, int index)
     {
