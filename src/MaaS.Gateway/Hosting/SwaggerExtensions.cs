@@ -38,6 +38,8 @@ internal static class SwaggerExtensions
 
             // Tensor data is a flat JSON array of numbers, booleans or strings.
             options.MapType<Array>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });
+            // An input's data as sent: a flat or nested JSON array (the parser's record of it is no part of the contract).
+            options.MapType<MaaS.Models.OpenInference.V2TensorData>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });
             options.SupportNonNullableReferenceTypes();
             // Grouped by tag in ApiTags order; within a tag, in the order the endpoints are mapped (OrderBy is stable).
             options.OrderActionsBy(api => ApiTags.Order(api.ActionDescriptor.EndpointMetadata.OfType<ITagsMetadata>().LastOrDefault()?.Tags is [var tag, ..] ? tag : null)

@@ -58,7 +58,16 @@ internal sealed class DynamicBatcher : InferenceExecutor
             return Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired");
         }
 
-        return await item.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await item.Completion.Task.ConfigureAwait(false);
+        }
+
+        // A registration that cancels the item's own completion costs less per request than Task.WaitAsync (a second
+        // task and a continuation); the loop drops a cancelled item it meets, and its late result is ignored.
+        using var registration = cancellationToken.UnsafeRegister(
+            static (state, token) => ((TaskCompletionSource<Result<ExecutionResult>>)state!).TrySetCanceled(token), item.Completion);
+        return await item.Completion.Task.ConfigureAwait(false);
     }
 
     public override async ValueTask DisposeAsync()

@@ -75,5 +75,19 @@ public static class TensorDataTypes
     };
 
     /// <summary>A new zeroed array of <paramref name="length"/> elements of this datatype.</summary>
-    public static Array NewArray(this TensorDataType type, int length) => Array.CreateInstance(type.ElementType(), length);
+    // Typed allocations: Array.CreateInstance goes through reflection, and this runs for every input of every request
+    // and every output slice of every batch.
+    public static Array NewArray(this TensorDataType type, int length) => type switch
+    {
+        TensorDataType.Bool => new bool[length],
+        TensorDataType.Uint8 => new byte[length],
+        TensorDataType.Int8 => new sbyte[length],
+        TensorDataType.Int32 => new int[length],
+        TensorDataType.Int64 => new long[length],
+        TensorDataType.Fp16 => new Half[length],
+        TensorDataType.Fp32 => new float[length],
+        TensorDataType.Fp64 => new double[length],
+        TensorDataType.Bytes => new string[length],
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
 }

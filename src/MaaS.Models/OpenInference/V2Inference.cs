@@ -25,6 +25,7 @@ internal sealed record V2InferRequest
 }
 
 /// <summary>An input tensor of an inference request.</summary>
+[JsonConverter(typeof(V2InferInputConverter))]
 internal sealed record V2InferInput
 {
     /// <summary>Input name.</summary>
@@ -40,7 +41,7 @@ internal sealed record V2InferInput
     public Dictionary<string, JsonElement>? Parameters { get; set => field = V2NullCheck.Note(value, "parameters", ref _null); }
 
     /// <summary>Elements in row-major order, flat or nested arrays; strings for BYTES, true/false for BOOL.</summary>
-    public JsonElement Data { get; set; }
+    public V2TensorData Data { get; set; }
 
     /// <summary>The first member the JSON gave as null (<c>data</c> is seen in <see cref="Data"/>), or null.</summary>
     internal string? NullMember => _null;

@@ -99,19 +99,23 @@ internal static class V2TensorCodec
             return V2Mapping.Invalid($"input '{input.Name}' needs 'data' as a JSON array, or parameters.{BinaryDataSize} with binary data after the JSON");
         }
 
-        var decoder = new Decoder(input.Name, type, (int)count);
-        decoder.Walk(input.Data, 0);
-        if (decoder.Error is not null)
+        var elements = input.Data.Decoded ?? V2JsonTensorReader.Read(input.Data.Element, input.Name, type, (int)count);
+        if (elements.Name != input.Name || elements.Type != type || elements.Expected != count)
         {
-            return V2Mapping.Invalid(decoder.Error);
+            return V2Mapping.Invalid($"input '{input.Name}' gives its name, datatype or shape again after its data; give each member once");
         }
 
-        if (decoder.Count != count)
+        if (elements.Error is not null)
         {
-            return V2Mapping.Invalid($"input '{input.Name}' has {decoder.Count} elements but shape {ShapeMath.Format(shape)} needs {count}");
+            return V2Mapping.Invalid(elements.Error);
         }
 
-        return new InferTensor(input.Name, type, shape, decoder.Data);
+        if (elements.Found != count)
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has {elements.Found} elements but shape {ShapeMath.Format(shape)} needs {count}");
+        }
+
+        return new InferTensor(input.Name, type, shape, elements.Data);
     }
 
     private static Result<long?> BinarySize(V2InferInput input)
@@ -130,91 +134,5 @@ internal static class V2TensorCodec
     {
         string raw = item.GetRawText();
         return raw.Length <= 32 ? raw : raw[..32] + "...";
-    }
-
-    private sealed class Decoder(string name, TensorDataType type, int expected)
-    {
-        private const int MaxDepth = 32;
-
-        public Array Data { get; } = type.NewArray(expected);
-
-        public long Count { get; private set; }
-
-        public string? Error { get; private set; }
-
-        public void Walk(JsonElement element, int depth)
-        {
-            foreach (var item in element.EnumerateArray())
-            {
-                if (Error is not null)
-                {
-                    return;
-                }
-
-                if (item.ValueKind == JsonValueKind.Array)
-                {
-                    if (depth >= MaxDepth)
-                    {
-                        Error = $"input '{name}' nests data deeper than {MaxDepth} levels";
-                        return;
-                    }
-
-                    Walk(item, depth + 1);
-                    continue;
-                }
-
-                if (Count >= expected)
-                {
-                    // Keep counting (without storing) so the message can say how many there were.
-                    Count++;
-                    continue;
-                }
-
-                if (!TrySet((int)Count, item))
-                {
-                    Error = $"input '{name}' element {Count} ({Describe(item)}) is not a valid {type.ToProtocolName()} value";
-                    return;
-                }
-
-                Count++;
-            }
-        }
-
-        private bool TrySet(int index, JsonElement item)
-        {
-            switch (type)
-            {
-                case TensorDataType.Fp32 when item.ValueKind == JsonValueKind.Number && item.TryGetSingle(out float f):
-                    ((float[])Data)[index] = f;
-                    return true;
-                case TensorDataType.Fp64 when item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out double d):
-                    ((double[])Data)[index] = d;
-                    return true;
-                case TensorDataType.Fp16 when item.ValueKind == JsonValueKind.Number && item.TryGetSingle(out float h):
-                    ((Half[])Data)[index] = (Half)h;
-                    return true;
-                case TensorDataType.Int64 when item.ValueKind == JsonValueKind.Number && item.TryGetInt64(out long l):
-                    ((long[])Data)[index] = l;
-                    return true;
-                case TensorDataType.Int32 when item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int i):
-                    ((int[])Data)[index] = i;
-                    return true;
-                case TensorDataType.Int8 when item.ValueKind == JsonValueKind.Number && item.TryGetSByte(out sbyte s):
-                    ((sbyte[])Data)[index] = s;
-                    return true;
-                case TensorDataType.Uint8 when item.ValueKind == JsonValueKind.Number && item.TryGetByte(out byte b):
-                    ((byte[])Data)[index] = b;
-                    return true;
-                case TensorDataType.Bool when item.ValueKind is JsonValueKind.True or JsonValueKind.False:
-                    ((bool[])Data)[index] = item.GetBoolean();
-                    return true;
-                case TensorDataType.Bytes when item.ValueKind == JsonValueKind.String:
-                    ((string[])Data)[index] = item.GetString()!;
-                    return true;
-                default:
-                    return false;
-            }
-        }
-
     }
 }
