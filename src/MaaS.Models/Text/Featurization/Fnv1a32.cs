@@ -50,6 +50,23 @@ internal struct Fnv1a32
     /// <see cref="Encoding.UTF8"/> encodes them) without encoding them into a buffer.</summary>
     public static uint AppendUtf16(uint state, ReadOnlySpan<char> chars)
     {
+        for (int i = 0; i < chars.Length; i++)
+        {
+            char c = chars[i];
+            if (c >= 0x80)
+            {
+                return AppendNonAscii(state, chars[i..]);
+            }
+
+            state = (state ^ c) * Prime;
+        }
+
+        return state;
+    }
+
+    // The rest of AppendUtf16 from the first non-ASCII character: kept out of line so the ASCII loop stays small.
+    private static uint AppendNonAscii(uint state, ReadOnlySpan<char> chars)
+    {
         Span<byte> utf8 = stackalloc byte[4];
         int i = 0;
         while (i < chars.Length)

@@ -5,6 +5,9 @@ namespace MaaS.Models.Text.Featurization;
 /// <summary>The serving and training hot path: spans and per-thread buffers instead of strings and lists.</summary>
 public sealed partial class TextFeaturizer
 {
+    // Id spaces up to this many buckets (a 2 MiB bitmap per thread) track seen ids in a bitmap.
+    private const int MaxBitmapBuckets = 1 << 24;
+
     [ThreadStatic]
     private static SpanScratch? t_spanScratch;
 
@@ -18,6 +21,17 @@ public sealed partial class TextFeaturizer
     /// <exception cref="ArgumentException"><paramref name="ids"/> is shorter than the most features a text keeps.</exception>
     public FeatureSummary Featurize(ReadOnlySpan<char> text, Span<int> ids)
     {
+        var none = default(NoFeatureSink);
+        return Featurize(text, ids, ref none);
+    }
+
+    /// <summary>
+    /// <see cref="Featurize(ReadOnlySpan{char}, Span{int})"/>, showing every probed id to <paramref name="sink"/> in
+    /// output order as it goes (see <see cref="IFeatureSink"/>).
+    /// </summary>
+    internal FeatureSummary Featurize<TSink>(ReadOnlySpan<char> text, Span<int> ids, ref TSink sink)
+        where TSink : struct, IFeatureSink
+    {
         int max = Settings.MaxFeatures;
         if (ids.Length < max)
         {
@@ -26,18 +40,27 @@ public sealed partial class TextFeaturizer
 
         var scratch = t_spanScratch ??= new SpanScratch();
         var tokens = scratch.Tokens;
-        bool truncated = Tokenizer.Tokenize(Normalize(text, scratch), Settings.MaxTokens, Settings.MarkNegation, tokens);
-        var writer = new IdWriter(ids[..max], scratch.Seen, Settings.Buckets);
-        truncated |= !AddWordNgrams(tokens, scratch, ref writer);
-        int wordFeatures = writer.Count;
-        if (Settings.CharNgramMin > 0 && tokens.Count > 0 && writer.Count < max)
+        var normalized = Normalize(text, scratch);
+        bool truncated = Tokenizer.Tokenize(normalized, Settings.MaxTokens, Settings.MarkNegation, tokens);
+        var writer = new IdWriter<TSink>(ids[..max], scratch, Settings.Buckets, sink);
+        try
         {
-            truncated |= !AddCharNgrams(tokens, scratch, ref writer);
-        }
+            truncated |= !AddWordNgrams(tokens, scratch, ref writer);
+            int wordFeatures = writer.Count;
+            if (Settings.CharNgramMin > 0 && tokens.Count > 0 && writer.Count < max)
+            {
+                truncated |= !AddCharNgrams(tokens, Ascii.IsValid(normalized), scratch, ref writer);
+            }
 
-        int count = writer.Count;
-        float weight = Settings.Weighting == FeatureWeighting.L2Normalized && count > 0 ? 1f / MathF.Sqrt(count) : 1f;
-        return new FeatureSummary(count, weight, tokens.Count, truncated, wordFeatures);
+            int count = writer.Count;
+            float weight = Settings.Weighting == FeatureWeighting.L2Normalized && count > 0 ? 1f / MathF.Sqrt(count) : 1f;
+            return new FeatureSummary(count, weight, tokens.Count, truncated, wordFeatures);
+        }
+        finally
+        {
+            sink = writer.Sink;
+            writer.Release();
+        }
     }
 
     private TextFeatures FeaturizeFast(string text)
@@ -74,18 +97,22 @@ public sealed partial class TextFeaturizer
     }
 
     // Word n-grams, n-major, one running FNV state per start (as the character n-grams): "w:" + forms joined by
-    // spaces, a negated word's form being "NEG_" + word. False when the feature limit stopped it.
-    private bool AddWordNgrams(TokenBuffer tokens, SpanScratch scratch, ref IdWriter writer)
+    // spaces, a negated word's form being "NEG_" + word. Each n's hashes are computed first, then written in order.
+    // False when the feature limit stopped it.
+    private bool AddWordNgrams<TSink>(TokenBuffer tokens, SpanScratch scratch, ref IdWriter<TSink> writer)
+        where TSink : struct, IFeatureSink
     {
         var states = scratch.States(tokens.Count);
-        for (int st = 0; st < tokens.Count; st++)
-        {
-            states[st] = WordPrefixState;
-        }
-
+        states.Fill(WordPrefixState);
         for (int n = 1; n <= Settings.WordNgrams && !writer.Full; n++)
         {
-            for (int st = 0; st + n <= tokens.Count; st++)
+            int startsOfN = tokens.Count - n + 1;
+            if (startsOfN <= 0)
+            {
+                break;
+            }
+
+            for (int st = 0; st < startsOfN; st++)
             {
                 uint h = states[st];
                 if (n > 1)
@@ -99,11 +126,12 @@ public sealed partial class TextFeaturizer
                     h = Fnv1a32.AppendUtf16(h, "NEG_");
                 }
 
-                states[st] = h = Fnv1a32.AppendUtf16(h, tokens.Text(t));
-                if (!writer.Add(h))
-                {
-                    return false;
-                }
+                states[st] = Fnv1a32.AppendUtf16(h, tokens.Text(t));
+            }
+
+            if (!writer.AddAll(states[..startsOfN]))
+            {
+                return false;
             }
         }
 
@@ -111,11 +139,25 @@ public sealed partial class TextFeaturizer
     }
 
     // Character n-grams over the UTF-8 bytes of each unit (the joined text, or each <word>), never splitting a code
-    // point. False when the feature limit stopped it.
-    private bool AddCharNgrams(TokenBuffer tokens, SpanScratch scratch, ref IdWriter writer)
+    // point. ASCII text (one byte per code point) goes straight from the tokens to the widened hash lanes. False when
+    // the feature limit stopped it.
+    private bool AddCharNgrams<TSink>(TokenBuffer tokens, bool ascii, SpanScratch scratch, ref IdWriter<TSink> writer)
+        where TSink : struct, IFeatureSink
     {
         if (Settings.CharNgramsSpanWords)
         {
+            if (ascii)
+            {
+                var lanes = scratch.Lanes.Begin(' ');
+                for (int t = 0; t < tokens.Count; t++)
+                {
+                    lanes.Append(tokens.Text(t));
+                    lanes.Append(' ');
+                }
+
+                return AddAsciiCharNgrams(lanes.Values, scratch, ref writer);
+            }
+
             var unit = scratch.Unit.Begin(' ');
             for (int t = 0; t < tokens.Count; t++)
             {
@@ -133,10 +175,23 @@ public sealed partial class TextFeaturizer
                 continue;
             }
 
-            var unit = scratch.Unit.Begin('<');
-            unit.Append(tokens.Text(t));
-            unit.Append('>');
-            if (!AddCharNgrams(unit.Bytes, scratch, ref writer))
+            bool added;
+            if (ascii)
+            {
+                var lanes = scratch.Lanes.Begin('<');
+                lanes.Append(tokens.Text(t));
+                lanes.Append('>');
+                added = AddAsciiCharNgrams(lanes.Values, scratch, ref writer);
+            }
+            else
+            {
+                var unit = scratch.Unit.Begin('<');
+                unit.Append(tokens.Text(t));
+                unit.Append('>');
+                added = AddCharNgrams(unit.Bytes, scratch, ref writer);
+            }
+
+            if (!added)
             {
                 return false;
             }
@@ -145,16 +200,18 @@ public sealed partial class TextFeaturizer
         return true;
     }
 
-    private bool AddCharNgrams(ReadOnlySpan<byte> bytes, SpanScratch scratch, ref IdWriter writer)
+    private bool AddCharNgrams<TSink>(ReadOnlySpan<byte> bytes, SpanScratch scratch, ref IdWriter<TSink> writer)
+        where TSink : struct, IFeatureSink
     {
-        bool ascii = Ascii.IsValid(bytes);
-        Span<int> starts = ascii ? default : scratch.RuneStarts(bytes);
-        int runes = ascii ? bytes.Length : starts.Length - 1;
+        if (Ascii.IsValid(bytes))
+        {
+            return AddAsciiCharNgrams(scratch.Widened(bytes), scratch, ref writer);
+        }
+
+        var starts = scratch.RuneStarts(bytes);
+        int runes = starts.Length - 1;
         var states = scratch.States(runes);
         states.Fill(CharPrefixState);
-        // ASCII: one byte per code point, so growing the n-grams of every start by one byte is the same step for all
-        // starts, done a vector at a time.
-        var widened = ascii ? scratch.Widened(bytes) : default;
         for (int n = 1; n <= Settings.CharNgramMax; n++)
         {
             int startsOfN = runes - n + 1;
@@ -163,69 +220,163 @@ public sealed partial class TextFeaturizer
                 break;
             }
 
-            if (ascii)
-            {
-                Fnv1a32.AppendEach(states[..startsOfN], widened.Slice(n - 1, startsOfN));
-            }
-            else
-            {
-                for (int st = 0; st < startsOfN; st++)
-                {
-                    states[st] = Fnv1a32.Append(states[st], bytes[starts[st + n - 1]..starts[st + n]]);
-                }
-            }
-
-            if (n < Settings.CharNgramMin)
-            {
-                continue;
-            }
-
             for (int st = 0; st < startsOfN; st++)
             {
-                if (!writer.Add(states[st]))
-                {
-                    return false;
-                }
+                states[st] = Fnv1a32.Append(states[st], bytes[starts[st + n - 1]..starts[st + n]]);
+            }
+
+            if (n >= Settings.CharNgramMin && !writer.AddAll(states[..startsOfN]))
+            {
+                return false;
             }
         }
 
         return true;
     }
 
-    /// <summary>Writes distinct ids up to the feature limit, as the reference path's Add.</summary>
-    private ref struct IdWriter(Span<int> ids, FeatureIdSet seen, int buckets)
+    // One byte per code point, so growing the n-grams of every start by one byte is the same step for all starts,
+    // done a vector at a time; lanes holds each byte widened to a uint, the width of the hash states.
+    private bool AddAsciiCharNgrams<TSink>(ReadOnlySpan<uint> lanes, SpanScratch scratch, ref IdWriter<TSink> writer)
+        where TSink : struct, IFeatureSink
     {
-        private readonly Span<int> _ids = ids;
-        private readonly FeatureIdSet _seen = Reset(seen, ids.Length);
-        private readonly uint _buckets = (uint)buckets;
-        private readonly uint _mask = BitOperations.IsPow2(buckets) ? (uint)buckets - 1 : 0;
+        var states = scratch.States(lanes.Length);
+        states.Fill(CharPrefixState);
+        for (int n = 1; n <= Settings.CharNgramMax; n++)
+        {
+            int startsOfN = lanes.Length - n + 1;
+            if (startsOfN <= 0)
+            {
+                break;
+            }
+
+            Fnv1a32.AppendEach(states[..startsOfN], lanes.Slice(n - 1, startsOfN));
+            if (n >= Settings.CharNgramMin && !writer.AddAll(states[..startsOfN]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes distinct ids up to the feature limit, as the reference path's Add. Seen ids are a bit per bucket
+    /// (reused per thread, cleared again id by id in <see cref="Release"/>), so a probe is a load and a mask with no
+    /// branch to mispredict; id spaces too large for a per-thread bitmap use the probing set instead.
+    /// </summary>
+    private ref struct IdWriter<TSink>
+        where TSink : struct, IFeatureSink
+    {
+        private readonly Span<int> _ids;
+        private readonly ulong[]? _bits;
+        private readonly FeatureIdSet? _seen;
+        private readonly uint _buckets;
+        private readonly uint _mask;
+
+        public IdWriter(Span<int> ids, SpanScratch scratch, int buckets, TSink sink)
+        {
+            _ids = ids;
+            _buckets = (uint)buckets;
+            _mask = BitOperations.IsPow2(buckets) ? (uint)buckets - 1 : 0;
+            Sink = sink;
+            if (buckets <= MaxBitmapBuckets)
+            {
+                _bits = scratch.Bits(buckets);
+            }
+            else
+            {
+                _seen = scratch.Seen;
+                _seen.Reset(ids.Length);
+            }
+        }
+
+        public TSink Sink;
 
         public int Count { get; private set; }
 
         public readonly bool Full => Count >= _ids.Length;
 
+        /// <summary>Adds the ids of <paramref name="hashes"/> in order; false when the limit stopped it.</summary>
+        public bool AddAll(ReadOnlySpan<uint> hashes)
+        {
+            int count = Count;
+            if (_bits is not { } bits || count + hashes.Length > _ids.Length)
+            {
+                foreach (uint hash in hashes)
+                {
+                    if (!Add(hash))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            }
+
+            // Room for every hash, so each id is written at the end and kept only when new (count moves by isNew).
+            var ids = _ids;
+            var sink = Sink;
+            foreach (uint hash in hashes)
+            {
+                int id = Id(hash);
+                ref ulong word = ref bits[id >> 6];
+                int isNew = (int)(~(word >> id) & 1);
+                word |= 1UL << id;
+                ids[count] = id;
+                count += isNew;
+                sink.Add(id, isNew);
+            }
+
+            Count = count;
+            Sink = sink;
+            return true;
+        }
+
         // False only when the limit is reached and the id is new: a repeat of a kept id costs nothing.
         public bool Add(uint hash)
         {
-            int id = (int)(_mask != 0 ? hash & _mask : hash % _buckets);
+            int id = Id(hash);
             if (Count >= _ids.Length)
             {
-                return _seen.Contains(id);
+                bool seen = _bits is { } b ? (b[id >> 6] & (1UL << id)) != 0 : _seen!.Contains(id);
+                Sink.Add(id, 0);
+                return seen;
             }
 
-            if (_seen.Add(id))
+            bool isNew;
+            if (_bits is { } bits)
+            {
+                ref ulong word = ref bits[id >> 6];
+                isNew = (word & (1UL << id)) == 0;
+                word |= 1UL << id;
+            }
+            else
+            {
+                isNew = _seen!.Add(id);
+            }
+
+            if (isNew)
             {
                 _ids[Count++] = id;
             }
 
+            Sink.Add(id, isNew ? 1 : 0);
             return true;
         }
 
-        private static FeatureIdSet Reset(FeatureIdSet seen, int max)
+        /// <summary>Clears the bits this text set, leaving the thread's bitmap empty for the next one.</summary>
+        public readonly void Release()
         {
-            seen.Reset(max);
-            return seen;
+            if (_bits is { } bits)
+            {
+                foreach (int id in _ids[..Count])
+                {
+                    bits[id >> 6] = 0;
+                }
+            }
         }
+
+        private readonly int Id(uint hash) => (int)(_mask != 0 ? hash & _mask : hash % _buckets);
     }
 
     private sealed class SpanScratch
@@ -235,10 +386,16 @@ public sealed partial class TextFeaturizer
         private uint[] _states = new uint[512];
         private uint[] _widened = new uint[512];
         private int[] _runeStarts = new int[512];
+        private ulong[] _bits = [];
 
         public TokenBuffer Tokens { get; } = new();
 
         public FeatureIdSet Seen { get; } = new();
+
+        public AsciiLanes Lanes { get; } = new();
+
+        // One bit per bucket, all clear between texts (IdWriter.Release).
+        public ulong[] Bits(int buckets) => Grow(ref _bits, (buckets + 63) / 64);
 
         public Utf8Unit Unit { get; } = new();
 
@@ -285,6 +442,48 @@ public sealed partial class TextFeaturizer
             }
 
             return array;
+        }
+    }
+
+    /// <summary>The characters of one ASCII character n-gram unit, each widened to a uint hash lane, in a reused buffer.</summary>
+    private sealed class AsciiLanes
+    {
+        private uint[] _values = new uint[512];
+        private int _length;
+
+        public ReadOnlySpan<uint> Values => _values.AsSpan(0, _length);
+
+        public AsciiLanes Begin(char first)
+        {
+            _length = 0;
+            Append(first);
+            return this;
+        }
+
+        public void Append(char c)
+        {
+            Reserve(1);
+            _values[_length++] = c;
+        }
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            Reserve(text.Length);
+            var values = _values.AsSpan(_length, text.Length);
+            for (int i = 0; i < text.Length; i++)
+            {
+                values[i] = text[i];
+            }
+
+            _length += text.Length;
+        }
+
+        private void Reserve(int more)
+        {
+            if (_length + more > _values.Length)
+            {
+                Array.Resize(ref _values, Math.Max(_values.Length * 2, _length + more));
+            }
         }
     }
 

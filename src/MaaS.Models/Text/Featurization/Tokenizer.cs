@@ -7,7 +7,16 @@ namespace MaaS.Models.Text.Featurization;
 /// </summary>
 internal static class Tokenizer
 {
+    private const byte AsciiSpace = 1;
+    private const byte AsciiWord = 2;
+    private const byte AsciiPunctuation = 3;
+    private const byte AsciiSymbol = 4;
+
     private static readonly string[] Clitics = ["'s", "'re", "'ve", "'ll", "'d", "'m"];
+
+    // The class of each ASCII character, computed once by the same rules as any other character, so the common case
+    // is one table read instead of a Unicode category lookup per character.
+    private static readonly byte[] AsciiClasses = [.. Enumerable.Range(0, 128).Select(c => ClassOf(new Rune(c)))];
 
     /// <summary>Tokenises <paramref name="normalized"/> into <paramref name="output"/>; returns true when tokens past <paramref name="maxTokens"/> were dropped.</summary>
     public static bool Tokenize(string normalized, int maxTokens, bool markNegation, List<Token> output)
@@ -36,6 +45,29 @@ internal static class Tokenizer
             {
                 truncated = HasMoreTokens(normalized, i);
                 break;
+            }
+
+            char c = normalized[i];
+            if (c < 0x80)
+            {
+                byte asciiClass = AsciiClasses[c];
+                if (asciiClass == AsciiWord)
+                {
+                    int wordEnd = WordEnd(normalized, i);
+                    EmitWord(normalized[i..wordEnd], output, markNegation, ref negated);
+                    i = wordEnd;
+                }
+                else
+                {
+                    if (asciiClass != AsciiSpace)
+                    {
+                        Emit(normalized.Slice(i, 1), asciiClass == AsciiPunctuation ? TokenKind.Punctuation : TokenKind.Symbol, output, markNegation, ref negated);
+                    }
+
+                    i++;
+                }
+
+                continue;
             }
 
             var rune = RuneAt(normalized, i);
@@ -146,14 +178,25 @@ internal static class Tokenizer
         int i = start;
         while (i < s.Length)
         {
-            var rune = RuneAt(s, i);
-            if (IsWordRune(rune) && !IsSingleRuneWord(rune))
+            char c = s[i];
+            if (c < 0x80)
             {
-                i += rune.Utf16SequenceLength;
-                continue;
+                if (AsciiClasses[c] == AsciiWord)
+                {
+                    i++;
+                    continue;
+                }
+            }
+            else
+            {
+                var rune = RuneAt(s, i);
+                if (IsWordRune(rune) && !IsSingleRuneWord(rune))
+                {
+                    i += rune.Utf16SequenceLength;
+                    continue;
+                }
             }
 
-            char c = s[i];
             bool joiner = c is '\'' or '-' || (c is '.' or ',' && i > start && char.IsAsciiDigit(s[i - 1]));
             if (joiner && i + 1 < s.Length && i > start)
             {
@@ -171,6 +214,11 @@ internal static class Tokenizer
 
         return i;
     }
+
+    private static byte ClassOf(Rune rune) => Rune.IsWhiteSpace(rune) ? AsciiSpace
+        : IsSingleRuneWord(rune) || IsWordRune(rune) ? AsciiWord
+        : IsPunctuation(rune) ? AsciiPunctuation
+        : AsciiSymbol;
 
     private static bool HasMoreTokens(ReadOnlySpan<char> s, int from)
     {

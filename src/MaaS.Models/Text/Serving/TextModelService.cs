@@ -91,6 +91,7 @@ public sealed class TextModelService
         var info = _registry.GetModel(model);
         if (info is null)
         {
+            EvictGoneVersions();
             return Result<TextModelProfile>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{model}'");
         }
 
@@ -103,19 +104,44 @@ public sealed class TextModelService
         var versionInfo = info.FindVersion(v);
         if (versionInfo is null)
         {
+            EvictGoneVersions();
             return Result<TextModelProfile>.Fail(ErrorCode.VersionNotFound, $"model '{model}' has no version {v}");
         }
 
         if (!versionInfo.IsReady)
         {
+            EvictGoneVersions();
             return Result<TextModelProfile>.Fail(ErrorCode.ModelNotReady, $"model '{model}' version {v} is not ready: {versionInfo.Reason}");
         }
 
-        var entry = _profiles.GetOrAdd((model, v, versionInfo.LoadedAt), key => new Lazy<(TextModelProfile?, string?)>(() => Load(key.Name, key.Version)));
+        var current = (model, v, versionInfo.LoadedAt);
+        if (!_profiles.TryGetValue(current, out var entry))
+        {
+            // A new load of a version: the profiles of loads that are gone (unloaded, reloaded, removed) go first.
+            EvictGoneVersions();
+            entry = _profiles.GetOrAdd(current, key => new Lazy<(TextModelProfile?, string?)>(() => Load(key.Name, key.Version)));
+        }
+
         var (profile, error) = entry.Value;
         return profile is not null
             ? Result<TextModelProfile>.Ok(profile)
             : Result<TextModelProfile>.Fail(ErrorCode.Unsupported, error!);
+    }
+
+    /// <summary>Profiles held (one per loaded version asked for), for tests.</summary>
+    internal int CachedProfiles => _profiles.Count;
+
+    // Drops the profiles whose version is no longer ready in the registry under the load they were read from.
+    private void EvictGoneVersions()
+    {
+        foreach (var key in _profiles.Keys)
+        {
+            var version = _registry.GetModel(key.Name)?.FindVersion(key.Version);
+            if (version is null || !version.IsReady || version.LoadedAt != key.LoadedAt)
+            {
+                _profiles.TryRemove(key, out _);
+            }
+        }
     }
 
     /// <summary>Appends each text's sentence embedding (the model and version it was trained with) to its features.</summary>

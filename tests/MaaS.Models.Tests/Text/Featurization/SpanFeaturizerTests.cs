@@ -39,12 +39,14 @@ public sealed class SpanFeaturizerTests
         Assert.True(checkedTexts > 8000, $"{checkedTexts} texts");
     }
 
+    // Buckets: not a power of two (ids by modulo), and past the bitmap's limit (the probing set tracks seen ids).
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Featurize_GarbageUnicodeAndOverLongTexts_EqualsReference(bool spanWords)
+    [InlineData(false, 1000)]
+    [InlineData(true, 1000)]
+    [InlineData(true, (1 << 24) + 3)]
+    public void Featurize_GarbageUnicodeAndOverLongTexts_EqualsReference(bool spanWords, int buckets)
     {
-        var featurizer = new TextFeaturizer(SmallLimits with { CharNgramsSpanWords = spanWords });
+        var featurizer = new TextFeaturizer(SmallLimits with { CharNgramsSpanWords = spanWords, Buckets = buckets });
         var rng = new Random(23);
         List<string> texts =
         [

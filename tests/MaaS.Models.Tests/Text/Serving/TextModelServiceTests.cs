@@ -35,4 +35,35 @@ public sealed class TextModelServiceTests
 
         Assert.Equal(0, registry.GetModel("sentiment")!.FindVersion(1)!.Statistics!.Snapshot().ExecutionCount);
     }
+
+    /// <summary>
+    /// The service caches one profile per load of a version: unloading drops it, and three unload/reload cycles leave
+    /// one profile (the latest load's, read again), not one per load.
+    /// </summary>
+    [Fact]
+    public async Task Resolve_VersionUnloadedAndReloaded_KeepsOnlyTheCurrentLoadsProfile()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repo = new TestRepository().WithShippedModel("sentiment");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var service = new TextModelService(registry);
+        var previous = service.Resolve("sentiment", 1);
+        Assert.True(previous.IsSuccess, previous.Error?.Message);
+        Assert.Equal(1, service.CachedProfiles);
+
+        for (int cycle = 0; cycle < 3; cycle++)
+        {
+            Assert.True((await registry.UnloadVersionAsync("sentiment", 1, ct)).IsSuccess);
+            Assert.Equal(ErrorCode.ModelNotReady, service.Resolve("sentiment", 1).Error?.Code);
+            Assert.Equal(0, service.CachedProfiles);
+
+            Assert.True((await registry.LoadVersionAsync("sentiment", 1, ct)).IsSuccess);
+            var reloaded = service.Resolve("sentiment", 1);
+            Assert.True(reloaded.IsSuccess, reloaded.Error?.Message);
+            Assert.NotSame(previous.Value, reloaded.Value);
+            Assert.Same(reloaded.Value, service.Resolve("sentiment", null).Value);
+            Assert.Equal(1, service.CachedProfiles);
+            previous = reloaded;
+        }
+    }
 }
