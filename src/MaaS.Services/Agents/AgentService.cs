@@ -223,9 +223,18 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             problems.Add(new FieldProblem(-1, "policy.model", $"a shared model would have {runtime.Agent.Schema.InteractionLength} weights, more than {AgentLimits.MaxSharedDimension}"));
         }
+        AgentModelRef? candidateModel = null;
         if (candidate is { Kind: PolicyKind.Onnx })
         {
-            problems.Add(new FieldProblem(-1, "policy.kind", "offline evaluation of an onnx policy is not supported yet: evaluate a bandit setting"));
+            // The agent's own model when the request names none (an onnx agent evaluating another exploration).
+            AgentPolicySpec spec = request?.Policy ?? new AgentPolicySpec(null, null, null, null, null, null);
+            candidateModel = spec.RegistryModel is null && runtime.Agent.PolicyModel is { } own
+                ? own
+                : OnnxPolicyValidation.Model(candidate, spec, (f, m) => problems.Add(new FieldProblem(-1, f, m)));
+            if (candidateModel is not null)
+            {
+                problems.AddRange(scorer.Check(candidateModel, runtime.Agent.Schema, runtime.Agent.Actions.Keys).Select(p => new FieldProblem(-1, p.Field, p.Message)));
+            }
         }
         if (problems.Count > 0)
         {
@@ -257,9 +266,47 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             log.RemoveRange(0, log.Count - limit);
         }
-        OffPolicyEstimate estimate = OffPolicyEvaluator.EvaluateLearner(log, runtime.Agent.Schema, candidate!);
+        OffPolicyEstimate estimate;
+        if (candidateModel is not null)
+        {
+            Result<IDecisionPolicy> target = await ScoredTargetAsync(candidateModel, log, candidate!.Epsilon, cancellationToken).ConfigureAwait(false);
+            if (!target.TryGetValue(out IDecisionPolicy? scored, out error))
+            {
+                return error;
+            }
+            // A model policy learns nothing online, so it is a fixed target: no progressive replay.
+            estimate = OffPolicyEvaluator.Evaluate(log, runtime.Agent.Schema, scored, candidate.Lambda);
+        }
+        else
+        {
+            estimate = OffPolicyEvaluator.EvaluateLearner(log, runtime.Agent.Schema, candidate!);
+        }
         return new EvaluateResponse(estimate.Count, estimate.LoggedMean, estimate.Ips, estimate.Snips, estimate.DoublyRobust, estimate.DirectMethod,
             estimate.EffectiveSampleSize, AgentValidation.Spec(candidate!));
+    }
+
+    /// <summary>
+    /// The onnx candidate as a fixed target: the model scores every logged decision's candidates once (in waves that
+    /// the version's batcher can merge), and the policy reads its ε-greedy probabilities from those scores.
+    /// </summary>
+    private async ValueTask<Result<IDecisionPolicy>> ScoredTargetAsync(AgentModelRef model, List<LoggedDecision> log, double epsilon, CancellationToken cancellationToken)
+    {
+        const int Wave = 256;
+        var scores = new Dictionary<DecisionInput, double[]>(log.Count, ReferenceEqualityComparer.Instance);
+        for (int start = 0; start < log.Count; start += Wave)
+        {
+            var wave = log.GetRange(start, Math.Min(Wave, log.Count - start));
+            Result<double[]>[] scored = await Task.WhenAll(wave.Select(d => scorer.ScoreAsync(model, d.Input, cancellationToken).AsTask())).ConfigureAwait(false);
+            for (int i = 0; i < wave.Count; i++)
+            {
+                if (!scored[i].TryGetValue(out double[]? row, out Error? error))
+                {
+                    return error;
+                }
+                scores[wave[i].Input] = row;
+            }
+        }
+        return new ScoredTargetPolicy(input => scores[input], epsilon);
     }
 
     /// <summary>Gives the default reward to every loaded agent's decisions whose window has closed, and learns it.</summary>

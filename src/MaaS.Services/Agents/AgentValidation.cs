@@ -187,9 +187,13 @@ internal static partial class AgentValidation
         {
             return vector;
         }
+        // Callers mostly send the features in the schema's order: trying the position after the last match first
+        // keeps 50 features at 50 comparisons instead of a scan each (the scan was most of decide's validation).
+        int next = 0;
         foreach (var (name, value) in values)
         {
-            int index = IndexOf(names, name);
+            int index = next < names.Count && string.Equals(names[next], name, StringComparison.Ordinal) ? next : IndexOf(names, name);
+            next = index + 1;
             if (index < 0)
             {
                 add($"{field}.{name}", "is not a feature of this agent");

@@ -5,11 +5,13 @@ internal sealed class PostgresAgentStore : IAgentStore
 {
     private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
     private readonly PostgresDatabase _database;
-    private readonly string _putSql, _getSql, _listSql, _appendSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly PostgresDecisionAppender _appender;
+    private readonly string _putSql, _getSql, _listSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
 
     public PostgresAgentStore(PostgresDatabase database)
     {
         _database = database;
+        _appender = new PostgresDecisionAppender(database);
         var s = database.Schema;
         _putSql = $"""
             INSERT INTO {s}.agents (tenant, name, definition, version, created_at, updated_at) VALUES ($1, $2, $3, 1, now(), now())
@@ -18,10 +20,6 @@ internal sealed class PostgresAgentStore : IAgentStore
             """;
         _getSql = $"SELECT definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name = $2";
         _listSql = $"SELECT name, definition, version, updated_at FROM {s}.agents WHERE tenant = $1 ORDER BY name COLLATE \"C\" LIMIT $2";
-        _appendSql = $"""
-            INSERT INTO {s}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq
-            """;
         _findSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE decision_id = ANY($1) AND tenant = $2 AND agent = $3 FOR UPDATE";
         _updateSql = $"UPDATE {s}.agent_decisions SET reward = $1, reward_source = $2, rewarded_at = $3, late_reward = $4 WHERE seq = $5";
         _expireSql = $"""
@@ -111,20 +109,7 @@ internal sealed class PostgresAgentStore : IAgentStore
         {
             return invalid;
         }
-        return await _database.RunAsync("append decision", async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(_appendSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.DecisionId });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Tenant });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Agent });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Context });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.Actions });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = decision.ChosenAction });
-            command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = decision.Probability });
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(decision.DecidedAt) });
-            var seq = (long)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-            return decision with { Sequence = seq };
-        }, cancellationToken).ConfigureAwait(false);
+        return await _appender.AppendAsync(decision, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(

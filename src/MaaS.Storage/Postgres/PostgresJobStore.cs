@@ -109,7 +109,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             await using (var pending = new NpgsqlCommand($"""
                 SELECT job_id, tenant FROM {_s}.jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < now())
-                ORDER BY created_at, job_id LIMIT 500
+                ORDER BY seq LIMIT 500
                 """, connection, tx))
             await using (var reader = await pending.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {

@@ -77,24 +77,11 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         {
             return ValueTask.FromResult<Result<AgentDecision>>(invalid);
         }
-        return database.WriteAsync<AgentDecision>("append decision", (connection, tx) =>
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = """
-                INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
-                VALUES ($id, $tenant, $agent, $context, $actions, $chosen, $p, $at) RETURNING seq
-                """;
-            command.Parameters.AddWithValue("$id", decision.DecisionId);
-            command.Parameters.AddWithValue("$tenant", decision.Tenant);
-            command.Parameters.AddWithValue("$agent", decision.Agent);
-            command.Parameters.AddWithValue("$context", decision.Context);
-            command.Parameters.AddWithValue("$actions", decision.Actions);
-            command.Parameters.AddWithValue("$chosen", decision.ChosenAction);
-            command.Parameters.AddWithValue("$p", decision.Probability);
-            command.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(decision.DecidedAt));
-            return decision with { Sequence = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) };
-        }, cancellationToken);
+        long decidedAt = TimeCodec.ToUnixMs(decision.DecidedAt);
+        // One prepared statement per decision, no savepoint: concurrent decisions share the writer's commits in groups
+        // of up to hundreds, each still durable before its caller hears of it.
+        return database.WriteStatementAsync("append decision",
+            (_, _) => decision with { Sequence = database.WriterCommands.InsertDecision(decision, decidedAt) }, cancellationToken);
     }
 
     public ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(

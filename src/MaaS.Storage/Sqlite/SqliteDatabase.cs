@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using SQLitePCL;
 using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Sqlite;
@@ -14,6 +15,13 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 {
     /// <summary>Most requests committed in one transaction; bounds how long one commit holds the others.</summary>
     private const int MaxGroup = 32;
+
+    /// <summary>
+    /// Most single-statement requests (a row each: a decision) in one group, beside at most <see cref="MaxGroup"/>
+    /// others. A row costs microseconds and the commit's fsync about a millisecond, so when many wait (64 decide
+    /// connections) the group takes them all and the fsync is shared by more of them.
+    /// </summary>
+    private const int MaxStatementGroup = 512;
     private readonly Channel<SqliteWriteRequest> _queue = Channel.CreateUnbounded<SqliteWriteRequest>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Thread _writerThread;
     private readonly SqliteConnection _writer;
@@ -137,10 +145,31 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     public ValueTask<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var request = new SqliteWriteRequest<T>(work, cancellationToken);
+        var request = new SqliteWriteRequest<T>(work, singleStatement: false, cancellationToken);
         // The queue is completed only by Dispose: a refused write means the database is closed.
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(request), this);
         return new ValueTask<T>(request.Task);
+    }
+
+    /// <summary>
+    /// Queues one statement's work (see <see cref="SqliteWriteRequest.SingleStatement"/>): it runs without a savepoint
+    /// of its own, and up to <see cref="MaxStatementGroup"/> of them share a commit. <paramref name="statement"/> must
+    /// write through exactly one statement and fail only by that statement's exception. Database failures become
+    /// Unavailable.
+    /// </summary>
+    public async ValueTask<Result<T>> WriteStatementAsync<T>(string operation, Func<SqliteConnection, SqliteTransaction, T> statement, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var request = new SqliteWriteRequest<T>(statement, singleStatement: true, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(request), this);
+        try
+        {
+            return await request.Task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            return Fail(ex, operation);
+        }
     }
 
     private void WriterLoop()
@@ -150,7 +179,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             group.Clear();
-            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request))
+            int others = 0;
+            while (others < MaxGroup && group.Count < MaxStatementGroup && _queue.Reader.TryRead(out var request))
             {
                 if (request.CancellationToken.IsCancellationRequested)
                 {
@@ -159,6 +189,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                 else
                 {
                     group.Add(request);
+                    others += request.SingleStatement ? 0 : 1;
                 }
             }
             if (group.Count > 0)
@@ -179,14 +210,17 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             using var tx = _writer.BeginTransaction(deferred: false);
             foreach (var request in group)
             {
-                if (!alone)
+                // A single statement undoes itself when it fails (SQLite's statement journal), so only a request of
+                // several statements needs a savepoint to fail alone.
+                bool savepoint = !alone && !request.SingleStatement;
+                if (savepoint)
                 {
                     tx.Save("request");
                 }
                 try
                 {
                     request.Run(_writer, tx);
-                    if (!alone)
+                    if (savepoint)
                     {
                         tx.Release("request");
                     }
@@ -198,10 +232,16 @@ internal sealed class SqliteDatabase : IAsyncDisposable
                     {
                         tx.Rollback();
                     }
-                    else
+                    else if (savepoint)
                     {
                         tx.Rollback("request");
                         tx.Release("request");
+                    }
+                    else if (raw.sqlite3_get_autocommit(_writer.Handle) != 0)
+                    {
+                        // Some errors (I/O, full disk) roll back the whole transaction, not just the statement: then
+                        // nothing of the group stands, and the outer handler fails every request.
+                        throw;
                     }
                     request.Fail(ex);
                 }

@@ -36,5 +36,15 @@ internal static class SqliteJobMigrations
             data   BLOB NOT NULL
         ) WITHOUT ROWID;
         """,
+        // v2: a WITHOUT ROWID table has no insertion order, and created_at has millisecond steps: jobs created in one
+        // millisecond were claimed in id order. seq numbers jobs in creation order (existing ones by created_at, then
+        // id, the order they were claimed in before), and claims follow it.
+        """
+        ALTER TABLE jobs ADD COLUMN seq INTEGER;
+        UPDATE jobs SET seq = o.n FROM (SELECT job_id, row_number() OVER (ORDER BY created_at, job_id) AS n FROM jobs) AS o WHERE o.job_id = jobs.job_id;
+        CREATE UNIQUE INDEX ix_jobs_seq ON jobs (seq);
+        DROP INDEX ix_jobs_pending;
+        CREATE INDEX ix_jobs_pending ON jobs (state, seq);
+        """,
     ]);
 }

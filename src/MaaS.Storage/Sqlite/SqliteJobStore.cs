@@ -22,8 +22,8 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return database.WriteAsync<JobRecord>("create job", (connection, tx) =>
         {
             using var command = Command(connection, tx, """
-                INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at)
-                VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now);
+                INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at, seq)
+                VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now, (SELECT coalesce(max(seq), 0) + 1 FROM jobs));
                 INSERT INTO job_inputs (job_id, data) VALUES ($id, $data);
                 """);
             command.Parameters.AddWithValue("$id", job.Id);
@@ -92,7 +92,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             using (var pending = Command(connection, tx, """
                 SELECT job_id, tenant FROM jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < $now)
-                ORDER BY created_at, job_id LIMIT 500
+                ORDER BY seq LIMIT 500
                 """))
             {
                 pending.Parameters.AddWithValue("$now", now);

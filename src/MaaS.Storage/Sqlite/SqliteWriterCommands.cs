@@ -15,6 +15,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     private readonly sqlite3_stmt _findUser;
     private readonly sqlite3_stmt _insertUser;
     private readonly sqlite3_stmt _deleteUser;
+    private readonly sqlite3_stmt _insertDecision;
 
     public SqliteWriterCommands(SqliteConnection writer)
     {
@@ -26,6 +27,10 @@ internal sealed class SqliteWriterCommands : IDisposable
         _findUser = Prepare("SELECT user_key FROM users WHERE tenant = ?1 AND user_id = ?2");
         _insertUser = Prepare("INSERT INTO users (tenant, user_id) VALUES (?1, ?2)");
         _deleteUser = Prepare("DELETE FROM users WHERE user_key = ?1");
+        _insertDecision = Prepare("""
+            INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """);
         UpsertItem = writer.CreateCommand();
         UpsertItem.CommandText = """
             INSERT INTO items (tenant, item_id, kind, title, genres, tags, text, available_from, available_until, updated_at)
@@ -78,6 +83,25 @@ internal sealed class SqliteWriterCommands : IDisposable
         return raw.sqlite3_changes(_db) == 1;
     }
 
+    /// <summary>
+    /// Appends one decision to the agents' log (one statement: a duplicate id fails it alone, leaving the transaction
+    /// open); returns its sequence.
+    /// </summary>
+    public long InsertDecision(AgentDecision decision, long decidedAtMs)
+    {
+        var s = _insertDecision;
+        Check(raw.sqlite3_bind_text(s, 1, decision.DecisionId));
+        Check(raw.sqlite3_bind_text(s, 2, decision.Tenant));
+        Check(raw.sqlite3_bind_text(s, 3, decision.Agent));
+        Check(raw.sqlite3_bind_text(s, 4, decision.Context));
+        Check(raw.sqlite3_bind_text(s, 5, decision.Actions));
+        Check(raw.sqlite3_bind_text(s, 6, decision.ChosenAction));
+        Check(raw.sqlite3_bind_double(s, 7, decision.Probability));
+        Check(raw.sqlite3_bind_int64(s, 8, decidedAtMs));
+        Step(s);
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     /// <summary>The user's key; creates the user row when there is none (<paramref name="created"/>).</summary>
     public long UserKey(string tenant, string userId, out bool created)
     {
@@ -115,6 +139,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         _findUser.Dispose();
         _insertUser.Dispose();
         _deleteUser.Dispose();
+        _insertDecision.Dispose();
         UpsertItem.Dispose();
         RecordItemChange.Dispose();
     }

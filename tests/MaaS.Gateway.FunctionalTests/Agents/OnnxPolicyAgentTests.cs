@@ -93,7 +93,7 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Decide_WithExploration_SpreadsEpsilonOutcomesCountAndOfflineEvaluationIsRefused()
+    public async Task Decide_WithExploration_SpreadsEpsilonOutcomesCountAndOfflineEvaluationWeighsByTheModel()
     {
         await PutAsync("exploring", "difficulty-tree", epsilon: 0.5);
 
@@ -110,8 +110,14 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, outcome.StatusCode);
         Assert.Equal(1, agent!["policyVersion"]!.GetValue<long>());
         Assert.Equal("difficulty-tree", agent["definition"]!["policy"]!["registryModel"]!["name"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.BadRequest, evaluate.StatusCode);
-        Assert.Contains(evaluateBody!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "policy.kind");
+        // The deployed policy evaluated on its own log: every weight is 1, so IPS is the logged reward.
+        Assert.True(evaluate.StatusCode == HttpStatusCode.OK, evaluateBody?.ToJsonString());
+        Assert.Equal((1, 1.0), (evaluateBody!["decisions"]!.GetValue<int>(), evaluateBody["ips"]!.GetValue<double>()));
+        Assert.Equal("onnx", evaluateBody["candidate"]!["kind"]!.GetValue<string>());
+        var (greedy, greedyBody) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/exploring/evaluate", Key, """{"policy":{"epsilon":0}}""");
+        Assert.True(greedy.StatusCode == HttpStatusCode.OK, greedyBody?.ToJsonString());
+        double logged = probabilities[body["action"]!.GetValue<string>()];
+        Assert.Equal(body["action"]!.GetValue<string>() == "normal" ? 1 / logged : 0, greedyBody!["ips"]!.GetValue<double>(), 9);
     }
 
     [Fact]

@@ -69,6 +69,33 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
     }
 
     [Fact]
+    public async Task AppendAsync_ManyAtOnceWithDuplicates_EachDuplicateFailsAloneOthersStoredInCallOrderAcrossReopen()
+    {
+        var earlier = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        // 300 appends started without waiting share batches (commits); every 7th reuses a logged id, and the last
+        // repeats an id of this very burst, so failing rows sit among good rows of the same batch.
+        var decisions = Enumerable.Range(0, 300).Select(i => Decision(i % 7 == 3 ? earlier.DecisionId : null, Decided.AddMilliseconds(i))).ToList();
+        decisions.Add(decisions[0]);
+        var appends = decisions.Select(d => Storage.Agents.AppendAsync(d, Ct).AsTask()).ToList();
+        var results = await Task.WhenAll(appends);
+
+        bool[] duplicate = [.. decisions.Select((d, i) => d.DecisionId == earlier.DecisionId || i == decisions.Count - 1)];
+        Assert.Equal(duplicate, results.Select(r => !r.IsSuccess));
+        long[] sequences = [.. results.Where(r => r.IsSuccess).Select(r => r.Value.Sequence)];
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Length, sequences.Distinct().Count());
+        Assert.All(sequences, s => Assert.True(s > earlier.Sequence));
+
+        await ReopenAsync();
+        var read = (await Storage.Agents.ReadAsync(Tenant, "npc", 0, 1000, Ct)).Value;
+
+        string[] expected = [earlier.DecisionId, .. decisions.Where((_, i) => !duplicate[i]).Select(d => d.DecisionId)];
+        Assert.Equal(expected, read.Select(d => d.DecisionId));
+        Assert.Equal([earlier.Sequence, .. sequences], read.Select(d => d.Sequence));
+        Assert.Equal(decisions[1].DecidedAt, read[2].DecidedAt);
+    }
+
+    [Fact]
     public async Task RecordOutcomesAsync_AppliedDuplicateUnknownLate_EachAnswered()
     {
         var fresh = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow), Ct)).Value;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Text;
 
@@ -35,6 +36,31 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Equal((job.Kind, job.Request, job.InputSha256), (found.Value.Kind, found.Value.Request, found.Value.InputSha256));
         Assert.Equal(ErrorCode.NotFound, other.Error?.Code);
         Assert.Equal("rows"u8.ToArray(), input.Value);
+    }
+
+    /// <summary>Gives every job of the store the same creation time, bypassing the store (as one clock tick would).</summary>
+    protected abstract Task SetAllCreatedAtAsync(DateTimeOffset at);
+
+    [Fact]
+    public async Task ClaimNext_FiftyJobsOfOneMillisecond_ClaimedInCreationOrder()
+    {
+        // Ids fall while creation goes on, so an order by id (or by anything but creation) claims them backwards.
+        var created = new List<string>();
+        for (int i = 0; i < 50; i++)
+        {
+            var job = Job(Tenant) with { Id = (999 - i).ToString("D3", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[3..] };
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+            created.Add(job.Id);
+        }
+        await SetAllCreatedAtAsync(new DateTimeOffset(2026, 12, 5, 6, 0, 0, 123, TimeSpan.Zero));
+
+        var claimed = new List<string>();
+        while ((await Storage.Jobs.ClaimNextAsync("worker", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value is [var next])
+        {
+            claimed.Add(next.Id);
+        }
+
+        Assert.Equal(created, claimed);
     }
 
     [Fact]

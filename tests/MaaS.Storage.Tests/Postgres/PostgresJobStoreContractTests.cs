@@ -3,11 +3,31 @@ using MaaS.Storage.Postgres;
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>Each test on a schema of its own: claims see every tenant's jobs in a schema.</summary>
-public sealed class PostgresJobStoreContractTests(PostgresServer server) : JobStoreContractTests(new OwnSchema(server)), IClassFixture<PostgresServer>
+public sealed class PostgresJobStoreContractTests : JobStoreContractTests, IClassFixture<PostgresServer>
 {
+    private readonly PostgresServer _server;
+    private readonly OwnSchema _own;
+
+    public PostgresJobStoreContractTests(PostgresServer server)
+        : this(server, new OwnSchema(server))
+    {
+    }
+
+    private PostgresJobStoreContractTests(PostgresServer server, OwnSchema own)
+        : base(own) => (_server, _own) = (server, own);
+
+    protected override async Task SetAllCreatedAtAsync(DateTimeOffset at)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_server.ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new Npgsql.NpgsqlCommand($"UPDATE \"{_own.Schema}\".jobs SET created_at = $1", connection);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<DateTime> { TypedValue = at.UtcDateTime });
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
     private sealed class OwnSchema(PostgresServer server) : IStorageSource, IDisposable
     {
-        private readonly string _schema = "maas_jobs_" + Guid.NewGuid().ToString("N")[..12];
+        public string Schema { get; } = "maas_jobs_" + Guid.NewGuid().ToString("N")[..12];
 
         public async ValueTask<IStorage> OpenAsync()
         {
@@ -26,7 +46,7 @@ public sealed class PostgresJobStoreContractTests(PostgresServer server) : JobSt
 
             // The tests' own user key, so they never create one in the data folder of whoever runs them.
             var result = await PostgresStorage.OpenAsync(
-                new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = _schema }, privacy ?? server.DefaultPrivacy);
+                new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = Schema }, privacy ?? server.DefaultPrivacy);
             return result.IsSuccess ? result.Value : result.Error;
         }
 
@@ -34,7 +54,7 @@ public sealed class PostgresJobStoreContractTests(PostgresServer server) : JobSt
         {
             if (server.SkipReason is null)
             {
-                server.DropSchemaAsync(_schema).AsTask().GetAwaiter().GetResult();
+                server.DropSchemaAsync(Schema).AsTask().GetAwaiter().GetResult();
             }
         }
     }

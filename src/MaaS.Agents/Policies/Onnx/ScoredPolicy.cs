@@ -20,13 +20,22 @@ public sealed class ScoredPolicy(double epsilon, int seed)
         {
             throw new ArgumentException($"Expected {eligible.Length} scores, got {scores.Length}.", nameof(scores));
         }
-        var ranked = new double[scores.Length];
+        var probabilities = new double[scores.Length];
+        Probabilities(scores, eligible, Epsilon, probabilities);
+        return new PolicyDecision(Distributions.Sample(probabilities, _random), probabilities, scores);
+    }
+
+    /// <summary>
+    /// The distribution <see cref="Decide"/> samples from: ε-greedy over <paramref name="scores"/> among the eligible
+    /// actions, a non-finite score counting as the lowest. Offline evaluation weighs logged decisions by it.
+    /// </summary>
+    public static void Probabilities(ReadOnlySpan<double> scores, ReadOnlySpan<bool> eligible, double epsilon, Span<double> probabilities)
+    {
+        Span<double> ranked = scores.Length <= 64 ? stackalloc double[scores.Length] : new double[scores.Length];
         for (int i = 0; i < scores.Length; i++)
         {
             ranked[i] = double.IsFinite(scores[i]) ? scores[i] : double.MinValue;
         }
-        var probabilities = new double[scores.Length];
-        Distributions.EpsilonGreedy(ranked, eligible, Epsilon, probabilities);
-        return new PolicyDecision(Distributions.Sample(probabilities, _random), probabilities, scores);
+        Distributions.EpsilonGreedy(ranked, eligible, epsilon, probabilities);
     }
 }

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+
+namespace MaaS.Storage.Postgres;
+
+/// <summary>
+/// Appends decisions in batches: the caller that finds no batch in flight writes every decision waiting (its own and
+/// those queued meanwhile) as one multi-row <c>INSERT ... SELECT FROM unnest(...)</c>, one round trip and one commit,
+/// then does the same for whatever queued during that write; the others wait for their batch. So the batch grows with
+/// the load, and a quiet caller writes alone at once. A decision id already logged (or twice in one batch) fails only
+/// its own append: the insert skips it (<c>ON CONFLICT DO NOTHING</c>) and its id is missing from what comes back.
+/// Sequences follow the queue's order. Thread-safe.
+/// </summary>
+internal sealed class PostgresDecisionAppender(PostgresDatabase database)
+{
+    /// <summary>Most decisions in one statement; bounds one batch's parameters (~50 KB of JSON per 100 decisions).</summary>
+    private const int MaxBatch = 1_000;
+    private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly string _sql = $"""
+        INSERT INTO {database.Schema}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+        SELECT d.decision_id, d.tenant, d.agent, d.context, d.actions, d.chosen, d.probability, d.decided_at
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[])
+             WITH ORDINALITY AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, n)
+        ORDER BY d.n
+        ON CONFLICT (decision_id) DO NOTHING
+        RETURNING decision_id, seq
+        """;
+    private int _writing;
+
+    public async ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(decision);
+        _queue.Enqueue(pending);
+        // Whoever takes the flag writes until the queue is empty; re-checking after letting go closes the race with
+        // a caller that enqueued just before the flag dropped.
+        while (!_queue.IsEmpty && Interlocked.CompareExchange(ref _writing, 1, 0) == 0)
+        {
+            try
+            {
+                while (!_queue.IsEmpty)
+                {
+                    await WriteBatchAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _writing, 0);
+            }
+        }
+        return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WriteBatchAsync()
+    {
+        var batch = new List<Pending>(Math.Min(MaxBatch, _queue.Count));
+        while (batch.Count < MaxBatch && _queue.TryDequeue(out Pending? next))
+        {
+            batch.Add(next);
+        }
+        // The batch is shared: no one caller's cancellation may abandon the others' write.
+        Result<Dictionary<string, long>> written = await database.RunAsync("append decisions", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_sql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.DecisionId)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Tenant)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Agent)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Context)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Actions)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.ChosenAction)] });
+            command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. batch.Select(p => p.Decision.Probability)] });
+            command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. batch.Select(p => TimeCodec.ToUtcDateTime(p.Decision.DecidedAt))] });
+            var sequences = new Dictionary<string, long>(batch.Count, StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                sequences[reader.GetString(0)] = reader.GetInt64(1);
+            }
+            return sequences;
+        }, CancellationToken.None).ConfigureAwait(false);
+        if (!written.TryGetValue(out Dictionary<string, long>? stored, out Error? error))
+        {
+            foreach (Pending p in batch)
+            {
+                p.Completion.TrySetResult(error);
+            }
+            return;
+        }
+        foreach (Pending p in batch)
+        {
+            // Remove: of one id twice in a batch, the first holds the row and the second is the duplicate.
+            p.Completion.TrySetResult(stored.Remove(p.Decision.DecisionId, out long seq)
+                ? p.Decision with { Sequence = seq }
+                : new Error(ErrorCode.Conflict, "a decision with this id is already logged"));
+        }
+    }
+
+    private sealed class Pending(AgentDecision decision)
+    {
+        public AgentDecision Decision { get; } = decision;
+
+        public TaskCompletionSource<Result<AgentDecision>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
