@@ -25,26 +25,15 @@ internal static class ContentProtocols
     /// Netflix titles: items carry title, description and kind but not <c>listed_in</c> (the tags are what a neighbour
     /// is judged by); queries are the test split (show id divisible by 5), neighbours come from the whole catalogue.
     /// </summary>
-    public static async Task<int> RunSimilarItemsAsync(string dataDirectory, string models, string model, int k)
+    public static async Task<int> RunSimilarItemsAsync(string dataDirectory, string models, string model, int k, FileInfo? cache)
     {
-        if (!ContentCorpus.Exists(dataDirectory))
-        {
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No {ContentCorpus.FileName} in {dataDirectory}: pass --data.[/]");
-            return 2;
-        }
-
-        var corpus = ContentCorpus.Load(dataDirectory);
-        var titles = NetflixTitles(dataDirectory);
-        var items = corpus.Examples.Select(e => titles[e.Id]).ToList();
-        var tags = corpus.Examples.ToDictionary(e => e.Id, e => e.Labels.Select(l => corpus.LabelNames[l]).ToArray(), StringComparer.Ordinal);
-        var queries = corpus.Examples.Where(e => ContentCorpus.IsTest(e.Id)).Select(e => e.Id).ToList();
-        using var encoder = await LocalEncoder.LoadAsync(models, model).ConfigureAwait(false);
-        if (encoder is null)
+        if (await NetflixAsync(dataDirectory, models, model, cache).ConfigureAwait(false) is not { } netflix)
         {
             return 2;
         }
 
-        var vectors = Embed(encoder, [.. items.Select(LexicalIndex.Document)]);
+        var (items, tags, queries, encoder, vectors) = netflix;
+        using var _ = encoder;
         var features = new CatalogueFeatures();
         var plain = items.Select(features.Of).ToList();
         var embedded = plain.Select((c, i) => c with { Embedding = vectors[i] }).ToList();
@@ -96,6 +85,79 @@ internal static class ContentProtocols
 
         table.Write();
         return 0;
+    }
+
+    /// <summary>
+    /// Netflix titles searched by sentence embeddings alone (exact cosine over every title's vector, the documents
+    /// "more like this" embeds): each <c>listed_in</c> tag's name as a query, a hit is a title carrying that tag; and
+    /// each test title's description as a query, a hit is another title sharing a tag with it (the title itself left
+    /// out). Queries go as they are and, when the card names one, with its query prefix.
+    /// </summary>
+    public static async Task<int> RunSearchAsync(string dataDirectory, string models, string model, int k, FileInfo? cache)
+    {
+        if (await NetflixAsync(dataDirectory, models, model, cache).ConfigureAwait(false) is not { } netflix)
+        {
+            return 2;
+        }
+
+        var (items, tags, queries, encoder, vectors) = netflix;
+        using var _ = encoder;
+        var tagNames = tags.Values.SelectMany(t => t).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var positions = items.Select((item, i) => (item.ItemId, i)).ToDictionary(p => p.ItemId, p => p.i, StringComparer.Ordinal);
+        var descriptions = queries.Select(id => items[positions[id]].Text ?? "").ToList();
+        var table = new ResultTable($"Search of the Netflix titles by {encoder.Name} v{encoder.Version} embeddings alone (exact cosine over {items.Count:N0} titles: title + description + kind, no listed_in): "
+            + $"{tagNames.Count} tag-name queries (a hit carries the tag) and {queries.Count:N0} test descriptions (a hit shares a listed_in tag; the title itself left out)");
+        table.AddColumns("queries", "prefix", $"P@{k}", "embed s");
+        string[] prefixes = encoder.QueryPrefix.Length > 0 ? ["", encoder.QueryPrefix] : [""];
+        foreach (string prefix in prefixes)
+        {
+            string shown = prefix.Length == 0 ? "none" : "\"" + prefix.Trim() + "\"";
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var tagVectors = encoder.Embed([.. tagNames.Select(t => prefix + t)]);
+            var descriptionVectors = encoder.Embed([.. descriptions.Select(d => prefix + d)]);
+            double seconds = watch.Elapsed.TotalSeconds;
+            double byTag = tagNames.Select((tag, q) => Top(vectors, tagVectors[q], k, -1).Count(i => tags[items[i].ItemId].Contains(tag, StringComparer.Ordinal)) / (double)k).Average();
+            double byDescription = queries.Select((id, q) => Top(vectors, descriptionVectors[q], k, positions[id]).Count(i => tags[items[i].ItemId].Intersect(tags[id], StringComparer.Ordinal).Any()) / (double)k).Average();
+            table.AddRow("tag names", shown, F(byTag), F(seconds));
+            table.AddRow("descriptions", shown, F(byDescription), "");
+        }
+
+        table.Write();
+        return 0;
+    }
+
+    /// <summary>The <paramref name="k"/> rows of <paramref name="vectors"/> closest to <paramref name="query"/> by dot product (unit vectors: cosine), <paramref name="skip"/> left out.</summary>
+    private static IEnumerable<int> Top(float[][] vectors, float[] query, int k, int skip) =>
+        Enumerable.Range(0, vectors.Length).Where(i => i != skip)
+            .Select(i => (i, score: System.Numerics.Tensors.TensorPrimitives.Dot(vectors[i], query)))
+            .OrderByDescending(p => p.score).ThenBy(p => p.i).Take(k).Select(p => p.i);
+
+    /// <summary>
+    /// The Netflix protocols' common part: items carry title, description and kind but not <c>listed_in</c> (the tags
+    /// are what a result is judged by); queries are the test split (show id divisible by 5); every item embedded from
+    /// the text search embeds (<paramref name="cache"/>: read or written, keyed by model and texts). Null after saying why.
+    /// </summary>
+    private static async Task<(List<CatalogItem> Items, Dictionary<string, string[]> Tags, List<string> Queries, LocalEncoder Encoder, float[][] Vectors)?> NetflixAsync(
+        string dataDirectory, string models, string model, FileInfo? cache)
+    {
+        if (!ContentCorpus.Exists(dataDirectory))
+        {
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No {ContentCorpus.FileName} in {dataDirectory}: pass --data.[/]");
+            return null;
+        }
+
+        var corpus = ContentCorpus.Load(dataDirectory);
+        var titles = NetflixTitles(dataDirectory);
+        var items = corpus.Examples.Select(e => titles[e.Id]).ToList();
+        var tags = corpus.Examples.ToDictionary(e => e.Id, e => e.Labels.Select(l => corpus.LabelNames[l]).ToArray(), StringComparer.Ordinal);
+        var queries = corpus.Examples.Where(e => ContentCorpus.IsTest(e.Id)).Select(e => e.Id).ToList();
+        var encoder = await LocalEncoder.LoadAsync(models, model).ConfigureAwait(false);
+        if (encoder is null)
+        {
+            return null;
+        }
+
+        return (items, tags, queries, encoder, EmbeddingCache.Embed(encoder, [.. items.Select(LexicalIndex.Document)], cache));
     }
 
     private static float[][] Embed(LocalEncoder encoder, IReadOnlyList<string> texts) => EmbeddingCache.Embed(encoder, texts, null);

@@ -35,12 +35,13 @@ internal static class EvaluateCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the validation split (and of the cold-item hold-out).", DefaultValueFactory = _ => 42 };
         var protocol = new Option<string>("--protocol")
         {
-            Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training) | similar-items (Netflix \"more like this\" tag precision, TF-IDF vs embeddings)",
+            Description = "standard (CF presets) | hybrid (cf vs content vs hybrid) | cold-items (10% of items held out of training) | similar-items (Netflix \"more like this\" tag precision, TF-IDF vs embeddings) | search (Netflix tag-name and description queries by embeddings)",
             DefaultValueFactory = _ => "standard",
         };
         var embedTitles = new Option<bool>("--embed-titles") { Description = "cold-items: also score the content engine with sentence embeddings of the titles, at each embedding weight λ." };
         var data = new Option<DirectoryInfo?>("--data") { Description = "similar-items: folder with netflix_titles.csv. Default: shared content data." };
         var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the embedding model (similar-items, --embed-titles).", DefaultValueFactory = _ => new DirectoryInfo("models") };
+        var embeddingCache = new Option<FileInfo?>("--embedding-cache") { Description = "similar-items, search: file of the titles' embeddings, read when it holds this model's vectors of these texts, else written." };
         var embeddingModel = new Option<string>("--embedding-model") { Description = "Sentence-embedding model in --models.", DefaultValueFactory = _ => "all-minilm-l6-v2" };
         var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
         var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
@@ -69,7 +70,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate the item-CF engine offline: MAP, nDCG@K, Precision@K, Recall@K, coverage, bias (Gini, novelty, popularity lift, exposure by genre), and int8/float16 compression.")
         {
             train, test, preset, top, tune, grid, seed, protocol, items, beta, alpha, slots, coldShare, historyLimit, debias, strength, sweep, curve, exposureBy, embedTitles, data, models,
-            embeddingModel,
+            embeddingModel, embeddingCache,
         };
         command.Validators.Add(result =>
         {
@@ -101,8 +102,10 @@ internal static class EvaluateCommand
                 parse.GetValue(seed), parse.GetValue(beta), parse.GetValue(alpha), parse.GetValue(slots), parse.GetValue(coldShare), parse.GetValue(historyLimit),
                 parse.GetValue(embedTitles) ? (parse.GetValue(models)!.FullName, parse.GetValue(embeddingModel)!) : null),
             "similar-items" => ContentProtocols.RunSimilarItemsAsync(parse.GetValue(data)?.FullName ?? FindShared("content") ?? "content", parse.GetValue(models)!.FullName,
-                parse.GetValue(embeddingModel)!, parse.GetValue(top)).GetAwaiter().GetResult(),
-            var other => Refuse($"Unknown protocol {other}: standard, hybrid, cold-items or similar-items."),
+                parse.GetValue(embeddingModel)!, parse.GetValue(top), parse.GetValue(embeddingCache)).GetAwaiter().GetResult(),
+            "search" => ContentProtocols.RunSearchAsync(parse.GetValue(data)?.FullName ?? FindShared("content") ?? "content", parse.GetValue(models)!.FullName,
+                parse.GetValue(embeddingModel)!, parse.GetValue(top), parse.GetValue(embeddingCache)).GetAwaiter().GetResult(),
+            var other => Refuse($"Unknown protocol {other}: standard, hybrid, cold-items, similar-items or search."),
         });
         return command;
     }

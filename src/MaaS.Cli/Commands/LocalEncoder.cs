@@ -18,16 +18,20 @@ internal sealed class LocalEncoder : IDisposable
 
     private readonly SentenceEmbeddingModel _model;
 
-    private LocalEncoder(SentenceEmbeddingModel model, string name, long version)
+    private LocalEncoder(SentenceEmbeddingModel model, string name, long version, string queryPrefix)
     {
         _model = model;
         Name = name;
         Version = version;
+        QueryPrefix = queryPrefix;
     }
 
     public string Name { get; }
 
     public long Version { get; }
+
+    /// <summary>What the card says a search query starts with (arctic-embed's instruction), or empty.</summary>
+    public string QueryPrefix { get; }
 
     /// <summary>Loads the highest version of <paramref name="name"/> under <paramref name="repository"/>, or returns null after saying why.</summary>
     public static async Task<LocalEncoder?> LoadAsync(string repository, string name)
@@ -47,7 +51,8 @@ internal sealed class LocalEncoder : IDisposable
         var loader = new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance);
         using var card = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDirectory, "card.json")).ConfigureAwait(false));
         var loaded = await loader.LoadAsync(new ModelLoadContext(name, version, versionDirectory, config, card.RootElement.Clone()), CancellationToken.None).ConfigureAwait(false);
-        return new LocalEncoder((SentenceEmbeddingModel)loaded, name, version);
+        string prefix = card.RootElement.TryGetProperty("queryPrefix", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
+        return new LocalEncoder((SentenceEmbeddingModel)loaded, name, version, prefix);
     }
 
     /// <summary>One unit vector per text, in order, embedded in batches of 64.</summary>

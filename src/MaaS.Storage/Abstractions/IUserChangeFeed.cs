@@ -26,4 +26,13 @@ public interface IUserChangeFeed
     /// feed reconnected: reports were lost). Called on the feed's own thread: keep it short, never block.
     /// </summary>
     void Subscribe(Action<string?, string?> changed);
+
+    /// <summary>
+    /// True when the commit that <paramref name="sessionToken"/> names (<see cref="AppendResult.SessionToken"/>, issued
+    /// by any replica) has been reported to this process's subscribers, so an entry a subscriber keeps now is not
+    /// older than that commit; false when it has not been yet, or is too old to be remembered (the caller reads the
+    /// store: a token is a lower bound on freshness, never a reason to wait). SQLite's feed has no other writer:
+    /// always true.
+    /// </summary>
+    bool HasApplied(string sessionToken);
 }

