@@ -44,9 +44,10 @@ public static class DashboardEndpoints
         var pages = dashboard.MapGroup("").AddEndpointFilter<DashboardGate>();
         pages.MapGet("", OverviewEndpoints.Overview);
         pages.MapGet("/data/traffic", OverviewEndpoints.Traffic);
-        pages.MapGet("/models", ModelsEndpoints.Models);
-        pages.MapPost("/models/action", ModelsEndpoints.ActionAsync);
-        pages.MapPost("/models/share", ModelsEndpoints.ShareAsync);
+        var models = pages.MapGroup("/models");
+        models.MapGet("", ModelsEndpoints.Models);
+        models.MapPost("/action", ModelsEndpoints.ActionAsync);
+        models.MapPost("/share", ModelsEndpoints.ShareAsync);
         pages.MapGet("/recommendations", RecommendationsEndpoints.RecommendationsAsync);
         pages.MapPost("/recommendations/rebuild", RecommendationsEndpoints.RebuildAsync);
         pages.MapGet("/users", RecommendationsEndpoints.UserAsync);
