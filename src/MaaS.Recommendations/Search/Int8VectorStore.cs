@@ -66,7 +66,7 @@ public sealed class Int8VectorStore
     /// <summary>Quantises <paramref name="rows"/> (row-major, <paramref name="dimensions"/> floats each), with
     /// <see cref="ListsFor"/> lists.</summary>
     public static Int8VectorStore Build(ReadOnlySpan<float> rows, int dimensions) =>
-        Build(rows, dimensions, rows.Length / Math.Max(1, dimensions) is var count ? ListsFor(count) : 0);
+        Build(rows, dimensions, ListsFor(rows.Length / Math.Max(1, dimensions)));
 
     /// <summary>Quantises <paramref name="rows"/> with <paramref name="lists"/> IVF lists (0: exact only).</summary>
     public static Int8VectorStore Build(ReadOnlySpan<float> rows, int dimensions, int lists)

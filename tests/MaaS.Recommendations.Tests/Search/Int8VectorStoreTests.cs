@@ -11,19 +11,7 @@ public sealed class Int8VectorStoreTests
     [InlineData(3, 200, 37)]
     public void Search_RandomUnitRows_ScoresWithinQuantisationErrorOfFp32(int seed, int rows, int dimensions)
     {
-        var random = new Random(seed);
-        var data = new float[rows * dimensions];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = data.AsSpan(r * dimensions, dimensions);
-            foreach (ref float x in row)
-            {
-                x = (float)((random.NextDouble() * 2) - 1);
-            }
-
-            TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
-        }
-
+        var data = UnitRows(new Random(seed), rows, dimensions);
         float[] query = [.. data.AsSpan(0, dimensions)];
         var store = Int8VectorStore.Build(data, dimensions);
 
