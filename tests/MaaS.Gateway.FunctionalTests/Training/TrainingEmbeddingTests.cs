@@ -28,11 +28,7 @@ public sealed class TrainingEmbeddingTests
     [Fact]
     public async Task Training_EmbeddingFeatureSet_PublishedModelEmbedsTextsBeforeClassifying()
     {
-        await using var host = GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
-        {
-            ["Jobs:PollSeconds"] = "0.1",
-            ["Jobs:HeartbeatSeconds"] = "0.1",
-        });
+        await using var host = StartHost();
         var rows = new JsonArray([
             .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "space" }),
             .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "cooking" })]);
@@ -71,11 +67,7 @@ public sealed class TrainingEmbeddingTests
     [Fact]
     public async Task Training_NeighbourHead_ServedGraphEqualsClassifyOnV2()
     {
-        await using var host = GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
-        {
-            ["Jobs:PollSeconds"] = "0.1",
-            ["Jobs:HeartbeatSeconds"] = "0.1",
-        });
+        await using var host = StartHost();
         var rows = new JsonArray([
             .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["labels"] = new JsonArray("space") }),
             .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["labels"] = new JsonArray("cooking") })]);
@@ -124,4 +116,10 @@ public sealed class TrainingEmbeddingTests
             Assert.All(twin.Zip(graph), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5, $"/v1/classify {p.First} vs /v2 {p.Second}"));
         }
     }
+
+    private static GatewayHost StartHost() => GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
+    {
+        ["Jobs:PollSeconds"] = "0.1",
+        ["Jobs:HeartbeatSeconds"] = "0.1",
+    });
 }
