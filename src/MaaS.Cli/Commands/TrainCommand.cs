@@ -161,7 +161,8 @@ internal static class TrainCommand
         var rate = new Option<double?>("--learning-rate") { Description = "SGD learning rate (default 0.2)." };
         var l2 = new Option<bool>("--l2-normalize") { Description = "Scale each text's n-gram weights to unit L2 norm (instead of 1 per n-gram)." };
         var exclusive = new Option<bool>("--exclusive-groups") { Description = "Emit only tags of the best tag's group (tags never seen together in training are not emitted together)." };
-        var command = new Command("tags", "Multi-label content tags (Netflix genres) from title + description.") { data, output, seed, embeddings, models, scale, cache, perLabel, epochs, lambda, exclusive, rate, l2 };
+        var neighbours = new Option<int>("--neighbours") { Description = "Blend in the tag votes of this many nearest training titles by embedding (needs --embeddings; 0: linear only)." };
+        var command = new Command("tags", "Multi-label content tags (Netflix genres) from title + description.") { data, output, seed, embeddings, models, scale, cache, perLabel, epochs, lambda, exclusive, rate, l2, neighbours };
         command.SetAction(parse =>
         {
             var dataDir = parse.GetRequiredValue(data);
@@ -177,7 +178,13 @@ internal static class TrainCommand
                 return 2;
             }
 
-            var options = new TagTrainingOptions { Seed = parse.GetValue(seed), PerLabelThresholds = parse.GetValue(perLabel), ExclusiveLabelGroups = parse.GetValue(exclusive) };
+            var options = new TagTrainingOptions { Seed = parse.GetValue(seed), PerLabelThresholds = parse.GetValue(perLabel), ExclusiveLabelGroups = parse.GetValue(exclusive), Neighbours = parse.GetValue(neighbours) };
+            if (options.Neighbours > 0 && parse.GetValue(embeddings) is null)
+            {
+                AnsiConsole.MarkupLine("[red]--neighbours needs --embeddings.[/]");
+                return 2;
+            }
+
             options = options with
             {
                 Logistic = options.Logistic with
@@ -231,7 +238,8 @@ internal static class TrainCommand
             var table = new ResultTable($"Content tags on the test split ({m.Count} titles, id divisible by 5)").AddColumns("metric", "value");
             table.AddRow("micro precision", Pct(m.MicroPrecision)).AddRow("micro recall", Pct(m.MicroRecall)).AddRow("micro F1", Pct(m.MicroF1))
                 .AddRow("macro F1", Pct(m.MacroF1)).AddRow("precision@1", Pct(m.PrecisionAt1)).AddRow("precision@3", Pct(m.PrecisionAt3))
-                .AddRow("threshold", result!.Thresholds is { } own
+                .AddRow("neighbour votes", result!.Model.Neighbours is { } head ? $"{head.K} neighbours, cosine^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}, weight {head.Weight.ToString("0.00", CultureInfo.InvariantCulture)}" : "none")
+                .AddRow("threshold", result.Thresholds is { } own
                     ? $"per label, {own.Min().ToString("0.00", CultureInfo.InvariantCulture)}–{own.Max().ToString("0.00", CultureInfo.InvariantCulture)}"
                     : result.Threshold.ToString("0.00", CultureInfo.InvariantCulture));
             table.Write();
@@ -273,6 +281,9 @@ internal static class TrainCommand
                         ? "one threshold per tag: coordinate ascent on micro-F1 from the best global one, on a seeded 10% hold-out of the train split; at least one tag per text"
                         : "one global threshold maximising micro-F1 on a seeded 10% hold-out of the train split; at least one tag per text"
                         + (options.ExclusiveLabelGroups ? "; only tags of the best tag's group (tags that never share a training title are never emitted together)" : ""),
+                    ["neighbours"] = result.Model.Neighbours is { } votes
+                        ? $"tag votes of the {I(votes.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{votes.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), blended with weight {votes.Weight.ToString("0.00", CultureInfo.InvariantCulture)}; count, power and weight chosen on the same hold-out"
+                        : "none",
                     ["seed"] = I(options.Seed),
                 },
                 Featurizer = options.Featurizer,

@@ -122,6 +122,10 @@ internal static class TrainingDatasetParser
         {
             problems.Add(-1, "settings.featureSets", $"must list some of: {string.Join(", ", TextFeatureSets.Names)}");
         }
+        else if (parameters.FeatureSets is { } named && !multiLabel && named.Any(TextFeatureSets.UsesNeighbours))
+        {
+            problems.Add(-1, "settings.featureSets", $"the {TextFeatureSets.NeighbourSuffix} sets are for multi-label datasets");
+        }
 
         if (rows.Count > options.MaxRows)
         {

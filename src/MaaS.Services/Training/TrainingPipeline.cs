@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
 using MaaS.Models.Text.Training;
@@ -47,7 +46,7 @@ internal static class TrainingPipeline
             qualifiedName, 0, task, fingerprint, rows.Count, spec.Labels, result.Chosen, result.Candidates, report,
             SelectionScore, embeddingNote, result.Folds, result.Threshold, result.Timings, Process.GetCurrentProcess().PeakWorkingSet64);
         byte[] onnx = result.Model.ToOnnx(spec.Model, Metadata(outcome));
-        return new TrainedClassifier(result.Model, outcome, onnx, Card(spec, outcome, origin, result.Model.Settings));
+        return new TrainedClassifier(result.Model, outcome, onnx, Card(spec, outcome, origin, result.Model));
     }
 
     private static Dictionary<string, string> Metadata(TrainingOutcome outcome)
@@ -67,8 +66,9 @@ internal static class TrainingPipeline
         return metadata;
     }
 
-    private static string Card(TrainingSpec spec, TrainingOutcome outcome, TrainingOrigin origin, TextFeaturizerSettings features)
+    private static string Card(TrainingSpec spec, TrainingOutcome outcome, TrainingOrigin origin, LinearTextModel model)
     {
+        var features = model.Settings;
         var card = new JsonObject
         {
             ["name"] = spec.Model,
@@ -87,6 +87,11 @@ internal static class TrainingPipeline
         {
             // The graph's last rows weigh the encoder's vector: serving must run that encoder version first.
             card["inputFeatures"] = $"hashed n-grams and the {encoder} v{features.EmbeddingVersion} sentence embedding ({features.EmbeddingDimensions} dimensions × {features.EmbeddingScale?.ToString("G3", CultureInfo.InvariantCulture) ?? "1"}, feature ids {features.Buckets}..{features.FeatureSpace - 1}); /v1/classify computes it, /v2 callers send it";
+        }
+
+        if (model.Neighbours is { } head)
+        {
+            card["head"] = $"tag votes of the {head.K} nearest of the {head.Count} training texts by embedding cosine (weights max(cosine, 0)^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), blended with the linear probabilities at weight {head.Weight.ToString("0.00", CultureInfo.InvariantCulture)} (count, power and weight chosen with the threshold on a hold-out of the training rows); in the graph as Gemm, TopK and Gather over the stored training vectors";
         }
 
         if (origin.JobId is not null)

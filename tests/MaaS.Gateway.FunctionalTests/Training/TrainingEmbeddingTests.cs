@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using MaaS.Models.Text.Modeling;
 
 namespace MaaS.Gateway.FunctionalTests.Training;
 
@@ -27,11 +28,7 @@ public sealed class TrainingEmbeddingTests
     [Fact]
     public async Task Training_EmbeddingFeatureSet_PublishedModelEmbedsTextsBeforeClassifying()
     {
-        await using var host = GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
-        {
-            ["Jobs:PollSeconds"] = "0.1",
-            ["Jobs:HeartbeatSeconds"] = "0.1",
-        });
+        await using var host = StartHost();
         var rows = new JsonArray([
             .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "space" }),
             .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "cooking" })]);
@@ -66,4 +63,63 @@ public sealed class TrainingEmbeddingTests
         var (v2, v2Body) = await host.GetJsonAsync("/v2/models/default.topics");
         Assert.True(v2.StatusCode == HttpStatusCode.OK, v2Body?.ToJsonString());
     }
+
+    [Fact]
+    public async Task Training_NeighbourHead_ServedGraphEqualsClassifyOnV2()
+    {
+        await using var host = StartHost();
+        var rows = new JsonArray([
+            .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["labels"] = new JsonArray("space") }),
+            .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["labels"] = new JsonArray("cooking") })]);
+        string body = new JsonObject
+        {
+            ["model"] = "topics",
+            ["multiLabel"] = true,
+            ["rows"] = rows,
+            ["settings"] = new JsonObject { ["folds"] = 2, ["featureSets"] = new JsonArray("words+embedding+neighbours"), ["lambdas"] = new JsonArray(1e-3) },
+        }.ToJsonString();
+
+        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        string version = Path.Combine(host.PublishedDirectory, "default.topics", "1");
+        Assert.Contains("nearest of the 24 training texts", File.ReadAllText(Path.Combine(version, "card.json")), StringComparison.Ordinal);
+        var model = LinearTextModelReader.Read(Path.Combine(version, TextModelRepository.OnnxFileName), out _, out string? error);
+        Assert.True(model?.Neighbours is not null, error);
+
+        string[] unseen = ["an astronomer watched jupiter through binoculars", "knead yeast into warm milk, then bake"];
+        var classified = await TrainingCalls.ClassifyAsync(host.Client, "default.topics", unseen);
+        Assert.True(
+            classified["results"]!.AsArray().Select(r => r!["label"]!.GetValue<string>()).SequenceEqual(["space", "cooking"]),
+            classified.ToJsonString());
+
+        // /v2 runs the ONNX graph itself (Gemm, TopK and Gather over the stored vectors): given the same ids, weights and
+        // embedding, it must answer what /v1/classify's C# twin answered.
+        var (embedded, vectors) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. unseen.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
+        Assert.True(embedded.StatusCode == HttpStatusCode.OK, vectors?.ToJsonString());
+        for (int i = 0; i < unseen.Length; i++)
+        {
+            float[] embedding = [.. vectors!["data"]![i]!["embedding"]!.AsArray().Select(x => x!.GetValue<float>())];
+            var features = model!.Featurizer.Featurize(unseen[i]).WithEmbedding(embedding, model.Settings);
+            string infer = new JsonObject
+            {
+                ["inputs"] = new JsonArray(
+                    new JsonObject { ["name"] = LinearTextModel.IdsInput, ["shape"] = new JsonArray(1, features.Count), ["datatype"] = "INT64", ["data"] = new JsonArray([.. features.Ids.Select(id => (JsonNode)JsonValue.Create((long)id))]) },
+                    new JsonObject { ["name"] = LinearTextModel.WeightsInput, ["shape"] = new JsonArray(1, features.Count), ["datatype"] = "FP32", ["data"] = new JsonArray([.. features.Weights.Select(w => (JsonNode)JsonValue.Create(w))]) }),
+            }.ToJsonString();
+            var (inferred, outputs) = await host.PostJsonAsync("/v2/models/default.topics/infer", infer);
+            Assert.True(inferred.StatusCode == HttpStatusCode.OK, outputs?.ToJsonString());
+            float[] graph = [.. outputs!["outputs"]![0]!["data"]!.AsArray().Select(x => x!.GetValue<float>())];
+            float[] twin = [.. classified["results"]![i]!["scores"]!.AsArray().Select(x => x!.GetValue<float>())];
+            Assert.Equal(twin.Length, graph.Length);
+            Assert.All(twin.Zip(graph), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-5, $"/v1/classify {p.First} vs /v2 {p.Second}"));
+        }
+    }
+
+    private static GatewayHost StartHost() => GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
+    {
+        ["Jobs:PollSeconds"] = "0.1",
+        ["Jobs:HeartbeatSeconds"] = "0.1",
+    });
 }

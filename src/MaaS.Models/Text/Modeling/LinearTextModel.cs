@@ -34,7 +34,13 @@ public sealed class LinearTextModel
     private readonly nint _differenceRows;
 
     /// <summary>Creates a model; <paramref name="table"/> is row-major [FeatureSpace, labels] and is not copied (do not mutate it).</summary>
-    public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias)
+    /// <param name="settings">Featurizer settings.</param>
+    /// <param name="labels">Output labels.</param>
+    /// <param name="activation">Softmax or sigmoid.</param>
+    /// <param name="table">Weights, [FeatureSpace, labels].</param>
+    /// <param name="bias">Biases, one per label.</param>
+    /// <param name="neighbours">A neighbour-vote head blended into the probabilities (needs the embedding in the features), or null.</param>
+    public LinearTextModel(TextFeaturizerSettings settings, IReadOnlyList<string> labels, TextModelActivation activation, float[] table, float[] bias, NeighbourVotes? neighbours = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(labels);
@@ -45,7 +51,13 @@ public sealed class LinearTextModel
             throw new ArgumentException($"Expected a [{settings.FeatureSpace}, {labels.Count}] table and {labels.Count} biases.");
         }
 
+        if (neighbours is not null && (settings.EmbeddingModel is null || neighbours.Dimensions != settings.EmbeddingDimensions || neighbours.LabelCount != labels.Count))
+        {
+            throw new ArgumentException("A neighbour head needs the featurizer's embedding dimensions and the model's labels.", nameof(neighbours));
+        }
+
         Settings = settings;
+        Neighbours = neighbours;
         Labels = [.. labels];
         Activation = activation;
         _table = table;
@@ -77,6 +89,12 @@ public sealed class LinearTextModel
 
     /// <summary>Softmax (single-label) or sigmoid (multi-label).</summary>
     public TextModelActivation Activation { get; }
+
+    /// <summary>The neighbour-vote head blended into the probabilities, or null for a purely linear model.</summary>
+    public NeighbourVotes? Neighbours { get; }
+
+    /// <summary>The same table with a neighbour-vote head (null removes it).</summary>
+    public LinearTextModel WithNeighbours(NeighbourVotes? neighbours) => new(Settings, Labels, Activation, _table, _bias, neighbours);
 
     /// <summary>Weight of feature <paramref name="id"/> for label <paramref name="label"/>.</summary>
     public float Weight(int id, int label) => _table[(long)id * Labels.Count + label];
@@ -188,6 +206,11 @@ public sealed class LinearTextModel
         ArgumentNullException.ThrowIfNull(features);
         var p = new float[Labels.Count];
         Probabilities(features.Ids, features.Weights, 0f, p);
+        if (Neighbours is not null && NeighbourVotes.EmbeddingOf(features, Settings) is { } embedding)
+        {
+            Neighbours.Blend(embedding, p);
+        }
+
         return p;
     }
 
@@ -270,7 +293,8 @@ public sealed class LinearTextModel
     }
 
     /// <summary>
-    /// Writes the model as ONNX: Gather(table, ids) · weights → ReduceSum over the length axis → + bias → activation.
+    /// Writes the model as ONNX: Gather(table, ids) · weights → ReduceSum over the length axis → + bias → activation,
+    /// then the neighbour-vote blend when the model has one (<see cref="NeighbourVotes.AddTo"/>).
     /// Featurizer settings, labels and activation go into <c>metadata_props</c>.
     /// </summary>
     public byte[] ToOnnx(string graphName, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -279,6 +303,7 @@ public sealed class LinearTextModel
         var builder = new OnnxGraphBuilder(graphName);
         builder.AddInput(IdsInput, OnnxElementType.Int64, -1, -1);
         builder.AddInput(WeightsInput, OnnxElementType.Float, -1, -1);
+        string probabilities = Neighbours is null ? ProbabilitiesOutput : "linear_probabilities";
         string table = builder.AddInitializer("table", OnnxTensor.FromFloats(_table, Settings.FeatureSpace, k));
         string gathered = builder.AddNode("Gather", [table, IdsInput], OnnxAttribute.Int("axis", 0));
         string weights3 = builder.AddNode("Unsqueeze", [WeightsInput, builder.AddInitializer("axis_2", OnnxTensor.FromInt64s([2], 1))]);
@@ -287,12 +312,14 @@ public sealed class LinearTextModel
         string logits = builder.AddNode("Add", [sum, builder.AddInitializer("bias", OnnxTensor.FromFloats(_bias, k))], ["logits"]);
         if (Activation == TextModelActivation.Softmax)
         {
-            builder.AddNode("Softmax", [logits], [ProbabilitiesOutput], OnnxAttribute.Int("axis", -1));
+            builder.AddNode("Softmax", [logits], [probabilities], OnnxAttribute.Int("axis", -1));
         }
         else
         {
-            builder.AddNode("Sigmoid", [logits], [ProbabilitiesOutput]);
+            builder.AddNode("Sigmoid", [logits], [probabilities]);
         }
+
+        Neighbours?.AddTo(builder, Settings, IdsInput, WeightsInput, probabilities, ProbabilitiesOutput);
 
         builder.AddOutput(ProbabilitiesOutput, OnnxElementType.Float, -1, k);
         builder.AddMetadata(TextFeaturizerSettings.MetadataKey, Settings.ToJson());

@@ -4,7 +4,7 @@ namespace MaaS.Models.Text.Modeling;
 
 /// <summary>
 /// Reads a model written by <see cref="LinearTextModel.ToOnnx"/> back into a <see cref="LinearTextModel"/> (weight table,
-/// bias, labels, activation, featurizer settings), so serving can explain predictions term by term. Parses only the
+/// bias, labels, activation, featurizer settings, and the neighbour-vote head when the graph has one), so serving can explain predictions term by term. Parses only the
 /// ModelProto fields the writer emits.
 /// </summary>
 public static class LinearTextModelReader
@@ -77,8 +77,23 @@ public static class LinearTextModelReader
             return null;
         }
 
+        NeighbourVotes? neighbours = null;
+        if (tensors.TryGetValue(NeighbourVotes.VectorsInitializer, out var vectors))
+        {
+            if (!tensors.TryGetValue(NeighbourVotes.LabelsInitializer, out var rowLabels) || !tensors.TryGetValue(NeighbourVotes.KInitializer, out var k)
+                || !tensors.TryGetValue(NeighbourVotes.WeightInitializer, out var weight) || vectors.Dims.Length != 2 || k.Raw.Length != sizeof(long)
+                || weight.Raw.Length != sizeof(float) || settings.EmbeddingModel is null || vectors.Dims[1] != settings.EmbeddingDimensions)
+            {
+                error = "the neighbour head's initializers do not agree with the featurizer settings";
+                return null;
+            }
+
+            float sharpness = tensors.TryGetValue(NeighbourVotes.SharpnessInitializer, out var power) && power.Raw.Length == sizeof(float) ? ToFloats(power.Raw)[0] : 1f;
+            neighbours = new NeighbourVotes(ToFloats(vectors.Raw), ToFloats(rowLabels.Raw), (int)vectors.Dims[1], labels.Length, (int)BitConverter.ToInt64(k.Raw), ToFloats(weight.Raw)[0], sharpness);
+        }
+
         error = null;
-        return new LinearTextModel(settings, labels, activation, ToFloats(table.Raw), ToFloats(bias.Raw));
+        return new LinearTextModel(settings, labels, activation, ToFloats(table.Raw), ToFloats(bias.Raw), neighbours);
     }
 
     private static void ReadGraph(ByteString graph, Dictionary<string, (long[] Dims, byte[] Raw)> tensors)

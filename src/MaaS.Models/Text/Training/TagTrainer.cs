@@ -3,7 +3,8 @@ namespace MaaS.Models.Text.Training;
 /// <summary>
 /// Multi-label tagging: one binary logistic regression per label over hashed n-grams (labels trained in parallel,
 /// each deterministic, so the model does not depend on scheduling), a sigmoid per label, and one decision threshold
-/// chosen on held-out training rows to maximise micro-F1. Thread-safe (no shared state).
+/// chosen on held-out training rows to maximise micro-F1; optionally a <see cref="NeighbourVotes"/> head over the
+/// rows' sentence embeddings, its neighbour count, vote sharpness and blend weight chosen on the same hold-out. Thread-safe (no shared state).
 /// </summary>
 public static class TagTrainer
 {
@@ -19,17 +20,80 @@ public static class TagTrainer
         int[]? groups = options.ExclusiveLabelGroups ? LabelGroups(labels, rows, labelNames.Count) : null;
         float threshold = 0.5f;
         float[]? perLabel = null;
+        float voteWeight = options.NeighbourWeights.Count > 0 ? options.NeighbourWeights[0] : 0.5f;
+        float sharpness = 1f;
+        int neighbours = options.Neighbours;
         if (validation.Length > 0)
         {
             var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report(p / 2));
             var scores = validation.Select(r => probe.Predict(features[r])).ToArray();
             var truth = validation.Select(r => labels[r]).ToArray();
+            if (options.Neighbours > 0)
+            {
+                var heldOut = validation.Select(r => features[r]).ToArray();
+                (float[][] Scores, float Weight, double F1, int K, float Sharpness)? best = null;
+                foreach (int k in (int[])[Math.Max(1, options.Neighbours / 2), options.Neighbours, options.Neighbours * 2])
+                {
+                    var head = Neighbours(features, labels, fit, labelNames.Count, options with { Neighbours = k }, 1f);
+                    foreach (float power in options.NeighbourSharpness)
+                    {
+                        var (blended, weight, f1) = ChooseVoteWeight(scores, truth, head.With(1f, power), heldOut, options, groups);
+                        if (best is null || f1 > best.Value.F1)
+                        {
+                            best = (blended, weight, f1, k, power);
+                        }
+                    }
+                }
+
+                (scores, voteWeight, _, neighbours, sharpness) = best!.Value;
+            }
+
             threshold = ChooseThreshold(scores, truth, groups);
             perLabel = options.PerLabelThresholds ? ChooseThresholds(scores, truth, threshold, groups) : null;
         }
 
         var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report(validation.Length > 0 ? 0.5 + p / 2 : p));
+        if (options.Neighbours > 0)
+        {
+            model = model.WithNeighbours(Neighbours(features, labels, rows, labelNames.Count, options with { Neighbours = neighbours }, voteWeight).With(voteWeight, sharpness));
+        }
+
         return new TagTrainingResult(model, threshold, perLabel, groups);
+    }
+
+    /// <summary>The neighbour head over <paramref name="rows"/>' embeddings (every row must carry one).</summary>
+    private static NeighbourVotes Neighbours(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, int labelCount, TagTrainingOptions options, float weight)
+    {
+        var embeddings = rows.Select(r => NeighbourVotes.EmbeddingOf(features[r], options.Featurizer)
+            ?? throw new ArgumentException($"Row {r} has no sentence embedding; the neighbour head needs one per row.", nameof(features))).ToArray();
+        return NeighbourVotes.Build(embeddings, [.. rows.Select(r => labels[r])], labelCount, options.Neighbours, weight);
+    }
+
+    /// <summary>
+    /// The vote weight whose blend scores best on the hold-out (micro-F1 at its own best threshold; ties keep the
+    /// earlier weight), with the blended hold-out scores and that micro-F1.
+    /// </summary>
+    private static (float[][] Scores, float Weight, double F1) ChooseVoteWeight(float[][] linear, int[][] truth, NeighbourVotes votes, TextFeatures[] heldOut, TagTrainingOptions options, int[]? groups)
+    {
+        var shares = heldOut.Select(f =>
+        {
+            var v = new float[votes.LabelCount];
+            votes.Votes(NeighbourVotes.EmbeddingOf(f, options.Featurizer)!, v);
+            return v;
+        }).ToArray();
+        (float[][] Scores, float Weight, double F1)? best = null;
+        foreach (float weight in options.NeighbourWeights)
+        {
+            var blended = linear.Select((p, i) => p.Select((x, j) => ((1f - weight) * x) + (weight * shares[i][j])).ToArray()).ToArray();
+            float threshold = ChooseThreshold(blended, truth, groups);
+            double f1 = MicroF1(blended, truth, [.. Enumerable.Repeat(threshold, votes.LabelCount)], groups);
+            if (best is null || f1 > best.Value.F1)
+            {
+                best = (blended, weight, f1);
+            }
+        }
+
+        return best is { } b ? b : (linear, 0f, 0);
     }
 
     /// <summary>

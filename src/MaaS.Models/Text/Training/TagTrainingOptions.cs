@@ -26,6 +26,19 @@ public sealed record TagTrainingOptions
     /// <summary>Emit only labels of the most probable label's group: labels never seen together in training (<see cref="TagTrainer.LabelGroups"/>) are not emitted together.</summary>
     public bool ExclusiveLabelGroups { get; init; }
 
+    /// <summary>
+    /// Neighbours whose labels vote in a <see cref="Modeling.NeighbourVotes"/> head blended with the linear scores
+    /// (needs the sentence embedding in the features); half, once and twice this many are tried on the hold-out.
+    /// 0 trains the linear model alone.
+    /// </summary>
+    public int Neighbours { get; init; }
+
+    /// <summary>Blend weights of the votes tried on the hold-out (with the threshold) when <see cref="Neighbours"/> is on.</summary>
+    public IReadOnlyList<float> NeighbourWeights { get; init; } = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f];
+
+    /// <summary>Powers on the neighbours' cosines (vote weights) tried on the hold-out when <see cref="Neighbours"/> is on.</summary>
+    public IReadOnlyList<float> NeighbourSharpness { get; init; } = [1f, 3f, 9f];
+
     /// <summary>Share of the training rows held out to choose the decision threshold.</summary>
     public double ValidationShare { get; init; } = 0.1;
 

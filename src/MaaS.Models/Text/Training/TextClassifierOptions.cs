@@ -27,6 +27,9 @@ public sealed record TextClassifierOptions
     /// </summary>
     public float EmbeddingScale { get; init; } = 2f;
 
+    /// <summary>Neighbours that vote in the <see cref="TextFeatureSets.NeighbourSuffix"/> sets' head.</summary>
+    public int Neighbours { get; init; } = 20;
+
     /// <summary>Seed of the folds and of every SGD order.</summary>
     public int Seed { get; init; } = 20_261_123;
 
@@ -46,17 +49,33 @@ public static class TextFeatureSets
     /// <summary>Suffix of a set that appends the text's sentence embedding to its n-grams.</summary>
     public const string EmbeddingSuffix = "+embedding";
 
+    /// <summary>
+    /// Suffix of an embedding set whose model also blends in the votes of the nearest training texts by embedding
+    /// (<see cref="Modeling.NeighbourVotes"/>; multi-label only).
+    /// </summary>
+    public const string NeighbourSuffix = "+neighbours";
+
     /// <summary>The n-gram sets, in the order candidates are tried.</summary>
     public static IReadOnlyList<string> All { get; } = [Words, WordsAndChars];
 
     /// <summary>The n-gram sets joined with the sentence embedding.</summary>
     public static IReadOnlyList<string> WithEmbedding { get; } = [.. All.Select(s => s + EmbeddingSuffix)];
 
+    /// <summary>The embedding sets with the neighbour-vote head.</summary>
+    public static IReadOnlyList<string> WithNeighbours { get; } = [.. WithEmbedding.Select(s => s + NeighbourSuffix)];
+
     /// <summary>Every name a request may give.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. All, .. WithEmbedding];
+    public static IReadOnlyList<string> Names { get; } = [.. All, .. WithEmbedding, .. WithNeighbours];
+
+    /// <summary>The sets tried when a run names none: the n-gram sets, with embeddings also the embedding sets, and for multi-label their neighbour-head variants.</summary>
+    public static IReadOnlyList<string> Defaults(bool embeddings, bool multiLabel) =>
+        !embeddings ? All : multiLabel ? Names : [.. All, .. WithEmbedding];
 
     /// <summary>Whether a set needs the sentence embedding.</summary>
-    public static bool NeedsEmbedding(string name) => name.EndsWith(EmbeddingSuffix, StringComparison.Ordinal);
+    public static bool NeedsEmbedding(string name) => name.EndsWith(EmbeddingSuffix, StringComparison.Ordinal) || UsesNeighbours(name);
+
+    /// <summary>Whether a set's model carries the neighbour-vote head.</summary>
+    public static bool UsesNeighbours(string name) => name.EndsWith(NeighbourSuffix, StringComparison.Ordinal);
 
     /// <summary>
     /// Featurizer settings of a set. The table is [buckets, labels] floats, so buckets shrink as labels grow to keep a
@@ -96,6 +115,12 @@ public static class TextFeatureSets
     public static TextFeaturizerSettings Settings(string name, int labelCount, bool multiLabel, (string Model, long Version, int Dimensions)? embedding, float scale)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (UsesNeighbours(name))
+        {
+            // The head changes the model, not the features.
+            name = name[..^NeighbourSuffix.Length];
+        }
+
         if (!NeedsEmbedding(name))
         {
             return Settings(name, labelCount, multiLabel);

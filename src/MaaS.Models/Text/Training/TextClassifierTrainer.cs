@@ -37,7 +37,7 @@ public static class TextClassifierTrainer
         }
 
         var total = Stopwatch.StartNew();
-        var sets = options.FeatureSets ?? (embeddings is null ? TextFeatureSets.All : TextFeatureSets.Names);
+        var sets = options.FeatureSets ?? TextFeatureSets.Defaults(embeddings is not null, multiLabel);
         var encoder = embeddings is null ? default((string, long, int)?) : (embeddings.Model, embeddings.Version, embeddings.Dimensions);
         var lambdas = options.LambdaGrid(multiLabel);
         int folds = Math.Clamp(options.Folds, 2, 20);
@@ -53,20 +53,20 @@ public static class TextClassifierTrainer
         var featurizeTime = TimeSpan.Zero;
         var cvTime = Stopwatch.StartNew();
         (CandidateScore Score, TextFeatures[] Features, TextFeaturizerSettings Settings, int[][] Predicted)? best = null;
+        var featurized = new Dictionary<TextFeaturizerSettings, TextFeatures[]>();
         foreach (string set in sets)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Step($"featurizing ({set})");
             var settings = TextFeatureSets.Settings(set, labelNames.Count, multiLabel, encoder, options.EmbeddingScale);
+            int neighbours = multiLabel && TextFeatureSets.UsesNeighbours(set) ? options.Neighbours : 0;
             var featurizeClock = Stopwatch.StartNew();
-            var features = SparseDataset.Featurize(new TextFeaturizer(settings), texts);
-            if (settings.EmbeddingModel is not null)
+            // A neighbour set shares its features with the plain embedding set.
+            if (!featurized.TryGetValue(settings, out var features))
             {
-                for (int i = 0; i < features.Length; i++)
-                {
-                    features[i] = features[i].WithEmbedding(embeddings!.Vectors[i], settings);
-                }
+                features = featurized[settings] = Featurize(texts, settings, embeddings);
             }
+
             featurizeTime += featurizeClock.Elapsed;
             foreach (double lambda in lambdas)
             {
@@ -74,7 +74,7 @@ public static class TextClassifierTrainer
                 foreach (var (train, test) in foldRows)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var fitted = Fit(features, labels, train, labelNames, multiLabel, settings, lambda, options.Seed);
+                    var fitted = Fit(features, labels, train, labelNames, multiLabel, settings, lambda, options.Seed, neighbours);
                     foreach (int row in test)
                     {
                         predicted[row] = fitted.Decide(features[row]);
@@ -99,7 +99,8 @@ public static class TextClassifierTrainer
         cancellationToken.ThrowIfCancellationRequested();
         Step($"training the final model ({chosen.Score.FeatureSet}, λ {chosen.Score.Lambda.ToString("G3", CultureInfo.InvariantCulture)})");
         var finalClock = Stopwatch.StartNew();
-        var model = Fit(chosen.Features, labels, Enumerable.Range(0, texts.Count).ToArray(), labelNames, multiLabel, chosen.Settings, chosen.Score.Lambda, options.Seed);
+        int chosenNeighbours = multiLabel && TextFeatureSets.UsesNeighbours(chosen.Score.FeatureSet) ? options.Neighbours : 0;
+        var model = Fit(chosen.Features, labels, Enumerable.Range(0, texts.Count).ToArray(), labelNames, multiLabel, chosen.Settings, chosen.Score.Lambda, options.Seed, chosenNeighbours);
         finalClock.Stop();
         done = fits;
         Step("trained");
@@ -113,13 +114,27 @@ public static class TextClassifierTrainer
             new TextTrainingTimings(featurizeTime.TotalSeconds, cvTime.Elapsed.TotalSeconds - featurizeTime.TotalSeconds, finalClock.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds));
     }
 
+    private static TextFeatures[] Featurize(IReadOnlyList<string> texts, TextFeaturizerSettings settings, TextEmbeddings? embeddings)
+    {
+        var features = SparseDataset.Featurize(new TextFeaturizer(settings), texts);
+        if (settings.EmbeddingModel is not null)
+        {
+            for (int i = 0; i < features.Length; i++)
+            {
+                features[i] = features[i].WithEmbedding(embeddings!.Vectors[i], settings);
+            }
+        }
+
+        return features;
+    }
+
     private static Fitted Fit(
         TextFeatures[] features, IReadOnlyList<int[]> labels, int[] rows, IReadOnlyList<string> labelNames, bool multiLabel,
-        TextFeaturizerSettings settings, double lambda, int seed)
+        TextFeaturizerSettings settings, double lambda, int seed, int neighbours)
     {
         if (multiLabel)
         {
-            var options = new TagTrainingOptions { Featurizer = settings, Logistic = new TagTrainingOptions().Logistic with { Lambda = lambda }, Seed = seed };
+            var options = new TagTrainingOptions { Featurizer = settings, Logistic = new TagTrainingOptions().Logistic with { Lambda = lambda }, Seed = seed, Neighbours = neighbours };
             var tags = TagTrainer.Train(features, labels, rows, labelNames, options);
             return new Fitted(tags.Model, tags.Threshold);
         }

@@ -1,0 +1,129 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace MaaS.Models.Tests.Text.Modeling;
+
+/// <summary>The neighbour-vote head: votes against a brute-force reference, and its ONNX graph against the C# twin.</summary>
+public sealed class NeighbourVotesTests
+{
+    private const int Dimensions = 8;
+    private const int Labels = 4;
+
+    private static readonly TextFeaturizerSettings Settings = new()
+    {
+        Buckets = 1 << 10,
+        WordNgrams = 2,
+        BucketLengths = [8, 32, 128, 512],
+        EmbeddingModel = "encoder",
+        EmbeddingVersion = 1,
+        EmbeddingDimensions = Dimensions,
+        EmbeddingScale = 2f,
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(60)]
+    public void Votes_RandomVectors_EqualSortedReference(int k)
+    {
+        var random = new Random(k);
+        var (vectors, labels) = TrainingSet(random, 60);
+        var head = NeighbourVotes.Build(vectors, labels, Labels, k, 0.5f);
+
+        for (int q = 0; q < 20; q++)
+        {
+            float[] query = RandomUnit(random);
+            var votes = new float[Labels];
+            head.Votes(query, votes);
+
+            // Reference: every training vector scored, sorted, the K best averaged by max(cosine, 0).
+            var best = vectors.Select((v, i) => (Score: v.Zip(query, (a, b) => (double)a * b).Sum(), Row: i)).OrderByDescending(p => p.Score).Take(k).ToArray();
+            double total = best.Sum(p => Math.Max(p.Score, 0));
+            for (int j = 0; j < Labels; j++)
+            {
+                double expected = total == 0 ? 0 : best.Where(p => labels[p.Row].Contains(j)).Sum(p => Math.Max(p.Score, 0)) / total;
+                Assert.Equal(expected, votes[j], 4);
+            }
+        }
+    }
+
+    [Fact]
+    public void EmbeddingOf_FeaturesWithEmbedding_GivesTheVectorBack()
+    {
+        float[] embedding = RandomUnit(new Random(4));
+        var features = new TextFeaturizer(Settings).Featurize("a heist in Madrid").WithEmbedding(embedding, Settings);
+
+        var back = NeighbourVotes.EmbeddingOf(features, Settings);
+
+        Assert.NotNull(back);
+        Assert.All(back.Zip(embedding), p => Assert.Equal(p.Second, p.First, 6));
+        Assert.Null(NeighbourVotes.EmbeddingOf(new TextFeaturizer(Settings).Featurize("no embedding"), Settings));
+    }
+
+    [Theory]
+    [InlineData(3, 0.5f)]
+    [InlineData(20, 0.7f)]
+    public void ToOnnx_WithNeighbours_OrtEqualsCSharpWithin1e5AndReadsBack(int k, float weight)
+    {
+        var random = new Random(k);
+        var (vectors, labels) = TrainingSet(random, 150);
+        var model = RandomModel(random).WithNeighbours(NeighbourVotes.Build(vectors, labels, Labels, k, weight));
+        byte[] onnx = model.ToOnnx("tags-neighbours");
+        using var session = new InferenceSession(onnx);
+        string[] texts = ["space opera with robots", "a cooking show", "", "真夜中の映画", "not funny at all, but warm", "a family drama in a small town far from home"];
+        var rows = texts.Select(t => model.Featurizer.Featurize(t).WithEmbedding(RandomUnit(random), Settings)).ToArray();
+
+        float[] ort = OrtRunner.Run(session, TextFeaturizer.PadToLongest(rows));
+
+        var read = LinearTextModelReader.Read(onnx, out _, out string? error);
+        Assert.Null(error);
+        Assert.NotNull(read!.Neighbours);
+        Assert.Equal(model.Neighbours!.K, read.Neighbours.K);
+        for (int r = 0; r < rows.Length; r++)
+        {
+            float[] expected = model.Predict(rows[r]);
+            float[] linear = model.WithNeighbours(null).Predict(rows[r]);
+            Assert.NotEqual(linear, expected);
+            Assert.Equal(expected, read.Predict(rows[r]));
+            for (int j = 0; j < Labels; j++)
+            {
+                Assert.True(Math.Abs(expected[j] - ort[(r * Labels) + j]) <= 1e-5, $"text '{texts[r]}' label {j}: C# {expected[j]} vs ORT {ort[(r * Labels) + j]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Constructor_HeadWithoutEmbeddingSettings_Refused()
+    {
+        var (vectors, labels) = TrainingSet(new Random(1), 10);
+        var head = NeighbourVotes.Build(vectors, labels, Labels, 3, 0.5f);
+        var plain = Settings with { EmbeddingModel = null, EmbeddingDimensions = 0, EmbeddingScale = null };
+
+        Assert.Throws<ArgumentException>(() => new LinearTextModel(plain, ["a", "b", "c", "d"], TextModelActivation.Sigmoid, new float[plain.FeatureSpace * Labels], new float[Labels], head));
+    }
+
+    private static (float[][] Vectors, int[][] Labels) TrainingSet(Random random, int count)
+    {
+        var vectors = Enumerable.Range(0, count).Select(_ => RandomUnit(random)).ToArray();
+        var labels = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, Labels).Where(_ => random.NextDouble() < 0.35).ToArray()).ToArray();
+        return (vectors, labels);
+    }
+
+    private static float[] RandomUnit(Random random)
+    {
+        float[] v = [.. Enumerable.Range(0, Dimensions).Select(_ => (float)(random.NextDouble() - 0.5))];
+        float norm = MathF.Sqrt(v.Sum(x => x * x));
+        return [.. v.Select(x => x / norm)];
+    }
+
+    private static LinearTextModel RandomModel(Random random)
+    {
+        var table = new float[Settings.FeatureSpace * Labels];
+        for (int i = 0; i < table.Length; i++)
+        {
+            table[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        float[] bias = [.. Enumerable.Range(0, Labels).Select(_ => (float)(random.NextDouble() - 0.5))];
+        return new LinearTextModel(Settings, [.. Enumerable.Range(0, Labels).Select(i => $"l{i}")], TextModelActivation.Sigmoid, table, bias);
+    }
+}
