@@ -7,7 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-16}"; rounds="${3:-3}"
 port="${MAAS_LOAD_PORT:-18091}"
-mr="$(cd ../shared/data/sentiment/mr && pwd)"
+# The shared data sit beside the repository (../shared), or beside the worktrees' folder for a git worktree.
+for shared in ../shared ../../shared; do [ -d "$shared/data/sentiment/mr" ] && break; done
+mr="$(cd "$shared/data/sentiment/mr" && pwd)"
 source tests/MaaS.Benchmarks/load/gateway.sh
 start_gateway "$port" --Recommendations:BuildOnStart=false
 

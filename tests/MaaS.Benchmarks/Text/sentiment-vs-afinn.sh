@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seconds="${1:-5}"; rounds="${2:-3}"
-mr="$(cd ../shared/data/sentiment/mr && pwd)"
+# The shared data sit beside the repository (../shared), or beside the worktrees' folder for a git worktree.
+for shared in ../shared ../../shared; do [ -d "$shared/data/sentiment/mr" ] && break; done
+mr="$(cd "$shared/data/sentiment/mr" && pwd)"
 peer=tests/MaaS.Benchmarks/peers/node-sentiment
 [ -d "$peer/node_modules/sentiment" ] || npm ci --prefix "$peer" --no-audit --no-fund >/dev/null
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null

@@ -445,82 +445,74 @@ public sealed partial class TextFeaturizer
         }
     }
 
-    /// <summary>The characters of one ASCII character n-gram unit, each widened to a uint hash lane, in a reused buffer.</summary>
-    private sealed class AsciiLanes
+    /// <summary>A reused buffer one character n-gram unit is built in; grows, never shrinks.</summary>
+    private abstract class UnitBuffer<T>
     {
-        private uint[] _values = new uint[512];
-        private int _length;
+        private T[] _values = new T[1024];
 
-        public ReadOnlySpan<uint> Values => _values.AsSpan(0, _length);
+        public ReadOnlySpan<T> Values => _values.AsSpan(0, Length);
 
+        protected int Length { get; set; }
+
+        // Room for at least `more` values after the current ones.
+        protected Span<T> Reserve(int more)
+        {
+            if (Length + more > _values.Length)
+            {
+                Array.Resize(ref _values, Math.Max(_values.Length * 2, Length + more));
+            }
+
+            return _values.AsSpan(Length);
+        }
+    }
+
+    /// <summary>The characters of one ASCII unit, each widened to a uint hash lane.</summary>
+    private sealed class AsciiLanes : UnitBuffer<uint>
+    {
         public AsciiLanes Begin(char first)
         {
-            _length = 0;
+            Length = 0;
             Append(first);
             return this;
         }
 
         public void Append(char c)
         {
-            Reserve(1);
-            _values[_length++] = c;
+            Reserve(1)[0] = c;
+            Length++;
         }
 
         public void Append(ReadOnlySpan<char> text)
         {
-            Reserve(text.Length);
-            var values = _values.AsSpan(_length, text.Length);
+            var values = Reserve(text.Length);
             for (int i = 0; i < text.Length; i++)
             {
                 values[i] = text[i];
             }
 
-            _length += text.Length;
-        }
-
-        private void Reserve(int more)
-        {
-            if (_length + more > _values.Length)
-            {
-                Array.Resize(ref _values, Math.Max(_values.Length * 2, _length + more));
-            }
+            Length += text.Length;
         }
     }
 
-    /// <summary>The UTF-8 bytes of one character n-gram unit, built in a reused buffer.</summary>
-    private sealed class Utf8Unit
+    /// <summary>The UTF-8 bytes of one unit.</summary>
+    private sealed class Utf8Unit : UnitBuffer<byte>
     {
-        private byte[] _bytes = new byte[1024];
-        private int _length;
-
-        public ReadOnlySpan<byte> Bytes => _bytes.AsSpan(0, _length);
+        public ReadOnlySpan<byte> Bytes => Values;
 
         public Utf8Unit Begin(char first)
         {
-            _length = 0;
+            Length = 0;
             Append(first);
             return this;
         }
 
         public void Append(char c)
         {
-            Reserve(1);
-            _bytes[_length++] = (byte)c;
+            Reserve(1)[0] = (byte)c;
+            Length++;
         }
 
         // Lone surrogates become U+FFFD's bytes, as Encoding.UTF8.GetBytes over the joined string gives.
-        public void Append(ReadOnlySpan<char> text)
-        {
-            Reserve(Encoding.UTF8.GetMaxByteCount(text.Length));
-            _length += Encoding.UTF8.GetBytes(text, _bytes.AsSpan(_length));
-        }
-
-        private void Reserve(int more)
-        {
-            if (_length + more > _bytes.Length)
-            {
-                Array.Resize(ref _bytes, Math.Max(_bytes.Length * 2, _length + more));
-            }
-        }
+        public void Append(ReadOnlySpan<char> text) => Length += Encoding.UTF8.GetBytes(text, Reserve(Encoding.UTF8.GetMaxByteCount(text.Length)));
     }
 }
