@@ -1,4 +1,3 @@
-using System.Globalization;
 using MaaS.Services.Agents;
 
 namespace MaaS.Dashboard;

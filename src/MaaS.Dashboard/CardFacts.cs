@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Dashboard;
 
 /// <summary>

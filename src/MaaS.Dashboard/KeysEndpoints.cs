@@ -1,4 +1,3 @@
-
 namespace MaaS.Dashboard;
 
 /// <summary>

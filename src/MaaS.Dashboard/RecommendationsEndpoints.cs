@@ -1,4 +1,3 @@
-using System.Globalization;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Users;

@@ -1,4 +1,3 @@
-
 namespace MaaS.Dashboard;
 
 /// <summary>The tenants the operator can pick: the operator's own, those with traffic, and those with a catalogue in memory.</summary>

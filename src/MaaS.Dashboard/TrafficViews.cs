@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Dashboard;
 
 /// <summary>One row of a traffic table: a family, a model or the total, over the window read.</summary>

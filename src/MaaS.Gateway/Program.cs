@@ -1,10 +1,7 @@
 using MaaS.Dashboard;
 using MaaS.Gateway.Contracts;
-using MaaS.Gateway.Endpoints.V1;
-using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc;
 using MaaS.Gateway.Recommendations;
-using MaaS.Gateway.Telemetry;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

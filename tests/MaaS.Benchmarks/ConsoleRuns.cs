@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Benchmarks;
 
 /// <summary>What the console-mode measurements share: their <c>--name value</c> options and the median of their rounds.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Tests;
 
 internal static class TestData

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Evaluation;
-
 namespace MaaS.Cli.Commands;
 
 /// <summary>The beyond-accuracy side of <c>maas evaluate</c>: bias measures beside nDCG, exposure by an item attribute, and the

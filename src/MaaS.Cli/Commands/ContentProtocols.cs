@@ -1,7 +1,4 @@
-using MaaS.Models.Text.Data;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Interactions;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Search;

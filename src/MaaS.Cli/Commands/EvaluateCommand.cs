@@ -1,5 +1,3 @@
-using MaaS.Recommendations;
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Ranking;

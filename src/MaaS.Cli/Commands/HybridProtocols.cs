@@ -1,6 +1,4 @@
-using MaaS.Recommendations;
 using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Interactions;
 using MaaS.Services.Recommendations;

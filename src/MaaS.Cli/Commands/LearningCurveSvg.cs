@@ -1,6 +1,3 @@
-using System.Text;
-using MaaS.Agents.Simulation;
-
 namespace MaaS.Cli.Commands;
 
 /// <summary>Draws learning curves (mean reward per window) as a self-contained SVG line chart, for the docs.</summary>

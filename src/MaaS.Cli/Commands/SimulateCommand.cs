@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using MaaS.Agents.Evaluation;
 using MaaS.Agents.Policies;
-using MaaS.Agents.Simulation;
-using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Featurization;
 
 namespace MaaS.Cli.Commands;

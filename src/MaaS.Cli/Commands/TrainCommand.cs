@@ -1,4 +1,3 @@
-using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Training;

@@ -1,7 +1,6 @@
 using MaaS.Agents.Learning;
 using MaaS.Agents.Learning.Networks;
 using MaaS.Agents.Learning.Trees;
-using MaaS.Agents.Simulation;
 using MaaS.Services.Agents.Onnx;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints;

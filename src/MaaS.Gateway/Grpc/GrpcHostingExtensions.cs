@@ -1,4 +1,3 @@
-using MaaS.Gateway.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MaaS.Gateway.Grpc;

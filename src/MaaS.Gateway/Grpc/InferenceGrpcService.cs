@@ -1,8 +1,5 @@
 using Grpc.Core;
-using MaaS.Gateway.Endpoints.V2;
 using MaaS.Gateway.Grpc.Protocol;
-using MaaS.Gateway.Security.Admission;
-using MaaS.Gateway.Telemetry;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Proto = MaaS.Gateway.Grpc.Protocol;

@@ -1,5 +1,3 @@
-using MaaS.Services.Agents;
-
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>Hosts the agent service: options from the <c>Agents</c> section, the service, the reward sweep, the contracts' JSON. Call after <c>AddGatewayStorage</c>.</summary>

@@ -1,6 +1,3 @@
-using MaaS.Gateway.Endpoints.V2;
-using MaaS.Storage.Hosting;
-
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using MaaS.Storage.Hosting;
 using MaaS.Storage.Privacy;
 
 namespace MaaS.Gateway.Hosting;

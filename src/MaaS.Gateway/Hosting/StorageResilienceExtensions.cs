@@ -1,5 +1,3 @@
-using MaaS.Gateway.Endpoints.V2;
-using MaaS.Storage.Hosting;
 using MaaS.Storage.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;

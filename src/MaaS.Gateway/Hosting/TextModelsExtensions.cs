@@ -1,6 +1,4 @@
-using MaaS.Gateway.Endpoints.V1;
 using MaaS.Models.Embeddings;
-using MaaS.Models.Text.Serving;
 
 namespace MaaS.Gateway.Hosting;
 

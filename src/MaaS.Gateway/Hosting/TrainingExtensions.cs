@@ -1,4 +1,3 @@
-using MaaS.Gateway.Endpoints.V1;
 using MaaS.Services.Jobs;
 using MaaS.Services.Training;
 

@@ -1,6 +1,3 @@
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Search;
-
 namespace MaaS.Gateway.Recommendations;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using MaaS.Gateway.Security.Admission;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Gateway.Security;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MaaS.Gateway.Grpc;
 
 namespace MaaS.Gateway.Security;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using MaaS.Models.Telemetry;
 using Prometheus;

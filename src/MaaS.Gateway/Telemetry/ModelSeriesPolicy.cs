@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MaaS.Gateway.Telemetry;
 
 /// <summary>

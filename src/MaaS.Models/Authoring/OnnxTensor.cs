@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace MaaS.Models.Authoring;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Models.Authoring;
-
 namespace MaaS.Models.Examples;
 
 /// <summary>

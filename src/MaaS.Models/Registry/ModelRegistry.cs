@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using MaaS.Models.Telemetry;
 
 namespace MaaS.Models.Registry;
 

@@ -1,6 +1,5 @@
 using MaaS.Models.Embeddings;
 using MaaS.Models.Onnx;
-using MaaS.Models.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 

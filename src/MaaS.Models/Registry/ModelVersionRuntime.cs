@@ -1,4 +1,3 @@
-using MaaS.Models.Telemetry;
 using Polly;
 using Polly.CircuitBreaker;
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
-using System.Text;
 using static MaaS.Recommendations.Artifacts.ArtifactFormat;
 
 namespace MaaS.Recommendations.Artifacts;

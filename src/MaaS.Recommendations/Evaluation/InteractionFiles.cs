@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Recommendations.Evaluation;
 
 /// <summary>Reads tab-separated <c>user item value timestamp</c> files (MovieLens u.data and the shared split).</summary>

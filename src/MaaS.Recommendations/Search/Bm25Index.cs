@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MaaS.Recommendations.Search;
 
 /// <summary>BM25's two parameters.</summary>

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace MaaS.Recommendations.Search;
 
 /// <summary>A semantic hit: the row's ordinal and its cosine to the query (from the row's fp16 copy).</summary>

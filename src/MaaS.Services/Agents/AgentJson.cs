@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Services.Agents;
 
 /// <summary>The JSON the agent store keeps (definitions; contexts and candidates are DecisionCodec's): source-generated, web defaults.</summary>

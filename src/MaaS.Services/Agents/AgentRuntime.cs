@@ -1,6 +1,4 @@
 using MaaS.Agents.Evaluation;
-using MaaS.Agents.Features;
-using MaaS.Agents.Policies;
 using MaaS.Agents.Policies.Onnx;
 
 namespace MaaS.Services.Agents;

@@ -1,9 +1,4 @@
-using System.Diagnostics;
-using System.Text.Json;
 using MaaS.Agents.Evaluation;
-using MaaS.Agents.Features;
-using MaaS.Agents.Policies;
-using MaaS.Agents.Rules;
 using MaaS.Services.Agents.Onnx;
 
 namespace MaaS.Services.Agents;

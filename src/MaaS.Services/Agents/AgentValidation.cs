@@ -1,7 +1,4 @@
 using System.Text.RegularExpressions;
-using MaaS.Agents.Features;
-using MaaS.Agents.Policies;
-using MaaS.Agents.Rules;
 using MaaS.Services.Agents.Onnx;
 
 namespace MaaS.Services.Agents;

@@ -1,7 +1,3 @@
-using MaaS.Agents.Features;
-using MaaS.Agents.Policies;
-using MaaS.Agents.Rules;
-
 namespace MaaS.Services.Agents;
 
 /// <summary>A validated agent definition, ready to decide: schema, policy settings, compiled rules, the action set. Immutable.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Agents.Features;
-
 namespace MaaS.Services.Agents;
 
 /// <summary>Checks decide and outcome requests against the agent, listing every broken rule.</summary>

@@ -1,7 +1,4 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
-using MaaS.Agents.Features;
 
 namespace MaaS.Services.Agents;
 

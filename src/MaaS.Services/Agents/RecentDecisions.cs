@@ -1,5 +1,3 @@
-using MaaS.Agents.Features;
-
 namespace MaaS.Services.Agents;
 
 /// <summary>A decision as decide had it in hand: what learning its reward needs.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using MaaS.Models.Onnx;
 
 namespace MaaS.Services.Market;

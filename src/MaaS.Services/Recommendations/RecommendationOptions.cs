@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using MaaS.Recommendations.Similarity;
-using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Services.Recommendations;
 

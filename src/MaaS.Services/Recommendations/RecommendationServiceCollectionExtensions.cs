@@ -1,9 +1,6 @@
 using MaaS.Models.Telemetry;
 using MaaS.Services.Recommendations.Evaluation;
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Users;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MaaS.Services.Recommendations;

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Search;
-
 namespace MaaS.Services.Search;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using MaaS.Models.Embeddings;
-using MaaS.Recommendations.Search;
 
 namespace MaaS.Services.Search;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using MaaS.Recommendations.Search;
 
 namespace MaaS.Services.Search;
 

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MaaS.Services.Search;
 
 /// <summary>What one search reads: a lexical index and the vectors over its items (null without an embedding model), always built together so their ordinals agree.</summary>

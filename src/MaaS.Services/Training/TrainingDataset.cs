@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MaaS.Services.Training;
 
 /// <summary>What a training run is asked to do, stored as the job's request JSON.</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using MaaS.Models.Text.Training;
-
 namespace MaaS.Services.Training;
 
 /// <summary>

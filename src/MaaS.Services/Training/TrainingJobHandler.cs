@@ -1,7 +1,4 @@
-using System.Text.Json;
 using MaaS.Models.Embeddings;
-using MaaS.Models.Text.Training;
-using MaaS.Services.Jobs;
 using MaaS.Services.Market;
 
 namespace MaaS.Services.Training;

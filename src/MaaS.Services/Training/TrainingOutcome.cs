@@ -1,5 +1,3 @@
-using MaaS.Models.Text.Training;
-
 namespace MaaS.Services.Training;
 
 /// <summary>The result of a finished training job: where the model went and the card's evaluation.</summary>

@@ -1,9 +1,6 @@
-using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
-using MaaS.Models.Text.Training;
 
 namespace MaaS.Services.Training;
 

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using MaaS.Services.Jobs;
-
 namespace MaaS.Services.Training;
 
 /// <summary>

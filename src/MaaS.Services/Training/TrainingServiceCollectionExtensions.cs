@@ -1,6 +1,3 @@
-using MaaS.Services.Jobs;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace MaaS.Services.Training;
 
 /// <summary>DI registration of the job runner and training as a service.</summary>

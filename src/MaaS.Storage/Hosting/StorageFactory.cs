@@ -1,4 +1,3 @@
-using MaaS.Storage.Postgres;
 using MaaS.Storage.Seeding;
 using MaaS.Storage.Sqlite;
 

@@ -1,4 +1,3 @@
-using MaaS.Storage.Postgres;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,3 @@
-using MaaS.Storage.Postgres;
-using MaaS.Storage.Privacy;
 using MaaS.Storage.Sqlite;
 
 namespace MaaS.Storage.Hosting;

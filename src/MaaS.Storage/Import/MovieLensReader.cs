@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace MaaS.Storage.Import;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using MaaS.Storage.Privacy;
 using NpgsqlTypes;
 
 namespace MaaS.Storage.Postgres;

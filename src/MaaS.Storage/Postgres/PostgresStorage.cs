@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using MaaS.Storage.Hosting;
-using MaaS.Storage.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Postgres;

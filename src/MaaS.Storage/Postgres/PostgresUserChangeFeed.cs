@@ -1,6 +1,3 @@
-using System.Text;
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Postgres;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace MaaS.Storage.Privacy;
 

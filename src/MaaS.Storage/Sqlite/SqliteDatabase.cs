@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using SQLitePCL;
-using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Sqlite;
 

@@ -1,5 +1,3 @@
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Sqlite;
 
 /// <summary>SQLite <see cref="IEventStore"/>. Microsoft.Data.Sqlite runs I/O synchronously under the async API.</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Sqlite;
 

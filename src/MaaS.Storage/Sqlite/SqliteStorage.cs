@@ -1,4 +1,3 @@
-using MaaS.Storage.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Sqlite;

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
-using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Validation;
 

@@ -1,5 +1,3 @@
-using MaaS.Agents.Evaluation;
-
 namespace MaaS.Agents.Tests.Evaluation;
 
 public sealed class BakeOffTests

@@ -1,5 +1,3 @@
-using MaaS.Agents.Evaluation;
-
 namespace MaaS.Agents.Tests.Evaluation;
 
 /// <summary>Offline estimates on 50,000 decisions logged by a uniform policy in the demo game, against the exact value.</summary>

@@ -1,4 +1,3 @@
-using MaaS.Agents.Evaluation;
 using MaaS.Services.Agents.Onnx;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,5 @@
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Interactions;
-using MaaS.TestSupport;
 
 namespace MaaS.Benchmarks.Recommendations;
 

@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Similarity;
 

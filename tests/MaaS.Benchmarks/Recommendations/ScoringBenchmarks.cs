@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Benchmarks.Recommendations;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using MaaS.Recommendations;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Similarity;
 

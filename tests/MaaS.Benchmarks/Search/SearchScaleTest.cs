@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Numerics.Tensors;
-using MaaS.Models.Text.Data;
 using MaaS.Recommendations.Search;
-using MaaS.TestSupport;
 
 namespace MaaS.Benchmarks.Search;
 

@@ -1,11 +1,7 @@
 using MaaS.TestSupport.Hosting;
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 
 namespace MaaS.Benchmarks.Serving;
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;

@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json;
 using MaaS.Models.Examples;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Privacy;
 using MaaS.Storage.Sqlite;

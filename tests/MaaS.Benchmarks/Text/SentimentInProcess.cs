@@ -1,9 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
-using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
-using MaaS.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;

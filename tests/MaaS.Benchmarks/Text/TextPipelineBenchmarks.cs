@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
-using MaaS.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;

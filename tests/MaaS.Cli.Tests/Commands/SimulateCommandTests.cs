@@ -1,5 +1,4 @@
 using System.Globalization;
-using MaaS.TestSupport;
 
 namespace MaaS.Cli.Tests.Commands;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Gateway.FunctionalTests.Agents;
 
 /// <summary>Apprentice mode over real HTTP: decisions follow the baseline, GET shows the estimates, the agent switches once its policy is estimated better.</summary>

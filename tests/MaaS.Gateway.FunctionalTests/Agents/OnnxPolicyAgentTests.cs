@@ -3,7 +3,6 @@ using MaaS.Agents.Learning.Networks;
 using MaaS.Agents.Learning.Trees;
 using MaaS.Agents.Simulation;
 using MaaS.Services.Agents.Onnx;
-using System.Globalization;
 
 namespace MaaS.Gateway.FunctionalTests.Agents;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Gateway.FunctionalTests.Market;
 
 /// <summary>Per-tenant quotas at publish (Market:MaxModelsPerTenant, Market:MaxBytesPerTenant): 409 naming the limit.</summary>

@@ -1,5 +1,3 @@
-using MaaS.TestSupport.Models;
-
 namespace MaaS.Gateway.FunctionalTests.OpenApi;
 
 /// <summary>

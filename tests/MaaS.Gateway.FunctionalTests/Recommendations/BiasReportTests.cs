@@ -1,7 +1,5 @@
-using System.Globalization;
 using MaaS.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Evaluation;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Import;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;

@@ -3,7 +3,6 @@ using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Serving;
-using MaaS.Storage.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFixture<RecommendationHost>

@@ -1,5 +1,3 @@
-using MaaS.Storage.Abstractions;
-
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 /// <summary>

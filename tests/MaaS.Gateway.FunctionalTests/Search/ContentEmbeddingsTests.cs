@@ -1,5 +1,3 @@
-using MaaS.Gateway.FunctionalTests.Embeddings;
-
 namespace MaaS.Gateway.FunctionalTests.Search;
 
 /// <summary>Item embeddings join the content index once computed: "more like this" then follows meaning, not shared words.</summary>

@@ -1,6 +1,5 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
-using MaaS.Gateway.FunctionalTests.Embeddings;
 using MaaS.Models.Text.Data;
 using MaaS.Recommendations.Search;
 

@@ -1,5 +1,3 @@
-using MaaS.Gateway.FunctionalTests.Embeddings;
-
 namespace MaaS.Gateway.FunctionalTests.Search;
 
 /// <summary><c>POST /v1/search</c> on a real gateway: real SQLite, real MiniLM through the registry, items PUT over HTTP.</summary>

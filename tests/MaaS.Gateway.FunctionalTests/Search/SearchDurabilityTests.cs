@@ -1,4 +1,3 @@
-using MaaS.Gateway.FunctionalTests.Embeddings;
 using MaaS.Services.Search;
 
 namespace MaaS.Gateway.FunctionalTests.Search;

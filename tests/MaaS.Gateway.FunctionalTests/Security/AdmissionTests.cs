@@ -1,7 +1,4 @@
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json.Nodes;
-using MaaS.Gateway.FunctionalTests.Text;
 
 namespace MaaS.Gateway.FunctionalTests.Security;
 

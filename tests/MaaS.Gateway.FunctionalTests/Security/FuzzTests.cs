@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using MaaS.Gateway.FunctionalTests.Text;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 

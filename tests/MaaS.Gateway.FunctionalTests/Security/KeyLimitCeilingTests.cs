@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using MaaS.Storage.Abstractions;
 using MaaS.Storage.Keys;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace MaaS.Gateway.FunctionalTests.Security;

@@ -1,5 +1,3 @@
-using MaaS.Gateway.FunctionalTests.Embeddings;
-
 namespace MaaS.Gateway.FunctionalTests.Text;
 
 /// <summary><c>POST /v1/analyze</c> with content tags v2: the tagger reads n-grams and the served encoder's embedding.</summary>

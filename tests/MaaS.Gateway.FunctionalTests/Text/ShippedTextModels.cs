@@ -1,5 +1,3 @@
-using MaaS.TestSupport.Models;
-
 namespace MaaS.Gateway.FunctionalTests.Text;
 
 /// <summary>Copies the repository's shipped text models (models/sentiment, models/content-tags) into a test repository.</summary>

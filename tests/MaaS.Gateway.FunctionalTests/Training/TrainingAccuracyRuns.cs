@@ -1,7 +1,5 @@
-using System.Globalization;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Training;
-using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.Training;
 

@@ -1,6 +1,5 @@
 using BERTTokenizers.Base;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SentenceTransformers;
 
 namespace MaaS.Models.Tests.Embeddings;

@@ -1,6 +1,5 @@
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Tests.Support;
 

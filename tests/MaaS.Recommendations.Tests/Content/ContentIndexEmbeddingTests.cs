@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Content;
-
 namespace MaaS.Recommendations.Tests.Content;
 
 public sealed class ContentIndexEmbeddingTests

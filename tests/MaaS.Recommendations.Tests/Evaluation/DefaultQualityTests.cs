@@ -1,5 +1,3 @@
-using MaaS.TestSupport;
-
 namespace MaaS.Recommendations.Tests.Evaluation;
 
 /// <summary>The library defaults on the shared ml-100k split (microsoft/recommenders' protocol, top-10).</summary>

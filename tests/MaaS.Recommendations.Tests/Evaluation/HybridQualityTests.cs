@@ -1,7 +1,3 @@
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Hybrid;
-using MaaS.TestSupport;
-
 namespace MaaS.Recommendations.Tests.Evaluation;
 
 /// <summary>The hybrid gates on the shared ml-100k split (content from u.item); skipped when the data is absent.</summary>

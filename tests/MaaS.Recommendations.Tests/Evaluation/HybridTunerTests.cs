@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Hybrid;
-
 namespace MaaS.Recommendations.Tests.Evaluation;
 
 /// <summary>The hybrid selection rule on synthetic folds (the baseline stands in for the reference blend): paired z, admission and order.</summary>

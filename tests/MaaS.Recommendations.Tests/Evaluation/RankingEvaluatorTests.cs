@@ -1,5 +1,3 @@
-using MaaS.TestSupport;
-
 namespace MaaS.Recommendations.Tests.Evaluation;
 
 public sealed class RankingEvaluatorTests

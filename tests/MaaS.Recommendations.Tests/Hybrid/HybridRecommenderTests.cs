@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Content;
-using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Tests.Ranking;
 using static MaaS.Recommendations.Tests.Content.ContentIndexTests;
 

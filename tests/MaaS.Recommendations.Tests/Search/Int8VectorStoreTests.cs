@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using MaaS.Recommendations.Search;
 
 namespace MaaS.Recommendations.Tests.Search;
 

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Search;
-
 namespace MaaS.Recommendations.Tests.Search;
 
 public sealed class RankFusionTests

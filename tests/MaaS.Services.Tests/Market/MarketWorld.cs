@@ -4,9 +4,7 @@ using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using MaaS.Storage.Hosting;
-using MaaS.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Tests.Market;
 

@@ -1,7 +1,6 @@
 using MaaS.Recommendations.Evaluation;
 using MaaS.Recommendations.Hybrid;
 using MaaS.Services.Recommendations.Evaluation;
-using MaaS.Services.Recommendations.Serving;
 using Rating = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Tests.Recommendations;

@@ -1,7 +1,6 @@
 using MaaS.Recommendations.Hybrid;
 using MaaS.Recommendations.Ranking;
 using MaaS.Services.Recommendations.Catalogue;
-using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Services.Tests.Recommendations;
 

@@ -1,5 +1,3 @@
-using MaaS.Services.Recommendations.Serving;
-
 namespace MaaS.Services.Tests.Recommendations;
 
 /// <summary>

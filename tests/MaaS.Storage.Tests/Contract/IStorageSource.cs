@@ -1,5 +1,3 @@
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Tests.Contract;
 
 /// <summary>Where a contract test's store comes from: a SQLite file of its own, or the PostgreSQL test server.</summary>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Collections.Concurrent;
-using System.Text;
 
 namespace MaaS.Storage.Tests.Contract;
 

@@ -1,5 +1,4 @@
 using MaaS.Storage.Hosting;
-using MaaS.Storage.Postgres;
 using MaaS.Storage.Seeding;
 using MaaS.Storage.Tests.Postgres;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,3 @@
-using System.Text;
 using MaaS.Storage.Import;
 using MaaS.TestSupport;
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>The catalogue change feed contract against a real PostgreSQL server, and the wake-up across replicas.</summary>

@@ -1,4 +1,3 @@
-using MaaS.Storage.Postgres;
 using Npgsql;
 
 namespace MaaS.Storage.Tests.Postgres;

@@ -1,5 +1,3 @@
-using MaaS.Storage.Postgres;
-
 namespace MaaS.Storage.Tests.Postgres;
 
 /// <summary>Each test on a schema of its own: claims see every tenant's jobs in a schema.</summary>

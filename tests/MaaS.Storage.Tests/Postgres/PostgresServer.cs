@@ -1,5 +1,3 @@
-using MaaS.Storage.Postgres;
-using MaaS.Storage.Privacy;
 using Npgsql;
 
 namespace MaaS.Storage.Tests.Postgres;

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using MaaS.Storage.Tests.Contract;
 
 namespace MaaS.Storage.Tests.Postgres;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using MaaS.Storage.Privacy;
 
 namespace MaaS.Storage.Tests.Privacy;
 

@@ -1,5 +1,3 @@
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>The privacy contract against a fresh SQLite file per test.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using MaaS.Storage.Privacy;
 using Microsoft.Data.Sqlite;
 
 namespace MaaS.Storage.Tests.Sqlite;

@@ -1,5 +1,3 @@
-using MaaS.Storage.Privacy;
-
 namespace MaaS.Storage.Tests.Sqlite;
 
 /// <summary>A fresh SQLite file in a temp folder of its own; every open opens that same file; dispose deletes it.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Services.Agents;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>Source-generated JSON for the agent contracts (web defaults, nulls left out); they live in MaaS.Services.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Gateway.Security.Admission;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary><c>POST /v1/embeddings</c> body, in the OpenAI embeddings shape.</summary>

@@ -1,5 +1,3 @@
-using MaaS.Services.Search;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using MaaS.Gateway.Security.Admission;
-
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary><c>POST /v1/sentiment</c> body.</summary>

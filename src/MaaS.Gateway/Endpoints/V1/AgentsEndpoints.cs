@@ -1,5 +1,3 @@
-using MaaS.Services.Agents;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>Decision agents (<c>/v1/agents/{name}</c>): define (admin), read, decide, report outcomes, evaluate offline (admin).</summary>

@@ -1,7 +1,5 @@
-using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
-using MaaS.Models.Text.Serving;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

@@ -1,6 +1,4 @@
-using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Text.Modeling;
-using MaaS.Models.Text.Serving;
 
 namespace MaaS.Gateway.Endpoints.V1;
 

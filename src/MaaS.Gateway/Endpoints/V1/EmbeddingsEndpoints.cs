@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using MaaS.Gateway.Security.Admission;
 using MaaS.Models.Embeddings;
 using Serilog;
 

@@ -1,6 +1,3 @@
-using MaaS.Gateway.Security.Admission;
-using MaaS.Services.Recommendations.Events;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>Interaction ingestion (<c>/v1/events</c>).</summary>

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Gateway.Security.Admission;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Serving;
 

@@ -1,6 +1,4 @@
-using MaaS.Gateway.Security.Admission;
 using MaaS.Services.Recommendations.Evaluation;
-using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization.Metadata;
-using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 

@@ -1,5 +1,3 @@
-using MaaS.Services.Search;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>Catalogue search (<c>POST /v1/search</c>).</summary>

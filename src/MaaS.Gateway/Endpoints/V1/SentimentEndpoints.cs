@@ -1,6 +1,3 @@
-using MaaS.Gateway.Security.Admission;
-using MaaS.Models.Text.Serving;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary><c>POST /v1/sentiment</c>: label and probability per text, through the model's dynamic batcher.</summary>

@@ -1,5 +1,4 @@
 using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using MaaS.Services.Training;
 using Microsoft.AspNetCore.Http.Features;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using MaaS.Services.Recommendations.Events;
 using MaaS.Services.Recommendations.Users;
 
 namespace MaaS.Gateway.Endpoints.V1;

@@ -1,5 +1,3 @@
-using MaaS.Gateway.Security.Admission;
-using MaaS.Gateway.Telemetry;
 using MaaS.Models.Inference;
 
 namespace MaaS.Gateway.Endpoints.V2;

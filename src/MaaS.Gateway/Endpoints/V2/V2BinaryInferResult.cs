@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>

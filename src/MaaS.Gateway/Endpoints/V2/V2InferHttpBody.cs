@@ -1,5 +1,3 @@
-using System.Buffers;
-using MaaS.Gateway.Security.Admission;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V2;

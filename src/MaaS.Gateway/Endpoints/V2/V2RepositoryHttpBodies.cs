@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>Reads <c>POST /v2/repository/index</c>'s optional body into <see cref="V2RepositoryIndexRequest"/>.</summary>

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using System.Threading.RateLimiting;
 
 namespace MaaS.Gateway.Security.Admission;

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace MaaS.Models.Onnx.Quantization;
 
 /// <summary>An int8 variant of a model and what was quantised.</summary>

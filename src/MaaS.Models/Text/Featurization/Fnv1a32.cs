@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace MaaS.Models.Text.Featurization;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace MaaS.Models.Text.Featurization;
 
 /// <summary>The serving and training hot path: spans and per-thread buffers instead of strings and lists.</summary>

@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using MaaS.Models.Authoring;
 
 namespace MaaS.Models.Text.Modeling;
 

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using MaaS.Models.Authoring;
 
 namespace MaaS.Models.Text.Modeling;
 

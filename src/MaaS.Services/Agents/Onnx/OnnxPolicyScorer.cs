@@ -1,4 +1,3 @@
-using MaaS.Agents.Features;
 using System.Numerics.Tensors;
 using MaaS.Models.Inference;
 

@@ -1,5 +1,3 @@
-using MaaS.Agents.Policies;
-
 namespace MaaS.Services.Agents.Onnx;
 
 /// <summary>The definition rules of policy kind onnx; whether the model exists and fits is checked against the registry by <see cref="OnnxPolicyScorer"/>.</summary>

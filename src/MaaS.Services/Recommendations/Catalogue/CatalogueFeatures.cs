@@ -1,5 +1,4 @@
 using MaaS.Models.Text.Featurization;
-using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Services.Recommendations.Catalogue;

@@ -1,6 +1,4 @@
 using MaaS.Recommendations.Evaluation;
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Serving;
 
 namespace MaaS.Services.Recommendations.Evaluation;
 

@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using MaaS.Recommendations.Content;
 using MaaS.Recommendations.Evaluation;
-using MaaS.Services.Recommendations.Events;
-using MaaS.Services.Recommendations.Serving;
 using Rating = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Recommendations.Evaluation;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MaaS.Recommendations.Artifacts;
 using MaaS.Recommendations.Ranking;
 

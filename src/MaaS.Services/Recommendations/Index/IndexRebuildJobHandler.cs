@@ -1,7 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using MaaS.Services.Jobs;
-
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>

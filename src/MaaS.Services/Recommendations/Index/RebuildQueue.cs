@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text.Json;
-using MaaS.Services.Jobs;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace MaaS.Services.Recommendations.Index;
 
 /// <summary>

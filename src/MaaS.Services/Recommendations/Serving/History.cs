@@ -1,5 +1,3 @@
-using MaaS.Services.Recommendations.Events;
-
 namespace MaaS.Services.Recommendations.Serving;
 
 /// <summary>

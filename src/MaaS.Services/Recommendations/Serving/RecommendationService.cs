@@ -1,5 +1,4 @@
 using MaaS.Recommendations.Ranking;
-using MaaS.Services.Recommendations.Events;
 
 namespace MaaS.Services.Recommendations.Serving;
 

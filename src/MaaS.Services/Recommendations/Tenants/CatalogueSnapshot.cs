@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using MaaS.Recommendations.Content;
 using MaaS.Services.Search;
 
 namespace MaaS.Services.Recommendations.Tenants;

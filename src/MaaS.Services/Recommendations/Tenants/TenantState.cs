@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using MaaS.Recommendations.Content;
-
 namespace MaaS.Services.Recommendations.Tenants;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MaaS.Services.Recommendations.Tenants;
 
 /// <summary>Every tenant's <see cref="TenantState"/>, created on first use with its catalogue loaded from the store. Thread-safe.</summary>

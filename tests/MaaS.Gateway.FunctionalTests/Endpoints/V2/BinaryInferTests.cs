@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 public sealed class BinaryInferTests

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using MaaS.Models.Authoring;
-using MaaS.TestSupport.Models;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 

@@ -1,5 +1,3 @@
-using MaaS.Gateway.FunctionalTests.Text;
-
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V2;
 
 /// <summary>

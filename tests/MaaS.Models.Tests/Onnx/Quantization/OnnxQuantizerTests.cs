@@ -2,7 +2,6 @@ using System.Numerics.Tensors;
 using MaaS.Models.Onnx.Quantization;
 using MaaS.Models.Tests.Embeddings;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Onnx.Quantization;

@@ -1,7 +1,5 @@
 using MaaS.Storage.Privacy;
-using MaaS.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Services.Tests.Recommendations.Events;
 
