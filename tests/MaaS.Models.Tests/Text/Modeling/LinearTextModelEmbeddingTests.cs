@@ -7,16 +7,7 @@ public sealed class LinearTextModelEmbeddingTests
 {
     private const int Dimensions = 6;
 
-    private static readonly TextFeaturizerSettings Settings = new()
-    {
-        Buckets = 1 << 10,
-        WordNgrams = 2,
-        BucketLengths = [8, 32, 128, 512],
-        EmbeddingModel = "encoder",
-        EmbeddingVersion = 1,
-        EmbeddingDimensions = Dimensions,
-        EmbeddingScale = 3f,
-    };
+    private static readonly TextFeaturizerSettings Settings = EmbeddingTestSettings.With(Dimensions, 3f);
 
     [Fact]
     public void WithEmbedding_AppendsOneFeaturePerDimensionAfterTheBuckets()

@@ -8,16 +8,7 @@ public sealed class NeighbourVotesTests
     private const int Dimensions = 8;
     private const int Labels = 4;
 
-    private static readonly TextFeaturizerSettings Settings = new()
-    {
-        Buckets = 1 << 10,
-        WordNgrams = 2,
-        BucketLengths = [8, 32, 128, 512],
-        EmbeddingModel = "encoder",
-        EmbeddingVersion = 1,
-        EmbeddingDimensions = Dimensions,
-        EmbeddingScale = 2f,
-    };
+    private static readonly TextFeaturizerSettings Settings = EmbeddingTestSettings.With(Dimensions, 2f);
 
     [Theory]
     [InlineData(1)]
