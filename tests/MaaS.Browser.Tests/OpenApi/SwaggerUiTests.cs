@@ -81,7 +81,9 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
     private static async Task<IPage> OpenSwaggerUiAsync(IBrowser chromium, SecureGateway gateway)
     {
         var page = await chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = gateway.Host.Address.ToString() });
-        page.SetDefaultTimeout(30_000);
+        // Every action re-renders the whole document (over 100 operations) on two shared cores: an Execute click once
+        // took over 30 s in CI, so actions get the page load's 90 s too.
+        page.SetDefaultTimeout(90_000);
         // The first load compiles Swagger UI's bundle and renders the whole document (over 100 operations) in a browser
         // that shares two cores with the rest of the suite: both may take well over the default wait.
         await page.GotoAsync("/swagger/index.html", new PageGotoOptions { Timeout = 90_000 });
