@@ -42,8 +42,8 @@ internal static class SimilarityBuilder
     /// <summary>
     /// Builds every row of an n-item graph in parallel over <paramref name="ranges"/>; each running task owns a
     /// <see cref="Workspace"/>. Shared by the collaborative and the content build. Cancellation is observed before
-    /// each range (Parallel.ForEach starts no new range once the token is cancelled and throws
-    /// <see cref="OperationCanceledException"/> when the running ones end).
+    /// each range: a range that starts after the token is cancelled throws <see cref="OperationCanceledException"/>
+    /// before building a row, and Parallel.ForEach rethrows it once the running ranges end.
     /// </summary>
     internal static (int[][] Rows, float[][] Weights) ParallelRows(
         IEnumerable<Tuple<int, int>> ranges, int nItems, int maxDegreeOfParallelism, Func<int, Workspace, (int[], float[])> row,
@@ -56,6 +56,8 @@ internal static class SimilarityBuilder
         var spare = new System.Collections.Concurrent.ConcurrentBag<Workspace>();
         Parallel.ForEach(ranges, parallel, () => spare.TryTake(out var reused) ? reused : new Workspace(nItems), (range, _, ws) =>
         {
+            // Our own check, not only Parallel.ForEach's stop flag: a CI run saw every range run after the cancel.
+            cancellationToken.ThrowIfCancellationRequested();
             for (int i = range.Item1; i < range.Item2; i++)
             {
                 (rows[i], weights[i]) = row(i, ws);

@@ -81,14 +81,21 @@ public sealed class SpanFeaturizerTests
             total += featurizer.Featurize(text, ids).Count; // warms the per-thread buffers
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        foreach (string text in sentences)
+        // The fewest bytes over three passes: a pass can catch the runtime's own one-off allocations (a CI run saw 3,080
+        // bytes once, tiered re-compilation), while an allocation of the featurizer's would show in every pass.
+        long allocated = long.MaxValue;
+        for (int pass = 0; pass < 3; pass++)
         {
-            total += featurizer.Featurize(text, ids).Count;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (string text in sentences)
+            {
+                total += featurizer.Featurize(text, ids).Count;
+            }
+
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{allocated} bytes allocated over {sentences.Length} sentences ({total} features)");
+        Assert.True(allocated == 0, $"{allocated} bytes allocated in each of three passes over {sentences.Length} sentences ({total} features)");
     }
 
     [Fact]
