@@ -221,7 +221,8 @@ public sealed class DocsExamplesTests
             return (-1, await output, $"timed out after {BlockTimeout.TotalSeconds} s\n{await error}");
         }
 
-        return (process.ExitCode, await output, await error);
+        // A background process the example left running could hold the pipes open after bash exits: bounded too.
+        return (process.ExitCode, await output.WaitAsync(BlockTimeout, ct), await error.WaitAsync(BlockTimeout, ct));
     }
 
     // Examples must write nothing into the checkout (published models go to the gateway's data folder): the files git

@@ -24,8 +24,8 @@ public sealed class GrpcStatusTests
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         var headers = new Metadata { { "x-api-key", key } };
 
-        var first = await client.ModelInferAsync(MlpRequest(), headers, cancellationToken: ct);
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), headers, cancellationToken: ct));
+        var first = await client.ModelInferAsync(MlpRequest(), headers, deadline: Deadline(), cancellationToken: ct);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), headers, deadline: Deadline(), cancellationToken: ct));
 
         Assert.True(first.Outputs.Count > 0 && first.RawOutputContents.Count == first.Outputs.Count, first.ToString());
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -52,12 +52,12 @@ public sealed class GrpcStatusTests
 
         for (int i = 0; i < 5; i++)
         {
-            await client.ModelInferAsync(MlpRequest(), heavyHeaders, cancellationToken: ct);
+            await client.ModelInferAsync(MlpRequest(), heavyHeaders, deadline: Deadline(), cancellationToken: ct);
         }
 
-        var batch = await client.ModelInferAsync(MlpRequest(rows: 64), heavyHeaders, cancellationToken: ct);
-        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), heavyHeaders, cancellationToken: ct));
-        var other = await client.ModelInferAsync(MlpRequest(), new Metadata { { "x-api-key", light } }, cancellationToken: ct);
+        var batch = await client.ModelInferAsync(MlpRequest(rows: 64), heavyHeaders, deadline: Deadline(), cancellationToken: ct);
+        var refused = await Assert.ThrowsAsync<RpcException>(async () => await client.ModelInferAsync(MlpRequest(), heavyHeaders, deadline: Deadline(), cancellationToken: ct));
+        var other = await client.ModelInferAsync(MlpRequest(), new Metadata { { "x-api-key", light } }, deadline: Deadline(), cancellationToken: ct);
 
         Assert.Equal(64, batch.Outputs[0].Shape[0]);
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
@@ -79,16 +79,16 @@ public sealed class GrpcStatusTests
         var owner = new Metadata { { "authorization", "Bearer " + globex } };
         var stranger = new Metadata { { "authorization", "Bearer " + acme } };
 
-        var metadata = await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, owner, cancellationToken: ct);
+        var metadata = await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, owner, deadline: Deadline(), cancellationToken: ct);
         var hidden = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, stranger, cancellationToken: ct));
+            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.secret" }, stranger, deadline: Deadline(), cancellationToken: ct));
         var hiddenInfer = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.ModelInferAsync(MlpRequest("globex.secret"), stranger, cancellationToken: ct));
+            await client.ModelInferAsync(MlpRequest("globex.secret"), stranger, deadline: Deadline(), cancellationToken: ct));
         var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.nothing" }, stranger, cancellationToken: ct));
+            await client.ModelMetadataAsync(new ModelMetadataRequest { Name = "globex.nothing" }, stranger, deadline: Deadline(), cancellationToken: ct));
         var unloadByStranger = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "globex.secret" }, stranger, cancellationToken: ct));
-        var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest(), stranger, cancellationToken: ct);
+            await client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = "globex.secret" }, stranger, deadline: Deadline(), cancellationToken: ct));
+        var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest(), stranger, deadline: Deadline(), cancellationToken: ct);
 
         Assert.Equal("globex.secret", metadata.Name);
         Assert.Equal(StatusCode.NotFound, hidden.StatusCode);
@@ -107,7 +107,7 @@ public sealed class GrpcStatusTests
         using var channel = gateway.Channel();
         var reflection = new ServerReflection.ServerReflectionClient(channel);
 
-        using var call = reflection.ServerReflectionInfo(cancellationToken: ct);
+        using var call = reflection.ServerReflectionInfo(deadline: Deadline(), cancellationToken: ct);
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = string.Empty }, ct);
         await call.RequestStream.CompleteAsync();
         Assert.True(await call.ResponseStream.MoveNext(ct));
@@ -162,4 +162,7 @@ public sealed class GrpcStatusTests
         using var response = await gateway.Http.SendAsync(request, ct);
         Assert.True(response.IsSuccessStatusCode, $"publishing {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(ct)}");
     }
+
+    /// <summary>A minute from now: gRPC calls have no deadline of their own, and one the server never answered would hold the test for ever.</summary>
+    private static DateTime Deadline() => DateTime.UtcNow.AddMinutes(1);
 }

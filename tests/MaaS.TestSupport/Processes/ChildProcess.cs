@@ -61,17 +61,33 @@ public sealed class ChildProcess : IDisposable
     /// <summary>
     /// Runs a command to completion; returns its exit code and its stdout followed by its stderr. Stdout is a pipe, as
     /// when a user redirects it. <paramref name="environment"/> adds to (a null value removes from) the inherited one.
+    /// A command still running (or a child of it still holding its output open) after <paramref name="timeout"/>
+    /// (default <see cref="DefaultRunTimeout"/>) is killed with its children and the call throws <see cref="TimeoutException"/>:
+    /// a test never waits without bound on another program.
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
-        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+        string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null)
     {
         using var process = Process.Start(StartInfo(fileName, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"{fileName} did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout + await stderr);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout ?? DefaultRunTimeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(bounded.Token);
+        var stderr = process.StandardError.ReadToEndAsync(bounded.Token);
+        try
+        {
+            await process.WaitForExitAsync(bounded.Token);
+            return (process.ExitCode, await stdout + await stderr);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)}: not done within {(timeout ?? DefaultRunTimeout).TotalSeconds:0} s");
+        }
     }
+
+    /// <summary>How long <see cref="RunAsync"/> waits by default: longer than any command a test runs takes on a loaded 2-core machine.</summary>
+    public static TimeSpan DefaultRunTimeout { get; } = TimeSpan.FromMinutes(5);
 
     // Both output streams piped, no shell; the arguments as a list (no quoting) and the environment edited in place.
     private static ProcessStartInfo StartInfo(
@@ -170,7 +186,12 @@ public sealed class ChildProcess : IDisposable
             _process.Kill(_killTree);
         }
 
-        _process.WaitForExit();
+        // Bounded: without a timeout WaitForExit also waits for the end of the output pipes, which a grandchild that
+        // outlived the kill could hold open for ever.
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"{Name} (pid {_process.Id}) still running 30 s after SIGKILL");
+        }
     }
 
     public void Dispose()

@@ -39,7 +39,9 @@ function invoke(client, call) {
   if (call.apiKey) {
     metadata.set('x-api-key', call.apiKey);
   }
-  const options = call.deadlineMs ? { deadline: new Date(Date.now() + call.deadlineMs) } : {};
+  // Every call has a deadline (60 s unless the plan sets one): a call the server never answered would otherwise keep
+  // this process, and the test waiting for it, alive for ever.
+  const options = { deadline: new Date(Date.now() + (call.deadlineMs || 60000)) };
   return new Promise((resolve) => {
     client[call.rpc](call.request, metadata, options, (error, response) => {
       if (error) {
