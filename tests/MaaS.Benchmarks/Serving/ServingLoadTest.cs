@@ -32,8 +32,8 @@ internal static class ServingLoadTest
         Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name} (hidden {widths}), 1 and {rows} rows per request");
 
         int batchingPort = FreePort(), directPort = FreePort();
-        InProcessGateway.Start(batchingPort, models, batching: true, "serving", UnboundedBudget);
-        InProcessGateway.Start(directPort, models, batching: false, "serving", UnboundedBudget);
+        InProcessGateway.Start(batchingPort, models, batching: true, "serving", InProcessGateway.UnboundedBudget);
+        InProcessGateway.Start(directPort, models, batching: false, "serving", InProcessGateway.UnboundedBudget);
         await InProcessGateway.WaitReadyAsync(batchingPort);
         await InProcessGateway.WaitReadyAsync(directPort);
 
@@ -83,15 +83,6 @@ internal static class ServingLoadTest
         Environment.Exit(0);
         return 0;
     }
-
-    /// <summary>
-    /// Every client here shares one partition (auth off: one client address), and the default work budget (100,000
-    /// units/s) is a quota, not a capacity: a 32-row request of this model costs 33 units, so once the one-pass V2 decode
-    /// let a quiet 2-core box answer ~3,700 of them a second (~122,000 units/s), the budget refused the rest with 429s, as
-    /// it should refuse any tenant over it. This run measures what the server can do, so, as it turns the per-key rate
-    /// limiter off, it lifts the budget out of the way; the admission run (<c>admission</c>) measures the budget itself.
-    /// </summary>
-    private static readonly string[] UnboundedBudget = ["--Auth:Admission:CostPerSecond=1000000000", "--Auth:Admission:CostBurst=1000000000"];
 
     private static string? FirstFailure;
 
