@@ -20,6 +20,11 @@ if (args is ["transformer-serving", ..])
     return await MaaS.Benchmarks.Transformer.TransformerLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["transformer-groups", ..])
+{
+    return await MaaS.Benchmarks.Transformer.GroupStrategies.RunAsync(args[1..]);
+}
+
 if (args is ["transformer-int8", ..])
 {
     return await MaaS.Benchmarks.Transformer.QuantizationCheck.RunAsync(args[1..]);

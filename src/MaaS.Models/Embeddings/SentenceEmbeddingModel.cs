@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 
 namespace MaaS.Models.Embeddings;
@@ -38,6 +39,7 @@ public sealed class SentenceEmbeddingModel : ITensorModel
 
     private readonly ITensorModel _encoder;
     private readonly bool _takesTokenTypes;
+    private int _embedding;
 
     /// <summary>Wraps an encoder that takes <c>input_ids</c>, <c>attention_mask</c> (and <c>token_type_ids</c>) and returns token states.</summary>
     /// <param name="encoder">Owned from here on: disposed with this model.</param>
@@ -145,60 +147,140 @@ public sealed class SentenceEmbeddingModel : ITensorModel
     /// </summary>
     internal float[] Embed(IReadOnlyList<TokenRow> rows, out RunTimings timings)
     {
-        int d = Settings.Dimensions;
-        var result = new float[rows.Count * d];
-        int[] lengths = [.. rows.Select(r => r.Ids.Length)];
-        timings = default;
-        foreach (int[] group in LengthGroups.Plan(lengths, MaxCellsPerRun, LengthGroups.DefaultMaxPaddingRatio, FreeCells))
+        // A lone batch (the dynamic batcher runs one at a time) spreads its groups over the cores; calls that overlap
+        // share them: run concurrently on top of each other they measured 2–13 % slower than one group at a time each
+        // (docs/benchmarks.md, "The 32-text path").
+        int others = Interlocked.Increment(ref _embedding) - 1;
+        try
         {
-            int longest = LengthGroups.Longest(lengths, group);
-            int g = group.Length;
-            var ids = new long[g * longest];
-            var mask = new long[g * longest];
-            for (int r = 0; r < g; r++)
+            int concurrency = Math.Max(1, Environment.ProcessorCount - others);
+            return Embed(rows, Plan(rows, pieces: concurrency > 1 ? 2 * concurrency : 1), concurrency, out timings);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _embedding);
+        }
+    }
+
+    /// <summary>The length groups <see cref="Embed(IReadOnlyList{TokenRow}, out RunTimings)"/> runs <paramref name="rows"/> in.</summary>
+    /// <param name="rows">Rows to embed.</param>
+    /// <param name="maxPaddingRatio">Padded cells allowed per real cell.</param>
+    /// <param name="pieces">Groups wanted at least, where rows allow (<see cref="LengthGroups.Split"/>): runs spread over
+    /// cores finish together only when no one group holds most of the work.</param>
+    internal static IReadOnlyList<int[]> Plan(IReadOnlyList<TokenRow> rows, double maxPaddingRatio = LengthGroups.DefaultMaxPaddingRatio, int pieces = 1)
+    {
+        int[] lengths = [.. rows.Select(r => r.Ids.Length)];
+        var groups = LengthGroups.Plan(lengths, MaxCellsPerRun, maxPaddingRatio, FreeCells);
+        return pieces > groups.Count ? LengthGroups.Split(groups, lengths, pieces) : groups;
+    }
+
+    /// <summary>
+    /// Embeds <paramref name="rows"/> in the given <paramref name="groups"/>, up to <paramref name="concurrency"/> encoder
+    /// runs at once. One request's groups used to run one after another, and the dynamic batcher runs one batch of a
+    /// version at a time, so a batch of mixed lengths kept one run going at once: ORT's intra-op pool alone does not fill
+    /// the cores on runs this small (docs/benchmarks.md, "The 32-text path").
+    /// </summary>
+    internal float[] Embed(IReadOnlyList<TokenRow> rows, IReadOnlyList<int[]> groups, int concurrency, out RunTimings timings)
+    {
+        var result = new float[rows.Count * Settings.Dimensions];
+        int[] lengths = [.. rows.Select(r => r.Ids.Length)];
+        if (groups.Count == 1 || concurrency <= 1)
+        {
+            timings = default;
+            foreach (int[] group in groups)
             {
-                var row = rows[group[r]];
-                row.Ids.CopyTo(ids.AsSpan(r * longest));
-                if (row.Mask is null)
-                {
-                    mask.AsSpan(r * longest, row.Ids.Length).Fill(1);
-                }
-                else
-                {
-                    row.Mask.CopyTo(mask.AsSpan(r * longest));
-                }
+                timings = Add(timings, EmbedGroup(rows, lengths, group, result));
             }
 
-            List<InferTensor> inputs =
-            [
-                InferTensor.Int64(IdsInput, ids, g, longest),
-                InferTensor.Int64(MaskInput, mask, g, longest),
-            ];
-            if (_takesTokenTypes)
-            {
-                inputs.Add(InferTensor.Int64("token_type_ids", new long[g * longest], g, longest));
-            }
+            return result;
+        }
 
-            var states = _encoder.Run(inputs, [Settings.Output], out var run);
-            timings = new RunTimings(timings.Input + run.Input, timings.Infer + run.Infer, timings.Output + run.Output);
-            if (states[0].Data is not float[] hidden || hidden.Length != g * longest * d)
-            {
-                throw new ModelRunException($"the encoder returned no [{g}, {longest}, {d}] token states", mayBeInput: false);
-            }
-
-            for (int r = 0; r < g; r++)
-            {
-                var target = result.AsSpan(group[r] * d, d);
-                Pool(hidden.AsSpan(r * longest * d, longest * d), mask.AsSpan(r * longest, longest), target);
-                if (Settings.Normalize)
+        // Largest groups first, handed out one at a time: the last run to finish is a small one.
+        int[][] order = [.. groups.OrderByDescending(g => (long)g.Length * LengthGroups.Longest(lengths, g))];
+        var gate = new Lock();
+        RunTimings total = default;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            Parallel.ForEach(
+                Partitioner.Create(order, EnumerablePartitionerOptions.NoBuffering),
+                new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+                group =>
                 {
-                    // As sentence-transformers does: x / max(‖x‖, 1e-12).
-                    TensorPrimitives.Divide(target, MathF.Max(TensorPrimitives.Norm(target), 1e-12f), target);
-                }
+                    var run = EmbedGroup(rows, lengths, group, result);
+                    lock (gate)
+                    {
+                        total = Add(total, run);
+                    }
+                });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Callers tell model faults from bad input by the exception's type, as from a sequential run.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        // The runs overlapped, so their sum overstates the time taken: the statistics get the elapsed time, split as
+        // the runs split theirs.
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        var summed = total.Input + total.Infer + total.Output;
+        double share = summed > TimeSpan.Zero ? elapsed / summed : 0;
+        timings = new RunTimings(total.Input * share, total.Infer * share, total.Output * share);
+        return result;
+    }
+
+    private static RunTimings Add(RunTimings a, RunTimings b) => new(a.Input + b.Input, a.Infer + b.Infer, a.Output + b.Output);
+
+    /// <summary>One encoder run for the rows at <paramref name="group"/>, pooled into their places in <paramref name="result"/>.</summary>
+    private RunTimings EmbedGroup(IReadOnlyList<TokenRow> rows, int[] lengths, int[] group, float[] result)
+    {
+        int d = Settings.Dimensions;
+        int longest = LengthGroups.Longest(lengths, group);
+        int g = group.Length;
+        var ids = new long[g * longest];
+        var mask = new long[g * longest];
+        for (int r = 0; r < g; r++)
+        {
+            var row = rows[group[r]];
+            row.Ids.CopyTo(ids.AsSpan(r * longest));
+            if (row.Mask is null)
+            {
+                mask.AsSpan(r * longest, row.Ids.Length).Fill(1);
+            }
+            else
+            {
+                row.Mask.CopyTo(mask.AsSpan(r * longest));
             }
         }
 
-        return result;
+        List<InferTensor> inputs =
+        [
+            InferTensor.Int64(IdsInput, ids, g, longest),
+            InferTensor.Int64(MaskInput, mask, g, longest),
+        ];
+        if (_takesTokenTypes)
+        {
+            inputs.Add(InferTensor.Int64("token_type_ids", new long[g * longest], g, longest));
+        }
+
+        var states = _encoder.Run(inputs, [Settings.Output], out var run);
+        if (states[0].Data is not float[] hidden || hidden.Length != g * longest * d)
+        {
+            throw new ModelRunException($"the encoder returned no [{g}, {longest}, {d}] token states", mayBeInput: false);
+        }
+
+        for (int r = 0; r < g; r++)
+        {
+            var target = result.AsSpan(group[r] * d, d);
+            Pool(hidden.AsSpan(r * longest * d, longest * d), mask.AsSpan(r * longest, longest), target);
+            if (Settings.Normalize)
+            {
+                // As sentence-transformers does: x / max(‖x‖, 1e-12).
+                TensorPrimitives.Divide(target, MathF.Max(TensorPrimitives.Norm(target), 1e-12f), target);
+            }
+        }
+
+        return run;
     }
 
     /// <inheritdoc />

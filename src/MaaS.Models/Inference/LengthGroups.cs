@@ -76,6 +76,45 @@ public static class LengthGroups
         return longest;
     }
 
+    /// <summary>
+    /// Cuts <paramref name="groups"/> into at least <paramref name="pieces"/> where rows allow, for runs spread over
+    /// cores: the group with the most padded cells is halved, shorter rows first, until there are enough. A half pads
+    /// no more than its group did, so the work only moves; what it costs is one more run's fixed overhead.
+    /// </summary>
+    /// <param name="groups">Groups of <see cref="Plan"/> (indices in ascending length order); not changed.</param>
+    /// <param name="lengths">Length of each row.</param>
+    /// <param name="pieces">Groups wanted at least.</param>
+    public static IReadOnlyList<int[]> Split(IReadOnlyList<int[]> groups, ReadOnlySpan<int> lengths, int pieces)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var result = new List<int[]>(groups);
+        while (result.Count < pieces)
+        {
+            int widest = -1;
+            long cells = 0;
+            for (int i = 0; i < result.Count; i++)
+            {
+                long padded = (long)result[i].Length * Longest(lengths, result[i]);
+                if (result[i].Length > 1 && padded > cells)
+                {
+                    (widest, cells) = (i, padded);
+                }
+            }
+
+            if (widest < 0)
+            {
+                break;
+            }
+
+            int[] group = result[widest];
+            int half = group.Length / 2;
+            result[widest] = group[..half];
+            result.Add(group[half..]);
+        }
+
+        return result;
+    }
+
     // Array.Sort is unstable: within each run of equal keys, restore ascending index order.
     private static void MergeStableRuns(int[] keys, int[] order)
     {

@@ -29,8 +29,8 @@ internal static class TransformerLoadTest
         string repository = Directory.CreateTempSubdirectory("maas-transformer-").FullName;
         Directory.CreateSymbolicLink(Path.Combine(repository, TransformerData.Model), TransformerData.ModelDirectory);
         int on = FreePort(), off = FreePort();
-        InProcessGateway.Start(on, repository, batching: true, "transformer", "--Search:ContentEmbeddings=false");
-        InProcessGateway.Start(off, repository, batching: false, "transformer", "--Search:ContentEmbeddings=false");
+        InProcessGateway.Start(on, repository, batching: true, "transformer", ["--Search:ContentEmbeddings=false", .. InProcessGateway.UnboundedBudget]);
+        InProcessGateway.Start(off, repository, batching: false, "transformer", ["--Search:ContentEmbeddings=false", .. InProcessGateway.UnboundedBudget]);
         await InProcessGateway.WaitReadyAsync(on, "/v2/models/" + TransformerData.Model + "/ready", 600, 200);
         await InProcessGateway.WaitReadyAsync(off, "/v2/models/" + TransformerData.Model + "/ready", 600, 200);
         Console.WriteLine($"Transformer serving: {TransformerData.Model}, {texts.Length} texts (MR + Netflix), {rounds} rounds of {seconds} s per mode, {callers} cores; batch {Batch}; {clients} single-text clients");

@@ -21,6 +21,29 @@ public sealed class SentenceEmbeddingModelTests(MiniLmFixture fixture) : Package
     }
 
     [Fact]
+    public void Embed_GroupsSplitAndRunConcurrently_EqualGroupsOneAfterAnother()
+    {
+        // Whatever the cores, the concurrent path runs here: 64 mixed texts in 16 pieces, 4 runs at once.
+        var tokenizer = Fixture.Tokenizer();
+        TokenRow[] rows = [.. EmbeddingTestData.Sample(64, seed: 23).Select(t => tokenizer.Encode(t, 256)).Select(e => new TokenRow(e.Ids, null, e.Ids.Length, e.Truncated))];
+        using var lease = Fixture.Registry.Acquire(MiniLmFixture.Name).Value!;
+        var model = (SentenceEmbeddingModel)lease.Model;
+        var sequential = SentenceEmbeddingModel.Plan(rows);
+        var pieces = SentenceEmbeddingModel.Plan(rows, pieces: 16);
+        Assert.True(pieces.Count >= 16 && sequential.Count < pieces.Count, $"{sequential.Count} groups, {pieces.Count} pieces");
+
+        float[][] expected = PackagedEncoderFixture.Rows(model.Embed(rows, sequential, 1, out _), rows.Length);
+        float[][] actual = PackagedEncoderFixture.Rows(model.Embed(rows, pieces, 4, out var timings), rows.Length);
+
+        for (int i = 0; i < rows.Length; i++)
+        {
+            AssertSame(expected[i], actual[i], $"row {i}");
+        }
+
+        Assert.True(timings.Infer > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task Embed_SpaceOpera_CloserToScienceFictionThanToCooking()
     {
         var rows = await Fixture.EmbedAsync(["a space opera", "science fiction adventure among the stars", "a cooking show"]);

@@ -73,4 +73,40 @@ public sealed class LengthGroupsTests
 
     [Fact]
     public void Plan_Empty_NoGroups() => Assert.Empty(LengthGroups.Plan([], 16));
+
+    [Theory]
+    [InlineData(32, 4)]
+    [InlineData(64, 8)]
+    [InlineData(3, 8)]
+    public void Split_SeededPlan_EveryRowOnceAtLeastThePiecesRowsAllowAndNoMorePadding(int count, int pieces)
+    {
+        var random = new Random(count * 7 + pieces);
+        int[] lengths = [.. Enumerable.Range(0, count).Select(_ => random.Next(5, 80))];
+        var plan = LengthGroups.Plan(lengths, 16_384, LengthGroups.DefaultMaxPaddingRatio, 96);
+
+        var split = LengthGroups.Split(plan, lengths, pieces);
+
+        Assert.Equal(Enumerable.Range(0, count), split.SelectMany(g => g).Order());
+        Assert.Equal(Math.Max(plan.Count, Math.Min(pieces, count)), split.Count);
+        long Padded(IEnumerable<int[]> groups) => groups.Sum(g => (long)g.Length * LengthGroups.Longest(lengths, g));
+        Assert.True(Padded(split) <= Padded(plan), $"{Padded(split)} padded cells after the split, {Padded(plan)} before");
+        foreach (int[] group in split)
+        {
+            Assert.NotEmpty(group);
+            Assert.True(group.Select(i => lengths[i]).SequenceEqual(group.Select(i => lengths[i]).Order()), "not ascending");
+        }
+    }
+
+    [Fact]
+    public void Split_OneEvenGroup_HalvesTheWidestFirst()
+    {
+        int[] lengths = [.. Enumerable.Repeat(10, 8), .. Enumerable.Repeat(50, 8)];
+        IReadOnlyList<int[]> plan = [[.. Enumerable.Range(0, 8)], [.. Enumerable.Range(8, 8)]];
+
+        var split = LengthGroups.Split(plan, lengths, 3);
+
+        // The 8 × 50 group holds most of the cells, so it is the one halved; the plan itself is left as it was.
+        Assert.Equal([[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]], split);
+        Assert.Equal(2, plan.Count);
+    }
 }
