@@ -47,6 +47,11 @@ if (args is ["privacy-http", ..])
     return await MaaS.Benchmarks.Storage.PrivacyHttpCostTest.RunAsync(args[1..]);
 }
 
+if (args is ["registry-start", ..])
+{
+    return await MaaS.Benchmarks.Serving.RegistryStart.RunAsync(args[1..]);
+}
+
 if (args is ["sentiment-inproc", ..])
 {
     return MaaS.Benchmarks.Text.SentimentInProcess.Run(args[1..]);

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MaaS.Gateway.Hosting;
 
-/// <summary>Ready once the registry has loaded the repository; with StrictReadiness, only while every model is ready.</summary>
+/// <summary>
+/// Ready once the registry has loaded the repository; with StrictReadiness, only while every model is ready, a lazy
+/// model still waiting for its first request apart (readiness never waits for it).
+/// </summary>
 internal sealed class ModelRegistryHealthCheck(IModelRegistry registry, IOptions<ServingOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -14,7 +17,7 @@ internal sealed class ModelRegistryHealthCheck(IModelRegistry registry, IOptions
 
         if (options.Value.StrictReadiness)
         {
-            var notReady = registry.GetModels().Where(m => !m.IsReady).Select(m => m.Name).ToList();
+            var notReady = registry.GetModels().Where(m => !m.IsReady && !m.LoadsOnFirstRequest).Select(m => m.Name).ToList();
             if (notReady.Count > 0)
             {
                 return Task.FromResult(HealthCheckResult.Unhealthy($"models not ready: {string.Join(", ", notReady)}"));

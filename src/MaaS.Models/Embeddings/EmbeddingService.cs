@@ -39,7 +39,20 @@ public sealed class EmbeddingService
     /// <param name="texts">Texts (1..2048).</param>
     /// <param name="dimensions">Dimensions asked for, or null.</param>
     /// <param name="cancellationToken">Client cancellation.</param>
-    public async ValueTask<Result<EmbeddingBatch>> EmbedAsync(string model, long? version, IReadOnlyList<string?>? texts, int? dimensions, CancellationToken cancellationToken)
+    public ValueTask<Result<EmbeddingBatch>> EmbedAsync(string model, long? version, IReadOnlyList<string?>? texts, int? dimensions, CancellationToken cancellationToken) =>
+        EmbedAsync(model, version, texts, dimensions, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="EmbedAsync(string, long?, IReadOnlyList{string?}, int?, CancellationToken)"/> under a deadline of the
+    /// caller's own (<see cref="InferenceRequest.Timeout"/>) instead of the serving timeout: a job's embedding pass.
+    /// </summary>
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Version, or null for the default.</param>
+    /// <param name="texts">Texts (1..2048).</param>
+    /// <param name="dimensions">Dimensions asked for, or null.</param>
+    /// <param name="timeout">How long the call may take; null: the serving timeout.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    public async ValueTask<Result<EmbeddingBatch>> EmbedAsync(string model, long? version, IReadOnlyList<string?>? texts, int? dimensions, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         if (Validate(texts) is { } invalid)
         {
@@ -52,7 +65,7 @@ public sealed class EmbeddingService
         }
 
         string[] batch = [.. texts!.Select(t => t!)];
-        var request = new InferenceRequest([InferTensor.Bytes(SentenceEmbeddingModel.TextInput, batch, batch.Length)], Outputs);
+        var request = new InferenceRequest([InferTensor.Bytes(SentenceEmbeddingModel.TextInput, batch, batch.Length)], Outputs) { Timeout = timeout };
         var response = await _inference.InferAsync(model, version, request, cancellationToken).ConfigureAwait(false);
         if (!response.TryGetValue(out var answer, out var error))
         {

@@ -3,7 +3,16 @@ namespace MaaS.Models.Inference;
 /// <summary>One inference call: the inputs and, optionally, which outputs to return.</summary>
 /// <param name="Inputs">Every input the model declares, once each.</param>
 /// <param name="Outputs">Outputs to return, by name; null or empty returns all of them.</param>
-public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOnlyList<string>? Outputs = null);
+public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOnlyList<string>? Outputs = null)
+{
+    /// <summary>
+    /// How long this call may take (queue and compute) instead of <see cref="ServingOptions.RequestTimeoutMilliseconds"/>,
+    /// which bounds client requests: work with a deadline of its own (a background job's pass, bounded by
+    /// <c>Jobs:MaxRunSeconds</c>) sets it. <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> leaves the call to its
+    /// cancellation token. Null: the serving timeout.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+}
 
 /// <summary>The result of one inference call.</summary>
 /// <param name="ModelName">Model that answered.</param>

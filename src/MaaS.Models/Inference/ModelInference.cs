@@ -22,7 +22,7 @@ public sealed class ModelInference : IModelInference
         string model, long? version, InferenceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var acquired = _registry.Acquire(model, version);
+        var acquired = await _registry.AcquireAsync(model, version, cancellationToken).ConfigureAwait(false);
         if (!acquired.IsSuccess)
         {
             return acquired.Cast<InferenceResponse>();
@@ -44,7 +44,7 @@ public sealed class ModelInference : IModelInference
         }
 
         long start = Stopwatch.GetTimestamp();
-        var result = await ExecuteAsync(runtime, validated.Value!, cancellationToken).ConfigureAwait(false);
+        var result = await ExecuteAsync(runtime, validated.Value!, request.Timeout, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
         if (result.IsSuccess)
         {
@@ -64,9 +64,14 @@ public sealed class ModelInference : IModelInference
     }
 
     private static async ValueTask<Result<ExecutionResult>> ExecuteAsync(
-        ModelVersionRuntime runtime, ValidatedRequest request, CancellationToken cancellationToken)
+        ModelVersionRuntime runtime, ValidatedRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        if (timeout is { } own)
+        {
+            context.Properties.Set(ModelVersionRuntime.TimeoutKey, own);
+        }
+
         try
         {
             var outcome = await runtime.Pipeline!.ExecuteOutcomeAsync(

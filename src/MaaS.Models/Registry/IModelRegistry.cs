@@ -61,6 +61,15 @@ public interface IModelRegistry
     Result<ModelLease> Acquire(string name, long? version = null);
 
     /// <summary>
+    /// <see cref="Acquire"/> for a request that may be a lazy model's first: a model not loaded yet because of its
+    /// <see cref="ModelLoadPolicy.Lazy"/> policy is loaded first (concurrent callers share one load; a cancelled caller
+    /// stops waiting, not the load), then leased. A failed load answers as <see cref="Acquire"/> does for a version that
+    /// failed to load (NotReady with the reason).
+    /// </summary>
+    ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Acquire(name, version));
+
+    /// <summary>
     /// (Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.
     /// A bad model.json fails the call and, when the model had a good one, leaves it serving as it was.
     /// </summary>

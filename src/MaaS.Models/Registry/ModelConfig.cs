@@ -32,6 +32,12 @@ public sealed record ModelConfig
 
     /// <summary>Dynamic batching settings; used only when <see cref="MaxBatchSize"/> &gt; 0.</summary>
     public DynamicBatchingConfig DynamicBatching { get; set; } = new();
+
+    /// <summary>
+    /// <c>eager</c> (load at start) or <c>lazy</c> (load on the first request); null follows the repository-wide
+    /// <see cref="ServingOptions.LoadPolicy"/>.
+    /// </summary>
+    public ModelLoadPolicy? LoadPolicy { get; set; }
 }
 
 /// <summary>Dynamic batching settings of one model.</summary>

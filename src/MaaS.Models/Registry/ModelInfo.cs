@@ -26,6 +26,10 @@ public enum ModelVersionState
 /// Why the model.json on disk is not in effect (unreadable, missing or invalid), or null when it is. With a non-null
 /// <paramref name="Config"/> the model keeps serving on its last good settings until the file is fixed.
 /// </param>
+/// <param name="LoadsOnFirstRequest">
+/// A lazy model (<see cref="ModelLoadPolicy.Lazy"/>) not loaded yet: its first request loads it, so it is not ready
+/// without being broken (strict readiness leaves it out).
+/// </param>
 public sealed record ModelInfo(
     string Name,
     ModelConfig? Config,
@@ -33,7 +37,8 @@ public sealed record ModelInfo(
     long? DefaultVersion,
     bool IsReady,
     string? Reason,
-    string? ConfigError = null)
+    string? ConfigError = null,
+    bool LoadsOnFirstRequest = false)
 {
     /// <summary>The version's view, or null.</summary>
     public ModelVersionInfo? FindVersion(long version) => Versions.FirstOrDefault(v => v.Version == version);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 
 namespace MaaS.Models.Registry;
@@ -15,6 +16,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private readonly string _name;
     private readonly string[] _roots;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _firstLoads = new(StringComparer.Ordinal);
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
     private volatile bool _initialized;
     private bool _disposed;
@@ -104,7 +106,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             {
                 if (!models.ContainsKey(disk.Name))
                 {
-                    models = models.SetItem(disk.Name, await LoadSlotAsync(disk, null, cancellationToken).ConfigureAwait(false));
+                    models = models.SetItem(disk.Name, await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false));
                     Publish(models);
                 }
             }
@@ -150,14 +152,28 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                         changes++;
                     }
 
-                    changes += await PollVersionsAsync(disk, kept, cancellationToken).ConfigureAwait(false);
+                    changes += kept.Pending ? 0 : await PollVersionsAsync(disk, kept, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (slot is { Pending: true } && slot.ConfigText == disk.ConfigText)
+                {
+                    // Still waiting for its first request: only the listed versions follow the disk.
+                    if (!slot.Versions.Keys.SequenceEqual(disk.Versions.Order()))
+                    {
+                        Publish(_snapshot.Models.SetItem(disk.Name, PendingSlot(disk, slot.DefaultOverride)));
+                        changes++;
+                    }
+
                     continue;
                 }
 
                 if (slot is null || slot.ConfigText != disk.ConfigText)
                 {
-                    // New model, or model.json changed: load it whole, then swap.
-                    var fresh = await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
+                    // New model, or model.json changed: load it whole (a lazy one not loaded yet stays deferred), then swap.
+                    var fresh = slot is null or { Pending: true } && PolicyOf(disk) == ModelLoadPolicy.Lazy
+                        ? PendingSlot(disk, slot?.DefaultOverride)
+                        : await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
                     Publish(_snapshot.Models.SetItem(disk.Name, fresh));
                     if (slot is not null)
                     {
@@ -244,6 +260,11 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 return Result<ModelLease>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
             }
 
+            if (slot.Pending)
+            {
+                return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' is {ModelSlot.PendingReason}");
+            }
+
             long? resolved = version ?? slot.ResolveDefault();
             if (resolved is not long v)
             {
@@ -271,6 +292,49 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         }
 
         return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' is being replaced; retry");
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _snapshot).Models.TryGetValue(name, out var slot) && slot.Pending)
+        {
+            // One load however many first requests arrive; a caller that gives up leaves it running for the others.
+            var load = _firstLoads.GetOrAdd(name, static (n, self) => new Lazy<Task>(() => Task.Run(() => self.LoadOnFirstRequestAsync(n))), this);
+            await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return Acquire(name, version);
+    }
+
+    /// <summary>Loads a pending lazy model whole, unless an explicit load, unload or poll settled it meanwhile.</summary>
+    private async Task LoadOnFirstRequestAsync(string name)
+    {
+        try
+        {
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                if (_disposed || !_snapshot.Models.TryGetValue(name, out var slot) || !slot.Pending || ScanRepositories(name) is not { } disk)
+                {
+                    return;
+                }
+
+                LogFirstRequestLoad(_logger, name);
+                var loading = slot.Versions.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value with { State = ModelVersionState.Loading, Reason = "loading" });
+                Publish(_snapshot.Models.SetItem(name, slot with { Versions = loading }));
+                var fresh = await LoadSlotAsync(disk, slot.DefaultOverride, CancellationToken.None).ConfigureAwait(false);
+                Publish(_snapshot.Models.SetItem(name, fresh));
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        finally
+        {
+            _firstLoads.TryRemove(name, out _);
+        }
     }
 
     /// <inheritdoc />
@@ -333,9 +397,10 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                     : Result<ModelInfo>.Ok(new ModelInfo(name, null, [], null, false, "unloaded"));
             }
 
+            // A lazy model unloaded before its first request stays unloaded, as an eager one does, until loaded explicitly.
             var versions = slot.Versions.ToImmutableSortedDictionary(
-                kv => kv.Key, kv => kv.Value.State == ModelVersionState.Ready ? VersionSlot.Unavailable(kv.Key, "unloaded") : kv.Value);
-            var unloaded = slot with { Versions = versions };
+                kv => kv.Key, kv => kv.Value.State == ModelVersionState.Ready || slot.Pending ? VersionSlot.Unavailable(kv.Key, "unloaded") : kv.Value);
+            var unloaded = slot with { Versions = versions, Pending = false };
             Publish(_snapshot.Models.SetItem(name, unloaded));
             RetireAll(slot);
             LogModelUnloaded(_logger, name);
@@ -379,7 +444,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
             var loaded = await LoadVersionSlotAsync(disk, version, cancellationToken).ConfigureAwait(false);
             slot.Versions.TryGetValue(version, out var old);
-            var updated = slot with { Versions = slot.Versions.SetItem(version, loaded) };
+            var updated = slot with { Versions = slot.Versions.SetItem(version, loaded), Pending = false };
             Publish(_snapshot.Models.SetItem(name, updated));
             old?.Runtime?.Release();
             var info = ToVersionInfo(name, loaded);
@@ -586,6 +651,28 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         return slot with { ConfigText = disk.ConfigText, ConfigError = disk.ConfigError };
     }
 
+    // A model.json that cannot be read is "loaded" at once: its error is listed like any failed load.
+    private ModelLoadPolicy PolicyOf(DiskModel disk) => disk.Config is { } config ? config.LoadPolicy ?? _options.LoadPolicy : ModelLoadPolicy.Eager;
+
+    /// <summary>An eager model loaded whole; a lazy one listed with its versions, to be loaded by its first request.</summary>
+    private async Task<ModelSlot> LoadOrDeferAsync(DiskModel disk, CancellationToken cancellationToken)
+    {
+        if (PolicyOf(disk) == ModelLoadPolicy.Eager)
+        {
+            return await LoadSlotAsync(disk, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        LogDeferred(_logger, disk.Name);
+        return PendingSlot(disk, null);
+    }
+
+    private static ModelSlot PendingSlot(DiskModel disk, long? defaultOverride)
+    {
+        var versions = disk.Versions.Order().ToImmutableSortedDictionary(v => v, v => VersionSlot.Unavailable(v, ModelSlot.PendingReason));
+        long? keep = defaultOverride is long d && versions.ContainsKey(d) ? d : null;
+        return new ModelSlot(disk.Name, disk.Config, disk.ConfigText, disk.ConfigError, versions, keep, Pending: true);
+    }
+
     private async Task<ModelSlot> LoadSlotAsync(DiskModel disk, long? defaultOverride, CancellationToken cancellationToken)
     {
         var versions = ModelSlot.NoVersions;
@@ -689,7 +776,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         string? reason = target is null
             ? slot.LoadError ?? (resolved is long r ? $"default version {r} is not loaded" : "no ready version")
             : target.Reason;
-        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError);
+        if (slot.Pending)
+        {
+            reason = ModelSlot.PendingReason;
+        }
+
+        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError, slot.Pending);
     }
 
     private static ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)
@@ -739,6 +831,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
     [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Model {Model} removed from the repository; retired")]
     private static partial void LogModelRemoved(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Model {Model} is lazy: it loads on its first request")]
+    private static partial void LogDeferred(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Loading lazy model {Model} for its first request")]
+    private static partial void LogFirstRequestLoad(ILogger logger, string model);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Model repository {Repository} does not exist; no models loaded")]
     private static partial void LogRepositoryMissing(ILogger logger, string repository);

@@ -1,5 +1,6 @@
 using Polly;
 using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace MaaS.Models.Registry;
 
@@ -10,6 +11,9 @@ namespace MaaS.Models.Registry;
 /// </summary>
 internal sealed class ModelVersionRuntime
 {
+    /// <summary>Where a call's own timeout (<see cref="InferenceRequest.Timeout"/>) rides in its resilience context.</summary>
+    public static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("maas.inference-timeout");
+
     private readonly TimeProvider _time;
     private int _references = 1;
     private long _openUntilTicks;
@@ -141,7 +145,12 @@ internal sealed class ModelVersionRuntime
                     return default;
                 },
             })
-            .AddTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds))
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                // A call that carries its own deadline (InferenceRequest.Timeout) uses it; every other one the serving timeout.
+                TimeoutGenerator = args => ValueTask.FromResult(
+                    args.Context.Properties.TryGetValue(TimeoutKey, out var own) ? own : TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds)),
+            })
             .Build();
     }
 }

@@ -11,7 +11,8 @@ internal sealed record RegistrySnapshot(ImmutableSortedDictionary<string, ModelS
 /// <summary>
 /// One model in a snapshot. <see cref="Config"/> is the model.json in effect; <see cref="ConfigText"/> and
 /// <see cref="ConfigError"/> are what was last read from disk. Both errors and a config mean a refused reload: the
-/// last good settings serve until the file is fixed.
+/// last good settings serve until the file is fixed. <see cref="Pending"/>: a lazy model whose first request has not
+/// come yet; its versions are listed Unavailable until then.
 /// </summary>
 internal sealed record ModelSlot(
     string Name,
@@ -19,8 +20,12 @@ internal sealed record ModelSlot(
     string? ConfigText,
     string? ConfigError,
     ImmutableSortedDictionary<long, VersionSlot> Versions,
-    long? DefaultOverride)
+    long? DefaultOverride,
+    bool Pending = false)
 {
+    /// <summary>Why a pending lazy model's versions are not ready.</summary>
+    public const string PendingReason = "not loaded yet: load policy lazy, loads on its first request";
+
     public static ImmutableSortedDictionary<long, VersionSlot> NoVersions { get; } = ImmutableSortedDictionary<long, VersionSlot>.Empty;
 
     /// <summary>The config error when it keeps the model from serving (no model.json was ever in effect).</summary>

@@ -59,7 +59,17 @@ public sealed class ServingOptions
     [ValidateObjectMembers]
     public CircuitBreakerSettings CircuitBreaker { get; set; } = new();
 
-    /// <summary>When true, /v2/health/ready requires every model in the repository to be ready (Triton's strict readiness).</summary>
+    /// <summary>
+    /// When models without a <c>loadPolicy</c> of their own are loaded: <c>Eager</c> (at start, the default) or
+    /// <c>Lazy</c> (on their first request). See <see cref="ModelLoadPolicy"/>.
+    /// </summary>
+    [EnumDataType(typeof(ModelLoadPolicy))]
+    public ModelLoadPolicy LoadPolicy { get; set; } = ModelLoadPolicy.Eager;
+
+    /// <summary>
+    /// When true, /v2/health/ready requires every model in the repository to be ready (Triton's strict readiness);
+    /// a lazy model that has not had its first request yet does not count.
+    /// </summary>
     public bool StrictReadiness { get; set; }
 }
 

@@ -2,13 +2,22 @@ namespace MaaS.Services.Jobs;
 
 /// <summary>
 /// One run of a claimed job as its handler sees it: the record, its stored input, progress reporting (written by the
-/// runner's heartbeat) and a place to run CPU work at low priority on bounded threads. Thread-safe.
+/// runner's heartbeat), its deadline and a place to run CPU work at low priority on bounded threads. Thread-safe.
 /// </summary>
-internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler scheduler)
+internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler scheduler, DateTimeOffset deadline)
 {
     private JobProgress _progress = new("starting", 0, null);
 
     public JobRecord Job { get; } = job;
+
+    /// <summary>When this run is stopped as overdue (<c>Jobs:MaxRunSeconds</c> after it started).</summary>
+    public DateTimeOffset Deadline { get; } = deadline;
+
+    /// <summary>
+    /// Time left before <see cref="Deadline"/>, at least a millisecond: the timeout of inference the job asks for, so a
+    /// long pass is bounded by the job's deadline rather than by the serving timeout of one client request.
+    /// </summary>
+    public TimeSpan TimeLeft => TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (Deadline - DateTimeOffset.UtcNow).Ticks));
 
     /// <summary>The latest progress reported.</summary>
     public JobProgress Progress => Volatile.Read(ref _progress);

@@ -48,7 +48,17 @@ internal sealed class JobOptions
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
 
+    /// <summary>
+    /// How long one run of a job may take, in seconds, before it fails as overdue: a job's deadline, which its work
+    /// (the embedding pass of a training job) runs under instead of the serving timeout of client requests
+    /// (<c>Serving:RequestTimeoutMilliseconds</c>). Default 21,600 (6 hours).
+    /// </summary>
+    [Range(1, 604_800)]
+    public double MaxRunSeconds { get; set; } = 21_600;
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    public TimeSpan MaxRun => TimeSpan.FromSeconds(MaxRunSeconds);
 }
 
 /// <summary>Validates <see cref="JobOptions"/> from its data annotations.</summary>

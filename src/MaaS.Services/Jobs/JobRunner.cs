@@ -106,8 +106,9 @@ internal sealed partial class JobRunner : BackgroundService
         }
 
         LogStarted(_logger, job.Id, job.Kind, job.Tenant, job.Attempts);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var execution = new JobExecution(job, _store, _scheduler);
+        using var overdue = new CancellationTokenSource(_options.MaxRun);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, overdue.Token);
+        var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun);
         var heartbeat = HeartbeatAsync(job, execution, stop);
         try
         {
@@ -115,6 +116,11 @@ internal sealed partial class JobRunner : BackgroundService
             await stop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
             await FinishAsync(job, JobState.Succeeded, result, null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (overdue.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+        {
+            await heartbeat.ConfigureAwait(false);
+            await FinishAsync(job, JobState.Failed, null, Overdue).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -126,8 +132,9 @@ internal sealed partial class JobRunner : BackgroundService
         {
             await stop.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
-            string message = e is JobFailedException ? e.Message : "the job failed unexpectedly; see the gateway log";
-            if (e is not JobFailedException)
+            // Work that turned the deadline's cancellation into a failure of its own (a cancelled inference) is overdue too.
+            string message = overdue.IsCancellationRequested ? Overdue : e is JobFailedException ? e.Message : "the job failed unexpectedly; see the gateway log";
+            if (e is not JobFailedException && !overdue.IsCancellationRequested)
             {
                 LogCrashed(_logger, job.Id, e);
             }
@@ -135,6 +142,8 @@ internal sealed partial class JobRunner : BackgroundService
             await FinishAsync(job, JobState.Failed, null, message).ConfigureAwait(false);
         }
     }
+
+    private string Overdue => string.Create(CultureInfo.InvariantCulture, $"the job ran past its deadline (Jobs:MaxRunSeconds, {_options.MaxRunSeconds:0.###} s)");
 
     private async Task HeartbeatAsync(JobRecord job, JobExecution execution, CancellationTokenSource stop)
     {

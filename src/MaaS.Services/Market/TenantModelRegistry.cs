@@ -30,6 +30,9 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
     public Result<ModelLease> Acquire(string name, long? version = null) =>
         Visible(name) ? inner.Acquire(name, version) : Unknown<ModelLease>(name);
 
+    public ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.AcquireAsync(name, version, cancellationToken) : ValueTask.FromResult(Unknown<ModelLease>(name));
+
     public Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Task.FromResult(NotInRepository<ModelInfo>(name));
 

@@ -75,7 +75,9 @@ internal sealed class TrainingJobHandler(ModelPublisher publisher, IOptions<Trai
         {
             execution.Report($"embedding the texts with {model} ({from}/{texts.Length})", EmbeddingShare * from / texts.Length);
             string[] chunk = texts[from..Math.Min(texts.Length, from + EmbeddingChunk)];
-            var embedded = await encoder.EmbedAsync(model, version, chunk, null, cancellationToken).ConfigureAwait(false);
+            // The job's deadline, not the serving timeout of one client request: on a busy box (or a big set) a call can
+            // wait long behind serving traffic, and the job as a whole is bounded by Jobs:MaxRunSeconds.
+            var embedded = await encoder.EmbedAsync(model, version, chunk, null, execution.TimeLeft, cancellationToken).ConfigureAwait(false);
             if (!embedded.TryGetValue(out var batch, out var error))
             {
                 bool absent = from == 0 && error.Code is ErrorCode.ModelNotFound or ErrorCode.ModelNotReady or ErrorCode.Unsupported;

@@ -1,5 +1,12 @@
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
+using MaaS.Models.Onnx;
+using MaaS.Models.Registry;
+using MaaS.Models.Telemetry;
+using MaaS.Models.Text.Serving;
+using MaaS.TestSupport.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;
@@ -9,8 +16,11 @@ namespace MaaS.Benchmarks.Text;
 /// <see cref="LinearTextModel.Classify"/> (span featurizer and C# twin, the table rows prefetched while hashing) for
 /// <c>seconds</c> after a 1 s warm-up;
 /// prints sentences/s and the model's accuracy on MR. With <c>--breakdown</c>, also µs per sentence of each part and
-/// of the alternatives: the string-per-token featurizer, an ONNX Runtime run per sentence, and runs of 64.
-/// Usage: <c>sentiment-inproc &lt;mr folder&gt; [seconds, default 5] [--breakdown]</c>. Compared with the npm
+/// of the alternatives: the string-per-token featurizer, an ONNX Runtime run per sentence, and runs of 64. With
+/// <c>--service</c>, µs per sentence of <see cref="TextModelService"/> over a real registry in calls of 64 MR sentences,
+/// <see cref="TextModelService.PredictAsync"/> (what /v1/sentiment called before) and
+/// <see cref="TextModelService.ScoreAsync"/> (what it calls now) alternated 3 times.
+/// Usage: <c>sentiment-inproc &lt;mr folder&gt; [seconds, default 5] [--breakdown] [--service]</c>. Compared with the npm
 /// <c>sentiment</c> package by <c>Text/sentiment-vs-afinn.sh</c>.
 /// </summary>
 internal static class SentimentInProcess
@@ -19,7 +29,7 @@ internal static class SentimentInProcess
     {
         if (args.Length < 1 || !MovieReviewCorpus.Exists(args[0]))
         {
-            Console.Error.WriteLine("usage: sentiment-inproc <mr folder> [seconds] [--breakdown]");
+            Console.Error.WriteLine("usage: sentiment-inproc <mr folder> [seconds] [--breakdown] [--service]");
             return 2;
         }
 
@@ -44,6 +54,11 @@ internal static class SentimentInProcess
         if (args.Contains("--breakdown"))
         {
             Breakdown(model, path, texts);
+        }
+
+        if (args.Contains("--service"))
+        {
+            Service(texts);
         }
 
         return 0;
@@ -113,6 +128,33 @@ internal static class SentimentInProcess
                 Run(session, runOptions, TextFeaturizer.PadToLongest(rows[start..Math.Min(rows.Length, start + 64)]));
             }
         });
+    }
+
+    private static void Service(string[] texts)
+    {
+        using var repository = new TestRepository().WithShippedModel("sentiment");
+        var options = Options.Create(new ServingOptions { RepositoryPath = repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
+        using var registry = new ModelRegistry(options, [new OnnxModelLoader(options, NullLogger<OnnxModelLoader>.Instance)], new ModelMetrics(), NullLogger<ModelRegistry>.Instance);
+        registry.InitializeAsync().GetAwaiter().GetResult();
+        var service = new TextModelService(registry);
+        string[][] calls = [.. texts.Chunk(64)];
+        for (int round = 0; round < 3; round++)
+        {
+            Report("service PredictAsync, calls of 64 (before)", texts.Length, () =>
+            {
+                foreach (string[] call in calls)
+                {
+                    _ = service.PredictAsync("sentiment", null, call, withTerms: false, CancellationToken.None).AsTask().GetAwaiter().GetResult().Value!;
+                }
+            });
+            Report("service ScoreAsync, calls of 64 (/v1/sentiment now)", texts.Length, () =>
+            {
+                foreach (string[] call in calls)
+                {
+                    _ = service.ScoreAsync("sentiment", null, call, CancellationToken.None).AsTask().GetAwaiter().GetResult().Value!;
+                }
+            });
+        }
     }
 
     private static void Run(InferenceSession session, RunOptions runOptions, FeatureBatch batch)

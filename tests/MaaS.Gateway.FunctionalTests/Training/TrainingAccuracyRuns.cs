@@ -114,9 +114,6 @@ public sealed class TrainingAccuracyRuns : IDisposable
         {
             ["Jobs:ThreadsPerJob"] = Environment.GetEnvironmentVariable("MAAS_TRAIN_THREADS") ?? "1",
             ["Training:MaxBodyBytes"] = (64L * 1024 * 1024).ToString(CultureInfo.InvariantCulture),
-            // The job embeds its rows through the encoder's batcher; on the loaded shared box one call of 64 texts
-            // outlasted the default 30 s and failed the job.
-            ["Serving:RequestTimeoutMilliseconds"] = "600000",
         };
         // Loading the 91 MB encoder takes a while on a busy box.
         var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), models, ct, settings, TimeSpan.FromMinutes(5));

@@ -29,15 +29,7 @@ public sealed class TrainingEmbeddingTests
     public async Task Training_EmbeddingFeatureSet_PublishedModelEmbedsTextsBeforeClassifying()
     {
         await using var host = StartHost();
-        var rows = new JsonArray([
-            .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "space" }),
-            .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "cooking" })]);
-        string body = new JsonObject
-        {
-            ["model"] = "topics",
-            ["rows"] = rows,
-            ["settings"] = new JsonObject { ["folds"] = 2, ["featureSets"] = new JsonArray("words", "words+embedding"), ["lambdas"] = new JsonArray(1e-3) },
-        }.ToJsonString();
+        string body = TopicsBody("words", "words+embedding");
 
         var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
         Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
@@ -117,9 +109,53 @@ public sealed class TrainingEmbeddingTests
         }
     }
 
-    private static GatewayHost StartHost() => GatewayHost.Start(r => r.WithShippedModel(Encoder), new Dictionary<string, string?>
+    /// <summary>
+    /// A job's embedding pass runs under the job's deadline (Jobs:MaxRunSeconds), not the serving timeout of client
+    /// requests: with that timeout at 1 ms, which no call of the encoder meets, the job still embeds and succeeds,
+    /// while a client's own embedding request times out.
+    /// </summary>
+    [Fact]
+    public async Task Training_RequestTimeoutShorterThanThePass_JobSucceedsUnderItsOwnDeadline()
     {
-        ["Jobs:PollSeconds"] = "0.1",
-        ["Jobs:HeartbeatSeconds"] = "0.1",
-    });
+        await using var host = StartHost(new Dictionary<string, string?> { ["Serving:RequestTimeoutMilliseconds"] = "1" });
+        string body = TopicsBody("words+embedding");
+
+        var (client, _) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. Space.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
+        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
+        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, client.StatusCode);
+        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.Equal($"{Encoder} v1", done["result"]!["embedding"]!.GetValue<string>());
+    }
+
+    /// <summary>A single-label job over the two topics, trying <paramref name="featureSets"/> at one λ on 2 folds.</summary>
+    private static string TopicsBody(params string[] featureSets)
+    {
+        var rows = new JsonArray([
+            .. Space.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "space" }),
+            .. Cooking.Select(t => (JsonNode)new JsonObject { ["text"] = t, ["label"] = "cooking" })]);
+        return new JsonObject
+        {
+            ["model"] = "topics",
+            ["rows"] = rows,
+            ["settings"] = new JsonObject { ["folds"] = 2, ["featureSets"] = new JsonArray([.. featureSets.Select(f => (JsonNode)JsonValue.Create(f))]), ["lambdas"] = new JsonArray(1e-3) },
+        }.ToJsonString();
+    }
+
+    private static GatewayHost StartHost(IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Jobs:PollSeconds"] = "0.1",
+            ["Jobs:HeartbeatSeconds"] = "0.1",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return GatewayHost.Start(r => r.WithShippedModel(Encoder), settings);
+    }
 }

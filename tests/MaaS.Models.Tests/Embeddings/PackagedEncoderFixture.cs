@@ -29,6 +29,10 @@ public abstract class PackagedEncoderFixture(string name) : IAsyncLifetime
         _repository.WithShippedModel(Name);
         var options = Options.Create(new ServingOptions { RepositoryPath = _repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
         Registry = await Registries.LoadAsync(_repository.Root, null, new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance));
+        // A lazy model (arctic-embed-xs) is loaded by its first request: this one, so every test finds it loaded.
+        var first = await Registry.AcquireAsync(Name, null, TestContext.Current.CancellationToken);
+        Assert.True(first.IsSuccess, first.Error?.Message);
+        first.Value!.Dispose();
         Inference = Registries.Inference(Registry);
         Package = CreatePackageEncoder();
     }

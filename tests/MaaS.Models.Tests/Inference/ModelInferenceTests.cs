@@ -227,6 +227,28 @@ public sealed class ModelInferenceTests
         Assert.Equal(ErrorCode.Timeout, result.Error?.Code);
     }
 
+    /// <summary>
+    /// A call with a deadline of its own (a job's pass) waits past the serving timeout that fails a client's request;
+    /// one whose own deadline is shorter than the wait still times out.
+    /// </summary>
+    [Fact]
+    public async Task InferAsync_OwnTimeout_ReplacesTheServingTimeout()
+    {
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 500000, "maxQueueSize": 4 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root, o => o.RequestTimeoutMilliseconds = 100);
+        var inference = Registries.Inference(registry);
+        var ct = TestContext.Current.CancellationToken;
+
+        var client = await inference.InferAsync("mlp", null, Registries.MlpRequest(1), ct);
+        var job = await inference.InferAsync("mlp", null, Registries.MlpRequest(1) with { Timeout = TimeSpan.FromSeconds(30) }, ct);
+        var shortJob = await inference.InferAsync("mlp", null, Registries.MlpRequest(1) with { Timeout = TimeSpan.FromMilliseconds(50) }, ct);
+
+        Assert.Equal(ErrorCode.Timeout, client.Error?.Code);
+        Assert.True(job.IsSuccess, job.Error?.Message);
+        Assert.Equal(ErrorCode.Timeout, shortJob.Error?.Code);
+    }
+
     [Fact]
     public async Task InferAsync_RepeatedTimeouts_CircuitStaysClosed()
     {

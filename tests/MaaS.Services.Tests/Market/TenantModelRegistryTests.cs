@@ -64,6 +64,7 @@ public sealed class TenantModelRegistryTests
         ("GetModel", n => Task.FromResult(registry.GetModel(n) is null ? "Fail(ModelNotFound: null)" : "found")),
         ("Acquire", n => Task.FromResult(Text(registry.Acquire(n)))),
         ("Acquire version", n => Task.FromResult(Text(registry.Acquire(n, 1)))),
+        ("AcquireAsync", async n => Text(await registry.AcquireAsync(n, null, Ct))),
         ("LoadModelAsync", async n => Text(await registry.LoadModelAsync(n, Ct))),
         ("UnloadModelAsync", async n => Text(await registry.UnloadModelAsync(n, Ct))),
         ("LoadVersionAsync", async n => Text(await registry.LoadVersionAsync(n, 1, Ct))),

@@ -66,7 +66,7 @@ internal static class AnalyzeEndpoints
                 .ToList();
             results[i] = new AnalyzeResult(
                 [.. decided.Select(label => new TagScore(tagProfile.Labels[label], tagPrediction.Probabilities[label]))],
-                SentimentEndpoints.ToResult(sentimentProfile, sentimentPrediction),
+                SentimentEndpoints.ToResult(sentimentProfile, TextScore.Of(sentimentPrediction)),
                 TextAnalysis.Keywords(tagProfile, tagPrediction, decided, maxTerms),
                 new AnalyzeExplanation(tagExplanations, Terms(TextAnalysis.Explain(sentimentProfile, sentimentPrediction, sentimentPrediction.Best, maxTerms))));
         }

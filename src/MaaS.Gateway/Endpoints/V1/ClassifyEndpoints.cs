@@ -24,7 +24,7 @@ internal static class ClassifyEndpoints
             return new ApiProblem<InferenceErrors>(error);
         }
 
-        var result = await text.PredictAsync(request.Model ?? string.Empty, request.Version, request.Texts, withTerms: false, cancellationToken);
+        var result = await text.ScoreAsync(request.Model ?? string.Empty, request.Version, request.Texts, cancellationToken);
         if (!result.TryGetValue(out var predictions, out error))
         {
             return new ApiProblem<InferenceErrors>(error);

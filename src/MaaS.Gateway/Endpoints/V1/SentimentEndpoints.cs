@@ -1,6 +1,9 @@
 namespace MaaS.Gateway.Endpoints.V1;
 
-/// <summary><c>POST /v1/sentiment</c>: label and probability per text, through the model's dynamic batcher.</summary>
+/// <summary>
+/// <c>POST /v1/sentiment</c>: label and probability per text, from the model's C# twin in one pass per text
+/// (<see cref="TextModelService.ScoreAsync"/>, as <c>/v1/classify</c>).
+/// </summary>
 internal static class SentimentEndpoints
 {
     /// <summary>Model used when the request names none.</summary>
@@ -18,10 +21,10 @@ internal static class SentimentEndpoints
     }
 
     /// <summary>The sentiment of one text, as /v1/sentiment and /v1/analyze answer it.</summary>
-    public static SentimentResult ToResult(TextModelProfile profile, TextPrediction prediction)
+    public static SentimentResult ToResult(TextModelProfile profile, TextScore score)
     {
-        int best = prediction.Best;
-        return new SentimentResult(profile.Labels[best], prediction.Probabilities[best], prediction.Probabilities, prediction.Features.TokenCount, prediction.Features.Truncated);
+        int best = score.Best;
+        return new SentimentResult(profile.Labels[best], score.Probabilities[best], score.Probabilities, score.TokenCount, score.Truncated);
     }
 
     private static async Task<Results<Ok<SentimentResponse>, ApiProblem<InferenceErrors>>> PredictAsync(
@@ -32,7 +35,7 @@ internal static class SentimentEndpoints
             return new ApiProblem<InferenceErrors>(error);
         }
 
-        var result = await text.PredictAsync(request.Model ?? DefaultModel, request.Version, request.Texts, withTerms: false, cancellationToken);
+        var result = await text.ScoreAsync(request.Model ?? DefaultModel, request.Version, request.Texts, cancellationToken);
         if (!result.TryGetValue(out var predictions, out error))
         {
             return new ApiProblem<InferenceErrors>(error);

@@ -49,7 +49,7 @@ public sealed class TextModelService
             return Result<TextPredictions>.Fail(ErrorCode.InvalidRequest, invalid);
         }
 
-        var resolved = Resolve(model, version);
+        var resolved = await ResolveLoadingAsync(model, version, cancellationToken).ConfigureAwait(false);
         if (!resolved.IsSuccess)
         {
             return resolved.Cast<TextPredictions>();
@@ -78,6 +78,72 @@ public sealed class TextModelService
         }
 
         return Result<TextPredictions>.Ok(new TextPredictions(profile, items));
+    }
+
+    /// <summary>
+    /// Probabilities per text, as <see cref="PredictAsync"/> gives them, without keeping the features: for a model
+    /// whose features are n-grams only, each text is featurized and scored in one allocation-free pass by
+    /// <see cref="LinearTextModel.Classify"/> (equal to <see cref="PredictAsync"/>'s probabilities; the features are
+    /// not materialised); a model that also takes a sentence embedding goes through <see cref="PredictAsync"/>.
+    /// Fails as <see cref="PredictAsync"/> does.
+    /// </summary>
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Version or null.</param>
+    /// <param name="texts">Texts (1..256).</param>
+    /// <param name="cancellationToken">Client cancellation.</param>
+    public async ValueTask<Result<TextScores>> ScoreAsync(string model, long? version, IReadOnlyList<string?>? texts, CancellationToken cancellationToken)
+    {
+        string? invalid = Validate(texts);
+        if (invalid is not null)
+        {
+            return Result<TextScores>.Fail(ErrorCode.InvalidRequest, invalid);
+        }
+
+        var resolved = await ResolveLoadingAsync(model, version, cancellationToken).ConfigureAwait(false);
+        if (!resolved.TryGetValue(out var profile, out var error))
+        {
+            return Result<TextScores>.Fail(error);
+        }
+
+        if (profile.Model.Settings.EmbeddingModel is not null)
+        {
+            var predicted = await PredictAsync(model, profile.Version, texts, withTerms: false, cancellationToken).ConfigureAwait(false);
+            return predicted.TryGetValue(out var predictions, out error)
+                ? Result<TextScores>.Ok(new TextScores(predictions.Profile, [.. predictions.Items.Select(TextScore.Of)]))
+                : Result<TextScores>.Fail(error);
+        }
+
+        var items = new TextScore[texts!.Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            var probabilities = new float[profile.Labels.Count];
+            var summary = profile.Model.Classify(texts[i]!, probabilities);
+            items[i] = new TextScore(probabilities, summary.TokenCount, summary.Truncated);
+        }
+
+        return Result<TextScores>.Ok(new TextScores(profile, items));
+    }
+
+    /// <summary>
+    /// <see cref="Resolve"/>, loading the model first when it is a lazy one waiting for its first request (the only
+    /// case that awaits anything).
+    /// </summary>
+    private async ValueTask<Result<TextModelProfile>> ResolveLoadingAsync(string model, long? version, CancellationToken cancellationToken)
+    {
+        var resolved = Resolve(model, version);
+        if (resolved.IsSuccess || resolved.Error.Code != ErrorCode.ModelNotReady || _registry.GetModel(model) is not { LoadsOnFirstRequest: true })
+        {
+            return resolved;
+        }
+
+        var leased = await _registry.AcquireAsync(model, version, cancellationToken).ConfigureAwait(false);
+        if (!leased.TryGetValue(out var lease, out var error))
+        {
+            return Result<TextModelProfile>.Fail(error);
+        }
+
+        lease.Dispose();
+        return Resolve(model, version);
     }
 
     /// <summary>The profile of a ready version (default when <paramref name="version"/> is null).</summary>

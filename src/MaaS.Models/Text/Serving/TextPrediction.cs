@@ -6,22 +6,7 @@ namespace MaaS.Models.Text.Serving;
 public sealed record TextPrediction(float[] Probabilities, TextFeatures Features)
 {
     /// <summary>Index of the most probable label.</summary>
-    public int Best
-    {
-        get
-        {
-            int best = 0;
-            for (int j = 1; j < Probabilities.Length; j++)
-            {
-                if (Probabilities[j] > Probabilities[best])
-                {
-                    best = j;
-                }
-            }
-
-            return best;
-        }
-    }
+    public int Best => TextScore.ArgMax(Probabilities);
 }
 
 /// <summary>Results of one call, in input order, with the profile of the version that answered.</summary>

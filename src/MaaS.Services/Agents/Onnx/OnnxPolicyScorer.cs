@@ -15,7 +15,7 @@ internal sealed class OnnxPolicyScorer(IModelRegistry registry, IModelInference 
     /// <summary>What is wrong with the model for this agent (missing, wrong input width, labels not covering the actions), as field problems.</summary>
     public IReadOnlyList<(string Field, string Message)> Check(AgentModelRef model, FeatureSchema schema, IEnumerable<string> actionIds)
     {
-        Result<PolicyModelShape> shape = Shape(model);
+        Result<PolicyModelShape> shape = Shape(model, registry.Acquire(model.Name!, model.Version));
         if (!shape.TryGetValue(out PolicyModelShape? found, out Error? error))
         {
             return [(error.Code is ErrorCode.ModelNotFound or ErrorCode.VersionNotFound ? "policy.registryModel.name" : "policy.registryModel", error.Message)];
@@ -36,7 +36,8 @@ internal sealed class OnnxPolicyScorer(IModelRegistry registry, IModelInference 
     /// <summary>One score per candidate of <paramref name="input"/>, or the registry's or the model's error.</summary>
     public async ValueTask<Result<double[]>> ScoreAsync(AgentModelRef model, DecisionInput input, CancellationToken cancellationToken)
     {
-        Result<PolicyModelShape> shape = Shape(model);
+        // A lazy policy model is loaded by the first decision that needs it.
+        Result<PolicyModelShape> shape = Shape(model, await registry.AcquireAsync(model.Name!, model.Version, cancellationToken).ConfigureAwait(false));
         if (!shape.TryGetValue(out PolicyModelShape? found, out Error? error))
         {
             return error;
@@ -68,9 +69,8 @@ internal sealed class OnnxPolicyScorer(IModelRegistry registry, IModelInference 
         return scores;
     }
 
-    private Result<PolicyModelShape> Shape(AgentModelRef model)
+    private static Result<PolicyModelShape> Shape(AgentModelRef model, Result<ModelLease> leased)
     {
-        Result<ModelLease> leased = registry.Acquire(model.Name!, model.Version);
         if (!leased.TryGetValue(out ModelLease? lease, out Error? error))
         {
             return new Error(error.Code, $"the policy model '{model.Name}'{(model.Version is { } v ? $" version {v}" : "")} is not available: {error.Message}");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MaaS.Models.Text.Serving;
 
 namespace MaaS.Models.Tests.Text.Serving;
@@ -34,6 +35,63 @@ public sealed class TextModelServiceTests
         }
 
         Assert.Equal(0, registry.GetModel("sentiment")!.FindVersion(1)!.Statistics!.Snapshot().ExecutionCount);
+    }
+
+    /// <summary>
+    /// /v1/sentiment and /v1/classify score through <see cref="TextModelService.ScoreAsync"/> (featurize and score in one
+    /// pass per text, no features kept): on every MR sentence, in calls of the largest size, the same label, the same
+    /// probabilities within 1e-5, tokens and truncation as <see cref="TextModelService.PredictAsync"/> gave them.
+    /// </summary>
+    [Fact]
+    public async Task ScoreAsync_EveryMrSentence_SameLabelsAndScoresAsPredictAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var sentences = MovieReviewCorpus.Load(TextTestData.MovieReviewsOrSkip()).Examples.Select(e => e.Text).ToList();
+        using var repo = new TestRepository().WithShippedModel("sentiment");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var service = new TextModelService(registry);
+
+        foreach (var chunk in sentences.Chunk(TextModelService.MaxTexts))
+        {
+            var predicted = await service.PredictAsync("sentiment", null, chunk, withTerms: false, ct);
+            var scored = await service.ScoreAsync("sentiment", null, chunk, ct);
+
+            Assert.True(scored.IsSuccess, scored.Error?.Message);
+            Assert.Equal(predicted.Value!.Profile.Version, scored.Value!.Profile.Version);
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var (before, after) = (predicted.Value.Items[i], scored.Value.Items[i]);
+                Assert.Equal(before.Best, after.Best);
+                Assert.Equal((before.Features.TokenCount, before.Features.Truncated), (after.TokenCount, after.Truncated));
+                for (int j = 0; j < before.Probabilities.Length; j++)
+                {
+                    Assert.True(Math.Abs(before.Probabilities[j] - after.Probabilities[j]) <= 1e-5, $"'{chunk[i]}' label {j}: {before.Probabilities[j]} vs {after.Probabilities[j]}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A lazy text model: listed, not loaded, until the first /v1/sentiment-style call loads it and is answered.</summary>
+    [Fact]
+    public async Task ScoreAsync_LazyTextModel_FirstCallLoadsAndAnswers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repo = new TestRepository().WithShippedModel("sentiment");
+        // The model.json is a link to the checkout's: replace the link, never write through it.
+        string config = Path.Combine(repo.Root, "sentiment", "model.json");
+        var json = JsonNode.Parse(File.ReadAllText(config))!.AsObject();
+        json["loadPolicy"] = "lazy";
+        File.Delete(config);
+        File.WriteAllText(config, json.ToJsonString());
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var service = new TextModelService(registry);
+        Assert.True(registry.GetModel("sentiment")!.LoadsOnFirstRequest);
+
+        var scored = await service.ScoreAsync("sentiment", null, ["A wonderful, moving film.", "Terrible. A waste of two hours."], ct);
+
+        Assert.True(scored.IsSuccess, scored.Error?.Message);
+        Assert.Equal([1, 0], scored.Value!.Items.Select(s => s.Best));
+        Assert.True(registry.GetModel("sentiment")!.IsReady);
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using System.Numerics.Tensors;
+
+namespace MaaS.Gateway.FunctionalTests.Embeddings;
+
+/// <summary>
+/// Load policies on a real gateway: the shipped arctic-embed-xs is lazy (its model.json), so the gateway is ready
+/// without it and the repository index lists it UNAVAILABLE until the first <c>/v1/embeddings</c> request loads it;
+/// concurrent first requests are all answered; a lazy model that cannot load answers its own 503 while the others serve.
+/// </summary>
+public sealed class LazyModelTests
+{
+    private const string Arctic = "arctic-embed-xs";
+
+    [Fact]
+    public async Task Gateway_LazyArcticAndBrokenLazyModel_ReadyWithoutThemFirstRequestsLoad()
+    {
+        await using var host = GatewayHost.Start(
+            r =>
+            {
+                r.WithShippedModel(Arctic).WithShippedModel("sentiment").WithGarbage("broken");
+                File.WriteAllText(Path.Combine(r.Root, "broken", "model.json"), """{ "loadPolicy": "lazy" }""");
+            },
+            new Dictionary<string, string?> { ["Serving:StrictReadiness"] = "true" });
+
+        // Strict readiness waits for every model but the lazy ones that have not been asked for yet.
+        var (ready, readyBody) = await host.GetJsonAsync("/v2/health/ready");
+        Assert.True(ready.StatusCode == HttpStatusCode.OK, readyBody?.ToJsonString());
+        var before = await IndexAsync(host);
+        Assert.Equal("UNAVAILABLE", before[Arctic]["state"]!.GetValue<string>());
+        Assert.Contains("lazy", before[Arctic]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("UNAVAILABLE", before["broken"]["state"]!.GetValue<string>());
+        Assert.Equal("READY", before["sentiment"]["state"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.GetJsonAsync($"/v2/models/{Arctic}/ready")).Response.StatusCode);
+
+        // Eight first requests at once: one load serves them all, each answered with the same unit vector.
+        string body = new JsonObject { ["model"] = Arctic, ["input"] = "A lonely astronaut drifts between dying stars." }.ToJsonString();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.PostJsonAsync("/v1/embeddings", body)));
+        var vectors = answers.Select(a =>
+        {
+            Assert.True(a.Response.StatusCode == HttpStatusCode.OK, a.Body?.ToJsonString());
+            return a.Body!["data"]![0]!["embedding"]!.AsArray().Select(x => x!.GetValue<float>()).ToArray();
+        }).ToList();
+        Assert.All(vectors, v => Assert.Equal(384, v.Length));
+        Assert.InRange(TensorPrimitives.Norm(vectors[0]), 0.999f, 1.001f);
+        Assert.All(vectors, v => Assert.Equal(vectors[0], v));
+        Assert.Equal("READY", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
+
+        // The broken lazy model fails its own first request with its reason; sentiment keeps answering.
+        var (broken, brokenBody) = await host.PostJsonAsync("/v2/models/broken/infer",
+            """{"inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0,0,0,0,0,0,0,0]}]}""");
+        var (sentiment, sentimentBody) = await host.PostJsonAsync("/v1/sentiment", """{"texts":["A wonderful, moving film."]}""");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
+        Assert.Contains("not ready", brokenBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.True(sentiment.StatusCode == HttpStatusCode.OK, sentimentBody?.ToJsonString());
+        Assert.Equal("positive", sentimentBody!["results"]![0]!["label"]!.GetValue<string>());
+        // Having failed to load, it is a broken model like any other: strict readiness now counts it.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.GetJsonAsync("/v2/health/ready")).Response.StatusCode);
+    }
+
+    private static async Task<Dictionary<string, JsonNode>> IndexAsync(GatewayHost host)
+    {
+        var (response, body) = await host.PostJsonAsync("/v2/repository/index", "{}");
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        return body!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!);
+    }
+}
