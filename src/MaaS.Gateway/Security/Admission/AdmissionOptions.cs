@@ -5,9 +5,11 @@ namespace MaaS.Gateway.Security.Admission;
 /// <summary>
 /// Admission of costed requests (section <c>Auth:Admission</c>): inference, text models, recommendations, events and
 /// catalogue writes. Each request costs work units computed from its parsed body (see <see cref="WorkCosts"/>). A
-/// partition is a tenant, or with authentication off a client address. The default budget is more than a two-core
-/// server does (so a lone tenant or developer keeps the whole machine and there a tenant is held by its share of the
-/// work capacity); size it per deployment to sell quotas.
+/// partition is a tenant, or with authentication off a client address. The default budget is of the order of what a
+/// two-core server does (measured: ~160,000 units/s of 32-row requests to the example MLP, ~100,000 of transformer
+/// texts; docs/benchmarks.md), so on small machines a tenant is mostly held by its share of the work capacity, while
+/// one tenant sending small tensors as fast as it can may be refused a little below the machine's capacity; size it
+/// per deployment to sell quotas.
 /// </summary>
 public sealed class AdmissionOptions
 {
