@@ -1,7 +1,6 @@
 using MaaS.Dashboard;
 using MaaS.Gateway.Contracts;
 using MaaS.Gateway.Grpc;
-using MaaS.Gateway.Recommendations;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

@@ -1,3 +1,4 @@
+using MaaS.Grpc;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace MaaS.Gateway.Grpc;
@@ -5,7 +6,8 @@ namespace MaaS.Gateway.Grpc;
 /// <summary>
 /// The KServe V2 gRPC endpoint: its own port (<see cref="GrpcOptions.Port"/>) speaking HTTP/2 only, so cleartext
 /// clients connect with prior knowledge (h2c), beside the HTTP port; the same middleware (authentication, roles,
-/// per-key rate limits, metrics, request logging) runs in front of it. Server reflection is on.
+/// per-key rate limits, metrics, request logging) runs in front of it. Server reflection is on. The service itself is
+/// <c>MaaS.Grpc</c>'s; the gateway supplies what it reads from its host (<see cref="GatewayGrpcHost"/>).
 /// </summary>
 internal static class GrpcHostingExtensions
 {
@@ -22,6 +24,7 @@ internal static class GrpcHostingExtensions
             grpc.MaxSendMessageSize = null;
         });
         services.AddGrpcReflection();
+        services.AddSingleton<IGrpcHost, GatewayGrpcHost>();
 
         // The port decides the listening addresses, so it is read now, before the server is built; an invalid one binds
         // nothing here and fails the start through ValidateOnStart, as every other invalid setting does.
@@ -53,7 +56,14 @@ internal static class GrpcHostingExtensions
 
         // Only on the gRPC port: the HTTP port speaks HTTP/1.1 to browsers and proxies.
         string host = "*:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        app.MapGrpcService<InferenceGrpcService>().RequireHost(host).OnInferenceHotPath();
+        app.MapGrpcService<InferenceGrpcService>().RequireHost(host).OnInferenceHotPath().Add(method =>
+        {
+            // The service marks its costed RPCs; the gateway's admission reads its own attribute from the endpoint.
+            if (method.Metadata.OfType<CostedCallAttribute>().Any())
+            {
+                method.Metadata.Add(new AdmissionAttribute());
+            }
+        });
         // The schema is public, as the OpenAPI document is: grpcurl lists the services before it holds a key.
         app.MapGrpcReflectionService().RequireHost(host).AllowAnonymous();
         return app;

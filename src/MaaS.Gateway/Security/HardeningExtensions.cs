@@ -62,7 +62,7 @@ internal static class HardeningExtensions
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await SecurityResponses.WriteAsync(context, Errors.BadRequests.Error(e), Errors.BadRequests.Describe(e));
+            await SecurityResponses.WriteAsync(context, BadRequests.Error(e), BadRequests.Describe(e));
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

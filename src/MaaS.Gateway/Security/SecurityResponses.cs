@@ -10,7 +10,7 @@ internal static class SecurityResponses
 {
     public static Task WriteAsync(HttpContext context, ErrorCode error, string detail) =>
         context.Request.IsGrpc()
-            ? GrpcErrors.WriteRefusalAsync(context, error, detail)
+            ? GrpcRequests.WriteRefusalAsync(context, error, detail)
             : Result(context, error, detail).ExecuteAsync(context);
 
     /// <summary>The refusal as a result, for filters that answer instead of the endpoint.</summary>

@@ -258,13 +258,5 @@ internal sealed class PostgresAgentStore : IAgentStore
     }
 
     private static AgentDecision Read(NpgsqlDataReader reader) =>
-        new(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-            reader.GetDouble(7), TimeCodec.FromUtcDateTime(reader.GetDateTime(8)))
-        {
-            Sequence = reader.GetInt64(0),
-            Reward = reader.IsDBNull(9) ? null : reader.GetDouble(9),
-            Source = (RewardSource)reader.GetInt16(10),
-            RewardedAt = reader.IsDBNull(11) ? null : TimeCodec.FromUtcDateTime(reader.GetDateTime(11)),
-            LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
-        };
+        AgentDecisionCodec.Read(reader, static (row, column) => TimeCodec.FromUtcDateTime(row.GetDateTime(column)));
 }

@@ -223,13 +223,5 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
     }
 
     private static AgentDecision Read(SqliteDataReader reader) =>
-        new(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6),
-            reader.GetDouble(7), TimeCodec.FromUnixMs(reader.GetInt64(8)))
-        {
-            Sequence = reader.GetInt64(0),
-            Reward = reader.IsDBNull(9) ? null : reader.GetDouble(9),
-            Source = (RewardSource)reader.GetInt32(10),
-            RewardedAt = reader.IsDBNull(11) ? null : TimeCodec.FromUnixMs(reader.GetInt64(11)),
-            LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
-        };
+        AgentDecisionCodec.Read(reader, static (row, column) => TimeCodec.FromUnixMs(row.GetInt64(column)));
 }

@@ -1,9 +1,7 @@
-extern alias gateway;
-
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
-using gateway::MaaS.Gateway.Grpc.Protocol;
+using MaaS.Grpc.Protocol;
 using Grpc.Net.Client;
 
 namespace MaaS.Benchmarks.Serving;

@@ -145,7 +145,7 @@ public sealed class GrpcNodeClientTests
             var document = new JsonObject
             {
                 ["address"] = $"127.0.0.1:{gateway.GrpcPort}",
-                ["protoDir"] = Path.Combine(SharedData.RepositoryRoot, "src", "MaaS.Gateway", "Protos"),
+                ["protoDir"] = Path.Combine(SharedData.RepositoryRoot, "src", "MaaS.Grpc", "Protos"),
                 ["calls"] = calls,
             };
             await File.WriteAllTextAsync(plan, document.ToJsonString(), ct);

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Reflection.V1Alpha;
 using MaaS.Gateway.Grpc;
-using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Grpc.Protocol;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 

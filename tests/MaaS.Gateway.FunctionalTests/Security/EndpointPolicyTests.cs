@@ -1,4 +1,4 @@
-using MaaS.Gateway.Security;
+using MaaS.Services.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -27,15 +27,10 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.All(writes.Where((_, i) => i != 17), w => Assert.True(w.IsCompletedSuccessfully));
         Assert.IsType<InvalidOperationException>(writes[17].Exception?.InnerException);
-        var storage = new SqliteEventStore(database, TestData.Privacy);
-        var stored = new List<InteractionEvent>();
-        await foreach (var batch in storage.StreamAllAsync("t", cancellationToken: TestContext.Current.CancellationToken))
-        {
-            stored.AddRange(batch);
-        }
+        var stored = await StoredEventIdsAsync(database, TestContext.Current.CancellationToken);
 
         Assert.Equal(39, stored.Count);
-        Assert.DoesNotContain(stored, e => e.EventId == "e17");
+        Assert.DoesNotContain("e17", stored);
     }
 
     [Fact]
@@ -54,13 +49,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         var inserted = await database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000, null), ct);
 
         Assert.True(inserted);
-        var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database, TestData.Privacy).StreamAllAsync("t", cancellationToken: ct))
-        {
-            stored.AddRange(batch);
-        }
-
-        Assert.Equal(["kept"], stored.Select(e => e.EventId));
+        Assert.Equal(["kept"], await StoredEventIdsAsync(database, ct));
     }
 
     [Fact]
@@ -79,13 +68,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         Assert.Equal("field", Assert.Single(refused.Error!.Problems).Field);
         Assert.True(kept.Value);
-        var stored = new List<InteractionEvent>();
-        await foreach (var batch in new SqliteEventStore(database, TestData.Privacy).StreamAllAsync("t", cancellationToken: ct))
-        {
-            stored.AddRange(batch);
-        }
-
-        Assert.Equal(["kept"], stored.Select(e => e.EventId));
+        Assert.Equal(["kept"], await StoredEventIdsAsync(database, ct));
     }
 
     [Fact]
@@ -109,4 +92,15 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     public void Dispose() => _folder.Dispose();
+
+    private static async Task<List<string>> StoredEventIdsAsync(SqliteDatabase database, CancellationToken ct)
+    {
+        var stored = new List<string>();
+        await foreach (var batch in new SqliteEventStore(database, TestData.Privacy).StreamAllAsync("t", cancellationToken: ct))
+        {
+            stored.AddRange(batch.Select(e => e.EventId));
+        }
+
+        return stored;
+    }
 }

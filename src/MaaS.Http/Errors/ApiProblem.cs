@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// A /v1 error answer: the ProblemDetails of an error (status from <see cref="ApiErrors.StatusCode"/>, <c>code</c>,

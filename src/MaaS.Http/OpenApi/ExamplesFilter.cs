@@ -1,7 +1,7 @@
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace MaaS.Gateway.OpenApi;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// Puts each endpoint's examples (<see cref="ParameterExampleMetadata"/>, <see cref="RequestExampleMetadata"/>) on its

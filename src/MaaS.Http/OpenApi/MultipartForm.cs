@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Endpoints;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// Documents a <c>multipart/form-data</c> request body in OpenAPI for an endpoint that reads the form itself. It is

@@ -1,9 +1,9 @@
 using System.Text;
 using Google.Protobuf;
-using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
 
-namespace MaaS.Gateway.Grpc;
+namespace MaaS.Grpc;
 
 /// <summary>
 /// Maps <c>ModelInfer</c> messages to the inference path's tensors and back. Raw contents use Triton's binary tensor

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace MaaS.Gateway.OpenApi;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// The two error bodies as OpenAPI schemas and examples: the /v1 ProblemDetails as <see cref="ApiProblem"/> and the

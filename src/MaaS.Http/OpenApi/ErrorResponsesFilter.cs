@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace MaaS.Gateway.OpenApi;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// Documents every error an operation can answer, in its protocol's shape (ProblemDetails on /v1, <c>{"error"}</c>

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>The Open Inference Protocol error writer for callers outside the /v2 handlers (security refusals, exceptions).</summary>
 internal static class V2Errors

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// The one mapping from error values to HTTP: status codes and titles for <see cref="ErrorCode"/>, and ProblemDetails

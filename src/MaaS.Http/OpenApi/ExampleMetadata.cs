@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 
-namespace MaaS.Gateway.OpenApi;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// The example OpenAPI shows (and Swagger UI pre-fills) for a route or query parameter. Put on a route group it covers

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Recommendations;
+namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Hosts the recommendation service (MaaS.Services): its data folder, its options from the <c>Recommendations</c>

@@ -1,19 +1,20 @@
 using Grpc.Core;
-using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Proto = MaaS.Gateway.Grpc.Protocol;
+using Proto = MaaS.Grpc.Protocol;
 
-namespace MaaS.Gateway.Grpc;
+namespace MaaS.Grpc;
 
 /// <summary>
 /// <c>inference.GRPCInferenceService</c>: the KServe V2 protocol over gRPC. Each RPC maps its message to the same
 /// services <c>/v2</c> calls (the tenant's view of the registry, <see cref="IModelInference"/> with its validation and
 /// dynamic batcher, the readiness health checks) and a failure to its gRPC status through <see cref="GrpcErrors"/>.
-/// Authentication, roles and per-key limits are the HTTP pipeline's, applied to these endpoints by their policies.
+/// Authentication, roles and per-key limits are the HTTP pipeline's, applied to these endpoints by their policies; what
+/// else it needs from its host comes through <see cref="IGrpcHost"/>.
 /// </summary>
 internal sealed class InferenceGrpcService(
-    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, InferenceLogContext log)
+    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -24,14 +25,14 @@ internal sealed class InferenceGrpcService(
     [AllowAnonymous]
     public override async Task<ServerReadyResponse> ServerReady(ServerReadyRequest request, ServerCallContext context)
     {
-        var report = await health.CheckHealthAsync(c => c.Tags.Contains(ServerEndpoints.ReadyTag), context.CancellationToken);
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains(host.ReadyTag), context.CancellationToken);
         return new ServerReadyResponse { Ready = report.Status != HealthStatus.Unhealthy };
     }
 
     [AllowAnonymous]
     public override Task<ServerMetadataResponse> ServerMetadata(ServerMetadataRequest request, ServerCallContext context)
     {
-        var metadata = ServerEndpoints.Metadata;
+        var metadata = host.Metadata;
         var answer = new ServerMetadataResponse { Name = metadata.Name, Version = metadata.Version };
         answer.Extensions.Add(metadata.Extensions);
         return Task.FromResult(answer);
@@ -74,7 +75,7 @@ internal sealed class InferenceGrpcService(
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
-    [Admission]
+    [CostedCall]
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.ModelName))
@@ -88,40 +89,16 @@ internal sealed class InferenceGrpcService(
             throw error.Exception();
         }
 
-        using var grant = await AdmitAsync(request, context);
+        using var grant = await host.AdmitAsync(request, context);
         var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
         if (!result.TryGetValue(out var response, out error))
         {
-            log.Failed(request.ModelName, error.Code);
+            host.Failed(request.ModelName, error.Code);
             throw error.Exception();
         }
 
-        log.Served(request.ModelName, response);
+        host.Served(request.ModelName, response);
         return GrpcTensors.Encode(response, request.Id);
-    }
-
-    /// <summary>
-    /// Admission of a parsed call, as the endpoint filter does for <c>/v2</c>: its bytes held against the tenant's
-    /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors(IEnumerable{long[]}, long)"/>) charged, then its turn in the
-    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read.
-    /// </summary>
-    private static async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context)
-    {
-        if (context.GetHttpContext().Features.Get<AdmissionTicket>() is not { } ticket)
-        {
-            return null;
-        }
-
-        long bytes = request.CalculateSize();
-        try
-        {
-            var (grant, refusal) = await ticket.AdmitAsync(bytes, WorkCosts.Tensors(request.Inputs.Select(i => (long[]?)[.. i.Shape]), bytes), context.CancellationToken);
-            return grant ?? throw GrpcErrors.Exception(ErrorCode.RateLimited, refusal.Detail);
-        }
-        catch (OperationCanceledException)
-        {
-            throw GrpcErrors.Exception(ErrorCode.ClientClosedRequest, "the call was cancelled while it waited for work capacity");
-        }
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
@@ -244,7 +221,7 @@ internal sealed class InferenceGrpcService(
             throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "model_name is required");
         }
 
-        string tenant = context.GetHttpContext().GetTenant();
+        string tenant = host.Tenant(context);
         if (access.CanSee(tenant, name) && !access.IsOwner(tenant, name))
         {
             throw GrpcErrors.Exception(ErrorCode.Forbidden, $"model '{name}' belongs to another tenant: only its owner's admins may load or unload it");

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// Renders the framework's own error answers under <c>/v2</c> (status-code pages: unknown routes, 405, 415; the

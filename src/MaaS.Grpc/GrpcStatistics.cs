@@ -1,6 +1,6 @@
-using MaaS.Gateway.Grpc.Protocol;
+using MaaS.Grpc.Protocol;
 
-namespace MaaS.Gateway.Grpc;
+namespace MaaS.Grpc;
 
 /// <summary>The statistics <c>/v2/models/…/stats</c> answers, in the gRPC messages (same numbers, same names).</summary>
 internal static class GrpcStatistics

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
-namespace MaaS.Gateway.OpenApi;
+namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// Writes the request body of endpoints carrying <see cref="MultipartFormMetadata"/> as <c>multipart/form-data</c>:

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// A /v2 error answer: the Open Inference Protocol's <c>{"error": "..."}</c> with the status of its

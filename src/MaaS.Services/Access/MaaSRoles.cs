@@ -1,8 +1,9 @@
-namespace MaaS.Gateway.Security;
+namespace MaaS.Services.Access;
 
 /// <summary>
-/// Authorization policies, registered by <see cref="SecurityExtensions.AddGatewaySecurity"/>. Every endpoint or route
-/// group declares one with <c>.RequireAuthorization(MaaSPolicies.X)</c>, or <c>.AllowAnonymous()</c>; an endpoint that
+/// Authorization policies, named here so that every host's endpoints (the gateway's HTTP routes, the gRPC service)
+/// declare the same ones, and registered by the gateway (<c>AddGatewaySecurity</c>). Every endpoint or route group
+/// declares one with <c>.RequireAuthorization(MaaSPolicies.X)</c>, or <c>.AllowAnonymous()</c>; an endpoint that
 /// declares nothing, and a path that matches no endpoint, falls to the fallback policy, which is <see cref="App"/>.
 /// </summary>
 public static class MaaSPolicies
@@ -23,7 +24,7 @@ public static class MaaSPolicies
     /// </summary>
     public const string ModelOwner = "maas:model-owner";
 
-    /// <summary>No key when <see cref="AuthOptions.AnonymousMetrics"/> is set (Prometheus scrapes), else <see cref="Admin"/>.</summary>
+    /// <summary>No key when <c>Auth:AnonymousMetrics</c> is set (Prometheus scrapes), else <see cref="Admin"/>.</summary>
     public const string Metrics = "maas:metrics";
 }
 

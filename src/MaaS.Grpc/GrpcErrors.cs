@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace MaaS.Gateway.Grpc;
+namespace MaaS.Grpc;
 
 /// <summary>
 /// The one map from <see cref="ErrorCode"/> to a gRPC status, the gRPC twin of <c>ApiErrors.StatusCode</c>: the
@@ -29,23 +29,4 @@ internal static class GrpcErrors
     public static RpcException Exception(this Error error) => new(new Status(error.Code.StatusCode(), error.Message));
 
     public static RpcException Exception(ErrorCode code, string message) => new(new Status(code.StatusCode(), message));
-
-    /// <summary>Whether the request is a gRPC call (HTTP/2 with <c>application/grpc</c>, any suffix).</summary>
-    public static bool IsGrpc(this HttpRequest request) =>
-        request.ContentType is { } type && type.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>
-    /// Refuses a gRPC call before it reaches its service (authentication, authorization, rate limits): a trailers-only
-    /// answer, HTTP 200 with <c>grpc-status</c> and <c>grpc-message</c> in the headers, which is what clients read; an
-    /// HTTP 401 or 429 would reach them as UNAUTHENTICATED or UNAVAILABLE by the HTTP mapping, losing the message.
-    /// </summary>
-    public static Task WriteRefusalAsync(HttpContext context, ErrorCode code, string message)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)code.StatusCode()).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Uri.EscapeDataString(message);
-        return Task.CompletedTask;
-    }
 }

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// The error value and client-facing text of a <see cref="BadHttpRequestException"/> (Kestrel's body limits and

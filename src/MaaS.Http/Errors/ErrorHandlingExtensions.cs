@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace MaaS.Gateway.Errors;
+namespace MaaS.Http.Errors;
 
 /// <summary>
 /// Error plumbing: ProblemDetails for /v1 and everything else, <c>{"error"}</c> for /v2, for unexpected exceptions too.
