@@ -27,8 +27,12 @@ public sealed record TextClassifierOptions
     /// </summary>
     public float EmbeddingScale { get; init; } = 2f;
 
-    /// <summary>Neighbours that vote in the <see cref="TextFeatureSets.NeighbourSuffix"/> sets' head.</summary>
-    public int Neighbours { get; init; } = 20;
+    /// <summary>
+    /// Neighbours that vote in the <see cref="TextFeatureSets.NeighbourSuffix"/> sets' head (stacked by default, see
+    /// <see cref="TagTrainingOptions.StackVotes"/>): 40 with cosine⁹ votes beat 20 with cosine³ by 3-fold CV on the
+    /// Netflix train split (CV micro-F1 0.517 against 0.513).
+    /// </summary>
+    public int Neighbours { get; init; } = 40;
 
     /// <summary>Seed of the folds and of every SGD order.</summary>
     public int Seed { get; init; } = 20_261_123;
