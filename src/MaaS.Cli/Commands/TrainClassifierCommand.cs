@@ -23,7 +23,7 @@ internal static class TrainClassifierCommand
         var lambdas = new Option<double[]>("--lambdas") { Description = "L2 strengths to try (default the task's grid).", AllowMultipleArgumentsPerToken = true };
         var embeddings = new Option<string?>("--embeddings") { Description = "Sentence-embedding model of --models whose vectors join the candidates (as the gateway's Training:EmbeddingModel), e.g. all-minilm-l6-v2." };
         var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the --embeddings model.", DefaultValueFactory = _ => new DirectoryInfo("models") };
-        var cache = new Option<FileInfo?>("--embedding-cache") { Description = "File keeping the training texts' embeddings between runs." };
+        var cache = new Option<FileInfo?>("--embedding-cache") { Description = "File keeping the training texts' embeddings between runs (the --test texts' in the same name + .test)." };
         var test = new Option<FileInfo?>("--test") { Description = "Held-out rows in the format of --data: prints accuracy (micro-F1 for multi-label) of the trained model on them." };
         var command = new Command("classifier", "A text classifier trained as POST /v1/trainings trains it.") { data, model, output, multiLabel, folds, sets, lambdas, embeddings, models, cache, test };
         command.SetAction(parse =>
@@ -77,7 +77,7 @@ internal static class TrainClassifierCommand
             var trained = TrainingPipeline.Train(
                 dataset.Spec, dataset.Rows, dataset.Sha256, dataset.Spec.Model, new TrainingOrigin("by maas train classifier", null, commandLine), vectors, note, progress, CancellationToken.None);
             Print(trained.Outcome);
-            if (parse.GetValue(test) is { } testFile && Evaluate(trained, testFile, parameters, parse.GetRequiredValue(models), vectors) is not 0)
+            if (parse.GetValue(test) is { } testFile && Evaluate(trained, testFile, parameters, parse.GetRequiredValue(models), vectors, parse.GetValue(cache)) is not 0)
             {
                 return 2;
             }
@@ -142,7 +142,7 @@ internal static class TrainClassifierCommand
             $"chosen {outcome.Chosen.FeatureSet}, λ {outcome.Chosen.Lambda:G3}: CV accuracy {Pct(outcome.CrossValidation.Accuracy)}, macro-F1 {outcome.CrossValidation.MacroF1:0.000}, micro-F1 {outcome.CrossValidation.MicroF1:0.000} ({outcome.CrossValidationIs}); embedding: {outcome.Embedding}; {t.TotalSeconds:0.0} s (featurize {t.FeaturizeSeconds:0.0}, CV {t.CrossValidationSeconds:0.0}, final fit {t.FinalFitSeconds:0.0}); peak working set {outcome.PeakWorkingSetBytes / 1048576.0:0} MiB");
     }
 
-    private static int Evaluate(TrainedClassifier trained, FileInfo file, TrainingParameters parameters, DirectoryInfo models, TextEmbeddings? train)
+    private static int Evaluate(TrainedClassifier trained, FileInfo file, TrainingParameters parameters, DirectoryInfo models, TextEmbeddings? train, FileInfo? cache)
     {
         // Test rows may carry labels the model never saw (they count as misses) and labels with a single example.
         if (Read(file, parameters, 1) is not { } dataset)
@@ -160,7 +160,8 @@ internal static class TrainClassifierCommand
                 return 2;
             }
 
-            var vectors = EmbeddingCache.Embed(encoder, [.. dataset.Rows.Select(r => r.Text)], null);
+            // The test rows' vectors sit beside the training rows' cache, so a repeated run embeds neither.
+            var vectors = EmbeddingCache.Embed(encoder, [.. dataset.Rows.Select(r => r.Text)], cache is null ? null : new FileInfo(cache.FullName + ".test"));
             features = [.. features.Select((f, i) => f.WithEmbedding(vectors[i], model.Settings))];
         }
 

@@ -237,7 +237,7 @@ internal static class TrainCommand
             var table = new ResultTable($"Content tags on the test split ({m.Count} titles, id divisible by 5)").AddColumns("metric", "value");
             table.AddRow("micro precision", Pct(m.MicroPrecision)).AddRow("micro recall", Pct(m.MicroRecall)).AddRow("micro F1", Pct(m.MicroF1))
                 .AddRow("macro F1", Pct(m.MacroF1)).AddRow("precision@1", Pct(m.PrecisionAt1)).AddRow("precision@3", Pct(m.PrecisionAt3))
-                .AddRow("neighbour votes", result!.Model.Neighbours is { } head ? $"{head.K} neighbours, cosine^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}, weight {head.Weight.ToString("0.00", CultureInfo.InvariantCulture)}" : "none")
+                .AddRow("neighbour votes", result!.Model.Neighbours is { } head ? $"{head.K} neighbours, cosine^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}, " + (head.Stacking is null ? $"weight {head.Weight.ToString("0.00", CultureInfo.InvariantCulture)}" : "stacked") : "none")
                 .AddRow("threshold", result.Thresholds is { } own
                     ? $"per label, {own.Min().ToString("0.00", CultureInfo.InvariantCulture)}–{own.Max().ToString("0.00", CultureInfo.InvariantCulture)}"
                     : result.Threshold.ToString("0.00", CultureInfo.InvariantCulture));
@@ -280,7 +280,9 @@ internal static class TrainCommand
                         ? "one threshold per tag: coordinate ascent on micro-F1 from the best global one, on a seeded 10% hold-out of the train split; at least one tag per text"
                         : "one global threshold maximising micro-F1 on a seeded 10% hold-out of the train split; at least one tag per text"
                         + (options.ExclusiveLabelGroups ? "; only tags of the best tag's group (tags that never share a training title are never emitted together)" : ""),
-                    ["neighbours"] = result.Model.Neighbours is { } votes
+                    ["neighbours"] = result.Model.Neighbours is { Stacking: not null } stacked
+                        ? $"tag votes of the {I(stacked.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{stacked.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), combined with the linear probabilities by a logistic regression per tag over both, fitted on {I(options.StackFolds)}-fold out-of-fold scores of the train split (the threshold too)"
+                        : result.Model.Neighbours is { } votes
                         ? $"tag votes of the {I(votes.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{votes.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), blended with weight {votes.Weight.ToString("0.00", CultureInfo.InvariantCulture)}; count, power and weight chosen on the same hold-out"
                         : "none",
                     ["seed"] = I(options.Seed),

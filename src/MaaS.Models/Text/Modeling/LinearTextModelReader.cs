@@ -89,7 +89,15 @@ public static class LinearTextModelReader
             }
 
             float sharpness = tensors.TryGetValue(NeighbourVotes.SharpnessInitializer, out var power) && power.Raw.Length == sizeof(float) ? ToFloats(power.Raw)[0] : 1f;
-            neighbours = new NeighbourVotes(ToFloats(vectors.Raw), ToFloats(rowLabels.Raw), (int)vectors.Dims[1], labels.Length, (int)BitConverter.ToInt64(k.Raw), ToFloats(weight.Raw)[0], sharpness);
+            VoteStacking? stack = null;
+            if (tensors.TryGetValue(VoteStacking.WeightsInitializer, out var stackWeights) && tensors.TryGetValue(VoteStacking.BiasInitializer, out var stackBias)
+                && (stack = VoteStacking.FromRaw(ToFloats(stackWeights.Raw), ToFloats(stackBias.Raw), labels.Length)) is null)
+            {
+                error = "the neighbour head's stack does not agree with the labels";
+                return null;
+            }
+
+            neighbours = new NeighbourVotes(ToFloats(vectors.Raw), ToFloats(rowLabels.Raw), (int)vectors.Dims[1], labels.Length, (int)BitConverter.ToInt64(k.Raw), ToFloats(weight.Raw)[0], sharpness, stack);
         }
 
         error = null;

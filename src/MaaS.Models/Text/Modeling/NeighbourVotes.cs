@@ -6,7 +6,8 @@ namespace MaaS.Models.Text.Modeling;
 /// A non-linear head over the sentence embedding a model's features carry: the <see cref="K"/> training texts nearest
 /// by cosine (dot product of unit vectors) vote for their labels, each with weight max(cosine, 0)^<see cref="Sharpness"/>
 /// (a higher power lets the nearest count more), and the vote shares
-/// are blended with the linear model's probabilities: <c>p = (1 − Weight) · p_linear + Weight · votes</c>. Exported to
+/// are blended with the linear model's probabilities: <c>p = (1 − Weight) · p_linear + Weight · votes</c>, or, with a
+/// <see cref="Stacking"/>, combined by its per-label logistic layer over both. Exported to
 /// ONNX as Gemm against the stored training vectors, TopK, Gather of their label rows and a weighted mean, so a
 /// served version stays one graph. Immutable and thread-safe.
 /// </summary>
@@ -41,7 +42,8 @@ public sealed class NeighbourVotes
     /// <param name="k">Neighbours that vote (at most the training texts).</param>
     /// <param name="weight">Share of the votes in the blend, in [0, 1].</param>
     /// <param name="sharpness">Power on each neighbour's cosine in its vote weight (1: the cosine itself).</param>
-    public NeighbourVotes(float[] vectors, float[] labels, int dimensions, int labelCount, int k, float weight, float sharpness = 1f)
+    /// <param name="stack">The layer that combines the linear probabilities and the votes instead of the blend weight, or null.</param>
+    public NeighbourVotes(float[] vectors, float[] labels, int dimensions, int labelCount, int k, float weight, float sharpness = 1f, VoteStacking? stack = null)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(labels);
@@ -57,6 +59,11 @@ public sealed class NeighbourVotes
         ArgumentOutOfRangeException.ThrowIfNegative(weight);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(weight, 1f);
         ArgumentOutOfRangeException.ThrowIfLessThan(sharpness, 1f);
+        if (stack is not null && stack.LabelCount != labelCount)
+        {
+            throw new ArgumentException($"The stack has {stack.LabelCount} labels, the head {labelCount}.", nameof(stack));
+        }
+
         _vectors = vectors;
         _labels = labels;
         Dimensions = dimensions;
@@ -65,6 +72,7 @@ public sealed class NeighbourVotes
         K = Math.Min(k, count);
         Weight = weight;
         Sharpness = sharpness;
+        Stacking = stack;
     }
 
     /// <summary>Embedding dimensions.</summary>
@@ -85,8 +93,14 @@ public sealed class NeighbourVotes
     /// <summary>Power on each neighbour's cosine in its vote weight.</summary>
     public float Sharpness { get; }
 
+    /// <summary>The layer that combines the linear probabilities and the votes (then <see cref="Weight"/> is unused), or null for the blend.</summary>
+    public VoteStacking? Stacking { get; }
+
     /// <summary>The same neighbours with another blend weight and sharpness.</summary>
-    public NeighbourVotes With(float weight, float sharpness) => new(_vectors, _labels, Dimensions, LabelCount, K, weight, sharpness);
+    public NeighbourVotes With(float weight, float sharpness) => new(_vectors, _labels, Dimensions, LabelCount, K, weight, sharpness, Stacking);
+
+    /// <summary>The same neighbours combined with the linear probabilities by <paramref name="stack"/> (null: the blend weight).</summary>
+    public NeighbourVotes WithStacking(VoteStacking? stack) => new(_vectors, _labels, Dimensions, LabelCount, K, Weight, Sharpness, stack);
 
     /// <summary>Builds a head from training rows' embeddings and label sets.</summary>
     public static NeighbourVotes Build(IReadOnlyList<float[]> embeddings, IReadOnlyList<int[]> labels, int labelCount, int k, float weight, float sharpness = 1f)
@@ -187,6 +201,12 @@ public sealed class NeighbourVotes
     {
         Span<float> votes = LabelCount <= 256 ? stackalloc float[LabelCount] : new float[LabelCount];
         Votes(embedding, votes);
+        if (Stacking is not null)
+        {
+            Stacking.Apply(p, votes, p);
+            return;
+        }
+
         for (int j = 0; j < LabelCount; j++)
         {
             p[j] = ((1f - Weight) * p[j]) + (Weight * votes[j]);
@@ -197,7 +217,7 @@ public sealed class NeighbourVotes
     /// Adds the head to a graph whose <c>ids</c>/<c>weights</c> inputs carry the embedding components: rebuilds the
     /// dense embedding (Gather from a [1 + dimensions, dimensions] selector whose row 0, where every n-gram id lands,
     /// is zero), scores every training vector (Gemm), keeps the K best (TopK), averages their label rows weighted by
-    /// Relu(cosine)^sharpness and blends with <paramref name="linear"/> into <paramref name="output"/>.
+    /// Relu(cosine)^sharpness and blends with <paramref name="linear"/> (or stacks them, <see cref="VoteStacking.AddTo"/>) into <paramref name="output"/>.
     /// </summary>
     public void AddTo(OnnxGraphBuilder builder, TextFeaturizerSettings settings, string ids, string weights, string linear, string output)
     {
@@ -228,6 +248,14 @@ public sealed class NeighbourVotes
         string sums = builder.AddNode("ReduceSum", [weightedLabels, axis1], OnnxAttribute.Int("keepdims", 0));
         string total = builder.AddNode("Add", [builder.AddNode("ReduceSum", [voteWeights, axis1], OnnxAttribute.Int("keepdims", 1)), builder.AddInitializer("neighbour_epsilon", OnnxTensor.FromFloats([Epsilon], 1))]);
         string votes = builder.AddNode("Div", [sums, total]);
+        if (Stacking is not null)
+        {
+            // The weight initializer stays (readers of the head expect it); the stack decides.
+            builder.AddInitializer(WeightInitializer, OnnxTensor.FromFloats([Weight], 1));
+            Stacking.AddTo(builder, linear, votes, output);
+            return;
+        }
+
         string share = builder.AddInitializer(WeightInitializer, OnnxTensor.FromFloats([Weight], 1));
         string rest = builder.AddInitializer("neighbour_rest", OnnxTensor.FromFloats([1f - Weight], 1));
         builder.AddNode("Add", [builder.AddNode("Mul", [linear, rest]), builder.AddNode("Mul", [votes, share])], [output]);

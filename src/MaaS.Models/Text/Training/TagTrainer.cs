@@ -4,13 +4,19 @@ namespace MaaS.Models.Text.Training;
 /// Multi-label tagging: one binary logistic regression per label over hashed n-grams (labels trained in parallel,
 /// each deterministic, so the model does not depend on scheduling), a sigmoid per label, and one decision threshold
 /// chosen on held-out training rows to maximise micro-F1; optionally a <see cref="NeighbourVotes"/> head over the
-/// rows' sentence embeddings, its neighbour count, vote sharpness and blend weight chosen on the same hold-out. Thread-safe (no shared state).
+/// rows' sentence embeddings, its neighbour count, vote sharpness and blend weight chosen on the same hold-out, or, by
+/// default, combined with the linear scores by a <see cref="VoteStacking"/> fitted on out-of-fold scores. Thread-safe (no shared state).
 /// </summary>
 public static class TagTrainer
 {
     /// <summary>Trains on <paramref name="rows"/>; the threshold is chosen on a seeded hold-out of them, then the model is refitted on all.</summary>
     public static TagTrainingResult Train(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, IProgress<double>? progress = null)
     {
+        if (options.Neighbours > 0 && options.StackVotes)
+        {
+            return TrainStacked(features, labels, rows, labelNames, options, progress);
+        }
+
         var shuffled = rows.ToArray();
         new Random(options.Seed ^ 0x7A65).Shuffle(shuffled);
         int validationCount = (int)(shuffled.Length * options.ValidationShare);
@@ -58,6 +64,52 @@ public static class TagTrainer
             model = model.WithNeighbours(Neighbours(features, labels, rows, labelNames.Count, options with { Neighbours = neighbours }, voteWeight).With(voteWeight, sharpness));
         }
 
+        return new TagTrainingResult(model, threshold, perLabel, groups);
+    }
+
+    /// <summary>
+    /// The stacked head: the rows split into <see cref="TagTrainingOptions.StackFolds"/> seeded folds; each fold's rows
+    /// get the linear probabilities of a model fitted on the other folds and the votes of their nearest rows in the other
+    /// folds; a <see cref="VoteStacking"/> is fitted on those out-of-fold inputs, the threshold chosen on its scores of them;
+    /// then the linear model and the head are built on every row and joined by the stack.
+    /// </summary>
+    private static TagTrainingResult TrainStacked(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, IProgress<double>? progress)
+    {
+        int k = labelNames.Count;
+        int folds = Math.Clamp(options.StackFolds, 2, Math.Max(2, rows.Count));
+        var assignment = Folds.Assign(rows.Count, folds, options.Seed ^ 0x57AC);
+        var linear = new float[rows.Count][];
+        var votes = new float[rows.Count][];
+        int[]? groups = options.ExclusiveLabelGroups ? LabelGroups(labels, rows, k) : null;
+        for (int fold = 0; fold < folds; fold++)
+        {
+            var fit = rows.Where((_, i) => assignment[i] != fold).ToArray();
+            int done = fold;
+            var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report((done + p) / (folds + 1)));
+            var head = Neighbours(features, labels, fit, k, options, 0f).With(0f, options.StackSharpness);
+            for (int i = 0; i < rows.Count; i++)
+            {
+                if (assignment[i] == fold)
+                {
+                    linear[i] = probe.Predict(features[rows[i]]);
+                    votes[i] = new float[k];
+                    head.Votes(NeighbourVotes.EmbeddingOf(features[rows[i]], options.Featurizer)!, votes[i]);
+                }
+            }
+        }
+
+        var truth = rows.Select(r => labels[r]).ToArray();
+        var stack = VoteStacker.Fit(linear, votes, truth, k, options.StackLambda);
+        var scores = linear.Select((p, i) =>
+        {
+            var s = new float[k];
+            stack.Apply(p, votes[i], s);
+            return s;
+        }).ToArray();
+        float threshold = ChooseThreshold(scores, truth, groups);
+        float[]? perLabel = options.PerLabelThresholds ? ChooseThresholds(scores, truth, threshold, groups) : null;
+        var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report((folds + p) / (folds + 1)));
+        model = model.WithNeighbours(Neighbours(features, labels, rows, k, options, 0f).With(0f, options.StackSharpness).WithStacking(stack));
         return new TagTrainingResult(model, threshold, perLabel, groups);
     }
 

@@ -51,13 +51,16 @@ public sealed class NeighbourVotesTests
     }
 
     [Theory]
-    [InlineData(3, 0.5f)]
-    [InlineData(20, 0.7f)]
-    public void ToOnnx_WithNeighbours_OrtEqualsCSharpWithin1e5AndReadsBack(int k, float weight)
+    [InlineData(3, 0.5f, false)]
+    [InlineData(20, 0.7f, false)]
+    [InlineData(3, 0f, true)]
+    [InlineData(40, 0f, true)]
+    public void ToOnnx_WithNeighbours_OrtEqualsCSharpWithin1e5AndReadsBack(int k, float weight, bool stacked)
     {
         var random = new Random(k);
         var (vectors, labels) = TrainingSet(random, 150);
-        var model = RandomModel(random).WithNeighbours(NeighbourVotes.Build(vectors, labels, Labels, k, weight));
+        var head = NeighbourVotes.Build(vectors, labels, Labels, k, weight, stacked ? 9f : 1f);
+        var model = RandomModel(random).WithNeighbours(stacked ? head.WithStacking(RandomStacking(random)) : head);
         byte[] onnx = model.ToOnnx("tags-neighbours");
         using var session = new InferenceSession(onnx);
         string[] texts = ["space opera with robots", "a cooking show", "", "真夜中の映画", "not funny at all, but warm", "a family drama in a small town far from home"];
@@ -69,6 +72,7 @@ public sealed class NeighbourVotesTests
         Assert.Null(error);
         Assert.NotNull(read!.Neighbours);
         Assert.Equal(model.Neighbours!.K, read.Neighbours.K);
+        Assert.Equal(stacked, read.Neighbours.Stacking is not null);
         for (int r = 0; r < rows.Length; r++)
         {
             float[] expected = model.Predict(rows[r]);
@@ -90,6 +94,46 @@ public sealed class NeighbourVotesTests
         var plain = Settings with { EmbeddingModel = null, EmbeddingDimensions = 0, EmbeddingScale = null };
 
         Assert.Throws<ArgumentException>(() => new LinearTextModel(plain, ["a", "b", "c", "d"], TextModelActivation.Sigmoid, new float[plain.FeatureSpace * Labels], new float[Labels], head));
+    }
+
+    [Fact]
+    public void StackingApply_RandomInputs_EqualsScalarReference()
+    {
+        var random = new Random(7);
+        var stacking = RandomStacking(random, out float[] weights, out float[] bias);
+        for (int q = 0; q < 20; q++)
+        {
+            float[] linear = [.. Enumerable.Range(0, Labels).Select(_ => (float)random.NextDouble())];
+            float[] votes = [.. Enumerable.Range(0, Labels).Select(_ => (float)random.NextDouble())];
+            var p = new float[Labels];
+            stacking.Apply(linear, votes, p);
+
+            float[] inputs = [.. linear, .. votes];
+            for (int j = 0; j < Labels; j++)
+            {
+                double z = bias[j] + inputs.Select((x, a) => (double)x * weights[(a * Labels) + j]).Sum();
+                Assert.Equal(1 / (1 + Math.Exp(-z)), p[j], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public void Constructor_StackingOfOtherLabelCount_Refused()
+    {
+        var (vectors, labels) = TrainingSet(new Random(1), 10);
+        var head = NeighbourVotes.Build(vectors, labels, Labels, 3, 0f);
+
+        Assert.Throws<ArgumentException>(() => head.WithStacking(new VoteStacking(new float[2 * 3 * 3], new float[3])));
+        Assert.Throws<ArgumentException>(() => new VoteStacking(new float[5], new float[Labels]));
+    }
+
+    private static VoteStacking RandomStacking(Random random) => RandomStacking(random, out _, out _);
+
+    private static VoteStacking RandomStacking(Random random, out float[] weights, out float[] bias)
+    {
+        weights = [.. Enumerable.Range(0, 2 * Labels * Labels).Select(_ => (float)((random.NextDouble() * 6) - 3))];
+        bias = [.. Enumerable.Range(0, Labels).Select(_ => (float)(random.NextDouble() - 0.5))];
+        return new VoteStacking(weights, bias);
     }
 
     private static (float[][] Vectors, int[][] Labels) TrainingSet(Random random, int count)
