@@ -52,10 +52,10 @@ internal sealed class InferenceGrpcService(
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
-    public override Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
+    public override async Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
-        var model = Model(request.Name);
         long? version = Version(request.Version);
+        var model = await ModelForRequestAsync(request.Name, version, context.CancellationToken);
         var info = ReadyVersion(model, version);
         var answer = new ModelMetadataResponse { Name = model.Name, Platform = info.Platform ?? "unknown" };
         answer.Versions.Add(version is null
@@ -71,7 +71,7 @@ internal sealed class InferenceGrpcService(
             answer.Outputs.Add(Tensor(spec));
         }
 
-        return Task.FromResult(answer);
+        return answer;
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
@@ -102,10 +102,11 @@ internal sealed class InferenceGrpcService(
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
-    public override Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
+    public override async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
     {
-        var model = Model(request.Name);
-        var info = ReadyVersion(model, Version(request.Version));
+        long? version = Version(request.Version);
+        var model = await ModelForRequestAsync(request.Name, version, context.CancellationToken);
+        var info = ReadyVersion(model, version);
         if (model.Config is not { } settings)
         {
             throw GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' is not ready: {model.Reason}");
@@ -142,7 +143,7 @@ internal sealed class InferenceGrpcService(
             };
         }
 
-        return Task.FromResult(new ModelConfigResponse { Config = config });
+        return new ModelConfigResponse { Config = config };
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
@@ -227,6 +228,12 @@ internal sealed class InferenceGrpcService(
             throw GrpcErrors.Exception(ErrorCode.Forbidden, $"model '{name}' belongs to another tenant: only its owner's admins may load or unload it");
         }
     }
+
+    // A lazy model is loaded first, as over HTTP: a Triton client reads metadata and config before its first inference.
+    private async Task<ModelInfo> ModelForRequestAsync(string name, long? version, CancellationToken cancellationToken) =>
+        string.IsNullOrEmpty(name)
+            ? throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "name is required")
+            : await registry.GetModelForRequestAsync(name, version, cancellationToken) ?? throw V2Mapping.UnknownModel(name).Exception();
 
     private ModelInfo Model(string name) =>
         string.IsNullOrEmpty(name)

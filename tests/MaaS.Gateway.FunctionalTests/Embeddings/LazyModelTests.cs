@@ -57,6 +57,35 @@ public sealed class LazyModelTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.GetJsonAsync("/v2/health/ready")).Response.StatusCode);
     }
 
+    /// <summary>
+    /// A Triton client reads a model's metadata (and config) before its first inference: for a lazy model that read is
+    /// its first request, so it loads the model and answers 200 with the loaded session's tensors, not 503.
+    /// </summary>
+    [Fact]
+    public async Task Gateway_LazyModel_MetadataIsAFirstRequestThatLoadsIt()
+    {
+        await using var host = GatewayHost.Start(
+            r =>
+            {
+                r.WithShippedModel(Arctic).WithGarbage("broken");
+                File.WriteAllText(Path.Combine(r.Root, "broken", "model.json"), """{ "loadPolicy": "lazy" }""");
+            });
+        Assert.Equal("UNAVAILABLE", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
+
+        var (metadata, metadataBody) = await host.GetJsonAsync($"/v2/models/{Arctic}");
+        Assert.True(metadata.StatusCode == HttpStatusCode.OK, metadataBody?.ToJsonString());
+        Assert.Equal(["1"], metadataBody!["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains(metadataBody["inputs"]!.AsArray(), i => i!["name"]!.GetValue<string>() == "text");
+        Assert.Equal("READY", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
+        var (config, configBody) = await host.GetJsonAsync($"/v2/models/{Arctic}/config");
+        Assert.True(config.StatusCode == HttpStatusCode.OK, configBody?.ToJsonString());
+
+        // A lazy model that cannot load still answers its own 503 with the reason.
+        var (broken, brokenBody) = await host.GetJsonAsync("/v2/models/broken");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, broken.StatusCode);
+        Assert.Contains("no ready version", brokenBody!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     private static async Task<Dictionary<string, JsonNode>> IndexAsync(GatewayHost host)
     {
         var (response, body) = await host.PostJsonAsync("/v2/repository/index", "{}");

@@ -11,13 +11,13 @@ internal static class ModelsEndpoints
         models.MapGet("", ListModels)
             .WithName("V2ListModels")
             .WithSummary("Every model the registry knows, with versions, default version and readiness (MaaS extension).");
-        models.MapGet("/{name}", (string name, IModelRegistry registry) => GetMetadata<DefaultVersionErrors>(name, null, registry))
+        models.MapGet("/{name}", (string name, IModelRegistry registry, CancellationToken ct) => GetMetadataAsync<DefaultVersionErrors>(name, null, registry, ct))
             .WithName("V2ModelMetadata")
             .WithSummary("Model metadata: versions, platform, input and output tensors of the default version.");
-        models.MapGet("/{name}/versions/{version}", (string name, string version, IModelRegistry registry) => GetMetadata<ModelErrors>(name, version, registry))
+        models.MapGet("/{name}/versions/{version}", (string name, string version, IModelRegistry registry, CancellationToken ct) => GetMetadataAsync<ModelErrors>(name, version, registry, ct))
             .WithName("V2ModelVersionMetadata")
             .WithSummary("Metadata of one model version.");
-        models.MapGet("/{name}/config", GetConfig)
+        models.MapGet("/{name}/config", GetConfigAsync)
             .WithName("V2ModelConfig")
             .WithSummary("Model configuration in Triton's shape: max_batch_size, inputs/outputs (dims without the batch axis), dynamic_batching.");
         models.MapGet("/{name}/ready", (string name, IModelRegistry registry) => GetReady<ModelLookupErrors>(name, null, registry))
@@ -47,7 +47,9 @@ internal static class ModelsEndpoints
         V2JsonContext.Web.V2ModelListResponse);
 
     // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
-    private static Results<V2Json<V2ModelMetadataResponse>, V2Error<TErrors>> GetMetadata<TErrors>(string name, string? versionText, IModelRegistry registry)
+    // A lazy model is loaded first (GetModelForRequestAsync): a Triton client reads metadata before its first inference.
+    private static async Task<Results<V2Json<V2ModelMetadataResponse>, V2Error<TErrors>>> GetMetadataAsync<TErrors>(
+        string name, string? versionText, IModelRegistry registry, CancellationToken ct)
         where TErrors : IErrorSet
     {
         if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
@@ -55,7 +57,7 @@ internal static class ModelsEndpoints
             return new V2Error<TErrors>(error);
         }
 
-        if (registry.GetModel(name) is not { } model)
+        if (await registry.GetModelForRequestAsync(name, version, ct) is not { } model)
         {
             return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
@@ -100,9 +102,10 @@ internal static class ModelsEndpoints
             V2JsonContext.Web.V2ModelMetadataResponse);
     }
 
-    private static Results<V2Json<V2ModelConfigResponse>, V2Error<DefaultVersionErrors>> GetConfig(string name, IModelRegistry registry)
+    private static async Task<Results<V2Json<V2ModelConfigResponse>, V2Error<DefaultVersionErrors>>> GetConfigAsync(
+        string name, IModelRegistry registry, CancellationToken ct)
     {
-        if (registry.GetModel(name) is not { } model)
+        if (await registry.GetModelForRequestAsync(name, null, ct) is not { } model)
         {
             return new V2Error<DefaultVersionErrors>(V2Mapping.UnknownModel(name));
         }
