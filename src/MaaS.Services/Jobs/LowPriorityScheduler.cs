@@ -5,10 +5,14 @@ namespace MaaS.Services.Jobs;
 /// <summary>
 /// A task scheduler over a fixed number of dedicated background threads at the lowest priority (on Linux also
 /// niced to 19, since .NET leaves thread priorities alone there). Background work such as training runs here, so it
-/// uses at most that many cores and yields them to request handling. Dispose stops the threads after the queued tasks.
+/// uses at most that many cores and yields them to request handling. Dispose stops the threads after the queued tasks,
+/// waiting at most <see cref="StopTimeout"/> for them.
 /// </summary>
 internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 {
+    /// <summary>How long Dispose waits for the work running on the threads.</summary>
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread[] _threads;
     private int _disposed;
@@ -35,12 +39,21 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
         }
 
         _tasks.CompleteAdding();
+        // Bounded: a CPU step that does not look at its token (one long ONNX run, say) must not hold a shutdown for
+        // ever; its job keeps its lease and is claimed again after a restart. Threads still busy at the deadline are
+        // background threads: they end with the work or the process, and the queue stays theirs (not disposed).
+        var deadline = Stopwatch.StartNew();
+        bool stopped = true;
         foreach (var thread in _threads)
         {
-            thread.Join();
+            var left = StopTimeout - deadline.Elapsed;
+            stopped &= thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero);
         }
 
-        _tasks.Dispose();
+        if (stopped)
+        {
+            _tasks.Dispose();
+        }
     }
 
     protected override void QueueTask(Task task) => _tasks.Add(task);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MaaS.TestSupport.Diagnostics;
 using MaaS.TestSupport.Models;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -19,6 +20,9 @@ namespace MaaS.TestSupport.Hosting;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>Far beyond a normal stop (the host's own shutdown timeout is 30 s; stops take a second or two).</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromMinutes(3);
+
     private readonly Factory _factory;
 
     private GatewayHost(TestRepository repository, string dataDirectory, Factory factory)
@@ -101,7 +105,18 @@ public sealed class GatewayHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _factory.DisposeAsync();
+        // Bounded: a host that never stops would hang the test host after its last test, silently (this happened in CI,
+        // from a class fixture's teardown or later). Overrunning fails loudly, with a dump of what it waited for.
+        try
+        {
+            await _factory.DisposeAsync().AsTask().WaitAsync(StopTimeout);
+        }
+        catch (TimeoutException)
+        {
+            string? dump = SelfDump.Write("gateway-stop");
+            throw new TimeoutException($"the in-process gateway did not stop within {StopTimeout.TotalMinutes:0} min{(dump is null ? "" : $"; dump: {dump}")}");
+        }
+
         Repository.Dispose();
         try
         {
