@@ -55,27 +55,14 @@ public sealed class AuthOptions
 
     /// <summary>Cost budgets, in-flight caps and the fair work queue of costed requests, per tenant (or client address with auth off).</summary>
     [ValidateObjectMembers]
-    public Admission.AdmissionOptions Admission { get; set; } = new();
+    public AdmissionOptions Admission { get; set; } = new();
 
     /// <summary>Request limits that protect the server from oversized or slow requests.</summary>
     [ValidateObjectMembers]
     public HardeningOptions Limits { get; set; } = new();
-}
 
-/// <summary>Default per-key limits.</summary>
-public sealed class RateLimitDefaults
-{
-    /// <summary>Token bucket refill, requests per second. Default 100.</summary>
-    [Range(0.01, 1_000_000)]
-    public double RequestsPerSecond { get; set; } = 100;
-
-    /// <summary>Token bucket size: requests allowed in one burst. Default 200.</summary>
-    [Range(1, 1_000_000)]
-    public int Burst { get; set; } = 200;
-
-    /// <summary>Requests of one key in flight at once. Default 32.</summary>
-    [Range(1, 100_000)]
-    public int MaxConcurrentRequests { get; set; } = 32;
+    /// <summary>What the key resolver needs of these settings.</summary>
+    internal ApiKeySettings KeySettings() => new(BootstrapAdminKey, OperatorTenant, KeyCacheSeconds, RateLimits, KeyLimitCeilings);
 }
 
 /// <summary>Request size, depth and time limits.</summary>

@@ -59,7 +59,7 @@ internal sealed class GatewayDashboardHost(IOptions<AuthOptions> options, ApiKey
     public LimitValues EffectiveLimits(ApiKeyLimits stored)
     {
         var settings = options.Value;
-        var limits = Security.EffectiveLimits.From(stored, settings.RateLimits, settings.KeyLimitCeilings);
+        var limits = MaaS.Services.Keys.EffectiveLimits.From(stored, settings.RateLimits, settings.KeyLimitCeilings);
         return new LimitValues(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests);
     }
 

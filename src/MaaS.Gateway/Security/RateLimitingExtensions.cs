@@ -6,7 +6,7 @@ namespace MaaS.Gateway.Security;
 /// Per-key limits with the framework's rate limiter: a token bucket (rate and burst) chained with a concurrency limit,
 /// both partitioned by key id, so one key at ten times its rate is refused (429 with Retry-After) while every other
 /// key keeps its own budget. Requests without a key identity (anonymous endpoints, auth switched off) are not limited
-/// here; their costed work is, per client address, by <see cref="Admission.AdmissionControl"/>.
+/// here; their costed work is, per client address, by <see cref="AdmissionControl"/>.
 /// </summary>
 internal static class RateLimitingExtensions
 {

@@ -17,6 +17,7 @@ internal static partial class SecurityExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
 
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value.KeySettings());
         services.AddSingleton<ApiKeyResolver>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);

@@ -8,14 +8,14 @@ public sealed class CrashDurabilityTests : IDisposable
     private const int Streams = 4;
     private const int BatchSize = 100;
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("maas-crash-");
 
     [Fact]
     public async Task PostEvents_GatewaySigkilledMidStream_EveryAcknowledgedEventSurvivesRestart()
     {
         string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
-        string data = Path.Combine(_root, "data"), models = Path.Combine(_root, "models");
+        string data = _root["data"], models = _root["models"];
         Directory.CreateDirectory(models);
         var acknowledged = new ConcurrentDictionary<string, string>();
         var batches = new ConcurrentBag<string>();
@@ -64,16 +64,7 @@ public sealed class CrashDurabilityTests : IDisposable
         Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 
     private static async Task StreamAsync(
         HttpClient client, int stream, ConcurrentDictionary<string, string> acknowledged, ConcurrentBag<string> batches, CancellationToken stop)

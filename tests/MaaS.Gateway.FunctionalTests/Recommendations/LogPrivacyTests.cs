@@ -2,17 +2,17 @@ namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class LogPrivacyTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-logs-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("maas-logs-");
 
     [Fact]
     public async Task UserEndpoints_VerboseLogging_NoRawUserIdInLogs()
     {
         string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
-        Directory.CreateDirectory(Path.Combine(_root, "models"));
+        Directory.CreateDirectory(_root["models"]);
         string user = "probe-" + Guid.NewGuid().ToString("N");
         using var gateway = await GatewayProcess.StartAsync(
-            dll, Path.Combine(_root, "data"), Path.Combine(_root, "models"), ct,
+            dll, _root["data"], _root["models"], ct,
             new Dictionary<string, string> { ["Serilog:MinimumLevel:Default"] = "Debug", ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning" });
         using var client = new HttpClient { BaseAddress = gateway.Address };
 
@@ -35,14 +35,5 @@ public sealed class LogPrivacyTests : IDisposable
         Assert.DoesNotContain(user, logs);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 }

@@ -6,8 +6,6 @@ namespace MaaS.Gateway.FunctionalTests.Recommendations;
 /// </summary>
 public sealed class PrivacyEndpointsTests(RecommendationHost host) : IClassFixture<RecommendationHost>
 {
-    private static readonly DateTimeOffset Day0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Export_UserWithEvents_ReturnsExactlyWhatWasStoredAndTheDerivedProfile()
     {

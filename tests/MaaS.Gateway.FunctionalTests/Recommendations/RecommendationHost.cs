@@ -31,6 +31,9 @@ public sealed class RecommendationHost : IAsyncLifetime
         }
     }
 
+    /// <summary>The first day of the user histories these tests write, one date for every class that reads them back.</summary>
+    public static readonly DateTimeOffset Day0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
     public static JsonObject Event(string eventId, string userId, string itemId, string type = "play", float value = 1f, DateTimeOffset? at = null)

@@ -2,8 +2,6 @@ namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
 public sealed class UsersEndpointsTests(RecommendationHost host) : IClassFixture<RecommendationHost>
 {
-    private static readonly DateTimeOffset Day0 = new(2026, 3, 2, 12, 0, 0, TimeSpan.Zero);
-
     [Fact]
     public async Task Analysis_KnownHistory_AffinityEntropyActivityTrend()
     {

@@ -2,7 +2,7 @@ namespace MaaS.Gateway.FunctionalTests.Training;
 
 public sealed class TrainingDurabilityTests : IDisposable
 {
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-train-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("maas-train-crash-");
 
     [Fact]
     public async Task Training_GatewaySigkilledMidTraining_JobFinishesAfterRestart()
@@ -10,7 +10,7 @@ public sealed class TrainingDurabilityTests : IDisposable
         string dll = GatewayProcess.RequireGatewayDll();
         string mr = SharedData.Require("sentiment/mr", "rt-polarity.neg", "rt-polarity.pos");
         var ct = TestContext.Current.CancellationToken;
-        string data = Path.Combine(_root, "data"), models = Path.Combine(_root, "models");
+        string data = _root["data"], models = _root["models"];
         Directory.CreateDirectory(models);
         // A short lease, so the restarted gateway takes the dead run's job over within seconds.
         var settings = new Dictionary<string, string> { ["Jobs:LeaseSeconds"] = "2", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2" };
@@ -58,14 +58,5 @@ public sealed class TrainingDurabilityTests : IDisposable
         Assert.Equal("positive", classified["results"]![0]!["label"]!.GetValue<string>());
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 }

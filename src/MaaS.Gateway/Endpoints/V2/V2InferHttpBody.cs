@@ -7,7 +7,8 @@ namespace MaaS.Gateway.Endpoints.V2;
 /// <param name="BodyBytes">The body's length, or the most it could have been when it was streamed without one.</param>
 internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyBytes) : IRequestBody<V2InferHttpBody>, IWorkCost
 {
-    long IWorkCost.WorkCost => WorkCosts.Tensors(Value.Request.Inputs, BodyBytes);
+    // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
+    long IWorkCost.WorkCost => WorkCosts.Tensors((Value.Request.Inputs ?? []).Select(input => input?.Shape), BodyBytes);
 
     // The body is read as JSON whatever its Content-Type, as Triton does: "*/*" keeps routing from answering 415 for
     // curl's form default, no Content-Type at all, or octet-stream, while the JSON body is still documented.

@@ -35,6 +35,8 @@ internal static class AdmissionExtensions
 {
     public static IServiceCollection AddGatewayAdmission(this IServiceCollection services)
     {
+        // The options are bound and validated with Auth; the library takes them as they are.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value.Admission);
         services.AddSingleton<AdmissionControl>();
         return services;
     }
@@ -62,7 +64,7 @@ internal static class AdmissionExtensions
 
             bool canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: false };
             long declared = canHaveBody ? context.Request.ContentLength ?? 0 : 0;
-            if (!control.TryEnter(AdmissionPartition.Of(context), declared, metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
+            if (!control.TryEnter(PartitionOf(context), declared, metadata.Mode == AdmissionMode.Queued, out var ticket, out var refusal))
             {
                 await SecurityResponses.WriteRateLimitedAsync(context, refusal.Detail, refusal.RetryAfter);
                 return;
@@ -89,6 +91,12 @@ internal static class AdmissionExtensions
             }
         });
     }
+
+    /// <summary>Whose budget a request uses: its key's tenant, or its client address when it has no key's limits (authentication off).</summary>
+    private static AdmissionPartition PartitionOf(HttpContext context) =>
+        context.Features.Get<ApiKeyIdentity>() is { Limits: not null } identity
+            ? AdmissionPartition.OfTenant(identity.Tenant)
+            : AdmissionPartition.OfAddress(context.Connection.RemoteIpAddress);
 }
 
 /// <summary>

@@ -5,7 +5,7 @@ public sealed class UnreadableJsonTests : IDisposable
     private static readonly (string Method, string Path)[] JsonEndpoints =
         [("PUT", "/v1/items"), ("POST", "/v1/events"), ("POST", "/v1/recommend"), ("POST", "/v1/keys")];
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "maas-unreadable-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _root = new("maas-unreadable-");
 
     [Theory]
     [InlineData("PUT", "/v1/items", "{\"items\": [ nope")]
@@ -31,8 +31,8 @@ public sealed class UnreadableJsonTests : IDisposable
     {
         string dll = GatewayProcess.RequireGatewayDll();
         var ct = TestContext.Current.CancellationToken;
-        Directory.CreateDirectory(Path.Combine(_root, "models"));
-        using var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), Path.Combine(_root, "models"), ct);
+        Directory.CreateDirectory(_root["models"]);
+        using var gateway = await GatewayProcess.StartAsync(dll, _root["data"], _root["models"], ct);
         using var client = new HttpClient { BaseAddress = gateway.Address };
 
         foreach (var (method, path) in JsonEndpoints)
@@ -47,14 +47,5 @@ public sealed class UnreadableJsonTests : IDisposable
         Assert.DoesNotContain(" FTL]", gateway.Output);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _root.Dispose();
 }

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>
 /// A partition's work budget: a token bucket of work units that may go into debt. A request is let in to be read only

@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using MaaS.Models.Inference;
+using MaaS.Services.Recommendations;
 
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>A parsed request body that knows the work it asks for, in work units (<see cref="WorkCosts"/>).</summary>
 internal interface IWorkCost
@@ -43,13 +44,9 @@ internal static class WorkCosts
 
     /// <summary>
     /// One unit per row (the largest first dimension of the inputs) plus one per <see cref="ElementsPerUnit"/> elements
-    /// the shapes declare; both at most <paramref name="bodyBytes"/>, since every element takes at least one byte of body.
+    /// the shapes declare (however they came: a <c>/v2</c> body's, a gRPC message's); both at most
+    /// <paramref name="bodyBytes"/>, since every element takes at least one byte of body. A null shape costs nothing.
     /// </summary>
-    // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
-    public static long Tensors(IReadOnlyList<V2InferInput?>? inputs, long bodyBytes) =>
-        Tensors((inputs ?? []).Select(input => input?.Shape), bodyBytes);
-
-    /// <summary>The same for shapes however they came (a gRPC message's); a null shape costs nothing.</summary>
     public static long Tensors(IEnumerable<long[]?> shapes, long bodyBytes)
     {
         long rows = 1, elements = 0;

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>
 /// The fair queue in front of costed work. At most <c>capacity</c> work units run at once, and at most <c>share</c> of

@@ -1,17 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MaaS.Gateway.Security;
+namespace MaaS.Services.Keys;
 
 /// <summary>
 /// The operator's ceilings on per-key limits (section <c>Auth:KeyLimitCeilings</c>). <c>POST /v1/keys</c> refuses
 /// limits above them (400 naming the ceiling), the operator tenant's admins included: raising a ceiling is a change of
 /// configuration, not an API call. Keys stored with higher limits (before a ceiling was lowered, or by <c>maas keys
-/// create</c>) run clamped to them. Each ceiling must be at least its default in <see cref="AuthOptions.RateLimits"/>.
+/// create</c>) run clamped to them. Each ceiling must be at least its default in <see cref="RateLimitDefaults"/>.
 /// </summary>
 public sealed class KeyLimitCeilings
 {
-    /// <summary>Section path, for messages.</summary>
-    public const string Path = AuthOptions.SectionName + ":KeyLimitCeilings";
+    /// <summary>Section path, for messages (the gateway binds it below its <c>Auth</c> section).</summary>
+    public const string Path = "Auth:KeyLimitCeilings";
 
     /// <summary>Highest token bucket refill a key may have, requests per second. Default 1,000.</summary>
     [Range(0.01, 1_000_000)]

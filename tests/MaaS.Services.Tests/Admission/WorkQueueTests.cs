@@ -1,6 +1,6 @@
-using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Admission;
 
-namespace MaaS.Gateway.FunctionalTests.Security;
+namespace MaaS.Services.Tests.Admission;
 
 /// <summary>
 /// The fair work queue behind admission, driven directly so the order of grants is exact (over HTTP it would depend on

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>
 /// Admission of costed requests (section <c>Auth:Admission</c>): inference, text models, recommendations, events and

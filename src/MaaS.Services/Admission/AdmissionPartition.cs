@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>
 /// Whose budget, in-flight cap and queue lane a request uses: its key's tenant, or, for a caller without a key's limits
@@ -12,15 +12,11 @@ namespace MaaS.Gateway.Security.Admission;
 /// <param name="Description">Who it is, for answers: "tenant 'acme'" or "this client address".</param>
 internal readonly record struct AdmissionPartition(string Key, string Description)
 {
-    public static AdmissionPartition Of(HttpContext context)
-    {
-        if (context.Features.Get<ApiKeyIdentity>() is { Limits: not null } identity)
-        {
-            return new AdmissionPartition(identity.Tenant, $"tenant '{identity.Tenant}'");
-        }
+    /// <summary>The partition of a caller with a key's limits.</summary>
+    public static AdmissionPartition OfTenant(string tenant) => new(tenant, $"tenant '{tenant}'");
 
-        return new AdmissionPartition("ip:" + Address(context.Connection.RemoteIpAddress), "this client address");
-    }
+    /// <summary>The partition of a caller known only by its address (authentication off).</summary>
+    public static AdmissionPartition OfAddress(IPAddress? address) => new("ip:" + Address(address), "this client address");
 
     private static string Address(IPAddress? address)
     {

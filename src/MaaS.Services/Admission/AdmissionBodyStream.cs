@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>
 /// The body of a costed request sent without a Content-Length (chunked: <c>HttpClient</c>'s JSON content, say): its

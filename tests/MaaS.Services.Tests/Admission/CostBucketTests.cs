@@ -1,6 +1,6 @@
-using MaaS.Gateway.Security.Admission;
+using MaaS.Services.Admission;
 
-namespace MaaS.Gateway.FunctionalTests.Security;
+namespace MaaS.Services.Tests.Admission;
 
 /// <summary>The lock-free work budget: refill, debt, the capacity bound, and no charge lost under contention.</summary>
 public sealed class CostBucketTests

@@ -1,8 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using MaaS.Storage.Keys;
 
-namespace MaaS.Gateway.Security;
+namespace MaaS.Services.Keys;
 
 /// <summary>Why a presented key was refused.</summary>
 public enum KeyRejection
@@ -18,19 +16,18 @@ public enum KeyRejection
 }
 
 /// <summary>
-/// Turns key text into an <see cref="ApiKeyIdentity"/>. Records are cached by key id for <see cref="AuthOptions.KeyCacheSeconds"/>
+/// Turns key text into an <see cref="ApiKeyIdentity"/>. Records are cached by key id for <see cref="ApiKeySettings.KeyCacheSeconds"/>
 /// (the secret is verified against the cached hash on every request, in constant time); creating or revoking a key
 /// through this replica evicts its entry at once. Thread-safe singleton.
 /// </summary>
-internal sealed class ApiKeyResolver(IApiKeyStore store, IOptions<AuthOptions> options, TimeProvider time)
+internal sealed class ApiKeyResolver(IApiKeyStore store, ApiKeySettings settings, TimeProvider time)
 {
     private const int MaxCachedKeys = 100_000;
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
-    private readonly byte[]? _bootstrapHash = options.Value.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
+    private readonly byte[]? _bootstrapHash = settings.BootstrapAdminKey is { Length: > 0 } k ? SHA256.HashData(Encoding.UTF8.GetBytes(k)) : null;
 
     public async ValueTask<(ApiKeyIdentity? Identity, KeyRejection Rejection)> ResolveAsync(string presented, CancellationToken cancellationToken)
     {
-        var settings = options.Value;
         if (_bootstrapHash is not null
             && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _bootstrapHash))
         {

@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 
-namespace MaaS.Gateway.Security.Admission;
+namespace MaaS.Services.Admission;
 
 /// <summary>Why a costed request was refused before its body was read, and when to come back.</summary>
 internal readonly record struct AdmissionRefusal(string Detail, TimeSpan RetryAfter);
@@ -32,9 +31,9 @@ internal sealed class AdmissionControl : IDisposable
     private long _sweptAt;
     private long _inFlightCount;
 
-    public AdmissionControl(IOptions<AuthOptions> options, TimeProvider time, IMeterFactory meters)
+    public AdmissionControl(AdmissionOptions options, TimeProvider time, IMeterFactory meters)
     {
-        _options = options.Value.Admission;
+        _options = options;
         _time = time;
         int permits = _options.MaxConcurrentRequests;
         _inFlight = PartitionedRateLimiter.Create<string, string>(key =>
