@@ -281,7 +281,7 @@ internal static class TrainCommand
                         : "one global threshold maximising micro-F1 on a seeded 10% hold-out of the train split; at least one tag per text"
                         + (options.ExclusiveLabelGroups ? "; only tags of the best tag's group (tags that never share a training title are never emitted together)" : ""),
                     ["neighbours"] = result.Model.Neighbours is { Stacking: not null } stacked
-                        ? $"tag votes of the {I(stacked.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{stacked.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), combined with the linear probabilities by a logistic regression per tag over both, fitted on {I(options.StackFolds)}-fold out-of-fold scores of the train split (the threshold too)"
+                        ? $"tag votes of the {I(stacked.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{stacked.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), combined with the linear probabilities by a logistic regression per tag over both{(stacked.Stacking!.UsesLogits ? " and the linear log-odds" : "")}, fitted on {I(options.StackFolds)}-fold out-of-fold scores of the train split (the threshold too)"
                         : result.Model.Neighbours is { } votes
                         ? $"tag votes of the {I(votes.K)} nearest train titles by cosine of their embeddings (weights max(cosine, 0)^{votes.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), blended with weight {votes.Weight.ToString("0.00", CultureInfo.InvariantCulture)}; count, power and weight chosen on the same hold-out"
                         : "none",

@@ -89,7 +89,7 @@ internal static class TrainingPipeline
         if (model.Neighbours is { } head)
         {
             card["head"] = head.Stacking is not null
-                ? $"tag votes of the {head.K} nearest of the {head.Count} training texts by embedding cosine (weights max(cosine, 0)^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), combined with the linear probabilities by a logistic regression per label over both (stacked on out-of-fold scores of the training rows); in the graph as Gemm, TopK and Gather over the stored training vectors, then Concat, Gemm and Sigmoid"
+                ? $"tag votes of the {head.K} nearest of the {head.Count} training texts by embedding cosine (weights max(cosine, 0)^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), combined with the linear probabilities by a logistic regression per label over both{(head.Stacking.UsesLogits ? " and the linear log-odds" : "")} (stacked on out-of-fold scores of the training rows); in the graph as Gemm, TopK and Gather over the stored training vectors, then {(head.Stacking.UsesLogits ? "Max, Min, Div and Log (the log-odds), " : "")}Concat, Gemm and Sigmoid"
                 : $"tag votes of the {head.K} nearest of the {head.Count} training texts by embedding cosine (weights max(cosine, 0)^{head.Sharpness.ToString("0", CultureInfo.InvariantCulture)}), blended with the linear probabilities at weight {head.Weight.ToString("0.00", CultureInfo.InvariantCulture)} (count, power and weight chosen with the threshold on a hold-out of the training rows); in the graph as Gemm, TopK and Gather over the stored training vectors";
         }
 

@@ -99,7 +99,7 @@ public static class TagTrainer
         }
 
         var truth = rows.Select(r => labels[r]).ToArray();
-        var stack = VoteStacker.Fit(linear, votes, truth, k, options.StackLambda);
+        var stack = VoteStacker.Fit(linear, votes, truth, k, options.StackLambda, options.StackLogits);
         var scores = linear.Select((p, i) =>
         {
             var s = new float[k];

@@ -52,6 +52,13 @@ public sealed record TagTrainingOptions
     /// <summary>Power on the neighbours' cosines in the stacked head's votes.</summary>
     public float StackSharpness { get; init; } = 9f;
 
+    /// <summary>
+    /// Give the stack each label's linear log-odds beside its probability (<see cref="Modeling.VoteStacking.UsesLogits"/>).
+    /// On the Netflix titles it raised the 3-fold CV micro-F1 of the train split from 0.515 to 0.524 and the test split's from
+    /// 0.547 to 0.558 (docs/training.md).
+    /// </summary>
+    public bool StackLogits { get; init; } = true;
+
     /// <summary>L2 strength of the stack's weights.</summary>
     public double StackLambda { get; init; } = 1e-4;
 

@@ -51,16 +51,19 @@ public sealed class NeighbourVotesTests
     }
 
     [Theory]
-    [InlineData(3, 0.5f, false)]
-    [InlineData(20, 0.7f, false)]
-    [InlineData(3, 0f, true)]
-    [InlineData(40, 0f, true)]
-    public void ToOnnx_WithNeighbours_OrtEqualsCSharpWithin1e5AndReadsBack(int k, float weight, bool stacked)
+    [InlineData(3, 0.5f, 0)]
+    [InlineData(20, 0.7f, 0)]
+    [InlineData(3, 0f, 2)]
+    [InlineData(40, 0f, 2)]
+    [InlineData(3, 0f, 3)]
+    [InlineData(40, 0f, 3)]
+    public void ToOnnx_WithNeighbours_OrtEqualsCSharpWithin1e5AndReadsBack(int k, float weight, int stackParts)
     {
-        var random = new Random(k);
+        bool stacked = stackParts > 0;
+        var random = new Random(k + stackParts);
         var (vectors, labels) = TrainingSet(random, 150);
         var head = NeighbourVotes.Build(vectors, labels, Labels, k, weight, stacked ? 9f : 1f);
-        var model = RandomModel(random).WithNeighbours(stacked ? head.WithStacking(RandomStacking(random)) : head);
+        var model = RandomModel(random).WithNeighbours(stacked ? head.WithStacking(RandomStacking(random, stackParts)) : head);
         byte[] onnx = model.ToOnnx("tags-neighbours");
         using var session = new InferenceSession(onnx);
         string[] texts = ["space opera with robots", "a cooking show", "", "真夜中の映画", "not funny at all, but warm", "a family drama in a small town far from home"];
@@ -73,6 +76,7 @@ public sealed class NeighbourVotesTests
         Assert.NotNull(read!.Neighbours);
         Assert.Equal(model.Neighbours!.K, read.Neighbours.K);
         Assert.Equal(stacked, read.Neighbours.Stacking is not null);
+        Assert.Equal(stackParts == 3, read.Neighbours.Stacking?.UsesLogits ?? false);
         for (int r = 0; r < rows.Length; r++)
         {
             float[] expected = model.Predict(rows[r]);
@@ -96,23 +100,29 @@ public sealed class NeighbourVotesTests
         Assert.Throws<ArgumentException>(() => new LinearTextModel(plain, ["a", "b", "c", "d"], TextModelActivation.Sigmoid, new float[plain.FeatureSpace * Labels], new float[Labels], head));
     }
 
-    [Fact]
-    public void StackingApply_RandomInputs_EqualsScalarReference()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void StackingApply_RandomInputs_EqualsScalarReference(int parts)
     {
         var random = new Random(7);
-        var stacking = RandomStacking(random, out float[] weights, out float[] bias);
+        var stacking = RandomStacking(random, parts, out float[] weights, out float[] bias);
+        Assert.Equal(parts == 3, stacking.UsesLogits);
         for (int q = 0; q < 20; q++)
         {
-            float[] linear = [.. Enumerable.Range(0, Labels).Select(_ => (float)random.NextDouble())];
+            // Extremes too: the log-odds are clamped at 1e-4 and 1 − 1e-4.
+            float[] linear = [.. Enumerable.Range(0, Labels).Select(j => q == 0 ? (j % 2 == 0 ? 0f : 1f) : (float)random.NextDouble())];
             float[] votes = [.. Enumerable.Range(0, Labels).Select(_ => (float)random.NextDouble())];
             var p = new float[Labels];
             stacking.Apply(linear, votes, p);
 
-            float[] inputs = [.. linear, .. votes];
+            // The clamp's bounds are the float constants the graph holds (1 − 1e-4 is 0.99989998 as a float).
+            double[] logits = [.. linear.Select(x => Math.Clamp((double)x, (double)1e-4f, (double)(1f - 1e-4f))).Select(c => Math.Log(c / (1 - c)) / 4)];
+            double[] inputs = parts == 3 ? [.. linear.Select(x => (double)x), .. logits, .. votes.Select(x => (double)x)] : [.. linear.Select(x => (double)x), .. votes.Select(x => (double)x)];
             for (int j = 0; j < Labels; j++)
             {
-                double z = bias[j] + inputs.Select((x, a) => (double)x * weights[(a * Labels) + j]).Sum();
-                Assert.Equal(1 / (1 + Math.Exp(-z)), p[j], 5);
+                double z = bias[j] + inputs.Select((x, a) => x * weights[(a * Labels) + j]).Sum();
+                Assert.Equal(1 / (1 + Math.Exp(-z)), p[j], tolerance: 1e-5);
             }
         }
     }
@@ -125,13 +135,15 @@ public sealed class NeighbourVotesTests
 
         Assert.Throws<ArgumentException>(() => head.WithStacking(new VoteStacking(new float[2 * 3 * 3], new float[3])));
         Assert.Throws<ArgumentException>(() => new VoteStacking(new float[5], new float[Labels]));
+        Assert.Throws<ArgumentException>(() => new VoteStacking(new float[4 * Labels * Labels], new float[Labels]));
+        Assert.Null(VoteStacking.FromRaw(new float[4 * Labels * Labels], new float[Labels], Labels));
     }
 
-    private static VoteStacking RandomStacking(Random random) => RandomStacking(random, out _, out _);
+    private static VoteStacking RandomStacking(Random random, int parts) => RandomStacking(random, parts, out _, out _);
 
-    private static VoteStacking RandomStacking(Random random, out float[] weights, out float[] bias)
+    private static VoteStacking RandomStacking(Random random, int parts, out float[] weights, out float[] bias)
     {
-        weights = [.. Enumerable.Range(0, 2 * Labels * Labels).Select(_ => (float)((random.NextDouble() * 6) - 3))];
+        weights = [.. Enumerable.Range(0, parts * Labels * Labels).Select(_ => (float)((random.NextDouble() * 6) - 3))];
         bias = [.. Enumerable.Range(0, Labels).Select(_ => (float)(random.NextDouble() - 0.5))];
         return new VoteStacking(weights, bias);
     }
