@@ -139,13 +139,34 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             return appended.Error;
         }
         runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
-        var ranking = actions
-            .Select((a, i) => new RankedAction(a.Id, decision.Probabilities[i], decision.Scores[i], rules.Eligible[i]))
-            .OrderByDescending(r => r.Probability).ThenByDescending(r => r.Score).ToList();
+        RankedAction[] ranking = Rank(actions, decision, rules.Eligible);
         IReadOnlyList<RuleFiringView>? explain = request!.Explain
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
+    }
+
+    /// <summary>
+    /// Every candidate, most probable first, then by score; ties keep the candidates' order. An insertion sort in place:
+    /// at most <see cref="AgentLimits.MaxActions"/> candidates, already mostly in order, and nothing allocated beside
+    /// the answer's own array (the LINQ sort it replaces allocated its iterators, keys and list on every decide).
+    /// </summary>
+    private static RankedAction[] Rank(IReadOnlyList<ActionInput> actions, PolicyDecision decision, bool[] eligible)
+    {
+        var ranking = new RankedAction[actions.Count];
+        for (int i = 0; i < ranking.Length; i++)
+        {
+            var ranked = new RankedAction(actions[i].Id, decision.Probabilities[i], decision.Scores[i], eligible[i]);
+            int j = i;
+            for (; j > 0 && Before(ranked, ranking[j - 1]); j--)
+            {
+                ranking[j] = ranking[j - 1];
+            }
+            ranking[j] = ranked;
+        }
+        return ranking;
+
+        static bool Before(RankedAction a, RankedAction b) => a.Probability > b.Probability || (a.Probability == b.Probability && a.Score > b.Score);
     }
 
     /// <summary>An apprentice's baseline index among the candidates (the request's, else the definition's); −1 when none applies.</summary>

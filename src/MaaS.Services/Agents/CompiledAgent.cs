@@ -17,4 +17,10 @@ internal sealed record CompiledAgent(
 {
     /// <summary>The registry model that scores the actions (policy kind onnx), or null for a bandit policy.</summary>
     public AgentModelRef? PolicyModel { get; init; }
+
+    /// <summary>
+    /// The action set as the candidates of a decide request that names none, built once: decisions only read them
+    /// (<see cref="ActionInput"/> is immutable by convention), so every such decision shares this list.
+    /// </summary>
+    public IReadOnlyList<ActionInput> DefaultCandidates { get; } = [.. Actions.Select(a => new ActionInput(a.Key, a.Value))];
 }

@@ -13,17 +13,19 @@ internal static class DecideValidation
         void Add(string field, string reason) => problems.Add(new FieldProblem(-1, field, reason));
 
         double[] context = AgentValidation.Features(request.Context, agent.Schema.Context, "context", null, Add);
-        var actions = new List<ActionInput>();
+        IReadOnlyList<ActionInput> candidates;
         if (request.Actions is null)
         {
             if (agent.Actions.Count == 0)
             {
                 Add("actions", "this agent defines no action set: name the candidate actions");
             }
-            actions.AddRange(agent.Actions.Select(a => new ActionInput(a.Key, a.Value)));
+            candidates = agent.DefaultCandidates;
         }
         else
         {
+            var actions = new List<ActionInput>(request.Actions.Count);
+            candidates = actions;
             if (request.Actions.Count is 0 or > AgentLimits.MaxActions)
             {
                 Add("actions", $"must hold 1-{AgentLimits.MaxActions} actions");
@@ -51,8 +53,8 @@ internal static class DecideValidation
                 actions.Add(new ActionInput(spec.Id!, AgentValidation.Features(spec.Features, agent.Schema.Action, $"actions[{i}].features", defaults, Add)));
             }
         }
-        var input = new DecisionInput(context, actions);
-        var excluded = new bool[actions.Count];
+        var input = new DecisionInput(context, candidates);
+        var excluded = new bool[candidates.Count];
         if (request.Excluded is { } ids)
         {
             for (int i = 0; i < ids.Count; i++)

@@ -13,11 +13,21 @@ internal sealed class DecisionCodec
 {
     // Feature names are validated short identifiers; a longer property name cannot be one of them.
     private const int MaxName = 256;
+
+    /// <summary>The largest per-thread buffer kept between decisions (bytes).</summary>
+    private const int KeptBuffer = 1 << 16;
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
     private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText Features = JsonEncodedText.Encode("features");
     private static readonly JsonEncodedText EligibleName = JsonEncodedText.Encode("eligible");
     private static readonly JsonEncodedText BaselineName = JsonEncodedText.Encode("baseline");
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private readonly JsonEncodedText[] _contextNames;
     private readonly JsonEncodedText[] _actionNames;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _contextIndex;
@@ -36,36 +46,32 @@ internal sealed class DecisionCodec
     /// <summary>The context as the log's JSON object of features by name.</summary>
     public string WriteContext(double[] context)
     {
-        var buffer = new ArrayBufferWriter<byte>(32 + (24 * context.Length));
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            WriteFeatures(writer, context, _contextNames);
-        }
+        Utf8JsonWriter writer = Writer(out ArrayBufferWriter<byte> buffer);
+        WriteFeatures(writer, context, _contextNames);
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>The candidates as the log's JSON array of stored actions.</summary>
     public string WriteActions(IReadOnlyList<ActionInput> actions, bool[] eligible, int baseline)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + (actions.Count * (48 + (24 * _actionNames.Length))));
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        Utf8JsonWriter writer = Writer(out ArrayBufferWriter<byte> buffer);
+        writer.WriteStartArray();
+        for (int i = 0; i < actions.Count; i++)
         {
-            writer.WriteStartArray();
-            for (int i = 0; i < actions.Count; i++)
+            writer.WriteStartObject();
+            writer.WriteString(Id, actions[i].Id);
+            writer.WritePropertyName(Features);
+            WriteFeatures(writer, actions[i].Features, _actionNames);
+            writer.WriteBoolean(EligibleName, eligible[i]);
+            if (i == baseline)
             {
-                writer.WriteStartObject();
-                writer.WriteString(Id, actions[i].Id);
-                writer.WritePropertyName(Features);
-                WriteFeatures(writer, actions[i].Features, _actionNames);
-                writer.WriteBoolean(EligibleName, eligible[i]);
-                if (i == baseline)
-                {
-                    writer.WriteBoolean(BaselineName, true);
-                }
-                writer.WriteEndObject();
+                writer.WriteBoolean(BaselineName, true);
             }
-            writer.WriteEndArray();
+            writer.WriteEndObject();
         }
+        writer.WriteEndArray();
+        writer.Flush();
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
@@ -193,6 +199,23 @@ internal sealed class DecisionCodec
             }
         }
         return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>
+    /// This thread's writer over its buffer, both emptied: every decide wrote its two JSON texts through a new writer and
+    /// buffer each, a few kilobytes of garbage per decision. The writes are synchronous, so a thread's pair is never
+    /// shared; a buffer grown past <see cref="KeptBuffer"/> by an unusually large decision is dropped rather than kept.
+    /// </summary>
+    private static Utf8JsonWriter Writer(out ArrayBufferWriter<byte> buffer)
+    {
+        buffer = t_buffer is { Capacity: <= KeptBuffer } kept ? kept : t_buffer = new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        if (t_writer is { } writer)
+        {
+            writer.Reset(buffer);
+            return writer;
+        }
+        return t_writer = new Utf8JsonWriter(buffer, WriterOptions);
     }
 
     private static void WriteFeatures(Utf8JsonWriter writer, double[] values, JsonEncodedText[] names)

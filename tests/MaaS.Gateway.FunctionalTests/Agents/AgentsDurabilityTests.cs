@@ -44,6 +44,42 @@ public sealed class AgentsDurabilityTests
         Assert.Equal(Scores(last), Scores(rebuilt!));
     }
 
+    [Fact]
+    public async Task ConcurrentDecisions_AllDurableBeforeTheirAnswer_EachReadableAfterRestart()
+    {
+        // 64 decisions at once share the SQLite writer's group commits; each one answered 200 must be in the log,
+        // which the restarted gateway proves by counting them and applying an outcome to every one of them.
+        const int Decisions = 64;
+        string folder = Directory.CreateTempSubdirectory("maas-agents-").FullName;
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Sqlite:Path"] = Path.Combine(folder, "maas.db"),
+            // A key's default 32 requests in flight would answer half of 64 simultaneous calls 429: this is about the log.
+            ["Auth:RateLimits:MaxConcurrentRequests"] = "64",
+        };
+        const string Key = SecureGateway.BootstrapKey;
+        string[] ids;
+        await using (var first = SecureGateway.Start(settings: settings))
+        {
+            var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            var decided = await Task.WhenAll(Enumerable.Range(0, Decisions).Select(i =>
+                first.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, $$$"""{"context":{"skill":0.{{{i % 10}}}}}""")));
+            Assert.All(decided, d => Assert.Equal(HttpStatusCode.OK, d.Response.StatusCode));
+            ids = [.. decided.Select(d => d.Body!["decisionId"]!.GetValue<string>())];
+        }
+
+        await using var second = SecureGateway.Start(settings: settings);
+        var (_, agent) = await second.SendJsonAsync(HttpMethod.Get, "/v1/agents/npc", Key);
+        string batch = $$"""{"outcomes":[{{string.Join(",", ids.Select(id => $$"""{"decisionId":"{{id}}","reward":1}"""))}}]}""";
+        var (outcomes, body) = await second.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/outcomes", Key, batch);
+
+        Assert.Equal(Decisions, ids.Distinct().Count());
+        Assert.Equal(Decisions, agent!["decisions"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.OK, outcomes.StatusCode);
+        Assert.Equal(Decisions, body!["applied"]!.GetValue<int>());
+    }
+
     private static Dictionary<string, double> Scores(JsonNode decision) =>
         decision["ranking"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => Math.Round(r!["score"]!.GetValue<double>(), 9));
 }

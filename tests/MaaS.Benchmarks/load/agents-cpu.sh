@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# decide against /v1/ping with the gateway's CPU time per request (issue #20): the same agent and wrk scripts as
+# agents.sh, but the gateway comes from a given build folder (so two builds can be run in turn, A, B, A, B), the
+# warm-up is long enough for tiered compilation to finish under load (it took ~20 s at load average 50), and each run
+# also reports the gateway's CPU µs per request (/proc utime + stime over the run) and wrk's own, which on a shared
+# 2-core box say more than req/s. Decision ids are not collected (no outcomes phase).
+# Usage: tests/MaaS.Benchmarks/load/agents-cpu.sh <gateway build folder> [seconds, default 5] [rounds, default 3] [warm-up seconds, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+root="$PWD"; bin=$(cd "$1" && pwd); duration="${2:-5}"; rounds="${3:-3}"; warm="${4:-15}"
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
+port="${MAAS_LOAD_PORT:-18093}"; url="http://127.0.0.1:$port"; load="tests/MaaS.Benchmarks/load"
+data=$(mktemp -d); out=$(mktemp -d)
+(cd "$bin" && exec dotnet MaaS.Gateway.dll --urls "$url" --Storage:DataDirectory="$data" --Serving:RepositoryPath="$root/models" \
+  --Auth:Enabled=false --Serilog:MinimumLevel:Default=Warning --Recommendations:RebuildIntervalSeconds=0) >"$out/gateway.log" 2>&1 &
+gw=$!
+trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true; rm -rf "$data" "$out"' EXIT
+for _ in $(seq 1 150); do curl -fs "$url/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
+features=$(seq -s, -f '"f%g"' 1 50); actions=$(seq -s, -f '{"id":"a%g"}' 1 10)
+curl -fs -X PUT "$url/v1/agents/load" -H 'Content-Type: application/json' -d "{\"contextFeatures\":[$features],\"actions\":[$actions],
+  \"policy\":{\"kind\":\"epsilon-greedy\",\"epsilon\":0.05,\"model\":\"disjoint\"},\"rewardWindowSeconds\":604800}" >/dev/null
+wrk -t2 -c64 -d"${warm}s" -s "$load/agents-decide.lua" "$url" >/dev/null
+wrk -t2 -c64 -d"${warm}s" -s "$load/ping.lua" "$url" >/dev/null
+ticks() { awk '{ print $14 + $15 }' "/proc/$gw/stat"; }
+hz=$(getconf CLK_TCK)
+run() {
+  local before after result requests
+  before=$(ticks)
+  result=$( { /usr/bin/time -f 'WRKCPU %U %S' wrk -t2 -c64 -d"${duration}s" -s "$2" "$url"; } 2>&1 )
+  after=$(ticks)
+  requests=$(awk '/requests in/ { print $1 }' <<<"$result")
+  awk -v name="$1" -v rps="$(awk '/^Requests\/sec/ { print $2 }' <<<"$result")" -v n="$requests" -v t=$((after - before)) -v hz="$hz" \
+    -v w="$(awk '/WRKCPU/ { print $2 + $3 }' <<<"$result")" \
+    'BEGIN { printf "%s %.0f req/s, gateway %.1f us CPU/request, wrk %.1f us\n", name, rps, t * 1e6 / hz / n, w * 1e6 / n }'
+  awk '/^Requests\/sec/ { print $2 }' <<<"$result" >"$out/rps"
+}
+printf '%s, %s, %ss runs after %ss warm-up, load: %s\n' "$bin" "$(date -u +%FT%TZ)" "$duration" "$warm" "$(uptime | sed 's/.*load average: //')"
+for r in $(seq 1 "$rounds"); do
+  run ping "$load/ping.lua"; ping=$(cat "$out/rps")
+  run decide "$load/agents-decide.lua"; decide=$(cat "$out/rps")
+  printf 'round %s: decide/ping %s\n' "$r" "$(awk -v a="$decide" -v b="$ping" 'BEGIN { printf "%.3f", a / b }')"
+done
