@@ -1,5 +1,6 @@
 -- POST /v1/agents/load/decide: 50 context features, the agent's 10 actions. Bodies are drawn from 64 prepared ones.
--- With a file name as wrk's first script argument, every decision id answered is appended to it (for agents-outcomes.lua).
+-- With a file name as wrk's first script argument, every decision id answered is appended to NAME.<thread> (one file
+-- per wrk thread: two threads' buffered appends to one file cut ids where their blocks meet); agents.sh joins them.
 local bodies = {}
 for b = 1, 64 do
   local parts = {}
@@ -12,8 +13,14 @@ local n, file = 0, nil
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+
 function init(args)
-  if args[1] then file = io.open(args[1], "a") end
+  if args[1] then file = io.open(args[1] .. "." .. thread_id, "a") end
 end
 
 request = function()

@@ -20,10 +20,12 @@ wrk -t2 -c"$connections" -d3s -s "$load/ping.lua" "$GATEWAY_URL" >/dev/null
 rps() { grep '^Requests/sec' | awk '{ print $2 }'; }
 printf 'decide (10 actions, 50 features) vs /v1/ping, %s connections, %ss per run, %s cores, %s\n' "$connections" "$duration" "$(nproc)" "$(date -u +%FT%TZ)"
 ids="$GATEWAY_OUT/ids.txt"
+rm -f "$ids" "$ids".*
 for r in $(seq 1 "$rounds"); do
   ping=$(wrk -t2 -c"$connections" -d"${duration}s" -s "$load/ping.lua" "$GATEWAY_URL" | rps)
   decide=$(wrk -t2 -c"$connections" -d"${duration}s" -s "$load/agents-decide.lua" "$GATEWAY_URL" -- "$ids" | rps)
   printf 'round %s: ping %s req/s, decide %s req/s, decide/ping %s\n' "$r" "$ping" "$decide" "$(awk -v a="$decide" -v b="$ping" 'BEGIN { printf "%.3f", a / b }')"
 done
+cat "$ids".* > "$ids"
 printf 'batch outcomes (1,000 per request) over %s logged decisions, 2 connections, 2s:\n' "$(wc -l <"$ids")"
 wrk -t2 -c2 -d2s --timeout 10s -s "$load/agents-outcomes.lua" "$GATEWAY_URL" -- "$ids" 2 | grep '^RESULT'
