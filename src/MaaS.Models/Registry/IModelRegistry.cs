@@ -70,6 +70,13 @@ public interface IModelRegistry
         ValueTask.FromResult(Acquire(name, version));
 
     /// <summary>
+    /// Loads a model held back by its <see cref="ModelLoadPolicy.Lazy"/> policy, as a first <see cref="AcquireAsync"/>
+    /// would (one load shared by concurrent callers; a cancelled caller stops waiting, not the load); nothing for a model
+    /// already loaded or unknown. For reads that need the loaded versions but no session (metadata, config).
+    /// </summary>
+    ValueTask EnsureLoadedAsync(string name, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>
     /// (Re)loads every version of a model from disk (re-reading model.json); the new versions replace the old atomically.
     /// A bad model.json fails the call and, when the model had a good one, leaves it serving as it was.
     /// </summary>

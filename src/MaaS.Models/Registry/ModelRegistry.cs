@@ -297,14 +297,19 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     /// <inheritdoc />
     public async ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default)
     {
+        await EnsureLoadedAsync(name, cancellationToken).ConfigureAwait(false);
+        return Acquire(name, version);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask EnsureLoadedAsync(string name, CancellationToken cancellationToken = default)
+    {
         if (Volatile.Read(ref _snapshot).Models.TryGetValue(name, out var slot) && slot.Pending)
         {
             // One load however many first requests arrive; a caller that gives up leaves it running for the others.
             var load = _firstLoads.GetOrAdd(name, static (n, self) => new Lazy<Task>(() => Task.Run(() => self.LoadOnFirstRequestAsync(n))), this);
             await load.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        return Acquire(name, version);
     }
 
     /// <summary>Loads a pending lazy model whole, unless an explicit load, unload or poll settled it meanwhile.</summary>

@@ -18,12 +18,7 @@ public static class ModelRegistryExtensions
             return model;
         }
 
-        var acquired = await registry.AcquireAsync(name, version, cancellationToken).ConfigureAwait(false);
-        if (acquired.TryGetValue(out var lease, out _))
-        {
-            lease.Dispose();
-        }
-
+        await registry.EnsureLoadedAsync(name, cancellationToken).ConfigureAwait(false);
         return registry.GetModel(name);
     }
 }

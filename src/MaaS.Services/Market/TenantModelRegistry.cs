@@ -33,6 +33,9 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
     public ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.AcquireAsync(name, version, cancellationToken) : ValueTask.FromResult(Unknown<ModelLease>(name));
 
+    public ValueTask EnsureLoadedAsync(string name, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.EnsureLoadedAsync(name, cancellationToken) : ValueTask.CompletedTask;
+
     public Task<Result<ModelInfo>> LoadModelAsync(string name, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.LoadModelAsync(name, cancellationToken) : Task.FromResult(NotInRepository<ModelInfo>(name));
 
