@@ -29,10 +29,10 @@ public interface IUserChangeFeed
 
     /// <summary>
     /// True when the commit that <paramref name="sessionToken"/> names (<see cref="AppendResult.SessionToken"/>, issued
-    /// by any replica) has been reported to this process's subscribers, so an entry a subscriber keeps now is not
-    /// older than that commit; false when it has not been yet, or is too old to be remembered (the caller reads the
-    /// store: a token is a lower bound on freshness, never a reason to wait). SQLite's feed has no other writer:
-    /// always true.
+    /// by any replica) has been reported to this process's subscribers, so an entry a subscriber reads after this
+    /// answered true is not older than that commit (ask first, then read the entry); false when it has not been yet,
+    /// or is too old to be remembered (the caller reads the store: a token is a lower bound on freshness, never a
+    /// reason to wait). SQLite's feed has no other writer: always true.
     /// </summary>
     bool HasApplied(string sessionToken);
 }

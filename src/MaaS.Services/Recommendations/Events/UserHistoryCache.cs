@@ -62,9 +62,13 @@ internal sealed class UserHistoryCache
         var key = caching ? (tenant, _feed.KeyOf(tenant, userId)) : default;
         long now = _time.GetUtcNow().UtcTicks;
         long epoch = Volatile.Read(ref _epoch);
+
+        // The token first, the entry second: the feed drops the user's entry before it marks the token applied, so an
+        // entry read after the token is known applied is that drop or newer. Read the other way round, a report landing
+        // between the two reads would let the entry from before the commit answer as if it held the commit.
+        bool reported = sessionToken is null || _feed.HasApplied(sessionToken);
         Entry? seen = null;
-        if (caching && _entries.TryGetValue(key, out seen) && seen.History is { } cached && seen.ExpiresTicks > now && seen.Epoch == epoch
-            && (sessionToken is null || _feed.HasApplied(sessionToken)))
+        if (caching && _entries.TryGetValue(key, out seen) && reported && seen.History is { } cached && seen.ExpiresTicks > now && seen.Epoch == epoch)
         {
             return cached;
         }
