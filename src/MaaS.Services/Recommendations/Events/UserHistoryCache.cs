@@ -7,7 +7,8 @@ namespace MaaS.Services.Recommendations.Events;
 /// the other replicas' commits (PostgreSQL: LISTEN/NOTIFY), and while it cannot (its connection is down) nothing is
 /// served from or kept in memory. A read racing an invalidation never caches its (older) result: entries are replaced
 /// by compare-exchange against the entry seen before the read, and a reset (reconnect, overflow) bumps an epoch that
-/// reads started earlier cannot match. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long events
+/// reads started earlier cannot match. A report leaves a drop (an empty entry) even for a user not cached, for a read
+/// in flight; a full cache sweeps the drops and expired entries before it clears its live ones. <see cref="RecommendationOptions.HistoryCacheSeconds"/> bounds how long events
 /// written by a process outside the feed (an import into SQLite) go unseen. Thread-safe.
 /// </summary>
 internal sealed class UserHistoryCache
@@ -21,6 +22,11 @@ internal sealed class UserHistoryCache
     private readonly int _limit;
     private readonly int _maxEntries;
     private long _epoch;
+
+    // Odd while a sweep runs, bumped at its start and its end: a read that found no entry may add one only if no sweep
+    // ran meanwhile, since a sweep may have removed the drop a report left for the read's key.
+    private long _sweeps;
+    private int _sweeping;
 
     public UserHistoryCache(IEventStore events, IOptions<RecommendationOptions> options, EventWeights weights, TimeProvider time)
     {
@@ -62,6 +68,7 @@ internal sealed class UserHistoryCache
         var key = caching ? (tenant, _feed.KeyOf(tenant, userId)) : default;
         long now = _time.GetUtcNow().UtcTicks;
         long epoch = Volatile.Read(ref _epoch);
+        long sweeps = Volatile.Read(ref _sweeps);
 
         // The token first, the entry second: the feed drops the user's entry before it marks the token applied, so an
         // entry read after the token is known applied is that drop or newer. Read the other way round, a report landing
@@ -94,16 +101,24 @@ internal sealed class UserHistoryCache
         {
             if (_entries.Count >= _maxEntries)
             {
-                // Crude but bounded; the epoch keeps reads started before the clear from caching what it dropped.
-                Reset();
+                // Full: the drops and expired entries go first (every report leaves a drop, so a replica's cache fills
+                // with the other replicas' users); only a cache still nine-tenths full of live entries is cleared
+                // whole, the epoch keeping reads started before the clear from caching what it dropped.
+                Sweep(now);
+                if (_entries.Count >= _maxEntries * 9L / 10)
+                {
+                    Reset();
+                }
+
                 return history;
             }
 
             var fresh = new Entry(history, now + _ttlTicks, epoch);
             _ = seen is null ? _entries.TryAdd(key, fresh) : _entries.TryUpdate(key, fresh, seen);
-            if (Volatile.Read(ref _epoch) != epoch || !_feed.IsLive)
+            if (Volatile.Read(ref _epoch) != epoch || (seen is null && ((sweeps & 1) == 1 || sweeps != Volatile.Read(ref _sweeps))) || !_feed.IsLive)
             {
-                // A reset (or the feed's loss) between the read and the add: what was added may predate it.
+                // A reset, a sweep (which may have removed a drop made for this key during the read) or the feed's
+                // loss between the read and the add: what was added may predate a change.
                 _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, fresh));
             }
         }
@@ -149,6 +164,33 @@ internal sealed class UserHistoryCache
         else
         {
             _entries[(tenant, userKey)] = Entry.Tombstone();
+        }
+    }
+
+    /// <summary>Removes the drops and the expired entries; one sweep at a time (a second caller returns at once).</summary>
+    private void Sweep(long now)
+    {
+        if (Interlocked.Exchange(ref _sweeping, 1) == 1)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _sweeps);
+        try
+        {
+            foreach (var pair in _entries)
+            {
+                if (pair.Value.History is null || pair.Value.ExpiresTicks <= now)
+                {
+                    // Only that very entry: one a read or a report put there meanwhile stays.
+                    _entries.TryRemove(pair);
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Increment(ref _sweeps);
+            Volatile.Write(ref _sweeping, 0);
         }
     }
 

@@ -57,8 +57,63 @@ public sealed class UserHistoryCacheTests
         Assert.Equal(["i1", "i2"], await ItemsAsync(cache, "t2"));
     }
 
-    private static UserHistoryCache NewCache(RecommendationServices services, IEventStore store) =>
-        new(store, Options.Create(new RecommendationOptions()), services.Get<EventWeights>(), TimeProvider.System);
+    /// <summary>
+    /// Every report leaves a drop, so another replica's users fill this one's cache: full, it removes the drops and
+    /// keeps its live entries (it used to clear them all).
+    /// </summary>
+    [Fact]
+    public async Task GetAsync_CacheFullOfDrops_SweepsThemAndKeepsLiveEntries()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var feed = new ScriptedFeed();
+        var store = new FeedOverride(services.Get<IEventStore>(), feed);
+        var cache = NewCache(services, store, entries: 4);
+        await AppendAsync(store, "i1");
+        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+        foreach (string other in new[] { "x1", "x2", "x3" })
+        {
+            feed.Report(Tenant, other, "t-" + other);
+        }
+
+        // The fifth key finds the cache full and sweeps; then an unreported commit of u1 shows whether u1's entry
+        // survived (it answers without it) or was cleared with the rest (the store would answer with it).
+        Assert.True((await cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
+        await AppendAsync(store, "i2");
+        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+    }
+
+    /// <summary>
+    /// A read that found no entry races a report of its user (the report leaves a drop) and a sweep that removes the
+    /// drop before the read adds what it read: the add must not stay, or the history from before the commit would be
+    /// served until it expires.
+    /// </summary>
+    [Fact]
+    public async Task GetAsync_SweepRemovesTheDropOfAReadInFlight_ItsOlderHistoryIsNotKept()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var feed = new ScriptedFeed();
+        var store = new FeedOverride(services.Get<IEventStore>(), feed);
+        var cache = NewCache(services, store, entries: 3);
+        await AppendAsync(store, "i1");
+        store.AfterNextHistoryRead = async () =>
+        {
+            // After u1's read: another replica commits i2 for u1 and reports it, others' reports fill the cache, and
+            // another user's read sweeps it (the drop of u1 with the rest).
+            await AppendAsync(store, "i2");
+            feed.Report(Tenant, User, "t2");
+            feed.Report(Tenant, "x1", "t-x1");
+            feed.Report(Tenant, "x2", "t-x2");
+            Assert.True((await cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
+        };
+
+        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+
+        Assert.Null(store.AfterNextHistoryRead);
+        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, null));
+    }
+
+    private static UserHistoryCache NewCache(RecommendationServices services, IEventStore store, int entries = 100_000) =>
+        new(store, Options.Create(new RecommendationOptions { HistoryCacheEntries = entries }), services.Get<EventWeights>(), TimeProvider.System);
 
     private static async Task AppendAsync(IEventStore store, string item)
     {
@@ -111,11 +166,24 @@ public sealed class UserHistoryCacheTests
     {
         public IUserChangeFeed UserChanges => feed;
 
+        /// <summary>Runs once, after the next history read returned and before the caller sees it.</summary>
+        public Func<Task>? AfterNextHistoryRead { get; set; }
+
         public ValueTask<Result<AppendResult>> AppendAsync(string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default) =>
             inner.AppendAsync(tenant, events, cancellationToken);
 
-        public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(string tenant, string userId, int limit, CancellationToken cancellationToken = default) =>
-            inner.GetUserHistoryAsync(tenant, userId, limit, cancellationToken);
+        public async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(string tenant, string userId, int limit, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.GetUserHistoryAsync(tenant, userId, limit, cancellationToken);
+            var after = AfterNextHistoryRead;
+            AfterNextHistoryRead = null;
+            if (after is not null)
+            {
+                await after();
+            }
+
+            return read;
+        }
 
         public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserEventsAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
             inner.GetUserEventsAsync(tenant, userId, cancellationToken);
