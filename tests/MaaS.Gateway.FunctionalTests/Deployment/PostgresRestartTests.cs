@@ -72,7 +72,9 @@ public sealed class PostgresRestartTests(ReplicaTopology topology) : IDisposable
                 // Recovered by itself (same process, no restart), and the retries carried calls across the outage.
                 Assert.True(gateway.IsRunning, "the gateway exited");
                 Assert.True(afterTotal > 0 && afterFailed == 0, $"{afterFailed}/{afterTotal} requests failed after recovery:\n{gateway.Tail}");
-                Assert.True(bridged > 0, "no call in flight during the outage was answered after it: transient faults are not retried");
+                Assert.True(bridged > 0,
+                    $"no call in flight during the outage was answered after it: transient faults are not retried, or not for long enough (down {startedAt - stoppedAt:0.0} s, " +
+                    $"ready {readyAt - startedAt:0.0} s after the start; {outageFailed}/{outageTotal} calls failed during the outage):\n{gateway.Tail}");
 
                 var stored = await DeploymentEnvironment.StoredEventIdsAsync(connectionString, _schema, ct);
                 var missing = load.Acknowledged.Where(id => !stored.Contains(id)).Take(5).ToList();
