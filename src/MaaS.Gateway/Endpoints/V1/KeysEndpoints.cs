@@ -44,8 +44,8 @@ internal static class KeysEndpoints
             ? TypedResults.Ok(listed)
             : new ApiProblem<KeyErrors>(error);
 
-    private static async Task<Results<Ok<KeyResponse>, ApiProblem<KeyRevokeErrors>>> RevokeAsync(string id, HttpContext http, KeyManagement keys) =>
+    private static async Task<Results<Ok<KeyResponse>, ApiProblem<RecordErrors>>> RevokeAsync(string id, HttpContext http, KeyManagement keys) =>
         (await keys.RevokeAsync(http.GetTenant(), id, http.RequestAborted)).TryGetValue(out var key, out var error)
             ? TypedResults.Ok(key)
-            : new ApiProblem<KeyRevokeErrors>(error);
+            : new ApiProblem<RecordErrors>(error);
 }

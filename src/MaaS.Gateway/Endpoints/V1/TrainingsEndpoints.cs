@@ -53,7 +53,7 @@ internal static class TrainingsEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<TrainingErrors>>> SubmitAsync(
+    private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<BodyErrors>>> SubmitAsync(
         HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
     {
         long limit = training.Options.MaxBodyBytes;
@@ -66,13 +66,13 @@ internal static class TrainingsEndpoints
         var body = await ReadBoundedAsync(http.Request, limit, http.RequestAborted);
         if (body is null)
         {
-            return new ApiProblem<TrainingErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
+            return new ApiProblem<BodyErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
         }
 
         var submitted = await training.SubmitAsync(http.GetTenant(), http.Request.ContentType, body, new TrainingParameters(model, multiLabel, folds), http.RequestAborted);
         return submitted.TryGetValue(out var job, out var error)
             ? TypedResults.Accepted($"/v1/trainings/{job.Id}", TrainingJobs.ToResponse(job))
-            : new ApiProblem<TrainingErrors>(error);
+            : new ApiProblem<BodyErrors>(error);
     }
 
     private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<TrainingJobErrors>>> ListAsync(HttpContext http, TrainingService training)
