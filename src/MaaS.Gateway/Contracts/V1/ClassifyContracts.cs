@@ -1,3 +1,4 @@
+using MaaS.Services.Text;
 using MaaS.Services.Training;
 
 namespace MaaS.Gateway.Contracts.V1;
@@ -16,20 +17,6 @@ public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Text
     static ValueTask<Result<ClassifyRequest>> IRequestBody<ClassifyRequest>.ReadAsync(HttpRequest request) =>
         JsonBody.ReadAsync(request, V1TrainingJsonContext.Default.ClassifyRequest);
 }
-
-/// <summary><c>POST /v1/classify</c> answer.</summary>
-/// <param name="Model">Model that answered.</param>
-/// <param name="Version">Version that answered.</param>
-/// <param name="Labels">Labels in the order of each result's <c>scores</c>.</param>
-/// <param name="Results">One per text, in request order.</param>
-public sealed record ClassifyResponse(string Model, long Version, IReadOnlyList<string> Labels, IReadOnlyList<ClassifyResult> Results);
-
-/// <summary>The classification of one text.</summary>
-/// <param name="Label">Most probable label.</param>
-/// <param name="Probability">Its probability.</param>
-/// <param name="Labels">Decided labels: the label itself for single-label models; for multi-label, every label at or above the model's threshold (at least one), most probable first.</param>
-/// <param name="Scores">Probability per label (order of <c>labels</c>).</param>
-public sealed record ClassifyResult(string Label, float Probability, IReadOnlyList<string> Labels, float[] Scores);
 
 /// <summary>Source-generated JSON for the /v1 training and classify contracts (web defaults: camelCase).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
