@@ -24,6 +24,25 @@ internal static class V2Mapping
     /// <summary>The error for a model name the registry does not know.</summary>
     public static Error UnknownModel(string name) => new(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
 
+    /// <summary>
+    /// The version a metadata or config read describes, over HTTP and gRPC alike: the named one, or the default; either
+    /// must be ready.
+    /// </summary>
+    public static Result<ModelVersionInfo> ReadyVersion(ModelInfo model, long? version)
+    {
+        long? target = version ?? model.DefaultVersion;
+        if ((target is long t ? model.FindVersion(t) : null) is not { } info)
+        {
+            return version is null
+                ? new Error(ErrorCode.ModelNotReady, $"model '{model.Name}' has no ready version: {model.Reason}")
+                : new Error(ErrorCode.VersionNotFound, $"unknown version {version} of model '{model.Name}'");
+        }
+
+        return info.State == ModelVersionState.Ready
+            ? info
+            : new Error(ErrorCode.ModelNotReady, $"model '{model.Name}' version {info.Version} is not ready: {info.Reason}");
+    }
+
     public static V2TensorMetadata Tensor(TensorSpec spec) => new(spec.Name, spec.DataType.ToProtocolName(), spec.Shape);
 
     public static string State(ModelVersionState state) => state switch

@@ -62,18 +62,9 @@ internal static class ModelsEndpoints
             return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
 
-        long? target = version ?? model.DefaultVersion;
-        var info = target is long t ? model.FindVersion(t) : null;
-        if (info is null)
+        if (!V2Mapping.ReadyVersion(model, version).TryGetValue(out var info, out error))
         {
-            return version is null
-                ? new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
-                : new V2Error<TErrors>(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
-        }
-
-        if (info.State != ModelVersionState.Ready)
-        {
-            return new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
+            return new V2Error<TErrors>(error);
         }
 
         var config = model.Config;
