@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using MaaS.Services.Text;
 using MaaS.Services.Training;
 
@@ -8,14 +9,11 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Texts">1..256 non-empty texts.</param>
 /// <param name="Version">Version; default the model's default version.</param>
 public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Texts, long? Version = null)
-    : IRequestBody<ClassifyRequest>, IWorkCost
+    : IJsonRequestBody<ClassifyRequest>, IWorkCost
 {
     long IWorkCost.WorkCost => WorkCosts.Texts(Texts);
 
-    static AcceptsMetadata IRequestBody<ClassifyRequest>.Accepts => JsonBody.Accepts<ClassifyRequest>("application/json");
-
-    static ValueTask<Result<ClassifyRequest>> IRequestBody<ClassifyRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1TrainingJsonContext.Default.ClassifyRequest);
+    static JsonTypeInfo<ClassifyRequest> IJsonRequestBody<ClassifyRequest>.JsonType => V1TrainingJsonContext.Default.ClassifyRequest;
 }
 
 /// <summary>Source-generated JSON for the /v1 training and classify contracts (web defaults: camelCase).</summary>

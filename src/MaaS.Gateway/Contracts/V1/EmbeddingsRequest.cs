@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using MaaS.Services.Embeddings;
 
 namespace MaaS.Gateway.Contracts.V1;
@@ -14,14 +15,11 @@ public sealed record EmbeddingsRequest(
     [property: JsonPropertyName("encoding_format")] string? EncodingFormat = null,
     [property: JsonPropertyName("dimensions")] int? Dimensions = null,
     [property: JsonPropertyName("user")] string? User = null)
-    : IRequestBody<EmbeddingsRequest>, IWorkCost
+    : IJsonRequestBody<EmbeddingsRequest>, IWorkCost
 {
     long IWorkCost.WorkCost => WorkCosts.Embeddings(Input);
 
-    static AcceptsMetadata IRequestBody<EmbeddingsRequest>.Accepts => JsonBody.Accepts<EmbeddingsRequest>("application/json");
-
-    static ValueTask<Result<EmbeddingsRequest>> IRequestBody<EmbeddingsRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1EmbeddingsJsonContext.Default.EmbeddingsRequest);
+    static JsonTypeInfo<EmbeddingsRequest> IJsonRequestBody<EmbeddingsRequest>.JsonType => V1EmbeddingsJsonContext.Default.EmbeddingsRequest;
 }
 
 /// <summary>Source-generated JSON for the /v1 embeddings contracts (OpenAI's snake_case names are on the members).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using MaaS.Services.Text;
 
 namespace MaaS.Gateway.Contracts.V1;
@@ -7,14 +8,11 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Model">Model name; default <c>sentiment</c>.</param>
 /// <param name="Version">Model version; default the model's default version.</param>
 public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null)
-    : IRequestBody<SentimentRequest>, IWorkCost
+    : IJsonRequestBody<SentimentRequest>, IWorkCost
 {
     long IWorkCost.WorkCost => WorkCosts.Texts(Texts);
 
-    static AcceptsMetadata IRequestBody<SentimentRequest>.Accepts => JsonBody.Accepts<SentimentRequest>("application/json");
-
-    static ValueTask<Result<SentimentRequest>> IRequestBody<SentimentRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1TextJsonContext.Default.SentimentRequest);
+    static JsonTypeInfo<SentimentRequest> IJsonRequestBody<SentimentRequest>.JsonType => V1TextJsonContext.Default.SentimentRequest;
 }
 
 /// <summary><c>POST /v1/analyze</c> body.</summary>
@@ -33,15 +31,12 @@ public sealed record AnalyzeRequest(
     long? SentimentVersion = null,
     int? MaxTags = null,
     int? MaxTerms = null)
-    : IRequestBody<AnalyzeRequest>, IWorkCost
+    : IJsonRequestBody<AnalyzeRequest>, IWorkCost
 {
     // Two models read every text (the tagger with its title), and both explain their answers.
     long IWorkCost.WorkCost => 2 * WorkCosts.Texts(Items?.Count ?? 0, Items?.Sum(i => (long)(i?.Text?.Length ?? 0) + (i?.Title?.Length ?? 0)) ?? 0);
 
-    static AcceptsMetadata IRequestBody<AnalyzeRequest>.Accepts => JsonBody.Accepts<AnalyzeRequest>("application/json");
-
-    static ValueTask<Result<AnalyzeRequest>> IRequestBody<AnalyzeRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1TextJsonContext.Default.AnalyzeRequest);
+    static JsonTypeInfo<AnalyzeRequest> IJsonRequestBody<AnalyzeRequest>.JsonType => V1TextJsonContext.Default.AnalyzeRequest;
 }
 
 /// <summary>Source-generated JSON for the /v1 text contracts (web defaults: camelCase).</summary>
