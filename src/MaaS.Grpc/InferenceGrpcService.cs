@@ -246,21 +246,8 @@ internal sealed class InferenceGrpcService(
         : V2Mapping.ParseVersion(text).TryGetValue(out long? version, out var error) ? version
         : throw error.Exception();
 
-    private static ModelVersionInfo ReadyVersion(ModelInfo model, long? version)
-    {
-        long? target = version ?? model.DefaultVersion;
-        var info = target is long t ? model.FindVersion(t) : null;
-        if (info is null)
-        {
-            throw version is null
-                ? GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' has no ready version: {model.Reason}")
-                : GrpcErrors.Exception(ErrorCode.VersionNotFound, $"unknown version {version} of model '{model.Name}'");
-        }
-
-        return info.State == ModelVersionState.Ready
-            ? info
-            : throw GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' version {info.Version} is not ready: {info.Reason}");
-    }
+    private static ModelVersionInfo ReadyVersion(ModelInfo model, long? version) =>
+        V2Mapping.ReadyVersion(model, version).TryGetValue(out var info, out var error) ? info : throw error.Exception();
 
     private static ModelMetadataResponse.Types.TensorMetadata Tensor(TensorSpec spec)
     {

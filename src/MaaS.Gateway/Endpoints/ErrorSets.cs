@@ -12,7 +12,7 @@ internal sealed class LookupErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.ModelNotFound, ErrorCode.VersionNotFound];
 }
 
-/// <summary>Finding a model by name alone (no version in the path): the model is unknown.</summary>
+/// <summary>Finding a model by name alone (no version in the path; /v1 discovery): the model is unknown or invisible to the caller's tenant.</summary>
 internal sealed class ModelLookupErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound];
@@ -38,12 +38,6 @@ internal sealed class InferenceErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } =
         [.. ModelErrors.Codes, ErrorCode.Unsupported, ErrorCode.PayloadTooLarge, ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout];
-}
-
-/// <summary>Model discovery by name: the model is unknown or invisible to the caller's tenant.</summary>
-internal sealed class DiscoveryErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound];
 }
 
 /// <summary>Publishing a model: a bad card or file, a name another tenant holds, an upload over the limit, an unavailable store.</summary>
@@ -76,14 +70,11 @@ internal sealed class KeyErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.Forbidden, ErrorCode.DependencyUnavailable];
 }
 
-/// <summary>Revoking a key: no such key in the tenant, an unavailable store.</summary>
-internal sealed class KeyRevokeErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
-}
-
-/// <summary>Recommending: a bad or non-JSON body, an unavailable event store.</summary>
-internal sealed class RecommendErrors : IErrorSet
+/// <summary>
+/// A body read and validated whole, then answered from the store (recommending, submitting a training): a bad or
+/// non-JSON body or a content type it does not read (a training lists every problem of its dataset), an unavailable store.
+/// </summary>
+internal sealed class BodyErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
@@ -95,8 +86,11 @@ internal sealed class BatchErrors : IErrorSet
         [ErrorCode.InvalidRequest, ErrorCode.PayloadTooLarge, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
 
-/// <summary>Reading or deleting a catalogue item: a malformed id, an unknown item, an unavailable store.</summary>
-internal sealed class ItemErrors : IErrorSet
+/// <summary>
+/// Reading or acting on one stored record by id (a catalogue item, a user's export, a key to revoke): a malformed id,
+/// no such record in the tenant (a user without stored events), an unavailable store.
+/// </summary>
+internal sealed class RecordErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
 }
@@ -111,12 +105,6 @@ internal sealed class SimilarItemsErrors : IErrorSet
 internal sealed class UserErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.DependencyUnavailable];
-}
-
-/// <summary>Exporting a user: a malformed id, a user without stored events, an unavailable event store.</summary>
-internal sealed class UserExportErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
 }
 
 /// <summary>Requesting an index rebuild: a store beyond the build limits, nothing to build, stopping, an unavailable store.</summary>
@@ -147,12 +135,6 @@ internal sealed class AgentErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } =
         [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.DependencyUnavailable];
-}
-
-/// <summary>Submitting a training: a bad dataset (every problem listed), an unread content type, an unavailable store.</summary>
-internal sealed class TrainingErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
 }
 
 /// <summary>Reading or cancelling a training: no such job in the tenant, an unavailable store.</summary>

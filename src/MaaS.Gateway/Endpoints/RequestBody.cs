@@ -16,6 +16,22 @@ internal interface IRequestBody<TSelf>
 }
 
 /// <summary>
+/// A required JSON body, read with <see cref="JsonBody.ReadAsync"/> whatever the Content-Type and documented as
+/// <c>application/json</c>: the type names only its source-generated metadata.
+/// </summary>
+/// <typeparam name="TSelf">The body type itself.</typeparam>
+internal interface IJsonRequestBody<TSelf> : IRequestBody<TSelf>
+    where TSelf : class, IJsonRequestBody<TSelf>
+{
+    /// <summary>The body's source-generated JSON metadata.</summary>
+    static abstract JsonTypeInfo<TSelf> JsonType { get; }
+
+    static AcceptsMetadata IRequestBody<TSelf>.Accepts => JsonBody.Accepts<TSelf>("application/json");
+
+    static ValueTask<Result<TSelf>> IRequestBody<TSelf>.ReadAsync(HttpRequest request) => JsonBody.ReadAsync(request, TSelf.JsonType);
+}
+
+/// <summary>
 /// The one way handlers get their request body: minimal APIs bind this parameter by letting <typeparamref name="T"/>
 /// read itself, and the handler maps the error of <see cref="Result"/> like any other. Binding never fails, so an
 /// unreadable body is answered in the endpoint's own error shape (ProblemDetails on /v1, <c>{"error"}</c> on /v2).

@@ -2,8 +2,8 @@ namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Registers model serving: options from <c>Serving</c> (published models under the data folder unless
-/// <c>Serving:PublishedRepositoryPath</c> says where), the registry with its ONNX loader, startup load and polling,
-/// readiness.
+/// <c>Serving:PublishedRepositoryPath</c> says where), the registry with its ONNX loader, its start-up load and polling
+/// (<see cref="ModelRepositoryHostedService"/>) and readiness (<see cref="ModelRegistryHealthCheck"/>), both MaaS.Models'.
 /// </summary>
 internal static class ModelServingExtensions
 {

@@ -1,3 +1,4 @@
+using MaaS.Storage.Postgres;
 using MaaS.Storage.Privacy;
 
 namespace MaaS.Gateway.Hosting;
@@ -8,7 +9,7 @@ namespace MaaS.Gateway.Hosting;
 /// <c>Storage:Provider = Postgres</c> and <c>Storage:Postgres:ConnectionString</c> or <c>ConnectionStrings:Postgres</c>;
 /// privacy keys from <c>Privacy</c>, the user key file beside the SQLite file or, with PostgreSQL, in the data folder),
 /// every store opened once per process (<see cref="StorageServiceCollectionExtensions.AddMaaSStorage"/>), and the
-/// PostgreSQL retries and readiness check of <see cref="StorageResilienceExtensions"/>.
+/// PostgreSQL retries and readiness check (<see cref="StorageServiceCollectionExtensions.AddPostgresResilience"/>).
 /// </summary>
 internal static class StorageExtensions
 {
@@ -40,7 +41,7 @@ internal static class StorageExtensions
                 }
             });
         builder.Services.AddMaaSStorage();
-        builder.Services.AddStorageResilience();
+        builder.Services.AddPostgresResilience().AddHealthChecks().AddCheck<PostgresHealthCheck>("storage", tags: [ServerEndpoints.ReadyTag]);
         return builder;
     }
 

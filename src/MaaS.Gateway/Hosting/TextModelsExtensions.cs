@@ -1,4 +1,5 @@
 using MaaS.Models.Embeddings;
+using MaaS.Services.Text;
 
 namespace MaaS.Gateway.Hosting;
 
@@ -9,6 +10,7 @@ internal static class TextModelsExtensions
     {
         builder.Services.AddSingleton<TextModelService>();
         builder.Services.AddSingleton<EmbeddingService>();
+        builder.Services.AddSingleton<ContentAnalysis>();
         return builder;
     }
 

@@ -24,7 +24,82 @@ internal static class V2Mapping
     /// <summary>The error for a model name the registry does not know.</summary>
     public static Error UnknownModel(string name) => new(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
 
+    /// <summary>
+    /// The version a metadata or config read describes, over HTTP and gRPC alike: the named one, or the default; either
+    /// must be ready.
+    /// </summary>
+    public static Result<ModelVersionInfo> ReadyVersion(ModelInfo model, long? version)
+    {
+        long? target = version ?? model.DefaultVersion;
+        if ((target is long t ? model.FindVersion(t) : null) is not { } info)
+        {
+            return version is null
+                ? new Error(ErrorCode.ModelNotReady, $"model '{model.Name}' has no ready version: {model.Reason}")
+                : new Error(ErrorCode.VersionNotFound, $"unknown version {version} of model '{model.Name}'");
+        }
+
+        return info.State == ModelVersionState.Ready
+            ? info
+            : new Error(ErrorCode.ModelNotReady, $"model '{model.Name}' version {info.Version} is not ready: {info.Reason}");
+    }
+
     public static V2TensorMetadata Tensor(TensorSpec spec) => new(spec.Name, spec.DataType.ToProtocolName(), spec.Shape);
+
+    /// <summary>Every model the registry knows, with versions, default version and readiness (MaaS extension).</summary>
+    public static V2ModelListResponse ModelList(IEnumerable<ModelInfo> models) =>
+        new([.. models.Select(m => new V2ModelListEntry(
+            m.Name,
+            [.. m.Versions.Select(v => Text(v.Version))],
+            m.DefaultVersion is long d ? Text(d) : null,
+            m.DefaultVersion is long dv ? m.FindVersion(dv)?.Platform : null,
+            m.IsReady,
+            m.Reason))]);
+
+    /// <summary>
+    /// The metadata of <paramref name="info"/> (see <see cref="ReadyVersion"/>): every ready version when none was named
+    /// (<paramref name="version"/> null), else the one, and the MaaS parameters from model.json and the card.
+    /// </summary>
+    public static V2ModelMetadataResponse Metadata(ModelInfo model, ModelVersionInfo info, long? version)
+    {
+        var config = model.Config;
+        var parameters = new V2ModelParameters(
+            config?.Task,
+            config?.Description,
+            config?.Labels ?? [],
+            config?.Tags ?? [],
+            model.DefaultVersion is long d ? Text(d) : null,
+            config?.MaxBatchSize ?? 0,
+            info.IsBatching,
+            info.Properties.TryGetValue("execution_provider", out string? provider) ? provider : null,
+            info.Card,
+            model.ConfigError);
+        IReadOnlyList<string> versions = version is null
+            ? [.. model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => Text(v.Version))]
+            : [Text(info.Version)];
+        return new V2ModelMetadataResponse(
+            model.Name,
+            versions,
+            info.Platform ?? "unknown",
+            [.. info.Signature?.Inputs.Select(Tensor) ?? []],
+            [.. info.Signature?.Outputs.Select(Tensor) ?? []],
+            parameters);
+    }
+
+    /// <summary>The configuration in Triton's shape: dims without the batch axis when the model batches, dynamic batching when on.</summary>
+    public static V2ModelConfigResponse Config(ModelInfo model, ModelVersionInfo info, ModelConfig config)
+    {
+        bool batched = config.MaxBatchSize > 0;
+        V2ConfigTensor ConfigTensor(TensorSpec spec) => new(
+            spec.Name, "TYPE_" + (spec.DataType == TensorDataType.Bytes ? "STRING" : spec.DataType.ToProtocolName()), batched ? spec.Shape[1..] : spec.Shape);
+        return new V2ModelConfigResponse(
+            model.Name,
+            info.Platform ?? "unknown",
+            info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
+            config.MaxBatchSize,
+            [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
+            [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
+            info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null);
+    }
 
     public static string State(ModelVersionState state) => state switch
     {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MaaS.Services.Training;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace MaaS.Services.Training;
 /// </summary>
 internal sealed class TrainingService(IStorage storage, JobRunner runner, IOptions<TrainingOptions> options)
 {
+    private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(250);
+
     public TrainingOptions Options => options.Value;
 
     public async Task<Result<JobRecord>> SubmitAsync(string tenant, string? contentType, ReadOnlyMemory<byte> body, TrainingParameters parameters, CancellationToken cancellationToken)
@@ -39,6 +43,47 @@ internal sealed class TrainingService(IStorage storage, JobRunner runner, IOptio
     {
         var jobs = await storage.Jobs.ListAsync(tenant, 50, cancellationToken).ConfigureAwait(false);
         return jobs.IsSuccess ? jobs.Value.Where(j => j.Kind == TrainingJobHandler.JobKind).ToList() : jobs.Error;
+    }
+
+    /// <summary>
+    /// The job as it changes, from <paramref name="job"/> on: each change of state, phase or progress once, ending with
+    /// the finished job, when the job can no longer be read, or when <paramref name="cancellationToken"/> fires. The store
+    /// is the source (the job may run on another replica), polled every 250 ms.
+    /// </summary>
+    public async IAsyncEnumerable<JobRecord> FollowAsync(string tenant, JobRecord job, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        (JobState, string, double)? sent = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var seen = (job.State, job.Phase, Math.Round(job.Progress, 3));
+            if (sent != seen)
+            {
+                sent = seen;
+                yield return job;
+            }
+
+            if (job.IsFinished)
+            {
+                yield break;
+            }
+
+            try
+            {
+                await Task.Delay(FollowPoll, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+
+            var next = await GetAsync(tenant, job.Id, cancellationToken).ConfigureAwait(false);
+            if (!next.IsSuccess)
+            {
+                yield break;
+            }
+
+            job = next.Value;
+        }
     }
 
     /// <summary>Reads the spec stored with a training job.</summary>

@@ -15,7 +15,7 @@ public static class StorageServiceCollectionExtensions
     /// services that read it after this call, since hosted services start in registration order. Options come from
     /// <paramref name="configure"/> and any other <c>StorageOptions</c> configuration, e.g.
     /// <c>services.AddOptions&lt;StorageOptions&gt;().BindConfiguration("Storage")</c> (bind them once). To add
-    /// PostgreSQL retries, register an <c>IPostgresExecutionStrategy</c> singleton: every store runs through it.
+    /// PostgreSQL retries, call <see cref="AddPostgresResilience"/> (or register another <c>IPostgresExecutionStrategy</c> singleton): every store runs through it.
     /// </summary>
     public static IServiceCollection AddMaaSStorage(this IServiceCollection services, Action<StorageOptions>? configure = null)
     {
@@ -34,6 +34,18 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Users);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Keys);
         services.TryAddSingleton(sp => sp.GetRequiredService<IStorage>().Market);
+        return services;
+    }
+
+    /// <summary>
+    /// PostgreSQL resilience for replicas: every store runs through <see cref="PollyPostgresExecutionStrategy"/> (the
+    /// storage host takes it when it opens the database), and <see cref="PostgresHealthCheck"/> is registered for the
+    /// host to add to its readiness checks. SQLite is untouched.
+    /// </summary>
+    public static IServiceCollection AddPostgresResilience(this IServiceCollection services)
+    {
+        services.AddSingleton<IPostgresExecutionStrategy, PollyPostgresExecutionStrategy>();
+        services.AddSingleton<PostgresHealthCheck>();
         return services;
     }
 }

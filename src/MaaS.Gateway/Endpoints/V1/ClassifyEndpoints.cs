@@ -1,4 +1,4 @@
-using MaaS.Models.Text.Modeling;
+using MaaS.Services.Text;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -25,33 +25,6 @@ internal static class ClassifyEndpoints
         }
 
         var result = await text.ScoreAsync(request.Model ?? string.Empty, request.Version, request.Texts, cancellationToken);
-        if (!result.TryGetValue(out var predictions, out error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var profile = predictions.Profile;
-        bool multiLabel = profile.Model.Activation == TextModelActivation.Sigmoid;
-        var results = new ClassifyResult[predictions.Items.Count];
-        for (int i = 0; i < results.Length; i++)
-        {
-            float[] p = predictions.Items[i].Probabilities;
-            int best = predictions.Items[i].Best;
-            IReadOnlyList<string> decided = multiLabel ? Decide(profile, p) : [profile.Labels[best]];
-            results[i] = new ClassifyResult(profile.Labels[best], p[best], decided, p);
-        }
-
-        return TypedResults.Ok(new ClassifyResponse(profile.Name, profile.Version, profile.Labels, results));
-    }
-
-    // Each label at or above its threshold (0.5 without one), most probable first; at least the best one.
-    private static List<string> Decide(TextModelProfile profile, float[] p)
-    {
-        var chosen = Enumerable.Range(0, p.Length)
-            .Where(j => p[j] >= (profile.Thresholds is { } t && j < t.Length ? t[j] : 0.5f))
-            .OrderByDescending(j => p[j]).ThenBy(j => j)
-            .Select(j => profile.Labels[j])
-            .ToList();
-        return chosen.Count > 0 ? chosen : [profile.Labels[Array.IndexOf(p, p.Max())]];
+        return result.TryGetValue(out var scores, out error) ? TypedResults.Ok(TextAnswers.Classify(scores)) : new ApiProblem<InferenceErrors>(error);
     }
 }

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using MaaS.Models.Embeddings;
+using MaaS.Services.Embeddings;
 using Serilog;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -10,9 +10,6 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// </summary>
 internal static class EmbeddingsEndpoints
 {
-    /// <summary>Model used when the request names none.</summary>
-    public const string DefaultModel = "all-minilm-l6-v2";
-
     private const string Description =
         "OpenAI's embeddings shape: 'input' is a string or an array of 1..2048 non-empty strings (token arrays are refused), 'model' a " +
         "sentence-embedding model of the registry (default all-minilm-l6-v2), 'encoding_format' float (default) or base64 (little-endian " +
@@ -35,24 +32,14 @@ internal static class EmbeddingsEndpoints
     private static async Task<Results<Ok<EmbeddingsResponse>, ApiProblem<InferenceErrors>>> EmbedAsync(
         Body<EmbeddingsRequest> body, EmbeddingService embeddings, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
+        if (!body.Result.TryGetValue(out var request, out var error)
+            || !OpenAiEmbeddings.Base64(request.EncodingFormat).TryGetValue(out bool base64, out error)
+            || !OpenAiEmbeddings.Texts(request.Input).TryGetValue(out var inputs, out error))
         {
             return new ApiProblem<InferenceErrors>(error);
         }
 
-        if (request.EncodingFormat is not (null or "float" or "base64"))
-        {
-            return new ApiProblem<InferenceErrors>(ErrorCode.InvalidRequest, $"encoding_format must be 'float' or 'base64', not '{request.EncodingFormat}'");
-        }
-
-        bool base64 = request.EncodingFormat == "base64";
-        var texts = Texts(request.Input);
-        if (!texts.TryGetValue(out var inputs, out error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var result = await embeddings.EmbedAsync(request.Model ?? DefaultModel, null, inputs, request.Dimensions, cancellationToken);
+        var result = await embeddings.EmbedAsync(request.Model ?? OpenAiEmbeddings.DefaultModel, null, inputs, request.Dimensions, cancellationToken);
         if (!result.TryGetValue(out var batch, out error))
         {
             return new ApiProblem<InferenceErrors>(error);
@@ -61,59 +48,6 @@ internal static class EmbeddingsEndpoints
         diagnostics.Set("Model", batch.Model);
         diagnostics.Set("ModelVersion", batch.Version);
         diagnostics.Set("Inputs", batch.Count);
-        var data = new EmbeddingData[batch.Count];
-        List<int>? truncated = null;
-        long tokens = 0;
-        for (int i = 0; i < data.Length; i++)
-        {
-            var vector = batch[i];
-            data[i] = new EmbeddingData(i, base64 ? Convert.ToBase64String(MemoryMarshal.AsBytes(vector.Span)) : vector.ToArray());
-            tokens += batch.Tokens[i];
-            if (batch.Truncated[i])
-            {
-                (truncated ??= []).Add(i);
-            }
-        }
-
-        return TypedResults.Ok(new EmbeddingsResponse(data, batch.Model, new EmbeddingsUsage(tokens, tokens, truncated)));
+        return TypedResults.Ok(OpenAiEmbeddings.Answer(batch, base64));
     }
-
-    // OpenAI's 'input' is a string or an array; arrays of token ids (OpenAI's own vocabulary) mean nothing to these models.
-    private static Result<IReadOnlyList<string?>> Texts(JsonElement input)
-    {
-        switch (input.ValueKind)
-        {
-            case JsonValueKind.String:
-                return new[] { input.GetString() };
-            case JsonValueKind.Array:
-                var texts = new List<string?>(input.GetArrayLength());
-                foreach (var item in input.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.String)
-                    {
-                        return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, item.ValueKind is JsonValueKind.Number or JsonValueKind.Array
-                            ? $"input[{texts.Count}] is a token array; send text: these models tokenise it themselves"
-                            : $"input[{texts.Count}] is {Describe(item.ValueKind)}; every input must be a string");
-                    }
-
-                    texts.Add(item.GetString());
-                }
-
-                return texts;
-            case JsonValueKind.Undefined:
-                return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, "'input' is required: a string or an array of strings");
-            default:
-                return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, $"'input' is {Describe(input.ValueKind)}; give a string or an array of strings");
-        }
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Null => "null",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Array => "an array",
-        _ => kind.ToString().ToLowerInvariant(),
-    };
 }

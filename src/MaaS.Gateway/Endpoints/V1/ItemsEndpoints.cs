@@ -47,18 +47,18 @@ internal static class ItemsEndpoints
         return RecommendationJson.OkOrProblem<ItemBatchResponse, BatchErrors>(outcome, RecommendationsJsonContext.Default.ItemBatchResponse);
     }
 
-    private static async Task<Results<RecommendationJson<ItemResponse>, ApiProblem<ItemErrors>>> GetAsync(
+    private static async Task<Results<RecommendationJson<ItemResponse>, ApiProblem<RecordErrors>>> GetAsync(
         string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
     {
         var outcome = await catalogue.GetAsync(http.GetTenant(), id, cancellationToken);
-        return RecommendationJson.OkOrProblem<ItemResponse, ItemErrors>(outcome, RecommendationsJsonContext.Default.ItemResponse);
+        return RecommendationJson.OkOrProblem<ItemResponse, RecordErrors>(outcome, RecommendationsJsonContext.Default.ItemResponse);
     }
 
-    private static async Task<Results<NoContent, ApiProblem<ItemErrors>>> DeleteAsync(
+    private static async Task<Results<NoContent, ApiProblem<RecordErrors>>> DeleteAsync(
         string id, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
     {
         var outcome = await catalogue.DeleteAsync(http.GetTenant(), id, cancellationToken);
-        return outcome.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<ItemErrors>(error);
+        return outcome.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<RecordErrors>(error);
     }
 
     /// <param name="id">The anchor item.</param>

@@ -1,5 +1,3 @@
-using MaaS.Storage.Keys;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>API key management (<c>/v1/keys</c>), admin keys only. Keys act within their tenant; the operator tenant's admins manage every tenant.</summary>
@@ -24,90 +22,30 @@ internal static class KeysEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<CreatedKeyResponse>, ApiProblem<KeyErrors>>> CreateAsync(
-        Body<CreateKeyRequest> body, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
+    private static async Task<Results<Created<CreatedKeyResponse>, ApiProblem<KeyErrors>>> CreateAsync(Body<CreateKeyRequest> body, HttpContext http, KeyManagement keys)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
             return new ApiProblem<KeyErrors>(error);
         }
 
-        string caller = http.GetTenant();
-        string tenant = string.IsNullOrEmpty(request.Tenant) ? caller : request.Tenant;
-        if (tenant != caller && caller != options.Value.OperatorTenant)
+        var created = await keys.CreateAsync(http.GetTenant(), request.Tenant, request.Name, request.Roles, request.Limits, http.RequestAborted);
+        if (!created.TryGetValue(out var key, out error))
         {
-            return new ApiProblem<KeyErrors>(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
+            return new ApiProblem<KeyErrors>(error);
         }
 
-        // The operator's tenant too: a ceiling is raised in configuration, never by an API call.
-        if (request.Limits is { } asked
-            && options.Value.KeyLimitCeilings.Violations(asked.RequestsPerSecond, asked.Burst, asked.MaxConcurrentRequests) is { Count: > 0 } over)
-        {
-            return new ApiProblem<KeyErrors>(ErrorCode.InvalidRequest, string.Join("; ", over));
-        }
-
-        var limits = request.Limits is { } l ? new ApiKeyLimits(l.RequestsPerSecond, l.Burst, l.MaxConcurrentRequests) : ApiKeyLimits.Default;
-        var (record, text) = ApiKeyText.Create(tenant, request.Name ?? string.Empty, request.Roles ?? [ApiKeyRules.AppRole], limits, time.GetUtcNow());
-        var created = await store.CreateAsync(record, http.RequestAborted);
-        if (!created.TryGetValue(out var stored, out error))
-        {
-            return KeyStoreProblem<KeyErrors>(error);
-        }
-
-        resolver.Evict(record.KeyId);
         http.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Created($"/v1/keys/{record.KeyId}", new CreatedKeyResponse(text, ToResponse(stored)));
+        return TypedResults.Created($"/v1/keys/{key.Details.Id}", key);
     }
 
-    private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(
-        string? tenant, HttpContext http, IApiKeyStore store, IOptions<AuthOptions> options)
-    {
-        string caller = http.GetTenant();
-        string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
-        if (target != caller && caller != options.Value.OperatorTenant)
-        {
-            return new ApiProblem<KeyErrors>(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
-        }
+    private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(string? tenant, HttpContext http, KeyManagement keys) =>
+        (await keys.ListAsync(http.GetTenant(), tenant, http.RequestAborted)).TryGetValue(out var listed, out var error)
+            ? TypedResults.Ok(listed)
+            : new ApiProblem<KeyErrors>(error);
 
-        var listed = await store.ListAsync(target, http.RequestAborted);
-        return listed.TryGetValue(out var keys, out var error)
-            ? TypedResults.Ok(keys.Select(ToResponse).ToList())
-            : KeyStoreProblem<KeyErrors>(error);
-    }
-
-    private static async Task<Results<Ok<KeyResponse>, ApiProblem<KeyRevokeErrors>>> RevokeAsync(
-        string id, HttpContext http, IApiKeyStore store, ApiKeyResolver resolver, IOptions<AuthOptions> options, TimeProvider time)
-    {
-        string caller = http.GetTenant();
-        string tenant = caller;
-        if (caller == options.Value.OperatorTenant && ApiKeyRules.IsValidKeyId(id) && await store.FindAsync(id, http.RequestAborted) is { IsSuccess: true } found)
-        {
-            tenant = found.Value.Tenant;
-        }
-
-        var revoked = await store.RevokeAsync(tenant, id, time.GetUtcNow(), http.RequestAborted);
-        resolver.Evict(id);
-        return revoked.TryGetValue(out var key, out var error)
-            ? TypedResults.Ok(ToResponse(key))
-            : KeyStoreProblem<KeyRevokeErrors>(error);
-    }
-
-    private static KeyResponse ToResponse(ApiKeyRecord key) => new(
-        key.KeyId, key.Tenant, key.Name, key.Roles,
-        new KeyLimitsDto(key.Limits.RequestsPerSecond, key.Limits.Burst, key.Limits.MaxConcurrentRequests),
-        key.CreatedAt, key.RevokedAt, key.IsActive);
-
-    /// <summary>
-    /// The key store's error as the answer. It flows unchanged (NotFound is worded for the caller by the store) except in
-    /// two cases, kept so the keys API answers as it always has: a broken rule is stated in the detail, every rule as
-    /// "field reason", without an errors list; and an unavailable store is named without the database and its error
-    /// code that the store's message carries (the store has logged them).
-    /// </summary>
-    private static ApiProblem<TErrors> KeyStoreProblem<TErrors>(Error error)
-        where TErrors : IErrorSet => error.Code switch
-        {
-            ErrorCode.InvalidRequest => new ApiProblem<TErrors>(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
-            ErrorCode.DependencyUnavailable => new ApiProblem<TErrors>(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
-            _ => new ApiProblem<TErrors>(error),
-        };
+    private static async Task<Results<Ok<KeyResponse>, ApiProblem<RecordErrors>>> RevokeAsync(string id, HttpContext http, KeyManagement keys) =>
+        (await keys.RevokeAsync(http.GetTenant(), id, http.RequestAborted)).TryGetValue(out var key, out var error)
+            ? TypedResults.Ok(key)
+            : new ApiProblem<RecordErrors>(error);
 }

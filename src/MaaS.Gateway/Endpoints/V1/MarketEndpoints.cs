@@ -130,7 +130,7 @@ internal static class MarketEndpoints
 
         var result = await publisher.PublishAsync(http.GetTenant(), card, bytes, http.RequestAborted);
         return result.TryGetValue(out var published, out var error)
-            ? TypedResults.Created($"/v1/models/{published.Name}", new PublishResponse(published.Name, published.Version, published.Owner, Text(published.Visibility)))
+            ? TypedResults.Created($"/v1/models/{published.Name}", MarketModels.Published(published))
             : new ApiProblem<PublishErrors>(error);
     }
 
@@ -170,14 +170,12 @@ internal static class MarketEndpoints
 
         var result = await quantizer.QuantizeAsync(http.GetTenant(), name, version, parsed, http.RequestAborted);
         return result.TryGetValue(out var published, out var error)
-            ? TypedResults.Created($"/v1/models/{published.Name}", new PublishResponse(published.Name, published.Version, published.Owner, Text(published.Visibility)))
+            ? TypedResults.Created($"/v1/models/{published.Name}", MarketModels.Published(published))
             : new ApiProblem<QuantizeErrors>(error);
     }
 
     private static Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>> ToShare(Result<ModelListing> result) =>
         result.TryGetValue(out var listing, out var error)
-            ? TypedResults.Ok(new ShareResponse(listing.Name, Text(listing.Visibility), listing.SharedWith))
+            ? TypedResults.Ok(MarketModels.Shares(listing))
             : new ApiProblem<MarketModelErrors>(error);
-
-    public static string Text(ModelVisibility visibility) => visibility.ToString().ToLowerInvariant();
 }

@@ -1,3 +1,5 @@
+using MaaS.Services.Text;
+
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// </summary>
 internal static class SentimentEndpoints
 {
-    /// <summary>Model used when the request names none.</summary>
-    public const string DefaultModel = "sentiment";
-
     public static IEndpointRouteBuilder MapSentimentV1(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/v1/sentiment").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
@@ -20,13 +19,6 @@ internal static class SentimentEndpoints
         return app;
     }
 
-    /// <summary>The sentiment of one text, as /v1/sentiment and /v1/analyze answer it.</summary>
-    public static SentimentResult ToResult(TextModelProfile profile, TextScore score)
-    {
-        int best = score.Best;
-        return new SentimentResult(profile.Labels[best], score.Probabilities[best], score.Probabilities, score.TokenCount, score.Truncated);
-    }
-
     private static async Task<Results<Ok<SentimentResponse>, ApiProblem<InferenceErrors>>> PredictAsync(
         Body<SentimentRequest> body, TextModelService text, CancellationToken cancellationToken)
     {
@@ -35,19 +27,7 @@ internal static class SentimentEndpoints
             return new ApiProblem<InferenceErrors>(error);
         }
 
-        var result = await text.ScoreAsync(request.Model ?? DefaultModel, request.Version, request.Texts, cancellationToken);
-        if (!result.TryGetValue(out var predictions, out error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var profile = predictions.Profile;
-        var results = new SentimentResult[predictions.Items.Count];
-        for (int i = 0; i < results.Length; i++)
-        {
-            results[i] = ToResult(profile, predictions.Items[i]);
-        }
-
-        return TypedResults.Ok(new SentimentResponse(profile.Name, profile.Version, profile.Labels, results));
+        var result = await text.ScoreAsync(request.Model ?? TextAnswers.DefaultSentimentModel, request.Version, request.Texts, cancellationToken);
+        return result.TryGetValue(out var scores, out error) ? TypedResults.Ok(TextAnswers.Sentiment(scores)) : new ApiProblem<InferenceErrors>(error);
     }
 }

@@ -11,8 +11,6 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// </summary>
 internal static class TrainingsEndpoints
 {
-    private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
-
     public static IEndpointRouteBuilder MapTrainingsV1(this IEndpointRouteBuilder app)
     {
         var trainings = app.MapGroup("/v1/trainings").WithTags(ApiTags.Training).RequireAuthorization(MaaSPolicies.Admin)
@@ -55,7 +53,7 @@ internal static class TrainingsEndpoints
         return app;
     }
 
-    private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<TrainingErrors>>> SubmitAsync(
+    private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<BodyErrors>>> SubmitAsync(
         HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
     {
         long limit = training.Options.MaxBodyBytes;
@@ -68,13 +66,13 @@ internal static class TrainingsEndpoints
         var body = await ReadBoundedAsync(http.Request, limit, http.RequestAborted);
         if (body is null)
         {
-            return new ApiProblem<TrainingErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
+            return new ApiProblem<BodyErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
         }
 
         var submitted = await training.SubmitAsync(http.GetTenant(), http.Request.ContentType, body, new TrainingParameters(model, multiLabel, folds), http.RequestAborted);
         return submitted.TryGetValue(out var job, out var error)
             ? TypedResults.Accepted($"/v1/trainings/{job.Id}", TrainingJobs.ToResponse(job))
-            : new ApiProblem<TrainingErrors>(error);
+            : new ApiProblem<BodyErrors>(error);
     }
 
     private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<TrainingJobErrors>>> ListAsync(HttpContext http, TrainingService training)
@@ -86,10 +84,10 @@ internal static class TrainingsEndpoints
     }
 
     private static async Task<Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> GetAsync(string id, HttpContext http, TrainingService training) =>
-        TrainingJobs.OkOrProblem(await training.GetAsync(http.GetTenant(), id, http.RequestAborted));
+        OkOrProblem(await training.GetAsync(http.GetTenant(), id, http.RequestAborted));
 
     private static async Task<Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> CancelAsync(string id, HttpContext http, TrainingService training) =>
-        TrainingJobs.OkOrProblem(await training.CancelAsync(http.GetTenant(), id, http.RequestAborted));
+        OkOrProblem(await training.CancelAsync(http.GetTenant(), id, http.RequestAborted));
 
     private static async Task<Results<ServerSentEventsResult<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> EventsAsync(string id, HttpContext http, TrainingService training)
     {
@@ -100,46 +98,12 @@ internal static class TrainingsEndpoints
             return new ApiProblem<TrainingJobErrors>(error);
         }
 
-        return TypedResults.ServerSentEvents(Follow(job, tenant, training, http.RequestAborted));
+        return TypedResults.ServerSentEvents(training.FollowAsync(tenant, job, http.RequestAborted)
+            .Select(change => new SseItem<TrainingJobResponse>(TrainingJobs.ToResponse(change), change.IsFinished ? TrainingJobs.State(change.State) : "progress")));
     }
 
-    // The store is the source (the job may run on another replica): poll it, and send each change once.
-    private static async IAsyncEnumerable<SseItem<TrainingJobResponse>> Follow(
-        JobRecord job, string tenant, TrainingService training, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        (JobState, string, double)? sent = null;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var seen = (job.State, job.Phase, Math.Round(job.Progress, 3));
-            if (sent != seen)
-            {
-                sent = seen;
-                yield return new SseItem<TrainingJobResponse>(TrainingJobs.ToResponse(job), job.IsFinished ? TrainingJobs.State(job.State) : "progress");
-            }
-
-            if (job.IsFinished)
-            {
-                yield break;
-            }
-
-            try
-            {
-                await Task.Delay(EventPoll, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                yield break;
-            }
-
-            var next = await training.GetAsync(tenant, job.Id, cancellationToken);
-            if (!next.IsSuccess)
-            {
-                yield break;
-            }
-
-            job = next.Value;
-        }
-    }
+    private static Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>> OkOrProblem(Result<JobRecord> job) =>
+        job.TryGetValue(out var value, out var error) ? TypedResults.Ok(TrainingJobs.ToResponse(value)) : new ApiProblem<TrainingJobErrors>(error);
 
     /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes.</summary>
     private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
@@ -170,33 +134,5 @@ internal static class TrainingsEndpoints
         }
 
         return buffer.ToArray();
-    }
-}
-
-/// <summary>The one mapping of a training job to its HTTP answer.</summary>
-internal static class TrainingJobs
-{
-    public static Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>> OkOrProblem(Result<JobRecord> job) =>
-        job.TryGetValue(out var value, out var error) ? TypedResults.Ok(ToResponse(value)) : new ApiProblem<TrainingJobErrors>(error);
-
-    public static TrainingJobResponse ToResponse(JobRecord job)
-    {
-        var spec = TrainingService.Spec(job);
-        return new TrainingJobResponse(
-            job.Id, spec?.Model ?? "", State(job.State), job.Phase, job.Progress, spec?.MultiLabel ?? false, spec?.Rows ?? 0, spec?.Labels ?? [],
-            job.InputSha256, job.Attempts, job.CreatedAt, job.StartedAt, job.FinishedAt, Json(job.Metrics), Json(job.Result), job.Error);
-    }
-
-    public static string State(JobState state) => state.ToString().ToLowerInvariant();
-
-    private static JsonElement? Json(string? json)
-    {
-        if (json is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.Clone();
     }
 }

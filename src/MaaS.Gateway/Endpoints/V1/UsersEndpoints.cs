@@ -42,11 +42,11 @@ internal static class UsersEndpoints
     /// <param name="http">The request.</param>
     /// <param name="exporter">The exporter.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    private static async Task<Results<RecommendationJson<UserExportResponse>, ApiProblem<UserExportErrors>>> ExportAsync(
+    private static async Task<Results<RecommendationJson<UserExportResponse>, ApiProblem<RecordErrors>>> ExportAsync(
         string id, HttpContext http, UserExporter exporter, CancellationToken cancellationToken)
     {
         var outcome = await exporter.ExportAsync(http.GetTenant(), id, cancellationToken);
-        return RecommendationJson.OkOrProblem<UserExportResponse, UserExportErrors>(outcome, RecommendationsJsonContext.Default.UserExportResponse);
+        return RecommendationJson.OkOrProblem<UserExportResponse, RecordErrors>(outcome, RecommendationsJsonContext.Default.UserExportResponse);
     }
 
     private static async Task<Results<NoContent, ApiProblem<UserErrors>>> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)

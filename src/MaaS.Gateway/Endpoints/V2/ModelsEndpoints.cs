@@ -1,5 +1,3 @@
-using MaaS.Models.Inference;
-
 namespace MaaS.Gateway.Endpoints.V2;
 
 /// <summary>Model listing, metadata, configuration and readiness (<c>/v2/models</c>).</summary>
@@ -36,15 +34,8 @@ internal static class ModelsEndpoints
         Description = "Not ready: the readiness body with ready=false",
     };
 
-    private static V2Json<V2ModelListResponse> ListModels(IModelRegistry registry) => V2Json.Ok(
-        new V2ModelListResponse([.. registry.GetModels().Select(m => new V2ModelListEntry(
-            m.Name,
-            [.. m.Versions.Select(v => V2Mapping.Text(v.Version))],
-            m.DefaultVersion is long d ? V2Mapping.Text(d) : null,
-            m.DefaultVersion is long dv ? m.FindVersion(dv)?.Platform : null,
-            m.IsReady,
-            m.Reason))]),
-        V2JsonContext.Web.V2ModelListResponse);
+    private static V2Json<V2ModelListResponse> ListModels(IModelRegistry registry) =>
+        V2Json.Ok(V2Mapping.ModelList(registry.GetModels()), V2JsonContext.Web.V2ModelListResponse);
 
     // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
     // A lazy model is loaded first (GetModelForRequestAsync): a Triton client reads metadata before its first inference.
@@ -62,44 +53,12 @@ internal static class ModelsEndpoints
             return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
         }
 
-        long? target = version ?? model.DefaultVersion;
-        var info = target is long t ? model.FindVersion(t) : null;
-        if (info is null)
+        if (!V2Mapping.ReadyVersion(model, version).TryGetValue(out var info, out error))
         {
-            return version is null
-                ? new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' has no ready version: {model.Reason}")
-                : new V2Error<TErrors>(ErrorCode.VersionNotFound, $"unknown version {version} of model '{name}'");
+            return new V2Error<TErrors>(error);
         }
 
-        if (info.State != ModelVersionState.Ready)
-        {
-            return new V2Error<TErrors>(ErrorCode.ModelNotReady, $"model '{name}' version {info.Version} is not ready: {info.Reason}");
-        }
-
-        var config = model.Config;
-        var parameters = new V2ModelParameters(
-            config?.Task,
-            config?.Description,
-            config?.Labels ?? [],
-            config?.Tags ?? [],
-            model.DefaultVersion is long d ? V2Mapping.Text(d) : null,
-            config?.MaxBatchSize ?? 0,
-            info.IsBatching,
-            info.Properties.TryGetValue("execution_provider", out string? provider) ? provider : null,
-            info.Card,
-            model.ConfigError);
-        IReadOnlyList<string> versions = version is null
-            ? [.. model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))]
-            : [V2Mapping.Text(info.Version)];
-        return V2Json.Ok(
-            new V2ModelMetadataResponse(
-                name,
-                versions,
-                info.Platform ?? "unknown",
-                [.. info.Signature?.Inputs.Select(V2Mapping.Tensor) ?? []],
-                [.. info.Signature?.Outputs.Select(V2Mapping.Tensor) ?? []],
-                parameters),
-            V2JsonContext.Web.V2ModelMetadataResponse);
+        return V2Json.Ok(V2Mapping.Metadata(model, info, version), V2JsonContext.Web.V2ModelMetadataResponse);
     }
 
     private static async Task<Results<V2Json<V2ModelConfigResponse>, V2Error<DefaultVersionErrors>>> GetConfigAsync(
@@ -116,19 +75,7 @@ internal static class ModelsEndpoints
             return new V2Error<DefaultVersionErrors>(ErrorCode.ModelNotReady, $"model '{name}' is not ready: {model.Reason}");
         }
 
-        bool batched = config.MaxBatchSize > 0;
-        V2ConfigTensor Tensor(TensorSpec spec) => new(
-            spec.Name, "TYPE_" + (spec.DataType == TensorDataType.Bytes ? "STRING" : spec.DataType.ToProtocolName()), batched ? spec.Shape[1..] : spec.Shape);
-        return V2Json.Ok(
-            new V2ModelConfigResponse(
-                name,
-                info.Platform ?? "unknown",
-                info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
-                config.MaxBatchSize,
-                [.. info.Signature?.Inputs.Select(Tensor) ?? []],
-                [.. info.Signature?.Outputs.Select(Tensor) ?? []],
-                info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null),
-            V2JsonContext.Web.V2ModelConfigResponse);
+        return V2Json.Ok(V2Mapping.Config(model, info, config), V2JsonContext.Web.V2ModelConfigResponse);
     }
 
     // Not ready is an answer, not an error: the readiness body with 503.

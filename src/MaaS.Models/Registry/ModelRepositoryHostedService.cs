@@ -1,8 +1,11 @@
-namespace MaaS.Gateway.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace MaaS.Models.Registry;
 
 /// <summary>
 /// Loads the repository before the server accepts requests, then (when <see cref="ServingOptions.PollIntervalSeconds"/>
-/// is set) polls it for new or removed versions until shutdown.
+/// is set) polls it for new or removed versions until shutdown. The host registers it (hosted services start in
+/// registration order).
 /// </summary>
 internal sealed partial class ModelRepositoryHostedService(
     IModelRegistry registry, IOptions<ServingOptions> options, ILogger<ModelRepositoryHostedService> logger) : IHostedService

@@ -1,19 +1,4 @@
-namespace MaaS.Gateway.Contracts.V1;
-
-/// <summary><c>POST /v1/sentiment</c> body.</summary>
-/// <param name="Texts">1..256 non-empty texts (each at most 20,000 characters).</param>
-/// <param name="Model">Model name; default <c>sentiment</c>.</param>
-/// <param name="Version">Model version; default the model's default version.</param>
-public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null)
-    : IRequestBody<SentimentRequest>, IWorkCost
-{
-    long IWorkCost.WorkCost => WorkCosts.Texts(Texts);
-
-    static AcceptsMetadata IRequestBody<SentimentRequest>.Accepts => JsonBody.Accepts<SentimentRequest>("application/json");
-
-    static ValueTask<Result<SentimentRequest>> IRequestBody<SentimentRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1TextJsonContext.Default.SentimentRequest);
-}
+namespace MaaS.Services.Text;
 
 /// <summary><c>POST /v1/sentiment</c> answer.</summary>
 /// <param name="Model">Model that answered.</param>
@@ -29,33 +14,6 @@ public sealed record SentimentResponse(string Model, long Version, IReadOnlyList
 /// <param name="Tokens">Tokens the model saw (0: nothing readable, the answer is the model's prior).</param>
 /// <param name="Truncated">True when the text was longer than the model's token limit and was cut.</param>
 public sealed record SentimentResult(string Label, float Probability, float[] Scores, int Tokens, bool Truncated);
-
-/// <summary><c>POST /v1/analyze</c> body.</summary>
-/// <param name="Items">1..256 contents to analyse.</param>
-/// <param name="Model">Tagging model; default <c>content-tags</c>.</param>
-/// <param name="Version">Tagging model version; default its default version.</param>
-/// <param name="SentimentModel">Sentiment model; default <c>sentiment</c>.</param>
-/// <param name="SentimentVersion">Sentiment model version; default its default version.</param>
-/// <param name="MaxTags">Most tags per item (1..20, default 5).</param>
-/// <param name="MaxTerms">Most explanation terms and keywords per item (1..50, default 5).</param>
-public sealed record AnalyzeRequest(
-    IReadOnlyList<AnalyzeItem?>? Items,
-    string? Model = null,
-    long? Version = null,
-    string? SentimentModel = null,
-    long? SentimentVersion = null,
-    int? MaxTags = null,
-    int? MaxTerms = null)
-    : IRequestBody<AnalyzeRequest>, IWorkCost
-{
-    // Two models read every text (the tagger with its title), and both explain their answers.
-    long IWorkCost.WorkCost => 2 * WorkCosts.Texts(Items?.Count ?? 0, Items?.Sum(i => (long)(i?.Text?.Length ?? 0) + (i?.Title?.Length ?? 0)) ?? 0);
-
-    static AcceptsMetadata IRequestBody<AnalyzeRequest>.Accepts => JsonBody.Accepts<AnalyzeRequest>("application/json");
-
-    static ValueTask<Result<AnalyzeRequest>> IRequestBody<AnalyzeRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadAsync(request, V1TextJsonContext.Default.AnalyzeRequest);
-}
 
 /// <summary>One content: its text (description, review...) and optional title.</summary>
 /// <param name="Text">The text; required.</param>
@@ -100,10 +58,16 @@ public sealed record TagExplanation(string Tag, IReadOnlyList<TermScore> Terms);
 /// <param name="Contribution">Logit contribution; positive pushes the label up.</param>
 public sealed record TermScore(string Term, float Contribution);
 
-/// <summary>Source-generated JSON for the /v1 text contracts (web defaults: camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SentimentRequest))]
-[JsonSerializable(typeof(SentimentResponse))]
-[JsonSerializable(typeof(AnalyzeRequest))]
-[JsonSerializable(typeof(AnalyzeResponse))]
-public sealed partial class V1TextJsonContext : JsonSerializerContext;
+/// <summary><c>POST /v1/classify</c> answer.</summary>
+/// <param name="Model">Model that answered.</param>
+/// <param name="Version">Version that answered.</param>
+/// <param name="Labels">Labels in the order of each result's <c>scores</c>.</param>
+/// <param name="Results">One per text, in request order.</param>
+public sealed record ClassifyResponse(string Model, long Version, IReadOnlyList<string> Labels, IReadOnlyList<ClassifyResult> Results);
+
+/// <summary>The classification of one text.</summary>
+/// <param name="Label">Most probable label.</param>
+/// <param name="Probability">Its probability.</param>
+/// <param name="Labels">Decided labels: the label itself for single-label models; for multi-label, every label at or above the model's threshold (at least one), most probable first.</param>
+/// <param name="Scores">Probability per label (order of <c>labels</c>).</param>
+public sealed record ClassifyResult(string Label, float Probability, IReadOnlyList<string> Labels, float[] Scores);

@@ -1,4 +1,4 @@
-namespace MaaS.Gateway.Contracts.V1;
+namespace MaaS.Services.Market;
 
 /// <summary>A model in the market as one tenant sees it (<c>GET /v1/models</c>).</summary>
 /// <param name="Name">Model name.</param>
@@ -13,7 +13,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Owner">Owning tenant; null for bundled models.</param>
 /// <param name="Visibility">private, tenant or public (bundled models are public).</param>
 /// <param name="SharedWith">Tenants it is shared with; shown to the owner only.</param>
-internal sealed record MarketModel(
+public sealed record MarketModel(
     string Name,
     string? Task,
     string? Description,
@@ -35,10 +35,17 @@ internal sealed record MarketModel(
 /// <param name="Platform">Runtime platform.</param>
 /// <param name="LoadedAt">When it was loaded.</param>
 /// <param name="Card">The version's model card (card.json).</param>
-internal sealed record ModelVersionSummary(long Version, string State, bool Ready, string? Reason, string? Platform, DateTimeOffset? LoadedAt, JsonElement? Card);
+public sealed record ModelVersionSummary(long Version, string State, bool Ready, string? Reason, string? Platform, DateTimeOffset? LoadedAt, JsonElement? Card);
 
-/// <summary>Source-generated JSON for the /v1 model listings (web defaults: camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(MarketModel))]
-[JsonSerializable(typeof(List<MarketModel>))]
-internal sealed partial class V1ModelsJsonContext : JsonSerializerContext;
+/// <summary>The answer to a successful upload.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Version">The new version number.</param>
+/// <param name="Owner">Owning tenant.</param>
+/// <param name="Visibility">private, tenant or public.</param>
+public sealed record PublishResponse(string Name, long Version, string Owner, string Visibility);
+
+/// <summary>A model's sharing state.</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Visibility">private, tenant or public; shares take effect under <c>tenant</c> (public is seen by all anyway).</param>
+/// <param name="SharedWith">Tenants it is shared with.</param>
+public sealed record ShareResponse(string Name, string Visibility, IReadOnlyList<string> SharedWith);

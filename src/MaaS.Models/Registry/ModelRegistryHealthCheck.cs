@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace MaaS.Gateway.Hosting;
+namespace MaaS.Models.Registry;
 
 /// <summary>
 /// Ready once the registry has loaded the repository; with StrictReadiness, only while every model is ready, a lazy
-/// model still waiting for its first request apart (readiness never waits for it).
+/// model still waiting for its first request apart (readiness never waits for it). The host adds it to its health
+/// checks under its own tag.
 /// </summary>
 internal sealed class ModelRegistryHealthCheck(IModelRegistry registry, IOptions<ServingOptions> options) : IHealthCheck
 {

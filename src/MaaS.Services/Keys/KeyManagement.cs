@@ -1,0 +1,85 @@
+using MaaS.Storage.Keys;
+
+namespace MaaS.Services.Keys;
+
+/// <summary>
+/// API key management as the hosts offer it (<c>/v1/keys</c>): keys act within their tenant and only the operator
+/// tenant's admins manage other tenants' keys; requested limits stay under the operator's ceilings (the operator's
+/// tenant too: a ceiling is raised in configuration, never by an API call); a created or revoked key leaves this
+/// replica's cache at once. Every error is worded for the caller. Thread-safe singleton.
+/// </summary>
+internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver, ApiKeySettings settings, TimeProvider time)
+{
+    /// <summary>Creates a key for <paramref name="tenant"/> (default the caller's); its text is in the answer this once.</summary>
+    public async Task<Result<CreatedKeyResponse>> CreateAsync(
+        string caller, string? tenant, string? name, IReadOnlyList<string>? roles, KeyLimitsDto? limits, CancellationToken cancellationToken)
+    {
+        string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
+        if (target != caller && caller != settings.OperatorTenant)
+        {
+            return new Error(ErrorCode.Forbidden, "only the operator tenant's admins create keys for other tenants");
+        }
+
+        if (limits is not null
+            && settings.KeyLimitCeilings.Violations(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests) is { Count: > 0 } over)
+        {
+            return new Error(ErrorCode.InvalidRequest, string.Join("; ", over));
+        }
+
+        var stored = limits is null ? ApiKeyLimits.Default : new ApiKeyLimits(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests);
+        var (record, text) = ApiKeyText.Create(target, name ?? string.Empty, roles ?? [ApiKeyRules.AppRole], stored, time.GetUtcNow());
+        var created = await store.CreateAsync(record, cancellationToken);
+        if (!created.TryGetValue(out var key, out var error))
+        {
+            return StoreError(error);
+        }
+
+        resolver.Evict(record.KeyId);
+        return new CreatedKeyResponse(text, ToResponse(key));
+    }
+
+    /// <summary>The keys of <paramref name="tenant"/> (default the caller's), never their secrets.</summary>
+    public async Task<Result<List<KeyResponse>>> ListAsync(string caller, string? tenant, CancellationToken cancellationToken)
+    {
+        string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
+        if (target != caller && caller != settings.OperatorTenant)
+        {
+            return new Error(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
+        }
+
+        var listed = await store.ListAsync(target, cancellationToken);
+        return listed.TryGetValue(out var keys, out var error) ? keys.Select(ToResponse).ToList() : StoreError(error);
+    }
+
+    /// <summary>Revokes a key of the caller's tenant, or of any tenant for the operator tenant's admins.</summary>
+    public async Task<Result<KeyResponse>> RevokeAsync(string caller, string id, CancellationToken cancellationToken)
+    {
+        string tenant = caller;
+        if (caller == settings.OperatorTenant && ApiKeyRules.IsValidKeyId(id) && await store.FindAsync(id, cancellationToken) is { IsSuccess: true } found)
+        {
+            tenant = found.Value.Tenant;
+        }
+
+        var revoked = await store.RevokeAsync(tenant, id, time.GetUtcNow(), cancellationToken);
+        resolver.Evict(id);
+        return revoked.TryGetValue(out var key, out var error) ? ToResponse(key) : StoreError(error);
+    }
+
+    private static KeyResponse ToResponse(ApiKeyRecord key) => new(
+        key.KeyId, key.Tenant, key.Name, key.Roles,
+        new KeyLimitsDto(key.Limits.RequestsPerSecond, key.Limits.Burst, key.Limits.MaxConcurrentRequests),
+        key.CreatedAt, key.RevokedAt, key.IsActive);
+
+    /// <summary>
+    /// The key store's error as the answer. It flows unchanged (NotFound is worded for the caller by the store) except in
+    /// two cases, kept so the keys API answers as it always has: a broken rule is stated in the message, every rule as
+    /// "field reason", without field problems; and an unavailable store is named without the database and its error
+    /// code that the store's message carries (the store has logged them).
+    /// </summary>
+    private static Error StoreError(Error error) => error.Code switch
+    {
+        ErrorCode.InvalidRequest => new Error(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+        ErrorCode.DependencyUnavailable => new Error(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
+        _ => error,
+    };
+}
