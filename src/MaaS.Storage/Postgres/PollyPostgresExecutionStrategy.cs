@@ -5,8 +5,12 @@ namespace MaaS.Storage.Postgres;
 
 /// <summary>
 /// Retries transient PostgreSQL failures (a restart, a failover, a dropped pooled connection) with exponential backoff
-/// and jitter, about 10 s in all, which covers a server restart. Safe because every store operation is idempotent (see
-/// <see cref="IPostgresExecutionStrategy"/>). Registered by <c>AddPostgresResilience</c>; SQLite is untouched.
+/// and jitter, about 20 s in all (the delays 0.1, 0.2, 0.4, 0.8, 1.6 s, then 2 s each), which covers a server restart
+/// on a busy machine: 10 s did not always (a restart test on a loaded 2-core CI box saw no call survive the outage).
+/// EF Core's retrying strategies allow longer (6 retries up to 30 s each); readiness answers 503 meanwhile, so a load
+/// balancer sends no new work to a replica whose calls are waiting here. Safe because every store operation is
+/// idempotent (see <see cref="IPostgresExecutionStrategy"/>). Registered by <c>AddPostgresResilience</c>; SQLite is
+/// untouched.
 /// Thread-safe: one immutable pipeline shared by all callers.
 /// </summary>
 public sealed partial class PollyPostgresExecutionStrategy : IPostgresExecutionStrategy
@@ -19,7 +23,7 @@ public sealed partial class PollyPostgresExecutionStrategy : IPostgresExecutionS
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
-                MaxRetryAttempts = 8,
+                MaxRetryAttempts = 14,
                 Delay = TimeSpan.FromMilliseconds(100),
                 MaxDelay = TimeSpan.FromSeconds(2),
                 BackoffType = DelayBackoffType.Exponential,
