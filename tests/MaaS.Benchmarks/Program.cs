@@ -62,6 +62,11 @@ if (args is ["search-scale", ..])
     return MaaS.Benchmarks.Search.SearchScaleTest.Run(args[1..]);
 }
 
+if (args is ["search-seed", ..])
+{
+    return await MaaS.Benchmarks.Search.SearchSeed.RunAsync(args[1..]);
+}
+
 if (args is ["large-build", ..])
 {
     // One cold build of the 25M set outside BenchmarkDotNet (which runs a 1-minute operation several times).

@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using MaaS.Recommendations.Search;
+using MaaS.Services.Search;
+using MaaS.Storage.Abstractions;
 
 namespace MaaS.Benchmarks.Search;
 
@@ -21,7 +24,9 @@ namespace MaaS.Benchmarks.Search;
 /// </summary>
 internal static class SearchScaleTest
 {
-    private const int Dimensions = 384, K = 10, Depth = 200;
+    internal const int Dimensions = 384;
+
+    private const int K = 10, Depth = 200;
 
     private static readonly Dictionary<string, float[]> Words = new(StringComparer.Ordinal);
 
@@ -57,6 +62,8 @@ internal static class SearchScaleTest
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"build: BM25 {bm25Seconds:F2} s ({(afterBm25 - before) / (double)items:F0} bytes per item), vectors {int8Seconds:F2} s ({int8.Lists} IVF lists, {int8.Probes} probed; {int8.BytesPerRow} bytes per item by layout: int8 {Dimensions + 4}, fp16 re-rank copy {Dimensions * 2}{(int8.Lists > 0 ? ", list position 4" : "")}; measured {(afterInt8 - afterBm25) / (double)items:F0} bytes per item retained, centroids included; fp32 would be {Dimensions * 4})"));
 
+        ItemVectorBytes(vectors, items);
+
         var tests = Enumerable.Range(0, titles.Count).Where(i => ContentCorpus.IsTest(titles[i].Id)).ToArray();
         var queries = tests.Select((t, q) =>
         {
@@ -66,6 +73,7 @@ internal static class SearchScaleTest
         }).ToArray();
 
         Recall(vectors, int8, [.. queries.Take(recallQueries).Select(q => q.Vector)]);
+        Recall(vectors, FromFp16(vectors), [.. queries.Take(recallQueries).Select(q => q.Vector)], "store built from the fp16 item vectors (what the service builds)");
 
         var scanBefore = Before.Build(vectors);
         var modes = new (string Name, Func<int, int> Search)[]
@@ -121,7 +129,7 @@ internal static class SearchScaleTest
     /// the store's IVF lists at its default probes and at half and twice them, plain fp16 rows, and int8 rows without
     /// re-ranking (the store before it re-ranked).
     /// </summary>
-    private static void Recall(float[] rows, Int8VectorStore int8, float[][] queries)
+    private static void Recall(float[] rows, Int8VectorStore int8, float[][] queries, string store = "store built from fp32")
     {
         int count = rows.Length / Dimensions;
         var half = new Half[rows.Length];
@@ -162,10 +170,54 @@ internal static class SearchScaleTest
 
         double n = queries.Length * (double)K;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"recall@10 against exact fp32 over {queries.Length} queries (goal >= 0.99): int8 scan + fp16 re-rank {exactFound / n:F4}, {string.Join(", ", probes.Select((p, i) => $"IVF {p}/{int8.Lists} lists + re-rank {listsFound[i] / n:F4}"))}, fp16 rows {halfFound / n:F4}, int8 rows alone (before) {plainFound / n:F4}"));
+            $"recall@10 against exact fp32 over {queries.Length} queries (goal >= 0.99), {store}: int8 scan + fp16 re-rank {exactFound / n:F4}, {string.Join(", ", probes.Select((p, i) => $"IVF {p}/{int8.Lists} lists + re-rank {listsFound[i] / n:F4}"))}, fp16 rows {halfFound / n:F4}, int8 rows alone (before) {plainFound / n:F4}"));
 
         static IEnumerable<int> Top(float[] scores) => Enumerable.Range(0, scores.Length).OrderByDescending(r => scores[r]).ThenBy(r => r).Take(K);
     }
+
+    /// <summary>The store as the search service builds it: from the item vectors it keeps in fp16, widened to fp32.</summary>
+    private static Int8VectorStore FromFp16(float[] rows)
+    {
+        var half = new Half[rows.Length];
+        TensorPrimitives.ConvertToHalf(rows, half);
+        var widened = new float[rows.Length];
+        TensorPrimitives.ConvertToSingle(half, widened);
+        return Int8VectorStore.Build(widened, Dimensions);
+    }
+
+    /// <summary>
+    /// The retained heap of what <c>ItemEmbeddings</c> keeps per item beside the store (an <see cref="ItemVector"/> in a
+    /// concurrent dictionary by item id: text hash, model, version and the vector), with the vector in fp16 as it is
+    /// kept now and in fp32 as it was (<see cref="Fp32ItemVector"/>); the item ids are the catalogue's and not counted.
+    /// </summary>
+    private static void ItemVectorBytes(float[] rows, int items)
+    {
+        string[] ids = [.. Enumerable.Range(0, items).Select(i => $"s{i:D6}")];
+        const string Model = "all-minilm-l6-v2";
+        long before = RetainedBytes();
+        var halves = new ConcurrentDictionary<string, ItemVector>(StringComparer.Ordinal);
+        for (int i = 0; i < items; i++)
+        {
+            halves[ids[i]] = new ItemVector(null, ItemVector.HashOf(ids[i]), Model, 1, ItemVector.Fp16(rows.AsSpan(i * Dimensions, Dimensions)));
+        }
+
+        long afterHalves = RetainedBytes();
+        var singles = new ConcurrentDictionary<string, Fp32ItemVector>(StringComparer.Ordinal);
+        for (int i = 0; i < items; i++)
+        {
+            singles[ids[i]] = new Fp32ItemVector(null, ItemVector.HashOf(ids[i]), Model, 1, rows.AsSpan(i * Dimensions, Dimensions).ToArray());
+        }
+
+        long afterSingles = RetainedBytes();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"item vectors kept beside the store (measured retained heap per item): fp16 {(afterHalves - before) / (double)items:F0} bytes, fp32 (before) {(afterSingles - afterHalves) / (double)items:F0} bytes"));
+        GC.KeepAlive(halves);
+        GC.KeepAlive(singles);
+        GC.KeepAlive(ids);
+    }
+
+    /// <summary><see cref="ItemVector"/> as it was before it kept fp16: the same fields, the vector in fp32.</summary>
+    private sealed record Fp32ItemVector(CatalogItem? Item, string TextHash, string Model, long Version, float[] Vector);
 
     /// <summary>
     /// The store's scan before this round, kept here to compare with in the same run: every block of 64 rows
@@ -264,7 +316,7 @@ internal static class SearchScaleTest
     }
 
     /// <summary>The normalised sum of the words' seeded unit vectors, plus noise when <paramref name="noiseSeed"/> is not negative.</summary>
-    private static void Embed(string text, Span<float> into, int noiseSeed)
+    internal static void Embed(string text, Span<float> into, int noiseSeed)
     {
         into.Clear();
         foreach (var token in SearchTokens.Of(text))

@@ -3,7 +3,8 @@
 # a fresh temp data folder and the repository's models/, from its output folder so appsettings.json applies.
 #   start_gateway <port> [gateway arguments...]   sets GATEWAY_URL, GATEWAY_PID and GATEWAY_OUT (a temp folder for
 #                                                 the log and the scripts' results); an EXIT trap stops it and
-#                                                 removes both folders. Settings can also come from the environment.
+#                                                 removes both folders. Settings can also come from the environment;
+#                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness.
 start_gateway() {
   local port=$1; shift
   command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
@@ -15,7 +16,7 @@ start_gateway() {
     --Auth:Enabled=false --Serilog:MinimumLevel:Default=Warning "$@") >"$GATEWAY_OUT/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   trap stop_gateway EXIT
-  for _ in $(seq 1 150); do
+  for _ in $(seq 1 $((${MAAS_LOAD_READY_SECONDS:-30} * 5))); do
     curl -fs "$GATEWAY_URL/v2/health/ready" >/dev/null 2>&1 && return 0
     sleep 0.2
   done

@@ -65,20 +65,7 @@ public sealed class Int8VectorStoreTests
         // are its cluster's, spread over whichever lists k-means made of the clusters.
         const int rows = Int8VectorStore.ExactUpTo + 5_000, dimensions = 48, queries = 100;
         var random = new Random(11);
-        var centres = UnitRows(random, 200, dimensions);
-        var data = new float[rows * dimensions];
-        for (int r = 0; r < rows; r++)
-        {
-            var row = data.AsSpan(r * dimensions, dimensions);
-            centres.AsSpan(random.Next(200) * dimensions, dimensions).CopyTo(row);
-            foreach (ref float x in row)
-            {
-                x += (float)((random.NextDouble() * 2) - 1) * 0.15f;
-            }
-
-            TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
-        }
-
+        var data = Clustered(random, rows, dimensions, 200, 0.15f);
         var store = Int8VectorStore.Build(data, dimensions);
 
         Assert.Equal(Int8VectorStore.ListsFor(rows), store.Lists);
@@ -118,6 +105,60 @@ public sealed class Int8VectorStoreTests
         Assert.Equal(5, hits.Count);
         Assert.All(hits, h => Assert.True(accept(h.Row)));
         Assert.Equal(store.Search(query, 5, accept, 0), hits);
+    }
+
+    [Theory]
+    [InlineData(3_000, 384, 0.05f)]
+    [InlineData(Int8VectorStore.ExactUpTo + 5_000, 48, 0.15f)]
+    public void Search_BuiltFromFp16RoundedRows_RecallAtTenAgainstExactFp32AtLeast099(int rows, int dimensions, float noise)
+    {
+        // The search service keeps item vectors in fp16 and rebuilds the store from them widened back to fp32: the
+        // ranking must stay within the recall goal against exact fp32 over the encoder's own vectors. Tight clusters
+        // make near-ties, where rounding would reorder first.
+        var random = new Random(rows);
+        var data = Clustered(random, rows, dimensions, rows / 100, noise);
+        var half = new Half[data.Length];
+        TensorPrimitives.ConvertToHalf(data, half);
+        var widened = new float[data.Length];
+        TensorPrimitives.ConvertToSingle(half, widened);
+        var store = Int8VectorStore.Build(widened, dimensions);
+
+        Assert.Equal(Int8VectorStore.ListsFor(rows), store.Lists);
+        int found = 0, queries = 100;
+        for (int q = 0; q < queries; q++)
+        {
+            var query = data.AsSpan(random.Next(rows) * dimensions, dimensions).ToArray();
+            foreach (ref float x in query.AsSpan())
+            {
+                x += (float)((random.NextDouble() * 2) - 1) * noise / 3;
+            }
+
+            var truth = ExactTop(data, dimensions, query, 10).ToHashSet();
+            found += store.Search(query, 10).Count(h => truth.Contains(h.Row));
+        }
+
+        double recall = found / (queries * 10.0);
+        Assert.True(recall >= 0.99, $"recall@10 {recall:F4} of the store built from fp16 rows against exact fp32, {rows} rows, {store.Lists} lists");
+    }
+
+    /// <summary>Unit rows each within <paramref name="noise"/> of one of <paramref name="clusters"/> random unit centres.</summary>
+    private static float[] Clustered(Random random, int rows, int dimensions, int clusters, float noise)
+    {
+        var centres = UnitRows(random, clusters, dimensions);
+        var data = new float[rows * dimensions];
+        for (int r = 0; r < rows; r++)
+        {
+            var row = data.AsSpan(r * dimensions, dimensions);
+            centres.AsSpan(random.Next(clusters) * dimensions, dimensions).CopyTo(row);
+            foreach (ref float x in row)
+            {
+                x += (float)((random.NextDouble() * 2) - 1) * noise;
+            }
+
+            TensorPrimitives.Divide(row, TensorPrimitives.Norm(row), row);
+        }
+
+        return data;
     }
 
     private static float[] UnitRows(Random random, int rows, int dimensions)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics.Tensors;
 using MaaS.Services.Search;
 
 namespace MaaS.Services.Recommendations.Tenants;
@@ -104,10 +105,10 @@ internal sealed class CatalogueSnapshot
 
     /// <summary>
     /// This catalogue with item embeddings merged into its content index, for the items whose catalogue entry is still
-    /// the one <paramref name="vectorOf"/> embedded (it answers null otherwise) and whose index entry lacks that very
-    /// vector; null when there is nothing to merge.
+    /// the one <paramref name="vectorOf"/> embedded (it answers null otherwise) and whose index entry lacks that vector
+    /// (compared by value, widened to fp32 as the index keeps it); null when there is nothing to merge.
     /// </summary>
-    public CatalogueSnapshot? WithEmbeddings(Func<CatalogItem, float[]?> vectorOf, CatalogueFeatures features)
+    public CatalogueSnapshot? WithEmbeddings(Func<CatalogItem, Half[]?> vectorOf, CatalogueFeatures features)
     {
         if (Content is null)
         {
@@ -115,11 +116,24 @@ internal sealed class CatalogueSnapshot
         }
 
         var changed = new List<ContentItem>();
+        float[] widened = [];
         foreach (var (id, item) in Items)
         {
-            if (vectorOf(item) is { } vector && !Content.EmbeddingOf(id).Equals(new ReadOnlyMemory<float>(vector)))
+            if (vectorOf(item) is not { } vector)
             {
-                changed.Add(features.Of(item) with { Embedding = vector });
+                continue;
+            }
+
+            if (widened.Length != vector.Length)
+            {
+                widened = new float[vector.Length];
+            }
+
+            TensorPrimitives.ConvertToSingle(vector, widened);
+            if (!Content.EmbeddingOf(id).Span.SequenceEqual(widened))
+            {
+                changed.Add(features.Of(item) with { Embedding = widened });
+                widened = [];
             }
         }
 

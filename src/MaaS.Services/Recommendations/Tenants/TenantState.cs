@@ -129,7 +129,7 @@ internal sealed class TenantState
     /// snapshot did not move meanwhile; a moved one is merged again from the new snapshot (a few tries, then the
     /// next call). Returns whether the index now holds them.
     /// </summary>
-    public bool ApplyEmbeddings(Func<CatalogItem, float[]?> vectorOf)
+    public bool ApplyEmbeddings(Func<CatalogItem, Half[]?> vectorOf)
     {
         for (int attempt = 0; attempt < 3; attempt++)
         {

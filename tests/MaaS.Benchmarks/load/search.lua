@@ -1,0 +1,27 @@
+-- POST /v1/search, mode from $SEARCH_MODE (lexical, semantic or hybrid), queries read from $SEARCH_QUERIES (one per
+-- line, written by `search-seed`), round robin per wrk thread from a different start per thread.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local mode = os.getenv("SEARCH_MODE") or "hybrid"
+local queries = {}
+for line in io.lines(os.getenv("SEARCH_QUERIES")) do
+  queries[#queries + 1] = line
+end
+local counter = 0
+setup = function(thread)
+  counter = counter + 1
+  thread:set("start", counter * 997)
+end
+local i = 0
+request = function()
+  i = i + 1
+  local q = queries[((start or 0) + i) % #queries + 1]
+  return wrk.format(nil, "/v1/search", nil, '{"query":"' .. q .. '","mode":"' .. mode .. '","count":10}')
+end
+local failures = 0
+response = function(status, headers, body)
+  if status ~= 200 and failures < 5 then
+    failures = failures + 1
+    io.stderr:write("status " .. status .. ": " .. body .. "\n")
+  end
+end
