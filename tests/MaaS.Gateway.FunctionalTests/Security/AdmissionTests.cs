@@ -188,21 +188,30 @@ public sealed class AdmissionTests
     /// Waits until the gateway reports <paramref name="count"/> costed requests in flight, so the held requests have their
     /// places before the probe is sent (at most 5 s: a gateway without the gauge fails on the probe's answer instead).
     /// </summary>
+    /// <summary>
+    /// Waits until the held requests hold their places: the next request's answer depends on it. A loaded CI box took
+    /// more than the 5 s this once allowed, and the test went on to see the third request admitted; now it waits up to
+    /// a minute and fails saying so, rather than asserting on a state it never reached.
+    /// </summary>
     private static async Task WaitForInFlightAsync(SecureGateway gateway, int count)
     {
         string expected = $"maas_admission_in_flight {count}";
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string? last = null;
         while (DateTime.UtcNow < deadline)
         {
             using var response = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
             string metrics = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            if (metrics.Split('\n').Contains(expected))
+            last = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("maas_admission_in_flight ", StringComparison.Ordinal));
+            if (last == expected)
             {
                 return;
             }
 
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }
+
+        Assert.Fail($"the held requests did not reach {count} in flight within 60 s (last: {last ?? "no such metric"})");
     }
 
     private static Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, string json, Task release) =>
