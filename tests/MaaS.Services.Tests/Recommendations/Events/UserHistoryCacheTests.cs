@@ -19,42 +19,36 @@ public sealed class UserHistoryCacheTests
     [Fact]
     public async Task GetAsync_ReportLandsWhileTheTokenIsChecked_AnswerHoldsTheCommit()
     {
-        await using var services = await RecommendationServices.StartAsync();
-        var feed = new ScriptedFeed();
-        var store = new FeedOverride(services.Get<IEventStore>(), feed);
-        var cache = NewCache(services, store);
-        await AppendAsync(store, "i1");
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+        await using var world = await World.StartAsync();
+        await world.AppendAsync("i1");
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
 
         // Another replica commits i2 and answers its client with token t2; the report reaches this process as the
         // client's request, carrying t2, is being answered.
-        await AppendAsync(store, "i2");
-        feed.OnNextCheck = () => feed.Report(Tenant, User, "t2");
+        await world.AppendAsync("i2");
+        world.Feed.OnNextCheck = () => world.Feed.Report(Tenant, User, "t2");
 
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, "t2"));
-        Assert.Null(feed.OnNextCheck);
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync("t2"));
+        Assert.Null(world.Feed.OnNextCheck);
     }
 
     [Fact]
     public async Task GetAsync_TokenNotYetReported_StoreAnswersWhereTheCacheWithoutTokenWouldNot()
     {
-        await using var services = await RecommendationServices.StartAsync();
-        var feed = new ScriptedFeed();
-        var store = new FeedOverride(services.Get<IEventStore>(), feed);
-        var cache = NewCache(services, store);
-        await AppendAsync(store, "i1");
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
-        await AppendAsync(store, "i2");
+        await using var world = await World.StartAsync();
+        await world.AppendAsync("i1");
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
+        await world.AppendAsync("i2");
 
         // Not reported yet: without a token the cached entry answers; with one the store does.
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, "t2"));
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync("t2"));
 
         // What the store answered replaced the entry, and the report that comes later drops it: fresh both ways.
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, null));
-        feed.Report(Tenant, User, "t2");
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, null));
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, "t2"));
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync(null));
+        world.Feed.Report(Tenant, User, "t2");
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync(null));
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync("t2"));
     }
 
     /// <summary>
@@ -64,22 +58,19 @@ public sealed class UserHistoryCacheTests
     [Fact]
     public async Task GetAsync_CacheFullOfDrops_SweepsThemAndKeepsLiveEntries()
     {
-        await using var services = await RecommendationServices.StartAsync();
-        var feed = new ScriptedFeed();
-        var store = new FeedOverride(services.Get<IEventStore>(), feed);
-        var cache = NewCache(services, store, entries: 4);
-        await AppendAsync(store, "i1");
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+        await using var world = await World.StartAsync(4);
+        await world.AppendAsync("i1");
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
         foreach (string other in new[] { "x1", "x2", "x3" })
         {
-            feed.Report(Tenant, other, "t-" + other);
+            world.Feed.Report(Tenant, other, "t-" + other);
         }
 
         // The fifth key finds the cache full and sweeps; then an unreported commit of u1 shows whether u1's entry
         // survived (it answers without it) or was cleared with the rest (the store would answer with it).
-        Assert.True((await cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
-        await AppendAsync(store, "i2");
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+        Assert.True((await world.Cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
+        await world.AppendAsync("i2");
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
     }
 
     /// <summary>
@@ -90,42 +81,60 @@ public sealed class UserHistoryCacheTests
     [Fact]
     public async Task GetAsync_SweepRemovesTheDropOfAReadInFlight_ItsOlderHistoryIsNotKept()
     {
-        await using var services = await RecommendationServices.StartAsync();
-        var feed = new ScriptedFeed();
-        var store = new FeedOverride(services.Get<IEventStore>(), feed);
-        var cache = NewCache(services, store, entries: 3);
-        await AppendAsync(store, "i1");
-        store.AfterNextHistoryRead = async () =>
+        await using var world = await World.StartAsync(3);
+        await world.AppendAsync("i1");
+        world.Store.AfterNextHistoryRead = async () =>
         {
             // After u1's read: another replica commits i2 for u1 and reports it, others' reports fill the cache, and
             // another user's read sweeps it (the drop of u1 with the rest).
-            await AppendAsync(store, "i2");
-            feed.Report(Tenant, User, "t2");
-            feed.Report(Tenant, "x1", "t-x1");
-            feed.Report(Tenant, "x2", "t-x2");
-            Assert.True((await cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
+            await world.AppendAsync("i2");
+            world.Feed.Report(Tenant, User, "t2");
+            world.Feed.Report(Tenant, "x1", "t-x1");
+            world.Feed.Report(Tenant, "x2", "t-x2");
+            Assert.True((await world.Cache.GetAsync(Tenant, "newcomer", null, Ct)).IsSuccess);
         };
 
-        Assert.Equal(["i1"], await ItemsAsync(cache, null));
+        Assert.Equal(["i1"], await world.ItemsAsync(null));
 
-        Assert.Null(store.AfterNextHistoryRead);
-        Assert.Equal(["i1", "i2"], await ItemsAsync(cache, null));
+        Assert.Null(world.Store.AfterNextHistoryRead);
+        Assert.Equal(["i1", "i2"], await world.ItemsAsync(null));
     }
 
-    private static UserHistoryCache NewCache(RecommendationServices services, IEventStore store, int entries = 100_000) =>
-        new(store, Options.Create(new RecommendationOptions { HistoryCacheEntries = entries }), services.Get<EventWeights>(), TimeProvider.System);
-
-    private static async Task AppendAsync(IEventStore store, string item)
+    /// <summary>A cache over the real SQLite store of a started service container, with the scripted feed in its place.</summary>
+    private sealed class World : IAsyncDisposable
     {
-        var appended = await store.AppendAsync(Tenant, [new InteractionEvent(Guid.NewGuid().ToString("N"), User, item, "play", 1f, DateTimeOffset.UtcNow)], Ct);
-        Assert.True(appended.IsSuccess, appended.Error?.Message);
-    }
+        private readonly RecommendationServices _services;
 
-    private static async Task<string[]> ItemsAsync(UserHistoryCache cache, string? token)
-    {
-        var read = await cache.GetAsync(Tenant, User, token, Ct);
-        Assert.True(read.IsSuccess, read.Error?.Message);
-        return [.. read.Value.ItemIds.Order(StringComparer.Ordinal)];
+        private World(RecommendationServices services, int entries)
+        {
+            _services = services;
+            Store = new FeedOverride(services.Get<IEventStore>(), Feed);
+            Cache = new UserHistoryCache(Store, Options.Create(new RecommendationOptions { HistoryCacheEntries = entries }), services.Get<EventWeights>(), TimeProvider.System);
+        }
+
+        public ScriptedFeed Feed { get; } = new();
+
+        public FeedOverride Store { get; }
+
+        public UserHistoryCache Cache { get; }
+
+        public static async Task<World> StartAsync(int entries = 100_000) => new(await RecommendationServices.StartAsync(), entries);
+
+        /// <summary>Commits a play of <paramref name="item"/> by the user, as another replica would: nothing is reported.</summary>
+        public async Task AppendAsync(string item)
+        {
+            var appended = await Store.AppendAsync(Tenant, [new InteractionEvent(Guid.NewGuid().ToString("N"), User, item, "play", 1f, DateTimeOffset.UtcNow)], Ct);
+            Assert.True(appended.IsSuccess, appended.Error?.Message);
+        }
+
+        public async Task<string[]> ItemsAsync(string? token)
+        {
+            var read = await Cache.GetAsync(Tenant, User, token, Ct);
+            Assert.True(read.IsSuccess, read.Error?.Message);
+            return [.. read.Value.ItemIds.Order(StringComparer.Ordinal)];
+        }
+
+        public ValueTask DisposeAsync() => _services.DisposeAsync();
     }
 
     /// <summary>
