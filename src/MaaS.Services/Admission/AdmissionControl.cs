@@ -81,7 +81,9 @@ internal sealed class AdmissionControl : IDisposable
             return false;
         }
 
-        var candidate = new AdmissionTicket(this, partition, budget, lease, usesWorkQueue).Entered();
+        // The bytes first, then the count: a request refused for its bytes was never in flight, and the gauge must
+        // not show one whose bytes are not yet held (a test waiting for the gauge saw 1 and sent a request that fit).
+        var candidate = new AdmissionTicket(this, partition, budget, lease, usesWorkQueue);
         if (!candidate.TryCount(bodyBytes, step: 0))
         {
             candidate.Dispose();
@@ -90,7 +92,7 @@ internal sealed class AdmissionControl : IDisposable
         }
 
         refusal = default;
-        ticket = candidate;
+        ticket = candidate.Entered();
         return true;
     }
 
@@ -160,12 +162,18 @@ internal sealed class AdmissionTicket(
 {
     private readonly List<RateLimitLease> _bytes = [];
     private long _held;
+    private bool _entered;
     private bool _disposed;
 
     /// <summary>Counts in flight from here until disposed.</summary>
     public AdmissionTicket Entered()
     {
-        control.Entered();
+        if (!_entered)
+        {
+            _entered = true;
+            control.Entered();
+        }
+
         return this;
     }
 
@@ -245,7 +253,10 @@ internal sealed class AdmissionTicket(
         }
 
         _bytes.Clear();
-        control.Left();
+        if (_entered)
+        {
+            control.Left();
+        }
     }
 }
 
