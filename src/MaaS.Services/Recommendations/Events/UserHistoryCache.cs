@@ -115,7 +115,8 @@ internal sealed class UserHistoryCache
 
             var fresh = new Entry(history, now + _ttlTicks, epoch);
             _ = seen is null ? _entries.TryAdd(key, fresh) : _entries.TryUpdate(key, fresh, seen);
-            if (Volatile.Read(ref _epoch) != epoch || (seen is null && ((sweeps & 1) == 1 || sweeps != Volatile.Read(ref _sweeps))) || !_feed.IsLive)
+            bool swept = (sweeps & 1) == 1 || sweeps != Volatile.Read(ref _sweeps);
+            if (Volatile.Read(ref _epoch) != epoch || (seen is null && swept) || !_feed.IsLive)
             {
                 // A reset, a sweep (which may have removed a drop made for this key during the read) or the feed's
                 // loss between the read and the add: what was added may predate a change.
