@@ -72,7 +72,13 @@ public sealed class GatewayHost : IAsyncDisposable
         var factory = new Factory(all, services);
         // Listen(…, 0) rather than UseKestrel(0): the latter rewrites the server addresses after Build, which races the
         // minimal-hosting start ("Addresses cannot be modified after the server has started").
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        // No minimum body data rate: tests hold a request's body back on purpose (admission), and on a loaded box the
+        // default (240 bytes/s after 5 s) aborted the held request before the test had looked at what it held.
+        factory.UseKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0);
+            options.Limits.MinRequestBodyDataRate = null;
+        });
         factory.StartServer();
         return new GatewayHost(repository, data, factory);
     }
