@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Dynamic batching on against off, as served: two Release gateway processes (Serving:DynamicBatching true / false)
+# serving the example MLP (8 -> 768 -> 768 -> 3 unless MAAS_HIDDEN says otherwise), each driven by wrk (a native client
+# that leaves the cores to the gateway) with one row per request, rounds alternating on, off, on, off... so drift in
+# machine load hits both alike. Each run records the server's CPU time, so the table gives CPU microseconds per
+# request beside req/s and latency. Auth is off; the work budget is lifted (64 clients of one tenant would otherwise be
+# held to the default budget, which is the point of the budget but not of this comparison).
+# Usage: tests/MaaS.Benchmarks/load/batching.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
+load="tests/MaaS.Benchmarks/load"
+on_port="${MAAS_LOAD_PORT:-18089}"; off_port="${MAAS_LOAD_PORT_2:-18092}"
+dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
+models="$(mktemp -d)"
+dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-768,768}" "$models"
+source "$load/gateway.sh"
+budget=(--Auth:Admission:CostPerSecond=100000000 --Auth:Admission:CostBurst=100000000)
+start_gateway "$off_port" --Serving:RepositoryPath="$models" --Serving:DynamicBatching=false --Recommendations:RebuildIntervalSeconds=0 "${budget[@]}"
+off_pid=$GATEWAY_PID; off_data=$GATEWAY_DATA; off_out=$GATEWAY_OUT
+start_gateway "$on_port" --Serving:RepositoryPath="$models" --Serving:DynamicBatching=true --Recommendations:RebuildIntervalSeconds=0 "${budget[@]}"
+out="$GATEWAY_OUT"
+trap 'kill $off_pid 2>/dev/null || true; wait $off_pid 2>/dev/null || true; rm -rf "$off_data" "$off_out"; stop_gateway; rm -rf "$models"' EXIT
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+run() { # name pid port seconds
+  local before after
+  before=$(ticks "$2")
+  wrk -t"$threads" -c"$connections" -d"$4s" --latency -s "$load/infer.lua" "http://127.0.0.1:$3" >"$out/$1.txt"
+  after=$(ticks "$2")
+  echo $((after - before)) >"$out/$1.cpu"
+}
+# Warm-up: JIT tiering, connection pools, ORT's first runs, the batcher's pool.
+run warm-on "$GATEWAY_PID" "$on_port" 5; run warm-off "$off_pid" "$off_port" 5
+for r in $(seq 1 "$rounds"); do
+  run "on-$r" "$GATEWAY_PID" "$on_port" "$duration"
+  run "off-$r" "$off_pid" "$off_port" "$duration"
+done
+
+field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
+requests() { grep -E 'requests in' "$out/$1.txt" | awk '{print $1}'; }
+errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
+cpu_us() { awk -v t="$(cat "$out/$1.cpu")" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, example-mlp 8-%s-3, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "${MAAS_HIDDEN:-768,768}" "$(date -u +%FT%TZ)"
+printf '%-8s %12s %10s %10s %12s  %s\n' run req/s p50 p99 'CPU µs/req' errors
+for r in $(seq 1 "$rounds"); do
+  for name in on off; do
+    printf '%-8s %12s %10s %10s %12s  %s\n' "$name-$r" "$(field "$name-$r" 'Requests/sec' 2)" "$(field "$name-$r" '^ +50%' 2)" \
+      "$(field "$name-$r" '^ +99%' 2)" "$(cpu_us "$name-$r")" "$(errors "$name-$r")"
+  done
+done
+ratio() { for r in $(seq 1 "$rounds"); do awk -v a="$($3 "$1-$r")" -v b="$($3 "$2-$r")" 'BEGIN { printf "%.2f\n", a / b }'; done; }
+rps() { field "$1" 'Requests/sec' 2; }
+printf '\nbatching on / off throughput per round: %s (median %s; target >= 2)\n' "$(ratio on off rps | tr '\n' ' ')" "$(ratio on off rps | median)"
+printf 'batching on / off CPU per request per round: %s (median %s)\n' "$(ratio on off cpu_us | tr '\n' ' ')" "$(ratio on off cpu_us | median)"
