@@ -201,20 +201,26 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         };
     }
 
-    /// <summary>Asks <paramref name="check"/> every 50 ms until it holds; fails when it still does not a second after <paramref name="since"/> started.</summary>
+    /// <summary>
+    /// Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun a second or more after
+    /// <paramref name="since"/> started still finds the old state. What counts is when a check began, not when it
+    /// ended: its own requests take time on a loaded box, and a check begun at 0.9 s that ends at 1.2 s having seen
+    /// the old state says only that the change had not arrived at 0.9 s.
+    /// </summary>
     private static async Task WithinAsync(System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
     {
         var limit = TimeSpan.FromSeconds(1);
         while (true)
         {
+            var began = since.Elapsed;
             var (holds, state) = await check();
             if (holds)
             {
-                TestContext.Current.TestOutputHelper?.WriteLine($"{replica.BaseAddress} converged {since.Elapsed.TotalMilliseconds:0} ms after the write");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{replica.BaseAddress} converged {since.Elapsed.TotalMilliseconds:0} ms after the write (the check began at {began.TotalMilliseconds:0} ms)");
                 return;
             }
 
-            Assert.True(since.Elapsed < limit, $"{replica.BaseAddress} after {since.Elapsed.TotalMilliseconds:0} ms: {state}");
+            Assert.True(began < limit, $"{replica.BaseAddress}, a check begun {began.TotalMilliseconds:0} ms after the write (ended at {since.Elapsed.TotalMilliseconds:0} ms): {state}");
             await Task.Delay(50, ct);
         }
     }
