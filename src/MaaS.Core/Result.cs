@@ -50,6 +50,23 @@ public readonly struct Result<T>
         return error is null;
     }
 
+    /// <summary>
+    /// The next step, run on the value; a failure passes through without running it. A handler reads as bind → call →
+    /// map: a request that did not bind reaches the answer as its own error.
+    /// </summary>
+    public ValueTask<Result<TNext>> ThenAsync<TNext>(Func<T, ValueTask<Result<TNext>>> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return Error is { } error ? ValueTask.FromResult(Result<TNext>.Fail(error)) : next(_value!);
+    }
+
+    /// <inheritdoc cref="ThenAsync{TNext}(Func{T, ValueTask{Result{TNext}}})"/>
+    public async ValueTask<Result<TNext>> ThenAsync<TNext>(Func<T, Task<Result<TNext>>> next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return Error is { } error ? Result<TNext>.Fail(error) : await next(_value!).ConfigureAwait(false);
+    }
+
     /// <summary>This failure as a result of another type; throws when this is a success (a caller bug).</summary>
     public Result<TOther> Cast<TOther>() =>
         Error is { } error ? Result<TOther>.Fail(error) : throw new InvalidOperationException("A success cannot be re-typed as a failure.");

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using MaaS.Services.Keys;
 
 namespace MaaS.Dashboard;
 
@@ -13,10 +14,10 @@ public interface IDashboardHost
     bool AuthEnabled { get; }
 
     /// <summary>The limits a key without its own gets.</summary>
-    LimitValues DefaultLimits { get; }
+    KeyLimits DefaultLimits { get; }
 
     /// <summary>The operator's ceilings on any key's limits.</summary>
-    LimitValues LimitCeilings { get; }
+    KeyLimits LimitCeilings { get; }
 
     /// <summary>The viewer an authenticated request with the admin role stands for; null for no key or an app key.</summary>
     DashboardViewer? Viewer(ClaimsPrincipal user);
@@ -25,7 +26,7 @@ public interface IDashboardHost
     ValueTask<KeyCheck> CheckKeyAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>The limits a stored key runs with: its own over the defaults, held to the ceilings.</summary>
-    LimitValues EffectiveLimits(ApiKeyLimits stored);
+    KeyLimits EffectiveLimits(ApiKeyLimits stored);
 
     /// <summary>The status the host answers an error with, so a page refuses as the API does.</summary>
     int StatusCode(ErrorCode code);

@@ -1,3 +1,5 @@
+using MaaS.Services.Keys;
+
 namespace MaaS.Dashboard;
 
 /// <summary>
@@ -34,8 +36,8 @@ internal static class KeysEndpoints
 }
 
 /// <summary>One key as the keys page shows it.</summary>
-public sealed record KeyRow(string KeyId, string Name, IReadOnlyList<string> Roles, ApiKeyLimits Stored, LimitValues Effective, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool IsActive, long Throttled);
+public sealed record KeyRow(string KeyId, string Name, IReadOnlyList<string> Roles, ApiKeyLimits Stored, KeyLimits Effective, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, bool IsActive, long Throttled);
 
 /// <summary>What the keys page shows.</summary>
 public sealed record KeysModel(
-    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, IReadOnlyList<KeyRow> Keys, LimitValues Defaults, LimitValues Ceilings, string MinuteChart, string KeyChart);
+    DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, IReadOnlyList<KeyRow> Keys, KeyLimits Defaults, KeyLimits Ceilings, string MinuteChart, string KeyChart);

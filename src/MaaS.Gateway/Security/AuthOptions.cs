@@ -45,13 +45,19 @@ public sealed class AuthOptions
     /// </summary>
     public bool AnonymousMetrics { get; set; } = true;
 
-    /// <summary>Default per-key limits (a key's own stored limits override them).</summary>
+    /// <summary>Default per-key limits (a key's own stored limits override them). Default 100 requests per second, burst 200, 32 in flight.</summary>
     [ValidateObjectMembers]
-    public RateLimitDefaults RateLimits { get; set; } = new();
+    public KeyLimitsOptions RateLimits { get; set; } = new() { RequestsPerSecond = 100, Burst = 200, MaxConcurrentRequests = 32 };
 
-    /// <summary>The operator's ceilings on the limits a key may be given.</summary>
+    /// <summary>
+    /// The operator's ceilings on per-key limits. <c>POST /v1/keys</c> refuses limits above them (400 naming the
+    /// ceiling), the operator tenant's admins included: raising a ceiling is a change of configuration, not an API call.
+    /// Keys stored with higher limits (before a ceiling was lowered, or by <c>maas keys create</c>) run clamped to them.
+    /// Each ceiling must be at least its default in <see cref="RateLimits"/>. Default 1,000 requests per second, burst
+    /// 2,000, 256 in flight.
+    /// </summary>
     [ValidateObjectMembers]
-    public KeyLimitCeilings KeyLimitCeilings { get; set; } = new();
+    public KeyLimitsOptions KeyLimitCeilings { get; set; } = new() { RequestsPerSecond = 1_000, Burst = 2_000, MaxConcurrentRequests = 256 };
 
     /// <summary>Cost budgets, in-flight caps and the fair work queue of costed requests, per tenant (or client address with auth off).</summary>
     [ValidateObjectMembers]
@@ -62,7 +68,7 @@ public sealed class AuthOptions
     public HardeningOptions Limits { get; set; } = new();
 
     /// <summary>What the key resolver needs of these settings.</summary>
-    internal ApiKeySettings KeySettings() => new(BootstrapAdminKey, OperatorTenant, KeyCacheSeconds, RateLimits, KeyLimitCeilings);
+    internal ApiKeySettings KeySettings() => new(BootstrapAdminKey, OperatorTenant, KeyCacheSeconds, RateLimits.Values, KeyLimitCeilings.Values);
 }
 
 /// <summary>Request size, depth and time limits.</summary>
@@ -107,7 +113,7 @@ internal sealed class AuthLimitsValidator : IValidateOptions<AuthOptions>
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var defaults = options.RateLimits;
-        var problems = options.KeyLimitCeilings
+        var problems = options.KeyLimitCeilings.Values
             .Violations(defaults.RequestsPerSecond, defaults.Burst, defaults.MaxConcurrentRequests)
             .Select(p => $"Auth:RateLimits: the default {p}")
             .ToList();

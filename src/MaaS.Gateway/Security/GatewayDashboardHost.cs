@@ -12,23 +12,9 @@ internal sealed class GatewayDashboardHost(IOptions<AuthOptions> options, ApiKey
 {
     public bool AuthEnabled => options.Value.Enabled;
 
-    public LimitValues DefaultLimits
-    {
-        get
-        {
-            var defaults = options.Value.RateLimits;
-            return new LimitValues(defaults.RequestsPerSecond, defaults.Burst, defaults.MaxConcurrentRequests);
-        }
-    }
+    public KeyLimits DefaultLimits => options.Value.RateLimits.Values;
 
-    public LimitValues LimitCeilings
-    {
-        get
-        {
-            var ceilings = options.Value.KeyLimitCeilings;
-            return new LimitValues(ceilings.RequestsPerSecond, ceilings.Burst, ceilings.MaxConcurrentRequests);
-        }
-    }
+    public KeyLimits LimitCeilings => options.Value.KeyLimitCeilings.Values;
 
     public DashboardViewer? Viewer(ClaimsPrincipal user)
     {
@@ -56,12 +42,8 @@ internal sealed class GatewayDashboardHost(IOptions<AuthOptions> options, ApiKey
             };
     }
 
-    public LimitValues EffectiveLimits(ApiKeyLimits stored)
-    {
-        var settings = options.Value;
-        var limits = MaaS.Services.Keys.EffectiveLimits.From(stored, settings.RateLimits, settings.KeyLimitCeilings);
-        return new LimitValues(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests);
-    }
+    public KeyLimits EffectiveLimits(ApiKeyLimits stored) =>
+        KeyLimits.Effective(stored, options.Value.RateLimits.Values, options.Value.KeyLimitCeilings.Values);
 
     public int StatusCode(ErrorCode code) => code.StatusCode();
 }

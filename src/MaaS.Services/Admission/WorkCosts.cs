@@ -98,6 +98,19 @@ internal static class WorkCosts
     /// <summary>One unit plus one per <see cref="RecordsPerUnit"/> events or catalogue items.</summary>
     public static long Records(int count) => 1 + Ceiling(count, RecordsPerUnit);
 
+    /// <summary>
+    /// A recommendation service request: its page (a bias report: one page per user), or its events or items; any
+    /// other request, or none, the minimum.
+    /// </summary>
+    public static long Request(object? request) => request switch
+    {
+        RecommendRequest recommend => Recommend(recommend.Count),
+        BiasReportRequest report => Recommend(report.Count) * Math.Max(1, report.UserIds?.Count ?? 0),
+        EventBatchRequest events => Records(events.Events?.Count ?? 0),
+        ItemBatchRequest items => Records(items.Items?.Count ?? 0),
+        _ => 1,
+    };
+
     private static IEnumerable<JsonElement> EnumerateOne(JsonElement input)
     {
         yield return input;

@@ -7,7 +7,7 @@ namespace MaaS.Services.Keys;
 /// <param name="Tenant">Tenant the key acts for.</param>
 /// <param name="Roles">Role names.</param>
 /// <param name="Limits">Effective limits (stored limits over defaults); null means unlimited (auth switched off).</param>
-public sealed record ApiKeyIdentity(string KeyId, string Tenant, IReadOnlyList<string> Roles, EffectiveLimits? Limits)
+public sealed record ApiKeyIdentity(string KeyId, string Tenant, IReadOnlyList<string> Roles, KeyLimits? Limits)
 {
     /// <summary>Key id of every request when authentication is switched off.</summary>
     public const string DevelopmentKeyId = "development";

@@ -32,7 +32,7 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, ApiKeySettings settings
             && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), _bootstrapHash))
         {
             return (new ApiKeyIdentity(ApiKeyIdentity.BootstrapKeyId, settings.OperatorTenant, ApiKeyRules.Roles,
-                EffectiveLimits.From(ApiKeyLimits.Default, settings.RateLimits, settings.KeyLimitCeilings)), KeyRejection.None);
+                KeyLimits.Effective(ApiKeyLimits.Default, settings.RateLimits, settings.KeyLimitCeilings)), KeyRejection.None);
         }
 
         if (!ApiKeyText.TryParse(presented, out string keyId, out string secret))
@@ -75,7 +75,7 @@ internal sealed class ApiKeyResolver(IApiKeyStore store, ApiKeySettings settings
             return (null, KeyRejection.Revoked);
         }
 
-        return (new ApiKeyIdentity(record.KeyId, record.Tenant, record.Roles, EffectiveLimits.From(record.Limits, settings.RateLimits, settings.KeyLimitCeilings)), KeyRejection.None);
+        return (new ApiKeyIdentity(record.KeyId, record.Tenant, record.Roles, KeyLimits.Effective(record.Limits, settings.RateLimits, settings.KeyLimitCeilings)), KeyRejection.None);
     }
 
     /// <summary>Forgets a key so the next request reads the store (after create or revoke on this replica).</summary>

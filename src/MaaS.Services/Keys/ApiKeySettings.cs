@@ -10,4 +10,4 @@ namespace MaaS.Services.Keys;
 /// <param name="RateLimits">Default per-key limits.</param>
 /// <param name="KeyLimitCeilings">The operator's ceilings on them.</param>
 internal sealed record ApiKeySettings(
-    string? BootstrapAdminKey, string OperatorTenant, double KeyCacheSeconds, RateLimitDefaults RateLimits, KeyLimitCeilings KeyLimitCeilings);
+    string? BootstrapAdminKey, string OperatorTenant, double KeyCacheSeconds, KeyLimits RateLimits, KeyLimits KeyLimitCeilings);

@@ -49,4 +49,31 @@ public sealed class ResultTests
         Assert.Same(failed.Error, cast.Error);
         Assert.Throws<InvalidOperationException>(() => succeeded.Cast<string>());
     }
+
+    [Fact]
+    public async Task ThenAsync_Success_RunsTheNextStepOnTheValue()
+    {
+        Result<int> bound = 20;
+
+        var fromValueTask = await bound.ThenAsync(n => ValueTask.FromResult<Result<string>>($"{n + 1}"));
+        var fromTask = await bound.ThenAsync(n => Task.FromResult<Result<int>>(Error.NotFound($"item {n}")));
+
+        Assert.Equal("21", fromValueTask.Value);
+        Assert.Equal("item 20 not found", fromTask.Error?.Message);
+    }
+
+    [Fact]
+    public async Task ThenAsync_Failure_PassesTheSameErrorWithoutRunningTheNextStep()
+    {
+        var unreadable = new Error(ErrorCode.InvalidRequest, "not JSON");
+        Result<int> bound = unreadable;
+        int runs = 0;
+
+        var fromValueTask = await bound.ThenAsync(_ => { runs++; return ValueTask.FromResult<Result<string>>("ran"); });
+        var fromTask = await bound.ThenAsync(_ => { runs++; return Task.FromResult<Result<string>>("ran"); });
+
+        Assert.Equal(0, runs);
+        Assert.Same(unreadable, fromValueTask.Error);
+        Assert.Same(unreadable, fromTask.Error);
+    }
 }

@@ -22,13 +22,8 @@ internal static class AnalyzeEndpoints
     private static async Task<Results<Ok<AnalyzeResponse>, ApiProblem<InferenceErrors>>> AnalyzeAsync(
         Body<AnalyzeRequest> body, ContentAnalysis analysis, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var analysed = await analysis.AnalyzeAsync(
-            request.Items, request.Model, request.Version, request.SentimentModel, request.SentimentVersion, request.MaxTags, request.MaxTerms, cancellationToken);
-        return analysed.TryGetValue(out var response, out error) ? TypedResults.Ok(response) : new ApiProblem<InferenceErrors>(error);
+        var analysed = await body.Result.ThenAsync(request => analysis.AnalyzeAsync(
+            request.Items, request.Model, request.Version, request.SentimentModel, request.SentimentVersion, request.MaxTags, request.MaxTerms, cancellationToken));
+        return analysed.TryGetValue(out var response, out var error) ? TypedResults.Ok(response) : new ApiProblem<InferenceErrors>(error);
     }
 }

@@ -19,12 +19,7 @@ internal static class ClassifyEndpoints
     private static async Task<Results<Ok<ClassifyResponse>, ApiProblem<InferenceErrors>>> ClassifyAsync(
         Body<ClassifyRequest> body, TextModelService text, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var result = await text.ScoreAsync(request.Model ?? string.Empty, request.Version, request.Texts, cancellationToken);
-        return result.TryGetValue(out var scores, out error) ? TypedResults.Ok(TextAnswers.Classify(scores)) : new ApiProblem<InferenceErrors>(error);
+        var result = await body.Result.ThenAsync(request => text.ScoreAsync(request.Model ?? string.Empty, request.Version, request.Texts, cancellationToken));
+        return result.TryGetValue(out var scores, out var error) ? TypedResults.Ok(TextAnswers.Classify(scores)) : new ApiProblem<InferenceErrors>(error);
     }
 }

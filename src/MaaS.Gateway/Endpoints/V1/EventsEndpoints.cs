@@ -19,12 +19,7 @@ internal static class EventsEndpoints
     private static async Task<Results<RecommendationJson<EventBatchResponse>, ApiProblem<BatchErrors>>> AppendAsync(
         Body<RecommendationBody<EventBatchRequest>> body, HttpContext http, EventIngestion ingestion, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<BatchErrors>(error);
-        }
-
-        var outcome = await ingestion.AppendAsync(http.GetTenant(), request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => ingestion.AppendAsync(http.GetTenant(), request.Value, cancellationToken));
         if (outcome.IsSuccess && outcome.Value.SessionToken is { } token)
         {
             http.Response.Headers[SessionTokens.HeaderName] = token;

@@ -38,12 +38,7 @@ internal static class ItemsEndpoints
     private static async Task<Results<RecommendationJson<ItemBatchResponse>, ApiProblem<BatchErrors>>> UpsertAsync(
         Body<RecommendationBody<ItemBatchRequest>> body, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<BatchErrors>(error);
-        }
-
-        var outcome = await catalogue.UpsertAsync(http.GetTenant(), request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => catalogue.UpsertAsync(http.GetTenant(), request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<ItemBatchResponse, BatchErrors>(outcome, RecommendationsJsonContext.Default.ItemBatchResponse);
     }
 

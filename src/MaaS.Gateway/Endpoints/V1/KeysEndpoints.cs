@@ -24,13 +24,9 @@ internal static class KeysEndpoints
 
     private static async Task<Results<Created<CreatedKeyResponse>, ApiProblem<KeyErrors>>> CreateAsync(Body<CreateKeyRequest> body, HttpContext http, KeyManagement keys)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<KeyErrors>(error);
-        }
-
-        var created = await keys.CreateAsync(http.GetTenant(), request.Tenant, request.Name, request.Roles, request.Limits, http.RequestAborted);
-        if (!created.TryGetValue(out var key, out error))
+        var created = await body.Result.ThenAsync(
+            request => keys.CreateAsync(http.GetTenant(), request.Tenant, request.Name, request.Roles, request.Limits, http.RequestAborted));
+        if (!created.TryGetValue(out var key, out var error))
         {
             return new ApiProblem<KeyErrors>(error);
         }

@@ -50,25 +50,15 @@ internal static class RecommendEndpoints
     private static async Task<Results<RecommendationJson<RecommendResponse>, ApiProblem<BodyErrors>>> RecommendAsync(
         Body<RecommendationBody<RecommendRequest>> body, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<BodyErrors>(error);
-        }
-
         string? sessionToken = http.Request.Headers.TryGetValue(SessionTokens.HeaderName, out var sent) ? sent.ToString() : null;
-        var outcome = await service.RecommendAsync(http.GetTenant(), request.Value, sessionToken, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => service.RecommendAsync(http.GetTenant(), request.Value, sessionToken, cancellationToken));
         return RecommendationJson.OkOrProblem<RecommendResponse, BodyErrors>(outcome, RecommendationsJsonContext.Default.RecommendResponse);
     }
 
     private static async Task<Results<RecommendationJson<BiasReportResponse>, ApiProblem<BodyErrors>>> BiasReportAsync(
         Body<RecommendationBody<BiasReportRequest>> body, HttpContext http, BiasReportService service, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<BodyErrors>(error);
-        }
-
-        var outcome = await service.ReportAsync(http.GetTenant(), request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => service.ReportAsync(http.GetTenant(), request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<BiasReportResponse, BodyErrors>(outcome, RecommendationsJsonContext.Default.BiasReportResponse);
     }
 

@@ -15,15 +15,7 @@ namespace MaaS.Gateway.Endpoints.V1;
 internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<RecommendationBody<T>>, IWorkCost
     where T : class
 {
-    // The contracts live in MaaS.Services, below the gateway's admission, so their costs are read here.
-    long IWorkCost.WorkCost => Value switch
-    {
-        RecommendRequest recommend => WorkCosts.Recommend(recommend.Count),
-        BiasReportRequest report => WorkCosts.Recommend(report.Count) * Math.Max(1, report.UserIds?.Count ?? 0),
-        EventBatchRequest events => WorkCosts.Records(events.Events?.Count ?? 0),
-        ItemBatchRequest items => WorkCosts.Records(items.Items?.Count ?? 0),
-        _ => 1,
-    };
+    long IWorkCost.WorkCost => WorkCosts.Request(Value);
 
     public static AcceptsMetadata Accepts => JsonBody.AcceptsOptional<T>();
 

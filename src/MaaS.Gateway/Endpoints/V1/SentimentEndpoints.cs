@@ -22,12 +22,8 @@ internal static class SentimentEndpoints
     private static async Task<Results<Ok<SentimentResponse>, ApiProblem<InferenceErrors>>> PredictAsync(
         Body<SentimentRequest> body, TextModelService text, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<InferenceErrors>(error);
-        }
-
-        var result = await text.ScoreAsync(request.Model ?? TextAnswers.DefaultSentimentModel, request.Version, request.Texts, cancellationToken);
-        return result.TryGetValue(out var scores, out error) ? TypedResults.Ok(TextAnswers.Sentiment(scores)) : new ApiProblem<InferenceErrors>(error);
+        var result = await body.Result.ThenAsync(
+            request => text.ScoreAsync(request.Model ?? TextAnswers.DefaultSentimentModel, request.Version, request.Texts, cancellationToken));
+        return result.TryGetValue(out var scores, out var error) ? TypedResults.Ok(TextAnswers.Sentiment(scores)) : new ApiProblem<InferenceErrors>(error);
     }
 }

@@ -1,8 +1,9 @@
-namespace MaaS.Gateway.Telemetry;
+namespace MaaS.Services.Market;
 
 /// <summary>
-/// Which models get series of their own in the operator-wide <c>/metrics</c>: those every caller may see (bundled and
-/// public market models). Private and shared market models, and names the registry does not hold (fail closed), are
+/// Which models get series of their own in an operator-wide metrics export (the gateway's <c>/metrics</c>): those
+/// every caller may see (bundled and public market models), a question of the market's access rules, not of the
+/// exporter. Private and shared market models, and names the registry does not hold (fail closed), are
 /// counted together under <see cref="PrivateLabel"/> with an empty version. <c>/metrics</c> is anonymous by default and
 /// otherwise open to an admin of any tenant, so a series of its own would tell other tenants a private model's name
 /// and traffic; tenants read their own models' counters from the tenant-scoped <c>/v2/models/{name}/stats</c>.
