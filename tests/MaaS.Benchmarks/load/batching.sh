@@ -22,7 +22,6 @@ start_gateway "$on_port" --Serving:RepositoryPath="$models" --Serving:DynamicBat
 out="$GATEWAY_OUT"
 trap 'kill $off_pid 2>/dev/null || true; wait $off_pid 2>/dev/null || true; rm -rf "$off_data" "$off_out"; stop_gateway; rm -rf "$models"' EXIT
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 run() { # name pid port seconds
   local before after
   before=$(ticks "$2")
@@ -37,11 +36,6 @@ for r in $(seq 1 "$rounds"); do
   run "off-$r" "$off_pid" "$off_port" "$duration"
 done
 
-field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
-requests() { grep -E 'requests in' "$out/$1.txt" | awk '{print $1}'; }
-errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
-cpu_us() { awk -v t="$(cat "$out/$1.cpu")" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, example-mlp 8-%s-3, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "${MAAS_HIDDEN:-768,768}" "$(date -u +%FT%TZ)"
 printf '%-8s %12s %10s %10s %12s  %s\n' run req/s p50 p99 'CPU µs/req' errors
 for r in $(seq 1 "$rounds"); do

@@ -28,14 +28,20 @@ stop_gateway() {
   rm -rf "$GATEWAY_DATA" "$GATEWAY_OUT"
 }
 
+# The scripts' results, read back: $out/<name>.txt is a wrk run's output (or one rewritten in its words) and
+# $out/<name>.cpu the server's CPU ticks over it ($out: the caller's folder; ticks are 1/CLK_TCK s of utime + stime).
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
+requests() { grep -E 'requests in' "$out/$1.txt" | awk '{print $1}'; }
+errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
+cpu_us() { awk -v t="$(cat "$out/$1.cpu")" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
 # Reports interleaved wrk runs saved as $out/<name>-<round>.txt (out: the caller's folder): each round's req/s and
 # latencies for A then B, B's rate as a percentage of A's per round and the median of those; returns 1 unless that
 # median reaches <target>.   report_ab <name A> <name B> <rounds> <target %> <what B / A is, for the last line>
 report_ab() {
   local a=$1 b=$2 rounds=$3 target=$4 what=$5 r name ratios=() ratio
-  field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
-  errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
-  median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
   printf '%-16s %12s %10s %10s %10s  %s\n' run req/s p50 p90 p99 errors
   for r in $(seq 1 "$rounds"); do
     for name in "$a" "$b"; do

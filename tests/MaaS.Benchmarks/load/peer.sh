@@ -28,7 +28,6 @@ peer_pid=$!
 trap 'kill $peer_pid 2>/dev/null || true; stop_gateway; rm -rf "$models"' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$peer_port/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
 
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 run() { # name pid url script seconds
   local before after
   before=$(ticks "$2")
@@ -69,12 +68,6 @@ for r in $(seq 1 "$rounds"); do
   h2 "h2-$r" "$duration"
 done
 
-field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
-requests() { grep -E 'requests in' "$out/$1.txt" | awk '{print $1}'; }
-errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
-# CPU ticks are 1/100 s (USER_HZ); µs per request = ticks * 10,000 / requests.
-cpu_us() { awk -v t="$(cat "$out/$1.cpu")" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, example-mlp 8-%s-3, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "${MAAS_HIDDEN:-16}" "$(date -u +%FT%TZ)"
 printf '%-10s %12s %10s %10s %12s  %s\n' run req/s p50 p99 'CPU µs/req' errors
 for r in $(seq 1 "$rounds"); do
