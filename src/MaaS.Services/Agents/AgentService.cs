@@ -129,7 +129,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
-            Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), tenant, name,
+            DecisionIds.New(time.GetUtcNow()), tenant, name,
             runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
             actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.

@@ -5,8 +5,10 @@ namespace MaaS.Services.Agents;
 /// <summary>
 /// Writes and reads a logged decision's context and candidates in the log's JSON straight from and into schema-ordered
 /// vectors. The context is <c>{"name": value, ...}</c>; the candidates are
-/// <c>[{"id": "a", "features": {"name": value, ...}, "eligible": true, "baseline": true}, ...]</c>, features by name so
-/// a redefined agent still reads old decisions, baseline only on an apprentice decision's baseline action: decide and learn were spending most of their time building and parsing the
+/// <c>[{"id": "a", "features": {"name": value, ...}, "eligible": false, "baseline": true}, ...]</c>, features by name so
+/// a redefined agent still reads old decisions (and only when the agent has action features; missing ones read as 0),
+/// eligible only on an ineligible action (missing reads as eligible), baseline only on an apprentice decision's
+/// baseline action: decide and learn were spending most of their time building and parsing the
 /// by-name dictionaries in between. Immutable after construction; thread-safe.
 /// </summary>
 internal sealed class DecisionCodec
@@ -61,9 +63,18 @@ internal sealed class DecisionCodec
         {
             writer.WriteStartObject();
             writer.WriteString(Id, actions[i].Id);
-            writer.WritePropertyName(Features);
-            WriteFeatures(writer, actions[i].Features, _actionNames);
-            writer.WriteBoolean(EligibleName, eligible[i]);
+            // Written only when they say something: no features without an action schema, eligibility only when false.
+            // With 10 featureless actions that was 300 of a row's ~1,070 bytes, and every byte is written to the WAL
+            // and again at the checkpoint.
+            if (_actionNames.Length > 0)
+            {
+                writer.WritePropertyName(Features);
+                WriteFeatures(writer, actions[i].Features, _actionNames);
+            }
+            if (!eligible[i])
+            {
+                writer.WriteBoolean(EligibleName, false);
+            }
             if (i == baseline)
             {
                 writer.WriteBoolean(BaselineName, true);
@@ -131,7 +142,8 @@ internal sealed class DecisionCodec
     {
         string? id = null;
         var features = new double[_schema.Action.Count];
-        bool eligible = false, baseline = false, hasFeatures = false;
+        // Logs before 2026-12-05 always wrote both; since then an action without features or eligible omits them.
+        bool eligible = true, baseline = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("id"u8))
@@ -142,8 +154,7 @@ internal sealed class DecisionCodec
             else if (reader.ValueTextEquals("features"u8))
             {
                 reader.Read();
-                hasFeatures = ReadFeatures(ref reader, _actionIndex, features);
-                if (!hasFeatures)
+                if (!ReadFeatures(ref reader, _actionIndex, features))
                 {
                     return null;
                 }
@@ -164,7 +175,7 @@ internal sealed class DecisionCodec
                 reader.Skip();
             }
         }
-        return id is null || !hasFeatures || reader.TokenType != JsonTokenType.EndObject ? null : (new ActionInput(id, features), eligible, baseline);
+        return id is null || reader.TokenType != JsonTokenType.EndObject ? null : (new ActionInput(id, features), eligible, baseline);
     }
 
     private static bool ReadFeatures(ref Utf8JsonReader reader, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> index, double[] vector)

@@ -8,7 +8,9 @@ namespace MaaS.Storage.Postgres;
 /// then does the same for whatever queued during that write; the others wait for their batch. So the batch grows with
 /// the load, and a quiet caller writes alone at once. A decision id already logged (or twice in one batch) fails only
 /// its own append: the insert skips it (<c>ON CONFLICT DO NOTHING</c>) and its id is missing from what comes back.
-/// Sequences follow the queue's order. Thread-safe.
+/// Sequences follow the queue's order. A batch retried by the execution strategy may find rows its earlier attempt
+/// committed (the commit reached the server, its answer never came back): a retry therefore reads back the rows of its
+/// ids that hold exactly its content, and those are its own, not conflicts. Thread-safe.
 /// </summary>
 internal sealed class PostgresDecisionAppender(PostgresDatabase database)
 {
@@ -23,6 +25,17 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
         ORDER BY d.n
         ON CONFLICT (decision_id) DO NOTHING
         RETURNING decision_id, seq
+        """;
+
+    // The same unnest as the insert, joined to the rows already logged: every column must match, so another caller's
+    // decision under the same id (a real duplicate) is never taken for this batch's own.
+    private readonly string _ownRowsSql = $"""
+        SELECT a.decision_id, a.seq
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[])
+             AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+        JOIN {database.Schema}.agent_decisions a ON a.decision_id = d.decision_id
+        WHERE a.tenant = d.tenant AND a.agent = d.agent AND a.context = d.context AND a.actions = d.actions
+          AND a.chosen = d.chosen AND a.probability = d.probability AND a.decided_at = d.decided_at
         """;
     private int _writing;
 
@@ -58,22 +71,27 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
             batch.Add(next);
         }
         // The batch is shared: no one caller's cancellation may abandon the others' write.
+        int attempts = 0;
         Result<Dictionary<string, long>> written = await database.RunAsync("append decisions", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(_sql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.DecisionId)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Tenant)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Agent)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Context)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Actions)] });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.ChosenAction)] });
-            command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. batch.Select(p => p.Decision.Probability)] });
-            command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. batch.Select(p => TimeCodec.ToUtcDateTime(p.Decision.DecidedAt))] });
             var sequences = new Dictionary<string, long>(batch.Count, StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            await using (var insert = Command(_sql, connection, batch))
+            await using (var reader = await insert.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
-                sequences[reader.GetString(0)] = reader.GetInt64(1);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    sequences[reader.GetString(0)] = reader.GetInt64(1);
+                }
+            }
+            if (++attempts > 1 && sequences.Count < batch.Count)
+            {
+                // A retry: ids the insert skipped may hold this batch's own rows, committed by an earlier attempt.
+                await using var own = Command(_ownRowsSql, connection, batch);
+                await using var reader = await own.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    sequences.TryAdd(reader.GetString(0), reader.GetInt64(1));
+                }
             }
             return sequences;
         }, CancellationToken.None).ConfigureAwait(false);
@@ -92,6 +110,20 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
                 ? p.Decision with { Sequence = seq }
                 : new Error(ErrorCode.Conflict, "a decision with this id is already logged"));
         }
+    }
+
+    private static NpgsqlCommand Command(string sql, NpgsqlConnection connection, List<Pending> batch)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.DecisionId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Tenant)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Agent)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Context)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.Actions)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.ChosenAction)] });
+        command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. batch.Select(p => p.Decision.Probability)] });
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. batch.Select(p => TimeCodec.ToUtcDateTime(p.Decision.DecidedAt))] });
+        return command;
     }
 
     private sealed class Pending(AgentDecision decision)

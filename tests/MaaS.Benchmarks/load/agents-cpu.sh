@@ -7,18 +7,11 @@
 # Usage: tests/MaaS.Benchmarks/load/agents-cpu.sh <gateway build folder> [seconds, default 5] [rounds, default 3] [warm-up seconds, default 15]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-root="$PWD"; bin=$(cd "$1" && pwd); duration="${2:-5}"; rounds="${3:-3}"; warm="${4:-15}"
+bin=$(cd "$1" && pwd); duration="${2:-5}"; rounds="${3:-3}"; warm="${4:-15}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-port="${MAAS_LOAD_PORT:-18093}"; url="http://127.0.0.1:$port"; load="tests/MaaS.Benchmarks/load"
-data=$(mktemp -d); out=$(mktemp -d)
-(cd "$bin" && exec dotnet MaaS.Gateway.dll --urls "$url" --Storage:DataDirectory="$data" --Serving:RepositoryPath="$root/models" \
-  --Auth:Enabled=false --Serilog:MinimumLevel:Default=Warning --Recommendations:RebuildIntervalSeconds=0) >"$out/gateway.log" 2>&1 &
-gw=$!
-trap 'kill $gw 2>/dev/null || true; wait $gw 2>/dev/null || true; rm -rf "$data" "$out"' EXIT
-for _ in $(seq 1 150); do curl -fs "$url/v2/health/ready" >/dev/null 2>&1 && break; sleep 0.2; done
-features=$(seq -s, -f '"f%g"' 1 50); actions=$(seq -s, -f '{"id":"a%g"}' 1 10)
-curl -fs -X PUT "$url/v1/agents/load" -H 'Content-Type: application/json' -d "{\"contextFeatures\":[$features],\"actions\":[$actions],
-  \"policy\":{\"kind\":\"epsilon-greedy\",\"epsilon\":0.05,\"model\":\"disjoint\"},\"rewardWindowSeconds\":604800}" >/dev/null
+port="${MAAS_LOAD_PORT:-18093}"; load="tests/MaaS.Benchmarks/load"
+source "$load/agents-gateway.sh"
+start_agents_gateway "$bin" "$port"
 wrk -t2 -c64 -d"${warm}s" -s "$load/agents-decide.lua" "$url" >/dev/null
 wrk -t2 -c64 -d"${warm}s" -s "$load/ping.lua" "$url" >/dev/null
 ticks() { awk '{ print $14 + $15 }' "/proc/$gw/stat"; }

@@ -51,6 +51,37 @@ public sealed class DecisionCodecTests
         Assert.Equal(-1, read.Value.Baseline);
     }
 
+    [Fact]
+    public void WriteActions_NoActionFeatures_WritesOnlyIdsAndIneligibilityAndReadsBack()
+    {
+        var codec = new DecisionCodec(new FeatureSchema(["level"], []));
+        ActionInput[] actions = [new("attack", []), new("flee", []), new("wait", [])];
+
+        string written = codec.WriteActions(actions, [true, false, true], 2);
+        var read = codec.Read(codec.WriteContext([1]), written);
+
+        Assert.Equal("""[{"id":"attack"},{"id":"flee","eligible":false},{"id":"wait","baseline":true}]""", written);
+        Assert.NotNull(read);
+        Assert.Equal(["attack", "flee", "wait"], read.Value.Input.Actions.Select(a => a.Id));
+        Assert.Equal([true, false, true], read.Value.Eligible);
+        Assert.Equal(2, read.Value.Baseline);
+    }
+
+    [Fact]
+    public void Read_RowsWrittenBeforeTheCompactActions_ReadAsTheyDid()
+    {
+        // Until 2026-12-05 every action carried "features" (even empty) and "eligible" (even true).
+        const string Old = """[{"id":"attack","features":{},"eligible":true},{"id":"flee","features":{"cost":2},"eligible":false,"baseline":true}]""";
+        var codec = new DecisionCodec(Schema);
+
+        var read = codec.Read(codec.WriteContext([1, 2, 3]), Old);
+
+        Assert.NotNull(read);
+        Assert.Equal([0.0, 2.0], read.Value.Input.Actions.Select(a => a.Features[0]));
+        Assert.Equal([true, false], read.Value.Eligible);
+        Assert.Equal(1, read.Value.Baseline);
+    }
+
     [Theory]
     [InlineData("{\"level\":1}", "[]")]
     [InlineData("{\"level\":\"x\"}", "[{\"id\":\"a\",\"features\":{},\"eligible\":true}]")]

@@ -227,8 +227,38 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
         Assert.Equal(2, count.Value);
     }
 
+    [Fact]
+    public async Task AppendDecision_CommittedButAnswerLost_RetryFindsItsOwnRowNotAConflict()
+    {
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
+        // Every operation after the open runs twice, as when a commit reached the server but the connection failed before
+        // its answer came back and the strategy retried: the retry's insert meets the rows its first attempt committed.
+        var strategy = new RetryOnceStrategy(everyOperation: true);
+        var opened = await PostgresStorage.OpenAsync(
+            new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = server.Schema }, executionStrategy: strategy, cancellationToken: Ct);
+        await using var storage = opened.Value;
+        var tenant = NewTenant();
+        var at = new DateTimeOffset(2026, 5, 1, 9, 15, 0, 250, TimeSpan.Zero);
+        var mine = new AgentDecision(Guid.NewGuid().ToString("N"), tenant, "npc", """{"skill":0.4}""", """[{"id":"easy"}]""", "easy", 0.25, at);
+
+        var appended = await storage.Agents.AppendAsync(mine, Ct);
+        // Another decision under the same id is a real duplicate, retried or not.
+        var other = await storage.Agents.AppendAsync(mine with { Context = """{"skill":0.9}""" }, Ct);
+        var log = (await storage.Agents.ReadAsync(tenant, "npc", 0, 10, Ct)).Value;
+
+        Assert.True(appended.IsSuccess, appended.ToString());
+        Assert.Equal(ErrorCode.Conflict, other.Error?.Code);
+        var stored = Assert.Single(log);
+        Assert.Equal((mine.DecisionId, mine.Context, appended.Value.Sequence), (stored.DecisionId, stored.Context, stored.Sequence));
+    }
+
     /// <summary>Fails the first attempt of the second operation after it ran, then retries: appends must stay idempotent.</summary>
-    private sealed class RetryOnceStrategy : IPostgresExecutionStrategy
+    /// <remarks>With <paramref name="everyOperation"/>, every operation after the first (the open) is run twice.</remarks>
+    private sealed class RetryOnceStrategy(bool everyOperation = false) : IPostgresExecutionStrategy
     {
         private int _operations;
 
@@ -238,7 +268,7 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
         {
             var n = Interlocked.Increment(ref _operations);
             var result = await operation(cancellationToken);
-            return n == 2 ? await operation(cancellationToken) : result;
+            return n == 2 || (everyOperation && n > 1) ? await operation(cancellationToken) : result;
         }
     }
 }
