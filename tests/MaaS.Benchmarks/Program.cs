@@ -30,6 +30,16 @@ if (args is ["transformer-int8", ..])
     return await MaaS.Benchmarks.Transformer.QuantizationCheck.RunAsync(args[1..]);
 }
 
+if (args is ["transformer-query", ..])
+{
+    return await MaaS.Benchmarks.Transformer.QueryEncoderCost.RunAsync(args[1..]);
+}
+
+if (args is ["search-encoder", ..])
+{
+    return await MaaS.Benchmarks.Transformer.SearchEncoderRepository.RunAsync(args[1..]);
+}
+
 if (args is ["variant", var hidden, var folder])
 {
     // A model repository holding example-mlp rebuilt with other hidden widths ("16" or "768,768"), for the load scripts.

@@ -64,8 +64,13 @@ public sealed partial class OnnxModelLoader : IModelLoader
                 ["onnxruntime_version"] = OrtEnv.Instance().GetVersionString(),
                 ["producer"] = session.ModelMetadata.ProducerName,
                 ["graph"] = session.ModelMetadata.GraphName,
-                ["global_thread_pool"] = globalPools ? "true" : "false",
+                ["global_thread_pool"] = globalPools && context.Config.IntraOpThreads is null ? "true" : "false",
             };
+            if (context.Config.IntraOpThreads is int threads)
+            {
+                properties["intra_op_threads"] = threads.ToString(CultureInfo.InvariantCulture);
+            }
+
             return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties, context.ModelName, _logger));
         }
         catch
@@ -88,7 +93,16 @@ public sealed partial class OnnxModelLoader : IModelLoader
             },
             LogId = $"{context.ModelName}/{context.Version}",
         };
-        if (globalPools)
+        if (context.Config.IntraOpThreads is int threads)
+        {
+            // A pool of the model's own (model.json): sized for it, and not spinning, for the same reason as the
+            // global one.
+            sessionOptions.IntraOpNumThreads = threads;
+            sessionOptions.InterOpNumThreads = 1;
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
+        else if (globalPools)
         {
             sessionOptions.DisablePerSessionThreads();
         }

@@ -38,6 +38,14 @@ public sealed record ModelConfig
     /// <see cref="ServingOptions.LoadPolicy"/>.
     /// </summary>
     public ModelLoadPolicy? LoadPolicy { get; set; }
+
+    /// <summary>
+    /// Intra-op threads of this model's own ONNX Runtime pool (Triton's per-model <c>intra_op_thread_count</c>); null
+    /// shares the process-wide pool of <see cref="ServingOptions.IntraOpNumThreads"/>. 1 runs each session run on its
+    /// caller's thread: for small runs that many requests make at once (a search query's few word pieces), splitting
+    /// every operator over the cores costs more in hand-offs than it saves.
+    /// </summary>
+    public int? IntraOpThreads { get; set; }
 }
 
 /// <summary>Dynamic batching settings of one model.</summary>
@@ -104,6 +112,11 @@ public static class ModelConfigReader
         if (config.DynamicBatching.MaxQueueSize <= 0)
         {
             errors.Add("dynamicBatching.maxQueueSize must be > 0");
+        }
+
+        if (config.IntraOpThreads is < 1 or > 1024)
+        {
+            errors.Add("intraOpThreads must be between 1 and 1024");
         }
 
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";

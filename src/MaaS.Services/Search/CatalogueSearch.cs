@@ -6,7 +6,7 @@ namespace MaaS.Services.Search;
 /// unless there is none yet), ranks lexically (BM25), semantically (int8 exact search over item embeddings) or both
 /// fused by reciprocal rank, with recommend's filters, and explains each hit when asked. Thread-safe.
 /// </summary>
-internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, Models.Embeddings.EmbeddingService encoder, TimeProvider time)
+internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, QueryEmbeddings encoder, TimeProvider time)
 {
     public async ValueTask<Result<SearchResponse>> SearchAsync(string tenant, SearchRequest? request, CancellationToken cancellationToken)
     {
@@ -34,17 +34,17 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
         VectorIndex? vectors = null;
         if (mode != SearchMode.Lexical)
         {
-            var embedded = await encoder.EmbedAsync(embeddings.Model, version, [query.Query], null, cancellationToken).ConfigureAwait(false);
-            if (!embedded.TryGetValue(out var batch, out var error))
+            var embedded = await encoder.EmbedAsync(embeddings.Model, version, query.Query, cancellationToken).ConfigureAwait(false);
+            if (!embedded.TryGetValue(out var vector, out var error))
             {
                 return error;
             }
 
             vectors = index.Vectors;
-            if (vectors is not null && vectors.Store.Count > 0 && vectors.Store.Dimensions == batch[0].Length)
+            if (vectors is not null && vectors.Store.Count > 0 && vectors.Store.Dimensions == vector.Length)
             {
                 var rows = vectors.Ordinals;
-                meanings = vectors.Store.Search(batch[0].Span, depth, row => accept(rows[row]));
+                meanings = vectors.Store.Search(vector.Span, depth, row => accept(rows[row]));
             }
         }
 

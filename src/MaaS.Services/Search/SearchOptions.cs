@@ -22,4 +22,8 @@ internal sealed class SearchOptions
     /// build) costs items² · 384 multiply-adds, 3.8 · 10^10 at 10,000 items (the 8,807 Netflix titles took about 20 s
     /// on a loaded 2-core box), where TF-IDF alone stays sparse.</summary>
     public int ContentEmbeddingMaxItems { get; set; } = 10_000;
+
+    /// <summary>Bytes of search query embeddings kept for repeated queries (<see cref="QueryEmbeddings"/>: about 1.8 KB
+    /// per query at 384 dimensions); 0 embeds every query.</summary>
+    public long QueryCacheBytes { get; set; } = 16L << 20;
 }

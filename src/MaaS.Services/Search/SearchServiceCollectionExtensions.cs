@@ -16,6 +16,10 @@ internal static class SearchServiceCollectionExtensions
         services.AddOptions<SearchOptions>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ItemEmbeddings>();
+        services.AddSingleton(sp => new QueryEmbeddings(
+            sp.GetRequiredService<Models.Embeddings.EmbeddingService>(),
+            sp.GetRequiredService<IOptions<SearchOptions>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<CatalogueSearch>();
         services.AddSingleton<SearchIndexes>();
         services.AddHostedService<SearchEmbeddingFollower>();

@@ -105,7 +105,7 @@ internal static class QuantizationCheck
     }
 
     /// <summary>A repository entry: the source's model.json and vocabulary, the int8 encoder, the card with a quantization block.</summary>
-    private static string WriteVariant(string source, string target, QuantizedModel quantized, string variant)
+    internal static string WriteVariant(string source, string target, QuantizedModel quantized, string variant)
     {
         string version = Path.Combine(target, "1");
         Directory.CreateDirectory(version);

@@ -31,11 +31,19 @@ internal static class TransformerData
     }
 
     /// <summary>Loads the sentence-embedding model of a version folder as the gateway does (CPU provider, registry defaults).</summary>
-    public static async Task<SentenceEmbeddingModel> LoadAsync(string modelDirectory, long version)
+    /// <param name="modelDirectory">The model's folder (model.json and version folders).</param>
+    /// <param name="version">Version to load.</param>
+    /// <param name="intraOpThreads">model.json's <c>intraOpThreads</c> instead of the file's: null keeps the file's.</param>
+    public static async Task<SentenceEmbeddingModel> LoadAsync(string modelDirectory, long version, int? intraOpThreads = null)
     {
         string versionDirectory = Path.Combine(modelDirectory, version.ToString(CultureInfo.InvariantCulture));
         var config = ModelConfigReader.TryParse(await File.ReadAllTextAsync(Path.Combine(modelDirectory, "model.json")), out string? error)
             ?? throw new InvalidDataException(error);
+        if (intraOpThreads is not null)
+        {
+            config = config with { IntraOpThreads = intraOpThreads };
+        }
+
         using var card = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDirectory, "card.json")));
         var options = Options.Create(new ServingOptions { RepositoryPath = Path.GetDirectoryName(modelDirectory)!, ExecutionProvider = ExecutionProviderKind.Cpu });
         var loader = new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance);

@@ -1,5 +1,7 @@
 -- POST /v1/search, mode from $SEARCH_MODE (lexical, semantic or hybrid), queries read from $SEARCH_QUERIES (one per
--- line, written by `search-seed`), round robin per wrk thread from a different start per thread.
+-- line, written by `search-seed`), round robin per wrk thread from a different start per thread: every query repeats
+-- once per cycle of the list (~1,760 test titles), so search.sh turns the gateway's query-embedding cache off unless
+-- SEARCH_QUERY_CACHE_BYTES asks for it.
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local mode = os.getenv("SEARCH_MODE") or "hybrid"

@@ -45,4 +45,34 @@ public sealed class OnnxModelLoaderTests
 
         Assert.Contains("min,max", registry.GetModel("r")!.Versions.Single().Reason);
     }
+
+    [Fact]
+    public async Task LoadAsync_ModelWithItsOwnIntraOpPool_SameAnswersAsTheSharedPool()
+    {
+        const string Own = "own-pool-mlp";
+        using var repo = new TestRepository().WithExampleMlp().WithMlpNamed(Own, """{ "maxBatchSize": 64, "intraOpThreads": 1 }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var own = registry.GetModel(Own)!.Versions.Single();
+        var shared = registry.GetModel(ExampleMlp.Name)!.Versions.Single();
+        var answer = await inference.InferAsync(Own, null, Registries.MlpRequest(8, 0.25f), TestContext.Current.CancellationToken);
+        var reference = await inference.InferAsync(ExampleMlp.Name, null, Registries.MlpRequest(8, 0.25f), TestContext.Current.CancellationToken);
+
+        Assert.True(own.IsReady, own.Reason);
+        Assert.Equal(("false", "1"), (own.Properties["global_thread_pool"], own.Properties["intra_op_threads"]));
+        Assert.False(shared.Properties.ContainsKey("intra_op_threads"));
+        Assert.True(answer.IsSuccess, answer.Error?.Message);
+        Assert.Equal((float[])reference.Value!.Output(ExampleMlp.Probabilities)!.Data, (float[])answer.Value!.Output(ExampleMlp.Probabilities)!.Data);
+    }
+
+    [Theory]
+    [InlineData("""{ "intraOpThreads": 0 }""")]
+    [InlineData("""{ "intraOpThreads": 1025 }""")]
+    public void ModelJson_IntraOpThreadsOutOfRange_Refused(string json)
+    {
+        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
+        Assert.Contains("intraOpThreads", error, StringComparison.Ordinal);
+        Assert.Equal(2, ModelConfigReader.TryParse("""{ "intraOpThreads": 2 }""", out _)!.IntraOpThreads);
+    }
 }
