@@ -77,6 +77,7 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
         private readonly ModelSeriesPolicy _policy;
         private readonly Histogram? _histogram;
         private readonly Counter? _counter;
+        private readonly ConcurrentDictionary<(string Model, string Version, string Outcome), Action<double>> _children = new();
 
         private Sink(string[] labels, ModelSeriesPolicy policy, Histogram? histogram, Counter? counter)
         {
@@ -108,35 +109,25 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
 
         public void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var values = new string[_labels.Length];
-            for (int i = 0; i < _labels.Length; i++)
-            {
-                values[i] = "";
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == _labels[i])
-                    {
-                        values[i] = tag.Value?.ToString() ?? "";
-                        break;
-                    }
-                }
-            }
-
-            if (!_policy.MayNameCached(values[0]))
+            string model = Label(tags, 0), version = Label(tags, 1), outcome = _labels.Length > 2 ? Label(tags, 2) : "";
+            if (!_policy.MayNameCached(model))
             {
                 // Neither the name nor the version: a model's own sequence of versions could single it out.
-                values[0] = ModelSeriesPolicy.PrivateLabel;
-                values[1] = "";
+                model = ModelSeriesPolicy.PrivateLabel;
+                version = "";
             }
 
-            if (_histogram is not null)
+            // Each request records a few measurements: the series' child is looked up once, not through a new label
+            // array and prometheus-net's label lookup each time.
+            var key = (model, version, outcome);
+            if (!_children.TryGetValue(key, out var record))
             {
-                _histogram.WithLabels(values).Observe(value);
+                string[] values = _labels.Length > 2 ? [model, version, outcome] : [model, version];
+                record = _histogram is not null ? _histogram.WithLabels(values).Observe : _counter!.WithLabels(values).Inc;
+                _children[key] = record;
             }
-            else
-            {
-                _counter!.WithLabels(values).Inc(value);
-            }
+
+            record(value);
         }
 
         public void RemoveHidden()
@@ -149,6 +140,22 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
             {
                 RemoveHidden(_counter!);
             }
+
+            // Removed series must not be fed through a cached child; the next measurement looks its series up again.
+            _children.Clear();
+        }
+
+        private string Label(ReadOnlySpan<KeyValuePair<string, object?>> tags, int index)
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == _labels[index])
+                {
+                    return tag.Value?.ToString() ?? "";
+                }
+            }
+
+            return "";
         }
 
         private void RemoveHidden<TChild>(Collector<TChild> collector)

@@ -42,32 +42,34 @@ internal sealed class DynamicBatcher : InferenceExecutor
     /// <summary>Requests waiting (queued or in a batch being formed).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public override async ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _pending) > _maxQueueSize)
         {
             Interlocked.Decrement(ref _pending);
-            return Result<ExecutionResult>.Fail(ErrorCode.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)");
+            return ValueTask.FromResult(Result<ExecutionResult>.Fail(ErrorCode.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)"));
         }
 
         var item = new BatchItem(request, cancellationToken);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A registration that cancels the item's own completion, taken off by whoever completes the item, costs
+            // less per request than Task.WaitAsync or an async wrapper that disposes it (a state machine and a
+            // continuation more); the loop drops a cancelled item it meets, and its late result is ignored. It is
+            // registered before the item is queued, so that the loop always sees it.
+            item.Registration = cancellationToken.UnsafeRegister(
+                static (state, token) => ((BatchItem)state!).Completion.TrySetCanceled(token), item);
+        }
+
         if (!_channel.Writer.TryWrite(item))
         {
+            item.Registration.Unregister();
             Interlocked.Decrement(ref _pending);
-            return Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired");
+            return ValueTask.FromResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired"));
         }
 
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return await item.Completion.Task.ConfigureAwait(false);
-        }
-
-        // A registration that cancels the item's own completion costs less per request than Task.WaitAsync (a second
-        // task and a continuation); the loop drops a cancelled item it meets, and its late result is ignored.
-        using var registration = cancellationToken.UnsafeRegister(
-            static (state, token) => ((TaskCompletionSource<Result<ExecutionResult>>)state!).TrySetCanceled(token), item.Completion);
-        return await item.Completion.Task.ConfigureAwait(false);
+        return new ValueTask<Result<ExecutionResult>>(item.Completion.Task);
     }
 
     public override async ValueTask DisposeAsync()
@@ -163,12 +165,12 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
         foreach (var orphan in deferred)
         {
-            orphan.Completion.TrySetResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
+            orphan.Complete(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
         }
 
         while (reader.TryRead(out var orphan))
         {
-            orphan.Completion.TrySetResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
+            orphan.Complete(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
         }
     }
 
@@ -211,6 +213,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
         }
 
         Interlocked.Decrement(ref _pending);
+        item.Registration.Unregister();
         item.Completion.TrySetCanceled(item.CancellationToken);
         return true;
     }
@@ -239,7 +242,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
         for (int i = 0; i < batch.Count; i++)
         {
-            batch[i].Completion.TrySetResult(results[i]);
+            batch[i].Complete(results[i]);
         }
     }
 
@@ -253,5 +256,14 @@ internal sealed class DynamicBatcher : InferenceExecutor
 
         public TaskCompletionSource<Result<ExecutionResult>> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The caller's cancellation, set before the item is queued.</summary>
+        public CancellationTokenRegistration Registration { get; set; }
+
+        public void Complete(Result<ExecutionResult> result)
+        {
+            Registration.Unregister();
+            Completion.TrySetResult(result);
+        }
     }
 }

@@ -12,6 +12,12 @@ public sealed class ModelMetrics
     /// <summary>Meter name to subscribe to.</summary>
     public const string MeterName = "MaaS.Models";
 
+    // Tag values are strings (exporters such as prometheus-net drop measurements whose tags are not); the usual
+    // versions' strings are made once: each request records three tags, and a new string per tag per request was
+    // garbage on the hot path.
+    private static readonly string[] SmallVersionTags =
+        [.. Enumerable.Range(0, 64).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
     private readonly Histogram<double> _queueDuration;
@@ -49,7 +55,9 @@ public sealed class ModelMetrics
     }
 
     // Tag values are strings: exporters such as prometheus-net drop measurements whose tags are not.
-    private static string VersionTag(long version) => version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string VersionTag(long version) => version is >= 0 and < 64
+        ? SmallVersionTags[version]
+        : version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string OutcomeName(ErrorCode? failure) => failure switch
     {

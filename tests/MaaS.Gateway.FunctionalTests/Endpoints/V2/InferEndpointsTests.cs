@@ -24,6 +24,31 @@ public sealed class InferEndpointsTests
     }
 
     [Fact]
+    public async Task Infer_AnswersOfDifferentSizes_EachWholeWithItsContentLength()
+    {
+        // The JSON answer is serialised into a buffer each thread reuses: a large answer followed by small ones must
+        // leave nothing behind, and each answer's Content-Length must be its own length (no chunked framing).
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+        var rng = new Random(7);
+        foreach (int rows in new[] { 64, 1, 64, 2, 1 })
+        {
+            float[] x = [.. Enumerable.Range(0, rows * ExampleMlp.InputSize).Select(_ => (float)(rng.NextDouble() * 4 - 2))];
+            using var content = new StringContent(V2Json.Infer("input", "FP32", [rows, 8], x), Encoding.UTF8, "application/json");
+            using var response = await host.Client.PostAsync(MlpInfer, content, TestContext.Current.CancellationToken);
+            byte[] bytes = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+            Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+            Assert.StartsWith("application/json", response.Content.Headers.ContentType!.ToString(), StringComparison.Ordinal);
+            var body = JsonNode.Parse(bytes)!;
+            var (logits, probabilities) = ExampleMlp.Reference(x, rows);
+            AssertClose(logits, V2Json.Output(body, "logits"), [rows, 3]);
+            AssertClose(probabilities, V2Json.Output(body, "probabilities"), [rows, 3]);
+        }
+    }
+
+    [Fact]
     public async Task Infer_NestedData_SameAsFlat()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
