@@ -1,4 +1,6 @@
-namespace MaaS.Gateway.Endpoints.V2;
+using System.Buffers;
+
+namespace MaaS.Http.Answers;
 
 /// <summary>
 /// A per-thread buffer and JSON writer for <see cref="V2Json{T}"/>: an answer is serialised whole before it is written,

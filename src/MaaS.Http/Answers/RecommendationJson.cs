@@ -1,9 +1,9 @@
 using System.Text.Json.Serialization.Metadata;
 
-namespace MaaS.Gateway.Endpoints.V1;
+namespace MaaS.Http.Answers;
 
 /// <summary>
-/// A 200 recommendation answer written with its own source-generated metadata (<see cref="Contracts.V1.RecommendationsJsonContext"/>:
+/// A 200 recommendation answer written with its own source-generated metadata (the gateway's <c>RecommendationsJsonContext</c>:
 /// nulls left out). The framework's <c>Ok&lt;T&gt;</c> would resolve the same contract through the HTTP options, which
 /// write nulls; documented in OpenAPI as the 200 response.
 /// </summary>

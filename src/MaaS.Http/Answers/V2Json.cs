@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 
-namespace MaaS.Gateway.Endpoints.V2;
+namespace MaaS.Http.Answers;
 
 /// <summary>
 /// A /v2 answer written with the protocol's snake_case JSON (<see cref="Models.OpenInference.V2JsonContext"/>), which the
