@@ -36,10 +36,10 @@ internal sealed class QueryEmbeddings : IDisposable
         }
 
         var meter = meters?.Create(MeterName) ?? (_ownMeter = new Meter(MeterName));
-        meter.CreateObservableCounter("query_embedding.cache.hits", () => Statistics()?.TotalHits ?? 0, "{lookup}", "Search queries whose embedding came from the cache.");
+        meter.CreateObservableCounter("query_embedding.cache.hits", () => Hits, "{lookup}", "Search queries whose embedding came from the cache.");
         meter.CreateObservableCounter("query_embedding.cache.misses", () => Statistics()?.TotalMisses ?? 0, "{lookup}", "Search queries embedded by the encoder while the cache was on.");
-        meter.CreateObservableGauge("query_embedding.cache.entries", () => Statistics()?.CurrentEntryCount ?? 0, "{entry}", "Query embeddings cached.");
-        meter.CreateObservableGauge("query_embedding.cache.bytes", () => Statistics()?.CurrentEstimatedSize ?? 0, "By", "Estimated bytes of the cached query embeddings.");
+        meter.CreateObservableGauge("query_embedding.cache.entries", () => Entries, "{entry}", "Query embeddings cached.");
+        meter.CreateObservableGauge("query_embedding.cache.bytes", () => Bytes, "By", "Estimated bytes of the cached query embeddings.");
     }
 
     /// <summary>Lookups answered from the cache so far (0 with the cache off).</summary>
@@ -68,13 +68,15 @@ internal sealed class QueryEmbeddings : IDisposable
             return error;
         }
 
-        float[] vector = batch[0].ToArray();
-        if (_cache is not null && version is not null)
+        if (_cache is null || version is null)
         {
-            long size = (vector.Length * sizeof(float)) + ((query.Length + model.Length) * sizeof(char)) + EntryOverhead;
-            _cache.Set(new Key(model, batch.Version, query), vector, new MemoryCacheEntryOptions { Size = size });
+            return batch[0];
         }
 
+        // A copy of its own: the batch's memory is the encoder's answer, not something to keep past this query.
+        float[] vector = batch[0].ToArray();
+        long size = (vector.Length * sizeof(float)) + ((query.Length + model.Length) * sizeof(char)) + EntryOverhead;
+        _cache.Set(new Key(model, batch.Version, query), vector, new MemoryCacheEntryOptions { Size = size });
         return (ReadOnlyMemory<float>)vector;
     }
 
