@@ -10,28 +10,21 @@ namespace MaaS.Cli.Commands;
 
 /// <summary>
 /// The repository's sentence-embedding model run in this process for offline evaluations (the same loader and model
-/// class the gateway serves, without the registry's batcher): texts in, unit vectors out. Caller disposes.
+/// class the gateway serves, without the registry's batcher): texts in, unit vectors out. Made by
+/// <see cref="LoadAsync"/>. Caller disposes.
 /// </summary>
-internal sealed class LocalEncoder : IDisposable
+internal sealed class LocalEncoder(SentenceEmbeddingModel model, string name, long version, string queryPrefix) : IDisposable
 {
     private const int Batch = 64;
 
-    private readonly SentenceEmbeddingModel _model;
+    private readonly SentenceEmbeddingModel _model = model;
 
-    private LocalEncoder(SentenceEmbeddingModel model, string name, long version, string queryPrefix)
-    {
-        _model = model;
-        Name = name;
-        Version = version;
-        QueryPrefix = queryPrefix;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
-
-    public long Version { get; }
+    public long Version { get; } = version;
 
     /// <summary>What the card says a search query starts with (arctic-embed's instruction), or empty.</summary>
-    public string QueryPrefix { get; }
+    public string QueryPrefix { get; } = queryPrefix;
 
     /// <summary>Loads the highest version of <paramref name="name"/> under <paramref name="repository"/>, or returns null after saying why.</summary>
     public static async Task<LocalEncoder?> LoadAsync(string repository, string name)

@@ -8,40 +8,30 @@ namespace MaaS.Models.Registry;
 /// The runtime state of one loaded version: the loaded model, its executor (batcher or direct), circuit breaker and
 /// statistics. Reference-counted: the registry holds one reference while the version is published, each lease one
 /// more; the last release disposes the executor and then the model, so in-flight requests finish on a retired version.
+/// Made by <see cref="Create"/>, which wires the executor and the resilience pipeline.
 /// </summary>
-internal sealed class ModelVersionRuntime
+internal sealed class ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
 {
     /// <summary>Where a call's own timeout (<see cref="InferenceRequest.Timeout"/>) rides in its resilience context.</summary>
     public static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("maas.inference-timeout");
 
-    private readonly TimeProvider _time;
+    private readonly TimeProvider _time = time;
     private int _references = 1;
     private long _openUntilTicks;
 
-    private ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
-    {
-        Name = name;
-        Version = version;
-        Model = model;
-        Config = config;
-        Card = card;
-        _time = time;
-        LoadedAt = time.GetUtcNow();
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
+    public long Version { get; } = version;
 
-    public long Version { get; }
-
-    public ILoadedModel Model { get; }
+    public ILoadedModel Model { get; } = model;
 
     public ITensorModel? TensorModel => Model as ITensorModel;
 
-    public ModelConfig Config { get; }
+    public ModelConfig Config { get; } = config;
 
-    public JsonElement? Card { get; }
+    public JsonElement? Card { get; } = card;
 
-    public DateTimeOffset LoadedAt { get; }
+    public DateTimeOffset LoadedAt { get; } = time.GetUtcNow();
 
     public ModelStatistics Statistics { get; } = new();
 

@@ -2,17 +2,15 @@ namespace MaaS.Agents.Tests.Simulation;
 
 public sealed class ApprenticeSimulationTests
 {
-    private const int Seed = 31;
-
     [Fact]
     public void RunApprentice_BetterLearner_SwitchesAndBeatsTheBaseline()
     {
-        int best = GameSimulation.BestFixedAction(Seed);
+        int best = GameSimulation.BestFixedAction(SimulationRun.Seed);
         var apprentice = new ApprenticePolicy(
-            DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.1, Alpha: 0.3, Seed: Seed), new ApprenticeSettings(Margin: 0.02, Window: 1000));
+            DifficultyGame.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.1, Alpha: 0.3, Seed: SimulationRun.Seed), new ApprenticeSettings(Margin: 0.02, Window: 1000));
 
-        SimulationResult run = GameSimulation.RunApprentice("apprentice", apprentice, _ => best, 5000, Seed);
-        SimulationResult baseline = GameSimulation.Run("baseline", _ => best, 5000, Seed);
+        SimulationResult run = GameSimulation.RunApprentice("apprentice", apprentice, _ => best, SimulationRun.Decisions, SimulationRun.Seed);
+        SimulationResult baseline = GameSimulation.Run("baseline", _ => best, SimulationRun.Decisions, SimulationRun.Seed);
 
         ApprenticeEstimate estimate = apprentice.Estimate;
         Assert.Equal(ApprenticeMode.Learned, estimate.Mode);
@@ -24,16 +22,16 @@ public sealed class ApprenticeSimulationTests
     [Fact]
     public void RunApprentice_WorseLearner_KeepsFollowingTheBaseline()
     {
-        int best = GameSimulation.BestFixedAction(Seed);
+        int best = GameSimulation.BestFixedAction(SimulationRun.Seed);
         var apprentice = new ApprenticePolicy(
-            DifficultyGame.Schema, new PolicySettings(PolicyKind.Random, Epsilon: 0.1, Seed: Seed), new ApprenticeSettings(Margin: 0.02, Window: 1000));
+            DifficultyGame.Schema, new PolicySettings(PolicyKind.Random, Epsilon: 0.1, Seed: SimulationRun.Seed), new ApprenticeSettings(Margin: 0.02, Window: 1000));
 
-        SimulationResult run = GameSimulation.RunApprentice("apprentice", apprentice, _ => best, 5000, Seed);
+        SimulationResult run = GameSimulation.RunApprentice("apprentice", apprentice, _ => best, SimulationRun.Decisions, SimulationRun.Seed);
 
         ApprenticeEstimate estimate = apprentice.Estimate;
         Assert.Equal(ApprenticeMode.Apprentice, estimate.Mode);
         Assert.Null(estimate.SwitchedAfter);
-        Assert.Equal(5000, estimate.Decisions);
+        Assert.Equal(SimulationRun.Decisions, estimate.Decisions);
         // A random learner is worth about 0.50 here, the baseline about 0.63: the estimate must see the gap.
         Assert.True(estimate.LearnerSnips < estimate.BaselineReward - 0.05, $"learner {estimate.LearnerSnips:F3}, baseline {estimate.BaselineReward:F3}");
         Assert.InRange(run.MeanReward, 0.58, 0.65);

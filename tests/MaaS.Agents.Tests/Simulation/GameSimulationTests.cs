@@ -3,22 +3,19 @@ namespace MaaS.Agents.Tests.Simulation;
 /// <summary>The learning engine on the demo game, beside random, the best fixed level and the optimal oracle.</summary>
 public sealed class GameSimulationTests
 {
-    private const int Decisions = 5_000;
-    private const int Seed = 31;
-
     [Theory]
     [InlineData(PolicyKind.EpsilonGreedy, LinearModelKind.Shared)]
     [InlineData(PolicyKind.LinUcb, LinearModelKind.Shared)]
     [InlineData(PolicyKind.LinUcb, LinearModelKind.Disjoint)]
     public void Run_FiveThousandDecisions_ReachNinetyPercentOfOptimal(PolicyKind kind, LinearModelKind model)
     {
-        var baselines = GameSimulation.Baselines(Decisions, Seed);
+        var baselines = GameSimulation.Baselines(SimulationRun.Decisions, SimulationRun.Seed);
         double random = baselines[0].MeanReward;
         double bestFixed = baselines[1].MeanReward;
         double optimal = baselines[2].MeanReward;
-        var policy = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: Seed));
+        var policy = new BanditPolicy(DifficultyGame.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: SimulationRun.Seed));
 
-        SimulationResult learner = GameSimulation.Run(kind.ToString(), policy, Decisions, Seed);
+        SimulationResult learner = GameSimulation.Run(kind.ToString(), policy, SimulationRun.Decisions, SimulationRun.Seed);
 
         string report = $"{kind}/{model}: last 1,000 {learner.FinalWindowReward:F4}, progressive {learner.MeanReward:F4}; random {random:F4}, {baselines[1].Name} {bestFixed:F4}, optimal {optimal:F4}";
         Assert.True(learner.FinalWindowReward >= 0.9 * optimal, report);

@@ -3,19 +3,16 @@ namespace MaaS.Agents.Tests.Simulation;
 /// <summary>The NPC opponent game: its optimum, and the learning engine beside random, the best fixed tactic and the optimum.</summary>
 public sealed class NpcDuelTests
 {
-    private const int Decisions = 5_000;
-    private const int Seed = 31;
-
     [Theory]
     [InlineData(PolicyKind.EpsilonGreedy, LinearModelKind.Disjoint)]
     [InlineData(PolicyKind.LinUcb, LinearModelKind.Disjoint)]
     public void Run_FiveThousandDuels_LearnerBeatsTheBestFixedTacticAndNearsTheOptimum(PolicyKind kind, LinearModelKind model)
     {
-        var baselines = NpcDuel.Baselines(Decisions, Seed);
+        var baselines = NpcDuel.Baselines(SimulationRun.Decisions, SimulationRun.Seed);
         double random = baselines[0].MeanReward, bestFixed = baselines[1].MeanReward, optimal = baselines[2].MeanReward;
-        var policy = new BanditPolicy(NpcDuel.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: Seed));
+        var policy = new BanditPolicy(NpcDuel.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: SimulationRun.Seed));
 
-        SimulationResult learner = NpcDuel.Run(kind.ToString(), policy, Decisions, Seed);
+        SimulationResult learner = NpcDuel.Run(kind.ToString(), policy, SimulationRun.Decisions, SimulationRun.Seed);
 
         string report = $"{kind}/{model}: last 1,000 {learner.FinalWindowReward:F4}, progressive {learner.MeanReward:F4}; random {random:F4}, {baselines[1].Name} {bestFixed:F4}, optimal {optimal:F4}";
         Assert.True(learner.FinalWindowReward >= 0.85 * optimal, report);

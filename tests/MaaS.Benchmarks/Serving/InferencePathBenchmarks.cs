@@ -1,12 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
-using MaaS.Models.Onnx;
 using MaaS.Models.OpenInference;
 using MaaS.Models.Registry;
-using MaaS.Models.Telemetry;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using MaaS.TestSupport.Models;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Serving;
@@ -37,10 +34,9 @@ public class InferencePathBenchmarks
         _root = Directory.CreateTempSubdirectory("maas-bench-").FullName;
         ExampleMlp.WriteTo(_root);
         float[] x = [.. Enumerable.Range(0, Rows * ExampleMlp.InputSize).Select(i => MathF.Sin(i))];
-        var options = Options.Create(new ServingOptions { RepositoryPath = _root, ExecutionProvider = ExecutionProviderKind.Cpu, DynamicBatching = false });
-        _registry = new ModelRegistry(options, [new OnnxModelLoader(options, NullLogger<OnnxModelLoader>.Instance)], new ModelMetrics(), NullLogger<ModelRegistry>.Instance);
+        _registry = Registries.Create(_root, o => o.DynamicBatching = false);
         _registry.InitializeAsync().GetAwaiter().GetResult();
-        _inference = new ModelInference(_registry, new ModelMetrics());
+        _inference = Registries.Inference(_registry);
         _request = new InferenceRequest([InferTensor.Fp32(ExampleMlp.Input, x, Rows, ExampleMlp.InputSize)]);
         _session = new InferenceSession(Path.Combine(_root, ExampleMlp.Name, "1", "model.onnx"));
         _runOptions = new RunOptions();

@@ -1,12 +1,7 @@
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
-using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
-using MaaS.Models.Telemetry;
 using MaaS.Models.Text.Serving;
 using MaaS.TestSupport.Models;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;
@@ -133,8 +128,7 @@ internal static class SentimentInProcess
     private static void Service(string[] texts)
     {
         using var repository = new TestRepository().WithShippedModel("sentiment");
-        var options = Options.Create(new ServingOptions { RepositoryPath = repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
-        using var registry = new ModelRegistry(options, [new OnnxModelLoader(options, NullLogger<OnnxModelLoader>.Instance)], new ModelMetrics(), NullLogger<ModelRegistry>.Instance);
+        using var registry = Registries.Create(repository.Root);
         registry.InitializeAsync().GetAwaiter().GetResult();
         var service = new TextModelService(registry);
         string[][] calls = [.. texts.Chunk(64)];

@@ -65,7 +65,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         // Model traffic for the models page, and a key over its limit for the keys page's 429 counts.
         for (int i = 0; i < 5; i++)
         {
-            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", app, SecureGateway.MlpInfer());
+            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", app, SecureGateway.MlpInferBody);
             Assert.True(infer.IsSuccessStatusCode, $"infer answered {(int)infer.StatusCode}");
         }
 
@@ -176,7 +176,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         Assert.True(published.IsSuccessStatusCode, $"publish answered {(int)published.StatusCode}: {body}");
         for (int i = 0; i < 10; i++)
         {
-            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.secret-model/infer", globexApp, SecureGateway.MlpInfer());
+            using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.secret-model/infer", globexApp, SecureGateway.MlpInferBody);
             Assert.True(infer.IsSuccessStatusCode, $"infer answered {(int)infer.StatusCode}");
         }
 

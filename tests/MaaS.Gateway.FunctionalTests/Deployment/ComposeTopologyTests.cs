@@ -33,7 +33,7 @@ public sealed class ComposeTopologyTests(ReplicaTopology topology)
         {
             using var client = new HttpClient { BaseAddress = replica.Address };
             await WaitForOkAsync(client, $"/v2/models/{name}/versions/1/ready", TimeSpan.FromSeconds(30), ct);
-            using var inferred = await client.PostAsync($"/v2/models/{name}/infer", new StringContent(SecureGateway.MlpInfer(), Encoding.UTF8, "application/json"), ct);
+            using var inferred = await client.PostAsync($"/v2/models/{name}/infer", new StringContent(SecureGateway.MlpInferBody, Encoding.UTF8, "application/json"), ct);
             var result = await inferred.Content.ReadFromJsonAsync<JsonObject>(ct);
             Assert.True(inferred.StatusCode == HttpStatusCode.OK, $"{replica.Address}: {(int)inferred.StatusCode} {result}");
             outputs.Add(result!["outputs"]!.ToJsonString());

@@ -6,8 +6,6 @@ namespace MaaS.Gateway.FunctionalTests.Market;
 /// </summary>
 public sealed partial class HiddenModelTests
 {
-    private static readonly string Infer = SecureGateway.MlpInfer();
-
     /// <summary>Every route that names one model: method, path ({n} the model), body.</summary>
     public static readonly (string Method, string Path, string? Body)[] Routes =
     [
@@ -19,8 +17,8 @@ public sealed partial class HiddenModelTests
         ("GET", "/v2/models/{n}/versions/1", null),
         ("GET", "/v2/models/{n}/versions/1/ready", null),
         ("GET", "/v2/models/{n}/versions/1/stats", null),
-        ("POST", "/v2/models/{n}/infer", Infer),
-        ("POST", "/v2/models/{n}/versions/1/infer", Infer),
+        ("POST", "/v2/models/{n}/infer", SecureGateway.MlpInferBody),
+        ("POST", "/v2/models/{n}/versions/1/infer", SecureGateway.MlpInferBody),
         ("POST", "/v2/repository/models/{n}/load", null),
         ("POST", "/v2/repository/models/{n}/unload", null),
         ("POST", "/v2/repository/models/{n}/versions/1/load", null),
@@ -65,7 +63,7 @@ public sealed partial class HiddenModelTests
         var (_, index) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/repository/index", key);
         Assert.DoesNotContain(hidden, list!.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain(hidden, index!.ToJsonString(), StringComparison.Ordinal);
-        using var owner = await gateway.SendAsync(HttpMethod.Post, $"/v2/models/{hidden}/infer", globex, Infer);
+        using var owner = await gateway.SendAsync(HttpMethod.Post, $"/v2/models/{hidden}/infer", globex, SecureGateway.MlpInferBody);
         var (_, ownersView) = await gateway.SendJsonAsync(HttpMethod.Get, $"/v1/models/{hidden}", globex);
         Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
         Assert.Equal(("private", 1), (ownersView!["visibility"]!.GetValue<string>(), ownersView["versions"]!.AsArray().Count));

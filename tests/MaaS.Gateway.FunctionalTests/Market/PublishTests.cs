@@ -5,8 +5,6 @@ namespace MaaS.Gateway.FunctionalTests.Market;
 
 public sealed class PublishTests
 {
-    private static readonly string Infer = SecureGateway.MlpInfer();
-
     [Fact]
     public async Task Publish_ValidModelTwice_Versions1And2ServeAndFilesInPlace()
     {
@@ -16,8 +14,8 @@ public sealed class PublishTests
 
         var (first, firstBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "private"));
         var (second, secondBody) = await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "public"));
-        using var v1 = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, Infer);
-        var (latest, latestBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/infer", admin, Infer);
+        using var v1 = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, SecureGateway.MlpInferBody);
+        var (latest, latestBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/infer", admin, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal("/v1/models/acme.churn", first.Headers.Location?.OriginalString);
@@ -107,8 +105,8 @@ public sealed class PublishTests
         Assert.True(expectedStatus == (int)response.StatusCode, $"{attack}: {(int)response.StatusCode} {body}");
         Assert.Contains(expectedFragment, body!["detail"]!.GetValue<string>());
         Assert.Equal(before, Snapshot(gateway.Repository.Root, gateway.Host.PublishedDirectory));
-        using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, Infer);
-        using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.globex-model/infer", acme, Infer);
+        using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, SecureGateway.MlpInferBody);
+        using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.globex-model/infer", acme, SecureGateway.MlpInferBody);
         var (_, listing) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", acme);
         Assert.Equal(HttpStatusCode.OK, bundled.StatusCode);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
@@ -126,7 +124,7 @@ public sealed class PublishTests
         Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone", "public"))).Response.StatusCode);
 
         using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/acme.gone", admin);
-        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.gone/infer", admin, Infer);
+        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.gone/infer", admin, SecureGateway.MlpInferBody);
         var (again, againBody) = await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone"));
 
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

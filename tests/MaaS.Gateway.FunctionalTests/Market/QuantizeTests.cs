@@ -2,8 +2,6 @@ namespace MaaS.Gateway.FunctionalTests.Market;
 
 public sealed class QuantizeTests
 {
-    private static readonly string Infer = SecureGateway.MlpInfer();
-
     [Fact]
     public async Task Quantize_OwnModel_NextVersionIsInt8WithCardAndAgreesWithFp32()
     {
@@ -13,8 +11,8 @@ public sealed class QuantizeTests
         await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "tenant"));
 
         var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/models/acme.churn/versions/1/quantize", admin);
-        var (_, fp32) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, Infer);
-        var (_, int8) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/2/infer", admin, Infer);
+        var (_, fp32) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, SecureGateway.MlpInferBody);
+        var (_, int8) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/2/infer", admin, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(("acme.churn", 2L, "tenant"), (body!["name"]!.GetValue<string>(), body["version"]!.GetValue<long>(), body["visibility"]!.GetValue<string>()));
@@ -39,7 +37,7 @@ public sealed class QuantizeTests
         string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
 
         var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/models/example-mlp/versions/1/quantize?scope=all", admin);
-        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.example-mlp/infer", admin, Infer);
+        using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.example-mlp/infer", admin, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(("acme.example-mlp", 1L), (body!["name"]!.GetValue<string>(), body["version"]!.GetValue<long>()));

@@ -129,7 +129,7 @@ public sealed class AdmissionTests
             statuses.Add(response.StatusCode);
         }
 
-        var (valid, body) = await host.PostJsonAsync("/v2/models/example-mlp/infer", SecureGateway.MlpInfer());
+        var (valid, body) = await host.PostJsonAsync("/v2/models/example-mlp/infer", SecureGateway.MlpInferBody);
 
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.BadRequest, s));
         Assert.True(valid.StatusCode == HttpStatusCode.OK, $"a valid request after three lying ones: {(int)valid.StatusCode} {body?.ToJsonString()}");

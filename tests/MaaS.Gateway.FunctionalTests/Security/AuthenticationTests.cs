@@ -22,7 +22,7 @@ public sealed class AuthenticationTests
     {
         await using var gateway = SecureGateway.Start();
 
-        var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key: null, SecureGateway.MlpInfer());
+        var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key: null, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("API key is required", body!["error"]!.GetValue<string>());
@@ -38,7 +38,7 @@ public sealed class AuthenticationTests
     {
         await using var gateway = SecureGateway.Start();
 
-        var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInfer());
+        var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
@@ -52,8 +52,8 @@ public sealed class AuthenticationTests
         string key = await gateway.CreateKeyAsync("acme", ["app"]);
         string forged = key[..^4] + (key.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
 
-        using var good = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInfer());
-        using var bad = await gateway.SendAsync(HttpMethod.Post, Infer, forged, SecureGateway.MlpInfer());
+        using var good = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInferBody);
+        using var bad = await gateway.SendAsync(HttpMethod.Post, Infer, forged, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, bad.StatusCode);
@@ -67,7 +67,7 @@ public sealed class AuthenticationTests
         await using var gateway = SecureGateway.Start();
         string key = await gateway.CreateKeyAsync("acme", ["app"]);
 
-        using var response = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInfer(), apiKeyHeader);
+        using var response = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInferBody, apiKeyHeader);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -78,13 +78,13 @@ public sealed class AuthenticationTests
         await using var gateway = SecureGateway.Start();
         string key = await gateway.CreateKeyAsync("acme", ["app"]);
         string id = key.Split('_')[1];
-        using (var before = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInfer()))
+        using (var before = await gateway.SendAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInferBody))
         {
             Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         }
 
         using var revoke = await gateway.SendAsync(HttpMethod.Delete, $"/v1/keys/{id}", SecureGateway.BootstrapKey);
-        var (after, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInfer());
+        var (after, body) = await gateway.SendJsonAsync(HttpMethod.Post, Infer, key, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
@@ -111,7 +111,7 @@ public sealed class AuthenticationTests
     {
         await using var gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Auth:Enabled"] = "false" });
 
-        using var infer = await gateway.SendAsync(HttpMethod.Post, Infer, key: null, SecureGateway.MlpInfer());
+        using var infer = await gateway.SendAsync(HttpMethod.Post, Infer, key: null, SecureGateway.MlpInferBody);
         var (keys, body) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/keys", key: null);
 
         Assert.Equal(HttpStatusCode.OK, infer.StatusCode);

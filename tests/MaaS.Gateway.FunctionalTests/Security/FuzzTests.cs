@@ -233,7 +233,7 @@ public sealed class FuzzTests
 
     private static HttpContent Body(Random rng, string route)
     {
-        string valid = SecureGateway.MlpInfer();
+        string valid = SecureGateway.MlpInferBody;
         switch (rng.Next(15))
         {
             case 12:
@@ -311,7 +311,7 @@ public sealed class FuzzTests
             string route = pattern.RawText ?? "";
             bool destructive = route.Contains("unload", StringComparison.Ordinal);
             var bodies = route.Contains("/infer", StringComparison.Ordinal)
-                ? new[] { ("example-mlp", SecureGateway.MlpInfer()), ("sentiment", SentimentInfer(new Random(Seed), consistent: true)) }
+                ? new[] { ("example-mlp", SecureGateway.MlpInferBody), ("sentiment", SentimentInfer(new Random(Seed), consistent: true)) }
                 : [("example-mlp", ValidBody(null, route))];
             foreach (var (model, body) in bodies)
             {
@@ -334,7 +334,7 @@ public sealed class FuzzTests
     private static string ValidBody(Random? rng, string route) => route switch
     {
         _ when route.Contains("/infer", StringComparison.Ordinal) && rng?.Next(2) == 0 => SentimentInfer(rng, consistent: true),
-        _ when route.Contains("/infer", StringComparison.Ordinal) => SecureGateway.MlpInfer(),
+        _ when route.Contains("/infer", StringComparison.Ordinal) => SecureGateway.MlpInferBody,
         _ when route.StartsWith("/v1/sentiment", StringComparison.Ordinal) =>
             """{"texts":["a gorgeous, moving film","tedious and clumsy"],"model":"sentiment","version":1}""",
         _ when route.StartsWith("/v1/analyze", StringComparison.Ordinal) =>
@@ -350,7 +350,7 @@ public sealed class FuzzTests
         _ when route.Contains("/shares", StringComparison.Ordinal) => """{"tenant":"acme"}""",
         _ when route.Contains("/repository/index", StringComparison.Ordinal) => """{"ready":true}""",
         _ when route.EndsWith("/default", StringComparison.Ordinal) => """{"version":1}""",
-        _ => SecureGateway.MlpInfer(),
+        _ => SecureGateway.MlpInferBody,
     };
 
     /// <summary>

@@ -2,8 +2,6 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 
 public sealed class RateLimitTests
 {
-    private static readonly string Infer = SecureGateway.MlpInfer();
-
     [Fact]
     public async Task RateLimit_HotKeyAtTenTimesItsRate_HotGets429sOtherKeyNone()
     {
@@ -42,11 +40,11 @@ public sealed class RateLimitTests
         // Two requests whose bodies are held back keep both permits of the narrow key while the server waits to read them.
         var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, narrow, release.Task)).ToArray();
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        var (third, thirdBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, Infer);
-        using var otherKey = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", other, Infer);
+        var (third, thirdBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, SecureGateway.MlpInferBody);
+        using var otherKey = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", other, SecureGateway.MlpInferBody);
         release.SetResult();
         var heldStatuses = await Task.WhenAll(held);
-        using var after = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, Infer);
+        using var after = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.Contains("over its request rate or concurrency limit", thirdBody!["error"]!.GetValue<string>());
@@ -57,7 +55,7 @@ public sealed class RateLimitTests
     }
 
     private static Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, Task release) =>
-        RawHttp.PostHeldAsync(gateway.Client.BaseAddress!, "/v2/models/example-mlp/infer", key, Infer, release, TestContext.Current.CancellationToken);
+        RawHttp.PostHeldAsync(gateway.Client.BaseAddress!, "/v2/models/example-mlp/infer", key, SecureGateway.MlpInferBody, release, TestContext.Current.CancellationToken);
 
     private static async Task<List<(int Status, double Milliseconds, int RetryAfter)>> DriveAsync(SecureGateway gateway, string key, int ratePerSecond, TimeSpan duration)
     {
@@ -81,7 +79,7 @@ public sealed class RateLimitTests
     private static async Task<(int, double, int)> OneAsync(SecureGateway gateway, string key)
     {
         long t0 = Stopwatch.GetTimestamp();
-        using var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", key, Infer);
+        using var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", key, SecureGateway.MlpInferBody);
         await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
         int retryAfter = response.Headers.RetryAfter?.Delta is { } d ? (int)d.TotalSeconds : 0;
         return ((int)response.StatusCode, Stopwatch.GetElapsedTime(t0).TotalMilliseconds, retryAfter);

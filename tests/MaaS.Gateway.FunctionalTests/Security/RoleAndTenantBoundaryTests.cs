@@ -8,15 +8,13 @@ namespace MaaS.Gateway.FunctionalTests.Security;
 /// </summary>
 public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClassFixture<BoundaryFixture>
 {
-    private static readonly string Infer = SecureGateway.MlpInfer();
-
     public static TheoryData<string, string, string, string?, int> Calls() => new()
     {
         // Open Inference Protocol: app role for inference and metadata.
-        { "none", "POST", "/v2/models/example-mlp/infer", Infer, 401 },
-        { "appA", "POST", "/v2/models/example-mlp/infer", Infer, 200 },
-        { "adminA", "POST", "/v2/models/example-mlp/infer", Infer, 403 },
-        { "operator", "POST", "/v2/models/example-mlp/infer", Infer, 200 },
+        { "none", "POST", "/v2/models/example-mlp/infer", SecureGateway.MlpInferBody, 401 },
+        { "appA", "POST", "/v2/models/example-mlp/infer", SecureGateway.MlpInferBody, 200 },
+        { "adminA", "POST", "/v2/models/example-mlp/infer", SecureGateway.MlpInferBody, 403 },
+        { "operator", "POST", "/v2/models/example-mlp/infer", SecureGateway.MlpInferBody, 200 },
         { "appA", "GET", "/v2/models/example-mlp", null, 200 },
         { "adminA", "GET", "/v2/models/example-mlp", null, 403 },
         { "none", "GET", "/v2/models/example-mlp/ready", null, 401 },
@@ -58,17 +56,17 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         { "adminB", "DELETE", "/v1/models/acme.acme-private", null, 404 },
         { "adminA", "DELETE", "/v1/models/example-mlp", null, 403 },
         // Tenant visibility of models: invisible means 404, never 403.
-        { "appA", "POST", "/v2/models/acme.acme-private/infer", Infer, 200 },
-        { "appB", "POST", "/v2/models/acme.acme-private/infer", Infer, 404 },
+        { "appA", "POST", "/v2/models/acme.acme-private/infer", SecureGateway.MlpInferBody, 200 },
+        { "appB", "POST", "/v2/models/acme.acme-private/infer", SecureGateway.MlpInferBody, 404 },
         { "appB", "GET", "/v2/models/acme.acme-private", null, 404 },
         { "appB", "GET", "/v2/models/acme.acme-private/ready", null, 404 },
         { "appB", "GET", "/v2/models/acme.acme-private/stats", null, 404 },
         { "appB", "GET", "/v1/models/acme.acme-private", null, 404 },
-        { "appB", "POST", "/v2/models/acme.acme-shared/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme.acme-shared/infer", Infer, 404 },
-        { "appC", "POST", "/v2/models/acme.acme-public/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme.acme-public/versions/1/infer", Infer, 200 },
-        { "appC", "POST", "/v2/models/acme.acme-private/versions/1/infer", Infer, 404 },
+        { "appB", "POST", "/v2/models/acme.acme-shared/infer", SecureGateway.MlpInferBody, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-shared/infer", SecureGateway.MlpInferBody, 404 },
+        { "appC", "POST", "/v2/models/acme.acme-public/infer", SecureGateway.MlpInferBody, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-public/versions/1/infer", SecureGateway.MlpInferBody, 200 },
+        { "appC", "POST", "/v2/models/acme.acme-private/versions/1/infer", SecureGateway.MlpInferBody, 404 },
         // Anonymous operations endpoints and the default for unknown or future routes (an app key).
         { "none", "GET", "/v2/health/ready", null, 200 },
         { "none", "GET", "/metrics", null, 200 },
@@ -100,8 +98,8 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
     [Fact]
     public async Task InvisibleModel_404_IdenticalToUnknownModel()
     {
-        var (hidden, hiddenBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", fixture.Keys["appB"], Infer);
-        var (unknown, unknownBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-nothing/infer", fixture.Keys["appB"], Infer);
+        var (hidden, hiddenBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", fixture.Keys["appB"], SecureGateway.MlpInferBody);
+        var (unknown, unknownBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.acme-nothing/infer", fixture.Keys["appB"], SecureGateway.MlpInferBody);
 
         Assert.Equal(unknown.StatusCode, hidden.StatusCode);
         Assert.Equal(unknownBody!["error"]!.GetValue<string>().Replace("acme.acme-nothing", "X"), hiddenBody!["error"]!.GetValue<string>().Replace("acme.acme-private", "X"));
@@ -169,7 +167,7 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
 
         var (revoke, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Delete, $"/v1/keys/{id}", fixture.Keys["adminB"]);
         var (_, unknown) = await fixture.Gateway.SendJsonAsync(HttpMethod.Delete, "/v1/keys/0123456789abcdef", fixture.Keys["adminB"]);
-        using var still = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", victim, Infer);
+        using var still = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", victim, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
         Assert.Equal(("NotFound", "Not found", "no such key in this tenant"),
@@ -204,8 +202,8 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         var (created, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"b2","roles":["app"]}""");
         string key = body!["key"]!.GetValue<string>();
 
-        using var hidden = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", key, Infer);
-        using var shared = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-shared/infer", key, Infer);
+        using var hidden = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-private/infer", key, SecureGateway.MlpInferBody);
+        using var shared = await fixture.Gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.acme-shared/infer", key, SecureGateway.MlpInferBody);
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal("globex", body["details"]!["tenant"]!.GetValue<string>());

@@ -37,7 +37,7 @@ public sealed class MetricsTests
 
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         byte[] onnx = ExampleMlp.BuildOnnx([16]);
-        string infer = SecureGateway.MlpInfer();
+        string infer = SecureGateway.MlpInferBody;
         await PublishAsync(gateway, acme, onnx, "secret-churn", "private");
         await PublishAsync(gateway, acme, onnx, "shared-churn", "tenant");
         await PublishAsync(gateway, acme, onnx, "open-churn", "public");

