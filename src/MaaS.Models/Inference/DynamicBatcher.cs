@@ -42,29 +42,34 @@ internal sealed class DynamicBatcher : InferenceExecutor
     /// <summary>Requests waiting (queued or in a batch being formed).</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken, CancellationToken timeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        timeout.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _pending) > _maxQueueSize)
         {
             Interlocked.Decrement(ref _pending);
             return ValueTask.FromResult(Result<ExecutionResult>.Fail(ErrorCode.Overloaded, $"the queue of this model is full ({_maxQueueSize} requests waiting)"));
         }
 
-        var item = new BatchItem(request, cancellationToken);
+        var item = new BatchItem(request, cancellationToken, timeout);
+        // A registration per token that cancels the item's own completion, taken off by whoever completes the item,
+        // costs less per request than Task.WaitAsync or an async wrapper that disposes it (a state machine and a
+        // continuation more); the loop drops a cancelled item it meets, and its late result is ignored. They are
+        // registered before the item is queued, so that the loop always sees them.
         if (cancellationToken.CanBeCanceled)
         {
-            // A registration that cancels the item's own completion, taken off by whoever completes the item, costs
-            // less per request than Task.WaitAsync or an async wrapper that disposes it (a state machine and a
-            // continuation more); the loop drops a cancelled item it meets, and its late result is ignored. It is
-            // registered before the item is queued, so that the loop always sees it.
-            item.Registration = cancellationToken.UnsafeRegister(
-                static (state, token) => ((BatchItem)state!).Completion.TrySetCanceled(token), item);
+            item.Registration = cancellationToken.UnsafeRegister(CancelItem, item);
+        }
+
+        if (timeout.CanBeCanceled)
+        {
+            item.TimeoutRegistration = timeout.UnsafeRegister(CancelItem, item);
         }
 
         if (!_channel.Writer.TryWrite(item))
         {
-            item.Registration.Unregister();
+            item.Unregister();
             Interlocked.Decrement(ref _pending);
             return ValueTask.FromResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired"));
         }
@@ -205,16 +210,21 @@ internal sealed class DynamicBatcher : InferenceExecutor
         }
     }
 
+    private static void CancelItem(object? state, CancellationToken token) => ((BatchItem)state!).Completion.TrySetCanceled(token);
+
     private bool DropIfCancelled(BatchItem item)
     {
-        if (!item.CancellationToken.IsCancellationRequested)
+        var fired = item.CancellationToken.IsCancellationRequested ? item.CancellationToken
+            : item.Timeout.IsCancellationRequested ? item.Timeout
+            : CancellationToken.None;
+        if (!fired.IsCancellationRequested)
         {
             return false;
         }
 
         Interlocked.Decrement(ref _pending);
-        item.Registration.Unregister();
-        item.Completion.TrySetCanceled(item.CancellationToken);
+        item.Unregister();
+        item.Completion.TrySetCanceled(fired);
         return true;
     }
 
@@ -246,11 +256,13 @@ internal sealed class DynamicBatcher : InferenceExecutor
         }
     }
 
-    private sealed class BatchItem(ValidatedRequest request, CancellationToken cancellationToken)
+    private sealed class BatchItem(ValidatedRequest request, CancellationToken cancellationToken, CancellationToken timeout)
     {
         public ValidatedRequest Request { get; } = request;
 
         public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public CancellationToken Timeout { get; } = timeout;
 
         public long EnqueuedAt { get; } = Stopwatch.GetTimestamp();
 
@@ -260,9 +272,18 @@ internal sealed class DynamicBatcher : InferenceExecutor
         /// <summary>The caller's cancellation, set before the item is queued.</summary>
         public CancellationTokenRegistration Registration { get; set; }
 
-        public void Complete(Result<ExecutionResult> result)
+        /// <summary>The call's deadline, set before the item is queued.</summary>
+        public CancellationTokenRegistration TimeoutRegistration { get; set; }
+
+        public void Unregister()
         {
             Registration.Unregister();
+            TimeoutRegistration.Unregister();
+        }
+
+        public void Complete(Result<ExecutionResult> result)
+        {
+            Unregister();
             Completion.TrySetResult(result);
         }
     }

@@ -6,8 +6,12 @@ internal readonly record struct ExecutionResult(InferTensor[] Outputs, Inference
 /// <summary>Runs validated requests on one model version: directly, or merged by the dynamic batcher.</summary>
 internal abstract class InferenceExecutor : IAsyncDisposable
 {
-    /// <summary>Runs the request; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> fires.</summary>
-    public abstract ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs the request; throws <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/> (the
+    /// caller's) or <paramref name="timeout"/> (the call's deadline) fires while it waits. A run already started is
+    /// not stopped: ONNX Runtime's runs are synchronous.
+    /// </summary>
+    public abstract ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken, CancellationToken timeout);
 
     public abstract ValueTask DisposeAsync();
 }
@@ -142,9 +146,10 @@ internal sealed class DirectExecutor(ITensorModel model, int maxConcurrency, Exe
 {
     private int _running;
 
-    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken)
+    public override ValueTask<Result<ExecutionResult>> ExecuteAsync(ValidatedRequest request, CancellationToken cancellationToken, CancellationToken timeout)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        timeout.ThrowIfCancellationRequested();
         if (Interlocked.Increment(ref _running) > maxConcurrency)
         {
             Interlocked.Decrement(ref _running);

@@ -1,6 +1,5 @@
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace MaaS.Models.Inference;
 
@@ -66,12 +65,11 @@ public sealed class ModelInference : IModelInference
     private static async ValueTask<Result<ExecutionResult>> ExecuteAsync(
         ModelVersionRuntime runtime, ValidatedRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        // A call with a deadline of its own (a job's pass) gets its own timer; every other call the version's shared
+        // serving timeout. Infinite: the caller's token alone.
+        using var own = timeout is { } span && span != Timeout.InfiniteTimeSpan ? new CancellationTokenSource(span, runtime.Time) : null;
+        var deadline = own?.Token ?? (timeout is null ? runtime.Timeout!.Token() : CancellationToken.None);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        if (timeout is { } own)
-        {
-            context.Properties.Set(ModelVersionRuntime.TimeoutKey, own);
-        }
-
         try
         {
             var outcome = await runtime.Pipeline!.ExecuteOutcomeAsync(
@@ -79,7 +77,7 @@ public sealed class ModelInference : IModelInference
                 {
                     try
                     {
-                        return Outcome.FromResult(await state.Executor!.ExecuteAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false));
+                        return Outcome.FromResult(await state.Executor!.ExecuteAsync(state.Request, ctx.CancellationToken, state.Deadline).ConfigureAwait(false));
                     }
                     catch (Exception e)
                     {
@@ -87,14 +85,15 @@ public sealed class ModelInference : IModelInference
                     }
                 },
                 context,
-                (runtime.Executor, Request: request)).ConfigureAwait(false);
+                (runtime.Executor, Request: request, Deadline: deadline)).ConfigureAwait(false);
             return outcome.Exception switch
             {
                 null => outcome.Result,
                 BrokenCircuitException => Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady,
                     $"model '{runtime.Name}' version {runtime.Version} is not ready: circuit open after repeated failures"),
-                TimeoutRejectedException => Result<ExecutionResult>.Fail(ErrorCode.Timeout,
-                    $"inference on model '{runtime.Name}' timed out"),
+                // The caller's cancellation wins when both fired: nobody is left to read a timeout.
+                OperationCanceledException when !cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested =>
+                    Result<ExecutionResult>.Fail(ErrorCode.Timeout, $"inference on model '{runtime.Name}' timed out"),
                 OperationCanceledException => Result<ExecutionResult>.Fail(ErrorCode.ClientClosedRequest, "the request was cancelled"),
                 var e => Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}"),
             };

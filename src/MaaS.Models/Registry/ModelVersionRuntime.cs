@@ -1,6 +1,5 @@
 using Polly;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace MaaS.Models.Registry;
 
@@ -12,9 +11,6 @@ namespace MaaS.Models.Registry;
 /// </summary>
 internal sealed class ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
 {
-    /// <summary>Where a call's own timeout (<see cref="InferenceRequest.Timeout"/>) rides in its resilience context.</summary>
-    public static readonly ResiliencePropertyKey<TimeSpan> TimeoutKey = new("maas.inference-timeout");
-
     private readonly TimeProvider _time = time;
     private int _references = 1;
     private long _openUntilTicks;
@@ -37,7 +33,17 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
 
     public InferenceExecutor? Executor { get; private set; }
 
+    /// <summary>The circuit breaker the version's runs go through.</summary>
     public ResiliencePipeline<Result<ExecutionResult>>? Pipeline { get; private set; }
+
+    /// <summary>
+    /// The serving timeout (<see cref="ServingOptions.RequestTimeoutMilliseconds"/>) of a call without one of its own,
+    /// shared by the calls that start together; it ends a call's wait in the queue, never a run.
+    /// </summary>
+    public SharedTimeout? Timeout { get; private set; }
+
+    /// <summary>The time the version's timeouts and breaker run on.</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>True unless the circuit breaker is open (too many recent failures).</summary>
     public bool IsHealthy => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
@@ -62,6 +68,7 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
                 ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer)
                 : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
             runtime.Pipeline = runtime.BuildPipeline(options);
+            runtime.Timeout = new SharedTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds), time);
         }
 
         return runtime;
@@ -109,6 +116,9 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
         }
     }
 
+    // No timeout strategy: the one thing a timeout can end is a call's wait in the batcher's queue (a synchronous ONNX
+    // Runtime run cannot be stopped), and the executor takes the deadline for that as a token (ModelInference), which
+    // costs less than the strategy's timer, linked source and async frames per call.
     private ResiliencePipeline<Result<ExecutionResult>> BuildPipeline(ServingOptions options)
     {
         var breaker = options.CircuitBreaker;
@@ -134,12 +144,6 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
                     Interlocked.Exchange(ref _openUntilTicks, 0);
                     return default;
                 },
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                // A call that carries its own deadline (InferenceRequest.Timeout) uses it; every other one the serving timeout.
-                TimeoutGenerator = args => ValueTask.FromResult(
-                    args.Context.Properties.TryGetValue(TimeoutKey, out var own) ? own : TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds)),
             })
             .Build();
     }

@@ -51,7 +51,11 @@ public sealed class ServingOptions
     /// <summary>Global switch for dynamic batching; false serves every request with its own session run.</summary>
     public bool DynamicBatching { get; set; } = true;
 
-    /// <summary>Per-request inference timeout in milliseconds (queue + compute).</summary>
+    /// <summary>
+    /// Per-request inference timeout in milliseconds (queue + compute). It ends a request's wait in the queue, never a
+    /// run already started; requests that start within a sixteenth of it share one deadline, so a request times out
+    /// after between this and 17/16 of it.
+    /// </summary>
     [Range(1, 3_600_000)]
     public int RequestTimeoutMilliseconds { get; set; } = 30_000;
 

@@ -4,14 +4,16 @@
 #   start_gateway <port> [gateway arguments...]   sets GATEWAY_URL, GATEWAY_PID and GATEWAY_OUT (a temp folder for
 #                                                 the log and the scripts' results); an EXIT trap stops it and
 #                                                 removes both folders. Settings can also come from the environment;
-#                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness.
+#                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness;
+#                                                 MAAS_GATEWAY_DIR, a Release gateway's output folder, runs that build
+#                                                 instead of building this tree's (A/B runs of two builds).
 start_gateway() {
   local port=$1; shift
   command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-  dotnet build src/MaaS.Gateway -c Release -nologo -v q >/dev/null
-  local root="$PWD"
+  local root="$PWD" bin="${MAAS_GATEWAY_DIR:-}"
+  [ -n "$bin" ] || { dotnet build src/MaaS.Gateway -c Release -nologo -v q >/dev/null; bin="$root/src/MaaS.Gateway/bin/Release/net10.0"; }
   GATEWAY_DATA="$(mktemp -d)"; GATEWAY_OUT="$(mktemp -d)"; GATEWAY_URL="http://127.0.0.1:$port"
-  (cd "$root/src/MaaS.Gateway/bin/Release/net10.0" && exec dotnet MaaS.Gateway.dll --urls "$GATEWAY_URL" \
+  (cd "$bin" && exec dotnet MaaS.Gateway.dll --urls "$GATEWAY_URL" \
     --Storage:DataDirectory="$GATEWAY_DATA" --Serving:RepositoryPath="$root/models" \
     --Auth:Enabled=false --Serilog:MinimumLevel:Default=Warning "$@") >"$GATEWAY_OUT/gateway.log" 2>&1 &
   GATEWAY_PID=$!

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MaaS.Models.Tests.Inference;
 
 public sealed class ModelInferenceTests
@@ -247,6 +249,27 @@ public sealed class ModelInferenceTests
         Assert.Equal(ErrorCode.Timeout, client.Error?.Code);
         Assert.True(job.IsSuccess, job.Error?.Message);
         Assert.Equal(ErrorCode.Timeout, shortJob.Error?.Code);
+    }
+
+    /// <summary>
+    /// A caller that gives up while its request waits in the queue is told so (client closed), not that the model timed
+    /// out: the serving timeout and the caller's token are told apart, and the cancelled request does not wait for the
+    /// batch's delay to end.
+    /// </summary>
+    [Fact]
+    public async Task InferAsync_CallerCancelsWhileQueued_ClientClosedRequestBeforeTheDelayEnds()
+    {
+        using var repo = new TestRepository().WithMlpNamed("mlp",
+            """{ "maxBatchSize": 8, "dynamicBatching": { "maxQueueDelayMicroseconds": 5000000, "maxQueueSize": 4 } }""", 1);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        caller.CancelAfter(TimeSpan.FromMilliseconds(50));
+        long start = Stopwatch.GetTimestamp();
+
+        var result = await Registries.Inference(registry).InferAsync("mlp", null, Registries.MlpRequest(1), caller.Token);
+
+        Assert.Equal(ErrorCode.ClientClosedRequest, result.Error?.Code);
+        Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(4), $"answered after {Stopwatch.GetElapsedTime(start)}");
     }
 
     [Fact]
