@@ -102,12 +102,40 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return error;
         }
+        return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a decide request's UTF-8 JSON straight into the agent's vectors (<see cref="DecideReader"/>), for a loaded
+    /// agent and a valid request in the contract's exact shape, to be decided by <see cref="DecideAsync(AgentRuntime, DecideRead, CancellationToken)"/>;
+    /// null otherwise, and the caller then binds <see cref="DecideRequest"/> and calls
+    /// <see cref="DecideAsync(string, string, DecideRequest?, CancellationToken)"/>, which gives every error (and loads the agent) as before.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">The agent's name.</param>
+    /// <param name="json">The request body.</param>
+    /// <param name="options">The limits the serializer reads bodies with.</param>
+    public (AgentRuntime Runtime, DecideRead Request)? TryRead(string tenant, string name, ReadOnlySpan<byte> json, JsonReaderOptions options)
+    {
+        AgentRuntime? runtime;
+        lock (_loaded)
+        {
+            _loaded.TryGetValue((tenant, name), out runtime);
+        }
+        return runtime is not null && DecideReader.TryRead(json, runtime.Agent, runtime.Codec, options) is { } read ? (runtime, read) : null;
+    }
+
+    /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
+    public async ValueTask<Result<DecideResponse>> DecideAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
+    {
+        Error? error;
+        string tenant = runtime.Tenant, name = runtime.Name;
         RuleOutcome rules = runtime.Agent.Rules.Apply(valid.Input, valid.Excluded);
         if (!rules.AnyEligible)
         {
             return new Error(ErrorCode.Conflict, "every candidate action is excluded or forbidden by the agent's rules: nothing to choose");
         }
-        Result<int> baseline = Baseline(runtime, request!, valid.Input);
+        Result<int> baseline = Baseline(runtime, valid.Baseline, valid.Input);
         if (!baseline.IsSuccess)
         {
             return baseline.Error;
@@ -140,7 +168,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
         RankedAction[] ranking = Rank(actions, decision, rules.Eligible);
-        IReadOnlyList<RuleFiringView>? explain = request!.Explain
+        IReadOnlyList<RuleFiringView>? explain = valid.Explain
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
@@ -170,13 +198,13 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
     }
 
     /// <summary>An apprentice's baseline index among the candidates (the request's, else the definition's); −1 when none applies.</summary>
-    private static Result<int> Baseline(AgentRuntime runtime, DecideRequest request, DecisionInput input)
+    private static Result<int> Baseline(AgentRuntime runtime, string? requested, DecisionInput input)
     {
         if (runtime.Agent.Apprentice is null)
         {
-            return request.Baseline is null ? -1 : Error.Invalid("baseline", "this agent has no apprentice mode: define apprentice to follow a baseline");
+            return requested is null ? -1 : Error.Invalid("baseline", "this agent has no apprentice mode: define apprentice to follow a baseline");
         }
-        string? id = request.Baseline ?? runtime.Agent.Baseline;
+        string? id = requested ?? runtime.Agent.Baseline;
         if (id is null)
         {
             // Once switched the policy decides alone; until then the decisions have nothing to follow.

@@ -13,9 +13,6 @@ namespace MaaS.Services.Agents;
 /// </summary>
 internal sealed class DecisionCodec
 {
-    // Feature names are validated short identifiers; a longer property name cannot be one of them.
-    private const int MaxName = 256;
-
     /// <summary>The largest per-thread buffer kept between decisions (bytes).</summary>
     private const int KeptBuffer = 1 << 16;
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
@@ -32,8 +29,6 @@ internal sealed class DecisionCodec
 
     private readonly JsonEncodedText[] _contextNames;
     private readonly JsonEncodedText[] _actionNames;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _contextIndex;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _actionIndex;
     private readonly FeatureSchema _schema;
 
     public DecisionCodec(FeatureSchema schema)
@@ -41,9 +36,15 @@ internal sealed class DecisionCodec
         _schema = schema;
         _contextNames = [.. schema.Context.Select(n => JsonEncodedText.Encode(n))];
         _actionNames = [.. schema.Action.Select(n => JsonEncodedText.Encode(n))];
-        _contextIndex = Index(schema.Context);
-        _actionIndex = Index(schema.Action);
+        ContextIndex = new FeatureIndex(schema.Context);
+        ActionIndex = new FeatureIndex(schema.Action);
     }
+
+    /// <summary>The context features' slots by UTF-8 name.</summary>
+    public FeatureIndex ContextIndex { get; }
+
+    /// <summary>The action features' slots by UTF-8 name.</summary>
+    public FeatureIndex ActionIndex { get; }
 
     /// <summary>The context as the log's JSON object of features by name.</summary>
     public string WriteContext(double[] context)
@@ -98,7 +99,7 @@ internal sealed class DecisionCodec
             int length = Encoding.UTF8.GetBytes(context, rented);
             var contextReader = new Utf8JsonReader(rented.AsSpan(0, length));
             var contextVector = new double[_schema.Context.Count];
-            if (!contextReader.Read() || !ReadFeatures(ref contextReader, _contextIndex, contextVector))
+            if (!contextReader.Read() || !ReadFeatures(ref contextReader, ContextIndex, contextVector))
             {
                 return null;
             }
@@ -154,7 +155,7 @@ internal sealed class DecisionCodec
             else if (reader.ValueTextEquals("features"u8))
             {
                 reader.Read();
-                if (!ReadFeatures(ref reader, _actionIndex, features))
+                if (!ReadFeatures(ref reader, ActionIndex, features))
                 {
                     return null;
                 }
@@ -178,35 +179,26 @@ internal sealed class DecisionCodec
         return id is null || reader.TokenType != JsonTokenType.EndObject ? null : (new ActionInput(id, features), eligible, baseline);
     }
 
-    private static bool ReadFeatures(ref Utf8JsonReader reader, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> index, double[] vector)
+    private static bool ReadFeatures(ref Utf8JsonReader reader, FeatureIndex index, double[] vector)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
-        Span<char> name = stackalloc char[MaxName];
+        int next = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            bool known;
-            int found;
-            if (reader.ValueSpan.Length <= MaxName && !reader.ValueIsEscaped)
-            {
-                int written = Encoding.UTF8.GetChars(reader.ValueSpan, name);
-                known = index.TryGetValue(name[..written], out found);
-            }
-            else
-            {
-                known = index.TryGetValue(reader.GetString()!, out found);
-            }
+            int found = index.Find(ref reader, next);
             reader.Read();
             if (reader.TokenType != JsonTokenType.Number)
             {
                 return false;
             }
             double value = reader.GetDouble();
-            if (known && double.IsFinite(value))
+            if (found >= 0 && double.IsFinite(value))
             {
                 vector[found] = value;
+                next = found + 1;
             }
         }
         return reader.TokenType == JsonTokenType.EndObject;
@@ -237,15 +229,5 @@ internal sealed class DecisionCodec
             writer.WriteNumber(names[i], values[i]);
         }
         writer.WriteEndObject();
-    }
-
-    private static Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> Index(IReadOnlyList<string> names)
-    {
-        var index = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
-        for (int i = 0; i < names.Count; i++)
-        {
-            index[names[i]] = i;
-        }
-        return index.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 }

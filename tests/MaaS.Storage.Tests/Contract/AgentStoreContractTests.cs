@@ -57,6 +57,31 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
     }
 
     [Fact]
+    public async Task AppendAsync_NonAsciiLongThenShortThenEmptyTexts_EachReadBackExactly()
+    {
+        // Longer than the SQLite writer's first text buffer (4 KiB of UTF-8), then shorter ones bound after it: no byte
+        // of the long text may leak into the next, and an empty text stays empty, not NULL.
+        string longContext = "{\"épée⚔\":" + new string('9', 5_000) + ",\"名前\":0.5}";
+        var decisions = new[]
+        {
+            Decision() with { Context = longContext, Actions = """[{"id":"épée⚔"}]""", ChosenAction = "épée⚔" },
+            Decision(at: Decided.AddSeconds(1)) with { Context = """{"ß":1}""", Actions = "[]", ChosenAction = "a" },
+            Decision(at: Decided.AddSeconds(2)) with { Context = "", Actions = "", ChosenAction = "" },
+        };
+        foreach (var decision in decisions)
+        {
+            Assert.True((await Storage.Agents.AppendAsync(decision, Ct)).IsSuccess);
+        }
+        await ReopenAsync();
+
+        var read = await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct);
+
+        Assert.Equal(
+            decisions.Select(d => (d.DecisionId, d.Context, d.Actions, d.ChosenAction)),
+            read.Value.Select(d => (d.DecisionId, d.Context, d.Actions, d.ChosenAction)));
+    }
+
+    [Fact]
     public async Task AppendAsync_SameIdTwice_SecondRefused()
     {
         var decision = Decision();
