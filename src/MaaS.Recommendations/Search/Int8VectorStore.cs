@@ -105,7 +105,17 @@ public sealed class Int8VectorStore
     /// lists nearest the query; 0, or as many as there are lists, scans every row. If the lists scanned hold fewer than
     /// <paramref name="count"/> rows that <paramref name="accept"/> admits (a narrow filter), every row is scanned.
     /// </summary>
-    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes)
+    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes) =>
+        Search(query, count, accept, probes, count);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, int, Func{int, bool}?, int)"/>, for a list deeper than its head needs
+    /// to be exact (hybrid search fuses 200 ranks to answer a page of 10): only the best
+    /// <c>CandidatesFor(<paramref name="reranked"/>)</c> rows by int8 are re-scored with fp16 and lead the list, as in a
+    /// search for <paramref name="reranked"/> rows; the rest of the <paramref name="count"/> follow in int8 order, with
+    /// their int8 similarity. Re-scoring <c>CandidatesFor(count)</c> rows instead would cost most of a 200-deep search.
+    /// </summary>
+    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes, int reranked)
     {
         if (query.Length != Dimensions)
         {
@@ -114,13 +124,15 @@ public sealed class Int8VectorStore
 
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(probes);
+        ArgumentOutOfRangeException.ThrowIfNegative(reranked);
         count = Math.Min(count, Count);
         if (count == 0)
         {
             return [];
         }
 
-        int candidates = Math.Min(Count, CandidatesFor(count));
+        int head = Math.Min(Count, CandidatesFor(Math.Min(reranked, count)));
+        int candidates = Math.Max(head, count);
         var quantised = ArrayPool<sbyte>.Shared.Rent(Dimensions);
         var scores = ArrayPool<float>.Shared.Rent(candidates);
         var positions = ArrayPool<int>.Shared.Rent(candidates);
@@ -135,7 +147,7 @@ public sealed class Int8VectorStore
                 Scan(q, 0, Count, accept, ref top);
             }
 
-            return Rerank(query, ref top, count);
+            return head >= top.Count ? Rerank(query, ref top, count) : RerankHead(query, ref top, head, count);
         }
         finally
         {
@@ -194,6 +206,52 @@ public sealed class Int8VectorStore
             {
                 top.Offer(score, position);
             }
+        }
+    }
+
+    /// <summary>
+    /// The best <paramref name="head"/> candidates by int8 re-scored with fp16, best first, then the other candidates
+    /// in int8 order (ties by row), up to <paramref name="count"/>.
+    /// </summary>
+    private List<VectorHit> RerankHead(ReadOnlySpan<float> query, ref TopRows candidates, int head, int count)
+    {
+        candidates.SortBestFirst();
+        int kept = Math.Min(count, candidates.Count);
+        var row = ArrayPool<float>.Shared.Rent(Dimensions);
+        var scores = ArrayPool<float>.Shared.Rent(head);
+        var rows = ArrayPool<int>.Shared.Rent(head);
+        try
+        {
+            var best = new TopRows(scores.AsSpan(0, head), rows.AsSpan(0, head));
+            var exact = row.AsSpan(0, Dimensions);
+            for (int i = 0; i < head; i++)
+            {
+                int position = candidates.RowAt(i);
+                TensorPrimitives.ConvertToSingle(_halves.AsSpan(position * Dimensions, Dimensions), exact);
+                best.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
+            }
+
+            best.SortBestFirst();
+            var hits = new List<VectorHit>(kept);
+            for (int i = 0; i < best.Count; i++)
+            {
+                hits.Add(new VectorHit(best.RowAt(i), best.ScoreAt(i)));
+            }
+
+            // The ranking left the query's scale out; the similarity shown puts it back.
+            float scale = ScaleOf(query);
+            for (int i = head; i < kept; i++)
+            {
+                hits.Add(new VectorHit(RowAt(candidates.RowAt(i)), candidates.ScoreAt(i) * scale));
+            }
+
+            return hits;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(row);
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<int>.Shared.Return(rows);
         }
     }
 
