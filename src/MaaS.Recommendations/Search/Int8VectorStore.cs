@@ -147,7 +147,7 @@ public sealed class Int8VectorStore
                 Scan(q, 0, Count, accept, ref top);
             }
 
-            return head >= top.Count ? Rerank(query, ref top, count) : RerankHead(query, ref top, head, count);
+            return Rerank(query, ref top, head, count);
         }
         finally
         {
@@ -210,74 +210,46 @@ public sealed class Int8VectorStore
     }
 
     /// <summary>
-    /// The best <paramref name="head"/> candidates by int8 re-scored with fp16, best first, then the other candidates
-    /// in int8 order (ties by row), up to <paramref name="count"/>.
+    /// Re-scores the best <paramref name="head"/> candidates by int8 with their fp16 rows (all of them when there are
+    /// no more) and keeps the best <paramref name="count"/>, ties by row; when more than <paramref name="head"/> are
+    /// wanted, the other candidates follow in int8 order.
     /// </summary>
-    private List<VectorHit> RerankHead(ReadOnlySpan<float> query, ref TopRows candidates, int head, int count)
+    private List<VectorHit> Rerank(ReadOnlySpan<float> query, ref TopRows candidates, int head, int count)
     {
-        candidates.SortBestFirst();
+        int scored = Math.Min(head, candidates.Count);
+        if (scored < candidates.Count)
+        {
+            candidates.SortBestFirst();
+        }
+
         int kept = Math.Min(count, candidates.Count);
+        int best = Math.Min(kept, scored);
         var row = ArrayPool<float>.Shared.Rent(Dimensions);
-        var scores = ArrayPool<float>.Shared.Rent(head);
-        var rows = ArrayPool<int>.Shared.Rent(head);
+        var scores = ArrayPool<float>.Shared.Rent(best);
+        var rows = ArrayPool<int>.Shared.Rent(best);
         try
         {
-            var best = new TopRows(scores.AsSpan(0, head), rows.AsSpan(0, head));
+            var top = new TopRows(scores.AsSpan(0, best), rows.AsSpan(0, best));
             var exact = row.AsSpan(0, Dimensions);
-            for (int i = 0; i < head; i++)
+            for (int i = 0; i < scored; i++)
             {
                 int position = candidates.RowAt(i);
                 TensorPrimitives.ConvertToSingle(_halves.AsSpan(position * Dimensions, Dimensions), exact);
-                best.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
+                top.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
             }
 
-            best.SortBestFirst();
+            top.SortBestFirst();
             var hits = new List<VectorHit>(kept);
-            for (int i = 0; i < best.Count; i++)
+            for (int i = 0; i < top.Count; i++)
             {
-                hits.Add(new VectorHit(best.RowAt(i), best.ScoreAt(i)));
+                hits.Add(new VectorHit(top.RowAt(i), top.ScoreAt(i)));
             }
 
             // The ranking left the query's scale out; the similarity shown puts it back.
-            float scale = ScaleOf(query);
-            for (int i = head; i < kept; i++)
+            float scale = scored < kept ? ScaleOf(query) : 0;
+            for (int i = scored; i < kept; i++)
             {
                 hits.Add(new VectorHit(RowAt(candidates.RowAt(i)), candidates.ScoreAt(i) * scale));
-            }
-
-            return hits;
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(row);
-            ArrayPool<float>.Shared.Return(scores);
-            ArrayPool<int>.Shared.Return(rows);
-        }
-    }
-
-    /// <summary>Re-scores the candidates with their fp16 rows and keeps the best <paramref name="count"/>, ties by row.</summary>
-    private List<VectorHit> Rerank(ReadOnlySpan<float> query, ref TopRows candidates, int count)
-    {
-        int kept = Math.Min(count, candidates.Count);
-        var row = ArrayPool<float>.Shared.Rent(Dimensions);
-        var scores = ArrayPool<float>.Shared.Rent(kept);
-        var rows = ArrayPool<int>.Shared.Rent(kept);
-        try
-        {
-            var best = new TopRows(scores.AsSpan(0, kept), rows.AsSpan(0, kept));
-            var exact = row.AsSpan(0, Dimensions);
-            for (int i = 0; i < candidates.Count; i++)
-            {
-                int position = candidates.RowAt(i);
-                TensorPrimitives.ConvertToSingle(_halves.AsSpan(position * Dimensions, Dimensions), exact);
-                best.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
-            }
-
-            best.SortBestFirst();
-            var hits = new List<VectorHit>(best.Count);
-            for (int i = 0; i < best.Count; i++)
-            {
-                hits.Add(new VectorHit(best.RowAt(i), best.ScoreAt(i)));
             }
 
             return hits;

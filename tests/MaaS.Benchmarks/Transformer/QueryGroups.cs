@@ -26,7 +26,7 @@ internal static class QueryGroups
         string[] queries = [.. titles.Where(t => ContentCorpus.IsTest(t.Id)).Select(t => t.Title).Take(count)];
         using var model = await TransformerData.LoadAsync(TransformerData.ModelDirectory, 1);
         var batches = queries.Chunk(batch).Where(b => b.Length == batch)
-            .Select(b => b.Select(q => Row(model, q)).ToArray()).ToArray();
+            .Select(b => b.Select(q => GroupStrategies.Row(model, q)).ToArray()).ToArray();
         var plans = new (string Name, Func<TokenRow[], IReadOnlyList<int[]>> Plan)[]
         {
             ($"as served before: groups split to {2 * cores}+ pieces", rows => SentenceEmbeddingModel.Plan(rows, pieces: 2 * cores)),
@@ -78,11 +78,5 @@ internal static class QueryGroups
         }
 
         return 0;
-    }
-
-    private static TokenRow Row(SentenceEmbeddingModel model, string text)
-    {
-        var encoded = model.Tokenizer.Encode(text, model.Settings.MaxTokens);
-        return new TokenRow(encoded.Ids, null, encoded.Ids.Length, encoded.Truncated);
     }
 }
