@@ -35,6 +35,11 @@ if (args is ["transformer-query", ..])
     return await MaaS.Benchmarks.Transformer.QueryEncoderCost.RunAsync(args[1..]);
 }
 
+if (args is ["transformer-query-groups", ..])
+{
+    return await MaaS.Benchmarks.Transformer.QueryGroups.RunAsync(args[1..]);
+}
+
 if (args is ["search-encoder", ..])
 {
     return await MaaS.Benchmarks.Transformer.SearchEncoderRepository.RunAsync(args[1..]);
@@ -70,6 +75,11 @@ if (args is ["sentiment-inproc", ..])
 if (args is ["search-scale", ..])
 {
     return MaaS.Benchmarks.Search.SearchScaleTest.Run(args[1..]);
+}
+
+if (args is ["search-hybrid", ..])
+{
+    return MaaS.Benchmarks.Search.HybridCost.Run(args[1..]);
 }
 
 if (args is ["search-seed", ..])

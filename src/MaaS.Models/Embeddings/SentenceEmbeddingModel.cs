@@ -37,6 +37,14 @@ public sealed class SentenceEmbeddingModel : ITensorModel
     // Padding a group may add whatever its size: about what one more encoder call costs, in word pieces.
     private const int FreeCells = 96;
 
+    /// <summary>
+    /// Padded word pieces a piece of a split group keeps at least: below it a run's fixed cost (the weights read once
+    /// per run) outweighs what spreading the rows over cores saves. Search queries are 6–20 word pieces: split into
+    /// twice as many pieces as cores, a batch of 4 queries ran as 4 runs of one row and cost 1.6–1.9× the CPU of one run
+    /// of 4, and a batch of 8 1.3–1.7× (docs/benchmarks.md, "Hybrid search's CPU and the encoder's pieces").
+    /// </summary>
+    internal const int MinCellsPerPiece = 64;
+
     private readonly ITensorModel _encoder;
     private readonly bool _takesTokenTypes;
     private int _embedding;
@@ -154,7 +162,7 @@ public sealed class SentenceEmbeddingModel : ITensorModel
         try
         {
             int concurrency = Math.Max(1, Environment.ProcessorCount - others);
-            return Embed(rows, Plan(rows, pieces: concurrency > 1 ? 2 * concurrency : 1), concurrency, out timings);
+            return Embed(rows, Plan(rows, pieces: concurrency > 1 ? 2 * concurrency : 1, minCellsPerPiece: MinCellsPerPiece), concurrency, out timings);
         }
         finally
         {
@@ -167,11 +175,12 @@ public sealed class SentenceEmbeddingModel : ITensorModel
     /// <param name="maxPaddingRatio">Padded cells allowed per real cell.</param>
     /// <param name="pieces">Groups wanted at least, where rows allow (<see cref="LengthGroups.Split"/>): runs spread over
     /// cores finish together only when no one group holds most of the work.</param>
-    internal static IReadOnlyList<int[]> Plan(IReadOnlyList<TokenRow> rows, double maxPaddingRatio = LengthGroups.DefaultMaxPaddingRatio, int pieces = 1)
+    /// <param name="minCellsPerPiece">Padded cells a piece of a split group keeps at least (<see cref="LengthGroups.Split"/>).</param>
+    internal static IReadOnlyList<int[]> Plan(IReadOnlyList<TokenRow> rows, double maxPaddingRatio = LengthGroups.DefaultMaxPaddingRatio, int pieces = 1, int minCellsPerPiece = 0)
     {
         int[] lengths = [.. rows.Select(r => r.Ids.Length)];
         var groups = LengthGroups.Plan(lengths, MaxCellsPerRun, maxPaddingRatio, FreeCells);
-        return pieces > groups.Count ? LengthGroups.Split(groups, lengths, pieces) : groups;
+        return pieces > groups.Count ? LengthGroups.Split(groups, lengths, pieces, minCellsPerPiece) : groups;
     }
 
     /// <summary>

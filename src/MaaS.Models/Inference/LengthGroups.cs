@@ -79,14 +79,18 @@ public static class LengthGroups
     /// <summary>
     /// Cuts <paramref name="groups"/> into at least <paramref name="pieces"/> where rows allow, for runs spread over
     /// cores: the group with the most padded cells is halved, shorter rows first, until there are enough. A half pads
-    /// no more than its group did, so the work only moves; what it costs is one more run's fixed overhead.
+    /// no more than its group did, so the work only moves; what it costs is one more run's fixed overhead, which is why
+    /// a group is halved only while both halves keep <paramref name="minCells"/> padded cells: a run of a few short rows
+    /// (search queries of 6–20 word pieces) costs nearly what a run of several times as many does.
     /// </summary>
     /// <param name="groups">Groups of <see cref="Plan"/> (indices in ascending length order); not changed.</param>
     /// <param name="lengths">Length of each row.</param>
     /// <param name="pieces">Groups wanted at least.</param>
-    public static IReadOnlyList<int[]> Split(IReadOnlyList<int[]> groups, ReadOnlySpan<int> lengths, int pieces)
+    /// <param name="minCells">Padded cells each half of a halved group keeps at least (0: any group of two rows or more may be halved).</param>
+    public static IReadOnlyList<int[]> Split(IReadOnlyList<int[]> groups, ReadOnlySpan<int> lengths, int pieces, int minCells = 0)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        ArgumentOutOfRangeException.ThrowIfNegative(minCells);
         var result = new List<int[]>(groups);
         while (result.Count < pieces)
         {
@@ -95,7 +99,7 @@ public static class LengthGroups
             for (int i = 0; i < result.Count; i++)
             {
                 long padded = (long)result[i].Length * Longest(lengths, result[i]);
-                if (result[i].Length > 1 && padded > cells)
+                if (result[i].Length > 1 && padded > cells && HalvesKeep(result[i], lengths, minCells))
                 {
                     (widest, cells) = (i, padded);
                 }
@@ -113,6 +117,15 @@ public static class LengthGroups
         }
 
         return result;
+    }
+
+    // The shorter half pads to its own longest row, the longer half to the group's.
+    private static bool HalvesKeep(int[] group, ReadOnlySpan<int> lengths, int minCells)
+    {
+        int half = group.Length / 2;
+        return minCells == 0
+            || ((long)half * Longest(lengths, group.AsSpan(0, half)) >= minCells
+                && (long)(group.Length - half) * Longest(lengths, group.AsSpan(half)) >= minCells);
     }
 
     // Array.Sort is unstable: within each run of equal keys, restore ascending index order.

@@ -105,7 +105,17 @@ public sealed class Int8VectorStore
     /// lists nearest the query; 0, or as many as there are lists, scans every row. If the lists scanned hold fewer than
     /// <paramref name="count"/> rows that <paramref name="accept"/> admits (a narrow filter), every row is scanned.
     /// </summary>
-    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes)
+    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes) =>
+        Search(query, count, accept, probes, count);
+
+    /// <summary>
+    /// As <see cref="Search(ReadOnlySpan{float}, int, Func{int, bool}?, int)"/>, for a list deeper than its head needs
+    /// to be exact (hybrid search fuses 200 ranks to answer a page of 10): only the best
+    /// <c>CandidatesFor(<paramref name="reranked"/>)</c> rows by int8 are re-scored with fp16 and lead the list, as in a
+    /// search for <paramref name="reranked"/> rows; the rest of the <paramref name="count"/> follow in int8 order, with
+    /// their int8 similarity. Re-scoring <c>CandidatesFor(count)</c> rows instead would cost most of a 200-deep search.
+    /// </summary>
+    public List<VectorHit> Search(ReadOnlySpan<float> query, int count, Func<int, bool>? accept, int probes, int reranked)
     {
         if (query.Length != Dimensions)
         {
@@ -114,13 +124,15 @@ public sealed class Int8VectorStore
 
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(probes);
+        ArgumentOutOfRangeException.ThrowIfNegative(reranked);
         count = Math.Min(count, Count);
         if (count == 0)
         {
             return [];
         }
 
-        int candidates = Math.Min(Count, CandidatesFor(count));
+        int head = Math.Min(Count, CandidatesFor(Math.Min(reranked, count)));
+        int candidates = Math.Max(head, count);
         var quantised = ArrayPool<sbyte>.Shared.Rent(Dimensions);
         var scores = ArrayPool<float>.Shared.Rent(candidates);
         var positions = ArrayPool<int>.Shared.Rent(candidates);
@@ -135,7 +147,7 @@ public sealed class Int8VectorStore
                 Scan(q, 0, Count, accept, ref top);
             }
 
-            return Rerank(query, ref top, count);
+            return Rerank(query, ref top, head, count);
         }
         finally
         {
@@ -197,29 +209,47 @@ public sealed class Int8VectorStore
         }
     }
 
-    /// <summary>Re-scores the candidates with their fp16 rows and keeps the best <paramref name="count"/>, ties by row.</summary>
-    private List<VectorHit> Rerank(ReadOnlySpan<float> query, ref TopRows candidates, int count)
+    /// <summary>
+    /// Re-scores the best <paramref name="head"/> candidates by int8 with their fp16 rows (all of them when there are
+    /// no more) and keeps the best <paramref name="count"/>, ties by row; when more than <paramref name="head"/> are
+    /// wanted, the other candidates follow in int8 order.
+    /// </summary>
+    private List<VectorHit> Rerank(ReadOnlySpan<float> query, ref TopRows candidates, int head, int count)
     {
+        int scored = Math.Min(head, candidates.Count);
+        if (scored < candidates.Count)
+        {
+            candidates.SortBestFirst();
+        }
+
         int kept = Math.Min(count, candidates.Count);
+        int best = Math.Min(kept, scored);
         var row = ArrayPool<float>.Shared.Rent(Dimensions);
-        var scores = ArrayPool<float>.Shared.Rent(kept);
-        var rows = ArrayPool<int>.Shared.Rent(kept);
+        var scores = ArrayPool<float>.Shared.Rent(best);
+        var rows = ArrayPool<int>.Shared.Rent(best);
         try
         {
-            var best = new TopRows(scores.AsSpan(0, kept), rows.AsSpan(0, kept));
+            var top = new TopRows(scores.AsSpan(0, best), rows.AsSpan(0, best));
             var exact = row.AsSpan(0, Dimensions);
-            for (int i = 0; i < candidates.Count; i++)
+            for (int i = 0; i < scored; i++)
             {
                 int position = candidates.RowAt(i);
                 TensorPrimitives.ConvertToSingle(_halves.AsSpan(position * Dimensions, Dimensions), exact);
-                best.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
+                top.Offer(TensorPrimitives.Dot(query, exact), RowAt(position));
             }
 
-            best.SortBestFirst();
-            var hits = new List<VectorHit>(best.Count);
-            for (int i = 0; i < best.Count; i++)
+            top.SortBestFirst();
+            var hits = new List<VectorHit>(kept);
+            for (int i = 0; i < top.Count; i++)
             {
-                hits.Add(new VectorHit(best.RowAt(i), best.ScoreAt(i)));
+                hits.Add(new VectorHit(top.RowAt(i), top.ScoreAt(i)));
+            }
+
+            // The ranking left the query's scale out; the similarity shown puts it back.
+            float scale = scored < kept ? ScaleOf(query) : 0;
+            for (int i = scored; i < kept; i++)
+            {
+                hits.Add(new VectorHit(RowAt(candidates.RowAt(i)), candidates.ScoreAt(i) * scale));
             }
 
             return hits;

@@ -44,7 +44,8 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
             if (vectors is not null && vectors.Store.Count > 0 && vectors.Store.Dimensions == vector.Length)
             {
                 var rows = vectors.Ordinals;
-                meanings = vectors.Store.Search(vector.Span, depth, row => accept(rows[row]));
+                // The fusion reads 200 ranks to answer a page: only the page's candidates are worth the fp16 re-scoring.
+                meanings = vectors.Store.Search(vector.Span, depth, accept is null ? null : row => accept(rows[row]), vectors.Store.Probes, query.Count);
             }
         }
 
@@ -81,8 +82,15 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
         return new SearchHitResponse(item.ItemId, hit.Score, why, query.Metadata ? CatalogueMapping.ToResponse(item) : null);
     }
 
-    private Func<int, bool> Filter(LexicalIndex lexical, ValidSearch query)
+    /// <summary>The filter of <paramref name="query"/> by ordinal, or null when it filters nothing: the vector store
+    /// then scans its rows without a call per row, and BM25 without one per candidate.</summary>
+    private Func<int, bool>? Filter(LexicalIndex lexical, ValidSearch query)
     {
+        if (query.Exclude.Count == 0 && query.Kind is null && query.Genres is not { Count: > 0 } && !query.AvailableNow)
+        {
+            return null;
+        }
+
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         CatalogItem[] items = lexical.Items;
         return ordinal =>

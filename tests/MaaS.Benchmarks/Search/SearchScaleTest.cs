@@ -84,7 +84,7 @@ internal static class SearchScaleTest
             ("semantic", q => int8.Search(queries[q].Vector, K).Count),
             ("hybrid", q => RankFusion.Reciprocal(
                 [.. bm25.Search(queries[q].Text, Depth).Select(h => h.Document)],
-                [.. int8.Search(queries[q].Vector, Depth).Select(h => h.Row)], K).Count),
+                [.. int8.Search(queries[q].Vector, Depth, null, int8.Probes, K).Select(h => h.Row)], K).Count),
         };
         if (gated)
         {

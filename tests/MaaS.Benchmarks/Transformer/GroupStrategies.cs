@@ -75,7 +75,8 @@ internal static class GroupStrategies
         return 0;
     }
 
-    private static TokenRow Row(SentenceEmbeddingModel model, string text)
+    /// <summary>A text tokenised as the model's text input does it.</summary>
+    internal static TokenRow Row(SentenceEmbeddingModel model, string text)
     {
         var encoded = model.Tokenizer.Encode(text, model.Settings.MaxTokens);
         return new TokenRow(encoded.Ids, null, encoded.Ids.Length, encoded.Truncated);

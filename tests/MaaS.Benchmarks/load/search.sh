@@ -45,11 +45,15 @@ metric() { # series name prefix: the sum of the matching series of the last scra
   awk -v p="$1" '$0 !~ /^#/ && index($1, p) == 1 { s += $2 } END { printf "%.0f", s }' "$out/metrics.txt"
 }
 scrape() { curl -fs "$GATEWAY_URL/metrics" >"$out/metrics.txt"; [[ -z "${SEARCH_METRICS_COPY:-}" ]] || cp "$out/metrics.txt" "$SEARCH_METRICS_COPY"; }
-counters() { # gen0 gen1 gen2 cpu-milliseconds process-threads (prometheus-net's process and .NET defaults)
+encoder_counts() { # the encoder's rows and batches so far (its /v2 statistics: inference_count, execution_count)
+  curl -fs "$GATEWAY_URL/v2/models/$model/stats" | grep -oE '"(inference|execution)_count":[0-9]+' \
+    | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
+}
+counters() { # gen0 gen1 gen2 cpu-milliseconds process-threads encoder-rows encoder-batches (prometheus-net's process and .NET defaults)
   scrape
   echo "$(metric 'dotnet_collection_count_total{generation="0"') $(metric 'dotnet_collection_count_total{generation="1"') $(metric 'dotnet_collection_count_total{generation="2"')" \
     "$(awk '$1 == "process_cpu_seconds_total" { printf "%.0f", $2 * 1000 }' "$out/metrics.txt")" \
-    "$(metric 'process_num_threads')"
+    "$(metric 'process_num_threads')" "$(encoder_counts)"
 }
 run() { # name mode seconds
   local before after
@@ -57,9 +61,11 @@ run() { # name mode seconds
   SEARCH_MODE="$2" SEARCH_QUERIES="$out/queries.txt" wrk -t"$threads" -c"$connections" -d"$3s" --latency -s "$load/search.lua" "$GATEWAY_URL" >"$out/$1.txt" 2>"$out/$1.err"
   after=($(counters))
   local requests; requests=$(awk '/requests in/ { print $1 }' "$out/$1.txt")
-  printf '%s gen0 %s gen1 %s gen2 %s cpu/request %s us threads %s\n' "$1" \
+  # Rows per encoder batch: how many concurrent queries the dynamic batcher merged into one model call.
+  printf '%s gen0 %s gen1 %s gen2 %s cpu/request %s us threads %s encoder rows/batch %s\n' "$1" \
     $((after[0] - before[0])) $((after[1] - before[1])) $((after[2] - before[2])) \
-    "$(awk -v c=$((after[3] - before[3])) -v n="$requests" 'BEGIN { printf "%.0f", 1000 * c / n }')" "${after[4]}" >"$out/$1.gc"
+    "$(awk -v c=$((after[3] - before[3])) -v n="$requests" 'BEGIN { printf "%.0f", 1000 * c / n }')" "${after[4]}" \
+    "$(awk -v r=$((after[5] - before[5])) -v b=$((after[6] - before[6])) 'BEGIN { if (b > 0) printf "%.2f", r / b; else printf "-" }')" >"$out/$1.gc"
 }
 field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
 # Warm-up: JIT tiering of each mode's path.

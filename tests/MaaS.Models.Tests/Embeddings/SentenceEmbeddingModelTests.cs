@@ -44,6 +44,29 @@ public sealed class SentenceEmbeddingModelTests(MiniLmFixture fixture) : Package
     }
 
     [Fact]
+    public void Embed_ShortQueriesAsServed_OneRunAndEqualOneRunPerQuery()
+    {
+        // Eight search queries merged by the batcher: as served they stay one group (pieces of under
+        // MinCellsPerPiece word pieces cost more in runs than they save), and padding them together changes no embedding.
+        var tokenizer = Fixture.Tokenizer();
+        string[] queries = ["space opera", "a cooking show", "Interstellar but funnier", "dragons", "true crime in Norway", "heist", "anime about baseball", "slow romance in Paris"];
+        TokenRow[] rows = [.. queries.Select(t => tokenizer.Encode(t, 256)).Select(e => new TokenRow(e.Ids, null, e.Ids.Length, e.Truncated))];
+        using var lease = Fixture.Registry.Acquire(MiniLmFixture.Name).Value!;
+        var model = (SentenceEmbeddingModel)lease.Model;
+
+        var served = SentenceEmbeddingModel.Plan(rows, pieces: 4, minCellsPerPiece: SentenceEmbeddingModel.MinCellsPerPiece);
+        Assert.Single(served);
+        Assert.Equal(4, SentenceEmbeddingModel.Plan(rows, pieces: 4).Count);
+
+        float[][] alone = PackagedEncoderFixture.Rows(model.Embed(rows, [.. Enumerable.Range(0, rows.Length).Select(i => new[] { i })], 1, out _), rows.Length);
+        float[][] merged = PackagedEncoderFixture.Rows(model.Embed(rows, out _), rows.Length);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            AssertSame(alone[i], merged[i], queries[i]);
+        }
+    }
+
+    [Fact]
     public async Task Embed_SpaceOpera_CloserToScienceFictionThanToCooking()
     {
         var rows = await Fixture.EmbedAsync(["a space opera", "science fiction adventure among the stars", "a cooking show"]);

@@ -109,4 +109,47 @@ public sealed class LengthGroupsTests
         Assert.Equal([[0, 1, 2, 3, 4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]], split);
         Assert.Equal(2, plan.Count);
     }
+
+    [Fact]
+    public void Split_MinCells_SmallGroupOfShortRowsStaysWhole()
+    {
+        // Sixteen search queries of 4–12 word pieces: one group of 16 × 12 = 192 padded cells. Halving it to reach 4
+        // pieces would make runs of 4 rows; with 128 cells per piece wanted, no half of it (96 cells) is big enough.
+        int[] lengths = [4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 9, 10, 11, 12, 12];
+        IReadOnlyList<int[]> plan = [[.. Enumerable.Range(0, 16)]];
+
+        Assert.Single(LengthGroups.Split(plan, lengths, 4, minCells: 128));
+        Assert.Equal(4, LengthGroups.Split(plan, lengths, 4).Count);
+    }
+
+    [Fact]
+    public void Split_MinCells_HalvesOnlyWhileEachHalfKeepsThem()
+    {
+        // 32 rows of 40 word pieces (1,280 cells): halves of 640, then quarters of 320 keep 300 cells each; eighths
+        // (160) would not, so 8 pieces asked give 4.
+        int[] lengths = [.. Enumerable.Repeat(40, 32)];
+        IReadOnlyList<int[]> plan = [[.. Enumerable.Range(0, 32)]];
+
+        var split = LengthGroups.Split(plan, lengths, 8, minCells: 300);
+
+        Assert.Equal(4, split.Count);
+        Assert.All(split, g => Assert.Equal(8, g.Length));
+        Assert.Equal(Enumerable.Range(0, 32), split.SelectMany(g => g).Order());
+    }
+
+    [Fact]
+    public void Split_MinCells_CountsTheShorterHalfAtItsOwnLongest()
+    {
+        // The shorter half [2, 2] pads to 2 (4 cells), the longer [2, 30] to 30 (60 cells): a minimum of 5 keeps the
+        // group whole though the group itself holds 4 × 30 = 120 cells.
+        int[] lengths = [2, 2, 2, 30];
+        IReadOnlyList<int[]> plan = [[0, 1, 2, 3]];
+
+        Assert.Single(LengthGroups.Split(plan, lengths, 2, minCells: 5));
+        Assert.Equal(2, LengthGroups.Split(plan, lengths, 2, minCells: 4).Count);
+    }
+
+    [Fact]
+    public void Split_NegativeMinCells_Refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => LengthGroups.Split([[0, 1]], [1, 1], 2, minCells: -1));
 }

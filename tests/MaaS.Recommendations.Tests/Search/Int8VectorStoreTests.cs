@@ -58,6 +58,41 @@ public sealed class Int8VectorStoreTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)]
+    public void Search_DeepListWithSmallHead_HeadAsThePageSearchAndTailInInt8Order(int probes)
+    {
+        // Hybrid search asks for 200 rows to fuse and shows 10: the head is what a search for 10 re-ranks, the rest
+        // follows by int8 score, every row once, with similarities within int8's error of fp32 (the query's scale put back).
+        const int rows = 3_000, dimensions = 48, depth = 200, page = 10;
+        var random = new Random(23);
+        var data = Clustered(random, rows, dimensions, 30, 0.3f);
+        var store = Int8VectorStore.Build(data, dimensions, lists: 24);
+        for (int q = 0; q < 10; q++)
+        {
+            var query = data.AsSpan(random.Next(rows) * dimensions, dimensions).ToArray();
+            query[q] += 0.2f;
+
+            var deep = store.Search(query, depth, null, probes, page);
+            int head = Int8VectorStore.CandidatesFor(page);
+
+            Assert.Equal(depth, deep.Count);
+            Assert.Equal(depth, deep.Select(h => h.Row).Distinct().Count());
+            // The page search re-ranks the same best 64 by int8 and keeps 10 of them.
+            Assert.Equal(store.Search(query, page, null, probes), deep.Take(page));
+            for (int i = 0; i < depth; i++)
+            {
+                float exact = TensorPrimitives.Dot(query, data.AsSpan(deep[i].Row * dimensions, dimensions));
+                Assert.True(Math.Abs(exact - deep[i].Similarity) < 0.03f, $"query {q}, rank {i + 1}: exact {exact}, shown {deep[i].Similarity}");
+                Assert.True(i == 0 || i == head || deep[i - 1].Similarity >= deep[i].Similarity, $"query {q}: not in order at {i}");
+            }
+
+            // Asking for the whole depth re-ranked changes nothing of the page.
+            Assert.Equal(store.Search(query, depth, null, probes).Take(page), deep.Take(page));
+        }
+    }
+
     [Fact]
     public void Search_PastExactUpTo_BuildsListsAndRecallAtTenIsAtLeast099()
     {
