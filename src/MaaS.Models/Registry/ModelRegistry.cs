@@ -529,7 +529,33 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (!await _gate.WaitAsync(DisposeTimeout).ConfigureAwait(false))
+        {
+            // A load in flight (a slow provider, a stuck file system) must not hang the host's stop forever. Its holder
+            // still writes the snapshot, so the models are retired when it lets go of the gate, never under it.
+            LogDisposeTimedOut(_logger, _name, DisposeTimeout.TotalSeconds);
+            _ = RetireWhenReleasedAsync();
+            return;
+        }
+
+        RetireAllHeld();
+    }
+
+    /// <summary>
+    /// How long <see cref="DisposeAsync"/> waits for a change in flight (a load, a reload) to let go of the registry;
+    /// past this the stop goes on and the models are retired when the change ends (the host's own stop allows 30 s).
+    /// </summary>
+    internal TimeSpan DisposeTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    private async Task RetireWhenReleasedAsync()
+    {
         await _gate.WaitAsync().ConfigureAwait(false);
+        RetireAllHeld();
+    }
+
+    /// <summary>Retires every model; the caller holds the gate, which this releases.</summary>
+    private void RetireAllHeld()
+    {
         try
         {
             if (_disposed)
@@ -842,6 +868,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
     [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Loading lazy model {Model} for its first request")]
     private static partial void LogFirstRequestLoad(ILogger logger, string model);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Warning, Message = "{Registry}: a change in flight held the registry past {Seconds} s of shutdown; its models are released when it ends")]
+    private static partial void LogDisposeTimedOut(ILogger logger, string registry, double seconds);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "Model repository {Repository} does not exist; no models loaded")]
     private static partial void LogRepositoryMissing(ILogger logger, string repository);

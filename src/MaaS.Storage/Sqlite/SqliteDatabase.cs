@@ -41,6 +41,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>
+    /// How long <see cref="DisposeAsync"/> waits for the writer to finish what is queued; the writes queued at shutdown
+    /// take milliseconds, so past this the writer is stuck and the stop goes on without it (the host's own stop allows 30 s).
+    /// </summary>
+    internal TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Prepared statements on the writer connection; use only inside <see cref="WriteAsync{T}(Func{SqliteConnection, SqliteTransaction, T}, CancellationToken)"/>.</summary>
     public SqliteWriterCommands WriterCommands { get; }
 
@@ -335,7 +341,25 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             return;
         }
         _disposed = true;
-        await Task.Run(_writerThread.Join).ConfigureAwait(false);
+        var stopped = Task.Run(_writerThread.Join);
+        try
+        {
+            await stopped.WaitAsync(StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // A work that never returns (a stuck lock, a callback that waits on shutdown) must not hang the host's stop
+            // forever. The thread still owns the writer connection, so it is closed after the thread ends, never under it.
+            StorageLog.WriterStopTimedOut(Logger, "sqlite", StopTimeout.TotalSeconds);
+            _ = stopped.ContinueWith(_ => CloseWriter(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            return;
+        }
+
+        CloseWriter();
+    }
+
+    private void CloseWriter()
+    {
         WriterCommands.Dispose();
         _writer.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

@@ -20,4 +20,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "{Provider} privacy migration: {Users} user ids pseudonymised, {Sealed} events encrypted")]
     public static partial void PrivacyMigrated(ILogger logger, string provider, long users, long @sealed);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "{Provider} writer did not stop within {Seconds} s of shutdown; its connection is closed when the work it holds ends")]
+    public static partial void WriterStopTimedOut(ILogger logger, string provider, double seconds);
 }

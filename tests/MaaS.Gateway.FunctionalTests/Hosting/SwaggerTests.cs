@@ -66,6 +66,26 @@ public sealed class SwaggerTests
         Assert.Equal(["200", "401", "404", "429", "503"], Statuses(body["paths"]!["/v1/models/{name}"]!["get"]!));
     }
 
+    [Fact]
+    public void DocumentationFiles_EveryMaaSProjectTheGatewayReferences_ItsXmlIsReadAndPresent()
+    {
+        // The gateway's own project references, read from its project file: a contract or answer moved to one of them
+        // (as the answers and errors moved to MaaS.Http) keeps its summaries in the document without a list to edit.
+        string project = Path.Combine(SharedData.RepositoryRoot, "src", "MaaS.Gateway", "MaaS.Gateway.csproj");
+        var references = System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference")
+            .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')) + ".xml")
+            .ToList();
+
+        var files = MaaS.Gateway.Hosting.SwaggerExtensions.DocumentationFiles();
+
+        Assert.Contains("MaaS.Http.xml", references);
+        Assert.All(references.Append("MaaS.Gateway.xml"), name =>
+        {
+            Assert.Contains(name, files);
+            Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, name)), $"{name} is not beside the gateway: is its documentation file still generated?");
+        });
+    }
+
     private static string[] Statuses(System.Text.Json.Nodes.JsonNode operation) =>
         [.. operation["responses"]!.AsObject().Select(r => r.Key).Order(StringComparer.Ordinal)];
 }

@@ -1,3 +1,5 @@
+using MaaS.TestSupport.Logging;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Storage.Tests.Sqlite;
@@ -69,6 +71,36 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal("field", Assert.Single(refused.Error!.Problems).Field);
         Assert.True(kept.Value);
         Assert.Equal(["kept"], await StoredEventIdsAsync(database, ct));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_WriterHeldPastTheBound_ReturnsAndLogsAWarning()
+    {
+        var logger = new RecordingLogger<SqliteDatabaseTests>();
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "h.db") }, TestData.Privacy, logger);
+        database.StopTimeout = TimeSpan.FromMilliseconds(300);
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var held = database.WriteAsync((_, _) =>
+        {
+            entered.Set();
+            return release.Wait(TimeSpan.FromMinutes(1));
+        }, Ct).AsTask();
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30), Ct), "the held write never started");
+
+        try
+        {
+            // Unbounded before: the dispose joined the writer thread until the work returned.
+            await database.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+        finally
+        {
+            release.Set();
+        }
+
+        Assert.True(await held.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        var warning = Assert.Single(logger.Entries, e => e.Event.Id == 4007);
+        Assert.Equal(LogLevel.Warning, warning.Level);
     }
 
     [Fact]

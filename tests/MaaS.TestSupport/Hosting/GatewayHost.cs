@@ -63,6 +63,9 @@ public sealed class GatewayHost : IAsyncDisposable
             ["Storage:SeedDemoDataWhenEmpty"] = "false",
             ["Recommendations:RebuildIntervalSeconds"] = "0",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // A free port on the loopback, through the same setting the gateway's own Urls uses: binding it with Listen
+            // beside appsettings' Urls had Kestrel warn "Overriding address(es)" at every start.
+            ["Urls"] = "http://127.0.0.1:0",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -70,15 +73,11 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var factory = new Factory(all, services);
-        // Listen(…, 0) rather than UseKestrel(0): the latter rewrites the server addresses after Build, which races the
-        // minimal-hosting start ("Addresses cannot be modified after the server has started").
+        // The port comes from Urls (above), not UseKestrel(0): the latter rewrites the server addresses after Build, which
+        // races the minimal-hosting start ("Addresses cannot be modified after the server has started").
         // No minimum body data rate: tests hold a request's body back on purpose (admission), and on a loaded box the
         // default (240 bytes/s after 5 s) aborted the held request before the test had looked at what it held.
-        factory.UseKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, 0);
-            options.Limits.MinRequestBodyDataRate = null;
-        });
+        factory.UseKestrel(options => options.Limits.MinRequestBodyDataRate = null);
         factory.StartServer();
         return new GatewayHost(repository, data, factory);
     }
