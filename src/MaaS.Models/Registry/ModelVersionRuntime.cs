@@ -11,7 +11,6 @@ namespace MaaS.Models.Registry;
 /// </summary>
 internal sealed class ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
 {
-    private readonly TimeProvider _time = time;
     private int _references = 1;
     private long _openUntilTicks;
 
@@ -43,10 +42,10 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
     public SharedTimeout? Timeout { get; private set; }
 
     /// <summary>The time the version's timeouts and breaker run on.</summary>
-    public TimeProvider Time => _time;
+    public TimeProvider Time { get; } = time;
 
     /// <summary>True unless the circuit breaker is open (too many recent failures).</summary>
-    public bool IsHealthy => _time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
+    public bool IsHealthy => Time.GetUtcNow().UtcTicks >= Interlocked.Read(ref _openUntilTicks);
 
     /// <summary>Whether requests are merged by a dynamic batcher.</summary>
     public bool IsBatching => Executor is DynamicBatcher;
@@ -122,7 +121,7 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
     private ResiliencePipeline<Result<ExecutionResult>> BuildPipeline(ServingOptions options)
     {
         var breaker = options.CircuitBreaker;
-        return new ResiliencePipelineBuilder<Result<ExecutionResult>> { TimeProvider = _time }
+        return new ResiliencePipelineBuilder<Result<ExecutionResult>> { TimeProvider = Time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<Result<ExecutionResult>>
             {
                 FailureRatio = breaker.FailureRatio,
@@ -136,7 +135,7 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
                     args.Outcome.Exception is null && args.Outcome.Result.Error?.Code == ErrorCode.InferenceFailed),
                 OnOpened = args =>
                 {
-                    Interlocked.Exchange(ref _openUntilTicks, (_time.GetUtcNow() + args.BreakDuration).UtcTicks);
+                    Interlocked.Exchange(ref _openUntilTicks, (Time.GetUtcNow() + args.BreakDuration).UtcTicks);
                     return default;
                 },
                 OnClosed = _ =>
