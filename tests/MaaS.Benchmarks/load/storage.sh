@@ -8,12 +8,10 @@
 # Environment: MAAS_LOAD_POSTGRES (Npgsql connection string, default the test server), MAAS_LOAD_PG_ARGS (extra
 # gateway arguments for the PostgreSQL replica only, e.g. a pool size to compare).
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
 pg="${MAAS_LOAD_POSTGRES:-Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test}"
 schema="maas_load_$(date +%s)_$$"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
 
 start_gateway "${MAAS_LOAD_PORT:-18089}" --Recommendations:RebuildIntervalSeconds=0
 sqlite=("$GATEWAY_URL" "$GATEWAY_PID" "$GATEWAY_DATA" "$GATEWAY_OUT")
