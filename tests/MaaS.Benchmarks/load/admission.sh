@@ -10,9 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 seconds="${1:-10}"; rounds="${2:-3}"; connections="${3:-8}"
-port="${MAAS_LOAD_PORT:-18093}"
 load="tests/MaaS.Benchmarks/load"
 source "$load/gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 driver=(dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll admission --seconds "$seconds" --rounds "$rounds" --connections "$connections")
 status=0

@@ -7,6 +7,9 @@
 #                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness;
 #                                                 MAAS_GATEWAY_DIR, a Release gateway's output folder, runs that build
 #                                                 instead of building this tree's (A/B runs of two builds).
+# free_port (ports.sh) gives the scripts their ports when MAAS_LOAD_PORT is unset.
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+
 start_gateway() {
   local port=$1; shift
   command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
