@@ -31,16 +31,18 @@ job_ticks() { # the job thread's utime + stime (0 before it exists); its name ha
   local t; t=$(grep -lx 'maas job 1' /proc/"$GATEWAY_PID"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5)
   [ -n "$t" ] && sed 's/.*) //' "/proc/$GATEWAY_PID/task/$t/stat" | awk '{ print $12 + $13 }' || echo 0
 }
-job_state() { curl -fs "$GATEWAY_URL/v1/trainings/$1" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], round(j.get("progress") or 0, 3))'; }
-wait_job() { while [[ "$(job_state "$job")" == running* || "$(job_state "$job")" == queued* ]]; do sleep 0.5; done; }
+job_state() { curl -fs "$GATEWAY_URL/v1/trainings/$1" | python3 -c 'import json,sys; j=json.load(sys.stdin); print(j["state"], round(j.get("progress") or 0, 3))' 2>/dev/null; }
+# Both stop when the gateway no longer answers (job_state prints nothing), rather than polling it for ever.
+wait_job() { local s; while s=$(job_state "$job") && [[ "$s" == running* || "$s" == queued* ]]; do sleep 0.5; done; }
 train() { # [limit seconds] -> prints: seconds state progress job-cpu-share (sets job: the id)
   local start end state progress before after
   before=$(job_ticks); start=$(date +%s.%N)
   job=$(curl -fs -X POST "$GATEWAY_URL/v1/trainings" -H 'Content-Type: application/json' --data-binary @"$body" \
     | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   while :; do
-    read -r state progress < <(job_state "$job")
+    state=""; read -r state progress < <(job_state "$job") || true
     end=$(date +%s.%N)
+    [ -n "$state" ] || { state="no-answer"; progress=0; break; }
     case "$state" in succeeded|failed|cancelled) break ;; esac
     if awk -v s="$start" -v e="$end" -v l="${1:-1e9}" 'BEGIN { exit !(e - s > l) }'; then state="unfinished"; break; fi
     sleep 0.5
