@@ -10,7 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 seconds="${1:-10}"; rounds="${2:-3}"; connections="${3:-8}"
-port="${MAAS_LOAD_PORT:-18093}"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 driver=(dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll admission --seconds "$seconds" --rounds "$rounds" --connections "$connections")
 status=0

@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; rounds="${3:-3}"
-port="${MAAS_LOAD_PORT:-18092}"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
 features=$(seq -s, -f '"f%g"' 1 50)
 actions=$(seq -s, -f '{"id":"a%g"}' 1 10)

@@ -5,7 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"
-port="${MAAS_LOAD_PORT:-18090}"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
 wrk -t1 -c4 -d5s -s "$load/events.lua" "$GATEWAY_URL" -- warm >/dev/null
 printf 'POST /v1/events, 500 events per batch, %ss per run, %s cores, %s\n' "$duration" "$(nproc)" "$(date -u +%FT%TZ)"

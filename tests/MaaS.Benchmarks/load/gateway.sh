@@ -11,6 +11,8 @@
 #   set -euo pipefail
 #   source "$(dirname "$0")/gateway.sh"
 # and runs the same from any folder.
+# free_port (ports.sh) gives the scripts their ports when MAAS_LOAD_PORT is unset.
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
 load="tests/MaaS.Benchmarks/load"
 

@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 duration="${1:-15}"
-port="${MAAS_LOAD_PORT:-18092}"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 # The bootstrap admin key through the environment, not the command line (ps shows arguments).
 Auth__BootstrapAdminKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"; export Auth__BootstrapAdminKey
 admin="$Auth__BootstrapAdminKey"
