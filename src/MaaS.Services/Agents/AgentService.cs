@@ -105,26 +105,6 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Reads a decide request's UTF-8 JSON straight into the agent's vectors (<see cref="DecideReader"/>), for a loaded
-    /// agent and a valid request in the contract's exact shape, to be decided by <see cref="DecideAsync(AgentRuntime, DecideRead, CancellationToken)"/>;
-    /// null otherwise, and the caller then binds <see cref="DecideRequest"/> and calls
-    /// <see cref="DecideAsync(string, string, DecideRequest?, CancellationToken)"/>, which gives every error (and loads the agent) as before.
-    /// </summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="name">The agent's name.</param>
-    /// <param name="json">The request body.</param>
-    /// <param name="options">The limits the serializer reads bodies with.</param>
-    public (AgentRuntime Runtime, DecideRead Request)? TryRead(string tenant, string name, ReadOnlySpan<byte> json, JsonReaderOptions options)
-    {
-        AgentRuntime? runtime;
-        lock (_loaded)
-        {
-            _loaded.TryGetValue((tenant, name), out runtime);
-        }
-        return runtime is not null && DecideReader.TryRead(json, runtime.Agent, runtime.Codec, options) is { } read ? (runtime, read) : null;
-    }
-
     /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
     public async ValueTask<Result<DecideResponse>> DecideAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
     {

@@ -41,10 +41,10 @@ internal sealed class DecisionCodec
     }
 
     /// <summary>The context features' slots by UTF-8 name.</summary>
-    public FeatureIndex ContextIndex { get; }
+    private FeatureIndex ContextIndex { get; }
 
     /// <summary>The action features' slots by UTF-8 name.</summary>
-    public FeatureIndex ActionIndex { get; }
+    private FeatureIndex ActionIndex { get; }
 
     /// <summary>The context as the log's JSON object of features by name.</summary>
     public string WriteContext(double[] context)

@@ -104,6 +104,63 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_ContinuationsRunWhereTheWriteCompletes_NeverOnTheWriterAndMayWaitOnALaterWrite()
+    {
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "c.db") }, TestData.Privacy, NullLogger.Instance);
+        await using var _d = database;
+        using var hold = new ManualResetEventSlim();
+        // The writer is held, so the 40 writes queue up and end in one group.
+        var held = database.WriteAsync((_, _) => hold.Wait(TimeSpan.FromMinutes(1)), Ct).AsTask();
+        var writes = Enumerable.Range(0, 40).Select(i => database.WriteAsync((_, _) =>
+        {
+            database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i, null);
+            return Thread.CurrentThread.Name;
+        }, Ct).AsTask()).ToList();
+        // Continuations that run inline wherever their write is completed; the first waits synchronously on a write
+        // queued after its group, which a completion run on the writer thread would never see.
+        var continuations = writes.Select((write, i) => write.ContinueWith(w =>
+        {
+            if (i == 0)
+            {
+                database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "late", "u", 1, "i", "play", 1, 5_000, null), Ct)
+                    .AsTask().Wait(TimeSpan.FromSeconds(30), Ct);
+            }
+            return (Ran: w.Result, Continued: Thread.CurrentThread.Name);
+        }, Ct, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default)).ToList();
+        hold.Set();
+
+        var ended = await Task.WhenAll(continuations).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.True(await held);
+        Assert.All(ended, e =>
+        {
+            Assert.Equal("maas-sqlite-writer", e.Ran);
+            Assert.NotEqual("maas-sqlite-writer", e.Continued);
+        });
+        Assert.Equal(41, (await StoredEventIdsAsync(database, Ct)).Count);
+    }
+
+    [Fact]
+    public async Task WriteAsync_CancelledWhileQueued_CancelledAndNotWrittenWhileTheOthersCommit()
+    {
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "x.db") }, TestData.Privacy, NullLogger.Instance);
+        await using var _d = database;
+        using var hold = new ManualResetEventSlim();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var held = database.WriteAsync((_, _) => hold.Wait(TimeSpan.FromMinutes(1)), Ct).AsTask();
+        var cancelled = database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "cancelled", "u", 1, "i", "play", 1, 1_000, null), cancel.Token).AsTask();
+        var kept = database.WriteAsync((_, _) => database.WriterCommands.InsertEvent("t", "kept", "u", 1, "i", "play", 1, 2_000, null), Ct).AsTask();
+
+        await cancel.CancelAsync();
+        hold.Set();
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => cancelled.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.True(await held);
+        Assert.True(await kept);
+        Assert.Equal(["kept"], await StoredEventIdsAsync(database, Ct));
+    }
+
+    [Fact]
     public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
     {
         var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, TestData.Privacy, NullLogger.Instance);

@@ -62,27 +62,13 @@ internal static class AgentsEndpoints
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
     private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentErrors>>> DecideAsync(
-        string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+        string name, Body<RecommendationBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var raw, out var error))
+        if (!body.Result.TryGetValue(out var request, out var error))
         {
             return new ApiProblem<AgentErrors>(error);
         }
-        string tenant = http.GetTenant();
-        Result<DecideResponse> outcome;
-        // The usual request, for a loaded agent, is read straight from its bytes; anything else is bound and validated as before.
-        if ((raw.IsBuffered ? agents.TryRead(tenant, name, raw.Json, raw.ReaderOptions) : null) is { } direct)
-        {
-            outcome = await agents.DecideAsync(direct.Runtime, direct.Request, cancellationToken);
-        }
-        else if ((await raw.ParseAsync(cancellationToken)).TryGetValue(out var request, out error))
-        {
-            outcome = await agents.DecideAsync(tenant, name, request.Value, cancellationToken);
-        }
-        else
-        {
-            return new ApiProblem<AgentErrors>(error);
-        }
+        var outcome = await agents.DecideAsync(http.GetTenant(), name, request.Value, cancellationToken);
         return RecommendationJson.OkOrProblem<DecideResponse, AgentErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
     }
 
