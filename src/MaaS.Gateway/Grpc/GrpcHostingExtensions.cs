@@ -41,8 +41,6 @@ internal static class GrpcHostingExtensions
                     listen.Protocols = HttpProtocols.Http2;
                 }
             }));
-            // Registered after Kestrel's socket transport, so Kestrel offers it every endpoint first; it takes the gRPC port.
-            services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, GrpcSocketTransport>();
         }
 
         return builder;

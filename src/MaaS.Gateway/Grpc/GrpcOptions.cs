@@ -14,10 +14,6 @@ internal sealed class GrpcOptions
     /// </summary>
     [Range(0, 65535)]
     public int Port { get; set; }
-
-    /// <summary>How the gRPC port's connections schedule their I/O (section <c>Grpc:Sockets</c>).</summary>
-    [ValidateObjectMembers]
-    public GrpcSocketOptions Sockets { get; set; } = new();
 }
 
 /// <summary>Validates <see cref="GrpcOptions"/> from its annotations (source-generated).</summary>
