@@ -30,6 +30,16 @@ internal sealed class JobOptions
     public int ThreadsPerJob { get; set; } = 1;
 
     /// <summary>
+    /// The Linux nice value of the job threads, 0 (serving's own weight) to 19 (the least). When serving keeps every core
+    /// busy, CFS gives a job thread CPU in proportion to its weight against each runnable serving thread's 1,024: 110 at
+    /// 10, 15 at 19 (the value before this setting), so at 19 a saturating load can all but stop a job, while at 10 it
+    /// keeps progressing with serving still first. On an idle box any value runs a job at full speed. Raising it needs no
+    /// privilege; a value below the process's own is not applied. Default 10.
+    /// </summary>
+    [Range(0, 19)]
+    public int Niceness { get; set; } = 10;
+
+    /// <summary>
     /// How long a claim holds without a heartbeat, in seconds: a replica that dies loses its job to another (or to
     /// itself after a restart) this long after its last heartbeat. Default 30.
     /// </summary>

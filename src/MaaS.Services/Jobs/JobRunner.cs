@@ -26,7 +26,7 @@ internal sealed partial class JobRunner : BackgroundService
         _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
         _options = options.Value;
         _logger = logger;
-        _scheduler = new LowPriorityScheduler(_options.ThreadsPerJob * _options.LocalConcurrency, "maas job");
+        _scheduler = new LowPriorityScheduler(_options.ThreadsPerJob * _options.LocalConcurrency, "maas job", _options.Niceness);
     }
 
     /// <summary>This replica's name in <see cref="JobRecord.ClaimedBy"/>: new per process, so a restart never mistakes a dead run for its own.</summary>

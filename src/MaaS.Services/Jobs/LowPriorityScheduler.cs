@@ -3,10 +3,10 @@ using System.Runtime.InteropServices;
 namespace MaaS.Services.Jobs;
 
 /// <summary>
-/// A task scheduler over a fixed number of dedicated background threads at the lowest priority (on Linux also
-/// niced to 19, since .NET leaves thread priorities alone there). Background work such as training runs here, so it
-/// uses at most that many cores and yields them to request handling. Dispose stops the threads after the queued tasks,
-/// waiting at most <see cref="StopTimeout"/> for them.
+/// A task scheduler over a fixed number of dedicated background threads at the lowest priority (on Linux also given a
+/// nice value, since .NET leaves thread priorities alone there). Background work such as training runs here, so it
+/// uses at most that many cores and yields them to request handling in proportion to the nice value's CFS weight.
+/// Dispose stops the threads after the queued tasks, waiting at most <see cref="StopTimeout"/> for them.
 /// </summary>
 internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 {
@@ -15,11 +15,22 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread[] _threads;
+    private readonly int _niceness;
     private int _disposed;
 
-    public LowPriorityScheduler(int threads, string name)
+    /// <param name="threads">How many threads (at least 1).</param>
+    /// <param name="name">Their name, numbered.</param>
+    /// <param name="niceness">
+    /// Their Linux nice value, 0 (as serving) to 19 (least). Under a load that keeps every core busy a thread gets CPU
+    /// in proportion to its CFS weight (1024 at 0, 110 at 10, 15 at 19), so this is the share a job keeps beside
+    /// serving. A value below the process's own needs privilege: the threads then stay at the process's.
+    /// </param>
+    public LowPriorityScheduler(int threads, string name, int niceness)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(niceness, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(niceness, 19);
+        _niceness = niceness;
         _threads = new Thread[threads];
         for (int i = 0; i < threads; i++)
         {
@@ -66,14 +77,18 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 
     private void Work()
     {
-        Nice();
+        if (_niceness > 0)
+        {
+            Nice();
+        }
+
         foreach (var task in _tasks.GetConsumingEnumerable())
         {
             TryExecuteTask(task);
         }
     }
 
-    private static void Nice()
+    private void Nice()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -82,8 +97,9 @@ internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 
         try
         {
-            // PRIO_PROCESS with a thread id sets that thread's nice value on Linux; raising it needs no privilege.
-            _ = NativeMethods.SetPriority(0, NativeMethods.GetThreadId(), 19);
+            // PRIO_PROCESS with a thread id sets that thread's nice value on Linux; raising it needs no privilege
+            // (lowering it does: then it fails and the thread keeps the process's value).
+            _ = NativeMethods.SetPriority(0, NativeMethods.GetThreadId(), _niceness);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

@@ -39,11 +39,14 @@ internal sealed record VectorIndex(LexicalIndex Lexical, string Model, long Vers
 /// applies from the change feed (so every replica embeds every item, whoever wrote it): items new, changed, or embedded
 /// by another model version are embedded in batches through <see cref="EmbeddingService"/> (the model's dynamic batcher),
 /// one run per tenant at a time, and stored with the items (<see cref="ICatalogStore.PutEmbeddingsAsync"/>), so a restart
-/// reads them back instead of computing them again. Thread-safe.
+/// reads them back instead of computing them again. <see cref="StopAsync"/> (the host's shutdown, through
+/// <see cref="SearchEmbeddingFollower"/>) cancels the runs and waits for them. Thread-safe.
 /// </summary>
 internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatalogStore store, IModelRegistry registry, IOptions<SearchOptions> options, ILogger<ItemEmbeddings> logger)
+    : IDisposable
 {
     private readonly ConcurrentDictionary<string, TenantVectors> _tenants = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
     private long _embedded;
 
     public string Model => options.Value.EmbeddingModel;
@@ -57,7 +60,7 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
     /// <summary>Starts embedding what <paramref name="state"/>'s catalogue lacks, unless a run is going or nothing changed since the last.</summary>
     public void Kick(TenantState state)
     {
-        if (!state.IsLoaded || CurrentVersion is not long version)
+        if (!state.IsLoaded || CurrentVersion is not long version || _stopping.IsCancellationRequested)
         {
             return;
         }
@@ -71,8 +74,35 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                 return;
             }
 
-            tenant.Running = Task.Run(() => RunAsync(state, tenant, snapshot, version));
+            var stopping = _stopping.Token;
+            tenant.Running = Task.Run(() => RunAsync(state, tenant, snapshot, version, stopping), CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Stops every run between two batches (the batch being embedded finishes: one model call) and waits for them, or
+    /// until <paramref name="cancellationToken"/> gives up waiting; later kicks start nothing. What is embedded so far
+    /// is stored; the rest is embedded after a restart.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        Task[] running = [.. _tenants.Values.Select(t => t.Running)];
+        try
+        {
+            // The runs catch their own failures: this waits, it never throws for them.
+            await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host's shutdown timeout: it stops waiting, and so do we.
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
     }
 
     /// <summary>Whether <paramref name="index"/> is what <see cref="IndexFor"/> would build now for <paramref name="lexical"/> and <paramref name="version"/>.</summary>
@@ -115,16 +145,21 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
         return index;
     }
 
-    private async Task RunAsync(TenantState state, TenantVectors vectors, CatalogueSnapshot snapshot, long version)
+    private async Task RunAsync(TenantState state, TenantVectors vectors, CatalogueSnapshot snapshot, long version, CancellationToken stopping)
     {
         string tenant = state.Tenant;
         try
         {
             if (!vectors.Restored)
             {
-                var stored = await store.GetEmbeddingsAsync(tenant, Model, CancellationToken.None).ConfigureAwait(false);
+                var stored = await store.GetEmbeddingsAsync(tenant, Model, stopping).ConfigureAwait(false);
                 if (!stored.TryGetValue(out var rows, out var readError))
                 {
+                    if (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
                     LogEmbeddingFailed(tenant, readError.Message);
                     return;
                 }
@@ -160,9 +195,15 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
             int batch = Math.Max(1, options.Value.EmbeddingBatch);
             foreach (var chunk in todo.Chunk(batch))
             {
-                var result = await embeddings.EmbedAsync(Model, version, [.. chunk.Select(c => c.Text)], null, CancellationToken.None).ConfigureAwait(false);
+                stopping.ThrowIfCancellationRequested();
+                var result = await embeddings.EmbedAsync(Model, version, [.. chunk.Select(c => c.Text)], null, stopping).ConfigureAwait(false);
                 if (!result.TryGetValue(out var embedded, out var error))
                 {
+                    if (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
                     LogEmbeddingFailed(tenant, error.Message);
                     return;
                 }
@@ -178,7 +219,8 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                     rows[i] = new ItemEmbedding(chunk[i].Item.ItemId, vector.Model, vector.Version, vector.TextHash, embedded[i].ToArray());
                 }
 
-                // Kept in memory even when the store refuses: search works now, and a restart computes them again.
+                // Kept in memory even when the store refuses: search works now, and a restart computes them again. Not
+                // cancelled: the vectors just computed are worth the one write, also at shutdown.
                 if (await store.PutEmbeddingsAsync(tenant, rows, CancellationToken.None).ConfigureAwait(false) is { IsSuccess: false } put)
                 {
                     LogEmbeddingFailed(tenant, put.Error.Message);
@@ -204,6 +246,10 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
                 vectors.DoneVersion = version;
             }
         }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutdown: what was embedded is stored; the rest waits for the next start.
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A background run has no caller to answer: log, and the next kick tries again.
@@ -224,7 +270,7 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
     {
         public readonly ConcurrentDictionary<string, ItemVector> Vectors = new(StringComparer.Ordinal);
         public int Changes;
-        public Task Running = Task.CompletedTask;
+        public volatile Task Running = Task.CompletedTask;
         public long DoneSequence = -1;
         public long DoneVersion = -1;
         public bool Restored;

@@ -30,4 +30,12 @@ internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddin
             // Shutdown, also a start that failed (a port in use): the host must not log the stop as an error.
         }
     }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // The runs it kicked stop too, and the host waits for them (up to its shutdown timeout) rather than disposing
+        // the models and the store beneath them.
+        await embeddings.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -26,7 +26,7 @@ internal static class ServingLoadTest
         int rounds = Option(args, "--rounds", 2);
         int rows = Option(args, "--rows", 32);
         string? hidden = TextOption(args, "--hidden");
-        string models = hidden is null ? FindModels() : WriteVariant(hidden);
+        string models = hidden is null ? Path.Combine(SharedData.RepositoryRoot, "models") : WriteVariant(hidden);
         string modelFile = Path.Combine(models, ExampleMlp.Name, "1", "model.onnx");
         string widths = hidden ?? string.Join(",", ExampleMlp.HiddenSizes);
         Console.WriteLine($"MaaS serving load test: {clients} clients, {rounds} rounds of {seconds} s per mode (+{warmup} s warm-up each), {Environment.ProcessorCount} cores, model {ExampleMlp.Name} (hidden {widths}), 1 and {rows} rows per request");
@@ -215,19 +215,6 @@ internal static class ServingLoadTest
         string root = Directory.CreateTempSubdirectory("maas-serving-models-").FullName;
         ExampleMlp.WriteTo(root, hiddenSizes: sizes);
         return root;
-    }
-
-    private static string FindModels()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "MaaS.sln")))
-            {
-                return Path.Combine(dir.FullName, "models");
-            }
-        }
-
-        return Path.GetFullPath("models");
     }
 
     private sealed record LoadResult(double Throughput, double P50, double P99, int Errors, double[] Latencies)

@@ -8,11 +8,9 @@
 # run; exits non-zero if run 1 or 2 misses the target (median ratio of ping p99 loaded / quiet <= 3).
 # Usage: tests/MaaS.Benchmarks/load/admission.sh [seconds per phase, default 10] [rounds, default 3] [heavy connections, default 8]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 seconds="${1:-10}"; rounds="${2:-3}"; connections="${3:-8}"
-port="${MAAS_LOAD_PORT:-18093}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 driver=(dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll admission --seconds "$seconds" --rounds "$rounds" --connections "$connections")
 status=0

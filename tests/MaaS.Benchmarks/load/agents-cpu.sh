@@ -9,8 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 bin=$(cd "$1" && pwd); duration="${2:-5}"; rounds="${3:-3}"; warm="${4:-15}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
-port="${MAAS_LOAD_PORT:-18093}"; load="tests/MaaS.Benchmarks/load"
+load="tests/MaaS.Benchmarks/load"
 source "$load/agents-gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_agents_gateway "$bin" "$port"
 wrk -t2 -c64 -d"${warm}s" -s "$load/agents-decide.lua" "$url" >/dev/null
 wrk -t2 -c64 -d"${warm}s" -s "$load/ping.lua" "$url" >/dev/null

@@ -5,6 +5,8 @@
 #   start_agents_gateway <build folder> <port>   sets gw (its pid), url, data and out (a temp folder for the log and
 #                                                the scripts' results); an EXIT trap stops it and removes both folders
 #                                                (with KEEP=<folder> the data folder is copied there first).
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+
 start_agents_gateway() {
   local bin=$1 port=$2 root="$PWD"
   url="http://127.0.0.1:$port"; data=$(mktemp -d); out=$(mktemp -d)

@@ -11,8 +11,9 @@ cd "$(dirname "$0")/../../.."
 bin=$(cd "$1" && pwd); duration="${2:-5}"; warm="${3:-10}"; connections="${4:-64}"
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 2; }
-port="${MAAS_LOAD_PORT:-18094}"; load="tests/MaaS.Benchmarks/load"
+load="tests/MaaS.Benchmarks/load"
 source "$load/agents-gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_agents_gateway "$bin" "$port"
 wrk -t2 -c"$connections" -d"${warm}s" -s "$load/agents-decide.lua" "$url" >/dev/null
 writer=$(grep -l '^maas-sqlite-wri' /proc/$gw/task/*/comm | head -1 | cut -d/ -f5)

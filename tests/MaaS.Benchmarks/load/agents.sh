@@ -6,11 +6,9 @@
 # Usage: tests/MaaS.Benchmarks/load/agents.sh [seconds, default 10] [connections, default 64] [rounds, default 3]
 # (MAAS_LOAD_WARMUP_SECONDS, default 15: the warm-up of each path before the rounds)
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; rounds="${3:-3}"
-port="${MAAS_LOAD_PORT:-18092}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
 features=$(seq -s, -f '"f%g"' 1 50)
 actions=$(seq -s, -f '{"id":"a%g"}' 1 10)

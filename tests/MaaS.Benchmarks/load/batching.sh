@@ -7,14 +7,13 @@
 # held to the default budget, which is the point of the budget but not of this comparison).
 # Usage: tests/MaaS.Benchmarks/load/batching.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
-load="tests/MaaS.Benchmarks/load"
-on_port="${MAAS_LOAD_PORT:-18089}"; off_port="${MAAS_LOAD_PORT_2:-18092}"
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 models="$(mktemp -d)"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-768,768}" "$models"
-source "$load/gateway.sh"
+read -r on_port off_port < <(free_port 2)
+on_port="${MAAS_LOAD_PORT:-$on_port}"; off_port="${MAAS_LOAD_PORT_2:-$off_port}"
 budget=(--Auth:Admission:CostPerSecond=100000000 --Auth:Admission:CostBurst=100000000)
 start_gateway "$off_port" --Serving:RepositoryPath="$models" --Serving:DynamicBatching=false --Recommendations:RebuildIntervalSeconds=0 "${budget[@]}"
 off_pid=$GATEWAY_PID; off_data=$GATEWAY_DATA; off_out=$GATEWAY_OUT

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by the load scripts (run from the repository root): builds the Release gateway and runs it on loopback over
+# Sourced by the load scripts: builds the Release gateway and runs it on loopback over
 # a fresh temp data folder and the repository's models/, from its output folder so appsettings.json applies.
 #   start_gateway <port> [gateway arguments...]   sets GATEWAY_URL, GATEWAY_PID and GATEWAY_OUT (a temp folder for
 #                                                 the log and the scripts' results); an EXIT trap stops it and
@@ -7,6 +7,15 @@
 #                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness;
 #                                                 MAAS_GATEWAY_DIR, a Release gateway's output folder, runs that build
 #                                                 instead of building this tree's (A/B runs of two builds).
+# Sourcing it also moves to the repository root and sets $load to this folder as seen from there, so a script begins
+#   set -euo pipefail
+#   source "$(dirname "$0")/gateway.sh"
+# and runs the same from any folder.
+# free_port (ports.sh) gives the scripts their ports when MAAS_LOAD_PORT is unset.
+source "$(dirname "${BASH_SOURCE[0]}")/ports.sh"
+cd "$(dirname "${BASH_SOURCE[0]}")/../../.."
+load="tests/MaaS.Benchmarks/load"
+
 start_gateway() {
   local port=$1; shift
   command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }

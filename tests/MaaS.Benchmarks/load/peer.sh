@@ -17,7 +17,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
 load="tests/MaaS.Benchmarks/load"; peer_dir="tests/MaaS.Benchmarks/peers/node-ort"
-gateway_port="${MAAS_LOAD_PORT:-18089}"; peer_port="${MAAS_PEER_PORT:-18090}"; grpc_port="${MAAS_GRPC_PORT:-18091}"
+source "$load/ports.sh"
+read -r gateway_port peer_port grpc_port < <(free_port 3)
+gateway_port="${MAAS_LOAD_PORT:-$gateway_port}"; peer_port="${MAAS_PEER_PORT:-$peer_port}"; grpc_port="${MAAS_GRPC_PORT:-$grpc_port}"
 command -v node >/dev/null || { echo "node is not installed" >&2; exit 2; }
 command -v h2load >/dev/null || { echo "h2load is not installed (apt-get install nghttp2-client)" >&2; exit 2; }
 # --ignore-scripts: the package carries its CPU binaries; its install script only fetches GPU ones from the internet.

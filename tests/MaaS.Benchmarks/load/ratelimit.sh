@@ -5,11 +5,9 @@
 # the flood, and hot's status counts (429s expected, ~50 x 200 per second).
 # Usage: tests/MaaS.Benchmarks/load/ratelimit.sh [seconds, default 15]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-15}"
-port="${MAAS_LOAD_PORT:-18092}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 # The bootstrap admin key through the environment, not the command line (ps shows arguments).
 Auth__BootstrapAdminKey="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"; export Auth__BootstrapAdminKey
 admin="$Auth__BootstrapAdminKey"

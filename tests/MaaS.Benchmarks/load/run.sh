@@ -7,9 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
-port="${MAAS_LOAD_PORT:-18089}"
 load="tests/MaaS.Benchmarks/load"
 source "$load/gateway.sh"
+port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
 out="$GATEWAY_OUT"
 

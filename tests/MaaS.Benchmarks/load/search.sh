@@ -28,7 +28,7 @@ settings+=(--Search:QueryCacheBytes="${SEARCH_QUERY_CACHE_BYTES:-0}")
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll search-seed --items "$items" --data "$seeded" --queries "$out/queries.txt" --model "$model"
 # The seeded folder replaces the fresh one (the last --Storage:DataDirectory wins).
 # A catalogue of 100,000 items takes a while to load at start on these cores.
-MAAS_LOAD_READY_SECONDS="${MAAS_LOAD_READY_SECONDS:-600}" start_gateway "${MAAS_LOAD_PORT:-18095}" --Storage:DataDirectory="$seeded" --Recommendations:RebuildIntervalSeconds=0 "${settings[@]}"
+MAAS_LOAD_READY_SECONDS="${MAAS_LOAD_READY_SECONDS:-600}" start_gateway "${MAAS_LOAD_PORT:-$(free_port)}" --Storage:DataDirectory="$seeded" --Recommendations:RebuildIntervalSeconds=0 "${settings[@]}"
 echo "search encoder $model${settings[*]:+ (${settings[*]})}"
 cleanup() { stop_gateway; rm -rf "$seeded" "$out"; }
 trap cleanup EXIT

@@ -8,17 +8,18 @@
 # Environment: MAAS_LOAD_POSTGRES (Npgsql connection string, default the test server), MAAS_LOAD_PG_ARGS (extra
 # gateway arguments for the PostgreSQL replica only, e.g. a pool size to compare).
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
 pg="${MAAS_LOAD_POSTGRES:-Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test}"
 schema="maas_load_$(date +%s)_$$"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
+# MAAS_LOAD_PORT and the port after it, or two free ones.
+read -r sqlite_port postgres_port < <(free_port 2)
+[ -z "${MAAS_LOAD_PORT:-}" ] || { sqlite_port=$MAAS_LOAD_PORT; postgres_port=$((MAAS_LOAD_PORT + 1)); }
 
-start_gateway "${MAAS_LOAD_PORT:-18089}" --Recommendations:RebuildIntervalSeconds=0
+start_gateway "$sqlite_port" --Recommendations:RebuildIntervalSeconds=0
 sqlite=("$GATEWAY_URL" "$GATEWAY_PID" "$GATEWAY_DATA" "$GATEWAY_OUT")
 # shellcheck disable=SC2086
-start_gateway "$((${MAAS_LOAD_PORT:-18089} + 1))" --Recommendations:RebuildIntervalSeconds=0 \
+start_gateway "$postgres_port" --Recommendations:RebuildIntervalSeconds=0 \
   --Storage:Provider=Postgres --Storage:Postgres:ConnectionString="$pg" --Storage:Postgres:Schema="$schema" ${MAAS_LOAD_PG_ARGS:-}
 postgres=("$GATEWAY_URL" "$GATEWAY_PID" "$GATEWAY_DATA" "$GATEWAY_OUT")
 out="$(mktemp -d)"

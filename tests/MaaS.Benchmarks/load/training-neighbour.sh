@@ -3,7 +3,7 @@
 # SST-2 (Jobs:ThreadsPerJob=1, niced). Run from the repository root: tests/MaaS.Benchmarks/load/training-neighbour.sh
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
-start_gateway 5199 --Storage:SeedDemoDataWhenEmpty=false --Recommendations:RebuildIntervalSeconds=0 --Jobs:ThreadsPerJob=1
+start_gateway "${MAAS_LOAD_PORT:-$(free_port)}" --Storage:SeedDemoDataWhenEmpty=false --Recommendations:RebuildIntervalSeconds=0 --Jobs:ThreadsPerJob=1
 lua="$(dirname "$0")/sentiment-2.lua"
 wrk -t1 -c4 -d10s -s "$lua" "$GATEWAY_URL/v1/sentiment" >/dev/null  # warm-up
 echo "== quiet"; wrk -t1 -c4 -d20s --latency -s "$lua" "$GATEWAY_URL/v1/sentiment" | grep -E "50%|90%|99%|Requests/sec"

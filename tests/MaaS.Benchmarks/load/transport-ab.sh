@@ -5,18 +5,22 @@
 # 1 x 64 ("h2one"), then wrk on /v2 infer and /v1/ping (HTTP/1.1), all at the same concurrency, 8->16->3 variant, batch
 # 1; it reports req/s, the gateway's CPU per request (utime + stime from /proc over the run) and its context switches
 # per request (voluntary and not, summed over its threads: each wake of a parked thread is one), and the medians.
-# Usage: MAAS_AB_A='--Grpc:Sockets:InlineScheduling=false' MAAS_AB_B='' [MAAS_AB_A_ENV='NAME=value ...'] [MAAS_AB_B_ENV=...]
+# Usage: [MAAS_AB_A='--Section:Key=value ...'] [MAAS_AB_B=...] [MAAS_AB_A_ENV='NAME=value ...'] [MAAS_AB_B_ENV=...]
 #        tests/MaaS.Benchmarks/load/transport-ab.sh [seconds, default 8] [connections, default 64] [rounds, default 3]
-# Ports MAAS_LOAD_PORT (A's HTTP), +1 (A's gRPC), +2 and +3 (B's). MAAS_GATEWAY_DIR as in gateway.sh.
+# Ports: MAAS_LOAD_PORT (A's HTTP), +1 (A's gRPC), +2 and +3 (B's), or four free ones when it is unset. MAAS_GATEWAY_DIR
+# as in gateway.sh.
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-8}"; connections="${2:-64}"; rounds="${3:-3}"; threads=2
-load="tests/MaaS.Benchmarks/load"; base="${MAAS_LOAD_PORT:-18089}"
+if [ -n "${MAAS_LOAD_PORT:-}" ]; then
+  ports=("$MAAS_LOAD_PORT" $((MAAS_LOAD_PORT + 1)) $((MAAS_LOAD_PORT + 2)) $((MAAS_LOAD_PORT + 3)))
+else
+  read -r -a ports < <(free_port 4)
+fi
 command -v h2load >/dev/null || { echo "h2load is not installed (apt-get install nghttp2-client)" >&2; exit 2; }
 [ -n "${MAAS_GATEWAY_DIR:-}" ] || dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 models="$(mktemp -d)"; out="$(mktemp -d)"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-16}" "$models" >/dev/null
-source "$load/gateway.sh"
 declare -A pid url grpc_port
 pids=(); dirs=("$models" "$out")
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "${dirs[@]}"; }
@@ -31,8 +35,8 @@ launch() { # name http-port grpc-port arguments environment
   pids+=("$GATEWAY_PID"); dirs+=("$GATEWAY_DATA" "$GATEWAY_OUT")
   trap cleanup EXIT
 }
-launch A "$base" $((base + 1)) "${MAAS_AB_A:-}" "${MAAS_AB_A_ENV:-}"
-launch B $((base + 2)) $((base + 3)) "${MAAS_AB_B:-}" "${MAAS_AB_B_ENV:-}"
+launch A "${ports[0]}" "${ports[1]}" "${MAAS_AB_A:-}" "${MAAS_AB_A_ENV:-}"
+launch B "${ports[2]}" "${ports[3]}" "${MAAS_AB_B:-}" "${MAAS_AB_B_ENV:-}"
 
 # The ModelInferRequest of peer.sh, in gRPC's frame.
 printf '\x00\x00\x00\x00\x42\x0a\x0b\x65\x78\x61\x6d\x70\x6c\x65\x2d\x6d\x6c\x70\x2a\x11\x0a\x05\x69\x6e\x70\x75\x74\x12\x04\x46\x50\x33\x32\x1a\x02\x01\x08\x3a\x20\xcd\xcc\xcc\x3d\xcd\xcc\x4c\x3e\x9a\x99\x99\x3e\xcd\xcc\xcc\x3e\x00\x00\x00\x3f\x9a\x99\x19\x3f\x33\x33\x33\x3f\xcd\xcc\x4c\x3f' >"$out/infer.grpc"

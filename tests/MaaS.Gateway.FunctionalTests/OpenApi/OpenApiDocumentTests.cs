@@ -122,6 +122,17 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Schemas_EveryOne_HasADescription()
+    {
+        var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
+
+        var undescribed = schemas.Where(s => string.IsNullOrWhiteSpace(s.Value!["description"]?.GetValue<string>())).Select(s => s.Key).ToList();
+
+        Assert.True(schemas.Count > 50, $"expected the gateway's schemas, found {schemas.Count}");
+        Assert.True(undescribed.Count == 0, $"schemas without a description: {string.Join(", ", undescribed)}");
+    }
+
+    [Fact]
     public void Tags_AppFacingFirst_EachDescribed_OneForTheModelFamily()
     {
         var tags = fixture.Document["tags"]!.AsArray().Select(t => t!.AsObject()).ToList();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MaaS.Services.Jobs;
 
 namespace MaaS.Services.Tests.Jobs;
@@ -7,7 +8,7 @@ public sealed class LowPrioritySchedulerTests
     [Fact]
     public async Task Run_OnTheSchedulersThreads_AtMostThatManyAtOnce()
     {
-        using var scheduler = new LowPriorityScheduler(2, "test");
+        using var scheduler = new LowPriorityScheduler(2, "test", 19);
         int running = 0, most = 0;
         var work = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(() =>
         {
@@ -28,7 +29,7 @@ public sealed class LowPrioritySchedulerTests
     public async Task Dispose_WorkThatIgnoresItsToken_ReturnsAfterTheStopTimeout()
     {
         using var release = new ManualResetEventSlim();
-        var scheduler = new LowPriorityScheduler(1, "test");
+        var scheduler = new LowPriorityScheduler(1, "test", 19);
         var started = new TaskCompletionSource();
         var stuck = Task.Factory.StartNew(() =>
         {
@@ -45,6 +46,34 @@ public sealed class LowPrioritySchedulerTests
         Assert.False(stuck.IsCompleted, "the stuck work was abandoned, not waited for");
         release.Set();
         await stuck.WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(19)]
+    public async Task Run_OnLinux_ThreadsHaveTheGivenNiceness(int niceness)
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "nice values are Linux's");
+        Assert.SkipWhen(ThreadNiceness() > niceness, $"this process runs at nice {ThreadNiceness()}, above {niceness}");
+        using var scheduler = new LowPriorityScheduler(1, "test", niceness);
+
+        int seen = await Task.Factory.StartNew(ThreadNiceness, TestContext.Current.CancellationToken, TaskCreationOptions.None, scheduler)
+            .WaitAsync(TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+
+        Assert.True(seen == niceness, $"asked for nice {niceness}, the thread runs at {seen}");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(20)]
+    public void Constructor_NicenessOutOfRange_Throws(int niceness) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LowPriorityScheduler(1, "test", niceness));
+
+    // Field 19 of /proc/thread-self/stat, counted after the command name (which may hold spaces) ends at its ')'.
+    private static int ThreadNiceness()
+    {
+        string stat = File.ReadAllText("/proc/thread-self/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], CultureInfo.InvariantCulture);
     }
 
     private static void InterlockedMax(ref int target, int value)

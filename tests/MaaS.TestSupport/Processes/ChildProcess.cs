@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -8,7 +9,9 @@ namespace MaaS.TestSupport.Processes;
 /// <summary>
 /// A child process for tests: started with its stdout and stderr captured line by line (the pipes are always drained,
 /// so a chatty child never blocks on a full pipe), waited on until it is ready (an HTTP URL answering 200, a line in
-/// its output, or a TCP port accepting), and killed on dispose if it still runs. Reads of the output are thread-safe.
+/// its output, or a TCP port accepting), and killed on dispose if it still runs, or (on Linux) within a second of its
+/// parent's death when the parent ends without disposing it (a test host killed by a timeout or by hand), so no child
+/// outlives the run that started it. Reads of the output are thread-safe.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
@@ -43,13 +46,17 @@ public sealed class ChildProcess : IDisposable
     /// <summary>
     /// Starts <paramref name="fileName"/> with <paramref name="arguments"/> (passed as a list: no shell quoting).
     /// With <paramref name="killEntireTree"/>, kill takes the child's children too (nginx's workers).
-    /// <paramref name="environment"/> adds to (a null value removes from) the inherited environment.
+    /// <paramref name="environment"/> adds to (a null value removes from) the inherited environment. On Linux the child
+    /// is SIGKILLed once <paramref name="parentProcessId"/> (default: this process) is gone.
     /// </summary>
     public static ChildProcess Start(
         string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null, int? parentProcessId = null)
     {
-        var process = Process.Start(StartInfo(fileName, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"{fileName} did not start");
+        var start = OperatingSystem.IsLinux()
+            ? StartInfo("/bin/sh", ["-c", WatchParent, "maas-child", (parentProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture), fileName, .. arguments], workingDirectory, environment)
+            : StartInfo(fileName, arguments, workingDirectory, environment);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{fileName} did not start");
         var child = new ChildProcess(process, name ?? Path.GetFileName(fileName), killEntireTree);
         process.OutputDataReceived += (_, e) => child.Collect(e.Data);
         process.ErrorDataReceived += (_, e) => child.Collect(e.Data);
@@ -85,6 +92,13 @@ public sealed class ChildProcess : IDisposable
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)}: not done within {(timeout ?? DefaultRunTimeout).TotalSeconds:0} s");
         }
     }
+
+    // The shell forks a watcher and then execs the command in its own place, so the command keeps the pid the caller
+    // sees (kills, /proc reads, signals reach it) and the watcher is its child (a tree kill takes both). The watcher
+    // polls the parent each second and SIGKILLs the command once the parent is gone; it ends with the command too, and
+    // holds none of its output pipes (they would keep the reader from seeing the end).
+    private const string WatchParent =
+        """parent=$1; shift; self=$$; ( while kill -0 "$parent" 2>/dev/null && kill -0 "$self" 2>/dev/null; do sleep 1; done; kill -KILL "$self" 2>/dev/null ) </dev/null >/dev/null 2>&1 & exec "$@" """;
 
     /// <summary>How long <see cref="RunAsync"/> waits by default: longer than any command a test runs takes on a loaded 2-core machine.</summary>
     public static TimeSpan DefaultRunTimeout { get; } = TimeSpan.FromMinutes(5);

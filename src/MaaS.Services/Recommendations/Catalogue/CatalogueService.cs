@@ -78,9 +78,7 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
         var deleted = await catalog.DeleteAsync(tenant, itemId, cancellationToken).ConfigureAwait(false);
         if (!deleted.TryGetValue(out bool existed, out var error))
         {
-            return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid(StoreProblems.For(error, "id"))
-                : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was deleted");
+            return StoreProblems.ToApiError(error, "id", "the catalogue store is unavailable; nothing was deleted");
         }
 
         if (!existed)
@@ -100,12 +98,9 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
             return Result<ItemResponse>.Ok(CatalogueMapping.ToResponse(item));
         }
 
-        return error.Code switch
-        {
-            ErrorCode.NotFound => new Error(ErrorCode.NotFound, "unknown item"),
-            ErrorCode.InvalidRequest => Error.Invalid(StoreProblems.For(error, "id")),
-            _ => new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable"),
-        };
+        return error.Code == ErrorCode.NotFound
+            ? new Error(ErrorCode.NotFound, "unknown item")
+            : StoreProblems.ToApiError(error, "id", "the catalogue store is unavailable");
     }
 
     // The write is durable whatever happens here: if the feed cannot be read now, the follower applies it later.

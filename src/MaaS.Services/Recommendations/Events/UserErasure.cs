@@ -14,9 +14,7 @@ internal sealed partial class UserErasure(
         var erased = await events.EraseUserAsync(tenant, userId, cancellationToken).ConfigureAwait(false);
         if (!erased.TryGetValue(out var result, out var error))
         {
-            return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid(StoreProblems.For(error, "id"))
-                : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable; nothing was erased");
+            return StoreProblems.ToApiError(error, "id", "the event store is unavailable; nothing was erased");
         }
 
         histories.Invalidate(tenant, userId);

@@ -49,9 +49,7 @@ internal sealed partial class RecommendationService(
             var read = await histories.GetAsync(tenant, user, sessionToken, cancellationToken).ConfigureAwait(false);
             if (!read.TryGetValue(out stored, out var error))
             {
-                return error.Code == ErrorCode.InvalidRequest
-                    ? Error.Invalid(StoreProblems.For(error, request.UserId is null ? "sessionId" : "userId"))
-                    : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
+                return StoreProblems.ToApiError(error, request.UserId is null ? "sessionId" : "userId", "the event store is unavailable");
             }
 
             if (logger.IsEnabled(LogLevel.Debug))

@@ -15,16 +15,25 @@ internal sealed class CatalogueSnapshot
 {
     private static readonly ImmutableHashSet<string> NoIds = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
 
+    private static readonly ImmutableDictionary<string, Half[]> NoVectors = ImmutableDictionary.Create<string, Half[]>(StringComparer.Ordinal);
+
     // References, not tuples: readers must never see one day's date with another day's ids.
     private volatile Unavailable? _unavailable;
     private volatile Withdrawn? _withdrawn;
 
-    private CatalogueSnapshot(ImmutableDictionary<string, CatalogItem> items, ContentIndex? content, ImmutableHashSet<string> deleted, long sequence)
+    // Per item, the fp16 vector (by reference) its content entry is known to hold, widened: WithEmbeddings widens and
+    // compares only items whose vector is another array than this. A cache of facts about Content, so it is carried to
+    // a snapshot with the same entries and grows on this one when a merge finds nothing to change.
+    private volatile ImmutableDictionary<string, Half[]> _merged;
+
+    private CatalogueSnapshot(
+        ImmutableDictionary<string, CatalogItem> items, ContentIndex? content, ImmutableHashSet<string> deleted, long sequence, ImmutableDictionary<string, Half[]>? merged = null)
     {
         Items = items;
         Content = content;
         Deleted = deleted;
         Sequence = sequence;
+        _merged = merged ?? NoVectors;
     }
 
     /// <summary>Before the first load: no items, no content index.</summary>
@@ -97,16 +106,19 @@ internal sealed class CatalogueSnapshot
         var items = Items.SetItems(changes.Upserted.Select(i => KeyValuePair.Create(i.ItemId, i))).RemoveRange(changes.Deleted);
         var deleted = Deleted.Except(changes.Upserted.Select(i => i.ItemId)).Union(changes.Deleted);
         var content = Content is null ? Build(items, features, null) : Content.WithItems(KeepEmbeddings(changes)).WithoutItems(changes.Deleted);
-        return new CatalogueSnapshot(items, content, deleted, Math.Max(Sequence, changes.Sequence));
+        // Upserted entries may have lost their vector (a new text): they are compared by value again.
+        var merged = _merged.RemoveRange(changes.Deleted).RemoveRange(changes.Upserted.Select(i => i.ItemId));
+        return new CatalogueSnapshot(items, content, deleted, Math.Max(Sequence, changes.Sequence), merged);
     }
 
     /// <summary>This catalogue with its content index rebuilt from scratch (fresh IDF, every row refilled), keeping the items' embeddings.</summary>
-    public CatalogueSnapshot Rebuilt(CatalogueFeatures features) => new(Items, Build(Items, features, Content), Deleted, Sequence);
+    public CatalogueSnapshot Rebuilt(CatalogueFeatures features) => new(Items, Build(Items, features, Content), Deleted, Sequence, _merged);
 
     /// <summary>
     /// This catalogue with item embeddings merged into its content index, for the items whose catalogue entry is still
     /// the one <paramref name="vectorOf"/> embedded (it answers null otherwise) and whose index entry lacks that vector
-    /// (compared by value, widened to fp32 as the index keeps it); null when there is nothing to merge.
+    /// (compared by value, widened to fp32 as the index keeps it); null when there is nothing to merge. A vector already
+    /// found in or merged into this content entry (the same array) is not widened or compared again.
     /// </summary>
     public CatalogueSnapshot? WithEmbeddings(Func<CatalogItem, Half[]?> vectorOf, CatalogueFeatures features)
     {
@@ -116,13 +128,17 @@ internal sealed class CatalogueSnapshot
         }
 
         var changed = new List<ContentItem>();
+        var known = _merged;
+        var merged = known.ToBuilder();
         float[] widened = [];
         foreach (var (id, item) in Items)
         {
-            if (vectorOf(item) is not { } vector)
+            if (vectorOf(item) is not { } vector || (known.TryGetValue(id, out var last) && ReferenceEquals(last, vector)))
             {
                 continue;
             }
+
+            merged[id] = vector;
 
             if (widened.Length != vector.Length)
             {
@@ -137,8 +153,15 @@ internal sealed class CatalogueSnapshot
             }
         }
 
+        if (changed.Count == 0)
+        {
+            // Two merges of this snapshot at once each know what they checked; either result is true of Content.
+            _merged = merged.ToImmutable();
+            return null;
+        }
+
         // In id order, like a build, so replicas merging the same vectors number new rows alike.
-        return changed.Count == 0 ? null : new CatalogueSnapshot(Items, Content.WithItems([.. changed.OrderBy(c => c.Metadata.ItemId, StringComparer.Ordinal)]), Deleted, Sequence);
+        return new CatalogueSnapshot(Items, Content.WithItems([.. changed.OrderBy(c => c.Metadata.ItemId, StringComparer.Ordinal)]), Deleted, Sequence, merged.ToImmutable());
     }
 
     // An upsert that leaves the embedded text alone (availability, say) keeps its vector: nothing would embed it again.

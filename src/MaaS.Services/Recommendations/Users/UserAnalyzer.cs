@@ -21,9 +21,7 @@ internal sealed class UserAnalyzer(IEventStore events, TenantStates tenants, Rec
         var read = await events.GetUserHistoryAsync(tenant, userId, MaxEvents, cancellationToken).ConfigureAwait(false);
         if (!read.TryGetValue(out var history, out var error))
         {
-            return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid(StoreProblems.For(error, "id"))
-                : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
+            return StoreProblems.ToApiError(error, "id", "the event store is unavailable");
         }
 
         return Result<UserAnalysisResponse>.Ok(await ProfileAsync(tenant, history, window, cancellationToken).ConfigureAwait(false));

@@ -12,9 +12,7 @@ internal sealed class UserExporter(IEventStore events, UserAnalyzer analyzer)
         var read = await events.GetUserEventsAsync(tenant, userId, cancellationToken).ConfigureAwait(false);
         if (!read.TryGetValue(out var history, out var error))
         {
-            return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid(StoreProblems.For(error, "id"))
-                : new Error(ErrorCode.DependencyUnavailable, "the event store is unavailable");
+            return StoreProblems.ToApiError(error, "id", "the event store is unavailable");
         }
         if (history.Count == 0)
         {

@@ -1,55 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace MaaS.Gateway.Endpoints;
-
-/// <summary>A request body type: how it is read, and what routing accepts and OpenAPI documents for it.</summary>
-/// <typeparam name="TSelf">The body type itself.</typeparam>
-internal interface IRequestBody<TSelf>
-    where TSelf : IRequestBody<TSelf>
-{
-    /// <summary>The content types routing accepts (<c>*/*</c> where any is read as JSON) and the documented schema.</summary>
-    static abstract AcceptsMetadata Accepts { get; }
-
-    /// <summary>Reads the body: the value, or the error saying why the body is unusable (never an exception for a bad body).</summary>
-    static abstract ValueTask<Result<TSelf>> ReadAsync(HttpRequest request);
-}
-
-/// <summary>
-/// A required JSON body, read with <see cref="JsonBody.ReadAsync"/> whatever the Content-Type and documented as
-/// <c>application/json</c>: the type names only its source-generated metadata.
-/// </summary>
-/// <typeparam name="TSelf">The body type itself.</typeparam>
-internal interface IJsonRequestBody<TSelf> : IRequestBody<TSelf>
-    where TSelf : class, IJsonRequestBody<TSelf>
-{
-    /// <summary>The body's source-generated JSON metadata.</summary>
-    static abstract JsonTypeInfo<TSelf> JsonType { get; }
-
-    static AcceptsMetadata IRequestBody<TSelf>.Accepts => JsonBody.Accepts<TSelf>("application/json");
-
-    static ValueTask<Result<TSelf>> IRequestBody<TSelf>.ReadAsync(HttpRequest request) => JsonBody.ReadAsync(request, TSelf.JsonType);
-}
-
-/// <summary>
-/// The one way handlers get their request body: minimal APIs bind this parameter by letting <typeparamref name="T"/>
-/// read itself, and the handler maps the error of <see cref="Result"/> like any other. Binding never fails, so an
-/// unreadable body is answered in the endpoint's own error shape (ProblemDetails on /v1, <c>{"error"}</c> on /v2).
-/// </summary>
-internal sealed class Body<T>(Result<T> result) : IBindableFromHttpContext<Body<T>>, IEndpointParameterMetadataProvider, ICostedBody
-    where T : IRequestBody<T>
-{
-    public Result<T> Result { get; } = result;
-
-    long? ICostedBody.WorkCost => Result.IsSuccess ? (Result.Value is IWorkCost cost ? Math.Max(1, cost.WorkCost) : 1) : null;
-
-    // Pooled: binding is on every request's path and must not add an allocation to it when the read goes async.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<Body<T>?> BindAsync(HttpContext context, ParameterInfo parameter) =>
-        new(await T.ReadAsync(context.Request));
-
-    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder) => builder.Metadata.Add(T.Accepts);
-}
+namespace MaaS.Http.Requests;
 
 /// <summary>Reads JSON request bodies with source-generated metadata, whatever the Content-Type, and words every failure the same way.</summary>
 internal static class JsonBody
@@ -61,7 +14,7 @@ internal static class JsonBody
     public static AcceptsMetadata AcceptsOptional<T>() => new(["application/json"], typeof(T), isOptional: true);
 
     /// <summary>
-    /// Reads an optional JSON body as minimal API binding read one, for endpoints whose answers predate <see cref="Body{T}"/>:
+    /// Reads an optional JSON body as minimal API binding read one, for endpoints whose answers predate the gateway's <c>Body&lt;T&gt;</c>:
     /// no body, or <c>null</c>, is <paramref name="whenAbsent"/>, and JSON that does not parse is worded as the
     /// framework's binding failures are (<see cref="BadRequests.NotJson"/>).
     /// </summary>
