@@ -155,7 +155,7 @@ public sealed class SentenceEmbeddingModel : ITensorModel
     /// </summary>
     internal float[] Embed(IReadOnlyList<TokenRow> rows, out RunTimings timings)
     {
-        // A lone batch (the dynamic batcher runs one at a time) spreads its groups over the cores; calls that overlap
+        // A lone batch spreads its groups over the cores; calls that overlap (a second batcher instance, direct calls)
         // share them: run concurrently on top of each other they measured 2–13 % slower than one group at a time each
         // (docs/benchmarks.md, "The 32-text path").
         int others = Interlocked.Increment(ref _embedding) - 1;
@@ -185,8 +185,8 @@ public sealed class SentenceEmbeddingModel : ITensorModel
 
     /// <summary>
     /// Embeds <paramref name="rows"/> in the given <paramref name="groups"/>, up to <paramref name="concurrency"/> encoder
-    /// runs at once. One request's groups used to run one after another, and the dynamic batcher runs one batch of a
-    /// version at a time, so a batch of mixed lengths kept one run going at once: ORT's intra-op pool alone does not fill
+    /// runs at once. One request's groups used to run one after another, and a batcher of one instance runs one batch of
+    /// a version at a time, so a batch of mixed lengths kept one run going at once: ORT's intra-op pool alone does not fill
     /// the cores on runs this small (docs/benchmarks.md, "The 32-text path").
     /// </summary>
     internal float[] Embed(IReadOnlyList<TokenRow> rows, IReadOnlyList<int[]> groups, int concurrency, out RunTimings timings)

@@ -7,7 +7,10 @@ namespace MaaS.Models.Inference;
 /// version reads a bounded channel: it takes the first waiting request, then keeps taking requests with the same
 /// non-batch dimensions until the batch is full or <c>maxQueueDelay</c> has passed since the first one arrived. At
 /// most <c>maxQueueSize</c> requests wait (queued or forming a batch); one more is refused with
-/// <see cref="ErrorCode.Overloaded"/>, so latency stays bounded.
+/// <see cref="ErrorCode.Overloaded"/>, so latency stays bounded. Up to <c>instances</c> batches run at once (Triton's
+/// <c>instance_group { count }</c>): with one, the loop runs each batch itself and forms the next when it is done; with
+/// more, it hands a formed batch to the thread pool and forms the next as soon as an instance is free, so a core does
+/// not idle while one large run holds the model. Each caller gets its own rows whatever order the batches finish in.
 /// </summary>
 internal sealed class DynamicBatcher : InferenceExecutor
 {
@@ -19,18 +22,24 @@ internal sealed class DynamicBatcher : InferenceExecutor
     private readonly long _delayTicks;
     private readonly int _maxQueueSize;
     private readonly ExecutionObserver _observer;
+    private readonly int _instances;
+    // Free instances when more than one: taken before a batch is formed, given back when its run ends.
+    private readonly SemaphoreSlim? _free;
     private readonly Channel<BatchItem> _channel;
     private readonly Task _loop;
     private CancellationTokenSource _waitTimer = new();
     private int _pending;
 
-    public DynamicBatcher(ITensorModel model, int maxBatchSize, TimeSpan maxQueueDelay, int maxQueueSize, ExecutionObserver observer)
+    public DynamicBatcher(ITensorModel model, int maxBatchSize, TimeSpan maxQueueDelay, int maxQueueSize, ExecutionObserver observer, int instances = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         _model = model;
         _maxBatchSize = maxBatchSize;
         _delayTicks = (long)(maxQueueDelay.TotalSeconds * Stopwatch.Frequency);
         _maxQueueSize = maxQueueSize;
         _observer = observer;
+        _instances = instances;
+        _free = instances > 1 ? new SemaphoreSlim(instances, instances) : null;
         _channel = Channel.CreateBounded<BatchItem>(new BoundedChannelOptions(maxQueueSize)
         {
             SingleReader = true,
@@ -38,6 +47,9 @@ internal sealed class DynamicBatcher : InferenceExecutor
         });
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>Batches that may run at once.</summary>
+    public int Instances => _instances;
 
     /// <summary>Requests waiting (queued or in a batch being formed).</summary>
     public int Pending => Volatile.Read(ref _pending);
@@ -82,6 +94,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
         _channel.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         _waitTimer.Dispose();
+        _free?.Dispose();
     }
 
     private async Task LoopAsync()
@@ -91,8 +104,17 @@ internal sealed class DynamicBatcher : InferenceExecutor
         // Requests that did not fit the batch being formed (other shape, or too many rows) wait here, in arrival
         // order, and start the next batches: mixed traffic still merges, and nothing is overtaken indefinitely.
         var deferred = new List<BatchItem>();
+        bool holding = false;
         while (true)
         {
+            if (_free is not null && !holding)
+            {
+                // An instance is free before the batch is formed, as when the loop runs batches itself: requests that
+                // come while every instance is busy wait in the channel and fill the next batch.
+                await _free.WaitAsync().ConfigureAwait(false);
+                holding = true;
+            }
+
             BatchItem first;
             if (deferred.Count > 0)
             {
@@ -165,7 +187,29 @@ internal sealed class DynamicBatcher : InferenceExecutor
             }
 
             Interlocked.Add(ref _pending, -batch.Count);
-            Execute(batch);
+            if (_free is null)
+            {
+                Execute(CollectionsMarshal.AsSpan(batch));
+            }
+            else
+            {
+                holding = false;
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Batcher.ExecuteOnInstance(state.Items), (Batcher: this, Items: batch.ToArray()), preferLocal: false);
+            }
+        }
+
+        if (_free is not null)
+        {
+            // The model is disposed after this executor: every run in flight ends first.
+            if (holding)
+            {
+                _free.Release();
+            }
+
+            for (int i = 0; i < _instances; i++)
+            {
+                await _free.WaitAsync().ConfigureAwait(false);
+            }
         }
 
         foreach (var orphan in deferred)
@@ -228,12 +272,24 @@ internal sealed class DynamicBatcher : InferenceExecutor
         return true;
     }
 
-    private void Execute(List<BatchItem> batch)
+    private void ExecuteOnInstance(BatchItem[] batch)
+    {
+        try
+        {
+            Execute(batch);
+        }
+        finally
+        {
+            _free!.Release();
+        }
+    }
+
+    private void Execute(ReadOnlySpan<BatchItem> batch)
     {
         long start = Stopwatch.GetTimestamp();
-        var requests = new ValidatedRequest[batch.Count];
-        var queues = new TimeSpan[batch.Count];
-        for (int i = 0; i < batch.Count; i++)
+        var requests = new ValidatedRequest[batch.Length];
+        var queues = new TimeSpan[batch.Length];
+        for (int i = 0; i < batch.Length; i++)
         {
             requests[i] = batch[i].Request;
             queues[i] = Stopwatch.GetElapsedTime(batch[i].EnqueuedAt, start);
@@ -246,11 +302,11 @@ internal sealed class DynamicBatcher : InferenceExecutor
         }
         catch (Exception e)
         {
-            results = new Result<ExecutionResult>[batch.Count];
+            results = new Result<ExecutionResult>[batch.Length];
             Array.Fill(results, Result<ExecutionResult>.Fail(ErrorCode.InferenceFailed, $"inference failed: {e.Message}"));
         }
 
-        for (int i = 0; i < batch.Count; i++)
+        for (int i = 0; i < batch.Length; i++)
         {
             batch[i].Complete(results[i]);
         }

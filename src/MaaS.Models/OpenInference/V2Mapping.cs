@@ -98,8 +98,12 @@ internal static class V2Mapping
             config.MaxBatchSize,
             [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
-            info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null);
+            info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null,
+            info.IsBatching ? [new V2InstanceGroup(config.Instances ?? 1, InstanceKind(info))] : null);
     }
+
+    private static string InstanceKind(ModelVersionInfo info) =>
+        info.Properties.TryGetValue("execution_provider", out string? provider) && provider == Onnx.ExecutionProviderSelector.Cuda ? "KIND_GPU" : "KIND_CPU";
 
     public static string State(ModelVersionState state) => state switch
     {

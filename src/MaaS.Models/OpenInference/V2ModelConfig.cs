@@ -8,6 +8,7 @@ namespace MaaS.Models.OpenInference;
 /// <param name="Input">Inputs; with a batch axis, dims omit it.</param>
 /// <param name="Output">Outputs; with a batch axis, dims omit it.</param>
 /// <param name="DynamicBatching">Batching settings when dynamic batching is on.</param>
+/// <param name="InstanceGroup">When dynamic batching is on: how many batches run at once (model.json's <c>instances</c>).</param>
 internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
@@ -15,7 +16,8 @@ internal sealed record V2ModelConfigResponse(
     [property: JsonPropertyName("max_batch_size")] int MaxBatchSize,
     IReadOnlyList<V2ConfigTensor> Input,
     IReadOnlyList<V2ConfigTensor> Output,
-    [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching);
+    [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching,
+    [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null);
 
 /// <summary>A tensor in the model configuration.</summary>
 /// <param name="Name">Tensor name.</param>
@@ -29,3 +31,8 @@ internal sealed record V2ConfigTensor(string Name, [property: JsonPropertyName("
 internal sealed record V2DynamicBatching(
     [property: JsonPropertyName("max_queue_delay_microseconds")] int MaxQueueDelayMicroseconds,
     [property: JsonPropertyName("max_queue_size")] int MaxQueueSize);
+
+/// <summary>A group of model instances (Triton's <c>instance_group</c>): batches of the version that run at once.</summary>
+/// <param name="Count">Instances.</param>
+/// <param name="Kind">Where they run: <c>KIND_CPU</c> or <c>KIND_GPU</c>.</param>
+internal sealed record V2InstanceGroup(int Count, string Kind);

@@ -46,6 +46,19 @@ public sealed record ModelConfig
     /// every operator over the cores costs more in hand-offs than it saves.
     /// </summary>
     public int? IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Batches of one version the dynamic batcher runs at once (Triton's <c>instance_group { count }</c>); default 1. An
+    /// ONNX Runtime session takes concurrent runs, so instances share one loaded session and its memory. More than one
+    /// pays where a run does not fill the cores by itself (a transformer's run of a few short queries, whose operators
+    /// are too small to split): the next batch runs beside it instead of queueing behind it. Each instance's run still
+    /// spreads over the intra-op pool it has, so with more instances than cores give the model a small pool of its
+    /// own (<see cref="IntraOpThreads"/>).
+    /// </summary>
+    public int? Instances { get; set; }
+
+    /// <summary>Most <see cref="Instances"/> a model may ask for.</summary>
+    public const int MaxInstances = 64;
 }
 
 /// <summary>Dynamic batching settings of one model.</summary>
@@ -117,6 +130,11 @@ public static class ModelConfigReader
         if (config.IntraOpThreads is < 1 or > 1024)
         {
             errors.Add("intraOpThreads must be between 1 and 1024");
+        }
+
+        if (config.Instances is < 1 or > ModelConfig.MaxInstances)
+        {
+            errors.Add($"instances must be between 1 and {ModelConfig.MaxInstances}");
         }
 
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";

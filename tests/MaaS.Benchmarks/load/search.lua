@@ -14,11 +14,16 @@ setup = function(thread)
   counter = counter + 1
   thread:set("start", counter * 997)
 end
+-- Globals, so that a script that loads this one (embeddings.lua) can post the same lines elsewhere.
+path = "/v1/search"
+body = function(q)
+  return '{"query":"' .. q .. '","mode":"' .. mode .. '","count":10}'
+end
 local i = 0
 request = function()
   i = i + 1
   local q = queries[((start or 0) + i) % #queries + 1]
-  return wrk.format(nil, "/v1/search", nil, '{"query":"' .. q .. '","mode":"' .. mode .. '","count":10}')
+  return wrk.format(nil, path, nil, body(q))
 end
 local failures = 0
 response = function(status, headers, body)

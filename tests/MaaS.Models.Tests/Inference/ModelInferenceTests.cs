@@ -59,6 +59,55 @@ public sealed class ModelInferenceTests
         Assert.True(stats.ExecutionCount is >= 2 and < 10, $"10 requests of two widths ran in {stats.ExecutionCount} runs");
     }
 
+    /// <summary>
+    /// model.json's <c>instances</c> reaches the batcher through the registry: with two, concurrent callers of a real ONNX
+    /// session still each get their own rows, and the Triton config says the count.
+    /// </summary>
+    [Fact]
+    public async Task InferAsync_TwoInstances_EachCallerGetsItsOwnRowsAndConfigSaysTwo()
+    {
+        using var repo = new TestRepository();
+        var builder = new OnnxGraphBuilder("rowsum");
+        builder.AddInput("x", OnnxElementType.Float, -1, 3);
+        builder.AddNode("ReduceSum", ["x", builder.AddInitializer("axes", OnnxTensor.FromInt64s([1], 1))], ["sum"], OnnxAttribute.Int("keepdims", 1));
+        builder.AddOutput("sum", OnnxElementType.Float, -1, 1);
+        repo.WriteModel("rowsum", 1, builder.ToBytes(),
+            """{ "maxBatchSize": 4, "instances": 2, "dynamicBatching": { "maxQueueDelayMicroseconds": 100, "maxQueueSize": 256 } }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var tasks = Enumerable.Range(0, 64).Select(i =>
+        {
+            float[] x = [.. Enumerable.Range(0, 3).Select(j => (float)(i * 10 + j))];
+            return (x, task: Task.Run(() => inference.InferAsync("rowsum", null, new InferenceRequest([InferTensor.Fp32("x", x, 1, 3)]), TestContext.Current.CancellationToken).AsTask()));
+        }).ToList();
+        await Task.WhenAll(tasks.Select(t => t.task));
+
+        foreach (var (x, task) in tasks)
+        {
+            var result = await task;
+            Assert.True(result.IsSuccess, result.Error?.Message);
+            Assert.Equal([x.Sum()], (float[])result.Value!.Outputs.Single().Data);
+        }
+
+        var model = registry.GetModel("rowsum")!;
+        var version = model.Versions.Single();
+        Assert.Equal(64, version.Statistics!.Snapshot().InferenceCount);
+        var group = Assert.Single(V2Mapping.Config(model, version, model.Config!).InstanceGroup!);
+        Assert.Equal((2, "KIND_CPU"), (group.Count, group.Kind));
+    }
+
+    [Theory]
+    [InlineData("""{ "instances": 0 }""")]
+    [InlineData("""{ "instances": 65 }""")]
+    public void ModelJson_InstancesOutOfRange_Refused(string json)
+    {
+        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
+        Assert.Contains("instances", error, StringComparison.Ordinal);
+        Assert.Equal(2, ModelConfigReader.TryParse("""{ "instances": 2 }""", out _)!.Instances);
+        Assert.Null(ModelConfigReader.TryParse("{}", out _)!.Instances);
+    }
+
     [Fact]
     public async Task InferAsync_BadIdMergedWithGoodRequests_OnlyBadRequestFails()
     {

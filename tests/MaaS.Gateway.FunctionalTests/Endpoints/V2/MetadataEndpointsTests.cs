@@ -68,6 +68,7 @@ public sealed class MetadataEndpointsTests
         Assert.Equal("TYPE_FP32", input["data_type"]!.GetValue<string>());
         Assert.Equal([8L], input["dims"]!.AsArray().Select(d => d!.GetValue<long>()));
         Assert.Equal(500, body["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<int>());
+        Assert.Equal("""[{"count":1,"kind":"KIND_CPU"}]""", body["instance_group"]!.ToJsonString());
     }
 
     [Theory]
