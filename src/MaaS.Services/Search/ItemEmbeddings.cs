@@ -99,11 +99,9 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
         }
     }
 
-    public void Dispose()
-    {
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    // The source is cancelled, not disposed: it has no timer to free, and under WebApplicationFactory the host's
+    // StopAsync (and so StopAsync above) can still run after the container has disposed this singleton.
+    public void Dispose() => _stopping.Cancel();
 
     /// <summary>Whether <paramref name="index"/> is what <see cref="IndexFor"/> would build now for <paramref name="lexical"/> and <paramref name="version"/>.</summary>
     public bool IsCurrent(string tenant, VectorIndex index, LexicalIndex lexical, long version) =>

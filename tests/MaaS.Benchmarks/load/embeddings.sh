@@ -5,12 +5,11 @@
 # (utime + stime) and the encoder's rows per run from its /v2 statistics. Auth off, work budget lifted.
 # Usage: EMBED_BASELINE_DIR=... tests/MaaS.Benchmarks/load/embeddings.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
-load="tests/MaaS.Benchmarks/load"
-a_port="${MAAS_LOAD_PORT:-18096}"; b_port="${MAAS_LOAD_PORT_2:-$((a_port + 1))}"
+read -r a_port b_port < <(free_port 2)
+a_port="${MAAS_LOAD_PORT:-$a_port}"; b_port="${MAAS_LOAD_PORT_2:-$b_port}"
 baseline="${EMBED_BASELINE_DIR:?set EMBED_BASELINE_DIR to the output folder of the baseline gateway}"
-source "$load/gateway.sh"
 texts="$(mktemp)"
 data="${MAAS_DATA_DIR:-../shared/data}"
 [ -d "$data/sentiment/mr" ] || data=/work/shared/data

@@ -54,4 +54,17 @@ public sealed class EmbeddingShutdownTests
         Assert.True(embeddings.Embedded == atShutdown, $"embedding went on after the shutdown returned: {atShutdown} then {embeddings.Embedded}");
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(20), $"the shutdown took {stopping.Elapsed.TotalSeconds:0.0} s");
     }
+
+    [Fact]
+    public async Task StopAsync_AfterTheContainerDisposedIt_ReturnsQuietly()
+    {
+        // Under WebApplicationFactory the host's StopAsync can reach the follower after the container has disposed the
+        // singleton (CI saw ObjectDisposedException from teardowns); a stop after dispose has nothing left to stop.
+        var gateway = SecureGateway.Start(r => r.WithShippedModel(EmbeddingsGateway.Model));
+        var embeddings = gateway.Host.Services.GetRequiredService<ItemEmbeddings>();
+        await gateway.DisposeAsync();
+
+        embeddings.Dispose();
+        await embeddings.StopAsync(TestContext.Current.CancellationToken);
+    }
 }
