@@ -102,20 +102,12 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return error;
         }
-        return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
-    public async ValueTask<Result<DecideResponse>> DecideAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
-    {
-        Error? error;
-        string tenant = runtime.Tenant, name = runtime.Name;
         RuleOutcome rules = runtime.Agent.Rules.Apply(valid.Input, valid.Excluded);
         if (!rules.AnyEligible)
         {
             return new Error(ErrorCode.Conflict, "every candidate action is excluded or forbidden by the agent's rules: nothing to choose");
         }
-        Result<int> baseline = Baseline(runtime, valid.Baseline, valid.Input);
+        Result<int> baseline = Baseline(runtime, request!.Baseline, valid.Input);
         if (!baseline.IsSuccess)
         {
             return baseline.Error;
@@ -148,7 +140,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
         RankedAction[] ranking = Rank(actions, decision, rules.Eligible);
-        IReadOnlyList<RuleFiringView>? explain = valid.Explain
+        IReadOnlyList<RuleFiringView>? explain = request!.Explain
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
