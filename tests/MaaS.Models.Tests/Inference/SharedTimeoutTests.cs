@@ -38,15 +38,21 @@ public sealed class SharedTimeoutTests
         var timeout = new SharedTimeout(Timeout, TimeProvider.System);
         var fired = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         // The last call of its window is the one closest to its token's deadline: keep asking until the window
-        // changes; the time is read after each call that got the old token, so it is never earlier than that call.
-        var token = timeout.Token();
-        long last;
+        // changes, measuring from the time read just before the last call that still got the old token (never later
+        // than that call, however long the thread is descheduled between a read and a call: CI saw 13 ms).
         long begun = Stopwatch.GetTimestamp();
-        do
+        long last = begun;
+        var token = timeout.Token();
+        while (Stopwatch.GetElapsedTime(begun) < TimeSpan.FromSeconds(10))
         {
-            last = Stopwatch.GetTimestamp();
+            long before = Stopwatch.GetTimestamp();
+            if (timeout.Token() != token)
+            {
+                break;
+            }
+
+            last = before;
         }
-        while (timeout.Token() == token && Stopwatch.GetElapsedTime(begun) < TimeSpan.FromSeconds(10));
 
         using var registration = token.Register(() => fired.TrySetResult(Stopwatch.GetElapsedTime(last)));
 
