@@ -64,9 +64,6 @@ internal static class RecommendationJson
         where TErrors : IErrorSet =>
         result.TryGetValue(out var value, out var error) ? new RecommendationJson<T>(value, type) : new ApiProblem<TErrors>(error);
 
-    public static Task WriteAsync<T>(HttpContext httpContext, int statusCode, T value, JsonTypeInfo<T> type)
-    {
-        httpContext.Response.StatusCode = statusCode;
-        return httpContext.Response.WriteAsJsonAsync(value, type, ContentType, httpContext.RequestAborted);
-    }
+    public static Task WriteAsync<T>(HttpContext httpContext, int statusCode, T value, JsonTypeInfo<T> type) =>
+        JsonAnswerBuffer.WriteAsync(httpContext, statusCode, ContentType, value, type);
 }

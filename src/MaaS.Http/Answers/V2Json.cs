@@ -20,31 +20,7 @@ internal sealed class V2Json<T>(T value, JsonTypeInfo<T> type, int statusCode = 
 
     public string ContentType => "application/json; charset=utf-8";
 
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        var response = httpContext.Response;
-        response.StatusCode = statusCode;
-        response.ContentType = ContentType;
-        // Serialised synchronously into a reused buffer, then written with its Content-Length: most /v2 answers are
-        // a few hundred bytes, for which WriteAsJsonAsync's asynchronous serialiser and the chunked framing it implies
-        // cost more CPU than the answer itself (issue #18: CPU per infer against /v1/ping's).
-        var buffer = V2JsonBuffer.Rent(type.Options);
-        try
-        {
-            JsonSerializer.Serialize(buffer.Writer, value, type);
-            buffer.Writer.Flush();
-            int length = buffer.Bytes.WrittenCount;
-            response.ContentLength = length;
-            buffer.Bytes.WrittenSpan.CopyTo(response.BodyWriter.GetSpan(length));
-            response.BodyWriter.Advance(length);
-        }
-        finally
-        {
-            V2JsonBuffer.Return(buffer);
-        }
-
-        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
-    }
+    public Task ExecuteAsync(HttpContext httpContext) => JsonAnswerBuffer.WriteAsync(httpContext, statusCode, ContentType, value, type);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));

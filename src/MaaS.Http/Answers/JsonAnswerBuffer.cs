@@ -1,0 +1,111 @@
+using System.Buffers;
+using System.Text.Json.Serialization.Metadata;
+
+namespace MaaS.Http.Answers;
+
+/// <summary>
+/// Writes a JSON answer whole, with its Content-Length: serialised synchronously into a per-thread buffer, then copied
+/// to the response once. Most answers (a /v2 tensor, a decision, a page of recommendations) are a few hundred bytes, for
+/// which WriteAsJsonAsync's asynchronous serialiser and the chunked framing it implies cost more CPU than the answer
+/// itself (issues #18 and #20: CPU per request against /v1/ping's). A thread keeps one buffer per serializer options
+/// (the /v2 snake_case and the /v1 camelCase answers alternate on a thread); nothing awaits between renting and returning
+/// one, so a buffer is never shared, and one grown past <see cref="KeepBytes"/> by a large answer is dropped rather than
+/// kept for the thread's lifetime.
+/// </summary>
+internal sealed class JsonAnswerBuffer
+{
+    private const int KeepBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static JsonAnswerBuffer? _first;
+
+    [ThreadStatic]
+    private static JsonAnswerBuffer? _second;
+
+    private JsonAnswerBuffer(JsonSerializerOptions options)
+    {
+        Options = options;
+        Writer = new Utf8JsonWriter(Bytes, WriterOptions(options));
+    }
+
+    private ArrayBufferWriter<byte> Bytes { get; } = new(1024);
+
+    private Utf8JsonWriter Writer { get; }
+
+    private JsonSerializerOptions Options { get; }
+
+    /// <summary>Sets the status and content type, writes <paramref name="value"/> whole with its Content-Length, and flushes.</summary>
+    public static Task WriteAsync<T>(HttpContext httpContext, int statusCode, string contentType, T value, JsonTypeInfo<T> type)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = statusCode;
+        response.ContentType = contentType;
+        var buffer = Rent(type.Options);
+        try
+        {
+            JsonSerializer.Serialize(buffer.Writer, value, type);
+            buffer.Writer.Flush();
+            int length = buffer.Bytes.WrittenCount;
+            response.ContentLength = length;
+            buffer.Bytes.WrittenSpan.CopyTo(response.BodyWriter.GetSpan(length));
+            response.BodyWriter.Advance(length);
+        }
+        finally
+        {
+            Return(buffer);
+        }
+
+        return response.BodyWriter.FlushAsync(httpContext.RequestAborted).AsTask();
+    }
+
+    // The thread's buffer for these options, empty (taken out of its slot until returned), or a new one.
+    private static JsonAnswerBuffer Rent(JsonSerializerOptions options)
+    {
+        if (_first is { } first && ReferenceEquals(first.Options, options))
+        {
+            _first = null;
+            return first;
+        }
+
+        if (_second is { } second && ReferenceEquals(second.Options, options))
+        {
+            _second = null;
+            return second;
+        }
+
+        return new JsonAnswerBuffer(options);
+    }
+
+    // Clears the buffer and keeps it for the thread's next answer with the same options unless it grew large; a third
+    // set of options takes the second slot.
+    private static void Return(JsonAnswerBuffer buffer)
+    {
+        if (buffer.Bytes.Capacity > KeepBytes)
+        {
+            return;
+        }
+
+        buffer.Bytes.ResetWrittenCount();
+        buffer.Writer.Reset(buffer.Bytes);
+        if (_first is null || ReferenceEquals(_first.Options, buffer.Options))
+        {
+            _first = buffer;
+        }
+        else
+        {
+            _second = buffer;
+        }
+    }
+
+    // What JsonSerializer uses when it makes its own writer (JsonSerializerOptions.GetWriterOptions).
+    private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        IndentCharacter = options.IndentCharacter,
+        IndentSize = options.IndentSize,
+        NewLine = options.NewLine,
+        MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+        SkipValidation = true,
+    };
+}
