@@ -11,7 +11,10 @@ public sealed record CreateKeyRequest(string? Name, IReadOnlyList<string>? Roles
     static AcceptsMetadata IRequestBody<CreateKeyRequest>.Accepts => JsonBody.AcceptsOptional<CreateKeyRequest>();
 
     static ValueTask<Result<CreateKeyRequest>> IRequestBody<CreateKeyRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadOptionalAsync(request, KeyRequestJsonContext.Default.CreateKeyRequest, new Error(ErrorCode.InvalidRequest, "a JSON body is required"));
+        JsonBody.ReadOptionalAsync<CreateKeyRequest, CreateKeyRequest>(
+            request,
+            KeyRequestJsonContext.Default.CreateKeyRequest,
+            static key => key ?? Result<CreateKeyRequest>.Fail(ErrorCode.InvalidRequest, "a JSON body is required"));
 }
 
 /// <summary>Source-generated JSON for the keys API's request body (web defaults, as minimal API binding read it).</summary>

@@ -15,28 +15,40 @@ internal static class JsonBody
 
     /// <summary>
     /// Reads an optional JSON body as minimal API binding read one, for endpoints whose answers predate the gateway's <c>Body&lt;T&gt;</c>:
-    /// no body, or <c>null</c>, is <paramref name="whenAbsent"/>, and JSON that does not parse is worded as the
-    /// framework's binding failures are (<see cref="BadRequests.NotJson"/>).
+    /// no body, or <c>null</c>, reaches <paramref name="bind"/> as null; with <paramref name="jsonContentTypeOnly"/> a body
+    /// that is not JSON-typed is 415; JSON that does not parse is worded as the framework's binding failures are
+    /// (<see cref="BadRequests.NotJson"/>).
     /// </summary>
     /// <param name="request">The request.</param>
     /// <param name="type">The contract's JSON metadata.</param>
-    /// <param name="whenAbsent">The value, or the error, of a request without a body.</param>
-    public static async ValueTask<Result<T>> ReadOptionalAsync<T>(HttpRequest request, JsonTypeInfo<T> type, Result<T> whenAbsent)
+    /// <param name="bind">Makes the endpoint's body, or its error, of the contract read (null when none was sent). Pass a
+    /// static lambda: it is cached, so a request allocates nothing for it.</param>
+    /// <param name="jsonContentTypeOnly">Refuse a body whose Content-Type is not JSON (415) instead of reading it as JSON.</param>
+    public static async ValueTask<Result<TBody>> ReadOptionalAsync<T, TBody>(
+        HttpRequest request, JsonTypeInfo<T> type, Func<T?, Result<TBody>> bind, bool jsonContentTypeOnly = false)
         where T : class
     {
         if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
-            return whenAbsent;
+            return bind(null);
         }
 
+        if (jsonContentTypeOnly && !request.HasJsonContentType())
+        {
+            return new Error(ErrorCode.UnsupportedMediaType, $"Expected a supported JSON media type but got \"{request.ContentType}\".");
+        }
+
+        T? body;
         try
         {
-            return await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted) is { } body ? body : whenAbsent;
+            body = await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted);
         }
         catch (JsonException e)
         {
             return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
         }
+
+        return bind(body);
     }
 
     /// <summary>Streams the body into the parser.</summary>

@@ -43,13 +43,11 @@ internal ref struct TopRows
                     break;
                 }
 
-                _scores[i] = _scores[parent];
-                _rows[i] = _rows[parent];
+                Move(parent, i);
                 i = parent;
             }
 
-            _scores[i] = score;
-            _rows[i] = row;
+            Put(i, score, row);
         }
         else if (_scores.Length > 0 && Worse(_scores[0], _rows[0], score, row))
         {
@@ -65,8 +63,7 @@ internal ref struct TopRows
         {
             float score = _scores[end];
             int row = _rows[end];
-            _scores[end] = _scores[0];
-            _rows[end] = _rows[0];
+            Move(0, end);
             SiftDown(0, score, row, end);
         }
     }
@@ -99,12 +96,21 @@ internal ref struct TopRows
                 break;
             }
 
-            _scores[i] = _scores[child];
-            _rows[i] = _rows[child];
+            Move(child, i);
             i = child;
         }
 
+        Put(i, score, row);
+    }
+
+    // A pair lives at one index of both spans and always moves whole.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Put(int i, float score, int row)
+    {
         _scores[i] = score;
         _rows[i] = row;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void Move(int from, int to) => Put(to, _scores[from], _rows[from]);
 }

@@ -5,10 +5,8 @@
 # drift in machine load hits both alike), prints each round and the medians, stops the gateway.
 # Usage: tests/MaaS.Benchmarks/load/run.sh [seconds per endpoint, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
 port="${MAAS_LOAD_PORT:-$(free_port)}"
 start_gateway "$port" --Recommendations:RebuildIntervalSeconds=0
 out="$GATEWAY_OUT"

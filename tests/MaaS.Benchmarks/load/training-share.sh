@@ -11,10 +11,8 @@
 #        [rounds, default 1] [limit seconds of a loaded job, default 90]
 # (MAAS_DATA_DIR as for the tests: the shared data, default ../shared/data; MAAS_LOAD_PORT, default a free port.)
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
+source "$(dirname "$0")/gateway.sh"
 nices="${1:-19 10}"; rows="${2:-10000}"; rounds="${3:-1}"; limit="${4:-90}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
 port="${MAAS_LOAD_PORT:-$(free_port)}"
 tsv="${MAAS_DATA_DIR:-../shared/data}/sentiment/sst2/train.tsv"
 [ -f "$tsv" ] || { echo "no $tsv (set MAAS_DATA_DIR)" >&2; exit 2; }

@@ -3,9 +3,14 @@ namespace MaaS.Gateway.FunctionalTests.Agents;
 /// <summary>The agent endpoints over real HTTP: define, read, decide through rules, outcomes of every kind, evaluate, tenancy.</summary>
 public sealed class AgentsApiTests : IAsyncLifetime
 {
-    internal const string Definition = """
-        {"contextFeatures":["skill"],"actionFeatures":["difficulty"],
-         "actions":[{"id":"easy","features":{"difficulty":0.2}},{"id":"normal","features":{"difficulty":0.5}},{"id":"hard","features":{"difficulty":0.9}}],
+    /// <summary>The game the agent tests play, as definition fields: the player's skill in, one of three difficulties out.</summary>
+    internal const string Game = """
+        "contextFeatures":["skill"],"actionFeatures":["difficulty"],
+        "actions":[{"id":"easy","features":{"difficulty":0.2}},{"id":"normal","features":{"difficulty":0.5}},{"id":"hard","features":{"difficulty":0.9}}]
+        """;
+
+    internal const string Definition = $$"""
+        {{{Game}},
          "policy":{"kind":"epsilon-greedy","epsilon":0.2,"seed":7},
          "rules":[{"name":"no-hard-for-novices","when":"context.skill < 0.3 and action.difficulty >= 0.7","effect":"forbid"}],
          "rewardWindowSeconds":600,"defaultReward":0}

@@ -4,9 +4,8 @@ namespace MaaS.Gateway.FunctionalTests.Agents;
 public sealed class AgentsApprenticeTests : IAsyncLifetime
 {
     // The game's own logic always plays "normal", which never pays here; the right level depends on the skill.
-    private const string Definition = """
-        {"contextFeatures":["skill"],"actionFeatures":["difficulty"],
-         "actions":[{"id":"easy","features":{"difficulty":0.2}},{"id":"normal","features":{"difficulty":0.5}},{"id":"hard","features":{"difficulty":0.9}}],
+    private const string Definition = $$$"""
+        {{{{AgentsApiTests.Game}}},
          "policy":{"kind":"epsilon-greedy","epsilon":0.3,"seed":7},
          "apprentice":{"baseline":"normal","window":100,"margin":0.05}}
         """;

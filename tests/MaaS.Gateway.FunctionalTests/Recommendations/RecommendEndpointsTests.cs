@@ -283,6 +283,18 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
     }
 
     [Fact]
+    public async Task Recommend_NoBodyOrTextBody_400WordedByTheServiceAnd415()
+    {
+        var (empty, emptyBody) = await host.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/recommend", null);
+        using var text = await host.Gateway.Client.PostAsync(
+            "/v1/recommend", new StringContent("""{"userId":"a"}""", System.Text.Encoding.UTF8, "text/plain"), TestContext.Current.CancellationToken);
+
+        Assert.True(empty.StatusCode == HttpStatusCode.BadRequest, $"{(int)empty.StatusCode} {emptyBody}");
+        Assert.Equal("application/problem+json", empty.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.StatusCode);
+    }
+
+    [Fact]
     public async Task Rebuild_NewEvents_NewVersionKnowsNewItem()
     {
         string item = Unique("song");

@@ -65,14 +65,4 @@ public sealed class OnnxModelLoaderTests
         Assert.True(answer.IsSuccess, answer.Error?.Message);
         Assert.Equal((float[])reference.Value!.Output(ExampleMlp.Probabilities)!.Data, (float[])answer.Value!.Output(ExampleMlp.Probabilities)!.Data);
     }
-
-    [Theory]
-    [InlineData("""{ "intraOpThreads": 0 }""")]
-    [InlineData("""{ "intraOpThreads": 1025 }""")]
-    public void ModelJson_IntraOpThreadsOutOfRange_Refused(string json)
-    {
-        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
-        Assert.Contains("intraOpThreads", error, StringComparison.Ordinal);
-        Assert.Equal(2, ModelConfigReader.TryParse("""{ "intraOpThreads": 2 }""", out _)!.IntraOpThreads);
-    }
 }

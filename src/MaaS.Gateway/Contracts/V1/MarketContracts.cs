@@ -8,7 +8,8 @@ internal sealed record ShareRequest(string? Tenant) : IRequestBody<ShareRequest>
 
     // No body reads as no tenant, which the endpoint refuses in its own words.
     static ValueTask<Result<ShareRequest>> IRequestBody<ShareRequest>.ReadAsync(HttpRequest request) =>
-        JsonBody.ReadOptionalAsync(request, MarketRequestJsonContext.Default.ShareRequest, new ShareRequest(Tenant: null));
+        JsonBody.ReadOptionalAsync<ShareRequest, ShareRequest>(
+            request, MarketRequestJsonContext.Default.ShareRequest, static share => share ?? new ShareRequest(Tenant: null));
 }
 
 /// <summary>Source-generated JSON for the market's request bodies (web defaults, as minimal API binding read them).</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Features;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -19,28 +18,11 @@ internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<R
 
     public static AcceptsMetadata Accepts => JsonBody.AcceptsOptional<T>();
 
-    public static async ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request)
+    public static ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request)
     {
-        if (request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
-        {
-            return new RecommendationBody<T>(null);
-        }
-
-        if (!request.HasJsonContentType())
-        {
-            return new Error(ErrorCode.UnsupportedMediaType, $"Expected a supported JSON media type but got \"{request.ContentType}\".");
-        }
-
         // The HTTP options, not the context's own: they carry the gateway's JSON limits (MaxDepth).
         var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var type = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
-        try
-        {
-            return new RecommendationBody<T>(await JsonSerializer.DeserializeAsync(request.Body, type, request.HttpContext.RequestAborted));
-        }
-        catch (JsonException e)
-        {
-            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
-        }
+        return JsonBody.ReadOptionalAsync<T, RecommendationBody<T>>(
+            request, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)), static value => new RecommendationBody<T>(value), jsonContentTypeOnly: true);
     }
 }
