@@ -109,6 +109,21 @@ public sealed partial class EndpointPolicyTests
         Assert.Equal("reached", body!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("admin", "POST", "/v1/recommend", "it needs the app role")]
+    [InlineData("app", "POST", "/v1/recommendations/rebuild", "it needs the admin role")]
+    [InlineData("app", "PUT", "/v1/agents/difficulty", "it needs the admin role")]
+    public async Task WrongRole_403_DetailNamesTheRoleTheEndpointNeeds(string role, string method, string path, string needs)
+    {
+        await using var gateway = SecureGateway.Start();
+        string key = await gateway.CreateKeyAsync("acme", [role]);
+
+        var (response, problem) = await gateway.SendJsonAsync(new HttpMethod(method), path, key);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(problem?["detail"]?.GetValue<string>()?.Contains(needs, StringComparison.Ordinal) == true, $"{role} key, {method} {path}: {problem}");
+    }
+
     [Fact]
     public async Task Metrics_AnonymousMetricsOff_AdminKeyOnly()
     {
