@@ -71,7 +71,17 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        SecurityResponses.WriteAsync(Context, ErrorCode.Forbidden, "this API key may not do this: wrong role or tenant");
+        SecurityResponses.WriteAsync(Context, ErrorCode.Forbidden, ForbiddenDetail(Context.GetEndpoint()));
+
+    /// <summary>What a key lacks for the endpoint, read from the policies it declares, so the client knows which key to use.</summary>
+    internal static string ForbiddenDetail(Endpoint? endpoint)
+    {
+        var policies = endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToHashSet() ?? [];
+        return policies.Contains(MaaSPolicies.ModelOwner) ? "this API key may not do this: it needs the admin role in the tenant that owns the model"
+            : policies.Contains(MaaSPolicies.Admin) || policies.Contains(MaaSPolicies.Metrics) ? "this API key may not do this: it needs the admin role"
+            : policies.Contains(MaaSPolicies.App) || policies.Count == 0 ? "this API key may not do this: it needs the app role (an admin-only key does not call the app's endpoints)"
+            : "this API key may not do this: wrong role or tenant";
+    }
 
     private AuthenticateResult Success(ApiKeyIdentity identity)
     {

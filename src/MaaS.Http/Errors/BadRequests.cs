@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
+
 namespace MaaS.Http.Errors;
 
 /// <summary>
 /// The error value and client-facing text of a <see cref="BadHttpRequestException"/> (Kestrel's body limits and
-/// timeouts, minimal API binding failures), shared by every place that answers one.
+/// timeouts, minimal API binding failures), shared by every place that answers one. The texts name what the client
+/// sent (a JSON path, a parameter) and what it should be in JSON or HTTP terms, never a .NET type.
 /// </summary>
-internal static class BadRequests
+internal static partial class BadRequests
 {
     public static ErrorCode Error(BadHttpRequestException exception) => exception.StatusCode switch
     {
@@ -15,15 +18,65 @@ internal static class BadRequests
 
     /// <summary>
     /// What is wrong: the JSON reader's message (offending token, JSON path, position) for malformed JSON, the
-    /// framework's message ("Failed to bind parameter ...", "Required parameter ... was not provided") otherwise.
+    /// parameter and what it must be for a parameter that does not bind, the framework's message otherwise.
     /// </summary>
     public static string Describe(BadHttpRequestException exception) => exception switch
     {
         { StatusCode: StatusCodes.Status413PayloadTooLarge } => "the request body is larger than the server accepts",
         { InnerException: JsonException json } => NotJson(json),
+        _ when FailedToBind().Match(exception.Message) is { Success: true } m =>
+            $"parameter '{m.Groups["name"].Value}' {MustBe(m.Groups["type"].Value)}",
+        _ when NotProvided().Match(exception.Message) is { Success: true } m =>
+            $"parameter '{m.Groups["name"].Value}' is required ({m.Groups["source"].Value})",
         _ => exception.Message,
     };
 
-    /// <summary>What is wrong with a body that is not JSON of the endpoint's contract: the reader's message (token, path, position).</summary>
-    public static string NotJson(JsonException exception) => $"the request body is not valid JSON for this endpoint: {exception.Message}";
+    /// <summary>What is wrong with a body that is not JSON of the endpoint's contract (token or JSON path, position).</summary>
+    public static string NotJson(JsonException exception) => $"the request body is not valid JSON for this endpoint: {Json(exception)}";
+
+    /// <summary>
+    /// The JSON reader's message, except that a value of the wrong type is named by its JSON path and the JSON type
+    /// expected there instead of the .NET type it could not be converted to.
+    /// </summary>
+    public static string Json(JsonException exception) =>
+        exception.Path is { } path && WrongType().Match(exception.Message) is { Success: true } m
+            ? $"{path} {MustBe(m.Groups["type"].Value)} (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
+            : exception.Message;
+
+    /// <summary>What a value of a .NET type must be, in the terms of the JSON or query value a client sends for it.</summary>
+    private static string MustBe(string type) =>
+        Expected(type) is { } expected ? $"must be {expected}" : "has a value of the wrong type (see the request schema in /swagger)";
+
+    /// <summary>A .NET type as the JSON or query value a client sends for it (System.Int32, Nullable&lt;int&gt;, List`1[...]), or null for a type of the contract's own.</summary>
+    private static string? Expected(string type)
+    {
+        string inner = NullableOf().Match(type) is { Success: true } n ? n.Groups["inner"].Value : type;
+        string name = inner.StartsWith("System.", StringComparison.Ordinal) && !inner.Contains('`', StringComparison.Ordinal) ? inner["System.".Length..] : inner;
+        return name switch
+        {
+            "Int16" or "Int32" or "Int64" or "UInt16" or "UInt32" or "UInt64" or "Byte" or "SByte"
+                or "short" or "int" or "long" or "ushort" or "uint" or "ulong" or "byte" or "sbyte" => "an integer",
+            "Single" or "Double" or "Decimal" or "Half" or "float" or "double" or "decimal" => "a number",
+            "Boolean" or "bool" => "true or false",
+            "String" or "string" or "Guid" or "Char" or "char" => "a string",
+            "DateTime" or "DateTimeOffset" or "DateOnly" or "TimeSpan" => "an ISO 8601 date or time string",
+            _ when name.Contains("Dictionary", StringComparison.Ordinal) => "an object",
+            _ when name.EndsWith("[]", StringComparison.Ordinal) || name.Contains("List`", StringComparison.Ordinal)
+                || name.Contains("Enumerable`", StringComparison.Ordinal) || name.Contains("Collection`", StringComparison.Ordinal)
+                || name.Contains("Set`", StringComparison.Ordinal) => "an array",
+            _ => null,
+        };
+    }
+
+    [GeneratedRegex(@"^The JSON value could not be converted to (?<type>.+?)\. Path: ")]
+    private static partial Regex WrongType();
+
+    [GeneratedRegex(@"^Failed to bind parameter ""(?<type>.+) (?<name>[^ ""]+)"" from ""[^""]*""\.$")]
+    private static partial Regex FailedToBind();
+
+    [GeneratedRegex(@"^Required parameter ""(?<type>.+) (?<name>[^ ""]+)"" was not provided from (?<source>.+)\.$")]
+    private static partial Regex NotProvided();
+
+    [GeneratedRegex(@"^(?:System\.Nullable`1\[(?<inner>.+)\]|Nullable<(?<inner>.+)>)$")]
+    private static partial Regex NullableOf();
 }

@@ -45,7 +45,23 @@ internal static class FrameworkProblems
         problem.Extensions["code"] = error.ToString();
         problem.Type = $"https://maas.dev/errors/{error}";
         problem.Title = error.Title();
+        problem.Detail ??= Describe(problem.Status ?? context.HttpContext.Response.StatusCode, context.HttpContext);
     }
+
+    /// <summary>
+    /// What the client should change, for the framework's own refusals of a request no endpoint took: the path, the
+    /// methods the path allows, the Content-Type sent; null for the statuses that say no more than their title.
+    /// </summary>
+    public static string? Describe(int status, HttpContext http) => status switch
+    {
+        StatusCodes.Status404NotFound => $"no such endpoint: {http.Request.Method} {http.Request.Path}",
+        StatusCodes.Status405MethodNotAllowed => $"method {http.Request.Method} is not allowed on {http.Request.Path}" +
+            (http.Response.Headers.Allow is { Count: > 0 } allow ? $"; it allows {allow}" : string.Empty),
+        StatusCodes.Status415UnsupportedMediaType =>
+            (http.Request.ContentType is { Length: > 0 } type ? $"unsupported Content-Type '{type}'" : "the request has no Content-Type") +
+            (http.Request.Path.StartsWithSegments("/v1") ? "; JSON bodies need Content-Type: application/json" : string.Empty),
+        _ => null,
+    };
 
     private static ErrorCode? ForStatus(int? status) => status switch
     {

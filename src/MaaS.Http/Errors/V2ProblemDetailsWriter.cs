@@ -21,11 +21,7 @@ internal sealed class V2ProblemDetailsWriter : IProblemDetailsWriter
             new V2ErrorResponse(message), V2JsonContext.Web.V2ErrorResponse, cancellationToken: http.RequestAborted));
     }
 
-    private static string Describe(int status, HttpRequest request) => status switch
-    {
-        StatusCodes.Status404NotFound => $"no such endpoint: {request.Method} {request.Path}",
-        StatusCodes.Status405MethodNotAllowed => $"method {request.Method} is not allowed on {request.Path}",
-        StatusCodes.Status415UnsupportedMediaType => $"unsupported Content-Type '{request.ContentType}'",
-        _ => ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase.ToLowerInvariant() : $"HTTP {status}",
-    };
+    private static string Describe(int status, HttpRequest request) =>
+        FrameworkProblems.Describe(status, request.HttpContext)
+        ?? (ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase.ToLowerInvariant() : $"HTTP {status}");
 }

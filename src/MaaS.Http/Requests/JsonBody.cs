@@ -90,5 +90,5 @@ internal static class JsonBody
         where T : class =>
         (body ?? whenNull) is { } value ? value : Result<T>.Fail(ErrorCode.InvalidRequest, "the request body is empty");
 
-    private static Error Unparsable(JsonException e) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+    private static Error Unparsable(JsonException e) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
 }

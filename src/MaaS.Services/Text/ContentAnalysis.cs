@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using MaaS.Models.Text.Data;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
@@ -8,7 +9,7 @@ namespace MaaS.Services.Text;
 /// Content analysis (<c>/v1/analyze</c>): tags with probabilities, sentiment, keywords and the n-grams that drove each
 /// result. Both models run through their dynamic batchers, concurrently. Thread-safe singleton.
 /// </summary>
-internal sealed class ContentAnalysis(TextModelService text)
+internal sealed partial class ContentAnalysis(TextModelService text)
 {
     /// <summary>Tagging model used when the request names none.</summary>
     public const string DefaultTagsModel = "content-tags";
@@ -44,7 +45,8 @@ internal sealed class ContentAnalysis(TextModelService text)
         var sentimentResult = await sentimentTask.ConfigureAwait(false);
         if (!tagsResult.TryGetValue(out var tags, out var error) || !sentimentResult.TryGetValue(out var sentiment, out error))
         {
-            return error;
+            // The text models check their inputs as 'texts[i]'; here they are the items' text fields.
+            return error.Code == ErrorCode.InvalidRequest ? new Error(error.Code, TextIndex().Replace(error.Message, "items[$1].text")) : error;
         }
 
         var tagProfile = tags.Profile;
@@ -67,6 +69,9 @@ internal sealed class ContentAnalysis(TextModelService text)
 
         return new AnalyzeResponse(new ModelReference(tagProfile.Name, tagProfile.Version), new ModelReference(sentimentProfile.Name, sentimentProfile.Version), results);
     }
+
+    [GeneratedRegex(@"^texts\[(\d+)\]")]
+    private static partial Regex TextIndex();
 
     private static List<TermScore> Terms(IEnumerable<TermContribution> terms) =>
         [.. terms.Select(t => new TermScore(t.Term, t.Contribution))];

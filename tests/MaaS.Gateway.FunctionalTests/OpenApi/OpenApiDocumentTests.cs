@@ -174,6 +174,18 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void EveryQueryParameter_HasADescription()
+    {
+        var undescribed = fixture.Operations
+            .SelectMany(o => (o.Operation["parameters"] as JsonArray ?? []).OfType<JsonObject>()
+                .Where(p => p["in"]?.GetValue<string>() == "query" && string.IsNullOrWhiteSpace(p["description"]?.GetValue<string>()))
+                .Select(p => $"{o}: {p["name"]}"))
+            .ToList();
+
+        Assert.True(undescribed.Count == 0, "query parameters without a description (a <param> on the handler gives one): " + string.Join(", ", undescribed));
+    }
+
+    [Fact]
     public void Servers_TheGatewayItself()
     {
         var servers = fixture.Document["servers"]!.AsArray();

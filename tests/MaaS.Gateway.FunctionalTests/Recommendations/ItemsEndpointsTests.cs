@@ -58,6 +58,22 @@ public sealed class ItemsEndpointsTests(RecommendationHost host) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
     }
 
+    [Fact]
+    public async Task PutItems_ProblemsTheStoreFinds_NamedByTheirJsonFields()
+    {
+        // The store's own checks (lengths, control characters) run after the service's: their fields must still be the
+        // ones the client sent, not the store record's property names (ItemId, Genres).
+        string json = $$"""
+            {"items":[{"id":"{{new string('x', 129)}}","kind":"movie","title":"Long id","genres":["Drama\u0000"]}]}
+            """;
+
+        var (response, body) = await host.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", json);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest && body?["errors"] is not null, $"{response.StatusCode} {body}");
+        var fields = body!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order(StringComparer.Ordinal);
+        Assert.Equal(["items[0].genres", "items[0].id"], fields);
+    }
+
     [Theory]
     [InlineData("""{"items":[]}""")]
     [InlineData("""{"items":"nope"}""")]

@@ -61,6 +61,34 @@ public sealed partial class EndpointPolicyTests
     }
 
     [Fact]
+    public async Task EveryV1AndV2Route_IsARowOfTheEndpointMap()
+    {
+        await using var gateway = SecureGateway.Start();
+        var documented = EndpointMapRoutes();
+
+        var missing = Endpoints(gateway)
+            .Where(e => e.RoutePattern.RawText?.TrimStart('/') is { } raw && (raw.StartsWith("v1", StringComparison.Ordinal) || raw.StartsWith("v2", StringComparison.Ordinal)))
+            .Select(e => NormaliseParameters(Describe(e)))
+            .Where(route => !documented.Contains(route))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.True(missing.Count == 0, $"docs/api.md's endpoint map has no row for: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void EndpointMapRoutes_ExpandOptionalPartsAndEllipses()
+    {
+        var routes = EndpointMapRoutes();
+
+        Assert.Contains("POST /v2/models/{}/infer", routes);
+        Assert.Contains("POST /v2/models/{}/versions/{}/infer", routes);
+        Assert.Contains("POST /v2/repository/models/{}/versions/{}/unload", routes);
+        Assert.Contains("GET /v2/health/ready", routes);
+    }
+
+    [Fact]
     public async Task EndpointWithoutPolicy_FallbackPolicy_NeedsAnAppKey()
     {
         await using var gateway = SecureGateway.Start(services: s => s.AddSingleton<IStartupFilter, ForgottenEndpoint>());
@@ -79,6 +107,21 @@ public sealed partial class EndpointPolicyTests
         Assert.Equal(HttpStatusCode.Forbidden, adminOnly.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Equal("reached", body!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("admin", "POST", "/v1/recommend", "it needs the app role")]
+    [InlineData("app", "POST", "/v1/recommendations/rebuild", "it needs the admin role")]
+    [InlineData("app", "PUT", "/v1/agents/difficulty", "it needs the admin role")]
+    public async Task WrongRole_403_DetailNamesTheRoleTheEndpointNeeds(string role, string method, string path, string needs)
+    {
+        await using var gateway = SecureGateway.Start();
+        string key = await gateway.CreateKeyAsync("acme", [role]);
+
+        var (response, problem) = await gateway.SendJsonAsync(new HttpMethod(method), path, key);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.True(problem?["detail"]?.GetValue<string>()?.Contains(needs, StringComparison.Ordinal) == true, $"{role} key, {method} {path}: {problem}");
     }
 
     [Fact]
@@ -147,6 +190,45 @@ public sealed partial class EndpointPolicyTests
             .ToList();
         return Assert.Single(roles);
     }
+
+    /// <summary>
+    /// Every "METHOD /path" the endpoint map of docs/api.md names, parameters written <c>{}</c>: a Path cell may hold
+    /// several paths, an optional part in brackets (<c>/v2/models/{name}[/versions/{v}]</c>) and a path that starts
+    /// with <c>…/</c>, which replaces the last segment of the path before it.
+    /// </summary>
+    private static HashSet<string> EndpointMapRoutes()
+    {
+        string guide = File.ReadAllText(Path.Combine(SharedData.RepositoryRoot, "docs", "api.md"));
+        int start = guide.IndexOf("## Endpoint map", StringComparison.Ordinal);
+        int end = guide.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var routes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var cells in guide[start..(end < 0 ? guide.Length : end)].Split('\n')
+            .Where(line => line.StartsWith("| ", StringComparison.Ordinal))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .Where(cells => cells.Length >= 5))
+        {
+            var previous = new List<string>();
+            foreach (Match path in Paths().Matches(cells[2]))
+            {
+                string text = path.Groups[1].Value;
+                List<string> expanded = text.StartsWith("…/", StringComparison.Ordinal)
+                    ? [.. previous.Select(p => p[..p.LastIndexOf('/')] + text[1..])]
+                    : [OptionalPart().Replace(text, ""), OptionalPart().Replace(text, "$1")];
+                previous = expanded;
+                routes.UnionWith(expanded.Select(p => NormaliseParameters($"{cells[1]} {p}")));
+            }
+        }
+
+        return routes;
+    }
+
+    private static string NormaliseParameters(string route) => Parameter().Replace(route, "{}");
+
+    [GeneratedRegex(@"\[([^\]]*)\]")]
+    private static partial Regex OptionalPart();
+
+    [GeneratedRegex(@"\{[^}]*\}")]
+    private static partial Regex Parameter();
 
     private static List<RouteEndpoint> Endpoints(SecureGateway gateway) =>
         [.. gateway.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()];

@@ -53,7 +53,7 @@ public sealed class AnalyzeApiTests
     [Theory]
     [InlineData("""{ "items": [] }""", HttpStatusCode.BadRequest, "items")]
     [InlineData("""{ "items": [null] }""", HttpStatusCode.BadRequest, "items")]
-    [InlineData("""{ "items": [{ "title": "only a title" }] }""", HttpStatusCode.BadRequest, "texts[0] is empty")]
+    [InlineData("""{ "items": [{ "title": "only a title" }] }""", HttpStatusCode.BadRequest, "items[0].text is empty")]
     [InlineData("""{ "items": [{ "text": "ok" }], "maxTags": 0 }""", HttpStatusCode.BadRequest, "maxTags")]
     [InlineData("""{ "items": [{ "text": "ok" }], "model": "ghost" }""", HttpStatusCode.NotFound, "ghost")]
     [InlineData("""{ "items": [{ "text": "ok" }], "sentimentVersion": 3 }""", HttpStatusCode.NotFound, "version 3")]

@@ -35,6 +35,9 @@ internal static class KeysEndpoints
         return TypedResults.Created($"/v1/keys/{key.Details.Id}", key);
     }
 
+    /// <param name="tenant">Another tenant's keys (the operator tenant's admins only); default: the caller's tenant.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="keys">Key management.</param>
     private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(string? tenant, HttpContext http, KeyManagement keys) =>
         (await keys.ListAsync(http.GetTenant(), tenant, http.RequestAborted)).TryGetValue(out var listed, out var error)
             ? TypedResults.Ok(listed)

@@ -160,6 +160,11 @@ internal static class MarketEndpoints
         return result.TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<MarketModelErrors>(error);
     }
 
+    /// <param name="name">The model to quantise.</param>
+    /// <param name="version">Its version.</param>
+    /// <param name="scope">skip-down-projections (default: FFN down-projections stay FP32) or all.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="quantizer">The quantiser.</param>
     private static async Task<Results<Created<PublishResponse>, ApiProblem<QuantizeErrors>>> QuantizeAsync(
         string name, long version, string? scope, HttpContext http, ModelQuantizer quantizer)
     {

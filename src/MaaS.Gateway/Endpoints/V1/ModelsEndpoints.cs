@@ -23,6 +23,12 @@ internal static class ModelsEndpoints
         return app;
     }
 
+    /// <param name="task">Only models of this task (exact), e.g. classification, embedding.</param>
+    /// <param name="tag">Only models with this tag (exact).</param>
+    /// <param name="q">Case-insensitive substring of the name, description or tags.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="registry">The model registry.</param>
+    /// <param name="access">Who may see which model.</param>
     private static Ok<List<MarketModel>> List(string? task, string? tag, string? q, HttpContext http, IModelRegistry registry, ModelAccess access) =>
         TypedResults.Ok(registry.GetModels()
             .Where(m => MarketModels.Matches(m, task, tag, q))

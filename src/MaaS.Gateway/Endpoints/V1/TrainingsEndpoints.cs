@@ -53,6 +53,11 @@ internal static class TrainingsEndpoints
         return app;
     }
 
+    /// <param name="http">The request.</param>
+    /// <param name="training">The training service.</param>
+    /// <param name="model">The model's name, published as '&lt;tenant&gt;.&lt;model&gt;' (for uploads; a JSON body's own model wins).</param>
+    /// <param name="multiLabel">Rows may carry several labels, split by '|' (a JSON body's own multiLabel wins).</param>
+    /// <param name="folds">Folds of the cross-validation that picks the features and L2 strength (default 5; a JSON body's settings.folds wins).</param>
     private static async Task<Results<Accepted<TrainingJobResponse>, ApiProblem<BodyErrors>>> SubmitAsync(
         HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
     {

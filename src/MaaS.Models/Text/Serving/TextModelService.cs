@@ -151,7 +151,7 @@ public sealed class TextModelService
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            return Result<TextModelProfile>.Fail(ErrorCode.InvalidRequest, "a model name is required");
+            return Result<TextModelProfile>.Fail(ErrorCode.InvalidRequest, "give 'model': the name of a text model (GET /v1/models lists them)");
         }
 
         var info = _registry.GetModel(model);
@@ -264,7 +264,7 @@ public sealed class TextModelService
     {
         if (texts is null || texts.Count == 0)
         {
-            return "give at least one text";
+            return "give 'texts': a list of at least one text";
         }
 
         if (texts.Count > MaxTexts)

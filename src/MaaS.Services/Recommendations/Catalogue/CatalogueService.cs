@@ -64,7 +64,7 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
         if (!written.TryGetValue(out int count, out var error))
         {
             return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{f.Field}", f.Reason))])
+                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{JsonField(f.Field)}", f.Reason))])
                 : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
         }
 
@@ -113,6 +113,10 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
             LogCatchUpFailed(logger, caught.Error.Message);
         }
     }
+
+    /// <summary>The request's JSON field for a property of the store's <see cref="CatalogItem"/> that its checks name.</summary>
+    private static string JsonField(string property) =>
+        property == nameof(CatalogItem.ItemId) ? "id" : JsonNamingPolicy.CamelCase.ConvertName(property);
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "A catalogue write is stored but not yet served here ({Reason}); the change feed follower applies it later")]
     private static partial void LogCatchUpFailed(ILogger logger, string reason);

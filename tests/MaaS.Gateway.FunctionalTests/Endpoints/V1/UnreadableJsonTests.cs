@@ -26,6 +26,38 @@ public sealed class UnreadableJsonTests : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("PUT", "/v1/agents/difficulty", "{\"actions\":\"easy\"}", "$.actions must be an array (line 1, byte 18)")]
+    [InlineData("POST", "/v1/sentiment", "{\"texts\":[\"fine\",7]}", "$.texts[1] must be a string (line 1, byte 19)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":1.5}", "$.count has a value of the wrong type (see the request schema in /swagger) (line 1, byte 27)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":42}", "$.userId has a value of the wrong type (see the request schema in /swagger) (line 1, byte 13)")]
+    public async Task JsonEndpoints_ValueOfTheWrongType_DetailNamesThePathAndTheJsonType_NoDotNetTypes(string method, string path, string json, string expected)
+    {
+        await using var host = GatewayHost.Start(_ => { });
+
+        var (response, body) = await host.SendJsonAsync(new HttpMethod(method), path, json);
+
+        string? detail = body?["detail"]?.GetValue<string>();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{method} {path} {json}: {response.StatusCode} {body}");
+        Assert.True(detail is not null && detail.EndsWith(": " + expected, StringComparison.Ordinal), $"{method} {path} {json}: want '{expected}', got {body}");
+        Assert.DoesNotContain("System.", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("MaaS.", detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/v1/items/movie-001/similar?count=abc", "parameter 'count' must be an integer")]
+    [InlineData("/v1/users/u1/analysis?trendDays=soon", "parameter 'trendDays' must be an integer")]
+    public async Task QueryParameter_DoesNotParse_DetailNamesItAndWhatItMustBe(string path, string expected)
+    {
+        await using var host = GatewayHost.Start(_ => { });
+
+        var (response, body) = await host.GetJsonAsync(path);
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{path}: {response.StatusCode} {body}");
+        Assert.True(body?["code"]?.GetValue<string>() == "InvalidRequest", $"{path}: {body}");
+        Assert.True(body!["detail"]?.GetValue<string>() == expected, $"{path}: want '{expected}', got {body}");
+    }
+
     [Fact]
     public async Task JsonEndpoints_UnreadableBody_NotLoggedAsError()
     {

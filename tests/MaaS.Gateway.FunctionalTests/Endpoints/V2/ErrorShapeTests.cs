@@ -34,10 +34,10 @@ public sealed class ErrorShapeTests
     }
 
     [Theory]
-    [InlineData("GET", "/v1/nothing/here", null, HttpStatusCode.NotFound, "NotFound")]
-    [InlineData("GET", "/v1/events", null, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed")]
-    [InlineData("POST", "/v1/events", "text/plain", HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType")]
-    public async Task FrameworkErrors_UnderV1_ProblemDetailsWithTheGatewaysCode(string method, string path, string? contentType, HttpStatusCode expected, string code)
+    [InlineData("GET", "/v1/nothing/here", null, HttpStatusCode.NotFound, "NotFound", "no such endpoint: GET /v1/nothing/here")]
+    [InlineData("GET", "/v1/events", null, HttpStatusCode.MethodNotAllowed, "MethodNotAllowed", "method GET is not allowed on /v1/events; it allows POST")]
+    [InlineData("POST", "/v1/events", "text/plain", HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType", "unsupported Content-Type 'text/plain; charset=utf-8'; JSON bodies need Content-Type: application/json")]
+    public async Task FrameworkErrors_UnderV1_ProblemDetailsWithTheGatewaysCodeAndADetail(string method, string path, string? contentType, HttpStatusCode expected, string code, string detail)
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -54,6 +54,7 @@ public sealed class ErrorShapeTests
         Assert.Equal((int)expected, body!["status"]!.GetValue<int>());
         Assert.Equal(code, body["code"]?.GetValue<string>());
         Assert.Equal($"https://maas.dev/errors/{code}", body["type"]?.GetValue<string>());
+        Assert.True(body["detail"]?.GetValue<string>() == detail, $"{method} {path}: the detail should tell the client what to change: {body}");
         Assert.Null(body["error"]);
     }
 
