@@ -143,6 +143,15 @@ internal sealed class InferenceGrpcService(
             };
         }
 
+        foreach (var group in V2Mapping.InstanceGroups(info, settings) ?? [])
+        {
+            config.InstanceGroup.Add(new ModelInstanceGroup
+            {
+                Count = group.Count,
+                Kind = group.Kind == "KIND_GPU" ? ModelInstanceGroup.Types.Kind.Gpu : ModelInstanceGroup.Types.Kind.Cpu,
+            });
+        }
+
         return new ModelConfigResponse { Config = config };
     }
 

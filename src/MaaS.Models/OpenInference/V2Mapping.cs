@@ -99,8 +99,12 @@ internal static class V2Mapping
             [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
             info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null,
-            info.IsBatching ? [new V2InstanceGroup(config.Instances ?? 1, InstanceKind(info))] : null);
+            InstanceGroups(info, config));
     }
+
+    /// <summary>Triton's <c>instance_group</c> of a batching version (model.json's <c>instances</c>, on the GPU when it runs on CUDA); null when it does not batch. HTTP and gRPC answer with it.</summary>
+    public static IReadOnlyList<V2InstanceGroup>? InstanceGroups(ModelVersionInfo info, ModelConfig config) =>
+        info.IsBatching ? [new V2InstanceGroup(config.Instances ?? 1, InstanceKind(info))] : null;
 
     private static string InstanceKind(ModelVersionInfo info) =>
         info.Properties.TryGetValue("execution_provider", out string? provider) && provider == Onnx.ExecutionProviderSelector.Cuda ? "KIND_GPU" : "KIND_CPU";

@@ -17,6 +17,9 @@ internal sealed partial class JobRunner : BackgroundService
     private readonly ILogger<JobRunner> _logger;
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
     private readonly LowPriorityScheduler _scheduler;
+    /// <summary>How long shutdown waits for running handlers to observe their cancellation before it leaves them.</summary>
+    internal static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
+
     private readonly List<Task> _running = [];
     private int _disposed;
 
@@ -86,8 +89,16 @@ internal sealed partial class JobRunner : BackgroundService
         {
         }
 
-        // Shutdown: handlers see the token; a job they leave unfinished keeps its lease, which expires and is claimed again.
-        await Task.WhenAll(_running).ConfigureAwait(false);
+        // Shutdown: handlers see the token; a job they leave unfinished keeps its lease, which expires and is claimed again
+        // (by this replica after a restart). CPU work checks the token only between steps (a fit, a featurisation pass),
+        // and a niced step on a busy box can take minutes: waiting for it held the exit until the host's shutdown timeout
+        // (30 s) and the scheduler's join after it. So the handlers get ShutdownGrace, then the work is left to the
+        // scheduler's background threads, which end with the process.
+        var all = Task.WhenAll(_running);
+        if (await Task.WhenAny(all, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != all)
+        {
+            LogLeftRunning(_logger, _running.Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
+        }
     }
 
     private async Task RunAsync(JobRecord job, CancellationToken stoppingToken)
@@ -126,6 +137,12 @@ internal sealed partial class JobRunner : BackgroundService
         {
             await heartbeat.ConfigureAwait(false);
             // Cancelled by its tenant or taken over: the store says so already. Shutdown: the lease runs out.
+            LogStopped(_logger, job.Id);
+        }
+        catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not OutOfMemoryException)
+        {
+            // Shutting down: work left behind by the grace may fail on services already disposed. Not the job's fault:
+            // it keeps its lease and runs again after the restart.
             LogStopped(_logger, job.Id);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -196,4 +213,7 @@ internal sealed partial class JobRunner : BackgroundService
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "The job store did not answer: {Reason}")]
     private static partial void LogClaimFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Shutting down with {Count} job(s) still in a CPU step after {Seconds} s; their leases run out and a restart takes them up again")]
+    private static partial void LogLeftRunning(ILogger logger, int count, double seconds);
 }

@@ -11,7 +11,7 @@ namespace MaaS.Services.Jobs;
 internal sealed class LowPriorityScheduler : TaskScheduler, IDisposable
 {
     /// <summary>How long Dispose waits for the work running on the threads.</summary>
-    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(1);
 
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread[] _threads;

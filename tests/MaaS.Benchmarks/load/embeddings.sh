@@ -11,8 +11,7 @@ read -r a_port b_port < <(free_port 2)
 a_port="${MAAS_LOAD_PORT:-$a_port}"; b_port="${MAAS_LOAD_PORT_2:-$b_port}"
 baseline="${EMBED_BASELINE_DIR:?set EMBED_BASELINE_DIR to the output folder of the baseline gateway}"
 texts="$(mktemp)"
-data="${MAAS_DATA_DIR:-../shared/data}"
-[ -d "$data/sentiment/mr" ] || data=/work/shared/data
+data="$(shared_data)"
 # JSON-escaped MR sentences (Latin-1 bytes dropped), shuffled with a fixed seed.
 LC_ALL=C tr -cd '\11\12\40-\176' <"$data/sentiment/mr/rt-polarity.pos" | sed 's/\\/\\\\/g; s/"/\\"/g; s/ *$//' >"$texts"
 LC_ALL=C tr -cd '\11\12\40-\176' <"$data/sentiment/mr/rt-polarity.neg" | sed 's/\\/\\\\/g; s/"/\\"/g; s/ *$//' >>"$texts"

@@ -34,6 +34,23 @@ start_gateway() {
   echo "gateway did not become ready:" >&2; cat "$GATEWAY_OUT/gateway.log" >&2; exit 1
 }
 
+# The shared data root, by the tests' rule (MaaS.TestSupport's SharedData): $MAAS_DATA_DIR when set, else shared/data
+# beside the repository root, else the first ancestor of the repository root holding shared/data (a worktree such as
+# /work/wt/NAME finds /work/shared/data). Prints it, or fails naming what it looked for. Call it from the repository root.
+shared_data() {
+  if [ -n "${MAAS_DATA_DIR:-}" ]; then
+    [ -d "$MAAS_DATA_DIR" ] || { echo "MAAS_DATA_DIR=$MAAS_DATA_DIR is not a folder" >&2; return 1; }
+    echo "$MAAS_DATA_DIR"; return 0
+  fi
+  local dir="$PWD"
+  [ -d "$dir/../shared/data" ] && { (cd "$dir/../shared/data" && pwd); return 0; }
+  while [ "$dir" != / ]; do
+    dir="$(dirname "$dir")"
+    [ -d "$dir/shared/data" ] && { echo "$dir/shared/data"; return 0; }
+  done
+  echo "no shared/data beside or above $PWD (set MAAS_DATA_DIR)" >&2; return 1
+}
+
 stop_gateway() {
   kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true
   rm -rf "$GATEWAY_DATA" "$GATEWAY_OUT"

@@ -9,12 +9,12 @@
 # "unfinished" with its progress and CPU share so far, and then left to finish with wrk stopped (not counted).
 # Usage: tests/MaaS.Benchmarks/load/training-share.sh ["nice values", default "19 10"] [rows, default 10000]
 #        [rounds, default 1] [limit seconds of a loaded job, default 90]
-# (MAAS_DATA_DIR as for the tests: the shared data, default ../shared/data; MAAS_LOAD_PORT, default a free port.)
+# (The shared data as the tests find it: MAAS_DATA_DIR, else shared/data beside or above the repository root; MAAS_LOAD_PORT, default a free port.)
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 nices="${1:-19 10}"; rows="${2:-10000}"; rounds="${3:-1}"; limit="${4:-90}"
 port="${MAAS_LOAD_PORT:-$(free_port)}"
-tsv="${MAAS_DATA_DIR:-../shared/data}/sentiment/sst2/train.tsv"
+tsv="$(shared_data)/sentiment/sst2/train.tsv"
 [ -f "$tsv" ] || { echo "no $tsv (set MAAS_DATA_DIR)" >&2; exit 2; }
 work=$(mktemp -d); body="$work/body.json"; trap 'rm -rf "$work"' EXIT
 python3 - "$tsv" "$rows" >"$body" <<'PY'

@@ -68,6 +68,7 @@ public sealed class GrpcNodeClientTests
         var mlpHttp = await gateway.GetJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", new JsonObject { ["inputs"] = mlpJson.DeepClone() }, ct);
         var typed = InferRequest("example-mlp", mlpJson, raw: null);
         calls.Add(Call("infer-typed", "ModelInfer", typed, bearer));
+        var httpConfig = await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/example-mlp/config", null, ct);
         calls.Add(Call("config", "ModelConfig", new JsonObject { ["name"] = "example-mlp" }, bearer));
         calls.Add(Call("statistics", "ModelStatistics", new JsonObject { ["name"] = "example-mlp" }, bearer));
         calls.Add(Call("index", "RepositoryIndex", new JsonObject(), bearer));
@@ -118,6 +119,11 @@ public sealed class GrpcNodeClientTests
         Assert.Equal(64, config["max_batch_size"]!.GetValue<int>());
         Assert.Equal("TYPE_FP32", config["input"]![0]!["data_type"]!.GetValue<string>());
         Assert.Equal(["8"], config["input"]![0]!["dims"]!.AsArray().Select(d => d!.ToString()));
+        var httpGroup = httpConfig["instance_group"]!.AsArray().Single()!;
+        var grpcGroup = Assert.Single(config["instance_group"]!.AsArray())!;
+        Assert.Equal(
+            (httpGroup["count"]!.GetValue<int>(), httpGroup["kind"]!.GetValue<string>()),
+            (grpcGroup["count"]!.GetValue<int>(), grpcGroup["kind"]!.GetValue<string>()));
         var statistics = Ok(results, "statistics")["model_stats"]!.AsArray();
         Assert.True(long.Parse(statistics.Single()!["inference_count"]!.ToString(), CultureInfo.InvariantCulture) >= 3, statistics.ToJsonString());
         var index = Ok(results, "index")["models"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToHashSet();

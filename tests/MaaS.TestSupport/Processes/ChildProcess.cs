@@ -49,10 +49,19 @@ public sealed class ChildProcess : IDisposable
     /// <paramref name="environment"/> adds to (a null value removes from) the inherited environment. On Linux the child
     /// is SIGKILLed once <paramref name="parentProcessId"/> (default: this process) is gone.
     /// </summary>
+    /// <exception cref="FileNotFoundException">
+    /// On Linux, <paramref name="fileName"/> names no executable file (a path) or none on the PATH (a bare name): checked
+    /// here, since the parent watch's shell would otherwise start and report it only as exit code 127.
+    /// </exception>
     public static ChildProcess Start(
         string fileName, IEnumerable<string> arguments, string? workingDirectory = null, string? name = null, bool killEntireTree = false,
         IReadOnlyDictionary<string, string?>? environment = null, int? parentProcessId = null)
     {
+        if (OperatingSystem.IsLinux())
+        {
+            RequireExecutable(fileName, workingDirectory, environment);
+        }
+
         var start = OperatingSystem.IsLinux()
             ? StartInfo("/bin/sh", ["-c", WatchParent, "maas-child", (parentProcessId ?? Environment.ProcessId).ToString(CultureInfo.InvariantCulture), fileName, .. arguments], workingDirectory, environment)
             : StartInfo(fileName, arguments, workingDirectory, environment);
@@ -125,6 +134,32 @@ public sealed class ChildProcess : IDisposable
 
         return start;
     }
+
+    // As the shell's exec finds it: a name with a slash is a path (relative to the working directory), a bare name is
+    // looked up in the PATH the child gets.
+    private static void RequireExecutable(string fileName, string? workingDirectory, IReadOnlyDictionary<string, string?>? environment)
+    {
+        if (fileName.Contains('/', StringComparison.Ordinal) || Path.IsPathRooted(fileName))
+        {
+            string path = Path.GetFullPath(fileName, workingDirectory ?? Environment.CurrentDirectory);
+            if (!IsExecutable(path))
+            {
+                throw new FileNotFoundException($"cannot start '{fileName}': {path} is not an executable file", fileName);
+            }
+
+            return;
+        }
+
+        string? searchPath = environment is not null && environment.TryGetValue("PATH", out string? own) ? own : Environment.GetEnvironmentVariable("PATH");
+        if (!(searchPath ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(d => IsExecutable(Path.Combine(d, fileName))))
+        {
+            throw new FileNotFoundException($"cannot start '{fileName}': not found on the PATH ({searchPath})", fileName);
+        }
+    }
+
+    private static bool IsExecutable(string path) =>
+        File.Exists(path)
+        && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
     /// <summary>A loopback TCP port free at the time of the call (another process may still take it before use).</summary>
     public static int FreePort()

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 
 namespace MaaS.TestSupport.Processes;
@@ -120,6 +122,31 @@ public sealed class GatewayProcess : IDisposable
 
     /// <summary>SIGKILL: no graceful shutdown, no flush; in-flight requests die with the process.</summary>
     public void Kill() => _process?.Kill();
+
+    /// <summary>
+    /// SIGTERM, as a service manager or <c>docker stop</c> sends, and the wait for the graceful exit; returns how long
+    /// the exit took from the signal.
+    /// </summary>
+    /// <exception cref="TimeoutException">Still running after <paramref name="timeout"/> (it is then killed by dispose).</exception>
+    public async Task<TimeSpan> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var process = _process is { HasExited: false } running ? running : throw new InvalidOperationException("the gateway is not running");
+        var clock = Stopwatch.StartNew();
+        var (exit, output) = await ChildProcess.RunAsync("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        Assert.True(exit == 0, $"kill -TERM {process.Id}: exit {exit}: {output}");
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(timeout);
+        try
+        {
+            await process.WaitForExitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{process.Name} still running {timeout.TotalSeconds:0} s after SIGTERM:\n{process.Tail()}");
+        }
+
+        return clock.Elapsed;
+    }
 
     public void Dispose() => _process?.Dispose();
 }
