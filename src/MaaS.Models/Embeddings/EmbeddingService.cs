@@ -112,13 +112,31 @@ public sealed class EmbeddingService
             return Result<EmbeddingBatch>.Fail(ErrorCode.Unsupported, $"model '{model}' is not a sentence-embedding model ({platform})");
         }
 
-        if (dimensions is { } asked && loaded.Signature?.FindOutput(SentenceEmbeddingModel.EmbeddingOutput) is { Shape: [_, var width] } && asked != width)
+        if (dimensions is { } asked && Width(loaded) is long width && asked != width)
         {
             return Unshortenable(model, width);
         }
 
         return null;
     }
+
+    /// <summary>
+    /// The length of the embeddings <paramref name="model"/> makes at <paramref name="version"/> (null: the default),
+    /// or null while that version is not loaded or is not a sentence-embedding model: what a caller's own vector must
+    /// match to be compared with them.
+    /// </summary>
+    /// <param name="model">Model name.</param>
+    /// <param name="version">Version, or null for the default.</param>
+    public int? DimensionsOf(string model, long? version)
+    {
+        var info = _registry.GetModel(model);
+        return (version ?? info?.DefaultVersion) is long v && info?.FindVersion(v) is { Platform: SentenceEmbeddingModel.PlatformName } loaded && Width(loaded) is long width
+            ? (int)width
+            : null;
+    }
+
+    private static long? Width(ModelVersionInfo loaded) =>
+        loaded.Signature?.FindOutput(SentenceEmbeddingModel.EmbeddingOutput) is { Shape: [_, var width] } ? width : null;
 
     private static string? Validate(IReadOnlyList<string?>? texts)
     {

@@ -10,7 +10,7 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
 {
     public async ValueTask<Result<SearchResponse>> SearchAsync(string tenant, SearchRequest? request, CancellationToken cancellationToken)
     {
-        if (!SearchValidation.Validate(request).TryGetValue(out var query, out var invalid))
+        if (!SearchValidation.Validate(request, embeddings.Model, embeddings.Dimensions).TryGetValue(out var query, out var invalid))
         {
             return invalid;
         }
@@ -29,12 +29,12 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
         }
 
         int depth = mode == SearchMode.Hybrid ? Math.Max(SearchLimits.FusionDepth, query.Count) : query.Count;
-        var words = mode == SearchMode.Semantic ? [] : lexical.Bm25.Search(query.Query, depth, accept);
+        var words = mode == SearchMode.Semantic ? [] : lexical.Bm25.Search(query.Query!, depth, accept);
         List<VectorHit> meanings = [];
         VectorIndex? vectors = null;
         if (mode != SearchMode.Lexical)
         {
-            var embedded = await encoder.EmbedAsync(embeddings.Model, version, query.Query, cancellationToken).ConfigureAwait(false);
+            var embedded = await EmbedAsync(query, version, cancellationToken).ConfigureAwait(false);
             if (!embedded.TryGetValue(out var vector, out var error))
             {
                 return error;
@@ -53,6 +53,29 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
         var items = hits.Select(h => Respond(h, lexical, query)).ToList();
         string? model = vectors is null ? null : $"{vectors.Model}/{vectors.Version}";
         return new SearchResponse(items, mode.ToString().ToLowerInvariant(), model, vectors?.Pending ?? 0);
+    }
+
+    // The caller's own vector (validated, at unit length) costs no encoder call; a text is embedded (or read from the
+    // query cache). A vector is only comparable once the model is served and loaded: its dimensions were unknown to
+    // validation otherwise.
+    private async ValueTask<Result<ReadOnlyMemory<float>>> EmbedAsync(ValidSearch query, long? version, CancellationToken cancellationToken)
+    {
+        if (query.Vector is null)
+        {
+            return await encoder.EmbedAsync(embeddings.Model, version, query.Query!, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (version is null)
+        {
+            return new Error(ErrorCode.ModelNotFound, $"the embedding model '{embeddings.Model}' is not served, so there is no space to search by vector; search by query in lexical mode");
+        }
+
+        if (embeddings.Dimensions is null)
+        {
+            return new Error(ErrorCode.ModelNotReady, $"the embedding model '{embeddings.Model}' is not loaded yet, so its dimensions are unknown; retry shortly");
+        }
+
+        return (ReadOnlyMemory<float>)query.Vector;
     }
 
     private static List<Hit> Rank(SearchMode mode, List<LexicalHit> words, List<VectorHit> meanings, VectorIndex? vectors, int count)

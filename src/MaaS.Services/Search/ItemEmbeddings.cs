@@ -57,6 +57,9 @@ internal sealed partial class ItemEmbeddings(EmbeddingService embeddings, ICatal
     /// <summary>The served default version of the embedding model, or null when it is not served.</summary>
     public long? CurrentVersion => registry.GetModel(Model)?.DefaultVersion;
 
+    /// <summary>The length of the current version's embeddings, or null while it is not loaded (or none is served).</summary>
+    public int? Dimensions => embeddings.DimensionsOf(Model, CurrentVersion);
+
     /// <summary>Starts embedding what <paramref name="state"/>'s catalogue lacks, unless a run is going or nothing changed since the last.</summary>
     public void Kick(TenantState state)
     {

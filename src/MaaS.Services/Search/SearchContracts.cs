@@ -4,7 +4,7 @@ namespace MaaS.Services.Search;
 
 /// <summary>A catalogue search (<c>POST /v1/search</c>), validated once against <see cref="SearchLimits"/>.</summary>
 /// <param name="Query">What to look for, 1..1,000 characters: words ("robot space"), or a description ("something
-/// like Interstellar but funnier").</param>
+/// like Interstellar but funnier"). Required unless <c>vector</c> is given in semantic mode.</param>
 /// <param name="Mode">lexical (BM25 over title, text, genres and tags), semantic (cosine of sentence embeddings) or
 /// hybrid (the default: both, fused by reciprocal rank). Anything else is a 400.</param>
 /// <param name="Count">Results wanted, 1..100; default 10.</param>
@@ -12,13 +12,19 @@ namespace MaaS.Services.Search;
 /// <param name="Explain">When true each result says why it matched: the query terms it holds and its BM25 score, its
 /// cosine similarity, and its rank in each list.</param>
 /// <param name="Include">Extra data per result: <c>metadata</c> adds the catalogue entry.</param>
+/// <param name="Vector">Search by an embedding you already have instead of embedding <c>query</c>: the served embedding
+/// model's dimensions (384 for all-minilm-l6-v2; <c>embeddingModel</c> of the answer names the model and version whose
+/// space the items are in), finite values, not all zero; it is L2-normalised before use, as the model's own output is
+/// (an embedding from <c>POST /v1/embeddings</c> can be reused as it is). Semantic mode ranks by it; hybrid mode uses it
+/// for the semantic list and <c>query</c> for the BM25 one (both required); lexical mode refuses it. At most 4,096 values.</param>
 public sealed record SearchRequest(
     [property: MaxLength(SearchLimits.MaxQueryLength)] string? Query,
     string? Mode,
     [property: Range(1, SearchLimits.MaxCount)] int? Count,
     RecommendFilters? Filters,
     bool Explain,
-    IReadOnlyList<string>? Include);
+    IReadOnlyList<string>? Include,
+    [property: MaxLength(SearchLimits.MaxVectorLength)] IReadOnlyList<float>? Vector = null);
 
 /// <summary>Search results, best first.</summary>
 /// <param name="Items">The results.</param>

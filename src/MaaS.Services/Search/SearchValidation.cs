@@ -3,14 +3,17 @@ using StoreKind = MaaS.Storage.Abstractions.ItemKind;
 
 namespace MaaS.Services.Search;
 
-/// <summary>A search that passed validation.</summary>
+/// <summary>A search that passed validation. <paramref name="Query"/> is null only for a semantic search by
+/// <paramref name="Vector"/>, which is the caller's vector L2-normalised (null: embed the query).</summary>
 internal sealed record ValidSearch(
-    string Query, SearchMode Mode, int Count, StoreKind? Kind, IReadOnlyList<string>? Genres, HashSet<string> Exclude, bool AvailableNow, bool Explain, bool Metadata);
+    string? Query, float[]? Vector, SearchMode Mode, int Count, StoreKind? Kind, IReadOnlyList<string>? Genres, HashSet<string> Exclude, bool AvailableNow, bool Explain, bool Metadata);
 
 /// <summary>The one validation of a search request: every broken rule listed, with the field names the client used.</summary>
 internal static class SearchValidation
 {
-    public static Result<ValidSearch> Validate(SearchRequest? request)
+    /// <summary>Checks <paramref name="request"/>; a <c>vector</c> must have <paramref name="dimensions"/> values, those
+    /// of <paramref name="model"/>'s current version (null: not loaded, so not checked here).</summary>
+    public static Result<ValidSearch> Validate(SearchRequest? request, string model, int? dimensions)
     {
         if (request is null)
         {
@@ -19,11 +22,6 @@ internal static class SearchValidation
 
         List<FieldProblem>? problems = null;
         void Add(string field, string reason) => (problems ??= []).Add(new FieldProblem(-1, field, reason));
-
-        if (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > SearchLimits.MaxQueryLength)
-        {
-            Add("query", $"must be 1..{SearchLimits.MaxQueryLength} characters, not blank");
-        }
 
         SearchMode? mode = request.Mode?.ToLowerInvariant() switch
         {
@@ -35,6 +33,32 @@ internal static class SearchValidation
         if (mode is null)
         {
             Add("mode", "must be lexical, semantic or hybrid");
+        }
+
+        if (request.Vector is not null && request.Query is null && mode == SearchMode.Hybrid)
+        {
+            Add("query", "hybrid mode (the default) ranks by words as well as by the vector: give a query too, or set mode to semantic to rank by the vector alone");
+        }
+        else if ((request.Vector is null || request.Query is not null) && (string.IsNullOrWhiteSpace(request.Query) || request.Query.Length > SearchLimits.MaxQueryLength))
+        {
+            Add("query", $"must be 1..{SearchLimits.MaxQueryLength} characters, not blank");
+        }
+
+        float[]? vector = null;
+        if (request.Vector is { } given)
+        {
+            if (mode == SearchMode.Lexical)
+            {
+                Add("vector", "lexical mode ranks by words only: leave the vector out, or set mode to semantic or hybrid");
+            }
+            else if (Normalised(given, model, dimensions, out string? problem) is { } unit)
+            {
+                vector = unit;
+            }
+            else
+            {
+                Add("vector", problem!);
+            }
         }
 
         if (request.Count is < 1 or > SearchLimits.MaxCount)
@@ -77,8 +101,55 @@ internal static class SearchValidation
         return problems is not null
             ? Error.Invalid(problems)
             : new ValidSearch(
-                request.Query!, mode!.Value, request.Count ?? SearchLimits.DefaultCount, kind, filters?.Genres,
+                request.Query, vector, mode!.Value, request.Count ?? SearchLimits.DefaultCount, kind, filters?.Genres,
                 new HashSet<string>(filters?.ExcludeIds ?? [], StringComparer.Ordinal), filters?.AvailableNow ?? false,
                 request.Explain, request.Include is { Count: > 0 });
+    }
+
+    // The caller's vector at unit length, as the encoder's output is, or null with what to change. The norm is summed
+    // in double: squares of floats past 1e19 overflow a float sum, and a subnormal's square underflows it.
+    private static float[]? Normalised(IReadOnlyList<float> given, string model, int? dimensions, out string? problem)
+    {
+        problem = null;
+        if (given.Count > SearchLimits.MaxVectorLength)
+        {
+            problem = $"has {given.Count} values; at most {SearchLimits.MaxVectorLength}";
+            return null;
+        }
+
+        if (given.Count == 0 || (dimensions is int width && given.Count != width))
+        {
+            problem = dimensions is int d
+                ? $"has {given.Count} values; it must have {d}, the dimensions of '{model}' whose space the items are embedded in"
+                : "must hold the values of an embedding, not be empty";
+            return null;
+        }
+
+        double squares = 0;
+        for (int i = 0; i < given.Count; i++)
+        {
+            if (!float.IsFinite(given[i]))
+            {
+                problem = $"value {i} is not a finite number; every value must be";
+                return null;
+            }
+
+            squares += (double)given[i] * given[i];
+        }
+
+        if (squares == 0)
+        {
+            problem = "is all zeros, which has no direction to compare; give a vector with a non-zero norm";
+            return null;
+        }
+
+        double norm = Math.Sqrt(squares);
+        var unit = new float[given.Count];
+        for (int i = 0; i < unit.Length; i++)
+        {
+            unit[i] = (float)(given[i] / norm);
+        }
+
+        return unit;
     }
 }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # POST /v1/search as served: one Release gateway on loopback over a SQLite data folder seeded with <items> synthetic
 # items and their synthetic vectors through the catalogue store (`search-seed`: the search service restores them as
-# if it had embedded them), wrk at <connections> connections, modes interleaved (lexical, semantic, hybrid, lexical,
-# ...). Every semantic and hybrid query is embedded by the served all-minilm-l6-v2 inside the request, as in
-# production. Before and after each run the gateway's /metrics gives the GC collections per generation and the
-# process CPU seconds of that run, and the process's threads after it.
+# if it had embedded them), wrk at <connections> connections, modes interleaved (lexical, semantic, hybrid, vector,
+# lexical, ...). Every semantic and hybrid query is embedded by the served all-minilm-l6-v2 inside the request, as in
+# production. vector is a semantic search by the query's embedding, which the caller already has (taken once through
+# /v1/embeddings before the rounds): the index alone, no encoder inside the request. Before and after each run the
+# gateway's /metrics gives the GC collections per generation and the process CPU seconds of that run, and the
+# process's threads after it.
 # Usage: tests/MaaS.Benchmarks/load/search.sh [seconds per run, default 10] [connections, default 16] [threads, default 2] [rounds, default 3] [items, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -41,6 +43,15 @@ for _ in $(seq 1 300); do
 done
 [[ "$answer" == *'"pending":0'* ]] || { echo "search index not ready: $answer" >&2; tail -20 "$GATEWAY_OUT/gateway.log" >&2; exit 1; }
 
+# The queries' embeddings, once, in their order: one JSON array per line for search.lua's vector mode.
+split -l 256 "$out/queries.txt" "$out/chunk."
+for chunk in "$out"/chunk.*; do
+  sed 's/.*/"&"/' "$chunk" | jq -cs --arg m "$model" '{model: $m, input: .}' \
+    | curl -fs -H 'Content-Type: application/json' --data-binary @- "$GATEWAY_URL/v1/embeddings" \
+    | jq -c '.data | sort_by(.index) | .[].embedding' >>"$out/vectors.txt"
+done
+[[ $(wc -l <"$out/vectors.txt") -eq $(wc -l <"$out/queries.txt") ]] || { echo "embedding the queries failed" >&2; exit 1; }
+
 metric() { # series name prefix: the sum of the matching series of the last scrape
   awk -v p="$1" '$0 !~ /^#/ && index($1, p) == 1 { s += $2 } END { printf "%.0f", s }' "$out/metrics.txt"
 }
@@ -58,7 +69,7 @@ counters() { # gen0 gen1 gen2 cpu-milliseconds process-threads encoder-rows enco
 run() { # name mode seconds
   local before after
   before=($(counters))
-  SEARCH_MODE="$2" SEARCH_QUERIES="$out/queries.txt" wrk -t"$threads" -c"$connections" -d"$3s" --latency -s "$load/search.lua" "$GATEWAY_URL" >"$out/$1.txt" 2>"$out/$1.err"
+  SEARCH_MODE="$2" SEARCH_QUERIES="$out/queries.txt" SEARCH_VECTORS="$out/vectors.txt" wrk -t"$threads" -c"$connections" -d"$3s" --latency -s "$load/search.lua" "$GATEWAY_URL" >"$out/$1.txt" 2>"$out/$1.err"
   after=($(counters))
   local requests; requests=$(awk '/requests in/ { print $1 }' "$out/$1.txt")
   # Rows per encoder batch: how many concurrent queries the dynamic batcher merged into one model call.
@@ -69,17 +80,17 @@ run() { # name mode seconds
 }
 field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
 # Warm-up: JIT tiering of each mode's path.
-for mode in lexical semantic hybrid; do run "warm-$mode" "$mode" 3; done
+for mode in lexical semantic hybrid vector; do run "warm-$mode" "$mode" 3; done
 echo "uptime at start: $(uptime)"
 for r in $(seq 1 "$rounds"); do
-  for mode in lexical semantic hybrid; do run "$mode-$r" "$mode" "$duration"; done
+  for mode in lexical semantic hybrid vector; do run "$mode-$r" "$mode" "$duration"; done
 done
 echo "uptime at end: $(uptime)"
 
 printf '\nwrk -t%s -c%s -d%ss --latency POST /v1/search over %s items, %s rounds, %s cores, %s\n' "$threads" "$connections" "$duration" "$items" "$rounds" "$(nproc)" "$(date -u +%FT%TZ)"
 printf '%-12s %10s %10s %10s %10s  %s\n' run req/s p50 p90 p99 errors
 for r in $(seq 1 "$rounds"); do
-  for mode in lexical semantic hybrid; do
+  for mode in lexical semantic hybrid vector; do
     printf '%-12s %10s %10s %10s %10s  %s\n' "$mode-$r" "$(field "$mode-$r" 'Requests/sec' 2)" "$(field "$mode-$r" '^ +50%' 2)" \
       "$(field "$mode-$r" '^ +90%' 2)" "$(field "$mode-$r" '^ +99%' 2)" "$(grep -E 'Non-2xx|Socket errors' "$out/$mode-$r.txt" | tr '\n' ' ' || true)"
     printf '%-12s %s\n' '' "$(cut -d' ' -f2- "$out/$mode-$r.gc")"
