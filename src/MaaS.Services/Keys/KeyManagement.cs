@@ -51,6 +51,21 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         return listed.TryGetValue(out var keys, out var error) ? keys.Select(ToResponse).ToList() : StoreError(error);
     }
 
+    /// <summary>
+    /// One key as <see cref="ListAsync"/> lists it, never its secret: a key of the caller's tenant, or of any tenant for
+    /// the operator tenant's admins. Another tenant's key is "no such key in this tenant", the same as an unknown one.
+    /// </summary>
+    public async Task<Result<KeyResponse>> GetAsync(string caller, string id, CancellationToken cancellationToken)
+    {
+        var found = await store.FindAsync(id, cancellationToken);
+        if (!found.TryGetValue(out var key, out var error))
+        {
+            return error.Code == ErrorCode.NotFound ? NoSuchKey : StoreError(error);
+        }
+
+        return key.Tenant == caller || caller == settings.OperatorTenant ? ToResponse(key) : NoSuchKey;
+    }
+
     /// <summary>Revokes a key of the caller's tenant, or of any tenant for the operator tenant's admins.</summary>
     public async Task<Result<KeyResponse>> RevokeAsync(string caller, string id, CancellationToken cancellationToken)
     {
@@ -64,6 +79,9 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         resolver.Evict(id);
         return revoked.TryGetValue(out var key, out var error) ? ToResponse(key) : StoreError(error);
     }
+
+    /// <summary>An unknown key, or another tenant's: the answer must not tell which (worded as the store's revoke words it).</summary>
+    private static readonly Error NoSuchKey = new(ErrorCode.NotFound, "no such key in this tenant");
 
     private static KeyResponse ToResponse(ApiKeyRecord key) => new(
         key.KeyId, key.Tenant, key.Name, key.Roles,
