@@ -90,14 +90,23 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
 
     /// <summary>
     /// The key store's error as the answer. It flows unchanged (NotFound is worded for the caller by the store) except in
-    /// two cases, kept so the keys API answers as it always has: a broken rule is stated in the message, every rule as
-    /// "field reason", without field problems; and an unavailable store is named without the database and its error
-    /// code that the store's message carries (the store has logged them).
+    /// two cases: broken rules are field problems named as the client writes them (the route's <c>id</c>, the body's
+    /// <c>roles</c>, <c>limits.burst</c>), not as the store's record names them; and an unavailable store is named without
+    /// the database and its error code that the store's message carries (the store has logged them).
     /// </summary>
     private static Error StoreError(Error error) => error.Code switch
     {
-        ErrorCode.InvalidRequest => new Error(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+        ErrorCode.InvalidRequest when error.Problems.Count > 0 =>
+            Error.Invalid([.. error.Problems.Select(f => f with { Field = RequestField(f.Field) })]),
         ErrorCode.DependencyUnavailable => new Error(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
         _ => error,
+    };
+
+    /// <summary>A field of the key store's record (KeyId, Roles, Burst) as the keys API's client writes it.</summary>
+    private static string RequestField(string field) => field switch
+    {
+        "KeyId" or "keyId" => "id",
+        "RequestsPerSecond" or "Burst" or "MaxConcurrentRequests" => $"limits.{JsonNamingPolicy.CamelCase.ConvertName(field)}",
+        _ => JsonNamingPolicy.CamelCase.ConvertName(field),
     };
 }

@@ -200,13 +200,25 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task CreateKey_UnknownRole_400StatesTheRuleInTheDetail()
+    public async Task CreateKey_UnknownRole_400NamesTheBodysRolesFieldInTheErrorsList()
     {
         var (created, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"x","roles":["root"]}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
-        Assert.Equal("Roles must be a non-empty subset of admin, app", problem!["detail"]!.GetValue<string>());
-        Assert.Null(problem["errors"]);
+        Assert.Equal("1 problem(s); first: roles: must be a non-empty subset of admin, app", problem!["detail"]!.GetValue<string>());
+        Assert.Equal("""[{"field":"roles","reason":"must be a non-empty subset of admin, app"}]""", problem["errors"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("DELETE")]
+    [InlineData("GET")]
+    public async Task Key_MalformedId_400NamesTheRoutesIdField(string method)
+    {
+        var (answer, problem) = await fixture.Gateway.SendJsonAsync(new HttpMethod(method), "/v1/keys/nope", fixture.Keys["adminB"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("1 problem(s); first: id: must be 8-32 lower-case letters or digits", problem!["detail"]!.GetValue<string>());
+        Assert.Equal("""[{"field":"id","reason":"must be 8-32 lower-case letters or digits"}]""", problem["errors"]!.ToJsonString());
     }
 
     [Fact]
