@@ -18,6 +18,6 @@ public sealed record CreateKeyRequest(string? Name, IReadOnlyList<string>? Roles
 }
 
 /// <summary>Source-generated JSON for the keys API's request body (web defaults, as minimal API binding read it).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(CreateKeyRequest))]
 internal sealed partial class KeyRequestJsonContext : JsonSerializerContext;

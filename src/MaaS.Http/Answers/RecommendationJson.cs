@@ -27,10 +27,10 @@ internal sealed class RecommendationJson<T>(T value, JsonTypeInfo<T> type)
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
 }
 
-/// <summary>A 202 recommendation answer with the Location of what was accepted, written like <see cref="RecommendationJson{T}"/>.</summary>
+/// <summary>An answer with the Location of what it names, written like <see cref="RecommendationJson{T}"/>.</summary>
 /// <typeparam name="T">The answer's contract.</typeparam>
-internal sealed class RecommendationAccepted<T>(string location, T value, JsonTypeInfo<T> type)
-    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult, IEndpointMetadataProvider
+internal abstract class RecommendationLocated<T>(int statusCode, string location, T value, JsonTypeInfo<T> type)
+    : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult
 {
     public string Location => location;
 
@@ -38,7 +38,7 @@ internal sealed class RecommendationAccepted<T>(string location, T value, JsonTy
 
     object? IValueHttpResult.Value => value;
 
-    public int StatusCode => StatusCodes.Status202Accepted;
+    public int StatusCode => statusCode;
 
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 
@@ -49,9 +49,24 @@ internal sealed class RecommendationAccepted<T>(string location, T value, JsonTy
         httpContext.Response.Headers.Location = location;
         return RecommendationJson.WriteAsync(httpContext, StatusCode, value, type);
     }
+}
 
+/// <summary>A 202 recommendation answer with the Location of what was accepted.</summary>
+/// <typeparam name="T">The answer's contract.</typeparam>
+internal sealed class RecommendationAccepted<T>(string location, T value, JsonTypeInfo<T> type)
+    : RecommendationLocated<T>(StatusCodes.Status202Accepted, location, value, type), IEndpointMetadataProvider
+{
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status202Accepted, typeof(T), ["application/json"]));
+}
+
+/// <summary>A 201 answer with the Location of what was created (RFC 9110: a PUT that creates its target).</summary>
+/// <typeparam name="T">The answer's contract.</typeparam>
+internal sealed class RecommendationCreated<T>(string location, T value, JsonTypeInfo<T> type)
+    : RecommendationLocated<T>(StatusCodes.Status201Created, location, value, type), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status201Created, typeof(T), ["application/json"]));
 }
 
 /// <summary>Creates the recommendation answers: the one mapping of a service's <see cref="Result{T}"/> to HTTP.</summary>

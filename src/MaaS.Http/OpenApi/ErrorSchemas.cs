@@ -26,10 +26,10 @@ internal static class ErrorSchemas
             {
                 Type = JsonSchemaType.Object,
                 Description = "One broken rule of the request.",
-                Required = new HashSet<string> { "index", "field", "reason" },
+                Required = new HashSet<string> { "field", "reason" },
                 Properties = new Dictionary<string, IOpenApiSchema>
                 {
-                    ["index"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Position of the offending element in the request's list (events, items), or -1 for a top-level field." },
+                    ["index"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Description = "Position of the offending element in the request's list (events, items); absent for a top-level field." },
                     ["field"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The field, as a JSON path into the request (events[0].userId)." },
                     ["reason"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What is wrong; the value itself is never echoed." },
                 },

@@ -71,6 +71,9 @@ public sealed record AgentResponse(
     string Name, long Version, long PolicyVersion, AgentDefinitionRequest Definition, long Decisions, long Outcomes, long Defaulted, double? MeanReward,
     IReadOnlyList<AgentHourView> Hours, AgentApprenticeView? Apprentice = null);
 
+/// <summary>The answer to a definition: the agent, and whether this definition created it (else it replaced one).</summary>
+public sealed record AgentPut(AgentResponse Agent, bool Created);
+
 /// <summary>One hour of an agent's log.</summary>
 public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rewarded, double? MeanReward);
 

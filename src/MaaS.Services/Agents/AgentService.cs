@@ -26,7 +26,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
     }
 
-    public async ValueTask<Result<AgentResponse>> PutAsync(string tenant, string name, AgentDefinitionRequest? request, CancellationToken cancellationToken)
+    /// <summary>Defines or redefines the agent; the answer says which (a first definition is stored as version 1).</summary>
+    public async ValueTask<Result<AgentPut>> PutAsync(string tenant, string name, AgentDefinitionRequest? request, CancellationToken cancellationToken)
     {
         if (AgentValidation.Name(name) is { } badName)
         {
@@ -41,6 +42,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return Error.Invalid([.. modelProblems.Select(p => new FieldProblem(-1, p.Field, p.Message))]);
         }
+        bool created;
         await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -50,6 +52,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             {
                 return error;
             }
+            created = record.Version == 1;
             // A new definition (features, policy, exploration) gets a new policy that relearns the whole log.
             Result<AgentRuntime> runtime = await BuildAsync(record, agent, cancellationToken).ConfigureAwait(false);
             if (!runtime.IsSuccess)
@@ -65,7 +68,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             _loadGate.Release();
         }
-        return await GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        Result<AgentResponse> agentNow = await GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        return agentNow.TryGetValue(out AgentResponse? response, out error) ? new AgentPut(response, created) : error;
     }
 
     public async ValueTask<Result<AgentResponse>> GetAsync(string tenant, string name, CancellationToken cancellationToken)

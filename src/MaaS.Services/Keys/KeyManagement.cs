@@ -51,6 +51,21 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         return listed.TryGetValue(out var keys, out var error) ? keys.Select(ToResponse).ToList() : StoreError(error);
     }
 
+    /// <summary>
+    /// One key as <see cref="ListAsync"/> lists it, never its secret: a key of the caller's tenant, or of any tenant for
+    /// the operator tenant's admins. Another tenant's key is "no such key in this tenant", the same as an unknown one.
+    /// </summary>
+    public async Task<Result<KeyResponse>> GetAsync(string caller, string id, CancellationToken cancellationToken)
+    {
+        var found = await store.FindAsync(id, cancellationToken);
+        if (!found.TryGetValue(out var key, out var error))
+        {
+            return error.Code == ErrorCode.NotFound ? NoSuchKey : StoreError(error);
+        }
+
+        return key.Tenant == caller || caller == settings.OperatorTenant ? ToResponse(key) : NoSuchKey;
+    }
+
     /// <summary>Revokes a key of the caller's tenant, or of any tenant for the operator tenant's admins.</summary>
     public async Task<Result<KeyResponse>> RevokeAsync(string caller, string id, CancellationToken cancellationToken)
     {
@@ -65,6 +80,9 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         return revoked.TryGetValue(out var key, out var error) ? ToResponse(key) : StoreError(error);
     }
 
+    /// <summary>An unknown key, or another tenant's: the answer must not tell which (worded as the store's revoke words it).</summary>
+    private static readonly Error NoSuchKey = new(ErrorCode.NotFound, "no such key in this tenant");
+
     private static KeyResponse ToResponse(ApiKeyRecord key) => new(
         key.KeyId, key.Tenant, key.Name, key.Roles,
         new KeyLimitsDto(key.Limits.RequestsPerSecond, key.Limits.Burst, key.Limits.MaxConcurrentRequests),
@@ -72,14 +90,23 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
 
     /// <summary>
     /// The key store's error as the answer. It flows unchanged (NotFound is worded for the caller by the store) except in
-    /// two cases, kept so the keys API answers as it always has: a broken rule is stated in the message, every rule as
-    /// "field reason", without field problems; and an unavailable store is named without the database and its error
-    /// code that the store's message carries (the store has logged them).
+    /// two cases: broken rules are field problems named as the client writes them (the route's <c>id</c>, the body's
+    /// <c>roles</c>, <c>limits.burst</c>), not as the store's record names them; and an unavailable store is named without
+    /// the database and its error code that the store's message carries (the store has logged them).
     /// </summary>
     private static Error StoreError(Error error) => error.Code switch
     {
-        ErrorCode.InvalidRequest => new Error(ErrorCode.InvalidRequest, string.Join("; ", error.Problems.Select(f => $"{f.Field} {f.Reason}"))),
+        ErrorCode.InvalidRequest when error.Problems.Count > 0 =>
+            Error.Invalid([.. error.Problems.Select(f => f with { Field = RequestField(f.Field) })]),
         ErrorCode.DependencyUnavailable => new Error(ErrorCode.DependencyUnavailable, "the key store is unavailable"),
         _ => error,
+    };
+
+    /// <summary>A field of the key store's record (KeyId, Roles, Burst) as the keys API's client writes it.</summary>
+    private static string RequestField(string field) => field switch
+    {
+        "KeyId" or "keyId" => "id",
+        "RequestsPerSecond" or "Burst" or "MaxConcurrentRequests" => $"limits.{JsonNamingPolicy.CamelCase.ConvertName(field)}",
+        _ => JsonNamingPolicy.CamelCase.ConvertName(field),
     };
 }

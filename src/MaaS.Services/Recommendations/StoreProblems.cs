@@ -13,10 +13,10 @@ internal static class StoreProblems
             ? Error.Invalid(For(error, field))
             : new Error(ErrorCode.DependencyUnavailable, unavailable);
 
-    /// <summary>The store's problems, request-level ones (index -1) renamed to <paramref name="field"/>; the error's message
+    /// <summary>The store's problems, request-level ones (no index) renamed to <paramref name="field"/>; the error's message
     /// when it lists none.</summary>
     private static List<FieldProblem> For(Error error, string field) =>
         error.Problems.Count == 0
             ? [new FieldProblem(-1, field, error.Message)]
-            : [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? field : f.Field, f.Reason))];
+            : [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index is null ? field : f.Field, f.Reason))];
 }

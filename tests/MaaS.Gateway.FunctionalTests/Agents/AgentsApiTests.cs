@@ -23,10 +23,23 @@ public sealed class AgentsApiTests : IAsyncLifetime
     {
         _gateway = SecureGateway.Start(settings: new Dictionary<string, string?> { ["Agents:SweepSeconds"] = "0.1" });
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, Definition);
-        Assert.True(put.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        Assert.True(put.StatusCode == HttpStatusCode.Created, body?.ToJsonString());
     }
 
     public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Put_NewAgent_201WithTheAgentsUrlInLocation()
+    {
+        var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/fresh", Key, Definition);
+        var (get, read) = await _gateway.SendJsonAsync(HttpMethod.Get, put.Headers.Location!.OriginalString, Key);
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal("/v1/agents/fresh", put.Headers.Location.OriginalString);
+        Assert.Equal(1, body!["version"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("fresh", read!["name"]!.GetValue<string>());
+    }
 
     [Fact]
     public async Task Put_Twice_VersionGrowsAndGetShowsTheDefinitionWithDefaults()
@@ -115,7 +128,7 @@ public sealed class AgentsApiTests : IAsyncLifetime
     public async Task Outcome_AfterTheRewardWindow_DefaultGivenBySweepAndLateOutcomeKept()
     {
         var (put, _) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/quick", Key, Definition.Replace("600", "0.3", StringComparison.Ordinal).Replace("\"defaultReward\":0", "\"defaultReward\":0.1", StringComparison.Ordinal));
-        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         var (_, decided) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/quick/decide", Key, """{"context":{"skill":0.5}}""");
         string id = decided!["decisionId"]!.GetValue<string>();
 

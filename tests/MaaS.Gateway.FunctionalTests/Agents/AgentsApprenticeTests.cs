@@ -24,7 +24,7 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
             ["Auth:KeyLimitCeilings:Burst"] = "100000",
         });
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/coach", Key, Definition);
-        Assert.True(put.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        Assert.True(put.StatusCode == HttpStatusCode.Created, body?.ToJsonString());
     }
 
     public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
@@ -77,7 +77,7 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
         Assert.Contains(body!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "baseline");
         Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
         Assert.Equal(["apprentice.baseline", "apprentice.margin", "apprentice.window"], putBody!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).Order());
-        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, plain.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, notApprentice.StatusCode);
         Assert.Contains(plainBody!["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>() == "baseline");
         var (_, agent) = await _gateway.SendJsonAsync(HttpMethod.Get, "/v1/agents/coach", Key);

@@ -15,7 +15,7 @@ public sealed class AgentsDurabilityTests
         await using (var first = SecureGateway.Start(settings: settings))
         {
             var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             for (int i = 0; i < 30; i++)
             {
                 var (_, decided) = await first.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, """{"context":{"skill":0.5}}""");
@@ -62,7 +62,7 @@ public sealed class AgentsDurabilityTests
         await using (var first = SecureGateway.Start(settings: settings))
         {
             var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
-            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             var decided = await Task.WhenAll(Enumerable.Range(0, Decisions).Select(i =>
                 first.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, $$$"""{"context":{"skill":0.{{{i % 10}}}}}""")));
             Assert.All(decided, d => Assert.Equal(HttpStatusCode.OK, d.Response.StatusCode));

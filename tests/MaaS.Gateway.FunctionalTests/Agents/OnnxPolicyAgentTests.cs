@@ -125,7 +125,7 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         string definition = Definition("""{"kind":"onnx","registryModel":{"name":"difficulty-tree"}}""", "[]");
         definition = Regex.Replace(definition, "\"actions\":\\[.*?\\],\\s*\"policy\"", "\"policy\"", RegexOptions.Singleline);
         var (put, putBody) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/open", Key, definition);
-        Assert.True(put.StatusCode == HttpStatusCode.OK, putBody?.ToJsonString());
+        Assert.True(put.StatusCode == HttpStatusCode.Created, putBody?.ToJsonString());
 
         var (response, body) = await _gateway.SendJsonAsync(HttpMethod.Post, "/v1/agents/open/decide", Key,
             """{"context":{"skill_signal":0.5,"skill_signal_sq":0.25,"hour":0.5,"mobile":0},"actions":[{"id":"bonus-level","features":{"difficulty":0.5}},{"id":"very-easy"}]}""");
@@ -209,7 +209,7 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
     {
         string policy = $$$"""{"kind":"onnx","epsilon":{{{epsilon.ToString(CultureInfo.InvariantCulture)}}},"seed":3,"registryModel":{"name":"{{{model}}}"}}""";
         var (response, body) = await _gateway.SendJsonAsync(HttpMethod.Put, $"/v1/agents/{agent}", Key, Definition(policy, rules));
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body?.ToJsonString());
     }
 
     private Task<(HttpResponseMessage Response, JsonNode? Body)> DecideAsync(string agent, double signal, int mobile) =>

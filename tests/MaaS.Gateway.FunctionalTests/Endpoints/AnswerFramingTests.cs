@@ -15,7 +15,7 @@ public sealed class AnswerFramingTests
         using (var put = new StringContent($$$"""{"contextFeatures":["x"],"actions":[{{{actions}}}],"policy":{"kind":"epsilon-greedy","epsilon":0.1,"seed":3}}""", Encoding.UTF8, "application/json"))
         {
             using var defined = await host.Client.PutAsync("/v1/agents/framing", put, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.OK, defined.StatusCode);
+            Assert.Equal(HttpStatusCode.Created, defined.StatusCode);
         }
 
         var rng = new Random(11);

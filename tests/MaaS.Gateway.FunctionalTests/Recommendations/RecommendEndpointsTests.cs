@@ -204,6 +204,18 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
     }
 
     [Fact]
+    public async Task Problems_RequestLevelFieldWithoutIndex_BatchElementsWithTheirPosition()
+    {
+        var (recommend, single) = await host.Gateway.PostJsonAsync("/v1/recommend", "{}");
+        var (events, batch) = await host.Gateway.PostJsonAsync("/v1/events", """{"events":[{"eventId":"x1","itemId":"i1","type":"view"}]}""");
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (recommend.StatusCode, events.StatusCode));
+        Assert.Equal("""{"field":"userId","reason":"give userId, sessionId or items"}""", single!["errors"]![0]!.ToJsonString());
+        Assert.Equal(0, batch!["errors"]![0]!["index"]!.GetValue<int>());
+        Assert.Equal("events[0].userId", batch["errors"]![0]!["field"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Recommend_DebiasBadMethodAndStrength_ProblemDetailsListsBothFields()
     {
         var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend", """{"userId":"a","debias":{"method":"loud","strength":7}}""");

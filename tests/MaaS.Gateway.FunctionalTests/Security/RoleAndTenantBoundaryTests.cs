@@ -178,13 +178,47 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
     }
 
     [Fact]
-    public async Task CreateKey_UnknownRole_400StatesTheRuleInTheDetail()
+    public async Task GetKey_CreatedKeysLocation_AnswersItsListedRecordToItsTenantAndTheOperatorOnly()
+    {
+        var (created, _) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"located","roles":["app"]}""");
+        string location = created.Headers.Location!.OriginalString;
+
+        var (own, record) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, location, fixture.Keys["adminB"]);
+        var (_, listed) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/keys", fixture.Keys["adminB"]);
+        var (other, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, location, fixture.Keys["adminA"]);
+        var (unknown, unknownProblem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, "/v1/keys/0123456789abcdef", fixture.Keys["adminA"]);
+        var (operatorView, operatorRecord) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, location, fixture.Keys["operator"]);
+        var (app, _) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, location, fixture.Keys["appB"]);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (own.StatusCode, operatorView.StatusCode));
+        var expected = listed!.AsArray().Single(k => k!["name"]!.GetValue<string>() == "located")!.ToJsonString();
+        Assert.Equal(expected, record!.ToJsonString());
+        Assert.Equal(expected, operatorRecord!.ToJsonString());
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.Forbidden), (other.StatusCode, unknown.StatusCode, app.StatusCode));
+        Assert.Equal("no such key in this tenant", problem!["detail"]!.GetValue<string>());
+        Assert.Equal(problem["detail"]!.GetValue<string>(), unknownProblem!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CreateKey_UnknownRole_400NamesTheBodysRolesFieldInTheErrorsList()
     {
         var (created, problem) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/keys", fixture.Keys["adminB"], """{"name":"x","roles":["root"]}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, created.StatusCode);
-        Assert.Equal("Roles must be a non-empty subset of admin, app", problem!["detail"]!.GetValue<string>());
-        Assert.Null(problem["errors"]);
+        Assert.Equal("1 problem(s); first: roles: must be a non-empty subset of admin, app", problem!["detail"]!.GetValue<string>());
+        Assert.Equal("""[{"field":"roles","reason":"must be a non-empty subset of admin, app"}]""", problem["errors"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("DELETE")]
+    [InlineData("GET")]
+    public async Task Key_MalformedId_400NamesTheRoutesIdField(string method)
+    {
+        var (answer, problem) = await fixture.Gateway.SendJsonAsync(new HttpMethod(method), "/v1/keys/nope", fixture.Keys["adminB"]);
+
+        Assert.Equal(HttpStatusCode.BadRequest, answer.StatusCode);
+        Assert.Equal("1 problem(s); first: id: must be 8-32 lower-case letters or digits", problem!["detail"]!.GetValue<string>());
+        Assert.Equal("""[{"field":"id","reason":"must be 8-32 lower-case letters or digits"}]""", problem["errors"]!.ToJsonString());
     }
 
     [Fact]

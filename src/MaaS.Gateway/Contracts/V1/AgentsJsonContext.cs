@@ -1,7 +1,7 @@
 namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>Source-generated JSON for the agent contracts (web defaults, nulls left out); they live in MaaS.Services.</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(AgentDefinitionRequest))]
 [JsonSerializable(typeof(AgentResponse))]
 [JsonSerializable(typeof(DecideRequest))]

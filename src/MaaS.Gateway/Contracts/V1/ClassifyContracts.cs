@@ -17,7 +17,7 @@ public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Text
 }
 
 /// <summary>Source-generated JSON for the /v1 training and classify contracts (web defaults: camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(TrainingRequest))]
 [JsonSerializable(typeof(TrainingJobResponse))]
 [JsonSerializable(typeof(TrainingJobListResponse))]

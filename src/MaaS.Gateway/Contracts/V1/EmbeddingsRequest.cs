@@ -23,7 +23,7 @@ public sealed record EmbeddingsRequest(
 }
 
 /// <summary>Source-generated JSON for the /v1 embeddings contracts (OpenAI's snake_case names are on the members).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(EmbeddingsResponse))]
 [JsonSerializable(typeof(float[]))]

@@ -13,12 +13,12 @@ internal sealed record ShareRequest(string? Tenant) : IRequestBody<ShareRequest>
 }
 
 /// <summary>Source-generated JSON for the market's request bodies (web defaults, as minimal API binding read them).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(ShareRequest))]
 internal sealed partial class MarketRequestJsonContext : JsonSerializerContext;
 
 /// <summary>Source-generated JSON for the /v1 model listings (web defaults: camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(MarketModel))]
 [JsonSerializable(typeof(List<MarketModel>))]
 internal sealed partial class V1ModelsJsonContext : JsonSerializerContext;

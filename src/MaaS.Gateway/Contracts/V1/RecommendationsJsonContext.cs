@@ -4,7 +4,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// Source-generated JSON for the recommendation contracts (web defaults: camelCase), used by the HTTP pipeline first.
 /// The contracts live in MaaS.Services, which takes and returns them, so a request keeps one shape end to end.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(EventBatchRequest))]
 [JsonSerializable(typeof(EventBatchResponse))]
 [JsonSerializable(typeof(ItemBatchRequest))]

@@ -40,7 +40,7 @@ public sealed record AnalyzeRequest(
 }
 
 /// <summary>Source-generated JSON for the /v1 text contracts (web defaults: camelCase).</summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(SentimentRequest))]
 [JsonSerializable(typeof(SentimentResponse))]
 [JsonSerializable(typeof(AnalyzeRequest))]

@@ -45,15 +45,21 @@ internal static class AgentsEndpoints
         return app;
     }
 
-    private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> PutAsync(
+    /// <summary>RFC 9110: a PUT that creates the agent is 201 with its URL in Location, one that replaces its definition 200.</summary>
+    private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> PutAsync(
         string name, Body<RecommendationBody<AgentDefinitionRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
             return new ApiProblem<AgentErrors>(error);
         }
-        var outcome = await agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken);
-        return RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(outcome, AgentsJsonContext.Default.AgentResponse);
+        if (!(await agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken)).TryGetValue(out var put, out error))
+        {
+            return new ApiProblem<AgentErrors>(error);
+        }
+        return put.Created
+            ? new RecommendationCreated<AgentResponse>($"/v1/agents/{Uri.EscapeDataString(name)}", put.Agent, AgentsJsonContext.Default.AgentResponse)
+            : new RecommendationJson<AgentResponse>(put.Agent, AgentsJsonContext.Default.AgentResponse);
     }
 
     private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> GetAsync(

@@ -14,6 +14,11 @@ internal static class KeysEndpoints
             .WithName("V1ListKeys")
             .WithParameterExample("tenant", "default")
             .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.");
+        keys.MapGet("/{id}", GetAsync)
+            .WithName("V1GetKey")
+            // Key ids are minted by POST /v1/keys (its Location names this URL): the shape of one.
+            .WithParameterExample("id", "3f9a1c7e5b2d4086")
+            .WithSummary("One key as GET /v1/keys lists it (id, roles, limits, state; never its secret). Another tenant's key is a 404 except for the operator tenant's admins.");
         keys.MapDelete("/{id}", RevokeAsync)
             .WithName("V1RevokeKey")
             // Key ids are minted by POST /v1/keys: the shape of one, to be replaced by the id it answered.
@@ -42,6 +47,11 @@ internal static class KeysEndpoints
         (await keys.ListAsync(http.GetTenant(), tenant, http.RequestAborted)).TryGetValue(out var listed, out var error)
             ? TypedResults.Ok(listed)
             : new ApiProblem<KeyErrors>(error);
+
+    private static async Task<Results<Ok<KeyResponse>, ApiProblem<RecordErrors>>> GetAsync(string id, HttpContext http, KeyManagement keys) =>
+        (await keys.GetAsync(http.GetTenant(), id, http.RequestAborted)).TryGetValue(out var key, out var error)
+            ? TypedResults.Ok(key)
+            : new ApiProblem<RecordErrors>(error);
 
     private static async Task<Results<Ok<KeyResponse>, ApiProblem<RecordErrors>>> RevokeAsync(string id, HttpContext http, KeyManagement keys) =>
         (await keys.RevokeAsync(http.GetTenant(), id, http.RequestAborted)).TryGetValue(out var key, out var error)

@@ -64,7 +64,7 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
         if (!written.TryGetValue(out int count, out var error))
         {
             return error.Code == ErrorCode.InvalidRequest
-                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"items[{f.Index}].{JsonField(f.Field)}", f.Reason))])
+                ? Error.Invalid([.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index is null ? f.Field : $"items[{f.Index}].{JsonField(f.Field)}", f.Reason))])
                 : new Error(ErrorCode.DependencyUnavailable, "the catalogue store is unavailable; nothing was stored");
         }
 

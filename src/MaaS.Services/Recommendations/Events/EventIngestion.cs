@@ -54,7 +54,7 @@ internal sealed partial class EventIngestion(
             if (error.Code == ErrorCode.InvalidRequest)
             {
                 return Error.Invalid(
-                    [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index < 0 ? f.Field : $"events[{f.Index}].{Camel(f.Field)}", f.Reason))]);
+                    [.. error.Problems.Select(f => new FieldProblem(f.Index, f.Index is null ? f.Field : $"events[{f.Index}].{Camel(f.Field)}", f.Reason))]);
             }
 
             LogAppendFailed(logger, input.Count);

@@ -30,6 +30,7 @@ public sealed class UnreadableJsonTests : IDisposable
     [InlineData("PUT", "/v1/agents/difficulty", "{\"actions\":\"easy\"}", "$.actions must be an array (line 1, byte 18)")]
     [InlineData("POST", "/v1/sentiment", "{\"texts\":[\"fine\",7]}", "$.texts[1] must be a string (line 1, byte 19)")]
     [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":1.5}", "$.count has a value of the wrong type (see the request schema in /swagger) (line 1, byte 27)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":\"3\"}", "$.count has a value of the wrong type (see the request schema in /swagger) (line 1, byte 27)")]
     [InlineData("POST", "/v1/recommend", "{\"userId\":42}", "$.userId has a value of the wrong type (see the request schema in /swagger) (line 1, byte 13)")]
     public async Task JsonEndpoints_ValueOfTheWrongType_DetailNamesThePathAndTheJsonType_NoDotNetTypes(string method, string path, string json, string expected)
     {
