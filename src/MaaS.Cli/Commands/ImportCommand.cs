@@ -38,7 +38,7 @@ internal static class ImportCommand
             if (!ItemFieldMap.Parse(parse.GetValue(map)).TryGetValue(out var fields, out var mapError)
                 || !ItemFileReader.Read(path, fields, defaultKind).TryGetValue(out var items, out mapError))
             {
-                var where = mapError.Problems.Count > 0 ? $" ({string.Join("; ", mapError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+                var where = FirstProblems(mapError);
                 await error.WriteLineAsync($"import: {path}: {mapError.Message}{where}").ConfigureAwait(false);
                 return 2;
             }
@@ -163,7 +163,7 @@ internal static class ImportCommand
         var result = await MovieLensImporter.ImportAsync(reader, storage, tenant, batchSize, progress, ct).ConfigureAwait(false);
         if (!result.TryGetValue(out var done, out var importError))
         {
-            var failures = importError.Problems.Count > 0 ? $" ({string.Join("; ", importError.Problems.Take(5).Select(f => $"#{f.Index} {f.Field} {f.Reason}"))})" : "";
+            var failures = FirstProblems(importError);
             await error.WriteLineAsync($"import: {importError.Code}: {importError.Message}{failures}").ConfigureAwait(false);
             return 1;
         }
@@ -186,4 +186,9 @@ internal static class ImportCommand
     {
         public void Report(long value) => report(value);
     }
+
+    // The first five problems of a failed import, "#row field reason" each (a problem of no row has no "#").
+    private static string FirstProblems(MaaS.Core.Error failure) => failure.Problems.Count > 0
+        ? $" ({string.Join("; ", failure.Problems.Take(5).Select(f => f.Index is int row ? $"#{row} {f.Field} {f.Reason}" : $"{f.Field} {f.Reason}"))})"
+        : "";
 }

@@ -118,7 +118,14 @@ internal static class TrainClassifierCommand
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]{file.FullName}: {error.Message}[/]");
             foreach (var problem in error.Problems)
             {
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]  row {problem.Index}, {problem.Field}: {problem.Reason}[/]");
+                if (problem.Index is int row)
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]  row {row}, {problem.Field}: {problem.Reason}[/]");
+                }
+                else
+                {
+                    AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]  {problem.Field}: {problem.Reason}[/]");
+                }
             }
 
             return null;

@@ -77,6 +77,8 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Contains("Imported 2 items", run.Output);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("id=", bad.Error);
+        // A problem of no row is listed without a row mark ("#-1" or a bare "#" before).
+        Assert.Contains("(map id=", bad.Error);
         var ct = TestContext.Current.CancellationToken;
         await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: ct)).Value;
         var star = (await storage.Catalog.GetAsync("default", "g1", ct)).Value;
