@@ -10,7 +10,7 @@ public sealed class OpenApiExamplesTests(DemoGatewayFixture fixture) : IClassFix
     // Ids the server mints (a rebuild job, a key): the example shows the shape, and a well-formed unknown id is a 404.
     private static readonly HashSet<string> MintedIds =
     [
-        "GET /v1/recommendations/rebuilds/{id}", "DELETE /v1/keys/{id}",
+        "GET /v1/recommendations/rebuilds/{id}", "GET /v1/keys/{id}", "DELETE /v1/keys/{id}",
         "GET /v1/trainings/{id}", "GET /v1/trainings/{id}/events", "DELETE /v1/trainings/{id}",
     ];
 
