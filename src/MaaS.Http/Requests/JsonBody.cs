@@ -45,7 +45,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
+            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e, type));
         }
 
         return bind(body);
@@ -65,7 +65,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return Unparsable(e);
+            return Unparsable(e, type);
         }
     }
 
@@ -82,7 +82,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return Unparsable(e);
+            return Unparsable(e, type);
         }
     }
 
@@ -90,5 +90,5 @@ internal static class JsonBody
         where T : class =>
         (body ?? whenNull) is { } value ? value : Result<T>.Fail(ErrorCode.InvalidRequest, "the request body is empty");
 
-    private static Error Unparsable(JsonException e) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
+    private static Error Unparsable(JsonException e, JsonTypeInfo type) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e, type)}");
 }
