@@ -111,7 +111,7 @@ internal static class ErrorSchemas
         ErrorCode.NotFound => "unknown item",
         ErrorCode.Conflict => "the name belongs to another tenant, or the tenant's quota is reached",
         ErrorCode.PayloadTooLarge => "the request body is larger than the server accepts",
-        ErrorCode.UnsupportedMediaType => "Expected a supported JSON media type but got \"text/plain\".",
+        ErrorCode.UnsupportedMediaType => "unsupported Content-Type 'text/plain'; JSON bodies need Content-Type: application/json",
         ErrorCode.Overloaded => "the model's queue is full; retry after a moment",
         ErrorCode.RateLimited => "this API key is over its request rate or concurrency limit",
         ErrorCode.ModelNotReady => "model 'example-mlp' is not ready: loading",

@@ -33,9 +33,11 @@ internal static class JsonBody
             return bind(null);
         }
 
+        // Routing refuses a body of another media type already; what reaches here is a body sent without one, worded as
+        // routing's 415 is.
         if (jsonContentTypeOnly && !request.HasJsonContentType())
         {
-            return new Error(ErrorCode.UnsupportedMediaType, $"Expected a supported JSON media type but got \"{request.ContentType}\".");
+            return new Error(ErrorCode.UnsupportedMediaType, FrameworkProblems.Describe(StatusCodes.Status415UnsupportedMediaType, request.HttpContext)!);
         }
 
         T? body;
