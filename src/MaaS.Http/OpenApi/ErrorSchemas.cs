@@ -93,7 +93,7 @@ internal static class ErrorSchemas
         };
         if (code == ErrorCode.InvalidRequest)
         {
-            problem["errors"] = new JsonArray(new JsonObject { ["index"] = -1, ["field"] = "count", ["reason"] = "must be 1..100" });
+            problem["errors"] = new JsonArray(new JsonObject { ["field"] = "count", ["reason"] = "must be 1..100" });
         }
 
         return problem;
@@ -105,7 +105,7 @@ internal static class ErrorSchemas
         ErrorCode.InvalidRequest => "1 problem(s); first: count: must be 1..100",
         ErrorCode.Unsupported => "the operation is not supported for this model",
         ErrorCode.Unauthorized => "an API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'",
-        ErrorCode.Forbidden => "this API key may not do this: wrong role or tenant",
+        ErrorCode.Forbidden => "this API key may not do this: it needs the admin role",
         ErrorCode.ModelNotFound => "unknown model: 'nope'",
         ErrorCode.VersionNotFound => "unknown version 9 of model 'example-mlp'",
         ErrorCode.NotFound => "unknown item",

@@ -175,6 +175,21 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void ErrorExamples_FieldProblems_IndexOnlyForABatchPosition()
+    {
+        // A request-level field has no index in a real answer (FieldProblem.Index is left out, never -1).
+        var wrong = fixture.Operations
+            .SelectMany(o => o.Operation["responses"]!.AsObject()
+                .SelectMany(r => (r.Value?["content"]?["application/problem+json"]?["examples"] as JsonObject ?? [])
+                    .SelectMany(e => (e.Value?["value"]?["errors"] as JsonArray ?? []).OfType<JsonObject>())
+                    .Where(p => p["index"] is { } index && index.GetValue<int>() < 0)
+                    .Select(p => $"{o} {r.Key}: {p.ToJsonString()}")))
+            .ToList();
+
+        Assert.True(wrong.Count == 0, "examples with a negative index: " + string.Join('\n', wrong.Take(5)));
+    }
+
+    [Fact]
     public void EveryQueryParameter_HasADescription()
     {
         var undescribed = fixture.Operations
