@@ -130,11 +130,35 @@ internal sealed class SearchErrors : IErrorSet
     ];
 }
 
-/// <summary>Agents: a bad or non-JSON body, an unknown agent, nothing left to choose, an unavailable store.</summary>
+/// <summary>Reading or acting on an agent by name: a malformed name, no such agent in the tenant, an unavailable store.</summary>
 internal sealed class AgentErrors : IErrorSet
 {
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Defining an agent: a bad or non-JSON body, a definition (or its policy model) that does not validate, an unavailable store.</summary>
+internal sealed class AgentDefinitionErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
+}
+
+/// <summary>Reporting outcomes to an agent: the agent errors, or a bad or non-JSON body.</summary>
+internal sealed class AgentOutcomeErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. AgentErrors.Codes, ErrorCode.UnsupportedMediaType];
+}
+
+/// <summary>
+/// Deciding or evaluating with an agent's policy: the outcome errors, nothing left to choose (or an onnx policy model
+/// that no longer fits the agent), and what running that model can answer (unknown, not ready, busy, failed, too slow).
+/// </summary>
+internal sealed class AgentPolicyErrors : IErrorSet
+{
     public static IReadOnlyList<ErrorCode> Codes { get; } =
-        [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.NotFound, ErrorCode.Conflict, ErrorCode.DependencyUnavailable];
+    [
+        .. AgentOutcomeErrors.Codes, ErrorCode.Conflict, ErrorCode.Unsupported, ErrorCode.ModelNotFound, ErrorCode.ModelNotReady,
+        ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout,
+    ];
 }
 
 /// <summary>Reading or cancelling a training: no such job in the tenant, an unavailable store.</summary>

@@ -115,7 +115,7 @@ internal sealed class AuthLimitsValidator : IValidateOptions<AuthOptions>
         var defaults = options.RateLimits;
         var problems = options.KeyLimitCeilings.Values
             .Violations(defaults.RequestsPerSecond, defaults.Burst, defaults.MaxConcurrentRequests)
-            .Select(p => $"Auth:RateLimits: the default {p}")
+            .Select(p => $"Auth:RateLimits: the default {p.Field} {p.Reason}")
             .ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -7,10 +7,12 @@ namespace MaaS.Http.Answers;
 /// Writes a JSON answer whole, with its Content-Length: serialised synchronously into a per-thread buffer, then copied
 /// to the response once. Most answers (a /v2 tensor, a decision, a page of recommendations) are a few hundred bytes, for
 /// which WriteAsJsonAsync's asynchronous serialiser and the chunked framing it implies cost more CPU than the answer
-/// itself (issues #18 and #20: CPU per request against /v1/ping's). A thread keeps one buffer per serializer options
-/// (the /v2 snake_case and the /v1 camelCase answers alternate on a thread); nothing awaits between renting and returning
-/// one, so a buffer is never shared, and one grown past <see cref="KeepBytes"/> by a large answer is dropped rather than
-/// kept for the thread's lifetime.
+/// itself (issues #18 and #20: CPU per request against /v1/ping's). A thread keeps one buffer per set of writer options
+/// (what the serializer options say of the output: the encoder, indentation, depth), not per serializer options: each
+/// source-generated context has options of its own (the /v1 recommendation and agent answers, the /v2 ones), and a
+/// thread that serves three of them in turn would find none of two slots its own, while the /v1 contexts write alike and
+/// share one. Nothing awaits between renting and returning a buffer, so it is never shared, and one grown past
+/// <see cref="KeepBytes"/> by a large answer is dropped rather than kept for the thread's lifetime.
 /// </summary>
 internal sealed class JsonAnswerBuffer
 {
@@ -22,17 +24,17 @@ internal sealed class JsonAnswerBuffer
     [ThreadStatic]
     private static JsonAnswerBuffer? _second;
 
-    private JsonAnswerBuffer(JsonSerializerOptions options)
+    private JsonAnswerBuffer(JsonWriterOptions options)
     {
         Options = options;
-        Writer = new Utf8JsonWriter(Bytes, WriterOptions(options));
+        Writer = new Utf8JsonWriter(Bytes, options);
     }
 
     private ArrayBufferWriter<byte> Bytes { get; } = new(1024);
 
     private Utf8JsonWriter Writer { get; }
 
-    private JsonSerializerOptions Options { get; }
+    private JsonWriterOptions Options { get; }
 
     /// <summary>Sets the status and content type, writes <paramref name="value"/> whole with its Content-Length, and flushes.</summary>
     public static Task WriteAsync<T>(HttpContext httpContext, int statusCode, string contentType, T value, JsonTypeInfo<T> type)
@@ -40,7 +42,7 @@ internal sealed class JsonAnswerBuffer
         var response = httpContext.Response;
         response.StatusCode = statusCode;
         response.ContentType = contentType;
-        var buffer = Rent(type.Options);
+        var buffer = Rent(WriterOptions(type.Options));
         try
         {
             JsonSerializer.Serialize(buffer.Writer, value, type);
@@ -59,15 +61,15 @@ internal sealed class JsonAnswerBuffer
     }
 
     // The thread's buffer for these options, empty (taken out of its slot until returned), or a new one.
-    private static JsonAnswerBuffer Rent(JsonSerializerOptions options)
+    private static JsonAnswerBuffer Rent(JsonWriterOptions options)
     {
-        if (_first is { } first && ReferenceEquals(first.Options, options))
+        if (_first is { } first && Same(first.Options, options))
         {
             _first = null;
             return first;
         }
 
-        if (_second is { } second && ReferenceEquals(second.Options, options))
+        if (_second is { } second && Same(second.Options, options))
         {
             _second = null;
             return second;
@@ -87,7 +89,7 @@ internal sealed class JsonAnswerBuffer
 
         buffer.Bytes.ResetWrittenCount();
         buffer.Writer.Reset(buffer.Bytes);
-        if (_first is null || ReferenceEquals(_first.Options, buffer.Options))
+        if (_first is null || Same(_first.Options, buffer.Options))
         {
             _first = buffer;
         }
@@ -108,4 +110,9 @@ internal sealed class JsonAnswerBuffer
         MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
         SkipValidation = true,
     };
+
+    // JsonWriterOptions has no equality of its own (ValueType.Equals would compare by reflection).
+    private static bool Same(JsonWriterOptions a, JsonWriterOptions b) =>
+        ReferenceEquals(a.Encoder, b.Encoder) && a.Indented == b.Indented && a.IndentCharacter == b.IndentCharacter
+        && a.IndentSize == b.IndentSize && a.NewLine == b.NewLine && a.MaxDepth == b.MaxDepth && a.SkipValidation == b.SkipValidation;
 }

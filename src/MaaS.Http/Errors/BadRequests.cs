@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace MaaS.Http.Errors;
@@ -25,27 +26,66 @@ internal static partial class BadRequests
         { StatusCode: StatusCodes.Status413PayloadTooLarge } => "the request body is larger than the server accepts",
         { InnerException: JsonException json } => NotJson(json),
         _ when FailedToBind().Match(exception.Message) is { Success: true } m =>
-            $"parameter '{m.Groups["name"].Value}' {MustBe(m.Groups["type"].Value)}",
+            $"parameter '{m.Groups["name"].Value}' {MustBe(Expected(m.Groups["type"].Value))}",
         _ when NotProvided().Match(exception.Message) is { Success: true } m =>
             $"parameter '{m.Groups["name"].Value}' is required ({m.Groups["source"].Value})",
         _ => exception.Message,
     };
 
     /// <summary>What is wrong with a body that is not JSON of the endpoint's contract (token or JSON path, position).</summary>
-    public static string NotJson(JsonException exception) => $"the request body is not valid JSON for this endpoint: {Json(exception)}";
+    /// <param name="exception">The reader's failure.</param>
+    /// <param name="contract">The body's contract, which names what a value of the wrong type must be where the reader does not.</param>
+    public static string NotJson(JsonException exception, JsonTypeInfo? contract = null) =>
+        $"the request body is not valid JSON for this endpoint: {Json(exception, contract)}";
 
     /// <summary>
     /// The JSON reader's message, except that a value of the wrong type is named by its JSON path and the JSON type
-    /// expected there instead of the .NET type it could not be converted to.
+    /// expected there instead of the .NET type it could not be converted to. A member of a positional record (the
+    /// recommendation and agent contracts) fails naming the record, not the member's type: then the type is read from
+    /// <paramref name="contract"/> at the path.
     /// </summary>
-    public static string Json(JsonException exception) =>
+    /// <param name="exception">The reader's failure.</param>
+    /// <param name="contract">The document's contract, when known.</param>
+    public static string Json(JsonException exception, JsonTypeInfo? contract = null) =>
         exception.Path is { } path && WrongType().Match(exception.Message) is { Success: true } m
-            ? $"{path} {MustBe(m.Groups["type"].Value)} (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
+            ? $"{path} {MustBe(Expected(m.Groups["type"].Value) ?? (contract is null ? null : ExpectedAt(contract, path)))} (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1})"
             : exception.Message;
 
-    /// <summary>What a value of a .NET type must be, in the terms of the JSON or query value a client sends for it.</summary>
-    private static string MustBe(string type) =>
-        Expected(type) is { } expected ? $"must be {expected}" : "has a value of the wrong type (see the request schema in /swagger)";
+    /// <summary>What a value must be, in the terms of the JSON or query value a client sends for it.</summary>
+    private static string MustBe(string? expected) =>
+        expected is not null ? $"must be {expected}" : "has a value of the wrong type (see the request schema in /swagger)";
+
+    /// <summary>The JSON type of the value at <paramref name="path"/> (<c>$.a.b[0]['c d']</c>) of <paramref name="contract"/>, or null where the path leaves the contract's metadata.</summary>
+    private static string? ExpectedAt(JsonTypeInfo contract, string path)
+    {
+        var at = contract;
+        var names = at.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        foreach (Match segment in PathSegment().Matches(path))
+        {
+            string? name = segment.Groups["name"].Success ? segment.Groups["name"].Value
+                : segment.Groups["quoted"].Success ? segment.Groups["quoted"].Value.Replace("\\'", "'", StringComparison.Ordinal)
+                : null;
+            Type? next = (name, at.Kind) switch
+            {
+                (null, JsonTypeInfoKind.Enumerable) or (not null, JsonTypeInfoKind.Dictionary) => at.ElementType,
+                (not null, JsonTypeInfoKind.Object) => at.Properties.FirstOrDefault(p => names.Equals(p.Name, name))?.PropertyType,
+                _ => null,
+            };
+            if (next is null || !at.Options.TryGetTypeInfo(next, out var nextInfo))
+            {
+                return null;
+            }
+
+            at = nextInfo;
+        }
+
+        return at.Kind switch
+        {
+            JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
+            JsonTypeInfoKind.Enumerable => "an array",
+            _ => Expected((Nullable.GetUnderlyingType(at.Type) ?? at.Type).ToString()),
+        };
+    }
 
     /// <summary>A .NET type as the JSON or query value a client sends for it (System.Int32, Nullable&lt;int&gt;, List`1[...]), or null for a type of the contract's own.</summary>
     private static string? Expected(string type)
@@ -79,4 +119,8 @@ internal static partial class BadRequests
 
     [GeneratedRegex(@"^(?:System\.Nullable`1\[(?<inner>.+)\]|Nullable<(?<inner>.+)>)$")]
     private static partial Regex NullableOf();
+
+    // One step of a JSON path as System.Text.Json writes it: .name, ['name'] (a name with special characters, ' written \'), [index].
+    [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:\\'|[^'])*)'\]|\[(?<index>\d+)\]")]
+    private static partial Regex PathSegment();
 }

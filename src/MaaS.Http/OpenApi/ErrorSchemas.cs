@@ -93,7 +93,7 @@ internal static class ErrorSchemas
         };
         if (code == ErrorCode.InvalidRequest)
         {
-            problem["errors"] = new JsonArray(new JsonObject { ["index"] = -1, ["field"] = "count", ["reason"] = "must be 1..100" });
+            problem["errors"] = new JsonArray(new JsonObject { ["field"] = "count", ["reason"] = "must be 1..100" });
         }
 
         return problem;
@@ -105,13 +105,13 @@ internal static class ErrorSchemas
         ErrorCode.InvalidRequest => "1 problem(s); first: count: must be 1..100",
         ErrorCode.Unsupported => "the operation is not supported for this model",
         ErrorCode.Unauthorized => "an API key is required: send 'Authorization: Bearer <key>' or 'X-Api-Key: <key>'",
-        ErrorCode.Forbidden => "this API key may not do this: wrong role or tenant",
+        ErrorCode.Forbidden => "this API key may not do this: it needs the admin role",
         ErrorCode.ModelNotFound => "unknown model: 'nope'",
         ErrorCode.VersionNotFound => "unknown version 9 of model 'example-mlp'",
         ErrorCode.NotFound => "unknown item",
         ErrorCode.Conflict => "the name belongs to another tenant, or the tenant's quota is reached",
         ErrorCode.PayloadTooLarge => "the request body is larger than the server accepts",
-        ErrorCode.UnsupportedMediaType => "Expected a supported JSON media type but got \"text/plain\".",
+        ErrorCode.UnsupportedMediaType => "unsupported Content-Type 'text/plain'; JSON bodies need Content-Type: application/json",
         ErrorCode.Overloaded => "the model's queue is full; retry after a moment",
         ErrorCode.RateLimited => "this API key is over its request rate or concurrency limit",
         ErrorCode.ModelNotReady => "model 'example-mlp' is not ready: loading",

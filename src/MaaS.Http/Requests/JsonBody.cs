@@ -33,9 +33,11 @@ internal static class JsonBody
             return bind(null);
         }
 
+        // Routing refuses a body of another media type already; what reaches here is a body sent without one, worded as
+        // routing's 415 is.
         if (jsonContentTypeOnly && !request.HasJsonContentType())
         {
-            return new Error(ErrorCode.UnsupportedMediaType, $"Expected a supported JSON media type but got \"{request.ContentType}\".");
+            return new Error(ErrorCode.UnsupportedMediaType, FrameworkProblems.Describe(StatusCodes.Status415UnsupportedMediaType, request.HttpContext)!);
         }
 
         T? body;
@@ -45,7 +47,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e));
+            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e, type));
         }
 
         return bind(body);
@@ -65,7 +67,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return Unparsable(e);
+            return Unparsable(e, type);
         }
     }
 
@@ -82,7 +84,7 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return Unparsable(e);
+            return Unparsable(e, type);
         }
     }
 
@@ -90,5 +92,5 @@ internal static class JsonBody
         where T : class =>
         (body ?? whenNull) is { } value ? value : Result<T>.Fail(ErrorCode.InvalidRequest, "the request body is empty");
 
-    private static Error Unparsable(JsonException e) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
+    private static Error Unparsable(JsonException e, JsonTypeInfo type) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e, type)}");
 }

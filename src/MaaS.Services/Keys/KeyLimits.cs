@@ -19,22 +19,25 @@ public readonly record struct KeyLimits(double RequestsPerSecond, int Burst, int
         Math.Min(stored.Burst ?? defaults.Burst, ceilings.Burst),
         Math.Min(stored.MaxConcurrentRequests ?? defaults.MaxConcurrentRequests, ceilings.MaxConcurrentRequests));
 
-    /// <summary>These as ceilings: every requested limit above its ceiling, one sentence each; empty when all are within.</summary>
-    public IReadOnlyList<string> Violations(double? requestsPerSecond, int? burst, int? maxConcurrentRequests)
+    /// <summary>
+    /// These as ceilings: every requested limit above its ceiling, as a problem of the keys API's field
+    /// (<c>limits.burst</c>) that names the ceiling and its setting; empty when all are within.
+    /// </summary>
+    public IReadOnlyList<FieldProblem> Violations(double? requestsPerSecond, int? burst, int? maxConcurrentRequests)
     {
-        var problems = new List<string>();
+        var problems = new List<FieldProblem>();
         Check(problems, "requestsPerSecond", requestsPerSecond, RequestsPerSecond, nameof(RequestsPerSecond));
         Check(problems, "burst", burst, Burst, nameof(Burst));
         Check(problems, "maxConcurrentRequests", maxConcurrentRequests, MaxConcurrentRequests, nameof(MaxConcurrentRequests));
         return problems;
     }
 
-    private static void Check(List<string> problems, string field, double? requested, double ceiling, string setting)
+    private static void Check(List<FieldProblem> problems, string field, double? requested, double ceiling, string setting)
     {
         if (requested > ceiling)
         {
-            problems.Add(string.Create(CultureInfo.InvariantCulture,
-                $"limits.{field} {requested:R} is above the operator's ceiling {ceiling:R} ({CeilingsPath}:{setting})"));
+            problems.Add(new FieldProblem(-1, $"limits.{field}", string.Create(CultureInfo.InvariantCulture,
+                $"{requested:R} is above the operator's ceiling {ceiling:R} ({CeilingsPath}:{setting})")));
         }
     }
 }

@@ -23,7 +23,7 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         if (limits is not null
             && settings.KeyLimitCeilings.Violations(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests) is { Count: > 0 } over)
         {
-            return new Error(ErrorCode.InvalidRequest, string.Join("; ", over));
+            return Error.Invalid(over);
         }
 
         var stored = limits is null ? ApiKeyLimits.Default : new ApiKeyLimits(limits.RequestsPerSecond, limits.Burst, limits.MaxConcurrentRequests);

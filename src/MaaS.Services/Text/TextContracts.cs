@@ -61,13 +61,14 @@ public sealed record TermScore(string Term, float Contribution);
 /// <summary><c>POST /v1/classify</c> answer.</summary>
 /// <param name="Model">Model that answered.</param>
 /// <param name="Version">Version that answered.</param>
-/// <param name="Labels">Labels in the order of each result's <c>scores</c>.</param>
+/// <param name="Labels">Every label the model knows, in the order of each result's <c>scores</c> (not a decision: each
+/// result's own <c>labels</c> holds what was decided for its text).</param>
 /// <param name="Results">One per text, in request order.</param>
 public sealed record ClassifyResponse(string Model, long Version, IReadOnlyList<string> Labels, IReadOnlyList<ClassifyResult> Results);
 
 /// <summary>The classification of one text.</summary>
 /// <param name="Label">Most probable label.</param>
 /// <param name="Probability">Its probability.</param>
-/// <param name="Labels">Decided labels: the label itself for single-label models; for multi-label, every label at or above the model's threshold (at least one), most probable first.</param>
+/// <param name="Labels">Decided labels, a subset of the answer's <c>labels</c>: the label itself for single-label models; for multi-label, every label at or above the model's threshold (at least one), most probable first.</param>
 /// <param name="Scores">Probability per label (order of <c>labels</c>).</param>
 public sealed record ClassifyResult(string Label, float Probability, IReadOnlyList<string> Labels, float[] Scores);

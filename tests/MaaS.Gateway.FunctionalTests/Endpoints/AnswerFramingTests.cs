@@ -1,12 +1,53 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using MaaS.Gateway.Contracts.V1;
+using MaaS.Services.Agents;
+using MaaS.Services.Recommendations.Contracts;
+using Microsoft.AspNetCore.Http;
+
 namespace MaaS.Gateway.FunctionalTests.Endpoints;
 
 /// <summary>
-/// The /v1 and /v2 JSON answers are serialised into buffers each thread reuses, one per serializer options: answers of
-/// both kinds and of different sizes, interleaved, must each come whole, with their own Content-Length (no chunked
-/// framing) and nothing left behind from a longer answer before them.
+/// The /v1 and /v2 JSON answers are serialised into buffers each thread reuses, one per set of writer options: answers
+/// of both kinds and of different sizes, interleaved, must each come whole, with their own Content-Length (no chunked
+/// framing) and nothing left behind from a longer answer before them; and a thread serving answers of several
+/// serializer contexts in turn must find its buffers instead of making new ones.
 /// </summary>
 public sealed class AnswerFramingTests
 {
+    [Fact]
+    public void AnswersOfThreeContexts_InTurnOnOneThread_ReuseTheThreadsBuffers()
+    {
+        // As a thread serving recommend (one context), decide (another) and /v2 (a third, its own encoder) in turn.
+        var relaxed = new RecommendationsJsonContext(new JsonSerializerOptions(RecommendationsJsonContext.Default.Options)
+        {
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+        var events = new EventBatchResponse(3, 2, 1);
+        var outcomes = new OutcomeResponse(1, 0, 0, 0, []);
+        var items = new ItemBatchResponse(7);
+        var http = new DefaultHttpContext();
+        http.Response.Body = Stream.Null;
+        void Answer()
+        {
+            MaaS.Http.Answers.JsonAnswerBuffer.WriteAsync(http, 200, "application/json", events, RecommendationsJsonContext.Default.EventBatchResponse).GetAwaiter().GetResult();
+            MaaS.Http.Answers.JsonAnswerBuffer.WriteAsync(http, 200, "application/json", outcomes, AgentsJsonContext.Default.OutcomeResponse).GetAwaiter().GetResult();
+            MaaS.Http.Answers.JsonAnswerBuffer.WriteAsync(http, 200, "application/json", items, relaxed.ItemBatchResponse).GetAwaiter().GetResult();
+        }
+
+        Answer();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        const int Rounds = 100;
+        for (int i = 0; i < Rounds; i++)
+        {
+            Answer();
+        }
+
+        // A buffer made anew costs its 1 KiB array, its writer and itself; a reused one costs nothing.
+        double perAnswer = (GC.GetAllocatedBytesForCurrentThread() - before) / (3.0 * Rounds);
+        Assert.True(perAnswer < 512, $"{perAnswer:F0} bytes allocated per answer: the thread's answer buffers were not reused");
+    }
+
     [Fact]
     public async Task V1AndV2Answers_InterleavedInDifferentSizes_EachWholeWithItsContentLength()
     {

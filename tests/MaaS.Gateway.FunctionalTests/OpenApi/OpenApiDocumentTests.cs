@@ -175,6 +175,36 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void ErrorExamples_FieldProblems_IndexOnlyForABatchPosition()
+    {
+        // A request-level field has no index in a real answer (FieldProblem.Index is left out, never -1).
+        var wrong = fixture.Operations
+            .SelectMany(o => o.Operation["responses"]!.AsObject()
+                .SelectMany(r => (r.Value?["content"]?["application/problem+json"]?["examples"] as JsonObject ?? [])
+                    .SelectMany(e => (e.Value?["value"]?["errors"] as JsonArray ?? []).OfType<JsonObject>())
+                    .Where(p => p["index"] is { } index && index.GetValue<int>() < 0)
+                    .Select(p => $"{o} {r.Key}: {p.ToJsonString()}")))
+            .ToList();
+
+        Assert.True(wrong.Count == 0, "examples with a negative index: " + string.Join('\n', wrong.Take(5)));
+    }
+
+    [Theory]
+    // Defining reads no agent (no 404) and decides nothing (no 409); reading has no body (no 413, 415) and chooses
+    // nothing; an outcome chooses nothing; deciding and evaluating may run an onnx policy model (its 500 and 504).
+    [InlineData("PUT", "/v1/agents/{name}", "200,201,400,401,403,413,415,429,503")]
+    [InlineData("GET", "/v1/agents/{name}", "200,400,401,403,404,429,503")]
+    [InlineData("POST", "/v1/agents/{name}/decide", "200,400,401,403,404,409,413,415,429,500,503,504")]
+    [InlineData("POST", "/v1/agents/{name}/outcomes", "200,400,401,403,404,413,415,429,503")]
+    [InlineData("POST", "/v1/agents/{name}/evaluate", "200,400,401,403,404,409,413,415,429,500,503,504")]
+    public void AgentOperations_DocumentTheStatusesTheirHandlersAnswer(string method, string path, string statuses)
+    {
+        var operation = fixture.Operations.Single(o => o.Method == method && o.Path == path);
+
+        Assert.Equal(statuses, string.Join(',', operation.Statuses.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
     public void EveryQueryParameter_HasADescription()
     {
         var undescribed = fixture.Operations

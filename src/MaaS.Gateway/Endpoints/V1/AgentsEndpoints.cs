@@ -46,16 +46,16 @@ internal static class AgentsEndpoints
     }
 
     /// <summary>RFC 9110: a PUT that creates the agent is 201 with its URL in Location, one that replaces its definition 200.</summary>
-    private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> PutAsync(
+    private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<AgentDefinitionErrors>>> PutAsync(
         string name, Body<RecommendationBody<AgentDefinitionRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return new ApiProblem<AgentErrors>(error);
+            return new ApiProblem<AgentDefinitionErrors>(error);
         }
         if (!(await agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken)).TryGetValue(out var put, out error))
         {
-            return new ApiProblem<AgentErrors>(error);
+            return new ApiProblem<AgentDefinitionErrors>(error);
         }
         return put.Created
             ? new RecommendationCreated<AgentResponse>($"/v1/agents/{Uri.EscapeDataString(name)}", put.Agent, AgentsJsonContext.Default.AgentResponse)
@@ -67,36 +67,36 @@ internal static class AgentsEndpoints
         RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
-    private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentErrors>>> DecideAsync(
+    private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
         string name, Body<RecommendationBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return new ApiProblem<AgentErrors>(error);
+            return new ApiProblem<AgentPolicyErrors>(error);
         }
         var outcome = await agents.DecideAsync(http.GetTenant(), name, request.Value, cancellationToken);
-        return RecommendationJson.OkOrProblem<DecideResponse, AgentErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
+        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
     }
 
-    private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentErrors>>> OutcomesAsync(
+    private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(
         string name, Body<RecommendationBody<OutcomeRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return new ApiProblem<AgentErrors>(error);
+            return new ApiProblem<AgentOutcomeErrors>(error);
         }
         var outcome = await agents.OutcomesAsync(http.GetTenant(), name, request.Value, cancellationToken);
-        return RecommendationJson.OkOrProblem<OutcomeResponse, AgentErrors>(outcome, AgentsJsonContext.Default.OutcomeResponse);
+        return RecommendationJson.OkOrProblem<OutcomeResponse, AgentOutcomeErrors>(outcome, AgentsJsonContext.Default.OutcomeResponse);
     }
 
-    private static async Task<Results<RecommendationJson<EvaluateResponse>, ApiProblem<AgentErrors>>> EvaluateAsync(
+    private static async Task<Results<RecommendationJson<EvaluateResponse>, ApiProblem<AgentPolicyErrors>>> EvaluateAsync(
         string name, Body<RecommendationBody<EvaluateRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
         {
-            return new ApiProblem<AgentErrors>(error);
+            return new ApiProblem<AgentPolicyErrors>(error);
         }
         var outcome = await agents.EvaluateAsync(http.GetTenant(), name, request.Value ?? new EvaluateRequest(null, null), cancellationToken);
-        return RecommendationJson.OkOrProblem<EvaluateResponse, AgentErrors>(outcome, AgentsJsonContext.Default.EvaluateResponse);
+        return RecommendationJson.OkOrProblem<EvaluateResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.EvaluateResponse);
     }
 }

@@ -29,9 +29,16 @@ public sealed class UnreadableJsonTests : IDisposable
     [Theory]
     [InlineData("PUT", "/v1/agents/difficulty", "{\"actions\":\"easy\"}", "$.actions must be an array (line 1, byte 18)")]
     [InlineData("POST", "/v1/sentiment", "{\"texts\":[\"fine\",7]}", "$.texts[1] must be a string (line 1, byte 19)")]
-    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":1.5}", "$.count has a value of the wrong type (see the request schema in /swagger) (line 1, byte 27)")]
-    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":\"3\"}", "$.count has a value of the wrong type (see the request schema in /swagger) (line 1, byte 27)")]
-    [InlineData("POST", "/v1/recommend", "{\"userId\":42}", "$.userId has a value of the wrong type (see the request schema in /swagger) (line 1, byte 13)")]
+    // Positional records (the recommendation and agent contracts): the reader's message names the record, not the
+    // member's type, so the JSON type is read from the contract at the path.
+    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":1.5}", "$.count must be an integer (line 1, byte 27)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"count\":\"3\"}", "$.count must be an integer (line 1, byte 27)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":42}", "$.userId must be a string (line 1, byte 13)")]
+    [InlineData("POST", "/v1/recommend", "{\"userId\":\"u1\",\"filters\":5}", "$.filters must be an object (line 1, byte 27)")]
+    [InlineData("POST", "/v1/search", "{\"query\":\"x\",\"count\":\"x\"}", "$.count must be an integer (line 1, byte 25)")]
+    [InlineData("POST", "/v1/agents/difficulty/decide", "{\"actions\":5}", "$.actions must be an array (line 1, byte 13)")]
+    [InlineData("POST", "/v1/agents/difficulty/decide", "{\"context\":{\"skill\":\"high\"}}", "$.context.skill must be a number (line 1, byte 27)")]
+    [InlineData("POST", "/v1/agents/difficulty/outcomes", "{\"outcomes\":[{\"decisionId\":\"d1\",\"reward\":\"1\"}]}", "$.outcomes[0].reward must be a number (line 1, byte 45)")]
     public async Task JsonEndpoints_ValueOfTheWrongType_DetailNamesThePathAndTheJsonType_NoDotNetTypes(string method, string path, string json, string expected)
     {
         await using var host = GatewayHost.Start(_ => { });
