@@ -23,7 +23,7 @@ internal static class AgentsEndpoints
             return page.OtherTenant();
         }
 
-        var stored = await storage.Agents.ListAsync(scope, Listed, http.RequestAborted);
+        var stored = await storage.Agents.ListAsync(scope, null, Listed, http.RequestAborted);
         if (!stored.TryGetValue(out var records, out var error))
         {
             return page.Refused(error, "Agents unavailable");

@@ -17,7 +17,7 @@ internal static class KeysEndpoints
             return page.OtherTenant();
         }
 
-        var listed = await store.ListAsync(scope, http.RequestAborted);
+        var listed = await store.ListAllAsync(scope, cancellationToken: http.RequestAborted);
         if (!listed.TryGetValue(out var keys, out var error))
         {
             return page.Message(page.StatusOf(error), "Keys unavailable", "The key store could not be read; try again in a moment.");

@@ -1,4 +1,5 @@
 using MaaS.Models.Text.Training;
+using MaaS.Services.Paging;
 using MaaS.Services.Training;
 
 namespace MaaS.Dashboard;
@@ -10,6 +11,9 @@ namespace MaaS.Dashboard;
 /// </summary>
 internal static class TrainingsEndpoints
 {
+    /// <summary>The newest jobs the page shows (the most one page of <c>/v1/trainings</c> holds).</summary>
+    private const int Listed = PageRequest.MaxLimit;
+
     internal static async Task<IResult> TrainingsAsync(
         string? tenant, string? id, HttpContext http, TrainingService trainings)
     {
@@ -19,13 +23,13 @@ internal static class TrainingsEndpoints
             return page.OtherTenant();
         }
 
-        var listed = await trainings.ListAsync(scope, http.RequestAborted);
+        var listed = await trainings.ListAsync(scope, new PageRequest(Listed, null), http.RequestAborted);
         if (!listed.TryGetValue(out var jobs, out var error))
         {
             return page.Refused(error, "Training jobs unavailable");
         }
 
-        var rows = jobs.Select(Row).ToList();
+        var rows = jobs.Items.Select(Row).ToList();
         var shown = rows.FirstOrDefault(r => r.Id == id) ?? rows.FirstOrDefault(r => r.Candidates.Count > 0);
         string chart = SvgCharts.Bars("chart-training-scores", "Cross-validated score per candidate",
             shown is null ? "No training job has scored a candidate yet." : $"Cross-validated score of each candidate of job {shown.Id}, in the order tried.",

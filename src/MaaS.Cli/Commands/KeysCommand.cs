@@ -61,7 +61,7 @@ internal static class KeysCommand
         target.AddTo(command);
         command.SetAction((parse, ct) => WithStoreAsync(parse, target, async (store, tenant, output) =>
         {
-            var listed = await store.ListAsync(tenant, ct).ConfigureAwait(false);
+            var listed = await store.ListAllAsync(tenant, cancellationToken: ct).ConfigureAwait(false);
             if (!listed.IsSuccess)
             {
                 return Fail(parse, listed.Error);

@@ -6,6 +6,12 @@ internal sealed class RequestErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest];
 }
 
+/// <summary>Reading a page of a list: a bad limit, an after that names nothing in the list, an unavailable store.</summary>
+internal sealed class ListErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.DependencyUnavailable];
+}
+
 /// <summary>Finding a model version by name and version: a malformed version, an unknown model or version.</summary>
 internal sealed class LookupErrors : IErrorSet
 {

@@ -71,6 +71,7 @@ internal static class SwaggerExtensions
             options.OperationFilter<ExamplesFilter>();
             options.OperationFilter<SecurityRequirementsFilter>();
             options.OperationFilter<ErrorResponsesFilter>();
+            options.OperationFilter<PagedListFilter>();
             options.SchemaFilter<SseItemSchemaFilter>();
             options.DocumentFilter<TagsDocumentFilter>();
         });

@@ -71,6 +71,13 @@ public sealed record AgentResponse(
     string Name, long Version, long PolicyVersion, AgentDefinitionRequest Definition, long Decisions, long Outcomes, long Defaulted, double? MeanReward,
     IReadOnlyList<AgentHourView> Hours, AgentApprenticeView? Apprentice = null);
 
+/// <summary>An agent as <c>GET /v1/agents</c> lists it: its stored definition, without its log's figures (GET the agent for those).</summary>
+/// <param name="Name">Agent name.</param>
+/// <param name="Version">Definition version: 1, then +1 per PUT.</param>
+/// <param name="UpdatedAt">When the definition last changed.</param>
+/// <param name="Definition">The definition with every default filled in.</param>
+public sealed record AgentSummary(string Name, long Version, DateTimeOffset UpdatedAt, AgentDefinitionRequest? Definition);
+
 /// <summary>The answer to a definition: the agent, and whether this definition created it (else it replaced one).</summary>
 public sealed record AgentPut(AgentResponse Agent, bool Created);
 

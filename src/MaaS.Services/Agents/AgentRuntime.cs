@@ -16,11 +16,14 @@ internal sealed class AgentRuntime
     private readonly Lock _gate = new();
     private readonly RecentDecisions _recent = new(AgentLimits.RecentDecisions);
 
-    public AgentRuntime(string tenant, string name, long version, CompiledAgent agent)
+    private long _nextCheck;
+
+    public AgentRuntime(AgentRecord record, CompiledAgent agent)
     {
-        Tenant = tenant;
-        Name = name;
-        Version = version;
+        Tenant = record.Tenant;
+        Name = record.Name;
+        Version = record.Version;
+        UpdatedAt = record.UpdatedAt;
         Agent = agent;
         Codec = new DecisionCodec(agent.Schema);
         // An onnx agent's scores come from its model; the bandit then only counts the rewards (its policy version), and
@@ -36,6 +39,30 @@ internal sealed class AgentRuntime
     public string Name { get; }
 
     public long Version { get; }
+
+    /// <summary>When the stored definition this runtime was built from last changed: with <see cref="Version"/>, which definition it is.</summary>
+    public DateTimeOffset UpdatedAt { get; }
+
+    /// <summary>Whether this runtime was built from <paramref name="record"/> (a name deleted and created again starts at version 1 anew).</summary>
+    public bool IsBuiltFrom(AgentRecord record) => record.Version == Version && record.UpdatedAt == UpdatedAt;
+
+    /// <summary>
+    /// True for one caller once <paramref name="every"/> has passed since the previous check (the first check is due
+    /// <paramref name="every"/> after the first call): that caller compares the store's definition with this runtime's.
+    /// Lock-free; the others go on with this runtime meanwhile.
+    /// </summary>
+    public bool ClaimCheck(TimeProvider time, TimeSpan every)
+    {
+        long now = time.GetTimestamp();
+        long next = Volatile.Read(ref _nextCheck);
+        long later = now + (long)(every.TotalSeconds * time.TimestampFrequency);
+        if (next == 0)
+        {
+            Interlocked.CompareExchange(ref _nextCheck, later, 0);
+            return false;
+        }
+        return now >= next && Interlocked.CompareExchange(ref _nextCheck, later, next) == next;
+    }
 
     public CompiledAgent Agent { get; }
 

@@ -4,12 +4,17 @@ using MaaS.Services.Agents.Onnx;
 namespace MaaS.Services.Agents;
 
 /// <summary>
-/// Agents per tenant: define, decide, record outcomes, evaluate offline. Owns the loaded agents: each is built once per
-/// process from its stored definition, and its policy replays every rewarded decision of the log in order, so a restart
-/// resumes where the last process stopped. Thread-safe; a singleton.
+/// Agents per tenant: define, list, decide, record outcomes, evaluate offline, delete. Owns the loaded agents: each is
+/// built once per process from its stored definition, and its policy replays every rewarded decision of the log in
+/// order, so a restart resumes where the last process stopped. A loaded agent is compared with the store's definition
+/// at most every <see cref="Recheck"/> while it is used, so a redefinition or deletion on another replica reaches this
+/// one within that time. Thread-safe; a singleton.
 /// </summary>
 internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger, OnnxPolicyScorer scorer)
 {
+    /// <summary>How long a loaded agent serves before the store's definition is read again (one read per agent and replica).</summary>
+    public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
+
     private const int Page = 5_000;
     private readonly Dictionary<(string Tenant, string Name), AgentRuntime> _loaded = [];
     private readonly SemaphoreSlim _loadGate = new(1, 1);
@@ -70,6 +75,70 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         Result<AgentResponse> agentNow = await GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
         return agentNow.TryGetValue(out AgentResponse? response, out error) ? new AgentPut(response, created) : error;
+    }
+
+    /// <summary>A page of the tenant's agents by name (ordinal), from the store: no policy is loaded to list them.</summary>
+    public async ValueTask<Result<Page<AgentSummary>>> ListAsync(string tenant, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (page.After is { } after)
+        {
+            Result<AgentRecord> cursor = AgentValidation.Name(after) is null
+                ? await storage.Agents.GetAsync(tenant, after, cancellationToken).ConfigureAwait(false)
+                : Error.NotFound("agent");
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Error.Code == ErrorCode.NotFound ? Paging.Page.UnknownCursor("agent of this tenant") : cursor.Error;
+            }
+        }
+        Result<IReadOnlyList<AgentRecord>> listed = await storage.Agents.ListAsync(tenant, page.After, page.Probe, cancellationToken).ConfigureAwait(false);
+        if (!listed.TryGetValue(out IReadOnlyList<AgentRecord>? records, out Error? error))
+        {
+            return error;
+        }
+        return Paging.Page.Of(records, page, r => r.Name).Select(r => new AgentSummary(r.Name, r.Version, r.UpdatedAt, Stored(r.Definition)));
+
+        static AgentDefinitionRequest? Stored(string json)
+        {
+            try
+            {
+                return JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentDefinitionRequest);
+            }
+            catch (JsonException)
+            {
+                // GET /v1/agents/{name} reports what is wrong with it; the list still names the agent.
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes the agent: its definition and decision log, durably, then this process's loaded copy; other replicas drop
+    /// theirs within <see cref="Recheck"/>. A later GET or decide is a 404, and defining the name again starts anew.
+    /// </summary>
+    public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken)
+    {
+        if (AgentValidation.Name(name) is { } badName)
+        {
+            return badName;
+        }
+        await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Result<bool> deleted = await storage.Agents.DeleteAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+            if (!deleted.TryGetValue(out bool existed, out Error? error))
+            {
+                return error;
+            }
+            lock (_loaded)
+            {
+                _loaded.Remove((tenant, name));
+            }
+            return existed ? true : Error.NotFound("agent");
+        }
+        finally
+        {
+            _loadGate.Release();
+        }
     }
 
     public async ValueTask<Result<AgentResponse>> GetAsync(string tenant, string name, CancellationToken cancellationToken)
@@ -375,11 +444,29 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return badName;
         }
+        AgentRuntime? loaded;
         lock (_loaded)
         {
-            if (_loaded.TryGetValue((tenant, name), out AgentRuntime? runtime))
+            _loaded.TryGetValue((tenant, name), out loaded);
+        }
+        if (loaded is not null)
+        {
+            if (!loaded.ClaimCheck(time, Recheck))
             {
-                return runtime;
+                return loaded;
+            }
+            Result<AgentRecord> current = await storage.Agents.GetAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+            // An unreadable store keeps the loaded agent serving; only a definition known to differ (or be gone) drops it.
+            if ((current.IsSuccess && loaded.IsBuiltFrom(current.Value)) || (!current.IsSuccess && current.Error.Code != ErrorCode.NotFound))
+            {
+                return loaded;
+            }
+            lock (_loaded)
+            {
+                if (_loaded.TryGetValue((tenant, name), out AgentRuntime? same) && ReferenceEquals(same, loaded))
+                {
+                    _loaded.Remove((tenant, name));
+                }
             }
         }
         await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -423,7 +510,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
     private async ValueTask<Result<AgentRuntime>> BuildAsync(AgentRecord record, CompiledAgent agent, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var runtime = new AgentRuntime(record.Tenant, record.Name, record.Version, agent);
+        var runtime = new AgentRuntime(record, agent);
         // Defaults first, without learning them here: the replay below reads them back in log order.
         Result<IReadOnlyList<AgentDecision>> expired;
         do

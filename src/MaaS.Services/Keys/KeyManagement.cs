@@ -38,8 +38,8 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
         return new CreatedKeyResponse(text, ToResponse(key));
     }
 
-    /// <summary>The keys of <paramref name="tenant"/> (default the caller's), never their secrets.</summary>
-    public async Task<Result<List<KeyResponse>>> ListAsync(string caller, string? tenant, CancellationToken cancellationToken)
+    /// <summary>A page of the keys of <paramref name="tenant"/> (default the caller's) by creation time, then id; never their secrets.</summary>
+    public async Task<Result<Page<KeyResponse>>> ListAsync(string caller, string? tenant, PageRequest page, CancellationToken cancellationToken)
     {
         string target = string.IsNullOrEmpty(tenant) ? caller : tenant;
         if (target != caller && caller != settings.OperatorTenant)
@@ -47,8 +47,17 @@ internal sealed class KeyManagement(IApiKeyStore store, ApiKeyResolver resolver,
             return new Error(ErrorCode.Forbidden, "only the operator tenant's admins list other tenants' keys");
         }
 
-        var listed = await store.ListAsync(target, cancellationToken);
-        return listed.TryGetValue(out var keys, out var error) ? keys.Select(ToResponse).ToList() : StoreError(error);
+        if (page.After is { } after)
+        {
+            var cursor = ApiKeyRules.IsValidKeyId(after) ? await store.FindAsync(after, cancellationToken) : Error.NotFound("key");
+            if (!cursor.TryGetValue(out var key, out var refused) || key.Tenant != target)
+            {
+                return refused is { Code: not ErrorCode.NotFound } ? StoreError(refused) : Page.UnknownCursor("key of this tenant");
+            }
+        }
+
+        var listed = await store.ListAsync(target, page.After, page.Probe, cancellationToken);
+        return listed.TryGetValue(out var keys, out var error) ? Page.Of(keys, page, k => k.KeyId).Select(ToResponse) : StoreError(error);
     }
 
     /// <summary>

@@ -49,3 +49,8 @@ public sealed record PublishResponse(string Name, long Version, string Owner, st
 /// <param name="Visibility">private, tenant or public; shares take effect under <c>tenant</c> (public is seen by all anyway).</param>
 /// <param name="SharedWith">Tenants it is shared with.</param>
 public sealed record ShareResponse(string Name, string Visibility, IReadOnlyList<string> SharedWith);
+
+/// <summary>One share of a model: the tenant it is shared with (<c>GET /v1/models/{name}/shares</c>).</summary>
+/// <param name="Model">Model name.</param>
+/// <param name="Tenant">The tenant the model is shared with; it sees the model while the model's visibility is <c>tenant</c>.</param>
+public sealed record ModelShare(string Model, string Tenant);

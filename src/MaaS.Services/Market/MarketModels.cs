@@ -26,6 +26,26 @@ internal static class MarketModels
             || (config?.Tags ?? []).Any(t => t.Contains(q, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// A page of the models <paramref name="registry"/> shows the tenant, by name (ordinal), kept by the filters. The
+    /// registry is in memory, so the page is cut from it; <c>after</c> must name a model the tenant may see.
+    /// </summary>
+    public static Result<Page<MarketModel>> List(
+        IModelRegistry registry, ModelAccess access, string tenant, string? task, string? tag, string? q, PageRequest page)
+    {
+        if (page.After is { } after && registry.GetModel(after) is null)
+        {
+            return Page.UnknownCursor("model this tenant may see");
+        }
+
+        var models = registry.GetModels()
+            .Where(m => (page.After is null || string.CompareOrdinal(m.Name, page.After) > 0) && Matches(m, task, tag, q))
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Take(page.Probe)
+            .ToList();
+        return Page.Of(models, page, m => m.Name).Select(m => Summary(m, access, tenant));
+    }
+
     /// <summary>A model as <paramref name="tenant"/> sees it: bundled models are public, the shares are shown to the owner only.</summary>
     public static MarketModel Summary(ModelInfo model, ModelAccess access, string tenant)
     {
@@ -50,6 +70,9 @@ internal static class MarketModels
         new(published.Name, published.Version, published.Owner, Text(published.Visibility));
 
     public static ShareResponse Shares(ModelListing listing) => new(listing.Name, Text(listing.Visibility), listing.SharedWith);
+
+    /// <summary>One share as its resource (<c>/v1/models/{name}/shares/{tenant}</c>) answers it.</summary>
+    public static ModelShare Share(string name, string grantee) => new(name, grantee);
 
     private static string Text(ModelVisibility visibility) => visibility.ToString().ToLowerInvariant();
 }

@@ -167,8 +167,11 @@ internal sealed partial class ModelPublisher(
         }
     }
 
-    /// <summary>Shares the tenant's model with another tenant (404 when the caller cannot see it, 403 when it does not own it).</summary>
-    public async Task<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, bool share, CancellationToken cancellationToken)
+    /// <summary>
+    /// Shares the tenant's model with another tenant, or withdraws the share (404 when the caller cannot see the model,
+    /// 403 when it does not own it); the answer says whether the shares changed.
+    /// </summary>
+    public async Task<Result<ShareChange>> ShareAsync(string tenant, string name, string grantee, bool share, CancellationToken cancellationToken)
     {
         if (OwnerCheck(tenant, name) is { } refused)
         {
@@ -177,7 +180,7 @@ internal sealed partial class ModelPublisher(
 
         if (access.Find(name) is null)
         {
-            return Result<ModelListing>.Fail(ErrorCode.Unsupported, $"model '{name}' is a bundled model; only published models can be shared");
+            return Result<ShareChange>.Fail(ErrorCode.Unsupported, $"model '{name}' is a bundled model; only published models can be shared");
         }
 
         var result = share
@@ -188,8 +191,62 @@ internal sealed partial class ModelPublisher(
             return InMarketWords(result.Error, "the model catalogue is unavailable");
         }
 
-        access.Set(result.Value);
-        return Result<ModelListing>.Ok(result.Value);
+        access.Set(result.Value.Listing);
+        return Result<ShareChange>.Ok(result.Value);
+    }
+
+    /// <summary>
+    /// A page of the tenants the owner's model is shared with, by tenant (ordinal), read from the store (another
+    /// replica's shares included). A bundled model has none.
+    /// </summary>
+    public async Task<Result<Page<ModelShare>>> ListSharesAsync(string tenant, string name, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (OwnerCheck(tenant, name) is { } refused)
+        {
+            return refused;
+        }
+
+        if (page.After is { } after)
+        {
+            var cursor = await GetShareAsync(tenant, name, after, cancellationToken).ConfigureAwait(false);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Error.Code == ErrorCode.NotFound ? Page.UnknownCursor("tenant this model is shared with") : cursor.Error;
+            }
+        }
+
+        if (access.Find(name) is null)
+        {
+            return new Page<ModelShare>([], null);
+        }
+
+        var listed = await store.ListSharesAsync(tenant, name, page.After, page.Probe, cancellationToken).ConfigureAwait(false);
+        return listed.TryGetValue(out var grantees, out var error)
+            ? Page.Of(grantees, page, g => g).Select(g => MarketModels.Share(name, g))
+            : InMarketWords(error, "the model catalogue is unavailable");
+    }
+
+    /// <summary>The share of the owner's model with <paramref name="grantee"/>, or <see cref="ErrorCode.NotFound"/> when there is none.</summary>
+    public async Task<Result<ModelShare>> GetShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken)
+    {
+        if (OwnerCheck(tenant, name) is { } refused)
+        {
+            return refused;
+        }
+
+        var notShared = new Error(ErrorCode.NotFound, $"model '{name}' is not shared with tenant '{grantee}'");
+        if (access.Find(name) is null)
+        {
+            return notShared;
+        }
+
+        var listing = await store.GetAsync(name, cancellationToken).ConfigureAwait(false);
+        if (!listing.IsSuccess)
+        {
+            return listing.Error.Code == ErrorCode.NotFound ? new Error(ErrorCode.ModelNotFound, $"unknown model: '{name}'") : InMarketWords(listing.Error, "the model catalogue is unavailable");
+        }
+
+        return listing.Value.Owner == tenant && listing.Value.SharedWith.Contains(grantee, StringComparer.Ordinal) ? MarketModels.Share(name, grantee) : notShared;
     }
 
     /// <summary>Unloads the tenant's published model, removes its folder and its listing.</summary>

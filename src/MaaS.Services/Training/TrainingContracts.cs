@@ -58,5 +58,5 @@ public sealed record TrainingJobResponse(
     string? Error);
 
 /// <summary>The tenant's training jobs, newest first.</summary>
-/// <param name="Trainings">Up to 50 jobs.</param>
+/// <param name="Trainings">One page of jobs (the Link header names the next).</param>
 public sealed record TrainingJobListResponse(IReadOnlyList<TrainingJobResponse> Trainings);

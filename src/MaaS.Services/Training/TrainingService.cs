@@ -39,10 +39,23 @@ internal sealed class TrainingService(IStorage storage, JobRunner runner, IOptio
     public async Task<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken) =>
         Training(await storage.Jobs.CancelAsync(tenant, id, cancellationToken).ConfigureAwait(false));
 
-    public async Task<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, CancellationToken cancellationToken)
+    /// <summary>A page of the tenant's training jobs, newest first (by creation time, then id).</summary>
+    public async Task<Result<Page<JobRecord>>> ListAsync(string tenant, PageRequest page, CancellationToken cancellationToken)
     {
-        var jobs = await storage.Jobs.ListAsync(tenant, 50, cancellationToken).ConfigureAwait(false);
-        return jobs.IsSuccess ? jobs.Value.Where(j => j.Kind == TrainingJobHandler.JobKind).ToList() : jobs.Error;
+        JobCursor? after = null;
+        if (page.After is { } id)
+        {
+            var cursor = await GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Error.Code == ErrorCode.NotFound ? Page.UnknownCursor("training job of this tenant") : cursor.Error;
+            }
+
+            after = JobCursor.Of(cursor.Value);
+        }
+
+        var jobs = await storage.Jobs.ListAsync(tenant, TrainingJobHandler.JobKind, after, page.Probe, cancellationToken).ConfigureAwait(false);
+        return jobs.IsSuccess ? Page.Of(jobs.Value, page, j => j.Id) : jobs.Error;
     }
 
     /// <summary>

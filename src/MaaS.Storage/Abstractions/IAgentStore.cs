@@ -92,14 +92,27 @@ public sealed record AgentLogStats(long Decisions, long Outcomes, long Defaulted
 /// </summary>
 public interface IAgentStore
 {
-    /// <summary>Creates or replaces the tenant's agent; the version starts at 1 and grows by one per change.</summary>
+    /// <summary>
+    /// Creates or replaces the tenant's agent; the version starts at 1 and grows by one per change. A creation (version
+    /// 1) also drops, in the same transaction, any decision still logged under the name (one a deleted agent's last
+    /// decide wrote after its deletion), so a name created again starts with an empty log.
+    /// </summary>
     ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default);
 
     /// <summary>The tenant's agent, or <see cref="ErrorCode.NotFound"/>.</summary>
     ValueTask<Result<AgentRecord>> GetAsync(string tenant, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>At most <paramref name="limit"/> of the tenant's agents, by name (ordinal).</summary>
-    ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A page of the tenant's agents by name (ordinal): at most <paramref name="limit"/> whose name is greater than
+    /// <paramref name="afterName"/> (null for the first page). Pass the last name of a page to get the next.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, string? afterName, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the tenant's agent and its whole decision log in one transaction; returns whether the agent existed
+    /// (deleting an unknown name changes nothing).
+    /// </summary>
+    ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Appends one decision; concurrent appends share commits. Returns it with its <see cref="AgentDecision.Sequence"/>.</summary>
     ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default);

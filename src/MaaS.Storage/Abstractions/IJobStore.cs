@@ -14,8 +14,14 @@ public interface IJobStore
     /// <summary>The tenant's job, or <see cref="ErrorCode.NotFound"/> (also for another tenant's job).</summary>
     ValueTask<Result<JobRecord>> GetAsync(string tenant, string id, CancellationToken cancellationToken = default);
 
-    /// <summary>The tenant's most recent jobs, newest first.</summary>
-    ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A page of the tenant's jobs, newest first (by creation time, then id, both descending): at most
+    /// <paramref name="limit"/> of kind <paramref name="kind"/> (null: every kind) that come after
+    /// <paramref name="after"/> in that order (null: from the newest). Pass the last job of a page to get the next.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(
+        string tenant, string? kind, JobCursor? after, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>The input stored with the job.</summary>
     ValueTask<Result<byte[]>> GetInputAsync(string id, CancellationToken cancellationToken = default);
@@ -51,6 +57,15 @@ public interface IJobStore
 /// <param name="Request">The job's parameters as JSON.</param>
 /// <param name="InputSha256">SHA-256 (lower-case hex) of the stored input.</param>
 public sealed record NewJob(string Id, string Tenant, string Kind, string Request, string InputSha256);
+
+/// <summary>A place in a newest-first list of jobs: the job created at <paramref name="CreatedAt"/> with id <paramref name="Id"/>.</summary>
+/// <param name="CreatedAt">The job's creation time as the store returned it.</param>
+/// <param name="Id">The job's id.</param>
+public sealed record JobCursor(DateTimeOffset CreatedAt, string Id)
+{
+    /// <summary>The place of a stored job.</summary>
+    public static JobCursor Of(JobRecord job) => new(job.CreatedAt, job.Id);
+}
 
 /// <summary>Concurrency limits of <see cref="IJobStore.ClaimNextAsync"/>.</summary>
 /// <param name="Global">Most jobs running at once over every replica sharing the store.</param>

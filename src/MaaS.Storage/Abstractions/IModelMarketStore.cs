@@ -31,13 +31,30 @@ public interface IModelMarketStore
 
     /// <summary>
     /// Shares the tenant's model with <paramref name="grantee"/> (idempotent). A model the tenant does not own is
-    /// <see cref="ErrorCode.NotFound"/>. Returns the updated listing.
+    /// <see cref="ErrorCode.NotFound"/>. Returns the updated listing, and whether this call added the share.
     /// </summary>
-    ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
+    ValueTask<Result<ShareChange>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
 
-    /// <summary>Withdraws a share (idempotent); NotFound when the tenant does not own the model. Returns the updated listing.</summary>
-    ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Withdraws a share (idempotent); NotFound when the tenant does not own the model. Returns the updated listing, and
+    /// whether this call removed the share.
+    /// </summary>
+    ValueTask<Result<ShareChange>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A page of the tenants the tenant's model is shared with, by tenant (ordinal): at most <paramref name="limit"/>
+    /// greater than <paramref name="afterGrantee"/> (null: from the first). A model the tenant does not own is
+    /// <see cref="ErrorCode.NotFound"/>.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<IReadOnlyList<string>>> ListSharesAsync(
+        string tenant, string name, string? afterGrantee, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Removes the tenant's listing and its shares; NotFound when the tenant does not own the model.</summary>
     ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A listing after a share was added or withdrawn.</summary>
+/// <param name="Listing">The listing as stored now.</param>
+/// <param name="Changed">Whether the call changed the shares (false: the share was already there, or already absent).</param>
+public sealed record ShareChange(ModelListing Listing, bool Changed);

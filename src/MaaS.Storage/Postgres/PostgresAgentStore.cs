@@ -6,20 +6,30 @@ internal sealed class PostgresAgentStore : IAgentStore
     private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
     private readonly PostgresDatabase _database;
     private readonly PostgresDecisionAppender _appender;
-    private readonly string _putSql, _getSql, _listSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
 
     public PostgresAgentStore(PostgresDatabase database)
     {
         _database = database;
         _appender = new PostgresDecisionAppender(database);
         var s = database.Schema;
+        // A creation (version 1) drops the decisions still logged under the name, in the same statement: the CTEs share
+        // one snapshot, so it drops what was committed before it, which is all a deleted agent can have left.
         _putSql = $"""
-            INSERT INTO {s}.agents (tenant, name, definition, version, created_at, updated_at) VALUES ($1, $2, $3, 1, now(), now())
-            ON CONFLICT (tenant, name) DO UPDATE SET definition = excluded.definition, version = {s}.agents.version + 1, updated_at = excluded.updated_at
-            RETURNING version, updated_at
+            WITH put AS (
+                INSERT INTO {s}.agents (tenant, name, definition, version, created_at, updated_at) VALUES ($1, $2, $3, 1, now(), now())
+                ON CONFLICT (tenant, name) DO UPDATE SET definition = excluded.definition, version = {s}.agents.version + 1, updated_at = excluded.updated_at
+                RETURNING version, updated_at),
+            stale AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND (SELECT version FROM put) = 1)
+            SELECT version, updated_at FROM put
             """;
         _getSql = $"SELECT definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name = $2";
-        _listSql = $"SELECT name, definition, version, updated_at FROM {s}.agents WHERE tenant = $1 ORDER BY name COLLATE \"C\" LIMIT $2";
+        _listSql = $"SELECT name, definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name > $2 ORDER BY name LIMIT $3";
+        _deleteSql = $"""
+            WITH gone AS (DELETE FROM {s}.agents WHERE tenant = $1 AND name = $2 RETURNING 1),
+            log AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2)
+            SELECT count(*) FROM gone
+            """;
         _findSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE decision_id = ANY($1) AND tenant = $2 AND agent = $3 FOR UPDATE";
         _updateSql = $"UPDATE {s}.agent_decisions SET reward = $1, reward_source = $2, rewarded_at = $3, late_reward = $4 WHERE seq = $5";
         _expireSql = $"""
@@ -81,9 +91,9 @@ internal sealed class PostgresAgentStore : IAgentStore
         return result.Value is { } record ? record : Error.NotFound("agent");
     }
 
-    public async ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, string? afterName, int limit, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid)
+        if ((InputValidator.Tenant(tenant) ?? (afterName is null ? null : AgentValidator.Name(afterName, "afterName")) ?? InputValidator.Limit(limit)) is { } invalid)
         {
             return invalid;
         }
@@ -91,7 +101,8 @@ internal sealed class PostgresAgentStore : IAgentStore
         {
             await using var command = new NpgsqlCommand(_listSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, limit) });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterName ?? "" });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             var agents = new List<AgentRecord>();
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -101,6 +112,22 @@ internal sealed class PostgresAgentStore : IAgentStore
             return agents;
         }, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync("delete agent", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_deleteSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            return Convert.ToInt64(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
     }
 
     public async ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)

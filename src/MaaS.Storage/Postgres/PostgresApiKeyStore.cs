@@ -6,7 +6,12 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : Validated
     private readonly string _insertSql =
         $"INSERT INTO {database.Schema}.api_keys ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (key_id) DO NOTHING RETURNING {Columns}";
     private readonly string _findSql = $"SELECT {Columns} FROM {database.Schema}.api_keys WHERE key_id = $1";
-    private readonly string _listSql = $"SELECT {Columns} FROM {database.Schema}.api_keys WHERE tenant = $1 ORDER BY created_at, key_id";
+    private readonly string _listSql = $"SELECT {Columns} FROM {database.Schema}.api_keys WHERE tenant = $1 ORDER BY created_at, key_id LIMIT $2";
+    private readonly string _listAfterSql = $"""
+        SELECT {Columns} FROM {database.Schema}.api_keys
+        WHERE tenant = $1 AND (created_at, key_id) > (SELECT created_at, key_id FROM {database.Schema}.api_keys WHERE key_id = $3 AND tenant = $1)
+        ORDER BY created_at, key_id LIMIT $2
+        """;
     private readonly string _revokeSql =
         $"UPDATE {database.Schema}.api_keys SET revoked_at = coalesce(revoked_at, $3) WHERE key_id = $1 AND tenant = $2 RETURNING {Columns}";
     private readonly string _countAdminsSql =
@@ -51,12 +56,17 @@ internal sealed class PostgresApiKeyStore(PostgresDatabase database) : Validated
         return result.Value is { } key ? key : Error.NotFound("key");
     }
 
-    protected override async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, CancellationToken cancellationToken)
+    protected override async ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken)
     {
         var result = await database.RunAsync("list keys", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(_listSql, connection);
+            await using var command = new NpgsqlCommand(afterKeyId is null ? _listSql : _listAfterSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            if (afterKeyId is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterKeyId });
+            }
             return await PostgresQueries.ReadAllAsync(command, Read, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;

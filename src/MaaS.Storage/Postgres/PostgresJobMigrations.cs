@@ -49,5 +49,10 @@ internal static class PostgresJobMigrations
         DROP INDEX {s}.jobs_pending;
         CREATE INDEX jobs_pending ON {s}.jobs (state, seq);
         """,
+        // v3: lists page one kind of the tenant's jobs newest first (trainings apart from the many scheduled rebuilds),
+        // from a place in that order: a range of this index, not a scan of the tenant's jobs.
+        """
+        CREATE INDEX jobs_tenant_kind ON {s}.jobs (tenant, kind, created_at, job_id);
+        """,
     ]);
 }

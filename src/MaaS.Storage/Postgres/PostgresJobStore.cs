@@ -60,11 +60,36 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         return !found.IsSuccess ? found.Error : found.Value.Count > 0 ? found.Value[0] : Error.NotFound("job");
     }
 
-    public async ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(
+        string tenant, string? kind, JobCursor? after, int limit, CancellationToken cancellationToken = default)
     {
-        var found = await database.RunAsync("list jobs", (connection, ct) =>
-            QueryAsync(connection, null, $"SELECT {Columns} FROM {_s}.jobs WHERE tenant = $1 ORDER BY created_at DESC, job_id DESC LIMIT {Math.Clamp(limit, 1, 1000)}", ct, tenant),
-            cancellationToken).ConfigureAwait(false);
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
+
+        // Only the conditions that apply, so each of the four shapes is a plain range scan of (tenant, kind, created_at, job_id).
+        var values = new List<NpgsqlParameter> { new NpgsqlParameter<string> { TypedValue = tenant }, new NpgsqlParameter<int> { TypedValue = limit } };
+        var where = new StringBuilder("tenant = $1");
+        if (kind is not null)
+        {
+            values.Add(new NpgsqlParameter<string> { TypedValue = kind });
+            where.Append(CultureInfo.InvariantCulture, $" AND kind = ${values.Count}");
+        }
+        if (after is not null)
+        {
+            values.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(after.CreatedAt) });
+            values.Add(new NpgsqlParameter<string> { TypedValue = after.Id });
+            where.Append(CultureInfo.InvariantCulture, $" AND (created_at, job_id) < (${values.Count - 1}, ${values.Count})");
+        }
+        string sql = $"SELECT {Columns} FROM {_s}.jobs WHERE {where} ORDER BY created_at DESC, job_id DESC LIMIT $2";
+        var found = await database.RunAsync("list jobs", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            // A retry runs this again: each attempt binds its own copies.
+            command.Parameters.AddRange(values.Select(v => v.Clone()).ToArray());
+            return await ReadAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
         return found.IsSuccess ? found.Value : found.Error;
     }
 
@@ -198,6 +223,11 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
     {
         await using var command = new NpgsqlCommand(sql, connection, tx);
         Add(command, values);
+        return await ReadAsync(command, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<List<JobRecord>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    {
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var jobs = new List<JobRecord>();
         while (await reader.ReadAsync(ct).ConfigureAwait(false))

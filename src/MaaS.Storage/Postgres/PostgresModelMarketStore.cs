@@ -4,7 +4,7 @@ namespace MaaS.Storage.Postgres;
 internal sealed class PostgresModelMarketStore : IModelMarketStore
 {
     private readonly PostgresDatabase _database;
-    private readonly string _claimSql, _lockSql, _usageSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql;
+    private readonly string _claimSql, _lockSql, _usageSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql, _ownerSql, _sharesSql;
 
     public PostgresModelMarketStore(PostgresDatabase database)
     {
@@ -29,6 +29,8 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         _unshareSql = $"DELETE FROM {s}.model_shares WHERE name = $1 AND grantee = $3 AND EXISTS (SELECT 1 FROM {s}.model_listings WHERE name = $1 AND owner = $2)";
         _touchSql = $"UPDATE {s}.model_listings SET updated_at = now() WHERE name = $1 AND owner = $2";
         _deleteSql = $"DELETE FROM {s}.model_listings WHERE name = $1 AND owner = $2";
+        _ownerSql = $"SELECT owner FROM {s}.model_listings WHERE name = $1";
+        _sharesSql = $"SELECT grantee FROM {s}.model_shares WHERE name = $1 AND grantee > $2 ORDER BY grantee LIMIT $3";
     }
 
     public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default) =>
@@ -101,11 +103,47 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         return result.IsSuccess ? result.Value : result.Error;
     }
 
-    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ShareChange>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShareAsync(tenant, name, grantee, _shareSql, "share model", cancellationToken);
 
-    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ShareChange>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShareAsync(tenant, name, grantee, _unshareSql, "unshare model", cancellationToken);
+
+    public async ValueTask<Result<IReadOnlyList<string>>> ListSharesAsync(
+        string tenant, string name, string? afterGrantee, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<List<string>?>("list model shares", async (connection, ct) =>
+        {
+            await using (var owner = new NpgsqlCommand(_ownerSql, connection))
+            {
+                owner.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+                if (await owner.ExecuteScalarAsync(ct).ConfigureAwait(false) as string != tenant)
+                {
+                    return null;
+                }
+            }
+            await using var command = new NpgsqlCommand(_sharesSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = afterGrantee ?? "" });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var grantees = new List<string>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                grantees.Add(reader.GetString(0));
+            }
+            return grantees;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        return result.Value is { } page ? page : Error.NotFound("model");
+    }
 
     public async ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
@@ -127,7 +165,7 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         return result.Value > 0 ? true : Error.NotFound("model");
     }
 
-    private async ValueTask<Result<ModelListing>> ChangeShareAsync(
+    private async ValueTask<Result<ShareChange>> ChangeShareAsync(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
@@ -148,21 +186,22 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
             {
                 return null;
             }
+            bool changed;
             await using (var command = new NpgsqlCommand(sql, connection, tx))
             {
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = name });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grantee });
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                changed = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) > 0;
             }
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            return (await QueryAsync(connection, name, ct).ConfigureAwait(false))[0];
+            return new ShareChange((await QueryAsync(connection, name, ct).ConfigureAwait(false))[0], changed);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
             return result.Error;
         }
-        return result.Value is { } listing ? listing : Error.NotFound("model");
+        return result.Value is { } change ? change : Error.NotFound("model");
     }
 
     private async Task<List<ModelListing>> QueryAsync(NpgsqlConnection connection, string? name, CancellationToken ct, NpgsqlTransaction? tx = null)

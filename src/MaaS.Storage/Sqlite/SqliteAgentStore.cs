@@ -24,9 +24,17 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             command.Parameters.AddWithValue("$name", name);
             command.Parameters.AddWithValue("$definition", definition);
             command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return new AgentRecord(tenant, name, definition, reader.GetInt64(0), TimeCodec.FromUnixMs(reader.GetInt64(1)));
+            AgentRecord record;
+            using (var reader = command.ExecuteReader())
+            {
+                reader.Read();
+                record = new AgentRecord(tenant, name, definition, reader.GetInt64(0), TimeCodec.FromUnixMs(reader.GetInt64(1)));
+            }
+            if (record.Version == 1)
+            {
+                DeleteDecisions(connection, tx, tenant, name);
+            }
+            return record;
         }, cancellationToken);
     }
 
@@ -49,18 +57,19 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         });
     }
 
-    public ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default)
+    public ValueTask<Result<IReadOnlyList<AgentRecord>>> ListAsync(string tenant, string? afterName, int limit, CancellationToken cancellationToken = default)
     {
-        if (InputValidator.Tenant(tenant) is { } invalid)
+        if ((InputValidator.Tenant(tenant) ?? (afterName is null ? null : AgentValidator.Name(afterName, "afterName")) ?? InputValidator.Limit(limit)) is { } invalid)
         {
             return ValueTask.FromResult<Result<IReadOnlyList<AgentRecord>>>(invalid);
         }
         return database.ReadAsync<IReadOnlyList<AgentRecord>>("list agents", connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT name, definition, version, updated_at FROM agents WHERE tenant = $tenant ORDER BY name LIMIT $limit";
+            command.CommandText = "SELECT name, definition, version, updated_at FROM agents WHERE tenant = $tenant AND name > $after ORDER BY name LIMIT $limit";
             command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$limit", Math.Max(0, limit));
+            command.Parameters.AddWithValue("$after", afterName ?? "");
+            command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var agents = new List<AgentRecord>();
             while (reader.Read())
@@ -69,6 +78,25 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             }
             return agents;
         });
+    }
+
+    public ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(name)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<bool>>(invalid);
+        }
+        return database.WriteAsync<bool>("delete agent", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = "DELETE FROM agents WHERE tenant = $tenant AND name = $name";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$name", name);
+            bool existed = command.ExecuteNonQuery() > 0;
+            DeleteDecisions(connection, tx, tenant, name);
+            return existed;
+        }, cancellationToken);
     }
 
     public ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default)
@@ -220,6 +248,16 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             hours.Reverse();
             return new AgentLogStats(decisions, outcomes, defaulted, sum, hours);
         });
+    }
+
+    private static void DeleteDecisions(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "DELETE FROM agent_decisions WHERE tenant = $tenant AND agent = $agent";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$agent", agent);
+        command.ExecuteNonQuery();
     }
 
     private static AgentDecision Read(SqliteDataReader reader) =>

@@ -30,12 +30,20 @@ internal sealed class SqliteApiKeyStore(SqliteDatabase database) : ValidatedApiK
         database.ReadAsync<ApiKeyRecord>("find key", connection =>
             Find(connection, null, keyId) is { } key ? key : Error.NotFound("key"));
 
-    protected override ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, CancellationToken cancellationToken) =>
+    protected override ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ApiKeyRecord>>("list keys", connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM api_keys WHERE tenant = $tenant ORDER BY created_at, key_id";
+            command.CommandText = afterKeyId is null
+                ? $"SELECT {Columns} FROM api_keys WHERE tenant = $tenant ORDER BY created_at, key_id LIMIT $limit"
+                : $"""
+                    SELECT {Columns} FROM api_keys
+                    WHERE tenant = $tenant AND (created_at, key_id) > (SELECT created_at, key_id FROM api_keys WHERE key_id = $after AND tenant = $tenant)
+                    ORDER BY created_at, key_id LIMIT $limit
+                    """;
             command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$after", (object?)afterKeyId ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var list = new List<ApiKeyRecord>();
             while (reader.Read())

@@ -46,5 +46,10 @@ internal static class SqliteJobMigrations
         DROP INDEX ix_jobs_pending;
         CREATE INDEX ix_jobs_pending ON jobs (state, seq);
         """,
+        // v3: lists page one kind of the tenant's jobs newest first (trainings apart from the many scheduled rebuilds),
+        // from a place in that order: a range of this index, not a scan of the tenant's jobs.
+        """
+        CREATE INDEX ix_jobs_tenant_kind ON jobs (tenant, kind, created_at, job_id);
+        """,
     ]);
 }

@@ -50,14 +50,28 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             Get(connection, null, id) is { } job && job.Tenant == tenant ? job : Error.NotFound("job"));
     }
 
-    public ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(string tenant, int limit, CancellationToken cancellationToken = default) =>
-        database.ReadAsync<IReadOnlyList<JobRecord>>("list jobs", connection =>
+    public ValueTask<Result<IReadOnlyList<JobRecord>>> ListAsync(
+        string tenant, string? kind, JobCursor? after, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid)
         {
-            using var command = Command(connection, null, $"SELECT {Columns} FROM jobs WHERE tenant = $tenant ORDER BY created_at DESC, job_id DESC LIMIT $limit");
+            return ValueTask.FromResult<Result<IReadOnlyList<JobRecord>>>(invalid);
+        }
+
+        return database.ReadAsync<IReadOnlyList<JobRecord>>("list jobs", connection =>
+        {
+            using var command = Command(connection, null, $"""
+                SELECT {Columns} FROM jobs WHERE tenant = $tenant{(kind is null ? "" : " AND kind = $kind")}{(after is null ? "" : " AND (created_at, job_id) < ($at, $id)")}
+                ORDER BY created_at DESC, job_id DESC LIMIT $limit
+                """);
             command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 1000));
+            command.Parameters.AddWithValue("$kind", (object?)kind ?? DBNull.Value);
+            command.Parameters.AddWithValue("$at", after is null ? DBNull.Value : TimeCodec.ToUnixMs(after.CreatedAt));
+            command.Parameters.AddWithValue("$id", (object?)after?.Id ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
             return Read(command);
         });
+    }
 
     public ValueTask<Result<byte[]>> GetInputAsync(string id, CancellationToken cancellationToken = default) =>
         database.ReadAsync<byte[]>("get job input", connection =>

@@ -65,11 +65,43 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
     public ValueTask<Result<IReadOnlyList<ModelListing>>> ListAllAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync<IReadOnlyList<ModelListing>>("list model listings", connection => Query(connection, null, null));
 
-    public ValueTask<Result<ModelListing>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ShareChange>> ShareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShare(tenant, name, grantee, "INSERT INTO model_shares (name, grantee) VALUES ($name, $grantee) ON CONFLICT DO NOTHING", "share model", cancellationToken);
 
-    public ValueTask<Result<ModelListing>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<ShareChange>> UnshareAsync(string tenant, string name, string grantee, CancellationToken cancellationToken = default) =>
         ChangeShare(tenant, name, grantee, "DELETE FROM model_shares WHERE name = $name AND grantee = $grantee", "unshare model", cancellationToken);
+
+    public ValueTask<Result<IReadOnlyList<string>>> ListSharesAsync(
+        string tenant, string name, string? afterGrantee, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<string>>>(invalid);
+        }
+        return database.ReadAsync<IReadOnlyList<string>>("list model shares", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT owner FROM model_listings WHERE name = $name;
+                SELECT grantee FROM model_shares WHERE name = $name AND grantee > $after ORDER BY grantee LIMIT $limit;
+                """;
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$after", afterGrantee ?? "");
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read() || reader.GetString(0) != tenant)
+            {
+                return Error.NotFound("model");
+            }
+            reader.NextResult();
+            var grantees = new List<string>();
+            while (reader.Read())
+            {
+                grantees.Add(reader.GetString(0));
+            }
+            return grantees;
+        });
+    }
 
     public ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default)
     {
@@ -88,27 +120,32 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
         }, cancellationToken);
     }
 
-    private ValueTask<Result<ModelListing>> ChangeShare(
+    private ValueTask<Result<ShareChange>> ChangeShare(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)
     {
         if ((InputValidator.Tenant(tenant) ?? SecurityValidator.ModelName(name) ?? InputValidator.Tenant(grantee)) is { } invalid)
         {
-            return ValueTask.FromResult<Result<ModelListing>>(invalid);
+            return ValueTask.FromResult<Result<ShareChange>>(invalid);
         }
-        return database.WriteAsync<ModelListing>(operation, (connection, tx) =>
+        return database.WriteAsync<ShareChange>(operation, (connection, tx) =>
         {
             if (Get(connection, tx, name) is not { } listing || listing.Owner != tenant)
             {
                 return Error.NotFound("model");
             }
-            using var command = connection.CreateCommand();
-            command.Transaction = tx;
-            command.CommandText = sql + "; UPDATE model_listings SET updated_at = $now WHERE name = $name";
-            command.Parameters.AddWithValue("$name", name);
-            command.Parameters.AddWithValue("$grantee", grantee);
-            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
-            command.ExecuteNonQuery();
-            return Get(connection, tx, name)!;
+            using var change = connection.CreateCommand();
+            change.Transaction = tx;
+            change.CommandText = sql;
+            change.Parameters.AddWithValue("$name", name);
+            change.Parameters.AddWithValue("$grantee", grantee);
+            bool changed = change.ExecuteNonQuery() > 0;
+            using var touch = connection.CreateCommand();
+            touch.Transaction = tx;
+            touch.CommandText = "UPDATE model_listings SET updated_at = $now WHERE name = $name";
+            touch.Parameters.AddWithValue("$name", name);
+            touch.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            touch.ExecuteNonQuery();
+            return new ShareChange(Get(connection, tx, name)!, changed);
         }, cancellationToken);
     }
 

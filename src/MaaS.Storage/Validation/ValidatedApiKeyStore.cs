@@ -17,8 +17,10 @@ internal abstract class ValidatedApiKeyStore : IApiKeyStore
     public ValueTask<Result<ApiKeyRecord>> FindAsync(string keyId, CancellationToken cancellationToken = default) =>
         SecurityValidator.KeyId(keyId) is { } invalid ? Refusal.Of<ApiKeyRecord>(invalid) : FindCoreAsync(keyId, cancellationToken);
 
-    public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, CancellationToken cancellationToken = default) =>
-        InputValidator.Tenant(tenant) is { } invalid ? Refusal.Of<IReadOnlyList<ApiKeyRecord>>(invalid) : ListCoreAsync(tenant, cancellationToken);
+    public ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? (afterKeyId is null ? null : SecurityValidator.KeyId(afterKeyId)) ?? InputValidator.Limit(limit)) is { } invalid
+            ? Refusal.Of<IReadOnlyList<ApiKeyRecord>>(invalid)
+            : ListCoreAsync(tenant, afterKeyId, limit, cancellationToken);
 
     public ValueTask<Result<ApiKeyRecord>> RevokeAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? SecurityValidator.KeyId(keyId)) is { } invalid
@@ -33,7 +35,8 @@ internal abstract class ValidatedApiKeyStore : IApiKeyStore
 
     protected abstract ValueTask<Result<ApiKeyRecord>> FindCoreAsync(string keyId, CancellationToken cancellationToken);
 
-    protected abstract ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, CancellationToken cancellationToken);
+    /// <summary>The page of <see cref="ListAsync"/>, from valid inputs.</summary>
+    protected abstract ValueTask<Result<IReadOnlyList<ApiKeyRecord>>> ListCoreAsync(string tenant, string? afterKeyId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Revokes the tenant's key (keeping the first revocation time), or answers <see cref="SecurityValidator.NoSuchKeyInTenant"/>.</summary>
     protected abstract ValueTask<Result<ApiKeyRecord>> RevokeCoreAsync(string tenant, string keyId, DateTimeOffset at, CancellationToken cancellationToken);

@@ -93,7 +93,7 @@ public sealed class ComposeTopologyTests(ReplicaTopology topology)
             new MaaS.Storage.Privacy.PrivacyOptions { UserKey = ReplicaTopology.UserKey }, cancellationToken: cancellationToken);
         Assert.True(opened.IsSuccess, opened.ToString());
         await using var storage = opened.Value;
-        var keys = await storage.Keys.ListAsync("default", cancellationToken);
+        var keys = await storage.Keys.ListAllAsync("default", cancellationToken: cancellationToken);
         Assert.True(keys.IsSuccess, keys.ToString());
         return names.ToDictionary(n => n, n => keys.Value.Count(k => k.Name == n));
     }

@@ -14,6 +14,9 @@ public sealed class OpenApiExamplesTests(DemoGatewayFixture fixture) : IClassFix
         "GET /v1/trainings/{id}", "GET /v1/trainings/{id}/events", "DELETE /v1/trainings/{id}",
     ];
 
+    // Lists whose 'after' example is such an id: the shape of a cursor, which names no item of a fresh list (a 400).
+    private static readonly HashSet<string> MintedCursors = ["GET /v1/keys", "GET /v1/trainings", "GET /v1/recommendations/rebuilds"];
+
     [Fact]
     public async Task EveryOperation_ItsExamples_SucceedOnAFreshGateway()
     {
@@ -27,8 +30,9 @@ public sealed class OpenApiExamplesTests(DemoGatewayFixture fixture) : IClassFix
         {
             using var request = operation.ExampleRequest(SecureGateway.BootstrapKey, model);
             using var response = await fixture.Gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
-            bool minted = MintedIds.Contains(operation.ToString());
-            bool expected = minted ? response.StatusCode == HttpStatusCode.NotFound : response.IsSuccessStatusCode;
+            bool expected = MintedIds.Contains(operation.ToString()) ? response.StatusCode == HttpStatusCode.NotFound
+                : MintedCursors.Contains(operation.ToString()) ? response.StatusCode == HttpStatusCode.BadRequest
+                : response.IsSuccessStatusCode;
             if (!expected)
             {
                 string body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);

@@ -30,7 +30,7 @@ public sealed class DurableRebuildTests
                 var jobs = list!["jobs"]!.AsArray();
                 Assert.True(jobs.Count == 1, list.ToJsonString());
                 Assert.Equal("api", jobs[0]!["trigger"]!.GetValue<string>());
-                var stored = await accepting.Services.GetRequiredService<IStorage>().Jobs.ListAsync(StorageLimits.DefaultTenant, 10, ct);
+                var stored = await accepting.Services.GetRequiredService<IStorage>().Jobs.ListAsync(StorageLimits.DefaultTenant, null, null, 10, ct);
                 Assert.Single(stored.Value, j => j.Kind == "index-rebuild");
             }
 

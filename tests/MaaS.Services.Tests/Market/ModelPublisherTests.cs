@@ -1,3 +1,4 @@
+using MaaS.Services.Paging;
 using MaaS.Models.Registry;
 
 namespace MaaS.Services.Tests.Market;
@@ -97,11 +98,37 @@ public sealed class ModelPublisherTests
         var withdrawn = await world.Publisher.ShareAsync("acme", "acme.churn", "globex", share: false, Ct);
 
         Assert.False(before);
-        Assert.Equal(["globex"], shared.Value.SharedWith);
+        Assert.Equal(["globex"], shared.Value.Listing.SharedWith);
         Assert.True(whileShared);
-        Assert.Empty(withdrawn.Value.SharedWith);
+        Assert.Empty(withdrawn.Value.Listing.SharedWith);
+        Assert.Equal((true, true), (shared.Value.Changed, withdrawn.Value.Changed));
         Assert.False(world.Access.CanSee("globex", "acme.churn"));
         Assert.Empty((await world.Storage.Market.GetAsync("acme.churn", Ct)).Value.SharedWith);
+    }
+
+    [Fact]
+    public async Task ListSharesAsync_ThreeShares_PagesByTenantAndGetFindsEachOne()
+    {
+        await using var world = await StartAsync();
+        Assert.True((await world.Publisher.PublishAsync("acme", Card("churn", "tenant"), Onnx(), Ct)).IsSuccess);
+        foreach (string grantee in new[] { "initech", "globex", "hooli" })
+        {
+            Assert.True((await world.Publisher.ShareAsync("acme", "acme.churn", grantee, share: true, Ct)).IsSuccess);
+        }
+
+        var first = await world.Publisher.ListSharesAsync("acme", "acme.churn", new PageRequest(2, null), Ct);
+        var second = await world.Publisher.ListSharesAsync("acme", "acme.churn", new PageRequest(2, first.Value.NextAfter), Ct);
+        var unknownCursor = await world.Publisher.ListSharesAsync("acme", "acme.churn", new PageRequest(2, "umbrella"), Ct);
+        var bundled = await world.Publisher.ListSharesAsync("operator", "example-mlp", PageRequest.First, Ct);
+
+        Assert.Equal(["globex", "hooli"], first.Value.Items.Select(s => s.Tenant));
+        Assert.Equal(["initech"], second.Value.Items.Select(s => s.Tenant));
+        Assert.Equal(("hooli", (string?)null), (first.Value.NextAfter, second.Value.NextAfter));
+        Assert.Equal("after", Assert.Single(unknownCursor.Error!.Problems).Field);
+        Assert.Empty(bundled.Value.Items);
+        Assert.Equal(new ModelShare("acme.churn", "hooli"), (await world.Publisher.GetShareAsync("acme", "acme.churn", "hooli", Ct)).Value);
+        Assert.Equal(ErrorCode.NotFound, (await world.Publisher.GetShareAsync("acme", "acme.churn", "umbrella", Ct)).Error?.Code);
+        Assert.Equal(ErrorCode.Forbidden, (await world.Publisher.GetShareAsync("globex", "acme.churn", "hooli", Ct)).Error?.Code);
     }
 
     [Fact]

@@ -31,13 +31,73 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
         await Storage.Agents.PutAsync(Tenant, "npc", """{"v":2}""", Ct);
         await Storage.Agents.PutAsync(Tenant + "x", "elf", """{"v":1}""", Ct);
 
-        var all = await Storage.Agents.ListAsync(Tenant, 10, Ct);
-        var two = await Storage.Agents.ListAsync(Tenant, 2, Ct);
+        var all = await Storage.Agents.ListAsync(Tenant, null, 10, Ct);
+        var two = await Storage.Agents.ListAsync(Tenant, null, 2, Ct);
+        var rest = await Storage.Agents.ListAsync(Tenant, two.Value[^1].Name, 2, Ct);
 
         Assert.Equal(["boss", "npc", "orc"], all.Value.Select(a => a.Name));
         Assert.Equal(("""{"v":2}""", 2L, Tenant), (all.Value[1].Definition, all.Value[1].Version, all.Value[1].Tenant));
         Assert.Equal(["boss", "npc"], two.Value.Select(a => a.Name));
-        Assert.Empty((await Storage.Agents.ListAsync(Tenant + "y", 10, Ct)).Value);
+        Assert.Equal(["orc"], rest.Value.Select(a => a.Name));
+        Assert.Empty((await Storage.Agents.ListAsync(Tenant + "y", null, 10, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task ListAsync_NamesAroundDigitsAndDashes_OrdinalOrderAcrossPages()
+    {
+        // Ordinal: '-' < digits < '_' < letters, whatever the database's collation would say.
+        string[] names = ["a-b", "a0", "a_b", "ab", "b", "z9"];
+        foreach (string name in names.Reverse())
+        {
+            await Storage.Agents.PutAsync(Tenant, name, """{"v":1}""", Ct);
+        }
+
+        var read = new List<string>();
+        string? after = null;
+        while ((await Storage.Agents.ListAsync(Tenant, after, 4, Ct)).Value is { Count: > 0 } page)
+        {
+            read.AddRange(page.Select(a => a.Name));
+            after = page[^1].Name;
+        }
+
+        Assert.Equal(names.Order(StringComparer.Ordinal), read);
+    }
+
+    [Fact]
+    public async Task DeleteAsync_AgentWithLog_DefinitionAndLogGoneAcrossReopenOthersKept()
+    {
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        await Storage.Agents.PutAsync(Tenant, "orc", """{"v":1}""", Ct);
+        Assert.True((await Storage.Agents.AppendAsync(Decision(), Ct)).IsSuccess);
+        Assert.True((await Storage.Agents.AppendAsync(Decision(agent: "orc"), Ct)).IsSuccess);
+
+        var deleted = await Storage.Agents.DeleteAsync(Tenant, "npc", Ct);
+        var again = await Storage.Agents.DeleteAsync(Tenant, "npc", Ct);
+        await ReopenAsync();
+
+        Assert.True(deleted.Value);
+        Assert.False(again.Value);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Agents.GetAsync(Tenant, "npc", Ct)).Error?.Code);
+        Assert.Empty((await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct)).Value);
+        Assert.Equal(0, (await Storage.Agents.StatsAsync(Tenant, "npc", Ct)).Value.Decisions);
+        Assert.Equal(["orc"], (await Storage.Agents.ListAsync(Tenant, null, 10, Ct)).Value.Select(a => a.Name));
+        Assert.Single((await Storage.Agents.ReadAsync(Tenant, "orc", 0, 100, Ct)).Value);
+    }
+
+    [Fact]
+    public async Task PutAsync_NameCreatedAgainAfterAStragglerDecision_StartsWithAnEmptyLog()
+    {
+        // A decide that held the deleted agent appends after the delete: the name's next creation must not inherit it.
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        await Storage.Agents.DeleteAsync(Tenant, "npc", Ct);
+        Assert.True((await Storage.Agents.AppendAsync(Decision(), Ct)).IsSuccess);
+
+        var created = await Storage.Agents.PutAsync(Tenant, "npc", """{"v":9}""", Ct);
+        Assert.True((await Storage.Agents.AppendAsync(Decision(at: Decided.AddSeconds(1)), Ct)).IsSuccess);
+        var redefined = await Storage.Agents.PutAsync(Tenant, "npc", """{"v":10}""", Ct);
+
+        Assert.Equal((1L, 2L), (created.Value.Version, redefined.Value.Version));
+        Assert.Single((await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct)).Value);
     }
 
     [Fact]

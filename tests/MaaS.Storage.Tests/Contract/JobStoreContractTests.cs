@@ -36,6 +36,42 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Equal("rows"u8.ToArray(), input.Value);
     }
 
+    [Fact]
+    public async Task ListAsync_OneKindInPagesOfOneMillisecond_NewestFirstThenIdDescendingWithoutGaps()
+    {
+        // Five jobs of the kind asked for, two of them in one millisecond, between jobs of another kind and tenant.
+        var wanted = new List<NewJob>();
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(Job(NewTenant()), new byte[] { 1 }, Ct)).IsSuccess);
+            var job = Job(Tenant) with { Kind = "wanted" };
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+            Assert.True((await Storage.Jobs.CreateAsync(Job(Tenant), new byte[] { 1 }, Ct)).IsSuccess);
+            wanted.Add(job);
+        }
+        await SetAllCreatedAtAsync(new DateTimeOffset(2026, 12, 6, 6, 0, 0, 7, TimeSpan.Zero));
+        var stored = new List<JobRecord>();
+        foreach (var job in wanted)
+        {
+            stored.Add((await Storage.Jobs.GetAsync(Tenant, job.Id, Ct)).Value);
+        }
+        var expected = stored.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id, StringComparer.Ordinal).Select(j => j.Id).ToList();
+
+        var read = new List<string>();
+        JobCursor? after = null;
+        while ((await Storage.Jobs.ListAsync(Tenant, "wanted", after, 2, Ct)).Value is { Count: > 0 } page)
+        {
+            Assert.All(page, j => Assert.Equal(("wanted", Tenant), (j.Kind, j.Tenant)));
+            read.AddRange(page.Select(j => j.Id));
+            after = JobCursor.Of(page[^1]);
+        }
+        var everyKind = await Storage.Jobs.ListAsync(Tenant, null, null, 100, Ct);
+
+        Assert.Equal(expected, read);
+        Assert.Equal(10, everyKind.Value.Count);
+        Assert.Equal(ErrorCode.InvalidRequest, (await Storage.Jobs.ListAsync(Tenant, null, null, 0, Ct)).Error?.Code);
+    }
+
     /// <summary>Gives every job of the store the same creation time, bypassing the store (as one clock tick would).</summary>
     protected abstract Task SetAllCreatedAtAsync(DateTimeOffset at);
 

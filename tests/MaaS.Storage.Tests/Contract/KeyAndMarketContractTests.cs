@@ -75,11 +75,41 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
             Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
         }
 
-        var mine = await Storage.Keys.ListAsync(Tenant, Ct);
-        var theirs = await Storage.Keys.ListAsync(other, Ct);
+        var mine = await Storage.Keys.ListAsync(Tenant, null, 10, Ct);
+        var theirs = await Storage.Keys.ListAsync(other, null, 10, Ct);
 
         Assert.Equal([a1.KeyId, a2.KeyId], mine.Value.Select(k => k.KeyId));
         Assert.Equal([b1.KeyId], theirs.Value.Select(k => k.KeyId));
+    }
+
+    [Fact]
+    public async Task ListAsync_PagesAfterAKey_CreationOrderThenIdWithoutGapsOrRepeats()
+    {
+        // Two keys of one millisecond (ids out of creation order) and one of another tenant in between: the keyset
+        // (created_at, key_id) pages them in order, and a key of another tenant is no place in this list.
+        var other = Key(NewTenant()) with { CreatedAt = Created.AddSeconds(1) };
+        var keys = new[]
+        {
+            Key(Tenant) with { KeyId = "f" + NewKeyId()[1..], CreatedAt = Created },
+            Key(Tenant) with { KeyId = "0" + NewKeyId()[1..], CreatedAt = Created.AddSeconds(1) },
+            Key(Tenant) with { KeyId = "9" + NewKeyId()[1..], CreatedAt = Created.AddSeconds(1) },
+            Key(Tenant) with { CreatedAt = Created.AddSeconds(2) },
+            Key(Tenant) with { CreatedAt = Created.AddSeconds(3) },
+        };
+        foreach (var k in keys.Reverse().Append(other))
+        {
+            Assert.True((await Storage.Keys.CreateAsync(k, Ct)).IsSuccess);
+        }
+
+        var first = await Storage.Keys.ListAsync(Tenant, null, 2, Ct);
+        var second = await Storage.Keys.ListAsync(Tenant, first.Value[^1].KeyId, 2, Ct);
+        var third = await Storage.Keys.ListAsync(Tenant, second.Value[^1].KeyId, 2, Ct);
+        var all = await Storage.Keys.ListAllAsync(Tenant, pageSize: 2, Ct);
+
+        Assert.Equal(keys.Select(k => k.KeyId), first.Value.Concat(second.Value).Concat(third.Value).Select(k => k.KeyId));
+        Assert.Equal(keys.Select(k => k.KeyId), all.Value.Select(k => k.KeyId));
+        Assert.Empty((await Storage.Keys.ListAsync(Tenant, other.KeyId, 10, Ct)).Value);
+        Assert.Equal(ErrorCode.InvalidRequest, (await Storage.Keys.ListAsync(Tenant, null, 0, Ct)).Error?.Code);
     }
 
     [Fact]
@@ -163,12 +193,35 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
         var shared = await Storage.Market.ShareAsync(Tenant, name, friend, Ct);
         var again = await Storage.Market.ShareAsync(Tenant, name, friend, Ct);
 
-        Assert.Equal([friend], shared.Value.SharedWith);
-        Assert.Equal([friend], again.Value.SharedWith);
-        Assert.True(shared.Value.IsVisibleTo(friend));
-        Assert.True(shared.Value.IsVisibleTo(Tenant));
-        Assert.False(shared.Value.IsVisibleTo(stranger));
-        Assert.False((shared.Value with { Visibility = ModelVisibility.Private }).IsVisibleTo(friend));
+        Assert.Equal([friend], shared.Value.Listing.SharedWith);
+        Assert.Equal([friend], again.Value.Listing.SharedWith);
+        Assert.Equal((true, false), (shared.Value.Changed, again.Value.Changed));
+        var listing = shared.Value.Listing;
+        Assert.True(listing.IsVisibleTo(friend));
+        Assert.True(listing.IsVisibleTo(Tenant));
+        Assert.False(listing.IsVisibleTo(stranger));
+        Assert.False((listing with { Visibility = ModelVisibility.Private }).IsVisibleTo(friend));
+    }
+
+    [Fact]
+    public async Task ListSharesAsync_Owner_PagesGranteesByTenantAndRefusesOthers()
+    {
+        var name = NewModel();
+        var grantees = Enumerable.Range(0, 5).Select(_ => NewTenant()).ToList();
+        Assert.True((await Storage.Market.ClaimAsync(Tenant, name, ModelVisibility.Tenant, Ct)).IsSuccess);
+        foreach (var grantee in grantees)
+        {
+            Assert.True((await Storage.Market.ShareAsync(Tenant, name, grantee, Ct)).IsSuccess);
+        }
+
+        var first = await Storage.Market.ListSharesAsync(Tenant, name, null, 3, Ct);
+        var rest = await Storage.Market.ListSharesAsync(Tenant, name, first.Value[^1], 3, Ct);
+        var stranger = await Storage.Market.ListSharesAsync(grantees[0], name, null, 3, Ct);
+
+        Assert.Equal(grantees.Order(StringComparer.Ordinal), first.Value.Concat(rest.Value));
+        Assert.Equal((3, 2), (first.Value.Count, rest.Value.Count));
+        Assert.Equal(ErrorCode.NotFound, stranger.Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Market.ListSharesAsync(Tenant, NewModel(), null, 3, Ct)).Error?.Code);
     }
 
     [Fact]
@@ -194,8 +247,11 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
         Assert.True((await Storage.Market.ShareAsync(Tenant, name, b, Ct)).IsSuccess);
 
         var result = await Storage.Market.UnshareAsync(Tenant, name, a, Ct);
+        var again = await Storage.Market.UnshareAsync(Tenant, name, a, Ct);
 
-        Assert.Equal([b], result.Value.SharedWith);
+        Assert.Equal([b], result.Value.Listing.SharedWith);
+        Assert.Equal([b], again.Value.Listing.SharedWith);
+        Assert.Equal((true, false), (result.Value.Changed, again.Value.Changed));
     }
 
     [Fact]

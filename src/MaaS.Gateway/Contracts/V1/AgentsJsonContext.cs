@@ -4,6 +4,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(AgentDefinitionRequest))]
 [JsonSerializable(typeof(AgentResponse))]
+[JsonSerializable(typeof(IReadOnlyList<AgentSummary>))]
 [JsonSerializable(typeof(DecideRequest))]
 [JsonSerializable(typeof(DecideResponse))]
 [JsonSerializable(typeof(OutcomeRequest))]

@@ -10,6 +10,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(ItemBatchRequest))]
 [JsonSerializable(typeof(ItemBatchResponse))]
 [JsonSerializable(typeof(ItemResponse))]
+[JsonSerializable(typeof(IReadOnlyList<ItemResponse>))]
 [JsonSerializable(typeof(RecommendRequest))]
 [JsonSerializable(typeof(RecommendResponse))]
 [JsonSerializable(typeof(BiasReportRequest))]

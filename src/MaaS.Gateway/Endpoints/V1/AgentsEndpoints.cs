@@ -42,8 +42,31 @@ internal static class AgentsEndpoints
             .WithName("V1EvaluateAgent")
             .WithRequestExample("""{"policy":{"kind":"epsilon-greedy","epsilon":0.1}}""")
             .WithSummary("Offline evaluation of a candidate policy setting over the logged decisions: IPS, SNIPS, doubly robust, beside the logged mean reward.");
+        agents.MapDelete("", DeleteAsync)
+            .RequireAuthorization(MaaSPolicies.Admin)
+            .WithName("V1DeleteAgent")
+            .WithSummary("Deletes an agent with its decision log, durably: then GET and decide answer 404 (other replicas within a second), and the name can be defined again from scratch.");
+        // A group of its own, made after the one above: the document lists it after the PUT, whose agent the example's 'after' names.
+        app.MapGroup("/v1/agents").WithTags(ApiTags.Agents).MapGet("", ListAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1ListAgents")
+            .WithParameterExample("after", "difficulty")
+            .WithPaging(Paged.By("by name (ordinal)", "name"))
+            .WithSummary("The tenant's agents, a page at a time: each one's definition and version (GET the agent for its decisions and rewards).");
         return app;
     }
+
+    private static async Task<Results<RecommendationJson<IReadOnlyList<AgentSummary>>, ApiProblem<ListErrors>>> ListAsync(
+        [System.ComponentModel.DataAnnotations.Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        var listed = await PageRequest.Create(limit, after).ThenAsync(page => agents.ListAsync(http.GetTenant(), page, cancellationToken));
+        return listed.TryGetValue(out var page, out var error)
+            ? new RecommendationJson<IReadOnlyList<AgentSummary>>(Paged.Items(http, page), AgentsJsonContext.Default.IReadOnlyListAgentSummary)
+            : new ApiProblem<ListErrors>(error);
+    }
+
+    private static async Task<Results<NoContent, ApiProblem<RecordErrors>>> DeleteAsync(string name, HttpContext http, AgentService agents, CancellationToken cancellationToken) =>
+        (await agents.DeleteAsync(http.GetTenant(), name, cancellationToken)).TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<RecordErrors>(error);
 
     /// <summary>RFC 9110: a PUT that creates the agent is 201 with its URL in Location, one that replaces its definition 200.</summary>
     private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<AgentDefinitionErrors>>> PutAsync(

@@ -16,6 +16,11 @@ internal static class ItemsEndpoints
             .WithName("V1PutItems")
             .WithRequestExample("""{"items":[{"id":"movie-9001","kind":"movie","title":"Night Harbour","genres":["Drama","Thriller"],"tags":["noir"],"text":"A dock worker finds a ledger.","availableFrom":"2026-01-01","availableUntil":"2027-12-31"}]}""")
             .WithSummary("Inserts or replaces catalogue items (movies, songs, games) in one atomic batch.");
+        items.MapGet("", ListAsync)
+            .WithName("V1ListItems")
+            .WithParameterExample("after", "movie-001")
+            .WithPaging(Paged.By("by id (ordinal)"))
+            .WithSummary("The tenant's catalogue, a page at a time, by item id.");
         items.MapGet("/{id}", GetAsync)
             .WithName("V1GetItem")
             .WithSummary("One catalogue item.");
@@ -40,6 +45,15 @@ internal static class ItemsEndpoints
     {
         var outcome = await body.Result.ThenAsync(request => catalogue.UpsertAsync(http.GetTenant(), request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<ItemBatchResponse, BatchErrors>(outcome, RecommendationsJsonContext.Default.ItemBatchResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<IReadOnlyList<ItemResponse>>, ApiProblem<ListErrors>>> ListAsync(
+        [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, CatalogueService catalogue, CancellationToken cancellationToken)
+    {
+        var items = await PageRequest.Create(limit, after).ThenAsync(page => catalogue.ListAsync(http.GetTenant(), page, cancellationToken));
+        return items.TryGetValue(out var page, out var error)
+            ? new RecommendationJson<IReadOnlyList<ItemResponse>>(Paged.Items(http, page), RecommendationsJsonContext.Default.IReadOnlyListItemResponse)
+            : new ApiProblem<ListErrors>(error);
     }
 
     private static async Task<Results<RecommendationJson<ItemResponse>, ApiProblem<RecordErrors>>> GetAsync(

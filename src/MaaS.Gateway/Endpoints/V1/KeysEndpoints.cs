@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>API key management (<c>/v1/keys</c>), admin keys only. Keys act within their tenant; the operator tenant's admins manage every tenant.</summary>
@@ -13,7 +15,9 @@ internal static class KeysEndpoints
         keys.MapGet("", ListAsync)
             .WithName("V1ListKeys")
             .WithParameterExample("tenant", "default")
-            .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets). ?tenant= for the operator tenant's admins.");
+            .WithParameterExample("after", "3f9a1c7e5b2d4086")
+            .WithPaging(Paged.By("by creation time, then id"))
+            .WithSummary("Lists the tenant's keys (ids, roles, limits, state; never secrets), a page at a time. ?tenant= for the operator tenant's admins.");
         keys.MapGet("/{id}", GetAsync)
             .WithName("V1GetKey")
             // Key ids are minted by POST /v1/keys (its Location names this URL): the shape of one.
@@ -41,11 +45,14 @@ internal static class KeysEndpoints
     }
 
     /// <param name="tenant">Another tenant's keys (the operator tenant's admins only); default: the caller's tenant.</param>
+    /// <param name="limit">Keys in the page.</param>
+    /// <param name="after">The id of the last key of the previous page.</param>
     /// <param name="http">The request.</param>
     /// <param name="keys">Key management.</param>
-    private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(string? tenant, HttpContext http, KeyManagement keys) =>
-        (await keys.ListAsync(http.GetTenant(), tenant, http.RequestAborted)).TryGetValue(out var listed, out var error)
-            ? TypedResults.Ok(listed)
+    private static async Task<Results<Ok<List<KeyResponse>>, ApiProblem<KeyErrors>>> ListAsync(
+        string? tenant, [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, KeyManagement keys) =>
+        (await PageRequest.Create(limit, after).ThenAsync(page => keys.ListAsync(http.GetTenant(), tenant, page, http.RequestAborted))).TryGetValue(out var listed, out var error)
+            ? TypedResults.Ok(Paged.Items(http, listed))
             : new ApiProblem<KeyErrors>(error);
 
     private static async Task<Results<Ok<KeyResponse>, ApiProblem<RecordErrors>>> GetAsync(string id, HttpContext http, KeyManagement keys) =>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V1;
@@ -22,7 +23,17 @@ internal static class MarketEndpoints
         models.MapPost("/{name}/shares", ShareAsync)
             .WithName("V1ShareModel")
             .WithRequestExample("""{"tenant":"acme"}""")
-            .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant').");
+            .WithSummary("Shares a model with another tenant (takes effect with visibility 'tenant'): 201 with the share's Location when new, 200 when it existed.");
+        // Reads after the share above, which the document lists first: their examples name the share it made.
+        models.MapGet("/{name}/shares", ListSharesAsync)
+            .WithName("V1ListModelShares")
+            .WithParameterExample("after", "acme")
+            .WithPaging(Paged.By("by tenant (ordinal)", "tenant"))
+            .WithSummary("The tenants a model is shared with (owner only), a page at a time.");
+        models.MapGet("/{name}/shares/{tenant}", GetShareAsync)
+            .WithName("V1GetModelShare")
+            .WithParameterExample("tenant", "acme")
+            .WithSummary("One share of a model (owner only); 404 when the model is not shared with the tenant.");
         models.MapDelete("/{name}/shares/{tenant}", UnshareAsync)
             .WithName("V1UnshareModel")
             .WithParameterExample("tenant", "acme")
@@ -134,7 +145,8 @@ internal static class MarketEndpoints
             : new ApiProblem<PublishErrors>(error);
     }
 
-    private static async Task<Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>>> ShareAsync(
+    /// <summary>RFC 9110: a POST that creates the share is 201 with its URL in Location; sharing again changes nothing, 200.</summary>
+    private static async Task<Results<Created<ShareResponse>, Ok<ShareResponse>, ApiProblem<MarketModelErrors>>> ShareAsync(
         string name, Body<ShareRequest> body, HttpContext http, ModelPublisher publisher)
     {
         if (!body.Result.TryGetValue(out var request, out var error))
@@ -147,8 +159,26 @@ internal static class MarketEndpoints
             return new ApiProblem<MarketModelErrors>(ErrorCode.InvalidRequest, "body must be {\"tenant\": \"<tenant>\"}");
         }
 
-        return ToShare(await publisher.ShareAsync(http.GetTenant(), name, grantee, share: true, http.RequestAborted));
+        if (!(await publisher.ShareAsync(http.GetTenant(), name, grantee, share: true, http.RequestAborted)).TryGetValue(out var change, out error))
+        {
+            return new ApiProblem<MarketModelErrors>(error);
+        }
+
+        var shares = MarketModels.Shares(change.Listing);
+        return change.Changed ? TypedResults.Created($"/v1/models/{Uri.EscapeDataString(name)}/shares/{Uri.EscapeDataString(grantee)}", shares) : TypedResults.Ok(shares);
     }
+
+    private static async Task<Results<Ok<List<ModelShare>>, ApiProblem<MarketModelErrors>>> ListSharesAsync(
+        string name, [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, ModelPublisher publisher)
+    {
+        var shares = await PageRequest.Create(limit, after).ThenAsync(page => publisher.ListSharesAsync(http.GetTenant(), name, page, http.RequestAborted));
+        return shares.TryGetValue(out var page, out var error) ? TypedResults.Ok(Paged.Items(http, page)) : new ApiProblem<MarketModelErrors>(error);
+    }
+
+    private static async Task<Results<Ok<ModelShare>, ApiProblem<MarketModelErrors>>> GetShareAsync(string name, string tenant, HttpContext http, ModelPublisher publisher) =>
+        (await publisher.GetShareAsync(http.GetTenant(), name, tenant, http.RequestAborted)).TryGetValue(out var share, out var error)
+            ? TypedResults.Ok(share)
+            : new ApiProblem<MarketModelErrors>(error);
 
     private static async Task<Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>>> UnshareAsync(
         string name, string tenant, HttpContext http, ModelPublisher publisher) =>
@@ -179,8 +209,8 @@ internal static class MarketEndpoints
             : new ApiProblem<QuantizeErrors>(error);
     }
 
-    private static Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>> ToShare(Result<ModelListing> result) =>
-        result.TryGetValue(out var listing, out var error)
-            ? TypedResults.Ok(MarketModels.Shares(listing))
+    private static Results<Ok<ShareResponse>, ApiProblem<MarketModelErrors>> ToShare(Result<ShareChange> result) =>
+        result.TryGetValue(out var change, out var error)
+            ? TypedResults.Ok(MarketModels.Shares(change.Listing))
             : new ApiProblem<MarketModelErrors>(error);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>
@@ -14,7 +16,9 @@ internal static class ModelsEndpoints
             .WithParameterExample("task", "classification")
             .WithParameterExample("tag", "mlp")
             .WithParameterExample("q", "example")
-            .WithSummary("Lists the models this tenant may see: task, tags, labels, versions with model cards (metrics), readiness, owner and visibility.")
+            .WithParameterExample("after", "example-mlp")
+            .WithPaging(Paged.By("by name (ordinal)", "name"))
+            .WithSummary("Lists the models this tenant may see, a page at a time: task, tags, labels, versions with model cards (metrics), readiness, owner and visibility.")
             .WithDescription("Filters: task (exact), tag (exact), q (case-insensitive substring of name, description, tags).");
         models.MapGet("/{name}", Get)
             .WithName("V1GetModel")
@@ -26,14 +30,18 @@ internal static class ModelsEndpoints
     /// <param name="task">Only models of this task (exact), e.g. classification, embedding.</param>
     /// <param name="tag">Only models with this tag (exact).</param>
     /// <param name="q">Case-insensitive substring of the name, description or tags.</param>
+    /// <param name="limit">Models in the page.</param>
+    /// <param name="after">The name of the last model of the previous page.</param>
     /// <param name="http">The request.</param>
     /// <param name="registry">The model registry.</param>
     /// <param name="access">Who may see which model.</param>
-    private static Ok<List<MarketModel>> List(string? task, string? tag, string? q, HttpContext http, IModelRegistry registry, ModelAccess access) =>
-        TypedResults.Ok(registry.GetModels()
-            .Where(m => MarketModels.Matches(m, task, tag, q))
-            .Select(m => MarketModels.Summary(m, access, http.GetTenant()))
-            .ToList());
+    private static Results<Ok<List<MarketModel>>, ApiProblem<ListErrors>> List(
+        string? task, string? tag, string? q, [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, IModelRegistry registry, ModelAccess access)
+    {
+        var request = PageRequest.Create(limit, after);
+        var listed = request.IsSuccess ? MarketModels.List(registry, access, http.GetTenant(), task, tag, q, request.Value) : request.Error;
+        return listed.TryGetValue(out var page, out var error) ? TypedResults.Ok(Paged.Items(http, page)) : new ApiProblem<ListErrors>(error);
+    }
 
     private static Results<Ok<MarketModel>, ApiProblem<ModelLookupErrors>> Get(string name, HttpContext http, IModelRegistry registry, ModelAccess access) =>
         registry.GetModel(name) is { } model

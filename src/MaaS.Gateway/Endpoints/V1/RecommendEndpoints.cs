@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
@@ -43,7 +44,9 @@ internal static class RecommendEndpoints
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithTags(ApiTags.Recommendations)
             .WithName("V1ListRebuilds")
-            .WithSummary("The tenant's queued and running rebuild jobs, then the last finished ones, newest first.");
+            .WithParameterExample("after", "ada402e7c7424d8fb72bcd688ac020dc")
+            .WithPaging(Paged.By("newest first (by creation time, then id)"))
+            .WithSummary("The tenant's rebuild jobs (durable ones, and the erasure and first-start ones this replica keeps), newest first, a page at a time.");
         return app;
     }
 
@@ -76,6 +79,12 @@ internal static class RecommendEndpoints
         RecommendationJson.OkOrProblem<RebuildJobResponse, RebuildJobErrors>(
             await rebuilds.FindAsync(http.GetTenant(), id, cancellationToken), RecommendationsJsonContext.Default.RebuildJobResponse);
 
-    private static async Task<RecommendationJson<RebuildJobListResponse>> ListRebuilds(HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken) =>
-        new(await rebuilds.ListAsync(http.GetTenant(), cancellationToken), RecommendationsJsonContext.Default.RebuildJobListResponse);
+    private static async Task<Results<RecommendationJson<RebuildJobListResponse>, ApiProblem<ListErrors>>> ListRebuilds(
+        [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken)
+    {
+        var jobs = await PageRequest.Create(limit, after).ThenAsync(page => rebuilds.ListAsync(http.GetTenant(), page, cancellationToken));
+        return jobs.TryGetValue(out var page, out var error)
+            ? new RecommendationJson<RebuildJobListResponse>(new(Paged.Items(http, page)), RecommendationsJsonContext.Default.RebuildJobListResponse)
+            : new ApiProblem<ListErrors>(error);
+    }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using MaaS.Services.Training;
 using Microsoft.AspNetCore.Http.Features;
@@ -40,7 +41,9 @@ internal static class TrainingsEndpoints
                 "'<tenant>.<model>', chosen by k-fold cross-validation among n-gram feature sets and L2 strengths; GET the Location for progress.");
         trainings.MapGet("", ListAsync)
             .WithName("V1ListTrainings")
-            .WithSummary("The tenant's training jobs, newest first (up to 50).");
+            .WithParameterExample("after", "5f0c6d0e8a3b4c2d9e1f0a7b6c5d4e3f")
+            .WithPaging(Paged.By("newest first (by creation time, then id)"))
+            .WithSummary("The tenant's training jobs, newest first, a page at a time.");
         trainings.MapGet("/{id}", GetAsync)
             .WithName("V1GetTraining")
             .WithSummary("A training job: state, phase, progress, metrics so far, and the published model with its cross-validation report once it succeeded.");
@@ -80,12 +83,13 @@ internal static class TrainingsEndpoints
             : new ApiProblem<BodyErrors>(error);
     }
 
-    private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<TrainingJobErrors>>> ListAsync(HttpContext http, TrainingService training)
+    private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<ListErrors>>> ListAsync(
+        [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, TrainingService training)
     {
-        var jobs = await training.ListAsync(http.GetTenant(), http.RequestAborted);
-        return jobs.TryGetValue(out var list, out var error)
-            ? TypedResults.Ok(new TrainingJobListResponse([.. list.Select(TrainingJobs.ToResponse)]))
-            : new ApiProblem<TrainingJobErrors>(error);
+        var jobs = await PageRequest.Create(limit, after).ThenAsync(page => training.ListAsync(http.GetTenant(), page, http.RequestAborted));
+        return jobs.TryGetValue(out var page, out var error)
+            ? TypedResults.Ok(new TrainingJobListResponse(Paged.Items(http, page.Select(TrainingJobs.ToResponse))))
+            : new ApiProblem<ListErrors>(error);
     }
 
     private static async Task<Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>>> GetAsync(string id, HttpContext http, TrainingService training) =>

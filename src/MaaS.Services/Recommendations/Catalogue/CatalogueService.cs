@@ -103,6 +103,26 @@ internal sealed partial class CatalogueService(ICatalogStore catalog, TenantStat
             : StoreProblems.ToApiError(error, "id", "the catalogue store is unavailable");
     }
 
+    /// <summary>A page of the tenant's catalogue by item id (ordinal), read from the store.</summary>
+    public async ValueTask<Result<Page<ItemResponse>>> ListAsync(string tenant, PageRequest page, CancellationToken cancellationToken)
+    {
+        if (page.After is { } after)
+        {
+            var cursor = await catalog.GetAsync(tenant, after, cancellationToken).ConfigureAwait(false);
+            if (!cursor.IsSuccess)
+            {
+                return cursor.Error.Code is ErrorCode.NotFound or ErrorCode.InvalidRequest
+                    ? Page.UnknownCursor("catalogue item of this tenant")
+                    : StoreProblems.ToApiError(cursor.Error, "after", "the catalogue store is unavailable");
+            }
+        }
+
+        var listed = await catalog.ListAsync(tenant, page.After, page.Probe, cancellationToken).ConfigureAwait(false);
+        return listed.TryGetValue(out var items, out var error)
+            ? Page.Of(items, page, i => i.ItemId).Select(CatalogueMapping.ToResponse)
+            : StoreProblems.ToApiError(error, "after", "the catalogue store is unavailable");
+    }
+
     // The write is durable whatever happens here: if the feed cannot be read now, the follower applies it later.
     private async Task CatchUpAsync(string tenant, CancellationToken cancellationToken)
     {

@@ -28,5 +28,5 @@ public sealed record RebuildJobResponse(
     string? Error);
 
 /// <summary>The tenant's recent rebuild jobs (<c>GET /v1/recommendations/rebuilds</c>), newest first.</summary>
-/// <param name="Jobs">The queued and running job, if any, then the last finished ones.</param>
+/// <param name="Jobs">One page of jobs, newest first (the Link header names the next).</param>
 public sealed record RebuildJobListResponse(IReadOnlyList<RebuildJobResponse> Jobs);

@@ -11,7 +11,7 @@ namespace MaaS.Services.Recommendations.Index;
 /// </summary>
 internal sealed class RebuildQueue(IStorage storage, RebuildJobs jobs, BuildAdmission admission, IServiceProvider services, TimeProvider time)
 {
-    /// <summary>How many of the tenant's recent jobs are searched for a queued rebuild and listed.</summary>
+    /// <summary>How many of the tenant's latest rebuild jobs are searched for a queued one.</summary>
     private const int Recent = 50;
 
     private static readonly string EmptyInputSha256 = Convert.ToHexStringLower(SHA256.HashData([]));
@@ -36,13 +36,13 @@ internal sealed class RebuildQueue(IStorage storage, RebuildJobs jobs, BuildAdmi
         await _submit.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var listed = await storage.Jobs.ListAsync(tenant, Recent, cancellationToken).ConfigureAwait(false);
+            var listed = await storage.Jobs.ListAsync(tenant, RebuildJob.IndexRebuild, null, Recent, cancellationToken).ConfigureAwait(false);
             if (!listed.TryGetValue(out var recent, out var error))
             {
                 return error;
             }
 
-            if (recent.FirstOrDefault(j => j.Kind == RebuildJob.IndexRebuild && j.State == JobState.Queued) is { } queued)
+            if (recent.FirstOrDefault(j => j.State == JobState.Queued) is { } queued)
             {
                 return ToResponse(queued);
             }
@@ -78,23 +78,53 @@ internal sealed class RebuildQueue(IStorage storage, RebuildJobs jobs, BuildAdmi
         return stored.TryGetValue(out var job, out _) && job.Kind == RebuildJob.IndexRebuild ? ToResponse(job) : Error.NotFound("rebuild job");
     }
 
-    /// <summary>The tenant's rebuild jobs, queued and running first, then by creation, newest first.</summary>
-    public async ValueTask<RebuildJobListResponse> ListAsync(string tenant, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the tenant's rebuild jobs, newest first (by creation time, then id): the store's page of durable jobs
+    /// (each with its live progress when this replica runs it), merged with the erasure and first-start jobs, which live
+    /// in memory only, after the same place.
+    /// </summary>
+    public async ValueTask<Result<Page<RebuildJobResponse>>> ListAsync(string tenant, PageRequest page, CancellationToken cancellationToken)
     {
-        var merged = jobs.Recent(tenant).Jobs.ToDictionary(j => j.Id, StringComparer.Ordinal);
-        var listed = await storage.Jobs.ListAsync(tenant, Recent, cancellationToken).ConfigureAwait(false);
-        if (listed.TryGetValue(out var recent, out _))
+        var live = jobs.Recent(tenant).Jobs;
+        var memoryOnly = live.Where(j => j.Trigger is "erasure" or "start").ToList();
+        JobCursor? after = null;
+        if (page.After is { } id)
         {
-            foreach (var job in recent.Where(j => j.Kind == RebuildJob.IndexRebuild))
+            if (memoryOnly.FirstOrDefault(j => j.Id == id) is { } inMemory)
             {
-                merged.TryAdd(job.Id, ToResponse(job));
+                after = new JobCursor(inMemory.CreatedAt, inMemory.Id);
+            }
+            else
+            {
+                var stored = await storage.Jobs.GetAsync(tenant, id, cancellationToken).ConfigureAwait(false);
+                if (!stored.TryGetValue(out var job, out var missing) || job.Kind != RebuildJob.IndexRebuild)
+                {
+                    return missing is { Code: not ErrorCode.NotFound } ? missing : Page.UnknownCursor("rebuild job of this tenant");
+                }
+
+                after = JobCursor.Of(job);
             }
         }
 
-        return new RebuildJobListResponse([.. merged.Values
-            .OrderBy(j => j.FinishedAt is not null)
-            .ThenByDescending(j => j.CreatedAt)
-            .Take(RebuildJobs.FinishedPerTenant + 2)]);
+        var listed = await storage.Jobs.ListAsync(tenant, RebuildJob.IndexRebuild, after, page.Probe, cancellationToken).ConfigureAwait(false);
+        if (!listed.TryGetValue(out var durable, out var error))
+        {
+            return error;
+        }
+
+        // A durable job keeps the store's place in the order (its in-memory run was queued later) and shows the run's progress.
+        var running = live.Except(memoryOnly).ToDictionary(j => j.Id, StringComparer.Ordinal);
+        var merged = durable
+            .Select(job => running.TryGetValue(job.Id, out var run) ? run with { CreatedAt = job.CreatedAt } : ToResponse(job))
+            .Concat(memoryOnly.Where(j => after is null || Follows(after, j.CreatedAt, j.Id)))
+            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id, StringComparer.Ordinal)
+            .Take(page.Probe)
+            .ToList();
+        return Page.Of(merged, page, j => j.Id);
+
+        // Whether a job at (createdAt, id) comes after the cursor in the newest-first order.
+        static bool Follows(JobCursor cursor, DateTimeOffset createdAt, string id) =>
+            createdAt < cursor.CreatedAt || (createdAt == cursor.CreatedAt && string.CompareOrdinal(id, cursor.Id) < 0);
     }
 
     /// <summary>The trigger stored in a durable job's request (<see cref="RebuildTrigger.Api"/> when unreadable).</summary>
