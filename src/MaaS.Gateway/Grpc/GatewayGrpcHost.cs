@@ -16,7 +16,7 @@ internal sealed class GatewayGrpcHost(InferenceLogContext log) : IGrpcHost
 
     /// <summary>
     /// Admission of a parsed call, as the endpoint filter does for <c>/v2</c>: its bytes held against the tenant's
-    /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors(IEnumerable{long[]}, long)"/>) charged, then its turn in the
+    /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors{TInput}(IReadOnlyList{TInput}, Func{TInput, IReadOnlyList{long}}, long)"/>) charged, then its turn in the
     /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read.
     /// </summary>
     public async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context)
@@ -29,7 +29,7 @@ internal sealed class GatewayGrpcHost(InferenceLogContext log) : IGrpcHost
         long bytes = request.CalculateSize();
         try
         {
-            var (grant, refusal) = await ticket.AdmitAsync(bytes, WorkCosts.Tensors(request.Inputs.Select(i => (long[]?)[.. i.Shape]), bytes), context.CancellationToken);
+            var (grant, refusal) = await ticket.AdmitAsync(bytes, WorkCosts.Tensors(request.Inputs, static input => input.Shape, bytes), context.CancellationToken);
             return grant ?? throw GrpcErrors.Exception(ErrorCode.RateLimited, refusal.Detail);
         }
         catch (OperationCanceledException)

@@ -25,6 +25,9 @@ internal static class GrpcHostingExtensions
         });
         services.AddGrpcReflection();
         services.AddSingleton<IGrpcHost, GatewayGrpcHost>();
+        // Grpc.AspNetCore takes a registered service instead of building one per call (five dependencies resolved and
+        // an object per ModelInfer); the service keeps no state of its own and its dependencies are singletons.
+        services.AddSingleton<InferenceGrpcService>();
 
         // The port decides the listening addresses, so it is read now, before the server is built; an invalid one binds
         // nothing here and fails the start through ValidateOnStart, as every other invalid setting does.

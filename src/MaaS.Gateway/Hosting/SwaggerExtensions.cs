@@ -78,7 +78,16 @@ internal static class SwaggerExtensions
         return services;
     }
 
-    public static IApplicationBuilder UseGatewaySwagger(this IApplicationBuilder app)
+    /// <summary>
+    /// The document and the UI, in a branch taken only by paths under <c>/swagger</c>, the only ones they answer: in the
+    /// main pipeline their two middlewares ran on every request (the document's on each one resolving its generator
+    /// from a request scope), and each added an async frame to a request that completes later, such as an inference
+    /// waiting for its batch.
+    /// </summary>
+    public static IApplicationBuilder UseGatewaySwagger(this IApplicationBuilder app) =>
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/swagger"), branch => branch.UseSwaggerDocumentAndUi());
+
+    private static IApplicationBuilder UseSwaggerDocumentAndUi(this IApplicationBuilder app)
     {
         app.UseSwagger(options =>
             // Relative to where the document was fetched from, so Try it out calls this gateway however it is reached

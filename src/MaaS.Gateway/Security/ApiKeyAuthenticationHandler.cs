@@ -13,7 +13,7 @@ namespace MaaS.Gateway.Security;
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
-    ILoggerFactory loggerFactory,
+    PerCategoryLoggerFactory loggerFactory,
     UrlEncoder encoder,
     ApiKeyResolver resolver,
     IOptions<AuthOptions> authOptions,

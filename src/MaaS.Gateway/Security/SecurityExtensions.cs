@@ -20,6 +20,7 @@ internal static partial class SecurityExtensions
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<AuthOptions>>().Value.KeySettings());
         services.AddSingleton<ApiKeyResolver>();
         services.AddSingleton<KeyManagement>();
+        services.AddSingleton<PerCategoryLoggerFactory>();
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddGatewayAuthorization();

@@ -78,7 +78,7 @@ internal static class BatchExecution
                 inputs[i] = TensorBatching.Concat(requests, i, totalRows);
             }
 
-            var outputNames = requests.SelectMany(r => r.OutputNames).Distinct(StringComparer.Ordinal).ToArray();
+            var outputNames = MergedOutputNames(requests);
             TimeSpan merge = Stopwatch.GetElapsedTime(start);
             var outputs = model.Run(inputs, outputNames, out var run);
             long split = Stopwatch.GetTimestamp();
@@ -111,6 +111,21 @@ internal static class BatchExecution
         }
 
         return results;
+    }
+
+    // Requests that name no outputs share their signature's array (InputValidator): then it is the batch's too.
+    private static string[] MergedOutputNames(IReadOnlyList<ValidatedRequest> requests)
+    {
+        var first = requests[0].OutputNames;
+        for (int r = 1; r < requests.Count; r++)
+        {
+            if (!ReferenceEquals(requests[r].OutputNames, first))
+            {
+                return requests.SelectMany(request => request.OutputNames).Distinct(StringComparer.Ordinal).ToArray();
+            }
+        }
+
+        return first;
     }
 
     private static void RunEachAlone(

@@ -17,7 +17,9 @@ internal static class InputValidator
 {
     public static Result<ValidatedRequest> Validate(string model, ModelSignature signature, int maxBatchSize, InferenceRequest request)
     {
-        var ordered = new InferTensor?[signature.Inputs.Count];
+        // Typed without '?' so that, when every input is given, the array is the request's inputs as they are; the
+        // slots of inputs not (yet) given are null.
+        var ordered = new InferTensor[signature.Inputs.Count];
         foreach (var input in request.Inputs)
         {
             int index = IndexOf(signature.Inputs, input.Name);
@@ -96,7 +98,7 @@ internal static class InputValidator
         string[] outputs;
         if (request.Outputs is null || request.Outputs.Count == 0)
         {
-            outputs = [.. signature.Outputs.Select(o => o.Name)];
+            outputs = signature.OutputNames;
         }
         else
         {
@@ -118,8 +120,9 @@ internal static class InputValidator
             }
         }
 
-        InferTensor[] given = [.. ordered.OfType<InferTensor>()];
-        return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(given, maxBatchSize > 0)));
+        // Every input given (the usual case): the array is this request's own, so it is used as it is.
+        InferTensor[] given = Array.IndexOf(ordered, null) < 0 ? ordered : [.. ordered.OfType<InferTensor>()];
+        return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(signature, given, maxBatchSize > 0)));
     }
 
     private static string? CheckTensor(TensorSpec spec, InferTensor input, ModelSignature signature)
@@ -225,7 +228,62 @@ internal static class InputValidator
         }
     }
 
-    private static string BatchKey(InferTensor[] inputs, bool batched)
+    // The key is written on the stack and compared with the signature's last one, so the requests of a steady stream
+    // of one shape share one string instead of allocating a builder and a string each.
+    private static string BatchKey(ModelSignature signature, InferTensor[] inputs, bool batched)
+    {
+        Span<char> buffer = stackalloc char[256];
+        int length = 0;
+        foreach (var input in inputs)
+        {
+            if (!TryAppend(buffer, ref length, input.Name) || !TryAppend(buffer, ref length, ":"))
+            {
+                return BuildKey(inputs, batched);
+            }
+
+            for (int d = batched ? 1 : 0; d < input.Shape.Length; d++)
+            {
+                if (!input.Shape[d].TryFormat(buffer[length..], out int written, default, CultureInfo.InvariantCulture))
+                {
+                    return BuildKey(inputs, batched);
+                }
+
+                length += written;
+                if (!TryAppend(buffer, ref length, ","))
+                {
+                    return BuildKey(inputs, batched);
+                }
+            }
+
+            if (!TryAppend(buffer, ref length, "|"))
+            {
+                return BuildKey(inputs, batched);
+            }
+        }
+
+        var key = buffer[..length];
+        if (signature.LastBatchKey is { } last && key.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        string fresh = new(key);
+        signature.LastBatchKey = fresh;
+        return fresh;
+    }
+
+    private static bool TryAppend(Span<char> buffer, ref int length, string text)
+    {
+        if (!text.TryCopyTo(buffer[length..]))
+        {
+            return false;
+        }
+
+        length += text.Length;
+        return true;
+    }
+
+    private static string BuildKey(InferTensor[] inputs, bool batched)
     {
         var key = new StringBuilder();
         foreach (var input in inputs)

@@ -41,6 +41,12 @@ public sealed record ModelSignature(
     /// binds the same axis across inputs.
     /// </summary>
     internal IReadOnlyList<SharedDimension> SharedDimensions => field ??= SharedDimension.Find(Inputs);
+
+    /// <summary>The outputs' names in model order, computed once: what a request that names no outputs gets. Shared; never modify it.</summary>
+    internal string[] OutputNames => field ??= [.. Outputs.Select(o => o.Name)];
+
+    /// <summary>The batch key a request last had (<see cref="InputValidator"/>), which the next with the same shapes reuses.</summary>
+    internal string? LastBatchKey { get; set; }
 }
 
 /// <summary>Input axes that carry one symbolic dimension, so must have one size.</summary>

@@ -35,12 +35,14 @@ internal sealed class AdmissionControl : IDisposable
     {
         _options = options;
         _time = time;
-        int permits = _options.MaxConcurrentRequests;
-        _inFlight = PartitionedRateLimiter.Create<string, string>(key =>
-            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = permits, QueueLimit = 0 }));
-        int bytes = _options.MaxInFlightBytes;
-        _inFlightBytes = PartitionedRateLimiter.Create<string, string>(key =>
-            RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = bytes, QueueLimit = 0 }));
+        // The partitioners run on every costed request: each returns a partition over one factory made here, where
+        // RateLimitPartition.GetConcurrencyLimiter would allocate two closures per call.
+        var permits = new ConcurrencyLimiterOptions { PermitLimit = _options.MaxConcurrentRequests, QueueLimit = 0 };
+        Func<string, RateLimiter> newInFlight = _ => new ConcurrencyLimiter(permits);
+        _inFlight = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, newInFlight));
+        var bytes = new ConcurrencyLimiterOptions { PermitLimit = _options.MaxInFlightBytes, QueueLimit = 0 };
+        Func<string, RateLimiter> newInFlightBytes = _ => new ConcurrencyLimiter(bytes);
+        _inFlightBytes = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, newInFlightBytes));
         Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
         var meter = meters.Create(MeterName);
         _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight, in_flight_bytes).");
@@ -160,7 +162,9 @@ internal sealed class AdmissionControl : IDisposable
 internal sealed class AdmissionTicket(
     AdmissionControl control, AdmissionPartition partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
 {
-    private readonly List<RateLimitLease> _bytes = [];
+    // Most requests take their bytes once (by Content-Length): the first lease needs no list.
+    private RateLimitLease? _firstBytes;
+    private List<RateLimitLease>? _moreBytes;
     private long _held;
     private bool _entered;
     private bool _disposed;
@@ -205,7 +209,15 @@ internal sealed class AdmissionTicket(
             return false;
         }
 
-        _bytes.Add(taken);
+        if (_firstBytes is null)
+        {
+            _firstBytes = taken;
+        }
+        else
+        {
+            (_moreBytes ??= []).Add(taken);
+        }
+
         _held += more;
         return true;
     }
@@ -247,12 +259,14 @@ internal sealed class AdmissionTicket(
 
         _disposed = true;
         lease.Dispose();
-        foreach (var taken in _bytes)
+        _firstBytes?.Dispose();
+        _firstBytes = null;
+        foreach (var taken in _moreBytes ?? [])
         {
             taken.Dispose();
         }
 
-        _bytes.Clear();
+        _moreBytes = null;
         if (_entered)
         {
             control.Left();

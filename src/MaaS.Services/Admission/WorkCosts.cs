@@ -47,27 +47,59 @@ internal static class WorkCosts
     /// the shapes declare (however they came: a <c>/v2</c> body's, a gRPC message's); both at most
     /// <paramref name="bodyBytes"/>, since every element takes at least one byte of body. A null shape costs nothing.
     /// </summary>
-    public static long Tensors(IEnumerable<long[]?> shapes, long bodyBytes)
+    /// <remarks>
+    /// Takes the inputs and how to read an input's shape rather than a sequence of shapes: it runs on every costed
+    /// inference, and a LINQ projection (or a gRPC shape copied into an array) allocated per request.
+    /// </remarks>
+    public static long Tensors<TInput>(IReadOnlyList<TInput>? inputs, Func<TInput, IReadOnlyList<long>?> shapeOf, long bodyBytes)
     {
         long rows = 1, elements = 0;
-        foreach (var shape in shapes)
+        for (int i = 0; i < (inputs?.Count ?? 0); i++)
         {
-            if (shape is null)
+            if (shapeOf(inputs![i]) is not { } shape)
             {
                 continue;
             }
 
-            if (shape.Length > 0 && shape[0] > rows)
+            if (shape.Count > 0 && shape[0] > rows)
             {
                 rows = shape[0];
             }
 
-            long count = ShapeMath.Product(shape);
+            long count = Product(shape);
             elements = count < 0 || elements > long.MaxValue - count ? long.MaxValue : elements + count;
         }
 
         long bound = Math.Max(1, bodyBytes);
         return Math.Min(rows, bound) + Ceiling(Math.Min(elements, bound), ElementsPerUnit);
+    }
+
+    // ShapeMath.Product's rule (-1 for a negative dimension, long.MaxValue on overflow) over any list of dimensions.
+    private static long Product(IReadOnlyList<long> shape)
+    {
+        if (shape is long[] array)
+        {
+            return ShapeMath.Product(array);
+        }
+
+        long count = 1;
+        for (int d = 0; d < shape.Count; d++)
+        {
+            long dimension = shape[d];
+            if (dimension < 0)
+            {
+                return -1;
+            }
+
+            if (dimension != 0 && count > long.MaxValue / dimension)
+            {
+                return long.MaxValue;
+            }
+
+            count *= dimension;
+        }
+
+        return count;
     }
 
     /// <summary>Units per word piece a transformer encodes (about 4 characters), on top of as many per text.</summary>

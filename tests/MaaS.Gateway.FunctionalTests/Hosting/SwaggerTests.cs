@@ -3,6 +3,25 @@ namespace MaaS.Gateway.FunctionalTests.Hosting;
 public sealed class SwaggerTests
 {
     [Fact]
+    public async Task Swagger_BranchOfItsOwn_RedirectsToTheUiWithItsHeadersWhileOtherPathsPassBy()
+    {
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp());
+        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
+        var ct = TestContext.Current.CancellationToken;
+
+        using var redirect = await client.GetAsync("/swagger", ct);
+        using var css = await client.GetAsync("/swagger/swagger-ui.css", ct);
+        using var ping = await client.GetAsync("/v1/ping", ct);
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, redirect.StatusCode);
+        Assert.EndsWith("swagger/index.html", redirect.Headers.Location?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Contains("script-src 'self' 'unsafe-inline'", string.Join(' ', css.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+        Assert.Equal("{\"status\":\"ok\"}", await ping.Content.ReadAsStringAsync(ct));
+    }
+
+    [Fact]
     public async Task SwaggerJson_ListsEveryEndpoint()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());

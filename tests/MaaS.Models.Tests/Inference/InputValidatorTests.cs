@@ -23,6 +23,36 @@ public sealed class InputValidatorTests
         Assert.Equal(result.Value.BatchKey, InputValidator.Validate("m", Signature, 8, new InferenceRequest([Ids(5), Mask(5)])).Value!.BatchKey);
     }
 
+    [Fact]
+    public void Validate_ShapesInTurn_EachShapeItsOwnKeyAndARepeatedShapeTheSameString()
+    {
+        var signature = new ModelSignature(
+            [new TensorSpec("x", TensorDataType.Fp32, [-1, -1])], [new TensorSpec("y", TensorDataType.Fp32, [-1, 1])], new Dictionary<string, ValueRange>());
+        string Key(int rows, int width) =>
+            InputValidator.Validate("m", signature, 8, new InferenceRequest([InferTensor.Fp32("x", new float[rows * width], rows, width)])).Value!.BatchKey;
+
+        string four = Key(1, 4), five = Key(2, 5), fourAgain = Key(3, 4);
+
+        Assert.NotEqual(four, five);
+        Assert.Equal(four, fourAgain);
+        Assert.Same(fourAgain, Key(1, 4));
+        Assert.Equal(five, Key(1, 5));
+    }
+
+    [Fact]
+    public void Validate_KeyLongerThanTheStackBuffer_StillOneKeyPerShape()
+    {
+        string name = new('n', 300);
+        var signature = new ModelSignature(
+            [new TensorSpec(name, TensorDataType.Fp32, [-1, -1])], [new TensorSpec("y", TensorDataType.Fp32, [-1, 1])], new Dictionary<string, ValueRange>());
+        string Key(int rows, int width) =>
+            InputValidator.Validate("m", signature, 8, new InferenceRequest([InferTensor.Fp32(name, new float[rows * width], rows, width)])).Value!.BatchKey;
+
+        Assert.Equal(Key(1, 4), Key(2, 4));
+        Assert.NotEqual(Key(1, 4), Key(1, 5));
+        Assert.StartsWith(name, Key(1, 4), StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, InferenceRequest> Invalid => new()
     {
         { "missing", new InferenceRequest([Ids(1)]) },

@@ -8,7 +8,7 @@ namespace MaaS.Gateway.Endpoints.V2;
 internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyBytes) : IRequestBody<V2InferHttpBody>, IWorkCost
 {
     // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
-    long IWorkCost.WorkCost => WorkCosts.Tensors((Value.Request.Inputs ?? []).Select(input => input?.Shape), BodyBytes);
+    long IWorkCost.WorkCost => WorkCosts.Tensors(Value.Request.Inputs, static input => input?.Shape, BodyBytes);
 
     // The body is read as JSON whatever its Content-Type, as Triton does: "*/*" keeps routing from answering 415 for
     // curl's form default, no Content-Type at all, or octet-stream, while the JSON body is still documented.
