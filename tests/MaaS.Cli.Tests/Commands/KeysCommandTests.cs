@@ -1,4 +1,3 @@
-using MaaS.Storage.Hosting;
 using MaaS.Storage.Keys;
 
 namespace MaaS.Cli.Tests.Commands;
@@ -17,7 +16,7 @@ public sealed partial class KeysCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         string key = KeyLine().Match(run.Output).Groups[1].Value;
         Assert.True(ApiKeyText.TryParse(key, out string keyId, out string secret), $"no well-formed key printed: {run}");
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         var record = (await storage.Keys.FindAsync(keyId, TestContext.Current.CancellationToken)).Value;
         Assert.True(ApiKeyText.Verify(secret, record.SecretHash), $"the printed secret does not match the stored hash: {run}");
         Assert.False(ApiKeyText.Verify(secret[..^1] + (secret[^1] == 'A' ? 'B' : 'A'), record.SecretHash));
@@ -40,7 +39,7 @@ public sealed partial class KeysCommandTests : IDisposable
         Assert.Contains($"revoked {keyId}", revoked.Output);
         string row = listed.Output.Split('\n').Single(l => l.StartsWith(keyId, StringComparison.Ordinal));
         Assert.Contains("revoked", row);
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         Assert.False((await storage.Keys.FindAsync(keyId, TestContext.Current.CancellationToken)).Value.IsActive);
     }
 

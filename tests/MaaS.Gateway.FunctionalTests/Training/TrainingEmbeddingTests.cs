@@ -31,9 +31,8 @@ public sealed class TrainingEmbeddingTests
         await using var host = StartHost();
         string body = TopicsBody("words", "words+embedding");
 
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         var result = done["result"]!;
         Assert.Equal($"{Encoder} v1", result["embedding"]!.GetValue<string>());
@@ -71,9 +70,8 @@ public sealed class TrainingEmbeddingTests
             ["settings"] = new JsonObject { ["folds"] = 2, ["featureSets"] = new JsonArray("words+embedding+neighbours"), ["lambdas"] = new JsonArray(1e-3) },
         }.ToJsonString();
 
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         string version = Path.Combine(host.PublishedDirectory, "default.topics", "1");
         Assert.Contains("nearest of the 24 training texts", File.ReadAllText(Path.Combine(version, "card.json")), StringComparison.Ordinal);
@@ -121,9 +119,8 @@ public sealed class TrainingEmbeddingTests
         string body = TopicsBody("words+embedding");
 
         var (client, _) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. Space.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, client.StatusCode);
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
