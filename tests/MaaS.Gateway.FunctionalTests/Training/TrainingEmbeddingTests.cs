@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using MaaS.Models.Registry;
 using MaaS.Models.Text.Modeling;
 
 namespace MaaS.Gateway.FunctionalTests.Training;
@@ -75,7 +76,7 @@ public sealed class TrainingEmbeddingTests
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         string version = Path.Combine(host.PublishedDirectory, "default.topics", "1");
         Assert.Contains("nearest of the 24 training texts", File.ReadAllText(Path.Combine(version, "card.json")), StringComparison.Ordinal);
-        var model = LinearTextModelReader.Read(Path.Combine(version, TextModelRepository.OnnxFileName), out _, out string? error);
+        var model = LinearTextModelReader.Read(Path.Combine(version, RepositoryFiles.Onnx), out _, out string? error);
         Assert.True(model?.Neighbours is not null, error);
 
         string[] unseen = ["an astronomer watched jupiter through binoculars", "knead yeast into warm milk, then bake"];
