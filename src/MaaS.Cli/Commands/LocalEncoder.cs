@@ -2,7 +2,6 @@ using System.Text.Json;
 using MaaS.Models.Embeddings;
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -33,7 +32,7 @@ internal sealed class LocalEncoder(SentenceEmbeddingModel model, string name, lo
         var version = Directory.Exists(directory)
             ? Directory.GetDirectories(directory).Select(d => long.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : -1).DefaultIfEmpty(-1).Max()
             : -1;
-        if (version < 1 || ModelConfigReader.TryParse(await File.ReadAllTextAsync(Path.Combine(directory, "model.json")).ConfigureAwait(false), out string? error) is not { } config)
+        if (version < 1 || ModelConfigReader.TryParse(await File.ReadAllTextAsync(Path.Combine(directory, RepositoryFiles.Config)).ConfigureAwait(false), out string? error) is not { } config)
         {
             AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"[red]No sentence-embedding model {name} in {repository} (build MaaS.Models to extract it, or pass --models).[/]");
             return null;
@@ -42,7 +41,7 @@ internal sealed class LocalEncoder(SentenceEmbeddingModel model, string name, lo
         string versionDirectory = Path.Combine(directory, version.ToString(CultureInfo.InvariantCulture));
         var options = Options.Create(new ServingOptions { RepositoryPath = repository, ExecutionProvider = ExecutionProviderKind.Cpu });
         var loader = new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance);
-        using var card = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDirectory, "card.json")).ConfigureAwait(false));
+        using var card = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(versionDirectory, RepositoryFiles.Card)).ConfigureAwait(false));
         var loaded = await loader.LoadAsync(new ModelLoadContext(name, version, versionDirectory, config, card.RootElement.Clone()), CancellationToken.None).ConfigureAwait(false);
         string prefix = card.RootElement.TryGetProperty("queryPrefix", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
         return new LocalEncoder((SentenceEmbeddingModel)loaded, name, version, prefix);

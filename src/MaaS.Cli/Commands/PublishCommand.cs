@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace MaaS.Cli.Commands;
 
@@ -14,10 +14,6 @@ namespace MaaS.Cli.Commands;
 /// </summary>
 internal static class PublishCommand
 {
-    private const string OnnxFile = "model.onnx";
-    private const string CardFile = "card.json";
-    private const string ConfigFile = "model.json";
-
     /// <summary>Card fields a model.json may supply when the version's card.json lacks them.</summary>
     private static readonly string[] FromConfig = ["task", "description", "tags", "labels"];
 
@@ -72,7 +68,7 @@ internal static class PublishCommand
 
         if (FindVersion(folder) is not var (versionDirectory, modelDirectory))
         {
-            await error.WriteLineAsync($"publish: {folder.FullName}: no {OnnxFile} in it nor in a numbered version folder under it.").ConfigureAwait(false);
+            await error.WriteLineAsync($"publish: {folder.FullName}: no {RepositoryFiles.Onnx} in it nor in a numbered version folder under it.").ConfigureAwait(false);
             return 2;
         }
 
@@ -88,7 +84,7 @@ internal static class PublishCommand
         }
 
         var endpoint = new Uri(baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/"), "v1/models");
-        string onnxPath = Path.Combine(versionDirectory.FullName, OnnxFile);
+        string onnxPath = Path.Combine(versionDirectory.FullName, RepositoryFiles.Onnx);
         using var client = new HttpClient { Timeout = UploadTimeout };
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint);
         if (!string.IsNullOrEmpty(key))
@@ -101,7 +97,7 @@ internal static class PublishCommand
         model.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         request.Content = new MultipartFormDataContent
         {
-            { model, "model", OnnxFile },
+            { model, "model", RepositoryFiles.Onnx },
             { new StringContent(card.ToJsonString(), Encoding.UTF8, "application/json"), "card" },
         };
 
@@ -142,14 +138,14 @@ internal static class PublishCommand
     /// <summary>The version folder to publish and the model folder holding model.json, or null when there is no model.</summary>
     private static (DirectoryInfo Version, DirectoryInfo? Model)? FindVersion(DirectoryInfo folder)
     {
-        if (File.Exists(Path.Combine(folder.FullName, OnnxFile)))
+        if (File.Exists(Path.Combine(folder.FullName, RepositoryFiles.Onnx)))
         {
             return (folder, folder.Parent);
         }
 
         var latest = folder.EnumerateDirectories()
             .Select(d => (Directory: d, Number: long.TryParse(d.Name, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0))
-            .Where(v => v.Number > 0 && File.Exists(Path.Combine(v.Directory.FullName, OnnxFile)))
+            .Where(v => v.Number > 0 && File.Exists(Path.Combine(v.Directory.FullName, RepositoryFiles.Onnx)))
             .OrderByDescending(v => v.Number)
             .FirstOrDefault();
         return latest.Directory is null ? null : (latest.Directory, folder);
@@ -162,8 +158,8 @@ internal static class PublishCommand
     /// <exception cref="InvalidDataException">card.json or model.json is not a JSON object.</exception>
     private static JsonObject BuildCard(DirectoryInfo version, DirectoryInfo? model, string? name, string? visibility)
     {
-        var card = ReadObject(Path.Combine(version.FullName, CardFile)) ?? [];
-        if (model is not null && ReadObject(Path.Combine(model.FullName, ConfigFile)) is { } config)
+        var card = ReadObject(Path.Combine(version.FullName, RepositoryFiles.Card)) ?? [];
+        if (model is not null && ReadObject(Path.Combine(model.FullName, RepositoryFiles.Config)) is { } config)
         {
             foreach (string field in FromConfig)
             {

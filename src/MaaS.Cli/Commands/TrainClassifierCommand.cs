@@ -85,9 +85,9 @@ internal static class TrainClassifierCommand
             if (outDir is not null)
             {
                 Directory.CreateDirectory(outDir.FullName);
-                File.WriteAllBytes(Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName), trained.Onnx);
-                File.WriteAllText(Path.Combine(outDir.FullName, TextModelRepository.CardFileName), trained.Card);
-                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/] and its card (version {version}).");
+                File.WriteAllBytes(Path.Combine(outDir.FullName, RepositoryFiles.Onnx), trained.Onnx);
+                File.WriteAllText(Path.Combine(outDir.FullName, RepositoryFiles.Card), trained.Card);
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, RepositoryFiles.Onnx)}[/] and its card (version {version}).");
             }
 
             return 0;

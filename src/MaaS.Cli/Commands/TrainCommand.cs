@@ -128,7 +128,7 @@ internal static class TrainCommand
         };
         Write(outDir, result.Model, card,
             "Binary sentiment (negative/positive) of short English text; NB-LR over hashed word and character n-grams, trained on MR.");
-        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/] (λ = {result.Lambda:G3}, training accuracy {Pct(trainAccuracy)}).");
+        AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, RepositoryFiles.Onnx)}[/] (λ = {result.Lambda:G3}, training accuracy {Pct(trainAccuracy)}).");
         return 0;
     }
 
@@ -293,7 +293,7 @@ internal static class TrainCommand
             Write(outDir, result.Model, card,
                 "Genre/format tags of a film or series from its title and description (multi-label, sigmoid per tag); trained on Netflix titles"
                 + (options.Featurizer.EmbeddingModel is { } model ? $", from n-grams and {model} sentence embeddings." : "."));
-            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, TextModelRepository.OnnxFileName)}[/].");
+            AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Wrote [green]{Path.Combine(outDir.FullName, RepositoryFiles.Onnx)}[/].");
             return 0;
         });
         return command;

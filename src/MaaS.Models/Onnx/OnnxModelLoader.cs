@@ -10,9 +10,6 @@ namespace MaaS.Models.Onnx;
 /// </summary>
 public sealed partial class OnnxModelLoader : IModelLoader
 {
-    /// <summary>File name of the ONNX artifact inside a version folder.</summary>
-    public const string FileName = "model.onnx";
-
     /// <summary>Metadata key prefix declaring inclusive value bounds of an integer input.</summary>
     public const string InputRangePrefix = "maas.input_range.";
 
@@ -32,10 +29,10 @@ public sealed partial class OnnxModelLoader : IModelLoader
     /// <inheritdoc />
     public ValueTask<ILoadedModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(context.VersionDirectory, FileName);
+        string path = Path.Combine(context.VersionDirectory, RepositoryFiles.Onnx);
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"{FileName} not found in version folder {context.Version}.");
+            throw new FileNotFoundException($"{RepositoryFiles.Onnx} not found in version folder {context.Version}.");
         }
 
         ServingOptions options = _options.Value;

@@ -9,9 +9,6 @@ internal sealed record DiskModel(string Name, string Directory, ModelConfig? Con
 /// <summary>Reads the repository layout: model folders, model.json, positive integer version folders, card.json.</summary>
 internal static class RepositoryScanner
 {
-    public const string ConfigFile = "model.json";
-    public const string CardFile = "card.json";
-
     public static IReadOnlyList<DiskModel> Scan(string root)
     {
         if (!Directory.Exists(root))
@@ -44,10 +41,10 @@ internal static class RepositoryScanner
             .Select(d => long.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out long v) ? v : 0)
             .Where(v => v > 0)
             .Order()];
-        string configPath = Path.Combine(directory, ConfigFile);
+        string configPath = Path.Combine(directory, RepositoryFiles.Config);
         if (!File.Exists(configPath))
         {
-            return new DiskModel(name, directory, null, null, $"{ConfigFile} is missing", versions);
+            return new DiskModel(name, directory, null, null, $"{RepositoryFiles.Config} is missing", versions);
         }
 
         string text;
@@ -57,7 +54,7 @@ internal static class RepositoryScanner
         }
         catch (IOException e)
         {
-            return new DiskModel(name, directory, null, null, $"{ConfigFile} could not be read: {e.Message}", versions);
+            return new DiskModel(name, directory, null, null, $"{RepositoryFiles.Config} could not be read: {e.Message}", versions);
         }
 
         var config = ModelConfigReader.TryParse(text, out string? error);
@@ -67,7 +64,7 @@ internal static class RepositoryScanner
     /// <summary>Reads card.json of a version; null when absent. Throws <see cref="JsonException"/> on bad JSON.</summary>
     public static JsonElement? ReadCard(string versionDirectory)
     {
-        string path = Path.Combine(versionDirectory, CardFile);
+        string path = Path.Combine(versionDirectory, RepositoryFiles.Card);
         if (!File.Exists(path))
         {
             return null;
@@ -77,7 +74,7 @@ internal static class RepositoryScanner
         using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            throw new JsonException($"{CardFile} must be a JSON object.");
+            throw new JsonException($"{RepositoryFiles.Card} must be a JSON object.");
         }
 
         return document.RootElement.Clone();

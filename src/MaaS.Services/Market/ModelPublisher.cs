@@ -436,11 +436,3 @@ internal sealed partial class ModelPublisher(
     [LoggerMessage(EventId = 3204, Level = LogLevel.Information, Message = "Deleted model {Model} of tenant {Tenant}")]
     private static partial void LogDeleted(ILogger logger, string model, string tenant);
 }
-
-/// <summary>File names of the repository layout (MODEL-REPO.md).</summary>
-internal static class RepositoryFiles
-{
-    public const string Config = "model.json";
-    public const string Onnx = "model.onnx";
-    public const string Card = "card.json";
-}

@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
 using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
-using MaaS.Models.Registry;
 using MaaS.TestSupport.Models;
 using Microsoft.ML.OnnxRuntime;
 

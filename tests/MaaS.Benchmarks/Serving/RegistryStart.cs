@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
-using MaaS.Models.Registry;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Benchmarks.Serving;
 
@@ -16,10 +14,10 @@ internal static class RegistryStart
     public static async Task<int> RunAsync(string[] args)
     {
         int rounds = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out int r) ? r : 3;
-        using var lazy = new MaaS.TestSupport.Models.TestRepository().WithShippedModel("all-minilm-l6-v2").WithShippedModel("arctic-embed-xs");
-        using var eager = new MaaS.TestSupport.Models.TestRepository().WithShippedModel("all-minilm-l6-v2").WithShippedModel("arctic-embed-xs");
+        using var lazy = new TestRepository().WithShippedModel("all-minilm-l6-v2").WithShippedModel("arctic-embed-xs");
+        using var eager = new TestRepository().WithShippedModel("all-minilm-l6-v2").WithShippedModel("arctic-embed-xs");
         // Replace the link to the checkout's model.json with an eager copy; never write through the link.
-        string config = Path.Combine(eager.Root, "arctic-embed-xs", "model.json");
+        string config = Path.Combine(eager.Root, "arctic-embed-xs", RepositoryFiles.Config);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(config))!.AsObject();
         json["loadPolicy"] = "eager";
         File.Delete(config);
@@ -45,9 +43,8 @@ internal static class RegistryStart
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         long before = process.WorkingSet64;
-        var options = Options.Create(new ServingOptions { RepositoryPath = root, ExecutionProvider = ExecutionProviderKind.Cpu });
         var clock = Stopwatch.StartNew();
-        await using var registry = new ModelRegistry(options, [new SentenceEmbeddingLoader(options, NullLogger<MaaS.Models.Onnx.OnnxModelLoader>.Instance)], new MaaS.Models.Telemetry.ModelMetrics(), NullLogger<ModelRegistry>.Instance);
+        await using var registry = Registries.CreateWithEncoders(root);
         await registry.InitializeAsync();
         double seconds = clock.Elapsed.TotalSeconds;
         process.Refresh();

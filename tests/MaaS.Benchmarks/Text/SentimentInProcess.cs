@@ -174,7 +174,7 @@ internal static class SentimentInProcess
 
     private static string Cv(string onnxPath)
     {
-        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(Path.GetDirectoryName(onnxPath)!, TextModelRepository.CardFileName)));
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(Path.GetDirectoryName(onnxPath)!, RepositoryFiles.Card)));
         return card?.Metrics.TryGetValue("cv10Accuracy", out double cv) == true ? string.Create(CultureInfo.InvariantCulture, $"{cv * 100:F2} %") : "n/a";
     }
 }

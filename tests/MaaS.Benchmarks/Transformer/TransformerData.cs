@@ -1,6 +1,5 @@
 using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
-using MaaS.Models.Registry;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,3 @@
-using MaaS.Storage.Hosting;
-
 namespace MaaS.Cli.Tests.Commands;
 
 public sealed class ImportCommandTests : IDisposable
@@ -23,7 +21,7 @@ public sealed class ImportCommandTests : IDisposable
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("Imported 3 movies and 5 ratings (0 new)", second.Output);
         var ct = TestContext.Current.CancellationToken;
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: ct)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         var events = new List<MaaS.Storage.Abstractions.InteractionEvent>();
         await foreach (var page in storage.Events.StreamAllAsync("acme", cancellationToken: ct))
         {
@@ -80,7 +78,7 @@ public sealed class ImportCommandTests : IDisposable
         // A problem of no row is listed without a row mark ("#-1" or a bare "#" before).
         Assert.Contains("(map id=", bad.Error);
         var ct = TestContext.Current.CancellationToken;
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: ct)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         var star = (await storage.Catalog.GetAsync("default", "g1", ct)).Value;
         Assert.Equal(("Star Quest", MaaS.Storage.Abstractions.ItemKind.Game, "Fly between stars."), (star.Title, star.Kind, star.Text));
         Assert.Equal(["Action", "RPG"], star.Genres);

@@ -1,9 +1,8 @@
-using MaaS.Storage.Hosting;
 using MaaS.Storage.Keys;
 
 namespace MaaS.Cli.Tests.Commands;
 
-public sealed partial class KeysCommandTests : IDisposable
+public sealed class KeysCommandTests : IDisposable
 {
     private readonly TempFolder _temp = new();
 
@@ -15,9 +14,9 @@ public sealed partial class KeysCommandTests : IDisposable
         var run = await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "acme", "--name", "ci", "--role", "admin", "--role", "app", "--rps", "7");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        string key = KeyLine().Match(run.Output).Groups[1].Value;
+        string key = KeysOutput.Key(run.Output);
         Assert.True(ApiKeyText.TryParse(key, out string keyId, out string secret), $"no well-formed key printed: {run}");
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         var record = (await storage.Keys.FindAsync(keyId, TestContext.Current.CancellationToken)).Value;
         Assert.True(ApiKeyText.Verify(secret, record.SecretHash), $"the printed secret does not match the stored hash: {run}");
         Assert.False(ApiKeyText.Verify(secret[..^1] + (secret[^1] == 'A' ? 'B' : 'A'), record.SecretHash));
@@ -31,7 +30,7 @@ public sealed partial class KeysCommandTests : IDisposable
     {
         string database = _temp["maas.db"];
         var created = await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "globex");
-        string keyId = IdLine().Match(created.Output).Groups[1].Value;
+        string keyId = KeysOutput.Id(created.Output);
 
         var revoked = await MaasCli.RunAsync("keys", "revoke", keyId, "--sqlite", database, "--tenant", "globex");
         var listed = await MaasCli.RunAsync("keys", "list", "--sqlite", database, "--tenant", "globex");
@@ -40,7 +39,7 @@ public sealed partial class KeysCommandTests : IDisposable
         Assert.Contains($"revoked {keyId}", revoked.Output);
         string row = listed.Output.Split('\n').Single(l => l.StartsWith(keyId, StringComparison.Ordinal));
         Assert.Contains("revoked", row);
-        await using var storage = (await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = database } }, cancellationToken: TestContext.Current.CancellationToken)).Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(database);
         Assert.False((await storage.Keys.FindAsync(keyId, TestContext.Current.CancellationToken)).Value.IsActive);
     }
 
@@ -66,10 +65,4 @@ public sealed partial class KeysCommandTests : IDisposable
     }
 
     public void Dispose() => _temp.Dispose();
-
-    [GeneratedRegex(@"^key:\s+(\S+)", RegexOptions.Multiline)]
-    private static partial Regex KeyLine();
-
-    [GeneratedRegex(@"^id:\s+(\S+)", RegexOptions.Multiline)]
-    private static partial Regex IdLine();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using MaaS.Models.Registry;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.TestSupport.Text;
@@ -19,16 +20,16 @@ public sealed class TrainCommandTests : IDisposable
         var run = await MaasCli.RunAsync("train", "sentiment", "--data", data, "--out", version, "--seed", "3");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains(Path.Combine(version, TextModelRepository.OnnxFileName), run.Output);
-        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
+        Assert.Contains(Path.Combine(version, RepositoryFiles.Onnx), run.Output);
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, RepositoryFiles.Card)));
         Assert.NotNull(card);
         Assert.Equal(("tiny-sentiment", 1, "sentiment"), (card.Name, card.Version, card.Task));
         Assert.Equal(["negative", "positive"], card.Labels);
         Assert.Equal("300", card.Data["rows"]);
         Assert.Contains("--seed 3", card.Command);
-        Assert.True(File.Exists(_temp["models/tiny-sentiment/" + TextModelRepository.ConfigFileName]), run.ToString());
+        Assert.True(File.Exists(_temp["models/tiny-sentiment/" + RepositoryFiles.Config]), run.ToString());
 
-        using var session = new InferenceSession(Path.Combine(version, TextModelRepository.OnnxFileName));
+        using var session = new InferenceSession(Path.Combine(version, RepositoryFiles.Onnx));
         float[] positive = Probabilities(session, card.Featurizer, "the film was wonderful and brilliant .");
         float[] negative = Probabilities(session, card.Featurizer, "the film was awful and boring .");
         Assert.True(positive[1] > 0.5f && negative[1] < 0.5f, $"P(positive): {positive[1]} for the positive cue, {negative[1]} for the negative one");
@@ -91,7 +92,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("cross-validation (words+chars", run.Output);
         Assert.Contains("words+chars (chosen)", run.Output + " " + run.Error);
-        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)))!;
+        var card = JsonNode.Parse(File.ReadAllText(Path.Combine(version, RepositoryFiles.Card)))!;
         var training = card["training"]!;
         Assert.Equal(("reviews", "classification", 400), (card["name"]!.GetValue<string>(), training["task"]!.GetValue<string>(), training["rows"]!.GetValue<int>()));
         Assert.Equal(2, training["candidates"]!.AsArray().Count);
@@ -100,7 +101,7 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Matches("^[0-9a-f]{64}$", training["fingerprint"]!.GetValue<string>());
         Assert.Contains("--lambdas 0.001", card["command"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        using var session = new InferenceSession(Path.Combine(version, TextModelRepository.OnnxFileName));
+        using var session = new InferenceSession(Path.Combine(version, RepositoryFiles.Onnx));
         var settings = TextFeaturizerSettings.FromJson(session.ModelMetadata.CustomMetadataMap[TextFeaturizerSettings.MetadataKey])!;
         float[] positive = Probabilities(session, settings, "the film was wonderful and brilliant .");
         float[] negative = Probabilities(session, settings, "the film was awful and boring .");

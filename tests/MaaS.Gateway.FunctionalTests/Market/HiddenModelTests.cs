@@ -37,9 +37,7 @@ public sealed partial class HiddenModelTests
         await using var gateway = SecureGateway.Start();
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
         string key = caller == "operator" ? SecureGateway.BootstrapKey : await gateway.CreateKeyAsync(caller, ["admin", "app"]);
-        var (published, body) = await gateway.PublishAsync(globex, ExampleMlp.BuildOnnx([16]), SecureGateway.MlpCard("secret", "private"));
-        Assert.Equal(HttpStatusCode.Created, published.StatusCode);
-        string hidden = body!["name"]!.GetValue<string>();
+        string hidden = await gateway.PublishMlpAsync(globex, "secret");
         string never = hidden.Replace("secret", "nothing", StringComparison.Ordinal);
 
         foreach (var (method, path, json) in Routes)

@@ -55,8 +55,8 @@ public sealed class PublishTests
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
         byte[] onnx = ExampleMlp.BuildOnnx([16]); // 1 KB: the valid upload must fit under this test's 64 KiB limit
 
-        Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(globex, onnx, SecureGateway.MlpCard("globex-model", "public"))).Response.StatusCode);
-        var before = Snapshot(gateway.Repository.Root, gateway.Host.PublishedDirectory);
+        await gateway.PublishMlpAsync(globex, "globex-model", "public");
+        var before = FolderSnapshot.Of(gateway.Repository.Root, gateway.Host.PublishedDirectory);
 
         var (response, body) = attack switch
         {
@@ -104,7 +104,7 @@ public sealed class PublishTests
         int expectedStatus = attack switch { "huge" => 413, "name-in-operator-folder" => 409, _ => 400 };
         Assert.True(expectedStatus == (int)response.StatusCode, $"{attack}: {(int)response.StatusCode} {body}");
         Assert.Contains(expectedFragment, body!["detail"]!.GetValue<string>());
-        Assert.Equal(before, Snapshot(gateway.Repository.Root, gateway.Host.PublishedDirectory));
+        Assert.Equal(before, FolderSnapshot.Of(gateway.Repository.Root, gateway.Host.PublishedDirectory));
         using var bundled = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", acme, SecureGateway.MlpInferBody);
         using var other = await gateway.SendAsync(HttpMethod.Post, "/v2/models/globex.globex-model/infer", acme, SecureGateway.MlpInferBody);
         var (_, listing) = await gateway.SendJsonAsync(HttpMethod.Get, "/v1/models", acme);
@@ -121,7 +121,7 @@ public sealed class PublishTests
     {
         await using var gateway = SecureGateway.Start();
         string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
-        Assert.Equal(HttpStatusCode.Created, (await gateway.PublishAsync(admin, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("gone", "public"))).Response.StatusCode);
+        await gateway.PublishMlpAsync(admin, "gone", "public");
 
         using var deleted = await gateway.SendAsync(HttpMethod.Delete, "/v1/models/acme.gone", admin);
         using var infer = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.gone/infer", admin, SecureGateway.MlpInferBody);
@@ -132,14 +132,6 @@ public sealed class PublishTests
         Assert.Equal(HttpStatusCode.Created, again.StatusCode);
         Assert.Equal(1, againBody!["version"]!.GetValue<long>());
     }
-
-    /// <summary>Every file under the bundled and the published repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
-    private static string Snapshot(params string[] roots) => string.Join('\n', roots.Where(Directory.Exists).SelectMany(root => Directory
-        .EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories)
-        .Order(StringComparer.Ordinal)
-        .Select(p => File.Exists(p)
-            ? $"{root}: {Path.GetRelativePath(root, p)} {new FileInfo(p).Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}"
-            : $"{root}: {Path.GetRelativePath(root, p)}/")));
 
     /// <summary>A ModelProto fragment (graph with an initializer stored in an external file outside the upload).</summary>
     private static byte[] ExternalDataGraph()

@@ -7,8 +7,7 @@ public sealed class QuantizeTests
     {
         await using var gateway = SecureGateway.Start();
         string admin = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
-        byte[] onnx = ExampleMlp.BuildOnnx();
-        await gateway.PublishAsync(admin, onnx, SecureGateway.MlpCard("churn", "tenant"));
+        await gateway.PublishMlpAsync(admin, "churn", "tenant");
 
         var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/models/acme.churn/versions/1/quantize", admin);
         var (_, fp32) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/acme.churn/versions/1/infer", admin, SecureGateway.MlpInferBody);
@@ -59,8 +58,8 @@ public sealed class QuantizeTests
         await using var gateway = SecureGateway.Start();
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
         string globex = await gateway.CreateKeyAsync("globex", ["admin", "app"]);
-        await gateway.PublishAsync(globex, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("secret", "private"));
-        await gateway.PublishAsync(acme, ExampleMlp.BuildOnnx(), SecureGateway.MlpCard("churn", "private"));
+        await gateway.PublishMlpAsync(globex, "secret");
+        await gateway.PublishMlpAsync(acme, "churn");
         await gateway.SendAsync(HttpMethod.Post, "/v1/models/acme.churn/versions/1/quantize", acme);
 
         using var response = await gateway.SendAsync(HttpMethod.Post, path, acme);

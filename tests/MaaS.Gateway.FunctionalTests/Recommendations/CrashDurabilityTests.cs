@@ -1,26 +1,21 @@
 using System.Net.Http.Json;
-using MaaS.Storage.Hosting;
 
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
-public sealed class CrashDurabilityTests : IDisposable
+public sealed class CrashDurabilityTests
 {
     private const int Streams = 4;
     private const int BatchSize = 100;
 
-    private readonly TempFolder _root = new("maas-crash-");
-
     [Fact]
     public async Task PostEvents_GatewaySigkilledMidStream_EveryAcknowledgedEventSurvivesRestart()
     {
-        string dll = GatewayProcess.RequireGatewayDll();
+        using var folder = new GatewayFolder("maas-crash-");
         var ct = TestContext.Current.CancellationToken;
-        string data = _root["data"], models = _root["models"];
-        Directory.CreateDirectory(models);
         var acknowledged = new ConcurrentDictionary<string, string>();
         var batches = new ConcurrentBag<string>();
 
-        using (var first = await GatewayProcess.StartAsync(dll, data, models, ct))
+        using (var first = await folder.StartAsync())
         {
             using var client = new HttpClient { BaseAddress = first.Address };
             using var stop = new CancellationTokenSource();
@@ -37,7 +32,7 @@ public sealed class CrashDurabilityTests : IDisposable
         }
 
         Assert.True(acknowledged.Count >= 20 * BatchSize, $"only {acknowledged.Count} events acknowledged before the kill");
-        using (var second = await GatewayProcess.StartAsync(dll, data, models, ct))
+        using (var second = await folder.StartAsync())
         {
             using var client = new HttpClient { BaseAddress = second.Address };
             foreach (string batch in batches)
@@ -51,8 +46,7 @@ public sealed class CrashDurabilityTests : IDisposable
             }
         }
 
-        var opened = await StorageFactory.OpenAsync(new StorageOptions { Sqlite = { Path = Path.Combine(data, "maas.db") } }, cancellationToken: ct);
-        await using var storage = opened.Value;
+        await using var storage = await TestStorage.OpenSqliteAsync(Path.Combine(folder.Data, "maas.db"));
         var stored = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var page in storage.Events.StreamAllAsync("default", cancellationToken: ct))
         {
@@ -63,8 +57,6 @@ public sealed class CrashDurabilityTests : IDisposable
         var missing = acknowledged.Keys.Where(id => !stored.Contains(id)).Take(5).ToList();
         Assert.True(missing.Count == 0, $"acknowledged but lost: {string.Join(", ", missing)}");
     }
-
-    public void Dispose() => _root.Dispose();
 
     private static async Task StreamAsync(
         HttpClient client, int stream, ConcurrentDictionary<string, string> acknowledged, ConcurrentBag<string> batches, CancellationToken stop)

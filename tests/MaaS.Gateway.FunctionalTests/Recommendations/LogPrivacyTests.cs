@@ -1,18 +1,14 @@
 namespace MaaS.Gateway.FunctionalTests.Recommendations;
 
-public sealed class LogPrivacyTests : IDisposable
+public sealed class LogPrivacyTests
 {
-    private readonly TempFolder _root = new("maas-logs-");
-
     [Fact]
     public async Task UserEndpoints_VerboseLogging_NoRawUserIdInLogs()
     {
-        string dll = GatewayProcess.RequireGatewayDll();
+        using var folder = new GatewayFolder("maas-logs-");
         var ct = TestContext.Current.CancellationToken;
-        Directory.CreateDirectory(_root["models"]);
         string user = "probe-" + Guid.NewGuid().ToString("N");
-        using var gateway = await GatewayProcess.StartAsync(
-            dll, _root["data"], _root["models"], ct,
+        using var gateway = await folder.StartAsync(
             new Dictionary<string, string> { ["Serilog:MinimumLevel:Default"] = "Debug", ["Serilog:MinimumLevel:Override:Microsoft.AspNetCore"] = "Warning" });
         using var client = new HttpClient { BaseAddress = gateway.Address };
 
@@ -34,6 +30,4 @@ public sealed class LogPrivacyTests : IDisposable
         Assert.Contains("Erased user", logs);
         Assert.DoesNotContain(user, logs);
     }
-
-    public void Dispose() => _root.Dispose();
 }

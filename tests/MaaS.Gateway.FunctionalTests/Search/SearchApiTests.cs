@@ -6,7 +6,7 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
     [Fact]
     public async Task Semantic_SpaceAdventureWithRobots_FindsTheSciFiItemWithoutSharedWords()
     {
-        string key = await TenantWithCatalogueAsync("searchsemantic");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "searchsemantic");
 
         var semantic = await SearchReadyAsync(key, """{"query":"space adventure with robots","mode":"semantic","count":3,"explain":true}""");
         var lexical = await OkAsync(key, """{"query":"space adventure with robots","mode":"lexical"}""");
@@ -27,7 +27,7 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
     [Fact]
     public async Task Lexical_WordQuery_MatchesTermsAndHonoursFilters()
     {
-        string key = await TenantWithCatalogueAsync("searchlexical");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "searchlexical");
 
         var all = await OkAsync(key, """{"query":"Souffle","mode":"lexical","explain":true,"include":["metadata"]}""");
         var movies = await OkAsync(key, """{"query":"souffle","mode":"lexical","filters":{"kind":"movie"}}""");
@@ -46,7 +46,7 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
     [Fact]
     public async Task Lexical_ItemPutAfterTheFirstSearch_FoundOnceTheRebuiltIndexIsSwappedIn()
     {
-        string key = await TenantWithCatalogueAsync("searchswap");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "searchswap");
         Assert.Empty(Ids(await OkAsync(key, """{"query":"lighthouse","mode":"lexical"}""")));
 
         var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key,
@@ -95,14 +95,6 @@ public sealed class SearchApiTests(EmbeddingsGateway fixture) : IClassFixture<Em
     }
 
     private static string[] Ids(JsonNode response) => [.. response["items"]!.AsArray().Select(i => i!["itemId"]!.GetValue<string>())];
-
-    private async Task<string> TenantWithCatalogueAsync(string tenant)
-    {
-        string key = await fixture.Gateway.CreateKeyAsync(tenant, ["app"]);
-        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
-        Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
-        return key;
-    }
 
     private Task<JsonNode> OkAsync(string key, string json) => SearchCatalogue.SearchAsync(fixture.Gateway, key, json);
 

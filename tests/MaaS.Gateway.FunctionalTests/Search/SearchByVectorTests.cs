@@ -14,7 +14,7 @@ public sealed class SearchByVectorTests(EmbeddingsGateway fixture) : IClassFixtu
     [Fact]
     public async Task Semantic_VectorOfTheText_SameItemsOrderAndSimilaritiesAsTheText_NoEncoderCall()
     {
-        string key = await TenantWithCatalogueAsync("vectorsemantic");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "vectorsemantic");
         var byText = await SearchCatalogue.ReadyAsync(fixture.Gateway, key, $$"""{"query":"{{Text}}","mode":"semantic","count":5,"explain":true}""");
         string vector = await EmbeddingAsync(Text);
         long before = await EncoderRowsAsync();
@@ -44,7 +44,7 @@ public sealed class SearchByVectorTests(EmbeddingsGateway fixture) : IClassFixtu
     [Fact]
     public async Task Hybrid_VectorAndQuery_EqualsHybridByText()
     {
-        string key = await TenantWithCatalogueAsync("vectorhybrid");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "vectorhybrid");
         const string Words = "souffle robots";
         var byText = await SearchCatalogue.ReadyAsync(fixture.Gateway, key, $$"""{"query":"{{Words}}","count":5,"explain":true}""");
         string vector = await EmbeddingAsync(Words);
@@ -61,7 +61,7 @@ public sealed class SearchByVectorTests(EmbeddingsGateway fixture) : IClassFixtu
     [Fact]
     public async Task Semantic_Vector_FiltersAndExplainApplyAsToText()
     {
-        string key = await TenantWithCatalogueAsync("vectorfilters");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "vectorfilters");
         await SearchCatalogue.ReadyAsync(fixture.Gateway, key, $$"""{"query":"{{Text}}","mode":"semantic"}""");
         string vector = await EmbeddingAsync(Text);
 
@@ -88,7 +88,7 @@ public sealed class SearchByVectorTests(EmbeddingsGateway fixture) : IClassFixtu
     [Fact]
     public async Task Semantic_VectorNotAtUnitLength_NormalisedLikeTheEncoderOutput()
     {
-        string key = await TenantWithCatalogueAsync("vectorscale");
+        string key = await SearchCatalogue.PutAsync(fixture.Gateway, "vectorscale");
         var byText = await SearchCatalogue.ReadyAsync(fixture.Gateway, key, $$"""{"query":"{{Text}}","mode":"semantic","count":5,"explain":true}""");
         var unit = JsonNode.Parse(await EmbeddingAsync(Text))!.AsArray().Select(v => v!.GetValue<float>() * 37.5f);
 
@@ -161,14 +161,6 @@ public sealed class SearchByVectorTests(EmbeddingsGateway fixture) : IClassFixtu
         var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Get, $"/v2/models/{EmbeddingsGateway.Model}/stats", fixture.AppKey);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return body!["model_stats"]!.AsArray().Sum(s => s!["inference_count"]!.GetValue<long>());
-    }
-
-    private async Task<string> TenantWithCatalogueAsync(string tenant)
-    {
-        string key = await fixture.Gateway.CreateKeyAsync(tenant, ["app"]);
-        var (put, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
-        Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
-        return key;
     }
 
     private Task<JsonNode> OkAsync(string key, string json) => SearchCatalogue.SearchAsync(fixture.Gateway, key, json);

@@ -16,6 +16,15 @@ internal static class SearchCatalogue
         ]}
         """;
 
+    /// <summary>Makes an app key of <paramref name="tenant"/> and PUTs the catalogue with it; returns the key.</summary>
+    public static async Task<string> PutAsync(SecureGateway gateway, string tenant)
+    {
+        string key = await gateway.CreateKeyAsync(tenant, ["app"]);
+        var (put, body) = await gateway.SendJsonAsync(HttpMethod.Put, "/v1/items", key, Json);
+        Assert.True(put.IsSuccessStatusCode, body?.ToJsonString());
+        return key;
+    }
+
     public static async Task<JsonNode> SearchAsync(SecureGateway gateway, string key, string json)
     {
         var (response, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/search", key, json);

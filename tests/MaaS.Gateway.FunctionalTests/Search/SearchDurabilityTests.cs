@@ -8,15 +8,13 @@ public sealed class SearchDurabilityTests
     [Fact]
     public async Task Restart_SameSqliteFile_SearchesWithoutRecomputingEmbeddings()
     {
-        string folder = Directory.CreateTempSubdirectory("maas-search-").FullName;
-        var settings = new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = Path.Combine(folder, "maas.db") };
+        using var folder = new TempFolder("maas-search-");
+        var settings = new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = folder["maas.db"] };
         const string Query = """{"query":"space adventure with robots","mode":"semantic","count":1}""";
         string key;
         await using (var first = SecureGateway.Start(r => r.WithShippedModel(EmbeddingsGateway.Model), settings))
         {
-            key = await first.CreateKeyAsync("searchdurable", ["app"]);
-            var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/items", key, SearchCatalogue.Json);
-            Assert.True(put.IsSuccessStatusCode);
+            key = await SearchCatalogue.PutAsync(first, "searchdurable");
             await SearchCatalogue.ReadyAsync(first, key, Query);
             Assert.Equal(SearchCatalogue.Count, first.Host.Services.GetRequiredService<ItemEmbeddings>().Embedded);
         }

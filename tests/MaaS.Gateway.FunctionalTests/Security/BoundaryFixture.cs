@@ -19,11 +19,9 @@ public sealed class BoundaryFixture : IAsyncLifetime
         Keys["appB"] = await Gateway.CreateKeyAsync("globex", ["app"]);
         Keys["adminB"] = await Gateway.CreateKeyAsync("globex", ["admin"]);
         Keys["appC"] = await Gateway.CreateKeyAsync("initech", ["app"]);
-        byte[] onnx = ExampleMlp.BuildOnnx();
         foreach (var (name, visibility) in new[] { ("acme-private", "private"), ("acme-shared", "tenant"), ("acme-public", "public") })
         {
-            var (response, body) = await Gateway.PublishAsync(Keys["adminA"], onnx, SecureGateway.MlpCard(name, visibility));
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"publishing {name}: {(int)response.StatusCode} {body}");
+            await Gateway.PublishMlpAsync(Keys["adminA"]!, name, visibility);
         }
 
         using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme.acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");

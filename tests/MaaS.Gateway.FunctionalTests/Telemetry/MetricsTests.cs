@@ -36,20 +36,19 @@ public sealed class MetricsTests
         }
 
         string acme = await gateway.CreateKeyAsync("acme", ["admin", "app"]);
-        byte[] onnx = ExampleMlp.BuildOnnx([16]);
         string infer = SecureGateway.MlpInferBody;
-        await PublishAsync(gateway, acme, onnx, "secret-churn", "private");
-        await PublishAsync(gateway, acme, onnx, "shared-churn", "tenant");
-        await PublishAsync(gateway, acme, onnx, "open-churn", "public");
+        await gateway.PublishMlpAsync(acme, "secret-churn", "private");
+        await gateway.PublishMlpAsync(acme, "shared-churn", "tenant");
+        await gateway.PublishMlpAsync(acme, "open-churn", "public");
         // Public first, then private: the series it had while public must go too.
-        await PublishAsync(gateway, acme, onnx, "was-open-churn", "public");
+        await gateway.PublishMlpAsync(acme, "was-open-churn", "public");
         foreach (string model in new[] { "acme.secret-churn", "acme.shared-churn", "acme.open-churn", "acme.was-open-churn", "example-mlp" })
         {
             using var response = await gateway.SendAsync(HttpMethod.Post, $"/v2/models/{model}/infer", acme, infer);
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"infer {model}: {(int)response.StatusCode}");
         }
 
-        await PublishAsync(gateway, acme, onnx, "was-open-churn", "private");
+        await gateway.PublishMlpAsync(acme, "was-open-churn", "private");
         using (var response = await gateway.SendAsync(HttpMethod.Post, "/v2/models/acme.was-open-churn/infer", acme, infer))
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -69,11 +68,5 @@ public sealed class MetricsTests
         // Three non-public models, one request each while non-public: one series, no name, no version.
         Assert.Contains("maas_inference_requests_total{model=\"private\",version=\"\",outcome=\"success\"} 3", text);
         Assert.Contains("maas_inference_batch_size_count{model=\"private\",version=\"\"}", text);
-    }
-
-    private static async Task PublishAsync(SecureGateway gateway, string key, byte[] onnx, string name, string visibility)
-    {
-        var (response, body) = await gateway.PublishAsync(key, onnx, SecureGateway.MlpCard(name, visibility));
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publish {name} ({visibility}): {(int)response.StatusCode} {body}");
     }
 }

@@ -119,9 +119,8 @@ public sealed class TrainingAccuracyRuns : IDisposable
         var gateway = await GatewayProcess.StartAsync(dll, Path.Combine(_root, "data"), models, ct, settings, TimeSpan.FromMinutes(5));
         _gateways.Add(gateway);
         var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromMinutes(5) };
-        var (accepted, job) = await TrainingCalls.SubmitAsync(client, body, contentType, query);
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode} {job}");
-        var done = await TrainingCalls.WaitFinishedAsync(client, job!["id"]!.GetValue<string>(), TimeSpan.FromMinutes(60), () => gateway.Tail);
+        string id = await TrainingCalls.SubmitAcceptedAsync(client, body, contentType, query);
+        var done = await TrainingCalls.WaitFinishedAsync(client, id, TimeSpan.FromMinutes(60), () => gateway.Tail);
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         return (done["result"]!, client);
     }

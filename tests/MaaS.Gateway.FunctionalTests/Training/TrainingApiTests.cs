@@ -77,9 +77,8 @@ public sealed class TrainingApiTests
         Assert.True(v2.StatusCode == HttpStatusCode.OK, v2Body?.ToJsonString());
 
         // A second upload (JSON Lines) is the next version; pinning version 1 rolls back.
-        var (second, secondJob) = await TrainingCalls.SubmitAsync(host.Client, TrainingCalls.SentimentJsonLines(300, seed: 8), "application/x-ndjson", "?model=reviews&folds=2");
-        Assert.True(second.StatusCode == HttpStatusCode.Accepted, secondJob?.ToJsonString());
-        var secondDone = await TrainingCalls.WaitFinishedAsync(host.Client, secondJob!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        string second = await TrainingCalls.SubmitAcceptedAsync(host.Client, TrainingCalls.SentimentJsonLines(300, seed: 8), "application/x-ndjson", "?model=reviews&folds=2");
+        var secondDone = await TrainingCalls.WaitFinishedAsync(host.Client, second, TimeSpan.FromSeconds(60));
         Assert.Equal(2, secondDone["result"]!["version"]!.GetValue<long>());
         Assert.Equal(2, (await TrainingCalls.ClassifyAsync(host.Client, "default.reviews", "great fun"))["version"]!.GetValue<long>());
         var (pinned, pinBody) = await host.PostJsonAsync("/v2/repository/models/default.reviews/default", """{"version":1}""");
@@ -99,9 +98,8 @@ public sealed class TrainingApiTests
         })]);
         string body = new JsonObject { ["model"] = "genres", ["multiLabel"] = true, ["rows"] = rows, ["settings"] = new JsonObject { ["folds"] = 3 } }.ToJsonString();
 
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(60));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(60));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         Assert.True(done["result"]!["crossValidation"]!["microF1"]!.GetValue<double>() > 0.8, done["result"]!["crossValidation"]!.ToJsonString());
         Assert.Null(done["result"]!["crossValidation"]!["confusionMatrix"]);
@@ -157,9 +155,7 @@ public sealed class TrainingApiTests
     {
         // No runner on this host: the job stays queued until cancelled.
         await using var host = GatewayHost.Start(_ => { }, new Dictionary<string, string?> { ["Jobs:Enabled"] = "false" });
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, TrainingCalls.SentimentCsv(30, seed: 1), "text/csv", "?model=later");
-        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        string id = job!["id"]!.GetValue<string>();
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, TrainingCalls.SentimentCsv(30, seed: 1), "text/csv", "?model=later");
 
         var (cancelled, body) = await host.SendJsonAsync(HttpMethod.Delete, $"/v1/trainings/{id}", null);
         var again = await TrainingCalls.GetAsync(host.Client, $"/v1/trainings/{id}");

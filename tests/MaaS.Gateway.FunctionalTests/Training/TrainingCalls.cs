@@ -29,31 +29,53 @@ internal static class TrainingCalls
         return JsonNode.Parse(text)!;
     }
 
+    /// <summary>Submits a dataset that must be accepted (else the test fails with the answer); returns the job's id.</summary>
+    public static async Task<string> SubmitAcceptedAsync(HttpClient client, string body, string contentType, string query = "")
+    {
+        var (response, job) = await SubmitAsync(client, body, contentType, query);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{(int)response.StatusCode} {job}");
+        return job!["id"]!.GetValue<string>();
+    }
+
     /// <summary>Polls the job until it has ended (or <paramref name="timeout"/> passes: then the test fails with the job as last seen).</summary>
     public static async Task<JsonNode> WaitFinishedAsync(HttpClient client, string id, TimeSpan timeout, Func<string>? context = null)
     {
+        var job = await PollAsync(client, id, j => j["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", timeout, TimeSpan.FromMilliseconds(200));
+        Assert.True(job["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", $"job {id} did not finish within {timeout}: {job.ToJsonString()}\n{context?.Invoke()}");
+        return job;
+    }
+
+    /// <summary>
+    /// Reads the job every <paramref name="interval"/> until <paramref name="until"/> holds or <paramref name="timeout"/>
+    /// passes, and returns it as last seen: the caller asserts what it waited for. A gateway that does not answer (being
+    /// restarted) is asked again.
+    /// </summary>
+    public static async Task<JsonNode> PollAsync(HttpClient client, string id, Func<JsonNode, bool> until, TimeSpan timeout, TimeSpan interval)
+    {
         var clock = Stopwatch.StartNew();
         JsonNode? job = null;
-        while (clock.Elapsed < timeout)
+        while (true)
         {
             try
             {
                 job = await GetAsync(client, $"/v1/trainings/{id}");
-                if (job["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled")
+                if (until(job))
                 {
                     return job;
                 }
             }
             catch (HttpRequestException)
             {
-                // A gateway being restarted: ask again.
             }
 
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+            if (clock.Elapsed >= timeout)
+            {
+                Assert.True(job is not null, $"job {id}: no answer within {timeout}");
+                return job;
+            }
 
-        Assert.Fail($"job {id} did not finish within {timeout}: {job?.ToJsonString()}\n{context?.Invoke()}");
-        return null!;
+            await Task.Delay(interval, TestContext.Current.CancellationToken);
+        }
     }
 
     public static async Task<JsonNode> ClassifyAsync(HttpClient client, string model, params string[] texts)

@@ -1,17 +1,12 @@
 namespace MaaS.Gateway.FunctionalTests.Training;
 
-public sealed class TrainingDurabilityTests : IDisposable
+public sealed class TrainingDurabilityTests
 {
-    private readonly TempFolder _root = new("maas-train-crash-");
-
     [Fact]
     public async Task Training_GatewaySigkilledMidTraining_JobFinishesAfterRestart()
     {
-        string dll = GatewayProcess.RequireGatewayDll();
         string mr = SharedData.Require("sentiment/mr", "rt-polarity.neg", "rt-polarity.pos");
-        var ct = TestContext.Current.CancellationToken;
-        string data = _root["data"], models = _root["models"];
-        Directory.CreateDirectory(models);
+        using var folder = new GatewayFolder("maas-train-crash-");
         // A short lease, so the restarted gateway takes the dead run's job over within seconds.
         var settings = new Dictionary<string, string> { ["Jobs:LeaseSeconds"] = "2", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2" };
         var rows = new StringBuilder();
@@ -25,27 +20,19 @@ public sealed class TrainingDurabilityTests : IDisposable
 
         string id;
         double progressAtKill;
-        using (var first = await GatewayProcess.StartAsync(dll, data, models, ct, settings))
+        using (var first = await folder.StartAsync(settings))
         {
             using var client = new HttpClient { BaseAddress = first.Address };
-            var (accepted, job) = await TrainingCalls.SubmitAsync(client, rows.ToString(), "application/x-ndjson", "?model=mr&folds=2");
-            Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode} {job}");
-            id = job!["id"]!.GetValue<string>();
-            JsonNode running;
-            var clock = Stopwatch.StartNew();
-            do
-            {
-                await Task.Delay(100, ct);
-                running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
-            }
-            while (!(running["state"]!.GetValue<string>() == "running" && running["progress"]!.GetValue<double>() > 0) && clock.Elapsed < TimeSpan.FromSeconds(60));
+            id = await TrainingCalls.SubmitAcceptedAsync(client, rows.ToString(), "application/x-ndjson", "?model=mr&folds=2");
+            var running = await TrainingCalls.PollAsync(
+                client, id, job => job["state"]!.GetValue<string>() == "running" && job["progress"]!.GetValue<double>() > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
 
             progressAtKill = running["progress"]!.GetValue<double>();
             Assert.True(running["state"]!.GetValue<string>() == "running" && progressAtKill is > 0 and < 0.9, $"not mid-training: {running}\n{first.Tail}");
             first.Kill();
         }
 
-        using var second = await GatewayProcess.StartAsync(dll, data, models, ct, settings);
+        using var second = await folder.StartAsync(settings);
         using var again = new HttpClient { BaseAddress = second.Address };
         var done = await TrainingCalls.WaitFinishedAsync(again, id, TimeSpan.FromSeconds(240), () => second.Tail);
 
@@ -57,6 +44,4 @@ public sealed class TrainingDurabilityTests : IDisposable
         var classified = await TrainingCalls.ClassifyAsync(again, "default.mr", "a wonderful, moving and brilliantly acted film");
         Assert.Equal("positive", classified["results"]![0]!["label"]!.GetValue<string>());
     }
-
-    public void Dispose() => _root.Dispose();
 }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using MaaS.Models.Registry;
 using MaaS.Models.Text.Modeling;
 
 namespace MaaS.Gateway.FunctionalTests.Training;
@@ -31,9 +32,8 @@ public sealed class TrainingEmbeddingTests
         await using var host = StartHost();
         string body = TopicsBody("words", "words+embedding");
 
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         var result = done["result"]!;
         Assert.Equal($"{Encoder} v1", result["embedding"]!.GetValue<string>());
@@ -71,13 +71,12 @@ public sealed class TrainingEmbeddingTests
             ["settings"] = new JsonObject { ["folds"] = 2, ["featureSets"] = new JsonArray("words+embedding+neighbours"), ["lambdas"] = new JsonArray(1e-3) },
         }.ToJsonString();
 
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         string version = Path.Combine(host.PublishedDirectory, "default.topics", "1");
         Assert.Contains("nearest of the 24 training texts", File.ReadAllText(Path.Combine(version, "card.json")), StringComparison.Ordinal);
-        var model = LinearTextModelReader.Read(Path.Combine(version, TextModelRepository.OnnxFileName), out _, out string? error);
+        var model = LinearTextModelReader.Read(Path.Combine(version, RepositoryFiles.Onnx), out _, out string? error);
         Assert.True(model?.Neighbours is not null, error);
 
         string[] unseen = ["an astronomer watched jupiter through binoculars", "knead yeast into warm milk, then bake"];
@@ -121,9 +120,8 @@ public sealed class TrainingEmbeddingTests
         string body = TopicsBody("words+embedding");
 
         var (client, _) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. Space.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
-        var (accepted, job) = await TrainingCalls.SubmitAsync(host.Client, body, "application/json");
-        Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, job?.ToJsonString());
-        var done = await TrainingCalls.WaitFinishedAsync(host.Client, job!["id"]!.GetValue<string>(), TimeSpan.FromSeconds(120));
+        string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
+        var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, client.StatusCode);
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());

@@ -5,21 +5,17 @@ namespace MaaS.Gateway.FunctionalTests.Training;
 /// up to the host's 30 s shutdown timeout and then the job threads' 10 s join: ~45 s seen beside load), and the job,
 /// left under its lease, is taken up again by the restarted gateway.
 /// </summary>
-public sealed class TrainingShutdownTests : IDisposable
+public sealed class TrainingShutdownTests
 {
     // Under the 30 s the host waited before (plus the scheduler's 10 s); over the 2 s grace and a loaded exit (7-9 s at load 10-35).
     private static readonly TimeSpan ExitBound = TimeSpan.FromSeconds(20);
-
-    private readonly TempFolder _root = new("maas-train-sigterm-");
 
     [Fact]
     public async Task Training_SigtermDuringACpuStep_ExitsWithinSecondsAndJobResumesAfterRestart()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "SIGTERM is sent with kill(1)");
-        string dll = GatewayProcess.RequireGatewayDll();
+        using var folder = new GatewayFolder("maas-train-sigterm-");
         var ct = TestContext.Current.CancellationToken;
-        string data = _root["data"], models = _root["models"];
-        Directory.CreateDirectory(models);
         var settings = new Dictionary<string, string>
         {
             ["Jobs:LeaseSeconds"] = "2", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2",
@@ -27,25 +23,16 @@ public sealed class TrainingShutdownTests : IDisposable
         };
 
         string id;
-        using (var first = await GatewayProcess.StartAsync(dll, data, models, ct, settings))
+        using (var first = await folder.StartAsync(settings))
         {
             using var client = new HttpClient { BaseAddress = first.Address };
-            var (accepted, job) = await TrainingCalls.SubmitAsync(client, ManyLabels(), "application/json");
-            Assert.True(accepted.StatusCode == HttpStatusCode.Accepted, $"{(int)accepted.StatusCode} {job}");
-            id = job!["id"]!.GetValue<string>();
-            JsonNode running;
-            var clock = Stopwatch.StartNew();
-            do
-            {
-                await Task.Delay(100, ct);
-                running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
-            }
-            while (running["state"]!.GetValue<string>() != "running" && clock.Elapsed < TimeSpan.FromSeconds(60));
+            id = await TrainingCalls.SubmitAcceptedAsync(client, ManyLabels(), "application/json");
+            await TrainingCalls.PollAsync(client, id, job => job["state"]!.GetValue<string>() == "running", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
 
             // Into the CPU work: featurising, then the first fit of 500 one-versus-rest problems, none of which looks
             // at the token inside (the first check after the featurisation comes once that fit is done).
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
-            running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
+            var running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
             Assert.True(running["state"]!.GetValue<string>() == "running" && running["progress"]!.GetValue<double>() == 0, $"not in the first CPU step: {running}\n{first.Tail}");
 
             var exit = await first.TerminateAsync(TimeSpan.FromSeconds(120), ct);
@@ -53,21 +40,12 @@ public sealed class TrainingShutdownTests : IDisposable
             Assert.True(exit < ExitBound, $"exited {exit.TotalSeconds:0.0} s after SIGTERM (bound {ExitBound.TotalSeconds:0} s):\n{first.Tail}");
         }
 
-        using var second = await GatewayProcess.StartAsync(dll, data, models, ct, settings);
+        using var second = await folder.StartAsync(settings);
         using var again = new HttpClient { BaseAddress = second.Address };
-        JsonNode resumed;
-        var wait = Stopwatch.StartNew();
-        do
-        {
-            await Task.Delay(200, ct);
-            resumed = await TrainingCalls.GetAsync(again, $"/v1/trainings/{id}");
-        }
-        while (resumed["attempts"]!.GetValue<int>() < 2 && wait.Elapsed < TimeSpan.FromSeconds(60));
+        var resumed = await TrainingCalls.PollAsync(again, id, job => job["attempts"]!.GetValue<int>() >= 2, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
 
         Assert.True(resumed["attempts"]!.GetValue<int>() == 2 && resumed["state"]!.GetValue<string>() == "running", $"not taken up again: {resumed}\n{second.Tail}");
     }
-
-    public void Dispose() => _root.Dispose();
 
     // 40,000 synthetic rows over 500 labels: one fit trains 500 logistic regressions on one niced thread, far longer
     // than the exit bound on any machine, so only a shutdown that stops waiting for the step meets the bound.

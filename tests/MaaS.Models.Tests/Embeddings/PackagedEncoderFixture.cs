@@ -1,5 +1,4 @@
 using BERTTokenizers.Base;
-using Microsoft.Extensions.Logging.Abstractions;
 using SentenceTransformers;
 
 namespace MaaS.Models.Tests.Embeddings;
@@ -26,8 +25,7 @@ public abstract class PackagedEncoderFixture(string name, TokenizerBase packageT
     public async ValueTask InitializeAsync()
     {
         _repository.WithShippedModel(Name);
-        var options = Options.Create(new ServingOptions { RepositoryPath = _repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
-        Registry = await Registries.LoadAsync(_repository.Root, null, new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance));
+        Registry = await Registries.LoadWithEncodersAsync(_repository.Root);
         // A lazy model (arctic-embed-xs) is loaded by its first request: this one, so every test finds it loaded.
         var first = await Registry.AcquireAsync(Name, null, TestContext.Current.CancellationToken);
         Assert.True(first.IsSuccess, first.Error?.Message);

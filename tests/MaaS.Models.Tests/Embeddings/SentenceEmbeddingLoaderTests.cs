@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Models.Tests.Embeddings;
 
@@ -52,9 +51,8 @@ public sealed class SentenceEmbeddingLoaderTests
         Directory.CreateDirectory(version);
         File.WriteAllText(Path.Combine(repository.Root, "mini", "model.json"), """{ "format": "sentence-embedding", "maxBatchSize": 8 }""");
         File.WriteAllText(Path.Combine(version, "card.json"), """{ "embedding": { "dimensions": 384, "maxTokens": 256 } }""");
-        var options = Options.Create(new ServingOptions { RepositoryPath = repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
 
-        await using var registry = await Registries.LoadAsync(repository.Root, null, new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance));
+        await using var registry = await Registries.LoadWithEncodersAsync(repository.Root);
 
         var info = registry.GetModel("mini")!.FindVersion(1)!;
         Assert.False(info.IsReady);

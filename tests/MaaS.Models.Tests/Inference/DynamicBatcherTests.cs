@@ -14,12 +14,10 @@ public sealed class DynamicBatcherTests
     public async Task ExecuteAsync_TwoInstances_SecondBatchRunsWhileTheFirstRuns()
     {
         using var model = new GatedModel();
-        await using var batcher = new DynamicBatcher(model, 8, TimeSpan.Zero, 16, Ignore, instances: 2);
+        await using var batcher = Batcher(model, instances: 2);
 
-        var first = Execute(batcher, 1f);
-        await model.WaitForStartsAsync(1);
-        var second = Execute(batcher, 2f);
-        await model.WaitForStartsAsync(2);
+        var first = await RunningAsync(batcher, model, 1f);
+        var second = await RunningAsync(batcher, model, 2f);
         model.Open();
 
         Assert.Equal(2f, Output(await first));
@@ -31,10 +29,9 @@ public sealed class DynamicBatcherTests
     public async Task ExecuteAsync_OneInstance_NextBatchWaitsForTheRunAndMergesWhatCameMeanwhile()
     {
         using var model = new GatedModel();
-        await using var batcher = new DynamicBatcher(model, 8, TimeSpan.Zero, 16, Ignore, instances: 1);
+        await using var batcher = Batcher(model, instances: 1);
 
-        var first = Execute(batcher, 1f);
-        await model.WaitForStartsAsync(1);
+        var first = await RunningAsync(batcher, model, 1f);
         var waiting = new[] { Execute(batcher, 2f), Execute(batcher, 3f), Execute(batcher, 4f) };
         await Task.Delay(200, TestContext.Current.CancellationToken);
         int startedWhileBusy = model.Starts;
@@ -59,10 +56,9 @@ public sealed class DynamicBatcherTests
     public async Task ExecuteAsync_AllInstancesBusy_WaitersCountAgainstTheQueueAndMergeIntoTheNextBatch()
     {
         using var model = new GatedModel();
-        await using var batcher = new DynamicBatcher(model, 8, TimeSpan.Zero, 3, Ignore, instances: 2);
+        await using var batcher = Batcher(model, instances: 2, queue: 3);
 
-        var running = new[] { Execute(batcher, 1f), Execute(batcher, 2f, key: "other") };
-        await model.WaitForStartsAsync(2);
+        var running = await OccupyBothInstancesAsync(batcher, model);
         var waiting = new[] { Execute(batcher, 3f), Execute(batcher, 4f), Execute(batcher, 5f) };
         var refused = await Execute(batcher, 6f);
         await Task.Delay(200, TestContext.Current.CancellationToken);
@@ -88,9 +84,8 @@ public sealed class DynamicBatcherTests
     public async Task ExecuteAsync_CancelledWhileInstancesBusy_CancelledAtOnceAndNeverRun()
     {
         using var model = new GatedModel();
-        await using var batcher = new DynamicBatcher(model, 8, TimeSpan.Zero, 16, Ignore, instances: 2);
-        var running = new[] { Execute(batcher, 1f), Execute(batcher, 2f, key: "other") };
-        await model.WaitForStartsAsync(2);
+        await using var batcher = Batcher(model, instances: 2);
+        var running = await OccupyBothInstancesAsync(batcher, model);
         using var caller = new CancellationTokenSource();
 
         var cancelled = batcher.ExecuteAsync(Request(3f), caller.Token, CancellationToken.None).AsTask();
@@ -107,9 +102,8 @@ public sealed class DynamicBatcherTests
     public async Task DisposeAsync_TwoRunsInFlight_ReturnsOnlyAfterBothEnd()
     {
         using var model = new GatedModel();
-        var batcher = new DynamicBatcher(model, 8, TimeSpan.Zero, 16, Ignore, instances: 2);
-        var running = new[] { Execute(batcher, 1f), Execute(batcher, 2f, key: "other") };
-        await model.WaitForStartsAsync(2);
+        var batcher = Batcher(model, instances: 2);
+        var running = await OccupyBothInstancesAsync(batcher, model);
 
         var disposed = batcher.DisposeAsync().AsTask();
         await Task.Delay(200, TestContext.Current.CancellationToken);
@@ -120,6 +114,22 @@ public sealed class DynamicBatcherTests
         Assert.False(endedEarly, "the batcher was disposed while its runs were still going");
         Assert.All(await Task.WhenAll(running), r => Assert.True(r.IsSuccess, r.Error?.Message));
         Assert.Equal(0, model.Running);
+    }
+
+    /// <summary>A batcher of up to 8 rows a run and no delay over <paramref name="model"/>, with <paramref name="queue"/> places.</summary>
+    private static DynamicBatcher Batcher(GatedModel model, int instances, int queue = 16) => new(model, 8, TimeSpan.Zero, queue, Ignore, instances);
+
+    /// <summary>Sends one request per instance (two keys, so they are not merged) and waits until both runs hold their instance.</summary>
+    private static async Task<Task<Result<ExecutionResult>>[]> OccupyBothInstancesAsync(DynamicBatcher batcher, GatedModel model) =>
+        [await RunningAsync(batcher, model, 1f), await RunningAsync(batcher, model, 2f, key: "other")];
+
+    /// <summary>Sends a request and waits until the model runs it (the run then holds an instance until the gate opens).</summary>
+    private static async Task<Task<Result<ExecutionResult>>> RunningAsync(DynamicBatcher batcher, GatedModel model, float value, string key = "x")
+    {
+        int started = model.Starts;
+        var running = Execute(batcher, value, key);
+        await model.WaitForStartsAsync(started + 1);
+        return running;
     }
 
     private static void Ignore(int batchSize, in RunTimings timings)

@@ -1,9 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
-using MaaS.Models.Telemetry;
-using MaaS.Storage.Hosting;
+using MaaS.TestSupport.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Market;
@@ -19,9 +16,9 @@ internal sealed class MarketWorld : IAsyncDisposable
     /// <summary>Hidden layer of the models written here: small, so sessions build fast.</summary>
     public static readonly int[] Hidden = [16];
 
-    private readonly string _folder;
+    private readonly TempFolder _folder;
 
-    private MarketWorld(string folder, IStorage storage, ModelRegistry registry, ModelAccess access, MarketOptions options)
+    private MarketWorld(TempFolder folder, IStorage storage, ModelRegistry registry, ModelAccess access, MarketOptions options)
     {
         _folder = folder;
         Storage = storage;
@@ -45,19 +42,15 @@ internal sealed class MarketWorld : IAsyncDisposable
     /// <summary>A market whose publisher enforces <paramref name="quota"/> (the defaults when null).</summary>
     public static async Task<MarketWorld> StartAsync(MarketOptions? quota = null)
     {
-        string folder = Directory.CreateTempSubdirectory("maas-market-").FullName;
-        string models = Path.Combine(folder, "models");
-        ExampleMlp.WriteTo(models, 1, Hidden);
-        var opened = await StorageFactory.OpenAsync(
-            new StorageOptions { Sqlite = { Path = Path.Combine(folder, "maas.db"), Durability = SqliteDurability.Normal } }, cancellationToken: Ct);
-        var serving = Options.Create(new ServingOptions { RepositoryPath = models, ExecutionProvider = ExecutionProviderKind.Cpu });
-        var registry = new ModelRegistry(serving, [new OnnxModelLoader(serving, NullLogger<OnnxModelLoader>.Instance)], new ModelMetrics(), NullLogger<ModelRegistry>.Instance);
-        await registry.InitializeAsync(Ct);
-        var access = NewAccess(opened.Value, registry);
+        var folder = new TempFolder("maas-market-");
+        ExampleMlp.WriteTo(folder["models"], 1, Hidden);
+        var storage = await TestStorage.OpenSqliteAsync(folder["maas.db"], SqliteDurability.Normal);
+        var registry = await Registries.LoadAsync(folder["models"]);
+        var access = NewAccess(storage, registry);
         await access.RefreshAsync(Ct);
         var options = quota ?? new MarketOptions();
         options.OperatorTenant = OperatorTenant;
-        return new MarketWorld(folder, opened.Value, registry, access, options);
+        return new MarketWorld(folder, storage, registry, access, options);
     }
 
     /// <summary>Another access cache over the same store and registry, as another replica holds.</summary>
@@ -81,24 +74,12 @@ internal sealed class MarketWorld : IAsyncDisposable
     }.ToJsonString();
 
     /// <summary>Every file under the repository with its size and SHA-256: equal snapshots mean nothing changed.</summary>
-    public string Snapshot() => string.Join('\n', Directory
-        .EnumerateFileSystemEntries(Repository, "*", SearchOption.AllDirectories)
-        .Order(StringComparer.Ordinal)
-        .Select(p => File.Exists(p)
-            ? $"{Path.GetRelativePath(Repository, p)} {new FileInfo(p).Length} {Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(p)))}"
-            : Path.GetRelativePath(Repository, p) + "/"));
+    public string Snapshot() => FolderSnapshot.Of(Repository);
 
     public async ValueTask DisposeAsync()
     {
         await Registry.DisposeAsync();
         await Storage.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A session still mapping a file on a slow runner: the temp folder is left for the OS.
-        }
+        _folder.Dispose();
     }
 }

@@ -16,9 +16,9 @@ internal sealed class RecommendationServices : IAsyncDisposable
 
     private readonly ServiceProvider _provider;
     private readonly IHostedService[] _hosted;
-    private readonly string _data;
+    private readonly TempFolder _data;
 
-    private RecommendationServices(ServiceProvider provider, IHostedService[] hosted, string data)
+    private RecommendationServices(ServiceProvider provider, IHostedService[] hosted, TempFolder data)
     {
         _provider = provider;
         _hosted = hosted;
@@ -27,12 +27,12 @@ internal sealed class RecommendationServices : IAsyncDisposable
 
     public static async Task<RecommendationServices> StartAsync(Action<RecommendationOptions>? configure = null)
     {
-        string data = Path.Combine(Path.GetTempPath(), "maas-services-" + Guid.NewGuid().ToString("N"));
+        var data = new TempFolder("maas-services-");
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton(new DataDirectory(data));
-        services.AddMaaSStorage(o => o.Sqlite.Path = Path.Combine(data, "maas.db"));
+        services.AddSingleton(new DataDirectory(data.Path));
+        services.AddMaaSStorage(o => o.Sqlite.Path = data["maas.db"]);
         services.AddMaaSRecommendations(o =>
         {
             o.BuildOnStart = false;
@@ -50,7 +50,7 @@ internal sealed class RecommendationServices : IAsyncDisposable
     }
 
     /// <summary>The SQLite file the services use; another storage opened on it writes as another process would.</summary>
-    public string DatabasePath => Path.Combine(_data, "maas.db");
+    public string DatabasePath => _data["maas.db"];
 
     public T Get<T>()
         where T : notnull => _provider.GetRequiredService<T>();
@@ -79,12 +79,6 @@ internal sealed class RecommendationServices : IAsyncDisposable
         }
 
         await _provider.DisposeAsync();
-        try
-        {
-            Directory.Delete(_data, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
+        _data.Dispose();
     }
 }

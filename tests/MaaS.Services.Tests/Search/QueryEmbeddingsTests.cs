@@ -1,11 +1,7 @@
 using MaaS.Models.Embeddings;
-using MaaS.Models.Inference;
-using MaaS.Models.Onnx;
 using MaaS.Models.Registry;
-using MaaS.Models.Telemetry;
 using MaaS.Services.Search;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using MaaS.TestSupport.Models;
 
 namespace MaaS.Services.Tests.Search;
 
@@ -77,36 +73,15 @@ public sealed class QueryEmbeddingsTests
         Assert.InRange(small.Entries, 1, 4);
     }
 
-    private sealed class World : IAsyncDisposable
+    /// <summary>The checkout's encoder, linked into a repository of its own, served by a real registry.</summary>
+    private sealed class World(TestRepository repository, ModelRegistry registry) : IAsyncDisposable
     {
-        private readonly DirectoryInfo _repository;
-        private readonly ModelRegistry _registry;
-
-        private World(DirectoryInfo repository, ModelRegistry registry)
-        {
-            _repository = repository;
-            _registry = registry;
-            Encoder = new EmbeddingService(registry, new ModelInference(registry, new ModelMetrics()));
-        }
-
-        public EmbeddingService Encoder { get; }
+        public EmbeddingService Encoder { get; } = new(registry, Registries.Inference(registry));
 
         public static async Task<World> CreateAsync()
         {
-            // The checkout's encoder (the build extracts its weights), linked into a repository of its own.
-            string? root = AppContext.BaseDirectory;
-            while (root is not null && !File.Exists(Path.Combine(root, "models", Model, "1", "model.onnx")))
-            {
-                root = Path.GetDirectoryName(root);
-            }
-
-            Assert.NotNull(root);
-            var repository = Directory.CreateTempSubdirectory("maas-query-embeddings-");
-            Directory.CreateSymbolicLink(Path.Combine(repository.FullName, Model), Path.Combine(root, "models", Model));
-            var options = Options.Create(new ServingOptions { RepositoryPath = repository.FullName, ExecutionProvider = ExecutionProviderKind.Cpu });
-            var registry = new ModelRegistry(options, [new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance)], new ModelMetrics(), NullLogger<ModelRegistry>.Instance);
-            await registry.InitializeAsync(TestContext.Current.CancellationToken);
-            return new World(repository, registry);
+            var repository = new TestRepository().WithShippedModel(Model);
+            return new World(repository, await Registries.LoadWithEncodersAsync(repository.Root));
         }
 
         public QueryEmbeddings Queries(long cacheBytes) =>
@@ -114,8 +89,8 @@ public sealed class QueryEmbeddingsTests
 
         public async ValueTask DisposeAsync()
         {
-            await _registry.DisposeAsync();
-            _repository.Delete(recursive: true);
+            await registry.DisposeAsync();
+            repository.Dispose();
         }
     }
 }

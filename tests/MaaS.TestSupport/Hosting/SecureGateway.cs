@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using MaaS.Models.Examples;
@@ -109,6 +110,17 @@ public sealed class SecureGateway : IAsyncDisposable
         var response = await Client.SendAsync(request, TestContext.Current.CancellationToken);
         string text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         return (response, string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text));
+    }
+
+    /// <summary>
+    /// Publishes the small example MLP (8→16→3, 1 KB) as <paramref name="name"/> in the key's tenant; the test fails
+    /// unless it is created. Returns the name it is served under (<c>tenant.name</c>).
+    /// </summary>
+    public async Task<string> PublishMlpAsync(string key, string name, string visibility = "private")
+    {
+        var (response, body) = await PublishAsync(key, ExampleMlp.BuildOnnx([16]), MlpCard(name, visibility));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"publishing {name} ({visibility}): {(int)response.StatusCode} {body}");
+        return body!["name"]!.GetValue<string>();
     }
 
     /// <summary>A card for the example MLP (labels match its 3 classes).</summary>

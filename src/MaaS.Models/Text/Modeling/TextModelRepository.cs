@@ -6,15 +6,6 @@ namespace MaaS.Models.Text.Modeling;
 /// </summary>
 public static class TextModelRepository
 {
-    /// <summary>File name of the ONNX model inside a version folder.</summary>
-    public const string OnnxFileName = "model.onnx";
-
-    /// <summary>File name of the model card inside a version folder.</summary>
-    public const string CardFileName = "card.json";
-
-    /// <summary>File name of the model-level config.</summary>
-    public const string ConfigFileName = "model.json";
-
     /// <summary>
     /// Writes the version folder <paramref name="versionDirectory"/> (whose name must be a positive integer) and the
     /// model.json beside it. Each file is replaced atomically.
@@ -27,9 +18,9 @@ public static class TextModelRepository
         string full = Path.GetFullPath(versionDirectory.TrimEnd('/', '\\'));
         Directory.CreateDirectory(full);
         var metadata = OnnxMetadata(card);
-        WriteAtomically(Path.Combine(full, OnnxFileName), model.ToOnnx(card.Name, metadata));
-        WriteAtomically(Path.Combine(full, CardFileName), System.Text.Encoding.UTF8.GetBytes(card.ToJson() + "\n"));
-        WriteAtomically(Path.Combine(Path.GetDirectoryName(full)!, ConfigFileName), System.Text.Encoding.UTF8.GetBytes(config.ToJson() + "\n"));
+        WriteAtomically(Path.Combine(full, RepositoryFiles.Onnx), model.ToOnnx(card.Name, metadata));
+        WriteAtomically(Path.Combine(full, RepositoryFiles.Card), System.Text.Encoding.UTF8.GetBytes(card.ToJson() + "\n"));
+        WriteAtomically(Path.Combine(Path.GetDirectoryName(full)!, RepositoryFiles.Config), System.Text.Encoding.UTF8.GetBytes(config.ToJson() + "\n"));
     }
 
     /// <summary>The ONNX metadata_props written beside the model's own (name, version, task, thresholds).</summary>

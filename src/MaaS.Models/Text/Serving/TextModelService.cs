@@ -246,7 +246,7 @@ public sealed class TextModelService
             return (null, $"model '{name}' is not in the repository");
         }
 
-        string path = Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), TextModelRepository.OnnxFileName);
+        string path = Path.Combine(directory, version.ToString(System.Globalization.CultureInfo.InvariantCulture), RepositoryFiles.Onnx);
         try
         {
             var model = LinearTextModelReader.Read(path, out var metadata, out string? error);

@@ -111,8 +111,8 @@ public static class PolicyModels
             ["labels"] = new System.Text.Json.Nodes.JsonArray([.. labels.Select(l => System.Text.Json.Nodes.JsonValue.Create(l))]),
             ["maxBatchSize"] = 64,
         };
-        File.WriteAllText(Path.Combine(directory, "model.json"), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        File.WriteAllBytes(Path.Combine(versionDirectory, "model.onnx"), onnx);
+        File.WriteAllText(Path.Combine(directory, RepositoryFiles.Config), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        File.WriteAllBytes(Path.Combine(versionDirectory, RepositoryFiles.Onnx), onnx);
         return directory;
     }
 

@@ -180,7 +180,7 @@ internal sealed partial class IndexBuilder(
     {
         string modelDir = Path.Combine(models.Root, name);
         Directory.CreateDirectory(modelDir);
-        string config = Path.Combine(modelDir, "model.json");
+        string config = Path.Combine(modelDir, RepositoryFiles.Config);
         if (!File.Exists(config))
         {
             File.WriteAllText(config, ModelJson);

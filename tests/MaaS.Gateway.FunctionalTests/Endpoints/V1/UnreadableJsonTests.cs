@@ -1,11 +1,9 @@
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V1;
 
-public sealed class UnreadableJsonTests : IDisposable
+public sealed class UnreadableJsonTests
 {
     private static readonly (string Method, string Path)[] JsonEndpoints =
         [("PUT", "/v1/items"), ("POST", "/v1/events"), ("POST", "/v1/recommend"), ("POST", "/v1/keys")];
-
-    private readonly TempFolder _root = new("maas-unreadable-");
 
     [Theory]
     [InlineData("PUT", "/v1/items", "{\"items\": [ nope")]
@@ -69,10 +67,9 @@ public sealed class UnreadableJsonTests : IDisposable
     [Fact]
     public async Task JsonEndpoints_UnreadableBody_NotLoggedAsError()
     {
-        string dll = GatewayProcess.RequireGatewayDll();
+        using var folder = new GatewayFolder("maas-unreadable-");
         var ct = TestContext.Current.CancellationToken;
-        Directory.CreateDirectory(_root["models"]);
-        using var gateway = await GatewayProcess.StartAsync(dll, _root["data"], _root["models"], ct);
+        using var gateway = await folder.StartAsync();
         using var client = new HttpClient { BaseAddress = gateway.Address };
 
         foreach (var (method, path) in JsonEndpoints)
@@ -86,6 +83,4 @@ public sealed class UnreadableJsonTests : IDisposable
         Assert.DoesNotContain(" ERR]", gateway.Output);
         Assert.DoesNotContain(" FTL]", gateway.Output);
     }
-
-    public void Dispose() => _root.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using MaaS.Models.Onnx.Quantization;
 using MaaS.Models.Tests.Embeddings;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Onnx.Quantization;
@@ -123,8 +122,7 @@ public sealed class OnnxQuantizerTests
         File.Copy(Path.Combine(v1, "card.json"), Path.Combine(v2, "card.json"));
         File.Copy(Path.Combine(v1, "vocab.txt"), Path.Combine(v2, "vocab.txt"));
         await File.WriteAllBytesAsync(Path.Combine(v2, "model.onnx"), quantized.Value.Model, TestContext.Current.CancellationToken);
-        var options = Options.Create(new ServingOptions { RepositoryPath = repository.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
-        await using var registry = await Registries.LoadAsync(repository.Root, null, new SentenceEmbeddingLoader(options, NullLogger<OnnxModelLoader>.Instance));
+        await using var registry = await Registries.LoadWithEncodersAsync(repository.Root);
         var inference = Registries.Inference(registry);
         string[] texts = EmbeddingTestData.Sample(96, seed: 9);
 

@@ -124,7 +124,7 @@ public sealed class SpanFeaturizerTests
 
     internal static TextFeaturizerSettings ShippedSettings(string model)
     {
-        string path = Path.Combine(SharedData.RepositoryRoot, "models", model, "1", TextModelRepository.OnnxFileName);
+        string path = Path.Combine(SharedData.RepositoryRoot, "models", model, "1", RepositoryFiles.Onnx);
         return LinearTextModelReader.Read(path, out _, out string? error)?.Settings ?? throw new InvalidOperationException(error);
     }
 

@@ -90,7 +90,7 @@ public sealed class ShippedModelsTests
         string root = Path.Combine(SharedData.RepositoryRoot, "models", name);
 
         Assert.True(new FileInfo(path).Length <= 8_000_000, $"{path} is {new FileInfo(path).Length} bytes");
-        Assert.True(File.Exists(Path.Combine(root, TextModelRepository.ConfigFileName)));
+        Assert.True(File.Exists(Path.Combine(root, RepositoryFiles.Config)));
         Assert.Equal(name, card.Name);
         Assert.Empty(card.Featurizer.Validate());
     }
@@ -99,8 +99,8 @@ public sealed class ShippedModelsTests
     public void ContentTagsV2_ShippedFile_NamesItsEncoderAndCarriesTheCardsDecisions()
     {
         string version = Path.Combine(SharedData.RepositoryRoot, "models", "content-tags", "2");
-        string path = Path.Combine(version, TextModelRepository.OnnxFileName);
-        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
+        string path = Path.Combine(version, RepositoryFiles.Onnx);
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, RepositoryFiles.Card)));
 
         var model = LinearTextModelReader.Read(path, out var metadata, out string? error);
 
@@ -121,9 +121,9 @@ public sealed class ShippedModelsTests
     private static (TextModelCard Card, string OnnxPath) Load(string name)
     {
         string version = Path.Combine(SharedData.RepositoryRoot, "models", name, "1");
-        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, TextModelRepository.CardFileName)));
+        var card = TextModelCard.FromJson(File.ReadAllText(Path.Combine(version, RepositoryFiles.Card)));
         Assert.NotNull(card);
-        return (card, Path.Combine(version, TextModelRepository.OnnxFileName));
+        return (card, Path.Combine(version, RepositoryFiles.Onnx));
     }
 
     private static Dictionary<string, string> ShippedMetadata(TextModelCard card) =>

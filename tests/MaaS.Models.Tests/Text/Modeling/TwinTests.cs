@@ -15,7 +15,7 @@ public sealed class TwinTests
     [InlineData("content-tags")]
     public void Predict_EveryCorpusText_EqualsOnnxRuntimeWithin1e6(string name)
     {
-        string path = Path.Combine(SharedData.RepositoryRoot, "models", name, "1", TextModelRepository.OnnxFileName);
+        string path = Path.Combine(SharedData.RepositoryRoot, "models", name, "1", RepositoryFiles.Onnx);
         var model = LinearTextModelReader.Read(path, out _, out string? error) ?? throw new InvalidOperationException(error);
         var texts = name == "sentiment"
             ? MovieReviewCorpus.Load(TextTestData.MovieReviewsOrSkip()).Examples.Select(e => e.Text).ToList()
@@ -33,7 +33,7 @@ public sealed class TwinTests
     [Fact]
     public void PredictAndClassify_Spans_EqualPredictOnFeatures()
     {
-        string path = Path.Combine(SharedData.RepositoryRoot, "models", "sentiment", "1", TextModelRepository.OnnxFileName);
+        string path = Path.Combine(SharedData.RepositoryRoot, "models", "sentiment", "1", RepositoryFiles.Onnx);
         var model = LinearTextModelReader.Read(path, out _, out string? error) ?? throw new InvalidOperationException(error);
         var ids = new int[model.Settings.MaxFeatures];
         var probabilities = new float[2];

@@ -21,9 +21,7 @@ public sealed class TextModelServiceEmbeddingTests
         var model = new LinearTextModel(settings, ["space", "food", "crime"], TextModelActivation.Sigmoid, table, [0.1f, -0.2f, 0f]);
         using var repo = new TestRepository().WithShippedModel(Encoder);
         repo.WriteModel("tags-v2", 1, model.ToOnnx("tags-v2"), """{"task":"tagging","format":"onnx"}""");
-        var options = Microsoft.Extensions.Options.Options.Create(new ServingOptions { RepositoryPath = repo.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
-        await using var registry = await Registries.LoadAsync(repo.Root, null,
-            new SentenceEmbeddingLoader(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<OnnxModelLoader>.Instance));
+        await using var registry = await Registries.LoadWithEncodersAsync(repo.Root);
         var inference = Registries.Inference(registry);
         var embeddings = new EmbeddingService(registry, inference);
         string[] texts = ["Robots drift through a dying galaxy.", "Two chefs compete for a restaurant.", "A detective hunts a killer in Oslo."];

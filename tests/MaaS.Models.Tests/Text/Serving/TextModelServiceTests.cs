@@ -24,7 +24,7 @@ public sealed class TextModelServiceTests
         Assert.True(result.IsSuccess, result.Error?.Message);
         var profile = result.Value!.Profile;
         var rows = texts.Select(t => profile.Featurizer.Featurize(t)).ToArray();
-        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(repo.Root, "sentiment", "1", TextModelRepository.OnnxFileName));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Path.Combine(repo.Root, "sentiment", "1", RepositoryFiles.Onnx));
         float[] ort = Modeling.OrtRunner.Run(session, profile.Featurizer.Pad(rows));
         for (int i = 0; i < texts.Count; i++)
         {

@@ -9,7 +9,7 @@ public sealed class EventResealingTests : IDisposable
     private static readonly string UserKey = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
     private static readonly string K1 = Convert.ToBase64String(Enumerable.Range(50, 32).Select(i => (byte)i).ToArray());
     private static readonly string K2 = Convert.ToBase64String(Enumerable.Range(150, 32).Select(i => (byte)i).ToArray());
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maas-reseal-" + Guid.NewGuid().ToString("N"));
+    private readonly TempFolder _folder = new("maas-reseal-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -29,7 +29,7 @@ public sealed class EventResealingTests : IDisposable
             Assert.True(await resealing.RunAsync(Ct));
         }
 
-        var refused = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder, "maas.db") }, Keys("k1", ("k1", K1)), null, Ct);
+        var refused = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = _folder["maas.db"] }, Keys("k1", ("k1", K1)), null, Ct);
         Assert.False(refused.IsSuccess, "the file opened without the key its events are now sealed with");
         await using var withoutK1 = await OpenAsync("k2", ("k2", K2));
         foreach (var user in events.GroupBy(e => e.UserId))
@@ -41,16 +41,12 @@ public sealed class EventResealingTests : IDisposable
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
+        _folder.Dispose();
     }
 
     private async Task<SqliteStorage> OpenAsync(string current, params (string Id, string Key)[] keys)
     {
-        Directory.CreateDirectory(_folder);
-        var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder, "maas.db") }, Keys(current, keys), null, Ct);
+        var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = _folder["maas.db"] }, Keys(current, keys), null, Ct);
         Assert.True(opened.IsSuccess, opened.Error?.Message);
         return opened.Value;
     }
