@@ -42,8 +42,7 @@ public sealed class TrainingShutdownTests : IDisposable
             }
             while (running["state"]!.GetValue<string>() != "running" && clock.Elapsed < TimeSpan.FromSeconds(60));
 
-            // Into the CPU work: featurising, then the first fit of 500 one-versus-rest problems, none of which looks
-            // at the token inside (the first check after the featurisation comes once that fit is done).
+            // Into the CPU work: featurising, then the first fit of 500 one-versus-rest problems on one niced thread.
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
             Assert.True(running["state"]!.GetValue<string>() == "running" && running["progress"]!.GetValue<double>() == 0, $"not in the first CPU step: {running}\n{first.Tail}");
