@@ -7,7 +7,8 @@ namespace MaaS.Services.Jobs;
 /// expired lease: a replica died, or this one restarted), runs its handler, renews the lease with each progress
 /// heartbeat and stops the handler once the job is cancelled or the lease is lost. Concurrency is bounded per replica
 /// (<see cref="JobOptions.LocalConcurrency"/>) and, through the claim's check in the database, per tenant and over all
-/// replicas. CPU work runs on one <see cref="LowPriorityScheduler"/> per replica. Singleton; thread-safe.
+/// replicas. CPU work runs on one <see cref="LowPriorityScheduler"/> per replica. At shutdown it releases the leases of
+/// the jobs it leaves unfinished, so another replica, or this one restarted, takes them up at once. Singleton; thread-safe.
 /// </summary>
 internal sealed partial class JobRunner : BackgroundService
 {
@@ -21,6 +22,9 @@ internal sealed partial class JobRunner : BackgroundService
     internal static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(2);
 
     private readonly List<Task> _running = [];
+
+    // The heartbeat of each job this replica claimed and has not finished: the leases to release at shutdown.
+    private readonly ConcurrentDictionary<string, Task> _held = new(StringComparer.Ordinal);
     private int _disposed;
 
     public JobRunner(IStorage storage, IEnumerable<IJobHandler> handlers, IOptions<JobOptions> options, ILogger<JobRunner> logger)
@@ -89,16 +93,39 @@ internal sealed partial class JobRunner : BackgroundService
         {
         }
 
-        // Shutdown: handlers see the token; a job they leave unfinished keeps its lease, which expires and is claimed again
-        // (by this replica after a restart). CPU work checks the token only between steps (a fit, a featurisation pass),
-        // and a niced step on a busy box can take minutes: waiting for it held the exit until the host's shutdown timeout
-        // (30 s) and the scheduler's join after it. So the handlers get ShutdownGrace, then the work is left to the
-        // scheduler's background threads, which end with the process.
+        // Shutdown: handlers see the token. CPU work checks it within a step, but a niced thread on a busy box may get
+        // no CPU to do so for long: waiting for it held the exit until the host's shutdown timeout (30 s) and the
+        // scheduler's join after it. So the handlers get ShutdownGrace, then the work is left to the scheduler's
+        // background threads, which end with it or with the process; either way the job is left unfinished, and its
+        // lease is released rather than left to run out, so the next claim (another replica's, or this one's after the
+        // restart) takes it up at once instead of Jobs:LeaseSeconds later.
         var all = Task.WhenAll(_running);
         if (await Task.WhenAny(all, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != all)
         {
             LogLeftRunning(_logger, _running.Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
         }
+
+        await ReleaseHeldAsync().ConfigureAwait(false);
+    }
+
+    private async Task ReleaseHeldAsync()
+    {
+        foreach (var (id, heartbeat) in _held)
+        {
+            // The heartbeat stops with the shutdown's token; one still writing would extend the lease after the release.
+            await Task.WhenAny(heartbeat, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false);
+            var released = await _store.ReleaseAsync(id, Owner, CancellationToken.None).ConfigureAwait(false);
+            if (released.IsSuccess)
+            {
+                LogReleased(_logger, id);
+            }
+            else
+            {
+                LogClaimFailed(_logger, released.Error.Message);
+            }
+        }
+
+        _held.Clear();
     }
 
     private async Task RunAsync(JobRecord job, CancellationToken stoppingToken)
@@ -121,6 +148,7 @@ internal sealed partial class JobRunner : BackgroundService
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, overdue.Token);
         var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun);
         var heartbeat = HeartbeatAsync(job, execution, stop);
+        _held[job.Id] = heartbeat;
         try
         {
             string result = await handler.RunAsync(execution, stop.Token).ConfigureAwait(false);
@@ -136,13 +164,18 @@ internal sealed partial class JobRunner : BackgroundService
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             await heartbeat.ConfigureAwait(false);
-            // Cancelled by its tenant or taken over: the store says so already. Shutdown: the lease runs out.
+            // Cancelled by its tenant or taken over: the store says so already. Shutdown: the lease is released.
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                _held.TryRemove(job.Id, out _);
+            }
+
             LogStopped(_logger, job.Id);
         }
         catch (Exception e) when (stoppingToken.IsCancellationRequested && e is not OutOfMemoryException)
         {
             // Shutting down: work left behind by the grace may fail on services already disposed. Not the job's fault:
-            // it keeps its lease and runs again after the restart.
+            // its lease is released and it runs again at the next claim.
             LogStopped(_logger, job.Id);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -185,6 +218,7 @@ internal sealed partial class JobRunner : BackgroundService
 
     private async Task FinishAsync(JobRecord job, JobState state, string? result, string? error)
     {
+        _held.TryRemove(job.Id, out _);
         var finished = await _store.FinishAsync(job.Id, Owner, state, result, error, CancellationToken.None).ConfigureAwait(false);
         if (finished.IsSuccess)
         {
@@ -214,6 +248,9 @@ internal sealed partial class JobRunner : BackgroundService
     [LoggerMessage(EventId = 4106, Level = LogLevel.Warning, Message = "The job store did not answer: {Reason}")]
     private static partial void LogClaimFailed(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Shutting down with {Count} job(s) still in a CPU step after {Seconds} s; their leases run out and a restart takes them up again")]
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "Shutting down with {Count} job(s) still in a CPU step after {Seconds} s; their leases are released for the next claim")]
     private static partial void LogLeftRunning(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(EventId = 4108, Level = LogLevel.Information, Message = "Job {JobId} left unfinished at shutdown; its lease is released, so the next claim takes it up at once")]
+    private static partial void LogReleased(ILogger logger, string jobId);
 }

@@ -46,6 +46,13 @@ public interface IJobStore
     /// </summary>
     ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives up <paramref name="owner"/>'s lease of a job it leaves unfinished (a runner shutting down): the lease ends
+    /// now, so the next claim of any runner takes the job up at once instead of after the lease; state, progress and
+    /// attempts stay. Returns the job as stored (unchanged when it is no longer running under the owner).
+    /// </summary>
+    ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default);
+
     /// <summary>Cancels the tenant's queued or running job; a finished job is returned unchanged.</summary>
     ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default);
 }

@@ -175,6 +175,13 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
             """, id, cancellationToken, id, owner, JobCodec.State(state), result, error);
 
+    // The server's clock, a millisecond back: a claim takes a lease that ended before its own now().
+    public ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default) =>
+        UpdateAsync("release job", $"""
+            UPDATE {_s}.jobs SET lease_expires_at = now() - interval '1 millisecond'
+            WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
+            """, id, cancellationToken, id, owner);
+
     public async ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default)
     {
         if (!JobCodec.IsId(id))

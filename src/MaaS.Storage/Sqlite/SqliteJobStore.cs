@@ -171,6 +171,21 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
         }, cancellationToken);
 
+    // One millisecond back: a claim takes a lease that ended before its own clock reading (lease_expires_at < now).
+    public ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<JobRecord>("release job", (connection, tx) =>
+        {
+            using var command = Command(connection, tx, """
+                UPDATE jobs SET lease_expires_at = $now - 1
+                WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
+                """);
+            command.Parameters.AddWithValue("$now", Now());
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$owner", owner);
+            command.ExecuteNonQuery();
+            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+        }, cancellationToken);
+
     public ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default)
     {
         if (!JobCodec.IsId(id))

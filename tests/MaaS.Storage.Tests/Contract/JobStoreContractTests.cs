@@ -181,6 +181,35 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     }
 
     [Fact]
+    public async Task Release_ByItsOwner_ClaimableAtOnceKeepingItsProgressAndAttempts()
+    {
+        var job = Job(Tenant);
+        var done = Job(Tenant);
+        Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        var lease = TimeSpan.FromMinutes(5);
+        Assert.Equal(job.Id, (await Storage.Jobs.ClaimNextAsync("old", lease, Unlimited, Ct)).Value.Single().Id);
+        Assert.True((await Storage.Jobs.HeartbeatAsync(job.Id, "old", new JobProgress("cross-validation", 0.4, """{"m":2}"""), lease, Ct)).IsSuccess);
+
+        var byAnother = await Storage.Jobs.ReleaseAsync(job.Id, "someone-else", Ct);
+        var stillHeld = await Storage.Jobs.ClaimNextAsync("new", lease, Unlimited, Ct);
+        var released = await Storage.Jobs.ReleaseAsync(job.Id, "old", Ct);
+        var takeover = await Storage.Jobs.ClaimNextAsync("new", lease, Unlimited, Ct);
+        var lateHeartbeat = await Storage.Jobs.HeartbeatAsync(job.Id, "old", new JobProgress("late", 0.9, null), lease, Ct);
+        Assert.True((await Storage.Jobs.CreateAsync(done, new byte[] { 1 }, Ct)).IsSuccess);
+        Assert.Equal(done.Id, (await Storage.Jobs.ClaimNextAsync("r", lease, Unlimited, Ct)).Value.Single().Id);
+        Assert.True((await Storage.Jobs.FinishAsync(done.Id, "r", JobState.Succeeded, "{}", null, Ct)).IsSuccess);
+        var finished = await Storage.Jobs.ReleaseAsync(done.Id, "r", Ct);
+
+        Assert.True(byAnother.Value.LeaseExpiresAt > DateTimeOffset.UtcNow.AddMinutes(4), $"released by another: {byAnother.Value}");
+        Assert.Empty(stillHeld.Value);
+        Assert.Equal((JobState.Running, "old", "cross-validation", 0.4, 1), (released.Value.State, released.Value.ClaimedBy, released.Value.Phase, released.Value.Progress, released.Value.Attempts));
+        Assert.True(released.Value.LeaseExpiresAt <= DateTimeOffset.UtcNow, $"released: {released.Value}");
+        Assert.Equal((job.Id, "new", 2), (takeover.Value.Single().Id, takeover.Value.Single().ClaimedBy, takeover.Value.Single().Attempts));
+        Assert.Equal(("new", "starting"), (lateHeartbeat.Value.ClaimedBy, lateHeartbeat.Value.Phase));
+        Assert.Equal((JobState.Succeeded, (DateTimeOffset?)null), (finished.Value.State, finished.Value.LeaseExpiresAt));
+    }
+
+    [Fact]
     public async Task Cancel_QueuedAndRunning_NeverClaimedAgainAndTheRunnerSeesIt()
     {
         var queued = Nth(Tenant, '0');

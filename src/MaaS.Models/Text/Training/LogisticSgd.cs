@@ -14,7 +14,8 @@ internal static class LogisticSgd
     /// <param name="columnScale">Optional per-column factor applied to feature values (NB log-count ratios).</param>
     /// <param name="options">Hyper-parameters.</param>
     /// <param name="seed">Seed of the example order.</param>
-    public static (double[] Weights, double Bias) Train(SparseDataset data, float[] targets, double[]? columnScale, LogisticOptions options, int seed)
+    /// <param name="cancellationToken">Checked before each epoch (one pass over the rows), never per row.</param>
+    public static (double[] Weights, double Bias) Train(SparseDataset data, float[] targets, double[]? columnScale, LogisticOptions options, int seed, CancellationToken cancellationToken)
     {
         int n = data.RowCount;
         var w = new double[data.ColumnCount];
@@ -34,6 +35,7 @@ internal static class LogisticSgd
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             rng.Shuffle(order);
             foreach (int row in order)
             {

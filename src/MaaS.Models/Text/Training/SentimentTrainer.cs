@@ -8,26 +8,39 @@ namespace MaaS.Models.Text.Training;
 public static class SentimentTrainer
 {
     /// <summary>Featurizes and trains on every text (labels 0 = negative, 1 = positive).</summary>
-    public static SentimentTrainingResult Train(IReadOnlyList<string> texts, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames, SentimentTrainingOptions options)
+    /// <param name="texts">Row texts.</param>
+    /// <param name="labels">Each row's label.</param>
+    /// <param name="labelNames">The two label names.</param>
+    /// <param name="options">Hyper-parameters.</param>
+    /// <param name="cancellationToken">Checked between fits and before each SGD epoch.</param>
+    public static SentimentTrainingResult Train(IReadOnlyList<string> texts, IReadOnlyList<int> labels, IReadOnlyList<string> labelNames, SentimentTrainingOptions options, CancellationToken cancellationToken = default)
     {
         var featurizer = new TextFeaturizer(options.Featurizer);
-        var features = SparseDataset.Featurize(featurizer, texts);
+        var features = SparseDataset.Featurize(featurizer, texts, cancellationToken);
         var rows = Enumerable.Range(0, texts.Count).ToArray();
-        return Train(features, labels, rows, labelNames, options);
+        return Train(features, labels, rows, labelNames, options, cancellationToken);
     }
 
     /// <summary>Trains on the given rows of already featurized data.</summary>
-    public static SentimentTrainingResult Train(IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, SentimentTrainingOptions options)
+    /// <param name="features">Featurized rows.</param>
+    /// <param name="labels">Each row's label.</param>
+    /// <param name="rows">The rows to train on.</param>
+    /// <param name="labelNames">The two label names.</param>
+    /// <param name="options">Hyper-parameters.</param>
+    /// <param name="cancellationToken">Checked between fits and before each SGD epoch.</param>
+    public static SentimentTrainingResult Train(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, SentimentTrainingOptions options,
+        CancellationToken cancellationToken = default)
     {
         double lambda = options.LambdaGrid[0];
         IReadOnlyList<(double Lambda, double Accuracy)> scores = [];
         if (options.InnerFolds >= 2 && options.LambdaGrid.Length > 1)
         {
-            scores = InnerValidation(features, labels, rows, options);
+            scores = InnerValidation(features, labels, rows, options, cancellationToken);
             lambda = scores.MaxBy(s => s.Accuracy).Lambda;
         }
 
-        var model = Fit(features, labels, rows, labelNames, options, lambda);
+        var model = Fit(features, labels, rows, labelNames, options, lambda, cancellationToken);
         return new SentimentTrainingResult(model, lambda, scores);
     }
 
@@ -45,7 +58,8 @@ public static class SentimentTrainer
         return rows.Count == 0 ? 0 : (double)correct / rows.Count;
     }
 
-    private static List<(double Lambda, double Accuracy)> InnerValidation(IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, SentimentTrainingOptions options)
+    private static List<(double Lambda, double Accuracy)> InnerValidation(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, SentimentTrainingOptions options, CancellationToken cancellationToken)
     {
         var folds = Folds.Assign(rows.Count, options.InnerFolds, options.Seed ^ 0x5EED);
         var results = new List<(double, double)>();
@@ -56,7 +70,7 @@ public static class SentimentTrainer
             {
                 var train = rows.Where((_, i) => folds[i] != f).ToArray();
                 var test = rows.Where((_, i) => folds[i] == f).ToArray();
-                var model = Fit(features, labels, train, ["negative", "positive"], options, lambda);
+                var model = Fit(features, labels, train, ["negative", "positive"], options, lambda, cancellationToken);
                 correct += (int)Math.Round(Accuracy(model, features, labels, test) * test.Length);
             }
 
@@ -66,17 +80,19 @@ public static class SentimentTrainer
         return results;
     }
 
-    private static LinearTextModel Fit(IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, SentimentTrainingOptions options, double lambda)
+    private static LinearTextModel Fit(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, SentimentTrainingOptions options, double lambda,
+        CancellationToken cancellationToken)
     {
         var targets = rows.Select(r => (float)labels[r]).ToArray();
         var members = new (SparseDataset Data, double[] Weights, double Bias)[options.Members.Length];
         // Members are independent problems: parallel, each deterministic, summed below in member order.
-        Parallel.For(0, members.Length, m =>
+        Parallel.For(0, members.Length, TrainingLoops.On(cancellationToken), m =>
         {
             var data = SparseDataset.Build(features, rows, options.Members[m]);
             int dense = options.Featurizer.Buckets;
             double[] ratios = NaiveBayesRatios.Compute(data, targets, options.Alpha, dense);
-            var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic with { Lambda = lambda }, options.Seed + m);
+            var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic with { Lambda = lambda }, options.Seed + m, cancellationToken);
             if (options.Beta < 1)
             {
                 // The interpolation towards plain NB is about count features: embedding columns keep their LR weight.

@@ -27,11 +27,11 @@ internal sealed class SparseDataset
     /// <summary>Hashed feature id of each compact column.</summary>
     public int[] ColumnIds { get; }
 
-    /// <summary>Featurizes texts in parallel; the result is in input order.</summary>
-    public static TextFeatures[] Featurize(TextFeaturizer featurizer, IReadOnlyList<string> texts)
+    /// <summary>Featurizes texts in parallel (on the caller's scheduler); the result is in input order.</summary>
+    public static TextFeatures[] Featurize(TextFeaturizer featurizer, IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         var features = new TextFeatures[texts.Count];
-        Parallel.For(0, texts.Count, i => features[i] = featurizer.Featurize(texts[i]));
+        Parallel.For(0, texts.Count, TrainingLoops.On(cancellationToken), i => features[i] = featurizer.Featurize(texts[i]));
         return features;
     }
 

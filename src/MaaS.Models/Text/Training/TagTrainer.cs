@@ -10,11 +10,20 @@ namespace MaaS.Models.Text.Training;
 public static class TagTrainer
 {
     /// <summary>Trains on <paramref name="rows"/>; the threshold is chosen on a seeded hold-out of them, then the model is refitted on all.</summary>
-    public static TagTrainingResult Train(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, IProgress<double>? progress = null)
+    /// <param name="features">Featurized rows.</param>
+    /// <param name="labels">Each row's labels.</param>
+    /// <param name="rows">The rows to train on.</param>
+    /// <param name="labelNames">Label names, by index.</param>
+    /// <param name="options">Hyper-parameters.</param>
+    /// <param name="progress">Receives the fraction done.</param>
+    /// <param name="cancellationToken">Checked between fits, before each SGD epoch and stacking step, and per row of a neighbour search.</param>
+    public static TagTrainingResult Train(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         if (options.Neighbours > 0 && options.StackVotes)
         {
-            return TrainStacked(features, labels, rows, labelNames, options, progress);
+            return TrainStacked(features, labels, rows, labelNames, options, progress, cancellationToken);
         }
 
         var shuffled = rows.ToArray();
@@ -31,7 +40,7 @@ public static class TagTrainer
         int neighbours = options.Neighbours;
         if (validation.Length > 0)
         {
-            var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report(p / 2));
+            var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report(p / 2), cancellationToken);
             var scores = validation.Select(r => probe.Predict(features[r])).ToArray();
             var truth = validation.Select(r => labels[r]).ToArray();
             if (options.Neighbours > 0)
@@ -43,7 +52,7 @@ public static class TagTrainer
                     var head = Neighbours(features, labels, fit, labelNames.Count, options with { Neighbours = k }, 1f);
                     foreach (float power in options.NeighbourSharpness)
                     {
-                        var (blended, weight, f1) = ChooseVoteWeight(scores, truth, head.With(1f, power), heldOut, options, groups);
+                        var (blended, weight, f1) = ChooseVoteWeight(scores, truth, head.With(1f, power), heldOut, options, groups, cancellationToken);
                         if (best is null || f1 > best.Value.F1)
                         {
                             best = (blended, weight, f1, k, power);
@@ -58,7 +67,7 @@ public static class TagTrainer
             perLabel = options.PerLabelThresholds ? ChooseThresholds(scores, truth, threshold, groups) : null;
         }
 
-        var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report(validation.Length > 0 ? 0.5 + p / 2 : p));
+        var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report(validation.Length > 0 ? 0.5 + p / 2 : p), cancellationToken);
         if (options.Neighbours > 0)
         {
             model = model.WithNeighbours(Neighbours(features, labels, rows, labelNames.Count, options with { Neighbours = neighbours }, voteWeight).With(voteWeight, sharpness));
@@ -73,7 +82,9 @@ public static class TagTrainer
     /// folds; a <see cref="VoteStacking"/> is fitted on those out-of-fold inputs, the threshold chosen on its scores of them;
     /// then the linear model and the head are built on every row and joined by the stack.
     /// </summary>
-    private static TagTrainingResult TrainStacked(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, IProgress<double>? progress)
+    private static TagTrainingResult TrainStacked(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options,
+        IProgress<double>? progress, CancellationToken cancellationToken)
     {
         int k = labelNames.Count;
         int folds = Math.Clamp(options.StackFolds, 2, Math.Max(2, rows.Count));
@@ -85,12 +96,14 @@ public static class TagTrainer
         {
             var fit = rows.Where((_, i) => assignment[i] != fold).ToArray();
             int done = fold;
-            var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report((done + p) / (folds + 1)));
+            var probe = Fit(features, labels, fit, labelNames, options, p => progress?.Report((done + p) / (folds + 1)), cancellationToken);
             var head = Neighbours(features, labels, fit, k, options, 0f).With(0f, options.StackSharpness);
             for (int i = 0; i < rows.Count; i++)
             {
                 if (assignment[i] == fold)
                 {
+                    // A neighbour search scans every fitted row: the one per-row check of the trainers.
+                    cancellationToken.ThrowIfCancellationRequested();
                     linear[i] = probe.Predict(features[rows[i]]);
                     votes[i] = new float[k];
                     head.Votes(NeighbourVotes.EmbeddingOf(features[rows[i]], options.Featurizer)!, votes[i]);
@@ -99,7 +112,7 @@ public static class TagTrainer
         }
 
         var truth = rows.Select(r => labels[r]).ToArray();
-        var stack = VoteStacker.Fit(linear, votes, truth, k, options.StackLambda, options.StackLogits);
+        var stack = VoteStacker.Fit(linear, votes, truth, k, options.StackLambda, options.StackLogits, cancellationToken);
         var scores = linear.Select((p, i) =>
         {
             var s = new float[k];
@@ -108,7 +121,7 @@ public static class TagTrainer
         }).ToArray();
         float threshold = ChooseThreshold(scores, truth, groups);
         float[]? perLabel = options.PerLabelThresholds ? ChooseThresholds(scores, truth, threshold, groups) : null;
-        var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report((folds + p) / (folds + 1)));
+        var model = Fit(features, labels, rows, labelNames, options, p => progress?.Report((folds + p) / (folds + 1)), cancellationToken);
         model = model.WithNeighbours(Neighbours(features, labels, rows, k, options, 0f).With(0f, options.StackSharpness).WithStacking(stack));
         return new TagTrainingResult(model, threshold, perLabel, groups);
     }
@@ -125,10 +138,12 @@ public static class TagTrainer
     /// The vote weight whose blend scores best on the hold-out (micro-F1 at its own best threshold; ties keep the
     /// earlier weight), with the blended hold-out scores and that micro-F1.
     /// </summary>
-    private static (float[][] Scores, float Weight, double F1) ChooseVoteWeight(float[][] linear, int[][] truth, NeighbourVotes votes, TextFeatures[] heldOut, TagTrainingOptions options, int[]? groups)
+    private static (float[][] Scores, float Weight, double F1) ChooseVoteWeight(
+        float[][] linear, int[][] truth, NeighbourVotes votes, TextFeatures[] heldOut, TagTrainingOptions options, int[]? groups, CancellationToken cancellationToken)
     {
         var shares = heldOut.Select(f =>
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var v = new float[votes.LabelCount];
             votes.Votes(NeighbourVotes.EmbeddingOf(f, options.Featurizer)!, v);
             return v;
@@ -292,18 +307,20 @@ public static class TagTrainer
         return best;
     }
 
-    private static LinearTextModel Fit(IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, Action<double> progress)
+    private static LinearTextModel Fit(
+        IReadOnlyList<TextFeatures> features, IReadOnlyList<int[]> labels, IReadOnlyList<int> rows, IReadOnlyList<string> labelNames, TagTrainingOptions options, Action<double> progress,
+        CancellationToken cancellationToken)
     {
         var data = SparseDataset.Build(features, rows);
         int k = labelNames.Count;
         var perLabel = new double[k][];
         var bias = new float[k];
         int done = 0;
-        Parallel.For(0, k, label =>
+        Parallel.For(0, k, TrainingLoops.On(cancellationToken), label =>
         {
             var targets = rows.Select(r => labels[r].Contains(label) ? 1f : 0f).ToArray();
             double[]? ratios = options.NaiveBayes ? NaiveBayesRatios.Compute(data, targets, options.Alpha, options.Featurizer.Buckets) : null;
-            var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic, options.Seed + label);
+            var (w, b) = LogisticSgd.Train(data, targets, ratios, options.Logistic, options.Seed + label, cancellationToken);
             if (ratios is not null)
             {
                 for (int j = 0; j < w.Length; j++)

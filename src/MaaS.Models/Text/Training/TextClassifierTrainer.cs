@@ -9,8 +9,8 @@ namespace MaaS.Models.Text.Training;
 /// <c>Buckets + d</c>, so the model stays one linear table, and serving embeds the text before it runs the table).
 /// The report is the chosen candidate's score on the folds it was chosen on, so it is optimistic by the selection
 /// among the candidates (callers say so where they show it). Parallel loops run
-/// on the caller's <see cref="TaskScheduler.Current"/>, so a caller bounds the threads by starting this on a scheduler
-/// of its own. Deterministic for a seed. Thread-safe (no shared state).
+/// on the caller's <see cref="TaskScheduler.Current"/> (<see cref="TrainingLoops"/>), so a caller bounds the threads by
+/// starting this on a scheduler of its own. Deterministic for a seed. Thread-safe (no shared state).
 /// </summary>
 public static class TextClassifierTrainer
 {
@@ -22,7 +22,8 @@ public static class TextClassifierTrainer
     /// <param name="options">Candidates and seeds.</param>
     /// <param name="progress">Receives the phase and the fraction done.</param>
     /// <param name="embeddings">Each row's sentence embedding, for the <c>+embedding</c> candidates; null leaves them out.</param>
-    /// <param name="cancellationToken">Checked between fits.</param>
+    /// <param name="cancellationToken">Checked between fits and inside them: before each SGD epoch (never per row), each
+    /// stacking step and each row of a neighbour search, so a cancelled run stops within one such step.</param>
     public static TextClassifierResult Train(
         IReadOnlyList<string> texts, IReadOnlyList<int[]> labels, IReadOnlyList<string> labelNames, bool multiLabel,
         TextClassifierOptions options, IProgress<TextTrainingProgress>? progress = null, TextEmbeddings? embeddings = null,
@@ -64,17 +65,18 @@ public static class TextClassifierTrainer
             // A neighbour set shares its features with the plain embedding set.
             if (!featurized.TryGetValue(settings, out var features))
             {
-                features = featurized[settings] = Featurize(texts, settings, embeddings);
+                features = featurized[settings] = Featurize(texts, settings, embeddings, cancellationToken);
             }
 
             featurizeTime += featurizeClock.Elapsed;
+            Step($"cross-validation ({set})");
             foreach (double lambda in lambdas)
             {
                 var predicted = new int[texts.Count][];
                 foreach (var (train, test) in foldRows)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var fitted = Fit(features, labels, train, labelNames, multiLabel, settings, lambda, options.Seed, neighbours);
+                    var fitted = Fit(features, labels, train, labelNames, multiLabel, settings, lambda, options.Seed, neighbours, cancellationToken);
                     foreach (int row in test)
                     {
                         predicted[row] = fitted.Decide(features[row]);
@@ -100,7 +102,8 @@ public static class TextClassifierTrainer
         Step($"training the final model ({chosen.Score.FeatureSet}, λ {chosen.Score.Lambda.ToString("G3", CultureInfo.InvariantCulture)})");
         var finalClock = Stopwatch.StartNew();
         int chosenNeighbours = multiLabel && TextFeatureSets.UsesNeighbours(chosen.Score.FeatureSet) ? options.Neighbours : 0;
-        var model = Fit(chosen.Features, labels, Enumerable.Range(0, texts.Count).ToArray(), labelNames, multiLabel, chosen.Settings, chosen.Score.Lambda, options.Seed, chosenNeighbours);
+        var model = Fit(
+            chosen.Features, labels, Enumerable.Range(0, texts.Count).ToArray(), labelNames, multiLabel, chosen.Settings, chosen.Score.Lambda, options.Seed, chosenNeighbours, cancellationToken);
         finalClock.Stop();
         done = fits;
         Step("trained");
@@ -114,9 +117,9 @@ public static class TextClassifierTrainer
             new TextTrainingTimings(featurizeTime.TotalSeconds, cvTime.Elapsed.TotalSeconds - featurizeTime.TotalSeconds, finalClock.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds));
     }
 
-    private static TextFeatures[] Featurize(IReadOnlyList<string> texts, TextFeaturizerSettings settings, TextEmbeddings? embeddings)
+    private static TextFeatures[] Featurize(IReadOnlyList<string> texts, TextFeaturizerSettings settings, TextEmbeddings? embeddings, CancellationToken cancellationToken)
     {
-        var features = SparseDataset.Featurize(new TextFeaturizer(settings), texts);
+        var features = SparseDataset.Featurize(new TextFeaturizer(settings), texts, cancellationToken);
         if (settings.EmbeddingModel is not null)
         {
             for (int i = 0; i < features.Length; i++)
@@ -130,12 +133,12 @@ public static class TextClassifierTrainer
 
     private static Fitted Fit(
         TextFeatures[] features, IReadOnlyList<int[]> labels, int[] rows, IReadOnlyList<string> labelNames, bool multiLabel,
-        TextFeaturizerSettings settings, double lambda, int seed, int neighbours)
+        TextFeaturizerSettings settings, double lambda, int seed, int neighbours, CancellationToken cancellationToken)
     {
         if (multiLabel)
         {
             var options = new TagTrainingOptions { Featurizer = settings, Logistic = new TagTrainingOptions().Logistic with { Lambda = lambda }, Seed = seed, Neighbours = neighbours };
-            var tags = TagTrainer.Train(features, labels, rows, labelNames, options);
+            var tags = TagTrainer.Train(features, labels, rows, labelNames, options, cancellationToken: cancellationToken);
             return new Fitted(tags.Model, tags.Threshold);
         }
 
@@ -143,25 +146,26 @@ public static class TextClassifierTrainer
         if (labelNames.Count == 2)
         {
             var options = new SentimentTrainingOptions { Featurizer = settings, LambdaGrid = [lambda], InnerFolds = 0, Seed = seed };
-            return new Fitted(SentimentTrainer.Train(features, single, rows, labelNames, options).Model, null);
+            return new Fitted(SentimentTrainer.Train(features, single, rows, labelNames, options, cancellationToken).Model, null);
         }
 
-        return new Fitted(OneVersusRest(features, single, rows, labelNames, settings, lambda, seed), null);
+        return new Fitted(OneVersusRest(features, single, rows, labelNames, settings, lambda, seed, cancellationToken), null);
     }
 
     /// <summary>One NB-LR per label against the rest; their logits go through a softmax, so the argmax is the label whose own model is surest.</summary>
-    private static LinearTextModel OneVersusRest(TextFeatures[] features, int[] labels, int[] rows, IReadOnlyList<string> labelNames, TextFeaturizerSettings settings, double lambda, int seed)
+    private static LinearTextModel OneVersusRest(
+        TextFeatures[] features, int[] labels, int[] rows, IReadOnlyList<string> labelNames, TextFeaturizerSettings settings, double lambda, int seed, CancellationToken cancellationToken)
     {
         var data = SparseDataset.Build(features, rows);
         int k = labelNames.Count;
         var perLabel = new double[k][];
         var bias = new float[k];
         var logistic = new SentimentTrainingOptions().Logistic with { Lambda = lambda };
-        Parallel.For(0, k, label =>
+        Parallel.For(0, k, TrainingLoops.On(cancellationToken), label =>
         {
             var targets = rows.Select(r => labels[r] == label ? 1f : 0f).ToArray();
             double[] ratios = NaiveBayesRatios.Compute(data, targets, 1.0, settings.Buckets);
-            var (w, b) = LogisticSgd.Train(data, targets, ratios, logistic, seed + label);
+            var (w, b) = LogisticSgd.Train(data, targets, ratios, logistic, seed + label, cancellationToken);
             for (int j = 0; j < w.Length; j++)
             {
                 w[j] *= ratios[j];

@@ -22,7 +22,8 @@ internal static class VoteStacker
     /// <param name="labelCount">Labels.</param>
     /// <param name="lambda">L2 strength on the weights (not the bias).</param>
     /// <param name="logits">Give the layer the linear log-odds too (<see cref="VoteStacking.UsesLogits"/>).</param>
-    public static VoteStacking Fit(IReadOnlyList<float[]> linear, IReadOnlyList<float[]> votes, IReadOnlyList<int[]> truth, int labelCount, double lambda, bool logits = true)
+    /// <param name="cancellationToken">Checked before each Adam step of each label (one pass over the rows).</param>
+    public static VoteStacking Fit(IReadOnlyList<float[]> linear, IReadOnlyList<float[]> votes, IReadOnlyList<int[]> truth, int labelCount, double lambda, bool logits = true, CancellationToken cancellationToken = default)
     {
         int n = linear.Count, k = labelCount, parts = logits ? 3 : 2, d = parts * k;
         var inputs = new float[n * d];
@@ -43,7 +44,7 @@ internal static class VoteStacker
 
         var weights = new float[d * k];
         var bias = new float[k];
-        Parallel.For(0, k, label =>
+        Parallel.For(0, k, TrainingLoops.On(cancellationToken), label =>
         {
             var targets = new float[n];
             for (int i = 0; i < n; i++)
@@ -51,7 +52,7 @@ internal static class VoteStacker
                 targets[i] = truth[i].Contains(label) ? 1f : 0f;
             }
 
-            var (w, b) = FitLabel(inputs, targets, d, (float)lambda);
+            var (w, b) = FitLabel(inputs, targets, d, (float)lambda, cancellationToken);
             for (int a = 0; a < d; a++)
             {
                 weights[(a * k) + label] = w[a];
@@ -63,7 +64,7 @@ internal static class VoteStacker
         return new VoteStacking(weights, bias);
     }
 
-    private static (float[] Weights, float Bias) FitLabel(float[] inputs, float[] targets, int d, float lambda)
+    private static (float[] Weights, float Bias) FitLabel(float[] inputs, float[] targets, int d, float lambda, CancellationToken cancellationToken)
     {
         int n = targets.Length;
         // Index d is the bias.
@@ -73,6 +74,7 @@ internal static class VoteStacker
         var gradient = new float[d + 1];
         for (int step = 1; step <= Steps; step++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             Array.Clear(gradient);
             var g = gradient.AsSpan(0, d);
             for (int i = 0; i < n; i++)

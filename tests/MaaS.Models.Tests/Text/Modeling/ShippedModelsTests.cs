@@ -27,7 +27,7 @@ public sealed class ShippedModelsTests
         };
         var texts = corpus.Examples.Select(e => e.Text).ToList();
 
-        var model = SentimentTrainer.Train(texts, [.. corpus.Examples.Select(e => e.Labels[0])], corpus.LabelNames, options).Model;
+        var model = SentimentTrainer.Train(texts, [.. corpus.Examples.Select(e => e.Labels[0])], corpus.LabelNames, options, TestContext.Current.CancellationToken).Model;
         using var session = new InferenceSession(path);
         var (maxDiff, worst) = OrtRunner.MaxDifference(session, model, ServingFeaturizer(session), texts);
 
@@ -50,7 +50,7 @@ public sealed class ShippedModelsTests
         var features = corpus.Examples.Select(e => featurizer.Featurize(e.Text)).ToArray();
         var train = Enumerable.Range(0, features.Length).Where(i => !ContentCorpus.IsTest(corpus.Examples[i].Id)).ToArray();
 
-        var result = TagTrainer.Train(features, [.. corpus.Examples.Select(e => e.Labels)], train, corpus.LabelNames, options);
+        var result = TagTrainer.Train(features, [.. corpus.Examples.Select(e => e.Labels)], train, corpus.LabelNames, options, cancellationToken: TestContext.Current.CancellationToken);
         using var session = new InferenceSession(path);
         var (maxDiff, worst) = OrtRunner.MaxDifference(session, result.Model, ServingFeaturizer(session), [.. corpus.Examples.Select(e => e.Text)]);
 

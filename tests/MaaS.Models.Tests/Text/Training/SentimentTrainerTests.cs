@@ -20,7 +20,7 @@ public sealed class SentimentTrainerTests
 
         // Two trainings at once compete for the thread pool, so their schedules differ; the bytes must not.
         var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
-            SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions).Model.ToOnnx("s"))));
+            SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions, TestContext.Current.CancellationToken).Model.ToOnnx("s"))));
 
         Assert.Equal(runs[0], runs[1]);
         Assert.Equal(runs[0], runs[2]);
@@ -31,8 +31,8 @@ public sealed class SentimentTrainerTests
     {
         var (texts, labels) = SyntheticText.Sentiment(600, seed: 1);
 
-        byte[] a = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions).Model.ToOnnx("s");
-        byte[] b = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions with { Seed = 6 }).Model.ToOnnx("s");
+        byte[] a = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions, TestContext.Current.CancellationToken).Model.ToOnnx("s");
+        byte[] b = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions with { Seed = 6 }, TestContext.Current.CancellationToken).Model.ToOnnx("s");
 
         Assert.NotEqual(a, b);
     }
@@ -46,7 +46,7 @@ public sealed class SentimentTrainerTests
         var train = Enumerable.Range(0, 1000).ToArray();
         var test = Enumerable.Range(1000, 200).ToArray();
 
-        var result = SentimentTrainer.Train(features, labels, train, MovieReviewCorpus.Labels, SmallOptions);
+        var result = SentimentTrainer.Train(features, labels, train, MovieReviewCorpus.Labels, SmallOptions, TestContext.Current.CancellationToken);
 
         // 10% of labels are flipped, so ~90% is the ceiling.
         double accuracy = SentimentTrainer.Accuracy(result.Model, features, labels, test);
@@ -59,7 +59,7 @@ public sealed class SentimentTrainerTests
     public void Predict_PositiveAndNegativeCue_ProbabilitiesFollowCue()
     {
         var (texts, labels) = SyntheticText.Sentiment(800, seed: 3);
-        var model = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions).Model;
+        var model = SentimentTrainer.Train(texts, labels, MovieReviewCorpus.Labels, SmallOptions, TestContext.Current.CancellationToken).Model;
 
         float[] positive = model.Predict("the film was brilliant .");
         float[] negative = model.Predict("the film was tedious .");

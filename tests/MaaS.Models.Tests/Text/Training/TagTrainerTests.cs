@@ -19,7 +19,7 @@ public sealed class TagTrainerTests
 
         var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
-            var result = TagTrainer.Train(features, labels, rows, names, Options);
+            var result = TagTrainer.Train(features, labels, rows, names, Options, cancellationToken: TestContext.Current.CancellationToken);
             return (Bytes: result.Model.ToOnnx("t"), result.Threshold);
         })));
 
@@ -35,7 +35,7 @@ public sealed class TagTrainerTests
         var train = Enumerable.Range(0, 700).ToArray();
         var test = Enumerable.Range(700, 200).ToArray();
 
-        var result = TagTrainer.Train(features, labels, train, names, Options);
+        var result = TagTrainer.Train(features, labels, train, names, Options, cancellationToken: TestContext.Current.CancellationToken);
         var scores = test.Select(i => result.Model.Predict(features[i])).ToArray();
         var metrics = MultiLabelMetrics.Compute(scores.Select(s => TagTrainer.Decide(s, result.Threshold)).ToArray(), scores, test.Select(i => labels[i]).ToArray(), names.Length);
 

@@ -13,7 +13,7 @@ public sealed class VoteStackerTests
         var random = new Random(11);
         var (linear, votes, truth) = Rows(random, 600);
 
-        var stacking = VoteStacker.Fit(linear, votes, truth, Labels, 1e-4, logits);
+        var stacking = VoteStacker.Fit(linear, votes, truth, Labels, 1e-4, logits, TestContext.Current.CancellationToken);
         Assert.Equal(logits, stacking.UsesLogits);
 
         var (freshLinear, freshVotes, freshTruth) = Rows(random, 300);
@@ -47,7 +47,7 @@ public sealed class VoteStackerTests
         }
 
         var (fitLinear, fitVotes, fitTruth) = Draw(600);
-        var stacking = VoteStacker.Fit(fitLinear, fitVotes, fitTruth, Labels, 1e-4);
+        var stacking = VoteStacker.Fit(fitLinear, fitVotes, fitTruth, Labels, 1e-4, cancellationToken: TestContext.Current.CancellationToken);
 
         var (linear, votes, truth) = Draw(300);
         var p = new float[Labels];
