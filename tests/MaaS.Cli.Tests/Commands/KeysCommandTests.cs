@@ -44,6 +44,26 @@ public sealed class KeysCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task KeysList_KeysOfTwoTenants_EveryKeyOfTheTenantInCreationOrder()
+    {
+        // The store's list answers a page at a time now: the command still reads them all.
+        string database = _temp["maas.db"];
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var created = await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "initech", "--name", $"k{i}");
+            ids.Add(IdLine().Match(created.Output).Groups[1].Value);
+        }
+        await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "other");
+
+        var listed = await MaasCli.RunAsync("keys", "list", "--sqlite", database, "--tenant", "initech");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        var rows = listed.Output.Split('\n').Where(l => l.Length > 16 && ids.Contains(l[..16]) || l.Contains(" other ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(ids, rows.Select(r => r[..16]));
+    }
+
+    [Fact]
     public async Task KeysRevoke_UnknownId_NonZeroExitAndMessage()
     {
         var run = await MaasCli.RunAsync("keys", "revoke", "0123456789abcdef", "--sqlite", _temp["maas.db"]);
