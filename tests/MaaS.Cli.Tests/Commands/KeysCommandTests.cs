@@ -52,7 +52,7 @@ public sealed class KeysCommandTests : IDisposable
         for (int i = 0; i < 3; i++)
         {
             var created = await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "initech", "--name", $"k{i}");
-            ids.Add(IdLine().Match(created.Output).Groups[1].Value);
+            ids.Add(KeysOutput.Id(created.Output));
         }
         await MaasCli.RunAsync("keys", "create", "--sqlite", database, "--tenant", "other");
 
