@@ -25,7 +25,7 @@ public sealed class BoundaryFixture : IAsyncLifetime
         }
 
         using var share = await Gateway.SendAsync(HttpMethod.Post, "/v1/models/acme.acme-shared/shares", Keys["adminA"], """{"tenant":"globex"}""");
-        Assert.Equal(HttpStatusCode.OK, share.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, share.StatusCode);
     }
 
     public async ValueTask DisposeAsync() => await Gateway.DisposeAsync();
