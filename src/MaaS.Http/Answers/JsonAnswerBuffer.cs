@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization.Metadata;
 
 namespace MaaS.Http.Answers;
@@ -99,10 +100,13 @@ internal sealed class JsonAnswerBuffer
         }
     }
 
-    // What JsonSerializer uses when it makes its own writer (JsonSerializerOptions.GetWriterOptions).
+    // What JsonSerializer uses when it makes its own writer (JsonSerializerOptions.GetWriterOptions), except the encoder:
+    // the writer escapes the strings, and every answer written here is application/json, never embedded in a page, so
+    // '<', '>', '&' and '\'' stay as written (the contexts' default encoder would write \u003C and so on; OpenAI's and
+    // Triton's answers carry them raw too). Quotes, backslashes and control characters are escaped all the same.
     private static JsonWriterOptions WriterOptions(JsonSerializerOptions options) => new()
     {
-        Encoder = options.Encoder,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = options.WriteIndented,
         IndentCharacter = options.IndentCharacter,
         IndentSize = options.IndentSize,

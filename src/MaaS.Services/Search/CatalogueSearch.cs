@@ -56,18 +56,22 @@ internal sealed class CatalogueSearch(TenantStates tenants, ItemEmbeddings embed
     }
 
     // The caller's own vector (validated, at unit length) costs no encoder call; a text is embedded (or read from the
-    // query cache). A vector is only comparable once the model is served and loaded: its dimensions were unknown to
-    // validation otherwise.
+    // query cache). Without the search's embedding model nothing can be ranked by meaning: that is the server's state,
+    // not a resource the client named (the model is configuration, Search:EmbeddingModel), so a 503 as for a model not
+    // loaded, never the 404 of an unknown model a /v1/embeddings caller asked for. A vector is only comparable once
+    // the model is loaded: its dimensions were unknown to validation otherwise.
     private async ValueTask<Result<ReadOnlyMemory<float>>> EmbedAsync(ValidSearch query, long? version, CancellationToken cancellationToken)
     {
+        if (version is null)
+        {
+            return new Error(
+                ErrorCode.ModelNotReady,
+                $"semantic search needs the embedding model '{embeddings.Model}', which this gateway does not serve; search in lexical mode (hybrid, the default, falls back to it)");
+        }
+
         if (query.Vector is null)
         {
             return await encoder.EmbedAsync(embeddings.Model, version, query.Query!, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (version is null)
-        {
-            return new Error(ErrorCode.ModelNotFound, $"the embedding model '{embeddings.Model}' is not served, so there is no space to search by vector; search by query in lexical mode");
         }
 
         if (embeddings.Dimensions is null)

@@ -107,7 +107,11 @@ internal static class SearchValidation
     }
 
     // The caller's vector at unit length, as the encoder's output is, or null with what to change. The norm is summed
-    // in double: squares of floats past 1e19 overflow a float sum, and a subnormal's square underflows it.
+    // in double: squares of floats past 1e19 overflow a float sum, and a subnormal's square underflows it. The length is
+    // checked here, after the parse, not while reading: the body is streamed through DeserializeAsync, where a converter
+    // that stopped at 4,096 values is not resumable, so the serializer would read and scan the whole array ahead of it
+    // anyway (and the converter scan the rest again to skip it), saving only the floats' parsing; the body limit
+    // (Auth:Limits, 8 MiB) bounds what a too-long vector costs.
     private static float[]? Normalised(IReadOnlyList<float> given, string model, int? dimensions, out string? problem)
     {
         problem = null;

@@ -147,10 +147,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             command.Parameters.AddWithValue("$progress", JobCodec.Clamp(progress.Progress));
             command.Parameters.AddWithValue("$metrics", (object?)progress.Metrics ?? DBNull.Value);
             command.Parameters.AddWithValue("$lease", Now() + (long)lease.TotalMilliseconds);
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$owner", owner);
-            command.ExecuteNonQuery();
-            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+            return UpdateHeld(connection, tx, command, id, owner);
         }, cancellationToken);
 
     public ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default) =>
@@ -165,10 +162,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             command.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
             command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             command.Parameters.AddWithValue("$now", Now());
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$owner", owner);
-            command.ExecuteNonQuery();
-            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+            return UpdateHeld(connection, tx, command, id, owner);
         }, cancellationToken);
 
     // One millisecond back: a claim takes a lease that ended before its own clock reading (lease_expires_at < now).
@@ -180,10 +174,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
                 """);
             command.Parameters.AddWithValue("$now", Now());
-            command.Parameters.AddWithValue("$id", id);
-            command.Parameters.AddWithValue("$owner", owner);
-            command.ExecuteNonQuery();
-            return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+            return UpdateHeld(connection, tx, command, id, owner);
         }, cancellationToken);
 
     public ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default)
@@ -215,6 +206,15 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         command.Transaction = tx;
         command.CommandText = sql;
         return command;
+    }
+
+    // Runs an update whose WHERE holds it to the job ($id) still running under its owner ($owner); the job as stored after it.
+    private static Result<JobRecord> UpdateHeld(SqliteConnection connection, SqliteTransaction tx, SqliteCommand command, string id, string owner)
+    {
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$owner", owner);
+        command.ExecuteNonQuery();
+        return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
     }
 
     private static JobRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string id)

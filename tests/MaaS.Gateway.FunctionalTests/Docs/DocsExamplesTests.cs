@@ -40,6 +40,45 @@ public sealed class DocsExamplesTests
         Assert.True(missing.Count == 0, "README.md does not link " + string.Join(", ", missing));
     }
 
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void Links_Relative_ResolveToAFileAndAHeading(string page)
+    {
+        var broken = DocLinks.Broken(SharedData.RepositoryRoot, page);
+
+        Assert.True(broken.Count == 0, $"{page}: {broken.Count} broken link(s):\n" + string.Join('\n', broken));
+    }
+
+    [Fact]
+    public void Broken_MissingFileOrHeading_Named_CodeAndAbsoluteLinksIgnored()
+    {
+        using var folder = new TempFolder("maas-doclinks-");
+        Directory.CreateDirectory(folder["docs"]);
+        File.WriteAllText(folder["docs/api.md"], "# API\n\n## Search (v1, `POST /v1/search`)\n\n## Notes\n\n## Notes\n");
+        File.WriteAllText(folder["README.md"], string.Join('\n',
+            "# Read me",
+            "[ok](docs/api.md) [ok](docs/api.md#search-v1-post-v1search) [ok](docs/api.md#notes-1) [ok](#read-me) [ok](https://example.com/x.md)",
+            "[gone](docs/nope.md) [bad anchor](docs/api.md#search) `[in code](docs/nope.md)`",
+            "```bash",
+            "echo '[in a fence](docs/nope.md)'",
+            "```",
+            "[ref]: docs/missing.md"));
+
+        var broken = DocLinks.Broken(folder.Path, "README.md");
+
+        Assert.Equal(
+            ["line 3: docs/nope.md: no such file", $"line 3: docs/api.md#search: {Path.Combine("docs", "api.md")} has no heading '#search'", "line 7: docs/missing.md: no such file"],
+            broken);
+    }
+
+    [Theory]
+    [InlineData("Training jobs beside saturating serving (Jobs:Niceness, branch tidy2, 2026-12-06)", "training-jobs-beside-saturating-serving-jobsniceness-branch-tidy2-2026-12-06")]
+    [InlineData("Two sentence encoders: all-minilm-l6-v2 and arctic-embed-xs", "two-sentence-encoders-all-minilm-l6-v2-and-arctic-embed-xs")]
+    [InlineData("Health, ping, metrics, Swagger", "health-ping-metrics-swagger")]
+    [InlineData("Int8 quantisation (market action)", "int8-quantisation-market-action")]
+    [InlineData("`Jobs:LeaseSeconds` and [links](x.md) — Ünïcode", "jobsleaseseconds-and-links--ünïcode")]
+    public void Slug_AsGitHubMakesIt(string heading, string slug) => Assert.Equal(slug, DocLinks.Slug(heading));
+
     [Fact]
     public void Matches_EllipsisAndMaskedFields_AsDocumented()
     {

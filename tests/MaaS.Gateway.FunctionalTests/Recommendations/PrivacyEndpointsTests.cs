@@ -34,12 +34,30 @@ public sealed class PrivacyEndpointsTests(RecommendationHost host) : IClassFixtu
     }
 
     [Fact]
-    public async Task Export_UnknownUser_ProblemDetails404()
+    public async Task ExportAndAnalysis_UnknownOrErasedUser_BothTheEmptyAnswer()
     {
-        var (response, body) = await host.Gateway.GetJsonAsync($"/v1/users/{Unique("nobody")}/export");
+        string nobody = Unique("nobody");
+        string erased = Unique("erased");
+        await host.Gateway.PostJsonAsync("/v1/events", Events(Event(Unique("e"), erased, "movie-001")));
+        using (var erasure = await host.Gateway.Client.DeleteAsync($"/v1/users/{erased}", TestContext.Current.CancellationToken))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, erasure.StatusCode);
+        }
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(404, body!["status"]!.GetValue<int>());
+        foreach (string user in new[] { nobody, erased })
+        {
+            var (exported, export) = await host.Gateway.GetJsonAsync($"/v1/users/{user}/export");
+            var (analysed, analysis) = await host.Gateway.GetJsonAsync($"/v1/users/{user}/analysis");
+
+            Assert.True(exported.StatusCode == HttpStatusCode.OK, $"{user} export: {(int)exported.StatusCode} {export?.ToJsonString()}");
+            Assert.True(analysed.StatusCode == HttpStatusCode.OK, $"{user} analysis: {(int)analysed.StatusCode} {analysis?.ToJsonString()}");
+            Assert.Equal(user, export!["userId"]!.GetValue<string>());
+            Assert.Empty(export["events"]!.AsArray());
+            Assert.Null(export["firstSeen"]);
+            Assert.Null(export["lastSeen"]);
+            Assert.Equal(0, export["profile"]!["events"]!.GetValue<int>());
+            Assert.Equal(0, analysis!["events"]!.GetValue<int>());
+        }
     }
 
     [Fact]

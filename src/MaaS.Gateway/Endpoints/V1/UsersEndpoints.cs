@@ -17,7 +17,7 @@ internal static class UsersEndpoints
         users.MapGet("/{id}/export", ExportAsync)
             .WithName("V1ExportUser")
             .WithParameterExample("id", "demo-user-001")
-            .WithSummary("Everything stored about the user (right of access): every event as sent, newest first, and the profile derived from them.");
+            .WithSummary("Everything stored about the user (right of access): every event as sent, newest first, and the profile derived from them; a user without events (never seen, or erased) gets the empty export.");
         users.MapDelete("/{id}", EraseAsync)
             .WithName("V1DeleteUser")
             // Not the user the other examples read: trying erasure should not empty their answers.
@@ -42,11 +42,11 @@ internal static class UsersEndpoints
     /// <param name="http">The request.</param>
     /// <param name="exporter">The exporter.</param>
     /// <param name="cancellationToken">Request aborted.</param>
-    private static async Task<Results<RecommendationJson<UserExportResponse>, ApiProblem<RecordErrors>>> ExportAsync(
+    private static async Task<Results<RecommendationJson<UserExportResponse>, ApiProblem<UserErrors>>> ExportAsync(
         string id, HttpContext http, UserExporter exporter, CancellationToken cancellationToken)
     {
         var outcome = await exporter.ExportAsync(http.GetTenant(), id, cancellationToken);
-        return RecommendationJson.OkOrProblem<UserExportResponse, RecordErrors>(outcome, RecommendationsJsonContext.Default.UserExportResponse);
+        return RecommendationJson.OkOrProblem<UserExportResponse, UserErrors>(outcome, RecommendationsJsonContext.Default.UserExportResponse);
     }
 
     private static async Task<Results<NoContent, ApiProblem<UserErrors>>> EraseAsync(string id, HttpContext http, UserErasure erasure, CancellationToken cancellationToken)

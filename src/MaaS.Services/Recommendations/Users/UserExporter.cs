@@ -3,7 +3,9 @@ namespace MaaS.Services.Recommendations.Users;
 /// <summary>
 /// A user's data export (the right of access): every stored event of the user, however many, with every field as it
 /// was sent, and the profile derived from them (<see cref="UserAnalyzer"/> over all of them). Nothing else about a user
-/// is stored: the user row holds only the pseudonym, and first and last seen are the ends of the events. Thread-safe.
+/// is stored: the user row holds only the pseudonym, and first and last seen are the ends of the events. A user without
+/// stored events (never seen, or erased) gets the empty export, not a 404: "nothing is held about you" is the answer to
+/// a right-of-access request, and <c>/analysis</c> answers such a user with the empty profile too. Thread-safe.
 /// </summary>
 internal sealed class UserExporter(IEventStore events, UserAnalyzer analyzer)
 {
@@ -14,10 +16,6 @@ internal sealed class UserExporter(IEventStore events, UserAnalyzer analyzer)
         {
             return StoreProblems.ToApiError(error, "id", "the event store is unavailable");
         }
-        if (history.Count == 0)
-        {
-            return Error.NotFound("user");
-        }
 
         var profile = await analyzer.ProfileAsync(tenant, history, RecommendationLimits.DefaultTrendDays, cancellationToken).ConfigureAwait(false);
         var exported = new ExportedEvent[history.Count];
@@ -26,6 +24,8 @@ internal sealed class UserExporter(IEventStore events, UserAnalyzer analyzer)
             var e = history[i];
             exported[i] = new ExportedEvent(e.EventId, e.ItemId, e.Type, e.Value, e.Timestamp);
         }
-        return new UserExportResponse(userId, history[^1].Timestamp, history[0].Timestamp, exported, profile);
+        return history.Count == 0
+            ? new UserExportResponse(userId, null, null, exported, profile)
+            : new UserExportResponse(userId, history[^1].Timestamp, history[0].Timestamp, exported, profile);
     }
 }
