@@ -74,7 +74,8 @@ internal static class WorkCosts
         return Math.Min(rows, bound) + Ceiling(Math.Min(elements, bound), ElementsPerUnit);
     }
 
-    // ShapeMath.Product's rule (-1 for a negative dimension, long.MaxValue on overflow) over any list of dimensions.
+    // ShapeMath.Product's rule (-1 for a negative dimension, long.MaxValue on overflow) over any list of dimensions: a
+    // gRPC shape is copied to the stack first (shapes have a few dimensions).
     private static long Product(IReadOnlyList<long> shape)
     {
         if (shape is long[] array)
@@ -82,24 +83,13 @@ internal static class WorkCosts
             return ShapeMath.Product(array);
         }
 
-        long count = 1;
-        for (int d = 0; d < shape.Count; d++)
+        Span<long> dimensions = shape.Count <= 16 ? stackalloc long[shape.Count] : new long[shape.Count];
+        for (int d = 0; d < dimensions.Length; d++)
         {
-            long dimension = shape[d];
-            if (dimension < 0)
-            {
-                return -1;
-            }
-
-            if (dimension != 0 && count > long.MaxValue / dimension)
-            {
-                return long.MaxValue;
-            }
-
-            count *= dimension;
+            dimensions[d] = shape[d];
         }
 
-        return count;
+        return ShapeMath.Product(dimensions);
     }
 
     /// <summary>Units per word piece a transformer encodes (about 4 characters), on top of as many per text.</summary>

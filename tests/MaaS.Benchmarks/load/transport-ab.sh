@@ -21,7 +21,8 @@ else
   read -r -a ports < <(free_port 4)
 fi
 command -v h2load >/dev/null || { echo "h2load is not installed (apt-get install nghttp2-client)" >&2; exit 2; }
-[ -n "${MAAS_GATEWAY_DIR:-}" ] || dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
+# Prebuilt gateways build nothing (MaaS.Benchmarks, for the variant, must then be built already).
+[ -n "${MAAS_GATEWAY_DIR:-}${MAAS_AB_A_DIR:-}${MAAS_AB_B_DIR:-}" ] || dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 models="$(mktemp -d)"; out="$(mktemp -d)"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-16}" "$models" >/dev/null
 declare -A pid url grpc_port
