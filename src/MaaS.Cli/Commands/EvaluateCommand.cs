@@ -40,7 +40,7 @@ internal static class EvaluateCommand
         var data = new Option<DirectoryInfo?>("--data") { Description = "similar-items: folder with netflix_titles.csv. Default: shared content data." };
         var models = new Option<DirectoryInfo>("--models") { Description = "Model repository holding the embedding model (similar-items, --embed-titles).", DefaultValueFactory = _ => new DirectoryInfo("models") };
         var embeddingCache = new Option<FileInfo?>("--embedding-cache") { Description = "similar-items, search: file of the titles' embeddings, read when it holds this model's vectors of these texts, else written." };
-        var embeddingModel = new Option<string>("--embedding-model") { Description = "Sentence-embedding model in --models.", DefaultValueFactory = _ => "all-minilm-l6-v2" };
+        var embeddingModel = new Option<string>("--embedding-model") { Description = "Sentence-embedding model in --models.", DefaultValueFactory = _ => Models.Embeddings.EmbeddingService.DefaultModel };
         var items = new Option<FileInfo?>("--items") { Description = "MovieLens u.item for content features (hybrid, cold-items). Default: shared ml-100k." };
         var beta = new Option<float?>("--beta") { Description = "Hybrid β (w_cf = n / (n + β)); default the tuned one. --tune chooses it on a validation split of train." };
         var alpha = new Option<float?>("--alpha") { Description = "Hybrid content weight α in (0, 1]; default the tuned one." };

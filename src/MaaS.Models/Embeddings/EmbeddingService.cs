@@ -7,6 +7,12 @@ namespace MaaS.Models.Embeddings;
 /// </summary>
 public sealed class EmbeddingService
 {
+    /// <summary>
+    /// The sentence encoder the repository ships for every service that embeds (search, training, the OpenAI-shaped
+    /// endpoint, <c>maas evaluate</c>) unless its configuration names another; docs/models.md says why this one.
+    /// </summary>
+    public const string DefaultModel = "all-minilm-l6-v2";
+
     /// <summary>Most texts per call (the OpenAI embeddings API's limit).</summary>
     public const int MaxInputs = 2048;
 

@@ -9,9 +9,6 @@ namespace MaaS.Services.Embeddings;
 /// </summary>
 internal static class OpenAiEmbeddings
 {
-    /// <summary>Model used when the request names none.</summary>
-    public const string DefaultModel = "all-minilm-l6-v2";
-
     /// <summary>Whether the answer carries base64 (little-endian float32 bytes) rather than numbers.</summary>
     public static Result<bool> Base64(string? encodingFormat) => encodingFormat switch
     {

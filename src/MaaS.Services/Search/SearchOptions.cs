@@ -6,7 +6,7 @@ internal sealed class SearchOptions
     public const string SectionName = "Search";
 
     /// <summary>The sentence-embedding model of the registry that embeds items and queries.</summary>
-    public string EmbeddingModel { get; set; } = "all-minilm-l6-v2";
+    public string EmbeddingModel { get; set; } = Models.Embeddings.EmbeddingService.DefaultModel;
 
     /// <summary>Items embedded per call: large enough for the batcher's length groups, small enough to let queries in between.</summary>
     public int EmbeddingBatch { get; set; } = 64;

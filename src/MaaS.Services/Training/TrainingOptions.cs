@@ -31,7 +31,7 @@ internal sealed class TrainingOptions
     /// The registry's sentence-embedding model whose vectors join the candidates (each n-gram set + embedding); empty
     /// leaves them out. When it is not served, jobs that do not ask for an embedding set train on n-grams alone.
     /// </summary>
-    public string EmbeddingModel { get; set; } = "all-minilm-l6-v2";
+    public string EmbeddingModel { get; set; } = Models.Embeddings.EmbeddingService.DefaultModel;
 
     /// <summary>Most problems one 400 lists (the rest are counted). Default 100.</summary>
     [Range(1, 10_000)]

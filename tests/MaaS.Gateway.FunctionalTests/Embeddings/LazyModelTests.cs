@@ -9,15 +9,13 @@ namespace MaaS.Gateway.FunctionalTests.Embeddings;
 /// </summary>
 public sealed class LazyModelTests
 {
-    private const string Arctic = "arctic-embed-xs";
-
     [Fact]
     public async Task Gateway_LazyArcticAndBrokenLazyModel_ReadyWithoutThemFirstRequestsLoad()
     {
         await using var host = GatewayHost.Start(
             r =>
             {
-                r.WithShippedModel(Arctic).WithShippedModel("sentiment").WithGarbage("broken");
+                r.WithShippedModel(EmbeddingsGateway.Arctic).WithShippedModel("sentiment").WithGarbage("broken");
                 File.WriteAllText(Path.Combine(r.Root, "broken", "model.json"), """{ "loadPolicy": "lazy" }""");
             },
             new Dictionary<string, string?> { ["Serving:StrictReadiness"] = "true" });
@@ -26,14 +24,14 @@ public sealed class LazyModelTests
         var (ready, readyBody) = await host.GetJsonAsync("/v2/health/ready");
         Assert.True(ready.StatusCode == HttpStatusCode.OK, readyBody?.ToJsonString());
         var before = await IndexAsync(host);
-        Assert.Equal("UNAVAILABLE", before[Arctic]["state"]!.GetValue<string>());
-        Assert.Contains("lazy", before[Arctic]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("UNAVAILABLE", before[EmbeddingsGateway.Arctic]["state"]!.GetValue<string>());
+        Assert.Contains("lazy", before[EmbeddingsGateway.Arctic]["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("UNAVAILABLE", before["broken"]["state"]!.GetValue<string>());
         Assert.Equal("READY", before["sentiment"]["state"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.GetJsonAsync($"/v2/models/{Arctic}/ready")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await host.GetJsonAsync($"/v2/models/{EmbeddingsGateway.Arctic}/ready")).Response.StatusCode);
 
         // Eight first requests at once: one load serves them all, each answered with the same unit vector.
-        string body = new JsonObject { ["model"] = Arctic, ["input"] = "A lonely astronaut drifts between dying stars." }.ToJsonString();
+        string body = new JsonObject { ["model"] = EmbeddingsGateway.Arctic, ["input"] = "A lonely astronaut drifts between dying stars." }.ToJsonString();
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => host.PostJsonAsync("/v1/embeddings", body)));
         var vectors = answers.Select(a =>
         {
@@ -43,7 +41,7 @@ public sealed class LazyModelTests
         Assert.All(vectors, v => Assert.Equal(384, v.Length));
         Assert.InRange(TensorPrimitives.Norm(vectors[0]), 0.999f, 1.001f);
         Assert.All(vectors, v => Assert.Equal(vectors[0], v));
-        Assert.Equal("READY", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
+        Assert.Equal("READY", (await IndexAsync(host))[EmbeddingsGateway.Arctic]["state"]!.GetValue<string>());
 
         // The broken lazy model fails its own first request with its reason; sentiment keeps answering.
         var (broken, brokenBody) = await host.PostJsonAsync("/v2/models/broken/infer",
@@ -67,17 +65,17 @@ public sealed class LazyModelTests
         await using var host = GatewayHost.Start(
             r =>
             {
-                r.WithShippedModel(Arctic).WithGarbage("broken");
+                r.WithShippedModel(EmbeddingsGateway.Arctic).WithGarbage("broken");
                 File.WriteAllText(Path.Combine(r.Root, "broken", "model.json"), """{ "loadPolicy": "lazy" }""");
             });
-        Assert.Equal("UNAVAILABLE", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
+        Assert.Equal("UNAVAILABLE", (await IndexAsync(host))[EmbeddingsGateway.Arctic]["state"]!.GetValue<string>());
 
-        var (metadata, metadataBody) = await host.GetJsonAsync($"/v2/models/{Arctic}");
+        var (metadata, metadataBody) = await host.GetJsonAsync($"/v2/models/{EmbeddingsGateway.Arctic}");
         Assert.True(metadata.StatusCode == HttpStatusCode.OK, metadataBody?.ToJsonString());
         Assert.Equal(["1"], metadataBody!["versions"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.Contains(metadataBody["inputs"]!.AsArray(), i => i!["name"]!.GetValue<string>() == "text");
-        Assert.Equal("READY", (await IndexAsync(host))[Arctic]["state"]!.GetValue<string>());
-        var (config, configBody) = await host.GetJsonAsync($"/v2/models/{Arctic}/config");
+        Assert.Equal("READY", (await IndexAsync(host))[EmbeddingsGateway.Arctic]["state"]!.GetValue<string>());
+        var (config, configBody) = await host.GetJsonAsync($"/v2/models/{EmbeddingsGateway.Arctic}/config");
         Assert.True(config.StatusCode == HttpStatusCode.OK, configBody?.ToJsonString());
 
         // A lazy model that cannot load still answers its own 503 with the reason.

@@ -7,8 +7,6 @@ namespace MaaS.Gateway.FunctionalTests.Training;
 /// <summary>A training job whose candidates join the served sentence encoder's embedding to the n-grams.</summary>
 public sealed class TrainingEmbeddingTests
 {
-    private const string Encoder = "all-minilm-l6-v2";
-
     // Two topics; the texts classified afterwards share no content word with these, so only the embedding can tell them apart.
     private static readonly string[] Space =
     [
@@ -36,14 +34,14 @@ public sealed class TrainingEmbeddingTests
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         var result = done["result"]!;
-        Assert.Equal($"{Encoder} v1", result["embedding"]!.GetValue<string>());
+        Assert.Equal($"{EmbeddingsGateway.Model} v1", result["embedding"]!.GetValue<string>());
         Assert.Equal(["words", "words+embedding"], result["candidates"]!.AsArray().Select(c => c!["featureSet"]!.GetValue<string>()));
         Assert.Contains("same folds it was chosen on", result["crossValidationIs"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // The candidate without the embedding cannot place texts of unseen words; CV picks the one with it.
         Assert.True(result["chosen"]!["featureSet"]!.GetValue<string>() == "words+embedding", result["candidates"]!.ToJsonString());
         string card = File.ReadAllText(Path.Combine(host.PublishedDirectory, "default.topics", "1", "card.json"));
-        Assert.Contains($"the {Encoder} v1 sentence embedding", card, StringComparison.Ordinal);
+        Assert.Contains($"the {EmbeddingsGateway.Model} v1 sentence embedding", card, StringComparison.Ordinal);
 
         string[] unseen = ["an astronomer watched jupiter through binoculars", "knead yeast into warm milk, then bake"];
         var classified = await TrainingCalls.ClassifyAsync(host.Client, "default.topics", unseen);
@@ -87,7 +85,7 @@ public sealed class TrainingEmbeddingTests
 
         // /v2 runs the ONNX graph itself (Gemm, TopK and Gather over the stored vectors): given the same ids, weights and
         // embedding, it must answer what /v1/classify's C# twin answered.
-        var (embedded, vectors) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. unseen.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
+        var (embedded, vectors) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = EmbeddingsGateway.Model, ["input"] = new JsonArray([.. unseen.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
         Assert.True(embedded.StatusCode == HttpStatusCode.OK, vectors?.ToJsonString());
         for (int i = 0; i < unseen.Length; i++)
         {
@@ -119,13 +117,13 @@ public sealed class TrainingEmbeddingTests
         await using var host = StartHost(new Dictionary<string, string?> { ["Serving:RequestTimeoutMilliseconds"] = "1" });
         string body = TopicsBody("words+embedding");
 
-        var (client, _) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = Encoder, ["input"] = new JsonArray([.. Space.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
+        var (client, _) = await host.PostJsonAsync("/v1/embeddings", new JsonObject { ["model"] = EmbeddingsGateway.Model, ["input"] = new JsonArray([.. Space.Select(t => (JsonNode)JsonValue.Create(t))]) }.ToJsonString());
         string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, client.StatusCode);
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
-        Assert.Equal($"{Encoder} v1", done["result"]!["embedding"]!.GetValue<string>());
+        Assert.Equal($"{EmbeddingsGateway.Model} v1", done["result"]!["embedding"]!.GetValue<string>());
     }
 
     /// <summary>A single-label job over the two topics, trying <paramref name="featureSets"/> at one λ on 2 folds.</summary>
@@ -154,6 +152,6 @@ public sealed class TrainingEmbeddingTests
             settings[key] = value;
         }
 
-        return GatewayHost.Start(r => r.WithShippedModel(Encoder), settings);
+        return GatewayHost.Start(r => r.WithShippedModel(EmbeddingsGateway.Model), settings);
     }
 }

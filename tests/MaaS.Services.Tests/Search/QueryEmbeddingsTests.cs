@@ -11,8 +11,6 @@ namespace MaaS.Services.Tests.Search;
 /// </summary>
 public sealed class QueryEmbeddingsTests
 {
-    private const string Model = "all-minilm-l6-v2";
-
     [Fact]
     public async Task EmbedAsync_RepeatedQuery_HitsTheCacheWithTheEncodersVector()
     {
@@ -20,10 +18,10 @@ public sealed class QueryEmbeddingsTests
         using var cached = world.Queries(cacheBytes: 1 << 20);
         var token = TestContext.Current.CancellationToken;
 
-        var first = await cached.EmbedAsync(Model, 1, "space adventure with robots", token);
-        var again = await cached.EmbedAsync(Model, 1, "space adventure with robots", token);
-        var other = await cached.EmbedAsync(Model, 1, "a cooking show", token);
-        var direct = await world.Encoder.EmbedAsync(Model, 1, ["space adventure with robots"], null, token);
+        var first = await cached.EmbedAsync(EmbeddingService.DefaultModel, 1, "space adventure with robots", token);
+        var again = await cached.EmbedAsync(EmbeddingService.DefaultModel, 1, "space adventure with robots", token);
+        var other = await cached.EmbedAsync(EmbeddingService.DefaultModel, 1, "a cooking show", token);
+        var direct = await world.Encoder.EmbedAsync(EmbeddingService.DefaultModel, 1, ["space adventure with robots"], null, token);
 
         Assert.True(first.IsSuccess && again.IsSuccess && other.IsSuccess && direct.IsSuccess, first.Error?.Message ?? direct.Error?.Message);
         Assert.Equal(1, cached.Hits);
@@ -42,8 +40,8 @@ public sealed class QueryEmbeddingsTests
 
         for (int i = 0; i < 2; i++)
         {
-            Assert.True((await off.EmbedAsync(Model, 1, "heist thriller", token)).IsSuccess);
-            Assert.True((await on.EmbedAsync(Model, null, "heist thriller", token)).IsSuccess);
+            Assert.True((await off.EmbedAsync(EmbeddingService.DefaultModel, 1, "heist thriller", token)).IsSuccess);
+            Assert.True((await on.EmbedAsync(EmbeddingService.DefaultModel, null, "heist thriller", token)).IsSuccess);
         }
 
         var missing = await on.EmbedAsync("no-such-model", 1, "heist thriller", token);
@@ -63,10 +61,10 @@ public sealed class QueryEmbeddingsTests
 
         foreach (string text in texts)
         {
-            Assert.True((await small.EmbedAsync(Model, 1, text, token)).IsSuccess);
+            Assert.True((await small.EmbedAsync(EmbeddingService.DefaultModel, 1, text, token)).IsSuccess);
         }
 
-        var last = await small.EmbedAsync(Model, 1, texts[^1], token);
+        var last = await small.EmbedAsync(EmbeddingService.DefaultModel, 1, texts[^1], token);
 
         Assert.True(last.IsSuccess);
         Assert.True(small.Bytes <= 4 * 1_800, $"{small.Bytes} bytes held");
@@ -80,7 +78,7 @@ public sealed class QueryEmbeddingsTests
 
         public static async Task<World> CreateAsync()
         {
-            var repository = new TestRepository().WithShippedModel(Model);
+            var repository = new TestRepository().WithShippedModel(EmbeddingService.DefaultModel);
             return new World(repository, await Registries.LoadWithEncodersAsync(repository.Root));
         }
 

@@ -39,7 +39,7 @@ internal static class EmbeddingsEndpoints
             return new ApiProblem<InferenceErrors>(error);
         }
 
-        var result = await embeddings.EmbedAsync(request.Model ?? OpenAiEmbeddings.DefaultModel, null, inputs, request.Dimensions, cancellationToken);
+        var result = await embeddings.EmbedAsync(request.Model ?? EmbeddingService.DefaultModel, null, inputs, request.Dimensions, cancellationToken);
         if (!result.TryGetValue(out var batch, out error))
         {
             return new ApiProblem<InferenceErrors>(error);

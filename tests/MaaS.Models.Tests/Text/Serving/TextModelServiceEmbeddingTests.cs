@@ -5,12 +5,10 @@ namespace MaaS.Models.Tests.Text.Serving;
 /// <summary>Content tags v2 served: the service embeds each text with the model's own encoder and appends it.</summary>
 public sealed class TextModelServiceEmbeddingTests
 {
-    private const string Encoder = "all-minilm-l6-v2";
-
     [Fact]
     public async Task PredictAsync_ModelWithEmbedding_EqualsTheModelOnNgramsPlusTheServedEmbedding()
     {
-        var settings = new TextFeaturizerSettings { Buckets = 1 << 10, EmbeddingModel = Encoder, EmbeddingVersion = 1, EmbeddingDimensions = 384, EmbeddingScale = 4f };
+        var settings = new TextFeaturizerSettings { Buckets = 1 << 10, EmbeddingModel = EmbeddingService.DefaultModel, EmbeddingVersion = 1, EmbeddingDimensions = 384, EmbeddingScale = 4f };
         var rng = new Random(17);
         var table = new float[settings.FeatureSpace * 3];
         for (int i = 0; i < table.Length; i++)
@@ -19,7 +17,7 @@ public sealed class TextModelServiceEmbeddingTests
         }
 
         var model = new LinearTextModel(settings, ["space", "food", "crime"], TextModelActivation.Sigmoid, table, [0.1f, -0.2f, 0f]);
-        using var repo = new TestRepository().WithShippedModel(Encoder);
+        using var repo = new TestRepository().WithShippedModel(EmbeddingService.DefaultModel);
         repo.WriteModel("tags-v2", 1, model.ToOnnx("tags-v2"), """{"task":"tagging","format":"onnx"}""");
         await using var registry = await Registries.LoadWithEncodersAsync(repo.Root);
         var inference = Registries.Inference(registry);
@@ -30,7 +28,7 @@ public sealed class TextModelServiceEmbeddingTests
         var refused = await new TextModelService(registry).PredictAsync("tags-v2", null, texts, withTerms: false, TestContext.Current.CancellationToken);
 
         Assert.True(result.IsSuccess, result.Error?.Message);
-        var vectors = (await embeddings.EmbedAsync(Encoder, 1, texts, null, TestContext.Current.CancellationToken)).Value!;
+        var vectors = (await embeddings.EmbedAsync(EmbeddingService.DefaultModel, 1, texts, null, TestContext.Current.CancellationToken)).Value!;
         for (int i = 0; i < texts.Length; i++)
         {
             float[] expected = model.Predict(model.Featurizer.Featurize(texts[i]).WithEmbedding(vectors[i].Span, settings));
