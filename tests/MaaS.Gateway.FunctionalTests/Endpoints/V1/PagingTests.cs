@@ -12,16 +12,9 @@ namespace MaaS.Gateway.FunctionalTests.Endpoints.V1;
 public sealed class PagingFixture : IAsyncLifetime
 {
     private const string Key = SecureGateway.BootstrapKey;
-    private const string TrainingBody = """
-        {"model":"reviews","rows":[
-        {"text":"A wonderful, moving film with brilliant performances.","label":"positive"},
-        {"text":"Great fun from start to finish, I loved it.","label":"positive"},
-        {"text":"A beautiful, touching story, superbly acted.","label":"positive"},
-        {"text":"Terrible. A waste of two hours.","label":"negative"},
-        {"text":"Dull, clumsy and far too long.","label":"negative"},
-        {"text":"The worst script I have seen this year.","label":"negative"}],
-        "settings":{"folds":3}}
-        """;
+    // Three rows of each label, enough for three folds; the jobs stay queued, so the words do not matter.
+    private static readonly string TrainingBody = "{\"model\":\"reviews\",\"settings\":{\"folds\":3},\"rows\":[" +
+        string.Join(',', Enumerable.Range(0, 6).Select(i => $"{{\"text\":\"review {i} of the paging tests\",\"label\":\"{(i % 2 == 0 ? "good" : "bad")}\"}}")) + "]}";
 
     private SecureGateway _gateway = null!;
 
