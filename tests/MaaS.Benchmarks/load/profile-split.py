@@ -23,7 +23,7 @@ PARTS = [
     ("batcher (queue, merge, split)", r"DynamicBatcher|BatchExecution|TensorBatching|System\.Threading\.Channels|SharedTimeout"),
     ("model call (lease, validation, breaker)", r"MaaS\.Models\.Inference|MaaS\.Models\.Registry|MaaS\.Services\.Market|Polly"),
     ("answer (encode, serialise, write)", r"JsonAnswerBuffer|V2Json|V2InferCall::Encode|V2InferResponse|TensorDataJsonConverter|Utf8JsonWriter|JsonSerializer::Serialize|JsonTypeInfo.*Serialize|JsonConverter.*Write|HttpResultsHelper|PingResponse"),
-    ("body read and decode", r"V2InferHttpBody|V2InferInputConverter|V2JsonTensorReader|V2InferCall::Decode|V2TensorCodec|V2NullCheck|V2OutputEncoding|JsonBody|Body`1|Utf8JsonReader|JsonSerializer::Deserialize|JsonTypeInfo.*Deserialize|JsonConverter.*Read|V2InferBody"),
+    ("body read and decode", r"V2InferHttpBody|V2InferBodyReader|V2InferInputConverter|V2JsonTensorReader|V2InferCall::Decode|V2TensorCodec|V2NullCheck|V2OutputEncoding|JsonBody|Body`1|Utf8JsonReader|JsonSerializer::Deserialize|JsonTypeInfo.*Deserialize|JsonConverter.*Read|V2InferBody"),
     ("handler and endpoint filters", r"InferEndpoints|PingEndpoints|RequestDelegateFactory|EndpointFilter|Http\.Generated|RouteHandler|Results`|TypedResults"),
     ("routing", r"Microsoft\.AspNetCore\.Routing"),
     ("auth, rate limiter, timeouts, headers, errors", r"Microsoft\.AspNetCore\.Authentication|Microsoft\.AspNetCore\.Authorization|Microsoft\.AspNetCore\.RateLimiting|ApiKey|HardeningExtensions|Microsoft\.AspNetCore\.Http\.Timeouts|RequestTimeouts|ExceptionHandler|StatusCodePages|SecurityExtensions|Tenancy|HttpTenantContext"),

@@ -1,4 +1,6 @@
-namespace MaaS.Gateway.Endpoints.V2;
+using System.Runtime.CompilerServices;
+
+namespace MaaS.Http.Requests;
 
 /// <summary>Reads <c>POST /v2/repository/index</c>'s optional body into <see cref="V2RepositoryIndexRequest"/>.</summary>
 /// <param name="Value">The request.</param>

@@ -1,4 +1,6 @@
-namespace MaaS.Gateway.Endpoints.V2;
+using System.Buffers;
+
+namespace MaaS.Http.Answers;
 
 /// <summary>
 /// An infer response with binary outputs: the JSON (whose binary outputs carry <c>binary_data_size</c> and no data),
