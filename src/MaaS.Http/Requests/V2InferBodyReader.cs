@@ -4,37 +4,47 @@ using Microsoft.AspNetCore.Http.Features;
 namespace MaaS.Http.Requests;
 
 /// <summary>
-/// Reads an infer request's HTTP body into the protocol's <see cref="V2InferBody"/>, for the body type a host binds
-/// (which adds what the host needs of it, such as its cost).
+/// An infer body a host binds: read by <see cref="V2InferBodyReader"/> whatever its Content-Type, as Triton does, and
+/// made by the host's type, which adds what the host needs of it (the gateway: its cost).
 /// </summary>
-internal static class V2InferBodyReader
+/// <typeparam name="TSelf">The body type itself.</typeparam>
+internal interface IV2InferBody<TSelf> : IRequestBody<TSelf>
+    where TSelf : IV2InferBody<TSelf>
 {
-    /// <summary>The content types routing accepts: the body is read as JSON whatever its Content-Type, as Triton does.</summary>
+    /// <summary>Makes the bound body of the body read and its length (or the most it could have been when it was
+    /// streamed without one).</summary>
+    static abstract TSelf Create(V2InferBody body, long bodyBytes);
+
     // "*/*" keeps routing from answering 415 for curl's form default, no Content-Type at all, or octet-stream, while the
     // JSON body is still documented.
-    public static AcceptsMetadata Accepts => JsonBody.Accepts<V2InferRequest>("application/json", "*/*");
+    static AcceptsMetadata IRequestBody<TSelf>.Accepts => JsonBody.Accepts<V2InferRequest>("application/json", "*/*");
 
+    static ValueTask<Result<TSelf>> IRequestBody<TSelf>.ReadAsync(HttpRequest request) => V2InferBodyReader.ReadAsync<TSelf>(request);
+}
+
+/// <summary>Reads an infer request's HTTP body into the protocol's <see cref="V2InferBody"/>.</summary>
+internal static class V2InferBodyReader
+{
     /// <summary>
     /// Reads the body whatever its Content-Type. Without <see cref="V2InferBody.HeaderLengthHeader"/> it is all JSON and
     /// is streamed into the parser; with it, the body is read whole (bounded by the server's request body limit) and split.
     /// </summary>
     /// <typeparam name="TBody">The bound body type.</typeparam>
     /// <param name="request">The request.</param>
-    /// <param name="create">Makes the bound body of the body read and its length (or the most it could have been
-    /// when it was streamed without one).</param>
-    public static async ValueTask<Result<TBody>> ReadAsync<TBody>(HttpRequest request, Func<V2InferBody, long, TBody> create)
+    public static async ValueTask<Result<TBody>> ReadAsync<TBody>(HttpRequest request)
+        where TBody : IV2InferBody<TBody>
     {
         var header = request.Headers[V2InferBody.HeaderLengthHeader];
         if (header.Count == 0)
         {
             if (request.ContentLength is long small and > 0 and <= BufferedJsonLimit)
             {
-                return await ReadBufferedJsonAsync(request, (int)small, create);
+                return await ReadBufferedJsonAsync<TBody>(request, (int)small);
             }
 
             var json = await JsonBody.ReadAsync(request, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
             long bytes = request.ContentLength ?? request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
-            return json.TryGetValue(out var parsed, out var error) ? create(V2InferBody.Json(parsed), bytes) : error;
+            return json.TryGetValue(out var parsed, out var error) ? TBody.Create(V2InferBody.Json(parsed), bytes) : error;
         }
 
         if (!V2InferBody.ParseJsonLength(header.ToString()).TryGetValue(out long declared, out var badHeader))
@@ -55,7 +65,7 @@ internal static class V2InferBodyReader
 
         var head = JsonBody.Parse(body.AsSpan(0, jsonLength), V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
         return head.TryGetValue(out var headRequest, out var invalid)
-            ? create(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length)
+            ? TBody.Create(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length)
             : invalid;
     }
 
@@ -63,7 +73,8 @@ internal static class V2InferBodyReader
     // less than the serializer's async stream path (its rented buffer and resumable state), measured in docs/benchmarks.md.
     private const int BufferedJsonLimit = 64 * 1024;
 
-    private static async ValueTask<Result<TBody>> ReadBufferedJsonAsync<TBody>(HttpRequest request, int length, Func<V2InferBody, long, TBody> create)
+    private static async ValueTask<Result<TBody>> ReadBufferedJsonAsync<TBody>(HttpRequest request, int length)
+        where TBody : IV2InferBody<TBody>
     {
         var reader = request.BodyReader;
         var read = await reader.ReadAtLeastAsync(length, request.HttpContext.RequestAborted);
@@ -75,7 +86,7 @@ internal static class V2InferBodyReader
             var parsed = json.IsSingleSegment
                 ? JsonBody.Parse(json.FirstSpan, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs)
                 : ParseCopy(json);
-            return parsed.TryGetValue(out var value, out var error) ? create(V2InferBody.Json(value), length) : error;
+            return parsed.TryGetValue(out var value, out var error) ? TBody.Create(V2InferBody.Json(value), length) : error;
         }
         finally
         {

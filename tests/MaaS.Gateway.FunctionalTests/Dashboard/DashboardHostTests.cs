@@ -7,7 +7,7 @@ public sealed class DashboardHostTests
     public async Task Dashboard_AuthOff_EveryPageRendersWithoutSignIn()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
-        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
+        using var client = host.CreateClientWithoutRedirects();
         var ct = TestContext.Current.CancellationToken;
 
         foreach (string path in new[] { "/dashboard", "/dashboard?window=300", "/dashboard/models", "/dashboard/recommendations", "/dashboard/users?id=nobody", "/dashboard/search?q=x", "/dashboard/keys" })
@@ -30,7 +30,7 @@ public sealed class DashboardHostTests
     public async Task Dashboard_BadInput_4xxNever5xx()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
-        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
+        using var client = host.CreateClientWithoutRedirects();
         var ct = TestContext.Current.CancellationToken;
 
         // A form without the antiforgery token: refused before anything changes.

@@ -6,7 +6,7 @@ public sealed class SwaggerTests
     public async Task Swagger_BranchOfItsOwn_RedirectsToTheUiWithItsHeadersWhileOtherPathsPassBy()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
-        using var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = host.Address };
+        using var client = host.CreateClientWithoutRedirects();
         var ct = TestContext.Current.CancellationToken;
 
         using var redirect = await client.GetAsync("/swagger", ct);

@@ -41,6 +41,12 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The listening address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri Address => new(_factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
+    /// <summary>
+    /// A client over the socket at <see cref="Address"/> that leaves redirects unfollowed, so a test sees the 302 and
+    /// its Location (<see cref="Client"/> follows them). The caller disposes it.
+    /// </summary>
+    public HttpClient CreateClientWithoutRedirects() => new(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = Address };
+
     /// <summary>The host's own data folder (SQLite file, item-CF index versions, published models); deleted on dispose.</summary>
     public string DataDirectory { get; }
 

@@ -3,13 +3,10 @@ namespace MaaS.Gateway.Endpoints.V2;
 /// <summary>An infer request's body as the gateway binds it: read by MaaS.Http's <see cref="V2InferBodyReader"/>, costed here.</summary>
 /// <param name="Value">The body.</param>
 /// <param name="BodyBytes">The body's length, or the most it could have been when it was streamed without one.</param>
-internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyBytes) : IRequestBody<V2InferHttpBody>, IWorkCost
+internal readonly record struct V2InferHttpBody(V2InferBody Value, long BodyBytes) : IV2InferBody<V2InferHttpBody>, IWorkCost
 {
     // The parser leaves null where the JSON says null; the handler refuses such bodies, so they cost the minimum.
     long IWorkCost.WorkCost => WorkCosts.Tensors(Value.Request.Inputs, static input => input?.Shape, BodyBytes);
 
-    public static AcceptsMetadata Accepts => V2InferBodyReader.Accepts;
-
-    public static ValueTask<Result<V2InferHttpBody>> ReadAsync(HttpRequest request) =>
-        V2InferBodyReader.ReadAsync(request, static (body, bytes) => new V2InferHttpBody(body, bytes));
+    public static V2InferHttpBody Create(V2InferBody body, long bodyBytes) => new(body, bodyBytes);
 }
