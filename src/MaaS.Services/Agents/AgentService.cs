@@ -233,7 +233,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
             DecisionIds.New(time.GetUtcNow()), tenant, name,
-            runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
+            valid.LogContext ?? runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
             actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
         Result<AgentDecision> appended = await storage.Agents.AppendAsync(logged, cancellationToken).ConfigureAwait(false);

@@ -5,4 +5,11 @@ namespace MaaS.Services.Agents;
 /// <param name="Excluded">Per candidate, whether the request excluded it.</param>
 /// <param name="Explain">Whether the rules that fired are asked for.</param>
 /// <param name="Baseline">The apprentice baseline action the request names, if any.</param>
-internal sealed record DecideRead(DecisionInput Input, bool[] Excluded, bool Explain, string? Baseline);
+internal sealed record DecideRead(DecisionInput Input, bool[] Excluded, bool Explain, string? Baseline)
+{
+    /// <summary>
+    /// The context as the decision log stores it, when the request's own JSON object is that text (<see cref="DecideReader"/>);
+    /// null to write it from <see cref="Input"/> (<see cref="DecisionCodec.WriteContext"/>).
+    /// </summary>
+    public string? LogContext { get; init; }
+}

@@ -20,7 +20,7 @@ internal static class DecideReader
         try
         {
             var reader = new Utf8JsonReader(json, options);
-            return Read(ref reader, agent, codec);
+            return Read(ref reader, json, agent, codec);
         }
         catch (JsonException)
         {
@@ -29,13 +29,14 @@ internal static class DecideReader
         }
     }
 
-    private static DecideRead? Read(ref Utf8JsonReader reader, CompiledAgent agent, DecisionCodec codec)
+    private static DecideRead? Read(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, CompiledAgent agent, DecisionCodec codec)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return null;
         }
         double[]? context = null;
+        string? logContext = null;
         List<ActionInput>? actions = null;
         List<string>? excludedIds = null;
         bool explain = false;
@@ -60,10 +61,14 @@ internal static class DecideReader
             {
                 case Property.Context when reader.TokenType != JsonTokenType.Null:
                     context = new double[codec.ContextIndex.Count];
+                    int start = (int)reader.TokenStartIndex;
                     if (!ReadFeatures(ref reader, codec.ContextIndex, context))
                     {
                         return null;
                     }
+                    // The object as sent is already the log's context: features of this schema by name, each at most
+                    // once, finite JSON numbers, a missing one 0; read back, it gives these values exactly.
+                    logContext = Encoding.UTF8.GetString(json[start..(int)reader.BytesConsumed]);
                     break;
                 case Property.Actions when reader.TokenType != JsonTokenType.Null:
                     if ((actions = ReadActions(ref reader, agent, codec.ActionIndex)) is null)
@@ -116,7 +121,7 @@ internal static class DecideReader
                 excluded[index] = true;
             }
         }
-        return new DecideRead(input, excluded, explain, baseline);
+        return new DecideRead(input, excluded, explain, baseline) { LogContext = logContext };
     }
 
     /// <summary>Candidate actions: 1..<see cref="AgentLimits.MaxActions"/> objects of id and features, ids unique and in the agent's set (when it has one).</summary>

@@ -62,6 +62,11 @@ public sealed class DecideReaderTests
         Assert.Equal(general.Value.Excluded, read.Excluded);
         Assert.Equal(request.Explain, read.Explain);
         Assert.Equal(request.Baseline, read.Baseline);
+        // The context the decision log keeps (the request's own object, or written from the vector) reads back as the same values.
+        string logged = read.LogContext ?? codec.WriteContext(read.Input.Context);
+        var back = codec.Read(logged, codec.WriteActions(read.Input.Actions, [.. read.Input.Actions.Select(_ => true)], -1));
+        Assert.NotNull(back);
+        Assert.Equal(general.Value.Input.Context, back.Value.Input.Context);
 
         // Two runtimes of the same seeded definition, each taught the same rewards, decide alike from either input.
         var before = Decide(agent, general.Value.Input, general.Value.Excluded);
@@ -69,6 +74,23 @@ public sealed class DecideReaderTests
         Assert.Equal(before.Chosen, after.Chosen);
         Assert.Equal(before.Probabilities, after.Probabilities);
         Assert.Equal(before.Scores, after.Scores);
+    }
+
+    [Fact]
+    public void TryRead_ContextObject_IsTheLogsContextAsSent_ReadBackExactly()
+    {
+        CompiledAgent agent = Compile(Defined);
+        var codec = new DecisionCodec(agent.Schema);
+        const string context = """{ "hour" : 1E-3,"sk\u0069ll":0.50 }""";
+
+        DecideRead? read = DecideReader.TryRead(Encoding.UTF8.GetBytes($$"""{"explain":true, "context":{{context}} , "excluded":[]}"""), agent, codec, ReaderOptions);
+
+        Assert.NotNull(read);
+        Assert.Equal(context, read.LogContext);
+        var back = codec.Read(read.LogContext!, codec.WriteActions(read.Input.Actions, [true, true, true], -1));
+        Assert.NotNull(back);
+        Assert.Equal([0.5, 0.001, 0], back.Value.Input.Context);
+        Assert.Null(DecideReader.TryRead("""{"context":null}"""u8, agent, codec, ReaderOptions)!.LogContext);
     }
 
     [Fact]
