@@ -20,7 +20,7 @@ public sealed class AgentsDecideBodyTests : IAsyncLifetime
         _gateway = SecureGateway.Start();
         _client = new HttpClient { BaseAddress = _gateway.Host.Address, Timeout = TimeSpan.FromSeconds(60) };
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
-        Assert.True(put.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        Assert.True(put.StatusCode == HttpStatusCode.Created, body?.ToJsonString());
     }
 
     public async ValueTask DisposeAsync()
@@ -35,6 +35,7 @@ public sealed class AgentsDecideBodyTests : IAsyncLifetime
     [InlineData("""{"context":{"skill":"NaN"}}""")]
     [InlineData("""{"context":{"skill":1e400}}""")]
     [InlineData("""{"context":{"skill":true}}""")]
+    [InlineData("""{"context":{"skill":"0.5"}}""")]
     [InlineData("""{"context":[0.5]}""")]
     [InlineData("""{"context":{"skill":0.5},"explain":"yes"}""")]
     [InlineData("""{"context":{"skill":0.5},"actions":[{"id":"boss"}]}""")]
@@ -65,15 +66,13 @@ public sealed class AgentsDecideBodyTests : IAsyncLifetime
     }
 
     [Theory]
-    // The direct reader's shape, and shapes it leaves to binding (casing, escapes, a number in a string). The agent's
+    // The direct reader's shape, and shapes it leaves to binding (casing, escapes). The agent's
     // rule forbids hard below skill 0.3, so whether hard is eligible shows the context value arrived.
     [InlineData("""{"context":{"skill":0.5},"explain":true}""", true)]
     [InlineData("""{"context":{"skill":0.1},"actions":[{"id":"hard","features":{"difficulty":0.1}},{"id":"easy"}],"excluded":["easy"]}""", true)]
     [InlineData("""{"context":{"skill":0.1},"actions":[{"id":"hard"},{"id":"easy"}]}""", false)]
     [InlineData("""{"Context":{"skill":0.25}}""", false)]
     [InlineData("""{"context":{"sk\u0069ll":0.75}}""", true)]
-    [InlineData("""{"context":{"skill":"0.125"}}""", false)]
-    [InlineData("""{"context":{"skill":"0.5"}}""", true)]
     public async Task Decide_ValidBodyEitherWay_DecidesOnTheSentValues(string json, bool hardEligible)
     {
         foreach (bool chunked in new[] { false, true })
