@@ -175,12 +175,42 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return error;
         }
+        return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Decides a request read straight from its UTF-8 JSON into the agent's vectors (<see cref="DecideReader"/>): the
+    /// agent is found as <see cref="DecideAsync(string, string, DecideRequest?, CancellationToken)"/> finds it (loaded,
+    /// rechecked against the store), and the body must be a valid request in the contract's exact shape. Null otherwise:
+    /// the caller then binds <see cref="DecideRequest"/> and calls that overload, which words every error as before.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">The agent's name.</param>
+    /// <param name="json">The whole request body.</param>
+    /// <param name="options">The limits the serializer reads bodies with.</param>
+    /// <param name="cancellationToken">Cancels the decision until it is queued for the log.</param>
+    public async ValueTask<Result<DecideResponse>?> TryDecideAsync(
+        string tenant, string name, ReadOnlyMemory<byte> json, JsonReaderOptions options, CancellationToken cancellationToken)
+    {
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out _) || DecideReader.TryRead(json.Span, runtime.Agent, runtime.Codec, options) is not { } read)
+        {
+            return null;
+        }
+        return await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
+    private async ValueTask<Result<DecideResponse>> DecideAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
+    {
+        Error? error;
+        string tenant = runtime.Tenant, name = runtime.Name;
         RuleOutcome rules = runtime.Agent.Rules.Apply(valid.Input, valid.Excluded);
         if (!rules.AnyEligible)
         {
             return new Error(ErrorCode.Conflict, "every candidate action is excluded or forbidden by the agent's rules: nothing to choose");
         }
-        Result<int> baseline = Baseline(runtime, request!.Baseline, valid.Input);
+        Result<int> baseline = Baseline(runtime, valid.Baseline, valid.Input);
         if (!baseline.IsSuccess)
         {
             return baseline.Error;
@@ -203,7 +233,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         IReadOnlyList<ActionInput> actions = valid.Input.Actions;
         var logged = new AgentDecision(
             DecisionIds.New(time.GetUtcNow()), tenant, name,
-            runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
+            valid.LogContext ?? runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
             actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
         Result<AgentDecision> appended = await storage.Agents.AppendAsync(logged, cancellationToken).ConfigureAwait(false);
@@ -213,7 +243,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
         RankedAction[] ranking = Rank(actions, decision, rules.Eligible);
-        IReadOnlyList<RuleFiringView>? explain = request!.Explain
+        IReadOnlyList<RuleFiringView>? explain = valid.Explain
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);

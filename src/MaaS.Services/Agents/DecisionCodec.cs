@@ -41,10 +41,10 @@ internal sealed class DecisionCodec
     }
 
     /// <summary>The context features' slots by UTF-8 name.</summary>
-    private FeatureIndex ContextIndex { get; }
+    public FeatureIndex ContextIndex { get; }
 
     /// <summary>The action features' slots by UTF-8 name.</summary>
-    private FeatureIndex ActionIndex { get; }
+    public FeatureIndex ActionIndex { get; }
 
     /// <summary>The context as the log's JSON object of features by name.</summary>
     public string WriteContext(double[] context)

@@ -26,6 +26,9 @@ internal sealed class FeatureIndex
         _lookup = index.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
+    /// <summary>How many features the schema names.</summary>
+    public int Count => _utf8.Length;
+
     /// <summary>The slot of the property name the reader stands on, or −1 for a name outside the schema.</summary>
     /// <param name="reader">A reader on a <see cref="JsonTokenType.PropertyName"/>.</param>
     /// <param name="expected">The slot to try first (any value; out of range tries none).</param>

@@ -91,14 +91,24 @@ internal static class AgentsEndpoints
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
     private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
-        string name, Body<RecommendationBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+        string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
+        if (!body.Result.TryGetValue(out var raw, out var error))
         {
             return new ApiProblem<AgentPolicyErrors>(error);
         }
-        var outcome = await agents.DecideAsync(http.GetTenant(), name, request.Value, cancellationToken);
-        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
+        string tenant = http.GetTenant();
+        // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated as before.
+        var outcome = raw.IsBuffered ? await agents.TryDecideAsync(tenant, name, raw.Json, raw.ReaderOptions, cancellationToken) : null;
+        if (outcome is null)
+        {
+            if (!(await raw.ParseAsync(cancellationToken)).TryGetValue(out var request, out error))
+            {
+                return new ApiProblem<AgentPolicyErrors>(error);
+            }
+            outcome = await agents.DecideAsync(tenant, name, request.Value, cancellationToken);
+        }
+        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome.Value, AgentsJsonContext.Default.DecideResponse);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(

@@ -1,0 +1,15 @@
+namespace MaaS.Services.Agents;
+
+/// <summary>A decide request read and checked against its agent: what <see cref="DecideValidation.Validate"/> gives, and the request's other fields.</summary>
+/// <param name="Input">The context and candidates in the agent's schema order.</param>
+/// <param name="Excluded">Per candidate, whether the request excluded it.</param>
+/// <param name="Explain">Whether the rules that fired are asked for.</param>
+/// <param name="Baseline">The apprentice baseline action the request names, if any.</param>
+internal sealed record DecideRead(DecisionInput Input, bool[] Excluded, bool Explain, string? Baseline)
+{
+    /// <summary>
+    /// The context as the decision log stores it, when the request's own JSON object is that text (<see cref="DecideReader"/>);
+    /// null to write it from <see cref="Input"/> (<see cref="DecisionCodec.WriteContext"/>).
+    /// </summary>
+    public string? LogContext { get; init; }
+}
