@@ -17,7 +17,7 @@ namespace MaaS.Gateway.Contracts;
 internal static class JsonContractsExtensions
 {
     public static IServiceCollection AddGatewayJson(this IServiceCollection services) =>
-        services.ConfigureHttpJsonOptions(options =>
+        services.AddSingleton(typeof(HttpJsonContract<>)).ConfigureHttpJsonOptions(options =>
         {
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             options.SerializerOptions.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

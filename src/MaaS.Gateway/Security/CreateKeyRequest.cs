@@ -5,6 +5,7 @@ namespace MaaS.Gateway.Security;
 /// <param name="Roles">"app" and/or "admin"; default ["app"].</param>
 /// <param name="Tenant">Tenant of the new key; default the caller's. Only the operator tenant's admins may name another.</param>
 /// <param name="Limits">Per-key limits; omitted fields use the server defaults.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateKeyRequest(string? Name, IReadOnlyList<string>? Roles, string? Tenant, KeyLimitsDto? Limits)
     : IRequestBody<CreateKeyRequest>
 {

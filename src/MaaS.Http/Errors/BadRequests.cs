@@ -55,8 +55,41 @@ internal static partial class BadRequests
     private static string MustBe(string? expected) =>
         expected is not null ? $"must be {expected}" : "has a value of the wrong type (see the request schema in /swagger)";
 
-    /// <summary>The JSON type of the value at <paramref name="path"/> (<c>$.a.b[0]['c d']</c>) of <paramref name="contract"/>, or null where the path leaves the contract's metadata.</summary>
-    private static string? ExpectedAt(JsonTypeInfo contract, string path)
+    /// <summary>
+    /// The member a body's contract does not have (the contracts refuse unknown members, so a misspelt optional member
+    /// is not silently ignored), as a field problem at its JSON path naming it, and the contract's member it is probably
+    /// a typo of; null when <paramref name="exception"/> is another failure.
+    /// </summary>
+    /// <param name="exception">The reader's failure.</param>
+    /// <param name="contract">The document's contract, whose members at the path are the suggestions.</param>
+    public static FieldProblem? UnknownMember(JsonException exception, JsonTypeInfo contract)
+    {
+        if (exception.Path is not { } path || UnmappedMember().Match(exception.Message) is not { Success: true } m)
+        {
+            return null;
+        }
+
+        string name = m.Groups["name"].Value;
+        var segments = PathSegment().Matches(path);
+        string parent = segments.Count > 0 ? path[..segments[^1].Index] : path;
+        IEnumerable<string> members = TypeAt(contract, parent) is { Kind: JsonTypeInfoKind.Object } at ? at.Properties.Select(p => p.Name) : [];
+        string field = path.TrimStart('$').TrimStart('.');
+        int? index = segments.Cast<Match>().FirstOrDefault(s => s.Groups["index"].Success) is { } first
+            ? int.Parse(first.Groups["index"].Value, CultureInfo.InvariantCulture) : null;
+        return FieldProblem.UnknownMember(index, field.Length == 0 ? name : field, name, members);
+    }
+
+    /// <summary>The JSON type of the value at <paramref name="path"/> of <paramref name="contract"/>, or null where the path leaves the contract's metadata.</summary>
+    private static string? ExpectedAt(JsonTypeInfo contract, string path) => TypeAt(contract, path) switch
+    {
+        null => null,
+        { Kind: JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary } => "an object",
+        { Kind: JsonTypeInfoKind.Enumerable } => "an array",
+        var at => Expected((Nullable.GetUnderlyingType(at.Type) ?? at.Type).ToString()),
+    };
+
+    /// <summary>The metadata of the value at <paramref name="path"/> (<c>$.a.b[0]['c d']</c>) of <paramref name="contract"/>, or null where the path leaves it.</summary>
+    private static JsonTypeInfo? TypeAt(JsonTypeInfo contract, string path)
     {
         var at = contract;
         var names = at.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
@@ -79,12 +112,7 @@ internal static partial class BadRequests
             at = nextInfo;
         }
 
-        return at.Kind switch
-        {
-            JsonTypeInfoKind.Object or JsonTypeInfoKind.Dictionary => "an object",
-            JsonTypeInfoKind.Enumerable => "an array",
-            _ => Expected((Nullable.GetUnderlyingType(at.Type) ?? at.Type).ToString()),
-        };
+        return at;
     }
 
     /// <summary>A .NET type as the JSON or query value a client sends for it (System.Int32, Nullable&lt;int&gt;, List`1[...]), or null for a type of the contract's own.</summary>
@@ -110,6 +138,9 @@ internal static partial class BadRequests
 
     [GeneratedRegex(@"^The JSON value could not be converted to (?<type>.+?)\. Path: ")]
     private static partial Regex WrongType();
+
+    [GeneratedRegex(@"^The JSON property '(?<name>.*)' could not be mapped to any \.NET member contained in type '")]
+    private static partial Regex UnmappedMember();
 
     [GeneratedRegex(@"^Failed to bind parameter ""(?<type>.+) (?<name>[^ ""]+)"" from ""[^""]*""\.$")]
     private static partial Regex FailedToBind();

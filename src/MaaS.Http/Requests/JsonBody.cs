@@ -47,7 +47,31 @@ internal static class JsonBody
         }
         catch (JsonException e)
         {
-            return new Error(ErrorCode.InvalidRequest, BadRequests.NotJson(e, type));
+            return NotJson(e, type);
+        }
+
+        return bind(body);
+    }
+
+    /// <summary>
+    /// Parses an optional JSON body already read as bytes (by an endpoint that reads it its own way first), with the
+    /// answers of <see cref="ReadOptionalAsync"/>: <c>null</c> reaches <paramref name="bind"/> as null, JSON that does
+    /// not parse is worded as <see cref="BadRequests.NotJson"/>, an unknown member names it.
+    /// </summary>
+    /// <param name="json">The whole body.</param>
+    /// <param name="type">The contract's JSON metadata.</param>
+    /// <param name="bind">Makes the endpoint's body, or its error, of the contract read.</param>
+    public static Result<TBody> ReadOptional<T, TBody>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type, Func<T?, Result<TBody>> bind)
+        where T : class
+    {
+        T? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(json, type);
+        }
+        catch (JsonException e)
+        {
+            return NotJson(e, type);
         }
 
         return bind(body);
@@ -92,5 +116,10 @@ internal static class JsonBody
         where T : class =>
         (body ?? whenNull) is { } value ? value : Result<T>.Fail(ErrorCode.InvalidRequest, "the request body is empty");
 
-    private static Error Unparsable(JsonException e, JsonTypeInfo type) => new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e, type)}");
+    private static Error Unparsable(JsonException e, JsonTypeInfo type) =>
+        BadRequests.UnknownMember(e, type) is { } member ? Error.Invalid([member]) : new(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e, type)}");
+
+    // A member the contract does not have is a field problem at its path, as validation words every other broken rule.
+    private static Error NotJson(JsonException e, JsonTypeInfo type) =>
+        BadRequests.UnknownMember(e, type) is { } member ? Error.Invalid([member]) : new(ErrorCode.InvalidRequest, BadRequests.NotJson(e, type));
 }

@@ -9,6 +9,7 @@ namespace MaaS.Services.Agents;
 /// <param name="RewardWindowSeconds">How long an outcome is awaited (default 60, at most 7 days).</param>
 /// <param name="DefaultReward">The reward of a decision whose window closed without an outcome (default 0).</param>
 /// <param name="Apprentice">Apprentice mode: follow a baseline action while the policy learns, until it is estimated better.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentDefinitionRequest(
     IReadOnlyList<string>? ContextFeatures,
     IReadOnlyList<string>? ActionFeatures,
@@ -23,6 +24,7 @@ public sealed record AgentDefinitionRequest(
 /// <param name="Baseline">The action to follow when a decide request names none (a fixed baseline); optional.</param>
 /// <param name="Margin">How much the learner's SNIPS estimate must beat the baseline's observed mean reward (default 0.02).</param>
 /// <param name="Window">The latest rewarded decisions both are measured over, and the fewest before a switch (default 1000).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentApprenticeSpec(string? Baseline, double? Margin, int? Window);
 
 /// <summary>Where an apprentice agent stands.</summary>
@@ -35,6 +37,7 @@ public sealed record AgentApprenticeSpec(string? Baseline, double? Margin, int? 
 public sealed record AgentApprenticeView(string Mode, long Decisions, double? BaselineReward, double? LearnerIps, double? LearnerSnips, long? SwitchedAfter);
 
 /// <summary>An action: its id and its features by name (a missing feature is 0).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentActionSpec(string? Id, IReadOnlyDictionary<string, double>? Features);
 
 /// <summary>Policy settings.</summary>
@@ -44,6 +47,7 @@ public sealed record AgentActionSpec(string? Id, IReadOnlyDictionary<string, dou
 /// <param name="Lambda">Ridge prior precision > 0 (default 1).</param>
 /// <param name="Model">shared (context × action features) or disjoint (one model per action).</param>
 /// <param name="Seed">Seed of the sampling generator.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentPolicySpec(string? Kind, double? Epsilon, double? Alpha, double? Lambda, string? Model, int? Seed)
 {
     /// <summary>Kind onnx: the registry model whose scores decide (its default version when none is named).</summary>
@@ -51,9 +55,11 @@ public sealed record AgentPolicySpec(string? Kind, double? Epsilon, double? Alph
 }
 
 /// <summary>A model of the registry: its name and, optionally, a version (the default version otherwise).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentModelRef(string? Name, long? Version);
 
 /// <summary>A rule: a name, a condition (e.g. <c>context.skill &lt; 0.3 and action.difficulty &gt; 0.7</c>) and an effect (allow, forbid, force).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AgentRuleSpec(string? Name, string? When, string? Effect);
 
 /// <summary>An agent as <c>GET /v1/agents/{name}</c> shows it.</summary>
@@ -90,6 +96,7 @@ public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rew
 /// <param name="Excluded">Ids of candidate actions not to choose this time.</param>
 /// <param name="Explain">Adds the rules that fired.</param>
 /// <param name="Baseline">Apprentice agents: the action the game's own logic would take (overrides the definition's baseline).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain, string? Baseline = null);
 
 /// <summary>The decision.</summary>
@@ -112,9 +119,11 @@ public sealed record RankedAction(string Id, double Probability, double Score, b
 public sealed record RuleFiringView(string Rule, string Action, string Effect);
 
 /// <summary>Body of <c>POST /v1/agents/{name}/outcomes</c>: one outcome (decisionId, reward) or a batch (outcomes).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OutcomeRequest(string? DecisionId, double? Reward, IReadOnlyList<OutcomeItem>? Outcomes);
 
 /// <summary>One reported reward.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record OutcomeItem(string? DecisionId, double? Reward);
 
 /// <summary>What became of the outcomes: counts, then one result per outcome in request order.</summary>
@@ -126,6 +135,7 @@ public sealed record OutcomeItemResult(string DecisionId, string State);
 /// <summary>Body of <c>POST /v1/agents/{name}/evaluate</c>.</summary>
 /// <param name="Policy">The candidate setting (the agent's own when absent).</param>
 /// <param name="Limit">The latest rewarded decisions to read (default and most 100,000).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EvaluateRequest(AgentPolicySpec? Policy, int? Limit);
 
 /// <summary>Offline estimates of the candidate's mean reward over the logged decisions.</summary>

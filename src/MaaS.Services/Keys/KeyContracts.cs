@@ -4,6 +4,7 @@ namespace MaaS.Services.Keys;
 /// <param name="RequestsPerSecond">Token bucket refill rate.</param>
 /// <param name="Burst">Token bucket size.</param>
 /// <param name="MaxConcurrentRequests">Requests in flight at once.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record KeyLimitsDto(double? RequestsPerSecond, int? Burst, int? MaxConcurrentRequests);
 
 /// <summary>A key as listed (never its secret).</summary>

@@ -17,6 +17,7 @@ namespace MaaS.Services.Search;
 /// space the items are in), finite values, not all zero; it is L2-normalised before use, as the model's own output is
 /// (an embedding from <c>POST /v1/embeddings</c> can be reused as it is). Semantic mode ranks by it; hybrid mode uses it
 /// for the semantic list and <c>query</c> for the BM25 one (both required); lexical mode refuses it. At most 4,096 values.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SearchRequest(
     [property: MaxLength(SearchLimits.MaxQueryLength)] string? Query,
     string? Mode,

@@ -18,6 +18,7 @@ public sealed record SentimentResult(string Label, float Probability, float[] Sc
 /// <summary>One content: its text (description, review...) and optional title.</summary>
 /// <param name="Text">The text; required.</param>
 /// <param name="Title">Title, prepended for tagging as the tagger was trained (<c>title. text</c>).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AnalyzeItem(string? Text, string? Title = null);
 
 /// <summary><c>POST /v1/analyze</c> answer.</summary>

@@ -8,18 +8,21 @@ namespace MaaS.Services.Training;
 /// <param name="Rows">Labelled rows: <c>{"text", "label"}</c>, or <c>{"text", "labels": [...]}</c> for multi-label.</param>
 /// <param name="MultiLabel">Multi-label classification (a sigmoid per label); default false.</param>
 /// <param name="Settings">Optional training settings.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrainingRequest(string? Model, IReadOnlyList<TrainingRowContract>? Rows, bool? MultiLabel = null, TrainingSettings? Settings = null);
 
 /// <summary>One labelled row.</summary>
 /// <param name="Text">The text.</param>
 /// <param name="Label">Its label (single-label).</param>
 /// <param name="Labels">Its labels (multi-label).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrainingRowContract(string? Text, string? Label = null, IReadOnlyList<string>? Labels = null);
 
 /// <summary>Training settings.</summary>
 /// <param name="Folds">Cross-validation folds, 2..10 (default 5).</param>
 /// <param name="Lambdas">L2 strengths to try (default: a grid of three).</param>
 /// <param name="FeatureSets">Feature sets to try: <c>words</c>, <c>words+chars</c> (default both).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record TrainingSettings(int? Folds = null, IReadOnlyList<double>? Lambdas = null, IReadOnlyList<string>? FeatureSets = null);
 
 /// <summary>A training job.</summary>

@@ -201,6 +201,12 @@ internal static class TrainingDatasetParser
         return new TrainingDataset(spec, valid);
     }
 
+    // The members of TrainingRequest, TrainingSettings and TrainingRowContract, as the JSON body spells them. A JSON
+    // Lines upload's rows stay open, as a CSV upload's extra columns are: exported datasets carry ids and such.
+    private static readonly string[] RequestMembers = ["model", "rows", "multiLabel", "settings"];
+    private static readonly string[] SettingsMembers = ["folds", "lambdas", "featureSets"];
+    private static readonly string[] RowMembers = ["text", "label", "labels"];
+
     private static List<(string?, string[]?)>? ReadJson(string text, Problems problems, ref TrainingParameters parameters)
     {
         JsonDocument document;
@@ -223,6 +229,9 @@ internal static class TrainingDatasetParser
                 return null;
             }
 
+            // The body's members are the contract's (TrainingRequest), as every /v1 JSON body's are: a misspelt one is named, not ignored.
+            problems.AddUnknown(root, null, string.Empty, RequestMembers);
+
             string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : parameters.Model;
             bool? multi = root.TryGetProperty("multiLabel", out var ml) && ml.ValueKind is JsonValueKind.True or JsonValueKind.False ? ml.GetBoolean() : parameters.MultiLabel;
             int? folds = parameters.Folds;
@@ -230,6 +239,7 @@ internal static class TrainingDatasetParser
             IReadOnlyList<string>? sets = parameters.FeatureSets;
             if (root.TryGetProperty("settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
             {
+                problems.AddUnknown(settings, null, "settings", SettingsMembers);
                 if (settings.TryGetProperty("folds", out var f))
                 {
                     folds = f.ValueKind == JsonValueKind.Number && f.TryGetInt32(out int n) ? n : -1;
@@ -261,6 +271,11 @@ internal static class TrainingDatasetParser
             int i = 0;
             foreach (var row in rowsElement.EnumerateArray())
             {
+                if (row.ValueKind == JsonValueKind.Object)
+                {
+                    problems.AddUnknown(row, i, $"rows[{i}]", RowMembers);
+                }
+
                 rows.Add(Row(row, i++, problems));
             }
 
@@ -372,11 +387,25 @@ internal static class TrainingDatasetParser
 
         public int Count => _listed.Count + _more;
 
-        public void Add(int index, string field, string reason)
+        public void Add(int index, string field, string reason) => Add(new FieldProblem(index, field, reason));
+
+        /// <summary>Every member of <paramref name="value"/> (an object) that <paramref name="members"/> does not name, at <paramref name="path"/>.</summary>
+        public void AddUnknown(JsonElement value, int? index, string path, string[] members)
+        {
+            foreach (var member in value.EnumerateObject())
+            {
+                if (!members.Contains(member.Name, StringComparer.Ordinal))
+                {
+                    Add(FieldProblem.UnknownMember(index, path.Length == 0 ? member.Name : $"{path}.{member.Name}", member.Name, members));
+                }
+            }
+        }
+
+        private void Add(FieldProblem problem)
         {
             if (_listed.Count < max)
             {
-                _listed.Add(new FieldProblem(index, field, reason));
+                _listed.Add(problem);
             }
             else
             {

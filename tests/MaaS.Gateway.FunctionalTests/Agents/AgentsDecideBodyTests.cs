@@ -47,6 +47,8 @@ public sealed class AgentsDecideBodyTests : IAsyncLifetime
     [InlineData("""{"context":{"skill":0.5},"excluded":["boss"]}""")]
     [InlineData("""{"context":{"skill":0.5},"excluded":[null]}""")]
     [InlineData("""{"context":{"skill":0.5},"baseline":"easy"}""")]
+    [InlineData("""{"context":{"skill":0.5},"explian":true}""")]
+    [InlineData("""{"context":{"skill":0.5},"actions":[{"id":"easy","feature":{"difficulty":1}}]}""")]
     [InlineData("""{"context":{"skill":0.1},"excluded":["easy","normal"]}""")]
     [InlineData("""{"context":{"skill":0.5}""")]
     [InlineData("""{"context":{"skill":0.5}} x""")]

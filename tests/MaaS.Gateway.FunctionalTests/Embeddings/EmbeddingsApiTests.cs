@@ -49,6 +49,26 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
     }
 
     /// <summary>
+    /// Every member of OpenAI's published embeddings request is accepted (dimensions when it is the model's, user
+    /// ignored), through the official client with every option it has set and as raw JSON; a member OpenAI does not
+    /// have is a 400 naming it, as OpenAI answers one.
+    /// </summary>
+    [Fact]
+    public async Task OpenAiRequest_EveryPublishedMemberAccepted_AnotherNamed()
+    {
+        var client = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential(fixture.AppKey),
+            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+        var options = new EmbeddingGenerationOptions { Dimensions = 384, EndUserId = "user-1" };
+
+        OpenAIEmbeddingCollection viaClient = await client.GenerateEmbeddingsAsync(Titles, options, TestContext.Current.CancellationToken);
+        await PostAsync("""{"input":["space opera"],"model":"all-minilm-l6-v2","encoding_format":"float","dimensions":384,"user":"user-1"}""", HttpStatusCode.OK);
+        var (refused, _) = await PostAsync("""{"input":["space opera"],"model":"all-minilm-l6-v2","temperature":0.5}""", HttpStatusCode.BadRequest);
+
+        Assert.Equal(Titles.Length, viaClient.Count);
+        Assert.True(refused?["errors"]?[0]?["field"]?.GetValue<string>() == "temperature", $"{refused}");
+    }
+
+    /// <summary>
     /// <c>model</c> chooses the encoder: arctic-embed-xs answers under its own name with unit vectors of its own space
     /// (not MiniLM's), and its 512-token limit holds a text of 300 word pieces that MiniLM (256) cuts.
     /// </summary>

@@ -122,6 +122,73 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
     }
 
+    /// <summary>
+    /// Every /v1 JSON request body, and every object it holds, says it has no other members (the gateway answers one
+    /// with a 400), so Swagger UI and generated clients know; a free-form object (an agent's context) stays open with
+    /// the type of its values; /v2 (KServe's contracts) is left as it is.
+    /// </summary>
+    [Fact]
+    public void V1RequestSchemas_AdditionalPropertiesFalse_FreeFormObjectsOpen()
+    {
+        var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
+        var open = new List<string>();
+        var seen = new HashSet<string>();
+        foreach (var operation in fixture.Operations.Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)))
+        {
+            if (operation.Operation["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
+            {
+                Walk(schema, operation.ToString());
+            }
+        }
+
+        var decide = schemas["DecideRequest"]!;
+        Assert.True(seen.Count >= 20, $"expected the /v1 request schemas, found {string.Join(", ", seen)}");
+        Assert.True(open.Count == 0, "request schemas open to other members: " + string.Join(", ", open));
+        Assert.Equal(false, decide["additionalProperties"]?.GetValue<bool>());
+        Assert.Equal("number", decide["properties"]!["context"]!["additionalProperties"]?["type"]?.GetValue<string>());
+
+        void Walk(JsonNode schema, string at)
+        {
+            if (schema["$ref"]?.GetValue<string>() is { } reference)
+            {
+                string name = reference[(reference.LastIndexOf('/') + 1)..];
+                if (!seen.Add(name))
+                {
+                    return;
+                }
+
+                schema = schemas[name]!;
+                at = name;
+            }
+
+            if (schema["properties"] is JsonObject properties)
+            {
+                if (schema["additionalProperties"] is not JsonValue strict || strict.GetValue<bool>())
+                {
+                    open.Add(at);
+                }
+
+                foreach (var (member, value) in properties)
+                {
+                    Walk(value!, $"{at}.{member}");
+                }
+            }
+
+            foreach (string nested in (string[])["items", "additionalProperties"])
+            {
+                if (schema[nested] is JsonObject inner)
+                {
+                    Walk(inner, $"{at}.{nested}");
+                }
+            }
+
+            foreach (var alternative in (schema["oneOf"] as JsonArray ?? []).Concat(schema["allOf"] as JsonArray ?? []).Concat(schema["anyOf"] as JsonArray ?? []))
+            {
+                Walk(alternative!, at);
+            }
+        }
+    }
+
     [Fact]
     public void Schemas_EveryOne_HasADescription()
     {

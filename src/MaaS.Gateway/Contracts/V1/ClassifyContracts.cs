@@ -8,6 +8,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Model">A text classifier the tenant may use (a trained <c>&lt;tenant&gt;.&lt;name&gt;</c>, or a bundled text model).</param>
 /// <param name="Texts">1..256 non-empty texts.</param>
 /// <param name="Version">Version; default the model's default version.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Texts, long? Version = null)
     : IJsonRequestBody<ClassifyRequest>, IWorkCost
 {

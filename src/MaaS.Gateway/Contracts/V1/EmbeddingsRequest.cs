@@ -9,6 +9,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="EncodingFormat"><c>float</c> (default): numbers; <c>base64</c>: the little-endian float32 bytes.</param>
 /// <param name="Dimensions">Accepted when it equals the model's dimensions; shortened embeddings are refused.</param>
 /// <param name="User">End-user id, as OpenAI takes it; accepted and ignored (never logged).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EmbeddingsRequest(
     [property: JsonPropertyName("input")] JsonElement Input,
     [property: JsonPropertyName("model")] string? Model = null,

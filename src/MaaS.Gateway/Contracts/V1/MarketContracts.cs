@@ -2,6 +2,7 @@ namespace MaaS.Gateway.Contracts.V1;
 
 /// <summary>Body of <c>POST /v1/models/{name}/shares</c>.</summary>
 /// <param name="Tenant">Tenant to share the model with.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 internal sealed record ShareRequest(string? Tenant) : IRequestBody<ShareRequest>
 {
     static AcceptsMetadata IRequestBody<ShareRequest>.Accepts => JsonBody.AcceptsOptional<ShareRequest>();

@@ -7,6 +7,7 @@ namespace MaaS.Gateway.Contracts.V1;
 /// <param name="Texts">1..256 non-empty texts (each at most 20,000 characters).</param>
 /// <param name="Model">Model name; default <c>sentiment</c>.</param>
 /// <param name="Version">Model version; default the model's default version.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Model = null, long? Version = null)
     : IJsonRequestBody<SentimentRequest>, IWorkCost
 {
@@ -23,6 +24,7 @@ public sealed record SentimentRequest(IReadOnlyList<string?>? Texts, string? Mod
 /// <param name="SentimentVersion">Sentiment model version; default its default version.</param>
 /// <param name="MaxTags">Most tags per item (1..20, default 5).</param>
 /// <param name="MaxTerms">Most explanation terms and keywords per item (1..50, default 5).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record AnalyzeRequest(
     IReadOnlyList<AnalyzeItem?>? Items,
     string? Model = null,

@@ -102,7 +102,7 @@ internal static class AgentsEndpoints
         var outcome = raw.IsBuffered ? await agents.TryDecideAsync(tenant, name, raw.Json, raw.ReaderOptions, cancellationToken) : null;
         if (outcome is null)
         {
-            if (!(await raw.ParseAsync(cancellationToken)).TryGetValue(out var request, out error))
+            if (!raw.Parse().TryGetValue(out var request, out error))
             {
                 return new ApiProblem<AgentPolicyErrors>(error);
             }

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
-
 namespace MaaS.Gateway.Endpoints.V1;
 
 /// <summary>
@@ -18,11 +15,8 @@ internal readonly record struct RecommendationBody<T>(T? Value) : IRequestBody<R
 
     public static AcceptsMetadata Accepts => JsonBody.AcceptsOptional<T>();
 
-    public static ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request)
-    {
-        // The HTTP options, not the context's own: they carry the gateway's JSON limits (MaxDepth).
-        var options = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        return JsonBody.ReadOptionalAsync<T, RecommendationBody<T>>(
-            request, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)), static value => new RecommendationBody<T>(value), jsonContentTypeOnly: true);
-    }
+    // The HTTP options' metadata, not the context's own: they carry the gateway's JSON limits (MaxDepth).
+    public static ValueTask<Result<RecommendationBody<T>>> ReadAsync(HttpRequest request) =>
+        JsonBody.ReadOptionalAsync<T, RecommendationBody<T>>(request, request.HttpContext.RequestServices.GetRequiredService<HttpJsonContract<T>>().Type,
+            static value => new RecommendationBody<T>(value), jsonContentTypeOnly: true);
 }

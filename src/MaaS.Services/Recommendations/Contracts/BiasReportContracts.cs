@@ -12,6 +12,7 @@ namespace MaaS.Services.Recommendations.Contracts;
 /// <param name="By">The item attribute exposure is grouped by: genre (default), kind, tag, or a tag attribute's name
 /// such as provider (tags written <c>provider:value</c>).</param>
 /// <param name="Debias">Re-ranking as for recommend; absent: the tenant's setting.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record BiasReportRequest(
     [property: MinLength(1), MaxLength(RecommendationLimits.MaxReportUsers)] IReadOnlyList<string>? UserIds,
     [property: Range(1, RecommendationLimits.MaxCount)] int? Count = null,

@@ -2,6 +2,7 @@ namespace MaaS.Services.Recommendations.Contracts;
 
 /// <summary>A batch of interactions (<c>POST /v1/events</c>).</summary>
 /// <param name="Events">1..10,000 events; validated as a whole: one bad event rejects the batch.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EventBatchRequest(IReadOnlyList<EventInput>? Events);
 
 /// <summary>One interaction an app reports.</summary>
@@ -12,6 +13,7 @@ public sealed record EventBatchRequest(IReadOnlyList<EventInput>? Events);
 /// <param name="Type">What happened: view, play, like, rate, skip, or another lower-case word (up to 32 characters).</param>
 /// <param name="Value">Strength: a rating for <c>rate</c>, a play fraction, 1 for a like; finite. Default 1.</param>
 /// <param name="Timestamp">When it happened (ISO 8601 with offset); default the time the gateway received it.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EventInput(
     string? EventId,
     string? UserId,

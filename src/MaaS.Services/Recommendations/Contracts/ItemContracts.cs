@@ -2,6 +2,7 @@ namespace MaaS.Services.Recommendations.Contracts;
 
 /// <summary>A catalogue batch upsert (<c>PUT /v1/items</c>).</summary>
 /// <param name="Items">1..10,000 items; an existing id is replaced (all fields).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ItemBatchRequest(IReadOnlyList<ItemInput>? Items);
 
 /// <summary>One catalogue item.</summary>
@@ -13,6 +14,7 @@ public sealed record ItemBatchRequest(IReadOnlyList<ItemInput>? Items);
 /// <param name="Text">Optional description.</param>
 /// <param name="AvailableFrom">First day it may be recommended (inclusive, yyyy-MM-dd); null for always.</param>
 /// <param name="AvailableUntil">Last day it may be recommended (inclusive); null for no end.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record ItemInput(
     string? Id,
     string? Kind,

@@ -20,6 +20,7 @@ namespace MaaS.Services.Recommendations.Contracts;
 /// so an item without events is ranked by content). Anything else is a 400.</param>
 /// <param name="Debias">Re-ranking against popularity bias for this request; absent uses the tenant's setting
 /// (<c>Recommendations:Debias</c>, off by default), <c>{"method":"none"}</c> turns it off.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RecommendRequest(
     string? UserId,
     string? SessionId,
@@ -39,6 +40,7 @@ public sealed record RecommendRequest(
 /// pool greedily toward the genre mix of the user's history: (1 − λ)·Σ relevance − λ·KL(history genres ‖ page genres).</summary>
 /// <param name="Method">none, popularity or calibrated.</param>
 /// <param name="Strength">λ in [0, 1]; 0 ranks exactly as without; default 0.5.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DebiasRequest(
     string? Method,
     [property: Range(RecommendationLimits.MinDebiasStrength, RecommendationLimits.MaxDebiasStrength)] float? Strength);
@@ -48,6 +50,7 @@ public sealed record DebiasRequest(
 /// <param name="Genres">Only items with at least one of these genres (case-insensitive).</param>
 /// <param name="ExcludeIds">Never these items (up to 1,000).</param>
 /// <param name="AvailableNow">Only items whose availability window includes today (UTC).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RecommendFilters(
     string? Kind,
     [property: MaxLength(RecommendationLimits.MaxListLength)] IReadOnlyList<string>? Genres,
