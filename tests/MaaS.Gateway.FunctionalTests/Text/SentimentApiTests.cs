@@ -42,7 +42,7 @@ public sealed class SentimentApiTests
 
     [Theory]
     [InlineData("""{ "texts": [] }""", "give 'texts': a list of at least one text")]
-    [InlineData("""{ "text": "a field of another name" }""", "give 'texts'")]
+    [InlineData("""{ "text": "a field of another name" }""", "text: unknown member 'text' (did you mean 'texts'?)")]
     [InlineData("""{ "texts": ["fine", ""] }""", "texts[1] is empty")]
     [InlineData("""{ "texts": ["fine", "   \n\t "] }""", "texts[1] is empty")]
     [InlineData("""{ "texts": ["fine", null] }""", "texts[1] is empty")]
