@@ -33,13 +33,15 @@ public sealed class PagingFixture : IAsyncLifetime
         await SendOkAsync(HttpMethod.Put, "/v1/items", $$"""{"items":[{{string.Join(',', items.Select(id => $$"""{"id":"{{id}}","kind":"movie","title":"T {{id}}"}"""))}}]}""");
         Lists["items"] = ("/v1/items?limit=2", [.. items.Order(StringComparer.Ordinal)]);
 
-        var keys = new List<string>();
+        var storage = _gateway.Host.Services.GetRequiredService<IStorage>();
+        var keys = new List<ApiKeyRecord>();
         for (int i = 0; i < 5; i++)
         {
             var created = await SendOkAsync(HttpMethod.Post, "/v1/keys", $$"""{"name":"k{{i}}","tenant":"paging"}""");
-            keys.Add(created["details"]!["id"]!.GetValue<string>());
+            keys.Add((await storage.Keys.FindAsync(created["details"]!["id"]!.GetValue<string>(), TestContext.Current.CancellationToken)).Value);
         }
-        Lists["keys"] = ("/v1/keys?tenant=paging&limit=2", keys);
+        // Keys created in the same millisecond come by id: the order is the stored times', not the order of creation.
+        Lists["keys"] = ("/v1/keys?tenant=paging&limit=2", [.. keys.OrderBy(k => k.CreatedAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).Select(k => k.KeyId)]);
 
         string[] agents = ["orc", "boss", "npc"];
         foreach (string agent in agents)
@@ -48,7 +50,7 @@ public sealed class PagingFixture : IAsyncLifetime
         }
         Lists["agents"] = ("/v1/agents?limit=2", [.. agents.Order(StringComparer.Ordinal)]);
 
-        var jobs = _gateway.Host.Services.GetRequiredService<IStorage>().Jobs;
+        var jobs = storage.Jobs;
         var trainings = new List<JobRecord>();
         for (int i = 0; i < 3; i++)
         {
