@@ -22,7 +22,7 @@ internal static class RecommendationsEndpoints
             return page.OtherTenant();
         }
 
-        var jobs = rebuilds.Recent(scope).Jobs;
+        var jobs = rebuilds.Recent(scope);
         var finished = jobs.Where(j => j.FinishedAt is not null).OrderBy(j => j.FinishedAt).ToList();
         string buildsChart = SvgCharts.Line("chart-builds", "Index builds: duration", "Duration in milliseconds of the tenant's recent index builds, oldest first.",
             [.. finished.Select(j => j.FinishedAt!.Value.ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture))],

@@ -42,7 +42,7 @@ internal static class TrainingsEndpoints
         var outcome = job.State == JobState.Succeeded ? TrainingService.Outcome(job) : null;
         var candidates = outcome?.Candidates ?? TrainingService.Metrics(job)?.Candidates ?? [];
         return new TrainingRow(
-            job.Id, TrainingService.Spec(job)?.Model ?? "–", job.State.ToString().ToLowerInvariant(), job.Phase, Math.Clamp(job.Progress, 0, 1),
+            job.Id, TrainingService.Spec(job)?.Model ?? "–", JobStates.Name(job.State), job.Phase, Math.Clamp(job.Progress, 0, 1),
             candidates, candidates.Count == 0 ? null : candidates.Max(c => c.Score), outcome?.CrossValidation, outcome?.Chosen,
             outcome is null ? null : $"{outcome.Model} v{outcome.Version}", outcome?.Folds, job.Error, job.CreatedAt, job.StartedAt, job.FinishedAt);
     }
@@ -54,7 +54,7 @@ internal static class TrainingsEndpoints
 /// out-of-fold report and the published model.
 /// </summary>
 public sealed record TrainingRow(
-    string Id, string Model, string State, string Phase, double Progress, IReadOnlyList<CandidateScore> Candidates, double? BestScore,
+    string Id, string Model, string Status, string Phase, double Progress, IReadOnlyList<CandidateScore> Candidates, double? BestScore,
     ClassificationReport? Report, CandidateScore? Chosen, string? Published, int? Folds, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 

@@ -28,7 +28,7 @@ public sealed record TrainingSettings(int? Folds = null, IReadOnlyList<double>? 
 /// <summary>A training job.</summary>
 /// <param name="Id">Job id.</param>
 /// <param name="Model">Requested model name (the card name).</param>
-/// <param name="State">queued, running, succeeded, failed or cancelled.</param>
+/// <param name="Status"><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c> (the words of every job).</param>
 /// <param name="Phase">What runs now (featurizing, cross-validation ..., publishing) or the final state.</param>
 /// <param name="Progress">Fraction done in [0, 1].</param>
 /// <param name="MultiLabel">Multi-label classification.</param>
@@ -45,7 +45,7 @@ public sealed record TrainingSettings(int? Folds = null, IReadOnlyList<double>? 
 public sealed record TrainingJobResponse(
     string Id,
     string Model,
-    string State,
+    string Status,
     string Phase,
     double Progress,
     bool MultiLabel,
@@ -59,7 +59,3 @@ public sealed record TrainingJobResponse(
     JsonElement? Metrics,
     JsonElement? Result,
     string? Error);
-
-/// <summary>The tenant's training jobs, newest first.</summary>
-/// <param name="Trainings">One page of jobs (the Link header names the next).</param>
-public sealed record TrainingJobListResponse(IReadOnlyList<TrainingJobResponse> Trainings);

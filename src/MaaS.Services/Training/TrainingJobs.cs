@@ -7,12 +7,9 @@ internal static class TrainingJobs
     {
         var spec = TrainingService.Spec(job);
         return new TrainingJobResponse(
-            job.Id, spec?.Model ?? "", State(job.State), job.Phase, job.Progress, spec?.MultiLabel ?? false, spec?.Rows ?? 0, spec?.Labels ?? [],
+            job.Id, spec?.Model ?? "", JobStates.Name(job.State), job.Phase, job.Progress, spec?.MultiLabel ?? false, spec?.Rows ?? 0, spec?.Labels ?? [],
             job.InputSha256, job.Attempts, job.CreatedAt, job.StartedAt, job.FinishedAt, Json(job.Metrics), Json(job.Result), job.Error);
     }
-
-    /// <summary>The state as the API words it: queued, running, succeeded, failed or cancelled.</summary>
-    public static string State(JobState state) => state.ToString().ToLowerInvariant();
 
     private static JsonElement? Json(string? json)
     {

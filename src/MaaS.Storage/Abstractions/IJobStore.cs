@@ -104,6 +104,26 @@ public enum JobState
     Cancelled,
 }
 
+/// <summary>The one vocabulary of <see cref="JobState"/>: the words the stores keep and every job answer says.</summary>
+public static class JobStates
+{
+    /// <summary>Every state's word, in life-cycle order.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["queued", "running", "succeeded", "failed", "cancelled"];
+
+    /// <summary><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</summary>
+    public static string Name(JobState state) => state switch
+    {
+        JobState.Queued => "queued",
+        JobState.Running => "running",
+        JobState.Succeeded => "succeeded",
+        JobState.Failed => "failed",
+        _ => "cancelled",
+    };
+
+    /// <summary>Whether a job in <paramref name="state"/> has ended.</summary>
+    public static bool IsFinished(JobState state) => state is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+}
+
 /// <summary>A stored job.</summary>
 public sealed record JobRecord(
     string Id,
@@ -126,5 +146,5 @@ public sealed record JobRecord(
     DateTimeOffset? FinishedAt)
 {
     /// <summary>Whether the job has ended (succeeded, failed or cancelled).</summary>
-    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
+    public bool IsFinished => JobStates.IsFinished(State);
 }

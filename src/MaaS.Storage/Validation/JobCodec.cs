@@ -3,14 +3,7 @@ namespace MaaS.Storage.Validation;
 /// <summary>The stored words of <see cref="JobState"/> and the checks both job stores apply before a write.</summary>
 internal static class JobCodec
 {
-    public static string State(JobState state) => state switch
-    {
-        JobState.Queued => "queued",
-        JobState.Running => "running",
-        JobState.Succeeded => "succeeded",
-        JobState.Failed => "failed",
-        _ => "cancelled",
-    };
+    public static string State(JobState state) => JobStates.Name(state);
 
     public static JobState State(string text) => text switch
     {

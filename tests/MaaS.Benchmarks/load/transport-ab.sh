@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A/B of two gateway settings (arguments and environment) on one build, both gateways up side by side and driven in
-# turn, A then B in every round, so drift in the machine's load hits both alike. Each round runs, against each: gRPC
+# turn, A then B in odd rounds and B then A in even ones, so drift in the machine's load, and whatever favours the
+# build that runs first or second in a round, hits both alike. Each round runs, against each: gRPC
 # ModelInfer from h2load as 64 connections x 1 stream (peer.sh's "h2", the shape the gRPC goal is judged by) and
 # 1 x 64 ("h2one"), then wrk on /v2 infer and /v1/ping (HTTP/1.1), all at the same concurrency, 8->16->3 variant, batch
 # 1; it reports req/s, the gateway's CPU per request (utime + stime from /proc over the run) and its context switches
@@ -14,7 +15,9 @@
 # with the machine's load.
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
-duration="${1:-8}"; connections="${2:-64}"; rounds="${3:-3}"; threads=2
+duration="${1:-8}"; connections="${2:-64}"; rounds="${3:-3}"
+# wrk and h2load need a connection per thread at least, so one connection runs one thread.
+threads=$(( connections < 2 ? connections : 2 ))
 if [ -n "${MAAS_LOAD_PORT:-}" ]; then
   ports=("$MAAS_LOAD_PORT" $((MAAS_LOAD_PORT + 1)) $((MAAS_LOAD_PORT + 2)) $((MAAS_LOAD_PORT + 3)))
 else
@@ -82,10 +85,12 @@ shapes() { # gateway suffix seconds
 }
 echo "load at start: $(cat /proc/loadavg)"
 shapes A -warm 4; shapes B -warm 4
-for r in $(seq 1 "$rounds"); do shapes A "-$r" "$duration"; shapes B "-$r" "$duration"; done
+for r in $(seq 1 "$rounds"); do
+  if (( r % 2 )); then shapes A "-$r" "$duration"; shapes B "-$r" "$duration"; else shapes B "-$r" "$duration"; shapes A "-$r" "$duration"; fi
+done
 echo "load at end: $(cat /proc/loadavg)"
 
-printf '\nA: %s %s %s\nB: %s %s %s\n%s s per run, %s connections, %s rounds, %s cores, %s\n' "${MAAS_AB_A_DIR:-}" "${MAAS_AB_A_ENV:-}" "${MAAS_AB_A:-}" \
+printf '\nA: %s %s %s\nB: %s %s %s\n%s s per run, %s connections, %s rounds (A first in odd rounds, B first in even), %s cores, %s\n' "${MAAS_AB_A_DIR:-}" "${MAAS_AB_A_ENV:-}" "${MAAS_AB_A:-}" \
   "${MAAS_AB_B_DIR:-}" "${MAAS_AB_B_ENV:-}" "${MAAS_AB_B:-}" "$duration" "$connections" "$rounds" "$(nproc)" "$(date -u +%FT%TZ)"
 printf '%-12s %12s %12s %10s %10s  %s\n' run req/s 'CPU µs/req' 'csw/req' 'bytes/req' errors
 for r in $(seq 1 "$rounds"); do

@@ -101,7 +101,7 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         // the job runs: its live region must show the job finished without a reload.
         string trainingId = await SubmitTrainingAsync(gateway, SecureGateway.BootstrapKey, "dash-reviews");
         await session.OpenAsync("/dashboard/trainings");
-        await session.Page.Locator($"tr[data-job='{trainingId}'][data-state='succeeded']").WaitForAsync(new() { Timeout = 90_000 });
+        await session.Page.Locator($"tr[data-job='{trainingId}'][data-status='succeeded']").WaitForAsync(new() { Timeout = 90_000 });
         Assert.Equal("1", await session.Page.Locator($"tr[data-job='{trainingId}']").GetAttributeAsync("data-progress"));
         Assert.Contains("dash-reviews", await session.Page.Locator($"tr[data-job='{trainingId}']").InnerTextAsync(), StringComparison.Ordinal);
         await session.Page.ReloadAsync();

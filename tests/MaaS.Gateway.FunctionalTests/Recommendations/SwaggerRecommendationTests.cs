@@ -12,7 +12,6 @@ public sealed class SwaggerRecommendationTests
     [InlineData("/v1/recommend", "post", "RecommendResponse", "400")]
     [InlineData("/v1/recommendations/rebuild", "post", "RebuildJobResponse", "400", "202")]
     [InlineData("/v1/recommendations/rebuilds/{id}", "get", "RebuildJobResponse", "404")]
-    [InlineData("/v1/recommendations/rebuilds", "get", "RebuildJobListResponse", null)]
     [InlineData("/v1/users/{id}/analysis", "get", "UserAnalysisResponse", "400")]
     [InlineData("/v1/ping", "get", "PingResponse", null)]
     public async Task SwaggerDocument_RecommendationEndpoints_SummaryTypedResponseAndProblems(string path, string method, string schema, string? problem, string success = "200")

@@ -121,7 +121,7 @@ public sealed class TrainingAccuracyRuns : IDisposable
         var client = new HttpClient { BaseAddress = gateway.Address, Timeout = TimeSpan.FromMinutes(5) };
         string id = await TrainingCalls.SubmitAcceptedAsync(client, body, contentType, query);
         var done = await TrainingCalls.WaitFinishedAsync(client, id, TimeSpan.FromMinutes(60), () => gateway.Tail);
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         return (done["result"]!, client);
     }
 

@@ -48,7 +48,7 @@ public sealed class TrainingApiTests
         Assert.True(events.Count >= 2, "events: " + trace);
         Assert.Equal("progress", events[0].Event);
         Assert.Equal("succeeded", events[^1].Event);
-        Assert.Contains(events, e => e.Data["state"]!.GetValue<string>() == "running" && e.Data["progress"]!.GetValue<double>() is > 0 and < 1);
+        Assert.Contains(events, e => e.Data["status"]!.GetValue<string>() == "running" && e.Data["progress"]!.GetValue<double>() is > 0 and < 1);
         var progress = events.Select(e => e.Data["progress"]!.GetValue<double>()).ToList();
         Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second >= p.First), "progress went back: " + trace);
 
@@ -100,7 +100,7 @@ public sealed class TrainingApiTests
 
         string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(60));
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         Assert.True(done["result"]!["crossValidation"]!["microF1"]!.GetValue<double>() > 0.8, done["result"]!["crossValidation"]!.ToJsonString());
         Assert.Null(done["result"]!["crossValidation"]!["confusionMatrix"]);
 
@@ -147,7 +147,7 @@ public sealed class TrainingApiTests
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
         Assert.True(failures.Count == 0, string.Join('\n', failures));
         var list = await TrainingCalls.GetAsync(host.Client, "/v1/trainings");
-        Assert.Empty(list["trainings"]!.AsArray());
+        Assert.Empty(list.AsArray());
 
         static byte[] Json(string rows) => Encoding.UTF8.GetBytes($$"""{"model":"m","rows":{{rows}}}""");
         static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
@@ -166,8 +166,8 @@ public sealed class TrainingApiTests
         var (malformed, _) = await host.GetJsonAsync("/v1/trainings/not-an-id");
 
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
-        Assert.Equal("cancelled", body!["state"]!.GetValue<string>());
-        Assert.Equal("cancelled", again["state"]!.GetValue<string>());
+        Assert.Equal("cancelled", body!["status"]!.GetValue<string>());
+        Assert.Equal("cancelled", again["status"]!.GetValue<string>());
         Assert.Equal(0, again["attempts"]!.GetValue<int>());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, malformed.StatusCode);

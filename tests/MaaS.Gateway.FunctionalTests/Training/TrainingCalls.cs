@@ -40,8 +40,8 @@ internal static class TrainingCalls
     /// <summary>Polls the job until it has ended (or <paramref name="timeout"/> passes: then the test fails with the job as last seen).</summary>
     public static async Task<JsonNode> WaitFinishedAsync(HttpClient client, string id, TimeSpan timeout, Func<string>? context = null)
     {
-        var job = await PollAsync(client, id, j => j["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", timeout, TimeSpan.FromMilliseconds(200));
-        Assert.True(job["state"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", $"job {id} did not finish within {timeout}: {job.ToJsonString()}\n{context?.Invoke()}");
+        var job = await PollAsync(client, id, j => j["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", timeout, TimeSpan.FromMilliseconds(200));
+        Assert.True(job["status"]!.GetValue<string>() is "succeeded" or "failed" or "cancelled", $"job {id} did not finish within {timeout}: {job.ToJsonString()}\n{context?.Invoke()}");
         return job;
     }
 

@@ -25,10 +25,10 @@ public sealed class TrainingDurabilityTests
             using var client = new HttpClient { BaseAddress = first.Address };
             id = await TrainingCalls.SubmitAcceptedAsync(client, rows.ToString(), "application/x-ndjson", "?model=mr&folds=2");
             var running = await TrainingCalls.PollAsync(
-                client, id, job => job["state"]!.GetValue<string>() == "running" && job["progress"]!.GetValue<double>() > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+                client, id, job => job["status"]!.GetValue<string>() == "running" && job["progress"]!.GetValue<double>() > 0, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
 
             progressAtKill = running["progress"]!.GetValue<double>();
-            Assert.True(running["state"]!.GetValue<string>() == "running" && progressAtKill is > 0 and < 0.9, $"not mid-training: {running}\n{first.Tail}");
+            Assert.True(running["status"]!.GetValue<string>() == "running" && progressAtKill is > 0 and < 0.9, $"not mid-training: {running}\n{first.Tail}");
             first.Kill();
         }
 
@@ -36,7 +36,7 @@ public sealed class TrainingDurabilityTests
         using var again = new HttpClient { BaseAddress = second.Address };
         var done = await TrainingCalls.WaitFinishedAsync(again, id, TimeSpan.FromSeconds(240), () => second.Tail);
 
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", $"{done}\n{second.Tail}");
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", $"{done}\n{second.Tail}");
         Assert.Equal(2, done["attempts"]!.GetValue<int>());
         Assert.Equal("default.mr", done["result"]!["model"]!.GetValue<string>());
         Assert.Equal(1, done["result"]!["version"]!.GetValue<long>());

@@ -32,7 +32,7 @@ public sealed class TrainingEmbeddingTests
 
         string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         var result = done["result"]!;
         Assert.Equal($"{EmbeddingsGateway.Model} v1", result["embedding"]!.GetValue<string>());
         Assert.Equal(["words", "words+embedding"], result["candidates"]!.AsArray().Select(c => c!["featureSet"]!.GetValue<string>()));
@@ -71,7 +71,7 @@ public sealed class TrainingEmbeddingTests
 
         string id = await TrainingCalls.SubmitAcceptedAsync(host.Client, body, "application/json");
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         string version = Path.Combine(host.PublishedDirectory, "default.topics", "1");
         Assert.Contains("nearest of the 24 training texts", File.ReadAllText(Path.Combine(version, "card.json")), StringComparison.Ordinal);
         var model = LinearTextModelReader.Read(Path.Combine(version, RepositoryFiles.Onnx), out _, out string? error);
@@ -122,7 +122,7 @@ public sealed class TrainingEmbeddingTests
         var done = await TrainingCalls.WaitFinishedAsync(host.Client, id, TimeSpan.FromSeconds(120));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, client.StatusCode);
-        Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+        Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         Assert.Equal($"{EmbeddingsGateway.Model} v1", done["result"]!["embedding"]!.GetValue<string>());
     }
 

@@ -55,7 +55,7 @@ public sealed class TrainingReplicaTests : IAsyncDisposable
             {
                 // Read through the other replica: the job's state is in the shared store, wherever it ran.
                 var done = await TrainingCalls.WaitFinishedAsync(clients[(j + 1) % 2], id, TimeSpan.FromSeconds(120), () => replicas[0].Tail + "\n" + replicas[1].Tail);
-                Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
+                Assert.True(done["status"]!.GetValue<string>() == "succeeded", done.ToJsonString());
                 Assert.Equal(1, done["attempts"]!.GetValue<int>());
                 Assert.Equal(1, done["result"]!["version"]!.GetValue<long>());
                 // One run publishes one version: a second run of the job would have written version 2.

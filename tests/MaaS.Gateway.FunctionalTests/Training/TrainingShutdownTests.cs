@@ -28,12 +28,12 @@ public sealed class TrainingShutdownTests
         {
             using var client = new HttpClient { BaseAddress = first.Address };
             id = await TrainingCalls.SubmitAcceptedAsync(client, ManyLabels(), "application/json");
-            await TrainingCalls.PollAsync(client, id, job => job["state"]!.GetValue<string>() == "running", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
+            await TrainingCalls.PollAsync(client, id, job => job["status"]!.GetValue<string>() == "running", TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(100));
 
             // Into the CPU work: featurising, then the first fit of 500 one-versus-rest problems on one niced thread.
             await Task.Delay(TimeSpan.FromSeconds(2), ct);
             var running = await TrainingCalls.GetAsync(client, $"/v1/trainings/{id}");
-            Assert.True(running["state"]!.GetValue<string>() == "running" && running["progress"]!.GetValue<double>() == 0, $"not in the first CPU step: {running}\n{first.Tail}");
+            Assert.True(running["status"]!.GetValue<string>() == "running" && running["progress"]!.GetValue<double>() == 0, $"not in the first CPU step: {running}\n{first.Tail}");
 
             var exit = await first.TerminateAsync(TimeSpan.FromSeconds(120), ct);
 
@@ -44,7 +44,7 @@ public sealed class TrainingShutdownTests
         using var again = new HttpClient { BaseAddress = second.Address };
         var resumed = await TrainingCalls.PollAsync(again, id, job => job["attempts"]!.GetValue<int>() >= 2, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
 
-        Assert.True(resumed["attempts"]!.GetValue<int>() == 2 && resumed["state"]!.GetValue<string>() == "running", $"not taken up again: {resumed}\n{second.Tail}");
+        Assert.True(resumed["attempts"]!.GetValue<int>() == 2 && resumed["status"]!.GetValue<string>() == "running", $"not taken up again: {resumed}\n{second.Tail}");
     }
 
     // 40,000 synthetic rows over 500 labels: one fit trains 500 logistic regressions on one niced thread, far longer

@@ -30,14 +30,14 @@ public sealed class RebuildJobsTests
             Assert.Equal(second.Id, third.Id);
             Assert.Equal(second.Id, fourth.Value.Id);
             Assert.Equal(3, fourth.Value.Requests);
-            Assert.Equal(["queued", "running"], jobs.Recent(Tenant).Jobs.Select(j => j.Status));
+            Assert.Equal(["queued", "running"], jobs.Recent(Tenant).Select(j => j.Status));
         }
 
         var done = await secondDone.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(JobStatus.Succeeded, (await firstDone).Status);
-        Assert.Equal(JobStatus.Succeeded, done.Status);
+        Assert.Equal(JobState.Succeeded, (await firstDone).Status);
+        Assert.Equal(JobState.Succeeded, done.Status);
         Assert.Equal(2, done.Result!.Version);
-        Assert.Equal(2, jobs.Recent(Tenant).Jobs.Count);
+        Assert.Equal(2, jobs.Recent(Tenant).Count);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RebuildJobsTests
 
         Assert.Equal(erasure.Id, admin.Value.Id);
         var finished = await done.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        Assert.Equal(JobStatus.Succeeded, finished.Status);
+        Assert.Equal(JobState.Succeeded, finished.Status);
         Assert.Equal(RebuildTrigger.Erasure, finished.Trigger);
     }
 
@@ -72,7 +72,7 @@ public sealed class RebuildJobsTests
 
         Assert.All(erased, e => Assert.Equal(2, e.Value.EventsDeleted));
         var jobs = services.Get<RebuildJobs>();
-        var queued = Assert.Single(jobs.Recent(Tenant).Jobs, j => j.Status == "queued");
+        var queued = Assert.Single(jobs.Recent(Tenant), j => j.Status == "queued");
         Assert.Equal(60, queued.Requests);
         await UntilAsync(() => jobs.Find(Tenant, queued.Id).Value.Status == "succeeded");
         var built = jobs.Find(Tenant, queued.Id).Value.Result!;
@@ -95,10 +95,10 @@ public sealed class RebuildJobsTests
 
         await jobs.StopAsync().WaitAsync(TimeSpan.FromSeconds(30), Ct);
 
-        Assert.Equal(JobStatus.Cancelled, (await runningDone).Status);
-        Assert.Equal(JobStatus.Cancelled, (await queuedDone).Status);
+        Assert.Equal(JobState.Cancelled, (await runningDone).Status);
+        Assert.Equal(JobState.Cancelled, (await queuedDone).Status);
         Assert.Equal(ErrorCode.ModelNotReady, jobs.Enqueue(Tenant, RebuildTrigger.Api).Error?.Code);
-        Assert.Equal(["cancelled", "cancelled"], jobs.Recent(Tenant).Jobs.Select(j => j.Status));
+        Assert.Equal(["cancelled", "cancelled"], jobs.Recent(Tenant).Select(j => j.Status));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class RebuildJobsTests
         var refused = await jobs.RequestAsync(Tenant, Ct);
 
         Assert.Equal(ErrorCode.Conflict, refused.Error?.Code);
-        Assert.Empty(jobs.Recent(Tenant).Jobs);
+        Assert.Empty(jobs.Recent(Tenant));
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed record ClassifyRequest(string? Model, IReadOnlyList<string?>? Text
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(TrainingRequest))]
 [JsonSerializable(typeof(TrainingJobResponse))]
-[JsonSerializable(typeof(TrainingJobListResponse))]
+[JsonSerializable(typeof(List<TrainingJobResponse>))]
 [JsonSerializable(typeof(ClassifyRequest))]
 [JsonSerializable(typeof(ClassifyResponse))]
 public sealed partial class V1TrainingJsonContext : JsonSerializerContext;

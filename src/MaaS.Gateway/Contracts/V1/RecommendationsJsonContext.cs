@@ -18,7 +18,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(SimilarItemsResponse))]
 [JsonSerializable(typeof(RebuildResponse))]
 [JsonSerializable(typeof(RebuildJobResponse))]
-[JsonSerializable(typeof(RebuildJobListResponse))]
+[JsonSerializable(typeof(IReadOnlyList<RebuildJobResponse>))]
 [JsonSerializable(typeof(PingResponse))]
 [JsonSerializable(typeof(FieldProblem))]
 [JsonSerializable(typeof(IReadOnlyList<FieldProblem>))]

@@ -79,12 +79,12 @@ internal static class RecommendEndpoints
         RecommendationJson.OkOrProblem<RebuildJobResponse, RebuildJobErrors>(
             await rebuilds.FindAsync(http.GetTenant(), id, cancellationToken), RecommendationsJsonContext.Default.RebuildJobResponse);
 
-    private static async Task<Results<RecommendationJson<RebuildJobListResponse>, ApiProblem<ListErrors>>> ListRebuilds(
+    private static async Task<Results<RecommendationJson<IReadOnlyList<RebuildJobResponse>>, ApiProblem<ListErrors>>> ListRebuilds(
         [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken)
     {
         var jobs = await PageRequest.Create(limit, after).ThenAsync(page => rebuilds.ListAsync(http.GetTenant(), page, cancellationToken));
         return jobs.TryGetValue(out var page, out var error)
-            ? new RecommendationJson<RebuildJobListResponse>(new(Paged.Items(http, page)), RecommendationsJsonContext.Default.RebuildJobListResponse)
+            ? new RecommendationJson<IReadOnlyList<RebuildJobResponse>>(Paged.Items(http, page), RecommendationsJsonContext.Default.IReadOnlyListRebuildJobResponse)
             : new ApiProblem<ListErrors>(error);
     }
 }

@@ -46,7 +46,7 @@ internal static class TrainingsEndpoints
             .WithSummary("The tenant's training jobs, newest first, a page at a time.");
         trainings.MapGet("/{id}", GetAsync)
             .WithName("V1GetTraining")
-            .WithSummary("A training job: state, phase, progress, metrics so far, and the published model with its cross-validation report once it succeeded.");
+            .WithSummary("A training job: status, phase, progress, metrics so far, and the published model with its cross-validation report once it succeeded.");
         trainings.MapGet("/{id}/events", EventsAsync)
             .WithName("V1TrainingEvents")
             .WithSummary("Live progress of a training job as Server-Sent Events: a 'progress' event on each change, then one named for the final state.");
@@ -83,12 +83,12 @@ internal static class TrainingsEndpoints
             : new ApiProblem<BodyErrors>(error);
     }
 
-    private static async Task<Results<Ok<TrainingJobListResponse>, ApiProblem<ListErrors>>> ListAsync(
+    private static async Task<Results<Ok<List<TrainingJobResponse>>, ApiProblem<ListErrors>>> ListAsync(
         [Range(1, PageRequest.MaxLimit)] int? limit, string? after, HttpContext http, TrainingService training)
     {
         var jobs = await PageRequest.Create(limit, after).ThenAsync(page => training.ListAsync(http.GetTenant(), page, http.RequestAborted));
         return jobs.TryGetValue(out var page, out var error)
-            ? TypedResults.Ok(new TrainingJobListResponse(Paged.Items(http, page.Select(TrainingJobs.ToResponse))))
+            ? TypedResults.Ok(Paged.Items(http, page.Select(TrainingJobs.ToResponse)))
             : new ApiProblem<ListErrors>(error);
     }
 
@@ -108,7 +108,7 @@ internal static class TrainingsEndpoints
         }
 
         return TypedResults.ServerSentEvents(training.FollowAsync(tenant, job, http.RequestAborted)
-            .Select(change => new SseItem<TrainingJobResponse>(TrainingJobs.ToResponse(change), change.IsFinished ? TrainingJobs.State(change.State) : "progress")));
+            .Select(change => new SseItem<TrainingJobResponse>(TrainingJobs.ToResponse(change), change.IsFinished ? JobStates.Name(change.State) : "progress")));
     }
 
     private static Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>> OkOrProblem(Result<JobRecord> job) =>

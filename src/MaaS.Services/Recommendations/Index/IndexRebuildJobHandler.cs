@@ -19,9 +19,9 @@ internal sealed class IndexRebuildJobHandler(RebuildJobs jobs) : IJobHandler
             var finished = await queued.Finished.WaitAsync(cancellationToken).ConfigureAwait(false);
             switch (finished.Status)
             {
-                case JobStatus.Succeeded:
+                case JobState.Succeeded:
                     return JsonSerializer.Serialize(finished.Result!, RebuildJsonContext.Default.RebuildResponse);
-                case JobStatus.Failed:
+                case JobState.Failed:
                     throw new JobFailedException(finished.Error ?? "the build failed; the serving version is kept");
             }
         }

@@ -76,5 +76,5 @@ internal sealed partial class IndexRebuildService(
     }
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Information, Message = "First index build of tenant {Tenant}: {Status} ({Reason})")]
-    private static partial void LogFirstBuild(ILogger logger, string tenant, JobStatus status, string reason);
+    private static partial void LogFirstBuild(ILogger logger, string tenant, JobState status, string reason);
 }

@@ -1,15 +1,5 @@
 namespace MaaS.Services.Recommendations.Index;
 
-/// <summary>Where a job is in its life; the first two are live, the others final.</summary>
-internal enum JobStatus
-{
-    Queued,
-    Running,
-    Succeeded,
-    Failed,
-    Cancelled,
-}
-
 /// <summary>Who asked for a rebuild first.</summary>
 internal enum RebuildTrigger
 {
@@ -42,13 +32,13 @@ internal enum RebuildTrigger
 internal sealed record RebuildJob(
     string Id,
     string Tenant,
-    JobStatus Status,
+    JobState Status,
     RebuildTrigger Trigger,
     int Requests,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt = null,
     DateTimeOffset? FinishedAt = null,
-    string? Progress = null,
+    string? Stage = null,
     RebuildResponse? Result = null,
     string? Error = null)
 {
@@ -56,23 +46,38 @@ internal sealed record RebuildJob(
 
     public string Kind { get; init; } = IndexRebuild;
 
-    public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+    /// <summary>The stages <see cref="IndexBuilder"/> reports, in order; a running job's progress is its stage's place among them.</summary>
+    private static readonly string[] Stages = ["admission", "reading", "building", "loading"];
 
-    public RebuildJob Finished(JobStatus status, DateTimeOffset at, RebuildResponse? result = null, string? error = null) =>
-        this with { Status = status, FinishedAt = at, StartedAt = StartedAt ?? at, Progress = null, Result = result, Error = error };
+    public bool IsFinished => JobStates.IsFinished(Status);
+
+    public RebuildJob Finished(JobState status, DateTimeOffset at, RebuildResponse? result = null, string? error = null) =>
+        this with { Status = status, FinishedAt = at, StartedAt = StartedAt ?? at, Result = result, Error = error };
+
+    /// <summary>
+    /// Fraction done in [0, 1], as training jobs report it: 0 while queued, the share of the stages passed while
+    /// running, 1 once succeeded, and where it stopped once failed or cancelled.
+    /// </summary>
+    public double Progress => Status switch
+    {
+        JobState.Queued => 0,
+        JobState.Succeeded => 1,
+        _ => Stage is null ? 0 : Math.Max(0, Array.IndexOf(Stages, Stage)) / (double)Stages.Length,
+    };
 
     /// <summary>The API shape; <paramref name="now"/> dates a running job's duration.</summary>
     public RebuildJobResponse ToResponse(DateTimeOffset now) => new(
         Id,
         Kind,
-        Status.ToString().ToLowerInvariant(),
+        JobStates.Name(Status),
+        Status == JobState.Running && Stage is not null ? Stage : JobStates.Name(Status),
+        Progress,
         Trigger.ToString().ToLowerInvariant(),
         Requests,
         CreatedAt,
         StartedAt,
         FinishedAt,
         StartedAt is { } started ? ((FinishedAt ?? now) - started).TotalMilliseconds : null,
-        Progress,
         Result,
         Error);
 }

@@ -75,7 +75,7 @@ internal sealed partial class RebuildJobs(
                 return (slot.Queued, slot.QueuedDone!.Task);
             }
 
-            slot.Queued = new RebuildJob(id ?? Guid.NewGuid().ToString("N"), tenant, JobStatus.Queued, trigger, 1, time.GetUtcNow());
+            slot.Queued = new RebuildJob(id ?? Guid.NewGuid().ToString("N"), tenant, JobState.Queued, trigger, 1, time.GetUtcNow());
             slot.QueuedDone = new TaskCompletionSource<RebuildJob>(TaskCreationOptions.RunContinuationsAsynchronously);
             slot.Deferred = trigger == RebuildTrigger.Erasure;
             slot.Worker ??= Task.Run(() => RunAsync(slot));
@@ -94,12 +94,12 @@ internal sealed partial class RebuildJobs(
     }
 
     /// <summary>The tenant's queued and running jobs, then the last finished ones, newest first.</summary>
-    public RebuildJobListResponse Recent(string tenant)
+    public IReadOnlyList<RebuildJobResponse> Recent(string tenant)
     {
         lock (_lock)
         {
             var now = time.GetUtcNow();
-            return new RebuildJobListResponse(_slots.TryGetValue(tenant, out var slot) ? [.. slot.Jobs().Select(j => j.ToResponse(now))] : []);
+            return _slots.TryGetValue(tenant, out var slot) ? [.. slot.Jobs().Select(j => j.ToResponse(now))] : [];
         }
     }
 
@@ -161,7 +161,7 @@ internal sealed partial class RebuildJobs(
                 RebuildJob job;
                 lock (_lock)
                 {
-                    job = slot.Queued! with { Status = JobStatus.Running, StartedAt = time.GetUtcNow() };
+                    job = slot.Queued! with { Status = JobState.Running, StartedAt = time.GetUtcNow() };
                     (slot.Running, slot.RunningDone) = (job, slot.QueuedDone);
                     (slot.Queued, slot.QueuedDone, slot.Deferred) = (null, null, false);
                     slot.Wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -202,7 +202,7 @@ internal sealed partial class RebuildJobs(
             var built = await builder.BuildAsync(job.Tenant, stage => Progress(slot, stage), deadline.Token).ConfigureAwait(false);
             if (built.TryGetValue(out var result, out var error))
             {
-                return job.Finished(JobStatus.Succeeded, time.GetUtcNow(), result);
+                return job.Finished(JobState.Succeeded, time.GetUtcNow(), result);
             }
 
             if (error.Code == ErrorCode.Conflict)
@@ -214,22 +214,22 @@ internal sealed partial class RebuildJobs(
                 LogBuildFailed(logger, job.Tenant, error.Message, null);
             }
 
-            return job.Finished(JobStatus.Failed, time.GetUtcNow(), error: error.Message);
+            return job.Finished(JobState.Failed, time.GetUtcNow(), error: error.Message);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            return job.Finished(JobStatus.Cancelled, time.GetUtcNow(), error: "the service stopped before the build finished; the serving version is kept");
+            return job.Finished(JobState.Cancelled, time.GetUtcNow(), error: "the service stopped before the build finished; the serving version is kept");
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             string reason = string.Create(CultureInfo.InvariantCulture, $"the build passed its deadline (Recommendations:BuildTimeoutSeconds = {timeout} s) and was stopped");
             LogBuildFailed(logger, job.Tenant, reason, null);
-            return job.Finished(JobStatus.Failed, time.GetUtcNow(), error: reason + "; the serving version is kept");
+            return job.Finished(JobState.Failed, time.GetUtcNow(), error: reason + "; the serving version is kept");
         }
         catch (Exception e)
         {
             LogBuildFailed(logger, job.Tenant, e.Message, e);
-            return job.Finished(JobStatus.Failed, time.GetUtcNow(), error: "the build failed; the serving version is kept");
+            return job.Finished(JobState.Failed, time.GetUtcNow(), error: "the build failed; the serving version is kept");
         }
     }
 
@@ -239,7 +239,7 @@ internal sealed partial class RebuildJobs(
         {
             if (slot.Running is { } running)
             {
-                slot.Running = running with { Progress = stage };
+                slot.Running = running with { Stage = stage };
             }
         }
     }
@@ -253,7 +253,7 @@ internal sealed partial class RebuildJobs(
             done = slot.QueuedDone;
             if (slot.Queued is { } queued)
             {
-                cancelled = queued.Finished(JobStatus.Cancelled, time.GetUtcNow(), error: "the service stopped before the build started");
+                cancelled = queued.Finished(JobState.Cancelled, time.GetUtcNow(), error: "the service stopped before the build started");
                 slot.Keep(cancelled);
             }
 

@@ -85,7 +85,7 @@ internal sealed class RebuildQueue(IStorage storage, RebuildJobs jobs, BuildAdmi
     /// </summary>
     public async ValueTask<Result<Page<RebuildJobResponse>>> ListAsync(string tenant, PageRequest page, CancellationToken cancellationToken)
     {
-        var live = jobs.Recent(tenant).Jobs;
+        var live = jobs.Recent(tenant);
         var memoryOnly = live.Where(j => j.Trigger is "erasure" or "start").ToList();
         JobCursor? after = null;
         if (page.After is { } id)
@@ -147,14 +147,15 @@ internal sealed class RebuildQueue(IStorage storage, RebuildJobs jobs, BuildAdmi
     private RebuildJobResponse ToResponse(JobRecord job) => new(
         job.Id,
         job.Kind,
-        job.State.ToString().ToLowerInvariant(),
+        JobStates.Name(job.State),
+        job.Phase,
+        job.Progress,
         Name(TriggerOf(job.Request)),
         1,
         job.CreatedAt,
         job.StartedAt,
         job.FinishedAt,
         job.StartedAt is { } started ? ((job.FinishedAt ?? time.GetUtcNow()) - started).TotalMilliseconds : null,
-        job.State == JobState.Running ? job.Phase : null,
         job.Result is { } result ? JsonSerializer.Deserialize(result, RebuildJsonContext.Default.RebuildResponse) : null,
         job.Error);
 }
