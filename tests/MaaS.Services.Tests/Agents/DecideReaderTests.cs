@@ -127,7 +127,7 @@ public sealed class DecideReaderTests
     [Theory]
     // Refused by the serializer, or by validation once the serializer read them as non-finite: NaN and infinity (as
     // literals, strings or overflow), wrong types, nulls a bool or a number cannot be, malformed or truncated JSON,
-    // trailing content, comments, trailing commas.
+    // trailing content, comments, trailing commas, a member the contract does not have (top level or in an action).
     [InlineData("""{"context":{"skill":NaN}}""")]
     [InlineData("""{"context":{"skill":"NaN"}}""")]
     [InlineData("""{"context":{"skill":"Infinity"}}""")]
@@ -152,6 +152,8 @@ public sealed class DecideReaderTests
     [InlineData("""{"context":{"skill":0.5} /* c */}""")]
     [InlineData("""[{"context":{}}]""")]
     [InlineData("")]
+    [InlineData("""{"context":{"skill":0.5},"explian":true}""")]
+    [InlineData("""{"context":{"skill":0.5},"actions":[{"id":"easy","cost":1}]}""")]
     public void TryRead_SerializerOrValidationRefuses_DeclinesIt(string json)
     {
         CompiledAgent agent = Compile(Defined);
