@@ -101,7 +101,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             try
             {
-                return JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentDefinitionRequest);
+                return JsonSerializer.Deserialize(json, AgentJsonContext.StoredDefinition);
             }
             catch (JsonException)
             {
@@ -514,7 +514,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             {
                 return error;
             }
-            AgentDefinitionRequest? definition = JsonSerializer.Deserialize(record.Definition, AgentJsonContext.Default.AgentDefinitionRequest);
+            AgentDefinitionRequest? definition = JsonSerializer.Deserialize(record.Definition, AgentJsonContext.StoredDefinition);
             Result<CompiledAgent> compiled = AgentValidation.Definition(definition);
             if (!compiled.TryGetValue(out CompiledAgent? agent, out error))
             {

@@ -80,6 +80,43 @@ public sealed class AgentsDurabilityTests
         Assert.Equal(Decisions, body!["applied"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task Restart_StoredDefinitionWithMembersTheContractLacks_StillLoadsAndDecides()
+    {
+        // A request with an unknown member is a 400, but a definition stored by another version (whose contract had a
+        // member this one lacks) is data already accepted: the restarted gateway must still load, list and run it.
+        string folder = Directory.CreateTempSubdirectory("maas-agents-").FullName;
+        string path = Path.Combine(folder, "maas.db");
+        var settings = new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = path };
+        const string Key = SecureGateway.BootstrapKey;
+        await using (var first = SecureGateway.Start(settings: settings))
+        {
+            var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE agents SET definition = json_set(definition, '$.retiredOption', 1, '$.policy.retiredKnob', 'x') WHERE name = 'npc'";
+            Assert.Equal(1, await update.ExecuteNonQueryAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using var second = SecureGateway.Start(settings: settings);
+        var (got, agent) = await second.SendJsonAsync(HttpMethod.Get, "/v1/agents/npc", Key);
+        var (_, list) = await second.SendJsonAsync(HttpMethod.Get, "/v1/agents", Key);
+        var (decide, decided) = await second.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, """{"context":{"skill":0.5}}""");
+        var (refused, _) = await second.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key,
+            AgentsApiTests.Definition.TrimEnd().TrimEnd('}') + ""","retiredOption":1}""");
+
+        Assert.Equal(HttpStatusCode.OK, got.StatusCode);
+        Assert.NotNull(agent!["definition"]);
+        Assert.NotNull(list![0]!["definition"]);
+        Assert.Equal(HttpStatusCode.OK, decide.StatusCode);
+        Assert.False(string.IsNullOrEmpty(decided!["action"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+    }
+
     private static Dictionary<string, double> Scores(JsonNode decision) =>
         decision["ranking"]!.AsArray().ToDictionary(r => r!["id"]!.GetValue<string>(), r => Math.Round(r!["score"]!.GetValue<double>(), 9));
 }
