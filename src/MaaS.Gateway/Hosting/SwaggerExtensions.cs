@@ -73,7 +73,7 @@ internal static class SwaggerExtensions
             options.OperationFilter<ErrorResponsesFilter>();
             options.OperationFilter<PagedListFilter>();
             options.SchemaFilter<SseItemSchemaFilter>();
-            options.SchemaFilter<StrictMembersSchemaFilter>();
+            options.SchemaFilter<ContractSchemaFilter>();
             options.DocumentFilter<TagsDocumentFilter>();
         });
         return services;

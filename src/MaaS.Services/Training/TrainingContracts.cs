@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MaaS.Services.Training;
 
 /// <summary>
@@ -45,7 +47,7 @@ public sealed record TrainingSettings(int? Folds = null, IReadOnlyList<double>? 
 public sealed record TrainingJobResponse(
     string Id,
     string Model,
-    string Status,
+    [property: AllowedValues("queued", "running", "succeeded", "failed", "cancelled")] string Status,
     string Phase,
     double Progress,
     bool MultiLabel,

@@ -87,6 +87,8 @@ public sealed class UniformListsTests(DemoGatewayFixture fixture) : IClassFixtur
             Assert.True(properties["phase"]?["type"]?.ToString() == "string", $"{job}.phase: {properties["phase"]?.ToJsonString()}");
             Assert.True(properties["progress"]?["type"]?.ToString() == "number", $"{job}.progress: {properties["progress"]?.ToJsonString()}");
             Assert.False(properties.ContainsKey("state"), $"{job} still has state");
+            // The words are listed for clients (an enum in the schema), and they are the store's, in its order.
+            Assert.Equal(JobStates.Names, (properties["status"]?["enum"] as JsonArray ?? []).Select(v => v!.GetValue<string>()));
         }
     }
 

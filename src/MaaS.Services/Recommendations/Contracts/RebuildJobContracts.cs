@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace MaaS.Services.Recommendations.Contracts;
 
 /// <summary>An index rebuild job (<c>POST /v1/recommendations/rebuild</c>, <c>GET /v1/recommendations/rebuilds/{id}</c>), in the job vocabulary training jobs share.</summary>
@@ -17,7 +19,7 @@ namespace MaaS.Services.Recommendations.Contracts;
 public sealed record RebuildJobResponse(
     string Id,
     string Kind,
-    string Status,
+    [property: AllowedValues("queued", "running", "succeeded", "failed", "cancelled")] string Status,
     string Phase,
     double Progress,
     string Trigger,
