@@ -163,41 +163,45 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
                 : null);
     }
 
-    public async ValueTask<Result<DecideResponse>> DecideAsync(string tenant, string name, DecideRequest? request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides a request. The agent is found once (loaded, rechecked against the store). A body kept as its UTF-8
+    /// bytes (<paramref name="json"/>) in the contract's exact shape is read straight into the agent's vectors
+    /// (<see cref="DecideReader"/>); any other body, or one for an agent that is not there, is bound by
+    /// <paramref name="bind"/> and validated, so a body that does not parse is a 400 before an unknown agent is a 404,
+    /// and every error keeps its wording.
+    /// </summary>
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="name">The agent's name.</param>
+    /// <param name="json">The whole request body when the caller kept it as bytes; null when it bound it already.</param>
+    /// <param name="options">The limits the serializer reads bodies with.</param>
+    /// <param name="body">What <paramref name="bind"/> binds.</param>
+    /// <param name="bind">The request bound the general way from <paramref name="body"/>, or the error binding it.</param>
+    /// <typeparam name="TBody">The caller's body.</typeparam>
+    /// <param name="cancellationToken">Cancels the decision until it is queued for the log.</param>
+    public async ValueTask<Result<DecideResponse>> DecideAsync<TBody>(
+        string tenant, string name, ReadOnlyMemory<byte>? json, JsonReaderOptions options, TBody body, Func<TBody, Result<DecideRequest?>> bind,
+        CancellationToken cancellationToken)
     {
         Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
-        if (!loaded.TryGetValue(out AgentRuntime? runtime, out Error? error))
+        bool found = loaded.TryGetValue(out AgentRuntime? runtime, out Error? error);
+        if (found && json is { } bytes && DecideReader.TryRead(bytes.Span, runtime!.Agent, runtime.Codec, options) is { } read)
         {
-            return error;
+            return await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
         }
-        Result<(DecisionInput Input, bool[] Excluded)> validated = DecideValidation.Validate(request, runtime.Agent);
+        if (!bind(body).TryGetValue(out DecideRequest? request, out Error? unbound))
+        {
+            return unbound;
+        }
+        if (!found)
+        {
+            return error!;
+        }
+        Result<(DecisionInput Input, bool[] Excluded)> validated = DecideValidation.Validate(request, runtime!.Agent);
         if (!validated.TryGetValue(out var valid, out error))
         {
             return error;
         }
         return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Decides a request read straight from its UTF-8 JSON into the agent's vectors (<see cref="DecideReader"/>): the
-    /// agent is found as <see cref="DecideAsync(string, string, DecideRequest?, CancellationToken)"/> finds it (loaded,
-    /// rechecked against the store), and the body must be a valid request in the contract's exact shape. Null otherwise:
-    /// the caller then binds <see cref="DecideRequest"/> and calls that overload, which words every error as before.
-    /// </summary>
-    /// <param name="tenant">The tenant.</param>
-    /// <param name="name">The agent's name.</param>
-    /// <param name="json">The whole request body.</param>
-    /// <param name="options">The limits the serializer reads bodies with.</param>
-    /// <param name="cancellationToken">Cancels the decision until it is queued for the log.</param>
-    public async ValueTask<Result<DecideResponse>?> TryDecideAsync(
-        string tenant, string name, ReadOnlyMemory<byte> json, JsonReaderOptions options, CancellationToken cancellationToken)
-    {
-        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
-        if (!loaded.TryGetValue(out AgentRuntime? runtime, out _) || DecideReader.TryRead(json.Span, runtime.Agent, runtime.Codec, options) is not { } read)
-        {
-            return null;
-        }
-        return await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>

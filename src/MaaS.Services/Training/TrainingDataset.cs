@@ -64,4 +64,5 @@ internal sealed class TrainingDataset
 [JsonSerializable(typeof(TrainingRow))]
 [JsonSerializable(typeof(TrainingOutcome))]
 [JsonSerializable(typeof(TrainingMetrics))]
+[JsonSerializable(typeof(TrainingRequest))]
 internal sealed partial class TrainingJsonContext : JsonSerializerContext;

@@ -201,11 +201,14 @@ internal static class TrainingDatasetParser
         return new TrainingDataset(spec, valid);
     }
 
-    // The members of TrainingRequest, TrainingSettings and TrainingRowContract, as the JSON body spells them. A JSON
-    // Lines upload's rows stay open, as a CSV upload's extra columns are: exported datasets carry ids and such.
-    private static readonly string[] RequestMembers = ["model", "rows", "multiLabel", "settings"];
-    private static readonly string[] SettingsMembers = ["folds", "lambdas", "featureSets"];
-    private static readonly string[] RowMembers = ["text", "label", "labels"];
+    // The members of TrainingRequest, TrainingSettings and TrainingRowContract, as the JSON body spells them (the
+    // contracts' own metadata, so a member added there is known here). A JSON Lines upload's rows stay open, as a CSV
+    // upload's extra columns are: exported datasets carry ids and such.
+    private static readonly string[] RequestMembers = Members<TrainingRequest>();
+    private static readonly string[] SettingsMembers = Members<TrainingSettings>();
+    private static readonly string[] RowMembers = Members<TrainingRowContract>();
+
+    private static string[] Members<T>() => [.. TrainingJsonContext.Default.GetTypeInfo(typeof(T))!.Properties.Select(p => p.Name)];
 
     private static List<(string?, string[]?)>? ReadJson(string text, Problems problems, ref TrainingParameters parameters)
     {

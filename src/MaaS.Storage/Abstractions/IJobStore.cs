@@ -108,7 +108,7 @@ public enum JobState
 public static class JobStates
 {
     /// <summary>Every state's word, in life-cycle order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["queued", "running", "succeeded", "failed", "cancelled"];
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<JobState>().Select(Name)];
 
     /// <summary><c>queued</c>, <c>running</c>, <c>succeeded</c>, <c>failed</c> or <c>cancelled</c>.</summary>
     public static string Name(JobState state) => state switch
@@ -118,6 +118,16 @@ public static class JobStates
         JobState.Succeeded => "succeeded",
         JobState.Failed => "failed",
         _ => "cancelled",
+    };
+
+    /// <summary>The state a stored word names (<see cref="Name"/>'s inverse); an unknown word reads as cancelled.</summary>
+    public static JobState Parse(string name) => name switch
+    {
+        "queued" => JobState.Queued,
+        "running" => JobState.Running,
+        "succeeded" => JobState.Succeeded,
+        "failed" => JobState.Failed,
+        _ => JobState.Cancelled,
     };
 
     /// <summary>Whether a job in <paramref name="state"/> has ended.</summary>

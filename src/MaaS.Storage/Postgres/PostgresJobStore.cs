@@ -173,7 +173,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             UPDATE {_s}.jobs SET state = $3, phase = $3, result = $4, error = $5, finished_at = now(),
                 progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
             WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
-            """, id, cancellationToken, id, owner, JobCodec.State(state), result, error);
+            """, id, cancellationToken, id, owner, JobStates.Name(state), result, error);
 
     // The server's clock, a millisecond back: a claim takes a lease that ended before its own now().
     public ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default) =>
@@ -240,7 +240,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             jobs.Add(new JobRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), JobCodec.State(reader.GetString(3)), reader.GetString(4),
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetString(4),
                 reader.GetDouble(5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9), reader.GetString(10),
                 reader.GetInt64(11), Text(reader, 12), Time(reader, 13), reader.GetInt32(14), reader.GetFieldValue<DateTimeOffset>(15),
                 Time(reader, 16), Time(reader, 17)));

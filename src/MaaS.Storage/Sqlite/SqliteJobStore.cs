@@ -158,7 +158,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                     progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
                 WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
                 """);
-            command.Parameters.AddWithValue("$state", JobCodec.State(state));
+            command.Parameters.AddWithValue("$state", JobStates.Name(state));
             command.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
             command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             command.Parameters.AddWithValue("$now", Now());
@@ -231,7 +231,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         while (reader.Read())
         {
             jobs.Add(new JobRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), JobCodec.State(reader.GetString(3)), reader.GetString(4),
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetString(4),
                 reader.GetDouble(5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9), reader.GetString(10),
                 reader.GetInt64(11), Text(reader, 12), Time(reader, 13), reader.GetInt32(14), TimeCodec.FromUnixMs(reader.GetInt64(15)),
                 Time(reader, 16), Time(reader, 17)));

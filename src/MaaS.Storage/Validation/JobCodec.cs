@@ -1,19 +1,8 @@
 namespace MaaS.Storage.Validation;
 
-/// <summary>The stored words of <see cref="JobState"/> and the checks both job stores apply before a write.</summary>
+/// <summary>The checks both job stores apply before a write (the stored words of <see cref="JobState"/> are <see cref="JobStates"/>').</summary>
 internal static class JobCodec
 {
-    public static string State(JobState state) => JobStates.Name(state);
-
-    public static JobState State(string text) => text switch
-    {
-        "queued" => JobState.Queued,
-        "running" => JobState.Running,
-        "succeeded" => JobState.Succeeded,
-        "failed" => JobState.Failed,
-        _ => JobState.Cancelled,
-    };
-
     /// <summary>Server-minted ids are 32 lower-case hex characters; anything else cannot name a job.</summary>
     public static bool IsId(string? id) => id is { Length: 32 } && id.All(char.IsAsciiHexDigitLower);
 

@@ -97,18 +97,9 @@ internal static class AgentsEndpoints
         {
             return new ApiProblem<AgentPolicyErrors>(error);
         }
-        string tenant = http.GetTenant();
-        // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated as before.
-        var outcome = raw.IsBuffered ? await agents.TryDecideAsync(tenant, name, raw.Json, raw.ReaderOptions, cancellationToken) : null;
-        if (outcome is null)
-        {
-            if (!raw.Parse().TryGetValue(out var request, out error))
-            {
-                return new ApiProblem<AgentPolicyErrors>(error);
-            }
-            outcome = await agents.DecideAsync(tenant, name, request.Value, cancellationToken);
-        }
-        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome.Value, AgentsJsonContext.Default.DecideResponse);
+        // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated.
+        var outcome = await agents.DecideAsync(http.GetTenant(), name, raw.IsBuffered ? raw.Json : null, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken);
+        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(

@@ -3,8 +3,8 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// <summary>
 /// The body of <c>POST /v1/agents/{name}/decide</c>. A JSON body with a Content-Length of at most
 /// <see cref="BufferedLimit"/> bytes (every usual one) is kept as its UTF-8 bytes in a pooled buffer, which the agent's
-/// own reader turns straight into its feature vectors (<see cref="AgentService.TryDecideAsync"/>); when that reader declines,
-/// <see cref="Parse"/> binds <see cref="DecideRequest"/> from the same bytes exactly as
+/// own reader turns straight into its feature vectors (<see cref="AgentService.DecideAsync{TBody}"/>); when that reader declines,
+/// <see cref="Bind"/> binds <see cref="DecideRequest"/> from the same bytes exactly as
 /// <see cref="RecommendationBody{T}"/> reads it from the stream, so the answers (and every error's wording) are unchanged.
 /// Other bodies (none, not JSON-typed, streamed without a length, larger) are read by <see cref="RecommendationBody{T}"/> itself.
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class DecideBody : IRequestBody<DecideBody>, IDisposable
     /// <summary>The body's UTF-8 JSON; empty when it was read the general way.</summary>
     public ReadOnlyMemory<byte> Json => _rented.AsMemory(0, _length);
 
-    /// <summary>Whether <see cref="Json"/> holds the body (else <see cref="Parse"/> has it already bound).</summary>
+    /// <summary>Whether <see cref="Json"/> holds the body (else <see cref="Bind"/> has it already bound).</summary>
     public bool IsBuffered => _rented is not null;
 
     /// <summary>How the serializer would read the body.</summary>
@@ -63,8 +63,12 @@ internal sealed class DecideBody : IRequestBody<DecideBody>, IDisposable
     }
 
     /// <summary>The request bound as <see cref="RecommendationBody{T}"/> binds it: null when none was sent, or the parse error in its wording.</summary>
-    public Result<RecommendationBody<DecideRequest>> Parse() => _rented is null ? _parsed
-        : JsonBody.ReadOptional(Json.Span, _contract!.Type, static value => (Result<RecommendationBody<DecideRequest>>)new RecommendationBody<DecideRequest>(value));
+    public Result<DecideRequest?> Bind()
+    {
+        var parsed = _rented is null ? _parsed
+            : JsonBody.ReadOptional(Json.Span, _contract!.Type, static value => (Result<RecommendationBody<DecideRequest>>)new RecommendationBody<DecideRequest>(value));
+        return parsed.TryGetValue(out var body, out var error) ? body.Value : error;
+    }
 
     public void Dispose()
     {
