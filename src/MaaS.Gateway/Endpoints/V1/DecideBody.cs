@@ -63,12 +63,8 @@ internal sealed class DecideBody : IRequestBody<DecideBody>, IDisposable
     }
 
     /// <summary>The request bound as <see cref="RecommendationBody{T}"/> binds it: null when none was sent, or the parse error in its wording.</summary>
-    public Result<DecideRequest?> Bind()
-    {
-        var parsed = _rented is null ? _parsed
-            : JsonBody.ReadOptional(Json.Span, _contract!.Type, static value => (Result<RecommendationBody<DecideRequest>>)new RecommendationBody<DecideRequest>(value));
-        return parsed.TryGetValue(out var body, out var error) ? body.Value : error;
-    }
+    public Result<DecideRequest?> Bind() => _rented is null ? _parsed.Value
+        : JsonBody.ReadOptional<DecideRequest, DecideRequest?>(Json.Span, _contract!.Type, static value => value);
 
     public void Dispose()
     {
