@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Dynamic batching of the sentence encoder against batching off, at <connections> single-text clients (issue #17):
-# POST /v1/embeddings, one text per request, on two gateways of one build (the shipped all-minilm-l6-v2, batching on as
-# its model.json says, and --Serving:DynamicBatching=false), for two kinds of text: short ones (the Netflix test titles,
-# show id divisible by 5: what search queries look like) and sentences (MR). Each round runs every gateway on every set,
-# the order rotating per round. Beside them, the ceiling that merging can approach: 32 texts per request
-# (EMBED_TEXTS_PER_REQUEST) at 4 connections on the batching-off gateway, in texts/s. EMBED_COMPARE_INSTANCES=n adds a
-# third gateway whose encoder runs n batches at once ("instances" in model.json; the shipped value is in models/).
-# Each run records the gateway's CPU per request (utime + stime) and the encoder's rows per run (its /v2 statistics).
+# Dynamic batching of a sentence encoder against batching off, at <connections> single-text clients (issue #17):
+# POST /v1/embeddings, one text per request, on two gateways of one build (the shipped encoder, all-minilm-l6-v2 or
+# EMBED_MODEL, batching on as its model.json says, and --Serving:DynamicBatching=false), for two kinds of text: short
+# ones (the Netflix test titles, show id divisible by 5: what search queries look like) and sentences (MR). Each round
+# runs every gateway on every set, the order rotating per round. Beside them, the ceiling that merging can approach: 32
+# texts per request (EMBED_TEXTS_PER_REQUEST) at 4 connections on the batching-off gateway, in texts/s.
+# EMBED_COMPARE='<jq filter>' adds a third gateway ("alt") whose encoder's model.json is the shipped one passed through
+# the filter, e.g. '.instances = 1' or '.dynamicBatching.maxQueueDelayMicroseconds = 0'. Each run records the gateway's CPU per request (utime + stime) and the encoder's rows
+# per run (its /v2 statistics).
 # Usage: tests/MaaS.Benchmarks/load/embeddings-batching.sh [seconds, default 10] [connections, default 64] [rounds, default 3]
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
 duration="${1:-10}"; connections="${2:-64}"; rounds="${3:-3}"
-model=all-minilm-l6-v2
+model="${EMBED_MODEL:-all-minilm-l6-v2}"
 data="$(shared_data)"
 work="$(mktemp -d)"
 # The test titles, JSON-escaped (non-ASCII dropped), and the MR sentences, each shuffled with a fixed seed.
@@ -29,11 +30,12 @@ shuf --random-source=<(yes) -o "$work/titles" "$work/titles"; shuf --random-sour
 common=(--Recommendations:RebuildIntervalSeconds=0 --Search:ContentEmbeddings=false
   --Auth:Admission:CostPerSecond=100000000 --Auth:Admission:CostBurst=100000000)
 names=(on off); settings=("--Serving:DynamicBatching=true" "--Serving:DynamicBatching=false")
-if [ -n "${EMBED_COMPARE_INSTANCES:-}" ]; then
-  # A copy of models/ (links) whose encoder asks for the compared number of instances.
+if [ -n "${EMBED_COMPARE:-}" ]; then
+  # A copy of models/ (links) whose encoder's model.json is the shipped one through the filter.
   cp -rs "$PWD/models" "$work/models"; rm "$work/models/$model/model.json"
-  jq --argjson n "$EMBED_COMPARE_INSTANCES" '.instances = $n' "models/$model/model.json" >"$work/models/$model/model.json"
-  names+=("on-i$EMBED_COMPARE_INSTANCES"); settings+=("--Serving:DynamicBatching=true --Serving:RepositoryPath=$work/models")
+  jq "$EMBED_COMPARE" "models/$model/model.json" >"$work/models/$model/model.json"
+  echo "alt: $model's model.json through $EMBED_COMPARE"
+  names+=(alt); settings+=("--Serving:DynamicBatching=true --Serving:RepositoryPath=$work/models")
 fi
 pids=(); ports=(); folders=()
 for i in "${!names[@]}"; do
@@ -45,8 +47,8 @@ done
 out="$work/out"; mkdir "$out"
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "${folders[@]}" "$work"' EXIT
 
-encoder() { # port: "rows runs" of the encoder so far
-  curl -fs "http://127.0.0.1:$1/v2/models/$model/stats" | grep -oE '"(inference|execution)_count":[0-9]+' \
+encoder() { # port: "rows runs" of the encoder so far ("0 0" while a lazy encoder is not loaded yet)
+  { curl -fs "http://127.0.0.1:$1/v2/models/$model/stats" || true; } | { grep -oE '"(inference|execution)_count":[0-9]+' || true; } \
     | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
 }
 run() { # name gateway-index seconds set connections [texts per request]
