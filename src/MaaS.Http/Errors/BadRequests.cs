@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
@@ -58,25 +59,33 @@ internal static partial class BadRequests
     /// <summary>
     /// The member a body's contract does not have (the contracts refuse unknown members, so a misspelt optional member
     /// is not silently ignored), as a field problem at its JSON path naming it, and the contract's member it is probably
-    /// a typo of; null when <paramref name="exception"/> is another failure.
+    /// a typo of; null when <paramref name="exception"/> is another failure. Decided from the path, not from the
+    /// message's (English) wording: the serializer stops at the unmapped member, so its path ends with the member's name,
+    /// and that name is not a member of the object the path leads to, an object that refuses unmapped members. Every
+    /// other failure at an object's member (a value of the wrong type, malformed JSON) is at a member it has.
     /// </summary>
     /// <param name="exception">The reader's failure.</param>
     /// <param name="contract">The document's contract, whose members at the path are the suggestions.</param>
     public static FieldProblem? UnknownMember(JsonException exception, JsonTypeInfo contract)
     {
-        if (exception.Path is not { } path || UnmappedMember().Match(exception.Message) is not { Success: true } m)
+        if (exception.Path is not { } path || LastMember().Match(path) is not { Success: true } last)
         {
             return null;
         }
 
-        string name = m.Groups["name"].Value;
-        var segments = PathSegment().Matches(path);
-        string parent = segments.Count > 0 ? path[..segments[^1].Index] : path;
-        IEnumerable<string> members = TypeAt(contract, parent) is { Kind: JsonTypeInfoKind.Object } at ? at.Properties.Select(p => p.Name) : [];
-        string field = path.TrimStart('$').TrimStart('.');
+        string name = last.Groups["name"].Success ? last.Groups["name"].Value : Unquote(last.Groups["quoted"].Value);
+        string parent = path[..last.Index];
+        if (TypeAt(contract, parent) is not { Kind: JsonTypeInfoKind.Object } at
+            || (at.UnmappedMemberHandling ?? at.Options.UnmappedMemberHandling) != JsonUnmappedMemberHandling.Disallow
+            || at.Properties.Any(p => NamesOf(at).Equals(p.Name, name)))
+        {
+            return null;
+        }
+
+        var segments = PathSegment().Matches(parent);
         int? index = segments.Cast<Match>().FirstOrDefault(s => s.Groups["index"].Success) is { } first
             ? int.Parse(first.Groups["index"].Value, CultureInfo.InvariantCulture) : null;
-        return FieldProblem.UnknownMember(index, field.Length == 0 ? name : field, name, members);
+        return FieldProblem.UnknownMember(index, path.TrimStart('$').TrimStart('.'), name, at.Properties.Select(p => p.Name));
     }
 
     /// <summary>The JSON type of the value at <paramref name="path"/> of <paramref name="contract"/>, or null where the path leaves the contract's metadata.</summary>
@@ -92,11 +101,11 @@ internal static partial class BadRequests
     private static JsonTypeInfo? TypeAt(JsonTypeInfo contract, string path)
     {
         var at = contract;
-        var names = at.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var names = NamesOf(at);
         foreach (Match segment in PathSegment().Matches(path))
         {
             string? name = segment.Groups["name"].Success ? segment.Groups["name"].Value
-                : segment.Groups["quoted"].Success ? segment.Groups["quoted"].Value.Replace("\\'", "'", StringComparison.Ordinal)
+                : segment.Groups["quoted"].Success ? Unquote(segment.Groups["quoted"].Value)
                 : null;
             Type? next = (name, at.Kind) switch
             {
@@ -114,6 +123,12 @@ internal static partial class BadRequests
 
         return at;
     }
+
+    /// <summary>How the contract's serializer matches member names.</summary>
+    private static StringComparer NamesOf(JsonTypeInfo contract) =>
+        contract.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+    private static string Unquote(string quoted) => quoted.Replace("\\'", "'", StringComparison.Ordinal);
 
     /// <summary>A .NET type as the JSON or query value a client sends for it (System.Int32, Nullable&lt;int&gt;, List`1[...]), or null for a type of the contract's own.</summary>
     private static string? Expected(string type)
@@ -139,8 +154,6 @@ internal static partial class BadRequests
     [GeneratedRegex(@"^The JSON value could not be converted to (?<type>.+?)\. Path: ")]
     private static partial Regex WrongType();
 
-    [GeneratedRegex(@"^The JSON property '(?<name>.*)' could not be mapped to any \.NET member contained in type '")]
-    private static partial Regex UnmappedMember();
 
     [GeneratedRegex(@"^Failed to bind parameter ""(?<type>.+) (?<name>[^ ""]+)"" from ""[^""]*""\.$")]
     private static partial Regex FailedToBind();
@@ -154,4 +167,9 @@ internal static partial class BadRequests
     // One step of a JSON path as System.Text.Json writes it: .name, ['name'] (a name with special characters, ' written \'), [index].
     [GeneratedRegex(@"\.(?<name>[^.\[]+)|\['(?<quoted>(?:\\'|[^'])*)'\]|\[(?<index>\d+)\]")]
     private static partial Regex PathSegment();
+
+    // The path's last step when it names a member. Matched from the right, so a quoted name may hold a ' the serializer
+    // left unescaped ($['it's']) and the nearest [' before the end starts it.
+    [GeneratedRegex(@"(?:\.(?<name>[^.\[\]']+)|\['(?<quoted>.*?)'\])$", RegexOptions.RightToLeft)]
+    private static partial Regex LastMember();
 }

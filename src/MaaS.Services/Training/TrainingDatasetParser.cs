@@ -208,7 +208,28 @@ internal static class TrainingDatasetParser
     private static readonly string[] SettingsMembers = Members<TrainingSettings>();
     private static readonly string[] RowMembers = Members<TrainingRowContract>();
 
+    // Member names match as the contracts' serializer matches them (JsonSerializerDefaults.Web: case-insensitive), the
+    // rule of every /v1 JSON body, so {"Model": ...} means here what it means to a bound contract.
+    private static readonly StringComparer MemberNames =
+        TrainingJsonContext.Default.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
     private static string[] Members<T>() => [.. TrainingJsonContext.Default.GetTypeInfo(typeof(T))!.Properties.Select(p => p.Name)];
+
+    /// <summary>The value of <paramref name="value"/>'s member <paramref name="name"/> under <see cref="MemberNames"/>; the last one wins, as when the serializer binds it.</summary>
+    private static bool TryGetMember(JsonElement value, string name, out JsonElement member)
+    {
+        bool found = false;
+        member = default;
+        foreach (var property in value.EnumerateObject())
+        {
+            if (MemberNames.Equals(property.Name, name))
+            {
+                (member, found) = (property.Value, true);
+            }
+        }
+
+        return found;
+    }
 
     private static List<(string?, string[]?)>? ReadJson(string text, Problems problems, ref TrainingParameters parameters)
     {
@@ -235,27 +256,27 @@ internal static class TrainingDatasetParser
             // The body's members are the contract's (TrainingRequest), as every /v1 JSON body's are: a misspelt one is named, not ignored.
             problems.AddUnknown(root, null, string.Empty, RequestMembers);
 
-            string? model = root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : parameters.Model;
-            bool? multi = root.TryGetProperty("multiLabel", out var ml) && ml.ValueKind is JsonValueKind.True or JsonValueKind.False ? ml.GetBoolean() : parameters.MultiLabel;
+            string? model = TryGetMember(root, "model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : parameters.Model;
+            bool? multi = TryGetMember(root, "multiLabel", out var ml) && ml.ValueKind is JsonValueKind.True or JsonValueKind.False ? ml.GetBoolean() : parameters.MultiLabel;
             int? folds = parameters.Folds;
             IReadOnlyList<double>? lambdas = parameters.Lambdas;
             IReadOnlyList<string>? sets = parameters.FeatureSets;
-            if (root.TryGetProperty("settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
+            if (TryGetMember(root, "settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
             {
                 problems.AddUnknown(settings, null, "settings", SettingsMembers);
-                if (settings.TryGetProperty("folds", out var f))
+                if (TryGetMember(settings, "folds", out var f))
                 {
                     folds = f.ValueKind == JsonValueKind.Number && f.TryGetInt32(out int n) ? n : -1;
                 }
 
-                if (settings.TryGetProperty("lambdas", out var l))
+                if (TryGetMember(settings, "lambdas", out var l))
                 {
                     lambdas = l.ValueKind == JsonValueKind.Array && l.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Number)
                         ? [.. l.EnumerateArray().Select(e => e.GetDouble())]
                         : [double.NaN];
                 }
 
-                if (settings.TryGetProperty("featureSets", out var s))
+                if (TryGetMember(settings, "featureSets", out var s))
                 {
                     sets = s.ValueKind == JsonValueKind.Array && s.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String)
                         ? [.. s.EnumerateArray().Select(e => e.GetString()!)]
@@ -264,7 +285,7 @@ internal static class TrainingDatasetParser
             }
 
             parameters = new TrainingParameters(model, multi, folds, lambdas, sets);
-            if (!root.TryGetProperty("rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array)
+            if (!TryGetMember(root, "rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array)
             {
                 problems.Add(-1, "rows", "is required: an array of {\"text\", \"label\"} (or \"labels\": [...]) objects");
                 return [];
@@ -323,13 +344,13 @@ internal static class TrainingDatasetParser
             return (string.Empty, ["?"]);
         }
 
-        string? text = row.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        string? text = TryGetMember(row, "text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
         string[]? labels = null;
-        if (row.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String)
+        if (TryGetMember(row, "label", out var l) && l.ValueKind == JsonValueKind.String)
         {
             labels = [l.GetString()!];
         }
-        else if (row.TryGetProperty("labels", out var ls) && ls.ValueKind == JsonValueKind.Array)
+        else if (TryGetMember(row, "labels", out var ls) && ls.ValueKind == JsonValueKind.Array)
         {
             labels = [.. ls.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : string.Empty)];
         }
@@ -397,7 +418,7 @@ internal static class TrainingDatasetParser
         {
             foreach (var member in value.EnumerateObject())
             {
-                if (!members.Contains(member.Name, StringComparer.Ordinal))
+                if (!members.Contains(member.Name, MemberNames))
                 {
                     Add(FieldProblem.UnknownMember(index, path.Length == 0 ? member.Name : $"{path}.{member.Name}", member.Name, members));
                 }

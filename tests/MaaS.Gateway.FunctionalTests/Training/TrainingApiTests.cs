@@ -125,7 +125,7 @@ public sealed class TrainingApiTests
             ("no header", Utf8("x,a\ny,b\n"), "text/csv", "?model=m", "header", "text"),
             ("not JSON", Utf8("{\"model\":"), "application/json", "", "body", "not valid JSON"),
             ("no model", Utf8("text,label\nx,a\ny,a\nz,a\nw,b\nv,b\nu,b\n"), "text/csv", "", "model", "required"),
-            ("misspelt member", Utf8("""{"model":"m","multilabel":true,"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}"""), "application/json", "", "multilabel", "unknown member 'multilabel' (did you mean 'multiLabel'?)"),
+            ("misspelt member", Utf8("""{"model":"m","multiLabels":true,"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}"""), "application/json", "", "multiLabels", "unknown member 'multiLabels' (did you mean 'multiLabel'?)"),
             ("misspelt setting", Utf8("""{"model":"m","settings":{"fold":3},"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}"""), "application/json", "", "settings.fold", "unknown member 'fold' (did you mean 'folds'?)"),
             ("misspelt row member", Json("""[{"text":"x","label":"a"},{"text":"y","lable":"b"}]"""), "application/json", "", "rows[1].lable", "unknown member 'lable' (did you mean 'label'?)"),
             ("several labels in a single-label set", Json("""[{"text":"x","labels":["a","b"]},{"text":"y","label":"a"},{"text":"z","label":"a"},{"text":"u","label":"a"},{"text":"w","label":"b"},{"text":"v","label":"b"},{"text":"t","label":"b"}]"""), "application/json", "", "rows[0].label", "has 2 labels"),

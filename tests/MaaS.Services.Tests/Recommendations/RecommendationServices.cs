@@ -25,7 +25,9 @@ internal sealed class RecommendationServices : IAsyncDisposable
         _data = data;
     }
 
-    public static async Task<RecommendationServices> StartAsync(Action<RecommendationOptions>? configure = null)
+    /// <param name="configure">Options beyond these tests' defaults (no build at start, no schedule).</param>
+    /// <param name="replace">Registrations that take the place of the host's (the last registration of a service wins).</param>
+    public static async Task<RecommendationServices> StartAsync(Action<RecommendationOptions>? configure = null, Action<IServiceCollection>? replace = null)
     {
         var data = new TempFolder("maas-services-");
         var services = new ServiceCollection();
@@ -39,6 +41,7 @@ internal sealed class RecommendationServices : IAsyncDisposable
             o.RebuildIntervalSeconds = 0;
             configure?.Invoke(o);
         });
+        replace?.Invoke(services);
         var provider = services.BuildServiceProvider();
         var hosted = provider.GetServices<IHostedService>().ToArray();
         foreach (var service in hosted)

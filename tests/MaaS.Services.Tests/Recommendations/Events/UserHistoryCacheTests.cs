@@ -171,19 +171,16 @@ public sealed class UserHistoryCacheTests
     }
 
     /// <summary>The real store with the scripted feed in place of its own.</summary>
-    private sealed class FeedOverride(IEventStore inner, IUserChangeFeed feed) : IEventStore
+    private sealed class FeedOverride(IEventStore inner, IUserChangeFeed feed) : ForwardingEventStore(inner)
     {
-        public IUserChangeFeed UserChanges => feed;
+        public override IUserChangeFeed UserChanges => feed;
 
         /// <summary>Runs once, after the next history read returned and before the caller sees it.</summary>
         public Func<Task>? AfterNextHistoryRead { get; set; }
 
-        public ValueTask<Result<AppendResult>> AppendAsync(string tenant, IReadOnlyList<InteractionEvent> events, CancellationToken cancellationToken = default) =>
-            inner.AppendAsync(tenant, events, cancellationToken);
-
-        public async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(string tenant, string userId, int limit, CancellationToken cancellationToken = default)
+        public override async ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserHistoryAsync(string tenant, string userId, int limit, CancellationToken cancellationToken = default)
         {
-            var read = await inner.GetUserHistoryAsync(tenant, userId, limit, cancellationToken);
+            var read = await Inner.GetUserHistoryAsync(tenant, userId, limit, cancellationToken);
             var after = AfterNextHistoryRead;
             AfterNextHistoryRead = null;
             if (after is not null)
@@ -193,26 +190,5 @@ public sealed class UserHistoryCacheTests
 
             return read;
         }
-
-        public ValueTask<Result<IReadOnlyList<InteractionEvent>>> GetUserEventsAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
-            inner.GetUserEventsAsync(tenant, userId, cancellationToken);
-
-        public ValueTask<Result<IReadOnlyList<string>>> GetUserItemsAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
-            inner.GetUserItemsAsync(tenant, userId, cancellationToken);
-
-        public IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(string tenant, DateTimeOffset? since = null, int batchSize = 5_000, CancellationToken cancellationToken = default) =>
-            inner.StreamAllAsync(tenant, since, batchSize, cancellationToken);
-
-        public ValueTask<Result<EraseResult>> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
-            inner.EraseUserAsync(tenant, userId, cancellationToken);
-
-        public ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
-            inner.PurgeBeforeAsync(tenant, before, limit, cancellationToken);
-
-        public ValueTask<Result<ResealProgress>> ResealAsync(int limit, CancellationToken cancellationToken = default) => inner.ResealAsync(limit, cancellationToken);
-
-        public ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default) => inner.ListTenantsAsync(cancellationToken);
-
-        public ValueTask<Result<long>> CountAsync(string tenant, CancellationToken cancellationToken = default) => inner.CountAsync(tenant, cancellationToken);
     }
 }

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using MaaS.Services.Jobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MaaS.Services.Tests.Recommendations;
+
+/// <summary>
+/// A durable rebuild's live phase and progress reach its row in the job store while the build runs (what every other
+/// replica answers from), not only at its end; over a real SQLite store, runner and builder.
+/// </summary>
+public sealed class IndexRebuildJobHandlerTests
+{
+    private const string Tenant = RecommendationServices.Tenant;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunAsync_BuildHeldPartWay_TheRowShowsItsPhaseAndProgressBeforeTheEnd()
+    {
+        await using var services = await RecommendationServices.StartAsync(
+            replace: s => s.AddSingleton<IEventStore>(sp => new GatedEventStore(sp.GetRequiredService<IStorage>().Events)));
+        await services.AppendAsync(("u1", "a", "play"), ("u1", "b", "play"), ("u2", "a", "play"));
+        var storage = services.Get<IStorage>();
+        var submitted = await services.Get<RebuildQueue>().SubmitAsync(Tenant, RebuildTrigger.Api, Ct);
+        string id = submitted.Value.Id;
+        var options = Options.Create(new JobOptions { HeartbeatSeconds = 0.1, PollSeconds = 0.1 });
+        using var runner = new JobRunner(storage, [services.Get<IJobHandler>()], options, NullLogger<JobRunner>.Instance);
+        await runner.StartAsync(Ct);
+        try
+        {
+            // The build waits in its reading stage (the second of four) until the events can be streamed.
+            var reading = await UntilStoredAsync(storage, id, j => j.Phase == "reading");
+            var live = services.Get<RebuildJobs>().Find(Tenant, id).Value;
+
+            Assert.True(reading.State == JobState.Running && reading.Progress == 0.25, $"{reading}");
+            Assert.Equal((live.Phase, live.Progress), (reading.Phase, reading.Progress));
+
+            ((GatedEventStore)services.Get<IEventStore>()).Open();
+            var done = await UntilStoredAsync(storage, id, j => j.IsFinished);
+            Assert.True(done.State == JobState.Succeeded, $"{done}");
+        }
+        finally
+        {
+            ((GatedEventStore)services.Get<IEventStore>()).Open();
+            await runner.StopAsync(Ct);
+        }
+    }
+
+    private static async Task<JobRecord> UntilStoredAsync(IStorage storage, string id, Func<JobRecord, bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var job = (await storage.Jobs.GetAsync(Tenant, id, Ct)).Value;
+            if (condition(job))
+            {
+                return job;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"not within 10 s; stored: {job}");
+            await Task.Delay(20, Ct);
+        }
+    }
+}
