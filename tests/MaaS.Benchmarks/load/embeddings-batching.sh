@@ -6,8 +6,8 @@
 # runs every gateway on every set, the order rotating per round. Beside them, the ceiling that merging can approach: 32
 # texts per request (EMBED_TEXTS_PER_REQUEST) at 4 connections on the batching-off gateway, in texts/s.
 # EMBED_COMPARE='<jq filter>' adds a third gateway ("alt") whose encoder's model.json is the shipped one passed through
-# the filter, e.g. '.instances = 1' or '.dynamicBatching.maxQueueDelayMicroseconds = 0'. Each run records the gateway's CPU per request (utime + stime) and the encoder's rows
-# per run (its /v2 statistics).
+# the filter, e.g. '.instances = 1' or '.dynamicBatching.maxQueueDelayMicroseconds = 0'. Each run records the
+# gateway's CPU per request (utime + stime) and the encoder's rows per run (its /v2 statistics).
 # Usage: tests/MaaS.Benchmarks/load/embeddings-batching.sh [seconds, default 10] [connections, default 64] [rounds, default 3]
 set -euo pipefail
 source "$(dirname "$0")/gateway.sh"
@@ -47,16 +47,12 @@ done
 out="$work/out"; mkdir "$out"
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "${folders[@]}" "$work"' EXIT
 
-encoder() { # port: "rows runs" of the encoder so far ("0 0" while a lazy encoder is not loaded yet)
-  { curl -fs "http://127.0.0.1:$1/v2/models/$model/stats" || true; } | { grep -oE '"(inference|execution)_count":[0-9]+' || true; } \
-    | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
-}
 run() { # name gateway-index seconds set connections [texts per request]
   local before after e0 e1 pid=${pids[$2]} port=${ports[$2]}
-  e0=($(encoder "$port")); before=$(ticks "$pid")
+  e0=($(model_counts "http://127.0.0.1:$port" "$model")); before=$(ticks "$pid")
   EMBED_MODEL="$model" EMBED_TEXTS_PER_REQUEST="${6:-1}" SEARCH_QUERIES="$work/$4" \
     wrk -t2 -c"$5" -d"$3s" --latency -s "$load/embeddings.lua" "http://127.0.0.1:$port" >"$out/$1.txt" 2>"$out/$1.err"
-  after=$(ticks "$pid"); e1=($(encoder "$port"))
+  after=$(ticks "$pid"); e1=($(model_counts "http://127.0.0.1:$port" "$model"))
   echo $((after - before)) >"$out/$1.cpu"
   awk -v r=$((e1[0] - e0[0])) -v b=$((e1[1] - e0[1])) 'BEGIN { if (b > 0) printf "%.2f", r / b; else printf "-" }' >"$out/$1.rows"
 }

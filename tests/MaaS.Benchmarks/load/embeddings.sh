@@ -23,15 +23,11 @@ start_gateway "$b_port" --Recommendations:RebuildIntervalSeconds=0 --Search:Cont
 out="$GATEWAY_OUT"
 trap 'kill $a_pid 2>/dev/null || true; wait $a_pid 2>/dev/null || true; rm -rf "$a_data" "$a_out" "$texts"; stop_gateway' EXIT
 
-encoder() { # port: "rows batches" of all-minilm-l6-v2 so far
-  curl -fs "http://127.0.0.1:$1/v2/models/all-minilm-l6-v2/stats" | grep -oE '"(inference|execution)_count":[0-9]+' \
-    | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
-}
 run() { # name pid port seconds
   local before after e0 e1
-  e0=($(encoder "$3")); before=$(ticks "$2")
+  e0=($(model_counts "http://127.0.0.1:$3" all-minilm-l6-v2)); before=$(ticks "$2")
   SEARCH_QUERIES="$texts" wrk -t"$threads" -c"$connections" -d"$4s" --latency -s "$load/embeddings.lua" "http://127.0.0.1:$3" >"$out/$1.txt" 2>"$out/$1.err"
-  after=$(ticks "$2"); e1=($(encoder "$3"))
+  after=$(ticks "$2"); e1=($(model_counts "http://127.0.0.1:$3" all-minilm-l6-v2))
   echo $((after - before)) >"$out/$1.cpu"
   awk -v r=$((e1[0] - e0[0])) -v b=$((e1[1] - e0[1])) 'BEGIN { if (b > 0) printf "%.2f", r / b; else printf "-" }' >"$out/$1.rows"
 }

@@ -63,6 +63,12 @@ field() { grep -E "$2" "$out/$1.txt" | head -1 | awk "{print \$$3}"; }
 requests() { grep -E 'requests in' "$out/$1.txt" | awk '{print $1}'; }
 errors() { grep -E 'Non-2xx|Socket errors' "$out/$1.txt" | tr '\n' ' ' || true; }
 cpu_us() { awk -v t="$(cat "$out/$1.cpu")" -v n="$(requests "$1")" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'; }
+# A model's rows and runs so far from its /v2 statistics (inference_count, execution_count), as "rows runs"; "0 0"
+# while a lazy model is not loaded yet.   model_counts <base url> <model>
+model_counts() {
+  { curl -fs "$1/v2/models/$2/stats" || true; } | { grep -oE '"(inference|execution)_count":[0-9]+' || true; } \
+    | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Reports interleaved wrk runs saved as $out/<name>-<round>.txt (out: the caller's folder): each round's req/s and

@@ -56,15 +56,11 @@ metric() { # series name prefix: the sum of the matching series of the last scra
   awk -v p="$1" '$0 !~ /^#/ && index($1, p) == 1 { s += $2 } END { printf "%.0f", s }' "$out/metrics.txt"
 }
 scrape() { curl -fs "$GATEWAY_URL/metrics" >"$out/metrics.txt"; [[ -z "${SEARCH_METRICS_COPY:-}" ]] || cp "$out/metrics.txt" "$SEARCH_METRICS_COPY"; }
-encoder_counts() { # the encoder's rows and batches so far (its /v2 statistics: inference_count, execution_count)
-  curl -fs "$GATEWAY_URL/v2/models/$model/stats" | grep -oE '"(inference|execution)_count":[0-9]+' \
-    | awk -F: '/inference/ { i += $2 } /execution/ { e += $2 } END { printf "%d %d", i, e }'
-}
 counters() { # gen0 gen1 gen2 cpu-milliseconds process-threads encoder-rows encoder-batches (prometheus-net's process and .NET defaults)
   scrape
   echo "$(metric 'dotnet_collection_count_total{generation="0"') $(metric 'dotnet_collection_count_total{generation="1"') $(metric 'dotnet_collection_count_total{generation="2"')" \
     "$(awk '$1 == "process_cpu_seconds_total" { printf "%.0f", $2 * 1000 }' "$out/metrics.txt")" \
-    "$(metric 'process_num_threads')" "$(encoder_counts)"
+    "$(metric 'process_num_threads')" "$(model_counts "$GATEWAY_URL" "$model")"
 }
 run() { # name mode seconds
   local before after
