@@ -38,6 +38,7 @@ app.MapModelsV1();
 app.MapMarketV1();
 app.MapKeysV1();
 app.MapTextV1();
+app.MapOpenAiV1();
 app.MapTrainingV1();
 app.MapRecommendationsV1();
 app.MapAgentsV1();

@@ -15,6 +15,7 @@ internal static class ApiTags
     public const string Training = "Training";
     public const string Agents = "Agents";
     public const string Models = "Models";
+    public const string OpenAi = "OpenAI-compatible";
     public const string OpenInference = "Open Inference Protocol (V2)";
     public const string Keys = "Keys";
     public const string Operations = "Operations";
@@ -30,6 +31,7 @@ internal static class ApiTags
         (Training, "Custom text classifiers trained on the tenant's labelled data (admin keys): upload, follow the job (status or live events), cancel; the model is published as the tenant's private model and served by /v1/classify and /v2."),
         (Agents, "Decision agents for game characters, difficulty, offers: rules that allow, forbid or force actions, contextual bandit policies (epsilon-greedy, LinUCB) that learn from reported rewards, and offline evaluation (IPS, SNIPS, doubly robust) of other settings."),
         (Models, "The model family: discover the models this tenant may see (any key), publish ONNX models, share and delete them (admin keys of the owning tenant)."),
+        (OpenAi, "OpenAI's API where the gateway has its counterpart: the base URL for OpenAI's client libraries (/openai/v1, an app key as the API key). Models in OpenAI's list, every model the tenant may see; embeddings as POST /v1/embeddings. Errors are ProblemDetails, as on /v1."),
         (OpenInference, "The Open Inference Protocol (KServe V2, as Triton speaks it): server and model metadata, health, inference with JSON or binary tensors, statistics, and the model repository (admin). Errors are {\"error\": \"...\"}."),
         (Keys, "API keys of the tenant (admin keys only): create, list, revoke."),
         (Operations, "Liveness for apps and Prometheus metrics."),

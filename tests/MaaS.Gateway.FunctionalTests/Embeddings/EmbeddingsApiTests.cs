@@ -20,8 +20,7 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
     public async Task OpenAiClient_OneStringAndAList_InOrderWith384Dimensions()
     {
         // The official client, unchanged: its endpoint is the gateway's /v1 and its API key the app key (sent as Bearer).
-        var client = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential(fixture.AppKey),
-            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+        var client = Client(EmbeddingsGateway.Model);
 
         OpenAIEmbedding one = await client.GenerateEmbeddingAsync(Titles[0], cancellationToken: TestContext.Current.CancellationToken);
         OpenAIEmbeddingCollection many = await client.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
@@ -48,6 +47,24 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
         Assert.True(TensorPrimitives.CosineSimilarity(one.ToFloats().Span, many[0].ToFloats().Span) >= 0.9999f);
     }
 
+    /// <summary>The OpenAI base URL (<c>/openai/v1</c>, where the models list is OpenAI's too) embeds as <c>/v1</c> does.</summary>
+    [Fact]
+    public async Task OpenAiClient_OpenAiBaseUrl_SameEmbeddingsAsV1()
+    {
+        var v1 = Client(EmbeddingsGateway.Model);
+        var openAi = Client(EmbeddingsGateway.Model, "/openai/v1");
+
+        OpenAIEmbeddingCollection viaV1 = await v1.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
+        OpenAIEmbeddingCollection viaOpenAi = await openAi.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Titles.Length, viaOpenAi.Count);
+        Assert.Equal(viaV1.Usage.InputTokenCount, viaOpenAi.Usage.InputTokenCount);
+        for (int i = 0; i < Titles.Length; i++)
+        {
+            Assert.True(TensorPrimitives.CosineSimilarity(viaV1[i].ToFloats().Span, viaOpenAi[i].ToFloats().Span) >= 0.9999f, $"text {i}");
+        }
+    }
+
     /// <summary>
     /// Every member of OpenAI's published embeddings request is accepted (dimensions when it is the model's, user
     /// ignored), through the official client with every option it has set and as raw JSON; a member OpenAI does not
@@ -56,8 +73,7 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
     [Fact]
     public async Task OpenAiRequest_EveryPublishedMemberAccepted_AnotherNamed()
     {
-        var client = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential(fixture.AppKey),
-            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+        var client = Client(EmbeddingsGateway.Model);
         var options = new EmbeddingGenerationOptions { Dimensions = 384, EndUserId = "user-1" };
 
         OpenAIEmbeddingCollection viaClient = await client.GenerateEmbeddingsAsync(Titles, options, TestContext.Current.CancellationToken);
@@ -75,10 +91,8 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
     [Fact]
     public async Task OpenAiClient_ArcticModel_ItsOwnVectorsAndTokenLimit()
     {
-        var arctic = new EmbeddingClient(EmbeddingsGateway.Arctic, new ApiKeyCredential(fixture.AppKey),
-            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
-        var miniLm = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential(fixture.AppKey),
-            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/v1") });
+        var arctic = Client(EmbeddingsGateway.Arctic);
+        var miniLm = Client(EmbeddingsGateway.Model);
 
         OpenAIEmbeddingCollection many = await arctic.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
         OpenAIEmbeddingCollection theirs = await miniLm.GenerateEmbeddingsAsync(Titles, cancellationToken: TestContext.Current.CancellationToken);
@@ -247,4 +261,8 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
         var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, path, fixture.AppKey, json);
         return (body, response);
     }
+
+    /// <summary>OpenAI's embeddings client, unchanged: its endpoint a base URL of the gateway, its API key the app key (sent as Bearer).</summary>
+    private EmbeddingClient Client(string model, string baseUrl = "/v1") =>
+        new(model, new ApiKeyCredential(fixture.AppKey), new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, baseUrl) });
 }

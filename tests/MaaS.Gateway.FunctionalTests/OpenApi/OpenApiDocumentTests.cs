@@ -207,7 +207,7 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         var names = tags.Select(t => t["name"]!.GetValue<string>()).ToList();
         var used = fixture.Operations.SelectMany(o => o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())).ToHashSet();
 
-        Assert.Equal(["Recommendations", "Events", "Items", "Users", "Text", "Training", "Agents", "Models", "Open Inference Protocol (V2)", "Keys", "Operations"], names);
+        Assert.Equal(["Recommendations", "Events", "Items", "Users", "Text", "Training", "Agents", "Models", "OpenAI-compatible", "Open Inference Protocol (V2)", "Keys", "Operations"], names);
         Assert.All(tags, t => Assert.False(string.IsNullOrWhiteSpace(t["description"]?.GetValue<string>()), $"tag {t["name"]} has no description"));
         Assert.Subset(names.ToHashSet(), used);
         var modelOperations = fixture.Operations.Where(o => o.Path.StartsWith("/v1/models", StringComparison.Ordinal)).ToList();

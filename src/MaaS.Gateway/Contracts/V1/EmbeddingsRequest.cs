@@ -23,10 +23,12 @@ public sealed record EmbeddingsRequest(
     static JsonTypeInfo<EmbeddingsRequest> IJsonRequestBody<EmbeddingsRequest>.JsonType => V1EmbeddingsJsonContext.Default.EmbeddingsRequest;
 }
 
-/// <summary>Source-generated JSON for the /v1 embeddings contracts (OpenAI's snake_case names are on the members).</summary>
+/// <summary>Source-generated JSON for OpenAI's shapes: the embeddings contracts and the models list (OpenAI's snake_case names are on the members).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(EmbeddingsRequest))]
 [JsonSerializable(typeof(EmbeddingsResponse))]
+[JsonSerializable(typeof(OpenAiModelList))]
+[JsonSerializable(typeof(OpenAiModel))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(string))]
 public sealed partial class V1EmbeddingsJsonContext : JsonSerializerContext;

@@ -19,15 +19,19 @@ internal static class EmbeddingsEndpoints
 
     public static IEndpointRouteBuilder MapEmbeddingsV1(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/v1/embeddings").WithTags(ApiTags.Text).RequireAuthorization(MaaSPolicies.App)
+        app.MapEmbeddings("/v1/embeddings", "V1Embeddings", ApiTags.Text);
+        return app;
+    }
+
+    /// <summary>Maps the embeddings endpoint at <paramref name="pattern"/>: <c>/v1/embeddings</c>, and OpenAI's base URL's.</summary>
+    public static RouteHandlerBuilder MapEmbeddings(this IEndpointRouteBuilder app, string pattern, string name, string tag) =>
+        app.MapGroup(pattern).WithTags(tag).RequireAuthorization(MaaSPolicies.App)
             .MapPost("", EmbedAsync)
             .RequireAdmission()
-            .WithName("V1Embeddings")
+            .WithName(name)
             .WithSummary("Embeddings of up to 2,048 texts (OpenAI-compatible).")
             .WithDescription(Description)
             .WithRequestExample("""{"model":"all-minilm-l6-v2","input":["a space opera with a funny robot","a cooking show in Tuscany"],"encoding_format":"float"}""");
-        return app;
-    }
 
     private static async Task<Results<Ok<EmbeddingsResponse>, ApiProblem<InferenceErrors>>> EmbedAsync(
         Body<EmbeddingsRequest> body, EmbeddingService embeddings, IDiagnosticContext diagnostics, CancellationToken cancellationToken)
