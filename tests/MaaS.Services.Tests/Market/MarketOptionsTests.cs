@@ -5,15 +5,6 @@ namespace MaaS.Services.Tests.Market;
 public sealed class MarketOptionsTests
 {
     [Fact]
-    public void Defaults_Valid_AndTheQuotaCarriesThem()
-    {
-        var options = new MarketOptions();
-
-        Assert.True(new MarketOptionsValidator().Validate(null, options).Succeeded);
-        Assert.Equal((50, 2L << 30), (options.Quota().MaxModels, options.Quota().MaxBytes));
-    }
-
-    [Fact]
     public void AddModelMarket_QuotasOutOfRange_ResolvingTheOptionsNamesEveryBrokenSetting()
     {
         var services = new ServiceCollection();

@@ -1,0 +1,70 @@
+using MaaS.Services.Jobs;
+using MaaS.Services.Training;
+
+namespace MaaS.Services.Tests;
+
+/// <summary>
+/// The options classes of MaaS.Services against their <c>[OptionsValidator]</c>s: the defaults a host gets without
+/// configuration pass, a setting out of its range is refused by name, and the defaults that carry a decision hold it.
+/// </summary>
+public sealed class ServiceOptionsTests
+{
+    [Theory]
+    [InlineData(nameof(JobOptions))]
+    [InlineData(nameof(MarketOptions))]
+    [InlineData(nameof(RecommendationOptions))]
+    [InlineData(nameof(TrainingOptions))]
+    public void Validate_Defaults_Succeeds(string options)
+    {
+        var result = options switch
+        {
+            nameof(JobOptions) => new JobOptionsValidator().Validate(null, new JobOptions()),
+            nameof(MarketOptions) => new MarketOptionsValidator().Validate(null, new MarketOptions()),
+            nameof(RecommendationOptions) => new RecommendationOptionsValidator().Validate(null, new RecommendationOptions()),
+            nameof(TrainingOptions) => new TrainingOptionsValidator().Validate(null, new TrainingOptions()),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options, "No such options class here."),
+        };
+
+        Assert.True(result.Succeeded, $"{options}' defaults were refused: {result.FailureMessage}");
+    }
+
+    [Theory]
+    [InlineData(nameof(JobOptions.Niceness), -1)]
+    [InlineData(nameof(JobOptions.Niceness), 20)]
+    [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
+    [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
+    [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
+    public void Validate_SettingOutOfRange_RefusedNamingIt(string setting, double value)
+    {
+        var result = setting switch
+        {
+            nameof(JobOptions.Niceness) => new JobOptionsValidator().Validate(null, new JobOptions { Niceness = (int)value }),
+            nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
+                new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
+            _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),
+        };
+
+        Assert.True(result.Failed, $"{setting} = {value} was accepted");
+        Assert.Contains(setting, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void JobOptions_Defaults_JobsNicedBelowServingButNotToTheLeast()
+    {
+        Assert.Equal(10, new JobOptions().Niceness);
+    }
+
+    [Fact]
+    public void MarketOptions_Defaults_TheQuotaCarriesThem()
+    {
+        var quota = new MarketOptions().Quota();
+
+        Assert.Equal((50, 2L << 30), (quota.MaxModels, quota.MaxBytes));
+    }
+
+    [Fact]
+    public void RecommendationOptions_Defaults_FeedPolledEverySecond()
+    {
+        Assert.Equal(1, new RecommendationOptions().CatalogueFeedPollSeconds);
+    }
+}
