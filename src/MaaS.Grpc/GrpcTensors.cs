@@ -42,7 +42,25 @@ internal static class GrpcTensors
         }
 
         string[]? outputs = request.Outputs.Count == 0 ? null : [.. request.Outputs.Select(o => o.Name)];
-        return new InferenceRequest(tensors, outputs);
+        Dictionary<string, int>? classifications = null;
+        foreach (var output in request.Outputs)
+        {
+            if (!output.Parameters.TryGetValue(ClassificationOutputs.Parameter, out var parameter))
+            {
+                continue;
+            }
+
+            // Triton takes the count as int64_param only.
+            long? count = parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param ? parameter.Int64Param : null;
+            if (!ClassificationOutputs.Count(output.Name, count).TryGetValue(out int classes, out var error))
+            {
+                return error;
+            }
+
+            (classifications ??= new(StringComparer.Ordinal))[output.Name] = classes;
+        }
+
+        return new InferenceRequest(tensors, outputs) { Classifications = classifications };
     }
 
     /// <summary>The answer to a call: output metadata in order, each output's bytes in <c>raw_output_contents</c>.</summary>

@@ -12,6 +12,12 @@ public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOn
     /// cancellation token. Null: the serving timeout.
     /// </summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Outputs to answer as their top classes (Triton's classification extension, <see cref="ClassificationOutputs"/>):
+    /// output name to class count; each must be one of <see cref="Outputs"/>. Null: every output as the model gives it.
+    /// </summary>
+    public IReadOnlyDictionary<string, int>? Classifications { get; init; }
 }
 
 /// <summary>The result of one inference call.</summary>

@@ -120,9 +120,33 @@ internal static class InputValidator
             }
         }
 
+        if (request.Classifications is { } classifications && ClassificationProblem(signature, outputs, classifications) is { } problem)
+        {
+            return Invalid(problem);
+        }
+
         // Every input given (the usual case): the array is this request's own, so it is used as it is.
         InferTensor[] given = Array.IndexOf(ordered, null) < 0 ? ordered : [.. ordered.OfType<InferTensor>()];
         return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(signature, given, maxBatchSize > 0)));
+    }
+
+    /// <summary>Why an output asked for by classification cannot be classified (not requested, or not numeric), or null.</summary>
+    private static string? ClassificationProblem(ModelSignature signature, string[] outputs, IReadOnlyDictionary<string, int> classifications)
+    {
+        foreach (var (name, _) in classifications)
+        {
+            if (Array.IndexOf(outputs, name) < 0)
+            {
+                return $"output '{name}' is asked for by classification but not requested";
+            }
+
+            if (signature.FindOutput(name) is { } spec && !ClassificationOutputs.CanClassify(spec.DataType))
+            {
+                return $"output '{name}' is {spec.DataType.ToProtocolName()}, which has no classes to rank; classification needs a numeric output";
+            }
+        }
+
+        return null;
     }
 
     private static string? CheckTensor(TensorSpec spec, InferTensor input, ModelSignature signature)

@@ -80,7 +80,10 @@ public sealed class ModelInference : IModelInference
             var execution = result.Value;
             runtime.Statistics.RecordSuccess(validated.Value!.Rows, elapsed, execution.Timings);
             _metrics.RecordRequest(model, lease.Version, null, elapsed, execution.Timings.Queue);
-            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, execution.Outputs, execution.Timings));
+            var outputs = request.Classifications is { } classifications
+                ? ClassificationOutputs.Apply(execution.Outputs, classifications, runtime.Config.Labels)
+                : execution.Outputs;
+            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, outputs, execution.Timings));
         }
 
         if (result.Error.Code != ErrorCode.Overloaded)

@@ -21,12 +21,14 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         if (!V2OutputEncoding.Parse(request).TryGetValue(out var encoding, out var error)
+            || !Classifications(request.Outputs).TryGetValue(out var classifications, out error)
             || !V2TensorCodec.DecodeAll(request.Inputs, body.Binary.Span, body.HasBinaryPart).TryGetValue(out var inputs, out error))
         {
             return error;
         }
 
-        return new V2InferCall(new InferenceRequest(inputs, OutputNames(request.Outputs)), encoding, request.Id);
+        var call = new InferenceRequest(inputs, OutputNames(request.Outputs)) { Classifications = classifications };
+        return new V2InferCall(call, encoding, request.Id);
     }
 
     /// <summary>
@@ -52,6 +54,34 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         return new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), Id, written);
+    }
+
+    /// <summary>The outputs asked for as their top classes (parameters.classification, a whole number), or null when none is.</summary>
+    private static Result<Dictionary<string, int>?> Classifications(List<V2RequestedOutput>? outputs)
+    {
+        Dictionary<string, int>? counts = null;
+        if (outputs is null)
+        {
+            return counts;
+        }
+
+        foreach (var output in outputs)
+        {
+            if (output.Parameters is null || !output.Parameters.TryGetValue(ClassificationOutputs.Parameter, out var element))
+            {
+                continue;
+            }
+
+            long? count = element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long whole) ? whole : null;
+            if (!ClassificationOutputs.Count(output.Name, count).TryGetValue(out int classes, out var error))
+            {
+                return error;
+            }
+
+            (counts ??= new(StringComparer.Ordinal))[output.Name] = classes;
+        }
+
+        return counts;
     }
 
     private static string[]? OutputNames(List<V2RequestedOutput>? outputs)

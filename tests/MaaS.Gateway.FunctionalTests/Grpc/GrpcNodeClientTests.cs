@@ -68,6 +68,25 @@ public sealed class GrpcNodeClientTests
         var mlpHttp = await gateway.GetJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", new JsonObject { ["inputs"] = mlpJson.DeepClone() }, ct);
         var typed = InferRequest("example-mlp", mlpJson, raw: null);
         calls.Add(Call("infer-typed", "ModelInfer", typed, bearer));
+        // Triton's classification extension: the count as int64_param, the classes as BYTES, the same as over HTTP.
+        JsonObject Classified(string count)
+        {
+            var request = InferRequest("example-mlp", mlpJson, mlpRaw);
+            request["outputs"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "probabilities",
+                ["parameters"] = new JsonObject { ["classification"] = new JsonObject { ["int64_param"] = count } },
+            });
+            return request;
+        }
+
+        calls.Add(Call("classification", "ModelInfer", Classified("2"), bearer));
+        calls.Add(Call("classification-zero", "ModelInfer", Classified("0"), bearer));
+        var httpClassified = await gateway.GetJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", new JsonObject
+        {
+            ["inputs"] = mlpJson.DeepClone(),
+            ["outputs"] = new JsonArray(new JsonObject { ["name"] = "probabilities", ["parameters"] = new JsonObject { ["classification"] = 2 } }),
+        }, ct);
         var httpConfig = await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/example-mlp/config", null, ct);
         calls.Add(Call("config", "ModelConfig", new JsonObject { ["name"] = "example-mlp" }, bearer));
         calls.Add(Call("statistics", "ModelStatistics", new JsonObject { ["name"] = "example-mlp" }, bearer));
@@ -114,6 +133,11 @@ public sealed class GrpcNodeClientTests
         }
 
         AssertSameOutputs("example-mlp (typed contents)", mlpHttp["outputs"]!, Ok(results, "infer-typed"));
+        Assert.Contains("classification", server["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal("BYTES", httpClassified["outputs"]![0]!["datatype"]!.GetValue<string>());
+        Assert.Equal(["2", "2"], httpClassified["outputs"]![0]!["shape"]!.AsArray().Select(d => d!.ToString()));
+        AssertSameOutputs("example-mlp (classification)", httpClassified["outputs"]!, Ok(results, "classification"));
+        AssertStatus(results, "classification-zero", 3, "parameters.classification");
         var config = Ok(results, "config")["config"]!;
         Assert.Equal("example-mlp", config["name"]!.GetValue<string>());
         Assert.Equal(64, config["max_batch_size"]!.GetValue<int>());

@@ -17,6 +17,8 @@ internal static class InferEndpoints
         "An output with parameters {\"binary_data\": true}, or every output when the request parameter \"binary_data_output\" is true, comes back " +
         "as binary: its JSON carries parameters {\"binary_data_size\": B} and no data, the body is the JSON then the blobs in output order, with " +
         "Inference-Header-Content-Length = JSON length and Content-Type application/octet-stream. Without binary outputs the answer is plain JSON. " +
+        "An output with parameters {\"classification\": N} comes back as its N highest classes per row, a BYTES tensor [rows, N] of " +
+        "\"value:index:label\" (Triton's classification extension; the label from model.json when it has one per class). " +
         "null is never a value: leave optional members out. Non-finite FP16/FP32/FP64 outputs are written in JSON as the bare tokens NaN, Infinity, " +
         "-Infinity, as Triton writes them (ask for binary to read them with a strict JSON parser). " +
         "Errors are {\"error\": \"...\"}: 400 invalid input (including binary sizes that do not match the shapes or the body, inputs that disagree on " +
