@@ -152,6 +152,11 @@ internal sealed class InferenceGrpcService(
             });
         }
 
+        if (settings.ResponseCache is { Enable: true })
+        {
+            config.ResponseCache = new ModelResponseCache { Enable = true };
+        }
+
         return new ModelConfigResponse { Config = config };
     }
 

@@ -8,12 +8,14 @@ public sealed class ModelInference : IModelInference
 {
     private readonly IModelRegistry _registry;
     private readonly ModelMetrics _metrics;
+    private readonly ResponseCache _cache;
 
-    /// <summary>Creates the service over a registry.</summary>
-    public ModelInference(IModelRegistry registry, ModelMetrics metrics)
+    /// <summary>Creates the service over a registry, with the response cache of the models that enable it.</summary>
+    public ModelInference(IModelRegistry registry, ModelMetrics metrics, ResponseCache cache)
     {
         _registry = registry;
         _metrics = metrics;
+        _cache = cache;
     }
 
     /// <inheritdoc />
@@ -43,6 +45,22 @@ public sealed class ModelInference : IModelInference
         }
 
         long start = Stopwatch.GetTimestamp();
+        ResponseCacheKey? cacheKey = null;
+        TimeSpan missLookup = default;
+        if (runtime.Config.ResponseCache is { Enable: true } && _cache.Enabled)
+        {
+            cacheKey = ResponseCacheKey.Of(runtime.LoadId, validated.Value!.Inputs, validated.Value.OutputNames);
+            if (_cache.TryGet(cacheKey, out var cached))
+            {
+                TimeSpan lookup = Stopwatch.GetElapsedTime(start);
+                runtime.Statistics.RecordCacheHit(validated.Value.Rows, lookup);
+                _metrics.RecordRequest(model, lease.Version, null, lookup, TimeSpan.Zero);
+                return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, cached, runtime), default));
+            }
+
+            missLookup = Stopwatch.GetElapsedTime(start);
+        }
+
         // A call with a deadline of its own (a job's pass) gets its own timer; every other call the version's shared
         // serving timeout. Infinite: the caller's token alone. Run here rather than in an async method of its own: one
         // state machine less per call on the path every inference takes.
@@ -80,10 +98,14 @@ public sealed class ModelInference : IModelInference
             var execution = result.Value;
             runtime.Statistics.RecordSuccess(validated.Value!.Rows, elapsed, execution.Timings);
             _metrics.RecordRequest(model, lease.Version, null, elapsed, execution.Timings.Queue);
-            var outputs = request.Classifications is { } classifications
-                ? ClassificationOutputs.Apply(execution.Outputs, classifications, runtime.Config.Labels)
-                : execution.Outputs;
-            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, outputs, execution.Timings));
+            if (cacheKey is not null)
+            {
+                long insert = Stopwatch.GetTimestamp();
+                _cache.Add(cacheKey, execution.Outputs);
+                runtime.Statistics.RecordCacheMiss(missLookup + Stopwatch.GetElapsedTime(insert));
+            }
+
+            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, execution.Outputs, runtime), execution.Timings));
         }
 
         if (result.Error.Code != ErrorCode.Overloaded)
@@ -94,6 +116,10 @@ public sealed class ModelInference : IModelInference
         _metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
         return result.Cast<InferenceResponse>();
     }
+
+    /// <summary>The outputs as the request asked for them: those named by its classifications as their top classes.</summary>
+    private static IReadOnlyList<InferTensor> Classified(InferenceRequest request, IReadOnlyList<InferTensor> outputs, ModelVersionRuntime runtime) =>
+        request.Classifications is { } classifications ? ClassificationOutputs.Apply(outputs, classifications, runtime.Config.Labels) : outputs;
 
     private static Result<ExecutionResult> Map(
         ModelVersionRuntime runtime, Outcome<Result<ExecutionResult>> outcome, CancellationToken deadline, CancellationToken cancellationToken) => outcome.Exception switch

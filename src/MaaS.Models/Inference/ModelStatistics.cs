@@ -9,7 +9,7 @@ namespace MaaS.Models.Inference;
 public sealed class ModelStatistics
 {
     private readonly ConcurrentDictionary<int, BatchCounters> _batches = new();
-    private Counter _success, _fail, _queue, _computeInput, _computeInfer, _computeOutput;
+    private Counter _success, _fail, _queue, _computeInput, _computeInfer, _computeOutput, _cacheHit, _cacheMiss;
     private long _inferenceCount, _executionCount, _lastInferenceMs;
 
     /// <summary>Records one successful request of <paramref name="rows"/> rows.</summary>
@@ -23,6 +23,18 @@ public sealed class ModelStatistics
         Interlocked.Add(ref _inferenceCount, rows);
         Interlocked.Exchange(ref _lastInferenceMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
+
+    /// <summary>Records one request answered from the response cache: a success without a run, as Triton counts it.</summary>
+    internal void RecordCacheHit(int rows, TimeSpan lookup)
+    {
+        _success.Add(lookup);
+        _cacheHit.Add(lookup);
+        Interlocked.Add(ref _inferenceCount, rows);
+        Interlocked.Exchange(ref _lastInferenceMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    /// <summary>Records the response cache's part of a request it could not answer: the lookup and the insertion.</summary>
+    internal void RecordCacheMiss(TimeSpan lookupAndInsert) => _cacheMiss.Add(lookupAndInsert);
 
     /// <summary>Records one failed request (any failure after validation).</summary>
     internal void RecordFailure(TimeSpan total)
@@ -47,6 +59,7 @@ public sealed class ModelStatistics
         Interlocked.Read(ref _inferenceCount),
         Interlocked.Read(ref _executionCount),
         _success.Read(), _fail.Read(), _queue.Read(), _computeInput.Read(), _computeInfer.Read(), _computeOutput.Read(),
+        _cacheHit.Read(), _cacheMiss.Read(),
         [.. _batches.OrderBy(kv => kv.Key).Select(kv => new BatchStatistics(kv.Key, kv.Value.Input.Read(), kv.Value.Infer.Read(), kv.Value.Output.Read()))]);
 
     private sealed class BatchCounters
@@ -93,6 +106,8 @@ public sealed record BatchStatistics(int BatchSize, DurationStatistic ComputeInp
 /// <param name="ComputeInput">Input preparation time of successful requests.</param>
 /// <param name="ComputeInfer">Session run time of successful requests.</param>
 /// <param name="ComputeOutput">Output time of successful requests.</param>
+/// <param name="CacheHit">Requests answered from the response cache and their lookups' total duration.</param>
+/// <param name="CacheMiss">Requests the response cache could not answer and the total duration of their lookups and insertions.</param>
 /// <param name="Batches">Compute times per batch size.</param>
 public sealed record ModelStatisticsSnapshot(
     long LastInferenceUnixMs,
@@ -104,4 +119,6 @@ public sealed record ModelStatisticsSnapshot(
     DurationStatistic ComputeInput,
     DurationStatistic ComputeInfer,
     DurationStatistic ComputeOutput,
+    DurationStatistic CacheHit,
+    DurationStatistic CacheMiss,
     IReadOnlyList<BatchStatistics> Batches);

@@ -99,7 +99,8 @@ internal static class V2Mapping
             [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
             info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null,
-            InstanceGroups(info, config));
+            InstanceGroups(info, config),
+            config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null);
     }
 
     /// <summary>Triton's <c>instance_group</c> of a batching version (model.json's <c>instances</c>, on the GPU when it runs on CUDA); null when it does not batch. HTTP and gRPC answer with it.</summary>
@@ -122,7 +123,6 @@ internal static class V2Mapping
     public static V2ModelStatistics Statistics(ModelVersionInfo version)
     {
         var s = version.Statistics!.Snapshot();
-        var zero = new V2StatisticDuration(0, 0);
         return new V2ModelStatistics(
             version.Name,
             Text(version.Version),
@@ -131,7 +131,7 @@ internal static class V2Mapping
             s.ExecutionCount,
             new V2InferenceStatistics(
                 Duration(s.Success), Duration(s.Fail), Duration(s.Queue), Duration(s.ComputeInput),
-                Duration(s.ComputeInfer), Duration(s.ComputeOutput), zero, zero),
+                Duration(s.ComputeInfer), Duration(s.ComputeOutput), Duration(s.CacheHit), Duration(s.CacheMiss)),
             [.. s.Batches.Select(b => new V2BatchStatistics(b.BatchSize, Duration(b.ComputeInput), Duration(b.ComputeInfer), Duration(b.ComputeOutput)))]);
     }
 }

@@ -9,6 +9,7 @@ namespace MaaS.Models.OpenInference;
 /// <param name="Output">Outputs; with a batch axis, dims omit it.</param>
 /// <param name="DynamicBatching">Batching settings when dynamic batching is on.</param>
 /// <param name="InstanceGroup">When dynamic batching is on: how many batches run at once (model.json's <c>instances</c>).</param>
+/// <param name="ResponseCache">When model.json enables the response cache: <c>{"enable": true}</c>.</param>
 internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
@@ -17,7 +18,12 @@ internal sealed record V2ModelConfigResponse(
     IReadOnlyList<V2ConfigTensor> Input,
     IReadOnlyList<V2ConfigTensor> Output,
     [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching,
-    [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null);
+    [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null,
+    [property: JsonPropertyName("response_cache")] V2ResponseCache? ResponseCache = null);
+
+/// <summary>Triton's response cache setting of a model.</summary>
+/// <param name="Enable">Answers are cached.</param>
+internal sealed record V2ResponseCache(bool Enable);
 
 /// <summary>A tensor in the model configuration.</summary>
 /// <param name="Name">Tensor name.</param>

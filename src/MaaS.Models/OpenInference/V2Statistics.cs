@@ -28,8 +28,8 @@ internal sealed record V2StatisticDuration(long Count, long Ns);
 /// <param name="ComputeInput">Input preparation.</param>
 /// <param name="ComputeInfer">Session run.</param>
 /// <param name="ComputeOutput">Output extraction.</param>
-/// <param name="CacheHit">Always zero (no response cache).</param>
-/// <param name="CacheMiss">Always zero (no response cache).</param>
+/// <param name="CacheHit">Requests answered from the response cache (no run), and their lookups.</param>
+/// <param name="CacheMiss">Requests of a cached model the cache could not answer, and their lookups and insertions.</param>
 internal sealed record V2InferenceStatistics(
     V2StatisticDuration Success, V2StatisticDuration Fail, V2StatisticDuration Queue,
     [property: JsonPropertyName("compute_input")] V2StatisticDuration ComputeInput,

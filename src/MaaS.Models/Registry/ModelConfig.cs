@@ -59,6 +59,20 @@ public sealed record ModelConfig
 
     /// <summary>Most <see cref="Instances"/> a model may ask for.</summary>
     public const int MaxInstances = 64;
+
+    /// <summary>
+    /// Triton's <c>response_cache</c>: with <c>{"enable": true}</c> an answer is kept in the gateway's response cache
+    /// (<see cref="ServingOptions.ResponseCacheBytes"/>) and a request with the same inputs and outputs is answered from
+    /// it without a run. Only for a model whose answer depends on its inputs alone. Off by default.
+    /// </summary>
+    public ResponseCacheConfig? ResponseCache { get; set; }
+}
+
+/// <summary>The response cache setting of one model (Triton's <c>ModelResponseCache</c>).</summary>
+public sealed record ResponseCacheConfig
+{
+    /// <summary>Whether the model's answers are cached.</summary>
+    public bool Enable { get; set; }
 }
 
 /// <summary>Dynamic batching settings of one model.</summary>

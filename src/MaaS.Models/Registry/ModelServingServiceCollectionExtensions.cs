@@ -22,6 +22,7 @@ public static class ModelServingServiceCollectionExtensions
         services.AddModelLoader<SentenceEmbeddingLoader>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
+        services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<IModelInference, ModelInference>();
         return services;
     }

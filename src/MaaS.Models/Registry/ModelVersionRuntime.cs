@@ -11,8 +11,12 @@ namespace MaaS.Models.Registry;
 /// </summary>
 internal sealed class ModelVersionRuntime(string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card, TimeProvider time)
 {
+    private static long s_loads;
     private int _references = 1;
     private long _openUntilTicks;
+
+    /// <summary>This load's own number in the process: a version loaded again is another load, whose answers the response cache keeps apart.</summary>
+    public long LoadId { get; } = Interlocked.Increment(ref s_loads);
 
     public string Name { get; } = name;
 

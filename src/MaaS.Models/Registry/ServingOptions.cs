@@ -52,6 +52,13 @@ public sealed class ServingOptions
     public bool DynamicBatching { get; set; } = true;
 
     /// <summary>
+    /// Bytes the response cache may hold (Triton's <c>--cache-config local,size=</c>), for the models whose model.json
+    /// enables <c>responseCache</c>; the least recently used answers go first. 0 turns the cache off for every model.
+    /// </summary>
+    [Range(0, long.MaxValue)]
+    public long ResponseCacheBytes { get; set; } = 64L << 20;
+
+    /// <summary>
     /// Per-request inference timeout in milliseconds (queue + compute). It ends a request's wait in the queue, never a
     /// run already started; requests that start within a sixteenth of it share one deadline, so a request times out
     /// after between this and 17/16 of it.

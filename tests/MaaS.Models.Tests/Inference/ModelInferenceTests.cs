@@ -324,6 +324,89 @@ public sealed class ModelInferenceTests
     }
 
     /// <summary>A repository holding "rowsum" version 1: [rows, columns] → each row's sum as [rows, 1] (-1: any width).</summary>
+    /// <summary>
+    /// Triton's response cache: with model.json's responseCache on, a request the version has answered before is
+    /// answered from the cache without a run (execution count unchanged, counted as a cache hit and a success), a
+    /// request that differs in any value, shape or requested output is run, and answers are equal either way.
+    /// </summary>
+    [Fact]
+    public async Task InferAsync_ResponseCacheOn_RepeatedRequestAnsweredWithoutARun_AnyDifferenceRuns()
+    {
+        using var repo = RowSum(columns: -1, """{ "maxBatchSize": 8, "responseCache": { "enable": true } }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+        var ct = TestContext.Current.CancellationToken;
+        async Task<float[]> SumAsync(float[] x, long rows, long width) =>
+            (float[])(await inference.InferAsync("rowsum", null, new InferenceRequest([InferTensor.Fp32("x", x, rows, width)], ["sum"]), ct)).Value!.Outputs.Single().Data;
+        ModelStatisticsSnapshot Stats() => registry.GetModel("rowsum")!.Versions.Single().Statistics!.Snapshot();
+
+        float[] first = await SumAsync([1, 2, 3, 4], 2, 2);
+        var afterFirst = Stats();
+        float[] again = await SumAsync([1, 2, 3, 4], 2, 2);
+        var afterAgain = Stats();
+        float[] otherValue = await SumAsync([1, 2, 3, 5], 2, 2);
+        float[] otherShape = await SumAsync([1, 2, 3, 4], 1, 4);
+
+        Assert.Equal([3f, 7f], first);
+        Assert.Equal(first, again);
+        Assert.Equal([3f, 8f], otherValue);
+        Assert.Equal([10f], otherShape);
+        Assert.Equal((1L, 0L, 1L), (afterFirst.ExecutionCount, afterFirst.CacheHit.Count, afterFirst.CacheMiss.Count));
+        Assert.Equal((1L, 1L, 1L, 2L, 4L), (afterAgain.ExecutionCount, afterAgain.CacheHit.Count, afterAgain.CacheMiss.Count, afterAgain.Success.Count, afterAgain.InferenceCount));
+        var end = Stats();
+        Assert.Equal((3L, 1L, 3L), (end.ExecutionCount, end.CacheHit.Count, end.CacheMiss.Count));
+        var statistics = V2Mapping.Statistics(registry.GetModel("rowsum")!.Versions.Single());
+        Assert.Equal(1, statistics.InferenceStats.CacheHit.Count);
+        Assert.True(V2Mapping.Config(registry.GetModel("rowsum")!, registry.GetModel("rowsum")!.Versions.Single(), registry.GetModel("rowsum")!.Config!).ResponseCache!.Enable);
+    }
+
+    /// <summary>Without responseCache in model.json, or with the cache sized 0, every request runs.</summary>
+    [Theory]
+    [InlineData("""{ "maxBatchSize": 8 }""", null)]
+    [InlineData("""{ "maxBatchSize": 8, "responseCache": { "enable": true } }""", 0L)]
+    public async Task InferAsync_ResponseCacheOffOrSizedZero_EveryRequestRuns(string modelJson, long? cacheBytes)
+    {
+        using var repo = RowSum(columns: -1, modelJson);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry, cacheBytes);
+
+        for (int i = 0; i < 3; i++)
+        {
+            var result = await inference.InferAsync("rowsum", null, new InferenceRequest([InferTensor.Fp32("x", [1, 2], 1, 2)]), TestContext.Current.CancellationToken);
+            Assert.Equal([3f], (float[])result.Value!.Outputs.Single().Data);
+        }
+
+        var stats = registry.GetModel("rowsum")!.Versions.Single().Statistics!.Snapshot();
+        Assert.Equal((3L, 0L, 0L), (stats.ExecutionCount, stats.CacheHit.Count, stats.CacheMiss.Count));
+    }
+
+    /// <summary>The cache holds no more than its size: once full, the least recently used answers go and are run again.</summary>
+    [Fact]
+    public async Task InferAsync_ResponseCacheFull_OldAnswersEvictedAndRunAgain()
+    {
+        using var repo = RowSum(columns: -1, """{ "maxBatchSize": 8, "responseCache": { "enable": true } }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        // About thirty entries of a 64-column row (key ~340 bytes, answer 4 bytes, 256 overhead, ~600 in all).
+        var inference = Registries.Inference(registry, cacheBytes: 20_000);
+        var ct = TestContext.Current.CancellationToken;
+        Task<Result<InferenceResponse>> Run(int seed) => inference.InferAsync(
+            "rowsum", null, new InferenceRequest([InferTensor.Fp32("x", [.. Enumerable.Repeat((float)seed, 64)], 1, 64)]), ct).AsTask();
+
+        for (int seed = 0; seed < 100; seed++)
+        {
+            var answer = await Run(seed);
+            Assert.Equal([64f * seed], (float[])answer.Value!.Outputs.Single().Data);
+            // MemoryCache compacts in the background once over its size: give it the moment it takes.
+            await Task.Delay(5, ct);
+        }
+
+        long runsBefore = registry.GetModel("rowsum")!.Versions.Single().Statistics!.Snapshot().ExecutionCount;
+        var first = await Run(0);
+        Assert.Equal([0f], (float[])first.Value!.Outputs.Single().Data);
+        var stats = registry.GetModel("rowsum")!.Versions.Single().Statistics!.Snapshot();
+        Assert.Equal(runsBefore + 1, stats.ExecutionCount);
+    }
+
     private static TestRepository RowSum(long columns, string modelJson)
     {
         var repo = new TestRepository();

@@ -36,7 +36,9 @@ public static class Registries
         return registry;
     }
 
-    public static ModelInference Inference(IModelRegistry registry) => new(registry, new ModelMetrics());
+    /// <summary>The inference service over a registry, with a response cache of <paramref name="cacheBytes"/> (the default size unless given).</summary>
+    public static ModelInference Inference(IModelRegistry registry, long? cacheBytes = null) =>
+        new(registry, new ModelMetrics(), new ResponseCache(Options.Create(new ServingOptions { ResponseCacheBytes = cacheBytes ?? new ServingOptions().ResponseCacheBytes })));
 
     private static IOptions<ServingOptions> Serving(string root, Action<ServingOptions>? configure)
     {
