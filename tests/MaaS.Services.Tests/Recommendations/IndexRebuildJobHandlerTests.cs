@@ -47,6 +47,54 @@ public sealed class IndexRebuildJobHandlerTests
         }
     }
 
+    /// <summary>
+    /// A durable job whose build waits behind the tenant's running one is <c>running</c> in the store (the runner
+    /// claimed it) in the build's first stage word, never the job-state word <c>queued</c>.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_BuildWaitingForTheTenantsRunningOne_TheRowSaysItsFirstStage()
+    {
+        await using var services = await RecommendationServices.StartAsync(
+            replace: s => s.AddSingleton<IEventStore>(sp => new GatedEventStore(sp.GetRequiredService<IStorage>().Events)));
+        await services.AppendAsync(("u1", "a", "play"), ("u1", "b", "play"), ("u2", "a", "play"));
+        var storage = services.Get<IStorage>();
+        var rebuilds = services.Get<RebuildJobs>();
+        var held = rebuilds.Enqueue(Tenant, RebuildTrigger.Start).Value;
+        await UntilAsync(() => rebuilds.Find(Tenant, held.Job.Id).Value.Phase == "reading", () => $"{rebuilds.Find(Tenant, held.Job.Id).Value}");
+        var submitted = await services.Get<RebuildQueue>().SubmitAsync(Tenant, RebuildTrigger.Api, Ct);
+        string id = submitted.Value.Id;
+        var options = Options.Create(new JobOptions { HeartbeatSeconds = 0.1, PollSeconds = 0.1 });
+        using var runner = new JobRunner(storage, [services.Get<IJobHandler>()], options, NullLogger<JobRunner>.Instance);
+        await runner.StartAsync(Ct);
+        try
+        {
+            // The runner claims it as "starting"; the handler's first report replaces that with the next heartbeat.
+            var waiting = await UntilStoredAsync(storage, id, j => j.State == JobState.Running && j.Phase != "starting");
+
+            Assert.True(waiting.Phase == "admission" && waiting.Progress == 0, $"{waiting}");
+            Assert.Equal("queued", rebuilds.Find(Tenant, id).Value.Status);
+
+            ((GatedEventStore)services.Get<IEventStore>()).Open();
+            var done = await UntilStoredAsync(storage, id, j => j.IsFinished);
+            Assert.True(done.State == JobState.Succeeded, $"{done}");
+        }
+        finally
+        {
+            ((GatedEventStore)services.Get<IEventStore>()).Open();
+            await runner.StopAsync(Ct);
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, Func<string> state)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"not within 10 s: {state()}");
+            await Task.Delay(20, Ct);
+        }
+    }
+
     private static async Task<JobRecord> UntilStoredAsync(IStorage storage, string id, Func<JobRecord, bool> condition)
     {
         var clock = Stopwatch.StartNew();
