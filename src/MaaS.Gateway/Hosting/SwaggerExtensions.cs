@@ -75,6 +75,7 @@ internal static class SwaggerExtensions
             options.SchemaFilter<SseItemSchemaFilter>();
             options.SchemaFilter<ContractSchemaFilter>();
             options.DocumentFilter<TagsDocumentFilter>();
+            options.DocumentFilter<OpenAnswersDocumentFilter>();
         });
         return services;
     }

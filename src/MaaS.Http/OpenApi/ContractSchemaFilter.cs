@@ -11,8 +11,10 @@ namespace MaaS.Http.OpenApi;
 /// <list type="bullet">
 /// <item>a request contract that refuses unknown members (<see cref="JsonUnmappedMemberHandlingAttribute"/> with
 /// <see cref="JsonUnmappedMemberHandling.Disallow"/>, a 400 naming the member) has no others:
-/// <c>additionalProperties: false</c>. Free-form members (a dictionary such as an agent's context) keep their own open
-/// schema;</item>
+/// <c>additionalProperties: false</c>. Every other schema says nothing (absent means allowed): Swashbuckle marks every
+/// object it generates closed (Swashbuckle.AspNetCore#3666), which told generated clients that an answer such as
+/// <c>PingResponse</c> never gains a member. Free-form members (a dictionary such as an agent's context) keep their own
+/// open schema; <see cref="OpenAnswersDocumentFilter"/> reopens a contract that an answer also holds;</item>
 /// <item>a property's <see cref="AllowedValuesAttribute"/> words are its <c>enum</c> (a job's <c>status</c>), so Swagger UI
 /// and generated clients know every value an answer can hold.</item>
 /// </list>
@@ -25,10 +27,8 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         {
             return;
         }
-        if (context.Type.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow })
-        {
-            described.AdditionalPropertiesAllowed = false;
-        }
+        described.AdditionalPropertiesAllowed =
+            context.Type.GetCustomAttribute<JsonUnmappedMemberHandlingAttribute>() is not { UnmappedMemberHandling: JsonUnmappedMemberHandling.Disallow };
         if (described.Properties is not { Count: > 0 } properties)
         {
             return;

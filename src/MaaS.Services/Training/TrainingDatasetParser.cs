@@ -216,15 +216,23 @@ internal static class TrainingDatasetParser
     private static string[] Members<T>() => [.. TrainingJsonContext.Default.GetTypeInfo(typeof(T))!.Properties.Select(p => p.Name)];
 
     /// <summary>The value of <paramref name="value"/>'s member <paramref name="name"/> under <see cref="MemberNames"/>; the last one wins, as when the serializer binds it.</summary>
-    private static bool TryGetMember(JsonElement value, string name, out JsonElement member)
+    private static bool TryGetMember(JsonElement value, string name, out JsonElement member) => TryGetMember(value, name, out member, out _);
+
+    /// <summary>
+    /// As <see cref="TryGetMember(JsonElement, string, out JsonElement)"/>, with the member's name as the body spells it:
+    /// the path of a problem inside it, as a bound /v1 body's JSON path names what the client sent
+    /// (<c>Settings.Fold</c>, not <c>settings.Fold</c>).
+    /// </summary>
+    private static bool TryGetMember(JsonElement value, string name, out JsonElement member, out string spelt)
     {
         bool found = false;
         member = default;
+        spelt = name;
         foreach (var property in value.EnumerateObject())
         {
             if (MemberNames.Equals(property.Name, name))
             {
-                (member, found) = (property.Value, true);
+                (member, spelt, found) = (property.Value, property.Name, true);
             }
         }
 
@@ -261,9 +269,9 @@ internal static class TrainingDatasetParser
             int? folds = parameters.Folds;
             IReadOnlyList<double>? lambdas = parameters.Lambdas;
             IReadOnlyList<string>? sets = parameters.FeatureSets;
-            if (TryGetMember(root, "settings", out var settings) && settings.ValueKind == JsonValueKind.Object)
+            if (TryGetMember(root, "settings", out var settings, out string settingsSpelt) && settings.ValueKind == JsonValueKind.Object)
             {
-                problems.AddUnknown(settings, null, "settings", SettingsMembers);
+                problems.AddUnknown(settings, null, settingsSpelt, SettingsMembers);
                 if (TryGetMember(settings, "folds", out var f))
                 {
                     folds = f.ValueKind == JsonValueKind.Number && f.TryGetInt32(out int n) ? n : -1;
@@ -285,7 +293,7 @@ internal static class TrainingDatasetParser
             }
 
             parameters = new TrainingParameters(model, multi, folds, lambdas, sets);
-            if (!TryGetMember(root, "rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array)
+            if (!TryGetMember(root, "rows", out var rowsElement, out string rowsSpelt) || rowsElement.ValueKind != JsonValueKind.Array)
             {
                 problems.Add(-1, "rows", "is required: an array of {\"text\", \"label\"} (or \"labels\": [...]) objects");
                 return [];
@@ -297,7 +305,7 @@ internal static class TrainingDatasetParser
             {
                 if (row.ValueKind == JsonValueKind.Object)
                 {
-                    problems.AddUnknown(row, i, $"rows[{i}]", RowMembers);
+                    problems.AddUnknown(row, i, $"{rowsSpelt}[{i}]", RowMembers);
                 }
 
                 rows.Add(Row(row, i++, problems));

@@ -39,7 +39,13 @@ internal sealed class DashboardSession : IAsyncDisposable
         return new DashboardSession(context, page);
     }
 
-    /// <summary>Fills the sign-in form with the key and submits it; answers the status of the form's answer.</summary>
+    /// <summary>
+    /// Fills the sign-in form with the key and submits it; answers the status of the form's answer. A 302 has set the
+    /// session cookie: this waits until the browser is at the page it redirects to (the navigation committed), not
+    /// for that page's load event, which waits for its stylesheet and scripts and went past 30 s on a loaded box while
+    /// telling the caller nothing it reads. Any other answer is the form again, at the same URL: the caller reads it
+    /// through locators, which wait for the new document's elements (the error is only in it).
+    /// </summary>
     public async Task<int> SignInAsync(string key)
     {
         await Page.GotoAsync("/dashboard/signin");
@@ -47,7 +53,13 @@ internal sealed class DashboardSession : IAsyncDisposable
         var answer = await Page.RunAndWaitForResponseAsync(
             () => Page.Locator("main button[type=submit]").ClickAsync(),
             r => r.Url.EndsWith("/dashboard/signin", StringComparison.Ordinal) && r.Request.Method == "POST");
-        await Page.WaitForLoadStateAsync(LoadState.Load);
+        if (answer.Status == (int)System.Net.HttpStatusCode.Found)
+        {
+            await Page.WaitForURLAsync(
+                url => new Uri(url).AbsolutePath == "/dashboard",
+                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
+        }
+
         return answer.Status;
     }
 

@@ -125,66 +125,120 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
     /// <summary>
     /// Every /v1 JSON request body, and every object it holds, says it has no other members (the gateway answers one
     /// with a 400), so Swagger UI and generated clients know; a free-form object (an agent's context) stays open with
-    /// the type of its values; /v2 (KServe's contracts) is left as it is.
+    /// the type of its values; a contract an answer also holds (an agent's definition, a key's limits) is open, as
+    /// every answer is.
     /// </summary>
     [Fact]
     public void V1RequestSchemas_AdditionalPropertiesFalse_FreeFormObjectsOpen()
     {
         var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
-        var open = new List<string>();
-        var seen = new HashSet<string>();
-        foreach (var operation in fixture.Operations.Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)))
-        {
-            if (operation.Operation["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema)
-            {
-                Walk(schema, operation.ToString());
-            }
-        }
+        var answers = Reachable(AnswerRoots()).Select(s => s.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var requests = Reachable(fixture.Operations
+            .Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal))
+            .Select(o => (o.ToString(), o.Operation["requestBody"]?["content"]?["application/json"]?["schema"]))).ToList();
 
+        var open = requests.Where(s => s.Name is null || !answers.Contains(s.Name)).Where(s => !Closed(s.Schema)).Select(s => s.At).ToList();
+        var shared = requests.Select(s => s.Name).OfType<string>().Where(answers.Contains).ToList();
         var decide = schemas["DecideRequest"]!;
-        Assert.True(seen.Count >= 20, $"expected the /v1 request schemas, found {string.Join(", ", seen)}");
+
+        Assert.True(requests.Count >= 20, $"expected the /v1 request schemas, found {string.Join(", ", requests.Select(s => s.At))}");
         Assert.True(open.Count == 0, "request schemas open to other members: " + string.Join(", ", open));
         Assert.Equal(false, decide["additionalProperties"]?.GetValue<bool>());
         Assert.Equal("number", decide["properties"]!["context"]!["additionalProperties"]?["type"]?.GetValue<string>());
+        Assert.Superset(new HashSet<string> { "AgentDefinitionRequest", "KeyLimitsDto" }, shared.ToHashSet());
+        Assert.All(shared, name => Assert.False(Closed(schemas[name]!), $"{name} is in an answer but closed"));
+    }
 
-        void Walk(JsonNode schema, string at)
+    /// <summary>
+    /// No schema a 2xx answer holds says <c>additionalProperties: false</c>, so a client generated with strict
+    /// validation takes a member a later version adds; and only the /v1 request contracts say it (absent means
+    /// allowed: /v2's KServe contracts and the error shapes say nothing).
+    /// </summary>
+    [Fact]
+    public void AnswerSchemas_Every2xxOne_OpenToMembersALaterVersionAdds()
+    {
+        var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
+        var answers = Reachable(AnswerRoots());
+        var requests = Reachable(fixture.Operations
+            .Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal))
+            .Select(o => (o.ToString(), o.Operation["requestBody"]?["content"]?["application/json"]?["schema"])))
+            .Select(s => s.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+        var closedAnswers = answers.Where(s => Closed(s.Schema)).Select(s => s.At).ToList();
+        var closedElsewhere = schemas.Where(s => Closed(s.Value!) && !requests.Contains(s.Key)).Select(s => s.Key).ToList();
+
+        Assert.True(answers.Count >= 40, $"expected the answers' schemas, found {string.Join(", ", answers.Select(s => s.At))}");
+        Assert.Contains(answers, s => s.Name == "PingResponse");
+        Assert.Contains(answers, s => s.Name == "RecommendResponse");
+        Assert.True(closedAnswers.Count == 0, "answer schemas closed to other members: " + string.Join(", ", closedAnswers));
+        Assert.True(closedElsewhere.Count == 0, "closed schemas that are no /v1 request contract: " + string.Join(", ", closedElsewhere));
+    }
+
+    private static bool Closed(JsonNode schema) => schema["additionalProperties"] is JsonValue value && !value.GetValue<bool>();
+
+    /// <summary>The schema of every 2xx answer's content, named by its operation and status.</summary>
+    private IEnumerable<(string At, JsonNode? Schema)> AnswerRoots() =>
+        from operation in fixture.Operations
+        from response in operation.Operation["responses"]!.AsObject()
+        where response.Key[0] == '2'
+        from media in response.Value!["content"] as JsonObject ?? []
+        select ($"{operation} {response.Key} {media.Key}", media.Value!["schema"]);
+
+    /// <summary>
+    /// Every object schema with properties reachable from the roots (a free-form dictionary has none): a component
+    /// once, under its name; an inline one where it is met.
+    /// </summary>
+    private List<(string At, string? Name, JsonNode Schema)> Reachable(IEnumerable<(string At, JsonNode? Schema)> roots)
+    {
+        var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var found = new List<(string At, string? Name, JsonNode Schema)>();
+        foreach (var (at, root) in roots)
         {
-            if (schema["$ref"]?.GetValue<string>() is { } reference)
-            {
-                string name = reference[(reference.LastIndexOf('/') + 1)..];
-                if (!seen.Add(name))
-                {
-                    return;
-                }
+            Walk(root, at, name: null);
+        }
 
-                schema = schemas[name]!;
-                at = name;
+        return found;
+
+        void Walk(JsonNode? schema, string at, string? name)
+        {
+            if (schema is null)
+            {
+                return;
             }
 
-            if (schema["properties"] is JsonObject properties)
+            if (schema["$ref"]?.GetValue<string>() is { } reference)
             {
-                if (schema["additionalProperties"] is not JsonValue strict || strict.GetValue<bool>())
+                name = reference[(reference.LastIndexOf('/') + 1)..];
+                if (seen.Add(name))
                 {
-                    open.Add(at);
+                    Walk(schemas[name], name, name);
                 }
 
-                foreach (var (member, value) in properties)
-                {
-                    Walk(value!, $"{at}.{member}");
-                }
+                return;
+            }
+
+            if (schema["properties"] is JsonObject)
+            {
+                found.Add((at, name, schema));
+            }
+
+            foreach (var (member, value) in schema["properties"] as JsonObject ?? [])
+            {
+                Walk(value, $"{at}.{member}", name: null);
             }
 
             foreach (string nested in (string[])["items", "additionalProperties"])
             {
                 if (schema[nested] is JsonObject inner)
                 {
-                    Walk(inner, $"{at}.{nested}");
+                    Walk(inner, $"{at}.{nested}", name: null);
                 }
             }
 
             foreach (var alternative in (schema["oneOf"] as JsonArray ?? []).Concat(schema["allOf"] as JsonArray ?? []).Concat(schema["anyOf"] as JsonArray ?? []))
             {
-                Walk(alternative!, at);
+                Walk(alternative, at, name);
             }
         }
     }

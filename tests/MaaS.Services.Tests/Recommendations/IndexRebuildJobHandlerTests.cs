@@ -18,16 +18,9 @@ public sealed class IndexRebuildJobHandlerTests
     [Fact]
     public async Task RunAsync_BuildHeldPartWay_TheRowShowsItsPhaseAndProgressBeforeTheEnd()
     {
-        await using var services = await RecommendationServices.StartAsync(
-            replace: s => s.AddSingleton<IEventStore>(sp => new GatedEventStore(sp.GetRequiredService<IStorage>().Events)));
-        await services.AppendAsync(("u1", "a", "play"), ("u1", "b", "play"), ("u2", "a", "play"));
-        var storage = services.Get<IStorage>();
-        var submitted = await services.Get<RebuildQueue>().SubmitAsync(Tenant, RebuildTrigger.Api, Ct);
-        string id = submitted.Value.Id;
-        var options = Options.Create(new JobOptions { HeartbeatSeconds = 0.1, PollSeconds = 0.1 });
-        using var runner = new JobRunner(storage, [services.Get<IJobHandler>()], options, NullLogger<JobRunner>.Instance);
-        await runner.StartAsync(Ct);
-        try
+        await using var services = await StartAsync();
+
+        await RunHeldAsync(services, async (storage, id) =>
         {
             // The build waits in its reading stage (the second of four) until the events can be streamed.
             var reading = await UntilStoredAsync(storage, id, j => j.Phase == "reading");
@@ -35,15 +28,74 @@ public sealed class IndexRebuildJobHandlerTests
 
             Assert.True(reading.State == JobState.Running && reading.Progress == 0.25, $"{reading}");
             Assert.Equal((live.Phase, live.Progress), (reading.Phase, reading.Progress));
+        });
+    }
 
-            ((GatedEventStore)services.Get<IEventStore>()).Open();
+    /// <summary>
+    /// A durable job whose build waits behind the tenant's running one is <c>running</c> in the store (the runner
+    /// claimed it) in the build's first stage word, never the job-state word <c>queued</c>.
+    /// </summary>
+    [Fact]
+    public async Task RunAsync_BuildWaitingForTheTenantsRunningOne_TheRowSaysItsFirstStage()
+    {
+        await using var services = await StartAsync();
+        var rebuilds = services.Get<RebuildJobs>();
+        var held = rebuilds.Enqueue(Tenant, RebuildTrigger.Start).Value;
+        await UntilAsync(() => rebuilds.Find(Tenant, held.Job.Id).Value.Phase == "reading", () => $"{rebuilds.Find(Tenant, held.Job.Id).Value}");
+
+        await RunHeldAsync(services, async (storage, id) =>
+        {
+            // The runner claims it as "starting"; the handler's first report replaces that with the next heartbeat.
+            var waiting = await UntilStoredAsync(storage, id, j => j.State == JobState.Running && j.Phase != "starting");
+
+            Assert.True(waiting.Phase == "admission" && waiting.Progress == 0, $"{waiting}");
+            Assert.Equal("queued", rebuilds.Find(Tenant, id).Value.Status);
+        });
+    }
+
+    /// <summary>Services whose event store holds every build in its reading stage until opened, with three events.</summary>
+    private static async Task<RecommendationServices> StartAsync()
+    {
+        var services = await RecommendationServices.StartAsync(
+            replace: s => s.AddSingleton<IEventStore>(sp => new GatedEventStore(sp.GetRequiredService<IStorage>().Events)));
+        await services.AppendAsync(("u1", "a", "play"), ("u1", "b", "play"), ("u2", "a", "play"));
+        return services;
+    }
+
+    /// <summary>
+    /// Submits a durable rebuild and runs it with a fast heartbeat: <paramref name="whileHeld"/> sees it while the
+    /// event store is closed; then the store opens and the job must succeed.
+    /// </summary>
+    private static async Task RunHeldAsync(RecommendationServices services, Func<IStorage, string, Task> whileHeld)
+    {
+        var storage = services.Get<IStorage>();
+        var gate = (GatedEventStore)services.Get<IEventStore>();
+        string id = (await services.Get<RebuildQueue>().SubmitAsync(Tenant, RebuildTrigger.Api, Ct)).Value.Id;
+        var options = Options.Create(new JobOptions { HeartbeatSeconds = 0.1, PollSeconds = 0.1 });
+        using var runner = new JobRunner(storage, [services.Get<IJobHandler>()], options, NullLogger<JobRunner>.Instance);
+        await runner.StartAsync(Ct);
+        try
+        {
+            await whileHeld(storage, id);
+
+            gate.Open();
             var done = await UntilStoredAsync(storage, id, j => j.IsFinished);
             Assert.True(done.State == JobState.Succeeded, $"{done}");
         }
         finally
         {
-            ((GatedEventStore)services.Get<IEventStore>()).Open();
+            gate.Open();
             await runner.StopAsync(Ct);
+        }
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, Func<string> state)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"not within 10 s: {state()}");
+            await Task.Delay(20, Ct);
         }
     }
 

@@ -40,8 +40,9 @@ public sealed class TrainingDatasetParserTests
 
     [Theory]
     [InlineData("""{"model":"m","multiLabels":true,"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}""", "multiLabels", "unknown member 'multiLabels' (did you mean 'multiLabel'?)")]
-    [InlineData("""{"Model":"m","Settings":{"Fold":3},"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}""", "settings.Fold", "unknown member 'Fold' (did you mean 'folds'?)")]
+    [InlineData("""{"Model":"m","Settings":{"Fold":3},"rows":[{"text":"x","label":"a"},{"text":"y","label":"b"}]}""", "Settings.Fold", "unknown member 'Fold' (did you mean 'folds'?)")]
     [InlineData("""{"model":"m","rows":[{"text":"x","label":"a"},{"Text":"y","Lable":"b"}]}""", "rows[1].Lable", "unknown member 'Lable' (did you mean 'label'?)")]
+    [InlineData("""{"model":"m","ROWS":[{"text":"x","label":"a"},{"Text":"y","Lable":"b"}]}""", "ROWS[1].Lable", "unknown member 'Lable' (did you mean 'label'?)")]
     public void Parse_JsonMemberNoContractHas_NamedWhateverItsCase(string body, string field, string reason)
     {
         var parsed = TrainingDatasetParser.Parse("application/json", Encoding.UTF8.GetBytes(body), new TrainingParameters(), Options);

@@ -49,6 +49,9 @@ internal sealed record RebuildJob(
     /// <summary>The stages <see cref="IndexBuilder"/> reports, in order; a running job's progress is its stage's place among them.</summary>
     private static readonly string[] Stages = ["admission", "reading", "building", "loading"];
 
+    /// <summary>The first stage: a durable job's phase from its start, while its build waits for a slot.</summary>
+    public static string FirstStage => Stages[0];
+
     public bool IsFinished => JobStates.IsFinished(Status);
 
     public RebuildJob Finished(JobState status, DateTimeOffset at, RebuildResponse? result = null, string? error = null) =>

@@ -46,9 +46,12 @@ internal sealed partial class RebuildJobs(
     /// <summary>
     /// Queues a rebuild (or joins the queued one) without checking the store first (the build checks it); returns
     /// the job and a task that completes with it once finished. Fails only while stopping. A durable job passes its
-    /// <paramref name="id"/> so the in-memory job, which carries the live progress, answers under the same id.
+    /// <paramref name="id"/> so the in-memory job, which carries the live progress, answers under the same id, and a
+    /// <paramref name="progress"/> callback, told each stage as the build begins it with the job's progress then
+    /// (on the build's thread, outside this object's lock: it must be quick).
     /// </summary>
-    public Result<(RebuildJob Job, Task<RebuildJob> Finished)> Enqueue(string tenant, RebuildTrigger trigger, string? id = null)
+    public Result<(RebuildJob Job, Task<RebuildJob> Finished)> Enqueue(
+        string tenant, RebuildTrigger trigger, string? id = null, Action<string, double>? progress = null)
     {
         lock (_lock)
         {
@@ -61,6 +64,11 @@ internal sealed partial class RebuildJobs(
             {
                 slot = new Slot(tenant);
                 _slots.Add(tenant, slot);
+            }
+
+            if (progress is not null)
+            {
+                slot.QueuedObservers.Add(progress);
             }
 
             if (slot.Queued is { } queued)
@@ -162,8 +170,8 @@ internal sealed partial class RebuildJobs(
                 lock (_lock)
                 {
                     job = slot.Queued! with { Status = JobState.Running, StartedAt = time.GetUtcNow() };
-                    (slot.Running, slot.RunningDone) = (job, slot.QueuedDone);
-                    (slot.Queued, slot.QueuedDone, slot.Deferred) = (null, null, false);
+                    (slot.Running, slot.RunningDone, slot.RunningObservers) = (job, slot.QueuedDone, slot.QueuedObservers);
+                    (slot.Queued, slot.QueuedDone, slot.Deferred, slot.QueuedObservers) = (null, null, false, []);
                     slot.Wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 }
 
@@ -172,7 +180,7 @@ internal sealed partial class RebuildJobs(
                 lock (_lock)
                 {
                     done = slot.RunningDone;
-                    (slot.Running, slot.RunningDone, slot.LastFinishedAt) = (null, null, finished.FinishedAt);
+                    (slot.Running, slot.RunningDone, slot.RunningObservers, slot.LastFinishedAt) = (null, null, [], finished.FinishedAt);
                     slot.Keep(finished);
                 }
 
@@ -235,12 +243,22 @@ internal sealed partial class RebuildJobs(
 
     private void Progress(Slot slot, string stage)
     {
+        RebuildJob running;
+        List<Action<string, double>> observers;
         lock (_lock)
         {
-            if (slot.Running is { } running)
+            if (slot.Running is not { } job)
             {
-                slot.Running = running with { Stage = stage };
+                return;
             }
+
+            running = slot.Running = job with { Stage = stage };
+            observers = slot.RunningObservers;
+        }
+
+        foreach (var observe in observers)
+        {
+            observe(stage, running.Progress);
         }
     }
 
@@ -257,7 +275,7 @@ internal sealed partial class RebuildJobs(
                 slot.Keep(cancelled);
             }
 
-            (slot.Queued, slot.QueuedDone) = (null, null);
+            (slot.Queued, slot.QueuedDone, slot.QueuedObservers) = (null, null, []);
         }
 
         if (cancelled is not null)
@@ -283,6 +301,9 @@ internal sealed partial class RebuildJobs(
 
         public TaskCompletionSource<RebuildJob>? QueuedDone { get; set; }
 
+        /// <summary>The progress callbacks of the queued job's requests; they move with it to <see cref="RunningObservers"/>.</summary>
+        public List<Action<string, double>> QueuedObservers { get; set; } = [];
+
         /// <summary>Only erasures asked for the queued job: it waits out the erasure delay.</summary>
         public bool Deferred { get; set; }
 
@@ -292,6 +313,9 @@ internal sealed partial class RebuildJobs(
         public RebuildJob? Running { get; set; }
 
         public TaskCompletionSource<RebuildJob>? RunningDone { get; set; }
+
+        /// <summary>Replaced, never changed in place, once the job runs: <see cref="Progress"/> calls them outside the lock.</summary>
+        public List<Action<string, double>> RunningObservers { get; set; } = [];
 
         public DateTimeOffset? LastFinishedAt { get; set; }
 

@@ -20,6 +20,7 @@ public sealed class UnknownMembersTests(UnknownMembersTests.Fixture fixture) : I
     [InlineData("PUT", "/v1/items", """{"items":[{"id":"strict-1","kind":"movie","title":"T"},{"id":"strict-2","kind":"movie","title":"T","genre":["Drama"]}]}""", 1, "items[1].genre", "unknown member 'genre' (did you mean 'genres'?)")]
     [InlineData("POST", "/v1/recommend", """{"userId":"u1","cout":5}""", null, "cout", "unknown member 'cout' (did you mean 'count'?)")]
     [InlineData("POST", "/v1/recommend", """{"userId":"u1","filters":{"kind":"movie","genre":["Drama"]}}""", null, "filters.genre", "unknown member 'genre' (did you mean 'genres'?)")]
+    [InlineData("POST", "/v1/recommend", """{"userId":"u1","Filters":{"kind":"movie","Genre":["Drama"]}}""", null, "Filters.Genre", "unknown member 'Genre' (did you mean 'genres'?)")]
     [InlineData("POST", "/v1/recommendations/bias", """{"userIds":["u1"],"debias":{"method":"popularity","strenght":0.5}}""", null, "debias.strenght", "unknown member 'strenght' (did you mean 'strength'?)")]
     [InlineData("POST", "/v1/search", """{"query":"space","limit":3}""", null, "limit", "unknown member 'limit'")]
     [InlineData("PUT", "/v1/agents/strict", """{"contextFeatures":["skill"],"actions":[{"id":"easy"},{"id":"hard"}],"policy":{"kind":"epsilon-greedy","epsilom":0.1}}""", null, "policy.epsilom", "unknown member 'epsilom' (did you mean 'epsilon'?)")]
