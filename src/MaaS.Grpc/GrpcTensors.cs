@@ -43,8 +43,10 @@ internal static class GrpcTensors
 
         string[]? outputs = request.Outputs.Count == 0 ? null : [.. request.Outputs.Select(o => o.Name)];
         Dictionary<string, int>? classifications = null;
-        foreach (var output in request.Outputs)
+        // By index: RepeatedField's enumerator is an object, and most calls name no outputs at all.
+        for (int i = 0; i < request.Outputs.Count; i++)
         {
+            var output = request.Outputs[i];
             if (!output.Parameters.TryGetValue(ClassificationOutputs.Parameter, out var parameter))
             {
                 continue;
