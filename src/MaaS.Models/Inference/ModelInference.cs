@@ -3,27 +3,19 @@ using Polly.CircuitBreaker;
 
 namespace MaaS.Models.Inference;
 
-/// <summary>The registry-backed <see cref="IModelInference"/>.</summary>
-public sealed class ModelInference : IModelInference
+/// <summary>The registry-backed <see cref="IModelInference"/>, with the response cache of the models that enable it.</summary>
+/// <param name="registry">The models.</param>
+/// <param name="metrics">The model metrics every call records.</param>
+/// <param name="cache">The response cache.</param>
+public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics, ResponseCache cache) : IModelInference
 {
-    private readonly IModelRegistry _registry;
-    private readonly ModelMetrics _metrics;
-    private readonly ResponseCache _cache;
-
-    /// <summary>Creates the service over a registry, with the response cache of the models that enable it.</summary>
-    public ModelInference(IModelRegistry registry, ModelMetrics metrics, ResponseCache cache)
-    {
-        _registry = registry;
-        _metrics = metrics;
-        _cache = cache;
-    }
 
     /// <inheritdoc />
     public async ValueTask<Result<InferenceResponse>> InferAsync(
         string model, long? version, InferenceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var acquired = await _registry.AcquireAsync(model, version, cancellationToken).ConfigureAwait(false);
+        var acquired = await registry.AcquireAsync(model, version, cancellationToken).ConfigureAwait(false);
         if (!acquired.IsSuccess)
         {
             return acquired.Cast<InferenceResponse>();
@@ -40,21 +32,21 @@ public sealed class ModelInference : IModelInference
         var validated = InputValidator.Validate(model, tensor.Signature, runtime.Config.MaxBatchSize, request);
         if (!validated.IsSuccess)
         {
-            _metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);
+            metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);
             return validated.Cast<InferenceResponse>();
         }
 
         long start = Stopwatch.GetTimestamp();
         ResponseCacheKey? cacheKey = null;
         TimeSpan missLookup = default;
-        if (runtime.Config.ResponseCache is { Enable: true } && _cache.Enabled)
+        if (runtime.Config.ResponseCache is { Enable: true } && cache.Enabled)
         {
             cacheKey = ResponseCacheKey.Of(runtime.LoadId, validated.Value!.Inputs, validated.Value.OutputNames);
-            if (_cache.TryGet(cacheKey, out var cached))
+            if (cache.TryGet(cacheKey, out var cached))
             {
                 TimeSpan lookup = Stopwatch.GetElapsedTime(start);
                 runtime.Statistics.RecordCacheHit(validated.Value.Rows, lookup);
-                _metrics.RecordRequest(model, lease.Version, null, lookup, TimeSpan.Zero);
+                metrics.RecordRequest(model, lease.Version, null, lookup, TimeSpan.Zero);
                 return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, cached, runtime), default));
             }
 
@@ -97,11 +89,11 @@ public sealed class ModelInference : IModelInference
         {
             var execution = result.Value;
             runtime.Statistics.RecordSuccess(validated.Value!.Rows, elapsed, execution.Timings);
-            _metrics.RecordRequest(model, lease.Version, null, elapsed, execution.Timings.Queue);
+            metrics.RecordRequest(model, lease.Version, null, elapsed, execution.Timings.Queue);
             if (cacheKey is not null)
             {
                 long insert = Stopwatch.GetTimestamp();
-                _cache.Add(cacheKey, execution.Outputs);
+                cache.Add(cacheKey, execution.Outputs);
                 runtime.Statistics.RecordCacheMiss(missLookup + Stopwatch.GetElapsedTime(insert));
             }
 
@@ -113,7 +105,7 @@ public sealed class ModelInference : IModelInference
             runtime.Statistics.RecordFailure(elapsed);
         }
 
-        _metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
+        metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
         return result.Cast<InferenceResponse>();
     }
 
