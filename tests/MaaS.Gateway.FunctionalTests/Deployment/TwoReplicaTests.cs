@@ -127,11 +127,13 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         var ct = TestContext.Current.CancellationToken;
         using var twins = await WriteTwinsAsync(ct);
         var (writer, reader, first, twin) = (twins.Writer, twins.Reader, twins.First, twins.Twin);
+        // The precondition: the twins reached the reader. How fast a write arrives is the PutItems test's; this one times
+        // the delete, so the wait for the write has room for a loaded box (CI runs every test assembly at once).
         await WithinAsync(twins.Written, reader, async () =>
         {
             var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
             return (similar?.FirstOrDefault() == twin, $"similar [{Join(similar)}]");
-        }, ct);
+        }, ct, limit: TimeSpan.FromSeconds(10));
 
         using var deleted = await writer.DeleteAsync($"/v1/items/{twin}", ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -202,14 +204,15 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     }
 
     /// <summary>
-    /// Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun a second or more after
-    /// <paramref name="since"/> started still finds the old state. What counts is when a check began, not when it
+    /// Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun <paramref name="limit"/> (a
+    /// second unless given) or more after <paramref name="since"/> started still finds the old state. What counts is when a check began, not when it
     /// ended: its own requests take time on a loaded box, and a check begun at 0.9 s that ends at 1.2 s having seen
     /// the old state says only that the change had not arrived at 0.9 s.
     /// </summary>
-    private static async Task WithinAsync(System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
+    private static async Task WithinAsync(
+        System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct, TimeSpan? limit = null)
     {
-        var limit = TimeSpan.FromSeconds(1);
+        limit ??= TimeSpan.FromSeconds(1);
         while (true)
         {
             var began = since.Elapsed;
