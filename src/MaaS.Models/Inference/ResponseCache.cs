@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using MaaS.Models.OpenInference;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace MaaS.Models.Inference;
@@ -47,7 +48,7 @@ public sealed class ResponseCache : IDisposable
         long size = key.Size + EntryOverhead;
         foreach (var output in outputs)
         {
-            size += ResponseCacheKey.DataBytes(output) + output.Name.Length * 2L;
+            size += V2BinaryTensors.EncodedSize(output.Data) + output.Name.Length * 2L;
         }
 
         // An answer larger than the whole cache is not kept (MemoryCache refuses it and evicts nothing for it).
@@ -97,46 +98,18 @@ internal sealed class ResponseCacheKey : IEquatable<ResponseCacheKey>
                 Write(buffer, dimension);
             }
 
-            if (input.Data is string[] strings)
-            {
-                Write(buffer, strings.Length);
-                foreach (string text in strings)
-                {
-                    Write(buffer, text);
-                }
-            }
-            else
-            {
-                buffer.Write(Bytes(input));
-            }
+            // The protocols' own binary encoding: little-endian values, each BYTES element length-prefixed.
+            V2BinaryTensors.Write(buffer, input.Data);
         }
 
         return new ResponseCacheKey(buffer.WrittenSpan.ToArray());
     }
-
-    /// <summary>The bytes of a tensor's values (strings: two bytes a character), for the entry's size.</summary>
-    public static long DataBytes(InferTensor tensor) =>
-        tensor.Data is string[] strings ? strings.Sum(s => 2L * s.Length + 24) : Bytes(tensor).Length;
 
     public bool Equals(ResponseCacheKey? other) => other is not null && _hash == other._hash && _bytes.AsSpan().SequenceEqual(other._bytes);
 
     public override bool Equals(object? obj) => Equals(obj as ResponseCacheKey);
 
     public override int GetHashCode() => _hash;
-
-    // By the declared datatype: the runtime lets a byte[] pass as an sbyte[], and Half is no primitive for Buffer.
-    private static ReadOnlySpan<byte> Bytes(InferTensor tensor) => tensor.DataType switch
-    {
-        TensorDataType.Bool => MemoryMarshal.AsBytes(((bool[])tensor.Data).AsSpan()),
-        TensorDataType.Uint8 => (byte[])tensor.Data,
-        TensorDataType.Int8 => MemoryMarshal.AsBytes(((sbyte[])tensor.Data).AsSpan()),
-        TensorDataType.Int32 => MemoryMarshal.AsBytes(((int[])tensor.Data).AsSpan()),
-        TensorDataType.Int64 => MemoryMarshal.AsBytes(((long[])tensor.Data).AsSpan()),
-        TensorDataType.Fp16 => MemoryMarshal.AsBytes(((Half[])tensor.Data).AsSpan()),
-        TensorDataType.Fp32 => MemoryMarshal.AsBytes(((float[])tensor.Data).AsSpan()),
-        TensorDataType.Fp64 => MemoryMarshal.AsBytes(((double[])tensor.Data).AsSpan()),
-        _ => throw new ArgumentException($"tensor '{tensor.Name}' is {tensor.DataType.ToProtocolName()}", nameof(tensor)),
-    };
 
     private static void Write(ArrayBufferWriter<byte> buffer, long value)
     {
