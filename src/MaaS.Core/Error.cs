@@ -22,6 +22,13 @@ public sealed record Error(ErrorCode Code, string Message, IReadOnlyList<FieldPr
     /// <summary>An <see cref="ErrorCode.InvalidRequest"/> for one request-level field.</summary>
     public static Error Invalid(string field, string reason) => Invalid([new FieldProblem(-1, field, reason)]);
 
+    /// <summary>
+    /// An <see cref="ErrorCode.InvalidRequest"/> of one request-level field whose <paramref name="message"/> says it
+    /// whole: the message as it is (not "1 problem(s); first: …"), and the field as its one problem, so that a client
+    /// can tell which member to change (OpenAI's <c>param</c>).
+    /// </summary>
+    public static Error InvalidField(string field, string message) => new(ErrorCode.InvalidRequest, message, [new FieldProblem(-1, field, message)]);
+
     /// <summary>An <see cref="ErrorCode.NotFound"/> naming what is missing.</summary>
     public static Error NotFound(string what) => new(ErrorCode.NotFound, $"{what} not found");
 

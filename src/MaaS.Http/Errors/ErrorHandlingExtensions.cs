@@ -4,14 +4,17 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace MaaS.Http.Errors;
 
 /// <summary>
-/// Error plumbing: ProblemDetails for /v1 and everything else, <c>{"error"}</c> for /v2, for unexpected exceptions too.
+/// Error plumbing: ProblemDetails for /v1 and everything else, <c>{"error"}</c> for /v2, OpenAI's error object under
+/// <c>/openai</c>, for unexpected exceptions too.
 /// </summary>
 internal static class ErrorHandlingExtensions
 {
     public static IServiceCollection AddGatewayErrors(this IServiceCollection services)
     {
-        // Before AddProblemDetails: writers are tried in registration order, and /v2 must get {"error"}.
+        // Before AddProblemDetails: writers are tried in registration order, /v2 must get {"error"} and OpenAI's base
+        // URL OpenAI's {"error": {...}}.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, V2ProblemDetailsWriter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiProblemDetailsWriter>());
         services.AddProblemDetails(options => options.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<V2ExceptionHandler>();
@@ -63,7 +66,7 @@ internal static class FrameworkProblems
         _ => null,
     };
 
-    private static ErrorCode? ForStatus(int? status) => status switch
+    public static ErrorCode? ForStatus(int? status) => status switch
     {
         StatusCodes.Status400BadRequest => ErrorCode.InvalidRequest,
         StatusCodes.Status401Unauthorized => ErrorCode.Unauthorized,

@@ -7,7 +7,7 @@ namespace MaaS.Http.OpenApi;
 
 /// <summary>
 /// Documents every error an operation can answer, in its protocol's shape (ProblemDetails on /v1, <c>{"error"}</c>
-/// on /v2), one response per status listing the codes behind it, from three sources: the endpoint's own error codes
+/// on /v2, OpenAI's error object under /openai), one response per status listing the codes behind it, from three sources: the endpoint's own error codes
 /// (<see cref="ErrorResponsesMetadata"/>, put there by its typed error results), what reading its request can fail
 /// with (a body: malformed 400 and Kestrel's 413; a body restricted to named media types: routing's 415; a route or
 /// query value that must parse: 400), and what its authorization policy adds (a key: 401, the per-key rate limit's
@@ -29,9 +29,9 @@ internal sealed class ErrorResponsesFilter(IOptions<AuthorizationOptions> author
             return;
         }
 
-        bool openInference = new PathString("/" + api.RelativePath).StartsWithSegments("/v2");
-        string mediaType = openInference ? ErrorSchemas.V2MediaType : ErrorSchemas.ProblemMediaType;
-        var schema = openInference ? ErrorSchemas.V2(context) : ErrorSchemas.Problem(context);
+        var shape = ErrorSchemas.ShapeOf(new PathString("/" + api.RelativePath));
+        string mediaType = shape == ErrorShape.Problem ? ErrorSchemas.ProblemMediaType : ErrorSchemas.JsonMediaType;
+        var schema = ErrorSchemas.Schema(shape, context);
         operation.Responses ??= [];
         foreach (var status in codes.GroupBy(code => code.StatusCode()).OrderBy(g => g.Key))
         {
@@ -39,7 +39,7 @@ internal sealed class ErrorResponsesFilter(IOptions<AuthorizationOptions> author
             string description = string.Join("; ", status.Select(code => code.Title()).Distinct());
             var examples = status.ToDictionary(
                 code => code.ToString(),
-                IOpenApiExample (code) => new OpenApiExample { Summary = code.Title(), Value = ErrorSchemas.Example(code, openInference) });
+                IOpenApiExample (code) => new OpenApiExample { Summary = code.Title(), Value = ErrorSchemas.Example(code, shape) });
             if (operation.Responses.TryGetValue(key, out var existing) && existing is OpenApiResponse answer)
             {
                 Merge(answer, description, mediaType, schema, examples);

@@ -5,13 +5,14 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace MaaS.Http.OpenApi;
 
 /// <summary>
-/// The two error bodies as OpenAPI schemas and examples: the /v1 ProblemDetails as <see cref="ApiProblem"/> and the
-/// framework's problem writer produce it (<c>code</c>, <c>traceId</c>, <c>errors[]</c>), and the /v2 <c>{"error"}</c>.
+/// The three error bodies as OpenAPI schemas and examples: the /v1 ProblemDetails as <see cref="ApiProblem"/> and the
+/// framework's problem writer produce it (<c>code</c>, <c>traceId</c>, <c>errors[]</c>), the /v2 <c>{"error"}</c>, and
+/// OpenAI's <c>{"error": {"message", "type", "param", "code"}}</c> under /openai.
 /// </summary>
 internal static class ErrorSchemas
 {
     public const string ProblemMediaType = "application/problem+json";
-    public const string V2MediaType = "application/json";
+    public const string JsonMediaType = "application/json";
     private const string ProblemId = "ProblemDetails";
     private const string FieldProblemId = "FieldProblem";
     private const string TraceId = "00-502cd6aeb05bccea8b1af50386fa9bba-66c810e36db97747-00";
@@ -69,17 +70,36 @@ internal static class ErrorSchemas
         return new OpenApiSchemaReference(ProblemId, context.Document);
     }
 
-    /// <summary>A reference to the /v2 error schema (the protocol's own contract).</summary>
-    public static IOpenApiSchema V2(OperationFilterContext context) =>
-        context.SchemaGenerator.GenerateSchema(typeof(V2ErrorResponse), context.SchemaRepository);
+    /// <summary>The error shape of the operations at <paramref name="path"/>.</summary>
+    public static ErrorShape ShapeOf(PathString path) =>
+        path.StartsWithSegments("/v2") ? ErrorShape.OpenInference
+        : path.StartsWithSegments(OpenAiProblemDetailsWriter.BasePath) ? ErrorShape.OpenAi
+        : ErrorShape.Problem;
 
-    /// <summary>An example body of <paramref name="code"/> in the protocol's shape.</summary>
-    public static JsonNode Example(ErrorCode code, bool openInference)
+    /// <summary>A reference to the schema of <paramref name="shape"/>'s error body.</summary>
+    public static IOpenApiSchema Schema(ErrorShape shape, OperationFilterContext context) => shape switch
+    {
+        ErrorShape.OpenInference => context.SchemaGenerator.GenerateSchema(typeof(V2ErrorResponse), context.SchemaRepository),
+        ErrorShape.OpenAi => context.SchemaGenerator.GenerateSchema(typeof(OpenAiErrorResponse), context.SchemaRepository),
+        _ => Problem(context),
+    };
+
+    /// <summary>An example body of <paramref name="code"/> in <paramref name="shape"/>.</summary>
+    public static JsonNode Example(ErrorCode code, ErrorShape shape)
     {
         string detail = Detail(code);
-        if (openInference)
+        if (shape == ErrorShape.OpenInference)
         {
             return new JsonObject { ["error"] = detail };
+        }
+
+        if (shape == ErrorShape.OpenAi)
+        {
+            var error = OpenAiError.Of(code, code.StatusCode(), detail, code == ErrorCode.InvalidRequest ? "count" : null);
+            return new JsonObject
+            {
+                ["error"] = new JsonObject { ["message"] = error.Message, ["type"] = error.Type, ["param"] = error.Param, ["code"] = error.Code },
+            };
         }
 
         var problem = new JsonObject
@@ -120,4 +140,17 @@ internal static class ErrorSchemas
         ErrorCode.Timeout => "inference did not finish within the configured timeout",
         _ => code.Title().ToLowerInvariant(),
     };
+}
+
+/// <summary>The error bodies the gateway answers in, by protocol.</summary>
+internal enum ErrorShape
+{
+    /// <summary>RFC 9457 ProblemDetails (/v1 and the rest).</summary>
+    Problem,
+
+    /// <summary>The Open Inference Protocol's <c>{"error": "..."}</c> (/v2).</summary>
+    OpenInference,
+
+    /// <summary>OpenAI's error object (/openai).</summary>
+    OpenAi,
 }

@@ -62,7 +62,7 @@ public sealed class EmbeddingService
     {
         if (Validate(texts) is { } invalid)
         {
-            return Result<EmbeddingBatch>.Fail(ErrorCode.InvalidRequest, invalid);
+            return invalid;
         }
 
         if (Check(model, version, dimensions) is { } mismatch)
@@ -95,7 +95,7 @@ public sealed class EmbeddingService
     }
 
     private static Result<EmbeddingBatch> Unshortenable(string model, long width) =>
-        Result<EmbeddingBatch>.Fail(ErrorCode.InvalidRequest,
+        Error.InvalidField("dimensions",
             $"model '{model}' makes {width}-dimensional embeddings and cannot shorten them (it was not trained for it); leave 'dimensions' out or give {width}");
 
     // The platform and width of the version that would answer, checked before any work; a version not loaded yet is
@@ -104,7 +104,7 @@ public sealed class EmbeddingService
     {
         if (string.IsNullOrWhiteSpace(model))
         {
-            return Result<EmbeddingBatch>.Fail(ErrorCode.InvalidRequest, "a model name is required");
+            return Error.InvalidField("model", "a model name is required");
         }
 
         var info = _registry.GetModel(model);
@@ -115,7 +115,8 @@ public sealed class EmbeddingService
 
         if (platform != SentenceEmbeddingModel.PlatformName)
         {
-            return Result<EmbeddingBatch>.Fail(ErrorCode.Unsupported, $"model '{model}' is not a sentence-embedding model ({platform})");
+            string message = $"model '{model}' is not a sentence-embedding model ({platform})";
+            return new Error(ErrorCode.Unsupported, message, [new FieldProblem(-1, "model", message)]);
         }
 
         if (dimensions is { } asked && Width(loaded) is long width && asked != width)
@@ -144,16 +145,16 @@ public sealed class EmbeddingService
     private static long? Width(ModelVersionInfo loaded) =>
         loaded.Signature?.FindOutput(SentenceEmbeddingModel.EmbeddingOutput) is { Shape: [_, var width] } ? width : null;
 
-    private static string? Validate(IReadOnlyList<string?>? texts)
+    private static Error? Validate(IReadOnlyList<string?>? texts)
     {
         if (texts is null || texts.Count == 0)
         {
-            return "give at least one input text";
+            return Error.InvalidField("input", "give at least one input text");
         }
 
         if (texts.Count > MaxInputs)
         {
-            return $"{texts.Count} inputs; at most {MaxInputs} per request";
+            return Error.InvalidField("input", $"{texts.Count} inputs; at most {MaxInputs} per request");
         }
 
         for (int i = 0; i < texts.Count; i++)
@@ -161,17 +162,17 @@ public sealed class EmbeddingService
             string? text = texts[i];
             if (text is null)
             {
-                return $"input[{i}] is null; every input must be a string";
+                return Error.InvalidField($"input[{i}]", $"input[{i}] is null; every input must be a string");
             }
 
             if (string.IsNullOrWhiteSpace(text))
             {
-                return $"input[{i}] is empty; every input must hold some text";
+                return Error.InvalidField($"input[{i}]", $"input[{i}] is empty; every input must hold some text");
             }
 
             if (text.Length > MaxInputLength)
             {
-                return $"input[{i}] has {text.Length} characters; the limit is {MaxInputLength}";
+                return Error.InvalidField($"input[{i}]", $"input[{i}] has {text.Length} characters; the limit is {MaxInputLength}");
             }
         }
 

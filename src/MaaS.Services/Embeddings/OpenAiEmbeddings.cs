@@ -14,7 +14,7 @@ internal static class OpenAiEmbeddings
     {
         null or "float" => false,
         "base64" => true,
-        _ => new Error(ErrorCode.InvalidRequest, $"encoding_format must be 'float' or 'base64', not '{encodingFormat}'"),
+        _ => Error.InvalidField("encoding_format", $"encoding_format must be 'float' or 'base64', not '{encodingFormat}'"),
     };
 
     /// <summary>
@@ -33,7 +33,7 @@ internal static class OpenAiEmbeddings
                 {
                     if (item.ValueKind != JsonValueKind.String)
                     {
-                        return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, item.ValueKind is JsonValueKind.Number or JsonValueKind.Array
+                        return Error.InvalidField($"input[{texts.Count}]", item.ValueKind is JsonValueKind.Number or JsonValueKind.Array
                             ? $"input[{texts.Count}] is a token array; send text: these models tokenise it themselves"
                             : $"input[{texts.Count}] is {Describe(item.ValueKind)}; every input must be a string");
                     }
@@ -43,9 +43,9 @@ internal static class OpenAiEmbeddings
 
                 return texts;
             case JsonValueKind.Undefined:
-                return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, "'input' is required: a string or an array of strings");
+                return Error.InvalidField("input", "'input' is required: a string or an array of strings");
             default:
-                return Result<IReadOnlyList<string?>>.Fail(ErrorCode.InvalidRequest, $"'input' is {Describe(input.ValueKind)}; give a string or an array of strings");
+                return Error.InvalidField("input", $"'input' is {Describe(input.ValueKind)}; give a string or an array of strings");
         }
     }
 

@@ -194,6 +194,70 @@ public sealed class EmbeddingsApiTests(EmbeddingsGateway fixture) : IClassFixtur
         Assert.Contains(reason, problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Under OpenAI's base URL a refusal is OpenAI's error object: the same status and words as /v1's ProblemDetails,
+    /// <c>param</c> the member at fault (/v1's first field problem), OpenAI's <c>type</c> and the code in snake_case.
+    /// </summary>
+    [Theory]
+    [InlineData("""{ "input": "a", "encoding_format": "hex" }""", 400, "encoding_format", "invalid_request")]
+    [InlineData("""{ "input": ["fine", "   "] }""", 400, "input[1]", "invalid_request")]
+    [InlineData("""{ "input": ["a", 7] }""", 400, "input[1]", "invalid_request")]
+    [InlineData("""{ "input": [] }""", 400, "input", "invalid_request")]
+    [InlineData("""{ "model": "all-minilm-l6-v2" }""", 400, "input", "invalid_request")]
+    [InlineData("""{ "input": "a", "dimensions": 128 }""", 400, "dimensions", "invalid_request")]
+    [InlineData("""{ "input": "a", "modle": "all-minilm-l6-v2" }""", 400, "modle", "invalid_request")]
+    [InlineData("""{ "input": "a", "model": "sentiment" }""", 400, "model", "unsupported")]
+    [InlineData("""{ "input": "a", "model": "text-embedding-3-small" }""", 404, null, "model_not_found")]
+    [InlineData("""not json""", 400, null, "invalid_request")]
+    public async Task OpenAiBaseUrl_Refusal_OpenAiErrorWithTheParam(string json, int status, string? param, string code)
+    {
+        var (problem, v1) = await SendAsync("/v1/embeddings", json);
+        var (body, response) = await SendAsync("/openai/v1/embeddings", json);
+
+        Assert.Equal((HttpStatusCode)status, v1.StatusCode);
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
+        var error = body!["error"]!;
+        Assert.Equal(problem!["detail"]!.GetValue<string>(), error["message"]!.GetValue<string>());
+        Assert.Equal("invalid_request_error", error["type"]!.GetValue<string>());
+        Assert.Equal(param, error["param"]?.GetValue<string>());
+        Assert.Equal(param, problem["errors"]?[0]?["field"]?.GetValue<string>());
+        Assert.Equal(code, error["code"]!.GetValue<string>());
+    }
+
+    /// <summary>OpenAI's own library reads the gateway's refusals into its exception as it reads OpenAI's.</summary>
+    [Fact]
+    public async Task OpenAiClient_Refusals_ReadAsOpenAiErrors()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var shortened = await Assert.ThrowsAsync<ClientResultException>(() =>
+            Client(EmbeddingsGateway.Model, "/openai/v1").GenerateEmbeddingAsync("a", new EmbeddingGenerationOptions { Dimensions = 128 }, token));
+        var unknown = await Assert.ThrowsAsync<ClientResultException>(() => Client("text-embedding-3-small", "/openai/v1").GenerateEmbeddingAsync("a", cancellationToken: token));
+        var stranger = new EmbeddingClient(EmbeddingsGateway.Model, new ApiKeyCredential("maas_not-a-key"),
+            new OpenAIClientOptions { Endpoint = new Uri(fixture.Gateway.Host.Address, "/openai/v1") });
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => stranger.GenerateEmbeddingAsync("a", cancellationToken: token));
+
+        Assert.Equal((400, 404, 401), (shortened.Status, unknown.Status, refused.Status));
+        Assert.StartsWith("HTTP 400 (invalid_request_error: invalid_request)", shortened.Message, StringComparison.Ordinal);
+        Assert.Contains("Parameter: dimensions", shortened.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot shorten", shortened.Message, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP 404 (invalid_request_error: model_not_found)", unknown.Message, StringComparison.Ordinal);
+        Assert.StartsWith("HTTP 401 (invalid_request_error: invalid_api_key)", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>What the framework answers under OpenAI's base URL (an endpoint the gateway does not have, a wrong method) is OpenAI's object too.</summary>
+    [Theory]
+    [InlineData("POST", "/openai/v1/chat/completions", 404, "not_found")]
+    [InlineData("DELETE", "/openai/v1/models", 405, "method_not_allowed")]
+    public async Task OpenAiBaseUrl_FrameworkAnswers_OpenAiErrors(string method, string path, int status, string code)
+    {
+        var (response, body) = await fixture.Gateway.SendJsonAsync(new HttpMethod(method), path, fixture.AppKey, method == "POST" ? "{}" : null);
+
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Equal(code, body!["error"]!["code"]!.GetValue<string>());
+        Assert.Contains(path, body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_UnknownModel_404()
     {

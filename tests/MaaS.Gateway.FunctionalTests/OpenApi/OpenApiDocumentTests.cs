@@ -80,10 +80,12 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         {
             foreach (var (status, response) in operation.Operation["responses"]!.AsObject().Where(r => r.Key[0] is '4' or '5'))
             {
-                bool v2 = operation.Path.StartsWith("/v2", StringComparison.Ordinal);
-                var media = response!["content"]?[v2 ? "application/json" : "application/problem+json"];
+                var (mediaType, schemaName) = operation.Path.StartsWith("/v2", StringComparison.Ordinal) ? ("application/json", "V2ErrorResponse")
+                    : operation.Path.StartsWith("/openai/", StringComparison.Ordinal) ? ("application/json", "OpenAiErrorResponse")
+                    : ("application/problem+json", "ProblemDetails");
+                var media = response!["content"]?[mediaType];
                 string schema = media?["schema"]?.ToJsonString() ?? "none";
-                if (!schema.Contains(v2 ? "V2ErrorResponse" : "ProblemDetails", StringComparison.Ordinal) || media!["examples"] is not JsonObject { Count: > 0 })
+                if (!schema.Contains(schemaName, StringComparison.Ordinal) || media!["examples"] is not JsonObject { Count: > 0 })
                 {
                     wrong.Add($"{operation} {status}: schema {schema}, examples {media?["examples"]?.ToJsonString() ?? "none"}");
                 }
@@ -104,6 +106,14 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         Assert.Contains(body["code"]!.GetValue<string>(), problem["properties"]!["code"]!["enum"]!.AsArray().Select(c => c!.GetValue<string>()));
         // A request-level field has no batch position: no index.
         Assert.Equal(["field", "reason"], body["errors"]![0]!.AsObject().Select(m => m.Key).Order(StringComparer.Ordinal));
+
+        // Under OpenAI's base URL, the same kind of refusal in OpenAI's object, every member the document names.
+        var openAiError = fixture.Document["components"]!["schemas"]!["OpenAiError"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal);
+        var (openAiAnswer, openAiBody) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/openai/v1/embeddings", SecureGateway.BootstrapKey, """{"input":[]}""");
+        Assert.Equal(HttpStatusCode.BadRequest, openAiAnswer.StatusCode);
+        Assert.Equal("application/json", openAiAnswer.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(["error"], openAiBody!.AsObject().Select(m => m.Key));
+        Assert.Equal(openAiError, openAiBody["error"]!.AsObject().Select(m => m.Key).Order(StringComparer.Ordinal));
     }
 
     [Fact]

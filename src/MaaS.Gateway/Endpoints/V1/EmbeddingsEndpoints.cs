@@ -15,7 +15,7 @@ internal static class EmbeddingsEndpoints
         "sentence-embedding model of the registry (default all-minilm-l6-v2), 'encoding_format' float (default) or base64 (little-endian " +
         "float32 bytes), 'dimensions' only the model's own (384; its embeddings cannot be shortened), 'user' is ignored. Each embedding has " +
         "unit length. A text longer than the model's limit (256 word pieces) is cut: 'usage.truncated_inputs' lists it and 'usage' counts the " +
-        "pieces kept. Errors are ProblemDetails: 400 bad input, 404 unknown model, 429 queue full, 503 not ready, 504 timeout.";
+        "pieces kept. Errors are ProblemDetails on /v1 and OpenAI's error object under /openai/v1: 400 bad input, 404 unknown model, 429 queue full, 503 not ready, 504 timeout.";
 
     public static IEndpointRouteBuilder MapEmbeddingsV1(this IEndpointRouteBuilder app)
     {

@@ -4,7 +4,8 @@ namespace MaaS.Gateway.Endpoints.V1;
 /// OpenAI's API where the gateway has its counterpart, under one base URL (<c>/openai/v1</c>) for OpenAI's client
 /// libraries: <c>GET /models</c> in OpenAI's list (every model the tenant may see, in one answer, where
 /// <c>/v1/models</c> is the market's paged list with cards), <c>GET /models/{model}</c>, and <c>POST /embeddings</c>,
-/// the same endpoint as <c>/v1/embeddings</c>. Errors are ProblemDetails, as on /v1.
+/// the same endpoint as <c>/v1/embeddings</c>. Errors are OpenAI's error object (<see cref="OpenAiProblemDetailsWriter"/>),
+/// which OpenAI's libraries read into their exceptions.
 /// </summary>
 internal static class OpenAiEndpoints
 {
