@@ -45,20 +45,7 @@ internal sealed record OpenAiError(
 
 /// <summary>Source-generated JSON of <see cref="OpenAiErrorResponse"/>: <c>param</c> and <c>code</c> written as null, as OpenAI does.</summary>
 [JsonSerializable(typeof(OpenAiErrorResponse))]
-internal sealed partial class OpenAiErrorJsonContext : JsonSerializerContext
-{
-    /// <summary>The context for answers: quotes and non-ASCII in messages unescaped, as /v2's (application/json, never HTML).</summary>
-    public static OpenAiErrorJsonContext Web => RelaxedHolder.Instance;
-
-    // A holder class so the instance is built after the generated Default (static initialisation order across partial files is not defined).
-    private static class RelaxedHolder
-    {
-        public static readonly OpenAiErrorJsonContext Instance = new(new JsonSerializerOptions(Default.Options)
-        {
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
-    }
-}
+internal sealed partial class OpenAiErrorJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Writes every ProblemDetails answer under <c>/openai</c> (the gateway's own errors, the framework's status-code pages,
@@ -69,6 +56,10 @@ internal sealed class OpenAiProblemDetailsWriter : IProblemDetailsWriter
 {
     /// <summary>OpenAI's base URL on the gateway.</summary>
     public static readonly PathString BasePath = new("/openai");
+
+    // Quotes and non-ASCII in messages unescaped, as /v2's answers (application/json, never embedded in HTML).
+    private static readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<OpenAiErrorResponse> Json =
+        new OpenAiErrorJsonContext(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }).OpenAiErrorResponse;
 
     public bool CanWrite(ProblemDetailsContext context) => context.HttpContext.Request.Path.StartsWithSegments(BasePath);
 
@@ -90,6 +81,6 @@ internal sealed class OpenAiProblemDetailsWriter : IProblemDetailsWriter
             ? list[0].Field
             : null;
         var body = new OpenAiErrorResponse(OpenAiError.Of(code, status, message, param));
-        return new ValueTask(http.Response.WriteAsJsonAsync(body, OpenAiErrorJsonContext.Web.OpenAiErrorResponse, cancellationToken: http.RequestAborted));
+        return new ValueTask(http.Response.WriteAsJsonAsync(body, Json, cancellationToken: http.RequestAborted));
     }
 }
