@@ -54,12 +54,10 @@ internal static class GrpcTensors
 
             // Triton takes the count as int64_param only.
             long? count = parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param ? parameter.Int64Param : null;
-            if (!ClassificationOutputs.Count(output.Name, count).TryGetValue(out int classes, out var error))
+            if (ClassificationOutputs.Add(ref classifications, output.Name, count) is { } error)
             {
                 return error;
             }
-
-            (classifications ??= new(StringComparer.Ordinal))[output.Name] = classes;
         }
 
         return new InferenceRequest(tensors, outputs) { Classifications = classifications };

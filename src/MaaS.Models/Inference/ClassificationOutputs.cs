@@ -18,11 +18,21 @@ public static class ClassificationOutputs
     /// <summary>Whether an output of this datatype can be classified (numbers, not BOOL or BYTES, as in Triton).</summary>
     public static bool CanClassify(TensorDataType type) => type is not (TensorDataType.Bool or TensorDataType.Bytes);
 
-    /// <summary>The parameter's value as a class count, or why it is not one (a whole number of at least 1).</summary>
-    public static Result<int> Count(string output, long? count) =>
-        count is >= 1 and <= int.MaxValue
-            ? (int)count.Value
-            : Result<int>.Fail(ErrorCode.InvalidRequest, $"output '{output}' has parameters.{Parameter} {count?.ToString(CultureInfo.InvariantCulture) ?? "that is not a whole number"}; a class count of at least 1 is expected");
+    /// <summary>
+    /// Adds <paramref name="output"/>'s class count to <paramref name="counts"/> (made on first use), or says why the
+    /// parameter's value is not one (a whole number of at least 1; null: the protocol's value was not a whole number).
+    /// Each protocol reads its own parameter; this is the rest.
+    /// </summary>
+    public static Error? Add(ref Dictionary<string, int>? counts, string output, long? count)
+    {
+        if (count is not (>= 1 and <= int.MaxValue))
+        {
+            return new Error(ErrorCode.InvalidRequest, $"output '{output}' has parameters.{Parameter} {count?.ToString(CultureInfo.InvariantCulture) ?? "that is not a whole number"}; a class count of at least 1 is expected");
+        }
+
+        (counts ??= new(StringComparer.Ordinal))[output] = (int)count.Value;
+        return null;
+    }
 
     /// <summary>The outputs with each one named in <paramref name="counts"/> replaced by its top classes.</summary>
     public static IReadOnlyList<InferTensor> Apply(IReadOnlyList<InferTensor> outputs, IReadOnlyDictionary<string, int> counts, IReadOnlyList<string> labels)

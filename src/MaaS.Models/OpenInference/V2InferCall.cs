@@ -73,12 +73,10 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
             }
 
             long? count = element.ValueKind == JsonValueKind.Number && element.TryGetInt64(out long whole) ? whole : null;
-            if (!ClassificationOutputs.Count(output.Name, count).TryGetValue(out int classes, out var error))
+            if (ClassificationOutputs.Add(ref counts, output.Name, count) is { } error)
             {
                 return error;
             }
-
-            (counts ??= new(StringComparer.Ordinal))[output.Name] = classes;
         }
 
         return counts;

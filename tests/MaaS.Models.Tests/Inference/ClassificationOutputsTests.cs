@@ -80,13 +80,27 @@ public sealed class ClassificationOutputsTests
     [InlineData(0L)]
     [InlineData(-1L)]
     [InlineData(3_000_000_000L)]
-    public void Count_NotAPositiveWholeNumberThatFits_InvalidRequestNamingTheOutput(long? count)
+    public void Add_NotAPositiveWholeNumberThatFits_InvalidRequestNamingTheOutput_NothingAdded(long? count)
     {
-        var result = ClassificationOutputs.Count("p", count);
+        Dictionary<string, int>? counts = null;
 
-        Assert.False(result.IsSuccess);
-        Assert.Equal(ErrorCode.InvalidRequest, result.Error.Code);
-        Assert.StartsWith("output 'p' has parameters.classification", result.Error.Message, StringComparison.Ordinal);
+        var error = ClassificationOutputs.Add(ref counts, "p", count);
+
+        Assert.Equal(ErrorCode.InvalidRequest, error?.Code);
+        Assert.StartsWith("output 'p' has parameters.classification", error!.Message, StringComparison.Ordinal);
+        Assert.Null(counts);
+    }
+
+    [Fact]
+    public void Add_WholeNumbers_OnePerOutputTheLastWins()
+    {
+        Dictionary<string, int>? counts = null;
+
+        Assert.Null(ClassificationOutputs.Add(ref counts, "p", 3));
+        Assert.Null(ClassificationOutputs.Add(ref counts, "q", int.MaxValue));
+        Assert.Null(ClassificationOutputs.Add(ref counts, "p", 1));
+
+        Assert.Equal(new Dictionary<string, int> { ["p"] = 1, ["q"] = int.MaxValue }, counts);
     }
 
     [Fact]
