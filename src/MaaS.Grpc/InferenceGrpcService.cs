@@ -157,6 +157,32 @@ internal sealed class InferenceGrpcService(
             config.ResponseCache = new ModelResponseCache { Enable = true };
         }
 
+        foreach (var sample in V2Mapping.Warmups(info, settings) ?? [])
+        {
+            var warmup = new Proto.ModelWarmup { Name = sample.Name, BatchSize = (uint)sample.BatchSize, Count = (uint)sample.Count };
+            foreach (var (name, input) in sample.Inputs)
+            {
+                var warmupInput = new Proto.ModelWarmup.Types.Input { DataType = ConfigType(input.Type) };
+                warmupInput.Dims.Add(input.Dims);
+                if (input.InputDataFile is { } file)
+                {
+                    warmupInput.InputDataFile = file;
+                }
+                else if (input.RandomData is true)
+                {
+                    warmupInput.RandomData = true;
+                }
+                else
+                {
+                    warmupInput.ZeroData = true;
+                }
+
+                warmup.Inputs.Add(name, warmupInput);
+            }
+
+            config.ModelWarmup.Add(warmup);
+        }
+
         return new ModelConfigResponse { Config = config };
     }
 

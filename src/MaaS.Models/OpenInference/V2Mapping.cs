@@ -89,8 +89,7 @@ internal static class V2Mapping
     public static V2ModelConfigResponse Config(ModelInfo model, ModelVersionInfo info, ModelConfig config)
     {
         bool batched = config.MaxBatchSize > 0;
-        V2ConfigTensor ConfigTensor(TensorSpec spec) => new(
-            spec.Name, "TYPE_" + (spec.DataType == TensorDataType.Bytes ? "STRING" : spec.DataType.ToProtocolName()), batched ? spec.Shape[1..] : spec.Shape);
+        V2ConfigTensor ConfigTensor(TensorSpec spec) => new(spec.Name, ConfigTypeName(spec.DataType), batched ? spec.Shape[1..] : spec.Shape);
         return new V2ModelConfigResponse(
             model.Name,
             info.Platform ?? "unknown",
@@ -100,8 +99,28 @@ internal static class V2Mapping
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
             info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null,
             InstanceGroups(info, config),
-            config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null);
+            config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null,
+            Warmups(info, config));
     }
+
+    /// <summary>Triton's name of a datatype in a model configuration (TYPE_FP32; BYTES is TYPE_STRING).</summary>
+    public static string ConfigTypeName(TensorDataType type) => "TYPE_" + (type == TensorDataType.Bytes ? "STRING" : type.ToProtocolName());
+
+    /// <summary>model.json's warmup samples in Triton's shape, each input's datatype the model's; null when there are none. HTTP and gRPC answer with it.</summary>
+    public static IReadOnlyList<V2ModelWarmup>? Warmups(ModelVersionInfo info, ModelConfig config) =>
+        config.ModelWarmup.Count == 0 ? null : [.. config.ModelWarmup.Select(sample => new V2ModelWarmup(
+            sample.Name,
+            sample.BatchSize,
+            sample.Inputs.ToDictionary(
+                input => input.Key,
+                input => new V2WarmupInput(
+                    info.Signature?.Inputs.FirstOrDefault(spec => spec.Name == input.Key)?.DataType ?? TensorDataType.Fp32,
+                    input.Value.Dims,
+                    input.Value.ZeroData,
+                    input.Value.RandomData,
+                    input.Value.InputDataFile),
+                StringComparer.Ordinal),
+            sample.Count))];
 
     /// <summary>Triton's <c>instance_group</c> of a batching version (model.json's <c>instances</c>, on the GPU when it runs on CUDA); null when it does not batch. HTTP and gRPC answer with it.</summary>
     public static IReadOnlyList<V2InstanceGroup>? InstanceGroups(ModelVersionInfo info, ModelConfig config) =>

@@ -10,6 +10,7 @@ namespace MaaS.Models.OpenInference;
 /// <param name="DynamicBatching">Batching settings when dynamic batching is on.</param>
 /// <param name="InstanceGroup">When dynamic batching is on: how many batches run at once (model.json's <c>instances</c>).</param>
 /// <param name="ResponseCache">When model.json enables the response cache: <c>{"enable": true}</c>.</param>
+/// <param name="ModelWarmup">model.json's warmup samples, when it has any.</param>
 internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
@@ -19,7 +20,37 @@ internal sealed record V2ModelConfigResponse(
     IReadOnlyList<V2ConfigTensor> Output,
     [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching,
     [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null,
-    [property: JsonPropertyName("response_cache")] V2ResponseCache? ResponseCache = null);
+    [property: JsonPropertyName("response_cache")] V2ResponseCache? ResponseCache = null,
+    [property: JsonPropertyName("model_warmup")] IReadOnlyList<V2ModelWarmup>? ModelWarmup = null);
+
+/// <summary>A warmup request sample (Triton's <c>ModelWarmup</c>).</summary>
+/// <param name="Name">The sample's name.</param>
+/// <param name="BatchSize">Rows of the batch axis.</param>
+/// <param name="Inputs">Every input, by name.</param>
+/// <param name="Count">Runs; 0 runs it once.</param>
+internal sealed record V2ModelWarmup(
+    string Name,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
+    IReadOnlyDictionary<string, V2WarmupInput> Inputs,
+    int Count);
+
+/// <summary>One input of a warmup sample: its type, shape and where its values come from (one of the three).</summary>
+/// <param name="Type">The input's datatype.</param>
+/// <param name="Dims">Shape without the batch axis when the model batches.</param>
+/// <param name="ZeroData">Zeros.</param>
+/// <param name="RandomData">Random values.</param>
+/// <param name="InputDataFile">A file in the model's warmup folder.</param>
+internal sealed record V2WarmupInput(
+    [property: JsonIgnore] TensorDataType Type,
+    IReadOnlyList<long> Dims,
+    [property: JsonPropertyName("zero_data")] bool? ZeroData,
+    [property: JsonPropertyName("random_data")] bool? RandomData,
+    [property: JsonPropertyName("input_data_file")] string? InputDataFile)
+{
+    /// <summary>Triton's type name (TYPE_FP32, TYPE_STRING...).</summary>
+    [JsonPropertyName("data_type")]
+    public string DataType => V2Mapping.ConfigTypeName(Type);
+}
 
 /// <summary>Triton's response cache setting of a model.</summary>
 /// <param name="Enable">Answers are cached.</param>

@@ -66,6 +66,52 @@ public sealed record ModelConfig
     /// it without a run. Only for a model whose answer depends on its inputs alone. Off by default.
     /// </summary>
     public ResponseCacheConfig? ResponseCache { get; set; }
+
+    /// <summary>
+    /// Triton's <c>model_warmup</c>: request samples every version runs, in order, after it loads and before it serves,
+    /// so that its first requests do not pay for the runtime's first runs (memory arenas, kernel choice); a sample that
+    /// fails fails the load, as in Triton. None by default.
+    /// </summary>
+    public IReadOnlyList<ModelWarmupSample> ModelWarmup { get; set; } = [];
+}
+
+/// <summary>One warmup request sample (Triton's <c>ModelWarmup</c>).</summary>
+public sealed record ModelWarmupSample
+{
+    /// <summary>The sample's name, for logs and errors.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Rows of the batch axis (the inputs repeated); 1 for a model without one (<see cref="ModelConfig.MaxBatchSize"/> 0).</summary>
+    public int BatchSize { get; set; } = 1;
+
+    /// <summary>Every input of the model, by name.</summary>
+    public IReadOnlyDictionary<string, ModelWarmupInput> Inputs { get; set; } = new Dictionary<string, ModelWarmupInput>();
+
+    /// <summary>Runs of the sample; 0 (Triton's default) runs it once.</summary>
+    public int Count { get; set; }
+}
+
+/// <summary>One input of a warmup sample (Triton's <c>ModelWarmup.Input</c>): its shape and where its values come from, exactly one of three.</summary>
+public sealed record ModelWarmupInput
+{
+    /// <summary>The protocol's datatype (FP32, INT64, BYTES...; Triton's TYPE_ names too); null takes the model's.</summary>
+    public string? DataType { get; set; }
+
+    /// <summary>The shape without the batch axis when the model batches; every dimension fixed (≥ 1).</summary>
+    public IReadOnlyList<long> Dims { get; set; } = [];
+
+    /// <summary>Zeros (empty strings for BYTES).</summary>
+    public bool? ZeroData { get; set; }
+
+    /// <summary>Seeded random values: numbers in [0, 1) (integers 0 or 1), random true/false; BYTES falls back to zero data, as in Triton.</summary>
+    public bool? RandomData { get; set; }
+
+    /// <summary>
+    /// A file in the model's <c>warmup</c> folder with the values in row-major order, as the binary tensor extension
+    /// writes them (little-endian numbers; each BYTES element a 4-byte length and its bytes), one sample's worth
+    /// (repeated for every row of the batch).
+    /// </summary>
+    public string? InputDataFile { get; set; }
 }
 
 /// <summary>The response cache setting of one model (Triton's <c>ModelResponseCache</c>).</summary>
@@ -151,6 +197,7 @@ public static class ModelConfigReader
             errors.Add($"instances must be between 1 and {ModelConfig.MaxInstances}");
         }
 
+        errors.AddRange(Registry.ModelWarmup.Check(config));
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";
     }
 }

@@ -757,6 +757,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 }
             }
 
+            if (config.ModelWarmup.Count > 0 && model is ITensorModel warmed)
+            {
+                var (runs, elapsed) = ModelWarmup.Run(disk.Name, warmed, config, disk.Directory);
+                LogWarmedUp(_logger, disk.Name, version, config.ModelWarmup.Count, runs, elapsed.TotalMilliseconds);
+            }
+
             var runtime = ModelVersionRuntime.Create(disk.Name, version, model, config, card, _options, _metrics, _time);
             LogLoaded(_logger, disk.Name, version, model.Platform,
                 model.Properties.TryGetValue("execution_provider", out string? provider) ? provider : "-");
@@ -838,6 +844,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Loaded {Model} version {Version} ({Platform}, {Provider})")]
     private static partial void LogLoaded(ILogger logger, string model, long version, string platform, string provider);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "Warmed up {Model} version {Version}: {Samples} samples, {Runs} runs in {ElapsedMs:0.0} ms")]
+    private static partial void LogWarmedUp(ILogger logger, string model, long version, int samples, int runs, double elapsedMs);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "Failed to load {Model} version {Version}: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string model, long version, string reason);

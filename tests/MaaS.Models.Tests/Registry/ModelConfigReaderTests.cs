@@ -14,6 +14,24 @@ public sealed class ModelConfigReaderTests
         Assert.Contains(field, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, """{ "name": "w", "batchSize": 2, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be 1")]
+    [InlineData(8, """{ "name": "w", "batchSize": 9, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be between 1 and maxBatchSize (8)")]
+    [InlineData(8, """{ "name": "w", "batchSize": 0, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be between")]
+    [InlineData(8, """{ "name": " ", "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "modelWarmup[0].name")]
+    [InlineData(8, """{ "name": "w", "count": -1, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "count must be >= 0")]
+    [InlineData(8, """{ "name": "w", "inputs": {} }""", "inputs must name every input")]
+    [InlineData(8, """{ "name": "w", "inputs": { "x": { "dims": [0], "zeroData": true } } }""", "inputs.x.dims must all be fixed")]
+    [InlineData(8, """{ "name": "w", "inputs": { "x": { "dims": [4] } } }""", "inputs.x needs exactly one of")]
+    [InlineData(8, """{ "name": "w", "inputs": { "x": { "dims": [4], "zeroData": true, "randomData": true } } }""", "inputs.x needs exactly one of")]
+    [InlineData(8, """{ "name": "w", "inputs": { "x": { "dims": [4], "inputDataFile": "../model.json" } } }""", "inputDataFile must be a file name")]
+    [InlineData(8, """{ "name": "w", "inputs": { "x": { "dataType": "FLOAT", "dims": [4], "zeroData": true } } }""", "dataType 'FLOAT' is not")]
+    public void TryParse_WarmupSampleBroken_RefusedNamingTheField(int maxBatchSize, string sample, string reason)
+    {
+        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": {{maxBatchSize}}, "modelWarmup": [ {{sample}} ] }""", out string? error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TryParse_CountsInRangeOrAbsent_Read()
     {
