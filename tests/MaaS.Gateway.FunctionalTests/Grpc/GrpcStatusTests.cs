@@ -136,6 +136,34 @@ public sealed class GrpcStatusTests
     public void GrpcUrl_FirstHttpUrl_SameHostOtherPort(string urls, int port, string expected) =>
         Assert.Equal(expected, GrpcHostingExtensions.GrpcUrl(urls, port));
 
+    /// <summary>model.json's warmup samples in gRPC's ModelConfig (Triton's field 16), as HTTP's config answers them.</summary>
+    [Fact]
+    public async Task ModelConfig_WarmupSamples_AsHttpAnswersThem()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var repository = new TestRepository().WithExampleMlp(modelJson: """
+            { "maxBatchSize": 64, "modelWarmup": [
+              { "name": "zeros", "batchSize": 4, "count": 2, "inputs": { "input": { "dims": [8], "zeroData": true } } },
+              { "name": "random", "inputs": { "input": { "dataType": "FP32", "dims": [8], "randomData": true } } } ] }
+            """);
+        using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        using var channel = gateway.Channel();
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+
+        var config = (await client.ModelConfigAsync(
+            new ModelConfigRequest { Name = "example-mlp" }, new Metadata { { "x-api-key", GrpcGateway.AdminKey } }, deadline: Deadline(), cancellationToken: ct)).Config;
+        var http = (await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/example-mlp/config", null, ct))["model_warmup"]!.AsArray();
+
+        Assert.Equal(["zeros", "random"], config.ModelWarmup.Select(w => w.Name));
+        Assert.Equal(http.Select(w => w!["name"]!.GetValue<string>()), config.ModelWarmup.Select(w => w.Name));
+        var (zeros, random) = (config.ModelWarmup[0], config.ModelWarmup[1]);
+        Assert.Equal((4u, 2u, 1u, 0u), (zeros.BatchSize, zeros.Count, random.BatchSize, random.Count));
+        Assert.Equal((DataType.TypeFp32, 8L, true), (zeros.Inputs["input"].DataType, zeros.Inputs["input"].Dims.Single(), zeros.Inputs["input"].ZeroData));
+        Assert.Equal(ModelWarmup.Types.Input.InputDataTypeOneofCase.RandomData, random.Inputs["input"].InputDataTypeCase);
+        Assert.True(http[1]!["inputs"]!["input"]!["random_data"]!.GetValue<bool>());
+    }
+
     private static ModelInferRequest MlpRequest(string model = "example-mlp", int rows = 1)
     {
         float[] row = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
