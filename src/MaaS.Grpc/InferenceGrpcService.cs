@@ -1,5 +1,6 @@
 using Grpc.Core;
 using MaaS.Grpc.Protocol;
+using MaaS.Logging;
 using MaaS.Models.Inference;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Proto = MaaS.Grpc.Protocol;
@@ -14,7 +15,7 @@ namespace MaaS.Grpc;
 /// else it needs from its host comes through <see cref="IGrpcHost"/>.
 /// </summary>
 internal sealed class InferenceGrpcService(
-    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host)
+    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -244,6 +245,13 @@ internal sealed class InferenceGrpcService(
         Done(await registry.UnloadModelAsync(request.ModelName, context.CancellationToken));
         return new RepositoryModelUnloadResponse();
     }
+
+    // Triton's logging extension, as /v2/logging: the whole server's settings, so the operator tenant's admins only.
+    [Authorize(Policy = MaaSPolicies.Operator)]
+    public override Task<LogSettingsResponse> LogSettings(LogSettingsRequest request, ServerCallContext context) =>
+        logging.Update(GrpcLogSettings.Changes(request)).TryGetValue(out var settings, out var error)
+            ? Task.FromResult(GrpcLogSettings.Answer(settings))
+            : throw error.Exception();
 
     private static void Done<T>(Result<T> result)
     {

@@ -1,3 +1,4 @@
+using MaaS.Logging;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
@@ -8,12 +9,16 @@ namespace MaaS.Gateway.Hosting;
 /// Serilog: levels from the <c>Serilog</c> section, console output as text or compact JSON (<c>Logging:JsonConsole</c>),
 /// and one structured log event per request enriched by endpoints (model, version, batch size, queue and compute ms),
 /// written at Debug (Error for a 5xx): a busy gateway at the default Information level logs its life cycle, not its traffic.
+/// The default level and the console's format follow <see cref="RuntimeLogSettings"/>, which <c>/v2/logging</c> changes at run time.
 /// </summary>
 internal static class LoggingExtensions
 {
     public static IHostApplicationBuilder AddGatewayLogging(this IHostApplicationBuilder builder)
     {
         bool json = builder.Configuration.GetValue<bool>("Logging:JsonConsole");
+        var configured = builder.Configuration["Serilog:MinimumLevel:Default"] ?? builder.Configuration["Serilog:MinimumLevel"];
+        var settings = new RuntimeLogSettings(Enum.TryParse(configured, ignoreCase: true, out LogEventLevel level) ? level : LogEventLevel.Information, json);
+        builder.Services.AddSingleton(settings);
         builder.Services.AddSerilog(
             (services, logger) =>
             {
@@ -24,14 +29,17 @@ internal static class LoggingExtensions
                     .Enrich.FromLogContext()
                     // A port already taken is reported by GatewayRunner in one line; Kestrel and the host would add
                     // their own errors with the same stack trace.
-                    .Filter.ByExcluding(e => GatewayRunner.IsAddressInUse(e.Exception));
+                    .Filter.ByExcluding(e => GatewayRunner.IsAddressInUse(e.Exception))
+                    // After the configuration, which would set the default level: the settings hold it from here on.
+                    .MinimumLevel.ControlledBy(settings.LevelSwitch)
+                    .Filter.With(settings);
                 if (json)
                 {
                     logger.WriteTo.Console(new CompactJsonFormatter());
                 }
                 else
                 {
-                    logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture, outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}");
+                    logger.WriteTo.Console(settings.ConsoleFormatter(System.Globalization.CultureInfo.InvariantCulture));
                 }
             },
             preserveStaticLogger: true);

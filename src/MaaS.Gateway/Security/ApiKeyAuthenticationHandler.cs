@@ -77,7 +77,8 @@ internal sealed partial class ApiKeyAuthenticationHandler(
     internal static string ForbiddenDetail(Endpoint? endpoint)
     {
         var policies = endpoint?.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).ToHashSet() ?? [];
-        return policies.Contains(MaaSPolicies.ModelOwner) ? "this API key may not do this: it needs the admin role in the tenant that owns the model"
+        return policies.Contains(MaaSPolicies.Operator) ? "this API key may not do this: it needs the admin role in the operator tenant (the setting is the whole server's)"
+            : policies.Contains(MaaSPolicies.ModelOwner) ? "this API key may not do this: it needs the admin role in the tenant that owns the model"
             : policies.Contains(MaaSPolicies.Admin) || policies.Contains(MaaSPolicies.Metrics) ? "this API key may not do this: it needs the admin role"
             : policies.Contains(MaaSPolicies.App) || policies.Count == 0 ? "this API key may not do this: it needs the app role (an admin-only key does not call the app's endpoints)"
             : "this API key may not do this: wrong role or tenant";

@@ -56,11 +56,14 @@ internal static partial class SecurityExtensions
             .AddPolicy(MaaSPolicies.AnyKey, p => p.RequireAuthenticatedUser())
             .AddPolicy(MaaSPolicies.ModelOwner, p => p.Combine(admin).AddRequirements(new ModelOwnerRequirement()))
             .SetFallbackPolicy(app);
-        // The metrics policy follows a setting, so it is built from the bound options rather than at registration.
+        // The metrics and operator policies follow settings, so they are built from the bound options rather than at registration.
         services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
+        {
             authorization.AddPolicy(MaaSPolicies.Metrics, auth.Value.AnonymousMetrics
                 ? new AuthorizationPolicyBuilder().RequireAssertion(_ => true).Build()
-                : admin));
+                : admin);
+            authorization.AddPolicy(MaaSPolicies.Operator, p => p.Combine(admin).RequireClaim(Tenancy.TenantClaim, auth.Value.OperatorTenant));
+        });
     }
 
     /// <summary>

@@ -24,6 +24,9 @@ public static class MaaSPolicies
     /// </summary>
     public const string ModelOwner = "maas:model-owner";
 
+    /// <summary>An admin key of the operator tenant (<c>Auth:OperatorTenant</c>): settings of the whole server, such as its log's.</summary>
+    public const string Operator = "maas:operator";
+
     /// <summary>No key when <c>Auth:AnonymousMetrics</c> is set (Prometheus scrapes), else <see cref="Admin"/>.</summary>
     public const string Metrics = "maas:metrics";
 }

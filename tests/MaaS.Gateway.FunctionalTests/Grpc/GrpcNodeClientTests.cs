@@ -92,6 +92,29 @@ public sealed class GrpcNodeClientTests
         calls.Add(Call("statistics", "ModelStatistics", new JsonObject { ["name"] = "example-mlp" }, bearer));
         calls.Add(Call("index", "RepositoryIndex", new JsonObject(), bearer));
 
+        // Triton's logging extension: a read (no settings), a change, and refusals that change nothing.
+        static JsonObject Settings(params (string Name, string Kind, JsonNode Value)[] settings)
+        {
+            var map = new JsonObject();
+            foreach (var (name, kind, value) in settings)
+            {
+                map[name] = new JsonObject { [kind] = value };
+            }
+
+            return new JsonObject { ["settings"] = map };
+        }
+
+        string otherAdmin = await gateway.CreateKeyAsync(["admin", "app"], ct, tenant: "acme");
+        calls.Add(Call("log-read", "LogSettings", new JsonObject(), bearer));
+        calls.Add(Call("log-update", "LogSettings", Settings(("log_verbose_level", "uint32_param", 1), ("log_info", "bool_param", true)), bearer));
+        calls.Add(Call("log-invalid", "LogSettings", Settings(("log_verbose_level", "uint32_param", 2), ("log_format", "string_param", "json")), bearer));
+        calls.Add(Call("log-wrong-type", "LogSettings", Settings(("log_warning", "uint32_param", 1)), bearer));
+        calls.Add(Call("log-unknown", "LogSettings", Settings(("log_colour", "bool_param", true)), bearer));
+        calls.Add(Call("log-unauthenticated", "LogSettings", Settings(("log_verbose_level", "uint32_param", 2))));
+        calls.Add(Call("log-app-key", "LogSettings", Settings(("log_verbose_level", "uint32_param", 2)), "Bearer " + appKey));
+        calls.Add(Call("log-other-tenant", "LogSettings", Settings(("log_verbose_level", "uint32_param", 2)), "Bearer " + otherAdmin));
+        calls.Add(Call("log-after", "LogSettings", new JsonObject(), bearer));
+
         // One call per status the gateway answers with.
         var wrongSize = InferRequest("example-mlp", mlpJson, [[1, 2, 3]]);
         calls.Add(Call("invalid-argument", "ModelInfer", wrongSize, bearer));
@@ -153,6 +176,24 @@ public sealed class GrpcNodeClientTests
         var index = Ok(results, "index")["models"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToHashSet();
         Assert.Superset(models.ToHashSet(), index);
 
+        // The gateway runs at Warning (GrpcGateway): information off, no verbose; the change then reads back over HTTP too.
+        Assert.Contains("logging", server["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(
+            """{"log_error":true,"log_file":"","log_format":"default","log_info":false,"log_verbose_level":0,"log_warning":true}""",
+            LogSettings(Ok(results, "log-read")));
+        const string changed = """{"log_error":true,"log_file":"","log_format":"default","log_info":true,"log_verbose_level":1,"log_warning":true}""";
+        Assert.Equal(changed, LogSettings(Ok(results, "log-update")));
+        AssertStatus(results, "log-invalid", 3, "log_format");
+        AssertStatus(results, "log-wrong-type", 3, "log_warning");
+        AssertStatus(results, "log-unknown", 3, "log_colour");
+        AssertStatus(results, "log-unauthenticated", 16, null);
+        AssertStatus(results, "log-app-key", 7, "operator tenant");
+        AssertStatus(results, "log-other-tenant", 7, "operator tenant");
+        Assert.Equal(changed, LogSettings(Ok(results, "log-after")));
+        var logging = await gateway.GetJsonAsync(HttpMethod.Get, "/v2/logging", null, ct);
+        Assert.Equal(1, logging["log_verbose_level"]!.GetValue<int>());
+        Assert.True(logging["log_info"]!.GetValue<bool>(), logging.ToJsonString());
+
         AssertStatus(results, "invalid-argument", 3, "raw_input_contents");
         AssertStatus(results, "not-found", 5, "no-such-model");
         AssertStatus(results, "unauthenticated", 16, null);
@@ -165,6 +206,11 @@ public sealed class GrpcNodeClientTests
         Ok(results, "load");
         Ok(results, "infer-reloaded");
     }
+
+    // The settings map as one JSON object in name order, each value the one its oneof chose.
+    private static string LogSettings(JsonNode response) =>
+        new JsonObject(response["settings"]!.AsObject().OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+            KeyValuePair.Create(s.Key, s.Value![s.Value["parameter_choice"]!.GetValue<string>()]?.DeepClone()))).ToJsonString();
 
     private static async Task<Dictionary<string, JsonNode>> RunNodeAsync(string folder, GrpcGateway gateway, JsonArray calls, CancellationToken ct)
     {

@@ -44,6 +44,8 @@ public sealed partial class EndpointPolicyTests
     [InlineData("GET", "/v2/models/stats")]
     [InlineData("POST", "/v2/repository/index")]
     [InlineData("POST", "/v2/repository/models/{name}/load")]
+    [InlineData("GET", "/v2/logging")]
+    [InlineData("POST", "/v2/logging")]
     [InlineData("GET", "/metrics")]
     public async Task KnownRoute_Policy_IsTheRoleInReadmesEndpointMap(string method, string route)
     {
@@ -171,6 +173,8 @@ public sealed partial class EndpointPolicyTests
         // The repository checks ownership in its policy; the market's publisher checks it itself (unknown names: 404).
         "admin (owner)" when route.StartsWith("/v2/repository/", StringComparison.Ordinal) => (false, [MaaSPolicies.Admin, MaaSPolicies.ModelOwner]),
         "admin (owner)" => (false, [MaaSPolicies.Admin]),
+        // Server-wide settings: an admin of the operator tenant (Auth:OperatorTenant).
+        "admin (operator)" => (false, [MaaSPolicies.Operator]),
         _ => throw new InvalidOperationException($"docs/api.md role '{role}' of {route} has no policy in this test"),
     };
 

@@ -14,6 +14,7 @@ internal static class OpenInferenceProtocolEndpoints
         v2.MapModelsV2();
         v2.MapInferV2();
         v2.MapRepositoryV2();
+        v2.MapLoggingV2();
         return app;
     }
 }
