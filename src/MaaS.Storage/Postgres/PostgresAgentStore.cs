@@ -149,53 +149,19 @@ internal sealed class PostgresAgentStore : IAgentStore
         {
             return invalid;
         }
-        var result = await _database.RunAsync<IReadOnlyList<OutcomeResult>>("record outcomes", async (connection, ct) =>
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
-            await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+        var now = DateTimeOffset.UtcNow;
+        var result = await _database.RunAsync<IReadOnlyList<OutcomeResult>>("record outcomes", (connection, ct) => ApplyLockedAsync(
+            connection, tenant, agent, outcomes, o => o.DecisionId, (o, stored) => AgentOutcomeRules.Apply(o, stored, lateBefore, defaultReward, now),
+            write =>
             {
-                find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. outcomes.Select(o => o.DecisionId).Distinct(StringComparer.Ordinal)] });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
-                await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    var decision = Read(reader);
-                    stored[decision.DecisionId] = decision;
-                }
-            }
-            var now = DateTimeOffset.UtcNow;
-            var results = new List<OutcomeResult>(outcomes.Count);
-            var batch = new NpgsqlBatch(connection, tx);
-            await using (batch.ConfigureAwait(false))
-            {
-                foreach (AgentOutcome outcome in outcomes)
-                {
-                    (OutcomeResult answer, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored.GetValueOrDefault(outcome.DecisionId), lateBefore, defaultReward, now);
-                    results.Add(answer);
-                    if (write is null)
-                    {
-                        continue;
-                    }
-                    // A later outcome in the same batch for the same decision must see this one.
-                    stored[write.DecisionId] = write;
-                    var command = new NpgsqlBatchCommand(_updateSql);
-                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.Reward });
-                    command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)write.Source });
-                    command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = write.RewardedAt is { } at ? TimeCodec.ToUtcDateTime(at) : null });
-                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.LateReward });
-                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
-                    batch.BatchCommands.Add(command);
-                }
-                if (batch.BatchCommands.Count > 0)
-                {
-                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-            }
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return results;
-        }, cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlBatchCommand(_updateSql);
+                command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.Reward });
+                command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)write.Source });
+                command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = write.RewardedAt is { } at ? TimeCodec.ToUtcDateTime(at) : null });
+                command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.LateReward });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
+                return command;
+            }, ct), cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? Result<IReadOnlyList<OutcomeResult>>.Ok(result.Value) : result.Error;
     }
 
@@ -206,49 +172,15 @@ internal sealed class PostgresAgentStore : IAgentStore
         {
             return invalid;
         }
-        var result = await _database.RunAsync<IReadOnlyList<ActivationResult>>("activate decisions", async (connection, ct) =>
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
-            await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+        var result = await _database.RunAsync<IReadOnlyList<ActivationResult>>("activate decisions", (connection, ct) => ApplyLockedAsync(
+            connection, tenant, agent, decisionIds, id => id, (id, stored) => AgentOutcomeRules.Activate(id, stored, activatedAt),
+            write =>
             {
-                find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. decisionIds.Distinct(StringComparer.Ordinal)] });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
-                await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    var decision = Read(reader);
-                    stored[decision.DecisionId] = decision;
-                }
-            }
-            var results = new List<ActivationResult>(decisionIds.Count);
-            var batch = new NpgsqlBatch(connection, tx);
-            await using (batch.ConfigureAwait(false))
-            {
-                foreach (string id in decisionIds)
-                {
-                    (ActivationResult answer, AgentDecision? write) = AgentOutcomeRules.Activate(id, stored.GetValueOrDefault(id), activatedAt);
-                    results.Add(answer);
-                    if (write is null)
-                    {
-                        continue;
-                    }
-                    // The same id again in this batch finds it active.
-                    stored[id] = write;
-                    var command = new NpgsqlBatchCommand(_activateSql);
-                    command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(activatedAt) });
-                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
-                    batch.BatchCommands.Add(command);
-                }
-                if (batch.BatchCommands.Count > 0)
-                {
-                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-            }
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return results;
-        }, cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlBatchCommand(_activateSql);
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(activatedAt) });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
+                return command;
+            }, ct), cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? Result<IReadOnlyList<ActivationResult>>.Ok(result.Value) : result.Error;
     }
 
@@ -327,6 +259,52 @@ internal sealed class PostgresAgentStore : IAgentStore
             hours.Reverse();
             return new AgentLogStats(decisions, outcomes, defaulted, sum, hours, inactive);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One transaction over a batch naming decisions (outcomes, activations): the decisions locked <c>FOR UPDATE</c>,
+    /// each item's answer and write from <paramref name="rule"/> (a later item of the same decision sees the earlier
+    /// one's write), the writes sent as one batch.
+    /// </summary>
+    private async Task<IReadOnlyList<TResult>> ApplyLockedAsync<TItem, TResult>(
+        NpgsqlConnection connection, string tenant, string agent, IReadOnlyList<TItem> items, Func<TItem, string> id,
+        Func<TItem, AgentDecision?, (TResult Result, AgentDecision? Write)> rule, Func<AgentDecision, NpgsqlBatchCommand> write, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
+        await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+        {
+            find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(id).Distinct(StringComparer.Ordinal)] });
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var decision = Read(reader);
+                stored[decision.DecisionId] = decision;
+            }
+        }
+        var results = new List<TResult>(items.Count);
+        var batch = new NpgsqlBatch(connection, tx);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (TItem item in items)
+            {
+                (TResult answer, AgentDecision? written) = rule(item, stored.GetValueOrDefault(id(item)));
+                results.Add(answer);
+                if (written is not null)
+                {
+                    stored[written.DecisionId] = written;
+                    batch.BatchCommands.Add(write(written));
+                }
+            }
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return results;
     }
 
     private static async Task<List<AgentDecision>> ReadAllAsync(NpgsqlCommand command, CancellationToken ct)

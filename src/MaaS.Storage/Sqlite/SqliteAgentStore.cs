@@ -123,13 +123,6 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         {
             long now = TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
             long late = TimeCodec.ToUnixMs(lateBefore);
-            var results = new List<OutcomeResult>(outcomes.Count);
-            using var find = connection.CreateCommand();
-            find.Transaction = tx;
-            find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
-            var findId = find.Parameters.Add("$id", SqliteType.Text);
-            find.Parameters.AddWithValue("$tenant", tenant);
-            find.Parameters.AddWithValue("$agent", agent);
             using var update = connection.CreateCommand();
             update.Transaction = tx;
             update.CommandText = "UPDATE agent_decisions SET reward = $reward, reward_source = $source, rewarded_at = $at, late_reward = $late WHERE seq = $seq";
@@ -138,16 +131,9 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             var lateReward = update.Parameters.Add("$late", SqliteType.Real);
             var seq = update.Parameters.Add("$seq", SqliteType.Integer);
             var at = update.Parameters.Add("$at", SqliteType.Integer);
-            foreach (AgentOutcome outcome in outcomes)
-            {
-                findId.Value = outcome.DecisionId;
-                AgentDecision? stored;
-                using (var reader = find.ExecuteReader())
-                {
-                    stored = reader.Read() ? Read(reader) : null;
-                }
-                (OutcomeResult result, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored, TimeCodec.FromUnixMs(late), defaultReward, TimeCodec.FromUnixMs(now));
-                if (write is not null)
+            return ApplyEach(connection, tx, tenant, agent, outcomes, o => o.DecisionId,
+                (o, stored) => AgentOutcomeRules.Apply(o, stored, TimeCodec.FromUnixMs(late), defaultReward, TimeCodec.FromUnixMs(now)),
+                write =>
                 {
                     reward.Value = (object?)write.Reward ?? DBNull.Value;
                     source.Value = (int)write.Source;
@@ -155,10 +141,7 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
                     seq.Value = write.Sequence;
                     at.Value = write.RewardedAt is { } rewardedAt ? TimeCodec.ToUnixMs(rewardedAt) : DBNull.Value;
                     update.ExecuteNonQuery();
-                }
-                results.Add(result);
-            }
-            return results;
+                });
         }, cancellationToken);
     }
 
@@ -171,35 +154,16 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         }
         return database.WriteAsync<IReadOnlyList<ActivationResult>>("activate decisions", (connection, tx) =>
         {
-            var results = new List<ActivationResult>(decisionIds.Count);
-            using var find = connection.CreateCommand();
-            find.Transaction = tx;
-            find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
-            var findId = find.Parameters.Add("$id", SqliteType.Text);
-            find.Parameters.AddWithValue("$tenant", tenant);
-            find.Parameters.AddWithValue("$agent", agent);
             using var update = connection.CreateCommand();
             update.Transaction = tx;
             update.CommandText = "UPDATE agent_decisions SET activated_at = $at WHERE seq = $seq AND activated_at IS NULL";
             update.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(activatedAt));
             var seq = update.Parameters.Add("$seq", SqliteType.Integer);
-            foreach (string id in decisionIds)
+            return ApplyEach(connection, tx, tenant, agent, decisionIds, id => id, (id, stored) => AgentOutcomeRules.Activate(id, stored, activatedAt), write =>
             {
-                findId.Value = id;
-                AgentDecision? stored;
-                using (var reader = find.ExecuteReader())
-                {
-                    stored = reader.Read() ? Read(reader) : null;
-                }
-                (ActivationResult result, AgentDecision? write) = AgentOutcomeRules.Activate(id, stored, activatedAt);
-                if (write is not null)
-                {
-                    seq.Value = write.Sequence;
-                    update.ExecuteNonQuery();
-                }
-                results.Add(result);
-            }
-            return results;
+                seq.Value = write.Sequence;
+                update.ExecuteNonQuery();
+            });
         }, cancellationToken);
     }
 
@@ -293,6 +257,40 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             hours.Reverse();
             return new AgentLogStats(decisions, outcomes, defaulted, sum, hours, inactive);
         });
+    }
+
+    /// <summary>
+    /// A batch naming decisions (outcomes, activations) inside the writer's transaction: each item's decision read as it
+    /// stands (so a later item of the same decision sees the earlier one's write), its answer and write from
+    /// <paramref name="rule"/>, the write done by <paramref name="write"/>.
+    /// </summary>
+    private static List<TResult> ApplyEach<TItem, TResult>(
+        SqliteConnection connection, SqliteTransaction tx, string tenant, string agent, IReadOnlyList<TItem> items, Func<TItem, string> id,
+        Func<TItem, AgentDecision?, (TResult Result, AgentDecision? Write)> rule, Action<AgentDecision> write)
+    {
+        using var find = connection.CreateCommand();
+        find.Transaction = tx;
+        find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
+        var findId = find.Parameters.Add("$id", SqliteType.Text);
+        find.Parameters.AddWithValue("$tenant", tenant);
+        find.Parameters.AddWithValue("$agent", agent);
+        var results = new List<TResult>(items.Count);
+        foreach (TItem item in items)
+        {
+            findId.Value = id(item);
+            AgentDecision? stored;
+            using (var reader = find.ExecuteReader())
+            {
+                stored = reader.Read() ? Read(reader) : null;
+            }
+            (TResult result, AgentDecision? written) = rule(item, stored);
+            if (written is not null)
+            {
+                write(written);
+            }
+            results.Add(result);
+        }
+        return results;
     }
 
     private static void DeleteDecisions(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent)
