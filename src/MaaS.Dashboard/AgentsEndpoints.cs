@@ -80,7 +80,8 @@ internal static class AgentsEndpoints
         {
             int b = buckets == 1 ? 0 : Math.Min(buckets - 1, (int)((decision.DecidedAt - first).Ticks / width));
             counts[b]++;
-            if (decision.Reward is { } reward)
+            // An outcome kept for a decision awaiting activation is not a reward yet (the API's figures leave it out too).
+            if (decision is { Reward: { } reward, Inactive: false })
             {
                 sums[b] += reward;
                 rewarded[b]++;

@@ -68,14 +68,15 @@ public sealed record AgentRuleSpec(string? Name, string? When, string? Effect);
 /// <param name="PolicyVersion">Rewards the policy has learnt since it was built (grows with every outcome).</param>
 /// <param name="Definition">The definition with every default filled in.</param>
 /// <param name="Decisions">Decisions logged.</param>
-/// <param name="Outcomes">Decisions rewarded by an outcome.</param>
+/// <param name="Outcomes">Active decisions rewarded by an outcome.</param>
 /// <param name="Defaulted">Decisions given the default reward.</param>
-/// <param name="MeanReward">Mean of the recorded rewards (null before any).</param>
+/// <param name="MeanReward">Mean of the active decisions' rewards (null before any).</param>
 /// <param name="Hours">Decisions and rewards per hour, the latest 48 hours with decisions.</param>
 /// <param name="Apprentice">The mode and the estimates of an apprentice agent; null for others.</param>
+/// <param name="AwaitingActivation">Deferred decisions not activated yet (among <paramref name="Decisions"/>; in no reward figure).</param>
 public sealed record AgentResponse(
     string Name, long Version, long PolicyVersion, AgentDefinitionRequest Definition, long Decisions, long Outcomes, long Defaulted, double? MeanReward,
-    IReadOnlyList<AgentHourView> Hours, AgentApprenticeView? Apprentice = null);
+    IReadOnlyList<AgentHourView> Hours, AgentApprenticeView? Apprentice = null, long AwaitingActivation = 0);
 
 /// <summary>An agent as <c>GET /v1/agents</c> lists it: its stored definition, without its log's figures (GET the agent for those).</summary>
 /// <param name="Name">Agent name.</param>
@@ -96,8 +97,14 @@ public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rew
 /// <param name="Excluded">Ids of candidate actions not to choose this time.</param>
 /// <param name="Explain">Adds the rules that fired.</param>
 /// <param name="Baseline">Apprentice agents: the action the game's own logic would take (overrides the definition's baseline).</param>
+/// <param name="DeferActivation">
+/// Logs the decision inactive: it is neither learnt, evaluated nor defaulted until it is activated
+/// (<c>POST /v1/agents/{name}/decisions/{decisionId}/activate</c>), when its reward window opens.
+/// </param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain, string? Baseline = null);
+public sealed record DecideRequest(
+    IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain, string? Baseline = null,
+    bool DeferActivation = false);
 
 /// <summary>The decision.</summary>
 /// <param name="DecisionId">Report the outcome with it.</param>
@@ -106,7 +113,9 @@ public sealed record DecideRequest(IReadOnlyDictionary<string, double>? Context,
 /// <param name="Ranking">Every candidate, most probable first.</param>
 /// <param name="PolicyVersion">Rewards learnt when deciding.</param>
 /// <param name="Explain">The rules that fired (when asked).</param>
-public sealed record DecideResponse(string DecisionId, string Action, double Probability, IReadOnlyList<RankedAction> Ranking, long PolicyVersion, IReadOnlyList<RuleFiringView>? Explain);
+/// <param name="Active">False for a decision whose activation was deferred: it awaits activation before it counts.</param>
+public sealed record DecideResponse(
+    string DecisionId, string Action, double Probability, IReadOnlyList<RankedAction> Ranking, long PolicyVersion, IReadOnlyList<RuleFiringView>? Explain, bool Active = true);
 
 /// <summary>One candidate of a decision.</summary>
 /// <param name="Id">Action id.</param>
@@ -127,10 +136,24 @@ public sealed record OutcomeRequest(string? DecisionId, double? Reward, IReadOnl
 public sealed record OutcomeItem(string? DecisionId, double? Reward);
 
 /// <summary>What became of the outcomes: counts, then one result per outcome in request order.</summary>
-public sealed record OutcomeResponse(int Applied, int Duplicate, int Late, int Unknown, IReadOnlyList<OutcomeItemResult> Results);
+public sealed record OutcomeResponse(int Applied, int Duplicate, int Late, int Unknown, int Pending, IReadOnlyList<OutcomeItemResult> Results);
 
-/// <summary>applied, duplicate (the first outcome stands), late (the window had closed: the default stands, the reward is kept for audit) or unknown.</summary>
+/// <summary>
+/// applied, duplicate (the first outcome stands), late (the window had closed: the default stands, the reward is kept
+/// for audit), unknown, or pending (the decision awaits activation: the reward is kept and learnt when it is activated).
+/// </summary>
 public sealed record OutcomeItemResult(string DecisionId, string State);
+
+/// <summary>Body of <c>POST /v1/agents/{name}/activations</c>: the deferred decisions now shown to the user.</summary>
+/// <param name="DecisionIds">1-10,000 decision ids.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record ActivationRequest(IReadOnlyList<string>? DecisionIds);
+
+/// <summary>What became of the activations: counts, then one result per id in request order.</summary>
+public sealed record ActivationResponse(int Activated, int AlreadyActive, int Unknown, IReadOnlyList<ActivationItemResult> Results);
+
+/// <summary>activated (its reward window opens now), alreadyActive (nothing changed) or unknown.</summary>
+public sealed record ActivationItemResult(string DecisionId, string State);
 
 /// <summary>Body of <c>POST /v1/agents/{name}/evaluate</c>.</summary>
 /// <param name="Policy">The candidate setting (the agent's own when absent).</param>

@@ -160,7 +160,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             [.. s.Hours.Select(h => new AgentHourView(h.Hour, h.Decisions, h.Rewarded, h.Rewarded > 0 ? h.RewardSum / h.Rewarded : null))],
             runtime.Apprentice is { } a
                 ? new AgentApprenticeView(a.Mode.ToString().ToLowerInvariant(), a.Decisions, a.BaselineReward, a.LearnerIps, a.LearnerSnips, a.SwitchedAfter)
-                : null);
+                : null,
+            s.Inactive);
     }
 
     /// <summary>
@@ -201,7 +202,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return error;
         }
-        return await DecideAsync(runtime, new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline), cancellationToken).ConfigureAwait(false);
+        var bound = new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline) { DeferActivation = request.DeferActivation };
+        return await DecideAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
@@ -238,7 +240,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         var logged = new AgentDecision(
             DecisionIds.New(time.GetUtcNow()), tenant, name,
             valid.LogContext ?? runtime.Codec.WriteContext(valid.Input.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
-            actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow());
+            actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow()) { Inactive = valid.DeferActivation };
         // The decision exists only once it is in the log: an outcome can then always find it, and evaluation weighs it.
         Result<AgentDecision> appended = await storage.Agents.AppendAsync(logged, cancellationToken).ConfigureAwait(false);
         if (!appended.IsSuccess)
@@ -250,7 +252,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         IReadOnlyList<RuleFiringView>? explain = valid.Explain
             ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
             : null;
-        return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain);
+        return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain, !logged.Inactive);
     }
 
     /// <summary>
@@ -323,8 +325,68 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         int Count(OutcomeState state) => results.Count(r => r.State == state);
         return new OutcomeResponse(
-            Count(OutcomeState.Applied), Count(OutcomeState.Duplicate), Count(OutcomeState.Late), Count(OutcomeState.Unknown),
+            Count(OutcomeState.Applied), Count(OutcomeState.Duplicate), Count(OutcomeState.Late), Count(OutcomeState.Unknown), Count(OutcomeState.Pending),
             [.. results.Select(r => new OutcomeItemResult(r.DecisionId, r.State.ToString().ToLowerInvariant()))]);
+    }
+
+    /// <summary>Activates one deferred decision (see the batch form); an id of no decision of this agent is a 404.</summary>
+    public async ValueTask<Result<bool>> ActivateAsync(string tenant, string name, string decisionId, CancellationToken cancellationToken)
+    {
+        if (decisionId is not { Length: > 0 and <= 64 })
+        {
+            return Error.NotFound("decision");
+        }
+        Result<ActivationResponse> activated = await ActivateAsync(tenant, name, new ActivationRequest([decisionId]), cancellationToken).ConfigureAwait(false);
+        if (!activated.TryGetValue(out ActivationResponse? response, out Error? error))
+        {
+            return error;
+        }
+        return response.Unknown > 0 ? Error.NotFound("decision") : true;
+    }
+
+    /// <summary>
+    /// Activates deferred decisions (one transaction): each one's reward window opens now, and an outcome reported while
+    /// it awaited activation is learnt at once. Activating an active decision changes nothing, so a retry is harmless.
+    /// </summary>
+    public async ValueTask<Result<ActivationResponse>> ActivateAsync(string tenant, string name, ActivationRequest? request, CancellationToken cancellationToken)
+    {
+        if (request?.DecisionIds is not { Count: > 0 and <= AgentLimits.MaxOutcomesPerBatch } ids)
+        {
+            return Error.Invalid("decisionIds", $"must hold 1-{AgentLimits.MaxOutcomesPerBatch} decision ids");
+        }
+        var problems = new List<FieldProblem>();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (ids[i] is not { Length: > 0 and <= 64 })
+            {
+                problems.Add(new FieldProblem(i, $"decisionIds[{i}]", "must be the decisionId decide returned"));
+            }
+        }
+        if (problems.Count > 0)
+        {
+            return Error.Invalid(problems);
+        }
+        Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
+        if (!loaded.TryGetValue(out AgentRuntime? runtime, out Error? error))
+        {
+            return error;
+        }
+        Result<IReadOnlyList<ActivationResult>> activated = await storage.Agents.ActivateAsync(tenant, name, ids, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!activated.TryGetValue(out IReadOnlyList<ActivationResult>? results, out error))
+        {
+            return error;
+        }
+        foreach (ActivationResult result in results)
+        {
+            if (result is { Learn: { } reward, Decision: { } decision })
+            {
+                runtime.Learn(decision, reward);
+            }
+        }
+        int Count(ActivationState state) => results.Count(r => r.State == state);
+        return new ActivationResponse(
+            Count(ActivationState.Activated), Count(ActivationState.AlreadyActive), Count(ActivationState.Unknown),
+            [.. results.Select(r => new ActivationItemResult(r.DecisionId, JsonNamingPolicy.CamelCase.ConvertName(r.State.ToString())))]);
     }
 
     public async ValueTask<Result<EvaluateResponse>> EvaluateAsync(string tenant, string name, EvaluateRequest? request, CancellationToken cancellationToken)
@@ -374,7 +436,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             }
             foreach (AgentDecision decision in decisions)
             {
-                if (decision.Reward is not null && runtime.Read(decision) is { } read)
+                // A decision awaiting activation is not in the log's evidence, even with an outcome kept for it.
+                if (decision is { Reward: not null, Inactive: false } && runtime.Read(decision) is { } read)
                 {
                     log.Add(read);
                 }
@@ -566,7 +629,8 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             }
             foreach (AgentDecision decision in decisions)
             {
-                if (decision.Reward is { } reward)
+                // Only active decisions teach: one awaiting activation is learnt (with any outcome kept for it) once activated.
+                if (decision is { Reward: { } reward, Inactive: false })
                 {
                     runtime.Learn(decision, reward);
                 }

@@ -12,4 +12,7 @@ internal sealed record DecideRead(DecisionInput Input, bool[] Excluded, bool Exp
     /// null to write it from <see cref="Input"/> (<see cref="DecisionCodec.WriteContext"/>).
     /// </summary>
     public string? LogContext { get; init; }
+
+    /// <summary>Whether the decision is logged inactive, awaiting activation (<see cref="DecideRequest.DeferActivation"/>).</summary>
+    public bool DeferActivation { get; init; }
 }

@@ -41,6 +41,7 @@ internal static class DecideReader
         List<string>? excludedIds = null;
         bool explain = false;
         string? baseline = null;
+        bool defer = false;
         var seen = Property.None;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -50,6 +51,7 @@ internal static class DecideReader
                 : reader.ValueTextEquals("excluded"u8) ? Property.Excluded
                 : reader.ValueTextEquals("explain"u8) ? Property.Explain
                 : reader.ValueTextEquals("baseline"u8) ? Property.Baseline
+                : reader.ValueTextEquals("deferActivation"u8) ? Property.DeferActivation
                 : Property.None;
             if (property == Property.None || (seen & property) != 0)
             {
@@ -82,12 +84,19 @@ internal static class DecideReader
                         return null;
                     }
                     break;
-                case Property.Explain:
+                case Property.Explain or Property.DeferActivation:
                     if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False))
                     {
                         return null;
                     }
-                    explain = reader.GetBoolean();
+                    if (property == Property.Explain)
+                    {
+                        explain = reader.GetBoolean();
+                    }
+                    else
+                    {
+                        defer = reader.GetBoolean();
+                    }
                     break;
                 case Property.Baseline when reader.TokenType != JsonTokenType.Null:
                     if (reader.TokenType != JsonTokenType.String)
@@ -121,7 +130,7 @@ internal static class DecideReader
                 excluded[index] = true;
             }
         }
-        return new DecideRead(input, excluded, explain, baseline) { LogContext = logContext };
+        return new DecideRead(input, excluded, explain, baseline) { LogContext = logContext, DeferActivation = defer };
     }
 
     /// <summary>Candidate actions: 1..<see cref="AgentLimits.MaxActions"/> objects of id and features, ids unique and in the agent's set (when it has one).</summary>
@@ -288,5 +297,6 @@ internal static class DecideReader
         Excluded = 4,
         Explain = 8,
         Baseline = 16,
+        DeferActivation = 32,
     }
 }

@@ -47,6 +47,24 @@ public sealed record AgentDecision(
 
     /// <summary>An outcome that came after the window closed: kept for audit, not learnt.</summary>
     public double? LateReward { get; init; }
+
+    /// <summary>
+    /// A deferred decision not activated yet: logged, but neither learnt, evaluated nor defaulted. An outcome reported
+    /// meanwhile is kept as its <see cref="Reward"/> and learnt when it is activated. False for every ordinary decision.
+    /// </summary>
+    public bool Inactive { get; init; }
+
+    /// <summary>
+    /// When the reward window opened: <see cref="DecidedAt"/> for an ordinary decision (the default when not set), the
+    /// activation's time for a deferred one; null while <see cref="Inactive"/>.
+    /// </summary>
+    public DateTimeOffset? ActivatedAt
+    {
+        get => Inactive ? null : _activatedAt ?? DecidedAt;
+        init => _activatedAt = value;
+    }
+
+    private readonly DateTimeOffset? _activatedAt;
 }
 
 /// <summary>One reported reward.</summary>
@@ -66,7 +84,30 @@ public enum OutcomeState
 
     /// <summary>No such decision for this agent of this tenant.</summary>
     Unknown,
+
+    /// <summary>The decision awaits activation: the reward is kept, and learnt when the decision is activated (the first one stands).</summary>
+    Pending,
 }
+
+/// <summary>What became of one activation.</summary>
+public enum ActivationState
+{
+    /// <summary>The deferred decision is active from now: its reward window opens.</summary>
+    Activated,
+
+    /// <summary>It was active already (an ordinary decision, or one activated before): nothing changed.</summary>
+    AlreadyActive,
+
+    /// <summary>No such decision for this agent of this tenant.</summary>
+    Unknown,
+}
+
+/// <summary>The answer for one activation.</summary>
+/// <param name="DecisionId">The decision id.</param>
+/// <param name="State">What happened.</param>
+/// <param name="Decision">The decision after the write (null when unknown).</param>
+/// <param name="Learn">The reward the policy should now learn: an outcome reported before this activation; else null.</param>
+public sealed record ActivationResult(string DecisionId, ActivationState State, AgentDecision? Decision, double? Learn);
 
 /// <summary>The answer for one outcome.</summary>
 /// <param name="DecisionId">The outcome's decision id.</param>
@@ -80,11 +121,12 @@ public sealed record AgentHour(DateTimeOffset Hour, long Decisions, long Rewarde
 
 /// <summary>An agent's log in numbers.</summary>
 /// <param name="Decisions">Decisions logged.</param>
-/// <param name="Outcomes">Decisions rewarded by an outcome.</param>
+/// <param name="Outcomes">Active decisions rewarded by an outcome.</param>
 /// <param name="Defaulted">Decisions given the default reward.</param>
-/// <param name="RewardSum">Sum of every recorded reward.</param>
+/// <param name="RewardSum">Sum of every active decision's reward.</param>
 /// <param name="Hours">The latest hours with decisions, oldest first (at most 48).</param>
-public sealed record AgentLogStats(long Decisions, long Outcomes, long Defaulted, double RewardSum, IReadOnlyList<AgentHour> Hours);
+/// <param name="Inactive">Deferred decisions awaiting activation (counted in <paramref name="Decisions"/>; their pending outcomes in none of the reward figures).</param>
+public sealed record AgentLogStats(long Decisions, long Outcomes, long Defaulted, double RewardSum, IReadOnlyList<AgentHour> Hours, long Inactive = 0);
 
 /// <summary>
 /// Agent definitions and their decision logs, per tenant. Thread-safe; shared as a singleton. Every write is durable
@@ -118,15 +160,27 @@ public interface IAgentStore
     ValueTask<Result<AgentDecision>> AppendAsync(AgentDecision decision, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records a batch of outcomes in one transaction. A decision made before <paramref name="lateBefore"/> is past its
-    /// window: its outcome is <see cref="OutcomeState.Late"/> and it gets <paramref name="defaultReward"/> if it has none.
+    /// Records a batch of outcomes in one transaction. A decision activated before <paramref name="lateBefore"/> is past
+    /// its window: its outcome is <see cref="OutcomeState.Late"/> and it gets <paramref name="defaultReward"/> if it has
+    /// none. A decision awaiting activation keeps the outcome as <see cref="OutcomeState.Pending"/>.
     /// </summary>
     ValueTask<Result<IReadOnlyList<OutcomeResult>>> RecordOutcomesAsync(
         string tenant, string agent, IReadOnlyList<AgentOutcome> outcomes, DateTimeOffset lateBefore, double defaultReward, CancellationToken cancellationToken = default);
 
-    /// <summary>Gives <paramref name="defaultReward"/> to at most <paramref name="limit"/> unrewarded decisions made before <paramref name="decidedBefore"/>; returns them.</summary>
+    /// <summary>
+    /// Activates a batch of deferred decisions in one transaction: each one inactive becomes active at
+    /// <paramref name="activatedAt"/> (its reward window opens then); one active already is left as it is.
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<ActivationResult>>> ActivateAsync(
+        string tenant, string agent, IReadOnlyList<string> decisionIds, DateTimeOffset activatedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives <paramref name="defaultReward"/> to at most <paramref name="limit"/> unrewarded active decisions whose
+    /// window opened (<see cref="AgentDecision.ActivatedAt"/>) before <paramref name="activatedBefore"/>; returns them.
+    /// A decision awaiting activation is never defaulted.
+    /// </summary>
     ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
-        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default);
+        string tenant, string agent, DateTimeOffset activatedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>At most <paramref name="limit"/> decisions after <paramref name="afterSequence"/>, in log order.</summary>
     ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(

@@ -36,5 +36,14 @@ internal static class PostgresAgentMigrations
         CREATE INDEX agent_decisions_log ON {s}.agent_decisions (tenant, agent, seq);
         CREATE INDEX agent_decisions_pending ON {s}.agent_decisions (tenant, agent, decided_at) WHERE reward IS NULL;
         """,
+        // Deferred activation: activated_at is NULL while a deferred decision awaits activation, else when its reward
+        // window opened (its decision time for every ordinary decision, so every row logged before this script is
+        // active). The windows are swept by activation time, and only active decisions are ever defaulted.
+        """
+        ALTER TABLE {s}.agent_decisions ADD COLUMN activated_at timestamptz;
+        UPDATE {s}.agent_decisions SET activated_at = decided_at;
+        DROP INDEX {s}.agent_decisions_pending;
+        CREATE INDEX agent_decisions_window ON {s}.agent_decisions (tenant, agent, activated_at) WHERE reward IS NULL AND activated_at IS NOT NULL;
+        """,
     ]);
 }

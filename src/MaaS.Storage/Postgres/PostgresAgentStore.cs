@@ -3,10 +3,10 @@ namespace MaaS.Storage.Postgres;
 /// <summary>PostgreSQL <see cref="IAgentStore"/>; outcomes of one batch are read and written in one transaction with row locks.</summary>
 internal sealed class PostgresAgentStore : IAgentStore
 {
-    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at";
     private readonly PostgresDatabase _database;
     private readonly PostgresDecisionAppender _appender;
-    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _activateSql, _expireSql, _readSql, _statsSql, _hoursSql;
 
     public PostgresAgentStore(PostgresDatabase database)
     {
@@ -32,20 +32,23 @@ internal sealed class PostgresAgentStore : IAgentStore
             """;
         _findSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE decision_id = ANY($1) AND tenant = $2 AND agent = $3 FOR UPDATE";
         _updateSql = $"UPDATE {s}.agent_decisions SET reward = $1, reward_source = $2, rewarded_at = $3, late_reward = $4 WHERE seq = $5";
+        _activateSql = $"UPDATE {s}.agent_decisions SET activated_at = $1 WHERE seq = $2 AND activated_at IS NULL";
         _expireSql = $"""
             UPDATE {s}.agent_decisions SET reward = $1, reward_source = {(int)RewardSource.Default}, rewarded_at = now()
-            WHERE seq IN (SELECT seq FROM {s}.agent_decisions WHERE tenant = $2 AND agent = $3 AND reward IS NULL AND decided_at < $4
-                          ORDER BY decided_at LIMIT $5 FOR UPDATE SKIP LOCKED)
+            WHERE seq IN (SELECT seq FROM {s}.agent_decisions WHERE tenant = $2 AND agent = $3 AND reward IS NULL AND activated_at IS NOT NULL
+                          AND activated_at < $4 ORDER BY activated_at LIMIT $5 FOR UPDATE SKIP LOCKED)
             RETURNING {Columns}
             """;
         _readSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3 ORDER BY seq LIMIT $4";
         _statsSql = $"""
-            SELECT count(*), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Outcome}), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Default}),
-                   coalesce(sum(reward), 0)
+            SELECT count(*), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Outcome} AND activated_at IS NOT NULL),
+                   count(*) FILTER (WHERE reward_source = {(int)RewardSource.Default}),
+                   coalesce(sum(reward) FILTER (WHERE activated_at IS NOT NULL), 0), count(*) - count(activated_at)
             FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2
             """;
         _hoursSql = $"""
-            SELECT date_trunc('hour', decided_at) AS hour, count(*), count(reward), coalesce(sum(reward), 0)
+            SELECT date_trunc('hour', decided_at) AS hour, count(*), count(reward) FILTER (WHERE activated_at IS NOT NULL),
+                   coalesce(sum(reward) FILTER (WHERE activated_at IS NOT NULL), 0)
             FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 GROUP BY hour ORDER BY hour DESC LIMIT 48
             """;
     }
@@ -146,58 +149,43 @@ internal sealed class PostgresAgentStore : IAgentStore
         {
             return invalid;
         }
-        var result = await _database.RunAsync<IReadOnlyList<OutcomeResult>>("record outcomes", async (connection, ct) =>
-        {
-            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
-            var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
-            await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+        var now = DateTimeOffset.UtcNow;
+        var result = await _database.RunAsync<IReadOnlyList<OutcomeResult>>("record outcomes", (connection, ct) => ApplyLockedAsync(
+            connection, tenant, agent, outcomes, o => o.DecisionId, (o, stored) => AgentOutcomeRules.Apply(o, stored, lateBefore, defaultReward, now),
+            write =>
             {
-                find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. outcomes.Select(o => o.DecisionId).Distinct(StringComparer.Ordinal)] });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-                find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
-                await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
-                while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                {
-                    var decision = Read(reader);
-                    stored[decision.DecisionId] = decision;
-                }
-            }
-            var now = DateTimeOffset.UtcNow;
-            var results = new List<OutcomeResult>(outcomes.Count);
-            var batch = new NpgsqlBatch(connection, tx);
-            await using (batch.ConfigureAwait(false))
-            {
-                foreach (AgentOutcome outcome in outcomes)
-                {
-                    (OutcomeResult answer, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored.GetValueOrDefault(outcome.DecisionId), lateBefore, defaultReward, now);
-                    results.Add(answer);
-                    if (write is null)
-                    {
-                        continue;
-                    }
-                    // A later outcome in the same batch for the same decision must see this one.
-                    stored[write.DecisionId] = write;
-                    var command = new NpgsqlBatchCommand(_updateSql);
-                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.Reward });
-                    command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)write.Source });
-                    command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = write.RewardedAt is { } at ? TimeCodec.ToUtcDateTime(at) : null });
-                    command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.LateReward });
-                    command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
-                    batch.BatchCommands.Add(command);
-                }
-                if (batch.BatchCommands.Count > 0)
-                {
-                    await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-            }
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            return results;
-        }, cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlBatchCommand(_updateSql);
+                command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.Reward });
+                command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)write.Source });
+                command.Parameters.Add(new NpgsqlParameter<DateTime?> { TypedValue = write.RewardedAt is { } at ? TimeCodec.ToUtcDateTime(at) : null });
+                command.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = write.LateReward });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
+                return command;
+            }, ct), cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? Result<IReadOnlyList<OutcomeResult>>.Ok(result.Value) : result.Error;
     }
 
+    public async ValueTask<Result<IReadOnlyList<ActivationResult>>> ActivateAsync(
+        string tenant, string agent, IReadOnlyList<string> decisionIds, DateTimeOffset activatedAt, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? AgentOutcomeRules.DecisionIds(decisionIds)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<IReadOnlyList<ActivationResult>>("activate decisions", (connection, ct) => ApplyLockedAsync(
+            connection, tenant, agent, decisionIds, id => id, (id, stored) => AgentOutcomeRules.Activate(id, stored, activatedAt),
+            write =>
+            {
+                var command = new NpgsqlBatchCommand(_activateSql);
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(activatedAt) });
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = write.Sequence });
+                return command;
+            }, ct), cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? Result<IReadOnlyList<ActivationResult>>.Ok(result.Value) : result.Error;
+    }
+
     public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
-        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
+        string tenant, string agent, DateTimeOffset activatedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
         {
@@ -209,7 +197,7 @@ internal sealed class PostgresAgentStore : IAgentStore
             command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = defaultReward });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
-            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(decidedBefore) });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(activatedBefore) });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             return await ReadAllAsync(command, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -247,7 +235,7 @@ internal sealed class PostgresAgentStore : IAgentStore
         }
         return await _database.RunAsync("agent stats", async (connection, ct) =>
         {
-            long decisions, outcomes, defaulted;
+            long decisions, outcomes, defaulted, inactive;
             double sum;
             await using (var command = new NpgsqlCommand(_statsSql, connection))
             {
@@ -255,7 +243,7 @@ internal sealed class PostgresAgentStore : IAgentStore
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await reader.ReadAsync(ct).ConfigureAwait(false);
-                (decisions, outcomes, defaulted, sum) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3));
+                (decisions, outcomes, defaulted, sum, inactive) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4));
             }
             var hours = new List<AgentHour>();
             await using (var command = new NpgsqlCommand(_hoursSql, connection))
@@ -269,8 +257,54 @@ internal sealed class PostgresAgentStore : IAgentStore
                 }
             }
             hours.Reverse();
-            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours);
+            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours, inactive);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One transaction over a batch naming decisions (outcomes, activations): the decisions locked <c>FOR UPDATE</c>,
+    /// each item's answer and write from <paramref name="rule"/> (a later item of the same decision sees the earlier
+    /// one's write), the writes sent as one batch.
+    /// </summary>
+    private async Task<IReadOnlyList<TResult>> ApplyLockedAsync<TItem, TResult>(
+        NpgsqlConnection connection, string tenant, string agent, IReadOnlyList<TItem> items, Func<TItem, string> id,
+        Func<TItem, AgentDecision?, (TResult Result, AgentDecision? Write)> rule, Func<AgentDecision, NpgsqlBatchCommand> write, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var stored = new Dictionary<string, AgentDecision>(StringComparer.Ordinal);
+        await using (var find = new NpgsqlCommand(_findSql, connection, tx))
+        {
+            find.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. items.Select(id).Distinct(StringComparer.Ordinal)] });
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            find.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            await using var reader = await find.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var decision = Read(reader);
+                stored[decision.DecisionId] = decision;
+            }
+        }
+        var results = new List<TResult>(items.Count);
+        var batch = new NpgsqlBatch(connection, tx);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (TItem item in items)
+            {
+                (TResult answer, AgentDecision? written) = rule(item, stored.GetValueOrDefault(id(item)));
+                results.Add(answer);
+                if (written is not null)
+                {
+                    stored[written.DecisionId] = written;
+                    batch.BatchCommands.Add(write(written));
+                }
+            }
+            if (batch.BatchCommands.Count > 0)
+            {
+                await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return results;
     }
 
     private static async Task<List<AgentDecision>> ReadAllAsync(NpgsqlCommand command, CancellationToken ct)

@@ -18,10 +18,11 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
     private const int MaxBatch = 1_000;
     private readonly ConcurrentQueue<Pending> _queue = new();
     private readonly string _sql = $"""
-        INSERT INTO {database.Schema}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
-        SELECT d.decision_id, d.tenant, d.agent, d.context, d.actions, d.chosen, d.probability, d.decided_at
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[])
-             WITH ORDINALITY AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, n)
+        INSERT INTO {database.Schema}.agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, activated_at)
+        SELECT d.decision_id, d.tenant, d.agent, d.context, d.actions, d.chosen, d.probability, d.decided_at,
+               CASE WHEN d.inactive THEN NULL ELSE d.decided_at END
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[], $9::bool[])
+             WITH ORDINALITY AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, inactive, n)
         ORDER BY d.n
         ON CONFLICT (decision_id) DO NOTHING
         RETURNING decision_id, seq
@@ -31,11 +32,11 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
     // decision under the same id (a real duplicate) is never taken for this batch's own.
     private readonly string _ownRowsSql = $"""
         SELECT a.decision_id, a.seq
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[])
-             AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::timestamptz[], $9::bool[])
+             AS d (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, inactive)
         JOIN {database.Schema}.agent_decisions a ON a.decision_id = d.decision_id
         WHERE a.tenant = d.tenant AND a.agent = d.agent AND a.context = d.context AND a.actions = d.actions
-          AND a.chosen = d.chosen AND a.probability = d.probability AND a.decided_at = d.decided_at
+          AND a.chosen = d.chosen AND a.probability = d.probability AND a.decided_at = d.decided_at AND (a.activated_at IS NULL) = d.inactive
         """;
     private int _writing;
 
@@ -123,6 +124,7 @@ internal sealed class PostgresDecisionAppender(PostgresDatabase database)
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(p => p.Decision.ChosenAction)] });
         command.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = [.. batch.Select(p => p.Decision.Probability)] });
         command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. batch.Select(p => TimeCodec.ToUtcDateTime(p.Decision.DecidedAt))] });
+        command.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. batch.Select(p => p.Decision.Inactive)] });
         return command;
     }
 

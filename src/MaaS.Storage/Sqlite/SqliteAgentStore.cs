@@ -3,7 +3,7 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IAgentStore"/>: every write goes through the file's one writer (group commit).</summary>
 internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
 {
-    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward";
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at";
 
     public ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default)
     {
@@ -123,13 +123,6 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         {
             long now = TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
             long late = TimeCodec.ToUnixMs(lateBefore);
-            var results = new List<OutcomeResult>(outcomes.Count);
-            using var find = connection.CreateCommand();
-            find.Transaction = tx;
-            find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
-            var findId = find.Parameters.Add("$id", SqliteType.Text);
-            find.Parameters.AddWithValue("$tenant", tenant);
-            find.Parameters.AddWithValue("$agent", agent);
             using var update = connection.CreateCommand();
             update.Transaction = tx;
             update.CommandText = "UPDATE agent_decisions SET reward = $reward, reward_source = $source, rewarded_at = $at, late_reward = $late WHERE seq = $seq";
@@ -138,16 +131,9 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             var lateReward = update.Parameters.Add("$late", SqliteType.Real);
             var seq = update.Parameters.Add("$seq", SqliteType.Integer);
             var at = update.Parameters.Add("$at", SqliteType.Integer);
-            foreach (AgentOutcome outcome in outcomes)
-            {
-                findId.Value = outcome.DecisionId;
-                AgentDecision? stored;
-                using (var reader = find.ExecuteReader())
-                {
-                    stored = reader.Read() ? Read(reader) : null;
-                }
-                (OutcomeResult result, AgentDecision? write) = AgentOutcomeRules.Apply(outcome, stored, TimeCodec.FromUnixMs(late), defaultReward, TimeCodec.FromUnixMs(now));
-                if (write is not null)
+            return ApplyEach(connection, tx, tenant, agent, outcomes, o => o.DecisionId,
+                (o, stored) => AgentOutcomeRules.Apply(o, stored, TimeCodec.FromUnixMs(late), defaultReward, TimeCodec.FromUnixMs(now)),
+                write =>
                 {
                     reward.Value = (object?)write.Reward ?? DBNull.Value;
                     source.Value = (int)write.Source;
@@ -155,15 +141,34 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
                     seq.Value = write.Sequence;
                     at.Value = write.RewardedAt is { } rewardedAt ? TimeCodec.ToUnixMs(rewardedAt) : DBNull.Value;
                     update.ExecuteNonQuery();
-                }
-                results.Add(result);
-            }
-            return results;
+                });
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<ActivationResult>>> ActivateAsync(
+        string tenant, string agent, IReadOnlyList<string> decisionIds, DateTimeOffset activatedAt, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? AgentOutcomeRules.DecisionIds(decisionIds)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<ActivationResult>>>(invalid);
+        }
+        return database.WriteAsync<IReadOnlyList<ActivationResult>>("activate decisions", (connection, tx) =>
+        {
+            using var update = connection.CreateCommand();
+            update.Transaction = tx;
+            update.CommandText = "UPDATE agent_decisions SET activated_at = $at WHERE seq = $seq AND activated_at IS NULL";
+            update.Parameters.AddWithValue("$at", TimeCodec.ToUnixMs(activatedAt));
+            var seq = update.Parameters.Add("$seq", SqliteType.Integer);
+            return ApplyEach(connection, tx, tenant, agent, decisionIds, id => id, (id, stored) => AgentOutcomeRules.Activate(id, stored, activatedAt), write =>
+            {
+                seq.Value = write.Sequence;
+                update.ExecuteNonQuery();
+            });
         }, cancellationToken);
     }
 
     public ValueTask<Result<IReadOnlyList<AgentDecision>>> ExpireAsync(
-        string tenant, string agent, DateTimeOffset decidedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
+        string tenant, string agent, DateTimeOffset activatedBefore, double defaultReward, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
         {
@@ -175,14 +180,15 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             command.Transaction = tx;
             command.CommandText = $"""
                 UPDATE agent_decisions SET reward = $reward, reward_source = {(int)RewardSource.Default}, rewarded_at = $now
-                WHERE seq IN (SELECT seq FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND reward IS NULL AND decided_at < $before ORDER BY decided_at LIMIT $limit)
+                WHERE seq IN (SELECT seq FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND reward IS NULL AND activated_at IS NOT NULL
+                              AND activated_at < $before ORDER BY activated_at LIMIT $limit)
                 RETURNING {Columns}
                 """;
             command.Parameters.AddWithValue("$reward", defaultReward);
             command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$agent", agent);
-            command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(decidedBefore));
+            command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(activatedBefore));
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var list = new List<AgentDecision>();
@@ -229,16 +235,19 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT count(*), coalesce(sum(reward_source = {(int)RewardSource.Outcome}), 0), coalesce(sum(reward_source = {(int)RewardSource.Default}), 0), coalesce(sum(reward), 0)
+                SELECT count(*), coalesce(sum(reward_source = {(int)RewardSource.Outcome} AND activated_at IS NOT NULL), 0),
+                       coalesce(sum(reward_source = {(int)RewardSource.Default}), 0), coalesce(sum(CASE WHEN activated_at IS NOT NULL THEN reward END), 0),
+                       count(*) - count(activated_at)
                 FROM agent_decisions WHERE tenant = $tenant AND agent = $agent;
-                SELECT decided_at / 3600000 AS hour, count(*), count(reward), coalesce(sum(reward), 0)
+                SELECT decided_at / 3600000 AS hour, count(*), count(CASE WHEN activated_at IS NOT NULL THEN reward END),
+                       coalesce(sum(CASE WHEN activated_at IS NOT NULL THEN reward END), 0)
                 FROM agent_decisions WHERE tenant = $tenant AND agent = $agent GROUP BY hour ORDER BY hour DESC LIMIT 48;
                 """;
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$agent", agent);
             using var reader = command.ExecuteReader();
             reader.Read();
-            (long decisions, long outcomes, long defaulted, double sum) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3));
+            (long decisions, long outcomes, long defaulted, double sum, long inactive) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetInt64(4));
             reader.NextResult();
             var hours = new List<AgentHour>();
             while (reader.Read())
@@ -246,8 +255,42 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
                 hours.Add(new AgentHour(TimeCodec.FromUnixMs(reader.GetInt64(0) * 3_600_000), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3)));
             }
             hours.Reverse();
-            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours);
+            return new AgentLogStats(decisions, outcomes, defaulted, sum, hours, inactive);
         });
+    }
+
+    /// <summary>
+    /// A batch naming decisions (outcomes, activations) inside the writer's transaction: each item's decision read as it
+    /// stands (so a later item of the same decision sees the earlier one's write), its answer and write from
+    /// <paramref name="rule"/>, the write done by <paramref name="write"/>.
+    /// </summary>
+    private static List<TResult> ApplyEach<TItem, TResult>(
+        SqliteConnection connection, SqliteTransaction tx, string tenant, string agent, IReadOnlyList<TItem> items, Func<TItem, string> id,
+        Func<TItem, AgentDecision?, (TResult Result, AgentDecision? Write)> rule, Action<AgentDecision> write)
+    {
+        using var find = connection.CreateCommand();
+        find.Transaction = tx;
+        find.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE decision_id = $id AND tenant = $tenant AND agent = $agent";
+        var findId = find.Parameters.Add("$id", SqliteType.Text);
+        find.Parameters.AddWithValue("$tenant", tenant);
+        find.Parameters.AddWithValue("$agent", agent);
+        var results = new List<TResult>(items.Count);
+        foreach (TItem item in items)
+        {
+            findId.Value = id(item);
+            AgentDecision? stored;
+            using (var reader = find.ExecuteReader())
+            {
+                stored = reader.Read() ? Read(reader) : null;
+            }
+            (TResult result, AgentDecision? written) = rule(item, stored);
+            if (written is not null)
+            {
+                write(written);
+            }
+            results.Add(result);
+        }
+        return results;
     }
 
     private static void DeleteDecisions(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent)

@@ -16,6 +16,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     private readonly sqlite3_stmt _insertUser;
     private readonly sqlite3_stmt _deleteUser;
     private readonly sqlite3_stmt _insertDecision;
+    private readonly sqlite3_stmt _insertInactiveDecision;
     private byte[] _text = new byte[4096];
 
     public SqliteWriterCommands(SqliteConnection writer)
@@ -28,9 +29,15 @@ internal sealed class SqliteWriterCommands : IDisposable
         _findUser = Prepare("SELECT user_key FROM users WHERE tenant = ?1 AND user_id = ?2");
         _insertUser = Prepare("INSERT INTO users (tenant, user_id) VALUES (?1, ?2)");
         _deleteUser = Prepare("DELETE FROM users WHERE user_key = ?1");
+        // An ordinary decision's window opens when it is made (the same bound value, no extra bind); a deferred one's
+        // activated_at stays NULL until it is activated.
         _insertDecision = Prepare("""
-            INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, activated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+            """);
+        _insertInactiveDecision = Prepare("""
+            INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, activated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)
             """);
         UpsertItem = writer.CreateCommand();
         UpsertItem.CommandText = """
@@ -86,11 +93,11 @@ internal sealed class SqliteWriterCommands : IDisposable
 
     /// <summary>
     /// Appends one decision to the agents' log (one statement: a duplicate id fails it alone, leaving the transaction
-    /// open); returns its sequence.
+    /// open); returns its sequence. An <see cref="AgentDecision.Inactive"/> one is logged awaiting activation.
     /// </summary>
     public long InsertDecision(AgentDecision decision, long decidedAtMs)
     {
-        var s = _insertDecision;
+        var s = decision.Inactive ? _insertInactiveDecision : _insertDecision;
         BindText(s, 1, decision.DecisionId);
         BindText(s, 2, decision.Tenant);
         BindText(s, 3, decision.Agent);
@@ -141,6 +148,7 @@ internal sealed class SqliteWriterCommands : IDisposable
         _insertUser.Dispose();
         _deleteUser.Dispose();
         _insertDecision.Dispose();
+        _insertInactiveDecision.Dispose();
         UpsertItem.Dispose();
         RecordItemChange.Dispose();
     }

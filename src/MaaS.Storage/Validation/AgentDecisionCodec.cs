@@ -5,7 +5,7 @@ namespace MaaS.Storage.Validation;
 /// <summary>
 /// Reads a decision row, whose columns both stores select in the same order (sequence, then the record's own order:
 /// decision id, tenant, agent, context, actions, chosen action, probability, decided at; then reward, source, rewarded
-/// at, late reward), so a decision reads back the same from either; only how a time is stored differs
+/// at, late reward, activated at: NULL while a deferred decision awaits activation), so a decision reads back the same from either; only how a time is stored differs
 /// (<see cref="TimeCodec"/>).
 /// </summary>
 internal static class AgentDecisionCodec
@@ -20,5 +20,7 @@ internal static class AgentDecisionCodec
             Source = (RewardSource)Convert.ToInt32(reader.GetValue(10), CultureInfo.InvariantCulture),
             RewardedAt = reader.IsDBNull(11) ? null : time(reader, 11),
             LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
+            Inactive = reader.IsDBNull(13),
+            ActivatedAt = reader.IsDBNull(13) ? null : time(reader, 13),
         };
 }

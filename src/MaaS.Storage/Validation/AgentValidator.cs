@@ -55,7 +55,13 @@ internal static class AgentOutcomeRules
         {
             return (new OutcomeResult(outcome.DecisionId, OutcomeState.Duplicate, stored, null), null);
         }
-        if (stored.Source == RewardSource.Default || stored.DecidedAt < lateBefore)
+        if (stored.Inactive)
+        {
+            // Kept, not learnt: activation learns it (Personalizer learns a deferred event's reward only once it is activated).
+            AgentDecision pending = stored with { Reward = outcome.Reward, Source = RewardSource.Outcome, RewardedAt = now };
+            return (new OutcomeResult(outcome.DecisionId, OutcomeState.Pending, pending, null), pending);
+        }
+        if (stored.Source == RewardSource.Default || stored.ActivatedAt < lateBefore)
         {
             bool defaultNow = stored.Source == RewardSource.None;
             AgentDecision late = stored with
@@ -69,5 +75,36 @@ internal static class AgentOutcomeRules
         }
         AgentDecision applied = stored with { Reward = outcome.Reward, Source = RewardSource.Outcome, RewardedAt = now };
         return (new OutcomeResult(outcome.DecisionId, OutcomeState.Applied, applied, outcome.Reward), applied);
+    }
+
+    /// <summary>What activating a stored decision does: the answer and the decision to write back (null when nothing changes).</summary>
+    public static (ActivationResult Result, AgentDecision? Write) Activate(string decisionId, AgentDecision? stored, DateTimeOffset activatedAt)
+    {
+        if (stored is null)
+        {
+            return (new ActivationResult(decisionId, ActivationState.Unknown, null, null), null);
+        }
+        if (!stored.Inactive)
+        {
+            return (new ActivationResult(decisionId, ActivationState.AlreadyActive, stored, null), null);
+        }
+        AgentDecision active = stored with { Inactive = false, ActivatedAt = activatedAt };
+        return (new ActivationResult(decisionId, ActivationState.Activated, active, active.Source == RewardSource.Outcome ? active.Reward : null), active);
+    }
+
+    public static Error? DecisionIds(IReadOnlyList<string>? ids)
+    {
+        if (ids is null || ids.Count is 0 or > AgentValidator.MaxOutcomesPerBatch)
+        {
+            return Error.Invalid("decisionIds", $"must hold 1-{AgentValidator.MaxOutcomesPerBatch} decision ids");
+        }
+        for (int i = 0; i < ids.Count; i++)
+        {
+            if (string.IsNullOrEmpty(ids[i]) || ids[i].Length > 64)
+            {
+                return Error.Invalid($"decisionIds[{i}]", "must be 1-64 characters");
+            }
+        }
+        return null;
     }
 }

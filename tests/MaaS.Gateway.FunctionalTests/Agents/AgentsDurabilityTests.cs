@@ -45,6 +45,41 @@ public sealed class AgentsDurabilityTests
     }
 
     [Fact]
+    public async Task Restart_DeferredDecisionActivatedAfterIt_ItsPendingOutcomeIsLearnt()
+    {
+        string folder = Directory.CreateTempSubdirectory("maas-agents-").FullName;
+        var settings = new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = Path.Combine(folder, "maas.db") };
+        const string Key = SecureGateway.BootstrapKey;
+        string deferred;
+        await using (var first = SecureGateway.Start(settings: settings))
+        {
+            var (put, _) = await first.SendJsonAsync(HttpMethod.Put, "/v1/agents/npc", Key, AgentsApiTests.Definition);
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            var (_, decided) = await first.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, """{"context":{"skill":0.5},"deferActivation":true}""");
+            deferred = decided!["decisionId"]!.GetValue<string>();
+            var (_, pending) = await first.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/outcomes", Key, $$"""{"decisionId":"{{deferred}}","reward":1}""");
+            Assert.Equal("pending", pending!["results"]![0]!["state"]!.GetValue<string>());
+        }
+
+        JsonNode? loaded, activated;
+        HttpStatusCode status;
+        await using (var second = SecureGateway.Start(settings: settings))
+        {
+            (_, loaded) = await second.SendJsonAsync(HttpMethod.Get, "/v1/agents/npc", Key);
+            using var activate = await second.SendAsync(HttpMethod.Post, $"/v1/agents/npc/decisions/{deferred}/activate", Key);
+            status = activate.StatusCode;
+            (_, activated) = await second.SendJsonAsync(HttpMethod.Get, "/v1/agents/npc", Key);
+        }
+        await using var third = SecureGateway.Start(settings: settings);
+        var (_, replayed) = await third.SendJsonAsync(HttpMethod.Get, "/v1/agents/npc", Key);
+
+        Assert.Equal((0L, 1L), (loaded!["policyVersion"]!.GetValue<long>(), loaded["awaitingActivation"]!.GetValue<long>()));
+        Assert.Equal(HttpStatusCode.NoContent, status);
+        Assert.Equal((1L, 1L, 0L), (activated!["policyVersion"]!.GetValue<long>(), activated["outcomes"]!.GetValue<long>(), activated["awaitingActivation"]!.GetValue<long>()));
+        Assert.Equal((1L, 1.0), (replayed!["policyVersion"]!.GetValue<long>(), replayed["meanReward"]!.GetValue<double>()));
+    }
+
+    [Fact]
     public async Task ConcurrentDecisions_AllDurableBeforeTheirAnswer_EachReadableAfterRestart()
     {
         // 64 decisions at once share the SQLite writer's group commits; each one answered 200 must be in the log,

@@ -24,7 +24,7 @@ public sealed class AnswerFramingTests
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
         var events = new EventBatchResponse(3, 2, 1);
-        var outcomes = new OutcomeResponse(1, 0, 0, 0, []);
+        var outcomes = new OutcomeResponse(1, 0, 0, 0, 0, []);
         var items = new ItemBatchResponse(7);
         var http = new DefaultHttpContext();
         http.Response.Body = Stream.Null;

@@ -7,11 +7,12 @@ namespace MaaS.Gateway.FunctionalTests.OpenApi;
 /// </summary>
 public sealed class OpenApiExamplesTests(DemoGatewayFixture fixture) : IClassFixture<DemoGatewayFixture>
 {
-    // Ids the server mints (a rebuild job, a key): the example shows the shape, and a well-formed unknown id is a 404.
+    // Ids the server mints (a rebuild job, a key, a decision): the example shows the shape, and a well-formed unknown id is a 404.
     private static readonly HashSet<string> MintedIds =
     [
         "GET /v1/recommendations/rebuilds/{id}", "GET /v1/keys/{id}", "DELETE /v1/keys/{id}",
         "GET /v1/trainings/{id}", "GET /v1/trainings/{id}/events", "DELETE /v1/trainings/{id}",
+        "POST /v1/agents/{name}/decisions/{decisionId}/activate",
     ];
 
     // Lists whose 'after' example is such an id: the shape of a cursor, which names no item of a fresh list (a 400).

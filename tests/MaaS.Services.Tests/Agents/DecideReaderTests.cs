@@ -42,6 +42,9 @@ public sealed class DecideReaderTests
     [InlineData(Open, """{"context":{"skill":0.5,"hour":2},"actions":[{"id":"x","features":{"difficulty":0.3}},{"id":"y"}]}""")]
     [InlineData(Open, """{"actions":[{"id":"only"}],"explain":true}""")]
     [InlineData(Defined, """{"context":{"sk\u0069ll":0.5,"hour":1}}""")]
+    [InlineData(Defined, """{"context":{"skill":0.5},"deferActivation":true}""")]
+    [InlineData(Defined, """{"deferActivation":false,"context":{"skill":0.5},"explain":true}""")]
+    [InlineData(Open, """{"actions":[{"id":"only"}],"deferActivation":true,"explain":false}""")]
     public void TryRead_ValidBody_GivesWhatValidationGivesAndTheSameDecision(string definition, string json)
     {
         CompiledAgent agent = Compile(definition);
@@ -62,6 +65,7 @@ public sealed class DecideReaderTests
         Assert.Equal(general.Value.Excluded, read.Excluded);
         Assert.Equal(request.Explain, read.Explain);
         Assert.Equal(request.Baseline, read.Baseline);
+        Assert.Equal(request.DeferActivation, read.DeferActivation);
         // The context the decision log keeps (the request's own object, or written from the vector) reads back as the same values.
         string logged = read.LogContext ?? codec.WriteContext(read.Input.Context);
         var back = codec.Read(logged, codec.WriteActions(read.Input.Actions, [.. read.Input.Actions.Select(_ => true)], -1));
@@ -141,6 +145,9 @@ public sealed class DecideReaderTests
     [InlineData("""{"context":{"skill":0.5},"explain":"yes"}""")]
     [InlineData("""{"context":{"skill":0.5},"explain":null}""")]
     [InlineData("""{"context":{"skill":0.5},"baseline":3}""")]
+    [InlineData("""{"context":{"skill":0.5},"deferActivation":null}""")]
+    [InlineData("""{"context":{"skill":0.5},"deferActivation":"true"}""")]
+    [InlineData("""{"context":{"skill":0.5},"deferActivation":1}""")]
     [InlineData("""{"context":{"skill":0.5},"excluded":"easy"}""")]
     [InlineData("""{"context":{"skill":0.5},"excluded":[1]}""")]
     [InlineData("""{"context":{"skill":0.5},"actions":{"id":"easy"}}""")]
@@ -180,6 +187,8 @@ public sealed class DecideReaderTests
     [InlineData("""{"context":{"skill":0.5},"comment":"x"}""")]
     [InlineData("""{"context":{"skill":0.5},"actions":[{"id":"easy","note":1}]}""")]
     [InlineData("""{"context":{"skill":0.5,"skill":0.7}}""")]
+    [InlineData("""{"context":{"skill":0.5},"DeferActivation":true}""")]
+    [InlineData("""{"context":{"skill":0.5},"deferActivation":true,"deferActivation":false}""")]
     [InlineData("null")]
     public void TryRead_OutsideTheExactShape_LeavesItToTheGeneralPath(string json)
     {

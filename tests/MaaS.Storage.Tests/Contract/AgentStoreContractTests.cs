@@ -230,4 +230,95 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
         Assert.Equal(3, stats.Hours.Sum(h => h.Decisions));
         Assert.NotNull(fresh);
     }
+
+    [Fact]
+    public async Task ExpireAsync_DeferredDecision_NeverDefaultedUntilActivatedThenFromItsActivation()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var deferred = (await Storage.Agents.AppendAsync(Decision(at: now.AddMinutes(-10)) with { Inactive = true }, Ct)).Value;
+        var ordinary = (await Storage.Agents.AppendAsync(Decision(at: now.AddMinutes(-10)), Ct)).Value;
+        await ReopenAsync();
+
+        var before = (await Storage.Agents.ExpireAsync(Tenant, "npc", now.AddMinutes(-1), 0.1, 100, Ct)).Value;
+        var activated = (await Storage.Agents.ActivateAsync(Tenant, "npc", [deferred.DecisionId], now.AddMinutes(-5), Ct)).Value;
+        var stillOpen = (await Storage.Agents.ExpireAsync(Tenant, "npc", now.AddMinutes(-6), 0.1, 100, Ct)).Value;
+        var closed = (await Storage.Agents.ExpireAsync(Tenant, "npc", now.AddMinutes(-4), 0.1, 100, Ct)).Value;
+
+        Assert.True(deferred.Inactive);
+        Assert.Equal([ordinary.DecisionId], before.Select(d => d.DecisionId));
+        Assert.Equal((ActivationState.Activated, (double?)null), (activated[0].State, activated[0].Learn));
+        Assert.Empty(stillOpen);
+        Assert.Equal([deferred.DecisionId], closed.Select(d => d.DecisionId));
+        var log = (await Storage.Agents.ReadAsync(Tenant, "npc", 0, 100, Ct)).Value.ToDictionary(d => d.DecisionId);
+        Assert.Equal((false, now.AddMinutes(-5).ToUnixTimeMilliseconds()), (log[deferred.DecisionId].Inactive, log[deferred.DecisionId].ActivatedAt!.Value.ToUnixTimeMilliseconds()));
+        Assert.Equal(log[ordinary.DecisionId].DecidedAt, log[ordinary.DecisionId].ActivatedAt);
+    }
+
+    [Fact]
+    public async Task ActivateAsync_TwiceUnknownAndOtherAgentsOrTenants_EachAnsweredOnlyTheFirstActivates()
+    {
+        var deferred = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow) with { Inactive = true }, Ct)).Value;
+        var ordinary = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow), Ct)).Value;
+        var otherAgent = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow, agent: "boss") with { Inactive = true }, Ct)).Value;
+        var at = DateTimeOffset.UtcNow;
+
+        var results = (await Storage.Agents.ActivateAsync(Tenant, "npc",
+            [deferred.DecisionId, deferred.DecisionId, ordinary.DecisionId, "nope", otherAgent.DecisionId], at, Ct)).Value;
+        var again = (await Storage.Agents.ActivateAsync(Tenant, "npc", [deferred.DecisionId], at.AddMinutes(1), Ct)).Value;
+        var otherTenant = (await Storage.Agents.ActivateAsync(Tenant + "x", "npc", [deferred.DecisionId], at, Ct)).Value;
+
+        Assert.Equal(
+            [ActivationState.Activated, ActivationState.AlreadyActive, ActivationState.AlreadyActive, ActivationState.Unknown, ActivationState.Unknown],
+            results.Select(r => r.State));
+        Assert.Equal(ActivationState.AlreadyActive, again[0].State);
+        Assert.Equal(ActivationState.Unknown, otherTenant[0].State);
+        Assert.True((await Storage.Agents.ReadAsync(Tenant, "boss", 0, 10, Ct)).Value[0].Inactive);
+        // The second activation kept the first one's time: the window opened once.
+        var read = (await Storage.Agents.ReadAsync(Tenant, "npc", 0, 10, Ct)).Value[0];
+        Assert.Equal(at.ToUnixTimeMilliseconds(), read.ActivatedAt!.Value.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public async Task RecordOutcomesAsync_InactiveDecision_KeptPendingThenLearntOnActivation()
+    {
+        var deferred = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow.AddHours(-3)) with { Inactive = true }, Ct)).Value;
+
+        // Hours after the decision, past any window counted from it: a deferred decision's window has not opened yet.
+        var first = (await Storage.Agents.RecordOutcomesAsync(Tenant, "npc", [new(deferred.DecisionId, 0.75), new(deferred.DecisionId, 0)],
+            DateTimeOffset.UtcNow.AddHours(-1), defaultReward: -1, Ct)).Value;
+        var stats = (await Storage.Agents.StatsAsync(Tenant, "npc", Ct)).Value;
+        var expired = (await Storage.Agents.ExpireAsync(Tenant, "npc", DateTimeOffset.UtcNow, 0, 100, Ct)).Value;
+        await ReopenAsync();
+        var activated = (await Storage.Agents.ActivateAsync(Tenant, "npc", [deferred.DecisionId], DateTimeOffset.UtcNow, Ct)).Value;
+        var statsAfter = (await Storage.Agents.StatsAsync(Tenant, "npc", Ct)).Value;
+
+        Assert.Equal([OutcomeState.Pending, OutcomeState.Duplicate], first.Select(r => r.State));
+        Assert.Equal([null, null], first.Select(r => r.Learn));
+        Assert.Empty(expired);
+        Assert.Equal((1L, 1L, 0L, 0L, 0.0), (stats.Decisions, stats.Inactive, stats.Outcomes, stats.Defaulted, stats.RewardSum));
+        Assert.Equal(0, stats.Hours.Sum(h => h.Rewarded));
+        Assert.Equal((ActivationState.Activated, (double?)0.75, RewardSource.Outcome), (activated[0].State, activated[0].Learn, activated[0].Decision!.Source));
+        Assert.Equal((1L, 0L, 1L, 0.75), (statsAfter.Decisions, statsAfter.Inactive, statsAfter.Outcomes, statsAfter.RewardSum));
+        Assert.Equal(1, statsAfter.Hours.Sum(h => h.Rewarded));
+    }
+
+    [Fact]
+    public async Task RecordOutcomesAsync_ActivatedDecision_WindowCountsFromActivation()
+    {
+        // Decided two hours ago, activated just now: an outcome now is within an hour's window.
+        var deferred = (await Storage.Agents.AppendAsync(Decision(at: DateTimeOffset.UtcNow.AddHours(-2)) with { Inactive = true }, Ct)).Value;
+        await Storage.Agents.ActivateAsync(Tenant, "npc", [deferred.DecisionId], DateTimeOffset.UtcNow, Ct);
+
+        var results = (await Storage.Agents.RecordOutcomesAsync(Tenant, "npc", [new(deferred.DecisionId, 1)], DateTimeOffset.UtcNow.AddHours(-1), 0, Ct)).Value;
+
+        Assert.Equal((OutcomeState.Applied, (double?)1), (results[0].State, results[0].Learn));
+    }
+
+    [Fact]
+    public async Task ActivateAsync_NoIds_Refused()
+    {
+        var result = await Storage.Agents.ActivateAsync(Tenant, "npc", [], DateTimeOffset.UtcNow, Ct);
+
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error!.Code);
+    }
 }

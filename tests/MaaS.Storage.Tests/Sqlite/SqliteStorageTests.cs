@@ -177,6 +177,30 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(4L, all[^1].Sequence);
     }
 
+    [Fact]
+    public async Task OpenAsync_AgentsVersionOneFile_EveryLoggedDecisionActiveFromItsDecision()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, "CREATE TABLE agents_schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            Execute(connection, SqliteAgentMigrations.Set.Script(1));
+            Execute(connection, "INSERT INTO agents_schema_version (version, applied_at) VALUES (1, 0)");
+            Execute(connection, """
+                INSERT INTO agent_decisions (decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at)
+                VALUES ('open', 't', 'npc', '{}', '[]', 'a', 0.5, 1000, NULL, 0, NULL), ('rewarded', 't', 'npc', '{}', '[]', 'a', 0.5, 2000, 1, 1, 3000)
+                """);
+        }
+
+        await using var storage = await OpenStorageAsync();
+        var log = (await storage.Agents.ReadAsync("t", "npc", 0, 10, Ct)).Value;
+        var expired = (await storage.Agents.ExpireAsync("t", "npc", DateTimeOffset.FromUnixTimeMilliseconds(1500), 0, 10, Ct)).Value;
+
+        Assert.Equal([(false, 1000L), (false, 2000L)], log.Select(d => (d.Inactive, d.ActivatedAt!.Value.ToUnixTimeMilliseconds())));
+        Assert.Equal(["open"], expired.Select(d => d.DecisionId));
+    }
+
     [Theory]
     [InlineData(SqliteEventStore.HistorySql)]
     [InlineData(SqliteQueries.UserSpanSql + " WHERE u.tenant = $tenant AND u.user_id = $user")]

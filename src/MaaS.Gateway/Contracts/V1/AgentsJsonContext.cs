@@ -9,6 +9,8 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(DecideResponse))]
 [JsonSerializable(typeof(OutcomeRequest))]
 [JsonSerializable(typeof(OutcomeResponse))]
+[JsonSerializable(typeof(ActivationRequest))]
+[JsonSerializable(typeof(ActivationResponse))]
 [JsonSerializable(typeof(EvaluateRequest))]
 [JsonSerializable(typeof(EvaluateResponse))]
 internal sealed partial class AgentsJsonContext : JsonSerializerContext;

@@ -37,6 +37,16 @@ internal static class AgentsEndpoints
             .WithRequestExample("""{"decisionId":"0192f5c2a1b27c3e9d4f5a6b7c8d9e0f","reward":1}""")
             .WithSummary("Reports rewards: one (decisionId, reward) or a batch (outcomes); each is learnt as soon as it is stored.")
             .WithDescription("Each outcome is answered: applied, duplicate (the first stands), late (after the reward window: the default reward stands, the late reward is kept) or unknown. A non-finite reward is a 400 and nothing of the batch is stored.");
+        agents.MapPost("/decisions/{decisionId}/activate", ActivateAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1ActivateDecision")
+            .WithParameterExample("decisionId", "0192f5c2a1b27c3e9d4f5a6b7c8d9e0f")
+            .WithSummary("Activates a decision made with deferActivation (the user now sees it): 204, again 204; its reward window opens now, and an outcome reported before is learnt.");
+        agents.MapPost("/activations", ActivationsAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithName("V1ActivateDecisions")
+            .WithRequestExample("""{"decisionIds":["0192f5c2a1b27c3e9d4f5a6b7c8d9e0f"]}""")
+            .WithSummary("Activates a batch of deferred decisions in one transaction; each is answered activated, alreadyActive or unknown.");
         agents.MapPost("/evaluate", EvaluateAsync)
             .RequireAuthorization(MaaSPolicies.Admin)
             .WithName("V1EvaluateAgent")
@@ -111,6 +121,22 @@ internal static class AgentsEndpoints
         }
         var outcome = await agents.OutcomesAsync(http.GetTenant(), name, request.Value, cancellationToken);
         return RecommendationJson.OkOrProblem<OutcomeResponse, AgentOutcomeErrors>(outcome, AgentsJsonContext.Default.OutcomeResponse);
+    }
+
+    private static async Task<Results<NoContent, ApiProblem<AgentErrors>>> ActivateAsync(
+        string name, string decisionId, HttpContext http, AgentService agents, CancellationToken cancellationToken) =>
+        (await agents.ActivateAsync(http.GetTenant(), name, decisionId, cancellationToken)).TryGetValue(out _, out var error)
+            ? TypedResults.NoContent() : new ApiProblem<AgentErrors>(error);
+
+    private static async Task<Results<RecommendationJson<ActivationResponse>, ApiProblem<AgentOutcomeErrors>>> ActivationsAsync(
+        string name, Body<RecommendationBody<ActivationRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    {
+        if (!body.Result.TryGetValue(out var request, out var error))
+        {
+            return new ApiProblem<AgentOutcomeErrors>(error);
+        }
+        var outcome = await agents.ActivateAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        return RecommendationJson.OkOrProblem<ActivationResponse, AgentOutcomeErrors>(outcome, AgentsJsonContext.Default.ActivationResponse);
     }
 
     private static async Task<Results<RecommendationJson<EvaluateResponse>, ApiProblem<AgentPolicyErrors>>> EvaluateAsync(
