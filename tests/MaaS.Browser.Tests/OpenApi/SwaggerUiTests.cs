@@ -15,6 +15,9 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
 {
     private static readonly byte[] Model = TinyClassifier.Build();
 
+    // An id the server mints (a decision's): the example shows its shape, and a well-formed unknown id is a 404.
+    private static readonly HashSet<string> MintedIds = ["POST /v1/agents/{name}/decisions/{decisionId}/activate"];
+
     [Fact]
     public async Task TryItOut_EveryPostAndPutAfterAuthorize_PrefilledExampleAnswers2xx()
     {
@@ -42,7 +45,8 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         await page.CloseAsync();
-        var failed = answers.Where(a => !a.Status.StartsWith('2')).Select(a => $"{a.Operation}: {a.Status} {a.Body}").ToList();
+        var failed = answers.Where(a => !a.Status.StartsWith('2') && !(MintedIds.Contains(a.Operation) && a.Status == "404"))
+            .Select(a => $"{a.Operation}: {a.Status} {a.Body}").ToList();
         Assert.True(failed.Count == 0, "Try it out → Execute with the example failed:\n" + string.Join('\n', failed));
         Assert.Equal(expected, answers.Select(a => a.Operation).Order(StringComparer.Ordinal));
         Assert.Contains(answers, a => a.Operation == "POST /v1/models" && a.Status == "201");

@@ -1,18 +1,21 @@
 using System.Diagnostics;
-using MaaS.Dashboard.Traffic;
+using MaaS.Services.Keys;
+using Microsoft.AspNetCore.Http.Metadata;
 
-namespace MaaS.Gateway.Telemetry;
+namespace MaaS.Dashboard.Traffic;
 
 /// <summary>
-/// Feeds the <see cref="TrafficRing"/> from every request: the endpoint's first tag is its family, the route's
+/// Feeds the <see cref="TrafficRing"/> from every request of the host that mounts the dashboard (its middleware, placed by
+/// the host where the request's endpoint and key are known): the endpoint's first tag is its family, the route's
 /// <c>{name}</c> its model (not for a 404, so unknown names add no series), the caller's tenant from the key. The
 /// dashboard, Swagger UI, metrics and health endpoints are not counted: watching must not change what is watched.
 /// </summary>
-internal static class TrafficRecording
+public static class TrafficRecording
 {
     /// <summary>Family of requests that matched no endpoint (404s, 405s).</summary>
     public const string Unmatched = "Unmatched";
 
+    /// <summary>Records every request that <paramref name="app"/> serves after this point, once it has its answer.</summary>
     public static IApplicationBuilder UseTrafficRing(this IApplicationBuilder app)
     {
         var ring = app.ApplicationServices.GetRequiredService<TrafficRing>();
