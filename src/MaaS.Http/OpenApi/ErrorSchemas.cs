@@ -96,10 +96,7 @@ internal static class ErrorSchemas
         if (shape == ErrorShape.OpenAi)
         {
             var error = OpenAiError.Of(code, code.StatusCode(), detail, code == ErrorCode.InvalidRequest ? "count" : null);
-            return new JsonObject
-            {
-                ["error"] = new JsonObject { ["message"] = error.Message, ["type"] = error.Type, ["param"] = error.Param, ["code"] = error.Code },
-            };
+            return JsonSerializer.SerializeToNode(new OpenAiErrorResponse(error), OpenAiErrorJsonContext.Default.OpenAiErrorResponse)!;
         }
 
         var problem = new JsonObject

@@ -20,7 +20,7 @@ internal readonly record struct LogSettingsHttpBody(IReadOnlyList<KeyValuePair<s
         }
         catch (JsonException e)
         {
-            return new Error(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {e.Message}");
+            return new Error(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
         }
     }
 }

@@ -174,6 +174,7 @@ internal static class ModelWarmup
         }
     }
 
+    // The protocol's name (FP32), or Triton's configuration name (TYPE_FP32, TYPE_STRING for BYTES).
     private static bool TryParseType(string name, out TensorDataType type) =>
-        TensorDataTypes.TryParse(name.StartsWith("TYPE_", StringComparison.Ordinal) ? name["TYPE_".Length..] is "STRING" ? "BYTES" : name["TYPE_".Length..] : name, out type);
+        TensorDataTypes.TryParse(name is "TYPE_STRING" ? "BYTES" : name.StartsWith("TYPE_", StringComparison.Ordinal) ? name[5..] : name, out type);
 }

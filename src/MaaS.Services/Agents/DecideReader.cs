@@ -89,14 +89,7 @@ internal static class DecideReader
                     {
                         return null;
                     }
-                    if (property == Property.Explain)
-                    {
-                        explain = reader.GetBoolean();
-                    }
-                    else
-                    {
-                        defer = reader.GetBoolean();
-                    }
+                    (property == Property.Explain ? ref explain : ref defer) = reader.GetBoolean();
                     break;
                 case Property.Baseline when reader.TokenType != JsonTokenType.Null:
                     if (reader.TokenType != JsonTokenType.String)
