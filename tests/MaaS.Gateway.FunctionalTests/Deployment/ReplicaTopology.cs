@@ -59,7 +59,11 @@ public sealed class ReplicaTopology : IAsyncLifetime
             await DeploymentEnvironment.ExecuteAsync(ConnectionString, $"CREATE SCHEMA \"{Schema}\"", ct);
             for (int i = 0; i < 2; i++)
             {
-                var replica = new GatewayProcess(dll!, ChildProcess.FreePort(), Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}"), PublishedDirectory));
+                var settings = Settings(ConnectionString, Schema, ModelsDirectory, Path.Combine(_root, $"data{i}"), PublishedDirectory);
+                // The catalogue's poll, the fallback for a lost notification, at its longest (an hour): another
+                // replica's write can then reach a replica within a test's wait only by PostgreSQL's NOTIFY.
+                settings["Recommendations:CatalogueFeedPollSeconds"] = "3600";
+                var replica = new GatewayProcess(dll!, ChildProcess.FreePort(), settings);
                 _replicas.Add(replica);
                 // One after the other: the first migrates the schema and seeds the demo catalogue.
                 await replica.StartAsync(StartTimeout, ct);

@@ -103,10 +103,12 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     }
 
     [Fact]
-    public async Task PutItems_OnOneReplica_TheOtherServesThemAndTheirContentWithinOneSecond()
+    public async Task PutItems_OnOneReplica_TheOtherServesThemAndTheirContent_ByNotification()
     {
         // The reader has had the default tenant's catalogue in memory since it started, so only a change feed brings
-        // the items into its content index before its next rebuild.
+        // the items into its content index before its next rebuild, and with the topology's hour-long poll only the
+        // writer's NOTIFY brings it within the wait. How soon it arrives is printed (milliseconds on a quiet box); it
+        // is not asserted, since CI runs every test assembly at once on two cores.
         var ct = TestContext.Current.CancellationToken;
         using var twins = await WriteTwinsAsync(ct);
         var (reader, first, twin) = (twins.Reader, twins.First, twins.Twin);
@@ -122,18 +124,17 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     }
 
     [Fact]
-    public async Task DeleteItem_OnOneReplica_GoneFromTheOtherWithinOneSecond()
+    public async Task DeleteItem_OnOneReplica_GoneFromTheOther_ByNotification()
     {
         var ct = TestContext.Current.CancellationToken;
         using var twins = await WriteTwinsAsync(ct);
         var (writer, reader, first, twin) = (twins.Writer, twins.Reader, twins.First, twins.Twin);
-        // The precondition: the twins reached the reader. How fast a write arrives is the PutItems test's; this one times
-        // the delete, so the wait for the write has room for a loaded box (CI runs every test assembly at once).
+        // The precondition: the twins reached the reader (the PutItems test's claim).
         await WithinAsync(twins.Written, reader, async () =>
         {
             var similar = await ItemIdsAsync(reader, $"/v1/items/{first}/similar?strategy=content&count=5", ct);
             return (similar?.FirstOrDefault() == twin, $"similar [{Join(similar)}]");
-        }, ct, limit: TimeSpan.FromSeconds(10));
+        }, ct);
 
         using var deleted = await writer.DeleteAsync($"/v1/items/{twin}", ct);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
@@ -204,15 +205,16 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     }
 
     /// <summary>
-    /// Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun <paramref name="limit"/> (a
-    /// second unless given) or more after <paramref name="since"/> started still finds the old state. What counts is when a check began, not when it
-    /// ended: its own requests take time on a loaded box, and a check begun at 0.9 s that ends at 1.2 s having seen
-    /// the old state says only that the change had not arrived at 0.9 s.
+    /// Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun 15 s or more after
+    /// <paramref name="since"/> started still finds the old state. The replicas poll the catalogue feed once an hour,
+    /// so a change that arrives within the wait came by NOTIFY; the wait is long because a loaded CI box (every test
+    /// assembly at once on two cores) has delayed a notified change past a second, and speed is the load scripts'
+    /// business, not a test's. What counts is when a check began, not when it ended.
     /// </summary>
     private static async Task WithinAsync(
-        System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct, TimeSpan? limit = null)
+        System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
     {
-        limit ??= TimeSpan.FromSeconds(1);
+        var limit = TimeSpan.FromSeconds(15);
         while (true)
         {
             var began = since.Elapsed;
