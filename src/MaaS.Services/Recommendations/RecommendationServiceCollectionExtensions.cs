@@ -43,6 +43,7 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<RebuildQueue>();
         services.AddSingleton<MaaS.Services.Jobs.IJobHandler, IndexRebuildJobHandler>();
         services.AddSingleton<UserHistoryCache>();
+        services.AddSingleton(sp => new RecommendationMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<RecommendationService>();

@@ -12,10 +12,16 @@ namespace MaaS.Storage.Abstractions;
 /// <param name="Type">What happened, e.g. <c>view</c>, <c>play</c>, <c>like</c>, <c>rate</c>, <c>skip</c>.</param>
 /// <param name="Value">Strength of the interaction (a rating, a play fraction, 1 for a like); must be finite.</param>
 /// <param name="Timestamp">When it happened. Stored in UTC with millisecond precision.</param>
+/// <param name="RecommendationId">
+/// The recommendation answer that showed the item (its <c>recommendationId</c>), when the app attributes the event to
+/// one; null otherwise. At most <see cref="StorageLimits.MaxIdLength"/> characters. Stored in clear (it names an answer,
+/// not what the user did).
+/// </param>
 public sealed record InteractionEvent(
     string EventId,
     string UserId,
     string ItemId,
     string Type,
     float Value,
-    DateTimeOffset Timestamp);
+    DateTimeOffset Timestamp,
+    string? RecommendationId = null);

@@ -23,18 +23,18 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         // something changed; the subquery is counted so it runs (pg_notify returns void).
         string Notify(string payloads, string changed) =>
             $"(SELECT count(*) FROM (SELECT pg_notify('{PostgresChangeListener.EventChannel}', p) FROM unnest({payloads}::text[]) AS p WHERE EXISTS (SELECT 1 FROM {changed})) AS n)";
-        // One statement per batch: the arrays travel as six parameters (no per-row round trips, no SQL built per
+        // One statement per batch: the columns travel as arrays (no per-row round trips, no SQL built per
         // batch), ON CONFLICT drops ids already stored or repeated in the batch, and only rows actually inserted
         // widen the users' first/last seen. Users are upserted in id order so concurrent batches lock rows in the
         // same order and cannot deadlock each other. Autocommit with synchronous_commit=on (the server default)
         // returns only after the WAL is flushed: acknowledged = durable.
         _appendSql = $"""
             WITH input AS (
-                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::real[], $7::timestamptz[], $8::bytea[])
-                    WITH ORDINALITY AS t(event_id, user_id, item_id, type, value, ts, sealed, ord)
+                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::real[], $7::timestamptz[], $8::bytea[], $10::text[])
+                    WITH ORDINALITY AS t(event_id, user_id, item_id, type, value, ts, sealed, recommendation_id, ord)
             ), inserted AS (
-                INSERT INTO {s}.events (tenant, event_id, user_id, item_id, type, value, ts, sealed)
-                SELECT $1, event_id, user_id, item_id, type, value, ts, sealed FROM input ORDER BY ord
+                INSERT INTO {s}.events (tenant, event_id, user_id, item_id, type, value, ts, sealed, recommendation_id)
+                SELECT $1, event_id, user_id, item_id, type, value, ts, sealed, recommendation_id FROM input ORDER BY ord
                 ON CONFLICT (tenant, event_id) DO NOTHING
                 RETURNING user_id, ts
             ), seen AS (
@@ -198,6 +198,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         var values = new float[n];
         var times = new DateTime[n];
         var sealedFields = new byte[]?[n];
+        var recommendations = new string?[n];
         var changedUsers = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
@@ -206,6 +207,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             users[i] = e.User;
             changedUsers.Add(e.User);
             sealedFields[i] = e.Sealed;
+            recommendations[i] = e.RecommendationId;
             items[i] = e.ItemId;
             types[i] = e.Type;
             values[i] = e.Value;
@@ -225,6 +227,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = times, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = sealedFields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
+            command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recommendations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)

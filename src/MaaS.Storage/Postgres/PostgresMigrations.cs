@@ -86,5 +86,9 @@ internal static class PostgresMigrations
         );
         INSERT INTO {s}.privacy (name, value) VALUES ('pseudonymised', '0');
         """,
+        // Version 5. Attribution, as SQLite's version 7: the recommendation answer an event reports feedback on.
+        """
+        ALTER TABLE {s}.events ADD COLUMN recommendation_id text COLLATE "C";
+        """,
     ]);
 }

@@ -75,10 +75,10 @@ internal sealed class PrivacyCodec
         var user = User(tenant, e.UserId);
         if (CurrentKeyId is null)
         {
-            return new StoredEvent(e.EventId, user, e.ItemId, e.Type, e.Value, e.Timestamp, null);
+            return new StoredEvent(e.EventId, user, e.ItemId, e.Type, e.Value, e.Timestamp, null, e.RecommendationId);
         }
         var eventKey = _hashEventIds ? Hash(tenant, EventPrefix, e.EventId, KeyBytes) : e.EventId;
-        return new StoredEvent(eventKey, user, string.Empty, string.Empty, 0, e.Timestamp, Seal(tenant, eventKey, e.EventId, e.ItemId, e.Type, e.Value));
+        return new StoredEvent(eventKey, user, string.Empty, string.Empty, 0, e.Timestamp, Seal(tenant, eventKey, e.EventId, e.ItemId, e.Type, e.Value), e.RecommendationId);
     }
 
     /// <summary>Seals the fields of a row stored in clear (the migration of existing rows); returns the new event key and blob.</summary>
@@ -114,14 +114,15 @@ internal sealed class PrivacyCodec
     /// <summary>The event a row holds (<paramref name="userId"/> as the caller should see it: the raw id when known, else the pseudonym).</summary>
     /// <exception cref="CryptographicException">The sealed fields were altered or sealed under another key.</exception>
     /// <exception cref="PrivacyKeyException">The key that sealed them is not configured.</exception>
-    public InteractionEvent Open(string tenant, string eventKey, string userId, string itemId, string type, float value, DateTimeOffset ts, byte[]? sealedFields)
+    public InteractionEvent Open(
+        string tenant, string eventKey, string userId, string itemId, string type, float value, DateTimeOffset ts, byte[]? sealedFields, string? recommendationId = null)
     {
         if (sealedFields is null)
         {
-            return new InteractionEvent(eventKey, userId, itemId, type, value, ts);
+            return new InteractionEvent(eventKey, userId, itemId, type, value, ts, recommendationId);
         }
         var (eventId, item, kind, v) = Unseal(tenant, eventKey, sealedFields);
-        return new InteractionEvent(eventId, userId, item, kind, v, ts);
+        return new InteractionEvent(eventId, userId, item, kind, v, ts, recommendationId);
     }
 
     private byte[] Seal(string tenant, string eventKey, string eventId, string itemId, string type, float value)

@@ -117,5 +117,11 @@ internal static class SqliteMigrations
         ) WITHOUT ROWID;
         INSERT INTO privacy (name, value) VALUES ('pseudonymised', '0');
         """,
+        // Version 7. Attribution: the recommendation answer an event reports feedback on (its recommendationId), NULL
+        // when the app gave none. Clear text (it names an answer of the gateway, not what the user did); no index: it
+        // is read with its row (export), never searched by.
+        """
+        ALTER TABLE events ADD COLUMN recommendation_id TEXT;
+        """,
     ]);
 }

@@ -21,7 +21,7 @@ internal static class SqliteMutations
             {
                 user.Key = commands.UserKey(tenant, e.User, out user.Created);
             }
-            if (!commands.InsertEvent(tenant, e.EventKey, e.User, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp), e.Sealed))
+            if (!commands.InsertEvent(tenant, e.EventKey, e.User, user.Key, e.ItemId, e.Type, e.Value, TimeCodec.ToUnixMs(e.Timestamp), e.Sealed, e.RecommendationId))
             {
                 continue;
             }

@@ -23,7 +23,7 @@ internal sealed class SqliteWriterCommands : IDisposable
     {
         _db = writer.Handle ?? throw new InvalidOperationException("writer connection is not open");
         _insertEvent = Prepare("""
-            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO events (tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed, recommendation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
             ON CONFLICT (tenant, event_id) DO NOTHING
             """);
         _findUser = Prepare("SELECT user_key FROM users WHERE tenant = ?1 AND user_id = ?2");
@@ -75,7 +75,8 @@ internal sealed class SqliteWriterCommands : IDisposable
     public SqliteCommand RecordItemChange { get; }
 
     /// <summary>Inserts one event unless its id is already stored; returns whether a row was inserted.</summary>
-    public bool InsertEvent(string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts, byte[]? sealedFields)
+    public bool InsertEvent(
+        string tenant, string eventId, string userId, long userKey, string itemId, string type, double value, long ts, byte[]? sealedFields, string? recommendationId = null)
     {
         var s = _insertEvent;
         BindText(s, 1, tenant);
@@ -87,6 +88,14 @@ internal sealed class SqliteWriterCommands : IDisposable
         Check(raw.sqlite3_bind_int64(s, 7, ts));
         Check(raw.sqlite3_bind_int64(s, 8, userKey));
         Check(sealedFields is null ? raw.sqlite3_bind_null(s, 9) : raw.sqlite3_bind_blob(s, 9, sealedFields));
+        if (recommendationId is null)
+        {
+            Check(raw.sqlite3_bind_null(s, 10));
+        }
+        else
+        {
+            BindText(s, 10, recommendationId);
+        }
         Step(s);
         return raw.sqlite3_changes(_db) == 1;
     }

@@ -60,6 +60,10 @@ internal static class InputValidator
             {
                 Add(ref failures, i, nameof(e.Type), d);
             }
+            if (e.RecommendationId is not null && IdReason(e.RecommendationId) is { } r)
+            {
+                Add(ref failures, i, nameof(e.RecommendationId), r);
+            }
             if (!float.IsFinite(e.Value))
             {
                 Add(ref failures, i, nameof(e.Value), "must be a finite number");

@@ -13,7 +13,7 @@ namespace MaaS.Storage.Validation;
 internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
 {
     /// <summary>The columns of <c>events</c> in the order <see cref="ReadEvent"/> reads them.</summary>
-    protected const string Columns = "event_id, user_id, item_id, type, value, ts, sealed";
+    protected const string Columns = "event_id, user_id, item_id, type, value, ts, sealed, recommendation_id";
 
     /// <summary>The columns <see cref="ReadItemId"/> reads (an item may be sealed, so DISTINCT happens in code).</summary>
     protected const string ItemColumns = "item_id, event_id, sealed";
@@ -163,7 +163,8 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
         row.GetString(offset + 3),
         row.GetFloat(offset + 4),
         time(row, offset + 5),
-        row.IsDBNull(offset + 6) ? null : row.GetFieldValue<byte[]>(offset + 6));
+        row.IsDBNull(offset + 6) ? null : row.GetFieldValue<byte[]>(offset + 6),
+        row.IsDBNull(offset + 7) ? null : row.GetString(offset + 7));
 
     /// <summary>The item of a row selected as <see cref="ItemColumns"/>.</summary>
     protected string ReadItemId(DbDataReader row, string tenant) => row.IsDBNull(2)

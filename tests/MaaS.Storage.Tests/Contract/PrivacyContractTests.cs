@@ -99,11 +99,11 @@ public abstract class PrivacyContractTests(IStorageSource source) : StorageTestB
         }
         await using var second = await OpenWith(Keys("k2", ("k1", K1), ("k2", K2)));
         var appended = await second.Events.AppendAsync(Tenant,
-            [new InteractionEvent("sealed-1", "carol", "other", "play", 1, T0), new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1))], Ct);
+            [new InteractionEvent("sealed-1", "carol", "other", "play", 1, T0), new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1), "feedfacecafebeef")], Ct);
 
         Assert.Equal(new AppendResult(2, 1), appended.Value with { SessionToken = null });
         Assert.Equal(
-            [new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1)), new InteractionEvent("sealed-1", "carol", "item/é", "rate", 4.5f, T0)],
+            [new InteractionEvent("sealed-2", "carol", "item-2", "like", 1, T0.AddMinutes(1), "feedfacecafebeef"), new InteractionEvent("sealed-1", "carol", "item/é", "rate", 4.5f, T0)],
             (await second.Events.GetUserHistoryAsync(Tenant, "carol", 10, Ct)).Value);
         Assert.Equal(["item-2", "item/é"], (await second.Events.GetUserItemsAsync(Tenant, "carol", Ct)).Value.Order(StringComparer.Ordinal));
         Assert.Equal(["sealed-1", "sealed-2"], (await ReadAll(second.Events, Tenant)).Select(e => e.EventId));

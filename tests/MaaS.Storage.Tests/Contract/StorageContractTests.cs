@@ -66,6 +66,21 @@ public abstract class StorageContractTests(IStorageSource source) : StorageTestB
     }
 
     [Fact]
+    public async Task AppendAsync_AttributedEvents_RecommendationIdReadBackByEveryRead()
+    {
+        var attributed = Event("clicked", user: "ann") with { RecommendationId = "0123456789abcdef" };
+        var plain = Event("unattributed", user: "ann") with { Timestamp = attributed.Timestamp.AddSeconds(1) };
+
+        await Storage.Events.AppendAsync(Tenant, [attributed, plain], Ct);
+
+        Assert.Equal([plain, attributed], (await Storage.Events.GetUserHistoryAsync(Tenant, "ann", 10, Ct)).Value);
+        Assert.Equal([plain, attributed], (await Storage.Events.GetUserEventsAsync(Tenant, "ann", Ct)).Value);
+        var streamed = await ReadAll(Storage.Events, Tenant);
+        Assert.Equal("0123456789abcdef", Assert.Single(streamed, e => e.EventId == "clicked").RecommendationId);
+        Assert.Null(Assert.Single(streamed, e => e.EventId == "unattributed").RecommendationId);
+    }
+
+    [Fact]
     public async Task AppendAsync_ConcurrentBatches_AllStoredWithoutBusyErrors()
     {
         var tasks = Enumerable.Range(0, 8)
@@ -236,13 +251,14 @@ public abstract class StorageContractTests(IStorageSource source) : StorageTestB
             Event("inf", value: float.PositiveInfinity) with { ItemId = " " },
             Event("notime") with { Timestamp = default },
             Event("type", type: "has space"),
+            Event("attributed") with { RecommendationId = new string('r', StorageLimits.MaxIdLength + 1) },
         };
 
         var result = await Storage.Events.AppendAsync(Tenant, events, Ct);
 
         Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
         Assert.Equal(
-            [(1, "EventId"), (2, "Value"), (3, "UserId"), (4, "ItemId"), (4, "Value"), (5, "Timestamp"), (6, "Type")],
+            [(1, "EventId"), (2, "Value"), (3, "UserId"), (4, "ItemId"), (4, "Value"), (5, "Timestamp"), (6, "Type"), (7, "RecommendationId")],
             result.Error!.Problems.Select(f => (f.Index, f.Field)));
         Assert.Equal(0, (await Storage.Events.CountAsync(Tenant, Ct)).Value);
     }

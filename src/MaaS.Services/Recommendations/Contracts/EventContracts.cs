@@ -13,6 +13,8 @@ public sealed record EventBatchRequest(IReadOnlyList<EventInput>? Events);
 /// <param name="Type">What happened: view, play, like, rate, skip, or another lower-case word (up to 32 characters).</param>
 /// <param name="Value">Strength: a rating for <c>rate</c>, a play fraction, 1 for a like; finite. Default 1.</param>
 /// <param name="Timestamp">When it happened (ISO 8601 with offset); default the time the gateway received it.</param>
+/// <param name="RecommendationId">The <c>recommendationId</c> of the <c>/v1/recommend</c> answer that showed the item,
+/// when the event is feedback on it (attribution); up to 128 characters.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record EventInput(
     string? EventId,
@@ -21,7 +23,8 @@ public sealed record EventInput(
     string? ItemId,
     string? Type,
     float? Value,
-    DateTimeOffset? Timestamp);
+    DateTimeOffset? Timestamp,
+    string? RecommendationId = null);
 
 /// <summary>The acknowledgement of a stored batch; sent only once the events are durable.</summary>
 /// <param name="Received">Events in the batch.</param>

@@ -13,4 +13,10 @@ public sealed record UserExportResponse(
     string UserId, DateTimeOffset? FirstSeen, DateTimeOffset? LastSeen, IReadOnlyList<ExportedEvent> Events, UserAnalysisResponse Profile);
 
 /// <summary>One stored event.</summary>
-public sealed record ExportedEvent(string EventId, string ItemId, string Type, float Value, DateTimeOffset Timestamp);
+/// <param name="EventId">The id the app gave it.</param>
+/// <param name="ItemId">The item.</param>
+/// <param name="Type">What happened.</param>
+/// <param name="Value">Its strength.</param>
+/// <param name="Timestamp">When (UTC, millisecond precision).</param>
+/// <param name="RecommendationId">The recommendation answer the event was attributed to; absent when none.</param>
+public sealed record ExportedEvent(string EventId, string ItemId, string Type, float Value, DateTimeOffset Timestamp, string? RecommendationId = null);

@@ -58,11 +58,15 @@ public sealed record RecommendFilters(
     bool AvailableNow);
 
 /// <summary>Recommended items, best first.</summary>
+/// <param name="RecommendationId">
+/// This answer's id (16 hex digits, random): send it as <c>recommendationId</c> with the events the page leads to
+/// (a play, a like) and they are attributed to it, in the store and in the served-versus-attributed counters.
+/// </param>
 /// <param name="Items">The results.</param>
 /// <param name="ModelVersion">Version of the similarity index that scored them (null when none is built yet).</param>
 /// <param name="HistorySize">History items considered (stored events plus given items).</param>
 /// <param name="Debias">The re-ranking applied and the page's popularity; absent when none was.</param>
-public sealed record RecommendResponse(IReadOnlyList<RecommendedItemResponse> Items, long? ModelVersion, int HistorySize, DebiasReport? Debias = null);
+public sealed record RecommendResponse(string RecommendationId, IReadOnlyList<RecommendedItemResponse> Items, long? ModelVersion, int HistorySize, DebiasReport? Debias = null);
 
 /// <summary>The re-ranking against popularity bias a page got, and what its items weigh in popularity.</summary>
 /// <param name="Method">popularity or calibrated.</param>

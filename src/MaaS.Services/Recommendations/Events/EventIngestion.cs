@@ -5,7 +5,13 @@ namespace MaaS.Services.Recommendations.Events;
 /// then tells the tenant's state (rebuild needed; counts for items the index does not know yet). Thread-safe.
 /// </summary>
 internal sealed partial class EventIngestion(
-    IEventStore events, UserHistoryCache histories, TenantStates tenants, RecommendationModels models, TimeProvider time, ILogger<EventIngestion> logger)
+    IEventStore events,
+    UserHistoryCache histories,
+    TenantStates tenants,
+    RecommendationModels models,
+    RecommendationMetrics metrics,
+    TimeProvider time,
+    ILogger<EventIngestion> logger)
 {
     /// <summary>How far in the future a timestamp may lie (clock skew between app and gateway).</summary>
     private static readonly TimeSpan MaxFutureSkew = TimeSpan.FromDays(1);
@@ -40,7 +46,7 @@ internal sealed partial class EventIngestion(
                 continue;
             }
 
-            batch[i] = new InteractionEvent(e.EventId!, (e.UserId ?? e.SessionId)!, e.ItemId!, e.Type!, e.Value ?? 1f, e.Timestamp ?? now);
+            batch[i] = new InteractionEvent(e.EventId!, (e.UserId ?? e.SessionId)!, e.ItemId!, e.Type!, e.Value ?? 1f, e.Timestamp ?? now, e.RecommendationId);
         }
 
         if (problems is not null)
@@ -62,6 +68,11 @@ internal sealed partial class EventIngestion(
         }
 
         await NoteAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
+        if (result.Duplicates == 0)
+        {
+            metrics.Stored(batch);
+        }
+
         return Result<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates, result.SessionToken));
     }
 
@@ -93,6 +104,7 @@ internal sealed partial class EventIngestion(
 
         Id(e.UserId, "userId", Add, required: false);
         Id(e.SessionId, "sessionId", Add, required: false);
+        Id(e.RecommendationId, "recommendationId", Add, required: false);
         if (string.IsNullOrEmpty(e.Type) || e.Type.Length > StorageLimits.MaxTypeLength || !IsWord(e.Type))
         {
             Add("type", $"must be 1..{StorageLimits.MaxTypeLength} lower-case letters, digits, '-' or '_' (view, play, like, rate, skip...)");

@@ -16,6 +16,7 @@ internal sealed partial class RecommendationService(
     UserIdHasher hasher,
     TimeProvider time,
     IOptions<RecommendationOptions> options,
+    RecommendationMetrics metrics,
     ILogger<RecommendationService> logger)
 {
     private readonly HybridOptions _blend = options.Value.Blend();
@@ -77,9 +78,13 @@ internal sealed partial class RecommendationService(
         var popularity = model?.Stats.ItemEvents;
         var relevanceOrder = new List<string>();
         var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents, popularity, relevanceOrder);
-        return new RecommendResponse(
-            ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias), lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
+        var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
+        metrics.Served(items);
+        return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
     }
+
+    // 64 random bits: unique enough across replicas and days of answers without coordination; not a secret.
+    private static string NewRecommendationId() => Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.NextInt64()));
 
     /// <summary>What debiasing did to the page; null when it was off or nothing was ranked by the engine.</summary>
     private static DebiasReport? Report(DebiasSetting debias, List<RankedItem> page, List<string> relevanceOrder, IReadOnlyDictionary<string, int>? popularity)

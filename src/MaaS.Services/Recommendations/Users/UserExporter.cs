@@ -22,7 +22,7 @@ internal sealed class UserExporter(IEventStore events, UserAnalyzer analyzer)
         for (var i = 0; i < exported.Length; i++)
         {
             var e = history[i];
-            exported[i] = new ExportedEvent(e.EventId, e.ItemId, e.Type, e.Value, e.Timestamp);
+            exported[i] = new ExportedEvent(e.EventId, e.ItemId, e.Type, e.Value, e.Timestamp, e.RecommendationId);
         }
         return history.Count == 0
             ? new UserExportResponse(userId, null, null, exported, profile)
