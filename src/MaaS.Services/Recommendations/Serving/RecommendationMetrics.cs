@@ -3,10 +3,11 @@ using System.Diagnostics.Metrics;
 namespace MaaS.Services.Recommendations.Serving;
 
 /// <summary>
-/// Online measures of recommendation quality, as Prometheus counters (meter <see cref="MeterName"/>): the items every
-/// answer served, by source, and the events newly stored that an app attributed to an answer (its
+/// Online measures of recommendation quality, exported at <c>/metrics</c> (meter <see cref="MeterName"/>): the items
+/// the answers served, by source, and the events newly stored that an app attributed to an answer (its
 /// <c>recommendationId</c>), by type. Their ratio over a window is the click-through (or play-through) rate of the
-/// recommendations, per replica and summed over replicas by Prometheus, with no per-request state kept here.
+/// recommendations, per replica, summed over replicas by Prometheus. Running totals read at each scrape (observable
+/// counters), so nothing counted before the first scrape is lost, and an answer costs a few interlocked adds.
 /// Thread-safe.
 /// </summary>
 internal sealed class RecommendationMetrics : IDisposable
@@ -14,33 +15,36 @@ internal sealed class RecommendationMetrics : IDisposable
     /// <summary>The meter of the instruments; Prometheus prefixes their names with it (<c>maas_recommendations_…</c>).</summary>
     public const string MeterName = "MaaS.Recommendations";
 
-    /// <summary>Event types counted under their own name; any other word counts as <c>other</c>, so an app's own types
-    /// cannot grow the series without bound.</summary>
-    private static readonly HashSet<string> NamedTypes = new(["view", "play", "like", "rate", "skip", "click", "purchase"], StringComparer.Ordinal);
+    /// <summary>The sources an answer's items carry, in <see cref="_served"/>'s order.</summary>
+    private static readonly string[] Sources = ["neighbours", "content", "trending", "popular"];
 
+    /// <summary>Event types counted under their own name, in <see cref="_attributed"/>'s order; any other word counts
+    /// as the last, <c>other</c>, so an app's own types cannot grow the series without bound.</summary>
+    private static readonly string[] Types = ["view", "play", "like", "rate", "skip", "click", "purchase", "other"];
+
+    private readonly long[] _served = new long[Sources.Length];
+    private readonly long[] _attributed = new long[Types.Length];
     private readonly Meter? _ownMeter;
-    private readonly Counter<long> _served;
-    private readonly Counter<long> _attributed;
 
     public RecommendationMetrics(IMeterFactory? meters)
     {
         var meter = meters?.Create(MeterName) ?? (_ownMeter = new Meter(MeterName));
-        _served = meter.CreateCounter<long>("served_items", "{item}", "Items served by /v1/recommend answers, by source (neighbours, content, trending, popular).");
-        _attributed = meter.CreateCounter<long>(
-            "attributed_events", "{event}", "Events newly stored with the recommendationId of the answer that showed the item, by type (view, play, like, rate, skip, click, purchase, other).");
+        meter.CreateObservableCounter("served_items", () => Read(_served, Sources, "source"), "{item}",
+            "Items served by /v1/recommend answers, by source (neighbours, content, trending, popular).");
+        meter.CreateObservableCounter("attributed_events", () => Read(_attributed, Types, "type"), "{event}",
+            "Events newly stored with the recommendationId of the answer that showed the item, by type (view, play, like, rate, skip, click, purchase, other).");
     }
 
     /// <summary>Counts the items of one answer by source.</summary>
     public void Served(IReadOnlyList<RecommendedItemResponse> items)
     {
-        if (!_served.Enabled)
-        {
-            return;
-        }
-
         foreach (var item in items)
         {
-            _served.Add(1, new KeyValuePair<string, object?>("source", item.Source));
+            int source = Array.IndexOf(Sources, item.Source);
+            if (source >= 0)
+            {
+                Interlocked.Increment(ref _served[source]);
+            }
         }
     }
 
@@ -48,19 +52,31 @@ internal sealed class RecommendationMetrics : IDisposable
     /// counts nothing; one partly stored before is not counted, since which of its events are new is not known here).</summary>
     public void Stored(IReadOnlyList<InteractionEvent> batch)
     {
-        if (!_attributed.Enabled)
-        {
-            return;
-        }
-
         foreach (var e in batch)
         {
             if (e.RecommendationId is not null)
             {
-                _attributed.Add(1, new KeyValuePair<string, object?>("type", NamedTypes.Contains(e.Type) ? e.Type : "other"));
+                Interlocked.Increment(ref _attributed[TypeIndex(e.Type)]);
             }
         }
     }
 
     public void Dispose() => _ownMeter?.Dispose();
+
+    private static int TypeIndex(string type)
+    {
+        int named = Array.IndexOf(Types, type);
+        return named >= 0 ? named : Types.Length - 1;
+    }
+
+    private static Measurement<long>[] Read(long[] totals, string[] names, string label)
+    {
+        var measurements = new Measurement<long>[totals.Length];
+        for (int i = 0; i < totals.Length; i++)
+        {
+            measurements[i] = new Measurement<long>(Volatile.Read(ref totals[i]), new KeyValuePair<string, object?>(label, names[i]));
+        }
+
+        return measurements;
+    }
 }
