@@ -5,8 +5,8 @@ namespace MaaS.Services.Agents;
 
 /// <summary>
 /// Agents per tenant: define, list, decide, record outcomes, evaluate offline, delete. Owns the loaded agents: each is
-/// built once per process from its stored definition, and its policy replays every rewarded decision of the log in
-/// order, so a restart resumes where the last process stopped. A loaded agent is compared with the store's definition
+/// built once per process from its stored definition, and its policy restores the newest snapshot and replays the
+/// rewarded decisions it has not learnt (<see cref="AgentSnapshots"/>), so a restart resumes where the last process stopped. A loaded agent is compared with the store's definition
 /// at most every <see cref="Recheck"/> while it is used, so a redefinition or deletion on another replica reaches this
 /// one within that time. Thread-safe; a singleton.
 /// </summary>
