@@ -6,7 +6,7 @@ internal sealed class PostgresAgentStore : IAgentStore
     private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in";
     private readonly PostgresDatabase _database;
     private readonly PostgresDecisionAppender _appender;
-    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _activateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _activateSql, _expireSql, _statsSql, _hoursSql;
     private readonly string _unlearntSql, _snapshotSql, _lockAgentSql, _insertSnapshotSql, _stampSql, _dropSnapshotsSql, _pruneSql;
 
     public PostgresAgentStore(PostgresDatabase database)
@@ -42,7 +42,6 @@ internal sealed class PostgresAgentStore : IAgentStore
                           AND activated_at < $4 ORDER BY activated_at LIMIT $5 FOR UPDATE SKIP LOCKED)
             RETURNING {Columns}
             """;
-        _readSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3 ORDER BY seq LIMIT $4";
         _unlearntSql = $"""
             SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3
             AND (learned_in IS NULL OR learned_in > $4) ORDER BY seq LIMIT $5
@@ -237,23 +236,9 @@ internal sealed class PostgresAgentStore : IAgentStore
         return result.Value;
     }
 
-    public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
-        {
-            return invalid;
-        }
-        var result = await _database.RunAsync("read decisions", async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand(_readSql, connection);
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
-            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
-            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            return await ReadAllAsync(command, ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return result.IsSuccess ? result.Value : result.Error;
-    }
+    // Snapshot ids start at 1: every decision, stamped or not, is after "snapshot 0".
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadUnlearntAsync(tenant, agent, 0, afterSequence, limit, cancellationToken);
 
     public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadUnlearntAsync(
         string tenant, string agent, long afterSnapshot, long afterSequence, int limit, CancellationToken cancellationToken = default)

@@ -204,29 +204,9 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         }, cancellationToken);
     }
 
-    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
-    {
-        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
-        {
-            return ValueTask.FromResult<Result<IReadOnlyList<AgentDecision>>>(invalid);
-        }
-        return database.ReadAsync<IReadOnlyList<AgentDecision>>("read decisions", connection =>
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND seq > $after ORDER BY seq LIMIT $limit";
-            command.Parameters.AddWithValue("$tenant", tenant);
-            command.Parameters.AddWithValue("$agent", agent);
-            command.Parameters.AddWithValue("$after", afterSequence);
-            command.Parameters.AddWithValue("$limit", limit);
-            using var reader = command.ExecuteReader();
-            var list = new List<AgentDecision>();
-            while (reader.Read())
-            {
-                list.Add(Read(reader));
-            }
-            return list;
-        });
-    }
+    // Snapshot ids start at 1: every decision, stamped or not, is after "snapshot 0".
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadUnlearntAsync(tenant, agent, 0, afterSequence, limit, cancellationToken);
 
     public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadUnlearntAsync(
         string tenant, string agent, long afterSnapshot, long afterSequence, int limit, CancellationToken cancellationToken = default)

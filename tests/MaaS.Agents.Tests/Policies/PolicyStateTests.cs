@@ -18,12 +18,15 @@ public sealed class PolicyStateTests
         return buffer.ToArray();
     }
 
+    /// <summary>Every learning policy: each kind but onnx (which learns nothing) on each model; random keeps the shared one.</summary>
+    public static TheoryData<PolicyKind, LinearModelKind> Policies() =>
+        new([.. from kind in new[] { PolicyKind.Random, PolicyKind.EpsilonGreedy, PolicyKind.LinUcb }
+                from model in Enum.GetValues<LinearModelKind>()
+                where kind != PolicyKind.Random || model == LinearModelKind.Shared
+                select (kind, model)]);
+
     [Theory]
-    [InlineData(PolicyKind.Random, LinearModelKind.Shared)]
-    [InlineData(PolicyKind.EpsilonGreedy, LinearModelKind.Shared)]
-    [InlineData(PolicyKind.EpsilonGreedy, LinearModelKind.Disjoint)]
-    [InlineData(PolicyKind.LinUcb, LinearModelKind.Shared)]
-    [InlineData(PolicyKind.LinUcb, LinearModelKind.Disjoint)]
+    [MemberData(nameof(Policies))]
     public void ReadState_WrittenByALearntPolicy_ScoresAndLearnsExactlyAsIt(PolicyKind kind, LinearModelKind model)
     {
         var settings = new PolicySettings(kind, Epsilon: 0.2, Model: model, Seed: 5, Optimism: 0.3, PriorWeight: model == LinearModelKind.Disjoint ? 0.5 : 0);
