@@ -52,6 +52,11 @@ if (args is ["variant", var hidden, var folder])
     return 0;
 }
 
+if (args is ["agent-load", ..])
+{
+    return await MaaS.Benchmarks.Storage.AgentLoadTest.RunAsync(args[1..]);
+}
+
 if (args is ["privacy", ..])
 {
     return await MaaS.Benchmarks.Storage.PrivacyCostTest.RunAsync(args[1..]);

@@ -144,6 +144,56 @@ public sealed class ApprenticePolicy
         Learner.Learn(input, chosen, reward);
     }
 
+    /// <summary>Writes what the apprentice measured and its learner learnt, for <see cref="ReadState"/>.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Learner.WriteState(writer);
+        writer.Write(Settings.Window);
+        for (int i = 0; i < Settings.Window; i++)
+        {
+            writer.Write(_weights[i]);
+            writer.Write(_weighted[i]);
+            writer.Write(_followedReward[i]);
+            writer.Write(_followed[i]);
+        }
+        writer.Write(_next);
+        writer.Write(_filled);
+        writer.Write(_sumWeights);
+        writer.Write(_sumWeighted);
+        writer.Write(_sumFollowedReward);
+        writer.Write(_followedCount);
+        writer.Write(_decisions);
+        writer.Write(_switchedAfter ?? -1);
+    }
+
+    /// <summary>Replaces a fresh apprentice's state with one <see cref="WriteState"/> wrote under the same settings; false when it does not fit them.</summary>
+    public bool ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (!Learner.ReadState(reader) || reader.ReadInt32() != Settings.Window)
+        {
+            return false;
+        }
+        for (int i = 0; i < Settings.Window; i++)
+        {
+            _weights[i] = reader.ReadDouble();
+            _weighted[i] = reader.ReadDouble();
+            _followedReward[i] = reader.ReadDouble();
+            _followed[i] = reader.ReadBoolean();
+        }
+        _next = reader.ReadInt32();
+        _filled = reader.ReadInt32();
+        _sumWeights = reader.ReadDouble();
+        _sumWeighted = reader.ReadDouble();
+        _sumFollowedReward = reader.ReadDouble();
+        _followedCount = reader.ReadInt32();
+        _decisions = reader.ReadInt64();
+        long switchedAfter = reader.ReadInt64();
+        _switchedAfter = switchedAfter >= 0 ? switchedAfter : null;
+        return _next >= 0 && _next < Settings.Window && _filled >= 0 && _filled <= Settings.Window;
+    }
+
     private void Push(double weight, double reward, bool followed)
     {
         if (_filled == Settings.Window)

@@ -89,6 +89,55 @@ public sealed class BanditPolicy : IDecisionPolicy
         Updates++;
     }
 
+    /// <summary>Writes what the policy learnt (the update count, the shared or every disjoint model) for <see cref="ReadState"/>.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Updates);
+        if (_shared is not null)
+        {
+            _shared.WriteState(writer);
+            return;
+        }
+        writer.Write(_disjoint.Count);
+        foreach (var (id, model) in _disjoint)
+        {
+            writer.Write(id);
+            model.WriteState(writer);
+        }
+    }
+
+    /// <summary>
+    /// Replaces a fresh policy's state with one <see cref="WriteState"/> wrote under the same settings and schema; false
+    /// (state unspecified: discard the policy) when it does not fit them.
+    /// </summary>
+    public bool ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        Updates = reader.ReadInt64();
+        if (_shared is not null)
+        {
+            return _shared.ReadState(reader);
+        }
+        int count = reader.ReadInt32();
+        if (count < 0)
+        {
+            return false;
+        }
+        _disjoint.Clear();
+        for (int i = 0; i < count; i++)
+        {
+            string id = reader.ReadString();
+            var model = new RidgeModel(_schema.Context.Count + 1, Settings.Lambda);
+            if (!model.ReadState(reader))
+            {
+                return false;
+            }
+            _disjoint[id] = model;
+        }
+        return true;
+    }
+
     private void Score(DecisionInput input, Span<double> scores)
     {
         if (Settings.Kind == PolicyKind.Random)

@@ -96,6 +96,42 @@ public sealed class RidgeModel
         _thetaStale = true;
     }
 
+    /// <summary>Writes what the model learnt (A⁻¹, b, θ, the count) for <see cref="ReadState"/>.</summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Dimension);
+        writer.Write(Observations);
+        writer.Write(_thetaStale);
+        foreach (double[] values in (ReadOnlySpan<double[]>)[_inverse, _b, _theta])
+        {
+            foreach (double value in values)
+            {
+                writer.Write(value);
+            }
+        }
+    }
+
+    /// <summary>Replaces this model's state with one <see cref="WriteState"/> wrote; false (state unspecified) when it is another dimension.</summary>
+    public bool ReadState(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        if (reader.ReadInt32() != Dimension)
+        {
+            return false;
+        }
+        Observations = reader.ReadInt64();
+        _thetaStale = reader.ReadBoolean();
+        foreach (double[] values in (ReadOnlySpan<double[]>)[_inverse, _b, _theta])
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.ReadDouble();
+            }
+        }
+        return true;
+    }
+
     private double[] Theta()
     {
         if (_thetaStale)

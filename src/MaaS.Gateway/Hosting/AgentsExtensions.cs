@@ -5,7 +5,7 @@ internal static class AgentsExtensions
 {
     public static IHostApplicationBuilder AddAgents(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName);
+        builder.Services.AddOptions<AgentOptions>().BindConfiguration(AgentOptions.SectionName).ValidateOnStart();
         builder.Services.AddMaaSAgents();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AgentsJsonContext.Default));
         return builder;

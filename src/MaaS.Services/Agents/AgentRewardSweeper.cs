@@ -21,12 +21,3 @@ internal sealed class AgentRewardSweeper(AgentService agents, IOptions<AgentOpti
         }
     }
 }
-
-/// <summary>Settings of the agent service (section <c>Agents</c>).</summary>
-public sealed class AgentOptions
-{
-    public const string SectionName = "Agents";
-
-    /// <summary>How often closed reward windows are swept, in seconds (default 1).</summary>
-    public double SweepSeconds { get; set; } = 1;
-}

@@ -146,6 +146,62 @@ internal sealed class AgentRuntime
         return true;
     }
 
+    /// <summary>
+    /// What the policy learnt (and an apprentice measured), as bytes that <see cref="ReadState"/> reads back under the same
+    /// definition. A consistent copy: taken under the policy's lock, which it holds only while it copies.
+    /// </summary>
+    public byte[] WriteState()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer))
+        {
+            writer.Write(StateFormat);
+            writer.Write(_apprentice is not null);
+            lock (_gate)
+            {
+                if (_apprentice is not null)
+                {
+                    _apprentice.WriteState(writer);
+                }
+                else
+                {
+                    _policy.WriteState(writer);
+                }
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// Replaces this fresh runtime's policy state with <paramref name="state"/>; false when it is of another format, does
+    /// not fit this definition or is cut short (the runtime is then unusable: build another).
+    /// </summary>
+    public bool ReadState(ReadOnlySpan<byte> state)
+    {
+        try
+        {
+            using var buffer = new MemoryStream(state.ToArray(), writable: false);
+            using var reader = new BinaryReader(buffer);
+            if (reader.ReadInt32() != StateFormat || reader.ReadBoolean() != _apprentice is not null)
+            {
+                return false;
+            }
+            bool read;
+            lock (_gate)
+            {
+                read = _apprentice?.ReadState(reader) ?? _policy.ReadState(reader);
+            }
+            return read && buffer.Position == buffer.Length;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or ArgumentException or FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The format of <see cref="WriteState"/>'s bytes; a snapshot of another format is ignored (the log is replayed whole).</summary>
+    public const int StateFormat = 1;
+
     /// <summary>A stored decision in this definition's schema (features by name; missing ones 0), or null when unreadable.</summary>
     public LoggedDecision? Read(AgentDecision decision) => Read(decision, out _);
 

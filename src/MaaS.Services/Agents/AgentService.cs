@@ -5,12 +5,12 @@ namespace MaaS.Services.Agents;
 
 /// <summary>
 /// Agents per tenant: define, list, decide, record outcomes, evaluate offline, delete. Owns the loaded agents: each is
-/// built once per process from its stored definition, and its policy replays every rewarded decision of the log in
-/// order, so a restart resumes where the last process stopped. A loaded agent is compared with the store's definition
+/// built once per process from its stored definition, and its policy restores the newest snapshot and replays the
+/// rewarded decisions it has not learnt (<see cref="AgentSnapshots"/>), so a restart resumes where the last process stopped. A loaded agent is compared with the store's definition
 /// at most every <see cref="Recheck"/> while it is used, so a redefinition or deletion on another replica reaches this
 /// one within that time. Thread-safe; a singleton.
 /// </summary>
-internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger, OnnxPolicyScorer scorer)
+internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<AgentService> logger, OnnxPolicyScorer scorer, AgentSnapshots snapshots)
 {
     /// <summary>How long a loaded agent serves before the store's definition is read again (one read per agent and replica).</summary>
     public static readonly TimeSpan Recheck = TimeSpan.FromSeconds(1);
@@ -603,11 +603,12 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
     }
 
-    /// <summary>A runtime whose policy has learnt every rewarded decision of the log, in log order, after closing overdue windows.</summary>
+    /// <summary>
+    /// A runtime whose policy has learnt every rewarded active decision of the log, after closing overdue windows: the
+    /// newest snapshot of this definition, then the decisions it has not learnt in log order (<see cref="AgentSnapshots"/>).
+    /// </summary>
     private async ValueTask<Result<AgentRuntime>> BuildAsync(AgentRecord record, CompiledAgent agent, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var runtime = new AgentRuntime(record, agent);
         // Defaults first, without learning them here: the replay below reads them back in log order.
         Result<IReadOnlyList<AgentDecision>> expired;
         do
@@ -619,29 +620,6 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             }
         }
         while (expired.Value.Count == 1000);
-        long after = 0;
-        while (true)
-        {
-            Result<IReadOnlyList<AgentDecision>> page = await storage.Agents.ReadAsync(record.Tenant, record.Name, after, Page, cancellationToken).ConfigureAwait(false);
-            if (!page.TryGetValue(out IReadOnlyList<AgentDecision>? decisions, out Error? error))
-            {
-                return error;
-            }
-            foreach (AgentDecision decision in decisions)
-            {
-                // Only active decisions teach: one awaiting activation is learnt (with any outcome kept for it) once activated.
-                if (decision is { Reward: { } reward, Inactive: false })
-                {
-                    runtime.Learn(decision, reward);
-                }
-            }
-            if (decisions.Count < Page)
-            {
-                break;
-            }
-            after = decisions[^1].Sequence;
-        }
-        AgentLog.Loaded(logger, record.Tenant, record.Name, record.Version, runtime.PolicyVersion, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        return runtime;
+        return await snapshots.LoadAsync(record, agent, cancellationToken).ConfigureAwait(false);
     }
 }

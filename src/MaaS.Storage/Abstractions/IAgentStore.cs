@@ -55,6 +55,13 @@ public sealed record AgentDecision(
     public bool Inactive { get; init; }
 
     /// <summary>
+    /// The policy snapshot whose fold learnt this decision's reward (its <see cref="AgentSnapshot.Id"/>); null until a
+    /// snapshot has covered it. Snapshot ids only grow, so a decision stamped at or below a snapshot's id is in that
+    /// snapshot or an older one that it folded.
+    /// </summary>
+    public long? LearnedIn { get; init; }
+
+    /// <summary>
     /// When the reward window opened: <see cref="DecidedAt"/> for an ordinary decision (the default when not set), the
     /// activation's time for a deferred one; null while <see cref="Inactive"/>.
     /// </summary>
@@ -68,6 +75,24 @@ public sealed record AgentDecision(
 }
 
 /// <summary>One reported reward.</summary>
+/// <summary>
+/// A durable copy of what an agent's policy learnt: the state of a policy that learnt exactly the rewarded active
+/// decisions stamped with this snapshot's <see cref="Id"/> or a smaller one (<see cref="AgentDecision.LearnedIn"/>),
+/// under definition <see cref="Version"/>. The service owns <see cref="State"/>'s bytes and their <see cref="Format"/>.
+/// </summary>
+/// <param name="Version">The agent definition's version the policy was built under.</param>
+/// <param name="Format">The state's format number (an unknown one is ignored by its reader).</param>
+/// <param name="ScanFrom">The lowest log position (<see cref="AgentDecision.Sequence"/>) that may still hold a decision this snapshot has not learnt.</param>
+/// <param name="State">The policy's state.</param>
+public sealed record AgentSnapshot(long Version, int Format, long ScanFrom, byte[] State)
+{
+    /// <summary>Its id, growing with every snapshot of any agent; 0 before it is stored.</summary>
+    public long Id { get; init; }
+
+    /// <summary>When it was stored.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
 public sealed record AgentOutcome(string DecisionId, double Reward);
 
 /// <summary>What became of one reported outcome.</summary>
@@ -185,6 +210,33 @@ public interface IAgentStore
     /// <summary>At most <paramref name="limit"/> decisions after <paramref name="afterSequence"/>, in log order.</summary>
     ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(
         string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// At most <paramref name="limit"/> decisions after <paramref name="afterSequence"/>, in log order, that the snapshot
+    /// <paramref name="afterSnapshot"/> has not learnt: never stamped, or stamped by a later snapshot (0: every decision).
+    /// </summary>
+    ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadUnlearntAsync(
+        string tenant, string agent, long afterSnapshot, long afterSequence, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The agent's newest snapshot taken under definition <paramref name="version"/>, or <see cref="ErrorCode.NotFound"/>.</summary>
+    ValueTask<Result<AgentSnapshot>> GetSnapshotAsync(string tenant, string agent, long version, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="snapshot"/> in one transaction: the decisions at <paramref name="learnt"/> (unstamped) are
+    /// stamped with its new id, and the agent's older snapshots are dropped. A <see cref="ErrorCode.Conflict"/> changes
+    /// nothing when the agent's version is no longer <see cref="AgentSnapshot.Version"/>, when the newest snapshot of that
+    /// version is not <paramref name="previous"/> (0: none), or when a decision at <paramref name="learnt"/> is gone or
+    /// stamped already. Returns the new id.
+    /// </summary>
+    ValueTask<Result<long>> SaveSnapshotAsync(
+        string tenant, string agent, AgentSnapshot snapshot, long previous, IReadOnlyList<long> learnt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> decisions made before <paramref name="decidedBefore"/> that are either
+    /// stamped at or below snapshot <paramref name="coveredBy"/> (0: none is) or still awaiting activation; returns how many.
+    /// </summary>
+    ValueTask<Result<int>> PruneAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, long coveredBy, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Counts and the latest hours of the agent's log.</summary>
     ValueTask<Result<AgentLogStats>> StatsAsync(string tenant, string agent, CancellationToken cancellationToken = default);

@@ -45,5 +45,21 @@ internal static class PostgresAgentMigrations
         DROP INDEX {s}.agent_decisions_pending;
         CREATE INDEX agent_decisions_window ON {s}.agent_decisions (tenant, agent, activated_at) WHERE reward IS NULL AND activated_at IS NOT NULL;
         """,
+        // Policy snapshots: learned_in stamps a decision with the snapshot whose fold learnt it (NULL until one has); a
+        // snapshot holds the policy's state with every decision stamped at or below its id, which only grows.
+        """
+        ALTER TABLE {s}.agent_decisions ADD COLUMN learned_in bigint;
+        CREATE TABLE {s}.agent_snapshots (
+            id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            tenant     text COLLATE "C" NOT NULL,
+            agent      text COLLATE "C" NOT NULL,
+            version    bigint NOT NULL,
+            format     integer NOT NULL,
+            scan_from  bigint NOT NULL,
+            state      bytea NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        CREATE INDEX agent_snapshots_agent ON {s}.agent_snapshots (tenant, agent, version, id);
+        """,
     ]);
 }

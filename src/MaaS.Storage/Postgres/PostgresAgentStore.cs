@@ -3,10 +3,11 @@ namespace MaaS.Storage.Postgres;
 /// <summary>PostgreSQL <see cref="IAgentStore"/>; outcomes of one batch are read and written in one transaction with row locks.</summary>
 internal sealed class PostgresAgentStore : IAgentStore
 {
-    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at";
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in";
     private readonly PostgresDatabase _database;
     private readonly PostgresDecisionAppender _appender;
-    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _activateSql, _expireSql, _readSql, _statsSql, _hoursSql;
+    private readonly string _putSql, _getSql, _listSql, _deleteSql, _findSql, _updateSql, _activateSql, _expireSql, _statsSql, _hoursSql;
+    private readonly string _unlearntSql, _snapshotSql, _lockAgentSql, _insertSnapshotSql, _stampSql, _dropSnapshotsSql, _pruneSql;
 
     public PostgresAgentStore(PostgresDatabase database)
     {
@@ -20,14 +21,16 @@ internal sealed class PostgresAgentStore : IAgentStore
                 INSERT INTO {s}.agents (tenant, name, definition, version, created_at, updated_at) VALUES ($1, $2, $3, 1, now(), now())
                 ON CONFLICT (tenant, name) DO UPDATE SET definition = excluded.definition, version = {s}.agents.version + 1, updated_at = excluded.updated_at
                 RETURNING version, updated_at),
-            stale AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND (SELECT version FROM put) = 1)
+            stale AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND (SELECT version FROM put) = 1),
+            snapshots AS (DELETE FROM {s}.agent_snapshots WHERE tenant = $1 AND agent = $2)
             SELECT version, updated_at FROM put
             """;
         _getSql = $"SELECT definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name = $2";
         _listSql = $"SELECT name, definition, version, updated_at FROM {s}.agents WHERE tenant = $1 AND name > $2 ORDER BY name LIMIT $3";
         _deleteSql = $"""
             WITH gone AS (DELETE FROM {s}.agents WHERE tenant = $1 AND name = $2 RETURNING 1),
-            log AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2)
+            log AS (DELETE FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2),
+            snapshots AS (DELETE FROM {s}.agent_snapshots WHERE tenant = $1 AND agent = $2)
             SELECT count(*) FROM gone
             """;
         _findSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE decision_id = ANY($1) AND tenant = $2 AND agent = $3 FOR UPDATE";
@@ -39,7 +42,31 @@ internal sealed class PostgresAgentStore : IAgentStore
                           AND activated_at < $4 ORDER BY activated_at LIMIT $5 FOR UPDATE SKIP LOCKED)
             RETURNING {Columns}
             """;
-        _readSql = $"SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3 ORDER BY seq LIMIT $4";
+        _unlearntSql = $"""
+            SELECT {Columns} FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND seq > $3
+            AND (learned_in IS NULL OR learned_in > $4) ORDER BY seq LIMIT $5
+            """;
+        _snapshotSql = $"""
+            SELECT id, format, scan_from, state, created_at FROM {s}.agent_snapshots
+            WHERE tenant = $1 AND agent = $2 AND version = $3 ORDER BY id DESC LIMIT 1
+            """;
+        // The agent's row lock serialises snapshots of one agent (and orders them after a redefinition): a snapshot's
+        // id is drawn only under it, so ids grow in the order the snapshots commit.
+        _lockAgentSql = $"""
+            SELECT version, (SELECT coalesce(max(id), 0) FROM {s}.agent_snapshots WHERE tenant = $1 AND agent = $2 AND version = $3)
+            FROM {s}.agents WHERE tenant = $1 AND name = $2 FOR UPDATE
+            """;
+        _insertSnapshotSql = $"""
+            INSERT INTO {s}.agent_snapshots (tenant, agent, version, format, scan_from, state, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, now()) RETURNING id
+            """;
+        _stampSql = $"UPDATE {s}.agent_decisions SET learned_in = $1 WHERE seq = ANY($2) AND tenant = $3 AND agent = $4 AND learned_in IS NULL";
+        _dropSnapshotsSql = $"DELETE FROM {s}.agent_snapshots WHERE tenant = $1 AND agent = $2 AND id < $3";
+        _pruneSql = $"""
+            DELETE FROM {s}.agent_decisions
+            WHERE seq IN (SELECT seq FROM {s}.agent_decisions WHERE tenant = $1 AND agent = $2 AND decided_at < $3
+                          AND (learned_in <= $4 OR activated_at IS NULL) ORDER BY seq LIMIT $5)
+            """;
         _statsSql = $"""
             SELECT count(*), count(*) FILTER (WHERE reward_source = {(int)RewardSource.Outcome} AND activated_at IS NOT NULL),
                    count(*) FILTER (WHERE reward_source = {(int)RewardSource.Default}),
@@ -209,20 +236,132 @@ internal sealed class PostgresAgentStore : IAgentStore
         return result.Value;
     }
 
-    public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    // Snapshot ids start at 1: every decision, stamped or not, is after "snapshot 0".
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadUnlearntAsync(tenant, agent, 0, afterSequence, limit, cancellationToken);
+
+    public async ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadUnlearntAsync(
+        string tenant, string agent, long afterSnapshot, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
         {
             return invalid;
         }
-        var result = await _database.RunAsync("read decisions", async (connection, ct) =>
+        var result = await _database.RunAsync("read unlearnt decisions", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(_readSql, connection);
+            await using var command = new NpgsqlCommand(_unlearntSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSequence });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = afterSnapshot });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
             return await ReadAllAsync(command, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<Result<AgentSnapshot>> GetSnapshotAsync(string tenant, string agent, long version, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<AgentSnapshot?>("get agent snapshot", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_snapshotSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version });
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            return await reader.ReadAsync(ct).ConfigureAwait(false)
+                ? new AgentSnapshot(version, reader.GetInt32(1), reader.GetInt64(2), reader.GetFieldValue<byte[]>(3))
+                {
+                    Id = reader.GetInt64(0),
+                    CreatedAt = TimeCodec.FromUtcDateTime(reader.GetDateTime(4)),
+                }
+                : null;
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        return result.Value is { } snapshot ? snapshot : Error.NotFound("snapshot");
+    }
+
+    public async ValueTask<Result<long>> SaveSnapshotAsync(
+        string tenant, string agent, AgentSnapshot snapshot, long previous, IReadOnlyList<long> learnt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(learnt);
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync<Result<long>>("save agent snapshot", async (connection, ct) =>
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var check = new NpgsqlCommand(_lockAgentSql, connection, tx))
+            {
+                check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                check.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                check.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Version });
+                await using var reader = await check.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.GetInt64(0) != snapshot.Version || reader.GetInt64(1) != previous)
+                {
+                    return new Error(ErrorCode.Conflict, "the agent was redefined or snapshotted meanwhile");
+                }
+            }
+            long id;
+            await using (var insert = new NpgsqlCommand(_insertSnapshotSql, connection, tx))
+            {
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.Version });
+                insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = snapshot.Format });
+                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = snapshot.ScanFrom });
+                insert.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = snapshot.State });
+                id = Convert.ToInt64(await insert.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+            await using (var stamp = new NpgsqlCommand(_stampSql, connection, tx))
+            {
+                stamp.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+                stamp.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. learnt] });
+                stamp.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                stamp.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                if (await stamp.ExecuteNonQueryAsync(ct).ConfigureAwait(false) != learnt.Count)
+                {
+                    return new Error(ErrorCode.Conflict, "a decision the snapshot learnt is gone or stamped already");
+                }
+            }
+            await using (var drop = new NpgsqlCommand(_dropSnapshotsSql, connection, tx))
+            {
+                drop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+                drop.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+                drop.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+                await drop.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return Result<long>.Ok(id);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<Result<int>> PruneAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, long coveredBy, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return invalid;
+        }
+        var result = await _database.RunAsync("prune decisions", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_pruneSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = agent });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(decidedBefore) });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = coveredBy });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
     }

@@ -45,5 +45,22 @@ internal static class SqliteAgentMigrations
         DROP INDEX ix_agent_decisions_pending;
         CREATE INDEX ix_agent_decisions_window ON agent_decisions (tenant, agent, activated_at) WHERE reward IS NULL AND activated_at IS NOT NULL;
         """,
+        // Policy snapshots: learned_in stamps a decision with the snapshot whose fold learnt it (NULL until one has); a
+        // snapshot holds the policy's state with every decision stamped at or below its id. AUTOINCREMENT: an id is never
+        // reused, even once every snapshot is dropped, so an old stamp never reads as a new snapshot's.
+        """
+        ALTER TABLE agent_decisions ADD COLUMN learned_in INTEGER;
+        CREATE TABLE agent_snapshots (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant     TEXT NOT NULL,
+            agent      TEXT NOT NULL,
+            version    INTEGER NOT NULL,
+            format     INTEGER NOT NULL,
+            scan_from  INTEGER NOT NULL,
+            state      BLOB NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX ix_agent_snapshots_agent ON agent_snapshots (tenant, agent, version, id);
+        """,
     ]);
 }

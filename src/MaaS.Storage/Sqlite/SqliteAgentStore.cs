@@ -3,7 +3,7 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IAgentStore"/>: every write goes through the file's one writer (group commit).</summary>
 internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
 {
-    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at";
+    private const string Columns = "seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in";
 
     public ValueTask<Result<AgentRecord>> PutAsync(string tenant, string name, string definition, CancellationToken cancellationToken = default)
     {
@@ -34,6 +34,8 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             {
                 DeleteDecisions(connection, tx, tenant, name);
             }
+            // A new definition learns anew: no snapshot of the old one is ever restored.
+            DeleteSnapshots(connection, tx, tenant, name, long.MaxValue);
             return record;
         }, cancellationToken);
     }
@@ -95,6 +97,7 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             command.Parameters.AddWithValue("$name", name);
             bool existed = command.ExecuteNonQuery() > 0;
             DeleteDecisions(connection, tx, tenant, name);
+            DeleteSnapshots(connection, tx, tenant, name, long.MaxValue);
             return existed;
         }, cancellationToken);
     }
@@ -201,19 +204,28 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         }, cancellationToken);
     }
 
-    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default)
+    // Snapshot ids start at 1: every decision, stamped or not, is after "snapshot 0".
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadAsync(string tenant, string agent, long afterSequence, int limit, CancellationToken cancellationToken = default) =>
+        ReadUnlearntAsync(tenant, agent, 0, afterSequence, limit, cancellationToken);
+
+    public ValueTask<Result<IReadOnlyList<AgentDecision>>> ReadUnlearntAsync(
+        string tenant, string agent, long afterSnapshot, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
         {
             return ValueTask.FromResult<Result<IReadOnlyList<AgentDecision>>>(invalid);
         }
-        return database.ReadAsync<IReadOnlyList<AgentDecision>>("read decisions", connection =>
+        return database.ReadAsync<IReadOnlyList<AgentDecision>>("read unlearnt decisions", connection =>
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT {Columns} FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND seq > $after ORDER BY seq LIMIT $limit";
+            command.CommandText = $"""
+                SELECT {Columns} FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND seq > $after
+                AND (learned_in IS NULL OR learned_in > $snapshot) ORDER BY seq LIMIT $limit
+                """;
             command.Parameters.AddWithValue("$tenant", tenant);
             command.Parameters.AddWithValue("$agent", agent);
             command.Parameters.AddWithValue("$after", afterSequence);
+            command.Parameters.AddWithValue("$snapshot", afterSnapshot);
             command.Parameters.AddWithValue("$limit", limit);
             using var reader = command.ExecuteReader();
             var list = new List<AgentDecision>();
@@ -223,6 +235,119 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
             }
             return list;
         });
+    }
+
+    public ValueTask<Result<AgentSnapshot>> GetSnapshotAsync(string tenant, string agent, long version, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<AgentSnapshot>>(invalid);
+        }
+        return database.ReadAsync<AgentSnapshot>("get agent snapshot", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT id, format, scan_from, state, created_at FROM agent_snapshots
+                WHERE tenant = $tenant AND agent = $agent AND version = $version ORDER BY id DESC LIMIT 1
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$version", version);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new AgentSnapshot(version, reader.GetInt32(1), reader.GetInt64(2), (byte[])reader.GetValue(3))
+                {
+                    Id = reader.GetInt64(0),
+                    CreatedAt = TimeCodec.FromUnixMs(reader.GetInt64(4)),
+                }
+                : Error.NotFound("snapshot");
+        });
+    }
+
+    public ValueTask<Result<long>> SaveSnapshotAsync(
+        string tenant, string agent, AgentSnapshot snapshot, long previous, IReadOnlyList<long> learnt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(learnt);
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<long>>(invalid);
+        }
+        return database.WriteAsync<long>("save agent snapshot", (connection, tx) =>
+        {
+            using var check = connection.CreateCommand();
+            check.Transaction = tx;
+            check.CommandText = """
+                SELECT (SELECT version FROM agents WHERE tenant = $tenant AND name = $agent),
+                       (SELECT coalesce(max(id), 0) FROM agent_snapshots WHERE tenant = $tenant AND agent = $agent AND version = $version)
+                """;
+            check.Parameters.AddWithValue("$tenant", tenant);
+            check.Parameters.AddWithValue("$agent", agent);
+            check.Parameters.AddWithValue("$version", snapshot.Version);
+            using (var reader = check.ExecuteReader())
+            {
+                reader.Read();
+                if (reader.IsDBNull(0) || reader.GetInt64(0) != snapshot.Version || reader.GetInt64(1) != previous)
+                {
+                    return new Error(ErrorCode.Conflict, "the agent was redefined or snapshotted meanwhile");
+                }
+            }
+            using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = """
+                INSERT INTO agent_snapshots (tenant, agent, version, format, scan_from, state, created_at)
+                VALUES ($tenant, $agent, $version, $format, $scanFrom, $state, $now) RETURNING id
+                """;
+            insert.Parameters.AddWithValue("$tenant", tenant);
+            insert.Parameters.AddWithValue("$agent", agent);
+            insert.Parameters.AddWithValue("$version", snapshot.Version);
+            insert.Parameters.AddWithValue("$format", snapshot.Format);
+            insert.Parameters.AddWithValue("$scanFrom", snapshot.ScanFrom);
+            insert.Parameters.AddWithValue("$state", snapshot.State);
+            insert.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            long id = Convert.ToInt64(insert.ExecuteScalar(), CultureInfo.InvariantCulture);
+            using var stamp = connection.CreateCommand();
+            stamp.Transaction = tx;
+            stamp.CommandText = """
+                UPDATE agent_decisions SET learned_in = $id
+                WHERE seq IN (SELECT value FROM json_each($seqs)) AND tenant = $tenant AND agent = $agent AND learned_in IS NULL
+                """;
+            stamp.Parameters.AddWithValue("$id", id);
+            stamp.Parameters.AddWithValue("$seqs", "[" + string.Join(',', learnt) + "]");
+            stamp.Parameters.AddWithValue("$tenant", tenant);
+            stamp.Parameters.AddWithValue("$agent", agent);
+            if (stamp.ExecuteNonQuery() != learnt.Count)
+            {
+                return new Error(ErrorCode.Conflict, "a decision the snapshot learnt is gone or stamped already");
+            }
+            DeleteSnapshots(connection, tx, tenant, agent, id);
+            return id;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<int>> PruneAsync(
+        string tenant, string agent, DateTimeOffset decidedBefore, long coveredBy, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? AgentValidator.Name(agent) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<int>>(invalid);
+        }
+        return database.WriteAsync<int>("prune decisions", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = """
+                DELETE FROM agent_decisions
+                WHERE seq IN (SELECT seq FROM agent_decisions WHERE tenant = $tenant AND agent = $agent AND decided_at < $before
+                              AND (learned_in <= $covered OR activated_at IS NULL) ORDER BY seq LIMIT $limit)
+                """;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$agent", agent);
+            command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(decidedBefore));
+            command.Parameters.AddWithValue("$covered", coveredBy);
+            command.Parameters.AddWithValue("$limit", limit);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
     }
 
     public ValueTask<Result<AgentLogStats>> StatsAsync(string tenant, string agent, CancellationToken cancellationToken = default)
@@ -300,6 +425,18 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
         command.CommandText = "DELETE FROM agent_decisions WHERE tenant = $tenant AND agent = $agent";
         command.Parameters.AddWithValue("$tenant", tenant);
         command.Parameters.AddWithValue("$agent", agent);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Drops the agent's snapshots older than <paramref name="before"/> (<see cref="long.MaxValue"/>: every one).</summary>
+    private static void DeleteSnapshots(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent, long before)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = "DELETE FROM agent_snapshots WHERE tenant = $tenant AND agent = $agent AND id < $before";
+        command.Parameters.AddWithValue("$tenant", tenant);
+        command.Parameters.AddWithValue("$agent", agent);
+        command.Parameters.AddWithValue("$before", before);
         command.ExecuteNonQuery();
     }
 

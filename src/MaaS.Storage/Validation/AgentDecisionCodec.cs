@@ -22,5 +22,6 @@ internal static class AgentDecisionCodec
             LateReward = reader.IsDBNull(12) ? null : reader.GetDouble(12),
             Inactive = reader.IsDBNull(13),
             ActivatedAt = reader.IsDBNull(13) ? null : time(reader, 13),
+            LearnedIn = reader.IsDBNull(14) ? null : reader.GetInt64(14),
         };
 }

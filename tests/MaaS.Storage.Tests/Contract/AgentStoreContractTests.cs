@@ -321,4 +321,96 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
 
         Assert.Equal(ErrorCode.InvalidRequest, result.Error!.Code);
     }
+
+    private static AgentSnapshot Snapshot(long version, long scanFrom = 1) => new(version, 1, scanFrom, [1, 2, 3]);
+
+    [Fact]
+    public async Task SaveSnapshotAsync_LearntDecisions_StampedAndNoLongerUnlearnt()
+    {
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        var a = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        var b = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        var c = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+
+        var first = await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1, scanFrom: b.Sequence), 0, [a.Sequence, c.Sequence], Ct);
+        var got = (await Storage.Agents.GetSnapshotAsync(Tenant, "npc", 1, Ct)).Value;
+        var unlearnt = (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", first.Value, 0, 10, Ct)).Value;
+        var all = (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", 0, 0, 10, Ct)).Value;
+        var second = await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), first.Value, [b.Sequence], Ct);
+        var unlearntByFirst = (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", first.Value, 0, 10, Ct)).Value;
+        var unlearntBySecond = (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", second.Value, 0, 10, Ct)).Value;
+        var newest = (await Storage.Agents.GetSnapshotAsync(Tenant, "npc", 1, Ct)).Value;
+
+        Assert.True(first.IsSuccess, first.Error?.Message);
+        Assert.Equal((first.Value, 1, b.Sequence), (got.Id, got.Format, got.ScanFrom));
+        Assert.Equal([1, 2, 3], got.State);
+        Assert.Equal([b.Sequence], unlearnt.Select(d => d.Sequence));
+        Assert.Equal([first.Value, null, first.Value], all.Select(d => d.LearnedIn));
+        Assert.True(second.Value > first.Value, $"snapshot ids must grow: {first.Value} then {second.Value}");
+        // Stamped by a later snapshot: still not learnt by the first one.
+        Assert.Equal([b.Sequence], unlearntByFirst.Select(d => d.Sequence));
+        Assert.Empty(unlearntBySecond);
+        Assert.Equal(second.Value, newest.Id);
+    }
+
+    [Fact]
+    public async Task SaveSnapshotAsync_StalePreviousOtherVersionOrStampedTwice_ConflictAndNothingChanges()
+    {
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        var a = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        var b = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        long first = (await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), 0, [a.Sequence], Ct)).Value;
+
+        var stalePrevious = await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), 0, [b.Sequence], Ct);
+        var stampedTwice = await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), first, [b.Sequence, a.Sequence], Ct);
+        var otherVersion = await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(2), 0, [b.Sequence], Ct);
+        var unknownAgent = await Storage.Agents.SaveSnapshotAsync(Tenant, "elf", Snapshot(1), 0, [], Ct);
+
+        Assert.Equal(
+            [ErrorCode.Conflict, ErrorCode.Conflict, ErrorCode.Conflict, ErrorCode.Conflict],
+            new[] { stalePrevious, stampedTwice, otherVersion, unknownAgent }.Select(r => r.Error?.Code));
+        Assert.Equal(first, (await Storage.Agents.GetSnapshotAsync(Tenant, "npc", 1, Ct)).Value.Id);
+        Assert.Equal([b.Sequence], (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", first, 0, 10, Ct)).Value.Select(d => d.Sequence));
+    }
+
+    [Fact]
+    public async Task PutAsync_RedefinitionOrDeletion_DropsTheSnapshots()
+    {
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        await Storage.Agents.PutAsync(Tenant, "orc", """{"v":1}""", Ct);
+        await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), 0, [], Ct);
+        await Storage.Agents.SaveSnapshotAsync(Tenant, "orc", Snapshot(1), 0, [], Ct);
+
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":2}""", Ct);
+        await Storage.Agents.DeleteAsync(Tenant, "orc", Ct);
+        await Storage.Agents.PutAsync(Tenant, "orc", """{"v":1}""", Ct);
+
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Agents.GetSnapshotAsync(Tenant, "npc", 1, Ct)).Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Agents.GetSnapshotAsync(Tenant, "npc", 2, Ct)).Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Agents.GetSnapshotAsync(Tenant, "orc", 1, Ct)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task PruneAsync_OldDecisions_DeletesTheCoveredAndTheNeverActivatedOnly()
+    {
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        var coveredOld = (await Storage.Agents.AppendAsync(Decision(at: Decided), Ct)).Value;
+        var uncoveredOld = (await Storage.Agents.AppendAsync(Decision(at: Decided), Ct)).Value;
+        var inactiveOld = (await Storage.Agents.AppendAsync(Decision(at: Decided) with { Inactive = true }, Ct)).Value;
+        var stampedLater = (await Storage.Agents.AppendAsync(Decision(at: Decided), Ct)).Value;
+        var coveredNew = (await Storage.Agents.AppendAsync(Decision(at: Decided.AddDays(2)), Ct)).Value;
+        var inactiveNew = (await Storage.Agents.AppendAsync(Decision(at: Decided.AddDays(2)) with { Inactive = true }, Ct)).Value;
+        var other = (await Storage.Agents.AppendAsync(Decision(at: Decided, agent: "orc") with { Inactive = true }, Ct)).Value;
+        long first = (await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), 0, [coveredOld.Sequence, coveredNew.Sequence], Ct)).Value;
+        await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1), first, [stampedLater.Sequence], Ct);
+
+        var pruned = await Storage.Agents.PruneAsync(Tenant, "npc", Decided.AddDays(1), first, 1, Ct);
+        var prunedRest = await Storage.Agents.PruneAsync(Tenant, "npc", Decided.AddDays(1), first, 10, Ct);
+        var left = (await Storage.Agents.ReadAsync(Tenant, "npc", 0, 10, Ct)).Value;
+
+        Assert.Equal((1, 1), (pruned.Value, prunedRest.Value));
+        Assert.Equal([uncoveredOld.DecisionId, stampedLater.DecisionId, coveredNew.DecisionId, inactiveNew.DecisionId], left.Select(d => d.DecisionId));
+        Assert.DoesNotContain(left, d => d.DecisionId == coveredOld.DecisionId || d.DecisionId == inactiveOld.DecisionId);
+        Assert.Single((await Storage.Agents.ReadAsync(Tenant, "orc", 0, 10, Ct)).Value, d => d.DecisionId == other.DecisionId);
+    }
 }
