@@ -7,12 +7,12 @@ namespace MaaS.Gateway.FunctionalTests.Grpc;
 /// <summary>
 /// Triton's schedule policy parameters (<c>priority</c>, <c>timeout</c>) and queue policy end to end, over /v2 HTTP and
 /// gRPC on one gateway with example-mlp's real session. A request is held in the queue deterministically: the batch being
-/// formed has 3 of 4 rows and waits 4 s for more, so a 2-row request cannot join it and waits behind it.
+/// formed has 3 of 4 rows and waits 8 s for more, so a 2-row request cannot join it and waits behind it.
 /// </summary>
 public sealed class PriorityQueueTests
 {
     private const string ModelJson = """
-        { "maxBatchSize": 4, "dynamicBatching": { "maxQueueDelayMicroseconds": 4000000, "priorityLevels": 2, "defaultPriorityLevel": 1,
+        { "maxBatchSize": 4, "dynamicBatching": { "maxQueueDelayMicroseconds": 8000000, "priorityLevels": 2, "defaultPriorityLevel": 1,
           "priorityQueuePolicy": { "2": { "timeoutAction": "REJECT", "defaultTimeoutMicroseconds": 60000000, "allowTimeoutOverride": true, "maxQueueSize": 8 } } } }
         """;
 
@@ -20,11 +20,8 @@ public sealed class PriorityQueueTests
     public async Task Infer_QueueTimeoutExpires_Http503AndGrpcUnavailableRequestTimeoutExpiredCountedAsFailures()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var repository = new TestRepository().WithExampleMlp(modelJson: ModelJson);
-        using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
-        Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        using var served = await Served.StartAsync(ct);
+        var (gateway, client) = (served.Gateway, served.Client);
 
         var holder = gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(3, null), ct);
         await Task.Delay(500, ct);
@@ -50,11 +47,8 @@ public sealed class PriorityQueueTests
     public async Task Infer_BadPriorityOrTimeout_400AndInvalidArgumentNamingIt_ConfigHttpEqualsGrpc()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var repository = new TestRepository().WithExampleMlp(modelJson: ModelJson);
-        using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
-        Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        using var served = await Served.StartAsync(ct);
+        var (gateway, client) = (served.Gateway, served.Client);
 
         foreach (var (parameters, expected) in new (JsonObject, string)[]
         {
@@ -81,8 +75,8 @@ public sealed class PriorityQueueTests
             Assert.True(refused.StatusCode == StatusCode.InvalidArgument && refused.Status.Detail.Contains(expected, StringComparison.Ordinal), refused.ToString());
         }
 
-        using var served = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(1, new JsonObject { ["priority"] = 2, ["timeout"] = 0 }), ct);
-        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        using var answered = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(1, new JsonObject { ["priority"] = 2, ["timeout"] = 0 }), ct);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
 
         var http = (await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/example-mlp/config", null, ct))["dynamic_batching"]!;
         var grpc = (await client.ModelConfigAsync(new ModelConfigRequest { Name = "example-mlp" }, Admin(), deadline: Deadline(), cancellationToken: ct)).Config.DynamicBatching;
@@ -94,6 +88,36 @@ public sealed class PriorityQueueTests
         Assert.Equal(("REJECT", 60_000_000UL, true, 8U), (httpLevel2["timeout_action"]!.GetValue<string>(), httpLevel2["default_timeout_microseconds"]!.GetValue<ulong>(),
             httpLevel2["allow_timeout_override"]!.GetValue<bool>(), httpLevel2["max_queue_size"]!.GetValue<uint>()));
         Assert.Equal(grpc.DefaultQueuePolicy.MaxQueueSize, http["default_queue_policy"]!["max_queue_size"]!.GetValue<uint>());
+    }
+
+    /// <summary>A gateway over example-mlp with <see cref="ModelJson"/>, and a gRPC client of it; the test skips when the gateway is not built.</summary>
+    private sealed class Served(TestRepository repository, GrpcGateway gateway) : IDisposable
+    {
+        private readonly global::Grpc.Net.Client.GrpcChannel _channel = gateway.Channel();
+
+        public GrpcGateway Gateway => gateway;
+
+        public GRPCInferenceService.GRPCInferenceServiceClient Client => new(_channel);
+
+        public static async Task<Served> StartAsync(CancellationToken ct)
+        {
+            var repository = new TestRepository().WithExampleMlp(modelJson: ModelJson);
+            var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
+            if (gateway is null)
+            {
+                repository.Dispose();
+                Assert.Skip("the gateway is not built");
+            }
+
+            return new Served(repository, gateway);
+        }
+
+        public void Dispose()
+        {
+            _channel.Dispose();
+            gateway.Dispose();
+            repository.Dispose();
+        }
     }
 
     private static JsonObject HttpBody(int rows, JsonObject? parameters)
