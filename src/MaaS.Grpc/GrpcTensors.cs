@@ -60,7 +60,37 @@ internal static class GrpcTensors
             }
         }
 
-        return new InferenceRequest(tensors, outputs) { Classifications = classifications };
+        var call = new InferenceRequest(tensors, outputs) { Classifications = classifications };
+        return request.Parameters.Count == 0 ? call : SchedulePolicy(call, request.Parameters);
+    }
+
+    /// <summary>Triton's <c>priority</c> and <c>timeout</c> parameters, as tritonclient sends them (uint64_param and int64_param; either is taken).</summary>
+    private static Result<InferenceRequest> SchedulePolicy(InferenceRequest call, Google.Protobuf.Collections.MapField<string, InferParameter> parameters)
+    {
+        ulong? priority = null, timeout = null;
+        foreach (var name in (ReadOnlySpan<string>)[V2SchedulePolicy.Priority, V2SchedulePolicy.Timeout])
+        {
+            if (!parameters.TryGetValue(name, out var parameter))
+            {
+                continue;
+            }
+
+            ulong? value = parameter.ParameterChoiceCase switch
+            {
+                InferParameter.ParameterChoiceOneofCase.Uint64Param => parameter.Uint64Param,
+                InferParameter.ParameterChoiceOneofCase.Int64Param when parameter.Int64Param >= 0 => (ulong)parameter.Int64Param,
+                _ => null,
+            };
+            if (value is null)
+            {
+                return V2SchedulePolicy.Invalid(name, parameter.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param
+                    ? "a negative int64_param, not" : $"a {parameter.ParameterChoiceCase}, not a uint64_param or int64_param holding");
+            }
+
+            _ = name == V2SchedulePolicy.Priority ? priority = value : timeout = value;
+        }
+
+        return priority is null && timeout is null ? call : call with { Priority = priority ?? 0, QueueTimeoutMicroseconds = timeout ?? 0 };
     }
 
     /// <summary>The answer to a call: output metadata in order, each output's bytes in <c>raw_output_contents</c>.</summary>

@@ -142,6 +142,7 @@ internal sealed class InferenceGrpcService(
                 MaxQueueDelayMicroseconds = (ulong)settings.DynamicBatching.MaxQueueDelayMicroseconds,
                 DefaultQueuePolicy = new ModelQueuePolicy { MaxQueueSize = (uint)settings.DynamicBatching.MaxQueueSize },
             };
+            AddPriorities(config.DynamicBatching, V2Priorities.Of(settings.DynamicBatching));
         }
 
         foreach (var group in V2Mapping.InstanceGroups(info, settings) ?? [])
@@ -185,6 +186,31 @@ internal sealed class InferenceGrpcService(
         }
 
         return new ModelConfigResponse { Config = config };
+    }
+
+    /// <summary>Triton's priority levels and queue policies, the same values /v2's config answers.</summary>
+    private static void AddPriorities(ModelDynamicBatching batching, V2Priorities? priorities)
+    {
+        if (priorities is null)
+        {
+            return;
+        }
+
+        static ModelQueuePolicy Policy(V2QueuePolicy policy) => new()
+        {
+            TimeoutAction = policy.TimeoutAction == "DELAY" ? ModelQueuePolicy.Types.TimeoutAction.Delay : ModelQueuePolicy.Types.TimeoutAction.Reject,
+            DefaultTimeoutMicroseconds = (ulong)policy.DefaultTimeoutMicroseconds,
+            AllowTimeoutOverride = policy.AllowTimeoutOverride,
+            MaxQueueSize = (uint)policy.MaxQueueSize,
+        };
+
+        batching.PriorityLevels = (ulong)priorities.PriorityLevels;
+        batching.DefaultPriorityLevel = (ulong)priorities.DefaultPriorityLevel;
+        batching.DefaultQueuePolicy = Policy(priorities.DefaultQueuePolicy);
+        foreach (var (level, policy) in priorities.PriorityQueuePolicy ?? new Dictionary<string, V2QueuePolicy>())
+        {
+            batching.PriorityQueuePolicy.Add(ulong.Parse(level, System.Globalization.CultureInfo.InvariantCulture), Policy(policy));
+        }
     }
 
     [Authorize(Policy = MaaSPolicies.App)]

@@ -11,8 +11,10 @@ namespace MaaS.Models.Inference;
 /// <c>instance_group { count }</c>): with one, the loop runs each batch itself and forms the next when it is done; with
 /// more, it hands a formed batch to the thread pool and forms the next as soon as an instance is free, so a core does
 /// not idle while one large run holds the model. Each caller gets its own rows whatever order the batches finish in.
+/// With Triton's priority levels or queue policies (DynamicBatcher.Priority.cs) the loop takes requests from one queue
+/// per level instead; without them (every bundled model) the single queue's path is unchanged.
 /// </summary>
-internal sealed class DynamicBatcher : InferenceExecutor
+internal sealed partial class DynamicBatcher : InferenceExecutor
 {
     // Timed waits below this are done by yielding: timers on Linux resolve to about a millisecond.
     private static readonly long SpinThreshold = Stopwatch.Frequency / 1000;
@@ -30,7 +32,8 @@ internal sealed class DynamicBatcher : InferenceExecutor
     private CancellationTokenSource _waitTimer = new();
     private int _pending;
 
-    public DynamicBatcher(ITensorModel model, int maxBatchSize, TimeSpan maxQueueDelay, int maxQueueSize, ExecutionObserver observer, int instances = 1)
+    public DynamicBatcher(
+        ITensorModel model, int maxBatchSize, TimeSpan maxQueueDelay, int maxQueueSize, ExecutionObserver observer, int instances = 1, Registry.DynamicBatchingConfig? priorities = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(instances, 1);
         _model = model;
@@ -40,6 +43,8 @@ internal sealed class DynamicBatcher : InferenceExecutor
         _observer = observer;
         _instances = instances;
         _free = instances > 1 ? new SemaphoreSlim(instances, instances) : null;
+        _levels = priorities is not null && priorities.NeedsPriorityQueues() ? Levels(priorities) : null;
+        _defaultLevel = priorities is null ? 0 : Math.Max(priorities.DefaultPriorityLevel, 1) - 1;
         _channel = Channel.CreateBounded<BatchItem>(new BoundedChannelOptions(maxQueueSize)
         {
             SingleReader = true,
@@ -65,6 +70,12 @@ internal sealed class DynamicBatcher : InferenceExecutor
         }
 
         var item = new BatchItem(request, cancellationToken, timeout);
+        if (_levels is not null && Admit(item) is { } refused)
+        {
+            Interlocked.Decrement(ref _pending);
+            return ValueTask.FromResult(refused);
+        }
+
         // A registration per token that cancels the item's own completion, taken off by whoever completes the item,
         // costs less per request than Task.WaitAsync or an async wrapper that disposes it (a state machine and a
         // continuation more); the loop drops a cancelled item it meets, and its late result is ignored. They are
@@ -82,6 +93,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
         if (!_channel.Writer.TryWrite(item))
         {
             item.Unregister();
+            item.Level?.Leave();
             Interlocked.Decrement(ref _pending);
             return ValueTask.FromResult(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version is being retired"));
         }
@@ -116,7 +128,19 @@ internal sealed class DynamicBatcher : InferenceExecutor
             }
 
             BatchItem first;
-            if (deferred.Count > 0)
+            if (_levels is not null)
+            {
+                if (!TryTakeByPriority(reader, null, 0, out first!))
+                {
+                    if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+            }
+            else if (deferred.Count > 0)
             {
                 first = deferred[0];
                 deferred.RemoveAt(0);
@@ -156,7 +180,16 @@ internal sealed class DynamicBatcher : InferenceExecutor
             long deadline = first.EnqueuedAt + _delayTicks;
             while (rows < _maxBatchSize)
             {
-                if (reader.TryRead(out var next))
+                if (_levels is not null)
+                {
+                    if (TryTakeByPriority(reader, first, _maxBatchSize - rows, out var match))
+                    {
+                        batch.Add(match);
+                        rows += match.Request.Rows;
+                        continue;
+                    }
+                }
+                else if (reader.TryRead(out var next))
                 {
                     if (DropIfCancelled(next))
                     {
@@ -212,7 +245,7 @@ internal sealed class DynamicBatcher : InferenceExecutor
             }
         }
 
-        foreach (var orphan in deferred)
+        foreach (var orphan in _levels is null ? deferred : deferred.Concat(_levels.SelectMany(level => level.Waiting.Concat(level.Delayed))))
         {
             orphan.Complete(Result<ExecutionResult>.Fail(ErrorCode.ModelNotReady, "the model version was retired"));
         }
@@ -331,10 +364,20 @@ internal sealed class DynamicBatcher : InferenceExecutor
         /// <summary>The call's deadline, set before the item is queued.</summary>
         public CancellationTokenRegistration TimeoutRegistration { get; set; }
 
+        /// <summary>The priority level the request waits in; null on the single queue's path.</summary>
+        public Level? Level { get; set; }
+
+        /// <summary>When a request of a DELAY level stops waiting its turn (a <see cref="Stopwatch"/> timestamp); 0 never.</summary>
+        public long DelayAfter { get; set; }
+
+        /// <summary>The timer that rejects the request when its queue timeout expires (a REJECT level).</summary>
+        public ITimer? RejectTimer { get; set; }
+
         public void Unregister()
         {
             Registration.Unregister();
             TimeoutRegistration.Unregister();
+            RejectTimer?.Dispose();
         }
 
         public void Complete(Result<ExecutionResult> result)

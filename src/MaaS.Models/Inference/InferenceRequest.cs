@@ -18,6 +18,18 @@ public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOn
     /// output name to class count; each must be one of <see cref="Outputs"/>. Null: every output as the model gives it.
     /// </summary>
     public IReadOnlyDictionary<string, int>? Classifications { get; init; }
+
+    /// <summary>
+    /// Triton's <c>priority</c> parameter: the request's priority level, 1 the highest; 0 the model's default level. Used
+    /// by a dynamically batched model with priority levels (<see cref="Registry.DynamicBatchingConfig.PriorityLevels"/>), ignored by others.
+    /// </summary>
+    public ulong Priority { get; init; }
+
+    /// <summary>
+    /// Triton's <c>timeout</c> parameter: how long the request may wait for a batch, in microseconds; 0 none. It applies only
+    /// where the level's queue policy allows an override, and only shortens its default timeout (Triton's rule).
+    /// </summary>
+    public ulong QueueTimeoutMicroseconds { get; init; }
 }
 
 /// <summary>The result of one inference call.</summary>

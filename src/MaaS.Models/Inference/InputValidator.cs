@@ -5,7 +5,14 @@ namespace MaaS.Models.Inference;
 /// <param name="OutputNames">Outputs to return, declared names, no duplicates.</param>
 /// <param name="Rows">Size of the batch axis (axis 0) when the model batches, else 1.</param>
 /// <param name="BatchKey">Requests with equal keys (same non-batch dims) may be merged into one run.</param>
-internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNames, int Rows, string BatchKey);
+internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNames, int Rows, string BatchKey)
+{
+    /// <summary>The request's <see cref="InferenceRequest.Priority"/>.</summary>
+    public ulong Priority { get; init; }
+
+    /// <summary>The request's <see cref="InferenceRequest.QueueTimeoutMicroseconds"/>.</summary>
+    public ulong QueueTimeoutMicroseconds { get; init; }
+}
 
 /// <summary>
 /// Checks a request against a model's signature before anything reaches the runtime, reporting the first problem
@@ -127,7 +134,11 @@ internal static class InputValidator
 
         // Every input given (the usual case): the array is this request's own, so it is used as it is.
         InferTensor[] given = Array.IndexOf(ordered, null) < 0 ? ordered : [.. ordered.OfType<InferTensor>()];
-        return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(signature, given, maxBatchSize > 0)));
+        return Result<ValidatedRequest>.Ok(new ValidatedRequest(given, outputs, rows, BatchKey(signature, given, maxBatchSize > 0))
+        {
+            Priority = request.Priority,
+            QueueTimeoutMicroseconds = request.QueueTimeoutMicroseconds,
+        });
     }
 
     /// <summary>Why an output asked for by classification cannot be classified (not requested, or not numeric), or null.</summary>

@@ -36,6 +36,12 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
             return validated.Cast<InferenceResponse>();
         }
 
+        if (request.Priority != 0 && runtime.IsBatching && PriorityProblem(request.Priority, runtime.Config.DynamicBatching) is { } problem)
+        {
+            metrics.RecordRequest(model, lease.Version, ErrorCode.InvalidRequest, TimeSpan.Zero, TimeSpan.Zero);
+            return Result<InferenceResponse>.Fail(ErrorCode.InvalidRequest, problem);
+        }
+
         long start = Stopwatch.GetTimestamp();
         ResponseCacheKey? cacheKey = null;
         TimeSpan missLookup = default;
@@ -108,6 +114,15 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
         return result.Cast<InferenceResponse>();
     }
+
+    /// <summary>
+    /// Why a priority is refused: above the model's levels where it has some. Triton's core quietly takes the default level
+    /// instead; a client that names a level the model lacks is told. Without levels the parameter is ignored, as in Triton.
+    /// </summary>
+    private static string? PriorityProblem(ulong priority, Registry.DynamicBatchingConfig batching) =>
+        batching.PriorityLevels > 0 && priority > (ulong)batching.PriorityLevels
+            ? $"parameters.priority {priority} is above the model's priority levels (1 to {batching.PriorityLevels})"
+            : null;
 
     /// <summary>The outputs as the request asked for them: those named by its classifications as their top classes.</summary>
     private static IReadOnlyList<InferTensor> Classified(InferenceRequest request, IReadOnlyList<InferTensor> outputs, ModelVersionRuntime runtime) =>

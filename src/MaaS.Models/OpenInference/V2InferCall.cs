@@ -28,6 +28,11 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         var call = new InferenceRequest(inputs, OutputNames(request.Outputs)) { Classifications = classifications };
+        if (!V2SchedulePolicy.Apply(call, request.Parameters).TryGetValue(out call, out error))
+        {
+            return error;
+        }
+
         return new V2InferCall(call, encoding, request.Id);
     }
 

@@ -97,7 +97,7 @@ internal static class V2Mapping
             config.MaxBatchSize,
             [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
-            info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize) : null,
+            info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize, V2Priorities.Of(config.DynamicBatching)) : null,
             InstanceGroups(info, config),
             config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null,
             Warmups(info, config));

@@ -65,9 +65,24 @@ internal sealed record V2ConfigTensor(string Name, [property: JsonPropertyName("
 /// <summary>Dynamic batching settings.</summary>
 /// <param name="MaxQueueDelayMicroseconds">How long the first request of a batch waits for others.</param>
 /// <param name="MaxQueueSize">Requests allowed to wait before 429.</param>
+/// <param name="Priorities">Triton's priority and queue policy fields, when the model sets any (V2QueuePolicy.cs).</param>
 internal sealed record V2DynamicBatching(
     [property: JsonPropertyName("max_queue_delay_microseconds")] int MaxQueueDelayMicroseconds,
-    [property: JsonPropertyName("max_queue_size")] int MaxQueueSize);
+    [property: JsonPropertyName("max_queue_size")] int MaxQueueSize,
+    [property: JsonIgnore] V2Priorities? Priorities = null)
+{
+    [JsonPropertyName("priority_levels")]
+    public int? PriorityLevels => Priorities?.PriorityLevels;
+
+    [JsonPropertyName("default_priority_level")]
+    public int? DefaultPriorityLevel => Priorities?.DefaultPriorityLevel;
+
+    [JsonPropertyName("default_queue_policy")]
+    public V2QueuePolicy? DefaultQueuePolicy => Priorities?.DefaultQueuePolicy;
+
+    [JsonPropertyName("priority_queue_policy")]
+    public IReadOnlyDictionary<string, V2QueuePolicy>? PriorityQueuePolicy => Priorities?.PriorityQueuePolicy;
+}
 
 /// <summary>A group of model instances (Triton's <c>instance_group</c>): batches of the version that run at once.</summary>
 /// <param name="Count">Instances.</param>

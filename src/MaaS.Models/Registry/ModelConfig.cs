@@ -121,8 +121,8 @@ public sealed record ResponseCacheConfig
     public bool Enable { get; set; }
 }
 
-/// <summary>Dynamic batching settings of one model.</summary>
-public sealed record DynamicBatchingConfig
+/// <summary>Dynamic batching settings of one model (Triton's priority and queue policy settings: QueuePolicyConfig.cs).</summary>
+public sealed partial record DynamicBatchingConfig
 {
     /// <summary>Merge concurrent requests into one run.</summary>
     public bool Enabled { get; set; } = true;
@@ -198,6 +198,7 @@ public static class ModelConfigReader
         }
 
         errors.AddRange(Registry.ModelWarmup.Check(config));
+        errors.AddRange(config.DynamicBatching.CheckPriorities());
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";
     }
 }

@@ -68,7 +68,7 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
             };
             var batching = config.DynamicBatching;
             runtime.Executor = options.DynamicBatching && batching.Enabled && config.MaxBatchSize > 0
-                ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer, config.Instances ?? 1)
+                ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer, config.Instances ?? 1, batching)
                 : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
             runtime.Pipeline = runtime.BuildPipeline(options);
             runtime.Timeout = new SharedTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds), time);

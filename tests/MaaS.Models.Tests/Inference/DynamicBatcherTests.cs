@@ -6,7 +6,7 @@ namespace MaaS.Models.Tests.Inference;
 /// Model instances of the dynamic batcher (model.json's <c>instances</c>), on a model whose runs block until the test
 /// lets them end, so that what runs at once is seen, not timed.
 /// </summary>
-public sealed class DynamicBatcherTests
+public sealed partial class DynamicBatcherTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -158,6 +158,7 @@ public sealed class DynamicBatcherTests
         private readonly ManualResetEventSlim _gate = new();
         private readonly SemaphoreSlim _started = new(0);
         private readonly ConcurrentQueue<int> _rows = new();
+        private readonly ConcurrentQueue<float[]> _inputs = new();
         private int _running;
         private int _mostAtOnce;
         private int _starts;
@@ -180,6 +181,9 @@ public sealed class DynamicBatcherTests
         /// <summary>Rows of each run, in the order the runs started.</summary>
         public int[] Rows => [.. _rows];
 
+        /// <summary>The input values of each run, in the order the runs started.</summary>
+        public float[] Served => [.. _inputs.SelectMany(x => x)];
+
         public void Open() => _gate.Set();
 
         /// <summary>Waits until <paramref name="total"/> runs have started since the model was made.</summary>
@@ -201,6 +205,7 @@ public sealed class DynamicBatcherTests
 
             var x = (float[])inputs[0].Data;
             _rows.Enqueue(x.Length);
+            _inputs.Enqueue(x);
             Interlocked.Increment(ref _starts);
             _started.Release();
             try

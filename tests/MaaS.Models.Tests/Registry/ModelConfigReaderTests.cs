@@ -15,6 +15,43 @@ public sealed class ModelConfigReaderTests
     }
 
     [Theory]
+    [InlineData("""{ "priorityLevels": -1 }""", "dynamicBatching.priorityLevels must be >= 0")]
+    [InlineData("""{ "priorityLevels": 2 }""", "dynamicBatching.defaultPriorityLevel must be between 1 and priorityLevels (2)")]
+    [InlineData("""{ "priorityLevels": 2, "defaultPriorityLevel": 3 }""", "dynamicBatching.defaultPriorityLevel must be between 1 and priorityLevels (2)")]
+    [InlineData("""{ "defaultPriorityLevel": 1 }""", "dynamicBatching.defaultPriorityLevel must be 0 when priorityLevels is 0")]
+    [InlineData("""{ "defaultQueuePolicy": { "timeoutAction": "DROP" } }""", "dynamicBatching.defaultQueuePolicy.timeoutAction must be REJECT or DELAY")]
+    [InlineData("""{ "defaultQueuePolicy": { "defaultTimeoutMicroseconds": -5 } }""", "dynamicBatching.defaultQueuePolicy.defaultTimeoutMicroseconds must be >= 0")]
+    [InlineData("""{ "defaultQueuePolicy": { "maxQueueSize": -1 } }""", "dynamicBatching.defaultQueuePolicy.maxQueueSize must be >= 0")]
+    [InlineData("""{ "priorityLevels": 2, "defaultPriorityLevel": 1, "priorityQueuePolicy": { "3": {} } }""", "dynamicBatching.priorityQueuePolicy.3: the level must be between 1 and priorityLevels (2)")]
+    [InlineData("""{ "priorityLevels": 2, "defaultPriorityLevel": 1, "priorityQueuePolicy": { "2": { "timeoutAction": "LATER" } } }""", "dynamicBatching.priorityQueuePolicy.2.timeoutAction must be REJECT or DELAY")]
+    [InlineData("""{ "priorityLevels": "two" }""", "$.dynamicBatching.priorityLevels")]
+    [InlineData("""{ "defaultQueuePolicy": { "allowTimeoutOverride": 1 } }""", "$.dynamicBatching.defaultQueuePolicy.allowTimeoutOverride")]
+    public void TryParse_BadPriorityOrQueuePolicy_RefusedNamingTheField(string dynamicBatching, string expected)
+    {
+        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "dynamicBatching": {{dynamicBatching}} }""", out string? error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_PriorityLevelsAndPolicies_ReadAsWritten()
+    {
+        var config = ModelConfigReader.TryParse("""
+            { "maxBatchSize": 8, "dynamicBatching": { "priorityLevels": 2, "defaultPriorityLevel": 2,
+              "defaultQueuePolicy": { "timeoutAction": "DELAY", "defaultTimeoutMicroseconds": 5000, "allowTimeoutOverride": true },
+              "priorityQueuePolicy": { "1": { "maxQueueSize": 4 } } } }
+            """, out string? error)!;
+
+        Assert.Null(error);
+        var batching = config.DynamicBatching;
+        Assert.True(batching.NeedsPriorityQueues());
+        Assert.True(batching.PolicyOf(2).Delays);
+        Assert.Equal(5000, batching.PolicyOf(2).DefaultTimeoutMicroseconds);
+        Assert.Equal(4, batching.PolicyOf(1).MaxQueueSize);
+        Assert.False(batching.PolicyOf(1).Delays);
+        Assert.False(ModelConfigReader.TryParse("{}", out _)!.DynamicBatching.NeedsPriorityQueues());
+    }
+
+    [Theory]
     [InlineData(0, """{ "name": "w", "batchSize": 2, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be 1")]
     [InlineData(8, """{ "name": "w", "batchSize": 9, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be between 1 and maxBatchSize (8)")]
     [InlineData(8, """{ "name": "w", "batchSize": 0, "inputs": { "x": { "dims": [4], "zeroData": true } } }""", "batchSize must be between")]
