@@ -4,18 +4,18 @@ using MaaS.Grpc.Protocol;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 
-/// <summary>
-/// Triton's ensembles over gRPC with the .NET client (<see cref="EnsembleModels"/>): ModelInfer equals calling the
-/// members one after the other, a row the first step refuses is INVALID_ARGUMENT naming the step, and ModelConfig
-/// answers <c>ensemble_scheduling</c> (Triton's field 15) as HTTP's config does.
-/// </summary>
+/// <summary>Triton's ensembles over gRPC with the .NET client (<see cref="EnsembleModels"/>).</summary>
 public sealed class GrpcEnsembleTests
 {
+    /// <summary>
+    /// ModelInfer equals calling the members one after the other, a row the first step refuses is INVALID_ARGUMENT
+    /// naming the step, and ModelConfig answers <c>ensemble_scheduling</c> (Triton's field 15) as HTTP's config does.
+    /// </summary>
     [Fact]
     public async Task Ensemble_InferConfigAndRefusal_AsMembersAndHttpAnswer()
     {
-        var ct = TestContext.Current.CancellationToken;
         using var repository = new TestRepository().WithEnsembles();
+        var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         using var channel = gateway.Channel();

@@ -220,6 +220,23 @@ public sealed class EnsembleTests
         Assert.False(registry.GetModel("classify")!.LoadsOnFirstRequest);
     }
 
+    /// <summary>The bundled example (models/example-pipeline): example-scaler feeding example-mlp equals the MLP on (x − 0.5) × 2.</summary>
+    [Fact]
+    public async Task InferAsync_BundledExamplePipeline_EqualsTheMlpOnScaledFeatures()
+    {
+        using var repo = new TestRepository().WithExampleMlp();
+        ExamplePipeline.WriteTo(repo.Root);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        float[] raw = [.. Enumerable.Range(0, 2 * 8).Select(i => (i % 8) / 8f)];
+
+        var result = await Registries.Inference(registry).InferAsync(
+            ExamplePipeline.Name, null, new InferenceRequest([InferTensor.Fp32("raw", raw, 2, 8)], ["probabilities"]), TestCancellation.Ct);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        var (_, expected) = ExampleMlp.Reference([.. raw.Select(x => (x - 0.5f) * 2f)], 2);
+        AssertClose(expected, (float[])result.Value!.Outputs.Single().Data, 1e-5);
+    }
+
     private static void AssertClose(float[] expected, float[] actual, double tolerance)
     {
         Assert.Equal(expected.Length, actual.Length);
