@@ -118,7 +118,7 @@ internal sealed class InferenceGrpcService(
         {
             Name = model.Name,
             Platform = info.Platform ?? "unknown",
-            Backend = info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
+            Backend = V2Mapping.Backend(info.Platform),
             MaxBatchSize = settings.MaxBatchSize,
         };
         foreach (var spec in info.Signature?.Inputs ?? [])
@@ -157,6 +157,18 @@ internal sealed class InferenceGrpcService(
         if (settings.ResponseCache is { Enable: true })
         {
             config.ResponseCache = new ModelResponseCache { Enable = true };
+        }
+
+        if (V2Mapping.EnsembleScheduling(settings) is { } ensemble)
+        {
+            config.EnsembleScheduling = new ModelEnsembling();
+            foreach (var step in ensemble.Step)
+            {
+                var member = new ModelEnsembling.Types.Step { ModelName = step.ModelName, ModelVersion = step.ModelVersion };
+                member.InputMap.Add(step.InputMap.ToDictionary());
+                member.OutputMap.Add(step.OutputMap.ToDictionary());
+                config.EnsembleScheduling.Step.Add(member);
+            }
         }
 
         foreach (var sample in V2Mapping.Warmups(info, settings) ?? [])

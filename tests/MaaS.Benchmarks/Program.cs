@@ -57,6 +57,23 @@ if (args is ["agent-load", ..])
     return await MaaS.Benchmarks.Storage.AgentLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["ensemble-repository", var target])
+{
+    // The tests' ensembles (standardise → classify, two branches) and their members, written to a folder for load/ensemble.sh.
+    using var repository = MaaS.TestSupport.Models.EnsembleModels.WithEnsembles(new MaaS.TestSupport.Models.TestRepository());
+    foreach (string directory in Directory.EnumerateDirectories(repository.Root, "*", SearchOption.AllDirectories))
+    {
+        Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(repository.Root, directory)));
+    }
+
+    foreach (string file in Directory.EnumerateFiles(repository.Root, "*", SearchOption.AllDirectories))
+    {
+        File.Copy(file, Path.Combine(target, Path.GetRelativePath(repository.Root, file)), overwrite: true);
+    }
+
+    return 0;
+}
+
 if (args is ["privacy", ..])
 {
     return await MaaS.Benchmarks.Storage.PrivacyCostTest.RunAsync(args[1..]);

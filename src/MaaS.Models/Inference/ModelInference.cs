@@ -1,3 +1,4 @@
+using MaaS.Models.Ensembles;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -22,6 +23,15 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         }
 
         using var lease = acquired.Value!;
+        return lease.Runtime.Model is EnsembleModel ensemble
+            ? await EnsembleRun.RunAsync(this, registry, metrics, lease, ensemble, request, cancellationToken).ConfigureAwait(false)
+            : await InferOnAsync(model, lease, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Infers on a version already leased: what <see cref="InferAsync"/> does once it has one, and each step of an ensemble.</summary>
+    internal async ValueTask<Result<InferenceResponse>> InferOnAsync(
+        string model, ModelLease lease, InferenceRequest request, CancellationToken cancellationToken)
+    {
         var runtime = lease.Runtime;
         if (runtime.TensorModel is not { } tensor || runtime.Executor is not { } executor || runtime.Pipeline is not { } pipeline)
         {

@@ -59,6 +59,13 @@ public static class TensorDataTypes
         }
     }
 
+    /// <summary>
+    /// Parses a datatype as a model.json writes it: the protocol's name (FP32), or Triton's configuration name
+    /// (TYPE_FP32, TYPE_STRING for BYTES).
+    /// </summary>
+    public static bool TryParseConfigName(string? name, out TensorDataType type) =>
+        TryParse(name is "TYPE_STRING" ? "BYTES" : name?.StartsWith("TYPE_", StringComparison.Ordinal) == true ? name[5..] : name, out type);
+
     /// <summary>The CLR element type of the array that carries this datatype.</summary>
     public static Type ElementType(this TensorDataType type) => type switch
     {

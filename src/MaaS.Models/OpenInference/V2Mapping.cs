@@ -93,15 +93,31 @@ internal static class V2Mapping
         return new V2ModelConfigResponse(
             model.Name,
             info.Platform ?? "unknown",
-            info.Platform == "onnxruntime_onnx" ? "onnxruntime" : info.Platform ?? "unknown",
+            Backend(info.Platform),
             config.MaxBatchSize,
             [.. info.Signature?.Inputs.Select(ConfigTensor) ?? []],
             [.. info.Signature?.Outputs.Select(ConfigTensor) ?? []],
             info.IsBatching ? new V2DynamicBatching(config.DynamicBatching.MaxQueueDelayMicroseconds, config.DynamicBatching.MaxQueueSize, V2Priorities.Of(config.DynamicBatching)) : null,
             InstanceGroups(info, config),
             config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null,
-            Warmups(info, config));
+            Warmups(info, config),
+            EnsembleScheduling(config));
     }
+
+    /// <summary>Triton's backend of a platform: <c>onnxruntime</c> for ONNX, none (empty) for an ensemble, else the platform.</summary>
+    public static string Backend(string? platform) => platform switch
+    {
+        "onnxruntime_onnx" => "onnxruntime",
+        Ensembles.EnsembleModel.PlatformName => "",
+        null => "unknown",
+        _ => platform,
+    };
+
+    /// <summary>An ensemble's steps in Triton's shape, as model.json lists them; null for any other model. HTTP and gRPC answer with it.</summary>
+    public static V2EnsembleScheduling? EnsembleScheduling(ModelConfig config) =>
+        config.EnsembleScheduling is { } scheduling && EnsembleConfigCheck.IsEnsemble(config)
+            ? new V2EnsembleScheduling([.. scheduling.Step.Select(step => new V2EnsembleStep(step.ModelName, step.ModelVersion, step.InputMap, step.OutputMap))])
+            : null;
 
     /// <summary>Triton's name of a datatype in a model configuration (TYPE_FP32; BYTES is TYPE_STRING).</summary>
     public static string ConfigTypeName(TensorDataType type) => "TYPE_" + (type == TensorDataType.Bytes ? "STRING" : type.ToProtocolName());

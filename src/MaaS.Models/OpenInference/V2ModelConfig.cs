@@ -11,6 +11,7 @@ namespace MaaS.Models.OpenInference;
 /// <param name="InstanceGroup">When dynamic batching is on: how many batches run at once (model.json's <c>instances</c>).</param>
 /// <param name="ResponseCache">When model.json enables the response cache: <c>{"enable": true}</c>.</param>
 /// <param name="ModelWarmup">model.json's warmup samples, when it has any.</param>
+/// <param name="EnsembleScheduling">An ensemble's steps (Triton's <c>ensemble_scheduling</c>).</param>
 internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
@@ -21,7 +22,23 @@ internal sealed record V2ModelConfigResponse(
     [property: JsonPropertyName("dynamic_batching")] V2DynamicBatching? DynamicBatching,
     [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null,
     [property: JsonPropertyName("response_cache")] V2ResponseCache? ResponseCache = null,
-    [property: JsonPropertyName("model_warmup")] IReadOnlyList<V2ModelWarmup>? ModelWarmup = null);
+    [property: JsonPropertyName("model_warmup")] IReadOnlyList<V2ModelWarmup>? ModelWarmup = null,
+    [property: JsonPropertyName("ensemble_scheduling")] V2EnsembleScheduling? EnsembleScheduling = null);
+
+/// <summary>Triton's <c>ModelEnsembling</c>: an ensemble's steps.</summary>
+/// <param name="Step">The steps, as model.json lists them.</param>
+internal sealed record V2EnsembleScheduling(IReadOnlyList<V2EnsembleStep> Step);
+
+/// <summary>Triton's <c>ModelEnsembling.Step</c>.</summary>
+/// <param name="ModelName">The member model.</param>
+/// <param name="ModelVersion">The member's version; -1 for its default.</param>
+/// <param name="InputMap">Member input name to the ensemble tensor it reads.</param>
+/// <param name="OutputMap">Member output name to the ensemble tensor it writes.</param>
+internal sealed record V2EnsembleStep(
+    [property: JsonPropertyName("model_name")] string ModelName,
+    [property: JsonPropertyName("model_version")] long ModelVersion,
+    [property: JsonPropertyName("input_map")] IReadOnlyDictionary<string, string> InputMap,
+    [property: JsonPropertyName("output_map")] IReadOnlyDictionary<string, string> OutputMap);
 
 /// <summary>A warmup request sample (Triton's <c>ModelWarmup</c>).</summary>
 /// <param name="Name">The sample's name.</param>

@@ -15,8 +15,11 @@ public sealed record ModelConfig
     /// <summary>Free text for people.</summary>
     public string? Description { get; set; }
 
-    /// <summary>Who maintains it.</summary>
+    /// <summary>Who maintains it; <c>tenant:&lt;t&gt;</c> (<see cref="TenantOwnerPrefix"/>) marks a model a tenant published.</summary>
     public string? Owner { get; set; }
+
+    /// <summary>The <see cref="Owner"/> prefix of a model published by a tenant through the market.</summary>
+    public const string TenantOwnerPrefix = "tenant:";
 
     /// <summary>Search tags.</summary>
     public IReadOnlyList<string> Tags { get; set; } = [];
@@ -73,6 +76,18 @@ public sealed record ModelConfig
     /// fails fails the load, as in Triton. None by default.
     /// </summary>
     public IReadOnlyList<ModelWarmupSample> ModelWarmup { get; set; } = [];
+
+    /// <summary>
+    /// An ensemble's declared inputs (Triton's <c>input</c>), for <c>"format": "ensemble"</c>; other formats read
+    /// theirs from the artifact. With <see cref="MaxBatchSize"/> &gt; 0 the dims leave out the batch axis, as in Triton.
+    /// </summary>
+    public IReadOnlyList<ModelTensorConfig> Input { get; set; } = [];
+
+    /// <summary>An ensemble's declared outputs (Triton's <c>output</c>); see <see cref="Input"/>.</summary>
+    public IReadOnlyList<ModelTensorConfig> Output { get; set; } = [];
+
+    /// <summary>The steps of an ensemble (Triton's <c>ensemble_scheduling</c>); only with <c>"format": "ensemble"</c>.</summary>
+    public EnsembleSchedulingConfig? EnsembleScheduling { get; set; }
 }
 
 /// <summary>One warmup request sample (Triton's <c>ModelWarmup</c>).</summary>
@@ -199,6 +214,7 @@ public static class ModelConfigReader
 
         errors.AddRange(Registry.ModelWarmup.Check(config));
         errors.AddRange(config.DynamicBatching.CheckPriorities());
+        errors.AddRange(EnsembleConfigCheck.Check(config));
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using MaaS.Models.Ensembles;
 
 namespace MaaS.Models.Registry;
 
@@ -101,15 +102,17 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 LogRepositoryMissing(_logger, RepositoryPath);
             }
 
-            var models = _snapshot.Models;
-            foreach (var disk in ScanRepositories())
+            // The snapshot read again for each model: an ensemble's load publishes the lazy members it loads.
+            foreach (var disk in MembersFirst(ScanRepositories()))
             {
-                if (!models.ContainsKey(disk.Name))
+                if (!_snapshot.Models.ContainsKey(disk.Name))
                 {
-                    models = models.SetItem(disk.Name, await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false));
-                    Publish(models);
+                    var slot = await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false);
+                    Publish(_snapshot.Models.SetItem(disk.Name, slot));
                 }
             }
+
+            var models = _snapshot.Models;
 
             _initialized = true;
             LogInitialized(_logger, _name, models.Count, models.Values.Sum(m => m.Versions.Values.Count(v => v.State == ModelVersionState.Ready)), string.Join(" and ", _roots));
@@ -140,7 +143,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 }
             }
 
-            foreach (var disk in onDisk.Values)
+            foreach (var disk in MembersFirst(onDisk.Values))
             {
                 var models = _snapshot.Models;
                 models.TryGetValue(disk.Name, out var slot);
@@ -283,6 +286,11 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             if (versionSlot.Runtime is not { } runtime)
             {
                 return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' version {v} is not ready: {versionSlot.Reason}");
+            }
+
+            if (EnsembleProblem(snapshot, runtime) is { } problem)
+            {
+                return Result<ModelLease>.Fail(ErrorCode.ModelNotReady, $"model '{name}' version {v} is not ready: {problem}");
             }
 
             if (runtime.TryAddReference())
@@ -735,6 +743,11 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             return VersionSlot.Unavailable(version, disk.ConfigError ?? "model.json is invalid");
         }
 
+        if (EnsembleConfigCheck.IsEnsemble(config))
+        {
+            return await LoadEnsembleVersionAsync(disk, config, version, cancellationToken).ConfigureAwait(false);
+        }
+
         if (!_loaders.TryGetValue(config.Format, out var loader))
         {
             string reason = $"no loader for format '{config.Format}' (known: {string.Join(", ", _loaders.Keys)})";
@@ -778,6 +791,103 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         }
     }
 
+    /// <summary>
+    /// Loads an ensemble's version: its members first where they wait for a first request (Triton loads an ensemble's
+    /// members with it), then its graph is checked against the members loaded now (<see cref="EnsembleGraph"/>). A
+    /// failure fails only the ensemble, naming the step.
+    /// </summary>
+    private async Task<VersionSlot> LoadEnsembleVersionAsync(DiskModel disk, ModelConfig config, long version, CancellationToken cancellationToken)
+    {
+        foreach (string member in config.EnsembleScheduling!.Step.Select(s => s.ModelName).Distinct(StringComparer.Ordinal))
+        {
+            if (_snapshot.Models.TryGetValue(member, out var slot) && slot.Pending && slot.Config is { } memberConfig
+                && !EnsembleConfigCheck.IsEnsemble(memberConfig) && ScanRepositories(member) is { } memberDisk)
+            {
+                Publish(_snapshot.Models.SetItem(member, await LoadSlotAsync(memberDisk, slot.DefaultOverride, cancellationToken).ConfigureAwait(false)));
+            }
+        }
+
+        var snapshot = _snapshot;
+        var built = EnsembleGraph.Build(config, step => Member(snapshot, config, step, ScanRepositories(step.ModelName)));
+        string directory = disk.VersionDirectory(version);
+        if (!built.IsSuccess)
+        {
+            LogLoadFailed(_logger, disk.Name, version, built.Error.Message);
+            return VersionSlot.Unavailable(version, built.Error.Message) with { FailedFingerprint = RepositoryScanner.Fingerprint(directory) };
+        }
+
+        var runtime = ModelVersionRuntime.Create(disk.Name, version, built.Value!, config, RepositoryScanner.ReadCard(directory), _options, _metrics, _time);
+        LogLoaded(_logger, disk.Name, version, EnsembleModel.PlatformName, "-");
+        return new VersionSlot(version, ModelVersionState.Ready, null, runtime);
+    }
+
+    /// <summary>
+    /// A step's member as the ensemble may use it: one this registry serves, whose model.json names no tenant owner or
+    /// the ensemble's own (another tenant's model reads as unknown, so its existence does not leak), not an ensemble
+    /// itself, with its version loaded.
+    /// </summary>
+    private static EnsembleMember Member(RegistrySnapshot snapshot, ModelConfig ensemble, EnsembleStepConfig step, DiskModel? disk)
+    {
+        snapshot.Models.TryGetValue(step.ModelName, out var slot);
+        var config = slot?.Config ?? disk?.Config;
+        if (config is null || (config.Owner is { } owner && owner.StartsWith(ModelConfig.TenantOwnerPrefix, StringComparison.Ordinal) && owner != ensemble.Owner))
+        {
+            return new EnsembleMember(null, $"unknown model '{step.ModelName}'");
+        }
+
+        // Another ensemble may not be loaded yet (ensembles load last), so its folder's model.json tells.
+        if (EnsembleConfigCheck.IsEnsemble(config))
+        {
+            return new EnsembleMember(null, $"'{step.ModelName}' is an ensemble itself; an ensemble's steps are models that run");
+        }
+
+        long? version = step.ModelVersion > 0 ? step.ModelVersion : slot?.ResolveDefault();
+        if (slot is null || version is not long v || !slot.Versions.TryGetValue(v, out var versionSlot) || versionSlot.Runtime is not { } runtime)
+        {
+            string which = step.ModelVersion > 0 ? $"version {step.ModelVersion}" : "default version";
+            return new EnsembleMember(null, $"the {which} of '{step.ModelName}' is not loaded");
+        }
+
+        return runtime.TensorModel is { } tensor
+            ? new EnsembleMember(tensor.Signature, null)
+            : new EnsembleMember(null, $"'{step.ModelName}' ({runtime.Model.Platform}) does not take tensor inference requests");
+    }
+
+    /// <summary>Why an ensemble's runtime cannot serve now: the first step whose member version is not loaded; null when it can (or it is no ensemble).</summary>
+    private static string? EnsembleProblem(RegistrySnapshot snapshot, ModelVersionRuntime runtime)
+    {
+        if (runtime.Model is not EnsembleModel ensemble)
+        {
+            return null;
+        }
+
+        foreach (var step in ensemble.Steps)
+        {
+            if (!snapshot.Models.TryGetValue(step.ModelName, out var slot))
+            {
+                return $"{step.Label}: model '{step.ModelName}' is not in the repository";
+            }
+
+            // A lazy member waiting for its first request loads on the ensemble's.
+            if (slot.Pending)
+            {
+                continue;
+            }
+
+            long? version = step.Version ?? slot.ResolveDefault();
+            if (version is not long v || !slot.Versions.TryGetValue(v, out var versionSlot) || versionSlot.Runtime is null)
+            {
+                return $"{step.Label}: model '{step.ModelName}' is not ready";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The models with ensembles last, so that an ensemble's load finds its members loaded.</summary>
+    private static IEnumerable<DiskModel> MembersFirst(IEnumerable<DiskModel> models) =>
+        models.OrderBy(m => m.Config is { } config && EnsembleConfigCheck.IsEnsemble(config));
+
     private static string? CheckBatchAxis(ModelSignature signature)
     {
         foreach (var spec in signature.Inputs.Concat(signature.Outputs))
@@ -805,7 +915,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private static string? ReasonOf(VersionSlot slot) =>
         slot.Runtime is { IsHealthy: false } ? "circuit open: too many recent failures" : slot.Reason;
 
-    private static ModelInfo ToInfo(ModelSlot slot)
+    private ModelInfo ToInfo(ModelSlot slot)
     {
         var versions = slot.Versions.Values.Select(v => ToVersionInfo(slot.Name, v)).ToList();
         long? resolved = slot.ResolveDefault();
@@ -821,17 +931,19 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError, slot.Pending);
     }
 
-    private static ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)
+    private ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)
     {
         var runtime = slot.Runtime;
+        // An ensemble serves only while its members do (Triton's answer): it reads as unavailable meanwhile.
+        string? membersDown = runtime is null ? null : EnsembleProblem(Volatile.Read(ref _snapshot), runtime);
         return new ModelVersionInfo(
             name,
             slot.Version,
-            slot.State,
-            runtime is { IsHealthy: true },
-            ReasonOf(slot),
+            membersDown is null ? slot.State : ModelVersionState.Unavailable,
+            runtime is { IsHealthy: true } && membersDown is null,
+            membersDown ?? ReasonOf(slot),
             runtime?.Model.Platform,
-            runtime?.TensorModel?.Signature,
+            runtime?.Signature,
             runtime?.Model.Properties ?? ImmutableDictionary<string, string>.Empty,
             runtime?.Card,
             runtime?.LoadedAt,

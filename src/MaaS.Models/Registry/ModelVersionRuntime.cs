@@ -26,6 +26,9 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
 
     public ITensorModel? TensorModel => Model as ITensorModel;
 
+    /// <summary>The inputs and outputs a tensor model or an ensemble declares; null for other models.</summary>
+    public ModelSignature? Signature => TensorModel?.Signature ?? (Model as Ensembles.EnsembleModel)?.Signature;
+
     public ModelConfig Config { get; } = config;
 
     public JsonElement? Card { get; } = card;

@@ -47,7 +47,7 @@ internal static class ModelWarmup
             foreach (var (name, input) in sample.Inputs)
             {
                 string where = $"{at}.inputs.{name}";
-                if (input.DataType is not null && !TryParseType(input.DataType, out _))
+                if (input.DataType is not null && !TensorDataTypes.TryParseConfigName(input.DataType, out _))
                 {
                     yield return $"{where}.dataType '{input.DataType}' is not a tensor datatype";
                 }
@@ -112,7 +112,7 @@ internal static class ModelWarmup
         var spec = signature.Inputs.FirstOrDefault(s => s.Name == name)
             ?? throw new InvalidDataException($"warmup sample '{sample.Name}' names input '{name}', which the model does not have");
         var type = spec.DataType;
-        if (input.DataType is { } named && (!TryParseType(named, out type) || type != spec.DataType))
+        if (input.DataType is { } named && (!TensorDataTypes.TryParseConfigName(named, out type) || type != spec.DataType))
         {
             throw new InvalidDataException($"warmup sample '{sample.Name}': input '{name}' is {spec.DataType.ToProtocolName()}, not {named}");
         }
@@ -173,8 +173,4 @@ internal static class ModelWarmup
             case sbyte[] s: foreach (ref sbyte x in s.AsSpan()) { x = (sbyte)random.Next(2); } break;
         }
     }
-
-    // The protocol's name (FP32), or Triton's configuration name (TYPE_FP32, TYPE_STRING for BYTES).
-    private static bool TryParseType(string name, out TensorDataType type) =>
-        TensorDataTypes.TryParse(name is "TYPE_STRING" ? "BYTES" : name.StartsWith("TYPE_", StringComparison.Ordinal) ? name[5..] : name, out type);
 }

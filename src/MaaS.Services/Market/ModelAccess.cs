@@ -16,7 +16,7 @@ internal sealed partial class ModelAccess(
     IModelMarketStore store, ModelRegistry registry, IOptions<MarketOptions> options, ILogger<ModelAccess> logger)
 {
     /// <summary>model.json <c>owner</c> prefix marking a model published through the market.</summary>
-    public const string OwnerPrefix = "tenant:";
+    public const string OwnerPrefix = ModelConfig.TenantOwnerPrefix;
 
     private volatile FrozenDictionary<string, ModelListing> _listings = FrozenDictionary<string, ModelListing>.Empty;
 

@@ -22,6 +22,23 @@ public sealed class ExampleMlpTests
     }
 
     [Fact]
+    public void ExamplePipeline_ShippedFiles_AreWhatItWrites()
+    {
+        string repository = FindRepositoryModels();
+        if (Environment.GetEnvironmentVariable("MAAS_UPDATE_EXAMPLES") == "1")
+        {
+            ExamplePipeline.WriteTo(repository);
+        }
+
+        string scaler = Path.Combine(repository, ExamplePipeline.Scaler, "1", "model.onnx");
+        Assert.True(File.Exists(scaler), $"{scaler} is missing; run the tests with MAAS_UPDATE_EXAMPLES=1 to write it");
+        Assert.True(ExamplePipeline.BuildScalerOnnx().AsSpan().SequenceEqual(File.ReadAllBytes(scaler)), $"{scaler} differs; regenerate with MAAS_UPDATE_EXAMPLES=1");
+        Assert.Equal(ExamplePipeline.ScalerJson, File.ReadAllText(Path.Combine(repository, ExamplePipeline.Scaler, "model.json")));
+        Assert.Equal(ExamplePipeline.ModelJson, File.ReadAllText(Path.Combine(repository, ExamplePipeline.Name, "model.json")));
+        Assert.True(Directory.Exists(Path.Combine(repository, ExamplePipeline.Name, "1")), "the ensemble's empty version folder");
+    }
+
+    [Fact]
     public void WriteTo_NarrowVariant_ModelJsonDescribesItsOwnWidths()
     {
         string root = Directory.CreateTempSubdirectory("maas-mlp-variant-").FullName;

@@ -78,4 +78,43 @@ public sealed class ModelConfigReaderTests
         Assert.Equal<(int?, int?)>((2, 2), (set.Instances, set.IntraOpThreads));
         Assert.Equal<(int?, int?)>((null, null), (absent.Instances, absent.IntraOpThreads));
     }
+    private const string Tensors = """
+        "input": [ { "name": "raw", "dataType": "FP32", "dims": [4] } ], "output": [ { "name": "out", "dataType": "TYPE_FP32", "dims": [3] } ]
+        """;
+
+    private const string Step = """{ "modelName": "m", "inputMap": { "x": "raw" }, "outputMap": { "y": "out" } }""";
+
+    [Theory]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}} }""", "ensembleScheduling.step must list at least one step")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [] } }""", "ensembleScheduling.step must list at least one step")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": " ", "inputMap": { "x": "raw" }, "outputMap": { "y": "out" } } ] } }""", "ensembleScheduling.step[0].modelName must not be empty")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": "m", "modelVersion": 0, "inputMap": { "x": "raw" }, "outputMap": { "y": "out" } } ] } }""", "ensembleScheduling.step[0].modelVersion must be -1")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": "m", "modelVersion": -2, "inputMap": { "x": "raw" }, "outputMap": { "y": "out" } } ] } }""", "ensembleScheduling.step[0].modelVersion must be -1")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": "m", "outputMap": { "y": "out" } } ] } }""", "ensembleScheduling.step[0].inputMap must map at least one tensor")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": "m", "inputMap": { "x": "raw" } } ] } }""", "ensembleScheduling.step[0].outputMap must map at least one tensor")]
+    [InlineData($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ { "modelName": "m", "inputMap": { "x": "" }, "outputMap": { "y": "out" } } ] } }""", "ensembleScheduling.step[0].inputMap must not map an empty name")]
+    [InlineData($$"""{ "format": "ensemble", "output": [ { "name": "out", "dataType": "FP32", "dims": [3] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "input must declare at least one tensor")]
+    [InlineData($$"""{ "format": "ensemble", "input": [ { "name": "raw", "dataType": "FP32", "dims": [4] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "output must declare at least one tensor")]
+    [InlineData($$"""{ "format": "ensemble", "input": [ { "name": "raw", "dataType": "FLOAT", "dims": [4] } ], "output": [ { "name": "out", "dataType": "FP32", "dims": [3] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "input[0].dataType 'FLOAT' is not a datatype")]
+    [InlineData($$"""{ "format": "ensemble", "input": [ { "name": "raw", "dataType": "FP32", "dims": [0] } ], "output": [ { "name": "out", "dataType": "FP32", "dims": [3] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "input[0].dims must be positive or -1")]
+    [InlineData($$"""{ "format": "ensemble", "input": [ { "name": "", "dataType": "FP32", "dims": [4] } ], "output": [ { "name": "out", "dataType": "FP32", "dims": [3] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "input[0].name must not be empty")]
+    [InlineData($$"""{ "format": "ensemble", "input": [ { "name": "raw", "dataType": "FP32", "dims": [4] } ], "output": [ { "name": "out", "dataType": "FP32", "dims": [3] }, { "name": "out", "dataType": "FP32", "dims": [3] } ], "ensembleScheduling": { "step": [ {{Step}} ] } }""", "output[1].name 'out' is declared twice")]
+    [InlineData($$"""{ "format": "onnx", "ensembleScheduling": { "step": [ {{Step}} ] } }""", "ensembleScheduling is only for \"format\": \"ensemble\"")]
+    [InlineData($$"""{ {{Tensors}} }""", "input and output are declared only by an ensemble")]
+    public void TryParse_EnsembleBroken_RefusedNamingTheField(string json, string reason)
+    {
+        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_Ensemble_StepsRead_VersionDefaultsToLatest()
+    {
+        var config = ModelConfigReader.TryParse($$"""{ "format": "ensemble", {{Tensors}}, "ensembleScheduling": { "step": [ {{Step}} ] } }""", out string? error);
+
+        Assert.True(config is not null, error);
+        var step = Assert.Single(config.EnsembleScheduling!.Step);
+        Assert.Equal(("m", -1L, "raw", "out"), (step.ModelName, step.ModelVersion, step.InputMap["x"], step.OutputMap["y"]));
+        Assert.Equal(["raw"], config.Input.Select(i => i.Name));
+    }
 }

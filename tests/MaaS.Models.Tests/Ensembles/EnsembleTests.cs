@@ -1,0 +1,248 @@
+namespace MaaS.Models.Tests.Ensembles;
+
+/// <summary>
+/// Triton's ensembles over real ONNX members (<see cref="EnsembleModels"/>): a call equals running the members one
+/// after the other by hand, loads check the graph and fail only the ensemble, naming the step, readiness follows the
+/// members, and statistics count the ensemble's requests and the members' own.
+/// </summary>
+public sealed class EnsembleTests
+{
+    private static readonly float[] Raw = [0.5f, 1f, -2f, 8f, 3f, 2f, 1f, 0f, -1f, 4.5f, 3.25f, 6f];
+
+    [Fact]
+    public async Task InferAsync_Pipeline_EqualsMembersRunOneAfterTheOther()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var ensemble = await inference.InferAsync(EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)]), TestCancellation.Ct);
+        var standardised = await inference.InferAsync("standardise", null, new InferenceRequest([InferTensor.Fp32("x", Raw, 3, 4)]), TestCancellation.Ct);
+        var classified = await inference.InferAsync("classify", null, new InferenceRequest([standardised.Value!.Outputs[0] with { Name = "features" }]), TestCancellation.Ct);
+
+        Assert.True(ensemble.IsSuccess, ensemble.Error?.Message);
+        Assert.Equal(["probabilities", "logits"], ensemble.Value!.Outputs.Select(o => o.Name));
+        AssertClose((float[])classified.Value!.Output("probs")!.Data, (float[])ensemble.Value.Output("probabilities")!.Data, 1e-6);
+        AssertClose((float[])classified.Value.Output("logits")!.Data, (float[])ensemble.Value.Output("logits")!.Data, 1e-6);
+        Assert.Equal([3L, 3L], ensemble.Value.Output("logits")!.Shape);
+        var (logits, probabilities) = EnsembleModels.PipelineReference(Raw);
+        AssertClose(logits, (float[])ensemble.Value.Output("logits")!.Data, 1e-5);
+        AssertClose(probabilities, (float[])ensemble.Value.Output("probabilities")!.Data, 1e-5);
+    }
+
+    [Fact]
+    public async Task InferAsync_OutputsNamed_OnlyThoseAnswered()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var result = await Registries.Inference(registry).InferAsync(
+            EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)], ["logits"]), TestCancellation.Ct);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        Assert.Equal(["logits"], result.Value!.Outputs.Select(o => o.Name));
+    }
+
+    /// <summary>Two branches on one input, summed: steps listed out of order run in the order their inputs are ready.</summary>
+    [Fact]
+    public async Task InferAsync_TwoBranches_EqualsByHand_StatisticsCountEnsembleAndMembers()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        float[] v = [1f, -2f, 0.5f, 3f, 10f, -0.25f];
+
+        var result = await Registries.Inference(registry).InferAsync(
+            EnsembleModels.Branches, null, new InferenceRequest([InferTensor.Fp32("v", v, 2, 3)]), TestCancellation.Ct);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        var total = Assert.Single(result.Value!.Outputs);
+        Assert.Equal("total", total.Name);
+        Assert.Equal([2L, 3L], total.Shape);
+        AssertClose([.. v.Select(x => (x + x) + (x * x))], (float[])total.Data, 1e-6);
+        foreach (string name in new[] { EnsembleModels.Branches, "double", "square", "add" })
+        {
+            var stats = registry.GetModel(name)!.Versions.Single().Statistics!.Snapshot();
+            Assert.True(stats.InferenceCount == 2, $"{name}: inference count {stats.InferenceCount}, expected the call's 2 rows");
+        }
+    }
+
+    [Fact]
+    public async Task InferAsync_RowTheFirstStepRefuses_InvalidRequestNamingTheStep()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var result = await Registries.Inference(registry).InferAsync(
+            EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("raw", [1f, 2f, 3f], 1, 3)]), TestCancellation.Ct);
+
+        Assert.False(result.IsSuccess);
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error.Code);
+        Assert.StartsWith("ensemble 'pipeline' step 0 ('standardise'): ", result.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InferAsync_InputTheEnsembleDoesNotDeclare_InvalidRequest()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var result = await Registries.Inference(registry).InferAsync(
+            EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("x", Raw, 3, 4)]), TestCancellation.Ct);
+
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Contains("'x'", result.Error?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Load_Ensemble_MetadataAndConfigInTritonsShape()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var model = registry.GetModel(EnsembleModels.Pipeline)!;
+        var version = model.Versions.Single();
+        Assert.True(model.IsReady, model.Reason);
+        var metadata = V2Mapping.Metadata(model, version, null);
+        Assert.Equal("ensemble", metadata.Platform);
+        Assert.Equal(["raw"], metadata.Inputs.Select(i => i.Name));
+        Assert.Equal([-1L, -1L], metadata.Inputs[0].Shape);
+        var config = V2Mapping.Config(model, version, model.Config!);
+        Assert.Equal(("ensemble", "", 8), (config.Platform, config.Backend, config.MaxBatchSize));
+        Assert.Equal([3L], config.Output[0].Dims);
+        var steps = config.EnsembleScheduling!.Step;
+        Assert.Equal([("standardise", -1L), ("classify", 1L)], steps.Select(s => (s.ModelName, s.ModelVersion)));
+        Assert.Equal("probabilities", steps[1].OutputMap["probs"]);
+        string json = JsonSerializer.Serialize(config, V2JsonContext.Default.V2ModelConfigResponse);
+        Assert.Contains("\"ensemble_scheduling\":{\"step\":[{\"model_name\":\"standardise\",\"model_version\":-1,\"input_map\":{\"x\":\"raw\"}", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "modelName": "nope", "inputMap": { "features": "standardised" }, "outputMap": { "probs": "probabilities" } }""", "step 1 ('nope'): unknown model 'nope'")]
+    [InlineData("""{ "modelName": "classify", "inputMap": { "features": "nowhere" }, "outputMap": { "probs": "probabilities" } }""", "step 1 ('classify'): input 'features' reads 'nowhere', which neither an input of the ensemble nor an output of a step provides")]
+    [InlineData("""{ "modelName": "classify", "inputMap": { "features": "standardised" }, "outputMap": { "logits": "probabilities" } }, { "modelName": "standardise", "inputMap": { "x": "looped" }, "outputMap": { "z": "again" } }, { "modelName": "double", "inputMap": { "x": "again" }, "outputMap": { "y": "looped" } }""", "step 2 ('standardise'), step 3 ('double'): the steps read each other's outputs in a cycle")]
+    [InlineData("""{ "modelName": "classify", "inputMap": { "features": "standardised" }, "outputMap": { "probs": "probabilities", "scores": "scores" } }""", "step 1 ('classify'): outputMap names 'scores', which is not an output of 'classify' (it has 'logits', 'probs')")]
+    [InlineData("""{ "modelName": "classify", "inputMap": { "features": "standardised", "extra": "raw" }, "outputMap": { "probs": "probabilities" } }""", "step 1 ('classify'): inputMap names 'extra', which is not an input of 'classify' (it takes 'features')")]
+    [InlineData("""{ "modelName": "classify", "inputMap": { "extra": "standardised" }, "outputMap": { "probs": "probabilities" } }""", "step 1 ('classify'): input 'features' of 'classify' is not mapped")]
+    [InlineData("""{ "modelName": "classify", "modelVersion": 7, "inputMap": { "features": "standardised" }, "outputMap": { "probs": "probabilities" } }""", "step 1 ('classify'): the version 7 of 'classify' is not loaded")]
+    [InlineData("""{ "modelName": "pipeline", "inputMap": { "raw": "standardised" }, "outputMap": { "probabilities": "probabilities" } }""", "step 1 ('pipeline'): 'pipeline' is an ensemble itself")]
+    public async Task Load_BrokenGraph_EnsembleNotReady_ReasonNamesTheStep_MembersStillServe(string secondStep, string reason)
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        EnsembleModels.WriteEnsemble(repo, "broken", $$"""
+            {
+              "format": "ensemble", "maxBatchSize": 8,
+              "input": [ { "name": "raw", "dataType": "FP32", "dims": [4] } ],
+              "output": [ { "name": "probabilities", "dataType": "FP32", "dims": [3] } ],
+              "ensembleScheduling": { "step": [
+                { "modelName": "standardise", "inputMap": { "x": "raw" }, "outputMap": { "z": "standardised" } },
+                {{secondStep}}
+              ] }
+            }
+            """);
+
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var version = registry.GetModel("broken")!.Versions.Single();
+        Assert.False(version.IsReady);
+        Assert.Contains(reason, version.Reason, StringComparison.Ordinal);
+        Assert.True(registry.GetModel("standardise")!.IsReady);
+        Assert.True(registry.GetModel(EnsembleModels.Pipeline)!.IsReady);
+    }
+
+    [Theory]
+    [InlineData("INT64", "FP32", "step 0 ('standardise'): input 'x' of 'standardise' is FP32, but 'raw' is INT64")]
+    [InlineData("FP32", "FP64", "step 1 ('classify'): output 'probs' is FP32, but the ensemble declares 'probabilities' FP64")]
+    public async Task Load_DatatypesDisagree_EnsembleNotReady_ReasonNamesTheStep(string input, string output, string reason)
+    {
+        using var repo = new TestRepository().WithEnsembleMembers();
+        EnsembleModels.WriteEnsemble(repo, "typed", EnsembleModels.PipelineJson
+            .Replace("\"name\": \"raw\", \"dataType\": \"TYPE_FP32\"", $"\"name\": \"raw\", \"dataType\": \"{input}\"", StringComparison.Ordinal)
+            .Replace("\"name\": \"probabilities\", \"dataType\": \"TYPE_FP32\"", $"\"name\": \"probabilities\", \"dataType\": \"{output}\"", StringComparison.Ordinal));
+
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        var version = registry.GetModel("typed")!.Versions.Single();
+        Assert.False(version.IsReady);
+        Assert.Contains(reason, version.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Readiness_FollowsTheMembers_UnloadAndLoad()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+        var request = new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)]);
+
+        Assert.True((await registry.UnloadModelAsync("classify", TestCancellation.Ct)).IsSuccess);
+
+        var down = registry.GetModel(EnsembleModels.Pipeline)!;
+        Assert.False(down.IsReady);
+        Assert.Contains("step 1 ('classify')", down.Reason, StringComparison.Ordinal);
+        Assert.Equal(ModelVersionState.Unavailable, down.Versions.Single().State);
+        var refused = await inference.InferAsync(EnsembleModels.Pipeline, null, request, TestCancellation.Ct);
+        Assert.Equal(ErrorCode.ModelNotReady, refused.Error?.Code);
+        Assert.True(registry.GetModel(EnsembleModels.Branches)!.IsReady, "an ensemble without the member stays ready");
+
+        Assert.True((await registry.LoadModelAsync("classify", TestCancellation.Ct)).IsSuccess);
+
+        Assert.True(registry.GetModel(EnsembleModels.Pipeline)!.IsReady);
+        var served = await inference.InferAsync(EnsembleModels.Pipeline, null, request, TestCancellation.Ct);
+        Assert.True(served.IsSuccess, served.Error?.Message);
+    }
+
+    /// <summary>A lease on the ensemble's call holds its members: a member reloaded meanwhile finishes the call on the old version.</summary>
+    [Fact]
+    public async Task InferAsync_MemberReloadedDuringCalls_EveryCallAnswers()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+
+        var calls = Enumerable.Range(0, 40).Select(_ => Task.Run(async () =>
+            await inference.InferAsync(EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)]), TestCancellation.Ct))).ToList();
+        var reload = await registry.LoadModelAsync("standardise", TestCancellation.Ct);
+        var results = await Task.WhenAll(calls);
+
+        Assert.True(reload.IsSuccess, reload.Error?.Message);
+        Assert.All(results, r => Assert.True(r.IsSuccess, r.Error?.Message));
+    }
+
+    [Fact]
+    public async Task Load_LazyMember_LoadedWithTheEnsemble()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        File.WriteAllText(Path.Combine(repo.Root, "classify", "model.json"), """{ "maxBatchSize": 8, "loadPolicy": "lazy" }""");
+
+        await using var registry = await Registries.LoadAsync(repo.Root);
+
+        Assert.True(registry.GetModel(EnsembleModels.Pipeline)!.IsReady, registry.GetModel(EnsembleModels.Pipeline)!.Reason);
+        Assert.False(registry.GetModel("classify")!.LoadsOnFirstRequest);
+    }
+
+    /// <summary>The bundled example (models/example-pipeline): example-scaler feeding example-mlp equals the MLP on (x − 0.5) × 2.</summary>
+    [Fact]
+    public async Task InferAsync_BundledExamplePipeline_EqualsTheMlpOnScaledFeatures()
+    {
+        using var repo = new TestRepository().WithExampleMlp();
+        ExamplePipeline.WriteTo(repo.Root);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        float[] raw = [.. Enumerable.Range(0, 2 * 8).Select(i => (i % 8) / 8f)];
+
+        var result = await Registries.Inference(registry).InferAsync(
+            ExamplePipeline.Name, null, new InferenceRequest([InferTensor.Fp32("raw", raw, 2, 8)], ["probabilities"]), TestCancellation.Ct);
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        var (_, expected) = ExampleMlp.Reference([.. raw.Select(x => (x - 0.5f) * 2f)], 2);
+        AssertClose(expected, (float[])result.Value!.Outputs.Single().Data, 1e-5);
+    }
+
+    private static void AssertClose(float[] expected, float[] actual, double tolerance)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"element {i}: expected {expected[i]}, got {actual[i]}");
+        }
+    }
+}
