@@ -88,8 +88,10 @@ internal static class EnsembleRun
         for (int s = 0; s < steps.Count; s++)
         {
             int position = s;
+            // No token for Task.Run: a step cancelled before it starts would fault the whole call; the step's own call
+            // takes the token and answers the cancellation as a value.
             runs[s] = steps[s].RunsBesideOthers
-                ? Task.Run(() => StepAsync(position), cancellationToken)
+                ? Task.Run(() => StepAsync(position), CancellationToken.None)
                 : StepAsync(position);
         }
 
