@@ -45,7 +45,7 @@ internal static partial class GatewayRunner
         return false;
     }
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Critical,
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Critical,
         Message = "Cannot start: {Reason} Another process (often a gateway still running) listens there; stop it or choose another address with --urls or the Urls setting.")]
     private static partial void LogAddressInUse(ILogger logger, string reason);
 }

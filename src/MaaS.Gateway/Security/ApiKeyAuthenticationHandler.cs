@@ -121,6 +121,6 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             : null;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "API key refused: {Rejection}")]
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "API key refused: {Rejection}")]
     private static partial void LogRejected(ILogger logger, KeyRejection rejection);
 }

@@ -102,11 +102,11 @@ internal sealed partial class SecurityStartupCheck(IOptions<AuthOptions> options
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 6002, Level = LogLevel.Warning,
         Message = "AUTHENTICATION IS OFF (Auth:Enabled=false): every request acts as an admin of tenant {Tenant}. For local development only; set Auth__Enabled=true and Auth__BootstrapAdminKey in any shared or production deployment.")]
     private static partial void LogAuthDisabled(ILogger logger, string tenant);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Warning,
         Message = "Auth:BootstrapAdminKey is not set: only keys already in the store (created with 'maas keys create') can call the API")]
     private static partial void LogNoBootstrapKey(ILogger logger);
 }

@@ -49,7 +49,7 @@ public sealed partial class PollyPostgresExecutionStrategy : IPostgresExecutionS
         _ => false,
     };
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Warning,
         Message = "PostgreSQL transient failure ({ExceptionType}); retry {Attempt} in {DelayMilliseconds:0} ms")]
     private static partial void LogRetry(ILogger logger, int attempt, double delayMilliseconds, string exceptionType);
 }

@@ -153,6 +153,6 @@ internal sealed partial class EventIngestion(
 
     private static string Camel(string field) => field.Length == 0 ? field : char.ToLowerInvariant(field[0]) + field[1..];
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Error, Message = "Event batch of {Count} could not be stored; the client is told nothing was stored")]
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Error, Message = "Event batch of {Count} could not be stored; the client is told nothing was stored")]
     private static partial void LogAppendFailed(ILogger logger, int count);
 }

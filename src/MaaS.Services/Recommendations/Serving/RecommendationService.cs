@@ -159,6 +159,6 @@ internal sealed partial class RecommendationService(
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Recommend for user {UserHash} from {HistoryEvents} stored events")]
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Debug, Message = "Recommend for user {UserHash} from {HistoryEvents} stored events")]
     private static partial void LogRecommend(ILogger logger, string userHash, int historyEvents);
 }
