@@ -30,7 +30,7 @@ internal static class EnsembleRun
         try
         {
             result = await LeaseAsync(registry, name, steps, leases, cancellationToken).ConfigureAwait(false)
-                ?? await RunStepsAsync(inference, name, ensemble, validated.Value!, leases, request.Timeout, cancellationToken).ConfigureAwait(false);
+                ?? await RunStepsAsync(inference, name, ensemble, validated.Value!, leases, request, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -81,7 +81,7 @@ internal static class EnsembleRun
 
     private static async Task<Result<InferenceResponse>> RunStepsAsync(
         ModelInference inference, string name, EnsembleModel ensemble, ValidatedRequest request, ModelLease?[] leases,
-        TimeSpan? timeout, CancellationToken cancellationToken)
+        InferenceRequest call, CancellationToken cancellationToken)
     {
         var steps = ensemble.Steps;
         var runs = new Task<Result<InferenceResponse>>[steps.Count];
@@ -145,8 +145,15 @@ internal static class EnsembleRun
                 inputs[i] = Renamed(source!, binding.MemberInput);
             }
 
-            var answer = await inference.InferOnAsync(
-                step.ModelName, leases[position]!, new InferenceRequest(inputs, step.Outputs) { Timeout = timeout }, cancellationToken).ConfigureAwait(false);
+            // A step is the call's own request to the member, as in Triton's ensemble scheduler: the call's deadline, and
+            // its priority and queue timeout for the member's priority levels.
+            var stepRequest = new InferenceRequest(inputs, step.Outputs)
+            {
+                Timeout = call.Timeout,
+                Priority = call.Priority,
+                QueueTimeoutMicroseconds = call.QueueTimeoutMicroseconds,
+            };
+            var answer = await inference.InferOnAsync(step.ModelName, leases[position]!, stepRequest, cancellationToken).ConfigureAwait(false);
             return answer.IsSuccess ? answer : StepFailed(name, step, answer.Error);
         }
     }

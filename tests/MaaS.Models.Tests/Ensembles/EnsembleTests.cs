@@ -80,6 +80,53 @@ public sealed class EnsembleTests
         Assert.StartsWith("ensemble 'pipeline' step 0 ('standardise'): ", result.Error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A step is the call's own request to its member (Triton's ensemble scheduler): the call's priority picks the
+    /// member's priority level and its queue timeout overrides the level's where the level allows. The member is held
+    /// busy by a first run, so the steps wait in its queue: level 2, the default, rejects after 100 ms; level 1 waits
+    /// (up to 20 s), except for the call that sets a 20 ms timeout of its own.
+    /// </summary>
+    [Fact]
+    public async Task InferAsync_PriorityAndQueueTimeout_ReachTheMembersQueue()
+    {
+        using var repo = new TestRepository();
+        EnsembleModels.WriteEnsemble(repo, "held", """
+            { "format": "held", "maxBatchSize": 1, "dynamicBatching": { "priorityLevels": 2, "defaultPriorityLevel": 2,
+              "priorityQueuePolicy": { "1": { "timeoutAction": "REJECT", "defaultTimeoutMicroseconds": 20000000, "allowTimeoutOverride": true },
+                                       "2": { "timeoutAction": "REJECT", "defaultTimeoutMicroseconds": 100000 } } } }
+            """);
+        EnsembleModels.WriteEnsemble(repo, "through-held", """
+            { "format": "ensemble", "maxBatchSize": 1,
+              "input": [ { "name": "v", "dataType": "FP32", "dims": [1] } ], "output": [ { "name": "w", "dataType": "FP32", "dims": [1] } ],
+              "ensembleScheduling": { "step": [ { "modelName": "held", "inputMap": { "x": "v" }, "outputMap": { "y": "w" } } ] } }
+            """);
+        var loader = new HeldModelLoader();
+        await using var registry = await Registries.LoadAsync(repo.Root, null, loader);
+        var inference = Registries.Inference(registry);
+        Task<Result<InferenceResponse>> Call(string model, float value, ulong priority = 0, ulong timeout = 0) =>
+            inference.InferAsync(model, null, new InferenceRequest([InferTensor.Fp32(model == "held" ? "x" : "v", [value], 1, 1)])
+            { Priority = priority, QueueTimeoutMicroseconds = timeout }, TestCancellation.Ct).AsTask();
+
+        var occupying = Call("held", 1f, priority: 1);
+        if (await Task.WhenAny(loader.Model.FirstRunStarted.Task, occupying).WaitAsync(TimeSpan.FromSeconds(20), TestCancellation.Ct) == occupying)
+        {
+            Assert.Fail($"the first run did not hold: {(await occupying).Error?.Message}");
+        }
+
+        var first = Call("through-held", 2f, priority: 1);
+        var timedOut = Call("through-held", 3f, priority: 1, timeout: 20_000);
+        var byDefault = Call("through-held", 4f);
+        var rejected = await Task.WhenAll(timedOut, byDefault).WaitAsync(TimeSpan.FromSeconds(20), TestCancellation.Ct);
+        loader.Model.Open();
+
+        Assert.All(rejected, r => Assert.EndsWith("Request timeout expired", r.Error?.Message, StringComparison.Ordinal));
+        Assert.Equal(ErrorCode.ModelNotReady, rejected[0].Error?.Code);
+        Assert.Equal(2f, ((float[])(await occupying).Value!.Outputs[0].Data)[0]);
+        var served = await first;
+        Assert.True(served.IsSuccess, served.Error?.Message);
+        Assert.Equal(4f, ((float[])served.Value!.Output("w")!.Data)[0]);
+    }
+
     [Fact]
     public async Task InferAsync_InputTheEnsembleDoesNotDeclare_InvalidRequest()
     {
@@ -235,6 +282,49 @@ public sealed class EnsembleTests
         Assert.True(result.IsSuccess, result.Error?.Message);
         var (_, expected) = ExampleMlp.Reference([.. raw.Select(x => (x - 0.5f) * 2f)], 2);
         AssertClose(expected, (float[])result.Value!.Outputs.Single().Data, 1e-5);
+    }
+
+    /// <summary>Loads format <c>held</c>: one <see cref="HeldModel"/>, whatever the folder.</summary>
+    private sealed class HeldModelLoader : IModelLoader
+    {
+        public HeldModel Model { get; } = new();
+
+        public string Format => "held";
+
+        public ValueTask<ILoadedModel> LoadAsync(ModelLoadContext context, CancellationToken cancellationToken) => ValueTask.FromResult<ILoadedModel>(Model);
+    }
+
+    /// <summary>Doubles x into y; its first run holds until <see cref="Open"/>, so the member is busy while calls queue.</summary>
+    private sealed class HeldModel : ITensorModel
+    {
+        private readonly ManualResetEventSlim _gate = new();
+        private int _runs;
+
+        public TaskCompletionSource FirstRunStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Platform => "test";
+
+        public IReadOnlyDictionary<string, string> Properties { get; } = new Dictionary<string, string>();
+
+        public ModelSignature Signature { get; } = new(
+            [new TensorSpec("x", TensorDataType.Fp32, [-1, 1])], [new TensorSpec("y", TensorDataType.Fp32, [-1, 1])], new Dictionary<string, ValueRange>());
+
+        public void Open() => _gate.Set();
+
+        public IReadOnlyList<InferTensor> Run(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
+        {
+            if (Interlocked.Increment(ref _runs) == 1)
+            {
+                FirstRunStarted.TrySetResult();
+                Assert.True(_gate.Wait(TimeSpan.FromSeconds(20)), "the test never let the first run end");
+            }
+
+            var x = (float[])inputs[0].Data;
+            timings = default;
+            return [InferTensor.Fp32("y", [.. x.Select(v => 2 * v)], x.Length, 1)];
+        }
+
+        public void Dispose() => _gate.Dispose();
     }
 
     private static void AssertClose(float[] expected, float[] actual, double tolerance)
