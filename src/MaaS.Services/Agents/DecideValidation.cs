@@ -3,7 +3,7 @@ namespace MaaS.Services.Agents;
 /// <summary>Checks decide and outcome requests against the agent, listing every broken rule.</summary>
 internal static class DecideValidation
 {
-    public static Result<(DecisionInput Input, bool[] Excluded)> Validate(DecideRequest? request, CompiledAgent agent)
+    public static Result<(DecisionInput Input, bool[] Excluded, IReadOnlyList<SlotRead>? Slots)> Validate(DecideRequest? request, CompiledAgent agent)
     {
         if (request is null)
         {
@@ -70,7 +70,59 @@ internal static class DecideValidation
                 }
             }
         }
-        return problems.Count > 0 ? Error.Invalid(problems) : (input, excluded);
+        IReadOnlyList<SlotRead>? slots = request.Slots is null ? null : Slots(request.Slots, input, agent.Schema.Context, Add);
+        return problems.Count > 0 ? Error.Invalid(problems) : (input, excluded, slots);
+    }
+
+    /// <summary>
+    /// The slots of a multi-slot decide: each one's context is the shared context with the slot's features laid over it
+    /// (they are context features of the agent), its excluded actions and its baseline checked against the candidates.
+    /// </summary>
+    private static List<SlotRead> Slots(IReadOnlyList<DecideSlotSpec?> specs, DecisionInput input, IReadOnlyList<string> contextNames, Action<string, string> add)
+    {
+        int most = Math.Min(AgentLimits.MaxSlots, input.Actions.Count);
+        if (specs.Count == 0 || specs.Count > most)
+        {
+            add("slots", $"must hold 1-{AgentLimits.MaxSlots} slots and no more than the {input.Actions.Count} candidate actions");
+        }
+        var slots = new List<SlotRead>(Math.Min(specs.Count, AgentLimits.MaxSlots));
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < specs.Count && i < AgentLimits.MaxSlots; i++)
+        {
+            DecideSlotSpec? spec = specs[i];
+            if (spec is null || !AgentValidation.ValidId(spec.Id))
+            {
+                add($"slots[{i}].id", $"must be 1-{AgentLimits.MaxIdLength} characters");
+                continue;
+            }
+            if (!ids.Add(spec.Id!))
+            {
+                add($"slots[{i}].id", "is used twice");
+            }
+            double[] context = AgentValidation.Features(spec.Features, contextNames, $"slots[{i}].features", input.Context, add);
+            var excluded = new bool[input.Actions.Count];
+            if (spec.ExcludedActions is { } excludedIds)
+            {
+                for (int j = 0; j < excludedIds.Count; j++)
+                {
+                    int index = excludedIds[j] is null ? -1 : input.IndexOf(excludedIds[j]);
+                    if (index < 0)
+                    {
+                        add($"slots[{i}].excludedActions[{j}]", "is not one of the candidate actions");
+                    }
+                    else
+                    {
+                        excluded[index] = true;
+                    }
+                }
+            }
+            if (spec.BaselineAction is { } baseline && input.IndexOf(baseline) < 0)
+            {
+                add($"slots[{i}].baselineAction", "is not one of the candidate actions");
+            }
+            slots.Add(new SlotRead(spec.Id!, context, excluded, spec.BaselineAction));
+        }
+        return slots;
     }
 
     public static Result<IReadOnlyList<AgentOutcome>> Outcomes(OutcomeRequest? request)

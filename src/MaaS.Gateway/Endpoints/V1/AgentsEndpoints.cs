@@ -100,7 +100,7 @@ internal static class AgentsEndpoints
         RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
-    private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
+    private static async Task<Results<RecommendationJson<DecideResponse>, RecommendationJson<SlotsDecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
         string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var raw, out var error))
@@ -109,7 +109,13 @@ internal static class AgentsEndpoints
         }
         // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated.
         var outcome = await agents.DecideAsync(http.GetTenant(), name, raw.IsBuffered ? raw.Json : null, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken);
-        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
+        if (!outcome.TryGetValue(out var answer, out error))
+        {
+            return new ApiProblem<AgentPolicyErrors>(error);
+        }
+        return answer.Single is { } single
+            ? new RecommendationJson<DecideResponse>(single, AgentsJsonContext.Default.DecideResponse)
+            : new RecommendationJson<SlotsDecideResponse>(answer.Slots!, AgentsJsonContext.Default.SlotsDecideResponse);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(
