@@ -54,22 +54,7 @@ internal static class DecideValidation
             }
         }
         var input = new DecisionInput(context, candidates);
-        var excluded = new bool[candidates.Count];
-        if (request.Excluded is { } ids)
-        {
-            for (int i = 0; i < ids.Count; i++)
-            {
-                int index = ids[i] is null ? -1 : input.IndexOf(ids[i]);
-                if (index < 0)
-                {
-                    Add($"excluded[{i}]", "is not one of the candidate actions");
-                }
-                else
-                {
-                    excluded[index] = true;
-                }
-            }
-        }
+        bool[] excluded = Excluded(request.Excluded, input, "excluded", Add);
         IReadOnlyList<SlotRead>? slots = request.Slots is null ? null : Slots(request.Slots, input, agent.Schema.Context, Add);
         return problems.Count > 0 ? Error.Invalid(problems) : (input, excluded, slots);
     }
@@ -100,22 +85,7 @@ internal static class DecideValidation
                 add($"slots[{i}].id", "is used twice");
             }
             double[] context = AgentValidation.Features(spec.Features, contextNames, $"slots[{i}].features", input.Context, add);
-            var excluded = new bool[input.Actions.Count];
-            if (spec.ExcludedActions is { } excludedIds)
-            {
-                for (int j = 0; j < excludedIds.Count; j++)
-                {
-                    int index = excludedIds[j] is null ? -1 : input.IndexOf(excludedIds[j]);
-                    if (index < 0)
-                    {
-                        add($"slots[{i}].excludedActions[{j}]", "is not one of the candidate actions");
-                    }
-                    else
-                    {
-                        excluded[index] = true;
-                    }
-                }
-            }
+            bool[] excluded = Excluded(spec.ExcludedActions, input, $"slots[{i}].excludedActions", add);
             if (spec.BaselineAction is { } baseline && input.IndexOf(baseline) < 0)
             {
                 add($"slots[{i}].baselineAction", "is not one of the candidate actions");
@@ -123,6 +93,25 @@ internal static class DecideValidation
             slots.Add(new SlotRead(spec.Id!, context, excluded, spec.BaselineAction));
         }
         return slots;
+    }
+
+    /// <summary>Per candidate, whether <paramref name="ids"/> names it; an id of no candidate is a problem at <c>field[i]</c>.</summary>
+    private static bool[] Excluded(IReadOnlyList<string?>? ids, DecisionInput input, string field, Action<string, string> add)
+    {
+        var excluded = new bool[input.Actions.Count];
+        for (int i = 0; ids is not null && i < ids.Count; i++)
+        {
+            int index = ids[i] is { } id ? input.IndexOf(id) : -1;
+            if (index < 0)
+            {
+                add($"{field}[{i}]", "is not one of the candidate actions");
+            }
+            else
+            {
+                excluded[index] = true;
+            }
+        }
+        return excluded;
     }
 
     public static Result<IReadOnlyList<AgentOutcome>> Outcomes(OutcomeRequest? request)

@@ -22,13 +22,7 @@ public sealed class AgentsMultiSlotTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _gateway = SecureGateway.Start(settings: new Dictionary<string, string?>
-        {
-            ["Auth:RateLimits:RequestsPerSecond"] = "100000",
-            ["Auth:RateLimits:Burst"] = "100000",
-            ["Auth:KeyLimitCeilings:RequestsPerSecond"] = "100000",
-            ["Auth:KeyLimitCeilings:Burst"] = "100000",
-        });
+        _gateway = SecureGateway.Start(settings: AgentsApprenticeTests.Unlimited());
         await PutAsync(_gateway, "shelf", Definition("""{"kind":"epsilon-greedy","epsilon":0.2,"seed":7}"""));
     }
 

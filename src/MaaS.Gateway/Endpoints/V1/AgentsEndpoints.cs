@@ -30,7 +30,7 @@ internal static class AgentsEndpoints
             .WithName("V1Decide")
             .WithRequestExample("""{"context":{"skill_signal":0.2,"skill_signal_sq":0.04,"hour":0.5,"mobile":1},"explain":true}""")
             .WithSummary("Chooses an action for a context: rules first, then the policy; returns the decision id, the action, its probability and the ranking.")
-            .WithDescription("actions (optional) narrows the candidates and may override their features; an id outside the agent's action set is a 400. excluded removes candidates for this decision. 409 when rules and exclusions leave nothing.");
+            .WithDescription("actions (optional) narrows the candidates and may override their features; an id outside the agent's action set is a 400. excluded removes candidates for this decision. 409 when rules and exclusions leave nothing. slots (multi-slot rank) answers one distinct action per slot instead, decided in order, each slot with its own features (context features of the agent), excludedActions and baselineAction, and its own decisionId; a slot left with no candidate answers no action.");
         agents.MapPost("/outcomes", OutcomesAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithName("V1AgentOutcomes")
