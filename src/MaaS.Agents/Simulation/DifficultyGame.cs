@@ -53,7 +53,7 @@ public sealed class DifficultyGame
     /// <summary>A Bernoulli draw of the reward.</summary>
     public static double Reward(double skill, int action, Random random) => random.NextDouble() < ExpectedReward(skill, action) ? 1 : 0;
 
-    private static double Gaussian(Random random)
+    internal static double Gaussian(Random random)
     {
         double u = 1 - random.NextDouble();
         return Math.Sqrt(-2 * Math.Log(u)) * Math.Cos(2 * Math.PI * random.NextDouble());

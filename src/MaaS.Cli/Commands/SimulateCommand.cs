@@ -7,12 +7,12 @@ using MaaS.Models.Text.Featurization;
 namespace MaaS.Cli.Commands;
 
 /// <summary>
-/// <c>maas simulate game|npc|netflix|train-policy</c>: the learning engine on the demo game (beside random, the best fixed level and the
+/// <c>maas simulate game|npc|shelf|netflix|train-policy</c>: the learning engine on the demo game (beside random, the best fixed level and the
 /// optimum, plus offline estimates against the exact value), and the Contextual Bandit Bake-off on the Netflix titles.
 /// </summary>
 internal static class SimulateCommand
 {
-    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Npc(), Netflix(), TrainPolicyCommand.Create() };
+    public static Command Create() => new("simulate", "Run the decision agents' policies on the demo game or a supervised data set played as a bandit.") { Game(), Npc(), Shelf(), Netflix(), TrainPolicyCommand.Create() };
 
     private static Command Game()
     {
@@ -85,6 +85,39 @@ internal static class SimulateCommand
                 NpcDuel.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(NpcDuel.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s),
             };
             WriteAgainstOptimal($"NPC duels, {n:N0} decisions (seed {s}), mean expected win rate", rows);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Shelf()
+    {
+        var decisions = new Option<int>("--decisions") { Description = "Visits (slates of three slots) per run.", DefaultValueFactory = _ => 5_000 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the visits, clicks and policies.", DefaultValueFactory = _ => 31 };
+        var svg = new Option<FileInfo?>("--svg") { Description = "Also draw the learning curves (mean click rate per 250 visits) into this SVG file." };
+        var command = new Command("shelf", "Multi-slot decisions: a hero slot and two shelf slots, one distinct item each, decided in order: mean expected click rate per slot.") { decisions, seed, svg };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(decisions), s = parse.GetValue(seed);
+            if (n < 1000)
+            {
+                AnsiConsole.MarkupLine("[red]--decisions must be at least 1000.[/]");
+                return 2;
+            }
+            List<SimulationResult> Runs(int window) =>
+            [
+                .. ShelfSlate.Baselines(n, s, window),
+                ShelfSlate.Run("epsilon-greedy (ε 0.05, shared)", new BanditPolicy(ShelfSlate.Schema, new PolicySettings(PolicyKind.EpsilonGreedy, Epsilon: 0.05, Seed: s)), n, s, window),
+                ShelfSlate.Run("linucb (α 0.3, ε 0.05, shared)", new BanditPolicy(ShelfSlate.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Seed: s)), n, s, window),
+                ShelfSlate.Run("linucb (α 0.3, ε 0.05, disjoint)", new BanditPolicy(ShelfSlate.Schema, new PolicySettings(PolicyKind.LinUcb, Epsilon: 0.05, Alpha: 0.3, Model: LinearModelKind.Disjoint, Seed: s)), n, s, window),
+            ];
+            WriteAgainstOptimal($"Shelf of three slots, {n:N0} visits (seed {s}), mean expected click rate per slot", Runs(1000));
+            if (parse.GetValue(svg) is { } file)
+            {
+                const int Window = 250;
+                File.WriteAllText(file.FullName, LearningCurveSvg.Draw($"Shelf of three slots: learning curves (seed {s})", Runs(Window), Window));
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"Learning curves written to {file.FullName}");
+            }
             return 0;
         });
         return command;

@@ -101,10 +101,44 @@ public sealed record AgentHourView(DateTimeOffset Hour, long Decisions, long Rew
 /// Logs the decision inactive: it is neither learnt, evaluated nor defaulted until it is activated
 /// (<c>POST /v1/agents/{name}/decisions/{decisionId}/activate</c>), when its reward window opens.
 /// </param>
+/// <param name="Slots">
+/// Multi-slot decide (Personalizer's multi-slot rank, VW's conditional contextual bandit): one distinct action per slot,
+/// decided in order, each slot an ordinary logged decision with its own id (at most <see cref="AgentLimits.MaxSlots"/>
+/// and no more than the candidates). The answer is then a <see cref="SlotsDecideResponse"/>.
+/// </param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record DecideRequest(
     IReadOnlyDictionary<string, double>? Context, IReadOnlyList<AgentActionSpec>? Actions, IReadOnlyList<string>? Excluded, bool Explain, string? Baseline = null,
-    bool DeferActivation = false);
+    bool DeferActivation = false, IReadOnlyList<DecideSlotSpec>? Slots = null);
+
+/// <summary>One slot of a multi-slot decide.</summary>
+/// <param name="Id">The slot's name (1-128 characters, unique in the request), echoed in the answer.</param>
+/// <param name="Features">The slot's own features: context features of the agent (e.g. position, size) that override the shared context's for this slot.</param>
+/// <param name="ExcludedActions">Candidate action ids this slot must not take (beside the request's <c>excluded</c> and the earlier slots' choices).</param>
+/// <param name="BaselineAction">Apprentice agents: the action the game would put in this slot (else the request's <c>baseline</c>, else the definition's).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record DecideSlotSpec(string? Id, IReadOnlyDictionary<string, double>? Features, IReadOnlyList<string>? ExcludedActions, string? BaselineAction);
+
+/// <summary>The answer to a multi-slot decide: one decision per slot, in the request's slot order.</summary>
+/// <param name="Slots">Per slot its decision (an unfilled slot has no decision id and no action).</param>
+/// <param name="PolicyVersion">Rewards learnt when deciding.</param>
+/// <param name="Active">False when the call deferred activation: each slot's decision awaits its own activation.</param>
+public sealed record SlotsDecideResponse(IReadOnlyList<SlotDecision> Slots, long PolicyVersion, bool Active = true);
+
+/// <summary>
+/// One slot's decision. A slot whose candidates are all taken by earlier slots, excluded or forbidden is unfilled:
+/// <paramref name="DecisionId"/> and <paramref name="ActionId"/> are absent, probability 0, nothing is logged for it.
+/// </summary>
+/// <param name="Id">The slot's id.</param>
+/// <param name="DecisionId">Report this slot's reward with it (an ordinary decision of the log).</param>
+/// <param name="ActionId">The action chosen for the slot.</param>
+/// <param name="Probability">Its probability given the earlier slots' choices (what offline evaluation weighs by).</param>
+/// <param name="Ranking">Every candidate for this slot, most probable first (earlier slots' choices not eligible).</param>
+/// <param name="Explain">The rules that fired for this slot (when asked).</param>
+public sealed record SlotDecision(string Id, string? DecisionId, string? ActionId, double Probability, IReadOnlyList<RankedAction> Ranking, IReadOnlyList<RuleFiringView>? Explain);
+
+/// <summary>What <c>decide</c> answers: a single decision, or one per slot when the request named slots.</summary>
+internal readonly record struct DecideAnswer(DecideResponse? Single, SlotsDecideResponse? Slots);
 
 /// <summary>The decision.</summary>
 /// <param name="DecisionId">Report the outcome with it.</param>

@@ -8,6 +8,8 @@ public static class AgentLimits
     public const int MaxRules = 128;
     public const int MaxRuleLength = 1024;
     public const int MaxIdLength = 128;
+    /// <summary>Slots of one multi-slot decide (and never more than its candidates).</summary>
+    public const int MaxSlots = 32;
     public const int MaxOutcomesPerBatch = 10_000;
     public const int MaxEvaluated = 100_000;
     public const double MaxRewardWindowSeconds = 7 * 24 * 3600;

@@ -179,15 +179,17 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
     /// <param name="bind">The request bound the general way from <paramref name="body"/>, or the error binding it.</param>
     /// <typeparam name="TBody">The caller's body.</typeparam>
     /// <param name="cancellationToken">Cancels the decision until it is queued for the log.</param>
-    public async ValueTask<Result<DecideResponse>> DecideAsync<TBody>(
+    public async ValueTask<Result<DecideAnswer>> DecideAsync<TBody>(
         string tenant, string name, ReadOnlyMemory<byte>? json, JsonReaderOptions options, TBody body, Func<TBody, Result<DecideRequest?>> bind,
         CancellationToken cancellationToken)
     {
         Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
         bool found = loaded.TryGetValue(out AgentRuntime? runtime, out Error? error);
+        Result<DecideResponse> single;
         if (found && json is { } bytes && DecideReader.TryRead(bytes.Span, runtime!.Agent, runtime.Codec, options) is { } read)
         {
-            return await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
+            single = await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
+            return single.TryGetValue(out DecideResponse? fast, out error) ? new DecideAnswer(fast, null) : error;
         }
         if (!bind(body).TryGetValue(out DecideRequest? request, out Error? unbound))
         {
@@ -197,14 +199,93 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         {
             return error!;
         }
-        Result<(DecisionInput Input, bool[] Excluded)> validated = DecideValidation.Validate(request, runtime!.Agent);
+        var validated = DecideValidation.Validate(request, runtime!.Agent);
         if (!validated.TryGetValue(out var valid, out error))
         {
             return error;
         }
-        var bound = new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline) { DeferActivation = request.DeferActivation };
-        return await DecideAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
+        var bound = new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline) { DeferActivation = request.DeferActivation, Slots = valid.Slots };
+        if (bound.Slots is not null)
+        {
+            Result<SlotsDecideResponse> slotted = await DecideSlotsAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
+            return slotted.TryGetValue(out SlotsDecideResponse? slots, out error) ? new DecideAnswer(null, slots) : error;
+        }
+        single = await DecideAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
+        return single.TryGetValue(out DecideResponse? one, out error) ? new DecideAnswer(one, null) : error;
     }
+
+    /// <summary>
+    /// A multi-slot decide, VW's conditional contextual bandit: the slots are decided in order, each over the candidates
+    /// that the request, the slot and the earlier slots' choices leave, with the slot's context, the rules and the policy
+    /// exactly as a single decision; each filled slot is one decision of the log (all durable before the answer).
+    /// </summary>
+    private async ValueTask<Result<SlotsDecideResponse>> DecideSlotsAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ActionInput> actions = valid.Input.Actions;
+        IReadOnlyList<SlotRead> slots = valid.Slots!;
+        var taken = new bool[actions.Count];
+        var answers = new SlotDecision[slots.Count];
+        var logged = new List<(AgentDecision Decision, DecisionInput Input, int Chosen, bool[] Eligible, int Baseline)>(slots.Count);
+        long policyVersion = runtime.PolicyVersion;
+        for (int s = 0; s < slots.Count; s++)
+        {
+            SlotRead slot = slots[s];
+            var excluded = new bool[actions.Count];
+            for (int a = 0; a < excluded.Length; a++)
+            {
+                excluded[a] = valid.Excluded[a] || slot.Excluded[a] || taken[a];
+            }
+            var input = new DecisionInput(slot.Context, actions);
+            RuleOutcome rules = runtime.Agent.Rules.Apply(input, excluded);
+            IReadOnlyList<RuleFiringView>? explain = valid.Explain ? Explain(rules) : null;
+            if (!rules.AnyEligible)
+            {
+                // Personalizer leaves such a slot without an action; nothing is logged, so nothing awaits its reward.
+                answers[s] = new SlotDecision(slot.Id, null, null, 0, [.. actions.Select(a => new RankedAction(a.Id, 0, 0, false))], explain);
+                continue;
+            }
+            Result<int> baseline = Baseline(runtime, slot.Baseline ?? valid.Baseline, input, slot.Baseline is null ? "baseline" : $"slots[{s}].baselineAction");
+            if (!baseline.IsSuccess)
+            {
+                return baseline.Error;
+            }
+            PolicyDecision decision;
+            if (runtime.Agent.PolicyModel is { } policyModel)
+            {
+                Result<double[]> scores = await scorer.ScoreAsync(policyModel, input, cancellationToken).ConfigureAwait(false);
+                if (!scores.TryGetValue(out double[]? modelScores, out Error? error))
+                {
+                    return error;
+                }
+                (decision, policyVersion) = runtime.Decide(rules.Eligible, modelScores);
+            }
+            else
+            {
+                (decision, policyVersion) = runtime.Decide(input, rules.Eligible, baseline.Value);
+            }
+            taken[decision.Chosen] = true;
+            var row = new AgentDecision(
+                DecisionIds.New(time.GetUtcNow()), runtime.Tenant, runtime.Name,
+                runtime.Codec.WriteContext(slot.Context), runtime.Codec.WriteActions(actions, rules.Eligible, baseline.Value),
+                actions[decision.Chosen].Id, decision.Probabilities[decision.Chosen], time.GetUtcNow()) { Inactive = valid.DeferActivation };
+            logged.Add((row, input, decision.Chosen, rules.Eligible, baseline.Value));
+            answers[s] = new SlotDecision(slot.Id, row.DecisionId, row.ChosenAction, row.Probability, Rank(actions, decision, rules.Eligible), explain);
+        }
+        // Appended together, so they share the log's group commit; every slot is durable before the answer.
+        Result<AgentDecision>[] appended = await Task.WhenAll(logged.Select(l => storage.Agents.AppendAsync(l.Decision, cancellationToken).AsTask())).ConfigureAwait(false);
+        if (appended.FirstOrDefault(a => !a.IsSuccess) is { Error: { } failed })
+        {
+            return failed;
+        }
+        foreach (var l in logged)
+        {
+            runtime.Remember(l.Decision.DecisionId, l.Input, l.Chosen, l.Eligible, l.Baseline);
+        }
+        return new SlotsDecideResponse(answers, policyVersion, !valid.DeferActivation);
+    }
+
+    private static RuleFiringView[] Explain(RuleOutcome rules) =>
+        [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))];
 
     /// <summary>Decides a request already checked against its agent: rules, the policy, the log (durable before the answer).</summary>
     private async ValueTask<Result<DecideResponse>> DecideAsync(AgentRuntime runtime, DecideRead valid, CancellationToken cancellationToken)
@@ -249,9 +330,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
         }
         runtime.Remember(logged.DecisionId, valid.Input, decision.Chosen, rules.Eligible, baseline.Value);
         RankedAction[] ranking = Rank(actions, decision, rules.Eligible);
-        IReadOnlyList<RuleFiringView>? explain = valid.Explain
-            ? [.. rules.Fired.Select(f => new RuleFiringView(f.Rule, f.Action, f.Effect.ToString().ToLowerInvariant()))]
-            : null;
+        IReadOnlyList<RuleFiringView>? explain = valid.Explain ? Explain(rules) : null;
         return new DecideResponse(logged.DecisionId, logged.ChosenAction, logged.Probability, ranking, policyVersion, explain, !logged.Inactive);
     }
 
@@ -279,11 +358,11 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
     }
 
     /// <summary>An apprentice's baseline index among the candidates (the request's, else the definition's); −1 when none applies.</summary>
-    private static Result<int> Baseline(AgentRuntime runtime, string? requested, DecisionInput input)
+    private static Result<int> Baseline(AgentRuntime runtime, string? requested, DecisionInput input, string field = "baseline")
     {
         if (runtime.Agent.Apprentice is null)
         {
-            return requested is null ? -1 : Error.Invalid("baseline", "this agent has no apprentice mode: define apprentice to follow a baseline");
+            return requested is null ? -1 : Error.Invalid(field, "this agent has no apprentice mode: define apprentice to follow a baseline");
         }
         string? id = requested ?? runtime.Agent.Baseline;
         if (id is null)
@@ -294,7 +373,7 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
                 : Error.Invalid("baseline", "an apprentice agent needs a baseline action: name one here or in the definition's apprentice.baseline");
         }
         int index = input.IndexOf(id);
-        return index >= 0 ? index : Error.Invalid("baseline", "is not one of the candidate actions");
+        return index >= 0 ? index : Error.Invalid(field, "is not one of the candidate actions");
     }
 
     public async ValueTask<Result<OutcomeResponse>> OutcomesAsync(string tenant, string name, OutcomeRequest? request, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ namespace MaaS.Services.Agents;
 /// <summary>Checks decide and outcome requests against the agent, listing every broken rule.</summary>
 internal static class DecideValidation
 {
-    public static Result<(DecisionInput Input, bool[] Excluded)> Validate(DecideRequest? request, CompiledAgent agent)
+    public static Result<(DecisionInput Input, bool[] Excluded, IReadOnlyList<SlotRead>? Slots)> Validate(DecideRequest? request, CompiledAgent agent)
     {
         if (request is null)
         {
@@ -54,23 +54,64 @@ internal static class DecideValidation
             }
         }
         var input = new DecisionInput(context, candidates);
-        var excluded = new bool[candidates.Count];
-        if (request.Excluded is { } ids)
+        bool[] excluded = Excluded(request.Excluded, input, "excluded", Add);
+        IReadOnlyList<SlotRead>? slots = request.Slots is null ? null : Slots(request.Slots, input, agent.Schema.Context, Add);
+        return problems.Count > 0 ? Error.Invalid(problems) : (input, excluded, slots);
+    }
+
+    /// <summary>
+    /// The slots of a multi-slot decide: each one's context is the shared context with the slot's features laid over it
+    /// (they are context features of the agent), its excluded actions and its baseline checked against the candidates.
+    /// </summary>
+    private static List<SlotRead> Slots(IReadOnlyList<DecideSlotSpec?> specs, DecisionInput input, IReadOnlyList<string> contextNames, Action<string, string> add)
+    {
+        int most = Math.Min(AgentLimits.MaxSlots, input.Actions.Count);
+        if (specs.Count == 0 || specs.Count > most)
         {
-            for (int i = 0; i < ids.Count; i++)
+            add("slots", $"must hold 1-{AgentLimits.MaxSlots} slots and no more than the {input.Actions.Count} candidate actions");
+        }
+        var slots = new List<SlotRead>(Math.Min(specs.Count, AgentLimits.MaxSlots));
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < specs.Count && i < AgentLimits.MaxSlots; i++)
+        {
+            DecideSlotSpec? spec = specs[i];
+            if (spec is null || !AgentValidation.ValidId(spec.Id))
             {
-                int index = ids[i] is null ? -1 : input.IndexOf(ids[i]);
-                if (index < 0)
-                {
-                    Add($"excluded[{i}]", "is not one of the candidate actions");
-                }
-                else
-                {
-                    excluded[index] = true;
-                }
+                add($"slots[{i}].id", $"must be 1-{AgentLimits.MaxIdLength} characters");
+                continue;
+            }
+            if (!ids.Add(spec.Id!))
+            {
+                add($"slots[{i}].id", "is used twice");
+            }
+            double[] context = AgentValidation.Features(spec.Features, contextNames, $"slots[{i}].features", input.Context, add);
+            bool[] excluded = Excluded(spec.ExcludedActions, input, $"slots[{i}].excludedActions", add);
+            if (spec.BaselineAction is { } baseline && input.IndexOf(baseline) < 0)
+            {
+                add($"slots[{i}].baselineAction", "is not one of the candidate actions");
+            }
+            slots.Add(new SlotRead(spec.Id!, context, excluded, spec.BaselineAction));
+        }
+        return slots;
+    }
+
+    /// <summary>Per candidate, whether <paramref name="ids"/> names it; an id of no candidate is a problem at <c>field[i]</c>.</summary>
+    private static bool[] Excluded(IReadOnlyList<string?>? ids, DecisionInput input, string field, Action<string, string> add)
+    {
+        var excluded = new bool[input.Actions.Count];
+        for (int i = 0; ids is not null && i < ids.Count; i++)
+        {
+            int index = ids[i] is { } id ? input.IndexOf(id) : -1;
+            if (index < 0)
+            {
+                add($"{field}[{i}]", "is not one of the candidate actions");
+            }
+            else
+            {
+                excluded[index] = true;
             }
         }
-        return problems.Count > 0 ? Error.Invalid(problems) : (input, excluded);
+        return excluded;
     }
 
     public static Result<IReadOnlyList<AgentOutcome>> Outcomes(OutcomeRequest? request)

@@ -8,16 +8,15 @@ public sealed class NpcDuelTests
     [InlineData(PolicyKind.LinUcb, LinearModelKind.Disjoint)]
     public void Run_FiveThousandDuels_LearnerBeatsTheBestFixedTacticAndNearsTheOptimum(PolicyKind kind, LinearModelKind model)
     {
-        var baselines = NpcDuel.Baselines(SimulationRun.Decisions, SimulationRun.Seed);
-        double random = baselines[0].MeanReward, bestFixed = baselines[1].MeanReward, optimal = baselines[2].MeanReward;
+        var against = Baselines.Of(NpcDuel.Baselines(SimulationRun.Decisions, SimulationRun.Seed));
         var policy = new BanditPolicy(NpcDuel.Schema, new PolicySettings(kind, Epsilon: 0.05, Alpha: 0.3, Model: model, Seed: SimulationRun.Seed));
 
         SimulationResult learner = NpcDuel.Run(kind.ToString(), policy, SimulationRun.Decisions, SimulationRun.Seed);
 
-        string report = $"{kind}/{model}: last 1,000 {learner.FinalWindowReward:F4}, progressive {learner.MeanReward:F4}; random {random:F4}, {baselines[1].Name} {bestFixed:F4}, optimal {optimal:F4}";
-        Assert.True(learner.FinalWindowReward >= 0.85 * optimal, report);
-        Assert.True(learner.FinalWindowReward > bestFixed + 0.05, report);
-        Assert.True(random < bestFixed && bestFixed < 0.85 * optimal, report);
+        string report = against.Report($"{kind}/{model}", learner);
+        Assert.True(learner.FinalWindowReward >= 0.85 * against.Optimal, report);
+        Assert.True(learner.FinalWindowReward > against.BestFixed + 0.05, report);
+        Assert.True(against.Random < against.BestFixed && against.BestFixed < 0.85 * against.Optimal, report);
     }
 
     [Fact]

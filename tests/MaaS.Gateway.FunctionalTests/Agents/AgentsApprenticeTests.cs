@@ -16,18 +16,21 @@ public sealed class AgentsApprenticeTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         // 800 calls of one key as fast as the box allows: the default 100/s per key would refuse some (429).
-        _gateway = SecureGateway.Start(settings: new Dictionary<string, string?>
-        {
-            ["Auth:RateLimits:RequestsPerSecond"] = "100000",
-            ["Auth:RateLimits:Burst"] = "100000",
-            ["Auth:KeyLimitCeilings:RequestsPerSecond"] = "100000",
-            ["Auth:KeyLimitCeilings:Burst"] = "100000",
-        });
+        _gateway = SecureGateway.Start(settings: Unlimited());
         var (put, body) = await _gateway.SendJsonAsync(HttpMethod.Put, "/v1/agents/coach", Key, Definition);
         Assert.True(put.StatusCode == HttpStatusCode.Created, body?.ToJsonString());
     }
 
     public async ValueTask DisposeAsync() => await _gateway.DisposeAsync();
+
+    /// <summary>Settings that lift the per-key rate limits, for tests that make hundreds of calls with one key as fast as the box allows.</summary>
+    internal static Dictionary<string, string?> Unlimited() => new()
+    {
+        ["Auth:RateLimits:RequestsPerSecond"] = "100000",
+        ["Auth:RateLimits:Burst"] = "100000",
+        ["Auth:KeyLimitCeilings:RequestsPerSecond"] = "100000",
+        ["Auth:KeyLimitCeilings:Burst"] = "100000",
+    };
 
     [Fact]
     public async Task Decide_Apprentice_FollowsTheBaselineUntilThePolicyIsEstimatedBetter()

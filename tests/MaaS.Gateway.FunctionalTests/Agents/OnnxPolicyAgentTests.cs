@@ -63,6 +63,31 @@ public sealed class OnnxPolicyAgentTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData("difficulty-tree", 0.52)]
+    [InlineData("difficulty-mlp", 0.84)]
+    public async Task Decide_OnnxPolicySlots_EachSlotTakesTheModelsBestOfWhatIsLeft(string model, double signal)
+    {
+        await PutAsync($"slots-{model}", model);
+        float[] scores = model.EndsWith("tree", StringComparison.Ordinal) ? Tree.Scores(Observation(signal, mobile: 0)).ToArray() : Mlp.Scores(Observation(signal, mobile: 0));
+        string best = Levels[Array.IndexOf(scores, scores.Max())];
+        string s = signal.ToString(CultureInfo.InvariantCulture), sq = (signal * signal).ToString(CultureInfo.InvariantCulture);
+
+        var (response, body) = await _gateway.SendJsonAsync(HttpMethod.Post, $"/v1/agents/slots-{model}/decide", Key,
+            $$"""{"context":{"skill_signal":{{s}},"skill_signal_sq":{{sq}},"hour":0.5,"mobile":0},"slots":[{"id":"1"},{"id":"2"},{"id":"3"},{"id":"4"},{"id":"5"}]}""");
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body?.ToJsonString());
+        string[] chosen = [.. body!["slots"]!.AsArray().Select(slot => slot!["actionId"]!.GetValue<string>())];
+        Assert.Equal(best, chosen[0]);
+        Assert.Equal(Levels.Order(), chosen.Order());
+        // ε 0: every slot takes the highest score among the levels the earlier slots left (ties keep the first).
+        for (int i = 1; i < chosen.Length; i++)
+        {
+            float left = Levels.Where(l => !chosen.Take(i).Contains(l)).Max(l => scores[Array.IndexOf(Levels, l)]);
+            Assert.Equal(left, scores[Array.IndexOf(Levels, chosen[i])], 5);
+        }
+    }
+
     [Fact]
     public async Task Decide_RulesForbidAndForce_MaskTheModelsChoice()
     {

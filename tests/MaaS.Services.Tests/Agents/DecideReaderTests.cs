@@ -181,7 +181,7 @@ public sealed class DecideReaderTests
 
     [Theory]
     // Bodies the general path takes but the reader leaves to it: other casing, escaped names, numbers in strings,
-    // repeated or unknown properties, a null body, a null action.
+    // repeated or unknown properties, a null body, a null action, a multi-slot decide.
     [InlineData("""{"Context":{"skill":0.5}}""")]
     [InlineData("""{"context":{"skill":"0.5"}}""")]
     [InlineData("""{"context":{"skill":0.5},"comment":"x"}""")]
@@ -189,12 +189,33 @@ public sealed class DecideReaderTests
     [InlineData("""{"context":{"skill":0.5,"skill":0.7}}""")]
     [InlineData("""{"context":{"skill":0.5},"DeferActivation":true}""")]
     [InlineData("""{"context":{"skill":0.5},"deferActivation":true,"deferActivation":false}""")]
+    [InlineData("""{"context":{"skill":0.5},"slots":[{"id":"hero"},{"id":"shelf"}]}""")]
     [InlineData("null")]
     public void TryRead_OutsideTheExactShape_LeavesItToTheGeneralPath(string json)
     {
         CompiledAgent agent = Compile(Defined);
 
         Assert.Null(DecideReader.TryRead(Encoding.UTF8.GetBytes(json), agent, new DecisionCodec(agent.Schema), ReaderOptions));
+    }
+
+    [Fact]
+    public void Validate_Slots_EachSlotsContextIsTheSharedOneUnderItsFeatures()
+    {
+        CompiledAgent agent = Compile(Defined);
+        var request = JsonSerializer.Deserialize<DecideRequest>(
+            """{"context":{"skill":0.5,"hour":0.25},"slots":[{"id":"hero","features":{"hour":0.75,"mood_2":1},"excludedActions":["hard"]},{"id":"shelf","baselineAction":"easy"}]}""", Web);
+
+        var validated = DecideValidation.Validate(request, agent);
+
+        Assert.True(validated.IsSuccess, validated.IsSuccess ? null : validated.Error.Message);
+        IReadOnlyList<SlotRead> slots = validated.Value.Slots!;
+        Assert.Equal(["hero", "shelf"], slots.Select(s => s.Id));
+        Assert.Equal([0.5, 0.75, 1.0], slots[0].Context);
+        Assert.Equal([0.5, 0.25, 0.0], slots[1].Context);
+        Assert.Equal([0.5, 0.25, 0.0], validated.Value.Input.Context);
+        Assert.Equal([false, false, true], slots[0].Excluded);
+        Assert.Equal([false, false, false], slots[1].Excluded);
+        Assert.Equal((null, "easy"), (slots[0].Baseline, slots[1].Baseline));
     }
 
     private static bool GeneralPathRefuses(string json, CompiledAgent agent)

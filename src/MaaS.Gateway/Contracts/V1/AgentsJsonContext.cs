@@ -7,6 +7,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(IReadOnlyList<AgentSummary>))]
 [JsonSerializable(typeof(DecideRequest))]
 [JsonSerializable(typeof(DecideResponse))]
+[JsonSerializable(typeof(SlotsDecideResponse))]
 [JsonSerializable(typeof(OutcomeRequest))]
 [JsonSerializable(typeof(OutcomeResponse))]
 [JsonSerializable(typeof(ActivationRequest))]

@@ -30,7 +30,7 @@ internal static class AgentsEndpoints
             .WithName("V1Decide")
             .WithRequestExample("""{"context":{"skill_signal":0.2,"skill_signal_sq":0.04,"hour":0.5,"mobile":1},"explain":true}""")
             .WithSummary("Chooses an action for a context: rules first, then the policy; returns the decision id, the action, its probability and the ranking.")
-            .WithDescription("actions (optional) narrows the candidates and may override their features; an id outside the agent's action set is a 400. excluded removes candidates for this decision. 409 when rules and exclusions leave nothing.");
+            .WithDescription("actions (optional) narrows the candidates and may override their features; an id outside the agent's action set is a 400. excluded removes candidates for this decision. 409 when rules and exclusions leave nothing. slots (multi-slot rank) answers one distinct action per slot instead, decided in order, each slot with its own features (context features of the agent), excludedActions and baselineAction, and its own decisionId; a slot left with no candidate answers no action.");
         agents.MapPost("/outcomes", OutcomesAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithName("V1AgentOutcomes")
@@ -100,7 +100,7 @@ internal static class AgentsEndpoints
         RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
-    private static async Task<Results<RecommendationJson<DecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
+    private static async Task<Results<RecommendationJson<DecideResponse>, RecommendationJson<SlotsDecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
         string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var raw, out var error))
@@ -109,7 +109,13 @@ internal static class AgentsEndpoints
         }
         // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated.
         var outcome = await agents.DecideAsync(http.GetTenant(), name, raw.IsBuffered ? raw.Json : null, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken);
-        return RecommendationJson.OkOrProblem<DecideResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideResponse);
+        if (!outcome.TryGetValue(out var answer, out error))
+        {
+            return new ApiProblem<AgentPolicyErrors>(error);
+        }
+        return answer.Single is { } single
+            ? new RecommendationJson<DecideResponse>(single, AgentsJsonContext.Default.DecideResponse)
+            : new RecommendationJson<SlotsDecideResponse>(answer.Slots!, AgentsJsonContext.Default.SlotsDecideResponse);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(
