@@ -89,7 +89,7 @@ internal sealed class ModelMetricsExporter : IHostedService, IDisposable
 
         public static Sink For(Instrument instrument, IMetricFactory metrics, ModelSeriesPolicy policy)
         {
-            string[] labels = instrument.Name.EndsWith(".requests", StringComparison.Ordinal)
+            string[] labels = instrument.Name.EndsWith(".requests", StringComparison.Ordinal) || instrument.Name.EndsWith(".warmups", StringComparison.Ordinal)
                 ? ["model", "version", "outcome"]
                 : ["model", "version"];
             string name = instrument.Name.Replace('.', '_') + instrument.Unit switch

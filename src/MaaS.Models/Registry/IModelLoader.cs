@@ -3,7 +3,8 @@ namespace MaaS.Models.Registry;
 /// <summary>
 /// Loads one model format (the <c>format</c> field of model.json). Register implementations in DI as
 /// <c>IModelLoader</c> (see <c>ModelRegistryServiceCollectionExtensions.AddModelLoader</c>); the registry picks one by
-/// <see cref="Format"/>, case-insensitively. Loaders are called from one thread at a time per registry.
+/// <see cref="Format"/>, case-insensitively. The registry loads several versions at once
+/// (<see cref="ServingOptions.LoadParallelism"/>), each on a thread of its own: implementations are thread-safe.
 /// </summary>
 public interface IModelLoader
 {

@@ -17,6 +17,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private readonly string _name;
     private readonly string[] _roots;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SemaphoreSlim _loadSlots;
+    private readonly Lock _publishing = new();
     private readonly ConcurrentDictionary<string, Lazy<Task>> _firstLoads = new(StringComparer.Ordinal);
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
     private volatile bool _initialized;
@@ -35,6 +37,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         string name = "Model registry")
     {
         _options = options.Value;
+        _loadSlots = new SemaphoreSlim(Math.Max(_options.LoadParallelism, 1));
         _loaders = new Dictionary<string, IModelLoader>(StringComparer.OrdinalIgnoreCase);
         foreach (var loader in loaders)
         {
@@ -102,13 +105,17 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
                 LogRepositoryMissing(_logger, RepositoryPath);
             }
 
-            // The snapshot read again for each model: an ensemble's load publishes the lazy members it loads.
-            foreach (var disk in MembersFirst(ScanRepositories()))
+            // The models that run load at once (up to LoadParallelism versions), each published as it becomes ready;
+            // then the ensembles, one by one, the snapshot read again for each: an ensemble's load publishes the lazy
+            // members it loads.
+            var (members, ensembles) = SplitEnsembles(ScanRepositories());
+            await Task.WhenAll(members.Select(async disk => Set(disk.Name, await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false))))
+                .ConfigureAwait(false);
+            foreach (var disk in ensembles)
             {
                 if (!_snapshot.Models.ContainsKey(disk.Name))
                 {
-                    var slot = await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false);
-                    Publish(_snapshot.Models.SetItem(disk.Name, slot));
+                    Set(disk.Name, await LoadOrDeferAsync(disk, cancellationToken).ConfigureAwait(false));
                 }
             }
 
@@ -135,67 +142,87 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             {
                 if (!onDisk.ContainsKey(name))
                 {
-                    var retired = _snapshot.Models.Remove(name);
-                    Publish(retired);
+                    Remove(name);
                     RetireAll(slot);
                     LogModelRemoved(_logger, name);
                     changes++;
                 }
             }
 
-            foreach (var disk in MembersFirst(onDisk.Values))
+            // Each model's changes at once, as at start: the models that run first, then the ensembles one by one;
+            // then the ensembles over a member that changed check their graphs again.
+            var (members, ensembles) = SplitEnsembles(onDisk.Values);
+            int[] memberChanges = await Task.WhenAll(members.Select(disk => PollModelAsync(disk, cancellationToken))).ConfigureAwait(false);
+            changes += memberChanges.Sum();
+            var changed = members.Where((_, i) => memberChanges[i] > 0).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var disk in ensembles)
             {
-                var models = _snapshot.Models;
-                models.TryGetValue(disk.Name, out var slot);
-                if (RefuseConfig(slot, disk) is { } kept)
+                int own = await PollModelAsync(disk, cancellationToken).ConfigureAwait(false);
+                changes += own;
+                if (own > 0)
                 {
-                    if (!ReferenceEquals(kept, slot))
-                    {
-                        Publish(_snapshot.Models.SetItem(disk.Name, kept));
-                        changes++;
-                    }
-
-                    changes += kept.Pending ? 0 : await PollVersionsAsync(disk, kept, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    // Loaded again against the members as they are now: nothing to check again.
+                    changed.Add(disk.Name);
                 }
-
-                if (slot is { Pending: true } && slot.ConfigText == disk.ConfigText)
-                {
-                    // Still waiting for its first request: only the listed versions follow the disk.
-                    if (!slot.Versions.Keys.SequenceEqual(disk.Versions.Order()))
-                    {
-                        Publish(_snapshot.Models.SetItem(disk.Name, PendingSlot(disk, slot.DefaultOverride)));
-                        changes++;
-                    }
-
-                    continue;
-                }
-
-                if (slot is null || slot.ConfigText != disk.ConfigText)
-                {
-                    // New model, or model.json changed: load it whole (a lazy one not loaded yet stays deferred), then swap.
-                    var fresh = slot is null or { Pending: true } && PolicyOf(disk) == ModelLoadPolicy.Lazy
-                        ? PendingSlot(disk, slot?.DefaultOverride)
-                        : await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
-                    Publish(_snapshot.Models.SetItem(disk.Name, fresh));
-                    if (slot is not null)
-                    {
-                        RetireAll(slot);
-                    }
-
-                    changes++;
-                    continue;
-                }
-
-                changes += await PollVersionsAsync(disk, slot, cancellationToken).ConfigureAwait(false);
             }
 
+            changes += await RecheckEnsemblesAsync(changed, cancellationToken).ConfigureAwait(false);
             return changes;
         }
         finally
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// One model's part of a poll: a refused model.json, a lazy model's version list, a new or changed model loaded
+    /// whole, or its versions followed. Touches only this model's slot, so the models of one poll run at once.
+    /// Returns its changes.
+    /// </summary>
+    private async Task<int> PollModelAsync(DiskModel disk, CancellationToken cancellationToken)
+    {
+        _snapshot.Models.TryGetValue(disk.Name, out var slot);
+        if (RefuseConfig(slot, disk) is { } kept)
+        {
+            int changes = 0;
+            if (!ReferenceEquals(kept, slot))
+            {
+                Set(disk.Name, kept);
+                changes++;
+            }
+
+            return changes + (kept.Pending ? 0 : await PollVersionsAsync(disk, kept, cancellationToken).ConfigureAwait(false));
+        }
+
+        if (slot is { Pending: true } && slot.ConfigText == disk.ConfigText)
+        {
+            // Still waiting for its first request: only the listed versions follow the disk.
+            if (slot.Versions.Keys.SequenceEqual(disk.Versions.Order()))
+            {
+                return 0;
+            }
+
+            Set(disk.Name, PendingSlot(disk, slot.DefaultOverride));
+            return 1;
+        }
+
+        if (slot is null || slot.ConfigText != disk.ConfigText)
+        {
+            // New model, or model.json changed: load it whole (a lazy one not loaded yet stays deferred), then swap.
+            var fresh = slot is null or { Pending: true } && PolicyOf(disk) == ModelLoadPolicy.Lazy
+                ? PendingSlot(disk, slot?.DefaultOverride)
+                : await LoadSlotAsync(disk, slot?.DefaultOverride, cancellationToken).ConfigureAwait(false);
+            Set(disk.Name, fresh);
+            if (slot is not null)
+            {
+                RetireAll(slot);
+            }
+
+            return 1;
+        }
+
+        return await PollVersionsAsync(disk, slot, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -335,9 +362,10 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
                 LogFirstRequestLoad(_logger, name);
                 var loading = slot.Versions.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value with { State = ModelVersionState.Loading, Reason = "loading" });
-                Publish(_snapshot.Models.SetItem(name, slot with { Versions = loading }));
+                Set(name, slot with { Versions = loading });
                 var fresh = await LoadSlotAsync(disk, slot.DefaultOverride, CancellationToken.None).ConfigureAwait(false);
-                Publish(_snapshot.Models.SetItem(name, fresh));
+                Set(name, fresh);
+                await RecheckEnsemblesAsync(name, CancellationToken.None).ConfigureAwait(false);
             }
             finally
             {
@@ -365,16 +393,18 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             _snapshot.Models.TryGetValue(name, out var old);
             if (RefuseConfig(old, disk) is { } kept)
             {
-                Publish(_snapshot.Models.SetItem(name, kept));
+                Set(name, kept);
                 return Result<ModelInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}': {disk.ConfigError}; {KeptNote}");
             }
 
             var fresh = await LoadSlotAsync(disk, old?.DefaultOverride, cancellationToken).ConfigureAwait(false);
-            Publish(_snapshot.Models.SetItem(name, fresh));
+            Set(name, fresh);
             if (old is not null)
             {
                 RetireAll(old);
             }
+
+            await RecheckEnsemblesAsync(name, cancellationToken).ConfigureAwait(false);
 
             var info = ToInfo(fresh);
             if (fresh.ConfigError is not null)
@@ -414,7 +444,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var versions = slot.Versions.ToImmutableSortedDictionary(
                 kv => kv.Key, kv => kv.Value.State == ModelVersionState.Ready || slot.Pending ? VersionSlot.Unavailable(kv.Key, "unloaded") : kv.Value);
             var unloaded = slot with { Versions = versions, Pending = false };
-            Publish(_snapshot.Models.SetItem(name, unloaded));
+            Set(name, unloaded);
             RetireAll(slot);
             LogModelUnloaded(_logger, name);
             return Result<ModelInfo>.Ok(ToInfo(unloaded));
@@ -445,7 +475,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             _snapshot.Models.TryGetValue(name, out var slot);
             if (RefuseConfig(slot, disk) is { } kept)
             {
-                Publish(_snapshot.Models.SetItem(name, kept));
+                Set(name, kept);
                 return Result<ModelVersionInfo>.Fail(ErrorCode.InvalidRequest, $"failed to load '{name}' version {version}: {disk.ConfigError}; {KeptNote}");
             }
 
@@ -458,8 +488,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             var loaded = await LoadVersionSlotAsync(disk, version, cancellationToken).ConfigureAwait(false);
             slot.Versions.TryGetValue(version, out var old);
             var updated = slot with { Versions = slot.Versions.SetItem(version, loaded), Pending = false };
-            Publish(_snapshot.Models.SetItem(name, updated));
+            Set(name, updated);
             old?.Runtime?.Release();
+            await RecheckEnsemblesAsync(name, cancellationToken).ConfigureAwait(false);
             var info = ToVersionInfo(name, loaded);
             return loaded.State == ModelVersionState.Ready
                 ? Result<ModelVersionInfo>.Ok(info)
@@ -488,7 +519,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             var unloaded = old.State == ModelVersionState.Ready ? VersionSlot.Unavailable(version, "unloaded") : old;
-            Publish(_snapshot.Models.SetItem(name, slot with { Versions = slot.Versions.SetItem(version, unloaded) }));
+            Set(name, slot with { Versions = slot.Versions.SetItem(version, unloaded) });
             old.Runtime?.Release();
             LogUnloaded(_logger, name, version);
             return Result<ModelVersionInfo>.Ok(ToVersionInfo(name, unloaded));
@@ -524,7 +555,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             var updated = slot with { DefaultOverride = version };
-            Publish(_snapshot.Models.SetItem(name, updated));
+            Set(name, updated);
+            await RecheckEnsemblesAsync(name, cancellationToken).ConfigureAwait(false);
             LogDefaultSet(_logger, name, version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(automatic)");
             return Result<ModelInfo>.Ok(ToInfo(updated));
         }
@@ -630,14 +662,13 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         long newest = 0;
         var toLoad = disk.Versions.Where(v => !slot.Versions.TryGetValue(v, out var known)
             || (known.FailedFingerprint is { } before && before != RepositoryScanner.Fingerprint(disk.VersionDirectory(v))));
-        foreach (long added in toLoad.ToList())
+        // Loaded fully before they are published: requests never see a half-loaded version.
+        foreach (var loaded in await LoadVersionsAsync(disk, toLoad, cancellationToken).ConfigureAwait(false))
         {
-            // Loaded fully before it is published: requests never see a half-loaded version.
-            var loaded = await LoadVersionSlotAsync(disk, added, cancellationToken).ConfigureAwait(false);
-            versions = versions.SetItem(added, loaded);
+            versions = versions.SetItem(loaded.Version, loaded);
             if (loaded.State == ModelVersionState.Ready)
             {
-                newest = Math.Max(newest, added);
+                newest = Math.Max(newest, loaded.Version);
             }
 
             changes++;
@@ -655,7 +686,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
         if (changes > 0)
         {
-            Publish(_snapshot.Models.SetItem(slot.Name, slot with { Versions = versions }));
+            Set(slot.Name, slot with { Versions = versions });
             foreach (var old in retired)
             {
                 old.Runtime?.Release();
@@ -725,9 +756,9 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         }
         else
         {
-            foreach (long version in disk.Versions)
+            foreach (var loaded in await LoadVersionsAsync(disk, disk.Versions, cancellationToken).ConfigureAwait(false))
             {
-                versions = versions.Add(version, await LoadVersionSlotAsync(disk, version, cancellationToken).ConfigureAwait(false));
+                versions = versions.Add(loaded.Version, loaded);
             }
         }
 
@@ -755,6 +786,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             return VersionSlot.Unavailable(version, reason);
         }
 
+        return await InLoadSlotAsync(() => LoadOnAsync(loader, disk, config, version, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One version through its loader, then checked and warmed up; the caller holds a load slot.</summary>
+    private async Task<VersionSlot> LoadOnAsync(IModelLoader loader, DiskModel disk, ModelConfig config, long version, CancellationToken cancellationToken)
+    {
         string directory = disk.VersionDirectory(version);
         ILoadedModel? model = null;
         try
@@ -772,8 +809,18 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
 
             if (config.ModelWarmup.Count > 0 && model is ITensorModel warmed)
             {
-                var (runs, elapsed) = ModelWarmup.Run(disk.Name, warmed, config, disk.Directory);
-                LogWarmedUp(_logger, disk.Name, version, config.ModelWarmup.Count, runs, elapsed.TotalMilliseconds);
+                long began = _time.GetTimestamp();
+                try
+                {
+                    var (runs, elapsed) = ModelWarmup.Run(disk.Name, warmed, config, disk.Directory);
+                    _metrics.RecordWarmup(disk.Name, version, succeeded: true, elapsed);
+                    LogWarmedUp(_logger, disk.Name, version, config.ModelWarmup.Count, runs, elapsed.TotalMilliseconds);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    _metrics.RecordWarmup(disk.Name, version, succeeded: false, _time.GetElapsedTime(began));
+                    throw;
+                }
             }
 
             var runtime = ModelVersionRuntime.Create(disk.Name, version, model, config, card, _options, _metrics, _time);
@@ -803,7 +850,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             if (_snapshot.Models.TryGetValue(member, out var slot) && slot.Pending && slot.Config is { } memberConfig
                 && !EnsembleConfigCheck.IsEnsemble(memberConfig) && ScanRepositories(member) is { } memberDisk)
             {
-                Publish(_snapshot.Models.SetItem(member, await LoadSlotAsync(memberDisk, slot.DefaultOverride, cancellationToken).ConfigureAwait(false)));
+                Set(member, await LoadSlotAsync(memberDisk, slot.DefaultOverride, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -884,10 +931,6 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         return null;
     }
 
-    /// <summary>The models with ensembles last, so that an ensemble's load finds its members loaded.</summary>
-    private static IEnumerable<DiskModel> MembersFirst(IEnumerable<DiskModel> models) =>
-        models.OrderBy(m => m.Config is { } config && EnsembleConfigCheck.IsEnsemble(config));
-
     private static string? CheckBatchAxis(ModelSignature signature)
     {
         foreach (var spec in signature.Inputs.Concat(signature.Outputs))
@@ -901,8 +944,25 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
         return null;
     }
 
-    private void Publish(ImmutableSortedDictionary<string, ModelSlot> models) =>
-        Volatile.Write(ref _snapshot, new RegistrySnapshot(models));
+    /// <summary>
+    /// Publishes one model's slot. Every change holds the gate, but the loads under it run at once and each publishes
+    /// its model as it becomes ready: the read, set and write of the snapshot are one step under the lock.
+    /// </summary>
+    private void Set(string name, ModelSlot slot)
+    {
+        lock (_publishing)
+        {
+            Volatile.Write(ref _snapshot, new RegistrySnapshot(_snapshot.Models.SetItem(name, slot)));
+        }
+    }
+
+    private void Remove(string name)
+    {
+        lock (_publishing)
+        {
+            Volatile.Write(ref _snapshot, new RegistrySnapshot(_snapshot.Models.Remove(name)));
+        }
+    }
 
     private static void RetireAll(ModelSlot slot)
     {

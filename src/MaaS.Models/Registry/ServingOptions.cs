@@ -78,6 +78,15 @@ public sealed class ServingOptions
     public ModelLoadPolicy LoadPolicy { get; set; } = ModelLoadPolicy.Eager;
 
     /// <summary>
+    /// How many model versions load at once (Triton's <c>--model-load-thread-count</c>): at start, on an explicit load
+    /// and for each repository poll's changes. An ensemble loads after its members; a lazy model still waits for its
+    /// first request. ONNX Runtime builds a session on one thread; 4, Triton's default, beat the core count on a 2-core
+    /// box (docs/benchmarks.md), and each load in flight holds its model's memory at once.
+    /// </summary>
+    [Range(1, 64)]
+    public int LoadParallelism { get; set; } = 4;
+
+    /// <summary>
     /// When true, /v2/health/ready requires every model in the repository to be ready (Triton's strict readiness);
     /// a lazy model that has not had its first request yet does not count.
     /// </summary>

@@ -5,7 +5,8 @@ namespace MaaS.Models.Telemetry;
 /// <summary>
 /// Inference instruments on the <c>MaaS.Models</c> meter: request counter, and histograms of request, queue and
 /// compute duration (seconds) and batch size (rows per session run), tagged by model and version so percentiles
-/// can be aggregated across replicas. Thread-safe; one instance per host.
+/// can be aggregated across replicas; and the warmups of freshly loaded versions (<c>modelWarmup</c>): a counter by
+/// outcome and a histogram of their duration. Thread-safe; one instance per host.
 /// </summary>
 public sealed class ModelMetrics
 {
@@ -23,6 +24,8 @@ public sealed class ModelMetrics
     private readonly Histogram<double> _queueDuration;
     private readonly Histogram<double> _computeDuration;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _warmups;
+    private readonly Histogram<double> _warmupDuration;
 
     /// <summary>Creates the instruments from the host's meter factory (or a private meter when none is given).</summary>
     public ModelMetrics(IMeterFactory? meterFactory = null)
@@ -33,6 +36,8 @@ public sealed class ModelMetrics
         _queueDuration = meter.CreateHistogram<double>("maas.inference.queue.duration", "s", "Time requests waited in the batching queue.");
         _computeDuration = meter.CreateHistogram<double>("maas.inference.compute.duration", "s", "Session run time per execution (input, run, output).");
         _batchSize = meter.CreateHistogram<int>("maas.inference.batch.size", "{row}", "Rows per session run.");
+        _warmups = meter.CreateCounter<long>("maas.model.warmups", "{warmup}", "Warmups of loaded model versions by outcome; a failed one fails the load.");
+        _warmupDuration = meter.CreateHistogram<double>("maas.model.warmup.duration", "s", "Time a model version's warmup took, every sample's runs.");
     }
 
     internal void RecordRequest(string model, long version, ErrorCode? failure, TimeSpan duration, TimeSpan queue)
@@ -52,6 +57,12 @@ public sealed class ModelMetrics
         var tags = new TagList { { "model", model }, { "version", VersionTag(version) } };
         _batchSize.Record(batchSize, tags);
         _computeDuration.Record((timings.Input + timings.Infer + timings.Output).TotalSeconds, tags);
+    }
+
+    internal void RecordWarmup(string model, long version, bool succeeded, TimeSpan duration)
+    {
+        _warmups.Add(1, new TagList { { "model", model }, { "version", VersionTag(version) }, { "outcome", succeeded ? "success" : "error" } });
+        _warmupDuration.Record(duration.TotalSeconds, new TagList { { "model", model }, { "version", VersionTag(version) } });
     }
 
     // Tag values are strings: exporters such as prometheus-net drop measurements whose tags are not.

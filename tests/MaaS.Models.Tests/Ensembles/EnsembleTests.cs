@@ -267,6 +267,67 @@ public sealed class EnsembleTests
         Assert.False(registry.GetModel("classify")!.LoadsOnFirstRequest);
     }
 
+    /// <summary>A member missing at start fails the ensemble naming it; the poll that finds the member loads the ensemble too.</summary>
+    [Fact]
+    public async Task PollAsync_MissingMemberAppears_EnsembleLoads()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        string classify = Path.Combine(repo.Root, "classify");
+        string aside = Path.Combine(Path.GetTempPath(), $"maas-classify-{Guid.NewGuid():N}");
+        Directory.Move(classify, aside);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        Assert.Contains("step 1 ('classify'): unknown model 'classify'", registry.GetModel(EnsembleModels.Pipeline)!.Versions.Single().Reason, StringComparison.Ordinal);
+
+        Directory.Move(aside, classify);
+        await registry.PollAsync(TestCancellation.Ct);
+
+        // Before, only an explicit load or a change of the ensemble's own files retried it.
+        var pipeline = registry.GetModel(EnsembleModels.Pipeline)!;
+        Assert.True(pipeline.IsReady, pipeline.Reason);
+        var served = await Registries.Inference(registry).InferAsync(
+            EnsembleModels.Pipeline, null, new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)]), TestCancellation.Ct);
+        Assert.True(served.IsSuccess, served.Error?.Message);
+    }
+
+    /// <summary>
+    /// A member reloaded with another signature: the ensemble checks its graph again and reads unavailable with the step
+    /// named (not a step error on each call); the member back as it was brings the ensemble back.
+    /// </summary>
+    [Fact]
+    public async Task LoadModelAsync_MemberReloadedWithAnotherSignature_EnsembleUnavailableNamingTheStep_BackWhenItFits()
+    {
+        using var repo = new TestRepository().WithEnsembles();
+        string onnx = Path.Combine(repo.Root, "classify", "1", "model.onnx");
+        byte[] fitting = File.ReadAllBytes(onnx);
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var inference = Registries.Inference(registry);
+        var request = new InferenceRequest([InferTensor.Fp32("raw", Raw, 3, 4)]);
+
+        // Takes "x" where the ensemble maps "features".
+        var renamed = new OnnxGraphBuilder("classify");
+        renamed.AddInput("x", OnnxElementType.Float, -1, 4);
+        renamed.AddNode("Identity", ["x"], ["logits"]);
+        renamed.AddNode("Identity", ["x"], ["probs"]);
+        renamed.AddOutput("logits", OnnxElementType.Float, -1, 4);
+        renamed.AddOutput("probs", OnnxElementType.Float, -1, 4);
+        File.WriteAllBytes(onnx, renamed.ToBytes());
+        Assert.True((await registry.LoadModelAsync("classify", TestCancellation.Ct)).IsSuccess);
+
+        var down = registry.GetModel(EnsembleModels.Pipeline)!;
+        Assert.False(down.IsReady);
+        Assert.Contains("step 1 ('classify'): inputMap names 'features', which is not an input of 'classify'", down.Versions.Single().Reason, StringComparison.Ordinal);
+        Assert.Equal(ModelVersionState.Unavailable, down.Versions.Single().State);
+        Assert.Equal(ErrorCode.ModelNotReady, (await inference.InferAsync(EnsembleModels.Pipeline, null, request, TestCancellation.Ct)).Error?.Code);
+        Assert.True(registry.GetModel(EnsembleModels.Branches)!.IsReady, "an ensemble without the member stays ready");
+
+        File.WriteAllBytes(onnx, fitting);
+        Assert.True((await registry.LoadModelAsync("classify", TestCancellation.Ct)).IsSuccess);
+
+        Assert.True(registry.GetModel(EnsembleModels.Pipeline)!.IsReady, registry.GetModel(EnsembleModels.Pipeline)!.Reason);
+        var served = await inference.InferAsync(EnsembleModels.Pipeline, null, request, TestCancellation.Ct);
+        Assert.True(served.IsSuccess, served.Error?.Message);
+    }
+
     /// <summary>The bundled example (models/example-pipeline): example-scaler feeding example-mlp equals the MLP on (x − 0.5) × 2.</summary>
     [Fact]
     public async Task InferAsync_BundledExamplePipeline_EqualsTheMlpOnScaledFeatures()

@@ -1,5 +1,8 @@
 using MaaS.Models.OpenInference;
+using System.Diagnostics.Metrics;
 using MaaS.Models.Onnx;
+using MaaS.Models.Telemetry;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Models.Tests.Registry;
 
@@ -64,6 +67,52 @@ public sealed class ModelWarmupTests
         Assert.Contains(reason, version.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>Each warmup is counted by outcome and timed, on the host's meter (the gateway exports it on /metrics).</summary>
+    [Fact]
+    public async Task Load_Warmups_CountedByOutcomeAndTimedOnTheMeter()
+    {
+        using var good = Rows(maxBatchSize: 8, """[ { "name": "zeros", "batchSize": 2, "count": 3, "inputs": { "x": { "dims": [4], "zeroData": true } } } ]""");
+        using var bad = Rows(maxBatchSize: 8, """[ { "name": "odd", "inputs": { "x": { "dims": [3], "zeroData": true } } } ]""");
+        using var meters = new OwnMeters();
+        var measured = new List<(string Instrument, double Value, string Tags)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Name.StartsWith("maas.model.warmup", StringComparison.Ordinal))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string text = string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"));
+            lock (measured)
+            {
+                measured.Add((instrument.Name, value, text));
+            }
+        }
+
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+        var metrics = new ModelMetrics(meters);
+
+        foreach (var repo in new[] { good, bad })
+        {
+            var settings = Options.Create(new ServingOptions { RepositoryPath = repo.Root, ExecutionProvider = ExecutionProviderKind.Cpu });
+            await using var registry = new ModelRegistry(settings, [new OnnxModelLoader(settings, NullLogger<OnnxModelLoader>.Instance)], metrics, NullLogger<ModelRegistry>.Instance);
+            await registry.InitializeAsync(TestContext.Current.CancellationToken);
+        }
+
+        string all = string.Join("; ", measured);
+        Assert.Equal([(1d, "model=rows,version=1,outcome=success"), (1d, "model=rows,version=1,outcome=error")],
+            measured.Where(m => m.Instrument == "maas.model.warmups").Select(m => (m.Value, m.Tags)));
+        var durations = measured.Where(m => m.Instrument == "maas.model.warmup.duration").ToList();
+        Assert.True(durations.Count == 2 && durations.All(d => d.Value > 0 && d.Tags == "model=rows,version=1"), all);
+    }
+
     /// <summary>A repository holding "rows" version 1: [rows, n] reshaped to [-1, 4] and summed per row, so n must be a multiple of 4 at run time.</summary>
     private static TestRepository Rows(int maxBatchSize, string warmup)
     {
@@ -81,5 +130,26 @@ public sealed class ModelWarmupTests
     {
         string folder = Directory.CreateDirectory(Path.Combine(repo.Root, "rows", "warmup")).FullName;
         File.WriteAllBytes(Path.Combine(folder, file), System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+    }
+
+    /// <summary>A meter factory of the test's own, so the listener sees this test's instruments only.</summary>
+    private sealed class OwnMeters : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = options.Version, Tags = options.Tags, Scope = this });
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
+        }
     }
 }
