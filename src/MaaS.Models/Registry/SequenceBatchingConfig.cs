@@ -27,7 +27,8 @@ public sealed record SequenceBatchingConfig
 
     /// <summary>
     /// MaaS's bound on live sequences of a version (their state is kept in memory): a START of a new sequence beyond it is
-    /// refused 429 / UNAVAILABLE, and the live ones go on. Triton keeps excess sequences in a backlog instead. Default 1024.
+    /// refused 429 / RESOURCE_EXHAUSTED (as a full queue is), and the live ones go on. Triton keeps excess sequences in a
+    /// backlog instead. Default 1024.
     /// </summary>
     public int MaxSequences { get; set; } = 1024;
 
