@@ -61,7 +61,53 @@ internal static class GrpcTensors
         }
 
         var call = new InferenceRequest(tensors, outputs) { Classifications = classifications };
-        return request.Parameters.Count == 0 ? call : SchedulePolicy(call, request.Parameters);
+        return request.Parameters.Count == 0 ? call
+            : SchedulePolicy(call, request.Parameters).TryGetValue(out var scheduled, out var refused) ? Sequence(scheduled, request.Parameters) : refused;
+    }
+
+    /// <summary>
+    /// Triton's sequence parameters as tritonclient sends them: <c>sequence_id</c> as int64_param (uint64_param too) or
+    /// string_param, <c>sequence_start</c> and <c>sequence_end</c> as bool_param.
+    /// </summary>
+    private static Result<InferenceRequest> Sequence(InferenceRequest call, Google.Protobuf.Collections.MapField<string, InferParameter> parameters)
+    {
+        bool hasId = parameters.TryGetValue(V2SequenceParameters.Id, out var id);
+        bool hasStart = parameters.TryGetValue(V2SequenceParameters.Start, out var start);
+        bool hasEnd = parameters.TryGetValue(V2SequenceParameters.End, out var end);
+        if (!hasId && !hasStart && !hasEnd)
+        {
+            return call;
+        }
+
+        SequenceId sequence = default;
+        if (hasId)
+        {
+            switch (id!.ParameterChoiceCase)
+            {
+                case InferParameter.ParameterChoiceOneofCase.Int64Param when id.Int64Param >= 0:
+                    sequence = new SequenceId((ulong)id.Int64Param);
+                    break;
+                case InferParameter.ParameterChoiceOneofCase.Uint64Param:
+                    sequence = new SequenceId(id.Uint64Param);
+                    break;
+                case InferParameter.ParameterChoiceOneofCase.StringParam:
+                    sequence = new SequenceId(0, id.StringParam);
+                    break;
+                default:
+                    return V2SequenceParameters.InvalidId(id.ParameterChoiceCase == InferParameter.ParameterChoiceOneofCase.Int64Param
+                        ? "a negative int64_param, not" : $"a {id.ParameterChoiceCase}, not an int64_param, uint64_param or string_param holding");
+            }
+        }
+
+        foreach (var (name, parameter) in new[] { (V2SequenceParameters.Start, start), (V2SequenceParameters.End, end) })
+        {
+            if (parameter is not null && parameter.ParameterChoiceCase != InferParameter.ParameterChoiceOneofCase.BoolParam)
+            {
+                return V2SequenceParameters.InvalidFlag(name, $"{parameter.ParameterChoiceCase}, not a bool_param holding");
+            }
+        }
+
+        return call with { Sequence = new SequenceControl(sequence, start?.BoolParam == true, end?.BoolParam == true) };
     }
 
     /// <summary>Triton's <c>priority</c> and <c>timeout</c> parameters, as tritonclient sends them (uint64_param and int64_param; either is taken).</summary>

@@ -171,6 +171,11 @@ internal sealed class InferenceGrpcService(
             }
         }
 
+        if (V2SequenceBatching.Of(settings) is { } sequences)
+        {
+            config.SequenceBatching = GrpcSequenceBatching.Map(sequences);
+        }
+
         foreach (var sample in V2Mapping.Warmups(info, settings) ?? [])
         {
             var warmup = new Proto.ModelWarmup { Name = sample.Name, BatchSize = (uint)sample.BatchSize, Count = (uint)sample.Count };
@@ -342,7 +347,7 @@ internal sealed class InferenceGrpcService(
         return tensor;
     }
 
-    private static DataType ConfigType(TensorDataType type) => type switch
+    internal static DataType ConfigType(TensorDataType type) => type switch
     {
         TensorDataType.Bool => DataType.TypeBool,
         TensorDataType.Uint8 => DataType.TypeUint8,

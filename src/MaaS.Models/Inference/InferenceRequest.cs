@@ -30,6 +30,9 @@ public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOn
     /// where the level's queue policy allows an override, and only shortens its default timeout (Triton's rule).
     /// </summary>
     public ulong QueueTimeoutMicroseconds { get; init; }
+
+    /// <summary>Triton's sequence parameters; null when the request names no sequence.</summary>
+    public SequenceControl? Sequence { get; init; }
 }
 
 /// <summary>The result of one inference call.</summary>

@@ -12,6 +12,9 @@ internal sealed record ValidatedRequest(InferTensor[] Inputs, string[] OutputNam
 
     /// <summary>The request's <see cref="InferenceRequest.QueueTimeoutMicroseconds"/>.</summary>
     public ulong QueueTimeoutMicroseconds { get; init; }
+
+    /// <summary>The request's <see cref="InferenceRequest.Sequence"/>.</summary>
+    public SequenceControl? Sequence { get; init; }
 }
 
 /// <summary>
@@ -138,6 +141,7 @@ internal static class InputValidator
         {
             Priority = request.Priority,
             QueueTimeoutMicroseconds = request.QueueTimeoutMicroseconds,
+            Sequence = request.Sequence,
         });
     }
 

@@ -66,7 +66,7 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
                 $"model '{model}' ({runtime.Model.Platform}) does not take tensor inference requests");
         }
 
-        var validated = InputValidator.Validate(model, tensor.Signature, runtime.Config.MaxBatchSize, request);
+        var validated = InputValidator.Validate(model, (executor as SequenceBatcher)?.Signature ?? tensor.Signature, runtime.Config.MaxBatchSize, request);
         if (!validated.IsSuccess)
         {
             metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);

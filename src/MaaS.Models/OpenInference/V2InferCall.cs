@@ -28,7 +28,8 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         var call = new InferenceRequest(inputs, OutputNames(request.Outputs)) { Classifications = classifications };
-        if (!V2SchedulePolicy.Apply(call, request.Parameters).TryGetValue(out call, out error))
+        if (!V2SchedulePolicy.Apply(call, request.Parameters).TryGetValue(out call, out error)
+            || !V2SequenceParameters.Apply(call, request.Parameters).TryGetValue(out call, out error))
         {
             return error;
         }

@@ -101,7 +101,8 @@ internal static class V2Mapping
             InstanceGroups(info, config),
             config.ResponseCache is { Enable: true } ? new V2ResponseCache(true) : null,
             Warmups(info, config),
-            EnsembleScheduling(config));
+            EnsembleScheduling(config),
+            V2SequenceBatching.Of(config));
     }
 
     /// <summary>Triton's backend of a platform: <c>onnxruntime</c> for ONNX, none (empty) for an ensemble, else the platform.</summary>

@@ -12,6 +12,7 @@ namespace MaaS.Models.OpenInference;
 /// <param name="ResponseCache">When model.json enables the response cache: <c>{"enable": true}</c>.</param>
 /// <param name="ModelWarmup">model.json's warmup samples, when it has any.</param>
 /// <param name="EnsembleScheduling">An ensemble's steps (Triton's <c>ensemble_scheduling</c>).</param>
+/// <param name="SequenceBatching">A stateful model's sequence batching (Triton's <c>sequence_batching</c>), instead of dynamic batching.</param>
 internal sealed record V2ModelConfigResponse(
     string Name,
     string Platform,
@@ -23,7 +24,8 @@ internal sealed record V2ModelConfigResponse(
     [property: JsonPropertyName("instance_group")] IReadOnlyList<V2InstanceGroup>? InstanceGroup = null,
     [property: JsonPropertyName("response_cache")] V2ResponseCache? ResponseCache = null,
     [property: JsonPropertyName("model_warmup")] IReadOnlyList<V2ModelWarmup>? ModelWarmup = null,
-    [property: JsonPropertyName("ensemble_scheduling")] V2EnsembleScheduling? EnsembleScheduling = null);
+    [property: JsonPropertyName("ensemble_scheduling")] V2EnsembleScheduling? EnsembleScheduling = null,
+    [property: JsonPropertyName("sequence_batching")] V2SequenceBatching? SequenceBatching = null);
 
 /// <summary>Triton's <c>ModelEnsembling</c>: an ensemble's steps.</summary>
 /// <param name="Step">The steps, as model.json lists them.</param>

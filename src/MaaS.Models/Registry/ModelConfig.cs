@@ -88,6 +88,12 @@ public sealed record ModelConfig
 
     /// <summary>The steps of an ensemble (Triton's <c>ensemble_scheduling</c>); only with <c>"format": "ensemble"</c>.</summary>
     public EnsembleSchedulingConfig? EnsembleScheduling { get; set; }
+
+    /// <summary>
+    /// Triton's <c>sequence_batching</c>: a stateful model whose requests belong to sequences, with control inputs and
+    /// implicit state the server supplies (<see cref="SequenceBatchingConfig"/>). Null for every other model.
+    /// </summary>
+    public SequenceBatchingConfig? SequenceBatching { get; set; }
 }
 
 /// <summary>One warmup request sample (Triton's <c>ModelWarmup</c>).</summary>
@@ -215,6 +221,7 @@ public static class ModelConfigReader
         errors.AddRange(Registry.ModelWarmup.Check(config));
         errors.AddRange(config.DynamicBatching.CheckPriorities());
         errors.AddRange(EnsembleConfigCheck.Check(config));
+        errors.AddRange(config.SequenceBatching?.Check(config) ?? []);
         return errors.Count == 0 ? null : $"model.json is not valid: {string.Join("; ", errors)}.";
     }
 }

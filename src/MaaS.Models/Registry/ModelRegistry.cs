@@ -888,6 +888,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             return new EnsembleMember(null, $"'{step.ModelName}' is an ensemble itself; an ensemble's steps are models that run");
         }
 
+        // A step would need the ensemble's request to carry the member's sequence; not supported yet.
+        if (config.SequenceBatching is not null)
+        {
+            return new EnsembleMember(null, $"'{step.ModelName}' is a sequence model (sequenceBatching); an ensemble with a sequence member is not supported");
+        }
+
         long? version = step.ModelVersion > 0 ? step.ModelVersion : slot?.ResolveDefault();
         if (slot is null || version is not long v || !slot.Versions.TryGetValue(v, out var versionSlot) || versionSlot.Runtime is not { } runtime)
         {

@@ -26,8 +26,11 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
 
     public ITensorModel? TensorModel => Model as ITensorModel;
 
-    /// <summary>The inputs and outputs a tensor model or an ensemble declares; null for other models.</summary>
-    public ModelSignature? Signature => TensorModel?.Signature ?? (Model as Ensembles.EnsembleModel)?.Signature;
+    /// <summary>
+    /// The inputs and outputs a tensor model or an ensemble declares, as clients see them (a sequence model's without the
+    /// control and state tensors the server supplies); null for other models.
+    /// </summary>
+    public ModelSignature? Signature => (Executor as SequenceBatcher)?.Signature ?? TensorModel?.Signature ?? (Model as Ensembles.EnsembleModel)?.Signature;
 
     public ModelConfig Config { get; } = config;
 
@@ -57,6 +60,9 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
     /// <summary>Whether requests are merged by a dynamic batcher.</summary>
     public bool IsBatching => Executor is DynamicBatcher;
 
+    /// <summary>Whether Triton's sequence batcher serves it (model.json's <c>sequenceBatching</c>).</summary>
+    public bool IsSequenceBatching => Executor is SequenceBatcher;
+
     public static ModelVersionRuntime Create(
         string name, long version, ILoadedModel model, ModelConfig config, JsonElement? card,
         ServingOptions options, ModelMetrics metrics, TimeProvider time)
@@ -70,9 +76,31 @@ internal sealed class ModelVersionRuntime(string name, long version, ILoadedMode
                 metrics.RecordExecution(name, version, batchSize, timings);
             };
             var batching = config.DynamicBatching;
-            runtime.Executor = options.DynamicBatching && batching.Enabled && config.MaxBatchSize > 0
-                ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer, config.Instances ?? 1, batching)
-                : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
+            bool batches = options.DynamicBatching && batching.Enabled && config.MaxBatchSize > 0;
+            if (config.SequenceBatching is { } sequences)
+            {
+                // The sequence batcher feeds one request per sequence at a time to a batcher of its own strategy's delay,
+                // without priority levels, so that requests of different sequences share runs.
+                InferenceExecutor inner = batches
+                    ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(sequences.QueueDelayMicroseconds), batching.MaxQueueSize, observer, config.Instances ?? 1)
+                    : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
+                try
+                {
+                    runtime.Executor = new SequenceBatcher(name, tensor.Signature, config, inner, time);
+                }
+                catch
+                {
+                    inner.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                    throw;
+                }
+            }
+            else
+            {
+                runtime.Executor = batches
+                    ? new DynamicBatcher(tensor, config.MaxBatchSize, TimeSpan.FromMicroseconds(batching.MaxQueueDelayMicroseconds), batching.MaxQueueSize, observer, config.Instances ?? 1, batching)
+                    : new DirectExecutor(tensor, batching.MaxQueueSize, observer);
+            }
+
             runtime.Pipeline = runtime.BuildPipeline(options);
             runtime.Timeout = new SharedTimeout(TimeSpan.FromMilliseconds(options.RequestTimeoutMilliseconds), time);
         }

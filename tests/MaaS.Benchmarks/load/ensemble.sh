@@ -47,20 +47,4 @@ PY
   after="$(ticks "$GATEWAY_PID")"
   echo $((after - before)) > "$out/$1-$2.cpu"
 }
-hz="$(getconf CLK_TCK)"
-# Both paths once before measuring, so that neither arm pays the JIT's first calls.
-(seconds=3; run ensemble 0; run members 0)
-echo "round  arm        pipelines/s  gateway CPU us/pipeline   (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-for r in $(seq 1 "$rounds"); do
-  for arm in ensemble members; do
-    run "$arm" "$r"
-    n="$(cat "$out/$arm-$r.n")"; t="$(cat "$out/$arm-$r.cpu")"
-    awk -v r="$r" -v a="$arm" -v n="$n" -v t="$t" -v s="$seconds" -v hz="$hz" 'BEGIN { printf "%5d  %-9s %12.1f %14.0f\n", r, a, n / s, t * 1e6 / hz / n }' | tee -a "$out/table"
-  done
-done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-awk '{ key = $1; if ($2 == "ensemble") { e_rate[key] = $3; e_cpu[key] = $4 } else { m_rate[key] = $3; m_cpu[key] = $4 } }
-  END { for (k in e_rate) { print e_rate[k] / m_rate[k], e_cpu[k] / m_cpu[k] } }' "$out/table" > "$out/ratios"
-printf 'ensemble / members, median of rounds: throughput %.2f (rounds: %s), CPU per pipeline %.2f (rounds: %s)\n' \
-  "$(cut -d' ' -f1 "$out/ratios" | median)" "$(cut -d' ' -f1 "$out/ratios" | sort -g | tr '\n' ' ' | sed 's/ $//')" \
-  "$(cut -d' ' -f2 "$out/ratios" | median)" "$(cut -d' ' -f2 "$out/ratios" | sort -g | tr '\n' ' ' | sed 's/ $//')"
+interleave_arms ensemble members "$rounds" pipeline

@@ -71,6 +71,30 @@ model_counts() {
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# Runs two arms interleaved (A, B, A, B, ...) through the caller's `run <arm> <round>`, which leaves the count of what
+# it served in $out/<arm>-<round>.n and the gateway's CPU ticks in $out/<arm>-<round>.cpu (seconds: each run's length;
+# a 3-second pass of each arm first, not reported). Prints each round's rate and CPU per unit, then the medians of the
+# per-round ratios A / B.   Usage: interleave_arms <A> <B> <rounds> <unit, e.g. request>
+interleave_arms() {
+  local a=$1 b=$2 rounds=$3 unit=$4 hz r arm n t
+  hz="$(getconf CLK_TCK)"
+  (seconds=3; run "$a" 0; run "$b" 0)
+  printf 'round  arm        %ss/s  gateway CPU us/%s   (load average %s)\n' "$unit" "$unit" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  for r in $(seq 1 "$rounds"); do
+    for arm in "$a" "$b"; do
+      run "$arm" "$r"
+      n="$(cat "$out/$arm-$r.n")"; t="$(cat "$out/$arm-$r.cpu")"
+      awk -v r="$r" -v a="$arm" -v n="$n" -v t="$t" -v s="$seconds" -v hz="$hz" 'BEGIN { printf "%5d  %-9s %12.1f %14.0f\n", r, a, n / s, t * 1e6 / hz / n }' | tee -a "$out/table"
+    done
+  done
+  echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  awk -v a="$a" '{ key = $1; if ($2 == a) { a_rate[key] = $3; a_cpu[key] = $4 } else { b_rate[key] = $3; b_cpu[key] = $4 } }
+    END { for (k in a_rate) { print a_rate[k] / b_rate[k], a_cpu[k] / b_cpu[k] } }' "$out/table" > "$out/ratios"
+  printf '%s / %s, median of rounds: throughput %.2f (rounds: %s), CPU per %s %.2f (rounds: %s)\n' "$a" "$b" \
+    "$(cut -d' ' -f1 "$out/ratios" | median)" "$(cut -d' ' -f1 "$out/ratios" | sort -g | tr '\n' ' ' | sed 's/ $//')" "$unit" \
+    "$(cut -d' ' -f2 "$out/ratios" | median)" "$(cut -d' ' -f2 "$out/ratios" | sort -g | tr '\n' ' ' | sed 's/ $//')"
+}
+
 # Reports interleaved wrk runs saved as $out/<name>-<round>.txt (out: the caller's folder): each round's req/s and
 # latencies for A then B, B's rate as a percentage of A's per round and the median of those; returns 1 unless that
 # median reaches <target>.   report_ab <name A> <name B> <rounds> <target %> <what B / A is, for the last line>

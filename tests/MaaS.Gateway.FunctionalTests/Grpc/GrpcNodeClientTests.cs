@@ -7,7 +7,7 @@ namespace MaaS.Gateway.FunctionalTests.Grpc;
 /// The gRPC endpoint through a client nobody here wrote: Node's <c>@grpc/grpc-js</c> with <c>@grpc/proto-loader</c>
 /// loading the project's own <c>.proto</c> files (tests/…/Grpc/node, installed by .ci/setup with <c>npm ci</c>). One
 /// gateway process, one Node run of a plan of calls: liveness, readiness, metadata and ModelInfer on every bundled model
-/// with outputs equal to <c>/v2</c> over HTTP within 1e-6, and a call for each gRPC status the gateway answers with.
+/// with outputs equal to <c>/v2</c> over HTTP within 1e-6 (example-session's a sequence, its state kept between calls), and a call for each gRPC status the gateway answers with.
 /// Without node_modules the test skips, except under CI (<c>MAAS_REQUIRE_NODE=1</c>).
 /// </summary>
 public sealed class GrpcNodeClientTests
@@ -54,14 +54,44 @@ public sealed class GrpcNodeClientTests
         var expected = new Dictionary<string, (JsonNode Metadata, JsonNode Outputs)>();
         foreach (string model in models)
         {
+            // A sequence model takes one row per request, each naming its sequence: here a sequence of one request.
+            bool sequence = model == ExampleSession.Name;
             var metadata = await gateway.GetJsonAsync(HttpMethod.Get, $"/v2/models/{model}", null, ct);
-            var (json, raw) = Inputs(metadata, rng);
-            var http = await gateway.GetJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", new JsonObject { ["inputs"] = json }, ct);
+            var (json, raw) = Inputs(metadata, rng, sequence ? 1 : 2);
+            var body = new JsonObject { ["inputs"] = json };
+            var infer = InferRequest(model, json, raw);
+            if (sequence)
+            {
+                body["parameters"] = new JsonObject { ["sequence_id"] = 41, ["sequence_start"] = true, ["sequence_end"] = true };
+                infer["parameters"] = SequenceParameters(new JsonObject { ["uint64_param"] = "42" }, start: true, end: true);
+            }
+
+            var http = await gateway.GetJsonAsync(HttpMethod.Post, $"/v2/models/{model}/infer", body, ct);
             expected[model] = (metadata, http["outputs"]!);
             calls.Add(Call("metadata:" + model, "ModelMetadata", new JsonObject { ["name"] = model }, apiKey: GrpcGateway.AdminKey));
             calls.Add(Call("model-ready:" + model, "ModelReady", new JsonObject { ["name"] = model }, bearer));
-            calls.Add(Call("infer:" + model, "ModelInfer", InferRequest(model, json, raw), bearer));
+            calls.Add(Call("infer:" + model, "ModelInfer", infer, bearer));
         }
+
+        // example-session's proper sequence: three items over HTTP (id 43) and the same over Node's gRPC (a string id),
+        // START on the first and END on the last; then one more gRPC request after END, which Triton refuses.
+        var sessionItems = Enumerable.Range(0, 3).Select(_ => Inputs(expected[ExampleSession.Name].Metadata, rng, 1)).ToArray();
+        var sessionHttp = new JsonNode[3];
+        for (int i = 0; i < 3; i++)
+        {
+            sessionHttp[i] = (await gateway.GetJsonAsync(HttpMethod.Post, $"/v2/models/{ExampleSession.Name}/infer", new JsonObject
+            {
+                ["inputs"] = sessionItems[i].Json.DeepClone(),
+                ["parameters"] = new JsonObject { ["sequence_id"] = 43, ["sequence_start"] = i == 0, ["sequence_end"] = i == 2 },
+            }, ct))["outputs"]!;
+            var step = InferRequest(ExampleSession.Name, sessionItems[i].Json, sessionItems[i].Raw);
+            step["parameters"] = SequenceParameters(new JsonObject { ["string_param"] = "node-listener" }, start: i == 0, end: i == 2);
+            calls.Add(Call($"session:{i}", "ModelInfer", step, bearer));
+        }
+
+        var afterEnd = InferRequest(ExampleSession.Name, sessionItems[0].Json, sessionItems[0].Raw);
+        afterEnd["parameters"] = SequenceParameters(new JsonObject { ["string_param"] = "node-listener" }, start: false, end: false);
+        calls.Add(Call("session:after-end", "ModelInfer", afterEnd, bearer));
 
         var mlpMetadata = expected["example-mlp"].Metadata;
         var (mlpJson, mlpRaw) = Inputs(mlpMetadata, new Random(7));
@@ -155,6 +185,12 @@ public sealed class GrpcNodeClientTests
             AssertSameOutputs(model, outputs, Ok(results, "infer:" + model));
         }
 
+        for (int i = 0; i < 3; i++)
+        {
+            AssertSameOutputs($"example-session step {i}", sessionHttp[i], Ok(results, $"session:{i}"));
+        }
+
+        AssertStatus(results, "session:after-end", 3, "must specify the START flag on the first request of the sequence");
         AssertSameOutputs("example-mlp (typed contents)", mlpHttp["outputs"]!, Ok(results, "infer-typed"));
         Assert.Contains("classification", server["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
         Assert.Equal("BYTES", httpClassified["outputs"]![0]!["datatype"]!.GetValue<string>());
@@ -257,6 +293,14 @@ public sealed class GrpcNodeClientTests
         return call;
     }
 
+    /// <summary>Triton's sequence parameters as InferParameters (keepCase JSON for proto-loader).</summary>
+    private static JsonObject SequenceParameters(JsonObject id, bool start, bool end) => new()
+    {
+        ["sequence_id"] = id,
+        ["sequence_start"] = new JsonObject { ["bool_param"] = start },
+        ["sequence_end"] = new JsonObject { ["bool_param"] = end },
+    };
+
     /// <summary>
     /// A ModelInfer request: with <paramref name="raw"/>, shapes and datatypes in <c>inputs</c> and the bytes in
     /// <c>raw_input_contents</c>; without, the JSON data as typed <c>contents</c>.
@@ -299,7 +343,7 @@ public sealed class GrpcNodeClientTests
     /// Inputs for a model from its metadata: two rows, any other free dimension 5; a model with a BYTES input (text) gets
     /// only that one, as its other inputs are alternatives to it. Returns the /v2 JSON inputs and the same tensors raw.
     /// </summary>
-    private static (JsonArray Json, byte[][] Raw) Inputs(JsonNode metadata, Random rng)
+    private static (JsonArray Json, byte[][] Raw) Inputs(JsonNode metadata, Random rng, int rows = 2)
     {
         var specs = metadata["inputs"]!.AsArray().Select(s => s!).ToList();
         if (specs.FirstOrDefault(s => s["datatype"]!.GetValue<string>() == "BYTES") is { } text)
@@ -311,7 +355,7 @@ public sealed class GrpcNodeClientTests
         var raw = new List<byte[]>();
         foreach (var spec in specs)
         {
-            long[] shape = [.. spec["shape"]!.AsArray().Select((d, i) => d!.GetValue<long>() is >= 0 and var fixedSize ? fixedSize : i == 0 ? 2L : 5L)];
+            long[] shape = [.. spec["shape"]!.AsArray().Select((d, i) => d!.GetValue<long>() is >= 0 and var fixedSize ? fixedSize : i == 0 ? rows : 5L)];
             int count = (int)shape.Aggregate(1L, (a, b) => a * b);
             string datatype = spec["datatype"]!.GetValue<string>();
             var data = new JsonArray();

@@ -39,6 +39,21 @@ public sealed class ExampleMlpTests
     }
 
     [Fact]
+    public void ExampleSession_ShippedFiles_AreWhatItWrites()
+    {
+        string repository = FindRepositoryModels();
+        if (Environment.GetEnvironmentVariable("MAAS_UPDATE_EXAMPLES") == "1")
+        {
+            ExampleSession.WriteTo(repository);
+        }
+
+        string onnx = Path.Combine(repository, ExampleSession.Name, "1", "model.onnx");
+        Assert.True(File.Exists(onnx), $"{onnx} is missing; run the tests with MAAS_UPDATE_EXAMPLES=1 to write it");
+        Assert.True(ExampleSession.BuildOnnx().AsSpan().SequenceEqual(File.ReadAllBytes(onnx)), $"{onnx} differs; regenerate with MAAS_UPDATE_EXAMPLES=1");
+        Assert.Equal(ExampleSession.ModelJson, File.ReadAllText(Path.Combine(repository, ExampleSession.Name, "model.json")));
+    }
+
+    [Fact]
     public void WriteTo_NarrowVariant_ModelJsonDescribesItsOwnWidths()
     {
         string root = Directory.CreateTempSubdirectory("maas-mlp-variant-").FullName;

@@ -117,4 +117,49 @@ public sealed class ModelConfigReaderTests
         Assert.Equal(("m", -1L, "raw", "out"), (step.ModelName, step.ModelVersion, step.InputMap["x"], step.OutputMap["y"]));
         Assert.Equal(["raw"], config.Input.Select(i => i.Name));
     }
+
+    private const string State = """ "state": [ { "inputName": "s_in", "outputName": "s_out", "dataType": "TYPE_FP32", "dims": [4] } ] """;
+
+    [Theory]
+    [InlineData("""{ "maxSequenceIdleMicroseconds": 0 }""", "sequenceBatching.maxSequenceIdleMicroseconds must be > 0")]
+    [InlineData("""{ "maxSequences": 0 }""", "sequenceBatching.maxSequences must be >= 1")]
+    [InlineData("""{ "direct": {} }""", "sequenceBatching.direct is not supported")]
+    [InlineData("""{ "oldest": { "maxQueueDelayMicroseconds": -1 } }""", "sequenceBatching.oldest.maxQueueDelayMicroseconds must be >= 0")]
+    [InlineData("""{ "controlInput": [ { "name": "S", "control": [ { "kind": "CONTROL_SEQUENCE_BEGIN", "int32FalseTrue": [0, 1] } ] } ] }""", "sequenceBatching.controlInput[0].control[0].kind 'CONTROL_SEQUENCE_BEGIN' is not one of")]
+    [InlineData("""{ "controlInput": [ { "name": "S", "control": [ { "kind": "CONTROL_SEQUENCE_START" } ] } ] }""", "sequenceBatching.controlInput[0].control[0] must give exactly one of int32FalseTrue, fp32FalseTrue, boolFalseTrue")]
+    [InlineData("""{ "controlInput": [ { "name": "S", "control": [ { "kind": "CONTROL_SEQUENCE_START", "int32FalseTrue": [1] } ] } ] }""", "sequenceBatching.controlInput[0].control[0]: the false/true values must be two")]
+    [InlineData("""{ "controlInput": [ { "name": "S", "control": [ { "kind": "CONTROL_SEQUENCE_CORRID", "dataType": "TYPE_FP32" } ] } ] }""", "sequenceBatching.controlInput[0].control[0].dataType 'TYPE_FP32' must be TYPE_INT64, TYPE_INT32 or TYPE_STRING")]
+    [InlineData("""{ "controlInput": [ { "name": "S", "control": [] } ] }""", "sequenceBatching.controlInput[0].control must hold exactly one control")]
+    [InlineData("""{ "controlInput": [ { "name": "", "control": [ { "kind": "CONTROL_SEQUENCE_READY", "boolFalseTrue": [false, true] } ] } ] }""", "sequenceBatching.controlInput[0].name must not be empty")]
+    [InlineData("""{ "state": [ { "inputName": "s_in", "outputName": "", "dataType": "TYPE_FP32", "dims": [4] } ] }""", "sequenceBatching.state[0].outputName must not be empty")]
+    [InlineData("""{ "state": [ { "inputName": "s_in", "outputName": "s_out", "dataType": "TYPE_STRING", "dims": [4] } ] }""", "sequenceBatching.state[0].dataType 'TYPE_STRING' is not a numeric datatype")]
+    [InlineData("""{ "state": [ { "inputName": "s_in", "outputName": "s_out", "dataType": "TYPE_FP32", "dims": [-1] } ] }""", "sequenceBatching.state[0].dims must list at least one dimension, each fixed (>= 1)")]
+    [InlineData("""{ "state": [ { "inputName": "s_in", "outputName": "s_out", "dataType": "TYPE_FP32", "dims": [4], "initialState": [ { "dataFile": "s.bin" } ] } ] }""", "sequenceBatching.state[0].initialState[0]: only zeroData is supported")]
+    [InlineData($$"""{ {{State}}, "controlInput": [ { "name": "s_in", "control": [ { "kind": "CONTROL_SEQUENCE_READY", "int32FalseTrue": [0, 1] } ] } ] }""", "sequenceBatching.state[0].inputName 's_in' is named twice in sequenceBatching")]
+    [InlineData("""{ "maxSequences": "many" }""", "$.sequenceBatching.maxSequences")]
+    public void TryParse_SequenceBatchingBroken_RefusedNamingTheField(string sequenceBatching, string expected)
+    {
+        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "sequenceBatching": {{sequenceBatching}} }""", out string? error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_SequenceBatchingWithTheResponseCache_Refused()
+    {
+        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "responseCache": { "enable": true }, "sequenceBatching": { {{State}} } }""", out string? error));
+        Assert.Contains("responseCache cannot be enabled with sequenceBatching", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TryParse_SequenceBatching_ReadAsWritten_TritonDefaults()
+    {
+        var config = ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "sequenceBatching": { {{State}} } }""", out string? error);
+
+        Assert.True(config is not null, error);
+        var sequences = config.SequenceBatching!;
+        Assert.Equal((1_000_000L, 1024, 0L), (sequences.MaxSequenceIdleMicroseconds, sequences.MaxSequences, sequences.QueueDelayMicroseconds));
+        var state = Assert.Single(sequences.State);
+        Assert.Equal(("s_in", "s_out", TensorDataType.Fp32), (state.InputName, state.OutputName, state.Type));
+        Assert.Equal([4L], state.Dims);
+    }
 }
