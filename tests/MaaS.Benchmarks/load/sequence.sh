@@ -22,7 +22,7 @@ run() { # <arm> <round>
   local before after
   before="$(ticks "$GATEWAY_PID")"
   python3 - "$GATEWAY_URL" "$1" "$seconds" "$clients" "$2" > "$out/$1-$2.n" <<'PY'
-import http.client, json, random, sys, threading, time, urllib.parse
+import concurrent.futures, http.client, json, random, sys, time, urllib.parse
 url, arm, seconds, clients, round_ = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 host = urllib.parse.urlparse(url)
 def post(conn, path, payload):
@@ -50,9 +50,8 @@ def loop(i):
         step = 0 if last else step + 1
         sequence += 1 if last else 0
         counts[i] += 1
-threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
-for t in threads: t.start()
-for t in threads: t.join()
+with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+    list(pool.map(loop, range(clients)))
 print(sum(counts))
 PY
   after="$(ticks "$GATEWAY_PID")"
