@@ -1,4 +1,5 @@
 using MaaS.Recommendations.Ranking;
+using MaaS.Services.Recommendations.Attribution;
 
 namespace MaaS.Services.Recommendations.Serving;
 
@@ -17,6 +18,7 @@ internal sealed partial class RecommendationService(
     TimeProvider time,
     IOptions<RecommendationOptions> options,
     RecommendationMetrics metrics,
+    AttributionTally tally,
     ILogger<RecommendationService> logger)
 {
     private readonly HybridOptions _blend = options.Value.Blend();
@@ -80,6 +82,7 @@ internal sealed partial class RecommendationService(
         var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents, popularity, relevanceOrder);
         var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
         metrics.Served(items);
+        tally.Served(tenant, items);
         return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
     }
 
