@@ -82,6 +82,6 @@ internal sealed partial class AttributionFlusher(
         }
     }
 
-    [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "Writing {Rows} attribution counts failed: {Reason}; kept for the next flush")]
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Writing {Rows} attribution counts failed: {Reason}; kept for the next flush")]
     private static partial void LogFailed(ILogger logger, int rows, string reason);
 }
