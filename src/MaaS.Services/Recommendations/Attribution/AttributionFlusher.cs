@@ -6,14 +6,13 @@ namespace MaaS.Services.Recommendations.Attribution;
 /// Writes <see cref="AttributionTally"/>'s counts to <see cref="IRecommendationCountStore"/> every
 /// <see cref="RecommendationOptions.AttributionFlushSeconds"/> and once more when the host stops (before the storage
 /// closes: hosted services stop before singletons are disposed), so a graceful restart loses nothing and replicas over
-/// one database sum. A failed write puts the counts back for the next flush. Thread-safe; one per process.
+/// one database sum. A failed write puts the counts back for the next flush; a stop after the store closed finds it
+/// unavailable and logs what it could not write. Thread-safe; one per process.
 /// </summary>
 internal sealed partial class AttributionFlusher(
     AttributionTally tally, IStorage storage, IOptions<RecommendationOptions> options, TimeProvider time, ILogger<AttributionFlusher> logger)
     : BackgroundService
 {
-    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.AttributionFlushSeconds), time);
@@ -36,50 +35,37 @@ internal sealed partial class AttributionFlusher(
         await FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public override void Dispose()
-    {
-        _oneAtATime.Dispose();
-        base.Dispose();
-    }
-
     /// <summary>Writes every count taken so far; returns how many rows were added (0 when the write failed: the counts wait for the next flush).</summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
-        await _oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        // Flushes need no lock: each takes the counts it drains, so two at once write disjoint counts.
+        var rows = tally.Drain();
+        int written = 0;
+        for (int start = 0; start < rows.Count; start += StorageLimits.MaxReadLimit)
         {
-            var rows = tally.Drain();
-            int written = 0;
-            for (int start = 0; start < rows.Count; start += StorageLimits.MaxReadLimit)
+            var chunk = rows.GetRange(start, Math.Min(StorageLimits.MaxReadLimit, rows.Count - start));
+            Result<int> added;
+            try
             {
-                var chunk = rows.GetRange(start, Math.Min(StorageLimits.MaxReadLimit, rows.Count - start));
-                Result<int> added;
-                try
-                {
-                    added = await storage.RecommendationCounts.AddAsync(chunk, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    tally.Restore(rows.Skip(start));
-                    throw;
-                }
-
-                if (!added.TryGetValue(out int count, out var error))
-                {
-                    tally.Restore(rows.Skip(start));
-                    LogFailed(logger, rows.Count - start, error.Message);
-                    return written;
-                }
-
-                written += count;
+                added = await storage.RecommendationCounts.AddAsync(chunk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                tally.Restore(rows.Skip(start));
+                throw;
             }
 
-            return written;
+            if (!added.TryGetValue(out int count, out var error))
+            {
+                tally.Restore(rows.Skip(start));
+                LogFailed(logger, rows.Count - start, error.Message);
+                return written;
+            }
+
+            written += count;
         }
-        finally
-        {
-            _oneAtATime.Release();
-        }
+
+        return written;
     }
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Writing {Rows} attribution counts failed: {Reason}; kept for the next flush")]
