@@ -76,6 +76,9 @@ internal static class RecommendEndpoints
     /// <param name="from">Start of the range: an ISO 8601 UTC time or date, down to its bucket's start (default: 24 hours, or 30 days by day, before to).</param>
     /// <param name="to">End of the range (exclusive): an ISO 8601 UTC time or date, up to a bucket's end (default: the end of the current bucket).</param>
     /// <param name="granularity">hour (default; at most 31 days) or day (at most 366 days).</param>
+    /// <param name="http">The request: its key's tenant is the report's.</param>
+    /// <param name="reports">The report service.</param>
+    /// <param name="cancellationToken">The request's abort.</param>
     private static async Task<Results<RecommendationJson<AttributionReport>, ApiProblem<UserErrors>>> AttributionAsync(
         string? from, string? to, string? granularity, HttpContext http, AttributionReports reports, CancellationToken cancellationToken) =>
         RecommendationJson.OkOrProblem<AttributionReport, UserErrors>(
