@@ -1,3 +1,4 @@
+using MaaS.Services.Recommendations.Attribution;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
 using MaaS.Services.Recommendations.Users;
@@ -14,7 +15,7 @@ internal static class RecommendationsEndpoints
     private const int HistoryShown = 50;
 
     internal static async Task<IResult> RecommendationsAsync(
-        string? tenant, string? done, HttpContext http, TenantStates states, RecommendationModels models, RebuildJobs rebuilds)
+        string? tenant, string? done, HttpContext http, TenantStates states, RecommendationModels models, RebuildJobs rebuilds, AttributionReports attribution)
     {
         var page = DashboardPage.Of(http);
         if (page.Scope(tenant) is not { } scope)
@@ -56,10 +57,29 @@ internal static class RecommendationsEndpoints
         string topChart = SvgCharts.Bars("chart-top-items", "Top items by events", "The fifteen items with the most events in the serving index.",
             [.. top.Select(t => new ChartBar(t.Title ?? t.ItemId, t.Events))], "events");
 
+        var (report, attributionChart, ratesChart) = await AttributionAsync(scope, attribution, http.RequestAborted);
         var model = new RecommendationsModel(
             page.Request, scope, page.Tenants, done is { Length: <= 200 } ? done : null,
-            jobs, buildsChart, indexVersion, catalogued, withEvents, itemEvents?.Count ?? 0, totalEvents, popularityChart, coverageChart, top, topChart);
+            jobs, buildsChart, indexVersion, catalogued, withEvents, itemEvents?.Count ?? 0, totalEvents, popularityChart, coverageChart, top, topChart,
+            report, attributionChart, ratesChart);
         return page.Show<RecommendationsPage>(model);
+    }
+
+    /// <summary>
+    /// The last 24 hours of the attribution report (every replica's counts, from the store): served items and attributed
+    /// events per hour, and the rate per served item of each event type. Null totals when the store could not be read.
+    /// </summary>
+    private static async Task<(AttributionBucket? Totals, string Chart, string Rates)> AttributionAsync(string tenant, AttributionReports reports, CancellationToken cancellationToken)
+    {
+        var read = await reports.ReportAsync(tenant, null, null, "hour", cancellationToken);
+        var report = read.IsSuccess ? read.Value : null;
+        var buckets = report?.Buckets ?? [];
+        string chart = SvgCharts.Line("chart-attribution", "Served and attributed", "Items the recommendations served and events attributed to them per hour (UTC), the last 24 hours, summed over replicas.",
+            [.. buckets.Select(b => b.Start!.Value.ToString("HH:00", CultureInfo.InvariantCulture))],
+            [new ChartSeries("served items", [.. buckets.Select(b => (double?)b.ServedItems)]), new ChartSeries("attributed events", [.. buckets.Select(b => (double?)b.AttributedEvents)])], "count");
+        string rates = SvgCharts.Bars("chart-attribution-rates", "Rate per served item", "Attributed events of each type per 100 served items over the last 24 hours (click-through, play-through).",
+            [.. (report?.Totals.Rates ?? new Dictionary<string, double>()).Select(kv => new ChartBar(kv.Key, Math.Round(100 * kv.Value, 2)))], "% of served items");
+        return (report?.Totals, chart, rates);
     }
 
     /// <summary>At most 100 points of the rank curve, and the cumulative share of events at each.</summary>
@@ -162,7 +182,7 @@ public sealed record TopItem(string ItemId, string? Title, int Events);
 public sealed record RecommendationsModel(
     DashboardRequest Request, string Tenant, IReadOnlyList<string> Tenants, string? Done, IReadOnlyList<RebuildJobResponse> Jobs, string BuildsChart,
     long? IndexVersion, int CatalogueItems, int ItemsWithEvents, int IndexedItems, long IndexedEvents, string PopularityChart, string CoverageChart,
-    IReadOnlyList<TopItem> Top, string TopChart);
+    IReadOnlyList<TopItem> Top, string TopChart, AttributionBucket? Attribution, string AttributionChart, string RatesChart);
 
 /// <summary>What the user page shows.</summary>
 public sealed record UserModel(

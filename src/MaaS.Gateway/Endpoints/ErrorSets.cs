@@ -107,7 +107,7 @@ internal sealed class SimilarItemsErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.ModelNotReady];
 }
 
-/// <summary>Analysing, exporting or erasing a user: a malformed id or parameter, an unavailable event store (never a 404: a user without events has the empty answer).</summary>
+/// <summary>Analysing, exporting or erasing a user, or reading the attribution report: a malformed id or parameter, an unavailable store (never a 404: a user without events, a range without counts, has the empty answer).</summary>
 internal sealed class UserErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.DependencyUnavailable];

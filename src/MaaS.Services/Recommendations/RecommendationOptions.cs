@@ -20,6 +20,14 @@ internal sealed class RecommendationOptions
     [Range(0.05, 3600)]
     public double CatalogueFeedPollSeconds { get; set; } = 1;
 
+    /// <summary>
+    /// Seconds between two writes of this replica's attribution counts (answers, served items, attributed events per
+    /// tenant and hour) to the store, where the report reads them; also written at a graceful stop. A crash loses at
+    /// most this long's counts.
+    /// </summary>
+    [Range(0.05, 3600)]
+    public double AttributionFlushSeconds { get; set; } = 5;
+
     /// <summary>Build the default tenant's index at start when it has none (after the demo seed on a fresh data folder).</summary>
     public bool BuildOnStart { get; set; } = true;
 

@@ -1,4 +1,5 @@
 using MaaS.Models.Telemetry;
+using MaaS.Services.Recommendations.Attribution;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +45,10 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<MaaS.Services.Jobs.IJobHandler, IndexRebuildJobHandler>();
         services.AddSingleton<UserHistoryCache>();
         services.AddSingleton(sp => new RecommendationMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<AttributionTally>();
+        services.AddSingleton<AttributionReports>();
+        services.AddSingleton<AttributionFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AttributionFlusher>());
         services.AddSingleton<EventIngestion>();
         services.AddSingleton<CatalogueService>();
         services.AddSingleton<RecommendationService>();

@@ -30,4 +30,7 @@ public interface IStorage : IAsyncDisposable
 
     /// <summary>Durable background jobs (training runs) with their inputs, claimed through the database.</summary>
     IJobStore Jobs { get; }
+
+    /// <summary>Hourly totals of the recommendations served and the events attributed to them, which replicas add to.</summary>
+    IRecommendationCountStore RecommendationCounts { get; }
 }

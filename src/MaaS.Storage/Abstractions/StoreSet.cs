@@ -5,7 +5,8 @@ namespace MaaS.Storage.Abstractions;
 /// implementations, so a new store is one more parameter here, not one more property in every provider.
 /// </summary>
 public abstract class StoreSet(
-    IEventStore events, ICatalogStore catalog, IUserStore users, IApiKeyStore keys, IModelMarketStore market, IAgentStore agents, IJobStore jobs)
+    IEventStore events, ICatalogStore catalog, IUserStore users, IApiKeyStore keys, IModelMarketStore market, IAgentStore agents, IJobStore jobs,
+    IRecommendationCountStore recommendationCounts)
 {
     public IEventStore Events { get; } = events;
 
@@ -20,4 +21,6 @@ public abstract class StoreSet(
     public IAgentStore Agents { get; } = agents;
 
     public IJobStore Jobs { get; } = jobs;
+
+    public IRecommendationCountStore RecommendationCounts { get; } = recommendationCounts;
 }

@@ -90,5 +90,16 @@ internal static class PostgresMigrations
         """
         ALTER TABLE {s}.events ADD COLUMN recommendation_id text COLLATE "C";
         """,
+        // Version 6. Attribution report, as SQLite's version 8: hourly totals per tenant that replicas add to.
+        """
+        CREATE TABLE {s}.recommendation_counts (
+            tenant text COLLATE "C" NOT NULL,
+            hour   timestamptz NOT NULL,
+            kind   text COLLATE "C" NOT NULL,
+            name   text COLLATE "C" NOT NULL,
+            count  bigint NOT NULL,
+            PRIMARY KEY (tenant, hour, kind, name)
+        );
+        """,
     ]);
 }

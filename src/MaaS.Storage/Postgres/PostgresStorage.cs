@@ -17,7 +17,8 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
 
     private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog, PostgresEventStore events)
         : base(events, catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
-            new PostgresApiKeyStore(database), new PostgresModelMarketStore(database), new PostgresAgentStore(database), new PostgresJobStore(database))
+            new PostgresApiKeyStore(database), new PostgresModelMarketStore(database), new PostgresAgentStore(database), new PostgresJobStore(database),
+            new PostgresRecommendationCountStore(database))
     {
         _database = database;
         _catalog = catalog;

@@ -123,5 +123,19 @@ internal static class SqliteMigrations
         """
         ALTER TABLE events ADD COLUMN recommendation_id TEXT;
         """,
+        // Version 8. Attribution report: hourly totals per tenant of the answers, the items served by source and the
+        // attributed events by type (IRecommendationCountStore). hour is the Unix milliseconds of the UTC hour's start.
+        // Replicas add to a row (ON CONFLICT ... count + excluded.count), never overwrite it. No user, item or event id:
+        // erasure and retention have nothing to remove here.
+        """
+        CREATE TABLE recommendation_counts (
+            tenant TEXT NOT NULL,
+            hour   INTEGER NOT NULL,
+            kind   TEXT NOT NULL,
+            name   TEXT NOT NULL,
+            count  INTEGER NOT NULL,
+            PRIMARY KEY (tenant, hour, kind, name)
+        ) WITHOUT ROWID;
+        """,
     ]);
 }

@@ -97,6 +97,30 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
 
         Assert.True(builds >= 2, $"after the rebuild button the builds table lists {builds} finished builds");
 
+        // Attribution: a play sent back with an answer's recommendationId shows on the recommendations page once the
+        // gateway has written its counts (every 5 s), beside the items the 25 answers above served.
+        using (var answer = await gateway.SendAsync(HttpMethod.Post, "/v1/recommend", app, """{"userId":"demo-user-002","count":3}"""))
+        {
+            using var page = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(ct));
+            string rid = page.RootElement.GetProperty("recommendationId").GetString()!;
+            string item = page.RootElement.GetProperty("items")[0].GetProperty("itemId").GetString()!;
+            using var played = await gateway.SendAsync(HttpMethod.Post, "/v1/events", app,
+                $$"""{"events":[{"eventId":"dash-play-1","userId":"demo-user-002","itemId":"{{item}}","type":"play","recommendationId":"{{rid}}"}]}""");
+            Assert.True(played.IsSuccessStatusCode, $"the attributed play answered {(int)played.StatusCode}");
+        }
+
+        await session.OpenAsync("/dashboard/recommendations");
+        deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await TotalAsync(session.Page, "#chart-attribution-rates") == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(500, ct);
+            await session.Page.ReloadAsync();
+        }
+
+        Assert.True(await TotalAsync(session.Page, "#chart-attribution-rates") > 0, "the rate chart shows no attributed play 30 s after it was sent");
+        Assert.True(await TotalAsync(session.Page, "#chart-attribution") >= 25 * 5, "the attribution chart counts fewer than the 25 answers' items");
+        Assert.Equal("1", await session.Page.Locator("#kpi-attributed").InnerTextAsync());
+
         // A training job and an agent with rewarded decisions, made through the API. The trainings page is open while
         // the job runs: its live region must show the job finished without a reload.
         string trainingId = await SubmitTrainingAsync(gateway, SecureGateway.BootstrapKey, "dash-reviews");

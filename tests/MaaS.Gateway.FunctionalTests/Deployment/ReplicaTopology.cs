@@ -126,6 +126,8 @@ public sealed class ReplicaTopology : IAsyncLifetime
         ["Serving:PollIntervalSeconds"] = "1",
         ["Auth:Enabled"] = "false",
         ["Recommendations:RebuildIntervalSeconds"] = "0",
+        // The attribution report's counts reach the store within a test's short wait.
+        ["Recommendations:AttributionFlushSeconds"] = "0.2",
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 

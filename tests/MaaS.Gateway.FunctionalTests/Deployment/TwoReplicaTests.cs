@@ -255,6 +255,49 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         ["type"] = type,
     };
 
+    /// <summary>
+    /// The attribution report sums the replicas: answers given by each replica reach the one store, and either replica
+    /// reports all of them (each adds its counts; neither overwrites the other's). Waits first for earlier tests' counts
+    /// to be flushed (the replicas flush every 0.2 s here), so the baseline holds them.
+    /// </summary>
+    [Fact]
+    public async Task AttributionReport_AnswersOfBothReplicas_SumInEitherReplicasReport()
+    {
+        await topology.RequireAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var first = new HttpClient { BaseAddress = topology.Replicas[0].Address };
+        using var second = new HttpClient { BaseAddress = topology.Replicas[1].Address };
+        var now = DateTimeOffset.UtcNow;
+        string range = $"/v1/recommendations/attribution?from={now.AddHours(-2):yyyy-MM-ddTHH:mm:ssZ}&to={now.AddHours(2):yyyy-MM-ddTHH:mm:ssZ}";
+        await Task.Delay(1000, ct);
+        long before = await AnswersAsync(second, range, ct);
+
+        for (int i = 0; i < 5; i++)
+        {
+            await RecommendAsync(i < 3 ? first : second, "attribution-user", null, ct);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long answers;
+        int turn = 0;
+        while ((answers = await AnswersAsync(turn++ % 2 == 0 ? first : second, range, ct)) < before + 5 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100, ct);
+        }
+
+        Assert.Equal(before + 5, answers);
+        await Task.Delay(1000, ct);
+        Assert.Equal((before + 5, before + 5), (await AnswersAsync(first, range, ct), await AnswersAsync(second, range, ct)));
+    }
+
+    private static async Task<long> AnswersAsync(HttpClient client, string path, CancellationToken ct)
+    {
+        using var response = await client.GetAsync(path, ct);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{client.BaseAddress}: {(int)response.StatusCode} {body}");
+        return body!["totals"]!["answers"]!.GetValue<long>();
+    }
+
     private static async Task<JsonObject> RecommendAsync(HttpClient client, string user, string? sessionToken, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/recommend") { Content = JsonContent.Create(new JsonObject { ["userId"] = user, ["count"] = 10 }) };

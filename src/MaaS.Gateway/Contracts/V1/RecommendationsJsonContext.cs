@@ -15,6 +15,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(RecommendResponse))]
 [JsonSerializable(typeof(BiasReportRequest))]
 [JsonSerializable(typeof(BiasReportResponse))]
+[JsonSerializable(typeof(AttributionReport))]
 [JsonSerializable(typeof(SimilarItemsResponse))]
 [JsonSerializable(typeof(RebuildResponse))]
 [JsonSerializable(typeof(RebuildJobResponse))]

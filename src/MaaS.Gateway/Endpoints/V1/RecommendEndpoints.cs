@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using MaaS.Services.Recommendations.Attribution;
 using MaaS.Services.Recommendations.Evaluation;
 using MaaS.Services.Recommendations.Index;
 using MaaS.Services.Recommendations.Serving;
@@ -26,6 +27,13 @@ internal static class RecommendEndpoints
             .WithRequestExample("""{"userIds":["demo-user-001","demo-user-002","demo-user-003"],"count":5,"strategy":"cf","by":"kind","debias":{"method":"popularity","strength":0.5}}""")
             .WithSummary("Beyond-accuracy report of the named users' pages: coverage, Gini, novelty, popularity lift and exposure by an item attribute.")
             .WithDescription("Ranks each user's page as POST /v1/recommend would (same strategy, debias and tenant settings) and measures them together. by: genre (default), kind, tag, or a tag attribute's name such as provider (tags written provider:value); items without it count under (none). Popularity is the item's events in the serving build.");
+        app.MapGet("/v1/recommendations/attribution", AttributionAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithTags(ApiTags.Recommendations)
+            .WithName("V1RecommendationAttribution")
+            .WithParameterExample("from", "2026-12-07T00:00:00Z").WithParameterExample("to", "2026-12-08T00:00:00Z").WithParameterExample("granularity", "hour")
+            .WithSummary("What the tenant's recommendations served and led to, summed over replicas: per UTC hour or day the answers, served items by source, attributed events by type and their rates per served item.")
+            .WithDescription("from and to are ISO 8601 UTC times or dates, widened to whole buckets (default: the last 24 hours, or 30 days by day); at most 31 days by hour and 366 by day (400 past it). Counts reach the report within Recommendations:AttributionFlushSeconds (default 5) of the request that made them.");
         app.MapPost("/v1/recommendations/rebuild", RebuildAsync)
             // A full pass over the tenant's events: an operation, not app traffic.
             .RequireAuthorization(MaaSPolicies.Admin)
@@ -64,6 +72,17 @@ internal static class RecommendEndpoints
         var outcome = await body.Result.ThenAsync(request => service.ReportAsync(http.GetTenant(), request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<BiasReportResponse, BodyErrors>(outcome, RecommendationsJsonContext.Default.BiasReportResponse);
     }
+
+    /// <param name="from">Start of the range: an ISO 8601 UTC time or date, down to its bucket's start (default: 24 hours, or 30 days by day, before to).</param>
+    /// <param name="to">End of the range (exclusive): an ISO 8601 UTC time or date, up to a bucket's end (default: the end of the current bucket).</param>
+    /// <param name="granularity">hour (default; at most 31 days) or day (at most 366 days).</param>
+    /// <param name="http">The request: its key's tenant is the report's.</param>
+    /// <param name="reports">The report service.</param>
+    /// <param name="cancellationToken">The request's abort.</param>
+    private static async Task<Results<RecommendationJson<AttributionReport>, ApiProblem<UserErrors>>> AttributionAsync(
+        string? from, string? to, string? granularity, HttpContext http, AttributionReports reports, CancellationToken cancellationToken) =>
+        RecommendationJson.OkOrProblem<AttributionReport, UserErrors>(
+            await reports.ReportAsync(http.GetTenant(), from, to, granularity, cancellationToken), RecommendationsJsonContext.Default.AttributionReport);
 
     private static async Task<Results<RecommendationAccepted<RebuildJobResponse>, ApiProblem<RebuildErrors>>> RebuildAsync(
         HttpContext http, RebuildQueue rebuilds, CancellationToken cancellationToken)

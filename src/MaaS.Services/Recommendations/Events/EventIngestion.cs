@@ -1,3 +1,5 @@
+using MaaS.Services.Recommendations.Attribution;
+
 namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed partial class EventIngestion(
     TenantStates tenants,
     RecommendationModels models,
     RecommendationMetrics metrics,
+    AttributionTally tally,
     TimeProvider time,
     ILogger<EventIngestion> logger)
 {
@@ -71,6 +74,7 @@ internal sealed partial class EventIngestion(
         if (result.Duplicates == 0)
         {
             metrics.Stored(batch);
+            tally.Stored(tenant, batch);
         }
 
         return Result<EventBatchResponse>.Ok(new EventBatchResponse(result.Received, result.Inserted, result.Duplicates, result.SessionToken));

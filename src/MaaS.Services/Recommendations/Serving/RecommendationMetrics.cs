@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MaaS.Services.Recommendations.Attribution;
 
 namespace MaaS.Services.Recommendations.Serving;
 
@@ -7,7 +8,8 @@ namespace MaaS.Services.Recommendations.Serving;
 /// the answers served, by source, and the events newly stored that an app attributed to an answer (its
 /// <c>recommendationId</c>), by type. Their ratio over a window is the click-through (or play-through) rate of the
 /// recommendations, per replica, summed over replicas by Prometheus. Running totals read at each scrape (observable
-/// counters), so nothing counted before the first scrape is lost, and an answer costs a few interlocked adds.
+/// counters), so nothing counted before the first scrape is lost, and an answer costs a few interlocked adds. The same
+/// counts per tenant and hour, summed over replicas in the store, are <see cref="AttributionTally"/>'s.
 /// Thread-safe.
 /// </summary>
 internal sealed class RecommendationMetrics : IDisposable
@@ -15,23 +17,16 @@ internal sealed class RecommendationMetrics : IDisposable
     /// <summary>The meter of the instruments; Prometheus prefixes their names with it (<c>maas_recommendations_…</c>).</summary>
     public const string MeterName = "MaaS.Recommendations";
 
-    /// <summary>The sources an answer's items carry, in <see cref="_served"/>'s order.</summary>
-    private static readonly string[] Sources = ["neighbours", "content", "trending", "popular"];
-
-    /// <summary>Event types counted under their own name, in <see cref="_attributed"/>'s order; any other word counts
-    /// as the last, <c>other</c>, so an app's own types cannot grow the series without bound.</summary>
-    private static readonly string[] Types = ["view", "play", "like", "rate", "skip", "click", "purchase", "other"];
-
-    private readonly long[] _served = new long[Sources.Length];
-    private readonly long[] _attributed = new long[Types.Length];
+    private readonly long[] _served = new long[AttributionNames.Sources.Length];
+    private readonly long[] _attributed = new long[AttributionNames.Types.Length];
     private readonly Meter? _ownMeter;
 
     public RecommendationMetrics(IMeterFactory? meters)
     {
         var meter = meters?.Create(MeterName) ?? (_ownMeter = new Meter(MeterName));
-        meter.CreateObservableCounter("served_items", () => Read(_served, Sources, "source"), "{item}",
+        meter.CreateObservableCounter("served_items", () => Read(_served, AttributionNames.Sources, "source"), "{item}",
             "Items served by /v1/recommend answers, by source (neighbours, content, trending, popular).");
-        meter.CreateObservableCounter("attributed_events", () => Read(_attributed, Types, "type"), "{event}",
+        meter.CreateObservableCounter("attributed_events", () => Read(_attributed, AttributionNames.Types, "type"), "{event}",
             "Events newly stored with the recommendationId of the answer that showed the item, by type (view, play, like, rate, skip, click, purchase, other).");
     }
 
@@ -40,7 +35,7 @@ internal sealed class RecommendationMetrics : IDisposable
     {
         foreach (var item in items)
         {
-            int source = Array.IndexOf(Sources, item.Source);
+            int source = AttributionNames.SourceIndex(item.Source);
             if (source >= 0)
             {
                 Interlocked.Increment(ref _served[source]);
@@ -56,18 +51,12 @@ internal sealed class RecommendationMetrics : IDisposable
         {
             if (e.RecommendationId is not null)
             {
-                Interlocked.Increment(ref _attributed[TypeIndex(e.Type)]);
+                Interlocked.Increment(ref _attributed[AttributionNames.TypeIndex(e.Type)]);
             }
         }
     }
 
     public void Dispose() => _ownMeter?.Dispose();
-
-    private static int TypeIndex(string type)
-    {
-        int named = Array.IndexOf(Types, type);
-        return named >= 0 ? named : Types.Length - 1;
-    }
 
     private static Measurement<long>[] Read(long[] totals, string[] names, string label)
     {

@@ -1,4 +1,5 @@
 using MaaS.Recommendations.Ranking;
+using MaaS.Services.Recommendations.Attribution;
 
 namespace MaaS.Services.Recommendations.Serving;
 
@@ -17,18 +18,28 @@ internal sealed partial class RecommendationService(
     TimeProvider time,
     IOptions<RecommendationOptions> options,
     RecommendationMetrics metrics,
+    AttributionTally tally,
     ILogger<RecommendationService> logger)
 {
     private readonly HybridOptions _blend = options.Value.Blend();
 
+    /// <summary>
+    /// A page ranked for the gateway's own look at it (the bias report, the dashboard's user page): the same answer as
+    /// an app gets, not counted as served (neither at <c>/metrics</c> nor in the attribution report).
+    /// </summary>
     public ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, CancellationToken cancellationToken) =>
-        RecommendAsync(tenant, body, null, cancellationToken);
+        RecommendAsync(tenant, body, null, served: false, cancellationToken);
 
     /// <summary>
-    /// Recommends with the user's history at least as fresh as the event commit <paramref name="sessionToken"/>
-    /// names (<see cref="SessionTokens"/>; null: whatever the cache holds, kept correct by the change feed).
+    /// The answer an app shows (<c>POST /v1/recommend</c>), counted as served: recommends with the user's history at
+    /// least as fresh as the event commit <paramref name="sessionToken"/> names (<see cref="SessionTokens"/>; null:
+    /// whatever the cache holds, kept correct by the change feed).
     /// </summary>
-    public async ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, string? sessionToken, CancellationToken cancellationToken)
+    public ValueTask<Result<RecommendResponse>> RecommendAsync(string tenant, RecommendRequest? body, string? sessionToken, CancellationToken cancellationToken) =>
+        RecommendAsync(tenant, body, sessionToken, served: true, cancellationToken);
+
+    private async ValueTask<Result<RecommendResponse>> RecommendAsync(
+        string tenant, RecommendRequest? body, string? sessionToken, bool served, CancellationToken cancellationToken)
     {
         if (sessionToken is not null && !SessionTokens.IsWellFormed(sessionToken))
         {
@@ -79,7 +90,11 @@ internal sealed partial class RecommendationService(
         var relevanceOrder = new List<string>();
         var page = Ranker.Rank(engine, query, catalogue, state.NewItemEvents, popularity, relevanceOrder);
         var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
-        metrics.Served(items);
+        if (served)
+        {
+            metrics.Served(items);
+            tally.Served(tenant, items);
+        }
         return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
     }
 

@@ -1,0 +1,131 @@
+using MaaS.Services.Recommendations.Attribution;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MaaS.Services.Tests.Recommendations.Attribution;
+
+/// <summary>
+/// The in-memory side of the attribution report: what the hot path counts per tenant and UTC hour, what a flush writes
+/// to a real SQLite store, and that a failed write keeps the counts for the next flush.
+/// </summary>
+public sealed class AttributionTallyTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 12, 7, 12, 15, 0, TimeSpan.Zero);
+
+    private static RecommendedItemResponse Item(string source) => new("i", 1, source, null, null);
+
+    private static InteractionEvent Event(string type, string? recommendationId) =>
+        new("e", "u", "i", type, 1, Noon, recommendationId);
+
+    [Fact]
+    public void Drain_AnswersAndEventsOfTwoTenantsAndTwoHours_OneRowPerCountedNameThenZeros()
+    {
+        var clock = new ManualClock(Noon);
+        var tally = new AttributionTally(clock);
+
+        tally.Served("a", [Item("neighbours"), Item("neighbours"), Item("popular"), Item("unknown-source")]);
+        tally.Served("b", []);
+        tally.Stored("a", [Event("play", "r1"), Event("bookmark", "r1"), Event("play", null)]);
+        clock.Now = Noon.AddHours(1);
+        tally.Served("a", [Item("content")]);
+
+        var rows = tally.Drain().OrderBy(r => r.Tenant).ThenBy(r => r.Hour).ThenBy(r => r.Kind).ThenBy(r => r.Name).Select(r => (r.Tenant, r.Hour.Hour, r.Kind, r.Name, r.Count));
+
+        Assert.Equal(
+        [
+            ("a", 12, "answers", "", 1L), ("a", 12, "attributed", "other", 1L), ("a", 12, "attributed", "play", 1L),
+            ("a", 12, "served", "neighbours", 2L), ("a", 12, "served", "popular", 1L),
+            ("a", 13, "answers", "", 1L), ("a", 13, "served", "content", 1L),
+            ("b", 12, "answers", "", 1L),
+        ], rows);
+        Assert.Empty(tally.Drain());
+    }
+
+    [Fact]
+    public async Task FlushAsync_StoreRefusesThenAccepts_CountsKeptAndWrittenOnce()
+    {
+        using var folder = new TempFolder("maas-attribution-flush-");
+        var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = folder["maas.db"] }, cancellationToken: TestCancellation.Ct);
+        await using var storage = opened.Value;
+        var clock = new ManualClock(Noon);
+        var tally = new AttributionTally(clock);
+        var failing = new FailingOnce(storage);
+        using var flusher = new AttributionFlusher(tally, failing, Options.Create(new RecommendationOptions()), clock, NullLogger<AttributionFlusher>.Instance);
+        tally.Served("t", [Item("trending"), Item("trending")]);
+
+        int first = await flusher.FlushAsync(TestCancellation.Ct);
+        tally.Served("t", [Item("trending")]);
+        int second = await flusher.FlushAsync(TestCancellation.Ct);
+
+        Assert.Equal((0, 2), (first, second));
+        var rows = (await storage.RecommendationCounts.ReadAsync("t", Noon.AddHours(-1), Noon.AddHours(1), TestCancellation.Ct)).Value;
+        Assert.Equal([("answers", 2L), ("served", 3L)], rows.Select(r => (r.Kind, r.Count)));
+    }
+
+    [Theory]
+    [InlineData("minute", null, null, "granularity")]
+    [InlineData(null, "yesterday", null, "from")]
+    [InlineData(null, null, "2026-13-01", "to")]
+    [InlineData(null, "2026-12-08", "2026-12-07", "from")]
+    [InlineData("hour", "2026-01-01", "2026-02-02", "to")]
+    [InlineData("day", "2025-01-01", "2026-01-03", "to")]
+    public void TryRange_BadParameter_InvalidNamingIt(string? granularity, string? from, string? to, string field)
+    {
+        var range = AttributionReports.TryRange(from, to, granularity, Noon);
+
+        Assert.Equal(ErrorCode.InvalidRequest, range.Error?.Code);
+        Assert.Equal(field, Assert.Single(range.Error!.Problems).Field);
+    }
+
+    [Fact]
+    public void TryRange_Defaults_TheLast24HoursToTheEndOfTheCurrentHourOrTheLast30DaysByDay()
+    {
+        var hours = AttributionReports.TryRange(null, null, null, Noon).Value;
+        var days = AttributionReports.TryRange(null, null, "day", Noon).Value;
+        var widened = AttributionReports.TryRange("2026-12-07T08:30:00+01:00", "2026-12-07T09:00:00Z", null, Noon).Value;
+
+        Assert.Equal((Noon.AddMinutes(-15).AddHours(-23), Noon.AddMinutes(45)), (hours.From, hours.To));
+        Assert.Equal((new DateTimeOffset(2026, 11, 8, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero)), (days.From, days.To));
+        Assert.Equal((new DateTimeOffset(2026, 12, 7, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero)), (widened.From, widened.To));
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A real storage whose count store refuses its first write as an unavailable database would.</summary>
+    private sealed class FailingOnce(IStorage inner) : IStorage, IRecommendationCountStore
+    {
+        private int _calls;
+
+        public string Provider => inner.Provider;
+
+        public IEventStore Events => inner.Events;
+
+        public ICatalogStore Catalog => inner.Catalog;
+
+        public IUserStore Users => inner.Users;
+
+        public IApiKeyStore Keys => inner.Keys;
+
+        public IModelMarketStore Market => inner.Market;
+
+        public IAgentStore Agents => inner.Agents;
+
+        public IJobStore Jobs => inner.Jobs;
+
+        public IRecommendationCountStore RecommendationCounts => this;
+
+        public ValueTask<Result<int>> AddAsync(IReadOnlyList<RecommendationCount> counts, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _calls) == 1
+                ? ValueTask.FromResult<Result<int>>(Error.Unavailable("down"))
+                : inner.RecommendationCounts.AddAsync(counts, cancellationToken);
+
+        public ValueTask<Result<IReadOnlyList<RecommendationCount>>> ReadAsync(string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
+            inner.RecommendationCounts.ReadAsync(tenant, from, to, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
