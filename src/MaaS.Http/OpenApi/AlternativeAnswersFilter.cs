@@ -6,8 +6,10 @@ namespace MaaS.Http.OpenApi;
 /// <summary>
 /// Documents a status an endpoint answers in more than one shape (typed results such as
 /// <c>Results&lt;RecommendationJson&lt;A&gt;, RecommendationJson&lt;B&gt;&gt;</c>, each declaring its 200) as
-/// <c>oneOf</c> the shapes: the API explorer keeps one type per status, so the document would otherwise name only the
+/// <c>anyOf</c> the shapes: the API explorer keeps one type per status, so the document would otherwise name only the
 /// last, and a client generated from it would read every answer as that one (decide's single and multi-slot answers).
+/// <c>anyOf</c>, not <c>oneOf</c>: answer schemas are open (<see cref="OpenAnswersDocumentFilter"/>), so one JSON
+/// object may match both shapes, and redocly's <c>no-illogical-composition-keywords</c> refuses such a <c>oneOf</c>.
 /// </summary>
 internal sealed class AlternativeAnswersFilter : IOperationFilter
 {
@@ -31,7 +33,7 @@ internal sealed class AlternativeAnswersFilter : IOperationFilter
                 .ToList();
             foreach (var media in response.Content.Values.OfType<OpenApiMediaType>())
             {
-                media.Schema = new OpenApiSchema { OneOf = shapes };
+                media.Schema = new OpenApiSchema { AnyOf = shapes };
             }
         }
     }

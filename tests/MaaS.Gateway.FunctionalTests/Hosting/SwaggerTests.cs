@@ -87,14 +87,14 @@ public sealed class SwaggerTests
 
     /// <summary>Decide answers one decision or, with <c>slots</c>, one per slot: the document says both.</summary>
     [Fact]
-    public async Task SwaggerJson_DecideAnswersTwoShapes_OneOfBoth()
+    public async Task SwaggerJson_DecideAnswersTwoShapes_AnyOfBoth()
     {
         await using var host = GatewayHost.Start(r => r.WithExampleMlp());
 
         var (_, body) = await host.GetJsonAsync("/swagger/v1/swagger.json");
 
         var schema = body!["paths"]!["/v1/agents/{name}/decide"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
-        var shapes = schema["oneOf"]?.AsArray().Select(s => s!["$ref"]!.GetValue<string>()).Order().ToList();
+        var shapes = schema["anyOf"]?.AsArray().Select(s => s!["$ref"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(["#/components/schemas/DecideResponse", "#/components/schemas/SlotsDecideResponse"], shapes);
         Assert.NotNull(body["components"]!["schemas"]!["DecideResponse"]);
     }
