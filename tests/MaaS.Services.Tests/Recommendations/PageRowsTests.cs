@@ -107,6 +107,32 @@ public sealed class PageRowsTests
     }
 
     [Fact]
+    public async Task RecommendRowsAsync_NoIndexBuiltYet_TrendingAndNewRowsOnly()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var catalogue = new List<ItemInput>
+        {
+            new("m1", "movie", "Title m1", ["Drama"], [], null, null, null), new("m2", "movie", "Title m2", ["Drama"], [], null, null, null),
+            new("g1", "game", "Title g1", ["Puzzle"], [], null, null, null), new("n1", "movie", "Title n1", ["Drama"], [], null, Today.AddDays(-1), null),
+        };
+        Assert.True((await services.Get<CatalogueService>().UpsertAsync(RecommendationServices.Tenant, new ItemBatchRequest(catalogue), Ct)).IsSuccess);
+        await services.AppendAsync(("u1", "m1", "play"), ("u2", "m1", "play"), ("u3", "m2", "play"), ("u1", "g1", "play"));
+
+        var request = new RecommendRowsRequest("fan", null, null, [Row("forYou", 1), new RowRequest("because", 2, Anchors: 2), Row("popular", 2), Row("trending", 3), Row("new", 2)]);
+        var result = await services.Get<RecommendationService>().RecommendRowsAsync(RecommendationServices.Tenant, request, null, Ct);
+
+        // Before the first build forYou offers what /v1/recommend offers then (items by their events since start);
+        // because and popular need the index and are left out.
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        var page = result.Value;
+        Assert.Null(page.ModelVersion);
+        Assert.Equal(["forYou", "trending", "new"], page.Rows.Select(r => r.Id));
+        Assert.Equal([("m1", "trending")], page.Rows[0].Items.Select(i => (i.ItemId, i.Source)));
+        Assert.Equal(["g1", "m2"], Ids(page, "trending"));
+        Assert.Equal(["n1"], Ids(page, "new"));
+    }
+
+    [Fact]
     public async Task RecommendRowsAsync_SeenItemsOfEveryRow_NeverOffered()
     {
         await using var services = await WorldAsync();

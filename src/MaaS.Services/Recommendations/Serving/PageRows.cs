@@ -36,7 +36,7 @@ internal static class PageRows
         var request = valid.Request;
         var placed = new List<string>();
         var rows = new List<RecommendationRow>(valid.Rows.Count);
-        int historySize = (world.Stored?.ItemIds.Length ?? 0) + (request.Items?.Count ?? 0);
+        int historySize = 0;
         foreach (var row in valid.Rows)
         {
             string[] unavailable = row.AvailableNow ? world.Catalogue.UnavailableOn(world.Today) : [];
