@@ -121,12 +121,14 @@ internal static class WorkCosts
     public static long Records(int count) => 1 + Ceiling(count, RecordsPerUnit);
 
     /// <summary>
-    /// A recommendation service request: its page (a bias report: one page per user), or its events or items; any
+    /// A recommendation service request: its page (a bias report: one page per user; a page of rows: each row as the
+    /// recommend of its items), or its events or items; any
     /// other request, or none, the minimum.
     /// </summary>
     public static long Request(object? request) => request switch
     {
         RecommendRequest recommend => Recommend(recommend.Count),
+        RecommendRowsRequest page => page.Rows?.Sum(r => Recommend((r?.Count ?? RecommendationLimits.DefaultCount) * Math.Clamp(r?.Anchors ?? 1, 1, RecommendationLimits.MaxAnchors))) ?? 1,
         BiasReportRequest report => Recommend(report.Count) * Math.Max(1, report.UserIds?.Count ?? 0),
         EventBatchRequest events => Records(events.Events?.Count ?? 0),
         ItemBatchRequest items => Records(items.Items?.Count ?? 0),

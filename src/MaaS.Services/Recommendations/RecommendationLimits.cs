@@ -13,6 +13,18 @@ public static class RecommendationLimits
     /// <summary>Most results per call of recommend and similar items.</summary>
     public const int MaxCount = 100;
 
+    /// <summary>Most rows of one page (<c>POST /v1/recommend/rows</c>).</summary>
+    public const int MaxRows = 20;
+
+    /// <summary>Most items of one page of rows, all rows together: 5 carousels of 100, the most a home page shows.</summary>
+    public const int MaxPageItems = 500;
+
+    /// <summary>Most because rows one row request expands to.</summary>
+    public const int MaxAnchors = 10;
+
+    /// <summary>Most characters of a row's id.</summary>
+    public const int MaxRowIdLength = 64;
+
     /// <summary>Most ids in a request's <c>items</c>, <c>filters.excludeIds</c> or <c>filters.genres</c>.</summary>
     public const int MaxListLength = 1_000;
 

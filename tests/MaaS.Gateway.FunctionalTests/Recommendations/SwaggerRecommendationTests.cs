@@ -10,6 +10,7 @@ public sealed class SwaggerRecommendationTests
     [InlineData("/v1/items/{id}", "get", "ItemResponse", "404")]
     [InlineData("/v1/items/{id}/similar", "get", "SimilarItemsResponse", "404")]
     [InlineData("/v1/recommend", "post", "RecommendResponse", "400")]
+    [InlineData("/v1/recommend/rows", "post", "RecommendRowsResponse", "400")]
     [InlineData("/v1/recommendations/rebuild", "post", "RebuildJobResponse", "400", "202")]
     [InlineData("/v1/recommendations/rebuilds/{id}", "get", "RebuildJobResponse", "404")]
     [InlineData("/v1/users/{id}/analysis", "get", "UserAnalysisResponse", "400")]

@@ -31,6 +31,7 @@ public sealed partial class EndpointPolicyTests
     [Theory]
     [InlineData("GET", "/v1/ping")]
     [InlineData("POST", "/v1/recommend")]
+    [InlineData("POST", "/v1/recommend/rows")]
     [InlineData("POST", "/v1/recommendations/rebuild")]
     [InlineData("PUT", "/v1/items")]
     [InlineData("POST", "/v1/sentiment")]
@@ -113,6 +114,7 @@ public sealed partial class EndpointPolicyTests
 
     [Theory]
     [InlineData("admin", "POST", "/v1/recommend", "it needs the app role")]
+    [InlineData("admin", "POST", "/v1/recommend/rows", "it needs the app role")]
     [InlineData("app", "POST", "/v1/recommendations/rebuild", "it needs the admin role")]
     [InlineData("app", "PUT", "/v1/agents/difficulty", "it needs the admin role")]
     public async Task WrongRole_403_DetailNamesTheRoleTheEndpointNeeds(string role, string method, string path, string needs)

@@ -13,6 +13,8 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(IReadOnlyList<ItemResponse>))]
 [JsonSerializable(typeof(RecommendRequest))]
 [JsonSerializable(typeof(RecommendResponse))]
+[JsonSerializable(typeof(RecommendRowsRequest))]
+[JsonSerializable(typeof(RecommendRowsResponse))]
 [JsonSerializable(typeof(BiasReportRequest))]
 [JsonSerializable(typeof(BiasReportResponse))]
 [JsonSerializable(typeof(AttributionReport))]

@@ -19,6 +19,14 @@ internal static class RecommendEndpoints
             .WithRequestExample("""{"userId":"demo-user-001","count":5,"strategy":"hybrid","filters":{"kind":"movie","genres":["Action","Drama"],"availableNow":true},"diversity":0.8,"explain":true,"include":["metadata"],"debias":{"method":"popularity","strength":0.5}}""")
             .WithSummary("Recommends items for a user, a session or a list of recent items.")
             .WithDescription("The user's history is read at request time, so an event posted a moment ago counts. strategy: cf, content or hybrid (default; CF weight n/(n+β) per item, so a catalogue item without events is ranked by content). Filters: kind, genres, excludeIds, availableNow. diversity is MMR λ. debias re-ranks against popularity bias (method none, popularity or calibrated by genre, strength λ in [0, 1]; absent: the tenant's Recommendations:Debias) and the response's debias says what it changed. explain adds the reason per item (because-you-played X, same-genres as X, popular, trending); include: [\"metadata\"] adds catalogue entries. Across replicas (PostgreSQL), send back the MaaS-Session-Token header that POST /v1/events answered with: the history then holds those events on any replica (400 for a malformed token).");
+        app.MapPost("/v1/recommend/rows", RecommendRowsAsync)
+            .RequireAuthorization(MaaSPolicies.App)
+            .WithTags(ApiTags.Recommendations)
+            .RequireAdmission()
+            .WithName("V1RecommendRows")
+            .WithRequestExample("""{"userId":"demo-user-001","rows":[{"kind":"forYou","count":5},{"kind":"because","count":5,"anchors":2},{"kind":"trending","count":5},{"kind":"popular","count":5,"filters":{"genres":["Drama"]}},{"kind":"new","count":5}],"explain":true}""")
+            .WithSummary("A home page in one call: rows of recommendations (forYou, because, trending, popular, new), each item in at most one row.")
+            .WithDescription("Rows are ranked in the order asked, each over what the rows above left, and none offers an item the user consumed (as /v1/recommend). Each row takes /v1/recommend's filters. because gives up to anchors rows, one per recent history item, titled after it. A row left empty is left out. At most 20 rows, 100 items a row and 500 in all; a 400 names the row's field (rows[2].kind). One recommendationId for the page.");
         app.MapPost("/v1/recommendations/bias", BiasReportAsync)
             .RequireAuthorization(MaaSPolicies.App)
             .WithTags(ApiTags.Recommendations)
@@ -64,6 +72,14 @@ internal static class RecommendEndpoints
         string? sessionToken = http.Request.Headers.TryGetValue(SessionTokens.HeaderName, out var sent) ? sent.ToString() : null;
         var outcome = await body.Result.ThenAsync(request => service.RecommendAsync(http.GetTenant(), request.Value, sessionToken, cancellationToken));
         return RecommendationJson.OkOrProblem<RecommendResponse, BodyErrors>(outcome, RecommendationsJsonContext.Default.RecommendResponse);
+    }
+
+    private static async Task<Results<RecommendationJson<RecommendRowsResponse>, ApiProblem<BodyErrors>>> RecommendRowsAsync(
+        Body<RecommendationBody<RecommendRowsRequest>> body, HttpContext http, RecommendationService service, CancellationToken cancellationToken)
+    {
+        string? sessionToken = http.Request.Headers.TryGetValue(SessionTokens.HeaderName, out var sent) ? sent.ToString() : null;
+        var outcome = await body.Result.ThenAsync(request => service.RecommendRowsAsync(http.GetTenant(), request.Value, sessionToken, cancellationToken));
+        return RecommendationJson.OkOrProblem<RecommendRowsResponse, BodyErrors>(outcome, RecommendationsJsonContext.Default.RecommendRowsResponse);
     }
 
     private static async Task<Results<RecommendationJson<BiasReportResponse>, ApiProblem<BodyErrors>>> BiasReportAsync(

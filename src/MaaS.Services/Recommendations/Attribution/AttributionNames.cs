@@ -8,7 +8,7 @@ namespace MaaS.Services.Recommendations.Attribution;
 /// </summary>
 internal static class AttributionNames
 {
-    public static readonly string[] Sources = ["neighbours", "content", "trending", "popular"];
+    public static readonly string[] Sources = ["neighbours", "content", "trending", "popular", "new"];
 
     public static readonly string[] Types = ["view", "play", "like", "rate", "skip", "click", "purchase", "other"];
 
@@ -19,6 +19,7 @@ internal static class AttributionNames
         "content" => 1,
         "trending" => 2,
         "popular" => 3,
+        "new" => 4,
         _ => -1,
     };
 

@@ -17,6 +17,9 @@ internal enum RankedSource
 
     /// <summary>The index's popularity ranking, filling what nothing else could.</summary>
     Popular,
+
+    /// <summary>A recent release (a page's new row), ranked by its release date.</summary>
+    New,
 }
 
 /// <summary>One item of a ranked page.</summary>

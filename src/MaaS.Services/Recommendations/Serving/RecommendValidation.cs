@@ -123,7 +123,7 @@ internal static class RecommendValidation
         return new ValidSimilar(itemId, count ?? RecommendationLimits.DefaultCount, kind, genres, include is not null, strategy);
     }
 
-    private static bool IsMetadata(string what) => "metadata".Equals(what, StringComparison.OrdinalIgnoreCase);
+    public static bool IsMetadata(string what) => "metadata".Equals(what, StringComparison.OrdinalIgnoreCase);
 
     private static void CheckCount(int? count, Action<string, string> add)
     {
@@ -133,7 +133,7 @@ internal static class RecommendValidation
         }
     }
 
-    private static StoreKind? CheckKind(string? text, string field, Action<string, string> add)
+    public static StoreKind? CheckKind(string? text, string field, Action<string, string> add)
     {
         if (text is null)
         {
@@ -149,7 +149,7 @@ internal static class RecommendValidation
         return null;
     }
 
-    private static void CheckId(string? id, string field, Action<string, string> add)
+    public static void CheckId(string? id, string field, Action<string, string> add)
     {
         if (id is not null && (string.IsNullOrWhiteSpace(id) || id.Length > RecommendationLimits.MaxIdLength))
         {
@@ -157,7 +157,7 @@ internal static class RecommendValidation
         }
     }
 
-    private static void CheckIds(IReadOnlyList<string>? ids, string field, Action<string, string> add)
+    public static void CheckIds(IReadOnlyList<string>? ids, string field, Action<string, string> add)
     {
         if (ids is null)
         {

@@ -54,20 +54,9 @@ internal sealed partial class RecommendationService(
         var request = valid.Request;
         var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
         var catalogue = state.Catalogue;
-        UserHistory? stored = null;
-        string? user = request.UserId ?? request.SessionId;
-        if (user is not null)
+        if (!(await ReadHistoryAsync(tenant, request.UserId, request.SessionId, sessionToken, cancellationToken).ConfigureAwait(false)).TryGetValue(out var stored, out var error))
         {
-            var read = await histories.GetAsync(tenant, user, sessionToken, cancellationToken).ConfigureAwait(false);
-            if (!read.TryGetValue(out stored, out var error))
-            {
-                return StoreProblems.ToApiError(error, request.UserId is null ? "sessionId" : "userId", "the event store is unavailable");
-            }
-
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                LogRecommend(logger, hasher.Hash(user), stored.Events);
-            }
+            return error;
         }
 
         var filters = request.Filters;
@@ -92,10 +81,40 @@ internal sealed partial class RecommendationService(
         var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
         if (served)
         {
-            metrics.Served(items);
-            tally.Served(tenant, items);
+            CountServed(tenant, items);
         }
+
         return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
+    }
+
+    /// <summary>The stored history of the user or session (null for neither), as fresh as <paramref name="sessionToken"/> asks.</summary>
+    private async ValueTask<Result<UserHistory?>> ReadHistoryAsync(string tenant, string? userId, string? sessionId, string? sessionToken, CancellationToken cancellationToken)
+    {
+        if ((userId ?? sessionId) is not { } user)
+        {
+            return (UserHistory?)null;
+        }
+
+        var read = await histories.GetAsync(tenant, user, sessionToken, cancellationToken).ConfigureAwait(false);
+        if (!read.TryGetValue(out var stored, out var error))
+        {
+            return StoreProblems.ToApiError(error, userId is null ? "sessionId" : "userId", "the event store is unavailable");
+        }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRecommend(logger, hasher.Hash(user), stored.Events);
+        }
+
+        return stored;
+    }
+
+    /// <summary>The one place an answer an app gets is counted as served: one answer and its items by source, at
+    /// <c>/metrics</c> and in the attribution report (a page of rows is one answer with every row's items).</summary>
+    private void CountServed(string tenant, IReadOnlyList<RecommendedItemResponse> items)
+    {
+        metrics.Served(items);
+        tally.Served(tenant, items);
     }
 
     // 64 random bits: unique enough across replicas and days of answers without coordination; not a secret.

@@ -64,6 +64,7 @@ internal static class ResultMapping
                 RankedSource.Neighbours => Because(catalogue, item.Because),
                 RankedSource.Content => ContentReasons.Of(catalogue, item.ItemId, ReasonItems(catalogue, item.Because)),
                 RankedSource.Trending => new RecommendationReason("trending", "New and trending", []),
+                RankedSource.New => new RecommendationReason("new", "New release", []),
                 _ => new RecommendationReason("popular", "Popular right now", []),
             };
         }
@@ -74,6 +75,7 @@ internal static class ResultMapping
             RankedSource.Neighbours => "neighbours",
             RankedSource.Content => "content",
             RankedSource.Trending => "trending",
+            RankedSource.New => "new",
             _ => "popular",
         };
         return new RecommendedItemResponse(item.ItemId, item.Score, source, reason, meta);

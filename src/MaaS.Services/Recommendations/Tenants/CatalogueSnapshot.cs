@@ -18,7 +18,8 @@ internal sealed class CatalogueSnapshot
     private static readonly ImmutableDictionary<string, Half[]> NoVectors = ImmutableDictionary.Create<string, Half[]>(StringComparer.Ordinal);
 
     // References, not tuples: readers must never see one day's date with another day's ids.
-    private volatile Unavailable? _unavailable;
+    private volatile DayIds? _unavailable;
+    private volatile DayIds? _released;
     private volatile Withdrawn? _withdrawn;
 
     // Per item, the fp16 vector (by reference) its content entry is known to hold, widened: WithEmbeddings widens and
@@ -71,8 +72,34 @@ internal sealed class CatalogueSnapshot
         }
 
         // Two readers may compute the same day at once; both results are equal and the last one is kept.
-        var computed = new Unavailable(day, [.. ids]);
+        var computed = new DayIds(day, [.. ids]);
         _unavailable = computed;
+        return computed.Ids;
+    }
+
+    /// <summary>
+    /// Ids of the items released by <paramref name="day"/> and available on it, newest release (<c>availableFrom</c>)
+    /// first, then by id; items without a release date are not listed. Computed once per day and snapshot.
+    /// </summary>
+    public string[] ReleasedBy(DateOnly day)
+    {
+        if (_released is { } cached && cached.Day == day)
+        {
+            return cached.Ids;
+        }
+
+        var released = new List<CatalogItem>();
+        foreach (var item in Items.Values)
+        {
+            if (item.AvailableFrom is not null && item.IsAvailableOn(day))
+            {
+                released.Add(item);
+            }
+        }
+
+        released.Sort(static (a, b) => a.AvailableFrom != b.AvailableFrom ? b.AvailableFrom!.Value.CompareTo(a.AvailableFrom!.Value) : string.CompareOrdinal(a.ItemId, b.ItemId));
+        var computed = new DayIds(day, [.. released.Select(i => i.ItemId)]);
+        _released = computed;
         return computed.Ids;
     }
 
@@ -191,7 +218,7 @@ internal sealed class CatalogueSnapshot
         ContentIndex.Build([.. items.OrderBy(i => i.Key, StringComparer.Ordinal)
             .Select(i => features.Of(i.Value) with { Embedding = embeddingsFrom?.EmbeddingOf(i.Key) ?? default })]);
 
-    private sealed record Unavailable(DateOnly Day, string[] Ids);
+    private sealed record DayIds(DateOnly Day, string[] Ids);
 
     private sealed record Withdrawn(ItemIndex Index, string[] Ids);
 }

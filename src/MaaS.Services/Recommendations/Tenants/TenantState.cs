@@ -15,6 +15,7 @@ internal sealed class TenantState
     private readonly ICatalogStore _catalog;
     private readonly CatalogueFeatures _features;
     private readonly ConcurrentDictionary<string, int> _newItemEvents = new(StringComparer.Ordinal);
+    private volatile ConcurrentDictionary<string, int> _recentEvents = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _buildGate = new(1, 1);
 
     // One reader of the feed at a time: two would read the same changes from the same sequence and merge them twice.
@@ -57,6 +58,10 @@ internal sealed class TenantState
 
     /// <summary>Events per item that the serving index does not know, counted since its build (a live view).</summary>
     public IEnumerable<KeyValuePair<string, int>> NewItemEvents => _newItemEvents;
+
+    /// <summary>Events per item, any item, counted on this replica since the serving index was built (a live view):
+    /// what a trending row ranks by.</summary>
+    public IEnumerable<KeyValuePair<string, int>> RecentEvents => _recentEvents;
 
     /// <summary>Loads the catalogue from the store's change feed on first use; a failed load is retried by the next caller.</summary>
     public ValueTask EnsureLoadedAsync(CancellationToken cancellationToken) =>
@@ -156,8 +161,10 @@ internal sealed class TenantState
     public void NoteEvents(IReadOnlyList<InteractionEvent> batch, ItemIndex? serving)
     {
         _dirty = true;
+        var recent = _recentEvents;
         foreach (var e in batch)
         {
+            recent.AddOrUpdate(e.ItemId, 1, static (_, n) => n + 1);
             if (serving is null || !serving.TryGetItemIndex(e.ItemId, out _))
             {
                 _newItemEvents.AddOrUpdate(e.ItemId, 1, static (_, n) => n + 1);
@@ -176,9 +183,11 @@ internal sealed class TenantState
         return new BuildLease(this);
     }
 
-    /// <summary>A new index serves: items it knows are no longer new.</summary>
+    /// <summary>A new index serves: items it knows are no longer new, and recent events start again from zero (a
+    /// trending row ranks what happened since the build).</summary>
     public void Serving(ItemIndex index)
     {
+        _recentEvents = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         foreach (string id in _newItemEvents.Keys)
         {
             if (index.TryGetItemIndex(id, out _))

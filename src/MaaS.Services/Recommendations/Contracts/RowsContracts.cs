@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MaaS.Services.Recommendations.Contracts;
+
+/// <summary>
+/// A home page of recommendation rows in one call (<c>POST /v1/recommend/rows</c>): for a user, a session or a list of
+/// recent items, as <see cref="RecommendRequest"/>, and the rows wanted in page order. Each item appears in at most one
+/// row (the first row that ranks it keeps it), and nothing the user consumed is offered.
+/// </summary>
+/// <param name="UserId">Rank from this user's stored history (read at request time).</param>
+/// <param name="SessionId">Rank from this anonymous session's stored history.</param>
+/// <param name="Items">Recent item ids of a session (most recent first), with or instead of a stored history.</param>
+/// <param name="Rows">The rows, in page order: 1..20, at most 500 items in all (each row's count, times its anchors for
+/// a <c>because</c> row).</param>
+/// <param name="Explain">When true each item carries its reason, as <c>/v1/recommend</c> gives it.</param>
+/// <param name="Include">Extra data per item: <c>metadata</c> adds the catalogue entry.</param>
+/// <param name="Strategy">cf, content or hybrid (the default), for the forYou and because rows.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RecommendRowsRequest(
+    string? UserId,
+    string? SessionId,
+    [property: MaxLength(RecommendationLimits.MaxListLength)] IReadOnlyList<string>? Items,
+    [property: MaxLength(RecommendationLimits.MaxRows)] IReadOnlyList<RowRequest>? Rows,
+    bool Explain = false,
+    IReadOnlyList<string>? Include = null,
+    string? Strategy = null);
+
+/// <summary>One row of a page.</summary>
+/// <param name="Kind">forYou (the personal list, as <c>/v1/recommend</c> ranks it), because (the neighbours of one recent
+/// history item, one row per item), trending (most events since the serving index was built), popular (the index's
+/// time-decayed popularity) or new (released items, newest release first).</param>
+/// <param name="Count">Items in the row, 1..100; default 10.</param>
+/// <param name="Filters">Restrictions on the row's items, as <c>/v1/recommend</c>'s.</param>
+/// <param name="Id">The row's id in the answer, up to 64 characters, unique in the page; default the kind (with its
+/// position when the kind repeats).</param>
+/// <param name="Anchors">For because: how many such rows, one per recent history item (most recent first), 1..10;
+/// default 1. Not allowed on other kinds.</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record RowRequest(
+    [property: AllowedValues("forYou", "because", "trending", "popular", "new")] string? Kind,
+    [property: Range(1, RecommendationLimits.MaxCount)] int? Count = null,
+    RecommendFilters? Filters = null,
+    [property: MaxLength(RecommendationLimits.MaxRowIdLength)] string? Id = null,
+    [property: Range(1, RecommendationLimits.MaxAnchors)] int? Anchors = null);
+
+/// <summary>A page of rows.</summary>
+/// <param name="RecommendationId">The page's id (16 hex digits, random): send it with the events any of its rows lead to,
+/// as with <c>/v1/recommend</c>'s.</param>
+/// <param name="Rows">The rows in the order asked; a row left with no item is left out (its id tells which were kept).</param>
+/// <param name="ModelVersion">Version of the similarity index that ranked them (null when none is built yet).</param>
+/// <param name="HistorySize">History items considered (stored events plus given items).</param>
+public sealed record RecommendRowsResponse(string RecommendationId, IReadOnlyList<RecommendationRow> Rows, long? ModelVersion, int HistorySize);
+
+/// <summary>One row of the page.</summary>
+/// <param name="Id">The row's id: the request's, or its default.</param>
+/// <param name="Kind">The row's kind as asked.</param>
+/// <param name="Title">The row's heading in plain words, e.g. "Because you watched Lost Echo" or "Popular in Drama".</param>
+/// <param name="Items">The row's items, best first, each as <c>/v1/recommend</c> answers it.</param>
+/// <param name="Anchor">For a because row: the history item its items are neighbours of.</param>
+public sealed record RecommendationRow(string Id, string Kind, string Title, IReadOnlyList<RecommendedItemResponse> Items, string? Anchor = null);
