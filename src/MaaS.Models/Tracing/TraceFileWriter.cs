@@ -162,7 +162,7 @@ public sealed partial class TraceFileWriter(InferenceTracing tracing, ILogger<Tr
         private Sink(FileStream stream)
         {
             _stream = stream;
-            Json = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = false });
+            Json = new Utf8JsonWriter(stream);
             Json.WriteStartArray();
         }
 

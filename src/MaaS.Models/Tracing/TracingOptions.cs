@@ -66,7 +66,7 @@ public sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
             failures.AddRange(annotations.Failures);
         }
 
-        if (options.Level is not null && options.Levels is not { } level)
+        if (options.Level is not null && options.Levels is null)
         {
             failures.Add($"{TracingOptions.SectionName}:Level '{options.Level}' must list OFF, TIMESTAMPS or TENSORS, comma-separated (OFF alone)");
         }
