@@ -2,6 +2,7 @@ using Grpc.Core;
 using MaaS.Grpc.Protocol;
 using MaaS.Logging;
 using MaaS.Models.Inference;
+using MaaS.Models.Tracing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Proto = MaaS.Grpc.Protocol;
 
@@ -15,7 +16,8 @@ namespace MaaS.Grpc;
 /// else it needs from its host comes through <see cref="IGrpcHost"/>.
 /// </summary>
 internal sealed class InferenceGrpcService(
-    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging)
+    IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging,
+    InferenceTracing tracing)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -91,7 +93,17 @@ internal sealed class InferenceGrpcService(
         }
 
         using var grant = await host.AdmitAsync(request, context);
+        var trace = tracing.TryStart(request.ModelName);
+        if (trace is not null)
+        {
+            // The handler runs once the message is read: when its reading began is the transport's, not known here.
+            trace.Stamp(InferenceTrace.GrpcWaitReadEnd);
+            call = call with { Trace = trace };
+            TraceSend(context, trace);
+        }
+
         var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
+        trace?.Stamp(InferenceTrace.GrpcSendStart);
         if (!result.TryGetValue(out var response, out error))
         {
             host.Failed(request.ModelName, error.Code);
@@ -101,6 +113,16 @@ internal sealed class InferenceGrpcService(
         host.Served(request.ModelName, response);
         return GrpcTensors.Encode(response, request.Id);
     }
+
+    /// <summary>GRPC_SEND_END once the call's answer and trailers are sent, then the trace goes to the writer.</summary>
+    private void TraceSend(ServerCallContext context, InferenceTrace trace) =>
+        context.GetHttpContext().Response.OnCompleted(static state =>
+        {
+            var (tracing, trace) = ((InferenceTracing, InferenceTrace))state;
+            trace.Stamp(InferenceTrace.GrpcSendEnd);
+            tracing.Submit(trace);
+            return Task.CompletedTask;
+        }, (tracing, trace));
 
     [Authorize(Policy = MaaSPolicies.App)]
     public override async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
@@ -287,6 +309,17 @@ internal sealed class InferenceGrpcService(
         RequireOwner(request.ModelName, context);
         Done(await registry.UnloadModelAsync(request.ModelName, context.CancellationToken));
         return new RepositoryModelUnloadResponse();
+    }
+
+    // Triton's trace extension, as /v2[/models/{name}]/trace/setting: the whole server's trace file, so the operator
+    // tenant's admins only.
+    [Authorize(Policy = MaaSPolicies.Operator)]
+    public override Task<TraceSettingResponse> TraceSetting(TraceSettingRequest request, ServerCallContext context)
+    {
+        string? model = string.IsNullOrEmpty(request.ModelName) ? null : Model(request.ModelName).Name;
+        return tracing.Update(model, GrpcTraceSettings.Changes(request)).TryGetValue(out var settings, out var error)
+            ? Task.FromResult(GrpcTraceSettings.Answer(settings))
+            : throw error.Exception();
     }
 
     // Triton's logging extension, as /v2/logging: the whole server's settings, so the operator tenant's admins only.

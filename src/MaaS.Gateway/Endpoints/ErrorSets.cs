@@ -24,6 +24,12 @@ internal sealed class ModelLookupErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.ModelNotFound];
 }
 
+/// <summary>A model's own settings (the trace extension's): an invalid value, or the model is unknown.</summary>
+internal sealed class ModelSettingErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.ModelNotFound];
+}
+
 /// <summary>Using a model's default version (no version in the path): the model is unknown, or has no ready version.</summary>
 internal sealed class DefaultVersionErrors : IErrorSet
 {

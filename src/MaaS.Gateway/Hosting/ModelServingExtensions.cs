@@ -1,9 +1,12 @@
+using MaaS.Models.Tracing;
+
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>
 /// Registers model serving: options from <c>Serving</c> (published models under the data folder unless
 /// <c>Serving:PublishedRepositoryPath</c> says where), the registry with its ONNX loader, its start-up load and polling
-/// (<see cref="ModelRepositoryHostedService"/>) and readiness (<see cref="ModelRegistryHealthCheck"/>), both MaaS.Models'.
+/// (<see cref="ModelRepositoryHostedService"/>) and readiness (<see cref="ModelRegistryHealthCheck"/>), both MaaS.Models',
+/// and Triton's tracing from <c>Serving:Trace</c> with its file writer (<see cref="TraceFileWriter"/>).
 /// </summary>
 internal static class ModelServingExtensions
 {
@@ -18,8 +21,10 @@ internal static class ModelServingExtensions
                     serving.PublishedRepositoryPath = Path.Combine(StorageExtensions.DataDirectory(configuration), DataLocation.PublishedModelsFolder);
                 }
             });
+        builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.SectionName);
         builder.Services.AddModelRegistry();
         builder.Services.AddHostedService<ModelRepositoryHostedService>();
+        builder.Services.AddHostedService<TraceFileWriter>();
         builder.Services.AddHealthChecks()
             .AddCheck<ModelRegistryHealthCheck>("model-registry", tags: [ServerEndpoints.ReadyTag]);
         return builder;

@@ -11,9 +11,10 @@ namespace MaaS.Http.Requests;
 internal interface IV2InferBody<TSelf> : IRequestBody<TSelf>
     where TSelf : IV2InferBody<TSelf>
 {
-    /// <summary>Makes the bound body of the body read and its length (or the most it could have been when it was
-    /// streamed without one).</summary>
-    static abstract TSelf Create(V2InferBody body, long bodyBytes);
+    /// <summary>Makes the bound body of the body read, its length (or the most it could have been when it was
+    /// streamed without one) and when its reading began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp, a
+    /// trace's HTTP_RECV_START).</summary>
+    static abstract TSelf Create(V2InferBody body, long bodyBytes, long readStart);
 
     // "*/*" keeps routing from answering 415 for curl's form default, no Content-Type at all, or octet-stream, while the
     // JSON body is still documented.
@@ -34,17 +35,18 @@ internal static class V2InferBodyReader
     public static async ValueTask<Result<TBody>> ReadAsync<TBody>(HttpRequest request)
         where TBody : IV2InferBody<TBody>
     {
+        long readStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var header = request.Headers[V2InferBody.HeaderLengthHeader];
         if (header.Count == 0)
         {
             if (request.ContentLength is long small and > 0 and <= BufferedJsonLimit)
             {
-                return await ReadBufferedJsonAsync<TBody>(request, (int)small);
+                return await ReadBufferedJsonAsync<TBody>(request, (int)small, readStart);
             }
 
             var json = await JsonBody.ReadAsync(request, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
             long bytes = request.ContentLength ?? request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? long.MaxValue;
-            return json.TryGetValue(out var parsed, out var error) ? TBody.Create(V2InferBody.Json(parsed), bytes) : error;
+            return json.TryGetValue(out var parsed, out var error) ? TBody.Create(V2InferBody.Json(parsed), bytes, readStart) : error;
         }
 
         if (!V2InferBody.ParseJsonLength(header.ToString()).TryGetValue(out long declared, out var badHeader))
@@ -65,7 +67,7 @@ internal static class V2InferBodyReader
 
         var head = JsonBody.Parse(body.AsSpan(0, jsonLength), V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs);
         return head.TryGetValue(out var headRequest, out var invalid)
-            ? TBody.Create(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length)
+            ? TBody.Create(V2InferBody.WithBinary(headRequest, body.AsMemory(jsonLength)), body.Length, readStart)
             : invalid;
     }
 
@@ -73,7 +75,7 @@ internal static class V2InferBodyReader
     // less than the serializer's async stream path (its rented buffer and resumable state), measured in docs/benchmarks.md.
     private const int BufferedJsonLimit = 64 * 1024;
 
-    private static async ValueTask<Result<TBody>> ReadBufferedJsonAsync<TBody>(HttpRequest request, int length)
+    private static async ValueTask<Result<TBody>> ReadBufferedJsonAsync<TBody>(HttpRequest request, int length, long readStart)
         where TBody : IV2InferBody<TBody>
     {
         var reader = request.BodyReader;
@@ -86,7 +88,7 @@ internal static class V2InferBodyReader
             var parsed = json.IsSingleSegment
                 ? JsonBody.Parse(json.FirstSpan, V2JsonContext.Web.V2InferRequest, V2InferBody.NoInputs)
                 : ParseCopy(json);
-            return parsed.TryGetValue(out var value, out var error) ? TBody.Create(V2InferBody.Json(value), length) : error;
+            return parsed.TryGetValue(out var value, out var error) ? TBody.Create(V2InferBody.Json(value), length, readStart) : error;
         }
         finally
         {

@@ -152,6 +152,8 @@ internal static class EnsembleRun
                 Timeout = call.Timeout,
                 Priority = call.Priority,
                 QueueTimeoutMicroseconds = call.QueueTimeoutMicroseconds,
+                // Triton traces a traced ensemble's steps whatever their own sampling says, each with the call as its parent.
+                Trace = call.Trace?.Child(step.ModelName),
             };
             var answer = await inference.InferOnAsync(step.ModelName, leases[position]!, stepRequest, cancellationToken).ConfigureAwait(false);
             return answer.IsSuccess ? answer : StepFailed(name, step, answer.Error);

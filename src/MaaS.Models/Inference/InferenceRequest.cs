@@ -33,6 +33,12 @@ public sealed record InferenceRequest(IReadOnlyList<InferTensor> Inputs, IReadOn
 
     /// <summary>Triton's sequence parameters; null when the request names no sequence.</summary>
     public SequenceControl? Sequence { get; init; }
+
+    /// <summary>
+    /// The request's trace when it is sampled (<see cref="Tracing.InferenceTracing.TryStart"/>): inference stamps it and
+    /// records its tensors; whoever started it submits it. Null: not traced.
+    /// </summary>
+    public Tracing.InferenceTrace? Trace { get; init; }
 }
 
 /// <summary>The result of one inference call.</summary>

@@ -1,4 +1,5 @@
 using MaaS.Models.Ensembles;
+using MaaS.Models.Tracing;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -47,8 +48,27 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
     {
         using (lease)
         {
-            return await EnsembleRun.RunAsync(this, registry, metrics, lease, ensemble, request, cancellationToken).ConfigureAwait(false);
+            var trace = request.Trace;
+            trace?.Begin(lease.Version);
+            trace?.Record(InferenceTrace.QueueInput, request.Inputs);
+            var result = await EnsembleRun.RunAsync(this, registry, metrics, lease, ensemble, request, cancellationToken).ConfigureAwait(false);
+            if (trace is not null)
+            {
+                Traced(trace, result);
+            }
+
+            return result;
         }
+    }
+
+    private static void Traced(InferenceTrace trace, Result<InferenceResponse> result)
+    {
+        if (result.TryGetValue(out var response, out _))
+        {
+            trace.Record(InferenceTrace.BackendOutput, response.Outputs);
+        }
+
+        trace.Stamp(InferenceTrace.RequestEnd);
     }
 
     /// <summary>
@@ -60,6 +80,8 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
     {
         using var owned = releaseLease ? lease : null;
         var runtime = lease.Runtime;
+        var trace = request.Trace;
+        trace?.Begin(lease.Version);
         if (runtime.TensorModel is not { } tensor || runtime.Executor is not { } executor || runtime.Pipeline is not { } pipeline)
         {
             return Result<InferenceResponse>.Fail(ErrorCode.Unsupported,
@@ -70,16 +92,19 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         if (!validated.IsSuccess)
         {
             metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);
+            trace?.Stamp(InferenceTrace.RequestEnd);
             return validated.Cast<InferenceResponse>();
         }
 
         if (request.Priority != 0 && runtime.IsBatching && PriorityProblem(request.Priority, runtime.Config.DynamicBatching) is { } problem)
         {
             metrics.RecordRequest(model, lease.Version, ErrorCode.InvalidRequest, TimeSpan.Zero, TimeSpan.Zero);
+            trace?.Stamp(InferenceTrace.RequestEnd);
             return Result<InferenceResponse>.Fail(ErrorCode.InvalidRequest, problem);
         }
 
         long start = Stopwatch.GetTimestamp();
+        trace?.Record(InferenceTrace.QueueInput, request.Inputs);
         ResponseCacheKey? cacheKey = null;
         TimeSpan missLookup = default;
         if (runtime.Config.ResponseCache is { Enable: true } && cache.Enabled)
@@ -90,7 +115,13 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
                 TimeSpan lookup = Stopwatch.GetElapsedTime(start);
                 runtime.Statistics.RecordCacheHit(validated.Value.Rows, lookup);
                 metrics.RecordRequest(model, lease.Version, null, lookup, TimeSpan.Zero);
-                return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, cached, runtime), default));
+                var hit = Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, cached, runtime), default));
+                if (trace is not null)
+                {
+                    Traced(trace, hit);
+                }
+
+                return hit;
             }
 
             missLookup = Stopwatch.GetElapsedTime(start);
@@ -140,7 +171,14 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
                 runtime.Statistics.RecordCacheMiss(missLookup + Stopwatch.GetElapsedTime(insert));
             }
 
-            return Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, execution.Outputs, runtime), execution.Timings));
+            var answer = Result<InferenceResponse>.Ok(new InferenceResponse(model, lease.Version, Classified(request, execution.Outputs, runtime), execution.Timings));
+            if (trace is not null)
+            {
+                trace.Ran(start, execution.Timings);
+                Traced(trace, answer);
+            }
+
+            return answer;
         }
 
         if (result.Error.Code != ErrorCode.Overloaded)
@@ -149,6 +187,7 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         }
 
         metrics.RecordRequest(model, lease.Version, result.Error.Code, elapsed, TimeSpan.Zero);
+        trace?.Stamp(InferenceTrace.RequestEnd);
         return result.Cast<InferenceResponse>();
     }
 

@@ -18,6 +18,7 @@ namespace MaaS.Models.OpenInference;
 [JsonSerializable(typeof(V2RepositoryIndexEntry[]))]
 [JsonSerializable(typeof(V2SetDefaultVersionRequest))]
 [JsonSerializable(typeof(V2StatisticsResponse))]
+[JsonSerializable(typeof(Tracing.V2TraceSettings))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(long))]

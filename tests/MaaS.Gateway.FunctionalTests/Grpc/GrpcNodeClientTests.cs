@@ -31,8 +31,13 @@ public sealed class GrpcNodeClientTests
             Assert.Skip(reason);
         }
 
+        using var traces = new TempFolder("maas-trace-");
         using var gateway = await GrpcGateway.StartAsync(
-            new Dictionary<string, string> { ["Auth:Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(CultureInfo.InvariantCulture) }, ct);
+            new Dictionary<string, string>
+            {
+                ["Auth:Limits:MaxRequestBodyBytes"] = BodyLimit.ToString(CultureInfo.InvariantCulture),
+                ["Serving:Trace:File"] = traces["trace.json"],
+            }, ct);
         if (gateway is null)
         {
             Assert.Skip("the gateway is not built");
@@ -145,6 +150,24 @@ public sealed class GrpcNodeClientTests
         calls.Add(Call("log-other-tenant", "LogSettings", Settings(("log_verbose_level", "uint32_param", 2)), "Bearer " + otherAdmin));
         calls.Add(Call("log-after", "LogSettings", new JsonObject(), bearer));
 
+        // Triton's trace extension: every value a list of strings; a model's override, its clearing (no values), refusals.
+        static JsonObject Trace(string model, params (string Name, string[] Values)[] settings)
+        {
+            var map = new JsonObject();
+            foreach (var (name, values) in settings)
+            {
+                map[name] = new JsonObject { ["value"] = new JsonArray([.. values.Select(v => (JsonNode)v)]) };
+            }
+
+            return new JsonObject { ["settings"] = map, ["model_name"] = model };
+        }
+
+        calls.Add(Call("trace-read", "TraceSetting", new JsonObject(), bearer));
+        calls.Add(Call("trace-update", "TraceSetting", Trace("example-mlp", ("trace_rate", ["7"]), ("trace_level", ["TIMESTAMPS"])), bearer));
+        calls.Add(Call("trace-clear", "TraceSetting", Trace("example-mlp", ("trace_rate", [])), bearer));
+        calls.Add(Call("trace-invalid", "TraceSetting", Trace("", ("trace_level", ["ALL"])), bearer));
+        calls.Add(Call("trace-app-key", "TraceSetting", Trace("", ("trace_rate", ["1"])), "Bearer " + appKey));
+
         // One call per status the gateway answers with.
         var wrongSize = InferRequest("example-mlp", mlpJson, [[1, 2, 3]]);
         calls.Add(Call("invalid-argument", "ModelInfer", wrongSize, bearer));
@@ -230,6 +253,19 @@ public sealed class GrpcNodeClientTests
         Assert.Equal(1, logging["log_verbose_level"]!.GetValue<int>());
         Assert.True(logging["log_info"]!.GetValue<bool>(), logging.ToJsonString());
 
+        Assert.Contains("trace", server["extensions"]!.AsArray().Select(e => e!.GetValue<string>()));
+        Assert.Equal(
+            $$$"""{"log_frequency":["0"],"trace_count":["-1"],"trace_file":["{{{traces["trace.json"]}}}"],"trace_level":["OFF"],"trace_mode":["triton"],"trace_rate":["1000"]}""",
+            TraceSettings(Ok(results, "trace-read")));
+        var traceUpdated = Ok(results, "trace-update")["settings"]!;
+        Assert.Equal(("[\"7\"]", "[\"TIMESTAMPS\"]"), (traceUpdated["trace_rate"]!["value"]!.ToJsonString(), traceUpdated["trace_level"]!["value"]!.ToJsonString()));
+        var traceCleared = Ok(results, "trace-clear")["settings"]!;
+        Assert.Equal(("[\"1000\"]", "[\"TIMESTAMPS\"]"), (traceCleared["trace_rate"]!["value"]!.ToJsonString(), traceCleared["trace_level"]!["value"]!.ToJsonString()));
+        AssertStatus(results, "trace-invalid", 3, "trace_level");
+        AssertStatus(results, "trace-app-key", 7, "operator tenant");
+        var httpTrace = await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/example-mlp/trace/setting", null, ct);
+        Assert.Equal("[\"TIMESTAMPS\"]", httpTrace["trace_level"]!.ToJsonString());
+
         AssertStatus(results, "invalid-argument", 3, "raw_input_contents");
         AssertStatus(results, "not-found", 5, "no-such-model");
         AssertStatus(results, "unauthenticated", 16, null);
@@ -242,6 +278,11 @@ public sealed class GrpcNodeClientTests
         Ok(results, "load");
         Ok(results, "infer-reloaded");
     }
+
+    // The trace settings map as one JSON object in name order, each value its list of strings.
+    private static string TraceSettings(JsonNode response) =>
+        new JsonObject(response["settings"]!.AsObject().OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+            KeyValuePair.Create(s.Key, s.Value!["value"]?.DeepClone()))).ToJsonString();
 
     // The settings map as one JSON object in name order, each value the one its oneof chose.
     private static string LogSettings(JsonNode response) =>

@@ -47,6 +47,8 @@ public sealed partial class EndpointPolicyTests
     [InlineData("POST", "/v2/repository/models/{name}/load")]
     [InlineData("GET", "/v2/logging")]
     [InlineData("POST", "/v2/logging")]
+    [InlineData("GET", "/v2/trace/setting")]
+    [InlineData("POST", "/v2/models/{name}/trace/setting")]
     [InlineData("GET", "/metrics")]
     public async Task KnownRoute_Policy_IsTheRoleInReadmesEndpointMap(string method, string route)
     {

@@ -1,3 +1,4 @@
+using MaaS.Models.Tracing;
 using MaaS.Models.Inference;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -28,15 +29,16 @@ internal static class InferEndpoints
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
-        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken ct) =>
-                InferAsync(name, null, body, inference, log, ct))
+        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http) =>
+                InferAsync(name, null, body, inference, log, tracing, http))
             .RequireAdmission()
             .OnInferenceHotPath()
             .WithName("V2Infer")
             .WithRequestExample("""{"id":"req-1","inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
-        models.MapPost("/{name}/versions/{version}/infer", InferAsync)
+        models.MapPost("/{name}/versions/{version}/infer", (string name, string version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http) =>
+                InferAsync(name, version, body, inference, log, tracing, http))
             .RequireAdmission()
             .OnInferenceHotPath()
             .WithName("V2InferVersion")
@@ -47,7 +49,7 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken cancellationToken)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http)
     {
         if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
             || !body.Result.TryGetValue(out var read, out error)
@@ -56,7 +58,18 @@ internal static class InferEndpoints
             return new V2Error<InferenceErrors>(error);
         }
 
-        var result = await inference.InferAsync(name, versionNumber, call.Request, cancellationToken);
+        var request = call.Request;
+        var trace = tracing.TryStart(name);
+        if (trace is not null)
+        {
+            request = request with { Trace = trace };
+            trace.Stamp(InferenceTrace.HttpRecvStart, read.ReadStart);
+            trace.Stamp(InferenceTrace.HttpRecvEnd, read.ReadEnd);
+            TraceSend(http, tracing, trace);
+        }
+
+        var result = await inference.InferAsync(name, versionNumber, request, http.RequestAborted);
+        trace?.Stamp(InferenceTrace.HttpSendStart);
         if (!result.TryGetValue(out var response, out error))
         {
             log.Failed(name, error.Code);
@@ -67,4 +80,14 @@ internal static class InferEndpoints
         var answer = call.Encode(response, out var blobs);
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
+
+    /// <summary>HTTP_SEND_END once the answer is sent, then the trace goes to the writer.</summary>
+    private static void TraceSend(HttpContext http, InferenceTracing tracing, InferenceTrace trace) =>
+        http.Response.OnCompleted(static state =>
+        {
+            var (tracing, trace) = ((InferenceTracing, InferenceTrace))state;
+            trace.Stamp(InferenceTrace.HttpSendEnd);
+            tracing.Submit(trace);
+            return Task.CompletedTask;
+        }, (tracing, trace));
 }

@@ -12,7 +12,7 @@ internal static class ServerEndpoints
     public static readonly V2ServerMetadataResponse Metadata = new(
         "maas",
         typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-        ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "logging"]);
+        ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "sequence", "logging", "trace"]);
 
     public static RouteGroupBuilder MapServerV2(this RouteGroupBuilder v2)
     {
