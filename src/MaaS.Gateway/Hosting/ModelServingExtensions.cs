@@ -1,3 +1,5 @@
+using MaaS.Models.SharedMemory;
+
 namespace MaaS.Gateway.Hosting;
 
 /// <summary>
@@ -18,6 +20,7 @@ internal static class ModelServingExtensions
                     serving.PublishedRepositoryPath = Path.Combine(StorageExtensions.DataDirectory(configuration), DataLocation.PublishedModelsFolder);
                 }
             });
+        builder.Services.AddOptions<SharedMemoryOptions>().BindConfiguration(SharedMemoryOptions.SectionName);
         builder.Services.AddModelRegistry();
         builder.Services.AddHostedService<ModelRepositoryHostedService>();
         builder.Services.AddHealthChecks()

@@ -1,5 +1,6 @@
 using MaaS.Models.Embeddings;
 using MaaS.Models.Onnx;
+using MaaS.Models.SharedMemory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,8 @@ public static class ModelServingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IModelRegistry"/>, <see cref="IModelInference"/>, <see cref="ModelMetrics"/>, the ONNX and sentence-embedding loaders and
-    /// <see cref="ServingOptions"/> validation (validated on start). Bind the options yourself (e.g. BindConfiguration("Serving")).
+    /// <see cref="ServingOptions"/> validation (validated on start), and the <see cref="SharedMemoryRegistry"/> with its
+    /// <see cref="SharedMemoryOptions"/> validated on start. Bind the options yourself (e.g. BindConfiguration("Serving")).
     /// The host must call <see cref="IModelRegistry.InitializeAsync"/> once at start.
     /// </summary>
     public static IServiceCollection AddModelRegistry(this IServiceCollection services)
@@ -24,6 +26,8 @@ public static class ModelServingServiceCollectionExtensions
         services.TryAddSingleton<IModelRegistry>(sp => sp.GetRequiredService<ModelRegistry>());
         services.TryAddSingleton<ResponseCache>();
         services.TryAddSingleton<IModelInference, ModelInference>();
+        services.AddOptionsWithValidateOnStart<SharedMemoryOptions, SharedMemoryOptionsValidator>();
+        services.TryAddSingleton<SharedMemoryRegistry>();
         return services;
     }
 

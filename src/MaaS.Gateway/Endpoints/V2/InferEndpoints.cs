@@ -1,4 +1,5 @@
 using MaaS.Models.Inference;
+using MaaS.Models.SharedMemory;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
@@ -28,8 +29,8 @@ internal static class InferEndpoints
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
-        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken ct) =>
-                InferAsync(name, null, body, inference, log, ct))
+        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory, HttpContext context, InferenceLogContext log, CancellationToken ct) =>
+                InferAsync(name, null, body, inference, sharedMemory, context, log, ct))
             .RequireAdmission()
             .OnInferenceHotPath()
             .WithName("V2Infer")
@@ -47,11 +48,14 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, CancellationToken cancellationToken)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory, HttpContext context,
+        InferenceLogContext log, CancellationToken cancellationToken)
     {
+        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap).
+        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, context.GetTenant(), name) : null;
         if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
             || !body.Result.TryGetValue(out var read, out error)
-            || !V2InferCall.Decode(read.Value).TryGetValue(out var call, out error))
+            || !V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
         {
             return new V2Error<InferenceErrors>(error);
         }
@@ -64,7 +68,11 @@ internal static class InferEndpoints
         }
 
         log.Served(name, response);
-        var answer = call.Encode(response, out var blobs);
+        if (!call.Encode(response, out var blobs).TryGetValue(out var answer, out error))
+        {
+            return new V2Error<InferenceErrors>(error);
+        }
+
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
 }

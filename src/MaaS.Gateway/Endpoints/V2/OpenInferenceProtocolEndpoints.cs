@@ -15,6 +15,7 @@ internal static class OpenInferenceProtocolEndpoints
         v2.MapInferV2();
         v2.MapRepositoryV2();
         v2.MapLoggingV2();
+        v2.MapSharedMemoryV2();
         return app;
     }
 }
