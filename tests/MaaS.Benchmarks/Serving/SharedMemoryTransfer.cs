@@ -48,8 +48,8 @@ internal static class SharedMemoryTransfer
             }
 
             string jsonBody = $$"""{"inputs":[{"name":"x","shape":[1,{{Elements}}],"datatype":"FP32","data":[{{string.Join(',', input.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}}]}]}""";
-            string binaryHeader = $$"""{"inputs":[{"name":"x","shape":[1,{{Elements}}],"datatype":"FP32","parameters":{"binary_data_size":{{raw.Length}}}}],"parameters":{"binary_data_output":true}}""";
-            string shmBody = $$"""{"inputs":[{"name":"x","shape":[1,{{Elements}}],"datatype":"FP32","parameters":{"shared_memory_region":"in","shared_memory_byte_size":{{raw.Length}}}}],"outputs":[{"name":"y","parameters":{"shared_memory_region":"out","shared_memory_byte_size":{{raw.Length}}}}]}""";
+            string binaryHeader = $$$"""{"inputs":[{"name":"x","shape":[1,{{{Elements}}}],"datatype":"FP32","parameters":{"binary_data_size":{{{raw.Length}}}}}],"parameters":{"binary_data_output":true}}""";
+            string shmBody = $$$"""{"inputs":[{"name":"x","shape":[1,{{{Elements}}}],"datatype":"FP32","parameters":{"shared_memory_region":"in","shared_memory_byte_size":{{{raw.Length}}}}}],"outputs":[{"name":"y","parameters":{"shared_memory_region":"out","shared_memory_byte_size":{{{raw.Length}}}}}]}""";
             var modes = new (string Name, Func<HttpRequestMessage> Request)[]
             {
                 ("json", () => new HttpRequestMessage(HttpMethod.Post, "/v2/models/wide/infer") { Content = new StringContent(jsonBody) }),
@@ -139,7 +139,7 @@ internal static class SharedMemoryTransfer
         var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         int count = 0;
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async caller =>
         {
             while (clock.Elapsed < duration)
             {
