@@ -10,6 +10,7 @@ internal sealed record V2SharedMemoryRegisterRequest
     public long? Offset { get; set => field = V2NullCheck.Note(value, "offset", ref _null); }
 
     /// <summary>The region's size in bytes.</summary>
+    [JsonPropertyName("byte_size")]
     public long? ByteSize { get; set => field = V2NullCheck.Note(value, "byte_size", ref _null); }
 
     /// <summary>The first member the JSON gave as null, or null.</summary>
@@ -23,4 +24,4 @@ internal sealed record V2SharedMemoryRegisterRequest
 /// <param name="Key">The POSIX shared memory key.</param>
 /// <param name="Offset">Where the region starts in the object.</param>
 /// <param name="ByteSize">The region's size in bytes.</param>
-internal sealed record V2SharedMemoryRegionStatus(string Name, string Key, long Offset, long ByteSize);
+internal sealed record V2SharedMemoryRegionStatus(string Name, string Key, long Offset, [property: JsonPropertyName("byte_size")] long ByteSize);
