@@ -229,6 +229,23 @@ public sealed class SharedMemoryEndpointsTests
         await AssertErrorAsync(gateway, HttpMethod.Post, Infer, Admin, sharedOutput, HttpStatusCode.BadRequest, off);
     }
 
+    [Theory]
+    [InlineData("MaxRegionsPerTenant", "0")]
+    [InlineData("MaxRegionBytes", "0")]
+    public void Start_BadSharedMemoryOption_FailsNamingIt(string option, string value)
+    {
+        var thrown = Assert.ThrowsAny<Exception>(() => GatewayHost.Start(_ => { }, new Dictionary<string, string?>
+        {
+            ["Serving:SharedMemory:Enabled"] = "true",
+            ["Serving:SharedMemory:" + option] = value,
+        }));
+
+        var validation = thrown as Microsoft.Extensions.Options.OptionsValidationException ?? thrown.InnerException as Microsoft.Extensions.Options.OptionsValidationException
+            ?? (thrown as AggregateException)?.InnerExceptions.OfType<Microsoft.Extensions.Options.OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, $"expected an options validation failure, got {thrown}");
+        Assert.Contains(validation.Failures, f => f.Contains(option, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Unregister_RacingInfers_EveryAnswerRightOrNotFound()
     {
