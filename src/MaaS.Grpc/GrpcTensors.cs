@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf;
 using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
+using MaaS.Models.SharedMemory;
 
 namespace MaaS.Grpc;
 
@@ -17,28 +18,66 @@ internal static class GrpcTensors
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The request's tensors and requested outputs, or its first problem.</summary>
-    public static Result<InferenceRequest> Decode(ModelInferRequest request)
+    /// <param name="request">The call's message.</param>
+    /// <param name="sharedMemory">The call's shared memory, owned and disposed by the caller; null refuses shared-memory tensors.</param>
+    public static Result<InferenceRequest> Decode(ModelInferRequest request, SharedMemoryCall? sharedMemory = null)
     {
         if (request.Inputs.Count == 0)
         {
             return V2Mapping.Invalid("the request needs at least one input");
         }
 
-        var raw = request.RawInputContents;
-        if (raw.Count > 0 && raw.Count != request.Inputs.Count)
+        // Triton's rule: raw_input_contents holds the inputs that are not in shared memory, in input order.
+        var places = new SharedMemoryTensor?[request.Inputs.Count];
+        int rawInputs = 0;
+        for (int i = 0; i < places.Length; i++)
         {
-            return V2Mapping.Invalid($"raw_input_contents has {raw.Count} entries but the request has {request.Inputs.Count} inputs; give one per input, in input order");
+            if (!Place(request.Inputs[i].Parameters, $"input '{request.Inputs[i].Name}'").TryGetValue(out places[i], out var error))
+            {
+                return error;
+            }
+
+            rawInputs += places[i] is null ? 1 : 0;
+        }
+
+        var raw = request.RawInputContents;
+        if (raw.Count > 0 && raw.Count != rawInputs)
+        {
+            return V2Mapping.Invalid(rawInputs == request.Inputs.Count
+                ? $"raw_input_contents has {raw.Count} entries but the request has {request.Inputs.Count} inputs; give one per input, in input order"
+                : $"raw_input_contents has {raw.Count} entries but the request has {rawInputs} inputs outside shared memory; give one for each of those, in input order");
         }
 
         var tensors = new InferTensor[request.Inputs.Count];
-        for (int i = 0; i < tensors.Length; i++)
+        for (int i = 0, next = 0; i < tensors.Length; i++)
         {
-            if (!Decode(request.Inputs[i], raw.Count > 0 ? raw[i] : null).TryGetValue(out var tensor, out var error))
+            var input = request.Inputs[i];
+            var decoded = places[i] is { } place ? Shared(input, place, sharedMemory) : Decode(input, raw.Count > 0 ? raw[next++] : null);
+            if (!decoded.TryGetValue(out var tensor, out var error))
             {
                 return error;
             }
 
             tensors[i] = tensor;
+        }
+
+        for (int i = 0; i < request.Outputs.Count; i++)
+        {
+            var output = request.Outputs[i];
+            if (output.Parameters.Count == 0)
+            {
+                continue;
+            }
+
+            if (!Place(output.Parameters, $"output '{output.Name}'").TryGetValue(out var place, out var error))
+            {
+                return error;
+            }
+
+            if (place is { } p && (sharedMemory is null ? SharedMemoryRegistry.Disabled : sharedMemory.AddOutput(output.Name, p)) is { } notPlaced)
+            {
+                return notPlaced;
+            }
         }
 
         string[]? outputs = request.Outputs.Count == 0 ? null : [.. request.Outputs.Select(o => o.Name)];
@@ -139,8 +178,12 @@ internal static class GrpcTensors
         return priority is null && timeout is null ? call : call with { Priority = priority ?? 0, QueueTimeoutMicroseconds = timeout ?? 0 };
     }
 
-    /// <summary>The answer to a call: output metadata in order, each output's bytes in <c>raw_output_contents</c>.</summary>
-    public static ModelInferResponse Encode(InferenceResponse response, string id)
+    /// <summary>
+    /// The answer to a call: output metadata in order, each output's bytes in <c>raw_output_contents</c>; an output the
+    /// call asked for in shared memory is written there and has an empty entry, its parameters saying where it went.
+    /// Fails only when such an output's place is too small for it.
+    /// </summary>
+    public static Result<ModelInferResponse> Encode(InferenceResponse response, string id, SharedMemoryCall? sharedMemory = null)
     {
         var answer = new ModelInferResponse
         {
@@ -153,6 +196,27 @@ internal static class GrpcTensors
             var tensor = new ModelInferResponse.Types.InferOutputTensor { Name = output.Name, Datatype = output.DataType.ToProtocolName() };
             tensor.Shape.Add(output.Shape);
             answer.Outputs.Add(tensor);
+            if (sharedMemory is { HasOutputs: true })
+            {
+                if (!sharedMemory.WriteOutput(output).TryGetValue(out var place, out var error))
+                {
+                    return error;
+                }
+
+                if (place is { } p)
+                {
+                    tensor.Parameters.Add(SharedMemoryTensor.RegionParameter, new InferParameter { StringParam = p.Region });
+                    tensor.Parameters.Add(SharedMemoryTensor.ByteSizeParameter, new InferParameter { Int64Param = p.ByteSize });
+                    if (p.Offset != 0)
+                    {
+                        tensor.Parameters.Add(SharedMemoryTensor.OffsetParameter, new InferParameter { Int64Param = p.Offset });
+                    }
+
+                    answer.RawOutputContents.Add(ByteString.Empty);
+                    continue;
+                }
+            }
+
             var bytes = new ArrayBufferWriter<byte>(checked((int)V2BinaryTensors.EncodedSize(output.Data)));
             V2BinaryTensors.Write(bytes, output.Data);
             // The writer is this call's own and never written again: wrap it rather than copy.
@@ -162,7 +226,59 @@ internal static class GrpcTensors
         return answer;
     }
 
-    private static Result<InferTensor> Decode(ModelInferRequest.Types.InferInputTensor input, ByteString? raw)
+    /// <summary>
+    /// A tensor's place in shared memory from its parameters as tritonclient sends them (<c>shared_memory_region</c> as
+    /// string_param, <c>shared_memory_byte_size</c> and <c>shared_memory_offset</c> as int64_param; uint64_param too),
+    /// null when it has none, or why they are wrong.
+    /// </summary>
+    private static Result<SharedMemoryTensor?> Place(Google.Protobuf.Collections.MapField<string, InferParameter> parameters, string owner)
+    {
+        if (parameters.Count == 0)
+        {
+            return Result<SharedMemoryTensor?>.Ok(null);
+        }
+
+        string? region = null;
+        if (parameters.TryGetValue(SharedMemoryTensor.RegionParameter, out var name))
+        {
+            if (name.ParameterChoiceCase != InferParameter.ParameterChoiceOneofCase.StringParam)
+            {
+                return V2Mapping.Invalid($"{owner} has parameters.{SharedMemoryTensor.RegionParameter} as a {name.ParameterChoiceCase}, not a string_param");
+            }
+
+            region = name.StringParam;
+        }
+
+        static long? Whole(Google.Protobuf.Collections.MapField<string, InferParameter> parameters, string key) =>
+            !parameters.TryGetValue(key, out var value) ? null
+            : value.ParameterChoiceCase switch
+            {
+                InferParameter.ParameterChoiceOneofCase.Int64Param when value.Int64Param >= 0 => value.Int64Param,
+                InferParameter.ParameterChoiceOneofCase.Uint64Param when value.Uint64Param <= long.MaxValue => (long)value.Uint64Param,
+                _ => -1,
+            };
+
+        return SharedMemoryTensor.From(owner, region, Whole(parameters, SharedMemoryTensor.ByteSizeParameter), Whole(parameters, SharedMemoryTensor.OffsetParameter));
+    }
+
+    // An input read from shared memory: the shape checked as any input's, no contents of its own.
+    private static Result<InferTensor> Shared(ModelInferRequest.Types.InferInputTensor input, SharedMemoryTensor place, SharedMemoryCall? sharedMemory)
+    {
+        if (!Declared(input).TryGetValue(out var declared, out var error))
+        {
+            return error;
+        }
+
+        if (input.Contents is not null)
+        {
+            return V2Mapping.Invalid($"input '{input.Name}' has parameters.{SharedMemoryTensor.RegionParameter} and also contents; give one");
+        }
+
+        return sharedMemory is null ? SharedMemoryRegistry.Disabled : sharedMemory.ReadInput(input.Name, declared.Type, declared.Shape, declared.Count, place);
+    }
+
+    // The name, datatype and shape every input declares, checked.
+    private static Result<(TensorDataType Type, long[] Shape, long Count)> Declared(ModelInferRequest.Types.InferInputTensor input)
     {
         if (string.IsNullOrEmpty(input.Name))
         {
@@ -185,6 +301,18 @@ internal static class GrpcTensors
         {
             return V2Mapping.Invalid($"input '{input.Name}' has {count} elements; at most {V2TensorCodec.MaxElements} are accepted");
         }
+
+        return (type, shape, count);
+    }
+
+    private static Result<InferTensor> Decode(ModelInferRequest.Types.InferInputTensor input, ByteString? raw)
+    {
+        if (!Declared(input).TryGetValue(out var declared, out var invalid))
+        {
+            return invalid;
+        }
+
+        var (type, shape, count) = declared;
 
         Result<Array> data;
         if (raw is not null)

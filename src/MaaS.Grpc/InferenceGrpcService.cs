@@ -2,6 +2,7 @@ using Grpc.Core;
 using MaaS.Grpc.Protocol;
 using MaaS.Logging;
 using MaaS.Models.Inference;
+using MaaS.Models.SharedMemory;
 using MaaS.Models.Tracing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Proto = MaaS.Grpc.Protocol;
@@ -17,7 +18,7 @@ namespace MaaS.Grpc;
 /// </summary>
 internal sealed class InferenceGrpcService(
     IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging,
-    InferenceTracing tracing)
+    InferenceTracing tracing, SharedMemoryRegistry sharedMemory)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -87,7 +88,9 @@ internal sealed class InferenceGrpcService(
         }
 
         long? version = Version(request.ModelVersion);
-        if (!GrpcTensors.Decode(request).TryGetValue(out var call, out var error))
+        // Holds the regions the call names until its answer is built (an unregister meanwhile waits for the unmap).
+        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, host.Tenant(context), request.ModelName) : null;
+        if (!GrpcTensors.Decode(request, shared).TryGetValue(out var call, out var error))
         {
             throw error.Exception();
         }
@@ -111,7 +114,7 @@ internal sealed class InferenceGrpcService(
         }
 
         host.Served(request.ModelName, response);
-        return GrpcTensors.Encode(response, request.Id);
+        return GrpcTensors.Encode(response, request.Id, shared).TryGetValue(out var answer, out error) ? answer : throw error.Exception();
     }
 
     /// <summary>GRPC_SEND_END once the call's answer and trailers are sent, then the trace goes to the writer.</summary>
@@ -321,6 +324,62 @@ internal sealed class InferenceGrpcService(
             ? Task.FromResult(GrpcTraceSettings.Answer(settings))
             : throw error.Exception();
     }
+
+    // Triton's system shared memory extension, as /v2/systemsharedmemory: the caller's tenant's regions only.
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<SystemSharedMemoryStatusResponse> SystemSharedMemoryStatus(SystemSharedMemoryStatusRequest request, ServerCallContext context)
+    {
+        if (!sharedMemory.Status(host.Tenant(context), request.Name).TryGetValue(out var regions, out var error))
+        {
+            throw error.Exception();
+        }
+
+        var answer = new SystemSharedMemoryStatusResponse();
+        foreach (var region in regions)
+        {
+            answer.Regions.Add(region.Name, new SystemSharedMemoryStatusResponse.Types.RegionStatus
+            {
+                Name = region.Name,
+                Key = region.Key,
+                Offset = (ulong)region.Offset,
+                ByteSize = (ulong)region.ByteSize,
+            });
+        }
+
+        return Task.FromResult(answer);
+    }
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override Task<SystemSharedMemoryRegisterResponse> SystemSharedMemoryRegister(SystemSharedMemoryRegisterRequest request, ServerCallContext context)
+    {
+        // uint64 on the wire: past long.MaxValue is past any object, refused as a range like any other.
+        long offset = request.Offset > long.MaxValue ? -1 : (long)request.Offset;
+        long byteSize = request.ByteSize > long.MaxValue ? -1 : (long)request.ByteSize;
+        Done(sharedMemory.Register(host.Tenant(context), request.Name, request.Key, offset, byteSize));
+        return Task.FromResult(new SystemSharedMemoryRegisterResponse());
+    }
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override Task<SystemSharedMemoryUnregisterResponse> SystemSharedMemoryUnregister(SystemSharedMemoryUnregisterRequest request, ServerCallContext context)
+    {
+        Done(sharedMemory.Unregister(host.Tenant(context), request.Name));
+        return Task.FromResult(new SystemSharedMemoryUnregisterResponse());
+    }
+
+    // CUDA shared memory as Triton built without GPU support answers it: no regions, a registration refused.
+    [Authorize(Policy = MaaSPolicies.App)]
+    public override Task<CudaSharedMemoryStatusResponse> CudaSharedMemoryStatus(CudaSharedMemoryStatusRequest request, ServerCallContext context) =>
+        string.IsNullOrEmpty(request.Name)
+            ? Task.FromResult(new CudaSharedMemoryStatusResponse())
+            : throw CudaSharedMemory.NotFound(request.Name).Exception();
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override Task<CudaSharedMemoryRegisterResponse> CudaSharedMemoryRegister(CudaSharedMemoryRegisterRequest request, ServerCallContext context) =>
+        throw CudaSharedMemory.Unsupported(request.Name).Exception();
+
+    [Authorize(Policy = MaaSPolicies.Admin)]
+    public override Task<CudaSharedMemoryUnregisterResponse> CudaSharedMemoryUnregister(CudaSharedMemoryUnregisterRequest request, ServerCallContext context) =>
+        Task.FromResult(new CudaSharedMemoryUnregisterResponse());
 
     // Triton's logging extension, as /v2/logging: the whole server's settings, so the operator tenant's admins only.
     [Authorize(Policy = MaaSPolicies.Operator)]

@@ -10,6 +10,11 @@ if (args is ["admission", ..])
     return await MaaS.Benchmarks.Serving.AdmissionLoadTest.RunAsync(args[1..]);
 }
 
+if (args is ["shm-transfer", ..])
+{
+    return await MaaS.Benchmarks.Serving.SharedMemoryTransfer.RunAsync(args[1..]);
+}
+
 if (args is ["grpc-load", ..])
 {
     return await MaaS.Benchmarks.Serving.GrpcLoadTest.RunAsync(args[1..]);

@@ -43,13 +43,20 @@ internal sealed class ModelErrors : IErrorSet
 }
 
 /// <summary>
-/// Running a model: the model errors, plus what the body limit, the batcher and the model itself can answer.
+/// Running a model: the model errors, plus what the body limit, the batcher and the model itself can answer, and a
+/// shared memory region the call names that the caller's tenant has not registered.
 /// <see cref="ErrorCode.ClientClosedRequest"/> is left out: no client is left to read it.
 /// </summary>
 internal sealed class InferenceErrors : IErrorSet
 {
     public static IReadOnlyList<ErrorCode> Codes { get; } =
-        [.. ModelErrors.Codes, ErrorCode.Unsupported, ErrorCode.PayloadTooLarge, ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout];
+        [.. ModelErrors.Codes, ErrorCode.Unsupported, ErrorCode.NotFound, ErrorCode.PayloadTooLarge, ErrorCode.Overloaded, ErrorCode.InferenceFailed, ErrorCode.Timeout];
+}
+
+/// <summary>The shared memory extensions: a bad name, key or range, the extension off, an unknown region, a name taken or the tenant's bound reached.</summary>
+internal sealed class SharedMemoryErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.Unsupported, ErrorCode.NotFound, ErrorCode.Conflict];
 }
 
 /// <summary>Publishing a model: a bad card or file, a name another tenant holds, an upload over the limit, an unavailable store.</summary>

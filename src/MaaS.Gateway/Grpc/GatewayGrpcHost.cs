@@ -2,13 +2,14 @@ using Grpc.Core;
 using MaaS.Grpc;
 using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
+using MaaS.Models.SharedMemory;
 
 namespace MaaS.Gateway.Grpc;
 
 /// <summary>What the gRPC service reads from the gateway: its admission, request log, tenancy and server metadata.</summary>
-internal sealed class GatewayGrpcHost(InferenceLogContext log) : IGrpcHost
+internal sealed class GatewayGrpcHost(InferenceLogContext log, SharedMemoryRegistry sharedMemory) : IGrpcHost
 {
-    public V2ServerMetadataResponse Metadata => ServerEndpoints.Metadata;
+    public V2ServerMetadataResponse Metadata => ServerEndpoints.Metadata(sharedMemory);
 
     public string ReadyTag => ServerEndpoints.ReadyTag;
 

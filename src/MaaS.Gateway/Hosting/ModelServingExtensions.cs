@@ -1,3 +1,4 @@
+using MaaS.Models.SharedMemory;
 using MaaS.Models.Tracing;
 
 namespace MaaS.Gateway.Hosting;
@@ -22,6 +23,7 @@ internal static class ModelServingExtensions
                 }
             });
         builder.Services.AddOptions<TracingOptions>().BindConfiguration(TracingOptions.SectionName);
+        builder.Services.AddOptions<SharedMemoryOptions>().BindConfiguration(SharedMemoryOptions.SectionName);
         builder.Services.AddModelRegistry();
         builder.Services.AddHostedService<ModelRepositoryHostedService>();
         builder.Services.AddHostedService<TraceFileWriter>();

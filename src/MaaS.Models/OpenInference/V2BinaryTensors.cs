@@ -89,19 +89,7 @@ internal static class V2BinaryTensors
             return;
         }
 
-        ReadOnlySpan<byte> bytes = data switch
-        {
-            float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            double[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            Half[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            byte[] a => a,
-            // A CLR bool is one byte holding 0 or 1, which is the protocol's encoding.
-            bool[] a => MemoryMarshal.AsBytes(a.AsSpan()),
-            _ => throw new NotSupportedException($"No binary encoding for {data.GetType().Name}."),
-        };
+        ReadOnlySpan<byte> bytes = RawBytes(data);
         if (BitConverter.IsLittleEndian || ElementSize(data) == 1)
         {
             writer.Write(bytes);
@@ -112,6 +100,48 @@ internal static class V2BinaryTensors
         ReverseEndianness(swapped, ElementSize(data));
         writer.Write(swapped);
     }
+
+    /// <summary>
+    /// Writes <paramref name="data"/> (a tensor's flat array) in the binary encoding at the start of
+    /// <paramref name="destination"/>, which has room for <see cref="EncodedSize"/> bytes (a shared memory region).
+    /// </summary>
+    public static void Write(Span<byte> destination, Array data)
+    {
+        if (data is string[] strings)
+        {
+            int offset = 0;
+            foreach (string s in strings)
+            {
+                int length = Encoding.UTF8.GetBytes(s, destination[(offset + sizeof(uint))..]);
+                BinaryPrimitives.WriteUInt32LittleEndian(destination[offset..], (uint)length);
+                offset += sizeof(uint) + length;
+            }
+
+            return;
+        }
+
+        var bytes = RawBytes(data);
+        bytes.CopyTo(destination);
+        if (!BitConverter.IsLittleEndian && ElementSize(data) > 1)
+        {
+            ReverseEndianness(destination[..bytes.Length], ElementSize(data));
+        }
+    }
+
+    // The array's memory as bytes (host order).
+    private static ReadOnlySpan<byte> RawBytes(Array data) => data switch
+    {
+        float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        double[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        Half[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        long[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        byte[] a => a,
+        // A CLR bool is one byte holding 0 or 1, which is the protocol's encoding.
+        bool[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        _ => throw new NotSupportedException($"No binary encoding for {data.GetType().Name}."),
+    };
 
     private static int ElementSize(Array data) => data switch
     {

@@ -1,13 +1,18 @@
+using MaaS.Models.SharedMemory;
+
 namespace MaaS.Models.OpenInference;
 
 /// <summary>A decoded infer request: what the model runs, and how its outputs are written back.</summary>
 /// <param name="Request">The tensors and the requested output names.</param>
 /// <param name="Encoding">Which outputs go back as binary.</param>
 /// <param name="Id">The request id, echoed in the response.</param>
-internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEncoding Encoding, string? Id)
+/// <param name="SharedMemory">The call's shared memory (inputs read, outputs to write), null when the host serves none.</param>
+internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEncoding Encoding, string? Id, SharedMemoryCall? SharedMemory = null)
 {
     /// <summary>Everything the body asks for, or its first problem: a null, the inputs, the output encoding, the tensors.</summary>
-    public static Result<V2InferCall> Decode(V2InferBody body)
+    /// <param name="body">The request body.</param>
+    /// <param name="sharedMemory">The call's shared memory, owned and disposed by the caller; null refuses shared-memory tensors.</param>
+    public static Result<V2InferCall> Decode(V2InferBody body, SharedMemoryCall? sharedMemory = null)
     {
         var request = body.Request;
         if (V2NullCheck.Find(request) is { } path)
@@ -21,8 +26,17 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         if (!V2OutputEncoding.Parse(request).TryGetValue(out var encoding, out var error)
-            || !Classifications(request.Outputs).TryGetValue(out var classifications, out error)
-            || !V2TensorCodec.DecodeAll(request.Inputs, body.Binary.Span, body.HasBinaryPart).TryGetValue(out var inputs, out error))
+            || !Classifications(request.Outputs).TryGetValue(out var classifications, out error))
+        {
+            return error;
+        }
+
+        if (SharedMemoryOutputs(request.Outputs, sharedMemory) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!V2TensorCodec.DecodeAll(request.Inputs, body.Binary.Span, body.HasBinaryPart, sharedMemory).TryGetValue(out var inputs, out error))
         {
             return error;
         }
@@ -34,20 +48,41 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
             return error;
         }
 
-        return new V2InferCall(call, encoding, request.Id);
+        return new V2InferCall(call, encoding, request.Id, sharedMemory);
     }
 
     /// <summary>
     /// The response to this call: JSON outputs carry their data; binary ones carry only their size, and their arrays are
-    /// added to <paramref name="blobs"/> in output order (null when every output is JSON).
+    /// added to <paramref name="blobs"/> in output order (null when every output is JSON); shared memory ones are
+    /// written to their region and carry only its place. Fails only when an output's region is too small for it.
     /// </summary>
-    public V2InferResponse Encode(InferenceResponse response, out List<Array>? blobs)
+    public Result<V2InferResponse> Encode(InferenceResponse response, out List<Array>? blobs)
     {
         var written = new V2InferOutput[response.Outputs.Count];
         blobs = null;
         for (int i = 0; i < written.Length; i++)
         {
             var o = response.Outputs[i];
+            if (SharedMemory is { HasOutputs: true } shared)
+            {
+                if (!shared.WriteOutput(o).TryGetValue(out var place, out var error))
+                {
+                    blobs = null;
+                    return error;
+                }
+
+                if (place is { } p)
+                {
+                    written[i] = new V2InferOutput(o.Name, o.DataType.ToProtocolName(), o.Shape, null, new V2OutputParameters(null)
+                    {
+                        SharedMemoryRegion = p.Region,
+                        SharedMemoryByteSize = p.ByteSize,
+                        SharedMemoryOffset = p.Offset != 0 ? p.Offset : null,
+                    });
+                    continue;
+                }
+            }
+
             if (Encoding.IsBinary(o.Name))
             {
                 (blobs ??= []).Add(o.Data);
@@ -60,6 +95,25 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         }
 
         return new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), Id, written);
+    }
+
+    /// <summary>Notes the outputs asked for in shared memory (their parameters name a region); the first problem, or null.</summary>
+    private static Error? SharedMemoryOutputs(List<V2RequestedOutput>? outputs, SharedMemoryCall? sharedMemory)
+    {
+        foreach (var output in outputs ?? [])
+        {
+            if (!V2TensorCodec.SharedMemoryPlace(output.Parameters, $"output '{output.Name}'").TryGetValue(out var place, out var error))
+            {
+                return error;
+            }
+
+            if (place is { } p && (sharedMemory is null ? SharedMemoryRegistry.Disabled : sharedMemory.AddOutput(output.Name, p)) is { } refused)
+            {
+                return refused;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The outputs asked for as their top classes (parameters.classification, a whole number), or null when none is.</summary>

@@ -78,7 +78,7 @@ internal sealed record V2InferResponse(
 /// <param name="Datatype">Protocol datatype.</param>
 /// <param name="Shape">Dimensions.</param>
 /// <param name="Data">Flat elements (numbers, booleans or strings by datatype); null when sent as binary.</param>
-/// <param name="Parameters"><c>binary_data_size</c> when the data follows the JSON as binary; else null.</param>
+/// <param name="Parameters"><c>binary_data_size</c> when the data follows the JSON as binary, the place when it went to shared memory; else null.</param>
 internal sealed record V2InferOutput(
     string Name,
     string Datatype,
@@ -86,6 +86,16 @@ internal sealed record V2InferOutput(
     [property: JsonConverter(typeof(TensorDataJsonConverter))] Array? Data,
     V2OutputParameters? Parameters = null);
 
-/// <summary>Parameters of a binary output.</summary>
-/// <param name="BinaryDataSize">Bytes of this output's data in the binary part of the response body.</param>
-internal sealed record V2OutputParameters(long BinaryDataSize);
+/// <summary>Parameters of an output answered without data: a binary one's size, or a shared memory one's place.</summary>
+/// <param name="BinaryDataSize">Bytes of this output's data in the binary part of the response body; null for shared memory.</param>
+internal sealed record V2OutputParameters(long? BinaryDataSize)
+{
+    /// <summary>The region the output was written to (system shared memory extension).</summary>
+    public string? SharedMemoryRegion { get; init; }
+
+    /// <summary>Bytes written there.</summary>
+    public long? SharedMemoryByteSize { get; init; }
+
+    /// <summary>Where they start in the region, when the request gave an offset other than 0.</summary>
+    public long? SharedMemoryOffset { get; init; }
+}

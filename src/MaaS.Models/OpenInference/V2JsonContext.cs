@@ -19,6 +19,8 @@ namespace MaaS.Models.OpenInference;
 [JsonSerializable(typeof(V2SetDefaultVersionRequest))]
 [JsonSerializable(typeof(V2StatisticsResponse))]
 [JsonSerializable(typeof(Tracing.V2TraceSettings))]
+[JsonSerializable(typeof(V2SharedMemoryRegisterRequest))]
+[JsonSerializable(typeof(V2SharedMemoryRegionStatus[]))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(long))]

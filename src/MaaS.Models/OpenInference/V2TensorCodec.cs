@@ -1,3 +1,5 @@
+using MaaS.Models.SharedMemory;
+
 namespace MaaS.Models.OpenInference;
 
 /// <summary>
@@ -16,14 +18,16 @@ internal static class V2TensorCodec
     /// <param name="inputs">The request's inputs.</param>
     /// <param name="binary">The binary part of the body (after the JSON); empty without one.</param>
     /// <param name="hasBinaryPart">Whether the request carried <c>Inference-Header-Content-Length</c>.</param>
+    /// <param name="sharedMemory">The call's shared memory, which inputs with <c>shared_memory_region</c> are read from; null refuses them.</param>
     /// <returns>The tensors, or the first problem.</returns>
-    public static Result<InferTensor[]> DecodeAll(IReadOnlyList<V2InferInput> inputs, ReadOnlySpan<byte> binary, bool hasBinaryPart)
+    public static Result<InferTensor[]> DecodeAll(
+        IReadOnlyList<V2InferInput> inputs, ReadOnlySpan<byte> binary, bool hasBinaryPart, SharedMemoryCall? sharedMemory = null)
     {
         var tensors = new InferTensor[inputs.Count];
         int offset = 0;
         for (int i = 0; i < tensors.Length; i++)
         {
-            if (!Decode(inputs[i], binary, hasBinaryPart, ref offset).TryGetValue(out var tensor, out var error))
+            if (!Decode(inputs[i], binary, hasBinaryPart, sharedMemory, ref offset).TryGetValue(out var tensor, out var error))
             {
                 return error;
             }
@@ -39,7 +43,7 @@ internal static class V2TensorCodec
         return tensors;
     }
 
-    private static Result<InferTensor> Decode(V2InferInput input, ReadOnlySpan<byte> binary, bool hasBinaryPart, ref int offset)
+    private static Result<InferTensor> Decode(V2InferInput input, ReadOnlySpan<byte> binary, bool hasBinaryPart, SharedMemoryCall? sharedMemory, ref int offset)
     {
         if (string.IsNullOrEmpty(input.Name))
         {
@@ -70,6 +74,21 @@ internal static class V2TensorCodec
         if (!BinarySize(input).TryGetValue(out long? binarySize, out var error))
         {
             return error;
+        }
+
+        if (!SharedMemoryPlace(input.Parameters, $"input '{input.Name}'").TryGetValue(out var place, out error))
+        {
+            return error;
+        }
+
+        if (place is { } shared)
+        {
+            if (input.Data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null) || binarySize is not null)
+            {
+                return V2Mapping.Invalid($"input '{input.Name}' has parameters.{SharedMemoryTensor.RegionParameter} and also 'data' or parameters.{BinaryDataSize}; give one");
+            }
+
+            return sharedMemory is null ? SharedMemoryRegistry.Disabled : sharedMemory.ReadInput(input.Name, type, shape, count, shared);
         }
 
         if (binarySize is long size)
@@ -128,6 +147,37 @@ internal static class V2TensorCodec
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long bytes) && bytes >= 0
             ? bytes
             : V2Mapping.Invalid($"input '{input.Name}' has parameters.{BinaryDataSize} {Describe(value)}; a non-negative integer is expected");
+    }
+
+    /// <summary>
+    /// A tensor's place in shared memory from its JSON parameters (Triton's <c>shared_memory_region</c>,
+    /// <c>shared_memory_byte_size</c>, <c>shared_memory_offset</c>), null when it has none, or why they are wrong.
+    /// </summary>
+    internal static Result<SharedMemoryTensor?> SharedMemoryPlace(Dictionary<string, JsonElement>? parameters, string owner)
+    {
+        if (parameters is null || !(parameters.ContainsKey(SharedMemoryTensor.RegionParameter)
+            || parameters.ContainsKey(SharedMemoryTensor.ByteSizeParameter) || parameters.ContainsKey(SharedMemoryTensor.OffsetParameter)))
+        {
+            return Result<SharedMemoryTensor?>.Ok(null);
+        }
+
+        string? region = null;
+        if (parameters.TryGetValue(SharedMemoryTensor.RegionParameter, out var name))
+        {
+            if (name.ValueKind != JsonValueKind.String)
+            {
+                return V2Mapping.Invalid($"{owner} has parameters.{SharedMemoryTensor.RegionParameter} {Describe(name)}; a string is expected");
+            }
+
+            region = name.GetString();
+        }
+
+        static long? Whole(Dictionary<string, JsonElement> parameters, string key) =>
+            !parameters.TryGetValue(key, out var value) ? null
+            : value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long whole) && whole >= 0 ? whole
+            : -1;
+
+        return SharedMemoryTensor.From(owner, region, Whole(parameters, SharedMemoryTensor.ByteSizeParameter), Whole(parameters, SharedMemoryTensor.OffsetParameter));
     }
 
     private static string Describe(JsonElement item)

@@ -1,5 +1,6 @@
 using MaaS.Models.Embeddings;
 using MaaS.Models.Onnx;
+using MaaS.Models.SharedMemory;
 using MaaS.Models.Tracing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,8 +12,10 @@ public static class ModelServingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="IModelRegistry"/>, <see cref="IModelInference"/>, <see cref="ModelMetrics"/>, the ONNX and sentence-embedding loaders and
-    /// <see cref="ServingOptions"/> validation (validated on start), and <see cref="InferenceTracing"/> with its
-    /// <see cref="TracingOptions"/> (validated on start; the host binds them and runs <see cref="TraceFileWriter"/>). Bind the options yourself (e.g. BindConfiguration("Serving")).
+    /// <see cref="ServingOptions"/> validation (validated on start), <see cref="InferenceTracing"/> with its
+    /// <see cref="TracingOptions"/> (validated on start; the host binds them and runs <see cref="TraceFileWriter"/>), and
+    /// the <see cref="SharedMemoryRegistry"/> with its <see cref="SharedMemoryOptions"/> (validated on start). Bind the
+    /// options yourself (e.g. BindConfiguration("Serving")).
     /// The host must call <see cref="IModelRegistry.InitializeAsync"/> once at start.
     /// </summary>
     public static IServiceCollection AddModelRegistry(this IServiceCollection services)
@@ -29,6 +32,8 @@ public static class ModelServingServiceCollectionExtensions
         services.AddOptionsWithValidateOnStart<TracingOptions, TracingOptionsValidator>();
         services.TryAddSingleton(sp => new InferenceTracing(
             sp.GetRequiredService<IOptions<TracingOptions>>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddOptionsWithValidateOnStart<SharedMemoryOptions, SharedMemoryOptionsValidator>();
+        services.TryAddSingleton<SharedMemoryRegistry>();
         return services;
     }
 

@@ -22,14 +22,7 @@ public sealed class GrpcNodeClientTests
     public async Task NodeClient_EveryBundledModelAndErrorCase_MatchesHttpV2AndStatusCodes()
     {
         var ct = TestContext.Current.CancellationToken;
-        string folder = Path.Combine(SharedData.RepositoryRoot, "tests", "MaaS.Gateway.FunctionalTests", "Grpc", "node");
-        if (!File.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js", "package.json"))
-            || !File.Exists(Path.Combine(folder, "node_modules", "@grpc", "proto-loader", "package.json")))
-        {
-            string reason = $"@grpc/grpc-js and @grpc/proto-loader are not installed: run 'npm ci --prefix {folder}' (Node.js 20+)";
-            Assert.False(Environment.GetEnvironmentVariable("MAAS_REQUIRE_NODE") == "1", reason + " (MAAS_REQUIRE_NODE=1: .ci/setup should have installed them)");
-            Assert.Skip(reason);
-        }
+        string folder = NodeFolder();
 
         using var traces = new TempFolder("maas-trace-");
         using var gateway = await GrpcGateway.StartAsync(
@@ -289,7 +282,22 @@ public sealed class GrpcNodeClientTests
         new JsonObject(response["settings"]!.AsObject().OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
             KeyValuePair.Create(s.Key, s.Value![s.Value["parameter_choice"]!.GetValue<string>()]?.DeepClone()))).ToJsonString();
 
-    private static async Task<Dictionary<string, JsonNode>> RunNodeAsync(string folder, GrpcGateway gateway, JsonArray calls, CancellationToken ct)
+    /// <summary>The Node client's folder; skips the test when its packages are not installed (fails under CI).</summary>
+    internal static string NodeFolder()
+    {
+        string folder = Path.Combine(SharedData.RepositoryRoot, "tests", "MaaS.Gateway.FunctionalTests", "Grpc", "node");
+        if (!File.Exists(Path.Combine(folder, "node_modules", "@grpc", "grpc-js", "package.json"))
+            || !File.Exists(Path.Combine(folder, "node_modules", "@grpc", "proto-loader", "package.json")))
+        {
+            string reason = $"@grpc/grpc-js and @grpc/proto-loader are not installed: run 'npm ci --prefix {folder}' (Node.js 20+)";
+            Assert.False(Environment.GetEnvironmentVariable("MAAS_REQUIRE_NODE") == "1", reason + " (MAAS_REQUIRE_NODE=1: .ci/setup should have installed them)");
+            Assert.Skip(reason);
+        }
+
+        return folder;
+    }
+
+    internal static async Task<Dictionary<string, JsonNode>> RunNodeAsync(string folder, GrpcGateway gateway, JsonArray calls, CancellationToken ct)
     {
         string work = Directory.CreateTempSubdirectory("maas-grpc-node-").FullName;
         try
@@ -313,7 +321,7 @@ public sealed class GrpcNodeClientTests
         }
     }
 
-    private static JsonObject Call(string name, string rpc, JsonObject request, string? authorization = null, string? apiKey = null, int? deadlineMs = null)
+    internal static JsonObject Call(string name, string rpc, JsonObject request, string? authorization = null, string? apiKey = null, int? deadlineMs = null)
     {
         var call = new JsonObject { ["name"] = name, ["rpc"] = rpc, ["request"] = request };
         if (authorization is not null)
@@ -476,14 +484,14 @@ public sealed class GrpcNodeClientTests
         return stream.ToArray();
     }
 
-    private static JsonNode Ok(Dictionary<string, JsonNode> results, string name)
+    internal static JsonNode Ok(Dictionary<string, JsonNode> results, string name)
     {
         Assert.True(results.TryGetValue(name, out var result), $"no result for '{name}'");
         Assert.True(result["ok"]!.GetValue<bool>(), $"'{name}' failed: {result.ToJsonString()}");
         return result["response"]!;
     }
 
-    private static void AssertStatus(Dictionary<string, JsonNode> results, string name, int code, string? messagePart)
+    internal static void AssertStatus(Dictionary<string, JsonNode> results, string name, int code, string? messagePart)
     {
         Assert.True(results.TryGetValue(name, out var result), $"no result for '{name}'");
         Assert.False(result["ok"]!.GetValue<bool>(), $"'{name}' succeeded; expected status {code}: {result.ToJsonString()}");

@@ -68,7 +68,7 @@ public sealed class V2InferCallTests
     {
         var call = Decode("""{"id": "r", "inputs": [{"name": "x", "datatype": "BOOL", "shape": [1], "data": [true]}]}""").Value;
 
-        var answer = call.Encode(Response, out var blobs);
+        var answer = call.Encode(Response, out var blobs).Value;
 
         Assert.Null(blobs);
         Assert.Equal(("m", "3", "r"), (answer.ModelName, answer.ModelVersion, answer.Id));
@@ -87,7 +87,7 @@ public sealed class V2InferCallTests
             """;
         var call = Decode(json).Value;
 
-        var answer = call.Encode(Response, out var blobs);
+        var answer = call.Encode(Response, out var blobs).Value;
 
         Assert.NotNull(blobs);
         Assert.Equal([Response.Outputs[0].Data, Response.Outputs[2].Data], blobs);

@@ -1,5 +1,6 @@
-using MaaS.Models.Tracing;
 using MaaS.Models.Inference;
+using MaaS.Models.SharedMemory;
+using MaaS.Models.Tracing;
 
 namespace MaaS.Gateway.Endpoints.V2;
 
@@ -29,16 +30,15 @@ internal static class InferEndpoints
     public static RouteGroupBuilder MapInferV2(this RouteGroupBuilder v2)
     {
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
-        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http) =>
-                InferAsync(name, null, body, inference, log, tracing, http))
+        models.MapPost("/{name}/infer", (string name, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory, InferenceLogContext log, InferenceTracing tracing, HttpContext http) =>
+                InferAsync(name, null, body, inference, sharedMemory, log, tracing, http))
             .RequireAdmission()
             .OnInferenceHotPath()
             .WithName("V2Infer")
             .WithRequestExample("""{"id":"req-1","inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8]}]}""")
             .WithSummary("Runs inference on the model's default version.")
             .WithDescription(Description);
-        models.MapPost("/{name}/versions/{version}/infer", (string name, string version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http) =>
-                InferAsync(name, version, body, inference, log, tracing, http))
+        models.MapPost("/{name}/versions/{version}/infer", InferAsync)
             .RequireAdmission()
             .OnInferenceHotPath()
             .WithName("V2InferVersion")
@@ -49,11 +49,14 @@ internal static class InferEndpoints
     }
 
     private static async Task<Results<V2Json<V2InferResponse>, V2BinaryInferResult, V2Error<InferenceErrors>>> InferAsync(
-        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, InferenceLogContext log, InferenceTracing tracing, HttpContext http)
+        string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory,
+        InferenceLogContext log, InferenceTracing tracing, HttpContext http)
     {
+        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap).
+        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
         if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
             || !body.Result.TryGetValue(out var read, out error)
-            || !V2InferCall.Decode(read.Value).TryGetValue(out var call, out error))
+            || !V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
         {
             return new V2Error<InferenceErrors>(error);
         }
@@ -77,7 +80,11 @@ internal static class InferEndpoints
         }
 
         log.Served(name, response);
-        var answer = call.Encode(response, out var blobs);
+        if (!call.Encode(response, out var blobs).TryGetValue(out var answer, out error))
+        {
+            return new V2Error<InferenceErrors>(error);
+        }
+
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
 

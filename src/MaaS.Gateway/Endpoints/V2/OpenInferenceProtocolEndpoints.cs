@@ -16,6 +16,7 @@ internal static class OpenInferenceProtocolEndpoints
         v2.MapRepositoryV2();
         v2.MapLoggingV2();
         v2.MapTraceV2();
+        v2.MapSharedMemoryV2();
         return app;
     }
 }

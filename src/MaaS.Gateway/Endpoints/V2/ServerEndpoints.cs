@@ -1,3 +1,4 @@
+using MaaS.Models.SharedMemory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MaaS.Gateway.Endpoints.V2;
@@ -8,11 +9,18 @@ internal static class ServerEndpoints
     /// <summary>Health check tag for readiness checks (the model registry, later storage...).</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>The server's name and version and the protocol extensions it serves, over HTTP and gRPC alike.</summary>
-    public static readonly V2ServerMetadataResponse Metadata = new(
-        "maas",
-        typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0",
-        ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "sequence", "logging", "trace"]);
+    private static readonly string Version = typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
+
+    private static readonly V2ServerMetadataResponse Served = new(
+        "maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "sequence", "logging", "trace"]);
+
+    private static readonly V2ServerMetadataResponse ServedWithSharedMemory = Served with { Extensions = [.. Served.Extensions, "system_shared_memory"] };
+
+    /// <summary>
+    /// The server's name and version and the protocol extensions it serves, over HTTP and gRPC alike:
+    /// <c>system_shared_memory</c> only while <c>Serving:SharedMemory:Enabled</c>.
+    /// </summary>
+    public static V2ServerMetadataResponse Metadata(SharedMemoryRegistry sharedMemory) => sharedMemory.Enabled ? ServedWithSharedMemory : Served;
 
     public static RouteGroupBuilder MapServerV2(this RouteGroupBuilder v2)
     {
@@ -31,7 +39,8 @@ internal static class ServerEndpoints
         return v2;
     }
 
-    private static V2Json<V2ServerMetadataResponse> GetServerMetadata() => V2Json.Ok(Metadata, V2JsonContext.Web.V2ServerMetadataResponse);
+    private static V2Json<V2ServerMetadataResponse> GetServerMetadata(SharedMemoryRegistry sharedMemory) =>
+        V2Json.Ok(Metadata(sharedMemory), V2JsonContext.Web.V2ServerMetadataResponse);
 
     // Unhealthy is a bare 503: the status-code pages give it its {"error"} body.
     private static async Task<Results<Ok, StatusCodeHttpResult>> CheckAsync(HealthCheckService health, string tag, CancellationToken cancellationToken)

@@ -1,7 +1,10 @@
 // Drives the gateway's gRPC endpoint with @grpc/grpc-js and @grpc/proto-loader, loading the project's .proto files:
 // reads a plan (JSON: address, proto directory, calls; argv[2]), makes each call in order and writes one JSON array of
 // results to argv[3]. The C# test (GrpcNodeClientTests) writes the plan and checks the answers against /v2 over HTTP, so this
-// script only transports: bytes fields travel as base64, 64-bit integers as strings, enums by name.
+// script only transports: bytes fields travel as base64, 64-bit integers as strings, enums by name. For Triton's system
+// shared memory extension a call may also write bytes into a POSIX shared memory object before it is made
+// ("writeShm": [{path, offset, base64}]) and read bytes back after it answers ("readShm": [{path, offset, length}],
+// returned as "shm": [base64]), as a client beside the server does through /dev/shm.
 'use strict';
 
 const fs = require('node:fs');
@@ -25,7 +28,22 @@ async function main() {
   const client = new inference.GRPCInferenceService(plan.address, grpc.credentials.createInsecure());
   const results = [];
   for (const call of plan.calls) {
-    results.push(await invoke(client, call));
+    for (const write of call.writeShm || []) {
+      const fd = fs.openSync(write.path, 'r+');
+      fs.writeSync(fd, Buffer.from(write.base64, 'base64'), 0, undefined, write.offset);
+      fs.closeSync(fd);
+    }
+    const result = await invoke(client, call);
+    if (call.readShm) {
+      result.shm = call.readShm.map((read) => {
+        const bytes = Buffer.alloc(read.length);
+        const fd = fs.openSync(read.path, 'r');
+        fs.readSync(fd, bytes, 0, read.length, read.offset);
+        fs.closeSync(fd);
+        return bytes.toString('base64');
+      });
+    }
+    results.push(result);
   }
   client.close();
   fs.writeFileSync(process.argv[3], JSON.stringify(results));
