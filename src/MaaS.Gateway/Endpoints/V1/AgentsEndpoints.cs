@@ -100,22 +100,12 @@ internal static class AgentsEndpoints
         RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
-    private static async Task<Results<RecommendationJson<DecideResponse>, RecommendationJson<SlotsDecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
-        string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<DecideAnswer>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
+        string name, Body<BufferedJsonBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var raw, out var error))
-        {
-            return new ApiProblem<AgentPolicyErrors>(error);
-        }
         // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated.
-        var outcome = await agents.DecideAsync(http.GetTenant(), name, raw.IsBuffered ? raw.Json : null, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken);
-        if (!outcome.TryGetValue(out var answer, out error))
-        {
-            return new ApiProblem<AgentPolicyErrors>(error);
-        }
-        return answer.Single is { } single
-            ? new RecommendationJson<DecideResponse>(single, AgentsJsonContext.Default.DecideResponse)
-            : new RecommendationJson<SlotsDecideResponse>(answer.Slots!, AgentsJsonContext.Default.SlotsDecideResponse);
+        var outcome = await body.Result.ThenAsync(raw => agents.DecideAsync(http.GetTenant(), name, raw.Json, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken));
+        return RecommendationJson.OkOrProblem<DecideAnswer, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideAnswer);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(
