@@ -16,15 +16,22 @@ internal sealed class AttributionTally(TimeProvider time)
     /// <summary>Counts one answer and its items by source.</summary>
     public void Served(string tenant, IReadOnlyList<RecommendedItemResponse> items)
     {
-        var counts = Current(tenant);
-        Interlocked.Increment(ref counts.Answers);
-        foreach (var item in items)
+        var counts = Enter(tenant, Hour());
+        try
         {
-            int source = AttributionNames.SourceIndex(item.Source);
-            if (source >= 0)
+            Interlocked.Increment(ref counts.Answers);
+            foreach (var item in items)
             {
-                Interlocked.Increment(ref counts.Served[source]);
+                int source = AttributionNames.SourceIndex(item.Source);
+                if (source >= 0)
+                {
+                    Interlocked.Increment(ref counts.Served[source]);
+                }
             }
+        }
+        finally
+        {
+            counts.Exit();
         }
     }
 
@@ -32,18 +39,26 @@ internal sealed class AttributionTally(TimeProvider time)
     public void Stored(string tenant, IReadOnlyList<InteractionEvent> batch)
     {
         HourCounts? counts = null;
-        foreach (var e in batch)
+        try
         {
-            if (e.RecommendationId is not null)
+            foreach (var e in batch)
             {
-                Interlocked.Increment(ref (counts ??= Current(tenant)).Attributed[AttributionNames.TypeIndex(e.Type)]);
+                if (e.RecommendationId is not null)
+                {
+                    Interlocked.Increment(ref (counts ??= Enter(tenant, Hour())).Attributed[AttributionNames.TypeIndex(e.Type)]);
+                }
             }
+        }
+        finally
+        {
+            counts?.Exit();
         }
     }
 
     /// <summary>
     /// Takes every count so far as rows to store, leaving zeros behind. Hours before the previous one are forgotten once
-    /// taken (a request that read the clock more than an hour before it counted would lose its count: none does).
+    /// taken: such an hour is removed and retired first, and taken only once no writer that found it is still adding to
+    /// it (a writer that finds it retired adds to the current hour instead), so no count is lost or taken twice.
     /// </summary>
     public List<RecommendationCount> Drain()
     {
@@ -51,9 +66,9 @@ internal sealed class AttributionTally(TimeProvider time)
         var rows = new List<RecommendationCount>();
         foreach (var ((tenant, hour), counts) in _hours)
         {
-            if (hour < current - 1)
+            if (hour < current - 1 && _hours.TryRemove(new KeyValuePair<(string, long), HourCounts>((tenant, hour), counts)))
             {
-                _hours.TryRemove((tenant, hour), out _);
+                counts.Retire();
             }
 
             var at = DateTimeOffset.FromUnixTimeMilliseconds(hour * HourMs);
@@ -77,7 +92,7 @@ internal sealed class AttributionTally(TimeProvider time)
     {
         foreach (var row in rows)
         {
-            var counts = _hours.GetOrAdd((row.Tenant, row.Hour.ToUnixTimeMilliseconds() / HourMs), static _ => new HourCounts());
+            var counts = Enter(row.Tenant, row.Hour.ToUnixTimeMilliseconds() / HourMs);
             if (row.Kind == RecommendationCountKinds.Served)
             {
                 Interlocked.Add(ref counts.Served[AttributionNames.SourceIndex(row.Name)], row.Count);
@@ -90,6 +105,8 @@ internal sealed class AttributionTally(TimeProvider time)
             {
                 Interlocked.Add(ref counts.Answers, row.Count);
             }
+
+            counts.Exit();
         }
     }
 
@@ -102,14 +119,58 @@ internal sealed class AttributionTally(TimeProvider time)
         }
     }
 
-    private HourCounts Current(string tenant) => _hours.GetOrAdd((tenant, Hour()), static _ => new HourCounts());
+    /// <summary>The counts of the tenant's hour, entered as a writer (<see cref="HourCounts.Exit"/> when done): never a retired one.</summary>
+    private HourCounts Enter(string tenant, long hour)
+    {
+        while (true)
+        {
+            var counts = _hours.GetOrAdd((tenant, hour), static _ => new HourCounts());
+            if (counts.TryEnter())
+            {
+                return counts;
+            }
+            // Retired by a drain after it was removed: the next lookup adds a fresh one, which the next drain takes.
+        }
+    }
 
     private long Hour() => time.GetUtcNow().ToUnixTimeMilliseconds() / HourMs;
 
+    /// <summary>
+    /// One tenant's hour. Writers enter and exit around their adds; <see cref="Retire"/> (a drain, after removing the hour)
+    /// closes it to new writers and waits for those inside, so what the drain then takes is final. Both sides publish
+    /// with an interlocked operation before they read the other's field, so a writer either sees the hour retired and
+    /// leaves, or is seen inside and waited for.
+    /// </summary>
     private sealed class HourCounts
     {
         public long Answers;
         public readonly long[] Served = new long[AttributionNames.Sources.Length];
         public readonly long[] Attributed = new long[AttributionNames.Types.Length];
+        private int _writers;
+        private int _retired;
+
+        public bool TryEnter()
+        {
+            Interlocked.Increment(ref _writers);
+            if (Volatile.Read(ref _retired) == 0)
+            {
+                return true;
+            }
+
+            Exit();
+            return false;
+        }
+
+        public void Exit() => Interlocked.Decrement(ref _writers);
+
+        public void Retire()
+        {
+            Interlocked.Exchange(ref _retired, 1);
+            var wait = new SpinWait();
+            while (Volatile.Read(ref _writers) != 0)
+            {
+                wait.SpinOnce();
+            }
+        }
     }
 }

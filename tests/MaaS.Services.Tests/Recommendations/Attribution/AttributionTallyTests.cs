@@ -40,6 +40,49 @@ public sealed class AttributionTallyTests
         Assert.Empty(tally.Drain());
     }
 
+    /// <summary>
+    /// Drains racing the hot path while every drain ages the hours past the previous one (each is then removed): a
+    /// count added to an hour as a drain removes it must come out of some drain, once. Before the hours were retired
+    /// with their writers waited for, counts added to a removed hour after its last take were lost.
+    /// </summary>
+    [Fact]
+    public async Task ServedStoredAndDrain_Concurrently_WhileTheHoursAge_EveryCountDrainedExactlyOnce()
+    {
+        const int Writers = 4, Answers = 20_000;
+        var clock = new SteppingClock(Noon);
+        var tally = new AttributionTally(clock);
+        var drained = new List<RecommendationCount>();
+        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < Answers; i++)
+            {
+                tally.Served("t", [Item("popular"), Item("content")]);
+                tally.Stored("t", [Event("play", "r")]);
+            }
+        }, TestCancellation.Ct)).ToArray();
+        var all = Task.WhenAll(writers);
+        int drains = 0;
+        while (!all.IsCompleted)
+        {
+            clock.Step();
+            drained.AddRange(tally.Drain());
+            drains++;
+        }
+        await all;
+        // Twice: the second ages the hours the writers last counted in, and finds nothing left of them.
+        clock.Step();
+        drained.AddRange(tally.Drain());
+        clock.Step();
+        drained.AddRange(tally.Drain());
+
+        var totals = drained.GroupBy(r => (r.Kind, r.Name)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
+        long expected = (long)Writers * Answers;
+        Assert.True(
+            totals.GetValueOrDefault(("answers", "")) == expected && totals.GetValueOrDefault(("served", "popular")) == expected
+            && totals.GetValueOrDefault(("served", "content")) == expected && totals.GetValueOrDefault(("attributed", "play")) == expected,
+            $"expected {expected} of each after {drains} drains: {string.Join(", ", totals.Select(t => $"{t.Key.Kind}/{t.Key.Name}={t.Value}"))}");
+    }
+
     [Fact]
     public async Task FlushAsync_StoreRefusesThenAccepts_CountsKeptAndWrittenOnce()
     {
@@ -93,6 +136,16 @@ public sealed class AttributionTallyTests
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A clock that several threads read while one steps it an hour at a time (a DateTimeOffset field could tear).</summary>
+    private sealed class SteppingClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _hours;
+
+        public void Step() => Interlocked.Increment(ref _hours);
+
+        public override DateTimeOffset GetUtcNow() => start.AddHours(Interlocked.Read(ref _hours));
     }
 
     /// <summary>A real storage whose count store refuses its first write as an unavailable database would.</summary>
