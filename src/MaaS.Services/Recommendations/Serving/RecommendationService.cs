@@ -17,7 +17,6 @@ internal sealed partial class RecommendationService(
     UserIdHasher hasher,
     TimeProvider time,
     IOptions<RecommendationOptions> options,
-    RecommendationMetrics metrics,
     AttributionTally tally,
     ILogger<RecommendationService> logger)
 {
@@ -92,7 +91,6 @@ internal sealed partial class RecommendationService(
         var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
         if (served)
         {
-            metrics.Served(items);
             tally.Served(tenant, items);
         }
         return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));

@@ -20,7 +20,7 @@ public sealed class AttributionTallyTests
     public void Drain_AnswersAndEventsOfTwoTenantsAndTwoHours_OneRowPerCountedNameThenZeros()
     {
         var clock = new ManualClock(Noon);
-        var tally = new AttributionTally(clock);
+        using var tally = new AttributionTally(clock);
 
         tally.Served("a", [Item("neighbours"), Item("neighbours"), Item("popular"), Item("unknown-source")]);
         tally.Served("b", []);
@@ -50,7 +50,7 @@ public sealed class AttributionTallyTests
     {
         const int Writers = 4, Answers = 20_000;
         var clock = new SteppingClock(Noon);
-        var tally = new AttributionTally(clock);
+        using var tally = new AttributionTally(clock);
         var drained = new List<RecommendationCount>();
         var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
         {
@@ -83,6 +83,32 @@ public sealed class AttributionTallyTests
             $"expected {expected} of each after {drains} drains: {string.Join(", ", totals.Select(t => $"{t.Key.Kind}/{t.Key.Name}={t.Value}"))}");
     }
 
+    /// <summary>
+    /// /metrics reads its served and attributed totals from the tally (one count of each): a drain moves counts to the
+    /// store's side and a failed write's restore moves them back, and neither changes the running totals a scrape sees.
+    /// </summary>
+    [Fact]
+    public void ServedTotals_AcrossDrainAndRestore_RunningTotalsOfEverythingCounted()
+    {
+        var clock = new ManualClock(Noon);
+        using var tally = new AttributionTally(clock);
+        int popular = Array.IndexOf(AttributionNames.Sources, "popular"), play = Array.IndexOf(AttributionNames.Types, "play");
+
+        tally.Served("a", [Item("popular"), Item("popular")]);
+        tally.Stored("a", [Event("play", "r1")]);
+        var before = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+        var drained = tally.Drain();
+        var afterDrain = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+        tally.Restore(drained);
+        clock.Now = Noon.AddHours(3);
+        tally.Served("b", [Item("popular")]);
+        var restored = tally.Drain();
+        var afterRestore = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+
+        Assert.Equal([(2L, 1L), (2L, 1L), (3L, 1L)], [before, afterDrain, afterRestore]);
+        Assert.Equal(3L, restored.Where(r => r.Kind == "served").Sum(r => r.Count));
+    }
+
     [Fact]
     public async Task FlushAsync_StoreRefusesThenAccepts_CountsKeptAndWrittenOnce()
     {
@@ -90,7 +116,7 @@ public sealed class AttributionTallyTests
         var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = folder["maas.db"] }, cancellationToken: TestCancellation.Ct);
         await using var storage = opened.Value;
         var clock = new ManualClock(Noon);
-        var tally = new AttributionTally(clock);
+        using var tally = new AttributionTally(clock);
         var failing = new FailingOnce(storage);
         using var flusher = new AttributionFlusher(tally, failing, Options.Create(new RecommendationOptions()), clock, NullLogger<AttributionFlusher>.Instance);
         tally.Served("t", [Item("trending"), Item("trending")]);
