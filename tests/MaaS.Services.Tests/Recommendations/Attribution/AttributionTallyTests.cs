@@ -205,6 +205,12 @@ public sealed class AttributionTallyTests
         public ValueTask<Result<IReadOnlyList<RecommendationCount>>> ReadAsync(string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
             inner.RecommendationCounts.ReadAsync(tenant, from, to, cancellationToken);
 
+        public ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+            inner.RecommendationCounts.ListTenantsAsync(cancellationToken);
+
+        public ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+            inner.RecommendationCounts.PurgeBeforeAsync(tenant, before, cancellationToken);
+
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
