@@ -45,22 +45,15 @@ internal sealed class InferenceGrpcService(
     [Authorize(Policy = MaaSPolicies.App)]
     public override Task<ModelReadyResponse> ModelReady(ModelReadyRequest request, ServerCallContext context)
     {
-        var model = Model(request.Name);
-        if (Version(request.Version) is not long v)
-        {
-            return Task.FromResult(new ModelReadyResponse { Ready = model.IsReady });
-        }
-
-        var info = model.FindVersion(v) ?? throw GrpcErrors.Exception(ErrorCode.VersionNotFound, $"unknown version {v} of model '{model.Name}'");
-        return Task.FromResult(new ModelReadyResponse { Ready = info.IsReady });
+        var ready = V2Mapping.Ready(registry, Name(request.Name), Version(request.Version));
+        return Task.FromResult(new ModelReadyResponse { Ready = ready.TryGetValue(out bool isReady, out var error) ? isReady : throw error.Exception() });
     }
 
     [Authorize(Policy = MaaSPolicies.App)]
     public override async Task<ModelMetadataResponse> ModelMetadata(ModelMetadataRequest request, ServerCallContext context)
     {
         long? version = Version(request.Version);
-        var model = await ModelForRequestAsync(request.Name, version, context.CancellationToken);
-        var info = ReadyVersion(model, version);
+        var (model, info) = await ReadyVersionAsync(request.Name, version, context.CancellationToken);
         var answer = new ModelMetadataResponse { Name = model.Name, Platform = info.Platform ?? "unknown" };
         answer.Versions.Add(version is null
             ? model.Versions.Where(v => v.State == ModelVersionState.Ready).Select(v => V2Mapping.Text(v.Version))
@@ -131,8 +124,7 @@ internal sealed class InferenceGrpcService(
     public override async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
     {
         long? version = Version(request.Version);
-        var model = await ModelForRequestAsync(request.Name, version, context.CancellationToken);
-        var info = ReadyVersion(model, version);
+        var (model, info) = await ReadyVersionAsync(request.Name, version, context.CancellationToken);
         if (model.Config is not { } settings)
         {
             throw GrpcErrors.Exception(ErrorCode.ModelNotReady, $"model '{model.Name}' is not ready: {model.Reason}");
@@ -413,24 +405,18 @@ internal sealed class InferenceGrpcService(
     }
 
     // A lazy model is loaded first, as over HTTP: a Triton client reads metadata and config before its first inference.
-    private async Task<ModelInfo> ModelForRequestAsync(string name, long? version, CancellationToken cancellationToken) =>
-        string.IsNullOrEmpty(name)
-            ? throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "name is required")
-            : await registry.GetModelForRequestAsync(name, version, cancellationToken) ?? throw V2Mapping.UnknownModel(name).Exception();
+    private async Task<(ModelInfo Model, ModelVersionInfo Version)> ReadyVersionAsync(string name, long? version, CancellationToken cancellationToken) =>
+        (await V2Mapping.ReadyVersionAsync(registry, Name(name), version, cancellationToken)).TryGetValue(out var read, out var error) ? read : throw error.Exception();
 
-    private ModelInfo Model(string name) =>
-        string.IsNullOrEmpty(name)
-            ? throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "name is required")
-            : registry.GetModel(name) ?? throw V2Mapping.UnknownModel(name).Exception();
+    private ModelInfo Model(string name) => registry.GetModel(Name(name)) ?? throw V2Mapping.UnknownModel(name).Exception();
+
+    private static string Name(string name) => string.IsNullOrEmpty(name) ? throw GrpcErrors.Exception(ErrorCode.InvalidRequest, "name is required") : name;
 
     // The protocol's empty string is "no version", the default one.
     private static long? Version(string text) =>
         string.IsNullOrEmpty(text) ? null
         : V2Mapping.ParseVersion(text).TryGetValue(out long? version, out var error) ? version
         : throw error.Exception();
-
-    private static ModelVersionInfo ReadyVersion(ModelInfo model, long? version) =>
-        V2Mapping.ReadyVersion(model, version).TryGetValue(out var info, out var error) ? info : throw error.Exception();
 
     private static ModelMetadataResponse.Types.TensorMetadata Tensor(TensorSpec spec)
     {

@@ -90,8 +90,9 @@ internal sealed class KeyErrors : IErrorSet
 }
 
 /// <summary>
-/// A body read and validated whole, then answered from the store (recommending, submitting a training): a bad or
-/// non-JSON body or a content type it does not read (a training lists every problem of its dataset), an unavailable store.
+/// A body read and validated whole, then answered from the store (recommending, submitting a training, defining an
+/// agent): a bad or non-JSON body or a content type it does not read (a training lists every problem of its dataset, an
+/// agent's definition or its policy model that does not validate), an unavailable store.
 /// </summary>
 internal sealed class BodyErrors : IErrorSet
 {
@@ -106,8 +107,8 @@ internal sealed class BatchErrors : IErrorSet
 }
 
 /// <summary>
-/// Reading or acting on one stored record by id (a catalogue item, a user's export, a key to revoke): a malformed id,
-/// no such record in the tenant (a user without stored events), an unavailable store.
+/// Reading or acting on one stored record by id or name (a catalogue item, a user's export, a key to revoke, an agent):
+/// a malformed id, no such record in the tenant (a user without stored events), an unavailable store.
 /// </summary>
 internal sealed class RecordErrors : IErrorSet
 {
@@ -149,22 +150,10 @@ internal sealed class SearchErrors : IErrorSet
     ];
 }
 
-/// <summary>Reading or acting on an agent by name: a malformed name, no such agent in the tenant, an unavailable store.</summary>
-internal sealed class AgentErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.NotFound, ErrorCode.DependencyUnavailable];
-}
-
-/// <summary>Defining an agent: a bad or non-JSON body, a definition (or its policy model) that does not validate, an unavailable store.</summary>
-internal sealed class AgentDefinitionErrors : IErrorSet
-{
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.UnsupportedMediaType, ErrorCode.DependencyUnavailable];
-}
-
-/// <summary>Reporting outcomes to an agent: the agent errors, or a bad or non-JSON body.</summary>
+/// <summary>Reporting outcomes to an agent: the record errors of the agent (by name), or a bad or non-JSON body.</summary>
 internal sealed class AgentOutcomeErrors : IErrorSet
 {
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. AgentErrors.Codes, ErrorCode.UnsupportedMediaType];
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. RecordErrors.Codes, ErrorCode.UnsupportedMediaType];
 }
 
 /// <summary>

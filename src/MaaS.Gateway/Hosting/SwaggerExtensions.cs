@@ -72,7 +72,7 @@ internal static class SwaggerExtensions
             options.OperationFilter<SecurityRequirementsFilter>();
             options.OperationFilter<ErrorResponsesFilter>();
             options.OperationFilter<PagedListFilter>();
-            options.OperationFilter<AlternativeAnswersFilter>();
+            options.SchemaFilter<AlternativeAnswersFilter>();
             options.SchemaFilter<SseItemSchemaFilter>();
             options.SchemaFilter<ContractSchemaFilter>();
             options.DocumentFilter<TagsDocumentFilter>();

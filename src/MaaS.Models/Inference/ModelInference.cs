@@ -82,13 +82,13 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         var runtime = lease.Runtime;
         var trace = request.Trace;
         trace?.Begin(lease.Version);
-        if (runtime.TensorModel is not { } tensor || runtime.Executor is not { } executor || runtime.Pipeline is not { } pipeline)
+        if (runtime.TensorModel is null || runtime.Executor is not { } executor || runtime.Pipeline is not { } pipeline || runtime.Signature is not { } signature)
         {
             return Result<InferenceResponse>.Fail(ErrorCode.Unsupported,
                 $"model '{model}' ({runtime.Model.Platform}) does not take tensor inference requests");
         }
 
-        var validated = InputValidator.Validate(model, (executor as SequenceBatcher)?.Signature ?? tensor.Signature, runtime.Config.MaxBatchSize, request);
+        var validated = InputValidator.Validate(model, signature, runtime.Config.MaxBatchSize, request);
         if (!validated.IsSuccess)
         {
             metrics.RecordRequest(model, lease.Version, validated.Error.Code, TimeSpan.Zero, TimeSpan.Zero);

@@ -43,6 +43,40 @@ internal static class V2Mapping
             : new Error(ErrorCode.ModelNotReady, $"model '{model.Name}' version {info.Version} is not ready: {info.Reason}");
     }
 
+    /// <summary>
+    /// The model and version a metadata read describes, over HTTP and gRPC alike: a lazy model loaded first (a Triton
+    /// client reads metadata before its first inference), then <see cref="ReadyVersion"/>; an unknown model is the error.
+    /// </summary>
+    public static async ValueTask<Result<(ModelInfo Model, ModelVersionInfo Version)>> ReadyVersionAsync(
+        IModelRegistry registry, string name, long? version, CancellationToken cancellationToken)
+    {
+        if (await registry.GetModelForRequestAsync(name, version, cancellationToken).ConfigureAwait(false) is not { } model)
+        {
+            return UnknownModel(name);
+        }
+
+        return ReadyVersion(model, version).TryGetValue(out var info, out var error) ? Result<(ModelInfo, ModelVersionInfo)>.Ok((model, info)) : error;
+    }
+
+    /// <summary>
+    /// A readiness read, over HTTP and gRPC alike: the named version's readiness, else the model's (its default version
+    /// ready); an unknown model or version is the error. Nothing is loaded: a lazy model not yet loaded is not ready.
+    /// </summary>
+    public static Result<bool> Ready(IModelRegistry registry, string name, long? version)
+    {
+        if (registry.GetModel(name) is not { } model)
+        {
+            return UnknownModel(name);
+        }
+
+        if (version is not long v)
+        {
+            return model.IsReady;
+        }
+
+        return model.FindVersion(v) is { } info ? info.IsReady : new Error(ErrorCode.VersionNotFound, $"unknown version {v} of model '{model.Name}'");
+    }
+
     public static V2TensorMetadata Tensor(TensorSpec spec) => new(spec.Name, spec.DataType.ToProtocolName(), spec.Shape);
 
     /// <summary>Every model the registry knows, with versions, default version and readiness (MaaS extension).</summary>

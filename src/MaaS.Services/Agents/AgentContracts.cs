@@ -123,7 +123,7 @@ public sealed record DecideSlotSpec(string? Id, IReadOnlyDictionary<string, doub
 /// <param name="Slots">Per slot its decision (an unfilled slot has no decision id and no action).</param>
 /// <param name="PolicyVersion">Rewards learnt when deciding.</param>
 /// <param name="Active">False when the call deferred activation: each slot's decision awaits its own activation.</param>
-public sealed record SlotsDecideResponse(IReadOnlyList<SlotDecision> Slots, long PolicyVersion, bool Active = true);
+public sealed record SlotsDecideResponse(IReadOnlyList<SlotDecision> Slots, long PolicyVersion, bool Active = true) : DecideAnswer;
 
 /// <summary>
 /// One slot's decision. A slot whose candidates are all taken by earlier slots, excluded or forbidden is unfilled:
@@ -137,8 +137,14 @@ public sealed record SlotsDecideResponse(IReadOnlyList<SlotDecision> Slots, long
 /// <param name="Explain">The rules that fired for this slot (when asked).</param>
 public sealed record SlotDecision(string Id, string? DecisionId, string? ActionId, double Probability, IReadOnlyList<RankedAction> Ranking, IReadOnlyList<RuleFiringView>? Explain);
 
-/// <summary>What <c>decide</c> answers: a single decision, or one per slot when the request named slots.</summary>
-internal readonly record struct DecideAnswer(DecideResponse? Single, SlotsDecideResponse? Slots);
+/// <summary>
+/// What <c>decide</c> answers: a <see cref="DecideResponse"/>, or a <see cref="SlotsDecideResponse"/> when the request
+/// named slots. Written as the shape it is, without a discriminator (none is needed: a client knows which it asked for),
+/// and documented as either (MaaS.Http's <c>AlternativeAnswersFilter</c>).
+/// </summary>
+[JsonDerivedType(typeof(DecideResponse))]
+[JsonDerivedType(typeof(SlotsDecideResponse))]
+public abstract record DecideAnswer;
 
 /// <summary>The decision.</summary>
 /// <param name="DecisionId">Report the outcome with it.</param>
@@ -149,7 +155,7 @@ internal readonly record struct DecideAnswer(DecideResponse? Single, SlotsDecide
 /// <param name="Explain">The rules that fired (when asked).</param>
 /// <param name="Active">False for a decision whose activation was deferred: it awaits activation before it counts.</param>
 public sealed record DecideResponse(
-    string DecisionId, string Action, double Probability, IReadOnlyList<RankedAction> Ranking, long PolicyVersion, IReadOnlyList<RuleFiringView>? Explain, bool Active = true);
+    string DecisionId, string Action, double Probability, IReadOnlyList<RankedAction> Ranking, long PolicyVersion, IReadOnlyList<RuleFiringView>? Explain, bool Active = true) : DecideAnswer;
 
 /// <summary>One candidate of a decision.</summary>
 /// <param name="Id">Action id.</param>

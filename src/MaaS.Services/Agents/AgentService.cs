@@ -185,11 +185,9 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
     {
         Result<AgentRuntime> loaded = await RuntimeAsync(tenant, name, cancellationToken).ConfigureAwait(false);
         bool found = loaded.TryGetValue(out AgentRuntime? runtime, out Error? error);
-        Result<DecideResponse> single;
         if (found && json is { } bytes && DecideReader.TryRead(bytes.Span, runtime!.Agent, runtime.Codec, options) is { } read)
         {
-            single = await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false);
-            return single.TryGetValue(out DecideResponse? fast, out error) ? new DecideAnswer(fast, null) : error;
+            return Answer(await DecideAsync(runtime, read, cancellationToken).ConfigureAwait(false));
         }
         if (!bind(body).TryGetValue(out DecideRequest? request, out Error? unbound))
         {
@@ -205,14 +203,14 @@ internal sealed class AgentService(IStorage storage, TimeProvider time, ILogger<
             return error;
         }
         var bound = new DecideRead(valid.Input, valid.Excluded, request!.Explain, request.Baseline) { DeferActivation = request.DeferActivation, Slots = valid.Slots };
-        if (bound.Slots is not null)
-        {
-            Result<SlotsDecideResponse> slotted = await DecideSlotsAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
-            return slotted.TryGetValue(out SlotsDecideResponse? slots, out error) ? new DecideAnswer(null, slots) : error;
-        }
-        single = await DecideAsync(runtime, bound, cancellationToken).ConfigureAwait(false);
-        return single.TryGetValue(out DecideResponse? one, out error) ? new DecideAnswer(one, null) : error;
+        return bound.Slots is not null
+            ? Answer(await DecideSlotsAsync(runtime, bound, cancellationToken).ConfigureAwait(false))
+            : Answer(await DecideAsync(runtime, bound, cancellationToken).ConfigureAwait(false));
     }
+
+    private static Result<DecideAnswer> Answer<T>(Result<T> decided)
+        where T : DecideAnswer =>
+        decided.TryGetValue(out T? answer, out Error? error) ? answer : error;
 
     /// <summary>
     /// A multi-slot decide, VW's conditional contextual bandit: the slots are decided in order, each over the candidates

@@ -44,7 +44,6 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<RebuildQueue>();
         services.AddSingleton<MaaS.Services.Jobs.IJobHandler, IndexRebuildJobHandler>();
         services.AddSingleton<UserHistoryCache>();
-        services.AddSingleton(sp => new RecommendationMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<AttributionTally>();
         services.AddSingleton<AttributionReports>();
         services.AddSingleton<AttributionFlusher>();

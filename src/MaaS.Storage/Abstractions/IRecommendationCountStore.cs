@@ -23,6 +23,16 @@ public interface IRecommendationCountStore
     /// </summary>
     ValueTask<Result<IReadOnlyList<RecommendationCount>>> ReadAsync(
         string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default);
+
+    /// <summary>Every tenant with stored counts, in ordinal order (retention purges tenant by tenant, events or none).</summary>
+    ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes the tenant's totals of the hours that end at or before <paramref name="before"/>, the counts of events
+    /// that retention deletes at that cutoff (an hour still partly after it is kept whole); returns how many rows went.
+    /// Another tenant's rows are never touched.
+    /// </summary>
+    ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One hourly total (see <see cref="IRecommendationCountStore"/>).</summary>

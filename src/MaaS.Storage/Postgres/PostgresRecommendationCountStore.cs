@@ -69,4 +69,38 @@ internal sealed class PostgresRecommendationCountStore(PostgresDatabase database
         }, cancellationToken).ConfigureAwait(false);
         return read.IsSuccess ? read.Value : read.Error;
     }
+
+    public async ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default)
+    {
+        var read = await database.RunAsync("list recommendation count tenants", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT tenant FROM {_s}.recommendation_counts GROUP BY tenant ORDER BY tenant COLLATE \"C\"", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var tenants = new List<string>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                tenants.Add(reader.GetString(0));
+            }
+
+            return tenants;
+        }, cancellationToken).ConfigureAwait(false);
+        return read.IsSuccess ? read.Value : read.Error;
+    }
+
+    public async ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return await database.RunAsync("purge recommendation counts", async (connection, ct) =>
+        {
+            // An hour's row is keyed by its start: it ends at or before the cutoff when it starts an hour before it or earlier.
+            await using var command = new NpgsqlCommand($"DELETE FROM {_s}.recommendation_counts WHERE tenant = $1 AND hour <= $2", connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(before.AddHours(-1)) });
+            return (long)await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
 }

@@ -70,4 +70,38 @@ internal sealed class SqliteRecommendationCountStore(SqliteDatabase database) : 
             return rows;
         });
     }
+
+    public ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<string>>("list recommendation count tenants", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT DISTINCT tenant FROM recommendation_counts ORDER BY tenant";
+            using var reader = command.ExecuteReader();
+            var tenants = new List<string>();
+            while (reader.Read())
+            {
+                tenants.Add(reader.GetString(0));
+            }
+
+            return tenants;
+        });
+
+    public ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        if (InputValidator.Tenant(tenant) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<long>>(invalid);
+        }
+
+        return database.WriteAsync<long>("purge recommendation counts", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            // An hour's row is keyed by its start: it ends at or before the cutoff when it starts an hour before it or earlier.
+            command.CommandText = "DELETE FROM recommendation_counts WHERE tenant = $tenant AND hour <= $last";
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$last", TimeCodec.ToUnixMs(before) - 3_600_000);
+            return Result<long>.Ok(command.ExecuteNonQuery());
+        }, cancellationToken);
+    }
 }

@@ -93,9 +93,12 @@ public sealed class SwaggerTests
 
         var (_, body) = await host.GetJsonAsync("/swagger/v1/swagger.json");
 
-        var schema = body!["paths"]!["/v1/agents/{name}/decide"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        var answer = body!["paths"]!["/v1/agents/{name}/decide"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal("#/components/schemas/DecideAnswer", answer["$ref"]?.GetValue<string>());
+        var schema = body["components"]!["schemas"]!["DecideAnswer"]!;
         var shapes = schema["anyOf"]?.AsArray().Select(s => s!["$ref"]!.GetValue<string>()).Order().ToList();
         Assert.Equal(["#/components/schemas/DecideResponse", "#/components/schemas/SlotsDecideResponse"], shapes);
+        Assert.Null(schema["properties"]);
         Assert.NotNull(body["components"]!["schemas"]!["DecideResponse"]);
     }
 

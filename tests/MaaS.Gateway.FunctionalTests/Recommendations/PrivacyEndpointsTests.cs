@@ -91,6 +91,13 @@ public sealed class PrivacyEndpointsTests(RecommendationHost host) : IClassFixtu
         string user = Unique("retained");
         var now = DateTimeOffset.UtcNow;
         string kept = Unique("kept");
+        // The attribution report's hourly totals follow the events: the 31-day-old hour goes, the 29-day-old one stays.
+        var counts = gateway.Services.GetRequiredService<IStorage>().RecommendationCounts;
+        Assert.True((await counts.AddAsync(
+        [
+            new RecommendationCount("default", now.AddDays(-31), RecommendationCountKinds.Answers, "", 3),
+            new RecommendationCount("default", now.AddDays(-29), RecommendationCountKinds.Answers, "", 4),
+        ], TestContext.Current.CancellationToken)).IsSuccess);
         await gateway.PostJsonAsync("/v1/events", Events(
             Event(Unique("old"), user, "movie-001", at: now.AddDays(-45)),
             Event(Unique("old"), user, "movie-002", at: now.AddDays(-31)),
@@ -108,5 +115,7 @@ public sealed class PrivacyEndpointsTests(RecommendationHost host) : IClassFixtu
         }
 
         Assert.Equal([kept], body!["events"]!.AsArray().Select(e => e!["eventId"]!.GetValue<string>()));
+        var left = await counts.ReadAsync("default", now.AddDays(-60), now.AddDays(1), TestContext.Current.CancellationToken);
+        Assert.Equal([4L], left.Value.Select(r => r.Count));
     }
 }

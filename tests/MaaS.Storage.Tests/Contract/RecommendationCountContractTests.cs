@@ -90,6 +90,49 @@ public abstract class RecommendationCountContractTests(IStorageSource source) : 
     }
 
     [Fact]
+    public async Task PurgeBeforeAsync_CutoffWithinAnHour_HoursEndedByThenGoneTheRestAndOtherTenantsKept()
+    {
+        string other = NewTenant();
+        Assert.True((await Storage.RecommendationCounts.AddAsync(
+            [.. Enumerable.Range(0, 4).Select(h => Count(Hour8.AddHours(h), "served", "popular", h + 1)), Count(Hour8, "answers", "", 9, other)], Ct)).IsSuccess);
+
+        // 10:30: the hours 8-9 and 9-10 have ended; 10-11 holds events newer than the cutoff and stays whole.
+        var purged = await Storage.RecommendationCounts.PurgeBeforeAsync(Tenant, Hour8.AddHours(2.5), Ct);
+        var again = await Storage.RecommendationCounts.PurgeBeforeAsync(Tenant, Hour8.AddHours(2.5), Ct);
+
+        Assert.Equal((2L, 0L), (purged.Value, again.Value));
+        var rows = await ReadAsync(Storage, Tenant, Hour8.AddDays(-1), Hour8.AddDays(1));
+        Assert.Equal([(Hour8.AddHours(2), 3L), (Hour8.AddHours(3), 4L)], rows.Select(r => (r.Hour, r.Count)));
+        Assert.Equal(9L, Assert.Single(await ReadAsync(Storage, other, Hour8, Hour8.AddHours(1))).Count);
+    }
+
+    [Fact]
+    public async Task PurgeBeforeAsync_CutoffOnAnHourBoundary_TheHourThatEndsThereGoes()
+    {
+        Assert.True((await Storage.RecommendationCounts.AddAsync([Count(Hour8, "answers", "", 1), Count(Hour8.AddHours(1), "answers", "", 2)], Ct)).IsSuccess);
+
+        var purged = await Storage.RecommendationCounts.PurgeBeforeAsync(Tenant, Hour8.AddHours(1), Ct);
+
+        Assert.Equal(1L, purged.Value);
+        Assert.Equal(2L, Assert.Single(await ReadAsync(Storage, Tenant, Hour8.AddDays(-1), Hour8.AddDays(1))).Count);
+    }
+
+    [Fact]
+    public async Task ListTenantsAsync_TenantsWithCounts_EachOnceInOrdinalOrder()
+    {
+        string other = NewTenant();
+        Assert.True((await Storage.RecommendationCounts.AddAsync(
+            [Count(Hour8, "answers", "", 1), Count(Hour8.AddHours(1), "answers", "", 1), Count(Hour8, "answers", "", 1, other)], Ct)).IsSuccess);
+
+        var tenants = (await Storage.RecommendationCounts.ListTenantsAsync(Ct)).Value;
+
+        // The database may hold other tests' tenants: these two are there once each, and the whole list is in order.
+        Assert.Equal(1, tenants.Count(t => t == Tenant));
+        Assert.Equal(1, tenants.Count(t => t == other));
+        Assert.Equal(tenants.Order(StringComparer.Ordinal), tenants);
+    }
+
+    [Fact]
     public async Task AddAsync_ThenReopen_CountsKept()
     {
         Assert.True((await Storage.RecommendationCounts.AddAsync([Count(Hour8, "attributed", "click", 4)], Ct)).IsSuccess);

@@ -6,6 +6,7 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(AgentResponse))]
 [JsonSerializable(typeof(IReadOnlyList<AgentSummary>))]
 [JsonSerializable(typeof(DecideRequest))]
+[JsonSerializable(typeof(DecideAnswer))]
 [JsonSerializable(typeof(DecideResponse))]
 [JsonSerializable(typeof(SlotsDecideResponse))]
 [JsonSerializable(typeof(OutcomeRequest))]

@@ -79,80 +79,54 @@ internal static class AgentsEndpoints
         (await agents.DeleteAsync(http.GetTenant(), name, cancellationToken)).TryGetValue(out _, out var error) ? TypedResults.NoContent() : new ApiProblem<RecordErrors>(error);
 
     /// <summary>RFC 9110: a PUT that creates the agent is 201 with its URL in Location, one that replaces its definition 200.</summary>
-    private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<AgentDefinitionErrors>>> PutAsync(
+    private static async Task<Results<RecommendationCreated<AgentResponse>, RecommendationJson<AgentResponse>, ApiProblem<BodyErrors>>> PutAsync(
         string name, Body<RecommendationBody<AgentDefinitionRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
+        if (!(await body.Result.ThenAsync(request => agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken))).TryGetValue(out var put, out var error))
         {
-            return new ApiProblem<AgentDefinitionErrors>(error);
-        }
-        if (!(await agents.PutAsync(http.GetTenant(), name, request.Value, cancellationToken)).TryGetValue(out var put, out error))
-        {
-            return new ApiProblem<AgentDefinitionErrors>(error);
+            return new ApiProblem<BodyErrors>(error);
         }
         return put.Created
             ? new RecommendationCreated<AgentResponse>($"/v1/agents/{Uri.EscapeDataString(name)}", put.Agent, AgentsJsonContext.Default.AgentResponse)
             : new RecommendationJson<AgentResponse>(put.Agent, AgentsJsonContext.Default.AgentResponse);
     }
 
-    private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<AgentErrors>>> GetAsync(
+    private static async Task<Results<RecommendationJson<AgentResponse>, ApiProblem<RecordErrors>>> GetAsync(
         string name, HttpContext http, AgentService agents, CancellationToken cancellationToken) =>
-        RecommendationJson.OkOrProblem<AgentResponse, AgentErrors>(
+        RecommendationJson.OkOrProblem<AgentResponse, RecordErrors>(
             await agents.GetAsync(http.GetTenant(), name, cancellationToken), AgentsJsonContext.Default.AgentResponse);
 
-    private static async Task<Results<RecommendationJson<DecideResponse>, RecommendationJson<SlotsDecideResponse>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
-        string name, Body<DecideBody> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
+    private static async Task<Results<RecommendationJson<DecideAnswer>, ApiProblem<AgentPolicyErrors>>> DecideAsync(
+        string name, Body<BufferedJsonBody<DecideRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var raw, out var error))
-        {
-            return new ApiProblem<AgentPolicyErrors>(error);
-        }
         // The usual request, for an agent that exists, is read straight from its bytes; anything else is bound and validated.
-        var outcome = await agents.DecideAsync(http.GetTenant(), name, raw.IsBuffered ? raw.Json : null, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken);
-        if (!outcome.TryGetValue(out var answer, out error))
-        {
-            return new ApiProblem<AgentPolicyErrors>(error);
-        }
-        return answer.Single is { } single
-            ? new RecommendationJson<DecideResponse>(single, AgentsJsonContext.Default.DecideResponse)
-            : new RecommendationJson<SlotsDecideResponse>(answer.Slots!, AgentsJsonContext.Default.SlotsDecideResponse);
+        var outcome = await body.Result.ThenAsync(raw => agents.DecideAsync(http.GetTenant(), name, raw.Json, raw.ReaderOptions, raw, static b => b.Bind(), cancellationToken));
+        return RecommendationJson.OkOrProblem<DecideAnswer, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.DecideAnswer);
     }
 
     private static async Task<Results<RecommendationJson<OutcomeResponse>, ApiProblem<AgentOutcomeErrors>>> OutcomesAsync(
         string name, Body<RecommendationBody<OutcomeRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<AgentOutcomeErrors>(error);
-        }
-        var outcome = await agents.OutcomesAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => agents.OutcomesAsync(http.GetTenant(), name, request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<OutcomeResponse, AgentOutcomeErrors>(outcome, AgentsJsonContext.Default.OutcomeResponse);
     }
 
-    private static async Task<Results<NoContent, ApiProblem<AgentErrors>>> ActivateAsync(
+    private static async Task<Results<NoContent, ApiProblem<RecordErrors>>> ActivateAsync(
         string name, string decisionId, HttpContext http, AgentService agents, CancellationToken cancellationToken) =>
         (await agents.ActivateAsync(http.GetTenant(), name, decisionId, cancellationToken)).TryGetValue(out _, out var error)
-            ? TypedResults.NoContent() : new ApiProblem<AgentErrors>(error);
+            ? TypedResults.NoContent() : new ApiProblem<RecordErrors>(error);
 
     private static async Task<Results<RecommendationJson<ActivationResponse>, ApiProblem<AgentOutcomeErrors>>> ActivationsAsync(
         string name, Body<RecommendationBody<ActivationRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<AgentOutcomeErrors>(error);
-        }
-        var outcome = await agents.ActivateAsync(http.GetTenant(), name, request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => agents.ActivateAsync(http.GetTenant(), name, request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<ActivationResponse, AgentOutcomeErrors>(outcome, AgentsJsonContext.Default.ActivationResponse);
     }
 
     private static async Task<Results<RecommendationJson<EvaluateResponse>, ApiProblem<AgentPolicyErrors>>> EvaluateAsync(
         string name, Body<RecommendationBody<EvaluateRequest>> body, HttpContext http, AgentService agents, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<AgentPolicyErrors>(error);
-        }
-        var outcome = await agents.EvaluateAsync(http.GetTenant(), name, request.Value ?? new EvaluateRequest(null, null), cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => agents.EvaluateAsync(http.GetTenant(), name, request.Value ?? new EvaluateRequest(null, null), cancellationToken));
         return RecommendationJson.OkOrProblem<EvaluateResponse, AgentPolicyErrors>(outcome, AgentsJsonContext.Default.EvaluateResponse);
     }
 }

@@ -18,12 +18,7 @@ internal static class SearchEndpoints
     private static async Task<Results<RecommendationJson<SearchResponse>, ApiProblem<SearchErrors>>> SearchAsync(
         Body<RecommendationBody<SearchRequest>> body, HttpContext http, CatalogueSearch search, CancellationToken cancellationToken)
     {
-        if (!body.Result.TryGetValue(out var request, out var error))
-        {
-            return new ApiProblem<SearchErrors>(error);
-        }
-
-        var outcome = await search.SearchAsync(http.GetTenant(), request.Value, cancellationToken);
+        var outcome = await body.Result.ThenAsync(request => search.SearchAsync(http.GetTenant(), request.Value, cancellationToken));
         return RecommendationJson.OkOrProblem<SearchResponse, SearchErrors>(outcome, RecommendationsJsonContext.Default.SearchResponse);
     }
 }

@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.ServerSentEvents;
 using MaaS.Services.Training;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -65,13 +64,8 @@ internal static class TrainingsEndpoints
         HttpContext http, TrainingService training, string? model = null, bool? multiLabel = null, int? folds = null)
     {
         long limit = training.Options.MaxBodyBytes;
-        // Raised for datasets past the gateway's general body limit, never lowered: the check below words the refusal.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size && size.MaxRequestBodySize < limit + 1)
-        {
-            size.MaxRequestBodySize = limit + 1;
-        }
-
-        var body = await ReadBoundedAsync(http.Request, limit, http.RequestAborted);
+        // Past the gateway's general body limit where the setting says so: the check below words the refusal.
+        var body = await BoundedBody.ReadAsync(http, limit);
         if (body is null)
         {
             return new ApiProblem<BodyErrors>(Error.Invalid("body", $"the dataset is larger than the limit of {limit} bytes"));
@@ -113,35 +107,4 @@ internal static class TrainingsEndpoints
 
     private static Results<Ok<TrainingJobResponse>, ApiProblem<TrainingJobErrors>> OkOrProblem(Result<JobRecord> job) =>
         job.TryGetValue(out var value, out var error) ? TypedResults.Ok(TrainingJobs.ToResponse(value)) : new ApiProblem<TrainingJobErrors>(error);
-
-    /// <summary>The body, or null when it is longer than <paramref name="limit"/> bytes.</summary>
-    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        try
-        {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit)
-                {
-                    return null;
-                }
-
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return null;
-        }
-
-        return buffer.ToArray();
-    }
 }

@@ -38,27 +38,15 @@ internal static class ModelsEndpoints
         V2Json.Ok(V2Mapping.ModelList(registry.GetModels()), V2JsonContext.Web.V2ModelListResponse);
 
     // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
-    // A lazy model is loaded first (GetModelForRequestAsync): a Triton client reads metadata before its first inference.
     private static async Task<Results<V2Json<V2ModelMetadataResponse>, V2Error<TErrors>>> GetMetadataAsync<TErrors>(
         string name, string? versionText, IModelRegistry registry, CancellationToken ct)
         where TErrors : IErrorSet
     {
-        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
-        {
-            return new V2Error<TErrors>(error);
-        }
-
-        if (await registry.GetModelForRequestAsync(name, version, ct) is not { } model)
-        {
-            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
-        }
-
-        if (!V2Mapping.ReadyVersion(model, version).TryGetValue(out var info, out error))
-        {
-            return new V2Error<TErrors>(error);
-        }
-
-        return V2Json.Ok(V2Mapping.Metadata(model, info, version), V2JsonContext.Web.V2ModelMetadataResponse);
+        var version = V2Mapping.ParseVersion(versionText);
+        var read = await version.ThenAsync(v => V2Mapping.ReadyVersionAsync(registry, name, v, ct));
+        return read.TryGetValue(out var found, out var error)
+            ? V2Json.Ok(V2Mapping.Metadata(found.Model, found.Version, version.Value), V2JsonContext.Web.V2ModelMetadataResponse)
+            : new V2Error<TErrors>(error);
     }
 
     private static async Task<Results<V2Json<V2ModelConfigResponse>, V2Error<DefaultVersionErrors>>> GetConfigAsync(
@@ -82,34 +70,10 @@ internal static class ModelsEndpoints
     private static Results<V2Json<V2ModelReadyResponse>, V2Error<TErrors>> GetReady<TErrors>(string name, string? versionText, IModelRegistry registry)
         where TErrors : IErrorSet
     {
-        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
-        {
-            return new V2Error<TErrors>(error);
-        }
-
-        if (registry.GetModel(name) is not { } model)
-        {
-            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
-        }
-
-        bool ready;
-        if (version is long v)
-        {
-            if (model.FindVersion(v) is not { } info)
-            {
-                return new V2Error<TErrors>(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
-            }
-
-            ready = info.IsReady;
-        }
-        else
-        {
-            ready = model.IsReady;
-        }
-
-        return new V2Json<V2ModelReadyResponse>(
-            new V2ModelReadyResponse(name, versionText, ready),
-            V2JsonContext.Web.V2ModelReadyResponse,
-            ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var ready = V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error) ? V2Mapping.Ready(registry, name, version) : error;
+        return ready.TryGetValue(out bool isReady, out error)
+            ? new V2Json<V2ModelReadyResponse>(new V2ModelReadyResponse(name, versionText, isReady), V2JsonContext.Web.V2ModelReadyResponse,
+                isReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable)
+            : new V2Error<TErrors>(error);
     }
 }

@@ -1,7 +1,7 @@
 namespace MaaS.Services.Recommendations.Attribution;
 
 /// <summary>
-/// The names attribution counts under, one list for <c>/metrics</c> (<see cref="RecommendationMetrics"/>) and the
+/// The names attribution counts under, one list for <c>/metrics</c> (<see cref="AttributionTally.MeterName"/>) and the
 /// stored hourly totals (<see cref="AttributionTally"/>): the sources an answer's items carry, and the event types
 /// counted under their own name (any other word counts as <c>other</c>, so an app's own types cannot grow the series or
 /// the rows without bound).

@@ -11,7 +11,6 @@ internal sealed partial class EventIngestion(
     UserHistoryCache histories,
     TenantStates tenants,
     RecommendationModels models,
-    RecommendationMetrics metrics,
     AttributionTally tally,
     TimeProvider time,
     ILogger<EventIngestion> logger)
@@ -73,7 +72,6 @@ internal sealed partial class EventIngestion(
         await NoteAsync(tenant, batch, cancellationToken).ConfigureAwait(false);
         if (result.Duplicates == 0)
         {
-            metrics.Stored(batch);
             tally.Stored(tenant, batch);
         }
 

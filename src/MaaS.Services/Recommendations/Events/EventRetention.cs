@@ -7,10 +7,12 @@ namespace MaaS.Services.Recommendations.Events;
 /// (and each tenant named in <see cref="RetentionOptions.Tenants"/>), the events older than its maximum age, in batches
 /// of <see cref="RetentionOptions.BatchSize"/>. The store removes users left without events; cached histories of the
 /// tenant are dropped, a loaded tenant is marked dirty and a durable rebuild is queued (<see cref="RebuildQueue"/>), so
-/// the next build leaves the purged events out of the index. Thread-safe; one per process.
+/// the next build leaves the purged events out of the index. The attribution report's hourly counts of the hours that
+/// end before the same cutoff go with them (<see cref="IRecommendationCountStore.PurgeBeforeAsync"/>), for every tenant
+/// that has counts, events or not. Thread-safe; one per process.
 /// </summary>
 internal sealed partial class EventRetention(
-    IEventStore events, UserHistoryCache histories, TenantStates tenants, RebuildQueue rebuilds, IOptions<RetentionOptions> options, TimeProvider time,
+    IEventStore events, IStorage storage, UserHistoryCache histories, TenantStates tenants, RebuildQueue rebuilds, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<EventRetention> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,12 +50,22 @@ internal sealed partial class EventRetention(
             LogFailed(logger, error.Message);
             return deleted;
         }
+        var counted = await storage.RecommendationCounts.ListTenantsAsync(cancellationToken).ConfigureAwait(false);
+        if (!counted.TryGetValue(out var withCounts, out error))
+        {
+            LogFailed(logger, error.Message);
+            withCounts = [];
+        }
         var now = time.GetUtcNow();
-        foreach (var tenant in known.Union(settings.Tenants.Keys, StringComparer.Ordinal))
+        foreach (var tenant in known.Union(settings.Tenants.Keys, StringComparer.Ordinal).Union(withCounts, StringComparer.Ordinal))
         {
             if (settings.MaxAgeOf(tenant) is not { } age || age <= TimeSpan.Zero)
             {
                 continue;
+            }
+            if (!(await storage.RecommendationCounts.PurgeBeforeAsync(tenant, now - age, cancellationToken).ConfigureAwait(false)).TryGetValue(out _, out error))
+            {
+                LogFailed(logger, error.Message);
             }
             long total = 0;
             while (true)

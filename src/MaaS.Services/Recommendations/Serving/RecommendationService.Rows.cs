@@ -37,7 +37,7 @@ internal sealed partial class RecommendationService
         var world = new PageWorld(
             engine, catalogue, stored, state.NewItemEvents, state.RecentEvents, model?.Stats.ItemEvents, options.Value.Debias.For(tenant), Today(), catalogue.WithdrawnFrom(model?.Index));
         var (rows, historySize) = PageRows.Assemble(valid, world);
-        CountServed(tenant, [.. rows.SelectMany(r => r.Items)]);
+        tally.Served(tenant, [.. rows.SelectMany(r => r.Items)]);
         return new RecommendRowsResponse(NewRecommendationId(), rows, lease?.Version, historySize);
     }
 }

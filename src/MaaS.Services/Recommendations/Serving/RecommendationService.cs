@@ -17,7 +17,6 @@ internal sealed partial class RecommendationService(
     UserIdHasher hasher,
     TimeProvider time,
     IOptions<RecommendationOptions> options,
-    RecommendationMetrics metrics,
     AttributionTally tally,
     ILogger<RecommendationService> logger)
 {
@@ -81,7 +80,7 @@ internal sealed partial class RecommendationService(
         var items = ResultMapping.ToResponses(page, catalogue, request.Explain, valid.Metadata, debias);
         if (served)
         {
-            CountServed(tenant, items);
+            tally.Served(tenant, items);
         }
 
         return new RecommendResponse(NewRecommendationId(), items, lease?.Version, history.Scored, Report(debias, page, relevanceOrder, popularity));
@@ -107,14 +106,6 @@ internal sealed partial class RecommendationService(
         }
 
         return stored;
-    }
-
-    /// <summary>The one place an answer an app gets is counted as served: one answer and its items by source, at
-    /// <c>/metrics</c> and in the attribution report (a page of rows is one answer with every row's items).</summary>
-    private void CountServed(string tenant, IReadOnlyList<RecommendedItemResponse> items)
-    {
-        metrics.Served(items);
-        tally.Served(tenant, items);
     }
 
     // 64 random bits: unique enough across replicas and days of answers without coordination; not a secret.

@@ -20,7 +20,7 @@ public sealed class AttributionTallyTests
     public void Drain_AnswersAndEventsOfTwoTenantsAndTwoHours_OneRowPerCountedNameThenZeros()
     {
         var clock = new ManualClock(Noon);
-        var tally = new AttributionTally(clock);
+        using var tally = new AttributionTally(clock);
 
         tally.Served("a", [Item("neighbours"), Item("neighbours"), Item("popular"), Item("unknown-source")]);
         tally.Served("b", []);
@@ -40,6 +40,75 @@ public sealed class AttributionTallyTests
         Assert.Empty(tally.Drain());
     }
 
+    /// <summary>
+    /// Drains racing the hot path while every drain ages the hours past the previous one (each is then removed): a
+    /// count added to an hour as a drain removes it must come out of some drain, once. Before the hours were retired
+    /// with their writers waited for, counts added to a removed hour after its last take were lost.
+    /// </summary>
+    [Fact]
+    public async Task ServedStoredAndDrain_Concurrently_WhileTheHoursAge_EveryCountDrainedExactlyOnce()
+    {
+        const int Writers = 4, Answers = 20_000;
+        var clock = new SteppingClock(Noon);
+        using var tally = new AttributionTally(clock);
+        var drained = new List<RecommendationCount>();
+        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < Answers; i++)
+            {
+                tally.Served("t", [Item("popular"), Item("content")]);
+                tally.Stored("t", [Event("play", "r")]);
+            }
+        }, TestCancellation.Ct)).ToArray();
+        var all = Task.WhenAll(writers);
+        int drains = 0;
+        while (!all.IsCompleted)
+        {
+            clock.Step();
+            drained.AddRange(tally.Drain());
+            drains++;
+        }
+        await all;
+        // Twice: the second ages the hours the writers last counted in, and finds nothing left of them.
+        clock.Step();
+        drained.AddRange(tally.Drain());
+        clock.Step();
+        drained.AddRange(tally.Drain());
+
+        var totals = drained.GroupBy(r => (r.Kind, r.Name)).ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
+        long expected = (long)Writers * Answers;
+        Assert.True(
+            totals.GetValueOrDefault(("answers", "")) == expected && totals.GetValueOrDefault(("served", "popular")) == expected
+            && totals.GetValueOrDefault(("served", "content")) == expected && totals.GetValueOrDefault(("attributed", "play")) == expected,
+            $"expected {expected} of each after {drains} drains: {string.Join(", ", totals.Select(t => $"{t.Key.Kind}/{t.Key.Name}={t.Value}"))}");
+    }
+
+    /// <summary>
+    /// /metrics reads its served and attributed totals from the tally (one count of each): a drain moves counts to the
+    /// store's side and a failed write's restore moves them back, and neither changes the running totals a scrape sees.
+    /// </summary>
+    [Fact]
+    public void ServedTotals_AcrossDrainAndRestore_RunningTotalsOfEverythingCounted()
+    {
+        var clock = new ManualClock(Noon);
+        using var tally = new AttributionTally(clock);
+        int popular = Array.IndexOf(AttributionNames.Sources, "popular"), play = Array.IndexOf(AttributionNames.Types, "play");
+
+        tally.Served("a", [Item("popular"), Item("popular")]);
+        tally.Stored("a", [Event("play", "r1")]);
+        var before = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+        var drained = tally.Drain();
+        var afterDrain = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+        tally.Restore(drained);
+        clock.Now = Noon.AddHours(3);
+        tally.Served("b", [Item("popular")]);
+        var restored = tally.Drain();
+        var afterRestore = (tally.ServedTotals()[popular], tally.AttributedTotals()[play]);
+
+        Assert.Equal([(2L, 1L), (2L, 1L), (3L, 1L)], [before, afterDrain, afterRestore]);
+        Assert.Equal(3L, restored.Where(r => r.Kind == "served").Sum(r => r.Count));
+    }
+
     [Fact]
     public async Task FlushAsync_StoreRefusesThenAccepts_CountsKeptAndWrittenOnce()
     {
@@ -47,7 +116,7 @@ public sealed class AttributionTallyTests
         var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = folder["maas.db"] }, cancellationToken: TestCancellation.Ct);
         await using var storage = opened.Value;
         var clock = new ManualClock(Noon);
-        var tally = new AttributionTally(clock);
+        using var tally = new AttributionTally(clock);
         var failing = new FailingOnce(storage);
         using var flusher = new AttributionFlusher(tally, failing, Options.Create(new RecommendationOptions()), clock, NullLogger<AttributionFlusher>.Instance);
         tally.Served("t", [Item("trending"), Item("trending")]);
@@ -95,6 +164,16 @@ public sealed class AttributionTallyTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
+    /// <summary>A clock that several threads read while one steps it an hour at a time (a DateTimeOffset field could tear).</summary>
+    private sealed class SteppingClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _hours;
+
+        public void Step() => Interlocked.Increment(ref _hours);
+
+        public override DateTimeOffset GetUtcNow() => start.AddHours(Interlocked.Read(ref _hours));
+    }
+
     /// <summary>A real storage whose count store refuses its first write as an unavailable database would.</summary>
     private sealed class FailingOnce(IStorage inner) : IStorage, IRecommendationCountStore
     {
@@ -125,6 +204,12 @@ public sealed class AttributionTallyTests
 
         public ValueTask<Result<IReadOnlyList<RecommendationCount>>> ReadAsync(string tenant, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default) =>
             inner.RecommendationCounts.ReadAsync(tenant, from, to, cancellationToken);
+
+        public ValueTask<Result<IReadOnlyList<string>>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+            inner.RecommendationCounts.ListTenantsAsync(cancellationToken);
+
+        public ValueTask<Result<long>> PurgeBeforeAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken = default) =>
+            inner.RecommendationCounts.PurgeBeforeAsync(tenant, before, cancellationToken);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
