@@ -18,6 +18,14 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
     // An id the server mints (a decision's): the example shows its shape, and a well-formed unknown id is a 404.
     private static readonly HashSet<string> MintedIds = ["POST /v1/agents/{name}/decisions/{decisionId}/activate"];
 
+    // Triton's shared memory extensions, which a fresh gateway refuses with a 400: system shared memory is off by
+    // default (Serving:SharedMemory:Enabled) and CUDA shared memory has no GPUs (OpenApiExamplesTests holds the rest).
+    private static readonly HashSet<string> RefusedWhenOff =
+    [
+        "POST /v2/systemsharedmemory/region/{name}/register", "POST /v2/systemsharedmemory/unregister",
+        "POST /v2/systemsharedmemory/region/{name}/unregister", "POST /v2/cudasharedmemory/region/{name}/register",
+    ];
+
     [Fact]
     public async Task TryItOut_EveryPostAndPutAfterAuthorize_PrefilledExampleAnswers2xx()
     {
@@ -45,7 +53,8 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         await page.CloseAsync();
-        var failed = answers.Where(a => !a.Status.StartsWith('2') && !(MintedIds.Contains(a.Operation) && a.Status == "404"))
+        var failed = answers.Where(a => !a.Status.StartsWith('2') && !(MintedIds.Contains(a.Operation) && a.Status == "404")
+                && !(RefusedWhenOff.Contains(a.Operation) && a.Status == "400"))
             .Select(a => $"{a.Operation}: {a.Status} {a.Body}").ToList();
         Assert.True(failed.Count == 0, "Try it out → Execute with the example failed:\n" + string.Join('\n', failed));
         Assert.Equal(expected, answers.Select(a => a.Operation).Order(StringComparer.Ordinal));

@@ -21,7 +21,7 @@ internal static class TraceEndpoints
             .WithSummary("The global trace settings: " + Settings);
         global.MapPost(string.Empty, (Body<TraceSettingsHttpBody> body, InferenceTracing tracing) => Update<RequestErrors>(null, body, tracing))
             .WithName("V2TraceSettingUpdate")
-            .WithRequestExample("""{"trace_level":["TIMESTAMPS"],"trace_rate":"1"}""")
+            .WithRequestExample("""{"trace_rate":"100","trace_count":"-1"}""")
             .WithSummary("Changes the global settings given (null: back to the configured value) and answers them all; a bad value changes none.");
 
         var model = v2.MapGroup("/models/{name}/trace/setting").RequireAuthorization(MaaSPolicies.Operator);
