@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Gateway.Endpoints.V1;
 
@@ -69,77 +68,8 @@ internal static class MarketEndpoints
 
     private static async Task<Results<Created<PublishResponse>, ApiProblem<PublishErrors>>> PublishAsync(HttpContext http, ModelPublisher publisher, IOptions<AuthOptions> options)
     {
-        long limit = options.Value.Limits.MaxUploadBytes;
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = limit + 1024 * 1024;
-        }
-
-        if (!http.Request.HasFormContentType)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "expected multipart/form-data with a file 'model' and a JSON field 'card'");
-        }
-
-        if (http.Request.ContentLength > limit + 1024 * 1024)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await http.Request.ReadFormAsync(new FormOptions
-            {
-                MultipartBodyLengthLimit = limit,
-                ValueLengthLimit = ModelCard.MaxCardBytes,
-                ValueCountLimit = 16,
-                MultipartHeadersCountLimit = 16,
-            }, http.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes");
-        }
-        catch (InvalidDataException e)
-        {
-            return e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase)
-                ? new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the upload is larger than {limit} bytes or has too many parts ({e.Message})")
-                : new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, $"the multipart body is malformed: {e.Message}");
-        }
-        catch (IOException e) when (e is not FileNotFoundException)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the upload was cut short");
-        }
-
-        if (form.Files.GetFile("model") is not { } file || file.Length == 0)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the multipart field 'model' (the .onnx file) is missing or empty");
-        }
-
-        if (file.Length > limit)
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.PayloadTooLarge, $"the model file is larger than {limit} bytes");
-        }
-
-        string? card = form["card"];
-        if (string.IsNullOrWhiteSpace(card) && form.Files.GetFile("card") is { Length: > 0 and <= ModelCard.MaxCardBytes } cardFile)
-        {
-            using var reader = new StreamReader(cardFile.OpenReadStream());
-            card = await reader.ReadToEndAsync(http.RequestAborted);
-        }
-
-        if (string.IsNullOrWhiteSpace(card))
-        {
-            return new ApiProblem<PublishErrors>(ErrorCode.InvalidRequest, "the multipart field 'card' (JSON) is missing");
-        }
-
-        byte[] bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, http.RequestAborted);
-        }
-
-        var result = await publisher.PublishAsync(http.GetTenant(), card, bytes, http.RequestAborted);
+        var upload = await FileUpload.ReadAsync(http, "model", "card", options.Value.Limits.MaxUploadBytes, ModelCard.MaxCardBytes);
+        var result = await upload.ThenAsync(read => publisher.PublishAsync(http.GetTenant(), read.Json, read.File, http.RequestAborted));
         return result.TryGetValue(out var published, out var error)
             ? TypedResults.Created($"/v1/models/{published.Name}", MarketModels.Published(published))
             : new ApiProblem<PublishErrors>(error);
