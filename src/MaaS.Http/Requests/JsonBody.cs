@@ -95,6 +95,26 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// Parses the body as one JSON document, whatever the Content-Type, and hands its root to <paramref name="read"/>,
+    /// for a body read member by member rather than bound to a contract (the logging and trace extensions' settings,
+    /// whose members carry JSON types of their own).
+    /// </summary>
+    /// <param name="request">The request.</param>
+    /// <param name="read">What the document means, or why it means nothing.</param>
+    public static async ValueTask<Result<T>> ReadDocumentAsync<T>(HttpRequest request, Func<JsonElement, Result<T>> read)
+    {
+        try
+        {
+            using var json = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
+            return read(json.RootElement);
+        }
+        catch (JsonException e)
+        {
+            return new Error(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
+        }
+    }
+
     /// <summary>Parses JSON already read (the JSON part of a body that carries binary data after it).</summary>
     /// <param name="json">The JSON bytes.</param>
     /// <param name="type">The contract's JSON metadata.</param>

@@ -11,16 +11,6 @@ internal readonly record struct LogSettingsHttpBody(IReadOnlyList<KeyValuePair<s
 {
     public static AcceptsMetadata Accepts => JsonBody.Accepts<LogSettings>("application/json", "*/*");
 
-    public static async ValueTask<Result<LogSettingsHttpBody>> ReadAsync(HttpRequest request)
-    {
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
-            return LogSettingsJson.Read(json.RootElement).TryGetValue(out var changes, out var error) ? new LogSettingsHttpBody(changes) : error;
-        }
-        catch (JsonException e)
-        {
-            return new Error(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
-        }
-    }
+    public static ValueTask<Result<LogSettingsHttpBody>> ReadAsync(HttpRequest request) =>
+        JsonBody.ReadDocumentAsync(request, root => LogSettingsJson.Read(root).TryGetValue(out var changes, out var error) ? new LogSettingsHttpBody(changes) : Result<LogSettingsHttpBody>.Fail(error));
 }

@@ -11,16 +11,6 @@ internal readonly record struct TraceSettingsHttpBody(IReadOnlyList<KeyValuePair
 {
     public static AcceptsMetadata Accepts => JsonBody.Accepts<V2TraceSettings>("application/json", "*/*");
 
-    public static async ValueTask<Result<TraceSettingsHttpBody>> ReadAsync(HttpRequest request)
-    {
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(request.Body, default, request.HttpContext.RequestAborted);
-            return TraceSettingsJson.Read(json.RootElement).TryGetValue(out var changes, out var error) ? new TraceSettingsHttpBody(changes) : error;
-        }
-        catch (JsonException e)
-        {
-            return new Error(ErrorCode.InvalidRequest, $"failed to parse the request JSON: {BadRequests.Json(e)}");
-        }
-    }
+    public static ValueTask<Result<TraceSettingsHttpBody>> ReadAsync(HttpRequest request) =>
+        JsonBody.ReadDocumentAsync(request, root => TraceSettingsJson.Read(root).TryGetValue(out var changes, out var error) ? new TraceSettingsHttpBody(changes) : Result<TraceSettingsHttpBody>.Fail(error));
 }
