@@ -12,7 +12,7 @@ internal static class ServerEndpoints
     private static readonly string Version = typeof(ServerEndpoints).Assembly.GetName().Version?.ToString(3) ?? "1.0.0";
 
     private static readonly V2ServerMetadataResponse Served = new(
-        "maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "sequence", "logging", "trace"]);
+        "maas", Version, ["model_repository", "statistics", "model_configuration", "binary_tensor_data", "classification", "sequence", "schedule_policy", "logging", "trace"]);
 
     private static readonly V2ServerMetadataResponse ServedWithSharedMemory = Served with { Extensions = [.. Served.Extensions, "system_shared_memory"] };
 

@@ -41,7 +41,7 @@ internal sealed class AttributionTally : IDisposable
         _time = time;
         var meter = meters?.Create(MeterName) ?? (_ownMeter = new Meter(MeterName));
         meter.CreateObservableCounter("served_items", () => Measure(ServedTotals(), AttributionNames.Sources, "source"), "{item}",
-            "Items served by /v1/recommend answers, by source (neighbours, content, trending, popular).");
+            "Items served by /v1/recommend and /v1/recommend/rows answers, by source (neighbours, content, trending, popular, new).");
         meter.CreateObservableCounter("attributed_events", () => Measure(AttributedTotals(), AttributionNames.Types, "type"), "{event}",
             "Events newly stored with the recommendationId of the answer that showed the item, by type (view, play, like, rate, skip, click, purchase, other).");
     }

@@ -126,7 +126,7 @@ public sealed class TraceEndpointsTests
     }
 
     [Fact]
-    public async Task ServerMetadata_ListsTraceAndSequence()
+    public async Task ServerMetadata_ListsTraceSequenceAndSchedulePolicy()
     {
         await using var gateway = SecureGateway.Start();
 
@@ -135,6 +135,7 @@ public sealed class TraceEndpointsTests
         var extensions = body!["extensions"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
         Assert.Contains("trace", extensions);
         Assert.Contains("sequence", extensions);
+        Assert.Contains("schedule_policy", extensions); // the priority and timeout parameters (V2SchedulePolicy)
     }
 
     private static SecureGateway Start(TempFolder folder, string level) => SecureGateway.Start(settings: new Dictionary<string, string?>
