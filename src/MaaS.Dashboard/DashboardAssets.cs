@@ -44,6 +44,7 @@ internal static class DashboardAssets
         .table-wrap { overflow-x: auto; }
         .ok { color: var(--good); font-weight: 600; }
         .bad { color: var(--bad); font-weight: 600; }
+        .idle { color: var(--muted); font-weight: 600; }
         .muted { color: var(--muted); }
         .message { padding: 10px 12px; border-radius: 6px; border: 1px solid var(--line); background: #fff8e1; margin: 8px 0 16px; }
         .message.error { background: #fdecea; border-color: #f5c2c0; }

@@ -38,7 +38,8 @@ internal static class ModelsEndpoints
             manage,
             listing is not null && manage,
             manage && listing is not null ? listing.SharedWith : [],
-            [.. model.Versions.Select(v => new VersionView(v.Version, v.State.ToString(), v.IsReady, v.Reason, v.Platform, v.LoadedAt, CardFacts.From(v.Card)))]);
+            [.. model.Versions.Select(v => new VersionView(v.Version, v.State.ToString(), v.IsReady, v.Reason, v.Platform, v.LoadedAt, CardFacts.From(v.Card)))],
+            model.LoadsOnFirstRequest);
     }
 
     internal static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
@@ -102,7 +103,7 @@ internal static class ModelsEndpoints
 /// <summary>A model as the models page shows it.</summary>
 public sealed record ModelCardView(
     string Name, string? Task, string? Description, string Owner, string Visibility, long? DefaultVersion, bool IsReady, string? Reason,
-    bool CanManage, bool CanShare, IReadOnlyList<string> SharedWith, IReadOnlyList<VersionView> Versions);
+    bool CanManage, bool CanShare, IReadOnlyList<string> SharedWith, IReadOnlyList<VersionView> Versions, bool LoadsOnFirstRequest = false);
 
 /// <summary>One version with its card's facts.</summary>
 public sealed record VersionView(long Version, string State, bool IsReady, string? Reason, string? Platform, DateTimeOffset? LoadedAt, CardFacts Card);

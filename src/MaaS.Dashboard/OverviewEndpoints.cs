@@ -66,12 +66,12 @@ internal static class OverviewEndpoints
         {
             if (model.Versions.Count == 0)
             {
-                rows.Add(new ReadinessRow(model.Name, null, "no versions", model.IsReady, model.Reason, "model"));
+                rows.Add(new ReadinessRow(model.Name, null, "no versions", model.IsReady, model.Reason, "model", model.LoadsOnFirstRequest));
             }
 
             foreach (var version in model.Versions)
             {
-                rows.Add(new ReadinessRow(model.Name, version.Version, version.State.ToString(), version.IsReady, version.Reason, "model"));
+                rows.Add(new ReadinessRow(model.Name, version.Version, version.State.ToString(), version.IsReady, version.Reason, "model", model.LoadsOnFirstRequest));
             }
         }
 
@@ -91,8 +91,11 @@ internal static class OverviewEndpoints
 /// <summary>The overview's charts (SVG markup).</summary>
 public sealed record OverviewCharts(string Requests, string Errors, string Latency, string Models);
 
-/// <summary>One model version's readiness.</summary>
-public sealed record ReadinessRow(string Model, long? Version, string State, bool IsReady, string? Reason, string Kind);
+/// <summary>
+/// One model version's readiness. <paramref name="LoadsOnFirstRequest"/>: a lazy model not loaded yet, not ready without
+/// being broken, so the page does not show it as a failure.
+/// </summary>
+public sealed record ReadinessRow(string Model, long? Version, string State, bool IsReady, string? Reason, string Kind, bool LoadsOnFirstRequest = false);
 
 /// <summary>What the overview shows.</summary>
 public sealed record OverviewModel(

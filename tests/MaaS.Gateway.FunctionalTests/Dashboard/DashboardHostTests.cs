@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace MaaS.Gateway.FunctionalTests.Dashboard;
 
 /// <summary>The dashboard over plain HTTP on the embedded default (authentication off): pages, headers, refusals.</summary>
@@ -45,5 +47,40 @@ public sealed class DashboardHostTests
         Assert.True((int)longQuery.StatusCode is >= 200 and < 500, $"a 5,000-character query answered {(int)longQuery.StatusCode}");
         using var json = await client.GetAsync("/dashboard/data/traffic", ct);
         Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+    }
+
+    /// <summary>
+    /// A lazy model not asked for yet is not ready without being broken: the overview and the models page say it loads
+    /// on its first request, in a neutral colour, until that request fails to load it; then it is "not ready" in red.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_LazyModel_LoadsOnFirstRequestUntilItsLoadFails()
+    {
+        await using var host = GatewayHost.Start(r =>
+        {
+            r.WithExampleMlp().WithGarbage("lazy-broken");
+            File.WriteAllText(Path.Combine(r.Root, "lazy-broken", "model.json"), """{ "loadPolicy": "lazy" }""");
+        });
+        using var client = host.CreateClientWithoutRedirects();
+        var ct = TestContext.Current.CancellationToken;
+
+        Assert.Equal(("idle", "on first request"), ReadyCell(await client.GetStringAsync("/dashboard", ct), "lazy-broken"));
+        Assert.Equal(("ok", "ready"), ReadyCell(await client.GetStringAsync("/dashboard", ct), "example-mlp"));
+        Assert.Contains("""<span class="idle">loads on first request</span>""", await client.GetStringAsync("/dashboard/models", ct), StringComparison.Ordinal);
+
+        using var first = await client.PostAsync("/v2/models/lazy-broken/infer",
+            new StringContent("""{"inputs":[{"name":"input","shape":[1,8],"datatype":"FP32","data":[0,0,0,0,0,0,0,0]}]}"""), ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+
+        Assert.Equal(("bad", "not ready"), ReadyCell(await client.GetStringAsync("/dashboard", ct), "lazy-broken"));
+        Assert.Contains("""<span class="bad">not ready</span>""", await client.GetStringAsync("/dashboard/models", ct), StringComparison.Ordinal);
+    }
+
+    /// <summary>The class and text of the overview readiness table's Ready cell in the model's (first) row.</summary>
+    private static (string Class, string Text) ReadyCell(string html, string model)
+    {
+        var row = Regex.Match(html, $"""<th scope="row">{Regex.Escape(model)}</th>\s*<td>model</td>\s*<td class="num">[^<]*</td>\s*<td>[^<]*</td>\s*<td class="([a-z]+)">([^<]*)</td>""");
+        Assert.True(row.Success, $"no readiness row for {model}");
+        return (row.Groups[1].Value, row.Groups[2].Value);
     }
 }
