@@ -36,13 +36,19 @@ public sealed record RecommendRowsRequest(
 /// position when the kind repeats).</param>
 /// <param name="Anchors">For because: how many such rows, one per recent history item (most recent first), 1..10;
 /// default 1. Not allowed on other kinds.</param>
+/// <param name="Diversity">For forYou: MMR λ in [0, 1], as <c>/v1/recommend</c>'s, over the items the rows above left.
+/// Not allowed on other kinds.</param>
+/// <param name="Debias">For forYou: re-ranking against popularity bias for this row, as <c>/v1/recommend</c>'s; absent
+/// uses the tenant's setting. Not allowed on other kinds.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RowRequest(
     [property: AllowedValues("forYou", "because", "trending", "popular", "new")] string? Kind,
     [property: Range(1, RecommendationLimits.MaxCount)] int? Count = null,
     RecommendFilters? Filters = null,
     [property: MaxLength(RecommendationLimits.MaxRowIdLength)] string? Id = null,
-    [property: Range(1, RecommendationLimits.MaxAnchors)] int? Anchors = null);
+    [property: Range(1, RecommendationLimits.MaxAnchors)] int? Anchors = null,
+    [property: Range(RecommendationLimits.MinDiversity, RecommendationLimits.MaxDiversity)] float? Diversity = null,
+    DebiasRequest? Debias = null);
 
 /// <summary>A page of rows.</summary>
 /// <param name="RecommendationId">The page's id (16 hex digits, random): send it with the events any of its rows lead to,
