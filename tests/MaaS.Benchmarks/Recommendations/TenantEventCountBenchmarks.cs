@@ -16,8 +16,8 @@ namespace MaaS.Benchmarks.Recommendations;
 /// (<see cref="EventsSinceBuild"/>) before each measured batch. Mean is per batch (ingest) or per request (read).
 /// Usage: <c>dotnet run -c Release --project tests/MaaS.Benchmarks -- --filter '*TenantEventCount*'</c>.
 /// </summary>
-[MemoryDiagnoser]
 [MedianColumn]
+[MemoryDiagnoser]
 public class TenantEventCountBenchmarks
 {
     private const int BatchSize = 500;
