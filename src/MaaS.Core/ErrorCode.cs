@@ -42,4 +42,9 @@ public enum ErrorCode
     UnsupportedMediaType,
     /// <summary>A dependency (database, storage) is unavailable (503).</summary>
     DependencyUnavailable,
+    /// <summary>
+    /// A resource of that name exists already, where Triton says so with its own code: ALREADY_EXISTS over gRPC, and
+    /// 400 over HTTP, as Triton's HTTP endpoint answers it (a shared memory region's name registered twice).
+    /// </summary>
+    AlreadyExists,
 }

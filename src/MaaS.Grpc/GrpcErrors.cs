@@ -17,6 +17,7 @@ internal static class GrpcErrors
         ErrorCode.Timeout => global::Grpc.Core.StatusCode.DeadlineExceeded,
         ErrorCode.ClientClosedRequest => global::Grpc.Core.StatusCode.Cancelled,
         ErrorCode.Conflict => global::Grpc.Core.StatusCode.FailedPrecondition,
+        ErrorCode.AlreadyExists => global::Grpc.Core.StatusCode.AlreadyExists,
         ErrorCode.Unauthorized => global::Grpc.Core.StatusCode.Unauthenticated,
         ErrorCode.Forbidden => global::Grpc.Core.StatusCode.PermissionDenied,
         ErrorCode.MethodNotAllowed => global::Grpc.Core.StatusCode.Unimplemented,

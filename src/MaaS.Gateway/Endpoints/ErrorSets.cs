@@ -56,7 +56,7 @@ internal sealed class InferenceErrors : IErrorSet
 /// <summary>The shared memory extensions: a bad name, key or range, the extension off, an unknown region, a name taken or the tenant's bound reached.</summary>
 internal sealed class SharedMemoryErrors : IErrorSet
 {
-    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.Unsupported, ErrorCode.NotFound, ErrorCode.Conflict];
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [ErrorCode.InvalidRequest, ErrorCode.Unsupported, ErrorCode.AlreadyExists, ErrorCode.NotFound, ErrorCode.Conflict];
 }
 
 /// <summary>Publishing a model: a bad card or file, a name another tenant holds, an upload over the limit, an unavailable store.</summary>

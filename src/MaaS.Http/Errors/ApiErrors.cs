@@ -12,7 +12,7 @@ internal static class ApiErrors
     /// <summary>HTTP status code of an error.</summary>
     public static int StatusCode(this ErrorCode error) => error switch
     {
-        ErrorCode.InvalidRequest or ErrorCode.Unsupported => StatusCodes.Status400BadRequest,
+        ErrorCode.InvalidRequest or ErrorCode.Unsupported or ErrorCode.AlreadyExists => StatusCodes.Status400BadRequest,
         ErrorCode.Unauthorized => StatusCodes.Status401Unauthorized,
         ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
         ErrorCode.ModelNotFound or ErrorCode.VersionNotFound or ErrorCode.NotFound => StatusCodes.Status404NotFound,
@@ -43,6 +43,7 @@ internal static class ApiErrors
         ErrorCode.InferenceFailed => "Inference failed",
         ErrorCode.Unsupported => "Operation not supported",
         ErrorCode.Conflict => "Conflict",
+        ErrorCode.AlreadyExists => "Already exists",
         ErrorCode.Unauthorized => "Unauthorized",
         ErrorCode.Forbidden => "Forbidden",
         ErrorCode.MethodNotAllowed => "Method not allowed",

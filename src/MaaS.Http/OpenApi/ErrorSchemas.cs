@@ -127,6 +127,7 @@ internal static class ErrorSchemas
         ErrorCode.VersionNotFound => "unknown version 9 of model 'example-mlp'",
         ErrorCode.NotFound => "unknown item",
         ErrorCode.Conflict => "the name belongs to another tenant, or the tenant's quota is reached",
+        ErrorCode.AlreadyExists => "shared memory region 'input' already in manager",
         ErrorCode.PayloadTooLarge => "the request body is larger than the server accepts",
         ErrorCode.UnsupportedMediaType => "unsupported Content-Type 'text/plain'; JSON bodies need Content-Type: application/json",
         ErrorCode.Overloaded => "the model's queue is full; retry after a moment",

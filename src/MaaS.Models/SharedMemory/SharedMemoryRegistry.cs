@@ -61,7 +61,7 @@ public sealed partial class SharedMemoryRegistry : IDisposable
         {
             if (_regions.ContainsKey((tenant, name)))
             {
-                return new Error(ErrorCode.Conflict, $"shared memory region '{name}' already in manager");
+                return new Error(ErrorCode.AlreadyExists, $"shared memory region '{name}' already in manager");
             }
 
             int held = _regions.Keys.Count(k => k.Tenant == tenant);

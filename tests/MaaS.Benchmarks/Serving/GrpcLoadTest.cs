@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Google.Protobuf;
 using MaaS.Grpc.Protocol;
+using MaaS.TestSupport.Hosting;
 using Grpc.Net.Client;
 
 namespace MaaS.Benchmarks.Serving;
@@ -23,12 +23,7 @@ internal static class GrpcLoadTest
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
         });
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var request = new ModelInferRequest { ModelName = "example-mlp" };
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
-        input.Shape.Add([1, 8]);
-        request.Inputs.Add(input);
-        float[] row = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
-        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan())));
+        var request = GrpcInfer.Mlp(GrpcInfer.MlpRow);
 
         var stop = Stopwatch.StartNew();
         var deadline = TimeSpan.FromSeconds(seconds);

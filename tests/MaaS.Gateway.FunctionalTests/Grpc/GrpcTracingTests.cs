@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Grpc.Core;
 using MaaS.Gateway.FunctionalTests.Tracing;
 using MaaS.Grpc.Protocol;
@@ -68,12 +67,7 @@ public sealed class GrpcTracingTests
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         using var channel = gateway.Channel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
-        var request = new ModelInferRequest { ModelName = "example-mlp" };
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
-        input.Shape.Add([1, 8]);
-        request.Inputs.Add(input);
-        float[] data = [0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f];
-        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan())));
+        var request = GrpcInfer.Mlp(GrpcInfer.MlpRow);
 
         var before = DateTime.UtcNow;
         await client.ModelInferAsync(request, new Metadata { { "x-api-key", GrpcGateway.AdminKey } }, deadline: DateTime.UtcNow.AddMinutes(1), cancellationToken: ct);

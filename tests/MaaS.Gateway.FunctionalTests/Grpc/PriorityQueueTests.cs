@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Grpc.Core;
 using MaaS.Grpc.Protocol;
 
@@ -142,11 +141,7 @@ public sealed class PriorityQueueTests
 
     private static ModelInferRequest GrpcRequest(int rows, InferParameter? priority = null, InferParameter? timeout = null)
     {
-        var request = new ModelInferRequest { ModelName = "example-mlp" };
-        var input = new ModelInferRequest.Types.InferInputTensor { Name = "input", Datatype = "FP32" };
-        input.Shape.Add([rows, 8]);
-        request.Inputs.Add(input);
-        request.RawInputContents.Add(ByteString.CopyFrom(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Enumerable.Repeat(0.5f, rows * 8).ToArray().AsSpan())));
+        var request = GrpcInfer.Mlp([.. Enumerable.Repeat(0.5f, rows * 8)]);
         if (priority is not null)
         {
             request.Parameters.Add("priority", priority);

@@ -7,7 +7,7 @@ public sealed class RecommendRowsEndpointsTests(RecommendationHost host) : IClas
 {
     private const string Page = """
         {"userId":"demo-user-001","explain":true,"include":["metadata"],"rows":[
-          {"kind":"forYou","count":5},{"kind":"because","count":5,"anchors":2},{"kind":"trending","count":5},
+          {"kind":"forYou","count":5,"diversity":0.7,"debias":{"method":"popularity","strength":0.5}},{"kind":"because","count":5,"anchors":2},{"kind":"trending","count":5},
           {"kind":"popular","count":5,"filters":{"kind":"movie","genres":["Drama"]},"id":"drama"},{"kind":"new","count":5}]}
         """;
 
@@ -61,6 +61,8 @@ public sealed class RecommendRowsEndpointsTests(RecommendationHost host) : IClas
     [InlineData("""{"userId":"u","rows":[{"kind":"popular","colour":"red"}]}""", "rows[0].colour")]
     [InlineData("""{"userId":"u","rows":[{"kind":"popular","anchors":2}]}""", "rows[0].anchors")]
     [InlineData("""{"rows":[{"kind":"popular"}]}""", "userId")]
+    [InlineData("""{"userId":"u","rows":[{"kind":"popular","diversity":0.5}]}""", "rows[0].diversity")]
+    [InlineData("""{"userId":"u","rows":[{"kind":"forYou","debias":{"method":"magic"}}]}""", "rows[0].debias.method")]
     public async Task RecommendRows_BadBody_400NamingTheField(string json, string field)
     {
         var (response, body) = await host.Gateway.PostJsonAsync("/v1/recommend/rows", json);

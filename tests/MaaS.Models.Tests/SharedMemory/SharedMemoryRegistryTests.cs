@@ -116,13 +116,14 @@ public sealed class SharedMemoryRegistryTests
     }
 
     [Fact]
-    public void Register_NameTakenOrBoundReached_Conflict()
+    public void Register_NameTakenAlreadyExists_BoundReachedConflict()
     {
         using var shm = new SharedMemoryObject(64);
         using var registry = Registry(maxRegions: 2);
         Assert.True(registry.Register("t1", "a", shm.Key, 0, 8).IsSuccess);
 
-        AssertRefused(registry.Register("t1", "a", shm.Key, 0, 8), ErrorCode.Conflict, "shared memory region 'a' already in manager");
+        // Triton's own code for a name taken (ALREADY_EXISTS over gRPC, 400 over HTTP).
+        AssertRefused(registry.Register("t1", "a", shm.Key, 0, 8), ErrorCode.AlreadyExists, "shared memory region 'a' already in manager");
         Assert.True(registry.Register("t1", "b", shm.Key, 8, 8).IsSuccess);
         AssertRefused(registry.Register("t1", "c", shm.Key, 16, 8), ErrorCode.Conflict, "MaxRegionsPerTenant");
         // The bound is per tenant.

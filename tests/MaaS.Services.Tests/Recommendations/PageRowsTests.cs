@@ -186,6 +186,45 @@ public sealed class PageRowsTests
     }
 
     [Theory]
+    [InlineData(0.3f, "popularity")]
+    [InlineData(1f, "calibrated")]
+    [InlineData(0f, "none")]
+    public async Task RecommendRowsAsync_ForYouWithDiversityAndDebias_RankedAsRecommendRanksThem_NoItemTwice(float diversity, string method)
+    {
+        await using var services = await WorldAsync();
+        var service = services.Get<RecommendationService>();
+        var debias = new DebiasRequest(method, 1f);
+        var alone = (await service.RecommendAsync(RecommendationServices.Tenant, new RecommendRequest("fan", null, null, 3, null, diversity, true, null, "cf", debias), Ct)).Value;
+
+        var page = await RowsAsync(services, "fan", null, new RowRequest("forYou", 3, Diversity: diversity, Debias: debias), Row("because", 3), Row("popular", 3), Row("trending", 3));
+
+        Assert.Equal(alone.Items.Select(i => (i.ItemId, i.Score, i.Reason?.Reranked)), page.Rows[0].Items.Select(i => (i.ItemId, i.Score, i.Reason?.Reranked)));
+        var all = page.Rows.SelectMany(r => r.Items).Select(i => i.ItemId).ToList();
+        Assert.True(all.Count == all.Distinct().Count(), $"diversity {diversity}, debias {method}: an item in two rows: {string.Join(", ", all)}");
+        Assert.DoesNotContain("m1", all);
+    }
+
+    [Fact]
+    public void Validate_DiversityAndDebias_ForYouRowsOnlyInRangeAndKnown()
+    {
+        var popularity = new DebiasRequest("popularity", null);
+        var request = new RecommendRowsRequest("u", null, null,
+        [
+            new RowRequest("forYou", 3, Diversity: 0.5f, Debias: popularity), new RowRequest("popular", 3, Diversity: 0.5f), new RowRequest("because", 3, Debias: popularity),
+            new RowRequest("forYou", 3, Id: "f2", Diversity: 1.5f, Debias: new DebiasRequest("magic", 2f)),
+        ]);
+
+        var result = RowsValidation.Validate(request);
+
+        Assert.Equal(
+            [("rows[1].diversity", "only a forYou row takes diversity"), ("rows[2].debias", "only a forYou row takes debias"), ("rows[3].diversity", "must be in [0, 1]"),
+             ("rows[3].debias.method", DebiasMethods.Problem), ("rows[3].debias.strength", DebiasMethods.StrengthProblem)],
+            result.Error!.Problems.Select(p => (p.Field, p.Reason)));
+        var valid = RowsValidation.Validate(request with { Rows = [request.Rows![0]] }).Value.Rows[0];
+        Assert.Equal((0.5f, DebiasMethod.Popularity, RecommendationLimits.DefaultDebiasStrength, "request"), (valid.Diversity, valid.Debias!.Method, valid.Debias.Strength, valid.Debias.Origin));
+    }
+
+    [Theory]
     [InlineData(5, 100, 1, true)]
     [InlineData(6, 100, 1, false)]
     [InlineData(1, 50, 10, true)]

@@ -137,7 +137,7 @@ public sealed class SecureGateway : IAsyncDisposable
         }.ToJsonString();
 
     /// <summary>A valid example-mlp request body (one row of 8 features), for every test that needs one.</summary>
-    public static string MlpInferBody { get; } = V2Json.Infer("input", "FP32", [1, 8], new float[] { 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f });
+    public static string MlpInferBody { get; } = V2Json.Infer("input", "FP32", [1, 8], GrpcInfer.MlpRow.ToArray());
 
     public static void Authorize(HttpRequestMessage request, string? key, bool apiKeyHeader)
     {

@@ -3,35 +3,53 @@ using System.ComponentModel.DataAnnotations;
 namespace MaaS.Services.Recommendations.Contracts;
 
 /// <summary>
+/// Whom recommendations are for and how they are ranked and shown: what <c>POST /v1/recommend</c>
+/// (<see cref="RecommendRequest"/>) and <c>POST /v1/recommend/rows</c> (<see cref="RecommendRowsRequest"/>) ask alike.
+/// </summary>
+/// <param name="UserId">Rank from this user's stored history (read at request time, so the latest events count).</param>
+/// <param name="SessionId">Rank from this anonymous session's stored history.</param>
+/// <param name="Items">Recent item ids of a session (most recent first), used with or instead of a stored history.</param>
+/// <param name="Explain">When true each item carries its reason (because-you-played, popular, trending).</param>
+/// <param name="Include">Extra data per item: <c>metadata</c> adds the catalogue entry.</param>
+/// <param name="Strategy">cf (people who played X also played this), content (same genres, tags, kind, words as your
+/// history) or hybrid (the default: both blended per item, the CF weight growing with its interactions as n / (n + β),
+/// so an item without events is ranked by content). Anything else is a 400.</param>
+public abstract record RecommendSubject(
+    string? UserId,
+    string? SessionId,
+    [property: MaxLength(RecommendationLimits.MaxListLength)] IReadOnlyList<string>? Items,
+    bool Explain,
+    IReadOnlyList<string>? Include,
+    string? Strategy);
+
+/// <summary>
 /// A recommendation request (<c>POST /v1/recommend</c>): for a user, a session, or a list of recent items. The one
 /// shape from the endpoint to the response: the service validates it once against <see cref="RecommendationLimits"/>,
 /// the bounds the OpenAPI document shows too.
 /// </summary>
-/// <param name="UserId">Recommend from this user's stored history (read at request time, so the latest events count).</param>
-/// <param name="SessionId">Recommend from this anonymous session's stored history.</param>
-/// <param name="Items">Recent item ids of a session (most recent first), used with or instead of a stored history.</param>
+/// <param name="UserId">As <see cref="RecommendSubject.UserId"/>.</param>
+/// <param name="SessionId">As <see cref="RecommendSubject.SessionId"/>.</param>
+/// <param name="Items">As <see cref="RecommendSubject.Items"/>.</param>
 /// <param name="Count">Results wanted, 1..100; default 10.</param>
 /// <param name="Filters">Restrictions on the results.</param>
 /// <param name="Diversity">MMR λ in [0, 1]: 1 (or absent) ranks by relevance only, lower values trade relevance for variety.</param>
-/// <param name="Explain">When true each result carries its reason (because-you-played, popular, trending).</param>
-/// <param name="Include">Extra data per result: <c>metadata</c> adds the catalogue entry.</param>
-/// <param name="Strategy">cf (people who played X also played this), content (same genres, tags, kind, words as your
-/// history) or hybrid (the default: both blended per item, the CF weight growing with its interactions as n / (n + β),
-/// so an item without events is ranked by content). Anything else is a 400.</param>
+/// <param name="Explain">As <see cref="RecommendSubject.Explain"/>.</param>
+/// <param name="Include">As <see cref="RecommendSubject.Include"/>.</param>
+/// <param name="Strategy">As <see cref="RecommendSubject.Strategy"/>.</param>
 /// <param name="Debias">Re-ranking against popularity bias for this request; absent uses the tenant's setting
 /// (<c>Recommendations:Debias</c>, off by default), <c>{"method":"none"}</c> turns it off.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RecommendRequest(
     string? UserId,
     string? SessionId,
-    [property: MaxLength(RecommendationLimits.MaxListLength)] IReadOnlyList<string>? Items,
+    IReadOnlyList<string>? Items,
     [property: Range(1, RecommendationLimits.MaxCount)] int? Count,
     RecommendFilters? Filters,
     [property: Range(RecommendationLimits.MinDiversity, RecommendationLimits.MaxDiversity)] float? Diversity,
     bool Explain,
     IReadOnlyList<string>? Include,
     string? Strategy = null,
-    DebiasRequest? Debias = null);
+    DebiasRequest? Debias = null) : RecommendSubject(UserId, SessionId, Items, Explain, Include, Strategy);
 
 /// <summary>Re-ranking against popularity bias: the engine ranks a pool of candidates (20 per slot, at least 200) and
 /// each scores relevance − λ·popularity, relevance its score over the pool's best, popularity its quantile within the

@@ -5,25 +5,26 @@ namespace MaaS.Services.Recommendations.Contracts;
 /// <summary>
 /// A home page of recommendation rows in one call (<c>POST /v1/recommend/rows</c>): for a user, a session or a list of
 /// recent items, as <see cref="RecommendRequest"/>, and the rows wanted in page order. Each item appears in at most one
-/// row (the first row that ranks it keeps it), and nothing the user consumed is offered.
+/// row (the first row that ranks it keeps it), and nothing the user consumed is offered. The strategy ranks the forYou
+/// and because rows.
 /// </summary>
-/// <param name="UserId">Rank from this user's stored history (read at request time).</param>
-/// <param name="SessionId">Rank from this anonymous session's stored history.</param>
-/// <param name="Items">Recent item ids of a session (most recent first), with or instead of a stored history.</param>
+/// <param name="UserId">As <see cref="RecommendSubject.UserId"/>.</param>
+/// <param name="SessionId">As <see cref="RecommendSubject.SessionId"/>.</param>
+/// <param name="Items">As <see cref="RecommendSubject.Items"/>.</param>
 /// <param name="Rows">The rows, in page order: 1..20, at most 500 items in all (each row's count, times its anchors for
 /// a <c>because</c> row).</param>
-/// <param name="Explain">When true each item carries its reason, as <c>/v1/recommend</c> gives it.</param>
-/// <param name="Include">Extra data per item: <c>metadata</c> adds the catalogue entry.</param>
-/// <param name="Strategy">cf, content or hybrid (the default), for the forYou and because rows.</param>
+/// <param name="Explain">As <see cref="RecommendSubject.Explain"/>.</param>
+/// <param name="Include">As <see cref="RecommendSubject.Include"/>.</param>
+/// <param name="Strategy">As <see cref="RecommendSubject.Strategy"/>.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RecommendRowsRequest(
     string? UserId,
     string? SessionId,
-    [property: MaxLength(RecommendationLimits.MaxListLength)] IReadOnlyList<string>? Items,
+    IReadOnlyList<string>? Items,
     [property: MaxLength(RecommendationLimits.MaxRows)] IReadOnlyList<RowRequest>? Rows,
     bool Explain = false,
     IReadOnlyList<string>? Include = null,
-    string? Strategy = null);
+    string? Strategy = null) : RecommendSubject(UserId, SessionId, Items, Explain, Include, Strategy);
 
 /// <summary>One row of a page.</summary>
 /// <param name="Kind">forYou (the personal list, as <c>/v1/recommend</c> ranks it), because (the neighbours of one recent
@@ -35,13 +36,19 @@ public sealed record RecommendRowsRequest(
 /// position when the kind repeats).</param>
 /// <param name="Anchors">For because: how many such rows, one per recent history item (most recent first), 1..10;
 /// default 1. Not allowed on other kinds.</param>
+/// <param name="Diversity">For forYou: MMR λ in [0, 1], as <c>/v1/recommend</c>'s, over the items the rows above left.
+/// Not allowed on other kinds.</param>
+/// <param name="Debias">For forYou: re-ranking against popularity bias for this row, as <c>/v1/recommend</c>'s; absent
+/// uses the tenant's setting. Not allowed on other kinds.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RowRequest(
     [property: AllowedValues("forYou", "because", "trending", "popular", "new")] string? Kind,
     [property: Range(1, RecommendationLimits.MaxCount)] int? Count = null,
     RecommendFilters? Filters = null,
     [property: MaxLength(RecommendationLimits.MaxRowIdLength)] string? Id = null,
-    [property: Range(1, RecommendationLimits.MaxAnchors)] int? Anchors = null);
+    [property: Range(1, RecommendationLimits.MaxAnchors)] int? Anchors = null,
+    [property: Range(RecommendationLimits.MinDiversity, RecommendationLimits.MaxDiversity)] float? Diversity = null,
+    DebiasRequest? Debias = null);
 
 /// <summary>A page of rows.</summary>
 /// <param name="RecommendationId">The page's id (16 hex digits, random): send it with the events any of its rows lead to,

@@ -11,7 +11,8 @@ namespace MaaS.Services.Recommendations.Serving;
 /// <param name="NewItemEvents">Events per item the index does not know (<see cref="TenantState.NewItemEvents"/>), for forYou.</param>
 /// <param name="RecentEvents">Events per item since the build (<see cref="TenantState.RecentEvents"/>), for trending.</param>
 /// <param name="Popularity">Events per item in the serving build, for forYou's debiasing.</param>
-/// <param name="Debias">The tenant's debias setting, applied to forYou as <c>/v1/recommend</c> applies it.</param>
+/// <param name="Debias">The tenant's debias setting, applied to a forYou row without its own as <c>/v1/recommend</c>
+/// applies it.</param>
 /// <param name="Today">The UTC day of availability windows and release ages.</param>
 /// <param name="Withdrawn">Deleted items the serving index still holds.</param>
 internal sealed record PageWorld(
@@ -82,9 +83,10 @@ internal static class PageRows
 
     private static List<RecommendedItemResponse> ForYou(ValidRows valid, ValidRow row, History history, PageWorld world)
     {
-        var query = new RankingQuery(history, row.Count, valid.Strategy, row.ItemKind, row.Genres, null, valid.Request.Explain, world.Debias);
+        var debias = row.Debias ?? world.Debias;
+        var query = new RankingQuery(history, row.Count, valid.Strategy, row.ItemKind, row.Genres, row.Diversity, valid.Request.Explain, debias);
         var page = Ranker.Rank(world.Engine, query, world.Catalogue, world.NewItemEvents, world.Popularity);
-        return ResultMapping.ToResponses(page, world.Catalogue, valid.Request.Explain, valid.Metadata, world.Debias);
+        return ResultMapping.ToResponses(page, world.Catalogue, valid.Request.Explain, valid.Metadata, debias);
     }
 
     /// <summary>Each anchor's neighbours as a history of that one item, through the engine's own ranking (CF, content or

@@ -52,10 +52,7 @@ internal static class RecommendValidation
         CheckId(request.SessionId, "sessionId", Add);
         CheckIds(request.Items, "items", Add);
         CheckCount(request.Count, Add);
-        if (request.Diversity is float d && (float.IsNaN(d) || d < RecommendationLimits.MinDiversity || d > RecommendationLimits.MaxDiversity))
-        {
-            Add("diversity", "must be in [0, 1]");
-        }
+        CheckDiversity(request.Diversity, "diversity", Add);
 
         foreach (string what in request.Include ?? [])
         {
@@ -65,22 +62,7 @@ internal static class RecommendValidation
             }
         }
 
-        DebiasSetting? debias = null;
-        if (request.Debias is { } asked)
-        {
-            bool known = DebiasMethods.TryParse(asked.Method, out var method);
-            if (!known)
-            {
-                Add("debias.method", DebiasMethods.Problem);
-            }
-
-            if (asked.Strength is float strength && !DebiasMethods.IsStrength(strength))
-            {
-                Add("debias.strength", DebiasMethods.StrengthProblem);
-            }
-
-            debias = new DebiasSetting(known ? method : DebiasMethod.None, asked.Strength ?? RecommendationLimits.DefaultDebiasStrength, "request");
-        }
+        var debias = CheckDebias(request.Debias, "debias", Add);
 
         if (request.Filters is { } filters)
         {
@@ -121,6 +103,38 @@ internal static class RecommendValidation
 
         var genres = string.IsNullOrWhiteSpace(genresText) ? null : genresText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return new ValidSimilar(itemId, count ?? RecommendationLimits.DefaultCount, kind, genres, include is not null, strategy);
+    }
+
+    /// <summary>An MMR λ, if given, in [0, 1].</summary>
+    public static void CheckDiversity(float? diversity, string field, Action<string, string> add)
+    {
+        if (diversity is float d && (float.IsNaN(d) || d < RecommendationLimits.MinDiversity || d > RecommendationLimits.MaxDiversity))
+        {
+            add(field, "must be in [0, 1]");
+        }
+    }
+
+    /// <summary>A request's own debias setting (null when it gives none, so the tenant's applies), its method and
+    /// strength checked under <paramref name="field"/>.</summary>
+    public static DebiasSetting? CheckDebias(DebiasRequest? asked, string field, Action<string, string> add)
+    {
+        if (asked is null)
+        {
+            return null;
+        }
+
+        bool known = DebiasMethods.TryParse(asked.Method, out var method);
+        if (!known)
+        {
+            add($"{field}.method", DebiasMethods.Problem);
+        }
+
+        if (asked.Strength is float strength && !DebiasMethods.IsStrength(strength))
+        {
+            add($"{field}.strength", DebiasMethods.StrengthProblem);
+        }
+
+        return new DebiasSetting(known ? method : DebiasMethod.None, asked.Strength ?? RecommendationLimits.DefaultDebiasStrength, "request");
     }
 
     public static bool IsMetadata(string what) => "metadata".Equals(what, StringComparison.OrdinalIgnoreCase);

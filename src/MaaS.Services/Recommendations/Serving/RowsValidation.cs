@@ -31,8 +31,11 @@ internal enum RowKind
 /// <param name="Genres">Only items with one of these genres, if set.</param>
 /// <param name="ExcludeIds">Never these items in this row.</param>
 /// <param name="AvailableNow">Only items available today.</param>
+/// <param name="Diversity">A forYou row's MMR λ, if given.</param>
+/// <param name="Debias">A forYou row's own debias setting; null: the tenant's.</param>
 internal sealed record ValidRow(
-    string Id, RowKind Kind, string KindText, int Count, int Anchors, StoreKind? ItemKind, IReadOnlyList<string>? Genres, IReadOnlyList<string>? ExcludeIds, bool AvailableNow);
+    string Id, RowKind Kind, string KindText, int Count, int Anchors, StoreKind? ItemKind, IReadOnlyList<string>? Genres, IReadOnlyList<string>? ExcludeIds, bool AvailableNow,
+    float? Diversity = null, DebiasSetting? Debias = null);
 
 /// <summary>A page request that passed validation.</summary>
 internal sealed record ValidRows(RecommendRowsRequest Request, RecommendationStrategy Strategy, IReadOnlyList<ValidRow> Rows)
@@ -136,6 +139,21 @@ internal static class RowsValidation
             add($"{at}.anchors", $"must be 1..{RecommendationLimits.MaxAnchors}");
         }
 
+        if (known && kind != RowKind.ForYou)
+        {
+            if (row.Diversity is not null)
+            {
+                add($"{at}.diversity", "only a forYou row takes diversity");
+            }
+
+            if (row.Debias is not null)
+            {
+                add($"{at}.debias", "only a forYou row takes debias");
+            }
+        }
+
+        RecommendValidation.CheckDiversity(row.Diversity, $"{at}.diversity", add);
+        var debias = RecommendValidation.CheckDebias(row.Debias, $"{at}.debias", add);
         if (row.Id is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > RecommendationLimits.MaxRowIdLength))
         {
             add($"{at}.id", $"must be 1..{RecommendationLimits.MaxRowIdLength} characters, not blank");
@@ -161,7 +179,8 @@ internal static class RowsValidation
         bool repeated = rows.Count(r => r?.Kind == row.Kind) > 1;
         return new ValidRow(
             row.Id ?? (repeated ? $"{text}-{i}" : text), kind, text, row.Count ?? RecommendationLimits.DefaultCount, row.Anchors ?? 1, itemKind,
-            row.Filters?.Genres is { Count: > 0 } genres ? genres : null, row.Filters?.ExcludeIds, row.Filters?.AvailableNow == true);
+            row.Filters?.Genres is { Count: > 0 } genres ? genres : null, row.Filters?.ExcludeIds, row.Filters?.AvailableNow == true,
+            row.Diversity, debias);
     }
 
     /// <summary>The API's word for a kind (case-sensitive, as the OpenAPI enum lists them).</summary>

@@ -19,6 +19,27 @@ public sealed class MetadataEndpointsTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
     }
 
+    /// <summary>
+    /// Triton's list (its server.cc, in its order) less what MaaS does not serve: cuda_shared_memory (refused, no GPUs),
+    /// model_repository(unload_dependents) (unload reads no such parameter) and parameters (custom parameters reach no
+    /// model); system_shared_memory only while the extension is on.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ServerMetadata_ListsTritonsExtensionsItServes_NoneItDoesNot(bool sharedMemory)
+    {
+        string[] triton = ["classification", "sequence", "model_repository", "model_repository(unload_dependents)", "schedule_policy",
+            "model_configuration", "system_shared_memory", "cuda_shared_memory", "binary_tensor_data", "parameters", "statistics", "trace", "logging"];
+        string[] notServed = ["model_repository(unload_dependents)", "cuda_shared_memory", "parameters", .. sharedMemory ? Array.Empty<string>() : ["system_shared_memory"]];
+        await using var host = GatewayHost.Start(r => r.WithExampleMlp(), new Dictionary<string, string?> { ["Serving:SharedMemory:Enabled"] = sharedMemory ? "true" : "false" });
+
+        var (_, body) = await host.GetJsonAsync("/v2");
+
+        var listed = body!["extensions"]!.AsArray().Select(e => e!.GetValue<string>()).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(triton.Except(notServed).Order(StringComparer.Ordinal).ToArray(), listed);
+    }
+
     [Fact]
     public async Task HealthReady_StrictReadinessWithBrokenModel_503()
     {

@@ -188,7 +188,8 @@ public sealed class SharedMemoryEndpointsTests
         await AssertErrorAsync(gateway, HttpMethod.Post, "/v2/systemsharedmemory/region/x/register", Admin, Register(shm.Key, 4000, 100), bad, "runs past the end");
         await AssertErrorAsync(gateway, HttpMethod.Post, "/v2/systemsharedmemory/region/x/register", Admin, """{"offset":0,"byte_size":8}""", bad, "needs 'key'");
         await AssertErrorAsync(gateway, HttpMethod.Post, "/v2/systemsharedmemory/region/x/register", Admin, """{"key":null,"byte_size":8}""", bad, "'key' is null");
-        await AssertErrorAsync(gateway, HttpMethod.Post, register, Admin, Register(shm.Key, 0, 8), HttpStatusCode.Conflict, "shared memory region 'io' already in manager");
+        // A name taken is Triton's ALREADY_EXISTS, which its HTTP endpoint answers as 400.
+        await AssertErrorAsync(gateway, HttpMethod.Post, register, Admin, Register(shm.Key, 0, 8), bad, "shared memory region 'io' already in manager");
         await OkAsync(gateway, HttpMethod.Post, "/v2/systemsharedmemory/region/third/register", Admin, Register(shm.Key, 0, 8));
         await AssertErrorAsync(gateway, HttpMethod.Post, "/v2/systemsharedmemory/region/fourth/register", Admin, Register(shm.Key, 0, 8), HttpStatusCode.Conflict, "MaxRegionsPerTenant");
 
