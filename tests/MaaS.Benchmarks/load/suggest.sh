@@ -6,11 +6,11 @@
 # prefixes, the broadest. Prints each run's rate, latencies and the gateway's CPU per request, and the load average.
 # Usage: tests/MaaS.Benchmarks/load/suggest.sh [seconds per run, default 10] [connections, default 16] [threads, default 2] [rounds, default 3] [items, default 100000]
 set -euo pipefail
-cd "$(dirname "$0")/../../.."
-duration="${1:-10}"; connections="${2:-16}"; threads="${3:-2}"; rounds="${4:-3}"; items="${5:-100000}"
-load="tests/MaaS.Benchmarks/load"
-source "$load/gateway.sh"
-seeded="$(mktemp -d)"; out="$(mktemp -d)"
+# gateway.sh moves to the repository root and sets $load.
+source "$(dirname "$0")/gateway.sh"
+read -r duration connections threads rounds items <<<"${1:-10} ${2:-16} ${3:-2} ${4:-3} ${5:-100000}"
+seeded="$(mktemp -d)"
+out="$(mktemp -d)"
 dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll search-seed --items "$items" --data "$seeded" --queries "$out/titles.txt" --model all-minilm-l6-v2
 python3 - "$out/titles.txt" >"$out/queries.txt" <<'PY'

@@ -129,35 +129,36 @@ public sealed class WordMatcherTests
         Assert.Equal(prefix ? PrefixOsa(query, word) : Osa(query, word), edits);
     }
 
-    internal static int Osa(string a, string b)
+    /// <summary>The reference: the full table of query prefixes (rows) by word prefixes (columns), filled column by
+    /// column; the whole word's distance is the last cell, the closest prefix's the least of the last row.</summary>
+    internal static int Osa(string query, string word) => Table(query, word)[word.Length][query.Length];
+
+    internal static int PrefixOsa(string query, string word) => Table(query, word).Min(column => column[query.Length]);
+
+    private static int[][] Table(string query, string word)
     {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++)
+        var columns = new int[word.Length + 1][];
+        for (int c = 0; c <= word.Length; c++)
         {
-            d[i, 0] = i;
-        }
-
-        for (int j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (int i = 1; i <= a.Length; i++)
-        {
-            for (int j = 1; j <= b.Length; j++)
+            columns[c] = new int[query.Length + 1];
+            columns[c][0] = c;
+            for (int r = 1; r <= query.Length; r++)
             {
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                if (c == 0)
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    columns[c][r] = r;
+                    continue;
                 }
+
+                bool same = query[r - 1] == word[c - 1];
+                int cell = Math.Min(columns[c - 1][r - 1] + (same ? 0 : 1), Math.Min(columns[c - 1][r], columns[c][r - 1]) + 1);
+                bool swapped = r >= 2 && c >= 2 && query[r - 1] == word[c - 2] && query[r - 2] == word[c - 1];
+                columns[c][r] = swapped ? Math.Min(cell, columns[c - 2][r - 2] + 1) : cell;
             }
         }
 
-        return d[a.Length, b.Length];
+        return columns;
     }
-
-    internal static int PrefixOsa(string query, string word) => Enumerable.Range(0, word.Length + 1).Min(l => Osa(query, word[..l]));
 
     private static Dictionary<string, (int Edits, bool Whole)> Reference(string[] vocabulary, string query, bool prefix)
     {
@@ -165,8 +166,9 @@ public sealed class WordMatcherTests
         var expected = new Dictionary<string, (int, bool)>(StringComparer.Ordinal);
         foreach (string word in vocabulary)
         {
-            int whole = Osa(query, word);
-            int edits = prefix ? PrefixOsa(query, word) : whole;
+            var table = Table(query, word);
+            int whole = table[word.Length][query.Length];
+            int edits = prefix ? table.Min(column => column[query.Length]) : whole;
             if (edits <= k)
             {
                 expected[word] = (edits, whole == edits);
