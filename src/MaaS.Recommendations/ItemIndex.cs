@@ -135,6 +135,13 @@ public sealed partial class ItemIndex
     /// <summary>Index of an external item id.</summary>
     public bool TryGetItemIndex(string itemId, out int index) => Items.TryGetIndex(itemId, out index);
 
+    /// <summary>
+    /// The item's popularity in this build, as the popularity fallback ranks it: its events, each weighted
+    /// 0.5^(age / half-life) when the build set <see cref="IndexBuildOptions.PopularityHalfLifeSeconds"/>; 0 for an item
+    /// the build has not seen.
+    /// </summary>
+    public float PopularityOf(string itemId) => Items.TryGetIndex(itemId, out int index) ? Popularity[index] : 0f;
+
     private int MaxRowLength()
     {
         int max = 0;

@@ -6,7 +6,7 @@ namespace MaaS.Services.Search;
 internal static class SearchServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="CatalogueSearch"/> and the background item embedding. Needs <c>AddMaaSRecommendations</c>
+    /// Registers <see cref="CatalogueSearch"/>, the title suggester (<see cref="Suggest.TitleSuggestions"/>) and the background item embedding. Needs <c>AddMaaSRecommendations</c>
     /// (the tenants' catalogues) and an <see cref="Models.Embeddings.EmbeddingService"/>; bind
     /// <see cref="SearchOptions"/> yourself (e.g. <c>BindConfiguration(SearchOptions.SectionName)</c>).
     /// </summary>
@@ -22,6 +22,8 @@ internal static class SearchServiceCollectionExtensions
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.AddSingleton<CatalogueSearch>();
         services.AddSingleton<SearchIndexes>();
+        services.AddSingleton<Suggest.SuggestIndexes>();
+        services.AddSingleton<Suggest.TitleSuggestions>();
         services.AddHostedService<SearchEmbeddingFollower>();
         return services;
     }

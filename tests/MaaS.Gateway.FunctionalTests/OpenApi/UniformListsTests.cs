@@ -19,6 +19,7 @@ public sealed class UniformListsTests(DemoGatewayFixture fixture) : IClassFixtur
         ["/v1/users/{id}/export"] = "the right-of-access export: everything stored about one user as one document",
         ["/v1/trainings/{id}/events"] = "a Server-Sent Events stream of one job",
         ["/v1/items/{id}/similar"] = "a ranking computed per request and cut at count (1..100), as POST /v1/recommend and /v1/search are; no stored order to page by",
+        ["/v1/search/suggest"] = "search as you type: a ranking computed per keystroke and cut at count (1..20), as /v1/search is; no stored order to page by",
         ["/v1/recommendations/attribution"] = "one report of a bounded range (at most 744 hourly or 366 daily buckets) with its totals: the range is the page",
     };
 

@@ -29,4 +29,5 @@ namespace MaaS.Gateway.Contracts.V1;
 [JsonSerializable(typeof(UserExportResponse))]
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(MaaS.Services.Search.Suggest.SuggestResponse))]
 public sealed partial class RecommendationsJsonContext : JsonSerializerContext;
