@@ -42,6 +42,12 @@ internal sealed class ModelErrors : IErrorSet
     public static IReadOnlyList<ErrorCode> Codes { get; } = [.. LookupErrors.Codes, ErrorCode.ModelNotReady];
 }
 
+/// <summary>Changing a model's version policy: the model errors, an invalid policy, or a store that cannot keep it.</summary>
+internal sealed class VersionPolicyErrors : IErrorSet
+{
+    public static IReadOnlyList<ErrorCode> Codes { get; } = [.. ModelErrors.Codes, ErrorCode.DependencyUnavailable];
+}
+
 /// <summary>
 /// Running a model: the model errors, plus what the body limit, the batcher and the model itself can answer, and a
 /// shared memory region the call names that the caller's tenant has not registered.

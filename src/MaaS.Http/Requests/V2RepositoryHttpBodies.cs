@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MaaS.Models.Registry;
 
 namespace MaaS.Http.Requests;
 
@@ -32,18 +33,14 @@ internal readonly record struct V2RepositoryIndexHttpBody(V2RepositoryIndexReque
     }
 }
 
-/// <summary>Reads <c>POST /v2/repository/models/{name}/default</c>'s body into <see cref="V2SetDefaultVersionRequest"/>.</summary>
-/// <param name="Value">The request.</param>
-internal readonly record struct V2SetDefaultVersionHttpBody(V2SetDefaultVersionRequest Value) : IRequestBody<V2SetDefaultVersionHttpBody>
+/// <summary>Reads <c>POST /v2/repository/models/{name}/default</c>'s body into a <see cref="VersionPolicyChange"/> (<see cref="V2VersionPolicyJson"/>).</summary>
+/// <param name="Value">The change.</param>
+internal readonly record struct V2SetDefaultVersionHttpBody(VersionPolicyChange Value) : IRequestBody<V2SetDefaultVersionHttpBody>
 {
-    private static readonly V2SetDefaultVersionRequest Unpin = new(Version: null);
-
     public static AcceptsMetadata Accepts => JsonBody.Accepts<V2SetDefaultVersionRequest>("application/json", "*/*");
 
-    // A null body unpins, as {"version": null} does. Pooled like JsonBody.ReadAsync, for the same reason as above.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public static async ValueTask<Result<V2SetDefaultVersionHttpBody>> ReadAsync(HttpRequest request) =>
-        (await JsonBody.ReadAsync(request, V2JsonContext.Web.V2SetDefaultVersionRequest, whenNull: Unpin)).TryGetValue(out var value, out var error)
-            ? new V2SetDefaultVersionHttpBody(value)
-            : error;
+    // A null body unpins, as {"version": null} does.
+    public static ValueTask<Result<V2SetDefaultVersionHttpBody>> ReadAsync(HttpRequest request) =>
+        JsonBody.ReadDocumentAsync(request, root =>
+            V2VersionPolicyJson.Read(root).TryGetValue(out var change, out var error) ? new V2SetDefaultVersionHttpBody(change) : Result<V2SetDefaultVersionHttpBody>.Fail(error));
 }

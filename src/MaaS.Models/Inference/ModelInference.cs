@@ -17,7 +17,10 @@ public sealed class ModelInference(IModelRegistry registry, ModelMetrics metrics
         string model, long? version, InferenceRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var acquiring = registry.AcquireAsync(model, version, cancellationToken);
+        // A sequence keeps one canary draw for its life; any other request draws at random, and only under a canary.
+        var acquiring = request.Sequence is { } sequence
+            ? registry.AcquireAsync(model, version, VersionCanary.DrawOf(sequence.Id.Number, sequence.Id.Text), cancellationToken)
+            : registry.AcquireAsync(model, version, cancellationToken);
         if (!acquiring.IsCompletedSuccessfully)
         {
             return AcquireThenInferAsync(model, acquiring, request, cancellationToken);

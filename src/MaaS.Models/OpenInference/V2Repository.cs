@@ -19,6 +19,15 @@ internal sealed record V2RepositoryIndexRequest
 /// <param name="Reason">Why it is not ready.</param>
 internal sealed record V2RepositoryIndexEntry(string Name, string? Version, string? State, string? Reason);
 
-/// <summary>Body of <c>POST /v2/repository/models/{name}/default</c> (MaaS extension: rollback).</summary>
+/// <summary>
+/// Body of <c>POST /v2/repository/models/{name}/default</c> (MaaS extension: rollback and canary), read by
+/// <see cref="V2VersionPolicyJson"/>; this record documents its shape. A member left out is kept.
+/// </summary>
 /// <param name="Version">Version to serve by default; null returns to model.json's default or the highest ready version.</param>
-internal sealed record V2SetDefaultVersionRequest(long? Version);
+/// <param name="Canary">A version that takes a share of the unversioned requests; null ends the canary.</param>
+internal sealed record V2SetDefaultVersionRequest(long? Version, V2CanaryRequest? Canary = null);
+
+/// <summary>A canary of <see cref="V2SetDefaultVersionRequest"/>.</summary>
+/// <param name="Version">The canary version: loaded, ready, not the default.</param>
+/// <param name="Percent">Share of the unversioned requests, 1..99.</param>
+internal sealed record V2CanaryRequest(long Version, int Percent);

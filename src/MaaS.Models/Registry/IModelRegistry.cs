@@ -70,7 +70,16 @@ public interface IModelRegistry
         ValueTask.FromResult(Acquire(name, version));
 
     /// <summary>
-    /// Loads a model held back by its <see cref="ModelLoadPolicy.Lazy"/> policy, as a first <see cref="AcquireAsync"/>
+    /// <see cref="AcquireAsync(string, long?, CancellationToken)"/> for a request whose canary split is decided by
+    /// <paramref name="canaryDraw"/> (0..99: the request goes to the model's canary when the draw is below its percent;
+    /// null draws at random): a sequence passes the same draw for each of its requests
+    /// (<see cref="VersionCanary.DrawOf"/>), so it stays on one version. An explicit version is never redirected.
+    /// </summary>
+    ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version, int? canaryDraw, CancellationToken cancellationToken = default) =>
+        AcquireAsync(name, version, cancellationToken);
+
+    /// <summary>
+    /// Loads a model held back by its <see cref="ModelLoadPolicy.Lazy"/> policy, as a first <see cref="AcquireAsync(string, long?, CancellationToken)"/>
     /// would (one load shared by concurrent callers; a cancelled caller stops waiting, not the load); nothing for a model
     /// already loaded or unknown. For reads that need the loaded versions but no session (metadata, config).
     /// </summary>
@@ -91,6 +100,26 @@ public interface IModelRegistry
     /// <summary>Unloads one version; in-flight requests finish first.</summary>
     Task<Result<ModelVersionInfo>> UnloadVersionAsync(string name, long version, CancellationToken cancellationToken = default);
 
-    /// <summary>Pins the default version (rollback), or with null returns to model.json's default / the highest ready one. Not persisted.</summary>
+    /// <summary>
+    /// Pins the default version (rollback), or with null returns to model.json's default / the highest ready one; the
+    /// canary stays, unless <paramref name="version"/> is its version (a promotion: the canary ends). In memory: a host
+    /// that stores policies persists them through its own <see cref="IModelRegistry"/>.
+    /// </summary>
     Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default);
+
+    /// <summary>The model's version policy and whether its canary serves now (<see cref="VersionPolicy.None"/> when it has none).</summary>
+    VersionPolicyState GetVersionPolicy(string name);
+
+    /// <summary>
+    /// Replaces a model's version policy after checking it against the loaded versions: a pinned version must be
+    /// ready (VersionNotFound, NotReady); a canary's version must be ready and not the default its request leaves, its
+    /// percent 1..99 (InvalidRequest naming <c>canary.version</c> or <c>canary.percent</c>). Unknown model: ModelNotFound.
+    /// </summary>
+    Task<Result<ModelInfo>> SetVersionPolicyAsync(string name, VersionPolicy policy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces every model's policy with <paramref name="policies"/> as stored (models absent have none), unchecked:
+    /// what another replica set, or a model not loaded here yet. A canary that cannot serve sends its share to the default.
+    /// </summary>
+    Task ApplyVersionPoliciesAsync(IReadOnlyDictionary<string, VersionPolicy> policies, CancellationToken cancellationToken = default);
 }

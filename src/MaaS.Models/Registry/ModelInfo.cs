@@ -40,6 +40,9 @@ public sealed record ModelInfo(
     string? ConfigError = null,
     bool LoadsOnFirstRequest = false)
 {
+    /// <summary>The model's version policy (pin and canary) and whether its canary serves now.</summary>
+    public VersionPolicyState Policy { get; init; } = new(VersionPolicy.None, null);
+
     /// <summary>The version's view, or null.</summary>
     public ModelVersionInfo? FindVersion(long version) => Versions.FirstOrDefault(v => v.Version == version);
 }

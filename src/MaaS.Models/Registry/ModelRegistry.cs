@@ -21,6 +21,7 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     private readonly Lock _publishing = new();
     private readonly ConcurrentDictionary<string, Lazy<Task>> _firstLoads = new(StringComparer.Ordinal);
     private RegistrySnapshot _snapshot = RegistrySnapshot.Empty;
+    private ImmutableDictionary<string, VersionPolicy> _policies = ImmutableDictionary.Create<string, VersionPolicy>(StringComparer.Ordinal);
     private volatile bool _initialized;
     private bool _disposed;
 
@@ -279,7 +280,13 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public Result<ModelLease> Acquire(string name, long? version = null)
+    public Result<ModelLease> Acquire(string name, long? version = null) => Acquire(name, version, null);
+
+    /// <summary>
+    /// <see cref="Acquire(string, long?)"/>, an unversioned request split by the model's canary at
+    /// <paramref name="canaryDraw"/> (0..99; null draws at random).
+    /// </summary>
+    public Result<ModelLease> Acquire(string name, long? version, int? canaryDraw)
     {
         // A runtime retired between reading the snapshot and taking the reference refuses it; read again.
         for (int attempt = 0; attempt < 4; attempt++)
@@ -296,6 +303,12 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
 
             long? resolved = version ?? slot.ResolveDefault();
+            if (version is null && slot.Canary is { } canary && canary.Version != resolved
+                && canary.Takes(canaryDraw ?? Random.Shared.Next(100)) && CanaryServes(snapshot, slot, canary))
+            {
+                resolved = canary.Version;
+            }
+
             if (resolved is not long v)
             {
                 string why = slot.LoadError
@@ -330,10 +343,14 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default)
+    public ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default) =>
+        AcquireAsync(name, version, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version, int? canaryDraw, CancellationToken cancellationToken = default)
     {
         await EnsureLoadedAsync(name, cancellationToken).ConfigureAwait(false);
-        return Acquire(name, version);
+        return Acquire(name, version, canaryDraw);
     }
 
     /// <inheritdoc />
@@ -531,40 +548,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
-    public async Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default)
-    {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!_snapshot.Models.TryGetValue(name, out var slot))
-            {
-                return Result<ModelInfo>.Fail(ErrorCode.ModelNotFound, $"unknown model: '{name}'");
-            }
-
-            if (version is long v)
-            {
-                if (!slot.Versions.TryGetValue(v, out var target))
-                {
-                    return Result<ModelInfo>.Fail(ErrorCode.VersionNotFound, $"unknown version {v} of model '{name}'");
-                }
-
-                if (target.State != ModelVersionState.Ready)
-                {
-                    return Result<ModelInfo>.Fail(ErrorCode.ModelNotReady, $"model '{name}' version {v} is not ready: {target.Reason}");
-                }
-            }
-
-            var updated = slot with { DefaultOverride = version };
-            Set(name, updated);
-            await RecheckEnsemblesAsync(name, cancellationToken).ConfigureAwait(false);
-            LogDefaultSet(_logger, name, version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(automatic)");
-            return Result<ModelInfo>.Ok(ToInfo(updated));
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
+        SetVersionPolicyAsync(name, PinnedPolicy(GetVersionPolicy(name).Policy, version), cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -762,9 +747,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             }
         }
 
-        // A pinned default survives a reload only if that version still exists.
-        long? keep = defaultOverride is long d && versions.ContainsKey(d) ? d : null;
-        return new ModelSlot(disk.Name, disk.Config, disk.ConfigText, disk.ConfigError, versions, keep);
+        // The version policy is laid over by Set: a pinned default stays pinned (it is persisted) even if its version went.
+        return new ModelSlot(disk.Name, disk.Config, disk.ConfigText, disk.ConfigError, versions, defaultOverride);
     }
 
     private async Task<VersionSlot> LoadVersionSlotAsync(DiskModel disk, long version, CancellationToken cancellationToken)
@@ -958,6 +942,8 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
     {
         lock (_publishing)
         {
+            var policy = _policies.GetValueOrDefault(name) ?? VersionPolicy.None;
+            slot = slot with { DefaultOverride = policy.DefaultVersion, Canary = policy.Canary };
             Volatile.Write(ref _snapshot, new RegistrySnapshot(_snapshot.Models.SetItem(name, slot)));
         }
     }
@@ -994,7 +980,10 @@ public sealed partial class ModelRegistry : IModelRegistry, IAsyncDisposable, ID
             reason = ModelSlot.PendingReason;
         }
 
-        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError, slot.Pending);
+        return new ModelInfo(slot.Name, slot.Config, versions, resolved, target?.IsReady == true, target?.IsReady == true ? null : reason, slot.ConfigError, slot.Pending)
+        {
+            Policy = PolicyState(Volatile.Read(ref _snapshot), slot),
+        };
     }
 
     private ModelVersionInfo ToVersionInfo(string name, VersionSlot slot)

@@ -12,7 +12,8 @@ internal sealed record RegistrySnapshot(ImmutableSortedDictionary<string, ModelS
 /// One model in a snapshot. <see cref="Config"/> is the model.json in effect; <see cref="ConfigText"/> and
 /// <see cref="ConfigError"/> are what was last read from disk. Both errors and a config mean a refused reload: the
 /// last good settings serve until the file is fixed. <see cref="Pending"/>: a lazy model whose first request has not
-/// come yet; its versions are listed Unavailable until then.
+/// come yet; its versions are listed Unavailable until then. <see cref="DefaultOverride"/> and <see cref="Canary"/> are the
+/// model's <see cref="VersionPolicy"/>, which the registry lays over every slot it publishes.
 /// </summary>
 internal sealed record ModelSlot(
     string Name,
@@ -21,7 +22,8 @@ internal sealed record ModelSlot(
     string? ConfigError,
     ImmutableSortedDictionary<long, VersionSlot> Versions,
     long? DefaultOverride,
-    bool Pending = false)
+    bool Pending = false,
+    VersionCanary? Canary = null)
 {
     /// <summary>Why a pending lazy model's versions are not ready.</summary>
     public const string PendingReason = "not loaded yet: load policy lazy, loads on its first request";

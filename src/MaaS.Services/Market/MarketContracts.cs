@@ -13,6 +13,7 @@ namespace MaaS.Services.Market;
 /// <param name="Owner">Owning tenant; null for bundled models.</param>
 /// <param name="Visibility">private, tenant or public (bundled models are public).</param>
 /// <param name="SharedWith">Tenants it is shared with; shown to the owner only.</param>
+/// <param name="Policy">Its version policy: the pinned default and the canary.</param>
 public sealed record MarketModel(
     string Name,
     string? Task,
@@ -25,7 +26,20 @@ public sealed record MarketModel(
     IReadOnlyList<ModelVersionSummary> Versions,
     string? Owner,
     string Visibility,
-    IReadOnlyList<string>? SharedWith);
+    IReadOnlyList<string>? SharedWith,
+    ModelPolicySummary Policy);
+
+/// <summary>A model's version policy (<c>POST /v2/repository/models/{name}/default</c> sets it; every replica follows it).</summary>
+/// <param name="PinnedVersion">The pinned default version (a rollback); null: model.json's default or the newest ready version.</param>
+/// <param name="Canary">The canary, or null.</param>
+public sealed record ModelPolicySummary(long? PinnedVersion, ModelCanarySummary? Canary);
+
+/// <summary>A canary: a share of the unversioned requests sent to another version.</summary>
+/// <param name="Version">The canary version.</param>
+/// <param name="Percent">Its share of the requests that name no version, 1..99.</param>
+/// <param name="Serving">Whether it takes them now.</param>
+/// <param name="Fallback">Why not, when it does not: its share goes to the default version meanwhile.</param>
+public sealed record ModelCanarySummary(long Version, int Percent, bool Serving, string? Fallback);
 
 /// <summary>One version of a model.</summary>
 /// <param name="Version">Version number.</param>

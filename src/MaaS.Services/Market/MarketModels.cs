@@ -63,8 +63,13 @@ internal static class MarketModels
             [.. model.Versions.Select(v => new ModelVersionSummary(v.Version, v.State.ToString(), v.IsReady, v.Reason, v.Platform, v.LoadedAt, v.Card))],
             owner,
             listing is null ? (owner is null ? "public" : "private") : Text(listing.Visibility),
-            listing is not null && listing.Owner == tenant ? listing.SharedWith : null);
+            listing is not null && listing.Owner == tenant ? listing.SharedWith : null,
+            Policy(model.Policy));
     }
+
+    private static ModelPolicySummary Policy(VersionPolicyState state) =>
+        new(state.Policy.DefaultVersion,
+            state.Policy.Canary is { } canary ? new ModelCanarySummary(canary.Version, canary.Percent, state.CanaryFallback is null, state.CanaryFallback) : null);
 
     public static PublishResponse Published(PublishedVersion published) =>
         new(published.Name, published.Version, published.Owner, Text(published.Visibility));

@@ -5,9 +5,10 @@ namespace MaaS.Services.Market;
 /// may not see answers exactly as <see cref="ModelRegistry"/> answers for a model that does not exist (ModelNotFound,
 /// each method's own message), so existence never leaks, and lists leave such models out. Registered as <see cref="IModelRegistry"/>, so every endpoint (V1, V2 and
 /// those added later) gets it without code of its own. Calls without a tenant (<see cref="ITenantContext"/>: startup,
-/// polling, metrics) see everything.
+/// polling, metrics) see everything. Version policies set through it are stored (<see cref="ModelVersionPolicies"/>)
+/// when the host has a store.
 /// </summary>
-internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess access, ITenantContext tenant) : IModelRegistry
+internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess access, ITenantContext tenant, ModelVersionPolicies? policies = null) : IModelRegistry
 {
     public string RepositoryPath => inner.RepositoryPath;
 
@@ -33,6 +34,9 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
     public ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version = null, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.AcquireAsync(name, version, cancellationToken) : ValueTask.FromResult(Unknown<ModelLease>(name));
 
+    public ValueTask<Result<ModelLease>> AcquireAsync(string name, long? version, int? canaryDraw, CancellationToken cancellationToken = default) =>
+        Visible(name) ? inner.AcquireAsync(name, version, canaryDraw, cancellationToken) : ValueTask.FromResult(Unknown<ModelLease>(name));
+
     public ValueTask EnsureLoadedAsync(string name, CancellationToken cancellationToken = default) =>
         Visible(name) ? inner.EnsureLoadedAsync(name, cancellationToken) : ValueTask.CompletedTask;
 
@@ -50,7 +54,19 @@ internal sealed class TenantModelRegistry(ModelRegistry inner, ModelAccess acces
         Visible(name) ? inner.UnloadVersionAsync(name, version, cancellationToken) : Task.FromResult(Unknown<ModelVersionInfo>(name));
 
     public Task<Result<ModelInfo>> SetDefaultVersionAsync(string name, long? version, CancellationToken cancellationToken = default) =>
-        Visible(name) ? inner.SetDefaultVersionAsync(name, version, cancellationToken) : Task.FromResult(Unknown<ModelInfo>(name));
+        !Visible(name) ? Task.FromResult(Unknown<ModelInfo>(name))
+        : policies is null ? inner.SetDefaultVersionAsync(name, version, cancellationToken)
+        : policies.PinAsync(name, version, cancellationToken);
+
+    public VersionPolicyState GetVersionPolicy(string name) => Visible(name) ? inner.GetVersionPolicy(name) : new VersionPolicyState(VersionPolicy.None, null);
+
+    public Task<Result<ModelInfo>> SetVersionPolicyAsync(string name, VersionPolicy policy, CancellationToken cancellationToken = default) =>
+        !Visible(name) ? Task.FromResult(Unknown<ModelInfo>(name))
+        : policies is null ? inner.SetVersionPolicyAsync(name, policy, cancellationToken)
+        : policies.SetAsync(name, policy, cancellationToken);
+
+    public Task ApplyVersionPoliciesAsync(IReadOnlyDictionary<string, VersionPolicy> policies, CancellationToken cancellationToken = default) =>
+        inner.ApplyVersionPoliciesAsync(policies, cancellationToken);
 
     private string? Tenant => tenant.Tenant;
 

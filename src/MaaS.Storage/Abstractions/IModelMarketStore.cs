@@ -52,6 +52,24 @@ public interface IModelMarketStore
 
     /// <summary>Removes the tenant's listing and its shares; NotFound when the tenant does not own the model.</summary>
     ValueTask<Result<bool>> DeleteAsync(string tenant, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Every model's version policy, by name (a row per model with a pin or a canary: hosts read them whole).</summary>
+    ValueTask<Result<IReadOnlyList<ModelVersionPolicy>>> ListVersionPoliciesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a model's version policy whole, replacing the one before (an empty one, <see cref="ModelVersionPolicy.IsEmpty"/>,
+    /// removes it), and tells every process sharing the store (<see cref="WaitForVersionPolicyChangeAsync"/>). The
+    /// stored values are checked (positive versions, a percent of 1..99 exactly with a canary, a canary other than the
+    /// pin): a refusal names each field. Whether the versions exist is the caller's to check. Returns the policy as stored.
+    /// </summary>
+    ValueTask<Result<ModelVersionPolicy>> PutVersionPolicyAsync(ModelVersionPolicy policy, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns when a version policy may have changed (this process's own puts; PostgreSQL adds every other replica's,
+    /// and a reconnect of its listener) or when <paramref name="timeout"/> passes: callers read the policies again
+    /// either way.
+    /// </summary>
+    ValueTask WaitForVersionPolicyChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A listing after a share was added or withdrawn.</summary>

@@ -15,6 +15,9 @@ internal sealed class PostgresChangeListener(PostgresDatabase database, string c
     /// <summary>The channel of users' event changes, payload <c>schema\ntenant[\nuser key]*</c>.</summary>
     public const string EventChannel = "maas_event_changes";
 
+    /// <summary>The channel of models' version policies (pin and canary), payload the schema.</summary>
+    public const string PolicyChannel = "maas_model_policy_changes";
+
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     // A connection dropped without a FIN (a failed-over server) would wait forever; a query this often finds out.

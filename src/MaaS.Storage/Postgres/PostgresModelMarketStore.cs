@@ -1,15 +1,30 @@
 namespace MaaS.Storage.Postgres;
 
-/// <summary>PostgreSQL <see cref="IModelMarketStore"/>.</summary>
-internal sealed class PostgresModelMarketStore : IModelMarketStore
+/// <summary>
+/// PostgreSQL <see cref="IModelMarketStore"/>. A version policy's write NOTIFYs every replica on commit
+/// (<see cref="PostgresChangeListener.PolicyChannel"/>), listened to from the first wait. Dispose stops the listener.
+/// </summary>
+internal sealed class PostgresModelMarketStore : IModelMarketStore, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
     private readonly string _claimSql, _lockSql, _usageSql, _querySql, _shareSql, _unshareSql, _touchSql, _deleteSql, _ownerSql, _sharesSql;
+    private readonly string _policiesSql, _putPolicySql, _deletePolicySql, _notifyPolicySql;
+    private readonly ChangeSignal _policyChanged = new();
+    private readonly PostgresChangeListener _listener;
 
-    public PostgresModelMarketStore(PostgresDatabase database)
+    public PostgresModelMarketStore(PostgresDatabase database, ILogger logger)
     {
         _database = database;
         var s = database.Schema;
+        _listener = new PostgresChangeListener(database, PostgresChangeListener.PolicyChannel, _ => _policyChanged.Set(), logger);
+        _policiesSql = $"SELECT name, default_version, canary_version, canary_percent, updated_at FROM {s}.model_version_policies ORDER BY name";
+        _putPolicySql = $"""
+            INSERT INTO {s}.model_version_policies (name, default_version, canary_version, canary_percent, updated_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (name) DO UPDATE SET default_version = excluded.default_version, canary_version = excluded.canary_version,
+                canary_percent = excluded.canary_percent, updated_at = excluded.updated_at
+            """;
+        _deletePolicySql = $"DELETE FROM {s}.model_version_policies WHERE name = $1";
+        _notifyPolicySql = $"SELECT pg_notify('{PostgresChangeListener.PolicyChannel}', $1)";
         // Only the owner's claim updates the row: another tenant's claim is a no-op and reads the owner back.
         _claimSql = $"""
             INSERT INTO {s}.model_listings (name, owner, visibility, bytes, created_at, updated_at) VALUES ($1, $2, $3, GREATEST($4, 0), now(), now())
@@ -164,6 +179,64 @@ internal sealed class PostgresModelMarketStore : IModelMarketStore
         }
         return result.Value > 0 ? true : Error.NotFound("model");
     }
+
+    public async ValueTask<Result<IReadOnlyList<ModelVersionPolicy>>> ListVersionPoliciesAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _database.RunAsync("list model version policies", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand(_policiesSql, connection);
+            return await PostgresQueries.ReadAllAsync(command, r => new ModelVersionPolicy(r.GetString(0),
+                r.IsDBNull(1) ? null : r.GetInt64(1),
+                r.IsDBNull(2) ? null : r.GetInt64(2),
+                r.IsDBNull(3) ? null : r.GetInt32(3),
+                TimeCodec.FromUtcDateTime(r.GetFieldValue<DateTime>(4))), ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    public async ValueTask<Result<ModelVersionPolicy>> PutVersionPolicyAsync(ModelVersionPolicy policy, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.VersionPolicy(policy) is { } invalid)
+        {
+            return invalid;
+        }
+        // Milliseconds, as the stored value is cut: the answer equals what a later read returns.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var result = await _database.RunAsync("put model version policy", async (connection, ct) =>
+        {
+            await using var batch = new NpgsqlBatch(connection);
+            var write = new NpgsqlBatchCommand(policy.IsEmpty ? _deletePolicySql : _putPolicySql);
+            write.Parameters.Add(new NpgsqlParameter<string> { TypedValue = policy.Name });
+            if (!policy.IsEmpty)
+            {
+                write.Parameters.Add(new NpgsqlParameter { Value = (object?)policy.DefaultVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+                write.Parameters.Add(new NpgsqlParameter { Value = (object?)policy.CanaryVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+                write.Parameters.Add(new NpgsqlParameter { Value = (object?)policy.CanaryPercent ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+                write.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(now) });
+            }
+            batch.BatchCommands.Add(write);
+            // Delivered on commit; the batch is one implicit transaction.
+            var notify = new NpgsqlBatchCommand(_notifyPolicySql);
+            notify.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _database.Schema });
+            batch.BatchCommands.Add(notify);
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            return policy with { UpdatedAt = now };
+        }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            return result.Error;
+        }
+        _policyChanged.Set();
+        return result.Value;
+    }
+
+    public ValueTask WaitForVersionPolicyChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        _listener.EnsureStarted();
+        return _policyChanged.WaitAsync(timeout, cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => _listener.DisposeAsync();
 
     private async ValueTask<Result<ShareChange>> ChangeShareAsync(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)

@@ -40,5 +40,17 @@ internal static class PostgresSecurityMigrations
         ALTER TABLE {s}.model_listings ADD COLUMN bytes bigint NOT NULL DEFAULT 0 CHECK (bytes >= 0);
         CREATE INDEX model_listings_owner ON {s}.model_listings (owner);
         """,
+        // Version policies: a model's pinned default and canary, one row per model with either (bundled models have
+        // no listing, so no reference to it). Changes NOTIFY maas_model_policy_changes.
+        """
+        CREATE TABLE {s}.model_version_policies (
+            name            text COLLATE "C" PRIMARY KEY,
+            default_version bigint CHECK (default_version > 0),
+            canary_version  bigint CHECK (canary_version > 0),
+            canary_percent  integer CHECK (canary_percent BETWEEN 1 AND 99),
+            updated_at      timestamptz NOT NULL,
+            CHECK ((canary_version IS NULL) = (canary_percent IS NULL))
+        );
+        """,
     ]);
 }

@@ -14,15 +14,17 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
     private readonly PostgresDatabase _database;
     private readonly PostgresCatalogStore _catalog;
     private readonly PostgresEventStore _events;
+    private readonly PostgresModelMarketStore _market;
 
-    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog, PostgresEventStore events)
+    private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog, PostgresEventStore events, PostgresModelMarketStore market)
         : base(events, catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
-            new PostgresApiKeyStore(database), new PostgresModelMarketStore(database), new PostgresAgentStore(database), new PostgresJobStore(database),
+            new PostgresApiKeyStore(database), market, new PostgresAgentStore(database), new PostgresJobStore(database),
             new PostgresRecommendationCountStore(database))
     {
         _database = database;
         _catalog = catalog;
         _events = events;
+        _market = market;
     }
 
     public string Provider => "postgres";
@@ -124,13 +126,15 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
             StorageLog.Migrated(logger, "postgres jobs", jobs.From, jobs.To);
         }
         StorageLog.Opened(logger, "postgres", data.To, security.To);
-        return new PostgresStorage(database, codec, new PostgresCatalogStore(database, logger), new PostgresEventStore(database, codec, logger));
+        return new PostgresStorage(database, codec, new PostgresCatalogStore(database, logger), new PostgresEventStore(database, codec, logger),
+            new PostgresModelMarketStore(database, logger));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _catalog.DisposeAsync().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
+        await _market.DisposeAsync().ConfigureAwait(false);
         await _database.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -3,6 +3,9 @@ namespace MaaS.Storage.Sqlite;
 /// <summary>SQLite <see cref="IModelMarketStore"/>.</summary>
 internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMarketStore
 {
+    // One process writes a SQLite file: its own puts are every change there is.
+    private readonly ChangeSignal _policyChanged = new();
+
     public ValueTask<Result<ModelListing>> ClaimAsync(string tenant, string name, ModelVisibility visibility, CancellationToken cancellationToken = default) =>
         ClaimAsync(tenant, name, visibility, 0, null, cancellationToken);
 
@@ -119,6 +122,61 @@ internal sealed class SqliteModelMarketStore(SqliteDatabase database) : IModelMa
             return command.ExecuteNonQuery() > 0 ? true : Error.NotFound("model");
         }, cancellationToken);
     }
+
+    public ValueTask<Result<IReadOnlyList<ModelVersionPolicy>>> ListVersionPoliciesAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<ModelVersionPolicy>>("list model version policies", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT name, default_version, canary_version, canary_percent, updated_at FROM model_version_policies ORDER BY name";
+            using var reader = command.ExecuteReader();
+            var policies = new List<ModelVersionPolicy>();
+            while (reader.Read())
+            {
+                policies.Add(new ModelVersionPolicy(reader.GetString(0),
+                    reader.IsDBNull(1) ? null : reader.GetInt64(1),
+                    reader.IsDBNull(2) ? null : reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                    TimeCodec.FromUnixMs(reader.GetInt64(4))));
+            }
+            return policies;
+        });
+
+    public async ValueTask<Result<ModelVersionPolicy>> PutVersionPolicyAsync(ModelVersionPolicy policy, CancellationToken cancellationToken = default)
+    {
+        if (SecurityValidator.VersionPolicy(policy) is { } invalid)
+        {
+            return invalid;
+        }
+        var now = DateTimeOffset.UtcNow;
+        var stored = await database.WriteAsync<ModelVersionPolicy>("put model version policy", (connection, tx) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = tx;
+            command.CommandText = policy.IsEmpty
+                ? "DELETE FROM model_version_policies WHERE name = $name"
+                : """
+                  INSERT INTO model_version_policies (name, default_version, canary_version, canary_percent, updated_at)
+                  VALUES ($name, $default, $canary, $percent, $now)
+                  ON CONFLICT (name) DO UPDATE SET default_version = excluded.default_version, canary_version = excluded.canary_version,
+                      canary_percent = excluded.canary_percent, updated_at = excluded.updated_at
+                  """;
+            command.Parameters.AddWithValue("$name", policy.Name);
+            command.Parameters.AddWithValue("$default", (object?)policy.DefaultVersion ?? DBNull.Value);
+            command.Parameters.AddWithValue("$canary", (object?)policy.CanaryVersion ?? DBNull.Value);
+            command.Parameters.AddWithValue("$percent", (object?)policy.CanaryPercent ?? DBNull.Value);
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(now));
+            command.ExecuteNonQuery();
+            return policy with { UpdatedAt = TimeCodec.FromUnixMs(TimeCodec.ToUnixMs(now)) };
+        }, cancellationToken).ConfigureAwait(false);
+        if (stored.IsSuccess)
+        {
+            _policyChanged.Set();
+        }
+        return stored;
+    }
+
+    public ValueTask WaitForVersionPolicyChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _policyChanged.WaitAsync(timeout, cancellationToken);
 
     private ValueTask<Result<ShareChange>> ChangeShare(
         string tenant, string name, string grantee, string sql, string operation, CancellationToken cancellationToken)

@@ -40,5 +40,17 @@ internal static class SqliteSecurityMigrations
         ALTER TABLE model_listings ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0 CHECK (bytes >= 0);
         CREATE INDEX ix_model_listings_owner ON model_listings (owner);
         """,
+        // Version policies: a model's pinned default and canary, one row per model with either (bundled models have
+        // no listing, so no reference to it).
+        """
+        CREATE TABLE model_version_policies (
+            name            TEXT PRIMARY KEY,
+            default_version INTEGER CHECK (default_version > 0),
+            canary_version  INTEGER CHECK (canary_version > 0),
+            canary_percent  INTEGER CHECK (canary_percent BETWEEN 1 AND 99),
+            updated_at      INTEGER NOT NULL,
+            CHECK ((canary_version IS NULL) = (canary_percent IS NULL))
+        ) WITHOUT ROWID;
+        """,
     ]);
 }

@@ -17,6 +17,34 @@ internal static class SecurityValidator
             ? null
             : Error.Invalid(field, "must be 1-64 of [a-z0-9-_], starting with a letter or digit, optionally after '<tenant>.'");
 
+    /// <summary>A version policy's rules, every broken one named by the API's field (<c>version</c>, <c>canary.version</c>, <c>canary.percent</c>).</summary>
+    public static Error? VersionPolicy(ModelVersionPolicy? policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        if (ModelName(policy.Name) is { } badName)
+        {
+            return badName;
+        }
+        var problems = new List<FieldProblem>();
+        if (policy.DefaultVersion is <= 0)
+        {
+            problems.Add(new FieldProblem(-1, "version", "must be a positive integer or null"));
+        }
+        if (policy.CanaryVersion is <= 0)
+        {
+            problems.Add(new FieldProblem(-1, "canary.version", "must be a positive integer"));
+        }
+        else if (policy.CanaryVersion is long canary && canary == policy.DefaultVersion)
+        {
+            problems.Add(new FieldProblem(-1, "canary.version", "must differ from the default version"));
+        }
+        if (policy.CanaryVersion is null ? policy.CanaryPercent is not null : policy.CanaryPercent is not (>= 1 and <= 99))
+        {
+            problems.Add(new FieldProblem(-1, "canary.percent", policy.CanaryVersion is null ? "is set without a canary version" : "must be 1..99"));
+        }
+        return problems.Count == 0 ? null : Error.Invalid(problems);
+    }
+
     /// <summary>A claim's name and quota: a namespaced name must be the claiming tenant's own.</summary>
     public static Error? Claim(string tenant, string name, MarketQuota? quota)
     {

@@ -10,8 +10,8 @@ namespace MaaS.Storage.Validation;
 /// </summary>
 internal abstract class ValidatedCatalogStore : ICatalogStore
 {
-    // An auto-reset event: a write that commits while nobody waits leaves it set, so the next wait returns at once.
-    private readonly SemaphoreSlim _changed = new(0, 1);
+    // A write that commits while nobody waits leaves it set, so the next wait returns at once.
+    private readonly ChangeSignal _changed = new();
 
     public ValueTask<Result<int>> UpsertAsync(
         string tenant, IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
@@ -64,21 +64,11 @@ internal abstract class ValidatedCatalogStore : ICatalogStore
     protected abstract ValueTask<Result<IReadOnlyList<ItemEmbedding>>> GetEmbeddingsCoreAsync(string tenant, string model, CancellationToken cancellationToken);
 
     /// <summary>Waits for this process's own writes; PostgreSQL adds the other replicas' notifications.</summary>
-    public virtual async ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        await _changed.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+    public virtual ValueTask WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _changed.WaitAsync(timeout, cancellationToken);
 
     /// <summary>Wakes the waiter of <see cref="WaitForChangeAsync"/> (or the next one, if none waits now).</summary>
-    protected void SignalChange()
-    {
-        try
-        {
-            _changed.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already set: the waiter has not yet consumed the previous signal, and this one adds nothing to it.
-        }
-    }
+    protected void SignalChange() => _changed.Set();
 
     public ValueTask<Result<CatalogItem>> GetAsync(string tenant, string itemId, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Id(itemId, "itemId")) is { } invalid

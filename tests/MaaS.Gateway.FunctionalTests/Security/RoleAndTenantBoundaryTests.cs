@@ -30,6 +30,9 @@ public sealed class RoleAndTenantBoundaryTests(BoundaryFixture fixture) : IClass
         { "adminB", "POST", "/v2/repository/models/acme.acme-public/unload", null, 403 },
         { "adminB", "POST", "/v2/repository/models/acme.acme-private/load", null, 404 },
         { "adminB", "POST", "/v2/repository/models/acme.acme-public/default", """{"version":1}""", 403 },
+        { "adminA", "POST", "/v2/repository/models/example-mlp/default", """{"canary":null}""", 403 },
+        { "adminB", "POST", "/v2/repository/models/acme.acme-public/default", """{"canary":null}""", 403 },
+        { "adminA", "POST", "/v2/repository/models/acme.acme-public/default", """{"canary":null}""", 200 },
         // Discovery: any key.
         { "none", "GET", "/v1/models", null, 401 },
         { "appA", "GET", "/v1/models", null, 200 },

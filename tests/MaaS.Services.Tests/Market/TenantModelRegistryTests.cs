@@ -71,6 +71,8 @@ public sealed class TenantModelRegistryTests
         ("UnloadVersionAsync", async n => Text(await registry.UnloadVersionAsync(n, 1, Ct))),
         ("SetDefaultVersionAsync", async n => Text(await registry.SetDefaultVersionAsync(n, 1, Ct))),
         ("SetDefaultVersionAsync unpin", async n => Text(await registry.SetDefaultVersionAsync(n, null, Ct))),
+        ("AcquireAsync canary draw", async n => Text(await registry.AcquireAsync(n, null, 0, Ct))),
+        ("SetVersionPolicyAsync", async n => Text(await registry.SetVersionPolicyAsync(n, new MaaS.Models.Registry.VersionPolicy(1, new MaaS.Models.Registry.VersionCanary(1, 10)), Ct))),
     ];
 
     private static string Text<T>(Result<T> result)

@@ -381,4 +381,67 @@ public abstract class KeyAndMarketContractTests(IStorageSource source) : Storage
         Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Equal(ErrorCode.Conflict, r.Error!.Code));
         Assert.Equal(3, (await Storage.Market.ListAllAsync(Ct)).Value.Count(l => l.Owner == Tenant));
     }
+
+    [Fact]
+    public async Task PutVersionPolicyAsync_PinAndCanary_ListedBackAndReplacedWhole()
+    {
+        string name = NewModel();
+
+        var stored = await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(name, 2, 3, 10), Ct);
+        var first = (await Storage.Market.ListVersionPoliciesAsync(Ct)).Value.Single(p => p.Name == name);
+        await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(name, null, 4, 25), Ct);
+        var replaced = (await Storage.Market.ListVersionPoliciesAsync(Ct)).Value.Single(p => p.Name == name);
+
+        Assert.True(stored.IsSuccess, stored.ToString());
+        Assert.Equal(stored.Value, first);
+        Assert.Equal((2L, 3L, 10), (first.DefaultVersion, first.CanaryVersion, first.CanaryPercent));
+        Assert.True(Math.Abs((DateTimeOffset.UtcNow - first.UpdatedAt).TotalMinutes) < 5, $"updated at {first.UpdatedAt:o}");
+        Assert.Equal(((long?)null, (long?)4L, (int?)25), (replaced.DefaultVersion, replaced.CanaryVersion, replaced.CanaryPercent));
+    }
+
+    [Fact]
+    public async Task PutVersionPolicyAsync_Empty_RemovesTheRow()
+    {
+        string name = NewModel();
+        await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(name, 1, null, null), Ct);
+
+        var cleared = await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(name, null, null, null), Ct);
+
+        Assert.True(cleared.IsSuccess, cleared.ToString());
+        Assert.DoesNotContain((await Storage.Market.ListVersionPoliciesAsync(Ct)).Value, p => p.Name == name);
+    }
+
+    [Theory]
+    [InlineData(0L, null, null, "version")]
+    [InlineData(2L, 2L, 10, "canary.version")]
+    [InlineData(null, -1L, 10, "canary.version")]
+    [InlineData(1L, 2L, 0, "canary.percent")]
+    [InlineData(1L, 2L, 100, "canary.percent")]
+    [InlineData(1L, 2L, null, "canary.percent")]
+    [InlineData(1L, null, 10, "canary.percent")]
+    public async Task PutVersionPolicyAsync_BrokenRule_RefusedNamingTheFieldAndNothingStored(long? pin, long? canary, int? percent, string field)
+    {
+        string name = NewModel();
+
+        var result = await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(name, pin, canary, percent), Ct);
+
+        Assert.Equal(ErrorCode.InvalidRequest, result.Error?.Code);
+        Assert.Equal([field], result.Error!.Problems.Select(p => p.Field));
+        Assert.DoesNotContain((await Storage.Market.ListVersionPoliciesAsync(Ct)).Value, p => p.Name == name);
+    }
+
+    [Fact]
+    public async Task WaitForVersionPolicyChangeAsync_OwnPut_Wakes()
+    {
+        // Drain whatever earlier puts (or a listener's connect) left set.
+        await Storage.Market.WaitForVersionPolicyChangeAsync(TimeSpan.FromSeconds(5), Ct);
+        await Storage.Market.WaitForVersionPolicyChangeAsync(TimeSpan.Zero, Ct);
+        var clock = Stopwatch.StartNew();
+        var waiting = Storage.Market.WaitForVersionPolicyChangeAsync(TimeSpan.FromSeconds(30), Ct).AsTask();
+
+        await Storage.Market.PutVersionPolicyAsync(new ModelVersionPolicy(NewModel(), 1, null, null), Ct);
+        await waiting;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the wake-up took {clock.Elapsed}");
+    }
 }

@@ -35,7 +35,9 @@ internal static class RepositoryEndpoints
         model.MapPost("/default", SetDefaultAsync)
             .WithName("V2RepositorySetDefaultVersion")
             .WithRequestExample("""{"version":1}""")
-            .WithSummary("Pins the version served without a version in the path (rollback); {\"version\": null} unpins (MaaS extension, not persisted).");
+            .WithSummary("Sets the model's version policy, stored and followed by every replica (MaaS extension): {\"version\": n} pins the version served " +
+                "without a version in the path (rollback), null unpins; {\"canary\": {\"version\": n, \"percent\": 1..99}} sends that share of them to " +
+                "another ready version, null ends it; a member left out is kept; pinning the canary's version promotes it.");
         return v2;
     }
 
@@ -58,21 +60,16 @@ internal static class RepositoryEndpoints
         return V2Json.Ok(entries, V2JsonContext.Web.V2RepositoryIndexEntryArray);
     }
 
-    private static async Task<Results<Ok, V2Error<ModelErrors>>> SetDefaultAsync(
+    private static async Task<Results<Ok, V2Error<VersionPolicyErrors>>> SetDefaultAsync(
         string name, Body<V2SetDefaultVersionHttpBody> body, IModelRegistry registry, CancellationToken cancellationToken)
     {
         if (!body.Result.TryGetValue(out var read, out var error))
         {
-            return new V2Error<ModelErrors>(error);
+            return new V2Error<VersionPolicyErrors>(error);
         }
 
-        var request = read.Value;
-        if (request.Version is <= 0)
-        {
-            return new V2Error<ModelErrors>(ErrorCode.InvalidRequest, "version must be a positive integer or null");
-        }
-
-        return Done(await registry.SetDefaultVersionAsync(name, request.Version, cancellationToken));
+        var set = await registry.SetVersionPolicyAsync(name, read.Value.ApplyTo(registry.GetVersionPolicy(name).Policy), cancellationToken);
+        return set.TryGetValue(out _, out var refused) ? TypedResults.Ok() : new V2Error<VersionPolicyErrors>(refused);
     }
 
     // Triton answers repository calls with 200 and an empty body.
