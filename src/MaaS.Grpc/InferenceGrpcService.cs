@@ -89,17 +89,15 @@ internal sealed class InferenceGrpcService(
         }
 
         using var grant = await host.AdmitAsync(request, context);
-        var trace = tracing.TryStart(request.ModelName);
+        var trace = tracing.StartGrpc(request.ModelName);
         if (trace is not null)
         {
-            // The handler runs once the message is read: when its reading began is the transport's, not known here.
-            trace.Stamp(InferenceTrace.GrpcWaitReadEnd);
             call = call with { Trace = trace };
-            TraceSend(context, trace);
+            context.GetHttpContext().Response.OnCompleted(TransportTrace.Completed, trace);
         }
 
         var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
-        trace?.Stamp(InferenceTrace.GrpcSendStart);
+        trace.Sending();
         if (!result.TryGetValue(out var response, out error))
         {
             host.Failed(request.ModelName, error.Code);
@@ -109,16 +107,6 @@ internal sealed class InferenceGrpcService(
         host.Served(request.ModelName, response);
         return GrpcTensors.Encode(response, request.Id, shared).TryGetValue(out var answer, out error) ? answer : throw error.Exception();
     }
-
-    /// <summary>GRPC_SEND_END once the call's answer and trailers are sent, then the trace goes to the writer.</summary>
-    private void TraceSend(ServerCallContext context, InferenceTrace trace) =>
-        context.GetHttpContext().Response.OnCompleted(static state =>
-        {
-            var (tracing, trace) = ((InferenceTracing, InferenceTrace))state;
-            trace.Stamp(InferenceTrace.GrpcSendEnd);
-            tracing.Submit(trace);
-            return Task.CompletedTask;
-        }, (tracing, trace));
 
     [Authorize(Policy = MaaSPolicies.App)]
     public override async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)
