@@ -73,7 +73,29 @@ internal sealed class InferenceGrpcService(
 
     [Authorize(Policy = MaaSPolicies.App)]
     [CostedCall]
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
+        InferAsync(request, context, streamed: null);
+
+    /// <summary>
+    /// Triton's streaming inference: each request read is one <see cref="ModelInfer"/>, answered on the stream with its
+    /// id as it completes (<see cref="GrpcInferStream"/>). Authorized once for the stream; admitted per request. No
+    /// request timeout for the stream as a whole: each request has its serving timeout.
+    /// </summary>
+    [Authorize(Policy = MaaSPolicies.App)]
+    [CostedCall]
+    [Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeout]
+    public override async Task ModelStreamInfer(
+        IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = new GrpcInferStream(this, requestStream, responseStream, context, host.MaxInFlightPerStream, host.Stopping);
+        await stream.RunAsync();
+    }
+
+    /// <summary>
+    /// One inference, unary or one request of a stream (<paramref name="streamed"/>, which then ends its trace once the
+    /// answer is written): decoding, admission, tracing, inference and the answer, a refusal thrown as its status.
+    /// </summary>
+    internal async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context, StreamedInfer? streamed)
     {
         if (string.IsNullOrEmpty(request.ModelName))
         {
@@ -88,15 +110,22 @@ internal sealed class InferenceGrpcService(
             throw error.Exception();
         }
 
-        using var grant = await host.AdmitAsync(request, context);
+        using var grant = await host.AdmitAsync(request, context, streamed is not null);
         var trace = tracing.StartGrpc(request.ModelName);
         if (trace is not null)
         {
             call = call with { Trace = trace };
-            context.GetHttpContext().Response.OnCompleted(TransportTrace.Completed, trace);
+            if (streamed is null)
+            {
+                context.GetHttpContext().Response.OnCompleted(TransportTrace.Completed, trace);
+            }
+            else
+            {
+                streamed.Trace = trace;
+            }
         }
 
-        var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
+        var result = await inference.InferAsync(request.ModelName, version, call, streamed?.Cancellation ?? context.CancellationToken);
         trace.Sending();
         if (!result.TryGetValue(out var response, out error))
         {

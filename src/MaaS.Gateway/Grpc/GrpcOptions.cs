@@ -14,6 +14,13 @@ internal sealed class GrpcOptions
     /// </summary>
     [Range(0, 65535)]
     public int Port { get; set; }
+
+    /// <summary>
+    /// Requests of one <c>ModelStreamInfer</c> stream running at once; at the bound the stream is not read until one is
+    /// answered (HTTP/2 flow control then holds the client), so one client cannot queue unbounded work.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxInFlightPerStream { get; set; } = 16;
 }
 
 /// <summary>Validates <see cref="GrpcOptions"/> from its annotations (source-generated).</summary>

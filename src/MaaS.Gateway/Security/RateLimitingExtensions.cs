@@ -12,14 +12,17 @@ internal static class RateLimitingExtensions
 {
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
+        // The request rate is its own limiter, shared with the gRPC stream, whose requests each take a token of it.
+        var rate = new KeyRequestRate(PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
+            Partition(context) is { } p
+                ? RateLimitPartition.GetTokenBucketLimiter(p, TokenBucket)
+                : RateLimitPartition.GetNoLimiter(KeyPartition.None)));
+        services.AddSingleton(rate);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
-                    Partition(context) is { } p
-                        ? RateLimitPartition.GetTokenBucketLimiter(p, TokenBucket)
-                        : RateLimitPartition.GetNoLimiter(KeyPartition.None)),
+                rate.Limiter,
                 PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
                     Partition(context) is { } p
                         ? RateLimitPartition.GetConcurrencyLimiter(p, k => new ConcurrencyLimiterOptions { PermitLimit = k.MaxConcurrent, QueueLimit = 0 })
@@ -59,4 +62,13 @@ internal static class RateLimitingExtensions
     {
         public static KeyPartition None { get; } = new(string.Empty, 0, 0, 0);
     }
+}
+
+/// <summary>
+/// The per-key request rate (token bucket) of the global limiter, also taken by what is not an HTTP request of its own:
+/// each request of a gRPC <c>ModelStreamInfer</c> stream.
+/// </summary>
+internal sealed class KeyRequestRate(PartitionedRateLimiter<HttpContext> limiter)
+{
+    public PartitionedRateLimiter<HttpContext> Limiter { get; } = limiter;
 }
