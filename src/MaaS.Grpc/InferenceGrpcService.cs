@@ -103,8 +103,9 @@ internal sealed class InferenceGrpcService(
         }
 
         long? version = Version(request.ModelVersion);
-        // Holds the regions the call names until its answer is built (an unregister meanwhile waits for the unmap).
-        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, host.Tenant(context), request.ModelName) : null;
+        // Holds the regions the call names until its answer is built (an unregister meanwhile waits for the unmap);
+        // made only for a call that names one.
+        using var shared = sharedMemory.Enabled && GrpcTensors.NamesSharedMemory(request) ? new SharedMemoryCall(sharedMemory, host.Tenant(context), request.ModelName) : null;
         if (!GrpcTensors.Decode(request, shared).TryGetValue(out var call, out var error))
         {
             throw error.Exception();

@@ -52,11 +52,15 @@ internal static class InferEndpoints
         string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory,
         InferenceLogContext log, InferenceTracing tracing, HttpContext http)
     {
-        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap).
-        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
-        if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
-            || !body.Result.TryGetValue(out var read, out error)
-            || !V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
+        if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error) || !body.Result.TryGetValue(out var read, out error))
+        {
+            return new V2Error<InferenceErrors>(error);
+        }
+
+        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap);
+        // made only for a call that names one.
+        using var shared = sharedMemory.Enabled && V2InferCall.NamesSharedMemory(read.Value.Request) ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
+        if (!V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
         {
             return new V2Error<InferenceErrors>(error);
         }
