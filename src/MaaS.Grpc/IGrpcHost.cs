@@ -31,9 +31,6 @@ internal interface IGrpcHost
     /// <summary>Requests of one <c>ModelStreamInfer</c> stream running at once, at most.</summary>
     int MaxInFlightPerStream { get; }
 
-    /// <summary>Cancelled when the host begins to stop: streams stop reading, answer what they hold and end.</summary>
-    CancellationToken Stopping { get; }
-
     /// <summary>Adds a served inference to the call's log event.</summary>
     void Served(string model, InferenceResponse response);
 

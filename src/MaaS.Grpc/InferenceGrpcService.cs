@@ -18,7 +18,7 @@ namespace MaaS.Grpc;
 /// </summary>
 internal sealed class InferenceGrpcService(
     IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging,
-    InferenceTracing tracing, SharedMemoryRegistry sharedMemory)
+    InferenceTracing tracing, SharedMemoryRegistry sharedMemory, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -87,7 +87,7 @@ internal sealed class InferenceGrpcService(
     public override async Task ModelStreamInfer(
         IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
     {
-        using var stream = new GrpcInferStream(this, requestStream, responseStream, context, host.MaxInFlightPerStream, host.Stopping);
+        using var stream = new GrpcInferStream(this, requestStream, responseStream, context, host.MaxInFlightPerStream, lifetime.ApplicationStopping);
         await stream.RunAsync();
     }
 

@@ -8,11 +8,9 @@ namespace MaaS.Gateway.Grpc;
 
 /// <summary>What the gRPC service reads from the gateway: its admission, request log, tenancy and server metadata.</summary>
 internal sealed class GatewayGrpcHost(
-    InferenceLogContext log, SharedMemoryRegistry sharedMemory, KeyRequestRate rate, IOptions<GrpcOptions> options, IHostApplicationLifetime lifetime) : IGrpcHost
+    InferenceLogContext log, SharedMemoryRegistry sharedMemory, KeyRequestRate rate, IOptions<GrpcOptions> options) : IGrpcHost
 {
     public int MaxInFlightPerStream => options.Value.MaxInFlightPerStream;
-
-    public CancellationToken Stopping => lifetime.ApplicationStopping;
 
     public V2ServerMetadataResponse Metadata => ServerEndpoints.Metadata(sharedMemory);
 
@@ -23,9 +21,8 @@ internal sealed class GatewayGrpcHost(
     /// <summary>
     /// Admission of a parsed call, as the endpoint filter does for <c>/v2</c>: its bytes held against the tenant's
     /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors{TInput}(IReadOnlyList{TInput}, Func{TInput, IReadOnlyList{long}}, long)"/>) charged, then its turn in the
-    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read. A
-    /// streamed request was not through the middleware itself: it takes a token of its key's request rate, and its
-    /// ticket checks the budget and holds its bytes apart (<see cref="AdmissionTicket.AdmitStreamedAsync"/>).
+    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read; a
+    /// streamed request takes its key's rate token here and its ticket checks the budget (<see cref="AdmissionTicket.AdmitStreamedAsync"/>).
     /// </summary>
     public async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context, bool streamed = false)
     {

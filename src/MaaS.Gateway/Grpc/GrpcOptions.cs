@@ -15,10 +15,7 @@ internal sealed class GrpcOptions
     [Range(0, 65535)]
     public int Port { get; set; }
 
-    /// <summary>
-    /// Requests of one <c>ModelStreamInfer</c> stream running at once; at the bound the stream is not read until one is
-    /// answered (HTTP/2 flow control then holds the client), so one client cannot queue unbounded work.
-    /// </summary>
+    /// <summary>Requests of one <c>ModelStreamInfer</c> stream running at once; at the bound the stream is not read.</summary>
     [Range(1, 1024)]
     public int MaxInFlightPerStream { get; set; } = 16;
 }

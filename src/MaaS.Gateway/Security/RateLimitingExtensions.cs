@@ -64,11 +64,5 @@ internal static class RateLimitingExtensions
     }
 }
 
-/// <summary>
-/// The per-key request rate (token bucket) of the global limiter, also taken by what is not an HTTP request of its own:
-/// each request of a gRPC <c>ModelStreamInfer</c> stream.
-/// </summary>
-internal sealed class KeyRequestRate(PartitionedRateLimiter<HttpContext> limiter)
-{
-    public PartitionedRateLimiter<HttpContext> Limiter { get; } = limiter;
-}
+/// <summary>The per-key request rate (token bucket) of the global limiter, also taken by each request of a gRPC stream.</summary>
+internal sealed record KeyRequestRate(PartitionedRateLimiter<HttpContext> Limiter);

@@ -57,8 +57,7 @@ internal static class InferEndpoints
             return new V2Error<InferenceErrors>(error);
         }
 
-        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap);
-        // made only for a call that names one.
+        // Holds the regions a call names until its answer is written (an unregister meanwhile waits for the unmap).
         using var shared = sharedMemory.Enabled && V2InferCall.NamesSharedMemory(read.Value.Request) ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
         if (!V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
         {
