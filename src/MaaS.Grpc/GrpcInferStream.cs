@@ -79,6 +79,12 @@ internal sealed class GrpcInferStream(
         {
             // The client went away, a strict stream failed, or the host is stopping: nothing more is read.
         }
+        catch (Exception e)
+        {
+            // The read failed otherwise (a reset, a message over the limit): the requests running are cancelled and
+            // waited for below, then the read's error ends the call.
+            Fail(new Status(StatusCode.Unknown, e.Message), ExceptionDispatchInfo.Capture(e));
+        }
 
         // Every request read is answered (or cancelled) before the call ends.
         for (int i = 0; i < maxInFlight; i++)
