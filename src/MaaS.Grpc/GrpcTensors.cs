@@ -227,6 +227,31 @@ internal static class GrpcTensors
     }
 
     /// <summary>
+    /// Whether any input or requested output names a shared memory region: only such a call needs a
+    /// <see cref="SharedMemoryCall"/>; for any other one a null call is never consulted.
+    /// </summary>
+    public static bool NamesSharedMemory(ModelInferRequest request)
+    {
+        foreach (var input in request.Inputs)
+        {
+            if (input.Parameters.ContainsKey(SharedMemoryTensor.RegionParameter))
+            {
+                return true;
+            }
+        }
+
+        foreach (var output in request.Outputs)
+        {
+            if (output.Parameters.ContainsKey(SharedMemoryTensor.RegionParameter))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
     /// A tensor's place in shared memory from its parameters as tritonclient sends them (<c>shared_memory_region</c> as
     /// string_param, <c>shared_memory_byte_size</c> and <c>shared_memory_offset</c> as int64_param; uint64_param too),
     /// null when it has none, or why they are wrong.

@@ -23,8 +23,13 @@ internal interface IGrpcHost
     /// <summary>
     /// Admits a parsed <c>ModelInfer</c> call (a method marked <see cref="CostedCallAttribute"/>): a grant to dispose
     /// when the call ends, null when the host runs no admission for it; throws the call's status when refused.
+    /// <paramref name="streamed"/>: one request of a <c>ModelStreamInfer</c> stream, admitted as a request of its own
+    /// would be (the key's request rate, the budget, its bytes in flight, its turn for work).
     /// </summary>
-    ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context);
+    ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context, bool streamed = false);
+
+    /// <summary>Requests of one <c>ModelStreamInfer</c> stream running at once, at most.</summary>
+    int MaxInFlightPerStream { get; }
 
     /// <summary>Adds a served inference to the call's log event.</summary>
     void Served(string model, InferenceResponse response);

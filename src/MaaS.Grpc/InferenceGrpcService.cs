@@ -18,7 +18,7 @@ namespace MaaS.Grpc;
 /// </summary>
 internal sealed class InferenceGrpcService(
     IModelRegistry registry, IModelInference inference, HealthCheckService health, ModelAccess access, IGrpcHost host, RuntimeLogSettings logging,
-    InferenceTracing tracing, SharedMemoryRegistry sharedMemory)
+    InferenceTracing tracing, SharedMemoryRegistry sharedMemory, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     [AllowAnonymous]
@@ -73,7 +73,29 @@ internal sealed class InferenceGrpcService(
 
     [Authorize(Policy = MaaSPolicies.App)]
     [CostedCall]
-    public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
+    public override Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context) =>
+        InferAsync(request, context, streamed: null);
+
+    /// <summary>
+    /// Triton's streaming inference: each request read is one <see cref="ModelInfer"/>, answered on the stream with its
+    /// id as it completes (<see cref="GrpcInferStream"/>). Authorized once for the stream; admitted per request. No
+    /// request timeout for the stream as a whole: each request has its serving timeout.
+    /// </summary>
+    [Authorize(Policy = MaaSPolicies.App)]
+    [CostedCall]
+    [Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeout]
+    public override async Task ModelStreamInfer(
+        IAsyncStreamReader<ModelInferRequest> requestStream, IServerStreamWriter<ModelStreamInferResponse> responseStream, ServerCallContext context)
+    {
+        using var stream = new GrpcInferStream(this, requestStream, responseStream, context, host.MaxInFlightPerStream, lifetime.ApplicationStopping);
+        await stream.RunAsync();
+    }
+
+    /// <summary>
+    /// One inference, unary or one request of a stream (<paramref name="streamed"/>, which then ends its trace once the
+    /// answer is written): decoding, admission, tracing, inference and the answer, a refusal thrown as its status.
+    /// </summary>
+    internal async Task<ModelInferResponse> InferAsync(ModelInferRequest request, ServerCallContext context, StreamedInfer? streamed)
     {
         if (string.IsNullOrEmpty(request.ModelName))
         {
@@ -81,25 +103,31 @@ internal sealed class InferenceGrpcService(
         }
 
         long? version = Version(request.ModelVersion);
-        // Holds the regions the call names until its answer is built (an unregister meanwhile waits for the unmap).
-        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, host.Tenant(context), request.ModelName) : null;
+        // Holds the regions the call names until its answer is built (an unregister meanwhile waits for the unmap);
+        // made only for a call that names one.
+        using var shared = sharedMemory.Enabled && GrpcTensors.NamesSharedMemory(request) ? new SharedMemoryCall(sharedMemory, host.Tenant(context), request.ModelName) : null;
         if (!GrpcTensors.Decode(request, shared).TryGetValue(out var call, out var error))
         {
             throw error.Exception();
         }
 
-        using var grant = await host.AdmitAsync(request, context);
-        var trace = tracing.TryStart(request.ModelName);
+        using var grant = await host.AdmitAsync(request, context, streamed is not null);
+        var trace = tracing.StartGrpc(request.ModelName);
         if (trace is not null)
         {
-            // The handler runs once the message is read: when its reading began is the transport's, not known here.
-            trace.Stamp(InferenceTrace.GrpcWaitReadEnd);
             call = call with { Trace = trace };
-            TraceSend(context, trace);
+            if (streamed is null)
+            {
+                context.GetHttpContext().Response.OnCompleted(TransportTrace.Completed, trace);
+            }
+            else
+            {
+                streamed.Trace = trace;
+            }
         }
 
-        var result = await inference.InferAsync(request.ModelName, version, call, context.CancellationToken);
-        trace?.Stamp(InferenceTrace.GrpcSendStart);
+        var result = await inference.InferAsync(request.ModelName, version, call, streamed?.Cancellation ?? context.CancellationToken);
+        trace.Sending();
         if (!result.TryGetValue(out var response, out error))
         {
             host.Failed(request.ModelName, error.Code);
@@ -109,16 +137,6 @@ internal sealed class InferenceGrpcService(
         host.Served(request.ModelName, response);
         return GrpcTensors.Encode(response, request.Id, shared).TryGetValue(out var answer, out error) ? answer : throw error.Exception();
     }
-
-    /// <summary>GRPC_SEND_END once the call's answer and trailers are sent, then the trace goes to the writer.</summary>
-    private void TraceSend(ServerCallContext context, InferenceTrace trace) =>
-        context.GetHttpContext().Response.OnCompleted(static state =>
-        {
-            var (tracing, trace) = ((InferenceTracing, InferenceTrace))state;
-            trace.Stamp(InferenceTrace.GrpcSendEnd);
-            tracing.Submit(trace);
-            return Task.CompletedTask;
-        }, (tracing, trace));
 
     [Authorize(Policy = MaaSPolicies.App)]
     public override async Task<ModelConfigResponse> ModelConfig(ModelConfigRequest request, ServerCallContext context)

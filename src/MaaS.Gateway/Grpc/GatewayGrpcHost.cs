@@ -7,8 +7,11 @@ using MaaS.Models.SharedMemory;
 namespace MaaS.Gateway.Grpc;
 
 /// <summary>What the gRPC service reads from the gateway: its admission, request log, tenancy and server metadata.</summary>
-internal sealed class GatewayGrpcHost(InferenceLogContext log, SharedMemoryRegistry sharedMemory) : IGrpcHost
+internal sealed class GatewayGrpcHost(
+    InferenceLogContext log, SharedMemoryRegistry sharedMemory, KeyRequestRate rate, IOptions<GrpcOptions> options) : IGrpcHost
 {
+    public int MaxInFlightPerStream => options.Value.MaxInFlightPerStream;
+
     public V2ServerMetadataResponse Metadata => ServerEndpoints.Metadata(sharedMemory);
 
     public string ReadyTag => ServerEndpoints.ReadyTag;
@@ -18,11 +21,23 @@ internal sealed class GatewayGrpcHost(InferenceLogContext log, SharedMemoryRegis
     /// <summary>
     /// Admission of a parsed call, as the endpoint filter does for <c>/v2</c>: its bytes held against the tenant's
     /// in-flight bytes, its cost (<see cref="WorkCosts.Tensors{TInput}(IReadOnlyList{TInput}, Func{TInput, IReadOnlyList{long}}, long)"/>) charged, then its turn in the
-    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read.
+    /// fair work queue. The middleware has already refused a tenant in debt or at its in-flight cap before the read; a
+    /// streamed request takes its key's rate token here and its ticket checks the budget (<see cref="AdmissionTicket.AdmitStreamedAsync"/>).
     /// </summary>
-    public async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context)
+    public async ValueTask<IDisposable?> AdmitAsync(ModelInferRequest request, ServerCallContext context, bool streamed = false)
     {
-        if (context.GetHttpContext().Features.Get<AdmissionTicket>() is not { } ticket)
+        var http = context.GetHttpContext();
+        if (streamed)
+        {
+            // The stream's HTTP request took one token when it opened; each of its requests takes its own.
+            using var token = rate.Limiter.AttemptAcquire(http);
+            if (!token.IsAcquired)
+            {
+                throw GrpcErrors.Exception(ErrorCode.RateLimited, "this API key is over its request rate or concurrency limit");
+            }
+        }
+
+        if (http.Features.Get<AdmissionTicket>() is not { } ticket)
         {
             return null;
         }
@@ -30,7 +45,10 @@ internal sealed class GatewayGrpcHost(InferenceLogContext log, SharedMemoryRegis
         long bytes = request.CalculateSize();
         try
         {
-            var (grant, refusal) = await ticket.AdmitAsync(bytes, WorkCosts.Tensors(request.Inputs, static input => input.Shape, bytes), context.CancellationToken);
+            long units = WorkCosts.Tensors(request.Inputs, static input => input.Shape, bytes);
+            var (grant, refusal) = streamed
+                ? await ticket.AdmitStreamedAsync(bytes, units, context.CancellationToken)
+                : await ticket.AdmitAsync(bytes, units, context.CancellationToken);
             return grant ?? throw GrpcErrors.Exception(ErrorCode.RateLimited, refusal.Detail);
         }
         catch (OperationCanceledException)

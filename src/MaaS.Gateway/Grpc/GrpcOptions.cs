@@ -14,6 +14,10 @@ internal sealed class GrpcOptions
     /// </summary>
     [Range(0, 65535)]
     public int Port { get; set; }
+
+    /// <summary>Requests of one <c>ModelStreamInfer</c> stream running at once; at the bound the stream is not read.</summary>
+    [Range(1, 1024)]
+    public int MaxInFlightPerStream { get; set; } = 16;
 }
 
 /// <summary>Validates <see cref="GrpcOptions"/> from its annotations (source-generated).</summary>

@@ -12,14 +12,17 @@ internal static class RateLimitingExtensions
 {
     public static IServiceCollection AddGatewayRateLimiting(this IServiceCollection services)
     {
+        // The request rate is its own limiter, shared with the gRPC stream, whose requests each take a token of it.
+        var rate = new KeyRequestRate(PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
+            Partition(context) is { } p
+                ? RateLimitPartition.GetTokenBucketLimiter(p, TokenBucket)
+                : RateLimitPartition.GetNoLimiter(KeyPartition.None)));
+        services.AddSingleton(rate);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
-                    Partition(context) is { } p
-                        ? RateLimitPartition.GetTokenBucketLimiter(p, TokenBucket)
-                        : RateLimitPartition.GetNoLimiter(KeyPartition.None)),
+                rate.Limiter,
                 PartitionedRateLimiter.Create<HttpContext, KeyPartition>(context =>
                     Partition(context) is { } p
                         ? RateLimitPartition.GetConcurrencyLimiter(p, k => new ConcurrencyLimiterOptions { PermitLimit = k.MaxConcurrent, QueueLimit = 0 })
@@ -60,3 +63,6 @@ internal static class RateLimitingExtensions
         public static KeyPartition None { get; } = new(string.Empty, 0, 0, 0);
     }
 }
+
+/// <summary>The per-key request rate (token bucket) of the global limiter, also taken by each request of a gRPC stream.</summary>
+internal sealed record KeyRequestRate(PartitionedRateLimiter<HttpContext> Limiter);

@@ -97,6 +97,31 @@ internal readonly record struct V2InferCall(InferenceRequest Request, V2OutputEn
         return new V2InferResponse(response.ModelName, V2Mapping.Text(response.ModelVersion), Id, written);
     }
 
+    /// <summary>
+    /// Whether any input or requested output names a shared memory region: only such a call needs a
+    /// <see cref="SharedMemoryCall"/>; for any other one a null call is never consulted.
+    /// </summary>
+    public static bool NamesSharedMemory(V2InferRequest request)
+    {
+        foreach (var input in request.Inputs)
+        {
+            if (input.Parameters?.ContainsKey(SharedMemoryTensor.RegionParameter) == true)
+            {
+                return true;
+            }
+        }
+
+        foreach (var output in request.Outputs ?? [])
+        {
+            if (output.Parameters?.ContainsKey(SharedMemoryTensor.RegionParameter) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Notes the outputs asked for in shared memory (their parameters name a region); the first problem, or null.</summary>
     private static Error? SharedMemoryOutputs(List<V2RequestedOutput>? outputs, SharedMemoryCall? sharedMemory)
     {

@@ -4,7 +4,8 @@ namespace MaaS.Models.Tracing;
 /// One traced request (Triton's trace): its id, model, version, parent (the ensemble call a step belongs to), its
 /// timestamps in the order they happened and, at <see cref="TraceLevels.Tensors"/>, its tensors. Made by
 /// <see cref="InferenceTracing.TryStart"/> for a sampled request; the transport, <see cref="ModelInference"/> and an
-/// ensemble's steps stamp it; whoever started it hands it to <see cref="InferenceTracing.Submit"/> once the answer is sent.
+/// ensemble's steps stamp it. A transport starts, stamps and hands it on through <see cref="TransportTrace"/>, the one
+/// protocol of /v2 HTTP, gRPC <c>ModelInfer</c> and each request of <c>ModelStreamInfer</c>.
 /// </summary>
 /// <remarks>Thread-safe: an ensemble's steps add children concurrently, and the transport stamps the send after the handler.</remarks>
 public sealed class InferenceTrace
@@ -47,6 +48,14 @@ public sealed class InferenceTrace
 
     /// <summary>What the trace records.</summary>
     public TraceLevels Level { get; }
+
+    /// <summary>The protocol that received the request, which names its receive and send stamps.</summary>
+    public TraceProtocol Protocol { get; internal set; }
+
+    /// <summary>Whether the request reached a model version (REQUEST_START): one that did not is not written.</summary>
+    internal bool ReachedModel => ModelVersion >= 0;
+
+    internal InferenceTracing Owner => _owner;
 
     /// <summary>The log frequency in force when the request was sampled: how the writer cuts files.</summary>
     internal int LogFrequency { get; }

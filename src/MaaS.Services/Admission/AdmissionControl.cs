@@ -67,10 +67,7 @@ internal sealed class AdmissionControl : IDisposable
         SweepIfCrowded();
         if (!budget.TryOpen(out var repaid))
         {
-            _refused.Add(1, new KeyValuePair<string, object?>("reason", "budget"));
-            var wait = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(repaid.TotalSeconds)));
-            refusal = new AdmissionRefusal(
-                string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has spent its work budget (requests are charged by their size); retry in {wait.TotalSeconds} s"), wait);
+            refusal = BudgetRefusal(partition, repaid);
             return false;
         }
 
@@ -110,6 +107,15 @@ internal sealed class AdmissionControl : IDisposable
         lease.Dispose();
         _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
         return null;
+    }
+
+    /// <summary>The refusal of a request while the partition's budget is in debt, <paramref name="repaid"/> from being repaid (counted).</summary>
+    public AdmissionRefusal BudgetRefusal(AdmissionPartition partition, TimeSpan repaid)
+    {
+        _refused.Add(1, new KeyValuePair<string, object?>("reason", "budget"));
+        var wait = TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(repaid.TotalSeconds)));
+        return new AdmissionRefusal(
+            string.Create(CultureInfo.InvariantCulture, $"{partition.Description} has spent its work budget (requests are charged by their size); retry in {wait.TotalSeconds} s"), wait);
     }
 
     /// <summary>The refusal of a request whose body does not fit the partition's in-flight bytes.</summary>
@@ -250,6 +256,36 @@ internal sealed class AdmissionTicket(
         return (UsesWorkQueue ? await WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false) : NoGrant.Instance, default);
     }
 
+    /// <summary>
+    /// For one request of a stream (gRPC <c>ModelStreamInfer</c>), which this ticket admitted as a whole: admitted as a
+    /// request of its own would be after the middleware, the budget not in debt, its <paramref name="bytes"/> held apart
+    /// (released with the grant, so a long stream holds only its requests in flight), <paramref name="units"/> charged,
+    /// then its turn for work capacity. Null with the refusal when refused; otherwise dispose the grant when the work is done.
+    /// </summary>
+    public async ValueTask<(IDisposable? Grant, AdmissionRefusal Refusal)> AdmitStreamedAsync(long bytes, long units, CancellationToken cancellationToken)
+    {
+        if (!budget.TryOpen(out var repaid))
+        {
+            return (null, control.BudgetRefusal(partition, repaid));
+        }
+
+        if (control.TryTakeBytes(Partition, bytes) is not { } held)
+        {
+            return (null, BytesRefusal);
+        }
+
+        try
+        {
+            Charge(units);
+            return (new StreamedGrant(held, UsesWorkQueue ? await WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false) : null), default);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -271,6 +307,16 @@ internal sealed class AdmissionTicket(
         {
             control.Left();
         }
+    }
+}
+
+/// <summary>A streamed request's grant: its in-flight bytes and its work, released together.</summary>
+file sealed class StreamedGrant(RateLimitLease bytes, IDisposable? work) : IDisposable
+{
+    public void Dispose()
+    {
+        work?.Dispose();
+        bytes.Dispose();
     }
 }
 

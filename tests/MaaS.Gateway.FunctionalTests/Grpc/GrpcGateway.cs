@@ -68,6 +68,15 @@ internal sealed class GrpcGateway : IDisposable
         }
     }
 
+    /// <summary>Settings that trace every inference at TIMESTAMPS into <paramref name="folder"/>'s trace.json, a file per trace (trace.json.0, …).</summary>
+    public static Dictionary<string, string> TracingEveryRequest(TempFolder folder) => new()
+    {
+        ["Serving:Trace:File"] = folder["trace.json"],
+        ["Serving:Trace:Level"] = "TIMESTAMPS",
+        ["Serving:Trace:Rate"] = "1",
+        ["Serving:Trace:LogFrequency"] = "1",
+    };
+
     /// <summary>Creates a key of <paramref name="tenant"/> (the operator's by default) with <paramref name="roles"/>; returns its text.</summary>
     public async Task<string> CreateKeyAsync(string[] roles, CancellationToken cancellationToken, string tenant = "default", JsonObject? limits = null)
     {

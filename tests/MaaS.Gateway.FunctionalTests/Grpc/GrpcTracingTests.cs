@@ -57,13 +57,7 @@ public sealed class GrpcTracingTests
     {
         using var folder = new TempFolder("maas-trace-");
         var ct = Ct;
-        using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string>
-        {
-            ["Serving:Trace:File"] = folder["trace.json"],
-            ["Serving:Trace:Level"] = "TIMESTAMPS",
-            ["Serving:Trace:Rate"] = "1",
-            ["Serving:Trace:LogFrequency"] = "1",
-        }, ct);
+        using var gateway = await GrpcGateway.StartAsync(GrpcGateway.TracingEveryRequest(folder), ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         using var channel = gateway.Channel();
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);

@@ -29,6 +29,27 @@ public sealed class HttpTracingTests
     }
 
     /// <summary>
+    /// A request to an unknown model is sampled but reaches no model: it leaves no record (Triton refuses it before it
+    /// makes a trace), and the next, known, request is the only one written.
+    /// </summary>
+    [Fact]
+    public async Task Infer_UnknownModel_NotRecorded()
+    {
+        using var folder = new TempFolder("maas-trace-");
+        await using var gateway = Start(folder, setup: null, ("Level", "TIMESTAMPS"), ("Rate", "1"), ("LogFrequency", "1"));
+
+        var (unknown, _) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/no-such-model/infer", Bootstrap, SecureGateway.MlpInferBody);
+        var (known, body) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", Bootstrap, SecureGateway.MlpInferBody);
+        var file = await TraceFiles.ReadAsync(folder["trace.json.0"]);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.True(known.StatusCode == HttpStatusCode.OK, $"{(int)known.StatusCode} {body}");
+        var record = Assert.Single(file, e => e!.AsObject().ContainsKey("model_name"))!;
+        Assert.Equal("example-mlp", record["model_name"]!.GetValue<string>());
+        Assert.False(File.Exists(folder["trace.json.1"]), "the unknown model's request left a trace file");
+    }
+
+    /// <summary>
     /// Rate 2 and count 3 trace the 2nd, 4th and 6th of ten requests and no other, one file each (log frequency 1): which
     /// requests they were is read from their input tensors (TENSORS), each request's first value its number.
     /// </summary>

@@ -2,6 +2,29 @@ namespace MaaS.Models.Tests.OpenInference;
 
 public sealed class V2InferCallTests
 {
+    /// <summary>
+    /// Only a call that names a region gets a shared memory call (allocated per request otherwise): a region on an input
+    /// or on a requested output names one; other parameters, or a byte size without a region (refused later), do not.
+    /// </summary>
+    [Theory]
+    [InlineData(null, null, false)]
+    [InlineData("{\"binary_data_size\":32}", "{\"binary_data\":true}", false)]
+    [InlineData("{\"shared_memory_byte_size\":32}", null, false)]
+    [InlineData("{\"shared_memory_region\":\"in\",\"shared_memory_byte_size\":32}", null, true)]
+    [InlineData(null, "{\"shared_memory_region\":\"out\",\"shared_memory_byte_size\":12}", true)]
+    public void NamesSharedMemory_RegionOnAnInputOrOutput_OnlyThen(string? input, string? output, bool names)
+    {
+        static Dictionary<string, JsonElement>? Parameters(string? json) =>
+            json is null ? null : JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json);
+        var request = new V2InferRequest
+        {
+            Inputs = [new V2InferInput { Name = "input", Parameters = Parameters(input) }],
+            Outputs = [new V2RequestedOutput { Name = "probabilities", Parameters = Parameters(output) }],
+        };
+
+        Assert.Equal(names, V2InferCall.NamesSharedMemory(request));
+    }
+
     private static Result<V2InferCall> Decode(string json, byte[]? binary = null)
     {
         var request = JsonSerializer.Deserialize(json, V2JsonContext.Web.V2InferRequest)!;

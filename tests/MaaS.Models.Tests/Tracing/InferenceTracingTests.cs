@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MaaS.Models.Tracing;
 using Microsoft.Extensions.Options;
@@ -91,6 +92,35 @@ public sealed class InferenceTracingTests
 
         Assert.Equal(3, Interlocked.Read(ref dropped));
         Assert.Equal(2, tracing.Finished.Count);
+    }
+
+    /// <summary>
+    /// The transport protocol: each protocol's receive and send stamps around inference's, in order; a request that never
+    /// reached a model version (an unknown model) is not handed to the writer, as Triton makes no trace for it.
+    /// </summary>
+    [Theory]
+    [InlineData(TraceProtocol.Http, "HTTP_RECV_START,HTTP_RECV_END,REQUEST_START,HTTP_SEND_START,HTTP_SEND_END")]
+    [InlineData(TraceProtocol.Grpc, "GRPC_WAIT_READ_END,REQUEST_START,GRPC_SEND_START,GRPC_SEND_END")]
+    public async Task TransportTrace_ReachedAModelOrNot_StampsInOrderAndOnlyTheReachedOneWritten(TraceProtocol protocol, string stamps)
+    {
+        var tracing = Tracing(new TracingOptions { File = "trace.json", Level = "TIMESTAMPS", Rate = 1 });
+        InferenceTrace? Start(string model) => protocol == TraceProtocol.Http
+            ? tracing.StartHttp(model, Stopwatch.GetTimestamp() - 10, Stopwatch.GetTimestamp())
+            : tracing.StartGrpc(model);
+
+        var unknown = Start("no-such-model")!;
+        unknown.Sending();
+        unknown.Sent();
+        var known = Start("m")!;
+        known.Begin(3);
+        known.Sending();
+        await TransportTrace.Completed(known);
+
+        Assert.Equal(protocol, known.Protocol);
+        Assert.Equal(stamps, string.Join(',', known.Stamps.Select(s => s.Name)));
+        Assert.True(known.Stamps.Select(s => s.Timestamp).SequenceEqual(known.Stamps.Select(s => s.Timestamp).Order()), "stamps out of order");
+        Assert.Equal(1, tracing.Finished.Count);
+        Assert.True(tracing.Finished.TryRead(out var written) && ReferenceEquals(known, written), "the written trace is not the one that reached a model");
     }
 
     private static InferenceTracing Tracing(TracingOptions options) => new(Options.Create(options));

@@ -52,27 +52,28 @@ internal static class InferEndpoints
         string name, string? version, Body<V2InferHttpBody> body, IModelInference inference, SharedMemoryRegistry sharedMemory,
         InferenceLogContext log, InferenceTracing tracing, HttpContext http)
     {
-        // Holds the regions the call names until its answer is written (an unregister meanwhile waits for the unmap).
-        using var shared = sharedMemory.Enabled ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
-        if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error)
-            || !body.Result.TryGetValue(out var read, out error)
-            || !V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
+        if (!V2Mapping.ParseVersion(version).TryGetValue(out long? versionNumber, out var error) || !body.Result.TryGetValue(out var read, out error))
+        {
+            return new V2Error<InferenceErrors>(error);
+        }
+
+        // Holds the regions a call names until its answer is written (an unregister meanwhile waits for the unmap).
+        using var shared = sharedMemory.Enabled && V2InferCall.NamesSharedMemory(read.Value.Request) ? new SharedMemoryCall(sharedMemory, http.GetTenant(), name) : null;
+        if (!V2InferCall.Decode(read.Value, shared).TryGetValue(out var call, out error))
         {
             return new V2Error<InferenceErrors>(error);
         }
 
         var request = call.Request;
-        var trace = tracing.TryStart(name);
+        var trace = tracing.StartHttp(name, read.ReadStart, read.ReadEnd);
         if (trace is not null)
         {
             request = request with { Trace = trace };
-            trace.Stamp(InferenceTrace.HttpRecvStart, read.ReadStart);
-            trace.Stamp(InferenceTrace.HttpRecvEnd, read.ReadEnd);
-            TraceSend(http, tracing, trace);
+            http.Response.OnCompleted(TransportTrace.Completed, trace);
         }
 
         var result = await inference.InferAsync(name, versionNumber, request, http.RequestAborted);
-        trace?.Stamp(InferenceTrace.HttpSendStart);
+        trace.Sending();
         if (!result.TryGetValue(out var response, out error))
         {
             log.Failed(name, error.Code);
@@ -87,14 +88,4 @@ internal static class InferEndpoints
 
         return blobs is null ? V2Json.Ok(answer, V2JsonContext.Web.V2InferResponse) : new V2BinaryInferResult(answer, blobs);
     }
-
-    /// <summary>HTTP_SEND_END once the answer is sent, then the trace goes to the writer.</summary>
-    private static void TraceSend(HttpContext http, InferenceTracing tracing, InferenceTrace trace) =>
-        http.Response.OnCompleted(static state =>
-        {
-            var (tracing, trace) = ((InferenceTracing, InferenceTrace))state;
-            trace.Stamp(InferenceTrace.HttpSendEnd);
-            tracing.Submit(trace);
-            return Task.CompletedTask;
-        }, (tracing, trace));
 }

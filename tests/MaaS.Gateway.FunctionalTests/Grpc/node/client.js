@@ -4,7 +4,9 @@
 // script only transports: bytes fields travel as base64, 64-bit integers as strings, enums by name. For Triton's system
 // shared memory extension a call may also write bytes into a POSIX shared memory object before it is made
 // ("writeShm": [{path, offset, base64}]) and read bytes back after it answers ("readShm": [{path, offset, length}],
-// returned as "shm": [base64]), as a client beside the server does through /dev/shm.
+// returned as "shm": [base64]), as a client beside the server does through /dev/shm. A call with "stream": [requests]
+// is a bidirectional stream (ModelStreamInfer): every request written, the writing ended, and the answers read to the
+// stream's status, returned as "responses" with the status.
 'use strict';
 
 const fs = require('node:fs');
@@ -57,9 +59,15 @@ function invoke(client, call) {
   if (call.apiKey) {
     metadata.set('x-api-key', call.apiKey);
   }
+  for (const [key, value] of Object.entries(call.headers || {})) {
+    metadata.set(key, value);
+  }
   // Every call has a deadline (60 s unless the plan sets one): a call the server never answered would otherwise keep
   // this process, and the test waiting for it, alive for ever.
   const options = { deadline: new Date(Date.now() + (call.deadlineMs || 60000)) };
+  if (call.stream) {
+    return invokeStream(client, call, metadata, options);
+  }
   return new Promise((resolve) => {
     client[call.rpc](call.request, metadata, options, (error, response) => {
       if (error) {
@@ -68,6 +76,31 @@ function invoke(client, call) {
         resolve({ name: call.name, ok: true, response });
       }
     });
+  });
+}
+
+// The stream is over once its status has come and its reading has ended (by its end, or by the error a status that is
+// not OK raises), whichever of the two comes last.
+function invokeStream(client, call, metadata, options) {
+  return new Promise((resolve) => {
+    const responses = [];
+    let status = null;
+    let over = false;
+    const settle = () => {
+      if (status !== null && over) {
+        const ok = status.code === grpc.status.OK;
+        resolve({ name: call.name, ok, code: status.code, status: grpc.status[status.code], details: status.details, responses });
+      }
+    };
+    const stream = client[call.rpc](metadata, options);
+    stream.on('data', (response) => responses.push(response));
+    stream.on('status', (s) => { status = s; settle(); });
+    stream.on('error', () => { over = true; settle(); });
+    stream.on('end', () => { over = true; settle(); });
+    for (const request of call.stream) {
+      stream.write(request);
+    }
+    stream.end();
   });
 }
 
