@@ -42,7 +42,7 @@ internal static class ModelsEndpoints
             model.LoadsOnFirstRequest);
     }
 
-    internal static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access)
+    internal static async Task<IResult> ActionAsync(HttpContext http, ModelRegistry allModels, IModelRegistry tenantModels, ModelAccess access, ModelVersionPolicies policies)
     {
         var page = DashboardPage.Of(http);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
@@ -68,7 +68,9 @@ internal static class ModelsEndpoints
             "load" => (await registry.LoadModelAsync(name, http.RequestAborted)).ErrorOrNull(),
             "unload" when version is { } x => (await registry.UnloadVersionAsync(name, x, http.RequestAborted)).ErrorOrNull(),
             "unload" => (await registry.UnloadModelAsync(name, http.RequestAborted)).ErrorOrNull(),
-            "default" when versionText.Length == 0 || version is not null => (await registry.SetDefaultVersionAsync(name, version, http.RequestAborted)).ErrorOrNull(),
+            // Through the stored policies, as /v2's default endpoint: the operator's view is the raw registry, whose pin
+            // alone would hold on this replica until its restart.
+            "default" when versionText.Length == 0 || version is not null => (await policies.PinAsync(name, version, http.RequestAborted)).ErrorOrNull(),
             _ => new Error(ErrorCode.InvalidRequest, "the action must be load, unload or default, with an optional positive version"),
         };
         return error is null

@@ -83,4 +83,34 @@ public sealed class DashboardHostTests
         Assert.True(row.Success, $"no readiness row for {model}");
         return (row.Groups[1].Value, row.Groups[2].Value);
     }
+
+    /// <summary>
+    /// The operator's "Make default" on the models page is stored as /v2's default endpoint stores it: a second gateway
+    /// on the same data folder starts pinned. (The operator's view is the raw registry, whose pin alone held until a
+    /// restart and on one replica.)
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_MakeDefault_StoredSoASecondGatewayStartsPinned()
+    {
+        using var data = new TempFolder("maas-dashboard-pin");
+        var settings = new Dictionary<string, string?> { ["Storage:DataDirectory"] = data.Path };
+        var ct = TestContext.Current.CancellationToken;
+        await using (var first = GatewayHost.Start(r => r.WithMlpNamed("mlp", """{ "maxBatchSize": 8 }""", 1, 2), settings))
+        {
+            using var client = first.CreateClientWithoutRedirects();
+            string page = await client.GetStringAsync("/dashboard/models", ct);
+            string token = Regex.Match(page, """name="__af" value="([^"]+)" """.TrimEnd()).Groups[1].Value;
+            Assert.NotEmpty(token);
+
+            using var pin = await client.PostAsync("/dashboard/models/action",
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["__af"] = token, ["name"] = "mlp", ["version"] = "1", ["action"] = "default" }), ct);
+            Assert.Equal(HttpStatusCode.Redirect, pin.StatusCode);
+            Assert.Contains("done", pin.Headers.Location?.ToString(), StringComparison.Ordinal);
+        }
+
+        await using var second = GatewayHost.Start(r => r.WithMlpNamed("mlp", """{ "maxBatchSize": 8 }""", 1, 2), settings);
+        var (_, model) = await second.GetJsonAsync("/v1/models/mlp");
+        Assert.Equal(1, model!["policy"]!["pinnedVersion"]!.GetValue<long>());
+        Assert.Equal(1, model["defaultVersion"]!.GetValue<long>());
+    }
 }
