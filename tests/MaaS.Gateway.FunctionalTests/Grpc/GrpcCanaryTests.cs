@@ -16,8 +16,7 @@ public sealed class GrpcCanaryTests
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         using var set = await gateway.SendAsync(HttpMethod.Post, "/v2/repository/models/mlp/default", JsonNode.Parse("""{"version": 1, "canary": {"version": 2, "percent": 50}}"""), ct);
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var headers = new Metadata { { "x-api-key", GrpcGateway.AdminKey } };
 
         async Task<string> InferAsync(string version)

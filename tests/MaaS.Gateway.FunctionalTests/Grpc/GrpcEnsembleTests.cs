@@ -18,8 +18,7 @@ public sealed class GrpcEnsembleTests
         var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var headers = new Metadata { { "x-api-key", GrpcGateway.AdminKey } };
         float[] raw = [0.5f, 1f, -2f, 8f, 3f, 2f, 1f, 0f];
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using MaaS.Grpc.Protocol;
 
 namespace MaaS.Gateway.FunctionalTests.Grpc;
 
@@ -13,6 +14,7 @@ internal sealed class GrpcGateway : IDisposable
 
     private readonly GatewayProcess _process;
     private readonly string _data;
+    private readonly List<global::Grpc.Net.Client.GrpcChannel> _channels = [];
 
     private GrpcGateway(GatewayProcess process, string data, int grpcPort)
     {
@@ -122,11 +124,28 @@ internal sealed class GrpcGateway : IDisposable
     public global::Grpc.Net.Client.GrpcChannel Channel() =>
         global::Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
 
+    /// <summary>A client of the inference service over a channel of its own, which the gateway's dispose closes.</summary>
+    public GRPCInferenceService.GRPCInferenceServiceClient Client()
+    {
+        var channel = Channel();
+        lock (_channels)
+        {
+            _channels.Add(channel);
+        }
+
+        return new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+    }
+
     /// <summary>The gateway's last output lines, for failure messages.</summary>
     public string Tail => _process.Tail;
 
     public void Dispose()
     {
+        foreach (var channel in _channels)
+        {
+            channel.Dispose();
+        }
+
         Http.Dispose();
         _process.Dispose();
         try

@@ -20,8 +20,7 @@ public sealed class GrpcStatusTests
         using var gateway = await GrpcGateway.StartAsync(null, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         string key = await gateway.CreateKeyAsync(["app"], ct, limits: new JsonObject { ["requestsPerSecond"] = 0.2, ["burst"] = 1 });
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var headers = new Metadata { { "x-api-key", key } };
 
         var first = await client.ModelInferAsync(MlpRequest(), headers, deadline: Deadline(), cancellationToken: ct);
@@ -46,8 +45,7 @@ public sealed class GrpcStatusTests
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         string heavy = await gateway.CreateKeyAsync(["app"], ct, tenant: "heavy");
         string light = await gateway.CreateKeyAsync(["app"], ct, tenant: "light");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var heavyHeaders = new Metadata { { "x-api-key", heavy } };
 
         for (int i = 0; i < 5; i++)
@@ -74,8 +72,7 @@ public sealed class GrpcStatusTests
         string globex = await gateway.CreateKeyAsync(["admin", "app"], ct, tenant: "globex");
         string acme = await gateway.CreateKeyAsync(["admin", "app"], ct, tenant: "acme");
         await PublishAsync(gateway, globex, "secret", ct);
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var owner = new Metadata { { "authorization", "Bearer " + globex } };
         var stranger = new Metadata { { "authorization", "Bearer " + acme } };
 
@@ -148,8 +145,7 @@ public sealed class GrpcStatusTests
             """);
         using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:RepositoryPath"] = repository.Root }, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
 
         var config = (await client.ModelConfigAsync(
             new ModelConfigRequest { Name = "example-mlp" }, new Metadata { { "x-api-key", GrpcGateway.AdminKey } }, deadline: Deadline(), cancellationToken: ct)).Config;

@@ -20,8 +20,7 @@ public sealed class GrpcStreamTests
         var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(null, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var index = await client.RepositoryIndexAsync(new RepositoryIndexRequest { Ready = true }, Admin(), deadline: Deadline(), cancellationToken: ct);
         var rng = new Random(7);
         var requests = new List<ModelInferRequest>();
@@ -72,8 +71,7 @@ public sealed class GrpcStreamTests
         var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(null, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var rng = new Random(11);
         float[][] items = [.. Enumerable.Range(0, 6).Select(_ => Enumerable.Range(0, ExampleSession.Features).Select(_ => (float)rng.NextDouble()).ToArray())];
 
@@ -106,8 +104,7 @@ public sealed class GrpcStreamTests
         var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(GrpcGateway.TracingEveryRequest(folder), ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
 
         // One after another, so the trace files are numbered in the stream's order.
         var before = DateTime.UtcNow;
@@ -178,8 +175,7 @@ public sealed class GrpcStreamTests
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         // Two tokens and almost no refill: the stream's opening takes one, its first request the other.
         string key = await gateway.CreateKeyAsync(["app"], ct, limits: new JsonObject { ["requestsPerSecond"] = 0.01, ["burst"] = 2 });
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var limited = await StreamAsync(client, [Mlp("1"), Mlp("2"), Mlp("3")], new Metadata { { "x-api-key", key } }, ct);
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -19,8 +19,7 @@ public sealed class GrpcTracingTests
         using var gateway = await GrpcGateway.StartAsync(new Dictionary<string, string> { ["Serving:Trace:File"] = folder["trace.json"] }, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         string app = await gateway.CreateKeyAsync(["app"], ct);
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var admin = new Metadata { { "x-api-key", GrpcGateway.AdminKey } };
 
         var read = await client.TraceSettingAsync(new TraceSettingRequest(), admin, cancellationToken: ct);
@@ -59,8 +58,7 @@ public sealed class GrpcTracingTests
         var ct = Ct;
         using var gateway = await GrpcGateway.StartAsync(GrpcGateway.TracingEveryRequest(folder), ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var request = GrpcInfer.Mlp(GrpcInfer.MlpRow);
 
         var before = DateTime.UtcNow;

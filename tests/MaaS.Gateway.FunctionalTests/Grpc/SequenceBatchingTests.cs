@@ -29,8 +29,7 @@ public sealed class SequenceBatchingTests
             return;
         }
 
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         var rng = new Random(20);
         var items = Enumerable.Range(0, Sequences).Select(_ => Enumerable.Range(0, Steps).Select(_ => Item(rng)).ToArray()).ToArray();
 
@@ -75,8 +74,7 @@ public sealed class SequenceBatchingTests
             return;
         }
 
-        using var channel = gateway.Channel();
-        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var client = gateway.Client();
         float[] item = [1, 0, 0, 0, 0, 0, 0, 0];
 
         // A string id over both protocols: START, END, then a request without START for it.
