@@ -2,14 +2,16 @@
 # The gateway's /v2 HTTP path against its peer, the minimal Node.js + onnxruntime-node V2 JSON server
 # (tests/MaaS.Benchmarks/peers/node-ort), on the same model file: the example MLP rebuilt 8 -> 16 -> 3 (MAAS_HIDDEN),
 # one row per request. Rounds alternate gateway /v2 infer, peer infer, gateway /v1/ping (same wrk settings) and
-# gateway gRPC ModelInfer: MaaS.Benchmarks grpc-load (as many callers on one HTTP/2 channel as wrk's connections, a
-# .NET client) and h2load (nghttp2-client, posting the 5-byte-framed ModelInferRequest below; a native client that
-# leaves the cores to the gateway, as wrk does for HTTP) in three shapes of the same concurrency: h2 as many h2c
-# connections as wrk's, one stream each (the issue's "64 connections", as that many Triton clients would each hold a
-# channel; the figure the gRPC goal is judged by), h2mid sqrt(connections) connections with as many streams each, and
-# h2one one connection carrying them all as streams (where Kestrel serialises every frame through one connection's
-# reader and output pipe), so drift in machine load hits all alike; each run also records the server process's CPU time (utime + stime from /proc), so
-# the table gives CPU microseconds per request beside req/s and latency. Auth is off on the gateway (the peer has none).
+# gateway gRPC: MaaS.Benchmarks grpc-load (as many callers on one HTTP/2 channel as wrk's connections, a .NET client)
+# calling ModelInfer, then the same with --stream (each caller holds one ModelStreamInfer stream with one request in
+# flight), and h2load calling ModelInfer (nghttp2-client, posting the 5-byte-framed ModelInferRequest below; a native
+# client that leaves the cores to the gateway, as wrk does for HTTP) in three shapes of the same concurrency: h2 as
+# many h2c connections as wrk's, one stream each (the issue's "64 connections", as that many Triton clients would
+# each hold a channel; the figure the unary gRPC goal is judged by), h2mid sqrt(connections) connections with as many
+# streams each, and h2one one connection carrying them all as streams (where Kestrel serialises every frame through
+# one connection's reader and output pipe), so drift in machine load hits all alike; each run also records the server
+# process's CPU time (utime + stime from /proc), so the table gives CPU microseconds per request beside req/s and
+# latency. Auth is off on the gateway (the peer has none).
 # Usage: tests/MaaS.Benchmarks/load/peer.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
 # MAAS_GATEWAY_DIR=<a Release gateway's output folder> runs that build and builds nothing (A/B runs of two builds; the
 # MaaS.Benchmarks binary for the variant and grpc-load must then be built already).
@@ -58,10 +60,10 @@ h2() { # name seconds connections streams-per-connection: h2load's summary, rewr
     cut -f3 "$out/$1.log" | sort -n | awk '{ v[NR] = $1 } END { printf "     50%%  %.2fms\n     99%%  %.2fms\n", v[int(NR * 0.5)] / 1000, v[int(NR * 0.99)] / 1000 }'
     grep -E '^status codes' "$out/$1.h2load" | grep -v ' 0 4xx, 0 5xx' | sed 's/^/Non-2xx: /' || true; } >"$out/$1.txt"
 }
-grpc() { # name seconds
+grpc() { # name seconds [--stream]
   local before after
   before=$(ticks "$GATEWAY_PID")
-  dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll grpc-load --port "$grpc_port" --clients "$connections" --seconds "$2" >"$out/$1.txt"
+  dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll grpc-load --port "$grpc_port" --clients "$connections" --seconds "$2" ${3:-} >"$out/$1.txt"
   after=$(ticks "$GATEWAY_PID")
   echo $((after - before)) >"$out/$1.cpu"
 }
@@ -73,19 +75,20 @@ h2shapes() { # name-suffix seconds: the three h2load shapes
   h2 "h2mid$1" "$2" "$mid" $(( (connections + mid - 1) / mid ))
   h2 "h2one$1" "$2" 1 "$connections"
 }
-run warm-v2 "$GATEWAY_PID" "$gateway" infer.lua 3; run warm-peer "$peer_pid" "$peer" infer.lua 3; run warm-ping "$GATEWAY_PID" "$gateway" ping.lua 3; grpc warm-grpc 3; h2shapes -warm 3
+run warm-v2 "$GATEWAY_PID" "$gateway" infer.lua 3; run warm-peer "$peer_pid" "$peer" infer.lua 3; run warm-ping "$GATEWAY_PID" "$gateway" ping.lua 3; grpc warm-grpc 3; grpc warm-stream 3 --stream; h2shapes -warm 3
 for r in $(seq 1 "$rounds"); do
   run "v2-$r" "$GATEWAY_PID" "$gateway" infer.lua "$duration"
   run "peer-$r" "$peer_pid" "$peer" infer.lua "$duration"
   run "ping-$r" "$GATEWAY_PID" "$gateway" ping.lua "$duration"
   grpc "grpc-$r" "$duration"
+  grpc "stream-$r" "$duration" --stream
   h2shapes "-$r" "$duration"
 done
 
 printf '\nwrk -t%s -c%s -d%ss --latency, %s rounds, %s cores, example-mlp 8-%s-3, %s\n' "$threads" "$connections" "$duration" "$rounds" "$(nproc)" "${MAAS_HIDDEN:-16}" "$(date -u +%FT%TZ)"
 printf '%-10s %12s %10s %10s %12s  %s\n' run req/s p50 p99 'CPU µs/req' errors
 for r in $(seq 1 "$rounds"); do
-  for name in v2 peer ping grpc h2 h2mid h2one; do
+  for name in v2 peer ping grpc stream h2 h2mid h2one; do
     printf '%-10s %12s %10s %10s %12s  %s\n' "$name-$r" "$(field "$name-$r" 'Requests/sec' 2)" "$(field "$name-$r" '^ +50%' 2)" \
       "$(field "$name-$r" '^ +99%' 2)" "$(cpu_us "$name-$r")" "$(errors "$name-$r")"
   done
@@ -99,6 +102,7 @@ rps() { field "$1" 'Requests/sec' 2; }
 printf '\ngateway /v2 / peer throughput per round: %s (median %s; target >= 1.2)\n' "$(ratio v2 peer rps | tr '\n' ' ')" "$(ratio v2 peer rps | median)"
 printf 'gateway /v2 / peer CPU per request per round: %s (median %s)\n' "$(ratio v2 peer cpu_us | tr '\n' ' ')" "$(ratio v2 peer cpu_us | median)"
 printf 'gateway gRPC (grpc-load) / peer HTTP throughput per round: %s (median %s; target >= 2)\n' "$(ratio grpc peer rps | tr '\n' ' ')" "$(ratio grpc peer rps | median)"
+printf 'gateway gRPC ModelStreamInfer (grpc-load --stream, %s callers, one request in flight each) / peer HTTP throughput per round: %s (median %s)\n' "$connections" "$(ratio stream peer rps | tr '\n' ' ')" "$(ratio stream peer rps | median)"
 printf 'gateway gRPC (h2load, %s connections x 1 stream) / peer HTTP throughput per round: %s (median %s; target >= 2)\n' "$connections" "$(ratio h2 peer rps | tr '\n' ' ')" "$(ratio h2 peer rps | median)"
 printf 'gateway gRPC (h2load, %s connections x %s streams) / peer HTTP throughput per round: %s (median %s)\n' "$mid" $(( (connections + mid - 1) / mid )) "$(ratio h2mid peer rps | tr '\n' ' ')" "$(ratio h2mid peer rps | median)"
 printf 'gateway gRPC (h2load, 1 connection x %s streams) / peer HTTP throughput per round: %s (median %s)\n' "$connections" "$(ratio h2one peer rps | tr '\n' ' ')" "$(ratio h2one peer rps | median)"
