@@ -30,10 +30,6 @@ internal sealed class TitleSuggestions(TenantStates tenants, SuggestIndexes inde
     /// </summary>
     public const string CacheControl = "private, max-age=5";
 
-    /// <summary>The answer to a call (see <see cref="PrepareAsync"/>), computed at once.</summary>
-    public async ValueTask<Result<SuggestResponse>> SuggestAsync(string tenant, string? q, int? count, string? kind, IEnumerable<string> parameters, CancellationToken cancellationToken) =>
-        (await PrepareAsync(tenant, q, count, kind, parameters, cancellationToken).ConfigureAwait(false)).TryGetValue(out var call, out var error) ? call.Answer() : error;
-
     /// <summary>Validates the call and finds the view that answers it, without computing the answer.</summary>
     /// <param name="tenant">The caller's tenant.</param>
     /// <param name="q">What was typed.</param>
