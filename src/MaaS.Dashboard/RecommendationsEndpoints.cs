@@ -78,7 +78,7 @@ internal static class RecommendationsEndpoints
             [.. buckets.Select(b => b.Start!.Value.ToString("HH:00", CultureInfo.InvariantCulture))],
             [new ChartSeries("served items", [.. buckets.Select(b => (double?)b.ServedItems)]), new ChartSeries("attributed events", [.. buckets.Select(b => (double?)b.AttributedEvents)])], "count");
         string rates = SvgCharts.Bars("chart-attribution-rates", "Rate per served item", "Attributed events of each type per 100 served items over the last 24 hours (click-through, play-through).",
-            [.. (report?.Totals.Rates ?? new Dictionary<string, double>()).Select(kv => new ChartBar(kv.Key, Math.Round(100 * kv.Value, 2)))], "% of served items");
+            [.. (report?.Totals.Rates ?? new Dictionary<string, double>()).Select(kv => new ChartBar(kv.Key, Math.Round(100 * kv.Value, 2)))], "% of served items", valueUnit: " %");
         return (report?.Totals, chart, rates);
     }
 

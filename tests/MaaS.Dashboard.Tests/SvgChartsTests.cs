@@ -34,6 +34,17 @@ public sealed class SvgChartsTests
         Assert.Equal("0", (string?)root.Attribute("data-total"));
     }
 
+    [Fact]
+    public void Bars_ValueUnit_WrittenAfterEachBarsValue_AxisKeepsItsUnit()
+    {
+        var root = XElement.Parse(SvgCharts.Bars("c3", "t", "d", [new ChartBar("play", 12.5), new ChartBar("click", 3)], "% of served items", valueUnit: " %"));
+        var texts = root.Elements(Svg + "text").ToList();
+
+        Assert.Equal(["12.5 %", "3 %"], texts.Where(t => (string?)t.Attribute("class") == "value").Select(t => t.Value));
+        Assert.Contains(texts, t => (string?)t.Attribute("class") == "tick" && t.Value.StartsWith("% of served items", StringComparison.Ordinal));
+        Assert.Equal(["3"], XElement.Parse(SvgCharts.Bars("c4", "t", "d", [new ChartBar("a", 3)], "events")).Elements(Svg + "text").Where(t => (string?)t.Attribute("class") == "value").Select(t => t.Value));
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(0.7, 1)]

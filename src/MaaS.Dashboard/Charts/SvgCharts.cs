@@ -71,7 +71,13 @@ public static class SvgCharts
     }
 
     /// <summary>A horizontal bar chart, one bar per label, longest first as given.</summary>
-    public static string Bars(string id, string title, string description, IReadOnlyList<ChartBar> bars, string unit)
+    /// <param name="id">The element id.</param>
+    /// <param name="title">The accessible title.</param>
+    /// <param name="description">The accessible description.</param>
+    /// <param name="bars">The bars.</param>
+    /// <param name="unit">What the values count, written under the axis and in each bar's tooltip.</param>
+    /// <param name="valueUnit">Written after each bar's value at its end (a rate's <c>%</c>), where the axis' unit is too far to read it by.</param>
+    public static string Bars(string id, string title, string description, IReadOnlyList<ChartBar> bars, string unit, string? valueUnit = null)
     {
         const int barHeight = 18, gap = 6, labelWidth = 180;
         int height = Top + Bottom + Math.Max(1, bars.Count) * (barHeight + gap);
@@ -84,7 +90,7 @@ public static class SvgCharts
             double w = Math.Max(0, plotWidth * bars[i].Value / max);
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelWidth - 6}\" y=\"{F(y + 13)}\" text-anchor=\"end\" class=\"label\">{E(Shorten(bars[i].Label, 28))}</text>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{labelWidth}\" y=\"{F(y)}\" width=\"{F(w)}\" height=\"{barHeight}\" fill=\"{Palette[0]}\"><title>{E(bars[i].Label)}: {E(Number(bars[i].Value))} {E(unit)}</title></rect>");
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(labelWidth + w + 4)}\" y=\"{F(y + 13)}\" class=\"value\">{E(Number(bars[i].Value))}</text>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(labelWidth + w + 4)}\" y=\"{F(y + 13)}\" class=\"value\">{E(Number(bars[i].Value))}{E(valueUnit ?? string.Empty)}</text>");
         }
 
         sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{labelWidth}\" y1=\"{Top - 2}\" x2=\"{labelWidth}\" y2=\"{height - Bottom + 2}\" stroke=\"#444\"/>");

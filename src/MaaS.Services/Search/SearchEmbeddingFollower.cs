@@ -6,9 +6,11 @@ namespace MaaS.Services.Search;
 /// Keeps every loaded tenant's item embeddings in step with its catalogue: each poll kicks <see cref="ItemEmbeddings"/>,
 /// which does nothing unless the snapshot's sequence or the model version moved since its last run. The snapshots come
 /// from the change feed, so a replica embeds items written on another replica too. Each poll also starts rebuilding the
-/// search index of a tenant that has searched once its catalogue or embeddings moved, so the next search finds it built.
+/// search index of a tenant that has searched once its catalogue or embeddings moved, so the next search finds it built,
+/// and checks its suggest view against the serving recommendation index (<see cref="Suggest.SuggestIndexes.Refresh"/>).
 /// </summary>
-internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, IOptions<SearchOptions> options, TimeProvider time) : BackgroundService
+internal sealed class SearchEmbeddingFollower(
+    TenantStates tenants, ItemEmbeddings embeddings, SearchIndexes indexes, Suggest.SuggestIndexes suggest, IOptions<SearchOptions> options, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -22,6 +24,7 @@ internal sealed class SearchEmbeddingFollower(TenantStates tenants, ItemEmbeddin
                 {
                     embeddings.Kick(state);
                     indexes.Refresh(state, embeddings.CurrentVersion);
+                    suggest.Refresh(state);
                 }
             }
         }

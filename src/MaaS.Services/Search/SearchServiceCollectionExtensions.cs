@@ -23,6 +23,7 @@ internal static class SearchServiceCollectionExtensions
         services.AddSingleton<CatalogueSearch>();
         services.AddSingleton<SearchIndexes>();
         services.AddSingleton<Suggest.SuggestIndexes>();
+        services.AddSingleton<ITenantObserver>(static s => s.GetRequiredService<Suggest.SuggestIndexes>());
         services.AddSingleton<Suggest.TitleSuggestions>();
         services.AddHostedService<SearchEmbeddingFollower>();
         return services;

@@ -51,6 +51,22 @@ shared_data() {
   echo "no shared/data beside or above $PWD (set MAAS_DATA_DIR)" >&2; return 1
 }
 
+# Seeds a data folder with <items> synthetic items (`search-seed`: the Netflix titles with a variant number, their
+# vectors stamped as embedded) and writes <folder>/titles.txt (the test titles) and <folder>/queries.txt (each test
+# title typed keystroke by keystroke from its first character, at most 15, URL-encoded, one a line): what suggest.sh
+# and suggest-ab.sh send.   seed_suggest <items> <data folder> <folder>
+seed_suggest() {
+  dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
+  dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll search-seed --items "$1" --data "$2" --queries "$3/titles.txt" --model all-minilm-l6-v2
+  python3 - "$3/titles.txt" >"$3/queries.txt" <<'PY'
+import sys, urllib.parse
+for title in open(sys.argv[1], encoding="utf-8").read().splitlines():
+    for n in range(1, min(len(title), 15) + 1):
+        if title[:n].strip():
+            print(urllib.parse.quote(title[:n]))
+PY
+}
+
 stop_gateway() {
   kill "$GATEWAY_PID" 2>/dev/null || true; wait "$GATEWAY_PID" 2>/dev/null || true
   rm -rf "$GATEWAY_DATA" "$GATEWAY_OUT"

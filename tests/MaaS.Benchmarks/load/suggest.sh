@@ -11,15 +11,7 @@ source "$(dirname "$0")/gateway.sh"
 read -r duration connections threads rounds items <<<"${1:-10} ${2:-16} ${3:-2} ${4:-3} ${5:-100000}"
 seeded="$(mktemp -d)"
 out="$(mktemp -d)"
-dotnet build tests/MaaS.Benchmarks -c Release -nologo -v q >/dev/null
-dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll search-seed --items "$items" --data "$seeded" --queries "$out/titles.txt" --model all-minilm-l6-v2
-python3 - "$out/titles.txt" >"$out/queries.txt" <<'PY'
-import sys, urllib.parse
-for title in open(sys.argv[1], encoding="utf-8").read().splitlines():
-    for n in range(1, min(len(title), 15) + 1):
-        if title[:n].strip():
-            print(urllib.parse.quote(title[:n]))
-PY
+seed_suggest "$items" "$seeded" "$out"
 MAAS_LOAD_READY_SECONDS="${MAAS_LOAD_READY_SECONDS:-600}" start_gateway "${MAAS_LOAD_PORT:-$(free_port)}" --Storage:DataDirectory="$seeded" --Recommendations:RebuildIntervalSeconds=0
 cleanup() { stop_gateway; rm -rf "$seeded" "$out"; }
 trap cleanup EXIT

@@ -117,6 +117,8 @@ public sealed class DashboardTests(BrowserFixture browser) : IClassFixture<Brows
         }
 
         Assert.True(await TotalAsync(session.Page, "#chart-attribution-rates") > 0, "the rate chart shows no attributed play 30 s after it was sent");
+        // Each rate bar's value says its unit: a percentage of the served items.
+        Assert.EndsWith(" %", await session.Page.Locator("#chart-attribution-rates text.value").First.TextContentAsync(), StringComparison.Ordinal);
         Assert.True(await TotalAsync(session.Page, "#chart-attribution") >= 25 * 5, "the attribution chart counts fewer than the 25 answers' items");
         Assert.Equal("1", await session.Page.Locator("#kpi-attributed").InnerTextAsync());
 

@@ -153,6 +153,50 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     }
 
     /// <summary>
+    /// Search as you type across replicas: the reader has its title index of the catalogue before the write (it answered
+    /// a suggest call), so only following the change feed (the writer's NOTIFY, with the topology's hour-long poll)
+    /// brings a title written on the other replica into its suggestions, and takes a deleted one out.
+    /// </summary>
+    [Fact]
+    public async Task Suggest_TitleWrittenOnOneReplica_SuggestedByTheOther_AndGoneWhenDeleted()
+    {
+        await topology.RequireAsync();
+        var ct = TestContext.Current.CancellationToken;
+        using var writer = new HttpClient { BaseAddress = topology.Replicas[0].Address };
+        using var reader = new HttpClient { BaseAddress = topology.Replicas[1].Address };
+        string word = "zq" + Guid.NewGuid().ToString("N")[..10];
+        string id = "suggest-" + word;
+        Assert.Equal([], await SuggestedAsync(reader, word, ct));
+
+        var item = new JsonObject { ["id"] = id, ["kind"] = "movie", ["title"] = $"The {word} Affair", ["genres"] = new JsonArray("Drama") };
+        using var put = await writer.PutAsync("/v1/items", new StringContent(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString(), Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var written = System.Diagnostics.Stopwatch.StartNew();
+        await WithinAsync(written, reader, async () =>
+        {
+            var ids = await SuggestedAsync(reader, word[..6], ct);
+            return (ids.SequenceEqual([id]), $"suggested [{Join(ids)}]");
+        }, ct);
+
+        using var deleted = await writer.DeleteAsync($"/v1/items/{id}", ct);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        var done = System.Diagnostics.Stopwatch.StartNew();
+        await WithinAsync(done, reader, async () =>
+        {
+            var ids = await SuggestedAsync(reader, word, ct);
+            return (ids.Count == 0, $"suggested [{Join(ids)}]");
+        }, ct);
+    }
+
+    private static async Task<List<string>> SuggestedAsync(HttpClient client, string query, CancellationToken ct)
+    {
+        using var response = await client.GetAsync($"/v1/search/suggest?q={Uri.EscapeDataString(query)}", ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+        return [.. answer!["suggestions"]!.AsArray().Select(s => s!["itemId"]!.GetValue<string>())];
+    }
+
+    /// <summary>
     /// Two new items sharing content no other item has (each is the other's best content match), written through the
     /// first replica, with a client of each replica and a clock started when the write was answered.
     /// </summary>

@@ -98,18 +98,45 @@ public sealed class GrpcStatusTests
     [Fact]
     public async Task Reflection_WithoutKey_ListsTheInferenceService()
     {
+        var answer = await ReflectAsync(new ServerReflectionRequest { ListServices = string.Empty });
+
+        Assert.Contains("inference.GRPCInferenceService", answer.ListServicesResponse.Service.Select(s => s.Name));
+    }
+
+    /// <summary>What a reflecting client (grpcurl, Postman) learns of the service: its file descriptor names every method
+    /// the gateway serves, the bidirectional ModelStreamInfer among them, with the message types it streams.</summary>
+    [Fact]
+    public async Task Reflection_FileContainingTheService_DescribesEveryMethodWithTheStream()
+    {
+        var answer = await ReflectAsync(new ServerReflectionRequest { FileContainingSymbol = "inference.GRPCInferenceService" });
+        var files = answer.FileDescriptorResponse.FileDescriptorProto
+            .Select(bytes => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(bytes)).ToList();
+        var service = files.SelectMany(f => f.Service).Single(s => s.Name == "GRPCInferenceService");
+        var methods = service.Method.ToDictionary(m => m.Name);
+
+        Assert.Equal(
+            GRPCInferenceService.Descriptor.Methods.Select(m => m.Name).Order(StringComparer.Ordinal),
+            methods.Keys.Order(StringComparer.Ordinal));
+        var stream = methods["ModelStreamInfer"];
+        Assert.True(stream.ClientStreaming && stream.ServerStreaming, stream.ToString());
+        Assert.Equal((".inference.ModelInferRequest", ".inference.ModelStreamInferResponse"), (stream.InputType, stream.OutputType));
+        var unary = methods["ModelInfer"];
+        Assert.False(unary.ClientStreaming || unary.ServerStreaming, unary.ToString());
+    }
+
+    /// <summary>One reflection request without a key, on a fresh gateway; its first answer.</summary>
+    private static async Task<ServerReflectionResponse> ReflectAsync(ServerReflectionRequest request)
+    {
         var ct = TestContext.Current.CancellationToken;
         using var gateway = await GrpcGateway.StartAsync(null, ct);
         Assert.SkipWhen(gateway is null, "the gateway is not built");
         using var channel = gateway.Channel();
         var reflection = new ServerReflection.ServerReflectionClient(channel);
-
         using var call = reflection.ServerReflectionInfo(deadline: Deadline(), cancellationToken: ct);
-        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = string.Empty }, ct);
+        await call.RequestStream.WriteAsync(request, ct);
         await call.RequestStream.CompleteAsync();
         Assert.True(await call.ResponseStream.MoveNext(ct));
-
-        Assert.Contains("inference.GRPCInferenceService", call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name));
+        return call.ResponseStream.Current;
     }
 
     [Fact]

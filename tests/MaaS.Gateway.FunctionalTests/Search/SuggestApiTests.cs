@@ -2,7 +2,8 @@ namespace MaaS.Gateway.FunctionalTests.Search;
 
 /// <summary>
 /// <c>GET /v1/search/suggest</c> on a real gateway: prefixes and typos with highlights, every bad parameter a 400
-/// naming it, tenants kept apart, and a write, a rename or a delete seen by the very next call.
+/// naming it, tenants kept apart, a write, a rename or a delete seen by the very next call, and the view's ETag: a
+/// 304 while it holds.
 /// </summary>
 public sealed class SuggestApiTests
 {
@@ -109,6 +110,67 @@ public sealed class SuggestApiTests
         Assert.True(deleted.IsSuccessStatusCode, $"{(int)deleted.StatusCode}");
         Assert.Empty(Ids(await SuggestAsync(gateway, key, "kitchen")));
         Assert.Equal(["cooking"], Ids(await SuggestAsync(gateway, key, "bake")));
+    }
+
+    [Fact]
+    public async Task Suggest_IfNoneMatchOfTheView_304WithoutBody_UntilAWriteChangesTheTag()
+    {
+        await using var gateway = SecureGateway.Start();
+        string key = await SearchCatalogue.PutAsync(gateway, "acme");
+
+        using var first = await GetAsync(gateway, key, "kit", null);
+        string tag = first.Headers.ETag!.ToString();
+        using var again = await GetAsync(gateway, key, "kitchen%20d", tag);
+        using var weak = await GetAsync(gateway, key, "kit", "W/" + tag);
+        using var any = await GetAsync(gateway, key, "kit", "*");
+        using var other = await GetAsync(gateway, key, "kit", "\"something-else\"");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.StartsWith("\"", tag, StringComparison.Ordinal);
+        Assert.False(first.Headers.ETag.IsWeak);
+        AssertCacheControl(first);
+        Assert.Contains("X-Api-Key", first.Headers.Vary);
+        foreach (var notModified in new[] { again, weak, any })
+        {
+            Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+            Assert.Equal(tag, notModified.Headers.ETag!.ToString());
+            AssertCacheControl(notModified);
+            Assert.Empty(await notModified.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.Equal(tag, other.Headers.ETag!.ToString());
+
+        // A write makes a new view: the old tag is answered in full, with the new title and a new tag.
+        await PutAsync(gateway, key, """{"items":[{"id":"nightmares","kind":"movie","title":"Kitchen Nightmares","genres":["Reality"]}]}""");
+        using var after = await GetAsync(gateway, key, "kit", tag);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.NotEqual(tag, after.Headers.ETag!.ToString());
+        Assert.Contains("nightmares", await after.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+
+        // Another tenant's view has a tag of its own.
+        string globex = await gateway.CreateKeyAsync("globex", ["app"]);
+        using var theirs = await GetAsync(gateway, globex, "kit", after.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, theirs.StatusCode);
+    }
+
+    /// <summary>private, max-age=5 (HttpClient's typed header orders the directives its own way).</summary>
+    private static void AssertCacheControl(HttpResponseMessage response)
+    {
+        var cache = response.Headers.CacheControl!;
+        Assert.True(cache.Private && cache.MaxAge == TimeSpan.FromSeconds(5) && !cache.Public && !cache.NoStore, cache.ToString());
+    }
+
+    private static async Task<HttpResponseMessage> GetAsync(SecureGateway gateway, string key, string query, string? ifNoneMatch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/search/suggest?q=" + query);
+        SecureGateway.Authorize(request, key, apiKeyHeader: false);
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        }
+
+        return await gateway.Client.SendAsync(request, TestContext.Current.CancellationToken);
     }
 
     private static async Task PutAsync(SecureGateway gateway, string key, string json)

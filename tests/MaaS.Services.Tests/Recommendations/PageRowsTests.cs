@@ -204,22 +204,51 @@ public sealed class PageRowsTests
         Assert.DoesNotContain("m1", all);
     }
 
+    [Theory]
+    [InlineData(0.3f, "popularity")]
+    [InlineData(1f, "calibrated")]
+    [InlineData(0.5f, "none")]
+    public async Task RecommendRowsAsync_BecauseWithDiversityAndDebias_RankedAsRecommendRanksItsAnchorAlone(float diversity, string method)
+    {
+        // The fan's history is m1 alone, so /v1/recommend for the fan ranks the neighbours of the because row's anchor.
+        await using var services = await WorldAsync();
+        var service = services.Get<RecommendationService>();
+        var debias = new DebiasRequest(method, 1f);
+        var alone = (await service.RecommendAsync(RecommendationServices.Tenant, new RecommendRequest("fan", null, null, 3, null, diversity, true, null, "cf", debias), Ct)).Value;
+        var plain = await RowsAsync(services, "fan", null, Row("because", 3));
+
+        var page = await RowsAsync(services, "fan", null, new RowRequest("because", 3, Diversity: diversity, Debias: debias));
+
+        Assert.Equal("m1", page.Rows[0].Anchor);
+        Assert.Equal(alone.Items.Select(i => (i.ItemId, i.Reason?.Reranked)), page.Rows[0].Items.Select(i => (i.ItemId, i.Reason?.Reranked)));
+        Assert.Equal(Ids(plain, "because").Order(), Ids(page, "because").Order());
+        if (method == "popularity")
+        {
+            // The re-ranking moved something, so the row is not the plain one in another name.
+            Assert.Contains(page.Rows[0].Items, i => i.Reason?.Reranked is not null);
+        }
+    }
+
     [Fact]
-    public void Validate_DiversityAndDebias_ForYouRowsOnlyInRangeAndKnown()
+    public void Validate_DiversityAndDebias_ForYouAndBecauseRowsOnlyInRangeAndKnown()
     {
         var popularity = new DebiasRequest("popularity", null);
         var request = new RecommendRowsRequest("u", null, null,
         [
-            new RowRequest("forYou", 3, Diversity: 0.5f, Debias: popularity), new RowRequest("popular", 3, Diversity: 0.5f), new RowRequest("because", 3, Debias: popularity),
+            new RowRequest("forYou", 3, Diversity: 0.5f, Debias: popularity), new RowRequest("popular", 3, Diversity: 0.5f), new RowRequest("trending", 3, Debias: popularity),
             new RowRequest("forYou", 3, Id: "f2", Diversity: 1.5f, Debias: new DebiasRequest("magic", 2f)),
+            new RowRequest("because", 3, Diversity: 0.5f, Debias: popularity), new RowRequest("new", 3, Diversity: 0.2f, Debias: popularity),
         ]);
 
         var result = RowsValidation.Validate(request);
 
         Assert.Equal(
-            [("rows[1].diversity", "only a forYou row takes diversity"), ("rows[2].debias", "only a forYou row takes debias"), ("rows[3].diversity", "must be in [0, 1]"),
-             ("rows[3].debias.method", DebiasMethods.Problem), ("rows[3].debias.strength", DebiasMethods.StrengthProblem)],
+            [("rows[1].diversity", RowsValidation.RankedOnlyProblem("diversity")), ("rows[2].debias", RowsValidation.RankedOnlyProblem("debias")), ("rows[3].diversity", "must be in [0, 1]"),
+             ("rows[3].debias.method", DebiasMethods.Problem), ("rows[3].debias.strength", DebiasMethods.StrengthProblem),
+             ("rows[5].diversity", RowsValidation.RankedOnlyProblem("diversity")), ("rows[5].debias", RowsValidation.RankedOnlyProblem("debias"))],
             result.Error!.Problems.Select(p => (p.Field, p.Reason)));
+        var because = RowsValidation.Validate(request with { Rows = [request.Rows![4]] }).Value.Rows[0];
+        Assert.Equal((0.5f, DebiasMethod.Popularity), (because.Diversity, because.Debias!.Method));
         var valid = RowsValidation.Validate(request with { Rows = [request.Rows![0]] }).Value.Rows[0];
         Assert.Equal((0.5f, DebiasMethod.Popularity, RecommendationLimits.DefaultDebiasStrength, "request"), (valid.Diversity, valid.Debias!.Method, valid.Debias.Strength, valid.Debias.Origin));
     }

@@ -21,7 +21,7 @@ internal static class SearchEndpoints
             .WithName("V1SearchSuggest")
             .WithParameterExample("q", "midnigt hor").WithParameterExample("count", 5).WithParameterExample("kind", "movie")
             .WithSummary("Search as you type: catalogue titles that complete what was typed, typos forgiven, best first, with the matched spans.")
-            .WithDescription("Every word of a title is matched: the last word of q as the beginning of a title word (unless q ends in a space), the others as whole words; case, accents and punctuation are folded as /v1/search folds them. Typos as Elasticsearch's fuzziness AUTO: none in words of 1-3 characters, 1 in 4-7, 2 in 8+ (a swap of neighbours is one). Ranked by typos, then a whole-word match of the last word over a prefix, then titles that q begins, then the items' popularity (the recommendation index's, decayed), then shorter titles. A catalogue write is found by the next call. highlight: [start, length] spans of the title. Any other parameter than q, count and kind is a 400.");
+            .WithDescription("Every word of a title is matched: the last word of q as the beginning of a title word (unless q ends in a space), the others as whole words; case, accents and punctuation are folded as /v1/search folds them. Typos as Elasticsearch's fuzziness AUTO: none in words of 1-3 characters, 1 in 4-7, 2 in 8+ (a swap of neighbours is one). Ranked by typos, then a whole-word match of the last word over a prefix, then titles that q begins, then the items' popularity (the recommendation index's, decayed), then shorter titles. A catalogue write is found by the next call. Answered with an ETag of the tenant's title index and Cache-Control: private, max-age=5; If-None-Match with that tag is a 304 without a body. highlight: [start, length] spans of the title. Any other parameter than q, count and kind is a 400.");
         return app;
     }
 
@@ -31,10 +31,11 @@ internal static class SearchEndpoints
     /// <param name="http">The request: its key's tenant's catalogue is searched.</param>
     /// <param name="suggestions">The suggester.</param>
     /// <param name="cancellationToken">The request's abort.</param>
-    private static async Task<Results<RecommendationJson<SuggestResponse>, ApiProblem<UserErrors>>> SuggestAsync(
+    private static async Task<Results<ConditionalJson<SuggestResponse>, ApiProblem<UserErrors>>> SuggestAsync(
         [MaxLength(SuggestLimits.MaxQueryLength)] string? q, [Range(1, SuggestLimits.MaxCount)] int? count, string? kind, HttpContext http, TitleSuggestions suggestions, CancellationToken cancellationToken) =>
-        RecommendationJson.OkOrProblem<SuggestResponse, UserErrors>(
-            await suggestions.SuggestAsync(http.GetTenant(), q, count, kind, http.Request.Query.Keys, cancellationToken), RecommendationsJsonContext.Default.SuggestResponse);
+        (await suggestions.PrepareAsync(http.GetTenant(), q, count, kind, http.Request.Query.Keys, cancellationToken)).TryGetValue(out var call, out var error)
+            ? new ConditionalJson<SuggestResponse>(call.ETag, TitleSuggestions.CacheControl, call.Answer, RecommendationsJsonContext.Default.SuggestResponse)
+            : new ApiProblem<UserErrors>(error);
 
     private static async Task<Results<RecommendationJson<SearchResponse>, ApiProblem<SearchErrors>>> SearchAsync(
         Body<RecommendationBody<SearchRequest>> body, HttpContext http, CatalogueSearch search, CancellationToken cancellationToken)

@@ -36,10 +36,11 @@ public sealed record RecommendRowsRequest(
 /// position when the kind repeats).</param>
 /// <param name="Anchors">For because: how many such rows, one per recent history item (most recent first), 1..10;
 /// default 1. Not allowed on other kinds.</param>
-/// <param name="Diversity">For forYou: MMR λ in [0, 1], as <c>/v1/recommend</c>'s, over the items the rows above left.
-/// Not allowed on other kinds.</param>
-/// <param name="Debias">For forYou: re-ranking against popularity bias for this row, as <c>/v1/recommend</c>'s; absent
-/// uses the tenant's setting. Not allowed on other kinds.</param>
+/// <param name="Diversity">For forYou and because: MMR λ in [0, 1], as <c>/v1/recommend</c>'s, over the items the rows
+/// above left. Not allowed on trending, popular and new rows (they rank by counts or dates).</param>
+/// <param name="Debias">For forYou and because: re-ranking against popularity bias for this row, as
+/// <c>/v1/recommend</c>'s (a because row's calibrated to its anchor's genres); absent uses the tenant's setting. Not
+/// allowed on trending, popular and new rows.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record RowRequest(
     [property: AllowedValues("forYou", "because", "trending", "popular", "new")] string? Kind,

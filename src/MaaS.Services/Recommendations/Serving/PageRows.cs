@@ -11,7 +11,7 @@ namespace MaaS.Services.Recommendations.Serving;
 /// <param name="NewItemEvents">Events per item the index does not know (<see cref="TenantState.NewItemEvents"/>), for forYou.</param>
 /// <param name="RecentEvents">Events per item since the build (<see cref="TenantState.RecentEvents"/>), for trending.</param>
 /// <param name="Popularity">Events per item in the serving build, for forYou's debiasing.</param>
-/// <param name="Debias">The tenant's debias setting, applied to a forYou row without its own as <c>/v1/recommend</c>
+/// <param name="Debias">The tenant's debias setting, applied to a forYou or because row without its own as <c>/v1/recommend</c>
 /// applies it.</param>
 /// <param name="Today">The UTC day of availability windows and release ages.</param>
 /// <param name="Withdrawn">Deleted items the serving index still holds.</param>
@@ -90,7 +90,8 @@ internal static class PageRows
     }
 
     /// <summary>Each anchor's neighbours as a history of that one item, through the engine's own ranking (CF, content or
-    /// the blend by the request's strategy), so the reason names the anchor.</summary>
+    /// the blend by the request's strategy), so the reason names the anchor; diversified and debiased as a forYou row is
+    /// (<see cref="Ranker.EngineItems"/>: the row's own setting, else the tenant's), a calibrated one to the anchor's genres.</summary>
     private static void AddBecause(List<RecommendationRow> rows, List<string> placed, ValidRows valid, ValidRow row, History history, PageWorld world)
     {
         if (world.Engine is not { } engine)
@@ -102,6 +103,7 @@ internal static class PageRows
         exclude.AddRange(history.Ids);
         exclude.AddRange(history.Excluded);
         var filter = Filter(row);
+        var debias = row.Debias ?? world.Debias;
         int made = 0, tried = 0;
         foreach (var (anchor, weight) in Anchors(valid.Request.Items, world.Stored))
         {
@@ -116,16 +118,10 @@ internal static class PageRows
             }
 
             tried++;
-            var result = engine.Recommend(
-                new RecommendationRequest([anchor], row.Count, null, filter, null, valid.Request.Explain, ExcludeSeen: true, PopularityFallback: false, Exclude: exclude),
-                valid.Strategy);
-            if (result.Error != RecommendationError.None)
-            {
-                throw new InvalidOperationException($"The engine refused a validated query: {result.Error}.");
-            }
-
-            var ranked = result.Items.Select(i => new RankedItem(i.ItemId, i.Score, i.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, i.Because)).ToList();
-            var items = ResultMapping.ToResponses(ranked, world.Catalogue, valid.Request.Explain, valid.Metadata);
+            var ranked = Ranker.EngineItems(
+                engine, new EngineQuery([anchor], null, exclude, row.Count, filter, row.Diversity, valid.Request.Explain, debias), valid.Strategy, world.Popularity,
+                id => world.Catalogue.Find(id)?.Genres);
+            var items = ResultMapping.ToResponses(ranked, world.Catalogue, valid.Request.Explain, valid.Metadata, debias);
             if (items.Count == 0)
             {
                 continue;

@@ -43,6 +43,11 @@ internal sealed record RankingQuery(
     History History, int Count, RecommendationStrategy Strategy, StoreKind? Kind = null, IReadOnlyList<string>? Genres = null, float? Diversity = null, bool Explain = false,
     DebiasSetting? Debias = null);
 
+/// <summary>What <see cref="Ranker.EngineItems"/> ranks: a history (<paramref name="Ids"/> with their
+/// <paramref name="Weights"/>, null: equal), what never to offer, and a <see cref="RankingQuery"/>'s page settings.</summary>
+internal sealed record EngineQuery(
+    IReadOnlyList<string> Ids, IReadOnlyList<float>? Weights, IReadOnlyList<string>? Exclude, int Count, ItemFilter? Filter, float? Diversity, bool Explain, DebiasSetting? Debias);
+
 /// <summary>
 /// The one scoring path of a recommendation page, for the API and for <c>maas evaluate</c> alike. A page is assembled
 /// once, in this order: the engine's ranked items (CF neighbours, content, or their blend; no popularity fill), then
@@ -73,32 +78,9 @@ internal static class Ranker
         if (engine is not null)
         {
             var history = query.History;
-            var debias = query.Debias is { Active: true } d ? d : null;
-            int pool = debias is null ? query.Count : Math.Min(RecommendationRequest.MaxCount, Math.Max(query.Count * DebiasMethods.PoolFactor, DebiasMethods.MinPool));
-            var ranked = Checked(engine.Recommend(
-                new RecommendationRequest(history.Ids, pool, history.Weights, filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false,
-                    Exclude: history.Excluded.Count > 0 ? history.Excluded : null),
-                query.Strategy)).Items;
-            int[] order = debias switch
-            {
-                null => Identity(ranked.Count),
-                { Method: DebiasMethod.Calibrated } => Calibrate(ranked, history, genresOf ?? (id => catalogue.Find(id)?.Genres), debias.Strength, query.Count),
-                _ => Rerank(ranked, popularity, debias.Strength, query.Count),
-            };
-            if (debias is not null && relevanceOrder is not null)
-            {
-                for (int i = 0; i < ranked.Count && i < query.Count; i++)
-                {
-                    relevanceOrder.Add(ranked[i].ItemId);
-                }
-            }
-
-            foreach (int position in order)
-            {
-                var item = ranked[position];
-                int before = position != page.Count ? position + 1 : 0;
-                page.Add(new RankedItem(item.ItemId, item.Score, item.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, item.Because, before));
-            }
+            page.AddRange(EngineItems(
+                engine, new EngineQuery(history.Ids, history.Weights, history.Excluded.Count > 0 ? history.Excluded : null, query.Count, filter, query.Diversity, query.Explain, query.Debias),
+                query.Strategy, popularity, genresOf ?? (id => catalogue.Find(id)?.Genres), relevanceOrder));
         }
 
         AddTrending(page, query, catalogue, newItemEvents, engine?.Collaborative);
@@ -115,6 +97,52 @@ internal static class Ranker
         }
 
         return page;
+    }
+
+    /// <summary>
+    /// The engine's ranked items for one history (no trending or popularity fill), MMR-diversified and re-ranked
+    /// against popularity bias as <paramref name="query"/> asks: the first part of a page, and a because row whole
+    /// (its history the one anchor). With an active debias setting the engine ranks a pool of
+    /// <see cref="DebiasMethods.PoolFactor"/> candidates per slot and the re-ranker picks the page's items from it.
+    /// </summary>
+    /// <param name="engine">The tenant's recommender.</param>
+    /// <param name="query">The history and what to rank.</param>
+    /// <param name="strategy">cf, content or hybrid.</param>
+    /// <param name="popularity">Events per item in the serving build, for popularity debiasing.</param>
+    /// <param name="genresOf">An item's genres, for calibrated re-ranking.</param>
+    /// <param name="relevanceOrder">When given and the items are debiased, receives what relevance order alone would have kept.</param>
+    public static List<RankedItem> EngineItems(
+        HybridRecommender engine, EngineQuery query, RecommendationStrategy strategy, IReadOnlyDictionary<string, int>? popularity,
+        Func<string, IReadOnlyList<string>?> genresOf, List<string>? relevanceOrder = null)
+    {
+        var debias = query.Debias is { Active: true } d ? d : null;
+        int pool = debias is null ? query.Count : Math.Min(RecommendationRequest.MaxCount, Math.Max(query.Count * DebiasMethods.PoolFactor, DebiasMethods.MinPool));
+        var ranked = Checked(engine.Recommend(
+            new RecommendationRequest(query.Ids, pool, query.Weights, query.Filter, query.Diversity, query.Explain, ExcludeSeen: true, PopularityFallback: false, Exclude: query.Exclude),
+            strategy)).Items;
+        int[] order = debias switch
+        {
+            null => Identity(ranked.Count),
+            { Method: DebiasMethod.Calibrated } => Calibrate(ranked, query.Ids, query.Weights, genresOf, debias.Strength, query.Count),
+            _ => Rerank(ranked, popularity, debias.Strength, query.Count),
+        };
+        if (debias is not null && relevanceOrder is not null)
+        {
+            for (int i = 0; i < ranked.Count && i < query.Count; i++)
+            {
+                relevanceOrder.Add(ranked[i].ItemId);
+            }
+        }
+
+        var items = new List<RankedItem>(order.Length);
+        foreach (int position in order)
+        {
+            var item = ranked[position];
+            int before = position != items.Count ? position + 1 : 0;
+            items.Add(new RankedItem(item.ItemId, item.Score, item.Source == RecommendationSource.Content ? RankedSource.Content : RankedSource.Neighbours, item.Because, before));
+        }
+
+        return items;
     }
 
     private static void AddTrending(List<RankedItem> page, RankingQuery query, CatalogueSnapshot catalogue, IEnumerable<KeyValuePair<string, int>> newItemEvents, ItemIndex? cf)
@@ -175,9 +203,10 @@ internal static class Ranker
         return PopularityRerank.Order(scores, counts, strength, count);
     }
 
-    private static int[] Calibrate(IReadOnlyList<RecommendedItem> pool, History history, Func<string, IReadOnlyList<string>?> genresOf, float strength, int count)
+    private static int[] Calibrate(
+        IReadOnlyList<RecommendedItem> pool, IReadOnlyList<string> ids, IReadOnlyList<float>? weights, Func<string, IReadOnlyList<string>?> genresOf, float strength, int count)
     {
-        var target = CalibratedRerank.Distribution([.. history.Ids.Select(genresOf)], history.Weights);
+        var target = CalibratedRerank.Distribution([.. ids.Select(genresOf)], weights ?? [.. ids.Select(static _ => 1f)]);
         var scores = new float[pool.Count];
         for (int i = 0; i < pool.Count; i++)
         {

@@ -31,8 +31,8 @@ internal enum RowKind
 /// <param name="Genres">Only items with one of these genres, if set.</param>
 /// <param name="ExcludeIds">Never these items in this row.</param>
 /// <param name="AvailableNow">Only items available today.</param>
-/// <param name="Diversity">A forYou row's MMR λ, if given.</param>
-/// <param name="Debias">A forYou row's own debias setting; null: the tenant's.</param>
+/// <param name="Diversity">A forYou or because row's MMR λ, if given.</param>
+/// <param name="Debias">A forYou or because row's own debias setting; null: the tenant's.</param>
 internal sealed record ValidRow(
     string Id, RowKind Kind, string KindText, int Count, int Anchors, StoreKind? ItemKind, IReadOnlyList<string>? Genres, IReadOnlyList<string>? ExcludeIds, bool AvailableNow,
     float? Diversity = null, DebiasSetting? Debias = null);
@@ -51,6 +51,10 @@ internal sealed record ValidRows(RecommendRowsRequest Request, RecommendationStr
 internal static class RowsValidation
 {
     public const string KindProblem = "must be forYou, because, trending, popular or new";
+
+    /// <summary>The refusal of <paramref name="field"/> on a trending, popular or new row: they rank by counts or dates,
+    /// with no relevance to trade for diversity or against popularity.</summary>
+    public static string RankedOnlyProblem(string field) => $"only a forYou or because row takes {field}: trending, popular and new rows rank by counts or dates, not relevance";
 
     public static Result<ValidRows> Validate(RecommendRowsRequest? request)
     {
@@ -139,16 +143,16 @@ internal static class RowsValidation
             add($"{at}.anchors", $"must be 1..{RecommendationLimits.MaxAnchors}");
         }
 
-        if (known && kind != RowKind.ForYou)
+        if (known && kind is not (RowKind.ForYou or RowKind.Because))
         {
             if (row.Diversity is not null)
             {
-                add($"{at}.diversity", "only a forYou row takes diversity");
+                add($"{at}.diversity", RankedOnlyProblem("diversity"));
             }
 
             if (row.Debias is not null)
             {
-                add($"{at}.debias", "only a forYou row takes debias");
+                add($"{at}.debias", RankedOnlyProblem("debias"));
             }
         }
 

@@ -14,6 +14,7 @@ internal sealed class TenantState
 
     private readonly ICatalogStore _catalog;
     private readonly CatalogueFeatures _features;
+    private readonly IReadOnlyList<ITenantObserver> _observers;
     private readonly ConcurrentDictionary<string, int> _newItemEvents = new(StringComparer.Ordinal);
     private volatile ConcurrentDictionary<string, int> _recentEvents = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _buildGate = new(1, 1);
@@ -31,11 +32,12 @@ internal sealed class TenantState
     private long _checkedThrough;
     private Task? _load;
 
-    public TenantState(string tenant, ICatalogStore catalog, CatalogueFeatures features)
+    public TenantState(string tenant, ICatalogStore catalog, CatalogueFeatures features, IReadOnlyList<ITenantObserver>? observers = null)
     {
         Tenant = tenant;
         _catalog = catalog;
         _features = features;
+        _observers = observers ?? [];
     }
 
     public string Tenant { get; }
@@ -120,12 +122,15 @@ internal sealed class TenantState
     /// <summary>The content index rebuilt from the current catalogue (fresh IDF, every row refilled); returns the new snapshot.</summary>
     public CatalogueSnapshot RebuildContent()
     {
+        CatalogueSnapshot next;
         lock (_catalogueWrite)
         {
-            var next = _catalogue.Rebuilt(_features);
+            next = _catalogue.Rebuilt(_features);
             _catalogue = next;
-            return next;
         }
+
+        CatalogueChanged();
+        return next;
     }
 
     /// <summary>
@@ -144,13 +149,20 @@ internal sealed class TenantState
                 return true;
             }
 
+            bool swapped = false;
             lock (_catalogueWrite)
             {
                 if (ReferenceEquals(_catalogue, snapshot))
                 {
                     _catalogue = next;
-                    return true;
+                    swapped = true;
                 }
+            }
+
+            if (swapped)
+            {
+                CatalogueChanged();
+                return true;
             }
         }
 
@@ -194,6 +206,11 @@ internal sealed class TenantState
             {
                 _newItemEvents.TryRemove(id, out _);
             }
+        }
+
+        foreach (var observer in _observers)
+        {
+            observer.IndexServing(this);
         }
     }
 
@@ -244,6 +261,16 @@ internal sealed class TenantState
         lock (_catalogueWrite)
         {
             _catalogue = _catalogue.Applied(changes, _features);
+        }
+
+        CatalogueChanged();
+    }
+
+    private void CatalogueChanged()
+    {
+        foreach (var observer in _observers)
+        {
+            observer.CatalogueChanged(this);
         }
     }
 
