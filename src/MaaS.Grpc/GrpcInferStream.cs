@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Grpc.Core;
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Tracing;
 
 namespace MaaS.Grpc;

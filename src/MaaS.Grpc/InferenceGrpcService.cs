@@ -1,5 +1,4 @@
 using Grpc.Core;
-using MaaS.Grpc.Protocol;
 using MaaS.Logging;
 using MaaS.Models.Inference;
 using MaaS.Models.SharedMemory;
