@@ -267,23 +267,16 @@ internal sealed class InferenceGrpcService(
     [Authorize(Policy = MaaSPolicies.App)]
     public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
     {
-        long? version = Version(request.Version);
-        IEnumerable<ModelInfo> models = registry.GetModels();
-        if (!string.IsNullOrEmpty(request.Name))
+        string? name = string.IsNullOrEmpty(request.Name) ? null : request.Name;
+        if (!V2Mapping.Statistics(registry, name, Version(request.Version)).TryGetValue(out var stats, out var error))
         {
-            var model = Model(request.Name);
-            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
-            {
-                throw GrpcErrors.Exception(ErrorCode.VersionNotFound, $"version {v} of model '{model.Name}' is not loaded");
-            }
-
-            models = [model];
+            throw error.Exception();
         }
 
         var answer = new ModelStatisticsResponse();
-        foreach (var info in models.SelectMany(m => m.Versions).Where(v => v.Statistics is not null && (version is null || v.Version == version)))
+        foreach (var info in stats)
         {
-            answer.ModelStats.Add(GrpcStatistics.Map(V2Mapping.Statistics(info)));
+            answer.ModelStats.Add(GrpcStatistics.Map(info));
         }
 
         return Task.FromResult(answer);

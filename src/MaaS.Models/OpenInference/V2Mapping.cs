@@ -190,6 +190,35 @@ internal static class V2Mapping
 
     public static V2StatisticDuration Duration(DurationStatistic d) => new(d.Count, d.Ns);
 
+    /// <summary>
+    /// A statistics read, over HTTP and gRPC alike: the loaded versions of every model (no name) or of the named model,
+    /// all of them or the one version given; an unknown model, or a named version not loaded, is the error.
+    /// </summary>
+    public static Result<IReadOnlyList<V2ModelStatistics>> Statistics(IModelRegistry registry, string? name, long? version)
+    {
+        IEnumerable<ModelInfo> models = registry.GetModels();
+        if (name is not null)
+        {
+            if (registry.GetModel(name) is not { } model)
+            {
+                return UnknownModel(name);
+            }
+
+            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
+            {
+                return new Error(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
+            }
+
+            models = [model];
+        }
+
+        return models
+            .SelectMany(m => m.Versions)
+            .Where(v => v.Statistics is not null && (version is null || v.Version == version))
+            .Select(Statistics)
+            .ToList();
+    }
+
     public static V2ModelStatistics Statistics(ModelVersionInfo version)
     {
         var s = version.Statistics!.Snapshot();
