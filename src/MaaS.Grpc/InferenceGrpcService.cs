@@ -286,13 +286,13 @@ internal sealed class InferenceGrpcService(
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
     {
         var answer = new RepositoryIndexResponse();
-        foreach (var entry in registry.GetIndex().Where(e => !request.Ready || e.State == ModelVersionState.Ready))
+        foreach (var entry in V2Mapping.RepositoryIndex(registry, request.Ready))
         {
             answer.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
             {
                 Name = entry.Name,
-                Version = entry.Version is long v ? V2Mapping.Text(v) : string.Empty,
-                State = entry.State is { } s ? V2Mapping.State(s) : string.Empty,
+                Version = entry.Version ?? string.Empty,
+                State = entry.State ?? string.Empty,
                 Reason = entry.Reason ?? string.Empty,
             });
         }

@@ -219,6 +219,12 @@ internal static class V2Mapping
             .ToList();
     }
 
+    /// <summary>The repository index, over HTTP and gRPC alike: every model version the registry knows, or the ready ones only.</summary>
+    public static IEnumerable<V2RepositoryIndexEntry> RepositoryIndex(IModelRegistry registry, bool readyOnly) =>
+        registry.GetIndex()
+            .Where(e => !readyOnly || e.State == ModelVersionState.Ready)
+            .Select(e => new V2RepositoryIndexEntry(e.Name, e.Version is long v ? Text(v) : null, e.State is { } s ? State(s) : null, e.Reason));
+
     public static V2ModelStatistics Statistics(ModelVersionInfo version)
     {
         var s = version.Statistics!.Snapshot();
