@@ -1,6 +1,5 @@
 using System.Runtime.ExceptionServices;
 using Grpc.Core;
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Tracing;
 
 namespace MaaS.Grpc;
@@ -158,6 +157,16 @@ internal sealed class GrpcInferStream(
     }
 
     /// <summary>The request of the same sequence read before this one, still running; notes this one's key.</summary>
+    /// <remarks>
+    /// Not the same order as <see cref="MaaS.Models.Inference.SequenceBatcher"/>'s, and neither can serve for the other.
+    /// The batcher orders a sequence's requests as they reach it, from every stream and unary call, and carries their
+    /// state; but the stream runs its requests concurrently, and one reaches the batcher only after decoding, shared
+    /// memory, admission (a wait for the work queue) and the model lookup, awaits at which a later request can overtake
+    /// it, so without this chain two requests of one sequence could arrive there swapped (a continuation before its
+    /// START is refused). This chain keeps the stream's read order up to the batcher; the batcher cannot, since it
+    /// never sees a request before it is admitted, and holding a place in it at read time would need the model's
+    /// version before it is resolved.
+    /// </remarks>
     private Task? Sequenced(ModelInferRequest request, out InferParameter? key)
     {
         key = null;

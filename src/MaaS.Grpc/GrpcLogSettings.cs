@@ -1,4 +1,3 @@
-using MaaS.Grpc.Protocol;
 using MaaS.Logging;
 
 namespace MaaS.Grpc;

@@ -1,4 +1,3 @@
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
 using Kind = MaaS.Grpc.Protocol.ModelSequenceBatching.Types.Control.Types.Kind;
 

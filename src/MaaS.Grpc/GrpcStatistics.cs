@@ -1,5 +1,3 @@
-using MaaS.Grpc.Protocol;
-
 namespace MaaS.Grpc;
 
 /// <summary>The statistics <c>/v2/models/…/stats</c> answers, in the gRPC messages (same numbers, same names).</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using Google.Protobuf;
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
 using MaaS.Models.SharedMemory;
 

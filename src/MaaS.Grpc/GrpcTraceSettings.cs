@@ -1,4 +1,3 @@
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Tracing;
 
 namespace MaaS.Grpc;

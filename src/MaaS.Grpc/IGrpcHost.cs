@@ -1,5 +1,4 @@
 using Grpc.Core;
-using MaaS.Grpc.Protocol;
 using MaaS.Models.Inference;
 
 namespace MaaS.Grpc;

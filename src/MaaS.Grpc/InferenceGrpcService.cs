@@ -1,5 +1,4 @@
 using Grpc.Core;
-using MaaS.Grpc.Protocol;
 using MaaS.Logging;
 using MaaS.Models.Inference;
 using MaaS.Models.SharedMemory;
@@ -268,23 +267,16 @@ internal sealed class InferenceGrpcService(
     [Authorize(Policy = MaaSPolicies.App)]
     public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
     {
-        long? version = Version(request.Version);
-        IEnumerable<ModelInfo> models = registry.GetModels();
-        if (!string.IsNullOrEmpty(request.Name))
+        string? name = string.IsNullOrEmpty(request.Name) ? null : request.Name;
+        if (!V2Mapping.Statistics(registry, name, Version(request.Version)).TryGetValue(out var stats, out var error))
         {
-            var model = Model(request.Name);
-            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
-            {
-                throw GrpcErrors.Exception(ErrorCode.VersionNotFound, $"version {v} of model '{model.Name}' is not loaded");
-            }
-
-            models = [model];
+            throw error.Exception();
         }
 
         var answer = new ModelStatisticsResponse();
-        foreach (var info in models.SelectMany(m => m.Versions).Where(v => v.Statistics is not null && (version is null || v.Version == version)))
+        foreach (var info in stats)
         {
-            answer.ModelStats.Add(GrpcStatistics.Map(V2Mapping.Statistics(info)));
+            answer.ModelStats.Add(GrpcStatistics.Map(info));
         }
 
         return Task.FromResult(answer);
@@ -294,13 +286,13 @@ internal sealed class InferenceGrpcService(
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
     {
         var answer = new RepositoryIndexResponse();
-        foreach (var entry in registry.GetIndex().Where(e => !request.Ready || e.State == ModelVersionState.Ready))
+        foreach (var entry in V2Mapping.RepositoryIndex(registry, request.Ready))
         {
             answer.Models.Add(new RepositoryIndexResponse.Types.ModelIndex
             {
                 Name = entry.Name,
-                Version = entry.Version is long v ? V2Mapping.Text(v) : string.Empty,
-                State = entry.State is { } s ? V2Mapping.State(s) : string.Empty,
+                Version = entry.Version ?? string.Empty,
+                State = entry.State ?? string.Empty,
                 Reason = entry.Reason ?? string.Empty,
             });
         }

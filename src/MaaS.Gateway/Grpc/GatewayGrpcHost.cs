@@ -33,7 +33,7 @@ internal sealed class GatewayGrpcHost(
             using var token = rate.Limiter.AttemptAcquire(http);
             if (!token.IsAcquired)
             {
-                throw GrpcErrors.Exception(ErrorCode.RateLimited, "this API key is over its request rate or concurrency limit");
+                throw GrpcErrors.Exception(ErrorCode.RateLimited, KeyLimits.ExceededDetail);
             }
         }
 

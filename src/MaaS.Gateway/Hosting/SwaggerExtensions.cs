@@ -11,30 +11,6 @@ internal static class SwaggerExtensions
 {
     public const string DocumentPath = "/swagger/v1/swagger.json";
 
-    /// <summary>
-    /// The XML documentation files of the gateway and every MaaS assembly it reaches, in name order: contracts and the
-    /// typed answers move between assemblies (MaaS.Http took the answers and errors), and a hand list went stale.
-    /// </summary>
-    internal static IReadOnlyList<string> DocumentationFiles()
-    {
-        var seen = new SortedSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<System.Reflection.AssemblyName>([typeof(SwaggerExtensions).Assembly.GetName()]);
-        while (pending.TryPop(out var name))
-        {
-            if (name.Name is not { } simple || !simple.StartsWith("MaaS.", StringComparison.Ordinal) || !seen.Add(simple))
-            {
-                continue;
-            }
-
-            foreach (var reference in System.Reflection.Assembly.Load(name).GetReferencedAssemblies())
-            {
-                pending.Push(reference);
-            }
-        }
-
-        return [.. seen.Select(simple => simple + ".xml")];
-    }
-
     public static IServiceCollection AddGatewaySwagger(this IServiceCollection services)
     {
         services.AddEndpointsApiExplorer();
@@ -49,14 +25,7 @@ internal static class SwaggerExtensions
                     "Every call but health and server metadata needs an API key: use Authorize, then Try it out; the examples work " +
                     "against a fresh gateway (bundled models, demo data).",
             });
-            foreach (string name in DocumentationFiles())
-            {
-                string path = Path.Combine(AppContext.BaseDirectory, name);
-                if (File.Exists(path))
-                {
-                    options.IncludeXmlComments(path);
-                }
-            }
+            options.IncludeXmlDocumentation(typeof(SwaggerExtensions).Assembly);
 
             // Tensor data is a flat JSON array of numbers, booleans or strings.
             options.MapType<Array>(() => new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema() });

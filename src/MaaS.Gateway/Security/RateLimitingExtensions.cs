@@ -29,7 +29,7 @@ internal static class RateLimitingExtensions
                         : RateLimitPartition.GetNoLimiter(KeyPartition.None)));
             options.OnRejected = (context, _) => new ValueTask(SecurityResponses.WriteRateLimitedAsync(
                 context.HttpContext,
-                "this API key is over its request rate or concurrency limit",
+                KeyLimits.ExceededDetail,
                 context.Lease.TryGetMetadata(MetadataName.RetryAfter, out TimeSpan retryAfter) ? retryAfter : TimeSpan.FromSeconds(ApiErrors.RetryAfterSeconds)));
         });
         return services;

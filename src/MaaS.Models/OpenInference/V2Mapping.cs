@@ -190,6 +190,41 @@ internal static class V2Mapping
 
     public static V2StatisticDuration Duration(DurationStatistic d) => new(d.Count, d.Ns);
 
+    /// <summary>
+    /// A statistics read, over HTTP and gRPC alike: the loaded versions of every model (no name) or of the named model,
+    /// all of them or the one version given; an unknown model, or a named version not loaded, is the error.
+    /// </summary>
+    public static Result<IReadOnlyList<V2ModelStatistics>> Statistics(IModelRegistry registry, string? name, long? version)
+    {
+        IEnumerable<ModelInfo> models = registry.GetModels();
+        if (name is not null)
+        {
+            if (registry.GetModel(name) is not { } model)
+            {
+                return UnknownModel(name);
+            }
+
+            if (version is long v && model.FindVersion(v) is not { Statistics: not null })
+            {
+                return new Error(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
+            }
+
+            models = [model];
+        }
+
+        return models
+            .SelectMany(m => m.Versions)
+            .Where(v => v.Statistics is not null && (version is null || v.Version == version))
+            .Select(Statistics)
+            .ToList();
+    }
+
+    /// <summary>The repository index, over HTTP and gRPC alike: every model version the registry knows, or the ready ones only.</summary>
+    public static IEnumerable<V2RepositoryIndexEntry> RepositoryIndex(IModelRegistry registry, bool readyOnly) =>
+        registry.GetIndex()
+            .Where(e => !readyOnly || e.State == ModelVersionState.Ready)
+            .Select(e => new V2RepositoryIndexEntry(e.Name, e.Version is long v ? Text(v) : null, e.State is { } s ? State(s) : null, e.Reason));
+
     public static V2ModelStatistics Statistics(ModelVersionInfo version)
     {
         var s = version.Statistics!.Snapshot();

@@ -10,6 +10,9 @@ public readonly record struct KeyLimits(double RequestsPerSecond, int Burst, int
     /// <summary>Section path of the ceilings, for messages (the gateway binds it below its <c>Auth</c> section).</summary>
     public const string CeilingsPath = "Auth:KeyLimitCeilings";
 
+    /// <summary>The refusal of a request over its key's limits, in every protocol (HTTP 429, gRPC RESOURCE_EXHAUSTED).</summary>
+    public const string ExceededDetail = "this API key is over its request rate or concurrency limit";
+
     /// <summary>
     /// Stored limits over the configured defaults, held to the operator's ceilings: a key stored above them (before a
     /// ceiling was lowered, or by the CLI, which writes to the store directly) runs at the ceiling.

@@ -420,9 +420,7 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
 
     private static void DeleteDecisions(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "DELETE FROM agent_decisions WHERE tenant = $tenant AND agent = $agent";
+        using var command = SqliteQueries.Command(connection, tx, "DELETE FROM agent_decisions WHERE tenant = $tenant AND agent = $agent");
         command.Parameters.AddWithValue("$tenant", tenant);
         command.Parameters.AddWithValue("$agent", agent);
         command.ExecuteNonQuery();
@@ -431,9 +429,7 @@ internal sealed class SqliteAgentStore(SqliteDatabase database) : IAgentStore
     /// <summary>Drops the agent's snapshots older than <paramref name="before"/> (<see cref="long.MaxValue"/>: every one).</summary>
     private static void DeleteSnapshots(SqliteConnection connection, SqliteTransaction tx, string tenant, string agent, long before)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = "DELETE FROM agent_snapshots WHERE tenant = $tenant AND agent = $agent AND id < $before";
+        using var command = SqliteQueries.Command(connection, tx, "DELETE FROM agent_snapshots WHERE tenant = $tenant AND agent = $agent AND id < $before");
         command.Parameters.AddWithValue("$tenant", tenant);
         command.Parameters.AddWithValue("$agent", agent);
         command.Parameters.AddWithValue("$before", before);

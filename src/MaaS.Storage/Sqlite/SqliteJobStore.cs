@@ -21,7 +21,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         byte[] data = input.ToArray();
         return database.WriteAsync<JobRecord>("create job", (connection, tx) =>
         {
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at, seq)
                 VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now, (SELECT coalesce(max(seq), 0) + 1 FROM jobs));
                 INSERT INTO job_inputs (job_id, data) VALUES ($id, $data);
@@ -60,7 +60,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
         return database.ReadAsync<IReadOnlyList<JobRecord>>("list jobs", connection =>
         {
-            using var command = Command(connection, null, $"""
+            using var command = SqliteQueries.Command(connection, null, $"""
                 SELECT {Columns} FROM jobs WHERE tenant = $tenant{(kind is null ? "" : " AND kind = $kind")}{(after is null ? "" : " AND (created_at, job_id) < ($at, $id)")}
                 ORDER BY created_at DESC, job_id DESC LIMIT $limit
                 """);
@@ -76,7 +76,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     public ValueTask<Result<byte[]>> GetInputAsync(string id, CancellationToken cancellationToken = default) =>
         database.ReadAsync<byte[]>("get job input", connection =>
         {
-            using var command = Command(connection, null, "SELECT data FROM job_inputs WHERE job_id = $id");
+            using var command = SqliteQueries.Command(connection, null, "SELECT data FROM job_inputs WHERE job_id = $id");
             command.Parameters.AddWithValue("$id", id);
             return command.ExecuteScalar() is byte[] data ? data : Error.NotFound("job input");
         });
@@ -92,7 +92,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         {
             long now = Now();
             var running = new Dictionary<string, int>(StringComparer.Ordinal);
-            using (var count = Command(connection, tx, "SELECT tenant, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant"))
+            using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant"))
             {
                 count.Parameters.AddWithValue("$now", now);
                 using var reader = count.ExecuteReader();
@@ -103,7 +103,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             }
 
             var candidates = new List<(string Id, string Tenant)>();
-            using (var pending = Command(connection, tx, """
+            using (var pending = SqliteQueries.Command(connection, tx, """
                 SELECT job_id, tenant FROM jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < $now)
                 ORDER BY seq LIMIT 500
@@ -122,7 +122,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 return Array.Empty<JobRecord>();
             }
 
-            using var claim = Command(connection, tx, """
+            using var claim = SqliteQueries.Command(connection, tx, """
                 UPDATE jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $owner,
                     lease_expires_at = $lease, attempts = attempts + 1, started_at = $now
                 WHERE job_id = $id
@@ -139,7 +139,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     public ValueTask<Result<JobRecord>> HeartbeatAsync(string id, string owner, JobProgress progress, TimeSpan lease, CancellationToken cancellationToken = default) =>
         database.WriteAsync<JobRecord>("job heartbeat", (connection, tx) =>
         {
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 UPDATE jobs SET phase = $phase, progress = $progress, metrics = coalesce($metrics, metrics), lease_expires_at = $lease
                 WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
                 """);
@@ -153,7 +153,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     public ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default) =>
         database.WriteAsync<JobRecord>("finish job", (connection, tx) =>
         {
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 UPDATE jobs SET state = $state, phase = $state, result = $result, error = $error, finished_at = $now,
                     progress = CASE WHEN $state = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
                 WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
@@ -169,7 +169,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     public ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default) =>
         database.WriteAsync<JobRecord>("release job", (connection, tx) =>
         {
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 UPDATE jobs SET lease_expires_at = $now - 1
                 WHERE job_id = $id AND state = 'running' AND claimed_by = $owner
                 """);
@@ -186,7 +186,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
         return database.WriteAsync<JobRecord>("cancel job", (connection, tx) =>
         {
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 UPDATE jobs SET state = 'cancelled', phase = 'cancelled', error = 'cancelled by the client', finished_at = $now, lease_expires_at = NULL
                 WHERE job_id = $id AND tenant = $tenant AND state IN ('queued', 'running')
                 """);
@@ -200,14 +200,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
     private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
-    }
-
     // Runs an update whose WHERE holds it to the job ($id) still running under its owner ($owner); the job as stored after it.
     private static Result<JobRecord> UpdateHeld(SqliteConnection connection, SqliteTransaction tx, SqliteCommand command, string id, string owner)
     {
@@ -219,7 +211,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
     private static JobRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string id)
     {
-        using var command = Command(connection, tx, $"SELECT {Columns} FROM jobs WHERE job_id = $id");
+        using var command = SqliteQueries.Command(connection, tx, $"SELECT {Columns} FROM jobs WHERE job_id = $id");
         command.Parameters.AddWithValue("$id", id);
         return Read(command).FirstOrDefault();
     }

@@ -80,9 +80,7 @@ internal static class SqliteMutations
     /// <summary>Deletes an item and records the deletion in the change feed; false when there was no such item.</summary>
     public static bool DeleteItem(SqliteConnection connection, SqliteTransaction tx, SqliteWriterCommands commands, string tenant, string itemId)
     {
-        using var delete = connection.CreateCommand();
-        delete.Transaction = tx;
-        delete.CommandText = "DELETE FROM items WHERE tenant = $tenant AND item_id = $id";
+        using var delete = SqliteQueries.Command(connection, tx, "DELETE FROM items WHERE tenant = $tenant AND item_id = $id");
         delete.Parameters.AddWithValue("$tenant", tenant);
         delete.Parameters.AddWithValue("$id", itemId);
         if (delete.ExecuteNonQuery() == 0)

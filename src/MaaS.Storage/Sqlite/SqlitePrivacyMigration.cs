@@ -15,7 +15,7 @@ internal static class SqlitePrivacyMigration
     {
         using var tx = connection.BeginTransaction(deferred: false);
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
-        using (var read = Command(connection, tx, "SELECT name, value FROM privacy"))
+        using (var read = SqliteQueries.Command(connection, tx, "SELECT name, value FROM privacy"))
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
@@ -26,7 +26,7 @@ internal static class SqlitePrivacyMigration
         var add = PrivacyState.Verify(stored, codec);
         long users = stored.GetValueOrDefault(PrivacyState.Pseudonymised) == "0" ? Pseudonymise(connection, tx, codec) : 0;
         long sealedEvents = codec.CurrentKeyId is null ? 0 : SealClear(connection, tx, codec);
-        using (var write = Command(connection, tx, "INSERT INTO privacy (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value"))
+        using (var write = SqliteQueries.Command(connection, tx, "INSERT INTO privacy (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value"))
         {
             foreach (var (name, value) in add.Append((PrivacyState.Pseudonymised, "1")))
             {
@@ -53,7 +53,7 @@ internal static class SqlitePrivacyMigration
     private static long Pseudonymise(SqliteConnection connection, SqliteTransaction tx, PrivacyCodec codec)
     {
         var rows = new List<(long Key, string Tenant, string User)>();
-        using (var read = Command(connection, tx, "SELECT user_key, tenant, user_id FROM users"))
+        using (var read = SqliteQueries.Command(connection, tx, "SELECT user_key, tenant, user_id FROM users"))
         using (var reader = read.ExecuteReader())
         {
             while (reader.Read())
@@ -61,8 +61,8 @@ internal static class SqlitePrivacyMigration
                 rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
             }
         }
-        using var user = Command(connection, tx, "UPDATE users SET user_id = $id WHERE user_key = $key");
-        using var events = Command(connection, tx, "UPDATE events SET user_id = $id WHERE user_key = $key");
+        using var user = SqliteQueries.Command(connection, tx, "UPDATE users SET user_id = $id WHERE user_key = $key");
+        using var events = SqliteQueries.Command(connection, tx, "UPDATE events SET user_id = $id WHERE user_key = $key");
         foreach (var (key, tenant, raw) in rows)
         {
             var pseudonym = codec.User(tenant, raw);
@@ -80,9 +80,9 @@ internal static class SqlitePrivacyMigration
     private static long SealClear(SqliteConnection connection, SqliteTransaction tx, PrivacyCodec codec)
     {
         long total = 0, after = 0;
-        using var read = Command(connection, tx,
+        using var read = SqliteQueries.Command(connection, tx,
             "SELECT seq, tenant, event_id, item_id, type, value FROM events WHERE sealed IS NULL AND seq > $after ORDER BY seq LIMIT $limit");
-        using var update = Command(connection, tx,
+        using var update = SqliteQueries.Command(connection, tx,
             "UPDATE events SET event_id = $key, item_id = '', type = '', value = 0, sealed = $sealed WHERE seq = $seq");
         while (true)
         {
@@ -113,13 +113,5 @@ internal static class SqlitePrivacyMigration
             }
             after = rows[^1].Seq;
         }
-    }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
     }
 }

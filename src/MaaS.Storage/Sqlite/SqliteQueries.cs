@@ -12,6 +12,15 @@ internal static class SqliteQueries
     public const string UserSpanSql =
         "SELECT u.user_id, (SELECT min(ts) FROM events WHERE user_key = u.user_key), (SELECT max(ts) FROM events WHERE user_key = u.user_key) FROM users u";
 
+    /// <summary>A command on <paramref name="connection"/> in <paramref name="tx"/> (none: autocommit); the caller disposes it.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
     public static ValueTask<Result<long>> Count(SqliteDatabase database, string tenant, string table, string operation)
     {
         if (InputValidator.Tenant(tenant) is { } invalid)

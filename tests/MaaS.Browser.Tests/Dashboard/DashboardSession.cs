@@ -1,5 +1,3 @@
-using Microsoft.Playwright;
-
 namespace MaaS.Browser.Tests.Dashboard;
 
 /// <summary>

@@ -5,7 +5,6 @@ using MaaS.Browser.Tests.OpenApi;
 using MaaS.TestSupport;
 using MaaS.TestSupport.Hosting;
 using MaaS.TestSupport.Text;
-using Microsoft.Playwright;
 
 namespace MaaS.Browser.Tests.Dashboard;
 

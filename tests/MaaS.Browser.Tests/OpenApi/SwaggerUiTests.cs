@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using MaaS.TestSupport.Hosting;
 using MaaS.TestSupport.Models;
-using Microsoft.Playwright;
 
 namespace MaaS.Browser.Tests.OpenApi;
 

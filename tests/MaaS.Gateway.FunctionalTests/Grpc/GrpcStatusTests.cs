@@ -9,7 +9,8 @@ namespace MaaS.Gateway.FunctionalTests.Grpc;
 
 /// <summary>
 /// The gRPC refusals and views that the Node test does not reach, with the .NET client over the generated stubs: the
-/// per-key rate limit as RESOURCE_EXHAUSTED with its message, another tenant's private model as NOT_FOUND, reflection.
+/// per-key rate limit as RESOURCE_EXHAUSTED with its message, another tenant's private model as NOT_FOUND, statistics and
+/// their refusals, reflection.
 /// </summary>
 public sealed class GrpcStatusTests
 {
@@ -61,6 +62,33 @@ public sealed class GrpcStatusTests
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
         Assert.Contains("tenant 'heavy' has spent its work budget", refused.Status.Detail, StringComparison.Ordinal);
         Assert.True(other.Outputs.Count > 0, other.ToString());
+    }
+
+    [Fact]
+    public async Task ModelStatistics_TheVersionsHttpReads_UnknownModelAndUnloadedVersionNotFound()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gateway = await GrpcGateway.StartAsync(null, ct);
+        Assert.SkipWhen(gateway is null, "the gateway is not built");
+        var client = gateway.Client();
+        var headers = new Metadata { { "x-api-key", GrpcGateway.AdminKey } };
+        await client.ModelInferAsync(MlpRequest(), headers, deadline: Deadline(), cancellationToken: ct);
+
+        var all = await client.ModelStatisticsAsync(new ModelStatisticsRequest(), headers, deadline: Deadline(), cancellationToken: ct);
+        var http = await gateway.GetJsonAsync(HttpMethod.Get, "/v2/models/stats", null, ct);
+        var one = await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "example-mlp", Version = "1" }, headers, deadline: Deadline(), cancellationToken: ct);
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "ghost" }, headers, deadline: Deadline(), cancellationToken: ct));
+        var unloaded = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "example-mlp", Version = "9" }, headers, deadline: Deadline(), cancellationToken: ct));
+
+        Assert.Equal(
+            http["model_stats"]!.AsArray().Select(s => $"{s!["name"]}/{s["version"]}").Order(StringComparer.Ordinal),
+            all.ModelStats.Select(s => $"{s.Name}/{s.Version}").Order(StringComparer.Ordinal));
+        var mlp = Assert.Single(one.ModelStats);
+        Assert.True(mlp is { Name: "example-mlp", Version: "1", InferenceCount: >= 1 }, mlp.ToString());
+        Assert.Equal((StatusCode.NotFound, "unknown model: 'ghost'"), (unknown.StatusCode, unknown.Status.Detail));
+        Assert.Equal((StatusCode.NotFound, "version 9 of model 'example-mlp' is not loaded"), (unloaded.StatusCode, unloaded.Status.Detail));
     }
 
     [Fact]

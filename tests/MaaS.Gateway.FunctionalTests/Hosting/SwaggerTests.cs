@@ -112,7 +112,7 @@ public sealed class SwaggerTests
             .Select(r => Path.GetFileNameWithoutExtension(r.Attribute("Include")!.Value.Replace('\\', '/')) + ".xml")
             .ToList();
 
-        var files = MaaS.Gateway.Hosting.SwaggerExtensions.DocumentationFiles();
+        var files = MaaS.Http.OpenApi.XmlDocumentation.Files(typeof(MaaS.Gateway.Hosting.SwaggerExtensions).Assembly);
 
         Assert.Contains("MaaS.Http.xml", references);
         Assert.All(references.Append("MaaS.Gateway.xml"), name =>

@@ -10,8 +10,7 @@ public sealed class ModelConfigReaderTests
     [InlineData("intraOpThreads", 1025)]
     public void TryParse_CountOutOfRange_RefusedNamingTheField(string field, int value)
     {
-        Assert.Null(ModelConfigReader.TryParse($$"""{ "{{field}}": {{value}} }""", out string? error));
-        Assert.Contains(field, error, StringComparison.Ordinal);
+        AssertRefused($$"""{ "{{field}}": {{value}} }""", field);
     }
 
     [Theory]
@@ -28,8 +27,7 @@ public sealed class ModelConfigReaderTests
     [InlineData("""{ "defaultQueuePolicy": { "allowTimeoutOverride": 1 } }""", "$.dynamicBatching.defaultQueuePolicy.allowTimeoutOverride")]
     public void TryParse_BadPriorityOrQueuePolicy_RefusedNamingTheField(string dynamicBatching, string expected)
     {
-        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "dynamicBatching": {{dynamicBatching}} }""", out string? error));
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        AssertRefused($$"""{ "maxBatchSize": 8, "dynamicBatching": {{dynamicBatching}} }""", expected);
     }
 
     [Fact]
@@ -65,8 +63,7 @@ public sealed class ModelConfigReaderTests
     [InlineData(8, """{ "name": "w", "inputs": { "x": { "dataType": "FLOAT", "dims": [4], "zeroData": true } } }""", "dataType 'FLOAT' is not")]
     public void TryParse_WarmupSampleBroken_RefusedNamingTheField(int maxBatchSize, string sample, string reason)
     {
-        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": {{maxBatchSize}}, "modelWarmup": [ {{sample}} ] }""", out string? error));
-        Assert.Contains(reason, error, StringComparison.Ordinal);
+        AssertRefused($$"""{ "maxBatchSize": {{maxBatchSize}}, "modelWarmup": [ {{sample}} ] }""", reason);
     }
 
     [Fact]
@@ -103,8 +100,7 @@ public sealed class ModelConfigReaderTests
     [InlineData($$"""{ {{Tensors}} }""", "input and output are declared only by an ensemble")]
     public void TryParse_EnsembleBroken_RefusedNamingTheField(string json, string reason)
     {
-        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
-        Assert.Contains(reason, error, StringComparison.Ordinal);
+        AssertRefused(json, reason);
     }
 
     [Fact]
@@ -139,15 +135,13 @@ public sealed class ModelConfigReaderTests
     [InlineData("""{ "maxSequences": "many" }""", "$.sequenceBatching.maxSequences")]
     public void TryParse_SequenceBatchingBroken_RefusedNamingTheField(string sequenceBatching, string expected)
     {
-        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "sequenceBatching": {{sequenceBatching}} }""", out string? error));
-        Assert.Contains(expected, error, StringComparison.Ordinal);
+        AssertRefused($$"""{ "maxBatchSize": 8, "sequenceBatching": {{sequenceBatching}} }""", expected);
     }
 
     [Fact]
     public void TryParse_SequenceBatchingWithTheResponseCache_Refused()
     {
-        Assert.Null(ModelConfigReader.TryParse($$"""{ "maxBatchSize": 8, "responseCache": { "enable": true }, "sequenceBatching": { {{State}} } }""", out string? error));
-        Assert.Contains("responseCache cannot be enabled with sequenceBatching", error, StringComparison.Ordinal);
+        AssertRefused($$"""{ "maxBatchSize": 8, "responseCache": { "enable": true }, "sequenceBatching": { {{State}} } }""", "responseCache cannot be enabled with sequenceBatching");
     }
 
     [Fact]
@@ -161,5 +155,12 @@ public sealed class ModelConfigReaderTests
         var state = Assert.Single(sequences.State);
         Assert.Equal(("s_in", "s_out", TensorDataType.Fp32), (state.InputName, state.OutputName, state.Type));
         Assert.Equal([4L], state.Dims);
+    }
+
+    /// <summary>The model.json is refused, and the refusal names <paramref name="expected"/> (a field or the rule broken).</summary>
+    private static void AssertRefused(string json, string expected)
+    {
+        Assert.Null(ModelConfigReader.TryParse(json, out string? error));
+        Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 }

@@ -29,6 +29,27 @@ public abstract class StorageTestBase(IStorageSource source) : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// A change written through another store on the same database (another replica) wakes <paramref name="wait"/> on
+    /// this one long before its 30 s timeout. The first wait starts the listener, which signals once it is listening;
+    /// the second consumes a signal left over.
+    /// </summary>
+    /// <param name="wait">This store's wait, with the timeout given.</param>
+    /// <param name="write">The change, written through the other store.</param>
+    protected async Task AssertOtherStoreWakesAsync(Func<IStorage, TimeSpan, ValueTask> wait, Func<IStorage, Task> write)
+    {
+        await using var other = await OpenAsync();
+        await wait(Storage, TimeSpan.FromSeconds(10));
+        await wait(Storage, TimeSpan.Zero);
+        var clock = Stopwatch.StartNew();
+        var waiting = wait(Storage, TimeSpan.FromSeconds(30)).AsTask();
+
+        await write(other);
+        await waiting;
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the notification took {clock.Elapsed}");
+    }
+
     /// <summary>Closes the store and opens it again on the same database, as a restarted process would.</summary>
     protected async Task ReopenAsync()
     {

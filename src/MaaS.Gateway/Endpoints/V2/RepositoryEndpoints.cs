@@ -48,16 +48,7 @@ internal static class RepositoryEndpoints
             return new V2Error<RequestErrors>(error);
         }
 
-        bool readyOnly = read.Value.Ready == true;
-        var entries = registry.GetIndex()
-            .Where(e => !readyOnly || e.State == ModelVersionState.Ready)
-            .Select(e => new V2RepositoryIndexEntry(
-                e.Name,
-                e.Version is long v ? V2Mapping.Text(v) : null,
-                e.State is { } s ? V2Mapping.State(s) : null,
-                e.Reason))
-            .ToArray();
-        return V2Json.Ok(entries, V2JsonContext.Web.V2RepositoryIndexEntryArray);
+        return V2Json.Ok(V2Mapping.RepositoryIndex(registry, read.Value.Ready == true).ToArray(), V2JsonContext.Web.V2RepositoryIndexEntryArray);
     }
 
     private static async Task<Results<Ok, V2Error<VersionPolicyErrors>>> SetDefaultAsync(

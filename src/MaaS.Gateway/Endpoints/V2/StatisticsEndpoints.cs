@@ -6,7 +6,7 @@ internal static class StatisticsEndpoints
     public static RouteGroupBuilder MapStatisticsV2(this RouteGroupBuilder v2)
     {
         var models = v2.MapGroup("/models").RequireAuthorization(MaaSPolicies.App);
-        models.MapGet("/stats", (IModelRegistry registry) => Statistics(registry.GetModels(), null))
+        models.MapGet("/stats", (IModelRegistry registry) => Answer(V2Mapping.Statistics(registry, null, null).Value))
             .WithName("V2AllStatistics")
             .WithSummary("Statistics of every loaded model version.");
         models.MapGet("/{name}/stats", (string name, IModelRegistry registry) => GetStatistics<ModelLookupErrors>(name, null, registry))
@@ -20,33 +20,12 @@ internal static class StatisticsEndpoints
 
     // Generic over the error set so the route without a version documents only what it can answer (no malformed or unknown version).
     private static Results<V2Json<V2StatisticsResponse>, V2Error<TErrors>> GetStatistics<TErrors>(string name, string? versionText, IModelRegistry registry)
-        where TErrors : IErrorSet
-    {
-        if (!V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error))
-        {
-            return new V2Error<TErrors>(error);
-        }
+        where TErrors : IErrorSet =>
+        V2Mapping.ParseVersion(versionText).TryGetValue(out long? version, out var error)
+        && V2Mapping.Statistics(registry, name, version).TryGetValue(out var stats, out error)
+            ? Answer(stats)
+            : new V2Error<TErrors>(error);
 
-        if (registry.GetModel(name) is not { } model)
-        {
-            return new V2Error<TErrors>(V2Mapping.UnknownModel(name));
-        }
-
-        if (version is long v && model.FindVersion(v) is not { Statistics: not null })
-        {
-            return new V2Error<TErrors>(ErrorCode.VersionNotFound, $"version {v} of model '{name}' is not loaded");
-        }
-
-        return Statistics([model], version);
-    }
-
-    private static V2Json<V2StatisticsResponse> Statistics(IEnumerable<ModelInfo> models, long? version)
-    {
-        var stats = models
-            .SelectMany(m => m.Versions)
-            .Where(v => v.Statistics is not null && (version is null || v.Version == version))
-            .Select(V2Mapping.Statistics)
-            .ToList();
-        return V2Json.Ok(new V2StatisticsResponse(stats), V2JsonContext.Web.V2StatisticsResponse);
-    }
+    private static V2Json<V2StatisticsResponse> Answer(IReadOnlyList<V2ModelStatistics> stats) =>
+        V2Json.Ok(new V2StatisticsResponse(stats), V2JsonContext.Web.V2StatisticsResponse);
 }

@@ -1,4 +1,8 @@
-namespace MaaS.Gateway.Endpoints;
+namespace MaaS.Http.Errors;
+
+// The error sets the endpoints declare, one per distinct list of codes and named for what its endpoints share: the
+// error contract's vocabulary beside ApiProblem and V2Error, which are generic over them. Lists of MaaS.Core's codes
+// only, so this project still references no service.
 
 /// <summary>An unreadable or invalid request.</summary>
 internal sealed class RequestErrors : IErrorSet
