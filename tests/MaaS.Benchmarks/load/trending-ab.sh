@@ -34,7 +34,7 @@ trap cleanup EXIT
 launch() { # <arm> <port>
   local dir_var="MAAS_AB_${1}_DIR" args=(--Recommendations:RebuildIntervalSeconds=0)
   if [ "$storage" = postgres ]; then
-    local schema="maas_trend_$(date +%s)_$$_$1"; schemas+=("$schema")
+    local schema="maas_trend_$(date +%s)_$$_${1,,}"; schemas+=("$schema")
     args+=(--Storage:Provider=Postgres "--Storage:Postgres:ConnectionString=$pg" "--Storage:Postgres:Schema=$schema" --Privacy:UserKey=cmVwbGljYS10b3BvbG9neS10ZXN0LXVzZXIta2V5ISE=)
   fi
   MAAS_GATEWAY_DIR="${!dir_var:?set $dir_var}" MAAS_LOAD_READY_SECONDS=120 start_gateway "$2" "${args[@]}"
