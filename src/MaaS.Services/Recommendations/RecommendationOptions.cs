@@ -21,6 +21,21 @@ internal sealed class RecommendationOptions
     public double CatalogueFeedPollSeconds { get; set; } = 1;
 
     /// <summary>
+    /// Hours of the trending window: a trending row and the trending fill of a recommendation count the events whose
+    /// timestamp falls in the current UTC hour or the hours before it, this many.
+    /// </summary>
+    [Range(1, 720)]
+    public int TrendingWindowHours { get; set; } = 24;
+
+    /// <summary>
+    /// Longest wait, in seconds, between two reads of the event log by the trending follower. Events stored by this
+    /// replica, and with PostgreSQL by the others (their notifications), wake it sooner, at most every
+    /// <see cref="TrendingFollower.MinimumGap"/>.
+    /// </summary>
+    [Range(0.05, 3600)]
+    public double TrendingPollSeconds { get; set; } = 1;
+
+    /// <summary>
     /// Seconds between two writes of this replica's attribution counts (answers, served items, attributed events per
     /// tenant and hour) to the store, where the report reads them; also written at a graceful stop. A crash loses at
     /// most this long's counts.

@@ -64,6 +64,8 @@ internal static class RecommendationServiceCollectionExtensions
         services.AddSingleton<IndexRebuildService>();
         services.AddHostedService(sp => sp.GetRequiredService<IndexRebuildService>());
         services.AddHostedService<CatalogueFeedFollower>();
+        services.AddSingleton<TrendingFollower>();
+        services.AddHostedService(sp => sp.GetRequiredService<TrendingFollower>());
         return services;
     }
 }

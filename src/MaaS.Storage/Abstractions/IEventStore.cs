@@ -58,8 +58,26 @@ public interface IEventStore
         string tenant, DateTimeOffset? since = null, int batchSize = 5_000, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The settled head of the log and each tenant's erasure number, for followers that fold the log incrementally
+    /// (<see cref="GetFeedAsync"/>). Every event at or below the head has committed: SQLite has one writer; PostgreSQL
+    /// appends hold a shared advisory lock from before they draw their sequences until they commit, and this call takes
+    /// it exclusively for a moment, so no append that drew a lower sequence is still open once it answers.
+    /// </summary>
+    ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The tenant's events with <c>after &lt; seq &lt;= through</c> and a timestamp at or after <paramref name="since"/>,
+    /// in sequence order, at most <paramref name="limit"/>. With <paramref name="through"/> a head from
+    /// <see cref="GetFeedHeadAsync"/>, pages read from 0 (or from the last page's end) to it see every event once.
+    /// </summary>
+    /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
+    ValueTask<Result<EventFeedPage>> GetFeedAsync(
+        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Privacy erase: deletes every event of the user and the user row, atomically. Other users are untouched.
-    /// Erasing an unknown user succeeds with zero counts. Event ids erased may be appended again afterwards.
+    /// Erasing an unknown user succeeds with zero counts. An erase that deleted events adds one to the tenant's erasure
+    /// number (<see cref="EventFeedHead.Erasures"/>) in the same transaction. Event ids erased may be appended again afterwards.
     /// </summary>
     ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default);

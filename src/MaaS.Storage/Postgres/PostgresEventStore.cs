@@ -11,6 +11,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresUserChangeFeed _changes;
+    private readonly string _feedLockKey;
     private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql, _purgeSql, _tenantsSql;
 
     public PostgresEventStore(PostgresDatabase database, PrivacyCodec privacy, ILogger logger)
@@ -53,7 +54,9 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
         _eraseSql = $"""
             WITH e AS (DELETE FROM {s}.events WHERE tenant = $1 AND user_id = $2 RETURNING 1),
-                 u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1)
+                 u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1),
+                 g AS (INSERT INTO {s}.event_erasures AS g (tenant, generation) SELECT $1, 1 WHERE EXISTS (SELECT 1 FROM e)
+                       ON CONFLICT (tenant) DO UPDATE SET generation = g.generation + 1)
             SELECT (SELECT count(*) FROM e), (SELECT count(*) FROM u), {Notify("$3", "e")}
             """;
         _countSql = $"SELECT count(*) FROM {s}.events WHERE tenant = $1";
@@ -76,6 +79,60 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             SELECT count(*), {Notify("$4", "d")} FROM d
             """;
         _tenantsSql = $"SELECT DISTINCT tenant FROM {s}.users ORDER BY tenant";
+        _feedLockKey = "maas.events:" + s;
+    }
+
+    // Taken shared by every append before it draws sequences, held to its commit; GetFeedHeadAsync takes it
+    // exclusively, which waits for the appends in flight, so the head it reads next has nothing open below it.
+    private NpgsqlBatchCommand FeedLockCommand(bool exclusive)
+    {
+        var command = new NpgsqlBatchCommand(exclusive
+            ? "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
+            : "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _feedLockKey });
+        return command;
+    }
+
+    public override async ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default)
+    {
+        var s = _database.Schema;
+        var result = await _database.RunAsync("event feed head", async (connection, ct) =>
+        {
+            // One implicit transaction: the lock is released at its end, after the head is read (a new snapshot,
+            // taken once the appends that held the lock have committed).
+            await using var batch = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    FeedLockCommand(exclusive: true),
+                    new NpgsqlBatchCommand($"SELECT coalesce(max(seq), 0) FROM {s}.events"),
+                    new NpgsqlBatchCommand($"SELECT tenant, generation FROM {s}.event_erasures"),
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            long head = reader.GetInt64(0);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            var erasures = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                erasures[reader.GetString(0)] = reader.GetInt64(1);
+            }
+            return new EventFeedHead(head, erasures);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
+    }
+
+    protected override async ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
+        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        var result = await _database.RunAsync("event feed", async (connection, ct) =>
+        {
+            var (events, last) = await PageAsync(connection, tenant, since, after, through, limit, ct).ConfigureAwait(false);
+            return new EventFeedPage(events, last);
+        }, cancellationToken).ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : result.Error;
     }
 
     protected override async ValueTask<Result<long>> PurgeBeforeCoreAsync(string tenant, DateTimeOffset before, int limit, CancellationToken cancellationToken)
@@ -217,7 +274,8 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         var payloads = _changes.Payloads(tenant, changedUsers, token);
         var result = await _database.RunAsync("append", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand(_appendSql, connection);
+            // The lock and the insert share one implicit transaction (a batch without one of its own).
+            var command = new NpgsqlBatchCommand(_appendSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = users });
@@ -228,7 +286,11 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = sealedFields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
             command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recommendations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            return (int)(await command.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { FeedLockCommand(exclusive: false), command } };
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            return reader.GetInt32(0);
         }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
@@ -283,9 +345,15 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
     protected override async Task<(List<InteractionEvent> Events, long Last)> PageAsync(
         string tenant, DateTimeOffset? since, long after, long end, int limit, CancellationToken cancellationToken)
     {
+        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await PageAsync(connection, tenant, since, after, end, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(List<InteractionEvent> Events, long Last)> PageAsync(
+        NpgsqlConnection connection, string tenant, DateTimeOffset? since, long after, long end, int limit, CancellationToken cancellationToken)
+    {
         var batch = new List<InteractionEvent>(Math.Min(limit, 1024));
         long last = after;
-        await using var connection = await _database.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand(since is null ? _streamSql : _streamSinceSql, connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });

@@ -101,5 +101,12 @@ internal static class PostgresMigrations
             PRIMARY KEY (tenant, hour, kind, name)
         );
         """,
+        // Version 7. Erasure numbers, as SQLite's version 9: how many erasures removed a tenant's events.
+        """
+        CREATE TABLE {s}.event_erasures (
+            tenant     text COLLATE "C" PRIMARY KEY,
+            generation bigint NOT NULL
+        );
+        """,
     ]);
 }

@@ -246,6 +246,38 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         return (batch, last);
     }
 
+    // One writer: what a reader sees of the log has committed in sequence order, so its max is settled.
+    public override ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default) =>
+        database.ReadAsync("event feed head", connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT coalesce(max(seq), 0) FROM events; SELECT tenant, generation FROM event_erasures";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            long head = reader.GetInt64(0);
+            reader.NextResult();
+            var erasures = new Dictionary<string, long>(StringComparer.Ordinal);
+            while (reader.Read())
+            {
+                erasures[reader.GetString(0)] = reader.GetInt64(1);
+            }
+            return Result<EventFeedHead>.Ok(new EventFeedHead(head, erasures));
+        });
+
+    protected override async ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
+        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (events, last) = await PageAsync(tenant, since, after, through, limit, cancellationToken).ConfigureAwait(false);
+            return new EventFeedPage(events, last);
+        }
+        catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
+        {
+            return database.Fail(ex, "event feed");
+        }
+    }
+
     protected override async ValueTask<Result<EraseResult>> EraseUserCoreAsync(string tenant, string userId, CancellationToken cancellationToken)
     {
         try

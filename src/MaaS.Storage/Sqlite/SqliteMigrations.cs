@@ -137,5 +137,13 @@ internal static class SqliteMigrations
             PRIMARY KEY (tenant, hour, kind, name)
         ) WITHOUT ROWID;
         """,
+        // Version 9. Erasure numbers: how many erasures removed a tenant's events (IEventStore.GetFeedHeadAsync), so
+        // a follower that folds the log into counts (trending) knows to count again. No user, item or event id.
+        """
+        CREATE TABLE event_erasures (
+            tenant     TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]);
 }

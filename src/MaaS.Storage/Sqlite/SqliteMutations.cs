@@ -51,7 +51,17 @@ internal static class SqliteMutations
         user.CommandText = "DELETE FROM users WHERE tenant = $tenant AND user_id = $user";
         user.Parameters.AddWithValue("$tenant", tenant);
         user.Parameters.AddWithValue("$user", userId);
-        return new EraseResult(deleted, user.ExecuteNonQuery() > 0);
+        var result = new EraseResult(deleted, user.ExecuteNonQuery() > 0);
+        if (deleted > 0)
+        {
+            // Followers that counted the erased events count again (IEventStore.GetFeedHeadAsync).
+            using var erasures = connection.CreateCommand();
+            erasures.Transaction = tx;
+            erasures.CommandText = "INSERT INTO event_erasures (tenant, generation) VALUES ($tenant, 1) ON CONFLICT (tenant) DO UPDATE SET generation = generation + 1";
+            erasures.Parameters.AddWithValue("$tenant", tenant);
+            erasures.ExecuteNonQuery();
+        }
+        return result;
     }
 
     public static int UpsertItems(SqliteWriterCommands commands, SqliteTransaction tx, string tenant, IReadOnlyList<CatalogItem> items, long updatedAtMs)

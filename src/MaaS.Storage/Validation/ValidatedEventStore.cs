@@ -85,6 +85,16 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
         }
     }
 
+    public abstract ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default);
+
+    public ValueTask<Result<EventFeedPage>> GetFeedAsync(
+        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+        (InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid
+            ? Refusal.Of<EventFeedPage>(invalid)
+            : after >= through
+                ? ValueTask.FromResult(Result<EventFeedPage>.Ok(new EventFeedPage([], after)))
+                : GetFeedCoreAsync(tenant, after, through, since, limit, cancellationToken);
+
     public ValueTask<Result<EraseResult>> EraseUserAsync(
         string tenant, string userId, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Id(userId, "userId")) is { } invalid
@@ -141,6 +151,10 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
     protected abstract ValueTask<Result<IReadOnlyList<string>>> GetUserItemsCoreAsync(string tenant, string userId, CancellationToken cancellationToken);
 
     protected abstract ValueTask<Result<EraseResult>> EraseUserCoreAsync(string tenant, string userId, CancellationToken cancellationToken);
+
+    /// <summary>One page of <see cref="GetFeedAsync"/> (<c>after &lt; through</c>); database failures become an error.</summary>
+    protected abstract ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
+        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
     /// <summary>The highest sequence number in the log (every tenant's), 0 when empty; throws on a database failure.</summary>
     protected abstract Task<long> MaxSequenceAsync(CancellationToken cancellationToken);

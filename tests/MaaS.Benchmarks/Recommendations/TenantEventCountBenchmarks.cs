@@ -1,99 +1,78 @@
-using System.Collections.Concurrent;
 using BenchmarkDotNet.Attributes;
-using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Tenants;
 using MaaS.Storage.Abstractions;
+using MaaS.Storage.Sqlite;
 
 namespace MaaS.Benchmarks.Recommendations;
 
 /// <summary>
-/// What serving's in-memory counting adds to each ingested batch (<see cref="TenantState.NoteEvents"/>: every event
-/// counts toward trending, an event of an item the serving index does not know also toward the rows' <c>new</c>),
-/// against one counter alone, what a single structure serving both would cost at ingestion; and what that single
-/// structure would move to every recommendation: the new items found by filtering every counted item through the
-/// index, against reading the separate counter of new items. A batch is 500 events over the ml-100k index's items,
-/// <see cref="NewPercent"/> % of them items the index does not know; the counters hold a build's worth of events
-/// (<see cref="EventsSinceBuild"/>) before each measured batch. Mean is per batch (ingest) or per request (read).
+/// What the trending follower costs a replica per read of the event log (<see cref="TrendingCounts.CatchUpAsync"/>):
+/// the new events of <see cref="EventsPerRead"/> read from a SQLite file and folded into the hour buckets, and the
+/// ranking published again, over a window that already counts <see cref="EventsInWindow"/> events on the ml-100k
+/// items (a few percent of them new items). Mean is per read; a replica reads at most five times a second.
 /// Usage: <c>dotnet run -c Release --project tests/MaaS.Benchmarks -- --filter '*TenantEventCount*'</c>.
 /// </summary>
 [MedianColumn]
 [MemoryDiagnoser]
 public class TenantEventCountBenchmarks
 {
-    private const int BatchSize = 500;
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    private ItemIndex _index = null!;
-    private InteractionEvent[] _batch = [];
-    private TenantState _state = null!;
-    private ConcurrentDictionary<string, int> _one = null!;
+    private SqliteStorage _storage = null!;
+    private TrendingCounts _counts = null!;
+    private string _folder = null!;
+    private string[] _items = [];
+    private int _next;
 
-    [Params(1, 10)]
-    public int NewPercent { get; set; }
+    [Params(100, 2_000)]
+    public int EventsPerRead { get; set; }
 
-    [Params(20_000)]
-    public int EventsSinceBuild { get; set; }
+    [Params(100_000)]
+    public int EventsInWindow { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _index = ItemIndex.Build(BenchmarkData.MovieLensTrain(), IndexBuildOptions.Default);
-        var random = new Random(5);
-        var known = _index.ItemIds;
-        InteractionEvent Event(int n) => new(
-            $"evt-{n}", $"user-{random.Next(5_000)}",
-            random.Next(100) < NewPercent ? $"new-item-{random.Next(200)}" : known[random.Next(known.Count)],
-            "play", 1f, T0.AddMilliseconds(n));
-        _batch = [.. Enumerable.Range(0, BatchSize).Select(Event)];
-
-        // ICatalogStore is read only by catalogue loads, which counting never calls.
-        _state = new TenantState("bench", null!, new CatalogueFeatures());
-        _one = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        for (int done = 0; done < EventsSinceBuild; done += BatchSize)
+        _folder = Directory.CreateTempSubdirectory("maas-trending-bench-").FullName;
+        var opened = SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder, "maas.db") }).AsTask().GetAwaiter().GetResult();
+        _storage = opened.IsSuccess ? opened.Value : throw new InvalidOperationException(opened.Error.Message);
+        var index = ItemIndex.Build(BenchmarkData.MovieLensTrain(), IndexBuildOptions.Default);
+        _items = [.. index.ItemIds, .. Enumerable.Range(0, 50).Select(i => $"new-item-{i}")];
+        _counts = new TrendingCounts("bench", _storage.Events, 24);
+        _counts.Serving(index);
+        for (int done = 0; done < EventsInWindow; done += StorageLimits.MaxBatchSize)
         {
-            var build = Enumerable.Range(done, BatchSize).Select(Event).ToArray();
-            _state.NoteEvents(build, _index);
-            CountOnce(build);
-        }
-    }
-
-    [Benchmark(Baseline = true, Description = "ingest: trending + new counters (as served)")]
-    public void IngestTwoCounters() => _state.NoteEvents(_batch, _index);
-
-    [Benchmark(Description = "ingest: one counter")]
-    public void IngestOneCounter() => CountOnce(_batch);
-
-    [Benchmark(Description = "read: new items from their own counter")]
-    public int ReadNewCounter()
-    {
-        int sum = 0;
-        foreach (var pair in _state.NewItemEvents)
-        {
-            sum += pair.Value;
+            Append(StorageLimits.MaxBatchSize);
         }
 
-        return sum;
+        CatchUp();
     }
 
-    [Benchmark(Description = "read: new items filtered from one counter")]
-    public int ReadNewFromOneCounter()
-    {
-        int sum = 0;
-        foreach (var pair in _one)
-        {
-            if (!_index.TryGetItemIndex(pair.Key, out _))
-            {
-                sum += pair.Value;
-            }
-        }
+    [IterationSetup]
+    public void NewEvents() => Append(EventsPerRead);
 
-        return sum;
+    [Benchmark(Description = "trending: read the new events, fold, publish")]
+    public long CatchUp()
+    {
+        var head = _storage.Events.GetFeedHeadAsync().AsTask().GetAwaiter().GetResult().Value;
+        return _counts.CatchUpAsync(head, DateTimeOffset.UtcNow, CancellationToken.None).AsTask().GetAwaiter().GetResult().Value;
     }
 
-    private void CountOnce(InteractionEvent[] batch)
+    [GlobalCleanup]
+    public void Cleanup()
     {
-        foreach (var e in batch)
+        _storage.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private void Append(int count)
+    {
+        var random = new Random(_next);
+        var now = DateTimeOffset.UtcNow;
+        for (int done = 0; done < count; done += StorageLimits.MaxBatchSize)
         {
-            _one.AddOrUpdate(e.ItemId, 1, static (_, n) => n + 1);
+            var batch = Enumerable.Range(0, Math.Min(StorageLimits.MaxBatchSize, count - done))
+                .Select(_ => new InteractionEvent($"evt-{_next++}", $"user-{random.Next(5_000)}", _items[random.Next(_items.Length)], "play", 1f, now))
+                .ToList();
+            _storage.Events.AppendAsync("bench", batch).AsTask().GetAwaiter().GetResult();
         }
     }
 }

@@ -174,7 +174,15 @@ public sealed class RecommendEndpointsTests(RecommendationHost host) : IClassFix
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         await host.Gateway.PostJsonAsync("/v1/events", Events([.. Enumerable.Range(0, 40).Select(_ => Event(Unique("e"), Unique("u"), item))]));
 
-        var body = await OkAsync(Recommend(Unique("cold"), count: 5, filters: new JsonObject { ["kind"] = "game" }, explain: true));
+        // Trending is counted from the event log, which the gateway's follower reads as soon as it is woken by the post
+        // (within a second on a quiet box): ask until it shows, for at most 10 s.
+        var clock = Stopwatch.StartNew();
+        JsonNode body;
+        while ((body = await OkAsync(Recommend(Unique("cold"), count: 5, filters: new JsonObject { ["kind"] = "game" }, explain: true)))["items"]![0]!["itemId"]!.GetValue<string>() != item
+            && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
 
         var first = body["items"]![0]!;
         Assert.Equal(item, first["itemId"]!.GetValue<string>());

@@ -23,6 +23,11 @@ internal abstract class ForwardingEventStore(IEventStore inner) : IEventStore
     public virtual IAsyncEnumerable<IReadOnlyList<InteractionEvent>> StreamAllAsync(string tenant, DateTimeOffset? since = null, int batchSize = 5_000, CancellationToken cancellationToken = default) =>
         Inner.StreamAllAsync(tenant, since, batchSize, cancellationToken);
 
+    public virtual ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default) => Inner.GetFeedHeadAsync(cancellationToken);
+
+    public virtual ValueTask<Result<EventFeedPage>> GetFeedAsync(string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+        Inner.GetFeedAsync(tenant, after, through, since, limit, cancellationToken);
+
     public virtual ValueTask<Result<EraseResult>> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>
         Inner.EraseUserAsync(tenant, userId, cancellationToken);
 

@@ -6,8 +6,9 @@ namespace MaaS.Services.Tests.Recommendations;
 /// <summary>
 /// A home page of rows through the service, without HTTP. The world, built into an index: six users who played the
 /// dramas m1, m2 and the action movie hit, five of them m3, four who played the puzzle g1 and hit, three of them g2, two
-/// of them g3 (so the index's popularity is hit 10, m1 7, m2 6, m3 5, g1 4, g2 3, g3 2), and the fan, who played m1. After the build:
-/// t1 (a game the index does not know) 3 plays, g4 (another) 2, g3 and m2 one each. Dated releases: n1 yesterday, n2
+/// of them g3 (so the index's popularity is hit 10, m1 7, m2 6, m3 5, g1 4, g2 3, g3 2), and the fan, who played m1, all
+/// two days ago (out of the trending window). After the build, now: t1 (a game the index does not know) 3 plays, g4
+/// (another) 2, g3 and m2 one each. Dated releases: n1 yesterday, n2
 /// ten days ago, n3 in five days, n5 three days ago but withdrawn yesterday.
 /// </summary>
 public sealed class PageRowsTests
@@ -307,8 +308,9 @@ public sealed class PageRowsTests
             events.AddRange(new[] { "g1", "hit" }.Concat(u < 3 ? ["g2"] : []).Concat(u < 2 ? ["g3"] : []).Select(i => ($"b{u}", i, "play")));
         }
 
+        // Two days ago: out of the trending window, so what trends is what was played after the build.
         events.Add(("fan", "m1", "play"));
-        await services.AppendAsync([.. events]);
+        await services.AppendAtAsync(DateTimeOffset.UtcNow.AddDays(-2), [.. events]);
         await services.RebuildAsync();
         await services.AppendAsync(("x0", "t1", "play"), ("x1", "t1", "play"), ("x2", "t1", "play"), ("y0", "g4", "play"), ("y1", "g4", "play"), ("z0", "g3", "play"), ("z1", "m2", "play"));
         return services;

@@ -59,12 +59,19 @@ internal sealed class RecommendationServices : IAsyncDisposable
         where T : notnull => _provider.GetRequiredService<T>();
 
     /// <summary>Stores events through ingestion, as <c>POST /v1/events</c> does; each is (user, item, type).</summary>
-    public async Task AppendAsync(params (string User, string Item, string Type)[] events)
+    public Task AppendAsync(params (string User, string Item, string Type)[] events) => AppendAtAsync(null, events);
+
+    /// <summary>As <see cref="AppendAsync"/>, every event dated <paramref name="at"/> (null: now).</summary>
+    public async Task AppendAtAsync(DateTimeOffset? at, params (string User, string Item, string Type)[] events)
     {
-        var batch = events.Select(e => new EventInput(Guid.NewGuid().ToString("N"), e.User, null, e.Item, e.Type, null, null)).ToList();
+        var batch = events.Select(e => new EventInput(Guid.NewGuid().ToString("N"), e.User, null, e.Item, e.Type, null, at)).ToList();
         var appended = await Get<EventIngestion>().AppendAsync(Tenant, new EventBatchRequest(batch), TestContext.Current.CancellationToken);
         Assert.True(appended.IsSuccess, appended.Error?.Message);
+        await FollowEventsAsync();
     }
+
+    /// <summary>Has the trending follower read the event log now (it would within a poll), so a test's next request counts what was stored.</summary>
+    public Task FollowEventsAsync() => Get<TrendingFollower>().FollowAsync(TestContext.Current.CancellationToken);
 
     /// <summary>Rebuilds the tenant's index now, as <c>POST /v1/recommendations/rebuild</c> does.</summary>
     public async Task<RebuildResponse> RebuildAsync()

@@ -1,6 +1,3 @@
-using MaaS.Recommendations;
-using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
-
 namespace MaaS.Services.Tests.Recommendations;
 
 public sealed class TenantStateTests
@@ -110,22 +107,5 @@ public sealed class TenantStateTests
         (await third).Dispose();
     }
 
-    [Fact]
-    public async Task NoteEvents_OnlyItemsTheServingIndexLacks_CountedUntilAnIndexKnowsThem()
-    {
-        await using var services = await RecommendationServices.StartAsync();
-        var state = await services.Get<TenantStates>().GetAsync(RecommendationServices.Tenant, Ct);
-        var serving = ItemIndex.Build([new RecEvent("u", "old", 1f, 0)], cancellationToken: Ct);
-
-        state.NoteEvents([Event("old"), Event("fresh"), Event("fresh")], serving);
-
-        Assert.True(state.IsDirty);
-        Assert.Equal([KeyValuePair.Create("fresh", 2)], state.NewItemEvents);
-        state.Serving(ItemIndex.Build([new RecEvent("u", "old", 1f, 0), new RecEvent("u", "fresh", 1f, 0)], cancellationToken: Ct));
-        Assert.Empty(state.NewItemEvents);
-    }
-
     private static CatalogItem Item(string id) => new(id, ItemKind.Game, "Title " + id, ["Puzzle"], [], null, null, null);
-
-    private static InteractionEvent Event(string item) => new(Guid.NewGuid().ToString("N"), "user", item, "play", 1f, DateTimeOffset.UnixEpoch);
 }

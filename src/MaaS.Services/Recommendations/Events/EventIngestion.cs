@@ -4,13 +4,12 @@ namespace MaaS.Services.Recommendations.Events;
 
 /// <summary>
 /// Validates an event batch as a whole (every problem listed, nothing stored when one is wrong), appends it durably,
-/// then tells the tenant's state (rebuild needed; counts for items the index does not know yet). Thread-safe.
+/// then tells the tenant's state (rebuild needed; the trending follower reads the log now). Thread-safe.
 /// </summary>
 internal sealed partial class EventIngestion(
     IEventStore events,
     UserHistoryCache histories,
     TenantStates tenants,
-    RecommendationModels models,
     AttributionTally tally,
     TimeProvider time,
     ILogger<EventIngestion> logger)
@@ -86,10 +85,7 @@ internal sealed partial class EventIngestion(
             histories.Invalidate(tenant, e.UserId);
         }
 
-        var state = await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false);
-        var leased = models.Acquire(tenant);
-        using var lease = leased.IsSuccess ? leased.Value : null;
-        state.NoteEvents(batch, (lease?.Model as ItemCfModel)?.Index);
+        (await tenants.GetAsync(tenant, cancellationToken).ConfigureAwait(false)).NoteEvents();
     }
 
     private static List<FieldProblem>? Check(EventInput e, int i, DateTimeOffset now)

@@ -8,8 +8,8 @@ namespace MaaS.Services.Recommendations.Serving;
 /// only, because and popular rows are empty).</param>
 /// <param name="Catalogue">The catalogue snapshot of the request.</param>
 /// <param name="Stored">The user's or session's stored history, if any.</param>
-/// <param name="NewItemEvents">Events per item the index does not know (<see cref="TenantState.NewItemEvents"/>), for forYou.</param>
-/// <param name="RecentEvents">Events per item since the build (<see cref="TenantState.RecentEvents"/>), for trending.</param>
+/// <param name="NewItemEvents">Events per item in the trending window of the items the index does not know (<see cref="TenantState.NewItemEvents"/>), for forYou.</param>
+/// <param name="RecentEvents">Events per item in the trending window, most first (<see cref="TenantState.RecentEvents"/>), for trending.</param>
 /// <param name="Popularity">Events per item in the serving build, for forYou's debiasing.</param>
 /// <param name="Debias">The tenant's debias setting, applied to a forYou or because row without its own as <c>/v1/recommend</c>
 /// applies it.</param>
@@ -159,20 +159,24 @@ internal static class PageRows
 
     private static List<RecommendedItemResponse> Trending(ValidRows valid, ValidRow row, History history, PageWorld world)
     {
-        var candidates = new List<KeyValuePair<string, int>>();
+        // In rank order already: the first that pass are the row, however many items the window counted.
+        var page = new List<RankedItem>(row.Count);
         foreach (var pair in world.RecentEvents)
         {
+            if (page.Count == row.Count)
+            {
+                break;
+            }
+
             if (!world.Catalogue.Deleted.Contains(pair.Key) && !history.Contains(pair.Key) && CatalogueMapping.Passes(world.Catalogue.Find(pair.Key), row.ItemKind, row.Genres))
             {
-                candidates.Add(pair);
+                page.Add(new RankedItem(pair.Key, pair.Value, RankedSource.Trending, []));
             }
         }
 
-        candidates.Sort(static (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key));
-        var page = candidates.Take(row.Count).Select(c => new RankedItem(c.Key, c.Value, RankedSource.Trending, [])).ToList();
         var items = ResultMapping.ToResponses(page, world.Catalogue, valid.Request.Explain, valid.Metadata);
 
-        // Not only new items trend here: an old favourite played a lot since the build does too.
+        // Not only new items trend here: an old favourite played a lot in the window does too.
         return valid.Request.Explain ? [.. items.Select(i => i with { Reason = new RecommendationReason("trending", "Trending now", []) })] : items;
     }
 

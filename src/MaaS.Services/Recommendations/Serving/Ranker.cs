@@ -12,7 +12,7 @@ internal enum RankedSource
     /// <summary>Scored mostly from content similarity.</summary>
     Content,
 
-    /// <summary>New since the last build, ranked by its events since then.</summary>
+    /// <summary>Not in the serving index (new since its build), ranked by its events in the trending window.</summary>
     Trending,
 
     /// <summary>The index's popularity ranking, filling what nothing else could.</summary>
@@ -24,7 +24,7 @@ internal enum RankedSource
 
 /// <summary>One item of a ranked page.</summary>
 /// <param name="ItemId">Item id.</param>
-/// <param name="Score">Neighbour or blend score, events since the build (trending), or popularity; comparable within a source.</param>
+/// <param name="Score">Neighbour or blend score, events in the trending window (trending), or popularity; comparable within a source.</param>
 /// <param name="Source">Where it came from.</param>
 /// <param name="Because">The history items that contributed most, when explanations were asked for.</param>
 /// <param name="RankBefore">Its 1-based position in relevance order when debiasing moved it; 0 when not moved.</param>
@@ -51,8 +51,8 @@ internal sealed record EngineQuery(
 /// <summary>
 /// The one scoring path of a recommendation page, for the API and for <c>maas evaluate</c> alike. A page is assembled
 /// once, in this order: the engine's ranked items (CF neighbours, content, or their blend; no popularity fill), then
-/// items new since the last build by their events since (they have no neighbours yet, and outrank the index's stale
-/// popularity), then the engine's popularity ranking. Each part skips the history, its exclusions (everything the user
+/// items new since the last build by their events in the trending window (they have no neighbours yet, and outrank the
+/// index's stale popularity), then the engine's popularity ranking. Each part skips the history, its exclusions (everything the user
 /// consumed, however old) and what the page already holds. With a debias setting, the engine ranks a pool of
 /// <see cref="DebiasMethods.PoolFactor"/> candidates per slot and <see cref="PopularityRerank"/> picks the page's
 /// engine items from it; trending and popular fill-ins follow as without.
@@ -64,7 +64,7 @@ internal static class Ranker
     /// (only trending items can be offered).</param>
     /// <param name="query">The validated query.</param>
     /// <param name="catalogue">The catalogue the trending items are filtered by.</param>
-    /// <param name="newItemEvents">Events per item since the build (<see cref="TenantState.NewItemEvents"/>; empty offline).</param>
+    /// <param name="newItemEvents">Events per item in the trending window of the items the index does not know (<see cref="TenantState.NewItemEvents"/>; empty offline).</param>
     /// <param name="popularity">Events per item in the serving build (the build's <c>IndexStats.ItemEvents</c>), for debiasing; missing items count 0.</param>
     /// <param name="relevanceOrder">When given and the page is debiased, receives the engine items relevance order alone
     /// would have put on the page (to report what debiasing changed).</param>

@@ -2,11 +2,11 @@ namespace MaaS.Services.Recommendations.Tenants;
 
 /// <summary>
 /// What serving keeps in memory per tenant, and the only code that changes it: the catalogue with its content index
-/// (an immutable <see cref="CatalogueSnapshot"/>, swapped whole), event counts of items new since the last build (the
-/// trending fallback), whether events arrived since the last build, and the gate that lets one build run at a time.
-/// The catalogue changes only by following the store's change feed (<see cref="CatchUpAsync"/>), whoever wrote:
-/// this replica or another. Ingestion, catalogue writes, the feed follower, erasure and builds call its methods;
-/// nobody writes its fields. No user data. Thread-safe.
+/// (an immutable <see cref="CatalogueSnapshot"/>, swapped whole), the trending counts (<see cref="TrendingCounts"/>,
+/// read from the store's event log), whether events arrived since the last build, and the gate that lets one build run
+/// at a time. The catalogue changes only by following the store's change feed (<see cref="CatchUpAsync"/>), whoever
+/// wrote: this replica or another; so do the trending counts, from the event log. Ingestion, catalogue writes, the
+/// followers, erasure and builds call its methods; nobody writes its fields. No user data. Thread-safe.
 /// </summary>
 internal sealed class TenantState
 {
@@ -15,8 +15,8 @@ internal sealed class TenantState
     private readonly ICatalogStore _catalog;
     private readonly CatalogueFeatures _features;
     private readonly IReadOnlyList<ITenantObserver> _observers;
-    private readonly ConcurrentDictionary<string, int> _newItemEvents = new(StringComparer.Ordinal);
-    private volatile ConcurrentDictionary<string, int> _recentEvents = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly Action? _eventsNoted;
     private readonly SemaphoreSlim _buildGate = new(1, 1);
 
     // One reader of the feed at a time: two would read the same changes from the same sequence and merge them twice.
@@ -32,11 +32,23 @@ internal sealed class TenantState
     private long _checkedThrough;
     private Task? _load;
 
-    public TenantState(string tenant, ICatalogStore catalog, CatalogueFeatures features, IReadOnlyList<ITenantObserver>? observers = null)
+    /// <param name="tenant">The tenant.</param>
+    /// <param name="catalog">Where the catalogue's change feed is read.</param>
+    /// <param name="features">How items are featurised for the content index.</param>
+    /// <param name="trending">The tenant's trending counts, loaded with the catalogue and then kept by a follower.</param>
+    /// <param name="time">The clock of the trending window.</param>
+    /// <param name="eventsNoted">Called when this replica stored events (wakes the trending follower); may be null.</param>
+    /// <param name="observers">Told of every catalogue snapshot swapped in and every index that starts serving; may be null.</param>
+    public TenantState(
+        string tenant, ICatalogStore catalog, CatalogueFeatures features, TrendingCounts trending, TimeProvider time,
+        Action? eventsNoted = null, IReadOnlyList<ITenantObserver>? observers = null)
     {
         Tenant = tenant;
         _catalog = catalog;
         _features = features;
+        Trending = trending;
+        _time = time;
+        _eventsNoted = eventsNoted;
         _observers = observers ?? [];
     }
 
@@ -58,12 +70,16 @@ internal sealed class TenantState
     /// <summary>Whether events arrived (or were erased) since the last build started.</summary>
     public bool IsDirty => _dirty;
 
-    /// <summary>Events per item that the serving index does not know, counted since its build (a live view).</summary>
-    public IEnumerable<KeyValuePair<string, int>> NewItemEvents => _newItemEvents;
+    /// <summary>The tenant's trending counts, the same on every replica.</summary>
+    public TrendingCounts Trending { get; }
 
-    /// <summary>Events per item, any item, counted on this replica since the serving index was built (a live view):
+    /// <summary>Events per item in the trending window of the items the serving index does not know, most first
+    /// (<see cref="TrendingSnapshot.NewItems"/>): what recommendations splice in as trending.</summary>
+    public IEnumerable<KeyValuePair<string, int>> NewItemEvents => Trending.Snapshot.NewItems;
+
+    /// <summary>Events per item, any item, in the trending window, most first (<see cref="TrendingSnapshot.Ranked"/>):
     /// what a trending row ranks by.</summary>
-    public IEnumerable<KeyValuePair<string, int>> RecentEvents => _recentEvents;
+    public IEnumerable<KeyValuePair<string, int>> RecentEvents => Trending.Snapshot.Ranked;
 
     /// <summary>Loads the catalogue from the store's change feed on first use; a failed load is retried by the next caller.</summary>
     public ValueTask EnsureLoadedAsync(CancellationToken cancellationToken) =>
@@ -169,19 +185,12 @@ internal sealed class TenantState
         return false;
     }
 
-    /// <summary>A stored event batch: the next build has work, and items the serving index does not know are counted.</summary>
-    public void NoteEvents(IReadOnlyList<InteractionEvent> batch, ItemIndex? serving)
+    /// <summary>This replica stored events: the next build has work, and the trending follower reads them now rather
+    /// than at its next poll (the counts come from the store, as every replica's do).</summary>
+    public void NoteEvents()
     {
         _dirty = true;
-        var recent = _recentEvents;
-        foreach (var e in batch)
-        {
-            recent.AddOrUpdate(e.ItemId, 1, static (_, n) => n + 1);
-            if (serving is null || !serving.TryGetItemIndex(e.ItemId, out _))
-            {
-                _newItemEvents.AddOrUpdate(e.ItemId, 1, static (_, n) => n + 1);
-            }
-        }
+        _eventsNoted?.Invoke();
     }
 
     /// <summary>Events were erased: the next build has work.</summary>
@@ -195,19 +204,10 @@ internal sealed class TenantState
         return new BuildLease(this);
     }
 
-    /// <summary>A new index serves: items it knows are no longer new, and recent events start again from zero (a
-    /// trending row ranks what happened since the build).</summary>
+    /// <summary>A new index serves: items it knows are no longer new, and the observers are told.</summary>
     public void Serving(ItemIndex index)
     {
-        _recentEvents = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        foreach (string id in _newItemEvents.Keys)
-        {
-            if (index.TryGetItemIndex(id, out _))
-            {
-                _newItemEvents.TryRemove(id, out _);
-            }
-        }
-
+        Trending.Serving(index);
         foreach (var observer in _observers)
         {
             observer.IndexServing(this);
@@ -253,6 +253,13 @@ internal sealed class TenantState
         if (!loaded.IsSuccess)
         {
             throw new InvalidOperationException($"The catalogue of tenant {Tenant} could not be read: {loaded.Error.Message}");
+        }
+
+        // Before the first answer, so a replica that has just started trends what the others do.
+        var counted = await Trending.LoadAsync(_time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (!counted.IsSuccess)
+        {
+            throw new InvalidOperationException($"The trending counts of tenant {Tenant} could not be read: {counted.Error.Message}");
         }
     }
 

@@ -1,0 +1,108 @@
+using MaaS.Recommendations;
+using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
+
+namespace MaaS.Services.Tests.Recommendations;
+
+/// <summary>
+/// A tenant's trending counts over a real SQLite event log: each catch-up reads only the events after the last, hours
+/// leave the window whole, an erasure makes the counts start again from the log, and the serving index decides which
+/// items are new.
+/// </summary>
+public sealed class TrendingCountsTests
+{
+    private const string Tenant = RecommendationServices.Tenant;
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 10, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task CatchUpAsync_EventsStoredBetweenReads_EachReadFoldsOnlyTheNewOnes()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var counts = new TrendingCounts(Tenant, services.Get<IEventStore>(), windowHours: 24);
+        await AppendAsync(services, ("a", -60), ("b", -60), ("a", -5));
+        await CatchUpAsync(services, counts, Now);
+        long firstRead = counts.EventsRead;
+
+        await AppendAsync(services, ("b", -1), ("b", 0), ("c", 0));
+        await CatchUpAsync(services, counts, Now);
+        await CatchUpAsync(services, counts, Now);
+
+        Assert.Equal((3L, 6L), (firstRead, counts.EventsRead));
+        Assert.Equal([("b", 3), ("a", 2), ("c", 1)], Ranked(counts));
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_HoursLeaveTheWindow_TheirEventsStopCountingWithoutARead()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var counts = new TrendingCounts(Tenant, services.Get<IEventStore>(), windowHours: 2);
+
+        // Now is 10:30: the window is 08:00 to now. 07:59 is out, 08:10 and 09:30 in, tomorrow's event counts as now.
+        await AppendAsync(services, ("old", -151), ("a", -140), ("b", -60), ("b", -60), ("a", 0), ("future", 24 * 60));
+        await CatchUpAsync(services, counts, Now);
+        var before = Ranked(counts);
+        long read = counts.EventsRead;
+        await CatchUpAsync(services, counts, Now.AddMinutes(45));
+        var anHourOn = Ranked(counts);
+        await CatchUpAsync(services, counts, Now.AddHours(3));
+
+        Assert.Equal([("a", 2), ("b", 2), ("future", 1)], before);
+        Assert.Equal([("b", 2), ("a", 1), ("future", 1)], anHourOn);
+        Assert.Empty(Ranked(counts));
+        Assert.Equal(5, read);
+        Assert.Equal(read, counts.EventsRead);
+    }
+
+    [Fact]
+    public async Task CatchUpAsync_UserErased_CountsAgainWithoutTheirEvents()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var store = services.Get<IEventStore>();
+        var counts = new TrendingCounts(Tenant, store, windowHours: 24);
+        Assert.True((await store.AppendAsync(Tenant, [Event("gone", "a"), Event("gone", "a"), Event("kept", "a"), Event("kept", "b"), Event("gone", "c")], Ct)).IsSuccess);
+        await CatchUpAsync(services, counts, Now);
+        var before = Ranked(counts);
+
+        Assert.Equal(3, (await store.EraseUserAsync(Tenant, "gone", Ct)).Value.EventsDeleted);
+        await CatchUpAsync(services, counts, Now);
+
+        Assert.Equal([("a", 3), ("b", 1), ("c", 1)], before);
+        Assert.Equal([("a", 1), ("b", 1)], Ranked(counts));
+        Assert.Equal(5 + 2, counts.EventsRead);
+    }
+
+    [Fact]
+    public async Task Serving_IndexLearnsAnItem_ItLeavesTheNewItemsButStillTrends()
+    {
+        await using var services = await RecommendationServices.StartAsync();
+        var counts = new TrendingCounts(Tenant, services.Get<IEventStore>(), windowHours: 24);
+        counts.Serving(ItemIndex.Build([new RecEvent("u", "old", 1f, 0)], cancellationToken: Ct));
+        await AppendAsync(services, ("old", 0), ("fresh", 0), ("fresh", 0));
+        await CatchUpAsync(services, counts, Now);
+        var newBefore = counts.Snapshot.NewItems.Select(p => (p.Key, p.Value)).ToList();
+
+        counts.Serving(ItemIndex.Build([new RecEvent("u", "old", 1f, 0), new RecEvent("u", "fresh", 1f, 0)], cancellationToken: Ct));
+
+        Assert.Equal([("fresh", 2)], newBefore);
+        Assert.Empty(counts.Snapshot.NewItems);
+        Assert.Equal([("fresh", 2), ("old", 1)], Ranked(counts));
+    }
+
+    private static List<(string, int)> Ranked(TrendingCounts counts) => [.. counts.Snapshot.Ranked.Select(p => (p.Key, p.Value))];
+
+    private static InteractionEvent Event(string user, string item, int minutes = 0) =>
+        new(Guid.NewGuid().ToString("N"), user, item, "play", 1f, Now.AddMinutes(minutes));
+
+    private static async Task AppendAsync(RecommendationServices services, params (string Item, int Minutes)[] events)
+    {
+        var stored = await services.Get<IEventStore>().AppendAsync(Tenant, [.. events.Select((e, i) => Event($"u{i}", e.Item, e.Minutes))], Ct);
+        Assert.True(stored.IsSuccess, stored.ToString());
+    }
+
+    private static async Task CatchUpAsync(RecommendationServices services, TrendingCounts counts, DateTimeOffset now)
+    {
+        var head = await services.Get<IEventStore>().GetFeedHeadAsync(Ct);
+        Assert.True(head.IsSuccess, head.ToString());
+        var counted = await counts.CatchUpAsync(head.Value, now, Ct);
+        Assert.True(counted.IsSuccess, counted.ToString());
+    }
+}
