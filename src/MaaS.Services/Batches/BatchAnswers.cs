@@ -22,7 +22,13 @@ internal sealed record BatchAnswerJson(JsonSerializerOptions Options)
     public static BatchAnswer Fail(Error error)
     {
         int status = StatusOf(error.Code);
-        string type = status >= 500 ? "server_error" : "invalid_request_error";
+        string type = status switch
+        {
+            429 => "rate_limit_error",
+            503 => "service_unavailable_error",
+            >= 500 => "server_error",
+            _ => "invalid_request_error",
+        };
         var body = new BatchErrorBody(new BatchErrorDetail(error.Message, type, error.Problems.Count > 0 ? error.Problems[0].Field : null,
             JsonNamingPolicy.SnakeCaseLower.ConvertName(error.Code.ToString())));
         return new(status, JsonSerializer.SerializeToElement(body, BatchJsonContext.Default.BatchErrorBody));

@@ -23,6 +23,7 @@ internal static class OpenAiBatchEndpoints
         files.MapPost("", UploadAsync).WithName("OpenAiUploadFile").WithMetadata(UploadForm).WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy)
             .WithSummary("Uploads a batch input file (multipart: file, purpose 'batch'); OpenAI's file object. 413 past Batches:MaxFileBytes (100 MB), 409 past the tenant's file quota.");
         files.MapGet("", ListFilesAsync).WithName("OpenAiListFiles").WithParameterExample("after", FileId).WithParameterExample("purpose", "batch")
+            .WithParameterExample("limit", 10).WithParameterExample("order", "desc")
             .WithSummary("The tenant's files in OpenAI's list: newest first (order 'desc', or 'asc'), limit 1..10,000, after a file id, purpose a filter.");
         files.MapGet("/{file_id}", GetFileAsync).WithName("OpenAiGetFile").WithSummary("One of the tenant's files (another tenant's is a 404).");
         files.MapGet("/{file_id}/content", ContentAsync).WithName("OpenAiFileContent").WithSummary("The file's bytes.");
@@ -36,7 +37,7 @@ internal static class OpenAiBatchEndpoints
             .WithDescription("The batch runs as a durable job on the gateway's low-priority threads, within the tenant's work budget. A malformed file (a line that is not " +
                 "{custom_id, method POST, url, body}, a repeated custom_id, a url other than the endpoint) fails the batch with every problem in errors.data; a body the " +
                 "endpoint refuses becomes a line of the error file. Output lines carry the body the online endpoint answers.");
-        batches.MapGet("", ListBatchesAsync).WithName("OpenAiListBatches").WithParameterExample("after", "batch_5f0c6d0e8a3b4c2d9e1f0a7b6c5d4e3f")
+        batches.MapGet("", ListBatchesAsync).WithName("OpenAiListBatches").WithParameterExample("after", "batch_5f0c6d0e8a3b4c2d9e1f0a7b6c5d4e3f").WithParameterExample("limit", 20)
             .WithSummary("The tenant's batches, newest first, in OpenAI's list (limit 1..100, default 20; after a batch id).");
         batches.MapGet("/{batch_id}", GetBatchAsync).WithName("OpenAiGetBatch").WithSummary("A batch: status, request_counts, output_file_id and error_file_id once written.");
         batches.MapPost("/{batch_id}/cancel", CancelAsync).WithName("OpenAiCancelBatch")
