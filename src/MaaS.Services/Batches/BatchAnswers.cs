@@ -17,7 +17,7 @@ internal sealed record BatchAnswerJson(JsonSerializerOptions Options)
 
     /// <summary>
     /// An error line's body: OpenAI's error object, as the endpoint under <c>/openai/v1</c> answers the same error, with
-    /// the same status as MaaS.Http's map of error codes (the batch tests check both agree).
+    /// the same status as MaaS.Http's map of error codes (BatchAnswersTests checks both agree).
     /// </summary>
     public static BatchAnswer Fail(Error error)
     {
@@ -42,8 +42,11 @@ internal sealed record BatchAnswerJson(JsonSerializerOptions Options)
         ErrorCode.Forbidden => 403,
         ErrorCode.ModelNotFound or ErrorCode.VersionNotFound or ErrorCode.NotFound => 404,
         ErrorCode.Conflict => 409,
+        ErrorCode.MethodNotAllowed => 405,
         ErrorCode.PayloadTooLarge => 413,
+        ErrorCode.UnsupportedMediaType => 415,
         ErrorCode.Overloaded or ErrorCode.RateLimited => 429,
+        ErrorCode.ClientClosedRequest => 499,
         ErrorCode.ModelNotReady or ErrorCode.DependencyUnavailable => 503,
         ErrorCode.Timeout => 504,
         _ => 500,

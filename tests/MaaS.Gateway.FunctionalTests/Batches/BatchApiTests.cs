@@ -82,6 +82,29 @@ public sealed class BatchApiTests(BatchGateway fixture) : IClassFixture<BatchGat
     }
 
     [Fact]
+    public async Task ClassifyBatch_MrSentences_EachBodyEqualsOnlineClassify()
+    {
+        var reviews = BatchData.Reviews(10);
+        var input = new StringBuilder();
+        var bodies = new Dictionary<string, string>();
+        for (int i = 0; i < reviews.Count; i++)
+        {
+            var body = new JsonObject { ["model"] = "sentiment", ["texts"] = new JsonArray(reviews[i]) };
+            bodies[$"c-{i}"] = body.ToJsonString();
+            input.Append(BatchData.Line($"c-{i}", "/v1/classify", body));
+        }
+
+        var (batch, output, _) = await RunAsync(input.ToString(), "/v1/classify");
+
+        Assert.Equal((bodies.Count, bodies.Count, 0), Counts(batch));
+        foreach (var line in BatchData.Lines(output!))
+        {
+            var online = await PostAsync("/v1/classify", bodies[line["custom_id"]!.GetValue<string>()]);
+            Assert.Equal(online.ToJsonString(), line["response"]!["body"]!.ToJsonString());
+        }
+    }
+
+    [Fact]
     public async Task EmbeddingsBatch_BadBodies_AnsweredInTheErrorFileAsTheOnlineEndpointRefusesThem()
     {
         string input =
