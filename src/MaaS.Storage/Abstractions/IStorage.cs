@@ -33,4 +33,7 @@ public interface IStorage : IAsyncDisposable
 
     /// <summary>Hourly totals of the recommendations served and the events attributed to them, which replicas add to.</summary>
     IRecommendationCountStore RecommendationCounts { get; }
+
+    /// <summary>Files of OpenAI's Files API (batch inputs and outputs) with their bytes; tables of the jobs family.</summary>
+    IFileStore Files { get; }
 }

@@ -6,7 +6,7 @@ namespace MaaS.Storage.Abstractions;
 /// </summary>
 public abstract class StoreSet(
     IEventStore events, ICatalogStore catalog, IUserStore users, IApiKeyStore keys, IModelMarketStore market, IAgentStore agents, IJobStore jobs,
-    IRecommendationCountStore recommendationCounts)
+    IRecommendationCountStore recommendationCounts, IFileStore files)
 {
     public IEventStore Events { get; } = events;
 
@@ -23,4 +23,6 @@ public abstract class StoreSet(
     public IJobStore Jobs { get; } = jobs;
 
     public IRecommendationCountStore RecommendationCounts { get; } = recommendationCounts;
+
+    public IFileStore Files { get; } = files;
 }

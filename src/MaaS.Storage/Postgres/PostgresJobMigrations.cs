@@ -54,5 +54,20 @@ internal static class PostgresJobMigrations
         """
         CREATE INDEX jobs_tenant_kind ON {s}.jobs (tenant, kind, created_at, job_id);
         """,
+        // v4: the files of OpenAI's Files API, which batch jobs read their input from and write their output to; a
+        // tenant's list pages by (created_at, file_id) within a purpose or over all.
+        """
+        CREATE TABLE {s}.files (
+            file_id    text COLLATE "C" PRIMARY KEY,
+            tenant     text COLLATE "C" NOT NULL,
+            filename   text NOT NULL,
+            purpose    text COLLATE "C" NOT NULL,
+            bytes      bigint NOT NULL,
+            created_at timestamptz NOT NULL,
+            data       bytea NOT NULL
+        );
+        CREATE INDEX files_tenant ON {s}.files (tenant, created_at, file_id);
+        CREATE INDEX files_tenant_purpose ON {s}.files (tenant, purpose, created_at, file_id);
+        """,
     ]);
 }

@@ -19,7 +19,7 @@ public sealed partial class PostgresStorage : StoreSet, IStorage
     private PostgresStorage(PostgresDatabase database, PrivacyCodec privacy, PostgresCatalogStore catalog, PostgresEventStore events, PostgresModelMarketStore market)
         : base(events, catalog, new PseudonymousUserStore(new PostgresUserStore(database), privacy),
             new PostgresApiKeyStore(database), market, new PostgresAgentStore(database), new PostgresJobStore(database),
-            new PostgresRecommendationCountStore(database))
+            new PostgresRecommendationCountStore(database), new PostgresFileStore(database))
     {
         _database = database;
         _catalog = catalog;

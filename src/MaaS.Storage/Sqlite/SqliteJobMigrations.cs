@@ -51,5 +51,20 @@ internal static class SqliteJobMigrations
         """
         CREATE INDEX ix_jobs_tenant_kind ON jobs (tenant, kind, created_at, job_id);
         """,
+        // v4: the files of OpenAI's Files API, which batch jobs read their input from and write their output to; a
+        // tenant's list pages by (created_at, file_id) within a purpose or over all.
+        """
+        CREATE TABLE files (
+            file_id    TEXT PRIMARY KEY,
+            tenant     TEXT NOT NULL,
+            filename   TEXT NOT NULL,
+            purpose    TEXT NOT NULL,
+            bytes      INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            data       BLOB NOT NULL
+        );
+        CREATE INDEX ix_files_tenant ON files (tenant, created_at, file_id);
+        CREATE INDEX ix_files_tenant_purpose ON files (tenant, purpose, created_at, file_id);
+        """,
     ]);
 }

@@ -14,7 +14,7 @@ public sealed class SqliteStorage : StoreSet, IStorage
     private SqliteStorage(SqliteDatabase database, PrivacyCodec privacy)
         : base(new SqliteEventStore(database, privacy), new SqliteCatalogStore(database), new PseudonymousUserStore(new SqliteUserStore(database), privacy),
             new SqliteApiKeyStore(database), new SqliteModelMarketStore(database), new SqliteAgentStore(database), new SqliteJobStore(database),
-            new SqliteRecommendationCountStore(database))
+            new SqliteRecommendationCountStore(database), new SqliteFileStore(database))
     {
         _database = database;
     }

@@ -13,10 +13,12 @@ public sealed class OpenApiExamplesTests(DemoGatewayFixture fixture) : IClassFix
         "GET /v1/recommendations/rebuilds/{id}", "GET /v1/keys/{id}", "DELETE /v1/keys/{id}",
         "GET /v1/trainings/{id}", "GET /v1/trainings/{id}/events", "DELETE /v1/trainings/{id}",
         "POST /v1/agents/{name}/decisions/{decisionId}/activate",
+        "GET /openai/v1/files/{file_id}", "GET /openai/v1/files/{file_id}/content", "DELETE /openai/v1/files/{file_id}",
+        "POST /openai/v1/batches", "GET /openai/v1/batches/{batch_id}", "POST /openai/v1/batches/{batch_id}/cancel",
     ];
 
     // Lists whose 'after' example is such an id: the shape of a cursor, which names no item of a fresh list (a 400).
-    private static readonly HashSet<string> MintedCursors = ["GET /v1/keys", "GET /v1/trainings", "GET /v1/recommendations/rebuilds"];
+    private static readonly HashSet<string> MintedCursors = ["GET /v1/keys", "GET /v1/trainings", "GET /v1/recommendations/rebuilds", "GET /openai/v1/files", "GET /openai/v1/batches"];
 
     // Triton's shared memory extensions, which a fresh gateway refuses with the status given: system shared memory is
     // off by default (Serving:SharedMemory:Enabled; SharedMemoryEndpointsTests runs it on), and CUDA shared memory

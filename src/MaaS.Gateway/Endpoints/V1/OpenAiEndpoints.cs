@@ -20,7 +20,7 @@ internal static class OpenAiEndpoints
             .WithParameterExample("model", "all-minilm-l6-v2")
             .WithSummary("One model in OpenAI's shape.");
         app.MapEmbeddings("/openai/v1/embeddings", "OpenAiEmbeddings", ApiTags.OpenAi);
-        return app;
+        return app.MapOpenAiBatches();
     }
 
     private static Ok<OpenAiModelList> List(IModelRegistry registry, ModelAccess access) => TypedResults.Ok(OpenAiModels.List(registry, access));

@@ -195,6 +195,8 @@ public sealed class AttributionTallyTests
 
         public IJobStore Jobs => inner.Jobs;
 
+        public IFileStore Files => inner.Files;
+
         public IRecommendationCountStore RecommendationCounts => this;
 
         public ValueTask<Result<int>> AddAsync(IReadOnlyList<RecommendationCount> counts, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,150 @@
+using System.Buffers;
+using MaaS.Services.Admission;
+
+namespace MaaS.Services.Batches;
+
+/// <summary>
+/// Runs an <c>openai-batch</c> job: checks the whole input file (a malformed one fails the batch with every problem
+/// listed), then answers the lines in order, consecutive lines joined into model calls of at least
+/// <see cref="BatchOptions.TextsPerCall"/> texts, each call first charged to the tenant's work budget and queued in the
+/// fair work queue like a live request of the tenant (so a batch takes its turn with live traffic rather than ahead of
+/// it). Progress (the request counts) goes out with the runner's heartbeat. The output and error files are written once,
+/// at the end, under ids derived from the batch's: a run taken up again after a crash or restart answers every line
+/// again and writes the same two files over, so each custom_id is answered exactly once. A cancelled batch writes what
+/// it answered so far. Singleton.
+/// </summary>
+internal sealed partial class BatchJobHandler(
+    IStorage storage, IEnumerable<IBatchEndpoint> endpoints, IOptions<BatchOptions> options, ILogger<BatchJobHandler> logger, AdmissionControl? admission = null)
+    : IJobHandler
+{
+    public const string JobKind = "openai-batch";
+
+    private readonly Dictionary<string, IBatchEndpoint> _endpoints = endpoints.ToDictionary(e => e.Url, StringComparer.Ordinal);
+
+    public string Kind => JobKind;
+
+    public async Task<string> RunAsync(JobExecution execution, CancellationToken cancellationToken)
+    {
+        var job = execution.Job;
+        var spec = JsonSerializer.Deserialize(job.Request, BatchJsonContext.Default.BatchSpec) ?? throw new JobFailedException("the batch's request could not be read");
+        var endpoint = _endpoints.GetValueOrDefault(spec.Endpoint) ?? throw new JobFailedException($"this gateway does not run batches of {spec.Endpoint}");
+        execution.Report(BatchStatus.Validating, 0);
+        byte[] input = await execution.ReadInputAsync(cancellationToken).ConfigureAwait(false);
+        if (!BatchInput.Read(input, spec.Endpoint, options.Value.MaxRequests, out var problems).TryGetValue(out var requests, out _))
+        {
+            throw new JobFailedException(JsonSerializer.Serialize(problems, BatchJsonContext.Default.ListBatchError));
+        }
+
+        var output = new ArrayBufferWriter<byte>();
+        var errors = new ArrayBufferWriter<byte>();
+        var counts = new BatchRequestCounts(requests.Count, 0, 0);
+        execution.Report(BatchStatus.InProgress, 0, Counts(counts));
+        try
+        {
+            for (int from = 0; from < requests.Count;)
+            {
+                int to = from, texts = 0;
+                while (to < requests.Count && (to == from || texts < options.Value.TextsPerCall))
+                {
+                    texts += Math.Max(1, endpoint.Texts(requests[to++]));
+                }
+
+                var group = requests.Skip(from).Take(to - from).ToList();
+                var answers = await RunGroupAsync(job.Tenant, endpoint, group, texts, execution.TimeLeft, cancellationToken).ConfigureAwait(false);
+                // Calls cut short by the cancellation answered as refused: those lines were not answered, so none is kept.
+                cancellationToken.ThrowIfCancellationRequested();
+                for (int i = 0; i < group.Count; i++)
+                {
+                    Write(answers[i].IsSuccess ? output : errors, job.Id, group[i], answers[i]);
+                    counts = answers[i].IsSuccess ? counts with { Completed = counts.Completed + 1 } : counts with { Failed = counts.Failed + 1 };
+                }
+
+                from = to;
+                execution.Report(BatchStatus.InProgress, (double)from / requests.Count, Counts(counts));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled by its tenant: OpenAI keeps what was answered. Anything else (shutdown, a lost lease) leaves the
+            // batch to its next run, which answers every line again.
+            var stored = await storage.Jobs.GetAsync(job.Tenant, job.Id, CancellationToken.None).ConfigureAwait(false);
+            if (stored.IsSuccess && stored.Value.State == JobState.Cancelled)
+            {
+                await WriteFilesAsync(job, output, errors, counts, CancellationToken.None).ConfigureAwait(false);
+                LogCancelled(logger, job.Id, counts.Completed + counts.Failed, counts.Total);
+            }
+
+            throw;
+        }
+
+        execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
+        var outcome = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.Serialize(outcome, BatchJsonContext.Default.BatchOutcome);
+    }
+
+    private async Task<BatchAnswer[]> RunGroupAsync(string tenant, IBatchEndpoint endpoint, List<BatchRequest> group, int texts, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (admission is null)
+        {
+            return await endpoint.RunAsync(group, timeout, cancellationToken).ConfigureAwait(false);
+        }
+
+        var partition = AdmissionPartition.OfTenant(tenant);
+        AdmissionTicket? ticket;
+        while (!admission.TryEnter(partition, 0, usesWorkQueue: true, out ticket, out var refusal))
+        {
+            // The tenant's budget is in debt (its live traffic or this batch): wait until it is repaid, as a client would.
+            await Task.Delay(refusal.RetryAfter, cancellationToken).ConfigureAwait(false);
+        }
+
+        using (ticket)
+        {
+            long units = WorkCosts.Texts(texts, group.Sum(r => (long)r.Body.GetRawText().Length));
+            ticket.Charge(units);
+            using var grant = await ticket.WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false);
+            return await endpoint.RunAsync(group, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void Write(ArrayBufferWriter<byte> file, string batchId, BatchRequest request, BatchAnswer answer)
+    {
+        string requestId = "req_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{batchId}\n{request.CustomId}")))[..32];
+        var line = new BatchOutputLine("batch_req_" + requestId[4..], request.CustomId, new BatchResponse(answer.Status, requestId, answer.Body), null);
+        using (var writer = new Utf8JsonWriter(file))
+        {
+            JsonSerializer.Serialize(writer, line, BatchJsonContext.Default.BatchOutputLine);
+        }
+
+        file.Write("\n"u8);
+    }
+
+    private async Task<BatchOutcome> WriteFilesAsync(JobRecord job, ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> errors, BatchRequestCounts counts, CancellationToken cancellationToken)
+    {
+        string? outputId = output.WrittenCount > 0 || errors.WrittenCount == 0 ? await PutAsync(job, BatchFiles.Output, output, cancellationToken).ConfigureAwait(false) : null;
+        string? errorId = errors.WrittenCount > 0 ? await PutAsync(job, BatchFiles.Errors, errors, cancellationToken).ConfigureAwait(false) : null;
+        return new BatchOutcome(outputId, errorId, counts);
+    }
+
+    private async Task<string> PutAsync(JobRecord job, string kind, ArrayBufferWriter<byte> content, CancellationToken cancellationToken)
+    {
+        var file = new NewFile(BatchFiles.IdOf(job.Id, kind), job.Tenant, $"batch_{job.Id}_{kind}.jsonl", OpenAiFiles.OutputPurpose);
+        var stored = await storage.Files.PutAsync(file, content.WrittenMemory, null, cancellationToken).ConfigureAwait(false);
+        return stored.IsSuccess ? stored.Value.Id : throw new JobFailedException($"the batch's {kind} file could not be stored: {stored.Error.Message}");
+    }
+
+    private static string Counts(BatchRequestCounts counts) => JsonSerializer.Serialize(counts, BatchJsonContext.Default.BatchRequestCounts);
+
+    [LoggerMessage(EventId = 4151, Level = LogLevel.Information, Message = "Batch {JobId} cancelled after {Answered} of {Total} requests; their answers are kept")]
+    private static partial void LogCancelled(ILogger logger, string jobId, int answered, int total);
+}
+
+/// <summary>The files a batch writes, under ids derived from its own so that a run taken up again writes the same ones.</summary>
+internal static class BatchFiles
+{
+    public const string Output = "output";
+
+    public const string Errors = "error";
+
+    /// <summary><c>file-</c> and the first 32 hex characters of SHA-256 over the batch's id and the file's kind.</summary>
+    public static string IdOf(string jobId, string kind) => "file-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{jobId}:{kind}")))[..32];
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MaaS.Services.Batches;
+
+/// <summary>Limits of OpenAI's Files and Batch APIs (section <c>Batches</c>).</summary>
+internal sealed class BatchOptions
+{
+    public const string SectionName = "Batches";
+
+    /// <summary>Largest file one upload may carry, in bytes. Default 100 MB (104,857,600), the size of an OpenAI batch input.</summary>
+    [Range(1, 1L << 31)]
+    public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Most files one tenant may keep, uploads and batch outputs together. Default 1,000.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxFilesPerTenant { get; set; } = 1_000;
+
+    /// <summary>Most bytes of files one tenant may keep. Default 1 GB (1,073,741,824).</summary>
+    [Range(1, 1L << 40)]
+    public long MaxBytesPerTenant { get; set; } = 1L << 30;
+
+    /// <summary>Most requests (lines) in one batch's input file. Default 50,000, OpenAI's limit.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxRequests { get; set; } = 50_000;
+
+    /// <summary>
+    /// Texts a batch sends to a model in one call: consecutive lines for the same model are joined until they hold at
+    /// least this many, so a batch of one-text lines runs as the encoder's batches rather than one call per line. Default 32.
+    /// </summary>
+    [Range(1, 2048)]
+    public int TextsPerCall { get; set; } = 32;
+}
+
+/// <summary>Validates <see cref="BatchOptions"/> from its data annotations.</summary>
+[OptionsValidator]
+internal sealed partial class BatchOptionsValidator : IValidateOptions<BatchOptions>;

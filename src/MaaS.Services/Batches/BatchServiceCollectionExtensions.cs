@@ -1,0 +1,26 @@
+using MaaS.Models.Embeddings;
+using MaaS.Models.Text.Serving;
+
+namespace MaaS.Services.Batches;
+
+/// <summary>DI registration of OpenAI's Files and Batch APIs.</summary>
+internal static class BatchServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="OpenAiFiles"/>, <see cref="BatchService"/>, the batch job handler and the endpoints a batch may
+    /// run (embeddings when an <see cref="EmbeddingService"/> is registered; sentiment and classify over
+    /// <see cref="TextModelService"/>). Needs the job runner (<c>AddTraining</c>) and <see cref="BatchAnswerJson"/>, the
+    /// host's answer options. The host binds <see cref="BatchOptions"/>; they are validated on start.
+    /// </summary>
+    public static IServiceCollection AddBatches(this IServiceCollection services)
+    {
+        services.AddOptionsWithValidateOnStart<BatchOptions, BatchOptionsValidator>();
+        services.AddSingleton<OpenAiFiles>();
+        services.AddSingleton<BatchService>();
+        services.AddSingleton<IJobHandler, BatchJobHandler>();
+        services.AddSingleton<IBatchEndpoint>(sp => new EmbeddingsBatchEndpoint(sp.GetRequiredService<BatchAnswerJson>(), sp.GetRequiredService<EmbeddingService>()));
+        services.AddSingleton<IBatchEndpoint>(sp => new TextBatchEndpoint(sp.GetRequiredService<BatchAnswerJson>(), sp.GetRequiredService<TextModelService>(), TextBatchEndpoint.SentimentUrl));
+        services.AddSingleton<IBatchEndpoint>(sp => new TextBatchEndpoint(sp.GetRequiredService<BatchAnswerJson>(), sp.GetRequiredService<TextModelService>(), TextBatchEndpoint.ClassifyUrl));
+        return services;
+    }
+}

@@ -1,0 +1,148 @@
+namespace MaaS.Storage.Sqlite;
+
+/// <summary>
+/// SQLite <see cref="IFileStore"/>: a file's row holds its bytes; a quota's check and the write run on the one writer
+/// connection, so two uploads cannot both pass it.
+/// </summary>
+internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
+{
+    private const string Columns = "file_id, tenant, filename, purpose, bytes, created_at";
+
+    public ValueTask<Result<FileRecord>> PutAsync(NewFile file, ReadOnlyMemory<byte> content, FileQuota? quota, CancellationToken cancellationToken = default)
+    {
+        if (FileCodec.New(file) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<FileRecord>>(invalid);
+        }
+
+        byte[] data = content.ToArray();
+        return database.WriteAsync<FileRecord>("store file", (connection, tx) =>
+        {
+            if (quota is not null)
+            {
+                using var count = Command(connection, tx, "SELECT count(*), coalesce(sum(bytes), 0) FROM files WHERE tenant = $tenant AND file_id <> $id");
+                count.Parameters.AddWithValue("$tenant", file.Tenant);
+                count.Parameters.AddWithValue("$id", file.Id);
+                using var reader = count.ExecuteReader();
+                reader.Read();
+                if (FileCodec.OverQuota(reader.GetInt64(0), reader.GetInt64(1), data.Length, quota) is { } over)
+                {
+                    return over;
+                }
+            }
+
+            using var command = Command(connection, tx, """
+                INSERT INTO files (file_id, tenant, filename, purpose, bytes, created_at, data)
+                VALUES ($id, $tenant, $filename, $purpose, $bytes, $now, $data)
+                ON CONFLICT (file_id) DO UPDATE SET filename = excluded.filename, purpose = excluded.purpose, bytes = excluded.bytes, data = excluded.data
+                WHERE files.tenant = excluded.tenant
+                """);
+            command.Parameters.AddWithValue("$id", file.Id);
+            command.Parameters.AddWithValue("$tenant", file.Tenant);
+            command.Parameters.AddWithValue("$filename", file.Filename);
+            command.Parameters.AddWithValue("$purpose", file.Purpose);
+            command.Parameters.AddWithValue("$bytes", (long)data.Length);
+            command.Parameters.AddWithValue("$now", TimeCodec.ToUnixMs(DateTimeOffset.UtcNow));
+            command.Parameters.AddWithValue("$data", data);
+            return command.ExecuteNonQuery() == 1 && Get(connection, tx, file.Tenant, file.Id) is { } stored
+                ? stored
+                : new Error(ErrorCode.Conflict, "a file of this id belongs to another tenant", []);
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<FileRecord>> GetAsync(string tenant, string id, CancellationToken cancellationToken = default) =>
+        !FileCodec.IsId(id)
+            ? ValueTask.FromResult<Result<FileRecord>>(Error.NotFound("file"))
+            : database.ReadAsync<FileRecord>("get file", connection => Get(connection, null, tenant, id) is { } file ? file : Error.NotFound("file"));
+
+    public ValueTask<Result<byte[]>> GetContentAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    {
+        if (!FileCodec.IsId(id))
+        {
+            return ValueTask.FromResult<Result<byte[]>>(Error.NotFound("file"));
+        }
+
+        return database.ReadAsync<byte[]>("get file content", connection =>
+        {
+            using var command = Command(connection, null, "SELECT data FROM files WHERE file_id = $id AND tenant = $tenant");
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            return command.ExecuteScalar() is byte[] data ? data : Error.NotFound("file");
+        });
+    }
+
+    public ValueTask<Result<IReadOnlyList<FileRecord>>> ListAsync(
+        string tenant, string? purpose, FileCursor? after, bool ascending, int limit, CancellationToken cancellationToken = default)
+    {
+        if ((InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid)
+        {
+            return ValueTask.FromResult<Result<IReadOnlyList<FileRecord>>>(invalid);
+        }
+
+        string order = ascending ? "ASC" : "DESC", beyond = ascending ? ">" : "<";
+        return database.ReadAsync<IReadOnlyList<FileRecord>>("list files", connection =>
+        {
+            using var command = Command(connection, null, $"""
+                SELECT {Columns} FROM files WHERE tenant = $tenant{(purpose is null ? "" : " AND purpose = $purpose")}{(after is null ? "" : $" AND (created_at, file_id) {beyond} ($at, $id)")}
+                ORDER BY created_at {order}, file_id {order} LIMIT $limit
+                """);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$purpose", (object?)purpose ?? DBNull.Value);
+            command.Parameters.AddWithValue("$at", after is null ? DBNull.Value : TimeCodec.ToUnixMs(after.CreatedAt));
+            command.Parameters.AddWithValue("$id", (object?)after?.Id ?? DBNull.Value);
+            command.Parameters.AddWithValue("$limit", limit);
+            return Read(command);
+        });
+    }
+
+    public ValueTask<Result<FileRecord>> DeleteAsync(string tenant, string id, CancellationToken cancellationToken = default)
+    {
+        if (!FileCodec.IsId(id))
+        {
+            return ValueTask.FromResult<Result<FileRecord>>(Error.NotFound("file"));
+        }
+
+        return database.WriteAsync<FileRecord>("delete file", (connection, tx) =>
+        {
+            if (Get(connection, tx, tenant, id) is not { } file)
+            {
+                return Error.NotFound("file");
+            }
+
+            using var command = Command(connection, tx, "DELETE FROM files WHERE file_id = $id AND tenant = $tenant");
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.ExecuteNonQuery();
+            return file;
+        }, cancellationToken);
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = sql;
+        return command;
+    }
+
+    private static FileRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string tenant, string id)
+    {
+        using var command = Command(connection, tx, $"SELECT {Columns} FROM files WHERE file_id = $id AND tenant = $tenant");
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$tenant", tenant);
+        return Read(command).FirstOrDefault();
+    }
+
+    private static List<FileRecord> Read(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var files = new List<FileRecord>();
+        while (reader.Read())
+        {
+            files.Add(new FileRecord(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), TimeCodec.FromUnixMs(reader.GetInt64(5))));
+        }
+
+        return files;
+    }
+}
