@@ -144,7 +144,7 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
         var answers = Reachable(AnswerRoots()).Select(s => s.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var requests = Reachable(fixture.Operations
-            .Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal))
+            .Where(o => IsRequestContractPath(o.Path))
             .Select(o => (o.ToString(), o.Operation["requestBody"]?["content"]?["application/json"]?["schema"]))).ToList();
 
         var open = requests.Where(s => s.Name is null || !answers.Contains(s.Name)).Where(s => !Closed(s.Schema)).Select(s => s.At).ToList();
@@ -161,7 +161,7 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
 
     /// <summary>
     /// No schema a 2xx answer holds says <c>additionalProperties: false</c>, so a client generated with strict
-    /// validation takes a member a later version adds; and only the /v1 request contracts say it (absent means
+    /// validation takes a member a later version adds; and only the /v1 request contracts (and /openai/v1's) say it (absent means
     /// allowed: /v2's KServe contracts and the error shapes say nothing).
     /// </summary>
     [Fact]
@@ -170,7 +170,7 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         var schemas = fixture.Document["components"]!["schemas"]!.AsObject();
         var answers = Reachable(AnswerRoots());
         var requests = Reachable(fixture.Operations
-            .Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal))
+            .Where(o => IsRequestContractPath(o.Path))
             .Select(o => (o.ToString(), o.Operation["requestBody"]?["content"]?["application/json"]?["schema"])))
             .Select(s => s.Name).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
@@ -183,6 +183,11 @@ public sealed class OpenApiDocumentTests(DemoGatewayFixture fixture) : IClassFix
         Assert.True(closedAnswers.Count == 0, "answer schemas closed to other members: " + string.Join(", ", closedAnswers));
         Assert.True(closedElsewhere.Count == 0, "closed schemas that are no /v1 request contract: " + string.Join(", ", closedElsewhere));
     }
+
+    /// <summary>The paths whose JSON request bodies are strict contracts: /v1, and OpenAI's API under /openai/v1, which
+    /// refuses an unrecognised member as OpenAI does.</summary>
+    private static bool IsRequestContractPath(string path) =>
+        path.StartsWith("/v1/", StringComparison.Ordinal) || path.StartsWith("/openai/v1/", StringComparison.Ordinal);
 
     private static bool Closed(JsonNode schema) => schema["additionalProperties"] is JsonValue value && !value.GetValue<bool>();
 
