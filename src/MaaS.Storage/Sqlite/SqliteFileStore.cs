@@ -20,7 +20,7 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
         {
             if (quota is not null)
             {
-                using var count = Command(connection, tx, "SELECT count(*), coalesce(sum(bytes), 0) FROM files WHERE tenant = $tenant AND file_id <> $id");
+                using var count = SqliteQueries.Command(connection, tx, "SELECT count(*), coalesce(sum(bytes), 0) FROM files WHERE tenant = $tenant AND file_id <> $id");
                 count.Parameters.AddWithValue("$tenant", file.Tenant);
                 count.Parameters.AddWithValue("$id", file.Id);
                 using var reader = count.ExecuteReader();
@@ -31,7 +31,7 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
                 }
             }
 
-            using var command = Command(connection, tx, """
+            using var command = SqliteQueries.Command(connection, tx, """
                 INSERT INTO files (file_id, tenant, filename, purpose, bytes, created_at, data)
                 VALUES ($id, $tenant, $filename, $purpose, $bytes, $now, $data)
                 ON CONFLICT (file_id) DO UPDATE SET filename = excluded.filename, purpose = excluded.purpose, bytes = excluded.bytes, data = excluded.data
@@ -64,7 +64,7 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
 
         return database.ReadAsync<byte[]>("get file content", connection =>
         {
-            using var command = Command(connection, null, "SELECT data FROM files WHERE file_id = $id AND tenant = $tenant");
+            using var command = SqliteQueries.Command(connection, null, "SELECT data FROM files WHERE file_id = $id AND tenant = $tenant");
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$tenant", tenant);
             return command.ExecuteScalar() is byte[] data ? data : Error.NotFound("file");
@@ -82,7 +82,7 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
         string order = ascending ? "ASC" : "DESC", beyond = ascending ? ">" : "<";
         return database.ReadAsync<IReadOnlyList<FileRecord>>("list files", connection =>
         {
-            using var command = Command(connection, null, $"""
+            using var command = SqliteQueries.Command(connection, null, $"""
                 SELECT {Columns} FROM files WHERE tenant = $tenant{(purpose is null ? "" : " AND purpose = $purpose")}{(after is null ? "" : $" AND (created_at, file_id) {beyond} ($at, $id)")}
                 ORDER BY created_at {order}, file_id {order} LIMIT $limit
                 """);
@@ -109,7 +109,7 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
                 return Error.NotFound("file");
             }
 
-            using var command = Command(connection, tx, "DELETE FROM files WHERE file_id = $id AND tenant = $tenant");
+            using var command = SqliteQueries.Command(connection, tx, "DELETE FROM files WHERE file_id = $id AND tenant = $tenant");
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$tenant", tenant);
             command.ExecuteNonQuery();
@@ -117,17 +117,9 @@ internal sealed class SqliteFileStore(SqliteDatabase database) : IFileStore
         }, cancellationToken);
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? tx, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = tx;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static FileRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string tenant, string id)
     {
-        using var command = Command(connection, tx, $"SELECT {Columns} FROM files WHERE file_id = $id AND tenant = $tenant");
+        using var command = SqliteQueries.Command(connection, tx, $"SELECT {Columns} FROM files WHERE file_id = $id AND tenant = $tenant");
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$tenant", tenant);
         return Read(command).FirstOrDefault();

@@ -38,7 +38,7 @@ public sealed class TrendingReplicaTests(ReplicaTopology topology)
         var posted = Stopwatch.StartNew();
         (string, float)[] expected = [(hot, 30), (warm, 20)];
 
-        await WithinAsync(posted, "the other replica's trending row and fill", async () =>
+        await Converge.WithinAsync(posted, Within, "the other replica's trending row and fill", async () =>
         {
             var (row, fill) = (await TrendingRowAsync(second, genre, ct), await TrendingFillAsync(second, genre, ct));
             return (row.SequenceEqual(expected) && fill.SequenceEqual(expected), $"row [{Join(row)}], fill [{Join(fill)}]");
@@ -61,7 +61,7 @@ public sealed class TrendingReplicaTests(ReplicaTopology topology)
         (string, float)[] left = [(warm, 20)];
         foreach (var (name, replica) in new[] { ("the erasing replica", first), ("the other replica", second) })
         {
-            await WithinAsync(erasedAt, $"{name}'s trending without the erased user", async () =>
+            await Converge.WithinAsync(erasedAt, Within, $"{name}'s trending without the erased user", async () =>
             {
                 var (row, fill) = (await TrendingRowAsync(replica, genre, ct), await TrendingFillAsync(replica, genre, ct));
                 return (row.SequenceEqual(left) && fill.SequenceEqual(left), $"row [{Join(row)}], fill [{Join(fill)}]");
@@ -126,22 +126,4 @@ public sealed class TrendingReplicaTests(ReplicaTopology topology)
     }
 
     private static string Join(List<(string, float)> items) => string.Join(", ", items.Select(i => $"{i.Item1} {i.Item2}"));
-
-    /// <summary>Asks <paramref name="check"/> every 50 ms until it holds; fails when a check begun <see cref="Within"/> after the clock started still does not.</summary>
-    private static async Task WithinAsync(Stopwatch since, string what, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
-    {
-        while (true)
-        {
-            var began = since.Elapsed;
-            var (holds, state) = await check();
-            if (holds)
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine($"{what}: {since.Elapsed.TotalMilliseconds:0} ms");
-                return;
-            }
-
-            Assert.True(began < Within, $"{what}: a check begun {began.TotalMilliseconds:0} ms on still found {state}");
-            await Task.Delay(50, ct);
-        }
-    }
 }

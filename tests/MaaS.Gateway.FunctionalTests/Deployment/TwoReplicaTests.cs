@@ -253,26 +253,11 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
     /// <paramref name="since"/> started still finds the old state. The replicas poll the catalogue feed once an hour,
     /// so a change that arrives within the wait came by NOTIFY; the wait is long because a loaded CI box (every test
     /// assembly at once on two cores) has delayed a notified change past a second, and speed is the load scripts'
-    /// business, not a test's. What counts is when a check began, not when it ended.
+    /// business, not a test's (<see cref="Converge.WithinAsync"/>).
     /// </summary>
-    private static async Task WithinAsync(
-        System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct)
-    {
-        var limit = TimeSpan.FromSeconds(15);
-        while (true)
-        {
-            var began = since.Elapsed;
-            var (holds, state) = await check();
-            if (holds)
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine($"{replica.BaseAddress} converged {since.Elapsed.TotalMilliseconds:0} ms after the write (the check began at {began.TotalMilliseconds:0} ms)");
-                return;
-            }
-
-            Assert.True(began < limit, $"{replica.BaseAddress}, a check begun {began.TotalMilliseconds:0} ms after the write (ended at {since.Elapsed.TotalMilliseconds:0} ms): {state}");
-            await Task.Delay(50, ct);
-        }
-    }
+    private static Task WithinAsync(
+        System.Diagnostics.Stopwatch since, HttpClient replica, Func<Task<(bool Holds, string State)>> check, CancellationToken ct) =>
+        Converge.WithinAsync(since, TimeSpan.FromSeconds(15), $"{replica.BaseAddress}", check, ct);
 
     /// <summary>The item ids of a similar-items (GET) or recommend (POST <paramref name="body"/>) answer; null unless 200.</summary>
     private static async Task<List<string>?> ItemIdsAsync(HttpClient client, string path, CancellationToken ct, JsonObject? body = null)
