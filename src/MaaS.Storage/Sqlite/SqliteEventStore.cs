@@ -246,7 +246,8 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         return (batch, last);
     }
 
-    // One writer: what a reader sees of the log has committed in sequence order, so its max is settled.
+    // One writer: what a reader sees of the log has committed in sequence order, so its max is settled. The commit key
+    // of an event is its sequence, and the position bounds it exclusively.
     public override ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync("event feed head", connection =>
         {
@@ -254,7 +255,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
             command.CommandText = "SELECT coalesce(max(seq), 0) FROM events; SELECT tenant, generation FROM event_erasures";
             using var reader = command.ExecuteReader();
             reader.Read();
-            long head = reader.GetInt64(0);
+            long head = reader.GetInt64(0) + 1;
             reader.NextResult();
             var erasures = new Dictionary<string, long>(StringComparer.Ordinal);
             while (reader.Read())
@@ -265,12 +266,14 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         });
 
     protected override async ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         try
         {
-            var (events, last) = await PageAsync(tenant, since, after, through, limit, cancellationToken).ConfigureAwait(false);
-            return new EventFeedPage(events, last);
+            // The commit key is the sequence: after (c, s) come the sequences above c, and c itself when s < c.
+            long from = after.Sequence >= after.Commit ? after.Commit : after.Commit - 1;
+            var (events, last) = await PageAsync(tenant, since, from, through - 1, limit, cancellationToken).ConfigureAwait(false);
+            return new EventFeedPage(events, events.Count == 0 ? after : new EventFeedCursor(last, last));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {

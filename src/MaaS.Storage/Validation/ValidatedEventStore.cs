@@ -88,10 +88,10 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
     public abstract ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default);
 
     public ValueTask<Result<EventFeedPage>> GetFeedAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid
             ? Refusal.Of<EventFeedPage>(invalid)
-            : after >= through
+            : after.Commit >= through
                 ? ValueTask.FromResult(Result<EventFeedPage>.Ok(new EventFeedPage([], after)))
                 : GetFeedCoreAsync(tenant, after, through, since, limit, cancellationToken);
 
@@ -152,9 +152,9 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
 
     protected abstract ValueTask<Result<EraseResult>> EraseUserCoreAsync(string tenant, string userId, CancellationToken cancellationToken);
 
-    /// <summary>One page of <see cref="GetFeedAsync"/> (<c>after &lt; through</c>); database failures become an error.</summary>
+    /// <summary>One page of <see cref="GetFeedAsync"/> (<c>after.Commit &lt; through</c>); database failures become an error.</summary>
     protected abstract ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
     /// <summary>The highest sequence number in the log (every tenant's), 0 when empty; throws on a database failure.</summary>
     protected abstract Task<long> MaxSequenceAsync(CancellationToken cancellationToken);
