@@ -48,6 +48,14 @@ public readonly record struct EventFeedCursor(long Commit, long Sequence) : ICom
 }
 
 /// <summary>One page of a tenant's events in feed order (commit key, then sequence).</summary>
-/// <param name="Events">The events (user as the pseudonym, fields opened); a new list the caller owns.</param>
+/// <param name="Events">What a follower counts of each event; a new list the caller owns.</param>
 /// <param name="Last">The place of the last event read, or the page's <c>after</c> when none was.</param>
-public sealed record EventFeedPage(IReadOnlyList<InteractionEvent> Events, EventFeedCursor Last);
+public sealed record EventFeedPage(IReadOnlyList<FeedEvent> Events, EventFeedCursor Last);
+
+/// <summary>
+/// An event as the feed yields it: only what trending counts, so a follower reading every event once more reads two
+/// columns rather than the whole row (the item opened from the sealed fields when the event is encrypted).
+/// </summary>
+/// <param name="ItemId">The item, opened.</param>
+/// <param name="Timestamp">When the event happened (its own timestamp, not its arrival).</param>
+public readonly record struct FeedEvent(string ItemId, DateTimeOffset Timestamp);

@@ -52,7 +52,11 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         _streamSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4";
         _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
         // Feed order along events_tenant_tx: the appending transaction's id (column tx, its default), then the sequence.
-        _feedSql = $"SELECT tx, seq, {Columns} FROM {s}.events WHERE tenant = $1 AND (tx, seq) > ($2, $3) AND tx < $4 AND ts >= $5 ORDER BY tx, seq LIMIT $6";
+        // Only what trending counts: the item (with the event id only where the row is sealed) and the time.
+        _feedSql = $"""
+            SELECT tx, seq, ts, item_id, CASE WHEN sealed IS NULL THEN '' ELSE event_id END, sealed FROM {s}.events
+            WHERE tenant = $1 AND (tx, seq) > ($2, $3) AND tx < $4 AND ts >= $5 ORDER BY tx, seq LIMIT $6
+            """;
         _eraseSql = $"""
             WITH e AS (DELETE FROM {s}.events WHERE tenant = $1 AND user_id = $2 RETURNING 1),
                  u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1),
@@ -126,13 +130,13 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = through });
             command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(since), NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-            var events = new List<InteractionEvent>(Math.Min(limit, 1024));
+            var events = new List<FeedEvent>(Math.Min(limit, 1024));
             var last = after;
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
                 last = new EventFeedCursor(reader.GetInt64(0), reader.GetInt64(1));
-                events.Add(Read(reader, 2, tenant));
+                events.Add(new FeedEvent(ReadItemId(reader, tenant, 3), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(2))));
             }
             return new EventFeedPage(events, last);
         }, cancellationToken).ConfigureAwait(false);

@@ -7,6 +7,10 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
     internal const string StreamSql =
         $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit";
 
+    /// <summary>One page of the feed: the rowid range walked as <see cref="StreamSinceSql"/> walks it, only what trending counts.</summary>
+    internal const string FeedSql =
+        "SELECT seq, ts, item_id, CASE WHEN sealed IS NULL THEN '' ELSE event_id END, sealed FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+
     internal const string StreamSinceSql =
         $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
 
@@ -272,7 +276,24 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         {
             // The commit key is the sequence: after (c, s) come the sequences above c, and c itself when s < c.
             long from = after.Sequence >= after.Commit ? after.Commit : after.Commit - 1;
-            var (events, last) = await PageAsync(tenant, since, from, through - 1, limit, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            var events = new List<FeedEvent>(Math.Min(limit, 1024));
+            long last = 0;
+            using var connection = database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = FeedSql;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$after", from);
+            command.Parameters.AddWithValue("$end", through - 1);
+            command.Parameters.AddWithValue("$since", TimeCodec.ToUnixMs(since));
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                last = reader.GetInt64(0);
+                events.Add(new FeedEvent(ReadItemId(reader, tenant, 2), TimeCodec.FromUnixMs(reader.GetInt64(1))));
+            }
             return new EventFeedPage(events, events.Count == 0 ? after : new EventFeedCursor(last, last));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))

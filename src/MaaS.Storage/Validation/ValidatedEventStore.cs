@@ -180,10 +180,10 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
         row.IsDBNull(offset + 6) ? null : row.GetFieldValue<byte[]>(offset + 6),
         row.IsDBNull(offset + 7) ? null : row.GetString(offset + 7));
 
-    /// <summary>The item of a row selected as <see cref="ItemColumns"/>.</summary>
-    protected string ReadItemId(DbDataReader row, string tenant) => row.IsDBNull(2)
-        ? row.GetString(0)
-        : Privacy.Open(tenant, row.GetString(1), string.Empty, string.Empty, string.Empty, 0, default, row.GetFieldValue<byte[]>(2)).ItemId;
+    /// <summary>The item of a row selected as <see cref="ItemColumns"/> from <paramref name="offset"/> on (the event id is read only for a sealed row).</summary>
+    protected string ReadItemId(DbDataReader row, string tenant, int offset = 0) => row.IsDBNull(offset + 2)
+        ? row.GetString(offset)
+        : Privacy.Open(tenant, row.GetString(offset + 1), string.Empty, string.Empty, string.Empty, 0, default, row.GetFieldValue<byte[]>(offset + 2)).ItemId;
 
     // The caller asked by the raw id: they get it back in place of the pseudonym the rows hold.
     private static async ValueTask<Result<IReadOnlyList<InteractionEvent>>> WithUserAsync(

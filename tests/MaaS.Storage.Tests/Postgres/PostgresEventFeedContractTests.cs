@@ -21,8 +21,8 @@ public sealed class PostgresEventFeedContractTests(PostgresServer server) : Even
     {
         // The open append draws its sequence first; the store's append after it commits with a higher one. A head at
         // the highest committed sequence would pass the open one, which would then commit behind the reader.
-        await using var open = await BeginAsync(Tenant, [Event("held", item: "a")], Ct);
-        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("later", item: "b")], Ct)).IsSuccess);
+        await using var open = await BeginAsync(Tenant, [Event("held", item: "held")], Ct);
+        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("later", item: "later")], Ct)).IsSuccess);
         var whileOpen = await HeadNowAsync();
         var (before, last) = await ReadAsync(Storage, EventFeedCursor.Start, whileOpen.Position, T0.AddDays(-1));
 
@@ -31,7 +31,7 @@ public sealed class PostgresEventFeedContractTests(PostgresServer server) : Even
         var (after, _) = await ReadAsync(Storage, last, committed.Position, T0.AddDays(-1));
 
         Assert.Empty(before);
-        Assert.Equal(["held", "later"], after.Select(e => e.EventId));
+        Assert.Equal(["held", "later"], after.Select(e => e.ItemId));
     }
 
     // Inserts as the store's append does (the commit key left to its default) in a transaction the caller commits.

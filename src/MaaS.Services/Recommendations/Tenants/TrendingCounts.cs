@@ -144,7 +144,7 @@ internal sealed class TrendingCounts
 
     private static long FloorDiv(long value, long divisor) => Math.DivRem(value, divisor, out long rest) - (rest < 0 ? 1 : 0);
 
-    private void Add(InteractionEvent e, long currentBucket, long firstBucket)
+    private void Add(FeedEvent e, long currentBucket, long firstBucket)
     {
         // A timestamp ahead of the clock counts in the current bucket (and leaves the window with it).
         long bucket = Math.Min(FloorDiv(e.Timestamp.ToUnixTimeMilliseconds(), _bucketMs), currentBucket);
