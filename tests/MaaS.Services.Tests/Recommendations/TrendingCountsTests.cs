@@ -1,4 +1,5 @@
 using MaaS.Recommendations;
+using Microsoft.Extensions.DependencyInjection;
 using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Tests.Recommendations;
@@ -129,6 +130,21 @@ public sealed class TrendingCountsTests
                 await TestStorage.DropPostgresSchemaAsync(schema);
             }
         }
+    }
+
+    [Fact]
+    public async Task TenantStates_TenantRetentionShorterThanTheWindow_TrendingCountsOnlyWhatItKeeps()
+    {
+        // The tenant's own retention (Retention:Tenants) reaches its counts through the host's wiring.
+        await using var services = await RecommendationServices.StartAsync(replace: s => s.Configure<RetentionOptions>(o => o.Tenants[Tenant] = TimeSpan.FromHours(2)));
+        var now = DateTimeOffset.UtcNow;
+        await services.AppendAtAsync(now.AddHours(-3), ("u1", "old", "play"), ("u2", "old", "play"));
+        await services.AppendAtAsync(now.AddMinutes(-10), ("u3", "recent", "play"));
+
+        var state = await services.Get<TenantStates>().GetAsync(Tenant, Ct);
+        await services.FollowEventsAsync();
+
+        Assert.Equal([("recent", 1)], state.RecentEvents.Select(p => (p.Key, p.Value)));
     }
 
     // PostgreSQL's head passes an event once every write transaction open on the server when it committed has ended
