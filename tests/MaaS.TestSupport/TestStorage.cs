@@ -1,6 +1,9 @@
+using MaaS.Core;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Hosting;
+using MaaS.Storage.Privacy;
 using MaaS.Storage.Sqlite;
+using Npgsql;
 
 namespace MaaS.TestSupport;
 
@@ -14,5 +17,40 @@ public static class TestStorage
             new StorageOptions { Sqlite = { Path = path, Durability = durability } }, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(opened.IsSuccess, $"opening {path}: {opened.Error}");
         return opened.Value;
+    }
+
+    /// <summary>The test PostgreSQL server (<c>MAAS_TEST_POSTGRES</c>, default the local one), as the storage tests reach it.</summary>
+    public static string PostgresConnectionString =>
+        Environment.GetEnvironmentVariable("MAAS_TEST_POSTGRES") is { Length: > 0 } s ? s : "Host=127.0.0.1;Port=5432;Username=maas;Password=maas;Database=maas_test";
+
+    /// <summary>
+    /// A store over a new schema of the test PostgreSQL server, or the test skipped with the reason when the server
+    /// cannot be reached; the caller disposes it and drops the schema (<see cref="DropPostgresSchemaAsync"/>).
+    /// </summary>
+    public static async Task<IStorage> OpenPostgresAsync(string schema)
+    {
+        var opened = await StorageFactory.OpenAsync(
+            new StorageOptions
+            {
+                Provider = StorageProvider.Postgres,
+                Postgres = { ConnectionString = PostgresConnectionString, Schema = schema },
+                Privacy = new PrivacyOptions { UserKey = "cG9zdGdyZXMtY29udHJhY3QtdGVzdHMtdXNlci1rZXk=" },
+            }, cancellationToken: TestContext.Current.CancellationToken);
+        if (!opened.IsSuccess && opened.Error.Code == ErrorCode.DependencyUnavailable)
+        {
+            Assert.Skip($"PostgreSQL not reachable ({opened.Error.Message}); set MAAS_TEST_POSTGRES or run .ci/setup to run this test.");
+        }
+
+        Assert.True(opened.IsSuccess, $"opening schema {schema}: {opened.Error}");
+        return opened.Value;
+    }
+
+    /// <summary>Drops a schema <see cref="OpenPostgresAsync"/> created.</summary>
+    public static async Task DropPostgresSchemaAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", connection);
+        await drop.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
     }
 }

@@ -59,20 +59,23 @@ public interface IEventStore
 
     /// <summary>
     /// The settled head of the log and each tenant's erasure number, for followers that fold the log incrementally
-    /// (<see cref="GetFeedAsync"/>). Every event at or below the head has committed: SQLite has one writer; PostgreSQL
-    /// appends hold a shared advisory lock from before they draw their sequences until they commit, and this call takes
-    /// it exclusively for a moment, so no append that drew a lower sequence is still open once it answers.
+    /// (<see cref="GetFeedAsync"/>). Every event whose commit key is below <see cref="EventFeedHead.Position"/> has
+    /// committed or never will, and no event appended later gets a key below it: SQLite has one writer; on PostgreSQL
+    /// the key is the appending transaction's id and the head the oldest transaction still running, so appends take no
+    /// lock for it (a write transaction held open anywhere on the server holds the head back until it ends).
     /// </summary>
     ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The tenant's events with <c>after &lt; seq &lt;= through</c> and a timestamp at or after <paramref name="since"/>,
-    /// in sequence order, at most <paramref name="limit"/>. With <paramref name="through"/> a head from
-    /// <see cref="GetFeedHeadAsync"/>, pages read from 0 (or from the last page's end) to it see every event once.
+    /// The tenant's events after <paramref name="after"/> in feed order (<see cref="EventFeedCursor"/>: commit key, then
+    /// sequence) whose commit key is below <paramref name="through"/> and whose timestamp is at or after
+    /// <paramref name="since"/>, at most <paramref name="limit"/>. With <paramref name="through"/> a head's position
+    /// (<see cref="GetFeedHeadAsync"/>), pages read from <see cref="EventFeedCursor.Start"/> (or from the last page's
+    /// end, or the previous head's <see cref="EventFeedHead.Cursor"/>) to it see every event once.
     /// </summary>
     /// <param name="limit">1..<see cref="StorageLimits.MaxReadLimit"/>.</param>
     ValueTask<Result<EventFeedPage>> GetFeedAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Privacy erase: deletes every event of the user and the user row, atomically. Other users are untouched.

@@ -11,8 +11,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
 {
     private readonly PostgresDatabase _database;
     private readonly PostgresUserChangeFeed _changes;
-    private readonly string _feedLockKey;
-    private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _eraseSql, _countSql, _purgeSql, _tenantsSql;
+    private readonly string _appendSql, _historySql, _itemsSql, _streamSql, _streamSinceSql, _feedSql, _eraseSql, _countSql, _purgeSql, _tenantsSql;
 
     public PostgresEventStore(PostgresDatabase database, PrivacyCodec privacy, ILogger logger)
         : base(privacy)
@@ -52,6 +51,12 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         _itemsSql = $"SELECT {ItemColumns} FROM {s}.events WHERE tenant = $1 AND user_id = $2";
         _streamSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4";
         _streamSinceSql = $"SELECT seq, {Columns} FROM {s}.events WHERE tenant = $1 AND seq > $2 AND seq <= $3 AND ts >= $5 ORDER BY seq LIMIT $4";
+        // Feed order along events_tenant_tx: the appending transaction's id (column tx, its default), then the sequence.
+        // Only what trending counts: the item (with the event id only where the row is sealed) and the time.
+        _feedSql = $"""
+            SELECT tx, seq, ts, item_id, CASE WHEN sealed IS NULL THEN '' ELSE event_id END, sealed FROM {s}.events
+            WHERE tenant = $1 AND (tx, seq) > ($2, $3) AND tx < $4 AND ts >= $5 ORDER BY tx, seq LIMIT $6
+            """;
         _eraseSql = $"""
             WITH e AS (DELETE FROM {s}.events WHERE tenant = $1 AND user_id = $2 RETURNING 1),
                  u AS (DELETE FROM {s}.users WHERE tenant = $1 AND user_id = $2 RETURNING 1),
@@ -79,18 +84,6 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             SELECT count(*), {Notify("$4", "d")} FROM d
             """;
         _tenantsSql = $"SELECT DISTINCT tenant FROM {s}.users ORDER BY tenant";
-        _feedLockKey = "maas.events:" + s;
-    }
-
-    // Taken shared by every append before it draws sequences, held to its commit; GetFeedHeadAsync takes it
-    // exclusively, which waits for the appends in flight, so the head it reads next has nothing open below it.
-    private NpgsqlBatchCommand FeedLockCommand(bool exclusive)
-    {
-        var command = new NpgsqlBatchCommand(exclusive
-            ? "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"
-            : "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _feedLockKey });
-        return command;
     }
 
     public override async ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default)
@@ -98,19 +91,20 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         var s = _database.Schema;
         var result = await _database.RunAsync("event feed head", async (connection, ct) =>
         {
-            // One implicit transaction: the lock is released at its end, after the head is read (a new snapshot,
-            // taken once the appends that held the lock have committed).
+            // The oldest transaction id still running on the server (this read-only one has none). Every transaction
+            // below it has ended: its events are committed, and visible to the page reads that follow in later
+            // snapshots, or rolled back. A transaction still running, or not yet written, has or will get an id at or
+            // above it, and an event's tx is its own transaction's id, assigned when the insert evaluates the column's
+            // default: no event can appear below the head afterwards. Appends take no lock for this.
             await using var batch = new NpgsqlBatch(connection)
             {
                 BatchCommands =
                 {
-                    FeedLockCommand(exclusive: true),
-                    new NpgsqlBatchCommand($"SELECT coalesce(max(seq), 0) FROM {s}.events"),
+                    new NpgsqlBatchCommand("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"),
                     new NpgsqlBatchCommand($"SELECT tenant, generation FROM {s}.event_erasures"),
                 },
             };
             await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             long head = reader.GetInt64(0);
             await reader.NextResultAsync(ct).ConfigureAwait(false);
@@ -125,11 +119,25 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
     }
 
     protected override async ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         var result = await _database.RunAsync("event feed", async (connection, ct) =>
         {
-            var (events, last) = await PageAsync(connection, tenant, since, after, through, limit, ct).ConfigureAwait(false);
+            await using var command = new NpgsqlCommand(_feedSql, connection);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Commit });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after.Sequence });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = through });
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(since), NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+            var events = new List<FeedEvent>(Math.Min(limit, 1024));
+            var last = after;
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                last = new EventFeedCursor(reader.GetInt64(0), reader.GetInt64(1));
+                events.Add(new FeedEvent(ReadItemId(reader, tenant, 3), TimeCodec.FromUtcDateTime(reader.GetFieldValue<DateTime>(2))));
+            }
             return new EventFeedPage(events, last);
         }, cancellationToken).ConfigureAwait(false);
         return result.IsSuccess ? result.Value : result.Error;
@@ -274,8 +282,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
         var payloads = _changes.Payloads(tenant, changedUsers, token);
         var result = await _database.RunAsync("append", async (connection, ct) =>
         {
-            // The lock and the insert share one implicit transaction (a batch without one of its own).
-            var command = new NpgsqlBatchCommand(_appendSql);
+            await using var command = new NpgsqlCommand(_appendSql, connection);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenant });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = ids });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = users });
@@ -286,9 +293,7 @@ internal sealed class PostgresEventStore : ValidatedEventStore, IAsyncDisposable
             command.Parameters.Add(new NpgsqlParameter<byte[]?[]> { TypedValue = sealedFields, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
             command.Parameters.Add(new NpgsqlParameter<string?[]> { TypedValue = recommendations, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            await using var batch = new NpgsqlBatch(connection) { BatchCommands = { FeedLockCommand(exclusive: false), command } };
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await reader.ReadAsync(ct).ConfigureAwait(false);
             return reader.GetInt32(0);
         }, cancellationToken).ConfigureAwait(false);

@@ -108,5 +108,14 @@ internal static class PostgresMigrations
             generation bigint NOT NULL
         );
         """,
+        // Version 8. The event feed's commit key: the id of the transaction that appended the event, so a follower
+        // reads up to the oldest transaction still running (IEventStore.GetFeedHeadAsync) and appends take no lock
+        // for it. Rows stored before have key 0 (a constant default is set without rewriting the table; they have all
+        // committed); new rows take their transaction's id. The index is the feed's order.
+        """
+        ALTER TABLE {s}.events ADD COLUMN tx bigint NOT NULL DEFAULT 0;
+        ALTER TABLE {s}.events ALTER COLUMN tx SET DEFAULT pg_current_xact_id()::text::bigint;
+        CREATE INDEX events_tenant_tx ON {s}.events (tenant, tx, seq);
+        """,
     ]);
 }

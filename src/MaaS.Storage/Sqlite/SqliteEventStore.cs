@@ -7,6 +7,10 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
     internal const string StreamSql =
         $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end ORDER BY seq LIMIT $limit";
 
+    /// <summary>One page of the feed: the rowid range walked as <see cref="StreamSinceSql"/> walks it, only what trending counts.</summary>
+    internal const string FeedSql =
+        "SELECT seq, ts, item_id, CASE WHEN sealed IS NULL THEN '' ELSE event_id END, sealed FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
+
     internal const string StreamSinceSql =
         $"SELECT seq, {Columns} FROM events NOT INDEXED WHERE tenant = $tenant AND seq > $after AND seq <= $end AND ts >= $since ORDER BY seq LIMIT $limit";
 
@@ -246,7 +250,8 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         return (batch, last);
     }
 
-    // One writer: what a reader sees of the log has committed in sequence order, so its max is settled.
+    // One writer: what a reader sees of the log has committed in sequence order, so its max is settled. The commit key
+    // of an event is its sequence, and the position bounds it exclusively.
     public override ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync("event feed head", connection =>
         {
@@ -254,7 +259,7 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
             command.CommandText = "SELECT coalesce(max(seq), 0) FROM events; SELECT tenant, generation FROM event_erasures";
             using var reader = command.ExecuteReader();
             reader.Read();
-            long head = reader.GetInt64(0);
+            long head = reader.GetInt64(0) + 1;
             reader.NextResult();
             var erasures = new Dictionary<string, long>(StringComparer.Ordinal);
             while (reader.Read())
@@ -265,12 +270,31 @@ internal sealed class SqliteEventStore(SqliteDatabase database, PrivacyCodec pri
         });
 
     protected override async ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken)
     {
         try
         {
-            var (events, last) = await PageAsync(tenant, since, after, through, limit, cancellationToken).ConfigureAwait(false);
-            return new EventFeedPage(events, last);
+            // The commit key is the sequence: after (c, s) come the sequences above c, and c itself when s < c.
+            long from = after.Sequence >= after.Commit ? after.Commit : after.Commit - 1;
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Yield();
+            var events = new List<FeedEvent>(Math.Min(limit, 1024));
+            long last = 0;
+            using var connection = database.OpenReader();
+            using var command = connection.CreateCommand();
+            command.CommandText = FeedSql;
+            command.Parameters.AddWithValue("$tenant", tenant);
+            command.Parameters.AddWithValue("$after", from);
+            command.Parameters.AddWithValue("$end", through - 1);
+            command.Parameters.AddWithValue("$since", TimeCodec.ToUnixMs(since));
+            command.Parameters.AddWithValue("$limit", limit);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                last = reader.GetInt64(0);
+                events.Add(new FeedEvent(ReadItemId(reader, tenant, 2), TimeCodec.FromUnixMs(reader.GetInt64(1))));
+            }
+            return new EventFeedPage(events, events.Count == 0 ? after : new EventFeedCursor(last, last));
         }
         catch (Exception ex) when (SqliteDatabase.IsDatabaseFailure(ex))
         {

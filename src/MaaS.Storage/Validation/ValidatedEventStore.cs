@@ -88,10 +88,10 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
     public abstract ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default);
 
     public ValueTask<Result<EventFeedPage>> GetFeedAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
         (InputValidator.Tenant(tenant) ?? InputValidator.Limit(limit)) is { } invalid
             ? Refusal.Of<EventFeedPage>(invalid)
-            : after >= through
+            : after.Commit >= through
                 ? ValueTask.FromResult(Result<EventFeedPage>.Ok(new EventFeedPage([], after)))
                 : GetFeedCoreAsync(tenant, after, through, since, limit, cancellationToken);
 
@@ -152,9 +152,9 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
 
     protected abstract ValueTask<Result<EraseResult>> EraseUserCoreAsync(string tenant, string userId, CancellationToken cancellationToken);
 
-    /// <summary>One page of <see cref="GetFeedAsync"/> (<c>after &lt; through</c>); database failures become an error.</summary>
+    /// <summary>One page of <see cref="GetFeedAsync"/> (<c>after.Commit &lt; through</c>); database failures become an error.</summary>
     protected abstract ValueTask<Result<EventFeedPage>> GetFeedCoreAsync(
-        string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken);
+        string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken);
 
     /// <summary>The highest sequence number in the log (every tenant's), 0 when empty; throws on a database failure.</summary>
     protected abstract Task<long> MaxSequenceAsync(CancellationToken cancellationToken);
@@ -180,10 +180,10 @@ internal abstract class ValidatedEventStore(PrivacyCodec privacy) : IEventStore
         row.IsDBNull(offset + 6) ? null : row.GetFieldValue<byte[]>(offset + 6),
         row.IsDBNull(offset + 7) ? null : row.GetString(offset + 7));
 
-    /// <summary>The item of a row selected as <see cref="ItemColumns"/>.</summary>
-    protected string ReadItemId(DbDataReader row, string tenant) => row.IsDBNull(2)
-        ? row.GetString(0)
-        : Privacy.Open(tenant, row.GetString(1), string.Empty, string.Empty, string.Empty, 0, default, row.GetFieldValue<byte[]>(2)).ItemId;
+    /// <summary>The item of a row selected as <see cref="ItemColumns"/> from <paramref name="offset"/> on (the event id is read only for a sealed row).</summary>
+    protected string ReadItemId(DbDataReader row, string tenant, int offset = 0) => row.IsDBNull(offset + 2)
+        ? row.GetString(offset)
+        : Privacy.Open(tenant, row.GetString(offset + 1), string.Empty, string.Empty, string.Empty, 0, default, row.GetFieldValue<byte[]>(offset + 2)).ItemId;
 
     // The caller asked by the raw id: they get it back in place of the pseudonym the rows hold.
     private static async ValueTask<Result<IReadOnlyList<InteractionEvent>>> WithUserAsync(

@@ -8,6 +8,8 @@
 #   rows       POST /v1/recommend/rows (rows.lua's five-row page, 8 connections)
 # Prints per round each arm's rate and the gateway's CPU (utime + stime) per request, then the medians of the per-round
 # ratios A / B (interleave_arms).
+# MAAS_AB_A_ENV / MAAS_AB_B_ENV: variables (NAME=value, space-separated) that arm's gateway runs with, e.g. a
+# diagnostic switch of a measurement build, so one build can be both arms.
 # Usage: MAAS_AB_A_DIR=<Release gateway output folder> MAAS_AB_B_DIR=<another> \
 #        tests/MaaS.Benchmarks/load/trending-ab.sh <events|recommend|rows> [postgres|sqlite, default postgres] [rounds, default 3] [seconds, default 10]
 # Environment: MAAS_LOAD_POSTGRES (Npgsql connection string, default the test server).
@@ -37,7 +39,10 @@ launch() { # <arm> <port>
     local schema="maas_trend_$(date +%s)_$$_${1,,}"; schemas+=("$schema")
     args+=(--Storage:Provider=Postgres "--Storage:Postgres:ConnectionString=$pg" "--Storage:Postgres:Schema=$schema" --Privacy:UserKey=cmVwbGljYS10b3BvbG9neS10ZXN0LXVzZXIta2V5ISE=)
   fi
+  local env_var="MAAS_AB_${1}_ENV" kv
+  for kv in ${!env_var:-}; do export "${kv?}"; done
   MAAS_GATEWAY_DIR="${!dir_var:?set $dir_var}" MAAS_LOAD_READY_SECONDS=120 start_gateway "$2" "${args[@]}"
+  for kv in ${!env_var:-}; do unset "${kv%%=*}"; done
   trap cleanup EXIT
   pid[$1]=$GATEWAY_PID; url[$1]=$GATEWAY_URL; pids+=("$GATEWAY_PID"); dirs+=("$GATEWAY_DATA" "$GATEWAY_OUT")
 }
@@ -54,5 +59,5 @@ run() { # <arm> <round>
   if grep -qE 'Non-2xx|Socket errors' "$out/$1-$2.txt"; then echo "$1 round $2: $(errors "$1-$2")" >&2; fi
   requests "$1-$2" > "$out/$1-$2.n"
 }
-echo "trending-ab $workload on $storage, $rounds rounds of ${seconds}s, $connections connections, $(date -u +%FT%TZ)"
+echo "trending-ab $workload on $storage, $rounds rounds of ${seconds}s, $connections connections, A env '${MAAS_AB_A_ENV:-}', B env '${MAAS_AB_B_ENV:-}', $(date -u +%FT%TZ), load $(cut -d' ' -f1 /proc/loadavg)"
 interleave_arms A B "$rounds" request

@@ -25,7 +25,7 @@ internal abstract class ForwardingEventStore(IEventStore inner) : IEventStore
 
     public virtual ValueTask<Result<EventFeedHead>> GetFeedHeadAsync(CancellationToken cancellationToken = default) => Inner.GetFeedHeadAsync(cancellationToken);
 
-    public virtual ValueTask<Result<EventFeedPage>> GetFeedAsync(string tenant, long after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
+    public virtual ValueTask<Result<EventFeedPage>> GetFeedAsync(string tenant, EventFeedCursor after, long through, DateTimeOffset since, int limit, CancellationToken cancellationToken = default) =>
         Inner.GetFeedAsync(tenant, after, through, since, limit, cancellationToken);
 
     public virtual ValueTask<Result<EraseResult>> EraseUserAsync(string tenant, string userId, CancellationToken cancellationToken = default) =>

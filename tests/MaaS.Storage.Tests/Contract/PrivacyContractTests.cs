@@ -204,6 +204,18 @@ public abstract class PrivacyContractTests(IStorageSource source) : StorageTestB
         Assert.Equal(Events(30).Where(e => e.UserId == "u3").Reverse(), (await encrypted.Events.GetUserEventsAsync(Tenant, "u3", Ct)).Value);
     }
 
+    [Fact]
+    public async Task GetFeedAsync_EventsSealedAndClear_EachItemOpened()
+    {
+        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("clear", item: "plain")], Ct)).IsSuccess);
+        await using var encrypted = await OpenWith(Keys("k1", ("k1", K1)));
+        Assert.True((await encrypted.Events.AppendAsync(Tenant, [Event("sealed", item: "secret", minutes: 5)], Ct)).IsSuccess);
+
+        var feed = await ReadFeedAsync(encrypted, 2);
+
+        Assert.Equal([new FeedEvent("plain", T0), new FeedEvent("secret", T0.AddMinutes(5))], feed);
+    }
+
     private async Task<IStorage> OpenWith(PrivacyOptions privacy)
     {
         var opened = await _source.TryOpenAsync(privacy);

@@ -50,6 +50,30 @@ public abstract class StorageTestBase(IStorageSource source) : IAsyncLifetime
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the notification took {clock.Elapsed}");
     }
 
+    /// <summary>
+    /// The tenant's events in the feed, read from the start up to a head that has passed <paramref name="expected"/> of
+    /// them: on PostgreSQL the head passes an event once every write transaction open on the server when it committed
+    /// has ended (other tests' among them), so this polls, 30 s at most.
+    /// </summary>
+    protected async Task<List<FeedEvent>> ReadFeedAsync(IStorage storage, int expected)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var head = await storage.Events.GetFeedHeadAsync(Ct);
+            Assert.True(head.IsSuccess, head.ToString());
+            var page = await storage.Events.GetFeedAsync(Tenant, EventFeedCursor.Start, head.Value.Position, DateTimeOffset.UnixEpoch, StorageLimits.MaxReadLimit, Ct);
+            Assert.True(page.IsSuccess, page.ToString());
+            if (page.Value.Events.Count >= expected)
+            {
+                return [.. page.Value.Events];
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"after {clock.Elapsed} the head at {head.Value.Position} has passed {page.Value.Events.Count} of {expected} events");
+            await Task.Delay(20, Ct);
+        }
+    }
+
     /// <summary>Closes the store and opens it again on the same database, as a restarted process would.</summary>
     protected async Task ReopenAsync()
     {

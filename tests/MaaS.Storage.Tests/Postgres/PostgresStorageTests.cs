@@ -132,6 +132,59 @@ public sealed class PostgresStorageTests(PostgresServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task OpenAsync_EventsStoredBeforeTheFeedsCommitKey_TheFeedReadsThemFirstThenNewOnes()
+    {
+        if (server.SkipReason is not null)
+        {
+            Assert.Skip(server.SkipReason);
+        }
+
+        var schema = "maas_v7_" + Guid.NewGuid().ToString("N")[..10];
+        try
+        {
+            // Data version 7 (before events.tx), three events; the migration gives them commit key 0 without a rewrite.
+            await using (var connection = new NpgsqlConnection(server.ConnectionString))
+            {
+                await connection.OpenAsync(Ct);
+                var versionSeven = new PostgresMigrationSet("schema_version", "maas.schema", "Database schema", [.. Enumerable.Range(1, 7).Select(PostgresMigrations.Set.Script)]);
+                await versionSeven.ApplyAsync(connection, $"\"{schema}\"", schema, Ct);
+                await using var insert = new NpgsqlCommand($"""
+                    INSERT INTO "{schema}".events (tenant, event_id, user_id, item_id, type, value, ts)
+                        SELECT 't', 'old-' || i, 'u', 'old-' || i, 'play', 1, timestamptz '2026-03-01 12:00:00+00' FROM generate_series(1, 3) AS i;
+                    """, connection);
+                await insert.ExecuteNonQueryAsync(Ct);
+            }
+
+            var opened = await PostgresStorage.OpenAsync(new PostgresStorageOptions { ConnectionString = server.ConnectionString, Schema = schema },
+                new MaaS.Storage.Privacy.PrivacyOptions { UserKey = PostgresServer.TestUserKey }, cancellationToken: Ct);
+            Assert.True(opened.IsSuccess, opened.ToString());
+            await using var storage = opened.Value;
+            Assert.True((await storage.Events.AppendAsync("t", [new InteractionEvent("new-1", "u", "new-1", "play", 1, T0), new InteractionEvent("new-2", "u", "new-2", "play", 1, T0)], Ct)).IsSuccess);
+
+            // A head that has passed all five (PostgreSQL's waits for every write transaction open on the server).
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<FeedEvent> feed;
+            while (true)
+            {
+                var head = (await storage.Events.GetFeedHeadAsync(Ct)).Value;
+                feed = (await storage.Events.GetFeedAsync("t", EventFeedCursor.Start, head.Position, T0.AddDays(-1), 100, Ct)).Value.Events;
+                if (feed.Count >= 5 || clock.Elapsed > TimeSpan.FromSeconds(30))
+                {
+                    break;
+                }
+
+                await Task.Delay(20, Ct);
+            }
+
+            Assert.Equal(["old-1", "old-2", "old-3", "new-1", "new-2"], feed.Select(e => e.ItemId));
+        }
+        finally
+        {
+            await server.DropSchemaAsync(schema);
+        }
+    }
+
+    [Fact]
     public async Task OpenAsync_SchemaAtDataVersionOne_ItemsEnterTheChangeFeedBeforeNewWrites()
     {
         if (server.SkipReason is not null)

@@ -4,11 +4,11 @@ namespace MaaS.Services.Recommendations.Tenants;
 
 /// <summary>
 /// Every tenant's <see cref="TenantState"/>, created on first use with its catalogue and trending counts loaded from the
-/// store, each telling the registered <see cref="ITenantObserver"/>s of its changes. Thread-safe.
+/// store (trending within the tenant's retention), each telling the registered <see cref="ITenantObserver"/>s of its changes. Thread-safe.
 /// </summary>
 internal sealed class TenantStates(
-    ICatalogStore catalog, IEventStore events, CatalogueFeatures features, IOptions<RecommendationOptions> options, TimeProvider time,
-    IEnumerable<ITenantObserver> observers)
+    ICatalogStore catalog, IEventStore events, CatalogueFeatures features, IOptions<RecommendationOptions> options, IOptions<RetentionOptions> retention,
+    TimeProvider time, IEnumerable<ITenantObserver> observers)
 {
     private readonly ConcurrentDictionary<string, TenantState> _states = new(StringComparer.Ordinal);
     private readonly ITenantObserver[] _observers = [.. observers];
@@ -45,7 +45,7 @@ internal sealed class TenantStates(
     public void EventsStored() => _eventsStored.Writer.TryWrite(true);
 
     private TenantState Create(string tenant) =>
-        new(tenant, catalog, features, new TrendingCounts(tenant, events, options.Value.TrendingWindowHours), time, EventsStored, _observers);
+        new(tenant, catalog, features, new TrendingCounts(tenant, events, options.Value.TrendingWindowHours, retention.Value.MaxAgeOf(tenant)), time, EventsStored, _observers);
 
     private static async ValueTask<TenantState> AwaitAsync(TenantState state, ValueTask load)
     {

@@ -6,8 +6,10 @@ namespace MaaS.Services.Recommendations.Tenants;
 /// A tenant's trending counts: events per item whose timestamp falls in the trending window (the current UTC hour and
 /// the <see cref="RecommendationOptions.TrendingWindowHours"/> before it), read from the store's event log, so every
 /// replica counts the same events whichever took them. Each <see cref="CatchUpAsync"/> folds in only the events after
-/// the sequence already read, up to a settled head (<see cref="IEventStore.GetFeedHeadAsync"/>), into hour buckets;
-/// hours that leave the window are subtracted whole. An erasure that removed the tenant's events (its erasure number
+/// the place already read, up to a settled head (<see cref="IEventStore.GetFeedHeadAsync"/>), into time buckets;
+/// buckets that leave the window are subtracted whole. With a retention (<c>Retention:MaxEventAge</c>) shorter than the
+/// window, the window starts at the first whole minute retention keeps and the buckets are minutes, so events
+/// retention deletes have left the counts by then. An erasure that removed the tenant's events (its erasure number
 /// moved) makes the next catch-up count the window again from the log, which no longer holds them. Readers see an
 /// immutable <see cref="Snapshot"/>, swapped after each catch-up that changed a count. Thread-safe: one catch-up at a
 /// time; nobody else writes the counts.
@@ -15,37 +17,45 @@ namespace MaaS.Services.Recommendations.Tenants;
 internal sealed class TrendingCounts
 {
     private const int Page = StorageLimits.MaxReadLimit;
-    private const long HourMs = 3_600_000;
+    private const long HourMs = 3_600_000, MinuteMs = 60_000;
 
     private readonly string _tenant;
     private readonly IEventStore _events;
     private readonly int _windowHours;
+    private readonly long _retentionMs;
+    private readonly long _bucketMs;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _publish = new();
 
     // Written under _gate only.
-    private readonly Dictionary<long, Dictionary<string, int>> _hours = [];
+    private readonly Dictionary<long, Dictionary<string, int>> _buckets = [];
     private readonly Dictionary<string, int> _totals = new(StringComparer.Ordinal);
     private long _erasures = -1;
     private bool _changed;
+    private EventFeedCursor _read;
 
-    private long _through;
     private ItemIndex? _serving;
     private volatile TrendingSnapshot _snapshot = TrendingSnapshot.Empty;
 
-    public TrendingCounts(string tenant, IEventStore events, int windowHours)
+    /// <param name="tenant">The tenant counted.</param>
+    /// <param name="events">The store whose log is read.</param>
+    /// <param name="windowHours">Hours before the current one in the window (<see cref="RecommendationOptions.TrendingWindowHours"/>).</param>
+    /// <param name="retention">The tenant's maximum event age (<c>RetentionOptions.MaxAgeOf</c>); null or not positive: kept forever.</param>
+    public TrendingCounts(string tenant, IEventStore events, int windowHours, TimeSpan? retention = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(windowHours, 1);
         _tenant = tenant;
         _events = events;
         _windowHours = windowHours;
+        // The window spans up to windowHours + 1 hours (the current one is partial): a retention at least that long
+        // never deletes an event the window counts.
+        long age = retention is { Ticks: > 0 } r ? (long)r.TotalMilliseconds : long.MaxValue;
+        _retentionMs = age >= (windowHours + 1) * HourMs ? long.MaxValue : age;
+        _bucketMs = _retentionMs == long.MaxValue ? HourMs : MinuteMs;
     }
 
     /// <summary>The counts as of the last catch-up, in rank order; read it once per request.</summary>
     public TrendingSnapshot Snapshot => _snapshot;
-
-    /// <summary>The log sequence (of any tenant) through which this tenant's events are counted.</summary>
-    public long Through => Interlocked.Read(ref _through);
 
     /// <summary>Events read from the log by catch-ups so far (the follower's cost, for measurements).</summary>
     public long EventsRead => Interlocked.Read(ref _eventsRead);
@@ -54,33 +64,39 @@ internal sealed class TrendingCounts
 
     /// <summary>
     /// Folds the tenant's events up to <paramref name="head"/> into the counts (all of the window's when first called
-    /// or after an erasure), drops the hours that left the window at <paramref name="now"/>, and publishes the result.
-    /// Returns the sequence counted through, or the store's error (what was published stays; a recount that failed is
-    /// started again by the next call).
+    /// or after an erasure), drops the buckets that left the window at <paramref name="now"/>, and publishes the
+    /// result. Returns the head's position counted through, or the store's error (what was published stays; a recount
+    /// that failed is started again by the next call).
     /// </summary>
     public async ValueTask<Result<long>> CatchUpAsync(EventFeedHead head, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            long currentHour = Math.DivRem(now.ToUnixTimeMilliseconds(), HourMs, out long rest) - (rest < 0 ? 1 : 0);
-            long firstHour = currentHour - _windowHours;
+            long nowMs = now.ToUnixTimeMilliseconds();
+            long startMs = FloorDiv(nowMs, HourMs) * HourMs - _windowHours * HourMs;
+            if (_retentionMs != long.MaxValue)
+            {
+                // The first whole bucket retention keeps: nothing counted is older than the oldest event it keeps.
+                startMs = Math.Max(startMs, -FloorDiv(_retentionMs - nowMs, _bucketMs) * _bucketMs);
+            }
+
+            long currentBucket = FloorDiv(nowMs, _bucketMs), firstBucket = startMs / _bucketMs;
             long erasures = head.ErasuresOf(_tenant);
             if (erasures != _erasures)
             {
                 // The erased events cannot be read back to subtract them: count the window again.
-                _hours.Clear();
+                _buckets.Clear();
                 _totals.Clear();
-                Interlocked.Exchange(ref _through, 0);
+                _read = EventFeedCursor.Start;
                 _changed = true;
             }
 
-            Expire(firstHour);
-            var since = DateTimeOffset.FromUnixTimeMilliseconds(firstHour * HourMs);
-            long after = Through;
-            while (after < head.Sequence)
+            Expire(firstBucket);
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(startMs);
+            while (_read.Commit < head.Position)
             {
-                var read = await _events.GetFeedAsync(_tenant, after, head.Sequence, since, Page, cancellationToken).ConfigureAwait(false);
+                var read = await _events.GetFeedAsync(_tenant, _read, head.Position, since, Page, cancellationToken).ConfigureAwait(false);
                 if (!read.TryGetValue(out var page, out var error))
                 {
                     return error;
@@ -88,12 +104,11 @@ internal sealed class TrendingCounts
 
                 foreach (var e in page.Events)
                 {
-                    Add(e, currentHour, firstHour);
+                    Add(e, currentBucket, firstBucket);
                 }
 
                 Interlocked.Add(ref _eventsRead, page.Events.Count);
-                after = page.Events.Count < Page ? head.Sequence : page.Last;
-                Interlocked.Exchange(ref _through, after);
+                _read = page.Events.Count < Page ? head.Cursor : page.Last;
             }
 
             _erasures = erasures;
@@ -102,7 +117,7 @@ internal sealed class TrendingCounts
                 Publish();
             }
 
-            return after;
+            return head.Position;
         }
         finally
         {
@@ -123,22 +138,24 @@ internal sealed class TrendingCounts
         lock (_publish)
         {
             _serving = index;
-            _snapshot = new TrendingSnapshot(_snapshot.Ranked, NewItems(_snapshot.Ranked, index));
+            _snapshot = _snapshot with { NewItems = NewItems(_snapshot.Counts, index) };
         }
     }
 
-    private void Add(InteractionEvent e, long currentHour, long firstHour)
+    private static long FloorDiv(long value, long divisor) => Math.DivRem(value, divisor, out long rest) - (rest < 0 ? 1 : 0);
+
+    private void Add(FeedEvent e, long currentBucket, long firstBucket)
     {
-        // A timestamp ahead of the clock counts in the current hour (and leaves the window with it).
-        long hour = Math.Min(Math.DivRem(e.Timestamp.ToUnixTimeMilliseconds(), HourMs, out long rest) - (rest < 0 ? 1 : 0), currentHour);
-        if (hour < firstHour)
+        // A timestamp ahead of the clock counts in the current bucket (and leaves the window with it).
+        long bucket = Math.Min(FloorDiv(e.Timestamp.ToUnixTimeMilliseconds(), _bucketMs), currentBucket);
+        if (bucket < firstBucket)
         {
             return;
         }
 
-        if (!_hours.TryGetValue(hour, out var counts))
+        if (!_buckets.TryGetValue(bucket, out var counts))
         {
-            _hours[hour] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            _buckets[bucket] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
         }
 
         CollectionsMarshal.GetValueRefOrAddDefault(counts, e.ItemId, out _)++;
@@ -146,12 +163,12 @@ internal sealed class TrendingCounts
         _changed = true;
     }
 
-    private void Expire(long firstHour)
+    private void Expire(long firstBucket)
     {
         List<long>? gone = null;
-        foreach (var (hour, counts) in _hours)
+        foreach (var (bucket, counts) in _buckets)
         {
-            if (hour >= firstHour)
+            if (bucket >= firstBucket)
             {
                 continue;
             }
@@ -166,43 +183,44 @@ internal sealed class TrendingCounts
                 }
             }
 
-            (gone ??= []).Add(hour);
+            (gone ??= []).Add(bucket);
         }
 
-        foreach (long hour in gone ?? [])
+        foreach (long bucket in gone ?? [])
         {
-            _hours.Remove(hour);
+            _buckets.Remove(bucket);
             _changed = true;
         }
     }
 
     private void Publish()
     {
-        var ranked = _totals.ToArray();
-        Array.Sort(ranked, TrendingSnapshot.RankOrder);
+        // Ranked lazily: a row reads the first few, so only the top is selected now (RankedCounts).
+        var counts = _totals.ToArray();
         lock (_publish)
         {
-            _snapshot = new TrendingSnapshot(ranked, NewItems(ranked, _serving));
+            _snapshot = new TrendingSnapshot(counts, new RankedCounts(counts), NewItems(counts, _serving));
         }
 
         _changed = false;
     }
 
-    private static KeyValuePair<string, int>[] NewItems(KeyValuePair<string, int>[] ranked, ItemIndex? serving) =>
-        serving is null ? ranked : Array.FindAll(ranked, pair => !serving.TryGetItemIndex(pair.Key, out _));
+    private static RankedCounts NewItems(KeyValuePair<string, int>[] counts, ItemIndex? serving) =>
+        new(serving is null ? counts : Array.FindAll(counts, pair => !serving.TryGetItemIndex(pair.Key, out _)));
 }
 
 /// <summary>
 /// Trending counts as published: every counted item, and those the serving index does not know (new items, which
 /// recommendations splice in by their counts), each most events first, ties by id (ordinal).
 /// </summary>
-/// <param name="Ranked">Events per item in the window, in rank order.</param>
+/// <param name="Counts">Events per item in the window, in no order (shared with <paramref name="Ranked"/>; not to be changed).</param>
+/// <param name="Ranked">The same in rank order.</param>
 /// <param name="NewItems">The same for the items the serving index does not know.</param>
-internal sealed record TrendingSnapshot(KeyValuePair<string, int>[] Ranked, KeyValuePair<string, int>[] NewItems)
+internal sealed record TrendingSnapshot(KeyValuePair<string, int>[] Counts, RankedCounts Ranked, RankedCounts NewItems)
 {
-    public static readonly TrendingSnapshot Empty = new([], []);
-
-    /// <summary>Most events first, then the id in ordinal order.</summary>
+    /// <summary>Most events first, then the id in ordinal order (declared before <see cref="Empty"/>, which ranks with it).</summary>
     public static readonly Comparison<KeyValuePair<string, int>> RankOrder =
         static (a, b) => b.Value != a.Value ? b.Value.CompareTo(a.Value) : string.CompareOrdinal(a.Key, b.Key);
+
+    public static readonly TrendingSnapshot Empty = new([], new RankedCounts([]), new RankedCounts([]));
 }
