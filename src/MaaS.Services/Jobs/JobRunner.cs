@@ -146,7 +146,7 @@ internal sealed partial class JobRunner : BackgroundService
         LogStarted(_logger, job.Id, job.Kind, job.Tenant, job.Attempts);
         using var overdue = new CancellationTokenSource(_options.MaxRun);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, overdue.Token);
-        var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun);
+        var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun, Owner);
         var heartbeat = HeartbeatAsync(job, execution, stop);
         _held[job.Id] = heartbeat;
         try

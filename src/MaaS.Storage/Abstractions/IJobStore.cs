@@ -55,7 +55,26 @@ public interface IJobStore
 
     /// <summary>Cancels the tenant's queued or running job; a finished job is returned unchanged.</summary>
     ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a checkpoint of a running job's results (a part of a batch's output and error files) while the job is
+    /// still running under <paramref name="owner"/>, replacing a part of the same <see cref="JobPart.Seq"/>: true when
+    /// stored, false when the job is no longer the owner's (cancelled or taken over), and nothing was stored.
+    /// </summary>
+    ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default);
+
+    /// <summary>The job's stored parts, in <see cref="JobPart.Seq"/> order (none: an empty list).</summary>
+    ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the job's parts (once its results are stored whole); returns how many there were.</summary>
+    ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>
+/// <param name="Seq">Its place among the job's parts, from 0.</param>
+/// <param name="Output">Bytes of the output file (caller owns the array; the store does not keep it).</param>
+/// <param name="Errors">Bytes of the error file.</param>
+public sealed record JobPart(int Seq, byte[] Output, byte[] Errors);
 
 /// <summary>A job to queue.</summary>
 /// <param name="Id">Server-minted id (32 hex characters).</param>

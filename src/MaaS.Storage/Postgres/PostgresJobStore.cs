@@ -196,6 +196,55 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         return job.IsSuccess && job.Value.Tenant != tenant ? Error.NotFound("job") : job;
     }
 
+    public async ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var saved = await database.RunAsync("save job part", async (connection, ct) =>
+        {
+            // Held to the owner in the same statement: a run that lost the job (cancelled, taken over) stores nothing.
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO {_s}.job_parts (job_id, seq, output, errors)
+                SELECT $1, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM {_s}.jobs WHERE job_id = $1 AND state = 'running' AND claimed_by = $2)
+                ON CONFLICT (job_id, seq) DO UPDATE SET output = excluded.output, errors = excluded.errors
+                """, connection);
+            Add(command, id, owner);
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = part.Seq });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = part.Output });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = part.Errors });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken).ConfigureAwait(false);
+        return saved.IsSuccess ? saved.Value : saved.Error;
+    }
+
+    public async ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var found = await database.RunAsync("get job parts", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT seq, output, errors FROM {_s}.job_parts WHERE job_id = $1 ORDER BY seq", connection);
+            Add(command, id);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var parts = new List<JobPart>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                parts.Add(new JobPart(reader.GetInt32(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)));
+            }
+
+            return parts;
+        }, cancellationToken).ConfigureAwait(false);
+        return found.IsSuccess ? found.Value : found.Error;
+    }
+
+    public async ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await database.RunAsync("delete job parts", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM {_s}.job_parts WHERE job_id = $1", connection);
+            Add(command, id);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted.IsSuccess ? deleted.Value : deleted.Error;
+    }
+
     private async ValueTask<Result<JobRecord>> UpdateAsync(string operation, string sql, string id, CancellationToken cancellationToken, params object?[] values)
     {
         var found = await database.RunAsync(operation, async (connection, ct) =>

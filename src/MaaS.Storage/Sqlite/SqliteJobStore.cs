@@ -198,6 +198,49 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         }, cancellationToken);
     }
 
+    public ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return database.WriteAsync<bool>("save job part", (connection, tx) =>
+        {
+            // Held to the owner in the same statement: a run that lost the job (cancelled, taken over) stores nothing.
+            using var command = SqliteQueries.Command(connection, tx, """
+                INSERT INTO job_parts (job_id, seq, output, errors)
+                SELECT $id, $seq, $output, $errors WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $id AND state = 'running' AND claimed_by = $owner)
+                ON CONFLICT (job_id, seq) DO UPDATE SET output = excluded.output, errors = excluded.errors
+                """);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$seq", part.Seq);
+            command.Parameters.AddWithValue("$output", part.Output);
+            command.Parameters.AddWithValue("$errors", part.Errors);
+            command.Parameters.AddWithValue("$owner", owner);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<JobPart>>("get job parts", connection =>
+        {
+            using var command = SqliteQueries.Command(connection, null, "SELECT seq, output, errors FROM job_parts WHERE job_id = $id ORDER BY seq");
+            command.Parameters.AddWithValue("$id", id);
+            using var reader = command.ExecuteReader();
+            var parts = new List<JobPart>();
+            while (reader.Read())
+            {
+                parts.Add(new JobPart(reader.GetInt32(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+            }
+
+            return parts;
+        });
+
+    public ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<int>("delete job parts", (connection, tx) =>
+        {
+            using var command = SqliteQueries.Command(connection, tx, "DELETE FROM job_parts WHERE job_id = $id");
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
 
     // Runs an update whose WHERE holds it to the job ($id) still running under its owner ($owner); the job as stored after it.
