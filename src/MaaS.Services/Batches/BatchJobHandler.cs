@@ -41,10 +41,16 @@ internal sealed partial class BatchJobHandler(
         var checkpoint = await ResumeAsync(execution, output, errors, requests.Count, cancellationToken).ConfigureAwait(false);
         var counts = checkpoint.Counts;
         execution.Report(BatchStatus.InProgress, (double)checkpoint.Lines / requests.Count, Counts(counts));
+        // The completion window: past it, the lines not answered yet are the error file's batch_expired lines.
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var left = BatchFiles.ExpiresAt(spec, job) - DateTimeOffset.UtcNow;
+        window.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        int from = checkpoint.Lines;
         try
         {
-            for (int from = checkpoint.Lines; from < requests.Count;)
+            while (from < requests.Count)
             {
+                window.Token.ThrowIfCancellationRequested();
                 int to = from, texts = 0;
                 while (to < requests.Count && (to == from || texts < options.Value.TextsPerCall))
                 {
@@ -52,9 +58,9 @@ internal sealed partial class BatchJobHandler(
                 }
 
                 var group = requests.Skip(from).Take(to - from).ToList();
-                var answers = await RunGroupAsync(job.Tenant, endpoint, group, texts, execution.TimeLeft, cancellationToken).ConfigureAwait(false);
+                var answers = await RunGroupAsync(job.Tenant, endpoint, group, texts, execution.TimeLeft, window.Token).ConfigureAwait(false);
                 // Calls cut short by the cancellation answered as refused: those lines were not answered, so none is kept.
-                cancellationToken.ThrowIfCancellationRequested();
+                window.Token.ThrowIfCancellationRequested();
                 for (int i = 0; i < group.Count; i++)
                 {
                     Write(answers[i].IsSuccess ? output : errors, job.Id, group[i], answers[i]);
@@ -69,6 +75,20 @@ internal sealed partial class BatchJobHandler(
 
                 execution.Report(BatchStatus.InProgress, (double)from / requests.Count, Counts(counts));
             }
+        }
+        catch (OperationCanceledException) when (window.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            for (int i = from; i < requests.Count; i++)
+            {
+                WriteExpired(errors, job.Id, requests[i]);
+            }
+
+            counts = counts with { Failed = counts.Failed + requests.Count - from };
+            execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
+            var expired = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
+            await execution.DeletePartsAsync().ConfigureAwait(false);
+            LogExpired(logger, job.Id, from, requests.Count - from);
+            return JsonSerializer.Serialize(expired with { Expired = true }, BatchJsonContext.Default.BatchOutcome);
         }
         catch (OperationCanceledException)
         {
@@ -146,8 +166,20 @@ internal sealed partial class BatchJobHandler(
 
     private static void Write(ArrayBufferWriter<byte> file, string batchId, BatchRequest request, BatchAnswer answer)
     {
-        string requestId = "req_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{batchId}\n{request.CustomId}")))[..32];
-        var line = new BatchOutputLine("batch_req_" + requestId[4..], request.CustomId, new BatchResponse(answer.Status, requestId, answer.Body), null);
+        string requestId = RequestId(batchId, request);
+        WriteLine(file, new BatchOutputLine("batch_req_" + requestId[4..], request.CustomId, new BatchResponse(answer.Status, requestId, answer.Body), null));
+    }
+
+    // OpenAI's line for a request the window ended before: no response, the error batch_expired.
+    private static void WriteExpired(ArrayBufferWriter<byte> file, string batchId, BatchRequest request) =>
+        WriteLine(file, new BatchOutputLine("batch_req_" + RequestId(batchId, request)[4..], request.CustomId, null,
+            new BatchError("batch_expired", "This request could not be executed before the completion window expired.", null, null)));
+
+    private static string RequestId(string batchId, BatchRequest request) =>
+        "req_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{batchId}\n{request.CustomId}")))[..32];
+
+    private static void WriteLine(ArrayBufferWriter<byte> file, BatchOutputLine line)
+    {
         using (var writer = new Utf8JsonWriter(file))
         {
             JsonSerializer.Serialize(writer, line, BatchJsonContext.Default.BatchOutputLine);
@@ -175,6 +207,9 @@ internal sealed partial class BatchJobHandler(
     [LoggerMessage(EventId = 4152, Level = LogLevel.Information, Message = "Batch {JobId} resumed after {Answered} of {Total} requests, checkpointed in {Parts} part(s); it answers the rest")]
     private static partial void LogResumed(ILogger logger, string jobId, int answered, int total, int parts);
 
+    [LoggerMessage(EventId = 4153, Level = LogLevel.Information, Message = "Batch {JobId} expired with {Answered} requests answered and {Expired} not; those are batch_expired in its error file")]
+    private static partial void LogExpired(ILogger logger, string jobId, int answered, int expired);
+
     [LoggerMessage(EventId = 4151, Level = LogLevel.Information, Message = "Batch {JobId} cancelled after {Answered} of {Total} requests; their answers are kept")]
     private static partial void LogCancelled(ILogger logger, string jobId, int answered, int total);
 }
@@ -185,6 +220,9 @@ internal static class BatchFiles
     public const string Output = "output";
 
     public const string Errors = "error";
+
+    /// <summary>When the batch's completion window ends: as stored at its creation, or 24 hours after it for a batch stored before.</summary>
+    public static DateTimeOffset ExpiresAt(BatchSpec spec, JobRecord job) => spec.ExpiresAt ?? job.CreatedAt.AddHours(24);
 
     /// <summary><c>file-</c> and the first 32 hex characters of SHA-256 over the batch's id and the file's kind.</summary>
     public static string IdOf(string jobId, string kind) => "file-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{jobId}:{kind}")))[..32];

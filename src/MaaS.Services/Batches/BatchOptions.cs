@@ -31,6 +31,14 @@ internal sealed class BatchOptions
     public int TextsPerCall { get; set; } = 32;
 
     /// <summary>
+    /// How long a batch has to finish, in seconds, from its creation: OpenAI's <c>24h</c> completion window (the only one
+    /// a request may name). A batch not done by then ends <c>expired</c>, its unanswered lines in the error file as
+    /// <c>batch_expired</c>. Default 86,400 (24 hours); shorter only for tests.
+    /// </summary>
+    [Range(1, 86_400)]
+    public double CompletionWindowSeconds { get; set; } = 86_400;
+
+    /// <summary>
     /// Answered lines a batch stores as one checkpoint (a part of its output and error files): a run taken up again after
     /// a crash starts after the last part. Default 1,000.
     /// </summary>
