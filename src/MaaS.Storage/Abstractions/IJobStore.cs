@@ -95,8 +95,24 @@ public sealed record JobCursor(DateTimeOffset CreatedAt, string Id)
 
 /// <summary>Concurrency limits of <see cref="IJobStore.ClaimNextAsync"/>.</summary>
 /// <param name="Global">Most jobs running at once over every replica sharing the store.</param>
-/// <param name="PerTenant">Most jobs of one tenant running at once.</param>
-public sealed record JobLimits(int Global, int PerTenant);
+/// <param name="PerTenant">Most jobs of one tenant running at once (of the kinds without slots of their own).</param>
+public sealed record JobLimits(int Global, int PerTenant)
+{
+    private static readonly Dictionary<string, int> NoKinds = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Kinds with slots of their own: a tenant runs at most this many jobs of each at once, counted apart from its
+    /// other jobs (which <see cref="PerTenant"/> bounds), so a long batch does not hold the slot a training needs.
+    /// <see cref="Global"/> bounds every job.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> PerTenantOfKind { get; init; } = NoKinds;
+
+    /// <summary>
+    /// Which jobs a claim may take: null any; true only jobs of the kinds in <see cref="PerTenantOfKind"/>; false only
+    /// the others (a replica whose own slots of one sort are full).
+    /// </summary>
+    public bool? OwnSlots { get; init; }
+}
 
 /// <summary>What a runner reports while a job runs.</summary>
 /// <param name="Phase">Current phase (e.g. <c>cross-validation</c>).</param>

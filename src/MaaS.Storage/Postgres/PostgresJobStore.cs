@@ -120,19 +120,19 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                 await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
-            var running = new Dictionary<string, int>(StringComparer.Ordinal);
-            await using (var count = new NpgsqlCommand($"SELECT tenant, count(*)::int FROM {_s}.jobs WHERE state = 'running' AND lease_expires_at >= now() GROUP BY tenant", connection, tx))
+            var running = new Dictionary<(string, string), int>();
+            await using (var count = new NpgsqlCommand($"SELECT tenant, kind, count(*)::int FROM {_s}.jobs WHERE state = 'running' AND lease_expires_at >= now() GROUP BY tenant, kind", connection, tx))
             await using (var reader = await count.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    running[reader.GetString(0)] = reader.GetInt32(1);
+                    running[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
                 }
             }
 
-            var candidates = new List<(string Id, string Tenant)>();
+            var candidates = new List<(string Id, string Tenant, string Kind)>();
             await using (var pending = new NpgsqlCommand($"""
-                SELECT job_id, tenant FROM {_s}.jobs
+                SELECT job_id, tenant, kind FROM {_s}.jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < now())
                 ORDER BY seq LIMIT 500
                 """, connection, tx))
@@ -140,7 +140,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             {
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    candidates.Add((reader.GetString(0), reader.GetString(1)));
+                    candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
             }
 

@@ -91,20 +91,20 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return database.WriteAsync<IReadOnlyList<JobRecord>>("claim job", (connection, tx) =>
         {
             long now = Now();
-            var running = new Dictionary<string, int>(StringComparer.Ordinal);
-            using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant"))
+            var running = new Dictionary<(string, string), int>();
+            using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, kind, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant, kind"))
             {
                 count.Parameters.AddWithValue("$now", now);
                 using var reader = count.ExecuteReader();
                 while (reader.Read())
                 {
-                    running[reader.GetString(0)] = reader.GetInt32(1);
+                    running[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
                 }
             }
 
-            var candidates = new List<(string Id, string Tenant)>();
+            var candidates = new List<(string Id, string Tenant, string Kind)>();
             using (var pending = SqliteQueries.Command(connection, tx, """
-                SELECT job_id, tenant FROM jobs
+                SELECT job_id, tenant, kind FROM jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < $now)
                 ORDER BY seq LIMIT 500
                 """))
@@ -113,7 +113,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 using var reader = pending.ExecuteReader();
                 while (reader.Read())
                 {
-                    candidates.Add((reader.GetString(0), reader.GetString(1)));
+                    candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
             }
 

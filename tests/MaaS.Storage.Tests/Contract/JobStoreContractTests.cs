@@ -256,4 +256,31 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Equal(2, deleted.Value);
         Assert.Empty(left.Value);
     }
+
+    [Fact]
+    public async Task ClaimNext_KindWithSlotsOfItsOwn_CountedApartFromTheTenantsOtherJobsWithinTheGlobalBound()
+    {
+        var batch = Nth(Tenant, '0') with { Kind = "batch" };
+        var secondBatch = Nth(Tenant, '1') with { Kind = "batch" };
+        var training = Nth(Tenant, '2');
+        var secondTraining = Nth(Tenant, '3');
+        foreach (var job in new[] { batch, secondBatch, training, secondTraining })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        }
+
+        var limits = new JobLimits(Global: 3, PerTenant: 1) { PerTenantOfKind = new Dictionary<string, int> { ["batch"] = 1 } };
+        var lease = TimeSpan.FromMinutes(5);
+        var onlyOthers = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { OwnSlots = false }, Ct);
+        var first = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var third = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var globalFull = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { Global = 2 }, Ct);
+
+        // A training first when the claim may take only the others; then the batch beside it (its own slot); then
+        // nothing: the tenant's batch slot and its training slot are both taken.
+        Assert.Equal(training.Id, onlyOthers.Value.Single().Id);
+        Assert.Equal(batch.Id, first.Value.Single().Id);
+        Assert.Empty(third.Value);
+        Assert.Empty(globalFull.Value);
+    }
 }
