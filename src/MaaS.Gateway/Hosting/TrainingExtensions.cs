@@ -14,7 +14,8 @@ internal static class TrainingExtensions
         builder.Services.AddTraining();
         // Batches run on the same runner; a line's answer is written with the options the online endpoints answer with.
         builder.Services.AddOptions<BatchOptions>().BindConfiguration(BatchOptions.SectionName);
-        builder.Services.AddSingleton(sp => new BatchAnswerJson(sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
+        builder.Services.AddSingleton(sp => new BatchAnswerJson(
+            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions, ApiErrors.ProblemDetailsOf));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, BatchJsonContext.Default)).AddBatches();
         return builder;
     }

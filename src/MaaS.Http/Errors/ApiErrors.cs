@@ -6,6 +6,12 @@ namespace MaaS.Http.Errors;
 /// </summary>
 internal static class ApiErrors
 {
+    /// <summary>
+    /// The ProblemDetails a /v1 endpoint answers <paramref name="error"/> with (what <see cref="Problem(Error)"/> writes,
+    /// less the response's own headers): a batch line of a MaaS endpoint carries it as its body.
+    /// </summary>
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails ProblemDetailsOf(Error error) => new ApiProblem(error).Value;
+
     /// <summary>Seconds clients are told to wait after a 429.</summary>
     public const int RetryAfterSeconds = 1;
 

@@ -8,12 +8,29 @@ internal readonly record struct BatchAnswer(int Status, JsonElement Body)
 
 /// <summary>
 /// The host's JSON options for answers: a line's body is written exactly as the online endpoint writes the same answer,
-/// so the host hands over the options its endpoints serialise with. Singleton.
+/// so the host hands over the options its endpoints serialise with, and the ProblemDetails its <c>/v1</c> endpoints
+/// refuse with. Singleton.
 /// </summary>
-/// <param name="Options">The host's HTTP JSON options (they must resolve the answer types).</param>
-internal sealed record BatchAnswerJson(JsonSerializerOptions Options)
+/// <param name="Options">The host's HTTP JSON options (they must resolve the answer types and the problems).</param>
+/// <param name="Problem">The host's ProblemDetails of an error (null: a MaaS endpoint's refusals are OpenAI's error objects too).</param>
+internal sealed record BatchAnswerJson(JsonSerializerOptions Options, Func<Error, object>? Problem = null)
 {
     public BatchAnswer Ok<T>(T answer) => new(200, JsonSerializer.SerializeToElement(answer, Options.GetTypeInfo(typeof(T))));
+
+    /// <summary>
+    /// An error line of a MaaS endpoint (<c>/v1/sentiment</c>, <c>/v1/classify</c>): the ProblemDetails the online
+    /// endpoint answers the same error with, and its status.
+    /// </summary>
+    public BatchAnswer Refused(Error error)
+    {
+        if (Problem is null)
+        {
+            return Fail(error);
+        }
+
+        object problem = Problem(error);
+        return new(StatusOf(error.Code), JsonSerializer.SerializeToElement(problem, Options.GetTypeInfo(problem.GetType())));
+    }
 
     /// <summary>
     /// An error line's body: OpenAI's error object, as the endpoint under <c>/openai/v1</c> answers the same error, with

@@ -85,11 +85,17 @@ internal sealed record BatchResponse(
     [property: JsonPropertyName("request_id")] string RequestId,
     [property: JsonPropertyName("body")] JsonElement Body);
 
-/// <summary>What a batch job stores: its parameters, and, once done, its files and counts.</summary>
-internal sealed record BatchSpec(string InputFileId, string Endpoint, string CompletionWindow, Dictionary<string, string>? Metadata);
+/// <summary>
+/// What a batch job stores: its parameters, and when its completion window ends (<c>ExpiresAt</c>; null in batches
+/// stored before it was kept: 24 hours after creation).
+/// </summary>
+internal sealed record BatchSpec(string InputFileId, string Endpoint, string CompletionWindow, Dictionary<string, string>? Metadata, DateTimeOffset? ExpiresAt = null);
 
-/// <summary>A finished (or cancelled) batch's outcome.</summary>
-internal sealed record BatchOutcome(string? OutputFileId, string? ErrorFileId, BatchRequestCounts Counts);
+/// <summary>
+/// A finished (or cancelled) batch's outcome; <c>Expired</c> when its completion window ended first (the unanswered
+/// lines are then in the error file as <c>batch_expired</c>).
+/// </summary>
+internal sealed record BatchOutcome(string? OutputFileId, string? ErrorFileId, BatchRequestCounts Counts, bool Expired = false);
 
 /// <summary>Source-generated JSON of the batch contracts: OpenAI's snake_case names are on the members; nulls written, as OpenAI does.</summary>
 [JsonSourceGenerationOptions(NumberHandling = JsonNumberHandling.Strict)]

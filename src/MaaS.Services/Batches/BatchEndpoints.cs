@@ -65,7 +65,7 @@ internal abstract class BatchEndpoint<TLine>(BatchAnswerJson json, System.Text.J
             var read = Read(requests[i].Body);
             if ((read.TryGetValue(out var line, out var error) ? Check(line) : error) is { } refused)
             {
-                answers[i] = BatchAnswerJson.Fail(refused);
+                answers[i] = Refuse(refused);
             }
             else
             {
@@ -102,7 +102,7 @@ internal abstract class BatchEndpoint<TLine>(BatchAnswerJson json, System.Text.J
 
             if (error.Code is not (ErrorCode.Overloaded or ErrorCode.RateLimited))
             {
-                return lines.Count > 1 ? null : [BatchAnswerJson.Fail(error)];
+                return lines.Count > 1 ? null : [Refuse(error)];
             }
 
             await Task.Delay(OverloadedWait, cancellationToken).ConfigureAwait(false);
@@ -120,6 +120,9 @@ internal abstract class BatchEndpoint<TLine>(BatchAnswerJson json, System.Text.J
             return Error.Invalid(e.Path is { Length: > 0 } path ? path : "body", $"the body is not valid JSON for {Url}: {e.Message}");
         }
     }
+
+    /// <summary>An error line's answer: OpenAI's error object, as OpenAI's endpoints under <c>/openai/v1</c> refuse.</summary>
+    protected virtual BatchAnswer Refuse(Error error) => BatchAnswerJson.Fail(error);
 
     /// <summary>The texts of a line.</summary>
     protected abstract int Count(TLine line);
@@ -193,6 +196,9 @@ internal sealed class TextBatchEndpoint(BatchAnswerJson json, TextModelService t
     private string ModelOf(TextsLine line) => line.Model ?? (url == SentimentUrl ? TextAnswers.DefaultSentimentModel : string.Empty);
 
     protected override int Count(TextsLine line) => line.Texts?.Count ?? 0;
+
+    // MaaS's own endpoints refuse with ProblemDetails: so do their lines.
+    protected override BatchAnswer Refuse(Error error) => Json.Refused(error);
 
     protected override string Key(TextsLine line) => $"{ModelOf(line)}\n{line.Version}";
 

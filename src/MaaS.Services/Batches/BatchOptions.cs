@@ -29,6 +29,25 @@ internal sealed class BatchOptions
     /// </summary>
     [Range(1, 2048)]
     public int TextsPerCall { get; set; } = 32;
+
+    /// <summary>
+    /// How long a batch has to finish, in seconds, from its creation: OpenAI's <c>24h</c> completion window (the only one
+    /// a request may name). A batch not done by then ends <c>expired</c>, its unanswered lines in the error file as
+    /// <c>batch_expired</c>. Default 86,400 (24 hours); shorter only for tests.
+    /// </summary>
+    [Range(1, 86_400)]
+    public double CompletionWindowSeconds { get; set; } = 86_400;
+
+    /// <summary>
+    /// Answered lines a batch stores as one checkpoint (a part of its output and error files): a run taken up again after
+    /// a crash starts after the last part. Default 1,000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int CheckpointLines { get; set; } = 1_000;
+
+    /// <summary>Longest a batch goes without storing a checkpoint of the lines it answered, in seconds. Default 10.</summary>
+    [Range(0.01, 86_400)]
+    public double CheckpointSeconds { get; set; } = 10;
 }
 
 /// <summary>Validates <see cref="BatchOptions"/> from its data annotations.</summary>

@@ -13,7 +13,8 @@ internal static class BatchStatus
 /// first, cancel; each batch answered as OpenAI's batch object from its job's row, so every replica answers the same.
 /// Singleton; thread-safe.
 /// </summary>
-internal sealed class BatchService(IStorage storage, JobRunner runner, IEnumerable<IBatchEndpoint> endpoints, IOptions<JobOptions> jobOptions)
+internal sealed class BatchService(
+    IStorage storage, JobRunner runner, IEnumerable<IBatchEndpoint> endpoints, IOptions<JobOptions> jobOptions, IOptions<BatchOptions> batchOptions)
 {
     /// <summary>The only completion window: OpenAI's.</summary>
     public const string CompletionWindow = "24h";
@@ -59,7 +60,8 @@ internal sealed class BatchService(IStorage storage, JobRunner runner, IEnumerab
             return content.Error;
         }
 
-        var spec = new BatchSpec(file.Value.Id, request.Endpoint!, CompletionWindow, request.Metadata);
+        var spec = new BatchSpec(file.Value.Id, request.Endpoint!, CompletionWindow, request.Metadata,
+            DateTimeOffset.UtcNow.AddSeconds(batchOptions.Value.CompletionWindowSeconds));
         var job = new NewJob(Guid.NewGuid().ToString("N"), tenant, BatchJobHandler.JobKind, JsonSerializer.Serialize(spec, BatchJsonContext.Default.BatchSpec),
             Convert.ToHexStringLower(SHA256.HashData(content.Value)));
         var created = await storage.Jobs.CreateAsync(job, content.Value, cancellationToken).ConfigureAwait(false);
@@ -187,7 +189,7 @@ internal sealed class BatchService(IStorage storage, JobRunner runner, IEnumerab
         {
             JobState.Queued => BatchStatus.Validating,
             JobState.Running => job.Phase is BatchStatus.InProgress or BatchStatus.Finalizing ? job.Phase : BatchStatus.Validating,
-            JobState.Succeeded => "completed",
+            JobState.Succeeded => outcome?.Expired == true ? "expired" : "completed",
             JobState.Failed when job.Error?.StartsWith("the job ran past its deadline", StringComparison.Ordinal) == true => "expired",
             JobState.Failed => "failed",
             _ => cancelling ? "cancelling" : "cancelled",
@@ -195,7 +197,7 @@ internal sealed class BatchService(IStorage storage, JobRunner runner, IEnumerab
         long? at(DateTimeOffset? time, bool when) => when && time is { } t ? t.ToUnixTimeSeconds() : null;
         return new OpenAiBatch(
             IdPrefix + job.Id, spec.Endpoint, job.State == JobState.Failed ? ErrorsOf(job.Error) : null, spec.InputFileId, spec.CompletionWindow, status,
-            output, errors, job.CreatedAt.ToUnixTimeSeconds(), at(job.StartedAt, job.StartedAt is not null), job.CreatedAt.AddHours(24).ToUnixTimeSeconds(),
+            output, errors, job.CreatedAt.ToUnixTimeSeconds(), at(job.StartedAt, job.StartedAt is not null), BatchFiles.ExpiresAt(spec, job).ToUnixTimeSeconds(),
             at(job.FinishedAt, job.State == JobState.Succeeded), at(job.FinishedAt, status == "completed"), at(job.FinishedAt, status == "failed"),
             at(job.FinishedAt, status == "expired"), at(job.FinishedAt, job.State == JobState.Cancelled), at(job.FinishedAt, status == "cancelled"),
             counts, spec.Metadata);

@@ -2,9 +2,10 @@ namespace MaaS.Services.Jobs;
 
 /// <summary>
 /// One run of a claimed job as its handler sees it: the record, its stored input, progress reporting (written by the
-/// runner's heartbeat), its deadline and a place to run CPU work at low priority on bounded threads. Thread-safe.
+/// runner's heartbeat), checkpoints of its results held to this run's claim, its deadline and a place to run CPU work at
+/// low priority on bounded threads. Thread-safe.
 /// </summary>
-internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler scheduler, DateTimeOffset deadline)
+internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler scheduler, DateTimeOffset deadline, string owner)
 {
     private JobProgress _progress = new("starting", 0, null);
 
@@ -32,6 +33,26 @@ internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler
         var input = await store.GetInputAsync(Job.Id, cancellationToken).ConfigureAwait(false);
         return input.IsSuccess ? input.Value : throw new JobFailedException($"the job's input could not be read: {input.Error.Message}");
     }
+
+    /// <summary>The checkpoints earlier runs of the job stored, in order (none on a first run).</summary>
+    public async Task<IReadOnlyList<JobPart>> ReadPartsAsync(CancellationToken cancellationToken)
+    {
+        var parts = await store.GetPartsAsync(Job.Id, cancellationToken).ConfigureAwait(false);
+        return parts.IsSuccess ? parts.Value : throw new JobFailedException($"the job's checkpoints could not be read: {parts.Error.Message}");
+    }
+
+    /// <summary>
+    /// Stores a checkpoint while this run still holds the job: false when it no longer does (cancelled or taken over;
+    /// the heartbeat stops the run), a <see cref="JobFailedException"/> when the store fails.
+    /// </summary>
+    public async Task<bool> SavePartAsync(JobPart part, CancellationToken cancellationToken)
+    {
+        var saved = await store.SavePartAsync(Job.Id, owner, part, cancellationToken).ConfigureAwait(false);
+        return saved.IsSuccess ? saved.Value : throw new JobFailedException($"the job's checkpoint could not be stored: {saved.Error.Message}");
+    }
+
+    /// <summary>Drops the job's checkpoints once its results are stored whole; a failure only leaves them behind.</summary>
+    public async Task DeletePartsAsync() => await store.DeletePartsAsync(Job.Id, CancellationToken.None).ConfigureAwait(false);
 
     /// <summary>
     /// Runs <paramref name="work"/> on the runner's low-priority threads; parallel loops inside it inherit the

@@ -18,7 +18,16 @@ internal sealed class JobOptions
     [Range(1, 64)]
     public int PerTenantConcurrency { get; set; } = 1;
 
-    /// <summary>Most jobs this replica runs at once. Default 1.</summary>
+    /// <summary>
+    /// Job kinds with slots of their own, and how many of each one tenant may run at once: such a job is counted apart
+    /// from the tenant's other jobs (<see cref="PerTenantConcurrency"/> bounds those) and, on each replica, apart from
+    /// them too (<see cref="LocalConcurrency"/> of each sort), so a tenant's training does not queue behind its
+    /// 50,000-line batch. <see cref="GlobalConcurrency"/> still bounds every job. Default: <c>openai-batch</c> 1 (a
+    /// batch's model calls go through serving's fair work queue, not the job threads).
+    /// </summary>
+    public Dictionary<string, int> KindConcurrency { get; set; } = new(StringComparer.Ordinal) { [Batches.BatchJobHandler.JobKind] = 1 };
+
+    /// <summary>Most jobs this replica runs at once (of each sort: the kinds with slots of their own, and the others). Default 1.</summary>
     [Range(1, 64)]
     public int LocalConcurrency { get; set; } = 1;
 

@@ -23,6 +23,9 @@ internal sealed partial class JobRunner : BackgroundService
 
     private readonly List<Task> _running = [];
 
+    // The jobs of kinds with slots of their own (Jobs:KindConcurrency), bounded on this replica apart from _running.
+    private readonly List<Task> _apart = [];
+
     // The heartbeat of each job this replica claimed and has not finished: the leases to release at shutdown.
     private readonly ConcurrentDictionary<string, Task> _held = new(StringComparer.Ordinal);
     private int _disposed;
@@ -62,19 +65,22 @@ internal sealed partial class JobRunner : BackgroundService
             return;
         }
 
-        var limits = new JobLimits(_options.GlobalConcurrency, _options.PerTenantConcurrency);
+        var limits = new JobLimits(_options.GlobalConcurrency, _options.PerTenantConcurrency) { PerTenantOfKind = _options.KindConcurrency };
         var poll = TimeSpan.FromSeconds(_options.PollSeconds);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
                 _running.RemoveAll(t => t.IsCompleted);
-                if (_running.Count < _options.LocalConcurrency)
+                _apart.RemoveAll(t => t.IsCompleted);
+                bool others = _running.Count < _options.LocalConcurrency, own = _apart.Count < _options.LocalConcurrency;
+                if (others || own)
                 {
-                    var claimed = await _store.ClaimNextAsync(Owner, _options.Lease, limits, stoppingToken).ConfigureAwait(false);
+                    var claimed = await _store.ClaimNextAsync(Owner, _options.Lease, limits with { OwnSlots = others && own ? null : own }, stoppingToken).ConfigureAwait(false);
                     if (claimed.IsSuccess && claimed.Value.Count > 0)
                     {
-                        _running.Add(RunAsync(claimed.Value[0], stoppingToken));
+                        var job = claimed.Value[0];
+                        (_options.KindConcurrency.ContainsKey(job.Kind) ? _apart : _running).Add(RunAsync(job, stoppingToken));
                         continue;
                     }
 
@@ -85,7 +91,7 @@ internal sealed partial class JobRunner : BackgroundService
                 }
 
                 // A finishing job frees a slot: look again soon rather than after a whole poll.
-                var finished = _running.Count > 0 ? Task.WhenAny(_running) : Task.Delay(Timeout.Infinite, stoppingToken);
+                var finished = _running.Count + _apart.Count > 0 ? Task.WhenAny(_running.Concat(_apart)) : Task.Delay(Timeout.Infinite, stoppingToken);
                 await Task.WhenAny(_wake.WaitAsync(poll, stoppingToken), finished).ConfigureAwait(false);
             }
         }
@@ -99,10 +105,10 @@ internal sealed partial class JobRunner : BackgroundService
         // background threads, which end with it or with the process; either way the job is left unfinished, and its
         // lease is released rather than left to run out, so the next claim (another replica's, or this one's after the
         // restart) takes it up at once instead of Jobs:LeaseSeconds later.
-        var all = Task.WhenAll(_running);
+        var all = Task.WhenAll(_running.Concat(_apart));
         if (await Task.WhenAny(all, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != all)
         {
-            LogLeftRunning(_logger, _running.Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
+            LogLeftRunning(_logger, _running.Concat(_apart).Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
         }
 
         await ReleaseHeldAsync().ConfigureAwait(false);
@@ -146,7 +152,7 @@ internal sealed partial class JobRunner : BackgroundService
         LogStarted(_logger, job.Id, job.Kind, job.Tenant, job.Attempts);
         using var overdue = new CancellationTokenSource(_options.MaxRun);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, overdue.Token);
-        var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun);
+        var execution = new JobExecution(job, _store, _scheduler, DateTimeOffset.UtcNow + _options.MaxRun, Owner);
         var heartbeat = HeartbeatAsync(job, execution, stop);
         _held[job.Id] = heartbeat;
         try

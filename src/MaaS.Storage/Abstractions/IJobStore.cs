@@ -55,7 +55,26 @@ public interface IJobStore
 
     /// <summary>Cancels the tenant's queued or running job; a finished job is returned unchanged.</summary>
     ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores a checkpoint of a running job's results (a part of a batch's output and error files) while the job is
+    /// still running under <paramref name="owner"/>, replacing a part of the same <see cref="JobPart.Seq"/>: true when
+    /// stored, false when the job is no longer the owner's (cancelled or taken over), and nothing was stored.
+    /// </summary>
+    ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default);
+
+    /// <summary>The job's stored parts, in <see cref="JobPart.Seq"/> order (none: an empty list).</summary>
+    ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the job's parts (once its results are stored whole); returns how many there were.</summary>
+    ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>
+/// <param name="Seq">Its place among the job's parts, from 0.</param>
+/// <param name="Output">Bytes of the output file (caller owns the array; the store does not keep it).</param>
+/// <param name="Errors">Bytes of the error file.</param>
+public sealed record JobPart(int Seq, byte[] Output, byte[] Errors);
 
 /// <summary>A job to queue.</summary>
 /// <param name="Id">Server-minted id (32 hex characters).</param>
@@ -76,8 +95,24 @@ public sealed record JobCursor(DateTimeOffset CreatedAt, string Id)
 
 /// <summary>Concurrency limits of <see cref="IJobStore.ClaimNextAsync"/>.</summary>
 /// <param name="Global">Most jobs running at once over every replica sharing the store.</param>
-/// <param name="PerTenant">Most jobs of one tenant running at once.</param>
-public sealed record JobLimits(int Global, int PerTenant);
+/// <param name="PerTenant">Most jobs of one tenant running at once (of the kinds without slots of their own).</param>
+public sealed record JobLimits(int Global, int PerTenant)
+{
+    private static readonly Dictionary<string, int> NoKinds = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Kinds with slots of their own: a tenant runs at most this many jobs of each at once, counted apart from its
+    /// other jobs (which <see cref="PerTenant"/> bounds), so a long batch does not hold the slot a training needs.
+    /// <see cref="Global"/> bounds every job.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> PerTenantOfKind { get; init; } = NoKinds;
+
+    /// <summary>
+    /// Which jobs a claim may take: null any; true only jobs of the kinds in <see cref="PerTenantOfKind"/>; false only
+    /// the others (a replica whose own slots of one sort are full).
+    /// </summary>
+    public bool? OwnSlots { get; init; }
+}
 
 /// <summary>What a runner reports while a job runs.</summary>
 /// <param name="Phase">Current phase (e.g. <c>cross-validation</c>).</param>

@@ -69,5 +69,16 @@ internal static class PostgresJobMigrations
         CREATE INDEX files_tenant ON {s}.files (tenant, created_at, file_id);
         CREATE INDEX files_tenant_purpose ON {s}.files (tenant, purpose, created_at, file_id);
         """,
+        // v5: checkpoints of a running batch, parts of its output and error files, so a run taken up again after a
+        // crash starts after the last part instead of answering every line again; dropped with the job.
+        """
+        CREATE TABLE {s}.job_parts (
+            job_id text COLLATE "C" NOT NULL REFERENCES {s}.jobs (job_id) ON DELETE CASCADE,
+            seq    integer NOT NULL,
+            output bytea NOT NULL,
+            errors bytea NOT NULL,
+            PRIMARY KEY (job_id, seq)
+        );
+        """,
     ]);
 }

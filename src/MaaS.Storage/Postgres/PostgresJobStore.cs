@@ -120,19 +120,19 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                 await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
-            var running = new Dictionary<string, int>(StringComparer.Ordinal);
-            await using (var count = new NpgsqlCommand($"SELECT tenant, count(*)::int FROM {_s}.jobs WHERE state = 'running' AND lease_expires_at >= now() GROUP BY tenant", connection, tx))
+            var running = new Dictionary<(string, string), int>();
+            await using (var count = new NpgsqlCommand($"SELECT tenant, kind, count(*)::int FROM {_s}.jobs WHERE state = 'running' AND lease_expires_at >= now() GROUP BY tenant, kind", connection, tx))
             await using (var reader = await count.ExecuteReaderAsync(ct).ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    running[reader.GetString(0)] = reader.GetInt32(1);
+                    running[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
                 }
             }
 
-            var candidates = new List<(string Id, string Tenant)>();
+            var candidates = new List<(string Id, string Tenant, string Kind)>();
             await using (var pending = new NpgsqlCommand($"""
-                SELECT job_id, tenant FROM {_s}.jobs
+                SELECT job_id, tenant, kind FROM {_s}.jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < now())
                 ORDER BY seq LIMIT 500
                 """, connection, tx))
@@ -140,7 +140,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             {
                 while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    candidates.Add((reader.GetString(0), reader.GetString(1)));
+                    candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
             }
 
@@ -194,6 +194,55 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             WHERE job_id = $1 AND tenant = $2 AND state IN ('queued', 'running')
             """, id, cancellationToken, id, tenant).ConfigureAwait(false);
         return job.IsSuccess && job.Value.Tenant != tenant ? Error.NotFound("job") : job;
+    }
+
+    public async ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        var saved = await database.RunAsync("save job part", async (connection, ct) =>
+        {
+            // Held to the owner in the same statement: a run that lost the job (cancelled, taken over) stores nothing.
+            await using var command = new NpgsqlCommand($"""
+                INSERT INTO {_s}.job_parts (job_id, seq, output, errors)
+                SELECT $1, $3, $4, $5 WHERE EXISTS (SELECT 1 FROM {_s}.jobs WHERE job_id = $1 AND state = 'running' AND claimed_by = $2)
+                ON CONFLICT (job_id, seq) DO UPDATE SET output = excluded.output, errors = excluded.errors
+                """, connection);
+            Add(command, id, owner);
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = part.Seq });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = part.Output });
+            command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = part.Errors });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        }, cancellationToken).ConfigureAwait(false);
+        return saved.IsSuccess ? saved.Value : saved.Error;
+    }
+
+    public async ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var found = await database.RunAsync("get job parts", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"SELECT seq, output, errors FROM {_s}.job_parts WHERE job_id = $1 ORDER BY seq", connection);
+            Add(command, id);
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var parts = new List<JobPart>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                parts.Add(new JobPart(reader.GetInt32(0), reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)));
+            }
+
+            return parts;
+        }, cancellationToken).ConfigureAwait(false);
+        return found.IsSuccess ? found.Value : found.Error;
+    }
+
+    public async ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await database.RunAsync("delete job parts", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"DELETE FROM {_s}.job_parts WHERE job_id = $1", connection);
+            Add(command, id);
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return deleted.IsSuccess ? deleted.Value : deleted.Error;
     }
 
     private async ValueTask<Result<JobRecord>> UpdateAsync(string operation, string sql, string id, CancellationToken cancellationToken, params object?[] values)

@@ -66,5 +66,16 @@ internal static class SqliteJobMigrations
         CREATE INDEX ix_files_tenant ON files (tenant, created_at, file_id);
         CREATE INDEX ix_files_tenant_purpose ON files (tenant, purpose, created_at, file_id);
         """,
+        // v5: checkpoints of a running batch, parts of its output and error files, so a run taken up again after a
+        // crash starts after the last part instead of answering every line again; dropped with the job.
+        """
+        CREATE TABLE job_parts (
+            job_id TEXT NOT NULL REFERENCES jobs (job_id) ON DELETE CASCADE,
+            seq    INTEGER NOT NULL,
+            output BLOB NOT NULL,
+            errors BLOB NOT NULL,
+            PRIMARY KEY (job_id, seq)
+        ) WITHOUT ROWID;
+        """,
     ]);
 }

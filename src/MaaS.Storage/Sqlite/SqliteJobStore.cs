@@ -91,20 +91,20 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return database.WriteAsync<IReadOnlyList<JobRecord>>("claim job", (connection, tx) =>
         {
             long now = Now();
-            var running = new Dictionary<string, int>(StringComparer.Ordinal);
-            using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant"))
+            var running = new Dictionary<(string, string), int>();
+            using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, kind, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant, kind"))
             {
                 count.Parameters.AddWithValue("$now", now);
                 using var reader = count.ExecuteReader();
                 while (reader.Read())
                 {
-                    running[reader.GetString(0)] = reader.GetInt32(1);
+                    running[(reader.GetString(0), reader.GetString(1))] = reader.GetInt32(2);
                 }
             }
 
-            var candidates = new List<(string Id, string Tenant)>();
+            var candidates = new List<(string Id, string Tenant, string Kind)>();
             using (var pending = SqliteQueries.Command(connection, tx, """
-                SELECT job_id, tenant FROM jobs
+                SELECT job_id, tenant, kind FROM jobs
                 WHERE state = 'queued' OR (state = 'running' AND lease_expires_at < $now)
                 ORDER BY seq LIMIT 500
                 """))
@@ -113,7 +113,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 using var reader = pending.ExecuteReader();
                 while (reader.Read())
                 {
-                    candidates.Add((reader.GetString(0), reader.GetString(1)));
+                    candidates.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
                 }
             }
 
@@ -197,6 +197,49 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return Get(connection, tx, id) is { } job && job.Tenant == tenant ? job : Error.NotFound("job");
         }, cancellationToken);
     }
+
+    public ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return database.WriteAsync<bool>("save job part", (connection, tx) =>
+        {
+            // Held to the owner in the same statement: a run that lost the job (cancelled, taken over) stores nothing.
+            using var command = SqliteQueries.Command(connection, tx, """
+                INSERT INTO job_parts (job_id, seq, output, errors)
+                SELECT $id, $seq, $output, $errors WHERE EXISTS (SELECT 1 FROM jobs WHERE job_id = $id AND state = 'running' AND claimed_by = $owner)
+                ON CONFLICT (job_id, seq) DO UPDATE SET output = excluded.output, errors = excluded.errors
+                """);
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$seq", part.Seq);
+            command.Parameters.AddWithValue("$output", part.Output);
+            command.Parameters.AddWithValue("$errors", part.Errors);
+            command.Parameters.AddWithValue("$owner", owner);
+            return command.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+    }
+
+    public ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default) =>
+        database.ReadAsync<IReadOnlyList<JobPart>>("get job parts", connection =>
+        {
+            using var command = SqliteQueries.Command(connection, null, "SELECT seq, output, errors FROM job_parts WHERE job_id = $id ORDER BY seq");
+            command.Parameters.AddWithValue("$id", id);
+            using var reader = command.ExecuteReader();
+            var parts = new List<JobPart>();
+            while (reader.Read())
+            {
+                parts.Add(new JobPart(reader.GetInt32(0), (byte[])reader.GetValue(1), (byte[])reader.GetValue(2)));
+            }
+
+            return parts;
+        });
+
+    public ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<int>("delete job parts", (connection, tx) =>
+        {
+            using var command = SqliteQueries.Command(connection, tx, "DELETE FROM job_parts WHERE job_id = $id");
+            command.Parameters.AddWithValue("$id", id);
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
 
     private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
 

@@ -13,14 +13,16 @@ internal static class JobCodec
         : null;
 
     public static Error? Limits(JobLimits limits) =>
-        limits.Global < 1 || limits.PerTenant < 1 ? Error.Invalid("limits", "must be at least 1") : null;
+        limits.Global < 1 || limits.PerTenant < 1 || limits.PerTenantOfKind.Values.Any(n => n < 1) ? Error.Invalid("limits", "must be at least 1") : null;
 
     public static double Clamp(double progress) => double.IsFinite(progress) ? Math.Clamp(progress, 0, 1) : 0;
 
     /// <summary>
-    /// Of the claimable candidates (oldest first), the first whose tenant is under its limit, given the live counts.
+    /// Of the claimable candidates (oldest first), the first this claim may take (<see cref="JobLimits.OwnSlots"/>) whose
+    /// tenant is under its limit for the job's kind, given the live counts by tenant and kind.
     /// </summary>
-    public static int? Choose(IReadOnlyList<(string Id, string Tenant)> candidates, IReadOnlyDictionary<string, int> running, JobLimits limits)
+    public static int? Choose(
+        IReadOnlyList<(string Id, string Tenant, string Kind)> candidates, IReadOnlyDictionary<(string Tenant, string Kind), int> running, JobLimits limits)
     {
         if (running.Values.Sum() >= limits.Global)
         {
@@ -29,7 +31,17 @@ internal static class JobCodec
 
         for (int i = 0; i < candidates.Count; i++)
         {
-            if (running.GetValueOrDefault(candidates[i].Tenant) < limits.PerTenant)
+            var (_, tenant, kind) = candidates[i];
+            bool own = limits.PerTenantOfKind.TryGetValue(kind, out int ofKind);
+            if (limits.OwnSlots is { } only && only != own)
+            {
+                continue;
+            }
+
+            int used = own
+                ? running.GetValueOrDefault((tenant, kind))
+                : running.Where(r => r.Key.Tenant == tenant && !limits.PerTenantOfKind.ContainsKey(r.Key.Kind)).Sum(r => r.Value);
+            if (used < (own ? ofKind : limits.PerTenant))
             {
                 return i;
             }

@@ -130,6 +130,54 @@ public sealed class BatchApiTests(BatchGateway fixture) : IClassFixture<BatchGat
     }
 
     [Fact]
+    public async Task SentimentBatch_BadBodies_ErrorLinesAreTheOnlineEndpointsProblemDetails()
+    {
+        var bodies = new Dictionary<string, string>
+        {
+            ["no-texts"] = """{"texts":[]}""",
+            ["unknown-model"] = """{"texts":["a fine film"],"model":"no-such-model"}""",
+            ["extra-member"] = """{"texts":["a fine film"],"temperature":1}""",
+            ["null-text"] = """{"texts":[null]}""",
+        };
+        string input = BatchData.Line("good", "/v1/sentiment", new JsonObject { ["texts"] = new JsonArray("a fine film") }) +
+            string.Concat(bodies.Select(b => BatchData.Line(b.Key, "/v1/sentiment", JsonNode.Parse(b.Value)!)));
+
+        var (batch, _, errors) = await RunAsync(input, "/v1/sentiment");
+
+        Assert.Equal((5, 1, 4), Counts(batch));
+        var failed = BatchData.Lines(errors!).ToDictionary(l => l["custom_id"]!.GetValue<string>(), l => l["response"]!);
+        Assert.Equal(bodies.Keys.Order(StringComparer.Ordinal), failed.Keys.Order(StringComparer.Ordinal));
+        foreach (var (id, body) in bodies)
+        {
+            // The same status and ProblemDetails as the online endpoint's refusal of the same body, less what names the
+            // online request itself (its trace).
+            var (response, online) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", fixture.AppKey, body);
+            Assert.True((int)response.StatusCode >= 400, $"{id}: the online endpoint took {body}");
+            Assert.Equal((int)response.StatusCode, Status(failed[id]));
+            if (id == "extra-member")
+            {
+                // The same problem (status, code, title, field); the detail is worded by the line's reader, not the
+                // online endpoint's binder.
+                var line = failed[id]["body"]!;
+                Assert.Equal((online!["status"]!.GetValue<int>(), online["code"]!.GetValue<string>(), online["title"]!.GetValue<string>()),
+                    (line["status"]!.GetValue<int>(), line["code"]!.GetValue<string>(), line["title"]!.GetValue<string>()));
+                Assert.Contains("temperature", line["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+                continue;
+            }
+
+            Assert.Equal(WithoutTrace(online!), WithoutTrace(failed[id]["body"]!));
+        }
+    }
+
+    private static string WithoutTrace(JsonNode problem)
+    {
+        var copy = problem.DeepClone().AsObject();
+        copy.Remove("traceId");
+        copy.Remove("instance");
+        return copy.ToJsonString();
+    }
+
+    [Fact]
     public async Task Batch_MalformedFile_FailsWithEveryProblemByLine()
     {
         string input =

@@ -230,4 +230,57 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Empty(claim.Value);
         Assert.Equal(ErrorCode.NotFound, otherTenant.Error?.Code);
     }
+
+    [Fact]
+    public async Task SavePart_HeldToTheOwnerWhileRunning_ReadBackInOrderUntilDeleted()
+    {
+        var job = Job(Tenant);
+        Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        var beforeClaim = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(0, [1], [2]), Ct);
+        Assert.Equal(job.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value.Single().Id);
+
+        var second = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(1, "b\n"u8.ToArray(), []), Ct);
+        var first = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(0, "a\n"u8.ToArray(), "e\n"u8.ToArray()), Ct);
+        var replaced = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(1, "c\n"u8.ToArray(), []), Ct);
+        var otherOwner = await Storage.Jobs.SavePartAsync(job.Id, "someone-else", new JobPart(2, [9], [9]), Ct);
+        var parts = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
+        Assert.True((await Storage.Jobs.CancelAsync(Tenant, job.Id, Ct)).IsSuccess);
+        var afterCancel = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(3, [9], [9]), Ct);
+        var deleted = await Storage.Jobs.DeletePartsAsync(job.Id, Ct);
+        var left = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
+
+        Assert.Equal((false, true, true, true, false, false), (beforeClaim.Value, second.Value, first.Value, replaced.Value, otherOwner.Value, afterCancel.Value));
+        Assert.Equal([0, 1], parts.Value.Select(p => p.Seq));
+        Assert.Equal(["a\n", "c\n"], parts.Value.Select(p => Encoding.UTF8.GetString(p.Output)));
+        Assert.Equal(["e\n", ""], parts.Value.Select(p => Encoding.UTF8.GetString(p.Errors)));
+        Assert.Equal(2, deleted.Value);
+        Assert.Empty(left.Value);
+    }
+
+    [Fact]
+    public async Task ClaimNext_KindWithSlotsOfItsOwn_CountedApartFromTheTenantsOtherJobsWithinTheGlobalBound()
+    {
+        var batch = Nth(Tenant, '0') with { Kind = "batch" };
+        var secondBatch = Nth(Tenant, '1') with { Kind = "batch" };
+        var training = Nth(Tenant, '2');
+        var secondTraining = Nth(Tenant, '3');
+        foreach (var job in new[] { batch, secondBatch, training, secondTraining })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        }
+
+        var limits = new JobLimits(Global: 3, PerTenant: 1) { PerTenantOfKind = new Dictionary<string, int> { ["batch"] = 1 } };
+        var lease = TimeSpan.FromMinutes(5);
+        var onlyOthers = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { OwnSlots = false }, Ct);
+        var first = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var third = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var globalFull = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { Global = 2 }, Ct);
+
+        // A training first when the claim may take only the others; then the batch beside it (its own slot); then
+        // nothing: the tenant's batch slot and its training slot are both taken.
+        Assert.Equal(training.Id, onlyOthers.Value.Single().Id);
+        Assert.Equal(batch.Id, first.Value.Single().Id);
+        Assert.Empty(third.Value);
+        Assert.Empty(globalFull.Value);
+    }
 }

@@ -1,0 +1,93 @@
+#pragma warning disable OPENAI001 // OpenAI's batch client is marked experimental.
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using OpenAI;
+using OpenAI.Batch;
+using OpenAI.Files;
+
+namespace MaaS.Gateway.FunctionalTests.Batches;
+
+/// <summary>
+/// OpenAI's completion window on a gateway configured to a few seconds: a batch still running when it ends and one still
+/// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file.
+/// </summary>
+public sealed class BatchExpiryTests
+{
+    private const int WindowSeconds = 5;
+
+    [Fact]
+    public async Task Batches_RunningAndQueuedPastTheWindow_ExpiredWithEachUnansweredLineBatchExpired()
+    {
+        // One line per model call, so 6,000 lines take well past the window (at least a millisecond each); the tenant's one
+        // job slot keeps the second batch queued behind the first until the window has ended for both.
+        await using var gateway = SecureGateway.Start(r => r.WithShippedModel(BatchGateway.Model), new Dictionary<string, string?>
+        {
+            ["Batches:CompletionWindowSeconds"] = WindowSeconds.ToString(CultureInfo.InvariantCulture), ["Batches:TextsPerCall"] = "1",
+            ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2", ["Jobs:PerTenantConcurrency"] = "1",
+        });
+        string key = await gateway.CreateKeyAsync("default", ["app"]);
+        var options = new OpenAIClientOptions { Endpoint = new Uri(gateway.Host.Address, "/openai/v1") };
+        var files = new OpenAIFileClient(new ApiKeyCredential(key), options);
+        var batches = new BatchClient(new ApiKeyCredential(key), new BatchClientOptions { Endpoint = options.Endpoint });
+        var titles = BatchData.Netflix(6000);
+        var queuedTitles = titles.Take(50).Select(t => ("q-" + t.Id, t.Text)).ToList();
+
+        var running = await CreateAsync(files, batches, titles);
+        var queued = await CreateAsync(files, batches, queuedTitles);
+        var first = await PollAsync(running);
+        var second = await PollAsync(queued);
+
+        foreach (var (batch, lines) in new[] { (first, titles), (second, queuedTitles) })
+        {
+            Assert.True(batch["status"]!.GetValue<string>() == "expired", batch.ToJsonString());
+            // The window from the batch's creation, both read in whole seconds.
+            Assert.InRange(batch["expires_at"]!.GetValue<long>() - batch["created_at"]!.GetValue<long>(), WindowSeconds - 1, WindowSeconds + 1);
+            Assert.True(batch["expired_at"]!.GetValue<long>() >= batch["expires_at"]!.GetValue<long>() - 1, batch.ToJsonString());
+            Assert.Null(batch["completed_at"]);
+            var answered = batch["output_file_id"]?.GetValue<string>() is { } outputId ? BatchData.Lines((await files.DownloadFileAsync(outputId, Ct)).Value.ToString()) : [];
+            var errors = BatchData.Lines((await files.DownloadFileAsync(batch["error_file_id"]!.GetValue<string>(), Ct)).Value.ToString());
+            // Every custom_id once across the two files, the answered ones first in input order, then the expired ones.
+            Assert.Equal(lines.Select(l => l.Item1), answered.Concat(errors).Select(l => l["custom_id"]!.GetValue<string>()));
+            Assert.All(errors, e => Assert.Equal(("batch_expired", null), (e["error"]!["code"]!.GetValue<string>(), e["response"])));
+            Assert.Equal((lines.Count, answered.Count, errors.Count), (
+                batch["request_counts"]!["total"]!.GetValue<int>(), batch["request_counts"]!["completed"]!.GetValue<int>(), batch["request_counts"]!["failed"]!.GetValue<int>()));
+        }
+
+        // The running batch answered lines before its window ended; the queued one was taken up only after, answering none.
+        Assert.InRange(first["request_counts"]!["completed"]!.GetValue<int>(), 1, titles.Count - 1);
+        Assert.Equal(0, second["request_counts"]!["completed"]!.GetValue<int>());
+        Assert.Null(second["output_file_id"]);
+
+        // OpenAI's library reads the expired batch.
+        var read = await batches.GetBatchAsync(first["id"]!.GetValue<string>(), new RequestOptions { CancellationToken = Ct });
+        Assert.Contains("\"expired\"", read.GetRawResponse().Content.ToString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<CreateBatchOperation> CreateAsync(OpenAIFileClient files, BatchClient batches, IReadOnlyList<(string Id, string Text)> titles)
+    {
+        var input = new StringBuilder();
+        foreach (var (id, text) in titles)
+        {
+            input.Append(BatchData.Line(id, "/v1/embeddings", new JsonObject { ["input"] = text }));
+        }
+
+        OpenAIFile file = await files.UploadFileAsync(BinaryData.FromString(input.ToString()), "titles.jsonl", FileUploadPurpose.Batch);
+        string body = $$"""{"input_file_id":"{{file.Id}}","endpoint":"/v1/embeddings","completion_window":"24h"}""";
+        return await batches.CreateBatchAsync(BinaryContent.Create(BinaryData.FromString(body)), waitUntilCompleted: false, new RequestOptions { CancellationToken = Ct });
+    }
+
+    private static async Task<JsonNode> PollAsync(CreateBatchOperation operation)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var batch = JsonNode.Parse((await operation.GetBatchAsync(new RequestOptions { CancellationToken = Ct })).GetRawResponse().Content.ToString())!;
+            if (batch["status"]!.GetValue<string>() is "completed" or "failed" or "expired" or "cancelled" || deadline.Elapsed > TimeSpan.FromSeconds(240))
+            {
+                return batch;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+    }
+}
