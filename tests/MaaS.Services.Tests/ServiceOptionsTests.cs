@@ -31,6 +31,8 @@ public sealed class ServiceOptionsTests
     [Theory]
     [InlineData(nameof(JobOptions.Niceness), -1)]
     [InlineData(nameof(JobOptions.Niceness), 20)]
+    [InlineData(nameof(JobOptions.KindConcurrency), 0)]
+    [InlineData(nameof(JobOptions.KindConcurrency), 65)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
@@ -39,6 +41,7 @@ public sealed class ServiceOptionsTests
         var result = setting switch
         {
             nameof(JobOptions.Niceness) => new JobOptionsValidator().Validate(null, new JobOptions { Niceness = (int)value }),
+            nameof(JobOptions.KindConcurrency) => new JobOptionsValidator().Validate(null, new JobOptions { KindConcurrency = { ["openai-batch"] = (int)value } }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
                 new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MaaS.Services.Jobs;
 
 /// <summary>Settings of the background job runner (section <c>Jobs</c>).</summary>
-internal sealed class JobOptions
+internal sealed class JobOptions : IValidatableObject
 {
     public const string SectionName = "Jobs";
 
@@ -76,6 +76,19 @@ internal sealed class JobOptions
     public double MaxRunSeconds { get; set; } = 21_600;
 
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    /// <summary>A kind's slots are 1 to 64, as the other concurrencies: 0 would leave its jobs queued for ever.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (kind, slots) in KindConcurrency)
+        {
+            if (slots is < 1 or > 64)
+            {
+                yield return new ValidationResult(
+                    $"{nameof(KindConcurrency)}:{kind} is {slots}; a kind's slots must be between 1 and 64.", [nameof(KindConcurrency)]);
+            }
+        }
+    }
 
     public TimeSpan MaxRun => TimeSpan.FromSeconds(MaxRunSeconds);
 }
