@@ -41,6 +41,16 @@ public sealed class GatewayProcess : IDisposable
     /// <summary>The last lines of the current (or last) run, for assertion messages.</summary>
     public string Tail => _process?.Tail() ?? string.Empty;
 
+    /// <summary>
+    /// Waits until a line of the current run contains <paramref name="text"/> (ordinal). A log line can come after the
+    /// answer of the request that wrote it (request logging runs once the response is sent) and reaches the test through
+    /// a pipe: a test that reads the log waits for the line it needs rather than sleeping.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not started, or the process exited first.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForLineAsync(string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (_process ?? throw new InvalidOperationException("the gateway was not started")).WaitForLineAsync(text, timeout, cancellationToken);
+
     /// <summary>The gateway dll of this build configuration next to this repository's sources, or null when it is not built.</summary>
     public static string? FindGatewayDll()
     {
