@@ -102,18 +102,32 @@ public sealed class GatewayProcess : IDisposable
             all[key] = value;
         }
 
-        var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await gateway.StartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
-            return gateway;
-        }
-        catch
-        {
-            gateway.Dispose();
-            throw;
+            var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
+            try
+            {
+                await gateway.StartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
+                return gateway;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && gateway.LostItsPort)
+            {
+                gateway.Dispose();
+            }
+            catch
+            {
+                gateway.Dispose();
+                throw;
+            }
         }
     }
+
+    /// <summary>
+    /// Whether the run ended because its port was taken: <see cref="ChildProcess.FreePort"/> frees the port it found
+    /// before the gateway binds it, seconds later on a loaded box, and another process (a test's, or any connection's
+    /// local port) may take it meanwhile. A caller that chose the port freely starts again on a new one.
+    /// </summary>
+    public bool LostItsPort => !IsRunning && Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts the process unless it runs, and waits until the readiness path answers 200.</summary>
     /// <exception cref="InvalidOperationException">It exited before it was ready (the message carries its last lines).</exception>
