@@ -29,6 +29,12 @@ public sealed class GatewayProcess : IDisposable
         _arguments = [dll, "--urls", Address.ToString(), .. settings.SelectMany(s => new[] { "--" + s.Key, s.Value })];
     }
 
+    /// <summary>
+    /// How long a start may take before it fails: a few seconds on a quiet box. It was 30 s, and at load 50-70 (the
+    /// shared box with every test assembly running) a gateway process was not ready after 30 s.
+    /// </summary>
+    public static TimeSpan DefaultStartTimeout { get; } = TimeSpan.FromSeconds(120);
+
     public Uri Address { get; }
 
     public bool IsRunning => _process is { HasExited: false };
@@ -82,7 +88,7 @@ public sealed class GatewayProcess : IDisposable
     /// <summary>
     /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data,
     /// background index rebuilds or authentication, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
-    /// when <c>/v1/ping</c> answers (within <paramref name="startTimeout"/>, default 30 s).
+    /// when <c>/v1/ping</c> answers (within <paramref name="startTimeout"/>, default <see cref="DefaultStartTimeout"/>).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(
         string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null)
@@ -107,7 +113,7 @@ public sealed class GatewayProcess : IDisposable
             var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
             try
             {
-                await gateway.StartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
+                await gateway.StartAsync(startTimeout ?? DefaultStartTimeout, cancellationToken);
                 return gateway;
             }
             catch (InvalidOperationException) when (attempt < 3 && gateway.LostItsPort)
