@@ -45,7 +45,7 @@ internal sealed class GrpcGateway : IDisposable
             var process = new GatewayProcess(dll, ChildProcess.FreePort(), Settings(data, grpcPort, settings));
             try
             {
-                await process.StartAsync(TimeSpan.FromSeconds(90), cancellationToken);
+                await process.StartAsync(GatewayProcess.DefaultStartTimeout, cancellationToken);
                 return new GrpcGateway(process, data, grpcPort);
             }
             catch (Exception e)
