@@ -133,7 +133,7 @@ public sealed class AgentsApiTests : IAsyncLifetime
         string id = decided!["decisionId"]!.GetValue<string>();
 
         JsonNode? agent = null;
-        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100, Ct))
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100, Ct))
         {
             (_, agent) = await _gateway.SendJsonAsync(HttpMethod.Get, "/v1/agents/quick", Key);
             // The sweep commits the default reward, then the policy learns it: a read between the two sees the first only.

@@ -152,11 +152,11 @@ public sealed class AgentsDeferredActivationTests : IAsyncLifetime
         return body["decisionId"]!.GetValue<string>();
     }
 
-    /// <summary>The agent once <paramref name="done"/> holds (the sweep commits a default, then the policy learns it), or as it stands after 10 s.</summary>
+    /// <summary>The agent once <paramref name="done"/> holds (the sweep commits a default, then the policy learns it), or as it stands after 60 s.</summary>
     private async Task<JsonNode?> PollAsync(string agent, Func<JsonNode, bool> done)
     {
         JsonNode? read = null;
-        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100, Ct))
+        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(100, Ct))
         {
             (_, read) = await _gateway.SendJsonAsync(HttpMethod.Get, $"/v1/agents/{agent}", Key);
             if (done(read!))

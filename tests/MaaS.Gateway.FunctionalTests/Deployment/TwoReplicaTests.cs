@@ -286,8 +286,10 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
 
     /// <summary>
     /// The attribution report sums the replicas: answers given by each replica reach the one store, and either replica
-    /// reports all of them (each adds its counts; neither overwrites the other's). Waits first for earlier tests' counts
-    /// to be flushed (the replicas flush every 0.2 s here), so the baseline holds them.
+    /// reports all of them (each adds its counts; neither overwrites the other's). The baseline is taken once earlier
+    /// tests' counts are flushed (the replicas flush every 0.2 s here): when both replicas report the same total twice,
+    /// a second apart. A single read after a fixed second could miss a flush that a loaded box delayed, and the test
+    /// then counted an earlier test's answer as its own.
     /// </summary>
     [Fact]
     public async Task AttributionReport_AnswersOfBothReplicas_SumInEitherReplicasReport()
@@ -298,8 +300,7 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         using var second = new HttpClient { BaseAddress = topology.Replicas[1].Address };
         var now = DateTimeOffset.UtcNow;
         string range = $"/v1/recommendations/attribution?from={now.AddHours(-2):yyyy-MM-ddTHH:mm:ssZ}&to={now.AddHours(2):yyyy-MM-ddTHH:mm:ssZ}";
-        await Task.Delay(1000, ct);
-        long before = await AnswersAsync(second, range, ct);
+        long before = await SettledAnswersAsync(first, second, range, ct);
 
         for (int i = 0; i < 5; i++)
         {
@@ -317,6 +318,27 @@ public sealed class TwoReplicaTests(ReplicaTopology topology)
         Assert.Equal(before + 5, answers);
         await Task.Delay(1000, ct);
         Assert.Equal((before + 5, before + 5), (await AnswersAsync(first, range, ct), await AnswersAsync(second, range, ct)));
+    }
+
+    /// <summary>The total both replicas report twice in a row, a second (five flushes) apart; fails after a minute without one.</summary>
+    private static async Task<long> SettledAnswersAsync(HttpClient first, HttpClient second, string path, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var seen = new List<(long, long)>();
+        (long, long) previous = (-1, -2);
+        while (true)
+        {
+            var now = (await AnswersAsync(first, path, ct), await AnswersAsync(second, path, ct));
+            seen.Add(now);
+            if (now.Item1 == now.Item2 && now == previous)
+            {
+                return now.Item1;
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), $"the replicas' answer counts did not settle within a minute: {string.Join(", ", seen)}");
+            previous = now;
+            await Task.Delay(1000, ct);
+        }
     }
 
     private static async Task<long> AnswersAsync(HttpClient client, string path, CancellationToken ct)

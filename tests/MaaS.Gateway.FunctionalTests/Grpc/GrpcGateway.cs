@@ -38,8 +38,32 @@ internal sealed class GrpcGateway : IDisposable
             return null;
         }
 
-        string data = Directory.CreateTempSubdirectory("maas-grpc-").FullName;
-        int grpcPort = ChildProcess.FreePort();
+        for (int attempt = 1; ; attempt++)
+        {
+            string data = Directory.CreateTempSubdirectory("maas-grpc-").FullName;
+            int grpcPort = ChildProcess.FreePort();
+            var process = new GatewayProcess(dll, ChildProcess.FreePort(), Settings(data, grpcPort, settings));
+            try
+            {
+                await process.StartAsync(GatewayProcess.DefaultStartTimeout, cancellationToken);
+                return new GrpcGateway(process, data, grpcPort);
+            }
+            catch (Exception e)
+            {
+                // Either port may have been taken between FreePort and the gateway's bind (GatewayProcess.LostItsPort).
+                bool again = e is InvalidOperationException && attempt < 3 && process.LostItsPort;
+                process.Dispose();
+                Directory.Delete(data, recursive: true);
+                if (!again)
+                {
+                    throw;
+                }
+            }
+        }
+    }
+
+    private static Dictionary<string, string> Settings(string data, int grpcPort, IDictionary<string, string>? settings)
+    {
         var all = new Dictionary<string, string>
         {
             ["Storage:DataDirectory"] = data,
@@ -56,18 +80,7 @@ internal sealed class GrpcGateway : IDisposable
             all[key] = value;
         }
 
-        var process = new GatewayProcess(dll, ChildProcess.FreePort(), all);
-        try
-        {
-            await process.StartAsync(TimeSpan.FromSeconds(90), cancellationToken);
-            return new GrpcGateway(process, data, grpcPort);
-        }
-        catch
-        {
-            process.Dispose();
-            Directory.Delete(data, recursive: true);
-            throw;
-        }
+        return all;
     }
 
     /// <summary>Settings that trace every inference at TIMESTAMPS into <paramref name="folder"/>'s trace.json, a file per trace (trace.json.0, …).</summary>

@@ -22,8 +22,18 @@ public sealed class PriorityQueueTests
         using var served = await Served.StartAsync(ct);
         var (gateway, client) = (served.Gateway, served.Client);
 
+        // The holder must be queued before the victims arrive (first, a victim would start a batch the other fills). A
+        // fixed half second was the wait, and a loaded box's first request (compiling its whole path) can take longer:
+        // a full batch (4 rows, run at once) compiles the path first, and the holder is sent on once the gateway runs
+        // its work, past which only its synchronous step into the batcher's queue remains.
+        using (var warm = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(4, null), ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        await RunningAsync(gateway, units => units == 0, "the full batch's work given back", null, ct);
         var holder = gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(3, null), ct);
-        await Task.Delay(500, ct);
+        await RunningAsync(gateway, units => units > 0, "the held request running", holder, ct);
         var httpVictim = gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", HttpBody(2, new JsonObject { ["priority"] = 2, ["timeout"] = 100_000 }), ct);
         var grpcVictim = client.ModelInferAsync(GrpcRequest(2, priority: new() { Uint64Param = 2 }, timeout: new() { Int64Param = 100_000 }), Admin(), deadline: Deadline(), cancellationToken: ct).ResponseAsync;
         using var rejected = await httpVictim;
@@ -39,7 +49,24 @@ public sealed class PriorityQueueTests
         Assert.Equal(HttpStatusCode.OK, held.StatusCode);
         var inference = stats["model_stats"]![0]!["inference_stats"]!;
         Assert.Equal(2, inference["fail"]!["count"]!.GetValue<long>());
-        Assert.Equal(1, inference["success"]!["count"]!.GetValue<long>());
+        Assert.Equal(2, inference["success"]!["count"]!.GetValue<long>()); // the full batch and the held one
+    }
+
+    /// <summary>Waits until the gateway's costed work running (<c>maas_admission_running</c>, in units) <paramref name="holds"/>; fails after a minute, or once <paramref name="request"/> is answered first.</summary>
+    private static async Task RunningAsync(GrpcGateway gateway, Func<long, bool> holds, string what, Task<HttpResponseMessage>? request, CancellationToken ct)
+    {
+        string? last = null;
+        for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60) && request?.IsCompleted != true; await Task.Delay(20, ct))
+        {
+            using var metrics = await gateway.SendAsync(HttpMethod.Get, "/metrics", null, ct);
+            last = (await metrics.Content.ReadAsStringAsync(ct)).Split('\n').FirstOrDefault(l => l.StartsWith("maas_admission_running ", StringComparison.Ordinal));
+            if (last is not null && holds(long.Parse(last["maas_admission_running ".Length..], CultureInfo.InvariantCulture)))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"not seen within 60 s: {what} (answered first: {request?.IsCompleted == true}; last: {last ?? "no such metric"})");
     }
 
     [Fact]

@@ -123,8 +123,10 @@ public sealed partial class StartupLogTests(StartupLogTests.Gateway gateway) : I
                 Requests++;
             }
 
-            // The console sink writes synchronously; a moment lets the last lines through the pipe.
-            await Task.Delay(500, ct);
+            // The lines the tests look for, through the pipe: the unload's, and the first index build's, which runs in the
+            // background after the start (a fixed moment here once let a loaded box read the log without them).
+            await process.WaitForLineAsync("Unloaded every version of example-mlp", TimeSpan.FromSeconds(60), ct);
+            await process.WaitForLineAsync("First index build of tenant default", TimeSpan.FromSeconds(60), ct);
             Log = process.Output;
             Lines = [.. Log.Split('\n').Where(l => l.Length > 0)];
         }

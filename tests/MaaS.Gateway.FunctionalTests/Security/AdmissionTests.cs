@@ -26,7 +26,7 @@ public sealed class AdmissionTests
 
         // Two requests of the heavy tenant whose bodies are held back fill its in-flight places (its queue).
         var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, heavy, Small, release.Task)).ToArray();
-        await WaitForInFlightAsync(gateway, 2);
+        await gateway.WaitForInFlightAsync(2);
         var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", heavy, Small);
         var lightAnswers = new List<HttpStatusCode>();
         for (int i = 0; i < 5; i++)
@@ -64,7 +64,7 @@ public sealed class AdmissionTests
 
         // 3 KB of the tenant's 4 KB is being read (its body held back): 2 KB more does not fit, 40 bytes do.
         var held = SendHeldAsync(gateway, key, threeKb, release.Task);
-        await WaitForInFlightAsync(gateway, 1);
+        await gateway.WaitForInFlightAsync(1);
         var (refused, refusedBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v1/sentiment", key, twoKb);
         using var small = await gateway.SendAsync(HttpMethod.Post, "/v1/sentiment", key, Small);
         // Without a Content-Length (chunked) the bytes are counted as they are read.
@@ -182,36 +182,6 @@ public sealed class AdmissionTests
         }
 
         return (max, null);
-    }
-
-    /// <summary>
-    /// Waits until the gateway reports <paramref name="count"/> costed requests in flight, so the held requests have their
-    /// places before the probe is sent (at most 5 s: a gateway without the gauge fails on the probe's answer instead).
-    /// </summary>
-    /// <summary>
-    /// Waits until the held requests hold their places: the next request's answer depends on it. A loaded CI box took
-    /// more than the 5 s this once allowed, and the test went on to see the third request admitted; now it waits up to
-    /// a minute and fails saying so, rather than asserting on a state it never reached.
-    /// </summary>
-    private static async Task WaitForInFlightAsync(SecureGateway gateway, int count)
-    {
-        string expected = $"maas_admission_in_flight {count}";
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await gateway.SendAsync(HttpMethod.Get, "/metrics", key: null);
-            string metrics = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            last = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("maas_admission_in_flight ", StringComparison.Ordinal));
-            if (last == expected)
-            {
-                return;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"the held requests did not reach {count} in flight within 60 s (last: {last ?? "no such metric"})");
     }
 
     private static Task<HttpStatusCode> SendHeldAsync(SecureGateway gateway, string key, string json, Task release) =>

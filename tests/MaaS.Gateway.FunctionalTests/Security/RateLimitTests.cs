@@ -39,7 +39,8 @@ public sealed class RateLimitTests
 
         // Two requests whose bodies are held back keep both permits of the narrow key while the server waits to read them.
         var held = Enumerable.Range(0, 2).Select(_ => SendHeldAsync(gateway, narrow, release.Task)).ToArray();
-        await Task.Delay(500, TestContext.Current.CancellationToken);
+        // Admitted means past the key's concurrency limiter, which runs first: both permits are taken.
+        await gateway.WaitForInFlightAsync(2);
         var (third, thirdBody) = await gateway.SendJsonAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", narrow, SecureGateway.MlpInferBody);
         using var otherKey = await gateway.SendAsync(HttpMethod.Post, "/v2/models/example-mlp/infer", other, SecureGateway.MlpInferBody);
         release.SetResult();

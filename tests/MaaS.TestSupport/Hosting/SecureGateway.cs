@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
@@ -94,6 +95,45 @@ public sealed class SecureGateway : IAsyncDisposable
         }
 
         return (response, body);
+    }
+
+    /// <summary>
+    /// Waits until this gateway has <paramref name="count"/> costed requests in flight (admitted, so past the per-key
+    /// rate limiter, and not yet answered), so requests whose bodies a test holds back have their places before the next
+    /// request is sent; fails after a minute saying what it saw, rather than asserting on a state never reached.
+    /// </summary>
+    /// <remarks>
+    /// Read from this host's own admission gauge (<c>maas_admission_in_flight</c>), not from /metrics: every in-process
+    /// gateway of the test process exports to prometheus-net's one static registry, where the gauge is the value of
+    /// whichever host's instrument was observed last, so another test's gateway could answer for this one.
+    /// </remarks>
+    public async Task WaitForInFlightAsync(int count)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var own = Host.Services.GetRequiredService<IMeterFactory>();
+        long? last = null;
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, listening) =>
+            {
+                if (ReferenceEquals(instrument.Meter.Scope, own) && instrument.Meter.Name == "MaaS.Admission" && instrument.Name == "in_flight")
+                {
+                    listening.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => last = value);
+        listener.Start();
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(50, ct))
+        {
+            listener.RecordObservableInstruments();
+            if (last == count)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"the held requests did not reach {count} in flight within 60 s (last: {last?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "no such gauge"})");
     }
 
     /// <summary>Uploads a model (multipart: file 'model', JSON 'card').</summary>

@@ -18,6 +18,9 @@ public sealed class ChildProcess : IDisposable
     /// <summary>Lines kept; older ones are dropped so a long, noisy run cannot exhaust memory.</summary>
     private const int MaxLines = 50_000;
 
+    /// <summary>The ports <see cref="FreePort"/> gave out: each once per process.</summary>
+    private static readonly ConcurrentDictionary<int, byte> HandedOut = new();
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly bool _killTree;
@@ -161,12 +164,24 @@ public sealed class ChildProcess : IDisposable
         File.Exists(path)
         && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 
-    /// <summary>A loopback TCP port free at the time of the call (another process may still take it before use).</summary>
+    /// <summary>
+    /// A loopback TCP port free at the time of the call and never handed out before in this process (another process may
+    /// still take it before use). The kernel hands a port freed a moment ago to the next caller as well: two tests then
+    /// started a gateway each on one port, one gateway failed to bind, and its test's readiness check and requests were
+    /// answered by the other test's gateway until that one stopped ("Connection refused" mid-test).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (HandedOut.TryAdd(port, 0))
+            {
+                return port;
+            }
+        }
     }
 
     /// <summary>The last <paramref name="lines"/> lines of output, for assertion and failure messages.</summary>

@@ -29,6 +29,12 @@ public sealed class GatewayProcess : IDisposable
         _arguments = [dll, "--urls", Address.ToString(), .. settings.SelectMany(s => new[] { "--" + s.Key, s.Value })];
     }
 
+    /// <summary>
+    /// How long a start may take before it fails: a few seconds on a quiet box. It was 30 s, and at load 50-70 (the
+    /// shared box with every test assembly running) a gateway process was not ready after 30 s.
+    /// </summary>
+    public static TimeSpan DefaultStartTimeout { get; } = TimeSpan.FromSeconds(120);
+
     public Uri Address { get; }
 
     public bool IsRunning => _process is { HasExited: false };
@@ -40,6 +46,16 @@ public sealed class GatewayProcess : IDisposable
 
     /// <summary>The last lines of the current (or last) run, for assertion messages.</summary>
     public string Tail => _process?.Tail() ?? string.Empty;
+
+    /// <summary>
+    /// Waits until a line of the current run contains <paramref name="text"/> (ordinal). A log line can come after the
+    /// answer of the request that wrote it (request logging runs once the response is sent) and reaches the test through
+    /// a pipe: a test that reads the log waits for the line it needs rather than sleeping.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not started, or the process exited first.</exception>
+    /// <exception cref="TimeoutException">No such line within <paramref name="timeout"/>.</exception>
+    public Task WaitForLineAsync(string text, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (_process ?? throw new InvalidOperationException("the gateway was not started")).WaitForLineAsync(text, timeout, cancellationToken);
 
     /// <summary>The gateway dll of this build configuration next to this repository's sources, or null when it is not built.</summary>
     public static string? FindGatewayDll()
@@ -72,7 +88,7 @@ public sealed class GatewayProcess : IDisposable
     /// <summary>
     /// Starts a gateway on a free port over its own SQLite data folder and model repository, without demo data,
     /// background index rebuilds or authentication, logging warnings and up; <paramref name="settings"/> override or add keys. Ready
-    /// when <c>/v1/ping</c> answers (within <paramref name="startTimeout"/>, default 30 s).
+    /// when <c>/v1/ping</c> answers (within <paramref name="startTimeout"/>, default <see cref="DefaultStartTimeout"/>).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(
         string dll, string dataDirectory, string modelsDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? startTimeout = null)
@@ -92,18 +108,32 @@ public sealed class GatewayProcess : IDisposable
             all[key] = value;
         }
 
-        var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            await gateway.StartAsync(startTimeout ?? TimeSpan.FromSeconds(30), cancellationToken);
-            return gateway;
-        }
-        catch
-        {
-            gateway.Dispose();
-            throw;
+            var gateway = new GatewayProcess(dll, ChildProcess.FreePort(), all, readinessPath: "/v1/ping");
+            try
+            {
+                await gateway.StartAsync(startTimeout ?? DefaultStartTimeout, cancellationToken);
+                return gateway;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && gateway.LostItsPort)
+            {
+                gateway.Dispose();
+            }
+            catch
+            {
+                gateway.Dispose();
+                throw;
+            }
         }
     }
+
+    /// <summary>
+    /// Whether the run ended because its port was taken: <see cref="ChildProcess.FreePort"/> frees the port it found
+    /// before the gateway binds it, seconds later on a loaded box, and another process (a test's, or any connection's
+    /// local port) may take it meanwhile. A caller that chose the port freely starts again on a new one.
+    /// </summary>
+    public bool LostItsPort => !IsRunning && Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts the process unless it runs, and waits until the readiness path answers 200.</summary>
     /// <exception cref="InvalidOperationException">It exited before it was ready (the message carries its last lines).</exception>
