@@ -73,9 +73,14 @@ internal sealed class DashboardSession : IAsyncDisposable
             string location = await answer.HeaderValueAsync("location") ?? "";
             var target = new Uri(new Uri(answer.Url), location);
             Assert.True(target.AbsolutePath == redirectsTo, $"{answer.Request.Method} {answer.Url} redirected to '{location}', not to {redirectsTo}");
-            await Page.WaitForURLAsync(
-                url => Uri.UnescapeDataString(new Uri(url).PathAndQuery) == Uri.UnescapeDataString(target.PathAndQuery),
-                new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = FormTimeoutMs });
+            // Page.Url follows each committed navigation, so reading it is the commit wait. Not WaitForURLAsync: when the
+            // URL already matches as it starts, it waits for the page's load event whatever WaitUntil says (Commit has
+            // no load state), and that wait ran out its 90 s in a clean-clone run with the browser already at /dashboard.
+            string wanted = Uri.UnescapeDataString(target.PathAndQuery);
+            for (var waited = System.Diagnostics.Stopwatch.StartNew(); Uri.UnescapeDataString(new Uri(Page.Url).PathAndQuery) != wanted; await Task.Delay(50))
+            {
+                Assert.True(waited.ElapsedMilliseconds < FormTimeoutMs, $"the browser is at {Page.Url}, not {target}, {FormTimeoutMs / 1000:0} s after the redirect");
+            }
         }
 
         return answer.Status;
