@@ -78,7 +78,10 @@ public sealed class AgentsSnapshotTests
             }
             await second.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/outcomes", Key, $$"""{"decisionId":"{{deferred}}","reward":1}""");
             await second.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, Context);
-            agent = await WaitForAsync(second, a => a["outcomes"]!.GetValue<long>() + a["defaulted"]!.GetValue<long>() == 3);
+            // The counts are written as an outcome or default is taken, the policy's version once it has learnt it:
+            // waiting for the counts alone read version 2 in a clean-clone run. The live probe needs the version too.
+            agent = await WaitForAsync(second, a =>
+                a["outcomes"]!.GetValue<long>() + a["defaulted"]!.GetValue<long>() == 3 && a["policyVersion"]!.GetValue<long>() >= 3);
             (_, live) = await second.SendJsonAsync(HttpMethod.Post, "/v1/agents/npc/decide", Key, Probe);
         }
         // As a crash would leave it: no snapshot after the first, nothing stamped by a later one.

