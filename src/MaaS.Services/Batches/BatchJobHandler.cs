@@ -86,7 +86,6 @@ internal sealed partial class BatchJobHandler(
             counts = counts with { Failed = counts.Failed + requests.Count - from };
             execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
             var expired = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
-            await execution.DeletePartsAsync().ConfigureAwait(false);
             LogExpired(logger, job.Id, from, requests.Count - from);
             return JsonSerializer.Serialize(expired with { Expired = true }, BatchJsonContext.Default.BatchOutcome);
         }
@@ -98,7 +97,6 @@ internal sealed partial class BatchJobHandler(
             if (stored.IsSuccess && stored.Value.State == JobState.Cancelled)
             {
                 await WriteFilesAsync(job, output, errors, counts, CancellationToken.None).ConfigureAwait(false);
-                await execution.DeletePartsAsync().ConfigureAwait(false);
                 LogCancelled(logger, job.Id, counts.Completed + counts.Failed, counts.Total);
             }
 
@@ -107,7 +105,6 @@ internal sealed partial class BatchJobHandler(
 
         execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
         var outcome = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
-        await execution.DeletePartsAsync().ConfigureAwait(false);
         return JsonSerializer.Serialize(outcome, BatchJsonContext.Default.BatchOutcome);
     }
 

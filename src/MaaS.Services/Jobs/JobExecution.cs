@@ -51,9 +51,6 @@ internal sealed class JobExecution(JobRecord job, IJobStore store, TaskScheduler
         return saved.IsSuccess ? saved.Value : throw new JobFailedException($"the job's checkpoint could not be stored: {saved.Error.Message}");
     }
 
-    /// <summary>Drops the job's checkpoints once its results are stored whole; a failure only leaves them behind.</summary>
-    public async Task DeletePartsAsync() => await store.DeletePartsAsync(Job.Id, CancellationToken.None).ConfigureAwait(false);
-
     /// <summary>
     /// Runs <paramref name="work"/> on the runner's low-priority threads; parallel loops inside it inherit the
     /// scheduler, so they stay within the job's thread budget.

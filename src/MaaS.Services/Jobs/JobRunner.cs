@@ -228,9 +228,6 @@ internal sealed partial class JobRunner : BackgroundService
         var finished = await _store.FinishAsync(job.Id, Owner, state, result, error, CancellationToken.None).ConfigureAwait(false);
         if (finished.IsSuccess)
         {
-            // A job that ended, failed or overdue too, has no run left to take its checkpoints up: they would stay for
-            // ever (jobs are kept, so their cascade never comes). A failure to drop them only leaves them behind.
-            await _store.DeletePartsAsync(job.Id, CancellationToken.None).ConfigureAwait(false);
             LogFinished(_logger, job.Id, finished.Value.State);
         }
         else

@@ -42,7 +42,7 @@ public interface IJobStore
 
     /// <summary>
     /// Ends the job (succeeded or failed) if it is still running under <paramref name="owner"/>; returns the job as
-    /// stored (unchanged when it was cancelled or taken over meanwhile).
+    /// stored (unchanged when it was cancelled or taken over meanwhile). The job's parts go in the same write.
     /// </summary>
     ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default);
 
@@ -53,21 +53,20 @@ public interface IJobStore
     /// </summary>
     ValueTask<Result<JobRecord>> ReleaseAsync(string id, string owner, CancellationToken cancellationToken = default);
 
-    /// <summary>Cancels the tenant's queued or running job; a finished job is returned unchanged.</summary>
+    /// <summary>Cancels the tenant's queued or running job, its parts dropped in the same write; a finished job is returned unchanged.</summary>
     ValueTask<Result<JobRecord>> CancelAsync(string tenant, string id, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a checkpoint of a running job's results (a part of a batch's output and error files) while the job is
     /// still running under <paramref name="owner"/>, replacing a part of the same <see cref="JobPart.Seq"/>: true when
-    /// stored, false when the job is no longer the owner's (cancelled or taken over), and nothing was stored.
+    /// stored, false when the job is no longer the owner's (cancelled or taken over), and nothing was stored. Parts
+    /// live while the job may run again (a run taken over resumes from them) and end with it: finishing or cancelling
+    /// the job drops them.
     /// </summary>
     ValueTask<Result<bool>> SavePartAsync(string id, string owner, JobPart part, CancellationToken cancellationToken = default);
 
     /// <summary>The job's stored parts, in <see cref="JobPart.Seq"/> order (none: an empty list).</summary>
     ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default);
-
-    /// <summary>Deletes the job's parts (once its results are stored whole); returns how many there were.</summary>
-    ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>

@@ -168,11 +168,15 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
             """, id, cancellationToken, id, owner, progress.Phase, JobCodec.Clamp(progress.Progress), progress.Metrics, (long)lease.TotalMilliseconds);
 
+    // The statement that ends a job drops its checkpoints: they live only while it may run again.
     public ValueTask<Result<JobRecord>> FinishAsync(string id, string owner, JobState state, string? result, string? error, CancellationToken cancellationToken = default) =>
         UpdateAsync("finish job", $"""
-            UPDATE {_s}.jobs SET state = $3, phase = $3, result = $4, error = $5, finished_at = now(),
-                progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
-            WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
+            WITH ended AS (
+                UPDATE {_s}.jobs SET state = $3, phase = $3, result = $4, error = $5, finished_at = now(),
+                    progress = CASE WHEN $3 = 'succeeded' THEN 1 ELSE progress END, lease_expires_at = NULL
+                WHERE job_id = $1 AND state = 'running' AND claimed_by = $2
+                RETURNING job_id)
+            DELETE FROM {_s}.job_parts WHERE job_id IN (SELECT job_id FROM ended)
             """, id, cancellationToken, id, owner, JobStates.Name(state), result, error);
 
     // The server's clock, a millisecond back: a claim takes a lease that ended before its own now().
@@ -190,8 +194,11 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         }
 
         var job = await UpdateAsync("cancel job", $"""
-            UPDATE {_s}.jobs SET state = 'cancelled', phase = 'cancelled', error = 'cancelled by the client', finished_at = now(), lease_expires_at = NULL
-            WHERE job_id = $1 AND tenant = $2 AND state IN ('queued', 'running')
+            WITH ended AS (
+                UPDATE {_s}.jobs SET state = 'cancelled', phase = 'cancelled', error = 'cancelled by the client', finished_at = now(), lease_expires_at = NULL
+                WHERE job_id = $1 AND tenant = $2 AND state IN ('queued', 'running')
+                RETURNING job_id)
+            DELETE FROM {_s}.job_parts WHERE job_id IN (SELECT job_id FROM ended)
             """, id, cancellationToken, id, tenant).ConfigureAwait(false);
         return job.IsSuccess && job.Value.Tenant != tenant ? Error.NotFound("job") : job;
     }
@@ -232,17 +239,6 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
             return parts;
         }, cancellationToken).ConfigureAwait(false);
         return found.IsSuccess ? found.Value : found.Error;
-    }
-
-    public async ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default)
-    {
-        var deleted = await database.RunAsync("delete job parts", async (connection, ct) =>
-        {
-            await using var command = new NpgsqlCommand($"DELETE FROM {_s}.job_parts WHERE job_id = $1", connection);
-            Add(command, id);
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }, cancellationToken).ConfigureAwait(false);
-        return deleted.IsSuccess ? deleted.Value : deleted.Error;
     }
 
     private async ValueTask<Result<JobRecord>> UpdateAsync(string operation, string sql, string id, CancellationToken cancellationToken, params object?[] values)

@@ -162,7 +162,9 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             command.Parameters.AddWithValue("$result", (object?)result ?? DBNull.Value);
             command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             command.Parameters.AddWithValue("$now", Now());
-            return UpdateHeld(connection, tx, command, id, owner);
+            var finished = UpdateHeld(connection, tx, command, id, owner);
+            DropPartsOfEnded(connection, tx, id);
+            return finished;
         }, cancellationToken);
 
     // One millisecond back: a claim takes a lease that ended before its own clock reading (lease_expires_at < now).
@@ -194,6 +196,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$tenant", tenant);
             command.ExecuteNonQuery();
+            DropPartsOfEnded(connection, tx, id);
             return Get(connection, tx, id) is { } job && job.Tenant == tenant ? job : Error.NotFound("job");
         }, cancellationToken);
     }
@@ -233,14 +236,6 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return parts;
         });
 
-    public ValueTask<Result<int>> DeletePartsAsync(string id, CancellationToken cancellationToken = default) =>
-        database.WriteAsync<int>("delete job parts", (connection, tx) =>
-        {
-            using var command = SqliteQueries.Command(connection, tx, "DELETE FROM job_parts WHERE job_id = $id");
-            command.Parameters.AddWithValue("$id", id);
-            return command.ExecuteNonQuery();
-        }, cancellationToken);
-
     private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
 
     // Runs an update whose WHERE holds it to the job ($id) still running under its owner ($owner); the job as stored after it.
@@ -250,6 +245,17 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         command.Parameters.AddWithValue("$owner", owner);
         command.ExecuteNonQuery();
         return Get(connection, tx, id) is { } job ? job : Error.NotFound("job");
+    }
+
+    // A job's checkpoints live only while it may run again: the transaction that ends it (finished or cancelled) drops them.
+    private static void DropPartsOfEnded(SqliteConnection connection, SqliteTransaction tx, string id)
+    {
+        using var command = SqliteQueries.Command(connection, tx, """
+            DELETE FROM job_parts WHERE job_id = $id
+                AND EXISTS (SELECT 1 FROM jobs WHERE job_id = $id AND state NOT IN ('queued', 'running'))
+            """);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
     }
 
     private static JobRecord? Get(SqliteConnection connection, SqliteTransaction? tx, string id)

@@ -10,24 +10,18 @@ namespace MaaS.Services.Tests.Jobs;
 /// released, so the runner started next (a restarted gateway, or another replica) claims it at once although the lease
 /// (<c>Jobs:LeaseSeconds</c>) is five minutes.
 /// </summary>
-public sealed class JobRunnerShutdownTests : IDisposable
+public sealed class JobRunnerShutdownTests
 {
     private const string Kind = "test-cpu";
-
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "maas-job-shutdown-" + Guid.NewGuid().ToString("N"));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Stop_DuringACpuStep_StepEndsAndTheNextRunnerClaimsTheJobAtOnce()
     {
-        Directory.CreateDirectory(_folder);
-        var opened = await SqliteStorage.OpenAsync(new SqliteStorageOptions { Path = Path.Combine(_folder, "maas.db") }, cancellationToken: Ct);
-        Assert.True(opened.IsSuccess, opened.Error?.Message);
-        await using var storage = opened.Value;
+        await using var world = await SqliteJobWorld.OpenAsync(Kind, Ct);
+        var (storage, job) = (world.Storage, world.Job);
         var options = Options.Create(new JobOptions { LeaseSeconds = 300, HeartbeatSeconds = 0.1, PollSeconds = 0.1 });
-        var job = new NewJob(Guid.NewGuid().ToString("N"), "tenant-a", Kind, "{}", new string('a', 64));
-        Assert.True((await storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
 
         var spinning = new SpinningHandler();
         var first = new JobRunner(storage, [spinning], options, NullLogger<JobRunner>.Instance);
@@ -49,14 +43,6 @@ public sealed class JobRunnerShutdownTests : IDisposable
         Assert.True(left.Value is { State: JobState.Running } && left.Value.LeaseExpiresAt <= DateTimeOffset.UtcNow, $"left by the stopped runner: {left.Value}");
         Assert.True(claimed == next.Claimed.Task, $"not claimed within {clock.Elapsed.TotalSeconds:0} s of the next runner's start: {(await storage.Jobs.GetAsync(job.Tenant, job.Id, Ct)).Value}");
         Assert.Equal(2, (await next.Claimed.Task).Attempts);
-    }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
     }
 
     // A CPU step on the runner's threads that looks at its token between slices of work, as the trainers do.

@@ -232,7 +232,7 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     }
 
     [Fact]
-    public async Task SavePart_HeldToTheOwnerWhileRunning_ReadBackInOrderUntilDeleted()
+    public async Task SavePart_HeldToTheOwnerWhileRunning_ReadBackInOrderUntilCancelled()
     {
         var job = Job(Tenant);
         Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
@@ -246,15 +246,40 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         var parts = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
         Assert.True((await Storage.Jobs.CancelAsync(Tenant, job.Id, Ct)).IsSuccess);
         var afterCancel = await Storage.Jobs.SavePartAsync(job.Id, "r", new JobPart(3, [9], [9]), Ct);
-        var deleted = await Storage.Jobs.DeletePartsAsync(job.Id, Ct);
         var left = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
 
         Assert.Equal((false, true, true, true, false, false), (beforeClaim.Value, second.Value, first.Value, replaced.Value, otherOwner.Value, afterCancel.Value));
         Assert.Equal([0, 1], parts.Value.Select(p => p.Seq));
         Assert.Equal(["a\n", "c\n"], parts.Value.Select(p => Encoding.UTF8.GetString(p.Output)));
         Assert.Equal(["e\n", ""], parts.Value.Select(p => Encoding.UTF8.GetString(p.Errors)));
-        Assert.Equal(2, deleted.Value);
         Assert.Empty(left.Value);
+    }
+
+    [Theory]
+    [InlineData(JobState.Succeeded)]
+    [InlineData(JobState.Failed)]
+    public async Task Finish_DropsTheJobsParts_AnotherJobsStay(JobState state)
+    {
+        var job = Nth(Tenant, '0');
+        var other = Nth(Tenant, '1');
+        foreach (var created in new[] { job, other })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(created, new byte[] { 1 }, Ct)).IsSuccess);
+            Assert.Equal(created.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value.Single().Id);
+            Assert.True((await Storage.Jobs.SavePartAsync(created.Id, "r", new JobPart(0, "a\n"u8.ToArray(), []), Ct)).Value);
+        }
+
+        var notOwner = await Storage.Jobs.FinishAsync(job.Id, "someone-else", state, null, null, Ct);
+        var keptByNotOwner = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
+        var finished = await Storage.Jobs.FinishAsync(job.Id, "r", state, "{}", null, Ct);
+        var left = await Storage.Jobs.GetPartsAsync(job.Id, Ct);
+        var others = await Storage.Jobs.GetPartsAsync(other.Id, Ct);
+
+        Assert.Equal(JobState.Running, notOwner.Value.State);
+        Assert.Single(keptByNotOwner.Value);
+        Assert.Equal(state, finished.Value.State);
+        Assert.Empty(left.Value);
+        Assert.Single(others.Value);
     }
 
     [Fact]
