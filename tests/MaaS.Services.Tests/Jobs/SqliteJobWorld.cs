@@ -4,21 +4,12 @@ namespace MaaS.Services.Tests.Jobs;
 /// What a runner test starts from: a real SQLite store in a folder of its own holding one queued job of a kind. The
 /// store closes and the folder goes on dispose.
 /// </summary>
-internal sealed class SqliteJobWorld : IAsyncDisposable
+internal sealed class SqliteJobWorld(string folder, SqliteStorage storage, NewJob job) : IAsyncDisposable
 {
-    private readonly string _folder;
-
-    private SqliteJobWorld(string folder, SqliteStorage storage, NewJob job)
-    {
-        _folder = folder;
-        Storage = storage;
-        Job = job;
-    }
-
-    public SqliteStorage Storage { get; }
+    public SqliteStorage Storage { get; } = storage;
 
     /// <summary>The queued job, of tenant <c>tenant-a</c>.</summary>
-    public NewJob Job { get; }
+    public NewJob Job { get; } = job;
 
     public static async Task<SqliteJobWorld> OpenAsync(string kind, CancellationToken cancellationToken)
     {
@@ -39,6 +30,6 @@ internal sealed class SqliteJobWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Storage.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
+        Directory.Delete(folder, recursive: true);
     }
 }
