@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using MaaS.Models.Authoring;
 
