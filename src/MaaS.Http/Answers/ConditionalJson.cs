@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Net.Http.Headers;
 
 namespace MaaS.Http.Answers;

@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace MaaS.Http.OpenApi;
 

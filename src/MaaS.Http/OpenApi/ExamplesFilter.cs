@@ -1,6 +1,3 @@
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace MaaS.Http.OpenApi;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Swashbuckle.AspNetCore.SwaggerGen;
-
 namespace MaaS.Http.OpenApi;
 
 /// <summary>The XML documentation the OpenAPI document's summaries come from, for a host and what it reaches.</summary>

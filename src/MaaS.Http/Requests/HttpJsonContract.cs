@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace MaaS.Http.Requests;

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
-
 namespace MaaS.Http.Requests;
 
 /// <summary>A request body type: how it is read, and what routing accepts and OpenAPI documents for it.</summary>

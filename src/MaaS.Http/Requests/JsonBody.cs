@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Http.Requests;

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 
 namespace MaaS.Models.Embeddings;
 

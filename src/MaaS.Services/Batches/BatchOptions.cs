@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MaaS.Services.Batches;
 
 /// <summary>Limits of OpenAI's Files and Batch APIs (section <c>Batches</c>).</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MaaS.Services.Jobs;
 
 /// <summary>Settings of the background job runner (section <c>Jobs</c>).</summary>

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using MaaS.Recommendations.Similarity;
 
 namespace MaaS.Services.Recommendations;

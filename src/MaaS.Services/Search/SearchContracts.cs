@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MaaS.Services.Search;
 
 /// <summary>A catalogue search (<c>POST /v1/search</c>), validated once against <see cref="SearchLimits"/>.</summary>

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Recommendations.Kernels;
 
 namespace MaaS.Benchmarks.Recommendations;

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Similarity;

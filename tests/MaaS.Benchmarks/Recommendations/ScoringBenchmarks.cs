@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Recommendations.Ranking;
 
 namespace MaaS.Benchmarks.Recommendations;

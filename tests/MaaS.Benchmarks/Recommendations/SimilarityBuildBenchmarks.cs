@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Recommendations.Interactions;
 using MaaS.Recommendations.Similarity;
 

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Recommendations.Search;
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Recommendations.Tenants;

@@ -1,7 +1,6 @@
 using MaaS.TestSupport.Hosting;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace MaaS.Benchmarks.Serving;
 

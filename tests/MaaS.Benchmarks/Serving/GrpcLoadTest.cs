@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using MaaS.Grpc.Protocol;
 using MaaS.TestSupport.Hosting;
 using Grpc.Net.Client;

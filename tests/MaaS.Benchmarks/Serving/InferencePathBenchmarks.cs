@@ -1,9 +1,6 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
-using MaaS.Models.Inference;
 using MaaS.Models.OpenInference;
 using MaaS.TestSupport.Models;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Serving;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using MaaS.Models.Examples;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Serving;
 

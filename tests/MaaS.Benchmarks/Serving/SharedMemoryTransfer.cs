@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using MaaS.Models.Authoring;
 

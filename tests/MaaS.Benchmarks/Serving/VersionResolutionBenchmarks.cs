@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Models.Examples;
 using MaaS.TestSupport.Models;
 

@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Storage.Abstractions;
 using MaaS.Storage.Postgres;
 using Npgsql;

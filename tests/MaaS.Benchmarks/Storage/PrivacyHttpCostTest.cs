@@ -1,9 +1,6 @@
 extern alias gateway;
 
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
-using System.Text;
 
 namespace MaaS.Benchmarks.Storage;
 

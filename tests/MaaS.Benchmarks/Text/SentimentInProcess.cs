@@ -2,7 +2,6 @@ using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
 using MaaS.Models.Text.Serving;
 using MaaS.TestSupport.Models;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;
 

@@ -1,7 +1,5 @@
-using BenchmarkDotNet.Attributes;
 using MaaS.Models.Text.Featurization;
 using MaaS.Models.Text.Modeling;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Text;
 

@@ -1,5 +1,3 @@
-using MaaS.Models.Inference;
-
 namespace MaaS.Benchmarks.Transformer;
 
 /// <summary>

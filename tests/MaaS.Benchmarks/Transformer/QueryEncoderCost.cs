@@ -1,7 +1,5 @@
 using System.Numerics.Tensors;
-using MaaS.Models.Inference;
 using MaaS.Models.Onnx.Quantization;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Benchmarks.Transformer;
 

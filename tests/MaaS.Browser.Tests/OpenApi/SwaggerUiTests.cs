@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using MaaS.TestSupport.Hosting;
 using MaaS.TestSupport.Models;

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace MaaS.Gateway.FunctionalTests.Batches;
 
 /// <summary>

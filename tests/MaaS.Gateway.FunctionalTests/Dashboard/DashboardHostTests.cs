@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace MaaS.Gateway.FunctionalTests.Dashboard;
 
 /// <summary>The dashboard over plain HTTP on the embedded default (authentication off): pages, headers, refusals.</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MaaS.Gateway.FunctionalTests.Deployment;
 
 /// <summary>The one wait of the replica tests for a change to reach a replica.</summary>

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace MaaS.Gateway.FunctionalTests.Security;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using MaaS.TestSupport.Text;
 
 namespace MaaS.Gateway.FunctionalTests.Training;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using MaaS.Models.Registry;
 using MaaS.Models.Text.Modeling;
 

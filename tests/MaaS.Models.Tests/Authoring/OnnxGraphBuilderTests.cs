@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Authoring;
 
 public sealed class OnnxGraphBuilderTests

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Onnx;
 
 public sealed class OnnxUploadValidatorTests

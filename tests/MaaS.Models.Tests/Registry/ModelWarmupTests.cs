@@ -1,8 +1,5 @@
-using MaaS.Models.OpenInference;
 using System.Diagnostics.Metrics;
-using MaaS.Models.Onnx;
 using MaaS.Models.Telemetry;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Models.Tests.Registry;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-
 namespace MaaS.Models.Tests.Registry;
 
 /// <summary>

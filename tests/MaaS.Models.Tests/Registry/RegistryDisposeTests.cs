@@ -1,7 +1,6 @@
 using MaaS.Models.Telemetry;
 using MaaS.TestSupport.Logging;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Models.Tests.Registry;
 

@@ -1,7 +1,4 @@
 using MaaS.Models.SharedMemory;
-using MaaS.TestSupport;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Tests.SharedMemory;
 

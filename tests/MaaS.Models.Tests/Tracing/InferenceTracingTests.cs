@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MaaS.Models.Tracing;
-using Microsoft.Extensions.Options;
 
 namespace MaaS.Models.Tests.Tracing;
 

@@ -1,5 +1,3 @@
-using MaaS.Recommendations.Search;
-
 namespace MaaS.Recommendations.Tests.Search;
 
 /// <summary>The tokens with their spans fold as BM25's tokens do, on hand-picked cases and on every real Netflix title.</summary>

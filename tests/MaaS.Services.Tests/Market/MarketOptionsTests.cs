@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace MaaS.Services.Tests.Market;
 
 public sealed class MarketOptionsTests

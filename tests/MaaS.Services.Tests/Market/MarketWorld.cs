@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using MaaS.Models.Registry;
 using MaaS.TestSupport.Models;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Market;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using MaaS.Services.Jobs;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Recommendations;
 

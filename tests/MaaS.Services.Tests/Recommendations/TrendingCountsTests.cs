@@ -1,5 +1,4 @@
 using MaaS.Recommendations;
-using Microsoft.Extensions.DependencyInjection;
 using RecEvent = MaaS.Recommendations.Interactions.InteractionEvent;
 
 namespace MaaS.Services.Tests.Recommendations;

@@ -1,5 +1,4 @@
 using MaaS.Storage.Import;
-using MaaS.TestSupport;
 
 namespace MaaS.Storage.Tests.Import;
 

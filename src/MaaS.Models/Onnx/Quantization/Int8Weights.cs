@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MaaS.Models.Onnx.Quantization;
 
 /// <summary>A weight matrix quantised symmetrically to int8 per output channel.</summary>

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace MaaS.Models.Text.Training;
 
 /// <summary>

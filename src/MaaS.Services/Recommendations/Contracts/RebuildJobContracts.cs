@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MaaS.Services.Recommendations.Contracts;
 
 /// <summary>An index rebuild job (<c>POST /v1/recommendations/rebuild</c>, <c>GET /v1/recommendations/rebuilds/{id}</c>), in the job vocabulary training jobs share.</summary>

@@ -1,5 +1,4 @@
 using MaaS.Gateway.FunctionalTests.Agents;
-using MaaS.Models.Authoring;
 using MaaS.Services.Recommendations.Index;
 
 namespace MaaS.Gateway.FunctionalTests.Endpoints.V1;

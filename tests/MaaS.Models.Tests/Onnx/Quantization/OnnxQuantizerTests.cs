@@ -1,7 +1,6 @@
 using System.Numerics.Tensors;
 using MaaS.Models.Onnx.Quantization;
 using MaaS.Models.Tests.Embeddings;
-using Microsoft.ML.OnnxRuntime;
 
 namespace MaaS.Models.Tests.Onnx.Quantization;
 

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Text.Modeling;
 
 /// <summary>Content tags v2: a linear model over hashed n-grams plus a sentence embedding appended as features.</summary>

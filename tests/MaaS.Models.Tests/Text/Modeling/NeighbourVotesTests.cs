@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Text.Modeling;
 
 /// <summary>The neighbour-vote head: votes against a brute-force reference, and its ONNX graph against the C# twin.</summary>

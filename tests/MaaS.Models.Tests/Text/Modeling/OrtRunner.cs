@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Text.Modeling;
 
 /// <summary>Runs a padded feature batch through a real ORT session; returns row-major probabilities.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace MaaS.Models.Tests.Text.Modeling;
 
 /// <summary>

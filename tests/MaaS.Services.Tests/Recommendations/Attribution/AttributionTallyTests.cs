@@ -1,5 +1,4 @@
 using MaaS.Services.Recommendations.Attribution;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Recommendations.Attribution;
 

@@ -1,5 +1,4 @@
 using MaaS.Storage.Privacy;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Recommendations.Events;
 

@@ -1,7 +1,6 @@
 using MaaS.Services.Recommendations.Catalogue;
 using MaaS.Services.Search.Suggest;
 using MaaS.Services.Tests.Recommendations;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace MaaS.Services.Tests.Search.Suggest;
 
