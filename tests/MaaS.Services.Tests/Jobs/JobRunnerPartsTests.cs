@@ -1,5 +1,4 @@
 using MaaS.Services.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Jobs;
 

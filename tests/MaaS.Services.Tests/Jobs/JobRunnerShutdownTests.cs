@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MaaS.Services.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MaaS.Services.Tests.Jobs;
 
