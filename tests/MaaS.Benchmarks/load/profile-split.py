@@ -3,7 +3,8 @@
 
 Usage: profile-split.py NAME=US:FILE... (FILE: a `perf script` output; US: the gateway's CPU us per request measured
 over the same load; one column per NAME, in the order given)
-Each sample goes to the innermost frame of its stack that names a part (the table below, first match wins per frame);
+A sample of a thread named in THREADS (the SQLite writer) is that thread's, whatever its frames (unwinding through
+SQLite and libc mostly stops short of a managed frame); any other sample goes to the innermost frame of its stack that names a part (the table below, first match wins per frame);
 runtime and kernel frames name none, so an allocation or a GC it triggers counts for the part that called it, except
 libc's socket calls, which are the transport's whoever made them. A stack in which no frame names a part (native
 frames only: unwinding stops at most libc calls) goes to its library or libc call (JIT, thread parking, GC and
@@ -14,6 +15,10 @@ import re
 import sys
 from collections import Counter
 
+# Threads whose every sample is one part, by perf's thread name (comm, cut to 15 characters by the kernel).
+THREADS = [
+    ("SQLite writer thread (inserts, commit, WAL writes, fsync, checkpoints)", r"^maas-sqlite-wri"),
+]
 # Order matters within a frame: the first pattern that matches a frame's symbol names its part.
 PARTS = [
     ("logging (Serilog, request log)", r"Serilog|InferenceLogContext|LoggingExtensions"),
@@ -24,6 +29,9 @@ PARTS = [
     ("model call (lease, validation, breaker)", r"MaaS\.Models\.Inference|MaaS\.Models\.Registry|MaaS\.Services\.Market|Polly"),
     ("answer (encode, serialise, write)", r"JsonAnswerBuffer|V2Json|V2InferCall::Encode|V2InferResponse|TensorDataJsonConverter|Utf8JsonWriter|JsonSerializer::Serialize|JsonTypeInfo.*Serialize|JsonConverter.*Write|HttpResultsHelper|PingResponse"),
     ("body read and decode", r"V2InferHttpBody|V2InferBodyReader|V2InferInputConverter|V2JsonTensorReader|V2InferCall::Decode|V2TensorCodec|V2NullCheck|V2OutputEncoding|JsonBody|Body`1|Utf8JsonReader|JsonSerializer::Deserialize|JsonTypeInfo.*Deserialize|JsonConverter.*Read|V2InferBody"),
+    # A decide's own work where no library frame below it names a part: the rules, the policy's scores, the log row's
+    # text, the recent-decisions cache, the decision id (its body read is Utf8JsonReader's, under "body read").
+    ("agents: rules, policy, log row, recent decisions", r"MaaS\.Services\.Agents|MaaS\.Agents\."),
     ("handler and endpoint filters", r"InferEndpoints|PingEndpoints|RequestDelegateFactory|EndpointFilter|Http\.Generated|RouteHandler|Results`|TypedResults"),
     ("routing", r"Microsoft\.AspNetCore\.Routing"),
     ("auth, rate limiter, timeouts, headers, errors", r"Microsoft\.AspNetCore\.Authentication|Microsoft\.AspNetCore\.Authorization|Microsoft\.AspNetCore\.RateLimiting|ApiKey|HardeningExtensions|Microsoft\.AspNetCore\.Http\.Timeouts|RequestTimeouts|ExceptionHandler|StatusCodePages|SecurityExtensions|Tenancy|HttpTenantContext"),
@@ -41,6 +49,7 @@ FALLBACK = [
     ("thread parking and spinning (futex, sched_yield)", r"__sched_yield|futex|lll_lock|pthread_cond|clock_nanosleep"),
     ("GC and runtime without a managed caller", r"libcoreclr|pthread_kill"),
 ]
+COMPILED_THREADS = [(name, re.compile(pattern)) for name, pattern in THREADS]
 COMPILED = [(name, re.compile(pattern)) for name, pattern in PARTS]
 COMPILED_FALLBACK = [(name, re.compile(pattern)) for name, pattern in FALLBACK]
 UNATTRIBUTED = "unattributed (no frame names a part)"
@@ -57,13 +66,17 @@ def name_of(text):
 
 
 def frames(lines):
-    """Yields each sample's frame symbols, innermost first."""
-    stack = []
+    """Yields each sample's thread name and frame symbols, innermost first."""
+    stack, thread = [], ""
     for line in lines:
         if not line.strip():
             if stack:
-                yield stack
-            stack = []
+                yield thread, stack
+            stack, thread = [], ""
+            continue
+        if line[0] not in " \t":
+            # The sample's header: "comm pid/tid time: period event:"; comm may hold spaces, so take what is before the pid.
+            thread = re.split(r"\s+\d+(?:/\d+)?\s", line, maxsplit=1)[0].strip()
             continue
         if line[0] in " \t":
             # "\t    7f00deadbeef symbol+0x1f (dso)": the symbol is everything between the address and the dso.
@@ -71,10 +84,13 @@ def frames(lines):
             parts = text.split(" ", 1)
             stack.append(name_of(parts[1] if len(parts) > 1 else ""))
     if stack:
-        yield stack
+        yield thread, stack
 
 
-def part_of(stack):
+def part_of(thread, stack):
+    for name, pattern in COMPILED_THREADS:
+        if pattern.search(thread):
+            return name
     for table in (COMPILED, COMPILED_FALLBACK):
         for symbol in stack:
             for name, pattern in table:
@@ -89,9 +105,9 @@ def main():
         name, rest = arg.split("=", 1)
         per_request, path = rest.split(":", 1)
         with open(path, encoding="utf-8", errors="replace") as f:
-            counts = Counter(part_of(stack) for stack in frames(f))
+            counts = Counter(part_of(thread, stack) for thread, stack in frames(f))
         columns.append((name, float(per_request), counts, sum(counts.values()) or 1))
-    order = [name for name, _ in PARTS] + [name for name, _ in FALLBACK] + [UNATTRIBUTED]
+    order = [name for name, _ in THREADS] + [name for name, _ in PARTS] + [name for name, _ in FALLBACK] + [UNATTRIBUTED]
     header = [c[0] + " us/req" for c in columns] + (["difference"] if len(columns) > 1 else [])
     print("| part | " + " | ".join(header) + " |")
     print("| --- | " + " | ".join("---:" for _ in header) + " |")

@@ -161,6 +161,47 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteStatementAsync_StatementsOfAGroupFail_DatabaseFailureIsAnUnavailableResultOtherExceptionsThrowTheRestCommit()
+    {
+        var logger = new RecordingLogger<SqliteDatabaseTests>();
+        var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "s.db") }, TestData.Privacy, logger);
+        await using var _d = database;
+        using var hold = new ManualResetEventSlim();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        // The writer is held, so the statements queue up and share one group (and its commit).
+        var held = database.WriteAsync((_, _) => hold.Wait(TimeSpan.FromMinutes(1)), Ct).AsTask();
+        // A statement fails as a whole (before it writes anything), as the writer's contract for single statements asks.
+        Task<Result<int>> Statement(int i, Exception? failure, CancellationToken ct) => database.WriteStatementAsync("append test", (_, _) =>
+        {
+            if (failure is not null)
+            {
+                throw failure;
+            }
+            database.WriterCommands.InsertEvent("t", $"e{i}", "u", 1, "i", "play", 1, 1_000 + i, null);
+            return i;
+        }, ct).AsTask();
+        var statements = new[]
+        {
+            Statement(0, null, Ct), Statement(1, new Microsoft.Data.Sqlite.SqliteException("disk I/O error", 10), Ct),
+            Statement(2, new InvalidOperationException("not the database's"), Ct), Statement(3, null, cancel.Token), Statement(4, null, Ct),
+        };
+        await cancel.CancelAsync();
+        hold.Set();
+        await Task.WhenAll(statements.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default))).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.True(await held);
+        Assert.Equal(0, (await statements[0]).Value);
+        var failed = await statements[1];
+        Assert.Equal(ErrorCode.DependencyUnavailable, failed.Error?.Code);
+        Assert.Equal("SQLite append test failed (code 10)", failed.Error?.Message);
+        Assert.Single(logger.Entries, e => e.Event.Id == 4001);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => statements[2]);
+        await Assert.ThrowsAsync<TaskCanceledException>(() => statements[3]);
+        Assert.Equal(4, (await statements[4]).Value);
+        Assert.Equal(["e0", "e4"], await StoredEventIdsAsync(database, Ct));
+    }
+
+    [Fact]
     public async Task WriteAsync_AfterDispose_ThrowsObjectDisposed()
     {
         var (database, _, _) = SqliteDatabase.Open(new SqliteStorageOptions { Path = Path.Combine(_folder.Path, "d.db") }, TestData.Privacy, NullLogger.Instance);
