@@ -33,6 +33,8 @@ public sealed class ServiceOptionsTests
     [InlineData(nameof(JobOptions.Niceness), 20)]
     [InlineData(nameof(JobOptions.KindConcurrency), 0)]
     [InlineData(nameof(JobOptions.KindConcurrency), 65)]
+    [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), 0)]
+    [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), -5)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
@@ -42,6 +44,7 @@ public sealed class ServiceOptionsTests
         {
             nameof(JobOptions.Niceness) => new JobOptionsValidator().Validate(null, new JobOptions { Niceness = (int)value }),
             nameof(JobOptions.KindConcurrency) => new JobOptionsValidator().Validate(null, new JobOptions { KindConcurrency = { ["openai-batch"] = (int)value } }),
+            nameof(JobOptions.MaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { MaxEndedAgeSeconds = value }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
                 new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),

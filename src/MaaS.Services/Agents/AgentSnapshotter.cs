@@ -129,20 +129,11 @@ internal sealed class AgentSnapshotter(
                 continue;
             }
             DateTimeOffset before = time.GetUtcNow() - age;
-            long deleted = 0;
-            while (true)
+            var (deleted, failure) = await BatchedDelete.RunAsync(
+                batch => storage.Agents.PruneAsync(runtime.Tenant, runtime.Name, before, covered, batch, cancellationToken), retention.BatchSize).ConfigureAwait(false);
+            if (failure is not null)
             {
-                Result<int> pruned = await storage.Agents.PruneAsync(runtime.Tenant, runtime.Name, before, covered, retention.BatchSize, cancellationToken).ConfigureAwait(false);
-                if (!pruned.TryGetValue(out int count, out Error? error))
-                {
-                    AgentLog.PruneFailed(logger, runtime.Tenant, runtime.Name, error.Message);
-                    break;
-                }
-                deleted += count;
-                if (count < retention.BatchSize)
-                {
-                    break;
-                }
+                AgentLog.PruneFailed(logger, runtime.Tenant, runtime.Name, failure.Message);
             }
             if (deleted > 0)
             {

@@ -73,6 +73,14 @@ internal sealed class JobOptions : IValidatableObject
     [Range(1, 604_800)]
     public double MaxRunSeconds { get; set; } = 21_600;
 
+    /// <summary>
+    /// How long a job is kept after it ended (succeeded, failed or cancelled), in seconds; then its row, its input (a
+    /// training upload, a batch's request) and its answer are deleted, and its id answers 404. Null (the default): kept
+    /// for ever. The files a batch wrote are the Files API's and stay.
+    /// </summary>
+    [Range(1, 3_153_600_000)]
+    public double? MaxEndedAgeSeconds { get; set; }
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
     /// <summary>A kind's slots are 1 to 64, as the other concurrencies: 0 would leave its jobs queued for ever.</summary>

@@ -67,6 +67,13 @@ public interface IJobStore
 
     /// <summary>The job's stored parts, in <see cref="JobPart.Seq"/> order (none: an empty list).</summary>
     ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> jobs that ended (succeeded, failed or cancelled) before
+    /// <paramref name="before"/>, oldest first, with their inputs and parts; returns how many. Queued and running jobs
+    /// are never deleted.
+    /// </summary>
+    ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>

@@ -241,6 +241,23 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         return found.IsSuccess ? found.Value : found.Error;
     }
 
+    public async ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    {
+        var purged = await database.RunAsync("purge ended jobs", async (connection, ct) =>
+        {
+            // The inputs and parts go by their tables' ON DELETE CASCADE.
+            await using var command = new NpgsqlCommand($"""
+                DELETE FROM {_s}.jobs WHERE job_id IN (
+                    SELECT job_id FROM {_s}.jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
+                    ORDER BY finished_at LIMIT $2)
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(limit, 0) });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return purged.IsSuccess ? purged.Value : purged.Error;
+    }
+
     private async ValueTask<Result<JobRecord>> UpdateAsync(string operation, string sql, string id, CancellationToken cancellationToken, params object?[] values)
     {
         var found = await database.RunAsync(operation, async (connection, ct) =>

@@ -236,6 +236,20 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return parts;
         });
 
+    public ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+        database.WriteAsync<int>("purge ended jobs", (connection, tx) =>
+        {
+            // The inputs and parts go by their tables' ON DELETE CASCADE (foreign keys are on for the writer).
+            using var command = SqliteQueries.Command(connection, tx, """
+                DELETE FROM jobs WHERE job_id IN (
+                    SELECT job_id FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+                    ORDER BY finished_at LIMIT $limit)
+                """);
+            command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(before));
+            command.Parameters.AddWithValue("$limit", Math.Max(limit, 0));
+            return command.ExecuteNonQuery();
+        }, cancellationToken);
+
     private static long Now() => TimeCodec.ToUnixMs(DateTimeOffset.UtcNow);
 
     // Runs an update whose WHERE holds it to the job ($id) still running under its owner ($owner); the job as stored after it.

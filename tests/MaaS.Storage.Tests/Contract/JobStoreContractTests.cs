@@ -283,6 +283,54 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
     }
 
     [Fact]
+    public async Task PurgeEndedBefore_EndedJobsOldestFirstWithTheirInputs_QueuedAndRunningStay()
+    {
+        var (running, failed, succeeded, cancelled, queued) = (Nth(Tenant, '0'), Nth(Tenant, '1'), Nth(Tenant, '2'), Nth(Tenant, '3'), Nth(Tenant, '4'));
+        foreach (var job in new[] { running, failed, succeeded, cancelled, queued })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        }
+
+        // Claimed in id order: running, failed and succeeded; cancelled is cancelled while queued, queued stays queued.
+        foreach (var job in new[] { running, failed, succeeded })
+        {
+            Assert.Equal(job.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value.Single().Id);
+        }
+
+        Assert.True((await Storage.Jobs.FinishAsync(failed.Id, "r", JobState.Failed, null, "no", Ct)).IsSuccess);
+        await Task.Delay(5, Ct);
+        Assert.True((await Storage.Jobs.FinishAsync(succeeded.Id, "r", JobState.Succeeded, "{}", null, Ct)).IsSuccess);
+        await Task.Delay(5, Ct);
+        Assert.True((await Storage.Jobs.CancelAsync(Tenant, cancelled.Id, Ct)).IsSuccess);
+
+        var none = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddHours(-1), 100, Ct);
+        var oldest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, Ct);
+        var failedAfter = await Storage.Jobs.GetAsync(Tenant, failed.Id, Ct);
+        var failedInput = await Storage.Jobs.GetInputAsync(failed.Id, Ct);
+        var rest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Ct);
+        var left = new List<JobState>();
+        foreach (var job in new[] { queued, running, failed, succeeded, cancelled })
+        {
+            var found = await Storage.Jobs.GetAsync(Tenant, job.Id, Ct);
+            if (found.IsSuccess)
+            {
+                left.Add(found.Value.State);
+            }
+            else
+            {
+                Assert.Equal(ErrorCode.NotFound, found.Error?.Code);
+            }
+        }
+
+        Assert.Equal(0, none.Value);
+        Assert.Equal(1, oldest.Value);
+        Assert.Equal(ErrorCode.NotFound, failedAfter.Error?.Code);
+        Assert.Equal(ErrorCode.NotFound, failedInput.Error?.Code);
+        Assert.Equal(2, rest.Value);
+        Assert.Equal([JobState.Queued, JobState.Running], left);
+    }
+
+    [Fact]
     public async Task ClaimNext_KindWithSlotsOfItsOwn_CountedApartFromTheTenantsOtherJobsWithinTheGlobalBound()
     {
         var batch = Nth(Tenant, '0') with { Kind = "batch" };

@@ -67,20 +67,10 @@ internal sealed partial class EventRetention(
             {
                 LogFailed(logger, error.Message);
             }
-            long total = 0;
-            while (true)
+            var (total, failure) = await BatchedDelete.RunAsync(size => events.PurgeBeforeAsync(tenant, now - age, size, cancellationToken), batch).ConfigureAwait(false);
+            if (failure is not null)
             {
-                var purged = await events.PurgeBeforeAsync(tenant, now - age, batch, cancellationToken).ConfigureAwait(false);
-                if (!purged.TryGetValue(out var count, out error))
-                {
-                    LogFailed(logger, error.Message);
-                    break;
-                }
-                total += count;
-                if (count < batch)
-                {
-                    break;
-                }
+                LogFailed(logger, failure.Message);
             }
             if (total > 0)
             {
