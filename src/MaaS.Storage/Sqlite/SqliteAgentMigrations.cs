@@ -62,5 +62,34 @@ internal static class SqliteAgentMigrations
         );
         CREATE INDEX ix_agent_snapshots_agent ON agent_snapshots (tenant, agent, version, id);
         """,
+        // The log's seq is never given twice (AUTOINCREMENT), as a snapshot's id: a plain INTEGER PRIMARY KEY takes the
+        // highest seq left + 1, so once pruning had deleted the newest decisions the next one took a number at or below
+        // a snapshot's scan_from, and a replica restoring that snapshot never learnt it. Rebuilt with every row and seq.
+        """
+        ALTER TABLE agent_decisions RENAME TO agent_decisions_v3;
+        CREATE TABLE agent_decisions (
+            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+            decision_id   TEXT NOT NULL UNIQUE,
+            tenant        TEXT NOT NULL,
+            agent         TEXT NOT NULL,
+            context       TEXT NOT NULL,
+            actions       TEXT NOT NULL,
+            chosen        TEXT NOT NULL,
+            probability   REAL NOT NULL CHECK (probability > 0 AND probability <= 1),
+            decided_at    INTEGER NOT NULL,
+            reward        REAL,
+            reward_source INTEGER NOT NULL DEFAULT 0,
+            rewarded_at   INTEGER,
+            late_reward   REAL,
+            activated_at  INTEGER,
+            learned_in    INTEGER
+        );
+        INSERT INTO agent_decisions (seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in)
+            SELECT seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in
+            FROM agent_decisions_v3 ORDER BY seq;
+        DROP TABLE agent_decisions_v3;
+        CREATE INDEX ix_agent_decisions_log ON agent_decisions (tenant, agent, seq);
+        CREATE INDEX ix_agent_decisions_window ON agent_decisions (tenant, agent, activated_at) WHERE reward IS NULL AND activated_at IS NOT NULL;
+        """,
     ]);
 }

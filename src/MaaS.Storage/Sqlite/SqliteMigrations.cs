@@ -145,5 +145,31 @@ internal static class SqliteMigrations
             generation INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        // Version 10. events.seq is never given twice (AUTOINCREMENT). A plain INTEGER PRIMARY KEY takes the highest
+        // seq left + 1, so once retention or an erasure had deleted the newest events the next append took their
+        // numbers again, and a follower whose cursor had passed them (trending, a resumed stream) skipped the new events.
+        // SQLite cannot add AUTOINCREMENT to a table: it is rebuilt, every row with its seq (the counter starts at the
+        // highest kept), in the migration's transaction.
+        """
+        ALTER TABLE events RENAME TO events_v9;
+        CREATE TABLE events (
+            seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+            tenant            TEXT NOT NULL DEFAULT 'default',
+            event_id          TEXT NOT NULL,
+            user_id           TEXT NOT NULL,
+            item_id           TEXT NOT NULL,
+            type              TEXT NOT NULL,
+            value             REAL NOT NULL,
+            ts                INTEGER NOT NULL,
+            user_key          INTEGER NOT NULL DEFAULT 0,
+            sealed            BLOB,
+            recommendation_id TEXT,
+            UNIQUE (tenant, event_id)
+        );
+        INSERT INTO events (seq, tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed, recommendation_id)
+            SELECT seq, tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed, recommendation_id FROM events_v9 ORDER BY seq;
+        DROP TABLE events_v9;
+        CREATE INDEX ix_events_user ON events (user_key, ts);
+        """,
     ]);
 }

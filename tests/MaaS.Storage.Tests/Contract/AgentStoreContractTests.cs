@@ -117,6 +117,25 @@ public abstract class AgentStoreContractTests(IStorageSource source) : StorageTe
     }
 
     [Fact]
+    public async Task AppendAsync_AfterTheNewestDecisionsWerePruned_SequenceAboveEveryOneGiven()
+    {
+        // A snapshot learnt a and b and scans on from after b; pruning then deletes both. The next decision must come
+        // after b in the log, or a replica restoring the snapshot (reading after its scan_from) never learns it.
+        await Storage.Agents.PutAsync(Tenant, "npc", """{"v":1}""", Ct);
+        var a = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        var b = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        long snapshot = (await Storage.Agents.SaveSnapshotAsync(Tenant, "npc", Snapshot(1, scanFrom: b.Sequence + 1), 0, [a.Sequence, b.Sequence], Ct)).Value;
+        Assert.Equal(2, (await Storage.Agents.PruneAsync(Tenant, "npc", Decided.AddDays(1), snapshot, 10, Ct)).Value);
+
+        var c = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+        await ReopenAsync();
+        var d = (await Storage.Agents.AppendAsync(Decision(), Ct)).Value;
+
+        Assert.True(c.Sequence > b.Sequence && d.Sequence > c.Sequence, $"a {a.Sequence}, b {b.Sequence}, c {c.Sequence}, d {d.Sequence}");
+        Assert.Equal([c.DecisionId, d.DecisionId], (await Storage.Agents.ReadUnlearntAsync(Tenant, "npc", snapshot, b.Sequence, 10, Ct)).Value.Select(x => x.DecisionId));
+    }
+
+    [Fact]
     public async Task AppendAsync_NonAsciiLongThenShortThenEmptyTexts_EachReadBackExactly()
     {
         // Longer than the SQLite writer's first text buffer (4 KiB of UTF-8), then shorter ones bound after it: no byte

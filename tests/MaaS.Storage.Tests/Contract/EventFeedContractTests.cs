@@ -108,6 +108,29 @@ public abstract class EventFeedContractTests(IStorageSource source) : StorageTes
     }
 
     [Fact]
+    public async Task GetFeedAsync_AppendsAfterTheNewestEventsWereErasedOrPurged_ComeAfterTheCursorThatPassedThem()
+    {
+        // A follower read past e1 and e2; an erasure then deletes the newest (e2), retention later every one left. What
+        // is appended after each still comes after the follower's cursor: a position is never given twice.
+        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("e1", user: "kept", item: "a"), Event("e2", user: "gone", item: "b")], Ct)).IsSuccess);
+        var first = await HeadAsync();
+        var (read, cursor) = await ReadAsync(Storage, EventFeedCursor.Start, first.Position, T0);
+        Assert.Equal(1, (await Storage.Events.EraseUserAsync(Tenant, "gone", Ct)).Value.EventsDeleted);
+        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("e3", user: "new", item: "c")], Ct)).IsSuccess);
+        var second = await HeadAsync();
+        var (afterErasure, cursorAfterErasure) = await ReadAsync(Storage, cursor, second.Position, T0);
+        Assert.Equal(2, (await Storage.Events.PurgeBeforeAsync(Tenant, T0.AddMinutes(1), 100, Ct)).Value);
+        Assert.True((await Storage.Events.AppendAsync(Tenant, [Event("e4", user: "new", item: "d", minutes: 2)], Ct)).IsSuccess);
+        var third = await HeadAsync();
+        var (afterPurge, _) = await ReadAsync(Storage, cursorAfterErasure, third.Position, T0);
+
+        Assert.Equal(["a", "b"], read.Select(e => e.ItemId));
+        Assert.Equal(["c"], afterErasure.Select(e => e.ItemId));
+        Assert.Equal(["d"], afterPurge.Select(e => e.ItemId));
+        Assert.True(third.Position > second.Position && second.Position > first.Position, $"heads {first.Position}, {second.Position}, {third.Position}");
+    }
+
+    [Fact]
     public async Task GetFeedAsync_LimitOutOfRange_InvalidRequest()
     {
         var result = await Storage.Events.GetFeedAsync(Tenant, EventFeedCursor.Start, 10, T0, 0, Ct);
