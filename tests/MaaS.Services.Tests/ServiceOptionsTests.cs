@@ -1,3 +1,4 @@
+using MaaS.Services.Batches;
 using MaaS.Services.Jobs;
 using MaaS.Services.Training;
 
@@ -10,6 +11,7 @@ namespace MaaS.Services.Tests;
 public sealed class ServiceOptionsTests
 {
     [Theory]
+    [InlineData(nameof(BatchOptions))]
     [InlineData(nameof(JobOptions))]
     [InlineData(nameof(MarketOptions))]
     [InlineData(nameof(RecommendationOptions))]
@@ -18,6 +20,7 @@ public sealed class ServiceOptionsTests
     {
         var result = options switch
         {
+            nameof(BatchOptions) => new BatchOptionsValidator().Validate(null, new BatchOptions()),
             nameof(JobOptions) => new JobOptionsValidator().Validate(null, new JobOptions()),
             nameof(MarketOptions) => new MarketOptionsValidator().Validate(null, new MarketOptions()),
             nameof(RecommendationOptions) => new RecommendationOptionsValidator().Validate(null, new RecommendationOptions()),
@@ -35,6 +38,8 @@ public sealed class ServiceOptionsTests
     [InlineData(nameof(JobOptions.KindConcurrency), 65)]
     [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), 0)]
     [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), -5)]
+    [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 0)]
+    [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 3601)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
@@ -45,6 +50,7 @@ public sealed class ServiceOptionsTests
             nameof(JobOptions.Niceness) => new JobOptionsValidator().Validate(null, new JobOptions { Niceness = (int)value }),
             nameof(JobOptions.KindConcurrency) => new JobOptionsValidator().Validate(null, new JobOptions { KindConcurrency = { ["openai-batch"] = (int)value } }),
             nameof(JobOptions.MaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { MaxEndedAgeSeconds = value }),
+            nameof(BatchOptions.ExpirySweepSeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { ExpirySweepSeconds = value }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
                 new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),

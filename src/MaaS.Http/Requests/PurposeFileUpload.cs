@@ -2,11 +2,16 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace MaaS.Http.Requests;
 
-/// <summary>OpenAI's file upload: a multipart/form-data body with the part <c>file</c> and the form value <c>purpose</c>.</summary>
+/// <summary>
+/// OpenAI's file upload: a multipart/form-data body with the part <c>file</c>, the form value <c>purpose</c> and, when the
+/// file should expire, <c>expires_after[anchor]</c> and <c>expires_after[seconds]</c> (how OpenAI's clients send the object).
+/// </summary>
 /// <param name="Purpose">The <c>purpose</c> value, or null when absent.</param>
 /// <param name="FileName">The file part's file name.</param>
 /// <param name="Bytes">The file's bytes.</param>
-internal sealed record PurposeFileUpload(string? Purpose, string FileName, byte[] Bytes)
+/// <param name="ExpiresAnchor">The <c>expires_after[anchor]</c> value, or null when absent.</param>
+/// <param name="ExpiresSeconds">The <c>expires_after[seconds]</c> value as sent, or null when absent.</param>
+internal sealed record PurposeFileUpload(string? Purpose, string FileName, byte[] Bytes, string? ExpiresAnchor = null, string? ExpiresSeconds = null)
 {
     // Room for the parts' headers, boundaries and the purpose around a file of the limit's size.
     private const long FramingBytes = 64 * 1024;
@@ -74,7 +79,12 @@ internal sealed record PurposeFileUpload(string? Purpose, string FileName, byte[
             await stream.ReadExactlyAsync(bytes, http.RequestAborted);
         }
 
-        string? purpose = form["purpose"];
-        return new PurposeFileUpload(string.IsNullOrEmpty(purpose) ? null : purpose, file.FileName, bytes);
+        return new PurposeFileUpload(Value(form, "purpose"), file.FileName, bytes, Value(form, "expires_after[anchor]"), Value(form, "expires_after[seconds]"));
+    }
+
+    private static string? Value(IFormCollection form, string name)
+    {
+        string? value = form[name];
+        return string.IsNullOrEmpty(value) ? null : value;
     }
 }

@@ -5,12 +5,22 @@ namespace MaaS.Services.Batches;
 /// <param name="Endpoint"><c>/v1/embeddings</c>, <c>/v1/sentiment</c> or <c>/v1/classify</c>.</param>
 /// <param name="CompletionWindow">Only <c>24h</c>.</param>
 /// <param name="Metadata">Up to 16 pairs: keys up to 64 characters, values up to 512.</param>
+/// <param name="OutputExpiresAfter">When the batch's output and error files expire, from each file's creation; null: kept until deleted.</param>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CreateBatchRequest(
     [property: JsonPropertyName("input_file_id")] string? InputFileId,
     [property: JsonPropertyName("endpoint")] string? Endpoint,
     [property: JsonPropertyName("completion_window")] string? CompletionWindow,
-    [property: JsonPropertyName("metadata")] Dictionary<string, string>? Metadata = null);
+    [property: JsonPropertyName("metadata")] Dictionary<string, string>? Metadata = null,
+    [property: JsonPropertyName("output_expires_after")] FileExpiresAfter? OutputExpiresAfter = null);
+
+/// <summary>OpenAI's expiration policy of a file: it expires <c>seconds</c> after its <c>anchor</c>, which is only <c>created_at</c>.</summary>
+/// <param name="Anchor">Only <c>created_at</c>.</param>
+/// <param name="Seconds">3,600 (an hour) to 2,592,000 (30 days).</param>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+public sealed record FileExpiresAfter(
+    [property: JsonPropertyName("anchor")] string? Anchor,
+    [property: JsonPropertyName("seconds")] long? Seconds);
 
 /// <summary>OpenAI's batch object.</summary>
 public sealed record OpenAiBatch(
@@ -89,7 +99,9 @@ internal sealed record BatchResponse(
 /// What a batch job stores: its parameters, and when its completion window ends (<c>ExpiresAt</c>; null in batches
 /// stored before it was kept: 24 hours after creation).
 /// </summary>
-internal sealed record BatchSpec(string InputFileId, string Endpoint, string CompletionWindow, Dictionary<string, string>? Metadata, DateTimeOffset? ExpiresAt = null);
+/// <remarks><c>OutputExpiresAfterSeconds</c>: the output and error files' expiry from their creation (null: kept until deleted).</remarks>
+internal sealed record BatchSpec(
+    string InputFileId, string Endpoint, string CompletionWindow, Dictionary<string, string>? Metadata, DateTimeOffset? ExpiresAt = null, long? OutputExpiresAfterSeconds = null);
 
 /// <summary>
 /// A finished (or cancelled) batch's outcome; <c>Expired</c> when its completion window ended first (the unanswered

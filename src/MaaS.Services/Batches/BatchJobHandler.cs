@@ -85,7 +85,7 @@ internal sealed partial class BatchJobHandler(
 
             counts = counts with { Failed = counts.Failed + requests.Count - from };
             execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
-            var expired = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
+            var expired = await WriteFilesAsync(job, spec, output, errors, counts, cancellationToken).ConfigureAwait(false);
             LogExpired(logger, job.Id, from, requests.Count - from);
             return JsonSerializer.Serialize(expired with { Expired = true }, BatchJsonContext.Default.BatchOutcome);
         }
@@ -96,7 +96,7 @@ internal sealed partial class BatchJobHandler(
             var stored = await storage.Jobs.GetAsync(job.Tenant, job.Id, CancellationToken.None).ConfigureAwait(false);
             if (stored.IsSuccess && stored.Value.State == JobState.Cancelled)
             {
-                await WriteFilesAsync(job, output, errors, counts, CancellationToken.None).ConfigureAwait(false);
+                await WriteFilesAsync(job, spec, output, errors, counts, CancellationToken.None).ConfigureAwait(false);
                 LogCancelled(logger, job.Id, counts.Completed + counts.Failed, counts.Total);
             }
 
@@ -104,7 +104,7 @@ internal sealed partial class BatchJobHandler(
         }
 
         execution.Report(BatchStatus.Finalizing, 1, Counts(counts));
-        var outcome = await WriteFilesAsync(job, output, errors, counts, cancellationToken).ConfigureAwait(false);
+        var outcome = await WriteFilesAsync(job, spec, output, errors, counts, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Serialize(outcome, BatchJsonContext.Default.BatchOutcome);
     }
 
@@ -185,16 +185,19 @@ internal sealed partial class BatchJobHandler(
         file.Write("\n"u8);
     }
 
-    private async Task<BatchOutcome> WriteFilesAsync(JobRecord job, ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> errors, BatchRequestCounts counts, CancellationToken cancellationToken)
+    private async Task<BatchOutcome> WriteFilesAsync(
+        JobRecord job, BatchSpec spec, ArrayBufferWriter<byte> output, ArrayBufferWriter<byte> errors, BatchRequestCounts counts, CancellationToken cancellationToken)
     {
-        string? outputId = output.WrittenCount > 0 || errors.WrittenCount == 0 ? await PutAsync(job, BatchFiles.Output, output, cancellationToken).ConfigureAwait(false) : null;
-        string? errorId = errors.WrittenCount > 0 ? await PutAsync(job, BatchFiles.Errors, errors, cancellationToken).ConfigureAwait(false) : null;
+        string? outputId = output.WrittenCount > 0 || errors.WrittenCount == 0 ? await PutAsync(job, spec, BatchFiles.Output, output, cancellationToken).ConfigureAwait(false) : null;
+        string? errorId = errors.WrittenCount > 0 ? await PutAsync(job, spec, BatchFiles.Errors, errors, cancellationToken).ConfigureAwait(false) : null;
         return new BatchOutcome(outputId, errorId, counts);
     }
 
-    private async Task<string> PutAsync(JobRecord job, string kind, ArrayBufferWriter<byte> content, CancellationToken cancellationToken)
+    private async Task<string> PutAsync(JobRecord job, BatchSpec spec, string kind, ArrayBufferWriter<byte> content, CancellationToken cancellationToken)
     {
-        var file = new NewFile(BatchFiles.IdOf(job.Id, kind), job.Tenant, $"batch_{job.Id}_{kind}.jsonl", OpenAiFiles.OutputPurpose);
+        // output_expires_after: anchored at each file's own creation, as OpenAI's.
+        var expiresAfter = spec.OutputExpiresAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var file = new NewFile(BatchFiles.IdOf(job.Id, kind), job.Tenant, $"batch_{job.Id}_{kind}.jsonl", OpenAiFiles.OutputPurpose, expiresAfter);
         var stored = await storage.Files.PutAsync(file, content.WrittenMemory, null, cancellationToken).ConfigureAwait(false);
         return stored.IsSuccess ? stored.Value.Id : throw new JobFailedException($"the batch's {kind} file could not be stored: {stored.Error.Message}");
     }

@@ -46,6 +46,13 @@ internal sealed class BatchOptions
     /// <summary>Longest a batch goes without storing a checkpoint of the lines it answered, in seconds. Default 10.</summary>
     [Range(0.01, 86_400)]
     public double CheckpointSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How often the files that expired (<c>expires_after</c>, <c>output_expires_after</c>) are deleted, in seconds. An
+    /// expired file reads as gone from the moment it expires; this bounds how long its bytes stay stored. Default 60.
+    /// </summary>
+    [Range(0.05, 3_600)]
+    public double ExpirySweepSeconds { get; set; } = 60;
 }
 
 /// <summary>Validates <see cref="BatchOptions"/> from its data annotations.</summary>

@@ -61,7 +61,7 @@ internal sealed class BatchService(
         }
 
         var spec = new BatchSpec(file.Value.Id, request.Endpoint!, CompletionWindow, request.Metadata,
-            DateTimeOffset.UtcNow.AddSeconds(batchOptions.Value.CompletionWindowSeconds));
+            DateTimeOffset.UtcNow.AddSeconds(batchOptions.Value.CompletionWindowSeconds), request.OutputExpiresAfter?.Seconds);
         var job = new NewJob(Guid.NewGuid().ToString("N"), tenant, BatchJobHandler.JobKind, JsonSerializer.Serialize(spec, BatchJsonContext.Default.BatchSpec),
             Convert.ToHexStringLower(SHA256.HashData(content.Value)));
         var created = await storage.Jobs.CreateAsync(job, content.Value, cancellationToken).ConfigureAwait(false);
@@ -164,6 +164,11 @@ internal sealed class BatchService(
         if (request.Metadata is { } metadata && (metadata.Count > 16 || metadata.Any(p => p.Key.Length > 64 || p.Value is null || p.Value.Length > 512)))
         {
             problems.Add(new FieldProblem(-1, "metadata", "metadata holds at most 16 pairs, keys of at most 64 characters and string values of at most 512"));
+        }
+
+        if (request.OutputExpiresAfter is { } expiry && OpenAiFiles.CheckExpiry(expiry.Anchor, expiry.Seconds, "output_expires_after.anchor", "output_expires_after.seconds") is { } policy)
+        {
+            problems.Add(policy);
         }
 
         return problems.Count == 0 ? null : new Error(ErrorCode.InvalidRequest, problems[0].Reason, problems);

@@ -7,7 +7,7 @@ namespace MaaS.Services.Batches;
 internal static class BatchServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="OpenAiFiles"/>, <see cref="BatchService"/>, the batch job handler and the endpoints a batch may
+    /// Registers <see cref="OpenAiFiles"/> with the sweep of expired files (<see cref="FileExpirySweep"/>), <see cref="BatchService"/>, the batch job handler and the endpoints a batch may
     /// run (embeddings when an <see cref="EmbeddingService"/> is registered; sentiment and classify over
     /// <see cref="TextModelService"/>). Needs the job runner (<c>AddTraining</c>) and <see cref="BatchAnswerJson"/>, the
     /// host's answer options. The host binds <see cref="BatchOptions"/>; they are validated on start.
@@ -16,6 +16,7 @@ internal static class BatchServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<BatchOptions, BatchOptionsValidator>();
         services.AddSingleton<OpenAiFiles>();
+        services.AddHostedService<FileExpirySweep>();
         services.AddSingleton<BatchService>();
         services.AddSingleton<IJobHandler, BatchJobHandler>();
         services.AddSingleton<IBatchEndpoint>(sp => new EmbeddingsBatchEndpoint(sp.GetRequiredService<BatchAnswerJson>(), sp.GetRequiredService<EmbeddingService>()));

@@ -21,9 +21,9 @@ public sealed record OpenAiFile(
     [JsonPropertyName("status")]
     public string Status { get; init; } = "processed";
 
-    /// <summary>Files do not expire here: null.</summary>
+    /// <summary>When the file expires (Unix seconds; from then on it is gone), or null: kept until deleted.</summary>
     [JsonPropertyName("expires_at")]
-    public long? ExpiresAt { get; init; } = null;
+    public long? ExpiresAt { get; init; }
 }
 
 /// <summary>OpenAI's list object.</summary>

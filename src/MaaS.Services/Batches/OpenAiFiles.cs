@@ -15,9 +15,17 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
     /// <summary>OpenAI's largest page of files.</summary>
     public const int MaxListLimit = 10_000;
 
+    /// <summary>The shortest and the longest expiry OpenAI's <c>expires_after.seconds</c> allows: an hour, 30 days.</summary>
+    public const long MinExpirySeconds = 3_600, MaxExpirySeconds = 2_592_000;
+
     public BatchOptions Options => options.Value;
 
-    public async Task<Result<OpenAiFile>> UploadAsync(string tenant, string? filename, string? purpose, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores an upload of purpose <c>batch</c>; with <paramref name="expiresAnchor"/> and <paramref name="expiresSeconds"/>
+    /// (the form's <c>expires_after[anchor]</c> and <c>expires_after[seconds]</c>, both or neither) it expires that long after its creation.
+    /// </summary>
+    public async Task<Result<OpenAiFile>> UploadAsync(
+        string tenant, string? filename, string? purpose, string? expiresAnchor, string? expiresSeconds, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         if (purpose != UploadPurpose)
         {
@@ -32,8 +40,25 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
             return Error.InvalidField("file", "the file part needs a file name of 1-255 characters");
         }
 
+        TimeSpan? expiresAfter = null;
+        if (expiresAnchor is not null || expiresSeconds is not null)
+        {
+            long? seconds = long.TryParse(expiresSeconds, NumberStyles.None, CultureInfo.InvariantCulture, out long parsed) ? parsed : null;
+            if (expiresSeconds is not null && seconds is null)
+            {
+                return Error.InvalidField(FormSeconds, $"expires_after[seconds] must be a whole number of seconds, {MinExpirySeconds} to {MaxExpirySeconds}");
+            }
+
+            if (CheckExpiry(expiresAnchor, seconds, FormAnchor, FormSeconds) is { } problem)
+            {
+                return new Error(ErrorCode.InvalidRequest, problem.Reason, [problem]);
+            }
+
+            expiresAfter = TimeSpan.FromSeconds(seconds!.Value);
+        }
+
         var quota = new FileQuota(Options.MaxFilesPerTenant, Options.MaxBytesPerTenant);
-        var stored = await storage.Files.PutAsync(new NewFile(NewId(), tenant, name, UploadPurpose), content, quota, cancellationToken).ConfigureAwait(false);
+        var stored = await storage.Files.PutAsync(new NewFile(NewId(), tenant, name, UploadPurpose, expiresAfter), content, quota, cancellationToken).ConfigureAwait(false);
         return stored.IsSuccess ? ToFile(stored.Value) : stored.Error;
     }
 
@@ -104,10 +129,22 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
         return new OpenAiList<OpenAiFile>(files, files.FirstOrDefault()?.Id, files.LastOrDefault()?.Id, more);
     }
 
+    /// <summary>
+    /// The problem with an expiration policy (OpenAI's <c>expires_after</c>: anchor <c>created_at</c>, seconds
+    /// <see cref="MinExpirySeconds"/> to <see cref="MaxExpirySeconds"/>), naming the field at fault, or null.
+    /// </summary>
+    public static FieldProblem? CheckExpiry(string? anchor, long? seconds, string anchorField, string secondsField) =>
+        anchor != ExpiryAnchor ? new FieldProblem(-1, anchorField, $"the expiry's anchor must be '{ExpiryAnchor}' (the only one), not '{anchor}'")
+        : seconds is not (>= MinExpirySeconds and <= MaxExpirySeconds) ? new FieldProblem(-1, secondsField, $"the expiry must be {MinExpirySeconds} to {MaxExpirySeconds} seconds (an hour to 30 days)")
+        : null;
+
     /// <summary>A new file id: <c>file-</c> and 32 hex characters.</summary>
     public static string NewId() => "file-" + Guid.NewGuid().ToString("N");
 
-    public static OpenAiFile ToFile(FileRecord file) => new(file.Id, file.Bytes, file.CreatedAt.ToUnixTimeSeconds(), file.Filename, file.Purpose);
+    public static OpenAiFile ToFile(FileRecord file) =>
+        new(file.Id, file.Bytes, file.CreatedAt.ToUnixTimeSeconds(), file.Filename, file.Purpose) { ExpiresAt = file.ExpiresAt?.ToUnixTimeSeconds() };
+
+    private const string ExpiryAnchor = "created_at", FormAnchor = "expires_after[anchor]", FormSeconds = "expires_after[seconds]";
 
     private static Error NotFound(string id) => new(ErrorCode.NotFound, $"no file '{id}' (of this tenant)", []);
 }

@@ -14,31 +14,13 @@ internal sealed partial class JobRetention(IStorage storage, IOptions<JobOptions
     /// <summary>Jobs deleted per transaction.</summary>
     public const int BatchSize = 1_000;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (options.Value.MaxEndedAgeSeconds is not { } seconds)
-        {
-            return;
-        }
-
-        var every = TimeSpan.FromSeconds(Math.Clamp(seconds / 10, 1, 600));
-        using var timer = new PeriodicTimer(every, time);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.MaxEndedAgeSeconds is { } seconds
+            ? RetentionSchedule.RunAsync(TimeSpan.FromSeconds(Math.Clamp(seconds / 10, 1, 600)), time, PurgeAsync, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One pass: deletes every job that ended before the cutoff; returns how many (0 when the setting is unset).</summary>
-    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    public async Task<long> PurgeAsync(CancellationToken cancellationToken)
     {
         if (options.Value.MaxEndedAgeSeconds is not { } seconds)
         {
@@ -57,7 +39,7 @@ internal sealed partial class JobRetention(IStorage storage, IOptions<JobOptions
             LogPurged(logger, deleted, before);
         }
 
-        return (int)deleted;
+        return deleted;
     }
 
     [LoggerMessage(EventId = 4109, Level = LogLevel.Information, Message = "Job retention deleted {Count} job(s) that ended before {Before:o}")]

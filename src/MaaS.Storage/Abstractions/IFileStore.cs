@@ -31,6 +31,12 @@ public interface IFileStore
 
     /// <summary>Deletes the tenant's file; <see cref="ErrorCode.NotFound"/> when it has none of that id.</summary>
     ValueTask<Result<FileRecord>> DeleteAsync(string tenant, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> files, of every tenant, whose <see cref="FileRecord.ExpiresAt"/> is at or
+    /// before <paramref name="now"/>, the earliest first; returns how many. Every read already treats such a file as gone.
+    /// </summary>
+    ValueTask<Result<int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A file to store.</summary>
@@ -38,7 +44,11 @@ public interface IFileStore
 /// <param name="Tenant">Owning tenant.</param>
 /// <param name="Filename">The name it was uploaded under (1..255 characters).</param>
 /// <param name="Purpose">OpenAI's purpose: <c>batch</c>, <c>batch_output</c>, ….</param>
-public sealed record NewFile(string Id, string Tenant, string Filename, string Purpose);
+/// <param name="ExpiresAfter">
+/// How long after it was first stored the file expires (positive; a replacement keeps the first creation time as the
+/// anchor), as OpenAI's <c>expires_after</c> with anchor <c>created_at</c>; null: kept until deleted.
+/// </param>
+public sealed record NewFile(string Id, string Tenant, string Filename, string Purpose, TimeSpan? ExpiresAfter = null);
 
 /// <summary>Most files and bytes one tenant may keep.</summary>
 /// <param name="MaxFiles">Files, of every purpose.</param>
@@ -59,4 +69,5 @@ public sealed record FileCursor(DateTimeOffset CreatedAt, string Id)
 /// <param name="Purpose">Its purpose.</param>
 /// <param name="Bytes">Its size in bytes.</param>
 /// <param name="CreatedAt">When it was first stored (a replacement keeps it).</param>
-public sealed record FileRecord(string Id, string Tenant, string Filename, string Purpose, long Bytes, DateTimeOffset CreatedAt);
+/// <param name="ExpiresAt">When it expires (from then on it reads as gone), or null: kept until deleted.</param>
+public sealed record FileRecord(string Id, string Tenant, string Filename, string Purpose, long Bytes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt = null);

@@ -2,11 +2,16 @@ namespace MaaS.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL <see cref="IFileStore"/>: a file's row holds its bytes (bytea); creation times in milliseconds, as SQLite keeps them and as cursors carry them. A write with a quota takes a
-/// transaction-scoped advisory lock per tenant and schema, so two replicas' uploads cannot both pass the check.
+/// transaction-scoped advisory lock per tenant and schema, so two replicas' uploads cannot both pass the check. A file
+/// whose expiry has passed (by the server's clock) reads as gone and counts toward no quota until
+/// <see cref="PurgeExpiredAsync"/> deletes it.
 /// </summary>
 internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
 {
-    private const string Columns = "file_id, tenant, filename, purpose, bytes, created_at";
+    private const string Columns = "file_id, tenant, filename, purpose, bytes, created_at, expires_at";
+
+    // Not expired at the statement's time.
+    private const string Live = "(expires_at IS NULL OR expires_at > now())";
 
     private readonly string _s = database.Schema;
 
@@ -29,7 +34,7 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
                     await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
 
-                await using var count = new NpgsqlCommand($"SELECT count(*), coalesce(sum(bytes), 0)::bigint FROM {_s}.files WHERE tenant = $1 AND file_id <> $2", connection, tx);
+                await using var count = new NpgsqlCommand($"SELECT count(*), coalesce(sum(bytes), 0)::bigint FROM {_s}.files WHERE tenant = $1 AND file_id <> $2 AND {Live}", connection, tx);
                 Add(count, file.Tenant, file.Id);
                 await using var reader = await count.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 await reader.ReadAsync(ct).ConfigureAwait(false);
@@ -40,15 +45,18 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
             }
 
             int written;
+            // The expiry's anchor is the first creation time, which a replacement keeps.
             await using (var command = new NpgsqlCommand($"""
-                INSERT INTO {_s}.files (file_id, tenant, filename, purpose, bytes, created_at, data)
-                VALUES ($1, $2, $3, $4, $5, date_trunc('milliseconds', clock_timestamp()), $6)
-                ON CONFLICT (file_id) DO UPDATE SET filename = excluded.filename, purpose = excluded.purpose, bytes = excluded.bytes, data = excluded.data
+                INSERT INTO {_s}.files (file_id, tenant, filename, purpose, bytes, created_at, expires_at, data)
+                SELECT $1, $2, $3, $4, $5, at, at + $7 * interval '1 millisecond', $6 FROM (SELECT date_trunc('milliseconds', clock_timestamp()) AS at) AS clock
+                ON CONFLICT (file_id) DO UPDATE SET filename = excluded.filename, purpose = excluded.purpose, bytes = excluded.bytes, data = excluded.data,
+                    expires_at = {_s}.files.created_at + $7 * interval '1 millisecond'
                 WHERE {_s}.files.tenant = excluded.tenant
                 """, connection, tx))
             {
                 Add(command, file.Id, file.Tenant, file.Filename, file.Purpose, (long)data.Length);
                 command.Parameters.Add(new NpgsqlParameter<byte[]> { TypedValue = data });
+                command.Parameters.Add(new NpgsqlParameter { Value = FileCodec.ExpiresAfterMs(file) is { } after ? after : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
                 written = await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
@@ -72,7 +80,7 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
         }
 
         var found = await database.RunAsync("get file", (connection, ct) =>
-            QueryAsync(connection, null, $"SELECT {Columns} FROM {_s}.files WHERE file_id = $1 AND tenant = $2", ct, id, tenant), cancellationToken).ConfigureAwait(false);
+            QueryAsync(connection, null, $"SELECT {Columns} FROM {_s}.files WHERE file_id = $1 AND tenant = $2 AND {Live}", ct, id, tenant), cancellationToken).ConfigureAwait(false);
         return !found.IsSuccess ? found.Error : found.Value.Count > 0 ? found.Value[0] : Error.NotFound("file");
     }
 
@@ -85,7 +93,7 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
 
         var found = await database.RunAsync("get file content", async (connection, ct) =>
         {
-            await using var command = new NpgsqlCommand($"SELECT data FROM {_s}.files WHERE file_id = $1 AND tenant = $2", connection);
+            await using var command = new NpgsqlCommand($"SELECT data FROM {_s}.files WHERE file_id = $1 AND tenant = $2 AND {Live}", connection);
             Add(command, id, tenant);
             return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as byte[];
         }, cancellationToken).ConfigureAwait(false);
@@ -101,7 +109,7 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
         }
 
         var values = new List<NpgsqlParameter> { new NpgsqlParameter<string> { TypedValue = tenant }, new NpgsqlParameter<int> { TypedValue = limit } };
-        var where = new StringBuilder("tenant = $1");
+        var where = new StringBuilder($"tenant = $1 AND {Live}");
         if (purpose is not null)
         {
             values.Add(new NpgsqlParameter<string> { TypedValue = purpose });
@@ -133,8 +141,22 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
         }
 
         var deleted = await database.RunAsync("delete file", (connection, ct) =>
-            QueryAsync(connection, null, $"DELETE FROM {_s}.files WHERE file_id = $1 AND tenant = $2 RETURNING {Columns}", ct, id, tenant), cancellationToken).ConfigureAwait(false);
+            QueryAsync(connection, null, $"DELETE FROM {_s}.files WHERE file_id = $1 AND tenant = $2 AND {Live} RETURNING {Columns}", ct, id, tenant), cancellationToken).ConfigureAwait(false);
         return !deleted.IsSuccess ? deleted.Error : deleted.Value.Count > 0 ? deleted.Value[0] : Error.NotFound("file");
+    }
+
+    public async ValueTask<Result<int>> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var purged = await database.RunAsync("purge expired files", async (connection, ct) =>
+        {
+            await using var command = new NpgsqlCommand($"""
+                DELETE FROM {_s}.files WHERE file_id IN (SELECT file_id FROM {_s}.files WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2)
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = TimeCodec.ToUtcDateTime(now) });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(limit, 0) });
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return purged.IsSuccess ? purged.Value : purged.Error;
     }
 
     private static void Add(NpgsqlCommand command, params object?[] values)
@@ -164,7 +186,8 @@ internal sealed class PostgresFileStore(PostgresDatabase database) : IFileStore
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
             files.Add(new FileRecord(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5)));
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetFieldValue<DateTimeOffset>(5),
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6)));
         }
 
         return files;

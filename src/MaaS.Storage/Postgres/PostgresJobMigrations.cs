@@ -80,5 +80,16 @@ internal static class PostgresJobMigrations
             PRIMARY KEY (job_id, seq)
         );
         """,
+        // v6: retention (Jobs:MaxEndedAgeSeconds) deletes ended jobs oldest first: a range of this index, not a scan of
+        // every job each pass. Only ended jobs are in it; a job enters it once, when it ends.
+        """
+        CREATE INDEX jobs_ended ON {s}.jobs (finished_at) WHERE state IN ('succeeded', 'failed', 'cancelled');
+        """,
+        // v7: a file may expire (OpenAI's expires_after; NULL: kept until deleted). Reads treat an expired file as gone;
+        // FileExpiry deletes them soonest first, a range of this index.
+        """
+        ALTER TABLE {s}.files ADD COLUMN expires_at timestamptz;
+        CREATE INDEX files_expiry ON {s}.files (expires_at) WHERE expires_at IS NOT NULL;
+        """,
     ]);
 }

@@ -77,5 +77,16 @@ internal static class SqliteJobMigrations
             PRIMARY KEY (job_id, seq)
         ) WITHOUT ROWID;
         """,
+        // v6: retention (Jobs:MaxEndedAgeSeconds) deletes ended jobs oldest first: a range of this index, not a walk of
+        // every job each pass. Only ended jobs are in it; a job enters it once, when it ends.
+        """
+        CREATE INDEX ix_jobs_ended ON jobs (finished_at) WHERE state IN ('succeeded', 'failed', 'cancelled');
+        """,
+        // v7: a file may expire (OpenAI's expires_after; NULL: kept until deleted), Unix ms. Reads treat an expired file
+        // as gone; FileExpiry deletes them soonest first, a range of this index.
+        """
+        ALTER TABLE files ADD COLUMN expires_at INTEGER;
+        CREATE INDEX ix_files_expiry ON files (expires_at) WHERE expires_at IS NOT NULL;
+        """,
     ]);
 }

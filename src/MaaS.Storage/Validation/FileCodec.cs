@@ -22,7 +22,14 @@ internal static class FileCodec
         : InputValidator.Tenant(file.Tenant) is { } tenant ? tenant
         : string.IsNullOrEmpty(file.Filename) || file.Filename.Length > MaxFilenameLength ? Error.Invalid("filename", $"must be 1-{MaxFilenameLength} characters")
         : string.IsNullOrEmpty(file.Purpose) || file.Purpose.Length > 64 ? Error.Invalid("purpose", "must be 1-64 characters")
+        : file.ExpiresAfter is { } after && (after < TimeSpan.FromMilliseconds(1) || after > MaxExpiresAfter) ? Error.Invalid("expiresAfter", "must be 1 ms to 100 years")
         : null;
+
+    /// <summary>The longest expiry a file may be given (the API allows 30 days; the bound keeps the sum in range).</summary>
+    public static readonly TimeSpan MaxExpiresAfter = TimeSpan.FromDays(36_500);
+
+    /// <summary>The expiry in whole milliseconds, as both stores keep it, or null.</summary>
+    public static long? ExpiresAfterMs(NewFile file) => file.ExpiresAfter is { } after ? (long)after.TotalMilliseconds : null;
 
     /// <summary>The refusal of a write that takes the tenant past its quota, or null.</summary>
     public static Error? OverQuota(long files, long bytes, long adding, FileQuota? quota) =>

@@ -276,6 +276,62 @@ public sealed class BatchApiTests(BatchGateway fixture) : IClassFixture<BatchGat
     }
 
     [Fact]
+    public async Task Files_UploadWithExpiresAfter_ExpiresAtItsCreationPlusTheSecondsAsOpenAisClientReadsIt()
+    {
+        var (response, uploaded) = await UploadAsync(("expires_after[anchor]", "created_at"), ("expires_after[seconds]", "7200"));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, uploaded?.ToJsonString());
+        string id = uploaded!["id"]!.GetValue<string>();
+        OpenAIFile read = await fixture.Files().GetFileAsync(id, Ct);
+        OpenAIFile plain = await fixture.Files().UploadFileAsync(BinaryData.FromString("{}\n"), "plain.jsonl", FileUploadPurpose.Batch);
+        var refusals = new (string Param, (string, string)[] Form)[]
+        {
+            ("expires_after[anchor]", [("expires_after[anchor]", "last_active_at"), ("expires_after[seconds]", "7200")]),
+            ("expires_after[anchor]", [("expires_after[seconds]", "7200")]),
+            ("expires_after[seconds]", [("expires_after[anchor]", "created_at")]),
+            ("expires_after[seconds]", [("expires_after[anchor]", "created_at"), ("expires_after[seconds]", "3599")]),
+            ("expires_after[seconds]", [("expires_after[anchor]", "created_at"), ("expires_after[seconds]", "2592001")]),
+            ("expires_after[seconds]", [("expires_after[anchor]", "created_at"), ("expires_after[seconds]", "1h")]),
+        };
+
+        Assert.Equal(uploaded["created_at"]!.GetValue<long>() + 7200, uploaded["expires_at"]!.GetValue<long>());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(uploaded["expires_at"]!.GetValue<long>()), read.ExpiresAt);
+        Assert.Null(plain.ExpiresAt);
+        foreach (var (param, form) in refusals)
+        {
+            var (refused, body) = await UploadAsync(form);
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{string.Join(", ", form)}: {(int)refused.StatusCode} {body}");
+            Assert.Equal((param, "invalid_request_error"), (body!["error"]!["param"]?.GetValue<string>(), body["error"]!["type"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task Batch_WithOutputExpiresAfter_ItsOutputFileExpiresThatLongAfterItsCreation()
+    {
+        OpenAIFile input = await fixture.Files().UploadFileAsync(
+            BinaryData.FromString(BatchData.Line("a", "/v1/sentiment", new JsonObject { ["texts"] = new JsonArray("a fine film") })), "input.jsonl", FileUploadPurpose.Batch);
+        string json = $$$"""{"input_file_id":"{{{input.Id}}}","endpoint":"/v1/sentiment","completion_window":"24h","output_expires_after":{"anchor":"created_at","seconds":86400}}""";
+        var operation = await fixture.Batches().CreateBatchAsync(BinaryContent.Create(BinaryData.FromString(json)), waitUntilCompleted: true, Options);
+        var batch = Parse(await operation.GetBatchAsync(Options));
+        OpenAIFile output = await fixture.Files().GetFileAsync(batch["output_file_id"]!.GetValue<string>(), Ct);
+        var refusals = new (string Param, string Policy)[]
+        {
+            ("output_expires_after.seconds", """{"anchor":"created_at","seconds":60}"""),
+            ("output_expires_after.anchor", """{"anchor":"completed_at","seconds":86400}"""),
+        };
+
+        Assert.Equal("completed", batch["status"]!.GetValue<string>());
+        Assert.Equal(output.CreatedAt.AddSeconds(86400), output.ExpiresAt);
+        Assert.Null((await fixture.Files().GetFileAsync(input.Id, Ct)).Value.ExpiresAt);
+        foreach (var (param, policy) in refusals)
+        {
+            string refusedJson = $$"""{"input_file_id":"{{input.Id}}","endpoint":"/v1/sentiment","completion_window":"24h","output_expires_after":""" + policy + "}";
+            var (response, body) = await fixture.Gateway.SendJsonAsync(HttpMethod.Post, "/openai/v1/batches", fixture.AppKey, refusedJson);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{policy}: {(int)response.StatusCode} {body}");
+            Assert.Equal(param, body!["error"]!["param"]?.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task Cancel_MidBatch_StopsWithinSecondsAndKeepsThePartialOutput()
     {
         var titles = BatchData.Netflix(1500);
@@ -353,6 +409,21 @@ public sealed class BatchApiTests(BatchGateway fixture) : IClassFixture<BatchGat
         string? output = batch["output_file_id"]?.GetValue<string>() is { } outputId ? (await files.DownloadFileAsync(outputId, Ct)).Value.ToString() : null;
         string? errors = batch["error_file_id"]?.GetValue<string>() is { } errorId ? (await files.DownloadFileAsync(errorId, Ct)).Value.ToString() : null;
         return (batch, output, errors);
+    }
+
+    // A multipart upload as OpenAI's clients send one, with the extra form fields given (expires_after's, flattened).
+    private async Task<(HttpResponseMessage Response, JsonNode? Body)> UploadAsync(params (string Name, string Value)[] fields)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("batch"), "purpose" }, { new ByteArrayContent("{}\n"u8.ToArray()), "file", "input.jsonl" } };
+        foreach (var (name, value) in fields)
+        {
+            form.Add(new StringContent(value), name);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/v1/files") { Content = form };
+        SecureGateway.Authorize(request, fixture.AppKey, apiKeyHeader: false);
+        var response = await fixture.Gateway.Client.SendAsync(request, Ct);
+        return (response, JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct)));
     }
 
     private async Task<JsonNode> PostAsync(string path, string json)

@@ -17,13 +17,13 @@ public sealed class JobRetentionTests
         await using var world = await SqliteJobWorld.OpenAsync("test-retention", Ct);
         var ended = await EndOneAsync(world);
 
-        int unset = await Retention(world, null, TimeSpan.FromDays(3650)).PurgeAsync(Ct);
-        int recent = await Retention(world, 3600, TimeSpan.Zero).PurgeAsync(Ct);
-        int old = await Retention(world, 3600, TimeSpan.FromHours(2)).PurgeAsync(Ct);
+        long unset = await Retention(world, null, TimeSpan.FromDays(3650)).PurgeAsync(Ct);
+        long recent = await Retention(world, 3600, TimeSpan.Zero).PurgeAsync(Ct);
+        long old = await Retention(world, 3600, TimeSpan.FromHours(2)).PurgeAsync(Ct);
         var endedAfter = await world.Storage.Jobs.GetAsync(world.Job.Tenant, ended.Id, Ct);
         var inputAfter = await world.Storage.Jobs.GetInputAsync(ended.Id, Ct);
 
-        Assert.Equal((0, 0, 1), (unset, recent, old));
+        Assert.Equal((0L, 0L, 1L), (unset, recent, old));
         Assert.Equal(ErrorCode.NotFound, endedAfter.Error?.Code);
         Assert.Equal(ErrorCode.NotFound, inputAfter.Error?.Code);
         Assert.Equal(JobState.Queued, (await world.ReadAsync(Ct)).State);
@@ -61,10 +61,5 @@ public sealed class JobRetentionTests
         Assert.Equal(job.Id, (await world.Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), limits, Ct)).Value.Single().Id);
         Assert.Equal(JobState.Succeeded, (await world.Storage.Jobs.FinishAsync(job.Id, "r", JobState.Succeeded, "{}", null, Ct)).Value.State);
         return job;
-    }
-
-    private sealed class ShiftedClock(TimeSpan ahead) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
     }
 }

@@ -2,7 +2,8 @@ namespace MaaS.Storage.Tests.Contract;
 
 /// <summary>
 /// The behaviour of every <see cref="IFileStore"/>: bytes round-trip, a tenant sees only its own files, a put of the
-/// same id replaces (a batch's output written again), quotas hold, lists page by creation time then id both ways.
+/// same id replaces (a batch's output written again), quotas hold, lists page by creation time then id both ways, an
+/// expired file reads as gone until the sweep deletes it.
 /// </summary>
 public abstract class FileStoreContractTests(IStorageSource source) : StorageTestBase(source)
 {
@@ -104,6 +105,59 @@ public abstract class FileStoreContractTests(IStorageSource source) : StorageTes
 
         var all = await Storage.Files.ListAsync(Tenant, null, null, true, 100, Ct);
         Assert.Equal(10, all.Value.Count);
+    }
+
+    [Fact]
+    public async Task PutAsync_WithAnExpiry_ExpiresThatLongAfterTheFirstCreationEvenWhenReplaced()
+    {
+        var file = File() with { ExpiresAfter = TimeSpan.FromHours(1) };
+        var first = await PutAsync(file, "one");
+        var longer = await PutAsync(file with { ExpiresAfter = TimeSpan.FromDays(2) }, "two");
+        await ReopenAsync();
+        var read = (await Storage.Files.GetAsync(Tenant, file.Id, Ct)).Value;
+        var kept = await PutAsync(file with { ExpiresAfter = null }, "three");
+        var lasting = await PutAsync(File(), "x");
+
+        Assert.Equal(first.CreatedAt.AddHours(1), first.ExpiresAt);
+        Assert.Equal((first.CreatedAt, first.CreatedAt.AddDays(2)), (longer.CreatedAt, longer.ExpiresAt));
+        Assert.Equal(longer, read);
+        Assert.Equal((first.CreatedAt, (DateTimeOffset?)null), (kept.CreatedAt, kept.ExpiresAt));
+        Assert.Null(lasting.ExpiresAt);
+        Assert.Equal(ErrorCode.InvalidRequest, (await Storage.Files.PutAsync(File() with { ExpiresAfter = TimeSpan.Zero }, "x"u8.ToArray(), null, Ct)).Error?.Code);
+    }
+
+    [Fact]
+    public async Task ExpiredFiles_ReadAsGoneCountTowardNoQuotaAndThePurgeDeletesThemEarliestFirst()
+    {
+        var quota = new FileQuota(MaxFiles: 3, MaxBytes: 100);
+        var lasting = await PutAsync(File(), "kept", quota);
+        var later = await PutAsync(File() with { ExpiresAfter = TimeSpan.FromDays(1) }, "later", quota);
+        var first = await PutAsync(File() with { ExpiresAfter = TimeSpan.FromMilliseconds(1) }, "gone1", quota);
+        var second = await PutAsync(File(NewTenant()) with { ExpiresAfter = TimeSpan.FromMilliseconds(2) }, "gone2");
+        var waited = Stopwatch.StartNew();
+        while ((await Storage.Files.GetAsync(second.Tenant, second.Id, Ct)).IsSuccess)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "the file has not expired after 30 s");
+            await Task.Delay(10, Ct);
+        }
+
+        var get = await Storage.Files.GetAsync(Tenant, first.Id, Ct);
+        var content = await Storage.Files.GetContentAsync(Tenant, first.Id, Ct);
+        var delete = await Storage.Files.DeleteAsync(Tenant, first.Id, Ct);
+        var listed = (await Storage.Files.ListAsync(Tenant, null, null, ascending: true, 10, Ct)).Value;
+        var fits = await Storage.Files.PutAsync(File(), "1"u8.ToArray(), quota, Ct);
+        var sweptNow = DateTimeOffset.UtcNow.AddSeconds(5);
+        var one = await Storage.Files.PurgeExpiredAsync(sweptNow, 1, Ct);
+        var rest = await Storage.Files.PurgeExpiredAsync(sweptNow, 10, Ct);
+        var none = await Storage.Files.PurgeExpiredAsync(sweptNow, 10, Ct);
+
+        Assert.Equal((ErrorCode.NotFound, ErrorCode.NotFound, ErrorCode.NotFound), (get.Error?.Code, content.Error?.Code, delete.Error?.Code));
+        Assert.Equal([lasting.Id, later.Id], listed.Select(f => f.Id));
+        Assert.True(fits.IsSuccess, fits.ToString());
+        Assert.Equal((1, 1, 0), (one.Value, rest.Value, none.Value));
+        Assert.True((await Storage.Files.GetAsync(Tenant, later.Id, Ct)).IsSuccess);
+        Assert.Equal(1, (await Storage.Files.PurgeExpiredAsync(later.ExpiresAt!.Value, 10, Ct)).Value);
+        Assert.Equal(ErrorCode.NotFound, (await Storage.Files.GetAsync(Tenant, later.Id, Ct)).Error?.Code);
     }
 
     [Fact]

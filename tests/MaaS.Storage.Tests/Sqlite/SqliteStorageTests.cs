@@ -201,6 +201,56 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(["open"], expired.Select(d => d.DecisionId));
     }
 
+    [Fact]
+    public async Task OpenAsync_VersionNineFile_EventsKeepTheirSeqsAndADeletedNewestSeqIsNeverGivenAgain()
+    {
+        WriteOldFile(9, """
+            INSERT INTO users (tenant, user_id) VALUES ('t', 'u1'), ('t', 'u2');
+            INSERT INTO events (seq, tenant, event_id, user_id, user_key, item_id, type, value, ts, sealed, recommendation_id) VALUES
+                (4, 't', 'a', 'u1', 1, 'i1', 'play', 1, 0, NULL, 'r1'), (9, 't', 'b', 'u2', 2, 'i2', 'like', 2, 60000, NULL, NULL);
+            """);
+
+        await using var storage = await OpenStorageAsync();
+        Assert.Equal(1, (await storage.Events.EraseUserAsync("t", "u2", Ct)).Value.EventsDeleted);
+        Assert.True((await storage.Events.AppendAsync("t", [Event("c", user: "u1")], Ct)).IsSuccess);
+
+        using var check = OpenFile();
+        Assert.Equal("4:a:r1,10:c:-", Scalar(check, "SELECT group_concat(seq || ':' || event_id || ':' || coalesce(recommendation_id, '-'), ',') FROM (SELECT * FROM events ORDER BY seq)"));
+        Assert.Equal(["c", "a"], (await storage.Events.GetUserHistoryAsync("t", "u1", 10, Ct)).Value.Select(e => e.EventId));
+        Assert.Equal(0L, Scalar(check, "SELECT count(*) FROM sqlite_master WHERE name = 'events_v9'"));
+    }
+
+    [Fact]
+    public async Task OpenAsync_AgentsVersionThreeFile_DecisionsKeepTheirSeqsAndADeletedNewestSeqIsNeverGivenAgain()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(DbPath)!);
+        using (var connection = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            connection.Open();
+            Execute(connection, "CREATE TABLE agents_schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+            for (var v = 1; v <= 3; v++)
+            {
+                Execute(connection, SqliteAgentMigrations.Set.Script(v));
+                Execute(connection, $"INSERT INTO agents_schema_version (version, applied_at) VALUES ({v}, 0)");
+            }
+            Execute(connection, """
+                INSERT INTO agent_decisions (seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, activated_at, learned_in)
+                VALUES (3, 'kept', 't', 'npc', '{}', '[]', 'a', 0.5, 1000, 1000, 7), (8, 'pruned', 't', 'npc', '{}', '[]', 'a', 0.5, 2000, 2000, NULL)
+                """);
+        }
+
+        await using var storage = await OpenStorageAsync();
+        using (var prune = OpenFile())
+        {
+            Execute(prune, "DELETE FROM agent_decisions WHERE decision_id = 'pruned'");
+        }
+        var appended = (await storage.Agents.AppendAsync(new AgentDecision("new", "t", "npc", "{}", "[]", "a", 0.5, DateTimeOffset.FromUnixTimeMilliseconds(3000)), Ct)).Value;
+
+        Assert.Equal(9L, appended.Sequence);
+        Assert.Equal([(3L, "kept"), (9L, "new")], (await storage.Agents.ReadAsync("t", "npc", 0, 10, Ct)).Value.Select(d => (d.Sequence, d.DecisionId)));
+        Assert.Equal([9L], (await storage.Agents.ReadUnlearntAsync("t", "npc", 7, 0, 10, Ct)).Value.Select(d => d.Sequence));
+    }
+
     [Theory]
     [InlineData(SqliteEventStore.HistorySql)]
     [InlineData(SqliteQueries.UserSpanSql + " WHERE u.tenant = $tenant AND u.user_id = $user")]
@@ -246,6 +296,21 @@ public sealed class SqliteStorageTests : IDisposable
 
         var step = Assert.Single(plan);
         Assert.Contains("INTEGER PRIMARY KEY (rowid>? AND rowid<?)", step, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(SqliteJobStore.PurgeEndedSql, "jobs", "ix_jobs_ended (finished_at<?)", "$before")]
+    [InlineData(SqliteFileStore.PurgeExpiredSql, "files", "ix_files_expiry (expires_at<?)", "$now")]
+    public async Task RetentionBatch_SeeksItsIndex_NoScanNoSort(string sql, string table, string index, string cutoff)
+    {
+        await using (await OpenStorageAsync())
+        {
+        }
+
+        var plan = QueryPlan(sql, cutoff, "$limit");
+
+        Assert.DoesNotContain(plan, step => step.Contains($"SCAN {table}", StringComparison.Ordinal) || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains($"INDEX {index}", StringComparison.Ordinal));
     }
 
     public void Dispose() => _folder.Dispose();

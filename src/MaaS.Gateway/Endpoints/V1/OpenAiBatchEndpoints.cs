@@ -15,13 +15,15 @@ internal static class OpenAiBatchEndpoints
     [
         new("file", "a JSONL file of requests, one {\"custom_id\", \"method\": \"POST\", \"url\", \"body\"} per line", IsFile: true),
         new("purpose", "only 'batch'", IsFile: false, Example: "batch"),
+        new("expires_after[anchor]", "with expires_after[seconds], the file expires: only 'created_at'", IsFile: false, Example: "created_at"),
+        new("expires_after[seconds]", "seconds after its creation the file expires (and is deleted): 3,600 to 2,592,000", IsFile: false, Example: "86400"),
     ]);
 
     public static IEndpointRouteBuilder MapOpenAiBatches(this IEndpointRouteBuilder app)
     {
         var files = app.MapGroup("/openai/v1/files").WithTags(ApiTags.OpenAi).RequireAuthorization(MaaSPolicies.App).WithParameterExample("file_id", FileId);
         files.MapPost("", UploadAsync).WithName("OpenAiUploadFile").WithMetadata(UploadForm).WithRequestTimeout(HardeningExtensions.UploadTimeoutPolicy)
-            .WithSummary("Uploads a batch input file (multipart: file, purpose 'batch'); OpenAI's file object. 413 past Batches:MaxFileBytes (100 MB), 409 past the tenant's file quota.");
+            .WithSummary("Uploads a batch input file (multipart: file, purpose 'batch', optionally expires_after[anchor] 'created_at' and expires_after[seconds]); OpenAI's file object. 413 past Batches:MaxFileBytes (100 MB), 409 past the tenant's file quota.");
         files.MapGet("", ListFilesAsync).WithName("OpenAiListFiles").WithParameterExample("after", FileId).WithParameterExample("purpose", "batch")
             .WithParameterExample("limit", 10).WithParameterExample("order", "desc")
             .WithSummary("The tenant's files in OpenAI's list: newest first (order 'desc', or 'asc'), limit 1..10,000, after a file id, purpose a filter.");
@@ -32,8 +34,8 @@ internal static class OpenAiBatchEndpoints
         var batches = app.MapGroup("/openai/v1/batches").WithTags(ApiTags.OpenAi).RequireAuthorization(MaaSPolicies.App)
             .WithParameterExample("batch_id", "batch_5f0c6d0e8a3b4c2d9e1f0a7b6c5d4e3f");
         batches.MapPost("", CreateAsync).WithName("OpenAiCreateBatch").Accepts<CreateBatchRequest>("application/json")
-            .WithRequestExample($$$"""{"input_file_id":"{{{FileId}}}","endpoint":"/v1/embeddings","completion_window":"24h","metadata":{"job":"nightly"}}""")
-            .WithSummary("Creates a batch over an uploaded file: endpoint /v1/embeddings, /v1/sentiment or /v1/classify, completion_window '24h', up to 16 metadata pairs.")
+            .WithRequestExample($$$"""{"input_file_id":"{{{FileId}}}","endpoint":"/v1/embeddings","completion_window":"24h","metadata":{"job":"nightly"},"output_expires_after":{"anchor":"created_at","seconds":604800}}""")
+            .WithSummary("Creates a batch over an uploaded file: endpoint /v1/embeddings, /v1/sentiment or /v1/classify, completion_window '24h', up to 16 metadata pairs, output_expires_after for its files.")
             .WithDescription("The batch runs as a durable job on the gateway's low-priority threads, within the tenant's work budget. A malformed file (a line that is not " +
                 "{custom_id, method POST, url, body}, a repeated custom_id, a url other than the endpoint) fails the batch with every problem in errors.data; a body the " +
                 "endpoint refuses becomes a line of the error file. Output lines carry the body the online endpoint answers.");
@@ -47,7 +49,7 @@ internal static class OpenAiBatchEndpoints
 
     private static async Task<Results<Ok<OpenAiFile>, ApiProblem<PublishErrors>>> UploadAsync(HttpContext http, OpenAiFiles files)
     {
-        var uploaded = await (await PurposeFileUpload.ReadAsync(http, files.Options.MaxFileBytes)).ThenAsync(upload => files.UploadAsync(http.GetTenant(), upload.FileName, upload.Purpose, upload.Bytes, http.RequestAborted));
+        var uploaded = await (await PurposeFileUpload.ReadAsync(http, files.Options.MaxFileBytes)).ThenAsync(upload => files.UploadAsync(http.GetTenant(), upload.FileName, upload.Purpose, upload.ExpiresAnchor, upload.ExpiresSeconds, upload.Bytes, http.RequestAborted));
         return uploaded.TryGetValue(out var file, out var error) ? TypedResults.Ok(file) : new ApiProblem<PublishErrors>(error);
     }
 

@@ -23,19 +23,8 @@ internal sealed partial class EventRetention(
             return;
         }
         // Out-of-range settings are brought into range rather than left to fail every pass.
-        using var timer = new PeriodicTimer(settings.Interval < TimeSpan.FromSeconds(0.1) ? TimeSpan.FromSeconds(0.1) : settings.Interval, time);
-        do
-        {
-            try
-            {
-                await PurgeAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        var every = settings.Interval < TimeSpan.FromSeconds(0.1) ? TimeSpan.FromSeconds(0.1) : settings.Interval;
+        await RetentionSchedule.RunAsync(every, time, PurgeAsync, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>One pass over every tenant; returns the events deleted per tenant (tenants with none left out).</summary>
