@@ -2,7 +2,7 @@ namespace MaaS.Storage.Tests.Abstractions;
 
 /// <summary>
 /// <see cref="RetentionSchedule"/>, when every retention pass runs: one at once, then one per interval until the host
-/// stops; a pass that fails otherwise ends the loop with its exception.
+/// stops, which ends it without a fault; a pass that fails otherwise ends the loop with its exception.
 /// </summary>
 public sealed class RetentionScheduleTests
 {
@@ -27,8 +27,9 @@ public sealed class RetentionScheduleTests
     }
 
     [Fact]
-    public async Task Run_StoppedBetweenPasses_EndsWithTheStopsCancellation()
+    public async Task Run_StoppedBetweenPasses_ReturnsWithoutAFault()
     {
+        // A faulted or cancelled task here is what the host logs with a stack trace when it stops before it started.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         int passes = 0;
 
@@ -38,8 +39,9 @@ public sealed class RetentionScheduleTests
             return Task.CompletedTask;
         }, stopping.Token);
         await stopping.CancelAsync();
+        await run;
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.True(run.IsCompletedSuccessfully, run.Status.ToString());
         Assert.Equal(1, passes);
     }
 
