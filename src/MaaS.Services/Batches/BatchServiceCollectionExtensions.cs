@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using MaaS.Models.Embeddings;
 using MaaS.Models.Text.Serving;
 
@@ -16,7 +18,12 @@ internal static class BatchServiceCollectionExtensions
     {
         services.AddOptionsWithValidateOnStart<BatchOptions, BatchOptionsValidator>();
         services.AddSingleton<OpenAiFiles>();
-        services.AddHostedService<FileExpirySweep>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<FileExpirySweep>();
+        // Not AddHostedService: it keeps one hosted service per implementation type, and RetentionSchedule hosts any pass.
+        services.AddSingleton<IHostedService>(sp => new RetentionSchedule(
+            TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<BatchOptions>>().Value.ExpirySweepSeconds), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<FileExpirySweep>().SweepAsync));
         services.AddSingleton<BatchService>();
         services.AddSingleton<IJobHandler, BatchJobHandler>();
         services.AddSingleton<IBatchEndpoint>(sp => new EmbeddingsBatchEndpoint(sp.GetRequiredService<BatchAnswerJson>(), sp.GetRequiredService<EmbeddingService>()));

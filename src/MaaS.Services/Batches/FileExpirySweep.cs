@@ -1,21 +1,15 @@
-using Microsoft.Extensions.Hosting;
-
 namespace MaaS.Services.Batches;
 
 /// <summary>
 /// Deletes the files whose expiry passed (an upload's <c>expires_after</c>, a batch's <c>output_expires_after</c>), of
-/// every tenant: a pass every <see cref="BatchOptions.ExpirySweepSeconds"/>, soonest first in batches of
-/// <see cref="BatchSize"/>. Reads treat an expired file as gone already; the sweep frees its bytes. Every replica may
-/// run it; the deletes are idempotent. Thread-safe; one per process.
+/// every tenant, soonest first in batches of <see cref="BatchSize"/>. Reads treat an expired file as gone already; the
+/// sweep frees its bytes. Hosted as a <see cref="RetentionSchedule"/> every <see cref="BatchOptions.ExpirySweepSeconds"/>
+/// (<see cref="BatchServiceCollectionExtensions.AddBatches"/>). Every replica may run it; the deletes are idempotent. Thread-safe.
 /// </summary>
-internal sealed partial class FileExpirySweep(IStorage storage, IOptions<BatchOptions> options, TimeProvider time, ILogger<FileExpirySweep> logger)
-    : BackgroundService
+internal sealed partial class FileExpirySweep(IStorage storage, TimeProvider time, ILogger<FileExpirySweep> logger)
 {
     /// <summary>Files deleted per transaction (few: a file may hold up to <see cref="BatchOptions.MaxFileBytes"/>, and SQLite has one writer).</summary>
     public const int BatchSize = 10;
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        RetentionSchedule.RunAsync(TimeSpan.FromSeconds(options.Value.ExpirySweepSeconds), time, SweepAsync, stoppingToken);
 
     /// <summary>One pass: deletes every file expired by now; returns how many.</summary>
     public async Task<long> SweepAsync(CancellationToken cancellationToken)

@@ -68,21 +68,11 @@ internal static class SqliteAgentMigrations
         """
         ALTER TABLE agent_decisions RENAME TO agent_decisions_v3;
         CREATE TABLE agent_decisions (
-            seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-            decision_id   TEXT NOT NULL UNIQUE,
-            tenant        TEXT NOT NULL,
-            agent         TEXT NOT NULL,
-            context       TEXT NOT NULL,
-            actions       TEXT NOT NULL,
-            chosen        TEXT NOT NULL,
-            probability   REAL NOT NULL CHECK (probability > 0 AND probability <= 1),
-            decided_at    INTEGER NOT NULL,
-            reward        REAL,
-            reward_source INTEGER NOT NULL DEFAULT 0,
-            rewarded_at   INTEGER,
-            late_reward   REAL,
-            activated_at  INTEGER,
-            learned_in    INTEGER
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, decision_id TEXT NOT NULL UNIQUE, tenant TEXT NOT NULL, agent TEXT NOT NULL,
+            context TEXT NOT NULL, actions TEXT NOT NULL, chosen TEXT NOT NULL,
+            probability REAL NOT NULL CHECK (probability > 0 AND probability <= 1), decided_at INTEGER NOT NULL,
+            reward REAL, reward_source INTEGER NOT NULL DEFAULT 0, rewarded_at INTEGER, late_reward REAL,
+            activated_at INTEGER, learned_in INTEGER
         );
         INSERT INTO agent_decisions (seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in)
             SELECT seq, decision_id, tenant, agent, context, actions, chosen, probability, decided_at, reward, reward_source, rewarded_at, late_reward, activated_at, learned_in

@@ -153,17 +153,9 @@ internal static class SqliteMigrations
         """
         ALTER TABLE events RENAME TO events_v9;
         CREATE TABLE events (
-            seq               INTEGER PRIMARY KEY AUTOINCREMENT,
-            tenant            TEXT NOT NULL DEFAULT 'default',
-            event_id          TEXT NOT NULL,
-            user_id           TEXT NOT NULL,
-            item_id           TEXT NOT NULL,
-            type              TEXT NOT NULL,
-            value             REAL NOT NULL,
-            ts                INTEGER NOT NULL,
-            user_key          INTEGER NOT NULL DEFAULT 0,
-            sealed            BLOB,
-            recommendation_id TEXT,
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL DEFAULT 'default', event_id TEXT NOT NULL,
+            user_id TEXT NOT NULL, item_id TEXT NOT NULL, type TEXT NOT NULL, value REAL NOT NULL, ts INTEGER NOT NULL,
+            user_key INTEGER NOT NULL DEFAULT 0, sealed BLOB, recommendation_id TEXT,
             UNIQUE (tenant, event_id)
         );
         INSERT INTO events (seq, tenant, event_id, user_id, item_id, type, value, ts, user_key, sealed, recommendation_id)

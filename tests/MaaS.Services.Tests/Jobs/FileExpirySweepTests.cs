@@ -1,4 +1,7 @@
 using MaaS.Services.Batches;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace MaaS.Services.Tests.Jobs;
 
@@ -28,10 +31,10 @@ public sealed class FileExpirySweepTests
     }
 
     [Fact]
-    public async Task Started_EveryFewMilliseconds_DeletesAFileOnceItsClockPassesTheExpiry()
+    public async Task Scheduled_EveryFewMilliseconds_DeletesAFileOnceItsClockPassesTheExpiry()
     {
         await using var world = await SqliteJobWorld.OpenAsync("test-files", Ct);
-        using var sweep = Sweep(world, TimeSpan.FromHours(2));
+        using var sweep = new RetentionSchedule(TimeSpan.FromSeconds(0.05), TimeProvider.System, Sweep(world, TimeSpan.FromHours(2)).SweepAsync);
         await sweep.StartAsync(Ct);
         var file = await PutAsync(world, "tenant-a", TimeSpan.FromHours(1));
         var kept = await PutAsync(world, "tenant-a", TimeSpan.FromDays(1));
@@ -48,8 +51,34 @@ public sealed class FileExpirySweepTests
         Assert.True((await world.Storage.Files.GetAsync("tenant-a", kept.Id, Ct)).IsSuccess);
     }
 
-    private static FileExpirySweep Sweep(SqliteJobWorld world, TimeSpan ahead) => new(
-        world.Storage, Options.Create(new BatchOptions { ExpirySweepSeconds = 0.05 }), new ShiftedClock(ahead), NullLogger<FileExpirySweep>.Instance);
+    [Fact]
+    public async Task AddBatches_HostsTheSweepEveryExpirySweepSeconds()
+    {
+        await using var world = await SqliteJobWorld.OpenAsync("test-files", Ct);
+        var services = new ServiceCollection();
+        services.AddSingleton<IStorage>(world.Storage);
+        services.AddSingleton<TimeProvider>(new ShiftedClock(TimeSpan.FromHours(2)));
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddBatches();
+        services.Configure<BatchOptions>(o => o.ExpirySweepSeconds = 0.05);
+        await using var provider = services.BuildServiceProvider();
+        var file = await PutAsync(world, "tenant-a", TimeSpan.FromHours(1));
+
+        var hosted = Assert.Single(provider.GetServices<IHostedService>());
+        await hosted.StartAsync(Ct);
+        var found = await world.Storage.Files.GetAsync("tenant-a", file.Id, Ct);
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); found.IsSuccess && waited.Elapsed < TimeSpan.FromSeconds(60); found = await world.Storage.Files.GetAsync("tenant-a", file.Id, Ct))
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        await hosted.StopAsync(Ct);
+
+        Assert.IsType<RetentionSchedule>(hosted);
+        Assert.Equal(ErrorCode.NotFound, found.Error?.Code);
+    }
+
+    private static FileExpirySweep Sweep(SqliteJobWorld world, TimeSpan ahead) => new(world.Storage, new ShiftedClock(ahead), NullLogger<FileExpirySweep>.Instance);
 
     private static async Task<FileRecord> PutAsync(SqliteJobWorld world, string tenant, TimeSpan? expiresAfter)
     {
