@@ -40,6 +40,8 @@ public sealed class ServiceOptionsTests
     [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), -5)]
     [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 0)]
     [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 3601)]
+    [InlineData(nameof(BatchOptions.DefaultFileExpirySeconds), 3599)]
+    [InlineData(nameof(BatchOptions.DefaultFileExpirySeconds), 3_153_600_001)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
@@ -51,6 +53,7 @@ public sealed class ServiceOptionsTests
             nameof(JobOptions.KindConcurrency) => new JobOptionsValidator().Validate(null, new JobOptions { KindConcurrency = { ["openai-batch"] = (int)value } }),
             nameof(JobOptions.MaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { MaxEndedAgeSeconds = value }),
             nameof(BatchOptions.ExpirySweepSeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { ExpirySweepSeconds = value }),
+            nameof(BatchOptions.DefaultFileExpirySeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { DefaultFileExpirySeconds = (long)value }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
                 new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),

@@ -53,6 +53,14 @@ internal sealed class BatchOptions
     /// </summary>
     [Range(0.05, 3_600)]
     public double ExpirySweepSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// The expiry, in seconds from its creation, of a file whose request gives none: an upload without
+    /// <c>expires_after</c>, the output and error files of a batch without <c>output_expires_after</c>. Unset (the default):
+    /// such files are kept until deleted. OpenAI expires batch uploads after 30 days (2,592,000). An hour to 100 years.
+    /// </summary>
+    [Range(3_600, 3_153_600_000)]
+    public long? DefaultFileExpirySeconds { get; set; }
 }
 
 /// <summary>Validates <see cref="BatchOptions"/> from its data annotations.</summary>

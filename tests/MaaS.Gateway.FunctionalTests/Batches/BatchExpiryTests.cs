@@ -9,7 +9,9 @@ namespace MaaS.Gateway.FunctionalTests.Batches;
 
 /// <summary>
 /// OpenAI's completion window on a gateway configured to a few seconds: a batch still running when it ends and one still
-/// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file.
+/// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file. And files'
+/// expiry on a gateway with a default one (<c>Batches:DefaultFileExpirySeconds</c>): what a request gives wins, the
+/// default fills in the rest.
 /// </summary>
 public sealed class BatchExpiryTests
 {
@@ -99,5 +101,40 @@ public sealed class BatchExpiryTests
 
             await Task.Delay(100, Ct);
         }
+    }
+
+    [Fact]
+    public async Task DefaultFileExpiry_UploadsAndBatchOutputsWithoutTheirOwnExpireAfterIt()
+    {
+        await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Batches:DefaultFileExpirySeconds"] = "7200", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2",
+        });
+        string key = await gateway.CreateKeyAsync("default", ["app"]);
+        var endpoint = new Uri(gateway.Host.Address, "/openai/v1");
+        var files = new OpenAIFileClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = endpoint });
+        var batches = new BatchClient(new ApiKeyCredential(key), new BatchClientOptions { Endpoint = endpoint });
+
+        OpenAIFile input = await files.UploadFileAsync(
+            BinaryData.FromString(BatchData.Line("a", "/v1/sentiment", new JsonObject { ["texts"] = new JsonArray("a fine film") })), "input.jsonl", FileUploadPurpose.Batch);
+        string json = $$"""{"input_file_id":"{{input.Id}}","endpoint":"/v1/sentiment","completion_window":"24h"}""";
+        var operation = await batches.CreateBatchAsync(BinaryContent.Create(BinaryData.FromString(json)), waitUntilCompleted: true, new RequestOptions { CancellationToken = Ct });
+        var batch = JsonNode.Parse((await operation.GetBatchAsync(new RequestOptions { CancellationToken = Ct })).GetRawResponse().Content.ToString())!;
+        OpenAIFile output = await files.GetFileAsync(batch["output_file_id"]!.GetValue<string>(), Ct);
+
+        using var form = new MultipartFormDataContent
+        {
+            { new StringContent("batch"), "purpose" }, { new ByteArrayContent("{}\n"u8.ToArray()), "file", "own.jsonl" },
+            { new StringContent("created_at"), "expires_after[anchor]" }, { new StringContent("3600"), "expires_after[seconds]" },
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/openai/v1/files") { Content = form };
+        SecureGateway.Authorize(request, key, apiKeyHeader: false);
+        using var response = await gateway.Client.SendAsync(request, Ct);
+        var own = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+
+        Assert.Equal(input.CreatedAt.AddSeconds(7200), input.ExpiresAt);
+        Assert.Equal("completed", batch["status"]!.GetValue<string>());
+        Assert.Equal(output.CreatedAt.AddSeconds(7200), output.ExpiresAt);
+        Assert.Equal(own["created_at"]!.GetValue<long>() + 3600, own["expires_at"]!.GetValue<long>());
     }
 }
