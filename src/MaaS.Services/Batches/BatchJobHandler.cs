@@ -43,8 +43,17 @@ internal sealed partial class BatchJobHandler(
         execution.Report(BatchStatus.InProgress, (double)checkpoint.Lines / requests.Count, Counts(counts));
         // The completion window: past it, the lines not answered yet are the error file's batch_expired lines.
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A batch taken up past its window (queued behind long jobs) answers nothing: every line is batch_expired.
         var left = BatchFiles.ExpiresAt(spec, job) - DateTimeOffset.UtcNow;
-        window.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        if (left > TimeSpan.Zero)
+        {
+            window.CancelAfter(left);
+        }
+        else
+        {
+            await window.CancelAsync().ConfigureAwait(false);
+        }
+
         int from = checkpoint.Lines;
         try
         {

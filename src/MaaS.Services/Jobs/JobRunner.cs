@@ -7,8 +7,10 @@ namespace MaaS.Services.Jobs;
 /// expired lease: a replica died, or this one restarted), runs its handler, renews the lease with each progress
 /// heartbeat and stops the handler once the job is cancelled or the lease is lost. Concurrency is bounded per replica
 /// (<see cref="JobOptions.LocalConcurrency"/>) and, through the claim's check in the database, per tenant and over all
-/// replicas. CPU work runs on one <see cref="LowPriorityScheduler"/> per replica. At shutdown it releases the leases of
-/// the jobs it leaves unfinished, so another replica, or this one restarted, takes them up at once. Singleton; thread-safe.
+/// replicas; a job whose expiry passed while it was queued (a batch past its completion window) is taken up beyond
+/// those bounds, one at a time per replica, since its run only ends it. CPU work runs on one
+/// <see cref="LowPriorityScheduler"/> per replica. At shutdown it releases the leases of the jobs it leaves unfinished,
+/// so another replica, or this one restarted, takes them up at once. Singleton; thread-safe.
 /// </summary>
 internal sealed partial class JobRunner : BackgroundService
 {
@@ -25,6 +27,9 @@ internal sealed partial class JobRunner : BackgroundService
 
     // The jobs of kinds with slots of their own (Jobs:KindConcurrency), bounded on this replica apart from _running.
     private readonly List<Task> _apart = [];
+
+    // The run of a job claimed past its expiry, beyond both bounds: one at a time on this replica.
+    private readonly List<Task> _expiring = [];
 
     // The heartbeat of each job this replica claimed and has not finished: the leases to release at shutdown.
     private readonly ConcurrentDictionary<string, Task> _held = new(StringComparer.Ordinal);
@@ -73,14 +78,17 @@ internal sealed partial class JobRunner : BackgroundService
             {
                 _running.RemoveAll(t => t.IsCompleted);
                 _apart.RemoveAll(t => t.IsCompleted);
-                bool others = _running.Count < _options.LocalConcurrency, own = _apart.Count < _options.LocalConcurrency;
-                if (others || own)
+                _expiring.RemoveAll(t => t.IsCompleted);
+                bool others = _running.Count < _options.LocalConcurrency, own = _apart.Count < _options.LocalConcurrency, ending = _expiring.Count == 0;
+                if (others || own || ending)
                 {
-                    var claimed = await _store.ClaimNextAsync(Owner, _options.Lease, limits with { OwnSlots = others && own ? null : own }, stoppingToken).ConfigureAwait(false);
+                    var claim = limits with { OwnSlots = others && own ? null : own, Expired = !ending ? false : others || own ? null : true };
+                    var claimed = await _store.ClaimNextAsync(Owner, _options.Lease, claim, stoppingToken).ConfigureAwait(false);
                     if (claimed.IsSuccess && claimed.Value.Count > 0)
                     {
                         var job = claimed.Value[0];
-                        (_options.KindConcurrency.ContainsKey(job.Kind) ? _apart : _running).Add(RunAsync(job, stoppingToken));
+                        var slots = ending && job.ExpiresAt <= DateTimeOffset.UtcNow ? _expiring : _options.KindConcurrency.ContainsKey(job.Kind) ? _apart : _running;
+                        slots.Add(RunAsync(job, stoppingToken));
                         continue;
                     }
 
@@ -91,7 +99,7 @@ internal sealed partial class JobRunner : BackgroundService
                 }
 
                 // A finishing job frees a slot: look again soon rather than after a whole poll.
-                var finished = _running.Count + _apart.Count > 0 ? Task.WhenAny(_running.Concat(_apart)) : Task.Delay(Timeout.Infinite, stoppingToken);
+                var finished = _running.Count + _apart.Count + _expiring.Count > 0 ? Task.WhenAny(Runs) : Task.Delay(Timeout.Infinite, stoppingToken);
                 await Task.WhenAny(_wake.WaitAsync(poll, stoppingToken), finished).ConfigureAwait(false);
             }
         }
@@ -105,14 +113,16 @@ internal sealed partial class JobRunner : BackgroundService
         // background threads, which end with it or with the process; either way the job is left unfinished, and its
         // lease is released rather than left to run out, so the next claim (another replica's, or this one's after the
         // restart) takes it up at once instead of Jobs:LeaseSeconds later.
-        var all = Task.WhenAll(_running.Concat(_apart));
+        var all = Task.WhenAll(Runs);
         if (await Task.WhenAny(all, Task.Delay(ShutdownGrace, CancellationToken.None)).ConfigureAwait(false) != all)
         {
-            LogLeftRunning(_logger, _running.Concat(_apart).Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
+            LogLeftRunning(_logger, Runs.Count(t => !t.IsCompleted), ShutdownGrace.TotalSeconds);
         }
 
         await ReleaseHeldAsync().ConfigureAwait(false);
     }
+
+    private IEnumerable<Task> Runs => _running.Concat(_apart).Concat(_expiring);
 
     private async Task ReleaseHeldAsync()
     {

@@ -29,7 +29,9 @@ public interface IJobStore
     /// <summary>
     /// Claims the oldest job that is queued, or running under an expired lease, for <paramref name="owner"/> until
     /// now + <paramref name="lease"/>, when fewer than <see cref="JobLimits.Global"/> jobs (and fewer than
-    /// <see cref="JobLimits.PerTenant"/> of its tenant) hold a live lease. The check and the claim are one
+    /// <see cref="JobLimits.PerTenant"/> of its tenant) hold a live lease. A queued job whose
+    /// <see cref="NewJob.ExpiresAt"/> has passed comes first, the longest expired first, and beyond every limit (its run
+    /// only ends it), unless <see cref="JobLimits.Expired"/> says otherwise. The check and the claim are one
     /// transaction, serialised across replicas. An empty list when nothing can be claimed.
     /// </summary>
     ValueTask<Result<IReadOnlyList<JobRecord>>> ClaimNextAsync(string owner, TimeSpan lease, JobLimits limits, CancellationToken cancellationToken = default);
@@ -88,7 +90,12 @@ public sealed record JobPart(int Seq, byte[] Output, byte[] Errors);
 /// <param name="Kind">Which handler runs it, e.g. <c>text-classification</c>.</param>
 /// <param name="Request">The job's parameters as JSON.</param>
 /// <param name="InputSha256">SHA-256 (lower-case hex) of the stored input.</param>
-public sealed record NewJob(string Id, string Tenant, string Kind, string Request, string InputSha256);
+/// <param name="ExpiresAt">
+/// When the job expires, or null: never. Its handler ends a job run past it at once (a batch past its completion
+/// window answers its lines <c>batch_expired</c>), so a claim takes a queued job whose expiry passed before any other
+/// and beyond every limit: it ends within a poll of its expiry instead of waiting for a slot that long jobs hold.
+/// </param>
+public sealed record NewJob(string Id, string Tenant, string Kind, string Request, string InputSha256, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>A place in a newest-first list of jobs: the job created at <paramref name="CreatedAt"/> with id <paramref name="Id"/>.</summary>
 /// <param name="CreatedAt">The job's creation time as the store returned it.</param>
@@ -118,6 +125,13 @@ public sealed record JobLimits(int Global, int PerTenant)
     /// the others (a replica whose own slots of one sort are full).
     /// </summary>
     public bool? OwnSlots { get; init; }
+
+    /// <summary>
+    /// How a claim takes the queued jobs whose <see cref="NewJob.ExpiresAt"/> passed: null before any other and beyond
+    /// every limit (the default); true only those (a replica whose slots are full, <see cref="OwnSlots"/> then
+    /// unused); false under the limits and in order, as any other job (a replica already ending an expired one).
+    /// </summary>
+    public bool? Expired { get; init; }
 }
 
 /// <summary>What a runner reports while a job runs.</summary>
@@ -176,6 +190,7 @@ public static class JobStates
 }
 
 /// <summary>A stored job.</summary>
+/// <remarks><c>ExpiresAt</c>: the <see cref="NewJob.ExpiresAt"/> it was created with.</remarks>
 public sealed record JobRecord(
     string Id,
     string Tenant,
@@ -194,7 +209,8 @@ public sealed record JobRecord(
     int Attempts,
     DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt)
+    DateTimeOffset? FinishedAt,
+    DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>Whether the job has ended (succeeded, failed or cancelled).</summary>
     public bool IsFinished => JobStates.IsFinished(State);

@@ -91,5 +91,11 @@ internal static class PostgresJobMigrations
         ALTER TABLE {s}.files ADD COLUMN expires_at timestamptz;
         CREATE INDEX files_expiry ON {s}.files (expires_at) WHERE expires_at IS NOT NULL;
         """,
+        // v8: a job may expire (a batch's completion window; NULL: never). A claim takes a queued job whose expiry
+        // passed first, beyond the limits: the soonest of this index. Jobs queued before have none.
+        """
+        ALTER TABLE {s}.jobs ADD COLUMN expires_at timestamptz;
+        CREATE INDEX jobs_expiring ON {s}.jobs (expires_at) WHERE state = 'queued' AND expires_at IS NOT NULL;
+        """,
     ]);
 }

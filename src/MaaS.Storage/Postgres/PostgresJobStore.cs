@@ -9,7 +9,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
 {
     private const string Columns = """
         job_id, tenant, kind, state, phase, progress, metrics, request, result, error, input_sha256, input_bytes,
-        claimed_by, lease_expires_at, attempts, created_at, started_at, finished_at
+        claimed_by, lease_expires_at, attempts, created_at, started_at, finished_at, expires_at
         """;
 
     private readonly string _s = database.Schema;
@@ -26,12 +26,13 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         {
             await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
             await using (var command = new NpgsqlCommand($"""
-                INSERT INTO {_s}.jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at)
-                VALUES ($1, $2, $3, 'queued', 'queued', $4, $5, $6, clock_timestamp());
+                INSERT INTO {_s}.jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at, expires_at)
+                VALUES ($1, $2, $3, 'queued', 'queued', $4, $5, $6, clock_timestamp(), $7);
                 """, connection, tx))
             {
                 Add(command, job.Id, job.Tenant, job.Kind, job.Request, job.InputSha256);
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = data.Length });
+                command.Parameters.Add(new NpgsqlParameter { Value = (object?)job.ExpiresAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
                 await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
@@ -120,6 +121,24 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                 await lockCommand.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
 
+            if (limits.Expired != false)
+            {
+                await using var expired = new NpgsqlCommand(
+                    $"SELECT job_id FROM {_s}.jobs WHERE state = 'queued' AND expires_at <= now() ORDER BY expires_at LIMIT 1", connection, tx);
+                if (await expired.ExecuteScalarAsync(ct).ConfigureAwait(false) is string id)
+                {
+                    var ending = await ClaimAsync(connection, tx, id, owner, lease, ct).ConfigureAwait(false);
+                    await tx.CommitAsync(ct).ConfigureAwait(false);
+                    return ending;
+                }
+
+                if (limits.Expired == true)
+                {
+                    await tx.CommitAsync(ct).ConfigureAwait(false);
+                    return new List<JobRecord>();
+                }
+            }
+
             var running = new Dictionary<(string, string), int>();
             await using (var count = new NpgsqlCommand($"SELECT tenant, kind, count(*)::int FROM {_s}.jobs WHERE state = 'running' AND lease_expires_at >= now() GROUP BY tenant, kind", connection, tx))
             await using (var reader = await count.ExecuteReaderAsync(ct).ConfigureAwait(false))
@@ -150,17 +169,20 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                 return new List<JobRecord>();
             }
 
-            var jobs = await QueryAsync(connection, tx, $"""
-                UPDATE {_s}.jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $2,
-                    lease_expires_at = now() + $3 * interval '1 millisecond', attempts = attempts + 1, started_at = now()
-                WHERE job_id = $1
-                RETURNING {Columns}
-                """, ct, candidates[chosen].Id, owner, (long)lease.TotalMilliseconds).ConfigureAwait(false);
+            var jobs = await ClaimAsync(connection, tx, candidates[chosen].Id, owner, lease, ct).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return jobs;
         }, cancellationToken).ConfigureAwait(false);
         return claimed.IsSuccess ? claimed.Value : claimed.Error;
     }
+
+    private Task<List<JobRecord>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string id, string owner, TimeSpan lease, CancellationToken ct) =>
+        QueryAsync(connection, tx, $"""
+            UPDATE {_s}.jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $2,
+                lease_expires_at = now() + $3 * interval '1 millisecond', attempts = attempts + 1, started_at = now()
+            WHERE job_id = $1
+            RETURNING {Columns}
+            """, ct, id, owner, (long)lease.TotalMilliseconds);
 
     public ValueTask<Result<JobRecord>> HeartbeatAsync(string id, string owner, JobProgress progress, TimeSpan lease, CancellationToken cancellationToken = default) =>
         UpdateAsync("job heartbeat", $"""
@@ -305,7 +327,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetString(4),
                 reader.GetDouble(5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9), reader.GetString(10),
                 reader.GetInt64(11), Text(reader, 12), Time(reader, 13), reader.GetInt32(14), reader.GetFieldValue<DateTimeOffset>(15),
-                Time(reader, 16), Time(reader, 17)));
+                Time(reader, 16), Time(reader, 17), Time(reader, 18)));
         }
 
         return jobs;

@@ -88,5 +88,11 @@ internal static class SqliteJobMigrations
         ALTER TABLE files ADD COLUMN expires_at INTEGER;
         CREATE INDEX ix_files_expiry ON files (expires_at) WHERE expires_at IS NOT NULL;
         """,
+        // v8: a job may expire (a batch's completion window; NULL: never), Unix ms. A claim takes a queued job whose
+        // expiry passed first, beyond the limits: the soonest of this index. Jobs queued before have none.
+        """
+        ALTER TABLE jobs ADD COLUMN expires_at INTEGER;
+        CREATE INDEX ix_jobs_expiring ON jobs (expires_at) WHERE state = 'queued' AND expires_at IS NOT NULL;
+        """,
     ]);
 }

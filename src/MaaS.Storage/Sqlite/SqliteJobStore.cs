@@ -18,7 +18,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
 
     private const string Columns = """
         job_id, tenant, kind, state, phase, progress, metrics, request, result, error, input_sha256, input_bytes,
-        claimed_by, lease_expires_at, attempts, created_at, started_at, finished_at
+        claimed_by, lease_expires_at, attempts, created_at, started_at, finished_at, expires_at
         """;
 
     public ValueTask<Result<JobRecord>> CreateAsync(NewJob job, ReadOnlyMemory<byte> input, CancellationToken cancellationToken = default)
@@ -32,8 +32,8 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return database.WriteAsync<JobRecord>("create job", (connection, tx) =>
         {
             using var command = SqliteQueries.Command(connection, tx, """
-                INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at, seq)
-                VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now, (SELECT coalesce(max(seq), 0) + 1 FROM jobs));
+                INSERT INTO jobs (job_id, tenant, kind, state, phase, request, input_sha256, input_bytes, created_at, seq, expires_at)
+                VALUES ($id, $tenant, $kind, 'queued', 'queued', $request, $sha, $bytes, $now, (SELECT coalesce(max(seq), 0) + 1 FROM jobs), $expires);
                 INSERT INTO job_inputs (job_id, data) VALUES ($id, $data);
                 """);
             command.Parameters.AddWithValue("$id", job.Id);
@@ -44,6 +44,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             command.Parameters.AddWithValue("$bytes", (long)data.Length);
             command.Parameters.AddWithValue("$now", Now());
             command.Parameters.AddWithValue("$data", data);
+            command.Parameters.AddWithValue("$expires", job.ExpiresAt is { } expires ? (object)TimeCodec.ToUnixMs(expires) : DBNull.Value);
             command.ExecuteNonQuery();
             return Get(connection, tx, job.Id)!;
         }, cancellationToken);
@@ -101,6 +102,23 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
         return database.WriteAsync<IReadOnlyList<JobRecord>>("claim job", (connection, tx) =>
         {
             long now = Now();
+            if (limits.Expired != false)
+            {
+                using var expired = SqliteQueries.Command(connection, tx, """
+                    SELECT job_id FROM jobs INDEXED BY ix_jobs_expiring WHERE state = 'queued' AND expires_at <= $now ORDER BY expires_at LIMIT 1
+                    """);
+                expired.Parameters.AddWithValue("$now", now);
+                if (expired.ExecuteScalar() is string id)
+                {
+                    return new[] { Claim(connection, tx, id, owner, lease, now) };
+                }
+
+                if (limits.Expired == true)
+                {
+                    return Array.Empty<JobRecord>();
+                }
+            }
+
             var running = new Dictionary<(string, string), int>();
             using (var count = SqliteQueries.Command(connection, tx, "SELECT tenant, kind, count(*) FROM jobs WHERE state = 'running' AND lease_expires_at >= $now GROUP BY tenant, kind"))
             {
@@ -132,18 +150,23 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 return Array.Empty<JobRecord>();
             }
 
-            using var claim = SqliteQueries.Command(connection, tx, """
-                UPDATE jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $owner,
-                    lease_expires_at = $lease, attempts = attempts + 1, started_at = $now
-                WHERE job_id = $id
-                """);
-            claim.Parameters.AddWithValue("$owner", owner);
-            claim.Parameters.AddWithValue("$lease", now + (long)lease.TotalMilliseconds);
-            claim.Parameters.AddWithValue("$now", now);
-            claim.Parameters.AddWithValue("$id", candidates[chosen].Id);
-            claim.ExecuteNonQuery();
-            return new[] { Get(connection, tx, candidates[chosen].Id)! };
+            return new[] { Claim(connection, tx, candidates[chosen].Id, owner, lease, now) };
         }, cancellationToken);
+    }
+
+    private static JobRecord Claim(SqliteConnection connection, SqliteTransaction tx, string id, string owner, TimeSpan lease, long now)
+    {
+        using var claim = SqliteQueries.Command(connection, tx, """
+            UPDATE jobs SET state = 'running', phase = 'starting', progress = 0, claimed_by = $owner,
+                lease_expires_at = $lease, attempts = attempts + 1, started_at = $now
+            WHERE job_id = $id
+            """);
+        claim.Parameters.AddWithValue("$owner", owner);
+        claim.Parameters.AddWithValue("$lease", now + (long)lease.TotalMilliseconds);
+        claim.Parameters.AddWithValue("$now", now);
+        claim.Parameters.AddWithValue("$id", id);
+        claim.ExecuteNonQuery();
+        return Get(connection, tx, id)!;
     }
 
     public ValueTask<Result<JobRecord>> HeartbeatAsync(string id, string owner, JobProgress progress, TimeSpan lease, CancellationToken cancellationToken = default) =>
@@ -295,7 +318,7 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), JobStates.Parse(reader.GetString(3)), reader.GetString(4),
                 reader.GetDouble(5), Text(reader, 6), reader.GetString(7), Text(reader, 8), Text(reader, 9), reader.GetString(10),
                 reader.GetInt64(11), Text(reader, 12), Time(reader, 13), reader.GetInt32(14), TimeCodec.FromUnixMs(reader.GetInt64(15)),
-                Time(reader, 16), Time(reader, 17)));
+                Time(reader, 16), Time(reader, 17), Time(reader, 18)));
         }
 
         return jobs;

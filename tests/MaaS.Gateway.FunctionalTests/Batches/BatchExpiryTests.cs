@@ -4,12 +4,14 @@ using System.ClientModel.Primitives;
 using OpenAI;
 using OpenAI.Batch;
 using OpenAI.Files;
+using MaaS.Services.Jobs;
 
 namespace MaaS.Gateway.FunctionalTests.Batches;
 
 /// <summary>
 /// OpenAI's completion window on a gateway configured to a few seconds: a batch still running when it ends and one still
-/// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file. And files'
+/// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file; a batch
+/// queued past its window behind a long job of another kind ends <c>expired</c> while that job still runs. And files'
 /// expiry on a gateway with a default one (<c>Batches:DefaultFileExpirySeconds</c>): what a request gives wins, the
 /// default fills in the rest.
 /// </summary>
@@ -68,6 +70,68 @@ public sealed class BatchExpiryTests
         // OpenAI's library reads the expired batch.
         var read = await batches.GetBatchAsync(first["id"]!.GetValue<string>(), new RequestOptions { CancellationToken = Ct });
         Assert.Contains("\"expired\"", read.GetRawResponse().Content.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_QueuedPastItsWindowBehindALongJob_ExpiredWhileThatJobRunsEveryLineBatchExpired()
+    {
+        // One job slot over the whole gateway, held by another tenant's job that runs until the test releases it (a long
+        // training, say): the batch waits queued behind it past its window, and ends expired within a poll of the window's
+        // end instead of showing validating until the slot frees.
+        var hold = new HoldHandler();
+        await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
+        {
+            ["Batches:CompletionWindowSeconds"] = "2", ["Jobs:GlobalConcurrency"] = "1", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2",
+        }, services => services.AddSingleton<IJobHandler>(hold));
+        var storage = gateway.Host.Services.GetRequiredService<IStorage>();
+        var held = new NewJob(Guid.NewGuid().ToString("N"), "other-tenant", HoldHandler.JobKind, "{}", new string('a', 64));
+        Assert.True((await storage.Jobs.CreateAsync(held, new byte[] { 1 }, Ct)).IsSuccess);
+        gateway.Host.Services.GetRequiredService<JobRunner>().Wake();
+        await hold.Started.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        string key = await gateway.CreateKeyAsync("default", ["app"]);
+        var options = new OpenAIClientOptions { Endpoint = new Uri(gateway.Host.Address, "/openai/v1") };
+        var files = new OpenAIFileClient(new ApiKeyCredential(key), options);
+        var batches = new BatchClient(new ApiKeyCredential(key), new BatchClientOptions { Endpoint = options.Endpoint });
+        string[] ids = ["r-1", "r-2", "r-3"];
+        string lines = string.Concat(ids.Select(id => BatchData.Line(id, "/v1/sentiment", new JsonObject { ["texts"] = new JsonArray("a fine film") })));
+        OpenAIFile input = await files.UploadFileAsync(BinaryData.FromString(lines), "input.jsonl", FileUploadPurpose.Batch);
+        string json = $$"""{"input_file_id":"{{input.Id}}","endpoint":"/v1/sentiment","completion_window":"24h"}""";
+
+        var operation = await batches.CreateBatchAsync(BinaryContent.Create(BinaryData.FromString(json)), waitUntilCompleted: false, new RequestOptions { CancellationToken = Ct });
+        var batch = await PollAsync(operation);
+        var holder = await storage.Jobs.GetAsync(held.Tenant, held.Id, Ct);
+        hold.Release();
+
+        Assert.True(batch["status"]!.GetValue<string>() == "expired", batch.ToJsonString());
+        Assert.Equal(JobState.Running, holder.Value.State);
+        Assert.Null(batch["output_file_id"]);
+        Assert.True(batch["expired_at"]!.GetValue<long>() >= batch["expires_at"]!.GetValue<long>() - 1, batch.ToJsonString());
+        var errors = BatchData.Lines((await files.DownloadFileAsync(batch["error_file_id"]!.GetValue<string>(), Ct)).Value.ToString());
+        Assert.Equal(ids, errors.Select(e => e["custom_id"]!.GetValue<string>()));
+        Assert.All(errors, e => Assert.Equal(("batch_expired", null), (e["error"]!["code"]!.GetValue<string>(), e["response"])));
+        Assert.Equal((3, 0, 3), (batch["request_counts"]!["total"]!.GetValue<int>(), batch["request_counts"]!["completed"]!.GetValue<int>(),
+            batch["request_counts"]!["failed"]!.GetValue<int>()));
+    }
+
+    // A job of its own kind that runs until released (or until the gateway stops).
+    private sealed class HoldHandler : IJobHandler
+    {
+        public const string JobKind = "test-hold";
+
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Kind => JobKind;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task<string> RunAsync(JobExecution execution, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await _released.Task.WaitAsync(cancellationToken);
+            return "{}";
+        }
     }
 
     private static async Task<string> UploadAsync(OpenAIFileClient files, IReadOnlyList<(string Id, string Text)> titles)

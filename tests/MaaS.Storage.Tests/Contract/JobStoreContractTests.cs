@@ -356,4 +356,40 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Empty(third.Value);
         Assert.Empty(globalFull.Value);
     }
+
+    [Fact]
+    public async Task ClaimNext_QueuedPastItsExpiry_FirstAndBeyondEveryLimitLongestExpiredFirst()
+    {
+        // One job running fills the global bound and its tenant's; behind it, in creation order: a job that expires in
+        // an hour, one that expired a minute ago and one that expired two minutes ago (created last).
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var running = Nth(Tenant, '0');
+        var later = Nth(Tenant, '1') with { ExpiresAt = now.AddHours(1) };
+        var expired = Nth(Tenant, '2') with { ExpiresAt = now.AddMinutes(-1) };
+        var longest = Nth(Tenant, '3') with { ExpiresAt = now.AddMinutes(-2) };
+        var limits = new JobLimits(Global: 1, PerTenant: 1);
+        var lease = TimeSpan.FromMinutes(5);
+        Assert.True((await Storage.Jobs.CreateAsync(running, new byte[] { 1 }, Ct)).IsSuccess);
+        Assert.Equal(running.Id, (await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct)).Value.Single().Id);
+        foreach (var job in new[] { later, expired, longest })
+        {
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+        }
+
+        var underTheLimits = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { Expired = false }, Ct);
+        var first = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var second = await Storage.Jobs.ClaimNextAsync("r", lease, limits with { Expired = true }, Ct);
+        var onlyExpired = await Storage.Jobs.ClaimNextAsync("r", lease, Unlimited with { Expired = true }, Ct);
+        var none = await Storage.Jobs.ClaimNextAsync("r", lease, limits, Ct);
+        var stored = await Storage.Jobs.GetAsync(Tenant, later.Id, Ct);
+
+        Assert.Empty(underTheLimits.Value);
+        Assert.Equal((longest.Id, JobState.Running, longest.ExpiresAt), (first.Value.Single().Id, first.Value.Single().State, first.Value.Single().ExpiresAt));
+        Assert.Equal((expired.Id, "r"), (second.Value.Single().Id, second.Value.Single().ClaimedBy));
+        // Past the expired ones: the job that expires later waits for a slot even when the limits would let it run.
+        Assert.Empty(onlyExpired.Value);
+        Assert.Empty(none.Value);
+        Assert.Equal((JobState.Queued, later.ExpiresAt), (stored.Value.State, stored.Value.ExpiresAt));
+        Assert.Null((await Storage.Jobs.GetAsync(Tenant, running.Id, Ct)).Value.ExpiresAt);
+    }
 }
