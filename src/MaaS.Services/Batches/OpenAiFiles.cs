@@ -58,7 +58,7 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
             expiresAfter = TimeSpan.FromSeconds(seconds!.Value);
         }
 
-        expiresAfter ??= DefaultExpiry(Options);
+        expiresAfter ??= Options.DefaultFileExpirySeconds is { } byDefault ? TimeSpan.FromSeconds(byDefault) : null;
         var quota = new FileQuota(Options.MaxFilesPerTenant, Options.MaxBytesPerTenant);
         var stored = await storage.Files.PutAsync(new NewFile(NewId(), tenant, name, UploadPurpose, expiresAfter), content, quota, cancellationToken).ConfigureAwait(false);
         return stored.IsSuccess ? ToFile(stored.Value) : stored.Error;
@@ -139,10 +139,6 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
         anchor != ExpiryAnchor ? new FieldProblem(-1, anchorField, $"the expiry's anchor must be '{ExpiryAnchor}' (the only one), not '{anchor}'")
         : seconds is not (>= MinExpirySeconds and <= MaxExpirySeconds) ? new FieldProblem(-1, secondsField, $"the expiry must be {MinExpirySeconds} to {MaxExpirySeconds} seconds (an hour to 30 days)")
         : null;
-
-    /// <summary>The expiry of a file whose request gives none (<see cref="BatchOptions.DefaultFileExpirySeconds"/>), or null.</summary>
-    public static TimeSpan? DefaultExpiry(BatchOptions options) =>
-        options.DefaultFileExpirySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     /// <summary>A new file id: <c>file-</c> and 32 hex characters.</summary>
     public static string NewId() => "file-" + Guid.NewGuid().ToString("N");

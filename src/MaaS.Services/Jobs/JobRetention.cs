@@ -4,8 +4,9 @@ namespace MaaS.Services.Jobs;
 
 /// <summary>
 /// Deletes jobs that ended more than <see cref="JobOptions.MaxEndedAgeSeconds"/> ago, in the background: a pass every
-/// tenth of that age (at least a second, at most ten minutes), each deleting in batches of
-/// <see cref="BatchSize"/> so it holds SQLite's one writer only for short commits. Every replica may run it; the
+/// tenth of that age (at least a second, at most ten minutes), each deleting in batches of at most
+/// <see cref="BatchSize"/> jobs and <see cref="BatchInputBytes"/> of their inputs (a job's dataset or batch file goes
+/// with it) so it holds SQLite's one writer only for short commits. Every replica may run it; the
 /// deletes are idempotent. Off when the setting is unset. Thread-safe; one per process.
 /// </summary>
 internal sealed partial class JobRetention(IStorage storage, IOptions<JobOptions> options, TimeProvider time, ILogger<JobRetention> logger)
@@ -13,6 +14,9 @@ internal sealed partial class JobRetention(IStorage storage, IOptions<JobOptions
 {
     /// <summary>Jobs deleted per transaction.</summary>
     public const int BatchSize = 1_000;
+
+    /// <summary>Bytes of the deleted jobs' inputs per transaction (a larger input goes alone): 64 MiB.</summary>
+    public const long BatchInputBytes = 64L << 20;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.MaxEndedAgeSeconds is { } seconds
@@ -28,7 +32,8 @@ internal sealed partial class JobRetention(IStorage storage, IOptions<JobOptions
         }
 
         var before = time.GetUtcNow() - TimeSpan.FromSeconds(seconds);
-        var (deleted, failure) = await BatchedDelete.RunAsync(batch => storage.Jobs.PurgeEndedBeforeAsync(before, batch, cancellationToken), BatchSize).ConfigureAwait(false);
+        var (deleted, failure) = await BatchedDelete.RunAsync(
+            batch => storage.Jobs.PurgeEndedBeforeAsync(before, batch, BatchInputBytes, cancellationToken), BatchSize, untilNone: true).ConfigureAwait(false);
         if (failure is not null)
         {
             LogFailed(logger, failure.Message);

@@ -9,10 +9,12 @@ namespace MaaS.Storage.Abstractions;
 public static class BatchedDelete
 {
     /// <summary>
-    /// Calls <paramref name="deleteBatch"/> with <paramref name="batch"/> until it deletes fewer; returns the rows
-    /// deleted, and the failure that stopped it early (null when none did).
+    /// Calls <paramref name="deleteBatch"/> with <paramref name="batch"/> until it deletes fewer (with
+    /// <paramref name="untilNone"/>, until it deletes none: for a delete that may end a batch short by a bound of its
+    /// own, as jobs' by their inputs' bytes); returns the rows deleted, and the failure that stopped it early (null when
+    /// none did).
     /// </summary>
-    public static async Task<(long Deleted, Error? Failure)> RunAsync<TCount>(Func<int, ValueTask<Result<TCount>>> deleteBatch, int batch)
+    public static async Task<(long Deleted, Error? Failure)> RunAsync<TCount>(Func<int, ValueTask<Result<TCount>>> deleteBatch, int batch, bool untilNone = false)
         where TCount : IBinaryInteger<TCount>
     {
         ArgumentNullException.ThrowIfNull(deleteBatch);
@@ -28,7 +30,7 @@ public static class BatchedDelete
 
             long count = long.CreateTruncating(rows);
             total += count;
-            if (count < batch)
+            if (untilNone ? count == 0 : count < batch)
             {
                 return (total, null);
             }

@@ -72,10 +72,12 @@ public interface IJobStore
 
     /// <summary>
     /// Deletes up to <paramref name="limit"/> jobs that ended (succeeded, failed or cancelled) before
-    /// <paramref name="before"/>, oldest first, with their inputs and parts; returns how many. Queued and running jobs
-    /// are never deleted.
+    /// <paramref name="before"/>, oldest first, with their inputs and parts; returns how many. It stops before the job
+    /// whose input would take the inputs deleted past <paramref name="maxInputBytes"/>, the first job excepted, so one
+    /// call deletes at least one job when any is due, and a batch of large inputs (a dataset, a batch's file) holds the
+    /// store's writer no longer than a batch of small ones. Queued and running jobs are never deleted.
     /// </summary>
-    ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default);
+    ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>

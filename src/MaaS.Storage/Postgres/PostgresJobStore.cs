@@ -263,18 +263,23 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         return found.IsSuccess ? found.Value : found.Error;
     }
 
-    public async ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default)
     {
         var purged = await database.RunAsync("purge ended jobs", async (connection, ct) =>
         {
             // The inputs and parts go by their tables' ON DELETE CASCADE.
             await using var command = new NpgsqlCommand($"""
                 DELETE FROM {_s}.jobs WHERE job_id IN (
-                    SELECT job_id FROM {_s}.jobs WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
-                    ORDER BY finished_at LIMIT $2)
+                    SELECT job_id FROM (
+                        SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
+                        FROM (SELECT job_id, input_bytes, finished_at FROM {_s}.jobs
+                              WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1 ORDER BY finished_at LIMIT $2) AS oldest
+                        WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING)) AS running
+                    WHERE n = 1 OR upto <= $3)
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(limit, 0) });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxInputBytes });
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return purged.IsSuccess ? purged.Value : purged.Error;

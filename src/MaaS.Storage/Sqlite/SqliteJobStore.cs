@@ -12,8 +12,12 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     /// </summary>
     internal const string PurgeEndedSql = """
         DELETE FROM jobs WHERE job_id IN (
-            SELECT job_id FROM jobs INDEXED BY ix_jobs_ended WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
-            ORDER BY finished_at LIMIT $limit)
+            SELECT job_id FROM (
+                SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
+                FROM (SELECT job_id, input_bytes, finished_at FROM jobs INDEXED BY ix_jobs_ended
+                      WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before ORDER BY finished_at LIMIT $limit)
+                WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING))
+            WHERE n = 1 OR upto <= $bytes)
         """;
 
     private const string Columns = """
@@ -269,13 +273,14 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return parts;
         });
 
-    public ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default) =>
         database.WriteAsync<int>("purge ended jobs", (connection, tx) =>
         {
             // The inputs and parts go by their tables' ON DELETE CASCADE (foreign keys are on for the writer).
             using var command = SqliteQueries.Command(connection, tx, PurgeEndedSql);
             command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(before));
             command.Parameters.AddWithValue("$limit", Math.Max(limit, 0));
+            command.Parameters.AddWithValue("$bytes", maxInputBytes);
             return command.ExecuteNonQuery();
         }, cancellationToken);
 

@@ -1,8 +1,8 @@
 namespace MaaS.Storage.Tests.Abstractions;
 
 /// <summary>
-/// <see cref="BatchedDelete"/>, the loop of every retention pass: it asks for full batches until one comes back short,
-/// and a failure stops it with what was deleted before it.
+/// <see cref="BatchedDelete"/>, the loop of every retention pass: it asks for full batches until one comes back short
+/// (or, asked to, until one deletes nothing), and a failure stops it with what was deleted before it.
 /// </summary>
 public sealed class BatchedDeleteTests
 {
@@ -22,6 +22,18 @@ public sealed class BatchedDeleteTests
 
         Assert.Equal((deleted, (Error?)null), result);
         Assert.Equal(Enumerable.Repeat(5, calls), asked);
+    }
+
+    [Theory]
+    [InlineData(new[] { 5, 2, 1, 0 }, 4, 8L)]
+    [InlineData(new[] { 0 }, 1, 0L)]
+    public async Task Run_UntilNone_GoesOnPastShortBatchesUntilOneDeletesNothing(int[] counts, int calls, long deleted)
+    {
+        int asked = 0;
+        var result = await BatchedDelete.RunAsync(_ => ValueTask.FromResult<Result<int>>(counts[asked++]), 5, untilNone: true);
+
+        Assert.Equal((deleted, (Error?)null), result);
+        Assert.Equal(calls, asked);
     }
 
     [Fact]

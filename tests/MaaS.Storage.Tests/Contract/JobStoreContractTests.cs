@@ -303,11 +303,11 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         await Task.Delay(5, Ct);
         Assert.True((await Storage.Jobs.CancelAsync(Tenant, cancelled.Id, Ct)).IsSuccess);
 
-        var none = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddHours(-1), 100, Ct);
-        var oldest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, Ct);
+        var none = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddHours(-1), 100, long.MaxValue, Ct);
+        var oldest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, long.MaxValue, Ct);
         var failedAfter = await Storage.Jobs.GetAsync(Tenant, failed.Id, Ct);
         var failedInput = await Storage.Jobs.GetInputAsync(failed.Id, Ct);
-        var rest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, Ct);
+        var rest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, long.MaxValue, Ct);
         var left = new List<JobState>();
         foreach (var job in new[] { queued, running, failed, succeeded, cancelled })
         {
@@ -328,6 +328,35 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         Assert.Equal(ErrorCode.NotFound, failedInput.Error?.Code);
         Assert.Equal(2, rest.Value);
         Assert.Equal([JobState.Queued, JobState.Running], left);
+    }
+
+    [Fact]
+    public async Task PurgeEndedBefore_InputBytesBound_StopsBeforeTheJobPastItTheFirstAlwaysGoes()
+    {
+        // Four jobs ended in this order with inputs of 10, 20, 30 and 5 bytes.
+        int[] sizes = [10, 20, 30, 5];
+        var jobs = new List<NewJob>();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            var job = Nth(Tenant, (char)('0' + i));
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[sizes[i]], Ct)).IsSuccess);
+            Assert.Equal(job.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value.Single().Id);
+            Assert.True((await Storage.Jobs.FinishAsync(job.Id, "r", JobState.Succeeded, "{}", null, Ct)).IsSuccess);
+            jobs.Add(job);
+            await Task.Delay(5, Ct);
+        }
+
+        var before = DateTimeOffset.UtcNow.AddMinutes(1);
+        // 10 + 20 fit 35 bytes, the 30 would pass them: two go. Then the 30 alone is past 1 byte, but a call deletes at
+        // least one job. Then the 5 fits.
+        var first = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 35, Ct);
+        var left = await Storage.Jobs.GetAsync(Tenant, jobs[2].Id, Ct);
+        var alone = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 1, Ct);
+        var last = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 5, Ct);
+        var none = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 5, Ct);
+
+        Assert.Equal((2, 1, 1, 0), (first.Value, alone.Value, last.Value, none.Value));
+        Assert.Equal(30L, left.Value.InputBytes);
     }
 
     [Fact]
