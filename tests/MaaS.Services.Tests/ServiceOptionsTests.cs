@@ -38,6 +38,8 @@ public sealed class ServiceOptionsTests
     [InlineData(nameof(JobOptions.KindConcurrency), 65)]
     [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), 0)]
     [InlineData(nameof(JobOptions.MaxEndedAgeSeconds), -5)]
+    [InlineData(nameof(JobOptions.TenantMaxEndedAgeSeconds), 0)]
+    [InlineData(nameof(JobOptions.TenantMaxEndedAgeSeconds), 3_153_600_001)]
     [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 0)]
     [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 3601)]
     [InlineData(nameof(BatchOptions.DefaultFileExpirySeconds), 3599)]
@@ -52,6 +54,7 @@ public sealed class ServiceOptionsTests
             nameof(JobOptions.Niceness) => new JobOptionsValidator().Validate(null, new JobOptions { Niceness = (int)value }),
             nameof(JobOptions.KindConcurrency) => new JobOptionsValidator().Validate(null, new JobOptions { KindConcurrency = { ["openai-batch"] = (int)value } }),
             nameof(JobOptions.MaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { MaxEndedAgeSeconds = value }),
+            nameof(JobOptions.TenantMaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { TenantMaxEndedAgeSeconds = { ["acme"] = value } }),
             nameof(BatchOptions.ExpirySweepSeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { ExpirySweepSeconds = value }),
             nameof(BatchOptions.DefaultFileExpirySeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { DefaultFileExpirySeconds = (long)value }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>

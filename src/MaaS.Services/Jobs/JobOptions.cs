@@ -81,9 +81,19 @@ internal sealed class JobOptions : IValidatableObject
     [Range(1, 3_153_600_000)]
     public double? MaxEndedAgeSeconds { get; set; }
 
+    /// <summary>
+    /// A tenant's own <see cref="MaxEndedAgeSeconds"/>, shorter or longer, overriding it for that tenant's jobs (tenants
+    /// have no settings store of their own; events' and decisions' retention are set per tenant the same way). With
+    /// <see cref="MaxEndedAgeSeconds"/> unset, only these tenants' jobs are deleted. 1 to 100 years each.
+    /// </summary>
+    public Dictionary<string, double> TenantMaxEndedAgeSeconds { get; set; } = new(StringComparer.Ordinal);
+
     public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
 
-    /// <summary>A kind's slots are 1 to 64, as the other concurrencies: 0 would leave its jobs queued for ever.</summary>
+    /// <summary>
+    /// A kind's slots are 1 to 64, as the other concurrencies: 0 would leave its jobs queued for ever. A tenant's
+    /// retention is in <see cref="MaxEndedAgeSeconds"/>'s range.
+    /// </summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var (kind, slots) in KindConcurrency)
@@ -92,6 +102,16 @@ internal sealed class JobOptions : IValidatableObject
             {
                 yield return new ValidationResult(
                     $"{nameof(KindConcurrency)}:{kind} is {slots}; a kind's slots must be between 1 and 64.", [nameof(KindConcurrency)]);
+            }
+        }
+
+        foreach (var (tenant, seconds) in TenantMaxEndedAgeSeconds)
+        {
+            if (seconds is not (>= 1 and <= 3_153_600_000))
+            {
+                yield return new ValidationResult(
+                    $"{nameof(TenantMaxEndedAgeSeconds)}:{tenant} is {seconds}; a tenant's job retention must be between 1 s and 100 years (3,153,600,000 s).",
+                    [nameof(TenantMaxEndedAgeSeconds)]);
             }
         }
     }

@@ -71,13 +71,32 @@ public interface IJobStore
     ValueTask<Result<IReadOnlyList<JobPart>>> GetPartsAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Deletes up to <paramref name="limit"/> jobs that ended (succeeded, failed or cancelled) before
-    /// <paramref name="before"/>, oldest first, with their inputs and parts; returns how many. It stops before the job
+    /// Deletes up to <paramref name="limit"/> jobs of <paramref name="scope"/> that ended (succeeded, failed or
+    /// cancelled) before <paramref name="before"/>, oldest first, with their inputs and parts; returns how many. It stops before the job
     /// whose input would take the inputs deleted past <paramref name="maxInputBytes"/>, the first job excepted, so one
     /// call deletes at least one job when any is due, and a batch of large inputs (a dataset, a batch's file) holds the
     /// store's writer no longer than a batch of small ones. Queued and running jobs are never deleted.
     /// </summary>
-    ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default);
+    ValueTask<Result<int>> PurgeEndedBeforeAsync(JobScope scope, DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Whose jobs a retention pass deletes: one tenant's (<see cref="Tenant"/>), or every tenant's but those of
+/// <see cref="ExceptTenants"/> (the tenants with a retention of their own).
+/// </summary>
+public sealed record JobScope
+{
+    /// <summary>Every tenant's jobs.</summary>
+    public static JobScope All { get; } = new();
+
+    /// <summary>The one tenant, or null: every tenant but <see cref="ExceptTenants"/>.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>Tenants left out when <see cref="Tenant"/> is null.</summary>
+    public IReadOnlyCollection<string> ExceptTenants { get; init; } = [];
+
+    /// <summary>One tenant's jobs.</summary>
+    public static JobScope Of(string tenant) => new() { Tenant = tenant };
 }
 
 /// <summary>A checkpoint of a running job's results: bytes to append, in order, to its output and error files.</summary>

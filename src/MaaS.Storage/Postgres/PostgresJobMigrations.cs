@@ -92,10 +92,12 @@ internal static class PostgresJobMigrations
         CREATE INDEX files_expiry ON {s}.files (expires_at) WHERE expires_at IS NOT NULL;
         """,
         // v8: a job may expire (a batch's completion window; NULL: never). A claim takes a queued job whose expiry
-        // passed first, beyond the limits: the soonest of this index. Jobs queued before have none.
+        // passed first, beyond the limits: the soonest of jobs_expiring. Jobs queued before have none. A tenant's own
+        // retention (Jobs:TenantMaxEndedAgeSeconds) deletes its ended jobs by jobs_tenant_ended.
         """
         ALTER TABLE {s}.jobs ADD COLUMN expires_at timestamptz;
         CREATE INDEX jobs_expiring ON {s}.jobs (expires_at) WHERE state = 'queued' AND expires_at IS NOT NULL;
+        CREATE INDEX jobs_tenant_ended ON {s}.jobs (tenant, finished_at) WHERE state IN ('succeeded', 'failed', 'cancelled');
         """,
     ]);
 }

@@ -263,7 +263,7 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
         return found.IsSuccess ? found.Value : found.Error;
     }
 
-    public async ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default)
+    public async ValueTask<Result<int>> PurgeEndedBeforeAsync(JobScope scope, DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default)
     {
         var purged = await database.RunAsync("purge ended jobs", async (connection, ct) =>
         {
@@ -273,13 +273,17 @@ internal sealed class PostgresJobStore(PostgresDatabase database) : IJobStore
                     SELECT job_id FROM (
                         SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
                         FROM (SELECT job_id, input_bytes, finished_at FROM {_s}.jobs
-                              WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1 ORDER BY finished_at LIMIT $2) AS oldest
+                              WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $1
+                                  AND {(scope.Tenant is null ? "NOT (tenant = ANY($4))" : "tenant = $4")} ORDER BY finished_at LIMIT $2) AS oldest
                         WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING)) AS running
                     WHERE n = 1 OR upto <= $3)
                 """, connection);
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = before.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(limit, 0) });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = maxInputBytes });
+            command.Parameters.Add(scope.Tenant is { } tenant
+                ? new NpgsqlParameter<string> { TypedValue = tenant }
+                : new NpgsqlParameter<string[]> { TypedValue = [.. scope.ExceptTenants] });
             return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         return purged.IsSuccess ? purged.Value : purged.Error;

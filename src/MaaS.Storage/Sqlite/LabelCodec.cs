@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace MaaS.Storage.Sqlite;
 
-/// <summary>SQLite has no array type: genres and tags are stored as JSON arrays of strings.</summary>
+/// <summary>SQLite has no array type: genres and tags are stored as JSON arrays of strings (and a list of tenants is bound as one, for <c>json_each</c>).</summary>
 internal static partial class LabelCodec
 {
     public static string Encode(IReadOnlyList<string> labels) =>

@@ -89,10 +89,12 @@ internal static class SqliteJobMigrations
         CREATE INDEX ix_files_expiry ON files (expires_at) WHERE expires_at IS NOT NULL;
         """,
         // v8: a job may expire (a batch's completion window; NULL: never), Unix ms. A claim takes a queued job whose
-        // expiry passed first, beyond the limits: the soonest of this index. Jobs queued before have none.
+        // expiry passed first, beyond the limits: the soonest of ix_jobs_expiring. Jobs queued before have none. A
+        // tenant's own retention (Jobs:TenantMaxEndedAgeSeconds) deletes its ended jobs by ix_jobs_tenant_ended.
         """
         ALTER TABLE jobs ADD COLUMN expires_at INTEGER;
         CREATE INDEX ix_jobs_expiring ON jobs (expires_at) WHERE state = 'queued' AND expires_at IS NOT NULL;
+        CREATE INDEX ix_jobs_tenant_ended ON jobs (tenant, finished_at) WHERE state IN ('succeeded', 'failed', 'cancelled');
         """,
     ]);
 }

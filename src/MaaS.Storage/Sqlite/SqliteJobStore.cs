@@ -10,12 +10,29 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     /// One batch of retention: the ended jobs oldest first, a range of ix_jobs_ended, named because without statistics
     /// the planner takes ix_jobs_pending and sorts (internal for the query-plan test).
     /// </summary>
+    /// <summary>
+    /// One batch of job retention over every tenant but those of <c>$except</c> (a JSON array): a range of
+    /// ix_jobs_ended, oldest first, cut where the inputs pass <c>$bytes</c> (internal for the query-plan test).
+    /// </summary>
     internal const string PurgeEndedSql = """
         DELETE FROM jobs WHERE job_id IN (
             SELECT job_id FROM (
                 SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
                 FROM (SELECT job_id, input_bytes, finished_at FROM jobs INDEXED BY ix_jobs_ended
-                      WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before ORDER BY finished_at LIMIT $limit)
+                      WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+                          AND tenant NOT IN (SELECT value FROM json_each($except)) ORDER BY finished_at LIMIT $limit)
+                WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING))
+            WHERE n = 1 OR upto <= $bytes)
+        """;
+
+    /// <summary>The same batch over one tenant's jobs (<c>$tenant</c>): a range of ix_jobs_tenant_ended.</summary>
+    internal const string PurgeTenantEndedSql = """
+        DELETE FROM jobs WHERE job_id IN (
+            SELECT job_id FROM (
+                SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
+                FROM (SELECT job_id, input_bytes, finished_at FROM jobs INDEXED BY ix_jobs_tenant_ended
+                      WHERE tenant = $tenant AND state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+                      ORDER BY finished_at LIMIT $limit)
                 WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING))
             WHERE n = 1 OR upto <= $bytes)
         """;
@@ -273,11 +290,20 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
             return parts;
         });
 
-    public ValueTask<Result<int>> PurgeEndedBeforeAsync(DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default) =>
+    public ValueTask<Result<int>> PurgeEndedBeforeAsync(JobScope scope, DateTimeOffset before, int limit, long maxInputBytes, CancellationToken cancellationToken = default) =>
         database.WriteAsync<int>("purge ended jobs", (connection, tx) =>
         {
             // The inputs and parts go by their tables' ON DELETE CASCADE (foreign keys are on for the writer).
-            using var command = SqliteQueries.Command(connection, tx, PurgeEndedSql);
+            using var command = SqliteQueries.Command(connection, tx, scope.Tenant is null ? PurgeEndedSql : PurgeTenantEndedSql);
+            if (scope.Tenant is { } tenant)
+            {
+                command.Parameters.AddWithValue("$tenant", tenant);
+            }
+            else
+            {
+                command.Parameters.AddWithValue("$except", LabelCodec.Encode([.. scope.ExceptTenants]));
+            }
+
             command.Parameters.AddWithValue("$before", TimeCodec.ToUnixMs(before));
             command.Parameters.AddWithValue("$limit", Math.Max(limit, 0));
             command.Parameters.AddWithValue("$bytes", maxInputBytes);

@@ -303,11 +303,11 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         await Task.Delay(5, Ct);
         Assert.True((await Storage.Jobs.CancelAsync(Tenant, cancelled.Id, Ct)).IsSuccess);
 
-        var none = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddHours(-1), 100, long.MaxValue, Ct);
-        var oldest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 1, long.MaxValue, Ct);
+        var none = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, DateTimeOffset.UtcNow.AddHours(-1), 100, long.MaxValue, Ct);
+        var oldest = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, DateTimeOffset.UtcNow.AddMinutes(1), 1, long.MaxValue, Ct);
         var failedAfter = await Storage.Jobs.GetAsync(Tenant, failed.Id, Ct);
         var failedInput = await Storage.Jobs.GetInputAsync(failed.Id, Ct);
-        var rest = await Storage.Jobs.PurgeEndedBeforeAsync(DateTimeOffset.UtcNow.AddMinutes(1), 100, long.MaxValue, Ct);
+        var rest = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, DateTimeOffset.UtcNow.AddMinutes(1), 100, long.MaxValue, Ct);
         var left = new List<JobState>();
         foreach (var job in new[] { queued, running, failed, succeeded, cancelled })
         {
@@ -349,14 +349,48 @@ public abstract class JobStoreContractTests(IStorageSource source) : StorageTest
         var before = DateTimeOffset.UtcNow.AddMinutes(1);
         // 10 + 20 fit 35 bytes, the 30 would pass them: two go. Then the 30 alone is past 1 byte, but a call deletes at
         // least one job. Then the 5 fits.
-        var first = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 35, Ct);
+        var first = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, before, 100, 35, Ct);
         var left = await Storage.Jobs.GetAsync(Tenant, jobs[2].Id, Ct);
-        var alone = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 1, Ct);
-        var last = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 5, Ct);
-        var none = await Storage.Jobs.PurgeEndedBeforeAsync(before, 100, 5, Ct);
+        var alone = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, before, 100, 1, Ct);
+        var last = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, before, 100, 5, Ct);
+        var none = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.All, before, 100, 5, Ct);
 
         Assert.Equal((2, 1, 1, 0), (first.Value, alone.Value, last.Value, none.Value));
         Assert.Equal(30L, left.Value.InputBytes);
+    }
+
+    [Fact]
+    public async Task PurgeEndedBefore_Scopes_OneTenantOrEveryTenantButTheExcepted()
+    {
+        // One ended job each of tenants a, b and c, and a queued one of a.
+        var ended = new Dictionary<string, NewJob>();
+        foreach (string tenant in new[] { "tenant-a", "tenant-b", "tenant-c" })
+        {
+            var job = Job(tenant);
+            Assert.True((await Storage.Jobs.CreateAsync(job, new byte[] { 1 }, Ct)).IsSuccess);
+            Assert.Equal(job.Id, (await Storage.Jobs.ClaimNextAsync("r", TimeSpan.FromMinutes(5), Unlimited, Ct)).Value.Single().Id);
+            Assert.True((await Storage.Jobs.FinishAsync(job.Id, "r", JobState.Succeeded, "{}", null, Ct)).IsSuccess);
+            ended[tenant] = job;
+        }
+
+        var queued = Job("tenant-a");
+        Assert.True((await Storage.Jobs.CreateAsync(queued, new byte[] { 1 }, Ct)).IsSuccess);
+        var before = DateTimeOffset.UtcNow.AddMinutes(1);
+
+        var ofB = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.Of("tenant-b"), before, 100, long.MaxValue, Ct);
+        var ofBAgain = await Storage.Jobs.PurgeEndedBeforeAsync(JobScope.Of("tenant-b"), before, 100, long.MaxValue, Ct);
+        var butC = await Storage.Jobs.PurgeEndedBeforeAsync(new JobScope { ExceptTenants = ["tenant-c"] }, before, 100, long.MaxValue, Ct);
+        var left = new List<string>();
+        foreach (var job in ended.Values.Append(queued))
+        {
+            if ((await Storage.Jobs.GetAsync(job.Tenant, job.Id, Ct)).IsSuccess)
+            {
+                left.Add(job.Id);
+            }
+        }
+
+        Assert.Equal((1, 0, 1), (ofB.Value, ofBAgain.Value, butC.Value));
+        Assert.Equal([ended["tenant-c"].Id, queued.Id], left);
     }
 
     [Fact]

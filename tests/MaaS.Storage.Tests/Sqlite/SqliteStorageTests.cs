@@ -299,15 +299,16 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Theory]
-    [InlineData(SqliteJobStore.PurgeEndedSql, "jobs", "ix_jobs_ended (finished_at<?)", "$before")]
-    [InlineData(SqliteFileStore.PurgeExpiredSql, "files", "ix_files_expiry (expires_at<?)", "$now")]
-    public async Task RetentionBatch_SeeksItsIndex_NoScanNoSort(string sql, string table, string index, string cutoff)
+    [InlineData(SqliteJobStore.PurgeEndedSql, "jobs", "ix_jobs_ended (finished_at<?)", "$before", "$except")]
+    [InlineData(SqliteJobStore.PurgeTenantEndedSql, "jobs", "ix_jobs_tenant_ended (tenant=? AND finished_at<?)", "$before", "$tenant")]
+    [InlineData(SqliteFileStore.PurgeExpiredSql, "files", "ix_files_expiry (expires_at<?)", "$now", "$now")]
+    public async Task RetentionBatch_SeeksItsIndex_NoScanNoSort(string sql, string table, string index, string cutoff, string scope)
     {
         await using (await OpenStorageAsync())
         {
         }
 
-        var plan = QueryPlan(sql, cutoff, "$limit");
+        var plan = QueryPlan(sql, [.. new[] { cutoff, "$limit", "$bytes", scope }.Distinct()]);
 
         Assert.DoesNotContain(plan, step => step.Contains($"SCAN {table}", StringComparison.Ordinal) || step.Contains("TEMP B-TREE", StringComparison.Ordinal));
         Assert.Contains(plan, step => step.Contains($"INDEX {index}", StringComparison.Ordinal));
