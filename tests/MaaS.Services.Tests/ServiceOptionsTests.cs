@@ -44,6 +44,8 @@ public sealed class ServiceOptionsTests
     [InlineData(nameof(BatchOptions.ExpirySweepSeconds), 3601)]
     [InlineData(nameof(BatchOptions.DefaultFileExpirySeconds), 3599)]
     [InlineData(nameof(BatchOptions.DefaultFileExpirySeconds), 3_153_600_001)]
+    [InlineData(nameof(BatchOptions.TenantDefaultFileExpirySeconds), 3599)]
+    [InlineData(nameof(BatchOptions.TenantDefaultFileExpirySeconds), 3_153_600_001)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 0)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), -1)]
     [InlineData(nameof(RecommendationOptions.CatalogueFeedPollSeconds), 3601)]
@@ -57,6 +59,8 @@ public sealed class ServiceOptionsTests
             nameof(JobOptions.TenantMaxEndedAgeSeconds) => new JobOptionsValidator().Validate(null, new JobOptions { TenantMaxEndedAgeSeconds = { ["acme"] = value } }),
             nameof(BatchOptions.ExpirySweepSeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { ExpirySweepSeconds = value }),
             nameof(BatchOptions.DefaultFileExpirySeconds) => new BatchOptionsValidator().Validate(null, new BatchOptions { DefaultFileExpirySeconds = (long)value }),
+            nameof(BatchOptions.TenantDefaultFileExpirySeconds) =>
+                new BatchOptionsValidator().Validate(null, new BatchOptions { TenantDefaultFileExpirySeconds = { ["acme"] = (long)value } }),
             nameof(RecommendationOptions.CatalogueFeedPollSeconds) =>
                 new RecommendationOptionsValidator().Validate(null, new RecommendationOptions { CatalogueFeedPollSeconds = value }),
             _ => throw new ArgumentOutOfRangeException(nameof(setting), setting, "No such setting here."),

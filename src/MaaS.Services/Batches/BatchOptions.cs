@@ -1,7 +1,7 @@
 namespace MaaS.Services.Batches;
 
 /// <summary>Limits of OpenAI's Files and Batch APIs (section <c>Batches</c>).</summary>
-internal sealed class BatchOptions
+internal sealed class BatchOptions : IValidatableObject
 {
     public const string SectionName = "Batches";
 
@@ -61,6 +61,30 @@ internal sealed class BatchOptions
     /// </summary>
     [Range(3_600, 3_153_600_000)]
     public long? DefaultFileExpirySeconds { get; set; }
+
+    /// <summary>
+    /// A tenant's own <see cref="DefaultFileExpirySeconds"/>, shorter or longer, for its uploads and batch outputs
+    /// (tenants have no settings store of their own). An hour to 100 years each.
+    /// </summary>
+    public Dictionary<string, long> TenantDefaultFileExpirySeconds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The expiry, in seconds, of <paramref name="tenant"/>'s files whose request gives none, or null: kept until deleted.</summary>
+    public long? DefaultFileExpiryOf(string tenant) =>
+        TenantDefaultFileExpirySeconds.TryGetValue(tenant, out long seconds) ? seconds : DefaultFileExpirySeconds;
+
+    /// <summary>A tenant's default expiry is in <see cref="DefaultFileExpirySeconds"/>'s range.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (tenant, seconds) in TenantDefaultFileExpirySeconds)
+        {
+            if (seconds is < 3_600 or > 3_153_600_000)
+            {
+                yield return new ValidationResult(
+                    $"{nameof(TenantDefaultFileExpirySeconds)}:{tenant} is {seconds}; a file's expiry must be between an hour (3,600 s) and 100 years (3,153,600,000 s).",
+                    [nameof(TenantDefaultFileExpirySeconds)]);
+            }
+        }
+    }
 }
 
 /// <summary>Validates <see cref="BatchOptions"/> from its data annotations.</summary>

@@ -61,7 +61,7 @@ internal sealed class BatchService(
         }
 
         var spec = new BatchSpec(file.Value.Id, request.Endpoint!, CompletionWindow, request.Metadata,
-            DateTimeOffset.UtcNow.AddSeconds(batchOptions.Value.CompletionWindowSeconds), request.OutputExpiresAfter?.Seconds ?? batchOptions.Value.DefaultFileExpirySeconds);
+            DateTimeOffset.UtcNow.AddSeconds(batchOptions.Value.CompletionWindowSeconds), request.OutputExpiresAfter?.Seconds ?? batchOptions.Value.DefaultFileExpiryOf(tenant));
         var job = new NewJob(Guid.NewGuid().ToString("N"), tenant, BatchJobHandler.JobKind, JsonSerializer.Serialize(spec, BatchJsonContext.Default.BatchSpec),
             Convert.ToHexStringLower(SHA256.HashData(content.Value)), spec.ExpiresAt);
         var created = await storage.Jobs.CreateAsync(job, content.Value, cancellationToken).ConfigureAwait(false);

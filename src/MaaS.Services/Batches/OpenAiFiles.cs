@@ -23,7 +23,7 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
     /// <summary>
     /// Stores an upload of purpose <c>batch</c>; with <paramref name="expiresAnchor"/> and <paramref name="expiresSeconds"/>
     /// (the form's <c>expires_after[anchor]</c> and <c>expires_after[seconds]</c>, both or neither) it expires that long after its creation;
-    /// without them, after <see cref="BatchOptions.DefaultFileExpirySeconds"/> when that is set.
+    /// without them, after the tenant's default (<see cref="BatchOptions.DefaultFileExpiryOf"/>) when one is set.
     /// </summary>
     public async Task<Result<OpenAiFile>> UploadAsync(
         string tenant, string? filename, string? purpose, string? expiresAnchor, string? expiresSeconds, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ internal sealed class OpenAiFiles(IStorage storage, IOptions<BatchOptions> optio
             expiresAfter = TimeSpan.FromSeconds(seconds!.Value);
         }
 
-        expiresAfter ??= Options.DefaultFileExpirySeconds is { } byDefault ? TimeSpan.FromSeconds(byDefault) : null;
+        expiresAfter ??= Options.DefaultFileExpiryOf(tenant) is { } byDefault ? TimeSpan.FromSeconds(byDefault) : null;
         var quota = new FileQuota(Options.MaxFilesPerTenant, Options.MaxBytesPerTenant);
         var stored = await storage.Files.PutAsync(new NewFile(NewId(), tenant, name, UploadPurpose, expiresAfter), content, quota, cancellationToken).ConfigureAwait(false);
         return stored.IsSuccess ? ToFile(stored.Value) : stored.Error;

@@ -12,8 +12,8 @@ namespace MaaS.Gateway.FunctionalTests.Batches;
 /// OpenAI's completion window on a gateway configured to a few seconds: a batch still running when it ends and one still
 /// queued behind it both end <c>expired</c>, each unanswered line a <c>batch_expired</c> line of the error file; a batch
 /// queued past its window behind a long job of another kind ends <c>expired</c> while that job still runs. And files'
-/// expiry on a gateway with a default one (<c>Batches:DefaultFileExpirySeconds</c>): what a request gives wins, the
-/// default fills in the rest.
+/// expiry on a gateway with a default one (<c>Batches:DefaultFileExpirySeconds</c>, and a tenant's own): what a request
+/// gives wins, the default fills in the rest.
 /// </summary>
 public sealed class BatchExpiryTests
 {
@@ -172,7 +172,8 @@ public sealed class BatchExpiryTests
     {
         await using var gateway = SecureGateway.Start(r => r.WithShippedTextModels("sentiment"), new Dictionary<string, string?>
         {
-            ["Batches:DefaultFileExpirySeconds"] = "7200", ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2",
+            ["Batches:DefaultFileExpirySeconds"] = "7200", ["Batches:TenantDefaultFileExpirySeconds:acme"] = "86400",
+            ["Jobs:HeartbeatSeconds"] = "0.2", ["Jobs:PollSeconds"] = "0.2",
         });
         string key = await gateway.CreateKeyAsync("default", ["app"]);
         var endpoint = new Uri(gateway.Host.Address, "/openai/v1");
@@ -195,10 +196,14 @@ public sealed class BatchExpiryTests
         SecureGateway.Authorize(request, key, apiKeyHeader: false);
         using var response = await gateway.Client.SendAsync(request, Ct);
         var own = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        // Tenant acme has a default of its own: a day.
+        var acmeFiles = new OpenAIFileClient(new ApiKeyCredential(await gateway.CreateKeyAsync("acme", ["app"])), new OpenAIClientOptions { Endpoint = endpoint });
+        OpenAIFile acme = await acmeFiles.UploadFileAsync(BinaryData.FromString("{}\n"), "acme.jsonl", FileUploadPurpose.Batch);
 
         Assert.Equal(input.CreatedAt.AddSeconds(7200), input.ExpiresAt);
         Assert.Equal("completed", batch["status"]!.GetValue<string>());
         Assert.Equal(output.CreatedAt.AddSeconds(7200), output.ExpiresAt);
         Assert.Equal(own["created_at"]!.GetValue<long>() + 3600, own["expires_at"]!.GetValue<long>());
+        Assert.Equal(acme.CreatedAt.AddSeconds(86_400), acme.ExpiresAt);
     }
 }
