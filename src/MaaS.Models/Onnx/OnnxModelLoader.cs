@@ -68,13 +68,70 @@ public sealed partial class OnnxModelLoader : IModelLoader
                 properties["intra_op_threads"] = threads.ToString(CultureInfo.InvariantCulture);
             }
 
-            return ValueTask.FromResult<ILoadedModel>(new OnnxModel(session, signature, properties, context.ModelName, _logger));
+            var model = new OnnxModel(session, signature, properties, context.ModelName, _logger);
+            if (options.ManagedTwins && provider == ExecutionProviderSelector.Cpu && TwinOf(path, model) is { } twin)
+            {
+                model.Twin = twin;
+                properties["managed_twin"] = "true";
+            }
+
+            return ValueTask.FromResult<ILoadedModel>(model);
         }
         catch
         {
             session.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Rows the twin is checked on against the session at load, and the agreement it must reach.</summary>
+    internal const int TwinCheckRows = 5;
+    internal const float TwinTolerance = 1e-5f;
+
+    // A small dense model's managed twin, when it reads the file, answers every declared output and agrees with the
+    // session on a few rows of varied values (some large, so an activation's saturation is checked too); else null.
+    private static DenseTwin? TwinOf(string path, OnnxModel model)
+    {
+        var file = new FileInfo(path);
+        if (file.Length > (DenseTwin.MaxWeights * 8L) + (1 << 16) || model.Signature.Inputs is not [{ DataType: TensorDataType.Fp32, Shape: [_, var features] } input] ||
+            model.Signature.Outputs.Any(o => o.DataType != TensorDataType.Fp32))
+        {
+            return null;
+        }
+
+        var twin = DenseTwin.TryRead(File.ReadAllBytes(path));
+        if (twin is null || twin.Input != input.Name || twin.Features != features || !model.Signature.Outputs.All(o => twin.Computes(o.Name)))
+        {
+            return null;
+        }
+
+        var x = new float[TwinCheckRows * twin.Features];
+        for (int i = 0; i < x.Length; i++)
+        {
+            x[i] = ((i * 37 % 23) - 11) * (i % 5 == 0 ? 3.7f : 0.29f);
+        }
+
+        string[] names = [.. model.Signature.Outputs.Select(o => o.Name)];
+        var expected = model.RunSession([InferTensor.Fp32(input.Name, x, TwinCheckRows, twin.Features)], names, out _);
+        var actual = twin.Run(x, TwinCheckRows, names);
+        for (int o = 0; o < names.Length; o++)
+        {
+            var want = (float[])expected[o].Data;
+            if (want.Length != actual[o].Length)
+            {
+                return null;
+            }
+
+            for (int i = 0; i < want.Length; i++)
+            {
+                if (!(MathF.Abs(want[i] - actual[o][i]) <= TwinTolerance * (1 + MathF.Abs(want[i]))))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return twin;
     }
 
     private InferenceSession CreateSession(string path, ModelLoadContext context, ServingOptions options, bool globalPools, out string provider)

@@ -52,6 +52,13 @@ public sealed class ServingOptions
     public bool DynamicBatching { get; set; } = true;
 
     /// <summary>
+    /// Whether a small dense ONNX model (a chain of Gemm, MatMul, Add and activations, at most
+    /// 16,384 weights) on the CPU is run by its managed twin, checked equal to ONNX Runtime at load, instead of an ONNX
+    /// Runtime session run, whose fixed cost (~15 µs) is many times such a model's arithmetic. Default true.
+    /// </summary>
+    public bool ManagedTwins { get; set; } = true;
+
+    /// <summary>
     /// Bytes the response cache may hold (Triton's <c>--cache-config local,size=</c>), for the models whose model.json
     /// enables <c>responseCache</c>; the least recently used answers go first. 0 turns the cache off for every model.
     /// </summary>

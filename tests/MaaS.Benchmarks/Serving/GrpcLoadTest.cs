@@ -41,7 +41,11 @@ internal static class GrpcLoadTest
                     await call.RequestStream.WriteAsync(request);
                     if (!await call.ResponseStream.MoveNext(CancellationToken.None) || call.ResponseStream.Current.ErrorMessage.Length > 0)
                     {
-                        Interlocked.Increment(ref errors);
+                        if (Interlocked.Increment(ref errors) == 1)
+                        {
+                            Console.Error.WriteLine($"  first failure: {call.ResponseStream.Current?.ErrorMessage ?? "the stream ended"}");
+                        }
+
                         break;
                     }
 

@@ -14,7 +14,8 @@
 # latency. Auth is off on the gateway (the peer has none).
 # Usage: tests/MaaS.Benchmarks/load/peer.sh [seconds, default 10] [connections, default 64] [threads, default 2] [rounds, default 3]
 # MAAS_GATEWAY_DIR=<a Release gateway's output folder> runs that build and builds nothing (A/B runs of two builds; the
-# MaaS.Benchmarks binary for the variant and grpc-load must then be built already).
+# MaaS.Benchmarks binary for the variant and grpc-load must then be built already). MAAS_GATEWAY_ARGS adds settings to
+# the gateway's command line (--Serving:DynamicBatching=false: the variant served without batching, by its managed twin).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 duration="${1:-10}"; connections="${2:-64}"; threads="${3:-2}"; rounds="${4:-3}"
@@ -30,7 +31,8 @@ command -v h2load >/dev/null || { echo "h2load is not installed (apt-get install
 models="$(mktemp -d)"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-16}" "$models"
 source "$load/gateway.sh"
-start_gateway "$gateway_port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0 --Grpc:Port="$grpc_port"
+# shellcheck disable=SC2086
+start_gateway "$gateway_port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0 --Grpc:Port="$grpc_port" ${MAAS_GATEWAY_ARGS:-}
 out="$GATEWAY_OUT"
 node "$peer_dir/server.js" --port "$peer_port" --model "$models/example-mlp/1/model.onnx" >"$out/peer.log" 2>&1 &
 peer_pid=$!

@@ -1,0 +1,120 @@
+using MaaS.Models.Authoring;
+
+namespace MaaS.Models.Tests.Onnx;
+
+/// <summary>
+/// The managed twin of a small dense ONNX model (<see cref="DenseTwin"/>): taken by the loader only for a chain it
+/// computes and only when it agrees with ONNX Runtime at load, then equal to ONNX Runtime and to the example MLP's
+/// scalar reference on every batch size; a larger model, an op it does not compute, or <c>Serving:ManagedTwins</c>
+/// off leave the model to the session.
+/// </summary>
+public sealed class DenseTwinTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public async Task Load_SmallMlp_RunByItsTwinEqualToOnnxRuntimeAndTheReference(int rows)
+    {
+        using var repo = new TestRepository();
+        repo.WriteModel("tiny-mlp", 1, ExampleMlp.BuildOnnx([16]), """{ "maxBatchSize": 64 }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var model = Loaded(registry, "tiny-mlp");
+        float[] x = Inputs(rows * ExampleMlp.InputSize, seed: rows);
+        string[] names = ["logits", "probabilities"];
+
+        var twin = model.Run([InferTensor.Fp32("input", x, rows, ExampleMlp.InputSize)], names, out _);
+        var session = model.RunSession([InferTensor.Fp32("input", x, rows, ExampleMlp.InputSize)], names, out _);
+        var (logits, probabilities) = ExampleMlp.Reference(x, rows, [16]);
+
+        Assert.Equal("true", model.Properties.GetValueOrDefault("managed_twin"));
+        Assert.Equal([rows, 3L], twin[0].Shape);
+        Assert.Equal([rows, 3L], twin[1].Shape);
+        AssertClose((float[])session[0].Data, (float[])twin[0].Data);
+        AssertClose((float[])session[1].Data, (float[])twin[1].Data);
+        AssertClose(logits, (float[])twin[0].Data);
+        AssertClose(probabilities, (float[])twin[1].Data);
+    }
+
+    [Fact]
+    public async Task Load_EveryOpTheTwinComputes_EqualToOnnxRuntime()
+    {
+        // MatMul then Add, Sigmoid, Gemm with transB, alpha and beta and a broadcast bias, Tanh, Identity, Relu, Softmax.
+        var builder = new OnnxGraphBuilder("ops");
+        builder.AddInput("x", OnnxElementType.Float, -1, 5);
+        string matmul = builder.AddNode("MatMul", ["x", builder.AddInitializer("w1", OnnxTensor.FromFloats(Inputs(5 * 6, 1), 5, 6))]);
+        string added = builder.AddNode("Add", [matmul, builder.AddInitializer("b1", OnnxTensor.FromFloats(Inputs(6, 2), 6))]);
+        string sigmoid = builder.AddNode("Sigmoid", [added]);
+        string gemm = builder.AddNode("Gemm", [sigmoid, builder.AddInitializer("w2", OnnxTensor.FromFloats(Inputs(4 * 6, 3), 4, 6)), builder.AddInitializer("b2", OnnxTensor.FromFloats([0.5f], 1))],
+            OnnxAttribute.Int("transB", 1), OnnxAttribute.Float("alpha", 0.7f), OnnxAttribute.Float("beta", 1.3f));
+        string tanh = builder.AddNode("Tanh", [gemm]);
+        string identity = builder.AddNode("Identity", [tanh]);
+        builder.AddNode("Relu", [identity], ["hidden"]);
+        builder.AddNode("Softmax", ["hidden"], ["out"], OnnxAttribute.Int("axis", 1));
+        builder.AddOutput("hidden", OnnxElementType.Float, -1, 4);
+        builder.AddOutput("out", OnnxElementType.Float, -1, 4);
+        using var repo = new TestRepository();
+        repo.WriteModel("ops", 1, builder.ToBytes(), """{ "maxBatchSize": 64 }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        var model = Loaded(registry, "ops");
+
+        foreach (int rows in new[] { 1, 2, 33 })
+        {
+            float[] x = Inputs(rows * 5, seed: 10 + rows);
+            string[] names = ["out", "hidden"];
+            var twin = model.Run([InferTensor.Fp32("x", x, rows, 5)], names, out _);
+            var session = model.RunSession([InferTensor.Fp32("x", x, rows, 5)], names, out _);
+
+            Assert.Equal([rows, 4L], twin[0].Shape);
+            AssertClose((float[])session[0].Data, (float[])twin[0].Data);
+            AssertClose((float[])session[1].Data, (float[])twin[1].Data);
+        }
+
+        Assert.Equal("true", model.Properties.GetValueOrDefault("managed_twin"));
+    }
+
+    [Fact]
+    public async Task Load_LargeModelOrAnOpItDoesNotComputeOrTwinsOff_TheSessionRunsIt()
+    {
+        // The shipped 8→768→768→3 MLP (~600k weights); a Mul it does not compute; the small MLP with twins off.
+        var builder = new OnnxGraphBuilder("mul");
+        builder.AddInput("x", OnnxElementType.Float, -1, 3);
+        builder.AddNode("Mul", ["x", builder.AddInitializer("s", OnnxTensor.FromFloats([1f, 2f, 3f], 3))], ["out"]);
+        builder.AddOutput("out", OnnxElementType.Float, -1, 3);
+        using var repo = new TestRepository().WithExampleMlp();
+        repo.WriteModel("mul", 1, builder.ToBytes(), "{}");
+        repo.WriteModel("tiny-mlp", 1, ExampleMlp.BuildOnnx([16]), """{ "maxBatchSize": 64 }""");
+        await using var registry = await Registries.LoadAsync(repo.Root);
+        await using var off = await Registries.LoadAsync(repo.Root, o => o.ManagedTwins = false);
+
+        Assert.False(Loaded(registry, ExampleMlp.Name).Properties.ContainsKey("managed_twin"));
+        Assert.False(Loaded(registry, "mul").Properties.ContainsKey("managed_twin"));
+        Assert.Equal("true", Loaded(registry, "tiny-mlp").Properties.GetValueOrDefault("managed_twin"));
+        Assert.False(Loaded(off, "tiny-mlp").Properties.ContainsKey("managed_twin"));
+    }
+
+    private static OnnxModel Loaded(ModelRegistry registry, string name)
+    {
+        var version = registry.GetModel(name)!.Versions.Single();
+        Assert.True(version.IsReady, version.Reason);
+        var acquired = registry.Acquire(name);
+        Assert.True(acquired.IsSuccess, name);
+        using var lease = acquired.Value;
+        return Assert.IsType<OnnxModel>(lease.Model);
+    }
+
+    private static float[] Inputs(int count, int seed)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 6) - 3))];
+    }
+
+    private static void AssertClose(float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + MathF.Abs(expected[i])), $"[{i}]: {expected[i]} against {actual[i]}");
+        }
+    }
+}
