@@ -18,8 +18,21 @@ internal sealed class DenseTwin
     private readonly Step[] _steps;
     private readonly Dictionary<string, int> _widths;
 
-    private DenseTwin(string input, int features, Step[] steps, Dictionary<string, int> widths) =>
-        (Input, Features, _steps, _widths) = (input, features, steps, widths);
+    /// <summary>
+    /// The most multiply-adds (rows × weights) one run of the twin takes on; a larger run goes to ONNX Runtime, whose
+    /// fixed cost (~6 µs quiet) is then the smaller part: DenseTwinBenchmarks put the two even near 16,000 (the twin
+    /// ~0.4 µs + ~0.45 ns a multiply-add, the session ~5.7 µs + ~0.12 ns).
+    /// </summary>
+    public const long MaxRunWeights = 16_384;
+
+    private DenseTwin(string input, int features, Step[] steps, Dictionary<string, int> widths, long weights) =>
+        (Input, Features, _steps, _widths, Weights) = (input, features, steps, widths, weights);
+
+    /// <summary>The model's weights, all layers together: the multiply-adds of one row.</summary>
+    public long Weights { get; }
+
+    /// <summary>Whether a run of <paramref name="rows"/> rows is the twin's (<see cref="MaxRunWeights"/>).</summary>
+    public bool Takes(long rows) => rows * Weights <= MaxRunWeights;
 
     /// <summary>The one input's name.</summary>
     public string Input { get; }
@@ -169,7 +182,7 @@ internal sealed class DenseTwin
                 "Gemm" => Gemm(node, span, constants, from, width),
                 "MatMul" when node.Inputs.Length == 2 && constants.TryGetValue(node.Inputs[1], out var b) && b.Dims is [var k, var n] && k == width =>
                     new Affine(from, node.Outputs[0], width, (int)n, Transpose(b.Values, (int)k, (int)n), null),
-                "Add" when node.Inputs.Length == 2 && constants.TryGetValue(node.Inputs[1], out var c) && c.Values.Length == width && c.Dims.Length is 1 or 2 =>
+                "Add" when node.Inputs.Length == 2 && constants.TryGetValue(node.Inputs[1], out var c) && c.Values.Length == width && IsRowVector(c.Dims) =>
                     new Bias(from, node.Outputs[0], width, c.Values),
                 "Relu" or "Sigmoid" or "Tanh" or "Identity" when node.Inputs.Length == 1 => new Activation(from, node.Outputs[0], width, node.OpType),
                 "Softmax" when node.Inputs.Length == 1 && node.Int(span, "axis", -1) is -1 or 1 => new Activation(from, node.Outputs[0], width, "Softmax"),
@@ -184,7 +197,7 @@ internal sealed class DenseTwin
             widths[step.Output] = step.Width;
         }
 
-        return features is { } f ? new DenseTwin(input, f, [.. steps], widths) : null;
+        return features is { } f ? new DenseTwin(input, f, [.. steps], widths, constants.Values.Sum(c => (long)c.Values.Length)) : null;
     }
 
     // The input's features, from the first node that reads it: a Gemm's or MatMul's weight rows.
@@ -228,7 +241,7 @@ internal sealed class DenseTwin
         float[]? bias = null;
         if (node.Inputs.Length == 3 && node.Inputs[2].Length > 0)
         {
-            if (!constants.TryGetValue(node.Inputs[2], out var c) || (c.Values.Length != n && c.Values.Length != 1) || c.Dims.Length > 2)
+            if (!constants.TryGetValue(node.Inputs[2], out var c) || (c.Values.Length != n && c.Values.Length != 1) || !IsRowVector(c.Dims))
             {
                 return null;
             }
@@ -239,6 +252,9 @@ internal sealed class DenseTwin
 
         return new Affine(from, node.Outputs[0], k, n, weights, bias);
     }
+
+    // A bias every row gets alike: [n], [1, n], or a scalar ([], [1], [1, 1]); not a column ([n, 1]), which is per row.
+    private static bool IsRowVector(long[] dims) => dims is [] or [_] or [1, _];
 
     private static float[] Transpose(float[] values, int k, int n)
     {

@@ -73,7 +73,7 @@ public sealed partial class OnnxModel : ITensorModel
 
     private InferTensor[] RunCore(IReadOnlyList<InferTensor> inputs, IReadOnlyList<string> outputNames, out RunTimings timings)
     {
-        if (Twin is { } twin && inputs is [{ Data: float[] x, Shape: [var rows, var features] }] && features == twin.Features)
+        if (Twin is { } twin && inputs is [{ Data: float[] x, Shape: [var rows, var features] }] && features == twin.Features && twin.Takes(rows))
         {
             long began = Stopwatch.GetTimestamp();
             var computed = twin.Run(x, (int)rows, outputNames);
