@@ -18,6 +18,10 @@ internal sealed class DenseTwin
     private readonly Step[] _steps;
     private readonly Dictionary<string, int> _widths;
 
+    // Where each value lives in a run's array: the input at 0, step i's output at i + 1; and each step's source slot.
+    private readonly Dictionary<string, int> _slots;
+    private readonly int[] _sources;
+
     /// <summary>
     /// The most multiply-adds (rows × weights) one run of the twin takes on; a larger run goes to ONNX Runtime, whose
     /// fixed cost (~6 µs quiet) is then the smaller part: DenseTwinBenchmarks put the two even near 16,000 (the twin
@@ -25,8 +29,17 @@ internal sealed class DenseTwin
     /// </summary>
     public const long MaxRunWeights = 16_384;
 
-    private DenseTwin(string input, int features, Step[] steps, Dictionary<string, int> widths, long weights) =>
+    private DenseTwin(string input, int features, Step[] steps, Dictionary<string, int> widths, long weights)
+    {
         (Input, Features, _steps, _widths, Weights) = (input, features, steps, widths, weights);
+        _slots = new Dictionary<string, int>(StringComparer.Ordinal) { [input] = 0 };
+        for (int i = 0; i < steps.Length; i++)
+        {
+            _slots[steps[i].Output] = i + 1;
+        }
+
+        _sources = [.. steps.Select(step => _slots[step.Input])];
+    }
 
     /// <summary>The model's weights, all layers together: the multiply-adds of one row.</summary>
     public long Weights { get; }
@@ -65,29 +78,20 @@ internal sealed class DenseTwin
     /// </summary>
     public float[][] Run(float[] input, int rows, IReadOnlyList<string> outputNames)
     {
-        var values = new Dictionary<string, float[]>(StringComparer.Ordinal) { [Input] = input };
-        foreach (var step in _steps)
+        var values = new float[_steps.Length + 1][];
+        values[0] = input;
+        for (int i = 0; i < _steps.Length; i++)
         {
-            values[step.Output] = step.Apply(values[step.Input], rows);
+            values[i + 1] = _steps[i].Apply(values[_sources[i]], rows);
         }
 
+        // Every step writes a fresh array, and outputs are never the input (Computes): only an output asked for twice
+        // shares its array, and the caller owns each it gets.
         var outputs = new float[outputNames.Count][];
         for (int i = 0; i < outputs.Length; i++)
         {
-            var value = values[outputNames[i]];
-            // An output that is also the input of a later step was computed once; the caller owns what it gets.
-            outputs[i] = ReferenceEquals(value, input) ? (float[])value.Clone() : value;
-        }
-
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (ReferenceEquals(outputs[i], outputs[j]))
-                {
-                    outputs[i] = (float[])outputs[i].Clone();
-                }
-            }
+            var value = values[_slots[outputNames[i]]];
+            outputs[i] = Array.IndexOf(outputs, value, 0, i) >= 0 ? (float[])value.Clone() : value;
         }
 
         return outputs;

@@ -14,24 +14,31 @@ internal sealed class SqliteJobStore(SqliteDatabase database) : IJobStore
     /// One batch of job retention over every tenant but those of <c>$except</c> (a JSON array): a range of
     /// ix_jobs_ended, oldest first, cut where the inputs pass <c>$bytes</c> (internal for the query-plan test).
     /// </summary>
-    internal const string PurgeEndedSql = """
-        DELETE FROM jobs WHERE job_id IN (
-            SELECT job_id FROM (
-                SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
-                FROM (SELECT job_id, input_bytes, finished_at FROM jobs INDEXED BY ix_jobs_ended
-                      WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
-                          AND tenant NOT IN (SELECT value FROM json_each($except)) ORDER BY finished_at LIMIT $limit)
-                WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING))
-            WHERE n = 1 OR upto <= $bytes)
+    internal const string PurgeEndedSql = $"""
+        {PurgeHead}
+        FROM jobs INDEXED BY ix_jobs_ended
+        WHERE state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+            AND tenant NOT IN (SELECT value FROM json_each($except))
+        {PurgeTail}
         """;
 
     /// <summary>The same batch over one tenant's jobs (<c>$tenant</c>): a range of ix_jobs_tenant_ended.</summary>
-    internal const string PurgeTenantEndedSql = """
+    internal const string PurgeTenantEndedSql = $"""
+        {PurgeHead}
+        FROM jobs INDEXED BY ix_jobs_tenant_ended
+        WHERE tenant = $tenant AND state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+        {PurgeTail}
+        """;
+
+    // Around the ended jobs a batch reads, oldest first: the running sum of their inputs, cut at $bytes (the first goes).
+    private const string PurgeHead = """
         DELETE FROM jobs WHERE job_id IN (
             SELECT job_id FROM (
                 SELECT job_id, row_number() OVER w AS n, sum(input_bytes) OVER w AS upto
-                FROM (SELECT job_id, input_bytes, finished_at FROM jobs INDEXED BY ix_jobs_tenant_ended
-                      WHERE tenant = $tenant AND state IN ('succeeded', 'failed', 'cancelled') AND finished_at < $before
+                FROM (SELECT job_id, input_bytes, finished_at
+        """;
+
+    private const string PurgeTail = """
                       ORDER BY finished_at LIMIT $limit)
                 WINDOW w AS (ORDER BY finished_at ROWS UNBOUNDED PRECEDING))
             WHERE n = 1 OR upto <= $bytes)
