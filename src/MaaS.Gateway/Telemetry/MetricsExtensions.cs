@@ -1,5 +1,4 @@
 using MaaS.Dashboard.Traffic;
-using MaaS.Models.Telemetry;
 using Prometheus;
 
 namespace MaaS.Gateway.Telemetry;
@@ -14,9 +13,9 @@ internal static class MetricsExtensions
     public static IServiceCollection AddGatewayTelemetry(this IServiceCollection services)
     {
         services.AddMetrics();
-        // prometheus-net's default meter adapter (started at the first scrape) would publish the model meter a second
-        // time, by model name; ModelMetricsExporter is its only exporter. Process-wide, so set before any scrape.
-        Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = instrument => instrument.Meter.Name != ModelMetrics.MeterName);
+        // prometheus-net's meter adapter (started at the first scrape) publishes only the meters PublishedMeters names.
+        // Process-wide, so set before any scrape.
+        Metrics.ConfigureMeterAdapter(adapter => adapter.InstrumentFilterPredicate = PublishedMeters.IsPublished);
         services.AddSingleton<ModelSeriesPolicy>();
         services.AddSingleton<TrafficRing>();
         services.AddSingleton<InferenceLogContext>();

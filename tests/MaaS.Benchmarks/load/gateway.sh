@@ -6,7 +6,8 @@
 #                                                 removes both folders. Settings can also come from the environment;
 #                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness;
 #                                                 MAAS_GATEWAY_DIR, a Release gateway's output folder, runs that build
-#                                                 instead of building this tree's (A/B runs of two builds).
+#                                                 instead of building this tree's (A/B runs of two builds). Once
+#                                                 ready it is scraped once at /metrics, as a deployed one is.
 # Sourcing it also moves to the repository root and sets $load to this folder as seen from there, so a script begins
 #   set -euo pipefail
 #   source "$(dirname "$0")/gateway.sh"
@@ -28,7 +29,12 @@ start_gateway() {
   GATEWAY_PID=$!
   trap stop_gateway EXIT
   for _ in $(seq 1 $((${MAAS_LOAD_READY_SECONDS:-30} * 5))); do
-    curl -fs "$GATEWAY_URL/v2/health/ready" >/dev/null 2>&1 && return 0
+    if curl -fs "$GATEWAY_URL/v2/health/ready" >/dev/null 2>&1; then
+      # One scrape, as Prometheus makes on a deployed gateway: prometheus-net's meter adapter starts at the first, and
+      # the meters it then listens to are part of every request's cost.
+      curl -fs "$GATEWAY_URL/metrics" >/dev/null 2>&1 || true
+      return 0
+    fi
     sleep 0.2
   done
   echo "gateway did not become ready:" >&2; cat "$GATEWAY_OUT/gateway.log" >&2; exit 1

@@ -19,7 +19,7 @@ models="$(mktemp -d)"; keep="${MAAS_PROFILE_KEEP:-}"
 dotnet tests/MaaS.Benchmarks/bin/Release/net10.0/MaaS.Benchmarks.dll variant "${MAAS_HIDDEN:-16}" "$models" >/dev/null
 # Without W^X off, JIT code runs from a double mapping that perf cannot name.
 export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
-start_gateway "$port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0 --Grpc:Port="$grpc"
+start_gateway "$port" --Serving:RepositoryPath="$models" --Recommendations:RebuildIntervalSeconds=0 --Grpc:Port="$grpc" ${MAAS_GATEWAY_ARGS:-}
 unset DOTNET_PerfMapEnabled DOTNET_EnableWriteXorExecute
 out="$GATEWAY_OUT"
 trap 'stop_gateway; rm -rf "$models" /tmp/perf-"$GATEWAY_PID".map /tmp/perfinfo-"$GATEWAY_PID".map' EXIT
