@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
-using System.Threading.RateLimiting;
 
 namespace MaaS.Services.Admission;
 
@@ -9,23 +8,21 @@ internal readonly record struct AdmissionRefusal(string Detail, TimeSpan RetryAf
 
 /// <summary>
 /// Admission of costed requests, per partition (<see cref="AdmissionPartition"/>): before the body is read, the
-/// partition's budget must not be in debt (<see cref="CostBucket"/>) and it must be under its in-flight cap (the
-/// framework's concurrency limiter, partitioned); once the body is parsed its cost is charged and, for CPU work, it
-/// waits its turn in the <see cref="WorkQueue"/>. Thread-safe singleton.
+/// partition's budget must not be in debt (<see cref="CostBucket"/>) and it must be under its in-flight cap and hold
+/// its body's bytes within the in-flight bytes (<see cref="PartitionAdmission"/>); once the body is parsed its cost is
+/// charged and, for CPU work, it waits its turn in the <see cref="WorkQueue"/>. Thread-safe singleton.
 /// </summary>
-internal sealed class AdmissionControl : IDisposable
+internal sealed class AdmissionControl
 {
     /// <summary>Meter of the admission instruments; Prometheus prefixes their names with it (<c>maas_admission_in_flight</c>).</summary>
     public const string MeterName = "MaaS.Admission";
 
-    // Budgets are dropped once full (a fresh one is the same), swept when there are many, at most once a second.
+    // Partitions are dropped once idle (a fresh one is the same), swept when there are many, at most once a second.
     private const int SweepAbove = 1_024;
 
     private readonly AdmissionOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, CostBucket> _budgets = new(StringComparer.Ordinal);
-    private readonly PartitionedRateLimiter<string> _inFlight;
-    private readonly PartitionedRateLimiter<string> _inFlightBytes;
+    private readonly ConcurrentDictionary<string, PartitionAdmission> _partitions = new(StringComparer.Ordinal);
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _wait;
     private long _sweptAt;
@@ -35,14 +32,6 @@ internal sealed class AdmissionControl : IDisposable
     {
         _options = options;
         _time = time;
-        // The partitioners run on every costed request: each returns a partition over one factory made here, where
-        // RateLimitPartition.GetConcurrencyLimiter would allocate two closures per call.
-        var permits = new ConcurrencyLimiterOptions { PermitLimit = _options.MaxConcurrentRequests, QueueLimit = 0 };
-        Func<string, RateLimiter> newInFlight = _ => new ConcurrencyLimiter(permits);
-        _inFlight = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, newInFlight));
-        var bytes = new ConcurrencyLimiterOptions { PermitLimit = _options.MaxInFlightBytes, QueueLimit = 0 };
-        Func<string, RateLimiter> newInFlightBytes = _ => new ConcurrencyLimiter(bytes);
-        _inFlightBytes = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.Get(key, newInFlightBytes));
         Queue = new WorkQueue(_options.EffectiveCapacity, _options.EffectiveShare);
         var meter = meters.Create(MeterName);
         _refused = meter.CreateCounter<long>("refused", "{request}", "Costed requests refused before their body was read, by reason (budget, in_flight, in_flight_bytes).");
@@ -63,18 +52,17 @@ internal sealed class AdmissionControl : IDisposable
     public bool TryEnter(AdmissionPartition partition, long bodyBytes, bool usesWorkQueue, [NotNullWhen(true)] out AdmissionTicket? ticket, out AdmissionRefusal refusal)
     {
         ticket = null;
-        var budget = _budgets.GetOrAdd(partition.Key, static (_, self) => new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time), this);
+        var state = _partitions.GetOrAdd(
+            partition.Key, static (_, self) => new PartitionAdmission(new CostBucket(self._options.CostPerSecond, self._options.CostBurst, self._time)), this);
         SweepIfCrowded();
-        if (!budget.TryOpen(out var repaid))
+        if (!state.Budget.TryOpen(out var repaid))
         {
             refusal = BudgetRefusal(partition, repaid);
             return false;
         }
 
-        var lease = _inFlight.AttemptAcquire(partition.Key);
-        if (!lease.IsAcquired)
+        if (!state.TryTakeRequest(_options.MaxConcurrentRequests))
         {
-            lease.Dispose();
             _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight"));
             refusal = new AdmissionRefusal($"{partition.Description} has {_options.MaxConcurrentRequests} costed requests in flight, its limit", TimeSpan.FromSeconds(1));
             return false;
@@ -82,7 +70,7 @@ internal sealed class AdmissionControl : IDisposable
 
         // The bytes first, then the count: a request refused for its bytes was never in flight, and the gauge must
         // not show one whose bytes are not yet held (a test waiting for the gauge saw 1 and sent a request that fit).
-        var candidate = new AdmissionTicket(this, partition, budget, lease, usesWorkQueue);
+        var candidate = new AdmissionTicket(this, partition, state, usesWorkQueue);
         if (!candidate.TryCount(bodyBytes, step: 0))
         {
             candidate.Dispose();
@@ -95,18 +83,16 @@ internal sealed class AdmissionControl : IDisposable
         return true;
     }
 
-    /// <summary>Takes <paramref name="bytes"/> more of the partition's in-flight bytes (at most the whole allowance); null when the partition has no more to give.</summary>
-    public RateLimitLease? TryTakeBytes(string partition, long bytes)
+    /// <summary>Takes <paramref name="bytes"/> more of the partition's in-flight bytes (0 to the whole allowance); false when the partition has no more to give.</summary>
+    public bool TryTakeBytes(PartitionAdmission partition, long bytes)
     {
-        var lease = _inFlightBytes.AttemptAcquire(partition, (int)Math.Clamp(bytes, 0, _options.MaxInFlightBytes));
-        if (lease.IsAcquired)
+        if (partition.TryTakeBytes(bytes, _options.MaxInFlightBytes))
         {
-            return lease;
+            return true;
         }
 
-        lease.Dispose();
         _refused.Add(1, new KeyValuePair<string, object?>("reason", "in_flight_bytes"));
-        return null;
+        return false;
     }
 
     /// <summary>The refusal of a request while the partition's budget is in debt, <paramref name="repaid"/> from being repaid (counted).</summary>
@@ -135,27 +121,22 @@ internal sealed class AdmissionControl : IDisposable
     /// <summary>Records a wait for work capacity.</summary>
     public void RecordWait(TimeSpan waited) => _wait.Record(waited.TotalSeconds);
 
-    public void Dispose()
-    {
-        _inFlight.Dispose();
-        _inFlightBytes.Dispose();
-    }
-
     private void SweepIfCrowded()
     {
         long now = _time.GetTimestamp(), last = Volatile.Read(ref _sweptAt);
-        if (_budgets.Count <= SweepAbove || _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)
+        if (_partitions.Count <= SweepAbove || _time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1)
             || Interlocked.CompareExchange(ref _sweptAt, now, last) != last)
         {
             return;
         }
 
-        foreach (var (key, bucket) in _budgets)
+        foreach (var (key, state) in _partitions)
         {
-            // A charge racing this removal is forgiven: the partition starts again from a full budget.
-            if (bucket.IsFull)
+            // A request racing this removal is forgiven: it is held and released by the state it found, while the
+            // partition's next requests start again from a fresh one (a full budget, nothing in flight).
+            if (state.IsIdle)
             {
-                _budgets.TryRemove(new KeyValuePair<string, CostBucket>(key, bucket));
+                _partitions.TryRemove(new KeyValuePair<string, PartitionAdmission>(key, state));
             }
         }
     }
@@ -166,11 +147,8 @@ internal sealed class AdmissionControl : IDisposable
 /// whether it queues for CPU. Used by one request at a time.
 /// </summary>
 internal sealed class AdmissionTicket(
-    AdmissionControl control, AdmissionPartition partition, CostBucket budget, RateLimitLease lease, bool usesWorkQueue) : IDisposable
+    AdmissionControl control, AdmissionPartition partition, PartitionAdmission state, bool usesWorkQueue) : IDisposable
 {
-    // Most requests take their bytes once (by Content-Length): the first lease needs no list.
-    private RateLimitLease? _firstBytes;
-    private List<RateLimitLease>? _moreBytes;
     private long _held;
     private bool _entered;
     private bool _disposed;
@@ -210,18 +188,9 @@ internal sealed class AdmissionTicket(
 
         long needed = total - _held, more = Math.Min(Math.Max(needed, step), control.MaxInFlightBytes - _held);
         // A step that does not fit falls back to exactly what this read needs.
-        if ((control.TryTakeBytes(Partition, more) ?? (more > needed ? control.TryTakeBytes(Partition, more = needed) : null)) is not { } taken)
+        if (!control.TryTakeBytes(state, more) && (more <= needed || !control.TryTakeBytes(state, more = needed)))
         {
             return false;
-        }
-
-        if (_firstBytes is null)
-        {
-            _firstBytes = taken;
-        }
-        else
-        {
-            (_moreBytes ??= []).Add(taken);
         }
 
         _held += more;
@@ -229,7 +198,7 @@ internal sealed class AdmissionTicket(
     }
 
     /// <summary>Charges the parsed request's cost to the partition's budget.</summary>
-    public void Charge(long units) => budget.Charge(units);
+    public void Charge(long units) => state.Budget.Charge(units);
 
     /// <summary>Waits for room to run <paramref name="units"/> of work; dispose the grant when done.</summary>
     public async ValueTask<IDisposable> WaitForWorkAsync(long units, CancellationToken cancellationToken)
@@ -264,12 +233,13 @@ internal sealed class AdmissionTicket(
     /// </summary>
     public async ValueTask<(IDisposable? Grant, AdmissionRefusal Refusal)> AdmitStreamedAsync(long bytes, long units, CancellationToken cancellationToken)
     {
-        if (!budget.TryOpen(out var repaid))
+        if (!state.Budget.TryOpen(out var repaid))
         {
             return (null, control.BudgetRefusal(partition, repaid));
         }
 
-        if (control.TryTakeBytes(Partition, bytes) is not { } held)
+        bytes = Math.Clamp(bytes, 0, control.MaxInFlightBytes);
+        if (!control.TryTakeBytes(state, bytes))
         {
             return (null, BytesRefusal);
         }
@@ -277,11 +247,11 @@ internal sealed class AdmissionTicket(
         try
         {
             Charge(units);
-            return (new StreamedGrant(held, UsesWorkQueue ? await WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false) : null), default);
+            return (new StreamedGrant(state, bytes, UsesWorkQueue ? await WaitForWorkAsync(units, cancellationToken).ConfigureAwait(false) : null), default);
         }
         catch
         {
-            held.Dispose();
+            state.ReleaseBytes(bytes);
             throw;
         }
     }
@@ -294,15 +264,9 @@ internal sealed class AdmissionTicket(
         }
 
         _disposed = true;
-        lease.Dispose();
-        _firstBytes?.Dispose();
-        _firstBytes = null;
-        foreach (var taken in _moreBytes ?? [])
-        {
-            taken.Dispose();
-        }
-
-        _moreBytes = null;
+        state.ReleaseRequest();
+        state.ReleaseBytes(_held);
+        _held = 0;
         if (_entered)
         {
             control.Left();
@@ -310,13 +274,18 @@ internal sealed class AdmissionTicket(
     }
 }
 
-/// <summary>A streamed request's grant: its in-flight bytes and its work, released together.</summary>
-file sealed class StreamedGrant(RateLimitLease bytes, IDisposable? work) : IDisposable
+/// <summary>A streamed request's grant: its in-flight bytes and its work, released together, once.</summary>
+file sealed class StreamedGrant(PartitionAdmission state, long bytes, IDisposable? work) : IDisposable
 {
+    private int _disposed;
+
     public void Dispose()
     {
-        work?.Dispose();
-        bytes.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            work?.Dispose();
+            state.ReleaseBytes(bytes);
+        }
     }
 }
 

@@ -3,7 +3,10 @@ using MaaS.Services.Admission;
 
 namespace MaaS.Services.Tests.Admission;
 
-/// <summary>Admission's in-flight places and bytes: a ticket gives back all it took, however many steps it took them in.</summary>
+/// <summary>
+/// Admission's in-flight places and bytes: a ticket gives back all it took, however many steps it took them in, a
+/// streamed request's grant once however often disposed, and racing requests never hold more than the limits.
+/// </summary>
 public sealed class AdmissionControlTests
 {
     private sealed class Meters : IMeterFactory
@@ -21,7 +24,7 @@ public sealed class AdmissionControlTests
     [Fact]
     public void Ticket_BytesTakenInSeveralSteps_AllGivenBackOnDispose()
     {
-        using var control = Control();
+        var control = Control();
         var partition = AdmissionPartition.OfTenant("acme");
 
         Assert.True(control.TryEnter(partition, 100, usesWorkQueue: false, out var ticket, out _));
@@ -40,7 +43,7 @@ public sealed class AdmissionControlTests
     [Fact]
     public void TryEnter_PartitionAtItsInFlightCap_RefusedUntilOneLeavesWhileOthersGoOn()
     {
-        using var control = Control(maxConcurrent: 2);
+        var control = Control(maxConcurrent: 2);
         var partition = AdmissionPartition.OfTenant("acme");
 
         Assert.True(control.TryEnter(partition, 10, usesWorkQueue: false, out var first, out _));
@@ -55,5 +58,83 @@ public sealed class AdmissionControlTests
         second.Dispose();
         third.Dispose();
         elsewhere.Dispose();
+    }
+
+    [Fact]
+    public async Task StreamedGrant_DisposedTwice_GivesItsBytesBackOnce()
+    {
+        var control = Control();
+        var partition = AdmissionPartition.OfTenant("acme");
+        Assert.True(control.TryEnter(partition, 0, usesWorkQueue: false, out var stream, out _));
+
+        var (grant, refusal) = await stream.AdmitStreamedAsync(600, 1, TestContext.Current.CancellationToken);
+        Assert.NotNull(grant);
+        Assert.Null((await stream.AdmitStreamedAsync(600, 1, TestContext.Current.CancellationToken)).Grant);
+        grant.Dispose();
+        grant.Dispose();
+
+        Assert.True(control.TryEnter(partition, 1024, usesWorkQueue: false, out var whole, out refusal), refusal.Detail);
+        Assert.False(control.TryEnter(partition, 1, usesWorkQueue: false, out _, out _), "a second release would have let one byte past the 1,024");
+        whole.Dispose();
+        stream.Dispose();
+    }
+
+    [Fact]
+    public void PartitionAdmission_RacingTakesAndReleases_NeverPastTheLimitsAndAllGivenBack()
+    {
+        var state = new PartitionAdmission(new CostBucket(1, 1, TimeProvider.System));
+        const int requestLimit = 2, byteLimit = 1_000;
+        long mostRequests = 0, mostBytes = 0, refusedRequests = 0, refusedBytes = 0;
+        Parallel.For(0, 8, worker =>
+        {
+            var random = new Random(worker);
+            for (int i = 0; i < 20_000; i++)
+            {
+                if (!state.TryTakeRequest(requestLimit))
+                {
+                    Interlocked.Increment(ref refusedRequests);
+                    continue;
+                }
+
+                long bytes = random.Next(0, 800);
+                bool holds = state.TryTakeBytes(bytes, byteLimit);
+                InterlockedMax(ref mostRequests, state.Requests);
+                InterlockedMax(ref mostBytes, state.Bytes);
+                // Held a while, so that the workers' holds overlap even on two cores.
+                Thread.SpinWait(random.Next(1, 200));
+                if (holds)
+                {
+                    state.ReleaseBytes(bytes);
+                }
+                else
+                {
+                    Interlocked.Increment(ref refusedBytes);
+                }
+
+                state.ReleaseRequest();
+            }
+        });
+
+        Assert.InRange(mostRequests, 1, requestLimit);
+        Assert.InRange(mostBytes, 1, byteLimit);
+        Assert.True(refusedRequests > 0 && refusedBytes > 0, $"{refusedRequests} and {refusedBytes} refused: the race never reached a limit");
+        Assert.Equal(0, state.Requests);
+        Assert.Equal(0, state.Bytes);
+        Assert.True(state.IsIdle);
+    }
+
+    private static void InterlockedMax(ref long most, long value)
+    {
+        long seen = Volatile.Read(ref most);
+        while (value > seen)
+        {
+            long found = Interlocked.CompareExchange(ref most, value, seen);
+            if (found == seen)
+            {
+                return;
+            }
+
+            seen = found;
+        }
     }
 }
