@@ -7,7 +7,8 @@
 #                                                 MAAS_LOAD_READY_SECONDS (default 30) bounds the wait for readiness;
 #                                                 MAAS_GATEWAY_DIR, a Release gateway's output folder, runs that build
 #                                                 instead of building this tree's (A/B runs of two builds). Once
-#                                                 ready it is scraped once at /metrics, as a deployed one is.
+#                                                 ready it is scraped once at /metrics, as a deployed one is
+#                                                 (MAAS_LOAD_NO_SCRAPE=1: not).
 # Sourcing it also moves to the repository root and sets $load to this folder as seen from there, so a script begins
 #   set -euo pipefail
 #   source "$(dirname "$0")/gateway.sh"
@@ -32,7 +33,7 @@ start_gateway() {
     if curl -fs "$GATEWAY_URL/v2/health/ready" >/dev/null 2>&1; then
       # One scrape, as Prometheus makes on a deployed gateway: prometheus-net's meter adapter starts at the first, and
       # the meters it then listens to are part of every request's cost.
-      curl -fs "$GATEWAY_URL/metrics" >/dev/null 2>&1 || true
+      [ "${MAAS_LOAD_NO_SCRAPE:-0}" = 1 ] || curl -fs "$GATEWAY_URL/metrics" >/dev/null 2>&1 || true
       return 0
     fi
     sleep 0.2

@@ -61,24 +61,8 @@ public sealed class DenseTwinTests
     [Fact]
     public async Task Load_EveryOpTheTwinComputes_EqualToOnnxRuntime()
     {
-        // MatMul then Add, Sigmoid, Gemm with transB, alpha and beta and a broadcast bias, Tanh, Identity, Relu, Softmax.
-        var builder = new OnnxGraphBuilder("ops");
-        builder.AddInput("x", OnnxElementType.Float, -1, 5);
-        string matmul = builder.AddNode("MatMul", ["x", builder.AddInitializer("w1", OnnxTensor.FromFloats(Inputs(5 * 6, 1), 5, 6))]);
-        string added = builder.AddNode("Add", [matmul, builder.AddInitializer("b1", OnnxTensor.FromFloats(Inputs(6, 2), 6))]);
-        string sigmoid = builder.AddNode("Sigmoid", [added]);
-        string gemm = builder.AddNode("Gemm", [sigmoid, builder.AddInitializer("w2", OnnxTensor.FromFloats(Inputs(4 * 6, 3), 4, 6)), builder.AddInitializer("b2", OnnxTensor.FromFloats([0.5f], 1))],
-            OnnxAttribute.Int("transB", 1), OnnxAttribute.Float("alpha", 0.7f), OnnxAttribute.Float("beta", 1.3f));
-        string tanh = builder.AddNode("Tanh", [gemm]);
-        string identity = builder.AddNode("Identity", [tanh]);
-        builder.AddNode("Relu", [identity], ["hidden"]);
-        builder.AddNode("Softmax", ["hidden"], ["out"], OnnxAttribute.Int("axis", 1));
-        builder.AddOutput("hidden", OnnxElementType.Float, -1, 4);
-        builder.AddOutput("out", OnnxElementType.Float, -1, 4);
-        using var repo = new TestRepository();
-        repo.WriteModel("ops", 1, builder.ToBytes(), """{ "maxBatchSize": 64 }""");
-        await using var registry = await Registries.LoadAsync(repo.Root);
-        var model = Loaded(registry, "ops");
+        await using var ops = await OpsModel.LoadAsync();
+        var model = ops.Model;
 
         foreach (int rows in new[] { 1, 2, 33 })
         {
@@ -93,6 +77,41 @@ public sealed class DenseTwinTests
         }
 
         Assert.Equal("true", model.Properties.GetValueOrDefault("managed_twin"));
+    }
+
+    [Fact]
+    public async Task Run_NonFiniteInputs_TheTwinAnswersAsOnnxRuntime()
+    {
+        await using var ops = await OpsModel.LoadAsync();
+        var model = ops.Model;
+        float[] special = [float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, 80f, -80f, 1e-40f];
+        var rows = new List<float>();
+        foreach (float value in special)
+        {
+            // The value alone in a row of finite ones, and as the whole row.
+            float[] row = Inputs(5, seed: 3);
+            row[2] = value;
+            rows.AddRange(row);
+            rows.AddRange(Enumerable.Repeat(value, 5));
+        }
+
+        float[] x = [.. rows];
+        string[] names = ["out", "hidden", "gemm", "sigmoid"];
+        var twin = model.Run([InferTensor.Fp32("x", x, x.Length / 5, 5)], names, out _);
+        var session = model.RunSession([InferTensor.Fp32("x", x, x.Length / 5, 5)], names, out _);
+
+        for (int o = 0; o < names.Length; o++)
+        {
+            float[] expected = (float[])session[o].Data, actual = (float[])twin[o].Data;
+            Assert.Equal(expected.Length, actual.Length);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                bool same = float.IsNaN(expected[i]) ? float.IsNaN(actual[i])
+                    : float.IsInfinity(expected[i]) ? expected[i] == actual[i]
+                    : MathF.Abs(expected[i] - actual[i]) <= 1e-5f * (1 + MathF.Abs(expected[i]));
+                Assert.True(same, $"{names[o]}[{i}] (input row {i / (expected.Length / (x.Length / 5))}): {expected[i]} by ONNX Runtime against {actual[i]}");
+            }
+        }
     }
 
     [Fact]
@@ -113,6 +132,40 @@ public sealed class DenseTwinTests
         Assert.False(Loaded(registry, "mul").Properties.ContainsKey("managed_twin"));
         Assert.Equal("true", Loaded(registry, "tiny-mlp").Properties.GetValueOrDefault("managed_twin"));
         Assert.False(Loaded(off, "tiny-mlp").Properties.ContainsKey("managed_twin"));
+    }
+
+    // MatMul then Add, Sigmoid, Gemm with transB, alpha and beta and a broadcast bias, Tanh, Identity, Relu, Softmax;
+    // the Gemm's and the Sigmoid's results are outputs too.
+    private sealed record OpsModel(TestRepository Repository, ModelRegistry Registry, OnnxModel Model) : IAsyncDisposable
+    {
+        public static async Task<OpsModel> LoadAsync()
+        {
+            var builder = new OnnxGraphBuilder("ops");
+            builder.AddInput("x", OnnxElementType.Float, -1, 5);
+            string matmul = builder.AddNode("MatMul", ["x", builder.AddInitializer("w1", OnnxTensor.FromFloats(Inputs(5 * 6, 1), 5, 6))]);
+            string added = builder.AddNode("Add", [matmul, builder.AddInitializer("b1", OnnxTensor.FromFloats(Inputs(6, 2), 6))]);
+            builder.AddNode("Sigmoid", [added], ["sigmoid"]);
+            builder.AddNode("Gemm", ["sigmoid", builder.AddInitializer("w2", OnnxTensor.FromFloats(Inputs(4 * 6, 3), 4, 6)), builder.AddInitializer("b2", OnnxTensor.FromFloats([0.5f], 1))],
+                ["gemm"], OnnxAttribute.Int("transB", 1), OnnxAttribute.Float("alpha", 0.7f), OnnxAttribute.Float("beta", 1.3f));
+            string tanh = builder.AddNode("Tanh", ["gemm"]);
+            string identity = builder.AddNode("Identity", [tanh]);
+            builder.AddNode("Relu", [identity], ["hidden"]);
+            builder.AddNode("Softmax", ["hidden"], ["out"], OnnxAttribute.Int("axis", 1));
+            builder.AddOutput("hidden", OnnxElementType.Float, -1, 4);
+            builder.AddOutput("out", OnnxElementType.Float, -1, 4);
+            builder.AddOutput("gemm", OnnxElementType.Float, -1, 4);
+            builder.AddOutput("sigmoid", OnnxElementType.Float, -1, 6);
+            var repo = new TestRepository();
+            repo.WriteModel("ops", 1, builder.ToBytes(), """{ "maxBatchSize": 64 }""");
+            var registry = await Registries.LoadAsync(repo.Root);
+            return new OpsModel(repo, registry, Loaded(registry, "ops"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Registry.DisposeAsync();
+            Repository.Dispose();
+        }
     }
 
     private static OnnxModel Loaded(ModelRegistry registry, string name)
