@@ -93,12 +93,13 @@ public sealed class SwaggerUiTests(BrowserFixture browser) : IClassFixture<Brows
     {
         var page = await chromium.NewPageAsync(new BrowserNewPageOptions { BaseURL = gateway.Host.Address.ToString() });
         // Every action re-renders the whole document (over 100 operations) on two shared cores: an Execute click once
-        // took over 30 s in CI, so actions get the page load's 90 s too.
-        page.SetDefaultTimeout(90_000);
+        // took over 30 s in CI, and on a slow day a click and the first render each passed 90 s while the other test
+        // assemblies ran, so every wait gets 180 s. A wait only bounds a hang; nothing here is timed.
+        page.SetDefaultTimeout(180_000);
         // The first load compiles Swagger UI's bundle and renders the whole document (over 100 operations) in a browser
         // that shares two cores with the rest of the suite: both may take well over the default wait.
-        await page.GotoAsync("/swagger/index.html", new PageGotoOptions { Timeout = 90_000 });
-        await page.Locator(".opblock").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 90_000 });
+        await page.GotoAsync("/swagger/index.html", new PageGotoOptions { Timeout = 180_000 });
+        await page.Locator(".opblock").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 180_000 });
         return page;
     }
 
